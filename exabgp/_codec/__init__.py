@@ -1,0 +1,54 @@
+"""The codec selector: compiled twins when available, pure twins otherwise.
+
+Every topic of the hot path exists twice with the same functions, results and
+errors: `_<topic>_c.pyx` (compiled by Cython) and `_<topic>_py.py` (pure
+Python, the specification).  The choice is made once, here, for all topics
+together, never per topic:
+
+* ``EXABGP_NO_EXTENSIONS`` set (non-empty) or not CPython: pure;
+* otherwise compiled, falling back to pure on ImportError, unless
+  ``EXABGP_REQUIRE_EXTENSIONS`` is set, in which case the ImportError
+  propagates (a build that silently lost its extensions must not pass CI).
+
+``IMPLEMENTATION`` tells which twin was loaded ("c" or "py"); ``load(name)``
+returns the other one as a namespace, for tests and benchmarks.  The chosen
+twin's functions are re-exported as attributes of this package.
+"""
+
+import importlib
+import os
+import platform
+import types
+
+from exabgp._codec.errors import CodecError
+
+TOPICS = ("wire", "nlri", "attrs", "json")
+
+
+def load(implementation: str) -> types.SimpleNamespace:
+    """Import every topic of one twin ("c" or "py") into one namespace."""
+    if implementation not in ("c", "py"):
+        raise ValueError(f"unknown codec implementation {implementation!r}")
+    namespace = types.SimpleNamespace(IMPLEMENTATION=implementation, CodecError=CodecError)
+    for topic in TOPICS:
+        module = importlib.import_module(f"exabgp._codec._{topic}_{implementation}")
+        for name in module.__all__:
+            setattr(namespace, name, getattr(module, name))
+    return namespace
+
+
+def _choose() -> types.SimpleNamespace:
+    if os.environ.get("EXABGP_NO_EXTENSIONS") or platform.python_implementation() != "CPython":
+        return load("py")
+    try:
+        return load("c")
+    except ImportError:
+        if os.environ.get("EXABGP_REQUIRE_EXTENSIONS"):
+            raise
+        return load("py")
+
+
+_chosen = _choose()
+IMPLEMENTATION = _chosen.IMPLEMENTATION
+globals().update({name: value for name, value in vars(_chosen).items() if name != "IMPLEMENTATION"})
+del _chosen

@@ -1,0 +1,126 @@
+"""Message framing and the UPDATE section split (pure twin, the specification).
+
+Framing (RFC 4271 section 4.1): every message starts with a 16-octet marker of
+all ones, a 2-octet length counting the whole message (19..4096, or up to
+65535 once extended messages are negotiated, RFC 8654) and a 1-octet type.
+`split_messages` cuts a byte stream into ``(type, body)`` pairs and says how
+many octets it consumed, so a caller keeps the incomplete tail for later.
+Per-type length rules and unknown types are the message layer's business.
+
+UPDATE (RFC 4271 section 4.3): withdrawn-routes length + withdrawn routes,
+total path attribute length + path attributes, then NLRI to the end.
+`split_update` returns the three sections; `walk_attributes` walks the path
+attribute TLVs (flags, type code, 1- or 2-octet length) and applies the
+structural rules of RFC 7606 section 3 that need no knowledge of the
+attribute: a repeated MP_REACH_NLRI or MP_UNREACH_NLRI is a session reset
+(3/1, "Malformed Attribute List"), any other repeated attribute keeps its
+first occurrence only; an attribute running past the end of the section is
+3/1 as well (the caller may turn it into treat-as-withdraw, RFC 7606 section 4).
+"""
+
+from exabgp._codec.errors import CodecError
+
+__all__ = (
+    "MARKER",
+    "frame_message",
+    "split_messages",
+    "split_update",
+    "walk_attributes",
+)
+
+MARKER = b"\xff" * 16
+_HEADER = 19
+_FLAG_EXTENDED_LENGTH = 0x10
+_MP_REACH_NLRI = 14
+_MP_UNREACH_NLRI = 15
+
+
+def frame_message(msg_type: int, body: bytes) -> bytes:
+    """Prefix `body` with the marker, the total length and the type."""
+    length = _HEADER + len(body)
+    if length > 65535:
+        raise CodecError(1, 2, length.to_bytes(4, "big"), "message too large")
+    return MARKER + length.to_bytes(2, "big") + bytes((msg_type,)) + bytes(body)
+
+
+def split_messages(data, max_size: int = 4096):
+    """Cut complete messages off the front of `data`.
+
+    Returns ``(messages, consumed)``: a list of ``(type, body)`` with `body`
+    as bytes, and the number of octets used.  Stops at the first incomplete
+    message.  A wrong marker raises 1/1 (Connection Not Synchronized); a
+    length below 19 or above `max_size` raises 1/2 (Bad Message Length) with
+    the offending length field as data.
+    """
+    view = memoryview(data)
+    size = len(view)
+    offset = 0
+    messages = []
+    while size - offset >= _HEADER:
+        if view[offset:offset + 16] != MARKER:
+            raise CodecError(1, 1, b"", "invalid marker")
+        length = (view[offset + 16] << 8) | view[offset + 17]
+        if length < _HEADER or length > max_size:
+            raise CodecError(1, 2, bytes(view[offset + 16:offset + 18]), f"invalid message length {length}")
+        if size - offset < length:
+            break
+        messages.append((view[offset + 18], bytes(view[offset + _HEADER:offset + length])))
+        offset += length
+    return messages, offset
+
+
+def split_update(body):
+    """Return ``(withdrawn, attributes, nlri)`` of an UPDATE body, as bytes.
+
+    The two length fields must fit the body (RFC 4271 section 6.3,
+    "Malformed Attribute List", 3/1).
+    """
+    size = len(body)
+    if size < 4:
+        raise CodecError(3, 1, b"", "update shorter than 4 octets")
+    withdrawn_end = 2 + ((body[0] << 8) | body[1])
+    if withdrawn_end + 2 > size:
+        raise CodecError(3, 1, b"", "withdrawn routes length overruns the message")
+    attributes_end = withdrawn_end + 2 + ((body[withdrawn_end] << 8) | body[withdrawn_end + 1])
+    if attributes_end > size:
+        raise CodecError(3, 1, b"", "path attribute length overruns the message")
+    body = bytes(body)
+    return body[2:withdrawn_end], body[withdrawn_end + 2:attributes_end], body[attributes_end:]
+
+
+def walk_attributes(data):
+    """List the path attributes of `data` as ``(code, flags, value)`` in wire order.
+
+    Duplicates other than MP_REACH/MP_UNREACH are dropped (first one kept);
+    those two raise 3/1.  Truncation raises 3/1.
+    """
+    data = bytes(data)
+    size = len(data)
+    offset = 0
+    seen = set()
+    attributes = []
+    while offset < size:
+        if size - offset < 3:
+            raise CodecError(3, 1, b"", "truncated attribute header")
+        flags = data[offset]
+        code = data[offset + 1]
+        if flags & _FLAG_EXTENDED_LENGTH:
+            if size - offset < 4:
+                raise CodecError(3, 1, b"", "truncated attribute header")
+            length = (data[offset + 2] << 8) | data[offset + 3]
+            start = offset + 4
+        else:
+            length = data[offset + 2]
+            start = offset + 3
+        end = start + length
+        if end > size:
+            raise CodecError(3, 1, b"", f"attribute {code} overruns the attribute section")
+        if code in seen:
+            if code == _MP_REACH_NLRI or code == _MP_UNREACH_NLRI:
+                raise CodecError(3, 1, b"", f"attribute {code} repeated")
+        else:
+            seen.add(code)
+            attributes.append((code, flags, data[start:end]))
+        offset = end
+    return attributes
+

@@ -1,0 +1,110 @@
+"""Address families: the AFI, SAFI and (AFI, SAFI) tables (IANA registries).
+
+One literal table per code space.  `FAMILIES` lists every pair ExaBGP 5.0
+knows (SURFACE.md section 6.4) with its configuration/JSON name, whether this
+build decodes its NLRI, and the NLRI kind the prefix codec uses for it.
+Families whose NLRI codec is not written yet carry ``nlri=None``: they are
+known by name (capabilities, End-of-RIB, configuration) and their NLRI are
+kept raw.
+"""
+
+# AFI (IANA "Address Family Numbers")
+AFI_IPV4 = 1
+AFI_IPV6 = 2
+AFI_L2VPN = 25
+AFI_BGPLS = 16388
+
+AFI_NAMES = {
+    AFI_IPV4: "ipv4",
+    AFI_IPV6: "ipv6",
+    AFI_L2VPN: "l2vpn",
+    AFI_BGPLS: "bgp-ls",
+}
+
+# SAFI (IANA "Subsequent Address Family Identifiers")
+SAFI_UNICAST = 1
+SAFI_MULTICAST = 2
+SAFI_NLRI_MPLS = 4
+SAFI_MCAST_VPN = 5
+SAFI_VPLS = 65
+SAFI_EVPN = 70
+SAFI_BGPLS = 71
+SAFI_BGPLS_VPN = 72
+SAFI_MUP = 85
+SAFI_MPLS_VPN = 128
+SAFI_RTC = 132
+SAFI_FLOW = 133
+SAFI_FLOW_VPN = 134
+
+SAFI_NAMES = {
+    SAFI_UNICAST: "unicast",
+    SAFI_MULTICAST: "multicast",
+    SAFI_NLRI_MPLS: "nlri-mpls",
+    SAFI_MCAST_VPN: "mcast-vpn",
+    SAFI_VPLS: "vpls",
+    SAFI_EVPN: "evpn",
+    SAFI_BGPLS: "bgp-ls",
+    SAFI_BGPLS_VPN: "bgp-ls-vpn",
+    SAFI_MUP: "mup",
+    SAFI_MPLS_VPN: "mpls-vpn",
+    SAFI_RTC: "rtc",
+    SAFI_FLOW: "flow",
+    SAFI_FLOW_VPN: "flow-vpn",
+}
+
+# NLRI kinds of the prefix codec (exabgp._codec._nlri_*: KIND_PLAIN, KIND_LABELED, KIND_VPN)
+PREFIX = 0
+LABELED = 1
+VPN = 2
+
+#: (afi, safi) -> (name, nlri kind or None when this build keeps the NLRI raw)
+FAMILIES = {
+    (AFI_IPV4, SAFI_UNICAST): ("ipv4 unicast", PREFIX),
+    (AFI_IPV4, SAFI_MULTICAST): ("ipv4 multicast", PREFIX),
+    (AFI_IPV4, SAFI_NLRI_MPLS): ("ipv4 nlri-mpls", LABELED),
+    (AFI_IPV4, SAFI_MCAST_VPN): ("ipv4 mcast-vpn", None),
+    (AFI_IPV4, SAFI_MUP): ("ipv4 mup", None),
+    (AFI_IPV4, SAFI_MPLS_VPN): ("ipv4 mpls-vpn", VPN),
+    (AFI_IPV4, SAFI_RTC): ("ipv4 rtc", None),
+    (AFI_IPV4, SAFI_FLOW): ("ipv4 flow", None),
+    (AFI_IPV4, SAFI_FLOW_VPN): ("ipv4 flow-vpn", None),
+    (AFI_IPV6, SAFI_UNICAST): ("ipv6 unicast", PREFIX),
+    (AFI_IPV6, SAFI_MULTICAST): ("ipv6 multicast", PREFIX),
+    (AFI_IPV6, SAFI_NLRI_MPLS): ("ipv6 nlri-mpls", LABELED),
+    (AFI_IPV6, SAFI_MCAST_VPN): ("ipv6 mcast-vpn", None),
+    (AFI_IPV6, SAFI_MUP): ("ipv6 mup", None),
+    (AFI_IPV6, SAFI_MPLS_VPN): ("ipv6 mpls-vpn", VPN),
+    (AFI_IPV6, SAFI_FLOW): ("ipv6 flow", None),
+    (AFI_IPV6, SAFI_FLOW_VPN): ("ipv6 flow-vpn", None),
+    (AFI_L2VPN, SAFI_VPLS): ("l2vpn vpls", None),
+    (AFI_L2VPN, SAFI_EVPN): ("l2vpn evpn", None),
+    (AFI_BGPLS, SAFI_BGPLS): ("bgp-ls bgp-ls", None),
+    (AFI_BGPLS, SAFI_BGPLS_VPN): ("bgp-ls bgp-ls-vpn", None),
+}
+
+_BY_NAME = {name: pair for pair, (name, _kind) in FAMILIES.items()}
+
+
+def afi_name(afi: int) -> str:
+    return AFI_NAMES.get(afi, f"unknown afi {afi}")
+
+
+def safi_name(safi: int) -> str:
+    return SAFI_NAMES.get(safi, f"unknown safi {safi}")
+
+
+def family_name(afi: int, safi: int) -> str:
+    """`"ipv4 unicast"`, the name used in configuration and in update JSON."""
+    entry = FAMILIES.get((afi, safi))
+    return entry[0] if entry else f"{afi_name(afi)} {safi_name(safi)}"
+
+
+def family_from_name(text: str):
+    """`"ipv4 unicast"` (any spacing) to ``(1, 1)``, or None when unknown."""
+    return _BY_NAME.get(" ".join(text.split()))
+
+
+def nlri_kind(afi: int, safi: int):
+    """The prefix codec kind for this family, or None when its NLRI stay raw."""
+    entry = FAMILIES.get((afi, safi))
+    return entry[1] if entry else None
