@@ -208,7 +208,7 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
         if len(unreach) < 3 or unreach[0] != 0 or unreach[1] != 2 or unreach[2] != 1:
             return None
         if len(unreach) == 3:
-            if texts or reach is not None or withdrawn_end > 2 or attributes_end < size:
+            if seen != {15} or withdrawn_end > 2 or attributes_end < size:
                 return None
             return '{ "eor": { "afi" : "ipv6", "safi" : "unicast" } }'
         items = _prefixes(unreach, 3, len(unreach), True, addpath_ipv6)

@@ -1,0 +1,448 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Compiled twin of `_json_py.py`: UPDATE of the unicast families to 5.0 JSON text.
+
+Same contract, same output, same declines as the pure twin (which carries
+the rules and the RFC references).  The text is written into one growing C
+buffer: integers by a small decimal writer, IPv6 addresses by the C library's
+inet_ntop (the same routine Python's socket.inet_ntop calls, so RFC 5952
+compression and the IPv4-mapped forms are identical).  Attributes are located
+in a first pass (one slot per accepted type code) and printed in type-code
+order in a second, which is 5.0's order.
+"""
+
+from libc.stdlib cimport malloc, realloc, free
+from libc.string cimport memcpy, strlen
+
+cdef extern from "arpa/inet.h" nogil:
+    const char *inet_ntop(int af, const void *src, char *dst, unsigned int size)
+
+cdef extern from "sys/socket.h" nogil:
+    int AF_INET6
+
+__all__ = ("render_update",)
+
+# the optional/transitive flag bits each accepted attribute carries; 0 = not accepted
+cdef unsigned char EXPECTED_FLAGS[33]
+for _code in range(33):
+    EXPECTED_FLAGS[_code] = 0
+EXPECTED_FLAGS[1] = 0x40
+EXPECTED_FLAGS[2] = 0x40
+EXPECTED_FLAGS[3] = 0x40
+EXPECTED_FLAGS[4] = 0x80
+EXPECTED_FLAGS[5] = 0x40
+EXPECTED_FLAGS[6] = 0x40
+EXPECTED_FLAGS[7] = 0xC0
+EXPECTED_FLAGS[8] = 0xC0
+EXPECTED_FLAGS[9] = 0x80
+EXPECTED_FLAGS[10] = 0x80
+EXPECTED_FLAGS[14] = 0x80
+EXPECTED_FLAGS[15] = 0x80
+EXPECTED_FLAGS[32] = 0xC0
+
+
+cdef struct Out:
+    char *data
+    Py_ssize_t size
+    Py_ssize_t capacity
+
+
+cdef int grow(Out *out, Py_ssize_t need) except -1:
+    cdef Py_ssize_t capacity = out.capacity
+    cdef char *data
+    if out.size + need <= capacity:
+        return 0
+    while out.size + need > capacity:
+        capacity *= 2
+    data = <char *>realloc(out.data, capacity)
+    if data == NULL:
+        raise MemoryError()
+    out.data = data
+    out.capacity = capacity
+    return 0
+
+
+cdef inline int put(Out *out, const char *text, Py_ssize_t length) except -1:
+    if out.size + length > out.capacity:
+        grow(out, length)
+    memcpy(out.data + out.size, text, length)
+    out.size += length
+    return 0
+
+
+cdef inline int puts(Out *out, const char *text) except -1:
+    return put(out, text, strlen(text))
+
+
+cdef int put_uint(Out *out, unsigned long long value) except -1:
+    cdef char digits[24]
+    cdef int position = 24
+    if value == 0:
+        return put(out, "0", 1)
+    while value:
+        position -= 1
+        digits[position] = <char>(48 + value % 10)
+        value //= 10
+    return put(out, digits + position, 24 - position)
+
+
+cdef int put_ipv4(Out *out, const unsigned char *octets) except -1:
+    put_uint(out, octets[0])
+    put(out, ".", 1)
+    put_uint(out, octets[1])
+    put(out, ".", 1)
+    put_uint(out, octets[2])
+    put(out, ".", 1)
+    put_uint(out, octets[3])
+    return 0
+
+
+cdef int put_ipv6(Out *out, const unsigned char *octets) except -1:
+    cdef char text[64]
+    if inet_ntop(AF_INET6, octets, text, 64) == NULL:
+        raise ValueError("inet_ntop failed")
+    return puts(out, text)
+
+
+cdef inline unsigned long long read_uint(const unsigned char *data, int width):
+    cdef unsigned long long value = 0
+    cdef int i
+    for i in range(width):
+        value = (value << 8) | data[i]
+    return value
+
+
+cdef int put_prefixes(Out *out, const unsigned char *data, Py_ssize_t start, Py_ssize_t end,
+                      bint ipv6, bint addpath) except -2:
+    """Write the NLRI objects of data[start:end] separated by ", "; 1 on success, 0 when malformed."""
+    cdef Py_ssize_t offset = start
+    cdef int width = 16 if ipv6 else 4
+    cdef int bits, octets, i
+    cdef unsigned char address[16]
+    cdef const unsigned char *path
+    cdef bint first = True
+    while offset < end:
+        path = NULL
+        if addpath:
+            if offset + 4 > end:
+                return 0
+            path = data + offset
+            offset += 4
+        if offset >= end:
+            return 0
+        bits = data[offset]
+        octets = (bits + 7) >> 3
+        offset += 1
+        if bits > width * 8 or offset + octets > end:
+            return 0
+        for i in range(width):
+            address[i] = data[offset + i] if i < octets else 0
+        offset += octets
+        if not first:
+            put(out, ", ", 2)
+        first = False
+        put(out, '{ "nlri": "', 11)
+        if ipv6:
+            put_ipv6(out, address)
+        else:
+            put_ipv4(out, address)
+        put(out, "/", 1)
+        put_uint(out, bits)
+        if path != NULL:
+            put(out, '", "path-information": "', 24)
+            put_ipv4(out, path)
+        put(out, '" }', 3)
+    return 1
+
+
+cdef int put_as_path(Out *out, const unsigned char *value, Py_ssize_t size, bint asn4) except -2:
+    cdef int width = 4 if asn4 else 2
+    cdef Py_ssize_t offset = 0, end, position
+    cdef int seg_type, count, index = 0
+    put(out, '"as-path": {', 12)
+    while offset < size:
+        if offset + 2 > size:
+            return 0
+        seg_type = value[offset]
+        count = value[offset + 1]
+        end = offset + 2 + count * width
+        if seg_type < 1 or seg_type > 4 or count == 0 or end > size:
+            return 0
+        if index:
+            put(out, ", ", 2)
+        put(out, '"', 1)
+        put_uint(out, index)
+        if seg_type == 1:
+            puts(out, '": {"element": "as-set", "value": [')
+        else:
+            puts(out, '": {"element": "as-sequence", "value": [')
+        position = offset + 2
+        while position < end:
+            if position > offset + 2:
+                put(out, ", ", 2)
+            put_uint(out, read_uint(value + position, width))
+            position += width
+        put(out, "]}", 2)
+        index += 1
+        offset = end
+    put(out, "}", 1)
+    return 1
+
+
+cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_t size, bint asn4,
+                       bint *written) except -2:
+    """Write `"key": value` for one attribute; 0 declines.  `written` says whether text was added."""
+    cdef Py_ssize_t i
+    cdef int width
+    written[0] = True
+    if code == 1:
+        if size != 1 or value[0] > 2:
+            return 0
+        if value[0] == 0:
+            puts(out, '"origin": "igp"')
+        elif value[0] == 1:
+            puts(out, '"origin": "egp"')
+        else:
+            puts(out, '"origin": "incomplete"')
+        return 1
+    if code == 2:
+        if size == 0:
+            written[0] = False
+            return 1
+        return put_as_path(out, value, size, asn4)
+    if code == 4 or code == 5:
+        if size != 4:
+            return 0
+        puts(out, '"med": ' if code == 4 else '"local-preference": ')
+        put_uint(out, read_uint(value, 4))
+        return 1
+    if code == 6:
+        if size != 0:
+            return 0
+        puts(out, '"atomic-aggregate": true')
+        return 1
+    if code == 7:
+        width = 4 if asn4 else 2
+        if size != width + 4:
+            return 0
+        puts(out, '"aggregator": "')
+        put_uint(out, read_uint(value, width))
+        put(out, ":", 1)
+        put_ipv4(out, value + width)
+        put(out, '"', 1)
+        return 1
+    if code == 8:
+        if size == 0 or size % 4:
+            return 0
+        puts(out, '"community": [ ')
+        i = 0
+        while i < size:
+            if i:
+                put(out, ", ", 2)
+            put(out, "[ ", 2)
+            put_uint(out, read_uint(value + i, 2))
+            put(out, ", ", 2)
+            put_uint(out, read_uint(value + i + 2, 2))
+            put(out, " ]", 2)
+            i += 4
+        put(out, " ]", 2)
+        return 1
+    if code == 9:
+        if size != 4:
+            return 0
+        puts(out, '"originator-id": "')
+        put_ipv4(out, value)
+        put(out, '"', 1)
+        return 1
+    if code == 10:
+        if size == 0 or size % 4:
+            return 0
+        puts(out, '"cluster-list": [ ')
+        i = 0
+        while i < size:
+            if i:
+                put(out, ", ", 2)
+            put(out, '"', 1)
+            put_ipv4(out, value + i)
+            put(out, '"', 1)
+            i += 4
+        put(out, " ]", 2)
+        return 1
+    if code == 32:
+        if size == 0 or size % 12:
+            return 0
+        puts(out, '"large-community": [ ')
+        i = 0
+        while i < size:
+            if i:
+                put(out, ", ", 2)
+            put(out, "[ ", 2)
+            put_uint(out, read_uint(value + i, 4))
+            put(out, ", ", 2)
+            put_uint(out, read_uint(value + i + 4, 4))
+            put(out, " , ", 3)
+            put_uint(out, read_uint(value + i + 8, 4))
+            put(out, " ]", 2)
+            i += 12
+        put(out, " ]", 2)
+        return 1
+    return 0
+
+
+cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint addpath4, bint addpath6, Out *out):
+    cdef Py_ssize_t withdrawn_end, attributes_start, attributes_end, offset, start, length
+    cdef Py_ssize_t starts[33]
+    cdef Py_ssize_t lengths[33]
+    cdef int code, flags, attribute_count = 0
+    cdef bint written, any_text = False, any_announce = False, any_withdraw = False
+    cdef const unsigned char *reach
+    cdef const unsigned char *unreach
+    cdef Py_ssize_t reach_size, unreach_size
+    cdef Py_ssize_t mark
+
+    if size < 4:
+        return None
+    withdrawn_end = 2 + ((body[0] << 8) | body[1])
+    if withdrawn_end + 2 > size:
+        return None
+    attributes_start = withdrawn_end + 2
+    attributes_end = attributes_start + ((body[withdrawn_end] << 8) | body[withdrawn_end + 1])
+    if attributes_end > size:
+        return None
+    if size == 4:
+        return '{ "eor": { "afi" : "ipv4", "safi" : "unicast" } }'
+
+    for code in range(33):
+        starts[code] = -1
+    offset = attributes_start
+    while offset < attributes_end:
+        if offset + 3 > attributes_end:
+            return None
+        flags = body[offset]
+        code = body[offset + 1]
+        if flags & 0x10:
+            if offset + 4 > attributes_end:
+                return None
+            length = (body[offset + 2] << 8) | body[offset + 3]
+            start = offset + 4
+        else:
+            length = body[offset + 2]
+            start = offset + 3
+        offset = start + length
+        if offset > attributes_end or code > 32 or EXPECTED_FLAGS[code] == 0:
+            return None
+        if starts[code] >= 0 or EXPECTED_FLAGS[code] != (flags & 0xC0):
+            return None
+        starts[code] = start
+        lengths[code] = length
+        attribute_count += 1
+
+    if starts[3] >= 0 and lengths[3] != 4:
+        return None
+    reach = body + starts[14] if starts[14] >= 0 else NULL
+    reach_size = lengths[14] if starts[14] >= 0 else 0
+    unreach = body + starts[15] if starts[15] >= 0 else NULL
+    unreach_size = lengths[15] if starts[15] >= 0 else 0
+    if unreach != NULL:
+        if unreach_size < 3 or unreach[0] != 0 or unreach[1] != 2 or unreach[2] != 1:
+            return None
+        if unreach_size == 3:
+            if attribute_count != 1 or withdrawn_end > 2 or attributes_end < size:
+                return None
+            return '{ "eor": { "afi" : "ipv6", "safi" : "unicast" } }'
+    if reach != NULL:
+        if reach_size < 22 or reach[0] != 0 or reach[1] != 2 or reach[2] != 1 or reach[3] != 16 or reach[20] != 0:
+            return None
+
+    put(out, '{ "update": { ', 14)
+    mark = out.size
+    put(out, '"attribute": { ', 15)
+    for code in range(33):
+        if starts[code] < 0 or code == 3 or code == 14 or code == 15:
+            continue
+        if any_text:
+            put(out, ", ", 2)
+        if not put_attribute(out, code, body + starts[code], lengths[code], asn4, &written):
+            return None
+        if written:
+            any_text = True
+        elif any_text:
+            out.size -= 2
+    if any_text:
+        put(out, " }", 2)
+    else:
+        out.size = mark
+        for code in range(33):
+            if starts[code] >= 0 and code != 3 and code != 14 and code != 15:
+                return None
+
+    if attributes_end < size or reach != NULL:
+        any_announce = True
+        if any_text:
+            put(out, ", ", 2)
+        put(out, '"announce": { ', 14)
+        if attributes_end < size:
+            put(out, '"ipv4 unicast": { "', 19)
+            if starts[3] >= 0:
+                put_ipv4(out, body + starts[3])
+                put(out, '": [ ', 5)
+            else:
+                out.size -= 1
+                put(out, '"no-nexthop": [ ', 16)
+            if not put_prefixes(out, body, attributes_end, size, False, addpath4):
+                return None
+            put(out, " ] }", 4)
+            if reach != NULL:
+                put(out, ", ", 2)
+        if reach != NULL:
+            put(out, '"ipv6 unicast": { "', 19)
+            put_ipv6(out, reach + 4)
+            put(out, '": [ ', 5)
+            if not put_prefixes(out, reach, 21, reach_size, True, addpath6):
+                return None
+            put(out, " ] }", 4)
+        put(out, " }", 2)
+
+    if withdrawn_end > 2 or unreach != NULL:
+        any_withdraw = True
+        if any_text or any_announce:
+            put(out, ", ", 2)
+        put(out, '"withdraw": { ', 14)
+        if withdrawn_end > 2:
+            put(out, '"ipv4 unicast": [ ', 18)
+            if not put_prefixes(out, body, 2, withdrawn_end, False, addpath4):
+                return None
+            put(out, " ]", 2)
+            if unreach != NULL:
+                put(out, ", ", 2)
+        if unreach != NULL:
+            put(out, '"ipv6 unicast": [ ', 18)
+            if not put_prefixes(out, unreach, 3, unreach_size, True, addpath6):
+                return None
+            put(out, " ]", 2)
+        put(out, " }", 2)
+
+    if not (any_text or any_announce or any_withdraw):
+        return None
+    put(out, " } }", 4)
+    return out.data[:out.size].decode("ascii")
+
+
+def render_update(body, bint asn4, bint addpath_ipv4, bint addpath_ipv6):
+    """The JSON text of `body` (an UPDATE body) after ``"message": ``, or None."""
+    cdef const unsigned char[::1] view
+    cdef Out out
+    if isinstance(body, bytes):
+        view = body
+    else:
+        view = bytes(body)
+    out.capacity = 1024
+    out.size = 0
+    out.data = <char *>malloc(out.capacity)
+    if out.data == NULL:
+        raise MemoryError()
+    try:
+        if view.shape[0] == 0:
+            return None
+        return render(&view[0], view.shape[0], asn4, addpath_ipv4, addpath_ipv6, &out)
+    finally:
+        free(out.data)
