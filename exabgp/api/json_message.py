@@ -1,0 +1,300 @@
+"""ExaBGP 5.0's JSON for OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH and OPERATIONAL (SURFACE.md 5.2).
+
+The `*_json` functions return the value printed after the message's key
+(``"open": ``, ``"notification": ``, ``"route-refresh": ``,
+``"operational": ``), with 5.0's exact spacing; `message_inner` returns the
+text that follows the neighbor head for any of these messages (direction and
+content) and `message_line` the whole line, wrapped by
+`exabgp.api.envelope.envelope`.
+
+OPEN (5.0's text, reproduced): capabilities are printed one per code, keyed
+by the code for a received OPEN ("65") and by 5.0's name for a sent one
+("asn4").  A code that appears several times is combined the way 5.0 does:
+multiprotocol families accumulate, ADD-PATH and graceful-restart families
+merge per family (the later one wins), next-hop conversions accumulate
+without duplicates, hostname fields are overwritten by later ones, the
+first multi-session counts, and for every other code the last one counts.
+Graceful restart labels the per-family F bit "restart" and the R flag
+"forwarding", as 5.0 does.  One departure: where 5.0 fills a hostname field
+the peer did not send with the local machine's names, this prints null.
+
+NOTIFICATION: ``data`` is the hex of the reported data (a shutdown
+communication is rewritten, `Notification.reported_data`) and ``message``
+the same octets as UTF-8 with replacement characters.  Strings are escaped
+as JSON with non-ASCII as \\u escapes, as 5.0's ``json.dumps``.
+"""
+
+import json
+
+from exabgp.api.envelope import envelope
+from exabgp.bgp.capability import (
+    ADD_PATH,
+    CAPABILITIES,
+    ENHANCED_ROUTE_REFRESH,
+    EXTENDED_MESSAGE,
+    EXTENDED_NEXT_HOP,
+    FOUR_OCTET_AS,
+    GRACEFUL_FORWARDING_STATE,
+    GRACEFUL_RESTART,
+    GRACEFUL_RESTART_STATE,
+    HOSTNAME,
+    MULTIPROTOCOL,
+    MULTISESSION,
+    MULTISESSION_CISCO,
+    OPERATIONAL,
+    ROUTE_REFRESH,
+    ROUTE_REFRESH_CISCO,
+    SOFTWARE_VERSION,
+    capability_name,
+)
+from exabgp.bgp.family import AFI_NAMES, safi_name
+from exabgp.bgp.operational import ADVISORY, QUERY
+
+# ----------------------------------------------------------------- names as 5.0 prints them
+
+
+def afi_text(afi: int) -> str:
+    """5.0's name of an AFI, including its forms for unknown values (`safi_name` already is 5.0's)."""
+    name = AFI_NAMES.get(afi)
+    if name:
+        return name
+    return "undefined" if afi == 0 else f"unknown-afi-{afi:#x}"
+
+
+def _family(afi: int, safi: int) -> str:
+    return f"{afi_text(afi)}/{safi_name(safi)}"
+
+
+def _string(text: str) -> str:
+    return json.dumps(text)
+
+
+def _hex(data: bytes) -> str:
+    return "0x" + data.hex().upper()
+
+
+# 5.0's names of capability codes that only appear inside a multi-session capability
+_OTHER_CAPABILITY_NAMES = {0: "reserved", 3: "outbound-route-filtering", 4: "multiple-routes", 67: "dynamic-capability"}
+_RESTART = ' "restart"'
+_ADD_PATH_MODES = {0: "disabled", 1: "receive", 2: "send", 3: "send/receive"}
+
+
+def _code_text(code: int) -> str:
+    """How 5.0 names a capability code listed in a multi-session capability."""
+    if code in _OTHER_CAPABILITY_NAMES:
+        return _OTHER_CAPABILITY_NAMES[code]
+    if code in CAPABILITIES:
+        return capability_name(code)
+    if 70 <= code < 128:
+        return f"unassigned-{code:#x}"
+    if 128 <= code < 256:
+        return f"reserved-{code:#x}"
+    return f"capability-{code:#x}"
+
+
+# ----------------------------------------------------------------- capabilities
+# Each renderer takes every capability of one code, in wire order.
+
+
+def _multiprotocol(capabilities) -> str:
+    families = ",".join(f' "{_family(cap.afi, cap.safi)}"' for cap in capabilities)
+    return f'{{ "name": "multiprotocol", "families": [{families} ] }}'
+
+
+def _route_refresh(capabilities) -> str:
+    variant = "RFC" if capabilities[-1].code == ROUTE_REFRESH else "Cisco"
+    return f'{{ "name": "route-refresh", "variant": "{variant}" }}'
+
+
+def _extended_next_hop(capabilities) -> str:
+    entries = []
+    for cap in capabilities:
+        for entry in cap.entries:
+            if entry not in entries:
+                entries.append(entry)
+    conversions = ",".join(f' "{_family(afi, safi)}/{afi_text(nexthop)}"' for afi, safi, nexthop in entries)
+    return f'{{ "name": "nexthop", "conversion": [{conversions} ] }}'
+
+
+def _extended_message(capabilities) -> str:
+    return '{ "name": "extended-message", "size": 65535 }'
+
+
+def _graceful_restart(capabilities) -> str:
+    families = {}
+    for cap in capabilities:
+        for afi, safi, flags in cap.families:
+            families[(afi, safi)] = flags
+    last = capabilities[-1]
+    per_family = ", ".join(
+        f'"{_family(afi, safi)}": [{_RESTART if flags & GRACEFUL_FORWARDING_STATE else ""} ] '
+        for (afi, safi), flags in families.items()
+    )
+    restart = ' "forwarding" ' if last.restart_flags & GRACEFUL_RESTART_STATE else " "
+    return (
+        f'{{ "name": "graceful restart", "time": {last.restart_time}, '
+        f'"address-family-flags": {{ {per_family}}}, "restart-flags": [{restart}]  }}'
+    )
+
+
+def _asn4(capabilities) -> str:
+    return f'{{ "name": "asn4", "asn4": {capabilities[-1].asn} }}'
+
+
+def _multisession(capabilities) -> str:
+    first = capabilities[0]
+    variant = "RFC" if first.code == MULTISESSION else "Cisco"
+    codes = ",".join(
+        f' "{_code_text(code)}"' for code in first.codes if code not in (MULTISESSION, MULTISESSION_CISCO)
+    )
+    return f'{{ "name": "multisession", "variant": "{variant}", "capabilities": [{codes} ] }}'
+
+
+def _add_path(capabilities) -> str:
+    modes = {}
+    for cap in capabilities:
+        for afi, safi, mode in cap.entries:
+            modes[(afi, safi)] = mode
+    families = ",".join(
+        f'"{_family(afi, safi)}": "{_ADD_PATH_MODES.get(mode, f"invalid ({mode})")}"'
+        for (afi, safi), mode in modes.items()
+    )
+    return f'{{ "name": "addpath"{", " if families else ""}{families} }}'
+
+
+def _enhanced_route_refresh(capabilities) -> str:
+    return '{ "name": "enhanced-route-refresh" }'
+
+
+def _hostname(capabilities) -> str:
+    host_name = domain_name = None
+    for cap in capabilities:
+        if cap.host_name is not None:
+            host_name = cap.host_name
+        if cap.domain_name is not None:
+            domain_name = cap.domain_name
+    return f'{{ "host-name": {json.dumps(host_name)}, "domain-name": {json.dumps(domain_name)} }}'
+
+
+def _software_version(capabilities) -> str:
+    return f'{{ "software": {_string(capabilities[-1].version)} }}'
+
+
+def _operational(capabilities) -> str:
+    return '{ "name": "operational" }'
+
+
+def _unknown(capabilities) -> str:
+    cap = capabilities[-1]
+    if 128 <= cap.code < 256:
+        iana = "reserved"
+    elif 70 <= cap.code < 128:
+        iana = "unassigned"
+    else:
+        iana = "unknown"
+    return f'{{ "name": "unknown", "iana": "{iana}", "value": {cap.code}, "raw": "{cap.value.hex().upper()}" }}'
+
+
+#: capability code -> renderer; codes not listed are unknown capabilities
+_CAPABILITY_JSON = {
+    MULTIPROTOCOL: _multiprotocol,
+    ROUTE_REFRESH: _route_refresh,
+    EXTENDED_NEXT_HOP: _extended_next_hop,
+    EXTENDED_MESSAGE: _extended_message,
+    GRACEFUL_RESTART: _graceful_restart,
+    FOUR_OCTET_AS: _asn4,
+    MULTISESSION: _multisession,
+    ADD_PATH: _add_path,
+    ENHANCED_ROUTE_REFRESH: _enhanced_route_refresh,
+    HOSTNAME: _hostname,
+    SOFTWARE_VERSION: _software_version,
+    ROUTE_REFRESH_CISCO: _route_refresh,
+    MULTISESSION_CISCO: _multisession,
+    OPERATIONAL: _operational,
+}
+
+
+def capabilities_json(capabilities, sent: bool) -> str:
+    """The ``"capabilities"`` object: one entry per code, in order of first appearance."""
+    by_code = {}
+    for cap in capabilities:
+        by_code.setdefault(cap.code, []).append(cap)
+    items = ", ".join(
+        f'"{capability_name(code) if sent else code}": {_CAPABILITY_JSON.get(code, _unknown)(caps)}'
+        for code, caps in by_code.items()
+    )
+    return f"{{ {items} }}"
+
+
+# ----------------------------------------------------------------- messages
+
+
+def open_json(message, direction: str) -> str:
+    """The value of ``"open"``; `direction` "send" keys capabilities by name, anything else by code."""
+    capabilities = capabilities_json(message.capabilities, direction == "send")
+    return (
+        f'{{ "version": {message.version}, "asn": {message.my_as}, "hold_time": {message.hold_time}, '
+        f'"router_id": "{message.router_id}", "capabilities": {capabilities} }}'
+    )
+
+
+def notification_json(message) -> str:
+    """The value of ``"notification"``, with the trailing space 5.0 prints after it."""
+    data = message.reported_data()
+    return (
+        f'{{ "code": {message.code}, "subcode": {message.subcode}, "data": "{_hex(data)}", '
+        f'"message": {_string(data.decode("utf-8", "replace"))} }} '
+    )
+
+
+def refresh_json(message) -> str:
+    """The value of ``"route-refresh"``."""
+    return (
+        f'{{ "afi": "{afi_text(message.afi)}", "safi": "{safi_name(message.safi)}", '
+        f'"subtype": "{message.subtype_name}" }}'
+    )
+
+
+def operational_json(message) -> str:
+    """The value of ``"operational"``; unknown types (5.0 cannot print them) show their raw value."""
+    category = message.category
+    if category is None:
+        return f'{{ "name": "unknown", "type": {message.what}, "value": "{_hex(message.value)}" }}'
+    head = f'"name": "{message.name}", "afi": "{afi_text(message.afi)}", "safi": "{safi_name(message.safi)}"'
+    if category == ADVISORY:
+        return f'{{ {head}, "advisory": {_string(message.advisory.decode("utf-8", "replace"))} }}'
+    if category == QUERY:
+        return f"{{ {head} }}"
+    return (
+        f'{{ {head}, "router-id": "{message.router_id}", "sequence": {message.sequence}, '
+        f'"counter": {message.counter} }}'
+    )
+
+
+#: message type -> (the envelope "type", the content key, renderer); UPDATE is `exabgp.api.json_update`'s
+_MESSAGES = {
+    1: ("open", "open", None),
+    3: ("notification", "notification", notification_json),
+    4: ("keepalive", None, None),
+    5: ("refresh", "route-refresh", refresh_json),
+    6: ("operational", "operational", operational_json),
+}
+
+
+def message_kind(message) -> str:
+    """The envelope ``"type"`` of a message (open, notification, keepalive, refresh, operational)."""
+    return _MESSAGES[message.TYPE][0]
+
+
+def message_inner(message, direction: str) -> str:
+    """What follows the neighbor head: ``, "direction": "...", "<key>": <value>`` in 5.0's spacing."""
+    _kind, key, render = _MESSAGES[message.TYPE]
+    if key is None:
+        return f', "direction": "{direction}" '
+    value = open_json(message, direction) if render is None else render(message)
+    return f', "direction": "{direction}", "{key}": {value}'
+
+
+def message_line(speaker, now: float, counter: int, peer, direction: str, message) -> str:
+    """The whole JSON line 5.0 prints for `message` (not an UPDATE); `exabgp decode` uses direction "in"."""
+    return envelope(speaker, now, counter, message_kind(message), peer, message_inner(message, direction))

@@ -1,0 +1,398 @@
+"""BGP capabilities (RFC 5492): one object per capability TLV, one table for every code.
+
+An OPEN carries capabilities as ``code (1 octet), length (1 octet), value``
+inside optional parameters of type 2 (RFC 5492 section 4).  Each class below
+decodes one value (`decode(code, value)`) and encodes it back (`encode()`,
+the value octets only).  `CAPABILITIES` maps every code ExaBGP 5.0 knows to
+its name and class (SURFACE.md section 6.2); any other code becomes an
+`UnknownCapability` that keeps its octets and re-encodes them unchanged.
+
+A capability may appear several times in one OPEN (one multiprotocol TLV per
+family, RFC 4760 section 8); objects stay one per TLV, in wire order, and the
+consumers combine them (negotiation, the JSON renderer).
+
+Values implemented here:
+
+* 1 multiprotocol (RFC 4760 section 8): AFI (2), reserved (1), SAFI (1);
+* 2 route-refresh (RFC 2918) and 128 the pre-standard Cisco code: empty;
+* 5 extended next hop (RFC 8950 section 3): entries of AFI (2), SAFI (2),
+  next-hop AFI (2);
+* 6 extended message (RFC 8654): empty;
+* 64 graceful restart (RFC 4724 section 3): restart flags (4 bits), restart
+  time (12 bits), then AFI (2), SAFI (1), flags (1) per family;
+* 65 four-octet AS number (RFC 6793 section 3): the ASN (4);
+* 68 multi-session (draft-ietf-idr-bgp-multisession) and 131 its Cisco code:
+  a flags octet, then capability codes;
+* 69 ADD-PATH (RFC 7911 section 4): AFI (2), SAFI (1), send/receive (1) per
+  family;
+* 70 enhanced route refresh (RFC 7313 section 3.1): empty;
+* 73 hostname (draft-walton-bgp-hostname-capability): length-prefixed host
+  name, then an optional length-prefixed domain name, both UTF-8;
+* 75 software version (draft-abraitis-bgp-version-capability): a
+  length-prefixed UTF-8 string;
+* 185 operational (ExaBGP's draft-ietf-idr-operational-message): empty.
+
+Where ExaBGP 5.0 ignores octets (the value of an "empty" capability, bytes
+after the multiprotocol family or the software version) they are ignored
+here too; such a capability does not re-encode to the same octets.  A value
+that cannot be decoded is OPEN Message Error / Unspecific (2/0), as 5.0.12
+does (SURFACE.md section 7.6).
+"""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from exabgp._codec.errors import CodecError
+
+# Capability codes (IANA "Capability Codes")
+MULTIPROTOCOL = 1
+ROUTE_REFRESH = 2
+EXTENDED_NEXT_HOP = 5
+EXTENDED_MESSAGE = 6
+GRACEFUL_RESTART = 64
+FOUR_OCTET_AS = 65
+MULTISESSION = 68
+ADD_PATH = 69
+ENHANCED_ROUTE_REFRESH = 70
+HOSTNAME = 73
+SOFTWARE_VERSION = 75
+ROUTE_REFRESH_CISCO = 128
+MULTISESSION_CISCO = 131
+OPERATIONAL = 185
+
+# ADD-PATH Send/Receive field (RFC 7911 section 4)
+ADD_PATH_RECEIVE = 1
+ADD_PATH_SEND = 2
+
+# Graceful restart flags (RFC 4724 section 3): the R bit of the restart flags,
+# the F bit of the per-family flags
+GRACEFUL_RESTART_STATE = 0x8
+GRACEFUL_FORWARDING_STATE = 0x80
+
+
+def _malformed(reason: str) -> CodecError:
+    return CodecError(2, 0, reason.encode("ascii"), reason)
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _malformed(f"the {what} in the capability is not valid UTF-8") from None
+
+
+def _entries(value: bytes, size: int, what: str):
+    """Cut `value` into `size`-octet entries; a trailing remainder is malformed."""
+    if len(value) % size:
+        raise _malformed(f"invalid {what} capability, trailing data")
+    return [value[offset:offset + size] for offset in range(0, len(value), size)]
+
+
+@dataclass(frozen=True, slots=True)
+class Multiprotocol:
+    """One (AFI, SAFI) pair the speaker supports (RFC 4760 section 8)."""
+
+    code: ClassVar[int] = MULTIPROTOCOL
+    afi: int
+    safi: int
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        if len(value) < 4:
+            raise _malformed(f"invalid multiprotocol capability, expected 4 bytes, got {len(value)}")
+        return cls(int.from_bytes(value[0:2], "big"), value[3])
+
+    def encode(self) -> bytes:
+        return self.afi.to_bytes(2, "big") + bytes((0, self.safi))
+
+
+@dataclass(frozen=True, slots=True)
+class RouteRefresh:
+    """Route refresh (RFC 2918 section 3), under its IANA code 2 or Cisco's 128."""
+
+    code: int = ROUTE_REFRESH
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        return cls(code)
+
+    def encode(self) -> bytes:
+        return b""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendedNextHop:
+    """``(afi, safi, nexthop_afi)`` triples (RFC 8950 section 3)."""
+
+    code: ClassVar[int] = EXTENDED_NEXT_HOP
+    entries: tuple
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        return cls(tuple(
+            (int.from_bytes(entry[0:2], "big"), int.from_bytes(entry[2:4], "big"), int.from_bytes(entry[4:6], "big"))
+            for entry in _entries(value, 6, "extended next-hop")
+        ))
+
+    def encode(self) -> bytes:
+        return b"".join(
+            afi.to_bytes(2, "big") + safi.to_bytes(2, "big") + nexthop.to_bytes(2, "big")
+            for afi, safi, nexthop in self.entries
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendedMessage:
+    """Messages up to 65535 octets (RFC 8654 section 3)."""
+
+    code: ClassVar[int] = EXTENDED_MESSAGE
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        return cls()
+
+    def encode(self) -> bytes:
+        return b""
+
+
+@dataclass(frozen=True, slots=True)
+class GracefulRestart:
+    """Restart flags (4 bits), restart time (seconds, 12 bits), ``(afi, safi, flags)`` per family."""
+
+    code: ClassVar[int] = GRACEFUL_RESTART
+    restart_flags: int
+    restart_time: int
+    families: tuple = ()
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        if len(value) < 2:
+            raise _malformed("invalid graceful-restart capability, not enough data for the header")
+        header = int.from_bytes(value[0:2], "big")
+        families = tuple(
+            (int.from_bytes(entry[0:2], "big"), entry[2], entry[3])
+            for entry in _entries(value[2:], 4, "graceful-restart")
+        )
+        return cls(header >> 12, header & 0x0FFF, families)
+
+    def encode(self) -> bytes:
+        header = ((self.restart_flags & 0xF) << 12) | (self.restart_time & 0x0FFF)
+        return header.to_bytes(2, "big") + b"".join(
+            afi.to_bytes(2, "big") + bytes((safi, flags)) for afi, safi, flags in self.families
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FourOctetAS:
+    """The speaker's real AS number (RFC 6793 section 3)."""
+
+    code: ClassVar[int] = FOUR_OCTET_AS
+    asn: int
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        if len(value) != 4:
+            raise _malformed(f"AS4 capability must be 4 bytes long, got {len(value)}")
+        return cls(int.from_bytes(value, "big"))
+
+    def encode(self) -> bytes:
+        return self.asn.to_bytes(4, "big")
+
+
+@dataclass(frozen=True, slots=True)
+class MultiSession:
+    """Multi-session (draft-ietf-idr-bgp-multisession), code 68 or Cisco's 131.
+
+    `flags` is the first octet (None when the value is empty), `codes` the
+    capability codes that follow it.
+    """
+
+    code: int = MULTISESSION
+    flags: int | None = 0
+    codes: tuple = ()
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        if not value:
+            return cls(code, None, ())
+        return cls(code, value[0], tuple(value[1:]))
+
+    def encode(self) -> bytes:
+        if self.flags is None:
+            return b""
+        return bytes((self.flags,)) + bytes(self.codes)
+
+
+@dataclass(frozen=True, slots=True)
+class AddPath:
+    """``(afi, safi, send_receive)`` per family (RFC 7911 section 4): 1 receive, 2 send, 3 both."""
+
+    code: ClassVar[int] = ADD_PATH
+    entries: tuple
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        return cls(tuple(
+            (int.from_bytes(entry[0:2], "big"), entry[2], entry[3]) for entry in _entries(value, 4, "ADD-PATH")
+        ))
+
+    def encode(self) -> bytes:
+        return b"".join(afi.to_bytes(2, "big") + bytes((safi, mode)) for afi, safi, mode in self.entries)
+
+
+@dataclass(frozen=True, slots=True)
+class EnhancedRouteRefresh:
+    """Enhanced route refresh (RFC 7313 section 3.1)."""
+
+    code: ClassVar[int] = ENHANCED_ROUTE_REFRESH
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        return cls()
+
+    def encode(self) -> bytes:
+        return b""
+
+
+@dataclass(frozen=True, slots=True)
+class HostName:
+    """Host and domain name (draft-walton-bgp-hostname-capability).
+
+    None stands for a field absent from the value: both for an empty value,
+    `domain_name` alone when the value stops after the host name.
+    """
+
+    code: ClassVar[int] = HOSTNAME
+    host_name: str | None
+    domain_name: str | None = ""
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        if not value:
+            return cls(None, None)
+        end = 1 + value[0]
+        if len(value) < end:
+            raise _malformed(f"Hostname capability truncated: need {end} bytes for the host name, got {len(value)}")
+        host_name = _utf8(value[1:end], "host name")
+        if end == len(value):
+            return cls(host_name, None)
+        stop = end + 1 + value[end]
+        if len(value) < stop:
+            raise _malformed(f"Hostname capability truncated: need {stop} bytes total, got {len(value)}")
+        return cls(host_name, _utf8(value[end + 1:stop], "domain name"))
+
+    def encode(self) -> bytes:
+        if self.host_name is None:
+            return b""
+        host = self.host_name.encode("utf-8")
+        encoded = bytes((len(host),)) + host
+        if self.domain_name is not None:
+            domain = self.domain_name.encode("utf-8")
+            encoded += bytes((len(domain),)) + domain
+        return encoded
+
+
+@dataclass(frozen=True, slots=True)
+class SoftwareVersion:
+    """The speaker's software name and version (draft-abraitis-bgp-version-capability)."""
+
+    code: ClassVar[int] = SOFTWARE_VERSION
+    version: str
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        if not value:
+            raise _malformed("Software capability too short: need at least 1 byte")
+        end = 1 + value[0]
+        if len(value) < end:
+            raise _malformed(f"Software capability truncated: need {end} bytes, got {len(value)}")
+        return cls(_utf8(value[1:end], "software version"))
+
+    def encode(self) -> bytes:
+        version = self.version.encode("utf-8")
+        return bytes((len(version),)) + version
+
+
+@dataclass(frozen=True, slots=True)
+class Operational:
+    """ExaBGP's OPERATIONAL message support (draft-ietf-idr-operational-message-00)."""
+
+    code: ClassVar[int] = OPERATIONAL
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        return cls()
+
+    def encode(self) -> bytes:
+        return b""
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownCapability:
+    """A capability this implementation does not know: its code and value octets, unchanged."""
+
+    code: int
+    value: bytes
+
+    def encode(self) -> bytes:
+        return self.value
+
+
+#: code -> (name, class).  The name is ExaBGP 5.0's (it keys the capabilities
+#: of a sent OPEN in JSON; 131 keeps 5.0's spelling "sesion").
+CAPABILITIES = {
+    MULTIPROTOCOL: ("multiprotocol", Multiprotocol),
+    ROUTE_REFRESH: ("route-refresh", RouteRefresh),
+    EXTENDED_NEXT_HOP: ("nexthop", ExtendedNextHop),
+    EXTENDED_MESSAGE: ("extended-message", ExtendedMessage),
+    GRACEFUL_RESTART: ("graceful-restart", GracefulRestart),
+    FOUR_OCTET_AS: ("asn4", FourOctetAS),
+    MULTISESSION: ("multi-session", MultiSession),
+    ADD_PATH: ("add-path", AddPath),
+    ENHANCED_ROUTE_REFRESH: ("enhanced-route-refresh", EnhancedRouteRefresh),
+    HOSTNAME: ("hostname", HostName),
+    SOFTWARE_VERSION: ("software-version", SoftwareVersion),
+    ROUTE_REFRESH_CISCO: ("cisco-route-refresh", RouteRefresh),
+    MULTISESSION_CISCO: ("cisco-multi-sesion", MultiSession),
+    OPERATIONAL: ("operational", Operational),
+}
+
+
+def capability_name(code: int) -> str:
+    entry = CAPABILITIES.get(code)
+    return entry[0] if entry else f"unknown capability {code:#x}"
+
+
+def decode_capability(code: int, value: bytes):
+    """The capability object for one TLV; unknown codes are kept raw."""
+    entry = CAPABILITIES.get(code)
+    if entry is None:
+        return UnknownCapability(code, bytes(value))
+    return entry[1].decode(code, bytes(value))
+
+
+def decode_capabilities(data: bytes):
+    """All capability TLVs of one optional parameter value, in wire order (RFC 5492 section 4)."""
+    size = len(data)
+    offset = 0
+    capabilities = []
+    while offset < size:
+        if size - offset < 2:
+            raise _malformed("Bad length for OPEN capability (<2)")
+        end = offset + 2 + data[offset + 1]
+        if end > size:
+            raise _malformed("Bad length for OPEN capability (buffer underrun)")
+        capabilities.append(decode_capability(data[offset], data[offset + 2:end]))
+        offset = end
+    return tuple(capabilities)
+
+
+def encode_capabilities(capabilities) -> bytes:
+    """The TLVs of `capabilities`, the inverse of `decode_capabilities`."""
+    parts = []
+    for capability in capabilities:
+        value = capability.encode()
+        if len(value) > 255:
+            raise ValueError(f"capability {capability.code} value longer than 255 octets")
+        parts.append(bytes((capability.code, len(value))) + value)
+    return b"".join(parts)

@@ -1,0 +1,44 @@
+"""The BGP message types and the dispatch of a message body to its class.
+
+`MESSAGE_TYPES` is the table of message type codes (IANA "BGP Message
+Types"; RFC 4271 section 4.1, RFC 2918 for ROUTE-REFRESH, plus ExaBGP's own
+OPERATIONAL, type 6, draft-ietf-idr-operational-message-00).  Every class in
+it has `TYPE`, `decode(body, ctx)` and `encode(ctx)`; framing (marker,
+length, type) is `exabgp._codec.frame_message` / `split_messages`.
+
+An unknown type is Message Header Error / Bad Message Type (1/3, RFC 4271
+section 6.1) with the data ExaBGP 5.0.13 sends: the text
+``can not decode message of type "N"`` (SURFACE.md finding F12).
+"""
+
+from exabgp._codec.errors import CodecError
+from exabgp.bgp.keepalive import KeepAlive
+from exabgp.bgp.notification import Notification
+from exabgp.bgp.open import Open
+from exabgp.bgp.operational import Operational
+from exabgp.bgp.refresh import RouteRefresh
+from exabgp.bgp.update import Update
+
+#: type code -> (name, class)
+MESSAGE_TYPES = {
+    1: ("OPEN", Open),
+    2: ("UPDATE", Update),
+    3: ("NOTIFICATION", Notification),
+    4: ("KEEPALIVE", KeepAlive),
+    5: ("ROUTE-REFRESH", RouteRefresh),
+    6: ("OPERATIONAL", Operational),
+}
+
+
+def message_name(msg_type: int) -> str:
+    entry = MESSAGE_TYPES.get(msg_type)
+    return entry[0] if entry else f"unknown message {msg_type:#x}"
+
+
+def decode_message(msg_type: int, body: bytes, ctx):
+    """Decode the body of a message of type `msg_type` with the negotiated `ctx`."""
+    entry = MESSAGE_TYPES.get(msg_type)
+    if entry is None:
+        text = f'can not decode message of type "{msg_type}"'
+        raise CodecError(1, 3, text.encode("ascii"), text)
+    return entry[1].decode(body, ctx)
