@@ -10,8 +10,8 @@ in a first pass (one slot per accepted type code) and printed in type-code
 order in a second, which is 5.0's order.
 """
 
-from libc.stdlib cimport malloc, realloc, free
-from libc.string cimport memcpy, strlen
+from libc.stdlib cimport malloc, realloc, free, qsort
+from libc.string cimport memcpy, memcmp, strlen
 
 cdef extern from "arpa/inet.h" nogil:
     const char *inet_ntop(int af, const void *src, char *dst, unsigned int size)
@@ -111,6 +111,17 @@ cdef inline unsigned long long read_uint(const unsigned char *data, int width):
     return value
 
 
+cdef int compare_u32(const void *a, const void *b) noexcept nogil:
+    cdef unsigned int x = (<const unsigned int *>a)[0]
+    cdef unsigned int y = (<const unsigned int *>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef int compare_12(const void *a, const void *b) noexcept nogil:
+    # large communities copied as 12 big-endian octets sort as octet strings
+    return memcmp(a, b, 12)
+
+
 cdef int put_prefixes(Out *out, const unsigned char *data, Py_ssize_t start, Py_ssize_t end,
                       bint ipv6, bint addpath) except -2:
     """Write the NLRI objects of data[start:end] separated by ", "; 1 on success, 0 when malformed."""
@@ -188,6 +199,61 @@ cdef int put_as_path(Out *out, const unsigned char *value, Py_ssize_t size, bint
     return 1
 
 
+cdef int put_communities(Out *out, const unsigned char *value, Py_ssize_t size) except -2:
+    """COMMUNITIES sorted by value, duplicates kept."""
+    cdef Py_ssize_t count = size // 4, i
+    cdef unsigned int *values = <unsigned int *>malloc(count * sizeof(unsigned int))
+    if values == NULL:
+        raise MemoryError()
+    try:
+        for i in range(count):
+            values[i] = <unsigned int>read_uint(value + 4 * i, 4)
+        qsort(values, count, sizeof(unsigned int), compare_u32)
+        puts(out, '"community": [ ')
+        for i in range(count):
+            if i:
+                put(out, ", ", 2)
+            put(out, "[ ", 2)
+            put_uint(out, values[i] >> 16)
+            put(out, ", ", 2)
+            put_uint(out, values[i] & 0xFFFF)
+            put(out, " ]", 2)
+        put(out, " ]", 2)
+    finally:
+        free(values)
+    return 1
+
+
+cdef int put_large_communities(Out *out, const unsigned char *value, Py_ssize_t size) except -2:
+    """LARGE_COMMUNITY sorted, duplicates dropped."""
+    cdef Py_ssize_t count = size // 12, i
+    cdef unsigned char *items = <unsigned char *>malloc(size)
+    cdef bint first = True
+    if items == NULL:
+        raise MemoryError()
+    try:
+        memcpy(items, value, size)
+        qsort(items, count, 12, compare_12)
+        puts(out, '"large-community": [ ')
+        for i in range(count):
+            if i and memcmp(items + 12 * i, items + 12 * (i - 1), 12) == 0:
+                continue
+            if not first:
+                put(out, ", ", 2)
+            first = False
+            put(out, "[ ", 2)
+            put_uint(out, read_uint(items + 12 * i, 4))
+            put(out, ", ", 2)
+            put_uint(out, read_uint(items + 12 * i + 4, 4))
+            put(out, " , ", 3)
+            put_uint(out, read_uint(items + 12 * i + 8, 4))
+            put(out, " ]", 2)
+        put(out, " ]", 2)
+    finally:
+        free(items)
+    return 1
+
+
 cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_t size, bint asn4,
                        bint *written) except -2:
     """Write `"key": value` for one attribute; 0 declines.  `written` says whether text was added."""
@@ -233,19 +299,7 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
     if code == 8:
         if size == 0 or size % 4:
             return 0
-        puts(out, '"community": [ ')
-        i = 0
-        while i < size:
-            if i:
-                put(out, ", ", 2)
-            put(out, "[ ", 2)
-            put_uint(out, read_uint(value + i, 2))
-            put(out, ", ", 2)
-            put_uint(out, read_uint(value + i + 2, 2))
-            put(out, " ]", 2)
-            i += 4
-        put(out, " ]", 2)
-        return 1
+        return put_communities(out, value, size)
     if code == 9:
         if size != 4:
             return 0
@@ -270,21 +324,7 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
     if code == 32:
         if size == 0 or size % 12:
             return 0
-        puts(out, '"large-community": [ ')
-        i = 0
-        while i < size:
-            if i:
-                put(out, ", ", 2)
-            put(out, "[ ", 2)
-            put_uint(out, read_uint(value + i, 4))
-            put(out, ", ", 2)
-            put_uint(out, read_uint(value + i + 4, 4))
-            put(out, " , ", 3)
-            put_uint(out, read_uint(value + i + 8, 4))
-            put(out, " ]", 2)
-            i += 12
-        put(out, " ]", 2)
-        return 1
+        return put_large_communities(out, value, size)
     return 0
 
 

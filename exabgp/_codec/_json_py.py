@@ -17,7 +17,8 @@ unusual flags, any malformation: the RFC 7606 cases) returns None.
 5.0's text, as reproduced here: attributes sorted by type code; NEXT_HOP is
 not an attribute but the key grouping the announced NLRI ("no-nexthop"
 without one); an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
-LARGE_COMMUNITY items print as ``[ a, b , c ]``; a path identifier prints
+COMMUNITIES print sorted (duplicates kept), LARGE_COMMUNITY sorted without
+duplicates, its items as ``[ a, b , c ]``; a path identifier prints
 as a dotted quad after the prefix; announcements of IPv4 from the NLRI field
 come before IPv6 from MP_REACH_NLRI, withdrawals likewise.
 """
@@ -116,10 +117,8 @@ def _attribute(code, value, asn4):
     if code == 8:
         if size == 0 or size % 4:
             return None
-        items = ", ".join(
-            f"[ {(value[i] << 8) | value[i + 1]}, {(value[i + 2] << 8) | value[i + 3]} ]" for i in range(0, size, 4)
-        )
-        return f'"community": [ {items} ]'
+        values = sorted(int.from_bytes(value[i:i + 4], "big") for i in range(0, size, 4))
+        return '"community": [ ' + ", ".join(f"[ {v >> 16}, {v & 0xFFFF} ]" for v in values) + " ]"
     if code == 9:
         return f'"originator-id": "{_ipv4(value, 0)}"' if size == 4 else None
     if code == 10:
@@ -129,12 +128,12 @@ def _attribute(code, value, asn4):
     if code == 32:
         if size == 0 or size % 12:
             return None
-        items = ", ".join(
-            f"[ {int.from_bytes(value[i:i + 4], 'big')}, {int.from_bytes(value[i + 4:i + 8], 'big')} , "
-            f"{int.from_bytes(value[i + 8:i + 12], 'big')} ]"
+        values = sorted({
+            (int.from_bytes(value[i:i + 4], "big"), int.from_bytes(value[i + 4:i + 8], "big"),
+             int.from_bytes(value[i + 8:i + 12], "big"))
             for i in range(0, size, 12)
-        )
-        return f'"large-community": [ {items} ]'
+        })
+        return '"large-community": [ ' + ", ".join(f"[ {a}, {b} , {c} ]" for a, b, c in values) + " ]"
     return None
 
 

@@ -1,0 +1,234 @@
+"""UPDATE -> ExaBGP 5.0's JSON text, for every attribute and family (the general renderer).
+
+`update_json(update, ctx)` returns the text that follows ``"message": `` in
+5.0's envelope (SURFACE.md section 5), byte for byte:
+
+    { "update": { "attribute": { ... }, "announce": { ... }, "withdraw": { ... } } }
+    { "eor": { "afi" : "ipv4", "safi" : "unicast" } }
+
+and `exabgp decode` prints ``envelope(speaker, now, 1, "update", peer,
+', "direction": "in", "message": ' + update_json(u, ctx))`` (the default
+`tail` `` } }`` closes the neighbor object and the line).
+
+5.0 builds this text with string templates, and its spacing is kept:
+attributes in type-code order, NEXT_HOP and the MP attributes left out (the
+next hop is the key grouping announced NLRI, ``"no-nexthop"`` without one);
+AS_PATH through `json.dumps` (``{"0": {"element": "as-sequence", "value":
+[1, 2]}}``, confederation segments also called ``as-sequence``); communities
+``[ [ 64496, 1022 ] ]``; large communities ``[ [ a, b , c ] ]``; extended
+communities ``{ "value": N, "string": "..." }``; an unknown transitive
+attribute ``"attribute-0xCC-0xFF": "0x<hex>"`` with the Partial bit set in
+the flags shown; the RFC 7606 outcome as ``"error": "discard"`` and/or
+``"error": "treat-as-withdraw[ due to <attribute>]"`` after the others.  The
+``"attribute"`` object is printed whenever the attribute set is not empty,
+even if only NEXT_HOP is in it (``"attribute": {  }``).
+
+`exabgp decode` shows a treat-as-withdraw UPDATE with its NLRI still under
+``announce``; the API of a session shows them as withdrawals
+(`withdraw_on_error=True`).
+
+Departures from 5.0, where its text is not JSON: the SRv6 SID information
+prints its SID and behavior (5.0 prints the literal ``"%s"`` and ``%d``), and
+unknown SRv6 sub-TLVs are left out instead of leaving an empty list item.
+The BGP-LS attribute (29) prints every TLV in 5.0's generic form,
+``"generic-lsid-<type>": ["0x<hex>", ...]``, until the BGP-LS family lands.
+NLRI of families without a decoder print as ``{ "raw": "0x<hex>" }``.
+"""
+
+import json
+
+from exabgp.bgp import attribute as attr
+from exabgp.bgp.community import extended_string, extended_value
+from exabgp.bgp.family import afi_name, family_name, safi_name
+from exabgp.bgp.nlri import RawNLRI, address_text, rd_text
+from exabgp.bgp.update import ANNOUNCE, WITHDRAW
+
+ORIGIN_NAMES = {0: "igp", 1: "egp", 2: "incomplete"}
+SEGMENT_NAMES = {attr.AS_SET: "as-set"}  # every other segment type prints as as-sequence
+SEGMENT_TEXT = {attr.AS_SET: ("[", "]"), attr.AS_SEQUENCE: ("(", ")")}
+
+#: RFC 6514 section 5 tunnel types, as 5.0 names them in the "pmsi" string
+PMSI_TUNNEL_TYPES = {
+    0: "No tunnel",
+    1: "RSVP-TE P2MP LSP",
+    2: "mLDP P2MP LSP",
+    3: "PIM-SSM Tree",
+    4: "PIM-SM Tree",
+    5: "BIDIR-PIM Tree",
+    6: "Ingress Replication",
+    7: "mLDP MP2MP LSP",
+}
+
+SRV6_STRUCTURE_KEYS = ("locator-block-length", "locator-node-length", "function-length",
+                       "argument-length", "transposition-length", "transposition-offset")
+
+
+def _hex(octets) -> str:
+    return "0x" + bytes(octets).hex().upper()
+
+
+def _as_path(segments) -> str:
+    return json.dumps({str(position): {"element": SEGMENT_NAMES.get(seg_type, "as-sequence"), "value": list(asns)}
+                       for position, (seg_type, asns) in enumerate(segments)})
+
+
+def _as_path_text(segments) -> str:
+    """5.0's text form (``( 1 2 ) [ 3 4 ]``), used when an AS4_PATH is shown raw."""
+    parts = []
+    for seg_type, asns in segments:
+        head, tail = SEGMENT_TEXT.get(seg_type, ("(", ")"))
+        parts.append(f"{head} {' '.join(str(asn) for asn in asns)} {tail}")
+    return " ".join(parts)
+
+
+def _extended_list(communities) -> str:
+    return "[ " + ", ".join(
+        f'{{ "value": {extended_value(item)}, "string": "{extended_string(item)}" }}' for item in communities
+    ) + " ]"
+
+
+def _pmsi(value) -> str:
+    flags, tunnel_type, raw_label, tunnel = value
+    label = raw_label >> 4
+    if tunnel_type == 0 and not tunnel:
+        return f"pmsi:notunnel:{flags}:{label or 0}:"
+    if tunnel_type == 6 and len(tunnel) == 4:
+        label_text = f"{label}({raw_label})" if raw_label else str(label or 0)
+        return f"pmsi:ingressreplication:{flags}:{label_text}:{address_text(tunnel)}"
+    name = PMSI_TUNNEL_TYPES.get(tunnel_type, "unknown").replace(" ", "").lower()
+    return f"pmsi:{name}:{flags}:{label or 0}:{_hex(tunnel) if tunnel else ''}"
+
+
+def _bgp_ls(tlvs) -> str:
+    merged = {}
+    for tlv_type, data in tlvs:
+        merged.setdefault(tlv_type, []).append(f'"{_hex(data)}"')
+    return "{ " + ", ".join(f'"generic-lsid-{tlv_type}": [{", ".join(items)}]'
+                            for tlv_type, items in merged.items()) + " }"
+
+
+def _srv6_sid_information(sub) -> str:
+    sid, behavior, subsubs = attr.srv6_sid_information(sub)
+    text = f'{{ "sid": "{address_text(sid)}", "flags": 0, "endpoint_behavior": {behavior}'
+    for subsub_type, data in subsubs:
+        if subsub_type == 1:
+            text += ', "structure": ' + json.dumps(dict(zip(SRV6_STRUCTURE_KEYS, data[:6])))
+    return text + " }"
+
+
+def _prefix_sid(tlvs) -> str:
+    items = []
+    for tlv_type, data in tlvs:
+        if tlv_type == attr.PREFIX_SID_LABEL_INDEX:
+            items.append(f'"sr-label-index": {int.from_bytes(data[3:7], "big")}')
+        elif tlv_type == attr.PREFIX_SID_SRGB:
+            ranges = [[int.from_bytes(data[i:i + 3], "big"), int.from_bytes(data[i + 3:i + 6], "big")]
+                      for i in range(2, len(data), 6)]
+            items.append(f'"sr-srgbs": {json.dumps(ranges)}')
+        elif tlv_type in (attr.PREFIX_SID_SRV6_L3_SERVICE, attr.PREFIX_SID_SRV6_L2_SERVICE):
+            name = "l3-service" if tlv_type == attr.PREFIX_SID_SRV6_L3_SERVICE else "l2-service"
+            subs = [_srv6_sid_information(sub) for sub_type, sub in attr.srv6_service_tlvs(data) if sub_type == 1]
+            items.append(f'"{name}": [ {", ".join(subs)} ]')
+        else:
+            items.append(f'"attribute-not-implemented-{tlv_type}": "{_hex(data)}"')
+    return "{ " + ", ".join(items) + " }"
+
+
+#: code -> renderer of the value part, for the attributes 5.0 names
+RENDER = {
+    attr.ORIGIN: lambda v: f'"{ORIGIN_NAMES.get(v, "invalid")}"',
+    attr.AS_PATH: _as_path,
+    attr.MULTI_EXIT_DISC: str,
+    attr.LOCAL_PREF: str,
+    attr.ATOMIC_AGGREGATE: lambda v: "true",
+    attr.AGGREGATOR: lambda v: f'"{v[0]}:{v[1]}"',
+    attr.COMMUNITIES: lambda v: "[ " + ", ".join(f"[ {c >> 16}, {c & 0xFFFF} ]" for c in v) + " ]",
+    attr.ORIGINATOR_ID: lambda v: f'"{v}"',
+    attr.CLUSTER_LIST: lambda v: "[ " + ", ".join(f'"{c}"' for c in v) + " ]",
+    attr.EXTENDED_COMMUNITIES: _extended_list,
+    attr.AS4_AGGREGATOR: lambda v: f'"{v[0]}:{v[1]}"',
+    attr.PMSI_TUNNEL: lambda v: json.dumps(_pmsi(v)),
+    attr.IPV6_EXTENDED_COMMUNITIES: _extended_list,
+    attr.AIGP: lambda v: f'"0x{v.hex()}"',
+    attr.BGP_LS: _bgp_ls,
+    attr.LARGE_COMMUNITY: lambda v: "[ " + ", ".join(f"[ {a}, {b} , {c} ]" for a, b, c in v) + " ]",
+    attr.BGP_PREFIX_SID: _prefix_sid,
+}
+
+#: the JSON key of the attributes whose key is not their table name
+KEYS = {attr.AS4_AGGREGATOR: "aggregator", attr.PMSI_TUNNEL: "pmsi"}
+
+_NOT_SHOWN = (attr.NEXT_HOP, attr.MP_REACH_NLRI, attr.MP_UNREACH_NLRI)
+
+
+def _attribute_items(attributes):
+    items = []
+    for code in sorted(attributes.values):
+        if code in _NOT_SHOWN:
+            continue
+        value = attributes.values[code]
+        render = RENDER.get(code)
+        if render is not None:
+            items.append(f'"{KEYS.get(code, attr.ATTRIBUTES[code].key)}": {render(value)}')
+        elif code == attr.AS4_PATH:
+            items.append(f'"attribute-0x11-0x{attr.OPTIONAL | attr.TRANSITIVE:02X}": "{_as_path_text(value)}"')
+        else:
+            items.append(f'"attribute-0x{code:02X}-0x{attributes.flags[code]:02X}": "0x{value.hex()}"')
+    if attributes.discard is not None:
+        items.append(f'"error": "{attributes.discard}"')
+    if attributes.treat_as_withdraw is not None:
+        items.append(f'"error": "{attributes.treat_as_withdraw}"')
+    return items
+
+
+def nlri_json(nlri) -> str:
+    """One NLRI object, as in the announce/withdraw lists and `exabgp decode -n`."""
+    if isinstance(nlri, RawNLRI):
+        return f'{{ "raw": "{_hex(nlri.data)}" }}'
+    fields = []
+    path = nlri.path_information()
+    if path is not None:
+        fields.append(f'"path-information": "{path}"')
+    if nlri.labels:
+        fields.append('"label": [ ' + ", ".join(f"[{label >> 4}]" for label in nlri.labels) + " ]")
+    if nlri.rd is not None:
+        fields.append(f'"rd": "{rd_text(nlri.rd)}"')
+    if fields:
+        return f'{{ "nlri": "{nlri.prefix()}", {", ".join(fields)} }}'
+    return f'{{ "nlri": "{nlri.prefix()}" }}'
+
+
+def eor_json(afi: int, safi: int) -> str:
+    return f'{{ "eor": {{ "afi" : "{afi_name(afi)}", "safi" : "{safi_name(safi)}" }} }}'
+
+
+def update_json(update, ctx, withdraw_on_error: bool = False) -> str:
+    """The message part of 5.0's update JSON (see the module docstring)."""
+    eor = update.eor(ctx)
+    if eor is not None:
+        return eor_json(*eor)
+    attributes = update.attributes(ctx)
+    flip = withdraw_on_error and attributes.treat_as_withdraw is not None
+    plus = {}
+    minus = {}
+    for action, family, nexthop, nlri in update.changes(ctx):
+        name = family_name(*family)
+        if action == WITHDRAW or flip:
+            minus.setdefault(name, []).append(nlri_json(nlri))
+        elif action == ANNOUNCE:
+            plus.setdefault(name, {}).setdefault(nexthop or "no-nexthop", []).append(nlri_json(nlri))
+    sections = []
+    shown = [code for code in attributes.values if code not in (attr.MP_REACH_NLRI, attr.MP_UNREACH_NLRI)]
+    if shown or attributes.discard is not None or attributes.treat_as_withdraw is not None:
+        sections.append(f'"attribute": {{ {", ".join(_attribute_items(attributes))} }}')
+    if plus:
+        families = ", ".join(
+            f'"{name}": {{ ' + ", ".join(f'"{nexthop}": [ {", ".join(items)} ]' for nexthop, items in groups.items())
+            + " }"
+            for name, groups in plus.items()
+        )
+        sections.append(f'"announce": {{ {families} }}')
+    if minus:
+        families = ", ".join(f'"{name}": [ {", ".join(items)} ]' for name, items in minus.items())
+        sections.append(f'"withdraw": {{ {families} }}')
+    return f'{{ "update": {{ {", ".join(sections)} }} }}'

@@ -1,0 +1,187 @@
+"""Extended communities: the types ExaBGP 5.0 names, and their JSON string forms.
+
+An extended community (RFC 4360) is 8 octets: a type octet, a sub-type
+octet and 6 octets of value; an IPv6 address-specific one (RFC 5701,
+attribute 25) is 20 octets: type, sub-type, a 16-octet address and 2 octets.
+
+`EXTENDED` and `IPV6_EXTENDED` are the literal tables of the kinds that get a
+name.  Like ExaBGP 5.0 they are keyed on ``(type & 0x0F, sub-type)``: the
+IANA-authority bit (0x80) and the transitive bit (0x40) are ignored when
+choosing the kind, so 0x40/0x02 (a non-transitive route target) still reads
+as ``target:``.  Each entry is ``(kind, render)``; `render` takes the
+community octets and returns the string form.  A community whose kind is
+not in the table has the empty string as its form; a known kind that 5.0
+has no text for prints its octets as ``0x<HEX>``.
+
+Observable facts of 5.0 kept here: Origin ASN:IP and IP:ASN both print the
+ASN first (``origin:65000:10.0.0.1``, finding F15); the link-bandwidth kind
+(0x40/0x04, draft-ietf-idr-link-bandwidth) is not named by 5.0's decoder and
+so prints as the empty string; ``action`` with no flag prints ``"action "``.
+
+`check_extended` applies the one value rule 5.0 enforces: a traffic-rate
+(RFC 8955 section 7.3) whose IEEE float is not finite is an optional
+attribute error (3/9); the caller turns it into the attribute's RFC 7606
+action.  `extended_value` gives the integer 5.0 prints as ``value``.
+"""
+
+import math
+import socket
+import struct
+
+from exabgp._codec.errors import CodecError
+
+EXTENDED_SIZE = 8
+IPV6_EXTENDED_SIZE = 20
+
+
+def _ipv4(octets) -> str:
+    return socket.inet_ntop(socket.AF_INET, bytes(octets))
+
+
+def _ipv6(octets) -> str:
+    return socket.inet_ntop(socket.AF_INET6, bytes(octets))
+
+
+def _hex(community) -> str:
+    return "0x" + bytes(community).hex().upper()
+
+
+def _as2_number(name):
+    return lambda c: f"{name}:{int.from_bytes(c[2:4], 'big')}:{int.from_bytes(c[4:8], 'big')}"
+
+
+def _ip_number(name):
+    return lambda c: f"{name}:{_ipv4(c[2:6])}:{int.from_bytes(c[6:8], 'big')}"
+
+
+def _as4_number(name):
+    return lambda c: f"{name}:{int.from_bytes(c[2:6], 'big')}:{int.from_bytes(c[6:8], 'big')}"
+
+
+def _origin_as_ip(c) -> str:
+    return f"origin:{int.from_bytes(c[2:4], 'big')}:{_ipv4(c[4:8])}"
+
+
+def _origin_ip_as(c) -> str:
+    return f"origin:{int.from_bytes(c[6:8], 'big')}:{_ipv4(c[2:6])}"
+
+
+#: RFC 9012 / RFC 5512 tunnel types named by the encapsulation community
+TUNNEL_TYPES = {
+    0x00: "Default",
+    0x01: "L2TPv3",
+    0x02: "GRE",
+    0x07: "IP-in-IP",
+    0x08: "VXLAN",
+    0x09: "NVGRE",
+    0x0A: "MPLS",
+    0x0C: "VXLAN-GPE",
+    0x0D: "MPLS-in-UDP",
+}
+
+
+def _encapsulation(c) -> str:
+    tunnel = int.from_bytes(c[6:8], "big")
+    return "encap:" + TUNNEL_TYPES.get(tunnel, f"encap:UNKNOWN-{tunnel}")
+
+
+def _mac_mobility(c) -> str:
+    text = f"mac-mobility:{int.from_bytes(c[4:8], 'big')}"
+    return text + ":sticky" if c[2] == 1 else text
+
+
+INTERFACE_SET_DIRECTIONS = {1: "input", 2: "output", 3: "input-output"}
+
+
+def _interface_set(c) -> str:
+    target = int.from_bytes(c[6:8], "big")
+    direction = target >> 14
+    name = INTERFACE_SET_DIRECTIONS.get(direction, str(direction))
+    return f"interface-set:{name}:{int.from_bytes(c[2:6], 'big')}:{target & 0x1FFF}"
+
+
+def _rate(c) -> float:
+    return max(struct.unpack("!f", bytes(c[4:8]))[0], 0.0)
+
+
+def _action(c) -> str:
+    flags = [name for bit, name in ((0x02, "sample"), (0x01, "terminal")) if c[7] & bit]
+    return "action " + "-".join(flags)
+
+
+def _nexthop_ietf(address):
+    def render(c) -> str:
+        ip = address(c[2:-2])
+        if c[-1] & 0x01:
+            return f"copy-to-nexthop-ietf {ip} (with copy)"
+        return f"redirect-to-nexthop-ietf {ip}"
+    return render
+
+
+#: (type & 0x0F, sub-type) -> (kind, render) for 8-octet extended communities
+EXTENDED = {
+    (0x00, 0x02): ("route-target-as2", _as2_number("target")),          # RFC 4360 4
+    (0x01, 0x02): ("route-target-ipv4", _ip_number("target")),
+    (0x02, 0x02): ("route-target-as4", _as4_number("target")),          # RFC 5668
+    (0x00, 0x03): ("route-origin-as2", _origin_as_ip),                  # RFC 4360 5
+    (0x01, 0x03): ("route-origin-ipv4", _origin_ip_as),
+    (0x02, 0x03): ("route-origin-as4", _as4_number("origin")),
+    (0x00, 0x13): ("rt-record-as2", _as2_number("rtrecord")),           # RFC 7153
+    (0x01, 0x13): ("rt-record-ipv4", _ip_number("rtrecord")),
+    (0x02, 0x13): ("rt-record-as4", _as4_number("rtrecord")),
+    (0x03, 0x0C): ("encapsulation", _encapsulation),                    # RFC 9012 4.1
+    (0x03, 0x14): ("consistent-hash-sort-order",                        # RFC 9014
+                   lambda c: f"consistentHashSortOrder:{int.from_bytes(c[2:6], 'big')}"),
+    (0x06, 0x00): ("mac-mobility", _mac_mobility),                      # RFC 7432 7.7
+    (0x07, 0x02): ("flowspec-interface-set", _interface_set),           # draft-ietf-idr-flowspec-interfaceset
+    (0x08, 0x00): ("redirect-to-nexthop",                               # draft-simpson-idr-flowspec-redirect
+                   lambda c: "copy-to-nexthop" if c[7] & 0x01 else "redirect-to-nexthop"),
+    (0x0C, 0x00): ("mup",                                               # draft-mpmz-bess-mup-safi
+                   lambda c: f"mup:{int.from_bytes(c[2:4], 'big')}:{int.from_bytes(c[4:8], 'big')}"),
+    (0x00, 0x06): ("traffic-rate", lambda c: "rate-limit:%d" % _rate(c)),        # RFC 8955 7.3
+    (0x00, 0x0C): ("traffic-rate-packets", lambda c: "rate-limit:%d:packets" % _rate(c)),
+    (0x00, 0x07): ("traffic-action", _action),                                   # RFC 8955 7.4
+    (0x00, 0x08): ("redirect-as2",                                               # RFC 8955 7.5
+                   lambda c: f"redirect:{int.from_bytes(c[2:4], 'big')}:{int.from_bytes(c[4:8], 'big')}"),
+    (0x02, 0x08): ("redirect-as4", _hex),                                        # RFC 8955 7.5
+    (0x00, 0x09): ("traffic-marking", lambda c: f"mark {c[7] & 0x3F}"),          # RFC 8955 7.6
+    (0x00, 0x0A): ("l2info",                                                     # RFC 4761 3.2.4
+                   lambda c: f"l2info:{c[2]}:{c[3]}:{int.from_bytes(c[4:6], 'big')}:{int.from_bytes(c[6:8], 'big')}"),
+    (0x01, 0x0C): ("redirect-to-ipv4-ietf", _nexthop_ietf(_ipv4)),               # draft-ietf-idr-flowspec-redirect-ip
+}
+
+#: (type & 0x0F, sub-type) -> (kind, render) for 20-octet IPv6 address-specific ones
+IPV6_EXTENDED = {
+    (0x00, 0x0B): ("redirect-ipv6", _hex),                                       # RFC 8956
+    (0x00, 0x0C): ("redirect-to-ipv6-ietf", _nexthop_ietf(_ipv6)),
+}
+
+_RATE_KINDS = ((0x00, 0x06), (0x00, 0x0C))
+
+
+def _key(community):
+    return (community[0] & 0x0F, community[1])
+
+
+def check_extended(community) -> None:
+    """Raise 3/9 for a traffic-rate whose rate is not a finite number."""
+    if _key(community) in _RATE_KINDS and not math.isfinite(struct.unpack("!f", bytes(community[4:8]))[0]):
+        raise CodecError(3, 9, b"", "traffic-rate is not a finite number")
+
+
+def extended_string(community) -> str:
+    """The ``string`` form 5.0 prints for an 8- or 20-octet community."""
+    table = EXTENDED if len(community) == EXTENDED_SIZE else IPV6_EXTENDED
+    entry = table.get(_key(community))
+    return entry[1](community) if entry else ""
+
+
+def extended_value(community) -> int:
+    """The ``value`` integer 5.0 prints: the octets as one big-endian number.
+
+    A MAC mobility community is printed as 5.0 rebuilds it: type 0x06, the
+    sticky flag as 1 or 0, the reserved octet zeroed.
+    """
+    if len(community) == EXTENDED_SIZE and _key(community) == (0x06, 0x00):
+        community = bytes((0x06, 0x00, 1 if community[2] == 1 else 0, 0)) + bytes(community[4:8])
+    return int.from_bytes(community, "big")

@@ -1,0 +1,165 @@
+"""NLRI objects for the prefix families, and raw NLRI for the others.
+
+A whole NLRI section (the UPDATE's withdrawn routes or NLRI field, or the
+NLRI part of MP_REACH_NLRI / MP_UNREACH_NLRI) is decoded by ONE call to the
+codec (`exabgp._codec.decode_nlri`), which returns plain tuples; `decode`
+wraps them in `Prefix` objects only when asked.  The families and their codec
+kind come from `exabgp.bgp.family.FAMILIES`:
+
+* plain prefixes (RFC 4271 section 4.3, RFC 4760): ipv4/ipv6 unicast and
+  multicast;
+* labeled prefixes (RFC 8277): ``nlri-mpls``;
+* VPN prefixes (RFC 4364 section 4.3.4): ``mpls-vpn``, with a route
+  distinguisher (RFC 4364 section 4.2) printed as ExaBGP 5.0 does: type 0
+  ``asn2:number``, type 1 ``a.b.c.d:number``, type 2 ``asn4:number``, any
+  other type as ``0x`` + hex;
+* every one optionally with an ADD-PATH path identifier (RFC 7911 section 3),
+  printed as a dotted quad.
+
+Families whose NLRI codec is not written yet (flow, vpls, evpn, bgp-ls, mup,
+mcast-vpn, rtc) have ``nlri=None`` in the family table: their section is
+kept whole as one `RawNLRI` and re-encoded unchanged.
+
+`NEXTHOP_SIZES` is the literal table of the next-hop lengths MP_REACH_NLRI
+may carry per family (RFC 4760 section 3, RFC 4364 section 4.3.2, RFC 2545
+section 3 for the 32-octet global + link-local form) and how many leading
+octets are a (zero) route distinguisher.
+"""
+
+import socket
+
+from exabgp import _codec
+from exabgp.bgp.family import AFI_IPV4, family_name, nlri_kind
+
+#: (afi, safi) -> (allowed next-hop lengths, route distinguisher octets in the next hop)
+NEXTHOP_SIZES = {
+    (1, 1): ((4,), 0),
+    (1, 2): ((4,), 0),
+    (1, 4): ((4,), 0),
+    (1, 85): ((4, 16), 0),
+    (1, 128): ((12,), 8),
+    (1, 5): ((4,), 0),
+    (1, 133): ((0, 4), 0),
+    (1, 134): ((0, 4), 0),
+    (1, 132): ((4, 16), 0),
+    (2, 1): ((16, 32), 0),
+    (2, 2): ((16, 32), 0),
+    (2, 4): ((16, 32), 0),
+    (2, 85): ((4, 16), 0),
+    (2, 128): ((24, 40), 8),
+    (2, 5): ((4, 16), 0),
+    (2, 133): ((0, 16, 32), 0),
+    (2, 134): ((0, 16, 32), 0),
+    (25, 65): ((4,), 0),
+    (25, 70): ((4,), 0),
+    (16388, 71): ((4, 16), 0),
+    (16388, 72): ((12, 24), 8),
+}
+
+#: RFC 4364 section 4.2 route distinguisher types
+RD_AS2 = 0
+RD_IPV4 = 1
+RD_AS4 = 2
+
+
+def address_text(octets) -> str:
+    """An IPv4 (4 octets) or IPv6 (16 octets) address as text."""
+    return socket.inet_ntop(socket.AF_INET if len(octets) == 4 else socket.AF_INET6, bytes(octets))
+
+
+def rd_text(rd) -> str:
+    """A route distinguisher as ExaBGP 5.0 prints it."""
+    kind = int.from_bytes(rd[0:2], "big")
+    if kind == RD_AS2:
+        return f"{int.from_bytes(rd[2:4], 'big')}:{int.from_bytes(rd[4:8], 'big')}"
+    if kind == RD_IPV4:
+        return f"{rd[2]}.{rd[3]}.{rd[4]}.{rd[5]}:{int.from_bytes(rd[6:8], 'big')}"
+    if kind == RD_AS4:
+        return f"{int.from_bytes(rd[2:6], 'big')}:{int.from_bytes(rd[6:8], 'big')}"
+    return "0x" + bytes(rd).hex().upper()
+
+
+class Prefix:
+    """One prefix NLRI: family, optional path id, prefix, optional labels and RD."""
+
+    __slots__ = ("afi", "safi", "path_id", "plen", "addr", "labels", "rd")
+
+    def __init__(self, afi, safi, path_id, plen, addr, labels=None, rd=None):
+        self.afi = afi
+        self.safi = safi
+        self.path_id = path_id
+        self.plen = plen
+        self.addr = addr
+        self.labels = labels
+        self.rd = rd
+
+    def __eq__(self, other):
+        return isinstance(other, Prefix) and self.key() == other.key()
+
+    def __hash__(self):
+        return hash(self.key())
+
+    def __repr__(self):
+        return f"Prefix({family_name(self.afi, self.safi)} {self.prefix()})"
+
+    def key(self):
+        return (self.afi, self.safi, self.path_id, self.plen, self.addr, self.labels, self.rd)
+
+    def codec_tuple(self):
+        return (self.path_id, self.plen, self.addr, self.labels, self.rd)
+
+    def prefix(self) -> str:
+        """``1.2.3.0/24``: the address as received (host bits kept) and the length."""
+        return f"{address_text(self.addr)}/{self.plen}"
+
+    def path_information(self):
+        """The path identifier as a dotted quad, or None without ADD-PATH."""
+        if self.path_id is None:
+            return None
+        return address_text(self.path_id.to_bytes(4, "big"))
+
+
+class RawNLRI:
+    """A whole NLRI section of a family this build does not decode yet."""
+
+    __slots__ = ("afi", "safi", "data")
+
+    def __init__(self, afi, safi, data):
+        self.afi = afi
+        self.safi = safi
+        self.data = bytes(data)
+
+    def __eq__(self, other):
+        return isinstance(other, RawNLRI) and (self.afi, self.safi, self.data) == (other.afi, other.safi, other.data)
+
+    def __hash__(self):
+        return hash((self.afi, self.safi, self.data))
+
+    def __repr__(self):
+        return f"RawNLRI({family_name(self.afi, self.safi)} 0x{self.data.hex().upper()})"
+
+
+def decode(afi: int, safi: int, data, addpath: bool):
+    """Every NLRI of one section as `Prefix` objects, or ``[RawNLRI]`` for other families."""
+    if not data:
+        return []
+    kind = nlri_kind(afi, safi)
+    if kind is None:
+        return [RawNLRI(afi, safi, data)]
+    return [
+        Prefix(afi, safi, path_id, plen, addr, labels, rd)
+        for path_id, plen, addr, labels, rd in _codec.decode_nlri(data, afi, addpath, kind)
+    ]
+
+
+def encode(afi: int, safi: int, nlris, addpath: bool) -> bytes:
+    """The octets of one section (the inverse of `decode`)."""
+    kind = nlri_kind(afi, safi)
+    if kind is None:
+        return b"".join(nlri.data for nlri in nlris)
+    return _codec.encode_nlri([nlri.codec_tuple() for nlri in nlris], afi, addpath, kind)
+
+
+def ipv4_unicast(data, addpath: bool):
+    """The UPDATE's own withdrawn-routes or NLRI field (always IPv4 unicast)."""
+    return decode(AFI_IPV4, 1, data, addpath)
