@@ -333,7 +333,7 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
     cdef Py_ssize_t starts[33]
     cdef Py_ssize_t lengths[33]
     cdef int code, flags, attribute_count = 0
-    cdef bint written, any_text = False, any_announce = False, any_withdraw = False
+    cdef bint written, any_text = False, has_attribute = False, any_announce = False, any_withdraw = False
     cdef const unsigned char *reach
     cdef const unsigned char *unreach
     cdef Py_ssize_t reach_size, unreach_size
@@ -394,30 +394,27 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
             return None
 
     put(out, '{ "update": { ', 14)
-    mark = out.size
-    put(out, '"attribute": { ', 15)
     for code in range(33):
-        if starts[code] < 0 or code == 3 or code == 14 or code == 15:
-            continue
-        if any_text:
-            put(out, ", ", 2)
-        if not put_attribute(out, code, body + starts[code], lengths[code], asn4, &written):
-            return None
-        if written:
-            any_text = True
-        elif any_text:
-            out.size -= 2
-    if any_text:
-        put(out, " }", 2)
-    else:
-        out.size = mark
+        if starts[code] >= 0 and code != 14 and code != 15:
+            has_attribute = True
+    if has_attribute:
+        put(out, '"attribute": { ', 15)
         for code in range(33):
-            if starts[code] >= 0 and code != 3 and code != 14 and code != 15:
+            if starts[code] < 0 or code == 3 or code == 14 or code == 15:
+                continue
+            if any_text:
+                put(out, ", ", 2)
+            if not put_attribute(out, code, body + starts[code], lengths[code], asn4, &written):
                 return None
+            if written:
+                any_text = True
+            elif any_text:
+                out.size -= 2
+        put(out, " }", 2)
 
     if attributes_end < size or reach != NULL:
         any_announce = True
-        if any_text:
+        if has_attribute:
             put(out, ", ", 2)
         put(out, '"announce": { ', 14)
         if attributes_end < size:
@@ -444,7 +441,7 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
 
     if withdrawn_end > 2 or unreach != NULL:
         any_withdraw = True
-        if any_text or any_announce:
+        if has_attribute or any_announce:
             put(out, ", ", 2)
         put(out, '"withdraw": { ', 14)
         if withdrawn_end > 2:

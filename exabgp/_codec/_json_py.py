@@ -15,8 +15,9 @@ length.  Anything else (another family or attribute, a repeated attribute,
 unusual flags, any malformation: the RFC 7606 cases) returns None.
 
 5.0's text, as reproduced here: attributes sorted by type code; NEXT_HOP is
-not an attribute but the key grouping the announced NLRI ("no-nexthop"
-without one); an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
+not printed as an attribute but is the key grouping the announced NLRI
+("no-nexthop" without one), though its presence alone opens an empty
+``"attribute": {  }``, as does an empty AS_PATH; an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
 COMMUNITIES print sorted (duplicates kept), LARGE_COMMUNITY sorted without
 duplicates, its items as ``[ a, b , c ]``; a path identifier prints
 as a dotted quad after the prefix; announcements of IPv4 from the NLRI field
@@ -224,12 +225,12 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
             return None
         announce.append(f'"ipv6 unicast": {{ "{inet_ntop(AF_INET6, reach[4:20])}": [ {", ".join(items)} ] }}')
 
+    if not (texts or announce or withdraw):
+        return None
     parts = []
-    if texts:
+    if seen - {14, 15}:
         texts.sort()
         parts.append('"attribute": { ' + ", ".join(text for _code, text in texts) + " }")
-    elif seen - {3, 14, 15} or not (announce or withdraw):
-        return None
     if announce:
         parts.append('"announce": { ' + ", ".join(announce) + " }")
     if withdraw:

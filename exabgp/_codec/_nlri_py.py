@@ -91,8 +91,13 @@ def _encode_one(item, addpath: bool, kind: int) -> bytes:
     if kind != KIND_PLAIN:
         extra = b"".join(label.to_bytes(3, "big") for label in labels)
         if kind == KIND_VPN:
+            if len(rd) != 8:
+                raise CodecError(3, 10, b"", "route distinguisher is not 8 octets")
             extra += rd
-    return head + bytes((bits + len(extra) * 8,)) + extra + addr[:(bits + 7) >> 3]
+    length = bits + len(extra) * 8
+    if length > 255:
+        raise CodecError(3, 10, b"", f"NLRI length {length} does not fit one octet")
+    return head + bytes((length,)) + extra + addr[:(bits + 7) >> 3]
 
 
 def encode_nlri(items, afi: int, addpath: bool, kind: int = KIND_PLAIN) -> bytes:
@@ -106,6 +111,9 @@ def pack_nlri(items, start: int, limit: int, afi: int, addpath: bool, kind: int 
     Returns ``(octets, next_index)``; `next_index == len(items)` when all fit.
     At least one NLRI is taken when it fits the limit on its own.  `afi` is
     accepted for symmetry with `decode_nlri` and checked against `addr`.
+    A prefix length outside the family, an address shorter than the prefix,
+    an RD that is not 8 octets or an NLRI whose length (labels and RD
+    included) passes 255 bits raises 3/10.
     """
     width = 4 if afi == 1 else 16
     parts = []
@@ -114,7 +122,7 @@ def pack_nlri(items, start: int, limit: int, afi: int, addpath: bool, kind: int 
     count = len(items)
     while index < count:
         item = items[index]
-        if item[1] > width * 8 or len(item[2]) < (item[1] + 7) >> 3:
+        if not 0 <= item[1] <= width * 8 or len(item[2]) < (item[1] + 7) >> 3:
             raise CodecError(3, 10, b"", "prefix does not fit its family")
         encoded = _encode_one(item, addpath, kind)
         if used + len(encoded) > limit:

@@ -37,9 +37,10 @@ NLRI of families without a decoder print as ``{ "raw": "0x<hex>" }``.
 
 import json
 
+from exabgp import _codec
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.community import extended_string, extended_value
-from exabgp.bgp.family import afi_name, family_name, safi_name
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, afi_name, family_name, safi_name
 from exabgp.bgp.nlri import RawNLRI, address_text, rd_text
 from exabgp.bgp.update import ANNOUNCE, WITHDRAW
 
@@ -203,7 +204,23 @@ def eor_json(afi: int, safi: int) -> str:
 
 
 def update_json(update, ctx, withdraw_on_error: bool = False) -> str:
-    """The message part of 5.0's update JSON (see the module docstring)."""
+    """The message part of 5.0's update JSON (see the module docstring).
+
+    A received UPDATE of the unicast families goes through the codec's fast
+    path (`_codec.render_update`), which renders the same text in one call
+    and declines (None) everything else, RFC 7606 cases included; the
+    general renderer below takes what it declines.
+    """
+    if update.body is not None:
+        text = _codec.render_update(update.body, ctx.asn4, ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
+                                    ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST))
+        if text is not None:
+            return text
+    return general_update_json(update, ctx, withdraw_on_error)
+
+
+def general_update_json(update, ctx, withdraw_on_error: bool = False) -> str:
+    """`update_json` without the fast path: every family, attribute and error case."""
     eor = update.eor(ctx)
     if eor is not None:
         return eor_json(*eor)

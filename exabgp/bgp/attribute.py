@@ -187,7 +187,7 @@ def _communities(value, ctx):
 
 
 def _large_communities(value, ctx):
-    return tuple(sorted(_codec.decode_large_communities(value)))
+    return tuple(sorted(set(_codec.decode_large_communities(value))))  # 5.0 prints each once
 
 
 def _extended(value, ctx):

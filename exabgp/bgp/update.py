@@ -64,10 +64,11 @@ class Update:
 
     TYPE = 2
 
-    __slots__ = ("withdrawn_octets", "attribute_octets", "nlri_octets", "_parts", "_ctx", "_attributes", "_changes")
+    __slots__ = ("body", "withdrawn_octets", "attribute_octets", "nlri_octets", "_parts", "_ctx", "_attributes",
+                 "_changes")
 
     def __init__(self, withdrawn=(), attributes=(), nlri=()):
-        self.withdrawn_octets = self.attribute_octets = self.nlri_octets = None
+        self.body = self.withdrawn_octets = self.attribute_octets = self.nlri_octets = None
         self._parts = (list(withdrawn), list(attributes), list(nlri))
         self._ctx = self._attributes = self._changes = None
 
@@ -76,6 +77,7 @@ class Update:
         """Split the body (3/1 when its lengths do not fit); decode nothing else."""
         self = cls.__new__(cls)
         self.withdrawn_octets, self.attribute_octets, self.nlri_octets = _codec.split_update(body)
+        self.body = body
         self._parts = self._ctx = self._attributes = self._changes = None
         return self
 

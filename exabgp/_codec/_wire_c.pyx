@@ -1,0 +1,156 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Message framing and the UPDATE section split (compiled twin).
+
+Same functions, results and errors as `_wire_py.py`, which is the
+specification (RFC 4271 sections 4.1 and 4.3, RFC 8654, RFC 7606 section 3)
+and carries the comments.  The input is any contiguous bytes-like object,
+read through the buffer protocol as a C pointer; the loops touch octets as
+C integers and only the results become Python objects.
+"""
+
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
+from libc.string cimport memcmp, memcpy, memset
+
+from exabgp._codec._octets cimport octet
+from exabgp._codec.errors import CodecError
+
+__all__ = (
+    "MARKER",
+    "frame_message",
+    "split_messages",
+    "split_update",
+    "walk_attributes",
+)
+
+MARKER = b"\xff" * 16
+
+cdef unsigned char _marker[16]
+memset(_marker, 0xFF, 16)
+cdef enum:
+    _HEADER = 19
+    _FLAG_EXTENDED_LENGTH = 0x10
+    _MP_REACH_NLRI = 14
+    _MP_UNREACH_NLRI = 15
+
+
+def frame_message(msg_type, body):
+    """Prefix `body` with the marker, the total length and the type."""
+    cdef Py_buffer buf
+    cdef Py_ssize_t length
+    cdef unsigned char* out
+    cdef int code
+    PyObject_GetBuffer(body, &buf, PyBUF_SIMPLE)
+    try:
+        length = _HEADER + buf.len
+        if length > 65535:
+            raise CodecError(1, 2, (<object>length).to_bytes(4, "big"), "message too large")
+        code = octet(msg_type)
+        message = PyBytes_FromStringAndSize(NULL, length)
+        out = <unsigned char*>PyBytes_AS_STRING(message)
+        memset(out, 0xFF, 16)
+        out[16] = <unsigned char>(length >> 8)
+        out[17] = <unsigned char>(length & 0xFF)
+        out[18] = <unsigned char>code
+        memcpy(out + _HEADER, buf.buf, buf.len)
+    finally:
+        PyBuffer_Release(&buf)
+    return message
+
+
+def split_messages(data, Py_ssize_t max_size=4096):
+    """Cut complete messages off the front of `data`: ``([(type, body), ...], consumed)``."""
+    cdef Py_buffer buf
+    cdef const unsigned char* p
+    cdef Py_ssize_t size, length
+    cdef Py_ssize_t offset = 0
+    cdef list messages = []
+    PyObject_GetBuffer(data, &buf, PyBUF_SIMPLE)
+    try:
+        p = <const unsigned char*>buf.buf
+        size = buf.len
+        while size - offset >= _HEADER:
+            if memcmp(p + offset, _marker, 16) != 0:
+                raise CodecError(1, 1, b"", "invalid marker")
+            length = (p[offset + 16] << 8) | p[offset + 17]
+            if length < _HEADER or length > max_size:
+                raise CodecError(
+                    1, 2, PyBytes_FromStringAndSize(<const char*>p + offset + 16, 2),
+                    f"invalid message length {length}",
+                )
+            if size - offset < length:
+                break
+            messages.append((p[offset + 18], PyBytes_FromStringAndSize(
+                <const char*>p + offset + _HEADER, length - _HEADER)))
+            offset += length
+    finally:
+        PyBuffer_Release(&buf)
+    return messages, offset
+
+
+def split_update(body):
+    """Return ``(withdrawn, attributes, nlri)`` of an UPDATE body, as bytes."""
+    cdef Py_buffer buf
+    cdef const unsigned char* p
+    cdef Py_ssize_t size, withdrawn_end, attributes_end
+    PyObject_GetBuffer(body, &buf, PyBUF_SIMPLE)
+    try:
+        p = <const unsigned char*>buf.buf
+        size = buf.len
+        if size < 4:
+            raise CodecError(3, 1, b"", "update shorter than 4 octets")
+        withdrawn_end = 2 + ((p[0] << 8) | p[1])
+        if withdrawn_end + 2 > size:
+            raise CodecError(3, 1, b"", "withdrawn routes length overruns the message")
+        attributes_end = withdrawn_end + 2 + ((p[withdrawn_end] << 8) | p[withdrawn_end + 1])
+        if attributes_end > size:
+            raise CodecError(3, 1, b"", "path attribute length overruns the message")
+        return (
+            PyBytes_FromStringAndSize(<const char*>p + 2, withdrawn_end - 2),
+            PyBytes_FromStringAndSize(<const char*>p + withdrawn_end + 2, attributes_end - withdrawn_end - 2),
+            PyBytes_FromStringAndSize(<const char*>p + attributes_end, size - attributes_end),
+        )
+    finally:
+        PyBuffer_Release(&buf)
+
+
+def walk_attributes(data):
+    """List the path attributes of `data` as ``(code, flags, value)`` in wire order."""
+    cdef Py_buffer buf
+    cdef const unsigned char* p
+    cdef Py_ssize_t size, start, end, length
+    cdef Py_ssize_t offset = 0
+    cdef unsigned char flags, code
+    cdef unsigned char seen[256]
+    cdef list attributes = []
+    memset(seen, 0, sizeof(seen))
+    PyObject_GetBuffer(data, &buf, PyBUF_SIMPLE)
+    try:
+        p = <const unsigned char*>buf.buf
+        size = buf.len
+        while offset < size:
+            if size - offset < 3:
+                raise CodecError(3, 1, b"", "truncated attribute header")
+            flags = p[offset]
+            code = p[offset + 1]
+            if flags & _FLAG_EXTENDED_LENGTH:
+                if size - offset < 4:
+                    raise CodecError(3, 1, b"", "truncated attribute header")
+                length = (p[offset + 2] << 8) | p[offset + 3]
+                start = offset + 4
+            else:
+                length = p[offset + 2]
+                start = offset + 3
+            end = start + length
+            if end > size:
+                raise CodecError(3, 1, b"", f"attribute {code} overruns the attribute section")
+            if seen[code]:
+                if code == _MP_REACH_NLRI or code == _MP_UNREACH_NLRI:
+                    raise CodecError(3, 1, b"", f"attribute {code} repeated")
+            else:
+                seen[code] = 1
+                attributes.append((code, flags, PyBytes_FromStringAndSize(<const char*>p + start, length)))
+            offset = end
+    finally:
+        PyBuffer_Release(&buf)
+    return attributes

@@ -1,0 +1,271 @@
+"""Differential tests: the compiled and the pure codec twins must be indistinguishable.
+
+Every decoder entry point gets random bytes and mutated valid input (built
+with the pure encoders, then bit-flipped, cut, spliced); both twins must
+return equal values of identical types, or raise CodecError with the same
+(code, subcode, data).  Any other exception fails the test.  Encoders are
+checked the other way round: encode with one twin, decode with the other.
+"""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import exabgp._codec
+from exabgp._codec.errors import CodecError
+
+PURE = exabgp._codec.load("py")  # the specification builds the valid inputs
+IPV4, IPV6 = 1, 2
+PLAIN, LABELED, VPN = 0, 1, 2
+SETTINGS = settings(max_examples=300, deadline=None)
+
+
+@pytest.fixture(scope="module")
+def twins(compiled_codec, pure_codec):
+    return compiled_codec, pure_codec
+
+
+def shape(value):
+    """`value` with the type of every part made visible (b"" == bytearray() but not here)."""
+    if isinstance(value, (list, tuple)):
+        return type(value).__name__, [shape(item) for item in value]
+    return type(value).__name__, value
+
+
+def outcome(function, *args, **kwargs):
+    try:
+        return "result", shape(function(*args, **kwargs))
+    except CodecError as error:
+        return "CodecError", (error.code, error.subcode, error.data)
+
+
+def same(twins, name, *args, **kwargs):
+    compiled, pure = twins
+    expected = outcome(getattr(pure, name), *args, **kwargs)
+    assert outcome(getattr(compiled, name), *args, **kwargs) == expected
+    return expected
+
+
+# strategies: valid inputs, and mutations of them
+
+@st.composite
+def mutated(draw, valid):
+    data = bytearray(draw(valid))
+    for _ in range(draw(st.integers(0, 3))):
+        operation = draw(st.sampled_from(("flip", "set", "cut", "insert", "delete")))
+        if operation == "cut" or not data:
+            data = data[:draw(st.integers(0, len(data)))] if data else bytearray(draw(st.binary(max_size=4)))
+            continue
+        index = draw(st.integers(0, len(data) - 1))
+        if operation == "flip":
+            data[index] ^= 1 << draw(st.integers(0, 7))
+        elif operation == "set":
+            data[index] = draw(st.sampled_from((0, 1, 0x7F, 0x80, 0xFF, draw(st.integers(0, 255)))))
+        elif operation == "insert":
+            data[index:index] = draw(st.binary(min_size=1, max_size=8))
+        else:
+            del data[index:index + draw(st.integers(1, 8))]
+    return bytes(data)
+
+
+def fuzzed(valid):
+    return st.one_of(st.binary(max_size=64), valid, mutated(valid))
+
+
+@st.composite
+def nlri_items(draw, afi, addpath, kind):
+    width = 4 if afi == IPV4 else 16
+    labels = rd = None
+    room = 255
+    if kind != PLAIN:
+        inner = st.integers(1, 0xFFFFF).filter(lambda value: value != 0x80000).map(lambda value: value << 4)
+        last = st.one_of(st.integers(0, 0xFFFFF).map(lambda value: value << 4 | 1), st.just(0x800000))
+        labels = tuple(draw(st.lists(inner, max_size=2))) + (draw(last),)
+        room -= 24 * len(labels)
+    if kind == VPN:
+        rd = draw(st.binary(min_size=8, max_size=8))
+        room -= 64
+    bits = draw(st.integers(0, min(width * 8, room)))
+    octets = (bits + 7) >> 3
+    addr = draw(st.binary(min_size=octets, max_size=octets)) + bytes(width - octets)
+    path_id = draw(st.integers(0, 0xFFFFFFFF)) if addpath else None
+    return path_id, bits, addr, labels, rd
+
+
+@st.composite
+def nlri_case(draw):
+    afi = draw(st.sampled_from((IPV4, IPV6)))
+    addpath = draw(st.booleans())
+    kind = draw(st.sampled_from((PLAIN, LABELED, VPN)))
+    items = draw(st.lists(nlri_items(afi, addpath, kind), max_size=6))
+    return items, afi, addpath, kind
+
+
+segments = st.lists(st.tuples(st.sampled_from((1, 2, 3, 4)), st.lists(st.integers(0, 0xFFFF), min_size=1, max_size=6)
+                              .map(tuple)), max_size=4)
+as_path_values = st.tuples(segments, st.booleans()).map(lambda case: PURE.encode_as_path(*case))
+attribute_values = st.lists(
+    st.tuples(st.sampled_from((0x40, 0x50, 0x80, 0x90, 0xC0, 0xD0)), st.sampled_from((1, 2, 3, 8, 14, 15, 32, 99)),
+              st.binary(max_size=300)), max_size=5,
+).map(lambda items: b"".join(PURE.encode_attribute(code, flags, value) for flags, code, value in items))
+
+
+def prefixes(afi, addpath):
+    return st.lists(nlri_items(afi, addpath, PLAIN), max_size=4).map(
+        lambda items: PURE.encode_nlri(items, afi, addpath))
+
+
+@st.composite
+def update_case(draw):
+    """An UPDATE body of the kinds the JSON fast path renders, with its decoding flags."""
+    asn4, addpath4, addpath6 = draw(st.booleans()), draw(st.booleans()), draw(st.booleans())
+    width = 4 if asn4 else 2
+    asn = st.integers(0, (1 << (8 * width)) - 1)
+    optional = {
+        1: (0x40, st.sampled_from((b"\x00", b"\x01", b"\x02"))),
+        2: (0x40, st.lists(st.tuples(st.sampled_from((1, 2)), st.lists(asn, min_size=1, max_size=5).map(tuple)),
+                           max_size=2).map(lambda segs: PURE.encode_as_path(segs, asn4))),
+        3: (0x40, st.binary(min_size=4, max_size=4)),
+        4: (0x80, st.binary(min_size=4, max_size=4)),
+        5: (0x40, st.binary(min_size=4, max_size=4)),
+        6: (0x40, st.just(b"")),
+        7: (0xC0, st.binary(min_size=width + 4, max_size=width + 4)),
+        8: (0xC0, st.binary(min_size=4, max_size=16).map(lambda value: value[:len(value) // 4 * 4] or bytes(4))),
+        9: (0x80, st.binary(min_size=4, max_size=4)),
+        10: (0x80, st.binary(min_size=4, max_size=12).map(lambda value: value[:len(value) // 4 * 4] or bytes(4))),
+        32: (0xC0, st.binary(min_size=12, max_size=24).map(lambda value: value[:len(value) // 12 * 12])),
+    }
+    codes = draw(st.lists(st.sampled_from(sorted(optional)), unique=True, max_size=len(optional)))
+    attributes = [PURE.encode_attribute(code, optional[code][0], draw(optional[code][1])) for code in codes]
+    if draw(st.booleans()):
+        next_hop = draw(st.binary(min_size=16, max_size=16))
+        reach = b"\x00\x02\x01\x10" + next_hop + b"\x00" + draw(prefixes(IPV6, addpath6))
+        attributes.append(PURE.encode_attribute(14, 0x80, reach))
+    if draw(st.booleans()):
+        attributes.append(PURE.encode_attribute(15, 0x80, b"\x00\x02\x01" + draw(prefixes(IPV6, addpath6))))
+    attributes = draw(st.permutations(attributes))
+    withdrawn = draw(prefixes(IPV4, addpath4))
+    announced = draw(prefixes(IPV4, addpath4))
+    section = b"".join(attributes)
+    body = len(withdrawn).to_bytes(2, "big") + withdrawn + len(section).to_bytes(2, "big") + section + announced
+    return body, asn4, addpath4, addpath6
+
+
+update_bodies = update_case().map(lambda case: case[0])
+message_streams = st.lists(st.tuples(st.integers(0, 255), st.one_of(update_bodies, st.binary(max_size=40))),
+                           max_size=4).map(lambda items: b"".join(PURE.frame_message(*item) for item in items))
+
+
+# decoders: equal output or equal CodecError
+
+@SETTINGS
+@given(data=fuzzed(message_streams), max_size=st.sampled_from((4096, 65535, 19, 60)))
+def test_split_messages(twins, data, max_size):
+    same(twins, "split_messages", data, max_size)
+    same(twins, "split_messages", bytearray(data), max_size=max_size)
+
+
+@SETTINGS
+@given(data=fuzzed(update_bodies))
+def test_split_update(twins, data):
+    same(twins, "split_update", data)
+    same(twins, "split_update", memoryview(data))
+
+
+@SETTINGS
+@given(data=fuzzed(attribute_values))
+def test_walk_attributes(twins, data):
+    same(twins, "walk_attributes", data)
+
+
+@SETTINGS
+@given(case=nlri_case(), data=st.data())
+def test_decode_nlri(twins, case, data):
+    items, afi, addpath, kind = case
+    octets = data.draw(fuzzed(st.just(PURE.encode_nlri(items, afi, addpath, kind))))
+    afi = data.draw(st.sampled_from((afi, afi, 25)))
+    same(twins, "decode_nlri", octets, afi, addpath, kind)
+    same(twins, "decode_nlri", octets, afi, not addpath, data.draw(st.sampled_from((PLAIN, LABELED, VPN, 3))))
+
+
+@SETTINGS
+@given(data=fuzzed(as_path_values), asn4=st.booleans())
+def test_decode_as_path(twins, data, asn4):
+    same(twins, "decode_as_path", data, asn4)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=40))
+def test_decode_communities(twins, data):
+    same(twins, "decode_communities", data)
+    same(twins, "decode_large_communities", data)
+    same(twins, "decode_extended_communities", data)
+
+
+@SETTINGS
+@given(case=update_case(), data=st.data())
+def test_render_update(twins, case, data):
+    body, asn4, addpath4, addpath6 = case
+    same(twins, "render_update", body, asn4, addpath4, addpath6)
+    same(twins, "render_update", data.draw(mutated(st.just(body))), asn4, addpath4, addpath6)
+
+
+# encoders: encode with one twin, decode with the other
+
+def both_ways(twins):
+    compiled, pure = twins
+    return ((compiled, pure), (pure, compiled))
+
+
+@SETTINGS
+@given(case=nlri_case(), limit=st.integers(0, 120))
+def test_nlri_round_trip(twins, case, limit):
+    items, afi, addpath, kind = case
+    for encoder, decoder in both_ways(twins):
+        encoded = encoder.encode_nlri(items, afi, addpath, kind)
+        assert encoded == decoder.encode_nlri(items, afi, addpath, kind)
+        assert decoder.decode_nlri(encoded, afi, addpath, kind) == items
+    same(twins, "pack_nlri", items, 0, limit, afi, addpath, kind)
+    same(twins, "pack_nlri", items, len(items) // 2, limit, afi, addpath, kind)
+
+
+@SETTINGS
+@given(segs=st.lists(st.tuples(st.sampled_from((1, 2, 3, 4)),
+                               st.lists(st.integers(0, 0xFFFFFFFF), min_size=1, max_size=600).map(tuple)), max_size=3),
+       asn4=st.booleans())
+def test_as_path_round_trip(twins, segs, asn4):
+    for encoder, decoder in both_ways(twins):
+        result = outcome(encoder.encode_as_path, segs, asn4)
+        assert result == outcome(decoder.encode_as_path, segs, asn4)
+        if result[0] == "result":
+            decoded = decoder.decode_as_path(encoder.encode_as_path(segs, asn4), asn4)
+            assert [asn for _, part in decoded for asn in part] == [asn for _, part in segs for asn in part]
+
+
+@SETTINGS
+@given(standard=st.lists(st.integers(0, 0xFFFFFFFF), max_size=8),
+       large=st.lists(st.tuples(*[st.integers(0, 0xFFFFFFFF)] * 3), max_size=4),
+       extended=st.lists(st.integers(0, 0xFFFFFFFFFFFFFFFF), max_size=4))
+def test_communities_round_trip(twins, standard, large, extended):
+    for encoder, decoder in both_ways(twins):
+        assert decoder.decode_communities(encoder.encode_communities(standard)) == tuple(standard)
+        assert decoder.decode_large_communities(encoder.encode_large_communities(large)) == tuple(large)
+        assert decoder.decode_extended_communities(encoder.encode_extended_communities(extended)) == tuple(extended)
+
+
+@SETTINGS
+@given(items=st.lists(st.tuples(st.integers(0, 255), st.integers(0, 255), st.binary(max_size=400)), max_size=5))
+def test_attribute_round_trip(twins, items):
+    for encoder, decoder in both_ways(twins):
+        section = b"".join(encoder.encode_attribute(code, flags, value) for flags, code, value in items)
+        assert section == b"".join(decoder.encode_attribute(code, flags, value) for flags, code, value in items)
+        same(twins, "walk_attributes", section)
+
+
+@SETTINGS
+@given(messages=st.lists(st.tuples(st.integers(0, 255), st.binary(max_size=100)), max_size=5), cut=st.integers(0, 30))
+def test_framing_round_trip(twins, messages, cut):
+    for encoder, decoder in both_ways(twins):
+        stream = b"".join(encoder.frame_message(kind, body) for kind, body in messages)
+        assert decoder.split_messages(stream) == (messages, len(stream))
+        same(twins, "split_messages", stream[:max(0, len(stream) - cut)])
