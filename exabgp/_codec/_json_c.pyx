@@ -370,7 +370,8 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
         offset = start + length
         if offset > attributes_end or code > 32 or EXPECTED_FLAGS[code] == 0:
             return None
-        if starts[code] >= 0 or EXPECTED_FLAGS[code] != (flags & 0xC0):
+        # the Partial bit (0x20) is allowed on optional transitive attributes only (RFC 4271 4.3)
+        if starts[code] >= 0 or EXPECTED_FLAGS[code] != (flags & (0xC0 if EXPECTED_FLAGS[code] == 0xC0 else 0xE0)):
             return None
         starts[code] = start
         lengths[code] = length
@@ -395,7 +396,7 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
 
     put(out, '{ "update": { ', 14)
     for code in range(33):
-        if starts[code] >= 0 and code != 14 and code != 15:
+        if starts[code] >= 0 and code != 14 and code != 15 and (code != 2 or lengths[code] != 0):
             has_attribute = True
     if has_attribute:
         put(out, '"attribute": { ', 15)

@@ -17,7 +17,7 @@ unusual flags, any malformation: the RFC 7606 cases) returns None.
 5.0's text, as reproduced here: attributes sorted by type code; NEXT_HOP is
 not printed as an attribute but is the key grouping the announced NLRI
 ("no-nexthop" without one), though its presence alone opens an empty
-``"attribute": {  }``, as does an empty AS_PATH; an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
+``"attribute": {  }`` (an empty AS_PATH alone does not); an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
 COMMUNITIES print sorted (duplicates kept), LARGE_COMMUNITY sorted without
 duplicates, its items as ``[ a, b , c ]``; a path identifier prints
 as a dotted quad after the prefix; announcements of IPv4 from the NLRI field
@@ -30,7 +30,7 @@ __all__ = ("render_update",)
 
 _ORIGINS = ('"igp"', '"egp"', '"incomplete"')
 _SEGMENTS = (None, "as-set", "as-sequence", "as-sequence", "as-sequence")
-# type code -> the optional/transitive flag bits a well-formed attribute carries
+# type code -> the optional/transitive flag bits a well-formed attribute carries (Partial clear)
 _FLAGS = {1: 0x40, 2: 0x40, 3: 0x40, 4: 0x80, 5: 0x40, 6: 0x40, 7: 0xC0, 8: 0xC0,
           9: 0x80, 10: 0x80, 14: 0x80, 15: 0x80, 32: 0xC0}
 
@@ -173,7 +173,9 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
             length = body[offset + 2]
             start = offset + 3
         offset = start + length
-        if offset > attributes_end or code in seen or _FLAGS.get(code) != flags & 0xC0:
+        expected = _FLAGS.get(code)
+        # the Partial bit (0x20) is allowed on optional transitive attributes only (RFC 4271 4.3)
+        if offset > attributes_end or code in seen or expected != flags & (0xC0 if expected == 0xC0 else 0xE0):
             return None
         seen.add(code)
         value = body[start:offset]
@@ -228,7 +230,7 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
     if not (texts or announce or withdraw):
         return None
     parts = []
-    if seen - {14, 15}:
+    if texts or 3 in seen:
         texts.sort()
         parts.append('"attribute": { ' + ", ".join(text for _code, text in texts) + " }")
     if announce:

@@ -1,0 +1,236 @@
+"""`exabgp decode`: a BGP message in hexadecimal to ExaBGP 5.0's JSON (SURFACE.md 1.5).
+
+The payload is hexadecimal; spaces and ``:`` are ignored and an odd final
+digit is dropped, as in 5.0.  Anything else prints the help on the
+expected format and exits 1.  A payload starting with the 16-octet marker
+is a whole message: the type octet chooses the decoder and the length
+field bounds the body, so trailing octets are ignored and a length beyond
+the data takes what is there, as in 5.0.  Two 5.0 accidents that only show
+when the length field is wrong are not reproduced: it misreads the length's
+high octet, and it hands an OPEN everything after the header.  Without the
+marker the payload is the body of an UPDATE.
+OPEN, UPDATE and NOTIFICATION print one JSON line in the API envelope
+(counter 1, direction "in"); other types print ``unknown type N``.  With
+``-n`` the payload is a run of NLRI of the neighbor's first family (in
+(AFI, SAFI) order), printed one JSON object per line.  Whatever fails
+prints ``invalid payload`` and exits 1, never a traceback (``-d`` adds the
+reason on stderr).
+
+The session the message is decoded for comes from a configuration, as in
+5.0: ``-c FILE`` (every neighbor of the file, one output each), else a
+synthetic neighbor 127.0.0.1 (router-id 10.0.0.2, AS 65533 on both sides)
+with the ``-f`` families (default: all) and, with ``-i``, ``add-path
+send/receive``.  Both OPENs of that session are taken to carry the same
+capabilities, so the negotiated `CodecContext` has: 4-octet ASNs unless
+``asn4 disable``; extended messages unless ``extended-message disable``;
+path identifiers for every known family only with ``add-path
+send/receive`` (receive alone or send alone negotiates nothing between two
+identical speakers, and 5.0 applies ADD-PATH to every family, whatever the
+``add-path`` block says).
+"""
+
+import os
+import socket
+import string
+import sys
+import time
+import traceback
+
+from exabgp._codec.errors import CodecError
+from exabgp.api.envelope import Peer, Speaker, envelope
+from exabgp.api.json_message import message_line
+from exabgp.api.json_update import nlri_json, update_json
+from exabgp.bgp.context import CodecContext
+from exabgp.bgp.family import FAMILIES
+from exabgp.bgp.message import decode_message
+from exabgp.bgp.nlri import decode as decode_nlri
+from exabgp.config.lexer import ConfigurationError
+from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, parse
+
+MARKER = b"\xff" * 16
+_HEADER = 19
+OPEN, UPDATE, NOTIFICATION = 1, 2, 3
+
+_SYNTHETIC = """\
+neighbor 127.0.0.1 {{
+    router-id 10.0.0.2;
+    local-address 127.0.0.1;
+    local-as 65533;
+    peer-as 65533;
+    family {{
+        {families};
+    }}
+    capability {{
+        {add_path}
+    }}
+}}
+"""
+
+_HEX_HELP = """\
+The BGP message must be an hexadecimal string.
+
+All colons or spaces are ignored, for example:
+
+  001E0200000007900F0003000101
+  001E:02:0000:0007:900F:0003:0001:01
+  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001E0200000007900F0003000101
+  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:001E:02:0000:0007:900F:0003:0001:01
+  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 001E02 00000007900F0003000101
+"""
+
+INVALID = "invalid payload\n"
+
+
+class Invalid(Exception):
+    """The payload can not be displayed; `lines` were already produced (e.g. ``unknown type 4``)."""
+
+    def __init__(self, lines=(), reason: str = ""):
+        super().__init__(reason)
+        self.lines = list(lines)
+        self.reason = reason
+
+
+def setargs(parser) -> None:
+    parser.add_argument("-n", "--nlri", action="store_true", help="the data is only the NLRI")
+    parser.add_argument("-u", "--update", action="store_true", help="the data is an update message (does nothing)")
+    parser.add_argument("-o", "--open", action="store_true", help="the data is an open message (does nothing)")
+    parser.add_argument("-d", "--debug", action="store_true", help="report why a payload could not be decoded")
+    parser.add_argument("-p", "--pdb", action="store_true", help="accepted for compatibility (does nothing)")
+    parser.add_argument("-c", "--configuration", type=str, help="configuration file")
+    parser.add_argument("-f", "--family", type=str, help='family expected (format like "ipv4 unicast")')
+    parser.add_argument("-i", "--path-information", action="store_true", help="decode path-information")
+    parser.add_argument("payload", type=str, help="the BGP payload in hexadecimal")
+
+
+def clean_hex(payload: str):
+    """The octets of `payload`, or None when it is not hexadecimal (spaces and ':' allowed)."""
+    text = payload.replace(" ", "").strip()
+    if not all(char in string.hexdigits or char == ":" for char in text):
+        return None
+    text = text.replace(":", "")
+    return bytes.fromhex(text[: len(text) // 2 * 2])
+
+
+def synthetic_configuration(families: str, path_information: bool) -> str:
+    """The configuration 5.0 decodes with when no file is given."""
+    return _SYNTHETIC.format(families=families, add_path="add-path send/receive;" if path_information else "")
+
+
+def negotiated(neighbor) -> CodecContext:
+    """The context of a session whose two OPENs both carry this neighbor's capabilities."""
+    both = ADD_PATH_RECEIVE | ADD_PATH_SEND
+    addpath = frozenset(FAMILIES) if neighbor.capability.add_path == both else frozenset()
+    return CodecContext(
+        asn4=neighbor.capability.asn4,
+        addpath_receive=addpath,
+        addpath_send=addpath,
+        extended_message=neighbor.capability.extended_message,
+    )
+
+
+def peer_of(neighbor) -> Peer:
+    """The envelope's neighbor fields (an `auto` local address prints as None, as in 5.0)."""
+    return Peer(
+        str(neighbor.local_address), neighbor.peer_address, neighbor.local_as, neighbor.peer_as, neighbor.router_id
+    )
+
+
+def display_message(raw: bytes, neighbor, speaker: Speaker, now: float) -> str:
+    """The JSON line for one message (raises `Invalid` or `CodecError`)."""
+    if raw.startswith(MARKER):
+        if len(raw) < _HEADER:
+            raise Invalid(reason="the message is shorter than a BGP header")
+        kind = raw[18]
+        body = raw[_HEADER:(raw[16] << 8) | raw[17]]
+    else:
+        kind, body = UPDATE, raw
+    ctx = negotiated(neighbor)
+    peer = peer_of(neighbor)
+    if kind == UPDATE:
+        text = update_json(decode_message(kind, body, ctx), ctx)
+        return envelope(speaker, now, 1, "update", peer, f', "direction": "in", "message": {text}')
+    if kind in (OPEN, NOTIFICATION):
+        return message_line(speaker, now, 1, peer, "in", decode_message(kind, body, ctx))
+    raise Invalid([f"unknown type {kind}"], f"message type {kind} is not decoded")
+
+
+def display_nlri(raw: bytes, neighbor) -> list:
+    """One JSON object per NLRI of the neighbor's first family (raises `Invalid` or `CodecError`)."""
+    afi, safi = neighbor.families[0]
+    ctx = negotiated(neighbor)
+    nlris = decode_nlri(afi, safi, raw, ctx.sends_path_id(afi, safi))
+    if not nlris:
+        raise Invalid(reason="no NLRI in the payload")
+    return [nlri_json(nlri) for nlri in nlris]
+
+
+class _Stop(Exception):
+    """Decoding can not start: `out` goes to stdout, `err` to stderr, then exit 1."""
+
+    def __init__(self, out: str = "", err: str = ""):
+        super().__init__(out or err)
+        self.out = out
+        self.err = err
+
+
+def _configuration(args):
+    """The configuration the payload is decoded for (raises `_Stop`)."""
+    if args.configuration:
+        path = args.configuration
+        try:
+            with open(path, encoding="utf-8") as stream:
+                return parse(stream.read(), path)
+        except ConfigurationError as exc:
+            raise _Stop(err=f"{exc}\n") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise _Stop(err=f"{path}:0:0: can not read the configuration: {reason}\n") from None
+    if args.family:
+        words = args.family.split()
+        if len(words) % 2:
+            raise _Stop(out="families provided are invalid")
+        families = "; ".join(f"{words[n]} {words[n + 1]}" for n in range(0, len(words), 2))
+    else:
+        families = "all"
+    try:
+        return parse(synthetic_configuration(families, args.path_information), "<decode>")
+    except ConfigurationError as exc:
+        # 5.0 reports a family it does not know as an undecodable payload
+        raise _Stop(out=INVALID, err=f"{exc}\n" if args.debug else "") from None
+
+
+def cmdline(args, out, err=None) -> int:
+    """Run `exabgp decode` with the parsed `args`, writing to `out`; return the exit code."""
+    err = err or sys.stderr
+    raw = clean_hex(args.payload)
+    if raw is None:
+        out.write(_HEX_HELP)
+        return 1
+    try:
+        configuration = _configuration(args)
+    except _Stop as stop:
+        out.write(stop.out)
+        err.write(stop.err)
+        return 1
+    speaker = Speaker(socket.gethostname(), os.getpid(), os.getppid())
+    for neighbor in configuration.neighbors:
+        try:
+            if args.nlri:
+                lines = display_nlri(raw, neighbor)
+            else:
+                lines = [display_message(raw, neighbor, speaker, time.time())]
+        except (CodecError, Invalid) as exc:
+            for line in getattr(exc, "lines", ()):
+                out.write(f"{line}\n")
+            if args.debug:
+                err.write(f"decode: {exc.reason or exc}\n")
+            out.write(INVALID)
+            return 1
+        except Exception:  # a decoder bug must still not reach the user as a traceback
+            if args.debug:
+                traceback.print_exc(file=err)
+            out.write(INVALID)
+            return 1
+        for line in lines:
+            out.write(f"{line}\n")
+    return 0
