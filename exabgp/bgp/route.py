@@ -1,0 +1,101 @@
+"""A route to send: one NLRI, its next hop and its path attributes, packed as on the wire.
+
+Routes come from the configuration (`static`, `announce`) and, later, from
+helper processes; the Adj-RIB-Out keeps them and packs the ones that share
+an attribute set into UPDATEs.  To keep memory per route small and grouping
+cheap, the attributes are one interned `AttributeSet` shared by every route
+that carries the same attributes: the canonical wire TLVs, sorted by type
+code, without NEXT_HOP, MP_REACH_NLRI and MP_UNREACH_NLRI (those depend on
+the family and are built when the UPDATE is packed).  Equality and hashing
+of an `AttributeSet` are those of its TLV tuple, computed once.
+
+The next hop is kept packed (4 octets for IPv4, 16 for IPv6, 32 for a
+global plus link-local IPv6 pair) or is `NEXT_HOP_SELF`, which the
+Adj-RIB-Out replaces by the session's local address when it adds the route
+(SURFACE.md section 7.4), or `NO_NEXT_HOP`.
+"""
+
+from exabgp._codec import encode_attribute
+
+NEXT_HOP_SELF = b"self"
+NO_NEXT_HOP = b""
+
+
+class AttributeSet:
+    """Canonical, hashable path attributes: ``((code, flags, value), ...)`` sorted by code."""
+
+    __slots__ = ("tlvs", "_hash", "_packed")
+
+    def __init__(self, tlvs=()):
+        self.tlvs = tuple(sorted((int(code), int(flags), bytes(value)) for code, flags, value in tlvs))
+        self._hash = hash(self.tlvs)
+        self._packed = None
+
+    def __eq__(self, other):
+        return isinstance(other, AttributeSet) and self._hash == other._hash and self.tlvs == other.tlvs
+
+    def __hash__(self):
+        return self._hash
+
+    def __repr__(self):
+        return f"AttributeSet({', '.join(str(code) for code, _flags, _value in self.tlvs)})"
+
+    def codes(self):
+        return tuple(code for code, _flags, _value in self.tlvs)
+
+    def get(self, code):
+        """The value octets of attribute `code`, or None."""
+        for tlv_code, _flags, value in self.tlvs:
+            if tlv_code == code:
+                return value
+        return None
+
+    def packed(self) -> bytes:
+        """All TLVs encoded back to back (computed once)."""
+        if self._packed is None:
+            self._packed = b"".join(encode_attribute(code, flags, value) for code, flags, value in self.tlvs)
+        return self._packed
+
+
+class AttributeSets:
+    """An interning table: equal attribute sets become one shared object."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self):
+        self._table = {}
+
+    def intern(self, attributes: AttributeSet) -> AttributeSet:
+        return self._table.setdefault(attributes, attributes)
+
+    def __len__(self):
+        return len(self._table)
+
+
+class Route:
+    """One NLRI (`exabgp.bgp.nlri.Prefix`), its packed next hop and its `AttributeSet`."""
+
+    __slots__ = ("nlri", "nexthop", "attributes")
+
+    def __init__(self, nlri, nexthop: bytes, attributes: AttributeSet):
+        self.nlri = nlri
+        self.nexthop = nexthop
+        self.attributes = attributes
+
+    @property
+    def family(self):
+        return (self.nlri.afi, self.nlri.safi)
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, Route)
+            and self.nlri == other.nlri
+            and self.nexthop == other.nexthop
+            and self.attributes == other.attributes
+        )
+
+    def __hash__(self):
+        return hash((self.nlri, self.nexthop, self.attributes))
+
+    def __repr__(self):
+        return f"Route({self.nlri!r} next-hop {self.nexthop.hex() or '-'} {self.attributes!r})"
