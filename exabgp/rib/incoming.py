@@ -1,0 +1,201 @@
+"""The Adj-RIB-In of one peer (RFC 4271 section 3.2), stored compactly.
+
+``adj-rib-in`` (SURFACE.md section 3.3) keeps every route the peer sent, for
+``show adj-rib in``.  A full table is over a million routes, so nothing is
+kept per route but one dictionary slot:
+
+* one dictionary per family maps an integer made of the NLRI (path
+  identifier + 1 when ADD-PATH is on, route distinguisher, address, prefix
+  length) to the route's *path*, the bytes object that is shared by every
+  route received with the same path attributes;
+* a path is the attribute section as received minus MP_REACH_NLRI and
+  MP_UNREACH_NLRI (and minus the attributes RFC 7606 section 2 discards),
+  followed, for routes from MP_REACH_NLRI, by one pseudo TLV ``00 0E len
+  next-hop`` carrying the MP next-hop field; since the section is whole
+  TLVs the concatenation is unambiguous.  Paths are interned: equal sections become
+  one object.  Interned paths nobody uses any more are swept when the
+  table has doubled since the last sweep;
+* labeled and VPN routes (RFC 8277, RFC 4364) keep ``(path, labels)``;
+  families this build keeps raw store one entry per NLRI section.
+
+`update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
+NLRI, MP_UNREACH_NLRI, MP_REACH_NLRI); a treat-as-withdraw UPDATE (RFC 7606
+section 2) withdraws what it announces.  `routes()` rebuilds `Route`
+objects (with one `AttributeSet` per path) only when asked.
+"""
+
+from exabgp import _codec
+from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, decode_attributes
+from exabgp.bgp.family import AFI_IPV4, PREFIX, SAFI_UNICAST, VPN, nlri_kind
+from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix, RawNLRI
+from exabgp.bgp.route import NO_NEXT_HOP, AttributeSet, Route
+from exabgp.bgp.update import Update
+
+_SWEEP_FLOOR = 1024
+
+
+def _key(item, width_bits: int) -> int:
+    """The integer standing for one NLRI tuple ``(path_id, plen, addr, labels, rd)``."""
+    path_id, plen, addr, _labels, rd = item
+    key = int.from_bytes(addr, "big") << 8 | plen
+    if rd is not None:
+        key |= int.from_bytes(rd, "big") << (width_bits + 8)
+    if path_id is not None:
+        key |= (path_id + 1) << (width_bits + 72)
+    return key
+
+
+def _prefix(afi: int, safi: int, key: int, labels, vpn: bool) -> Prefix:
+    width_bits = 32 if afi == AFI_IPV4 else 128
+    plen = key & 0xFF
+    addr = ((key >> 8) & ((1 << width_bits) - 1)).to_bytes(width_bits >> 3, "big")
+    rd = ((key >> (width_bits + 8)) & ((1 << 64) - 1)).to_bytes(8, "big") if vpn else None
+    path = key >> (width_bits + 72)
+    return Prefix(afi, safi, path - 1 if path else None, plen, addr, labels, rd)
+
+
+class AdjRibIn:
+    """Routes received from one peer; see the module docstring."""
+
+    __slots__ = ("_tables", "_paths", "_swept")
+
+    def __init__(self):
+        self._tables = {}       # (afi, safi) -> {nlri key: path | (path, labels)}
+        self._paths = {}        # path -> path (the interning table)
+        self._swept = 0
+
+    def __len__(self):
+        return sum(len(table) for table in self._tables.values())
+
+    def clear(self):
+        self._tables = {}
+        self._paths = {}
+        self._swept = 0
+
+    def path_count(self) -> int:
+        """Distinct interned paths (attribute sections with their next hop)."""
+        return len(self._paths)
+
+    # ------------------------------------------------------------ input
+
+    def _intern(self, path: bytes) -> bytes:
+        paths = self._paths
+        shared = paths.get(path)
+        if shared is None:
+            if len(paths) >= 2 * self._swept + _SWEEP_FLOOR:
+                self._sweep()
+            shared = paths[path] = path
+        return shared
+
+    def _sweep(self):
+        """Drop the interned paths no stored route refers to any more."""
+        live = {}
+        for (afi, safi), table in self._tables.items():
+            if nlri_kind(afi, safi) in (None, PREFIX):
+                for path in table.values():
+                    live[path] = path
+            else:
+                for path, _labels in table.values():
+                    live[path] = path
+        self._paths = live
+        self._swept = len(live)
+
+    def _apply(self, afi, safi, data, addpath, path):
+        """Store (`path` given) or remove (`path` None) every NLRI of one section."""
+        if not data:
+            return
+        table = self._tables.setdefault((afi, safi), {})
+        kind = nlri_kind(afi, safi)
+        if kind is None:
+            if path is None:
+                table.pop(bytes(data), None)
+            else:
+                table[bytes(data)] = path
+            return
+        width_bits = 32 if afi == AFI_IPV4 else 128
+        items = _codec.decode_nlri(data, afi, addpath, kind)
+        if path is None:
+            pop = table.pop
+            for item in items:
+                pop(_key(item, width_bits), None)
+        elif kind == PREFIX:
+            for item in items:
+                table[_key(item, width_bits)] = path
+        else:
+            for item in items:
+                table[_key(item, width_bits)] = (path, item[3])
+
+    def update(self, update: Update, ctx):
+        """Apply one UPDATE (decoded with `Update.decode`); CodecError on a session reset."""
+        if update.body is None:
+            update = Update.decode(update.encode(ctx), ctx)
+        attributes = update.attributes(ctx)
+        withdraw = attributes.treat_as_withdraw is not None
+        addpath = ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST)
+        self._apply(AFI_IPV4, SAFI_UNICAST, update.withdrawn_octets, addpath, None)
+        values = attributes.values
+        if attributes.discard is None and MP_REACH_NLRI not in values and MP_UNREACH_NLRI not in values:
+            section = update.attribute_octets
+        else:
+            encode = _codec.encode_attribute
+            section = b"".join(encode(code, flags, value) for code, flags, value in attributes.raw
+                               if code != MP_REACH_NLRI and code != MP_UNREACH_NLRI
+                               and (attributes.discard is None or _kept(code, flags, value, ctx)))
+        if update.nlri_octets:
+            self._apply(AFI_IPV4, SAFI_UNICAST, update.nlri_octets, addpath,
+                        None if withdraw else self._intern(section))
+        unreach = values.get(MP_UNREACH_NLRI)
+        if unreach is not None:
+            self._apply(unreach.afi, unreach.safi, unreach.nlri, ctx.receives_path_id(unreach.afi, unreach.safi),
+                        None)
+        reach = values.get(MP_REACH_NLRI)
+        if reach is not None:
+            path = None if withdraw else self._intern(
+                section + bytes((0, MP_REACH_NLRI, len(reach.nexthop))) + reach.nexthop)
+            self._apply(reach.afi, reach.safi, reach.nlri, ctx.receives_path_id(reach.afi, reach.safi), path)
+
+    # ------------------------------------------------------------ output
+
+    def routes(self, family=None):
+        """Yield the stored routes as `Route` objects, of one ``(afi, safi)`` or all."""
+        decoded = {}
+        for (afi, safi), table in self._tables.items():
+            if family is not None and (afi, safi) != family:
+                continue
+            kind = nlri_kind(afi, safi)
+            rd_size = NEXTHOP_SIZES.get((afi, safi), ((), 0))[1]
+            for key, value in table.items():
+                path, labels = (value, None) if kind in (None, PREFIX) else value
+                parts = decoded.get(path)
+                if parts is None:
+                    parts = decoded[path] = _split_path(path)
+                attributes, nexthop, multiprotocol = parts
+                if multiprotocol and rd_size:
+                    nexthop = nexthop[rd_size:]
+                if kind is None:
+                    nlri = RawNLRI(afi, safi, key)
+                else:
+                    nlri = _prefix(afi, safi, key, labels, kind == VPN)
+                yield Route(nlri, nexthop, attributes)
+
+
+def _kept(code, flags, value, ctx) -> bool:
+    """Whether RFC 7606 keeps this attribute (the UPDATE had one it discards)."""
+    return decode_attributes(_codec.encode_attribute(code, flags, value), ctx).discard is None
+
+
+def _split_path(path: bytes):
+    """``(AttributeSet, next hop, from MP_REACH_NLRI)`` of an interned path."""
+    nexthop = NO_NEXT_HOP
+    mp_nexthop = None
+    tlvs = []
+    for code, flags, value in _codec.walk_attributes(path):
+        if code == MP_REACH_NLRI:
+            mp_nexthop = value
+        elif code == NEXT_HOP:
+            nexthop = value
+        else:
+            tlvs.append((code, flags, value))
+    if mp_nexthop is None:
+        return AttributeSet(tlvs), nexthop, False
+    return AttributeSet(tlvs), mp_nexthop, True

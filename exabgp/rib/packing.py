@@ -1,0 +1,184 @@
+"""Routes to UPDATE bodies, octet for octet as ExaBGP 5.0 sends them.
+
+A *bucket* is a list of routes of one family sharing one `AttributeSet` and
+one resolved next hop (the Adj-RIB-Out makes the buckets); `announce_bodies`
+turns a bucket into UPDATE bodies (RFC 4271 section 4.3), `withdraw_bodies`
+does the same for withdrawn NLRI of one family, `eor_body` gives the
+End-of-RIB marker (RFC 4724 section 2).
+
+Wire layout, as 5.0 lays it out:
+
+* path attributes in type-code order; NEXT_HOP (flags 0x40) is among them
+  whenever the next hop is a 4-octet IPv4 address, whatever the family
+  (5.0 keeps it for VPN, labeled, MVPN, MUP and RFC 8950 routes too) but
+  FlowSpec and L2VPN;
+  MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760) come last, flags 0x80, with
+  Extended Length (0x90) only once the value passes 255 octets;
+* IPv4 unicast with an IPv4 (or no) next hop uses the UPDATE's own NLRI
+  field; every other route goes in MP_REACH_NLRI.  The MP next hop is the
+  route's next hop behind the family's zero route distinguisher (8 octets for
+  the VPN families, RFC 4364 section 4.3.2, RFC 4659 section 3.2.1); an IPv4
+  next hop on a family that cannot carry one becomes ``::ffff:a.b.c.d``
+  (RFC 4291 section 2.5.5.2) unless extended next hop (RFC 8950) was
+  negotiated for it;
+* withdrawals carry no path attribute: IPv4 unicast ones in the
+  withdrawn-routes field, the others in MP_UNREACH_NLRI alone (RFC 4760
+  section 4; RFC 7606 section 5.1 keeps each kind in a message of its own);
+* ``group`` (5.0's ``group-updates``) packs several NLRI per UPDATE only for
+  IPv4 unicast and MCAST-VPN (SURFACE.md F11); every other family, and every
+  family when ``group`` is false, gets one NLRI per UPDATE.  Grouped NLRI are
+  sorted as 5.0 sorts them (path identifier, prefix length, prefix octets)
+  and cut where the next one would pass the negotiated message size
+  (4096, or 65535 with RFC 8654).
+
+The prefix families are packed by `_codec.pack_nlri`, one call per UPDATE
+section; families whose NLRI this build keeps raw (`RawNLRI`) are copied.
+An NLRI that does not fit an UPDATE even alone (attributes too large) is
+left out, as 5.0 leaves it out.
+"""
+
+from exabgp import _codec
+from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, OPTIONAL, TRANSITIVE
+from exabgp.bgp.family import (
+    AFI_IPV4,
+    AFI_IPV6,
+    AFI_L2VPN,
+    SAFI_EVPN,
+    SAFI_FLOW,
+    SAFI_FLOW_VPN,
+    SAFI_MCAST_VPN,
+    SAFI_UNICAST,
+    SAFI_VPLS,
+    nlri_kind,
+)
+from exabgp.bgp.nlri import NEXTHOP_SIZES
+
+#: families whose NLRI 5.0 groups into one UPDATE when group-updates is on (F11)
+GROUPED_FAMILIES = frozenset({(AFI_IPV4, SAFI_UNICAST), (AFI_IPV4, SAFI_MCAST_VPN), (AFI_IPV6, SAFI_MCAST_VPN)})
+
+#: families whose IPv4 next hop 5.0 does not repeat in a NEXT_HOP attribute (FlowSpec, L2VPN)
+NO_NEXT_HOP_ATTRIBUTE = frozenset({(AFI_IPV4, SAFI_FLOW), (AFI_IPV4, SAFI_FLOW_VPN), (AFI_IPV6, SAFI_FLOW),
+                                   (AFI_IPV6, SAFI_FLOW_VPN), (AFI_L2VPN, SAFI_VPLS), (AFI_L2VPN, SAFI_EVPN)})
+
+_HEADER = 19                    # marker, length, type
+_SECTION_LENGTHS = 4            # withdrawn routes length + total path attribute length
+_IPV4_MAPPED = bytes(10) + b"\xff\xff"
+
+
+def eor_body(afi: int, safi: int) -> bytes:
+    """End-of-RIB: an empty UPDATE for IPv4 unicast, else an MP_UNREACH_NLRI with the family only."""
+    if (afi, safi) == (AFI_IPV4, SAFI_UNICAST):
+        return b"\x00\x00\x00\x00"
+    return b"\x00\x00\x00\x07\x90\x0f\x00\x03" + afi.to_bytes(2, "big") + bytes((safi,))
+
+
+def mp_nexthop(afi: int, safi: int, nexthop: bytes, ctx) -> bytes:
+    """The MP_REACH_NLRI next-hop field for `nexthop` (4, 16 or 32 octets, or empty)."""
+    if not nexthop:
+        return b""
+    sizes, rd_size = NEXTHOP_SIZES.get((afi, safi), ((len(nexthop),), 0))
+    if (len(nexthop) == 4 and rd_size + 4 not in sizes and rd_size + 16 in sizes
+            and (afi, safi, AFI_IPV4) not in ctx.extended_nexthop):
+        nexthop = _IPV4_MAPPED + nexthop
+    return bytes(rd_size) + nexthop
+
+
+def sort_key(nlri):
+    """5.0's order of the NLRI inside one UPDATE: path identifier, prefix length, prefix octets."""
+    path = b"no-pi" if nlri.path_id is None else nlri.path_id.to_bytes(4, "big")
+    return path, nlri.plen, nlri.addr[:(nlri.plen + 7) >> 3]
+
+
+def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: bool):
+    """Cut `nlris` into NLRI sections of at most `budget` octets (one NLRI each without `group`)."""
+    kind = nlri_kind(afi, safi)
+    if kind is None:
+        items = [nlri.data for nlri in nlris]
+        if group:
+            yield from _raw_sections(items, budget)
+        else:
+            yield from (item for item in items if len(item) <= budget)
+        return
+    if group:
+        nlris = sorted(nlris, key=sort_key)
+    items = [nlri.codec_tuple() for nlri in nlris]
+    pack_nlri = _codec.pack_nlri
+    count = len(items)
+    index = 0
+    while index < count:
+        if group:
+            octets, following = pack_nlri(items, index, budget, afi, addpath, kind)
+        else:
+            octets, following = pack_nlri(items[index:index + 1], 0, budget, afi, addpath, kind)
+            following += index
+        if following == index:
+            index += 1          # does not fit even alone: left out, as 5.0 does
+            continue
+        index = following
+        yield octets
+
+
+def _raw_sections(items, budget):
+    section = b""
+    for item in items:
+        if len(item) > budget:
+            continue
+        if len(section) + len(item) > budget:
+            yield section
+            section = b""
+        section += item
+    if section:
+        yield section
+
+
+def _mp_budget(available: int, header: int) -> int:
+    """NLRI octets an MP attribute may carry when the whole TLV has `available` octets."""
+    return max(available - 4, min(available - 3, 255)) - header
+
+
+def _body(withdrawn: bytes, attributes: bytes, nlri: bytes) -> bytes:
+    return len(withdrawn).to_bytes(2, "big") + withdrawn + len(attributes).to_bytes(2, "big") + attributes + nlri
+
+
+def attribute_section(attributes, nexthop: bytes) -> bytes:
+    """The AttributeSet's TLVs with NEXT_HOP slotted in by type code when `nexthop` is IPv4."""
+    packed = attributes.packed()
+    if len(nexthop) != 4:
+        return packed
+    cut = sum(len(_codec.encode_attribute(*tlv)) for tlv in attributes.tlvs if tlv[0] < NEXT_HOP)
+    return packed[:cut] + _codec.encode_attribute(NEXT_HOP, TRANSITIVE, nexthop) + packed[cut:]
+
+
+def announce_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True):
+    """UPDATE bodies announcing `nlris` (one family) with `attributes` and the resolved `nexthop`."""
+    group = group and (afi, safi) in GROUPED_FAMILIES
+    addpath = ctx.sends_path_id(afi, safi)
+    available = ctx.max_message_size - _HEADER - _SECTION_LENGTHS
+    if (afi, safi) == (AFI_IPV4, SAFI_UNICAST) and len(nexthop) in (0, 4):
+        section = attribute_section(attributes, nexthop)
+        for octets in _sections(nlris, afi, safi, addpath, available - len(section), group):
+            yield _body(b"", section, octets)
+        return
+    next_hop = mp_nexthop(afi, safi, nexthop, ctx)
+    address = b""
+    if (afi, safi) not in NO_NEXT_HOP_ATTRIBUTE:
+        address = next_hop[NEXTHOP_SIZES.get((afi, safi), ((), 0))[1]:]
+    section = attribute_section(attributes, address)
+    head = afi.to_bytes(2, "big") + bytes((safi, len(next_hop))) + next_hop + b"\x00"
+    budget = _mp_budget(available - len(section), len(head))
+    for octets in _sections(nlris, afi, safi, addpath, budget, group):
+        yield _body(b"", section + _codec.encode_attribute(MP_REACH_NLRI, OPTIONAL, head + octets), b"")
+
+
+def withdraw_bodies(afi: int, safi: int, nlris, ctx, group: bool = True):
+    """UPDATE bodies withdrawing `nlris` (one family); no path attribute is sent with them."""
+    addpath = ctx.sends_path_id(afi, safi)
+    available = ctx.max_message_size - _HEADER - _SECTION_LENGTHS
+    if (afi, safi) == (AFI_IPV4, SAFI_UNICAST):
+        for octets in _sections(nlris, afi, safi, addpath, available, group):
+            yield _body(octets, b"", b"")
+        return
+    group = group and (afi, safi) in GROUPED_FAMILIES
+    head = afi.to_bytes(2, "big") + bytes((safi,))
+    for octets in _sections(nlris, afi, safi, addpath, _mp_budget(available, len(head)), group):
+        yield _body(b"", _codec.encode_attribute(MP_UNREACH_NLRI, OPTIONAL, head + octets), b"")

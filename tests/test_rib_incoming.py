@@ -1,0 +1,165 @@
+"""The Adj-RIB-In (exabgp.rib.incoming): announce, withdraw, replace, treat-as-withdraw, sharing."""
+
+from exabgp.bgp.context import CodecContext
+from exabgp.bgp.nlri import Prefix, RawNLRI
+from exabgp.bgp.route import AttributeSet, Route
+from exabgp.bgp.update import Update
+from exabgp.rib import packing
+from exabgp.rib.incoming import AdjRibIn
+
+CTX = CodecContext()
+BASE = [(1, 0x40, b"\x00"), (2, 0x40, bytes.fromhex("020100000001")), (5, 0x40, (100).to_bytes(4, "big"))]
+ATTRIBUTES = AttributeSet(BASE)
+OTHER = AttributeSet(BASE + [(4, 0x80, (5).to_bytes(4, "big"))])
+NH4 = bytes((192, 0, 2, 1))
+NH6 = bytes.fromhex("20010db8000000000000000000000001")
+RD = bytes.fromhex("0000fde800000001")
+
+
+def v4(third, plen=24, path_id=None):
+    return Prefix(1, 1, path_id, plen, bytes((10, 0, third, 0)))
+
+
+def v6(hextext, plen):
+    return Prefix(2, 1, None, plen, bytes.fromhex(hextext.ljust(32, "0")))
+
+
+def announce(rib, nlris, attributes=ATTRIBUTES, nexthop=NH4, ctx=CTX):
+    afi, safi = nlris[0].afi, nlris[0].safi
+    for body in packing.announce_bodies(afi, safi, attributes, nexthop, nlris, ctx):
+        rib.update(Update.decode(body, _receiving(ctx)), _receiving(ctx))
+
+
+def withdraw(rib, nlris, ctx=CTX):
+    afi, safi = nlris[0].afi, nlris[0].safi
+    for body in packing.withdraw_bodies(afi, safi, nlris, ctx):
+        rib.update(Update.decode(body, _receiving(ctx)), _receiving(ctx))
+
+
+def _receiving(ctx):
+    return CodecContext(addpath_receive=ctx.addpath_send)
+
+
+def test_announce_withdraw_ipv4():
+    rib = AdjRibIn()
+    announce(rib, [v4(0), v4(1), v4(2, 23)])
+    assert len(rib) == 3
+    assert set(rib.routes()) == {Route(v4(0), NH4, ATTRIBUTES), Route(v4(1), NH4, ATTRIBUTES),
+                                 Route(v4(2, 23), NH4, ATTRIBUTES)}
+    withdraw(rib, [v4(1), v4(9)])
+    assert set(rib.routes()) == {Route(v4(0), NH4, ATTRIBUTES), Route(v4(2, 23), NH4, ATTRIBUTES)}
+
+
+def test_replace_with_new_attributes():
+    rib = AdjRibIn()
+    announce(rib, [v4(0), v4(1)])
+    announce(rib, [v4(1)], attributes=OTHER, nexthop=bytes((192, 0, 2, 9)))
+    assert set(rib.routes()) == {Route(v4(0), NH4, ATTRIBUTES), Route(v4(1), bytes((192, 0, 2, 9)), OTHER)}
+    assert len(rib) == 2
+
+
+def test_identical_attributes_share_one_object():
+    rib = AdjRibIn()
+    announce(rib, [v4(0)])
+    announce(rib, [v4(1)])                 # another UPDATE, same attribute section
+    announce(rib, [v4(2)], attributes=OTHER)
+    assert rib.path_count() == 2
+    routes = {route.nlri: route for route in rib.routes()}
+    assert routes[v4(0)].attributes is routes[v4(1)].attributes
+    assert routes[v4(0)].attributes is not routes[v4(2)].attributes
+
+
+def test_ipv6_from_mp_reach_and_mp_unreach():
+    rib = AdjRibIn()
+    announce(rib, [v6("20010db8", 32), v6("20010db9", 32)], nexthop=NH6)
+    announce(rib, [v4(0)])
+    assert set(rib.routes((2, 1))) == {Route(v6("20010db8", 32), NH6, ATTRIBUTES),
+                                       Route(v6("20010db9", 32), NH6, ATTRIBUTES)}
+    # the MP next hop is part of the path: IPv6 routes and the IPv4 one do not share it
+    assert rib.path_count() == 2
+    withdraw(rib, [v6("20010db8", 32)])
+    assert [route.nlri for route in rib.routes((2, 1))] == [v6("20010db9", 32)]
+    assert len(rib) == 2
+
+
+def test_vpn_labels_and_route_distinguisher_kept():
+    rib = AdjRibIn()
+    nlri = Prefix(1, 128, None, 24, bytes((10, 0, 0, 0)), (100 << 4 | 1,), RD)
+    announce(rib, [nlri])
+    assert list(rib.routes()) == [Route(nlri, NH4, ATTRIBUTES)]
+    # withdrawn by the same RD and prefix, whatever label the withdrawal carries (RFC 8277 2.4)
+    withdraw(rib, [Prefix(1, 128, None, 24, bytes((10, 0, 0, 0)), (0x800000,), RD)])
+    assert len(rib) == 0
+
+
+def test_add_path_keeps_each_path():
+    ctx = CodecContext(addpath_send=frozenset({(1, 1)}))
+    rib = AdjRibIn()
+    announce(rib, [v4(0, path_id=1), v4(0, path_id=2)], ctx=ctx)
+    announce(rib, [v4(0, path_id=0)], ctx=ctx, attributes=OTHER)
+    assert len(rib) == 3
+    withdraw(rib, [v4(0, path_id=1)], ctx=ctx)
+    assert {route.nlri.path_id for route in rib.routes()} == {0, 2}
+
+
+def test_treat_as_withdraw():
+    rib = AdjRibIn()
+    announce(rib, [v4(0), v4(1)])
+    # ORIGIN flagged optional: RFC 7606 3 (c) and 7.1, treat-as-withdraw
+    bad = AttributeSet([(1, 0x80, b"\x00")] + BASE[1:])
+    body = next(packing.announce_bodies(1, 1, bad, NH4, [v4(0)], CTX))
+    update = Update.decode(body, CTX)
+    assert update.attributes(CTX).treat_as_withdraw is not None
+    rib.update(update, CTX)
+    assert [route.nlri for route in rib.routes()] == [v4(1)]
+
+
+def test_discarded_attribute_is_not_stored():
+    rib = AdjRibIn()
+    # AGGREGATOR of a bad length: RFC 7606 7.7, attribute discard; the route stays
+    with_bad_aggregator = AttributeSet(BASE + [(7, 0xC0, b"\x00\x01\x02")])
+    announce(rib, [v4(0)], attributes=with_bad_aggregator)
+    assert list(rib.routes()) == [Route(v4(0), NH4, ATTRIBUTES)]
+
+
+def test_raw_family_and_built_update():
+    rib = AdjRibIn()
+    section = bytes((3, 22)) + bytes(22)
+    body = next(packing.announce_bodies(1, 5, ATTRIBUTES, NH4, [RawNLRI(1, 5, section)], CTX))
+    rib.update(Update.decode(body, CTX), CTX)
+    assert list(rib.routes()) == [Route(RawNLRI(1, 5, section), NH4, ATTRIBUTES)]
+    built = Update(withdrawn=[], attributes=[], nlri=[])
+    rib.update(built, CTX)       # an End-of-RIB, built rather than decoded: nothing changes
+    assert len(rib) == 1
+    rib.clear()
+    assert len(rib) == 0 and list(rib.routes()) == [] and rib.path_count() == 0
+
+
+def test_unused_paths_are_swept():
+    rib = AdjRibIn()
+    for med in range(5000):
+        attributes = AttributeSet(BASE + [(4, 0x80, med.to_bytes(4, "big"))])
+        announce(rib, [v4(med % 3)], attributes=attributes)
+    assert len(rib) == 3
+    assert rib.path_count() < 2100
+    assert {route.attributes.get(4) for route in rib.routes()} == {(4997).to_bytes(4, "big"),
+                                                                    (4998).to_bytes(4, "big"),
+                                                                    (4999).to_bytes(4, "big")}
+
+
+def test_round_trip_of_a_table():
+    rib = AdjRibIn()
+    routes = set()
+    for i in range(600):
+        attributes = AttributeSet(BASE + [(4, 0x80, (i % 7).to_bytes(4, "big"))])
+        nlri = Prefix(1, 1, None, 24, bytes((10, i >> 8, i & 0xFF, 0)))
+        routes.add(Route(nlri, NH4, attributes))
+        nlri6 = Prefix(2, 1, None, 48, bytes.fromhex(f"20010db8{i:04x}".ljust(32, "0")))
+        routes.add(Route(nlri6, NH6, attributes))
+    by_bucket = {}
+    for route in routes:
+        by_bucket.setdefault((route.attributes, route.nexthop, route.family), []).append(route.nlri)
+    for (attributes, nexthop, _family), nlris in by_bucket.items():
+        announce(rib, nlris, attributes=attributes, nexthop=nexthop)
+    assert set(rib.routes()) == routes
+    assert rib.path_count() == 14

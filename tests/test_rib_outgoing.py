@@ -1,0 +1,258 @@
+"""The Adj-RIB-Out (exabgp.rib.outgoing): queue semantics, next-hop self, ordering, replay, watchdogs."""
+
+import pathlib
+
+import pytest
+
+from exabgp._codec import split_update, walk_attributes
+from exabgp.bgp import nlri as nlri_module
+from exabgp.bgp.context import CodecContext
+from exabgp.bgp.nlri import Prefix
+from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
+from exabgp.rib import packing
+from exabgp.rib.outgoing import AdjRibOut
+
+ENCODING = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference" / "encoding"
+
+CTX = CodecContext()
+BASE = [(1, 0x40, b"\x00"), (2, 0x40, b""), (5, 0x40, (100).to_bytes(4, "big"))]
+ATTRIBUTES = AttributeSet(BASE)
+OTHER = AttributeSet(BASE + [(4, 0x80, (5).to_bytes(4, "big"))])
+LOCAL4 = bytes([127, 0, 0, 1])
+LOCAL6 = bytes.fromhex("20010db8000000000000000000000002")
+ROUTER_ID = bytes([1, 2, 3, 4])
+
+
+def v4(a, b, c, d, plen=24):
+    return Prefix(1, 1, None, plen, bytes((a, b, c, d)))
+
+
+def v6(hextext, plen):
+    return Prefix(2, 1, None, plen, bytes.fromhex(hextext.ljust(32, "0")))
+
+
+def route(nlri, nexthop=b"\x0a\x00\x00\x01", attributes=ATTRIBUTES):
+    return Route(nlri, nexthop, attributes)
+
+
+def rib():
+    return AdjRibOut(LOCAL4, ROUTER_ID)
+
+
+def sent(adj, ctx=CTX, group=True):
+    """What `updates` produced, as (kind, family, nexthop, nlri) per NLRI, in order."""
+    result = []
+    for body in adj.updates(ctx, group):
+        withdrawn, section, announced = split_update(body)
+        attributes = walk_attributes(section)
+        codes = [code for code, _flags, _value in attributes]
+        nexthop = dict((code, value) for code, _flags, value in attributes).get(3)
+        result.extend(("withdraw", (1, 1), None, item) for item in nlri_module.ipv4_unicast(withdrawn, False))
+        result.extend(("announce", (1, 1), nexthop, item) for item in nlri_module.ipv4_unicast(announced, False))
+        for code, _flags, value in attributes:
+            if code in (14, 15):
+                afi, safi = int.from_bytes(value[:2], "big"), value[2]
+            if code == 15:
+                result.extend(("withdraw", (afi, safi), None, item)
+                              for item in nlri_module.decode(afi, safi, value[3:], False))
+            if code == 14:
+                result.extend(("announce", (afi, safi), value[4:4 + value[3]], item)
+                              for item in nlri_module.decode(afi, safi, value[5 + value[3]:], False))
+        assert codes == sorted(code for code in codes if code not in (14, 15)) + [c for c in codes if c in (14, 15)]
+    return result
+
+
+def test_announce_then_nothing_pending():
+    adj = rib()
+    assert adj.add(route(v4(10, 0, 0, 0)))
+    assert adj.pending()
+    assert sent(adj) == [("announce", (1, 1), b"\x0a\x00\x00\x01", v4(10, 0, 0, 0))]
+    assert not adj.pending()
+    assert sent(adj) == []
+    assert len(adj) == 1
+
+
+def test_identical_announce_is_suppressed():
+    adj = rib()
+    adj.add(route(v4(10, 0, 0, 0)))
+    sent(adj)
+    assert not adj.add(route(v4(10, 0, 0, 0)))
+    assert sent(adj) == []
+    # another next hop is not the same route
+    assert adj.add(route(v4(10, 0, 0, 0), nexthop=b"\x0a\x00\x00\x02"))
+    assert sent(adj) == [("announce", (1, 1), b"\x0a\x00\x00\x02", v4(10, 0, 0, 0))]
+
+
+def test_reannounce_with_new_attributes_replaces():
+    adj = rib()
+    adj.add(route(v4(10, 0, 0, 0)))
+    adj.add(route(v4(10, 0, 0, 0), attributes=OTHER))
+    bodies = list(adj.updates(CTX))
+    assert len(bodies) == 1
+    assert 4 in [code for code, _f, _v in walk_attributes(split_update(bodies[0])[1])]
+    assert adj.routes() == [route(v4(10, 0, 0, 0), attributes=OTHER)]
+
+
+def test_withdraw_cancels_pending_announce():
+    adj = rib()
+    adj.add(route(v4(10, 0, 0, 0)))
+    adj.withdraw(route(v4(10, 0, 0, 0)))
+    assert sent(adj) == [("withdraw", (1, 1), None, v4(10, 0, 0, 0))]
+    assert len(adj) == 0
+    # withdrawing by NLRI works as well, and the route can come back
+    adj.add(route(v4(10, 0, 0, 0)))
+    sent(adj)
+    adj.withdraw(v4(10, 0, 0, 0))
+    adj.add(route(v4(10, 0, 0, 0)))
+    assert sent(adj) == [("announce", (1, 1), b"\x0a\x00\x00\x01", v4(10, 0, 0, 0))]
+
+
+def test_withdrawals_first_then_by_attribute_set_then_family():
+    adj = rib()
+    for nlri in (v4(10, 0, 9, 0), v4(10, 0, 8, 0)):
+        adj.add(route(nlri))
+    sent(adj)
+    adj.add(route(v4(10, 0, 1, 0)))
+    adj.add(route(v6("20010db8", 32), nexthop=LOCAL6))
+    adj.add(route(v4(10, 0, 2, 0), attributes=OTHER))
+    adj.add(route(v4(10, 0, 0, 0)))
+    adj.withdraw(v4(10, 0, 9, 0))
+    adj.withdraw(v4(10, 0, 8, 0))
+    result = sent(adj)
+    assert [(kind, family, nlri) for kind, family, _nh, nlri in result] == [
+        ("withdraw", (1, 1), v4(10, 0, 8, 0)),            # one UPDATE, NLRI sorted
+        ("withdraw", (1, 1), v4(10, 0, 9, 0)),
+        ("announce", (1, 1), v4(10, 0, 0, 0)),            # ATTRIBUTES / 10.0.0.1, grouped and sorted
+        ("announce", (1, 1), v4(10, 0, 1, 0)),
+        ("announce", (2, 1), v6("20010db8", 32)),         # another next hop: another bucket
+        ("announce", (1, 1), v4(10, 0, 2, 0)),            # OTHER attributes
+    ]
+    assert len(list(packing.withdraw_bodies(1, 1, [v4(10, 0, 8, 0), v4(10, 0, 9, 0)], CTX))) == 1
+
+
+def test_group_updates_false_sends_one_nlri_per_update():
+    adj = rib()
+    for i in range(4):
+        adj.add(route(v4(10, 0, i, 0)))
+    assert len(list(adj.updates(CTX, group=False))) == 4
+    adj.replay()
+    assert len(list(adj.updates(CTX, group=True))) == 1
+
+
+def test_next_hop_self():
+    adj = AdjRibOut(LOCAL4, ROUTER_ID)
+    adj.add(route(v4(10, 0, 0, 0), nexthop=NEXT_HOP_SELF))
+    assert adj.routes()[0].nexthop == LOCAL4
+    # an IPv4 route on an IPv6 session: the router-id
+    adj6 = AdjRibOut(LOCAL6, ROUTER_ID)
+    adj6.add(route(v4(10, 0, 0, 0), nexthop=NEXT_HOP_SELF))
+    adj6.add(route(v6("20010db8", 32), nexthop=NEXT_HOP_SELF))
+    assert sorted(r.nexthop for r in adj6.routes()) == sorted([ROUTER_ID, LOCAL6])
+    # resolved once: adding the same route again is a duplicate
+    assert not adj6.add(route(v4(10, 0, 0, 0), nexthop=NEXT_HOP_SELF))
+    with pytest.raises(ValueError):
+        adj.add(route(v6("20010db8", 32), nexthop=NEXT_HOP_SELF))
+
+
+def test_replay_everything_and_one_family():
+    adj = rib()
+    adj.add(route(v4(10, 0, 0, 0)))
+    adj.add(route(v6("20010db8", 32), nexthop=LOCAL6))
+    sent(adj)
+    adj.replay((2, 1))
+    assert [(kind, family) for kind, family, _nh, _nlri in sent(adj)] == [("announce", (2, 1))]
+    adj.replay()
+    assert sorted(family for _kind, family, _nh, _nlri in sent(adj)) == [(1, 1), (2, 1)]
+
+
+def test_clear_withdraws_everything():
+    adj = rib()
+    adj.add(route(v4(10, 0, 0, 0)))
+    adj.add(route(v6("20010db8", 32), nexthop=LOCAL6))
+    sent(adj)
+    adj.clear()
+    assert sorted((kind, family) for kind, family, _nh, _nlri in sent(adj)) == [("withdraw", (1, 1)),
+                                                                               ("withdraw", (2, 1))]
+    assert len(adj) == 0
+    adj.replay()
+    assert sent(adj) == []
+
+
+def test_eor_bodies():
+    assert AdjRibOut.eor_bodies([(1, 1), (2, 1)]) == [bytes(4), bytes.fromhex("00000007900f0003000201")]
+
+
+def test_watchdog():
+    adj = rib()
+    adj.add_watchdog(route(v4(10, 0, 0, 0)), "web")
+    adj.add_watchdog(route(v4(10, 0, 1, 0)), "web", withdrawn=True)
+    adj.add_watchdog(route(v4(10, 0, 2, 0)), "db")
+    assert [nlri for _k, _f, _n, nlri in sent(adj)] == [v4(10, 0, 0, 0), v4(10, 0, 2, 0)]
+    adj.announce_watchdog("web")
+    assert [(kind, nlri) for kind, _f, _n, nlri in sent(adj)] == [("announce", v4(10, 0, 1, 0))]
+    adj.withdraw_watchdog("web")
+    assert sorted((kind, nlri.addr) for kind, _f, _n, nlri in sent(adj)) == [
+        ("withdraw", bytes((10, 0, 0, 0))), ("withdraw", bytes((10, 0, 1, 0)))]
+    adj.withdraw_watchdog("web")
+    adj.announce_watchdog("nothing")
+    assert sent(adj) == []
+    adj.announce_watchdog("web")
+    assert len(sent(adj)) == 2
+    assert len(adj) == 3
+
+
+def test_cache_shares_attribute_sets():
+    adj = rib()
+    for i in range(100):
+        adj.add(route(v4(10, 0, i, 0), nexthop=NEXT_HOP_SELF))
+    assert len({id(r.attributes) for r in adj.routes()}) == 1
+
+
+def _reference(name):
+    path = ENCODING / name
+    found = set()
+    for line in path.read_text().splitlines():
+        if ":raw:" in line and "#" not in line:
+            found.add(bytes.fromhex(line.split(":", 2)[2].replace(":", "").replace(" ", ""))[19:])
+    return found
+
+
+@pytest.mark.skipif(not ENCODING.is_dir(), reason="exabgp-reference (../shared) not present")
+def test_conf_new_v4_from_its_configuration():
+    # conf-new-v4.conf: eight routes, five attribute sets, group-updates on (the default)
+    nexthop = bytes((10, 0, 255, 254))
+    community = (8, 0xC0, bytes.fromhex("78147814"))
+
+    def attrs(*extra, local_pref=100):
+        return AttributeSet([(1, 0x40, b"\x00"), (2, 0x40, b""), (5, 0x40, local_pref.to_bytes(4, "big")), *extra])
+
+    adj = AdjRibOut(LOCAL4, bytes((10, 0, 0, 2)))
+    for third, attributes in [
+        (1, attrs((8, 0xC0, bytes(4)))),
+        (2, attrs(community)),
+        (3, attrs((8, 0xC0, bytes.fromhex("7814000078147814")))),
+        (4, attrs(local_pref=200)),
+        (5, attrs(local_pref=200)),
+        (6, attrs(community)),
+        (7, attrs(community, local_pref=200)),
+        (8, attrs(community, local_pref=200)),
+    ]:
+        adj.add(Route(v4(10, 0, third, 0), nexthop, attributes))
+    produced = list(adj.updates(CTX)) + adj.eor_bodies([(1, 1)])
+    assert sorted(produced) == sorted(_reference("conf-new-v4.msg"))
+    assert len(produced) == 6
+
+
+@pytest.mark.skipif(not ENCODING.is_dir(), reason="exabgp-reference (../shared) not present")
+def test_conf_group_limit_from_its_configuration():
+    # two IPv4 routes grouped in one UPDATE, two IPv6 routes in one UPDATE each (F11), two EOR
+    adj = AdjRibOut(LOCAL4, ROUTER_ID)
+    attributes = AttributeSet(BASE)
+    adj.add(Route(Prefix(1, 1, None, 32, bytes((193, 0, 2, 1))), bytes((10, 0, 0, 1)), attributes))
+    adj.add(Route(Prefix(1, 1, None, 32, bytes((193, 0, 2, 2))), bytes((10, 0, 0, 1)), attributes))
+    nexthop6 = bytes.fromhex("2a020b80000100000000000000000001")
+    adj.add(Route(v6("2a020b80000000010000000000000001", 128), nexthop6, attributes))
+    adj.add(Route(v6("2a020b80000000020000000000000002", 128), nexthop6, attributes))
+    produced = list(adj.updates(CTX)) + adj.eor_bodies([(1, 1), (2, 1)])
+    assert sorted(produced) == sorted(_reference("conf-group-limit.msg"))
+    assert len(produced) == 5
