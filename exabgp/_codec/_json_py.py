@@ -24,7 +24,8 @@ as a dotted quad after the prefix; announcements of IPv4 from the NLRI field
 come before IPv6 from MP_REACH_NLRI, withdrawals likewise.
 """
 
-from socket import AF_INET6, inet_ntop
+from socket import AF_INET6, inet_ntoa, inet_ntop
+from struct import unpack_from
 
 __all__ = ("render_update",)
 
@@ -36,7 +37,7 @@ _FLAGS = {1: 0x40, 2: 0x40, 3: 0x40, 4: 0x80, 5: 0x40, 6: 0x40, 7: 0xC0, 8: 0xC0
 
 
 def _ipv4(data, offset):
-    return f"{data[offset]}.{data[offset + 1]}.{data[offset + 2]}.{data[offset + 3]}"
+    return inet_ntoa(data[offset:offset + 4])
 
 
 def _prefixes(data, start, end, ipv6, addpath):
@@ -63,8 +64,7 @@ def _prefixes(data, start, end, ipv6, addpath):
         if ipv6:
             text = inet_ntop(AF_INET6, raw + bytes(16 - octets))
         else:
-            raw += bytes(4 - octets)
-            text = f"{raw[0]}.{raw[1]}.{raw[2]}.{raw[3]}"
+            text = inet_ntoa(raw + bytes(4 - octets))
         if path is None:
             items.append(f'{{ "nlri": "{text}/{bits}" }}')
         else:
@@ -85,7 +85,7 @@ def _as_path(value, asn4):
         end = offset + 2 + count * width
         if seg_type not in (1, 2, 3, 4) or count == 0 or end > size:
             return None
-        asns = ", ".join(str(int.from_bytes(value[i:i + width], "big")) for i in range(offset + 2, end, width))
+        asns = ", ".join(map(str, unpack_from(f"!{count}{'I' if asn4 else 'H'}", value, offset + 2)))
         segments.append(f'"{len(segments)}": {{"element": "{_SEGMENTS[seg_type]}", "value": [{asns}]}}')
         offset = end
     return "{" + ", ".join(segments) + "}"
@@ -118,7 +118,7 @@ def _attribute(code, value, asn4):
     if code == 8:
         if size == 0 or size % 4:
             return None
-        values = sorted(int.from_bytes(value[i:i + 4], "big") for i in range(0, size, 4))
+        values = sorted(unpack_from(f"!{size >> 2}I", value))
         return '"community": [ ' + ", ".join(f"[ {v >> 16}, {v & 0xFFFF} ]" for v in values) + " ]"
     if code == 9:
         return f'"originator-id": "{_ipv4(value, 0)}"' if size == 4 else None
@@ -129,11 +129,8 @@ def _attribute(code, value, asn4):
     if code == 32:
         if size == 0 or size % 12:
             return None
-        values = sorted({
-            (int.from_bytes(value[i:i + 4], "big"), int.from_bytes(value[i + 4:i + 8], "big"),
-             int.from_bytes(value[i + 8:i + 12], "big"))
-            for i in range(0, size, 12)
-        })
+        numbers = unpack_from(f"!{size // 4}I", value)
+        values = sorted(set(zip(numbers[0::3], numbers[1::3], numbers[2::3])))
         return '"large-community": [ ' + ", ".join(f"[ {a}, {b} , {c} ]" for a, b, c in values) + " ]"
     return None
 
