@@ -16,6 +16,8 @@
   attribute length error (3/5); the message layer picks the RFC 7606 action.
 """
 
+from struct import unpack_from
+
 from exabgp._codec.errors import CodecError
 
 __all__ = (
@@ -66,9 +68,7 @@ def decode_as_path(data, asn4: bool):
         end = start + count * width
         if end > size:
             raise CodecError(3, 11, b"", "truncated AS_PATH segment")
-        segments.append((seg_type, tuple(
-            int.from_bytes(data[position:position + width], "big") for position in range(start, end, width)
-        )))
+        segments.append((seg_type, unpack_from(f"!{count}{'I' if asn4 else 'H'}", data, start)))
         offset = end
     return segments
 
@@ -101,7 +101,7 @@ def _decode_fixed(data, width: int, what: str):
 def decode_communities(data):
     """COMMUNITIES value to a tuple of 32-bit ints."""
     data = _decode_fixed(data, 4, "COMMUNITIES")
-    return tuple(int.from_bytes(data[i:i + 4], "big") for i in range(0, len(data), 4))
+    return unpack_from(f"!{len(data) >> 2}I", data)
 
 
 def encode_communities(values) -> bytes:
@@ -111,11 +111,8 @@ def encode_communities(values) -> bytes:
 def decode_large_communities(data):
     """LARGE_COMMUNITY value to a tuple of ``(global, local1, local2)``."""
     data = _decode_fixed(data, 12, "LARGE_COMMUNITY")
-    return tuple(
-        (int.from_bytes(data[i:i + 4], "big"), int.from_bytes(data[i + 4:i + 8], "big"),
-         int.from_bytes(data[i + 8:i + 12], "big"))
-        for i in range(0, len(data), 12)
-    )
+    numbers = unpack_from(f"!{len(data) >> 2}I", data)
+    return tuple(zip(numbers[0::3], numbers[1::3], numbers[2::3]))
 
 
 def encode_large_communities(values) -> bytes:
@@ -125,7 +122,7 @@ def encode_large_communities(values) -> bytes:
 def decode_extended_communities(data):
     """EXTENDED COMMUNITIES value to a tuple of 64-bit ints."""
     data = _decode_fixed(data, 8, "EXTENDED_COMMUNITIES")
-    return tuple(int.from_bytes(data[i:i + 8], "big") for i in range(0, len(data), 8))
+    return unpack_from(f"!{len(data) >> 3}Q", data)
 
 
 def encode_extended_communities(values) -> bytes:
