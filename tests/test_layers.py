@@ -29,7 +29,7 @@ RANK = {"_codec": 0, "bgp": 1, "session": 2, "rib": 2, "api": 3, "config": 4, "r
 REACTOR = RANK["reactor"]
 IO_MODULES = {"asyncio", "socket", "subprocess", "signal", "selectors"}
 # address conversion is text processing, not I/O: `socket` may be imported for these names only
-SOCKET_PURE_NAMES = {"inet_ntop", "inet_pton", "AF_INET", "AF_INET6"}
+SOCKET_PURE_NAMES = {"inet_ntop", "inet_pton", "inet_ntoa", "inet_aton", "AF_INET", "AF_INET6"}
 ENVIRONMENT_READERS = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
 SELECTOR = os.path.join("_codec", "__init__.py")
 PYX_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+c?import\s+([\w, ()]+)|c?import\s+([\w.]+))", re.MULTILINE)

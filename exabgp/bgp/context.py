@@ -15,6 +15,8 @@ class CodecContext:
     `addpath_receive` / `addpath_send` hold the ``(afi, safi)`` pairs for
     which path identifiers are present in received / sent NLRI (RFC 7911).
     `extended_nexthop` holds ``(afi, safi, nexthop_afi)`` triples (RFC 8950).
+    `aigp`: whether the AIGP attribute is accepted (RFC 7311; 5.0 decodes it only
+    on sessions configured for it).
     """
 
     asn4: bool = True
@@ -22,6 +24,7 @@ class CodecContext:
     addpath_send: frozenset = field(default_factory=frozenset)
     extended_message: bool = False
     extended_nexthop: frozenset = field(default_factory=frozenset)
+    aigp: bool = False
 
     @property
     def max_message_size(self) -> int:

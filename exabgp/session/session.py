@@ -1,0 +1,479 @@
+"""One BGP session over one TCP connection, sans I/O (RFC 4271 sections 4, 6, 8).
+
+The caller owns the socket and the clock.  It feeds what arrives with
+`receive_data(data, now)`, writes what `data_to_send()` returns, drains
+`next_event()` until None, and calls `handle_timer(now)` at `next_deadline()`
+(None: no timer).  Local actions: `start(now)` once the TCP connection is up
+(our OPEN goes out, or waits for the peer's with ``local-as auto``),
+`send_update(body)`, `send_message(message)`, `send_eor(afi, safi)`,
+`send_route_refresh(afi, safi, subtype)` once ESTABLISHED, `close(code,
+subcode, data)` (a NOTIFICATION, then closed), `connection_lost(now)`.  Times
+are seconds on any monotonic clock.  Misusing this API raises
+`LocalProtocolError`; the peer's errors never raise, they become
+NOTIFICATIONs.
+
+Every step goes through the table of `exabgp.session.fsm`.  Received octets
+are framed with one codec call per batch (`split_messages`); each message
+is decoded only when the table accepts it in the current state, and the
+decoding decides its event: a `CodecError` becomes the error event of its
+NOTIFICATION code and the NOTIFICATION it names is sent (header errors 1/x,
+OPEN 2/x, UPDATE 3/x, ROUTE-REFRESH 7/x).  A batch is processed message by
+message, so feeding the same octets whole or one at a time gives the same
+events.  The OPEN is checked and negotiated by `exabgp.session.negotiation`.
+
+UPDATEs stay lazy (`exabgp.bgp.update.Update`).  With ``check_updates``
+(the default) the session decodes every UPDATE in full (attributes and NLRI,
+RFC 7606 applied) before delivering it, so a malformed one resets the
+session here while treat-as-withdraw and attribute discard do not (the
+consumer reads ``update.attributes(ctx).treat_as_withdraw`` and takes the
+routes as withdrawn).  A consumer that decodes by itself (the JSON fast
+path) turns it off and reports what it finds through `close`.
+
+Timers are deadlines.  In OPEN_SENT the hold timer is ExaBGP 5.0's open wait
+(``bgp.openwait``, expiry 1/1); from OPEN_CONFIRM it is the negotiated hold
+time, restarted by every message received (expiry 4/0), and a KEEPALIVE goes
+out every third of it (RFC 4271 section 10), none when it is 0.  As in 5.0,
+with a hold time of 0 the second KEEPALIVE received in ESTABLISHED is an
+error (2/6), and an UPDATE sent does not restart the keepalive timer.
+
+Events (frozen, in the order things happened): `StateChanged`,
+`Established`, `UpdateReceived`, `RouteRefreshReceived`,
+`OperationalReceived`, `NotificationReceived`, `Closed`, and, only with
+``report_messages``, `MessageReceived` / `MessageSent` for every message
+(what the API's ``send`` / ``receive`` options report).  End-of-RIB is an
+UPDATE: ``update.eor(ctx)``.
+"""
+
+from collections import deque
+from dataclasses import dataclass
+
+from exabgp._codec import MARKER, frame_message, split_messages
+from exabgp._codec.errors import CodecError
+from exabgp.bgp.context import DEFAULT_CONTEXT, CodecContext
+from exabgp.bgp.family import AFI_IPV4, SAFI_UNICAST
+from exabgp.bgp.keepalive import KeepAlive
+from exabgp.bgp.message import MESSAGE_TYPES, decode_message
+from exabgp.bgp.notification import CEASE, FSM_ERROR, HOLD_TIMER_EXPIRED, MESSAGE_HEADER_ERROR, Notification
+from exabgp.bgp.open import Open
+from exabgp.bgp.operational import Operational
+from exabgp.bgp.refresh import REQUEST, RouteRefresh
+from exabgp.bgp.update import Update
+from exabgp.session.fsm import Action, Event, State, fsm_error_subcode, transition, TRANSITIONS
+from exabgp.session.negotiation import Negotiated, SessionSettings, build_open, negotiate
+
+_HEADER = 19
+_INITIAL_SIZE = 4096
+
+#: ExaBGP 5.0's data when the peer's OPEN does not come in time
+OPEN_WAIT_EXPIRED = b"waited for open too long, we do not like stuck in active"
+#: ExaBGP 5.0's data for a KEEPALIVE received when the hold time is 0
+ZERO_HOLD_KEEPALIVE = b"Negotiated holdtime was zero, it was invalid to send us a keepalive messages"
+
+#: End-of-RIB (RFC 4724 section 2) as 5.0 sends it: an empty UPDATE for IPv4
+#: unicast, else an MP_UNREACH_NLRI with the family only (flags 0x90, 2-octet length)
+_EOR_IPV4_UNICAST = b"\x00\x00\x00\x00"
+_EOR_MP_UNREACH = b"\x00\x00\x00\x07\x90\x0f\x00\x03"
+
+
+class LocalProtocolError(Exception):
+    """The caller used the session in a way its state does not allow (not the peer's fault)."""
+
+
+# ---------------------------------------------------------------- events
+
+@dataclass(frozen=True, slots=True)
+class StateChanged:
+    old: State
+    new: State
+
+
+@dataclass(frozen=True, slots=True)
+class Established:
+    negotiated: Negotiated
+    ctx: CodecContext
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateReceived:
+    update: Update
+
+
+@dataclass(frozen=True, slots=True)
+class RouteRefreshReceived:
+    refresh: RouteRefresh
+
+
+@dataclass(frozen=True, slots=True)
+class OperationalReceived:
+    operational: Operational
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationReceived:
+    notification: Notification
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """The session ended: `notification` is the one sent (`sent` True) or received, or None."""
+
+    reason: str
+    notification: Notification | None = None
+    sent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MessageReceived:
+    """A message as it arrived (type, body octets) and decoded."""
+
+    msg_type: int
+    body: bytes
+    message: object
+
+    @property
+    def header(self) -> bytes:
+        return MARKER + (_HEADER + len(self.body)).to_bytes(2, "big") + bytes((self.msg_type,))
+
+
+@dataclass(frozen=True, slots=True)
+class MessageSent:
+    """A message as it went out (type, body octets) and its object."""
+
+    msg_type: int
+    body: bytes
+    message: object
+
+    @property
+    def header(self) -> bytes:
+        return MARKER + (_HEADER + len(self.body)).to_bytes(2, "big") + bytes((self.msg_type,))
+
+
+_MESSAGE_EVENTS = {
+    Open.TYPE: Event.BGPOpen,
+    Update.TYPE: Event.UpdateMsg,
+    Notification.TYPE: Event.NotifMsg,
+    KeepAlive.TYPE: Event.KeepAliveMsg,
+    RouteRefresh.TYPE: Event.RouteRefreshMsg,
+    Operational.TYPE: Event.OperationalMsg,
+}
+
+#: the error event of a received message, by the code of its NOTIFICATION
+_ERROR_EVENTS = {
+    1: Event.BGPHeaderErr,
+    2: Event.BGPOpenMsgErr,
+    3: Event.UpdateMsgErr,
+    5: Event.OperationalMsgErr,  # exabgp.bgp.operational reports malformed messages as 5/0
+    7: Event.RouteRefreshMsgErr,
+}
+
+_DELIVERED = {
+    Update: UpdateReceived,
+    RouteRefresh: RouteRefreshReceived,
+    Operational: OperationalReceived,
+}
+
+
+class Session:
+    """See the module docstring.
+
+    `restart_state` sets the graceful restart R bit in our OPEN (5.0 sets it
+    until the first session is established).  After the OPEN exchange
+    `negotiated` and `ctx` describe the session; `state` is the FSM state and
+    `closed` tells whether it ended.
+    """
+
+    def __init__(self, settings: SessionSettings, *, restart_state: bool = False, check_updates: bool = True,
+                 report_messages: bool = False):
+        self.settings = settings
+        self.state = State.IDLE
+        self.negotiated = None
+        self.ctx = DEFAULT_CONTEXT
+        self.sent_open = None
+        self.closed = False
+        self._restart_state = restart_state
+        self._check_updates = check_updates
+        self._report = report_messages
+        self._inbound = bytearray()
+        self._outbound = bytearray()
+        self._events = deque()
+        self._max_size = _INITIAL_SIZE
+        self._hold_time = 0
+        self._hold_deadline = None
+        self._keepalive_time = 0
+        self._keepalive_deadline = None
+        self._zero_hold_keepalive = False
+        self._ending = None  # (notification, sent) once a NOTIFICATION went out or came in
+        self._reason = ""
+
+    # ------------------------------------------------------------ the caller's side
+
+    def next_event(self):
+        """The oldest event not yet returned, or None."""
+        return self._events.popleft() if self._events else None
+
+    def data_to_send(self) -> bytes:
+        """Every octet queued for the peer since the last call."""
+        data = bytes(self._outbound)
+        self._outbound.clear()
+        return data
+
+    def next_deadline(self):
+        """When `handle_timer` must be called next, or None."""
+        hold, keepalive = self._hold_deadline, self._keepalive_deadline
+        if hold is None:
+            return keepalive
+        if keepalive is None:
+            return hold
+        return min(hold, keepalive)
+
+    def handle_timer(self, now: float) -> None:
+        if self._hold_deadline is not None and now >= self._hold_deadline:
+            self._fire(Event.HoldTimer_Expires, now)
+        if self._keepalive_deadline is not None and now >= self._keepalive_deadline:
+            self._fire(Event.KeepaliveTimer_Expires, now)
+
+    def start(self, now: float) -> None:
+        """The TCP connection is up: ManualStart (passive or not), then TcpConnectionConfirmed."""
+        if self.state is not State.IDLE or self.closed:
+            raise LocalProtocolError("a session is started once")
+        passive = Event.ManualStart_with_PassiveTcpEstablishment
+        self._fire(passive if self.settings.passive else Event.ManualStart, now)
+        self._fire(Event.TcpConnectionConfirmed, now)
+
+    def close(self, code: int = CEASE, subcode: int = 0, data: bytes = b"", *, notify: bool = True) -> None:
+        """ManualStop: send NOTIFICATION code/subcode/data (none with `notify` False), then closed."""
+        self._reason = "closed by us"
+        self._fire(Event.ManualStop, None, Notification(code, subcode, bytes(data)) if notify else None)
+
+    def connection_lost(self, now: float) -> None:
+        self._reason = "connection lost"
+        self._fire(Event.TcpConnectionFails, now)
+
+    def receive_data(self, data, now: float) -> None:
+        """Octets from the peer; complete messages are processed now, the rest kept."""
+        if self.state is State.IDLE:
+            return
+        self._inbound += data
+        while True:
+            size = self._max_size
+            messages, error = self._split(size)
+            used = 0
+            for msg_type, body in messages:
+                used += _HEADER + len(body)
+                self._on_message(msg_type, body, now)
+                if self.closed:
+                    return
+                if self._max_size != size:
+                    break
+            del self._inbound[:used]
+            if self._max_size != size:
+                continue  # the OPEN changed the message size: frame the rest again
+            if error is not None:
+                self._fire(Event.BGPHeaderErr, now, error)
+            return
+
+    def send_message(self, message) -> None:
+        """An UPDATE, ROUTE-REFRESH, OPERATIONAL or KEEPALIVE object, encoded with the session's context."""
+        self._established()
+        if isinstance(message, Notification):
+            raise LocalProtocolError("a NOTIFICATION ends the session: use close()")
+        self._send_checked(message.TYPE, message.encode(self.ctx), message)
+
+    def send_update(self, body: bytes) -> None:
+        """An UPDATE body (without its header), already encoded with `ctx`."""
+        self._established()
+        self._send_checked(Update.TYPE, body, None)
+
+    def send_eor(self, afi: int, safi: int) -> None:
+        """End-of-RIB for the family (RFC 4724 section 2), encoded as 5.0 does."""
+        if (afi, safi) == (AFI_IPV4, SAFI_UNICAST):
+            self.send_update(_EOR_IPV4_UNICAST)
+        else:
+            self.send_update(_EOR_MP_UNREACH + afi.to_bytes(2, "big") + bytes((safi,)))
+
+    def send_route_refresh(self, afi: int, safi: int, subtype: int = REQUEST) -> None:
+        """A ROUTE-REFRESH request, or the BoRR / EoRR markers (RFC 7313)."""
+        self.send_message(RouteRefresh(afi, safi, subtype))
+
+    # ------------------------------------------------------------ receiving
+
+    def _split(self, size: int):
+        """``(messages, error)``: the complete messages in front of any framing error, and the error."""
+        view = memoryview(self._inbound)
+        try:
+            try:
+                return split_messages(view, size)[0], None
+            except CodecError as error:
+                failure = error.with_traceback(None)  # its frames would hold views of the buffer
+            # keep the messages in front of the bad header: they are processed first
+            messages, offset = [], 0
+            while True:
+                length = max(_HEADER, int.from_bytes(view[offset + 16:offset + 18], "big"))
+                try:
+                    part, used = split_messages(view[offset:offset + length], size)
+                except CodecError:
+                    return messages, failure
+                messages.extend(part)
+                offset += used
+        finally:
+            view.release()
+
+    def _on_message(self, msg_type: int, body: bytes, now: float) -> None:
+        event = _MESSAGE_EVENTS.get(msg_type)
+        if event is None:
+            try:
+                decode_message(msg_type, body, self.ctx)  # raises Bad Message Type (1/3)
+            except CodecError as error:
+                self._fire(Event.BGPHeaderErr, now, error)
+            return
+        state = self.state
+        row = TRANSITIONS.get((state, event))
+        if row is None:
+            self._run(transition(state, event), now, None)
+            return
+        try:
+            message = self._decode(event, msg_type, body)
+        except CodecError as error:
+            self._fire(_ERROR_EVENTS.get(error.code, Event.BGPHeaderErr), now, error)
+            return
+        self._run(row, now, message)
+
+    def _decode(self, event: Event, msg_type: int, body: bytes):
+        """The message, checked: a CodecError names the NOTIFICATION to send."""
+        message = MESSAGE_TYPES[msg_type][1].decode(body, self.ctx)
+        if self._report:
+            self._events.append(MessageReceived(msg_type, body, message))
+        if event is Event.UpdateMsg:
+            if self._check_updates:
+                message.changes(self.ctx)
+        elif event is Event.BGPOpen:
+            self._receive_open(message)
+        elif event is Event.KeepAliveMsg and self.state is State.ESTABLISHED and self._hold_time == 0:
+            if self._zero_hold_keepalive:
+                raise CodecError(2, 6, ZERO_HOLD_KEEPALIVE, "KEEPALIVE with a hold time of 0")
+            self._zero_hold_keepalive = True
+        return message
+
+    def _receive_open(self, received: Open) -> None:
+        if self.sent_open is None:  # local-as auto: our OPEN mirrors the peer's AS
+            try:
+                sent = build_open(self.settings, received.asn, self._restart_state)
+            except ValueError as error:
+                text = str(error)
+                raise CodecError(CEASE, 0, text.encode("utf-8"), text) from None
+            self._send_open(sent)
+        negotiated = negotiate(self.settings, self.sent_open, received)
+        self.negotiated = negotiated
+        self.ctx = negotiated.context
+        self._max_size = negotiated.message_size
+
+    # ------------------------------------------------------------ the table
+
+    def _fire(self, event: Event, now, payload=None) -> None:
+        self._run(transition(self.state, event), now, payload)
+
+    def _run(self, row, now, payload) -> None:
+        next_state, actions = row
+        previous = self.state
+        if next_state is not previous:
+            self.state = next_state
+            self._events.append(StateChanged(previous, next_state))
+        for action in actions:
+            _ACTIONS[action](self, now, payload, previous)
+
+    def _send_open_action(self, now, payload, previous):
+        if self.settings.local_as is not None:
+            self._send_open(build_open(self.settings, self.settings.local_as, self._restart_state))
+        wait = self.settings.open_wait
+        self._hold_deadline = now + wait if wait else None
+
+    def _send_keepalive(self, now, payload, previous):
+        self._send(KeepAlive.TYPE, b"", KeepAlive())
+        if self._keepalive_time:
+            self._keepalive_deadline = now + self._keepalive_time
+
+    def _start_timers(self, now, payload, previous):
+        self._hold_time = self.negotiated.hold_time
+        self._keepalive_time = self.negotiated.keepalive_time
+        self._hold_deadline = now + self._hold_time if self._hold_time else None
+        self._keepalive_deadline = now + self._keepalive_time if self._keepalive_time else None
+
+    def _restart_hold_timer(self, now, payload, previous):
+        if self._hold_time:
+            self._hold_deadline = now + self._hold_time
+
+    def _establish(self, now, payload, previous):
+        self._events.append(Established(self.negotiated, self.ctx))
+
+    def _deliver(self, now, payload, previous):
+        self._events.append(_DELIVERED[type(payload)](payload))
+
+    def _report_notification(self, now, payload, previous):
+        self._ending = (payload, False)
+        self._events.append(NotificationReceived(payload))
+
+    def _notify(self, now, payload, previous):
+        if payload is not None:
+            self._send_notification(Notification(payload.code, payload.subcode, payload.data))
+
+    def _notify_open_wait(self, now, payload, previous):
+        self._send_notification(Notification(MESSAGE_HEADER_ERROR, 1, OPEN_WAIT_EXPIRED))
+
+    def _notify_hold_timer_expired(self, now, payload, previous):
+        self._send_notification(Notification(HOLD_TIMER_EXPIRED, 0))
+
+    def _notify_fsm_error(self, now, payload, previous):
+        self._send_notification(Notification(FSM_ERROR, fsm_error_subcode(previous)))
+
+    def _drop(self, now, payload, previous):
+        self.closed = True
+        self._hold_deadline = self._keepalive_deadline = None
+        self._inbound.clear()
+        if self._ending is None:
+            self._events.append(Closed(self._reason or "closed"))
+        else:
+            notification, sent = self._ending
+            self._events.append(Closed(str(notification), notification, sent))
+
+    # ------------------------------------------------------------ sending
+
+    def _send(self, msg_type: int, body: bytes, message) -> None:
+        self._outbound += frame_message(msg_type, body)
+        if self._report:
+            self._events.append(MessageSent(msg_type, body, message))
+
+    def _send_open(self, message: Open) -> None:
+        self.sent_open = message
+        self._send(Open.TYPE, message.encode(), message)
+
+    def _send_notification(self, notification: Notification) -> None:
+        self._ending = (notification, True)
+        self._send(Notification.TYPE, notification.encode(), notification)
+
+    def _send_checked(self, msg_type: int, body: bytes, message) -> None:
+        if _HEADER + len(body) > self._max_size:
+            raise LocalProtocolError(f"a message of {_HEADER + len(body)} octets exceeds the negotiated "
+                                     f"{self._max_size}")
+        if self._report and message is None:
+            message = Update.decode(body, self.ctx)
+        self._send(msg_type, body, message)
+
+    def _established(self) -> None:
+        if self.state is not State.ESTABLISHED:
+            raise LocalProtocolError(f"messages are sent in ESTABLISHED, not {self.state.name}")
+
+
+_ACTIONS = {
+    Action.SEND_OPEN: Session._send_open_action,
+    Action.SEND_KEEPALIVE: Session._send_keepalive,
+    Action.START_TIMERS: Session._start_timers,
+    Action.RESTART_HOLD_TIMER: Session._restart_hold_timer,
+    Action.ESTABLISH: Session._establish,
+    Action.DELIVER: Session._deliver,
+    Action.REPORT_NOTIFICATION: Session._report_notification,
+    Action.NOTIFY: Session._notify,
+    Action.NOTIFY_OPEN_WAIT: Session._notify_open_wait,
+    Action.NOTIFY_HOLD_TIMER_EXPIRED: Session._notify_hold_timer_expired,
+    Action.NOTIFY_FSM_ERROR: Session._notify_fsm_error,
+    Action.DROP: Session._drop,
+}
