@@ -10,8 +10,8 @@
 
 Without arguments the help is printed and the exit code is 1.  A closed
 output pipe (``exabgp decode ... | head``) ends the program with code 1 and
-no traceback.  `decode` and `version` are implemented; `server`, `env`,
-`validate`, `cli` and `healthcheck` say on stderr that they are not
+no traceback.  `decode`, `env`, `validate` and `version` are implemented;
+`server`, `cli` and `healthcheck` say on stderr that they are not
 implemented yet and exit 1.
 """
 
@@ -21,7 +21,7 @@ import platform
 import sys
 
 import exabgp
-from exabgp.cli import decode
+from exabgp.cli import decode, env, validate
 
 SUB_COMMANDS = ("version", "cli", "healthcheck", "decode", "server", "env", "validate")
 
@@ -73,6 +73,8 @@ def _not_implemented(command: str) -> int:
 #: implemented sub-command -> (function adding its arguments or None, function running it)
 _IMPLEMENTED = {
     "decode": (decode.setargs, decode.cmdline),
+    "env": (env.setargs, env.cmdline),
+    "validate": (validate.setargs, validate.cmdline),
     "version": (None, _version),
 }
 
@@ -105,7 +107,7 @@ def _run(argv: list) -> int:
     if args.command is None:
         parser.print_help(sys.stdout)
         return 1
-    args.env_file = env_file  # for the sub-commands that read settings (server, env: later issues)
+    args.env_file = env_file  # for the sub-commands that read settings (env; server: later issues)
     return _IMPLEMENTED[args.command][1](args, sys.stdout)
 
 

@@ -10,6 +10,8 @@ starts.  The rules, those of ExaBGP 5.0:
 * ``#`` starts a comment that runs to the end of the line, except inside
   quotes;
 * ``[ ] ( ) ,`` are tokens of their own (``[a, b]`` is five tokens);
+  inside ``[ ]`` or ``( )`` the braces are words, not blocks (the
+  confederation segments of an AS path: ``as-path [ { 1 2 } ]``);
 * spaces, tabs and carriage returns separate words;
 * a string is quoted with ``"`` or ``'``; inside it (and in bare words)
   ``\\b \\f \\n \\r \\t \\uXXXX`` are the usual characters and any other
@@ -144,6 +146,7 @@ def tokenise(text: str, file: str = "<text>") -> list:
     pending = None  # first token of the statement not yet ended, for the end-of-line rule
     word = []
     word_at = (0, 0)
+    depth = 0  # open '[' / '(' of the current statement
 
     def flush():
         nonlocal pending
@@ -174,10 +177,21 @@ def tokenise(text: str, file: str = "<text>") -> list:
             flush()
             while scan.offset < scan.size and scan.peek() != "\n":
                 scan.advance()
+        elif char in "{}" and depth:
+            flush()
+            # a literal word: not a block (quoted=True keeps it out of `punctuation`)
+            tokens.append(Token(char, file, scan.line, scan.column, quoted=True))
+            scan.advance()
         elif char in PUNCTUATION:
             flush()
             token = Token(char, file, scan.line, scan.column)
             tokens.append(token)
+            if char in "[(":
+                depth += 1
+            elif char in ")]":
+                depth = max(0, depth - 1)
+            elif char in ";{}":
+                depth = 0
             pending = None if char in ";{}" else (pending or token)
             scan.advance()
         elif char in _QUOTES:

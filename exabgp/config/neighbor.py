@@ -1,38 +1,60 @@
-"""The `neighbor` and `template` sections of the configuration (SURFACE.md sections 3.2 to 3.7).
+"""The configuration file: `process`, `template` and `neighbor` sections (SURFACE.md 3.2 to 3.13, 3.18).
 
-`parse(text, file)` reads the text of a configuration (the caller reads the
-file: this layer does no IO) and returns a frozen
-`Configuration` holding one frozen `Neighbor` per ``neighbor`` section, in
-file order.  The statement tree comes from `exabgp.config.lexer.parse`; this
-module gives it meaning, one literal table per scope:
+`parse(text, file, full=True)` reads the text of a configuration (the
+caller reads the file: this layer does no IO) and returns a frozen
+`Configuration`: the `Process`es and one frozen `Neighbor` per ``neighbor``
+section, in file order.  The statement tree comes from
+`exabgp.config.lexer.parse`; this module gives it meaning, one literal table
+per scope:
 
-* neighbor keywords with a value (`router-id`, `local-address`, `local-as`,
-  `peer-as`, `peer-address`, `description`, `inherit`);
+* `_NEIGHBOR`: every neighbor keyword of 5.0 with its reader;
 * the `family` block (``<afi> <safi>;`` or ``all;``; without the block every
-  family ExaBGP 5.0 knows is configured), the `capability` block (the
-  switches of section 3.6, RFC 5492) and the `add-path` block (the families
-  that may carry path identifiers, RFC 7911);
-* the other keywords and blocks of the 5.0 neighbor grammar are recognised
-  and skipped whole (their content is checked by the lexer only): the
-  routes, API, FlowSpec, VPLS and OPERATIONAL sections, timers and socket
-  options are read by later layers.  An unknown keyword is an error.
+  family ExaBGP 5.0 knows is configured), the `capability` block
+  (`_CAPABILITY`, RFC 5492 and section 3.6), the `add-path` block (the
+  families that may carry path identifiers, RFC 7911) and the `nexthop`
+  block (RFC 8950 ``<afi> <safi> <nexthop-afi>``);
+* `api` blocks and `process` sections (`exabgp.config.process`);
+* routes: ``static`` (``route ...;``, ``route PREFIX { ... }``,
+  ``attributes ... nlri ...;``) and ``announce { ipv4|ipv6 { <safi> ...; } }``,
+  read by `exabgp.config.route` once the neighbor's own values are known
+  (they change the attributes sent); the ``flow`` and ``l2vpn`` blocks and
+  the flow / mcast-vpn / mup / vpls routes of ``announce`` raise
+  "not supported yet";
+* the ``operational`` block (ExaBGP's draft: asm adm rpcq rpcp apcq apcp
+  lpcq lpcp).
+
+With ``full=False`` (what ``exabgp decode -c`` needs: the session facts)
+routes, api, operational and process contents are only checked by the lexer.
 
 `template { neighbor NAME { ... } }` defines content that ``inherit NAME;``
 (or ``inherit [ A B ];``) applies before the neighbor's own statements, so
-that a value set locally wins.  Root sections other than `neighbor`,
-`template` and `process` (skipped) are errors.
+that a value set locally wins.
 
-After its statements are read a neighbor is validated as 5.0 does:
-`local-as` and `peer-as` are mandatory, `router-id` defaults to an IPv4
-`local-address`, and the local and peer addresses must be of the same
-family.  Errors raise `ConfigurationError` located at the offending token.
+A neighbor is then validated as 5.0 does, with its messages: `local-as` and
+`peer-as` are mandatory, `router-id` defaults to an IPv4 `local-address`,
+local and peer addresses are of the same family, a prefix as peer address
+needs `passive`, `listen` needs a local address, hold time 0 or 3..65535,
+MD5 password at most 80 characters, every route of a configured family,
+every api process defined, no duplicate peer.
+
+`configuration_text` prints the canonical text of a `Configuration`: every
+value explicit, routes in the ``announce`` form; parsing it gives an equal
+`Configuration`.
 """
 
+import base64
+import binascii
+import dataclasses
 import ipaddress
+import re
 from dataclasses import dataclass, field
 
-from exabgp.bgp.family import FAMILIES, family_from_name
-from exabgp.config.lexer import Statement, parse as parse_tree
+from exabgp.bgp.family import FAMILIES, afi_name, family_from_name, family_name
+from exabgp.bgp.route import AttributeSets
+from exabgp.config import process as processes
+from exabgp.config import route as route_grammar
+from exabgp.config import values
+from exabgp.config.lexer import ConfigurationError, Statement, parse as parse_tree
 
 # RFC 7911 section 4, the Send/Receive field of the ADD-PATH capability
 ADD_PATH_RECEIVE = 1
@@ -44,9 +66,7 @@ _ADD_PATH_VALUES = {
     "send": ADD_PATH_SEND,
     "send/receive": ADD_PATH_RECEIVE | ADD_PATH_SEND,
 }
-
-_TRUE = frozenset(("true", "enable", "enabled"))
-_FALSE = frozenset(("false", "disable", "disabled"))
+_ADD_PATH_NAMES = {value: name for name, value in _ADD_PATH_VALUES.items()}
 
 #: The ``<afi> <safi>`` pairs a 5.0 `family` or `add-path` block accepts (SURFACE.md 3.5).
 #: `ipv4 rtc` and `ipv6 multicast` are only reachable through ``all``.
@@ -64,6 +84,33 @@ CONFIGURABLE_FAMILIES = frozenset(
 
 #: Every family 5.0 knows, in the order it lists them: sorted by (AFI, SAFI).
 ALL_FAMILIES = tuple(sorted(FAMILIES))
+
+#: RFC 8950: the SAFIs a `nexthop` line accepts, and the next-hop AFIs
+NEXTHOP_SAFIS = ("unicast", "multicast", "nlri-mpls", "mpls-vpn")
+NEXTHOP_AFIS = {"ipv4": 1, "ipv6": 2}
+
+MD5_MAX = 80
+_FQDN = re.compile(r"^[A-Za-z0-9._-]{1,255}$")
+
+#: operational keyword -> the parameters after `afi A safi S` (SURFACE.md 3.18)
+OPERATIONAL = {
+    "asm": ("advisory",),
+    "adm": ("advisory",),
+    "rpcq": ("sequence",),
+    "apcq": ("sequence",),
+    "lpcq": ("sequence",),
+    "rpcp": ("sequence", "counter"),
+    "apcp": ("sequence", "counter"),
+    "lpcp": ("sequence", "counter"),
+}
+_ADVISORY_MAX = 2048
+
+#: blocks whose families are still to come: keyword -> what it is
+_NOT_YET_BLOCKS = {"flow": "flow routes", "l2vpn": "l2vpn (vpls) routes"}
+
+
+def _not_yet(token, what: str) -> ConfigurationError:
+    return token.error(f"{what} are not supported yet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +130,22 @@ class Capability:
 
 
 @dataclass(frozen=True, slots=True)
+class Operational:
+    """One line of the `operational` block."""
+
+    kind: str            # asm adm rpcq rpcp apcq apcp lpcq lpcp
+    family: tuple        # (afi, safi)
+    advisory: str = None
+    sequence: int = None
+    counter: int = None
+    router_id: str = None
+
+
+@dataclass(frozen=True, slots=True)
 class Neighbor:
     """One `neighbor` section, validated."""
 
-    peer_address: str
+    peer_address: str  # an address, or a prefix (passive neighbors only)
     local_address: str  # None for `auto`
     router_id: str
     local_as: int  # None for `auto`
@@ -95,121 +154,87 @@ class Neighbor:
     add_path: tuple = ()  # the `add-path` block, sorted; empty: every family may use it
     capability: Capability = field(default_factory=Capability)
     description: str = ""
+    nexthop: tuple = ()  # (afi, safi, nexthop afi) of the `nexthop` block, sorted
+    hold_time: int = 180
+    rate_limit: int = 0  # messages per second, 0: no limit
+    passive: bool = False
+    listen: int = 0
+    connect: int = 0
+    outgoing_ttl: int = None
+    incoming_ttl: int = None
+    md5_password: str = None
+    md5_base64: object = False  # True, False or "auto"
+    md5_ip: str = None
+    source_interface: str = None
+    host_name: str = None
+    domain_name: str = None
+    group_updates: bool = True
+    auto_flush: bool = True
+    adj_rib_out: bool = True
+    adj_rib_in: bool = True
+    manual_eor: bool = False
+    api: tuple = ()  # Api blocks
+    routes: tuple = ()  # StaticRoute, in configuration order
+    operational: tuple = ()  # Operational messages
+
+    def speaker(self) -> route_grammar.Speaker:
+        return route_grammar.Speaker(self.local_as, self.peer_as, self.capability.asn4)
 
 
 @dataclass(frozen=True, slots=True)
 class Configuration:
     neighbors: tuple = ()
+    processes: tuple = ()
 
 
-def parse(text: str, file: str = "<text>") -> Configuration:
-    """The `Configuration` described by `text`."""
+def parse(text: str, file: str = "<text>", full: bool = False) -> Configuration:
+    """The `Configuration` described by `text` (see the module docstring for `full`)."""
     tree = parse_tree(text, file)
     templates = {}
     neighbors = []
+    defined = {}
+    interned = AttributeSets()
     for statement in tree:
         keyword = statement.keyword
         if keyword == "template":
-            _block(statement)
+            values.block(statement)
             for child in statement.block:
-                name = _named_block(child, "neighbor")
+                name = values.named_block(child, "neighbor")
                 templates[name] = child.block
         elif keyword == "neighbor":
-            _block(statement)
-            neighbor = _neighbor(statement, templates)
+            values.block(statement)
+            neighbor = _neighbor(statement, templates, full, interned)
             if any(other.peer_address == neighbor.peer_address for other in neighbors):
                 raise statement.words[0].error(f"duplicate peer definition {neighbor.peer_address}")
             neighbors.append(neighbor)
         elif keyword == "process":
-            _named_block(statement, "process")
+            name = values.named_block(statement, "process")
+            if not full:
+                continue
+            if name in defined:
+                raise statement.words[1].error(f'a process section called "{name}" already exists')
+            defined[name] = processes.parse_process(statement)
         else:
             raise statement.words[0].error(f"unknown section '{keyword}' (expected neighbor, template or process)")
-    return Configuration(tuple(neighbors))
+    if full:
+        for statement, neighbor in zip((s for s in tree if s.keyword == "neighbor"), neighbors):
+            for api in neighbor.api:
+                for name in api.processes:
+                    if name not in defined:
+                        raise statement.words[0].error(
+                            f"an api called '{name}' is used by neighbor '{neighbor.peer_address}' but not defined")
+    return Configuration(tuple(neighbors), tuple(defined.values()))
 
 
-# ---------------------------------------------------------------- helpers
-
-
-def _block(statement: Statement) -> None:
-    if statement.block is None:
-        raise statement.words[0].error(f"'{statement.keyword}' must be followed by a block {{ }}")
-
-
-def _statement(statement: Statement) -> None:
-    if statement.block is not None:
-        raise statement.words[0].error(f"'{statement.keyword}' does not open a block")
-
-
-def _named_block(statement: Statement, keyword: str) -> str:
-    """The NAME of ``keyword NAME { }``."""
-    if statement.keyword != keyword:
-        raise statement.words[0].error(f"expected '{keyword}', found '{statement.keyword}'")
-    _block(statement)
-    if len(statement.words) != 2:
-        raise statement.words[0].error(f"'{keyword}' needs exactly one name")
-    return statement.words[1].text
-
-
-def _one(statement: Statement):
-    """The single value token of ``keyword value;``."""
-    _statement(statement)
-    if len(statement.words) != 2:
-        raise statement.words[0].error(f"'{statement.keyword}' takes exactly one value")
-    return statement.words[1]
-
-
-def _ip(token, auto: bool = False):
-    if auto and token.text == "auto":
-        return None
-    try:
-        return str(ipaddress.ip_address(token.text))
-    except ValueError:
-        raise token.error(f"'{token.text}' is not an IP address") from None
-
-
-def _ipv4(token):
-    try:
-        return str(ipaddress.IPv4Address(token.text))
-    except ValueError:
-        raise token.error(f"'{token.text}' is not an IPv4 address") from None
-
-
-def _asn(token):
-    """A plain ASN (0..4294967295), asdot ``high.low``, or ``auto`` (None)."""
-    text = token.text
-    if text == "auto":
-        return None
-    high, dot, low = text.partition(".")
-    try:
-        if dot:
-            if not (high.isdigit() and low.isdigit()) or int(high) > 0xFFFF or int(low) > 0xFFFF:
-                raise ValueError
-            return (int(high) << 16) + int(low)
-        if not text.isdigit() or int(text) > 0xFFFFFFFF:
-            raise ValueError
-        return int(text)
-    except ValueError:
-        raise token.error(f"'{text}' is not an AS number") from None
-
-
-def _bool(statement: Statement, bare: bool) -> bool:
-    _statement(statement)
-    if len(statement.words) == 1:
-        return bare
-    token = _one(statement)
-    if token.text in _TRUE:
-        return True
-    if token.text in _FALSE:
-        return False
-    raise token.error(f"'{token.text}' is not a boolean (true/enable/enabled or false/disable/disabled)")
+# ---------------------------------------------------------------- family-like blocks
 
 
 def _family_lines(statement: Statement, allow_all: bool) -> list:
     """The (afi, safi) pairs of a `family` / `add-path` block, in written order."""
-    _block(statement)
+    values.block(statement)
     pairs = []
     for line in statement.block:
-        _statement(line)
+        values.plain(line)
         words = [token.text for token in line.words]
         if words == ["all"] and allow_all:
             if pairs or len(statement.block) > 1:
@@ -224,14 +249,29 @@ def _family_lines(statement: Statement, allow_all: bool) -> list:
     return pairs
 
 
+def _nexthop_lines(statement: Statement) -> tuple:
+    values.block(statement)
+    triples = set()
+    for line in statement.block:
+        values.plain(line)
+        words = [token.text for token in line.words]
+        if len(words) != 3 or words[1] not in NEXTHOP_SAFIS or words[2] not in NEXTHOP_AFIS:
+            raise line.words[0].error(f"'{' '.join(words)}' is not '<afi> <safi> <nexthop-afi>' (RFC 8950)")
+        pair = family_from_name(f"{words[0]} {words[1]}")
+        if pair is None:
+            raise line.words[0].error(f"'{words[0]} {words[1]}' is not a family")
+        triples.add(pair + (NEXTHOP_AFIS[words[2]],))
+    return tuple(sorted(triples))
+
+
 # ---------------------------------------------------------------- capability
 
 
 def _graceful_restart(statement: Statement):
     if len(statement.words) == 1:
         return 0
-    token = _one(statement)
-    if token.text in _FALSE:
+    token = values.one(statement)
+    if token.text in values.FALSE:
         return None
     if not token.text.isdigit() or int(token.text) > 0xFFFF:
         raise token.error("graceful-restart takes a time in seconds (0-65535) or disable")
@@ -241,7 +281,7 @@ def _graceful_restart(statement: Statement):
 def _add_path_value(statement: Statement):
     if len(statement.words) == 1:
         raise statement.words[0].error("add-path needs a value: disable, receive, send or send/receive")
-    token = _one(statement)
+    token = values.one(statement)
     if token.text not in _ADD_PATH_VALUES:
         raise token.error(f"'{token.text}' is not an add-path value (disable, receive, send or send/receive)")
     return _ADD_PATH_VALUES[token.text]
@@ -249,89 +289,137 @@ def _add_path_value(statement: Statement):
 
 #: capability keyword -> (Capability field, reader of the statement)
 _CAPABILITY = {
-    "asn4": ("asn4", lambda s: _bool(s, True)),
+    "asn4": ("asn4", lambda s: values.boolean(s, True)),
     "add-path": ("add_path", _add_path_value),
-    "extended-message": ("extended_message", lambda s: _bool(s, True)),
-    "route-refresh": ("route_refresh", lambda s: _bool(s, True)),
+    "extended-message": ("extended_message", lambda s: values.boolean(s, True)),
+    "route-refresh": ("route_refresh", lambda s: values.boolean(s, True)),
     "graceful-restart": ("graceful_restart", _graceful_restart),
-    "multi-session": ("multi_session", lambda s: _bool(s, True)),
-    "operational": ("operational", lambda s: _bool(s, True)),
-    "aigp": ("aigp", lambda s: _bool(s, True)),
-    "nexthop": ("nexthop", lambda s: _bool(s, True)),
-    "software-version": ("software_version", lambda s: _bool(s, False)),
+    "multi-session": ("multi_session", lambda s: values.boolean(s, True)),
+    "operational": ("operational", lambda s: values.boolean(s, True)),
+    "aigp": ("aigp", lambda s: values.boolean(s, True)),
+    "nexthop": ("nexthop", lambda s: values.boolean(s, True)),
+    "software-version": ("software_version", lambda s: values.boolean(s, False)),
 }
 
 
-def _capability(statement: Statement, values: dict) -> None:
-    _block(statement)
+def _capability(statement: Statement, draft) -> None:
+    values.block(statement)
     for line in statement.block:
         entry = _CAPABILITY.get(line.keyword)
         if entry is None:
             raise line.words[0].error(f"unknown capability '{line.keyword}'")
-        _statement(line)
+        values.plain(line)
         name, reader = entry
-        values[name] = reader(line)
+        draft.capability[name] = reader(line)
+
+
+# ---------------------------------------------------------------- operational
+
+
+def _operational_line(line: Statement) -> Operational:
+    values.plain(line)
+    words = line.words
+    kind = line.keyword
+    if kind not in OPERATIONAL:
+        raise words[0].error(f"unknown operational message '{kind}'")
+    fields = {}
+    index = 1
+    while index < len(words):
+        name = words[index].text
+        if index + 1 >= len(words):
+            raise words[index].error(f"'{name}' needs a value")
+        fields[name] = words[index + 1]
+        index += 2
+    unknown = set(fields) - {"afi", "safi", "router-id"} - set(OPERATIONAL[kind])
+    if unknown:
+        raise fields[sorted(unknown)[0]].error(f"'{sorted(unknown)[0]}' is not a parameter of {kind}")
+    for needed in ("afi", "safi") + OPERATIONAL[kind]:
+        if needed not in fields:
+            raise words[0].error(f"{kind} needs {needed}")
+    family = family_from_name(f"{fields['afi'].text} {fields['safi'].text}")
+    if family is None:
+        raise fields["afi"].error(f"'{fields['afi'].text} {fields['safi'].text}' is not a family")
+    advisory = fields["advisory"].text if "advisory" in fields else None
+    if advisory is not None and len(advisory.encode()) > _ADVISORY_MAX:
+        raise fields["advisory"].error(f"the advisory is longer than {_ADVISORY_MAX} octets")
+    sequence = values.integer(fields["sequence"], 0, 0xFFFFFFFF, "sequence") if "sequence" in fields else None
+    counter = (values.integer(fields["counter"], 0, 0xFFFFFFFFFFFFFFFF, "counter")
+               if "counter" in fields else None)
+    router_id = values.ipv4(fields["router-id"]) if "router-id" in fields else None
+    return Operational(kind, family, advisory, sequence, counter, router_id)
 
 
 # ---------------------------------------------------------------- neighbor
-
-#: Neighbor keywords and blocks of the 5.0 grammar read by later layers; skipped here.
-_SKIPPED = frozenset((
-    "hold-time", "rate-limit", "passive", "listen", "connect", "outgoing-ttl", "incoming-ttl",
-    "md5-password", "md5-base64", "md5-ip", "host-name", "domain-name", "group-updates",
-    "auto-flush", "adj-rib-out", "adj-rib-in", "manual-eor", "source-interface",
-    "nexthop", "api", "static", "announce", "flow", "l2vpn", "operational",
-))
 
 
 class _Draft:
     """The neighbor being read: plain attributes, frozen into a `Neighbor` at the end."""
 
-    def __init__(self, peer_address: str):
-        self.peer_address = peer_address
-        self.local_address = None
-        self.router_id = None
-        self.local_as = self.peer_as = None
-        self.local_as_set = self.peer_as_set = False
+    def __init__(self, peer_address: str, full: bool):
+        self.full = full
+        self.settings = {"peer_address": peer_address}
+        self.seen = set()
         self.families = None
-        self.add_path = ()
         self.capability = {}
-        self.description = ""
+        self.route_statements = []  # (statement, afi name or None), read once the neighbor is known
+        self.api = []
+        self.operational = []
+        self.nexthop_block = False
 
 
 def _peer(token) -> str:
     """The header of `neighbor <ip>` or `neighbor <prefix>`."""
     try:
         if "/" in token.text:
-            return str(ipaddress.ip_network(token.text, strict=False))
+            network = ipaddress.ip_network(token.text, strict=False)
+            if network.prefixlen == network.max_prefixlen:
+                return str(network.network_address)
+            return str(network)
         return str(ipaddress.ip_address(token.text))
     except ValueError:
         raise token.error(f"'{token.text}' is not an IP address or prefix") from None
 
 
-def _local_as(statement, draft):
-    draft.local_as, draft.local_as_set = _asn(_one(statement)), True
+def _setting(name, reader):
+    def read(statement, draft):
+        draft.settings[name] = reader(statement)
+        draft.seen.add(name)
+    return read
 
 
-def _peer_as(statement, draft):
-    draft.peer_as, draft.peer_as_set = _asn(_one(statement)), True
+def _ttl(statement):
+    token = values.one(statement)
+    if token.text in values.FALSE:
+        return None
+    return values.integer(token, 1, 255, "TTL")
 
 
-def _local_address(statement, draft):
-    draft.local_address = _ip(_one(statement), auto=True)
+def _hold_time(statement):
+    token = values.one(statement)
+    value = values.integer(token, 0, 0xFFFF, "hold-time")
+    if 0 < value < 3:
+        raise token.error("hold-time must be 0 or between 3 and 65535 (RFC 4271 4.2)")
+    return value
 
 
-def _router_id(statement, draft):
-    draft.router_id = _ipv4(_one(statement))
+def _rate_limit(statement):
+    token = values.one(statement)
+    if token.text in values.FALSE:
+        return 0
+    return values.integer(token, 0, 0xFFFFFFFF, "rate-limit")
 
 
-def _peer_address(statement, draft):
-    draft.peer_address = _ip(_one(statement))
+def _md5_base64(statement):
+    if len(statement.words) == 2 and statement.words[1].text == "auto":
+        return "auto"
+    return values.boolean(statement, False)
 
 
-def _description(statement, draft):
-    _statement(statement)
-    draft.description = " ".join(token.text for token in statement.words[1:])
+def _fqdn(statement):
+    token = values.one(statement)
+    if not _FQDN.match(token.text):
+        raise token.error(f"'{token.text}' is not a valid {statement.keyword}")
+    return token.text
 
 
 def _family(statement, draft):
@@ -339,36 +427,86 @@ def _family(statement, draft):
 
 
 def _add_path(statement, draft):
-    draft.add_path = tuple(sorted(_family_lines(statement, allow_all=False)))
+    draft.settings["add_path"] = tuple(sorted(_family_lines(statement, allow_all=False)))
+
+
+def _nexthop(statement, draft):
+    draft.settings["nexthop"] = _nexthop_lines(statement)
+    draft.nexthop_block = True
 
 
 def _capability_block(statement, draft):
-    _capability(statement, draft.capability)
+    _capability(statement, draft)
+
+
+def _routes_block(statement, draft):
+    values.block(statement)
+    if draft.full:
+        draft.route_statements.append(statement)
+
+
+def _not_yet_block(statement, draft):
+    values.block(statement)
+    if draft.full:
+        raise _not_yet(statement.words[0], _NOT_YET_BLOCKS[statement.keyword])
+
+
+def _api(statement, draft):
+    values.block(statement)
+    if draft.full:
+        draft.api.append(processes.parse_api(statement))
+
+
+def _operational(statement, draft):
+    values.block(statement)
+    if draft.full:
+        draft.operational.extend(_operational_line(line) for line in statement.block)
 
 
 #: neighbor keyword -> reader(statement, draft)
 _NEIGHBOR = {
-    "local-as": _local_as,
-    "peer-as": _peer_as,
-    "local-address": _local_address,
-    "router-id": _router_id,
-    "peer-address": _peer_address,
-    "description": _description,
+    "peer-address": _setting("peer_address", lambda s: values.ip(values.one(s))),
+    "description": _setting("description", values.text),
+    "router-id": _setting("router_id", lambda s: values.ipv4(values.one(s))),
+    "local-address": _setting("local_address", lambda s: values.ip(values.one(s), auto=True)),
+    "source-interface": _setting("source_interface", lambda s: values.one(s).text),
+    "local-as": _setting("local_as", lambda s: values.asn(values.one(s))),
+    "peer-as": _setting("peer_as", lambda s: values.asn(values.one(s))),
+    "hold-time": _setting("hold_time", _hold_time),
+    "rate-limit": _setting("rate_limit", _rate_limit),
+    "passive": _setting("passive", lambda s: values.boolean(s, True)),
+    "listen": _setting("listen", lambda s: values.integer(values.one(s), 0, 0xFFFF, "port")),
+    "connect": _setting("connect", lambda s: values.integer(values.one(s), 0, 0xFFFF, "port")),
+    "outgoing-ttl": _setting("outgoing_ttl", _ttl),
+    "incoming-ttl": _setting("incoming_ttl", _ttl),
+    "md5-password": _setting("md5_password", values.text),
+    "md5-base64": _setting("md5_base64", _md5_base64),
+    "md5-ip": _setting("md5_ip", lambda s: values.ip(values.one(s))),
+    "host-name": _setting("host_name", _fqdn),
+    "domain-name": _setting("domain_name", _fqdn),
+    "group-updates": _setting("group_updates", lambda s: values.boolean(s, True)),
+    "auto-flush": _setting("auto_flush", lambda s: values.boolean(s, True)),
+    "adj-rib-out": _setting("adj_rib_out", lambda s: values.boolean(s, False)),
+    "adj-rib-in": _setting("adj_rib_in", lambda s: values.boolean(s, False)),
+    "manual-eor": _setting("manual_eor", lambda s: values.boolean(s, False)),
     "family": _family,
     "add-path": _add_path,
+    "nexthop": _nexthop,
     "capability": _capability_block,
+    "api": _api,
+    "static": _routes_block,
+    "announce": _routes_block,
+    "flow": _not_yet_block,
+    "l2vpn": _not_yet_block,
+    "operational": _operational,
 }
 
 
 def _read(statements: tuple, draft: _Draft, templates: dict, inheriting: tuple) -> None:
-    for statement in statements:
+    for statement in _inherited_first(statements):
         keyword = statement.keyword
         if keyword == "inherit":
-            _statement(statement)
-            names = [t for t in statement.words[1:] if not t.punctuation]
-            if not names:
-                raise statement.words[0].error("inherit needs a template name")
-            for name in names:
+            for name in values.names(statement):
                 if name.text not in templates:
                     raise name.error(f"unknown template '{name.text}'")
                 if name.text in inheriting:
@@ -376,7 +514,7 @@ def _read(statements: tuple, draft: _Draft, templates: dict, inheriting: tuple) 
                 _read(templates[name.text], draft, templates, inheriting + (name.text,))
         elif keyword in _NEIGHBOR:
             _NEIGHBOR[keyword](statement, draft)
-        elif keyword not in _SKIPPED:
+        else:
             raise statement.words[0].error(f"unknown neighbor keyword '{keyword}'")
 
 
@@ -387,34 +525,229 @@ def _inherited_first(statements: tuple) -> tuple:
     )
 
 
-def _neighbor(statement: Statement, templates: dict) -> Neighbor:
+# ---------------------------------------------------------------- routes
+
+
+def _route_error(error: route_grammar.RouteError, statement: Statement) -> ConfigurationError:
+    token = error.token if error.token is not None else statement.words[0]
+    return token.error(str(error))
+
+
+def _static(statement: Statement, speaker, interned) -> list:
+    found = []
+    for line in statement.block:
+        keyword = line.keyword
+        try:
+            if keyword == "route":
+                tokens = list(line.words[1:])
+                if line.block is not None:
+                    for child in line.block:
+                        values.plain(child)
+                        tokens.extend(child.words)
+                if not tokens:
+                    raise line.words[0].error("route needs a prefix")
+                found.extend(route_grammar.parse_route(tokens, speaker, interned, None, line.end))
+            elif keyword == "attributes":
+                values.plain(line)
+                found.extend(route_grammar.parse_attributes(line.words[1:], speaker, interned, line.end))
+            else:
+                raise line.words[0].error(f"unknown static keyword '{keyword}' (expected route or attributes)")
+        except route_grammar.RouteError as error:
+            raise _route_error(error, line) from None
+    return found
+
+
+def _announce(statement: Statement, speaker, interned) -> list:
+    found = []
+    for afi_block in statement.block:
+        afi = afi_block.keyword
+        if afi == "l2vpn":
+            raise _not_yet(afi_block.words[0], "l2vpn (vpls) routes")
+        if afi not in ("ipv4", "ipv6"):
+            raise afi_block.words[0].error(f"unknown announce section '{afi}' (expected ipv4, ipv6 or l2vpn)")
+        values.block(afi_block)
+        for line in afi_block.block:
+            values.plain(line)
+            safi = line.keyword
+            if safi in route_grammar.NOT_YET_SAFIS:
+                raise _not_yet(line.words[0], f"{afi} {safi} routes")
+            if safi not in route_grammar.ANNOUNCE_SAFIS:
+                raise line.words[0].error(f"unknown {afi} route type '{safi}'")
+            if len(line.words) < 2:
+                raise line.words[0].error(f"{safi} needs a prefix")
+            try:
+                made = route_grammar.parse_route(line.words[1:], speaker, interned, route_grammar.ANNOUNCE_SAFIS[safi], line.end)
+            except route_grammar.RouteError as error:
+                raise _route_error(error, line) from None
+            if any(afi_name(item.route.nlri.afi) != afi for item in made):
+                raise line.words[1].error(f"'{line.words[1].text}' is not an {afi} prefix")
+            found.extend(made)
+    return found
+
+
+def _routes(draft: _Draft, speaker, interned, families) -> tuple:
+    found = []
+    for statement in draft.route_statements:
+        made = (_static if statement.keyword == "static" else _announce)(statement, speaker, interned)
+        for item in made:
+            if item.route.family not in families:
+                raise statement.words[0].error(
+                    f"Trying to announce a route of type {family_name(*item.route.family)} "
+                    "when we are not announcing the family to our peer")
+        found.extend(made)
+    return tuple(found)
+
+
+def _neighbor(statement: Statement, templates: dict, full: bool, interned) -> Neighbor:
     head = statement.words[0]
     if len(statement.words) != 2:
         raise head.error("neighbor needs exactly one address")
-    draft = _Draft(_peer(statement.words[1]))
-    _read(_inherited_first(statement.block), draft, templates, ())
+    draft = _Draft(_peer(statement.words[1]), full)
+    _read(statement.block, draft, templates, ())
+    settings = draft.settings
 
-    if not draft.local_as_set:
+    if "local_as" not in draft.seen:
         raise head.error("incomplete neighbor, missing local-as")
-    if not draft.peer_as_set:
+    if "peer_as" not in draft.seen:
         raise head.error("incomplete neighbor, missing peer-as")
-    peer_ip = ipaddress.ip_network(draft.peer_address, strict=False)
-    if draft.local_address is not None and ipaddress.ip_address(draft.local_address).version != peer_ip.version:
+    peer_ip = ipaddress.ip_network(settings["peer_address"], strict=False)
+    local_address = settings.get("local_address")
+    if local_address is not None and ipaddress.ip_address(local_address).version != peer_ip.version:
         raise head.error("local-address and peer-address must be of the same family")
-    router_id = draft.router_id
+    if peer_ip.prefixlen != peer_ip.max_prefixlen and not settings.get("passive", False):
+        raise head.error("can only use ip ranges for the peer address with passive neighbors")
+    if settings.get("listen") and local_address is None:
+        raise head.error("listen requires a local-address")
+    router_id = settings.get("router_id")
     if router_id is None:
-        if draft.local_address is None or ":" in draft.local_address:
+        if local_address is None or ":" in local_address:
             raise head.error("incomplete neighbor, missing router-id")
-        router_id = draft.local_address
+        router_id = local_address
+    password = settings.get("md5_password")
+    if password is not None:
+        if len(password) > MD5_MAX:
+            raise head.error(f"MD5 password must be no larger than {MD5_MAX} characters")
+        if settings.get("md5_base64") is True:
+            try:
+                base64.b64decode(password, validate=True)
+            except (binascii.Error, ValueError):
+                raise head.error("invalid base64 encoding of MD5 password") from None
+    capability = dict(draft.capability)
     families = tuple(sorted(draft.families if draft.families is not None else ALL_FAMILIES))
-    return Neighbor(
-        peer_address=draft.peer_address,
-        local_address=draft.local_address,
+    settings.update(
         router_id=router_id,
-        local_as=draft.local_as,
-        peer_as=draft.peer_as,
+        local_address=local_address,
         families=families,
-        add_path=draft.add_path,
-        capability=Capability(**draft.capability),
-        description=draft.description,
+        capability=Capability(**capability),
+        api=tuple(draft.api),
+        operational=tuple(draft.operational),
     )
+    neighbor = Neighbor(**settings)
+    if draft.route_statements:
+        neighbor = dataclasses.replace(neighbor, routes=_routes(draft, neighbor.speaker(), interned, families))
+    return neighbor
+
+
+# ---------------------------------------------------------------- canonical text
+
+
+def _bool_text(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _asn_text(value) -> str:
+    return "auto" if value is None else str(value)
+
+
+def _operational_text(message: Operational) -> str:
+    afi, safi = family_name(*message.family).split(" ")
+    words = [message.kind, "afi", afi, "safi", safi]
+    if message.advisory is not None:
+        words += ["advisory", values.quote(message.advisory)]
+    if message.sequence is not None:
+        words += ["sequence", str(message.sequence)]
+    if message.counter is not None:
+        words += ["counter", str(message.counter)]
+    if message.router_id is not None:
+        words += ["router-id", message.router_id]
+    return " ".join(words) + ";"
+
+
+def neighbor_text(neighbor: Neighbor) -> str:
+    """The canonical text of one neighbor (every value explicit)."""
+    lines = [f"neighbor {neighbor.peer_address} {{"]
+    add = lines.append
+    add(f"    description {values.quote(neighbor.description, always=True)};")
+    add(f"    router-id {neighbor.router_id};")
+    add(f"    local-address {neighbor.local_address or 'auto'};")
+    add(f"    local-as {_asn_text(neighbor.local_as)};")
+    add(f"    peer-as {_asn_text(neighbor.peer_as)};")
+    add(f"    hold-time {neighbor.hold_time};")
+    add(f"    rate-limit {neighbor.rate_limit or 'disable'};")
+    add(f"    passive {_bool_text(neighbor.passive)};")
+    add(f"    listen {neighbor.listen};")
+    add(f"    connect {neighbor.connect};")
+    for keyword, value in (("outgoing-ttl", neighbor.outgoing_ttl), ("incoming-ttl", neighbor.incoming_ttl)):
+        add(f"    {keyword} {value if value is not None else 'disable'};")
+    if neighbor.md5_password is not None:
+        add(f"    md5-password {values.quote(neighbor.md5_password)};")
+    md5_base64 = neighbor.md5_base64
+    add(f"    md5-base64 {md5_base64 if md5_base64 == 'auto' else _bool_text(md5_base64)};")
+    for keyword, value in (("md5-ip", neighbor.md5_ip), ("source-interface", neighbor.source_interface),
+                           ("host-name", neighbor.host_name), ("domain-name", neighbor.domain_name)):
+        if value is not None:
+            add(f"    {keyword} {values.quote(value)};")
+    for keyword, value in (("group-updates", neighbor.group_updates), ("auto-flush", neighbor.auto_flush),
+                           ("adj-rib-out", neighbor.adj_rib_out), ("adj-rib-in", neighbor.adj_rib_in),
+                           ("manual-eor", neighbor.manual_eor)):
+        add(f"    {keyword} {_bool_text(value)};")
+    capability = neighbor.capability
+    add("    capability {")
+    for keyword, (name, _reader) in _CAPABILITY.items():
+        value = getattr(capability, name)
+        if name == "add_path":
+            text = _ADD_PATH_NAMES[value]
+        elif name == "graceful_restart":
+            text = "disable" if value is None else str(value)
+        elif value is None:
+            continue
+        else:
+            text = _bool_text(value)
+        add(f"        {keyword} {text};")
+    add("    }")
+    add("    family {")
+    if neighbor.families == ALL_FAMILIES:
+        add("        all;")
+    else:
+        lines.extend(f"        {family_name(*pair)};" for pair in neighbor.families)
+    add("    }")
+    if neighbor.add_path:
+        add("    add-path {")
+        lines.extend(f"        {family_name(*pair)};" for pair in neighbor.add_path)
+        add("    }")
+    if neighbor.nexthop:
+        add("    nexthop {")
+        reverse = {code: name for name, code in NEXTHOP_AFIS.items()}
+        lines.extend(f"        {family_name(afi, safi)} {reverse[nhafi]};" for afi, safi, nhafi in neighbor.nexthop)
+        add("    }")
+    for api in neighbor.api:
+        lines.extend(processes.api_text(api, "    "))
+    if neighbor.routes:
+        speaker = neighbor.speaker()
+        add("    announce {")
+        for item in neighbor.routes:
+            afi, rest = route_grammar.route_text(item, speaker).split(" ", 1)
+            add(f"        {afi} {{ {rest}; }}")
+        add("    }")
+    if neighbor.operational:
+        add("    operational {")
+        lines.extend(f"        {_operational_text(message)}" for message in neighbor.operational)
+        add("    }")
+    add("}")
+    return "\n".join(lines) + "\n"
+
+
+def configuration_text(configuration: Configuration) -> str:
+    """The canonical text of a whole configuration."""
+    return "".join([processes.process_text(p) for p in configuration.processes]
+                   + [neighbor_text(n) for n in configuration.neighbors])

@@ -1,0 +1,151 @@
+"""`exabgp validate [-n] [-r] [-v] [-p] FILE...`: check configuration files (SURFACE.md 1.3).
+
+Each file is read and parsed whole (`exabgp.config.neighbor.parse` with
+``full=True``).  A file that can not be read prints ``error: FILE is not an
+exabgp config file (file not found)``; a configuration error prints ``error:
+FILE is not a valid config file: file:line:column: reason``; both exit 1.
+`run` programs that can not be found are reported as a warning on stderr
+(the helpers of a configuration may live elsewhere when it is checked).
+
+``-n`` prints the re-generated (canonical) configuration of each file.
+``-r`` encodes every route into an UPDATE as a session with the neighbor's
+capabilities would (NEXT_HOP for IPv4 unicast with an IPv4 next hop,
+MP_REACH_NLRI otherwise; ``next-hop self`` stands for the local address, or
+the router-id), decodes the UPDATE back with the model and compares the
+NLRI, the next hop and every attribute; a difference is an error.
+``-v`` also prints each route's canonical text and UPDATE in hex; ``-p`` is
+accepted for compatibility.
+"""
+
+import ipaddress
+import os
+import sys
+
+from exabgp._codec import CodecError
+from exabgp.bgp import attribute as attr
+from exabgp.bgp.context import CodecContext
+from exabgp.bgp.family import AFI_IPV4, FAMILIES, SAFI_UNICAST
+from exabgp.bgp.message import decode_message
+from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
+from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
+from exabgp.bgp.update import ANNOUNCE, Update
+from exabgp.config import process as processes
+from exabgp.config import route as route_grammar
+from exabgp.config.lexer import ConfigurationError
+from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, configuration_text, parse
+
+
+def setargs(parser) -> None:
+    parser.add_argument("-n", "--neighbor", action="store_true", help="check the parsing of the neighbors")
+    parser.add_argument("-r", "--route", action="store_true", help="check the parsing of the routes")
+    parser.add_argument("-v", "--verbose", action="store_true", help="be verbose in the display")
+    parser.add_argument("-p", "--pdb", action="store_true", help="accepted for compatibility (does nothing)")
+    parser.add_argument("configuration", nargs="+", type=str, help="configuration file(s)")
+
+
+def context(neighbor) -> CodecContext:
+    """The context of a session whose peer mirrors this neighbor's capabilities."""
+    both = ADD_PATH_RECEIVE | ADD_PATH_SEND
+    families = frozenset(neighbor.add_path or FAMILIES) if neighbor.capability.add_path == both else frozenset()
+    return CodecContext(
+        asn4=neighbor.capability.asn4,
+        addpath_receive=families,
+        addpath_send=families,
+        extended_message=neighbor.capability.extended_message,
+        extended_nexthop=frozenset(neighbor.nexthop),
+    )
+
+
+def _self(neighbor, afi: int) -> bytes:
+    """What `next-hop self` becomes for a route of `afi`."""
+    local = neighbor.local_address and ipaddress.ip_address(neighbor.local_address)
+    if local and local.version == (4 if afi == AFI_IPV4 else 6):
+        return local.packed
+    router_id = ipaddress.IPv4Address(neighbor.router_id)
+    return router_id.packed if afi == AFI_IPV4 else ipaddress.IPv6Address(f"::ffff:{router_id}").packed
+
+
+def encode_route(route: Route, neighbor, ctx: CodecContext) -> bytes:
+    """The UPDATE body announcing `route` (MP_REACH_NLRI last, as 5.0 orders it)."""
+    nlri = route.nlri
+    nexthop = _self(neighbor, nlri.afi) if route.nexthop == NEXT_HOP_SELF else route.nexthop
+    attributes = list(route.attributes.tlvs)
+    if (nlri.afi, nlri.safi) == (AFI_IPV4, SAFI_UNICAST) and len(nexthop) == 4:
+        attributes.append((attr.NEXT_HOP, attr.TRANSITIVE, nexthop))
+        return Update((), sorted(attributes), [nlri]).encode(ctx)
+    rd_size = NEXTHOP_SIZES.get((nlri.afi, nlri.safi), ((), 0))[1]
+    field = bytes(rd_size) + nexthop
+    reach = attr.MPReach(nlri.afi, nlri.safi, field, [nexthop], [nlri])
+    return Update((), attributes + [(attr.MP_REACH_NLRI, attr.OPTIONAL, reach)], ()).encode(ctx)
+
+
+def check_route(route: Route, neighbor, ctx: CodecContext):
+    """Encode then decode `route`; return ``(body, problem or None)``."""
+    body = encode_route(route, neighbor, ctx)
+    update = decode_message(Update.TYPE, body, ctx)
+    changes = update.changes(ctx)
+    decoded = update.attributes(ctx)
+    if decoded.treat_as_withdraw or decoded.discard:
+        return body, f"the attributes decode as {decoded.treat_as_withdraw or decoded.discard}"
+    tlvs = AttributeSet((code, flags, value) for code, flags, value in decoded.raw
+                        if code not in (attr.NEXT_HOP, attr.MP_REACH_NLRI))
+    nexthop = _self(neighbor, route.nlri.afi) if route.nexthop == NEXT_HOP_SELF else route.nexthop
+    nlri = route.nlri
+    if nlri.path_id is None and ctx.sends_path_id(nlri.afi, nlri.safi):
+        # RFC 7911: a route without path identifier goes out with identifier 0 on an ADD-PATH session
+        nlri = Prefix(nlri.afi, nlri.safi, 0, nlri.plen, nlri.addr, nlri.labels, nlri.rd)
+    expected = Route(nlri, nexthop, route.attributes)
+    found = [Route(nlri, ipaddress.ip_address(hop).packed if hop else b"", tlvs)
+             for action, _family, hop, nlri in changes if action == ANNOUNCE]
+    if found[:1] != [expected]:
+        return body, f"decoded as {found!r}, expected {expected!r}"
+    return body, None
+
+
+def _warn_programs(configuration, path: str, err) -> None:
+    for process in configuration.processes:
+        candidates = processes.program_candidates(process.run[0], os.path.dirname(os.path.abspath(path)),
+                                                  os.environ.get("EXABGP_ETC", ""), os.environ.get("PATH", ""))
+        if not any(os.path.isfile(candidate) and os.access(candidate, os.X_OK) for candidate in candidates):
+            err.write(f'warning: {path}: process {process.name}: can not locate the program "{process.run[0]}"\n')
+
+
+def _validate(path: str, args, out, err) -> bool:
+    try:
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
+    except (OSError, UnicodeDecodeError):
+        err.write(f"error: {path} is not an exabgp config file (file not found)\n")
+        return False
+    try:
+        configuration = parse(text, path, full=True)
+    except ConfigurationError as exc:
+        err.write(f"error: {path} is not a valid config file: {exc}\n")
+        return False
+    _warn_programs(configuration, path, err)
+    if args.neighbor:
+        out.write(configuration_text(configuration))
+    if args.route:
+        for neighbor in configuration.neighbors:
+            ctx = context(neighbor)
+            speaker = neighbor.speaker()
+            for item in neighbor.routes:
+                text = route_grammar.route_text(item, speaker)
+                try:
+                    body, problem = check_route(item.route, neighbor, ctx)
+                except CodecError as exc:
+                    body, problem = b"", str(exc)
+                if args.verbose:
+                    out.write(f"route {text}\nupdate {body.hex().upper()}\n")
+                if problem:
+                    err.write(f"error: {path} has an invalid route: {text}: {problem}\n")
+                    return False
+    return True
+
+
+def cmdline(args, out, err=None) -> int:
+    err = err or sys.stderr
+    valid = True
+    for path in args.configuration:
+        valid = _validate(path, args, out, err) and valid
+    return 0 if valid else 1

@@ -1,0 +1,150 @@
+"""The `process` sections and the neighbor `api` blocks (SURFACE.md 3.10, 3.11).
+
+``process NAME { run PROGRAM ARGS...; encoder text|json; respawn BOOL; }``
+becomes a frozen `Process`.  As in ExaBGP 5.0 `run` and `encoder` are
+mandatory (finding F16: ``unset process sections: encoder``), `respawn`
+defaults to true, and a name may be defined once.  The program is not
+looked for here (no IO in this layer): `program_candidates` lists, in 5.0's
+order, the paths a relative `run` resolves to, and the caller checks them.
+
+``api [NAME] { processes [ ... ]; processes-match [ ... ]; neighbor-changes;
+negotiated; fsm; signal; receive { ... } send { ... } }`` becomes an `Api`;
+`processes` and `processes-match` exclude each other; every switch is true
+when written bare.  `receive` / `send` take the message kinds of
+`API_MESSAGES`.
+"""
+
+import os
+from dataclasses import dataclass
+
+from exabgp.config import values
+from exabgp.config.lexer import Statement
+
+ENCODERS = ("text", "json")
+
+#: what `receive { }` / `send { }` accept
+API_MESSAGES = ("parsed", "packets", "consolidate", "open", "update", "notification", "keepalive", "refresh",
+                "operational")
+
+#: the switches of an `api` block, in canonical order
+API_SWITCHES = ("neighbor-changes", "negotiated", "fsm", "signal")
+
+
+@dataclass(frozen=True, slots=True)
+class Process:
+    name: str
+    run: tuple      # program then arguments
+    encoder: str
+    respawn: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    name: str = None                 # None: unnamed
+    processes: tuple = ()
+    processes_match: tuple = ()      # regular expressions
+    switches: tuple = ()             # the API_SWITCHES turned on, in table order
+    receive: tuple = ()              # API_MESSAGES, in table order
+    send: tuple = ()
+
+
+def parse_process(statement: Statement) -> Process:
+    name = values.named_block(statement, "process")
+    run = encoder = None
+    respawn = True
+    for line in statement.block:
+        if line.keyword == "run":
+            values.plain(line)
+            if len(line.words) < 2:
+                raise line.words[0].error("run needs a program")
+            run = tuple(token.text for token in line.words[1:])
+        elif line.keyword == "encoder":
+            token = values.one(line)
+            if token.text not in ENCODERS:
+                raise token.error(f"'{token.text}' is not an encoder (text or json)")
+            encoder = token.text
+        elif line.keyword == "respawn":
+            respawn = values.boolean(line, True)
+        else:
+            raise line.words[0].error(f"unknown process keyword '{line.keyword}'")
+    missing = [word for word, value in (("run", run), ("encoder", encoder)) if value is None]
+    if missing:
+        raise statement.end.error(f"unset process sections: {', '.join(missing)}")
+    return Process(name, run, encoder, respawn)
+
+
+def program_candidates(program: str, configuration_dir: str, etc_dir: str, search_path: str) -> list:
+    """The paths a `run` program may be, in 5.0's order (the caller keeps the first executable file).
+
+    An absolute path is itself; ``etc/exabgp/...`` is looked for under
+    `etc_dir` (``EXABGP_ETC``), ``/`` and the current directory; any other
+    relative name under ``/etc/exabgp``, the configuration's directory, then
+    each entry of `search_path` (``PATH``).
+    """
+    if os.path.isabs(program):
+        return [program]
+    if program.startswith("etc/exabgp"):
+        rest = program[len("etc/exabgp"):].lstrip("/")
+        roots = [root for root in (etc_dir, "/etc/exabgp") if root]
+        return [os.path.normpath(os.path.join(root, rest)) for root in roots] + [os.path.normpath(program)]
+    roots = ["/etc/exabgp", configuration_dir] + [entry for entry in search_path.split(os.pathsep) if entry]
+    return [os.path.normpath(os.path.join(root, program)) for root in roots]
+
+
+def _messages(statement: Statement) -> tuple:
+    values.block(statement)
+    chosen = set()
+    for line in statement.block:
+        if line.keyword not in API_MESSAGES:
+            raise line.words[0].error(f"unknown {statement.keyword} keyword '{line.keyword}'")
+        if values.boolean(line, True):
+            chosen.add(line.keyword)
+        else:
+            chosen.discard(line.keyword)
+    return tuple(kind for kind in API_MESSAGES if kind in chosen)
+
+
+def parse_api(statement: Statement) -> Api:
+    name = values.named_block(statement, "api", optional=True)
+    processes = matches = ()
+    switches = set()
+    receive = send = ()
+    for line in statement.block:
+        keyword = line.keyword
+        if keyword == "processes":
+            processes = tuple(token.text for token in values.names(line))
+        elif keyword == "processes-match":
+            matches = tuple(token.text for token in values.names(line))
+        elif keyword in API_SWITCHES:
+            if values.boolean(line, True):
+                switches.add(keyword)
+        elif keyword == "receive":
+            receive = _messages(line)
+        elif keyword == "send":
+            send = _messages(line)
+        else:
+            raise line.words[0].error(f"unknown api keyword '{keyword}'")
+    if processes and matches:
+        raise statement.words[0].error("processes and processes-match are mutually exclusive")
+    return Api(name, processes, matches, tuple(s for s in API_SWITCHES if s in switches), receive, send)
+
+
+def process_text(process: Process) -> str:
+    run = " ".join(values.quote(word) for word in process.run)
+    return (f"process {process.name} {{\n    run {run};\n    encoder {process.encoder};\n"
+            f"    respawn {'true' if process.respawn else 'false'};\n}}\n")
+
+
+def api_text(api: Api, indent: str) -> list:
+    inner = indent + "    "
+    lines = [f"{indent}api {api.name} {{" if api.name else f"{indent}api {{"]
+    if api.processes:
+        lines.append(f"{inner}processes [ {' '.join(api.processes)} ];")
+    if api.processes_match:
+        lines.append(f"{inner}processes-match [ {' '.join(values.quote(m) for m in api.processes_match)} ];")
+    lines.extend(f"{inner}{switch};" for switch in api.switches)
+    for direction, kinds in (("receive", api.receive), ("send", api.send)):
+        if kinds:
+            lines.append(f"{inner}{direction} {{ {' '.join(kind + ';' for kind in kinds)} }}")
+    lines.append(f"{indent}}}")
+    return lines

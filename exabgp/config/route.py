@@ -1,0 +1,736 @@
+"""Route statements of the configuration (SURFACE.md 3.12, 3.13) turned into `Route`s.
+
+The route grammar is shared by ``static { route ... }``, ``announce { ipv4 {
+unicast ... } }`` and ``attributes ... nlri ...``: a prefix, then keywords
+with their values, in any order.  `ROUTE_KEYWORDS` is the table of every
+keyword, each with the function that reads its value(s) from a `_Cursor`
+into the `_Draft` of the route.  `build` then makes the routes:
+
+* the NLRI is an `exabgp.bgp.nlri.Prefix`; a prefix without ``/len`` is a
+  host route and host bits are an error.  In ``static`` the family follows
+  from the keywords as in 5.0: ``rd`` makes mpls-vpn (a label is then
+  required), ``label`` alone nlri-mpls, an IPv4 prefix in 224/4 multicast,
+  anything else unicast; in ``announce`` the block says it.  ``split /len``
+  expands the prefix into every ``/len`` inside it;
+* the next hop is packed as written (4 or 16 octets) or `NEXT_HOP_SELF`;
+  IPv4 unicast and multicast routes need one;
+* the path attributes become ONE interned `AttributeSet` of wire TLVs with
+  the flags ExaBGP 5.0 sends (RFC 4271 4.3 and each attribute's RFC), built
+  with the codec encoders.  A keyword given twice keeps its first value,
+  except ``extended-community`` whose values add up, as in 5.0.  What 5.0
+  adds when it sends the route on the neighbor's session is added here, for
+  the neighbor the route belongs to (`Speaker`): ORIGIN IGP; AS_PATH empty
+  on iBGP, the local AS on eBGP (RFC 4271 5.1.2); LOCAL_PREF 100 on iBGP,
+  and no LOCAL_PREF at all on eBGP (RFC 4271 5.1.5).  When the local or
+  peer AS is ``auto`` the session decides these, so they are left out.
+  Without 4-octet AS support (``capability { asn4 disable; }``) AS_PATH and
+  AGGREGATOR carry AS_TRANS where needed and AS4_PATH / AS4_AGGREGATOR the
+  real numbers (RFC 6793 section 4.2.2).
+
+Communities are sorted, large communities sorted without duplicates,
+extended communities sorted (5.0's wire order).  Generic ``attribute [ 0xCODE
+0xFLAGS 0xDATA ]`` values are kept as given, Extended Length flag included.
+
+`route_text` is the inverse: the canonical one-line text of a route (the
+``announce`` form, family explicit), which `build` turns back into an equal
+route; values equal to the defaults above are not printed.
+
+The families whose NLRI are still to come (flow, flow-vpn, mcast-vpn, mup,
+vpls, evpn) raise "not supported yet" at the keyword that asks for them.
+"""
+
+import dataclasses
+import ipaddress
+import socket
+from dataclasses import dataclass
+
+from exabgp import _codec
+from exabgp.bgp import attribute as attr
+from exabgp.bgp import community as communities
+from exabgp.bgp.family import (
+    AFI_IPV4,
+    AFI_IPV6,
+    SAFI_MPLS_VPN,
+    SAFI_MULTICAST,
+    SAFI_NLRI_MPLS,
+    SAFI_UNICAST,
+    family_name,
+)
+from exabgp.bgp.nlri import RD_AS2, RD_AS4, RD_IPV4, Prefix, address_text, rd_text
+from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
+from exabgp.config import values
+
+#: ORIGIN values (RFC 4271 section 4.3)
+ORIGINS = {"igp": 0, "egp": 1, "incomplete": 2}
+_ORIGIN_NAMES = {value: name for name, value in ORIGINS.items()}
+
+#: announce-block SAFI keywords this build announces, and those still to come
+ANNOUNCE_SAFIS = {"unicast": SAFI_UNICAST, "multicast": SAFI_MULTICAST, "nlri-mpls": SAFI_NLRI_MPLS,
+                  "mpls-vpn": SAFI_MPLS_VPN}
+NOT_YET_SAFIS = frozenset(("flow", "flow-vpn", "mcast-vpn", "mup", "vpls", "evpn"))
+
+# RFC 8669 section 3 / RFC 9252 section 2 TLV and sub-TLV types
+_PREFIX_SID_LABEL_INDEX = 1
+_PREFIX_SID_SRGB = 3
+_SRV6_SERVICES = {"l3-service": 5, "l2-service": 6}
+_SRV6_SID_INFORMATION = 1
+_SRV6_SID_STRUCTURE = 1
+_SRV6_DEFAULT_BEHAVIOR = 0xFFFF
+
+_RESERVED_WATCHDOG = frozenset(("announce", "withdraw"))
+
+
+class RouteError(ValueError):
+    """A route problem; `token` (or None) says where."""
+
+    def __init__(self, reason: str, token=None):
+        super().__init__(reason)
+        self.token = token
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """The facts of the neighbor a route is sent to that change its attributes."""
+
+    local_as: int = None  # None: auto
+    peer_as: int = None   # None: auto
+    asn4: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StaticRoute:
+    """A configured route and its internal flags (no wire effect)."""
+
+    route: Route
+    watchdog: str = None
+    withdraw: bool = False
+    name: str = None
+
+
+class _Cursor:
+    """Walks the value tokens of one route."""
+
+    def __init__(self, tokens, end=None):
+        self.tokens = list(tokens)
+        self.index = 0
+        self.end = end
+
+    def done(self) -> bool:
+        return self.index >= len(self.tokens)
+
+    def peek(self):
+        return None if self.done() else self.tokens[self.index]
+
+    def take(self, what: str):
+        if self.done():
+            raise RouteError(f"missing value for {what}", self.end or (self.tokens[-1] if self.tokens else None))
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def values(self, what: str, close: str = "]") -> list:
+        """One value, or every value of a ``[ ... ]`` list (commas ignored)."""
+        first = self.take(what)
+        opening = {"]": "[", ")": "("}[close]
+        if first.punctuation and first.text == opening:
+            items = []
+            while True:
+                token = self.take(what)
+                if token.punctuation and token.text == close:
+                    return items
+                if token.punctuation and token.text == ",":
+                    continue
+                items.append(token)
+        return [first]
+
+
+class _Draft:
+    """The keywords read so far for one route."""
+
+    def __init__(self):
+        self.rd = None
+        self.labels = None
+        self.path_id = None
+        self.nexthop = None
+        self.split = None
+        self.watchdog = None
+        self.withdraw = False
+        self.name = None
+        self.tlvs = {}          # code -> (flags, value): first one wins
+        self.extended = []      # 8-octet values, accumulated
+        self.prefix_sid = []    # (type, data) TLVs of BGP Prefix-SID
+
+
+def _int(token, limit: int, what: str) -> int:
+    text = token.text
+    try:
+        value = int(text, 16) if text.lower().startswith("0x") else int(text)
+    except ValueError:
+        raise RouteError(f"'{text}' is not a valid {what}", token) from None
+    if not 0 <= value <= limit:
+        raise RouteError(f"{what} {text} is out of range", token)
+    return value
+
+
+def _ipv4(token, what: str) -> bytes:
+    try:
+        return socket.inet_pton(socket.AF_INET, token.text)
+    except OSError:
+        raise RouteError(f"'{token.text}' is not a valid {what} (an IPv4 address)", token) from None
+
+
+def _address(token, what: str) -> bytes:
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            return socket.inet_pton(family, token.text)
+        except OSError:
+            continue
+    raise RouteError(f"'{token.text}' is not a valid {what} (an IP address)", token)
+
+
+def _asn(token) -> int:
+    text = token.text
+    high, dot, low = text.partition(".")
+    if dot and high.isdigit() and low.isdigit() and int(high) <= 0xFFFF and int(low) <= 0xFFFF:
+        return (int(high) << 16) + int(low)
+    if text.isdigit() and int(text) <= 0xFFFFFFFF:
+        return int(text)
+    raise RouteError(f"'{text}' is not an AS number", token)
+
+
+def _set(draft, code, flags, value):
+    draft.tlvs.setdefault(code, (flags, value))
+
+
+# ---------------------------------------------------------------- keyword readers
+
+
+def _next_hop(cursor, draft, speaker):
+    token = cursor.take("next-hop")
+    if draft.nexthop is None:
+        draft.nexthop = NEXT_HOP_SELF if token.text == "self" else _address(token, "next-hop")
+
+
+def _origin(cursor, draft, speaker):
+    token = cursor.take("origin")
+    if token.text.lower() not in ORIGINS:
+        raise RouteError(f"'{token.text}' is not an origin (igp, egp or incomplete)", token)
+    _set(draft, attr.ORIGIN, attr.TRANSITIVE, bytes((ORIGINS[token.text.lower()],)))
+
+
+def _as_path_segments(cursor):
+    """``N``, or segments ``[ .. ]`` (sequence), ``( .. )`` (set), braces inside for confederations."""
+    first = cursor.peek()
+    if first is None:
+        cursor.take("as-path")
+    if not (first.punctuation and first.text in "[("):
+        return [(attr.AS_SEQUENCE, (_asn(cursor.take("as-path")),))]
+    segments = []
+    while cursor.peek() is not None and cursor.peek().punctuation and cursor.peek().text in "[(":
+        opening = cursor.take("as-path")
+        close = "]" if opening.text == "[" else ")"
+        confederation = cursor.peek() is not None and cursor.peek().text == "{" and cursor.peek().quoted
+        if opening.text == "[":
+            kind = attr.AS_CONFED_SEQUENCE if confederation else attr.AS_SEQUENCE
+        else:
+            kind = attr.AS_CONFED_SET if confederation else attr.AS_SET
+        asns = []
+        while True:
+            token = cursor.take("as-path")
+            if token.punctuation and token.text == close:
+                break
+            if token.text in ("{", "}", ","):
+                continue
+            asns.append(_asn(token))
+        if asns:
+            segments.append((kind, tuple(asns)))
+    return segments
+
+
+def encode_as_path(segments, asn4: bool) -> dict:
+    """AS_PATH (and AS4_PATH without 4-octet ASNs) as ``{code: (flags, value)}``."""
+    if asn4:
+        return {attr.AS_PATH: (attr.TRANSITIVE, _codec.encode_as_path(segments, True))}
+    narrow = [(kind, tuple(asn if asn <= 0xFFFF else attr.AS_TRANS for asn in asns)) for kind, asns in segments]
+    tlvs = {attr.AS_PATH: (attr.TRANSITIVE, _codec.encode_as_path(narrow, False))}
+    # RFC 6793 section 4.2.2: confederation segments stay out of AS4_PATH
+    wide = [(kind, asns) for kind, asns in segments if kind in (attr.AS_SEQUENCE, attr.AS_SET)]
+    if any(asn > 0xFFFF for _kind, asns in wide for asn in asns):
+        tlvs[attr.AS4_PATH] = (attr.OPTIONAL | attr.TRANSITIVE, _codec.encode_as_path(wide, True))
+    return tlvs
+
+
+def _as_path(cursor, draft, speaker):
+    for code, (flags, value) in encode_as_path(_as_path_segments(cursor), speaker.asn4).items():
+        _set(draft, code, flags, value)
+
+
+def _med(cursor, draft, speaker):
+    _set(draft, attr.MULTI_EXIT_DISC, attr.OPTIONAL,
+         _int(cursor.take("med"), 0xFFFFFFFF, "med").to_bytes(4, "big"))
+
+
+def _local_preference(cursor, draft, speaker):
+    _set(draft, attr.LOCAL_PREF, attr.TRANSITIVE,
+         _int(cursor.take("local-preference"), 0xFFFFFFFF, "local-preference").to_bytes(4, "big"))
+
+
+def _atomic_aggregate(cursor, draft, speaker):
+    _set(draft, attr.ATOMIC_AGGREGATE, attr.TRANSITIVE, b"")
+
+
+def _part(token, text: str):
+    """A token for part of `token`'s text (same place, for error messages)."""
+    return dataclasses.replace(token, text=text)
+
+
+def _aggregator(cursor, draft, speaker):
+    tokens = cursor.values("aggregator", ")")
+    if not tokens:
+        raise RouteError("aggregator needs ASN:a.b.c.d", cursor.end)
+    text = "".join(token.text for token in tokens)
+    asn_text, colon, address = text.partition(":")
+    if not colon:
+        raise RouteError(f"'{text}' is not an aggregator (ASN:a.b.c.d)", tokens[0])
+    asn = _asn(_part(tokens[0], asn_text))
+    ip = _ipv4(_part(tokens[0], address), "aggregator")
+    flags = attr.OPTIONAL | attr.TRANSITIVE
+    if speaker.asn4:
+        _set(draft, attr.AGGREGATOR, flags, asn.to_bytes(4, "big") + ip)
+        return
+    _set(draft, attr.AGGREGATOR, flags, (attr.AS_TRANS if asn > 0xFFFF else asn).to_bytes(2, "big") + ip)
+    if asn > 0xFFFF:
+        _set(draft, attr.AS4_AGGREGATOR, flags, asn.to_bytes(4, "big") + ip)
+
+
+def _community(cursor, draft, speaker):
+    values = []
+    for token in cursor.values("community"):
+        try:
+            values.append(communities.encode_community(token.text))
+        except ValueError:
+            raise RouteError(f"'{token.text}' is not a community", token) from None
+    _set(draft, attr.COMMUNITIES, attr.OPTIONAL | attr.TRANSITIVE, _codec.encode_communities(sorted(values)))
+
+
+def _large_community(cursor, draft, speaker):
+    values = set()
+    for token in cursor.values("large-community"):
+        try:
+            values.add(communities.encode_large_community(token.text))
+        except ValueError:
+            raise RouteError(f"'{token.text}' is not a large community", token) from None
+    _set(draft, attr.LARGE_COMMUNITY, attr.OPTIONAL | attr.TRANSITIVE,
+         _codec.encode_large_communities(sorted(values)))
+
+
+def _extended_community(cursor, draft, speaker):
+    for token in cursor.values("extended-community"):
+        try:
+            draft.extended.append(communities.encode_extended(token.text))
+        except ValueError:
+            raise RouteError(f"'{token.text}' is not an extended community", token) from None
+
+
+def _originator_id(cursor, draft, speaker):
+    _set(draft, attr.ORIGINATOR_ID, attr.OPTIONAL, _ipv4(cursor.take("originator-id"), "originator-id"))
+
+
+def _cluster_list(cursor, draft, speaker):
+    _set(draft, attr.CLUSTER_LIST, attr.OPTIONAL,
+         b"".join(_ipv4(token, "cluster-list") for token in cursor.values("cluster-list")))
+
+
+def _aigp(cursor, draft, speaker):
+    """RFC 7311 section 3: one AIGP TLV (type 1, length 11, 8-octet metric)."""
+    metric = _int(cursor.take("aigp"), 0xFFFFFFFFFFFFFFFF, "aigp")
+    _set(draft, attr.AIGP, attr.OPTIONAL, b"\x01\x00\x0b" + metric.to_bytes(8, "big"))
+
+
+def _generic(cursor, draft, speaker):
+    tokens = cursor.values("attribute")
+    if len(tokens) != 3:
+        raise RouteError("attribute needs [ 0xCODE 0xFLAGS 0xDATA ]", tokens[0] if tokens else None)
+    code = _int(tokens[0], 0xFF, "attribute code")
+    flags = _int(tokens[1], 0xFF, "attribute flag")
+    data = tokens[2].text
+    try:
+        if not data.lower().startswith("0x"):
+            raise ValueError
+        value = bytes.fromhex(data[2:])
+    except ValueError:
+        raise RouteError(f"'{data}' is not 0x followed by hexadecimal octets", tokens[2]) from None
+    _set(draft, code, flags, value)
+
+
+def _path_information(cursor, draft, speaker):
+    token = cursor.take("path-information")
+    if "." in token.text:
+        draft.path_id = int.from_bytes(_ipv4(token, "path-information"), "big")
+    else:
+        draft.path_id = _int(token, 0xFFFFFFFF, "path-information")
+
+
+def parse_rd(token) -> bytes:
+    """RFC 4364 section 4.2: ``ASN2:N32`` (type 0), ``IP:N16`` (type 1), ``ASN4:N16`` (type 2)."""
+    administrator, colon, assigned = token.text.rpartition(":")
+    if not colon:
+        raise RouteError(f"'{token.text}' is not a route distinguisher", token)
+    if "." in administrator:
+        number = _int(_part(token, assigned), 0xFFFF, "rd")
+        return RD_IPV4.to_bytes(2, "big") + _ipv4(_part(token, administrator), "rd") + number.to_bytes(2, "big")
+    asn = _int(_part(token, administrator), 0xFFFFFFFF, "rd")
+    if asn > 0xFFFF:
+        number = _int(_part(token, assigned), 0xFFFF, "rd")
+        return RD_AS4.to_bytes(2, "big") + asn.to_bytes(4, "big") + number.to_bytes(2, "big")
+    number = _int(_part(token, assigned), 0xFFFFFFFF, "rd")
+    return RD_AS2.to_bytes(2, "big") + asn.to_bytes(2, "big") + number.to_bytes(4, "big")
+
+
+def _rd(cursor, draft, speaker):
+    draft.rd = parse_rd(cursor.take("rd"))
+
+
+def _label(cursor, draft, speaker):
+    labels = [_int(token, 0xFFFFF, "label") for token in cursor.values("label")]
+    if not labels:
+        raise RouteError("label needs at least one value", cursor.end)
+    # RFC 3032: label << 4, the bottom-of-stack bit on the last one
+    draft.labels = tuple((label << 4) | (1 if index == len(labels) - 1 else 0) for index, label in enumerate(labels))
+
+
+def _prefix_sid(cursor, draft, speaker):
+    """``[ INDEX ]`` or ``[ INDEX, [ ( base,range ), ... ] ]`` (RFC 8669 section 3)."""
+    opening = cursor.take("bgp-prefix-sid")
+    if not (opening.punctuation and opening.text == "["):
+        raise RouteError("bgp-prefix-sid needs [ label-index ] or [ label-index, [ ( base,range ) ... ] ]", opening)
+    index = _int(cursor.take("bgp-prefix-sid"), 0xFFFFFFFF, "label index")
+    # label index TLV: reserved (1), flags (2), label index (4)
+    draft.prefix_sid.append((_PREFIX_SID_LABEL_INDEX, b"\x00\x00\x00" + index.to_bytes(4, "big")))
+    ranges = []
+    depth = 1
+    while depth:
+        token = cursor.take("bgp-prefix-sid")
+        if token.punctuation and token.text in "[]":
+            depth += 1 if token.text == "[" else -1
+        elif token.text not in (",", "(", ")"):
+            ranges.append(token)
+    if ranges:
+        if len(ranges) % 2:
+            raise RouteError("an SRGB is ( base,range )", ranges[-1])
+        srgb = b"".join(_int(token, 0xFFFFFF, "SRGB").to_bytes(3, "big") for token in ranges)
+        draft.prefix_sid.append((_PREFIX_SID_SRGB, b"\x00\x00" + srgb))  # flags (2), then base/range pairs
+
+
+def _prefix_sid_srv6(cursor, draft, speaker):
+    """``( l3-service|l2-service SID [behavior] [ [LBL,LNL,FL,AL,Tlen,Toff] ] )`` (RFC 9252 section 2)."""
+    opening = cursor.take("bgp-prefix-sid-srv6")
+    if not (opening.punctuation and opening.text == "("):
+        raise RouteError("bgp-prefix-sid-srv6 needs ( l3-service|l2-service SID ... )", opening)
+    service = cursor.take("bgp-prefix-sid-srv6")
+    if service.text not in _SRV6_SERVICES:
+        raise RouteError(f"'{service.text}' is not l3-service or l2-service", service)
+    sid_token = cursor.take("bgp-prefix-sid-srv6")
+    try:
+        sid = socket.inet_pton(socket.AF_INET6, sid_token.text)
+    except OSError:
+        raise RouteError(f"'{sid_token.text}' is not an IPv6 SID", sid_token) from None
+    behavior = _SRV6_DEFAULT_BEHAVIOR
+    structure = b""
+    while True:
+        token = cursor.take("bgp-prefix-sid-srv6")
+        if token.punctuation and token.text == ")":
+            break
+        if token.punctuation and token.text == "[":
+            fields = []
+            while True:
+                item = cursor.take("bgp-prefix-sid-srv6")
+                if item.punctuation and item.text == "]":
+                    break
+                if item.text != ",":
+                    fields.append(_int(item, 0xFF, "SID structure"))
+            if len(fields) != 6:
+                raise RouteError("the SID structure is [ LBL,LNL,FL,AL,Tlen,Toff ]", token)
+            structure = bytes((_SRV6_SID_STRUCTURE,)) + (6).to_bytes(2, "big") + bytes(fields)
+        else:
+            behavior = _int(token, 0xFFFF, "endpoint behavior")
+    # SID information: reserved (1), SID (16), flags (1), behavior (2), reserved (1), sub-sub-TLVs
+    information = b"\x00" + sid + b"\x00" + behavior.to_bytes(2, "big") + b"\x00" + structure
+    body = b"\x00" + bytes((_SRV6_SID_INFORMATION,)) + len(information).to_bytes(2, "big") + information
+    draft.prefix_sid.append((_SRV6_SERVICES[service.text], body))
+
+
+def _split(cursor, draft, speaker):
+    token = cursor.take("split")
+    text = token.text[1:] if token.text.startswith("/") else ""
+    if not text.isdigit():
+        raise RouteError(f"'{token.text}' is not a split (/len)", token)
+    draft.split = (int(text), token)
+
+
+def _watchdog(cursor, draft, speaker):
+    token = cursor.take("watchdog")
+    if token.text in _RESERVED_WATCHDOG:
+        raise RouteError(f"'{token.text}' is not a valid watchdog name", token)
+    draft.watchdog = token.text
+
+
+def _withdraw(cursor, draft, speaker):
+    draft.withdraw = True
+
+
+def _name(cursor, draft, speaker):
+    draft.name = cursor.take("name").text
+
+
+#: route keyword -> reader(cursor, draft, speaker)
+ROUTE_KEYWORDS = {
+    "next-hop": _next_hop,
+    "origin": _origin,
+    "as-path": _as_path,
+    "med": _med,
+    "local-preference": _local_preference,
+    "atomic-aggregate": _atomic_aggregate,
+    "aggregator": _aggregator,
+    "community": _community,
+    "large-community": _large_community,
+    "extended-community": _extended_community,
+    "originator-id": _originator_id,
+    "cluster-list": _cluster_list,
+    "aigp": _aigp,
+    "attribute": _generic,
+    "path-information": _path_information,
+    "rd": _rd,
+    "route-distinguisher": _rd,
+    "label": _label,
+    "bgp-prefix-sid": _prefix_sid,
+    "bgp-prefix-sid-srv6": _prefix_sid_srv6,
+    "split": _split,
+    "watchdog": _watchdog,
+    "withdraw": _withdraw,
+    "name": _name,
+}
+
+
+def read_keywords(cursor, draft, speaker, stop=()) -> None:
+    """Read keywords until the end (or a word of `stop`, left unread)."""
+    while not cursor.done():
+        token = cursor.peek()
+        if token.text in stop:
+            return
+        cursor.take("keyword")
+        reader = ROUTE_KEYWORDS.get(token.text)
+        if reader is None or token.quoted:
+            raise RouteError(f"unknown route keyword '{token.text}'", token)
+        reader(cursor, draft, speaker)
+
+
+# ---------------------------------------------------------------- building
+
+
+def _network(token):
+    try:
+        return ipaddress.ip_network(token.text, strict=True)
+    except ValueError as exc:
+        reason = "host bits set" if "host bits" in str(exc) else "not a prefix"
+        raise RouteError(f"'{token.text}' is not a valid route prefix ({reason})", token) from None
+
+
+def session_defaults(speaker: Speaker) -> dict:
+    """``{code: (flags, value) or None}``: what 5.0 adds (or, None, removes) on this session."""
+    defaults = {attr.ORIGIN: (attr.TRANSITIVE, b"\x00")}
+    if speaker.local_as is None or speaker.peer_as is None:
+        return defaults
+    if speaker.local_as == speaker.peer_as:
+        defaults.update(encode_as_path([], speaker.asn4))
+        defaults[attr.LOCAL_PREF] = (attr.TRANSITIVE, (100).to_bytes(4, "big"))
+    else:
+        defaults.update(encode_as_path([(attr.AS_SEQUENCE, (speaker.local_as,))], speaker.asn4))
+        defaults[attr.LOCAL_PREF] = None
+    return defaults
+
+
+def _attributes(draft, speaker: Speaker) -> AttributeSet:
+    tlvs = dict(draft.tlvs)
+    if draft.extended:
+        tlvs.setdefault(attr.EXTENDED_COMMUNITIES,
+                        (attr.OPTIONAL | attr.TRANSITIVE, b"".join(sorted(set(draft.extended)))))
+    if draft.prefix_sid:
+        tlvs.setdefault(attr.BGP_PREFIX_SID, (attr.OPTIONAL | attr.TRANSITIVE, b"".join(
+            bytes((kind,)) + len(data).to_bytes(2, "big") + data for kind, data in draft.prefix_sid)))
+    for code, default in session_defaults(speaker).items():
+        if default is None:
+            tlvs.pop(code, None)
+        elif code not in tlvs and not (code == attr.AS4_PATH and attr.AS_PATH in draft.tlvs):
+            tlvs[code] = default
+    return AttributeSet((code, flags, value) for code, (flags, value) in tlvs.items())
+
+
+def _family(network, draft, safi):
+    afi = AFI_IPV4 if network.version == 4 else AFI_IPV6
+    if safi is None:
+        if draft.rd is not None:
+            safi = SAFI_MPLS_VPN
+        elif draft.labels is not None:
+            safi = SAFI_NLRI_MPLS
+        elif afi == AFI_IPV4 and network.subnet_of(ipaddress.ip_network("224.0.0.0/4")):
+            safi = SAFI_MULTICAST
+        else:
+            safi = SAFI_UNICAST
+    return afi, safi
+
+
+def build(prefix_tokens, draft, speaker: Speaker, interned, safi=None) -> list:
+    """The `StaticRoute`s of `draft` for each prefix token (split applied)."""
+    attributes = interned.intern(_attributes(draft, speaker))
+    routes = []
+    for token in prefix_tokens:
+        network = _network(token)
+        afi, family_safi = _family(network, draft, safi)
+        if family_safi == SAFI_MPLS_VPN and (draft.rd is None or draft.labels is None):
+            raise RouteError("invalid route (missing next-hop, label or rd ?)", token)
+        if family_safi == SAFI_NLRI_MPLS and draft.labels is None:
+            raise RouteError("invalid route (missing next-hop, label or rd ?)", token)
+        if draft.nexthop is None and family_safi in (SAFI_UNICAST, SAFI_MULTICAST) and afi == AFI_IPV4:
+            raise RouteError("invalid announcement (missing next-hop ?)", token)
+        networks = [network]
+        if draft.split is not None:
+            length, split_token = draft.split
+            if not network.prefixlen <= length <= network.max_prefixlen:
+                raise RouteError(f"can not split /{network.prefixlen} into /{length}", split_token)
+            networks = list(network.subnets(new_prefix=length))
+        labels = draft.labels if family_safi in (SAFI_NLRI_MPLS, SAFI_MPLS_VPN) else None
+        rd = draft.rd if family_safi == SAFI_MPLS_VPN else None
+        for item in networks:
+            nlri = Prefix(afi, family_safi, draft.path_id, item.prefixlen, item.network_address.packed, labels, rd)
+            nexthop = NO_NEXT_HOP if draft.nexthop is None else draft.nexthop
+            routes.append(StaticRoute(Route(nlri, nexthop, attributes), draft.watchdog, draft.withdraw, draft.name))
+    return routes
+
+
+def parse_route(tokens, speaker: Speaker, interned, safi=None, end=None) -> list:
+    """``PREFIX keyword value ...`` (the words after ``route`` or after the SAFI keyword)."""
+    cursor = _Cursor(tokens, end)
+    prefix = cursor.take("route")
+    draft = _Draft()
+    read_keywords(cursor, draft, speaker)
+    return build([prefix], draft, speaker, interned, safi)
+
+
+def parse_attributes(tokens, speaker: Speaker, interned, end=None) -> list:
+    """``attributes keyword value ... nlri PREFIX PREFIX ...`` (the words after ``attributes``)."""
+    cursor = _Cursor(tokens, end)
+    draft = _Draft()
+    read_keywords(cursor, draft, speaker, stop=("nlri",))
+    if cursor.done():
+        raise RouteError("attributes needs nlri followed by prefixes", end)
+    cursor.take("nlri")
+    prefixes = [token for token in cursor.tokens[cursor.index:] if token.text != ","]
+    if not prefixes:
+        raise RouteError("nlri needs at least one prefix", end)
+    return build(prefixes, draft, speaker, interned)
+
+
+# ---------------------------------------------------------------- canonical text
+
+
+def _segments_text(segments) -> str:
+    parts = []
+    for kind, asns in segments:
+        numbers = " ".join(str(asn) for asn in asns)
+        if kind == attr.AS_SEQUENCE:
+            parts.append(f"[ {numbers} ]")
+        elif kind == attr.AS_SET:
+            parts.append(f"( {numbers} )")
+        elif kind == attr.AS_CONFED_SEQUENCE:
+            parts.append(f"[ {{ {numbers} }} ]")
+        else:
+            parts.append(f"( {{ {numbers} }} )")
+    return " ".join(parts)
+
+
+def _as_path_text(tlvs: dict, speaker: Speaker):
+    value = tlvs[attr.AS_PATH][1]
+    segments = _codec.decode_as_path(value, speaker.asn4)
+    if attr.AS4_PATH in tlvs:
+        segments = attr.merge_as4_path(segments, _codec.decode_as_path(tlvs[attr.AS4_PATH][1], True))
+    segments = [(kind, tuple(asns)) for kind, asns in segments]
+    if encode_as_path(segments, speaker.asn4).get(attr.AS_PATH) != tlvs[attr.AS_PATH]:
+        return None
+    return "as-path " + (_segments_text(segments) if segments else "[ ]")
+
+
+def _aggregator_text(tlvs: dict, speaker: Speaker):
+    value = tlvs[attr.AGGREGATOR][1]
+    asn = int.from_bytes(value[:-4], "big")
+    if attr.AS4_AGGREGATOR in tlvs:
+        asn = int.from_bytes(tlvs[attr.AS4_AGGREGATOR][1][:4], "big")
+    return f"aggregator ( {asn}:{address_text(value[-4:])} )"
+
+
+def _chunks(value: bytes, size: int):
+    return [value[index:index + size] for index in range(0, len(value), size)]
+
+
+#: code -> (flags 5.0 sends, value -> keyword text); other TLVs print as `attribute [ ... ]`
+_READABLE = {
+    attr.ORIGIN: (attr.TRANSITIVE, lambda v, t, s: f"origin {_ORIGIN_NAMES[v[0]]}" if len(v) == 1 and v[0] in
+                  _ORIGIN_NAMES else None),
+    attr.AS_PATH: (attr.TRANSITIVE, lambda v, t, s: _as_path_text(t, s)),
+    attr.MULTI_EXIT_DISC: (attr.OPTIONAL, lambda v, t, s: f"med {int.from_bytes(v, 'big')}" if len(v) == 4 else None),
+    attr.LOCAL_PREF: (attr.TRANSITIVE,
+                      lambda v, t, s: f"local-preference {int.from_bytes(v, 'big')}" if len(v) == 4 else None),
+    attr.ATOMIC_AGGREGATE: (attr.TRANSITIVE, lambda v, t, s: "atomic-aggregate" if not v else None),
+    attr.AGGREGATOR: (attr.OPTIONAL | attr.TRANSITIVE,
+                      lambda v, t, s: _aggregator_text(t, s) if len(v) == (8 if s.asn4 else 6) else None),
+    attr.COMMUNITIES: (attr.OPTIONAL | attr.TRANSITIVE, lambda v, t, s: "community [ " + " ".join(
+        f"{int.from_bytes(c[:2], 'big')}:{int.from_bytes(c[2:], 'big')}" for c in _chunks(v, 4)) + " ]"
+        if v and len(v) % 4 == 0 else None),
+    attr.LARGE_COMMUNITY: (attr.OPTIONAL | attr.TRANSITIVE, lambda v, t, s: "large-community [ " + " ".join(
+        ":".join(str(int.from_bytes(c[i:i + 4], "big")) for i in (0, 4, 8)) for c in _chunks(v, 12)) + " ]"
+        if v and len(v) % 12 == 0 else None),
+    attr.EXTENDED_COMMUNITIES: (attr.OPTIONAL | attr.TRANSITIVE, lambda v, t, s: "extended-community [ " + " ".join(
+        "0x" + c.hex().upper() for c in _chunks(v, 8)) + " ]" if v and len(v) % 8 == 0 else None),
+    attr.ORIGINATOR_ID: (attr.OPTIONAL, lambda v, t, s: f"originator-id {address_text(v)}" if len(v) == 4 else None),
+    attr.CLUSTER_LIST: (attr.OPTIONAL, lambda v, t, s: "cluster-list [ " + " ".join(
+        address_text(c) for c in _chunks(v, 4)) + " ]" if v and len(v) % 4 == 0 else None),
+}
+
+
+def _nlri_text(nlri: Prefix) -> str:
+    words = [f"{address_text(nlri.addr)}/{nlri.plen}"]
+    if nlri.rd is not None:
+        words.append(f"rd {rd_text(nlri.rd)}")
+    if nlri.labels is not None:
+        words.append("label [ " + " ".join(str(label >> 4) for label in nlri.labels) + " ]")
+    if nlri.path_id is not None:
+        words.append(f"path-information {nlri.path_information()}")
+    return " ".join(words)
+
+
+def route_text(static: StaticRoute, speaker: Speaker) -> str:
+    """``<afi> <safi> PREFIX keywords...``: the canonical text of one route."""
+    route = static.route
+    words = [family_name(route.nlri.afi, route.nlri.safi), _nlri_text(route.nlri)]
+    if route.nexthop == NEXT_HOP_SELF:
+        words.append("next-hop self")
+    elif route.nexthop:
+        words.append(f"next-hop {address_text(route.nexthop)}")
+    tlvs = {code: (flags, value) for code, flags, value in route.attributes.tlvs}
+    defaults = session_defaults(speaker)
+    for code, (flags, value) in sorted(tlvs.items()):
+        if defaults.get(code) == (flags, value) and (
+                code != attr.AS_PATH or tlvs.get(attr.AS4_PATH) == defaults.get(attr.AS4_PATH)):
+            continue
+        if code == attr.AS4_PATH and attr.AS_PATH in tlvs or code == attr.AS4_AGGREGATOR and attr.AGGREGATOR in tlvs:
+            continue  # printed with AS_PATH / AGGREGATOR
+        readable = _READABLE.get(code)
+        text = readable[1](value, tlvs, speaker) if readable and readable[0] == flags else None
+        words.append(text or f"attribute [ 0x{code:02X} 0x{flags:02X} 0x{value.hex().upper()} ]")
+    if static.watchdog is not None:
+        words.append(f"watchdog {values.quote(static.watchdog)}")
+    if static.withdraw:
+        words.append("withdraw")
+    if static.name is not None:
+        words.append(f"name {values.quote(static.name)}")
+    return " ".join(words)

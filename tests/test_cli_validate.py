@@ -1,0 +1,118 @@
+"""`exabgp validate` and `exabgp env` from the command line."""
+
+import pathlib
+
+import pytest
+
+from exabgp.cli.main import main
+from exabgp.config.neighbor import parse
+
+REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
+needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
+
+#: the reference configurations with routes of families still to come, and where the error points
+NOT_YET = {
+    "conf-flow.conf": ":14:2: flow routes are not supported yet",
+    "conf-flow-redirect.conf": ":21:2: flow routes are not supported yet",
+    "conf-l2vpn.conf": ":14:2: l2vpn (vpls) routes are not supported yet",
+    "conf-mvpn.conf": ":16:4: ipv4 mcast-vpn routes are not supported yet",
+    "conf-srv6-mup.conf": ":13:4: ipv4 mup routes are not supported yet",
+    "conf-srv6-mup-v3.conf": ":13:4: ipv4 mup routes are not supported yet",
+}
+
+GOOD = """\
+process helper {
+    run /bin/cat;
+    encoder json;
+}
+neighbor 127.0.0.1 {
+    router-id 10.0.0.2;
+    local-address 127.0.0.1;
+    local-as 65533;
+    peer-as 65000;
+    capability { asn4 disable; add-path send/receive; }
+    api { processes [ helper ]; }
+    static {
+        route 10.0.0.0/24 next-hop self as-path [ 70000 ] med 5 community [ no-export 1:1 ] path-information 3;
+        route 2001:db8::/32 next-hop 2001:db8::1 large-community 1:2:3 extended-community target:70000:1;
+        route 10.1.0.0/24 rd 65000:1 label 100 next-hop 10.0.0.1 aggregator 70000:1.2.3.4;
+    }
+}
+"""
+
+
+def run(argv, capsys):
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_valid_file_and_the_regenerated_configuration(tmp_path, capsys):
+    path = tmp_path / "good.conf"
+    path.write_text(GOOD)
+    assert run(["validate", str(path)], capsys) == (0, "", "")
+    code, out, err = run(["validate", "-n", str(path)], capsys)
+    assert code == 0 and err == ""
+    assert parse(out, "regenerated", full=True) == parse(GOOD, str(path), full=True)
+    code, out, err = run(["validate", "-rv", str(path)], capsys)
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == ["route", "update"] * 3
+    assert lines[0].startswith("route ipv4 unicast 10.0.0.0/24 path-information 0.0.0.3 next-hop self")
+    # the first UPDATE: IPv4 unicast, next hop self = the local address, path id (add-path), AS_TRANS + AS4_PATH
+    assert lines[1] == ("update 0000002D" "40010100" "4002040201" "5BA0" "400304" "7F000001" "80040400000005"
+                        "C00808" "00010001" "FFFFFF01" "C01106" "0201" "00011170" "00000003" "18" "0A0000")
+
+
+def test_invalid_file_names_the_place(tmp_path, capsys):
+    path = tmp_path / "bad.conf"
+    path.write_text("neighbor 1.2.3.4 {\n  router-id 1.1.1.1;\n  local-as 1;\n}\n")
+    code, out, err = run(["validate", str(path)], capsys)
+    assert (code, out) == (1, "")
+    assert err == f"error: {path} is not a valid config file: {path}:1:1: incomplete neighbor, missing peer-as\n"
+    missing = tmp_path / "missing.conf"
+    assert run(["validate", str(missing)], capsys) == (
+        1, "", f"error: {missing} is not an exabgp config file (file not found)\n")
+    good = tmp_path / "good.conf"
+    good.write_text(GOOD)
+    assert run(["validate", str(good), str(path)], capsys)[0] == 1  # every file must be valid
+
+
+def test_missing_programs_are_a_warning(tmp_path, capsys):
+    path = tmp_path / "p.conf"
+    path.write_text("process p { run ./not-here.py; encoder text; }\n"
+                    "neighbor 127.0.0.1 { router-id 1.1.1.1; local-as 1; peer-as 1; }\n")
+    code, out, err = run(["validate", str(path)], capsys)
+    assert code == 0 and err == f'warning: {path}: process p: can not locate the program "./not-here.py"\n'
+
+
+@needs_reference
+@pytest.mark.parametrize("path", sorted((REFERENCE / "conf").glob("*.conf")) if REFERENCE.is_dir() else [],
+                         ids=lambda path: path.name)
+def test_reference_configurations(path, capsys):
+    code, out, err = run(["validate", "-nrv", str(path)], capsys)
+    if path.name in NOT_YET:
+        assert code == 1
+        assert err == f"error: {path} is not a valid config file: {path}{NOT_YET[path.name]}\n"
+        return
+    assert code == 0
+    assert "error" not in err
+    regenerated = out[:out.index("\nroute ") + 1] if "\nroute " in out else out
+    assert parse(regenerated, "regenerated", full=True).neighbors
+
+
+def test_env_prints_settings(tmp_path, capsys, monkeypatch):
+    for name in list(__import__("os").environ):
+        if name.lower().startswith("exabgp"):
+            monkeypatch.delenv(name)
+    ini = tmp_path / "exabgp.env"
+    ini.write_text("[exabgp.tcp]\nport = 1790\n")
+    monkeypatch.setenv("exabgp_api_ack", "false")
+    assert run(["env", "-d", "-e", "--env-file", str(ini)], capsys) == (
+        0, "exabgp.tcp.port=1790\nexabgp.api.ack=false\n", "")
+    monkeypatch.setenv("EXABGP_ENVFILE", str(ini))
+    assert run(["env", "-d"], capsys) == (0, "\n[exabgp.api]\nack = false\n\n[exabgp.tcp]\nport = 1790\n", "")
+    code, out, _ = run(["env"], capsys)
+    assert code == 0 and "[exabgp.log]" in out and "[exabgp.debug]" not in out
+    monkeypatch.setenv("exabgp.tcp.port", "x")
+    assert run(["env"], capsys) == (1, "", "invalid value for tcp.port : x\n")
