@@ -192,7 +192,8 @@ def test_no_io_below_the_reactor(relative):
 def run(code):
     env = {key: value for key, value in os.environ.items()}
     env["PYTHONPATH"] = os.path.dirname(PACKAGE)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
+                            cwd=os.path.dirname(PACKAGE))  # not the source tree: `-c` puts the cwd first on sys.path
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
