@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import exabgp
 from exabgp import _codec
-from exabgp.api.envelope import Peer, Speaker, envelope
+from exabgp.api.envelope import Envelope, Peer, Speaker
 from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.message import decode_message
@@ -109,14 +109,15 @@ def decode_full(data, session: Session) -> Tally:
 
 
 def decode_json(data, session: Session, render=update_json) -> Tally:
-    ctx, peer, speaker = session.ctx, session.peer, session.speaker
+    ctx = session.ctx
+    line_of = Envelope(session.speaker, session.peer).line
     messages, _ = _codec.split_messages(data, ctx.max_message_size)
     prefixes = length = counter = 0
     clock = time.time
     for msg_type, body in messages:
         counter += 1
         text = render(decode_message(msg_type, body, ctx), ctx)
-        line = envelope(speaker, clock(), counter, "update", peer, f', "direction": "in", "message": {text}')
+        line = line_of(clock(), counter, "update", f', "direction": "in", "message": {text}')
         length += len(line)
         prefixes += line.count('"nlri"')
     return Tally(len(messages), prefixes, length)
@@ -124,7 +125,8 @@ def decode_json(data, session: Session, render=update_json) -> Tally:
 
 def sample_lines(data, session: Session, every: int):
     """``(index, line)`` for every `every`-th UPDATE and every End-of-RIB, as ``exabgp decode`` prints them."""
-    ctx, peer, speaker = session.ctx, session.peer, session.speaker
+    ctx = session.ctx
+    line_of = Envelope(session.speaker, session.peer).line
     messages, _ = _codec.split_messages(data, ctx.max_message_size)
     for index, (msg_type, body) in enumerate(messages):
         if msg_type != UPDATE:
@@ -132,7 +134,7 @@ def sample_lines(data, session: Session, every: int):
         update = decode_message(msg_type, body, ctx)
         if index % every == 0 or update.eor(ctx) is not None:
             text = update_json(update, ctx)
-            yield index, envelope(speaker, time.time(), 1, "update", peer, f', "direction": "in", "message": {text}')
+            yield index, line_of(time.time(), 1, "update", f', "direction": "in", "message": {text}')
 
 
 MODES = {"lazy": decode_lazy, "decode": decode_full, "json": decode_json}

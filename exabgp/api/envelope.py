@@ -46,10 +46,27 @@ def neighbor_head(peer: Peer) -> str:
     return text
 
 
+class Envelope:
+    """The envelope of one (speaker, peer) pair, rendered once: each line is one concatenation.
+
+    A daemon writes hundreds of thousands of lines for the same neighbor; only
+    the time, the counter, the type and the content change between them.
+    """
+
+    __slots__ = ("_middle", "_neighbor")
+
+    def __init__(self, speaker: Speaker, peer: Peer):
+        self._middle = f', "host" : "{speaker.host}", "pid" : {speaker.pid}, "ppid" : {speaker.ppid}, "counter": '
+        self._neighbor = neighbor_head(peer)
+
+    def line(self, now: float, counter: int, kind: str, inner: str, tail: str = " } }") -> str:
+        """One JSON line: the envelope, the neighbor head, then `inner` (``, "key": value``) and `tail`."""
+        return (
+            f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}{self._middle}{counter}, "type": "{kind}", '
+            f"{self._neighbor}{inner}{tail}"
+        )
+
+
 def envelope(speaker: Speaker, now: float, counter: int, kind: str, peer: Peer, inner: str, tail: str = " } }") -> str:
-    """One JSON line: the envelope, the neighbor head, then `inner` (``, "key": value``) and `tail`."""
-    return (
-        f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}, "host" : "{speaker.host}", '
-        f'"pid" : {speaker.pid}, "ppid" : {speaker.ppid}, "counter": {counter}, "type": "{kind}", '
-        f"{neighbor_head(peer)}{inner}{tail}"
-    )
+    """One JSON line for a one-off message (see `Envelope` for many lines to the same peer)."""
+    return Envelope(speaker, peer).line(now, counter, kind, inner, tail)

@@ -44,6 +44,8 @@ from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, afi_name, family
 from exabgp.bgp.nlri import RawNLRI, address_text, rd_text
 from exabgp.bgp.update import ANNOUNCE, WITHDRAW
 
+_IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
+_IPV6_UNICAST = (AFI_IPV6, SAFI_UNICAST)
 ORIGIN_NAMES = {0: "igp", 1: "egp", 2: "incomplete"}
 SEGMENT_NAMES = {attr.AS_SET: "as-set"}  # every other segment type prints as as-sequence
 SEGMENT_TEXT = {attr.AS_SET: ("[", "]"), attr.AS_SEQUENCE: ("(", ")")}
@@ -212,8 +214,8 @@ def update_json(update, ctx, withdraw_on_error: bool = False) -> str:
     general renderer below takes what it declines.
     """
     if update.body is not None:
-        text = _codec.render_update(update.body, ctx.asn4, ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
-                                    ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST))
+        addpath = ctx.addpath_receive
+        text = _codec.render_update(update.body, ctx.asn4, _IPV4_UNICAST in addpath, _IPV6_UNICAST in addpath)
         if text is not None:
             return text
     return general_update_json(update, ctx, withdraw_on_error)
