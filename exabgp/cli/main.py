@@ -10,8 +10,8 @@
 
 Without arguments the help is printed and the exit code is 1.  A closed
 output pipe (``exabgp decode ... | head``) ends the program with code 1 and
-no traceback.  `decode`, `env`, `validate` and `version` are implemented;
-`server`, `cli` and `healthcheck` say on stderr that they are not
+no traceback.  `decode`, `env`, `server`, `validate` and `version` are
+implemented; `cli` and `healthcheck` say on stderr that they are not
 implemented yet and exit 1.
 """
 
@@ -21,7 +21,7 @@ import platform
 import sys
 
 import exabgp
-from exabgp.cli import decode, env, validate
+from exabgp.cli import decode, env, server, validate
 
 SUB_COMMANDS = ("version", "cli", "healthcheck", "decode", "server", "env", "validate")
 
@@ -74,6 +74,7 @@ def _not_implemented(command: str) -> int:
 _IMPLEMENTED = {
     "decode": (decode.setargs, decode.cmdline),
     "env": (env.setargs, env.cmdline),
+    "server": (server.setargs, server.cmdline),
     "validate": (validate.setargs, validate.cmdline),
     "version": (None, _version),
 }

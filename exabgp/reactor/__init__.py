@@ -1,0 +1,9 @@
+"""The reactor: the only package with asyncio, sockets, signals and subprocesses (ARCHITECTURE.md).
+
+`loop.Reactor` runs the peers of a configuration on one event loop;
+`peer` holds `Peer` (one neighbor, connect-retry, Adj-RIB-Out) and
+`Connection` (the `asyncio.Protocol` feeding a sans-IO session);
+`settings` maps a configured neighbor and the environment onto
+`exabgp.session.SessionSettings`; `sockets` makes sockets with the TCP
+options (MD5, TTL); `log` writes 5.0's log lines.
+"""

@@ -1,0 +1,243 @@
+"""The reactor: peers, listeners and signals on one asyncio event loop (SURFACE.md 7.1, 7.2, 10.1).
+
+`Reactor(configuration, environment, environ, log, version, load).run()`
+is a coroutine returning the exit code.  It
+
+* listens (`exabgp.reactor.sockets.listening`, then `loop.create_server`)
+  on every ``tcp.bind`` address on ``tcp.port`` and on every neighbor's
+  ``listen`` port (a failure exits 1, as 5.0's ``startup.failed.listener``);
+* makes one `exabgp.reactor.peer.Peer` per neighbor with an address and
+  starts its outgoing connections;
+* matches an incoming connection to its neighbor by the peer's address (and
+  our address when the neighbor has a ``local-address``): an exact
+  neighbor first, else a range neighbor (a prefix, passive), for which an
+  ephemeral peer is made that is not restarted; no match: Cease 6/3 "no
+  session configured for the peer"; several ranges: Cease 6/5;
+* on SIGTERM, SIGHUP or SIGINT stops every peer (Cease 6/3, silent when
+  graceful restart was negotiated), closes the listeners, waits for the
+  connections to close and returns 0;
+* on SIGUSR1 (reload) and SIGUSR2 (full reload: the same while helper
+  processes are not run) asks `load` for the configuration again; when it
+  fails the error is logged and the running configuration kept (5.0's
+  ``config.reload.failed``); otherwise, per neighbor (keyed by its peer
+  address, SURFACE.md 7.1): a removed neighbor is stopped (Cease 6/3), a
+  changed one (anything but its routes) is torn down (Cease 6/3) and
+  connects again with its new settings, an unchanged one gets the route
+  delta (routes gone are withdrawn, new ones announced), a new one starts;
+  SIGALRM (restart) reloads and tears every session down; the listeners
+  stay those of the start;
+* with ``tcp.attempts`` (``exabgp_tcp_connections``) set, returns 0 once
+  every configured peer has stopped.
+
+`environ` is the process environment (the outgoing port falls back on it,
+`exabgp.reactor.settings.connect_port`); `load()` returns ``(configuration,
+None)`` or ``(None, error text)``: the reload source (None: no reload).
+The reactor never polls: all of it runs from socket, timer and signal
+callbacks.
+"""
+
+import asyncio
+import dataclasses
+import ipaddress
+import signal
+
+from exabgp.reactor import settings as mapping
+from exabgp.reactor import sockets
+from exabgp.reactor.peer import CONNECTION_REJECTED, PEER_DECONFIGURED, Connection, Peer
+
+#: how long a shutdown waits for the NOTIFICATIONs to go out and the connections to close
+CLOSE_WAIT = 3.0
+
+_SHUTDOWN_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+#: signal -> whether every session is torn down (restart) after the reload
+_RELOAD_SIGNALS = {signal.SIGUSR1: False, signal.SIGUSR2: False, signal.SIGALRM: True}
+
+
+def _network(neighbor):
+    return ipaddress.ip_network(neighbor.peer_address, strict=False)
+
+
+def _is_range(neighbor) -> bool:
+    network = _network(neighbor)
+    return network.prefixlen != network.max_prefixlen
+
+
+def _session_part(neighbor):
+    """The neighbor without its routes: what a route delta can not change."""
+    return dataclasses.replace(neighbor, routes=())
+
+
+class Reactor:
+    def __init__(self, configuration, environment, environ, log, version: str, load=None):
+        self.configuration = configuration
+        self.load = load
+        self.environment = environment
+        self.environ = environ
+        self.log = log
+        self.version = version
+        self.attempts = environment.get("tcp", "attempts")
+        self.connections = set()
+        self.peers = []
+        self._ranges = [n for n in configuration.neighbors if _is_range(n)]
+        self._servers = []
+        self._counters = {}
+        self._peer_number = 0
+        self._done = None
+        self._closed = None
+
+    # ------------------------------------------------------------ names
+
+    def connection_name(self, direction: str) -> str:
+        """``outgoing-N`` / ``incoming-N``, numbered per direction as 5.0 names them."""
+        self._counters[direction] = self._counters.get(direction, 0) + 1
+        return f"{direction}-{self._counters[direction]}"
+
+    # ------------------------------------------------------------ running
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        self._done = loop.create_future()
+        self._closed = asyncio.Event()
+        for number in _SHUTDOWN_SIGNALS:
+            loop.add_signal_handler(number, self._signal, number)
+        for number in _RELOAD_SIGNALS:
+            loop.add_signal_handler(number, self._signal_reload, number)
+        try:
+            if not await self._listen():
+                return 1
+            for neighbor in self.configuration.neighbors:
+                if not _is_range(neighbor):
+                    self._add_peer(neighbor)
+            self.log.info("reactor", "loaded new configuration successfully")
+            await self._done
+            await self._drain()
+            return 0
+        finally:
+            for number in _SHUTDOWN_SIGNALS + tuple(_RELOAD_SIGNALS):
+                loop.remove_signal_handler(number)
+            for server in self._servers:
+                server.close()
+
+    async def _listen(self) -> bool:
+        loop = asyncio.get_running_loop()
+        served = [n for n in self.configuration.neighbors if n.md5_password is not None or n.incoming_ttl]
+        for address, port in mapping.listen_endpoints(self.configuration, self.environment):
+            try:
+                sock = sockets.listening(address, port, served)
+                server = await loop.create_server(self._incoming_protocol, sock=sock)
+            except (OSError, ValueError) as error:
+                self.log.error("reactor", f"could not listen on {address}:{port}: {error}")
+                return False
+            self._servers.append(server)
+            self.log.info("reactor", f"listening for BGP session(s) on {address}:{port}")
+        return True
+
+    def _add_peer(self, neighbor) -> None:
+        self._peer_number += 1
+        peer = Peer(self, neighbor, f"peer-{self._peer_number}")
+        self.peers.append(peer)
+        self.log.info("reactor", f"new peer: neighbor {neighbor.peer_address} "
+                                 f"local-ip {neighbor.local_address or 'auto'} "
+                                 f"local-as {neighbor.local_as or 'auto'} peer-as {neighbor.peer_as or 'auto'} "
+                                 f"router-id {neighbor.router_id}")
+        peer.start()
+
+    def _incoming_protocol(self):
+        return Connection(self, None, self.connection_name("incoming"))
+
+    async def _drain(self) -> None:
+        """Wait (a bounded time) for the open connections to close."""
+        for server in self._servers:
+            server.close()
+        if self.connections:
+            self._closed.clear()
+            try:
+                await asyncio.wait_for(self._closed.wait(), CLOSE_WAIT)
+            except asyncio.TimeoutError:
+                for connection in list(self.connections):
+                    connection.transport.abort()
+
+    # ------------------------------------------------------------ callbacks
+
+    def incoming(self, connection):
+        """The peer of an incoming connection, or None (the connection was refused)."""
+        remote = ipaddress.ip_address(connection.remote_ip)
+        local = connection.local_ip
+
+        def ours(neighbor) -> bool:
+            return not neighbor.local_address or neighbor.local_address == local
+
+        self.log.info(connection.name, f"connection from {connection.remote_ip}")
+        for peer in self.peers:
+            neighbor = peer.neighbor
+            if ours(neighbor) and ipaddress.ip_address(neighbor.peer_address) == remote:
+                return peer if peer.incoming(connection) else None
+        ranges = [n for n in self._ranges if ours(n) and remote.version == _network(n).version
+                  and remote in _network(n)]
+        if not ranges:
+            connection.refuse(PEER_DECONFIGURED, "no session configured for the peer")
+            return None
+        if len(ranges) > 1:
+            connection.refuse(CONNECTION_REJECTED, "more than one range matches the peer")
+            return None
+        neighbor = dataclasses.replace(ranges[0], peer_address=str(remote))
+        peer = Peer(self, neighbor, f"peer-{connection.name}", ephemeral=True)
+        peer.incoming(connection)
+        return peer
+
+    def connection_closed(self) -> None:
+        if not self.connections and self._closed is not None:
+            self._closed.set()
+
+    def peer_stopped(self, peer) -> None:
+        if self.attempts and self.peers and all(p.stopped for p in self.peers):
+            self._finish("exiting on peer termination")
+
+    def _signal(self, number: int) -> None:
+        self.log.info("reactor", f"{signal.Signals(number).name} received")
+        self.shutdown()
+
+    def _signal_reload(self, number: int) -> None:
+        self.log.info("reactor", f"{signal.Signals(number).name} received")
+        self.reload(restart=_RELOAD_SIGNALS[number])
+
+    def reload(self, restart: bool = False) -> None:
+        """Apply the configuration `load` gives (see the module docstring)."""
+        if self.load is None:
+            self.log.warning("configuration", "no configuration to reload from")
+            return
+        configuration, error = self.load()
+        if configuration is None:
+            self.log.error("configuration", f"config.reload.failed: {error}")
+            return
+        self.log.info("configuration", "performing reload")
+        wanted = {n.peer_address: n for n in configuration.neighbors if not _is_range(n)}
+        for peer in list(self.peers):
+            neighbor = wanted.pop(peer.neighbor.peer_address, None)
+            if neighbor is None:
+                self.log.info("reactor", f"{peer.name} removed from the configuration")
+                self.peers.remove(peer)
+                peer.stop(PEER_DECONFIGURED)
+            elif restart or _session_part(neighbor) != _session_part(peer.neighbor):
+                peer.reconfigure(neighbor)
+            else:
+                peer.update_routes(neighbor)
+        for neighbor in wanted.values():
+            self._add_peer(neighbor)
+        self.configuration = configuration
+        self._ranges = [n for n in configuration.neighbors if _is_range(n)]
+        self.log.info("reactor", "loaded new configuration successfully")
+
+    def shutdown(self) -> None:
+        """Stop every peer (Cease 6/3) and end the run with 0."""
+        for peer in self.peers:
+            peer.stop(PEER_DECONFIGURED)
+        for connection in list(self.connections):
+            if connection.peer is not None and connection.peer.ephemeral:
+                connection.peer.stop(PEER_DECONFIGURED)
+        self._finish("performing shutdown")
+
+    def _finish(self, reason: str) -> None:
+        if self._done is not None and not self._done.done():
+            self.log.info("reactor", reason)
+            self._done.set_result(None)

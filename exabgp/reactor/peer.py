@@ -1,0 +1,500 @@
+"""One configured neighbor (`Peer`) and its TCP connections (`Connection`), on asyncio.
+
+A `Connection` is the `asyncio.Protocol` of one TCP connection: it feeds
+what arrives to its sans-IO `exabgp.session.Session` with the loop's time,
+writes what the session returns, drains the session's events, and keeps ONE
+timer armed with `loop.call_at` at `Session.next_deadline()` (the hold,
+keepalive and open-wait timers are all deadlines of the session).  Nothing
+polls: every step is a callback of data received, a timer or the connection
+closing.
+
+A `Peer` owns the connections to one neighbor (RFC 4271 section 8: the
+ConnectRetry part of the FSM lives here, the rest in the session):
+
+* outgoing connections (not for passive neighbors nor with ``bgp.passive``)
+  go to the neighbor's address on `settings.connect_port`, from its
+  ``local-address`` when set, retried with ExaBGP 5.0's backoff
+  (SURFACE.md 7.2): the delays are 0, 1, 2, 3, 4, 5, 7, 9 ... seconds,
+  ``next = min(int(1 + next * 1.2), 60)``, back to 0 once a session is
+  ESTABLISHED;
+* the socket options of SURFACE.md 7.7 come from `exabgp.reactor.sockets`
+  (``outgoing-ttl``, ``md5-password``);
+* `tcp.attempts` (``exabgp_tcp_connections``): every connection counts,
+  outgoing (tried) or incoming (accepted); once that many have ended the
+  peer stops and the reactor exits when every peer has stopped;
+* once ESTABLISHED the peer fills a new Adj-RIB-Out (`exabgp.rib`) with the
+  configured routes of the negotiated families (``next-hop self`` resolved
+  with the connection's local address, watchdog routes registered under
+  their name, ``withdraw`` ones held back) and, once the input already
+  received is processed, sends its UPDATEs (``group-updates``), then one
+  End-of-RIB per negotiated family unless ``manual-eor`` (RFC 4724
+  section 2);
+* a ROUTE-REFRESH request (RFC 2918) replays the family from the Adj-RIB-Out,
+  between BoRR and EoRR when enhanced route refresh was negotiated
+  (RFC 7313 section 4);
+* on reload (`reconfigure`, `update_routes`): new session settings end the
+  session with Cease 6/3 and the next connection uses them; new routes only
+  are sent as a delta on the running session;
+* the graceful restart R bit is set in the OPENs until a first session is
+  ESTABLISHED, and again after a reconfiguration (5.0 does so); stopping a session where graceful restart was
+  negotiated on both sides closes it without NOTIFICATION (SURFACE.md 7.3).
+
+Collisions (RFC 4271 section 6.8) are decided with `exabgp.session.collision`
+when an incoming connection arrives for a peer that has one already.
+"""
+
+import asyncio
+import dataclasses
+import ipaddress
+
+from exabgp._codec import frame_message
+from exabgp.bgp.family import family_name
+from exabgp.bgp.nlri import Prefix
+from exabgp.bgp.notification import CEASE, Notification
+from exabgp.bgp.refresh import BORR, EORR, REQUEST
+from exabgp.reactor import settings as mapping
+from exabgp.reactor import sockets
+from exabgp.rib.outgoing import AdjRibOut
+from exabgp.session import (
+    INCOMING,
+    Closed,
+    Established,
+    NotificationReceived,
+    RouteRefreshReceived,
+    Session,
+    State,
+    StateChanged,
+    UpdateReceived,
+    collision,
+)
+from exabgp.session.negotiation import REFRESH_ENHANCED
+
+#: Cease subcodes (RFC 4486)
+PEER_DECONFIGURED = 3
+CONNECTION_REJECTED = 5
+CONNECTION_COLLISION = 7
+
+MAX_BACKOFF = 60
+
+
+def next_backoff(delay: int) -> int:
+    """ExaBGP 5.0's connect-retry backoff: the delay after `delay` (SURFACE.md 7.2)."""
+    return min(int(1 + delay * 1.2), MAX_BACKOFF)
+
+
+def payload_text(data: bytes) -> str:
+    """Octets as 5.0 logs them: groups of two, upper case hex."""
+    text = data.hex().upper()
+    return " ".join(text[index:index + 4] for index in range(0, len(text), 4))
+
+
+def notification_octets(code: int, subcode: int, data: bytes = b"") -> bytes:
+    """A framed NOTIFICATION, for connections that never get a session."""
+    return frame_message(Notification.TYPE, Notification(code, subcode, data).encode())
+
+
+class Connection(asyncio.Protocol):
+    """One TCP connection and its `Session` (see the module docstring)."""
+
+    def __init__(self, reactor, peer, name: str):
+        self.reactor = reactor
+        self.peer = peer  # None for an incoming connection until it is matched
+        self.name = name
+        self.session = None
+        self.transport = None
+        self.local_ip = ""
+        self.remote_ip = ""
+        self._timer = None
+        self._loop = asyncio.get_running_loop()
+
+    # ------------------------------------------------------------ asyncio callbacks
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        self.local_ip = _address(transport.get_extra_info("sockname"))
+        self.remote_ip = _address(transport.get_extra_info("peername"))
+        self.reactor.connections.add(self)
+        if self.peer is None:
+            peer = self.reactor.incoming(self)
+            if peer is None:
+                return
+            self.peer = peer
+        if not self.peer.attach(self):
+            self.transport.close()
+            return
+        neighbor = self.peer.neighbor
+        try:
+            session_settings = mapping.session_settings(neighbor, self.reactor.environment, self.reactor.version,
+                                                        self.local_ip)
+        except ValueError as error:
+            self.reactor.log.error(self.name, f"can not start a session: {error}")
+            self.transport.close()
+            return
+        self.session = Session(session_settings, restart_state=self.peer.restart_state)
+        self.session.start(self._loop.time())
+        self.progress()
+
+    def data_received(self, data: bytes) -> None:
+        if self.session is None or self.session.closed:
+            return
+        log = self.reactor.log
+        if log.debug_enabled:
+            log.debug(self.name, f"received TCP payload ({len(data):4}) {payload_text(data)}")
+        self.session.receive_data(data, self._loop.time())
+        self.progress()
+
+    def connection_lost(self, exc) -> None:
+        self._cancel_timer()
+        self.reactor.connections.discard(self)
+        session = self.session
+        if session is not None and not session.closed:
+            session.connection_lost(self._loop.time())
+            self.progress()
+        if self.peer is not None:
+            self.peer.detach(self)
+        self.reactor.log.info(self.name, f"connection to {self.remote_ip} closed")
+        self.reactor.connection_closed()
+
+    # ------------------------------------------------------------ local actions
+
+    def refuse(self, subcode: int, text: str) -> None:
+        """Send Cease / `subcode` and close: this connection gets no session."""
+        self.reactor.log.info(self.name, f"closing connection from {self.remote_ip}: {text}")
+        self.transport.write(notification_octets(CEASE, subcode, text.encode()))
+        self.transport.close()
+
+    def stop(self, subcode: int = PEER_DECONFIGURED) -> None:
+        """End the session: Cease / `subcode`, or a silent close when graceful restart was negotiated."""
+        session = self.session
+        if session is None:
+            if self.transport is not None:
+                self.transport.close()
+            return
+        if session.closed:
+            return
+        negotiated = session.negotiated
+        graceful = (session.state is State.ESTABLISHED and negotiated is not None
+                    and negotiated.graceful_restart is not None and session.settings.graceful_restart is not None)
+        if graceful:
+            self.reactor.log.info(self.name, "graceful restart negotiated, closing without sending any notification")
+        session.close(CEASE, subcode, notify=not graceful)
+        self.progress()
+
+    # ------------------------------------------------------------ the session's output
+
+    def progress(self) -> None:
+        """Drain the session's events, write its octets, re-arm its timer (or close)."""
+        session = self.session
+        while True:
+            event = session.next_event()
+            if event is None:
+                break
+            self._event(event)
+        data = session.data_to_send()
+        if data:
+            log = self.reactor.log
+            if log.debug_enabled:
+                log.debug(self.name, f"sending TCP payload ({len(data):4}) {payload_text(data)}")
+            self.transport.write(data)
+        self._cancel_timer()
+        if session.closed:
+            self.transport.close()
+            return
+        deadline = session.next_deadline()
+        if deadline is not None:
+            self._timer = self._loop.call_at(deadline, self._expired)
+
+    def _log_update(self, update) -> None:
+        """One debug line per route of a received UPDATE (or its End-of-RIB)."""
+        ctx = self.session.ctx
+        log = self.reactor.log
+        eor = update.eor(ctx)
+        if eor is not None:
+            log.debug(self.name, f"<< EOR {family_name(*eor)}")
+            return
+        for action, family, nexthop, nlri in update.changes(ctx):
+            text = f"<< {action} {family_name(*family)} {_nlri_text(nlri)}"
+            log.debug(self.name, text if nexthop is None else f"{text} next-hop {nexthop}")
+
+    def _expired(self) -> None:
+        self._timer = None
+        if self.session is not None and not self.session.closed:
+            self.session.handle_timer(self._loop.time())
+            self.progress()
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _event(self, event) -> None:
+        log = self.reactor.log
+        if isinstance(event, StateChanged):
+            log.debug(self.name, f"state {event.old.name} -> {event.new.name}")
+        elif isinstance(event, Established):
+            log.info("reactor", f"connected to {self.peer.name} with {self.name} {self.local_ip}-{self.remote_ip}")
+            self.peer.established(self, event)
+        elif isinstance(event, UpdateReceived):
+            if log.debug_enabled:
+                self._log_update(event.update)
+        elif isinstance(event, RouteRefreshReceived):
+            self.peer.refresh(self, event.refresh)
+        elif isinstance(event, NotificationReceived):
+            log.info(self.name, f"<< NOTIFICATION {event.notification}")
+        elif isinstance(event, Closed):
+            if event.notification is None:
+                text = event.reason
+            else:
+                code, subcode = event.notification.code, event.notification.subcode
+                action = "sent" if event.sent else "received"
+                text = f"notification {action} ({code},{subcode})] error[{event.notification}"
+            log.info(self.name, f"peer reset, message [{text}]")
+
+
+def _nlri_text(nlri) -> str:
+    return nlri.prefix() if isinstance(nlri, Prefix) else repr(nlri)
+
+
+def _sending_context(ctx, neighbor):
+    """The session's context, with the next hops of the ``nexthop`` block usable as written.
+
+    5.0 packs a configured next hop as it is written: an IPv4 next hop of a
+    family listed in the ``nexthop`` block goes out as 4 octets even when the
+    peer did not announce that extended next hop (reference test
+    ``extended-nexthop``, IPv6 routes with an IPv4 next hop).
+    """
+    if not neighbor.nexthop:
+        return ctx
+    return dataclasses.replace(ctx, extended_nexthop=ctx.extended_nexthop | frozenset(neighbor.nexthop))
+
+
+def _address(sockaddr) -> str:
+    """The IP of a socket address, IPv4-mapped IPv6 addresses as IPv4."""
+    if not sockaddr:
+        return ""
+    address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+class Peer:
+    """One neighbor: its connections, connect-retry, Adj-RIB-Out (see the module docstring)."""
+
+    def __init__(self, reactor, neighbor, name: str, ephemeral: bool = False):
+        self.reactor = reactor
+        self.neighbor = neighbor
+        self.name = name
+        self.ephemeral = ephemeral  # made for one connection matching a range neighbor
+        self.connection = None      # the connection whose session runs
+        self.rib = None
+        self.ctx = None             # the context UPDATEs are packed with (see _sending_context)
+        self.restart_state = True
+        self.stopped = False
+        self.connections = 0        # connections made or accepted (tcp.attempts)
+        self._backoff = 0
+        self._retry = None
+        self._connecting = None
+        self._passive = mapping.passive(neighbor, reactor.environment)
+
+    # ------------------------------------------------------------ connect-retry
+
+    def start(self) -> None:
+        if not self._passive:
+            self._schedule()
+
+    def _schedule(self) -> None:
+        if self.stopped or self._passive or self._retry is not None or self._connecting is not None:
+            return
+        delay, self._backoff = self._backoff, next_backoff(self._backoff)
+        self._retry = asyncio.get_running_loop().call_later(delay, self._connect)
+
+    def _connect(self) -> None:
+        self._retry = None
+        if self.stopped or self.connection is not None:
+            return
+        self.connections += 1
+        self.reactor.log.info("reactor", f"initialising connection to {self.name}")
+        self._connecting = asyncio.get_running_loop().create_task(self._open())
+
+    async def _open(self) -> None:
+        neighbor = self.neighbor
+        name = self.reactor.connection_name("outgoing")
+        port = mapping.connect_port(neighbor, self.reactor.environ)
+        self.reactor.log.info(name, f"attempting connection to {neighbor.peer_address}:{port}")
+        loop = asyncio.get_running_loop()
+        sock = None
+        try:
+            sock = sockets.outgoing(neighbor)
+            await loop.sock_connect(sock, (neighbor.peer_address, port))
+            await loop.create_connection(lambda: Connection(self.reactor, self, name), sock=sock)
+        except asyncio.CancelledError:
+            if sock is not None:
+                sock.close()
+            raise
+        except (OSError, ValueError) as error:
+            if sock is not None:
+                sock.close()
+            self.reactor.log.info(name, f"connection to {neighbor.peer_address}:{port} failed: {error}")
+            self._connecting = None
+            self._ended()
+            return
+        self._connecting = None
+
+    # ------------------------------------------------------------ connections
+
+    def attach(self, connection) -> bool:
+        """A connection is up for this peer: True when its session may run."""
+        if self.stopped or (self.connection is not None and self.connection is not connection):
+            return False
+        self.connection = connection
+        return True
+
+    def detach(self, connection) -> None:
+        if self.connection is not connection:
+            return
+        self.connection = None
+        self.rib = None
+        self._ended()
+
+    def _ended(self) -> None:
+        """A connection (or an attempt) ended: stop after tcp.attempts, else try again."""
+        attempts = self.reactor.attempts
+        if self.ephemeral or (attempts and self.connections >= attempts):
+            if not self.stopped:
+                self.reactor.log.info("reactor", f"{self.name} stopped")
+            self.stopped = True
+            self.reactor.peer_stopped(self)
+            return
+        self._schedule()
+
+    def stop(self, subcode: int = PEER_DECONFIGURED) -> None:
+        """Stop for good: no more connections, the running session ends with Cease / `subcode`."""
+        self.stopped = True
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
+        if self._connecting is not None:
+            self._connecting.cancel()
+            self._connecting = None
+        if self.connection is not None:
+            self.connection.stop(subcode)
+
+    def incoming(self, connection) -> bool:
+        """An incoming connection for this peer: settle a collision; True when it may go on."""
+        existing = self.connection
+        if self.stopped:
+            connection.refuse(CONNECTION_REJECTED, "the peer is stopping")
+            return False
+        if existing is not None:
+            session = existing.session
+            state = session.state if session is not None else State.CONNECT
+            remote_id = session.negotiated.peer_router_id if session is not None and session.negotiated else "0.0.0.0"
+            if collision(state, self.neighbor.router_id, remote_id) == INCOMING:
+                connection.refuse(CONNECTION_COLLISION, "connection collision")
+                return False
+            existing.stop(CONNECTION_COLLISION)
+            self.connection = None
+        self.connections += 1
+        return True
+
+    # ------------------------------------------------------------ the session's events
+
+    def established(self, connection, event) -> None:
+        """The session is up: fill the Adj-RIB-Out; `_initial_dump` sends it shortly after."""
+        if connection.session.closed:  # the batch that established the session also ended it
+            return
+        self.restart_state = False
+        self._backoff = 0
+        self.rib = rib = AdjRibOut(ipaddress.ip_address(connection.local_ip).packed,
+                                   ipaddress.IPv4Address(self.neighbor.router_id).packed)
+        self.ctx = _sending_context(event.ctx, self.neighbor)
+        self._fill(self.neighbor.routes, event.negotiated.families)
+        loop = asyncio.get_running_loop()
+        loop.call_soon(loop.call_soon, self._initial_dump, connection, rib)
+
+    def _fill(self, statics, families) -> None:
+        """Put configured routes of the negotiated `families` in the Adj-RIB-Out."""
+        for static in statics:
+            route = static.route
+            if route.family not in families:
+                continue
+            try:
+                if static.watchdog is not None:
+                    self.rib.add_watchdog(route, static.watchdog, static.withdraw)
+                elif not static.withdraw:
+                    self.rib.add(route)
+            except ValueError as error:
+                self.reactor.log.warning("rib", f"route not announced: {error}")
+
+    def _send_changes(self, connection) -> None:
+        """Send the Adj-RIB-Out's pending changes as UPDATEs."""
+        sent = 0
+        for body in self.rib.updates(self.ctx, self.neighbor.group_updates):
+            connection.session.send_update(body)
+            sent += 1
+        if sent:
+            self.reactor.log.info(connection.name, f">> {sent} UPDATE(s)")
+
+    def _initial_dump(self, connection, rib) -> None:
+        """Send the Adj-RIB-Out, then End-of-RIB per negotiated family unless manual-eor.
+
+        It runs two loop iterations after the session came up, so that what the
+        peer sent right behind its KEEPALIVE (already readable) is processed
+        first, as 5.0 reads before it sends; a session ended meanwhile gets
+        nothing.
+        """
+        session = connection.session
+        if self.connection is not connection or self.rib is not rib or session.closed:
+            return
+        self._send_changes(connection)
+        if not self.neighbor.manual_eor:
+            log = self.reactor.log
+            families = session.negotiated.families
+            for afi, safi in self.neighbor.families:
+                if (afi, safi) in families:
+                    session.send_eor(afi, safi)
+                    log.info(connection.name, f">> EOR {family_name(afi, safi)}")
+            log.info(self.name, ">> all EOR(s) sent")
+        connection.progress()
+
+    def reconfigure(self, neighbor) -> None:
+        """New session settings: the running session ends (Cease 6/3), the next connection uses them."""
+        self.neighbor = neighbor
+        self._passive = mapping.passive(neighbor, self.reactor.environment)
+        self.restart_state = True  # 5.0 re-establishes a reconfigured peer as a restart
+        if self.connection is not None:
+            self.connection.stop(PEER_DECONFIGURED)
+        else:
+            self._schedule()
+
+    def update_routes(self, neighbor) -> None:
+        """Same session settings, new routes: withdraw those gone, announce the new ones."""
+        old = self.neighbor.routes
+        self.neighbor = neighbor
+        connection = self.connection
+        if self.rib is None or connection is None or connection.session.closed:
+            return  # the next session sends the new routes
+        families = connection.session.negotiated.families
+        for static in old:
+            if static not in neighbor.routes and static.route.family in families:
+                self.rib.withdraw(static.route)
+        self._fill([static for static in neighbor.routes if static not in old], families)
+        self._send_changes(connection)
+        connection.progress()
+
+    def refresh(self, connection, refresh) -> None:
+        """Answer a ROUTE-REFRESH request by replaying the family (RFC 2918, RFC 7313)."""
+        session = connection.session
+        family = (refresh.afi, refresh.safi)
+        if (refresh.subtype != REQUEST or self.rib is None or session.closed
+                or family not in session.negotiated.families):
+            return
+        self.reactor.log.info(connection.name, f"<< ROUTE-REFRESH {family_name(*family)}")
+        enhanced = session.negotiated.refresh == REFRESH_ENHANCED
+        if enhanced:
+            session.send_route_refresh(refresh.afi, refresh.safi, BORR)
+        self.rib.replay(family)
+        self._send_changes(connection)
+        if enhanced:
+            session.send_route_refresh(refresh.afi, refresh.safi, EORR)

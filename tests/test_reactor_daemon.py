@@ -1,0 +1,668 @@
+"""The daemon as a user runs it: `python -m exabgp server CONF` in a process, real loopback sockets.
+
+* the project's qa scenarios against the checking peer of `qa/` (started as
+  ExaBGP's harness starts a daemon);
+* two of our daemons talking to each other (one passive on a `listen`
+  port, one connecting), routes received both ways, SIGTERM ending both
+  with Cease 6/3 and exit code 0 (`tcp.connections`);
+* a test-side sans-IO `Session` over a blocking socket as the peer: route
+  refresh answered between BoRR and EoRR, the hold timer firing (4/0),
+  SIGHUP shutting down with Cease 6/3, a range neighbor matching, an
+  unknown peer refused with 6/3;
+* connect-retry: the daemon keeps trying until a listener appears;
+* TCP MD5: matching passwords establish, different ones do not;
+* configuration errors exit 1 with file:line:column and no traceback.
+
+Every port is a free port on 127.0.0.1 (or another 127/8 address).
+"""
+
+import asyncio
+import importlib
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+import exabgp
+from exabgp._codec import split_messages
+from exabgp.cli.main import main
+from exabgp.cli.server import Loader
+from exabgp.session import (
+    Closed,
+    Established,
+    MessageReceived,
+    NotificationReceived,
+    Session,
+    SessionSettings,
+    UpdateReceived,
+)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QA = os.path.join(ROOT, "qa")
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
+
+if "qa" not in sys.modules:  # by path: putting ROOT on sys.path would shadow an installed exabgp
+    _spec = importlib.util.spec_from_file_location("qa", os.path.join(QA, "__init__.py"),
+                                                   submodule_search_locations=[QA])
+    sys.modules["qa"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["qa"])
+runner = importlib.import_module("qa.runner")
+
+DAEMON = f"env PYTHONPATH={PACKAGE_ROOT} {sys.executable} -m exabgp"
+
+
+def free_port(address: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
+        sock.bind((address, 0))
+        return sock.getsockname()[1]
+
+
+def environment(**settings) -> dict:
+    # the settings of this process are not the test's (the EXABGP_*_EXTENSIONS codec choice is kept)
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
+    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull)
+    env.update({key: str(value) for key, value in settings.items()})
+    return env
+
+
+def start(path, **settings) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "exabgp", "server", str(path)], env=environment(**settings),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(process, timeout=10):
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        pytest.fail(f"the daemon did not exit:\n{err}")
+    return process.returncode, out, err
+
+
+def connect(port, source="127.0.0.1", deadline=10.0) -> socket.socket:
+    """A connection to the daemon's listener, retried while it is not listening yet."""
+    end = time.monotonic() + deadline
+    while True:
+        sock = socket.socket()
+        sock.bind((source, 0))
+        try:
+            sock.connect(("127.0.0.1", port))
+            return sock
+        except ConnectionRefusedError:
+            sock.close()
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.05)
+
+
+class Speaker:
+    """A sans-IO `Session` driven over a blocking socket: the test's side of a BGP session."""
+
+    def __init__(self, sock, settings: SessionSettings):
+        self.sock = sock
+        self.session = Session(settings, report_messages=True)
+        self.events = []
+        self.session.start(time.monotonic())
+        self._flush()
+
+    def _flush(self):
+        data = self.session.data_to_send()
+        if data:
+            self.sock.sendall(data)
+
+    def wait(self, predicate, timeout=10.0):
+        """Read until `predicate(events)` holds; the events seen so far."""
+        end = time.monotonic() + timeout
+        while not predicate(self.events):
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out; events: {self.events}")
+            if self.session.closed:
+                raise AssertionError(f"session closed; events: {self.events}")
+            self.sock.settimeout(remaining)
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            if not data:
+                self.session.connection_lost(time.monotonic())
+            else:
+                self.session.receive_data(data, time.monotonic())
+            while (event := self.session.next_event()) is not None:
+                self.events.append(event)
+            self._flush()
+        return self.events
+
+    def send_route_refresh(self, afi, safi):
+        self.session.send_route_refresh(afi, safi)
+        self._flush()
+
+
+def updates(events):
+    return [event.update for event in events if isinstance(event, UpdateReceived)]
+
+
+def eors(events, ctx):
+    return [update.eor(ctx) for update in updates(events) if update.eor(ctx) is not None]
+
+
+def listening(port, deadline=5.0) -> bool:
+    """Whether a connection to the port succeeds before the deadline."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        with socket.socket() as probe:
+            probe.settimeout(max(0.05, end - time.monotonic()))
+            try:
+                probe.connect(("127.0.0.1", port))
+                return True
+            except (ConnectionRefusedError, socket.timeout):
+                pass
+        time.sleep(0.05)
+    return False
+
+
+# ---------------------------------------------------------------- the checking peer
+
+
+@pytest.mark.parametrize("name", ["ipv4-med-communities", "ipv6-unicast", "ebgp-open", "reconnect-after-cease"])
+def test_scenario_against_the_checking_peer(name):
+    test = next(test for test in runner.discover(os.path.join(ROOT, "absent"), os.path.join(QA, "scenarios"))
+                if test.name == f"scenarios/{name}")
+    result = asyncio.run(runner.run_test(test, DAEMON, runner.Ports(0), 30, linger=0.3))
+    assert result.status == "pass", f"{result.reason}\n{result.diff}\n{result.daemon_output}"
+
+
+# ---------------------------------------------------------------- two daemons
+
+
+def test_two_daemons_exchange_routes_and_stop_on_sigterm(tmp_path):
+    port = free_port()
+    (tmp_path / "a.conf").write_text(f"""
+neighbor 127.0.0.2 {{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;
+    passive; listen {port};
+    family {{ ipv4 unicast; ipv6 unicast; }}
+    static {{ route 10.1.0.0/16 next-hop self med 10; }}
+}}
+""")
+    (tmp_path / "b.conf").write_text(f"""
+neighbor 127.0.0.1 {{
+    router-id 10.0.0.2; local-address 127.0.0.2; local-as 65002; peer-as 65001;
+    connect {port};
+    family {{ ipv4 unicast; ipv6 unicast; }}
+    static {{
+        route 10.2.0.0/16 next-hop self community 65002:7;
+        route 2001:db8::/32 next-hop 2001:db8::2;
+    }}
+}}
+""")
+    a = start(tmp_path / "a.conf", exabgp_log_level="DEBUG", exabgp_tcp_connections=1)
+    connect(port, source="127.0.0.3").close()  # a listens (an unknown peer, refused: not counted)
+    b = start(tmp_path / "b.conf", exabgp_log_level="DEBUG", exabgp_tcp_connections=1)
+    try:
+        time.sleep(2.5)
+    finally:
+        b.send_signal(signal.SIGTERM)
+    code_b, _, err_b = finish(b)
+    code_a, _, err_a = finish(a)
+    assert (code_a, code_b) == (0, 0), err_a + err_b
+    assert "connected to peer-1 with incoming-" in err_a
+    assert "connected to peer-1 with outgoing-" in err_b
+    # next-hop self is the sender's local address
+    assert "<< announce ipv4 unicast 10.2.0.0/16 next-hop 127.0.0.2" in err_a
+    assert "<< announce ipv6 unicast 2001:db8::/32 next-hop 2001:db8::2" in err_a
+    assert "<< announce ipv4 unicast 10.1.0.0/16 next-hop 127.0.0.1" in err_b
+    for err in (err_a, err_b):
+        assert "<< EOR ipv4 unicast" in err and "<< EOR ipv6 unicast" in err
+    assert "SIGTERM received" in err_b and "notification sent (6,3)" in err_b
+    assert "notification received (6,3)" in err_a and "exiting on peer termination" in err_a
+    assert "Traceback" not in err_a + err_b
+
+
+def test_ipv6_session_between_two_daemons(tmp_path):
+    port = free_port("::1")
+    common = "router-id {rid}; local-address ::1; local-as {local}; peer-as {peer};"
+    (tmp_path / "a.conf").write_text(f"""
+neighbor ::1 {{
+    {common.format(rid="10.0.0.1", local=65001, peer=65002)} passive; listen {port};
+    family {{ ipv6 unicast; }}
+}}
+""")
+    (tmp_path / "b.conf").write_text(f"""
+neighbor ::1 {{
+    {common.format(rid="10.0.0.2", local=65002, peer=65001)} connect {port};
+    family {{ ipv6 unicast; }}
+    static {{ route 2001:db8:5::/48 next-hop self; }}
+}}
+""")
+    a = start(tmp_path / "a.conf", exabgp_log_level="DEBUG")
+    end = time.monotonic() + 10
+    while True:  # wait for a's listener (this probe is a short first connection of a's peer)
+        with socket.socket(socket.AF_INET6) as probe:
+            if probe.connect_ex(("::1", port)) == 0 or time.monotonic() > end:
+                break
+        time.sleep(0.05)
+    b = start(tmp_path / "b.conf")
+    time.sleep(2)
+    b.send_signal(signal.SIGTERM)
+    code_b, _, err_b = finish(b)
+    time.sleep(0.3)
+    a.send_signal(signal.SIGTERM)
+    code_a, _, err_a = finish(a)
+    assert (code_a, code_b) == (0, 0), err_a + err_b
+    assert "<< announce ipv6 unicast 2001:db8:5::/48 next-hop ::1" in err_a
+    assert "notification received (6,3)" in err_a
+
+
+# ---------------------------------------------------------------- a sans-IO session as the peer
+
+
+def passive_daemon(tmp_path, peer, body, port, **settings):
+    path = tmp_path / "daemon.conf"
+    path.write_text(f"""
+neighbor {peer} {{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;
+    passive; listen {port};
+{body}
+}}
+""")
+    return start(path, **settings)
+
+
+def speaker_settings(local, **changes):
+    values = dict(local_address=local, peer_address="127.0.0.1", local_as=65002, peer_as=65001,
+                  router_id="10.0.0.2", families=((1, 1),))
+    values.update(changes)
+    return SessionSettings(**values)
+
+
+def test_route_refresh_is_answered_between_borr_and_eorr_for_a_range_neighbor(tmp_path):
+    port = free_port()
+    daemon = passive_daemon(tmp_path, "127.0.0.0/8", """
+    capability { route-refresh; }
+    family { ipv4 unicast; }
+    static { route 10.9.0.0/16 next-hop 192.0.2.1; route 10.8.0.0/16 next-hop 192.0.2.1 med 5; }
+""", port)
+    try:
+        sock = connect(port, source="127.0.0.5")
+        peer = Speaker(sock, speaker_settings("127.0.0.5", route_refresh=True, enhanced_route_refresh=True))
+        events = peer.wait(lambda events: eors(events, peer.session.ctx))
+        ctx = peer.session.ctx
+        assert peer.session.negotiated.refresh == "enhanced"
+        initial = updates(events)
+        assert [(c[0], c[3].prefix()) for u in initial for c in u.changes(ctx)] == [
+            ("announce", "10.9.0.0/16"), ("announce", "10.8.0.0/16")]
+        assert eors(events, ctx) == [(1, 1)]
+        seen = len(events)
+        # the BoRR / EoRR markers are ROUTE-REFRESH messages (RFC 7313): the session reports them
+        peer.send_route_refresh(1, 1)
+        events = peer.wait(lambda events: any(getattr(getattr(e, "refresh", None), "subtype", 0) == 2
+                                              for e in events[seen:]))
+        replay = events[seen:]
+        kinds = [("refresh", e.refresh.subtype) if hasattr(e, "refresh") else
+                 ("update", tuple(c[3].prefix() for c in e.update.changes(ctx))) for e in replay
+                 if hasattr(e, "refresh") or isinstance(e, UpdateReceived)]
+        assert kinds[0] == ("refresh", 1) and kinds[-1] == ("refresh", 2)
+        assert sorted(kind[1] for kind in kinds[1:-1]) == [("10.8.0.0/16",), ("10.9.0.0/16",)]
+        sock.close()
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
+    assert "connected to peer-incoming-1 with incoming-1 127.0.0.1-127.0.0.5" in err
+
+
+def test_hold_timer_expiry_sends_4_0(tmp_path):
+    port = free_port()
+    daemon = passive_daemon(tmp_path, "127.0.0.1", "    hold-time 3;\n    family { ipv4 unicast; }", port,
+                            exabgp_tcp_connections=1)
+    sock = connect(port)
+    peer = Speaker(sock, speaker_settings("127.0.0.1", hold_time=3))  # never sends a KEEPALIVE after the OPEN
+    begin = time.monotonic()
+    events = peer.wait(lambda events: any(isinstance(e, NotificationReceived) for e in events), timeout=10)
+    waited = time.monotonic() - begin
+    notification = next(e.notification for e in events if isinstance(e, NotificationReceived))
+    assert (notification.code, notification.subcode) == (4, 0)
+    assert 2.0 < waited < 6.0
+    assert any(isinstance(e, Established) for e in events)
+    # meanwhile the daemon sent a KEEPALIVE every second (hold time / 3): the same single timer
+    established = next(index for index, e in enumerate(events) if isinstance(e, Established))
+    keepalives = [e for e in events[established:] if isinstance(e, MessageReceived) and e.msg_type == 4]
+    assert len(keepalives) >= 2
+    sock.close()
+    code, _, err = finish(daemon)  # one connection ended: tcp.connections=1 ends the daemon
+    assert code == 0, err
+
+
+def test_sighup_shuts_down_with_cease_6_3(tmp_path):
+    port = free_port()
+    daemon = passive_daemon(tmp_path, "127.0.0.1", "    family { ipv4 unicast; }", port)
+    sock = connect(port)
+    peer = Speaker(sock, speaker_settings("127.0.0.1"))
+    peer.wait(lambda events: eors(events, peer.session.ctx))
+    daemon.send_signal(signal.SIGHUP)
+    events = peer.wait(lambda events: any(isinstance(e, Closed) for e in events))
+    notification = next(e.notification for e in events if isinstance(e, NotificationReceived))
+    assert (notification.code, notification.subcode) == (6, 3)
+    sock.close()
+    code, _, err = finish(daemon)
+    assert code == 0 and "SIGHUP received" in err
+
+
+def read_until_closed(sock) -> bytes:
+    sock.settimeout(5)
+    data = b""
+    while chunk := sock.recv(4096):
+        data += chunk
+    sock.close()
+    return data
+
+
+def test_a_second_connection_of_an_established_peer_gets_6_7(tmp_path):
+    port = free_port()
+    daemon = passive_daemon(tmp_path, "127.0.0.1", "    family { ipv4 unicast; }", port)
+    try:
+        sock = connect(port)
+        peer = Speaker(sock, speaker_settings("127.0.0.1"))
+        peer.wait(lambda events: eors(events, peer.session.ctx))
+        messages, _ = split_messages(read_until_closed(connect(port)), 4096)
+        assert messages[0][0] == 3 and messages[0][1][:2] == b"\x06\x07"
+        # the established session goes on
+        peer.send_route_refresh(1, 1)
+        assert not peer.session.closed
+        sock.close()
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
+
+
+def test_incoming_ttl_drops_connections_from_too_far(tmp_path):
+    port = free_port()
+    daemon = passive_daemon(tmp_path, "127.0.0.9", "    incoming-ttl 255;\n    family { ipv4 unicast; }", port)
+    try:
+        end = time.monotonic() + 10
+        while True:  # a connection sent with TTL 255 gets through (once the daemon listens)
+            with socket.socket() as near:
+                near.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 255)
+                if near.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < end
+            time.sleep(0.05)
+        assert not listening(port, deadline=1.0)  # loopback's default TTL, 64, is below the minimum
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
+
+
+def test_unknown_peer_is_refused_with_6_3(tmp_path):
+    port = free_port()
+    daemon = passive_daemon(tmp_path, "127.0.0.9", "    family { ipv4 unicast; }", port)
+    try:
+        data = read_until_closed(connect(port))
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    messages, _ = split_messages(data, 4096)
+    assert messages[0][0] == 3 and messages[0][1][:2] == b"\x06\x03"
+    assert messages[0][1][2:] == b"no session configured for the peer"
+    code, _, err = finish(daemon)
+    assert code == 0, err
+
+
+# ---------------------------------------------------------------- connect-retry
+
+
+def test_connect_retry_reaches_a_late_listener(tmp_path):
+    port = free_port()
+    path = tmp_path / "active.conf"
+    path.write_text(f"""
+neighbor 127.0.0.1 {{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; connect {port};
+    family {{ ipv4 unicast; }}
+}}
+""")
+    daemon = start(path, exabgp_tcp_connections=2)  # the failed attempt and the one that succeeds
+    time.sleep(0.5)  # the first attempt (at once) is refused; the next comes 1 s later
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen(1)
+        listener.settimeout(5)
+        accepted, _ = listener.accept()
+        accepted.settimeout(5)
+        data = accepted.recv(4096)  # the daemon's OPEN
+        accepted.close()
+    assert split_messages(data, 4096)[0][0][0] == 1
+    code, _, err = finish(daemon)
+    assert code == 0, err
+    assert "failed" in err and "attempting connection" in err
+
+
+# ---------------------------------------------------------------- TCP MD5
+
+
+def md5_pair(tmp_path, password_a, password_b):
+    port = free_port()
+    (tmp_path / "a.conf").write_text(f"""
+neighbor 127.0.0.2 {{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;
+    passive; listen {port}; md5-password "{password_a}";
+    family {{ ipv4 unicast; }}
+}}
+""")
+    (tmp_path / "b.conf").write_text(f"""
+neighbor 127.0.0.1 {{
+    router-id 10.0.0.2; local-address 127.0.0.2; local-as 65002; peer-as 65001;
+    connect {port}; md5-password "{password_b}";
+    family {{ ipv4 unicast; }}
+}}
+""")
+    a = start(tmp_path / "a.conf")
+    b = start(tmp_path / "b.conf")
+    time.sleep(3)
+    for process in (b, a):
+        process.send_signal(signal.SIGTERM)
+    (code_a, _, err_a), (code_b, _, err_b) = finish(a), finish(b)
+    assert (code_a, code_b) == (0, 0), err_a + err_b
+    return err_a, err_b
+
+
+def test_md5_same_password_establishes(tmp_path):
+    err_a, err_b = md5_pair(tmp_path, "s3cret", "s3cret")
+    assert "connected to peer-1" in err_a and "connected to peer-1" in err_b
+
+
+def test_md5_different_password_does_not(tmp_path):
+    err_a, err_b = md5_pair(tmp_path, "s3cret", "other")
+    assert "connected to" not in err_a and "connected to" not in err_b
+
+
+# ---------------------------------------------------------------- configuration errors
+
+
+def test_configuration_error_exits_1_with_position(tmp_path):
+    path = tmp_path / "bad.conf"
+    path.write_text("neighbor 127.0.0.1 {\n    router-id 10.0.0.1;\n    local-as banana;\n    peer-as 1;\n}\n")
+    code, out, err = finish(start(path))
+    assert code == 1
+    assert f"{path}:3:" in err
+    assert "Traceback" not in err and out == ""
+
+
+def test_missing_configuration_exits_1(tmp_path):
+    path = tmp_path / "absent.conf"
+    code, _, err = finish(start(path))
+    assert code == 1
+    assert err == f"error: {path} is not an exabgp config file (file not found)\n"
+
+
+def test_implicit_server_with_flags(tmp_path, capsys):
+    path = tmp_path / "absent.conf"
+    assert main(["-d", "-p", str(path)]) == 1
+    assert capsys.readouterr().err == f"error: {path} is not an exabgp config file (file not found)\n"
+
+
+def test_implicit_server_and_bad_setting(tmp_path):
+    path = tmp_path / "bad.conf"
+    path.write_text("neighbor 127.0.0.1 {\n    router-id 10.0.0.1;\n    local-as 1;\n    peer-as 1;\n    bogus 3;\n}\n")
+    process = subprocess.run([sys.executable, "-m", "exabgp", str(path)], env=environment(), capture_output=True,
+                             text=True, timeout=30)
+    assert process.returncode == 1 and f"{path}:5:" in process.stderr
+    process = subprocess.run([sys.executable, "-m", "exabgp", "server", str(path)],
+                             env=environment(exabgp_log_level="LOUD"), capture_output=True, text=True, timeout=30)
+    assert process.returncode == 1 and process.stderr == "invalid value for log.level : LOUD\n"
+
+
+# ---------------------------------------------------------------- several configuration files
+
+
+
+
+@pytest.mark.parametrize("rotate", [False, True])
+def test_several_files(tmp_path, rotate):
+    ports = [free_port(), free_port()]
+    paths = []
+    for index, port in enumerate(ports):
+        path = tmp_path / f"{index}.conf"
+        path.write_text(f"""
+neighbor 127.0.0.{index + 8} {{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; passive; listen {port};
+    family {{ ipv4 unicast; }}
+}}
+""")
+        paths.append(str(path))
+    settings = {"exabgp_debug_rotate": "true"} if rotate else {}
+    daemon = subprocess.Popen([sys.executable, "-m", "exabgp", "server", *paths], env=environment(**settings),
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert listening(ports[0])
+        # without debug.rotate each file runs in a process of its own; with it only the first runs
+        assert listening(ports[1], deadline=5.0 if not rotate else 1.0) is not rotate
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
+    assert err.count("SIGTERM received") == (1 if rotate else 2)
+
+
+# ---------------------------------------------------------------- startup failures, pid file
+
+
+def test_a_port_in_use_exits_1(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        path = tmp_path / "listen.conf"
+        path.write_text(f"""
+neighbor 127.0.0.9 {{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; passive; listen {port};
+    family {{ ipv4 unicast; }}
+}}
+""")
+        code, _, err = finish(start(path))
+    assert code == 1
+    assert f"could not listen on 127.0.0.1:{port}" in err and "Traceback" not in err
+
+
+def test_pid_file_while_running(tmp_path):
+    port = free_port()
+    pid_file = tmp_path / "exabgp.pid"
+    daemon = passive_daemon(tmp_path, "127.0.0.9", "    family { ipv4 unicast; }", port, exabgp_daemon_pid=pid_file)
+    try:
+        assert listening(port)
+        assert pid_file.read_text() == f"{daemon.pid}\n"
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
+    assert not pid_file.exists()
+    daemon = passive_daemon(tmp_path, "127.0.0.9", "    family { ipv4 unicast; }", port,
+                            exabgp_daemon_pid=tmp_path / "absent" / "exabgp.pid")
+    code, _, err = finish(daemon)
+    assert code == 1 and "can not write the pid file" in err
+
+
+# ---------------------------------------------------------------- reload
+
+
+def test_reload_route_delta_failed_reload_then_changed_neighbor(tmp_path):
+    port = free_port()
+    path = tmp_path / "daemon.conf"
+
+    def configure(routes, hold=180):
+        path.write_text(f"""
+neighbor 127.0.0.1 {{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; passive; listen {port};
+    hold-time {hold};
+    family {{ ipv4 unicast; }}
+    static {{ {" ".join(f"route {prefix} next-hop 192.0.2.1;" for prefix in routes)} }}
+}}
+""")
+    configure(["10.1.0.0/16", "10.2.0.0/16"])
+    daemon = start(path)
+    try:
+        sock = connect(port)
+        peer = Speaker(sock, speaker_settings("127.0.0.1"))
+        ctx_events = peer.wait(lambda events: eors(events, peer.session.ctx))
+        ctx = peer.session.ctx
+
+        def changes(events):
+            return sorted((c[0], c[3].prefix()) for u in updates(events) for c in u.changes(ctx))
+
+        assert changes(ctx_events) == [("announce", "10.1.0.0/16"), ("announce", "10.2.0.0/16")]
+        seen = len(peer.events)
+
+        configure(["10.2.0.0/16", "10.3.0.0/16"])
+        daemon.send_signal(signal.SIGUSR1)
+        events = peer.wait(lambda events: len(changes(events[seen:])) == 2)
+        assert changes(events[seen:]) == [("announce", "10.3.0.0/16"), ("withdraw", "10.1.0.0/16")]
+        seen = len(peer.events)
+
+        path.write_text("neighbor 127.0.0.1 {\n    local-as nonsense;\n}\n")
+        daemon.send_signal(signal.SIGUSR1)
+        time.sleep(0.5)
+        peer.send_route_refresh(1, 1)  # the session is still up, with the previous configuration
+        assert not peer.session.closed
+
+        configure(["10.2.0.0/16", "10.3.0.0/16"], hold=90)
+        daemon.send_signal(signal.SIGUSR1)
+        events = peer.wait(lambda events: any(isinstance(e, Closed) for e in events))
+        notification = next(e.notification for e in events[seen:] if isinstance(e, NotificationReceived))
+        assert (notification.code, notification.subcode) == (6, 3)
+        sock.close()
+
+        # the peer comes back: the new settings are used
+        sock = connect(port)
+        peer = Speaker(sock, speaker_settings("127.0.0.1"))
+        events = peer.wait(lambda events: eors(events, peer.session.ctx))
+        assert peer.session.negotiated.hold_time == 90
+        assert changes(events) == [("announce", "10.2.0.0/16"), ("announce", "10.3.0.0/16")]
+        sock.close()
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
+    assert "config.reload.failed" in err and ":2:" in err
+
+
+def test_loader_rotates_through_the_files(tmp_path):
+    paths = []
+    for index in range(2):
+        path = tmp_path / f"{index}.conf"
+        path.write_text(f"neighbor 127.0.0.{index + 1} {{ router-id 1.1.1.1; local-as 1; peer-as 2; }}\n")
+        paths.append(str(path))
+    loader = Loader(paths)
+    addresses = [loader()[0].neighbors[0].peer_address for _ in range(3)]
+    assert addresses == ["127.0.0.2", "127.0.0.2", "127.0.0.2"]
+    assert Loader(paths[:1])()[0].neighbors[0].peer_address == "127.0.0.1"
+    configuration, error = Loader([str(tmp_path / "absent.conf")])()
+    assert configuration is None and error.endswith("absent.conf is not an exabgp config file (file not found)")
