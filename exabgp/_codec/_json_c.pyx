@@ -10,6 +10,8 @@ in a first pass (one slot per accepted type code) and printed in type-code
 order in a second, which is 5.0's order.
 """
 
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.unicode cimport PyUnicode_DecodeASCII
 from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.string cimport memcpy, memcmp, strlen
 
@@ -462,25 +464,24 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
     if not (any_text or any_announce or any_withdraw):
         return None
     put(out, " } }", 4)
-    return out.data[:out.size].decode("ascii")
+    return PyUnicode_DecodeASCII(out.data, out.size, NULL)
+
+
+# one output buffer for the module, grown on demand and never freed: render_update
+# holds the GIL from start to end and does not re-enter itself
+cdef Out OUTPUT
+OUTPUT.capacity = 4096
+OUTPUT.size = 0
+OUTPUT.data = <char *>malloc(OUTPUT.capacity)
+if OUTPUT.data == NULL:
+    raise MemoryError()
 
 
 def render_update(body, bint asn4, bint addpath_ipv4, bint addpath_ipv6):
     """The JSON text of `body` (an UPDATE body) after ``"message": ``, or None."""
-    cdef const unsigned char[::1] view
-    cdef Out out
-    if isinstance(body, bytes):
-        view = body
-    else:
-        view = bytes(body)
-    out.capacity = 1024
-    out.size = 0
-    out.data = <char *>malloc(out.capacity)
-    if out.data == NULL:
-        raise MemoryError()
-    try:
-        if view.shape[0] == 0:
-            return None
-        return render(&view[0], view.shape[0], asn4, addpath_ipv4, addpath_ipv6, &out)
-    finally:
-        free(out.data)
+    cdef bytes octets = body if type(body) is bytes else bytes(body)
+    cdef Py_ssize_t size = PyBytes_GET_SIZE(octets)
+    if size == 0:
+        return None
+    OUTPUT.size = 0
+    return render(<const unsigned char *>PyBytes_AS_STRING(octets), size, asn4, addpath_ipv4, addpath_ipv6, &OUTPUT)
