@@ -269,3 +269,22 @@ def test_framing_round_trip(twins, messages, cut):
         stream = b"".join(encoder.frame_message(kind, body) for kind, body in messages)
         assert decoder.split_messages(stream) == (messages, len(stream))
         same(twins, "split_messages", stream[:max(0, len(stream) - cut)])
+
+
+# the UPDATE check (validation without decoding): same verdicts
+
+@SETTINGS
+@given(case=update_case(), data=st.data())
+def test_check_update(twins, case, data):
+    body, _, addpath4, addpath6 = case
+    for candidate in (body, data.draw(mutated(st.just(body))), data.draw(st.binary(max_size=64))):
+        same(twins, "check_update", candidate, addpath4, addpath6)
+        same(twins, "check_update", bytearray(candidate), addpath4, addpath6)
+
+
+@SETTINGS
+@given(data=fuzzed(message_streams), max_size=st.sampled_from((4096, 65535, 19, 60)), addpath4=st.booleans(),
+       addpath6=st.booleans())
+def test_scan_updates(twins, data, max_size, addpath4, addpath6):
+    same(twins, "scan_updates", data, max_size, addpath4, addpath6)
+    same(twins, "scan_updates", bytearray(data), max_size, addpath4, addpath6)

@@ -122,6 +122,18 @@ def test_render_update_never_raises(codec, data, asn4, addpath4, addpath6):
     assert result is None or isinstance(result, str)
 
 
+@SETTINGS
+@given(data=octets("update"), addpath4=st.booleans(), addpath6=st.booleans())
+def test_check_update_never_raises(codec, data, addpath4, addpath6):
+    assert codec.check_update(data, addpath4, addpath6) in (True, False)
+
+
+@SETTINGS
+@given(data=octets("stream"), max_size=st.sampled_from((4096, 65535)), addpath4=st.booleans(), addpath6=st.booleans())
+def test_scan_updates_never_raises(codec, data, max_size, addpath4, addpath6):
+    assert 0 <= codec.scan_updates(data, max_size, addpath4, addpath6) <= len(data)
+
+
 def test_seeds_are_valid(codec):
     """The seeds decode cleanly, so the mutations start from real messages."""
     for stream in SEEDS["stream"]:
@@ -132,6 +144,8 @@ def test_seeds_are_valid(codec):
     assert codec.render_update(UPDATE_V4, True, False, False) is not None
     assert codec.render_update(UPDATE_V6, True, False, False) is not None
     assert codec.render_update(EOR_V6, True, False, False) is not None
+    assert codec.check_update(UPDATE_V4, False, False) and codec.check_update(UPDATE_V6, False, False)
+    assert codec.scan_updates(b"".join(SEEDS["stream"]), 4096, False, False) == len(b"".join(SEEDS["stream"]))
     assert len(codec.decode_nlri(SEEDS["nlri"][0], 1, False)) == 4
     assert len(codec.decode_nlri(SEEDS["nlri"][2], 1, False, 2)) == 1
     assert codec.decode_as_path(SEEDS["as_path"][1], True) == [(2, (65000, 0xFFFFFFFF))]

@@ -66,7 +66,9 @@ def environment(**settings) -> dict:
     # the settings of this process are not the test's (the EXABGP_*_EXTENSIONS codec choice is kept)
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
-    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull)
+    # started as root the daemon drops to daemon.user after binding (5.0); these tests keep root,
+    # as their files are in root's tmp_path (the drop is tested in test_reactor_daemon_features.py)
+    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_daemon_user="root")
     env.update({key: str(value) for key, value in settings.items()})
     return env
 

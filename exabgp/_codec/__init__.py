@@ -22,7 +22,7 @@ import types
 
 from exabgp._codec.errors import CodecError
 
-TOPICS = ("wire", "nlri", "attrs", "json")
+TOPICS = ("wire", "nlri", "attrs", "json", "check")
 
 
 def load(implementation: str) -> types.SimpleNamespace:

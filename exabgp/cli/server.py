@@ -1,31 +1,49 @@
-"""`exabgp [server] [-v] [-d] [-p] [-P] [-1] [--env-file F] FILE...`: run the BGP speaker (SURFACE.md 1.3, 7.1).
+"""`exabgp [server] [-v] [-d] [-s N] [-1] [-p] [-P] [-m] [--profile F] [--env-file F] FILE...`: run the speaker.
 
-The settings are read as `exabgp env` reads them (`exabgp.cli.env`: the
-process environment, then the INI file); the flags then override them:
-``-v`` logs everything (level DEBUG, long format), ``-d`` is ``-v`` plus
-``-p``, ``-p`` (start pdb on a fault) is accepted and does nothing,
-``-P`` makes every neighbor passive (``bgp.passive``), ``-1`` is accepted
-and has no effect, as in 5.0 (F6).
+SURFACE.md 1.3, 2.2, 7.1, 10.2.  The settings are read as `exabgp env`
+reads them (`exabgp.cli.env`: the process environment, then the INI file);
+the flags then override them: ``-v`` logs everything (``log.all``, level
+DEBUG, long format), ``-d`` is ``-v`` plus ``-p``, ``-p`` sets
+``debug.pdb`` (which does nothing here), ``-P`` makes every neighbor
+passive (``bgp.passive``), ``-1`` is accepted and has no effect, as in 5.0
+(F6), ``-m`` sets ``debug.memory`` (5.0 dumps an objgraph report, which
+needs a third party module: no effect here), ``--profile FILE`` sets
+``profile.enable`` and ``profile.file``: the reactor runs under cProfile,
+the statistics printed at exit for ``stdout`` (or an empty file name),
+else saved to FILE (``FILE-pid-N`` with several forked configurations; an
+existing file is refused with a warning and the run is not profiled).
+``-s N`` reloads (SIGUSR1 to itself) N seconds after the start: 5.0 forks
+a parent that signals its child, a timer is the same for the user.
 
-Each configuration file is read and parsed whole
-(`exabgp.config.neighbor.parse`); a missing file prints ``error: FILE is
-not an exabgp config file (file not found)``, a configuration error ``error:
-FILE is not a valid config file: file:line:column: reason``; both exit 1,
-without traceback.  Then `exabgp.reactor.loop.Reactor` runs until a signal
-or ``tcp.attempts`` ends it; its exit code is the program's.
+Startup, in 5.0's order (SURFACE.md 7.1): settings, logging
+(`exabgp.reactor.log`), the configuration files read and parsed whole
+(`exabgp.config.neighbor.parse`; a missing file prints ``error: FILE is
+not an exabgp config file (file not found)``, a configuration error
+``error: FILE is not a valid config file: file:line:column: reason``; both
+exit 1 without traceback), ``chdir('/')`` and ``daemon.umask``, daemonize
+(`exabgp.reactor.daemon`), then `exabgp.reactor.loop.Reactor` binds the
+listeners and calls back here to drop privileges to ``daemon.user`` (when
+root; failure exits 1), open the log destination again, write the
+``daemon.pid`` file (failure exits 1) and arm ``-s``; then it waits for
+``tcp.delay`` and runs until a signal or ``tcp.attempts`` ends it; its exit
+code is the program's, and the pid file is removed.  Relative paths (the
+configuration files, ``daemon.pid``, ``profile.file``, a ``file:`` log)
+are taken from the directory the program started in, before the
+``chdir('/')``.
 
 A reload (SIGUSR1, SIGUSR2, SIGALRM: `exabgp.reactor.loop`) reads the file
 again.  Several files: with ``debug.rotate`` (what ExaBGP's test harness
 sets) they all belong to one process, which runs the first and takes the
 next one at each reload; without it each file runs in a process of its own
-(forked), and the program waits for all of them, its exit code the highest
-of theirs.  The ``exabgp_version`` environment
-variable overrides the version announced (software version capability).
-With ``daemon.pid`` set the process id is written to that file while the
-speaker runs (a file that can not be written exits 1) and removed at exit.
+(forked; logging to a file is then refused, as in 5.0), and the program
+waits for all of them, its exit code the highest of theirs.  The
+``exabgp_version`` environment variable overrides the version announced
+(software version capability).
 """
 
+
 import asyncio
+import cProfile
 import os
 import platform
 import signal
@@ -36,16 +54,22 @@ from exabgp.cli.env import read_environment
 from exabgp.config import environment as settings
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import parse
-from exabgp.reactor.log import Logger
+from exabgp.reactor import daemon
+from exabgp.reactor.log import Logger, is_file
 from exabgp.reactor.loop import Reactor
 
 
 def setargs(parser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="toggle all logging")
     parser.add_argument("-d", "--debug", action="store_true", help="start the python debugger on serious issue")
+    parser.add_argument("-s", "--signal", type=int, default=0, metavar="SECONDS",
+                        help="reload the configuration (SIGUSR1) after <time> seconds")
+    parser.add_argument("-1", "--once", action="store_true", help="accepted for compatibility (no effect, as in 5.0)")
     parser.add_argument("-p", "--pdb", action="store_true", help="accepted for compatibility (does nothing)")
     parser.add_argument("-P", "--passive", action="store_true", help="only accept incoming connections")
-    parser.add_argument("-1", "--once", action="store_true", help="accepted for compatibility (no effect, as in 5.0)")
+    parser.add_argument("-m", "--memory", action="store_true", help="accepted for compatibility (does nothing)")
+    parser.add_argument("--profile", type=str, default="", metavar="FILE",
+                        help="profile the daemon, saving the result in FILE (or stdout)")
     parser.add_argument("configuration", nargs="+", type=str, help="configuration file(s)")
 
 
@@ -83,36 +107,73 @@ class Loader:
         return _read(self.paths[self.index])
 
 
-def _serve(configuration, loader, environment, verbose: bool, version: str) -> int:
-    log = Logger.from_environment(environment, verbose)
+def _run(reactor, environment, log, forked: bool) -> int:
+    """The reactor on an event loop, under cProfile when ``profile.enable`` is set."""
+    if not environment.get("profile", "enable"):
+        return asyncio.run(reactor.run())
+    name = environment.get("profile", "file") or "stdout"
+    if name != "stdout":
+        if forked:
+            name = f"{name}-pid-{os.getpid()}"
+        if os.path.exists(name):
+            log.warning("reactor", f"profile can not use this filename as output, it already exists ({name})")
+            return asyncio.run(reactor.run())
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        return asyncio.run(reactor.run())
+    finally:
+        profiler.disable()
+        if name == "stdout":
+            profiler.print_stats()
+        else:
+            try:
+                profiler.dump_stats(name)
+            except OSError as error:
+                log.error("reactor", f"could not save profiling information at {name}: {error.strerror}")
+
+
+def _serve(configuration, loader, environment, log, version: str, reload_after: int, forked: bool = False) -> int:
     log.info("welcome", "Thank you for using ExaBGP")
-    log.info("version", version)
-    log.info("location", os.path.dirname(os.path.abspath(exabgp.__file__)))
-    log.info("python", sys.version.replace("\n", " "))
-    log.info("platform", " ".join(platform.uname()[:5]))
+    log.debug("version", version)
+    log.debug("location", os.path.dirname(os.path.abspath(exabgp.__file__)))
+    log.debug("python", sys.version.replace("\n", " "))
+    log.debug("platform", " ".join(platform.uname()[:5]))
     if configuration.processes:
         log.warning("configuration", "api processes are not run yet: "
                                      + " ".join(process.name for process in configuration.processes))
-    pid_file = environment.get("daemon", "pid")
-    if pid_file:
-        try:
-            with open(pid_file, "w", encoding="ascii") as stream:
-                stream.write(f"{os.getpid()}\n")
-        except OSError as error:
-            log.error("daemon", f"can not write the pid file {pid_file}: {error.strerror}")
+    daemon.settle(environment.get("daemon", "umask"))
+    daemon.daemonize(log, environment)
+    pid_path = environment.get("daemon", "pid")
+    pid_file = daemon.PidFile(pid_path) if pid_path else None
+
+    def started():
+        user = environment.get("daemon", "user")
+        error = daemon.drop_privileges(user)
+        if error:
+            log.critical("reactor", f"could not drop privileges to '{user}' refusing to run as root")
+            log.critical("reactor", error)
             return 1
+        log.reopen()
+        if pid_file is not None:
+            error = pid_file.write()
+            if error:
+                log.critical("daemon", error)
+                return 1
+            log.info("daemon", f"created pid file {pid_path} with value {pid_file.pid}")
+        if reload_after:
+            asyncio.get_running_loop().call_later(reload_after, os.kill, os.getpid(), signal.SIGUSR1)
+        return None
+
     try:
-        reactor = Reactor(configuration, environment, os.environ, log, version, loader)
-        return asyncio.run(reactor.run())
+        reactor = Reactor(configuration, environment, os.environ, log, version, loader, started)
+        return _run(reactor, environment, log, forked)
     finally:
-        if pid_file:
-            try:
-                os.unlink(pid_file)
-            except OSError:
-                pass
+        if pid_file is not None:
+            pid_file.remove()
 
 
-def _fork_each(configurations, paths, environment, verbose: bool, version: str) -> int:
+def _fork_each(configurations, paths, environment, log, version: str, reload_after: int) -> int:
     """One process per configuration (5.0 without debug.rotate); the highest exit code."""
     children = []
     for configuration, path in zip(configurations, paths):
@@ -120,7 +181,7 @@ def _fork_each(configurations, paths, environment, verbose: bool, version: str) 
         if pid == 0:
             code = 1
             try:
-                code = _serve(configuration, Loader([path]), environment, verbose, version)
+                code = _serve(configuration, Loader([path]), environment, log, version, reload_after, True)
             finally:
                 os._exit(code)
         children.append(pid)
@@ -142,6 +203,27 @@ def _fork_each(configurations, paths, environment, verbose: bool, version: str) 
     return code
 
 
+def _changes(args, environment, cwd: str) -> dict:
+    """The settings the flags override, and the relative paths made absolute."""
+    changes = {}
+    if args.verbose or args.debug:
+        changes.update({("log", "all"): True, ("log", "level"): "DEBUG", ("log", "short"): False})
+    if args.debug or args.pdb:
+        changes[("debug", "pdb")] = True
+    if args.passive:
+        changes[("bgp", "passive")] = True
+    if args.memory:
+        changes[("debug", "memory")] = True
+    if args.profile:
+        changes.update({("profile", "enable"): True, ("profile", "file"): args.profile})
+    profile = changes.get(("profile", "file"), environment.get("profile", "file"))
+    if profile and profile != "stdout":
+        changes[("profile", "file")] = os.path.join(cwd, profile)
+    if environment.get("daemon", "pid"):
+        changes[("daemon", "pid")] = os.path.join(cwd, environment.get("daemon", "pid"))
+    return changes
+
+
 def cmdline(args, out, err=None) -> int:
     err = err or sys.stderr
     try:
@@ -149,19 +231,22 @@ def cmdline(args, out, err=None) -> int:
     except settings.SettingError as exc:
         err.write(f"{exc}\n")
         return 1
-    verbose = args.verbose or args.debug
-    if args.passive:
-        environment = _override(environment, {("bgp", "passive"): True})
+    cwd = os.getcwd()
+    environment = _override(environment, _changes(args, environment, cwd))
+    log = Logger.from_environment(environment, cwd=cwd)
     version = os.environ.get("exabgp_version") or exabgp.__version__
     rotate = environment.get("debug", "rotate")
-    paths = args.configuration[:1] if rotate else args.configuration
+    paths = [os.path.join(cwd, path) for path in args.configuration]
     configurations = []
-    for path in paths:
+    for path in args.configuration[:1] if rotate else args.configuration:
         configuration, error = _read(path)
         if configuration is None:
             err.write(f"error: {error}\n")
             return 1
         configurations.append(configuration)
     if rotate or len(configurations) == 1:
-        return _serve(configurations[0], Loader(args.configuration), environment, verbose, version)
-    return _fork_each(configurations, paths, environment, verbose, version)
+        return _serve(configurations[0], Loader(paths), environment, log, version, args.signal)
+    if environment.get("log", "enable") and is_file(environment.get("log", "destination")):
+        err.write("error: can not log to files when running multiple configuration (as we fork)\n")
+        return 1
+    return _fork_each(configurations, paths, environment, log, version, args.signal)

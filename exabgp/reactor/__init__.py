@@ -5,5 +5,6 @@
 `Connection` (the `asyncio.Protocol` feeding a sans-IO session);
 `settings` maps a configured neighbor and the environment onto
 `exabgp.session.SessionSettings`; `sockets` makes sockets with the TCP
-options (MD5, TTL); `log` writes 5.0's log lines.
+options (MD5, TTL); `log` writes 5.0's log lines to 5.0's destinations;
+`daemon` holds the pid file, daemonizing and the privilege drop.
 """

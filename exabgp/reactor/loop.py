@@ -29,6 +29,12 @@ is a coroutine returning the exit code.  It
 * with ``tcp.attempts`` (``exabgp_tcp_connections``) set, returns 0 once
   every configured peer has stopped.
 
+Between the listeners and the first peer (5.0's order, SURFACE.md 7.1)
+the reactor calls `started()` when given (the privilege drop and the pid
+file, `exabgp.cli.server`; a non-zero result is the exit code), then waits
+for the ``tcp.delay`` boundary (`exabgp.reactor.daemon.delay`; a shutdown
+signal ends the wait).
+
 `environ` is the process environment (the outgoing port falls back on it,
 `exabgp.reactor.settings.connect_port`); `load()` returns ``(configuration,
 None)`` or ``(None, error text)``: the reload source (None: no reload).
@@ -40,7 +46,9 @@ import asyncio
 import dataclasses
 import ipaddress
 import signal
+import time
 
+from exabgp.reactor import daemon
 from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
 from exabgp.reactor.peer import CONNECTION_REJECTED, PEER_DECONFIGURED, Connection, Peer
@@ -68,9 +76,10 @@ def _session_part(neighbor):
 
 
 class Reactor:
-    def __init__(self, configuration, environment, environ, log, version: str, load=None):
+    def __init__(self, configuration, environment, environ, log, version: str, load=None, started=None):
         self.configuration = configuration
         self.load = load
+        self.started = started
         self.environment = environment
         self.environ = environ
         self.log = log
@@ -105,10 +114,19 @@ class Reactor:
         try:
             if not await self._listen():
                 return 1
-            for neighbor in self.configuration.neighbors:
-                if not _is_range(neighbor):
-                    self._add_peer(neighbor)
-            self.log.info("reactor", "loaded new configuration successfully")
+            code = self.started() if self.started is not None else None
+            if code:
+                return code
+            wait = daemon.delay(self.environment.get("tcp", "delay"), time.time())
+            if wait:
+                self.log.debug("reactor", f"waiting for {wait:.0f} seconds before connecting")
+                await asyncio.wait((self._done,), timeout=wait)
+            if not self._done.done():
+                running = {peer.neighbor.peer_address for peer in self.peers}  # a reload during the wait
+                for neighbor in self.configuration.neighbors:
+                    if not _is_range(neighbor) and neighbor.peer_address not in running:
+                        self._add_peer(neighbor)
+                self.log.info("reactor", "loaded new configuration successfully")
             await self._done
             await self._drain()
             return 0

@@ -29,6 +29,13 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   received is processed, sends its UPDATEs (``group-updates``), then one
   End-of-RIB per negotiated family unless ``manual-eor`` (RFC 4724
   section 2);
+* with ``adj-rib-in`` (the default) every UPDATE received goes into the
+  peer's `exabgp.rib.incoming.AdjRibIn`, emptied when the session ends;
+  without it, and without debug logging, nobody reads the routes, so the
+  session only checks UPDATEs (``deliver_updates`` False, SURFACE.md 3.3:
+  "false skips UPDATE parsing"); either way every End-of-RIB received is
+  logged at info level with the wall-clock time it was processed, to the
+  microsecond (``<< EOR ipv4 unicast at 1764108000.123456``);
 * a ROUTE-REFRESH request (RFC 2918) replays the family from the Adj-RIB-Out,
   between BoRR and EoRR when enhanced route refresh was negotiated
   (RFC 7313 section 4);
@@ -46,6 +53,7 @@ when an incoming connection arrives for a peer that has one already.
 import asyncio
 import dataclasses
 import ipaddress
+import time
 
 from exabgp._codec import frame_message
 from exabgp.bgp.family import family_name
@@ -54,6 +62,7 @@ from exabgp.bgp.notification import CEASE, Notification
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
 from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
+from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from exabgp.session import (
     INCOMING,
@@ -130,7 +139,8 @@ class Connection(asyncio.Protocol):
             self.reactor.log.error(self.name, f"can not start a session: {error}")
             self.transport.close()
             return
-        self.session = Session(session_settings, restart_state=self.peer.restart_state)
+        self.session = Session(session_settings, restart_state=self.peer.restart_state,
+                               deliver_updates=neighbor.adj_rib_in or self.reactor.log.debug_enabled)
         self.session.start(self._loop.time())
         self.progress()
 
@@ -204,13 +214,17 @@ class Connection(asyncio.Protocol):
         if deadline is not None:
             self._timer = self._loop.call_at(deadline, self._expired)
 
-    def _log_update(self, update) -> None:
-        """One debug line per route of a received UPDATE (or its End-of-RIB)."""
+    def _received_update(self, update) -> None:
+        """An UPDATE: End-of-RIB logged, routes into the Adj-RIB-In, one debug line per route."""
         ctx = self.session.ctx
         log = self.reactor.log
         eor = update.eor(ctx)
         if eor is not None:
-            log.debug(self.name, f"<< EOR {family_name(*eor)}")
+            log.info(self.name, f"<< EOR {family_name(*eor)} at {time.time():.6f}")
+            return
+        if self.peer.rib_in is not None:
+            self.peer.rib_in.update(update, ctx)
+        if not log.debug_enabled:
             return
         for action, family, nexthop, nlri in update.changes(ctx):
             text = f"<< {action} {family_name(*family)} {_nlri_text(nlri)}"
@@ -235,8 +249,7 @@ class Connection(asyncio.Protocol):
             log.info("reactor", f"connected to {self.peer.name} with {self.name} {self.local_ip}-{self.remote_ip}")
             self.peer.established(self, event)
         elif isinstance(event, UpdateReceived):
-            if log.debug_enabled:
-                self._log_update(event.update)
+            self._received_update(event.update)
         elif isinstance(event, RouteRefreshReceived):
             self.peer.refresh(self, event.refresh)
         elif isinstance(event, NotificationReceived):
@@ -288,6 +301,7 @@ class Peer:
         self.ephemeral = ephemeral  # made for one connection matching a range neighbor
         self.connection = None      # the connection whose session runs
         self.rib = None
+        self.rib_in = None          # the Adj-RIB-In of the running session, with adj-rib-in
         self.ctx = None             # the context UPDATEs are packed with (see _sending_context)
         self.restart_state = True
         self.stopped = False
@@ -355,6 +369,7 @@ class Peer:
             return
         self.connection = None
         self.rib = None
+        self.rib_in = None
         self._ended()
 
     def _ended(self) -> None:
@@ -406,6 +421,7 @@ class Peer:
             return
         self.restart_state = False
         self._backoff = 0
+        self.rib_in = AdjRibIn() if self.neighbor.adj_rib_in else None
         self.rib = rib = AdjRibOut(ipaddress.ip_address(connection.local_ip).packed,
                                    ipaddress.IPv4Address(self.neighbor.router_id).packed)
         self.ctx = _sending_context(event.ctx, self.neighbor)

@@ -23,11 +23,22 @@ events.  The OPEN is checked and negotiated by `exabgp.session.negotiation`.
 
 UPDATEs stay lazy (`exabgp.bgp.update.Update`).  With ``check_updates``
 (the default) the session decodes every UPDATE in full (attributes and NLRI,
-RFC 7606 applied) before delivering it, so a malformed one resets the
-session here while treat-as-withdraw and attribute discard do not (the
-consumer reads ``update.attributes(ctx).treat_as_withdraw`` and takes the
-routes as withdrawn).  A consumer that decodes by itself (the JSON fast
+RFC 7606 applied) before delivering it (skipped when the codec's
+`check_update` already vouches that this decode can not fail), so a
+malformed one resets the session here while treat-as-withdraw and
+attribute discard do not (the consumer reads
+``update.attributes(ctx).treat_as_withdraw`` and takes the routes as
+withdrawn).  A consumer that decodes by itself (the JSON fast
 path) turns it off and reports what it finds through `close`.
+
+With ``deliver_updates`` False (nobody reads the routes: no API consumer,
+no Adj-RIB-In) only End-of-RIB UPDATEs are delivered; the others are still
+checked, so the session resets on exactly the same UPDATEs.  In ESTABLISHED
+(and without ``report_messages``) the run of UPDATEs at the front of the
+input that the codec vouches for (`_codec.scan_updates`: checked in place,
+nothing built) is consumed in one call, with one hold timer restart; the
+first message it does not vouch for (End-of-RIB, another family, anything
+malformed...) goes the general way above, then scanning resumes.
 
 Timers are deadlines.  In OPEN_SENT the hold timer is ExaBGP 5.0's open wait
 (``bgp.openwait``, expiry 1/1); from OPEN_CONFIRM it is the negotiated hold
@@ -47,10 +58,10 @@ UPDATE: ``update.eor(ctx)``.
 from collections import deque
 from dataclasses import dataclass
 
-from exabgp._codec import MARKER, frame_message, split_messages
+from exabgp._codec import MARKER, check_update, frame_message, scan_updates, split_messages
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.context import DEFAULT_CONTEXT, CodecContext
-from exabgp.bgp.family import AFI_IPV4, SAFI_UNICAST
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
 from exabgp.bgp.keepalive import KeepAlive
 from exabgp.bgp.message import MESSAGE_TYPES, decode_message
 from exabgp.bgp.notification import CEASE, FSM_ERROR, HOLD_TIMER_EXPIRED, MESSAGE_HEADER_ERROR, Notification
@@ -183,16 +194,19 @@ class Session:
     """
 
     def __init__(self, settings: SessionSettings, *, restart_state: bool = False, check_updates: bool = True,
-                 report_messages: bool = False):
+                 report_messages: bool = False, deliver_updates: bool = True):
         self.settings = settings
         self.state = State.IDLE
         self.negotiated = None
         self.ctx = DEFAULT_CONTEXT
+        self._addpath = (False, False)  # whether UPDATEs carry path identifiers: IPv4, IPv6 unicast
         self.sent_open = None
         self.closed = False
         self._restart_state = restart_state
         self._check_updates = check_updates
         self._report = report_messages
+        self._deliver_updates = deliver_updates
+        self._scan = not deliver_updates and not report_messages
         self._inbound = bytearray()
         self._outbound = bytearray()
         self._events = deque()
@@ -255,19 +269,27 @@ class Session:
             return
         self._inbound += data
         while True:
+            scanning = self._scan and self.state is State.ESTABLISHED
+            if scanning:
+                used = scan_updates(self._inbound, self._max_size, *self._addpath)
+                if used:
+                    del self._inbound[:used]
+                    self._restart_hold_timer(now, None, None)
             size = self._max_size
-            messages, error = self._split(size)
+            messages, error = self._split(size, scanning)
             used = 0
+            again = False
             for msg_type, body in messages:
                 used += _HEADER + len(body)
                 self._on_message(msg_type, body, now)
                 if self.closed:
                     return
-                if self._max_size != size:
+                if self._max_size != size or (self._scan and self.state is State.ESTABLISHED):
+                    again = True  # the OPEN changed the message size, or scanning may start (again)
                     break
             del self._inbound[:used]
-            if self._max_size != size:
-                continue  # the OPEN changed the message size: frame the rest again
+            if again:
+                continue
             if error is not None:
                 self._fire(Event.BGPHeaderErr, now, error)
             return
@@ -297,9 +319,13 @@ class Session:
 
     # ------------------------------------------------------------ receiving
 
-    def _split(self, size: int):
-        """``(messages, error)``: the complete messages in front of any framing error, and the error."""
-        view = memoryview(self._inbound)
+    def _split(self, size: int, first: bool = False):
+        """``(messages, error)``: the complete messages in front of any framing error, and the error.
+
+        With `first`, only the first message is looked at.
+        """
+        whole = memoryview(self._inbound)
+        view = whole[:max(_HEADER, int.from_bytes(whole[16:18], "big"))] if first else whole
         try:
             try:
                 return split_messages(view, size)[0], None
@@ -317,6 +343,7 @@ class Session:
                 offset += used
         finally:
             view.release()
+            whole.release()
 
     def _on_message(self, msg_type: int, body: bytes, now: float) -> None:
         event = _MESSAGE_EVENTS.get(msg_type)
@@ -344,7 +371,7 @@ class Session:
         if self._report:
             self._events.append(MessageReceived(msg_type, body, message))
         if event is Event.UpdateMsg:
-            if self._check_updates:
+            if self._check_updates and not check_update(body, *self._addpath):
                 message.changes(self.ctx)
         elif event is Event.BGPOpen:
             self._receive_open(message)
@@ -364,8 +391,9 @@ class Session:
             self._send_open(sent)
         negotiated = negotiate(self.settings, self.sent_open, received)
         self.negotiated = negotiated
-        self.ctx = negotiated.context
+        self.ctx = ctx = negotiated.context
         self._max_size = negotiated.message_size
+        self._addpath = (ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST), ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST))
 
     # ------------------------------------------------------------ the table
 
@@ -406,6 +434,8 @@ class Session:
         self._events.append(Established(self.negotiated, self.ctx))
 
     def _deliver(self, now, payload, previous):
+        if not self._deliver_updates and type(payload) is Update and payload.eor(self.ctx) is None:
+            return
         self._events.append(_DELIVERED[type(payload)](payload))
 
     def _report_notification(self, now, payload, previous):

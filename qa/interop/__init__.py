@@ -1,0 +1,304 @@
+"""Interoperability fixtures: our daemon against real BGP daemons on loopback (issue 3, part 7).
+
+One module per peer daemon (`qa.interop.bird`, `gobgp`, `frr`, `openbgpd`)
+writes that daemon's configuration into a temporary directory, starts it on
+free loopback ports, waits until its control socket answers and reads its
+RIB and session state back with its own CLI.  This module holds what they
+share:
+
+* `require(*binaries)`: the peer daemon's programs; missing ones skip the
+  test with the reason, or fail it when ``EXABGP_INTEROP=1`` (what
+  ``.ci/run`` sets: there the packages must be installed);
+* `free_port`, `wait_until`;
+* `ExaBGP`: our daemon as a user runs it (``python -m exabgp server CONF``)
+  with ``log.level`` DEBUG, its output in a file of the temporary
+  directory.  What it received is read from that log: the ``<< announce``
+  lines the reactor writes per received route, and the messages themselves,
+  rebuilt from the ``received`` / ``sending TCP payload`` lines of each
+  connection: UPDATEs decoded with ``exabgp decode`` (our own decoder on
+  the peer's exact octets), NOTIFICATIONs sent;
+* `Process`: a peer daemon in the foreground, in its own process group,
+  its output in a file; `freeze` / `thaw` (SIGSTOP / SIGCONT) and `stop`.
+
+Test tooling: nothing in the `exabgp` package imports it.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import exabgp
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
+#: the variable .ci/run sets: a missing daemon then fails the test instead of skipping it
+REQUIRED = "EXABGP_INTEROP"
+SBIN = ("/usr/sbin", "/usr/lib/frr", "/sbin")
+
+
+def which(binary: str):
+    """The path of `binary` on PATH or in the sbin directories, or None."""
+    found = shutil.which(binary)
+    if found:
+        return found
+    for directory in SBIN:
+        path = os.path.join(directory, binary)
+        if os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def require(*binaries) -> dict:
+    """binary name -> path; skip (or fail under EXABGP_INTEROP=1) when one is missing."""
+    import pytest
+
+    paths = {binary: which(binary) for binary in binaries}
+    missing = [binary for binary, path in paths.items() if path is None]
+    if missing:
+        reason = f"interop daemon programs not installed: {', '.join(missing)}"
+        if os.environ.get(REQUIRED) == "1":
+            pytest.fail(f"{reason} ({REQUIRED}=1)")
+        pytest.skip(reason)
+    return paths
+
+
+def free_port(address: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
+        sock.bind((address, 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.2, what: str = "condition"):
+    """Call `predicate` until it returns something true; that value, or AssertionError after `timeout`."""
+    end = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            value = predicate()
+        except (subprocess.SubprocessError, OSError, ValueError, KeyError) as error:
+            value, last = None, error
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}" + (f" ({last})" if last else ""))
+        time.sleep(interval)
+
+
+def run(command, timeout: float = 5.0, **options) -> str:
+    """A CLI command's standard output (a failure raises CalledProcessError)."""
+    return subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=timeout,
+                          check=True, stdin=subprocess.DEVNULL, **options).stdout
+
+
+class Process:
+    """A daemon in the foreground, in its own process group, output in `directory`/`name`.out."""
+
+    def __init__(self, command, directory, name: str, env=None):
+        self.command = [str(part) for part in command]
+        self.directory = str(directory)
+        self.output = os.path.join(self.directory, f"{name}.out")
+        self.env = env
+        self.process = None
+        self.start()
+
+    def start(self) -> None:
+        with open(self.output, "a") as output:
+            self.process = subprocess.Popen(self.command, cwd=self.directory, env=self.env, stdin=subprocess.DEVNULL,
+                                            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def text(self) -> str:
+        with open(self.output, errors="replace") as output:
+            return output.read()
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def signal(self, number) -> None:
+        if self.running():
+            os.killpg(self.process.pid, number)
+
+    def freeze(self) -> None:
+        self.signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.signal(signal.SIGCONT)
+
+    def stop(self, timeout: float = 5.0):
+        """SIGTERM (SIGCONT first: it may be frozen), SIGKILL after `timeout`; the exit code."""
+        if self.process is None:
+            return None
+        if self.running():
+            self.signal(signal.SIGCONT)
+            self.signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # whatever the group still holds (helper processes of the daemon)
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        return self.process.returncode
+
+
+def exabgp_environment(**settings) -> dict:
+    """The environment of our daemon: this process's minus its exabgp settings, plus `settings`."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
+    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_log_level="DEBUG")
+    env.update({key: str(value) for key, value in settings.items()})
+    return env
+
+
+PAYLOAD = re.compile(r"^(\S+)\s+(received|sending) TCP payload \(\s*\d+\) ([0-9A-F ]+)$", re.M)
+
+
+class ExaBGP(Process):
+    """Our daemon on configuration `text` (written to `directory`/exabgp.conf)."""
+
+    def __init__(self, directory, text: str, **settings):
+        path = os.path.join(str(directory), "exabgp.conf")
+        with open(path, "w") as config:
+            config.write(text)
+        super().__init__([sys.executable, "-m", "exabgp", "server", path], directory, "exabgp",
+                         env=exabgp_environment(**settings))
+
+    def established(self) -> int:
+        """How many sessions came up ("connected to ... with ..." lines)."""
+        return len(re.findall(r"^reactor\s+connected to \S+ with ", self.text(), re.M))
+
+    def wait_established(self, count: int = 1, timeout: float = 15.0) -> None:
+        wait_until(lambda: self.established() >= count, timeout, what=f"session {count} of exabgp")
+
+    def received(self) -> list:
+        """The routes logged as received: ``<< announce ...`` / ``<< withdraw ...`` texts."""
+        return re.findall(r"<< ((?:announce|withdraw) .*)$", self.text(), re.M)
+
+    def messages(self, direction: str) -> list:
+        """The messages ``received`` or ``sending`` (as logged), whole, in order per connection."""
+        streams = {}
+        for connection, way, text in PAYLOAD.findall(self.text()):
+            if way == direction:
+                streams[connection] = streams.get(connection, "") + text.replace(" ", "")
+        messages = []
+        for stream in streams.values():
+            data = bytes.fromhex(stream)
+            while len(data) >= 19:
+                length = int.from_bytes(data[16:18], "big")
+                messages.append(data[:length])
+                data = data[length:]
+        return messages
+
+    def sent_notifications(self) -> list:
+        """(code, subcode) of every NOTIFICATION whose octets went out."""
+        return [(message[19], message[20]) for message in self.messages("sending") if message[18] == 3]
+
+    def received_updates(self) -> list:
+        """Every UPDATE received (EoR excluded), decoded by ``exabgp decode``: the 'update' JSON objects."""
+        decoded = []
+        for message in self.messages("received"):
+            if message[18] != 2 or len(message) <= 23:  # not an UPDATE, or an IPv4 End-of-RIB
+                continue
+            output = run([sys.executable, "-m", "exabgp", "decode", message.hex()], timeout=30,
+                         cwd=self.directory, env=self.env)
+            update = json.loads(output)["neighbor"]["message"].get("update")  # else an End-of-RIB
+            if update is not None:
+                decoded.append(update)
+        return decoded
+
+
+def announced(updates) -> dict:
+    """(family, prefix) -> (next hop, attributes) of the announcements in decoded UPDATEs."""
+    routes = {}
+    for update in updates:
+        for family, by_nexthop in update.get("announce", {}).items():
+            for nexthop, nlris in by_nexthop.items():
+                for nlri in nlris:
+                    routes[(family, nlri["nlri"])] = (nexthop, update.get("attribute", {}))
+    return routes
+
+
+# ---------------------------------------------------------------- the scenario every peer daemon runs
+
+LOCAL_AS = 65001
+#: IP version -> (our address, the peer daemon's address): ::1 is the only IPv6 loopback address
+ADDRESSES = {4: ("127.0.0.1", "127.0.0.2"), 6: ("::1", "::1")}
+#: IP version -> an explicit next hop, for peers that refuse a loopback one (GoBGP, IPv4)
+EXPLICIT_NEXTHOP = {4: "192.0.2.1", 6: "2001:db8::1"}
+#: our routes per IP version: the first carries every common attribute, the second only an origin
+OUR_PREFIXES = {4: ("10.1.0.0/16", "10.2.0.0/24"), 6: ("2001:db8:1::/48", "2001:db8:2::/48")}
+#: the route the peer daemon originates towards us
+PEER_PREFIX = {4: "10.99.0.0/24", 6: "2001:db8:99::/48"}
+MED = 42
+LOCAL_PREF = 200
+COMMUNITIES = ((65001, 7), (65001, 8))
+LARGE_COMMUNITY = (65001, 1, 2)
+ROUTE_TARGET = (65001, 5)
+#: what the peer daemon sets on the route it originates (the next hop explicitly: with both
+#: sides on ::1, its own address would be the neighbor's, which BIRD refuses to send)
+PEER_NEXTHOP = {4: "192.0.2.99", 6: "2001:db8::99"}
+PEER_MED = 77
+PEER_COMMUNITY = (65002, 99)
+PEER_LARGE_COMMUNITY = (65002, 1, 99)
+
+
+def our_nexthop(ip: int, nexthop: str = "self") -> str:
+    """The next hop the peer daemon must see on our routes: our address for ``next-hop self``."""
+    return ADDRESSES[ip][0] if nexthop == "self" else nexthop
+
+
+def as_path(ibgp: bool) -> tuple:
+    """The AS_PATH our first route carries: eBGP starts with our AS (peers may enforce it)."""
+    return (65100, 65200) if ibgp else (LOCAL_AS, 65100)
+
+
+def exabgp_config(ip: int, peer_as: int, passive: bool, port: int, peer_port: int, hold_time: int = 180,
+                  password: str = "", nexthop: str = "self") -> str:
+    """Our neighbor towards the peer daemon (IP version `ip`), with the routes of OUR_PREFIXES."""
+    ibgp = peer_as == LOCAL_AS
+    local, peer = ADDRESSES[ip]
+    full, plain = OUR_PREFIXES[ip]
+    transport = f"passive; listen {port};" if passive else f"connect {peer_port};"
+    md5 = f'md5-password "{password}";' if password else ""
+    local_pref = f"local-preference {LOCAL_PREF} " if ibgp else ""
+    return f"""
+neighbor {peer} {{
+    router-id 10.0.0.1; local-address {local}; local-as {LOCAL_AS}; peer-as {peer_as};
+    hold-time {hold_time}; {transport} {md5}
+    family {{ ipv{ip} unicast; }}
+    static {{
+        route {full} next-hop {nexthop} origin egp as-path [ {' '.join(map(str, as_path(ibgp)))} ] med {MED} {local_pref}community [ {' '.join(f'{a}:{b}' for a, b in COMMUNITIES)} ] large-community [ {':'.join(map(str, LARGE_COMMUNITY))} ] extended-community [ target:{ROUTE_TARGET[0]}:{ROUTE_TARGET[1]} ];
+        route {plain} next-hop {nexthop} origin incomplete;
+    }}
+}}
+"""
+
+
+def check_received(exa: ExaBGP, ip: int, ibgp: bool, peer_as: int, nexthop: str = "") -> None:
+    """The peer's route is logged by our daemon and its UPDATE decodes to what the peer set.
+
+    The next hop is PEER_NEXTHOP unless `nexthop` says otherwise (a peer that
+    replaces it with its own address on eBGP).
+    """
+    prefix = PEER_PREFIX[ip]
+    family = f"ipv{ip} unicast"
+    nexthop = nexthop or PEER_NEXTHOP[ip]
+    wait_until(lambda: f"announce {family} {prefix} next-hop {nexthop}" in exa.received(), 10,
+               what=f"exabgp logging {prefix}")
+    routes = announced(exa.received_updates())
+    assert routes[(family, prefix)][0] == nexthop
+    attributes = routes[(family, prefix)][1]
+    assert attributes["origin"] == "igp"
+    path = [] if ibgp else [peer_as]
+    assert [asn for segment in attributes.get("as-path", {}).values() for asn in segment["value"]] == path
+    assert attributes["med"] == PEER_MED
+    assert attributes["community"] == [list(PEER_COMMUNITY)]
+    assert attributes["large-community"] == [list(PEER_LARGE_COMMUNITY)]
+    if ibgp:
+        assert attributes["local-preference"] == 100

@@ -1,0 +1,203 @@
+"""`check_update` / `scan_updates`: vouching for UPDATEs without decoding them, on both twins.
+
+The check is only useful if it is sound: whatever it vouches for, the full
+decode (`Update.decode` then ``changes(ctx)``, what the session runs) accepts
+without a session reset, with at least one route and no End-of-RIB.  That is
+checked on valid UPDATEs of every shape the check knows, on mutations of
+them and on random octets.  Named cases pin the verdicts the RFC rules give
+(what must NOT be vouched for), and valid corpus-like UPDATEs must be.
+"""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import exabgp._codec
+from exabgp._codec.errors import CodecError
+from exabgp.bgp.context import CodecContext
+from exabgp.bgp.update import Update
+
+PURE = exabgp._codec.load("py")
+SETTINGS = settings(max_examples=400, deadline=None)
+MARKER = b"\xff" * 16
+
+
+def attribute(flags, code, value):
+    if flags & 0x10:
+        return bytes((flags, code)) + len(value).to_bytes(2, "big") + value
+    return bytes((flags, code, len(value))) + value
+
+
+def update(withdrawn=b"", attributes=b"", nlri=b""):
+    return len(withdrawn).to_bytes(2, "big") + withdrawn + len(attributes).to_bytes(2, "big") + attributes + nlri
+
+
+def message(body, msg_type=2):
+    return MARKER + (19 + len(body)).to_bytes(2, "big") + bytes((msg_type,)) + body
+
+
+COMMON = (attribute(0x40, 1, b"\x00") + attribute(0x40, 2, bytes.fromhex("0201 0000fbf0"))
+          + attribute(0xC0, 8, bytes.fromhex("fbf00064")))
+NEXT_HOP = attribute(0x40, 3, bytes.fromhex("c0000201"))
+V4 = update(b"", COMMON + NEXT_HOP, bytes.fromhex("18c63301 100a01"))
+V6_NEXT_HOP = bytes.fromhex("20010db8000000000000000000000001")
+V6 = update(b"", attribute(0x90, 14, bytes.fromhex("000201 10") + V6_NEXT_HOP + b"\x00" + bytes.fromhex("30 20010db80001"))
+            + COMMON)
+
+
+def context(addpath4=False, addpath6=False):
+    families = ({(1, 1)} if addpath4 else set()) | ({(2, 1)} if addpath6 else set())
+    return CodecContext(addpath_receive=frozenset(families))
+
+
+def full_decode(body, ctx):
+    """``(changes, eor)`` of the session's full decode, or the CodecError (a session reset)."""
+    try:
+        decoded = Update.decode(body, ctx)
+        return decoded.changes(ctx), decoded.eor(ctx)
+    except CodecError as error:
+        return error
+
+
+def assert_sound(codec, body, addpath4, addpath6):
+    if codec.check_update(body, addpath4, addpath6):
+        outcome = full_decode(body, context(addpath4, addpath6))
+        assert not isinstance(outcome, CodecError), outcome
+        changes, eor = outcome
+        assert changes and eor is None
+
+
+# ---------------------------------------------------------------- valid UPDATEs of the vouched shapes
+
+def prefixes(afi, addpath):
+    width = 32 if afi == 1 else 128
+
+    @st.composite
+    def one(draw):
+        bits = draw(st.integers(0, width))
+        head = draw(st.binary(min_size=4, max_size=4)) if addpath else b""
+        return head + bytes((bits,)) + draw(st.binary(min_size=(bits + 7) >> 3, max_size=(bits + 7) >> 3))
+
+    return st.lists(one(), max_size=4).map(b"".join)
+
+
+@st.composite
+def updates(draw):
+    addpath4, addpath6 = draw(st.booleans()), draw(st.booleans())
+    attributes = [COMMON, NEXT_HOP]
+    if draw(st.booleans()):
+        afi = draw(st.sampled_from((1, 2)))
+        nexthop = draw(st.sampled_from((b"\xc0\x00\x02\x01",) if afi == 1 else (V6_NEXT_HOP, V6_NEXT_HOP * 2)))
+        nlri = draw(prefixes(afi, addpath4 if afi == 1 else addpath6).filter(bool))
+        value = afi.to_bytes(2, "big") + b"\x01" + bytes((len(nexthop),)) + nexthop + b"\x00" + nlri
+        attributes.append(attribute(draw(st.sampled_from((0x80, 0x90, 0xA0))), 14, value))
+    if draw(st.booleans()):
+        afi = draw(st.sampled_from((1, 2)))
+        value = afi.to_bytes(2, "big") + b"\x01" + draw(prefixes(afi, addpath4 if afi == 1 else addpath6))
+        attributes.append(attribute(draw(st.sampled_from((0x80, 0x90))), 15, value))
+    body = update(draw(prefixes(1, addpath4)), b"".join(draw(st.permutations(attributes))),
+                  draw(prefixes(1, addpath4)))
+    return body, addpath4, addpath6
+
+
+@st.composite
+def mutated(draw, valid):
+    data = bytearray(draw(valid))
+    for _ in range(draw(st.integers(1, 3))):
+        if not data:
+            break
+        index = draw(st.integers(0, len(data) - 1))
+        operation = draw(st.sampled_from(("flip", "set", "cut", "insert", "delete")))
+        if operation == "flip":
+            data[index] ^= 1 << draw(st.integers(0, 7))
+        elif operation == "set":
+            data[index] = draw(st.sampled_from((0, 1, 4, 14, 15, 16, 32, 0x80, 0xFF)))
+        elif operation == "cut":
+            data = data[:index]
+        elif operation == "insert":
+            data[index:index] = draw(st.binary(min_size=1, max_size=5))
+        else:
+            del data[index:index + draw(st.integers(1, 5))]
+    return bytes(data)
+
+
+@SETTINGS
+@given(case=updates())
+def test_valid_updates_with_routes_are_vouched_for(codec, case):
+    body, addpath4, addpath6 = case
+    outcome = full_decode(body, context(addpath4, addpath6))
+    assert not isinstance(outcome, CodecError)
+    assert codec.check_update(body, addpath4, addpath6) == bool(outcome[0])
+    assert_sound(codec, body, addpath4, addpath6)
+
+
+@SETTINGS
+@given(data=st.data(), case=updates())
+def test_what_is_vouched_for_never_resets(codec, data, case):
+    body, addpath4, addpath6 = case
+    for candidate in (data.draw(mutated(st.just(body))), data.draw(st.binary(max_size=60))):
+        for flags in ((addpath4, addpath6), (not addpath4, addpath6), (addpath4, not addpath6)):
+            assert_sound(codec, candidate, *flags)
+
+
+# ---------------------------------------------------------------- named verdicts
+
+def mp_reach(value, flags=0x80):
+    return attribute(flags, 14, value)
+
+
+V6_REACH = bytes.fromhex("000201 10") + V6_NEXT_HOP + b"\x00" + bytes.fromhex("30 20010db80001")
+
+NOT_VOUCHED = {
+    "ipv4 End-of-RIB": update(),
+    "ipv6 End-of-RIB": update(b"", attribute(0x80, 15, bytes.fromhex("000201"))),
+    "attributes only": update(b"", COMMON + NEXT_HOP),
+    "withdrawn length overruns": bytes.fromhex("0009 18c63301 0000"),
+    "attribute length overruns": bytes.fromhex("0000 00ff") + COMMON,
+    "prefix longer than 32 bits": update(b"", COMMON + NEXT_HOP, bytes.fromhex("21 c6330101 00")),
+    "prefix octets missing": update(bytes.fromhex("18c633"), COMMON + NEXT_HOP, b""),
+    "attribute runs past the section (treat-as-withdraw)": update(b"", COMMON + bytes.fromhex("400304c000"),
+                                                                   bytes.fromhex("18c63301")),
+    "MP_REACH_NLRI transitive": update(b"", mp_reach(V6_REACH, 0xC0) + COMMON),
+    "MP_REACH_NLRI repeated": update(b"", mp_reach(V6_REACH) + mp_reach(V6_REACH) + COMMON),
+    "MP_REACH_NLRI empty": update(b"", mp_reach(b"") + COMMON + NEXT_HOP, bytes.fromhex("18c63301")),
+    "MP_REACH_NLRI without NLRI": update(b"", mp_reach(V6_REACH[:-7]) + COMMON),
+    "MP_REACH_NLRI next hop of 4 octets for ipv6": update(b"", mp_reach(bytes.fromhex("000201 04 c0000201 00 2020010db8"))
+                                                          + COMMON),
+    "MP_REACH_NLRI of another family": update(b"", mp_reach(bytes.fromhex("000202 10") + V6_NEXT_HOP
+                                                            + bytes.fromhex("00 2020010db8")) + COMMON),
+    "MP_REACH_NLRI prefix of 129 bits": update(b"", mp_reach(V6_REACH[:-7] + bytes.fromhex("81") + bytes(17))
+                                               + COMMON),
+    "MP_UNREACH_NLRI truncated prefix": update(b"", attribute(0x80, 15, bytes.fromhex("000201 3020010db8"))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_VOUCHED))
+def test_not_vouched_for(codec, name):
+    assert codec.check_update(NOT_VOUCHED[name], False, False) is False
+    assert codec.scan_updates(message(V4) + message(NOT_VOUCHED[name]) + message(V4), 4096, False, False) \
+        == 19 + len(V4)
+
+
+def test_corpus_like_updates_are_vouched_for(codec):
+    for body in (V4, V6, update(bytes.fromhex("18c63302"), b"", b"")):
+        assert codec.check_update(body, False, False) is True
+        assert codec.check_update(body + b"\x00", False, False) is True  # one more NLRI: 0.0.0.0/0
+        assert codec.check_update(body + b"\x08", False, False) is False  # a /8 without its octet
+
+
+def test_addpath_changes_the_verdict(codec):
+    with_path_id = update(b"", COMMON + NEXT_HOP, bytes.fromhex("00000001 18c63301"))
+    assert codec.check_update(with_path_id, True, False) is True
+    assert codec.check_update(with_path_id, False, False) is False  # a /0 then a 1-bit prefix with no octet
+
+
+def test_scan_stops_at_what_it_does_not_vouch_for(codec):
+    stream = message(V4) + message(V6)
+    assert codec.scan_updates(stream, 4096, False, False) == len(stream)
+    assert codec.scan_updates(stream + message(V4)[:30], 4096, False, False) == len(stream)  # incomplete
+    assert codec.scan_updates(stream + message(b"", 4) + message(V4), 4096, False, False) == len(stream)  # KEEPALIVE
+    assert codec.scan_updates(stream + b"\x00" * 16 + message(V4)[16:], 4096, False, False) == len(stream)  # marker
+    assert codec.scan_updates(message(V4) + message(V6), 19 + len(V4), False, False) == 19 + len(V4)  # max size
+    assert codec.scan_updates(bytearray(stream), 4096, False, False) == len(stream)
+    assert codec.scan_updates(b"", 4096, False, False) == 0

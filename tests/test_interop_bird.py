@@ -1,0 +1,167 @@
+"""Interoperability with BIRD 2 (`bird`, `birdc`): real sessions on 127.0.0.1 and ::1 (issue 3, part 7).
+
+Each test runs BIRD (qa/interop/bird.py) and our daemon (`python -m exabgp
+server`) in a temporary directory on free ports, and checks both sides:
+
+* the session comes up with us active and with us passive, over IPv4 and
+  IPv6, eBGP and iBGP: ``birdc show protocols`` says Established and our
+  daemon logs "connected to";
+* our static routes arrive in BIRD's RIB with exactly the origin, AS path,
+  MED, local preference (iBGP), communities, large and extended
+  communities and next hop (``next-hop self``: our address) we configured;
+* the route BIRD originates is logged by our daemon and its UPDATE decodes
+  (``exabgp decode``, our decoder) to the attributes BIRD's filter set;
+* BIRD restarted: we reconnect and announce everything again;
+* BIRD frozen (SIGSTOP): our 3 s hold timer fires (NOTIFICATION 4/0 sent),
+  and once thawed the session comes back with our routes;
+* TCP MD5 (RFC 2385): the same password on both sides establishes, a
+  different one does not.
+
+Without the programs the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where they fail.
+"""
+
+import importlib
+import importlib.util
+import os
+import sys
+import time
+
+import pytest
+
+QA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "qa")
+if "qa" not in sys.modules:  # by path: putting the repository on sys.path would shadow an installed exabgp
+    _spec = importlib.util.spec_from_file_location("qa", os.path.join(QA, "__init__.py"),
+                                                   submodule_search_locations=[QA])
+    sys.modules["qa"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["qa"])
+interop = importlib.import_module("qa.interop")
+bird_module = importlib.import_module("qa.interop.bird")
+
+PEER_AS_EBGP = 65002
+ATTRIBUTES = (f"bgp_origin = ORIGIN_IGP; bgp_med = {interop.PEER_MED}; "
+              f"bgp_community.add(({interop.PEER_COMMUNITY[0]}, {interop.PEER_COMMUNITY[1]})); "
+              f"bgp_large_community.add(({', '.join(map(str, interop.PEER_LARGE_COMMUNITY))}));")
+
+
+@pytest.fixture
+def paths():
+    return interop.require("bird", "birdc")
+
+
+@pytest.fixture
+def running():
+    """What a test starts; stopped at teardown, whatever happened."""
+    started = []
+    yield started
+    for process in reversed(started):
+        process.stop()
+
+
+def pair(tmp_path, paths, running, ip, ours_passive, ibgp, hold_time=180, password="", bird_password=None):
+    """BIRD and our daemon configured for each other (IP version `ip`), both started."""
+    ours, address = interop.ADDRESSES[ip]
+    our_port, bird_port = interop.free_port(ours), interop.free_port(address)
+    peer_as = interop.LOCAL_AS if ibgp else PEER_AS_EBGP
+    bird = bird_module.Bird(tmp_path, address, ours, bird_port, our_port, peer_as, interop.LOCAL_AS,
+                            passive=not ours_passive, hold_time=max(hold_time, 3),
+                            password=password if bird_password is None else bird_password,
+                            originate=[interop.PEER_PREFIX[ip]], attributes=ATTRIBUTES, nexthop=interop.PEER_NEXTHOP[ip])
+    running.append(bird)
+    bird.start(paths)
+    exa = interop.ExaBGP(tmp_path, interop.exabgp_config(ip, peer_as, ours_passive, our_port, bird_port,
+                                                         hold_time, password))
+    running.append(exa)
+    return bird, exa
+
+
+def wait_up(bird, exa, count=1):
+    exa.wait_established(count)
+    interop.wait_until(lambda: bird.state() == "Established", 10, what="bird Established")
+
+
+def expected_routes(ip, ibgp):
+    """BIRD's text for our two routes."""
+    full, plain = interop.OUR_PREFIXES[ip]
+    communities = " ".join(f"({a},{b})" for a, b in interop.COMMUNITIES)
+    return {
+        full: {
+            "BGP.origin": "EGP",
+            "BGP.as_path": " ".join(map(str, interop.as_path(ibgp))),
+            "BGP.next_hop": interop.our_nexthop(ip),
+            "BGP.med": str(interop.MED),
+            "BGP.local_pref": str(interop.LOCAL_PREF if ibgp else 100),  # eBGP: BIRD's default
+            "BGP.community": communities,
+            "BGP.ext_community": f"(rt, {interop.ROUTE_TARGET[0]}, {interop.ROUTE_TARGET[1]})",
+            "BGP.large_community": "({}, {}, {})".format(*interop.LARGE_COMMUNITY),
+        },
+        plain: {
+            "BGP.origin": "Incomplete",
+            "BGP.as_path": "" if ibgp else str(interop.LOCAL_AS),
+            "BGP.next_hop": interop.our_nexthop(ip),
+            "BGP.local_pref": "100",
+        },
+    }
+
+
+def wait_routes(bird, ip, ibgp):
+    expected = expected_routes(ip, ibgp)
+    routes = interop.wait_until(lambda: (lambda r: r if set(expected) <= set(r) else None)(bird.routes()), 10,
+                                what="our routes in bird's RIB")
+    for prefix, attributes in expected.items():
+        assert {key: routes[prefix].get(key) for key in attributes} == attributes, routes[prefix]
+    return routes
+
+
+CASES = [(4, False, False), (4, True, True), (6, False, True), (6, True, False)]
+
+
+@pytest.mark.parametrize("ip,ours_passive,ibgp", CASES,
+                         ids=["ipv4-active-ebgp", "ipv4-passive-ibgp", "ipv6-active-ibgp", "ipv6-passive-ebgp"])
+def test_session_routes_both_ways(tmp_path, paths, running, ip, ours_passive, ibgp):
+    bird, exa = pair(tmp_path, paths, running, ip, ours_passive, ibgp)
+    wait_up(bird, exa)
+    direction = "incoming" if ours_passive else "outgoing"
+    assert f" with {direction}-" in exa.text()
+    wait_routes(bird, ip, ibgp)
+    interop.check_received(exa, ip, ibgp, PEER_AS_EBGP)
+    assert "Traceback" not in exa.text()
+
+
+def test_bird_restarted_gets_everything_again(tmp_path, paths, running):
+    bird, exa = pair(tmp_path, paths, running, 4, False, False)
+    wait_up(bird, exa)
+    wait_routes(bird, 4, False)
+    bird.restart()
+    wait_up(bird, exa, count=2)
+    wait_routes(bird, 4, False)
+    assert "Traceback" not in exa.text()
+
+
+def test_bird_frozen_hold_timer_fires_and_session_comes_back(tmp_path, paths, running):
+    bird, exa = pair(tmp_path, paths, running, 6, True, False, hold_time=3)
+    wait_up(bird, exa)
+    wait_routes(bird, 6, False)
+    bird.process.freeze()
+    frozen = time.monotonic()
+    interop.wait_until(lambda: "notification sent (4,0)" in exa.text(), 8, what="our hold timer")
+    assert 2.0 < time.monotonic() - frozen < 6.0
+    assert (4, 0) in exa.sent_notifications()  # the octets went out, not only the log line
+    bird.process.thaw()
+    wait_up(bird, exa, count=2)
+    wait_routes(bird, 6, False)
+    assert "Traceback" not in exa.text()
+
+
+def test_md5_same_password_establishes(tmp_path, paths, running):
+    bird, exa = pair(tmp_path, paths, running, 4, False, False, password="s3cret-MD5")
+    wait_up(bird, exa)
+    wait_routes(bird, 4, False)
+
+
+def test_md5_wrong_password_does_not(tmp_path, paths, running):
+    bird, exa = pair(tmp_path, paths, running, 4, False, False, password="s3cret-MD5",
+                     bird_password="other")
+    time.sleep(4)  # several of our connection attempts (0, 1, 2, 3 s) and BIRD's own
+    assert exa.established() == 0
+    assert bird.state() != "Established"
+    assert "attempting connection" in exa.text()
