@@ -75,6 +75,7 @@ def environment(**settings) -> dict:
 
 def start(path, **settings) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "exabgp", "server", str(path)], env=environment(**settings),
+                            cwd=PACKAGE_ROOT,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -515,10 +516,11 @@ def test_implicit_server_with_flags(tmp_path, capsys):
 def test_implicit_server_and_bad_setting(tmp_path):
     path = tmp_path / "bad.conf"
     path.write_text("neighbor 127.0.0.1 {\n    router-id 10.0.0.1;\n    local-as 1;\n    peer-as 1;\n    bogus 3;\n}\n")
-    process = subprocess.run([sys.executable, "-m", "exabgp", str(path)], env=environment(), capture_output=True,
+    process = subprocess.run([sys.executable, "-m", "exabgp", str(path)], env=environment(), cwd=PACKAGE_ROOT,
+                             capture_output=True,
                              text=True, timeout=30)
     assert process.returncode == 1 and f"{path}:5:" in process.stderr
-    process = subprocess.run([sys.executable, "-m", "exabgp", "server", str(path)],
+    process = subprocess.run([sys.executable, "-m", "exabgp", "server", str(path)], cwd=PACKAGE_ROOT,
                              env=environment(exabgp_log_level="LOUD"), capture_output=True, text=True, timeout=30)
     assert process.returncode == 1 and process.stderr == "invalid value for log.level : LOUD\n"
 
@@ -543,6 +545,7 @@ neighbor 127.0.0.{index + 8} {{
         paths.append(str(path))
     settings = {"exabgp_debug_rotate": "true"} if rotate else {}
     daemon = subprocess.Popen([sys.executable, "-m", "exabgp", "server", *paths], env=environment(**settings),
+                              cwd=PACKAGE_ROOT,
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert listening(ports[0])

@@ -84,8 +84,9 @@ neighbor 127.0.0.1 {{
 
 
 def start(args, cwd=None, stdin=subprocess.DEVNULL, **settings) -> subprocess.Popen:
+    """The daemon in a process; by default run from the package's parent, never the source tree."""
     return subprocess.Popen([sys.executable, "-m", "exabgp", "server", *[str(arg) for arg in args]],
-                            env=environment(**settings), cwd=cwd, stdin=stdin,
+                            env=environment(**settings), cwd=cwd or PACKAGE_ROOT, stdin=stdin,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
