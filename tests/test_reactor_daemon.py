@@ -584,6 +584,10 @@ def test_pid_file_while_running(tmp_path):
     daemon = passive_daemon(tmp_path, "127.0.0.9", "    family { ipv4 unicast; }", port, exabgp_daemon_pid=pid_file)
     try:
         assert listening(port)
+        # the pid file is written after the listeners are bound (5.0 startup order): wait for it
+        end = time.monotonic() + 5
+        while pid_file.read_text() != f"{daemon.pid}\n" and time.monotonic() < end:
+            time.sleep(0.05)
         assert pid_file.read_text() == f"{daemon.pid}\n"
     finally:
         daemon.send_signal(signal.SIGTERM)

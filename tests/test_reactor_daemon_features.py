@@ -302,7 +302,8 @@ def test_a_stale_pid_file_is_overwritten(tmp_path, content):
     process = start([passive_conf(tmp_path, port)], exabgp_daemon_pid=pid_path)
     try:
         assert listening(port)
-        assert pid_path.read_text() == f"{process.pid}\n"
+        # the pid file is written after the listeners are bound (5.0 startup order): wait for it
+        assert wait_for(lambda: pid_path.read_text() == f"{process.pid}\n")
     finally:
         assert stop(process)[0] == 0
     assert not pid_path.exists()
