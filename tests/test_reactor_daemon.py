@@ -586,7 +586,7 @@ def test_pid_file_while_running(tmp_path):
         assert listening(port)
         # the pid file is written after the listeners are bound (5.0 startup order): wait for it
         end = time.monotonic() + 5
-        while pid_file.read_text() != f"{daemon.pid}\n" and time.monotonic() < end:
+        while not (pid_file.exists() and pid_file.read_text() == f"{daemon.pid}\n") and time.monotonic() < end:
             time.sleep(0.05)
         assert pid_file.read_text() == f"{daemon.pid}\n"
     finally:

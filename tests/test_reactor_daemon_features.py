@@ -303,7 +303,7 @@ def test_a_stale_pid_file_is_overwritten(tmp_path, content):
     try:
         assert listening(port)
         # the pid file is written after the listeners are bound (5.0 startup order): wait for it
-        assert wait_for(lambda: pid_path.read_text() == f"{process.pid}\n")
+        assert wait_for(lambda: pid_path.exists() and pid_path.read_text() == f"{process.pid}\n")
     finally:
         assert stop(process)[0] == 0
     assert not pid_path.exists()
