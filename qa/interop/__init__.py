@@ -151,7 +151,10 @@ def exabgp_environment(**settings) -> dict:
     """The environment of our daemon: this process's minus its exabgp settings, plus `settings`."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
-    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_log_level="DEBUG")
+    # started as root the daemon drops to daemon.user (5.0's `nobody`) after binding; these tests keep
+    # root: their files live in root's private temporary directories (the drop has its own tests)
+    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_log_level="DEBUG",
+               exabgp_daemon_user="root")
     env.update({key: str(value) for key, value in settings.items()})
     return env
 
