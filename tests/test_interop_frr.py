@@ -26,7 +26,6 @@ import importlib
 import importlib.util
 import os
 import sys
-import time
 
 import pytest
 
@@ -128,41 +127,18 @@ def wait_routes(frr, ip, ibgp):
         assert fields(paths[0]) == wanted
 
 
-CASES = [(4, False, False), (4, True, True), (6, False, True), (6, True, False)]
-
-
-@pytest.mark.parametrize("ip,ours_passive,ibgp", CASES,
-                         ids=["ipv4-active-ebgp", "ipv4-passive-ibgp", "ipv6-active-ibgp", "ipv6-passive-ebgp"])
+@pytest.mark.parametrize("ip,ours_passive,ibgp", interop.CASES, ids=interop.CASE_IDS)
 def test_session_routes_both_ways(tmp_path, paths, running, ip, ours_passive, ibgp):
     frr, exa = pair(tmp_path, paths, running, ip, ours_passive, ibgp)
-    wait_up(frr, exa)
-    direction = "incoming" if ours_passive else "outgoing"
-    assert f" with {direction}-" in exa.text()
-    wait_routes(frr, ip, ibgp)
-    interop.check_received(exa, ip, ibgp, PEER_AS_EBGP)
-    assert "Traceback" not in exa.text()
+    interop.session_routes_both_ways(frr, exa, wait_up, wait_routes, ip, ours_passive, ibgp,
+                                     lambda: interop.check_received(exa, ip, ibgp, PEER_AS_EBGP))
 
 
 def test_frr_restarted_gets_everything_again(tmp_path, paths, running):
     frr, exa = pair(tmp_path, paths, running, 4, False, False)
-    wait_up(frr, exa)
-    wait_routes(frr, 4, False)
-    frr.restart()
-    wait_up(frr, exa, count=2)
-    wait_routes(frr, 4, False)
-    assert "Traceback" not in exa.text()
+    interop.restarted_gets_everything_again(frr, exa, wait_up, wait_routes, 4, False)
 
 
 def test_frr_frozen_hold_timer_fires_and_session_comes_back(tmp_path, paths, running):
     frr, exa = pair(tmp_path, paths, running, 6, False, True, hold_time=3)
-    wait_up(frr, exa)
-    wait_routes(frr, 6, True)
-    frr.process.freeze()
-    frozen = time.monotonic()
-    interop.wait_until(lambda: "notification sent (4,0)" in exa.text(), 8, what="our hold timer")
-    assert 2.0 < time.monotonic() - frozen < 6.0
-    assert (4, 0) in exa.sent_notifications()  # the octets went out, not only the log line
-    frr.process.thaw()
-    wait_up(frr, exa, count=2)
-    wait_routes(frr, 6, True)
-    assert "Traceback" not in exa.text()
+    interop.frozen_hold_timer_fires_and_session_comes_back(frr, exa, wait_up, wait_routes, 6, True)

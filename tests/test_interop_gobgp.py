@@ -25,7 +25,6 @@ import importlib
 import importlib.util
 import os
 import sys
-import time
 
 import pytest
 
@@ -131,41 +130,18 @@ def wait_routes(gobgp, ip, ibgp):
         assert attributes(routes[prefix][0]) == wanted
 
 
-CASES = [(4, False, False), (4, True, True), (6, False, True), (6, True, False)]
-
-
-@pytest.mark.parametrize("ip,ours_passive,ibgp", CASES,
-                         ids=["ipv4-active-ebgp", "ipv4-passive-ibgp", "ipv6-active-ibgp", "ipv6-passive-ebgp"])
+@pytest.mark.parametrize("ip,ours_passive,ibgp", interop.CASES, ids=interop.CASE_IDS)
 def test_session_routes_both_ways(tmp_path, paths, running, ip, ours_passive, ibgp):
     gobgp, exa = pair(tmp_path, paths, running, ip, ours_passive, ibgp)
-    wait_up(gobgp, exa)
-    direction = "incoming" if ours_passive else "outgoing"
-    assert f" with {direction}-" in exa.text()
-    wait_routes(gobgp, ip, ibgp)
-    interop.check_received(exa, ip, ibgp, PEER_AS_EBGP)
-    assert "Traceback" not in exa.text()
+    interop.session_routes_both_ways(gobgp, exa, wait_up, wait_routes, ip, ours_passive, ibgp,
+                                     lambda: interop.check_received(exa, ip, ibgp, PEER_AS_EBGP))
 
 
 def test_gobgp_restarted_gets_everything_again(tmp_path, paths, running):
     gobgp, exa = pair(tmp_path, paths, running, 6, False, False)
-    wait_up(gobgp, exa)
-    wait_routes(gobgp, 6, False)
-    gobgp.restart()
-    wait_up(gobgp, exa, count=2)
-    wait_routes(gobgp, 6, False)
-    assert "Traceback" not in exa.text()
+    interop.restarted_gets_everything_again(gobgp, exa, wait_up, wait_routes, 6, False)
 
 
 def test_gobgp_frozen_hold_timer_fires_and_session_comes_back(tmp_path, paths, running):
     gobgp, exa = pair(tmp_path, paths, running, 4, False, True, hold_time=3)
-    wait_up(gobgp, exa)
-    wait_routes(gobgp, 4, True)
-    gobgp.process.freeze()
-    frozen = time.monotonic()
-    interop.wait_until(lambda: "notification sent (4,0)" in exa.text(), 8, what="our hold timer")
-    assert 2.0 < time.monotonic() - frozen < 6.0
-    assert (4, 0) in exa.sent_notifications()  # the octets went out, not only the log line
-    gobgp.process.thaw()
-    wait_up(gobgp, exa, count=2)
-    wait_routes(gobgp, 4, True)
-    assert "Traceback" not in exa.text()
+    interop.frozen_hold_timer_fires_and_session_comes_back(gobgp, exa, wait_up, wait_routes, 4, True)

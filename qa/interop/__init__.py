@@ -305,3 +305,47 @@ def check_received(exa: ExaBGP, ip: int, ibgp: bool, peer_as: int, nexthop: str 
     assert attributes["large-community"] == [list(PEER_LARGE_COMMUNITY)]
     if ibgp:
         assert attributes["local-preference"] == 100
+
+
+# ---------------------------------------------------------------- the scenarios every daemon goes through
+# Each test module supplies its daemon's `wait_up(peer, exa, count=1)` (both sides Established) and
+# `wait_routes(peer, ip, ibgp)` (our routes in the peer's RIB, read with its CLI).
+
+#: (ip version, our daemon passive, iBGP) of the session tests, and their ids
+CASES = [(4, False, False), (4, True, True), (6, False, True), (6, True, False)]
+CASE_IDS = ["ipv4-active-ebgp", "ipv4-passive-ibgp", "ipv6-active-ibgp", "ipv6-passive-ebgp"]
+
+
+def session_routes_both_ways(peer, exa, wait_up, wait_routes, ip, ours_passive, ibgp, check_received_routes):
+    """The session comes up in the right direction; our routes reach the peer; the peer's reach us."""
+    wait_up(peer, exa)
+    direction = "incoming" if ours_passive else "outgoing"
+    assert f" with {direction}-" in exa.text()
+    wait_routes(peer, ip, ibgp)
+    check_received_routes()
+    assert "Traceback" not in exa.text()
+
+
+def restarted_gets_everything_again(peer, exa, wait_up, wait_routes, ip, ibgp):
+    """The peer restarts: a second session comes up and every route is in its RIB again."""
+    wait_up(peer, exa)
+    wait_routes(peer, ip, ibgp)
+    peer.restart()
+    wait_up(peer, exa, count=2)
+    wait_routes(peer, ip, ibgp)
+    assert "Traceback" not in exa.text()
+
+
+def frozen_hold_timer_fires_and_session_comes_back(peer, exa, wait_up, wait_routes, ip, ibgp):
+    """The peer is stopped (SIGSTOP): our 3 s hold timer sends 4/0; after SIGCONT the session returns."""
+    wait_up(peer, exa)
+    wait_routes(peer, ip, ibgp)
+    peer.process.freeze()
+    frozen = time.monotonic()
+    wait_until(lambda: "notification sent (4,0)" in exa.text(), 8, what="our hold timer")
+    assert 2.0 < time.monotonic() - frozen < 6.0
+    assert (4, 0) in exa.sent_notifications()  # the octets went out, not only the log line
+    peer.process.thaw()
+    wait_up(peer, exa, count=2)
+    wait_routes(peer, ip, ibgp)
+    assert "Traceback" not in exa.text()
