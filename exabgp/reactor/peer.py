@@ -354,6 +354,10 @@ class Peer:
             self._ended()
             return
         self._connecting = None
+        if self.connection is None and not self.stopped:
+            # made and lost before create_connection returned: the loss found `_connecting` still set
+            # and could not schedule the next attempt, so it is scheduled now
+            self._schedule()
 
     # ------------------------------------------------------------ connections
 
