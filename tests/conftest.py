@@ -8,11 +8,31 @@ source tree, build them with `python setup.py build_ext --inplace`).
 `compiled_codec` / `pure_codec` give one twin each, for tests that compare them.
 """
 
+import importlib.util
 import os
+import sys
 
 import pytest
 
 import exabgp._codec
+
+# The repository's qa/ package (checking peer, runner, interop fixtures), loaded by path: putting the
+# repository on sys.path would shadow the installed exabgp these tests must import.
+QA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "qa")
+if "qa" not in sys.modules:
+    _spec = importlib.util.spec_from_file_location("qa", os.path.join(QA, "__init__.py"),
+                                                   submodule_search_locations=[QA])
+    sys.modules["qa"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["qa"])
+
+
+@pytest.fixture
+def running():
+    """Processes a test starts (qa.interop objects with `stop()`); stopped at teardown, whatever happened."""
+    started = []
+    yield started
+    for process in reversed(started):
+        process.stop()
 
 
 @pytest.fixture(scope="session")

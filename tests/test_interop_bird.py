@@ -21,19 +21,10 @@ Without the programs the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where th
 """
 
 import importlib
-import importlib.util
-import os
-import sys
 import time
 
 import pytest
 
-QA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "qa")
-if "qa" not in sys.modules:  # by path: putting the repository on sys.path would shadow an installed exabgp
-    _spec = importlib.util.spec_from_file_location("qa", os.path.join(QA, "__init__.py"),
-                                                   submodule_search_locations=[QA])
-    sys.modules["qa"] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules["qa"])
 interop = importlib.import_module("qa.interop")
 bird_module = importlib.import_module("qa.interop.bird")
 
@@ -47,14 +38,6 @@ ATTRIBUTES = (f"bgp_origin = ORIGIN_IGP; bgp_med = {interop.PEER_MED}; "
 def paths():
     return interop.require("bird", "birdc")
 
-
-@pytest.fixture
-def running():
-    """What a test starts; stopped at teardown, whatever happened."""
-    started = []
-    yield started
-    for process in reversed(started):
-        process.stop()
 
 
 def pair(tmp_path, paths, running, ip, ours_passive, ibgp, hold_time=180, password="", bird_password=None):

@@ -23,18 +23,9 @@ Without the programs the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where th
 """
 
 import importlib
-import importlib.util
-import os
-import sys
 
 import pytest
 
-QA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "qa")
-if "qa" not in sys.modules:  # by path: putting the repository on sys.path would shadow an installed exabgp
-    _spec = importlib.util.spec_from_file_location("qa", os.path.join(QA, "__init__.py"),
-                                                   submodule_search_locations=[QA])
-    sys.modules["qa"] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules["qa"])
 interop = importlib.import_module("qa.interop")
 frr_module = importlib.import_module("qa.interop.frr")
 
@@ -45,14 +36,6 @@ PEER_AS_EBGP = 65002
 def paths():
     return interop.require(frr_module.BGPD, "vtysh")
 
-
-@pytest.fixture
-def running():
-    """What a test starts; stopped at teardown, whatever happened."""
-    started = []
-    yield started
-    for process in reversed(started):
-        process.stop()
 
 
 def pair(tmp_path, paths, running, ip, ours_passive, ibgp, hold_time=180):

@@ -22,18 +22,9 @@ Without the programs the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where th
 """
 
 import importlib
-import importlib.util
-import os
-import sys
 
 import pytest
 
-QA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "qa")
-if "qa" not in sys.modules:  # by path: putting the repository on sys.path would shadow an installed exabgp
-    _spec = importlib.util.spec_from_file_location("qa", os.path.join(QA, "__init__.py"),
-                                                   submodule_search_locations=[QA])
-    sys.modules["qa"] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules["qa"])
 interop = importlib.import_module("qa.interop")
 gobgp_module = importlib.import_module("qa.interop.gobgp")
 
@@ -45,14 +36,6 @@ ORIGIN = {"igp": 0, "egp": 1, "incomplete": 2}
 def paths():
     return interop.require("gobgpd", "gobgp")
 
-
-@pytest.fixture
-def running():
-    """What a test starts; stopped at teardown, whatever happened."""
-    started = []
-    yield started
-    for process in reversed(started):
-        process.stop()
 
 
 def nexthop_for(ip):

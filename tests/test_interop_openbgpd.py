@@ -25,18 +25,10 @@ not being root skips them too (bgpd chroots), unless EXABGP_INTEROP=1.
 """
 
 import importlib
-import importlib.util
 import os
-import sys
 
 import pytest
 
-QA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "qa")
-if "qa" not in sys.modules:  # by path: putting the repository on sys.path would shadow an installed exabgp
-    _spec = importlib.util.spec_from_file_location("qa", os.path.join(QA, "__init__.py"),
-                                                   submodule_search_locations=[QA])
-    sys.modules["qa"] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules["qa"])
 interop = importlib.import_module("qa.interop")
 openbgpd_module = importlib.import_module("qa.interop.openbgpd")
 
@@ -54,14 +46,6 @@ def paths():
         pytest.skip("OpenBGPD needs root (it chroots)")
     return paths
 
-
-@pytest.fixture
-def running():
-    """What a test starts; stopped at teardown, whatever happened."""
-    started = []
-    yield started
-    for process in reversed(started):
-        process.stop()
 
 
 def pair(tmp_path, paths, running, ip, ours_passive, ibgp, hold_time=180):

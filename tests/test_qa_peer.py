@@ -11,7 +11,6 @@ correct daemon passes the project's scenario and a daemon with one wrong field f
 
 import asyncio
 import importlib
-import importlib.util
 import json
 import os
 import signal
@@ -25,11 +24,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QA = os.path.join(ROOT, "qa")
 REFERENCE = os.path.join(ROOT, "..", "shared", "exabgp-reference")
 
-if "qa" not in sys.modules:  # by path: putting ROOT on sys.path would shadow an installed exabgp
-    _spec = importlib.util.spec_from_file_location("qa", os.path.join(QA, "__init__.py"),
-                                                   submodule_search_locations=[QA])
-    sys.modules["qa"] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules["qa"])
 peer = importlib.import_module("qa.peer")
 runner = importlib.import_module("qa.runner")
 
