@@ -100,6 +100,7 @@ class Process:
 
     def __init__(self, command, directory, name: str, env=None):
         self.command = [str(part) for part in command]
+        self.name = name
         self.directory = str(directory)
         self.output = os.path.join(self.directory, f"{name}.out")
         self.env = env
@@ -160,6 +161,37 @@ def exabgp_environment(**settings) -> dict:
 
 
 PAYLOAD = re.compile(r"^(\S+)\s+(received|sending) TCP payload \(\s*\d+\) ([0-9A-F ]+)$", re.M)
+
+
+class PeerDaemon:
+    """What the four peer daemons share: waiting until their CLI answers, restart, stop.
+
+    A subclass sets `process` in its `start(paths)`, then calls `_ready()`; it defines `answers()`
+    (true once its CLI answers) and `READY` (what is awaited, for the timeout message), and may
+    extend `_ready()` with what must follow each start.
+    """
+
+    READY = "the daemon's CLI"
+    process = None
+
+    def answers(self):
+        raise NotImplementedError
+
+    def _ready(self) -> None:
+        def answering():
+            if not self.process.running():
+                raise AssertionError(f"{self.process.name} exited: {self.process.text()}")
+            return self.answers()
+        wait_until(answering, 10, what=self.READY)
+
+    def restart(self) -> None:
+        self.process.stop()
+        self.process.start()
+        self._ready()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop()
 
 
 class ExaBGP(Process):

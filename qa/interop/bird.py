@@ -19,10 +19,10 @@ JSON); `state()` is the Info column of ``show protocols session``
 import os
 import re
 
-from qa.interop import Process, run, wait_until
+from qa.interop import PeerDaemon, Process, run
 
 
-class Bird:
+class Bird(PeerDaemon):
     def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int, peer_as: int,
                  router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90, password: str = "",
                  originate=(), attributes: str = "", nexthop: str = ""):
@@ -69,17 +69,10 @@ protocol bgp session {{
                                 "-P", os.path.join(self.directory, "bird.pid")], self.directory, "bird")
         self._ready()
 
-    def _ready(self) -> None:
-        def answers():
-            if not self.process.running():
-                raise AssertionError(f"bird exited: {self.process.text()}")
-            return "BIRD" in self.cli("show status")
-        wait_until(answers, 10, what="bird's control socket")
+    READY = "bird's control socket"
 
-    def restart(self) -> None:
-        self.process.stop()
-        self.process.start()
-        self._ready()
+    def answers(self):
+        return "BIRD" in self.cli("show status")
 
     def cli(self, command: str) -> str:
         return run([self.birdc, "-s", self.socket, *command.split()])
@@ -106,6 +99,3 @@ protocol bgp session {{
                 current[match.group(1)] = match.group(2).strip()
         return routes
 
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop()

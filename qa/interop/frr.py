@@ -21,13 +21,13 @@ prefix)` the paths of ``show bgp FAMILY unicast PREFIX json``.
 import json
 import os
 
-from qa.interop import Process, run, wait_until
+from qa.interop import PeerDaemon, Process, run
 
 #: FRR's bgpd (/usr/sbin/bgpd is OpenBGPD's)
 BGPD = "/usr/lib/frr/bgpd"
 
 
-class FRR:
+class FRR(PeerDaemon):
     def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int,
                  peer_as: int, router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90,
                  originate=(), set_attributes=()):
@@ -80,17 +80,10 @@ router bgp {local_as}
                                 "--log", f"file:{self.directory}/bgpd.log"], self.directory, "bgpd")
         self._ready()
 
-    def _ready(self) -> None:
-        def answers():
-            if not self.process.running():
-                raise AssertionError(f"bgpd exited: {self.process.text()}")
-            return self.neighbor()
-        wait_until(answers, 10, what="bgpd's vty")
+    READY = "bgpd's vty"
 
-    def restart(self) -> None:
-        self.process.stop()
-        self.process.start()
-        self._ready()
+    def answers(self):
+        return self.neighbor()
 
     def cli(self, command: str) -> str:
         return run([self.vtysh, "--vty_socket", self.directory, "-d", "bgpd", "-c", command])
@@ -105,6 +98,3 @@ router bgp {local_as}
         output = self.cli(f"show bgp {self.family} unicast {prefix} json")
         return json.loads(output).get("paths", []) if output.strip() else []
 
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop()

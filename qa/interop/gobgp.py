@@ -18,12 +18,12 @@ each with its ``type`` code).
 import json
 import os
 
-from qa.interop import Process, free_port, run, wait_until
+from qa.interop import PeerDaemon, Process, free_port, run
 
 STATES = {1: "IDLE", 2: "CONNECT", 3: "ACTIVE", 4: "OPENSENT", 5: "OPENCONFIRM", 6: "ESTABLISHED"}
 
 
-class GoBGP:
+class GoBGP(PeerDaemon):
     def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int, peer_as: int,
                  router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90, originate=()):
         self.directory = os.path.join(str(directory), "gobgp")
@@ -67,19 +67,15 @@ class GoBGP:
                                 "--pprof-disable", "-p"], self.directory, "gobgpd")
         self._ready()
 
+    READY = "gobgpd's API"
+
+    def answers(self):
+        return self.neighbor()
+
     def _ready(self) -> None:
-        def answers():
-            if not self.process.running():
-                raise AssertionError(f"gobgpd exited: {self.process.text()}")
-            return self.neighbor()
-        wait_until(answers, 10, what="gobgpd's API")
+        super()._ready()
         for family, arguments in self.originate:
             self.cli("global", "rib", "add", *arguments, "-a", family)
-
-    def restart(self) -> None:
-        self.process.stop()
-        self.process.start()
-        self._ready()
 
     def cli(self, *arguments) -> str:
         return run([self.gobgp, "-p", self.api_port, *arguments])
@@ -95,6 +91,3 @@ class GoBGP:
         output = self.cli("neighbor", self.address, "adj-in", "-a", family, "-j")
         return json.loads(output) if output.strip() else {}
 
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop()

@@ -21,14 +21,14 @@ import json
 import os
 import pwd
 
-from qa.interop import Process, run, wait_until
+from qa.interop import PeerDaemon, Process, run
 
 #: OpenBGPD's bgpd (FRR's is in /usr/lib/frr)
 BGPD = "/usr/sbin/bgpd"
 USER = "_openbgpd"
 
 
-class OpenBGPD:
+class OpenBGPD(PeerDaemon):
     def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int,
                  peer_as: int, router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90,
                  originate=(), set_attributes: str = "", nexthop: str = ""):
@@ -70,17 +70,10 @@ allow to any
         self.process = Process([paths[BGPD], "-d", "-v", "-f", self.config], self.directory, "bgpd")
         self._ready()
 
-    def _ready(self) -> None:
-        def answers():
-            if not self.process.running():
-                raise AssertionError(f"bgpd exited: {self.process.text()}")
-            return self.neighbor()
-        wait_until(answers, 10, what="bgpd's control socket")
+    READY = "bgpd's control socket"
 
-    def restart(self) -> None:
-        self.process.stop()
-        self.process.start()
-        self._ready()
+    def answers(self):
+        return self.neighbor()
 
     def cli(self, command: str) -> dict:
         return json.loads(run([self.bgpctl, "-s", self.socket, "-j", *command.split()]))
@@ -95,6 +88,3 @@ allow to any
         rib = self.cli(f"show rib in neighbor {self.neighbor_address} detail").get("rib", [])
         return {route["prefix"]: route for route in rib}
 
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop()
