@@ -5,7 +5,8 @@
 For each Adj-RIB-In setting (``adj-rib-in false`` then ``true``) it writes a
 configuration (passive neighbor 127.0.0.1, listening on 127.0.0.2:PORT,
 ipv4/ipv6 unicast, local-as 65000, the corpus's peer-as, hold-time 180),
-starts ``python -m exabgp server CONF`` from the source tree, waits for its
+starts ``python -m exabgp server CONF`` (the installed package, else the
+source tree with its in-place build: see ``package_parent``), waits for its
 "listening" line, runs ``../shared/bench/feeder.py`` against it and reports:
 
 * ``ingest_s``: from the feeder's first byte (its JSON summary) to the time
@@ -51,6 +52,21 @@ CONFIGURATION = """neighbor 127.0.0.1 {{
 """
 
 
+def package_parent() -> str:
+    """The directory the daemon imports ``exabgp`` from.
+
+    The installed package when there is one (a fresh clone has no in-place
+    extension modules, so importing the source tree there would give the
+    pure twins, or fail under EXABGP_REQUIRE_EXTENSIONS=1), else this
+    source tree, for a development checkout built with ``build_ext --inplace``.
+    """
+    try:
+        import exabgp
+    except ImportError:
+        return ROOT
+    return os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
+
+
 def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
@@ -88,7 +104,7 @@ def run_ours(corpus: str, sidecar: dict, port: int, adj_rib_in: bool, workdir: s
                                         adj_rib_in=str(adj_rib_in).lower(),
                                         families="\n".join(f"        {family};" for family in families)))
     env = dict(os.environ, exabgp_daemon_daemonize="false", exabgp_daemon_drop="false", exabgp_api_cli="false")
-    daemon = subprocess.Popen([sys.executable, "-m", "exabgp", "server", path], cwd=ROOT, env=env,
+    daemon = subprocess.Popen([sys.executable, "-m", "exabgp", "server", path], cwd=package_parent(), env=env,
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               text=True, start_new_session=True)
     ready, done = threading.Event(), threading.Event()

@@ -197,7 +197,7 @@ def test_ingest_benchmark_script(tmp_path):
     done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "ingest.py"), "--corpus", str(corpus),
                            "--no-bird", "--port", str(free_port()), "--json-out", str(tmp_path / "out.json")],
                           capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stderr + done.stdout
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["adj_rib_in"] for line in lines] == [False, True]
     for line in lines:
