@@ -663,6 +663,37 @@ neighbor 127.0.0.1 {{
     assert "config.reload.failed" in err and ":2:" in err
 
 
+def test_reload_moves_the_listeners(tmp_path):
+    first, second = free_port(), free_port()
+    path = tmp_path / "daemon.conf"
+
+    def configure(port):
+        path.write_text(f"""
+neighbor 127.0.0.1 {{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; passive; listen {port};
+    family {{ ipv4 unicast; }}
+}}
+""")
+
+    def listening(port) -> bool:
+        with socket.socket() as sock:
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+
+    configure(first)
+    daemon = start(path)
+    try:
+        connect(first).close()
+        configure(second)
+        daemon.send_signal(signal.SIGUSR1)
+        connect(second).close()  # retried until the new listener is open
+        assert not listening(first)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
+    assert f"stopped listening on 127.0.0.1:{first}" in err
+
+
 def test_loader_rotates_through_the_files(tmp_path):
     paths = []
     for index in range(2):

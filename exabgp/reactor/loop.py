@@ -25,7 +25,10 @@ is a coroutine returning the exit code.  It
   connects again with its new settings, an unchanged one gets the route
   delta (routes gone are withdrawn, new ones announced), a new one starts;
   SIGALRM (restart) reloads and tears every session down; the listeners
-  stay those of the start;
+  follow the new configuration: an endpoint no longer wanted is closed, a
+  new one opened (a failure is logged and the daemon carries on: after the
+  privilege drop a port under 1024 can not be bound any more, as in 5.0),
+  and the kept ones get the MD5 keys of the new neighbors;
 * with ``tcp.attempts`` (``exabgp_tcp_connections``) set, returns 0 once
   every configured peer has stopped.
 
@@ -88,7 +91,8 @@ class Reactor:
         self.connections = set()
         self.peers = []
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
-        self._servers = []
+        self._servers = {}  # (address, port) -> asyncio server
+        self._relisten = None  # the task making the listeners those of a reloaded configuration
         self._counters = {}
         self._peer_number = 0
         self._done = None
@@ -112,7 +116,7 @@ class Reactor:
         for number in _RELOAD_SIGNALS:
             loop.add_signal_handler(number, self._signal_reload, number)
         try:
-            if not await self._listen():
+            if not await self._listen(startup=True):
                 return 1
             code = self.started() if self.started is not None else None
             if code:
@@ -133,20 +137,33 @@ class Reactor:
         finally:
             for number in _SHUTDOWN_SIGNALS + tuple(_RELOAD_SIGNALS):
                 loop.remove_signal_handler(number)
-            for server in self._servers:
+            for server in self._servers.values():
                 server.close()
 
-    async def _listen(self) -> bool:
+    async def _listen(self, startup: bool) -> bool:
+        """Make the listeners those of the configuration; False when one can not be opened at startup."""
         loop = asyncio.get_running_loop()
         served = [n for n in self.configuration.neighbors if n.md5_password is not None or n.incoming_ttl]
-        for address, port in mapping.listen_endpoints(self.configuration, self.environment):
+        wanted = mapping.listen_endpoints(self.configuration, self.environment)
+        for endpoint in [endpoint for endpoint in self._servers if endpoint not in wanted]:
+            self._servers.pop(endpoint).close()
+            self.log.info("reactor", f"stopped listening on {endpoint[0]}:{endpoint[1]}")
+        for address, port in wanted:
+            server = self._servers.get((address, port))
             try:
+                if server is not None:
+                    for sock in server.sockets:
+                        for neighbor in served:
+                            sockets.set_md5(sock, neighbor, sock.family)
+                    continue
                 sock = sockets.listening(address, port, served)
                 server = await loop.create_server(self._incoming_protocol, sock=sock)
             except (OSError, ValueError) as error:
                 self.log.error("reactor", f"could not listen on {address}:{port}: {error}")
-                return False
-            self._servers.append(server)
+                if startup:
+                    return False
+                continue
+            self._servers[(address, port)] = server
             self.log.info("reactor", f"listening for BGP session(s) on {address}:{port}")
         return True
 
@@ -165,7 +182,7 @@ class Reactor:
 
     async def _drain(self) -> None:
         """Wait (a bounded time) for the open connections to close."""
-        for server in self._servers:
+        for server in self._servers.values():
             server.close()
         if self.connections:
             self._closed.clear()
@@ -244,6 +261,7 @@ class Reactor:
             self._add_peer(neighbor)
         self.configuration = configuration
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
+        self._relisten = asyncio.get_running_loop().create_task(self._listen(startup=False))
         self.log.info("reactor", "loaded new configuration successfully")
 
     def shutdown(self) -> None:
