@@ -239,6 +239,20 @@ def test_privilege_drop_to_nobody_after_binding_a_low_port(public_dir):
     assert not os.path.exists(pid_path)
 
 
+def test_preload_imports_every_module_before_the_drop():
+    package = os.path.dirname(exabgp.__file__)
+    expected = set()
+    for directory, _, files in os.walk(package):
+        for name in files:
+            stem, extension = os.path.splitext(name)
+            if extension == ".py" and stem != "__main__":
+                relative = os.path.relpath(os.path.join(directory, stem), os.path.dirname(package))
+                expected.add(relative.replace(os.sep, ".").removesuffix(".__init__"))
+    daemon.preload()
+    assert expected <= set(sys.modules)
+    assert "exabgp.__main__" not in sys.modules
+
+
 @pytest.mark.skipif(not IS_ROOT, reason="dropping privileges needs root")
 def test_a_user_that_does_not_exist_is_refused(tmp_path):
     assert daemon.drop_privileges("no-such-user-exabgp") == "user no-such-user-exabgp is not found"

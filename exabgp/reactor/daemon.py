@@ -13,10 +13,13 @@ wait.
   on ``/dev/null``.  Refused with a critical log when the logs go to
   stdout/stderr; skipped when standard input is a socket (inetd/systemd
   socket activation) or the parent is pid 1 (already supervised), as 5.0.
-* `drop_privileges(user)`: only when the real uid or gid is 0: the user's
-  groups (``initgroups``: 5.0 kept root's supplementary groups, we do not),
-  then the gid, then the uid; checked afterwards.  Returns an error text
-  (``user X is not found``, or the failure) or None.
+* `drop_privileges(user)`: only when the real uid or gid is 0: first every
+  module of the package is imported (`preload`), so that no import happens
+  after the drop, when the interpreter's directory (``/root/.pyenv``, a
+  private virtualenv) may be unreadable by `user`; then the user's groups
+  (``initgroups``: 5.0 kept root's supplementary groups, we do not), the
+  gid, the uid; checked afterwards.  Returns an error text (``user X is not
+  found``, or the failure) or None.
 * `PidFile(path)`: written with ``O_EXCL`` (mode 0644).  When the file
   exists, the pid in it is tested with signal 0: alive (or owned by another
   user, EPERM) refuses to start; dead, our own, or not a number is stale
@@ -27,10 +30,14 @@ wait.
 """
 
 import errno
+import importlib
 import os
+import pkgutil
 import pwd
 import stat
 import sys
+
+import exabgp
 
 from exabgp.reactor.log import is_stream
 
@@ -82,10 +89,18 @@ def daemonize(log, environment) -> None:
     log.info("daemon", f"detached, pid {os.getpid()}")
 
 
+def preload() -> None:
+    """Import every module of the package (but ``exabgp.__main__``, which runs the program)."""
+    for module in pkgutil.walk_packages(exabgp.__path__, "exabgp."):
+        if module.name != "exabgp.__main__":
+            importlib.import_module(module.name)
+
+
 def drop_privileges(user: str):
     """Become `user` when running as root; None, or the reason it failed."""
     if os.getuid() and os.getgid():
         return None
+    preload()
     try:
         entry = pwd.getpwnam(user)
     except KeyError:
