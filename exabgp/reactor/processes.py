@@ -1,0 +1,430 @@
+"""The helper processes of the ``process`` sections (SURFACE.md 3.11, 4.1, 10.2): start, read, write, respawn, stop.
+
+`Processes` is the only code that talks to the helpers; it runs on the
+reactor's event loop and never polls: every helper is an asyncio
+subprocess transport whose protocol (`_Helper`) is called back when its
+stdout or stderr has data, when its stdin can take more, and when it exits.
+
+Starting (5.0): the ``run`` program is looked for in
+`exabgp.config.process.program_candidates` order (``EXABGP_ETC`` and
+``PATH`` from the `environ` given, the configuration's directory) and the
+first path that exists is used (5.0 kept the last one, against its
+documented order).  It must be a regular file the daemon may
+execute; directories and setuid / setgid programs are refused.  A refused
+or failed start is logged as an error and the helper reported broken
+(`on_broken`), as 5.0 marks it broken.  The helper runs without a shell, in
+a new session (so its own process group: signals sent to ExaBGP's group do
+not reach it), with ``stdin``, ``stdout`` and ``stderr`` piped and an
+environment that is a copy of `environ` with ``TERM=dumb`` and without
+``exabgp_cli_pipe`` (5.0 keeps the latter for its internal CLI relays, the
+helpers named ``api-internal-cli...``, and so do we).
+
+Reading: stdout is cut in lines at ``\\n``; each line, with its trailing
+white space removed, goes to ``on_command(name, line)``.  Bytes that are
+not UTF-8 are replaced with U+FFFD (5.0 read ASCII and failed on anything
+else): the command parser then answers ``error``.  A line starting with
+``debug `` is only logged (warning ``debug info from <name> : ...``,
+5.0).  A line longer than `MAX_COMMAND_SIZE` (1 MiB) without a newline
+kills the helper (5.0.12), which is then handled as any helper that died.
+Every stderr line is logged (warning ``stderr from process <name> : ...``;
+5.0 left the helper's stderr on its own, which is /dev/null once
+daemonized).
+
+Writing: `write(name, text)` queues ``text`` plus a newline on the helper's
+stdin pipe transport, which writes without blocking and keeps what the
+pipe does not take.  When a helper's queue grows over `high_water` bytes
+``on_pressure(name, True)`` is called (possibly from inside `write`), and
+``on_pressure(name, False)`` once it is back under `low_water` or the
+helper is gone: the reactor stops reading the BGP input that feeds the
+helper meanwhile, so nothing is lost and memory stays bounded (5.0 wrote
+synchronously and hung ExaBGP when a helper stopped reading, SURFACE.md
+4.1).  Should the queue still reach `hard_cap` bytes (a caller that ignores
+the pressure), the messages that do not fit are DROPPED (the newest ones:
+what is queued already is kept whole), with a warning when dropping starts
+and the count of dropped messages once the helper has read the queue down
+below `low_water`.  A message for a helper that is not running is dropped
+(debug log), as 5.0 failed such a write.
+
+Dying (5.0): a helper that exits, or closes its stdout (then it is sent
+SIGTERM, SIGKILL 2 s later), is started again when its ``respawn`` and
+``api.respawn`` are both true; when it already was respawned
+`RESPAWN_LIMIT` times within the last `RESPAWN_WINDOW` seconds it is not:
+critical log ``Too many death for <name> ...`` and ``on_broken(name)``.
+5.0 counted in 64 s windows aligned on the wall clock; we count over a
+sliding window of the loop's monotonic clock.  Otherwise it is removed.
+All output it wrote before exiting is read first.
+
+Reload (`reload`, 5.0): helpers no longer configured are stopped (SIGTERM,
+SIGKILL after 2 s), new ones started, the others keep running with their
+new definition used at their next start; with `restart_all` (SIGUSR2,
+SIGALRM, ``restart``) every configured helper is stopped and started again,
+including one that had died for good.
+
+Stop (`stop`, 5.0): every helper is sent its farewell (the shutdown
+notification) and, 0.1 s later, SIGTERM; SIGKILL after 2 s more.  Signals
+go to the helper's process group (5.0 signalled the helper alone, leaving
+the children of a shell wrapper behind).  asyncio's child watcher reaps
+every helper: no zombie is left.
+"""
+
+import asyncio
+import os
+import signal
+import stat
+import subprocess
+
+from exabgp.config.process import program_candidates
+
+#: a command line longer than this, still without a newline, kills its helper (5.0.12)
+MAX_COMMAND_SIZE = 1024 * 1024
+#: stderr text without a newline logged as one line when it grows over this
+MAX_STDERR_LINE = 64 * 1024
+#: on_pressure(name, True) above this many queued bytes
+HIGH_WATER = 256 * 1024
+#: on_pressure(name, False) at or below this many queued bytes
+LOW_WATER = 32 * 1024
+#: messages that would make the queue grow over this many bytes are dropped
+HARD_CAP = 64 * 1024 * 1024
+#: respawns allowed within RESPAWN_WINDOW seconds (5.0: 5 in ~63 s)
+RESPAWN_LIMIT = 5
+RESPAWN_WINDOW = 63.0
+#: after the farewell, before SIGTERM
+FAREWELL_DELAY = 0.1
+#: after SIGTERM, before SIGKILL
+KILL_DELAY = 2.0
+#: once the helper exited, how long its pipes may stay open (a child of the helper holding them)
+EXIT_GRACE = 1.0
+#: the helpers of 5.0's CLI relay, which keep exabgp_cli_pipe
+CLI_PREFIX = "api-internal-cli"
+
+SOURCE = "processes"
+
+
+def resolve(program: str, configuration_dir: str, environ: dict) -> str:
+    """The path to run for `program`; raises `ValueError` with the reason it is refused."""
+    candidates = program_candidates(program, configuration_dir, environ.get("EXABGP_ETC", ""),
+                                    environ.get("PATH", os.defpath))
+    path = next((candidate for candidate in candidates if os.path.exists(candidate)), None)
+    if path is None:
+        raise ValueError(f'can not locate the program "{program}"')
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise ValueError(f'can not access program "{path}": {error.strerror}') from None
+    if stat.S_ISDIR(mode):
+        raise ValueError(f'can not execute directories "{path}"')
+    if mode & stat.S_ISUID:
+        raise ValueError(f'refusing to run setuid programs "{path}"')
+    if mode & stat.S_ISGID:
+        raise ValueError(f'refusing to run setgid programs "{path}"')
+    if not stat.S_ISREG(mode):
+        raise ValueError(f'program must be a regular file "{path}"')
+    if not os.access(path, os.X_OK):
+        raise ValueError(f'exabgp will not be able to run this program "{path}"')
+    return path
+
+
+class _Helper(asyncio.SubprocessProtocol):
+    """One running helper: its transport, partial lines, queue state and end."""
+
+    def __init__(self, owner, process):
+        self.owner = owner
+        self.process = process
+        self.name = process.name
+        self.transport = None
+        self.stdin = None
+        self.pid = None
+        self.stdout = bytearray()
+        self.stderr = bytearray()
+        self.killed = False         # SIGTERM sent: further output is ignored
+        self.purposeful = False     # stopped by stop() / reload(): no respawn
+        self.paused = False
+        self.dropped = 0
+        self.kill_timer = None
+        self.grace_timer = None
+        self.ended = asyncio.get_running_loop().create_future()
+
+    # asyncio callbacks
+
+    def connection_made(self, transport):
+        self.transport = transport
+        self.pid = transport.get_pid()
+        self.stdin = transport.get_pipe_transport(0)
+        self.stdin.set_write_buffer_limits(high=self.owner.high_water, low=self.owner.low_water)
+
+    def pipe_data_received(self, fd, data):
+        if self.killed:
+            return
+        if fd == 1:
+            self._stdout(data)
+        else:
+            self._stderr(data)
+
+    def pipe_connection_lost(self, fd, exc):
+        if fd == 1 and not self.killed and self.transport.get_returncode() is None:
+            self.owner.log.debug(SOURCE, f"process {self.name} closed its output, terminating it")
+            self.terminate()
+        if fd == 2 and self.stderr:
+            self._log_stderr(bytes(self.stderr))
+            self.stderr.clear()
+
+    def process_exited(self):
+        self.owner.log.debug(SOURCE, f"process {self.name} exited with code {self.transport.get_returncode()}")
+        if self.stdin is not None and not self.stdin.is_closing():
+            self.stdin.abort()  # nobody reads it any more: free the queue
+        self.grace_timer = asyncio.get_running_loop().call_later(EXIT_GRACE, self.transport.close)
+
+    def connection_lost(self, exc):
+        for timer in (self.kill_timer, self.grace_timer):
+            if timer is not None:
+                timer.cancel()
+        self.transport.close()
+        if self.paused:
+            self.paused = False
+            self.owner.on_pressure(self.name, False)
+        self.owner._ended(self)
+        self.ended.set_result(None)
+
+    def pause_writing(self):
+        self.paused = True
+        self.owner.on_pressure(self.name, True)
+
+    def resume_writing(self):
+        self.paused = False
+        if self.dropped:
+            self.owner.log.warning(SOURCE, f"process {self.name} is reading again, "
+                                           f"{self.dropped} messages for it were dropped")
+            self.dropped = 0
+        self.owner.on_pressure(self.name, False)
+
+    # reading
+
+    def _stdout(self, data: bytes) -> None:
+        buffer = self.stdout
+        buffer += data
+        if b"\n" in data:
+            *lines, rest = bytes(buffer).split(b"\n")
+            buffer[:] = rest
+            self._commands(lines)
+        if len(buffer) > MAX_COMMAND_SIZE and not self.killed:
+            self.owner.log.error(SOURCE, f"oversized command from process {self.name} : {len(buffer)} bytes")
+            buffer.clear()
+            self.terminate()
+
+    def _commands(self, lines: list) -> None:
+        log = self.owner.log
+        on_command = self.owner.on_command
+        verbose = log.wants(SOURCE)
+        for raw in lines:
+            line = raw.decode("utf-8", "replace").rstrip()
+            if line.startswith("debug "):
+                log.warning("api", f"debug info from {self.name} : {line[6:]}")
+                continue
+            if verbose:
+                log.debug(SOURCE, f"command from process {self.name} : {line}")
+            on_command(self.name, line)
+            if self.killed:  # the command stopped this helper (reload, shutdown)
+                return
+
+    def _stderr(self, data: bytes) -> None:
+        buffer = self.stderr
+        buffer += data
+        if b"\n" in data:
+            *lines, rest = bytes(buffer).split(b"\n")
+            buffer[:] = rest
+            for raw in lines:
+                self._log_stderr(raw)
+        if len(buffer) > MAX_STDERR_LINE:
+            self._log_stderr(bytes(buffer))
+            buffer.clear()
+
+    def _log_stderr(self, raw: bytes) -> None:
+        self.owner.log.warning(SOURCE, f"stderr from process {self.name} : {raw.decode('utf-8', 'replace').rstrip()}")
+
+    # writing and ending
+
+    def write(self, data: bytes) -> None:
+        if self.stdin is None or self.stdin.is_closing():
+            self.owner.log.debug(SOURCE, f"process {self.name} does not read any more, message dropped")
+            return
+        if self.stdin.get_write_buffer_size() + len(data) > self.owner.hard_cap:
+            if not self.dropped:
+                self.owner.log.warning(SOURCE, f"process {self.name} is not reading its input and "
+                                               f"{self.owner.hard_cap} bytes are queued for it: "
+                                               "dropping the new messages")
+            self.dropped += 1
+            return
+        self.stdin.write(data)
+
+    def queued(self) -> int:
+        return self.stdin.get_write_buffer_size() if self.stdin is not None and not self.stdin.is_closing() else 0
+
+    def _signal(self, number: int) -> None:
+        if self.transport.get_returncode() is not None:
+            return
+        try:
+            os.killpg(self.pid, number)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def terminate(self) -> None:
+        """SIGTERM now, SIGKILL after KILL_DELAY; the end comes through connection_lost."""
+        if self.killed:
+            return
+        self.killed = True
+        self.owner.log.debug(SOURCE, f"terminating process {self.name}")
+        self._signal(signal.SIGTERM)
+        self.kill_timer = asyncio.get_running_loop().call_later(KILL_DELAY, self._kill)
+
+    def _kill(self) -> None:
+        if self.transport.get_returncode() is None:
+            self.owner.log.debug(SOURCE, f"force kill unresponsive {self.name}")
+            self._signal(signal.SIGKILL)
+
+
+class Processes:
+    def __init__(self, log, environment, environ: dict, *, on_command, on_broken, on_pressure,
+                 high_water: int = HIGH_WATER, low_water: int = LOW_WATER, hard_cap: int = HARD_CAP):
+        self.log = log
+        self.environment = environment
+        self.environ = dict(environ)
+        self.on_command = on_command
+        self.on_broken = on_broken
+        self.on_pressure = on_pressure
+        self.high_water = high_water
+        self.low_water = low_water
+        self.hard_cap = hard_cap
+        self._helpers = {}          # name -> _Helper, running (or ending) helpers
+        self._configured = {}       # name -> Process
+        self._configuration_dir = ""
+        self._respawns = {}         # name -> loop times of its recent respawns
+        self._starting = set()      # tasks respawning helpers
+        self._stopping = False
+
+    # the interface
+
+    async def start(self, processes, configuration_dir: str) -> None:
+        """Start every helper of `processes` (a tuple of `exabgp.config.process.Process`)."""
+        self._configured = {process.name: process for process in processes}
+        self._configuration_dir = configuration_dir
+        for process in processes:
+            await self._spawn(process)
+
+    def write(self, name: str, text: str) -> None:
+        """Queue `text` and a newline for helper `name`; never blocks (see the module docstring)."""
+        helper = self._helpers.get(name)
+        if helper is None or helper.killed:
+            self.log.debug(SOURCE, f"process {name} is not running, message dropped")
+            return
+        helper.write(text.encode("utf-8", "backslashreplace") + b"\n")
+
+    def names(self) -> list:
+        """The names of the running helpers, in start order."""
+        return [name for name, helper in self._helpers.items() if not helper.killed]
+
+    def queued(self, name: str) -> int:
+        """How many bytes wait in the queue of helper `name`."""
+        helper = self._helpers.get(name)
+        return helper.queued() if helper is not None else 0
+
+    async def reload(self, processes, configuration_dir: str, restart_all: bool) -> None:
+        """Stop the helpers no longer configured, start the new ones (all of them with `restart_all`)."""
+        await self._settle()
+        configured = {process.name: process for process in processes}
+        previous = self._configured
+        self._configured = configured
+        self._configuration_dir = configuration_dir
+        await self._end([helper for name, helper in self._helpers.items() if restart_all or name not in configured])
+        for name, process in configured.items():
+            if name not in self._helpers and (restart_all or name not in previous):
+                self._respawns.pop(name, None)
+                await self._spawn(process)
+
+    async def stop(self, farewell) -> None:
+        """Farewell, SIGTERM 0.1 s later, SIGKILL after 2 s; returns once every helper is reaped."""
+        self._stopping = True
+        await self._settle()
+        helpers = list(self._helpers.values())
+        for helper in helpers:
+            if not helper.killed:
+                helper.write(farewell(helper.name).encode("utf-8", "backslashreplace") + b"\n")
+        if helpers:
+            await asyncio.sleep(FAREWELL_DELAY)
+        await self._end(helpers)
+
+    # internals
+
+    async def _end(self, helpers) -> None:
+        for helper in helpers:
+            helper.purposeful = True
+            helper.terminate()
+        if not helpers:
+            return
+        _, left = await asyncio.wait([helper.ended for helper in helpers], timeout=KILL_DELAY + EXIT_GRACE + 1.0)
+        for helper in helpers:
+            if helper.ended in left:  # not even SIGKILL ended it (uninterruptible sleep)
+                self.log.warning(SOURCE, f"process {helper.name} is still running after kill, it is left behind")
+                self._helpers.pop(helper.name, None)
+
+    async def _spawn(self, process) -> bool:
+        name = process.name
+        try:
+            path = resolve(process.run[0], self._configuration_dir, self.environ)
+        except ValueError as error:
+            self.log.error(SOURCE, f"can not start process {name}: {error}")
+            self.on_broken(name)
+            return False
+        environ = dict(self.environ)
+        environ["TERM"] = "dumb"
+        if not name.startswith(CLI_PREFIX):
+            environ.pop("exabgp_cli_pipe", None)
+        loop = asyncio.get_running_loop()
+        try:
+            _, helper = await loop.subprocess_exec(
+                lambda: _Helper(self, process), path, *process.run[1:],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=environ, start_new_session=True)
+        except (OSError, ValueError, subprocess.SubprocessError) as error:
+            self.log.error(SOURCE, f"can not start process {name}: {error}")
+            self.on_broken(name)
+            return False
+        self._helpers[name] = helper
+        self.log.debug(SOURCE, f"forked process {name} (pid {helper.pid})")
+        return True
+
+    async def _settle(self) -> None:
+        """Wait for the respawns under way (a start takes a few milliseconds)."""
+        while self._starting:
+            await asyncio.gather(*self._starting, return_exceptions=True)
+
+    async def _respawn(self, name: str) -> None:
+        process = self._configured.get(name)
+        if process is not None and name not in self._helpers and not self._stopping:
+            await self._spawn(process)
+
+    def _ended(self, helper) -> None:
+        """`helper` exited and its pipes are closed: forget it, then respawn it or not (5.0)."""
+        name = helper.name
+        if self._helpers.get(name) is not helper:
+            return
+        del self._helpers[name]
+        process = self._configured.get(name)
+        if helper.purposeful or self._stopping or process is None:
+            return
+        if not (process.respawn and self.environment.get("api", "respawn")):
+            self.log.debug(SOURCE, f"process {name} ended")
+            return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        recent = [moment for moment in self._respawns.get(name, ()) if now - moment < RESPAWN_WINDOW]
+        self._respawns[name] = recent
+        if len(recent) >= RESPAWN_LIMIT:
+            self.log.critical(SOURCE, f"Too many death for {name} ({RESPAWN_LIMIT} respawns within "
+                                      f"{RESPAWN_WINDOW:.0f} seconds), not restarting it")
+            self.on_broken(name)
+            return
+        recent.append(now)
+        self.log.debug(SOURCE, f"process {name} ended, restarting it")
+        task = loop.create_task(self._respawn(name))
+        self._starting.add(task)
+        task.add_done_callback(self._starting.discard)
