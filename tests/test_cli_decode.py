@@ -188,13 +188,6 @@ def test_no_arguments_prints_help_and_fails(capsys):
         assert word in out
 
 
-@pytest.mark.parametrize("argv", [["cli", "show"], ["healthcheck", "--help"]])
-def test_later_sub_commands_say_not_implemented(argv, capsys):
-    status, out, err = run(argv, capsys)
-    assert status == 1 and out == ""
-    assert err == f"exabgp: the '{argv[0]}' sub-command is not implemented yet\n"
-
-
 def test_env_file_is_removed_anywhere(capsys):
     for argv in (["--env-file", "/x.env", "decode", "00000000"], ["decode", "--env-file=/x.env", "00000000"],
                  ["decode", "00000000", "--env-file", "/x.env"]):

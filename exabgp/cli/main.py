@@ -10,9 +10,9 @@
 
 Without arguments the help is printed and the exit code is 1.  A closed
 output pipe (``exabgp decode ... | head``) ends the program with code 1 and
-no traceback.  `decode`, `env`, `server`, `validate` and `version` are
-implemented; `cli` and `healthcheck` say on stderr that they are not
-implemented yet and exit 1.
+no traceback.  `healthcheck` parses its own arguments (the options of its
+``--config`` file go before the command line's), so it is handed the raw
+arguments.
 """
 
 import argparse
@@ -21,7 +21,7 @@ import platform
 import sys
 
 import exabgp
-from exabgp.cli import decode, env, server, validate
+from exabgp.cli import client, decode, env, healthcheck, server, validate
 
 SUB_COMMANDS = ("version", "cli", "healthcheck", "decode", "server", "env", "validate")
 
@@ -65,13 +65,9 @@ def _version(args, out) -> int:
     return 0
 
 
-def _not_implemented(command: str) -> int:
-    sys.stderr.write(f"exabgp: the '{command}' sub-command is not implemented yet\n")
-    return 1
-
-
 #: implemented sub-command -> (function adding its arguments or None, function running it)
 _IMPLEMENTED = {
+    "cli": (client.setargs, client.cmdline),
     "decode": (decode.setargs, decode.cmdline),
     "env": (env.setargs, env.cmdline),
     "server": (server.setargs, server.cmdline),
@@ -97,9 +93,8 @@ def _run(argv: list) -> int:
     argv, env_file = _take_env_file(argv)
     if argv and argv[0] not in SUB_COMMANDS and "-h" not in argv and "--help" not in argv:
         argv = ["server"] + argv
-    if argv and argv[0] in SUB_COMMANDS and argv[0] not in _IMPLEMENTED:
-        # later issues own these sub-commands and their options
-        return _not_implemented(argv[0])
+    if argv and argv[0] == "healthcheck":
+        return healthcheck.main(argv[1:], prog="exabgp healthcheck")
     parser = _parser()
     try:
         args = parser.parse_args(argv)

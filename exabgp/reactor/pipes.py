@@ -1,0 +1,242 @@
+"""The daemon side of the CLI's named pipes, as ExaBGP 5.0 finds them (SURFACE.md 1.4, 2.2, 4.6).
+
+Where the pipes are: `root(environ, argv0)` is 5.0's ROOT (``EXABGP_ROOT``,
+else the program's directory, made absolute and normalised, a trailing
+``/bin`` or ``/sbin`` removed, anything from ``src/exabgp/application``
+cut, no trailing ``/``); `folders(root, uid)` is 5.0's search order
+(``/run/exabgp/``, ``/run/<uid>/``, ``/run/``, the same under ``/var/run``,
+then the six under `root`); `find(folders, pipename)` is the first folder
+holding both ``<pipename>.in`` and ``<pipename>.out`` as FIFOs (symbolic
+links followed), or None.  Nobody creates the FIFOs: 5.0 does not either
+(``mkfifo`` is the user's job, the log says how).  The client
+(`exabgp.cli.client`) uses the same three functions.
+
+`CliPipes(log, environment, environ, on_command)`:
+
+* `await open()` returns False when ``api.cli`` is off (silently, as 5.0)
+  or when no folder has the FIFOs (5.0's error lines: the folders scanned
+  and the ``mkfifo`` / ``chmod`` / ``chown`` commands to run, relative to
+  the directory the program started in, ``PWD``); otherwise it logs where
+  the pipes are (5.0's info lines) and starts reading ``.in``;
+* ``.in`` is opened ``O_RDWR | O_NONBLOCK``: the daemon is then a writer of
+  its own FIFO too, so a client closing its end never gives end-of-file,
+  and a client opening it for writing never waits.  It is read through the
+  event loop (`loop.connect_read_pipe`); every complete non-empty line is
+  given, without its end of line, to `on_command`.  A line longer than
+  `MAX_COMMAND` without a newline is dropped with an error log (5.0's relay
+  exited on it);
+* `write(text)` queues an answer for ``.out``; the queue is written at the
+  next loop iteration (so that many lines of one answer make one write).
+  It never blocks: ``.out`` is opened ``O_WRONLY | O_NONBLOCK`` when there
+  is something to write and closed once it is all written (a client sees
+  end-of-file between answers, as with 5.0's relay); when no client has it
+  open (``ENXIO``) or the client went away (``EPIPE``) the queue is dropped
+  with a debug log; when the client reads slower than answers come, the
+  rest is written as ``.out`` becomes writable, the queue bounded by
+  `MAX_PENDING` octets (5.0's relay backlog limit), beyond which text is
+  dropped with a debug log;
+* `close()` stops reading and drops what was not written.
+
+The daemon never reads ``.out`` (a reader there would swallow answers or
+leave stale ones) and never writes ``.in``.
+"""
+
+import asyncio
+import errno
+import os
+import stat
+import sys
+
+#: the longest command line accepted from the pipe (5.0's relay limit)
+MAX_COMMAND = 1024 * 1024
+#: the most answer octets kept for a slow client (5.0's relay backlog limit)
+MAX_PENDING = 100 * 1024 * 1024
+
+_LOG = "cli control"
+_APPLICATION_FOLDER = "src/exabgp/application"
+
+
+def root(environ, argv0: str) -> str:
+    """5.0's ROOT: the base of the ``<root>/run`` folders (and of 5.0's ``etc``)."""
+    base = environ.get("EXABGP_ROOT", "") or os.path.dirname(argv0)
+    base = os.path.normpath(os.path.abspath(base))
+    if base.endswith(("/bin", "/sbin")):
+        base = os.path.normpath(os.path.join(base, ".."))
+    index = base.find(_APPLICATION_FOLDER)
+    if index >= 0:
+        base = base[:index]
+    return base[:-1] if base.endswith("/") else base
+
+
+def folders(base: str, uid: int) -> list:
+    """The folders searched for the pipes, in 5.0's order (each ends with ``/``)."""
+    found = []
+    for prefix in ("", base):
+        for run in ("/run/", "/var/run/"):
+            found.extend((f"{prefix}{run}exabgp/", f"{prefix}{run}{uid}/", f"{prefix}{run}"))
+    return found
+
+
+def _is_fifo(path: str) -> bool:
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def find(searched: list, pipename: str):
+    """The first folder of `searched` with the FIFOs ``<pipename>.in`` and ``.out``, or None."""
+    for folder in searched:
+        if _is_fifo(f"{folder}{pipename}.in") and _is_fifo(f"{folder}{pipename}.out"):
+            return folder
+    return None
+
+
+class _Reader(asyncio.Protocol):
+    """Lines of ``.in`` to the owner's `_line`."""
+
+    def __init__(self, owner):
+        self.owner = owner
+        self.buffer = b""
+        self.discarding = False  # inside a line too long, dropped up to its end
+
+    def data_received(self, data: bytes) -> None:
+        *lines, rest = (self.buffer + data).split(b"\n")
+        for line in lines:
+            if self.discarding:
+                self.discarding = False
+            else:
+                self.owner._line(line)
+        self.buffer = rest
+        if len(self.buffer) > MAX_COMMAND:
+            if not self.discarding:
+                self.owner.log.error(_LOG, f"received a command larger than {MAX_COMMAND} bytes, dropped")
+            self.discarding = True
+            self.buffer = b""
+
+
+class CliPipes:
+    def __init__(self, log, environment, environ, on_command, argv0: str = "", uid: int = None, gid: int = None):
+        """`argv0`, `uid`, `gid`: the program path and ids the folders depend on (default: this process's)."""
+        self.log = log
+        self.environment = environment
+        self.environ = environ
+        self.on_command = on_command
+        self.argv0 = argv0 or sys.argv[0]
+        self.uid = os.getuid() if uid is None else uid
+        self.gid = os.getgid() if gid is None else gid
+        self.pipename = environment.get("api", "pipename")
+        self.folder = None
+        self._transport = None
+        self._pending = bytearray()
+        self._out = None
+        self._scheduled = False
+        self._loop = None
+
+    @property
+    def path_in(self) -> str:
+        return f"{self.folder}{self.pipename}.in"
+
+    @property
+    def path_out(self) -> str:
+        return f"{self.folder}{self.pipename}.out"
+
+    async def open(self) -> bool:
+        """Find the pipes and start reading commands; False when the CLI is off or has no pipes."""
+        if not self.environment.get("api", "cli"):
+            return False
+        searched = folders(root(self.environ, self.argv0), self.uid)
+        self.folder = find(searched, self.pipename)
+        if self.folder is None:
+            self._missing(searched)
+            return False
+        try:
+            fd = os.open(self.path_in, os.O_RDWR | os.O_NONBLOCK)
+        except OSError as error:
+            self.log.error(_LOG, f"could not open the named pipe {self.path_in} ({error.strerror})")
+            self.folder = None
+            return False
+        self._loop = loop = asyncio.get_running_loop()
+        self._transport, _ = await loop.connect_read_pipe(lambda: _Reader(self), os.fdopen(fd, "rb", buffering=0))
+        self.log.info(_LOG, "named pipes for the cli are:")
+        self.log.info(_LOG, f"to send commands  {self.path_in}")
+        self.log.info(_LOG, f"to read responses {self.path_out}")
+        return True
+
+    def _missing(self, searched: list) -> None:
+        name = self.pipename
+        self.log.error("cli", f"could not find the named pipes ({name}.in and {name}.out) required for the cli")
+        self.log.error("cli", "we scanned the following folders (the number is your PID):")
+        for folder in searched:
+            self.log.error(_LOG, f" - {folder}")
+        self.log.error(_LOG, "please make them in one of the folder with the following commands:")
+        where = f"{self.environ.get('PWD') or os.getcwd()}/run/{name}.{{in,out}}"
+        self.log.error(_LOG, f"> mkfifo {where}")
+        self.log.error(_LOG, f"> chmod 600 {where}")
+        if self.uid != 0:
+            self.log.error(_LOG, f"> chown {self.uid}:{self.gid} {where}")
+
+    def _line(self, line: bytes) -> None:
+        command = line.rstrip(b"\r").decode("utf-8", "replace")
+        if command.strip():
+            self.on_command(command)
+
+    # ------------------------------------------------------------ answers
+
+    def write(self, text: str) -> None:
+        """Queue `text` (one or more lines, with their ``\\n``) for ``.out``; never blocks."""
+        if self.folder is None:
+            return
+        data = text.encode("utf-8", "replace")
+        if len(self._pending) + len(data) > MAX_PENDING:
+            self.log.debug(_LOG, f"the cli client is not reading, {len(data)} bytes of answer dropped")
+            return
+        self._pending += data
+        if not self._scheduled and self._out is None:
+            self._scheduled = True
+            self._loop.call_soon(self._flush)
+
+    def _drop(self, reason: str) -> None:
+        self.log.debug(_LOG, f"{reason}, {len(self._pending)} bytes of answer dropped")
+        self._pending.clear()
+        self._close_out()
+
+    def _close_out(self) -> None:
+        if self._out is not None:
+            self._loop.remove_writer(self._out)
+            os.close(self._out)
+            self._out = None
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        if not self._pending:
+            return
+        if self._out is None:
+            try:
+                self._out = os.open(self.path_out, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as error:
+                reason = "no cli client is reading" if error.errno == errno.ENXIO else f"cli pipe: {error.strerror}"
+                self._drop(reason)
+                return
+        while self._pending:
+            try:
+                written = os.write(self._out, self._pending)
+            except BlockingIOError:
+                # the client reads slower than we answer: go on when it made room
+                self._loop.add_writer(self._out, self._flush)
+                return
+            except OSError as error:
+                self._drop("the cli client went away" if error.errno == errno.EPIPE else f"cli pipe: {error.strerror}")
+                return
+            del self._pending[:written]
+        self._close_out()
+
+    def close(self) -> None:
+        """Stop reading commands and drop the answers not written yet."""
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+        self._pending.clear()
+        if self._out is not None:
+            self._close_out()
+        self.folder = None
