@@ -1,0 +1,526 @@
+"""The ExaBGP 5.0 API command grammar (SURFACE.md 4.1 to 4.4): one text line -> a frozen `Command`.
+
+This module sits in `config`, not in `api`, because announcing a route through
+the API uses the route grammar of the configuration (`exabgp.config.route`,
+SURFACE.md 3.12 and 3.13) and `api` is below `config` in the import order.
+What the replies look like without the configuration is `exabgp.api.show`.
+
+`parse(line)` reads one line from a helper process (or the CLI) the way 5.0
+does:
+
+* a line starting with ``debug `` is only logged (action ``debug``);
+* the line is normalised: stripped, tabs become spaces, ``[ ] ( )`` get a
+  space inside, ``,`` one on each side, runs of spaces become one;
+* the command is found by 5.0's rule: the names of `COMMANDS` are tried in
+  reverse sorted order (so the longest of two names sharing a start comes
+  first) and a name matches when it is the line, ends it after a space, or
+  appears in it followed by a space.  ``announce route ... name version``
+  is therefore the ``version`` command, as in 5.0;
+* the neighbor-scoped commands accept ``neighbor <ip|*> [<key> <value>]...``
+  selectors before the command, several of them separated by ``,``
+  (`Selector`); the filter keys are `FILTER_KEYS`;
+* ``json`` among the words asks for JSON replies (``show neighbor`` and
+  ``show adj-rib``).
+
+Anything not understood raises `CommandError` (5.0 answers ``error``).
+
+A `Command` has an `action` (`ACTIONS`), for ``announce`` / ``withdraw`` a
+`kind` (`KINDS`), and the fields its action uses.  Routes are kept as tokens:
+5.0 parses an API route once per target neighbor because the neighbor's
+local AS, peer AS and 4-octet AS support change its attributes, so
+`Command.routes(speaker)` builds the `StaticRoute`s for one neighbor.  A
+``withdraw`` without ``next-hop`` gets next hop 0.0.0.0, as in 5.0.  The
+FlowSpec, VPLS, mcast-vpn and MUP families are not built yet and raise
+"... not supported yet".
+
+Who a command reaches: `peer_name` builds the string 5.0 names a peer with
+(``neighbor <ip> local-ip <ip|None> local-as <asn|auto> peer-as <asn|auto>
+router-id <id> family-allowed <in-open|afi-safi/...>``); a `Selector` matches
+a peer when each of its ``key value`` pairs appears as whole words in that
+string (``neighbor *`` matches every peer); `select` keeps the peers matched
+by any selector, or every peer without selectors.  Two 5.0 rules the reactor
+applies itself: ``teardown`` without selector reaches no peer (finding F7),
+and watchdogs apply to every neighbor whatever the selectors.
+
+Where 5.0 misreads its own grammar this module takes the evident intent,
+and says so: the operational type and the watchdog name are the words after
+``operational`` / ``watchdog`` (5.0 takes the third word of the line, wrong
+after a selector); ``announce eor`` alone is ipv4 unicast (5.0.15 answers
+``error``); a teardown code above 255 (no Cease subcode) is an error.  As in
+5.0.15, ``show adj-rib-in`` / ``clear adj-rib-in`` (one word) are errors.
+
+`neighbor_configuration` is the text of ``show neighbor configuration``:
+5.0's rendering of a neighbor, which needs the configuration model.
+"""
+
+import re
+from dataclasses import dataclass
+
+from exabgp.api import show
+from exabgp.bgp.family import AFI_IPV4, AFI_NAMES, SAFI_NAMES, SAFI_UNICAST, afi_name, safi_name
+from exabgp.bgp.route import AttributeSets
+from exabgp.config import neighbor as neighbor_config
+from exabgp.config import route as route_grammar
+from exabgp.config.lexer import ConfigurationError, Token
+from exabgp.config.lexer import parse as parse_tree
+
+#: 5.0's command names (`exabgp.api.show.COMMANDS`) -> (action, kind)
+COMMANDS = {
+    "announce route": ("announce", "route"),
+    "withdraw route": ("withdraw", "route"),
+    "announce ipv4": ("announce", "ipv4"),
+    "withdraw ipv4": ("withdraw", "ipv4"),
+    "announce ipv6": ("announce", "ipv6"),
+    "withdraw ipv6": ("withdraw", "ipv6"),
+    "announce attribute": ("announce", "attributes"),
+    "announce attributes": ("announce", "attributes"),
+    "withdraw attribute": ("withdraw", "attributes"),
+    "withdraw attributes": ("withdraw", "attributes"),
+    "announce flow": ("announce", "flow"),
+    "withdraw flow": ("withdraw", "flow"),
+    "announce vpls": ("announce", "vpls"),
+    "withdraw vpls": ("withdraw", "vpls"),
+    "announce eor": ("announce", "eor"),
+    "announce route-refresh": ("announce", "route-refresh"),
+    "announce operational": ("announce", "operational"),
+    "announce watchdog": ("announce", "watchdog"),
+    "withdraw watchdog": ("withdraw", "watchdog"),
+    "teardown": ("teardown", None),
+    "crash": ("crash", None),
+    "flush adj-rib out": ("flush adj-rib", None),
+    "clear adj-rib": ("clear adj-rib", None),
+    "show neighbor": ("show neighbor", None),
+    "show adj-rib in": ("show adj-rib", None),
+    "show adj-rib out": ("show adj-rib", None),
+    "shutdown": ("shutdown", None),
+    "reload": ("reload", None),
+    "restart": ("restart", None),
+    "version": ("version", None),
+    "help": ("help", None),
+    "enable-ack": ("enable-ack", None),
+    "disable-ack": ("disable-ack", None),
+    "silence-ack": ("silence-ack", None),
+    "reset": ("reset", None),
+    "#": ("comment", None),
+}
+
+#: every `Command.action`
+ACTIONS = frozenset(action for action, _kind in COMMANDS.values()) | {"debug"}
+
+#: every `Command.kind` of ``announce`` / ``withdraw`` this build accepts (flow and vpls raise)
+KINDS = frozenset(("route", "ipv4", "ipv6", "attributes", "eor", "route-refresh", "operational", "watchdog"))
+
+#: 5.0 tries the names longest first: reverse sorted
+_ORDER = tuple(sorted(COMMANDS, reverse=True))
+
+#: the keys a selector may filter on, after ``neighbor <ip>``
+FILTER_KEYS = frozenset(("neighbor", "local-ip", "local-as", "peer-as", "router-id", "family-allowed"))
+
+#: ``show neighbor`` options, in 5.0's priority order
+SHOW_NEIGHBOR = ("summary", "extensive", "configuration")
+
+#: ``show adj-rib`` route types (5.0's NLRI classes: ``inet`` is every prefix family)
+ADJ_RIB_TYPES = ("inet", "flow", "l2vpn")
+_ADJ_RIB_ANY = frozenset(("routes", "extensive", "static") + ADJ_RIB_TYPES)
+
+_AFIS = {name: code for code, name in AFI_NAMES.items()}
+_SAFIS = {name: code for code, name in SAFI_NAMES.items()}
+_NOT_YET_KINDS = {"flow": "flow routes", "vpls": "vpls routes"}
+_CEASE_SUBCODE_MAX = 255
+_API_FILE = "<api>"
+_NO_NEXT_HOP = ("next-hop", "0.0.0.0")
+
+
+class CommandError(Exception):
+    """A command 5.0 answers with ``error``; `reason` says why, `detail` (or "") what the grammar found."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(reason, detail)
+        self.reason = reason
+        self.detail = detail
+
+    def __str__(self):
+        return f"{self.reason} ({self.detail})" if self.detail else self.reason
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """``neighbor <address|*> [key value]...``: `filters` are the ``(key, value)`` pairs after the address."""
+
+    address: str
+    filters: tuple = ()
+
+    def words(self) -> tuple:
+        """The ``key value`` strings 5.0 looks for in the peer name, the address first."""
+        return (f"neighbor {self.address}",) + tuple(f"{key} {value}" for key, value in self.filters)
+
+    def matches(self, neighbor) -> bool:
+        """True when every ``key value`` is whole words of `peer_name(neighbor)` (``*``: any peer)."""
+        if self.address == "*":
+            return True
+        name = peer_name(neighbor)
+        return all(re.search(rf"(^|\s){re.escape(words)}($|\s|,)", name) for words in self.words())
+
+
+def peer_name(neighbor) -> str:
+    """The name 5.0 gives a peer (logs, ``show adj-rib ... extensive``, selectors)."""
+    if neighbor.capability.multi_session:
+        allowed = "/".join(f"{afi_name(afi)}-{safi_name(safi)}" for afi, safi in neighbor.families)
+    else:
+        allowed = "in-open"
+    local_as = "auto" if neighbor.local_as is None else neighbor.local_as
+    peer_as = "auto" if neighbor.peer_as is None else neighbor.peer_as
+    return (f"neighbor {neighbor.peer_address} local-ip {neighbor.local_address} local-as {local_as} "
+            f"peer-as {peer_as} router-id {neighbor.router_id} family-allowed {allowed}")
+
+
+def select(selectors, neighbors) -> list:
+    """The `neighbors` (in their order) that any selector matches; all of them without selectors."""
+    neighbors = list(neighbors)
+    if not selectors:
+        return neighbors
+    return [neighbor for neighbor in neighbors if any(selector.matches(neighbor) for selector in selectors)]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One parsed command; the fields not used by its action keep their defaults.
+
+    * ``announce`` / ``withdraw``: `kind` is one of `KINDS`; ``route``,
+      ``attributes``, ``ipv4``, ``ipv6``: `tokens` (the route text after the
+      kind, or after the SAFI for ipv4/ipv6) and, for ipv4/ipv6, `family`;
+      ``eor`` and ``route-refresh``: `family`; ``operational``:
+      `operational` (an `exabgp.config.neighbor.Operational`, or None for a
+      type 5.0 ignores: answered ``done``); ``watchdog``: `name` (None: the
+      name of the process that sent the command);
+    * ``teardown``: `code`, the Cease subcode;
+    * ``show neighbor``: `show` (``summary``, ``extensive``,
+      ``configuration``, or None: the usage text) and `address` (see `shows`);
+    * ``show adj-rib``: `rib` (``in`` / ``out``), `extensive`, `address`,
+      `route_type` (None or one of `ADJ_RIB_TYPES`);
+    * ``flush adj-rib`` (`rib` ``out``) and ``clear adj-rib`` (`rib`);
+    * ``comment`` and ``debug``: `text`.
+    """
+
+    action: str
+    kind: str = None
+    selectors: tuple = ()
+    json: bool = False
+    line: str = ""
+    tokens: tuple = ()
+    family: tuple = None
+    name: str = None
+    code: int = None
+    operational: object = None
+    show: str = None
+    extensive: bool = False
+    address: str = None
+    rib: str = None
+    route_type: str = None
+    text: str = ""
+
+    def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
+        """The `StaticRoute`s of this ``announce``/``withdraw`` for a neighbor with these `speaker` facts."""
+        if self.kind not in ("route", "attributes", "ipv4", "ipv6"):
+            raise CommandError(f"{self.action} {self.kind} carries no route")
+        interned = AttributeSets() if interned is None else interned
+        tokens = list(self.tokens)
+        end = tokens[-1] if tokens else None
+        if self.action == "withdraw":
+            tokens = _with_default_next_hop(tokens, self.kind == "attributes")
+        try:
+            if self.kind == "attributes":
+                return route_grammar.parse_attributes(tokens, speaker, interned, end)
+            if self.kind == "route":
+                return route_grammar.parse_route(tokens, speaker, interned, None, end)
+            made = route_grammar.parse_route(tokens, speaker, interned, self.family[1], end)
+        except ValueError as error:  # a RouteError, or int() of a non-ASCII digit inside the grammar
+            raise CommandError(f"command could not parse {self.kind} in : {self.line}", str(error)) from None
+        if any(route.route.nlri.afi != self.family[0] for route in made):
+            raise CommandError(f"command could not parse {self.kind} in : {self.line}",
+                               f"'{tokens[0].text}' is not an {self.kind} prefix")
+        return made
+
+    def shows(self, neighbor) -> bool:
+        """Whether the ``show neighbor`` / ``show adj-rib`` reply covers this neighbor (5.0's filters)."""
+        if self.address is None:
+            return True
+        if self.action == "show adj-rib":
+            return f"neighbor {self.address}" in peer_name(neighbor)
+        if self.json:
+            return True
+        if self.show == "summary":
+            return self.address == neighbor.peer_address
+        return self.address in peer_name(neighbor)
+
+
+def _with_default_next_hop(tokens: list, attributes: bool) -> list:
+    """`tokens` with ``next-hop 0.0.0.0`` where it is read after any next hop given (the first one wins)."""
+    at = len(tokens)
+    if attributes:
+        at = next((index for index, token in enumerate(tokens) if token.text == "nlri" and not token.quoted), at)
+    added = [Token(text, _API_FILE, 1, 0) for text in _NO_NEXT_HOP]
+    return tokens[:at] + added + tokens[at:]
+
+
+def normalise(line: str) -> str:
+    """5.0's spacing of a command line (stripped, ``[]()`` and ``,`` spaced, single spaces)."""
+    text = line.strip().replace("\t", " ").replace("]", " ]").replace("[", "[ ").replace(")", " )")
+    text = text.replace("(", "( ").replace(",", " , ")
+    return re.sub(" {2,}", " ", text)
+
+
+def _name(line: str) -> str:
+    for name in _ORDER:
+        if line == name or line.endswith(" " + name) or name + " " in line:
+            return name
+    raise CommandError(f"command from process not understood : {line}")
+
+
+def _selectors(words: list, line: str):
+    """``neighbor A [k v]... [, neighbor B ...]`` at the start of `words` -> (selectors, remaining words)."""
+    if not words or words[0] != "neighbor":
+        return (), words
+    selectors = []
+    index = 0
+    while True:
+        if index + 1 >= len(words) or words[index] != "neighbor":
+            raise CommandError(f"invalid neighbor selector in : {line}")
+        address = words[index + 1]
+        index += 2
+        filters = []
+        while index + 1 < len(words) and words[index] in FILTER_KEYS:
+            filters.append((words[index], words[index + 1]))
+            index += 2
+        selectors.append(Selector(address, tuple(filters)))
+        if index < len(words) and words[index] == ",":
+            index += 1
+            continue
+        return tuple(selectors), words[index:]
+
+
+def _tokens(text: str, line: str) -> tuple:
+    """The words of a route, as the configuration lexer reads them (``route P { ...; }`` flattened)."""
+    text = text if text.endswith((";", "}")) else text + " ;"
+    try:
+        tree = parse_tree(text, _API_FILE)
+    except ConfigurationError as error:
+        raise CommandError(f"command could not parse route in : {line}", error.reason) from None
+    if len(tree) != 1:
+        raise CommandError(f"command could not parse route in : {line}", "one route per command")
+    statement = tree[0]
+    tokens = list(statement.words)
+    for child in statement.block or ():
+        if child.block is not None:
+            raise CommandError(f"command could not parse route in : {line}", "nested block")
+        tokens.extend(child.words)
+    return tuple(tokens)
+
+
+def _family(words: list, line: str, what: str) -> tuple:
+    afi, safi = _AFIS.get(words[0]), _SAFIS.get(words[1])
+    if afi is None or safi is None:
+        raise CommandError(f"Command could not parse {what} : {line}")
+    return afi, safi
+
+
+def _announce(action: str, kind: str, rest: list, line: str, fields: dict) -> dict:
+    """The fields of an ``announce`` / ``withdraw`` command; `rest` follows ``<action> <kind>``."""
+    if kind in _NOT_YET_KINDS:
+        raise CommandError(f"{_NOT_YET_KINDS[kind]} are not supported yet")
+    if kind == "eor":
+        if not rest:
+            return dict(fields, family=(AFI_IPV4, SAFI_UNICAST))
+        if len(rest) != 2:
+            raise CommandError(f"Command could not parse eor : {line}")
+        return dict(fields, family=_family(rest, line, "eor"))
+    if kind == "route-refresh":
+        if len(rest) != 2:
+            raise CommandError(f"Command could not parse route-refresh command : {line}")
+        return dict(fields, family=_family(rest, line, "route-refresh command"))
+    if kind == "watchdog":
+        return dict(fields, name=rest[0] if rest else None)
+    if kind == "operational":
+        return dict(fields, operational=_operational(rest, line))
+    if kind in ("ipv4", "ipv6"):
+        if not rest:
+            raise CommandError(f"command could not parse {kind} in : {line}")
+        safi = rest[0]
+        if safi in route_grammar.NOT_YET_SAFIS:
+            raise CommandError(f"{kind} {safi} routes are not supported yet")
+        if safi not in route_grammar.ANNOUNCE_SAFIS:
+            raise CommandError(f"command could not parse {kind} in : {line}", f"unknown {kind} route type '{safi}'")
+        fields["family"] = (_AFIS[kind], route_grammar.ANNOUNCE_SAFIS[safi])
+        rest = rest[1:]
+    if not rest:
+        raise CommandError(f"command could not parse {kind} in : {line}")
+    return dict(fields, tokens=_tokens(" ".join(rest), line))
+
+
+def _operational(rest: list, line: str):
+    if not rest or rest[0].lower() not in neighbor_config.OPERATIONAL:
+        return None  # 5.0 answers done and ignores it
+    try:
+        tree = parse_tree(" ".join([rest[0].lower()] + rest[1:]) + " ;", _API_FILE)
+        if len(tree) != 1 or tree[0].block is not None:
+            raise CommandError(f"Command could not parse operational command : {line}")
+        return neighbor_config._operational_line(tree[0])
+    except (ConfigurationError, ValueError) as error:
+        raise CommandError(f"Command could not parse operational command : {line}", str(error)) from None
+
+
+def _show_neighbor(words: list, fields: dict) -> dict:
+    options = [word for word in words if word not in SHOW_NEIGHBOR + ("json", "text")]
+    show = next((option for option in SHOW_NEIGHBOR if option in words), None)
+    address = options[-1] if options and options[-1] != "neighbor" else None
+    return dict(fields, show=show, address=address)
+
+
+def _show_adj_rib(words: list, line: str, fields: dict) -> dict:
+    if len(words) < 3 or words[2] not in ("in", "out"):
+        raise CommandError(f"command from process not understood : {line}")
+    rest = list(words)
+    for remove in ("json", "show", "adj-rib", "in", "out", "extensive"):
+        if remove in rest:
+            rest.remove(remove)
+    last = rest[0] if rest else ""
+    route_type = next((kind for kind in ADJ_RIB_TYPES if kind in words), None)
+    return dict(fields, rib=words[2], extensive=line.endswith(" extensive"), route_type=route_type,
+                address=None if last in _ADJ_RIB_ANY or not last else last)
+
+
+def parse(line: str) -> Command:
+    """The `Command` of one line from a helper process or the CLI (raises `CommandError`)."""
+    if not isinstance(line, str):
+        raise CommandError("a command is text")
+    if line.startswith("debug "):
+        return Command("debug", line=line, text=line[6:])
+    if "\n" in line.rstrip("\r\n"):
+        raise CommandError("a command is one line")
+    line = normalise(line)
+    name = _name(line)
+    action, kind = COMMANDS[name]
+    scoped = show.COMMANDS[name][0]
+    words = line.split(" ")
+    fields = {"line": line, "json": "json" in words}
+    if scoped:
+        selectors, words = _selectors(words, line)
+        fields["selectors"] = selectors
+        named = name.split(" ")
+        if words[:len(named)] != named:
+            raise CommandError(f"command from process not understood : {line}")
+        rest = words[len(named):]
+        if kind is not None:
+            return Command(action, kind, **_announce(action, kind, rest, line, fields))
+        if action == "teardown":
+            code = rest[0] if len(rest) == 1 else ""
+            if not (code.isascii() and code.isdigit()) or int(code) > _CEASE_SUBCODE_MAX:
+                raise CommandError(f"teardown needs a Cease subcode (0-255) : {line}")
+            return Command(action, code=int(code), **fields)
+        if action == "clear adj-rib":
+            return Command(action, rib="in" if "in" in rest else "out", **fields)
+        if action == "flush adj-rib":
+            return Command(action, rib="out", **fields)
+        return Command(action, **fields)  # crash
+    if action == "show neighbor":
+        return Command(action, **_show_neighbor(words, fields))
+    if action == "show adj-rib":
+        return Command(action, **_show_adj_rib(words, line, fields))
+    if action == "comment":
+        return Command(action, text=line.lstrip("#").strip(), **fields)
+    return Command(action, **fields)
+
+
+# ---------------------------------------------------------------- show neighbor configuration
+
+#: 5.0's order of the ``receive`` / ``send`` message kinds in ``show neighbor configuration``
+_API_MESSAGE_ORDER = ("packets", "parsed", "consolidate", "notification", "open", "keepalive", "update", "refresh",
+                      "operational")
+_ADD_PATH_TEXT = {0: "disable", 1: "receive", 2: "send", 3: "send/receive"}
+
+
+def _on(value: bool, on: str = "true", off: str = "false") -> str:
+    return on if value else off
+
+
+def _api_text(api, process: str) -> str:
+    text = f"\tapi {{\n\t\tprocesses [ {process} ];\n"
+    text += "".join(f"\t\t{switch};\n" for switch in api.switches)
+    for direction, kinds in (("receive", api.receive), ("send", api.send)):
+        if kinds:
+            ordered = [kind for kind in _API_MESSAGE_ORDER if kind in kinds]
+            text += f"\t\t{direction} {{\n" + "".join(f"\t\t\t{kind};\n" for kind in ordered) + "\t\t}\n"
+    return text + "\t}\n"
+
+
+def neighbor_configuration(neighbor) -> str:
+    """The text of ``show neighbor configuration`` for one neighbor, as 5.0 prints it (two-space indents)."""
+    capability = neighbor.capability
+    auto = neighbor.local_address is None
+    graceful = capability.graceful_restart
+    if graceful == 0:
+        graceful = neighbor.hold_time
+    add_paths = neighbor.add_path or (neighbor.families if capability.add_path else ())
+    md5_base64 = {True: "true", False: "false"}.get(neighbor.md5_base64, "auto")
+    lines = [
+        f"neighbor {neighbor.peer_address} {{",
+        f'\tdescription "{neighbor.description}";',
+        f"\trouter-id {neighbor.router_id};",
+        f"\thost-name {neighbor.host_name};",
+        f"\tdomain-name {neighbor.domain_name};",
+        f"\tlocal-address {'auto' if auto else neighbor.local_address};",
+        f"\tsource-interface {neighbor.source_interface};",
+        f"\tlocal-as {neighbor.local_as};",
+        f"\tpeer-as {neighbor.peer_as};",
+        f"\thold-time {neighbor.hold_time};",
+        f"\trate-limit {neighbor.rate_limit or 'disable'};",
+        f"\tmanual-eor {_on(neighbor.manual_eor)};",
+        "",
+        f"\tpassive {_on(neighbor.passive)};",
+    ]
+    if neighbor.listen:
+        lines += ["", f"\tlisten {neighbor.listen};"]
+    if neighbor.connect:
+        lines += ["", f"\tconnect {neighbor.connect};"]
+    lines += [
+        f"\tgroup-updates {_on(neighbor.group_updates)};",
+        f"\tauto-flush {_on(neighbor.auto_flush)};",
+        f"\tadj-rib-in {_on(neighbor.adj_rib_in)};",
+        f"\tadj-rib-out {_on(neighbor.adj_rib_out)};",
+    ]
+    if neighbor.md5_password:
+        lines.append(f'\tmd5-password "{neighbor.md5_password}";')
+    lines.append(f"\tmd5-base64 {md5_base64};")
+    if not auto:
+        lines.append(f'\tmd5-ip "{neighbor.md5_ip or neighbor.local_address}";')
+    if neighbor.outgoing_ttl:
+        lines.append(f"\toutgoing-ttl {neighbor.outgoing_ttl};")
+    if neighbor.incoming_ttl:
+        lines.append(f"\tincoming-ttl {neighbor.incoming_ttl};")
+    nexthop = capability.nexthop if capability.nexthop is not None else bool(neighbor.nexthop)
+    lines += [
+        "\tcapability {",
+        f"\t\tasn4 {_on(capability.asn4, 'enable', 'disable')};",
+        f"\t\troute-refresh {_on(capability.route_refresh, 'enable', 'disable')};",
+        f"\t\tgraceful-restart {graceful if graceful else 'disable'};",
+        f"\t\tsoftware-version {_on(capability.software_version, 'enable', 'disable')};",
+        f"\t\tnexthop {_on(nexthop, 'enable', 'disable')};",
+        f"\t\tadd-path {_ADD_PATH_TEXT[capability.add_path]};",
+        f"\t\tmulti-session {_on(capability.multi_session, 'enable', 'disable')};",
+        f"\t\toperational {_on(capability.operational, 'enable', 'disable')};",
+        f"\t\taigp {_on(capability.aigp, 'enable', 'disable')};",
+        "\t}",
+        "\tfamily {",
+        *(f"\t\t{afi_name(afi)} {safi_name(safi)};" for afi, safi in neighbor.families),
+        "\t}",
+        "\tnexthop {",
+        *(f"\t\t{afi_name(afi)} {safi_name(safi)} {afi_name(nexthop_afi)};"
+          for afi, safi, nexthop_afi in neighbor.nexthop),
+        "\t}",
+        "\tadd-path {",
+        *(f"\t\t{afi_name(afi)} {safi_name(safi)};" for afi, safi in add_paths),
+        "\t}",
+    ]
+    text = "\n".join(lines) + "\n"
+    text += "".join(_api_text(api, process) for api in neighbor.api for process in api.processes)
+    return (text + "}").replace("\t", "  ")

@@ -1,0 +1,587 @@
+"""The 5.0 API command grammar (`exabgp.config.command`, SURFACE.md 4.2 to 4.4).
+
+Expectations marked "5.0.15" were observed on ExaBGP 5.0.15 itself: a
+`process` helper sent the line to a 5.0.15 speaker (neighbors 127.0.0.3
+established eBGP, 127.0.0.4 iBGP, 127.0.0.5 multi-session, 127.0.0.6 with
+``local-address auto; local-as auto; peer-as auto; passive true``) and read
+``done`` / ``error`` back; the peer names come from its log lines ("route
+added to <names>").
+"""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_MPLS_VPN, SAFI_UNICAST
+from exabgp.bgp.route import AttributeSets
+from exabgp.config import command
+from exabgp.config.command import CommandError, Selector, parse
+from exabgp.config.neighbor import parse as parse_configuration
+from exabgp.config.route import Speaker, route_text
+
+
+def _lines(text: str) -> list:
+    return [line[:-1] for line in text.splitlines()]
+
+
+SPEAKERS = """\
+process helper { run ./helper.py; encoder text; }
+neighbor 127.0.0.5 {
+    router-id 1.1.1.5; local-address 127.0.0.2; local-as 65001; peer-as 65005;
+    capability { multi-session; }
+    family { ipv4 unicast; ipv6 unicast; }
+    api { processes [ helper ]; }
+}
+neighbor 127.0.0.6 {
+    router-id 1.1.1.6; local-address auto; local-as auto; peer-as auto; passive true;
+    api { processes [ helper ]; }
+}
+neighbor 127.0.0.4 {
+    router-id 1.1.1.1; local-address 127.0.0.2; local-as 65001; peer-as 65001;
+    api { processes [ helper ]; }
+}
+neighbor 127.0.0.3 {
+    router-id 1.1.1.1; local-address 127.0.0.2; local-as 65001; peer-as 65002; hold-time 90;
+    capability { route-refresh; graceful-restart 120; add-path send/receive; }
+    family { ipv4 unicast; ipv6 unicast; }
+    api { processes [ helper ]; }
+}
+"""
+
+NEIGHBORS = parse_configuration(SPEAKERS, "speakers.conf", full=True).neighbors
+BY_ADDRESS = {neighbor.peer_address: neighbor for neighbor in NEIGHBORS}
+
+# 5.0.15's names for these neighbors (its log lines)
+NAMES = {
+    "127.0.0.5": "neighbor 127.0.0.5 local-ip 127.0.0.2 local-as 65001 peer-as 65005 router-id 1.1.1.5"
+                 " family-allowed ipv4-unicast/ipv6-unicast",
+    "127.0.0.6": "neighbor 127.0.0.6 local-ip None local-as auto peer-as auto router-id 1.1.1.6 family-allowed in-open",
+    "127.0.0.4": "neighbor 127.0.0.4 local-ip 127.0.0.2 local-as 65001 peer-as 65001 router-id 1.1.1.1"
+                 " family-allowed in-open",
+    "127.0.0.3": "neighbor 127.0.0.3 local-ip 127.0.0.2 local-as 65001 peer-as 65002 router-id 1.1.1.1"
+                 " family-allowed in-open",
+}
+
+
+def selected(line: str) -> list:
+    return [neighbor.peer_address for neighbor in command.select(parse(line).selectors, NEIGHBORS)]
+
+
+def test_peer_names_are_5_0_names():
+    assert {neighbor.peer_address: command.peer_name(neighbor) for neighbor in NEIGHBORS} == NAMES
+
+
+@pytest.mark.parametrize("line, peers", [
+    # 5.0.15: each of these reached exactly these peers (its "route added to ..." log)
+    ("neighbor 127.0.0.3 local-as 65001 announce route 10.50.0.0/24 next-hop 1.1.1.1", ["127.0.0.3"]),
+    ("neighbor 127.0.0.3 router-id 1.1.1.1, neighbor 127.0.0.4 announce route 10.52.0.0/24 next-hop 1.1.1.1",
+     ["127.0.0.4", "127.0.0.3"]),
+    ("neighbor * announce route 10.53.0.0/24 next-hop 1.1.1.1", ["127.0.0.5", "127.0.0.6", "127.0.0.4", "127.0.0.3"]),
+    ("neighbor 127.0.0.5 family-allowed ipv4-unicast/ipv6-unicast announce route 10.54.0.0/24 next-hop 1.1.1.1",
+     ["127.0.0.5"]),
+    ("neighbor 127.0.0.6 local-as auto announce route 10.56.0.0/24 next-hop 1.1.1.1", ["127.0.0.6"]),
+    ("announce route 10.60.0.0/24 next-hop 1.1.1.1", ["127.0.0.5", "127.0.0.6", "127.0.0.4", "127.0.0.3"]),
+    # 5.0.15 answered error: no peer matched
+    ("neighbor 127.0.0.3 local-as 65099 announce route 10.51.0.0/24 next-hop 1.1.1.1", []),
+    ("neighbor 127.0.0 announce route 10.57.0.0/24 next-hop 1.1.1.1", []),
+    # whole words only, and every filter of one selector must match
+    ("neighbor 127.0.0.3 peer-as 6500 announce route 10.0.0.0/24 next-hop 1.1.1.1", []),
+    ("neighbor 127.0.0.4 local-ip 127.0.0.2 peer-as 65001 router-id 1.1.1.1 announce eor", ["127.0.0.4"]),
+    ("neighbor 127.0.0.4 neighbor 127.0.0.3 announce eor", []),
+    ("neighbor 127.0.0.9, neighbor 127.0.0.6, neighbor 127.0.0.5 teardown 2", ["127.0.0.5", "127.0.0.6"]),
+])
+def test_selection_is_5_0_selection(line, peers):
+    assert selected(line) == peers
+
+
+def test_selectors_parsed():
+    found = parse("neighbor 10.0.0.1 local-ip 10.0.0.2 local-as 1 peer-as 2 router-id 1.1.1.1 family-allowed in-open"
+                  " , neighbor * announce eor")
+    assert found.selectors == (
+        Selector("10.0.0.1", (("local-ip", "10.0.0.2"), ("local-as", "1"), ("peer-as", "2"),
+                              ("router-id", "1.1.1.1"), ("family-allowed", "in-open"))),
+        Selector("*"),
+    )
+    assert Selector("10.0.0.1", (("peer-as", "2"),)).words() == ("neighbor 10.0.0.1", "peer-as 2")
+    assert parse("announce eor").selectors == ()
+    assert parse("neighbor 10.0.0.1,neighbor 10.0.0.2 teardown 3").selectors == (Selector("10.0.0.1"),
+                                                                                  Selector("10.0.0.2"))
+
+
+@pytest.mark.parametrize("line, fields", [
+    ("announce route 10.0.0.0/24 next-hop 1.1.1.1", {"action": "announce", "kind": "route"}),
+    ("withdraw route 10.0.0.0/24", {"action": "withdraw", "kind": "route"}),
+    ("announce ipv4 unicast 10.0.0.0/24 next-hop 1.1.1.1", {"kind": "ipv4", "family": (AFI_IPV4, SAFI_UNICAST)}),
+    ("withdraw ipv6 mpls-vpn 2001:db8::/32 rd 1:1 label 5", {"action": "withdraw", "kind": "ipv6",
+                                                              "family": (AFI_IPV6, SAFI_MPLS_VPN)}),
+    ("announce attributes next-hop 1.1.1.1 nlri 10.0.0.0/24", {"kind": "attributes"}),
+    ("announce attribute next-hop 1.1.1.1 nlri 10.0.0.0/24", {"kind": "attributes"}),  # 5.0.15: done
+    ("withdraw attributes nlri 10.0.0.0/24", {"action": "withdraw", "kind": "attributes"}),
+    ("announce eor", {"kind": "eor", "family": (1, 1)}),
+    ("announce eor ipv6 unicast", {"kind": "eor", "family": (2, 1)}),  # 5.0.15: done
+    ("announce eor l2vpn evpn", {"kind": "eor", "family": (25, 70)}),
+    ("announce route-refresh ipv4 unicast", {"kind": "route-refresh", "family": (1, 1)}),
+    ("announce watchdog dns", {"kind": "watchdog", "name": "dns"}),  # 5.0.15: done
+    ("withdraw watchdog", {"action": "withdraw", "kind": "watchdog", "name": None}),  # 5.0.15: done
+    ("neighbor 127.0.0.3 teardown 2", {"action": "teardown", "code": 2}),  # 5.0.15: done
+    ("teardown 6", {"action": "teardown", "code": 6, "selectors": ()}),
+    ("show neighbor", {"action": "show neighbor", "show": None, "address": None}),  # 5.0.15: usage text
+    ("show neighbor summary", {"show": "summary", "address": None, "json": False}),
+    ("show neighbor 127.0.0.3 summary", {"show": "summary", "address": "127.0.0.3"}),
+    ("show neighbor extensive 127.0.0", {"show": "extensive", "address": "127.0.0"}),
+    ("show neighbor configuration", {"show": "configuration"}),
+    ("show neighbor summary json", {"show": "summary", "json": True}),
+    ("show neighbor json", {"show": None, "json": True}),
+    ("show adj-rib in", {"action": "show adj-rib", "rib": "in", "extensive": False, "address": None}),
+    ("show adj-rib out extensive", {"rib": "out", "extensive": True}),
+    ("show adj-rib out 127.0.0.3", {"rib": "out", "address": "127.0.0.3"}),
+    ("show adj-rib out inet", {"rib": "out", "address": None, "route_type": "inet"}),
+    ("show adj-rib in 127.0.0.3 extensive", {"rib": "in", "address": "127.0.0.3", "extensive": True}),
+    ("show adj-rib in extensive json", {"json": True, "extensive": False}),  # 5.0.15: the v1 JSON, not extensive
+    ("show adj-rib out l2vpn json", {"json": True, "route_type": "l2vpn"}),
+    ("flush adj-rib out", {"action": "flush adj-rib", "rib": "out"}),
+    ("neighbor 127.0.0.3 clear adj-rib in", {"action": "clear adj-rib", "rib": "in"}),  # 5.0.15: done
+    ("clear adj-rib out", {"action": "clear adj-rib", "rib": "out"}),
+    ("clear adj-rib", {"action": "clear adj-rib", "rib": "out"}),
+    ("shutdown", {"action": "shutdown"}),
+    ("reload", {"action": "reload"}),
+    ("restart", {"action": "restart"}),
+    ("version", {"action": "version"}),
+    ("help", {"action": "help"}),
+    ("enable-ack", {"action": "enable-ack"}),
+    ("disable-ack", {"action": "disable-ack"}),
+    ("silence-ack", {"action": "silence-ack"}),
+    ("reset", {"action": "reset"}),
+    ("crash", {"action": "crash"}),
+    ("# a comment", {"action": "comment", "text": "a comment"}),  # 5.0.15: done
+    ("debug  some\ttext", {"action": "debug", "text": " some\ttext"}),
+    # 5.0's name matching: the first of the reverse-sorted names found in the line wins
+    ("version foo", {"action": "version"}),  # 5.0.15: the version
+    ("neighbor 127.0.0.3 version", {"action": "version"}),  # 5.0.15: the version
+    ("announce route 10.70.0.0/24 next-hop 1.1.1.1 name version", {"action": "version"}),  # 5.0.15: the version
+    ("announce route-refresh ipv6 unicast", {"kind": "route-refresh"}),  # not "announce route"
+    ("announce attributes next-hop 1.1.1.1 nlri 10.0.0.0/24", {"kind": "attributes"}),
+])
+def test_every_5_0_command(line, fields):
+    found = parse(line)
+    assert found.action in command.ACTIONS
+    assert found.kind is None or found.kind in command.KINDS
+    for name, value in fields.items():
+        assert getattr(found, name) == value, name
+
+
+def test_line_is_normalised_as_5_0():
+    assert command.normalise("  announce\troute 10.0.0.0/24   community [65000:1,65000:2]  ") == (
+        "announce route 10.0.0.0/24 community [ 65000:1 , 65000:2 ]")
+    assert command.normalise("as-path (1 2)") == "as-path ( 1 2 )"
+    found = parse("announce route 10.0.0.0/24 next-hop 1.1.1.1 community [65000:1,65000:2]")
+    assert found.line == "announce route 10.0.0.0/24 next-hop 1.1.1.1 community [ 65000:1 , 65000:2 ]"
+
+
+def test_json_flag_is_any_word():
+    assert parse("show adj-rib in json").json
+    assert parse("show neighbor json summary").json
+    assert not parse("show neighbor summary jsonx").json
+
+
+@pytest.mark.parametrize("line", [
+    "",
+    "   ",
+    "foo bar",  # 5.0.15: error
+    "announce",
+    "announce routes",
+    "teardown x",  # 5.0.15: error
+    "teardown",
+    "teardown 2 3",
+    "teardown 256",
+    "teardown ²",
+    "neighbor 1.2.3.4 teardown -1",
+    "announce eor ipv4 foo",  # 5.0.15: error
+    "announce eor ipv4",
+    "announce route-refresh ipv4",  # 5.0.15: error
+    "announce route-refresh",
+    "show adj-rib-in",  # 5.0.15: error
+    "show adj-rib foo",  # 5.0.15: error
+    "clear adj-rib-in",  # 5.0.15: error
+    "neighbor 127.0.0.3 show adj-rib in",
+    "announce route",
+    "announce ipv4",
+    "announce ipv4 unicast",
+    "announce ipv4 anycast 10.0.0.0/24",
+    "announce route 10.0.0.0/24 next-hop 1.1.1.1; announce route 10.0.0.1/32 next-hop 1.1.1.1",
+    "announce route 10.0.0.0/24 { next-hop 1.1.1.1; community { 1 } }",
+    "announce route 10.0.0.0/24 next-hop \"1.1.1.1",
+    "neighbor announce route 10.0.0.0/24 next-hop 1.1.1.1",
+    "neighbor 1.2.3.4 , announce route 10.0.0.0/24 next-hop 1.1.1.1",
+    "neighbor 1.2.3.4 peer-as 1 neighbor",
+    "x announce route 10.0.0.0/24 next-hop 1.1.1.1",
+    "announce operational asm afi ipv4 safi unicast",
+    "announce operational rpcq afi ipv4 safi foo sequence 1",
+    "announce operational rpcp afi ipv4 safi unicast sequence 1 counter x",
+    "announce operational rpcq afi ipv4 safi unicast sequence ²",
+    "announce operational asm afi ipv4 safi unicast advisory \"unterminated",
+    "announce route 10.0.0.0/24\nnext-hop 1.1.1.1",
+])
+def test_errors(line):
+    with pytest.raises(CommandError) as raised:
+        parse(line)
+    assert raised.value.reason
+
+
+@pytest.mark.parametrize("line, what", [
+    ("announce flow route { match { destination 10.0.0.0/24; } then { discard; } }", "flow routes"),
+    ("withdraw flow route destination 10.0.0.0/24 discard", "flow routes"),
+    ("announce vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.168.201.1",
+     "vpls routes"),
+    ("announce ipv4 flow destination-ipv4 10.0.0.0/24", "ipv4 flow routes"),
+    ("announce ipv6 flow-vpn destination-ipv6 ::/0 rd 1:1", "ipv6 flow-vpn routes"),
+    ("announce ipv4 mcast-vpn source-ad source 10.99.12.4 group 239.251.255.228 rd 65000:99999", "ipv4 mcast-vpn"),
+    ("announce ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1", "ipv4 mup routes"),
+])
+def test_families_still_to_come(line, what):
+    with pytest.raises(CommandError, match="not supported yet") as raised:
+        parse(line)
+    assert what in raised.value.reason
+
+
+def test_operational():
+    found = parse('announce operational asm afi ipv4 safi unicast advisory "Thank you, bye"')
+    assert found.kind == "operational"
+    assert (found.operational.kind, found.operational.family, found.operational.advisory) == (
+        "asm", (1, 1), "Thank you , bye")  # 5.0 spaces commas out inside quotes too
+    query = parse("neighbor 10.0.0.1 announce operational RPCP afi ipv6 safi unicast sequence 7 counter 9"
+                  " router-id 1.2.3.4").operational
+    assert (query.kind, query.family, query.sequence, query.counter, query.router_id) == (
+        "rpcp", (2, 1), 7, 9, "1.2.3.4")
+    # 5.0.15 answers done to an unknown operational type and does nothing
+    assert parse("neighbor 127.0.0.3 announce operational foo").operational is None
+    assert parse("announce operational").operational is None
+
+
+ROUTE_TEXTS = [
+    "10.0.0.0/24 next-hop 1.1.1.1",
+    "10.0.0.0/24 next-hop self med 10 community [ 65000:1 no-export ] local-preference 200",
+    "10.1.0.0/22 next-hop 1.1.1.1 split /24 watchdog web withdraw",
+    "2001:db8::/32 next-hop 2001:db8::1 as-path [ 64500 70000 ] ( 1 2 ) origin egp",
+    "172.16.0.0/16 rd 65000:1 label 100 next-hop 192.0.2.1 extended-community [ target:65000:1 origin:1.2.3.4:5 ]",
+    "10.2.0.0/24 next-hop 1.1.1.1 aggregator ( 70000:1.2.3.4 ) large-community [ 1:2:3 ] path-information 5",
+    "239.1.0.0/16 next-hop 1.1.1.1 atomic-aggregate originator-id 1.1.1.1 cluster-list [ 1.1.1.1 2.2.2.2 ]",
+    "10.3.0.0/24 next-hop 1.1.1.1 attribute [ 0x63 0xC0 0x0102 ] name 'my route'",
+]
+
+SESSIONS = {
+    "ibgp": ("local-as 65001; peer-as 65001;", Speaker(65001, 65001, True)),
+    "ebgp": ("local-as 65001; peer-as 65002;", Speaker(65001, 65002, True)),
+    "ebgp-asn2": ("local-as 65001; peer-as 65002; capability { asn4 disable; }", Speaker(65001, 65002, False)),
+    "auto": ("local-as auto; peer-as auto; passive true;", Speaker(None, None, True)),
+}
+
+
+def configured(session: str, body: str):
+    text = (f"neighbor 10.9.9.9 {{ router-id 1.2.3.4; local-address 10.9.9.1; {session}\n"
+            f"{body}\n}}\n")
+    return parse_configuration(text, "routes.conf", full=True).neighbors[0].routes
+
+
+@pytest.mark.parametrize("session", sorted(SESSIONS))
+@pytest.mark.parametrize("text", ROUTE_TEXTS)
+def test_api_routes_equal_configured_routes(session, text):
+    statement, speaker = SESSIONS[session]
+    found = parse(f"neighbor 10.9.9.9 announce route {text}").routes(speaker)
+    assert found == list(configured(statement, f"static {{ route {text}; }}"))
+    assert found and all(route.route.nlri for route in found)
+
+
+@pytest.mark.parametrize("session", sorted(SESSIONS))
+def test_api_announce_family_and_attributes_equal_configured(session):
+    statement, speaker = SESSIONS[session]
+    announce = parse("announce ipv6 unicast 2001:db8::/48 next-hop 2001:db8::1 med 3").routes(speaker)
+    assert announce == list(configured(statement, "announce { ipv6 { unicast 2001:db8::/48 next-hop 2001:db8::1 "
+                                                  "med 3; } }"))
+    attributes = parse("announce attributes next-hop 1.1.1.1 med 7 nlri 10.0.0.0/24 10.0.1.0/24").routes(speaker)
+    assert attributes == list(configured(statement, "static { attributes next-hop 1.1.1.1 med 7 "
+                                                    "nlri 10.0.0.0/24 10.0.1.0/24; }"))
+    assert len(attributes) == 2
+    block = parse("announce route 10.65.0.0/24 { next-hop 1.1.1.1; med 5; }").routes(speaker)  # 5.0.15: done
+    assert block == list(configured(statement, "static { route 10.65.0.0/24 { next-hop 1.1.1.1; med 5; } }"))
+    assert parse("announce route 10.64.0.0/24 next-hop 1.1.1.1;").routes(speaker) == list(  # 5.0.15: done
+        configured(statement, "static { route 10.64.0.0/24 next-hop 1.1.1.1; }"))
+
+
+def test_routes_are_parsed_per_neighbor():
+    found = parse("announce route 10.0.0.0/24 next-hop 1.1.1.1")
+    ibgp = found.routes(Speaker(1, 1))
+    ebgp = found.routes(Speaker(1, 2))
+    assert ibgp[0].route.nlri == ebgp[0].route.nlri
+    assert ibgp[0].route.attributes != ebgp[0].route.attributes  # LOCAL_PREF on iBGP, AS_PATH [ 1 ] on eBGP
+    interned = AttributeSets()
+    first = found.routes(Speaker(1, 2), interned)[0]
+    assert found.routes(Speaker(1, 2), interned)[0].route.attributes is first.route.attributes
+
+
+def test_withdraw_without_next_hop():
+    speaker = Speaker(65001, 65002)
+    (route,) = parse("withdraw route 10.50.0.0/24").routes(speaker)  # 5.0.15: done, "next-hop 0.0.0.0"
+    assert route_text(route, speaker) == "ipv4 unicast 10.50.0.0/24 next-hop 0.0.0.0"
+    (route,) = parse("withdraw route 2001:db8:1::/48").routes(speaker)  # 5.0.15: done, "next-hop 0.0.0.0"
+    assert route_text(route, speaker) == "ipv6 unicast 2001:db8:1::/48 next-hop 0.0.0.0"
+    (route,) = parse("withdraw route 10.50.0.0/24 next-hop 1.2.3.4 med 4").routes(speaker)
+    assert route_text(route, speaker) == "ipv4 unicast 10.50.0.0/24 next-hop 1.2.3.4 med 4"
+    routes = parse("withdraw attributes med 4 nlri 10.0.0.0/24 10.0.1.0/24").routes(speaker)
+    assert [route_text(route, speaker) for route in routes] == [
+        "ipv4 unicast 10.0.0.0/24 next-hop 0.0.0.0 med 4", "ipv4 unicast 10.0.1.0/24 next-hop 0.0.0.0 med 4"]
+    (route,) = parse("withdraw ipv4 unicast 10.0.0.0/24").routes(speaker)
+    assert route.route.nlri.plen == 24
+
+
+@pytest.mark.parametrize("line", [
+    "announce route 10.55.0.0/24",  # 5.0.15: error (missing next-hop)
+    "announce route 10.9.0.0/33 next-hop 1.1.1.1",  # 5.0.15: error
+    "announce route 10.9.0.1/24 next-hop 1.1.1.1",
+    "announce route 10.9.0.0/24 next-hop 1.1.1.1 colour blue",
+    "announce route 10.9.0.0/24 next-hop 1.1.1.1 as-path [ 1 ²",
+    "announce route 10.9.0.0/24 next-hop 1.1.1.1 med",
+    "announce ipv4 unicast 2001:db8:5::/48 next-hop 1.1.1.1",  # 5.0.15 announces it as "ipv4 unicast": a 5.0 bug
+    "announce ipv6 unicast 10.0.0.0/24 next-hop 1.1.1.1",
+    "announce ipv4 mpls-vpn 10.0.0.0/24 next-hop 1.1.1.1",
+    "announce attributes next-hop 1.1.1.1",
+    "announce attributes next-hop 1.1.1.1 nlri",
+])
+def test_bad_routes(line):
+    found = parse(line)
+    with pytest.raises(CommandError, match="command could not parse") as raised:
+        found.routes(Speaker(1, 2))
+    assert raised.value.detail
+
+
+def test_routes_of_a_command_without_routes():
+    with pytest.raises(CommandError):
+        parse("announce eor").routes(Speaker(1, 2))
+
+
+@pytest.mark.parametrize("line, shown", [
+    ("show neighbor 127.0.0.3 summary", ["127.0.0.3"]),
+    ("show neighbor 127.0.0 summary", []),  # summary: the exact address
+    ("show neighbor 127.0.0 extensive", ["127.0.0.5", "127.0.0.6", "127.0.0.4", "127.0.0.3"]),  # 5.0.15: all
+    ("show neighbor 127.0.0.4 extensive", ["127.0.0.4"]),  # 5.0.15: 127.0.0.4 only
+    ("show neighbor 65005 configuration", ["127.0.0.5"]),
+    ("show neighbor 127.0.0.4 json", ["127.0.0.5", "127.0.0.6", "127.0.0.4", "127.0.0.3"]),  # json: no filter
+    ("show adj-rib out 127.0.0.4", ["127.0.0.4"]),
+    ("show adj-rib out 127.0.0", ["127.0.0.5", "127.0.0.6", "127.0.0.4", "127.0.0.3"]),  # 5.0: a substring
+    ("show adj-rib in", ["127.0.0.5", "127.0.0.6", "127.0.0.4", "127.0.0.3"]),
+])
+def test_show_filters(line, shown):
+    found = parse(line)
+    assert [neighbor.peer_address for neighbor in NEIGHBORS if found.shows(neighbor)] == shown
+
+
+CAPTURED = """\
+process helper {
+    run /usr/bin/python3 /tmp/cap/helper.py;
+    encoder text;
+}
+neighbor 127.0.0.4 {
+    router-id 1.1.1.1;
+    local-address 127.0.0.2;
+    local-as 65001;
+    peer-as 65001;
+    api { processes [ helper ]; }
+}
+neighbor 127.0.0.3 {
+    router-id 1.1.1.1;
+    local-address 127.0.0.2;
+    local-as 65001;
+    peer-as 65002;
+    hold-time 90;
+    capability { route-refresh; graceful-restart 120; add-path send/receive; }
+    family { ipv4 unicast; ipv6 unicast; }
+    api { processes [ helper ]; }
+    static {
+        route 2001:db8::/32 next-hop 2001:db8::1;
+        route 10.1.0.0/24 next-hop 127.0.0.2 med 10 community [ 65001:1 ];
+        route 10.1.0.9/32 next-hop 127.0.0.2;
+    }
+}
+"""
+
+CONFIGURATION = _lines("""\
+neighbor 127.0.0.4 {|
+  description "";|
+  router-id 1.1.1.1;|
+  host-name None;|
+  domain-name None;|
+  local-address 127.0.0.2;|
+  source-interface None;|
+  local-as 65001;|
+  peer-as 65001;|
+  hold-time 180;|
+  rate-limit disable;|
+  manual-eor false;|
+|
+  passive false;|
+  group-updates true;|
+  auto-flush true;|
+  adj-rib-in true;|
+  adj-rib-out true;|
+  md5-base64 false;|
+  md5-ip "127.0.0.2";|
+  capability {|
+    asn4 enable;|
+    route-refresh disable;|
+    graceful-restart disable;|
+    software-version disable;|
+    nexthop disable;|
+    add-path disable;|
+    multi-session disable;|
+    operational disable;|
+    aigp disable;|
+  }|
+  family {|
+    ipv4 unicast;|
+    ipv4 multicast;|
+    ipv4 nlri-mpls;|
+    ipv4 mcast-vpn;|
+    ipv4 mup;|
+    ipv4 mpls-vpn;|
+    ipv4 rtc;|
+    ipv4 flow;|
+    ipv4 flow-vpn;|
+    ipv6 unicast;|
+    ipv6 multicast;|
+    ipv6 nlri-mpls;|
+    ipv6 mcast-vpn;|
+    ipv6 mup;|
+    ipv6 mpls-vpn;|
+    ipv6 flow;|
+    ipv6 flow-vpn;|
+    l2vpn vpls;|
+    l2vpn evpn;|
+    bgp-ls bgp-ls;|
+    bgp-ls bgp-ls-vpn;|
+  }|
+  nexthop {|
+  }|
+  add-path {|
+  }|
+  api {|
+    processes [ helper ];|
+  }|
+}|
+neighbor 127.0.0.3 {|
+  description "";|
+  router-id 1.1.1.1;|
+  host-name None;|
+  domain-name None;|
+  local-address 127.0.0.2;|
+  source-interface None;|
+  local-as 65001;|
+  peer-as 65002;|
+  hold-time 90;|
+  rate-limit disable;|
+  manual-eor false;|
+|
+  passive false;|
+  group-updates true;|
+  auto-flush true;|
+  adj-rib-in true;|
+  adj-rib-out true;|
+  md5-base64 false;|
+  md5-ip "127.0.0.2";|
+  capability {|
+    asn4 enable;|
+    route-refresh enable;|
+    graceful-restart 120;|
+    software-version disable;|
+    nexthop disable;|
+    add-path send/receive;|
+    multi-session disable;|
+    operational disable;|
+    aigp disable;|
+  }|
+  family {|
+    ipv4 unicast;|
+    ipv6 unicast;|
+  }|
+  nexthop {|
+  }|
+  add-path {|
+    ipv4 unicast;|
+    ipv6 unicast;|
+  }|
+  api {|
+    processes [ helper ];|
+  }|
+}|
+""")
+
+def test_show_neighbor_configuration_is_5_0_text():
+    # 5.0.15's answer to `show neighbor configuration` for the configuration CAPTURED
+    neighbors = parse_configuration(CAPTURED, "captured.conf", full=True).neighbors
+    text = "\n".join(command.neighbor_configuration(neighbor) for neighbor in neighbors)
+    assert text.split("\n") == CONFIGURATION
+
+
+def test_show_neighbor_configuration_optional_lines():
+    text = ("neighbor 10.0.0.1 { router-id 1.1.1.1; local-address 10.0.0.2; local-as 1; peer-as 2; listen 1790;"
+            " connect 1791; md5-password secret; outgoing-ttl 5; incoming-ttl 6;"
+            " api { processes [ a ]; neighbor-changes; receive { update; parsed; } send { packets; } } }\n"
+            "process a { run ./a; encoder json; }\n")
+    (neighbor,) = parse_configuration(text, "o.conf", full=True).neighbors
+    lines = command.neighbor_configuration(neighbor).split("\n")
+    for expected in ("  listen 1790;", "  connect 1791;", '  md5-password "secret";', "  outgoing-ttl 5;",
+                     "  incoming-ttl 6;", "    neighbor-changes;", "      parsed;", "      packets;"):
+        assert expected in lines
+    receive = lines.index("    receive {")
+    assert lines[receive + 1:receive + 4] == ["      parsed;", "      update;", "    }"]  # 5.0's order
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_fuzz_any_text_is_a_command_or_a_command_error(line):
+    try:
+        found = parse(line)
+    except CommandError:
+        return
+    if found.tokens:
+        try:
+            found.routes(Speaker(1, 2))
+        except CommandError:
+            pass
+
+
+WORDS = ["announce", "withdraw", "route", "ipv4", "ipv6", "unicast", "attributes", "nlri", "next-hop", "10.0.0.0/24",
+         "1.1.1.1", "neighbor", "*", ",", "[", "]", "(", ")", "{", "}", ";", "local-as", "1", "as-path", "med",
+         "community", "eor", "operational", "asm", "afi", "safi", "show", "adj-rib", "in", "teardown", "json", "\"",
+         "rd", "label", "split", "/24", "watchdog", "2001:db8::/32", "self", "extensive", "summary", "#"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=14), st.binary(max_size=8))
+def test_fuzz_command_words_and_binary(words, garbage):
+    line = " ".join(words) + garbage.decode("latin-1")
+    try:
+        found = parse(line)
+    except CommandError:
+        return
+    if found.tokens:
+        try:
+            found.routes(Speaker(1, 2))
+        except CommandError:
+            pass
+
+
+def test_huge_and_odd_lines():
+    with pytest.raises(CommandError):
+        parse("x" * (1 << 20))
+    found = parse("announce route 10.0.0.0/24 next-hop 1.1.1.1 community [ " + "1:1 " * 50000 + "]")
+    assert len(found.routes(Speaker(1, 2))) == 1
+    with pytest.raises(CommandError):
+        parse(b"announce route".decode() + "\x00\xff")
+    with pytest.raises(CommandError):
+        parse(None)
+
+
+def test_every_command_name_has_an_action_and_a_help_line():
+    from exabgp.api import show
+    assert set(command.COMMANDS) == set(show.COMMANDS)
+    assert {action for action, _kind in command.COMMANDS.values()} | {"debug"} == command.ACTIONS
