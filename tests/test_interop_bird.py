@@ -15,7 +15,13 @@ server`) in a temporary directory on free ports, and checks both sides:
 * BIRD frozen (SIGSTOP): our 3 s hold timer fires (NOTIFICATION 4/0 sent),
   and once thawed the session comes back with our routes;
 * TCP MD5 (RFC 2385): the same password on both sides establishes, a
-  different one does not.
+  different one does not;
+* labeled and VPN routes (channels ``vpn4 mpls``, ``vpn6 mpls``, ``ipv4
+  mpls``, ``ipv6 mpls``) on one iBGP session: our ``mpls-vpn`` and
+  ``nlri-mpls`` routes are in BIRD's tables under their RD with exactly
+  the label stack, next hop and attributes we configured; BIRD's labeled
+  and VPN routes decode (ours) to the RD, label, next hop and route
+  target set.
 
 Without the programs the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where they fail.
 """
@@ -125,3 +131,46 @@ def test_md5_wrong_password_does_not(tmp_path, paths, running):
     assert exa.established() == 0
     assert bird.state() != "Established"
     assert "attempting connection" in exa.text()
+
+
+#: our family -> BIRD's channel
+VPN_CHANNELS = {"ipv4 mpls-vpn": "vpn4 mpls", "ipv6 mpls-vpn": "vpn6 mpls",
+                "ipv4 nlri-mpls": "ipv4 mpls", "ipv6 nlri-mpls": "ipv6 mpls"}
+
+
+def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
+    """Labeled and VPN routes, IPv4 and IPv6, on one iBGP session: ours in BIRD's tables with the exact
+    RD, label stack, next hop and attributes; BIRD's labeled and VPN routes (static routes with a
+    gateway and a label, exported as they are on iBGP) decoded by us."""
+    ours, address = interop.ADDRESSES[4]
+    bird_port = interop.free_port(address)
+    channels = {channel: [] for channel in VPN_CHANNELS.values()}
+    for family, (prefix, rd, label) in interop.PEER_VPN_ROUTES.items():
+        nexthop = interop.PEER_NEXTHOP[interop.family_ip(family)]
+        channels[VPN_CHANNELS[family]].append(f"{f'{rd} ' if rd else ''}{prefix} via {nexthop}%lo onlink mpls {label}")
+    target = "bgp_ext_community.add((rt, {}, {}));".format(*interop.PEER_ROUTE_TARGET)
+    bird = bird_module.Bird(tmp_path, address, ours, bird_port, interop.free_port(ours), interop.LOCAL_AS,
+                            interop.LOCAL_AS, passive=True, attributes=target, channels=channels)
+    running.append(bird)
+    bird.start(paths)
+    exa = interop.ExaBGP(tmp_path, interop.exabgp_vpn_config(list(VPN_CHANNELS), bird_port))
+    running.append(exa)
+    wait_up(bird, exa)
+    expected = {}
+    for family, (prefix, rd, label) in interop.VPN_ROUTES.items():
+        expected[f"{rd} {prefix}" if rd else prefix] = {
+            "BGP.origin": "EGP",
+            "BGP.as_path": " ".join(map(str, interop.as_path(True))),
+            "BGP.next_hop": interop.EXPLICIT_NEXTHOP[interop.family_ip(family)],
+            "BGP.med": str(interop.MED),
+            "BGP.local_pref": str(interop.LOCAL_PREF),
+            "BGP.community": " ".join(f"({a},{b})" for a, b in interop.COMMUNITIES),
+            "BGP.ext_community": "(rt, {}, {})".format(*interop.ROUTE_TARGET),
+            "BGP.large_community": "({}, {}, {})".format(*interop.LARGE_COMMUNITY),
+            "BGP.mpls_label_stack": str(label),
+        }
+    routes = interop.wait_until(lambda: (lambda r: r if set(expected) <= set(r) else None)(bird.routes()), 10,
+                                what="our routes in bird's tables")
+    for key, attributes in expected.items():
+        assert routes[key] == attributes, (key, routes[key])
+    interop.check_received_vpn(exa, list(interop.PEER_VPN_ROUTES))

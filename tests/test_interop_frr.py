@@ -17,7 +17,13 @@ sides:
   the route map set;
 * bgpd restarted: we reconnect and announce everything again;
 * bgpd frozen (SIGSTOP): our 3 s hold timer fires (NOTIFICATION 4/0 sent),
-  and once thawed the session comes back with our routes.
+  and once thawed the session comes back with our routes;
+* labeled and VPN routes (``ipv4/ipv6 vpn``, ``ipv4/ipv6
+  labeled-unicast``) on one iBGP session: our ``mpls-vpn`` and
+  ``nlri-mpls`` routes are in FRR's RIB under their RD with exactly the
+  label (``remoteLabel``), next hop and attributes we configured; FRR's
+  static VPN routes decode (ours) to the RD, label, next hop and route
+  target.
 
 Without the programs the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where they fail.
 """
@@ -125,3 +131,49 @@ def test_frr_restarted_gets_everything_again(tmp_path, paths, running):
 def test_frr_frozen_hold_timer_fires_and_session_comes_back(tmp_path, paths, running):
     frr, exa = pair(tmp_path, paths, running, 6, False, True, hold_time=3)
     interop.frozen_hold_timer_fires_and_session_comes_back(frr, exa, wait_up, wait_routes, 6, True)
+
+
+#: our family -> FRR's address family
+VPN_FAMILIES = {"ipv4 mpls-vpn": "ipv4 vpn", "ipv6 mpls-vpn": "ipv6 vpn",
+                "ipv4 nlri-mpls": "ipv4 labeled-unicast", "ipv6 nlri-mpls": "ipv6 labeled-unicast"}
+
+
+def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
+    """Labeled and VPN routes, IPv4 and IPv6, on one iBGP session: ours in FRR's RIB with the exact RD,
+    label (``remoteLabel``), next hop and attributes; FRR's VPN routes (``network ... rd ... label``
+    in its VPN address families, attributes from a route map) decoded by us."""
+    ours, address = interop.ADDRESSES[4]
+    frr_port = interop.free_port(address)
+    families = {name: [] for name in VPN_FAMILIES.values()}
+    route_maps = {}
+    originated = ["ipv4 mpls-vpn", "ipv6 mpls-vpn"]  # FRR's labeled unicast takes its labels from zebra
+    for family in originated:
+        prefix, rd, label = interop.PEER_VPN_ROUTES[family]
+        ip = interop.family_ip(family)
+        name = f"VPN{ip}"
+        families[VPN_FAMILIES[family]].append(f"network {prefix} rd {rd} label {label} route-map {name}")
+        route_maps[name] = ["origin igp", "extcommunity rt {}:{}".format(*interop.PEER_ROUTE_TARGET),
+                            f"ipv{ip} vpn next-hop {interop.PEER_NEXTHOP[ip]}"]
+    frr = frr_module.FRR(tmp_path, address, ours, frr_port, interop.free_port(ours), interop.LOCAL_AS,
+                         interop.LOCAL_AS, passive=True, families=families, route_maps=route_maps)
+    running.append(frr)
+    frr.start(paths)
+    exa = interop.ExaBGP(tmp_path, interop.exabgp_vpn_config(list(VPN_FAMILIES), frr_port))
+    running.append(exa)
+    wait_up(frr, exa)
+    for family, (prefix, rd, label) in interop.VPN_ROUTES.items():
+        found = interop.wait_until(lambda: frr.paths(VPN_FAMILIES[family], prefix, rd), 10,
+                                   what=f"{family} {prefix} in frr's RIB")
+        assert len(found) == 1
+        assert {**fields(found[0]), "remoteLabel": found[0].get("remoteLabel")} == {
+            "aspath": " ".join(map(str, interop.as_path(True))),
+            "origin": "EGP",
+            "metric": interop.MED,
+            "locPrf": interop.LOCAL_PREF,
+            "community": " ".join(f"{a}:{b}" for a, b in interop.COMMUNITIES),
+            "extendedCommunity": "RT:{}:{}".format(*interop.ROUTE_TARGET),
+            "largeCommunity": "{}:{}:{}".format(*interop.LARGE_COMMUNITY),
+            "nexthops": [interop.EXPLICIT_NEXTHOP[interop.family_ip(family)]],
+            "remoteLabel": label,
+        }
+    interop.check_received_vpn(exa, originated)

@@ -16,7 +16,13 @@ sides:
   daemon and its UPDATE decodes (``exabgp decode``) to the attributes given;
 * gobgpd restarted: we reconnect and announce everything again;
 * gobgpd frozen (SIGSTOP): our 3 s hold timer fires (NOTIFICATION 4/0
-  sent), and once thawed the session comes back with our routes.
+  sent), and once thawed the session comes back with our routes;
+* labeled and VPN routes (``l3vpn-ipv4/ipv6-unicast``,
+  ``ipv4/ipv6-labelled-unicast``) on one iBGP session: our ``mpls-vpn``
+  and ``nlri-mpls`` routes are in GoBGP's Adj-RIB-In with exactly the
+  RD, label, next hop and attributes we configured; the labeled and VPN
+  routes GoBGP originates decode (ours) to the RD, label, next hop and
+  route target.
 
 Without the programs the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where they fail.
 """
@@ -128,3 +134,65 @@ def test_gobgp_restarted_gets_everything_again(tmp_path, paths, running):
 def test_gobgp_frozen_hold_timer_fires_and_session_comes_back(tmp_path, paths, running):
     gobgp, exa = pair(tmp_path, paths, running, 4, False, True, hold_time=3)
     interop.frozen_hold_timer_fires_and_session_comes_back(gobgp, exa, wait_up, wait_routes, 4, True)
+
+
+#: our family -> (GoBGP's afi-safi name, its CLI family, its MP_REACH_NLRI SAFI)
+VPN_FAMILIES = {
+    "ipv4 mpls-vpn": ("l3vpn-ipv4-unicast", "vpnv4", 128),
+    "ipv6 mpls-vpn": ("l3vpn-ipv6-unicast", "vpnv6", 128),
+    "ipv4 nlri-mpls": ("ipv4-labelled-unicast", "ipv4-mpls", 4),
+    "ipv6 nlri-mpls": ("ipv6-labelled-unicast", "ipv6-mpls", 4),
+}
+
+
+def rd_object(rd):
+    """GoBGP's JSON for a type 0 route distinguisher (ASN:NN)."""
+    admin, assigned = map(int, rd.split(":"))
+    return {"type": 0, "admin": admin, "assigned": assigned}
+
+
+def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
+    """Labeled and VPN routes, IPv4 and IPv6, on one iBGP session: ours in GoBGP's Adj-RIB-In with the
+    exact label, RD, next hop and attributes; GoBGP's labeled and VPN routes decoded by us (RD, label,
+    next hop)."""
+    ours, address = interop.ADDRESSES[4]
+    gobgp_port = interop.free_port(address)
+    originate = []
+    for family, (prefix, rd, label) in interop.PEER_VPN_ROUTES.items():
+        # gobgp global rib add -a vpnv4 PREFIX label L rd RD ... / -a ipv4-mpls PREFIX L ...
+        nlri = [prefix, "label", str(label), "rd", rd] if rd else [prefix, str(label)]
+        originate.append((VPN_FAMILIES[family][1], [*nlri, "rt", "{}:{}".format(*interop.PEER_ROUTE_TARGET),
+                                                    "nexthop", interop.PEER_NEXTHOP[interop.family_ip(family)],
+                                                    "origin", "igp"]))
+    gobgp = gobgp_module.GoBGP(tmp_path, address, ours, gobgp_port, interop.free_port(ours), interop.LOCAL_AS,
+                               interop.LOCAL_AS, passive=True, originate=originate,
+                               families=[name for name, _, _ in VPN_FAMILIES.values()])
+    running.append(gobgp)
+    gobgp.start(paths)
+    exa = interop.ExaBGP(tmp_path, interop.exabgp_vpn_config(list(VPN_FAMILIES), gobgp_port))
+    running.append(exa)
+    wait_up(gobgp, exa)
+    for family, (prefix, rd, label) in interop.VPN_ROUTES.items():
+        _, cli_family, safi = VPN_FAMILIES[family]
+        ip = interop.family_ip(family)
+        key = f"{rd}:{prefix}" if rd else prefix
+        routes = interop.wait_until(lambda: gobgp.routes(cli_family).get(key), 10, what=f"{key} in gobgp's adj-in")
+        assert len(routes) == 1
+        nexthop = interop.EXPLICIT_NEXTHOP[ip]
+        nlri = {"prefix": prefix, "labels": [label], **({"rd": rd_object(rd)} if rd else {})}
+        assert routes[0]["nlri"] == nlri
+        wanted = {
+            1: {"type": 1, "value": ORIGIN["egp"]},
+            2: {"type": 2, "as_paths": segment(interop.as_path(True))},
+            4: {"type": 4, "metric": interop.MED},
+            5: {"type": 5, "value": interop.LOCAL_PREF},
+            8: {"type": 8, "communities": [a << 16 | b for a, b in interop.COMMUNITIES]},
+            16: {"type": 16, "value": [{"type": 0, "subtype": 2, "value": "{}:{}".format(*interop.ROUTE_TARGET)}]},
+            32: {"type": 32, "value": [dict(zip(("ASN", "LocalData1", "LocalData2"), interop.LARGE_COMMUNITY))]},
+            14: {"type": 14, "nexthop": nexthop, "afi": 1 if ip == 4 else 2, "safi": safi},
+            # an IPv4 next hop also goes in a NEXT_HOP attribute, as ExaBGP 5.0 sends it
+            **({3: {"type": 3, "nexthop": nexthop}} if ip == 4 else {}),
+        }
+        assert attributes(routes[0]) == wanted
+        assert [attribute["value"] for attribute in routes[0]["attrs"] if attribute["type"] == 14] == [[nlri]]
+    interop.check_received_vpn(exa, list(interop.PEER_VPN_ROUTES))

@@ -18,7 +18,13 @@ ports, and checks both sides:
   one;
 * bgpd restarted: we reconnect and announce everything again;
 * bgpd frozen (SIGSTOP): our 3 s hold timer fires (NOTIFICATION 4/0 sent),
-  and once thawed the session comes back with our routes.
+  and once thawed the session comes back with our routes;
+* VPN routes (``announce IPv4 vpn``, ``IPv6 vpn``) on one iBGP session:
+  our ``mpls-vpn`` routes are in the Adj-RIB-In under their RD with
+  exactly the next hop and attributes we configured.  Not covered:
+  labels (bgpctl does not print them), labeled unicast (OpenBGPD has no
+  SAFI 4), VPN routes from OpenBGPD (it originates them only from an
+  OpenBSD ``mpe`` interface, kernel MPLS).
 
 Without the programs the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where they fail;
 not being root skips them too (bgpd chroots), unless EXABGP_INTEROP=1.
@@ -126,3 +132,41 @@ def test_openbgpd_restarted_gets_everything_again(tmp_path, paths, running):
 def test_openbgpd_frozen_hold_timer_fires_and_session_comes_back(tmp_path, paths, running):
     openbgpd, exa = pair(tmp_path, paths, running, 6, False, True, hold_time=3)
     interop.frozen_hold_timer_fires_and_session_comes_back(openbgpd, exa, wait_up, wait_routes, 6, True)
+
+
+def test_vpn_routes_arrive(tmp_path, paths, running):
+    """IPv4 and IPv6 VPN routes on one iBGP session: ours in OpenBGPD's Adj-RIB-In under the exact RD,
+    with the next hop and attributes.  OpenBGPD has no labeled unicast (SAFI 4), ``bgpctl`` does not
+    show labels, and it only originates VPN routes from an ``mpe`` interface (OpenBSD's kernel MPLS):
+    nothing comes back to us here."""
+    ours, address = interop.ADDRESSES[4]
+    peer_port = interop.free_port(address)
+    families = ["ipv4 mpls-vpn", "ipv6 mpls-vpn"]
+    openbgpd = openbgpd_module.OpenBGPD(tmp_path, address, ours, peer_port, interop.free_port(ours),
+                                        interop.LOCAL_AS, interop.LOCAL_AS, passive=True,
+                                        announce=["IPv4 vpn", "IPv6 vpn"])
+    running.append(openbgpd)
+    openbgpd.start(paths)
+    exa = interop.ExaBGP(tmp_path, interop.exabgp_vpn_config(families, peer_port))
+    running.append(exa)
+    wait_up(openbgpd, exa)
+    expected = {}
+    for family in families:
+        prefix, rd, _ = interop.VPN_ROUTES[family]
+        expected[f"rd {rd} {prefix}"] = {
+            "aspath": " ".join(map(str, interop.as_path(True))),
+            "origin": "EGP",
+            "metric": interop.MED,
+            "localpref": interop.LOCAL_PREF,
+            "communities": [f"{a}:{b}" for a, b in interop.COMMUNITIES],
+            "extended_communities": ["rt {}:{}".format(*interop.ROUTE_TARGET)],
+            "large_communities": ["{}:{}:{}".format(*interop.LARGE_COMMUNITY)],
+            "exit_nexthop": interop.EXPLICIT_NEXTHOP[interop.family_ip(family)],
+            "source": "internal",
+        }
+    routes = interop.wait_until(lambda: (lambda r: r if set(expected) <= set(r) else None)(openbgpd.routes()), 10,
+                                what="our VPN routes in openbgpd's Adj-RIB-In")
+    assert set(routes) == set(expected)
+    for prefix, wanted in expected.items():
+        assert {key: routes[prefix].get(key) for key in wanted} == wanted, routes[prefix]
+    assert "Traceback" not in exa.text()

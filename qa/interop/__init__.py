@@ -17,6 +17,9 @@ share:
   rebuilt from the ``received`` / ``sending TCP payload`` lines of each
   connection: UPDATEs decoded with ``exabgp decode`` (our own decoder on
   the peer's exact octets), NOTIFICATIONs sent;
+* the scenarios: unicast (`exabgp_config`, `check_received`, the session
+  scenarios) and labeled / VPN routes (`exabgp_vpn_config`,
+  `check_received_vpn`);
 * `Process`: a peer daemon in the foreground, in its own process group,
   its output in a file; `freeze` / `thaw` (SIGSTOP / SIGCONT) and `stop`.
 
@@ -249,13 +252,13 @@ class ExaBGP(Process):
 
 
 def announced(updates) -> dict:
-    """(family, prefix) -> (next hop, attributes) of the announcements in decoded UPDATEs."""
+    """(family, prefix) -> (next hop, attributes, NLRI object) of the announcements in decoded UPDATEs."""
     routes = {}
     for update in updates:
         for family, by_nexthop in update.get("announce", {}).items():
             for nexthop, nlris in by_nexthop.items():
                 for nlri in nlris:
-                    routes[(family, nlri["nlri"])] = (nexthop, update.get("attribute", {}))
+                    routes[(family, nlri["nlri"])] = (nexthop, update.get("attribute", {}), nlri)
     return routes
 
 
@@ -380,4 +383,75 @@ def frozen_hold_timer_fires_and_session_comes_back(peer, exa, wait_up, wait_rout
     peer.process.thaw()
     wait_up(peer, exa, count=2)
     wait_routes(peer, ip, ibgp)
+    assert "Traceback" not in exa.text()
+
+
+# ---------------------------------------------------------------- the labeled and VPN scenario
+# One iBGP session over IPv4 (we connect, the peer daemon is passive) carrying the labeled (RFC 8277,
+# ``nlri-mpls``, SAFI 4) and VPN (RFC 4364 / 4659, ``mpls-vpn``, SAFI 128) families the peer daemon
+# supports, IPv6 ones included (their next hop is IPv6 whatever the transport).
+
+#: our route per family: (prefix, route distinguisher or None, label); each carries every common attribute
+VPN_ROUTES = {
+    "ipv4 mpls-vpn": ("10.10.0.0/24", "65001:100", 1000),
+    "ipv6 mpls-vpn": ("2001:db8:10::/48", "65001:600", 1006),
+    "ipv4 nlri-mpls": ("10.20.0.0/24", None, 2000),
+    "ipv6 nlri-mpls": ("2001:db8:20::/48", None, 2006),
+}
+#: the routes a peer daemon announces towards us, per family (those it can originate):
+#: (prefix, route distinguisher or None, label), with the route target PEER_ROUTE_TARGET
+PEER_VPN_ROUTES = {
+    "ipv4 mpls-vpn": ("10.98.0.0/24", "65002:9", 300),
+    "ipv6 mpls-vpn": ("2001:db8:98::/48", "65002:9", 301),
+    "ipv4 nlri-mpls": ("10.97.0.0/24", None, 302),
+    "ipv6 nlri-mpls": ("2001:db8:97::/48", None, 303),
+}
+PEER_ROUTE_TARGET = (65002, 9)
+
+
+def family_ip(family: str) -> int:
+    return 6 if family.startswith("ipv6") else 4
+
+
+def exabgp_vpn_config(families, peer_port: int) -> str:
+    """Our iBGP neighbor on 127.0.0.2 (we connect to `peer_port`): `families` of VPN_ROUTES, one route each."""
+    local, peer = ADDRESSES[4]
+    common = (f"origin egp as-path [ {' '.join(map(str, as_path(True)))} ] med {MED} local-preference {LOCAL_PREF} "
+              f"community [ {' '.join(f'{a}:{b}' for a, b in COMMUNITIES)} ] "
+              f"large-community [ {':'.join(map(str, LARGE_COMMUNITY))} ] "
+              f"extended-community [ target:{ROUTE_TARGET[0]}:{ROUTE_TARGET[1]} ]")
+    routes = ""
+    for family in families:
+        prefix, rd, label = VPN_ROUTES[family]
+        distinguisher = f"rd {rd} " if rd else ""
+        routes += (f"        route {prefix} {distinguisher}label {label} "
+                   f"next-hop {EXPLICIT_NEXTHOP[family_ip(family)]} {common};\n")
+    return f"""
+neighbor {peer} {{
+    router-id 10.0.0.1; local-address {local}; local-as {LOCAL_AS}; peer-as {LOCAL_AS};
+    connect {peer_port};
+    family {{ {' '.join(f'{family};' for family in families)} }}
+    static {{
+{routes}    }}
+}}
+"""
+
+
+def check_received_vpn(exa: ExaBGP, families) -> None:
+    """The peer's routes of PEER_VPN_ROUTES in `families` are logged by our daemon and their UPDATEs
+    decode to exactly the route distinguisher, label, next hop (PEER_NEXTHOP) and route target set."""
+    expected = {family: PEER_VPN_ROUTES[family] for family in families}
+    for family, (prefix, _, _) in expected.items():
+        logged = f"announce {family} {prefix} "  # the log line names the prefix only: the rest is decoded
+        wait_until(lambda: any(line.startswith(logged) for line in exa.received()), 10,
+                   what=f"exabgp logging {family} {prefix}")
+    routes = announced(exa.received_updates())
+    for family, (prefix, rd, label) in expected.items():
+        nexthop, attributes, nlri = routes[(family, prefix)]
+        assert nexthop == PEER_NEXTHOP[family_ip(family)]
+        assert (nlri.get("rd"), nlri.get("label")) == (rd, [[label]]), nlri
+        target = "target:{}:{}".format(*PEER_ROUTE_TARGET)
+        assert [community["string"] for community in attributes["extended-community"]] == [target]
+        assert attributes["origin"] == "igp"
+        assert attributes["local-preference"] == 100
     assert "Traceback" not in exa.text()

@@ -5,7 +5,10 @@ neighbor, our daemon on `peer_port`, passive or not, eBGP multihop without
 the connected check since there is no zebra to know the interfaces, a 1 s
 connect timer, and a ``network`` statement for each prefix to originate,
 sent to us through an outbound route map setting the attributes, which lets
-nothing else through) and runs
+nothing else through; or the address families of `families`, FRR's name ->
+the lines under it, e.g. ``"ipv4 vpn": ["network 10.98.0.0/24 rd 65002:9
+label 300 route-map VPN4"]``, with the route maps of `route_maps`, name ->
+``set`` statements) and runs
 
     bgpd -f bgpd.conf -i bgpd.pid --vty_socket DIR -z DIR/zserv.api
          -p PORT -l ADDRESS -Z -S -P 0 --log file:DIR/bgpd.log
@@ -14,8 +17,11 @@ as the current user (``-S``: no user change, ``-Z``: no zebra, ``-P 0``: no
 TCP vty), then waits until ``vtysh`` answers.
 
 `neighbor()` is ``show bgp neighbors ADDRESS json`` for our daemon,
-`state()` its ``bgpState`` (``Established`` when up), `route(family,
-prefix)` the paths of ``show bgp FAMILY unicast PREFIX json``.
+`state()` its ``bgpState`` (``Established`` when up), `route(prefix)` the
+paths of ``show bgp FAMILY unicast PREFIX json``, `paths(family, prefix,
+rd)` those of ``show bgp FAMILY PREFIX json`` for another address family
+(``ipv4 labeled-unicast``, ``ipv6 vpn``...), of route distinguisher `rd`
+for VPN ones.
 """
 
 import json
@@ -30,14 +36,20 @@ BGPD = "/usr/lib/frr/bgpd"
 class FRR(PeerDaemon):
     def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int,
                  peer_as: int, router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90,
-                 originate=(), set_attributes=()):
+                 originate=(), set_attributes=(), families=None, route_maps=None):
         self.directory = os.path.join(str(directory), "frr")
         os.makedirs(self.directory, exist_ok=True)
         self.address, self.neighbor_address, self.port = address, neighbor, port
         self.family = "ipv6" if ":" in address else "ipv4"
         self.config = os.path.join(self.directory, "bgpd.conf")
         keepalive = max(1, hold_time // 3)
-        networks = "".join(f"  network {prefix}\n" for prefix in originate)
+        families = families or {f"{self.family} unicast": [*(f"network {prefix}" for prefix in originate),
+                                                          f"neighbor {neighbor} route-map OUT out"]}
+        address_families = "".join(
+            f" address-family {family}\n" + "".join(f"  {line}\n" for line in lines)
+            + f"  neighbor {neighbor} activate\n exit-address-family\n" for family, lines in families.items())
+        maps = "".join(f"route-map {name} permit 10\n" + "".join(f" set {statement}\n" for statement in statements)
+                       + "!\n" for name, statements in (route_maps or {}).items())
         sets = "".join(f" set {statement}\n" for statement in set_attributes)
         match = "ip" if self.family == "ipv4" else "ipv6"
         prefix_list = "".join(f"{match} prefix-list ORIGINATED permit {prefix}\n" for prefix in originate)
@@ -49,7 +61,7 @@ hostname frr-peer
 route-map OUT permit 10
  match {match} address prefix-list ORIGINATED
 {sets}!
-router bgp {local_as}
+{maps}router bgp {local_as}
  bgp router-id {router_id}
  bgp log-neighbor-changes
  no bgp ebgp-requires-policy
@@ -63,11 +75,7 @@ router bgp {local_as}
  {f"neighbor {neighbor} passive" if passive else "!"}
  {f"neighbor {neighbor} ebgp-multihop 255" if local_as != peer_as else "!"}
  {f"neighbor {neighbor} disable-connected-check" if local_as != peer_as else "!"}
- address-family {self.family} unicast
-{networks}  neighbor {neighbor} activate
-  neighbor {neighbor} route-map OUT out
- exit-address-family
-!
+{address_families}!
 """)
         self.vtysh = None
         self.process = None
@@ -98,3 +106,7 @@ router bgp {local_as}
         output = self.cli(f"show bgp {self.family} unicast {prefix} json")
         return json.loads(output).get("paths", []) if output.strip() else []
 
+    def paths(self, family: str, prefix: str, rd: str = "") -> list:
+        output = self.cli(f"show bgp {family} {prefix} json")
+        found = json.loads(output) if output.strip() else {}
+        return (found.get(rd, {}) if rd else found).get("paths", [])

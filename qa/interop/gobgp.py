@@ -3,15 +3,18 @@
 `GoBGP(directory, ...)` writes ``gobgpd.toml`` (the global AS and router
 id, BGP on `port` of `address`, one neighbor: our daemon on `peer_port`,
 passive or not, connect retry and idle hold time after a reset of 1 s so
-that a restarted or thawed session comes back within the test's time) and
+that a restarted or thawed session comes back within the test's time, the
+address families `families`, GoBGP's names: ``l3vpn-ipv4-unicast``,
+``ipv4-labelled-unicast``..., unicast of the address's version by default) and
 runs ``gobgpd -f gobgpd.toml --api-hosts 127.0.0.1:API_PORT
 --pprof-disable -p`` as the current user; `start()` waits until the API
 answers, then adds the routes to originate with ``gobgp global rib add``.
 
 `neighbor()` is the JSON of ``gobgp neighbor ADDRESS -j``; `state()` its
 session state (``ESTABLISHED`` when up, GoBGP's names upper-cased);
-`routes(family)` the JSON of ``gobgp neighbor ADDRESS adj-in -a FAMILY -j``:
-prefix -> list of path objects (``attrs`` is a list of attribute objects,
+`routes(family)` the JSON of ``gobgp neighbor ADDRESS adj-in -a FAMILY -j``
+(``ipv4``, ``vpnv4``, ``ipv4-mpls``...): prefix (``RD:PREFIX`` for VPN
+routes) -> list of path objects (``attrs`` is a list of attribute objects,
 each with its ``type`` code).
 """
 
@@ -25,14 +28,18 @@ STATES = {1: "IDLE", 2: "CONNECT", 3: "ACTIVE", 4: "OPENSENT", 5: "OPENCONFIRM",
 
 class GoBGP(PeerDaemon):
     def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int, peer_as: int,
-                 router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90, originate=()):
+                 router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90, originate=(), families=()):
         self.directory = os.path.join(str(directory), "gobgp")
         os.makedirs(self.directory, exist_ok=True)
         self.address = neighbor
         self.originate = originate  # (family, gobgp rib add arguments)
         self.api_port = free_port()
         self.config = os.path.join(self.directory, "gobgpd.toml")
-        family = "ipv6-unicast" if ":" in address else "ipv4-unicast"
+        families = families or ["ipv6-unicast" if ":" in address else "ipv4-unicast"]
+        afi_safis = "".join(f"""  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "{family}"
+""" for family in families)
         with open(self.config, "w") as config:
             config.write(f"""
 [global.config]
@@ -54,10 +61,7 @@ class GoBGP(PeerDaemon):
     hold-time = {hold_time}
     keepalive-interval = {max(1, hold_time // 3)}
     idle-hold-time-after-reset = 1
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "{family}"
-""")
+{afi_safis}""")
         self.gobgp = None
         self.process = None
 

@@ -3,7 +3,8 @@
 `OpenBGPD(directory, ...)` writes ``bgpd.conf`` (``listen on ADDRESS port
 PORT``, the control ``socket`` in the directory, ``fib-update no``, a 1 s
 ``connect-retry``, one neighbor: our daemon on `peer_port`, passive or
-not, multihop for eBGP; ``network`` statements for the prefixes to
+not, multihop for eBGP, ``announce`` of the address families `announce`
+(``IPv4 vpn``...; by default the transport's unicast); ``network`` statements for the prefixes to
 originate with their ``set`` attributes; an outbound filter setting the
 next hop, which OpenBGPD applies on iBGP only: on eBGP it sends its own
 address; everything allowed in and out) and runs ``bgpd -d -v -f
@@ -14,7 +15,8 @@ missing.
 
 `neighbor()` is the JSON of ``bgpctl show neighbor ADDRESS``; `state()`
 its ``state`` (``Established`` when up); `routes()` the Adj-RIB-In from our
-daemon, ``show rib in neighbor ADDRESS detail``: prefix -> JSON object.
+daemon, ``show rib in neighbor ADDRESS detail``: prefix (``rd RD PREFIX``
+for VPN routes) -> JSON object.
 """
 
 import json
@@ -31,13 +33,14 @@ USER = "_openbgpd"
 class OpenBGPD(PeerDaemon):
     def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int,
                  peer_as: int, router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90,
-                 originate=(), set_attributes: str = "", nexthop: str = ""):
+                 originate=(), set_attributes: str = "", nexthop: str = "", announce=()):
         self.directory = os.path.join(str(directory), "openbgpd")
         os.makedirs(self.directory, exist_ok=True)
         self.neighbor_address = neighbor
         self.socket = os.path.join(self.directory, "bgpd.sock")
         self.config = os.path.join(self.directory, "bgpd.conf")
         networks = "".join(f"network {prefix} set {{ {set_attributes} }}\n" for prefix in originate)
+        families = "\n    ".join(f"announce {family}" for family in announce)
         outbound = f"allow to {neighbor} set nexthop {nexthop}" if nexthop else ""
         with open(os.open(self.config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as config:
             config.write(f"""
@@ -55,6 +58,7 @@ neighbor {neighbor} {{
     holdtime {hold_time}
     {"multihop 255" if local_as != peer_as else ""}
     {"passive" if passive else ""}
+    {families}
 }}
 allow from any
 allow to any
