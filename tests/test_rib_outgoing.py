@@ -107,7 +107,7 @@ def test_withdraw_cancels_pending_announce():
     assert sent(adj) == [("announce", (1, 1), b"\x0a\x00\x00\x01", v4(10, 0, 0, 0))]
 
 
-def test_withdrawals_first_then_by_attribute_set_then_family():
+def test_changes_by_attribute_set_then_family():
     adj = rib()
     for nlri in (v4(10, 0, 9, 0), v4(10, 0, 8, 0)):
         adj.add(route(nlri))
@@ -120,14 +120,78 @@ def test_withdrawals_first_then_by_attribute_set_then_family():
     adj.withdraw(v4(10, 0, 8, 0))
     result = sent(adj)
     assert [(kind, family, nlri) for kind, family, _nh, nlri in result] == [
-        ("withdraw", (1, 1), v4(10, 0, 8, 0)),            # one UPDATE, NLRI sorted
+        ("withdraw", (1, 1), v4(10, 0, 8, 0)),            # same bucket: withdrawals first, one UPDATE, sorted
         ("withdraw", (1, 1), v4(10, 0, 9, 0)),
         ("announce", (1, 1), v4(10, 0, 0, 0)),            # ATTRIBUTES / 10.0.0.1, grouped and sorted
         ("announce", (1, 1), v4(10, 0, 1, 0)),
         ("announce", (2, 1), v6("20010db8", 32)),         # another next hop: another bucket
         ("announce", (1, 1), v4(10, 0, 2, 0)),            # OTHER attributes
     ]
-    assert len(list(packing.withdraw_bodies(1, 1, [v4(10, 0, 8, 0), v4(10, 0, 9, 0)], CTX))) == 1
+    assert len(list(packing.withdraw_bodies(1, 1, ATTRIBUTES, b"", [v4(10, 0, 8, 0), v4(10, 0, 9, 0)], CTX))) == 1
+
+
+def test_withdrawals_are_not_sent_first():
+    # 5.0 files a withdraw under the attributes of the route it withdraws: it goes out with that bucket
+    adj = rib()
+    adj.add(route(v4(10, 0, 9, 0), attributes=OTHER))
+    adj.add(route(v6("20010db8", 32), nexthop=LOCAL6))
+    sent(adj)
+    adj.add(route(v4(10, 0, 1, 0)))
+    adj.withdraw(v6("20010db8", 32))
+    adj.withdraw(v4(10, 0, 9, 0))
+    adj.add(route(v4(10, 0, 2, 0), attributes=OTHER))
+    assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj)] == [
+        ("announce", v4(10, 0, 1, 0)),                    # ATTRIBUTES / 10.0.0.1
+        ("withdraw", v6("20010db8", 32)),                 # ATTRIBUTES / LOCAL6
+        ("withdraw", v4(10, 0, 9, 0)),                    # OTHER / 10.0.0.1: withdrawals first
+        ("announce", v4(10, 0, 2, 0)),
+    ]
+    # not grouped: in the order queued
+    adj.withdraw(v4(10, 0, 1, 0))
+    adj.add(route(v4(10, 0, 3, 0)))
+    adj.withdraw(v4(10, 0, 2, 0))
+    assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj, group=False)] == [
+        ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 3, 0)), ("withdraw", v4(10, 0, 2, 0))]
+
+
+def test_one_pending_change_per_nlri():
+    adj = rib()
+    adj.add(route(v4(10, 0, 0, 0)))
+    adj.add(route(v4(10, 0, 1, 0)))
+    sent(adj)
+    # a withdraw then an announce with other attributes: the announce alone (5.0 would send both)
+    adj.withdraw(v4(10, 0, 0, 0))
+    adj.add(route(v4(10, 0, 0, 0), attributes=OTHER))
+    assert [(kind, nlri) for kind, _f, _nh, nlri in sent(adj)] == [("announce", v4(10, 0, 0, 0))]
+    # an announce replacing a withdraw of its bucket takes its place; a withdraw goes to the end of its bucket
+    adj.add(route(v4(10, 0, 5, 0)))
+    sent(adj)
+    adj.withdraw(v4(10, 0, 5, 0))
+    adj.add(route(v4(10, 0, 7, 0)))
+    adj.add(route(v4(10, 0, 5, 0)))
+    adj.add(route(v4(10, 0, 8, 0)))
+    adj.add(route(v4(10, 0, 9, 0)))
+    adj.withdraw(v4(10, 0, 8, 0))
+    assert [(kind, nlri) for kind, _f, _nh, nlri in sent(adj, group=False)] == [
+        ("announce", v4(10, 0, 5, 0)), ("announce", v4(10, 0, 7, 0)), ("announce", v4(10, 0, 9, 0)),
+        ("withdraw", v4(10, 0, 8, 0))]
+    assert not adj.pending()
+
+
+def test_withdraw_carries_the_attributes_of_the_route():
+    labeled = Prefix(1, 4, None, 24, bytes((10, 1, 0, 0)), (100 << 4 | 1,), None)
+    section = "40010100" "400200" "4003040a000001" "40050400000064"
+    unreach = "800f0a" "0001" "04" "30" "000641" "0a0100"
+    adj = rib()
+    adj.add(route(labeled))
+    sent(adj)
+    adj.withdraw(labeled)                                 # by NLRI: the cached route's attributes
+    assert [body.hex() for body in adj.updates(CTX)] == ["0000" "0022" + section + unreach]
+    adj.withdraw(route(labeled, attributes=OTHER))        # a route: its own attributes, as 5.0 does
+    other = "40010100" "400200" "4003040a000001" "80040400000005" "40050400000064"
+    assert [body.hex() for body in adj.updates(CTX)] == ["0000" "0029" + other + unreach]
+    adj.withdraw(labeled)                                 # nothing known about it: no attribute
+    assert [body.hex() for body in adj.updates(CTX)] == ["0000" "000d" + unreach]
 
 
 def test_group_updates_false_sends_one_nlri_per_update():
@@ -152,6 +216,10 @@ def test_next_hop_self():
     assert not adj6.add(route(v4(10, 0, 0, 0), nexthop=NEXT_HOP_SELF))
     with pytest.raises(ValueError):
         adj.add(route(v6("20010db8", 32), nexthop=NEXT_HOP_SELF))
+    # withdrawing that route (a reload that removes it) is no error: MP_UNREACH_NLRI alone
+    sent(adj)
+    adj.withdraw(route(v6("20010db8", 32), nexthop=NEXT_HOP_SELF))
+    assert [body.hex() for body in adj.updates(CTX)] == ["0000" "000b" "800f08" "0002" "01" "20" "20010db8"]
 
 
 def test_replay_everything_and_one_family():

@@ -138,16 +138,37 @@ def test_ipv6_vpn_with_add_path():
 
 
 def test_withdrawals():
-    # IPv4 unicast: the withdrawn-routes field, no attribute; others: MP_UNREACH_NLRI alone
-    assert [b.hex() for b in packing.withdraw_bodies(1, 1, [v4("10.0.1.0", 24), v4("10.0.0.0", 24)], CTX)] == [
-        "0008" "180a0000" "180a0001" "0000"]
-    assert [b.hex() for b in packing.withdraw_bodies(1, 1, [v4("10.0.1.0", 24), v4("10.0.0.0", 24)], CTX,
-                                                     group=False)] == ["0004180a00010000", "0004180a00000000"]
-    assert [b.hex() for b in packing.withdraw_bodies(2, 1, [v6("20010db8", 32)], CTX)] == [
-        "0000" "000b" "800f08" "0002" "01" "20" "20010db8"]
+    # IPv4 unicast: the withdrawn-routes field, no attribute; unicast / multicast SAFIs: MP_UNREACH_NLRI
+    # alone; the other SAFIs: the route's attributes (NEXT_HOP included) then MP_UNREACH_NLRI
+    def withdrawn(afi, safi, nlris, nexthop=NH4, group=True):
+        return [b.hex() for b in packing.withdraw_bodies(afi, safi, ATTRIBUTES, nexthop, nlris, CTX, group)]
+
+    assert withdrawn(1, 1, [v4("10.0.1.0", 24), v4("10.0.0.0", 24)]) == ["0008" "180a0000" "180a0001" "0000"]
+    assert withdrawn(1, 1, [v4("10.0.1.0", 24), v4("10.0.0.0", 24)], group=False) == ["0004180a00010000",
+                                                                                       "0004180a00000000"]
+    assert withdrawn(2, 1, [v6("20010db8", 32)], NH6) == ["0000" "000b" "800f08" "0002" "01" "20" "20010db8"]
+    assert withdrawn(1, 2, [v4("224.0.0.0", 4, safi=2)]) == ["0000" "0008" "800f05" "0001" "02" "04" "e0"]
     vpn = v4("10.0.0.0", 24, labels=LABEL_100, rd=RD, safi=128)
-    assert [b.hex() for b in packing.withdraw_bodies(1, 128, [vpn], CTX)] == [
-        "0000" "0015" "800f12" "0001" "80" "70" "000641" + RD.hex() + "0a0000"]
+    assert withdrawn(1, 128, [vpn]) == [
+        "0000" "002a" + PACKED[:14] + "400304c0000201" + PACKED[14:] + "800f12" "0001" "80" "70" "000641"
+        + RD.hex() + "0a0000"]
+    assert withdrawn(2, 4, [Prefix(2, 4, None, 32, bytes.fromhex("20010db8".ljust(32, "0")), LABEL_100, None)],
+                     NH6) == ["0000" "001c" + PACKED + "800f0b" "0002" "04" "38" "000641" "20010db8"]
+
+
+def test_as4_attributes_follow_their_pair():
+    # a 2-octet session (RFC 6793 4.2.2): 5.0 writes AS4_PATH behind AS_PATH and AS4_AGGREGATOR behind
+    # AGGREGATOR, NEXT_HOP after both AS paths
+    as_path = (2, 0x40, bytes.fromhex("0202fde95ba0"))
+    as4_path = (17, 0xC0, bytes.fromhex("02020000fde9fa56ea00"))
+    aggregator = (7, 0xC0, bytes.fromhex("5ba00a000009"))
+    as4_aggregator = (18, 0xC0, bytes.fromhex("fa56ea010a000009"))
+    communities = (8, 0xC0, bytes.fromhex("00010001"))
+    attributes = AttributeSet([communities, as4_aggregator, as4_path, aggregator, ORIGIN_IGP, as_path])
+    expected = ("40010100" "4002060202fde95ba0" "c0110a02020000fde9fa56ea00" "400304c0000201"
+                "c007065ba00a000009" "c01208fa56ea010a000009" "c0080400010001")
+    assert packing.attribute_section(attributes, NH4).hex() == expected
+    assert attributes.next_hop_offset() == 4 + 9 + 13
 
 
 def test_end_of_rib():
@@ -185,7 +206,7 @@ def test_ipv4_group_split_at_message_size(extended):
 
 def test_ipv4_withdrawals_split_at_message_size():
     nlris = [Prefix(1, 1, None, 24, bytes((10, i >> 8, i & 0xFF, 0))) for i in range(3000)]
-    found = list(packing.withdraw_bodies(1, 1, nlris, CTX))
+    found = list(packing.withdraw_bodies(1, 1, ATTRIBUTES, NH4, nlris, CTX))
     # 4096 - 19 - 4 = 4073 octets of withdrawn routes: 1018 NLRI of 4 octets per message
     assert [len(split_update(body)[0]) // 4 for body in found] == [1018, 1018, 964]
     assert all(len(body) + 19 <= 4096 for body in found)
@@ -254,7 +275,8 @@ def test_round_trip(afi, safi, nlris, nexthop, ctx):
     for body in found:
         tlvs = [tlv for tlv in walk_attributes(split_update(body)[1]) if tlv[0] not in (3, 14, 15)]
         assert AttributeSet(tlvs) == ATTRIBUTES
-    withdrawn = [change for body in packing.withdraw_bodies(afi, safi, nlris, ctx) for change in _changes(body, ctx)]
+    withdrawn = [change for body in packing.withdraw_bodies(afi, safi, ATTRIBUTES, nexthop, nlris, ctx)
+                 for change in _changes(body, ctx)]
     assert sorted((c[3] for c in withdrawn), key=repr) == sorted(nlris, key=repr)
     assert {(c[0], c[1]) for c in withdrawn} == {("withdraw", (afi, safi))}
 
@@ -296,13 +318,14 @@ def _repack(body, ctx):
             tlvs.append((code, flags, value))
     attributes = AttributeSet(tlvs)
     if withdrawn:
-        return list(packing.withdraw_bodies(1, 1, nlri_module.decode(1, 1, withdrawn, ctx.sends_path_id(1, 1)), ctx))
+        nlris = nlri_module.decode(1, 1, withdrawn, ctx.sends_path_id(1, 1))
+        return list(packing.withdraw_bodies(1, 1, attributes, nexthop, nlris, ctx))
     if unreach is not None:
         afi, safi = int.from_bytes(unreach[:2], "big"), unreach[2]
         if len(unreach) == 3:
             return [packing.eor_body(afi, safi)]
-        return list(packing.withdraw_bodies(afi, safi, nlri_module.decode(afi, safi, unreach[3:],
-                                                                           ctx.sends_path_id(afi, safi)), ctx))
+        nlris = nlri_module.decode(afi, safi, unreach[3:], ctx.sends_path_id(afi, safi))
+        return list(packing.withdraw_bodies(afi, safi, attributes, nexthop, nlris, ctx))
     if reach is not None:
         afi, safi, size = int.from_bytes(reach[:2], "big"), reach[2], reach[3]
         field = reach[4:4 + size]

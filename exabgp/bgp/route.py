@@ -9,6 +9,12 @@ code, without NEXT_HOP, MP_REACH_NLRI and MP_UNREACH_NLRI (those depend on
 the family and are built when the UPDATE is packed).  Equality and hashing
 of an `AttributeSet` are those of its TLV tuple, computed once.
 
+On the wire the TLVs go in type-code order as ExaBGP 5.0 writes them, except
+that AS4_PATH follows AS_PATH and AS4_AGGREGATOR follows AGGREGATOR (5.0
+writes each pair together on sessions without 4-octet AS numbers, RFC 6793
+section 4.2.2); `packed()` gives them in that order and `next_hop_offset()`
+where a NEXT_HOP TLV belongs among them.
+
 The next hop is kept packed (4 octets for IPv4, 16 for IPv6, 32 for a
 global plus link-local IPv6 pair) or is `NEXT_HOP_SELF`, which the
 Adj-RIB-Out replaces by the session's local address when it adds the route
@@ -16,20 +22,33 @@ Adj-RIB-Out replaces by the session's local address when it adds the route
 """
 
 from exabgp._codec import encode_attribute
+from exabgp.bgp.attribute import AGGREGATOR, AS4_AGGREGATOR, AS4_PATH, AS_PATH, NEXT_HOP
 
 NEXT_HOP_SELF = b"self"
 NO_NEXT_HOP = b""
+
+#: codes written right behind another one instead of at their own place
+_WRITTEN_AFTER = {AS4_PATH: AS_PATH, AS4_AGGREGATOR: AGGREGATOR}
+
+
+def _wire_key(tlv):
+    code = tlv[0]
+    return _WRITTEN_AFTER.get(code, code), code
+
+
+_NEXT_HOP_KEY = (NEXT_HOP, NEXT_HOP)
 
 
 class AttributeSet:
     """Canonical, hashable path attributes: ``((code, flags, value), ...)`` sorted by code."""
 
-    __slots__ = ("tlvs", "_hash", "_packed")
+    __slots__ = ("tlvs", "_hash", "_packed", "_next_hop_offset")
 
     def __init__(self, tlvs=()):
         self.tlvs = tuple(sorted((int(code), int(flags), bytes(value)) for code, flags, value in tlvs))
         self._hash = hash(self.tlvs)
         self._packed = None
+        self._next_hop_offset = 0
 
     def __eq__(self, other):
         return isinstance(other, AttributeSet) and self._hash == other._hash and self.tlvs == other.tlvs
@@ -51,10 +70,19 @@ class AttributeSet:
         return None
 
     def packed(self) -> bytes:
-        """All TLVs encoded back to back (computed once)."""
+        """All TLVs encoded back to back in 5.0's wire order (computed once)."""
         if self._packed is None:
-            self._packed = b"".join(encode_attribute(code, flags, value) for code, flags, value in self.tlvs)
+            ordered = sorted(self.tlvs, key=_wire_key)
+            head = b"".join(encode_attribute(*tlv) for tlv in ordered if _wire_key(tlv) < _NEXT_HOP_KEY)
+            self._packed = head + b"".join(encode_attribute(*tlv) for tlv in ordered
+                                           if _wire_key(tlv) >= _NEXT_HOP_KEY)
+            self._next_hop_offset = len(head)
         return self._packed
+
+    def next_hop_offset(self) -> int:
+        """Where, in `packed()`, a NEXT_HOP TLV goes."""
+        self.packed()
+        return self._next_hop_offset
 
 
 class AttributeSets:

@@ -1,13 +1,16 @@
 """The Adj-RIB-Out of one peer: what we announce, and the changes not sent yet.
 
-Two dictionaries keyed by NLRI (`exabgp.bgp.nlri.Prefix` or `RawNLRI`):
+The cache, NLRI (`exabgp.bgp.nlri.Prefix` or `RawNLRI`) -> `Route`, holds
+every route currently announced (or queued to be), next hop resolved; its
+values share the `AttributeSet` objects of the routes given to `add`, so a
+full table costs one dictionary slot and one small `Route` per prefix.
 
-* the cache, NLRI -> `Route`: every route currently announced (or queued to
-  be), next hop resolved; its values share the `AttributeSet` objects of the
-  routes given to `add`, so a full table costs one dictionary slot and one
-  small `Route` per prefix;
-* the pending changes, NLRI -> `Route` (announce) or None (withdraw), in the
-  order they were made.
+The pending changes are kept in 5.0's order: (attribute set, next hop,
+family) -> NLRI -> announce (True) or withdraw (False), every dictionary in
+the order its keys first appeared since the last `updates()`; the buckets
+(attribute set and next hop) go out in the order they first appeared, each
+with its families in that order.  A withdraw is filed under the attributes of the route it
+withdraws, as 5.0 files it, since 5.0 sends them along with it.
 
 The rules are those of ExaBGP 5.0 (SURFACE.md section 7.4):
 
@@ -19,9 +22,16 @@ The rules are those of ExaBGP 5.0 (SURFACE.md section 7.4):
 * `NEXT_HOP_SELF` is resolved when the route is added: the session's local
   address, or the router-id for an IPv4 route on an IPv6 session (SURFACE.md
   section 3.12);
-* `updates(ctx, group)` drains the pending changes into UPDATE bodies:
-  withdrawals first, then announcements bucketed by attribute set (and next
-  hop), then by family, each bucket packed by `exabgp.rib.packing`;
+* one pending change per NLRI: a withdraw (or an announce with other
+  attributes) takes the NLRI out of the bucket where it was queued and files
+  it under its own attributes, at the end (where 5.0 would send both
+  changes, the second one alone is sent); an announce in the bucket of the
+  queued change replaces it in place;
+* `updates(ctx, group)` drains the pending changes into UPDATE bodies in
+  5.0's order: bucket by bucket, family by family; in a family 5.0 groups
+  (IPv4 unicast, MCAST-VPN, with ``group``) the withdrawals then the
+  announcements, each sorted and packed together; in the others one UPDATE
+  per change, in the order queued (`exabgp.rib.packing` makes the bodies);
 * `replay()` re-queues every cached route (new session, ``flush adj-rib
   out``), `replay(family)` one family's (ROUTE-REFRESH, RFC 2918; the
   session frames it with BoRR/EoRR for RFC 7313); `clear()` withdraws
@@ -32,21 +42,28 @@ The rules are those of ExaBGP 5.0 (SURFACE.md section 7.4):
   `withdraw_watchdog` move the whole group.
 """
 
+from itertools import groupby
+from operator import itemgetter
+
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6
-from exabgp.bgp.route import NEXT_HOP_SELF, Route
+from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
 from exabgp.rib import packing
+
+#: what a withdraw of an NLRI that is not in the cache is sent with
+_NO_ATTRIBUTES = AttributeSet()
 
 
 class AdjRibOut:
     """Routes announced to one peer and the changes queued for it."""
 
-    __slots__ = ("local_address", "router_id", "_cache", "_pending", "_watchdogs")
+    __slots__ = ("local_address", "router_id", "_cache", "_pending", "_queued", "_watchdogs")
 
     def __init__(self, local_address: bytes, router_id: bytes):
         self.local_address = local_address      # packed, 4 or 16 octets
         self.router_id = router_id              # packed, 4 octets
         self._cache = {}
-        self._pending = {}
+        self._pending = {}                      # (attributes, nexthop, afi, safi) -> {nlri: announce}
+        self._queued = {}                       # nlri -> its bucket in _pending
         self._watchdogs = {}                    # name -> ({announced nlri: route}, {withdrawn nlri: route})
 
     def __len__(self):
@@ -59,7 +76,7 @@ class AdjRibOut:
         return [route for route in self._cache.values() if (route.nlri.afi, route.nlri.safi) == family]
 
     def pending(self) -> bool:
-        return bool(self._pending)
+        return bool(self._queued)
 
     # ------------------------------------------------------------ changes
 
@@ -76,6 +93,19 @@ class AdjRibOut:
             address = self.local_address
         return Route(route.nlri, address, route.attributes)
 
+    def _queue(self, route: Route, announce: bool):
+        nlri = route.nlri
+        key = (route.attributes, route.nexthop, nlri.afi, nlri.safi)
+        queued = self._queued
+        previous = queued.get(nlri)
+        if previous is not None and (not announce or previous != key):
+            del self._pending[previous][nlri]
+        changes = self._pending.get(key)
+        if changes is None:
+            changes = self._pending[key] = {}
+        changes[nlri] = announce
+        queued[nlri] = key
+
     def add(self, route: Route) -> bool:
         """Queue an announce; False when it is the route already announced."""
         route = self.resolve(route)
@@ -83,22 +113,26 @@ class AdjRibOut:
         if self._cache.get(nlri) == route:
             return False
         self._cache[nlri] = route
-        self._pending.pop(nlri, None)
-        self._pending[nlri] = route
+        self._queue(route, True)
         return True
 
     def withdraw(self, route_or_nlri):
-        """Queue a withdraw of a route (or of an NLRI)."""
-        nlri = route_or_nlri.nlri if isinstance(route_or_nlri, Route) else route_or_nlri
-        self._cache.pop(nlri, None)
-        self._pending.pop(nlri, None)
-        self._pending[nlri] = None
+        """Queue a withdraw of a route (sent with its attributes), or of an NLRI (with the cached route's)."""
+        if isinstance(route_or_nlri, Route):
+            try:
+                route = self.resolve(route_or_nlri)
+            except ValueError:      # a next-hop self `add` refused: no next hop to send
+                route = Route(route_or_nlri.nlri, NO_NEXT_HOP, route_or_nlri.attributes)
+        else:
+            route = self._cache.get(route_or_nlri) or Route(route_or_nlri, NO_NEXT_HOP, _NO_ATTRIBUTES)
+        self._cache.pop(route.nlri, None)
+        self._queue(route, False)
 
     def replay(self, family=None):
         """Queue every cached route again, or those of one ``(afi, safi)``."""
         for nlri, route in self._cache.items():
             if family is None or (nlri.afi, nlri.safi) == family:
-                self._pending[nlri] = route
+                self._queue(route, True)
 
     def clear(self):
         """Withdraw every announced route."""
@@ -136,20 +170,23 @@ class AdjRibOut:
 
     def updates(self, ctx, group: bool = True):
         """Yield the UPDATE bodies of every pending change, which are then no longer pending."""
-        pending, self._pending = self._pending, {}
-        withdrawn = {}
+        pending, self._pending, self._queued = self._pending, {}, {}
         buckets = {}
-        for nlri, route in pending.items():
-            family = (nlri.afi, nlri.safi)
-            if route is None:
-                withdrawn.setdefault(family, []).append(nlri)
-            else:
-                buckets.setdefault((route.attributes, route.nexthop), {}).setdefault(family, []).append(nlri)
-        for (afi, safi), nlris in withdrawn.items():
-            yield from packing.withdraw_bodies(afi, safi, nlris, ctx, group)
+        for attributes, nexthop, afi, safi in pending:
+            buckets.setdefault((attributes, nexthop), []).append((afi, safi))
         for (attributes, nexthop), families in buckets.items():
-            for (afi, safi), nlris in families.items():
-                yield from packing.announce_bodies(afi, safi, attributes, nexthop, nlris, ctx, group)
+            for afi, safi in families:
+                changes = pending[attributes, nexthop, afi, safi]
+                if group and (afi, safi) in packing.GROUPED_FAMILIES:
+                    runs = [(False, [nlri for nlri, announce in changes.items() if not announce]),
+                            (True, [nlri for nlri, announce in changes.items() if announce])]
+                else:
+                    runs = [(announce, [nlri for nlri, _ in run])
+                            for announce, run in groupby(changes.items(), key=itemgetter(1))]
+                for announce, nlris in runs:
+                    if nlris:
+                        bodies = packing.announce_bodies if announce else packing.withdraw_bodies
+                        yield from bodies(afi, safi, attributes, nexthop, nlris, ctx, group)
 
     @staticmethod
     def eor_bodies(families):

@@ -21,15 +21,22 @@ Wire layout, as 5.0 lays it out:
   next hop on a family that cannot carry one becomes ``::ffff:a.b.c.d``
   (RFC 4291 section 2.5.5.2) unless extended next hop (RFC 8950) was
   negotiated for it;
-* withdrawals carry no path attribute: IPv4 unicast ones in the
-  withdrawn-routes field, the others in MP_UNREACH_NLRI alone (RFC 4760
-  section 4; RFC 7606 section 5.1 keeps each kind in a message of its own);
+* withdrawals (RFC 4760 section 4; RFC 7606 section 5.1 keeps each kind in a
+  message of its own): IPv4 unicast ones in the withdrawn-routes field with no
+  path attribute; the others in MP_UNREACH_NLRI, alone for the unicast and
+  multicast SAFIs, behind the route's own path attributes (NEXT_HOP included,
+  as in the announcement) for every other SAFI (labeled, VPN, FlowSpec,
+  EVPN, ...), as 5.0 sends them;
 * ``group`` (5.0's ``group-updates``) packs several NLRI per UPDATE only for
   IPv4 unicast and MCAST-VPN (SURFACE.md F11); every other family, and every
   family when ``group`` is false, gets one NLRI per UPDATE.  Grouped NLRI are
   sorted as 5.0 sorts them (path identifier, prefix length, prefix octets)
   and cut where the next one would pass the negotiated message size
   (4096, or 65535 with RFC 8654).
+
+Path attributes are written in `AttributeSet.packed()` order (type code, but
+AS4_PATH behind AS_PATH and AS4_AGGREGATOR behind AGGREGATOR), NEXT_HOP at
+its `next_hop_offset()`.
 
 The prefix families are packed by `_codec.pack_nlri`, one call per UPDATE
 section; families whose NLRI this build keeps raw (`RawNLRI`) are copied.
@@ -47,6 +54,7 @@ from exabgp.bgp.family import (
     SAFI_FLOW,
     SAFI_FLOW_VPN,
     SAFI_MCAST_VPN,
+    SAFI_MULTICAST,
     SAFI_UNICAST,
     SAFI_VPLS,
     nlri_kind,
@@ -59,6 +67,9 @@ GROUPED_FAMILIES = frozenset({(AFI_IPV4, SAFI_UNICAST), (AFI_IPV4, SAFI_MCAST_VP
 #: families whose IPv4 next hop 5.0 does not repeat in a NEXT_HOP attribute (FlowSpec, L2VPN)
 NO_NEXT_HOP_ATTRIBUTE = frozenset({(AFI_IPV4, SAFI_FLOW), (AFI_IPV4, SAFI_FLOW_VPN), (AFI_IPV6, SAFI_FLOW),
                                    (AFI_IPV6, SAFI_FLOW_VPN), (AFI_L2VPN, SAFI_VPLS), (AFI_L2VPN, SAFI_EVPN)})
+
+#: SAFIs whose MP_UNREACH_NLRI 5.0 sends with no other path attribute
+BARE_WITHDRAWAL_SAFIS = frozenset({SAFI_UNICAST, SAFI_MULTICAST})
 
 _HEADER = 19                    # marker, length, type
 _SECTION_LENGTHS = 4            # withdrawn routes length + total path attribute length
@@ -141,12 +152,21 @@ def _body(withdrawn: bytes, attributes: bytes, nlri: bytes) -> bytes:
 
 
 def attribute_section(attributes, nexthop: bytes) -> bytes:
-    """The AttributeSet's TLVs with NEXT_HOP slotted in by type code when `nexthop` is IPv4."""
+    """The AttributeSet's TLVs with NEXT_HOP slotted in when `nexthop` is IPv4."""
     packed = attributes.packed()
     if len(nexthop) != 4:
         return packed
-    cut = sum(len(_codec.encode_attribute(*tlv)) for tlv in attributes.tlvs if tlv[0] < NEXT_HOP)
+    cut = attributes.next_hop_offset()
     return packed[:cut] + _codec.encode_attribute(NEXT_HOP, TRANSITIVE, nexthop) + packed[cut:]
+
+
+def _mp_attributes(afi: int, safi: int, attributes, nexthop: bytes, ctx):
+    """(attribute section, MP next-hop field) of a route of a family sent in MP_REACH_NLRI."""
+    next_hop = mp_nexthop(afi, safi, nexthop, ctx)
+    address = b""
+    if (afi, safi) not in NO_NEXT_HOP_ATTRIBUTE:
+        address = next_hop[NEXTHOP_SIZES.get((afi, safi), ((), 0))[1]:]
+    return attribute_section(attributes, address), next_hop
 
 
 def announce_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True):
@@ -159,19 +179,15 @@ def announce_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx,
         for octets in _sections(nlris, afi, safi, addpath, available - len(section), group):
             yield _body(b"", section, octets)
         return
-    next_hop = mp_nexthop(afi, safi, nexthop, ctx)
-    address = b""
-    if (afi, safi) not in NO_NEXT_HOP_ATTRIBUTE:
-        address = next_hop[NEXTHOP_SIZES.get((afi, safi), ((), 0))[1]:]
-    section = attribute_section(attributes, address)
+    section, next_hop = _mp_attributes(afi, safi, attributes, nexthop, ctx)
     head = afi.to_bytes(2, "big") + bytes((safi, len(next_hop))) + next_hop + b"\x00"
     budget = _mp_budget(available - len(section), len(head))
     for octets in _sections(nlris, afi, safi, addpath, budget, group):
         yield _body(b"", section + _codec.encode_attribute(MP_REACH_NLRI, OPTIONAL, head + octets), b"")
 
 
-def withdraw_bodies(afi: int, safi: int, nlris, ctx, group: bool = True):
-    """UPDATE bodies withdrawing `nlris` (one family); no path attribute is sent with them."""
+def withdraw_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True):
+    """UPDATE bodies withdrawing `nlris` (one family) announced with `attributes` and `nexthop`."""
     addpath = ctx.sends_path_id(afi, safi)
     available = ctx.max_message_size - _HEADER - _SECTION_LENGTHS
     if (afi, safi) == (AFI_IPV4, SAFI_UNICAST):
@@ -179,6 +195,9 @@ def withdraw_bodies(afi: int, safi: int, nlris, ctx, group: bool = True):
             yield _body(octets, b"", b"")
         return
     group = group and (afi, safi) in GROUPED_FAMILIES
+    section = b""
+    if safi not in BARE_WITHDRAWAL_SAFIS:
+        section = _mp_attributes(afi, safi, attributes, nexthop, ctx)[0]
     head = afi.to_bytes(2, "big") + bytes((safi,))
-    for octets in _sections(nlris, afi, safi, addpath, _mp_budget(available, len(head)), group):
-        yield _body(b"", _codec.encode_attribute(MP_UNREACH_NLRI, OPTIONAL, head + octets), b"")
+    for octets in _sections(nlris, afi, safi, addpath, _mp_budget(available - len(section), len(head)), group):
+        yield _body(b"", section + _codec.encode_attribute(MP_UNREACH_NLRI, OPTIONAL, head + octets), b"")
