@@ -5,6 +5,7 @@ import pytest
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import configuration_text, parse
+from exabgp.config.route import narrowed
 
 IBGP = "router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;"
 
@@ -134,6 +135,19 @@ def test_two_octet_sessions_use_as_trans_and_as4_path():
     assert tlvs(big)[2] == (0x40, "03025BA00005")
     assert 17 not in tlvs(big)  # RFC 6793: confederation segments stay out of AS4_PATH
     assert tlvs(big)[7] == (0xC0, "5BA001010101") and tlvs(big)[18] == (0xC0, "0001117101010101")
+
+
+@pytest.mark.parametrize("route", [
+    "route 10.0.1.0/24 next-hop 10.0.255.254 as-path [ 100 ];",
+    "route 10.0.1.0/24 next-hop 1.1.1.1 as-path [ { 70000 } 5 ] aggregator ( 70001:1.1.1.1 );",
+    "route 10.0.1.0/24 next-hop 1.1.1.1 as-path [ 1 4200000000 ] ( 7 70000 ) aggregator ( 7:1.1.1.1 ) med 5;",
+    "route 10.0.1.0/24 next-hop 1.1.1.1 community 1:1;",
+])
+def test_narrowed_routes_equal_routes_parsed_for_a_two_octet_session(route):
+    # a peer that does not announce asn4 gets what `capability { asn4 disable; }` would send
+    (wide,) = routes(route)
+    (narrow,) = routes(route, extra="capability { asn4 disable; }")
+    assert narrowed(wide.route.attributes) == narrow.route.attributes
 
 
 def test_session_defaults_follow_ibgp_and_ebgp():

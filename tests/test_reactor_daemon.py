@@ -29,7 +29,7 @@ import time
 import pytest
 
 import exabgp
-from exabgp._codec import split_messages
+from exabgp._codec import split_messages, walk_attributes
 from exabgp.cli.main import main
 from exabgp.cli.server import Loader
 from exabgp.session import (
@@ -320,6 +320,29 @@ def test_route_refresh_is_answered_between_borr_and_eorr_for_a_range_neighbor(tm
     code, _, err = finish(daemon)
     assert code == 0, err
     assert "connected to peer-incoming-1 with incoming-1 127.0.0.1-127.0.0.5" in err
+
+
+def test_a_peer_without_asn4_gets_two_octet_paths_with_as4_path(tmp_path):
+    port = free_port()
+    daemon = passive_daemon(tmp_path, "127.0.0.1", """
+    family { ipv4 unicast; }
+    static { route 10.9.0.0/16 next-hop 192.0.2.1 as-path [ 65001 4200000000 ] aggregator ( 4200000001:1.2.3.4 ); }
+""", port)
+    try:
+        peer = Speaker(connect(port), speaker_settings("127.0.0.1", asn4=False))
+        events = peer.wait(lambda events: eors(events, peer.session.ctx))
+        ctx = peer.session.ctx
+        assert not ctx.asn4
+        [update] = [u for u in updates(events) if u.eor(ctx) is None]
+        tlvs = {code: value for code, _flags, value in walk_attributes(update.attribute_octets)}
+        assert tlvs[2] == bytes.fromhex("0202FDE95BA0")  # AS_SEQUENCE 65001 AS_TRANS, 2-octet
+        assert tlvs[17] == bytes.fromhex("02020000FDE9FA56EA00")  # AS4_PATH 65001 4200000000
+        assert tlvs[7] == bytes.fromhex("5BA001020304") and tlvs[18] == bytes.fromhex("FA56EA0101020304")
+        peer.sock.close()
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
 
 
 def test_hold_timer_expiry_sends_4_0(tmp_path):

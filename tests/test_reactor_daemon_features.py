@@ -254,6 +254,18 @@ def test_preload_imports_every_module_before_the_drop():
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="dropping privileges needs root")
+def test_daemon_drop_false_keeps_root(tmp_path):
+    port = free_port()
+    process = start([passive_conf(tmp_path, port)], exabgp_daemon_user="nobody", exabgp_daemon_drop="false")
+    try:
+        assert listening(port)
+        assert status(process.pid)["Uid"].split() == ["0"] * 4
+    finally:
+        code, _, err = stop(process)
+    assert code == 0, err
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="dropping privileges needs root")
 def test_a_user_that_does_not_exist_is_refused(tmp_path):
     assert daemon.drop_privileges("no-such-user-exabgp") == "user no-such-user-exabgp is not found"
     assert os.getuid() == 0

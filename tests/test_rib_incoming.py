@@ -32,7 +32,7 @@ def announce(rib, nlris, attributes=ATTRIBUTES, nexthop=NH4, ctx=CTX):
 
 def withdraw(rib, nlris, ctx=CTX):
     afi, safi = nlris[0].afi, nlris[0].safi
-    for body in packing.withdraw_bodies(afi, safi, nlris, ctx):
+    for body in packing.withdraw_bodies(afi, safi, ATTRIBUTES, NH4, nlris, ctx):
         rib.update(Update.decode(body, _receiving(ctx)), _receiving(ctx))
 
 

@@ -356,6 +356,15 @@ def test_hold_timer_expires_with_4_0():
     assert pair.b.next_deadline() is None
 
 
+def test_hold_off_restarts_the_hold_timer_of_a_session_not_read_on_purpose():
+    pair = established(make("a", hold_time=90), make("b", hold_time=90))
+    pair.b.hold_off(80)  # b stopped reading at 0; without hold_off its hold timer would expire at 90
+    pair.b.handle_timer(150)
+    assert pair.b.state is State.ESTABLISHED
+    pair.b.handle_timer(170)
+    assert closed_with(drain(pair.b))[:2] == (4, 0)
+
+
 def test_open_wait_expires_with_1_1():
     session = Session(make(open_wait=60))
     session.start(0)

@@ -22,7 +22,7 @@ import types
 
 from exabgp._codec.errors import CodecError
 
-TOPICS = ("wire", "nlri", "attrs", "json", "check")
+TOPICS = ("wire", "nlri", "attrs", "json", "check", "ribin")
 
 
 def load(implementation: str) -> types.SimpleNamespace:

@@ -6,6 +6,11 @@ users' scripts sometimes match it textually, so the spacing is reproduced:
 closes ``"router-id": "10.0.0.2" ,`` with a space before the comma.  The key
 order is fixed: exabgp, time, host, pid, ppid, counter, type, neighbor.
 
+With ``consolidate`` the raw message follows the type,
+``"type": "update", "header": "0x...", "body": "0x...", "neighbor": ...``
+(each left out when empty, as 5.0 does).  The ``shutdown`` notification has
+no counter and no neighbor (`shutdown_line`).
+
 The caller supplies who is speaking (`Speaker`: host, pid, ppid) and the
 time: this module reads no clock and no process state.
 """
@@ -59,12 +64,33 @@ class Envelope:
         self._middle = f', "host" : "{speaker.host}", "pid" : {speaker.pid}, "ppid" : {speaker.ppid}, "counter": '
         self._neighbor = neighbor_head(peer)
 
-    def line(self, now: float, counter: int, kind: str, inner: str, tail: str = " } }") -> str:
-        """One JSON line: the envelope, the neighbor head, then `inner` (``, "key": value``) and `tail`."""
+    def line(self, now: float, counter: int, kind: str, inner: str, tail: str = " } }", raw: str = "") -> str:
+        """One JSON line: envelope, `raw` (`raw_fields`), neighbor head, `inner` (``, "key": value``), `tail`."""
         return (
             f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}{self._middle}{counter}, "type": "{kind}", '
-            f"{self._neighbor}{inner}{tail}"
+            f"{raw}{self._neighbor}{inner}{tail}"
         )
+
+
+def hex_text(octets) -> str:
+    """``0x`` and upper-case hex, as 5.0 prints raw octets (``0x`` alone when empty)."""
+    return "0x" + bytes(octets).hex().upper()
+
+
+def raw_fields(header: bytes, body: bytes) -> str:
+    """The consolidated ``"header": "0x...", "body": "0x...", `` fields; each only when not empty."""
+    text = f'"header": "{hex_text(header)}", ' if header else ""
+    if body:
+        text += f'"body": "{hex_text(body)}", '
+    return text
+
+
+def shutdown_line(speaker: Speaker, now: float) -> str:
+    """The line sent to every JSON helper when the daemon stops."""
+    return (
+        f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}, "host" : "{speaker.host}", "pid" : {speaker.pid}, '
+        f'"ppid" : {speaker.ppid}, "type": "notification", "notification": "shutdown" }}'
+    )
 
 
 def envelope(speaker: Speaker, now: float, counter: int, kind: str, peer: Peer, inner: str, tail: str = " } }") -> str:

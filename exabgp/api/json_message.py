@@ -18,6 +18,8 @@ Graceful restart labels the per-family F bit "restart" and the R flag
 "forwarding", as 5.0 does.  One departure: where 5.0 fills a hostname field
 the peer did not send with the local machine's names, this prints null.
 
+`negotiated_json` renders the ``negotiated`` block of the API (SURFACE.md 5.1).
+
 NOTIFICATION: ``data`` is the hex of the reported data (a shutdown
 communication is rewritten, `Notification.reported_data`) and ``message``
 the same octets as UTF-8 with replacement characters.  Strings are escaped
@@ -45,6 +47,7 @@ from exabgp.bgp.capability import (
     ROUTE_REFRESH,
     ROUTE_REFRESH_CISCO,
     SOFTWARE_VERSION,
+    HostName,
     capability_name,
 )
 from exabgp.bgp.family import AFI_NAMES, safi_name
@@ -76,10 +79,10 @@ def _hex(data: bytes) -> str:
 # 5.0's names of capability codes that only appear inside a multi-session capability
 _OTHER_CAPABILITY_NAMES = {0: "reserved", 3: "outbound-route-filtering", 4: "multiple-routes", 67: "dynamic-capability"}
 _RESTART = ' "restart"'
-_ADD_PATH_MODES = {0: "disabled", 1: "receive", 2: "send", 3: "send/receive"}
+ADD_PATH_MODES = {0: "disabled", 1: "receive", 2: "send", 3: "send/receive"}
 
 
-def _code_text(code: int) -> str:
+def code_text(code: int) -> str:
     """How 5.0 names a capability code listed in a multi-session capability."""
     if code in _OTHER_CAPABILITY_NAMES:
         return _OTHER_CAPABILITY_NAMES[code]
@@ -93,6 +96,74 @@ def _code_text(code: int) -> str:
 
 
 # ----------------------------------------------------------------- capabilities
+# How 5.0 combines several capabilities of one code (shared with the text renderer).
+
+
+def group_capabilities(capabilities) -> dict:
+    """code -> every capability of that code in wire order; codes in order of first appearance."""
+    by_code = {}
+    for cap in capabilities:
+        by_code.setdefault(cap.code, []).append(cap)
+    return by_code
+
+
+def next_hop_entries(capabilities) -> list:
+    """The ``(afi, safi, next-hop afi)`` conversions, accumulated without duplicates."""
+    entries = []
+    for cap in capabilities:
+        for entry in cap.entries:
+            if entry not in entries:
+                entries.append(entry)
+    return entries
+
+
+def graceful_restart_families(capabilities) -> dict:
+    """``(afi, safi) -> flags``, the later capability winning per family."""
+    families = {}
+    for cap in capabilities:
+        for afi, safi, flags in cap.families:
+            families[(afi, safi)] = flags
+    return families
+
+
+def add_path_modes(capabilities) -> dict:
+    """``(afi, safi) -> send/receive mode``, the later entry winning per family."""
+    modes = {}
+    for cap in capabilities:
+        for afi, safi, mode in cap.entries:
+            modes[(afi, safi)] = mode
+    return modes
+
+
+def add_path_mode_text(mode: int) -> str:
+    return ADD_PATH_MODES.get(mode, f"invalid ({mode})")
+
+
+def hostname_fields(capabilities) -> tuple:
+    """``(host name, domain name)``, each field overwritten by later capabilities that carry it."""
+    host_name = domain_name = None
+    for cap in capabilities:
+        if cap.host_name is not None:
+            host_name = cap.host_name
+        if cap.domain_name is not None:
+            domain_name = cap.domain_name
+    return host_name, domain_name
+
+
+def multisession_names(capabilities) -> list:
+    """5.0's names of the codes the first multi-session capability lists (itself left out)."""
+    return [code_text(code) for code in capabilities[0].codes if code not in (MULTISESSION, MULTISESSION_CISCO)]
+
+
+def unknown_iana(code: int) -> str:
+    """How 5.0 classifies a capability code it does not know."""
+    if 128 <= code < 256:
+        return "reserved"
+    if 70 <= code < 128:
+        return "unassigned"
+    return "unknown"
+
+
 # Each renderer takes every capability of one code, in wire order.
 
 
@@ -107,12 +178,9 @@ def _route_refresh(capabilities) -> str:
 
 
 def _extended_next_hop(capabilities) -> str:
-    entries = []
-    for cap in capabilities:
-        for entry in cap.entries:
-            if entry not in entries:
-                entries.append(entry)
-    conversions = ",".join(f' "{_family(afi, safi)}/{afi_text(nexthop)}"' for afi, safi, nexthop in entries)
+    conversions = ",".join(
+        f' "{_family(afi, safi)}/{afi_text(nexthop)}"' for afi, safi, nexthop in next_hop_entries(capabilities)
+    )
     return f'{{ "name": "nexthop", "conversion": [{conversions} ] }}'
 
 
@@ -121,10 +189,7 @@ def _extended_message(capabilities) -> str:
 
 
 def _graceful_restart(capabilities) -> str:
-    families = {}
-    for cap in capabilities:
-        for afi, safi, flags in cap.families:
-            families[(afi, safi)] = flags
+    families = graceful_restart_families(capabilities)
     last = capabilities[-1]
     per_family = ", ".join(
         f'"{_family(afi, safi)}": [{_RESTART if flags & GRACEFUL_FORWARDING_STATE else ""} ] '
@@ -142,22 +207,15 @@ def _asn4(capabilities) -> str:
 
 
 def _multisession(capabilities) -> str:
-    first = capabilities[0]
-    variant = "RFC" if first.code == MULTISESSION else "Cisco"
-    codes = ",".join(
-        f' "{_code_text(code)}"' for code in first.codes if code not in (MULTISESSION, MULTISESSION_CISCO)
-    )
+    variant = "RFC" if capabilities[0].code == MULTISESSION else "Cisco"
+    codes = ",".join(f' "{name}"' for name in multisession_names(capabilities))
     return f'{{ "name": "multisession", "variant": "{variant}", "capabilities": [{codes} ] }}'
 
 
 def _add_path(capabilities) -> str:
-    modes = {}
-    for cap in capabilities:
-        for afi, safi, mode in cap.entries:
-            modes[(afi, safi)] = mode
     families = ",".join(
-        f'"{_family(afi, safi)}": "{_ADD_PATH_MODES.get(mode, f"invalid ({mode})")}"'
-        for (afi, safi), mode in modes.items()
+        f'"{_family(afi, safi)}": "{add_path_mode_text(mode)}"'
+        for (afi, safi), mode in add_path_modes(capabilities).items()
     )
     return f'{{ "name": "addpath"{", " if families else ""}{families} }}'
 
@@ -167,12 +225,7 @@ def _enhanced_route_refresh(capabilities) -> str:
 
 
 def _hostname(capabilities) -> str:
-    host_name = domain_name = None
-    for cap in capabilities:
-        if cap.host_name is not None:
-            host_name = cap.host_name
-        if cap.domain_name is not None:
-            domain_name = cap.domain_name
+    host_name, domain_name = hostname_fields(capabilities)
     return f'{{ "host-name": {json.dumps(host_name)}, "domain-name": {json.dumps(domain_name)} }}'
 
 
@@ -186,13 +239,10 @@ def _operational(capabilities) -> str:
 
 def _unknown(capabilities) -> str:
     cap = capabilities[-1]
-    if 128 <= cap.code < 256:
-        iana = "reserved"
-    elif 70 <= cap.code < 128:
-        iana = "unassigned"
-    else:
-        iana = "unknown"
-    return f'{{ "name": "unknown", "iana": "{iana}", "value": {cap.code}, "raw": "{cap.value.hex().upper()}" }}'
+    return (
+        f'{{ "name": "unknown", "iana": "{unknown_iana(cap.code)}", "value": {cap.code}, '
+        f'"raw": "{cap.value.hex().upper()}" }}'
+    )
 
 
 #: capability code -> renderer; codes not listed are unknown capabilities
@@ -216,12 +266,9 @@ _CAPABILITY_JSON = {
 
 def capabilities_json(capabilities, sent: bool) -> str:
     """The ``"capabilities"`` object: one entry per code, in order of first appearance."""
-    by_code = {}
-    for cap in capabilities:
-        by_code.setdefault(cap.code, []).append(cap)
     items = ", ".join(
         f'"{capability_name(code) if sent else code}": {_CAPABILITY_JSON.get(code, _unknown)(caps)}'
-        for code, caps in by_code.items()
+        for code, caps in group_capabilities(capabilities).items()
     )
     return f"{{ {items} }}"
 
@@ -229,9 +276,29 @@ def capabilities_json(capabilities, sent: bool) -> str:
 # ----------------------------------------------------------------- messages
 
 
+#: the capabilities 5.0 lists after the hostname capability in the OPENs it sends
+_AFTER_HOSTNAME = (SOFTWARE_VERSION, MULTISESSION, MULTISESSION_CISCO)
+
+
+def reported_capabilities(message, direction: str) -> tuple:
+    """The capabilities 5.0 reports for an OPEN.
+
+    Those of the message; for an OPEN we send without a hostname capability,
+    also one without names (5.0 lists one in every OPEN it sends, and leaves it
+    off the wire when no host name is configured), where 5.0 keeps it: before
+    software version and multi-session.
+    """
+    capabilities = message.capabilities
+    if direction != "send" or message.capabilities_of(HOSTNAME):
+        return capabilities
+    index = next((i for i, c in enumerate(capabilities) if c.code in _AFTER_HOSTNAME), len(capabilities))
+    return capabilities[:index] + (HostName(None, None),) + capabilities[index:]
+
+
 def open_json(message, direction: str) -> str:
-    """The value of ``"open"``; `direction` "send" keys capabilities by name, anything else by code."""
-    capabilities = capabilities_json(message.capabilities, direction == "send")
+    """The value of ``"open"``; `direction` "send" keys capabilities by name (see
+    `reported_capabilities`), anything else by code."""
+    capabilities = capabilities_json(reported_capabilities(message, direction), direction == "send")
     return (
         f'{{ "version": {message.version}, "asn": {message.my_as}, "hold_time": {message.hold_time}, '
         f'"router_id": "{message.router_id}", "capabilities": {capabilities} }}'
@@ -269,6 +336,46 @@ def operational_json(message) -> str:
         f'{{ {head}, "router-id": "{message.router_id}", "sequence": {message.sequence}, '
         f'"counter": {message.counter} }}'
     )
+
+
+# ----------------------------------------------------------------- negotiated
+
+#: stands for the session's negotiation before the OPEN exchange completes: 5.0 then prints its defaults
+OPENING = object()
+
+_OPENING_JSON = (
+    '{ "message_size": 4096, "hold_time": 0, "asn4": false, "multisession": false, "operational": false, '
+    '"refresh": "absent", "families": [], "nexthop": [], "add_path": {"send": [], "receive": []} } '
+)
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def negotiated_json(negotiated) -> str:
+    """The value of ``"negotiated"`` (with 5.0's trailing space) for a session's `Negotiated` or `OPENING`.
+
+    Families print as ``"<afi> <safi>"``, next hops as ``"<afi> <safi> <next-hop afi>"``
+    and the ADD-PATH lists follow the order of the negotiated families.
+    """
+    if negotiated is OPENING:
+        return _OPENING_JSON
+    families = negotiated.families
+    send = [_family_words(*family) for family in families if family in negotiated.addpath_send]
+    receive = [_family_words(*family) for family in families if family in negotiated.addpath_receive]
+    nexthop = [f"{_family_words(afi, safi)} {afi_text(nexthop)}" for afi, safi, nexthop in negotiated.nexthop]
+    return (
+        f'{{ "message_size": {negotiated.message_size}, "hold_time": {negotiated.hold_time}, '
+        f'"asn4": {_bool(negotiated.asn4)}, "multisession": {_bool(negotiated.multisession)}, '
+        f'"operational": {_bool(negotiated.operational)}, "refresh": "{negotiated.refresh}", '
+        f'"families": {json.dumps([_family_words(*family) for family in families])}, '
+        f'"nexthop": {json.dumps(nexthop)}, "add_path": {json.dumps({"send": send, "receive": receive})} }} '
+    )
+
+
+def _family_words(afi: int, safi: int) -> str:
+    return f"{afi_text(afi)} {safi_name(safi)}"
 
 
 #: message type -> (the envelope "type", the content key, renderer); UPDATE is `exabgp.api.json_update`'s

@@ -48,7 +48,9 @@ _IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
 _IPV6_UNICAST = (AFI_IPV6, SAFI_UNICAST)
 ORIGIN_NAMES = {0: "igp", 1: "egp", 2: "incomplete"}
 SEGMENT_NAMES = {attr.AS_SET: "as-set"}  # every other segment type prints as as-sequence
-SEGMENT_TEXT = {attr.AS_SET: ("[", "]"), attr.AS_SEQUENCE: ("(", ")")}
+#: 5.0's text brackets per AS_PATH segment type (RFC 4271 4.3, RFC 5065 3)
+SEGMENT_TEXT = {attr.AS_SET: ("[", "]"), attr.AS_SEQUENCE: ("(", ")"),
+                attr.AS_CONFED_SEQUENCE: ("{(", ")}"), attr.AS_CONFED_SET: ("{[", "]}")}
 
 #: RFC 6514 section 5 tunnel types, as 5.0 names them in the "pmsi" string
 PMSI_TUNNEL_TYPES = {
@@ -75,8 +77,8 @@ def _as_path(segments) -> str:
                        for position, (seg_type, asns) in enumerate(segments)})
 
 
-def _as_path_text(segments) -> str:
-    """5.0's text form (``( 1 2 ) [ 3 4 ]``), used when an AS4_PATH is shown raw."""
+def as_path_text(segments) -> str:
+    """5.0's text form (``( 1 2 ) [ 3 4 ] {( 5 )}``): an AS4_PATH shown raw, and the text encoder."""
     parts = []
     for seg_type, asns in segments:
         head, tail = SEGMENT_TEXT.get(seg_type, ("(", ")"))
@@ -90,7 +92,8 @@ def _extended_list(communities) -> str:
     ) + " ]"
 
 
-def _pmsi(value) -> str:
+def pmsi_text(value) -> str:
+    """5.0's ``pmsi:<tunnel type>:<flags>:<label>:<tunnel>`` string (JSON value and text encoder)."""
     flags, tunnel_type, raw_label, tunnel = value
     label = raw_label >> 4
     if tunnel_type == 0 and not tunnel:
@@ -119,15 +122,24 @@ def _srv6_sid_information(sub) -> str:
     return text + " }"
 
 
+def label_index(data) -> int:
+    """The label index of a prefix-SID Label-Index TLV value (RFC 8669 section 3.1)."""
+    return int.from_bytes(data[3:7], "big")
+
+
+def srgb_ranges(data) -> list:
+    """``[[base, range], ...]`` of a prefix-SID Originator SRGB TLV value (RFC 8669 section 3.2)."""
+    return [[int.from_bytes(data[i:i + 3], "big"), int.from_bytes(data[i + 3:i + 6], "big")]
+            for i in range(2, len(data), 6)]
+
+
 def _prefix_sid(tlvs) -> str:
     items = []
     for tlv_type, data in tlvs:
         if tlv_type == attr.PREFIX_SID_LABEL_INDEX:
-            items.append(f'"sr-label-index": {int.from_bytes(data[3:7], "big")}')
+            items.append(f'"sr-label-index": {label_index(data)}')
         elif tlv_type == attr.PREFIX_SID_SRGB:
-            ranges = [[int.from_bytes(data[i:i + 3], "big"), int.from_bytes(data[i + 3:i + 6], "big")]
-                      for i in range(2, len(data), 6)]
-            items.append(f'"sr-srgbs": {json.dumps(ranges)}')
+            items.append(f'"sr-srgbs": {json.dumps(srgb_ranges(data))}')
         elif tlv_type in (attr.PREFIX_SID_SRV6_L3_SERVICE, attr.PREFIX_SID_SRV6_L2_SERVICE):
             name = "l3-service" if tlv_type == attr.PREFIX_SID_SRV6_L3_SERVICE else "l2-service"
             subs = [_srv6_sid_information(sub) for sub_type, sub in attr.srv6_service_tlvs(data) if sub_type == 1]
@@ -150,7 +162,7 @@ RENDER = {
     attr.CLUSTER_LIST: lambda v: "[ " + ", ".join(f'"{c}"' for c in v) + " ]",
     attr.EXTENDED_COMMUNITIES: _extended_list,
     attr.AS4_AGGREGATOR: lambda v: f'"{v[0]}:{v[1]}"',
-    attr.PMSI_TUNNEL: lambda v: json.dumps(_pmsi(v)),
+    attr.PMSI_TUNNEL: lambda v: json.dumps(pmsi_text(v)),
     attr.IPV6_EXTENDED_COMMUNITIES: _extended_list,
     attr.AIGP: lambda v: f'"0x{v.hex()}"',
     attr.BGP_LS: _bgp_ls,
@@ -174,7 +186,7 @@ def _attribute_items(attributes):
         if render is not None:
             items.append(f'"{KEYS.get(code, attr.ATTRIBUTES[code].key)}": {render(value)}')
         elif code == attr.AS4_PATH:
-            items.append(f'"attribute-0x11-0x{attr.OPTIONAL | attr.TRANSITIVE:02X}": "{_as_path_text(value)}"')
+            items.append(f'"attribute-0x11-0x{attr.OPTIONAL | attr.TRANSITIVE:02X}": "{as_path_text(value)}"')
         else:
             items.append(f'"attribute-0x{code:02X}-0x{attributes.flags[code]:02X}": "0x{value.hex()}"')
     if attributes.discard is not None:

@@ -15,7 +15,8 @@ accessors decode on demand, each at most once per context:
   once under each address, as 5.0 prints it;
 * `eor(ctx)`: the ``(afi, safi)`` of an End-of-RIB (RFC 4724 section 2): an
   UPDATE with nothing in it is IPv4 unicast, one with only an empty
-  MP_UNREACH_NLRI is that family's.
+  MP_UNREACH_NLRI is that family's.  An UPDATE `_codec.check_update`
+  vouches for carries routes: None without decoding anything.
 
 `Update(withdrawn, attributes, nlri)` builds one from parts: IPv4 unicast
 `Prefix` lists for the two IPv4 fields and ``(code, flags, value)`` triples,
@@ -36,7 +37,7 @@ from exabgp.bgp.attribute import (
     MPUnreach,
     decode_attributes,
 )
-from exabgp.bgp.family import AFI_IPV4, SAFI_UNICAST
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
 
 ANNOUNCE = "announce"
 WITHDRAW = "withdraw"
@@ -128,6 +129,9 @@ class Update:
             return None
         if not section:
             return _IPV4_UNICAST
+        if self.body is not None and _codec.check_update(self.body, ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
+                                                         ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST)):
+            return None  # vouched for: carries routes, so no End-of-RIB, and nothing to decode
         attributes = self.attributes(ctx)
         others = [code for code in attributes.values if code not in (MP_REACH_NLRI, MP_UNREACH_NLRI)]
         if others or attributes.treat_as_withdraw or attributes.discard or self.changes(ctx):

@@ -23,7 +23,7 @@ not an exabgp config file (file not found)``, a configuration error
 exit 1 without traceback), ``chdir('/')`` and ``daemon.umask``, daemonize
 (`exabgp.reactor.daemon`), then `exabgp.reactor.loop.Reactor` binds the
 listeners and calls back here to drop privileges to ``daemon.user`` (when
-root; failure exits 1), open the log destination again, write the
+root and ``daemon.drop`` is true, the default; failure exits 1), open the log destination again, write the
 ``daemon.pid`` file (failure exits 1) and arm ``-s``; then it waits for
 ``tcp.delay`` and runs until a signal or ``tcp.attempts`` ends it; its exit
 code is the program's, and the pid file is removed.  Relative paths (the
@@ -139,9 +139,6 @@ def _serve(configuration, loader, environment, log, version: str, reload_after: 
     log.debug("location", os.path.dirname(os.path.abspath(exabgp.__file__)))
     log.debug("python", sys.version.replace("\n", " "))
     log.debug("platform", " ".join(platform.uname()[:5]))
-    if configuration.processes:
-        log.warning("configuration", "api processes are not run yet: "
-                                     + " ".join(process.name for process in configuration.processes))
     daemon.settle(environment.get("daemon", "umask"))
     daemon.daemonize(log, environment)
     pid_path = environment.get("daemon", "pid")
@@ -149,7 +146,7 @@ def _serve(configuration, loader, environment, log, version: str, reload_after: 
 
     def started():
         user = environment.get("daemon", "user")
-        error = daemon.drop_privileges(user)
+        error = daemon.drop_privileges(user) if environment.get("daemon", "drop") else None
         if error:
             log.critical("reactor", f"could not drop privileges to '{user}' refusing to run as root")
             log.critical("reactor", error)
@@ -166,7 +163,8 @@ def _serve(configuration, loader, environment, log, version: str, reload_after: 
         return None
 
     try:
-        reactor = Reactor(configuration, environment, os.environ, log, version, loader, started)
+        reactor = Reactor(configuration, environment, os.environ, log, version, loader, started,
+                          os.path.dirname(loader.paths[0]))
         return _run(reactor, environment, log, forked)
     finally:
         if pid_file is not None:

@@ -260,6 +260,26 @@ def encode_as_path(segments, asn4: bool) -> dict:
     return tlvs
 
 
+def narrowed(attributes: AttributeSet) -> AttributeSet:
+    """`attributes` of a route parsed for a 4-octet AS session, for a session that is not.
+
+    When the peer does not announce the capability, RFC 6793 section 4.2.2
+    applies: AS_PATH and AGGREGATOR carry 2-octet ASNs (AS_TRANS for larger
+    ones) and AS4_PATH / AS4_AGGREGATOR the real values, as 5.0 sends them.
+    """
+    tlvs = {code: (flags, value) for code, flags, value in attributes.tlvs}
+    if attr.AS_PATH in tlvs and attr.AS4_PATH not in tlvs:
+        tlvs.update(encode_as_path(_codec.decode_as_path(tlvs[attr.AS_PATH][1], True), False))
+    aggregator = tlvs.get(attr.AGGREGATOR)
+    if aggregator is not None and len(aggregator[1]) == 8:
+        flags, value = aggregator
+        asn = int.from_bytes(value[:4], "big")
+        tlvs[attr.AGGREGATOR] = (flags, (attr.AS_TRANS if asn > 0xFFFF else asn).to_bytes(2, "big") + value[4:])
+        if asn > 0xFFFF:
+            tlvs[attr.AS4_AGGREGATOR] = (flags, value)
+    return AttributeSet((code, flags, value) for code, (flags, value) in tlvs.items())
+
+
 def _as_path(cursor, draft, speaker):
     for code, (flags, value) in encode_as_path(_as_path_segments(cursor), speaker.asn4).items():
         _set(draft, code, flags, value)

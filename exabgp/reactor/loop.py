@@ -16,8 +16,8 @@ is a coroutine returning the exit code.  It
 * on SIGTERM, SIGHUP or SIGINT stops every peer (Cease 6/3, silent when
   graceful restart was negotiated), closes the listeners, waits for the
   connections to close and returns 0;
-* on SIGUSR1 (reload) and SIGUSR2 (full reload: the same while helper
-  processes are not run) asks `load` for the configuration again; when it
+* on SIGUSR1 (reload) and SIGUSR2 (full reload: every helper process is
+  restarted too, `exabgp.reactor.api`) asks `load` for the configuration again; when it
   fails the error is logged and the running configuration kept (5.0's
   ``config.reload.failed``); otherwise, per neighbor (keyed by its peer
   address, SURFACE.md 7.1): a removed neighbor is stopped (Cease 6/3), a
@@ -54,14 +54,15 @@ import time
 from exabgp.reactor import daemon
 from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
+from exabgp.reactor.api import Api
 from exabgp.reactor.peer import CONNECTION_REJECTED, PEER_DECONFIGURED, Connection, Peer
 
 #: how long a shutdown waits for the NOTIFICATIONs to go out and the connections to close
 CLOSE_WAIT = 3.0
 
 _SHUTDOWN_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
-#: signal -> whether every session is torn down (restart) after the reload
-_RELOAD_SIGNALS = {signal.SIGUSR1: False, signal.SIGUSR2: False, signal.SIGALRM: True}
+#: signal -> (whether every session is torn down, whether every helper is restarted) after the reload
+_RELOAD_SIGNALS = {signal.SIGUSR1: (False, False), signal.SIGUSR2: (False, True), signal.SIGALRM: (True, True)}
 
 
 def _network(neighbor):
@@ -79,8 +80,10 @@ def _session_part(neighbor):
 
 
 class Reactor:
-    def __init__(self, configuration, environment, environ, log, version: str, load=None, started=None):
+    def __init__(self, configuration, environment, environ, log, version: str, load=None, started=None,
+                 configuration_dir: str = ""):
         self.configuration = configuration
+        self.configuration_dir = configuration_dir
         self.load = load
         self.started = started
         self.environment = environment
@@ -93,10 +96,12 @@ class Reactor:
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
         self._servers = {}  # (address, port) -> asyncio server
         self._relisten = None  # the task making the listeners those of a reloaded configuration
+        self._reapi = None     # the task starting and stopping the helpers of a reloaded configuration
         self._counters = {}
         self._peer_number = 0
         self._done = None
         self._closed = None
+        self.api = Api(self, environ)
 
     # ------------------------------------------------------------ names
 
@@ -121,6 +126,7 @@ class Reactor:
             code = self.started() if self.started is not None else None
             if code:
                 return code
+            await self.api.start(self.configuration, self.configuration_dir)
             wait = daemon.delay(self.environment.get("tcp", "delay"), time.time())
             if wait:
                 self.log.debug("reactor", f"waiting for {wait:.0f} seconds before connecting")
@@ -133,6 +139,7 @@ class Reactor:
                 self.log.info("reactor", "loaded new configuration successfully")
             await self._done
             await self._drain()
+            await self.api.stop()
             return 0
         finally:
             for number in _SHUTDOWN_SIGNALS + tuple(_RELOAD_SIGNALS):
@@ -230,13 +237,28 @@ class Reactor:
 
     def _signal(self, number: int) -> None:
         self.log.info("reactor", f"{signal.Signals(number).name} received")
+        self._report_signal(number)
         self.shutdown()
 
     def _signal_reload(self, number: int) -> None:
         self.log.info("reactor", f"{signal.Signals(number).name} received")
-        self.reload(restart=_RELOAD_SIGNALS[number])
+        self._report_signal(number)
+        restart, full = _RELOAD_SIGNALS[number]
+        self.reload(restart=restart, full=full)
 
-    def reload(self, restart: bool = False) -> None:
+    def _report_signal(self, number: int) -> None:
+        now = time.time()
+        for connection in self.connections:
+            if connection.reporter is not None:
+                connection.reporter.signal(now, number, signal.Signals(number).name)
+
+    def throttle(self) -> None:
+        """A helper filled up or drained: each connection stops or resumes reading accordingly."""
+        for connection in self.connections:
+            if connection.reporter is not None:
+                connection.throttle()
+
+    def reload(self, restart: bool = False, full: bool = False) -> None:
         """Apply the configuration `load` gives (see the module docstring)."""
         if self.load is None:
             self.log.warning("configuration", "no configuration to reload from")
@@ -261,7 +283,9 @@ class Reactor:
             self._add_peer(neighbor)
         self.configuration = configuration
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
-        self._relisten = asyncio.get_running_loop().create_task(self._listen(startup=False))
+        loop = asyncio.get_running_loop()
+        self._relisten = loop.create_task(self._listen(startup=False))
+        self._reapi = loop.create_task(self.api.reload(configuration, self.configuration_dir, full))
         self.log.info("reactor", "loaded new configuration successfully")
 
     def shutdown(self) -> None:

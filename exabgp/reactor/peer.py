@@ -60,6 +60,8 @@ from exabgp.bgp.family import family_name
 from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.notification import CEASE, Notification
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
+from exabgp.bgp.route import Route
+from exabgp.config.route import narrowed
 from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
 from exabgp.rib.incoming import AdjRibIn
@@ -68,12 +70,15 @@ from exabgp.session import (
     INCOMING,
     Closed,
     Established,
+    MessageReceived,
+    MessageSent,
     NotificationReceived,
     RouteRefreshReceived,
     Session,
     State,
     StateChanged,
     UpdateReceived,
+    UpdatesScanned,
     collision,
 )
 from exabgp.session.negotiation import REFRESH_ENHANCED
@@ -110,6 +115,8 @@ class Connection(asyncio.Protocol):
         self.peer = peer  # None for an incoming connection until it is matched
         self.name = name
         self.session = None
+        self.reporter = None        # the helpers' view of this connection (exabgp.reactor.api), or None
+        self.paused = False         # reading stopped: a helper it reports to is full
         self.transport = None
         self.local_ip = ""
         self.remote_ip = ""
@@ -139,8 +146,16 @@ class Connection(asyncio.Protocol):
             self.reactor.log.error(self.name, f"can not start a session: {error}")
             self.transport.close()
             return
+        self.reporter = reporter = self.reactor.api.reporter(neighbor, self.local_ip)
         self.session = Session(session_settings, restart_state=self.peer.restart_state,
-                               deliver_updates=neighbor.adj_rib_in or self.reactor.log.debug_enabled)
+                               report_messages=reporter is not None and reporter.messages,
+                               deliver_updates=(neighbor.adj_rib_in or self.reactor.log.debug_enabled
+                                                or (reporter is not None and reporter.updates)),
+                               scanned_updates=not (self.reactor.log.debug_enabled
+                                                    or (reporter is not None and reporter.updates)))
+        if reporter is not None:
+            reporter.connected(time.time())
+            self.throttle()
         self.session.start(self._loop.time())
         self.progress()
 
@@ -227,13 +242,27 @@ class Connection(asyncio.Protocol):
         if not log.debug_enabled:
             return
         for action, family, nexthop, nlri in update.changes(ctx):
-            text = f"<< {action} {family_name(*family)} {_nlri_text(nlri)}"
+            text = f"<< {action} {family_name(*family)} {nlri_text(nlri)}"
             log.debug(self.name, text if nexthop is None else f"{text} next-hop {nexthop}")
+
+    def throttle(self) -> None:
+        """Stop or resume reading from the peer as the helpers this connection reports to can follow."""
+        paused = self.reactor.api.throttled(self.reporter)
+        if paused == self.paused or self.transport is None or self.transport.is_closing():
+            return
+        self.paused = paused
+        if paused:
+            self.transport.pause_reading()
+        else:
+            self.transport.resume_reading()
 
     def _expired(self) -> None:
         self._timer = None
         if self.session is not None and not self.session.closed:
-            self.session.handle_timer(self._loop.time())
+            now = self._loop.time()
+            if self.paused:
+                self.session.hold_off(now)  # the peer is not silent: we are not reading it
+            self.session.handle_timer(now)
             self.progress()
 
     def _cancel_timer(self) -> None:
@@ -243,6 +272,9 @@ class Connection(asyncio.Protocol):
 
     def _event(self, event) -> None:
         log = self.reactor.log
+        reporter = self.reporter
+        if reporter is not None:
+            self._report(reporter, event)
         if isinstance(event, StateChanged):
             log.debug(self.name, f"state {event.old.name} -> {event.new.name}")
         elif isinstance(event, Established):
@@ -250,6 +282,9 @@ class Connection(asyncio.Protocol):
             self.peer.established(self, event)
         elif isinstance(event, UpdateReceived):
             self._received_update(event.update)
+        elif isinstance(event, UpdatesScanned):
+            if self.peer.rib_in is not None:
+                self.peer.rib_in.ingest(event.octets, self.session.ctx)
         elif isinstance(event, RouteRefreshReceived):
             self.peer.refresh(self, event.refresh)
         elif isinstance(event, NotificationReceived):
@@ -264,7 +299,26 @@ class Connection(asyncio.Protocol):
             log.info(self.name, f"peer reset, message [{text}]")
 
 
-def _nlri_text(nlri) -> str:
+    def _report(self, reporter, event) -> None:
+        """Tell the helpers (exabgp.reactor.api.Reporter) what the session did."""
+        kind = type(event)
+        if kind is MessageReceived:
+            reporter.message(time.time(), "receive", event, self.session.ctx)
+        elif kind is MessageSent:
+            reporter.message(time.time(), "send", event, self.session.ctx)
+        elif kind is StateChanged:
+            now = time.time()
+            reporter.fsm(now, event.old, event.new)
+            if event.new is State.OPEN_CONFIRM:
+                negotiated = self.session.negotiated
+                reporter.negotiated(now, negotiated, negotiated.local_as, negotiated.peer_as)
+        elif kind is Established:
+            reporter.up(time.time())
+        elif kind is Closed:
+            reporter.down(time.time(), event.reason)
+
+
+def nlri_text(nlri) -> str:
     return nlri.prefix() if isinstance(nlri, Prefix) else repr(nlri)
 
 
@@ -303,9 +357,14 @@ class Peer:
         self.rib = None
         self.rib_in = None          # the Adj-RIB-In of the running session, with adj-rib-in
         self.ctx = None             # the context UPDATEs are packed with (see _sending_context)
+        self.api_routes = {}        # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
+        self.watchdogs = {}         # watchdog name -> announced (True) or withdrawn, as a helper last set it
+        self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
         self.stopped = False
         self.connections = 0        # connections made or accepted (tcp.attempts)
+        self._flush = None          # the loop callback sending what helpers changed
+        self._narrowed = {}         # attribute set -> its 2-octet AS form, for a session without asn4
         self._backoff = 0
         self._retry = None
         self._connecting = None
@@ -372,6 +431,8 @@ class Peer:
         if self.connection is not connection:
             return
         self.connection = None
+        if self.rib is not None:
+            self.since = time.monotonic()
         self.rib = None
         self.rib_in = None
         self._ended()
@@ -425,20 +486,37 @@ class Peer:
             return
         self.restart_state = False
         self._backoff = 0
+        self.since = time.monotonic()
         self.rib_in = AdjRibIn() if self.neighbor.adj_rib_in else None
         self.rib = rib = AdjRibOut(ipaddress.ip_address(connection.local_ip).packed,
                                    ipaddress.IPv4Address(self.neighbor.router_id).packed)
         self.ctx = _sending_context(event.ctx, self.neighbor)
-        self._fill(self.neighbor.routes, event.negotiated.families)
+        self._narrowed = {}
+        api = self.api_routes
+        self._fill([static for static in self.neighbor.routes if static.route.nlri not in api], event.negotiated.families)
+        self._fill([static for static in api.values() if static is not None], event.negotiated.families)
+        for name, announced in self.watchdogs.items():
+            (rib.announce_watchdog if announced else rib.withdraw_watchdog)(name)
         loop = asyncio.get_running_loop()
         loop.call_soon(loop.call_soon, self._initial_dump, connection, rib)
 
     def _fill(self, statics, families) -> None:
-        """Put configured routes of the negotiated `families` in the Adj-RIB-Out."""
+        """Put configured routes of the negotiated `families` in the Adj-RIB-Out.
+
+        Routes are parsed for the configured ``asn4``; when the peer does not
+        announce 4-octet ASNs their AS_PATH and AGGREGATOR are narrowed
+        (`exabgp.config.route.narrowed`, once per attribute set).
+        """
+        narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
         for static in statics:
             route = static.route
             if route.family not in families:
                 continue
+            if narrow:
+                attributes = self._narrowed.get(route.attributes)
+                if attributes is None:
+                    attributes = self._narrowed[route.attributes] = narrowed(route.attributes)
+                route = Route(route.nlri, route.nexthop, attributes)
             try:
                 if static.watchdog is not None:
                     self.rib.add_watchdog(route, static.watchdog, static.withdraw)
@@ -446,6 +524,74 @@ class Peer:
                     self.rib.add(route)
             except ValueError as error:
                 self.reactor.log.warning("rib", f"route not announced: {error}")
+
+    # ------------------------------------------------------------ what helpers ask (exabgp.reactor.commands)
+
+    def established_session(self):
+        """The session when it is ESTABLISHED (and the initial routes are queued), else None."""
+        connection = self.connection
+        if connection is None or self.rib is None or connection.session.closed:
+            return None
+        return connection.session
+
+    def announce(self, statics) -> None:
+        """Routes from a helper: kept for every session of this peer, sent now when one is up."""
+        session = self.established_session()
+        for static in statics:
+            self.api_routes[static.route.nlri] = static
+        if session is not None:
+            self._fill(statics, session.negotiated.families)
+            self._schedule_flush()
+
+    def withdraw(self, statics) -> None:
+        session = self.established_session()
+        for static in statics:
+            nlri = static.route.nlri
+            self.api_routes[nlri] = None
+            if session is not None and static.route.family in session.negotiated.families:
+                self.rib.withdraw(static.route)  # 5.0 sends the command's attributes with it
+        if session is not None:
+            self._schedule_flush()
+
+    def watchdog(self, name: str, announce: bool) -> None:
+        self.watchdogs[name] = announce
+        if self.established_session() is not None:
+            (self.rib.announce_watchdog if announce else self.rib.withdraw_watchdog)(name)
+            self._schedule_flush()
+
+    def flush_out(self) -> None:
+        """Send every route of the Adj-RIB-Out again (``flush adj-rib out``)."""
+        if self.established_session() is not None:
+            self.rib.replay()
+            self._schedule_flush()
+
+    def clear_out(self) -> None:
+        """Withdraw every route sent (``clear adj-rib out``)."""
+        if self.established_session() is not None:
+            self.rib.clear()
+            self._schedule_flush()
+
+    def clear_in(self) -> None:
+        """Forget the routes received (``clear adj-rib in``)."""
+        if self.rib_in is not None:
+            self.rib_in.clear()
+
+    def teardown(self, subcode: int) -> None:
+        """End the running session with Cease / `subcode`; the peer connects again later."""
+        if self.connection is not None:
+            self.connection.stop(subcode)
+
+    def _schedule_flush(self) -> None:
+        """Send the changes once the commands read together are all applied (one batch of UPDATEs)."""
+        if self._flush is None:
+            self._flush = asyncio.get_running_loop().call_soon(self._flush_changes)
+
+    def _flush_changes(self) -> None:
+        self._flush = None
+        connection = self.connection
+        if self.established_session() is not None and self.rib.pending():
+            self._send_changes(connection)
+            connection.progress()
 
     def _send_changes(self, connection) -> None:
         """Send the Adj-RIB-Out's pending changes as UPDATEs."""
@@ -496,10 +642,10 @@ class Peer:
         if self.rib is None or connection is None or connection.session.closed:
             return  # the next session sends the new routes
         families = connection.session.negotiated.families
+        self._fill([static for static in neighbor.routes if static not in old], families)  # 5.0: new routes first
         for static in old:
             if static not in neighbor.routes and static.route.family in families:
                 self.rib.withdraw(static.route)
-        self._fill([static for static in neighbor.routes if static not in old], families)
         self._send_changes(connection)
         connection.progress()
 

@@ -5,39 +5,56 @@
 kept per route but one dictionary slot:
 
 * one dictionary per family maps an integer made of the NLRI (path
-  identifier + 1 when ADD-PATH is on, route distinguisher, address, prefix
-  length) to the route's *path*, the bytes object that is shared by every
-  route received with the same path attributes;
+  identifier + 1 when ADD-PATH is on, route distinguisher, prefix length,
+  prefix octets: `_codec.nlri_keys`) to the route's *path*, the bytes
+  object that is shared by every route received with the same path
+  attributes;
 * a path is the attribute section as received minus MP_REACH_NLRI and
   MP_UNREACH_NLRI (and minus the attributes RFC 7606 section 2 discards),
   followed, for routes from MP_REACH_NLRI, by one pseudo TLV ``00 0E len
   next-hop`` carrying the MP next-hop field; since the section is whole
   TLVs the concatenation is unambiguous.  Paths are interned: equal sections become
   one object.  Interned paths nobody uses any more are swept when the
-  table has doubled since the last sweep;
+  interning table has doubled since the last sweep and routes were
+  withdrawn or replaced since then (at least a quarter of its size: no
+  path can be unused without one), so loading a table never sweeps;
 * labeled and VPN routes (RFC 8277, RFC 4364) keep ``(path, labels)``;
   families this build keeps raw store one entry per NLRI section.
 
 `update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
 NLRI, MP_UNREACH_NLRI, MP_REACH_NLRI); a treat-as-withdraw UPDATE (RFC 7606
-section 2) withdraws what it announces.  `routes()` rebuilds `Route`
-objects (with one `AttributeSet` per path) only when asked.
+section 2) withdraws what it announces.  `ingest(octets, ctx)` applies a run
+of whole UPDATE messages, as the session delivers them when the Adj-RIB-In
+is their only reader (`exabgp.session.UpdatesScanned`).  Either way the
+UPDATEs of a full table cost no decoding: `_codec.ingest_messages` reads
+the octets in place, checks that RFC 7606 keeps every attribute as it is
+(`_codec.ingest_update`) and fills the dictionaries, one call for a whole
+run.  Any other UPDATE (treat-as-withdraw, attribute discard, other
+families, attributes it does not know...) is decoded in full with
+`Update.attributes`, whose result the session's check cached when it had to
+decode it: the attributes are validated once either way.  `routes()`
+rebuilds `Route` objects (with one `AttributeSet` per path) only when asked.
 """
 
 from exabgp import _codec
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, decode_attributes
-from exabgp.bgp.family import AFI_IPV4, PREFIX, SAFI_UNICAST, VPN, nlri_kind
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, PREFIX, SAFI_UNICAST, VPN, nlri_kind
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix, RawNLRI
 from exabgp.bgp.route import NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.update import Update
 
 _SWEEP_FLOOR = 1024
+_HEADER = 19
 
 
 def _key(item, width_bits: int) -> int:
-    """The integer standing for one NLRI tuple ``(path_id, plen, addr, labels, rd)``."""
+    """The integer standing for one labeled / VPN NLRI tuple ``(path_id, plen, addr, labels, rd)``.
+
+    The layout of `_codec.nlri_keys` (plain prefixes), with the route
+    distinguisher in the 64 bits above the length.
+    """
     path_id, plen, addr, _labels, rd = item
-    key = int.from_bytes(addr, "big") << 8 | plen
+    key = plen << width_bits | int.from_bytes(addr[:(plen + 7) >> 3], "big")
     if rd is not None:
         key |= int.from_bytes(rd, "big") << (width_bits + 8)
     if path_id is not None:
@@ -47,8 +64,9 @@ def _key(item, width_bits: int) -> int:
 
 def _prefix(afi: int, safi: int, key: int, labels, vpn: bool) -> Prefix:
     width_bits = 32 if afi == AFI_IPV4 else 128
-    plen = key & 0xFF
-    addr = ((key >> 8) & ((1 << width_bits) - 1)).to_bytes(width_bits >> 3, "big")
+    plen = (key >> width_bits) & 0xFF
+    octets = (plen + 7) >> 3
+    addr = (key & ((1 << width_bits) - 1)).to_bytes(octets, "big") + bytes((width_bits >> 3) - octets)
     rd = ((key >> (width_bits + 8)) & ((1 << 64) - 1)).to_bytes(8, "big") if vpn else None
     path = key >> (width_bits + 72)
     return Prefix(afi, safi, path - 1 if path else None, plen, addr, labels, rd)
@@ -57,12 +75,13 @@ def _prefix(afi: int, safi: int, key: int, labels, vpn: bool) -> Prefix:
 class AdjRibIn:
     """Routes received from one peer; see the module docstring."""
 
-    __slots__ = ("_tables", "_paths", "_swept")
+    __slots__ = ("_tables", "_paths", "_swept", "_churn")
 
     def __init__(self):
         self._tables = {}       # (afi, safi) -> {nlri key: path | (path, labels)}
         self._paths = {}        # path -> path (the interning table)
-        self._swept = 0
+        self._swept = 0         # paths left by the last sweep
+        self._churn = 0         # routes withdrawn or replaced since (at most that many paths unused)
 
     def __len__(self):
         return sum(len(table) for table in self._tables.values())
@@ -71,6 +90,7 @@ class AdjRibIn:
         self._tables = {}
         self._paths = {}
         self._swept = 0
+        self._churn = 0
 
     def path_count(self) -> int:
         """Distinct interned paths (attribute sections with their next hop)."""
@@ -79,13 +99,16 @@ class AdjRibIn:
     # ------------------------------------------------------------ input
 
     def _intern(self, path: bytes) -> bytes:
-        paths = self._paths
-        shared = paths.get(path)
+        shared = self._paths.get(path)
         if shared is None:
-            if len(paths) >= 2 * self._swept + _SWEEP_FLOOR:
-                self._sweep()
-            shared = paths[path] = path
+            self._sweep_if_due()
+            shared = self._paths[path] = path
         return shared
+
+    def _sweep_if_due(self):
+        paths = self._paths
+        if len(paths) >= 2 * self._swept + _SWEEP_FLOOR and self._churn >= len(paths) >> 2:
+            self._sweep()
 
     def _sweep(self):
         """Drop the interned paths no stored route refers to any more."""
@@ -99,6 +122,7 @@ class AdjRibIn:
                     live[path] = path
         self._paths = live
         self._swept = len(live)
+        self._churn = 0
 
     def _apply(self, afi, safi, data, addpath, path):
         """Store (`path` given) or remove (`path` None) every NLRI of one section."""
@@ -106,29 +130,62 @@ class AdjRibIn:
             return
         table = self._tables.setdefault((afi, safi), {})
         kind = nlri_kind(afi, safi)
+        before = len(table)
         if kind is None:
-            if path is None:
-                table.pop(bytes(data), None)
-            else:
-                table[bytes(data)] = path
-            return
-        width_bits = 32 if afi == AFI_IPV4 else 128
-        items = _codec.decode_nlri(data, afi, addpath, kind)
+            keys = (bytes(data),)
+            values = path
+        elif kind == PREFIX:
+            keys = _codec.nlri_keys(data, afi, addpath)
+            values = path
+        else:
+            width_bits = 32 if afi == AFI_IPV4 else 128
+            items = _codec.decode_nlri(data, afi, addpath, kind)
+            keys = [_key(item, width_bits) for item in items]
+            values = None if path is None else [(path, item[3]) for item in items]
         if path is None:
             pop = table.pop
-            for item in items:
-                pop(_key(item, width_bits), None)
-        elif kind == PREFIX:
-            for item in items:
-                table[_key(item, width_bits)] = path
+            for key in keys:
+                pop(key, None)
+            self._churn += before - len(table)
+            return
+        if values is path:
+            for key in keys:
+                table[key] = path
         else:
-            for item in items:
-                table[_key(item, width_bits)] = (path, item[3])
+            for key, value in zip(keys, values):
+                table[key] = value
+        self._churn += before + len(keys) - len(table)
 
     def update(self, update: Update, ctx):
         """Apply one UPDATE (decoded with `Update.decode`); CodecError on a session reset."""
         if update.body is None:
             update = Update.decode(update.encode(ctx), ctx)
+        message = _codec.frame_message(Update.TYPE, update.body)
+        if self._ingest_vouched(message, 0, ctx) < len(message):
+            self._update_decoded(update, ctx)
+
+    def ingest(self, octets, ctx):
+        """Apply a run of whole UPDATE messages (headers included) that `_codec.scan_updates` vouches for."""
+        offset = 0
+        while True:
+            offset = self._ingest_vouched(octets, offset, ctx)
+            if offset >= len(octets):
+                return
+            length = int.from_bytes(octets[offset + 16:offset + 18], "big")
+            self._update_decoded(Update.decode(octets[offset + _HEADER:offset + length], ctx), ctx)
+            offset += length
+
+    def _ingest_vouched(self, octets, offset: int, ctx) -> int:
+        """Apply the messages from `offset` that the codec vouches for; where it stopped."""
+        offset, churn = _codec.ingest_messages(octets, offset, ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
+                                               ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST), ctx.asn4,
+                                               self._tables, self._paths)
+        self._churn += churn
+        self._sweep_if_due()
+        return offset
+
+    def _update_decoded(self, update: Update, ctx):
+        """Apply an UPDATE `_codec.ingest_update` does not vouch for: decoded in full."""
         attributes = update.attributes(ctx)
         withdraw = attributes.treat_as_withdraw is not None
         addpath = ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST)

@@ -20,11 +20,12 @@ from exabgp.session.session import (
     Session,
     StateChanged,
     UpdateReceived,
+    UpdatesScanned,
 )
 
 __all__ = (
     "EXISTING", "INCOMING", "STATE_NAMES", "Event", "State", "collision",
     "Negotiated", "SessionSettings", "build_open", "negotiate",
     "Closed", "Established", "LocalProtocolError", "MessageReceived", "MessageSent", "NotificationReceived",
-    "OperationalReceived", "RouteRefreshReceived", "Session", "StateChanged", "UpdateReceived",
+    "OperationalReceived", "RouteRefreshReceived", "Session", "StateChanged", "UpdateReceived", "UpdatesScanned",
 )

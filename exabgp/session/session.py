@@ -7,7 +7,10 @@ The caller owns the socket and the clock.  It feeds what arrives with
 (our OPEN goes out, or waits for the peer's with ``local-as auto``),
 `send_update(body)`, `send_message(message)`, `send_eor(afi, safi)`,
 `send_route_refresh(afi, safi, subtype)` once ESTABLISHED, `close(code,
-subcode, data)` (a NOTIFICATION, then closed), `connection_lost(now)`.  Times
+subcode, data)` (a NOTIFICATION, then closed), `connection_lost(now)`,
+`hold_off(now)` (the caller is not reading on purpose: the hold timer
+restarts).  `sent` and `received` count the messages of each type
+(``{type: count}``; the UPDATEs a scan vouches for are counted too).  Times
 are seconds on any monotonic clock.  Misusing this API raises
 `LocalProtocolError`; the peer's errors never raise, they become
 NOTIFICATIONs.
@@ -38,7 +41,10 @@ checked, so the session resets on exactly the same UPDATEs.  In ESTABLISHED
 input that the codec vouches for (`_codec.scan_updates`: checked in place,
 nothing built) is consumed in one call, with one hold timer restart; the
 first message it does not vouch for (End-of-RIB, another family, anything
-malformed...) goes the general way above, then scanning resumes.
+malformed...) goes the general way above, then scanning resumes.  With
+``scanned_updates`` (the Adj-RIB-In is the only reader) UPDATEs are
+delivered and scanned too: each run is one `UpdatesScanned` event (its
+messages' octets, headers included), in order with the other events.
 
 Timers are deadlines.  In OPEN_SENT the hold timer is ExaBGP 5.0's open wait
 (``bgp.openwait``, expiry 1/1); from OPEN_CONFIRM it is the negotiated hold
@@ -107,6 +113,13 @@ class Established:
 @dataclass(frozen=True, slots=True)
 class UpdateReceived:
     update: Update
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatesScanned:
+    """UPDATE messages (headers included) that `_codec.scan_updates` vouches for, with ``scanned_updates``."""
+
+    octets: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +207,7 @@ class Session:
     """
 
     def __init__(self, settings: SessionSettings, *, restart_state: bool = False, check_updates: bool = True,
-                 report_messages: bool = False, deliver_updates: bool = True):
+                 report_messages: bool = False, deliver_updates: bool = True, scanned_updates: bool = False):
         self.settings = settings
         self.state = State.IDLE
         self.negotiated = None
@@ -206,7 +219,7 @@ class Session:
         self._check_updates = check_updates
         self._report = report_messages
         self._deliver_updates = deliver_updates
-        self._scan = not deliver_updates and not report_messages
+        self._scan = (not deliver_updates or scanned_updates) and not report_messages
         self._inbound = bytearray()
         self._outbound = bytearray()
         self._events = deque()
@@ -218,6 +231,8 @@ class Session:
         self._zero_hold_keepalive = False
         self._ending = None  # (notification, sent) once a NOTIFICATION went out or came in
         self._reason = ""
+        self.sent = dict.fromkeys(MESSAGE_TYPES, 0)
+        self.received = dict.fromkeys(MESSAGE_TYPES, 0)
 
     # ------------------------------------------------------------ the caller's side
 
@@ -246,6 +261,15 @@ class Session:
         if self._keepalive_deadline is not None and now >= self._keepalive_deadline:
             self._fire(Event.KeepaliveTimer_Expires, now)
 
+    def hold_off(self, now: float) -> None:
+        """The caller stopped reading the peer on purpose (a helper is full): the hold timer restarts.
+
+        The peer may well have sent KEEPALIVEs that sit unread in the socket;
+        its silence is ours, so it must not end the session.
+        """
+        if self._hold_deadline is not None and self.state is State.ESTABLISHED and self._hold_time:
+            self._hold_deadline = now + self._hold_time
+
     def start(self, now: float) -> None:
         """The TCP connection is up: ManualStart (passive or not), then TcpConnectionConfirmed."""
         if self.state is not State.IDLE or self.closed:
@@ -273,6 +297,8 @@ class Session:
             if scanning:
                 used = scan_updates(self._inbound, self._max_size, *self._addpath)
                 if used:
+                    if self._deliver_updates:
+                        self._events.append(UpdatesScanned(bytes(self._inbound[:used])))
                     del self._inbound[:used]
                     self._restart_hold_timer(now, None, None)
             size = self._max_size
@@ -346,6 +372,8 @@ class Session:
             whole.release()
 
     def _on_message(self, msg_type: int, body: bytes, now: float) -> None:
+        if msg_type in self.received:
+            self.received[msg_type] += 1
         event = _MESSAGE_EVENTS.get(msg_type)
         if event is None:
             try:
@@ -469,6 +497,7 @@ class Session:
 
     def _send(self, msg_type: int, body: bytes, message) -> None:
         self._outbound += frame_message(msg_type, body)
+        self.sent[msg_type] += 1
         if self._report:
             self._events.append(MessageSent(msg_type, body, message))
 

@@ -1,0 +1,317 @@
+"""What the helpers and the CLI say, done on the running peers (SURFACE.md 4.1 to 4.4).
+
+`Commands.execute(source, line)` parses the line (`exabgp.config.command`),
+finds the peers it reaches and acts on them, then answers the source
+(`exabgp.reactor.api.Api.answer` / `ack`): reply lines if the command has
+any, then ``done``, or ``error`` (with the reason logged, as 5.0 logs
+``command from process not understood``) when the line is not understood or
+reaches no peer.  Nothing a helper writes can stop the daemon: a bad line
+is an ``error`` and the next line is read.
+
+Who a command reaches (5.0): a helper acts on the peers whose ``api``
+blocks name it, the CLI on every peer (`exabgp.reactor.api.Api.peers_of`);
+among those, the command's selectors choose (`exabgp.config.command.select`,
+no selector: all of them), except that ``teardown`` needs a selector
+(finding F7) and watchdogs reach every peer the source may act on.
+
+Routes are parsed once per distinct neighbor "speaker" (local AS, peer AS,
+4-octet AS: they change the attributes, as in 5.0) and interned in one
+`AttributeSets` shared by every route helpers announce, so a million routes
+with a few attribute sets cost a few attribute objects.  Announcements and
+withdrawals go into the peers' Adj-RIB-Out (`exabgp.reactor.peer.Peer.announce`)
+and leave in one batch of UPDATEs once the lines read together are applied.
+"""
+
+import time
+import traceback
+
+import exabgp
+from exabgp.api import show
+from exabgp.bgp import capability as caps
+from exabgp.bgp.family import family_name
+from exabgp.bgp.message import MESSAGE_TYPES
+from exabgp.bgp.route import AttributeSets
+from exabgp.config.command import CommandError, neighbor_configuration, parse, peer_name, select
+from exabgp.bgp.nlri import address_text
+from exabgp.reactor.peer import nlri_text
+
+SOURCE = "api"
+
+#: `exabgp.api.show.CAPABILITIES` -> the capability codes that stand for it in an OPEN
+_CAPABILITY_CODES = {
+    "asn4": (caps.FOUR_OCTET_AS,),
+    "route-refresh": (caps.ROUTE_REFRESH, caps.ROUTE_REFRESH_CISCO),
+    "multi-session": (caps.MULTISESSION, caps.MULTISESSION_CISCO),
+    "operational": (caps.OPERATIONAL,),
+    "add-path": (caps.ADD_PATH,),
+    "extended-message": (caps.EXTENDED_MESSAGE,),
+    "graceful-restart": (caps.GRACEFUL_RESTART,),
+}
+#: `exabgp.api.show.MESSAGES` -> message type (5.0 says ``refresh`` for ROUTE-REFRESH)
+_MESSAGE_CODES = {name.lower().replace("route-", ""): code for code, (name, _) in MESSAGE_TYPES.items()}
+
+
+def _has(message, codes):
+    """Whether an OPEN (None: not received) carries one of the capability `codes`."""
+    if message is None:
+        return None
+    return any(message.capabilities_of(code) for code in codes)
+
+
+def _families(message):
+    if message is None:
+        return None
+    return {(c.afi, c.safi) for c in message.capabilities_of(caps.MULTIPROTOCOL)}
+
+
+def status(peer, now: float) -> show.PeerStatus:
+    """What ``show neighbor`` says about `peer` (exabgp.reactor.peer.Peer) at monotonic time `now`."""
+    neighbor = peer.neighbor
+    connection = peer.connection
+    session = connection.session if connection is not None else None
+    sent_open = session.sent_open if session is not None else None
+    negotiated = session.negotiated if session is not None else None
+    received_open = negotiated.received_open if negotiated is not None else None
+    established = session is not None and peer.established_session() is not None
+    local_families, peer_families = _families(sent_open), _families(received_open)
+    send = set(negotiated.addpath_send) if negotiated is not None else set()
+    receive = set(negotiated.addpath_receive) if negotiated is not None else set()
+    families = tuple(
+        (family_name(afi, safi), None if local_families is None else (afi, safi) in local_families,
+         None if peer_families is None else (afi, safi) in peer_families,
+         (afi, safi) in send, (afi, safi) in receive)
+        for afi, safi in neighbor.families)
+    counts = [(kind, session.sent.get(_MESSAGE_CODES[kind], 0) if session else 0,
+               session.received.get(_MESSAGE_CODES[kind], 0) if session else 0) for kind in show.MESSAGES]
+    return show.PeerStatus(
+        peer_address=neighbor.peer_address,
+        local_address=neighbor.local_address or (connection.local_ip if connection is not None else None),
+        local_as=neighbor.local_as, peer_as=neighbor.peer_as, local_id=neighbor.router_id,
+        peer_id=received_open.router_id if received_open is not None else None,
+        local_hold=neighbor.hold_time, peer_hold=received_open.hold_time if received_open is not None else None,
+        state=session.state.name.replace("_", "") if session is not None else "IDLE",
+        up=int(now - peer.since) if established else 0,
+        down=0 if established else int(now - peer.since),
+        capabilities=tuple((name, _has(sent_open, codes), _has(received_open, codes))
+                           for name, codes in _CAPABILITY_CODES.items()),
+        families=families, messages=tuple(counts))
+
+
+class Commands:
+    """The command executor of one reactor (see the module docstring)."""
+
+    def __init__(self, reactor, api):
+        self.reactor = reactor
+        self.api = api
+        self.interned = AttributeSets()
+
+    # ------------------------------------------------------------ entry
+
+    def execute(self, source: str, line: str) -> None:
+        try:
+            command = parse(line)
+            handler = getattr(self, "_" + command.action.replace(" ", "_").replace("-", "_"))
+            handler(source, command)
+        except CommandError as error:
+            self.reactor.log.warning(SOURCE, f"command from process not understood : {line} ({error})")
+            self.api.ack(source, False)
+        except Exception as error:  # a bug of ours: the helper is answered and the daemon carries on
+            self.reactor.log.error(SOURCE, f"command from {source} failed: {line} ({error!r})")
+            self.reactor.log.debug(SOURCE, traceback.format_exc())
+            self.api.ack(source, False)
+
+    def _targets(self, source: str, command) -> list:
+        allowed = self.api.peers_of(source)
+        chosen = select(command.selectors, [peer.neighbor for peer in allowed])
+        peers = [peer for peer in allowed if peer.neighbor in chosen]
+        if not peers:
+            raise CommandError("no neighbor matching the command")
+        return peers
+
+    # ------------------------------------------------------------ announce / withdraw
+
+    def _announce(self, source: str, command) -> None:
+        getattr(self, "_" + command.action + "_" + command.kind.replace("-", "_"))(source, command)
+
+    _withdraw = _announce
+
+    def _routes(self, source: str, command, act) -> None:
+        peers = self._targets(source, command)
+        parsed = {}
+        for peer in peers:
+            speaker = peer.neighbor.speaker()
+            statics = parsed.get(speaker)
+            if statics is None:
+                statics = parsed[speaker] = command.routes(speaker, self.interned)
+            act(peer, statics)
+        self.api.ack(source, True)
+
+    def _announce_route(self, source, command):
+        self._routes(source, command, lambda peer, statics: peer.announce(statics))
+
+    def _withdraw_route(self, source, command):
+        self._routes(source, command, lambda peer, statics: peer.withdraw(statics))
+
+    _announce_ipv4 = _announce_ipv6 = _announce_attributes = _announce_route
+    _withdraw_ipv4 = _withdraw_ipv6 = _withdraw_attributes = _withdraw_route
+
+    def _announce_eor(self, source, command):
+        afi, safi = command.family
+        sent = False
+        for peer in self._targets(source, command):
+            session = peer.established_session()
+            if session is not None and (afi, safi) in session.negotiated.families:
+                session.send_eor(afi, safi)
+                peer.connection.progress()
+                sent = True
+        if not sent:
+            raise CommandError(f"no established peer for the end-of-rib of {family_name(afi, safi)}")
+        self.api.ack(source, True)
+
+    def _announce_route_refresh(self, source, command):
+        afi, safi = command.family
+        sent = False
+        for peer in self._targets(source, command):
+            session = peer.established_session()
+            if session is not None and session.negotiated.refresh and (afi, safi) in session.negotiated.families:
+                session.send_route_refresh(afi, safi)
+                peer.connection.progress()
+                sent = True
+        if not sent:
+            raise CommandError(f"no established peer with route refresh for {family_name(afi, safi)}")
+        self.api.ack(source, True)
+
+    def _announce_operational(self, source, command):
+        message = command.operational
+        peers = self._targets(source, command)
+        if message is not None:
+            for peer in peers:
+                session = peer.established_session()
+                if session is not None and session.negotiated.operational:
+                    session.send_message(message)
+                    peer.connection.progress()
+        self.api.ack(source, True)
+
+    def _watchdog(self, source, command, announce: bool):
+        name = command.name or source
+        for peer in self.api.peers_of(source):
+            peer.watchdog(name, announce)
+        self.api.ack(source, True)
+
+    def _announce_watchdog(self, source, command):
+        self._watchdog(source, command, True)
+
+    def _withdraw_watchdog(self, source, command):
+        self._watchdog(source, command, False)
+
+    # ------------------------------------------------------------ sessions and RIBs
+
+    def _teardown(self, source, command):
+        if not command.selectors:
+            raise CommandError("teardown needs a neighbor")
+        for peer in self._targets(source, command):
+            peer.teardown(command.code)
+        self.api.ack(source, True)
+
+    def _flush_adj_rib(self, source, command):
+        for peer in self._targets(source, command):
+            peer.flush_out()
+        self.api.ack(source, True)
+
+    def _clear_adj_rib(self, source, command):
+        for peer in self._targets(source, command):
+            peer.clear_in() if command.rib == "in" else peer.clear_out()
+        self.api.ack(source, True)
+
+    # ------------------------------------------------------------ show
+
+    def _show_neighbor(self, source, command):
+        peers = [peer for peer in self.reactor.peers if command.shows(peer.neighbor)]
+        now = time.monotonic()
+        if command.json:
+            lines = [show.neighbor_json([status(peer, now) for peer in peers])]
+        elif command.show == "summary":
+            lines = show.summary_lines([status(peer, now) for peer in peers])
+        elif command.show == "extensive":
+            lines = [line for peer in peers for line in show.extensive_lines(status(peer, now))]
+        elif command.show == "configuration":
+            lines = [neighbor_configuration(peer.neighbor) for peer in peers]
+        else:
+            lines = list(show.USAGE)
+        for line in lines:
+            self.api.answer(source, line)
+        self.api.ack(source, True)
+
+    def _show_adj_rib(self, source, command):
+        now = time.monotonic()
+        for peer in self.reactor.peers:
+            if not command.shows(peer.neighbor):
+                continue
+            name = peer_name(peer.neighbor) if command.extensive else peer.neighbor.peer_address
+            for family, prefix, text in self._rib_routes(peer, command.rib):
+                if command.json:
+                    line = show.adj_rib_json(peer.neighbor.peer_address, prefix, family,
+                                             status(peer, now) if command.extensive else None)
+                else:
+                    line = show.adj_rib_line(name, family, text)
+                self.api.answer(source, line)
+        self.api.ack(source, True)
+
+    @staticmethod
+    def _rib_routes(peer, rib: str):
+        """``(family text, prefix, route text)`` of each route in the peer's Adj-RIB-In or -Out (5.0: the
+        prefix and its next hop)."""
+        table = peer.rib if rib == "out" else peer.rib_in
+        for route in table.routes() if table is not None else ():
+            prefix = nlri_text(route.nlri)
+            yield family_name(*route.family), prefix, f"{prefix} next-hop {address_text(route.nexthop)}"
+
+    def _help(self, source, command):
+        for line in show.help_lines():
+            self.api.answer(source, line)
+        self.api.ack(source, True)
+
+    # ------------------------------------------------------------ the daemon
+
+    def _shutdown(self, source, command):
+        self.api.answer(source, show.IN_PROGRESS["shutdown"])
+        self.api.ack(source, True)
+        self.reactor.shutdown()
+
+    def _reload(self, source, command):
+        self.api.answer(source, show.IN_PROGRESS["reload"])
+        self.api.ack(source, True)
+        self.reactor.reload()
+
+    def _restart(self, source, command):
+        self.api.answer(source, show.IN_PROGRESS["restart"])
+        self.api.ack(source, True)
+        self.reactor.reload(restart=True, full=True)
+
+    def _version(self, source, command):
+        self.api.answer(source, show.version_line(exabgp.__version__))
+        self.api.ack(source, True)
+
+    def _enable_ack(self, source, command):
+        self.api.acks[source] = True
+        self.api.ack(source, True)
+
+    def _disable_ack(self, source, command):
+        self.api.ack(source, True)
+        self.api.acks[source] = False
+
+    def _silence_ack(self, source, command):
+        self.api.acks[source] = False
+
+    def _reset(self, source, command):
+        """5.0 clears the scheduled asynchronous work of the process: ours is never deferred, no reply."""
+
+    def _crash(self, source, command):
+        raise CommandError("crash is a debugging command of 5.0: ignored")
+
+    def _comment(self, source, command):
+        self.reactor.log.info(SOURCE, f"comment from {source} : {command.text}")
+        self.api.ack(source, True)
+
+    def _debug(self, source, command):
+        self.reactor.log.warning(SOURCE, f"debug info from {source} : {command.text}")

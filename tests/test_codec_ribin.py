@@ -1,0 +1,303 @@
+"""`nlri_keys` / `ingest_update` / `ingest_messages`: an UPDATE's Adj-RIB-In changes without decoding, both twins.
+
+The fast path is only useful if it is sound: whatever `ingest_update` vouches
+for, the full decode (`Update.attributes`, RFC 7606 applied) keeps every
+attribute (no treat-as-withdraw, no discard, no reset), the section it gives
+is the attribute section without MP_REACH/MP_UNREACH, and its keys are the
+NLRI `decode_nlri` finds.  That is checked on named cases, on mutations of
+valid UPDATEs and on random octets; the twins must agree on all of it, and
+`AdjRibIn` fed through the fast path (`ingest`) must hold what it holds when
+every UPDATE is decoded in full.
+"""
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exabgp import _codec
+from exabgp._codec.errors import CodecError
+from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI
+from exabgp.bgp.context import CodecContext
+from exabgp.bgp.update import Update
+from exabgp.rib.incoming import AdjRibIn
+from exabgp.session import Session, SessionSettings, State, UpdateReceived, UpdatesScanned
+
+SETTINGS = settings(max_examples=300, deadline=None)
+V6_NEXT_HOP = bytes.fromhex("20010db8000000000000000000000001")
+
+
+def attribute(flags, code, value):
+    if flags & 0x10:
+        return bytes((flags, code)) + len(value).to_bytes(2, "big") + value
+    return bytes((flags, code, len(value))) + value
+
+
+def update(withdrawn=b"", attributes=b"", nlri=b""):
+    return len(withdrawn).to_bytes(2, "big") + withdrawn + len(attributes).to_bytes(2, "big") + attributes + nlri
+
+
+ORIGIN = attribute(0x40, 1, b"\x00")
+AS_PATH = attribute(0x40, 2, bytes.fromhex("0202 0000fbf0 0000fbf1"))
+NEXT_HOP = attribute(0x40, 3, bytes.fromhex("c0000201"))
+COMMUNITIES = attribute(0xC0, 8, bytes.fromhex("fbf00064 fbf000c8"))
+LARGE = attribute(0xC0, 32, bytes(range(12)))
+COMMON = ORIGIN + AS_PATH + COMMUNITIES
+V4 = update(bytes.fromhex("100a01"), COMMON + NEXT_HOP + LARGE, bytes.fromhex("18c63301 080a 20c0000201"))
+MP_REACH = attribute(0x90, 14, bytes.fromhex("000201 10") + V6_NEXT_HOP + bytes.fromhex("00 3020010db80001 00"))
+MP_UNREACH = attribute(0x80, 15, bytes.fromhex("000201 2020010db9"))
+V6 = update(b"", ORIGIN + MP_UNREACH + AS_PATH + MP_REACH + COMMUNITIES)
+VALID = (V4, V6, update(bytes.fromhex("18c63301")), update(b"", MP_UNREACH))
+
+NOT_VOUCHED = {
+    "ORIGIN flagged optional (RFC 7606 7.1, treat-as-withdraw)": update(b"", attribute(0x80, 1, b"\x00"), b"\x00"),
+    "ORIGIN empty": update(b"", attribute(0x40, 1, b""), b"\x00"),
+    "well-known with Partial": update(b"", attribute(0x60, 1, b"\x00"), b"\x00"),
+    "AS_PATH segment type 5": update(b"", attribute(0x40, 2, bytes.fromhex("0501 00000001")), b"\x00"),
+    "AS_PATH empty segment": update(b"", attribute(0x40, 2, bytes.fromhex("0200")), b"\x00"),
+    "AS_PATH truncated": update(b"", attribute(0x40, 2, bytes.fromhex("0202 00000001")), b"\x00"),
+    "NEXT_HOP of 5 octets": update(b"", attribute(0x40, 3, bytes(5)), b"\x00"),
+    "MED transitive": update(b"", attribute(0xC0, 4, bytes(4)), b"\x00"),
+    "ATOMIC_AGGREGATE with a value (discard)": update(b"", attribute(0x40, 6, b"\x01"), b"\x00"),
+    "AGGREGATOR of 6 octets on a 4-octet session (discard)": update(b"", attribute(0xC0, 7, bytes(6)), b"\x00"),
+    "COMMUNITIES of 5 octets": update(b"", attribute(0xC0, 8, bytes(5)), b"\x00"),
+    "CLUSTER_LIST empty": update(b"", attribute(0x80, 10, b""), b"\x00"),
+    "LARGE_COMMUNITY of 8 octets": update(b"", attribute(0xC0, 32, bytes(8)), b"\x00"),
+    "EXTENDED COMMUNITIES (left to the full decode)": update(b"", attribute(0xC0, 16, bytes(8)), b"\x00"),
+    "unknown attribute": update(b"", attribute(0xC0, 99, b"x"), b"\x00"),
+    "repeated attribute": update(b"", ORIGIN + ORIGIN, b"\x00"),
+    "attribute overrun (treat-as-withdraw)": update(b"", ORIGIN[:-1] + b"\x05\x00", b"\x00"),
+    "End-of-RIB": update(),
+    "IPv4 multicast": update(b"", attribute(0x80, 14, bytes.fromhex("000102 04 c0000201 00 18c63301"))),
+    "prefix longer than 32 bits": update(b"", COMMON, bytes.fromhex("21c6330101")),
+}
+
+
+def full_decode(body, ctx):
+    """``(keys per action, section)`` from the full decode, or None when it withdraws, discards or resets."""
+    try:
+        decoded = Update.decode(body, ctx)
+        attributes = decoded.attributes(ctx)
+        decoded.changes(ctx)
+    except CodecError:
+        return None
+    if attributes.treat_as_withdraw is not None or attributes.discard is not None:
+        return None
+    section = b"".join(_codec.encode_attribute(code, flags, value) for code, flags, value in attributes.raw
+                       if code not in (MP_REACH_NLRI, MP_UNREACH_NLRI))
+    addpath4 = ctx.receives_path_id(1, 1)
+    result = {"section": section, "withdrawn": _keys(decoded.withdrawn_octets, 1, addpath4),
+              "announced": _keys(decoded.nlri_octets, 1, addpath4)}
+    unreach, reach = attributes.get(MP_UNREACH_NLRI), attributes.get(MP_REACH_NLRI)
+    if unreach is not None:
+        result["unreach"] = (unreach.afi, _keys(unreach.nlri, unreach.afi, ctx.receives_path_id(unreach.afi, 1)))
+    if reach is not None:
+        result["reach"] = (reach.afi, reach.nexthop, _keys(reach.nlri, reach.afi, ctx.receives_path_id(reach.afi, 1)))
+    return result
+
+
+def _keys(data, afi, addpath):
+    """The key layout of the module docstring, computed from `decode_nlri`'s tuples."""
+    width_bits = 32 if afi == 1 else 128
+    keys = []
+    for path_id, plen, addr, _labels, _rd in _codec.decode_nlri(data, afi, addpath):
+        key = plen << width_bits | int.from_bytes(addr[:(plen + 7) >> 3], "big")
+        if path_id is not None:
+            key |= (path_id + 1) << (width_bits + 72)
+        keys.append(key)
+    return keys
+
+
+def context(addpath4=False, addpath6=False, asn4=True):
+    families = ({(1, 1)} if addpath4 else set()) | ({(2, 1)} if addpath6 else set())
+    return CodecContext(asn4=asn4, addpath_receive=frozenset(families))
+
+
+def check_sound(codec, body, ctx):
+    """What `ingest_update` says agrees with the full decode; returns its answer."""
+    changes = codec.ingest_update(body, ctx.receives_path_id(1, 1), ctx.receives_path_id(2, 1), ctx.asn4)
+    if changes is None:
+        return None
+    expected = full_decode(body, ctx)
+    assert expected is not None, "vouched for, yet the full decode withdraws, discards or resets"
+    section, withdrawn, announced, unreach, reach = changes
+    assert section == expected["section"]
+    assert withdrawn == expected["withdrawn"] and announced == expected["announced"]
+    assert unreach == expected.get("unreach") and reach == expected.get("reach")
+    return changes
+
+
+def test_valid_updates_are_vouched_for(codec):
+    for body in VALID:
+        assert check_sound(codec, body, context()) is not None
+    section, withdrawn, announced, unreach, reach = codec.ingest_update(V6, False, False, True)
+    assert section == ORIGIN + AS_PATH + COMMUNITIES and withdrawn == [] and announced == []
+    assert unreach == (2, [32 << 128 | 0x20010DB9])
+    assert reach == (2, V6_NEXT_HOP, [48 << 128 | 0x20010DB80001, 0])
+
+
+def test_key_layout(codec):
+    # 10.1/16 withdrawn; 198.51.1/24, 10/8, 192.0.2.1/32 announced
+    _, withdrawn, announced, _, _ = codec.ingest_update(V4, False, False, True)
+    assert withdrawn == [16 << 32 | 0x0A01]
+    assert announced == [24 << 32 | 0xC63301, 8 << 32 | 0x0A, 32 << 32 | 0xC0000201]
+    with_path = update(b"", COMMON, bytes.fromhex("00000007 18c63301"))
+    assert codec.ingest_update(with_path, True, False, True)[2] == [8 << 104 | 24 << 32 | 0xC63301]
+    assert codec.nlri_keys(bytes.fromhex("ffffffff 00"), 2, True) == [(1 << 32) << 200]
+    assert codec.nlri_keys(b"", 1, False) == []
+
+
+@pytest.mark.parametrize("data, afi, addpath", [
+    (bytes.fromhex("21c6330101"), 1, False), (bytes.fromhex("18c633"), 1, False), (bytes.fromhex("000000"), 1, True),
+    (bytes.fromhex("00000001"), 2, True), (bytes.fromhex("81") + bytes(17), 2, False)])
+def test_nlri_keys_errors_are_decode_nlri_errors(codec, data, afi, addpath):
+    with pytest.raises(CodecError) as expected:
+        _codec.decode_nlri(data, afi, addpath)
+    with pytest.raises(CodecError) as raised:
+        codec.nlri_keys(data, afi, addpath)
+    assert (raised.value.code, raised.value.subcode, str(raised.value)) == (3, 10, str(expected.value))
+
+
+@pytest.mark.parametrize("name", sorted(NOT_VOUCHED))
+def test_not_vouched_for(codec, name):
+    assert codec.ingest_update(NOT_VOUCHED[name], False, False, True) is None
+
+
+def test_two_octet_sessions(codec):
+    aggregator = update(b"", ORIGIN + attribute(0x40, 2, bytes.fromhex("0201 fbf0")) + attribute(0xC0, 7, bytes(6)),
+                        b"\x00")
+    assert check_sound(codec, aggregator, context(asn4=False)) is not None
+    assert codec.ingest_update(aggregator, False, False, True) is None  # 2-octet AS_PATH on a 4-octet session
+
+
+def test_ingest_messages_stops_at_what_it_does_not_vouch_for(codec):
+    stream = b"".join(_codec.frame_message(2, body) for body in (V4, V6, NOT_VOUCHED["unknown attribute"], V4))
+    tables, paths = {}, {}
+    offset, churn = codec.ingest_messages(stream, 0, False, False, True, tables, paths)
+    assert offset == len(_codec.frame_message(2, V4)) + len(_codec.frame_message(2, V6))
+    assert churn == 0 and sorted(tables) == [(1, 1), (2, 1)] and len(paths) == 2
+    assert len(tables[(1, 1)]) == 3 and len(tables[(2, 1)]) == 2
+    # again from where it stopped: nothing; past the unvouched one: V4 replaces its 3 routes
+    assert codec.ingest_messages(stream, offset, False, False, True, tables, paths) == (offset, 0)
+    rest = offset + 19 + len(NOT_VOUCHED["unknown attribute"])
+    assert codec.ingest_messages(stream, rest, False, False, True, tables, paths) == (len(stream), 3)
+    for bad in (b"\x00" * 16 + stream[16:], stream[:18] + b"\x04" + stream[19:], stream[:40]):
+        assert codec.ingest_messages(bad, 0, False, False, True, {}, {}) == (0, 0)
+    with pytest.raises(ValueError):
+        codec.ingest_messages(stream, -1, False, False, True, {}, {})
+
+
+def test_compiled_and_pure_agree_on_a_stream(compiled_codec, pure_codec):
+    bodies = list(VALID) + list(NOT_VOUCHED.values()) + [update(bytes.fromhex("18c63301 080a"))]
+    stream = b"".join(_codec.frame_message(2, body) for body in bodies)
+    results = []
+    for codec in (compiled_codec, pure_codec):
+        tables, paths, offset, log = {}, {}, 0, []
+        while offset < len(stream):
+            offset, churn = codec.ingest_messages(stream, offset, False, False, True, tables, paths)
+            log.append((offset, churn))
+            offset += int.from_bytes(stream[offset + 16:offset + 18], "big") if offset < len(stream) else 0
+        results.append((log, tables, paths))
+    assert results[0] == results[1]
+
+
+def mutations(body):
+    return st.tuples(st.integers(0, max(0, len(body) - 1)), st.integers(0, 255)).map(
+        lambda change: body[:change[0]] + bytes((change[1],)) + body[change[0] + 1:])
+
+
+BODIES = st.one_of(st.sampled_from(VALID + tuple(NOT_VOUCHED.values())).flatmap(mutations),
+                   st.binary(max_size=80).map(lambda tail: update(b"", COMMON, b"") + tail),
+                   st.binary(max_size=120))
+
+
+@SETTINGS
+@given(body=BODIES, addpath4=st.booleans(), addpath6=st.booleans(), asn4=st.booleans())
+def test_sound_and_twins_identical(compiled_codec, pure_codec, body, addpath4, addpath6, asn4):
+    answers = []
+    for codec in (compiled_codec, pure_codec):
+        try:
+            answers.append(("ok", check_sound(codec, body, context(addpath4, addpath6, asn4))))
+        except CodecError as error:  # impossible: ingest_update never raises
+            answers.append(("error", error.code, error.subcode))
+    assert answers[0] == answers[1] and answers[0][0] == "ok"
+
+
+@SETTINGS
+@given(data=st.one_of(st.binary(max_size=40), st.sampled_from(VALID).map(lambda body: body[4:])),
+       afi=st.sampled_from((1, 2)), addpath=st.booleans())
+def test_nlri_keys_twins_and_decode_nlri_agree(compiled_codec, pure_codec, data, afi, addpath):
+    answers = []
+    for keys in (compiled_codec.nlri_keys, pure_codec.nlri_keys, lambda *args: _keys(*args)):
+        try:
+            answers.append(keys(data, afi, addpath))
+        except CodecError as error:
+            answers.append((error.code, error.subcode, str(error)))
+    assert answers[0] == answers[1] == answers[2]
+
+
+# ---------------------------------------------------------------- the Adj-RIB-In through the fast path
+
+
+@SETTINGS
+@given(bodies=st.lists(st.one_of(st.sampled_from(VALID + (NOT_VOUCHED["ORIGIN flagged optional (RFC 7606 7.1, "
+                                                                      "treat-as-withdraw)"],
+                                                          NOT_VOUCHED["AGGREGATOR of 6 octets on a 4-octet session "
+                                                                      "(discard)"],
+                                                          NOT_VOUCHED["EXTENDED COMMUNITIES (left to the full "
+                                                                      "decode)"])),
+                                 st.sampled_from(VALID).flatmap(mutations)), max_size=12),
+       addpath=st.booleans())
+def test_ingest_holds_what_the_full_decode_holds(bodies, addpath):
+    ctx = context(addpath, addpath)
+    checked = [body for body in bodies if _codec.check_update(body, addpath, addpath)]
+    fast, slow = AdjRibIn(), AdjRibIn()
+    fast.ingest(b"".join(_codec.frame_message(2, body) for body in checked), ctx)
+    for body in checked:  # the oracle: the same class's full-decode path, for every UPDATE
+        slow._update_decoded(Update.decode(body, ctx), ctx)
+    assert set(fast.routes()) == set(slow.routes())
+    assert len(fast) == len(slow)
+
+
+def test_treat_as_withdraw_in_a_run_withdraws_what_the_fast_path_stored():
+    ctx = context(True, False)
+    announce = update(b"", COMMON + NEXT_HOP, bytes.fromhex("00000003 18c63301 00000004 18c63301"))
+    withdraw = update(b"", attribute(0x80, 1, b"\x00") + NEXT_HOP, bytes.fromhex("00000003 18c63301"))
+    rib = AdjRibIn()
+    rib.ingest(_codec.frame_message(2, announce) + _codec.frame_message(2, withdraw), ctx)
+    assert [(route.nlri.path_id, route.nlri.prefix()) for route in rib.routes()] == [(4, "198.51.1.0/24")]
+
+
+# ---------------------------------------------------------------- the session's side (``scanned_updates``)
+
+
+def test_session_delivers_scanned_runs_in_order():
+    """Vouched runs come as `UpdatesScanned`, the others as `UpdateReceived`, in the order received."""
+    families = ((1, 1), (2, 1))
+    sender = Session(dataclasses.replace(SessionSettings("10.0.0.1", "10.0.0.2", 65001, 65002, "1.1.1.1"),
+                                         families=families))
+    receiver = Session(dataclasses.replace(SessionSettings("10.0.0.2", "10.0.0.1", 65002, 65001, "2.2.2.2"),
+                                           families=families), scanned_updates=True)
+    sender.start(0.0)
+    receiver.start(0.0)
+    for _ in range(4):
+        receiver.receive_data(sender.data_to_send(), 0.0)
+        sender.receive_data(receiver.data_to_send(), 0.0)
+    assert receiver.state is State.ESTABLISHED
+    while receiver.next_event() is not None:
+        pass
+    # treat-as-withdraw is no session reset: the scan vouches for it, the Adj-RIB-In decodes it
+    treat_as_withdraw = NOT_VOUCHED["ORIGIN flagged optional (RFC 7606 7.1, treat-as-withdraw)"]
+    multicast = NOT_VOUCHED["IPv4 multicast"]  # not vouched for by the scan: the general way
+    bodies = [V4, treat_as_withdraw, multicast, V6, update()]
+    for body in bodies:
+        sender.send_update(body)
+    receiver.receive_data(sender.data_to_send(), 1.0)
+    events = []
+    while (event := receiver.next_event()) is not None:
+        events.append(event)
+    assert [type(event) for event in events] == [UpdatesScanned, UpdateReceived, UpdatesScanned, UpdateReceived]
+    assert events[0].octets == _codec.frame_message(2, V4) + _codec.frame_message(2, treat_as_withdraw)
+    assert events[1].update.body == multicast and events[2].octets == _codec.frame_message(2, V6)
+    assert events[3].update.eor(receiver.ctx) == (1, 1)
