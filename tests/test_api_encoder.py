@@ -722,3 +722,15 @@ def test_text_of_vectors(name):
     else:
         ours = encoder.update(1.0, peer, "receive", Update.decode(raw[19:], ctx), ctx, b"", b"", None, False)
     assert ours == VECTOR_TEXT[name] + "\n"
+
+
+def test_api_compact_renders_plain_prefixes_as_strings():
+    body = bytes.fromhex("0000001F4001010040020A02020000FBF00000FBFF400304C0000201C00804FBF0006418C6336418CB0071")
+    header = bytes.fromhex("FF" * 16 + "003E02")
+    ctx = CodecContext()
+    update = Update.decode(body, ctx)
+    wide = JsonEncoder(SPEAKER).update(1.0, PEER, "receive", update, ctx, header, body, None, False)
+    narrow = JsonEncoder(SPEAKER, compact=True).update(1.0, PEER, "receive", update, ctx, header, body, None, False)
+    assert '"192.0.2.1": [ { "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" } ]' in wide
+    assert narrow == wide.replace('{ "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" }',
+                                  '"198.51.100.0/24", "203.0.113.0/24"')

@@ -282,3 +282,26 @@ def test_subprocess_broken_pipe_is_quiet():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPOSITORY, timeout=60)
     assert result.returncode == 1
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("payload, message", [
+    # recorded from ExaBGP 5.0.15 with exabgp_api_compact=true
+    ("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF003E020000001F4001010040020A02020000FBF00000FBFF400304C0000201C00804FBF0006418C6"
+     "336418CB0071",
+     '"announce": { "ipv4 unicast": { "192.0.2.1": [ "198.51.100.0/24", "203.0.113.0/24" ] } } } } } }'),
+    ("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0019020002080A0000", '"withdraw": { "ipv4 unicast": [ "10.0.0.0/8" ] } } } } }'),
+])
+def test_api_compact_prints_plain_prefixes_as_strings(payload, message):
+    env = dict(os.environ, exabgp_api_compact="true", EXABGP_ENVFILE=os.devnull)
+    result = subprocess.run([sys.executable, "-m", "exabgp", "decode", payload], capture_output=True, text=True,
+                            cwd=REPOSITORY, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip("\n").endswith(message)
+
+
+def test_api_compact_keeps_path_information_objects():
+    env = dict(os.environ, exabgp_api_compact="true", EXABGP_ENVFILE=os.devnull)
+    result = subprocess.run([sys.executable, "-m", "exabgp", "decode", "-i",
+                             "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001D02000600000001080A0000"], capture_output=True, text=True,
+                            cwd=REPOSITORY, timeout=60, env=env)
+    assert '[ { "nlri": "10.0.0.0/8", "path-information": "0.0.0.1" } ]' in result.stdout

@@ -45,7 +45,7 @@ import json
 
 from exabgp.api.envelope import Envelope, Peer, Speaker, hex_text, raw_fields, shutdown_line
 from exabgp.api.json_message import OPENING, message_inner, message_kind, negotiated_json
-from exabgp.api.json_update import update_json
+from exabgp.api.json_update import compact, update_json
 from exabgp.api.text_message import (
     notification_text,
     oneline,
@@ -69,9 +69,10 @@ def packet_kind(category: int) -> str:
 class JsonEncoder:
     """5.0's ``encoder json`` (see the module docstring)."""
 
-    def __init__(self, speaker: Speaker, counters: dict | None = None):
+    def __init__(self, speaker: Speaker, counters: dict | None = None, compact: bool = False):
         self._speaker = speaker
         self._counters = {} if counters is None else counters
+        self._compact = compact  # api.compact: plain prefixes as bare strings
         self._envelopes = {}
 
     def _line(self, now: float, peer: Peer, kind: str, inner: str, tail: str = " } }", raw: str = "") -> str:
@@ -133,7 +134,10 @@ class JsonEncoder:
 
     def update(self, now: float, peer: Peer, direction: str, update, ctx, header: bytes, body: bytes,
                negotiated, consolidate: bool) -> str:
-        inner = f', "direction": "{direction}", "message": {update_json(update, ctx, True)}'
+        message = update_json(update, ctx, True)
+        if self._compact:
+            message = compact(message)
+        inner = f', "direction": "{direction}", "message": {message}'
         if negotiated is not None:
             inner += f', "negotiated": {negotiated_json(negotiated)}'
         raw = raw_fields(header, body) if consolidate else ""

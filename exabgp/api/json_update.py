@@ -36,6 +36,7 @@ NLRI of families without a decoder print as ``{ "raw": "0x<hex>" }``.
 """
 
 import json
+import re
 
 from exabgp import _codec
 from exabgp.bgp import attribute as attr
@@ -215,6 +216,19 @@ def nlri_json(nlri) -> str:
 
 def eor_json(afi: int, safi: int) -> str:
     return f'{{ "eor": {{ "afi" : "{afi_name(afi)}", "safi" : "{safi_name(safi)}" }} }}'
+
+
+#: a prefix NLRI object with nothing but its prefix (no path identifier, label or RD)
+_PLAIN_NLRI = re.compile(r'\{ "nlri": ("[^"]*") \}')
+
+
+def compact(text: str) -> str:
+    """`api.compact`: the plain prefix NLRI objects of an update's JSON as bare strings (5.0's form).
+
+    ``{ "nlri": "10.0.0.0/8" }`` becomes ``"10.0.0.0/8"`` in the announce and
+    withdraw lists; NLRI with a path identifier, labels or an RD stay objects.
+    """
+    return _PLAIN_NLRI.sub(r"\1", text)
 
 
 def update_json(update, ctx, withdraw_on_error: bool = False) -> str:

@@ -39,11 +39,13 @@ import traceback
 from exabgp._codec.errors import CodecError
 from exabgp.api.envelope import Peer, Speaker, envelope
 from exabgp.api.json_message import message_line
-from exabgp.api.json_update import nlri_json, update_json
+from exabgp.api.json_update import compact, nlri_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
 from exabgp.bgp.message import decode_message
 from exabgp.bgp.nlri import decode as decode_nlri
+from exabgp.cli.env import read_environment
+from exabgp.config.environment import SettingError
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, parse
 
@@ -135,7 +137,7 @@ def peer_of(neighbor) -> Peer:
     )
 
 
-def display_message(raw: bytes, neighbor, speaker: Speaker, now: float) -> str:
+def display_message(raw: bytes, neighbor, speaker: Speaker, now: float, compact_nlri: bool = False) -> str:
     """The JSON line for one message (raises `Invalid` or `CodecError`)."""
     if raw.startswith(MARKER):
         if len(raw) < _HEADER:
@@ -148,6 +150,8 @@ def display_message(raw: bytes, neighbor, speaker: Speaker, now: float) -> str:
     peer = peer_of(neighbor)
     if kind == UPDATE:
         text = update_json(decode_message(kind, body, ctx), ctx)
+        if compact_nlri:
+            text = compact(text)
         return envelope(speaker, now, 1, "update", peer, f', "direction": "in", "message": {text}')
     if kind in (OPEN, NOTIFICATION):
         return message_line(speaker, now, 1, peer, "in", decode_message(kind, body, ctx))
@@ -213,12 +217,17 @@ def cmdline(args, out, err=None) -> int:
         err.write(stop.err)
         return 1
     speaker = Speaker(socket.gethostname(), os.getpid(), os.getppid())
+    try:
+        compact_nlri = read_environment().get("api", "compact")
+    except SettingError as exc:
+        err.write(f"{exc}\n")
+        return 1
     for neighbor in configuration.neighbors:
         try:
             if args.nlri:
                 lines = display_nlri(raw, neighbor)
             else:
-                lines = [display_message(raw, neighbor, speaker, time.time())]
+                lines = [display_message(raw, neighbor, speaker, time.time(), compact_nlri)]
         except (CodecError, Invalid) as exc:
             for line in getattr(exc, "lines", ()):
                 out.write(f"{line}\n")
