@@ -225,6 +225,18 @@ def test_sound_and_twins_identical(compiled_codec, pure_codec, body, addpath4, a
 
 
 @SETTINGS
+@given(bodies=st.lists(BODIES, max_size=8), cut=st.integers(0, 40), addpath=st.booleans())
+def test_ingest_messages_twins_identical(compiled_codec, pure_codec, bodies, cut, addpath):
+    stream = b"".join(_codec.frame_message(2, body) for body in bodies)
+    stream = stream[:len(stream) - cut] if cut < len(stream) else stream
+    results = []
+    for codec in (compiled_codec, pure_codec):
+        tables, paths = {(1, 1): {24 << 32 | 0xC63301: b"old"}}, {}
+        results.append((codec.ingest_messages(stream, 0, addpath, addpath, True, tables, paths), tables, paths))
+    assert results[0] == results[1]
+
+
+@SETTINGS
 @given(data=st.one_of(st.binary(max_size=40), st.sampled_from(VALID).map(lambda body: body[4:])),
        afi=st.sampled_from((1, 2)), addpath=st.booleans())
 def test_nlri_keys_twins_and_decode_nlri_agree(compiled_codec, pure_codec, data, afi, addpath):

@@ -29,8 +29,6 @@ cdef extern from "Python.h":
 
 cdef enum:
     EXTENDED_LENGTH = 0x10
-    # path identifier + 1 (5 octets), route distinguisher (8), length (1), prefix (up to 16)
-    KEY_OCTETS = 30
     WELL_KNOWN = 0x40
     OPTIONAL = 0x80
     OPTIONAL_TRANSITIVE = 0xC0
@@ -38,6 +36,8 @@ cdef enum:
     MP_UNREACH_NLRI = 15
     HEADER = 19
     UPDATE = 2
+    # a key's octets: path identifier + 1 (5), route distinguisher (8), length (1), prefix (up to 16)
+    KEY_OCTETS = 30
 
 
 cdef list keys(const unsigned char* data, Py_ssize_t start, Py_ssize_t end, int width, bint addpath):
