@@ -176,7 +176,7 @@ NOT_VOUCHED = {
 def test_not_vouched_for(codec, name):
     assert codec.check_update(NOT_VOUCHED[name], False, False) is False
     assert codec.scan_updates(message(V4) + message(NOT_VOUCHED[name]) + message(V4), 4096, False, False) \
-        == 19 + len(V4)
+        == (19 + len(V4), 1)
 
 
 def test_corpus_like_updates_are_vouched_for(codec):
@@ -194,10 +194,11 @@ def test_addpath_changes_the_verdict(codec):
 
 def test_scan_stops_at_what_it_does_not_vouch_for(codec):
     stream = message(V4) + message(V6)
-    assert codec.scan_updates(stream, 4096, False, False) == len(stream)
-    assert codec.scan_updates(stream + message(V4)[:30], 4096, False, False) == len(stream)  # incomplete
-    assert codec.scan_updates(stream + message(b"", 4) + message(V4), 4096, False, False) == len(stream)  # KEEPALIVE
-    assert codec.scan_updates(stream + b"\x00" * 16 + message(V4)[16:], 4096, False, False) == len(stream)  # marker
-    assert codec.scan_updates(message(V4) + message(V6), 19 + len(V4), False, False) == 19 + len(V4)  # max size
-    assert codec.scan_updates(bytearray(stream), 4096, False, False) == len(stream)
-    assert codec.scan_updates(b"", 4096, False, False) == 0
+    whole = (len(stream), 2)
+    assert codec.scan_updates(stream, 4096, False, False) == whole
+    assert codec.scan_updates(stream + message(V4)[:30], 4096, False, False) == whole  # incomplete
+    assert codec.scan_updates(stream + message(b"", 4) + message(V4), 4096, False, False) == whole  # KEEPALIVE
+    assert codec.scan_updates(stream + b"\x00" * 16 + message(V4)[16:], 4096, False, False) == whole  # marker
+    assert codec.scan_updates(message(V4) + message(V6), 19 + len(V4), False, False) == (19 + len(V4), 1)  # size
+    assert codec.scan_updates(bytearray(stream), 4096, False, False) == whole
+    assert codec.scan_updates(b"", 4096, False, False) == (0, 0)

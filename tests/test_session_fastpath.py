@@ -121,6 +121,7 @@ def test_only_end_of_rib_is_delivered_and_the_hold_timer_restarts():
     assert [event.update.eor(receiver.ctx) for event in events] == [(1, 1), (2, 1)]
     assert sent == b"" and not receiver.closed
     assert receiver._hold_deadline == 50.0 + receiver.negotiated.hold_time > before
+    assert receiver.received[2] == 8  # scanned or not, every UPDATE is counted (show neighbor)
 
 
 def test_a_run_of_vouched_updates_restarts_the_hold_timer():

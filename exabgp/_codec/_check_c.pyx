@@ -109,9 +109,10 @@ cdef bint check(const unsigned char *data, Py_ssize_t size, bint addpath4, bint 
 
 
 cdef Py_ssize_t scan(const unsigned char *data, Py_ssize_t size, Py_ssize_t max_size, bint addpath4,
-                     bint addpath6) noexcept nogil:
+                     bint addpath6, Py_ssize_t *count) noexcept nogil:
     cdef Py_ssize_t offset = 0, length
     cdef int index
+    count[0] = 0
     while size - offset >= HEADER:
         for index in range(16):
             if data[offset + index] != 0xFF:
@@ -124,6 +125,7 @@ cdef Py_ssize_t scan(const unsigned char *data, Py_ssize_t size, Py_ssize_t max_
         if not check(data + offset + HEADER, length - HEADER, addpath4, addpath6):
             break
         offset += length
+        count[0] += 1
     return offset
 
 
@@ -140,13 +142,13 @@ def check_update(body, addpath4, addpath6):
 
 
 def scan_updates(data, max_size, addpath4, addpath6):
-    """Octets at the front of `data` that are vouched-for UPDATE messages (see the pure twin)."""
+    """``(octets, messages)``: the vouched-for UPDATE messages at the front of `data` (see the pure twin)."""
     cdef Py_buffer view
-    cdef Py_ssize_t result
+    cdef Py_ssize_t result, count
     cdef Py_ssize_t limit = max_size
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
-        result = scan(<const unsigned char *>view.buf, view.len, limit, bool(addpath4), bool(addpath6))
+        result = scan(<const unsigned char *>view.buf, view.len, limit, bool(addpath4), bool(addpath6), &count)
     finally:
         PyBuffer_Release(&view)
-    return result
+    return result, count

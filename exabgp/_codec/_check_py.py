@@ -32,11 +32,12 @@ rules, each one a condition of the full decode:
 * every other attribute is irrelevant: its errors are treat-as-withdraw or
   attribute discard, never a reset (RFC 7606 section 7).
 
-`scan_updates(data, max_size, addpath4, addpath6)` returns how many octets
-at the front of the stream `data` are complete messages (RFC 4271 section
-4.1: marker, length 19..`max_size`, type 2) whose bodies `check_update`
-vouches for; it stops at the first other message, incomplete message or bad
-header, which the caller then handles the general way.  It never raises.
+`scan_updates(data, max_size, addpath4, addpath6)` returns ``(octets,
+messages)``: how many octets at the front of the stream `data` are complete
+messages (RFC 4271 section 4.1: marker, length 19..`max_size`, type 2) whose
+bodies `check_update` vouches for, and how many messages that is; it stops
+at the first other message, incomplete message or bad header, which the
+caller then handles the general way.  It never raises.
 """
 
 __all__ = ("check_update", "scan_updates")
@@ -140,11 +141,11 @@ def check_update(body, addpath4: bool, addpath6: bool) -> bool:
     return routes
 
 
-def scan_updates(data, max_size: int, addpath4: bool, addpath6: bool) -> int:
-    """Octets at the front of `data` that are vouched-for UPDATE messages."""
+def scan_updates(data, max_size: int, addpath4: bool, addpath6: bool) -> tuple:
+    """``(octets, messages)``: the vouched-for UPDATE messages at the front of `data`."""
     data = bytes(data)
     size = len(data)
-    offset = 0
+    offset = count = 0
     while size - offset >= _HEADER:
         if data[offset:offset + 16] != _MARKER or data[offset + 18] != _UPDATE:
             break
@@ -154,4 +155,5 @@ def scan_updates(data, max_size: int, addpath4: bool, addpath6: bool) -> int:
         if not check_update(data[offset + _HEADER:offset + length], addpath4, addpath6):
             break
         offset += length
-    return offset
+        count += 1
+    return offset, count

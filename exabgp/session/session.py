@@ -295,7 +295,8 @@ class Session:
         while True:
             scanning = self._scan and self.state is State.ESTABLISHED
             if scanning:
-                used = scan_updates(self._inbound, self._max_size, *self._addpath)
+                used, count = scan_updates(self._inbound, self._max_size, *self._addpath)
+                self.received[Update.TYPE] += count
                 if used:
                     if self._deliver_updates:
                         self._events.append(UpdatesScanned(bytes(self._inbound[:used])))
