@@ -417,27 +417,27 @@ def test_reload(tmp_path):
 
     async def main():
         harness = Harness()
-        a, b, c = (helper(tmp_path, name, body) for name in "abc")
-        await harness.processes.start((a, b), str(tmp_path))
-        await harness.until(lambda: len(harness.commands) == 2)
+        a, b, c, d = (helper(tmp_path, name, body) for name in "abcd")
+        await harness.processes.start((a, b, d), str(tmp_path))
+        await harness.until(lambda: len(harness.commands) == 3)
         pids = {name: int(line) for name, line in harness.commands}
         changed = Process("b", b.run + ("new-argument",), "json")
-        await harness.processes.reload((changed, c), str(tmp_path), restart_all=False)
-        await harness.until(lambda: len(harness.commands) == 3)
-        kept = harness.processes.names()
-        first = dict(pids, **{name: int(line) for name, line in harness.commands[2:]})
-        await harness.processes.reload((changed, c), str(tmp_path), restart_all=True)
+        await harness.processes.reload((changed, c, d), str(tmp_path), restart_all=False)
         await harness.until(lambda: len(harness.commands) == 5)
-        restarted = {name: int(line) for name, line in harness.commands[3:]}
+        kept = harness.processes.names()
+        first = {name: int(line) for name, line in harness.commands[3:]}
+        await harness.processes.reload((changed, c, d), str(tmp_path), restart_all=True)
+        await harness.until(lambda: len(harness.commands) == 8)
+        restarted = {name: int(line) for name, line in harness.commands[5:]}
         names = harness.processes.names()
         await harness.processes.stop(lambda name: "bye")
         return harness, pids, first, kept, restarted, names
 
     harness, pids, first, kept, restarted, names = run(main())
-    assert sorted(kept) == ["b", "c"]
+    assert sorted(kept) == ["b", "c", "d"]
     with pytest.raises(ProcessLookupError):  # a was stopped and reaped
         os.kill(pids["a"], 0)
-    assert [name for name, _ in harness.commands[:3]].count("b") == 1  # b kept running, not restarted
-    assert sorted(restarted) == ["b", "c"] and restarted["b"] != first["b"] and restarted["c"] != first["c"]
-    assert sorted(names) == ["b", "c"]
+    assert sorted(first) == ["b", "c"] and first["b"] != pids["b"]  # b changed: restarted; c new; d kept
+    assert sorted(restarted) == ["b", "c", "d"] and restarted["d"] != pids["d"]
+    assert sorted(names) == ["b", "c", "d"]
     assert harness.broken == []

@@ -54,11 +54,13 @@ critical log ``Too many death for <name> ...`` and ``on_broken(name)``.
 sliding window of the loop's monotonic clock.  Otherwise it is removed.
 All output it wrote before exiting is read first.
 
-Reload (`reload`, 5.0): helpers no longer configured are stopped (SIGTERM,
-SIGKILL after 2 s), new ones started, the others keep running with their
-new definition used at their next start; with `restart_all` (SIGUSR2,
-SIGALRM, ``restart``) every configured helper is stopped and started again,
-including one that had died for good.
+Reload (`reload`): helpers no longer configured are stopped (SIGTERM,
+SIGKILL after 2 s), new ones started, and a helper whose definition
+changed (program, arguments, encoder or respawn) is stopped and started
+again with it (5.0 kept running every existing helper with its old
+command line until a full reload); the others keep running.  With
+`restart_all` (SIGUSR2, SIGALRM, ``restart``) every configured helper is
+stopped and started again, including one that had died for good.
 
 Stop (`stop`, 5.0): every helper is sent its farewell (the shutdown
 notification) and, 0.1 s later, SIGTERM; SIGKILL after 2 s more.  Signals
@@ -334,9 +336,11 @@ class Processes:
         previous = self._configured
         self._configured = configured
         self._configuration_dir = configuration_dir
-        await self._end([helper for name, helper in self._helpers.items() if restart_all or name not in configured])
+        changed = {name for name, process in configured.items() if previous.get(name, process) != process}
+        await self._end([helper for name, helper in self._helpers.items()
+                         if restart_all or name not in configured or name in changed])
         for name, process in configured.items():
-            if name not in self._helpers and (restart_all or name not in previous):
+            if name not in self._helpers and (restart_all or name not in previous or name in changed):
                 self._respawns.pop(name, None)
                 await self._spawn(process)
 
