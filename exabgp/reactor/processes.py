@@ -30,9 +30,12 @@ Every stderr line is logged (warning ``stderr from process <name> : ...``;
 5.0 left the helper's stderr on its own, which is /dev/null once
 daemonized).
 
-Writing: `write(name, text)` queues ``text`` plus a newline on the helper's
-stdin pipe transport, which writes without blocking and keeps what the
-pipe does not take.  When a helper's queue grows over `high_water` bytes
+Writing: `write(name, text)` queues ``text`` plus a newline for the
+helper; the lines queued during one turn of the event loop go to its stdin
+pipe transport together (once they reach `low_water` bytes, or at the end
+of the turn), so a full table costs one pipe write, and one wake-up of the
+helper, per batch of lines rather than per line.  The transport writes
+without blocking and keeps what the pipe does not take.  When a helper's queue grows over `high_water` bytes
 ``on_pressure(name, True)`` is called (possibly from inside `write`), and
 ``on_pressure(name, False)`` once it is back under `low_water` or the
 helper is gone: the reactor stops reading the BGP input that feeds the
@@ -142,6 +145,9 @@ class _Helper(asyncio.SubprocessProtocol):
         self.purposeful = False     # stopped by stop() / reload(): no respawn
         self.paused = False
         self.dropped = 0
+        self.batch = []             # lines written during this turn of the loop, not yet given to stdin
+        self.batched = 0            # their size in bytes
+        self.flusher = None         # the call_soon handle that gives them to stdin
         self.kill_timer = None
         self.grace_timer = None
         self.ended = asyncio.get_running_loop().create_future()
@@ -172,6 +178,7 @@ class _Helper(asyncio.SubprocessProtocol):
 
     def process_exited(self):
         self.owner.log.debug(SOURCE, f"process {self.name} exited with code {self.transport.get_returncode()}")
+        self._drop_batch()
         if self.stdin is not None and not self.stdin.is_closing():
             self.stdin.abort()  # nobody reads it any more: free the queue
         self.grace_timer = asyncio.get_running_loop().call_later(EXIT_GRACE, self.transport.close)
@@ -249,17 +256,39 @@ class _Helper(asyncio.SubprocessProtocol):
         if self.stdin is None or self.stdin.is_closing():
             self.owner.log.debug(SOURCE, f"process {self.name} does not read any more, message dropped")
             return
-        if self.stdin.get_write_buffer_size() + len(data) > self.owner.hard_cap:
+        if self.stdin.get_write_buffer_size() + self.batched + len(data) > self.owner.hard_cap:
             if not self.dropped:
                 self.owner.log.warning(SOURCE, f"process {self.name} is not reading its input and "
                                                f"{self.owner.hard_cap} bytes are queued for it: "
                                                "dropping the new messages")
             self.dropped += 1
             return
-        self.stdin.write(data)
+        self.batch.append(data)
+        self.batched += len(data)
+        if self.batched >= self.owner.low_water:
+            self.flush()
+        elif self.flusher is None:
+            self.flusher = asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Give the lines of this turn to the stdin transport (which may then call `pause_writing`)."""
+        if self.flusher is not None:
+            self.flusher.cancel()
+            self.flusher = None
+        if self.batch:
+            data = b"".join(self.batch)
+            self._drop_batch()
+            if self.stdin is not None and not self.stdin.is_closing():
+                self.stdin.write(data)
+
+    def _drop_batch(self) -> None:
+        self.batch.clear()
+        self.batched = 0
 
     def queued(self) -> int:
-        return self.stdin.get_write_buffer_size() if self.stdin is not None and not self.stdin.is_closing() else 0
+        if self.stdin is None or self.stdin.is_closing():
+            return 0
+        return self.stdin.get_write_buffer_size() + self.batched
 
     def _signal(self, number: int) -> None:
         if self.transport.get_returncode() is not None:
@@ -276,6 +305,9 @@ class _Helper(asyncio.SubprocessProtocol):
         self.killed = True
         self.owner.log.debug(SOURCE, f"terminating process {self.name}")
         self._signal(signal.SIGTERM)
+        self.flush()
+        if self.stdin is not None:
+            self.stdin.close()  # what is queued (the farewell) is still sent, then EOF: no ack will come
         self.kill_timer = asyncio.get_running_loop().call_later(KILL_DELAY, self._kill)
 
     def _kill(self) -> None:
