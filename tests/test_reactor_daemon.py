@@ -345,6 +345,36 @@ def test_a_peer_without_asn4_gets_two_octet_paths_with_as4_path(tmp_path):
     assert code == 0, err
 
 
+@pytest.mark.parametrize("limit, least, most", [(10, 2.9, 8.0), (None, 0.0, 1.5)])
+def test_rate_limit_paces_the_messages_taken_from_the_peer(tmp_path, limit, least, most):
+    port = free_port()
+    body = "    family { ipv4 unicast; }\n" + (f"    rate-limit {limit};\n" if limit else "")
+    log = tmp_path / "daemon.log"
+    daemon = passive_daemon(tmp_path, "127.0.0.1", body, port, exabgp_log_destination=log)
+    try:
+        peer = Speaker(connect(port), speaker_settings("127.0.0.1"))
+        peer.wait(lambda events: eors(events, peer.session.ctx))
+        attributes = bytes.fromhex("4001010040020602010000FDEA400304C0000201")
+        for index in range(30):  # 30 UPDATEs and the End-of-RIB in one burst
+            peer.session.send_update(len(b"").to_bytes(2, "big") + len(attributes).to_bytes(2, "big") + attributes
+                                     + bytes((24, 10, 1, index)))
+        peer.session.send_eor(1, 1)
+        sent = time.time()
+        peer._flush()
+        end = time.monotonic() + 15
+        while "<< EOR ipv4 unicast at" not in log.read_text() and time.monotonic() < end:
+            time.sleep(0.05)
+        text = log.read_text()
+        received = float(text.split("<< EOR ipv4 unicast at ", 1)[1].split()[0])
+        assert least <= received - sent <= most  # 10 a second: the 31st message waits for the 4th window
+        assert not peer.session.closed
+        peer.sock.close()
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
+
+
 def test_hold_timer_expiry_sends_4_0(tmp_path):
     port = free_port()
     daemon = passive_daemon(tmp_path, "127.0.0.1", "    hold-time 3;\n    family { ipv4 unicast; }", port,

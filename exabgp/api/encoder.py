@@ -74,13 +74,18 @@ class JsonEncoder:
         self._counters = {} if counters is None else counters
         self._compact = compact  # api.compact: plain prefixes as bare strings
         self._envelopes = {}
+        self._peer = self._envelope = None  # the last peer and its envelope: lines come in runs for one peer
 
     def _line(self, now: float, peer: Peer, kind: str, inner: str, tail: str = " } }", raw: str = "") -> str:
-        envelope = self._envelopes.get(peer)
-        if envelope is None:
-            envelope = self._envelopes[peer] = Envelope(self._speaker, peer)
-        counter = self._counters.get(peer, 0) + 1
-        self._counters[peer] = counter
+        if peer is self._peer:
+            envelope = self._envelope
+        else:
+            envelope = self._envelopes.get(peer)
+            if envelope is None:
+                envelope = self._envelopes[peer] = Envelope(self._speaker, peer)
+            self._peer, self._envelope = peer, envelope
+        counters = self._counters
+        counter = counters[peer] = counters.get(peer, 0) + 1
         return envelope.line(now, counter, kind, inner, tail, raw) + "\n"
 
     # ------------------------------------------------------------ session events
@@ -196,7 +201,7 @@ class TextEncoder:
 
     def notification(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
                      negotiated, consolidate: bool) -> str:
-        text = notification_text(f"neighbor {peer.peer_address} {direction}", message)
+        text = notification_text(f"neighbor {peer.peer_address} {direction}", message, direction)
         return _event(text, header, body, consolidate)
 
     def refresh(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,

@@ -20,8 +20,9 @@ the peer did not send with the local machine's names, this prints null.
 
 `negotiated_json` renders the ``negotiated`` block of the API (SURFACE.md 5.1).
 
-NOTIFICATION: ``data`` is the hex of the reported data (a shutdown
-communication is rewritten, `Notification.reported_data`) and ``message``
+NOTIFICATION: ``data`` is the hex of the reported data (a received shutdown
+communication is rewritten, `Notification.reported_data`; 5.0 reports the
+ones it sends as they are) and ``message``
 the same octets as UTF-8 with replacement characters.  Strings are escaped
 as JSON with non-ASCII as \\u escapes, as 5.0's ``json.dumps``.
 """
@@ -305,9 +306,9 @@ def open_json(message, direction: str) -> str:
     )
 
 
-def notification_json(message) -> str:
+def notification_json(message, direction: str = "receive") -> str:
     """The value of ``"notification"``, with the trailing space 5.0 prints after it."""
-    data = message.reported_data()
+    data = message.data if direction == "send" else message.reported_data()
     return (
         f'{{ "code": {message.code}, "subcode": {message.subcode}, "data": "{_hex(data)}", '
         f'"message": {_string(data.decode("utf-8", "replace"))} }} '
@@ -398,7 +399,10 @@ def message_inner(message, direction: str) -> str:
     _kind, key, render = _MESSAGES[message.TYPE]
     if key is None:
         return f', "direction": "{direction}" '
-    value = open_json(message, direction) if render is None else render(message)
+    if render is None or render is notification_json:
+        value = (render or open_json)(message, direction)
+    else:
+        value = render(message)
     return f', "direction": "{direction}", "{key}": {value}'
 
 

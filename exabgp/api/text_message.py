@@ -189,7 +189,7 @@ ATTRIBUTE_TEXT = {
     attr.AGGREGATOR: ("aggregator", lambda v: f"( {v[0]}:{v[1]} )"),
     attr.COMMUNITIES: ("community", lambda v: _listed(_community(c) for c in sorted(v))),
     attr.ORIGINATOR_ID: ("originator-id", str),
-    attr.CLUSTER_LIST: ("cluster-list", lambda v: _listed(str(c) for c in v)),
+    attr.CLUSTER_LIST: ("cluster-list", lambda v: f"[ {' '.join(str(c) for c in v)} ]"),  # 5.0: even one
     attr.EXTENDED_COMMUNITIES: ("extended-community", _extended),
     attr.AS4_AGGREGATOR: ("aggregator", lambda v: f"( {v[0]}:{v[1]} )"),
     attr.PMSI_TUNNEL: ("pmsi", pmsi_text),
@@ -281,11 +281,10 @@ def open_text(head: str, message, direction: str) -> str:
     )
 
 
-def notification_text(head: str, message) -> str:
-    return (
-        f"{head} notification code {message.code} subcode {message.subcode} "
-        f"data {hex_text(message.reported_data())}"
-    )
+def notification_text(head: str, message, direction: str = "receive") -> str:
+    """A received shutdown communication is rewritten (`Notification.reported_data`), a sent one is not (5.0)."""
+    data = message.data if direction == "send" else message.reported_data()
+    return f"{head} notification code {message.code} subcode {message.subcode} data {hex_text(data)}"
 
 
 def refresh_text(head: str, message) -> str:

@@ -82,7 +82,7 @@ def rd_text(rd) -> str:
 class Prefix:
     """One prefix NLRI: family, optional path id, prefix, optional labels and RD."""
 
-    __slots__ = ("afi", "safi", "path_id", "plen", "addr", "labels", "rd")
+    __slots__ = ("afi", "safi", "path_id", "plen", "addr", "labels", "rd", "_hash")
 
     def __init__(self, afi, safi, path_id, plen, addr, labels=None, rd=None):
         self.afi = afi
@@ -92,12 +92,16 @@ class Prefix:
         self.addr = addr
         self.labels = labels
         self.rd = rd
+        self._hash = None  # computed once: a route is looked up several times on its way to the Adj-RIB-Out
 
     def __eq__(self, other):
         return isinstance(other, Prefix) and self.key() == other.key()
 
     def __hash__(self):
-        return hash(self.key())
+        value = self._hash
+        if value is None:
+            value = self._hash = hash(self.key())
+        return value
 
     def __repr__(self):
         return f"Prefix({family_name(self.afi, self.safi)} {self.prefix()})"

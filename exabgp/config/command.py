@@ -49,6 +49,15 @@ after a selector); ``announce eor`` alone is ipv4 unicast (5.0.15 answers
 ``error``); a teardown code above 255 (no Cease subcode) is an error.  As in
 5.0.15, ``show adj-rib-in`` / ``clear adj-rib-in`` (one word) are errors.
 
+`Parser` is `parse` with a memory for the line helpers send most, ``announce
+route PREFIX REST`` / ``withdraw route PREFIX REST`` with an IPv4 PREFIX: the
+first line with a given REST is parsed in full, and the route it makes for
+a neighbor (`Command.routes`) serves as the pattern of every later line with
+the same REST for that neighbor, which only reads its PREFIX (`_RouteLines`).
+A line the pattern can not stand for (a multicast or malformed prefix, a
+``split``, labels, RD) takes the full path, so both give the same routes and
+the same errors.
+
 `neighbor_configuration` is the text of ``show neighbor configuration``:
 5.0's rendering of a neighbor, which needs the configuration model.
 """
@@ -58,7 +67,8 @@ from dataclasses import dataclass
 
 from exabgp.api import show
 from exabgp.bgp.family import AFI_IPV4, AFI_NAMES, SAFI_NAMES, SAFI_UNICAST, afi_name, safi_name
-from exabgp.bgp.route import AttributeSets
+from exabgp.bgp.nlri import Prefix
+from exabgp.bgp.route import AttributeSets, Route
 from exabgp.config import neighbor as neighbor_config
 from exabgp.config import route as route_grammar
 from exabgp.config.lexer import ConfigurationError, Token
@@ -129,6 +139,12 @@ _NOT_YET_KINDS = {"flow": "flow routes", "vpls": "vpls routes"}
 _CEASE_SUBCODE_MAX = 255
 _API_FILE = "<api>"
 _NO_NEXT_HOP = ("next-hop", "0.0.0.0")
+
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+#: ``announce|withdraw route A.B.C.D[/LEN] REST``, the line `Parser` remembers (IPv4 written as `ipaddress` reads it)
+_ROUTE_LINE = re.compile(rf"(announce|withdraw) route {_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?:/(3[0-2]|[12]?[0-9]))? (.+)")
+#: `Parser` forgets its patterns when it holds more than this many different REST texts
+PARSER_MEMORY = 4096
 
 
 class CommandError(Exception):
@@ -429,6 +445,101 @@ def parse(line: str) -> Command:
     if action == "comment":
         return Command(action, text=line.lstrip("#").strip(), **fields)
     return Command(action, **fields)
+
+
+class RouteLine:
+    """The command of a line `Parser` recognised as ``<action> route PREFIX REST``.
+
+    It reads as the `Command` `parse` makes of the line for what the reactor
+    uses of an ``announce`` / ``withdraw route``: `action`, `kind`,
+    `selectors`, `json`, `line` and `routes`.
+    """
+
+    __slots__ = ("action", "line", "json", "prefix", "lines")
+    kind = "route"
+    selectors = ()
+
+    def __init__(self, action: str, line: str, json: bool, prefix: tuple, lines):
+        self.action = action
+        self.line = line
+        self.json = json
+        self.prefix = prefix  # (a, b, c, d, length) of the IPv4 prefix
+        self.lines = lines    # the _RouteLines of its REST
+
+    def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
+        made = self.lines.routes(self, speaker, interned)
+        return made if made is not None else parse(self.line).routes(speaker, interned)
+
+
+class _RouteLines:
+    """What the ``<action> route PREFIX REST`` lines with one REST have in common.
+
+    `made` maps a neighbor's `Speaker` to what the first such line made for
+    it: the parts of its `StaticRoute` but the NLRI and the `AttributeSets`
+    its attributes were interned in; or to None when that route is not a
+    pattern, another prefix could change more than the NLRI (a family other
+    than IPv4 unicast, labels, RD, ``split``).
+    """
+
+    __slots__ = ("json", "split", "made")
+
+    def __init__(self, command: Command):
+        self.json = command.json
+        self.split = any(token.text == "split" for token in command.tokens)
+        self.made = {}
+
+    def routes(self, line: RouteLine, speaker, interned):
+        """The routes of `line` (a line with this REST) for `speaker`, or None: take the full path."""
+        made = self.made.get(speaker)
+        if made is None:
+            if speaker in self.made:
+                return None
+            statics = parse(line.line).routes(speaker, interned)
+            self.made[speaker] = None
+            if len(statics) == 1 and not self.split:
+                static = statics[0]
+                nlri, route = static.route.nlri, static.route
+                if (nlri.afi, nlri.safi, nlri.labels, nlri.rd) == (AFI_IPV4, SAFI_UNICAST, None, None):
+                    self.made[speaker] = (interned, nlri.path_id, route.nexthop, route.attributes, static.watchdog,
+                                          static.withdraw, static.name)
+            return statics
+        known, path_id, nexthop, attributes, watchdog, withdraw, name = made
+        a, b, c, d, length = line.prefix
+        if known is not interned or 224 <= a <= 239:  # another interning; multicast is another family
+            return None
+        value = (a << 24) | (b << 16) | (c << 8) | d
+        if value & ((1 << (32 - length)) - 1):  # host bits: the full path says so
+            return None
+        prefix = Prefix(AFI_IPV4, SAFI_UNICAST, path_id, length, value.to_bytes(4, "big"))
+        return [route_grammar.StaticRoute(Route(prefix, nexthop, attributes), watchdog, withdraw, name)]
+
+
+class Parser:
+    """`parse`, remembering the common route lines (see the module docstring)."""
+
+    __slots__ = ("_lines",)
+
+    def __init__(self):
+        self._lines = {}  # (action, REST) -> _RouteLines, or None when such lines are not the plain route command
+
+    def parse(self, line: str):
+        """A `Command`, or a `RouteLine` for a route line seen before with the same REST."""
+        match = _ROUTE_LINE.fullmatch(line) if isinstance(line, str) else None
+        if match is None:
+            return parse(line)
+        action, a, b, c, d, length, rest = match.groups()
+        lines = self._lines.get((action, rest))
+        if lines is None:
+            command = parse(line)
+            if (action, rest) not in self._lines:
+                if len(self._lines) >= PARSER_MEMORY:
+                    self._lines.clear()
+                plain = (command.action == action and command.kind == "route" and not command.selectors
+                         and normalise(line) == line)
+                self._lines[action, rest] = _RouteLines(command) if plain else None
+            return command
+        return RouteLine(action, line, lines.json,
+                         (int(a), int(b), int(c), int(d), 32 if length is None else int(length)), lines)
 
 
 # ---------------------------------------------------------------- show neighbor configuration

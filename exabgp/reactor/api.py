@@ -14,7 +14,10 @@ turns that into one `Subscriber` per helper, computed once per connection
 costs nothing.
 
 A `Reporter` is the voice of one connection: the reactor calls it on the
-TCP connection (``state connected``), every FSM transition (``fsm``), the
+TCP connection (``state connected``), every FSM transition (``fsm``, with
+5.0's detours: an outgoing connection is preceded by ACTIVE and IDLE, an
+incoming one goes through IDLE and CONNECT before OPENSENT, and the closing
+IDLE comes after ``state down``, twice when the peer stops for good), the
 OPEN exchange (``negotiated``), ESTABLISHED (``state up``), the end
 (``state down`` with the reason) and every message sent or received
 (`MessageReceived` / `MessageSent` of the session, which runs with
@@ -25,11 +28,13 @@ written, as in 5.0), the raw ``packets`` form, or ``consolidate`` (both in
 one line).
 
 Back-pressure: when a helper's queue is over its high water mark,
-`exabgp.reactor.processes` calls `on_pressure`; every connection reporting
-to that helper stops reading from its peer until every helper it reports to
-has drained (`Connection.throttle`), so a slow helper slows the peers down
-(TCP flow control) instead of growing the daemon's memory or losing
-messages; the hold timer of a throttled session does not run.
+`exabgp.reactor.processes` calls `on_pressure`; every connection whose
+received messages go to that helper stops reading from its peer until every
+such helper has drained (`Connection.throttle`), so a slow helper slows the
+peers down (TCP flow control) instead of growing the daemon's memory or
+losing messages; the hold timer of a throttled session does not run.  A
+helper that only acts on a peer, or only gets what we send, does not pause
+it (an announcing script that never reads its ``done`` must not stop BGP).
 """
 
 import os
@@ -62,6 +67,11 @@ KINDS = {
 
 #: the name the CLI's commands come from (it may act on every neighbor)
 CLI = "api-internal-cli"
+
+
+def _line(text: str) -> str:
+    """An encoder's text without the newline `Processes.write` adds (the text encoder's empty line stays)."""
+    return text[:-1] if text.endswith("\n") else text
 
 
 class Direction:
@@ -115,7 +125,7 @@ def subscribers(neighbor, running) -> list:
 class Reporter:
     """The events of one connection, written to the helpers that asked for them (module docstring)."""
 
-    __slots__ = ("api", "peer", "subscribers", "messages", "updates", "_negotiated")
+    __slots__ = ("api", "peer", "subscribers", "messages", "updates", "_negotiated", "_closing")
 
     def __init__(self, api, peer: EnvelopePeer, found: list):
         self.api = api
@@ -124,12 +134,16 @@ class Reporter:
         self.messages = any(s.receive.kinds or s.send.kinds for s in found)
         self.updates = any("update" in s.receive.kinds for s in found)
         self._negotiated = OPENING  # what 5.0 prints in the negotiated block before the OPEN exchange
+        self._closing = None  # the transition to IDLE, told after ``state down``
 
     def _write(self, name: str, text: str) -> None:
         if text:
-            self.api.processes.write(name, text[:-1] if text.endswith("\n") else text)
+            self.api.processes.write(name, _line(text))
 
-    def connected(self, now: float) -> None:
+    def connected(self, now: float, outgoing: bool) -> None:
+        if outgoing:
+            self._fsm(now, "IDLE", "ACTIVE")
+            self._fsm(now, "ACTIVE", "IDLE")
         for subscriber in self.subscribers:
             if subscriber.changes:
                 self._write(subscriber.name, self.api.encoders[subscriber.name].connected(now, self.peer))
@@ -137,6 +151,16 @@ class Reporter:
     def fsm(self, now: float, old, new) -> None:
         """A transition between two `exabgp.session.State`s, named as 5.0 names them (``OPENSENT``)."""
         old, new = old.name.replace("_", ""), new.name.replace("_", "")
+        if new == "IDLE":
+            self._closing = old
+            return
+        if old == "ACTIVE" and new == "OPENSENT":
+            self._fsm(now, "ACTIVE", "IDLE")
+            self._fsm(now, "IDLE", "CONNECT")
+            old = "CONNECT"
+        self._fsm(now, old, new)
+
+    def _fsm(self, now: float, old: str, new: str) -> None:
         for subscriber in self.subscribers:
             if subscriber.fsm:
                 self._write(subscriber.name, self.api.encoders[subscriber.name].fsm(now, self.peer, old, new))
@@ -155,10 +179,16 @@ class Reporter:
             if subscriber.changes:
                 self._write(subscriber.name, self.api.encoders[subscriber.name].up(now, self.peer))
 
-    def down(self, now: float, reason: str) -> None:
+    def down(self, now: float, reason: str, stopped: bool = False) -> None:
+        """The session ended; `stopped`: its peer stops for good (5.0 then reports IDLE twice)."""
         for subscriber in self.subscribers:
             if subscriber.changes:
                 self._write(subscriber.name, self.api.encoders[subscriber.name].down(now, self.peer, reason))
+        if self._closing is not None:
+            self._fsm(now, self._closing, "IDLE")
+            if stopped:
+                self._fsm(now, "IDLE", "IDLE")
+            self._closing = None
 
     def signal(self, now: float, code: int, name: str) -> None:
         for subscriber in self.subscribers:
@@ -204,11 +234,13 @@ class Api:
         self.encoders = {}
         self.counters = {}            # the JSON counter of each neighbor, shared by the JSON helpers (5.0)
         self.acks = {}                # helper name -> whether it gets done / error
+        self.configured = []          # the names of the configured helpers, in configuration order
         self.pressed = set()          # helpers over their high water mark
         self.processes = Processes(self.log, self.environment, environ, on_command=self._command,
                                    on_broken=self._broken, on_pressure=self._pressure)
         self.pipes = CliPipes(self.log, self.environment, environ, self._cli_command)
         self.commands = Commands(reactor, self)
+        self._held = []               # (source, line) read before the reactor made its peers; None after
 
     async def start(self, configuration, configuration_dir: str) -> None:
         self._configure(configuration)
@@ -217,9 +249,11 @@ class Api:
 
     def _configure(self, configuration) -> None:
         ack = self.environment.get("api", "ack")
+        self.configured = [process.name for process in configuration.processes]
         for process in configuration.processes:
             if process.encoder == "json":
-                self.encoders[process.name] = JsonEncoder(self.speaker, self.counters)
+                self.encoders[process.name] = JsonEncoder(self.speaker, self.counters,
+                                                          self.environment.get("api", "compact"))
             else:
                 self.encoders[process.name] = TextEncoder(self.speaker)
             self.acks.setdefault(process.name, ack)
@@ -231,7 +265,7 @@ class Api:
         await self.processes.reload(configuration.processes, configuration_dir, restart_all)
 
     async def stop(self) -> None:
-        await self.processes.stop(lambda name: self.encoders[name].shutdown(time.time()).rstrip("\n"))
+        await self.processes.stop(lambda name: _line(self.encoders[name].shutdown(time.time())))
         self.pipes.close()
 
     # ------------------------------------------------------------ events
@@ -246,21 +280,27 @@ class Api:
         return Reporter(self, peer, found)
 
     def peers_of(self, source: str) -> list:
-        """The peers helper `source` may act on (the CLI: all), in configuration order."""
+        """The peers helper `source` may act on (the CLI: all), in configuration order.
+
+        A helper is known by its configured name: a (re)started helper may speak before `Processes`
+        lists it as running.
+        """
         peers = self.reactor.peers
         if source == CLI:
             return list(peers)
-        running = self.processes.names()
-        return [peer for peer in peers if any(source in names_of(block, running) for block in peer.neighbor.api)]
+        return [peer for peer in peers
+                if any(source in names_of(block, self.configured) for block in peer.neighbor.api)]
 
     def throttled(self, reporter) -> bool:
-        """Whether a connection reporting with `reporter` must stop reading (a helper is full)."""
-        return bool(self.pressed) and any(s.name in self.pressed for s in reporter.subscribers)
+        """Whether a connection reporting with `reporter` must stop reading: a helper told of its received
+        messages is full (reading the peer is what feeds it; a helper that only acts on the peer, or gets
+        what we send, does not slow the peer down)."""
+        pressed = self.pressed
+        return bool(pressed) and any(s.name in pressed and s.receive.kinds for s in reporter.subscribers)
 
     def _pressure(self, name: str, pressed: bool) -> None:
         if pressed:
-            self.pressed.add(name)
-            self.log.warning("api", f"process {name} does not read fast enough, pausing the peers it follows")
+            self.pressed.add(name)  # exabgp.reactor.processes logs it
         else:
             self.pressed.discard(name)
         self.reactor.throttle()
@@ -273,15 +313,29 @@ class Api:
     # ------------------------------------------------------------ commands
 
     def _command(self, name: str, line: str) -> None:
-        self.commands.execute(name, line)
+        if self._held is not None:
+            self._held.append((name, line))
+        else:
+            self.commands.execute(name, line)
 
     def _cli_command(self, line: str) -> None:
-        self.commands.execute(CLI, line)
+        self._command(CLI, line)
+
+    def open_commands(self) -> None:
+        """The reactor made its peers: execute the commands read until now, and the next ones as they come.
+
+        Helpers start before the peers exist (and before the ``tcp.delay`` wait); what they say at once
+        (typically their routes) waits for the peers instead of finding no neighbor, as 5.0 applies it
+        to the configured neighbors.
+        """
+        held, self._held = self._held, None
+        for name, line in held or ():
+            self.commands.execute(name, line)
 
     def answer(self, name: str, text: str) -> None:
         """Lines of a reply to a helper or to the CLI."""
         if name == CLI:
-            self.pipes.write(text)
+            self.pipes.write(text + "\n")  # the pipes write what they are given, a helper's queue adds the newline
         else:
             self.processes.write(name, text)
 

@@ -11,8 +11,9 @@ is an ``error`` and the next line is read.
 Who a command reaches (5.0): a helper acts on the peers whose ``api``
 blocks name it, the CLI on every peer (`exabgp.reactor.api.Api.peers_of`);
 among those, the command's selectors choose (`exabgp.config.command.select`,
-no selector: all of them), except that ``teardown`` needs a selector
-(finding F7) and watchdogs reach every peer the source may act on.
+no selector: all of them), except that ``teardown`` without a selector
+tears nothing down and says ``done`` (finding F7), and watchdogs reach
+every peer the source may act on.
 
 Routes are parsed once per distinct neighbor "speaker" (local AS, peer AS,
 4-octet AS: they change the attributes, as in 5.0) and interned in one
@@ -27,11 +28,15 @@ import traceback
 
 import exabgp
 from exabgp.api import show
+from exabgp.api.text_message import attributes_text
 from exabgp.bgp import capability as caps
+from exabgp.bgp.attribute import decode_attributes
+from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import family_name
 from exabgp.bgp.message import MESSAGE_TYPES
+from exabgp.bgp.operational import OPERATIONAL_TYPES, Operational
 from exabgp.bgp.route import AttributeSets
-from exabgp.config.command import CommandError, neighbor_configuration, parse, peer_name, select
+from exabgp.config.command import CommandError, Parser, neighbor_configuration, peer_name, select
 from exabgp.bgp.nlri import address_text
 from exabgp.reactor.peer import nlri_text
 
@@ -47,6 +52,8 @@ _CAPABILITY_CODES = {
     "extended-message": (caps.EXTENDED_MESSAGE,),
     "graceful-restart": (caps.GRACEFUL_RESTART,),
 }
+#: ``announce operational`` type -> OPERATIONAL type code
+_OPERATIONAL_CODES = {name.lower(): code for code, (name, _) in OPERATIONAL_TYPES.items()}
 #: `exabgp.api.show.MESSAGES` -> message type (5.0 says ``refresh`` for ROUTE-REFRESH)
 _MESSAGE_CODES = {name.lower().replace("route-", ""): code for code, (name, _) in MESSAGE_TYPES.items()}
 
@@ -97,6 +104,15 @@ def status(peer, now: float) -> show.PeerStatus:
         families=families, messages=tuple(counts))
 
 
+def operational_message(line, router_id: str) -> Operational:
+    """The OPERATIONAL message of an ``announce operational`` line (`exabgp.config.neighbor.Operational`);
+    a query or counter without ``router-id`` carries the neighbor's `router_id`."""
+    afi, safi = line.family
+    return Operational(_OPERATIONAL_CODES[line.kind], afi, safi, advisory=(line.advisory or "").encode(),
+                       router_id=line.router_id or router_id, sequence=line.sequence or 0,
+                       counter=line.counter or 0)
+
+
 class Commands:
     """The command executor of one reactor (see the module docstring)."""
 
@@ -104,12 +120,13 @@ class Commands:
         self.reactor = reactor
         self.api = api
         self.interned = AttributeSets()
+        self.parse = Parser().parse  # remembers the common route lines (exabgp.config.command.Parser)
 
     # ------------------------------------------------------------ entry
 
     def execute(self, source: str, line: str) -> None:
         try:
-            command = parse(line)
+            command = self.parse(line)
             handler = getattr(self, "_" + command.action.replace(" ", "_").replace("-", "_"))
             handler(source, command)
         except CommandError as error:
@@ -155,40 +172,41 @@ class Commands:
     _announce_ipv4 = _announce_ipv6 = _announce_attributes = _announce_route
     _withdraw_ipv4 = _withdraw_ipv6 = _withdraw_attributes = _withdraw_route
 
+    def _established(self, source: str, command) -> list:
+        """``(peer, session)`` of the established peers the command reaches; none is an error (5.0)."""
+        found = [(peer, peer.established_session()) for peer in self._targets(source, command)]
+        found = [(peer, session) for peer, session in found if session is not None]
+        if not found:
+            raise CommandError("no neighbor matching the command")
+        return found
+
     def _announce_eor(self, source, command):
+        """5.0 sends the End-of-RIB to every established peer, whatever families it negotiated."""
         afi, safi = command.family
-        sent = False
-        for peer in self._targets(source, command):
-            session = peer.established_session()
-            if session is not None and (afi, safi) in session.negotiated.families:
-                session.send_eor(afi, safi)
-                peer.connection.progress()
-                sent = True
-        if not sent:
-            raise CommandError(f"no established peer for the end-of-rib of {family_name(afi, safi)}")
-        self.api.ack(source, True)
+        found = self._established(source, command)
+        self.api.ack(source, True)  # 5.0 answers before the message leaves (its event follows)
+        for peer, session in found:
+            session.send_eor(afi, safi)
+            peer.connection.progress()
 
     def _announce_route_refresh(self, source, command):
+        """Sent where route refresh and the family were negotiated; ``done`` for any established peer (5.0)."""
         afi, safi = command.family
-        sent = False
-        for peer in self._targets(source, command):
-            session = peer.established_session()
-            if session is not None and session.negotiated.refresh and (afi, safi) in session.negotiated.families:
+        found = self._established(source, command)
+        self.api.ack(source, True)  # 5.0 answers before the message leaves (its event follows)
+        for peer, session in found:
+            if session.negotiated.refresh and (afi, safi) in session.negotiated.families:
                 session.send_route_refresh(afi, safi)
                 peer.connection.progress()
-                sent = True
-        if not sent:
-            raise CommandError(f"no established peer with route refresh for {family_name(afi, safi)}")
-        self.api.ack(source, True)
 
     def _announce_operational(self, source, command):
-        message = command.operational
+        line = command.operational
         peers = self._targets(source, command)
-        if message is not None:
+        if line is not None:
             for peer in peers:
                 session = peer.established_session()
                 if session is not None and session.negotiated.operational:
-                    session.send_message(message)
+                    session.send_message(operational_message(line, peer.neighbor.router_id))
                     peer.connection.progress()
         self.api.ack(source, True)
 
@@ -207,11 +225,14 @@ class Commands:
     # ------------------------------------------------------------ sessions and RIBs
 
     def _teardown(self, source, command):
-        if not command.selectors:
-            raise CommandError("teardown needs a neighbor")
-        for peer in self._targets(source, command):
+        if not command.selectors:  # 5.0 answers done and tears nothing down (finding F7)
+            self.reactor.log.warning(SOURCE, f"teardown without a neighbor from {source}: nothing torn down")
+            self.api.ack(source, True)
+            return
+        peers = self._targets(source, command)
+        self.api.ack(source, True)  # 5.0 answers before the session ends (its events follow)
+        for peer in peers:
             peer.teardown(command.code)
-        self.api.ack(source, True)
 
     def _flush_adj_rib(self, source, command):
         for peer in self._targets(source, command):
@@ -248,7 +269,7 @@ class Commands:
             if not command.shows(peer.neighbor):
                 continue
             name = peer_name(peer.neighbor) if command.extensive else peer.neighbor.peer_address
-            for family, prefix, text in self._rib_routes(peer, command.rib):
+            for family, prefix, text in self._rib_routes(peer, command.rib, command.extensive and not command.json):
                 if command.json:
                     line = show.adj_rib_json(peer.neighbor.peer_address, prefix, family,
                                              status(peer, now) if command.extensive else None)
@@ -258,13 +279,20 @@ class Commands:
         self.api.ack(source, True)
 
     @staticmethod
-    def _rib_routes(peer, rib: str):
-        """``(family text, prefix, route text)`` of each route in the peer's Adj-RIB-In or -Out (5.0: the
-        prefix and its next hop)."""
-        table = peer.rib if rib == "out" else peer.rib_in
+    def _rib_routes(peer, rib: str, attributes: bool):
+        """``(family text, prefix, route text)`` of each route in the peer's Adj-RIB-In or -Out: the prefix
+        and its next hop, followed with `attributes` by the path attributes as the text encoder writes them
+        (5.0's ``extensive``: the attributes the route has, without the ones added when it is sent)."""
+        if rib == "out":
+            table, ctx = peer.rib, CodecContext(asn4=peer.neighbor.capability.asn4)
+        else:
+            table, ctx = peer.rib_in, peer.ctx or CodecContext()
         for route in table.routes() if table is not None else ():
             prefix = nlri_text(route.nlri)
-            yield family_name(*route.family), prefix, f"{prefix} next-hop {address_text(route.nexthop)}"
+            text = f"{prefix} next-hop {address_text(route.nexthop)}"
+            if attributes:
+                text += attributes_text(decode_attributes(route.attributes.packed(), ctx))
+            yield family_name(*route.family), prefix, text
 
     def _help(self, source, command):
         for line in show.help_lines():

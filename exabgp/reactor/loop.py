@@ -137,6 +137,7 @@ class Reactor:
                     if not _is_range(neighbor) and neighbor.peer_address not in running:
                         self._add_peer(neighbor)
                 self.log.info("reactor", "loaded new configuration successfully")
+                self.api.open_commands()
             await self._done
             await self._drain()
             await self.api.stop()

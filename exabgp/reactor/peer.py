@@ -36,6 +36,9 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   "false skips UPDATE parsing"); either way every End-of-RIB received is
   logged at info level with the wall-clock time it was processed, to the
   microsecond (``<< EOR ipv4 unicast at 1764108000.123456``);
+* with ``rate-limit N`` at most N messages a second are taken from the peer
+  (`exabgp.session.ratelimit`); reading stops while the rest waits, and
+  the hold timer is held off meanwhile, as when a helper is full;
 * a ROUTE-REFRESH request (RFC 2918) replays the family from the Adj-RIB-Out,
   between BoRR and EoRR when enhanced route refresh was negotiated
   (RFC 7313 section 4);
@@ -58,7 +61,7 @@ import time
 from exabgp._codec import frame_message
 from exabgp.bgp.family import family_name
 from exabgp.bgp.nlri import Prefix
-from exabgp.bgp.notification import CEASE, Notification
+from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
 from exabgp.bgp.route import Route
 from exabgp.config.route import narrowed
@@ -82,11 +85,22 @@ from exabgp.session import (
     collision,
 )
 from exabgp.session.negotiation import REFRESH_ENHANCED
+from exabgp.session.ratelimit import RateLimiter
 
 #: Cease subcodes (RFC 4486)
 PEER_DECONFIGURED = 3
 CONNECTION_REJECTED = 5
 CONNECTION_COLLISION = 7
+#: the Cease subcodes whose data 5.0's ``teardown`` sends as an RFC 8203 communication (a length octet first)
+_COMMUNICATED = (2, 4)
+
+
+def teardown_data(subcode: int) -> bytes:
+    """The data of the Cease 5.0 sends on ``teardown``: the subcode's name (5.0 knows the RFC 4486 ones)."""
+    name = NOTIFICATION_CODES[CEASE][1].get(subcode) if subcode <= 8 else None
+    text = (name or "unknown notification type").encode()
+    return bytes((len(text),)) + text if subcode in _COMMUNICATED else text
+
 
 MAX_BACKOFF = 60
 
@@ -116,7 +130,10 @@ class Connection(asyncio.Protocol):
         self.name = name
         self.session = None
         self.reporter = None        # the helpers' view of this connection (exabgp.reactor.api), or None
-        self.paused = False         # reading stopped: a helper it reports to is full
+        self.paused = False         # reading stopped: a helper it reports to is full, or rate-limit
+        self._full = False          # a helper this connection reports to is full
+        self._limiter = None        # exabgp.session.ratelimit.RateLimiter with the neighbor's rate-limit
+        self._limited = None        # the timer of the next rate-limit window, while messages wait
         self.transport = None
         self.local_ip = ""
         self.remote_ip = ""
@@ -130,6 +147,7 @@ class Connection(asyncio.Protocol):
         self.local_ip = _address(transport.get_extra_info("sockname"))
         self.remote_ip = _address(transport.get_extra_info("peername"))
         self.reactor.connections.add(self)
+        outgoing = self.peer is not None
         if self.peer is None:
             peer = self.reactor.incoming(self)
             if peer is None:
@@ -154,8 +172,9 @@ class Connection(asyncio.Protocol):
                                scanned_updates=not (self.reactor.log.debug_enabled
                                                     or (reporter is not None and reporter.updates)))
         if reporter is not None:
-            reporter.connected(time.time())
-            self.throttle()
+            reporter.connected(time.time(), outgoing)
+        if neighbor.rate_limit:
+            self._limiter = RateLimiter(neighbor.rate_limit)
         self.session.start(self._loop.time())
         self.progress()
 
@@ -165,11 +184,32 @@ class Connection(asyncio.Protocol):
         log = self.reactor.log
         if log.debug_enabled:
             log.debug(self.name, f"received TCP payload ({len(data):4}) {payload_text(data)}")
+        if self._limiter is not None:
+            self._take(data)
+            return
         self.session.receive_data(data, self._loop.time())
         self.progress()
 
+    def _take(self, data: bytes = b"") -> None:
+        """``rate-limit``: give the session what this second allows; stop reading while the rest waits."""
+        self._limited = None
+        session = self.session
+        if session is None or session.closed:
+            return
+        now = self._loop.time()
+        allowed = self._limiter.take(data, now)
+        if allowed:
+            session.receive_data(allowed, now)
+            self.progress()
+        if self._limiter.waiting and not session.closed:
+            self._limited = self._loop.call_at(self._limiter.window_end, self._take)
+        self._read_or_not()
+
     def connection_lost(self, exc) -> None:
         self._cancel_timer()
+        if self._limited is not None:
+            self._limited.cancel()
+            self._limited = None
         self.reactor.connections.discard(self)
         session = self.session
         if session is not None and not session.closed:
@@ -188,8 +228,8 @@ class Connection(asyncio.Protocol):
         self.transport.write(notification_octets(CEASE, subcode, text.encode()))
         self.transport.close()
 
-    def stop(self, subcode: int = PEER_DECONFIGURED) -> None:
-        """End the session: Cease / `subcode`, or a silent close when graceful restart was negotiated."""
+    def stop(self, subcode: int = PEER_DECONFIGURED, data: bytes = b"") -> None:
+        """End the session: Cease / `subcode` with `data`, or a silent close when graceful restart was negotiated."""
         session = self.session
         if session is None:
             if self.transport is not None:
@@ -202,7 +242,7 @@ class Connection(asyncio.Protocol):
                     and negotiated.graceful_restart is not None and session.settings.graceful_restart is not None)
         if graceful:
             self.reactor.log.info(self.name, "graceful restart negotiated, closing without sending any notification")
-        session.close(CEASE, subcode, notify=not graceful)
+        session.close(CEASE, subcode, data, notify=not graceful)
         self.progress()
 
     # ------------------------------------------------------------ the session's output
@@ -246,8 +286,18 @@ class Connection(asyncio.Protocol):
             log.debug(self.name, text if nexthop is None else f"{text} next-hop {nexthop}")
 
     def throttle(self) -> None:
-        """Stop or resume reading from the peer as the helpers this connection reports to can follow."""
-        paused = self.reactor.api.throttled(self.reporter)
+        """Stop or resume reading from the peer as the helpers this connection reports to can follow.
+
+        Only an ESTABLISHED session is paused (checked again when it comes up): the OPEN exchange goes on
+        whatever the helpers do, as its timers can not be held off.
+        """
+        session = self.session
+        self._full = (session is not None and session.state is State.ESTABLISHED
+                      and self.reactor.api.throttled(self.reporter))
+        self._read_or_not()
+
+    def _read_or_not(self) -> None:
+        paused = self._full or self._limited is not None
         if paused == self.paused or self.transport is None or self.transport.is_closing():
             return
         self.paused = paused
@@ -280,6 +330,8 @@ class Connection(asyncio.Protocol):
         elif isinstance(event, Established):
             log.info("reactor", f"connected to {self.peer.name} with {self.name} {self.local_ip}-{self.remote_ip}")
             self.peer.established(self, event)
+            if reporter is not None:
+                self.throttle()
         elif isinstance(event, UpdateReceived):
             self._received_update(event.update)
         elif isinstance(event, UpdatesScanned):
@@ -305,17 +357,28 @@ class Connection(asyncio.Protocol):
         if kind is MessageReceived:
             reporter.message(time.time(), "receive", event, self.session.ctx)
         elif kind is MessageSent:
+            if event.msg_type == Notification.TYPE and self.peer is not None and self.peer.stopped:
+                return  # 5.0 does not tell the Cease of a peer stopping for good (shutdown, removal)
             reporter.message(time.time(), "send", event, self.session.ctx)
         elif kind is StateChanged:
             now = time.time()
-            reporter.fsm(now, event.old, event.new)
-            if event.new is State.OPEN_CONFIRM:
+            if event.new is State.OPEN_CONFIRM:  # 5.0 reports the negotiation, then the transition
                 negotiated = self.session.negotiated
                 reporter.negotiated(now, negotiated, negotiated.local_as, negotiated.peer_as)
+            reporter.fsm(now, event.old, event.new)
         elif kind is Established:
             reporter.up(time.time())
         elif kind is Closed:
-            reporter.down(time.time(), event.reason)
+            reporter.down(time.time(), self._down_reason(event), self.peer is not None and self.peer.stopped)
+
+    def _down_reason(self, event) -> str:
+        """Why the session ended, in 5.0's words (the ``state down`` reason)."""
+        if self.peer is not None and self.peer.stopped:
+            return "stop, message [shutting down]"
+        if event.notification is not None:
+            action = "sent" if event.sent else "received"
+            return f"notification {action} ({event.notification.code},{event.notification.subcode})"
+        return event.reason
 
 
 def nlri_text(nlri) -> str:
@@ -566,7 +629,12 @@ class Peer:
             self._schedule_flush()
 
     def clear_out(self) -> None:
-        """Withdraw every route sent (``clear adj-rib out``)."""
+        """Withdraw every route sent (``clear adj-rib out``): as in 5.0 they stay withdrawn in the next
+        sessions too (configured and helpers' routes alike) until a helper announces them again."""
+        for static in self.neighbor.routes:
+            self.api_routes[static.route.nlri] = None
+        for nlri in self.api_routes:
+            self.api_routes[nlri] = None
         if self.established_session() is not None:
             self.rib.clear()
             self._schedule_flush()
@@ -577,9 +645,9 @@ class Peer:
             self.rib_in.clear()
 
     def teardown(self, subcode: int) -> None:
-        """End the running session with Cease / `subcode`; the peer connects again later."""
+        """End the running session with Cease / `subcode` (`teardown_data`); the peer connects again later."""
         if self.connection is not None:
-            self.connection.stop(subcode)
+            self.connection.stop(subcode, teardown_data(subcode))
 
     def _schedule_flush(self) -> None:
         """Send the changes once the commands read together are all applied (one batch of UPDATEs)."""

@@ -41,7 +41,9 @@ without blocking and keeps what the pipe does not take.  When a helper's queue g
 helper is gone: the reactor stops reading the BGP input that feeds the
 helper meanwhile, so nothing is lost and memory stays bounded (5.0 wrote
 synchronously and hung ExaBGP when a helper stopped reading, SURFACE.md
-4.1).  Should the queue still reach `hard_cap` bytes (a caller that ignores
+4.1).  The first such pause of a helper's run is logged as a warning, the
+next ones (a helper slower than the peers: one per high water mark) at
+debug level.  Should the queue still reach `hard_cap` bytes (a caller that ignores
 the pressure), the messages that do not fit are DROPPED (the newest ones:
 what is queued already is kept whole), with a warning when dropping starts
 and the count of dropped messages once the helper has read the queue down
@@ -144,6 +146,7 @@ class _Helper(asyncio.SubprocessProtocol):
         self.killed = False         # SIGTERM sent: further output is ignored
         self.purposeful = False     # stopped by stop() / reload(): no respawn
         self.paused = False
+        self.pauses = 0             # times its queue went over high_water
         self.dropped = 0
         self.batch = []             # lines written during this turn of the loop, not yet given to stdin
         self.batched = 0            # their size in bytes
@@ -196,6 +199,10 @@ class _Helper(asyncio.SubprocessProtocol):
 
     def pause_writing(self):
         self.paused = True
+        self.pauses += 1
+        log = self.owner.log.warning if self.pauses == 1 else self.owner.log.debug
+        log(SOURCE, f"process {self.name} does not read fast enough ({self.queued()} bytes wait for it): "
+                    f"the peers whose messages it gets are not read until it catches up (pause {self.pauses})")
         self.owner.on_pressure(self.name, True)
 
     def resume_writing(self):

@@ -1,0 +1,684 @@
+"""Helpers behaving badly never stall BGP nor grow the daemon's memory without bound (SURFACE.md 4.1).
+
+Every test runs a real daemon (`python -m exabgp server CONF`, as
+tests/test_reactor_daemon.py starts it) with real helper processes (Python
+scripts written to the test's directory) and one BGP peer: `Peer`, a sans-IO
+`Session` over a non-blocking loopback socket driven by `select`, which
+sends its own KEEPALIVEs (hold time 3 s, so a KEEPALIVE every second each
+way), can stream a block of UPDATEs while it reads, and records when every
+KEEPALIVE from the daemon arrived.  While the test runs it samples the
+daemon's VmRSS (/proc/PID/status).
+
+`healthy` is the check every test ends with: the daemon runs, the peer's
+session is still ESTABLISHED (neither side's hold timer expired, no
+NOTIFICATION), KEEPALIVEs came from the daemon at least once per hold time
+all along (from the session's start to now), the daemon's memory stayed
+under a bound, and its log has no traceback.  The behaviours:
+
+1. unknown and malformed commands are answered ``error`` with the reason
+   logged, and the next command works;
+2. 200k ``announce route`` lines written as fast as a helper can, without
+   reading its answers: every route reaches the peer, every command is
+   answered ``done``, and the peer is still read meanwhile (a helper that
+   gets none of the peer's messages does not pause it);
+3. random bytes, NULs and invalid UTF-8 are answered ``error``; a 2 MiB line
+   without a newline ends the helper, which is respawned and works;
+4. a helper that stops reading while the peer sends 200k routes: the daemon
+   stops reading the peer (the peer's octets stay unsent) for longer than
+   the hold time without either side giving up, stays under 150 MB, and once
+   the helper reads again it gets every route;
+5. a helper that keeps dying runs 6 times (5.0.15's count), then ``Too many
+   death``; its routes stay announced; with ``api.terminate`` the daemon
+   ends the sessions (Cease 6/3) and exits 0, as 5.0.15 does;
+6. a helper with ``respawn false`` exiting at once is not restarted and the
+   daemon goes on (even with ``api.terminate``).
+"""
+
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import deque
+
+import pytest
+
+import exabgp
+from exabgp._codec import frame_message
+from exabgp.bgp.keepalive import KeepAlive
+from exabgp.bgp.update import Update
+from exabgp.session import Closed, Established, NotificationReceived, Session, SessionSettings, State, UpdateReceived
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
+PY = sys.executable
+HOLD = 3
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(**settings) -> dict:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
+    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_daemon_user="root")
+    env.update({key: str(value) for key, value in settings.items()})
+    return env
+
+
+class Daemon:
+    """`python -m exabgp server CONF`, its log in a file (a flood of log lines must not fill a pipe)."""
+
+    def __init__(self, folder, configuration: str, **settings):
+        path = folder / "daemon.conf"
+        path.write_text(configuration)
+        self.log_path = folder / "daemon.log"
+        self._log = open(self.log_path, "w")
+        self.process = subprocess.Popen([PY, "-m", "exabgp", "server", str(path)], env=environment(**settings),
+                                        cwd=PACKAGE_ROOT, stdin=subprocess.DEVNULL, stdout=self._log,
+                                        stderr=subprocess.STDOUT)
+        self.peak_rss = 0  # kB, the largest VmRSS sampled
+        self.sampled = 0.0  # when it was last sampled
+
+    def rss(self) -> int:
+        """The daemon's VmRSS in kB (0 once it is gone), the peak kept."""
+        try:
+            with open(f"/proc/{self.process.pid}/status") as status:
+                value = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            return 0
+        self.peak_rss = max(self.peak_rss, value)
+        return value
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_log(self, text: str, timeout: float = 10.0, peer=None) -> str:
+        """Wait (pumping `peer` meanwhile) until the log has `text`."""
+        end = time.monotonic() + timeout
+        while text not in self.log():
+            if time.monotonic() > end:
+                raise AssertionError(f"{text!r} not logged:\n{self.log()[-3000:]}")
+            if peer is not None:
+                peer.pump(0.05)
+            else:
+                time.sleep(0.05)
+        return self.log()
+
+    def stop(self, timeout: float = 10.0):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            pytest.fail(f"the daemon did not exit:\n{self.log()[-3000:]}")
+        finally:
+            self._log.close()
+        return self.process.returncode
+
+
+def configuration(port: int, processes: str, api: str, peers=("127.0.0.1",)) -> str:
+    return processes + "".join(f"""
+neighbor {address} {{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;
+    passive; listen {port}; hold-time {HOLD};
+    family {{ ipv4 unicast; }}
+    {api}
+}}
+""" for address in peers)
+
+
+class Peer:
+    """The test's BGP peer (see the module docstring)."""
+
+    def __init__(self, port: int, daemon: Daemon, source: str = "127.0.0.1", wait: bool = True,
+                 deadline: float = 10.0):
+        daemon.wait_log(f"new peer: neighbor {source}", deadline)  # it listens before it has peers
+        end = time.monotonic() + deadline
+        while True:
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)  # what is streamed waits here, not in the kernel
+            sock.bind((source, 0))
+            try:
+                sock.connect(("127.0.0.1", port))
+                break
+            except ConnectionRefusedError:
+                sock.close()
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.05)
+        sock.setblocking(False)
+        self.sock = sock
+        self.daemon = daemon
+        self.session = Session(SessionSettings(local_address=source, peer_address="127.0.0.1", local_as=65002,
+                                               peer_as=65001, router_id="10.0.0.2", families=((1, 1),),
+                                               hold_time=HOLD))
+        self.out = bytearray()
+        self.feed = deque()        # chunks of whole messages still to stream
+        self.established = None   # when the session came up
+        self.keepalives = []      # when each KEEPALIVE from the daemon arrived
+        self.routes = {}          # prefix -> True (announced) / False (withdrawn)
+        self.announces = 0
+        self.withdraws = 0
+        self.eor = False
+        self.problems = []        # NOTIFICATIONs and closes
+        self.session.start(time.monotonic())
+        if wait:
+            self.pump_until(lambda: self.eor, 10.0)
+
+    def stream(self, messages: bytes, chunk: int = 65536) -> None:
+        """Queue `messages` (whole framed messages) to be sent as the socket takes them."""
+        view, start = memoryview(messages), 0
+        while start < len(messages):
+            end = _boundary(view, start, min(start + chunk, len(messages)))
+            self.feed.append(bytes(view[start:end]))
+            start = end
+
+    def unsent(self) -> int:
+        """How many octets of the stream wait to be sent."""
+        return sum(map(len, self.feed)) + len(self.out)
+
+    def streaming(self) -> bool:
+        return bool(self.feed or self.out)
+
+    def pump(self, seconds: float) -> None:
+        pump([self], lambda: False, seconds, expire=False)
+
+    def pump_until(self, predicate, timeout: float) -> None:
+        pump([self], predicate, timeout)
+
+    def _prepare(self, now: float):
+        """Timers due, output queued; the next deadline."""
+        session = self.session
+        deadline = session.next_deadline()
+        if deadline is not None and deadline <= now:
+            session.handle_timer(now)
+            self._events(now)
+            deadline = session.next_deadline()
+        self.out += session.data_to_send()
+        if not self.out and self.feed:
+            self.out += self.feed.popleft()
+        return deadline
+
+    def _write(self) -> None:
+        try:
+            sent = self.sock.send(self.out)
+        except BlockingIOError:
+            sent = 0
+        del self.out[:sent]
+
+    def _read(self) -> None:
+        try:
+            data = self.sock.recv(1 << 20)
+        except BlockingIOError:
+            return
+        except ConnectionResetError:
+            data = b""
+        now = time.monotonic()
+        session = self.session
+        if data:
+            keepalives = session.received[KeepAlive.TYPE]
+            session.receive_data(data, now)
+            if session.received[KeepAlive.TYPE] != keepalives:
+                self.keepalives.append(now)
+        else:
+            session.connection_lost(now)
+        self._events(now)
+
+    def _events(self, now: float) -> None:
+        session = self.session
+        while (event := session.next_event()) is not None:
+            if isinstance(event, Established):
+                self.established = now
+            elif isinstance(event, UpdateReceived):
+                update = event.update
+                if update.eor(session.ctx) is not None:
+                    self.eor = True
+                    continue
+                for action, _family, _nexthop, nlri in update.changes(session.ctx):
+                    announced = action == "announce"
+                    self.routes[nlri.prefix()] = announced
+                    self.announces += announced
+                    self.withdraws += not announced
+            elif isinstance(event, (NotificationReceived, Closed)):
+                self.problems.append(event)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def pump(peers, predicate, timeout: float, expire: bool = True) -> None:
+    """Drive `peers` (reading first, so a late pump does not expire a hold timer) until `predicate()`."""
+    end = time.monotonic() + timeout
+    daemon = peers[0].daemon
+    while not predicate():
+        for peer in peers:
+            if peer.session.closed:
+                raise AssertionError(f"the session closed: {peer.problems}\n{daemon.log()[-3000:]}")
+        now = time.monotonic()
+        if now >= end:
+            if expire:
+                raise AssertionError(f"timed out; problems {[peer.problems for peer in peers]}, "
+                                     f"daemon log:\n{daemon.log()[-3000:]}")
+            return
+        if now - daemon.sampled > 0.1:
+            daemon.sampled = now
+            daemon.rss()
+        readable, writable, _ = select.select([peer.sock for peer in peers],
+                                              [peer.sock for peer in peers if peer.out], [], 0)
+        if not readable and not writable:
+            deadlines = [deadline for peer in peers if (deadline := peer._prepare(now)) is not None]
+            wait = max(0.0, min([0.1, end - now] + [deadline - now for deadline in deadlines]))
+            readable, writable, _ = select.select([peer.sock for peer in peers],
+                                                  [peer.sock for peer in peers if peer.out], [], wait)
+        for peer in peers:
+            if peer.sock in writable:
+                peer._write()
+            if peer.sock in readable:
+                peer._read()
+        for peer in peers:
+            peer._prepare(time.monotonic())
+
+
+def _boundary(view, start: int, end: int) -> int:
+    """The first message start at or after `end` (the octets from `start` are whole messages)."""
+    position = start
+    while position < end:
+        position += int.from_bytes(view[position + 16:position + 18], "big")
+    return position
+
+
+# ORIGIN IGP, AS_PATH [ 65002 ] (4-octet ASNs), NEXT_HOP 127.0.0.1
+ATTRIBUTES = bytes.fromhex("40010100" "400206020100" "00FDEA" "4003047F000001")
+
+
+def received_updates(count: int, first: int = 30) -> bytes:
+    """`count` UPDATEs of one /24 each (`first`.0.0.0/24, `first`.0.1.0/24 ...), then the End-of-RIB."""
+    head = b"\x00\x00" + len(ATTRIBUTES).to_bytes(2, "big") + ATTRIBUTES + b"\x18"
+    base = first << 16
+    messages = [frame_message(Update.TYPE, head + (base + number).to_bytes(3, "big")) for number in range(count)]
+    return b"".join(messages) + frame_message(Update.TYPE, b"\x00\x00\x00\x00")
+
+
+def healthy(daemon: Daemon, peer: Peer, rss_bound_mb: float) -> None:
+    """See the module docstring."""
+    assert daemon.process.poll() is None, daemon.log()[-3000:]
+    assert peer.session.state is State.ESTABLISHED and not peer.problems, peer.problems
+    marks = [peer.established] + peer.keepalives + [time.monotonic()]
+    gaps = [after - before for before, after in zip(marks, marks[1:])]
+    assert max(gaps) < HOLD, f"no KEEPALIVE for {max(gaps):.2f} s"
+    assert len(peer.keepalives) >= (marks[-1] - marks[0]) / HOLD
+    daemon.rss()
+    assert 0 < daemon.peak_rss < rss_bound_mb * 1024, f"VmRSS peaked at {daemon.peak_rss} kB"
+    log = daemon.log()
+    assert "Traceback" not in log and "hold timer expired" not in log.lower(), log[-3000:]
+
+
+def script(folder, name: str, text: str) -> str:
+    path = folder / f"{name}.py"
+    path.write_text(text)
+    return f"{PY} {path}"
+
+
+def report(name: str, daemon: Daemon, peer: Peer) -> None:
+    print(f"{name}: peak VmRSS {daemon.peak_rss / 1024:.1f} MB, {len(peer.keepalives)} KEEPALIVEs, "
+          f"{len(peer.routes)} routes")
+
+
+# ---------------------------------------------------------------- 1. unknown and malformed commands
+
+ASKER = r'''
+import sys
+commands, replies = sys.argv[1:3]
+with open(replies, "w") as out:
+    for command in open(commands).read().split("\n")[:-1]:
+        sys.stdout.write(command + "\n")
+        sys.stdout.flush()
+        out.write(sys.stdin.readline())
+        out.flush()
+    for line in sys.stdin:  # stay, reading
+        pass
+'''
+
+BAD_COMMANDS = [
+    "hello world",
+    "announce",
+    "announce route",
+    "announce route 10.0.0.0/33 next-hop 127.0.0.1",
+    "announce route 10.0.0.0/24 next-hop nowhere",
+    "announce route 10.0.0.0/24 next-hop 127.0.0.1 med many",
+    "announce route 10.0.0.0/24 next-hop 127.0.0.1 as-path [ 1 2",
+    "neighbor 192.0.2.99 announce route 10.0.0.0/24 next-hop 127.0.0.1",
+    "withdraw route",
+    "show nothing-at-all",
+]
+
+
+def test_unknown_and_malformed_commands_get_error_and_the_next_command_works(tmp_path):
+    port = free_port()
+    commands, replies = tmp_path / "commands", tmp_path / "replies"
+    commands.write_text("".join(line + "\n" for line in BAD_COMMANDS + ["announce route 10.1.0.0/24 next-hop 127.0.0.1"]))
+    daemon = Daemon(tmp_path, configuration(port, f"process asker {{ run {script(tmp_path, 'asker', ASKER)} "
+                                                  f"{commands} {replies}; encoder text; }}",
+                                            "api { processes [ asker ]; }"))
+    peer = None
+    try:
+        peer = Peer(port, daemon)
+        peer.pump_until(lambda: "10.1.0.0/24" in peer.routes, 10)
+        assert replies.read_text().split("\n")[:-1] == ["error"] * len(BAD_COMMANDS) + ["done"]
+        log = daemon.log()
+        for command in BAD_COMMANDS:
+            assert f"command from process not understood : {command} (" in log
+        assert peer.routes == {"10.1.0.0/24": True}
+        peer.pump(HOLD + 0.5)
+        healthy(daemon, peer, 100)
+        report("malformed", daemon, peer)
+    finally:
+        if peer is not None:
+            peer.close()
+        assert daemon.stop() == 0
+
+
+# ---------------------------------------------------------------- 2. a helper flooding commands
+
+FLOODER = r'''
+import sys
+count, acks = int(sys.argv[1]), sys.argv[2]
+base = 20 << 24
+for number in range(count):  # as fast as it can, not reading a single answer meanwhile
+    address = base + (number << 8)
+    sys.stdout.write(f"announce route {address >> 24}.{address >> 16 & 255}.{address >> 8 & 255}.0/24 "
+                     "next-hop 127.0.0.1 community 65002:1\n")
+sys.stdout.flush()
+answers = {}
+for line in sys.stdin:
+    answers[line.strip()] = answers.get(line.strip(), 0) + 1
+    if sum(answers.values()) == count:
+        break
+with open(acks, "w") as out:
+    out.write(f"{answers.get('done', 0)} {count - answers.get('done', 0)}" + chr(10))
+for line in sys.stdin:
+    pass
+'''
+
+FLOOD = 200_000
+
+
+def test_a_flood_of_commands_reaches_the_peer_and_bgp_goes_on(tmp_path):
+    port = free_port()
+    acks = tmp_path / "acks"
+    daemon = Daemon(tmp_path, configuration(port, f"process flooder {{ run {script(tmp_path, 'flooder', FLOODER)} "
+                                                  f"{FLOOD} {acks}; encoder text; }}",
+                                            "api { processes [ flooder ]; }"))
+    peer = None
+    try:
+        peer = Peer(port, daemon)
+        begin = time.monotonic()
+        # its answers pile up (1 MB) as it does not read them: the daemon keeps them (nothing dropped) and goes on
+        # reading the peer, whose messages do not go to this helper: the peer's End-of-RIB is processed at once
+        daemon.wait_log("process flooder does not read fast enough", 30, peer)
+        peer.stream(received_updates(2000))
+        daemon.wait_log("<< EOR ipv4 unicast at", 10, peer)
+        assert len(peer.routes) < FLOOD * 0.9
+        peer.pump_until(lambda: len(peer.routes) == FLOOD and acks.exists() and acks.read_text().endswith("\n"), 60)
+        took = time.monotonic() - begin
+        assert acks.read_text() == f"{FLOOD} 0\n"
+        assert peer.withdraws == 0 and all(peer.routes.values())
+        peer.pump(HOLD + 0.5)
+        healthy(daemon, peer, 200)  # the 200k routes are kept (Adj-RIB-Out, the helpers' routes)
+        report(f"flood ({took:.1f} s)", daemon, peer)
+    finally:
+        if peer is not None:
+            peer.close()
+        assert daemon.stop() == 0
+
+
+
+# ---------------------------------------------------------------- 3. binary garbage
+
+GARBLER = r"""
+import os, random, sys, threading, time
+runs, replies, go = sys.argv[1:4]
+with open(runs, "a") as out:
+    out.write("run" + chr(10))
+run = len(open(runs).read().split())
+
+def record():
+    with open(replies, "a") as out:
+        for line in sys.stdin:
+            out.write(f"{run} {line}")
+            out.flush()
+
+threading.Thread(target=record, daemon=True).start()
+stdout = sys.stdout.buffer
+if run == 1:
+    noise = random.Random(7)
+    stdout.write(bytes(noise.getrandbits(8) for _ in range(200_000)) + b"\n")  # random bytes, some newlines
+    stdout.write(b"\0" * 5000 + b"\n" + b"announce\0route 10.3.9.0/24 next-hop 127.0.0.1\n")  # NULs
+    stdout.write(b"\xff\xfe\xc3\x28 announce route \xe2\x82 10.3.8.0/24\n" + b"\x80" * 3000 + b"\n")  # not UTF-8
+stdout.write(f"announce route 10.3.{run}.0/24 next-hop 127.0.0.1\n".encode())
+stdout.flush()
+if run == 1:
+    while not os.path.exists(go):
+        time.sleep(0.05)
+    stdout.write(b"x" * (2 << 20))  # 2 MiB without a newline: the daemon ends this helper
+    stdout.flush()
+while True:
+    time.sleep(1)
+"""
+
+
+def test_binary_garbage_is_answered_error_and_an_oversized_line_respawns_the_helper(tmp_path):
+    port = free_port()
+    runs, replies, go = tmp_path / "runs", tmp_path / "replies", tmp_path / "go"
+    replies.write_text("")
+    daemon = Daemon(tmp_path, configuration(port, f"process garbler {{ run {script(tmp_path, 'garbler', GARBLER)} "
+                                                  f"{runs} {replies} {go}; encoder text; }}",
+                                            "api { processes [ garbler ]; }"))
+
+    def answers(run):
+        return [line[2:] for line in replies.read_text().split("\n")[:-1] if line.startswith(f"{run} ")]
+
+    peer = None
+    try:
+        peer = Peer(port, daemon)
+        peer.pump_until(lambda: "10.3.1.0/24" in peer.routes and answers(1)[-1:] == ["done"], 15)
+        first = answers(1)
+        # the garbage lines were answered error (the random ones: hundreds of lines), the route after them done
+        assert set(first) <= {"error", "done"} and first.count("error") > 500
+        log = daemon.log()
+        understood = [line for line in log.split("\n") if "command from process not understood : " in line]
+        assert any("10.3.8.0/24" in line and "\ufffd" in line for line in understood)  # invalid UTF-8, replaced
+        assert any("announce\0route 10.3.9.0/24" in line for line in understood)
+        go.write_text("")
+        peer.pump_until(lambda: "10.3.2.0/24" in peer.routes and answers(2), 15)
+        assert answers(2) == ["done"]  # respawned, and its command works
+        assert peer.routes == {"10.3.1.0/24": True, "10.3.2.0/24": True}
+        assert "oversized command from process garbler : 1" in daemon.log()
+        peer.pump(HOLD + 0.5)
+        assert runs.read_text() == "run\nrun\n"
+        healthy(daemon, peer, 100)
+        report("garbage", daemon, peer)
+    finally:
+        if peer is not None:
+            peer.close()
+        assert daemon.stop() == 0
+
+
+# ---------------------------------------------------------------- 4. a helper that stops reading
+
+SLEEPER = r'''
+import json, os, sys, time
+go, result = sys.argv[1:3]
+while not os.path.exists(go):  # not reading stdin meanwhile
+    time.sleep(0.05)
+prefixes = set()
+for line in sys.stdin:
+    message = json.loads(line)["neighbor"]["message"]
+    if "eor" in message:
+        with open(result + ".new", "w") as out:
+            out.write(f"{len(prefixes)}\n")
+        os.replace(result + ".new", result)
+        continue
+    for family in message["update"].get("announce", {}).values():
+        for nlris in family.values():
+            prefixes.update(nlri if isinstance(nlri, str) else nlri["nlri"] for nlri in nlris)
+'''
+
+RECEIVED = 200_000
+def test_a_helper_that_stops_reading_pauses_the_peer_and_loses_nothing(tmp_path):
+    port = free_port()
+    go, result = tmp_path / "go", tmp_path / "result"
+    daemon = Daemon(tmp_path, configuration(port, f"process sleeper {{ run {script(tmp_path, 'sleeper', SLEEPER)} "
+                                                  f"{go} {result}; encoder json; }}",
+                                            "api { processes [ sleeper ]; receive { parsed; update; } }",
+                                            peers=("127.0.0.1", "127.0.0.2")))
+    peer = late = None
+    try:
+        peer = Peer(port, daemon)
+        peer.stream(received_updates(RECEIVED))
+        daemon.wait_log("process sleeper does not read fast enough", 20, peer)
+        paused = time.monotonic()
+        # a peer connecting meanwhile still gets its session up (the OPEN exchange is read), then waits too
+        late = Peer(port, daemon, "127.0.0.2", wait=False)
+        pump([peer, late], lambda: late.eor, 10)
+        late.stream(received_updates(10, 40))
+        pump([peer, late], lambda: time.monotonic() > paused + HOLD + 1.5, 10)  # longer than the hold time
+        unsent = peer.unsent()
+        assert unsent > 1 << 20, "the daemon kept reading"
+        assert not result.exists()
+        healthy(daemon, peer, 150)
+        healthy(daemon, late, 150)
+        paused_rss = daemon.peak_rss
+        go.write_text("")
+        expected = f"{RECEIVED + 10}\n"  # every route of both peers, once the helper reads again
+        pump([peer, late], lambda: result.exists() and result.read_text() == expected, 60)
+        assert not peer.streaming() and not late.streaming()
+        resumed = time.monotonic() - paused
+        pump([peer, late], lambda: False, 1.0, expire=False)
+        healthy(daemon, peer, 150)
+        healthy(daemon, late, 150)
+        log = daemon.log()
+        assert "dropping the new messages" not in log
+        assert log.count("process sleeper does not read fast enough") == 1  # the next pauses: debug level
+        report(f"stalled helper (paused at {paused_rss / 1024:.1f} MB with {unsent >> 20} MiB unsent, every route "
+               f"delivered {resumed:.1f} s after the pause began)",
+               daemon, peer)
+    finally:
+        for each in (peer, late):
+            if each is not None:
+                each.close()
+        assert daemon.stop() == 0
+
+
+# ---------------------------------------------------------------- 5. a helper that dies
+
+DIER = r'''
+import os, signal, sys
+runs, replies = sys.argv[1:3]
+with open(runs, "a") as out:
+    out.write("run" + chr(10))
+run = len(open(runs).read().split())
+if run == 1:  # the first one waits for the session
+    for line in sys.stdin:
+        if line.endswith(" up" + chr(10)):
+            break
+sys.stdout.write(f"announce route 10.5.{run}.0/24 next-hop 127.0.0.1" + chr(10))
+sys.stdout.flush()
+answer = sys.stdin.readline()
+while not answer.startswith(("done", "error")):
+    answer = sys.stdin.readline()
+with open(replies, "a") as out:
+    out.write(answer)
+if run % 2:
+    sys.exit(3)
+os.kill(os.getpid(), signal.SIGKILL)
+'''
+
+DEATHS = 6  # the first run and 5 respawns (5.0.15: 6 runs, then "Too many death")
+
+
+def dying_daemon(tmp_path, port, **settings):
+    runs, replies = tmp_path / "runs", tmp_path / "replies"
+    daemon = Daemon(tmp_path, configuration(port, f"process dier {{ run {script(tmp_path, 'dier', DIER)} "
+                                                  f"{runs} {replies}; encoder text; }}",
+                                            "api { processes [ dier ]; neighbor-changes; }"), **settings)
+    return daemon, runs, replies
+
+
+def test_a_dying_helper_is_respawned_five_times_and_its_routes_stay(tmp_path):
+    port = free_port()
+    daemon, runs, replies = dying_daemon(tmp_path, port)
+    peer = None
+    try:
+        peer = Peer(port, daemon)
+        wanted = {f"10.5.{run}.0/24": True for run in range(1, DEATHS + 1)}
+        peer.pump_until(lambda: peer.routes == wanted, 15)
+        daemon.wait_log("Too many death for dier", 10, peer)
+        peer.pump(HOLD + 0.5)
+        assert runs.read_text() == "run\n" * DEATHS  # no more respawn
+        assert replies.read_text() == "done\n" * DEATHS
+        assert peer.routes == wanted and peer.withdraws == 0  # what the helpers announced stays
+        healthy(daemon, peer, 100)
+        report("dying helper", daemon, peer)
+    finally:
+        if peer is not None:
+            peer.close()
+        assert daemon.stop() == 0
+
+
+def test_a_dying_helper_with_api_terminate_ends_the_daemon(tmp_path):
+    port = free_port()
+    daemon, runs, replies = dying_daemon(tmp_path, port, exabgp_api_terminate="true")
+    peer = None
+    try:
+        peer = Peer(port, daemon)
+        peer.pump_until(lambda: peer.problems, 15)
+        notification = peer.problems[0].notification
+        assert (notification.code, notification.subcode) == (6, 3)
+        assert daemon.process.wait(10) == 0  # as 5.0.15
+        assert runs.read_text() == "run\n" * DEATHS
+        log = daemon.log()
+        assert "Too many death for dier" in log and "Traceback" not in log
+    finally:
+        if peer is not None:
+            peer.close()
+        daemon.stop()
+
+
+# ---------------------------------------------------------------- 6. a helper that exits at once
+
+QUITTER = r'''
+import sys
+with open(sys.argv[1], "a") as out:
+    out.write("run" + chr(10))
+'''
+
+
+def test_a_helper_exiting_at_once_without_respawn_leaves_the_daemon_running(tmp_path):
+    port = free_port()
+    runs = tmp_path / "runs"
+    daemon = Daemon(tmp_path, configuration(port, f"process quitter {{ run {script(tmp_path, 'quitter', QUITTER)} "
+                                                  f"{runs}; encoder json; respawn false; }}",
+                                            "api { processes [ quitter ]; neighbor-changes; "
+                                            "receive { parsed; update; keepalive; } }"),
+                    exabgp_api_terminate="true", exabgp_log_level="DEBUG")
+    peer = None
+    try:
+        peer = Peer(port, daemon)
+        daemon.wait_log("process quitter ended", 10, peer)
+        peer.stream(received_updates(100))
+        peer.pump(HOLD + 0.5)
+        assert runs.read_text() == "run\n"  # not started again
+        healthy(daemon, peer, 100)
+        report("quitter", daemon, peer)
+    finally:
+        if peer is not None:
+            peer.close()
+        assert daemon.stop() == 0
