@@ -136,13 +136,18 @@ def test_duplicate_peer_and_ranges():
     assert neighbor.peer_address == "10.0.0.0/8" and neighbor.passive
 
 
+def test_processes_match_block():
+    configuration = full(f'neighbor 127.0.0.1 {{ {BASE} api {{ processes-match [ "^watch-.*" ]; fsm; }} }}\n')
+    assert configuration.neighbors[0].api == (Api(None, (), ("^watch-.*",), ("fsm",), (), ()),)
+
+
 def test_processes_and_api_blocks():
     configuration = full(
         'process announce-routes {\n run /usr/local/bin/my-helper --flag "quoted arg";\n encoder json;\n}\n'
         "process watcher { run ./watch.py; encoder text; respawn false; }\n"
         "template { neighbor base { api speaking { processes [ watcher, announce-routes ]; neighbor-changes;"
         " receive { parsed; update; notification; } send { packets; } } } }\n"
-        f"neighbor 127.0.0.1 {{ inherit base; {BASE} api {{ processes-match [ \"^watch-.*\" ]; negotiated; fsm;"
+        f"neighbor 127.0.0.1 {{ inherit base; {BASE} api {{ processes [ watcher ]; negotiated; fsm;"
         " signal; receive { open; keepalive; refresh; operational; consolidate; } } }\n"
     )
     assert configuration.processes == (
@@ -152,7 +157,7 @@ def test_processes_and_api_blocks():
     assert configuration.neighbors[0].api == (
         Api("speaking", ("watcher", "announce-routes"), (), ("neighbor-changes",),
             ("parsed", "update", "notification"), ("packets",)),
-        Api(None, (), ("^watch-.*",), ("negotiated", "fsm", "signal"),
+        Api(None, ("watcher",), (), ("negotiated", "fsm", "signal"),
             ("consolidate", "open", "keepalive", "refresh", "operational"), ()),
     )
 
@@ -167,6 +172,9 @@ def test_processes_and_api_blocks():
      "an api called 'ghost' is used by neighbor '127.0.0.1' but not defined"),
     (f"neighbor 127.0.0.1 {{ {BASE} api {{ processes [ a ]; processes-match [ b ]; }} }}\n",
      "processes and processes-match are mutually exclusive"),
+    ("process a { run /bin/cat; encoder json; }\n"
+     f"neighbor 127.0.0.1 {{ {BASE} api {{ processes [ a ]; }} api {{ processes-match [ b ]; }} }}\n",
+     "processes and processes-match are mutually exclusive in a neighbor"),
     (f"neighbor 127.0.0.1 {{ {BASE} api {{ receive {{ gossip; }} }} }}\n", "unknown receive keyword 'gossip'"),
 ])
 def test_process_and_api_errors(text, reason):

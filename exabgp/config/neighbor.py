@@ -454,7 +454,11 @@ def _not_yet_block(statement, draft):
 def _api(statement, draft):
     values.block(statement)
     if draft.full:
-        draft.api.append(processes.parse_api(statement))
+        api = processes.parse_api(statement)
+        matching = {bool(block.processes_match) for block in draft.api + [api] if block.processes or block.processes_match}
+        if len(matching) > 1:  # 5.0 refuses the two kinds in one neighbor, across its api blocks too
+            raise statement.words[0].error("processes and processes-match are mutually exclusive in a neighbor")
+        draft.api.append(api)
 
 
 def _operational(statement, draft):
