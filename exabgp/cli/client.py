@@ -47,6 +47,7 @@ import select
 import sys
 import time
 
+from exabgp.cli import reader_gone
 from exabgp.cli.env import read_environment
 from exabgp.config.environment import SettingError
 from exabgp.reactor import pipes
@@ -331,8 +332,4 @@ def main(argv=None) -> int:
     try:
         return cmdline(args, sys.stdout)
     except BrokenPipeError:
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (AttributeError, OSError, ValueError):
-            pass
-        return 1
+        return reader_gone()

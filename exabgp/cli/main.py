@@ -21,7 +21,7 @@ import platform
 import sys
 
 import exabgp
-from exabgp.cli import client, decode, env, healthcheck, server, validate
+from exabgp.cli import client, decode, env, healthcheck, reader_gone, server, validate
 
 SUB_COMMANDS = ("version", "cli", "healthcheck", "decode", "server", "env", "validate")
 
@@ -116,9 +116,4 @@ def main(argv=None) -> int:
         sys.stdout.flush()
         return code
     except BrokenPipeError:
-        # the reader went away (exabgp decode ... | head): keep the interpreter's last flush quiet
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (AttributeError, OSError, ValueError):
-            pass
-        return 1
+        return reader_gone()
