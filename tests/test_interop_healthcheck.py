@@ -203,6 +203,7 @@ def test_healthcheck_announces_and_withdraws_with_the_service(tmp_path, running,
     stopping = time.monotonic()
     exa.stop()
     elapsed = time.monotonic() - stopping
-    assert elapsed < 1.8, f"the daemon took {elapsed:.1f} s to stop"
+    if daemon == "ours":  # 5.0.15's own stopping time is not ours to judge (a loaded machine slows it)
+        assert elapsed < 1.8, f"the daemon took {elapsed:.1f} s to stop"
     interop.wait_until(lambda: not running_process(helper), 2, what="web ended")
     assert "Traceback" not in exa.text()
