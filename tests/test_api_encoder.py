@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from exabgp._codec import frame_message
 from exabgp.api.encoder import OPENING, JsonEncoder, TextEncoder
 from exabgp.api.envelope import Peer, Speaker
 from exabgp.api.text_message import oneline
@@ -734,3 +735,22 @@ def test_api_compact_renders_plain_prefixes_as_strings():
     assert '"192.0.2.1": [ { "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" } ]' in wide
     assert narrow == wide.replace('{ "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" }',
                                   '"198.51.100.0/24", "203.0.113.0/24"')
+
+
+@pytest.mark.parametrize("kind", [JsonEncoder, TextEncoder])
+def test_a_received_run_renders_as_its_updates_one_by_one(kind):
+    # what the reactor hands over for a run the codec vouched for (UpdatesScanned) must read as UPDATEs one by one
+    bodies = [
+        bytes.fromhex("0000001F4001010040020A02020000FBF00000FBFF400304C0000201C00804FBF0006418C6336418CB0071"),
+        bytes.fromhex("0002080A0000"),  # a withdrawal
+        bytes.fromhex("0000000F40010100400200400304C0000201") + bytes((24, 10, 1, 2)),
+    ]
+    ctx = CodecContext()
+    octets = b"".join(frame_message(2, body) for body in bodies)
+    one_by_one, run = kind(SPEAKER), kind(SPEAKER)
+    expected = "".join(one_by_one.update(5.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, None, False)
+                       for body in bodies)
+    assert run.received_run(5.0, PEER, octets, ctx, None) == expected
+    # and the counter goes on from there
+    assert run.update(6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False) == \
+        one_by_one.update(6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False)

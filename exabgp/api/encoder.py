@@ -43,6 +43,7 @@ no newline of its own.
 
 import json
 
+from exabgp._codec import render_update, split_messages
 from exabgp.api.envelope import Envelope, Peer, Speaker, hex_text, raw_fields, shutdown_line
 from exabgp.api.json_message import OPENING, message_inner, message_kind, negotiated_json
 from exabgp.api.json_update import compact, update_json
@@ -55,9 +56,14 @@ from exabgp.api.text_message import (
     refresh_text,
     update_text,
 )
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
 from exabgp.bgp.message import MESSAGE_TYPES
+from exabgp.bgp.update import Update
 
 __all__ = ["JsonEncoder", "TextEncoder", "OPENING"]
+
+#: the largest message (RFC 8654): a vouched run holds messages the session already accepted
+EXTENDED_SIZE = 65535
 
 
 def packet_kind(category: int) -> str:
@@ -76,17 +82,19 @@ class JsonEncoder:
         self._envelopes = {}
         self._peer = self._envelope = None  # the last peer and its envelope: lines come in runs for one peer
 
-    def _line(self, now: float, peer: Peer, kind: str, inner: str, tail: str = " } }", raw: str = "") -> str:
+    def _envelope_of(self, peer: Peer) -> Envelope:
         if peer is self._peer:
-            envelope = self._envelope
-        else:
-            envelope = self._envelopes.get(peer)
-            if envelope is None:
-                envelope = self._envelopes[peer] = Envelope(self._speaker, peer)
-            self._peer, self._envelope = peer, envelope
+            return self._envelope
+        envelope = self._envelopes.get(peer)
+        if envelope is None:
+            envelope = self._envelopes[peer] = Envelope(self._speaker, peer)
+        self._peer, self._envelope = peer, envelope
+        return envelope
+
+    def _line(self, now: float, peer: Peer, kind: str, inner: str, tail: str = " } }", raw: str = "") -> str:
         counters = self._counters
         counter = counters[peer] = counters.get(peer, 0) + 1
-        return envelope.line(now, counter, kind, inner, tail, raw) + "\n"
+        return self._envelope_of(peer).line(now, counter, kind, inner, tail, raw) + "\n"
 
     # ------------------------------------------------------------ session events
 
@@ -147,6 +155,32 @@ class JsonEncoder:
             inner += f', "negotiated": {negotiated_json(negotiated)}'
         raw = raw_fields(header, body) if consolidate else ""
         return self._line(now, peer, "update", inner, raw=raw)
+
+    def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> str:
+        """The lines of a run of received UPDATE messages (headers included), as `update` renders each.
+
+        The reactor hands over the runs the codec vouched for (`_codec.scan_updates`) in one call:
+        each body goes straight to the codec's JSON (`_codec.render_update`), without an `Update`
+        object, and every line of the run carries the same time.
+        """
+        addpath = ctx.addpath_receive
+        addpath4, addpath6 = (AFI_IPV4, SAFI_UNICAST) in addpath, (AFI_IPV6, SAFI_UNICAST) in addpath
+        tail = ("" if negotiated is None else f', "negotiated": {negotiated_json(negotiated)}') + " } }\n"
+        head, after = self._envelope_of(peer).parts(now, "update")
+        after += ', "direction": "receive", "message": '
+        asn4, compacting = ctx.asn4, self._compact
+        counter = self._counters.get(peer, 0)
+        lines = []
+        for _type, body in split_messages(octets, EXTENDED_SIZE)[0]:
+            message = render_update(body, asn4, addpath4, addpath6)
+            if message is None:
+                message = update_json(Update.decode(body, ctx), ctx, True)
+            if compacting:
+                message = compact(message)
+            counter += 1
+            lines.append(f"{head}{counter}{after}{message}{tail}")
+        self._counters[peer] = counter
+        return "".join(lines)
 
     def packets(self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes,
                 negotiated) -> str:
@@ -217,6 +251,11 @@ class TextEncoder:
                negotiated, consolidate: bool) -> str:
         raw = raw_text(header, body) if consolidate else ""
         return update_text(f"neighbor {peer.peer_address} {direction} update", update, ctx, raw) + "\n\n"
+
+    def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> str:
+        """The events of a run of received UPDATE messages (headers included), as `update` renders each."""
+        return "".join(self.update(now, peer, "receive", Update.decode(body, ctx), ctx, b"", body, negotiated, False)
+                       for _type, body in split_messages(octets, EXTENDED_SIZE)[0])
 
     def packets(self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes,
                 negotiated) -> str:

@@ -66,10 +66,13 @@ class Envelope:
 
     def line(self, now: float, counter: int, kind: str, inner: str, tail: str = " } }", raw: str = "") -> str:
         """One JSON line: envelope, `raw` (`raw_fields`), neighbor head, `inner` (``, "key": value``), `tail`."""
-        return (
-            f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}{self._middle}{counter}, "type": "{kind}", '
-            f"{raw}{self._neighbor}{inner}{tail}"
-        )
+        head, after = self.parts(now, kind, raw)
+        return f"{head}{counter}{after}{inner}{tail}"
+
+    def parts(self, now: float, kind: str, raw: str = ""):
+        """``(head, after)``: a line is ``head + counter + after + inner + tail`` (lines of one time and kind)."""
+        return (f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}{self._middle}',
+                f', "type": "{kind}", {raw}{self._neighbor}')
 
 
 def hex_text(octets) -> str:

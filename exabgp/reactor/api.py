@@ -125,14 +125,20 @@ def subscribers(neighbor, running) -> list:
 class Reporter:
     """The events of one connection, written to the helpers that asked for them (module docstring)."""
 
-    __slots__ = ("api", "peer", "subscribers", "messages", "updates", "_negotiated", "_closing")
+    __slots__ = ("api", "peer", "subscribers", "messages", "updates", "direct", "_readers", "_negotiated",
+                 "_closing")
 
     def __init__(self, api, peer: EnvelopePeer, found: list):
         self.api = api
         self.peer = peer
         self.subscribers = found
-        self.messages = any(s.receive.kinds or s.send.kinds for s in found)
-        self.updates = any("update" in s.receive.kinds for s in found)
+        self._readers = [s for s in found if "update" in s.receive.kinds and s.receive.parsed]
+        self.updates = bool(self._readers)
+        # the session reports every message (MessageReceived / MessageSent) only when a helper wants more
+        # than the parsed UPDATEs received; those alone come the direct way: `received` and `scanned`
+        self.messages = any(s.send.kinds or s.receive.kinds - {"update"} or s.receive.packets
+                            or s.receive.consolidate for s in found)
+        self.direct = self.updates and not self.messages
         self._negotiated = OPENING  # what 5.0 prints in the negotiated block before the OPEN exchange
         self._closing = None  # the transition to IDLE, told after ``state down``
 
@@ -194,6 +200,20 @@ class Reporter:
         for subscriber in self.subscribers:
             if subscriber.signal:
                 self._write(subscriber.name, self.api.encoders[subscriber.name].signal(now, self.peer, code, name))
+
+    def received(self, now: float, update, ctx) -> None:
+        """An UPDATE received, for helpers that only read the parsed UPDATEs (`direct`)."""
+        for subscriber in self._readers:
+            negotiated = self._negotiated if subscriber.negotiated else None
+            self._write(subscriber.name, self.api.encoders[subscriber.name].update(
+                now, self.peer, "receive", update, ctx, b"", update.body, negotiated, False))
+
+    def scanned(self, now: float, octets: bytes, ctx) -> None:
+        """A run of UPDATE messages the codec vouched for (`UpdatesScanned`): one call per helper (`direct`)."""
+        for subscriber in self._readers:
+            negotiated = self._negotiated if subscriber.negotiated else None
+            self._write(subscriber.name, self.api.encoders[subscriber.name].received_run(
+                now, self.peer, octets, ctx, negotiated))
 
     def message(self, now: float, direction: str, event, ctx) -> None:
         """A `MessageReceived` (direction ``receive``) or `MessageSent` (``send``) of the session."""

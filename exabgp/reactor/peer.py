@@ -169,8 +169,7 @@ class Connection(asyncio.Protocol):
                                report_messages=reporter is not None and reporter.messages,
                                deliver_updates=(neighbor.adj_rib_in or self.reactor.log.debug_enabled
                                                 or (reporter is not None and reporter.updates)),
-                               scanned_updates=not (self.reactor.log.debug_enabled
-                                                    or (reporter is not None and reporter.updates)))
+                               scanned_updates=not self.reactor.log.debug_enabled)
         if reporter is not None:
             reporter.connected(time.time(), outgoing)
         if neighbor.rate_limit:
@@ -366,6 +365,12 @@ class Connection(asyncio.Protocol):
                 negotiated = self.session.negotiated
                 reporter.negotiated(now, negotiated, negotiated.local_as, negotiated.peer_as)
             reporter.fsm(now, event.old, event.new)
+        elif kind is UpdatesScanned:
+            if reporter.direct:
+                reporter.scanned(time.time(), event.octets, self.session.ctx)
+        elif kind is UpdateReceived:
+            if reporter.direct:
+                reporter.received(time.time(), event.update, self.session.ctx)
         elif kind is Established:
             reporter.up(time.time())
         elif kind is Closed:
