@@ -754,3 +754,25 @@ def test_a_received_run_renders_as_its_updates_one_by_one(kind):
     # and the counter goes on from there
     assert run.update(6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False) == \
         one_by_one.update(6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False)
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_a_received_run_with_declined_updates_inside_keeps_their_order_and_counters(compact):
+    # messages the codec's fast path declines (an extended community, a malformed attribute list) between others
+    routes = bytes.fromhex("0000001F4001010040020A02020000FBF00000FBFF400304C0000201C00804FBF0006418C6336418CB0071")
+    bodies = [
+        bytes.fromhex("000000194001010040020040030465016501C010080002FDE800000001") + bytes((8, 10)),
+        routes,
+        bytes.fromhex("0000000F40010100400200400304C0000201") + bytes((24, 10, 1, 2)),
+        bytes.fromhex("0000000F40010100400200400304C0000201") + bytes((24, 10, 1, 2)),
+        routes,
+        bytes.fromhex("00000000"),
+    ]
+    ctx = CodecContext()
+    octets = b"".join(frame_message(2, body) for body in bodies)
+    one_by_one = JsonEncoder(SPEAKER, counters={PEER: 40}, compact=compact)
+    run = JsonEncoder(SPEAKER, counters={PEER: 40}, compact=compact)
+    expected = "".join(one_by_one.update(5.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, OPENING, False)
+                       for body in bodies)
+    assert '"counter": 46,' in expected and ('"198.51.100.0/24", ' in expected) is compact
+    assert run.received_run(5.0, PEER, octets, ctx, OPENING) == expected

@@ -210,6 +210,27 @@ def test_render_update(twins, case, data):
     same(twins, "render_update", data.draw(mutated(st.just(body))), asn4, addpath4, addpath6)
 
 
+@SETTINGS
+@given(case=update_case(), data=st.data())
+def test_render_run(twins, case, data):
+    # a run of whole messages: valid and mutated bodies (some declined), maybe a mutated header or a cut tail
+    body, asn4, addpath4, addpath6 = case
+    bodies = data.draw(st.lists(st.one_of(st.just(body), mutated(st.just(body))), min_size=1, max_size=4))
+    octets = b"".join(PURE.frame_message(2, item) for item in bodies)
+    octets = bytes(data.draw(st.one_of(st.just(octets), mutated(st.just(octets)))))
+    start = data.draw(st.integers(0, len(octets)))
+    envelope = ('{ "head": ', ', "after": ', " }\n")
+    same(twins, "render_run", octets, start, asn4, addpath4, addpath6, *envelope, data.draw(st.integers(0, 10**6)))
+    # walking the whole run, each declined message taken over by the caller
+    offset, counter = 0, 0
+    while offset < len(octets):
+        result = same(twins, "render_run", octets, offset, asn4, addpath4, addpath6, *envelope, counter)
+        if result[0] != "result":
+            break
+        _text, counter, offset, declined = (value for _kind, value in result[1][1])
+        counter += declined is not None
+
+
 # encoders: encode with one twin, decode with the other
 
 def both_ways(twins):

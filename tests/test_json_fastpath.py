@@ -10,9 +10,11 @@ then mutated at random.
 
 import struct
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from exabgp._codec.errors import CodecError
 from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.update import Update
@@ -133,3 +135,46 @@ def test_fast_path_declines_what_it_does_not_cover(codec):
     empty_community = tlv(0xC0, 8, b"")
     body = struct.pack("!H", 0) + struct.pack("!H", len(empty_community)) + empty_community + b"\x08\x0a"
     assert codec.render_update(body, True, False, False) is None
+
+
+RUN = [
+    bytes.fromhex("0000001c4001010040020040030465016501800404000000c840050400000064" + "2001010101"),
+    bytes.fromhex("0002080a0000"),  # a withdrawal
+    struct.pack("!H", 0) + struct.pack("!H", 11) + tlv(0xC0, 16, bytes.fromhex("0002fde800000001")) + b"\x08\x0a",
+    bytes.fromhex("00000000"),  # IPv4 End-of-RIB
+]
+ENVELOPE = ('{ "h\u00e9": ', ', "after": ', " }\n")
+
+
+def run_octets(bodies):
+    return b"".join(struct.pack("!16sHB", b"\xff" * 16, 19 + len(body), 2) + body for body in bodies)
+
+
+def test_render_run_renders_each_update_and_stops_after_a_declined_one(codec):
+    octets = run_octets(RUN)
+    head, after, tail = ENVELOPE
+    lines = [f"{head}{n}{after}{codec.render_update(body, True, False, False)}{tail}"
+             for n, body in ((8, RUN[0]), (9, RUN[1]))]
+    third = len(octets) - 19 - len(RUN[3])
+    assert codec.render_run(octets, 0, True, False, False, *ENVELOPE, 7) == ("".join(lines), 9, third, RUN[2])
+    eor = f'{head}10{after}{{ "eor": {{ "afi" : "ipv4", "safi" : "unicast" }} }}{tail}'
+    assert codec.render_run(octets, third, True, False, False, *ENVELOPE, 9) == (eor, 10, len(octets), None)
+    assert codec.render_run(octets, len(octets), True, False, False, *ENVELOPE, 3) == ("", 3, len(octets), None)
+    assert codec.render_run(bytearray(octets[:third]), 0, True, False, False, *ENVELOPE, 7) == \
+        ("".join(lines), 9, third, RUN[2])
+
+
+def test_render_run_refuses_what_is_not_a_run_of_whole_updates(codec):
+    octets = run_octets(RUN[:2])
+    with pytest.raises(CodecError) as error:  # wrong marker
+        codec.render_run(b"\x00" + octets[1:], 0, True, False, False, *ENVELOPE, 0)
+    assert (error.value.code, error.value.subcode, error.value.data) == (1, 1, b"")
+    with pytest.raises(CodecError) as error:  # the last message cut short
+        codec.render_run(octets[:-1], 0, True, False, False, *ENVELOPE, 0)
+    length_field = octets[-len(RUN[1]) - 3:-len(RUN[1]) - 1]
+    assert (error.value.code, error.value.subcode, error.value.data) == (1, 2, length_field)
+    with pytest.raises(CodecError) as error:  # a KEEPALIVE
+        codec.render_run(octets + b"\xff" * 16 + b"\x00\x13\x04", 0, True, False, False, *ENVELOPE, 0)
+    assert (error.value.code, error.value.subcode, error.value.data) == (1, 3, b"\x04")
+    with pytest.raises(ValueError):
+        codec.render_run(octets, len(octets) + 1, True, False, False, *ENVELOPE, 0)

@@ -7,11 +7,13 @@ buffer: integers by a small decimal writer, IPv6 addresses by the C library's
 inet_ntop (the same routine Python's socket.inet_ntop calls, so RFC 5952
 compression and the IPv4-mapped forms are identical).  Attributes are located
 in a first pass (one slot per accepted type code) and printed in type-code
-order in a second, which is 5.0's order.
+order in a second, which is 5.0's order.  `render_update` and `render_run`
+share that one writer (`put_update`): a run's lines go into one buffer
+and become one str at the end.
 """
 
-from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
-from cpython.unicode cimport PyUnicode_DecodeASCII
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.unicode cimport PyUnicode_DecodeASCII, PyUnicode_DecodeUTF8
 from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.string cimport memcpy, memcmp, strlen
 
@@ -21,7 +23,13 @@ cdef extern from "arpa/inet.h" nogil:
 cdef extern from "sys/socket.h" nogil:
     int AF_INET6
 
-__all__ = ("render_update",)
+from exabgp._codec.errors import CodecError
+
+__all__ = ("render_update", "render_run")
+
+cdef enum:
+    HEADER = 19
+    UPDATE = 2
 
 # the optional/transitive flag bits each accepted attribute carries; 0 = not accepted
 cdef unsigned char EXPECTED_FLAGS[33]
@@ -330,7 +338,10 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
     return 0
 
 
-cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint addpath4, bint addpath6, Out *out):
+cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint asn4, bint addpath4,
+                    bint addpath6) except -2:
+    """Append the JSON text of one UPDATE body to `out`: 1, or 0 to decline, after which the caller cuts
+    `out` back to its size on entry (a decline may come after some text was written)."""
     cdef Py_ssize_t withdrawn_end, attributes_start, attributes_end, offset, start, length
     cdef Py_ssize_t starts[33]
     cdef Py_ssize_t lengths[33]
@@ -339,31 +350,31 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
     cdef const unsigned char *reach
     cdef const unsigned char *unreach
     cdef Py_ssize_t reach_size, unreach_size
-    cdef Py_ssize_t mark
 
     if size < 4:
-        return None
+        return 0
     withdrawn_end = 2 + ((body[0] << 8) | body[1])
     if withdrawn_end + 2 > size:
-        return None
+        return 0
     attributes_start = withdrawn_end + 2
     attributes_end = attributes_start + ((body[withdrawn_end] << 8) | body[withdrawn_end + 1])
     if attributes_end > size:
-        return None
+        return 0
     if size == 4:
-        return '{ "eor": { "afi" : "ipv4", "safi" : "unicast" } }'
+        puts(out, '{ "eor": { "afi" : "ipv4", "safi" : "unicast" } }')
+        return 1
 
     for code in range(33):
         starts[code] = -1
     offset = attributes_start
     while offset < attributes_end:
         if offset + 3 > attributes_end:
-            return None
+            return 0
         flags = body[offset]
         code = body[offset + 1]
         if flags & 0x10:
             if offset + 4 > attributes_end:
-                return None
+                return 0
             length = (body[offset + 2] << 8) | body[offset + 3]
             start = offset + 4
         else:
@@ -371,30 +382,31 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
             start = offset + 3
         offset = start + length
         if offset > attributes_end or code > 32 or EXPECTED_FLAGS[code] == 0:
-            return None
+            return 0
         # the Partial bit (0x20) is allowed on optional transitive attributes only (RFC 4271 4.3)
         if starts[code] >= 0 or EXPECTED_FLAGS[code] != (flags & (0xC0 if EXPECTED_FLAGS[code] == 0xC0 else 0xE0)):
-            return None
+            return 0
         starts[code] = start
         lengths[code] = length
         attribute_count += 1
 
     if starts[3] >= 0 and lengths[3] != 4:
-        return None
+        return 0
     reach = body + starts[14] if starts[14] >= 0 else NULL
     reach_size = lengths[14] if starts[14] >= 0 else 0
     unreach = body + starts[15] if starts[15] >= 0 else NULL
     unreach_size = lengths[15] if starts[15] >= 0 else 0
     if unreach != NULL:
         if unreach_size < 3 or unreach[0] != 0 or unreach[1] != 2 or unreach[2] != 1:
-            return None
+            return 0
         if unreach_size == 3:
             if attribute_count != 1 or withdrawn_end > 2 or attributes_end < size:
-                return None
-            return '{ "eor": { "afi" : "ipv6", "safi" : "unicast" } }'
+                return 0
+            puts(out, '{ "eor": { "afi" : "ipv6", "safi" : "unicast" } }')
+            return 1
     if reach != NULL:
         if reach_size < 22 or reach[0] != 0 or reach[1] != 2 or reach[2] != 1 or reach[3] != 16 or reach[20] != 0:
-            return None
+            return 0
 
     put(out, '{ "update": { ', 14)
     for code in range(33):
@@ -408,7 +420,7 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
             if any_text:
                 put(out, ", ", 2)
             if not put_attribute(out, code, body + starts[code], lengths[code], asn4, &written):
-                return None
+                return 0
             if written:
                 any_text = True
             elif any_text:
@@ -429,7 +441,7 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
                 out.size -= 1
                 put(out, '"no-nexthop": [ ', 16)
             if not put_prefixes(out, body, attributes_end, size, False, addpath4):
-                return None
+                return 0
             put(out, " ] }", 4)
             if reach != NULL:
                 put(out, ", ", 2)
@@ -438,7 +450,7 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
             put_ipv6(out, reach + 4)
             put(out, '": [ ', 5)
             if not put_prefixes(out, reach, 21, reach_size, True, addpath6):
-                return None
+                return 0
             put(out, " ] }", 4)
         put(out, " }", 2)
 
@@ -450,21 +462,21 @@ cdef object render(const unsigned char *body, Py_ssize_t size, bint asn4, bint a
         if withdrawn_end > 2:
             put(out, '"ipv4 unicast": [ ', 18)
             if not put_prefixes(out, body, 2, withdrawn_end, False, addpath4):
-                return None
+                return 0
             put(out, " ]", 2)
             if unreach != NULL:
                 put(out, ", ", 2)
         if unreach != NULL:
             put(out, '"ipv6 unicast": [ ', 18)
             if not put_prefixes(out, unreach, 3, unreach_size, True, addpath6):
-                return None
+                return 0
             put(out, " ]", 2)
         put(out, " }", 2)
 
     if not (any_text or any_announce or any_withdraw):
-        return None
+        return 0
     put(out, " } }", 4)
-    return PyUnicode_DecodeASCII(out.data, out.size, NULL)
+    return 1
 
 
 # one output buffer for the module, grown on demand and never freed: render_update
@@ -484,4 +496,58 @@ def render_update(body, bint asn4, bint addpath_ipv4, bint addpath_ipv6):
     if size == 0:
         return None
     OUTPUT.size = 0
-    return render(<const unsigned char *>PyBytes_AS_STRING(octets), size, asn4, addpath_ipv4, addpath_ipv6, &OUTPUT)
+    if not put_update(&OUTPUT, <const unsigned char *>PyBytes_AS_STRING(octets), size, asn4, addpath_ipv4,
+                      addpath_ipv6):
+        return None
+    return PyUnicode_DecodeASCII(OUTPUT.data, OUTPUT.size, NULL)
+
+
+
+def render_run(octets, Py_ssize_t start, bint asn4, bint addpath_ipv4, bint addpath_ipv6,
+               str head, str after, str tail, counter):
+    """The lines of the UPDATEs of `octets` from `start`: ``(text, counter, offset, declined)``."""
+    cdef bytes data = octets if type(octets) is bytes else bytes(octets)
+    cdef bytes head_octets = head.encode("utf-8")
+    cdef bytes after_octets = after.encode("utf-8")
+    cdef bytes tail_octets = tail.encode("utf-8")
+    cdef const unsigned char *p = <const unsigned char *>PyBytes_AS_STRING(data)
+    cdef Py_ssize_t size = PyBytes_GET_SIZE(data), offset = start, length, line
+    cdef unsigned long long count = counter
+    cdef object declined = None
+    cdef Out out
+    cdef int i
+    if start < 0 or start > size:
+        raise ValueError(f"start {start} outside the {size} octets")
+    out.size = 0
+    out.capacity = 8 * (size - start) + 256
+    out.data = <char *>malloc(out.capacity)
+    if out.data == NULL:
+        raise MemoryError()
+    try:
+        while offset < size:
+            if size - offset < HEADER:
+                raise CodecError(1, 2, data[offset + 16:offset + 18], "incomplete message header")
+            for i in range(16):
+                if p[offset + i] != 0xFF:
+                    raise CodecError(1, 1, b"", "invalid marker")
+            length = (p[offset + 16] << 8) | p[offset + 17]
+            if length < HEADER or offset + length > size:
+                raise CodecError(1, 2, PyBytes_FromStringAndSize(<const char *>p + offset + 16, 2),
+                                 f"invalid message length {length}")
+            if p[offset + 18] != UPDATE:
+                raise CodecError(1, 3, PyBytes_FromStringAndSize(<const char *>p + offset + 18, 1), "not an UPDATE")
+            line = out.size
+            put(&out, PyBytes_AS_STRING(head_octets), PyBytes_GET_SIZE(head_octets))
+            put_uint(&out, count + 1)
+            put(&out, PyBytes_AS_STRING(after_octets), PyBytes_GET_SIZE(after_octets))
+            if not put_update(&out, p + offset + HEADER, length - HEADER, asn4, addpath_ipv4, addpath_ipv6):
+                out.size = line
+                declined = PyBytes_FromStringAndSize(<const char *>p + offset + HEADER, length - HEADER)
+                offset += length
+                break
+            put(&out, PyBytes_AS_STRING(tail_octets), PyBytes_GET_SIZE(tail_octets))
+            count += 1
+            offset += length
+        return PyUnicode_DecodeUTF8(out.data, out.size, NULL), count, offset, declined
+    finally:
+        free(out.data)

@@ -22,12 +22,33 @@ COMMUNITIES print sorted (duplicates kept), LARGE_COMMUNITY sorted without
 duplicates, its items as ``[ a, b , c ]``; a path identifier prints
 as a dotted quad after the prefix; announcements of IPv4 from the NLRI field
 come before IPv6 from MP_REACH_NLRI, withdrawals likewise.
+
+`render_run(octets, start, asn4, addpath_ipv4, addpath_ipv6, head, after,
+tail, counter)` renders a run of whole UPDATE messages (headers included)
+from offset `start` into one text: for each message the line
+``head + str(counter + 1) + after + render_update(body) + tail``, counting
+`counter` up by one a line.  It stops after the first message
+`render_update` declines and returns ``(text, counter, offset, declined)``:
+the lines before it, the counter of the last of them, the offset just past
+the declined message and its body, for the caller to render that one the
+general way and call again from `offset`; at the end of `octets`,
+`declined` is None and `offset` is ``len(octets)``.  A header that does not
+frame a whole UPDATE is an RFC 4271 section 6.1 error: a wrong marker
+raises 1/1, a length under 19 or past the end of `octets` (or less than a
+header left) 1/2 with the length field as data, another type 1/3 with the
+type octet.
 """
 
 from socket import AF_INET6, inet_ntoa, inet_ntop
 from struct import unpack_from
 
-__all__ = ("render_update",)
+from exabgp._codec.errors import CodecError
+
+__all__ = ("render_update", "render_run")
+
+_HEADER = 19
+_MARKER = b"\xff" * 16
+_UPDATE = 2
 
 _ORIGINS = ('"igp"', '"egp"', '"incomplete"')
 _SEGMENTS = (None, "as-set", "as-sequence", "as-sequence", "as-sequence")
@@ -235,3 +256,32 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
     if withdraw:
         parts.append('"withdraw": { ' + ", ".join(withdraw) + " }")
     return '{ "update": { ' + ", ".join(parts) + " } }"
+
+
+def render_run(octets, start: int, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool,
+               head: str, after: str, tail: str, counter: int):
+    """The lines of the UPDATEs of `octets` from `start`: ``(text, counter, offset, declined)``."""
+    octets = bytes(octets)
+    size = len(octets)
+    if not 0 <= start <= size:
+        raise ValueError(f"start {start} outside the {size} octets")
+    offset = start
+    lines = []
+    while offset < size:
+        if size - offset < _HEADER:
+            raise CodecError(1, 2, octets[offset + 16:offset + 18], "incomplete message header")
+        if octets[offset:offset + 16] != _MARKER:
+            raise CodecError(1, 1, b"", "invalid marker")
+        length = (octets[offset + 16] << 8) | octets[offset + 17]
+        if length < _HEADER or offset + length > size:
+            raise CodecError(1, 2, octets[offset + 16:offset + 18], f"invalid message length {length}")
+        if octets[offset + 18] != _UPDATE:
+            raise CodecError(1, 3, octets[offset + 18:offset + 19], "not an UPDATE")
+        body = octets[offset + _HEADER:offset + length]
+        offset += length
+        message = render_update(body, asn4, addpath_ipv4, addpath_ipv6)
+        if message is None:
+            return "".join(lines), counter, offset, body
+        counter += 1
+        lines.append(f"{head}{counter}{after}{message}{tail}")
+    return "".join(lines), counter, offset, None

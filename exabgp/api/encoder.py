@@ -43,10 +43,10 @@ no newline of its own.
 
 import json
 
-from exabgp._codec import render_update, split_messages
+from exabgp._codec import render_run, split_messages
 from exabgp.api.envelope import Envelope, Peer, Speaker, hex_text, raw_fields, shutdown_line
 from exabgp.api.json_message import OPENING, message_inner, message_kind, negotiated_json
-from exabgp.api.json_update import compact, update_json
+from exabgp.api.json_update import compact, general_update_json, update_json
 from exabgp.api.text_message import (
     notification_text,
     oneline,
@@ -160,27 +160,31 @@ class JsonEncoder:
         """The lines of a run of received UPDATE messages (headers included), as `update` renders each.
 
         The reactor hands over the runs the codec vouched for (`_codec.scan_updates`) in one call:
-        each body goes straight to the codec's JSON (`_codec.render_update`), without an `Update`
-        object, and every line of the run carries the same time.
+        the codec renders the lines of the run itself (`_codec.render_run`, the text of
+        `_codec.render_update` in the envelope), without an `Update` object, and stops at each
+        message it declines, which is rendered here the general way; every line of the run carries
+        the same time.
         """
         addpath = ctx.addpath_receive
         addpath4, addpath6 = (AFI_IPV4, SAFI_UNICAST) in addpath, (AFI_IPV6, SAFI_UNICAST) in addpath
         tail = ("" if negotiated is None else f', "negotiated": {negotiated_json(negotiated)}') + " } }\n"
         head, after = self._envelope_of(peer).parts(now, "update")
         after += ', "direction": "receive", "message": '
-        asn4, compacting = ctx.asn4, self._compact
+        asn4 = ctx.asn4
         counter = self._counters.get(peer, 0)
         lines = []
-        for _type, body in split_messages(octets, EXTENDED_SIZE)[0]:
-            message = render_update(body, asn4, addpath4, addpath6)
-            if message is None:
-                message = update_json(Update.decode(body, ctx), ctx, True)
-            if compacting:
-                message = compact(message)
-            counter += 1
-            lines.append(f"{head}{counter}{after}{message}{tail}")
+        offset, size = 0, len(octets)
+        while offset < size:
+            text, counter, offset, declined = render_run(octets, offset, asn4, addpath4, addpath6, head, after, tail,
+                                                         counter)
+            lines.append(text)
+            if declined is not None:
+                counter += 1
+                message = general_update_json(Update.decode(declined, ctx), ctx, True)
+                lines.append(f"{head}{counter}{after}{message}{tail}")
         self._counters[peer] = counter
-        return "".join(lines)
+        text = "".join(lines)
+        return compact(text) if self._compact else text
 
     def packets(self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes,
                 negotiated) -> str:
