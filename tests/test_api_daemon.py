@@ -50,8 +50,9 @@ from exabgp.session import (
     SessionSettings,
     UpdateReceived,
 )
+from qa import daemon
+from qa.daemon import PACKAGE_ROOT, connect, environment, finish, free_port, start
 
-PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 PY = sys.executable
 
 RELAY = r'''
@@ -111,53 +112,8 @@ neighbor 127.0.0.1 {{
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def environment(**settings) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
-    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_daemon_user="root")
-    env.update({key: str(value) for key, value in settings.items()})
-    return env
-
-
-def start(path, **settings) -> subprocess.Popen:
-    return subprocess.Popen([PY, "-m", "exabgp", "server", str(path)], env=environment(**settings),
-                            cwd=PACKAGE_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-
-
-def finish(process, timeout=10):
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        pytest.fail(f"the daemon did not exit:\n{err}")
-    return process.returncode, out, err
-
-
-def connect(port, source, deadline=10.0) -> socket.socket:
-    end = time.monotonic() + deadline
-    while True:
-        sock = socket.socket()
-        sock.bind((source, 0))
-        try:
-            sock.connect(("127.0.0.1", port))
-            return sock
-        except ConnectionRefusedError:
-            sock.close()
-            if time.monotonic() > end:
-                raise
-            time.sleep(0.05)
-
-
-class Speaker:
-    """A sans-IO `Session` over a blocking socket: the test's BGP peer."""
+class Speaker(daemon.Speaker):
+    """The test's BGP peer (`qa.daemon.Speaker`), connecting to the daemon or accepting its connection."""
 
     def __init__(self, port, source, peer_as=65002, listener=None, **changes):
         values = dict(local_address=source, peer_address="127.0.0.1", local_as=peer_as, peer_as=65001,
@@ -169,45 +125,11 @@ class Speaker:
     def connect(self, listener=None):
         """Connect to the daemon, or accept its connection on `listener`."""
         if listener is None:
-            self.sock = connect(self.port, self.source)
+            sock = connect(self.port, self.source)
         else:
             listener.settimeout(10)
-            self.sock, _ = listener.accept()
-        self.session = Session(self.settings, report_messages=True)
-        self.events = []
-        self.session.start(time.monotonic())
-        self._flush()
-
-    def _flush(self):
-        data = self.session.data_to_send()
-        if data:
-            self.sock.sendall(data)
-
-    def wait(self, predicate, timeout=10.0):
-        end = time.monotonic() + timeout
-        while not predicate(self.events):
-            remaining = end - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"timed out; events: {self.events}")
-            if self.session.closed:
-                raise AssertionError(f"session closed; events: {self.events}")
-            self.sock.settimeout(remaining)
-            try:
-                data = self.sock.recv(65536)
-            except socket.timeout:
-                continue
-            if not data:
-                self.session.connection_lost(time.monotonic())
-            else:
-                self.session.receive_data(data, time.monotonic())
-            while (event := self.session.next_event()) is not None:
-                self.events.append(event)
-            self._flush()
-        return self.events
-
-    def send_route_refresh(self, afi, safi):
-        self.session.send_route_refresh(afi, safi)
-        self._flush()
+            sock, _ = listener.accept()
+        super().__init__(sock, self.settings)
 
     def mark(self) -> int:
         return len(self.events)

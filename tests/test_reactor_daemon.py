@@ -17,8 +17,6 @@ Every port is a free port on 127.0.0.1 (or another 127/8 address).
 """
 
 import asyncio
-import importlib
-import importlib.util
 import os
 import signal
 import socket
@@ -41,111 +39,14 @@ from exabgp.session import (
     SessionSettings,
     UpdateReceived,
 )
+from qa import runner
+from qa.daemon import Speaker, connect, environment, finish, free_port, start
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QA = os.path.join(ROOT, "qa")
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 
-if "qa" not in sys.modules:  # by path: putting ROOT on sys.path would shadow an installed exabgp
-    _spec = importlib.util.spec_from_file_location("qa", os.path.join(QA, "__init__.py"),
-                                                   submodule_search_locations=[QA])
-    sys.modules["qa"] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules["qa"])
-runner = importlib.import_module("qa.runner")
-
 DAEMON = f"env PYTHONPATH={PACKAGE_ROOT} {sys.executable} -m exabgp"
-
-
-def free_port(address: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
-        sock.bind((address, 0))
-        return sock.getsockname()[1]
-
-
-def environment(**settings) -> dict:
-    # the settings of this process are not the test's (the EXABGP_*_EXTENSIONS codec choice is kept)
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
-    # started as root the daemon drops to daemon.user after binding (5.0); these tests keep root,
-    # as their files are in root's tmp_path (the drop is tested in test_reactor_daemon_features.py)
-    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_daemon_user="root")
-    env.update({key: str(value) for key, value in settings.items()})
-    return env
-
-
-def start(path, **settings) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "exabgp", "server", str(path)], env=environment(**settings),
-                            cwd=PACKAGE_ROOT,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def finish(process, timeout=10):
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        pytest.fail(f"the daemon did not exit:\n{err}")
-    return process.returncode, out, err
-
-
-def connect(port, source="127.0.0.1", deadline=10.0) -> socket.socket:
-    """A connection to the daemon's listener, retried while it is not listening yet."""
-    end = time.monotonic() + deadline
-    while True:
-        sock = socket.socket()
-        sock.bind((source, 0))
-        try:
-            sock.connect(("127.0.0.1", port))
-            return sock
-        except ConnectionRefusedError:
-            sock.close()
-            if time.monotonic() > end:
-                raise
-            time.sleep(0.05)
-
-
-class Speaker:
-    """A sans-IO `Session` driven over a blocking socket: the test's side of a BGP session."""
-
-    def __init__(self, sock, settings: SessionSettings):
-        self.sock = sock
-        self.session = Session(settings, report_messages=True)
-        self.events = []
-        self.session.start(time.monotonic())
-        self._flush()
-
-    def _flush(self):
-        data = self.session.data_to_send()
-        if data:
-            self.sock.sendall(data)
-
-    def wait(self, predicate, timeout=10.0):
-        """Read until `predicate(events)` holds; the events seen so far."""
-        end = time.monotonic() + timeout
-        while not predicate(self.events):
-            remaining = end - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"timed out; events: {self.events}")
-            if self.session.closed:
-                raise AssertionError(f"session closed; events: {self.events}")
-            self.sock.settimeout(remaining)
-            try:
-                data = self.sock.recv(65536)
-            except socket.timeout:
-                continue
-            if not data:
-                self.session.connection_lost(time.monotonic())
-            else:
-                self.session.receive_data(data, time.monotonic())
-            while (event := self.session.next_event()) is not None:
-                self.events.append(event)
-            self._flush()
-        return self.events
-
-    def send_route_refresh(self, afi, safi):
-        self.session.send_route_refresh(afi, safi)
-        self._flush()
 
 
 def updates(events):

@@ -1,0 +1,119 @@
+"""Our daemon as the tests run it: a real process on loopback, and a sans-IO BGP peer over a socket.
+
+* `start(args, cwd=None, stdin=..., **settings)` runs ``python -m exabgp
+  server ARGS`` (a path or a list of arguments) from the directory above the
+  imported package (never the source tree, whose in-place build may differ
+  from what is installed), with `environment(**settings)`: the process
+  environment without any ``exabgp`` setting of its own, ``EXABGP_ENVFILE``
+  on /dev/null, ``exabgp_daemon_user=root`` (tests that run as root keep
+  their files readable), then the given settings (``exabgp_tcp_port=...``);
+  `finish(process)` waits for it and returns ``(code, stdout, stderr)``;
+* `free_port(address)` is a port nobody listens on; `connect(port, source)`
+  retries until the daemon listens;
+* `Speaker(sock, settings)` is the test's side of a BGP session: an
+  `exabgp.session.Session` driven over a blocking socket; `wait(predicate)`
+  reads until the events received so far satisfy `predicate`.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import exabgp
+from exabgp.session import Session
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
+
+
+def free_port(address: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
+        sock.bind((address, 0))
+        return sock.getsockname()[1]
+
+
+def environment(**settings) -> dict:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
+    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_daemon_user="root")
+    env.update({key: str(value) for key, value in settings.items()})
+    return env
+
+
+def start(args, cwd=None, stdin=subprocess.DEVNULL, **settings) -> subprocess.Popen:
+    """``python -m exabgp server ARGS`` (see the module docstring)."""
+    args = [args] if isinstance(args, (str, os.PathLike)) else list(args)
+    return subprocess.Popen([sys.executable, "-m", "exabgp", "server", *[str(arg) for arg in args]],
+                            env=environment(**settings), cwd=cwd or PACKAGE_ROOT, stdin=stdin,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(process, timeout: float = 10) -> tuple:
+    """``(exit code, stdout, stderr)``; a daemon still running after `timeout` is killed and fails the test."""
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        raise AssertionError(f"the daemon did not exit:\n{err}") from None
+    return process.returncode, out, err
+
+
+def connect(port: int, source: str = "127.0.0.1", deadline: float = 10.0) -> socket.socket:
+    """A connection to the daemon's listener on 127.0.0.1, retried while it is not listening yet."""
+    end = time.monotonic() + deadline
+    while True:
+        sock = socket.socket()
+        sock.bind((source, 0))
+        try:
+            sock.connect(("127.0.0.1", port))
+            return sock
+        except ConnectionRefusedError:
+            sock.close()
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.05)
+
+
+class Speaker:
+    """A sans-IO `Session` driven over a blocking socket: the test's side of a BGP session."""
+
+    def __init__(self, sock, settings):
+        self.sock = sock
+        self.session = Session(settings, report_messages=True)
+        self.events = []
+        self.session.start(time.monotonic())
+        self._flush()
+
+    def _flush(self):
+        data = self.session.data_to_send()
+        if data:
+            self.sock.sendall(data)
+
+    def wait(self, predicate, timeout: float = 10.0):
+        """Read until `predicate(events)` holds; the events seen so far."""
+        end = time.monotonic() + timeout
+        while not predicate(self.events):
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out; events: {self.events}")
+            if self.session.closed:
+                raise AssertionError(f"session closed; events: {self.events}")
+            self.sock.settimeout(remaining)
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            if not data:
+                self.session.connection_lost(time.monotonic())
+            else:
+                self.session.receive_data(data, time.monotonic())
+            while (event := self.session.next_event()) is not None:
+                self.events.append(event)
+            self._flush()
+        return self.events
+
+    def send_route_refresh(self, afi: int, safi: int):
+        self.session.send_route_refresh(afi, safi)
+        self._flush()
