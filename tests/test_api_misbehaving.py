@@ -45,29 +45,14 @@ from collections import deque
 
 import pytest
 
-import exabgp
 from exabgp._codec import frame_message
 from exabgp.bgp.keepalive import KeepAlive
 from exabgp.bgp.update import Update
 from exabgp.session import Closed, Established, NotificationReceived, Session, SessionSettings, State, UpdateReceived
+from qa.daemon import PACKAGE_ROOT, environment, free_port
 
-PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 PY = sys.executable
 HOLD = 3
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def environment(**settings) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
-    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_daemon_user="root")
-    env.update({key: str(value) for key, value in settings.items()})
-    return env
 
 
 class Daemon:

@@ -34,8 +34,8 @@ import pytest
 
 import exabgp
 from exabgp.reactor import daemon
+from qa.daemon import finish, start
 
-PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 IS_ROOT = os.getuid() == 0
 
 
@@ -48,14 +48,6 @@ def free_port(low: bool = False) -> int:
                 continue
             return sock.getsockname()[1]
     pytest.fail("no free port")
-
-
-def environment(**settings) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
-    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_daemon_user="root")
-    env.update({key: str(value) for key, value in settings.items()})
-    return env
 
 
 def passive_conf(directory, port, name="daemon.conf", peer="127.0.0.9"):
@@ -81,23 +73,6 @@ neighbor 127.0.0.1 {{
 }}
 """)
     return path
-
-
-def start(args, cwd=None, stdin=subprocess.DEVNULL, **settings) -> subprocess.Popen:
-    """The daemon in a process; by default run from the package's parent, never the source tree."""
-    return subprocess.Popen([sys.executable, "-m", "exabgp", "server", *[str(arg) for arg in args]],
-                            env=environment(**settings), cwd=cwd or PACKAGE_ROOT, stdin=stdin,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def finish(process, timeout=10):
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        pytest.fail(f"the daemon did not exit:\n{err}")
-    return process.returncode, out, err
 
 
 def stop(process):
