@@ -39,18 +39,10 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+import common
+from common import BENCH, package_parent
+
 REFERENCE = "/tmp/exa5/bin/exabgp"
-
-
-def package_parent() -> str:
-    """Where our daemon imports ``exabgp`` from: the installed package, else this source tree."""
-    try:
-        import exabgp
-    except ImportError:
-        return ROOT
-    return os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 
 
 def say(text: str) -> None:
@@ -167,15 +159,7 @@ def main(argv=None) -> int:
         exec_daemon(args.exec_daemon)
     workdir = os.path.abspath(args.workdir) if args.workdir else tempfile.mkdtemp(prefix="api-fulltable-")
     os.makedirs(workdir, exist_ok=True)
-    corpus = args.corpus
-    if corpus is None:
-        corpus = os.path.join(workdir, "corpus.bgp")
-        say(f"generating {corpus}")
-        subprocess.run([sys.executable, os.path.join(BENCH, "gen_corpus.py"), "-o", corpus, "--v4", str(args.v4),
-                        "--v6", str(args.v6), "-q"], check=True)
-    corpus = os.path.abspath(corpus)
-    with open(corpus + ".json") as data:
-        sidecar = json.load(data)
+    corpus, sidecar = common.corpus(args.corpus, workdir, args.v4, args.v6, say)
     routes = sidecar["routes"]
     say(f"corpus {corpus}: {routes} routes; work directory {workdir}")
     lines = os.path.join(workdir, "daemon-output.json")

@@ -39,7 +39,8 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import package_parent
+
 REFERENCE = "/tmp/exa5/bin/exabgp"
 LOCAL, REMOTE = "127.0.0.1", "127.0.0.3"
 LOCAL_AS, REMOTE_AS = 65000, 65001
@@ -97,15 +98,6 @@ neighbor {remote} {{
     }}
 }}
 """
-
-
-def package_parent() -> str:
-    """Where our daemon imports ``exabgp`` from: the installed package, else this source tree."""
-    try:
-        import exabgp
-    except ImportError:
-        return ROOT
-    return os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 
 
 def say(text: str) -> None:

@@ -32,8 +32,9 @@ import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+import common
+from common import BENCH, package_parent
+
 EOR_LINE = re.compile(r"<< EOR (\S+ \S+) at ([0-9.]+)\s*$")
 
 CONFIGURATION = """neighbor 127.0.0.1 {{
@@ -50,21 +51,6 @@ CONFIGURATION = """neighbor 127.0.0.1 {{
     }}
 }}
 """
-
-
-def package_parent() -> str:
-    """The directory the daemon imports ``exabgp`` from.
-
-    The installed package when there is one (a fresh clone has no in-place
-    extension modules, so importing the source tree there would give the
-    pure twins, or fail under EXABGP_REQUIRE_EXTENSIONS=1), else this
-    source tree, for a development checkout built with ``build_ext --inplace``.
-    """
-    try:
-        import exabgp
-    except ImportError:
-        return ROOT
-    return os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 
 
 def say(text: str) -> None:
@@ -175,15 +161,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json-out", help="also write every result to this file")
     args = parser.parse_args(argv)
     workdir = tempfile.mkdtemp(prefix="ingest-")
-    corpus = args.corpus
-    if corpus is None:
-        corpus = os.path.join(workdir, "corpus.bgp")
-        say(f"generating {corpus}")
-        subprocess.run([sys.executable, os.path.join(BENCH, "gen_corpus.py"), "-o", corpus, "--v4", str(args.v4),
-                        "--v6", str(args.v6), "-q"], check=True)
-    corpus = os.path.abspath(corpus)
-    with open(corpus + ".json") as data:
-        sidecar = json.load(data)
+    corpus, sidecar = common.corpus(args.corpus, workdir, args.v4, args.v6, say)
     say(f"corpus {corpus}: {sidecar['routes']} routes, {sidecar['messages']} messages; work directory {workdir}")
     results = []
     for adj_rib_in in (False, True):

@@ -1,0 +1,43 @@
+"""What the daemon benchmark scripts share (ingest.py, api_fulltable.py, api_outbound.py).
+
+They run as scripts (``python benchmarks/NAME.py``), so this directory is on
+``sys.path`` and they import this module by its name.
+
+* `ROOT` is the repository, `BENCH` the shared benchmark tools
+  (``../shared/bench``: gen_corpus.py, feeder.py, sink.py, measure.py);
+* `package_parent()` is the directory our daemon imports ``exabgp`` from:
+  the installed package when there is one (a fresh clone has no in-place
+  extension modules, so importing the source tree there would give the pure
+  twins, or fail under EXABGP_REQUIRE_EXTENSIONS=1), else this source tree,
+  for a development checkout built with ``build_ext --inplace``;
+* `corpus(path, workdir, v4, v6, say)` is ``(absolute path, sidecar)`` of
+  the corpus to feed: `path`, or one generated into `workdir` with `v4` /
+  `v6` prefixes when `path` is None.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+
+
+def package_parent() -> str:
+    try:
+        import exabgp
+    except ImportError:
+        return ROOT
+    return os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
+
+
+def corpus(path, workdir: str, v4: int, v6: int, say) -> tuple:
+    if path is None:
+        path = os.path.join(workdir, "corpus.bgp")
+        say(f"generating {path}")
+        subprocess.run([sys.executable, os.path.join(BENCH, "gen_corpus.py"), "-o", path, "--v4", str(v4),
+                        "--v6", str(v6), "-q"], check=True)
+    path = os.path.abspath(path)
+    with open(path + ".json") as data:
+        return path, json.load(data)
