@@ -6,5 +6,8 @@
 `settings` maps a configured neighbor and the environment onto
 `exabgp.session.SessionSettings`; `sockets` makes sockets with the TCP
 options (MD5, TTL); `log` writes 5.0's log lines to 5.0's destinations;
-`daemon` holds the pid file, daemonizing and the privilege drop.
+`daemon` holds the pid file, daemonizing and the privilege drop;
+`processes` runs the helper processes and `pipes` the CLI's named pipes,
+`api` wires both to the peers (what each helper is told) and `commands`
+executes what they say.
 """

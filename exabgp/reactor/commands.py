@@ -34,10 +34,10 @@ from exabgp.bgp.attribute import decode_attributes
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import family_name
 from exabgp.bgp.message import MESSAGE_TYPES
+from exabgp.bgp.nlri import address_text
 from exabgp.bgp.operational import OPERATIONAL_TYPES, Operational
 from exabgp.bgp.route import AttributeSets
 from exabgp.config.command import CommandError, Parser, neighbor_configuration, peer_name, select
-from exabgp.bgp.nlri import address_text
 from exabgp.reactor.peer import nlri_text
 
 SOURCE = "api"
