@@ -320,6 +320,12 @@ RECEIVED = ('HEAD "type": "update", NEIGHBOR "direction": "receive", "message": 
 RECEIVED_BODY = bytes.fromhex("0000001f4001010040020a020200000001000000024003040102030480040400000007100a0a")
 
 
+def settled(relay, seen: int):
+    """Wait until the helper was told the End-of-RIBs sent to the peer after line `seen` (a session back up)."""
+    return relay.wait(lambda lines: any('"direction": "send", "message": { "eor": { "afi" : "ipv6"' in line
+                                        for line in lines[seen:]))
+
+
 def shorten(line: str, peer="127.0.0.2", asn=65002) -> str:
     """A JSON line with its time, host, pid, ppid and counter taken out and the blocks above abbreviated."""
     line = re.sub(r'"time": [0-9.]+', '"time": T', line)
@@ -629,6 +635,7 @@ def test_teardown_events(rig):
     assert ("announce", "10.50.0.0/16") in two.changes() and ("announce", "10.99.0.0/16") not in two.changes()
     lines = relay.wait(lambda lines: any('"state": "up"' in line for line in lines[seen:]))
     assert [shorten(line) for line in lines[seen:]][:11] == PRELUDE[:11]
+    settled(relay, seen)  # the routes sent again are told before the next test begins
 
 
 def test_a_notification_from_the_peer(rig):
@@ -647,8 +654,10 @@ def test_a_notification_from_the_peer(rig):
         f"neighbor 127.0.0.2 receive notification code 6 subcode 2 data 0x{rewritten}", "",
         "neighbor 127.0.0.2 down - notification received (6,2)", ""]
     two.close()
+    seen = len(relay.lines())
     two.connect()
     two.established()
+    settled(relay, seen)
 
 
 def test_signal(rig):
