@@ -107,10 +107,10 @@ def test_commands_in_order_and_writes_reach_the_helper(tmp_path):
         assert harness.processes.names() == ["echo"]
         await harness.until(lambda: len(harness.commands) >= 2)
         for number in range(50):
-            harness.processes.write("echo", f"message {number}")
-        harness.processes.write("nobody", "dropped")  # not running: dropped, no error
+            harness.processes.write("echo", f"message {number}\n")
+        harness.processes.write("nobody", "dropped\n")  # not running: dropped, no error
         await harness.until(lambda: len(harness.commands) >= 52)
-        await harness.processes.stop(lambda name: "shutdown")
+        await harness.processes.stop(lambda name: "shutdown\n")
         return harness
 
     harness = run(main())
@@ -130,7 +130,7 @@ def test_run_from_the_configuration(tmp_path):
         harness = Harness()
         await harness.processes.start(configuration.processes, str(tmp_path))
         await harness.until(lambda: harness.commands)
-        await harness.processes.stop(lambda name: "bye")
+        await harness.processes.stop(lambda name: "bye\n")
         return harness
 
     harness = run(main())
@@ -147,7 +147,7 @@ def test_environment(tmp_path):
         await harness.processes.start((helper(tmp_path, "env", body), helper(tmp_path, "api-internal-cli-1", body)),
                                       str(tmp_path))
         await harness.until(lambda: len(harness.commands) == 2)
-        await harness.processes.stop(lambda name: "bye")
+        await harness.processes.stop(lambda name: "bye\n")
         return harness
 
     harness = run(main())
@@ -162,7 +162,7 @@ def test_stderr_is_logged(tmp_path):
         harness = Harness()
         await harness.processes.start((helper(tmp_path, "noisy", body),), str(tmp_path))
         await harness.until(lambda: "second problem" in harness.log)
-        await harness.processes.stop(lambda name: "bye")
+        await harness.processes.stop(lambda name: "bye\n")
         return harness
 
     log = run(main()).log
@@ -182,7 +182,7 @@ def test_a_helper_that_exits_is_respawned(tmp_path):
         await harness.until(lambda: len(harness.commands) == 2)
         await asyncio.sleep(0.1)
         names = harness.processes.names()
-        await harness.processes.stop(lambda name: "bye")
+        await harness.processes.stop(lambda name: "bye\n")
         return harness, names
 
     harness, names = run(main())
@@ -232,7 +232,7 @@ def test_a_flood_of_lines(tmp_path):
         harness = Harness()
         await harness.processes.start((helper(tmp_path, "flood", body),), str(tmp_path))
         await harness.until(lambda: len(harness.commands) == 100000)
-        await harness.processes.stop(lambda name: "bye")
+        await harness.processes.stop(lambda name: "bye\n")
         return harness
 
     lines = run(main()).lines("flood")
@@ -248,7 +248,7 @@ def test_binary_garbage(tmp_path):
         await harness.processes.start((helper(tmp_path, "garbage", body),), str(tmp_path))
         await harness.until(lambda: len(harness.commands) == 3)
         names = harness.processes.names()
-        await harness.processes.stop(lambda name: "bye")
+        await harness.processes.stop(lambda name: "bye\n")
         return harness, names
 
     harness, names = run(main())
@@ -292,14 +292,14 @@ def test_a_helper_that_never_reads(tmp_path):
         line = "x" * 1023
         largest = 0
         for number in range(20 * 1024):  # 20 MiB, ignoring the pressure
-            harness.processes.write("stuck", line)
+            harness.processes.write("stuck", line + "\n")
             if number % 256 == 0:
                 largest = max(largest, harness.processes.queued("stuck"))
                 await asyncio.sleep(0)
         await asyncio.sleep(0.1)
         ticking.cancel()
         pressure = list(harness.pressure)
-        await harness.processes.stop(lambda name: "bye")
+        await harness.processes.stop(lambda name: "bye\n")
         return harness, pressure, largest, lateness
 
     harness, pressure, largest, lateness = run(main())
@@ -329,10 +329,10 @@ def test_a_writer_honouring_the_pressure_loses_nothing(tmp_path):
         await harness.processes.start((helper(tmp_path, "slow", body),), str(tmp_path))
         for number in range(total):
             await flowing.wait()
-            harness.processes.write("slow", f"{number} " + "y" * 90)
-        harness.processes.write("slow", "end")
+            harness.processes.write("slow", f"{number} " + "y" * 90 + "\n")
+        harness.processes.write("slow", "end\n")
         await harness.until(lambda: harness.commands)
-        await harness.processes.stop(lambda name: "bye")
+        await harness.processes.stop(lambda name: "bye\n")
         return harness
 
     harness = run(main())
@@ -393,7 +393,7 @@ def test_stop(tmp_path):
                                       str(tmp_path))
         await harness.until(lambda: len(harness.commands) == 2)
         began = time.monotonic()
-        await harness.processes.stop(lambda name: f"shutdown {name}")
+        await harness.processes.stop(lambda name: f"shutdown {name}\n")
         return harness, time.monotonic() - began
 
     harness, took = run(main())
@@ -430,7 +430,7 @@ def test_reload(tmp_path):
         await harness.until(lambda: len(harness.commands) == 8)
         restarted = {name: int(line) for name, line in harness.commands[5:]}
         names = harness.processes.names()
-        await harness.processes.stop(lambda name: "bye")
+        await harness.processes.stop(lambda name: "bye\n")
         return harness, pids, first, kept, restarted, names
 
     harness, pids, first, kept, restarted, names = run(main())

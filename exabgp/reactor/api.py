@@ -69,11 +69,6 @@ KINDS = {
 CLI = "api-internal-cli"
 
 
-def _line(text: str) -> str:
-    """An encoder's text without the newline `Processes.write` adds (the text encoder's empty line stays)."""
-    return text[:-1] if text.endswith("\n") else text
-
-
 class Direction:
     """What one helper wants of the messages going one way.
 
@@ -144,7 +139,7 @@ class Reporter:
 
     def _write(self, name: str, text: str) -> None:
         if text:
-            self.api.processes.write(name, _line(text))
+            self.api.processes.write(name, text)
 
     def connected(self, now: float, outgoing: bool) -> None:
         if outgoing:
@@ -285,7 +280,7 @@ class Api:
         await self.processes.reload(configuration.processes, configuration_dir, restart_all)
 
     async def stop(self) -> None:
-        await self.processes.stop(lambda name: _line(self.encoders[name].shutdown(time.time())))
+        await self.processes.stop(lambda name: self.encoders[name].shutdown(time.time()))
         self.pipes.close()
 
     # ------------------------------------------------------------ events
@@ -355,9 +350,9 @@ class Api:
     def answer(self, name: str, text: str) -> None:
         """Lines of a reply to a helper or to the CLI."""
         if name == CLI:
-            self.pipes.write(text + "\n")  # the pipes write what they are given, a helper's queue adds the newline
+            self.pipes.write(text + "\n")
         else:
-            self.processes.write(name, text)
+            self.processes.write(name, text + "\n")
 
     def ack(self, name: str, success: bool) -> None:
         if self.acks.get(name, True):

@@ -30,8 +30,8 @@ Every stderr line is logged (warning ``stderr from process <name> : ...``;
 5.0 left the helper's stderr on its own, which is /dev/null once
 daemonized).
 
-Writing: `write(name, text)` queues ``text`` plus a newline for the
-helper; the lines queued during one turn of the event loop go to its stdin
+Writing: `write(name, text)` queues ``text`` (whole lines, each ending
+with its newline) for the helper; the lines queued during one turn of the event loop go to its stdin
 pipe transport together (once they reach `low_water` bytes, or at the end
 of the turn), so a full table costs one pipe write, and one wake-up of the
 helper, per batch of lines rather than per line; the stdin pipe is asked
@@ -363,12 +363,12 @@ class Processes:
             await self._spawn(process)
 
     def write(self, name: str, text: str) -> None:
-        """Queue `text` and a newline for helper `name`; never blocks (see the module docstring)."""
+        """Queue `text` (lines with their newlines) for helper `name`; never blocks (see the module docstring)."""
         helper = self._helpers.get(name)
         if helper is None or helper.killed:
             self.log.debug(SOURCE, f"process {name} is not running, message dropped")
             return
-        helper.write(text.encode("utf-8", "backslashreplace") + b"\n")
+        helper.write(text.encode("utf-8", "backslashreplace"))
 
     def names(self) -> list:
         """The names of the running helpers, in start order."""
@@ -401,7 +401,7 @@ class Processes:
         helpers = list(self._helpers.values())
         for helper in helpers:
             if not helper.killed:
-                helper.write(farewell(helper.name).encode("utf-8", "backslashreplace") + b"\n")
+                helper.write(farewell(helper.name).encode("utf-8", "backslashreplace"))
         if helpers:
             await asyncio.sleep(FAREWELL_DELAY)
         await self._end(helpers)
