@@ -55,14 +55,14 @@ from exabgp.reactor.commands import Commands
 from exabgp.reactor.pipes import CliPipes
 from exabgp.reactor.processes import Processes
 
-#: message type -> (the api block's name for it, the encoder's method)
+#: message type -> the api block's name for it, which is also the encoder's method
 KINDS = {
-    Open.TYPE: ("open", "open"),
-    Update.TYPE: ("update", "update"),
-    Notification.TYPE: ("notification", "notification"),
-    KeepAlive.TYPE: ("keepalive", "keepalive"),
-    RouteRefresh.TYPE: ("refresh", "refresh"),
-    Operational.TYPE: ("operational", "operational"),
+    Open.TYPE: "open",
+    Update.TYPE: "update",
+    Notification.TYPE: "notification",
+    KeepAlive.TYPE: "keepalive",
+    RouteRefresh.TYPE: "refresh",
+    Operational.TYPE: "operational",
 }
 
 #: the name the CLI's commands come from (it may act on every neighbor)
@@ -78,7 +78,7 @@ class Direction:
     __slots__ = ("kinds", "parsed", "packets", "consolidate")
 
     def __init__(self, options: set, receive: bool):
-        self.kinds = frozenset(kind for kind, _ in KINDS.values() if kind in options)
+        self.kinds = frozenset(kind for kind in KINDS.values() if kind in options)
         self.consolidate = "consolidate" in options and (receive or "packets" in options)
         self.packets = "packets" in options and not self.consolidate
         self.parsed = "parsed" in options or self.consolidate or "packets" not in options
@@ -212,7 +212,7 @@ class Reporter:
 
     def message(self, now: float, direction: str, event, ctx) -> None:
         """A `MessageReceived` (direction ``receive``) or `MessageSent` (``send``) of the session."""
-        kind, method = KINDS.get(event.msg_type, (None, None))
+        kind = KINDS.get(event.msg_type)
         if kind is None:
             return
         header = None
@@ -233,7 +233,7 @@ class Reporter:
                 text = encoder.update(now, self.peer, direction, event.message, ctx, header, event.body, negotiated,
                                       wanted.consolidate)
             else:
-                text = getattr(encoder, method)(now, self.peer, direction, event.message, header, event.body,
+                text = getattr(encoder, kind)(now, self.peer, direction, event.message, header, event.body,
                                                 negotiated, wanted.consolidate)
             self._write(subscriber.name, text)
 

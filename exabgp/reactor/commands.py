@@ -139,8 +139,8 @@ class Commands:
 
     def _targets(self, source: str, command) -> list:
         allowed = self.api.peers_of(source)
-        chosen = select(command.selectors, [peer.neighbor for peer in allowed])
-        peers = [peer for peer in allowed if peer.neighbor in chosen]
+        chosen = {id(neighbor) for neighbor in select(command.selectors, [peer.neighbor for peer in allowed])}
+        peers = [peer for peer in allowed if id(peer.neighbor) in chosen]  # identity: no deep neighbor compare
         if not peers:
             raise CommandError("no neighbor matching the command")
         return peers
