@@ -380,7 +380,7 @@ def _operational(rest: list, line: str):
         tree = parse_tree(" ".join([rest[0].lower()] + rest[1:]) + " ;", _API_FILE)
         if len(tree) != 1 or tree[0].block is not None:
             raise CommandError(f"Command could not parse operational command : {line}")
-        return neighbor_config._operational_line(tree[0])
+        return neighbor_config.operational_line(tree[0])
     except (ConfigurationError, ValueError) as error:
         raise CommandError(f"Command could not parse operational command : {line}", str(error)) from None
 

@@ -316,7 +316,7 @@ def _capability(statement: Statement, draft) -> None:
 # ---------------------------------------------------------------- operational
 
 
-def _operational_line(line: Statement) -> Operational:
+def operational_line(line: Statement) -> Operational:
     values.plain(line)
     words = line.words
     kind = line.keyword
@@ -464,7 +464,7 @@ def _api(statement, draft):
 def _operational(statement, draft):
     values.block(statement)
     if draft.full:
-        draft.operational.extend(_operational_line(line) for line in statement.block)
+        draft.operational.extend(operational_line(line) for line in statement.block)
 
 
 #: neighbor keyword -> reader(statement, draft)
