@@ -10,6 +10,9 @@ or one timing of the helper alone, all on the same corpus and in one go:
   the very JSON lines our daemon writes for the corpus (rendered here with
   the daemon's encoder, `exabgp.api.encoder.JsonEncoder`): the least time a
   daemon feeding this helper can take;
+* ``sink --fast piped``: the same lines given by ``cat`` through a pipe
+  (what reading a pipe written by another process costs the helper: more
+  than reading a file);
 * ``ours``: our daemon (``python -m exabgp``, the installed package else
   this source tree) with ``adj-rib-in false`` added to measure.py's
   configuration, reporting to ``sink.py``, then to ``sink.py --fast``;
@@ -92,22 +95,27 @@ def write_json_lines(corpus: str, sidecar: dict, path: str) -> int:
     return count
 
 
-def sink_alone(lines: str, routes: int, fast: bool, workdir: str) -> dict:
-    """sink.py reading `lines` from a file: wall and CPU seconds."""
-    report = os.path.join(workdir, f"sink-alone{'-fast' if fast else ''}.json")
+def sink_alone(lines: str, routes: int, fast: bool, workdir: str, piped: bool = False) -> dict:
+    """sink.py reading `lines` from a file (or, `piped`, from ``cat`` through a pipe): wall and CPU seconds."""
+    row = f"sink{' --fast' if fast else ''} {'piped' if piped else 'alone'}"
+    report = os.path.join(workdir, f"{row.replace(' ', '-')}.json")
     command = [sys.executable, os.path.join(BENCH, "sink.py"), "--expect", str(routes), "--report", report]
     if fast:
         command.append("--fast")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.time()
-    with open(lines, "rb") as source:
-        subprocess.run(command, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    if piped:
+        with subprocess.Popen(["cat", lines], stdout=subprocess.PIPE) as cat:
+            subprocess.run(command, stdin=cat.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    else:
+        with open(lines, "rb") as source:
+            subprocess.run(command, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     wall = time.time() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(report) as data:
         announced = json.load(data).get("announced")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return {"row": "sink --fast alone" if fast else "sink alone", "wall_s": round(wall, 3), "cpu_s": round(cpu, 2),
+    return {"row": row, "wall_s": round(wall, 3), "cpu_s": round(cpu, 2),
             **({} if announced == routes else {"error": f"sink counted {announced} routes"})}
 
 
@@ -169,6 +177,7 @@ def main(argv=None) -> int:
     rows = [
         lambda: sink_alone(lines, routes, False, workdir),
         lambda: sink_alone(lines, routes, True, workdir),
+        lambda: sink_alone(lines, routes, True, workdir, piped=True),
         lambda: measure("ours", "exabgp", corpus, args, workdir, ours),
         lambda: measure("ours sink --fast", "exabgp", corpus, args, workdir, ours, "--fast"),
         lambda: measure("ours adj-rib-in", "exabgp", corpus, args, workdir, default),

@@ -64,7 +64,8 @@ def test_fulltable_rows_deliver_every_route(tmp_path):
     report = json.loads(out.read_text())
     assert report["routes"] == routes
     rows = {row["row"]: row for row in report["rows"]}
-    assert set(rows) == {"sink alone", "sink --fast alone", "ours", "ours sink --fast", "ours adj-rib-in", "bird"}
+    assert set(rows) == {"sink alone", "sink --fast alone", "sink --fast piped", "ours", "ours sink --fast",
+                         "ours adj-rib-in", "bird"}
     for row in rows.values():
         assert "error" not in row, row
         assert row["wall_s"] >= 0

@@ -750,7 +750,7 @@ def test_a_received_run_renders_as_its_updates_one_by_one(kind):
     one_by_one, run = kind(SPEAKER), kind(SPEAKER)
     expected = "".join(one_by_one.update(5.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, None, False)
                        for body in bodies)
-    assert run.received_run(5.0, PEER, octets, ctx, None) == expected
+    assert run.received_run(5.0, PEER, octets, ctx, None) == expected.encode()
     # and the counter goes on from there
     assert run.update(6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False) == \
         one_by_one.update(6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False)
@@ -775,4 +775,4 @@ def test_a_received_run_with_declined_updates_inside_keeps_their_order_and_count
     expected = "".join(one_by_one.update(5.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, OPENING, False)
                        for body in bodies)
     assert '"counter": 46,' in expected and ('"198.51.100.0/24", ' in expected) is compact
-    assert run.received_run(5.0, PEER, octets, ctx, OPENING) == expected
+    assert run.received_run(5.0, PEER, octets, ctx, OPENING) == expected.encode()

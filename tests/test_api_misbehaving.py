@@ -373,8 +373,9 @@ def test_unknown_and_malformed_commands_get_error_and_the_next_command_works(tmp
 # ---------------------------------------------------------------- 2. a helper flooding commands
 
 FLOODER = r'''
-import sys
+import fcntl, sys
 count, acks = int(sys.argv[1]), sys.argv[2]
+fcntl.fcntl(0, fcntl.F_SETPIPE_SZ, 4096)  # the daemon asked for 1 MiB, which a system may refuse: its 1 MB of answers wait
 base = 20 << 24
 for number in range(count):  # as fast as it can, not reading a single answer meanwhile
     address = base + (number << 8)

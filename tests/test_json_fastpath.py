@@ -156,12 +156,12 @@ def test_render_run_renders_each_update_and_stops_after_a_declined_one(codec):
     lines = [f"{head}{n}{after}{codec.render_update(body, True, False, False)}{tail}"
              for n, body in ((8, RUN[0]), (9, RUN[1]))]
     third = len(octets) - 19 - len(RUN[3])
-    assert codec.render_run(octets, 0, True, False, False, *ENVELOPE, 7) == ("".join(lines), 9, third, RUN[2])
-    eor = f'{head}10{after}{{ "eor": {{ "afi" : "ipv4", "safi" : "unicast" }} }}{tail}'
+    text = "".join(lines).encode()
+    assert codec.render_run(octets, 0, True, False, False, *ENVELOPE, 7) == (text, 9, third, RUN[2])
+    eor = f'{head}10{after}{{ "eor": {{ "afi" : "ipv4", "safi" : "unicast" }} }}{tail}'.encode()
     assert codec.render_run(octets, third, True, False, False, *ENVELOPE, 9) == (eor, 10, len(octets), None)
-    assert codec.render_run(octets, len(octets), True, False, False, *ENVELOPE, 3) == ("", 3, len(octets), None)
-    assert codec.render_run(bytearray(octets[:third]), 0, True, False, False, *ENVELOPE, 7) == \
-        ("".join(lines), 9, third, RUN[2])
+    assert codec.render_run(octets, len(octets), True, False, False, *ENVELOPE, 3) == (b"", 3, len(octets), None)
+    assert codec.render_run(bytearray(octets[:third]), 0, True, False, False, *ENVELOPE, 7) == (text, 9, third, RUN[2])
 
 
 def test_render_run_refuses_what_is_not_a_run_of_whole_updates(codec):

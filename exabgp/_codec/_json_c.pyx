@@ -13,7 +13,7 @@ and become one str at the end.
 """
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from cpython.unicode cimport PyUnicode_DecodeASCII, PyUnicode_DecodeUTF8
+from cpython.unicode cimport PyUnicode_DecodeASCII
 from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.string cimport memcpy, memcmp, strlen
 
@@ -505,7 +505,7 @@ def render_update(body, bint asn4, bint addpath_ipv4, bint addpath_ipv6):
 
 def render_run(octets, Py_ssize_t start, bint asn4, bint addpath_ipv4, bint addpath_ipv6,
                str head, str after, str tail, counter):
-    """The lines of the UPDATEs of `octets` from `start`: ``(text, counter, offset, declined)``."""
+    """The lines of the UPDATEs of `octets` from `start`, UTF-8: ``(lines, counter, offset, declined)``."""
     cdef bytes data = octets if type(octets) is bytes else bytes(octets)
     cdef bytes head_octets = head.encode("utf-8")
     cdef bytes after_octets = after.encode("utf-8")
@@ -548,6 +548,6 @@ def render_run(octets, Py_ssize_t start, bint asn4, bint addpath_ipv4, bint addp
             put(&out, PyBytes_AS_STRING(tail_octets), PyBytes_GET_SIZE(tail_octets))
             count += 1
             offset += length
-        return PyUnicode_DecodeUTF8(out.data, out.size, NULL), count, offset, declined
+        return PyBytes_FromStringAndSize(out.data, out.size), count, offset, declined
     finally:
         free(out.data)

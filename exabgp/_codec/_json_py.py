@@ -25,10 +25,11 @@ come before IPv6 from MP_REACH_NLRI, withdrawals likewise.
 
 `render_run(octets, start, asn4, addpath_ipv4, addpath_ipv6, head, after,
 tail, counter)` renders a run of whole UPDATE messages (headers included)
-from offset `start` into one text: for each message the line
+from offset `start` into one UTF-8 text (bytes: it goes to a pipe as it
+is): for each message the line
 ``head + str(counter + 1) + after + render_update(body) + tail``, counting
 `counter` up by one a line.  It stops after the first message
-`render_update` declines and returns ``(text, counter, offset, declined)``:
+`render_update` declines and returns ``(lines, counter, offset, declined)``:
 the lines before it, the counter of the last of them, the offset just past
 the declined message and its body, for the caller to render that one the
 general way and call again from `offset`; at the end of `octets`,
@@ -260,7 +261,7 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
 
 def render_run(octets, start: int, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool,
                head: str, after: str, tail: str, counter: int):
-    """The lines of the UPDATEs of `octets` from `start`: ``(text, counter, offset, declined)``."""
+    """The lines of the UPDATEs of `octets` from `start`, UTF-8: ``(lines, counter, offset, declined)``."""
     octets = bytes(octets)
     size = len(octets)
     if not 0 <= start <= size:
@@ -281,7 +282,7 @@ def render_run(octets, start: int, asn4: bool, addpath_ipv4: bool, addpath_ipv6:
         offset += length
         message = render_update(body, asn4, addpath_ipv4, addpath_ipv6)
         if message is None:
-            return "".join(lines), counter, offset, body
+            return "".join(lines).encode(), counter, offset, body
         counter += 1
         lines.append(f"{head}{counter}{after}{message}{tail}")
-    return "".join(lines), counter, offset, None
+    return "".join(lines).encode(), counter, offset, None

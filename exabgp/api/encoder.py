@@ -156,8 +156,9 @@ class JsonEncoder:
         raw = raw_fields(header, body) if consolidate else ""
         return self._line(now, peer, "update", inner, raw=raw)
 
-    def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> str:
-        """The lines of a run of received UPDATE messages (headers included), as `update` renders each.
+    def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> bytes:
+        """The lines of a run of received UPDATE messages (headers included), as `update` renders each, in
+        UTF-8 (megabytes for a full table, written to the helper as they are).
 
         The reactor hands over the runs the codec vouched for (`_codec.scan_updates`) in one call:
         the codec renders the lines of the run itself (`_codec.render_run`, the text of
@@ -181,10 +182,10 @@ class JsonEncoder:
             if declined is not None:
                 counter += 1
                 message = general_update_json(Update.decode(declined, ctx), ctx, True)
-                lines.append(f"{head}{counter}{after}{message}{tail}")
+                lines.append(f"{head}{counter}{after}{message}{tail}".encode())
         self._counters[peer] = counter
-        text = "".join(lines)
-        return compact(text) if self._compact else text
+        text = b"".join(lines)
+        return compact(text.decode()).encode() if self._compact else text
 
     def packets(self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes,
                 negotiated) -> str:
@@ -256,10 +257,10 @@ class TextEncoder:
         raw = raw_text(header, body) if consolidate else ""
         return update_text(f"neighbor {peer.peer_address} {direction} update", update, ctx, raw) + "\n\n"
 
-    def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> str:
-        """The events of a run of received UPDATE messages (headers included), as `update` renders each."""
+    def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> bytes:
+        """The events of a run of received UPDATE messages (headers included), as `update` renders each, in UTF-8."""
         return "".join(self.update(now, peer, "receive", Update.decode(body, ctx), ctx, b"", body, negotiated, False)
-                       for _type, body in split_messages(octets, EXTENDED_SIZE)[0])
+                       for _type, body in split_messages(octets, EXTENDED_SIZE)[0]).encode()
 
     def packets(self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes,
                 negotiated) -> str:

@@ -31,12 +31,10 @@ Every stderr line is logged (warning ``stderr from process <name> : ...``;
 daemonized).
 
 Writing: `write(name, text)` queues ``text`` (whole lines, each ending
-with its newline) for the helper; the lines queued during one turn of the event loop go to its stdin
-pipe transport together (once they reach `low_water` bytes, or at the end
-of the turn), so a full table costs one pipe write, and one wake-up of the
-helper, per batch of lines rather than per line; the stdin pipe is asked
-to hold `PIPE_SIZE` bytes (Linux), so the helper reads in large chunks.  The transport writes
-without blocking and keeps what the pipe does not take.  When a helper's queue grows over `high_water` bytes
+with its newline, as str or UTF-8 bytes) for the helper's stdin, an
+`exabgp.reactor.helper_stdin.HelperStdin`: the lines of one turn of the
+event loop go to the pipe together, and while the pipe is full it is
+written at the pace its reader takes it, without a wake-up per read.  When a helper's queue grows over `high_water` bytes
 ``on_pressure(name, True)`` is called (possibly from inside `write`), and
 ``on_pressure(name, False)`` once it is back under `low_water` or the
 helper is gone: the reactor stops reading the BGP input that feeds the
@@ -76,25 +74,23 @@ every helper: no zombie is left.
 """
 
 import asyncio
-import fcntl
 import os
 import signal
 import stat
 import subprocess
 
 from exabgp.config.process import program_candidates
+from exabgp.reactor.helper_stdin import HelperStdin
 
 #: a command line longer than this, still without a newline, kills its helper (5.0.12)
 MAX_COMMAND_SIZE = 1024 * 1024
 #: stderr text without a newline logged as one line when it grows over this
 MAX_STDERR_LINE = 64 * 1024
-#: on_pressure(name, True) above this many queued bytes
-#: the size asked for the helper's stdin pipe (Linux, F_SETPIPE_SZ): fewer, larger reads for a helper taking a
-#: full table (the kernel's default is 64 KiB; it may refuse more than /proc/sys/fs/pipe-max-size)
-PIPE_SIZE = 512 * 1024
-HIGH_WATER = 256 * 1024
-#: on_pressure(name, False) at or below this many queued bytes
-LOW_WATER = 32 * 1024
+#: on_pressure(name, True) above this many queued bytes (beyond what the pipe holds)
+HIGH_WATER = 512 * 1024
+#: on_pressure(name, False) at or below this many queued bytes: the pipe and this much keep a reader busy while
+#: the peers' next messages are read and rendered
+LOW_WATER = 256 * 1024
 #: messages that would make the queue grow over this many bytes are dropped
 HARD_CAP = 64 * 1024 * 1024
 #: respawns allowed within RESPAWN_WINDOW seconds (5.0: 5 in ~63 s)
@@ -139,12 +135,13 @@ def resolve(program: str, configuration_dir: str, environ: dict) -> str:
 class _Helper(asyncio.SubprocessProtocol):
     """One running helper: its transport, partial lines, queue state and end."""
 
-    def __init__(self, owner, process):
+    def __init__(self, owner, process, stdin: int):
         self.owner = owner
         self.process = process
         self.name = process.name
         self.transport = None
-        self.stdin = None
+        self.stdin = HelperStdin(asyncio.get_running_loop(), stdin, high=owner.high_water, low=owner.low_water,
+                                 on_pause=self._pause, on_resume=self._resume)
         self.pid = None
         self.stdout = bytearray()
         self.stderr = bytearray()
@@ -153,9 +150,6 @@ class _Helper(asyncio.SubprocessProtocol):
         self.paused = False
         self.pauses = 0             # times its queue went over high_water
         self.dropped = 0
-        self.batch = []             # lines written during this turn of the loop, not yet given to stdin
-        self.batched = 0            # their size in bytes
-        self.flusher = None         # the call_soon handle that gives them to stdin
         self.kill_timer = None
         self.grace_timer = None
         self.ended = asyncio.get_running_loop().create_future()
@@ -165,14 +159,6 @@ class _Helper(asyncio.SubprocessProtocol):
     def connection_made(self, transport):
         self.transport = transport
         self.pid = transport.get_pid()
-        self.stdin = transport.get_pipe_transport(0)
-        self.stdin.set_write_buffer_limits(high=self.owner.high_water, low=self.owner.low_water)
-        pipe = self.stdin.get_extra_info("pipe")
-        if pipe is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
-            try:
-                fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-            except OSError:  # over the system's limit: the default size works too
-                pass
 
     def pipe_data_received(self, fd, data):
         if self.killed:
@@ -192,9 +178,7 @@ class _Helper(asyncio.SubprocessProtocol):
 
     def process_exited(self):
         self.owner.log.debug(SOURCE, f"process {self.name} exited with code {self.transport.get_returncode()}")
-        self._drop_batch()
-        if self.stdin is not None and not self.stdin.is_closing():
-            self.stdin.abort()  # nobody reads it any more: free the queue
+        self.stdin.abort()  # nobody reads it any more: free the queue
         self.grace_timer = asyncio.get_running_loop().call_later(EXIT_GRACE, self.transport.close)
 
     def connection_lost(self, exc):
@@ -202,21 +186,19 @@ class _Helper(asyncio.SubprocessProtocol):
             if timer is not None:
                 timer.cancel()
         self.transport.close()
-        if self.paused:
-            self.paused = False
-            self.owner.on_pressure(self.name, False)
+        self.stdin.abort()
         self.owner._ended(self)
         self.ended.set_result(None)
 
-    def pause_writing(self):
+    def _pause(self):
         self.paused = True
         self.pauses += 1
         log = self.owner.log.warning if self.pauses == 1 else self.owner.log.debug
-        log(SOURCE, f"process {self.name} does not read fast enough ({self.queued()} bytes wait for it): "
+        log(SOURCE, f"process {self.name} does not read fast enough ({self.stdin.queued()} bytes wait for it): "
                     f"the peers whose messages it gets are not read until it catches up (pause {self.pauses})")
         self.owner.on_pressure(self.name, True)
 
-    def resume_writing(self):
+    def _resume(self):
         self.paused = False
         if self.dropped:
             self.owner.log.warning(SOURCE, f"process {self.name} is reading again, "
@@ -271,42 +253,17 @@ class _Helper(asyncio.SubprocessProtocol):
     # writing and ending
 
     def write(self, data: bytes) -> None:
-        if self.stdin is None or self.stdin.is_closing():
+        if self.stdin.is_closing():
             self.owner.log.debug(SOURCE, f"process {self.name} does not read any more, message dropped")
             return
-        if self.stdin.get_write_buffer_size() + self.batched + len(data) > self.owner.hard_cap:
+        if self.stdin.queued() + len(data) > self.owner.hard_cap:
             if not self.dropped:
                 self.owner.log.warning(SOURCE, f"process {self.name} is not reading its input and "
                                                f"{self.owner.hard_cap} bytes are queued for it: "
                                                "dropping the new messages")
             self.dropped += 1
             return
-        self.batch.append(data)
-        self.batched += len(data)
-        if self.batched >= self.owner.low_water:
-            self.flush()
-        elif self.flusher is None:
-            self.flusher = asyncio.get_running_loop().call_soon(self.flush)
-
-    def flush(self) -> None:
-        """Give the lines of this turn to the stdin transport (which may then call `pause_writing`)."""
-        if self.flusher is not None:
-            self.flusher.cancel()
-            self.flusher = None
-        if self.batch:
-            data = b"".join(self.batch)
-            self._drop_batch()
-            if self.stdin is not None and not self.stdin.is_closing():
-                self.stdin.write(data)
-
-    def _drop_batch(self) -> None:
-        self.batch.clear()
-        self.batched = 0
-
-    def queued(self) -> int:
-        if self.stdin is None or self.stdin.is_closing():
-            return 0
-        return self.stdin.get_write_buffer_size() + self.batched
+        self.stdin.write(data)
 
     def _signal(self, number: int) -> None:
         if self.transport.get_returncode() is not None:
@@ -323,9 +280,7 @@ class _Helper(asyncio.SubprocessProtocol):
         self.killed = True
         self.owner.log.debug(SOURCE, f"terminating process {self.name}")
         self._signal(signal.SIGTERM)
-        self.flush()
-        if self.stdin is not None:
-            self.stdin.close()  # what is queued (the farewell) is still sent, then EOF: no ack will come
+        self.stdin.close()  # what is queued (the farewell) is still sent, then EOF: no ack will come
         self.kill_timer = asyncio.get_running_loop().call_later(KILL_DELAY, self._kill)
 
     def _kill(self) -> None:
@@ -362,13 +317,14 @@ class Processes:
         for process in processes:
             await self._spawn(process)
 
-    def write(self, name: str, text: str) -> None:
-        """Queue `text` (lines with their newlines) for helper `name`; never blocks (see the module docstring)."""
+    def write(self, name: str, text) -> None:
+        """Queue `text` (lines with their newlines, str or UTF-8 bytes) for helper `name`; never blocks (see the
+        module docstring)."""
         helper = self._helpers.get(name)
         if helper is None or helper.killed:
             self.log.debug(SOURCE, f"process {name} is not running, message dropped")
             return
-        helper.write(text.encode("utf-8", "backslashreplace"))
+        helper.write(text if type(text) is bytes else text.encode("utf-8", "backslashreplace"))
 
     def names(self) -> list:
         """The names of the running helpers, in start order."""
@@ -377,7 +333,7 @@ class Processes:
     def queued(self, name: str) -> int:
         """How many bytes wait in the queue of helper `name`."""
         helper = self._helpers.get(name)
-        return helper.queued() if helper is not None else 0
+        return helper.stdin.queued() if helper is not None else 0
 
     async def reload(self, processes, configuration_dir: str, restart_all: bool) -> None:
         """Stop the helpers no longer configured, start the new ones (all of them with `restart_all`)."""
@@ -433,15 +389,19 @@ class Processes:
         if not name.startswith(CLI_PREFIX):
             environ.pop("exabgp_cli_pipe", None)
         loop = asyncio.get_running_loop()
+        reading, writing = os.pipe2(os.O_CLOEXEC)
         try:
             _, helper = await loop.subprocess_exec(
-                lambda: _Helper(self, process), path, *process.run[1:],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                lambda: _Helper(self, process, writing), path, *process.run[1:],
+                stdin=reading, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 env=environ, start_new_session=True)
         except (OSError, ValueError, subprocess.SubprocessError) as error:
+            os.close(writing)
             self.log.error(SOURCE, f"can not start process {name}: {error}")
             self.on_broken(name)
             return False
+        finally:
+            os.close(reading)
         self._helpers[name] = helper
         self.log.debug(SOURCE, f"forked process {name} (pid {helper.pid})")
         return True
