@@ -55,7 +55,7 @@ async def _start(path, delay: float = 0.0, high: int = 256 * 1024, low: int = 64
                                stdout=subprocess.PIPE, text=True)
     os.close(reading)
     events = []
-    stdin = Counting(asyncio.get_running_loop(), writing, high=high, low=low,
+    stdin = Counting(asyncio.get_running_loop(), writing, high=high, low=low, cap=1 << 30,
                      on_pause=lambda: events.append("pause"), on_resume=lambda: events.append("resume"))
     return process, stdin, events
 
@@ -140,14 +140,13 @@ def test_a_reader_that_exits_drops_the_queue(tmp_path):
         process = subprocess.Popen([sys.executable, "-c", "import os; os.read(0, 10)"], stdin=reading)
         os.close(reading)
         events = []
-        stdin = HelperStdin(asyncio.get_running_loop(), writing, high=64 * 1024, low=1024,
+        stdin = HelperStdin(asyncio.get_running_loop(), writing, high=64 * 1024, low=1024, cap=1 << 30,
                             on_pause=lambda: events.append("pause"), on_resume=lambda: events.append("resume"))
         stdin.write(b"y" * (3 * helper_stdin.PIPE_SIZE))
         await _until(lambda: process.poll() is not None)
         await _until(stdin.is_closing, 5.0)
-        stdin.write(b"more")  # after the end: ignored
-        return stdin, events
+        return stdin, events, stdin.write(b"more")  # after the end: refused
 
-    stdin, events = asyncio.run(main())
-    assert stdin.queued() == 0
+    stdin, events, more = asyncio.run(main())
+    assert more is False and stdin.queued() == 0
     assert events == ["pause", "resume"]

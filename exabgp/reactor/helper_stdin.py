@@ -15,6 +15,7 @@ Writes are queued and written together once they reach `JOIN` bytes, or at
 the end of the loop's turn (`loop.call_soon`), so many small lines cost one
 system call.
 
+A write that would make the queue grow over `cap` bytes is refused.
 Flow control: `on_pause()` is called when the queue (what the pipe has not
 taken) grows over `high` bytes (seen when the pipe is full: what one turn
 writes to a pipe with room for it does not count), `on_resume()` once it
@@ -39,14 +40,15 @@ DRAIN_DELAY = 0.001
 class HelperStdin:
     """The write end of a helper's stdin (see the module docstring)."""
 
-    __slots__ = ("_loop", "_fd", "_high", "_low", "_on_pause", "_on_resume", "_queue", "_size", "_handle",
+    __slots__ = ("_loop", "_fd", "_high", "_low", "_cap", "_on_pause", "_on_resume", "_queue", "_size", "_handle",
                  "_watching", "_full", "_paused", "_closing")
 
-    def __init__(self, loop, fd: int, *, high: int, low: int, on_pause, on_resume):
+    def __init__(self, loop, fd: int, *, high: int, low: int, cap: int, on_pause, on_resume):
         self._loop = loop
         self._fd = fd
         self._high = high
         self._low = low
+        self._cap = cap
         self._on_pause = on_pause
         self._on_resume = on_resume
         self._queue = collections.deque()
@@ -64,15 +66,16 @@ class HelperStdin:
                 pass
 
     def is_closing(self) -> bool:
-        return self._closing or self._fd < 0
+        return self._closing
 
     def queued(self) -> int:
         """Bytes written but not yet taken by the pipe."""
         return self._size
 
-    def write(self, data: bytes) -> None:
-        if not data or self.is_closing():
-            return
+    def write(self, data: bytes) -> bool:
+        """Queue `data`; False when it is not (the input is closed, or the queue would grow over `cap`)."""
+        if self._closing or self._size + len(data) > self._cap:
+            return False
         self._queue.append(data)
         self._size += len(data)
         if not self._full and self._size >= JOIN:  # enough for one system call: try the pipe now
@@ -82,6 +85,7 @@ class HelperStdin:
         if self._full and self._size > self._high and not self._paused:  # no need to try the pipe first
             self._paused = True
             self._on_pause()
+        return True
 
     def close(self) -> None:
         """End the input once the queue is written."""

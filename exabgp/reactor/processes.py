@@ -141,7 +141,7 @@ class _Helper(asyncio.SubprocessProtocol):
         self.name = process.name
         self.transport = None
         self.stdin = HelperStdin(asyncio.get_running_loop(), stdin, high=owner.high_water, low=owner.low_water,
-                                 on_pause=self._pause, on_resume=self._resume)
+                                 cap=owner.hard_cap, on_pause=self._pause, on_resume=self._resume)
         self.pid = None
         self.stdout = bytearray()
         self.stderr = bytearray()
@@ -253,17 +253,16 @@ class _Helper(asyncio.SubprocessProtocol):
     # writing and ending
 
     def write(self, data: bytes) -> None:
+        if self.stdin.write(data):
+            return
         if self.stdin.is_closing():
             self.owner.log.debug(SOURCE, f"process {self.name} does not read any more, message dropped")
             return
-        if self.stdin.queued() + len(data) > self.owner.hard_cap:
-            if not self.dropped:
-                self.owner.log.warning(SOURCE, f"process {self.name} is not reading its input and "
-                                               f"{self.owner.hard_cap} bytes are queued for it: "
-                                               "dropping the new messages")
-            self.dropped += 1
-            return
-        self.stdin.write(data)
+        if not self.dropped:
+            self.owner.log.warning(SOURCE, f"process {self.name} is not reading its input and "
+                                           f"{self.owner.hard_cap} bytes are queued for it: "
+                                           "dropping the new messages")
+        self.dropped += 1
 
     def _signal(self, number: int) -> None:
         if self.transport.get_returncode() is not None:
