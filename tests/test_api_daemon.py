@@ -833,6 +833,46 @@ neighbor 127.0.0.2 {{
     assert "not understood : announce route 10.9.0.0/16" not in err
 
 
+def test_a_reload_gives_a_helper_the_neighbors_it_names_now(tmp_path):
+    """The peers a helper acts on are kept between its commands; a reload that adds a neighbor naming it changes them."""
+    commands = tmp_path / "commands"
+    commands.write_text("")
+    (tmp_path / "relay.py").write_text(
+        "import sys, time\nseen = 0\nwhile True:\n"
+        f"    lines = open({str(commands)!r}).read().splitlines()\n"
+        "    for line in lines[seen:]:\n        print(line, flush=True)\n"
+        "    seen = len(lines)\n    time.sleep(0.05)\n")
+    port = free_port()
+
+    def neighbor(address):
+        return (f"neighbor {address} {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; "
+                f"passive; listen {port}; family {{ ipv4 unicast; }} api {{ processes [ relay ]; }} }}\n")
+
+    head = f"process relay {{ run {PY} {tmp_path / 'relay.py'}; encoder text; }}\n"
+    conf = tmp_path / "daemon.conf"
+    conf.write_text(head + neighbor("127.0.0.2"))
+    daemon = start(conf)
+    try:
+        first = Speaker(port, "127.0.0.2", families=((1, 1),))
+        first.established()
+        with commands.open("a") as out:
+            out.write("announce route 10.1.0.0/16 next-hop 192.0.2.1\n")
+        assert first.until_changes(0, 1) == [("announce", "10.1.0.0/16")]
+        conf.write_text(head + neighbor("127.0.0.2") + neighbor("127.0.0.3"))
+        daemon.send_signal(signal.SIGUSR1)
+        second = Speaker(port, "127.0.0.3", families=((1, 1),))
+        second.established()
+        seen = first.mark()
+        with commands.open("a") as out:
+            out.write("announce route 10.2.0.0/16 next-hop 192.0.2.1\n")
+        assert second.until_changes(0, 1) == [("announce", "10.2.0.0/16")]
+        assert first.until_changes(seen, 1) == [("announce", "10.2.0.0/16")]
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
+
+
 # ---------------------------------------------------------------- encoder details found on the way
 
 

@@ -256,6 +256,7 @@ class Api:
         self.pipes = CliPipes(self.log, self.environment, environ, self._cli_command)
         self.commands = Commands(reactor, self)
         self._held = []               # (source, line) read before the reactor made its peers; None after
+        self._peers_of = {}           # helper name -> the peers it may act on (peers_of)
 
     async def start(self, configuration, configuration_dir: str) -> None:
         self._configure(configuration)
@@ -265,6 +266,7 @@ class Api:
     def _configure(self, configuration) -> None:
         ack = self.environment.get("api", "ack")
         self.configured = [process.name for process in configuration.processes]
+        self.peers_changed()
         for process in configuration.processes:
             if process.encoder == "json":
                 self.encoders[process.name] = JsonEncoder(self.speaker, self.counters,
@@ -298,13 +300,18 @@ class Api:
         """The peers helper `source` may act on (the CLI: all), in configuration order.
 
         A helper is known by its configured name: a (re)started helper may speak before `Processes`
-        lists it as running.
+        lists it as running.  The answer is kept until `peers_changed` (every command asks).
         """
-        peers = self.reactor.peers
-        if source == CLI:
-            return list(peers)
-        return [peer for peer in peers
-                if any(source in names_of(block, self.configured) for block in peer.neighbor.api)]
+        peers = self._peers_of.get(source)
+        if peers is None:
+            peers = self._peers_of[source] = [
+                peer for peer in self.reactor.peers
+                if source == CLI or any(source in names_of(block, self.configured) for block in peer.neighbor.api)]
+        return peers
+
+    def peers_changed(self) -> None:
+        """The reactor added, removed or reconfigured peers: `peers_of` is asked again."""
+        self._peers_of.clear()
 
     def throttled(self, reporter) -> bool:
         """Whether a connection reporting with `reporter` must stop reading: a helper told of its received

@@ -179,6 +179,7 @@ class Reactor:
         self._peer_number += 1
         peer = Peer(self, neighbor, f"peer-{self._peer_number}")
         self.peers.append(peer)
+        self.api.peers_changed()
         self.log.info("reactor", f"new peer: neighbor {neighbor.peer_address} "
                                  f"local-ip {neighbor.local_address or 'auto'} "
                                  f"local-as {neighbor.local_as or 'auto'} peer-as {neighbor.peer_as or 'auto'} "
@@ -282,6 +283,7 @@ class Reactor:
                 peer.update_routes(neighbor)
         for neighbor in wanted.values():
             self._add_peer(neighbor)
+        self.api.peers_changed()
         self.configuration = configuration
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
         loop = asyncio.get_running_loop()
