@@ -873,6 +873,67 @@ def test_a_reload_gives_a_helper_the_neighbors_it_names_now(tmp_path):
     assert code == 0, err
 
 
+def test_a_helper_announces_and_withdraws_flowspec_rules(tmp_path):
+    """``announce flow route { ... }``, the flat ``announce ipv4 flow ...`` and ``withdraw flow route ...``
+    reach the peer as FlowSpec UPDATEs (RFC 8955) with the action's extended community; a bad rule is an error."""
+    commands = tmp_path / "commands"
+    commands.write_text("")
+    answers = tmp_path / "answers"
+    (tmp_path / "relay.py").write_text(
+        "import sys, threading, time\n"
+        f"def answers():\n    with open({str(answers)!r}, 'a') as out:\n"
+        "        for line in sys.stdin:\n            out.write(line)\n            out.flush()\n"
+        "threading.Thread(target=answers, daemon=True).start()\nseen = 0\nwhile True:\n"
+        f"    lines = open({str(commands)!r}).read().splitlines()\n"
+        "    for line in lines[seen:]:\n        print(line, flush=True)\n"
+        "    seen = len(lines)\n    time.sleep(0.05)\n")
+    port = free_port()
+    conf = tmp_path / "daemon.conf"
+    conf.write_text(f"process relay {{ run {PY} {tmp_path / 'relay.py'}; encoder json; }}\n"
+                    f"neighbor 127.0.0.2 {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; "
+                    f"peer-as 65001; passive; listen {port}; family {{ ipv4 flow; }} "
+                    f"api {{ processes [ relay ]; }} }}\n")
+    daemon = start(conf)
+    try:
+        peer = Speaker(port, "127.0.0.2", peer_as=65001, families=((1, 133),))
+        peer.established()
+
+        def rules(since):
+            ctx = peer.session.ctx
+            return [(change[0], change[3].text(), e.update.attributes(ctx).values.get(16))
+                    for e in peer.events[since:] if isinstance(e, UpdateReceived) for change in e.update.changes(ctx)]
+
+        seen = peer.mark()
+        with commands.open("a") as out:
+            out.write("announce flow route { match { destination 10.0.0.0/24; protocol udp; } then { discard; } }\n"
+                      "announce ipv4 flow destination 10.1.0.0/24 destination-port =53 rate-limit 9600\n"
+                      "announce flow route { match { destination 10.2.0.0/24; } then { teleport; } }\n")
+        peer.wait(lambda events: len(rules(seen)) >= 2)
+        discard, rate = (bytes.fromhex("8006000000000000"),), (bytes.fromhex("8006000046160000"),)
+        assert sorted(rules(seen)) == [
+            ("announce", "flow destination-ipv4 10.0.0.0/24 protocol =udp", discard),
+            ("announce", "flow destination-ipv4 10.1.0.0/24 destination-port =53", rate)]
+        seen = peer.mark()
+        with commands.open("a") as out:
+            out.write("withdraw flow route { match { destination 10.0.0.0/24; protocol udp; } then { discard; } }\n")
+        peer.wait(lambda events: rules(seen))
+        assert rules(seen) == [("withdraw", "flow destination-ipv4 10.0.0.0/24 protocol =udp", discard)]
+        with commands.open("a") as out:
+            out.write("show adj-rib out flow\nshow adj-rib out inet\n")
+        deadline = time.monotonic() + 5
+        while answers.read_text().count("\n") < 7 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert answers.read_text().splitlines() == [
+            "done", "done", "error", "done",
+            "127.0.0.2 ipv4 flow flow destination-ipv4 10.1.0.0/24 destination-port =53", "done",  # the rule left
+            "done"]  # no inet route
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _, err = finish(daemon)
+    assert code == 0, err
+    assert "Traceback" not in err
+
+
 # ---------------------------------------------------------------- encoder details found on the way
 
 

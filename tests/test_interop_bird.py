@@ -174,3 +174,65 @@ def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
     for key, attributes in expected.items():
         assert routes[key] == attributes, (key, routes[key])
     interop.check_received_vpn(exa, list(interop.PEER_VPN_ROUTES))
+
+
+#: our FlowSpec rules (configuration text) -> how BIRD shows them, and the extended community of their action
+OUR_FLOWS = {
+    "match { destination 10.9.0.0/16; protocol tcp; destination-port =80; } then { discard; }":
+        ("flow4 { dst 10.9.0.0/16; proto 6; dport 80; }", "(generic, 0x80060000, 0x0)"),
+    "match { source 10.8.1.0/24; packet-length >1000; } then { rate-limit 9600; }":
+        ("flow4 { src 10.8.1.0/24; length > 1000; }", "(generic, 0x80060000, 0x46160000)"),  # 9600.0 as a float
+    "match { destination 2001:db8:9::/48/0; next-header udp; } then { redirect 65000:100; }":
+        ("flow6 { dst 2001:db8:9::/48; next header 17; }", "(generic, 0x8008fde8, 0x64)"),
+}
+
+#: BIRD's static FlowSpec rules -> what 5.0's JSON of them is
+BIRD_FLOWS = {
+    "flow4 { dst 10.7.0.0/16; proto = 17; dport = 53; }":
+        ("ipv4 flow", {"destination-ipv4": ["10.7.0.0/16"], "protocol": ["=udp"], "destination-port": ["=53"],
+                       "string": "flow destination-ipv4 10.7.0.0/16 protocol =udp destination-port =53"}),
+    "flow6 { dst 2001:db8:7::/48; next header = 6; }":
+        ("ipv6 flow", {"destination-ipv6": ["2001:db8:7::/48/0"], "next-header": ["=tcp"],
+                       "string": "flow destination-ipv6 2001:db8:7::/48/0 next-header =tcp"}),
+}
+
+
+def test_flowspec_rules_both_ways(tmp_path, paths, running):
+    """FlowSpec (RFC 8955, RFC 8956) on one iBGP session: our rules in BIRD's flow tables with their actions
+    (the traffic-rate / redirect extended communities); BIRD's rules decoded by us into 5.0's JSON."""
+    ours, address = interop.ADDRESSES[4]
+    bird_port = interop.free_port(address)
+    channels = {"flow4": [], "flow6": []}
+    for rule in BIRD_FLOWS:
+        channels[rule.split()[0]].append(rule)
+    bird = bird_module.Bird(tmp_path, address, ours, bird_port, interop.free_port(ours), interop.LOCAL_AS,
+                            interop.LOCAL_AS, passive=True, channels=channels)
+    running.append(bird)
+    bird.start(paths)
+    rules = "".join(f"        route r{index} {{ {rule} }}\n" for index, rule in enumerate(OUR_FLOWS))
+    exa = interop.ExaBGP(tmp_path, f"""
+neighbor {address} {{
+    router-id 10.0.0.1; local-address {ours}; local-as {interop.LOCAL_AS}; peer-as {interop.LOCAL_AS};
+    connect {bird_port};
+    family {{ ipv4 flow; ipv6 flow; }}
+    flow {{
+{rules}    }}
+}}
+""")
+    running.append(exa)
+    wait_up(bird, exa)
+    expected = {shown: {"BGP.origin": "IGP", "BGP.as_path": "", "BGP.local_pref": "100", "BGP.ext_community": action}
+                for shown, action in OUR_FLOWS.values()}
+    routes = interop.wait_until(lambda: (lambda r: r if set(expected) <= set(r) else None)(bird.routes()), 10,
+                                what="our flow rules in bird's tables")
+    assert {key: routes[key] for key in expected} == expected
+    found = interop.wait_until(lambda: (lambda u: u if len(u) >= len(BIRD_FLOWS) else None)(exa.received_updates()),
+                               10, what="bird's flow rules decoded by us")
+    received = {}
+    for update in found:
+        for family, by_nexthop in update["announce"].items():
+            assert list(by_nexthop) == ["no-nexthop"]
+            for rule in by_nexthop["no-nexthop"]:
+                received[rule["string"]] = (family, rule)
+    assert sorted(received.values(), key=repr) == sorted(BIRD_FLOWS.values(), key=repr)
+    assert "Traceback" not in exa.text()

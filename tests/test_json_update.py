@@ -135,13 +135,28 @@ def test_srv6_service_is_valid_json():
 
 
 def test_raw_family_does_not_crash():
-    # ipv4 flow (SAFI 133) has no decoder yet: its NLRI stay raw
-    nlri = bytes([0x05, 0x01, 0x18, 0x0A, 0x00, 0x01])
-    mp = bytes([0, 1, 133, 0, 0]) + nlri
+    # ipv4 mcast-vpn (SAFI 5) has no decoder yet: its NLRI stay raw
+    nlri = bytes([0x01, 0x05, 0x01, 0x18, 0x0A, 0x00, 0x01])
+    mp = bytes([0, 1, 5, 4, 192, 0, 2, 1, 0]) + nlri
     attributes = bytes([0x40, 1, 1, 0, 0x80, 14, len(mp)]) + mp
     body = b"\0\0" + len(attributes).to_bytes(2, "big") + attributes
     ctx = context(False)
     update = Update.decode(body, ctx)
     document = json.loads(update_json(update, ctx))
-    assert document["update"]["announce"] == {"ipv4 flow": {"no-nexthop": [{"raw": "0x" + nlri.hex().upper()}]}}
+    assert document["update"]["announce"] == {"ipv4 mcast-vpn": {"192.0.2.1": [{"raw": "0x" + nlri.hex().upper()}]}}
+    assert Update(*update.parts(ctx)).encode(ctx) == body
+
+
+def test_a_flow_rule_with_a_next_hop_carries_it_in_its_object_too():
+    # an ipv4 flow announced with a next hop (a redirect to an address): 5.0 prints it as the key and inside
+    nlri = bytes([0x06, 0x01, 0x20, 0xC0, 0xA8, 0x00, 0x01])
+    mp = bytes([0, 1, 133, 4, 1, 2, 3, 4, 0]) + nlri
+    attributes = bytes([0x40, 1, 1, 0, 0xC0, 16, 8, 0x08, 0, 0, 0, 0, 0, 0, 0, 0x80, 14, len(mp)]) + mp
+    body = b"\0\0" + len(attributes).to_bytes(2, "big") + attributes
+    ctx = context(False)
+    update = Update.decode(body, ctx)
+    document = json.loads(update_json(update, ctx))
+    assert document["update"]["announce"] == {"ipv4 flow": {"1.2.3.4": [{
+        "destination-ipv4": ["192.168.0.1/32"], "next-hop": "1.2.3.4",
+        "string": "flow destination-ipv4 192.168.0.1/32 next-hop 1.2.3.4"}]}}
     assert Update(*update.parts(ctx)).encode(ctx) == body

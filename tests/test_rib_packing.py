@@ -284,13 +284,18 @@ def test_round_trip(afi, safi, nlris, nexthop, ctx):
 # ---------------------------------------------------------------- ExaBGP 5.0 reference messages
 
 
+#: the IPv6 FlowSpec source prefix ``::1/128/120`` as 5.0.13 sent it (16 octets where RFC 8956 section 3.1 has
+#: one, and 5.0.15 sends one: qa/README.md); this build refuses it, as 5.0.15 does
+_FLOW_PREFIX_OF_5_0_13 = bytes.fromhex("02807800000000000000000000000000000001")
+
+
 def _reference_messages():
     for path in sorted(ENCODING.glob("*.msg")):
         for line in path.read_text().splitlines():
             if ":raw:" not in line or "#" in line:
                 continue
             data = bytes.fromhex(line.split(":", 2)[2].replace(":", "").replace(" ", ""))
-            if data[18] == 2:
+            if data[18] == 2 and _FLOW_PREFIX_OF_5_0_13 not in data:
                 yield path.name, data[19:]
 
 

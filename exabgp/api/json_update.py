@@ -42,6 +42,7 @@ from exabgp import _codec
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.community import extended_string, extended_value
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, afi_name, family_name, safi_name
+from exabgp.bgp.flow import Flow
 from exabgp.bgp.nlri import RawNLRI, address_text, rd_text
 from exabgp.bgp.update import ANNOUNCE, WITHDRAW
 
@@ -197,10 +198,13 @@ def _attribute_items(attributes):
     return items
 
 
-def nlri_json(nlri) -> str:
-    """One NLRI object, as in the announce/withdraw lists and `exabgp decode -n`."""
+def nlri_json(nlri, nexthop=None) -> str:
+    """One NLRI object, as in the announce/withdraw lists and `exabgp decode -n` (a FlowSpec rule carries
+    the `nexthop` of its announcement too, as 5.0 prints it)."""
     if isinstance(nlri, RawNLRI):
         return f'{{ "raw": "{_hex(nlri.data)}" }}'
+    if isinstance(nlri, Flow):
+        return nlri.json(nexthop or "")
     fields = []
     path = nlri.path_information()
     if path is not None:
@@ -261,7 +265,7 @@ def general_update_json(update, ctx, withdraw_on_error: bool = False) -> str:
         if action == WITHDRAW or flip:
             minus.setdefault(name, []).append(nlri_json(nlri))
         elif action == ANNOUNCE:
-            plus.setdefault(name, {}).setdefault(nexthop or "no-nexthop", []).append(nlri_json(nlri))
+            plus.setdefault(name, {}).setdefault(nexthop or "no-nexthop", []).append(nlri_json(nlri, nexthop))
     sections = []
     shown = [code for code in attributes.values if code not in (attr.MP_REACH_NLRI, attr.MP_UNREACH_NLRI)]
     if shown or attributes.discard is not None or attributes.treat_as_withdraw is not None:

@@ -56,6 +56,7 @@ from exabgp.bgp import attribute as attr
 from exabgp.bgp import capability as cap
 from exabgp.bgp.community import extended_string
 from exabgp.bgp.family import family_name, safi_name
+from exabgp.bgp.flow import Flow
 from exabgp.bgp.nlri import RawNLRI, rd_text
 from exabgp.bgp.operational import ADVISORY, QUERY
 from exabgp.bgp.update import ANNOUNCE
@@ -230,6 +231,8 @@ def nlri_text(nlri, nexthop) -> str:
     """One NLRI with its next hop (None for none), as in ``announced`` / ``withdrawn`` lines."""
     if isinstance(nlri, RawNLRI):
         return hex_text(nlri.data)
+    if isinstance(nlri, Flow):
+        return nlri.text() + ("" if nexthop is None else f" next-hop {nexthop}")
     text = nlri.prefix()
     path = nlri.path_information()
     if path is not None:

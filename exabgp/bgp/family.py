@@ -2,7 +2,8 @@
 
 One literal table per code space.  `FAMILIES` lists every pair ExaBGP 5.0
 knows (SURFACE.md section 6.4) with its configuration/JSON name, whether this
-build decodes its NLRI, and the NLRI kind the prefix codec uses for it.
+build decodes its NLRI, and the NLRI kind the prefix codec uses for it
+(`FLOW`: FlowSpec rules, decoded by `exabgp.bgp.flow`).
 Families whose NLRI codec is not written yet carry ``nlri=None``: they are
 known by name (capabilities, End-of-RIB, configuration) and their NLRI are
 kept raw.
@@ -56,6 +57,8 @@ SAFI_NAMES = {
 PREFIX = 0
 LABELED = 1
 VPN = 2
+# FlowSpec rules (exabgp.bgp.flow)
+FLOW = 3
 
 #: (afi, safi) -> (name, nlri kind or None when this build keeps the NLRI raw)
 FAMILIES = {
@@ -66,16 +69,16 @@ FAMILIES = {
     (AFI_IPV4, SAFI_MUP): ("ipv4 mup", None),
     (AFI_IPV4, SAFI_MPLS_VPN): ("ipv4 mpls-vpn", VPN),
     (AFI_IPV4, SAFI_RTC): ("ipv4 rtc", None),
-    (AFI_IPV4, SAFI_FLOW): ("ipv4 flow", None),
-    (AFI_IPV4, SAFI_FLOW_VPN): ("ipv4 flow-vpn", None),
+    (AFI_IPV4, SAFI_FLOW): ("ipv4 flow", FLOW),
+    (AFI_IPV4, SAFI_FLOW_VPN): ("ipv4 flow-vpn", FLOW),
     (AFI_IPV6, SAFI_UNICAST): ("ipv6 unicast", PREFIX),
     (AFI_IPV6, SAFI_MULTICAST): ("ipv6 multicast", PREFIX),
     (AFI_IPV6, SAFI_NLRI_MPLS): ("ipv6 nlri-mpls", LABELED),
     (AFI_IPV6, SAFI_MCAST_VPN): ("ipv6 mcast-vpn", None),
     (AFI_IPV6, SAFI_MUP): ("ipv6 mup", None),
     (AFI_IPV6, SAFI_MPLS_VPN): ("ipv6 mpls-vpn", VPN),
-    (AFI_IPV6, SAFI_FLOW): ("ipv6 flow", None),
-    (AFI_IPV6, SAFI_FLOW_VPN): ("ipv6 flow-vpn", None),
+    (AFI_IPV6, SAFI_FLOW): ("ipv6 flow", FLOW),
+    (AFI_IPV6, SAFI_FLOW_VPN): ("ipv6 flow-vpn", FLOW),
     (AFI_L2VPN, SAFI_VPLS): ("l2vpn vpls", None),
     (AFI_L2VPN, SAFI_EVPN): ("l2vpn evpn", None),
     (AFI_BGPLS, SAFI_BGPLS): ("bgp-ls bgp-ls", None),
@@ -105,6 +108,6 @@ def family_from_name(text: str):
 
 
 def nlri_kind(afi: int, safi: int):
-    """The prefix codec kind for this family, or None when its NLRI stay raw."""
+    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`), or None when its NLRI stay raw."""
     entry = FAMILIES.get((afi, safi))
     return entry[1] if entry else None

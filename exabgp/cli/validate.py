@@ -91,7 +91,7 @@ def check_route(route: Route, neighbor, ctx: CodecContext):
                         if code not in (attr.NEXT_HOP, attr.MP_REACH_NLRI))
     nexthop = _self(neighbor, route.nlri.afi) if route.nexthop == NEXT_HOP_SELF else route.nexthop
     nlri = route.nlri
-    if nlri.path_id is None and ctx.sends_path_id(nlri.afi, nlri.safi):
+    if isinstance(nlri, Prefix) and nlri.path_id is None and ctx.sends_path_id(nlri.afi, nlri.safi):
         # RFC 7911: a route without path identifier goes out with identifier 0 on an ADD-PATH session
         nlri = Prefix(nlri.afi, nlri.safi, 0, nlri.plen, nlri.addr, nlri.labels, nlri.rd)
     expected = Route(nlri, nexthop, route.attributes)

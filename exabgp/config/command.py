@@ -29,9 +29,11 @@ A `Command` has an `action` (`ACTIONS`), for ``announce`` / ``withdraw`` a
 5.0 parses an API route once per target neighbor because the neighbor's
 local AS, peer AS and 4-octet AS support change its attributes, so
 `Command.routes(speaker)` builds the `StaticRoute`s for one neighbor.  A
-``withdraw`` without ``next-hop`` gets next hop 0.0.0.0, as in 5.0.  The
-FlowSpec, VPLS, mcast-vpn and MUP families are not built yet and raise
-"... not supported yet".
+``withdraw`` without ``next-hop`` gets next hop 0.0.0.0, as in 5.0.
+FlowSpec rules (``announce flow route { ... }``, the flat ``announce flow
+route ...`` and ``announce ipv4 flow ...``) are read by
+`exabgp.config.flow`.  The VPLS, mcast-vpn and MUP families are not built
+yet and raise "... not supported yet".
 
 Who a command reaches: `peer_name` builds the string 5.0 names a peer with
 (``neighbor <ip> local-ip <ip|None> local-as <asn|auto> peer-as <asn|auto>
@@ -66,9 +68,19 @@ import re
 from dataclasses import dataclass
 
 from exabgp.api import show
-from exabgp.bgp.family import AFI_IPV4, AFI_NAMES, SAFI_NAMES, SAFI_UNICAST, afi_name, safi_name
+from exabgp.bgp.family import (
+    AFI_IPV4,
+    AFI_NAMES,
+    SAFI_FLOW,
+    SAFI_FLOW_VPN,
+    SAFI_NAMES,
+    SAFI_UNICAST,
+    afi_name,
+    safi_name,
+)
 from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.route import AttributeSets, Route
+from exabgp.config import flow as flow_grammar
 from exabgp.config import neighbor as neighbor_config
 from exabgp.config import route as route_grammar
 from exabgp.config.lexer import ConfigurationError, Token
@@ -117,8 +129,9 @@ COMMANDS = {
 #: every `Command.action`
 ACTIONS = frozenset(action for action, _kind in COMMANDS.values()) | {"debug"}
 
-#: every `Command.kind` of ``announce`` / ``withdraw`` this build accepts (flow and vpls raise)
-KINDS = frozenset(("route", "ipv4", "ipv6", "attributes", "eor", "route-refresh", "operational", "watchdog"))
+#: every `Command.kind` of ``announce`` / ``withdraw`` this build accepts (vpls raises)
+KINDS = frozenset(("route", "ipv4", "ipv6", "attributes", "flow", "eor", "route-refresh", "operational",
+                   "watchdog"))
 
 #: 5.0 tries the names longest first: reverse sorted
 _ORDER = tuple(sorted(COMMANDS, reverse=True))
@@ -135,7 +148,8 @@ _ADJ_RIB_ANY = frozenset(("routes", "extensive", "static") + ADJ_RIB_TYPES)
 
 _AFIS = {name: code for code, name in AFI_NAMES.items()}
 _SAFIS = {name: code for code, name in SAFI_NAMES.items()}
-_NOT_YET_KINDS = {"flow": "flow routes", "vpls": "vpls routes"}
+_NOT_YET_KINDS = {"vpls": "vpls routes"}
+_FLOW_SAFIS = frozenset((SAFI_FLOW, SAFI_FLOW_VPN))
 _CEASE_SUBCODE_MAX = 255
 _API_FILE = "<api>"
 _NO_NEXT_HOP = ("next-hop", "0.0.0.0")
@@ -205,6 +219,9 @@ class Command:
     * ``announce`` / ``withdraw``: `kind` is one of `KINDS`; ``route``,
       ``attributes``, ``ipv4``, ``ipv6``: `tokens` (the route text after the
       kind, or after the SAFI for ipv4/ipv6) and, for ipv4/ipv6, `family`;
+      ``flow``: `tokens` (the flat form) or `block` (``route [NAME] { match
+      { ... } then { ... } }``, a `Statement`), both read by
+      `exabgp.config.flow`, as are ``ipv4 flow`` / ``ipv6 flow-vpn`` routes;
       ``eor`` and ``route-refresh``: `family`; ``operational``:
       `operational` (an `exabgp.config.neighbor.Operational`, or None for a
       type 5.0 ignores: answered ``done``); ``watchdog``: `name` (None: the
@@ -234,14 +251,22 @@ class Command:
     rib: str = None
     route_type: str = None
     text: str = ""
+    block: object = None
 
     def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
         """The `StaticRoute`s of this ``announce``/``withdraw`` for a neighbor with these `speaker` facts."""
-        if self.kind not in ("route", "attributes", "ipv4", "ipv6"):
+        if self.kind not in ("route", "attributes", "ipv4", "ipv6", "flow"):
             raise CommandError(f"{self.action} {self.kind} carries no route")
         interned = AttributeSets() if interned is None else interned
         tokens = list(self.tokens)
         end = tokens[-1] if tokens else None
+        if self.kind == "flow" or self.family is not None and self.family[1] in _FLOW_SAFIS:
+            try:
+                if self.block is not None:
+                    return [flow_grammar.block_route(self.block, speaker, interned)]
+                return [flow_grammar.flat_route(tokens, speaker, interned, end, self.family and self.family[0])]
+            except (ValueError, ConfigurationError) as error:  # a RouteError, or a block where a value goes
+                raise CommandError(f"command could not parse flow in : {self.line}", str(error)) from None
         if self.action == "withdraw":
             tokens = _with_default_next_hop(tokens, self.kind == "attributes")
         try:
@@ -358,19 +383,34 @@ def _announce(action: str, kind: str, rest: list, line: str, fields: dict) -> di
         return dict(fields, name=rest[0] if rest else None)
     if kind == "operational":
         return dict(fields, operational=_operational(rest, line))
+    if kind == "flow":
+        if rest and rest[0] == "route" and "{" in rest:
+            return dict(fields, block=_flow_block(" ".join(rest), line))
+        rest = rest[1:] if rest and rest[0] == "route" else rest
     if kind in ("ipv4", "ipv6"):
         if not rest:
             raise CommandError(f"command could not parse {kind} in : {line}")
         safi = rest[0]
         if safi in route_grammar.NOT_YET_SAFIS:
             raise CommandError(f"{kind} {safi} routes are not supported yet")
-        if safi not in route_grammar.ANNOUNCE_SAFIS:
+        if safi not in route_grammar.ANNOUNCE_SAFIS and _SAFIS.get(safi) not in _FLOW_SAFIS:
             raise CommandError(f"command could not parse {kind} in : {line}", f"unknown {kind} route type '{safi}'")
-        fields["family"] = (_AFIS[kind], route_grammar.ANNOUNCE_SAFIS[safi])
+        fields["family"] = (_AFIS[kind], _SAFIS[safi])
         rest = rest[1:]
     if not rest:
         raise CommandError(f"command could not parse {kind} in : {line}")
     return dict(fields, tokens=_tokens(" ".join(rest), line))
+
+
+def _flow_block(text: str, line: str):
+    """The ``route [NAME] { ... }`` statement of a flow command (nested blocks: match, then)."""
+    try:
+        tree = parse_tree(text, _API_FILE)
+    except ConfigurationError as error:
+        raise CommandError(f"command could not parse flow in : {line}", error.reason) from None
+    if len(tree) != 1 or tree[0].block is None:
+        raise CommandError(f"command could not parse flow in : {line}", "one route { ... } per command")
+    return tree[0]
 
 
 def _operational(rest: list, line: str):

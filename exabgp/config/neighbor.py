@@ -17,9 +17,10 @@ per scope:
 * routes: ``static`` (``route ...;``, ``route PREFIX { ... }``,
   ``attributes ... nlri ...;``) and ``announce { ipv4|ipv6 { <safi> ...; } }``,
   read by `exabgp.config.route` once the neighbor's own values are known
-  (they change the attributes sent); the ``flow`` and ``l2vpn`` blocks and
-  the flow / mcast-vpn / mup / vpls routes of ``announce`` raise
-  "not supported yet";
+  (they change the attributes sent); FlowSpec rules, ``flow { route ... }``
+  and ``announce { ipv4 { flow ...; } }``, by `exabgp.config.flow`; the
+  ``l2vpn`` block and the mcast-vpn / mup / vpls routes of ``announce``
+  raise "not supported yet";
 * the ``operational`` block (ExaBGP's draft: asm adm rpcq rpcp apcq apcp
   lpcq lpcp).
 
@@ -51,6 +52,7 @@ from dataclasses import dataclass, field
 
 from exabgp.bgp.family import FAMILIES, afi_name, family_from_name, family_name
 from exabgp.bgp.route import AttributeSets
+from exabgp.config import flow as flow_grammar
 from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
 from exabgp.config import values
@@ -82,6 +84,9 @@ CONFIGURABLE_FAMILIES = frozenset(
     )
 )
 
+#: the announce-block SAFI keywords of FlowSpec rules (the flat form of `exabgp.config.flow`)
+FLOW_SAFIS = frozenset(("flow", "flow-vpn"))
+
 #: Every family 5.0 knows, in the order it lists them: sorted by (AFI, SAFI).
 ALL_FAMILIES = tuple(sorted(FAMILIES))
 
@@ -106,7 +111,7 @@ OPERATIONAL = {
 _ADVISORY_MAX = 2048
 
 #: blocks whose families are still to come: keyword -> what it is
-_NOT_YET_BLOCKS = {"flow": "flow routes", "l2vpn": "l2vpn (vpls) routes"}
+_NOT_YET_BLOCKS = {"l2vpn": "l2vpn (vpls) routes"}
 
 
 def _not_yet(token, what: str) -> ConfigurationError:
@@ -500,7 +505,7 @@ _NEIGHBOR = {
     "api": _api,
     "static": _routes_block,
     "announce": _routes_block,
-    "flow": _not_yet_block,
+    "flow": _routes_block,
     "l2vpn": _not_yet_block,
     "operational": _operational,
 }
@@ -575,12 +580,17 @@ def _announce(statement: Statement, speaker, interned) -> list:
             safi = line.keyword
             if safi in route_grammar.NOT_YET_SAFIS:
                 raise _not_yet(line.words[0], f"{afi} {safi} routes")
-            if safi not in route_grammar.ANNOUNCE_SAFIS:
+            if safi not in route_grammar.ANNOUNCE_SAFIS and safi not in FLOW_SAFIS:
                 raise line.words[0].error(f"unknown {afi} route type '{safi}'")
             if len(line.words) < 2:
                 raise line.words[0].error(f"{safi} needs a prefix")
             try:
-                made = route_grammar.parse_route(line.words[1:], speaker, interned, route_grammar.ANNOUNCE_SAFIS[safi], line.end)
+                if safi in FLOW_SAFIS:
+                    made = [flow_grammar.flat_route(line.words[1:], speaker, interned, line.end,
+                                                    NEXTHOP_AFIS[afi])]
+                else:
+                    made = route_grammar.parse_route(line.words[1:], speaker, interned,
+                                                     route_grammar.ANNOUNCE_SAFIS[safi], line.end)
             except route_grammar.RouteError as error:
                 raise _route_error(error, line) from None
             if any(afi_name(item.route.nlri.afi) != afi for item in made):
@@ -589,10 +599,21 @@ def _announce(statement: Statement, speaker, interned) -> list:
     return found
 
 
+def _flow(statement: Statement, speaker, interned) -> list:
+    try:
+        return flow_grammar.block_routes(statement, speaker, interned)
+    except route_grammar.RouteError as error:
+        raise _route_error(error, statement) from None
+
+
+#: route section keyword -> its reader
+_ROUTE_SECTIONS = {"static": _static, "announce": _announce, "flow": _flow}
+
+
 def _routes(draft: _Draft, speaker, interned, families) -> tuple:
     found = []
     for statement in draft.route_statements:
-        made = (_static if statement.keyword == "static" else _announce)(statement, speaker, interned)
+        made = _ROUTE_SECTIONS[statement.keyword](statement, speaker, interned)
         for item in made:
             if item.route.family not in families:
                 raise statement.words[0].error(

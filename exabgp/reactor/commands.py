@@ -32,7 +32,8 @@ from exabgp.api.text_message import attributes_text
 from exabgp.bgp import capability as caps
 from exabgp.bgp.attribute import decode_attributes
 from exabgp.bgp.context import CodecContext
-from exabgp.bgp.family import family_name
+from exabgp.bgp.family import AFI_L2VPN, family_name
+from exabgp.bgp.flow import Flow
 from exabgp.bgp.message import MESSAGE_TYPES
 from exabgp.bgp.nlri import address_text
 from exabgp.bgp.operational import OPERATIONAL_TYPES, Operational
@@ -113,6 +114,13 @@ def operational_message(line, router_id: str) -> Operational:
                        counter=line.counter or 0)
 
 
+def _route_type(nlri) -> str:
+    """5.0's kind of an NLRI for ``show adj-rib ... inet|flow|l2vpn``."""
+    if isinstance(nlri, Flow):
+        return "flow"
+    return "l2vpn" if nlri.afi == AFI_L2VPN else "inet"
+
+
 class Commands:
     """The command executor of one reactor (see the module docstring)."""
 
@@ -169,8 +177,8 @@ class Commands:
     def _withdraw_route(self, source, command):
         self._routes(source, command, lambda peer, statics: peer.withdraw(statics))
 
-    _announce_ipv4 = _announce_ipv6 = _announce_attributes = _announce_route
-    _withdraw_ipv4 = _withdraw_ipv6 = _withdraw_attributes = _withdraw_route
+    _announce_ipv4 = _announce_ipv6 = _announce_attributes = _announce_flow = _announce_route
+    _withdraw_ipv4 = _withdraw_ipv6 = _withdraw_attributes = _withdraw_flow = _withdraw_route
 
     def _established(self, source: str, command) -> list:
         """``(peer, session)`` of the established peers the command reaches; none is an error (5.0)."""
@@ -269,7 +277,8 @@ class Commands:
             if not command.shows(peer.neighbor):
                 continue
             name = peer_name(peer.neighbor) if command.extensive else peer.neighbor.peer_address
-            for family, prefix, text in self._rib_routes(peer, command.rib, command.extensive and not command.json):
+            for family, prefix, text in self._rib_routes(peer, command.rib, command.extensive and not command.json,
+                                                         command.route_type):
                 if command.json:
                     line = show.adj_rib_json(peer.neighbor.peer_address, prefix, family,
                                              status(peer, now) if command.extensive else None)
@@ -279,17 +288,20 @@ class Commands:
         self.api.ack(source, True)
 
     @staticmethod
-    def _rib_routes(peer, rib: str, attributes: bool):
+    def _rib_routes(peer, rib: str, attributes: bool, route_type=None):
         """``(family text, prefix, route text)`` of each route in the peer's Adj-RIB-In or -Out: the prefix
         and its next hop, followed with `attributes` by the path attributes as the text encoder writes them
-        (5.0's ``extensive``: the attributes the route has, without the ones added when it is sent)."""
+        (5.0's ``extensive``: the attributes the route has, without the ones added when it is sent).
+        `route_type` (``inet``, ``flow``, ``l2vpn``) keeps the routes of that kind of NLRI only."""
         if rib == "out":
             table, ctx = peer.rib, CodecContext(asn4=peer.neighbor.capability.asn4)
         else:
             table, ctx = peer.rib_in, peer.ctx or CodecContext()
         for route in table.routes() if table is not None else ():
+            if route_type is not None and _route_type(route.nlri) != route_type:
+                continue
             prefix = nlri_text(route.nlri)
-            text = f"{prefix} next-hop {address_text(route.nexthop)}"
+            text = f"{prefix} next-hop {address_text(route.nexthop)}" if route.nexthop else prefix
             if attributes:
                 text += attributes_text(decode_attributes(route.attributes.packed(), ctx))
             yield family_name(*route.family), prefix, text

@@ -60,6 +60,7 @@ import time
 
 from exabgp._codec import frame_message
 from exabgp.bgp.family import family_name
+from exabgp.bgp.flow import Flow
 from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
@@ -387,7 +388,9 @@ class Connection(asyncio.Protocol):
 
 
 def nlri_text(nlri) -> str:
-    return nlri.prefix() if isinstance(nlri, Prefix) else repr(nlri)
+    if isinstance(nlri, Prefix):
+        return nlri.prefix()
+    return nlri.text() if isinstance(nlri, Flow) else repr(nlri)
 
 
 def _sending_context(ctx, neighbor):

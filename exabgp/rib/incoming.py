@@ -19,7 +19,8 @@ kept per route but one dictionary slot:
   withdrawn or replaced since then (at least a quarter of its size: no
   path can be unused without one), so loading a table never sweeps;
 * labeled and VPN routes (RFC 8277, RFC 4364) keep ``(path, labels)``;
-  families this build keeps raw store one entry per NLRI section.
+  FlowSpec rules are keyed by their packed NLRI (`Flow.pack`); families
+  this build keeps raw store one entry per NLRI section.
 
 `update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
 NLRI, MP_UNREACH_NLRI, MP_REACH_NLRI); a treat-as-withdraw UPDATE (RFC 7606
@@ -38,7 +39,8 @@ rebuilds `Route` objects (with one `AttributeSet` per path) only when asked.
 
 from exabgp import _codec
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, decode_attributes
-from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, PREFIX, SAFI_UNICAST, VPN, nlri_kind
+from exabgp.bgp import flow
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, FLOW, PREFIX, SAFI_UNICAST, VPN, nlri_kind
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix, RawNLRI
 from exabgp.bgp.route import NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.update import Update
@@ -114,7 +116,7 @@ class AdjRibIn:
         """Drop the interned paths no stored route refers to any more."""
         live = {}
         for (afi, safi), table in self._tables.items():
-            if nlri_kind(afi, safi) in (None, PREFIX):
+            if nlri_kind(afi, safi) in (None, PREFIX, FLOW):
                 for path in table.values():
                     live[path] = path
             else:
@@ -133,6 +135,9 @@ class AdjRibIn:
         before = len(table)
         if kind is None:
             keys = (bytes(data),)
+            values = path
+        elif kind == FLOW:
+            keys = [rule.pack() for rule in flow.decode_flows(afi, safi, bytes(data))]
             values = path
         elif kind == PREFIX:
             keys = _codec.nlri_keys(data, afi, addpath)
@@ -222,7 +227,7 @@ class AdjRibIn:
             kind = nlri_kind(afi, safi)
             rd_size = NEXTHOP_SIZES.get((afi, safi), ((), 0))[1]
             for key, value in table.items():
-                path, labels = (value, None) if kind in (None, PREFIX) else value
+                path, labels = (value, None) if kind in (None, PREFIX, FLOW) else value
                 parts = decoded.get(path)
                 if parts is None:
                     parts = decoded[path] = _split_path(path)
@@ -231,6 +236,8 @@ class AdjRibIn:
                     nexthop = nexthop[rd_size:]
                 if kind is None:
                     nlri = RawNLRI(afi, safi, key)
+                elif kind == FLOW:
+                    nlri = flow.decode_flows(afi, safi, key)[0]
                 else:
                     nlri = _prefix(afi, safi, key, labels, kind == VPN)
                 yield Route(nlri, nexthop, attributes)

@@ -1,6 +1,8 @@
 """The Adj-RIB-Out of one peer: what we announce, and the changes not sent yet.
 
-The cache, NLRI (`exabgp.bgp.nlri.Prefix` or `RawNLRI`) -> `Route`, holds
+The cache, NLRI (`exabgp.bgp.nlri.Prefix` or `RawNLRI`; for a FlowSpec rule
+its `Flow` and attributes: the same match with other actions is another
+route, as in 5.0) -> `Route`, holds
 every route currently announced (or queued to be), next hop resolved; its
 values share the `AttributeSet` objects of the routes given to `add`, so a
 full table costs one dictionary slot and one small `Route` per prefix.
@@ -46,11 +48,19 @@ from itertools import groupby
 from operator import itemgetter
 
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6
+from exabgp.bgp.flow import Flow
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
 from exabgp.rib import packing
 
 #: what a withdraw of an NLRI that is not in the cache is sent with
 _NO_ATTRIBUTES = AttributeSet()
+
+
+def _identity(route: Route):
+    """The cache key of a route: its NLRI; for a FlowSpec rule its NLRI and attributes (5.0 announces the
+    same match with other actions as another route, reference test conf-flow-redirect)."""
+    nlri = route.nlri
+    return (nlri, route.attributes) if type(nlri) is Flow else nlri
 
 
 class AdjRibOut:
@@ -96,48 +106,50 @@ class AdjRibOut:
     def _queue(self, route: Route, announce: bool):
         nlri = route.nlri
         key = (route.attributes, route.nexthop, nlri.afi, nlri.safi)
+        identity = _identity(route)
         queued = self._queued
-        previous = queued.get(nlri)
+        previous = queued.get(identity)
         if previous is not None and (not announce or previous != key):
             del self._pending[previous][nlri]
         changes = self._pending.get(key)
         if changes is None:
             changes = self._pending[key] = {}
         changes[nlri] = announce
-        queued[nlri] = key
+        queued[identity] = key
 
     def add(self, route: Route) -> bool:
         """Queue an announce; False when it is the route already announced."""
         route = self.resolve(route)
-        nlri = route.nlri
-        if self._cache.get(nlri) == route:
+        identity = _identity(route)
+        if self._cache.get(identity) == route:
             return False
-        self._cache[nlri] = route
+        self._cache[identity] = route
         self._queue(route, True)
         return True
 
-    def withdraw(self, route_or_nlri):
-        """Queue a withdraw of a route (sent with its attributes), or of an NLRI (with the cached route's)."""
-        if isinstance(route_or_nlri, Route):
+    def withdraw(self, route_or_key):
+        """Queue a withdraw of a route (sent with its attributes), or of a cache key (an NLRI: with the cached
+        route's attributes)."""
+        if isinstance(route_or_key, Route):
             try:
-                route = self.resolve(route_or_nlri)
+                route = self.resolve(route_or_key)
             except ValueError:      # a next-hop self `add` refused: no next hop to send
-                route = Route(route_or_nlri.nlri, NO_NEXT_HOP, route_or_nlri.attributes)
+                route = Route(route_or_key.nlri, NO_NEXT_HOP, route_or_key.attributes)
         else:
-            route = self._cache.get(route_or_nlri) or Route(route_or_nlri, NO_NEXT_HOP, _NO_ATTRIBUTES)
-        self._cache.pop(route.nlri, None)
+            route = self._cache.get(route_or_key) or Route(route_or_key, NO_NEXT_HOP, _NO_ATTRIBUTES)
+        self._cache.pop(_identity(route), None)
         self._queue(route, False)
 
     def replay(self, family=None):
         """Queue every cached route again, or those of one ``(afi, safi)``."""
-        for nlri, route in self._cache.items():
-            if family is None or (nlri.afi, nlri.safi) == family:
+        for route in self._cache.values():
+            if family is None or route.family == family:
                 self._queue(route, True)
 
     def clear(self):
         """Withdraw every announced route."""
-        for nlri in list(self._cache):
-            self.withdraw(nlri)
+        for key in list(self._cache):
+            self.withdraw(key)
 
     # ------------------------------------------------------------ watchdogs
 

@@ -39,7 +39,8 @@ AS4_PATH behind AS_PATH and AS4_AGGREGATOR behind AGGREGATOR), NEXT_HOP at
 its `next_hop_offset()`.
 
 The prefix families are packed by `_codec.pack_nlri`, one call per UPDATE
-section; families whose NLRI this build keeps raw (`RawNLRI`) are copied.
+section; FlowSpec rules pack themselves (`Flow.pack`) and the NLRI of the
+families this build keeps raw (`RawNLRI`) are copied.
 An NLRI that does not fit an UPDATE even alone (attributes too large) is
 left out, as 5.0 leaves it out.
 """
@@ -50,6 +51,7 @@ from exabgp.bgp.family import (
     AFI_IPV4,
     AFI_IPV6,
     AFI_L2VPN,
+    FLOW,
     SAFI_EVPN,
     SAFI_FLOW,
     SAFI_FLOW_VPN,
@@ -103,8 +105,8 @@ def sort_key(nlri):
 def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: bool):
     """Cut `nlris` into NLRI sections of at most `budget` octets (one NLRI each without `group`)."""
     kind = nlri_kind(afi, safi)
-    if kind is None:
-        items = [nlri.data for nlri in nlris]
+    if kind is None or kind == FLOW:
+        items = [nlri.data if kind is None else nlri.pack() for nlri in nlris]
         if group:
             yield from _raw_sections(items, budget)
         else:

@@ -211,7 +211,7 @@ class ExaBGP(Process):
         """How many sessions came up ("connected to ... with ..." lines)."""
         return len(re.findall(r"^reactor\s+connected to \S+ with ", self.text(), re.M))
 
-    def wait_established(self, count: int = 1, timeout: float = 15.0) -> None:
+    def wait_established(self, count: int = 1, timeout: float = 30.0) -> None:
         wait_until(lambda: self.established() >= count, timeout, what=f"session {count} of exabgp")
 
     def received(self) -> list:

@@ -14,8 +14,9 @@ retry and error wait times are 1 s so that a restarted or thawed session
 comes back within the test's time; `password` turns TCP MD5 on.
 
 `routes()` parses ``show route all protocol session``: prefix (``RD
-PREFIX`` for VPN routes) -> {"BGP.origin": "IGP", "BGP.as_path": "65001
-65100", ...} (BIRD prints no JSON); `state()` is the Info column of
+PREFIX`` for VPN routes, ``flow4 { dst ...; }`` for FlowSpec rules) ->
+{"BGP.origin": "IGP", "BGP.as_path": "65001 65100", ...} (BIRD prints no
+JSON); `state()` is the Info column of
 ``show protocols session`` (``Established`` when up).
 """
 
@@ -28,7 +29,7 @@ from qa.interop import PeerDaemon, Process, run
 def _table(channel: str) -> str:
     """The table statement of a channel: unicast ones use BIRD's master tables, the others their own."""
     net = channel.split()[0]
-    return f"table t_{net};" if channel in ("vpn4 mpls", "vpn6 mpls") else ""
+    return f"table t_{net};" if channel in ("vpn4 mpls", "vpn6 mpls", "flow4", "flow6") else ""
 
 
 def _tables(channel: str, routes) -> str:
@@ -110,7 +111,7 @@ protocol bgp session {{
     def routes(self) -> dict:
         routes, current = {}, None
         for line in self.cli("show route all protocol session").splitlines():
-            match = re.match(r"^((?:[0-9.]+:\d+ )?[0-9a-fA-F.:]+/\d+)\s", line)
+            match = re.match(r"^((?:[0-9.]+:\d+ )?[0-9a-fA-F.:]+/\d+|flow[46] \{.*?\})\s", line)
             if match:
                 current = routes.setdefault(match.group(1), {})
                 continue
