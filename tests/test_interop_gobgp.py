@@ -196,3 +196,71 @@ def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
         assert attributes(routes[0]) == wanted
         assert [attribute["value"] for attribute in routes[0]["attrs"] if attribute["type"] == 14] == [[nlri]]
     interop.check_received_vpn(exa, list(interop.PEER_VPN_ROUTES))
+
+
+#: our FlowSpec rules (configuration text) -> GoBGP's family, its name of the rule and its extended communities
+OUR_FLOWS = {
+    "match { destination 10.9.0.0/16; protocol tcp; destination-port =80; } then { discard; }":
+        ("ipv4-flowspec", "[destination: 10.9.0.0/16][protocol: ==tcp][destination-port: ==80]",
+         [{"type": 128, "subtype": 6, "as": 0, "rate": 0}]),
+    "match { source 10.8.1.0/24; packet-length >1000; } then { rate-limit 9600; }":
+        ("ipv4-flowspec", "[source: 10.8.1.0/24][packet-length: >1000]",
+         [{"type": 128, "subtype": 6, "as": 0, "rate": 9600}]),
+    "match { destination 2001:db8:9::/48/0; next-header udp; } then { redirect 65000:100; }":
+        ("ipv6-flowspec", "[destination: 2001:db8:9::/48/0][protocol: ==udp]", None),
+}
+
+#: GoBGP's rules (``gobgp global rib add -a FAMILY`` arguments) -> our family and the JSON 5.0 prints for them
+GOBGP_FLOWS = {
+    ("ipv4-flowspec", ("match", "destination", "10.7.0.0/16", "protocol", "udp", "destination-port", "==53", "then",
+                       "discard")):
+        ("ipv4 flow", {"destination-ipv4": ["10.7.0.0/16"], "protocol": ["=udp"], "destination-port": ["=53"],
+                       "string": "flow destination-ipv4 10.7.0.0/16 protocol =udp destination-port =53"},
+         "rate-limit:0"),
+    ("ipv6-flowspec", ("match", "destination", "2001:db8:7::/48", "protocol", "tcp", "then", "rate-limit", "9600")):
+        ("ipv6 flow", {"destination-ipv6": ["2001:db8:7::/48/0"], "next-header": ["=tcp"],
+                       "string": "flow destination-ipv6 2001:db8:7::/48/0 next-header =tcp"}, "rate-limit:9600"),
+}
+
+
+def test_flowspec_rules_both_ways(tmp_path, paths, running):
+    """FlowSpec (RFC 8955, RFC 8956) on one iBGP session: our rules in GoBGP's Adj-RIB-In with their action's
+    extended community; GoBGP's rules decoded by us into 5.0's JSON."""
+    ours, address = interop.ADDRESSES[4]
+    gobgp_port = interop.free_port(address)
+    gobgp = gobgp_module.GoBGP(tmp_path, address, ours, gobgp_port, interop.free_port(ours), interop.LOCAL_AS,
+                               interop.LOCAL_AS, passive=True, originate=[(family, list(arguments))
+                                                                          for family, arguments in GOBGP_FLOWS],
+                               families=["ipv4-flowspec", "ipv6-flowspec"])
+    running.append(gobgp)
+    gobgp.start(paths)
+    rules = "".join(f"        route r{index} {{ {rule} }}\n" for index, rule in enumerate(OUR_FLOWS))
+    exa = interop.ExaBGP(tmp_path, f"""
+neighbor {address} {{
+    router-id 10.0.0.1; local-address {ours}; local-as {interop.LOCAL_AS}; peer-as {interop.LOCAL_AS};
+    connect {gobgp_port};
+    family {{ ipv4 flow; ipv6 flow; }}
+    flow {{
+{rules}    }}
+}}
+""")
+    running.append(exa)
+    wait_up(gobgp, exa)
+    for family, name, communities in OUR_FLOWS.values():
+        paths_of = interop.wait_until(lambda: gobgp.routes(family).get(name), 10, what=f"{name} in gobgp's adj-in")
+        extended = [attribute["value"] for attribute in paths_of[0]["attrs"] if attribute["type"] == 16]
+        if communities is None:  # GoBGP names the redirect: check the octets' meaning through its fields
+            (values,) = extended
+            assert [(value["type"], value["subtype"], value["value"]) for value in values] == [(128, 8, "65000:100")]
+        else:
+            assert extended == [communities]
+    found = interop.wait_until(lambda: (lambda u: u if len(u) >= len(GOBGP_FLOWS) else None)(exa.received_updates()),
+                               10, what="gobgp's flow rules decoded by us")
+    received = []
+    for update in found:
+        (action,) = [community["string"] for community in update["attribute"]["extended-community"]]
+        for family, by_nexthop in update["announce"].items():
+            for rule in by_nexthop["no-nexthop"]:
+                received.append((family, rule, action))
+    assert sorted(received, key=repr) == sorted(GOBGP_FLOWS.values(), key=repr)
+    assert "Traceback" not in exa.text()
