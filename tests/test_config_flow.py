@@ -60,6 +60,17 @@ def test_each_action_is_the_extended_community_5_0_sends(then, communities):
     assert route.nexthop == b""
 
 
+def test_scope_interface_sets_are_the_extended_communities_5_0_sends():
+    # ExaBGP 5.0.15 (exabgp validate -nrv): 0702 0000FDE8 400A, 4702 0000FDE9 8014, 0702 00000007 FFFF
+    single = one("destination 10.0.0.0/8;", "discard;", "scope { interface-set transitive:input:65000:10; }")
+    assert extended(single) == ["07020000fde8400a", "8006000000000000"]
+    listed = one("destination 10.0.0.0/9;", "discard;",
+                 "scope { interface-set [ non-transitive:output:65001:20 transitive:input-output:7:16383 ]; }")
+    assert extended(listed) == ["070200000007ffff", "47020000fde98014", "8006000000000000"]
+    (flat,) = routes("announce { ipv4 { flow destination 10.0.0.0/8 discard interface-set transitive:input:65000:10; } }")
+    assert flat.route == single
+
+
 def test_redirect_and_copy_to_an_address_set_the_next_hop():
     redirect = one("destination 192.168.0.1/32;", "redirect 1.2.3.4;")
     assert (extended(redirect), redirect.nexthop) == (["0800000000000000"], bytes((1, 2, 3, 4)))
@@ -123,8 +134,10 @@ def test_the_flat_form_is_the_block_form():
     ("then { discard; }", "route", "at least one match component"),
     ("match { protocol nosuch; } then { discard; }", "nosuch", "protocol"),
     ("match { source-ipv6 10.0.0.0/8; } then { discard; }", "10.0.0.0/8", "source-ipv6"),
-    ("match { destination 10.0.0.0/8; } then { discard; } scope { interface-set transitive:input:1:1; }",
-     "scope", "not supported yet"),
+    ("match { destination 10.0.0.0/8; } then { discard; } scope { interface-set transitive:sideways:1:1; }",
+     "transitive:sideways:1:1", "is not an interface-set"),
+    ("match { destination 10.0.0.0/8; } then { discard; } scope { interface-set transitive:input:1:16384; }",
+     "transitive:input:1:16384", "interface-set group 16384 is out of range"),
 ])
 def test_errors_say_where(rule, token, reason):
     line = f" route r {{ {rule} }}"

@@ -41,13 +41,15 @@ community added to the route's, as 5.0 encodes them:
 The session defaults of static routes apply (ORIGIN IGP, empty AS_PATH and
 LOCAL_PREF 100 on iBGP...); no NEXT_HOP attribute is sent for FlowSpec
 (`exabgp.rib.packing`): the next hop, when there is one, goes in
-MP_REACH_NLRI.  ``scope { interface-set ...; }`` is refused as not
-supported yet.
+MP_REACH_NLRI.  ``scope { interface-set ...; }`` (also a flat keyword)
+adds draft-ietf-idr-flowspec-interfaceset's extended community (0x07/0x02,
+0x47/0x02 non-transitive).
 """
 
 import struct
 
 from exabgp.bgp import attribute as attr
+from exabgp.bgp import community as communities
 from exabgp.bgp import flow as flowspec
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_FLOW, SAFI_FLOW_VPN
 from exabgp.bgp.route import NO_NEXT_HOP, Route
@@ -155,6 +157,28 @@ def _action(cursor, draft, speaker):
     draft.extended.append(_TRAFFIC_ACTION + bytes(5) + bytes((flags,)))
 
 
+def _interface_set(cursor, draft, speaker):
+    """draft-ietf-idr-flowspec-interfaceset: ``transitive|non-transitive:input|output|input-output:ASN:GROUP``,
+    type 0x07 (0x47 non-transitive) subtype 0x02, the ASN on 4 octets, the direction in the two top bits of the
+    14-bit group id."""
+    for token in cursor.values("interface-set"):
+        fields = token.text.split(":")
+        kind = _INTERFACE_SET_KINDS.get(fields[0].lower()) if len(fields) == 4 else None
+        direction = _INTERFACE_SET_DIRECTIONS.get(fields[1].lower()) if kind is not None else None
+        if direction is None:
+            raise RouteError(f"'{token.text}' is not an interface-set "
+                             "(transitive|non-transitive:input|output|input-output:ASN:GROUP)", token)
+        asn = _int(_part(token, fields[2]), 0xFFFFFFFF, "interface-set ASN")
+        group = _int(_part(token, fields[3]), 0x3FFF, "interface-set group")
+        draft.extended.append(bytes((kind, 0x02)) + asn.to_bytes(4, "big") + (direction << 14 | group).to_bytes(2, "big"))
+
+
+_INTERFACE_SET_KINDS = {"transitive": 0x07, "non-transitive": 0x47}
+_INTERFACE_SET_DIRECTIONS = {name: value for value, name in communities.INTERFACE_SET_DIRECTIONS.items()}
+
+#: ``scope`` keyword -> reader(cursor, draft, speaker)
+SCOPE = {"interface-set": _interface_set}
+
 #: ``then`` keyword -> reader(cursor, draft, speaker)
 ACTIONS = {
     "accept": _accept,
@@ -173,7 +197,7 @@ THEN_KEYWORDS = {**ACTIONS, **{name: ROUTE_KEYWORDS[name] for name in
 #: what a ``route`` block of ``flow`` accepts besides match / then / scope
 _ROUTE_BLOCK_KEYWORDS = {name: ROUTE_KEYWORDS[name] for name in ("rd", "route-distinguisher", "next-hop")}
 #: what may follow the match components in the flat form
-_FLAT_KEYWORDS = {**ROUTE_KEYWORDS, **ACTIONS}
+_FLAT_KEYWORDS = {**ROUTE_KEYWORDS, **ACTIONS, **SCOPE}
 
 
 def _read(cursor, draft, speaker, keywords: dict) -> None:
@@ -243,7 +267,10 @@ def block_route(statement, speaker, interned) -> StaticRoute:
                 values.plain(item)
                 _read(_Cursor(item.words, item.end), draft, speaker, THEN_KEYWORDS)
         elif keyword == "scope":
-            raise RouteError("flow scope (interface-set) is not supported yet", line.words[0])
+            values.block(line)
+            for item in line.block:
+                values.plain(item)
+                _read(_Cursor(item.words, item.end), draft, speaker, SCOPE)
         elif keyword in _ROUTE_BLOCK_KEYWORDS:
             values.plain(line)
             _read(_Cursor(line.words, line.end), draft, speaker, _ROUTE_BLOCK_KEYWORDS)
