@@ -12,7 +12,6 @@ needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-refe
 
 #: the reference configurations with routes of families still to come, and where the error points
 NOT_YET = {
-    "conf-l2vpn.conf": ":14:2: l2vpn (vpls) routes are not supported yet",
     "conf-mvpn.conf": ":16:4: ipv4 mcast-vpn routes are not supported yet",
     "conf-srv6-mup.conf": ":13:4: ipv4 mup routes are not supported yet",
     "conf-srv6-mup-v3.conf": ":13:4: ipv4 mup routes are not supported yet",

@@ -229,8 +229,6 @@ def test_errors(line):
 
 
 @pytest.mark.parametrize("line, what", [
-    ("announce vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.168.201.1",
-     "vpls routes"),
     ("announce ipv4 mcast-vpn source-ad source 10.99.12.4 group 239.251.255.228 rd 65000:99999", "ipv4 mcast-vpn"),
     ("announce ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1", "ipv4 mup routes"),
 ])

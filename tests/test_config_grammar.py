@@ -29,7 +29,6 @@ BASE = "router-id 10.0.0.2; local-address 127.0.0.1; local-as 65533; peer-as 655
 
 #: reference configurations whose routes belong to families still to come
 NOT_YET = {
-    "conf-l2vpn.conf": (14, 2, "l2vpn (vpls) routes are not supported yet"),
     "conf-mvpn.conf": (16, 4, "ipv4 mcast-vpn routes are not supported yet"),
     "conf-srv6-mup.conf": (13, 4, "ipv4 mup routes are not supported yet"),
     "conf-srv6-mup-v3.conf": (13, 4, "ipv4 mup routes are not supported yet"),
@@ -207,10 +206,8 @@ def test_operational_block():
 
 
 @pytest.mark.parametrize("block, where, reason", [
-    ("l2vpn {\n vpls site5 { endpoint 5; }\n}", (3, 1), "l2vpn (vpls) routes"),
     ("announce {\n ipv6 {\n  mcast-vpn source-ad source fd12::4;\n }\n}", (5, 3), "ipv6 mcast-vpn routes"),
     ("announce {\n ipv4 {\n  mup mup-isd 10.0.1.0/24 rd 100:100;\n }\n}", (5, 3), "ipv4 mup routes"),
-    ("announce {\n l2vpn {\n  vpls endpoint 5;\n }\n}", (4, 2), "l2vpn (vpls) routes"),
 ])
 def test_families_still_to_come_are_not_supported_yet(block, where, reason):
     text = f"neighbor 127.0.0.1 {{\n{BASE}\n{block}\n}}\n"

@@ -5,6 +5,7 @@ import pathlib
 import pytest
 
 from exabgp._codec import split_update, walk_attributes
+from exabgp.bgp import flow
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.nlri import Prefix
@@ -324,3 +325,24 @@ def test_conf_group_limit_from_its_configuration():
     produced = list(adj.updates(CTX)) + adj.eor_bodies([(1, 1), (2, 1)])
     assert sorted(produced) == sorted(_reference("conf-group-limit.msg"))
     assert len(produced) == 5
+
+
+def _flow(destination: str):
+    return flow.build(1, 133, b"", [flow.parse_component(1, "destination", [destination])])
+
+
+def test_flow_rules_are_told_apart_by_their_actions_and_withdrawn_by_their_match():
+    adj = rib()
+    rule = _flow("10.0.0.0/8")
+    discard, rate = AttributeSet(BASE + [(16, 0xC0, bytes.fromhex("8006000000000000"))]), OTHER
+    assert adj.add(route(rule, b"", discard)) and adj.add(route(rule, b"", rate))
+    assert len(adj) == 2 and len(sent(adj)) == 2  # one match, two sets of actions: two routes, as 5.0 sends them
+    assert not adj.add(route(rule, b"", rate))
+    # a withdraw naming other actions (or none) withdraws the match: every route of it goes
+    adj.withdraw(route(rule, b"", ATTRIBUTES))
+    assert len(adj) == 0
+    assert sent(adj) == [("withdraw", (1, 133), None, rule)]
+    # announced and withdrawn before anything was sent: only the withdraw goes
+    adj.add(route(rule, b"", discard))
+    adj.withdraw(route(rule, b"", ATTRIBUTES))
+    assert sent(adj) == [("withdraw", (1, 133), None, rule)] and len(adj) == 0

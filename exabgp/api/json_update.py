@@ -45,6 +45,7 @@ from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, afi_name, family
 from exabgp.bgp.flow import Flow
 from exabgp.bgp.nlri import RawNLRI, address_text, rd_text
 from exabgp.bgp.update import ANNOUNCE, WITHDRAW
+from exabgp.bgp.vpls import VPLS
 
 _IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
 _IPV6_UNICAST = (AFI_IPV6, SAFI_UNICAST)
@@ -200,11 +201,13 @@ def _attribute_items(attributes):
 
 def nlri_json(nlri, nexthop=None) -> str:
     """One NLRI object, as in the announce/withdraw lists and `exabgp decode -n` (a FlowSpec rule carries
-    the `nexthop` of its announcement too, as 5.0 prints it)."""
+    the `nexthop` of its announcement too, as 5.0 prints it; a VPLS NLRI does not)."""
     if isinstance(nlri, RawNLRI):
         return f'{{ "raw": "{_hex(nlri.data)}" }}'
     if isinstance(nlri, Flow):
         return nlri.json(nexthop or "")
+    if isinstance(nlri, VPLS):
+        return nlri.json()
     fields = []
     path = nlri.path_information()
     if path is not None:

@@ -60,6 +60,7 @@ from exabgp.bgp.flow import Flow
 from exabgp.bgp.nlri import RawNLRI, rd_text
 from exabgp.bgp.operational import ADVISORY, QUERY
 from exabgp.bgp.update import ANNOUNCE
+from exabgp.bgp.vpls import VPLS
 
 
 def oneline(text: str) -> str:
@@ -233,6 +234,8 @@ def nlri_text(nlri, nexthop) -> str:
         return hex_text(nlri.data)
     if isinstance(nlri, Flow):
         return nlri.text() + ("" if nexthop is None else f" next-hop {nexthop}")
+    if isinstance(nlri, VPLS):  # 5.0 ends a VPLS NLRI printed without next hop (a withdrawal) with a space
+        return nlri.text() + (" " if nexthop is None else f" next-hop {nexthop}")
     text = nlri.prefix()
     path = nlri.path_information()
     if path is not None:

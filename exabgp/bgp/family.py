@@ -3,7 +3,8 @@
 One literal table per code space.  `FAMILIES` lists every pair ExaBGP 5.0
 knows (SURFACE.md section 6.4) with its configuration/JSON name, whether this
 build decodes its NLRI, and the NLRI kind the prefix codec uses for it
-(`FLOW`: FlowSpec rules, decoded by `exabgp.bgp.flow`).
+(`FLOW`: FlowSpec rules, decoded by `exabgp.bgp.flow`; `VPLS`: VPLS NLRI,
+decoded by `exabgp.bgp.vpls`).
 Families whose NLRI codec is not written yet carry ``nlri=None``: they are
 known by name (capabilities, End-of-RIB, configuration) and their NLRI are
 kept raw.
@@ -59,6 +60,8 @@ LABELED = 1
 VPN = 2
 # FlowSpec rules (exabgp.bgp.flow)
 FLOW = 3
+# VPLS NLRI (exabgp.bgp.vpls)
+VPLS = 4
 
 #: (afi, safi) -> (name, nlri kind or None when this build keeps the NLRI raw)
 FAMILIES = {
@@ -79,7 +82,7 @@ FAMILIES = {
     (AFI_IPV6, SAFI_MPLS_VPN): ("ipv6 mpls-vpn", VPN),
     (AFI_IPV6, SAFI_FLOW): ("ipv6 flow", FLOW),
     (AFI_IPV6, SAFI_FLOW_VPN): ("ipv6 flow-vpn", FLOW),
-    (AFI_L2VPN, SAFI_VPLS): ("l2vpn vpls", None),
+    (AFI_L2VPN, SAFI_VPLS): ("l2vpn vpls", VPLS),
     (AFI_L2VPN, SAFI_EVPN): ("l2vpn evpn", None),
     (AFI_BGPLS, SAFI_BGPLS): ("bgp-ls bgp-ls", None),
     (AFI_BGPLS, SAFI_BGPLS_VPN): ("bgp-ls bgp-ls-vpn", None),
@@ -108,6 +111,6 @@ def family_from_name(text: str):
 
 
 def nlri_kind(afi: int, safi: int):
-    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`), or None when its NLRI stay raw."""
+    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`, `VPLS`), or None when its NLRI stay raw."""
     entry = FAMILIES.get((afi, safi))
     return entry[1] if entry else None

@@ -16,8 +16,9 @@ kind come from `exabgp.bgp.family.FAMILIES`:
 * every one optionally with an ADD-PATH path identifier (RFC 7911 section 3),
   printed as a dotted quad.
 
-FlowSpec rules (flow, flow-vpn) are `exabgp.bgp.flow.Flow` objects.
-Families whose NLRI codec is not written yet (vpls, evpn, bgp-ls, mup,
+FlowSpec rules (flow, flow-vpn) are `exabgp.bgp.flow.Flow` objects, VPLS
+NLRI (l2vpn vpls) `exabgp.bgp.vpls.VPLS` objects.
+Families whose NLRI codec is not written yet (evpn, bgp-ls, mup,
 mcast-vpn, rtc) have ``nlri=None`` in the family table: their section is
 kept whole as one `RawNLRI` and re-encoded unchanged.
 
@@ -30,8 +31,8 @@ octets are a (zero) route distinguisher.
 import socket
 
 from exabgp import _codec
-from exabgp.bgp import flow
-from exabgp.bgp.family import AFI_IPV4, FLOW, family_name, nlri_kind
+from exabgp.bgp import flow, vpls
+from exabgp.bgp.family import AFI_IPV4, FLOW, VPLS, family_name, nlri_kind
 
 #: (afi, safi) -> (allowed next-hop lengths, route distinguisher octets in the next hop)
 NEXTHOP_SIZES = {
@@ -154,6 +155,8 @@ def decode(afi: int, safi: int, data, addpath: bool):
         return [RawNLRI(afi, safi, data)]
     if kind == FLOW:
         return flow.decode_flows(afi, safi, bytes(data))
+    if kind == VPLS:
+        return vpls.decode_vpls(data)
     return [
         Prefix(afi, safi, path_id, plen, addr, labels, rd)
         for path_id, plen, addr, labels, rd in _codec.decode_nlri(data, afi, addpath, kind)
@@ -165,7 +168,7 @@ def encode(afi: int, safi: int, nlris, addpath: bool) -> bytes:
     kind = nlri_kind(afi, safi)
     if kind is None:
         return b"".join(nlri.data for nlri in nlris)
-    if kind == FLOW:
+    if kind in (FLOW, VPLS):
         return b"".join(nlri.pack() for nlri in nlris)
     return _codec.encode_nlri([nlri.codec_tuple() for nlri in nlris], afi, addpath, kind)
 

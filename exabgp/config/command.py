@@ -32,8 +32,9 @@ local AS, peer AS and 4-octet AS support change its attributes, so
 ``withdraw`` without ``next-hop`` gets next hop 0.0.0.0, as in 5.0.
 FlowSpec rules (``announce flow route { ... }``, the flat ``announce flow
 route ...`` and ``announce ipv4 flow ...``) are read by
-`exabgp.config.flow`.  The VPLS, mcast-vpn and MUP families are not built
-yet and raise "... not supported yet".
+`exabgp.config.flow`; VPLS routes (``announce vpls <keywords>``, the flat
+form) by `exabgp.config.vpls`.  The mcast-vpn and MUP families are not
+built yet and raise "... not supported yet".
 
 Who a command reaches: `peer_name` builds the string 5.0 names a peer with
 (``neighbor <ip> local-ip <ip|None> local-as <asn|auto> peer-as <asn|auto>
@@ -83,6 +84,7 @@ from exabgp.bgp.route import AttributeSets, Route
 from exabgp.config import flow as flow_grammar
 from exabgp.config import neighbor as neighbor_config
 from exabgp.config import route as route_grammar
+from exabgp.config import vpls as vpls_grammar
 from exabgp.config.lexer import ConfigurationError, Token
 from exabgp.config.lexer import parse as parse_tree
 
@@ -129,8 +131,8 @@ COMMANDS = {
 #: every `Command.action`
 ACTIONS = frozenset(action for action, _kind in COMMANDS.values()) | {"debug"}
 
-#: every `Command.kind` of ``announce`` / ``withdraw`` this build accepts (vpls raises)
-KINDS = frozenset(("route", "ipv4", "ipv6", "attributes", "flow", "eor", "route-refresh", "operational",
+#: every `Command.kind` of ``announce`` / ``withdraw``
+KINDS = frozenset(("route", "ipv4", "ipv6", "attributes", "flow", "vpls", "eor", "route-refresh", "operational",
                    "watchdog"))
 
 #: 5.0 tries the names longest first: reverse sorted
@@ -148,7 +150,6 @@ _ADJ_RIB_ANY = frozenset(("routes", "extensive", "static") + ADJ_RIB_TYPES)
 
 _AFIS = {name: code for code, name in AFI_NAMES.items()}
 _SAFIS = {name: code for code, name in SAFI_NAMES.items()}
-_NOT_YET_KINDS = {"vpls": "vpls routes"}
 _FLOW_SAFIS = frozenset((SAFI_FLOW, SAFI_FLOW_VPN))
 _CEASE_SUBCODE_MAX = 255
 _API_FILE = "<api>"
@@ -222,6 +223,7 @@ class Command:
       ``flow``: `tokens` (the flat form) or `block` (``route [NAME] { match
       { ... } then { ... } }``, a `Statement`), both read by
       `exabgp.config.flow`, as are ``ipv4 flow`` / ``ipv6 flow-vpn`` routes;
+      ``vpls``: `tokens` (the flat form, read by `exabgp.config.vpls`);
       ``eor`` and ``route-refresh``: `family`; ``operational``:
       `operational` (an `exabgp.config.neighbor.Operational`, or None for a
       type 5.0 ignores: answered ``done``); ``watchdog``: `name` (None: the
@@ -255,7 +257,7 @@ class Command:
 
     def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
         """The `StaticRoute`s of this ``announce``/``withdraw`` for a neighbor with these `speaker` facts."""
-        if self.kind not in ("route", "attributes", "ipv4", "ipv6", "flow"):
+        if self.kind not in ("route", "attributes", "ipv4", "ipv6", "flow", "vpls"):
             raise CommandError(f"{self.action} {self.kind} carries no route")
         interned = AttributeSets() if interned is None else interned
         tokens = list(self.tokens)
@@ -269,6 +271,11 @@ class Command:
                 raise CommandError(f"command could not parse flow in : {self.line}", str(error)) from None
         if self.action == "withdraw":
             tokens = _with_default_next_hop(tokens, self.kind == "attributes")
+        if self.kind == "vpls":
+            try:
+                return [vpls_grammar.flat_route(tokens, speaker, interned, end)]
+            except ValueError as error:  # a RouteError
+                raise CommandError(f"command could not parse vpls in : {self.line}", str(error)) from None
         try:
             if self.kind == "attributes":
                 return route_grammar.parse_attributes(tokens, speaker, interned, end)
@@ -367,8 +374,6 @@ def _family(words: list, line: str, what: str) -> tuple:
 
 def _announce(action: str, kind: str, rest: list, line: str, fields: dict) -> dict:
     """The fields of an ``announce`` / ``withdraw`` command; `rest` follows ``<action> <kind>``."""
-    if kind in _NOT_YET_KINDS:
-        raise CommandError(f"{_NOT_YET_KINDS[kind]} are not supported yet")
     if kind == "eor":
         if not rest:
             return dict(fields, family=(AFI_IPV4, SAFI_UNICAST))

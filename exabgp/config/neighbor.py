@@ -18,9 +18,10 @@ per scope:
   ``attributes ... nlri ...;``) and ``announce { ipv4|ipv6 { <safi> ...; } }``,
   read by `exabgp.config.route` once the neighbor's own values are known
   (they change the attributes sent); FlowSpec rules, ``flow { route ... }``
-  and ``announce { ipv4 { flow ...; } }``, by `exabgp.config.flow`; the
-  ``l2vpn`` block and the mcast-vpn / mup / vpls routes of ``announce``
-  raise "not supported yet";
+  and ``announce { ipv4 { flow ...; } }``, by `exabgp.config.flow`; VPLS
+  routes, ``l2vpn { vpls ... }`` and ``announce { l2vpn { vpls ...; } }``,
+  by `exabgp.config.vpls`; the mcast-vpn / mup / evpn routes of
+  ``announce`` raise "not supported yet";
 * the ``operational`` block (ExaBGP's draft: asm adm rpcq rpcp apcq apcp
   lpcq lpcp).
 
@@ -56,6 +57,7 @@ from exabgp.config import flow as flow_grammar
 from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
 from exabgp.config import values
+from exabgp.config import vpls as vpls_grammar
 from exabgp.config.lexer import ConfigurationError, Statement, parse as parse_tree
 
 # RFC 7911 section 4, the Send/Receive field of the ADD-PATH capability
@@ -109,10 +111,6 @@ OPERATIONAL = {
     "lpcp": ("sequence", "counter"),
 }
 _ADVISORY_MAX = 2048
-
-#: blocks whose families are still to come: keyword -> what it is
-_NOT_YET_BLOCKS = {"l2vpn": "l2vpn (vpls) routes"}
-
 
 def _not_yet(token, what: str) -> ConfigurationError:
     return token.error(f"{what} are not supported yet")
@@ -450,12 +448,6 @@ def _routes_block(statement, draft):
         draft.route_statements.append(statement)
 
 
-def _not_yet_block(statement, draft):
-    values.block(statement)
-    if draft.full:
-        raise _not_yet(statement.words[0], _NOT_YET_BLOCKS[statement.keyword])
-
-
 def _api(statement, draft):
     values.block(statement)
     if draft.full:
@@ -506,7 +498,7 @@ _NEIGHBOR = {
     "static": _routes_block,
     "announce": _routes_block,
     "flow": _routes_block,
-    "l2vpn": _not_yet_block,
+    "l2vpn": _routes_block,
     "operational": _operational,
 }
 
@@ -571,7 +563,8 @@ def _announce(statement: Statement, speaker, interned) -> list:
     for afi_block in statement.block:
         afi = afi_block.keyword
         if afi == "l2vpn":
-            raise _not_yet(afi_block.words[0], "l2vpn (vpls) routes")
+            found.extend(_l2vpn(afi_block, speaker, interned))
+            continue
         if afi not in ("ipv4", "ipv6"):
             raise afi_block.words[0].error(f"unknown announce section '{afi}' (expected ipv4, ipv6 or l2vpn)")
         values.block(afi_block)
@@ -606,8 +599,15 @@ def _flow(statement: Statement, speaker, interned) -> list:
         raise _route_error(error, statement) from None
 
 
+def _l2vpn(statement: Statement, speaker, interned) -> list:
+    try:
+        return vpls_grammar.section_routes(statement, speaker, interned)
+    except route_grammar.RouteError as error:
+        raise _route_error(error, statement) from None
+
+
 #: route section keyword -> its reader
-_ROUTE_SECTIONS = {"static": _static, "announce": _announce, "flow": _flow}
+_ROUTE_SECTIONS = {"static": _static, "announce": _announce, "flow": _flow, "l2vpn": _l2vpn}
 
 
 def _routes(draft: _Draft, speaker, interned, families) -> tuple:

@@ -35,9 +35,10 @@ extended communities sorted (5.0's wire order).  Generic ``attribute [ 0xCODE
 ``announce`` form, family explicit), which `build` turns back into an equal
 route; values equal to the defaults above are not printed.
 
-FlowSpec rules are read by `exabgp.config.flow` with this module's
-keywords; the families whose NLRI are still to come (mcast-vpn, mup, vpls,
-evpn) raise "not supported yet" at the keyword that asks for them.
+FlowSpec rules and VPLS routes are read by `exabgp.config.flow` and
+`exabgp.config.vpls` with this module's keywords; the families whose NLRI
+are still to come (mcast-vpn, mup, evpn) raise "not supported yet" at the
+keyword that asks for them.
 """
 
 import dataclasses
@@ -68,7 +69,7 @@ _ORIGIN_NAMES = {value: name for name, value in ORIGINS.items()}
 #: announce-block SAFI keywords this build announces, and those still to come
 ANNOUNCE_SAFIS = {"unicast": SAFI_UNICAST, "multicast": SAFI_MULTICAST, "nlri-mpls": SAFI_NLRI_MPLS,
                   "mpls-vpn": SAFI_MPLS_VPN}
-NOT_YET_SAFIS = frozenset(("mcast-vpn", "mup", "vpls", "evpn"))
+NOT_YET_SAFIS = frozenset(("mcast-vpn", "mup", "evpn"))
 
 # RFC 8669 section 3 / RFC 9252 section 2 TLV and sub-TLV types
 _PREFIX_SID_LABEL_INDEX = 1
@@ -719,7 +720,7 @@ _READABLE = {
 
 
 def _nlri_text(nlri) -> str:
-    if not isinstance(nlri, Prefix):  # a FlowSpec rule: 5.0's text (rd included) is the flat form exabgp.config.flow reads
+    if not isinstance(nlri, Prefix):  # a FlowSpec rule or VPLS NLRI: 5.0's text minus its first word is the flat form
         return nlri.text().split(" ", 1)[1]
     words = [f"{address_text(nlri.addr)}/{nlri.plen}"]
     if nlri.rd is not None:

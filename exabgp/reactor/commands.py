@@ -177,8 +177,8 @@ class Commands:
     def _withdraw_route(self, source, command):
         self._routes(source, command, lambda peer, statics: peer.withdraw(statics))
 
-    _announce_ipv4 = _announce_ipv6 = _announce_attributes = _announce_flow = _announce_route
-    _withdraw_ipv4 = _withdraw_ipv6 = _withdraw_attributes = _withdraw_flow = _withdraw_route
+    _announce_ipv4 = _announce_ipv6 = _announce_attributes = _announce_flow = _announce_vpls = _announce_route
+    _withdraw_ipv4 = _withdraw_ipv6 = _withdraw_attributes = _withdraw_flow = _withdraw_vpls = _withdraw_route
 
     def _established(self, source: str, command) -> list:
         """``(peer, session)`` of the established peers the command reaches; none is an error (5.0)."""

@@ -19,7 +19,8 @@ kept per route but one dictionary slot:
   withdrawn or replaced since then (at least a quarter of its size: no
   path can be unused without one), so loading a table never sweeps;
 * labeled and VPN routes (RFC 8277, RFC 4364) keep ``(path, labels)``;
-  FlowSpec rules are keyed by their packed NLRI (`Flow.pack`); families
+  FlowSpec rules and VPLS NLRI are keyed by their packed NLRI (`Flow.pack`,
+  `VPLS.pack`: the label base with the bottom-of-stack bit set); families
   this build keeps raw store one entry per NLRI section.
 
 `update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
@@ -39,13 +40,15 @@ rebuilds `Route` objects (with one `AttributeSet` per path) only when asked.
 
 from exabgp import _codec
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, decode_attributes
-from exabgp.bgp import flow
-from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, FLOW, PREFIX, SAFI_UNICAST, VPN, nlri_kind
+from exabgp.bgp import flow, vpls
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, FLOW, PREFIX, SAFI_UNICAST, VPLS, VPN, nlri_kind
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix, RawNLRI
 from exabgp.bgp.route import NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.update import Update
 
 _SWEEP_FLOOR = 1024
+#: the NLRI kinds whose tables map a key to the path alone (no labels)
+_PATH_ONLY = (None, PREFIX, FLOW, VPLS)
 _HEADER = 19
 
 
@@ -116,7 +119,7 @@ class AdjRibIn:
         """Drop the interned paths no stored route refers to any more."""
         live = {}
         for (afi, safi), table in self._tables.items():
-            if nlri_kind(afi, safi) in (None, PREFIX, FLOW):
+            if nlri_kind(afi, safi) in _PATH_ONLY:
                 for path in table.values():
                     live[path] = path
             else:
@@ -138,6 +141,9 @@ class AdjRibIn:
             values = path
         elif kind == FLOW:
             keys = [rule.pack() for rule in flow.decode_flows(afi, safi, bytes(data))]
+            values = path
+        elif kind == VPLS:
+            keys = [item.pack() for item in vpls.decode_vpls(data)]
             values = path
         elif kind == PREFIX:
             keys = _codec.nlri_keys(data, afi, addpath)
@@ -227,7 +233,7 @@ class AdjRibIn:
             kind = nlri_kind(afi, safi)
             rd_size = NEXTHOP_SIZES.get((afi, safi), ((), 0))[1]
             for key, value in table.items():
-                path, labels = (value, None) if kind in (None, PREFIX, FLOW) else value
+                path, labels = (value, None) if kind in _PATH_ONLY else value
                 parts = decoded.get(path)
                 if parts is None:
                     parts = decoded[path] = _split_path(path)
@@ -238,6 +244,8 @@ class AdjRibIn:
                     nlri = RawNLRI(afi, safi, key)
                 elif kind == FLOW:
                     nlri = flow.decode_flows(afi, safi, key)[0]
+                elif kind == VPLS:
+                    nlri = vpls.decode_vpls(key)[0]
                 else:
                     nlri = _prefix(afi, safi, key, labels, kind == VPN)
                 yield Route(nlri, nexthop, attributes)

@@ -1,8 +1,9 @@
 """The Adj-RIB-Out of one peer: what we announce, and the changes not sent yet.
 
 The cache, NLRI (`exabgp.bgp.nlri.Prefix` or `RawNLRI`; for a FlowSpec rule
-its `Flow` and attributes: the same match with other actions is another
-route, as in 5.0) -> `Route`, holds
+or a VPLS NLRI its `Flow` / `VPLS` and attributes: the same match with other
+actions, the same VPLS NLRI with other attributes, is another route, as in
+5.0) -> `Route`, holds
 every route currently announced (or queued to be), next hop resolved; its
 values share the `AttributeSet` objects of the routes given to `add`, so a
 full table costs one dictionary slot and one small `Route` per prefix.
@@ -50,17 +51,21 @@ from operator import itemgetter
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6
 from exabgp.bgp.flow import Flow
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
+from exabgp.bgp.vpls import VPLS
 from exabgp.rib import packing
 
 #: what a withdraw of an NLRI that is not in the cache is sent with
 _NO_ATTRIBUTES = AttributeSet()
+#: the NLRI types whose routes are told apart by their attributes too
+_KEYED_WITH_ATTRIBUTES = (Flow, VPLS)
 
 
 def _identity(route: Route):
-    """The cache key of a route: its NLRI; for a FlowSpec rule its NLRI and attributes (5.0 announces the
-    same match with other actions as another route, reference test conf-flow-redirect)."""
+    """The cache key of a route: its NLRI; for a FlowSpec rule or a VPLS NLRI its NLRI and attributes (5.0
+    announces the same match with other actions, the same VPLS NLRI with other attributes, as another route:
+    reference tests conf-flow-redirect, conf-l2vpn)."""
     nlri = route.nlri
-    return (nlri, route.attributes) if type(nlri) is Flow else nlri
+    return (nlri, route.attributes) if type(nlri) in _KEYED_WITH_ATTRIBUTES else nlri
 
 
 class AdjRibOut:
@@ -137,8 +142,19 @@ class AdjRibOut:
                 route = Route(route_or_key.nlri, NO_NEXT_HOP, route_or_key.attributes)
         else:
             route = self._cache.get(route_or_key) or Route(route_or_key, NO_NEXT_HOP, _NO_ATTRIBUTES)
-        self._cache.pop(_identity(route), None)
+        identity = _identity(route)
+        if self._cache.pop(identity, None) is None and identity is not route.nlri:
+            self._forget_variants(route.nlri)
         self._queue(route, False)
+
+    def _forget_variants(self, nlri):
+        """A withdraw of a FlowSpec / VPLS NLRI with attributes none of its routes has: it withdraws the NLRI
+        (BGP withdraws NLRI, not routes), so every route of that NLRI leaves the cache and the queue."""
+        for key in [key for key in self._cache if type(key) is tuple and key[0] == nlri]:
+            del self._cache[key]
+            bucket = self._queued.pop(key, None)
+            if bucket is not None:
+                del self._pending[bucket][nlri]
 
     def replay(self, family=None):
         """Queue every cached route again, or those of one ``(afi, safi)``."""

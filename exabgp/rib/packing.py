@@ -39,7 +39,8 @@ AS4_PATH behind AS_PATH and AS4_AGGREGATOR behind AGGREGATOR), NEXT_HOP at
 its `next_hop_offset()`.
 
 The prefix families are packed by `_codec.pack_nlri`, one call per UPDATE
-section; FlowSpec rules pack themselves (`Flow.pack`) and the NLRI of the
+section; FlowSpec rules and VPLS NLRI pack themselves (`Flow.pack`,
+`VPLS.pack`) and the NLRI of the
 families this build keeps raw (`RawNLRI`) are copied.
 An NLRI that does not fit an UPDATE even alone (attributes too large) is
 left out, as 5.0 leaves it out.
@@ -59,6 +60,7 @@ from exabgp.bgp.family import (
     SAFI_MULTICAST,
     SAFI_UNICAST,
     SAFI_VPLS,
+    VPLS,
     nlri_kind,
 )
 from exabgp.bgp.nlri import NEXTHOP_SIZES
@@ -105,7 +107,7 @@ def sort_key(nlri):
 def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: bool):
     """Cut `nlris` into NLRI sections of at most `budget` octets (one NLRI each without `group`)."""
     kind = nlri_kind(afi, safi)
-    if kind is None or kind == FLOW:
+    if kind in (None, FLOW, VPLS):
         items = [nlri.data if kind is None else nlri.pack() for nlri in nlris]
         if group:
             yield from _raw_sections(items, budget)

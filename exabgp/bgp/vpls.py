@@ -1,0 +1,96 @@
+"""VPLS NLRI (l2vpn vpls, AFI 25 SAFI 65): the model, the wire codec and 5.0's text/JSON.
+
+Implements RFC 4761 section 3.2.2: each NLRI is a 2-octet length (17) followed
+by an 8-octet route distinguisher, the VE ID (2 octets), the VE block offset
+(2 octets), the VE block size (2 octets) and the label base (3 octets: a
+20-bit label, RFC 3032, shifted left by 4 bits).  ExaBGP 5.0 calls these
+``rd``, ``endpoint``, ``offset``, ``size`` and ``base``; `VPLS.pack` writes
+the label base with the bottom-of-stack bit set, as 5.0 sends it, and
+decoding keeps the 20-bit label only (the low 4 bits are ignored, as 5.0
+ignores them).  The NLRI carries no ADD-PATH path identifier.
+
+Decoding raises `CodecError(3, 10)` (RFC 7606 section 7.1: the caller
+treats the UPDATE as withdraw) on a truncated length, a length other than
+17 or a length past the end of the section.  Departure from 5.0: 5.0.15
+refuses a section holding more than one VPLS NLRI (it checks each length
+against the whole rest of the section); `decode_vpls` reads any number, one
+after the other, as RFC 4760 section 5 allows.  5.0 sends one VPLS NLRI per
+UPDATE (`exabgp.rib.packing` does not group this family), so what this
+build sends is read by 5.0.
+
+Text and JSON follow ExaBGP 5.0.15's output: the text is ``vpls rd RD
+endpoint N base N offset N size N`` followed by ``next-hop ADDRESS`` when
+the caller gives one (what 5.0 logs and prints for routes); the JSON object
+is ``{ "rd": ..., "endpoint": N, "base": N, "offset": N, "size": N }``,
+without the next hop (5.0 prints it only as the key of the announce list).
+"""
+
+from dataclasses import dataclass
+
+from exabgp._codec.errors import CodecError
+from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
+from exabgp.bgp.family import AFI_L2VPN, SAFI_VPLS
+
+#: RFC 4761 section 3.2.2: the length field of every VPLS NLRI
+NLRI_LENGTH = 17
+_LENGTH_FIELD = 2
+_BOTTOM_OF_STACK = 1
+LABEL_MAX = 0xFFFFF
+FIELD_MAX = 0xFFFF
+
+
+def _malformed(reason: str) -> CodecError:
+    return CodecError(3, 10, b"", reason)
+
+
+@dataclass(frozen=True, slots=True)
+class VPLS:
+    """One VPLS NLRI (RFC 4761 section 3.2.2); `rd` is the 8 wire octets, `base` the 20-bit label."""
+
+    afi = AFI_L2VPN
+    safi = SAFI_VPLS
+
+    rd: bytes
+    endpoint: int
+    offset: int
+    size: int
+    base: int
+
+    def pack(self) -> bytes:
+        """The NLRI as on the wire: length 17, RD, VE ID, VE block offset, VE block size, label base."""
+        return (NLRI_LENGTH.to_bytes(2, "big") + self.rd + self.endpoint.to_bytes(2, "big")
+                + self.offset.to_bytes(2, "big") + self.size.to_bytes(2, "big")
+                + ((self.base << 4) | _BOTTOM_OF_STACK).to_bytes(3, "big"))
+
+    def text(self, nexthop: str = "") -> str:
+        """5.0's text: ``vpls rd RD endpoint N base N offset N size N [next-hop ADDRESS]``."""
+        text = (f"vpls rd {nlri.rd_text(self.rd)} endpoint {self.endpoint} base {self.base} "
+                f"offset {self.offset} size {self.size}")
+        return f"{text} next-hop {nexthop}" if nexthop else text
+
+    def json(self) -> str:
+        """5.0's JSON object of this NLRI."""
+        return (f'{{ "rd": "{nlri.rd_text(self.rd)}", "endpoint": {self.endpoint}, "base": {self.base}, '
+                f'"offset": {self.offset}, "size": {self.size} }}')
+
+
+def decode_vpls(octets) -> list:
+    """Every `VPLS` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part)."""
+    data = bytes(octets)
+    end = len(data)
+    position = 0
+    found = []
+    while position < end:
+        if position + _LENGTH_FIELD > end:
+            raise _malformed("l2vpn vpls NLRI length truncated")
+        length = int.from_bytes(data[position:position + _LENGTH_FIELD], "big")
+        position += _LENGTH_FIELD
+        if length != NLRI_LENGTH:
+            raise _malformed(f"l2vpn vpls NLRI length {length} is not {NLRI_LENGTH}")
+        if position + length > end:
+            raise _malformed(f"l2vpn vpls NLRI length {length} exceeds the {end - position} octets left")
+        body = data[position:position + length]
+        found.append(VPLS(body[0:8], int.from_bytes(body[8:10], "big"), int.from_bytes(body[10:12], "big"),
+                          int.from_bytes(body[12:14], "big"), int.from_bytes(body[14:17], "big") >> 4))
+        position += length
+    return found
