@@ -81,7 +81,7 @@ def test_numbers_take_their_last_value_and_split_is_ignored():
     ("vpls;", "vpls", "vpls needs its endpoint"),
     (f"vpls {SITE} med;", ";", "missing value for med"),
     ("evpn x;", "evpn", "unknown l2vpn keyword 'evpn'"),
-    ("vpls a b { endpoint 5; }", "b", "at most one name"),
+    ("vpls a b { endpoint 5; }", "vpls", "needs exactly one name"),
     ("vpls site { endpoint 5; base 1; offset 1; size 1; rd 1:1; next-hop 1.1.1.1; colour red; }", "colour",
      "unknown l2vpn vpls keyword 'colour'"),
 ])

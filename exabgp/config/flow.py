@@ -246,10 +246,7 @@ def _values(statement) -> list:
 
 def block_route(statement, speaker, interned) -> StaticRoute:
     """``route [NAME] { rd ...; next-hop ...; match { ... } then { ... } }`` (an `exabgp.config.lexer.Statement`)."""
-    values.block(statement)
-    if len(statement.words) > 2:
-        raise RouteError("a flow route has at most one name", statement.words[2])
-    name = statement.words[1].text if len(statement.words) == 2 else None
+    name = values.named_block(statement, "route", optional=True)
     draft = _Draft()
     match = []
     for line in statement.block:

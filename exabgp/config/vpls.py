@@ -113,10 +113,7 @@ def flat_route(tokens, speaker, interned, end=None, where=None) -> StaticRoute:
 
 def block_route(statement, speaker, interned) -> StaticRoute:
     """``vpls [NAME] { <keyword> <value>; ... }`` (an `exabgp.config.lexer.Statement`)."""
-    values.block(statement)
-    if len(statement.words) > 2:
-        raise RouteError("a vpls block has at most one name", statement.words[2])
-    name = statement.words[1].text if len(statement.words) == 2 else None
+    name = values.named_block(statement, "vpls", optional=True)
     draft = _VplsDraft()
     for line in statement.block:
         values.plain(line)
