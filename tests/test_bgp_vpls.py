@@ -25,6 +25,7 @@ from exabgp.bgp.vpls import VPLS, decode_vpls
 from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
+from qa.wire import mp_nlri
 
 REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
@@ -81,15 +82,6 @@ MALFORMED = [
 ]
 
 
-def mp_nlri(body: bytes) -> list:
-    """The NLRI octets of the MP_REACH_NLRI / MP_UNREACH_NLRI of an UPDATE body."""
-    found = []
-    for code, _flags, value in walk_attributes(split_update(body)[1]):
-        if code == 14:
-            found.append(bytes(value[5 + value[3]:]))
-        elif code == 15:
-            found.append(bytes(value[3:]))
-    return found
 
 
 # ---- decoding, packing, 5.0's JSON and text ------------------------------------------------------

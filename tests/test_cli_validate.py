@@ -10,13 +10,6 @@ from exabgp.config.neighbor import parse
 REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
-#: the reference configurations with routes of families still to come, and where the error points
-NOT_YET = {
-    "conf-mvpn.conf": ":16:4: ipv4 mcast-vpn routes are not supported yet",
-    "conf-srv6-mup.conf": ":13:4: ipv4 mup routes are not supported yet",
-    "conf-srv6-mup-v3.conf": ":13:4: ipv4 mup routes are not supported yet",
-}
-
 GOOD = """\
 process helper {
     run /bin/cat;
@@ -88,10 +81,6 @@ def test_missing_programs_are_a_warning(tmp_path, capsys):
                          ids=lambda path: path.name)
 def test_reference_configurations(path, capsys):
     code, out, err = run(["validate", "-nrv", str(path)], capsys)
-    if path.name in NOT_YET:
-        assert code == 1
-        assert err == f"error: {path} is not a valid config file: {path}{NOT_YET[path.name]}\n"
-        return
     assert code == 0
     assert "error" not in err
     regenerated = out[:out.index("\nroute ") + 1] if "\nroute " in out else out

@@ -229,8 +229,8 @@ def test_errors(line):
 
 
 @pytest.mark.parametrize("line, what", [
-    ("announce ipv4 mcast-vpn source-ad source 10.99.12.4 group 239.251.255.228 rd 65000:99999", "ipv4 mcast-vpn"),
-    ("announce ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1", "ipv4 mup routes"),
+    ("withdraw ipv6 evpn mac-advertisement rd 100:100", "ipv6 evpn routes"),
+    ("announce ipv4 evpn mac-advertisement rd 100:100", "ipv4 evpn routes"),
 ])
 def test_families_still_to_come(line, what):
     with pytest.raises(CommandError, match="not supported yet") as raised:

@@ -2,8 +2,6 @@
 every action's extended community as 5.0 sends it, the canonical round trip, errors with their place,
 and the reference configurations against the UPDATEs ExaBGP 5.0 sends for them."""
 
-import pathlib
-
 import pytest
 
 from exabgp.bgp import attribute as attr
@@ -15,8 +13,8 @@ from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import configuration_text, parse
 from exabgp.config.route import Speaker
 from exabgp.rib import packing
+from qa.reference import REFERENCE, update_bodies
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 HEAD = ("neighbor 127.0.0.1 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1; "
@@ -160,15 +158,6 @@ def test_bad_flow_commands_are_errors(line):
         parse_command(line).routes(Speaker(1, 1, True))
 
 
-def _expected_bodies(name: str) -> set:
-    bodies = set()
-    for line in (REFERENCE / "encoding" / f"{name}.msg").read_text().splitlines():
-        if "#" in line or ":raw:" not in line:
-            continue
-        raw = bytes.fromhex(line.split(":raw:", 1)[1].replace(":", "").replace(" ", ""))
-        if raw[18] == 2 and raw[19:23] != b"\x00\x00\x00\x07":  # End-of-RIB markers aside
-            bodies.add(raw[19:])
-    return bodies
 
 
 @needs_reference
@@ -180,7 +169,7 @@ def test_the_reference_configurations_give_the_updates_5_0_sends(name):
         route = static.route
         bodies.update(packing.announce_bodies(route.nlri.afi, route.nlri.safi, route.attributes, route.nexthop,
                                               [route.nlri], CodecContext(), group=False))
-    expected = _expected_bodies(name)
+    expected = set(update_bodies(name))
     if name == "conf-flow":
         # the .msg was recorded with 5.0.13, which sent the 16 octets of `source ::1/128/120`; 5.0.15 (and we)
         # send RFC 8956 section 3.1's pattern after the offset: one octet (qa/README.md)

@@ -4,8 +4,6 @@ UPDATEs ExaBGP 5.0 sends for it.  The value ranges and the UPDATE octets are tho
 (``exabgp validate -nrv``), but for the label base, which 5.0.15 caps at 65535 and this build takes up
 to 2^20 - 1."""
 
-import pathlib
-
 import pytest
 
 from exabgp.bgp import attribute as attr
@@ -17,8 +15,8 @@ from exabgp.config.neighbor import configuration_text, parse
 from exabgp.config.route import Speaker, route_text
 from exabgp.rib import packing
 from exabgp.rib.outgoing import AdjRibOut
+from qa.reference import REFERENCE, update_bodies
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 HEAD = ("neighbor 127.0.0.1 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1; "
@@ -129,15 +127,6 @@ def test_bad_vpls_commands_are_errors(line):
 
 # ---- the reference configuration -----------------------------------------------------------------
 
-def _expected_bodies(name: str) -> list:
-    bodies = []
-    for line in (REFERENCE / "encoding" / f"{name}.msg").read_text().splitlines():
-        if "#" in line or ":raw:" not in line:
-            continue
-        raw = bytes.fromhex(line.split(":raw:", 1)[1].replace(":", "").replace(" ", ""))
-        if raw[18] == 2 and raw[19:23] != b"\x00\x00\x00\x07":  # End-of-RIB markers aside
-            bodies.append(raw[19:])
-    return sorted(bodies)
 
 
 @needs_reference
@@ -148,7 +137,7 @@ def test_the_reference_configuration_gives_the_updates_5_0_sends():
     configuration = parse(text, "conf-l2vpn.conf", full=True)
     assert parse(configuration_text(configuration), "canonical", full=True) == configuration
     (neighbor,) = configuration.neighbors
-    expected = _expected_bodies("conf-l2vpn")
+    expected = update_bodies("conf-l2vpn")
     assert len(neighbor.routes) == len(expected) == 3
     bodies = []
     for static in neighbor.routes:

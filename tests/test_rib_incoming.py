@@ -125,9 +125,9 @@ def test_discarded_attribute_is_not_stored():
 def test_raw_family_and_built_update():
     rib = AdjRibIn()
     section = bytes((3, 22)) + bytes(22)
-    body = next(packing.announce_bodies(1, 5, ATTRIBUTES, NH4, [RawNLRI(1, 5, section)], CTX))
+    body = next(packing.announce_bodies(1, 132, ATTRIBUTES, NH4, [RawNLRI(1, 132, section)], CTX))  # ipv4 rtc
     rib.update(Update.decode(body, CTX), CTX)
-    assert list(rib.routes()) == [Route(RawNLRI(1, 5, section), NH4, ATTRIBUTES)]
+    assert list(rib.routes()) == [Route(RawNLRI(1, 132, section), NH4, ATTRIBUTES)]
     built = Update(withdrawn=[], attributes=[], nlri=[])
     rib.update(built, CTX)       # an End-of-RIB, built rather than decoded: nothing changes
     assert len(rib) == 1

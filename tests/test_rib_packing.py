@@ -14,7 +14,8 @@ import pytest
 from exabgp._codec import split_update, walk_attributes
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.context import CodecContext
-from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix, RawNLRI, address_text
+from exabgp.bgp.mvpn import MVPN
+from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix, address_text
 from exabgp.bgp.route import AttributeSet
 from exabgp.bgp.update import Update
 from exabgp.rib import packing
@@ -228,8 +229,8 @@ def test_nlri_that_cannot_fit_is_left_out():
 
 
 def test_mcast_vpn_grouped_with_extended_length_and_split():
-    # raw NLRI (kept as received) of a grouped family: MP_REACH passes 255 octets -> flags 0x90
-    items = [RawNLRI(1, 5, bytes((3, 22)) + bytes(20) + i.to_bytes(2, 'big')) for i in range(400)]
+    # route type 3 NLRI (kept as their octets) of a grouped family: MP_REACH passes 255 octets -> flags 0x90
+    items = [MVPN(1, 3, bytes(20) + i.to_bytes(2, 'big')) for i in range(400)]
     found = list(packing.announce_bodies(1, 5, ATTRIBUTES, NH4, items, CTX))
     assert len(found) > 1
     data = b""
@@ -239,7 +240,7 @@ def test_mcast_vpn_grouped_with_extended_length_and_split():
         code, flags, value = attributes[-1]
         assert (code, flags) == (14, 0x90)
         data += value[4 + value[3] + 1:]
-    assert data == b"".join(item.data for item in items)
+    assert data == b"".join(item.pack() for item in items)
 
 
 # ---------------------------------------------------------------- round trips
@@ -355,7 +356,7 @@ def test_every_reference_update_is_rebuilt_byte_for_byte():
 def test_mp_reach_fills_up_to_the_limit_around_the_extended_length_boundary(padding):
     # the MP attribute header is 3 octets up to 255 value octets, 4 beyond: both sides of the edge
     attributes = AttributeSet([ORIGIN_IGP, (8, 0xC0, bytes(padding))])
-    items = [RawNLRI(1, 5, bytes((1, 1, i))) for i in range(200)]
+    items = [MVPN(1, 1, bytes((i,))) for i in range(200)]
     found = list(packing.announce_bodies(1, 5, attributes, NH4, items, CTX))
     sent = 0
     for body in found:

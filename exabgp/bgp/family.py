@@ -4,7 +4,8 @@ One literal table per code space.  `FAMILIES` lists every pair ExaBGP 5.0
 knows (SURFACE.md section 6.4) with its configuration/JSON name, whether this
 build decodes its NLRI, and the NLRI kind the prefix codec uses for it
 (`FLOW`: FlowSpec rules, decoded by `exabgp.bgp.flow`; `VPLS`: VPLS NLRI,
-decoded by `exabgp.bgp.vpls`).
+decoded by `exabgp.bgp.vpls`; `MVPN`: MCAST-VPN NLRI, decoded by
+`exabgp.bgp.mvpn`; `MUP`: BGP-MUP NLRI, decoded by `exabgp.bgp.mup`).
 Families whose NLRI codec is not written yet carry ``nlri=None``: they are
 known by name (capabilities, End-of-RIB, configuration) and their NLRI are
 kept raw.
@@ -62,14 +63,20 @@ VPN = 2
 FLOW = 3
 # VPLS NLRI (exabgp.bgp.vpls)
 VPLS = 4
+# MCAST-VPN NLRI (exabgp.bgp.mvpn)
+MVPN = 5
+# BGP-MUP NLRI (exabgp.bgp.mup)
+MUP = 6
+#: the kinds whose NLRI are objects that pack themselves (``pack()``), decoded by `exabgp.bgp.nlri.decode`
+OBJECT_KINDS = frozenset((FLOW, VPLS, MVPN, MUP))
 
 #: (afi, safi) -> (name, nlri kind or None when this build keeps the NLRI raw)
 FAMILIES = {
     (AFI_IPV4, SAFI_UNICAST): ("ipv4 unicast", PREFIX),
     (AFI_IPV4, SAFI_MULTICAST): ("ipv4 multicast", PREFIX),
     (AFI_IPV4, SAFI_NLRI_MPLS): ("ipv4 nlri-mpls", LABELED),
-    (AFI_IPV4, SAFI_MCAST_VPN): ("ipv4 mcast-vpn", None),
-    (AFI_IPV4, SAFI_MUP): ("ipv4 mup", None),
+    (AFI_IPV4, SAFI_MCAST_VPN): ("ipv4 mcast-vpn", MVPN),
+    (AFI_IPV4, SAFI_MUP): ("ipv4 mup", MUP),
     (AFI_IPV4, SAFI_MPLS_VPN): ("ipv4 mpls-vpn", VPN),
     (AFI_IPV4, SAFI_RTC): ("ipv4 rtc", None),
     (AFI_IPV4, SAFI_FLOW): ("ipv4 flow", FLOW),
@@ -77,8 +84,8 @@ FAMILIES = {
     (AFI_IPV6, SAFI_UNICAST): ("ipv6 unicast", PREFIX),
     (AFI_IPV6, SAFI_MULTICAST): ("ipv6 multicast", PREFIX),
     (AFI_IPV6, SAFI_NLRI_MPLS): ("ipv6 nlri-mpls", LABELED),
-    (AFI_IPV6, SAFI_MCAST_VPN): ("ipv6 mcast-vpn", None),
-    (AFI_IPV6, SAFI_MUP): ("ipv6 mup", None),
+    (AFI_IPV6, SAFI_MCAST_VPN): ("ipv6 mcast-vpn", MVPN),
+    (AFI_IPV6, SAFI_MUP): ("ipv6 mup", MUP),
     (AFI_IPV6, SAFI_MPLS_VPN): ("ipv6 mpls-vpn", VPN),
     (AFI_IPV6, SAFI_FLOW): ("ipv6 flow", FLOW),
     (AFI_IPV6, SAFI_FLOW_VPN): ("ipv6 flow-vpn", FLOW),
@@ -111,6 +118,6 @@ def family_from_name(text: str):
 
 
 def nlri_kind(afi: int, safi: int):
-    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`, `VPLS`), or None when its NLRI stay raw."""
+    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`, `VPLS`, `MVPN`, `MUP`), or None when its NLRI stay raw."""
     entry = FAMILIES.get((afi, safi))
     return entry[1] if entry else None

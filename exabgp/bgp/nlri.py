@@ -17,9 +17,10 @@ kind come from `exabgp.bgp.family.FAMILIES`:
   printed as a dotted quad.
 
 FlowSpec rules (flow, flow-vpn) are `exabgp.bgp.flow.Flow` objects, VPLS
-NLRI (l2vpn vpls) `exabgp.bgp.vpls.VPLS` objects.
-Families whose NLRI codec is not written yet (evpn, bgp-ls, mup,
-mcast-vpn, rtc) have ``nlri=None`` in the family table: their section is
+NLRI (l2vpn vpls) `exabgp.bgp.vpls.VPLS` objects, MCAST-VPN NLRI
+(mcast-vpn) `exabgp.bgp.mvpn.MVPN` objects, BGP-MUP NLRI (mup)
+`exabgp.bgp.mup.MUP` objects.
+Families whose NLRI codec is not written yet (evpn, bgp-ls, rtc) have ``nlri=None`` in the family table: their section is
 kept whole as one `RawNLRI` and re-encoded unchanged.
 
 `NEXTHOP_SIZES` is the literal table of the next-hop lengths MP_REACH_NLRI
@@ -31,8 +32,8 @@ octets are a (zero) route distinguisher.
 import socket
 
 from exabgp import _codec
-from exabgp.bgp import flow, vpls
-from exabgp.bgp.family import AFI_IPV4, FLOW, VPLS, family_name, nlri_kind
+from exabgp.bgp import flow, mup, mvpn, vpls
+from exabgp.bgp.family import AFI_IPV4, FLOW, MUP, MVPN, OBJECT_KINDS, VPLS, family_name, nlri_kind
 
 #: (afi, safi) -> (allowed next-hop lengths, route distinguisher octets in the next hop)
 NEXTHOP_SIZES = {
@@ -157,6 +158,10 @@ def decode(afi: int, safi: int, data, addpath: bool):
         return flow.decode_flows(afi, safi, bytes(data))
     if kind == VPLS:
         return vpls.decode_vpls(data)
+    if kind == MVPN:
+        return mvpn.decode_mvpn(afi, data)
+    if kind == MUP:
+        return mup.decode_mup(afi, data)
     return [
         Prefix(afi, safi, path_id, plen, addr, labels, rd)
         for path_id, plen, addr, labels, rd in _codec.decode_nlri(data, afi, addpath, kind)
@@ -168,7 +173,7 @@ def encode(afi: int, safi: int, nlris, addpath: bool) -> bytes:
     kind = nlri_kind(afi, safi)
     if kind is None:
         return b"".join(nlri.data for nlri in nlris)
-    if kind in (FLOW, VPLS):
+    if kind in OBJECT_KINDS:
         return b"".join(nlri.pack() for nlri in nlris)
     return _codec.encode_nlri([nlri.codec_tuple() for nlri in nlris], afi, addpath, kind)
 

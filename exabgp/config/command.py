@@ -33,8 +33,9 @@ local AS, peer AS and 4-octet AS support change its attributes, so
 FlowSpec rules (``announce flow route { ... }``, the flat ``announce flow
 route ...`` and ``announce ipv4 flow ...``) are read by
 `exabgp.config.flow`; VPLS routes (``announce vpls <keywords>``, the flat
-form) by `exabgp.config.vpls`.  The mcast-vpn and MUP families are not
-built yet and raise "... not supported yet".
+form) by `exabgp.config.vpls`; MCAST-VPN routes (``announce ipv4
+mcast-vpn <route>``) by `exabgp.config.mvpn`; MUP routes (``announce ipv6
+mup <route>``) by `exabgp.config.mup`.
 
 Who a command reaches: `peer_name` builds the string 5.0 names a peer with
 (``neighbor <ip> local-ip <ip|None> local-as <asn|auto> peer-as <asn|auto>
@@ -74,6 +75,8 @@ from exabgp.bgp.family import (
     AFI_NAMES,
     SAFI_FLOW,
     SAFI_FLOW_VPN,
+    SAFI_MCAST_VPN,
+    SAFI_MUP,
     SAFI_NAMES,
     SAFI_UNICAST,
     afi_name,
@@ -82,6 +85,8 @@ from exabgp.bgp.family import (
 from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.route import AttributeSets, Route
 from exabgp.config import flow as flow_grammar
+from exabgp.config import mup as mup_grammar
+from exabgp.config import mvpn as mvpn_grammar
 from exabgp.config import neighbor as neighbor_config
 from exabgp.config import route as route_grammar
 from exabgp.config import vpls as vpls_grammar
@@ -151,6 +156,8 @@ _ADJ_RIB_ANY = frozenset(("routes", "extensive", "static") + ADJ_RIB_TYPES)
 _AFIS = {name: code for code, name in AFI_NAMES.items()}
 _SAFIS = {name: code for code, name in SAFI_NAMES.items()}
 _FLOW_SAFIS = frozenset((SAFI_FLOW, SAFI_FLOW_VPN))
+#: SAFIs whose routes a grammar of their own reads, given the AFI of the command
+_FLAT_GRAMMARS = {SAFI_MCAST_VPN: mvpn_grammar, SAFI_MUP: mup_grammar}
 _CEASE_SUBCODE_MAX = 255
 _API_FILE = "<api>"
 _NO_NEXT_HOP = ("next-hop", "0.0.0.0")
@@ -276,6 +283,11 @@ class Command:
                 return [vpls_grammar.flat_route(tokens, speaker, interned, end)]
             except ValueError as error:  # a RouteError
                 raise CommandError(f"command could not parse vpls in : {self.line}", str(error)) from None
+        if self.family is not None and self.family[1] in _FLAT_GRAMMARS:
+            try:
+                return [_FLAT_GRAMMARS[self.family[1]].flat_route(tokens, speaker, interned, self.family[0], end)]
+            except ValueError as error:  # a RouteError
+                raise CommandError(f"command could not parse {self.kind} in : {self.line}", str(error)) from None
         try:
             if self.kind == "attributes":
                 return route_grammar.parse_attributes(tokens, speaker, interned, end)
@@ -398,7 +410,7 @@ def _announce(action: str, kind: str, rest: list, line: str, fields: dict) -> di
         safi = rest[0]
         if safi in route_grammar.NOT_YET_SAFIS:
             raise CommandError(f"{kind} {safi} routes are not supported yet")
-        if safi not in route_grammar.ANNOUNCE_SAFIS and _SAFIS.get(safi) not in _FLOW_SAFIS:
+        if safi not in route_grammar.ANNOUNCE_SAFIS and _SAFIS.get(safi) not in _FLOW_SAFIS | _FLAT_GRAMMARS.keys():
             raise CommandError(f"command could not parse {kind} in : {line}", f"unknown {kind} route type '{safi}'")
         fields["family"] = (_AFIS[kind], _SAFIS[safi])
         rest = rest[1:]

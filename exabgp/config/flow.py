@@ -64,6 +64,7 @@ from exabgp.config.route import (
     _attributes,
     _int,
     _part,
+    read_keywords,
 )
 
 #: the match keywords (the component names in both families, and 5.0's aliases)
@@ -201,12 +202,7 @@ _FLAT_KEYWORDS = {**ROUTE_KEYWORDS, **ACTIONS, **SCOPE}
 
 
 def _read(cursor, draft, speaker, keywords: dict) -> None:
-    while not cursor.done():
-        token = cursor.take("keyword")
-        reader = keywords.get(token.text)
-        if reader is None or token.quoted:
-            raise RouteError(f"unknown flow keyword '{token.text}'", token)
-        reader(cursor, draft, speaker)
+    read_keywords(cursor, draft, speaker, keywords=keywords, owner="flow")
 
 
 def _afi(match) -> int:

@@ -20,8 +20,10 @@ per scope:
   (they change the attributes sent); FlowSpec rules, ``flow { route ... }``
   and ``announce { ipv4 { flow ...; } }``, by `exabgp.config.flow`; VPLS
   routes, ``l2vpn { vpls ... }`` and ``announce { l2vpn { vpls ...; } }``,
-  by `exabgp.config.vpls`; the mcast-vpn / mup / evpn routes of
-  ``announce`` raise "not supported yet";
+  by `exabgp.config.vpls`; MCAST-VPN and MUP routes, ``announce {
+  ipv4 { mcast-vpn ...; mup ...; } }``, by `exabgp.config.mvpn` and
+  `exabgp.config.mup`; the evpn routes of ``announce`` raise "not
+  supported yet";
 * the ``operational`` block (ExaBGP's draft: asm adm rpcq rpcp apcq apcp
   lpcq lpcp).
 
@@ -54,6 +56,8 @@ from dataclasses import dataclass, field
 from exabgp.bgp.family import FAMILIES, afi_name, family_from_name, family_name
 from exabgp.bgp.route import AttributeSets
 from exabgp.config import flow as flow_grammar
+from exabgp.config import mup as mup_grammar
+from exabgp.config import mvpn as mvpn_grammar
 from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
 from exabgp.config import values
@@ -558,6 +562,10 @@ def _static(statement: Statement, speaker, interned) -> list:
     return found
 
 
+#: announce-block SAFI keywords read by a grammar of their own, given the AFI of the block
+_FLAT_GRAMMARS = {"mcast-vpn": mvpn_grammar, "mup": mup_grammar}
+
+
 def _announce(statement: Statement, speaker, interned) -> list:
     found = []
     for afi_block in statement.block:
@@ -573,7 +581,7 @@ def _announce(statement: Statement, speaker, interned) -> list:
             safi = line.keyword
             if safi in route_grammar.NOT_YET_SAFIS:
                 raise _not_yet(line.words[0], f"{afi} {safi} routes")
-            if safi not in route_grammar.ANNOUNCE_SAFIS and safi not in FLOW_SAFIS:
+            if safi not in route_grammar.ANNOUNCE_SAFIS and safi not in FLOW_SAFIS and safi not in _FLAT_GRAMMARS:
                 raise line.words[0].error(f"unknown {afi} route type '{safi}'")
             if len(line.words) < 2:
                 raise line.words[0].error(f"{safi} needs a prefix")
@@ -581,6 +589,9 @@ def _announce(statement: Statement, speaker, interned) -> list:
                 if safi in FLOW_SAFIS:
                     made = [flow_grammar.flat_route(line.words[1:], speaker, interned, line.end,
                                                     NEXTHOP_AFIS[afi])]
+                elif safi in _FLAT_GRAMMARS:
+                    made = [_FLAT_GRAMMARS[safi].flat_route(line.words[1:], speaker, interned, NEXTHOP_AFIS[afi],
+                                                            line.end, line.words[0])]
                 else:
                     made = route_grammar.parse_route(line.words[1:], speaker, interned,
                                                      route_grammar.ANNOUNCE_SAFIS[safi], line.end)

@@ -35,9 +35,10 @@ extended communities sorted (5.0's wire order).  Generic ``attribute [ 0xCODE
 ``announce`` form, family explicit), which `build` turns back into an equal
 route; values equal to the defaults above are not printed.
 
-FlowSpec rules and VPLS routes are read by `exabgp.config.flow` and
-`exabgp.config.vpls` with this module's keywords; the families whose NLRI
-are still to come (mcast-vpn, mup, evpn) raise "not supported yet" at the
+FlowSpec rules, VPLS, MCAST-VPN and MUP routes are read by
+`exabgp.config.flow`, `exabgp.config.vpls`, `exabgp.config.mvpn` and
+`exabgp.config.mup` with this module's keywords; the family whose NLRI is
+still to come (evpn) raises "not supported yet" at the
 keyword that asks for them.
 """
 
@@ -58,6 +59,8 @@ from exabgp.bgp.family import (
     SAFI_UNICAST,
     family_name,
 )
+from exabgp.bgp.mup import MUP
+from exabgp.bgp.mvpn import MVPN
 from exabgp.bgp.nlri import RD_AS2, RD_AS4, RD_IPV4, Prefix, address_text, rd_text
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
 from exabgp.config import values
@@ -69,7 +72,7 @@ _ORIGIN_NAMES = {value: name for name, value in ORIGINS.items()}
 #: announce-block SAFI keywords this build announces, and those still to come
 ANNOUNCE_SAFIS = {"unicast": SAFI_UNICAST, "multicast": SAFI_MULTICAST, "nlri-mpls": SAFI_NLRI_MPLS,
                   "mpls-vpn": SAFI_MPLS_VPN}
-NOT_YET_SAFIS = frozenset(("mcast-vpn", "mup", "evpn"))
+NOT_YET_SAFIS = frozenset(("evpn",))
 
 # RFC 8669 section 3 / RFC 9252 section 2 TLV and sub-TLV types
 _PREFIX_SID_LABEL_INDEX = 1
@@ -130,6 +133,12 @@ class _Cursor:
         self.index += 1
         return token
 
+    def expect(self, word: str, owner: str) -> None:
+        """Take the keyword `word`, which the grammar of `owner` (``mup``, ...) puts here."""
+        token = self.take(word)
+        if token.text != word or token.quoted:
+            raise RouteError(f"{owner} expects '{word}', not '{token.text}'", token)
+
     def values(self, what: str, close: str = "]") -> list:
         """One value, or every value of a ``[ ... ]`` list (commas ignored)."""
         first = self.take(what)
@@ -188,6 +197,16 @@ def _address(token, what: str) -> bytes:
         except OSError:
             continue
     raise RouteError(f"'{token.text}' is not a valid {what} (an IP address)", token)
+
+
+def family_address(token, afi: int, what: str) -> bytes:
+    """The 4 (`afi` IPv4) or 16 (IPv6) octets of an address of that family only."""
+    family = socket.AF_INET if afi == AFI_IPV4 else socket.AF_INET6
+    try:
+        return socket.inet_pton(family, token.text)
+    except OSError:
+        kind = "IPv4" if afi == AFI_IPV4 else "IPv6"
+        raise RouteError(f"'{token.text}' is not a valid {what} (an {kind} address)", token) from None
 
 
 def _asn(token) -> int:
@@ -534,16 +553,18 @@ ROUTE_KEYWORDS = {
 }
 
 
-def read_keywords(cursor, draft, speaker, stop=()) -> None:
-    """Read keywords until the end (or a word of `stop`, left unread)."""
+def read_keywords(cursor, draft, speaker, stop=(), keywords=None, owner: str = "route") -> None:
+    """Read keywords until the end (or a word of `stop`, left unread) with the readers of `keywords`
+    (`ROUTE_KEYWORDS` by default: the other grammars, ``flow``, ``mup``..., pass their own table and name)."""
+    keywords = ROUTE_KEYWORDS if keywords is None else keywords
     while not cursor.done():
         token = cursor.peek()
         if token.text in stop:
             return
         cursor.take("keyword")
-        reader = ROUTE_KEYWORDS.get(token.text)
+        reader = keywords.get(token.text)
         if reader is None or token.quoted:
-            raise RouteError(f"unknown route keyword '{token.text}'", token)
+            raise RouteError(f"unknown {owner} keyword '{token.text}'", token)
         reader(cursor, draft, speaker)
 
 
@@ -720,6 +741,8 @@ _READABLE = {
 
 
 def _nlri_text(nlri) -> str:
+    if isinstance(nlri, (MVPN, MUP)):  # the configuration form exabgp.config.mvpn / exabgp.config.mup reads
+        return nlri.spec()
     if not isinstance(nlri, Prefix):  # a FlowSpec rule or VPLS NLRI: 5.0's text minus its first word is the flat form
         return nlri.text().split(" ", 1)[1]
     words = [f"{address_text(nlri.addr)}/{nlri.plen}"]

@@ -34,7 +34,7 @@ LOCAL_PREF 100 on iBGP...); no NEXT_HOP attribute is sent for l2vpn
 from exabgp.bgp.route import NEXT_HOP_SELF, Route
 from exabgp.bgp.vpls import FIELD_MAX, LABEL_MAX, VPLS
 from exabgp.config import values
-from exabgp.config.route import ROUTE_KEYWORDS, RouteError, StaticRoute, _Cursor, _Draft, _attributes
+from exabgp.config.route import ROUTE_KEYWORDS, RouteError, StaticRoute, _Cursor, _Draft, _attributes, read_keywords
 
 #: the VPLS numbers: keyword -> (largest value, what 5.0 calls it in its errors)
 NUMBERS = {
@@ -78,12 +78,7 @@ KEYWORDS = {**{keyword: _number(keyword) for keyword in NUMBERS},
 
 
 def _read(cursor, draft, speaker) -> None:
-    while not cursor.done():
-        token = cursor.take("keyword")
-        reader = KEYWORDS.get(token.text)
-        if reader is None or token.quoted:
-            raise RouteError(f"unknown l2vpn vpls keyword '{token.text}'", token)
-        reader(cursor, draft, speaker)
+    read_keywords(cursor, draft, speaker, keywords=KEYWORDS, owner="l2vpn vpls")
 
 
 def _route(draft, speaker, interned, name, where) -> StaticRoute:

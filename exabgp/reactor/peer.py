@@ -61,6 +61,8 @@ import time
 from exabgp._codec import frame_message
 from exabgp.bgp.family import family_name
 from exabgp.bgp.flow import Flow
+from exabgp.bgp.mup import MUP
+from exabgp.bgp.mvpn import MVPN
 from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
@@ -391,7 +393,7 @@ class Connection(asyncio.Protocol):
 def nlri_text(nlri) -> str:
     if isinstance(nlri, Prefix):
         return nlri.prefix()
-    return nlri.text() if isinstance(nlri, (Flow, VPLS)) else repr(nlri)
+    return nlri.text() if isinstance(nlri, (Flow, VPLS, MVPN, MUP)) else repr(nlri)
 
 
 def _sending_context(ctx, neighbor):

@@ -19,8 +19,9 @@ kept per route but one dictionary slot:
   withdrawn or replaced since then (at least a quarter of its size: no
   path can be unused without one), so loading a table never sweeps;
 * labeled and VPN routes (RFC 8277, RFC 4364) keep ``(path, labels)``;
-  FlowSpec rules and VPLS NLRI are keyed by their packed NLRI (`Flow.pack`,
-  `VPLS.pack`: the label base with the bottom-of-stack bit set); families
+  FlowSpec rules, VPLS, MCAST-VPN and MUP NLRI are keyed by their packed
+  NLRI (`Flow.pack`, `VPLS.pack`: the label base with the bottom-of-stack
+  bit set, `MVPN.pack`, `MUP.pack`); families
   this build keeps raw store one entry per NLRI section.
 
 `update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
@@ -40,15 +41,15 @@ rebuilds `Route` objects (with one `AttributeSet` per path) only when asked.
 
 from exabgp import _codec
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, decode_attributes
-from exabgp.bgp import flow, vpls
-from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, FLOW, PREFIX, SAFI_UNICAST, VPLS, VPN, nlri_kind
+from exabgp.bgp import nlri as nlri_module
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, OBJECT_KINDS, PREFIX, SAFI_UNICAST, VPN, nlri_kind
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix, RawNLRI
 from exabgp.bgp.route import NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.update import Update
 
 _SWEEP_FLOOR = 1024
 #: the NLRI kinds whose tables map a key to the path alone (no labels)
-_PATH_ONLY = (None, PREFIX, FLOW, VPLS)
+_PATH_ONLY = frozenset((None, PREFIX)) | OBJECT_KINDS
 _HEADER = 19
 
 
@@ -139,11 +140,8 @@ class AdjRibIn:
         if kind is None:
             keys = (bytes(data),)
             values = path
-        elif kind == FLOW:
-            keys = [rule.pack() for rule in flow.decode_flows(afi, safi, bytes(data))]
-            values = path
-        elif kind == VPLS:
-            keys = [item.pack() for item in vpls.decode_vpls(data)]
+        elif kind in OBJECT_KINDS:
+            keys = [item.pack() for item in nlri_module.decode(afi, safi, data, False)]
             values = path
         elif kind == PREFIX:
             keys = _codec.nlri_keys(data, afi, addpath)
@@ -242,10 +240,8 @@ class AdjRibIn:
                     nexthop = nexthop[rd_size:]
                 if kind is None:
                     nlri = RawNLRI(afi, safi, key)
-                elif kind == FLOW:
-                    nlri = flow.decode_flows(afi, safi, key)[0]
-                elif kind == VPLS:
-                    nlri = vpls.decode_vpls(key)[0]
+                elif kind in OBJECT_KINDS:
+                    nlri = nlri_module.decode(afi, safi, key, False)[0]
                 else:
                     nlri = _prefix(afi, safi, key, labels, kind == VPN)
                 yield Route(nlri, nexthop, attributes)

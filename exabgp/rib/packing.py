@@ -18,9 +18,10 @@ Wire layout, as 5.0 lays it out:
   field; every other route goes in MP_REACH_NLRI.  The MP next hop is the
   route's next hop behind the family's zero route distinguisher (8 octets for
   the VPN families, RFC 4364 section 4.3.2, RFC 4659 section 3.2.1); an IPv4
-  next hop on a family that cannot carry one becomes ``::ffff:a.b.c.d``
-  (RFC 4291 section 2.5.5.2) unless extended next hop (RFC 8950) was
-  negotiated for it;
+  next hop on a family that cannot carry one, and on ipv6 mup (which can,
+  but 5.0 maps it: conf-srv6-mup), becomes ``::ffff:a.b.c.d``
+  (RFC 4291 section 2.5.5.2, then no NEXT_HOP attribute) unless extended
+  next hop (RFC 8950) was negotiated for it;
 * withdrawals (RFC 4760 section 4; RFC 7606 section 5.1 keeps each kind in a
   message of its own): IPv4 unicast ones in the withdrawn-routes field with no
   path attribute; the others in MP_UNREACH_NLRI, alone for the unicast and
@@ -39,8 +40,9 @@ AS4_PATH behind AS_PATH and AS4_AGGREGATOR behind AGGREGATOR), NEXT_HOP at
 its `next_hop_offset()`.
 
 The prefix families are packed by `_codec.pack_nlri`, one call per UPDATE
-section; FlowSpec rules and VPLS NLRI pack themselves (`Flow.pack`,
-`VPLS.pack`) and the NLRI of the
+section; FlowSpec rules, VPLS, MCAST-VPN and MUP NLRI pack themselves
+(`Flow.pack`, `VPLS.pack`, `MVPN.pack`, `MUP.pack`; grouped MCAST-VPN NLRI keep the
+order they were queued in, as 5.0 keeps it) and the NLRI of the
 families this build keeps raw (`RawNLRI`) are copied.
 An NLRI that does not fit an UPDATE even alone (attributes too large) is
 left out, as 5.0 leaves it out.
@@ -52,15 +54,15 @@ from exabgp.bgp.family import (
     AFI_IPV4,
     AFI_IPV6,
     AFI_L2VPN,
-    FLOW,
+    OBJECT_KINDS,
     SAFI_EVPN,
     SAFI_FLOW,
     SAFI_FLOW_VPN,
     SAFI_MCAST_VPN,
     SAFI_MULTICAST,
+    SAFI_MUP,
     SAFI_UNICAST,
     SAFI_VPLS,
-    VPLS,
     nlri_kind,
 )
 from exabgp.bgp.nlri import NEXTHOP_SIZES
@@ -71,6 +73,9 @@ GROUPED_FAMILIES = frozenset({(AFI_IPV4, SAFI_UNICAST), (AFI_IPV4, SAFI_MCAST_VP
 #: families whose IPv4 next hop 5.0 does not repeat in a NEXT_HOP attribute (FlowSpec, L2VPN)
 NO_NEXT_HOP_ATTRIBUTE = frozenset({(AFI_IPV4, SAFI_FLOW), (AFI_IPV4, SAFI_FLOW_VPN), (AFI_IPV6, SAFI_FLOW),
                                    (AFI_IPV6, SAFI_FLOW_VPN), (AFI_L2VPN, SAFI_VPLS), (AFI_L2VPN, SAFI_EVPN)})
+
+#: families whose IPv4 next hop 5.0 sends IPv4-mapped although a 4-octet one is valid there
+IPV4_MAPPED_NEXT_HOP = frozenset({(AFI_IPV6, SAFI_MUP)})
 
 #: SAFIs whose MP_UNREACH_NLRI 5.0 sends with no other path attribute
 BARE_WITHDRAWAL_SAFIS = frozenset({SAFI_UNICAST, SAFI_MULTICAST})
@@ -92,8 +97,8 @@ def mp_nexthop(afi: int, safi: int, nexthop: bytes, ctx) -> bytes:
     if not nexthop:
         return b""
     sizes, rd_size = NEXTHOP_SIZES.get((afi, safi), ((len(nexthop),), 0))
-    if (len(nexthop) == 4 and rd_size + 4 not in sizes and rd_size + 16 in sizes
-            and (afi, safi, AFI_IPV4) not in ctx.extended_nexthop):
+    if (len(nexthop) == 4 and (rd_size + 4 not in sizes or (afi, safi) in IPV4_MAPPED_NEXT_HOP)
+            and rd_size + 16 in sizes and (afi, safi, AFI_IPV4) not in ctx.extended_nexthop):
         nexthop = _IPV4_MAPPED + nexthop
     return bytes(rd_size) + nexthop
 
@@ -107,7 +112,7 @@ def sort_key(nlri):
 def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: bool):
     """Cut `nlris` into NLRI sections of at most `budget` octets (one NLRI each without `group`)."""
     kind = nlri_kind(afi, safi)
-    if kind in (None, FLOW, VPLS):
+    if kind is None or kind in OBJECT_KINDS:
         items = [nlri.data if kind is None else nlri.pack() for nlri in nlris]
         if group:
             yield from _raw_sections(items, budget)
