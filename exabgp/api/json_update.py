@@ -41,6 +41,7 @@ import re
 from exabgp import _codec
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.community import extended_string, extended_value
+from exabgp.bgp.evpn import EVPN
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, afi_name, family_name, safi_name
 from exabgp.bgp.flow import Flow
 from exabgp.bgp.mup import MUP
@@ -203,12 +204,12 @@ def _attribute_items(attributes):
 
 def nlri_json(nlri, nexthop=None) -> str:
     """One NLRI object, as in the announce/withdraw lists and `exabgp decode -n` (a FlowSpec rule carries
-    the `nexthop` of its announcement too, as 5.0 prints it; VPLS, MCAST-VPN and MUP NLRI do not)."""
+    the `nexthop` of its announcement too, as 5.0 prints it; VPLS, MCAST-VPN, MUP and EVPN NLRI do not)."""
     if isinstance(nlri, RawNLRI):
         return f'{{ "raw": "{_hex(nlri.data)}" }}'
     if isinstance(nlri, Flow):
         return nlri.json(nexthop or "")
-    if isinstance(nlri, (VPLS, MVPN, MUP)):
+    if isinstance(nlri, (VPLS, MVPN, MUP, EVPN)):
         return nlri.json()
     fields = []
     path = nlri.path_information()

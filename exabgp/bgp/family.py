@@ -5,7 +5,8 @@ knows (SURFACE.md section 6.4) with its configuration/JSON name, whether this
 build decodes its NLRI, and the NLRI kind the prefix codec uses for it
 (`FLOW`: FlowSpec rules, decoded by `exabgp.bgp.flow`; `VPLS`: VPLS NLRI,
 decoded by `exabgp.bgp.vpls`; `MVPN`: MCAST-VPN NLRI, decoded by
-`exabgp.bgp.mvpn`; `MUP`: BGP-MUP NLRI, decoded by `exabgp.bgp.mup`).
+`exabgp.bgp.mvpn`; `MUP`: BGP-MUP NLRI, decoded by `exabgp.bgp.mup`; `EVPN`: EVPN NLRI,
+decoded by `exabgp.bgp.evpn`).
 Families whose NLRI codec is not written yet carry ``nlri=None``: they are
 known by name (capabilities, End-of-RIB, configuration) and their NLRI are
 kept raw.
@@ -67,8 +68,10 @@ VPLS = 4
 MVPN = 5
 # BGP-MUP NLRI (exabgp.bgp.mup)
 MUP = 6
+# EVPN NLRI (exabgp.bgp.evpn)
+EVPN = 7
 #: the kinds whose NLRI are objects that pack themselves (``pack()``), decoded by `exabgp.bgp.nlri.decode`
-OBJECT_KINDS = frozenset((FLOW, VPLS, MVPN, MUP))
+OBJECT_KINDS = frozenset((FLOW, VPLS, MVPN, MUP, EVPN))
 
 #: (afi, safi) -> (name, nlri kind or None when this build keeps the NLRI raw)
 FAMILIES = {
@@ -90,7 +93,7 @@ FAMILIES = {
     (AFI_IPV6, SAFI_FLOW): ("ipv6 flow", FLOW),
     (AFI_IPV6, SAFI_FLOW_VPN): ("ipv6 flow-vpn", FLOW),
     (AFI_L2VPN, SAFI_VPLS): ("l2vpn vpls", VPLS),
-    (AFI_L2VPN, SAFI_EVPN): ("l2vpn evpn", None),
+    (AFI_L2VPN, SAFI_EVPN): ("l2vpn evpn", EVPN),
     (AFI_BGPLS, SAFI_BGPLS): ("bgp-ls bgp-ls", None),
     (AFI_BGPLS, SAFI_BGPLS_VPN): ("bgp-ls bgp-ls-vpn", None),
 }
@@ -118,6 +121,6 @@ def family_from_name(text: str):
 
 
 def nlri_kind(afi: int, safi: int):
-    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`, `VPLS`, `MVPN`, `MUP`), or None when its NLRI stay raw."""
+    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`, `VPLS`, `MVPN`, `MUP`, `EVPN`), or None when its NLRI stay raw."""
     entry = FAMILIES.get((afi, safi))
     return entry[1] if entry else None

@@ -145,20 +145,9 @@ def _check(code: int, body: bytes) -> None:
 
 def decode_mvpn(afi: int, octets) -> list:
     """Every `MVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part)."""
-    data = bytes(octets)
-    end = len(data)
-    position = 0
     found = []
-    while position < end:
-        if position + 2 > end:
-            raise _malformed("mcast-vpn NLRI header truncated")
-        code, length = data[position], data[position + 1]
-        position += 2
-        if position + length > end:
-            raise _malformed(f"mcast-vpn NLRI length {length} exceeds the {end - position} octets left")
-        body = data[position:position + length]
+    for code, body in nlri.typed_values(octets, "mcast-vpn"):
         if code in ROUTE_TYPES:
             _check(code, body)
         found.append(MVPN(afi, code, body))
-        position += length
     return found

@@ -19,8 +19,9 @@ kind come from `exabgp.bgp.family.FAMILIES`:
 FlowSpec rules (flow, flow-vpn) are `exabgp.bgp.flow.Flow` objects, VPLS
 NLRI (l2vpn vpls) `exabgp.bgp.vpls.VPLS` objects, MCAST-VPN NLRI
 (mcast-vpn) `exabgp.bgp.mvpn.MVPN` objects, BGP-MUP NLRI (mup)
-`exabgp.bgp.mup.MUP` objects.
-Families whose NLRI codec is not written yet (evpn, bgp-ls, rtc) have ``nlri=None`` in the family table: their section is
+`exabgp.bgp.mup.MUP` objects, EVPN NLRI (l2vpn evpn) `exabgp.bgp.evpn.EVPN`
+objects.
+Families whose NLRI codec is not written yet (bgp-ls, rtc) have ``nlri=None`` in the family table: their section is
 kept whole as one `RawNLRI` and re-encoded unchanged.
 
 `NEXTHOP_SIZES` is the literal table of the next-hop lengths MP_REACH_NLRI
@@ -32,8 +33,9 @@ octets are a (zero) route distinguisher.
 import socket
 
 from exabgp import _codec
-from exabgp.bgp import flow, mup, mvpn, vpls
-from exabgp.bgp.family import AFI_IPV4, FLOW, MUP, MVPN, OBJECT_KINDS, VPLS, family_name, nlri_kind
+from exabgp._codec.errors import CodecError
+from exabgp.bgp import evpn, flow, mup, mvpn, vpls
+from exabgp.bgp.family import AFI_IPV4, EVPN, FLOW, MUP, MVPN, OBJECT_KINDS, VPLS, family_name, nlri_kind
 
 #: (afi, safi) -> (allowed next-hop lengths, route distinguisher octets in the next hop)
 NEXTHOP_SIZES = {
@@ -147,6 +149,26 @@ class RawNLRI:
         return f"RawNLRI({family_name(self.afi, self.safi)} 0x{self.data.hex().upper()})"
 
 
+def typed_values(octets, what: str) -> list:
+    """``(route type, value)`` of each NLRI of a section made of ``type (1 octet), length (1 octet),
+    value``: MCAST-VPN (RFC 6514 section 4) and EVPN (RFC 7432 section 7); `what` names the family in
+    the 3/10 error of a truncated one."""
+    data = bytes(octets)
+    end = len(data)
+    position = 0
+    found = []
+    while position < end:
+        if position + 2 > end:
+            raise CodecError(3, 10, b"", f"{what} NLRI header truncated")
+        code, length = data[position], data[position + 1]
+        position += 2
+        if position + length > end:
+            raise CodecError(3, 10, b"", f"{what} NLRI length {length} exceeds the {end - position} octets left")
+        found.append((code, data[position:position + length]))
+        position += length
+    return found
+
+
 def decode(afi: int, safi: int, data, addpath: bool):
     """Every NLRI of one section as `Prefix` objects, or ``[RawNLRI]`` for other families."""
     if not data:
@@ -162,6 +184,8 @@ def decode(afi: int, safi: int, data, addpath: bool):
         return mvpn.decode_mvpn(afi, data)
     if kind == MUP:
         return mup.decode_mup(afi, data)
+    if kind == EVPN:
+        return evpn.decode_evpn(data)
     return [
         Prefix(afi, safi, path_id, plen, addr, labels, rd)
         for path_id, plen, addr, labels, rd in _codec.decode_nlri(data, afi, addpath, kind)

@@ -19,9 +19,9 @@ kept per route but one dictionary slot:
   withdrawn or replaced since then (at least a quarter of its size: no
   path can be unused without one), so loading a table never sweeps;
 * labeled and VPN routes (RFC 8277, RFC 4364) keep ``(path, labels)``;
-  FlowSpec rules, VPLS, MCAST-VPN and MUP NLRI are keyed by their packed
-  NLRI (`Flow.pack`, `VPLS.pack`: the label base with the bottom-of-stack
-  bit set, `MVPN.pack`, `MUP.pack`); families
+  FlowSpec rules, VPLS, MCAST-VPN, MUP and EVPN NLRI are keyed by their
+  packed NLRI (`Flow.pack`, `VPLS.pack`: the label base with the
+  bottom-of-stack bit set, `MVPN.pack`, `MUP.pack`, `EVPN.pack`); families
   this build keeps raw store one entry per NLRI section.
 
 `update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
