@@ -7,8 +7,7 @@ OPEN), and passes when stderr is empty and stdout is one JSON object equal
 to the expected one once the top-level keys exabgp, host, pid, ppid, time
 and version are dropped from both (``counter`` is kept).
 
-Only the vectors of the families this build decodes are listed; BGP-LS
-comes with its NLRI codec.  The directory lives outside
+Only the vectors of the families this build decodes are listed.  The directory lives outside
 the project (``../shared``); the tests skip when it is absent.
 """
 
@@ -26,7 +25,7 @@ REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 
 VECTORS = ("ipv4-unicast-1", "ipv4-unicast-2", "bgp-open-sofware-version", "bgp-flow-1", "bgp-flow-2", "bgp-flow-3",
-           "bgp-flow-4", "bgp-evpn-1")
+           "bgp-flow-4", "bgp-evpn-1") + tuple(f"bgp-ls-{number}" for number in range(1, 11))
 
 VOLATILE = ("exabgp", "host", "pid", "ppid", "time", "version")
 

@@ -30,8 +30,7 @@ even if only NEXT_HOP is in it (``"attribute": {  }``).
 Departures from 5.0, where its text is not JSON: the SRv6 SID information
 prints its SID and behavior (5.0 prints the literal ``"%s"`` and ``%d``), and
 unknown SRv6 sub-TLVs are left out instead of leaving an empty list item.
-The BGP-LS attribute (29) prints every TLV in 5.0's generic form,
-``"generic-lsid-<type>": ["0x<hex>", ...]``, until the BGP-LS family lands.
+The BGP-LS attribute (29) prints as 5.0 decodes its TLVs (`exabgp.bgp.bgpls_attribute`).
 NLRI of families without a decoder print as ``{ "raw": "0x<hex>" }``.
 """
 
@@ -41,6 +40,8 @@ import re
 from exabgp import _codec
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.community import extended_string, extended_value
+from exabgp.bgp.bgpls import BGPLS
+from exabgp.bgp.bgpls_attribute import attribute_json
 from exabgp.bgp.evpn import EVPN
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, afi_name, family_name, safi_name
 from exabgp.bgp.flow import Flow
@@ -111,14 +112,6 @@ def pmsi_text(value) -> str:
     return f"pmsi:{name}:{flags}:{label or 0}:{_hex(tunnel) if tunnel else ''}"
 
 
-def _bgp_ls(tlvs) -> str:
-    merged = {}
-    for tlv_type, data in tlvs:
-        merged.setdefault(tlv_type, []).append(f'"{_hex(data)}"')
-    return "{ " + ", ".join(f'"generic-lsid-{tlv_type}": [{", ".join(items)}]'
-                            for tlv_type, items in merged.items()) + " }"
-
-
 def _srv6_sid_information(sub) -> str:
     sid, behavior, subsubs = attr.srv6_sid_information(sub)
     text = f'{{ "sid": "{address_text(sid)}", "flags": 0, "endpoint_behavior": {behavior}'
@@ -171,7 +164,7 @@ RENDER = {
     attr.PMSI_TUNNEL: lambda v: json.dumps(pmsi_text(v)),
     attr.IPV6_EXTENDED_COMMUNITIES: _extended_list,
     attr.AIGP: lambda v: f'"0x{v.hex()}"',
-    attr.BGP_LS: _bgp_ls,
+    attr.BGP_LS: attribute_json,
     attr.LARGE_COMMUNITY: lambda v: "[ " + ", ".join(f"[ {a}, {b} , {c} ]" for a, b, c in v) + " ]",
     attr.BGP_PREFIX_SID: _prefix_sid,
 }
@@ -204,11 +197,13 @@ def _attribute_items(attributes):
 
 def nlri_json(nlri, nexthop=None) -> str:
     """One NLRI object, as in the announce/withdraw lists and `exabgp decode -n` (a FlowSpec rule carries
-    the `nexthop` of its announcement too, as 5.0 prints it; VPLS, MCAST-VPN, MUP and EVPN NLRI do not)."""
+    the `nexthop` of its announcement too, as 5.0 prints it, and so does a BGP-LS node or prefix NLRI; VPLS, MCAST-VPN, MUP and EVPN NLRI do not)."""
     if isinstance(nlri, RawNLRI):
         return f'{{ "raw": "{_hex(nlri.data)}" }}'
     if isinstance(nlri, Flow):
         return nlri.json(nexthop or "")
+    if isinstance(nlri, BGPLS):
+        return nlri.json(nexthop)
     if isinstance(nlri, (VPLS, MVPN, MUP, EVPN)):
         return nlri.json()
     fields = []

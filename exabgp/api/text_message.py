@@ -55,6 +55,7 @@ from exabgp.api.json_update import ORIGIN_NAMES, as_path_text, label_index, pmsi
 from exabgp.bgp import attribute as attr
 from exabgp.bgp import capability as cap
 from exabgp.bgp.community import extended_string
+from exabgp.bgp.bgpls import BGPLS
 from exabgp.bgp.evpn import EVPN
 from exabgp.bgp.family import afi_name, family_name, safi_name
 from exabgp.bgp.flow import Flow
@@ -237,7 +238,7 @@ def nlri_text(nlri, nexthop) -> str:
         return hex_text(nlri.data)
     if isinstance(nlri, Flow):
         return nlri.text() + ("" if nexthop is None else f" next-hop {nexthop}")
-    if isinstance(nlri, (MVPN, MUP, EVPN)):  # 5.0 prints the family of an MCAST-VPN / MUP / EVPN NLRI only, next hop or not
+    if isinstance(nlri, (MVPN, MUP, EVPN, BGPLS)):  # 5.0 prints the family of an MCAST-VPN / MUP / EVPN / BGP-LS NLRI only, next hop or not
         return f"afi {afi_name(nlri.afi)} safi {safi_name(nlri.safi)}"
     if isinstance(nlri, VPLS):  # 5.0 ends a VPLS NLRI printed without next hop (a withdrawal) with a space
         return nlri.text() + (" " if nexthop is None else f" next-hop {nexthop}")

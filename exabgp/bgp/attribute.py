@@ -52,7 +52,7 @@ from dataclasses import dataclass
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
-from exabgp.bgp import community
+from exabgp.bgp import bgpls_attribute, community
 from exabgp.bgp.nlri import NEXTHOP_SIZES
 
 # RFC 4271 section 4.3 attribute flags
@@ -247,8 +247,11 @@ def _tlvs(value, type_size: int, what: str):
 
 
 def _bgp_ls(value, ctx):
-    """RFC 9552 section 5.3: 2-octet type, 2-octet length TLVs (kept raw)."""
-    return _tlvs(value, 2, "BGP-LS attribute")
+    """RFC 9552 section 5.3: 2-octet type, 2-octet length TLVs, kept raw once their values are checked
+    (`exabgp.bgp.bgpls_attribute.check`)."""
+    tlvs = _tlvs(value, 2, "BGP-LS attribute")
+    bgpls_attribute.check(tlvs)
+    return tlvs
 
 
 # RFC 8669 section 3: the Prefix-SID TLVs; label index (1) and SRGB (3) once each

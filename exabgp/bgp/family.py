@@ -6,7 +6,7 @@ build decodes its NLRI, and the NLRI kind the prefix codec uses for it
 (`FLOW`: FlowSpec rules, decoded by `exabgp.bgp.flow`; `VPLS`: VPLS NLRI,
 decoded by `exabgp.bgp.vpls`; `MVPN`: MCAST-VPN NLRI, decoded by
 `exabgp.bgp.mvpn`; `MUP`: BGP-MUP NLRI, decoded by `exabgp.bgp.mup`; `EVPN`: EVPN NLRI,
-decoded by `exabgp.bgp.evpn`).
+decoded by `exabgp.bgp.evpn`; `BGPLS`: BGP-LS NLRI, decoded by `exabgp.bgp.bgpls`).
 Families whose NLRI codec is not written yet carry ``nlri=None``: they are
 known by name (capabilities, End-of-RIB, configuration) and their NLRI are
 kept raw.
@@ -70,8 +70,10 @@ MVPN = 5
 MUP = 6
 # EVPN NLRI (exabgp.bgp.evpn)
 EVPN = 7
+# BGP-LS NLRI (exabgp.bgp.bgpls)
+BGPLS = 8
 #: the kinds whose NLRI are objects that pack themselves (``pack()``), decoded by `exabgp.bgp.nlri.decode`
-OBJECT_KINDS = frozenset((FLOW, VPLS, MVPN, MUP, EVPN))
+OBJECT_KINDS = frozenset((FLOW, VPLS, MVPN, MUP, EVPN, BGPLS))
 
 #: (afi, safi) -> (name, nlri kind or None when this build keeps the NLRI raw)
 FAMILIES = {
@@ -94,7 +96,7 @@ FAMILIES = {
     (AFI_IPV6, SAFI_FLOW_VPN): ("ipv6 flow-vpn", FLOW),
     (AFI_L2VPN, SAFI_VPLS): ("l2vpn vpls", VPLS),
     (AFI_L2VPN, SAFI_EVPN): ("l2vpn evpn", EVPN),
-    (AFI_BGPLS, SAFI_BGPLS): ("bgp-ls bgp-ls", None),
+    (AFI_BGPLS, SAFI_BGPLS): ("bgp-ls bgp-ls", BGPLS),
     (AFI_BGPLS, SAFI_BGPLS_VPN): ("bgp-ls bgp-ls-vpn", None),
 }
 
@@ -121,6 +123,6 @@ def family_from_name(text: str):
 
 
 def nlri_kind(afi: int, safi: int):
-    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`, `VPLS`, `MVPN`, `MUP`, `EVPN`), or None when its NLRI stay raw."""
+    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`, `VPLS`, `MVPN`, `MUP`, `EVPN`, `BGPLS`), or None when its NLRI stay raw."""
     entry = FAMILIES.get((afi, safi))
     return entry[1] if entry else None

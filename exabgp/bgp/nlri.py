@@ -20,8 +20,8 @@ FlowSpec rules (flow, flow-vpn) are `exabgp.bgp.flow.Flow` objects, VPLS
 NLRI (l2vpn vpls) `exabgp.bgp.vpls.VPLS` objects, MCAST-VPN NLRI
 (mcast-vpn) `exabgp.bgp.mvpn.MVPN` objects, BGP-MUP NLRI (mup)
 `exabgp.bgp.mup.MUP` objects, EVPN NLRI (l2vpn evpn) `exabgp.bgp.evpn.EVPN`
-objects.
-Families whose NLRI codec is not written yet (bgp-ls, rtc) have ``nlri=None`` in the family table: their section is
+objects, BGP-LS NLRI (bgp-ls bgp-ls) `exabgp.bgp.bgpls.BGPLS` objects.
+Families whose NLRI codec is not written yet (bgp-ls-vpn, rtc) have ``nlri=None`` in the family table: their section is
 kept whole as one `RawNLRI` and re-encoded unchanged.
 
 `NEXTHOP_SIZES` is the literal table of the next-hop lengths MP_REACH_NLRI
@@ -34,8 +34,8 @@ import socket
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
-from exabgp.bgp import evpn, flow, mup, mvpn, vpls
-from exabgp.bgp.family import AFI_IPV4, EVPN, FLOW, MUP, MVPN, OBJECT_KINDS, VPLS, family_name, nlri_kind
+from exabgp.bgp import bgpls, evpn, flow, mup, mvpn, vpls
+from exabgp.bgp.family import AFI_IPV4, BGPLS, EVPN, FLOW, MUP, MVPN, OBJECT_KINDS, VPLS, family_name, nlri_kind
 
 #: (afi, safi) -> (allowed next-hop lengths, route distinguisher octets in the next hop)
 NEXTHOP_SIZES = {
@@ -186,6 +186,8 @@ def decode(afi: int, safi: int, data, addpath: bool):
         return mup.decode_mup(afi, data)
     if kind == EVPN:
         return evpn.decode_evpn(data)
+    if kind == BGPLS:
+        return bgpls.decode_bgpls(data)
     return [
         Prefix(afi, safi, path_id, plen, addr, labels, rd)
         for path_id, plen, addr, labels, rd in _codec.decode_nlri(data, afi, addpath, kind)

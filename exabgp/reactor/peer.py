@@ -59,6 +59,7 @@ import ipaddress
 import time
 
 from exabgp._codec import frame_message
+from exabgp.bgp.bgpls import BGPLS
 from exabgp.bgp.evpn import EVPN
 from exabgp.bgp.family import family_name
 from exabgp.bgp.flow import Flow
@@ -394,7 +395,7 @@ class Connection(asyncio.Protocol):
 def nlri_text(nlri) -> str:
     if isinstance(nlri, Prefix):
         return nlri.prefix()
-    return nlri.text() if isinstance(nlri, (Flow, VPLS, MVPN, MUP, EVPN)) else repr(nlri)
+    return nlri.text() if isinstance(nlri, (Flow, VPLS, MVPN, MUP, EVPN, BGPLS)) else repr(nlri)
 
 
 def _sending_context(ctx, neighbor):

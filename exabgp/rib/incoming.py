@@ -19,10 +19,10 @@ kept per route but one dictionary slot:
   withdrawn or replaced since then (at least a quarter of its size: no
   path can be unused without one), so loading a table never sweeps;
 * labeled and VPN routes (RFC 8277, RFC 4364) keep ``(path, labels)``;
-  FlowSpec rules, VPLS, MCAST-VPN, MUP and EVPN NLRI are keyed by their
-  packed NLRI (`Flow.pack`, `VPLS.pack`: the label base with the
-  bottom-of-stack bit set, `MVPN.pack`, `MUP.pack`, `EVPN.pack`); families
-  this build keeps raw store one entry per NLRI section.
+  the NLRI of the object kinds (`exabgp.bgp.family.OBJECT_KINDS`: FlowSpec,
+  VPLS, MCAST-VPN, MUP, EVPN, BGP-LS) are keyed by their packed octets
+  (``pack()``; VPLS: the label base with the bottom-of-stack bit set);
+  families this build keeps raw store one entry per NLRI section.
 
 `update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
 NLRI, MP_UNREACH_NLRI, MP_REACH_NLRI); a treat-as-withdraw UPDATE (RFC 7606

@@ -40,10 +40,10 @@ AS4_PATH behind AS_PATH and AS4_AGGREGATOR behind AGGREGATOR), NEXT_HOP at
 its `next_hop_offset()`.
 
 The prefix families are packed by `_codec.pack_nlri`, one call per UPDATE
-section; FlowSpec rules, VPLS, MCAST-VPN, MUP and EVPN NLRI pack themselves
-(`Flow.pack`, `VPLS.pack`, `MVPN.pack`, `MUP.pack`, `EVPN.pack`; grouped MCAST-VPN NLRI keep the
-order they were queued in, as 5.0 keeps it) and the NLRI of the
-families this build keeps raw (`RawNLRI`) are copied.
+section; the NLRI of the object kinds (`exabgp.bgp.family.OBJECT_KINDS`:
+FlowSpec, VPLS, MCAST-VPN, MUP, EVPN, BGP-LS) pack themselves (grouped
+MCAST-VPN NLRI keep the order they were queued in, as 5.0 keeps it) and the
+NLRI of the families this build keeps raw (`RawNLRI`) are copied.
 An NLRI that does not fit an UPDATE even alone (attributes too large) is
 left out, as 5.0 leaves it out.
 """
