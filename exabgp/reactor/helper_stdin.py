@@ -101,13 +101,17 @@ class HelperStdin:
         self._size = 0
         self._release()
 
-    def _drain(self) -> None:
+    def _unschedule(self) -> None:
+        """No drain pending: neither a timer nor EPOLLOUT."""
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
         if self._watching:
             self._loop.remove_writer(self._fd)
             self._watching = False
+
+    def _drain(self) -> None:
+        self._unschedule()
         queue = self._queue
         wrote = False
         while queue:
@@ -150,12 +154,7 @@ class HelperStdin:
             self._on_pause()
 
     def _release(self) -> None:
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
-        if self._watching:
-            self._loop.remove_writer(self._fd)
-            self._watching = False
+        self._unschedule()
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
