@@ -52,7 +52,7 @@ from exabgp.bgp import attribute as attr
 from exabgp.bgp import community as communities
 from exabgp.bgp import flow as flowspec
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_FLOW, SAFI_FLOW_VPN
-from exabgp.bgp.route import NO_NEXT_HOP, Route
+from exabgp.bgp.route import NO_NEXT_HOP
 from exabgp.config import values
 from exabgp.config.route import (
     ROUTE_KEYWORDS,
@@ -61,7 +61,7 @@ from exabgp.config.route import (
     _Cursor,
     _Draft,
     _address,
-    _attributes,
+    draft_route,
     _int,
     _part,
     read_keywords,
@@ -232,8 +232,7 @@ def _route(match, draft, speaker, interned, name, where, afi=None) -> StaticRout
     except ValueError as error:
         raise RouteError(str(error), where) from None
     nexthop = NO_NEXT_HOP if draft.nexthop is None else draft.nexthop
-    attributes = interned.intern(_attributes(draft, speaker))
-    return StaticRoute(Route(nlri, nexthop, attributes), draft.watchdog, draft.withdraw, name or draft.name)
+    return draft_route(nlri, nexthop, draft, speaker, interned, name)
 
 
 def _values(statement) -> list:

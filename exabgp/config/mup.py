@@ -34,14 +34,13 @@ import dataclasses
 from exabgp.bgp.family import AFI_IPV4
 from exabgp.bgp.mup import DSD, ISD, QFI_MAX, T1ST, TEID_BITS, TEID_MAX, dsd, isd, t1st, t2st
 from exabgp.bgp.mup import KEYWORDS as ROUTE_NAMES
-from exabgp.bgp.route import Route
 from exabgp.config.route import (
     ROUTE_KEYWORDS,
     RouteError,
     StaticRoute,
     _Cursor,
     _Draft,
-    _attributes,
+    draft_route,
     family_address,
     parse_rd,
     read_keywords,
@@ -134,5 +133,4 @@ def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> Sta
     read_keywords(cursor, draft, speaker, keywords=KEYWORDS, owner="mup")
     if draft.nexthop is None:
         raise RouteError("mup needs next-hop", where or end or tokens[0])
-    attributes = interned.intern(_attributes(draft, speaker))
-    return StaticRoute(Route(nlri, draft.nexthop, attributes), draft.watchdog, draft.withdraw, draft.name)
+    return draft_route(nlri, draft.nexthop, draft, speaker, interned)

@@ -23,14 +23,13 @@ attribute too (`exabgp.rib.packing`).
 """
 
 from exabgp.bgp.mvpn import ASN_MAX, KEYWORDS as ROUTE_NAMES, ROUTE_TYPES, build
-from exabgp.bgp.route import Route
 from exabgp.config.route import (
     ROUTE_KEYWORDS,
     RouteError,
     StaticRoute,
     _Cursor,
     _Draft,
-    _attributes,
+    draft_route,
     family_address,
     parse_rd,
     read_keywords,
@@ -77,5 +76,4 @@ def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> Sta
     if draft.nexthop is None:
         raise RouteError("mcast-vpn needs next-hop", where or end or tokens[0])
     nlri = build(afi, code, rd, source, group, source_as)
-    attributes = interned.intern(_attributes(draft, speaker))
-    return StaticRoute(Route(nlri, draft.nexthop, attributes), draft.watchdog, draft.withdraw, draft.name)
+    return draft_route(nlri, draft.nexthop, draft, speaker, interned)

@@ -651,6 +651,13 @@ def build(prefix_tokens, draft, speaker: Speaker, interned, safi=None) -> list:
     return routes
 
 
+def draft_route(nlri, nexthop: bytes, draft, speaker: Speaker, interned, name=None) -> StaticRoute:
+    """The `StaticRoute` of one NLRI with the attributes and flags read into `draft` (the grammars of
+    `exabgp.config.flow`, `vpls`, `mvpn` and `mup`)."""
+    attributes = interned.intern(_attributes(draft, speaker))
+    return StaticRoute(Route(nlri, nexthop, attributes), draft.watchdog, draft.withdraw, name or draft.name)
+
+
 def parse_route(tokens, speaker: Speaker, interned, safi=None, end=None) -> list:
     """``PREFIX keyword value ...`` (the words after ``route`` or after the SAFI keyword)."""
     cursor = _Cursor(tokens, end)

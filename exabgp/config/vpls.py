@@ -31,10 +31,10 @@ LOCAL_PREF 100 on iBGP...); no NEXT_HOP attribute is sent for l2vpn
 (`exabgp.rib.packing`): the next hop goes in MP_REACH_NLRI.
 """
 
-from exabgp.bgp.route import NEXT_HOP_SELF, Route
+from exabgp.bgp.route import NEXT_HOP_SELF
 from exabgp.bgp.vpls import FIELD_MAX, LABEL_MAX, VPLS
 from exabgp.config import values
-from exabgp.config.route import ROUTE_KEYWORDS, RouteError, StaticRoute, _Cursor, _Draft, _attributes, read_keywords
+from exabgp.config.route import ROUTE_KEYWORDS, RouteError, StaticRoute, _Cursor, _Draft, draft_route, read_keywords
 
 #: the VPLS numbers: keyword -> (largest value, what 5.0 calls it in its errors)
 NUMBERS = {
@@ -93,8 +93,7 @@ def _route(draft, speaker, interned, name, where) -> StaticRoute:
         raise RouteError("l2vpn vpls can not use next-hop self (not the family of the session)", where)
     numbers = draft.numbers
     nlri = VPLS(draft.rd, numbers["endpoint"], numbers["offset"], numbers["size"], numbers["base"])
-    attributes = interned.intern(_attributes(draft, speaker))
-    return StaticRoute(Route(nlri, draft.nexthop, attributes), draft.watchdog, draft.withdraw, name or draft.name)
+    return draft_route(nlri, draft.nexthop, draft, speaker, interned, name)
 
 
 def flat_route(tokens, speaker, interned, end=None, where=None) -> StaticRoute:
