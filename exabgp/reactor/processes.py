@@ -1,9 +1,10 @@
 """The helper processes of the ``process`` sections (SURFACE.md 3.11, 4.1, 10.2): start, read, write, respawn, stop.
 
 `Processes` is the only code that talks to the helpers; it runs on the
-reactor's event loop and never polls: every helper is an asyncio
-subprocess transport whose protocol (`_Helper`) is called back when its
-stdout or stderr has data, when its stdin can take more, and when it exits.
+reactor's event loop: every helper is an asyncio subprocess transport whose
+protocol (`_Helper`) is called back when its stdout or stderr has data and
+when it exits; its stdin is a pipe of ours written by
+`exabgp.reactor.helper_stdin.HelperStdin` (at the reader's pace).
 
 Starting (5.0): the ``run`` program is looked for in
 `exabgp.config.process.program_candidates` order (``EXABGP_ETC`` and
