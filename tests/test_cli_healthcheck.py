@@ -7,10 +7,11 @@ closes, and its stdout must carry the exact announce/withdraw lines.
 Every run on the host passes ``--no-ip-setup`` and ``--ip``, so the host's
 interfaces are never read or changed; the address set-up is tested inside a
 private network namespace (``unshare -n``) when the test may create one.
-When ExaBGP 5.0.15 is installed in /tmp/exa5, the same option sets are run
-through it and the outputs must be identical.
+The same option sets are run through ExaBGP 5.0.15 (the oracle, `qa.oracle`)
+and the outputs must be identical.
 """
 
+import importlib
 import os
 import queue
 import shutil
@@ -31,7 +32,7 @@ from exabgp.cli.healthcheck_state import (
 )
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
-REFERENCE = "/tmp/exa5/bin/exabgp"
+oracle = importlib.import_module("qa.oracle")
 HOST = ["--no-syslog", "--no-ip-setup", "--ip", "192.0.2.10/32"]  # never touches the host's interfaces
 
 
@@ -384,30 +385,25 @@ ONE_SHOT = [
 ]
 
 
-def reference_or_skip():
-    if not os.path.exists(REFERENCE):
-        pytest.skip("ExaBGP 5.0.15 is not installed in /tmp/exa5")
-
-
 @pytest.mark.parametrize("args", ONE_SHOT)
 def test_same_output_as_exabgp_5(args, tmp_path):
-    reference_or_skip()
+    reference = oracle.require_oracle()
     argv = HOST + ["--no-ack", "-i", "0"] + args
     ours = subprocess.run(
         [sys.executable, "-m", "exabgp", "healthcheck"] + argv, cwd=REPOSITORY, capture_output=True, text=True, timeout=30,
     )
     theirs = subprocess.run(
-        [REFERENCE, "healthcheck"] + argv, cwd=tmp_path, capture_output=True, text=True, timeout=30,
+        [reference, "healthcheck"] + argv, cwd=tmp_path, capture_output=True, text=True, timeout=30,
     )
     assert theirs.stdout  # the reference did run
     assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
 
 
 def test_same_stop_as_exabgp_5(tmp_path):
-    reference_or_skip()
+    reference = oracle.require_oracle()
     args = HOST + ["--no-ack", "-i", "0.05", "--rise", "1", "--debounce", "--community", "1:1", "--path-id", "5"]
     outputs = []
-    for command, cwd in (([sys.executable, "-m", "exabgp", "healthcheck"], REPOSITORY), ([REFERENCE, "healthcheck"], tmp_path)):
+    for command, cwd in (([sys.executable, "-m", "exabgp", "healthcheck"], REPOSITORY), ([reference, "healthcheck"], tmp_path)):
         program = Program(args, command=command, cwd=cwd)
         first = program.line()
         code, rest, err = program.stop()
@@ -420,9 +416,9 @@ def test_same_stop_as_exabgp_5(tmp_path):
 
 
 def test_same_usage_as_exabgp_5(tmp_path):
-    reference_or_skip()
+    reference = oracle.require_oracle()
     ours = subprocess.run([sys.executable, "-m", "exabgp", "healthcheck", "--help"], cwd=REPOSITORY, capture_output=True, text=True)
-    theirs = subprocess.run([REFERENCE, "healthcheck", "--help"], cwd=tmp_path, capture_output=True, text=True)
+    theirs = subprocess.run([reference, "healthcheck", "--help"], cwd=tmp_path, capture_output=True, text=True)
     assert ours.returncode == theirs.returncode == 0
     assert ours.stdout.split("\n\n")[0] == theirs.stdout.split("\n\n")[0]
 

@@ -23,9 +23,8 @@ starts it again (respawn), which announces them again; last the daemon is
 stopped: it and its helpers end at once (in well under the 2 s after which
 our daemon SIGKILLs a helper), none left waiting for an ack.
 
-The daemon is ours (``python -m exabgp server``) and, when installed in
-/tmp/exa5 (not on CI machines: that case skips then), ExaBGP 5.0.15 on the
-same configuration: BIRD must see the same routes with the same attributes.
+The daemon is ours (``python -m exabgp server``) and ExaBGP 5.0.15 (the
+oracle, `qa.oracle`) on the same configuration: BIRD must see the same routes with the same attributes.
 
 Without BIRD the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where they fail.
 """
@@ -42,7 +41,7 @@ import pytest
 interop = importlib.import_module("qa.interop")
 bird_module = importlib.import_module("qa.interop.bird")
 
-EXA5 = "/tmp/exa5/bin/exabgp"
+oracle = importlib.import_module("qa.oracle")
 PEER_AS = 65002
 WEB = ("10.66.0.1/32", "10.66.0.2/32")
 DNS = "10.66.1.1/32"
@@ -125,7 +124,7 @@ class Service:
 
 
 class Exa5(interop.Process):
-    """ExaBGP 5.0.15 on `text`, as installed in /tmp/exa5 (helpers before the privilege drop, no CLI pipes)."""
+    """ExaBGP 5.0.15 (the oracle) on `text` (helpers before the privilege drop, no CLI pipes)."""
 
     def __init__(self, directory, text: str):
         path = os.path.join(str(directory), "exabgp.conf")
@@ -133,7 +132,7 @@ class Exa5(interop.Process):
             config.write(text)
         env = interop.exabgp_environment(exabgp_daemon_drop="false", exabgp_api_cli="false")
         del env["PYTHONPATH"]  # 5.0.15 imports its own package, not this checkout
-        super().__init__([EXA5, path], directory, "exabgp", env=env)
+        super().__init__([oracle.require_oracle(), path], directory, "exabgp", env=env)
 
 
 def running_process(pid: int) -> bool:
@@ -160,8 +159,8 @@ def wait_routes(bird, exa, routes: dict, what: str) -> None:
 @pytest.mark.parametrize("daemon", ["ours", "exabgp-5.0.15"])  # the same helpers, the same routes in BIRD
 def test_healthcheck_announces_and_withdraws_with_the_service(tmp_path, running, daemon):
     paths = interop.require("bird", "birdc")
-    if daemon != "ours" and not os.path.exists(EXA5):
-        pytest.skip(f"ExaBGP 5.0.15 is not installed in {os.path.dirname(os.path.dirname(EXA5))}")
+    if daemon != "ours":
+        oracle.require_oracle()
     ours, address = interop.ADDRESSES[4]
     bird_port = interop.free_port(address)
     bird = bird_module.Bird(tmp_path, address, ours, bird_port, interop.free_port(ours), PEER_AS,
