@@ -97,7 +97,6 @@ def test_family_block():
     "block, reason",
     [
         ("ipv6 multicast;", "not a family"),  # only reachable through `all` in 5.0
-        ("ipv4 rtc;", "not a family"),
         ("ipv4 labeled-unicast;", "not a family"),  # 6.0 alias
         ("ipv4;", "not a family"),
         ("ipv4 unicast; ipv4 unicast;", "given twice"),

@@ -135,15 +135,15 @@ def test_srv6_service_is_valid_json():
 
 
 def test_raw_family_does_not_crash():
-    # ipv4 rtc (AFI 1, SAFI 132) has no decoder yet: its NLRI stay raw
+    # bgp-ls bgp-ls-vpn (AFI 16388, SAFI 72) has no decoder yet: its NLRI stay raw
     nlri = bytes([0x01, 0x05, 0x01, 0x18, 0x0A, 0x00, 0x01])
-    mp = bytes([0, 1, 132, 4, 192, 0, 2, 1, 0]) + nlri
+    mp = bytes([0x40, 0x04, 72, 12]) + bytes(8) + bytes([192, 0, 2, 1, 0]) + nlri
     attributes = bytes([0x40, 1, 1, 0, 0x80, 14, len(mp)]) + mp
     body = b"\0\0" + len(attributes).to_bytes(2, "big") + attributes
     ctx = context(False)
     update = Update.decode(body, ctx)
     document = json.loads(update_json(update, ctx))
-    assert document["update"]["announce"] == {"ipv4 rtc": {"192.0.2.1": [{"raw": "0x" + nlri.hex().upper()}]}}
+    assert document["update"]["announce"] == {"bgp-ls bgp-ls-vpn": {"192.0.2.1": [{"raw": "0x" + nlri.hex().upper()}]}}
     assert Update(*update.parts(ctx)).encode(ctx) == body
 
 

@@ -125,9 +125,10 @@ def test_discarded_attribute_is_not_stored():
 def test_raw_family_and_built_update():
     rib = AdjRibIn()
     section = bytes((3, 22)) + bytes(22)
-    body = next(packing.announce_bodies(1, 132, ATTRIBUTES, NH4, [RawNLRI(1, 132, section)], CTX))  # ipv4 rtc
+    raw = RawNLRI(16388, 72, section)  # bgp-ls bgp-ls-vpn: kept raw
+    body = next(packing.announce_bodies(16388, 72, ATTRIBUTES, NH4, [raw], CTX))
     rib.update(Update.decode(body, CTX), CTX)
-    assert list(rib.routes()) == [Route(RawNLRI(1, 132, section), NH4, ATTRIBUTES)]
+    assert list(rib.routes()) == [Route(raw, NH4, ATTRIBUTES)]
     built = Update(withdrawn=[], attributes=[], nlri=[])
     rib.update(built, CTX)       # an End-of-RIB, built rather than decoded: nothing changes
     assert len(rib) == 1

@@ -48,6 +48,7 @@ from exabgp.bgp.flow import Flow
 from exabgp.bgp.mup import MUP
 from exabgp.bgp.mvpn import MVPN
 from exabgp.bgp.nlri import RawNLRI, address_text, rd_text
+from exabgp.bgp.rtc import RTC
 from exabgp.bgp.update import ANNOUNCE, WITHDRAW
 from exabgp.bgp.vpls import VPLS
 
@@ -197,14 +198,14 @@ def _attribute_items(attributes):
 
 def nlri_json(nlri, nexthop=None) -> str:
     """One NLRI object, as in the announce/withdraw lists and `exabgp decode -n` (a FlowSpec rule carries
-    the `nexthop` of its announcement too, as 5.0 prints it, and so does a BGP-LS node or prefix NLRI; VPLS, MCAST-VPN, MUP and EVPN NLRI do not)."""
+    the `nexthop` of its announcement too, as 5.0 prints it, and so does a BGP-LS node or prefix NLRI; VPLS, MCAST-VPN, MUP, EVPN and RTC NLRI do not)."""
     if isinstance(nlri, RawNLRI):
         return f'{{ "raw": "{_hex(nlri.data)}" }}'
     if isinstance(nlri, Flow):
         return nlri.json(nexthop or "")
     if isinstance(nlri, BGPLS):
         return nlri.json(nexthop)
-    if isinstance(nlri, (VPLS, MVPN, MUP, EVPN)):
+    if isinstance(nlri, (VPLS, MVPN, MUP, EVPN, RTC)):
         return nlri.json()
     fields = []
     path = nlri.path_information()

@@ -63,6 +63,7 @@ from exabgp.bgp.mup import MUP
 from exabgp.bgp.mvpn import MVPN
 from exabgp.bgp.nlri import RawNLRI, rd_text
 from exabgp.bgp.operational import ADVISORY, QUERY
+from exabgp.bgp.rtc import RTC
 from exabgp.bgp.update import ANNOUNCE
 from exabgp.bgp.vpls import VPLS
 
@@ -238,7 +239,7 @@ def nlri_text(nlri, nexthop) -> str:
         return hex_text(nlri.data)
     if isinstance(nlri, Flow):
         return nlri.text() + ("" if nexthop is None else f" next-hop {nexthop}")
-    if isinstance(nlri, (MVPN, MUP, EVPN, BGPLS)):  # 5.0 prints the family of an MCAST-VPN / MUP / EVPN / BGP-LS NLRI only, next hop or not
+    if isinstance(nlri, (MVPN, MUP, EVPN, BGPLS, RTC)):  # 5.0 prints the family of these NLRI only, next hop or not
         return f"afi {afi_name(nlri.afi)} safi {safi_name(nlri.safi)}"
     if isinstance(nlri, VPLS):  # 5.0 ends a VPLS NLRI printed without next hop (a withdrawal) with a space
         return nlri.text() + (" " if nexthop is None else f" next-hop {nexthop}")

@@ -6,7 +6,9 @@ build decodes its NLRI, and the NLRI kind the prefix codec uses for it
 (`FLOW`: FlowSpec rules, decoded by `exabgp.bgp.flow`; `VPLS`: VPLS NLRI,
 decoded by `exabgp.bgp.vpls`; `MVPN`: MCAST-VPN NLRI, decoded by
 `exabgp.bgp.mvpn`; `MUP`: BGP-MUP NLRI, decoded by `exabgp.bgp.mup`; `EVPN`: EVPN NLRI,
-decoded by `exabgp.bgp.evpn`; `BGPLS`: BGP-LS NLRI, decoded by `exabgp.bgp.bgpls`).
+decoded by `exabgp.bgp.evpn`; `BGPLS`: BGP-LS NLRI, decoded by `exabgp.bgp.bgpls`; `RTC`: Route
+Target Constraint NLRI, decoded by `exabgp.bgp.rtc`, the one object kind that carries ADD-PATH path
+identifiers).
 Families whose NLRI codec is not written yet carry ``nlri=None``: they are
 known by name (capabilities, End-of-RIB, configuration) and their NLRI are
 kept raw.
@@ -72,8 +74,10 @@ MUP = 6
 EVPN = 7
 # BGP-LS NLRI (exabgp.bgp.bgpls)
 BGPLS = 8
+# Route Target Constraint NLRI (exabgp.bgp.rtc)
+RTC = 9
 #: the kinds whose NLRI are objects that pack themselves (``pack()``), decoded by `exabgp.bgp.nlri.decode`
-OBJECT_KINDS = frozenset((FLOW, VPLS, MVPN, MUP, EVPN, BGPLS))
+OBJECT_KINDS = frozenset((FLOW, VPLS, MVPN, MUP, EVPN, BGPLS, RTC))
 
 #: (afi, safi) -> (name, nlri kind or None when this build keeps the NLRI raw)
 FAMILIES = {
@@ -83,7 +87,7 @@ FAMILIES = {
     (AFI_IPV4, SAFI_MCAST_VPN): ("ipv4 mcast-vpn", MVPN),
     (AFI_IPV4, SAFI_MUP): ("ipv4 mup", MUP),
     (AFI_IPV4, SAFI_MPLS_VPN): ("ipv4 mpls-vpn", VPN),
-    (AFI_IPV4, SAFI_RTC): ("ipv4 rtc", None),
+    (AFI_IPV4, SAFI_RTC): ("ipv4 rtc", RTC),
     (AFI_IPV4, SAFI_FLOW): ("ipv4 flow", FLOW),
     (AFI_IPV4, SAFI_FLOW_VPN): ("ipv4 flow-vpn", FLOW),
     (AFI_IPV6, SAFI_UNICAST): ("ipv6 unicast", PREFIX),
@@ -123,6 +127,6 @@ def family_from_name(text: str):
 
 
 def nlri_kind(afi: int, safi: int):
-    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`, `VPLS`, `MVPN`, `MUP`, `EVPN`, `BGPLS`), or None when its NLRI stay raw."""
+    """The NLRI kind of this family (`PREFIX`, `LABELED`, `VPN`, `FLOW`, `VPLS`, `MVPN`, `MUP`, `EVPN`, `BGPLS`, `RTC`), or None when its NLRI stay raw."""
     entry = FAMILIES.get((afi, safi))
     return entry[1] if entry else None

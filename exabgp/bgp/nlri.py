@@ -20,8 +20,10 @@ FlowSpec rules (flow, flow-vpn) are `exabgp.bgp.flow.Flow` objects, VPLS
 NLRI (l2vpn vpls) `exabgp.bgp.vpls.VPLS` objects, MCAST-VPN NLRI
 (mcast-vpn) `exabgp.bgp.mvpn.MVPN` objects, BGP-MUP NLRI (mup)
 `exabgp.bgp.mup.MUP` objects, EVPN NLRI (l2vpn evpn) `exabgp.bgp.evpn.EVPN`
-objects, BGP-LS NLRI (bgp-ls bgp-ls) `exabgp.bgp.bgpls.BGPLS` objects.
-Families whose NLRI codec is not written yet (bgp-ls-vpn, rtc) have ``nlri=None`` in the family table: their section is
+objects, BGP-LS NLRI (bgp-ls bgp-ls) `exabgp.bgp.bgpls.BGPLS` objects, Route Target
+Constraint NLRI (ipv4 rtc) `exabgp.bgp.rtc.RTC` objects (with their ADD-PATH
+path identifiers).
+Families whose NLRI codec is not written yet (bgp-ls-vpn) have ``nlri=None`` in the family table: their section is
 kept whole as one `RawNLRI` and re-encoded unchanged.
 
 `NEXTHOP_SIZES` is the literal table of the next-hop lengths MP_REACH_NLRI
@@ -34,8 +36,8 @@ import socket
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
-from exabgp.bgp import bgpls, evpn, flow, mup, mvpn, vpls
-from exabgp.bgp.family import AFI_IPV4, BGPLS, EVPN, FLOW, MUP, MVPN, OBJECT_KINDS, VPLS, family_name, nlri_kind
+from exabgp.bgp import bgpls, evpn, flow, mup, mvpn, rtc, vpls
+from exabgp.bgp.family import AFI_IPV4, BGPLS, EVPN, FLOW, MUP, MVPN, OBJECT_KINDS, RTC, VPLS, family_name, nlri_kind
 
 #: (afi, safi) -> (allowed next-hop lengths, route distinguisher octets in the next hop)
 NEXTHOP_SIZES = {
@@ -188,6 +190,8 @@ def decode(afi: int, safi: int, data, addpath: bool):
         return evpn.decode_evpn(data)
     if kind == BGPLS:
         return bgpls.decode_bgpls(data)
+    if kind == RTC:
+        return rtc.decode_rtc(data, addpath)
     return [
         Prefix(afi, safi, path_id, plen, addr, labels, rd)
         for path_id, plen, addr, labels, rd in _codec.decode_nlri(data, afi, addpath, kind)
@@ -199,6 +203,8 @@ def encode(afi: int, safi: int, nlris, addpath: bool) -> bytes:
     kind = nlri_kind(afi, safi)
     if kind is None:
         return b"".join(nlri.data for nlri in nlris)
+    if kind == RTC:
+        return b"".join(nlri.packed(addpath) for nlri in nlris)
     if kind in OBJECT_KINDS:
         return b"".join(nlri.pack() for nlri in nlris)
     return _codec.encode_nlri([nlri.codec_tuple() for nlri in nlris], afi, addpath, kind)

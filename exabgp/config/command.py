@@ -35,7 +35,8 @@ route ...`` and ``announce ipv4 flow ...``) are read by
 `exabgp.config.flow`; VPLS routes (``announce vpls <keywords>``, the flat
 form) by `exabgp.config.vpls`; MCAST-VPN routes (``announce ipv4
 mcast-vpn <route>``) by `exabgp.config.mvpn`; MUP routes (``announce ipv6
-mup <route>``) by `exabgp.config.mup`.
+mup <route>``) by `exabgp.config.mup`; RTC routes (``announce ipv4 rtc
+<nlri>``, a form 5.0.15 does not have) by `exabgp.config.rtc`.
 
 Who a command reaches: `peer_name` builds the string 5.0 names a peer with
 (``neighbor <ip> local-ip <ip|None> local-as <asn|auto> peer-as <asn|auto>
@@ -78,6 +79,7 @@ from exabgp.bgp.family import (
     SAFI_MCAST_VPN,
     SAFI_MUP,
     SAFI_NAMES,
+    SAFI_RTC,
     SAFI_UNICAST,
     afi_name,
     safi_name,
@@ -89,6 +91,7 @@ from exabgp.config import mup as mup_grammar
 from exabgp.config import mvpn as mvpn_grammar
 from exabgp.config import neighbor as neighbor_config
 from exabgp.config import route as route_grammar
+from exabgp.config import rtc as rtc_grammar
 from exabgp.config import vpls as vpls_grammar
 from exabgp.config.lexer import ConfigurationError, Token
 from exabgp.config.lexer import parse as parse_tree
@@ -157,7 +160,7 @@ _AFIS = {name: code for code, name in AFI_NAMES.items()}
 _SAFIS = {name: code for code, name in SAFI_NAMES.items()}
 _FLOW_SAFIS = frozenset((SAFI_FLOW, SAFI_FLOW_VPN))
 #: SAFIs whose routes a grammar of their own reads, given the AFI of the command
-_FLAT_GRAMMARS = {SAFI_MCAST_VPN: mvpn_grammar, SAFI_MUP: mup_grammar}
+_FLAT_GRAMMARS = {SAFI_MCAST_VPN: mvpn_grammar, SAFI_MUP: mup_grammar, SAFI_RTC: rtc_grammar}
 _CEASE_SUBCODE_MAX = 255
 _API_FILE = "<api>"
 _NO_NEXT_HOP = ("next-hop", "0.0.0.0")

@@ -22,7 +22,8 @@ per scope:
   routes, ``l2vpn { vpls ... }`` and ``announce { l2vpn { vpls ...; } }``,
   by `exabgp.config.vpls`; MCAST-VPN and MUP routes, ``announce {
   ipv4 { mcast-vpn ...; mup ...; } }``, by `exabgp.config.mvpn` and
-  `exabgp.config.mup`; the evpn routes of ``announce`` raise "not
+  `exabgp.config.mup`; RTC routes, ``announce { ipv4 { rtc ...; } }`` (not
+  in 5.0.15), by `exabgp.config.rtc`; the evpn routes of ``announce`` raise "not
   supported yet";
 * the ``operational`` block (ExaBGP's draft: asm adm rpcq rpcp apcq apcp
   lpcq lpcp).
@@ -60,6 +61,7 @@ from exabgp.config import mup as mup_grammar
 from exabgp.config import mvpn as mvpn_grammar
 from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
+from exabgp.config import rtc as rtc_grammar
 from exabgp.config import values
 from exabgp.config import vpls as vpls_grammar
 from exabgp.config.lexer import ConfigurationError, Statement, parse as parse_tree
@@ -77,12 +79,14 @@ _ADD_PATH_VALUES = {
 _ADD_PATH_NAMES = {value: name for name, value in _ADD_PATH_VALUES.items()}
 
 #: The ``<afi> <safi>`` pairs a 5.0 `family` or `add-path` block accepts (SURFACE.md 3.5).
-#: `ipv4 rtc` and `ipv6 multicast` are only reachable through ``all``.
+#: `ipv6 multicast` is only reachable through ``all``.  Departure from 5.0.15: `ipv4 rtc` is accepted (5.0.15
+#: refuses it as an "invalid afi/safi pair" and negotiates it only through ``all``), so that a session can
+#: carry RTC routes (`exabgp.config.rtc`) without every other family.
 CONFIGURABLE_FAMILIES = frozenset(
     family_from_name(name)
     for name in (
         "ipv4 unicast", "ipv4 multicast", "ipv4 nlri-mpls", "ipv4 mpls-vpn", "ipv4 mcast-vpn",
-        "ipv4 flow", "ipv4 flow-vpn", "ipv4 mup",
+        "ipv4 flow", "ipv4 flow-vpn", "ipv4 mup", "ipv4 rtc",
         "ipv6 unicast", "ipv6 nlri-mpls", "ipv6 mpls-vpn", "ipv6 mcast-vpn", "ipv6 mup",
         "ipv6 flow", "ipv6 flow-vpn",
         "l2vpn vpls", "l2vpn evpn",
@@ -563,7 +567,7 @@ def _static(statement: Statement, speaker, interned) -> list:
 
 
 #: announce-block SAFI keywords read by a grammar of their own, given the AFI of the block
-_FLAT_GRAMMARS = {"mcast-vpn": mvpn_grammar, "mup": mup_grammar}
+_FLAT_GRAMMARS = {"mcast-vpn": mvpn_grammar, "mup": mup_grammar, "rtc": rtc_grammar}
 
 
 def _announce(statement: Statement, speaker, interned) -> list:

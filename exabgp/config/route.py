@@ -63,6 +63,7 @@ from exabgp.bgp.mup import MUP
 from exabgp.bgp.mvpn import MVPN
 from exabgp.bgp.nlri import RD_AS2, RD_AS4, RD_IPV4, Prefix, address_text, rd_text
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
+from exabgp.bgp.rtc import RTC
 from exabgp.config import values
 
 #: ORIGIN values (RFC 4271 section 4.3)
@@ -748,7 +749,7 @@ _READABLE = {
 
 
 def _nlri_text(nlri) -> str:
-    if isinstance(nlri, (MVPN, MUP)):  # the configuration form exabgp.config.mvpn / exabgp.config.mup reads
+    if isinstance(nlri, (MVPN, MUP, RTC)):  # the configuration form exabgp.config.mvpn / mup / rtc reads
         return nlri.spec()
     if not isinstance(nlri, Prefix):  # a FlowSpec rule or VPLS NLRI: 5.0's text minus its first word is the flat form
         return nlri.text().split(" ", 1)[1]

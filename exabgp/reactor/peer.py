@@ -69,6 +69,7 @@ from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
 from exabgp.bgp.route import Route
+from exabgp.bgp.rtc import RTC
 from exabgp.bgp.vpls import VPLS
 from exabgp.config.route import narrowed
 from exabgp.reactor import settings as mapping
@@ -395,7 +396,7 @@ class Connection(asyncio.Protocol):
 def nlri_text(nlri) -> str:
     if isinstance(nlri, Prefix):
         return nlri.prefix()
-    return nlri.text() if isinstance(nlri, (Flow, VPLS, MVPN, MUP, EVPN, BGPLS)) else repr(nlri)
+    return nlri.text() if isinstance(nlri, (Flow, VPLS, MVPN, MUP, EVPN, BGPLS, RTC)) else repr(nlri)
 
 
 def _sending_context(ctx, neighbor):

@@ -20,8 +20,10 @@ kept per route but one dictionary slot:
   path can be unused without one), so loading a table never sweeps;
 * labeled and VPN routes (RFC 8277, RFC 4364) keep ``(path, labels)``;
   the NLRI of the object kinds (`exabgp.bgp.family.OBJECT_KINDS`: FlowSpec,
-  VPLS, MCAST-VPN, MUP, EVPN, BGP-LS) are keyed by their packed octets
-  (``pack()``; VPLS: the label base with the bottom-of-stack bit set);
+  VPLS, MCAST-VPN, MUP, EVPN, BGP-LS, RTC) are keyed by their packed octets
+  (``pack()``; VPLS: the label base with the bottom-of-stack bit set; RTC:
+  the ADD-PATH path identifier first when the family receives one, which
+  the table remembers per family to decode the keys back);
   families this build keeps raw store one entry per NLRI section.
 
 `update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
@@ -81,10 +83,11 @@ def _prefix(afi: int, safi: int, key: int, labels, vpn: bool) -> Prefix:
 class AdjRibIn:
     """Routes received from one peer; see the module docstring."""
 
-    __slots__ = ("_tables", "_paths", "_swept", "_churn")
+    __slots__ = ("_tables", "_addpath", "_paths", "_swept", "_churn")
 
     def __init__(self):
         self._tables = {}       # (afi, safi) -> {nlri key: path | (path, labels)}
+        self._addpath = {}      # (afi, safi) of an object kind -> whether its keys hold path identifiers
         self._paths = {}        # path -> path (the interning table)
         self._swept = 0         # paths left by the last sweep
         self._churn = 0         # routes withdrawn or replaced since (at most that many paths unused)
@@ -94,6 +97,7 @@ class AdjRibIn:
 
     def clear(self):
         self._tables = {}
+        self._addpath = {}
         self._paths = {}
         self._swept = 0
         self._churn = 0
@@ -141,7 +145,8 @@ class AdjRibIn:
             keys = (bytes(data),)
             values = path
         elif kind in OBJECT_KINDS:
-            keys = [item.pack() for item in nlri_module.decode(afi, safi, data, False)]
+            keys = [item.pack() for item in nlri_module.decode(afi, safi, data, addpath)]
+            self._addpath[(afi, safi)] = addpath
             values = path
         elif kind == PREFIX:
             keys = _codec.nlri_keys(data, afi, addpath)
@@ -229,6 +234,7 @@ class AdjRibIn:
             if family is not None and (afi, safi) != family:
                 continue
             kind = nlri_kind(afi, safi)
+            addpath = self._addpath.get((afi, safi), False)
             rd_size = NEXTHOP_SIZES.get((afi, safi), ((), 0))[1]
             for key, value in table.items():
                 path, labels = (value, None) if kind in _PATH_ONLY else value
@@ -241,7 +247,7 @@ class AdjRibIn:
                 if kind is None:
                     nlri = RawNLRI(afi, safi, key)
                 elif kind in OBJECT_KINDS:
-                    nlri = nlri_module.decode(afi, safi, key, False)[0]
+                    nlri = nlri_module.decode(afi, safi, key, addpath)[0]
                 else:
                     nlri = _prefix(afi, safi, key, labels, kind == VPN)
                 yield Route(nlri, nexthop, attributes)

@@ -41,8 +41,10 @@ its `next_hop_offset()`.
 
 The prefix families are packed by `_codec.pack_nlri`, one call per UPDATE
 section; the NLRI of the object kinds (`exabgp.bgp.family.OBJECT_KINDS`:
-FlowSpec, VPLS, MCAST-VPN, MUP, EVPN, BGP-LS) pack themselves (grouped
-MCAST-VPN NLRI keep the order they were queued in, as 5.0 keeps it) and the
+FlowSpec, VPLS, MCAST-VPN, MUP, EVPN, BGP-LS, RTC) pack themselves (RTC
+NLRI with their ADD-PATH path identifier, 0 when none was configured, when
+the session sends path identifiers for ipv4 rtc; grouped MCAST-VPN NLRI keep
+the order they were queued in, as 5.0 keeps it) and the
 NLRI of the families this build keeps raw (`RawNLRI`) are copied.
 An NLRI that does not fit an UPDATE even alone (attributes too large) is
 left out, as 5.0 leaves it out.
@@ -55,12 +57,14 @@ from exabgp.bgp.family import (
     AFI_IPV6,
     AFI_L2VPN,
     OBJECT_KINDS,
+    RTC,
     SAFI_EVPN,
     SAFI_FLOW,
     SAFI_FLOW_VPN,
     SAFI_MCAST_VPN,
     SAFI_MULTICAST,
     SAFI_MUP,
+    SAFI_RTC,
     SAFI_UNICAST,
     SAFI_VPLS,
     nlri_kind,
@@ -70,9 +74,12 @@ from exabgp.bgp.nlri import NEXTHOP_SIZES
 #: families whose NLRI 5.0 groups into one UPDATE when group-updates is on (F11)
 GROUPED_FAMILIES = frozenset({(AFI_IPV4, SAFI_UNICAST), (AFI_IPV4, SAFI_MCAST_VPN), (AFI_IPV6, SAFI_MCAST_VPN)})
 
-#: families whose IPv4 next hop 5.0 does not repeat in a NEXT_HOP attribute (FlowSpec, L2VPN)
+#: families whose IPv4 next hop 5.0 does not repeat in a NEXT_HOP attribute (FlowSpec, L2VPN), and ipv4 rtc,
+#: which 5.0 does not send: RFC 4760 section 3 (an UPDATE whose only NLRI are in MP_REACH_NLRI SHOULD NOT
+#: carry NEXT_HOP)
 NO_NEXT_HOP_ATTRIBUTE = frozenset({(AFI_IPV4, SAFI_FLOW), (AFI_IPV4, SAFI_FLOW_VPN), (AFI_IPV6, SAFI_FLOW),
-                                   (AFI_IPV6, SAFI_FLOW_VPN), (AFI_L2VPN, SAFI_VPLS), (AFI_L2VPN, SAFI_EVPN)})
+                                   (AFI_IPV6, SAFI_FLOW_VPN), (AFI_L2VPN, SAFI_VPLS), (AFI_L2VPN, SAFI_EVPN),
+                                   (AFI_IPV4, SAFI_RTC)})
 
 #: families whose IPv4 next hop 5.0 sends IPv4-mapped although a 4-octet one is valid there
 IPV4_MAPPED_NEXT_HOP = frozenset({(AFI_IPV6, SAFI_MUP)})
@@ -113,7 +120,12 @@ def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: boo
     """Cut `nlris` into NLRI sections of at most `budget` octets (one NLRI each without `group`)."""
     kind = nlri_kind(afi, safi)
     if kind is None or kind in OBJECT_KINDS:
-        items = [nlri.data if kind is None else nlri.pack() for nlri in nlris]
+        if kind is None:
+            items = [nlri.data for nlri in nlris]
+        elif kind == RTC:
+            items = [nlri.packed(addpath) for nlri in nlris]
+        else:
+            items = [nlri.pack() for nlri in nlris]
         if group:
             yield from _raw_sections(items, budget)
         else:
