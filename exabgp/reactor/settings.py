@@ -11,7 +11,9 @@ ExaBGP 5.0's choices (SURFACE.md 3.3, 3.6, 7.3):
 * ADD-PATH (RFC 7911) is offered with the capability's mode for the
   families of the ``add-path`` block (every configured family when there is
   none), restricted to those 5.0 can send path identifiers for, in 5.0's
-  order: IPv4/IPv6 unicast, nlri-mpls, mpls-vpn;
+  order: IPv4/IPv6 unicast, nlri-mpls, mpls-vpn; then ipv4 rtc (RFC 4684,
+  which 5.0.15 never offers it for) when the ``add-path`` block names it:
+  a configuration 5.0 accepts offers what 5.0 offers;
 * extended next hop (RFC 8950) is offered for the ``nexthop`` block's
   entries when the capability is on (by default: when the block exists),
   restricted to 5.0's list (IPv4 unicast, multicast, nlri-mpls, mpls-vpn
@@ -31,7 +33,15 @@ the ``(address, port)`` pairs to listen on: every ``tcp.bind`` address on
 local address.
 """
 
-from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_MPLS_VPN, SAFI_MULTICAST, SAFI_NLRI_MPLS, SAFI_UNICAST
+from exabgp.bgp.family import (
+    AFI_IPV4,
+    AFI_IPV6,
+    SAFI_MPLS_VPN,
+    SAFI_MULTICAST,
+    SAFI_NLRI_MPLS,
+    SAFI_RTC,
+    SAFI_UNICAST,
+)
 from exabgp.session import SessionSettings
 
 BGP_PORT = 179
@@ -45,6 +55,8 @@ ADD_PATH_FAMILIES = (
     (AFI_IPV4, SAFI_MPLS_VPN),
     (AFI_IPV6, SAFI_MPLS_VPN),
 )
+#: offered besides 5.0's when the ``add-path`` block names them (not through the configured families)
+ADD_PATH_NAMED_ONLY = ((AFI_IPV4, SAFI_RTC),)
 
 #: the extended next hops 5.0 offers (RFC 8950), in its order
 NEXTHOP_ENTRIES = (
@@ -75,7 +87,8 @@ def session_settings(neighbor, environment, version: str, local_address: str = N
     if capability.add_path:
         candidates = neighbor.add_path or neighbor.families
         add_path = tuple((afi, safi, capability.add_path) for afi, safi in ADD_PATH_FAMILIES
-                         if (afi, safi) in candidates)
+                         if (afi, safi) in candidates) + tuple(
+            (afi, safi, capability.add_path) for afi, safi in ADD_PATH_NAMED_ONLY if (afi, safi) in neighbor.add_path)
     nexthop_on = capability.nexthop if capability.nexthop is not None else bool(neighbor.nexthop)
     nexthop = tuple(entry for entry in NEXTHOP_ENTRIES if entry in neighbor.nexthop) if nexthop_on else ()
     return SessionSettings(
