@@ -264,3 +264,64 @@ neighbor {address} {{
                 received.append((family, rule, action))
     assert sorted(received, key=repr) == sorted(GOBGP_FLOWS.values(), key=repr)
     assert "Traceback" not in exa.text()
+
+
+#: our RTC routes (configuration form, RFC 4684) -> GoBGP's name of the NLRI in its Adj-RIB-In (origin AS, route
+#: target).  Only full-length NLRI: GoBGP 3.10 takes a partial length (32 to 95) as malformed (it disables the
+#: family: "Not all RouteTargetMembershipNLRI bytes available") and crashes on a default route target (length 0)
+#: sent with other RTC routes (a nil pointer in its propagateUpdate), so neither is sent to it.
+OUR_RTCS = {
+    "65000:target:65000:100": "65000:65000:100",
+    "4200000000:target:1.2.3.4:5": "4200000000:1.2.3.4:5",
+    "65002:0x0002FDE9FFFFFFFF": "65002:65001:4294967295",
+}
+#: the import route targets of GoBGP's VRF, which it announces as RTC routes of its own AS (RFC 4684 section 3)
+GOBGP_VRF_TARGETS = ("65001:100", "65001:200")
+
+
+def test_rtc_routes_both_ways(tmp_path, paths, running):
+    """Route Target Constraint (RFC 4684) on one iBGP session: our RTC routes in GoBGP's Adj-RIB-In with the
+    origin AS, route target and attributes we configured; the RTC routes GoBGP announces for its VRF's import
+    route targets decoded by us into 5.0's JSON."""
+    ours, address = interop.ADDRESSES[4]
+    gobgp_port = interop.free_port(address)
+    gobgp = gobgp_module.GoBGP(tmp_path, address, ours, gobgp_port, interop.free_port(ours), interop.LOCAL_AS,
+                               interop.LOCAL_AS, passive=True, families=["rtc"])
+    running.append(gobgp)
+    gobgp.start(paths)
+    gobgp.cli("vrf", "add", "red", "rd", "65001:1", "rt", "both", *GOBGP_VRF_TARGETS)
+    nexthop = interop.EXPLICIT_NEXTHOP[4]
+    lines = "".join(f"            rtc {form} next-hop {nexthop} med 7 community 65000:3;\n" for form in OUR_RTCS)
+    exa = interop.ExaBGP(tmp_path, f"""
+neighbor {address} {{
+    router-id 10.0.0.1; local-address {ours}; local-as {interop.LOCAL_AS}; peer-as {interop.LOCAL_AS};
+    connect {gobgp_port};
+    family {{ ipv4 rtc; }}
+    announce {{
+        ipv4 {{
+{lines}        }}
+    }}
+}}
+""")
+    running.append(exa)
+    wait_up(gobgp, exa)
+    routes = interop.wait_until(lambda: (lambda found: found if len(found) >= len(OUR_RTCS) else None)(
+        gobgp.routes("rtc")), 10, what="our RTC routes in gobgp's adj-in")
+    assert sorted(routes) == sorted(OUR_RTCS.values())
+    for name in OUR_RTCS.values():
+        (path,) = routes[name]
+        assert path["nlri"] == {"prefix": name}
+        assert attributes(path) == {
+            1: {"type": 1, "value": ORIGIN["igp"]},
+            2: {"type": 2, "as_paths": []},
+            4: {"type": 4, "metric": 7},
+            5: {"type": 5, "value": 100},
+            8: {"type": 8, "communities": [65000 << 16 | 3]},
+            14: {"type": 14, "nexthop": nexthop, "afi": 1, "safi": 132},  # no NEXT_HOP attribute (RFC 4760 3)
+        }
+    found = interop.wait_until(lambda: (lambda u: u if len(u) >= len(GOBGP_VRF_TARGETS) else None)(
+        [nlri for update in exa.received_updates() for nlris in update.get("announce", {}).get("ipv4 rtc", {}).values()
+         for nlri in nlris]), 10, what="gobgp's RTC routes decoded by us")
+    assert sorted(found, key=repr) == sorted(
+        ({"origin": interop.LOCAL_AS, "route-target": f"target:{target}"} for target in GOBGP_VRF_TARGETS), key=repr)
+    assert "Traceback" not in exa.text()

@@ -749,7 +749,10 @@ _READABLE = {
 
 
 def _nlri_text(nlri) -> str:
-    if isinstance(nlri, (MVPN, MUP, RTC)):  # the configuration form exabgp.config.mvpn / mup / rtc reads
+    if isinstance(nlri, RTC):  # the configuration form exabgp.config.rtc reads, the ADD-PATH path identifier after
+        path = "" if nlri.path_id is None else f" path-information {address_text(nlri.path_id.to_bytes(4, 'big'))}"
+        return nlri.spec() + path
+    if isinstance(nlri, (MVPN, MUP)):  # the configuration form exabgp.config.mvpn / exabgp.config.mup reads
         return nlri.spec()
     if not isinstance(nlri, Prefix):  # a FlowSpec rule or VPLS NLRI: 5.0's text minus its first word is the flat form
         return nlri.text().split(" ", 1)[1]
