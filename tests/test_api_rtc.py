@@ -178,7 +178,8 @@ def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
             "127.0.0.2 ipv4 rtc rtc 65001:target:1.2.3.4:100 next-hop 10.0.0.1", "done"]
 
         # a truncated NLRI: the session is reset with 3/10, as 5.0.15 resets it (RFC 7606 section 5.3)
-        peer.session.send_update(mp_body(ATTRIBUTES, 1, 132, bytes(4) + bytes.fromhex("600000FDE80002FDE8000000"), NEXTHOP))
+        truncated = bytes(4) + bytes.fromhex("600000FDE80002FDE8000000")  # path identifier, 11 of 12 octets
+        peer.session.send_update(mp_body(ATTRIBUTES, 1, 132, truncated, NEXTHOP))
         peer._flush()
         closed = peer.wait(lambda events: any(isinstance(e, Closed) for e in events), 10)[-1]
         assert (closed.notification.code, closed.notification.subcode) == (3, 10) and not closed.sent
