@@ -1,11 +1,14 @@
 """RTC routes (RFC 4684, ipv4 rtc) through a real daemon: configured and announced from a helper to a peer, with
 ADD-PATH path identifiers (RFC 7911); received from the peer and reported to helpers as ExaBGP 5.0.15 reports
-them; a malformed one answered with NOTIFICATION 3/10, as 5.0.15 answers it.
+them and shows them (``show adj-rib in``); a malformed one answered with NOTIFICATION 3/10, as 5.0.15 answers
+it.
 
-The lines the helpers must read were written by a 5.0.15 daemon (``receive { parsed; update; }``, json and
-text encoders) to which a peer from 127.0.0.2 sent the same UPDATEs (without path identifiers: 5.0.15 does
-not offer ADD-PATH for ipv4 rtc; it prints no path identifier, so the lines are the same with them).  5.0.15
-cannot originate RTC routes: what our peer receives is checked against RFC 4684 / RFC 7911 octets.
+The lines the helpers must read, and the answers to ``show adj-rib in``, were written by a 5.0.15 daemon
+(``receive { parsed; update; }``, json and text encoders) to which a peer from 127.0.0.2 sent the same
+UPDATEs (without path identifiers: 5.0.15 does not offer ADD-PATH for ipv4 rtc; it prints no path
+identifier, so the lines are the same with them).  5.0.15 cannot originate RTC routes: what our peer
+receives is checked against RFC 4684 / RFC 7911 octets, and ``show adj-rib out`` prints them as 5.0.15
+prints received ones.
 """
 
 import json
@@ -152,9 +155,9 @@ def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
             answers.read_text().splitlines()), "the daemon's answers")
         assert [line for line in replies if not line.startswith("{")] == [
             "done", "done", "done", "done",
-            "127.0.0.2 ipv4 rtc rtc 65000:target:65000:1 next-hop 10.0.0.1",
-            "127.0.0.2 ipv4 rtc rtc wildcard next-hop 127.0.0.1",
-            "127.0.0.2 ipv4 rtc rtc 65003:target:65003:0/64 next-hop 10.0.0.1",
+            "127.0.0.2 ipv4 rtc rtc 65000:target:65000:1",
+            "127.0.0.2 ipv4 rtc rtc wildcard",
+            "127.0.0.2 ipv4 rtc rtc 65003:target:65003:0/64",
             "done", "error"]
 
         # received from the peer: what the helpers are told, as 5.0.15 tells it
@@ -170,12 +173,17 @@ def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
         assert all(json.loads(line) for line in lines)
         assert wait_for(lambda: (lambda text: text if len(text) >= len(RECEIVED_TEXT) else None)(
             texts.read_text().split("\n")[:-1]), "the text lines") == RECEIVED_TEXT
+        # as 5.0.15 shows them: no next hop, under no route kind, not in JSON
         with commands.open("a") as out:
-            out.write("show adj-rib in\n")
-        assert wait_for(lambda: (lambda lines: lines if lines[-1:] == ["done"] and len(lines) > 2 else None)(
+            out.write("show adj-rib in\nshow adj-rib in extensive\nshow adj-rib in json\nshow adj-rib in inet\n")
+        name = "neighbor 127.0.0.2 local-ip 127.0.0.1 local-as 65001 peer-as 65001 router-id 10.0.0.1 family-allowed"
+        assert wait_for(lambda: (lambda lines: lines if lines.count("done") == 4 else None)(
             answers.read_text().splitlines()[before + 3:]), "show adj-rib in") == [
-            "127.0.0.2 ipv4 rtc rtc wildcard next-hop 10.0.0.1",
-            "127.0.0.2 ipv4 rtc rtc 65001:target:1.2.3.4:100 next-hop 10.0.0.1", "done"]
+            "127.0.0.2 ipv4 rtc rtc wildcard",
+            "127.0.0.2 ipv4 rtc rtc 65001:target:1.2.3.4:100", "done",
+            f"{name} in-open ipv4 rtc rtc wildcard origin igp local-preference 100",
+            f"{name} in-open ipv4 rtc rtc 65001:target:1.2.3.4:100 origin igp local-preference 100", "done",
+            "done", "done"]
 
         # a truncated NLRI: the session is reset with 3/10, as 5.0.15 resets it (RFC 7606 section 5.3)
         truncated = bytes(4) + bytes.fromhex("600000FDE80002FDE8000000")  # path identifier, 11 of 12 octets

@@ -21,6 +21,10 @@ Routes are parsed once per distinct neighbor "speaker" (local AS, peer AS,
 with a few attribute sets cost a few attribute objects.  Announcements and
 withdrawals go into the peers' Adj-RIB-Out (`exabgp.reactor.peer.Peer.announce`)
 and leave in one batch of UPDATEs once the lines read together are applied.
+
+``show adj-rib`` prints RTC routes (RFC 4684) as 5.0.15 prints them: their
+NLRI and attributes without next hop, under none of the route kinds
+(``inet``, ``flow``, ``l2vpn``), and not in the ``json`` form.
 """
 
 import time
@@ -38,6 +42,7 @@ from exabgp.bgp.message import MESSAGE_TYPES
 from exabgp.bgp.nlri import address_text
 from exabgp.bgp.operational import OPERATIONAL_TYPES, Operational
 from exabgp.bgp.route import AttributeSets
+from exabgp.bgp.rtc import RTC
 from exabgp.config.command import CommandError, Parser, neighbor_configuration, peer_name, select
 from exabgp.reactor.peer import nlri_text
 
@@ -114,10 +119,13 @@ def operational_message(line, router_id: str) -> Operational:
                        counter=line.counter or 0)
 
 
-def _route_type(nlri) -> str:
-    """5.0's kind of an NLRI for ``show adj-rib ... inet|flow|l2vpn``."""
+def _route_type(nlri):
+    """5.0's kind of an NLRI for ``show adj-rib ... inet|flow|l2vpn`` (None for an RTC NLRI: 5.0.15 lists
+    those under none)."""
     if isinstance(nlri, Flow):
         return "flow"
+    if isinstance(nlri, RTC):
+        return None
     return "l2vpn" if nlri.afi == AFI_L2VPN else "inet"
 
 
@@ -278,7 +286,7 @@ class Commands:
                 continue
             name = peer_name(peer.neighbor) if command.extensive else peer.neighbor.peer_address
             for family, prefix, text in self._rib_routes(peer, command.rib, command.extensive and not command.json,
-                                                         command.route_type):
+                                                         command.route_type, command.json):
                 if command.json:
                     line = show.adj_rib_json(peer.neighbor.peer_address, prefix, family,
                                              status(peer, now) if command.extensive else None)
@@ -288,11 +296,12 @@ class Commands:
         self.api.ack(source, True)
 
     @staticmethod
-    def _rib_routes(peer, rib: str, attributes: bool, route_type=None):
+    def _rib_routes(peer, rib: str, attributes: bool, route_type=None, json: bool = False):
         """``(family text, prefix, route text)`` of each route in the peer's Adj-RIB-In or -Out: the prefix
         and its next hop, followed with `attributes` by the path attributes as the text encoder writes them
         (5.0's ``extensive``: the attributes the route has, without the ones added when it is sent).
-        `route_type` (``inet``, ``flow``, ``l2vpn``) keeps the routes of that kind of NLRI only."""
+        `route_type` (``inet``, ``flow``, ``l2vpn``) keeps the routes of that kind of NLRI only; `json` leaves
+        out the RTC routes, which 5.0.15 does not print in that form."""
         if rib == "out":
             table, ctx = peer.rib, CodecContext(asn4=peer.neighbor.capability.asn4)
         else:
@@ -300,8 +309,11 @@ class Commands:
         for route in table.routes() if table is not None else ():
             if route_type is not None and _route_type(route.nlri) != route_type:
                 continue
+            rtc = isinstance(route.nlri, RTC)
+            if rtc and json:
+                continue
             prefix = nlri_text(route.nlri)
-            text = f"{prefix} next-hop {address_text(route.nexthop)}" if route.nexthop else prefix
+            text = f"{prefix} next-hop {address_text(route.nexthop)}" if route.nexthop and not rtc else prefix
             if attributes:
                 text += attributes_text(decode_attributes(route.attributes.packed(), ctx))
             yield family_name(*route.family), prefix, text
