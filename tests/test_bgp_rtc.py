@@ -5,8 +5,15 @@ The expected JSON below is what ExaBGP 5.0.15 printed: ``exabgp decode UPDATE`` 
 in MP_REACH_NLRI and MP_UNREACH_NLRI, with ``-i`` for ADD-PATH; the ``encoder text`` lines and 5.0's log
 text of the NLRI (``rtc 65000:target:65000:100``, ``rtc wildcard``) as a 5.0.15 daemon wrote them when a
 peer sent it those UPDATEs.  The partial lengths (32 to 95) are RFC 4684's and 5.0.15 refuses them (it
-reads 12 octets after every length but 0): their forms are this build's (see `exabgp.bgp.rtc`).
+reads 12 octets after every length but 0): their forms are this build's (see `exabgp.bgp.rtc`), and the
+last tests run ``exabgp decode`` of 5.0.15 and ours side by side: the same output, or a difference named in
+`qa.differential.known`.
 """
+
+import importlib
+import re
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -25,6 +32,9 @@ from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from qa.wire import mp_body, mp_nlri
+
+oracle = importlib.import_module("qa.oracle")
+known = importlib.import_module("qa.differential.known")
 
 CTX = CodecContext()
 ADDPATH = CodecContext(addpath_receive=frozenset({(1, 132)}), addpath_send=frozenset({(1, 132)}))
@@ -275,3 +285,32 @@ def test_random_octets_decode_or_raise_codec_error(octets, addpath):
         assert (error.code, error.subcode) == (3, 10)
     else:
         assert b"".join(rtc.pack() for rtc in decoded) == octets
+
+
+# ---- against ExaBGP 5.0.15 itself ------------------------------------------------------------------
+
+#: (NLRI section, MP_REACH_NLRI or MP_UNREACH_NLRI): what both decode alike, and the departures
+DIFFERENTIAL = [
+    ("00", True), ("600000FDE80002FDE800000064600000FDE90102010203040064", True),
+    ("600000FDE84004FDE84479C000", False), ("0000", False), ("01000000000000000000000000", True),
+    ("600000FDE80002FDE8000000", True),
+    # departures (qa/differential/known.py): partial lengths (RFC 4684), lengths above 96
+    ("400000FDE80002FDE8", True), ("200000FDE8", False), ("61000000000000000000000000", True),
+]
+
+
+@pytest.mark.parametrize("octets, reach", DIFFERENTIAL)
+def test_exabgp_decode_as_5_0_15_or_a_known_difference(octets, reach):
+    """``exabgp decode UPDATE`` run by ExaBGP 5.0.15 and by us: the same output (time, pid and ppid aside),
+    or a difference `qa.differential.known` names."""
+    reference = oracle.require_oracle()
+    body = mp_reach(bytes.fromhex(octets)) if reach else mp_unreach(bytes.fromhex(octets))
+    message = (b"\xff" * 16 + (19 + len(body)).to_bytes(2, "big") + b"\x02" + body).hex().upper()
+    volatile = re.compile(r'"(time|pid|ppid)" ?: [0-9.]+')
+    outputs = [volatile.sub("", subprocess.run(command + ["decode", message], capture_output=True, text=True,
+                                                timeout=60).stdout.strip())
+               for command in ([sys.executable, "-m", "exabgp"], [reference])]
+    ours, theirs = outputs
+    assert ours and theirs
+    if ours != theirs:
+        assert known.explain("decode", message, ours, theirs) is not None, (ours, theirs)
