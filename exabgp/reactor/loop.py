@@ -13,15 +13,18 @@ is a coroutine returning the exit code.  It
   neighbor first, else a range neighbor (a prefix, passive), for which an
   ephemeral peer is made that is not restarted; no match: Cease 6/3 "no
   session configured for the peer"; several ranges: Cease 6/5;
-* on SIGTERM, SIGHUP or SIGINT stops every peer (Cease 6/3, silent when
-  graceful restart was negotiated), closes the listeners, waits for the
-  connections to close and returns 0;
+* on SIGTERM, SIGHUP or SIGINT (and the API ``shutdown``) stops every
+  peer: its connection is closed without NOTIFICATION, as 5.0.15 does
+  (`exabgp.reactor.peer.Connection.drop` tells why the RFCs allow it);
+  then closes the listeners, waits for the connections to close and
+  returns 0;
 * on SIGUSR1 (reload) and SIGUSR2 (full reload: every helper process is
   restarted too, `exabgp.reactor.api`) asks `load` for the configuration again; when it
   fails the error is logged and the running configuration kept (5.0's
   ``config.reload.failed``); otherwise, per neighbor (keyed by its peer
-  address, SURFACE.md 7.1): a removed neighbor is stopped (Cease 6/3), a
-  changed one (anything but its routes) is torn down (Cease 6/3) and
+  address, SURFACE.md 7.1): a removed neighbor is stopped (closed without
+  NOTIFICATION, as on shutdown), a changed one (anything but its routes)
+  is torn down (Cease 6/3 "Peer De-configured") and
   connects again with its new settings, an unchanged one gets the route
   delta (routes gone are withdrawn, new ones announced), a new one starts;
   SIGALRM (restart) reloads and tears every session down; the listeners
@@ -276,7 +279,7 @@ class Reactor:
             if neighbor is None:
                 self.log.info("reactor", f"{peer.name} removed from the configuration")
                 self.peers.remove(peer)
-                peer.stop(PEER_DECONFIGURED)
+                peer.stop("removed")
             elif restart or _session_part(neighbor) != _session_part(peer.neighbor):
                 peer.reconfigure(neighbor)
             else:
@@ -292,12 +295,12 @@ class Reactor:
         self.log.info("reactor", "loaded new configuration successfully")
 
     def shutdown(self) -> None:
-        """Stop every peer (Cease 6/3) and end the run with 0."""
+        """Stop every peer (closed without NOTIFICATION, module docstring) and end the run with 0."""
         for peer in self.peers:
-            peer.stop(PEER_DECONFIGURED)
+            peer.stop()
         for connection in list(self.connections):
             if connection.peer is not None and connection.peer.ephemeral:
-                connection.peer.stop(PEER_DECONFIGURED)
+                connection.peer.stop()
         self._finish("performing shutdown")
 
     def _finish(self, reason: str) -> None:

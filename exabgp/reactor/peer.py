@@ -13,15 +13,19 @@ ConnectRetry part of the FSM lives here, the rest in the session):
 
 * outgoing connections (not for passive neighbors nor with ``bgp.passive``)
   go to the neighbor's address on `settings.connect_port`, from its
-  ``local-address`` when set, retried with ExaBGP 5.0's backoff
-  (SURFACE.md 7.2): the delays are 0, 1, 2, 3, 4, 5, 7, 9 ... seconds,
+  ``local-address`` when set: the first at once, the next ones after
+  ExaBGP 5.0's backoff (SURFACE.md 7.2): 0, 1, 2, 3, 4, 5, 7, 9 ... seconds,
   ``next = min(int(1 + next * 1.2), 60)``, back to 0 once a session is
-  ESTABLISHED;
+  ESTABLISHED (5.0.15 measured: attempts at 0, 0, 1, 3, 6, 10 s from the
+  start when every connect is refused);
 * the socket options of SURFACE.md 7.7 come from `exabgp.reactor.sockets`
   (``outgoing-ttl``, ``md5-password``);
 * `tcp.attempts` (``exabgp_tcp_connections``): every connection counts,
-  outgoing (tried) or incoming (accepted); once that many have ended the
-  peer stops and the reactor exits when every peer has stopped;
+  outgoing (tried, a refused connect included) or incoming (accepted); once
+  that many have ended the peer stops and the reactor exits when every peer
+  has stopped.  This is 5.0.15's count (measured: with 1, a daemon started
+  before its peer listens tries once and exits 0; a session the peer
+  closes or refuses with a NOTIFICATION is one attempt too);
 * once ESTABLISHED the peer fills a new Adj-RIB-Out (`exabgp.rib`) with the
   configured routes of the negotiated families (``next-hop self`` resolved
   with the connection's local address, watchdog routes registered under
@@ -43,11 +47,17 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   between BoRR and EoRR when enhanced route refresh was negotiated
   (RFC 7313 section 4);
 * on reload (`reconfigure`, `update_routes`): new session settings end the
-  session with Cease 6/3 and the next connection uses them; new routes only
-  are sent as a delta on the running session;
+  session with Cease 6/3 "Peer De-configured" and the next connection uses
+  them; new routes only are sent as a delta on the running session;
 * the graceful restart R bit is set in the OPENs until a first session is
-  ESTABLISHED, and again after a reconfiguration (5.0 does so); stopping a session where graceful restart was
-  negotiated on both sides closes it without NOTIFICATION (SURFACE.md 7.3).
+  ESTABLISHED, and again after a reconfiguration (5.0 does so);
+* how a session is ended by us (see `Connection.stop` and `Connection.drop`
+  for the RFC reading): a peer stopped for good (`Peer.stop`: shutdown by
+  signal or API, neighbor removed by a reload) closes its connection
+  without any NOTIFICATION, whatever the state, as 5.0.15 does; a session
+  torn down to come back (``teardown``, reconfiguration) or losing a
+  collision gets a Cease, except when graceful restart was negotiated on
+  both sides, which closes it without one (SURFACE.md 7.3).
 
 Collisions (RFC 4271 section 6.8) are decided with `exabgp.session.collision`
 when an incoming connection arrives for a peer that has one already.
@@ -103,7 +113,8 @@ _COMMUNICATED = (2, 4)
 
 
 def teardown_data(subcode: int) -> bytes:
-    """The data of the Cease 5.0 sends on ``teardown``: the subcode's name (5.0 knows the RFC 4486 ones)."""
+    """The data of the Cease 5.0 sends on ``teardown`` and on a reconfiguration: the subcode's name
+    (5.0 knows the RFC 4486 ones)."""
     name = NOTIFICATION_CODES[CEASE][1].get(subcode) if subcode <= 8 else None
     text = (name or "unknown notification type").encode()
     return bytes((len(text),)) + text if subcode in _COMMUNICATED else text
@@ -235,7 +246,15 @@ class Connection(asyncio.Protocol):
         self.transport.close()
 
     def stop(self, subcode: int = PEER_DECONFIGURED, data: bytes = b"") -> None:
-        """End the session: Cease / `subcode` with `data`, or a silent close when graceful restart was negotiated."""
+        """End the session: Cease / `subcode` with `data`, or a silent close when graceful restart was negotiated.
+
+        For a session that is to come back (``teardown``, a reconfiguration, a
+        lost collision).  RFC 4271 section 6.7 lets a speaker close with a
+        Cease at any time (MAY) and RFC 4486 says it SHOULD use one; RFC 4724
+        section 4 keeps the peer's routes only when the session ends without a
+        NOTIFICATION, so with graceful restart negotiated on both sides the
+        connection is closed without one (5.0.15 does so too).
+        """
         session = self.session
         if session is None:
             if self.transport is not None:
@@ -250,6 +269,28 @@ class Connection(asyncio.Protocol):
             self.reactor.log.info(self.name, "graceful restart negotiated, closing without sending any notification")
         session.close(CEASE, subcode, data, notify=not graceful)
         self.progress()
+
+    def drop(self) -> None:
+        """End the session without any NOTIFICATION: the TCP connection is closed (a FIN), whatever the state.
+
+        What 5.0.15 does when a peer stops for good (SIGTERM, SIGHUP, SIGINT,
+        the API ``shutdown``, a neighbor removed by a reload), recorded with a
+        BGP peer in every state (tests/test_reactor_shutdown.py).  No RFC
+        forbids it: RFC 4271 section 6.7 makes the Cease optional ("MAY"),
+        RFC 4486 section 4 only recommends it ("SHOULD") and the peer handles
+        the close as its TcpConnectionFails event (RFC 4271 section 8.2.2),
+        the path RFC 4724 graceful restart relies on.  Being a drop-in for
+        5.0.15 is the goal (BIRD's log and a packet capture see the same
+        close), so the Cease is not sent.
+        """
+        session = self.session
+        if session is None:
+            if self.transport is not None:
+                self.transport.close()
+            return
+        if not session.closed:
+            session.close(notify=False)
+            self.progress()
 
     # ------------------------------------------------------------ the session's output
 
@@ -349,7 +390,7 @@ class Connection(asyncio.Protocol):
             log.info(self.name, f"<< NOTIFICATION {event.notification}")
         elif isinstance(event, Closed):
             if event.notification is None:
-                text = event.reason
+                text = self._down_reason(event) if self.peer is not None and self.peer.stopped else event.reason
             else:
                 code, subcode = event.notification.code, event.notification.subcode
                 action = "sent" if event.sent else "received"
@@ -363,8 +404,6 @@ class Connection(asyncio.Protocol):
         if kind is MessageReceived:
             reporter.message(time.time(), "receive", event, self.session.ctx)
         elif kind is MessageSent:
-            if event.msg_type == Notification.TYPE and self.peer is not None and self.peer.stopped:
-                return  # 5.0 does not tell the Cease of a peer stopping for good (shutdown, removal)
             reporter.message(time.time(), "send", event, self.session.ctx)
         elif kind is StateChanged:
             now = time.time()
@@ -386,7 +425,7 @@ class Connection(asyncio.Protocol):
     def _down_reason(self, event) -> str:
         """Why the session ended, in 5.0's words (the ``state down`` reason)."""
         if self.peer is not None and self.peer.stopped:
-            return "stop, message [shutting down]"
+            return f"stop, message [{self.peer.stop_reason or 'shutting down'}]"
         if event.notification is not None:
             action = "sent" if event.sent else "received"
             return f"notification {action} ({event.notification.code},{event.notification.subcode})"
@@ -439,6 +478,7 @@ class Peer:
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
         self.stopped = False
+        self.stop_reason = ""       # why the peer was stopped for good (`stop`)
         self.connections = 0        # connections made or accepted (tcp.attempts)
         self._flush = None          # the loop callback sending what helpers changed
         self._narrowed = {}         # attribute set -> its 2-octet AS form, for a session without asn4
@@ -450,8 +490,9 @@ class Peer:
     # ------------------------------------------------------------ connect-retry
 
     def start(self) -> None:
+        """The first connection is tried at once, outside the backoff (5.0.15's timing, module docstring)."""
         if not self._passive:
-            self._schedule()
+            self._retry = asyncio.get_running_loop().call_soon(self._connect)
 
     def _schedule(self) -> None:
         if self.stopped or self._passive or self._retry is not None or self._connecting is not None:
@@ -525,9 +566,11 @@ class Peer:
             return
         self._schedule()
 
-    def stop(self, subcode: int = PEER_DECONFIGURED) -> None:
-        """Stop for good: no more connections, the running session ends with Cease / `subcode`."""
+    def stop(self, reason: str = "shutting down") -> None:
+        """Stop for good: no more connections, the running session is closed without NOTIFICATION
+        (`Connection.drop`); `reason` ("shutting down", "removed") is how 5.0 tells why."""
         self.stopped = True
+        self.stop_reason = reason
         if self._retry is not None:
             self._retry.cancel()
             self._retry = None
@@ -535,7 +578,7 @@ class Peer:
             self._connecting.cancel()
             self._connecting = None
         if self.connection is not None:
-            self.connection.stop(subcode)
+            self.connection.drop()
 
     def incoming(self, connection) -> bool:
         """An incoming connection for this peer: settle a collision; True when it may go on."""
@@ -707,12 +750,13 @@ class Peer:
         connection.progress()
 
     def reconfigure(self, neighbor) -> None:
-        """New session settings: the running session ends (Cease 6/3), the next connection uses them."""
+        """New session settings: the running session ends (Cease 6/3 with its name as data, as 5.0.15 sends
+        it), the next connection uses them."""
         self.neighbor = neighbor
         self._passive = mapping.passive(neighbor, self.reactor.environment)
         self.restart_state = True  # 5.0 re-establishes a reconfigured peer as a restart
         if self.connection is not None:
-            self.connection.stop(PEER_DECONFIGURED)
+            self.connection.stop(PEER_DECONFIGURED, teardown_data(PEER_DECONFIGURED))
         else:
             self._schedule()
 
