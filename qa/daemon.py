@@ -8,6 +8,11 @@
   on /dev/null, ``exabgp_daemon_user=root`` (tests that run as root keep
   their files readable), then the given settings (``exabgp_tcp_port=...``);
   `finish(process)` waits for it and returns ``(code, stdout, stderr)``;
+* `start_oracle(program, path, **settings)` runs ExaBGP 5.0.15 (`program`,
+  from `qa.oracle.require_oracle`) on the configuration at `path` with the
+  same environment, minus ``PYTHONPATH`` (it imports its own package) and
+  with ``exabgp_api_cli=false`` (no named pipes to find); ``exabgp_*``
+  settings keep their 5.0 names;
 * `free_port(address)` is a port nobody listens on; `connect(port, source)`
   retries until the daemon listens;
 * `Speaker(sock, settings)` is the test's side of a BGP session: an
@@ -47,6 +52,14 @@ def start(args, cwd=None, stdin=subprocess.DEVNULL, **settings) -> subprocess.Po
     return subprocess.Popen([sys.executable, "-m", "exabgp", "server", *[str(arg) for arg in args]],
                             env=environment(**settings), cwd=cwd or PACKAGE_ROOT, stdin=stdin,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def start_oracle(program: str, path, **settings) -> subprocess.Popen:
+    """ExaBGP 5.0.15 on `path` (see the module docstring); its log goes to stderr as ours does."""
+    env = environment(exabgp_api_cli="false", **settings)
+    del env["PYTHONPATH"]
+    return subprocess.Popen([program, str(path)], env=env, cwd=os.path.dirname(str(path)) or None,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def finish(process, timeout: float = 10) -> tuple:

@@ -627,9 +627,9 @@ def test_a_dying_helper_with_api_terminate_ends_the_daemon(tmp_path):
     try:
         peer = Peer(port, daemon)
         peer.pump_until(lambda: peer.problems, 15)
-        notification = peer.problems[0].notification
-        assert (notification.code, notification.subcode) == (6, 3)
-        assert daemon.process.wait(10) == 0  # as 5.0.15
+        # 5.0.15 closes the session without a NOTIFICATION (recorded), then exits 0
+        assert [type(event) for event in peer.problems] == [Closed] and peer.problems[0].notification is None
+        assert daemon.process.wait(10) == 0
         assert runs.read_text() == "run\n" * DEATHS
         log = daemon.log()
         assert "Too many death for dier" in log and "Traceback" not in log
