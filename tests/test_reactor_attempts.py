@@ -16,15 +16,20 @@ asserted was recorded from 5.0.15 (the same test runs it):
 * a session the peer refuses with a NOTIFICATION is an attempt too, and the
   next one follows at once;
 * with several neighbors the daemon exits once every one has used its
-  attempts.
+  attempts;
+* an incoming session is no attempt: a passive neighbor with
+  ``exabgp_tcp_connections=1`` runs on after its peer closed the session.
 """
 
+import signal
+import struct
 import threading
 import time
 
 import pytest
 
-from qa.daemon import finish, free_port, start, start_oracle
+from qa.daemon import connect, finish, free_port, start, start_oracle
+from qa.peer import HEADER_LENGTH, Options, message, mirror_open
 from qa.oracle import require_oracle
 from qa.recorder import OPEN, UPDATE, Recorder
 
@@ -154,3 +159,30 @@ def test_several_neighbors_exit_once_each_has_used_its_attempt(tmp_path, which):
     [session] = peer.connections
     assert session.kinds()[:3] == [OPEN, 4, UPDATE] and session.end == "peer", session
     assert run.log().count("exiting on peer termination") == 1
+
+
+@pytest.mark.parametrize("which", DAEMONS)
+def test_an_incoming_session_is_no_attempt(tmp_path, which):
+    port = free_port()
+    path = tmp_path / "exabgp.conf"
+    path.write_text(f"""
+neighbor 127.0.0.1 {{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65001; passive; listen {port};
+    family {{ ipv4 unicast; }}
+}}
+""")
+    run = Run(which, path, exabgp_tcp_connections=1)
+    try:
+        for _ in range(2):  # two sessions from the peer, each closed by it
+            with connect(port) as sock:
+                sock.settimeout(5)
+                opened = sock.recv(65536)  # the daemon's OPEN
+                length = struct.unpack("!H", opened[16:18])[0]
+                sock.sendall(message(1, mirror_open(opened[HEADER_LENGTH:length], Options())) + message(4))
+                assert sock.recv(65536)  # its KEEPALIVE (and End-of-RIB): established
+            time.sleep(0.5)
+            assert run.process.poll() is None, run.log()
+    finally:
+        run.process.send_signal(signal.SIGTERM)
+    assert run.finish(10) == 0, run.log()
+    assert "exiting on peer termination" not in run.log()

@@ -20,12 +20,13 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   start when every connect is refused);
 * the socket options of SURFACE.md 7.7 come from `exabgp.reactor.sockets`
   (``outgoing-ttl``, ``md5-password``);
-* `tcp.attempts` (``exabgp_tcp_connections``): every connection counts,
-  outgoing (tried, a refused connect included) or incoming (accepted); once
-  that many have ended the peer stops and the reactor exits when every peer
-  has stopped.  This is 5.0.15's count (measured: with 1, a daemon started
-  before its peer listens tries once and exits 0; a session the peer
-  closes or refuses with a NOTIFICATION is one attempt too);
+* `tcp.attempts` (``exabgp_tcp_connections``): every outgoing connection
+  tried counts, a refused connect included; once that many have ended the
+  peer stops and the reactor exits when every peer has stopped.  This is
+  5.0.15's count (measured: with 1, a daemon started before its peer
+  listens tries once and exits 0; a session the peer closes or refuses with
+  a NOTIFICATION is one attempt too; an incoming session never counts, so
+  a passive peer runs on);
 * once ESTABLISHED the peer fills a new Adj-RIB-Out (`exabgp.rib`) with the
   configured routes of the negotiated families (``next-hop self`` resolved
   with the connection's local address, watchdog routes registered under
@@ -479,7 +480,7 @@ class Peer:
         self.restart_state = True
         self.stopped = False
         self.stop_reason = ""       # why the peer was stopped for good (`stop`)
-        self.connections = 0        # connections made or accepted (tcp.attempts)
+        self.connections = 0        # outgoing connections tried (tcp.attempts)
         self._flush = None          # the loop callback sending what helpers changed
         self._narrowed = {}         # attribute set -> its 2-octet AS form, for a session without asn4
         self._backoff = 0
@@ -595,7 +596,6 @@ class Peer:
                 return False
             existing.stop(CONNECTION_COLLISION)
             self.connection = None
-        self.connections += 1
         return True
 
     # ------------------------------------------------------------ the session's events
