@@ -16,7 +16,8 @@ recorded from 5.0.15 by these tests:
 * ``teardown 2``: Cease 6/2 with "Administrative Shutdown" (an RFC 8203
   length octet first), then a new session;
 * with graceful restart negotiated, teardown and the reconfiguration close
-  without NOTIFICATION too (RFC 4724 section 4).
+  without NOTIFICATION too (RFC 4724 section 4);
+* the helpers hear of a removed neighbor as "stop, message [removed]".
 
 `exabgp.reactor.peer.Connection.drop` explains why closing without a Cease
 is kept although RFC 4486 recommends one.
@@ -95,6 +96,11 @@ neighbor 127.0.0.1 {{
 """
 
 
+def another_neighbor(extra: str = "") -> str:
+    """What a reload removing the neighbor loads: another one, passive (it never connects)."""
+    return neighbor(free_port(), "passive; " + extra).replace("127.0.0.1 {", "127.0.0.9 {", 1)
+
+
 def configuration(tmp_path, path: str, port: int) -> str:
     """The daemon's configuration for `path`: one active neighbor, a helper for the API paths."""
     extra = "capability { graceful-restart 120; }" if path.startswith("graceful restart") else ""
@@ -130,8 +136,8 @@ def record(which: str, path: str, tmp_path) -> list:
         if path in SIGNALS:
             daemon.send_signal(SIGNALS[path])
         elif "reload" in path:
-            if "removing" in path:  # another neighbor (passive: never connects) instead of this one
-                conf.write_text(neighbor(free_port(), "passive;").replace("127.0.0.1 {", "127.0.0.9 {"))
+            if "removing" in path:
+                conf.write_text(another_neighbor())
             else:
                 conf.write_text(conf.read_text().replace("peer-as 65001;", "peer-as 65001; hold-time 60;"))
             daemon.send_signal(signal.SIGUSR1)
@@ -160,3 +166,40 @@ def record(which: str, path: str, tmp_path) -> list:
 @pytest.mark.parametrize("path", list(EXPECTED))
 def test_what_the_peer_receives_when_the_daemon_ends_the_session(tmp_path, which, path):
     assert record(which, path, tmp_path) == EXPECTED[path]
+
+
+#: a helper writing every line the daemon sends it to the file named by its argument
+LISTENER = """import sys
+with open(sys.argv[1], "w") as out:
+    for line in sys.stdin:
+        out.write(line)
+        out.flush()
+"""
+
+
+@pytest.mark.parametrize("which", ["ours", "oracle"])
+def test_a_neighbor_removed_by_a_reload_is_reported_down_as_removed(tmp_path, which):
+    """The ``state down`` reason 5.0.15 gives its helpers (recorded): "stop, message [removed]"."""
+    port = free_port()
+    peer = Recorder(port=port).start()
+    (tmp_path / "listener.py").write_text(LISTENER)
+    events = tmp_path / "events"
+    helper = f"process helper {{ run {sys.executable} {tmp_path / 'listener.py'} {events}; encoder text; }}\n"
+    subscribed = "api { processes [ helper ]; neighbor-changes; }"
+    conf = tmp_path / "exabgp.conf"
+    conf.write_text(helper + neighbor(port, subscribed))
+    daemon = start_oracle(require_oracle(), conf) if which == "oracle" else start(conf)
+    try:
+        peer.wait(established(1), 15)
+        conf.write_text(helper + another_neighbor(subscribed))
+        daemon.send_signal(signal.SIGUSR1)
+        peer.wait(lambda connections: connections[0].end is not None, 10)
+        time.sleep(0.3)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        code, _, err = finish(daemon, 15)
+        peer.stop()
+    assert code == 0, err
+    lines = [line for line in events.read_text().splitlines() if line]
+    assert lines[:3] == ["neighbor 127.0.0.1 connected", "neighbor 127.0.0.1 up",
+                         "neighbor 127.0.0.1 down - stop, message [removed]"]

@@ -426,7 +426,7 @@ class Connection(asyncio.Protocol):
     def _down_reason(self, event) -> str:
         """Why the session ended, in 5.0's words (the ``state down`` reason)."""
         if self.peer is not None and self.peer.stopped:
-            return f"stop, message [{self.peer.stop_reason or 'shutting down'}]"
+            return f"stop, message [{self.peer.stop_reason}]"
         if event.notification is not None:
             action = "sent" if event.sent else "received"
             return f"notification {action} ({event.notification.code},{event.notification.subcode})"
@@ -479,7 +479,7 @@ class Peer:
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
         self.stopped = False
-        self.stop_reason = ""       # why the peer was stopped for good (`stop`)
+        self.stop_reason = "shutting down"  # why the peer was stopped for good (`stop`), in 5.0's words
         self.connections = 0        # outgoing connections tried (tcp.attempts)
         self._flush = None          # the loop callback sending what helpers changed
         self._narrowed = {}         # attribute set -> its 2-octet AS form, for a session without asn4
