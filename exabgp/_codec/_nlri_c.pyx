@@ -3,7 +3,7 @@
 
 Same functions, results and errors as `_nlri_py.py`, which is the
 specification (RFC 4271 section 4.3, RFC 4760, RFC 7911 section 3, RFC 8277,
-RFC 4364 section 4.3.4) and carries the comments.  Decoding walks the
+RFC 4364 section 4.3.4) and carries the comments, label framing included.  Decoding walks the
 section through a C pointer and builds only the result tuples; encoding
 fills one growable C buffer and returns it as one bytes object.
 """
@@ -27,12 +27,12 @@ KIND_VPN = 2
 cdef enum:
     # one length octet holds at most 255 bits, so at most 10 labels of 24 bits
     _MAX_LABELS = 11
-    _WITHDRAW_RFC8277 = 0x800000
-    _WITHDRAW_RFC3107 = 0x000000
+    _NEXTHOP_FIELD = 0x000000
+    _WITHDRAW_FIELD = 0x800000
 
 
-def decode_nlri(data, afi, addpath, kind=KIND_PLAIN):
-    """Decode every NLRI of `data`; `afi` is 1 (IPv4) or 2 (IPv6)."""
+def decode_nlri(data, afi, addpath, kind=KIND_PLAIN, withdraw=False):
+    """Decode every NLRI of `data`; `afi` is 1 (IPv4) or 2 (IPv6), `withdraw` for MP_UNREACH_NLRI."""
     cdef Py_buffer buf
     cdef const unsigned char* p
     cdef char* q
@@ -43,6 +43,8 @@ def decode_nlri(data, afi, addpath, kind=KIND_PLAIN):
     cdef bint with_path_id = addpath
     cdef bint labeled = kind != KIND_PLAIN
     cdef bint vpn = kind == KIND_VPN
+    cdef bint unreach = withdraw
+    cdef int rd_bits = 64 if vpn else 0
     cdef int bits, count, i
     cdef unsigned int raw
     cdef unsigned int stack[_MAX_LABELS]
@@ -64,20 +66,25 @@ def decode_nlri(data, afi, addpath, kind=KIND_PLAIN):
             bits = p[offset]
             offset += 1
             if labeled:
-                count = 0
-                while True:
-                    if bits < 24 or offset + 3 > size:
-                        raise CodecError(3, 10, b"", "truncated label stack")
-                    raw = (p[offset] << 16) | (p[offset + 1] << 8) | p[offset + 2]
-                    offset += 3
-                    bits -= 24
-                    stack[count] = raw
-                    count += 1
-                    if raw & 1 or raw == _WITHDRAW_RFC8277 or raw == _WITHDRAW_RFC3107:
-                        break
-                if count == 1:
-                    labels = (stack[0],)
+                if bits < 24 or offset + 3 > size:
+                    raise CodecError(3, 10, b"", "truncated label stack")
+                raw = (p[offset] << 16) | (p[offset + 1] << 8) | p[offset + 2]
+                offset += 3
+                bits -= 24
+                if (bits - rd_bits <= max_bits or raw & 1 or raw == _NEXTHOP_FIELD
+                        or (unreach and raw == _WITHDRAW_FIELD)):
+                    labels = (raw,)
                 else:
+                    stack[0] = raw
+                    count = 1
+                    while not raw & 1:
+                        if bits < 24 or offset + 3 > size:
+                            raise CodecError(3, 10, b"", "truncated label stack")
+                        raw = (p[offset] << 16) | (p[offset + 1] << 8) | p[offset + 2]
+                        offset += 3
+                        bits -= 24
+                        stack[count] = raw
+                        count += 1
                     labels = tuple([stack[i] for i in range(count)])
                 if vpn:
                     if bits < 64 or offset + 8 > size:

@@ -5,11 +5,27 @@ One NLRI is ``[path-id] length prefix`` where `length` counts bits:
 * plain (RFC 4271 section 4.3, RFC 4760): ``length`` octet, then
   ``ceil(length / 8)`` prefix octets;
 * ADD-PATH (RFC 7911 section 3): a 4-octet path identifier in front;
-* labeled (RFC 8277, `KIND_LABELED`): a stack of 3-octet labels inside the
-  length, up to the one with the bottom-of-stack bit, or the single
-  withdrawal label 0x800000 (RFC 8277 section 2.4) / 0x000000 (RFC 3107);
+* labeled (RFC 8277, `KIND_LABELED`): 3-octet label fields inside the
+  length, framed as below;
 * VPN (RFC 4364 section 4.3.4, `KIND_VPN`): labels as above then an
   8-octet route distinguisher, also inside the length.
+
+Label framing.  We never negotiate the Multiple Labels Capability, so RFC
+8277 section 2.2 applies: an NLRI carries one label whose bottom-of-stack
+(S) bit is ignored on receipt, and a withdrawal carries one 3-octet
+Compatibility field whose value is ignored (section 2.4).  The length, not
+the S bit, says where that field ends: the first field ends the stack when
+the bits left after it (RD excluded) fit a prefix of the family (0 included:
+a /0), when its S bit is set, when it is 0x000000 (RFC 3107's next-hop
+convention) or, in a withdrawal (`withdraw` true), 0x800000.  Otherwise the
+bits left are too many for one prefix, and the NLRI is read as ExaBGP 5.0.15
+reads an RFC 3107 label stack: more fields up to the one with the S bit set
+(none: 3/10).  This is 5.0.15's framing except for the /0, which 5.0.15
+refuses when the S bit is clear (see `qa/differential/known.py`).  Decoding
+an encoded NLRI gives it back unless it is a stack of several labels that
+leaves a prefix the family can hold after the first (an IPv6 /48 under two
+labels reads as one label and a /72): such a stack can not be told from one
+label on a session without the capability.
 
 Each NLRI is the tuple ``(path_id, plen, addr, labels, rd)``:
 `path_id` an int (None without ADD-PATH); `plen` the prefix length in bits
@@ -30,11 +46,12 @@ KIND_PLAIN = 0
 KIND_LABELED = 1
 KIND_VPN = 2
 
-_WITHDRAW_LABELS = (0x800000, 0x000000)
+_NEXTHOP_FIELD = 0x000000
+_WITHDRAW_FIELD = 0x800000
 
 
-def decode_nlri(data, afi: int, addpath: bool, kind: int = KIND_PLAIN):
-    """Decode every NLRI of `data`; `afi` is 1 (IPv4) or 2 (IPv6)."""
+def decode_nlri(data, afi: int, addpath: bool, kind: int = KIND_PLAIN, withdraw: bool = False):
+    """Decode every NLRI of `data`; `afi` is 1 (IPv4) or 2 (IPv6), `withdraw` for MP_UNREACH_NLRI."""
     data = bytes(data)
     width = 4 if afi == 1 else 16
     max_bits = width * 8
@@ -43,6 +60,7 @@ def decode_nlri(data, afi: int, addpath: bool, kind: int = KIND_PLAIN):
     result = []
     append = result.append
     pad = bytes(width)
+    rd_bits = 64 if kind == KIND_VPN else 0
     while offset < size:
         path_id = None
         if addpath:
@@ -56,17 +74,23 @@ def decode_nlri(data, afi: int, addpath: bool, kind: int = KIND_PLAIN):
         offset += 1
         labels = rd = None
         if kind != KIND_PLAIN:
-            stack = []
-            while True:
-                if bits < 24 or offset + 3 > size:
-                    raise CodecError(3, 10, b"", "truncated label stack")
-                raw = (data[offset] << 16) | (data[offset + 1] << 8) | data[offset + 2]
-                offset += 3
-                bits -= 24
-                stack.append(raw)
-                if raw & 1 or raw in _WITHDRAW_LABELS:
-                    break
-            labels = tuple(stack)
+            if bits < 24 or offset + 3 > size:
+                raise CodecError(3, 10, b"", "truncated label stack")
+            raw = (data[offset] << 16) | (data[offset + 1] << 8) | data[offset + 2]
+            offset += 3
+            bits -= 24
+            labels = (raw,)
+            if (bits - rd_bits > max_bits and not raw & 1 and raw != _NEXTHOP_FIELD
+                    and not (withdraw and raw == _WITHDRAW_FIELD)):
+                stack = [raw]
+                while not raw & 1:
+                    if bits < 24 or offset + 3 > size:
+                        raise CodecError(3, 10, b"", "truncated label stack")
+                    raw = (data[offset] << 16) | (data[offset + 1] << 8) | data[offset + 2]
+                    offset += 3
+                    bits -= 24
+                    stack.append(raw)
+                labels = tuple(stack)
             if kind == KIND_VPN:
                 if bits < 64 or offset + 8 > size:
                     raise CodecError(3, 10, b"", "truncated route distinguisher")

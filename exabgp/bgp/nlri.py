@@ -171,8 +171,11 @@ def typed_values(octets, what: str) -> list:
     return found
 
 
-def decode(afi: int, safi: int, data, addpath: bool):
-    """Every NLRI of one section as `Prefix` objects, or ``[RawNLRI]`` for other families."""
+def decode(afi: int, safi: int, data, addpath: bool, withdraw: bool = False):
+    """Every NLRI of one section as `Prefix` objects, or ``[RawNLRI]`` for other families.
+
+    `withdraw` says the section is MP_UNREACH_NLRI's: a labeled or VPN NLRI there starts with RFC 8277's
+    Compatibility field (the label framing of `exabgp._codec._nlri_py`)."""
     if not data:
         return []
     kind = nlri_kind(afi, safi)
@@ -194,7 +197,7 @@ def decode(afi: int, safi: int, data, addpath: bool):
         return rtc.decode_rtc(data, addpath)
     return [
         Prefix(afi, safi, path_id, plen, addr, labels, rd)
-        for path_id, plen, addr, labels, rd in _codec.decode_nlri(data, afi, addpath, kind)
+        for path_id, plen, addr, labels, rd in _codec.decode_nlri(data, afi, addpath, kind, withdraw)
     ]
 
 

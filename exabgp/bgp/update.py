@@ -49,7 +49,7 @@ def _mp_value(value, ctx, decoding: bool):
     """An MP attribute value with its NLRI as bytes (encoding) or objects (decoding)."""
     if decoding:
         addpath = ctx.receives_path_id(value.afi, value.safi)
-        nlris = nlri_module.decode(value.afi, value.safi, value.nlri, addpath)
+        nlris = nlri_module.decode(value.afi, value.safi, value.nlri, addpath, isinstance(value, MPUnreach))
     else:
         if isinstance(value.nlri, (bytes, bytearray)):
             return value

@@ -134,8 +134,8 @@ class AdjRibIn:
         self._swept = len(live)
         self._churn = 0
 
-    def _apply(self, afi, safi, data, addpath, path):
-        """Store (`path` given) or remove (`path` None) every NLRI of one section."""
+    def _apply(self, afi, safi, data, addpath, path, unreach: bool = False):
+        """Store (`path` given) or remove (`path` None) every NLRI of one section (`unreach`: MP_UNREACH_NLRI's)."""
         if not data:
             return
         table = self._tables.setdefault((afi, safi), {})
@@ -153,7 +153,7 @@ class AdjRibIn:
             values = path
         else:
             width_bits = 32 if afi == AFI_IPV4 else 128
-            items = _codec.decode_nlri(data, afi, addpath, kind)
+            items = _codec.decode_nlri(data, afi, addpath, kind, unreach)
             keys = [_key(item, width_bits) for item in items]
             values = None if path is None else [(path, item[3]) for item in items]
         if path is None:
@@ -218,7 +218,7 @@ class AdjRibIn:
         unreach = values.get(MP_UNREACH_NLRI)
         if unreach is not None:
             self._apply(unreach.afi, unreach.safi, unreach.nlri, ctx.receives_path_id(unreach.afi, unreach.safi),
-                        None)
+                        None, True)
         reach = values.get(MP_REACH_NLRI)
         if reach is not None:
             path = None if withdraw else self._intern(
