@@ -65,9 +65,107 @@ def test_labeled(codec):
     data = bytes([24 + 24]) + one + bytes.fromhex("0a0000")
     assert codec.decode_nlri(data, IPV4, False, LABELED) == [(None, 24, bytes.fromhex("0a000000"), (label(16000),), None)]
     stack = label(100, False).to_bytes(3, "big") + label(200).to_bytes(3, "big")
-    data = bytes([48 + 8]) + stack + b"\x0a"
+    data = bytes([48 + 24]) + stack + bytes.fromhex("0a0000")
     assert codec.decode_nlri(data, IPV4, False, LABELED) == [
-        (None, 8, bytes.fromhex("0a000000"), (label(100, False), label(200)), None)]
+        (None, 24, bytes.fromhex("0a000000"), (label(100, False), label(200)), None)]
+
+
+# The first 3-octet field of a labeled / VPN NLRI: a label with the S bit set or clear, RFC 8277's
+# Compatibility field as recommended (0x800000) or as RFC 3107 sent it (0x000000), any other value.
+FIELDS = [label(291, False), label(291), 0x800000, 0x800001, 0x000000, 0x123450, 0xFFFFFE]
+
+
+def nlri(field, prefix_bits, prefix, kind, path_id=None, stack=()):
+    """One NLRI: [path id] length, `field`, the labels of `stack`, [RD], prefix."""
+    extra = b"".join(value.to_bytes(3, "big") for value in (field, *stack)) + (RD if kind == VPN else b"")
+    head = b"" if path_id is None else path_id.to_bytes(4, "big")
+    return head + bytes([prefix_bits + 8 * len(extra)]) + extra + prefix
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("kind", [LABELED, VPN])
+@pytest.mark.parametrize("withdraw", [False, True])
+@pytest.mark.parametrize("path_id", [None, 7])
+def test_one_label_field_whatever_its_bottom_of_stack_bit(codec, field, kind, withdraw, path_id):
+    """RFC 8277 2.2 / 2.4: without the Multiple Labels Capability (we never negotiate it) the NLRI has
+    one label field whose S bit (announce) or whole value (withdrawal) is ignored: the length says where
+    the prefix starts.  ExaBGP 5.0.15's `exabgp decode` reads these the same (recorded for the IPv4 /24
+    and IPv6 /32 of every field, kind, direction and ADD-PATH setting)."""
+    rd = RD if kind == VPN else None
+    for afi, bits, prefix, addr in [
+        (IPV4, 24, bytes.fromhex("0a0000"), bytes.fromhex("0a000000")),
+        (IPV4, 32, bytes.fromhex("0a000001"), bytes.fromhex("0a000001")),
+        (IPV6, 32, bytes.fromhex("20010db8"), bytes.fromhex("20010db8") + bytes(12)),
+        (IPV6, 128, bytes(range(16)), bytes(range(16))),
+    ]:
+        data = nlri(field, bits, prefix, kind, path_id) * 2
+        expected = (path_id, bits, addr, (field,), rd)
+        assert codec.decode_nlri(data, afi, path_id is not None, kind, withdraw) == [expected, expected]
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("kind", [LABELED, VPN])
+@pytest.mark.parametrize("withdraw", [False, True])
+def test_one_label_field_and_a_default_route(codec, field, kind, withdraw):
+    """A field that leaves no bits is one label and a /0 (RFC 8277 2.2 / 2.4).  ExaBGP 5.0.15 refuses it
+    (3/10) when the S bit is clear, unless the field is 0x000000 or, in a withdrawal, 0x800000: a known
+    difference (qa/differential/known.py)."""
+    rd = RD if kind == VPN else None
+    for afi in (IPV4, IPV6):
+        width = 4 if afi == IPV4 else 16
+        assert codec.decode_nlri(nlri(field, 0, b"", kind), afi, False, kind, withdraw) == [
+            (None, 0, bytes(width), (field,), rd)]
+
+
+@pytest.mark.parametrize("kind", [LABELED, VPN])
+@pytest.mark.parametrize("withdraw", [False, True])
+def test_label_stacks_as_exabgp_5(codec, kind, withdraw):
+    """When the bits after the first field are more than the family's prefix can hold, the NLRI is an
+    RFC 3107 label stack: labels up to the one with the S bit, as ExaBGP 5.0.15 reads them (each case
+    recorded with its `exabgp decode`)."""
+    rd = RD if kind == VPN else None
+    v4 = bytes.fromhex("0a0000")
+    decode = codec.decode_nlri
+    # two labels then a /24: the stack
+    assert decode(nlri(label(291, False), 24, v4, kind, stack=[label(1110)]), IPV4, False, kind, withdraw) == [
+        (None, 24, bytes.fromhex("0a000000"), (label(291, False), label(1110)), rd)]
+    # below the first field only the S bit ends the stack: 0x000000 and 0x800000 are labels there
+    data = nlri(label(291, False), 0, b"", kind, stack=[0x800000, 0x000000, label(1110)])
+    assert decode(data, IPV4, False, kind, withdraw) == [
+        (None, 0, bytes(4), (label(291, False), 0x800000, 0x000000, label(1110)), rd)]
+    # an IPv6 /128 under two labels
+    data = nlri(label(291, False), 128, bytes(range(16)), kind, stack=[label(1110)])
+    assert decode(data, IPV6, False, kind, withdraw) == [
+        (None, 128, bytes(range(16)), (label(291, False), label(1110)), rd)]
+    # an IPv6 /48 under two labels leaves 72 bits after the first: one label and a /72, as 5.0.15
+    data = nlri(label(291, False), 48, bytes(6), kind, stack=[label(1110)])
+    after = data[4:]  # what follows the length and the first field: [RD] then 9 prefix octets
+    rd_read, prefix_read = (after[:8], after[8:]) if kind == VPN else (None, after)
+    assert decode(data, IPV6, False, kind, withdraw) == [
+        (None, 72, prefix_read + bytes(7), (label(291, False),), rd_read)]
+    # 0x000000 as the first field ends the stack: the /48 left is too long for IPv4
+    data = nlri(0x000000, 24, v4, kind, stack=[label(1110)])
+    assert error_of(decode, data, IPV4, False, kind, withdraw) == (3, 10, b"")
+
+
+@pytest.mark.parametrize("kind", [LABELED, VPN])
+def test_withdrawal_field_ends_the_stack_only_in_a_withdrawal(codec, kind):
+    """0x800000 first is RFC 8277 2.4's Compatibility field in MP_UNREACH_NLRI (one field: the /48 left
+    is too long) and a label with a clear S bit in MP_REACH_NLRI (a stack), as ExaBGP 5.0.15."""
+    data = nlri(0x800000, 24, bytes.fromhex("0a0000"), kind, stack=[label(1110)])
+    assert codec.decode_nlri(data, IPV4, False, kind) == [
+        (None, 24, bytes.fromhex("0a000000"), (0x800000, label(1110)), RD if kind == VPN else None)]
+    assert error_of(codec.decode_nlri, data, IPV4, False, kind, True) == (3, 10, b"")
+
+
+def test_the_two_examples_of_issue_8(codec):
+    """The MP_REACH_NLRI / MP_UNREACH_NLRI sections of the two UPDATEs of issue 8, item 1.1: ExaBGP
+    5.0.15 decodes both as 10.0.0.0/24, rd 65000:1 (label 0x001230 with S=0, Compatibility 0x123450)."""
+    section = bytes.fromhex("700012300000fde8000000010a0000")
+    expected = [(None, 24, bytes.fromhex("0a000000"), (0x001230,), RD)]
+    assert codec.decode_nlri(section, IPV4, False, VPN) == expected
+    assert codec.decode_nlri(bytes.fromhex("701234500000fde8000000010a0000"), IPV4, False, VPN, True) == [
+        (None, 24, bytes.fromhex("0a000000"), (0x123450,), RD)]
 
 
 @pytest.mark.parametrize("withdraw_label", [0x800000, 0x000000])
@@ -93,7 +191,9 @@ def test_vpn_ipv4_and_ipv6(codec):
     (IPV4, True, PLAIN, "00000001"),  # no length after the path identifier
     (IPV4, False, LABELED, "10 000001"),  # length too short for a label
     (IPV4, False, LABELED, "30 0000"),  # label cut
-    (IPV4, False, LABELED, "30 000010 000020"),  # stack without bottom runs out of length
+    (IPV4, False, LABELED, "48 000010 000020 000030"),  # stack without bottom runs out of length
+    (IPV6, False, LABELED, "a0 000010" + "00" * 17),  # 136 bits after the first field, no bottom
+    (IPV4, False, VPN, "a8 000010 000020 0000fde800000001 0a0000"),  # the stack eats the RD
     (IPV4, False, VPN, "58 000001 0000fde8"),  # RD cut
     (IPV4, False, VPN, "50 000001 0000fde800000001"),  # length too short for the RD
     (IPV4, False, VPN, "78 000001 0000fde800000001 0a0000"),  # /40 after label and RD
@@ -122,7 +222,7 @@ def test_encode_addpath_labeled_vpn(codec):
     assert encoded == (bytes.fromhex("00000005 70 0002a1") + RD + bytes.fromhex("0a0102")
                        + bytes.fromhex("00000000 58 800000") + RD)
     assert codec.decode_nlri(encoded, IPV4, True, VPN) == [items[0], (0,) + items[1][1:]]
-    v6 = [(None, 48, bytes.fromhex("20010db80001") + bytes(10), (label(1, False), label(2)), None)]
+    v6 = [(None, 128, bytes(range(16)), (label(1, False), label(2)), None)]
     assert codec.decode_nlri(codec.encode_nlri(v6, IPV6, False, LABELED), IPV6, False, LABELED) == v6
 
 
