@@ -24,6 +24,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import exabgp
+from exabgp import _codec
 from exabgp.cli import decode
 from exabgp.cli.main import main
 
@@ -100,6 +101,8 @@ CASES = [
     (['-u', '-o', '-p', '00000000'], 0, '{ "exabgp": "5.0.0", "time": 0, "host" : "H", "pid" : 1, "ppid" : 1, "counter": 1, "type": "update", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, "asn": { "local": 65533, "peer": 65533 }, "router-id": "10.0.0.2" , "direction": "in", "message": { "eor": { "afi" : "ipv4", "safi" : "unicast" } } } }\n'),
 ]
 
+HEAD = '{ "exabgp": "5.0.0", "time": 0, "host" : "H", "pid" : 1, "ppid" : 1, "counter": 1, "type": "update", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, "asn": { "local": 65533, "peer": 65533 }, "router-id": "10.0.0.2" , "direction": "in", "message": '
+
 VOLATILE = (
     (re.compile(r'"time": [0-9.e+-]+'), '"time": 0'),
     (re.compile(r'"host" : "[^"]*"'), '"host" : "H"'),
@@ -140,6 +143,39 @@ def test_decode_as_exabgp_5(args, code, expected, capsys, tmp_path):
     status, out, err = run(["decode", *materialise(args, tmp_path)], capsys)
     assert (status, normalise(out)) == (code, expected)
     assert err == ""
+
+
+# Labeled and VPN NLRI whose one label field has its bottom-of-stack bit clear (RFC 8277 2.2: ignored on
+# receipt) or carries a Compatibility field other than 0x800000 (RFC 8277 2.4: ignored): what ExaBGP 5.0.15
+# printed, the two UPDATEs of issue 8 item 1.1 first (label 0x001230 with S=0, Compatibility 0x123450).
+LABEL_CASES = [
+    (["ffffffffffffffffffffffffffffffff004802000000314001010040020040050400000064800e200001800c0000000000000000"
+      "c000020100700012300000fde8000000010a0000"],
+     HEAD + '{ "update": { "attribute": { "origin": "igp", "local-preference": 100 }, "announce": { "ipv4 mpls-vpn": '
+     '{ "192.0.2.1": [ { "nlri": "10.0.0.0/24", "label": [ [291] ], "rd": "65000:1" } ] } } } } } }\n'),
+    (["ffffffffffffffffffffffffffffffff002c0200000015800f12000180701234500000fde8000000010a0000"],
+     HEAD + '{ "update": { "withdraw": { "ipv4 mpls-vpn": [ { "nlri": "10.0.0.0/24", "label": [ [74565] ], '
+     '"rd": "65000:1" } ] } } } } }\n'),
+    (["ffffffffffffffffffffffffffffffff003802000000214001010040020040050400000640800e1000010404c000020100300012300a"
+      "0000"],
+     HEAD + '{ "update": { "attribute": { "origin": "igp", "local-preference": 1600 }, "announce": { "ipv4 nlri-mpls": '
+     '{ "192.0.2.1": [ { "nlri": "10.0.0.0/24", "label": [ [291] ] } ] } } } } } }\n'),
+    (["-i", "ffffffffffffffffffffffffffffffff004902000000324001010040020040050400000640800e210002041020010db800000000"
+      "000000000000000100000000073800123020010db8"],
+     HEAD + '{ "update": { "attribute": { "origin": "igp", "local-preference": 1600 }, "announce": { "ipv6 nlri-mpls": '
+     '{ "2001:db8::1": [ { "nlri": "2001:db8::/32", "path-information": "0.0.0.7", "label": [ [291] ] } ] } } } } } }\n'),
+    (["-i", "ffffffffffffffffffffffffffffffff0031020000001a800f1700028000000007781234500000fde80000000120010db8"],
+     HEAD + '{ "update": { "withdraw": { "ipv6 mpls-vpn": [ { "nlri": "2001:db8::/32", "path-information": "0.0.0.7", '
+     '"label": [ [74565] ], "rd": "65000:1" } ] } } } } }\n'),
+]
+
+
+@pytest.mark.parametrize("args, expected", LABEL_CASES, ids=[" ".join(c[0])[:60] for c in LABEL_CASES])
+def test_labels_with_a_clear_bottom_of_stack_bit(args, expected, codec, capsys, monkeypatch):
+    """`exabgp decode` frames one label field by the NLRI length, as ExaBGP 5.0.15, on each codec twin."""
+    monkeypatch.setattr(_codec, "decode_nlri", codec.decode_nlri)
+    status, out, err = run(["decode", *args], capsys)
+    assert (status, normalise(out), err) == (0, expected, "")
 
 
 def test_volatile_fields_are_real(capsys):

@@ -1,5 +1,6 @@
 """The Adj-RIB-In (exabgp.rib.incoming): announce, withdraw, replace, treat-as-withdraw, sharing."""
 
+from exabgp import _codec
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.nlri import Prefix, RawNLRI
 from exabgp.bgp.route import AttributeSet, Route
@@ -90,6 +91,44 @@ def test_vpn_labels_and_route_distinguisher_kept():
     # withdrawn by the same RD and prefix, whatever label the withdrawal carries (RFC 8277 2.4)
     withdraw(rib, [Prefix(1, 128, None, 24, bytes((10, 0, 0, 0)), (0x800000,), RD)])
     assert len(rib) == 0
+
+
+# The two UPDATEs of issue 8 item 1.1 (bodies): 10.0.0.0/24 rd 65000:1 announced under label 0x001230 with
+# its bottom-of-stack bit clear, then withdrawn with the Compatibility field 0x123450 (RFC 8277 2.2 / 2.4:
+# both ignored on receipt); ExaBGP 5.0.15 decodes both so (`exabgp decode`, tests/test_cli_decode.py).
+CLEAR_S_ANNOUNCE = bytes.fromhex("000000314001010040020040050400000064800e200001800c0000000000000000c000020100700012300000"
+                                 "fde8000000010a0000")
+CLEAR_S_WITHDRAW = bytes.fromhex("0000001580 0f12000180701234500000fde8000000010a0000")
+
+
+def test_vpn_route_with_a_clear_bottom_of_stack_bit(codec, monkeypatch):
+    """The route reaches the Adj-RIB-In as sent, and the withdrawal removes it (each codec twin)."""
+    monkeypatch.setattr(_codec, "decode_nlri", codec.decode_nlri)
+    rib = AdjRibIn()
+    rib.update(Update.decode(CLEAR_S_ANNOUNCE, CTX), CTX)
+    attributes = AttributeSet([(1, 0x40, b"\x00"), (2, 0x40, b""), (5, 0x40, (100).to_bytes(4, "big"))])
+    assert list(rib.routes()) == [Route(Prefix(1, 128, None, 24, bytes((10, 0, 0, 0)), (0x001230,), RD), NH4,
+                                        attributes)]
+    rib.update(Update.decode(CLEAR_S_WITHDRAW, CTX), CTX)
+    assert len(rib) == 0
+
+
+def test_labeled_route_with_a_clear_bottom_of_stack_bit(codec, monkeypatch):
+    """IPv4 nlri-mpls (SAFI 4) under ADD-PATH: one label field, S bit clear, then a /24 (RFC 8277 2.2)."""
+    monkeypatch.setattr(_codec, "decode_nlri", codec.decode_nlri)
+    ctx = CodecContext(addpath_receive=frozenset({(1, 4)}))
+    reach = bytes.fromhex("0001 04 04 c0000201 00  00000007 30 001230 0a0000")
+    unreach = bytes.fromhex("0001 04  00000007 30 800000 0a0000")
+    rib = AdjRibIn()
+    rib.update(Update.decode(body(bytes.fromhex("40010100 400200 800e") + bytes([len(reach)]) + reach), ctx), ctx)
+    assert [route.nlri for route in rib.routes()] == [Prefix(1, 4, 7, 24, bytes((10, 0, 0, 0)), (0x001230,))]
+    rib.update(Update.decode(body(bytes.fromhex("800f") + bytes([len(unreach)]) + unreach), ctx), ctx)
+    assert len(rib) == 0
+
+
+def body(section: bytes) -> bytes:
+    """An UPDATE body of no withdrawn routes, the attribute `section` and no NLRI."""
+    return bytes(2) + len(section).to_bytes(2, "big") + section
 
 
 def test_add_path_keeps_each_path():

@@ -32,14 +32,14 @@ import traceback
 
 import exabgp
 from exabgp.api import show
-from exabgp.api.text_message import attributes_text
+from exabgp.api.text_message import attributes_text, nlri_text as prefix_text
 from exabgp.bgp import capability as caps
 from exabgp.bgp.attribute import decode_attributes
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_L2VPN, family_name
 from exabgp.bgp.flow import Flow
 from exabgp.bgp.message import MESSAGE_TYPES
-from exabgp.bgp.nlri import address_text
+from exabgp.bgp.nlri import Prefix, address_text
 from exabgp.bgp.operational import OPERATIONAL_TYPES, Operational
 from exabgp.bgp.route import AttributeSets
 from exabgp.bgp.rtc import RTC
@@ -298,7 +298,8 @@ class Commands:
     @staticmethod
     def _rib_routes(peer, rib: str, attributes: bool, route_type=None, json: bool = False):
         """``(family text, prefix, route text)`` of each route in the peer's Adj-RIB-In or -Out: the prefix
-        and its next hop, followed with `attributes` by the path attributes as the text encoder writes them
+        and its next hop (with a prefix's path-information, label and rd placed as the text encoder places
+        them), followed with `attributes` by the path attributes as the text encoder writes them
         (5.0's ``extensive``: the attributes the route has, without the ones added when it is sent).
         `route_type` (``inet``, ``flow``, ``l2vpn``) keeps the routes of that kind of NLRI only; `json` leaves
         out the RTC routes, which 5.0.15 does not print in that form."""
@@ -313,7 +314,11 @@ class Commands:
             if rtc and json:
                 continue
             prefix = nlri_text(route.nlri)
-            text = f"{prefix} next-hop {address_text(route.nexthop)}" if route.nexthop and not rtc else prefix
+            nexthop = address_text(route.nexthop) if route.nexthop and not rtc else None
+            if isinstance(route.nlri, Prefix):  # 5.0 adds path-information, label and rd as its text encoder
+                text = prefix_text(route.nlri, nexthop)
+            else:
+                text = prefix if nexthop is None else f"{prefix} next-hop {nexthop}"
             if attributes:
                 text += attributes_text(decode_attributes(route.attributes.packed(), ctx))
             yield family_name(*route.family), prefix, text
