@@ -3,9 +3,10 @@
 
 Same functions, results and errors as `_nlri_py.py`, which is the
 specification (RFC 4271 section 4.3, RFC 4760, RFC 7911 section 3, RFC 8277,
-RFC 4364 section 4.3.4) and carries the comments, label framing included.  Decoding walks the
-section through a C pointer and builds only the result tuples; encoding
-fills one growable C buffer and returns it as one bytes object.
+RFC 4364 section 4.3.4) and carries the comments, label framing included.
+Decoding walks the section through a C pointer and builds only the result
+tuples; encoding fills one growable C buffer and returns it as one bytes
+object.
 """
 
 cimport cython
