@@ -32,21 +32,25 @@ def _case_text(case: Any) -> str:
     return " ".join(" ".join(map(str, part)) if isinstance(part, (list, tuple)) else str(part) for part in parts)
 
 
+def _case_update(case: Any):
+    """The UPDATE body of the last hexadecimal word of a case (a whole message loses its header), or None."""
+    for word in reversed(_case_text(case).split()):
+        try:
+            data = bytes.fromhex(word)
+        except ValueError:
+            continue
+        return data[19:] if data[:16] == b"\xff" * 16 else data
+    return None
+
+
 def _rtc_lengths(case: Any) -> list:
     """The prefix lengths of the ipv4 rtc NLRI (AFI 1 SAFI 132, RFC 4684) in the hex UPDATE among a case's
     words, path identifiers not considered; [] when the case holds none."""
     from exabgp._codec import split_update, walk_attributes
 
-    for word in reversed(_case_text(case).split()):
-        try:
-            data = bytes.fromhex(word)
-            break
-        except ValueError:
-            continue
-    else:
+    data = _case_update(case)
+    if data is None:
         return []
-    if data[:16] == b"\xff" * 16:
-        data = data[19:]
     lengths = []
     try:
         for code, _flags, value in walk_attributes(split_update(data)[1]):
@@ -67,6 +71,57 @@ def _rtc_lengths(case: Any) -> list:
 
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else "\n".join(map(str, value)) if isinstance(value, (list, tuple)) else ""
+
+
+# ---------------------------------------------------------------- label framing (RFC 8277)
+
+_LABELED_SAFIS = (4, 128)  # nlri-mpls, mpls-vpn
+
+
+def _labeled_sections(case: Any):
+    """``(afi, safi, withdraw, nlri octets)`` of each labeled / VPN MP_REACH_NLRI / MP_UNREACH_NLRI of the
+    UPDATE among a case's words; nothing when there is none or our parsers can not split it."""
+    from exabgp import _codec
+    from exabgp._codec.errors import CodecError
+
+    body = _case_update(case)
+    try:
+        attributes = _codec.walk_attributes(_codec.split_update(body)[1]) if body is not None else ()
+    except CodecError:
+        return
+    for code, _flags, value in attributes:
+        if code not in (14, 15) or len(value) < 3 or value[2] not in _LABELED_SAFIS:
+            continue
+        afi = int.from_bytes(value[0:2], "big")
+        if code == 15:
+            yield afi, value[2], True, value[3:]
+        elif len(value) >= 5 and len(value) >= 5 + value[3]:
+            yield afi, value[2], False, value[5 + value[3]:]
+
+
+def _one_label_default_route(case, ours, theirs) -> bool:
+    """5.0.15 refused the UPDATE, which has a labeled / VPN NLRI of one label field, S bit clear, leaving a
+    /0 (not 0x000000, nor 0x800000 in a withdrawal): an NLRI 5.0.15 refuses (3/10) and we decode."""
+    from exabgp import _codec
+    from exabgp._codec.errors import CodecError
+
+    if "invalid payload" not in _str(theirs):
+        return False
+    words = _case_text(case).split()
+    addpaths = (True,) if "-i" in words else (False, True) if "-c" in words else (False,)
+    for afi, safi, withdraw, octets in _labeled_sections(case):
+        if afi not in (1, 2):
+            continue
+        kind = 1 if safi == 4 else 2
+        for addpath in addpaths:
+            try:
+                items = _codec.decode_nlri(octets, afi, addpath, kind, withdraw)
+            except CodecError:
+                continue
+            if any(plen == 0 and len(labels) == 1 and not labels[0] & 1 and labels[0] != 0
+                   and not (withdraw and labels[0] == 0x800000) for _path, plen, _addr, labels, _rd in items):
+                return True
+    return False
 
 
 KNOWN: list = [
@@ -98,6 +153,14 @@ KNOWN: list = [
         lambda case, ours, theirs: "ipv4 rtc" in _case_text(case) and _str(theirs).strip() == "invalid payload"
         and '"ipv4 rtc"' in _str(ours),
     ),
+    Known(
+        "label-one-field-default-route", "decode",
+        "RFC 8277 2.2: without the Multiple Labels Capability (we never announce it) a labeled NLRI has one "
+        "label whose S bit MUST be ignored on reception; 2.4: a withdrawal's Compatibility field MUST be ignored. "
+        "A label field followed by nothing but the RD is one label and the default route; 5.0.15 decides by the "
+        "S bit (set, or the values 0x000000 and, withdrawing, 0x800000) and refuses the UPDATE otherwise (3/10).",
+        _one_label_default_route,
+    ),
 ]
 
 
@@ -107,61 +170,3 @@ def explain(area: str, case: Any, ours: Any, theirs: Any) -> Optional[str]:
         if known.area == area and known.applies(case, ours, theirs):
             return known.name
     return None
-
-
-# ---------------------------------------------------------------- label framing (RFC 8277)
-
-_LABELED_SAFIS = (4, 128)  # nlri-mpls, mpls-vpn
-
-
-def _labeled_sections(message: bytes):
-    """``(afi, safi, withdraw, nlri octets)`` of each labeled / VPN MP_REACH_NLRI / MP_UNREACH_NLRI of an
-    UPDATE (a message or a body); nothing when our parsers can not split it."""
-    from exabgp import _codec
-    from exabgp._codec.errors import CodecError
-
-    body = message[19:int.from_bytes(message[16:18], "big")] if message[:16] == b"\xff" * 16 else message
-    try:
-        attributes = _codec.walk_attributes(_codec.split_update(body)[1])
-    except CodecError:
-        return
-    for code, _flags, value in attributes:
-        if code not in (14, 15) or len(value) < 3 or value[2] not in _LABELED_SAFIS:
-            continue
-        afi = int.from_bytes(value[0:2], "big")
-        if code == 15:
-            yield afi, value[2], True, value[3:]
-        elif len(value) >= 5 and len(value) >= 5 + value[3]:
-            yield afi, value[2], False, value[5 + value[3]:]
-
-
-def _one_label_default_route(case, ours, theirs) -> bool:
-    """The message has a labeled / VPN NLRI of one label field, S bit clear, leaving a /0 (not 0x000000,
-    nor 0x800000 in a withdrawal): the NLRI 5.0.15 refuses (3/10) and we decode."""
-    from exabgp import _codec
-    from exabgp._codec.errors import CodecError
-
-    options = tuple(getattr(case, "options", ()))
-    addpaths = (True,) if "-i" in options else (False, True) if "-c" in options else (False,)
-    for afi, safi, withdraw, octets in _labeled_sections(bytes(case.message)):
-        if afi not in (1, 2):
-            continue
-        kind = 1 if safi == 4 else 2
-        for addpath in addpaths:
-            try:
-                items = _codec.decode_nlri(octets, afi, addpath, kind, withdraw)
-            except CodecError:
-                continue
-            if any(plen == 0 and len(labels) == 1 and not labels[0] & 1 and labels[0] != 0
-                   and not (withdraw and labels[0] == 0x800000) for _path, plen, _addr, labels, _rd in items):
-                return True
-    return False
-
-
-KNOWN.append(Known(
-    "one label field and a /0", "decode",
-    "RFC 8277 2.2: without the Multiple Labels Capability (we never announce it) a labeled NLRI has one label "
-    "whose S bit MUST be ignored on reception; 2.4: a withdrawal's Compatibility field MUST be ignored.  A "
-    "label field followed by nothing but the RD is one label and the default route; 5.0.15 decides by the S bit "
-    "(set, or the values 0x000000 and, withdrawing, 0x800000) and refuses the UPDATE otherwise (3/10)",
-    _one_label_default_route))
