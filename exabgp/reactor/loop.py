@@ -35,8 +35,11 @@ is a coroutine returning the exit code.  It
 * with ``tcp.attempts`` (``exabgp_tcp_connections``) set, returns 0 once
   every configured peer has stopped.
 
-Between the listeners and the first peer (5.0's order, SURFACE.md 7.1)
-the reactor calls `started()` when given (the privilege drop and the pid
+The listeners are bound first but accept only once the peers exist: a
+connection made meanwhile waits in the kernel's queue, as with 5.0 (whose
+loop starts after the peers are made), instead of being refused as a
+connection from an unknown peer.  Between the listeners and the first peer
+(5.0's order, SURFACE.md 7.1) the reactor calls `started()` when given (the privilege drop and the pid
 file, `exabgp.cli.server`; a non-zero result is the exit code), then waits
 for the ``tcp.delay`` boundary (`exabgp.reactor.daemon.delay`; a shutdown
 signal ends the wait).
@@ -141,6 +144,8 @@ class Reactor:
                         self._add_peer(neighbor)
                 self.log.info("reactor", "loaded new configuration successfully")
                 self.api.open_commands()
+                for server in self._servers.values():
+                    await server.start_serving()
             await self._done
             await self._drain()
             await self.api.stop()
@@ -168,7 +173,8 @@ class Reactor:
                             sockets.set_md5(sock, neighbor, sock.family)
                     continue
                 sock = sockets.listening(address, port, served)
-                server = await loop.create_server(self._incoming_protocol, sock=sock)
+                # at startup the kernel queues connections until the peers exist (see the docstring)
+                server = await loop.create_server(self._incoming_protocol, sock=sock, start_serving=not startup)
             except (OSError, ValueError) as error:
                 self.log.error("reactor", f"could not listen on {address}:{port}: {error}")
                 if startup:
