@@ -660,6 +660,26 @@ def test_a_notification_from_the_peer(rig):
     settled(relay, seen)
 
 
+def test_the_peer_closing_the_connection(rig):
+    """A peer that closes its TCP connection without a NOTIFICATION: ``down`` "closing connection".
+
+    What ExaBGP 5.0.15 tells its helpers then (found and recorded by `qa.differential.helper`, whose
+    feeder ends some sessions by closing); we said "connection lost".
+    """
+    two, relay, texter = rig["two"], rig["relay"], rig["texter"]
+    seen, seen_text = len(relay.lines()), len(texter.lines())
+    two.close()
+    lines = relay.wait(lambda lines: any('"state": "down"' in line for line in lines[seen:]))
+    assert [shorten(line) for line in lines[seen:] if '"state": "down"' in line] == [
+        'HEAD "type": "state", NEIGHBOR "state": "down", "reason": "closing connection" } }']
+    assert texter.wait(lambda lines: len(lines) >= seen_text + 2)[seen_text:] == [
+        "neighbor 127.0.0.2 down - closing connection", ""]
+    seen = len(relay.lines())
+    two.connect()
+    two.established()
+    settled(relay, seen)
+
+
 def test_signal(rig):
     relay = rig["relay"]
     seen = len(relay.lines())

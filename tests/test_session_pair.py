@@ -328,6 +328,24 @@ def test_report_messages_gives_every_message_both_ways():
     assert out.header == seen.header == bytes.fromhex("FF" * 16 + "002902")
 
 
+@pytest.mark.parametrize("body, code, subcode", [
+    (update_body(nlri=bytes([33, 10, 0, 0, 0, 0])), 3, 10),  # the NLRI does not decode
+    (b"\x00\x09\x00\x00", 3, 1),  # the body does not split
+])
+def test_report_messages_gives_a_refused_update_raw(body, code, subcode):
+    """An UPDATE that resets the session is still reported, without a message (5.0's packets helpers see it).
+
+    Found by `qa.differential.helper`: ExaBGP 5.0.15 writes the raw form of such an UPDATE to the
+    ``packets`` helpers and nothing to the parsed ones; our reactor crashed rendering it.
+    """
+    pair = established(report_messages=True)
+    pair.b.receive_data(frame_message(2, body), 1)
+    events = drain(pair.b)
+    [refused] = of(events, MessageReceived)
+    assert (refused.msg_type, refused.body, refused.message) == (2, body, None)
+    assert closed_with(events)[:2] == (code, subcode)
+
+
 # ---------------------------------------------------------------- timers
 
 

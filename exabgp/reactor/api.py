@@ -227,7 +227,7 @@ class Reporter:
             if wanted.packets:
                 self._write(subscriber.name, encoder.packets(now, self.peer, direction, event.msg_type, header,
                                                              event.body, negotiated))
-            if not wanted.parsed:
+            if not wanted.parsed or event.message is None:  # a refused message is only seen raw, as in 5.0
                 continue
             if event.msg_type == Update.TYPE:
                 text = encoder.update(now, self.peer, direction, event.message, ctx, header, event.body, negotiated,

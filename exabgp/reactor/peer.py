@@ -88,6 +88,7 @@ from exabgp.reactor import sockets
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from exabgp.session import (
+    CONNECTION_LOST,
     INCOMING,
     Closed,
     Established,
@@ -122,6 +123,8 @@ def teardown_data(subcode: int) -> bytes:
 
 
 MAX_BACKOFF = 60
+#: the ``state down`` reason 5.0 gives for a TCP connection that failed or that the peer closed
+TCP_FAILURE = "closing connection"
 
 
 def next_backoff(delay: int) -> int:
@@ -430,6 +433,8 @@ class Connection(asyncio.Protocol):
         if event.notification is not None:
             action = "sent" if event.sent else "received"
             return f"notification {action} ({event.notification.code},{event.notification.subcode})"
+        if event.reason == CONNECTION_LOST:
+            return TCP_FAILURE  # 5.0 names every failure of the TCP connection so, the peer closing it too
         return event.reason
 
 

@@ -9,6 +9,7 @@ here does I/O or reads a clock: the reactor does both.
 from exabgp.session.fsm import EXISTING, INCOMING, STATE_NAMES, Event, State, collision
 from exabgp.session.negotiation import Negotiated, SessionSettings, build_open, negotiate
 from exabgp.session.session import (
+    CONNECTION_LOST,
     Closed,
     Established,
     LocalProtocolError,
@@ -26,6 +27,6 @@ from exabgp.session.session import (
 __all__ = (
     "EXISTING", "INCOMING", "STATE_NAMES", "Event", "State", "collision",
     "Negotiated", "SessionSettings", "build_open", "negotiate",
-    "Closed", "Established", "LocalProtocolError", "MessageReceived", "MessageSent", "NotificationReceived",
+    "CONNECTION_LOST", "Closed", "Established", "LocalProtocolError", "MessageReceived", "MessageSent", "NotificationReceived",
     "OperationalReceived", "RouteRefreshReceived", "Session", "StateChanged", "UpdateReceived", "UpdatesScanned",
 )

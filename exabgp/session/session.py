@@ -57,7 +57,9 @@ Events (frozen, in the order things happened): `StateChanged`,
 `Established`, `UpdateReceived`, `RouteRefreshReceived`,
 `OperationalReceived`, `NotificationReceived`, `Closed`, and, only with
 ``report_messages``, `MessageReceived` / `MessageSent` for every message
-(what the API's ``send`` / ``receive`` options report).  End-of-RIB is an
+(what the API's ``send`` / ``receive`` options report; the `MessageReceived`
+of a message whose decoding resets the session has no message, only its
+octets).  End-of-RIB is an
 UPDATE: ``update.eor(ctx)``.
 """
 
@@ -97,6 +99,10 @@ class LocalProtocolError(Exception):
 
 
 # ---------------------------------------------------------------- events
+
+#: the `Closed` reason when the TCP connection fails or the peer closes it
+CONNECTION_LOST = "connection lost"
+
 
 @dataclass(frozen=True, slots=True)
 class StateChanged:
@@ -148,7 +154,7 @@ class Closed:
 
 @dataclass(frozen=True, slots=True)
 class MessageReceived:
-    """A message as it arrived (type, body octets) and decoded."""
+    """A message as it arrived (type, body octets) and decoded (None: refused, the session resets)."""
 
     msg_type: int
     body: bytes
@@ -284,7 +290,7 @@ class Session:
         self._fire(Event.ManualStop, None, Notification(code, subcode, bytes(data)) if notify else None)
 
     def connection_lost(self, now: float) -> None:
-        self._reason = "connection lost"
+        self._reason = CONNECTION_LOST
         self._fire(Event.TcpConnectionFails, now)
 
     def receive_data(self, data, now: float) -> None:
@@ -395,14 +401,23 @@ class Session:
         self._run(row, now, message)
 
     def _decode(self, event: Event, msg_type: int, body: bytes):
-        """The message, checked: a CodecError names the NOTIFICATION to send."""
-        message = MESSAGE_TYPES[msg_type][1].decode(body, self.ctx)
+        """The message, checked: a CodecError names the NOTIFICATION to send.
+
+        With ``report_messages`` a message that does not decode (an UPDATE whose NLRI or
+        attributes reset the session included) is still reported, raw, without its message:
+        5.0 hands the octets to the ``packets`` helpers before decoding them.
+        """
+        try:
+            message = MESSAGE_TYPES[msg_type][1].decode(body, self.ctx)
+            if event is Event.UpdateMsg and self._check_updates and not check_update(body, *self._addpath):
+                message.changes(self.ctx)
+        except CodecError:
+            if self._report:
+                self._events.append(MessageReceived(msg_type, body, None))
+            raise
         if self._report:
             self._events.append(MessageReceived(msg_type, body, message))
-        if event is Event.UpdateMsg:
-            if self._check_updates and not check_update(body, *self._addpath):
-                message.changes(self.ctx)
-        elif event is Event.BGPOpen:
+        if event is Event.BGPOpen:
             self._receive_open(message)
         elif event is Event.KeepAliveMsg and self.state is State.ESTABLISHED and self._hold_time == 0:
             if self._zero_hold_keepalive:
