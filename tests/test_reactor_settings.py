@@ -61,6 +61,19 @@ def test_capabilities():
     assert settings.host_name == "router1"
 
 
+def test_nexthop_entry_needs_both_families():
+    """ExaBGP 5.0.15 offers an extended next hop only when the next hop's family is configured too.
+
+    Recorded with `qa.differential.helper`: 5.0.15 given ``nexthop { ipv4 unicast ipv6; }`` without
+    ``ipv6 unicast`` negotiates no extended next hop (``"nexthop": []``) with a peer that offers it.
+    """
+    block = " nexthop { ipv4 unicast ipv6; ipv4 mpls-vpn ipv6; }\n capability { nexthop enable; }"
+    without = neighbor(" family { ipv4 unicast; ipv4 mpls-vpn; ipv4 flow; }\n" + block)
+    assert mapping.session_settings(without, ENV, "1").nexthop == ()
+    vpn_only = neighbor(" family { ipv4 unicast; ipv4 mpls-vpn; ipv6 mpls-vpn; }\n" + block)
+    assert mapping.session_settings(vpn_only, ENV, "1").nexthop == ((1, 128, 2),)
+
+
 def test_add_path_block_restricts_and_time_is_kept():
     configured = neighbor("""
  family { ipv4 unicast; ipv6 unicast; }

@@ -17,7 +17,8 @@ ExaBGP 5.0's choices (SURFACE.md 3.3, 3.6, 7.3):
 * extended next hop (RFC 8950) is offered for the ``nexthop`` block's
   entries when the capability is on (by default: when the block exists),
   restricted to 5.0's list (IPv4 unicast, multicast, nlri-mpls, mpls-vpn
-  over IPv6);
+  over IPv6) and, as 5.0 does, to the entries whose family and next-hop
+  family (the next hop's AFI with the same SAFI) are both configured;
 * the software version capability carries ``ExaBGP/<version>`` (at most 64
   octets, cut with ``...`` as 5.0 cuts it), where the version is the
   ``exabgp_version`` override when the caller passes one;
@@ -90,7 +91,10 @@ def session_settings(neighbor, environment, version: str, local_address: str = N
                          if (afi, safi) in candidates) + tuple(
             (afi, safi, capability.add_path) for afi, safi in ADD_PATH_NAMED_ONLY if (afi, safi) in neighbor.add_path)
     nexthop_on = capability.nexthop if capability.nexthop is not None else bool(neighbor.nexthop)
-    nexthop = tuple(entry for entry in NEXTHOP_ENTRIES if entry in neighbor.nexthop) if nexthop_on else ()
+    families = set(neighbor.families)
+    nexthop = tuple((afi, safi, nexthop_afi) for afi, safi, nexthop_afi in NEXTHOP_ENTRIES
+                    if (afi, safi, nexthop_afi) in neighbor.nexthop and (afi, safi) in families
+                    and (nexthop_afi, safi) in families) if nexthop_on else ()
     return SessionSettings(
         local_address=local_address or neighbor.local_address or "",
         peer_address=neighbor.peer_address,
