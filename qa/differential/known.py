@@ -12,6 +12,7 @@ the difference it names and nothing else.
 """
 
 import dataclasses
+import re
 from typing import Any, Callable, Optional
 
 
@@ -161,6 +162,203 @@ KNOWN: list = [
         "S bit (set, or the values 0x000000 and, withdrawing, 0x800000) and refuses the UPDATE otherwise (3/10).",
         _one_label_default_route,
     ),
+]
+
+
+# -- helper: what the helpers receive (qa.differential.helper) -----------------------------------
+# A line entry gets a `LineCase` (stream, helper, index) and the two masked lines; a session entry a
+# `SessionCase` (stream, helper) and the two whole sequences of masked lines about that session (for
+# helper ``notification``: the NOTIFICATION messages the daemon sent, whole).
+
+_RESET = re.compile(rb'notification sent \((\d+),(\d+)\)')
+
+
+def _mp_values(stream) -> list:
+    """``(code, value)`` of every MP_REACH_NLRI / MP_UNREACH_NLRI of the stream's UPDATEs."""
+    from exabgp._codec import split_update, walk_attributes
+    found = []
+    for data in stream.messages:
+        if data[18] != 2:
+            continue
+        try:
+            found.extend((code, bytes(value)) for code, _flags, value in walk_attributes(split_update(data[19:])[1])
+                         if code in (14, 15))
+        except Exception:  # a malformed UPDATE holds no MP attribute worth looking at
+            continue
+    return found
+
+
+def _reset_instead(code: int, subcode: int, caused_by: Callable[[Any], bool]) -> Callable[[Any, Any, Any], bool]:
+    """We reset the session with (code, subcode) where 5.0.15 goes on, on a stream `caused_by` accepts.
+
+    Our lines are 5.0.15's up to the refused UPDATE, then only that UPDATE's raw form (packets
+    helpers), the text encoder's blank lines and ``down`` "notification sent (code,subcode)"; the
+    NOTIFICATION sent is that one where 5.0.15 sent none.
+    """
+    def applies(case, ours, theirs) -> bool:
+        if type(case).__name__ != "SessionCase" or not caused_by(case.stream):
+            return False
+        if case.helper == "notification":
+            return len(ours) == 1 and ours[0][19:21] == bytes((code, subcode)) and not theirs
+        common = 0
+        while common < min(len(ours), len(theirs)) and ours[common] == theirs[common]:
+            common += 1
+        tail = [line for line in ours[common:] if line]
+        if not tail or tail[-1] != _down_line(tail[-1], code, subcode):
+            return False
+        raw = [line for line in tail[:-1] if b' receive 2 header ' not in line and b'"category": 2,' not in line]
+        return not raw and not any(_RESET.search(line) for line in theirs[common:])
+    return applies
+
+
+def _reset_by_them(code: int, subcode: int, caused_by: Callable[[Any], bool]) -> Callable[[Any, Any, Any], bool]:
+    """5.0.15 resets the session with (code, subcode) where we go on, on a stream `caused_by` accepts.
+
+    The mirror of `_reset_instead`: 5.0.15's lines are ours up to the UPDATE it refuses, then only
+    that UPDATE's raw form, blank lines and its ``down`` line; we sent no NOTIFICATION.
+    """
+    mirrored = _reset_instead(code, subcode, caused_by)
+
+    def applies(case, ours, theirs) -> bool:
+        return mirrored(case, theirs, ours)
+    return applies
+
+
+def _down_line(line: bytes, code: int, subcode: int) -> bytes:
+    """`line` when it is a ``down`` line for a NOTIFICATION (code, subcode) we sent, else b""."""
+    found = _RESET.search(line)
+    if found and (b'"state": "down"' in line or b" down - " in line) and \
+            (int(found.group(1)), int(found.group(2))) == (code, subcode):
+        return line
+    return b""
+
+
+def _ipv6_nlri_ipv4_next_hop(stream) -> bool:
+    """An MP_REACH_NLRI of AFI 2 with a 4-octet next hop (what 5.0's ``nexthop { ipv6 unicast ipv4; }`` sends)."""
+    return any(code == 14 and value[:2] == b"\x00\x02" and value[3] == 4 for code, value in _mp_values(stream))
+
+
+def _refused_flow_rule(stream) -> bool:
+    """A FlowSpec NLRI section, framed, with a rule that does not decode (5.0.15 drops that rule alone)."""
+    from exabgp._codec.errors import CodecError
+    from exabgp.bgp.flow import decode_flows
+    for code, value in _mp_values(stream):
+        afi, safi = int.from_bytes(value[:2], "big"), value[2]
+        if safi not in (133, 134):
+            continue
+        section = value[3:] if code == 15 else value[5 + value[3]:]
+        try:
+            decode_flows(afi, safi, section)
+        except CodecError:
+            return True
+    return False
+
+
+def _several_vpls(stream) -> bool:
+    """A VPLS NLRI section (RFC 4761) holding more than one NLRI of 17 octets."""
+    return any(value[:3] == b"\x00\x19\x41" and len(value[3:] if code == 15 else value[5 + value[3]:]) > 19
+               for code, value in _mp_values(stream))
+
+
+def _rfc7606_instead_of_reset(stream) -> bool:
+    """An UPDATE whose ORIGINATOR_ID, CLUSTER_LIST or PMSI_TUNNEL is malformed (RFC 7606 treat-as-withdraw),
+    or AS4_PATH / AS4_AGGREGATOR (RFC 6793 section 6: discard), the attributes 5.0.15 resets on."""
+    from exabgp._codec import split_update, walk_attributes
+    sizes = {9: (4,), 10: None, 17: None, 18: (8,), 22: None}
+    for data in stream.messages:
+        if data[18] != 2:
+            continue
+        try:
+            for code, _flags, value in walk_attributes(split_update(data[19:])[1]):
+                if code not in sizes:
+                    continue
+                if code == 10 and (not value or len(value) % 4):
+                    return True
+                if sizes[code] is not None and len(value) not in sizes[code]:
+                    return True
+        except Exception:
+            continue
+    return False
+
+
+def _repeated_mp_attribute(stream) -> bool:
+    """An UPDATE carrying MP_REACH_NLRI (or MP_UNREACH_NLRI) twice (octets walked by hand: the codec refuses it)."""
+    for data in stream.messages:
+        if data[18] != 2 or len(data) < 23:
+            continue
+        body = data[19:]
+        withdrawn = int.from_bytes(body[:2], "big")
+        start = 4 + withdrawn
+        end = start + int.from_bytes(body[2 + withdrawn:4 + withdrawn], "big")
+        codes = []
+        position = start
+        while position + 3 <= min(end, len(body)):
+            flags, code = body[position], body[position + 1]
+            size = 4 if flags & 0x10 else 3
+            length = int.from_bytes(body[position + 2:position + size], "big")
+            codes.append(code)
+            position += size + length
+        if codes.count(14) > 1 or codes.count(15) > 1:
+            return True
+    return False
+
+
+def _repeated_mp_reach(case, ours, theirs) -> bool:
+    if not _repeated_mp_attribute(case.stream):
+        return False
+    if type(case).__name__ == "LineCase":
+        return ours == theirs.replace(b"notification sent (3,9)", b"notification sent (3,1)") and b"(3,9)" in theirs
+    return (case.helper == "notification" and len(ours) == len(theirs) == 1
+            and ours[0][19:21] == b"\x03\x01" and theirs[0][19:21] == b"\x03\x09")
+
+
+def _mup_t1st_comma(case, ours, theirs) -> bool:
+    return (type(case).__name__ == "LineCase" and b'""source_ip_len"' in theirs
+            and ours == theirs.replace(b'""source_ip_len"', b'", "source_ip_len"'))
+
+
+_SRV6_SID = re.compile(rb'"sid": "[0-9a-f:.]+", "flags": (\d+), "endpoint_behavior": \d+')
+
+
+def _srv6_sid_json(case, ours, theirs) -> bool:
+    return (type(case).__name__ == "LineCase" and b'"sid": "%s"' in theirs
+            and _SRV6_SID.sub(rb'"sid": "%s", "flags": \1, "endpoint_behavior": %d', ours) == theirs)
+
+
+KNOWN += [
+    Known("mup-t1st-comma", "helper",
+          "5.0.15's JSON of a MUP Type 1 Session Transformed route lacks the comma before "
+          "source_ip_len (RFC 8259: not JSON); we write it",
+          _mup_t1st_comma),
+    Known("srv6-sid-json", "helper",
+          "5.0.15 prints the SRv6 SID information TLV (RFC 9252) as the literal format strings "
+          '"%s" and %d (not JSON); we print the SID and the endpoint behavior',
+          _srv6_sid_json),
+    Known("ipv6-nlri-ipv4-next-hop", "helper",
+          "an MP_REACH_NLRI for IPv6 with a 4-octet next hop: RFC 2545 / RFC 4760 define 16 or 32 "
+          "octets, and RFC 7606 section 7.11 makes an inconsistent next hop length a session reset "
+          "(3/9, RFC 4760 section 7); 5.0.15 accepts it as an IPv4 next hop",
+          _reset_instead(3, 9, _ipv6_nlri_ipv4_next_hop)),
+    Known("flow-rule-refused-whole", "helper",
+          "a FlowSpec NLRI that does not decode is malformed NLRI: RFC 7606 section 5.3 / RFC 8955 "
+          "section 4.2 leave session reset (3/10) where treat-as-withdraw cannot apply; 5.0.15 drops "
+          "that rule and keeps the others (docs/STATUS.md, FlowSpec departures)",
+          _reset_instead(3, 10, _refused_flow_rule)),
+    Known("mp-reach-repeated", "helper",
+          "RFC 7606 section 3 g: MP_REACH_NLRI or MP_UNREACH_NLRI appearing twice is Malformed "
+          "Attribute List (3/1); 5.0.15 sends 3/9",
+          _repeated_mp_reach),
+    Known("vpls-several-nlri", "helper",
+          "RFC 4760 section 5 / RFC 4761 section 3.2.2: an MP_REACH_NLRI may carry several VPLS NLRI; "
+          "5.0.15 checks each length against the whole rest of the section and resets (3/10) "
+          "(docs/STATUS.md, VPLS departures)",
+          _reset_by_them(3, 10, _several_vpls)),
+    Known("rfc7606-where-5.0.15-resets", "helper",
+          "RFC 7606 sections 7.9 / 7.10 (ORIGINATOR_ID, CLUSTER_LIST: treat-as-withdraw), RFC 6793 "
+          "section 6 (AS4_PATH / AS4_AGGREGATOR: attribute discard), PMSI_TUNNEL treat-as-withdraw, "
+          "where 5.0.15 resets the session (3/5 or 3/1..) (docs/STATUS.md, decode departures)",
+          lambda case, ours, theirs: any(_reset_by_them(3, subcode, _rfc7606_instead_of_reset)(case, ours, theirs)
+                                         for subcode in range(1, 12))),
 ]
 
 
