@@ -664,10 +664,24 @@ def test_json_escapes_strings():
     assert line.count("\n") == 1
 
 
+@pytest.mark.parametrize("advisory, printed", [  # what a 5.0.15 daemon wrote to its text helper (recorded)
+    (b"hello", "b'hello'"),
+    (b"", "b''"),
+    ("caf\u00e9".encode(), "b'caf\\xc3\\xa9'"),
+    (b'a"b\\c', "b'a\"b\\\\c'"),
+    (b"\xff\xfe", "b'\\xff\\xfe'"),
+])
+def test_operational_advisory_text_is_5_0_15s(advisory, printed):
+    """5.0.15 prints the octets as Python shows bytes (found by qa.differential.helper)."""
+    body = (1).to_bytes(2, "big") + (3 + len(advisory)).to_bytes(2, "big") + bytes.fromhex("000101") + advisory
+    text = TextEncoder(SPEAKER).operational(1.0, PEER, "receive", Operational.decode(body), b"", b"", None, False)
+    assert text == f'neighbor 127.0.0.3 receive operational ADM afi ipv4 safi unicast advisory "{printed}"\n'
+
+
 def test_operational_text_and_json():
     message = Operational.decode(bytes.fromhex("00010009000101") + b"hi\nthe")
     text = TextEncoder(SPEAKER).operational(1.0, PEER, "receive", message, b"", b"", None, False)
-    assert text == 'neighbor 127.0.0.3 receive operational ADM afi ipv4 safi unicast advisory "hi\\x0athe"\n'
+    assert text == 'neighbor 127.0.0.3 receive operational ADM afi ipv4 safi unicast advisory "b\'hi\\nthe\'"\n'
     line = JsonEncoder(SPEAKER).operational(1.0, PEER, "send", message, b"", b"", None, False)
     assert line.endswith('"type": "operational", "neighbor": { "address": { "local": "127.0.0.2", "peer": '
                          '"127.0.0.3" }, "asn": { "local": 65533, "peer": 65534 }, "router-id": "10.0.0.2" , '

@@ -29,12 +29,13 @@ of more than one item are bracketed and communities are sorted by value, as
 0xFLAGS 0x<hex> ]``.  NLRI read ``<prefix>[ path-information <id>][ label
 <n> | label [ <n> <n> ]][ next-hop <ip>][ rd <rd>]``.
 
-Peer-supplied text (the reason of a ``down``, the capabilities of an OPEN, an
-advisory) has every non-printable character written as ``\\xNN``
-(5.0.13: a newline in such text would forge an event).  Departures, where 5.0
+Peer-supplied text (the reason of a ``down``, the capabilities of an OPEN)
+has every non-printable character written as ``\\xNN`` (5.0.13: a newline in
+such text would forge an event); an advisory is printed as 5.0.15 prints it,
+the ``repr`` of its octets (``advisory "b'hello'"``: non-ASCII and control
+octets escaped, so it cannot forge a line either).  Departures, where 5.0
 has no text: an unknown OPERATIONAL type prints its type and raw value (5.0
-raises); an advisory is escaped like the rest (5.0 prints it as received);
-NLRI of families without a decoder print ``0x<hex>``; SRv6 prefix-SID
+raises); NLRI of families without a decoder print ``0x<hex>``; SRv6 prefix-SID
 services print as not implemented TLVs (5.0 prints their fields).
 """
 
@@ -309,8 +310,8 @@ def operational_text(head: str, message) -> str:
     if category is None:
         return f"{head} operational unknown type {message.what} value {hex_text(message.value)}"
     text = f"{head} operational {message.name} afi {afi_text(message.afi)} safi {safi_name(message.safi)}"
-    if category == ADVISORY:
-        return text + f' advisory "{oneline(message.advisory.decode("utf-8", "replace"))}"'
+    if category == ADVISORY:  # 5.0 prints the advisory's octets as Python shows bytes: b'...', escaped
+        return text + f' advisory "{message.advisory!r}"'
     if category == QUERY:
         return text
     return text + f" router-id {message.router_id} sequence {message.sequence} counter {message.counter}"
