@@ -664,6 +664,25 @@ def test_json_escapes_strings():
     assert line.count("\n") == 1
 
 
+def test_srv6_service_prefix_sid_text_is_5_0_15s():
+    """An SRv6 L3 service (RFC 9252) in the text encoder, as a 5.0.15 daemon wrote it for the reference's
+    conf-srv6-mup UPDATEs (found by qa.differential.helper; its SID information bracket left open)."""
+    structure = bytes((1, 0, 6, 64, 24, 16, 0, 0, 0))
+    sid = bytes.fromhex("20010db8000100010000000000000000")
+    information = b"\x00" + sid + b"\x00" + (0x48).to_bytes(2, "big") + b"\x00" + structure
+    service = b"\x00" + bytes((1,)) + len(information).to_bytes(2, "big") + information
+    prefix_sid = bytes((5,)) + len(service).to_bytes(2, "big") + service
+    attributes = (bytes((0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 10, 0, 0, 1, 0x40, 5, 4, 0, 0, 0, 100))
+                  + bytes((0xC0, 40, len(prefix_sid))) + prefix_sid)
+    body = b"\x00\x00" + len(attributes).to_bytes(2, "big") + attributes + bytes((24, 192, 0, 2))
+    ctx = CodecContext()
+    text = TextEncoder(SPEAKER).update(1.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, None, False)
+    assert text.split("\n")[1] == (
+        "neighbor 127.0.0.3 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp local-preference 100 "
+        "bgp-prefix-sid [ l3-service [ sid-information [ sid:2001:db8:1:1:: flags:0 endpoint_behavior:0x48  "
+        "[ sid-structure [64,24,16,0,0,0] ] ] ]")
+
+
 @pytest.mark.parametrize("advisory, printed", [  # what a 5.0.15 daemon wrote to its text helper (recorded)
     (b"hello", "b'hello'"),
     (b"", "b''"),

@@ -117,7 +117,7 @@ def _srv6_sid_information(sub) -> str:
     sid, behavior, subsubs = attr.srv6_sid_information(sub)
     text = f'{{ "sid": "{address_text(sid)}", "flags": 0, "endpoint_behavior": {behavior}'
     for subsub_type, data in subsubs:
-        if subsub_type == 1:
+        if subsub_type == attr.SRV6_SID_STRUCTURE:
             text += ', "structure": ' + json.dumps(dict(zip(SRV6_STRUCTURE_KEYS, data[:6])))
     return text + " }"
 
@@ -142,7 +142,8 @@ def _prefix_sid(tlvs) -> str:
             items.append(f'"sr-srgbs": {json.dumps(srgb_ranges(data))}')
         elif tlv_type in (attr.PREFIX_SID_SRV6_L3_SERVICE, attr.PREFIX_SID_SRV6_L2_SERVICE):
             name = "l3-service" if tlv_type == attr.PREFIX_SID_SRV6_L3_SERVICE else "l2-service"
-            subs = [_srv6_sid_information(sub) for sub_type, sub in attr.srv6_service_tlvs(data) if sub_type == 1]
+            subs = [_srv6_sid_information(sub) for sub_type, sub in attr.srv6_service_tlvs(data)
+                    if sub_type == attr.SRV6_SID_INFORMATION]
             items.append(f'"{name}": [ {", ".join(subs)} ]')
         else:
             items.append(f'"attribute-not-implemented-{tlv_type}": "{_hex(data)}"')

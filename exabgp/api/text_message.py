@@ -35,8 +35,7 @@ such text would forge an event); an advisory is printed as 5.0.15 prints it,
 the ``repr`` of its octets (``advisory "b'hello'"``: non-ASCII and control
 octets escaped, so it cannot forge a line either).  Departures, where 5.0
 has no text: an unknown OPERATIONAL type prints its type and raw value (5.0
-raises); NLRI of families without a decoder print ``0x<hex>``; SRv6 prefix-SID
-services print as not implemented TLVs (5.0 prints their fields).
+raises); NLRI of families without a decoder print ``0x<hex>``.
 """
 
 from exabgp.api.envelope import hex_text
@@ -62,7 +61,7 @@ from exabgp.bgp.family import afi_name, family_name, safi_name
 from exabgp.bgp.flow import Flow
 from exabgp.bgp.mup import MUP
 from exabgp.bgp.mvpn import MVPN
-from exabgp.bgp.nlri import RawNLRI, rd_text
+from exabgp.bgp.nlri import RawNLRI, address_text, rd_text
 from exabgp.bgp.operational import ADVISORY, QUERY
 from exabgp.bgp.rtc import RTC
 from exabgp.bgp.update import ANNOUNCE
@@ -176,16 +175,50 @@ def _bgp_ls(tlvs) -> str:
     return _not_implemented(dict.fromkeys(tlv_type for tlv_type, _ in tlvs))
 
 
+def _srgb(data) -> str:
+    return "[ " + ", ".join(f"( {base},{size} )" for base, size in srgb_ranges(data)) + " ]"
+
+
+def _srv6_service(name: str, data) -> str:
+    """An SRv6 L3/L2 service TLV (RFC 9252) as 5.0.15 prints it: each SID information sub-TLV is left
+    open (5.0.15 builds its closing bracket and drops it), its SID structure in brackets."""
+    items = []
+    for sub_type, sub in attr.srv6_service_tlvs(data):
+        if sub_type != attr.SRV6_SID_INFORMATION:
+            items.append(f"SRv6 Service Sub-TLV type {sub_type} not implemented")
+            continue
+        sid, behavior, subsubs = attr.srv6_sid_information(sub)
+        text = f"sid-information [ sid:{address_text(sid)} flags:0 endpoint_behavior:0x{behavior:x} "
+        if subsubs:
+            text += " [ " + ", ".join(
+                "sid-structure [" + ",".join(str(octet) for octet in value[:6]) + "]"
+                if subsub_type == attr.SRV6_SID_STRUCTURE
+                else f"SRv6 Service Data Sub-Sub-TLV type {subsub_type} not implemented"
+                for subsub_type, value in subsubs) + " ]"
+        items.append(text)
+    return f"{name} [ " + ", ".join(items) + " ]"
+
+
 def _prefix_sid(tlvs) -> str:
-    """The label index (and SRGB) of an SR-MPLS prefix-SID, else every TLV as not implemented."""
+    """The label index (and SRGB) of an SR-MPLS prefix-SID; else every TLV: SRGB, SRv6 services, the others
+    as not implemented."""
     values = dict(tlvs)
-    if attr.PREFIX_SID_LABEL_INDEX not in values:
-        return f"[ {_not_implemented(tlv_type for tlv_type, _ in tlvs)} ]"
-    text = str(label_index(values[attr.PREFIX_SID_LABEL_INDEX]))
-    if attr.PREFIX_SID_SRGB in values:
-        ranges = ", ".join(f"( {base},{size} )" for base, size in srgb_ranges(values[attr.PREFIX_SID_SRGB]))
-        text += f", [ {ranges} ]"
-    return f"[ {text} ]"
+    if attr.PREFIX_SID_LABEL_INDEX in values:
+        text = str(label_index(values[attr.PREFIX_SID_LABEL_INDEX]))
+        if attr.PREFIX_SID_SRGB in values:
+            text += f", {_srgb(values[attr.PREFIX_SID_SRGB])}"
+        return f"[ {text} ]"
+    items = []
+    for tlv_type, data in tlvs:
+        if tlv_type == attr.PREFIX_SID_SRGB:
+            items.append(_srgb(data))
+        elif tlv_type == attr.PREFIX_SID_SRV6_L3_SERVICE:
+            items.append(_srv6_service("l3-service", data))
+        elif tlv_type == attr.PREFIX_SID_SRV6_L2_SERVICE:
+            items.append(_srv6_service("l2-service", data))
+        else:
+            items.append(_not_implemented((tlv_type,)))
+    return "[ " + ", ".join(items) + " ]"
 
 
 #: code -> (5.0's text name, renderer of the value)

@@ -259,6 +259,8 @@ PREFIX_SID_LABEL_INDEX = 1
 PREFIX_SID_SRGB = 3
 PREFIX_SID_SRV6_L3_SERVICE = 5  # RFC 9252 section 2
 PREFIX_SID_SRV6_L2_SERVICE = 6
+SRV6_SID_INFORMATION = 1  # RFC 9252 section 3.1: the SRv6 service sub-TLV
+SRV6_SID_STRUCTURE = 1  # RFC 9252 section 3.2.1: the SID information's sub-sub-TLV
 
 
 def _prefix_sid(value, ctx):
