@@ -10,6 +10,7 @@ attributes (path attribute 29) carried by an UPDATE (``None``: 5.0 discarded the
 
 import json
 import pathlib
+import struct
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from exabgp._codec.errors import CodecError
 from exabgp.api.json_update import general_update_json, nlri_json, update_json
 from exabgp.api.text_message import update_text
+from exabgp.bgp import bgpls_attribute
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.bgpls import BGPLS, decode_bgpls
 from exabgp.bgp.context import CodecContext
@@ -561,3 +563,32 @@ def test_random_octets_decode_or_raise_codec_error(data):
         for nlri in decoded:
             json.loads(nlri.json(NEXT_HOP))
             nlri.text()
+
+
+# ---- the text encoder's form (recorded from a 5.0.15 daemon by qa.differential.helper, on the
+# ---- reference's BGP-LS decoding vectors; these TLVs carry the same values)
+
+_BANDWIDTH = struct.pack("!f", 125000000.0)
+
+
+@pytest.mark.parametrize("tlvs, text", [
+    ([(1155, bytes.fromhex("00000064")), (1170, b"\x00")],
+     "prefix_metric: 100, Prefix Attr Flags: {'X': 0, 'R': 0, 'N': 0, 'RSV': 0}"),
+    ([(1088, bytes(4)), (1089, _BANDWIDTH), (1090, _BANDWIDTH), (1091, _BANDWIDTH * 8), (1092, bytes.fromhex("00000014")),
+      (1095, bytes.fromhex("00000A")), (1099, bytes.fromhex("30000000049310")), (1099, bytes.fromhex("70000000049300"))],
+     "Admin Group mask: 0, Maximum link bandwidth: 125000000.0, Maximum reservable link bandwidth: 125000000.0, "
+     "Maximum link bandwidth: (125000000.0, 125000000.0, 125000000.0, 125000000.0, 125000000.0, 125000000.0, "
+     "125000000.0, 125000000.0), TE Default Metric: 20, IGP Metric: 10, adj_flags: {'F': 0, 'B': 0, 'V': 1, 'L': 1, "
+     "'S': 0, 'P': 0, 'RSV': 0}, sids: [299792], undecoded_sid [], adj_flags: {'F': 0, 'B': 1, 'V': 1, 'L': 1, "
+     "'S': 0, 'P': 0, 'RSV': 0}, sids: [299776], undecoded_sid []"),
+    ([(1089, _BANDWIDTH), (1095, bytes.fromhex("0003E8")),
+      (1107, bytes.fromhex("003980000000000000000014") + bytes.fromhex("fc302200000de0020000000000000000"))],
+     "Maximum link bandwidth: 125000000.0, IGP Metric: 1000, behavior: 57, neighbor-id: 000000000014, "
+     "flags: {'B': 1, 'S': 0, 'P': 0, 'RSV': 0}, algorithm: 0, weight: 0, sid: fc30:2200:d:e002::"),
+    ([(266, b"\x01"), (1026, b"router"), (1027, bytes.fromhex("490090")), (1028, bytes((10, 134, 0, 41))),
+      (1035, bytes((0, 1))), (1036, b"\x00")],
+     "Attribute with code [ 266 ] not implemented, Node Name: router, ISIS area id: 4784272, "
+     "Local TE Router IDs: ['10.134.0.41'], SrAlgorithms: [0, 1], Attribute with code [ 1036 ] not implemented"),
+])
+def test_attribute_text_is_5_0_15s(tlvs, text):
+    assert bgpls_attribute.attribute_text(tlvs) == text

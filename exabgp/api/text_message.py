@@ -53,6 +53,7 @@ from exabgp.api.json_message import (
 )
 from exabgp.api.json_update import ORIGIN_NAMES, as_path_text, label_index, pmsi_text, srgb_ranges
 from exabgp.bgp import attribute as attr
+from exabgp.bgp import bgpls_attribute
 from exabgp.bgp import capability as cap
 from exabgp.bgp.community import extended_string
 from exabgp.bgp.bgpls import BGPLS
@@ -171,10 +172,6 @@ def _not_implemented(tlv_types) -> str:
     return ", ".join(f"Attribute with code [ {tlv_type} ] not implemented" for tlv_type in tlv_types)
 
 
-def _bgp_ls(tlvs) -> str:
-    return _not_implemented(dict.fromkeys(tlv_type for tlv_type, _ in tlvs))
-
-
 def _srgb(data) -> str:
     return "[ " + ", ".join(f"( {base},{size} )" for base, size in srgb_ranges(data)) + " ]"
 
@@ -236,7 +233,7 @@ ATTRIBUTE_TEXT = {
     attr.PMSI_TUNNEL: ("pmsi", pmsi_text),
     attr.IPV6_EXTENDED_COMMUNITIES: ("extended-community-ipv6", _extended),
     attr.AIGP: ("aigp", lambda v: f"0x{v.hex()}"),
-    attr.BGP_LS: ("bgp-ls", _bgp_ls),
+    attr.BGP_LS: ("bgp-ls", bgpls_attribute.attribute_text),
     attr.LARGE_COMMUNITY: ("large-community", lambda v: _listed(f"{a}:{b}:{c}" for a, b, c in sorted(v))),
     attr.BGP_PREFIX_SID: ("bgp-prefix-sid", _prefix_sid),
 }

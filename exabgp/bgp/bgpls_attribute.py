@@ -27,6 +27,13 @@ the value (raising `ValueError` when the octets do not fit the layout).
 * bandwidths are IEEE floats (``125000000.0``), IS-IS system IDs lower-case
   hex, names and opaque values UTF-8 text with replacement characters.
 
+`attribute_text(tlvs)` is what 5.0.15's text encoder prints: the ``str`` of
+its TLV objects joined by ``, `` (`TEXTS`, `MERGED_TEXTS`): ``<name>: <value>``
+with Python's forms (``{'O': 0, ...}``, ``['10.0.0.1']``, ``(125000000.0,
+...)``, ``b'...'`` for opaque octets), its own forms for the SR and SRv6
+TLVs, merged End.X SIDs one per line as 5.0.15 joins them, and ``Attribute
+with code [ N ] not implemented`` once per unknown code.
+
 A known TLV whose value does not fit its layout makes the whole attribute
 malformed: `check` raises `CodecError(3, 5)` and the attribute is discarded
 (RFC 7606 section 7.1; 5.0 prints ``"error": "discard"`` too).
@@ -347,3 +354,116 @@ def attribute_json(tlvs) -> str:
             members.append((key, merged[key]))
     return "{ " + ", ".join(f'"{key}": {text if isinstance(text, str) else _merged_text(key, text)}'
                             for key, text in members) + " }"
+
+
+# ---- text: what 5.0.15's text encoder prints (``str`` of its TLV objects) ----------------------
+
+def _named(name: str, value) -> str:
+    """5.0's ``'{REPR}: {content}'``: a string as it is, anything else as Python shows it."""
+    return f"{name}: {value}"
+
+
+def _adjacency_text(value: bytes) -> str:
+    flags = _flags(_ADJ_FLAGS, value)
+    sids, undecoded = _sids(flags, value[4:])
+    return f"adj_flags: {flags!r}, sids: {sids!r}, undecoded_sid {undecoded!r}"
+
+
+def _sr_capabilities_text(value: bytes) -> str:
+    document = json.loads("{" + f'"flags": {_sr_capabilities(value)}' + "}")
+    return f"SR Capability Flags: {document['flags']!r}, sids: {document['sids']!r}"
+
+
+def _sr_prefix_text(value: bytes) -> str:
+    flags = _flags("R N P E V L RSV RSV", value)
+    sids, undecoded = _sids(flags, value[4:])
+    return f"prefix_flags: {flags!r}, sids: {sids!r}, undecoded_sid: {undecoded!r}"
+
+
+def _endx_text(items: list) -> str:
+    """5.0 joins merged End.X SIDs with a newline (so one announced route spans several lines)."""
+    return "\n".join(f"behavior: {item['behavior']}, flags: {item['flags']!r}, algorithm: {item['algorithm']}, "
+                     f"weight: {item['weight']}, sid: {item['sid']}" for item in items)
+
+
+def _lan_endx_text(items: list) -> str:
+    return "\n".join(f"behavior: {item['behavior']}, neighbor-id: {item['neighbor-id']}, flags: {item['flags']!r}, "
+                     f"algorithm: {item['algorithm']}, weight: {item['weight']}, sid: {item['sid']}" for item in items)
+
+
+def _endpoint_behavior_text(value: bytes) -> str:
+    fields = json.loads(_srv6_endpoint_behavior(value))
+    return (f"SRv6 Endpoint Behavior: endpoint-behavior {fields['endpoint-behavior']}, flags {fields['flags']}, "
+            f"algorithm {fields['algorithm']}")
+
+
+#: TLV code -> text of one TLV (not merged)
+TEXTS = {
+    1024: lambda value: _named("Node Flags", _flags("O T E B R V RSV RSV", value)),
+    1025: lambda value: _named("Opaque Node Attribute", bytes(value)),
+    1026: lambda value: _named("Node Name", value.decode("utf-8", "replace")),
+    1027: lambda value: _named("ISIS area id", _int(value)),
+    1030: lambda value: _named("Remote TE Router ID", _ip(value)),
+    1031: lambda value: _named("Remote TE Router ID", _ip(value)),
+    1034: _sr_capabilities_text,
+    1035: lambda value: _named("SrAlgorithms", list(value) or [0]),
+    1038: lambda value: f"flags: {json.loads(_srv6_capabilities(value))['flags']!r}",
+    1088: lambda value: _named("Admin Group mask", _int(value[:4])),
+    1089: lambda value: _named("Maximum link bandwidth", struct.unpack("!f", value)[0]),
+    1090: lambda value: _named("Maximum reservable link bandwidth", struct.unpack("!f", value)[0]),
+    1091: lambda value: _named("Maximum link bandwidth", struct.unpack("!8f", value)),
+    1092: lambda value: _named("TE Default Metric", _int(value)),
+    1093: lambda value: _named("Link protection mask", json.loads(TLVS[1093][1](value))),
+    1094: lambda value: _named("MPLS Protocol mask", json.loads(TLVS[1094][1](value))),
+    1095: lambda value: _named("IGP Metric", _int(value)),
+    1096: lambda value: _named("link SRLG values", json.loads(_numbers(4)(value))),
+    1097: lambda value: _named("Opaque Link Attribute", bytes(value)),
+    1098: lambda value: _named("Link Name", bytes(value)),
+    1099: _adjacency_text,
+    1152: lambda value: _named("IGP flags", json.loads(TLVS[1152][1](value))),
+    1153: lambda value: _named("IGP Route Tags", json.loads(_numbers(4)(value))),
+    1154: lambda value: _named("IGP Extended Route Tags", json.loads(_numbers(8)(value))),
+    1155: lambda value: _named("prefix_metric", _int(value)),
+    1156: lambda value: _named("Ospf forwarding address", _ip(value)),
+    1157: lambda value: _named("Opaque Prefix Attribute", bytes(value)),
+    1158: _sr_prefix_text,
+    1162: lambda value: "flags: {flags!r}, algorithm: {algorithm}, metric: {metric}".format_map(
+        json.loads(_srv6_locator(value))),
+    1170: lambda value: _named("Prefix Attr Flags", json.loads(TLVS[1170][1](value))),
+    1171: lambda value: _named("Source router identifier", _ip(value)),
+    1250: _endpoint_behavior_text,
+    1252: lambda value: "SRv6 SID Structure: [{}, {}, {}, {}]".format(*_sid_structure(value).values()),
+}
+
+#: merged TLV key -> text of the merged list (the items are the JSON renderers' values)
+MERGED_TEXTS = {
+    _LOCAL_TE_ROUTER_ID: lambda items: _named("Local TE Router IDs", items),
+    "sr-adj-lan-sids": lambda items: f"sr-adj-lan-sids: {items!r}",
+    "srv6-endx": _endx_text,
+    "srv6-lan-endx-isis": _lan_endx_text,
+    "srv6-lan-endx-ospf": _lan_endx_text,
+}
+
+
+def attribute_text(tlvs) -> str:
+    """5.0's text of the BGP-LS attribute's ``(type, value)`` TLVs (checked by `check`): each TLV, merged
+    ones once at the place of the first, joined by ``, `` (an unknown code: not implemented, once)."""
+    members = []
+    merged = {}
+    for code, value in tlvs:
+        value = bytes(value)
+        key, item, merge = _render(code, value)
+        if not merge:
+            members.append(TEXTS[code](value))
+        elif key in merged:
+            merged[key].append(item)
+        else:
+            merged[key] = [item]
+            members.append((key, merged[key]))
+    return ", ".join(member if isinstance(member, str) else _merged_text_of(*member) for member in members)
+
+
+def _merged_text_of(key: str, items: list) -> str:
+    if key.startswith("generic-lsid-"):
+        return f"Attribute with code [ {key[len('generic-lsid-'):]} ] not implemented"
+    return MERGED_TEXTS[key](items)
