@@ -114,5 +114,6 @@ def test_each_departure_case_has_its_entry(name):
     """The departure streams exist to exercise an entry: each must be one an entry names as its cause."""
     [(_name, families, body)] = [case for case in updates.departure_cases() if case[0] == name]
     stream = _stream(name, body, families)
-    causes = [known._ipv6_nlri_ipv4_next_hop, known._refused_flow_rule, known._several_vpls]
+    causes = [known._ipv6_nlri_ipv4_next_hop, known._refused_flow_rule, known._several_vpls,
+              known._vpls_label_above_16_bits]
     assert sum(cause(stream) for cause in causes) == 1

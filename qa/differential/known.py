@@ -260,6 +260,18 @@ def _several_vpls(stream) -> bool:
                for code, value in _mp_values(stream))
 
 
+def _vpls_label_above_16_bits(stream) -> bool:
+    """A VPLS NLRI whose label base (RFC 4761 3.2.2: a 20-bit label, RFC 3032) is above 65535."""
+    for code, value in _mp_values(stream):
+        if value[:3] != b"\x00\x19\x41":
+            continue
+        section = value[3:] if code == 15 else value[5 + value[3]:]
+        for start in range(0, len(section) - 18, 19):
+            if int.from_bytes(section[start + 16:start + 19], "big") >> 4 > 0xFFFF:
+                return True
+    return False
+
+
 def _rfc7606_instead_of_reset(stream) -> bool:
     """An UPDATE whose ORIGINATOR_ID, CLUSTER_LIST or PMSI_TUNNEL is malformed (RFC 7606 treat-as-withdraw),
     or AS4_PATH / AS4_AGGREGATOR (RFC 6793 section 6: discard), the attributes 5.0.15 resets on."""
@@ -353,6 +365,10 @@ KNOWN += [
           "5.0.15 checks each length against the whole rest of the section and resets (3/10) "
           "(docs/STATUS.md, VPLS departures)",
           _reset_by_them(3, 10, _several_vpls)),
+    Known("vpls-label-20-bits", "helper",
+          "RFC 4761 section 3.2.2: the VPLS label base is a 20-bit label (RFC 3032); 5.0.15 fails to "
+          "decode one above 65535 and resets with 1/0 (docs/STATUS.md, VPLS departures)",
+          _reset_by_them(1, 0, _vpls_label_above_16_bits)),
     Known("rfc7606-where-5.0.15-resets", "helper",
           "RFC 7606 sections 7.9 / 7.10 (ORIGINATOR_ID, CLUSTER_LIST: treat-as-withdraw), RFC 6793 "
           "section 6 (AS4_PATH / AS4_AGGREGATOR: attribute discard), PMSI_TUNNEL treat-as-withdraw, "

@@ -228,8 +228,9 @@ def _evpn(chooser) -> bytes:
 
 
 def _vpls(chooser) -> bytes:
+    base = chooser.randint(16, 0xFFFF)  # 5.0.15 fails above 65535: `departure_cases` has one
     body = _rd(chooser) + struct.pack("!HHH", chooser.randint(1, 100), chooser.randint(0, 100),
-                                      chooser.randint(1, 16)) + (chooser.randint(16, 2 ** 20 - 1) << 4 | 1).to_bytes(3, "big")
+                                      chooser.randint(1, 16)) + (base << 4 | 1).to_bytes(3, "big")
     return len(body).to_bytes(2, "big") + body
 
 
@@ -381,6 +382,7 @@ def withdraw_and_discard_cases() -> list:
 def departure_cases() -> list:
     """(name, families, UPDATE body) where we knowingly differ from 5.0.15 (qa.differential.known)."""
     vpls = bytes((0, 17)) + bytes(8) + struct.pack("!HHH", 1, 0, 8) + bytes((0x00, 0x10, 0x01))
+    wide_label = bytes((0, 17)) + bytes(8) + struct.pack("!HHH", 1, 0, 8) + ((0x12345 << 4) | 1).to_bytes(3, "big")
     flow_ok = bytes((6, 1, 24, 10, 0, 0, 0x81)) + bytes((6,))
     flow_bad = bytes((4, 3, 0x91, 0x96, 0x20))  # protocol 38432: RFC 8955 says one octet
     base = _ORIGIN + _AS_PATH
@@ -388,6 +390,9 @@ def departure_cases() -> list:
         ("several vpls nlri", ((IPV4, UNICAST), (L2VPN, VPLS)),
          update(b"", attribute(0x80, 14, struct.pack("!HBB", L2VPN, VPLS, 4) + bytes((192, 0, 2, 1)) + b"\0"
                                  + vpls + vpls) + base, b"")),
+        ("vpls label above 65535", ((IPV4, UNICAST), (L2VPN, VPLS)),
+         update(b"", attribute(0x80, 14, struct.pack("!HBB", L2VPN, VPLS, 4) + bytes((192, 0, 2, 1)) + b"\0"
+                                 + wide_label) + base, b"")),
         ("flow rule out of range", ((IPV4, UNICAST), (IPV4, FLOW)),
          update(b"", attribute(0x80, 14, struct.pack("!HBB", IPV4, FLOW, 0) + b"\0" + flow_ok + flow_bad) + base,
                 b"")),
