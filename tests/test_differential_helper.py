@@ -17,6 +17,7 @@ nothing else.
 """
 
 import importlib
+import random
 
 import pytest
 
@@ -44,6 +45,49 @@ def test_helpers_receive_what_5_0_15_writes(tmp_path):
     report = "\n".join(str(divergence) for divergence in result.unexplained)
     assert not result.unexplained, f"{result.summary()}\n{report}"
     assert result.streams >= 50 and result.lines >= 5000, result.summary()  # it compared something
+
+
+#: one neighbor, three api blocks of different forms (the third block's receive options are the case)
+SEVERAL_BLOCKS = """process a {{{{ run {python} {recorder} {{directory}}/a.lines; encoder json; }}}}
+process b {{{{ run {python} {recorder} {{directory}}/b.lines; encoder json; }}}}
+process c {{{{ run {python} {recorder} {{directory}}/c.lines; encoder text; }}}}
+neighbor 127.0.1.2 {{{{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65000; peer-as 65001; hold-time 180; passive;
+    listen {{port}}; family {{{{ ipv4 unicast; }}}}
+    api {{{{ processes [ a ]; receive {{{{ packets; open; keepalive; }}}} }}}}
+    api {{{{ processes [ b ]; negotiated; neighbor-changes; receive {{{{ parsed; update; }}}} }}}}
+    api {{{{ processes [ c ]; receive {{{{ {third} }}}} }}}}
+}}}}
+"""
+
+
+@pytest.mark.parametrize("third", ["consolidate; packets; notification;", "notification;", "parsed; notification;",
+                                   "packets; notification; keepalive;"])
+def test_several_api_blocks_share_the_neighbor_form(tmp_path, third):
+    """5.0.15 merges a neighbor's api blocks: parsed / packets / consolidate and the negotiated block are the
+    neighbor's, the message kinds each block's (a packets-only helper gets consolidated lines when another
+    block asks consolidate).  Both daemons on the same configuration, every line compared."""
+    reference = oracle.require_oracle()
+    import sys
+    text = SEVERAL_BLOCKS.format(python=sys.executable, recorder=helper.RECORDER, third=third)
+    capabilities = helper.Capabilities(((1, 1),))
+    stream = helper.Stream("several blocks", capabilities,
+                           updates.messages(random.Random(3), capabilities, 3))
+    daemons = []
+    try:
+        for name, command in (("ours", [sys.executable, "-m", "exabgp", "server"]), ("5.0.15", [reference])):
+            (tmp_path / name).mkdir()
+            daemons.append(helper.Daemon(name, command, [], str(tmp_path / name), text, ("a", "b", "c")))
+        for daemon in daemons:
+            helper.session(daemon, stream, "127.0.1.2", 30)
+        helper.settle(daemons)
+        ours, theirs = (daemon.lines() for daemon in daemons)
+    finally:
+        for daemon in daemons:
+            daemon.stop()
+    for name in ("a", "b", "c"):
+        assert [helper.mask(line) for line in ours[name]] == [helper.mask(line) for line in theirs[name]], name
+    assert ours["a"] and ours["b"]  # it compared something
 
 
 def test_mask_is_the_envelope_volatile_fields_only():

@@ -8,7 +8,13 @@ acknowledgement switch; `exabgp.reactor.commands` executes what they say.
 What a helper is told about a neighbor comes from the neighbor's ``api``
 blocks: every block names its helpers (``processes``, or the regular
 expressions of ``processes-match`` against the helpers' names) and its
-switches; a helper named by several blocks gets the union.  `subscribers`
+switches; a helper named by several blocks gets the union.  The form of the
+messages is the neighbor's, as in 5.0 (which merges a neighbor's api blocks
+into one): ``parsed``, ``packets`` and ``consolidate`` are those of all its
+blocks (a helper that asked for packets gets the consolidated line when
+another block asked for consolidate; the raw form goes to the helpers that
+asked for packets, for every kind any block asks for), and so is the
+negotiated block added to the message lines.  `subscribers`
 turns that into one `Subscriber` per helper, computed once per connection
 (`Api.reporter`); a connection nobody listens to gets no `Reporter` and
 costs nothing.
@@ -70,34 +76,44 @@ CLI = "api-internal-cli"
 
 
 class Direction:
-    """What one helper wants of the messages going one way.
+    """What one helper gets of the messages going one way.
 
-    5.0 honours ``consolidate`` on sent messages only together with ``packets``.
+    `options` are the helper's own (the api blocks naming it), `shared` the
+    neighbor's (all its api blocks): 5.0 decides the form per neighbor.  The
+    message kinds are the helper's own; the form (``parsed``, ``packets``,
+    ``consolidate``) is the neighbor's, so a helper that asked for packets
+    gets the consolidated line when another block of the neighbor asked for
+    consolidate; the raw form goes to the helpers that asked for packets, for
+    every kind the neighbor's blocks ask for.  5.0 honours ``consolidate`` on
+    sent messages only together with ``packets``.
     """
 
-    __slots__ = ("kinds", "parsed", "packets", "consolidate")
+    __slots__ = ("kinds", "raw_kinds", "parsed", "packets", "consolidate")
 
-    def __init__(self, options: set, receive: bool):
+    def __init__(self, options: set, shared: set, receive: bool):
         self.kinds = frozenset(kind for kind in KINDS.values() if kind in options)
-        self.consolidate = "consolidate" in options and (receive or "packets" in options)
-        self.packets = "packets" in options and not self.consolidate
-        self.parsed = "parsed" in options or self.consolidate or "packets" not in options
+        self.consolidate = "consolidate" in shared and (receive or "packets" in shared)
+        self.packets = "packets" in shared and not self.consolidate and "packets" in options
+        self.raw_kinds = frozenset(kind for kind in KINDS.values() if kind in shared) if self.packets else frozenset()
+        self.parsed = "parsed" in shared or self.consolidate or "packets" not in shared
 
 
 class Subscriber:
-    """What one helper is told about one neighbor: the union of the api blocks naming it."""
+    """What one helper is told about one neighbor: the api blocks naming it, in the form of all of them."""
 
     __slots__ = ("name", "changes", "negotiated", "fsm", "signal", "receive", "send")
 
-    def __init__(self, name: str, blocks: list):
+    def __init__(self, name: str, blocks: list, every: list):
         switches = {switch for block in blocks for switch in block.switches}
         self.name = name
         self.changes = "neighbor-changes" in switches
         self.negotiated = "negotiated" in switches
         self.fsm = "fsm" in switches
         self.signal = "signal" in switches
-        self.receive = Direction({kind for block in blocks for kind in block.receive}, True)
-        self.send = Direction({kind for block in blocks for kind in block.send}, False)
+        self.receive = Direction({kind for block in blocks for kind in block.receive},
+                                 {kind for block in every for kind in block.receive}, True)
+        self.send = Direction({kind for block in blocks for kind in block.send},
+                              {kind for block in every for kind in block.send}, False)
 
 
 def names_of(block, running) -> list:
@@ -114,14 +130,14 @@ def subscribers(neighbor, running) -> list:
     for block in neighbor.api:
         for name in names_of(block, running):
             named.setdefault(name, []).append(block)
-    return [Subscriber(name, named[name]) for name in running if name in named]
+    return [Subscriber(name, named[name], list(neighbor.api)) for name in running if name in named]
 
 
 class Reporter:
     """The events of one connection, written to the helpers that asked for them (module docstring)."""
 
     __slots__ = ("api", "peer", "subscribers", "messages", "updates", "direct", "_readers", "_negotiated",
-                 "_closing")
+                 "_with_negotiated", "_closing")
 
     def __init__(self, api, peer: EnvelopePeer, found: list):
         self.api = api
@@ -135,6 +151,8 @@ class Reporter:
                             or s.receive.consolidate for s in found)
         self.direct = self.updates and not self.messages
         self._negotiated = OPENING  # what 5.0 prints in the negotiated block before the OPEN exchange
+        # 5.0 adds the negotiated block to every message line of the neighbor when one of its api blocks asks
+        self._with_negotiated = any(s.negotiated for s in found)
         self._closing = None  # the transition to IDLE, told after ``state down``
 
     def _write(self, name: str, text: str) -> None:
@@ -199,14 +217,14 @@ class Reporter:
     def received(self, now: float, update, ctx) -> None:
         """An UPDATE received, for helpers that only read the parsed UPDATEs (`direct`)."""
         for subscriber in self._readers:
-            negotiated = self._negotiated if subscriber.negotiated else None
+            negotiated = self._negotiated if self._with_negotiated else None
             self._write(subscriber.name, self.api.encoders[subscriber.name].update(
                 now, self.peer, "receive", update, ctx, b"", update.body, negotiated, False))
 
     def scanned(self, now: float, octets: bytes, ctx) -> None:
         """A run of UPDATE messages the codec vouched for (`UpdatesScanned`): one call per helper (`direct`)."""
         for subscriber in self._readers:
-            negotiated = self._negotiated if subscriber.negotiated else None
+            negotiated = self._negotiated if self._with_negotiated else None
             self._write(subscriber.name, self.api.encoders[subscriber.name].received_run(
                 now, self.peer, octets, ctx, negotiated))
 
@@ -218,17 +236,18 @@ class Reporter:
         header = None
         for subscriber in self.subscribers:
             wanted = subscriber.receive if direction == "receive" else subscriber.send
-            if kind not in wanted.kinds:
+            raw = kind in wanted.raw_kinds
+            if kind not in wanted.kinds and not raw:
                 continue
             encoder = self.api.encoders[subscriber.name]
-            negotiated = self._negotiated if subscriber.negotiated else None
+            negotiated = self._negotiated if self._with_negotiated else None
             if header is None:
                 header = event.header
-            if wanted.packets:
+            if raw:
                 self._write(subscriber.name, encoder.packets(now, self.peer, direction, event.msg_type, header,
                                                              event.body, negotiated))
-            if not wanted.parsed or event.message is None:  # a refused message is only seen raw, as in 5.0
-                continue
+            if kind not in wanted.kinds or not wanted.parsed or event.message is None:
+                continue  # a refused message is only seen raw, as in 5.0
             if event.msg_type == Update.TYPE:
                 text = encoder.update(now, self.peer, direction, event.message, ctx, header, event.body, negotiated,
                                       wanted.consolidate)

@@ -201,15 +201,19 @@ def _environment(ours: bool) -> dict:
 
 
 class Daemon:
-    """One daemon (ours or 5.0.15) running `configuration(streams, ...)` in a directory of its own."""
+    """One daemon (ours or 5.0.15) in a directory of its own, running `text` (``{port}`` and ``{directory}``
+    filled in), by default `configuration(streams, ...)`; `helpers` are the names of its recorder helpers."""
 
-    def __init__(self, name: str, command: list, streams: list, directory: str):
+    def __init__(self, name: str, command: list, streams: list, directory: str, text: str = None,
+                 helpers=HELPERS):
         self.name = name
         self.directory = directory
         self.port = free_port()
+        self.helpers = list(helpers)
         path = os.path.join(directory, "exabgp.conf")
         with open(path, "w") as handle:
-            handle.write(configuration(streams, self.port, directory))
+            handle.write(configuration(streams, self.port, directory) if text is None
+                         else text.format(port=self.port, directory=directory))
         self.log = open(os.path.join(directory, "daemon.log"), "wb")
         self.process = subprocess.Popen([*command, path], cwd=directory, env=_environment(name == "ours"),
                                         stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
@@ -218,7 +222,7 @@ class Daemon:
     def lines(self) -> dict:
         """Helper name -> the lines (octets, without the newline) it has received so far."""
         found = {}
-        for name in HELPERS:
+        for name in self.helpers:
             try:
                 with open(os.path.join(self.directory, f"{name}.lines"), "rb") as handle:
                     found[name] = handle.read().split(b"\n")[:-1]
@@ -490,7 +494,7 @@ def settle(daemons: list, quiet: float = 1.0, timeout: float = 60.0) -> None:
     while time.monotonic() < end:
         sizes = [os.path.getsize(os.path.join(daemon.directory, f"{name}.lines"))
                  if os.path.exists(os.path.join(daemon.directory, f"{name}.lines")) else -1
-                 for daemon in daemons for name in HELPERS]
+                 for daemon in daemons for name in daemon.helpers]
         if sizes != last:
             last, stable_since = sizes, time.monotonic()
         elif time.monotonic() - stable_since >= quiet:
