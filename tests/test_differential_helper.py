@@ -157,7 +157,9 @@ def test_session_entries_need_their_cause_in_the_stream():
 def test_each_departure_case_has_its_entry(name):
     """The departure streams exist to exercise an entry: each must be one an entry names as its cause."""
     [(_name, families, body)] = [case for case in updates.departure_cases() if case[0] == name]
-    stream = _stream(name, body, families)
+    stream = helper.Stream(name, helper.Capabilities(families, extended_next_hop=((1, 1, 2),) if "next hop" in name
+                                                     and families[-1] == (25, 70) else ()),
+                           [updates.message(2, body)])
     causes = [known._ipv6_nlri_ipv4_next_hop, known._refused_flow_rule, known._several_vpls,
-              known._vpls_label_above_16_bits]
+              known._extended_next_hop_elsewhere]
     assert sum(cause(stream) for cause in causes) == 1

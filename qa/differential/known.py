@@ -260,16 +260,10 @@ def _several_vpls(stream) -> bool:
                for code, value in _mp_values(stream))
 
 
-def _vpls_label_above_16_bits(stream) -> bool:
-    """A VPLS NLRI whose label base (RFC 4761 3.2.2: a 20-bit label, RFC 3032) is above 65535."""
-    for code, value in _mp_values(stream):
-        if value[:3] != b"\x00\x19\x41":
-            continue
-        section = value[3:] if code == 15 else value[5 + value[3]:]
-        for start in range(0, len(section) - 18, 19):
-            if int.from_bytes(section[start + 16:start + 19], "big") >> 4 > 0xFFFF:
-                return True
-    return False
+def _extended_next_hop_elsewhere(stream) -> bool:
+    """An extended next hop negotiated (RFC 8950) and an MP_REACH_NLRI of L2VPN (EVPN, VPLS) or FlowSpec."""
+    return bool(stream.capabilities.extended_next_hop) and any(
+        code == 14 and (value[:2] == b"\x00\x19" or value[2] in (133, 134)) for code, value in _mp_values(stream))
 
 
 def _rfc7606_instead_of_reset(stream) -> bool:
@@ -365,10 +359,12 @@ KNOWN += [
           "5.0.15 checks each length against the whole rest of the section and resets (3/10) "
           "(docs/STATUS.md, VPLS departures)",
           _reset_by_them(3, 10, _several_vpls)),
-    Known("vpls-label-20-bits", "helper",
-          "RFC 4761 section 3.2.2: the VPLS label base is a 20-bit label (RFC 3032); 5.0.15 fails to "
-          "decode one above 65535 and resets with 1/0 (docs/STATUS.md, VPLS departures)",
-          _reset_by_them(1, 0, _vpls_label_above_16_bits)),
+    Known("extended-next-hop-other-families", "helper",
+          "RFC 8950 extends the next hop of the families it lists only; with an extended next hop "
+          "negotiated 5.0.15 sizes every MP_REACH_NLRI next hop as the (next hop AFI, SAFI) family's: it "
+          "fails on EVPN and VPLS (1/0, 'can not decode update message') and refuses FlowSpec (3/9)",
+          lambda case, ours, theirs: _reset_by_them(1, 0, _extended_next_hop_elsewhere)(case, ours, theirs)
+          or _reset_by_them(3, 9, _extended_next_hop_elsewhere)(case, ours, theirs)),
     Known("rfc7606-where-5.0.15-resets", "helper",
           "RFC 7606 sections 7.9 / 7.10 (ORIGINATOR_ID, CLUSTER_LIST: treat-as-withdraw), RFC 6793 "
           "section 6 (AS4_PATH / AS4_AGGREGATOR: attribute discard), PMSI_TUNNEL treat-as-withdraw, "

@@ -184,7 +184,8 @@ def malformed_streams(seed: int) -> list:
         streams.append(Stream(f"malformed {name}", capabilities,
                               updates.messages(chooser, capabilities, 3) + [message(UPDATE, body)], "close"))
     for name, families, body in updates.departure_cases():
-        session = Capabilities(families)
+        next_hop = ((1, 1, 2),) if "extended next hop" in name else ()
+        session = Capabilities(families, extended_next_hop=next_hop)
         streams.append(Stream(f"departure {name}", session, updates.messages(chooser, session, 2)
                               + [message(UPDATE, body)] + updates.messages(chooser, session, 2)))
     return streams
