@@ -30,6 +30,8 @@ IPV4, IPV6, L2VPN = 1, 2, 25
 UNICAST, MULTICAST, NLRI_MPLS, MCAST_VPN, VPLS, EVPN, MPLS_VPN, RTC, FLOW, FLOW_VPN = (
     1, 2, 4, 5, 65, 70, 128, 132, 133, 134)
 PREFIX_SAFIS = (UNICAST, MULTICAST, NLRI_MPLS, MPLS_VPN)
+#: the families 5.0 offers ADD-PATH for (so a path identifier is never sent where none was negotiated)
+ADD_PATH_SAFIS = (UNICAST, NLRI_MPLS, MPLS_VPN)
 
 #: the sessions of a generated run: the families each negotiates
 SESSIONS = (
@@ -47,7 +49,7 @@ def session_families(chooser: random.Random) -> tuple:
 def random_capabilities(chooser: random.Random, families: tuple):
     from qa.differential.helper import Capabilities
     add_path = tuple((afi, safi, chooser.choice((1, 2, 2, 3))) for afi, safi in families
-                     if safi in PREFIX_SAFIS and (afi, safi) != (IPV6, MULTICAST) and chooser.random() < 0.5)
+                     if safi in ADD_PATH_SAFIS and chooser.random() < 0.5)
     # an extended next hop where it means something, and never beside L2VPN or FlowSpec families, whose
     # UPDATEs 5.0.15 then fails to decode (`departure_cases` has one)
     meaningful = (IPV6, UNICAST) in families and all(safi in PREFIX_SAFIS for _afi, safi in families)
