@@ -104,6 +104,7 @@ class Capabilities:
     extended_message: bool = False
     extended_next_hop: tuple = ()  # (afi, safi, next-hop afi)
     operational: bool = False
+    announced: tuple = ()  # more (code, value) capabilities the feeder announces, the daemon not configured
 
     def open_body(self) -> bytes:
         """The feeder's OPEN body (RFC 4271 4.2, capabilities of RFC 5492)."""
@@ -120,6 +121,7 @@ class Capabilities:
                                                       for entry in self.extended_next_hop)))
         if self.operational:
             tlvs.append((_OPERATIONAL, b""))
+        tlvs.extend(self.announced)
         parameters = [(CAPABILITIES_PARAMETER, bytes([code, len(value)]) + value) for code, value in tlvs]
         asn = PEER_AS if PEER_AS < 65536 else _AS_TRANS
         identifier = socket.inet_aton(PEER_ROUTER_ID)

@@ -54,9 +54,23 @@ def random_capabilities(chooser: random.Random, families: tuple):
     # UPDATEs 5.0.15 then fails to decode (`departure_cases` has one)
     meaningful = (IPV6, UNICAST) in families and all(safi in PREFIX_SAFIS for _afi, safi in families)
     next_hop = ((IPV4, UNICAST, IPV6),) if meaningful and chooser.random() < 0.3 else ()
+    announced = tuple(capability for capability in _announced(chooser, families) if chooser.random() < 0.4)
     return Capabilities(families, asn4=chooser.random() < 0.7, add_path=add_path,
                         extended_message=chooser.random() < 0.5, extended_next_hop=next_hop,
-                        operational=chooser.random() < 0.3)
+                        operational=chooser.random() < 0.3, announced=announced)
+
+
+def _announced(chooser, families) -> list:
+    """Capabilities a peer may announce that the daemon is not configured for (RFC 5492: ignored, but shown
+    in the OPEN the helpers receive): graceful restart (RFC 4724), enhanced route refresh (RFC 7313),
+    hostname and software version (drafts), multi-session, Cisco route refresh, an unassigned code."""
+    restart = struct.pack("!H", (chooser.choice((0, 8)) << 12) | chooser.randint(0, 4095)) + b"".join(
+        struct.pack("!HBB", afi, safi, chooser.choice((0, 0x80))) for afi, safi in families[:3])
+    name, domain = chooser.choice((b"router", b"r\xc3\xa9seau", b"")), chooser.choice((b"", b"example.net"))
+    version = chooser.choice((b"FRRouting/10.1", b"BIRD/2.15", b""))
+    return [(64, restart), (70, b""), (73, bytes((len(name),)) + name + bytes((len(domain),)) + domain),
+            (75, bytes((len(version),)) + version), (68, b"\x00"), (128, b""),
+            (chooser.choice((66, 99, 230)), bytes(chooser.randint(0, 255) for _ in range(chooser.randint(0, 6))))]
 
 
 # -- attributes ----------------------------------------------------------------------------------
