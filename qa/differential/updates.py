@@ -92,7 +92,7 @@ def _as_path(chooser, asn4: bool) -> bytes:
     size = 4 if asn4 else 2
     segments = b""
     for _ in range(chooser.choice((0, 1, 1, 1, 2))):
-        kind = chooser.choice((2, 2, 2, 1))
+        kind = chooser.choice((2, 2, 2, 1, 3, 4))  # sequence, set, confed sequence and set (RFC 5065)
         numbers = [_asn(chooser, asn4) for _ in range(chooser.randint(1, 6))]
         segments += bytes((kind, len(numbers))) + b"".join(number.to_bytes(size, "big") for number in numbers)
     return segments
@@ -394,6 +394,10 @@ def withdraw_and_discard_cases() -> list:
         update(b"", _ORIGIN + _NEXT_HOP, _NLRI),  # 3.d AS_PATH missing
         update(b"", _AS_PATH + _NEXT_HOP, _NLRI),  # 3.d ORIGIN missing
         update(b"", _ORIGIN + _AS_PATH, _NLRI),  # NEXT_HOP missing with NLRI
+        update(b"", base + attribute(0x40, 1, b"\x02"), _NLRI),  # 3.g ORIGIN repeated: the first kept
+        update(b"", base + attribute(0xC0, 8, b""), _NLRI),  # empty COMMUNITIES
+        update(b"", base + attribute(0x50, 7, bytes(8)), _NLRI),  # AGGREGATOR with Extended Length (RFC 7606 3.c)
+        update(b"", attribute(0x80, 15, struct.pack("!HB", IPV6, UNICAST) + bytes((64, 0x20, 1))), b""),
     ]
 
 
@@ -433,4 +437,8 @@ def session_reset_cases() -> list:
         ("mp_reach repeated", update(b"", attribute(0x80, 14, struct.pack("!HBB", 2, 1, 16) + bytes(16) + b"\0")
                                      * 2 + base, b"")),
         ("attribute length overrun", update(b"", base + bytes((0xC0, 8, 40)) + bytes(4), _NLRI)),
+        ("unrecognized well-known attribute", update(b"", base + attribute(0x40, 99, b"\x01"), _NLRI)),
+        ("mp_reach ipv4 next hop of 3 octets",
+         update(b"", attribute(0x80, 14, struct.pack("!HBB", IPV4, UNICAST, 3) + bytes(3) + b"\0" + _NLRI) + base[:7],
+                b"")),
     ]
