@@ -153,6 +153,19 @@ def test_session_entries_need_their_cause_in_the_stream():
                          theirs) is None
 
 
+def test_the_host_name_entry_needs_a_non_ascii_name():
+    told = [b"neighbor 127.0.1.2 connected", b"", b"neighbor 127.0.1.2 down - ", b""]
+    ours = [b"neighbor 127.0.1.2 connected", b"", b"neighbor 127.0.1.2 receive open version 4", b""]
+    cases = {}
+    for name in ("réseau".encode(), b"router"):
+        capabilities = helper.Capabilities(((1, 1),), announced=((73, bytes((len(name),)) + name + b"\x00"),))
+        cases[name] = helper.SessionCase(helper.Stream("hostname", capabilities, []), "text-parsed")
+    assert known.explain("helper", cases["réseau".encode()], ours, told) == "hostname-non-ascii"
+    assert known.explain("helper", cases[b"router"], ours, told) is None
+    reason = told[:2] + [b"neighbor 127.0.1.2 down - closing connection"]
+    assert known.explain("helper", cases["réseau".encode()], ours, reason) is None
+
+
 @pytest.mark.parametrize("name", [case[0] for case in updates.departure_cases()])
 def test_each_departure_case_has_its_entry(name):
     """The departure streams exist to exercise an entry: each must be one an entry names as its cause."""

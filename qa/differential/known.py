@@ -318,6 +318,22 @@ def _repeated_mp_reach(case, ours, theirs) -> bool:
             and ours[0][19:21] == b"\x03\x01" and theirs[0][19:21] == b"\x03\x09")
 
 
+def _non_ascii_hostname(case, ours, theirs) -> bool:
+    """5.0.15's lines of a session whose OPEN announces a non-ASCII host name: ours up to where it breaks
+    (its text OPEN line, or its JSON negotiated line), then down with no reason."""
+    if type(case).__name__ != "SessionCase" or case.helper == "notification":
+        return False
+    names = [value for code, value in case.stream.capabilities.announced if code == 73]
+    if not any(not value.isascii() for value in names):
+        return False
+    common = 0
+    while common < min(len(ours), len(theirs)) and ours[common] == theirs[common]:
+        common += 1
+    told = [line for line in theirs[common:] if line]
+    return (common > 0 and len(told) == 1
+            and (told[0].endswith(b" down - ") or told[0].endswith(b'"state": "down", "reason": "" } }')))
+
+
 def _mup_t1st_comma(case, ours, theirs) -> bool:
     return (type(case).__name__ == "LineCase" and b'""source_ip_len"' in theirs
             and ours == theirs.replace(b'""source_ip_len"', b'", "source_ip_len"'))
@@ -350,6 +366,11 @@ KNOWN += [
           "section 4.2 leave session reset (3/10) where treat-as-withdraw cannot apply; 5.0.15 drops "
           "that rule and keeps the others (docs/STATUS.md, FlowSpec departures)",
           _reset_instead(3, 10, _refused_flow_rule)),
+    Known("hostname-non-ascii", "helper",
+          "an OPEN whose hostname capability (draft-walton-bgp-hostname-capability: UTF-8) is not ASCII: "
+          "5.0.15's parsed helpers break on it and it closes the session without a NOTIFICATION (down, "
+          "empty reason), against RFC 4271 section 6; we print the name",
+          _non_ascii_hostname),
     Known("mp-reach-repeated", "helper",
           "RFC 7606 section 3 g: MP_REACH_NLRI or MP_UNREACH_NLRI appearing twice is Malformed "
           "Attribute List (3/1); 5.0.15 sends 3/9",

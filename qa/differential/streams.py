@@ -183,6 +183,9 @@ def malformed_streams(seed: int) -> list:
     for name, body in updates.session_reset_cases():
         streams.append(Stream(f"malformed {name}", capabilities,
                               updates.messages(chooser, capabilities, 3) + [message(UPDATE, body)], "close"))
+    hostname = bytes((7,)) + "réseau".encode() + bytes((0,))  # RFC 3629 UTF-8, not ASCII
+    session = Capabilities(((1, 1), (2, 1)), announced=((73, hostname),))
+    streams.append(Stream("departure non-ascii host name", session, updates.messages(chooser, session, 3)))
     for name, families, body in updates.departure_cases():
         next_hop = ((1, 1, 2),) if "extended next hop" in name else ()
         session = Capabilities(families, extended_next_hop=next_hop)
