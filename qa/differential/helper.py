@@ -187,7 +187,7 @@ def configuration(streams: list, port: int, directory: str) -> str:
                       f"    hold-time {HOLD_TIME};", "    passive;", f"    listen {port};",
                       *stream.capabilities.neighbor_lines(),
                       "    api {", f"        processes [ {helpers} ];", "        neighbor-changes;",
-                      "        negotiated;", f"        receive {{ {options} {MESSAGE_KINDS} }}", "    }", "}"]
+                      "        negotiated;", "        fsm;", f"        receive {{ {options} {MESSAGE_KINDS} }}", "    }", "}"]
     return "\n".join(parts) + "\n"
 
 
