@@ -90,6 +90,45 @@ def test_several_api_blocks_share_the_neighbor_form(tmp_path, third):
     assert ours["a"] and ours["b"]  # it compared something
 
 
+REFUSED = """process j {{{{ run {python} {recorder} {{directory}}/j.lines; encoder json; }}}}
+process t {{{{ run {python} {recorder} {{directory}}/t.lines; encoder text; }}}}
+neighbor 127.0.1.2 {{{{
+    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65000; peer-as 65001; hold-time 180;
+    connect {closed}; family {{{{ ipv4 unicast; }}}}
+    api {{{{ processes [ j t ]; neighbor-changes; fsm; receive {{{{ parsed; update; }}}} }}}}
+}}}}
+"""
+
+
+def test_a_refused_connection_attempt_is_told_as_5_0_15_tells_it(tmp_path):
+    """An outgoing attempt to a port nobody listens on: 5.0.15 tells its helpers connected, CONNECT, down
+    "closing connection", IDLE (its connect does not wait for the handshake); so do we (found by
+    qa.differential.helper, whose active sessions are refused once over).  The first attempt compared."""
+    import sys
+    import time
+    reference = oracle.require_oracle()
+    text = REFUSED.format(python=sys.executable, recorder=helper.RECORDER, closed=helper.free_port())
+    daemons = []
+    try:
+        for name, command in (("ours", [sys.executable, "-m", "exabgp", "server"]), ("5.0.15", [reference])):
+            (tmp_path / name).mkdir()
+            daemons.append(helper.Daemon(name, command, [], str(tmp_path / name), text, ("j", "t")))
+        end = time.monotonic() + 30
+        while not all(any(b" down - " in line for line in daemon.lines()["t"]) for daemon in daemons):
+            assert time.monotonic() < end, [daemon.lines() for daemon in daemons]
+            time.sleep(0.2)
+        helper.settle(daemons, quiet=0.5)
+        ours, theirs = (daemon.lines() for daemon in daemons)
+    finally:
+        for daemon in daemons:
+            daemon.stop()
+    for name in ("j", "t"):
+        mine = helper.first_session([helper.mask(line) for line in ours[name]])
+        assert mine == helper.first_session([helper.mask(line) for line in theirs[name]]), name
+    assert helper.first_session(ours["t"]) == [b"neighbor 127.0.1.2 connected", b"",
+                                               b"neighbor 127.0.1.2 down - closing connection", b""]
+
+
 def test_mask_is_the_envelope_volatile_fields_only():
     assert helper.mask(RECORDED) == MASKED
     text = b"neighbor 127.0.0.6 receive update announced 10.0.0.0/8 next-hop 10.0.0.1 med 1796473014"

@@ -25,7 +25,9 @@ TCP connection (``state connected``), every FSM transition (``fsm``, with
 incoming one goes through IDLE and CONNECT before OPENSENT, and the closing
 IDLE comes after ``state down``, twice when the peer stops for good), the
 OPEN exchange (``negotiated``), ESTABLISHED (``state up``), the end
-(``state down`` with the reason) and every message sent or received
+(``state down`` with the reason; an outgoing attempt that fails is told as
+a connection, CONNECT, then down "closing connection", as 5.0 tells it) and
+every message sent or received
 (`MessageReceived` / `MessageSent` of the session, which runs with
 ``report_messages`` for it).  Per direction a helper asks for message kinds
 (``open update notification keepalive refresh operational``) and for their
@@ -166,6 +168,14 @@ class Reporter:
         for subscriber in self.subscribers:
             if subscriber.changes:
                 self._write(subscriber.name, self.api.encoders[subscriber.name].connected(now, self.peer))
+
+    def failed(self, now: float, reason: str) -> None:
+        """An outgoing attempt that failed: 5.0 (its connect does not wait for the handshake) tells it
+        connected, CONNECT, then down with `reason` and IDLE."""
+        self.connected(now, True)
+        self._fsm(now, "IDLE", "CONNECT")
+        self._closing = "CONNECT"
+        self.down(now, reason)
 
     def fsm(self, now: float, old, new) -> None:
         """A transition between two `exabgp.session.State`s, named as 5.0 names them (``OPENSENT``)."""

@@ -532,6 +532,7 @@ class Peer:
         except (OSError, ValueError) as error:
             if sock is not None:
                 sock.close()
+                self._attempt_failed()
             self.reactor.log.info(name, f"connection to {neighbor.peer_address}:{port} failed: {error}")
             self._connecting = None
             self._ended()
@@ -541,6 +542,12 @@ class Peer:
             # made and lost before create_connection returned: the loss found `_connecting` still set
             # and could not schedule the next attempt, so it is scheduled now
             self._schedule()
+
+    def _attempt_failed(self) -> None:
+        """Tell the helpers of a connection attempt that failed, as 5.0 does: connected, then down."""
+        reporter = self.reactor.api.reporter(self.neighbor, self.neighbor.local_address or "")
+        if reporter is not None:
+            reporter.failed(time.time(), TCP_FAILURE)
 
     # ------------------------------------------------------------ connections
 
