@@ -24,7 +24,8 @@ Both daemons run at once (one feeder thread each); the sessions of one daemon
 go one after the other.
 
 Once every session is down and the helpers' files stop growing, the lines
-are grouped per (helper, neighbor), blank lines with the line before, and
+are grouped per (helper, neighbor), blank lines with the line before (for an
+active neighbor, up to the end of its session: `first_session`), and
 compared in order after `mask`: the envelope's ``time``, ``host``, ``pid``,
 ``ppid`` and ``counter`` (the only per-run fields of 5.0.15's lines: the
 neighbor's addresses, ASNs and router-id are the configuration's, ports are
@@ -162,6 +163,7 @@ class Stream:
     capabilities: Capabilities
     messages: list  # whole BGP messages (marker included), sent in order
     ending: str = "notification"  # "notification" (Cease / Administrative Shutdown) or "close"
+    active: bool = False  # the daemon connects to the feeder (else the feeder connects to it)
 
 
 # -- the daemons ---------------------------------------------------------------------------------
@@ -172,8 +174,11 @@ def neighbor_address(index: int, profile: str) -> str:
     return f"127.0.{list(PROFILES).index(profile) + 1}.{index + 2}"
 
 
-def configuration(streams: list, port: int, directory: str) -> str:
-    """The configuration both daemons run: the `HELPERS`, one neighbor per stream and profile."""
+def configuration(streams: list, port: int, directory: str, listeners: dict = None) -> str:
+    """The configuration both daemons run: the `HELPERS`, one neighbor per stream and profile.
+
+    A passive neighbor listens on `port`; an active one (`Stream.active`) connects to the feeder's
+    listener for it, ``listeners[(stream index, profile)]`` (a listening socket)."""
     parts = []
     for name, (encoder, _profile) in HELPERS.items():
         output = os.path.join(directory, f"{name}.lines")
@@ -182,9 +187,13 @@ def configuration(streams: list, port: int, directory: str) -> str:
     for index, stream in enumerate(streams):
         for profile, options in PROFILES.items():
             helpers = " ".join(f"{encoder}-{profile}" for encoder in ENCODERS)
+            if stream.active:
+                reach = [f"    connect {listeners[(index, profile)].getsockname()[1]};"]
+            else:
+                reach = ["    passive;", f"    listen {port};"]
             parts += [f"neighbor {neighbor_address(index, profile)} {{", f"    router-id {DAEMON_ROUTER_ID};",
                       "    local-address 127.0.0.1;", f"    local-as {LOCAL_AS};", f"    peer-as {PEER_AS};",
-                      f"    hold-time {HOLD_TIME};", "    passive;", f"    listen {port};",
+                      f"    hold-time {HOLD_TIME};", *reach,
                       *stream.capabilities.neighbor_lines(),
                       "    api {", f"        processes [ {helpers} ];", "        neighbor-changes;",
                       "        negotiated;", "        fsm;", f"        receive {{ {options} {MESSAGE_KINDS} }}", "    }", "}"]
@@ -212,9 +221,16 @@ class Daemon:
         self.directory = directory
         self.port = free_port()
         self.helpers = list(helpers)
+        self.listeners = {}  # (stream index, profile) -> the feeder's listening socket, for active neighbors
+        for index, stream in enumerate(streams):
+            for profile in PROFILES if stream.active else ():
+                listener = socket.socket()
+                listener.bind((neighbor_address(index, profile), 0))
+                listener.listen(1)
+                self.listeners[(index, profile)] = listener
         path = os.path.join(directory, "exabgp.conf")
         with open(path, "w") as handle:
-            handle.write(configuration(streams, self.port, directory) if text is None
+            handle.write(configuration(streams, self.port, directory, self.listeners) if text is None
                          else text.format(port=self.port, directory=directory))
         self.log = open(os.path.join(directory, "daemon.log"), "wb")
         self.process = subprocess.Popen([*command, path], cwd=directory, env=_environment(name == "ours"),
@@ -233,6 +249,8 @@ class Daemon:
         return found
 
     def stop(self) -> None:
+        for listener in self.listeners.values():
+            listener.close()
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -306,14 +324,35 @@ def feed(daemon: Daemon, streams: list, timeout: float = 120.0) -> dict:
     sent = {}
     for index, stream in enumerate(streams):
         for profile in PROFILES:
-            sent[(index, profile)] = session(daemon, stream, neighbor_address(index, profile), timeout)
+            listener = daemon.listeners.get((index, profile))
+            sent[(index, profile)] = session(daemon, stream, neighbor_address(index, profile), timeout, listener)
     return sent
 
 
-def session(daemon: Daemon, stream: Stream, address: str, timeout: float) -> list:
-    """One session from `address`: the stream sent, the session ended; the messages the daemon sent."""
+def accept(listener, daemon: Daemon, deadline: float) -> socket.socket:
+    """The daemon's connection to `listener` (closed then: the daemon's next attempts are refused)."""
+    listener.settimeout(0.2)
+    try:
+        while True:
+            if daemon.process.poll() is not None:
+                raise RuntimeError(f"the daemon exited ({daemon.process.returncode})")
+            if time.monotonic() > deadline:
+                raise TimeoutError("the daemon did not connect")
+            try:
+                sock, _ = listener.accept()
+                sock.settimeout(None)
+                return sock
+            except socket.timeout:
+                continue
+    finally:
+        listener.close()
+
+
+def session(daemon: Daemon, stream: Stream, address: str, timeout: float, listener=None) -> list:
+    """One session with `address` (the feeder connects from it, or accepts on `listener`, active neighbors):
+    the stream sent, the session ended; the messages the daemon sent."""
     deadline = time.monotonic() + timeout
-    sock = connect(address, daemon, deadline)
+    sock = accept(listener, daemon, deadline) if listener is not None else connect(address, daemon, deadline)
     connection = Connection(sock)
     received = []
     try:
@@ -386,6 +425,22 @@ def lines_of(lines: list, address: str) -> list:
         if current == address:
             found.append(line)
     return found
+
+
+def first_session(lines: list) -> list:
+    """`lines` up to the end of the first session: its ``down`` line and the blank and FSM IDLE lines after it.
+
+    After it an active daemon tries again, refused, as often as its backoff allows before it is
+    stopped: how many attempts is a matter of timing, so an active stream is compared this far.
+    """
+    for position, line in enumerate(lines):
+        if b'"state": "down"' in line or b" down - " in line:
+            end = position + 1
+            while end < len(lines) and (not lines[end] or (b'"type": "fsm"' in lines[end]
+                                                           and b'"state": "IDLE"' in lines[end])):
+                end += 1
+            return lines[:end]
+    return lines
 
 
 @dataclasses.dataclass(frozen=True)
@@ -474,6 +529,8 @@ def compare(streams: list, ours: dict, theirs: dict, sent_ours: dict, sent_their
             address = neighbor_address(index, profile)
             mine = [mask(line) for line in lines_of(ours[helper], address)]
             reference = [mask(line) for line in lines_of(theirs[helper], address)]
+            if stream.active:
+                mine, reference = first_session(mine), first_session(reference)
             result.lines += max(len(mine), len(reference))
             divergence = explain_sequence(stream, helper, mine, reference)
             if divergence is not None:

@@ -18,7 +18,9 @@ Sources, in the order `batches` gives them:
   that UPDATE last.
 
 The families a session negotiates are those its messages carry (from their
-MP_REACH_NLRI / MP_UNREACH_NLRI), plus IPv4 unicast.
+MP_REACH_NLRI / MP_UNREACH_NLRI), plus IPv4 unicast.  The daemon connects
+to the feeder (an active neighbor) for the vectors' first stream and for
+about half the generated sessions; the feeder connects to it otherwise.
 """
 
 import os
@@ -75,7 +77,7 @@ def vector_streams() -> list:
         elif fields["type"] == "notification":
             streams.append(Stream(f"vector {path.stem}", Capabilities((_IPV4_UNICAST,)), [data], "close"))
     families = families_of(plain + add_path)
-    first = [Stream("vectors", Capabilities(families), plain)]
+    first = [Stream("vectors", Capabilities(families), plain, active=True)]  # the daemon connects
     if add_path:
         paths = families_of(add_path)
         first.append(Stream("vectors add-path", Capabilities(paths, add_path=tuple((*f, 2) for f in paths)),
@@ -163,8 +165,9 @@ def generated_streams(seed: int, count: int) -> list:
     for number, families in enumerate(updates.session_families(chooser)):
         capabilities = updates.random_capabilities(chooser, families)
         messages = updates.messages(chooser, capabilities, count)
-        streams.append(Stream(f"generated seed {seed} session {number}", capabilities, messages,
-                              chooser.choice(("notification", "close"))))
+        ending = chooser.choice(("notification", "close"))
+        streams.append(Stream(f"generated seed {seed} session {number}", capabilities, messages, ending,
+                              active=chooser.random() < 0.5))
     return streams
 
 
