@@ -69,7 +69,7 @@ def test_several_api_blocks_share_the_neighbor_form(tmp_path, third):
     block asks consolidate).  Both daemons on the same configuration, every line compared."""
     reference = oracle.require_oracle()
     import sys
-    text = SEVERAL_BLOCKS.format(python=sys.executable, recorder=helper.RECORDER, third=third)
+    text = SEVERAL_BLOCKS.format(python=sys.executable, recorder=helper.HELPER_LINES, third=third)
     capabilities = helper.Capabilities(((1, 1),))
     stream = helper.Stream("several blocks", capabilities,
                            updates.messages(random.Random(3), capabilities, 3))
@@ -107,7 +107,7 @@ def test_a_refused_connection_attempt_is_told_as_5_0_15_tells_it(tmp_path):
     import sys
     import time
     reference = oracle.require_oracle()
-    text = REFUSED.format(python=sys.executable, recorder=helper.RECORDER, closed=helper.free_port())
+    text = REFUSED.format(python=sys.executable, recorder=helper.HELPER_LINES, closed=helper.free_port())
     daemons = []
     try:
         for name, command in (("ours", [sys.executable, "-m", "exabgp", "server"]), ("5.0.15", [reference])):

@@ -10,7 +10,7 @@ listening on 127.0.0.1) with the families and capabilities the stream asks
 and one api block: neighbor-changes, negotiated and every received message
 kind, for the profile's two helpers.  One api block per neighbor, because
 5.0 decides the parsed / packets / consolidate form per neighbor (the union
-of its api blocks), not per helper.  A helper is ``recorder.py``: a real
+of its api blocks), not per helper.  A helper is ``helper_lines.py``: a real
 process on the daemon's pipe appending each line to a file.
 
 The feeder (`session`) is a BGP speaker over a blocking socket: for each
@@ -56,6 +56,8 @@ import threading
 import time
 
 from qa import oracle
+from qa.daemon import environment as daemon_environment
+from qa.daemon import free_port
 from qa.differential import known
 from qa.peer import (CAPABILITIES_PARAMETER, HEADER_LENGTH, KEEPALIVE, NOTIFICATION, OPEN, join_parameters,
                      message)
@@ -66,7 +68,7 @@ PEER_ROUTER_ID = "10.0.0.2"
 DAEMON_ROUTER_ID = "10.0.0.1"
 HOLD_TIME = 180
 CEASE_ADMINISTRATIVE_SHUTDOWN = bytes([6, 2])
-RECORDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recorder.py")
+HELPER_LINES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helper_lines.py")
 
 #: the forms a helper may ask for; one neighbor per (stream, profile), one api block, two helpers (json, text).
 #: 5.0 decides the form per neighbor (the union of its api blocks), so each profile has neighbors of its own
@@ -182,7 +184,7 @@ def configuration(streams: list, port: int, directory: str, listeners: dict = No
     parts = []
     for name, (encoder, _profile) in HELPERS.items():
         output = os.path.join(directory, f"{name}.lines")
-        parts += [f"process {name} {{", f"    run {sys.executable} {RECORDER} {output};",
+        parts += [f"process {name} {{", f"    run {sys.executable} {HELPER_LINES} {output};",
                   f"    encoder {encoder};", "}"]
     for index, stream in enumerate(streams):
         for profile, options in PROFILES.items():
@@ -201,13 +203,10 @@ def configuration(streams: list, port: int, directory: str, listeners: dict = No
 
 
 def _environment(ours: bool) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_", "PYTHONPATH"))}
-    env.update(EXABGP_ENVFILE=os.devnull, exabgp_daemon_user="root", exabgp_daemon_drop="false",
-               exabgp_api_cli="false", exabgp_log_enable="false")
-    if ours:
-        import exabgp
-        env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
+    """`qa.daemon.environment` (no CLI pipes, no privilege drop, no log), without PYTHONPATH for 5.0.15."""
+    env = daemon_environment(exabgp_daemon_drop="false", exabgp_api_cli="false", exabgp_log_enable="false")
+    if not ours:
+        del env["PYTHONPATH"]  # 5.0.15 imports its own package, not this checkout
     return env
 
 
@@ -263,12 +262,6 @@ class Daemon:
     def output(self) -> str:
         with open(os.path.join(self.directory, "daemon.log"), "rb") as handle:
             return handle.read().decode("utf-8", "replace")[-3000:]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # -- the feeder ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The helper the differential runs give each daemon: every line it receives, appended to a file.
 
-``python recorder.py OUTPUT`` reads its standard input (the pipe the daemon
+``python helper_lines.py OUTPUT`` reads its standard input (the pipe the daemon
 writes to) and appends each line to OUTPUT as soon as it arrives, unchanged
 (octets, not text: what the daemon wrote is what is compared).  It ends at
 the end of its input.  It is run as a separate process by both daemons, so
