@@ -201,9 +201,8 @@ class Commands:
         afi, safi = command.family
         found = self._established(source, command)
         self.api.ack(source, True)  # 5.0 answers before the message leaves (its event follows)
-        for peer, session in found:
-            session.send_eor(afi, safi)
-            peer.connection.progress()
+        for peer, _ in found:
+            peer.send_eor(afi, safi)
 
     def _announce_route_refresh(self, source, command):
         """Sent where route refresh and the family were negotiated; ``done`` for any established peer (5.0)."""

@@ -487,6 +487,8 @@ class Peer:
         self.stop_reason = "shutting down"  # why the peer was stopped for good (`stop`), in 5.0's words
         self.connections = 0        # outgoing connections tried (tcp.attempts)
         self._flush = None          # the loop callback sending what helpers changed
+        self._eors = []             # End-of-RIBs helpers asked for, sent after the changes of their batch
+        self._withdrawing = False   # a batch of changes was sent this session (see _send_changes)
         self._narrowed = {}         # attribute set -> its 2-octet AS form, for a session without asn4
         self._backoff = 0
         self._retry = None
@@ -620,6 +622,8 @@ class Peer:
         self._backoff = 0
         self.since = time.monotonic()
         self.rib_in = AdjRibIn() if self.neighbor.adj_rib_in else None
+        self._withdrawing = False
+        self._eors = []
         self.rib = rib = AdjRibOut(ipaddress.ip_address(connection.local_ip).packed,
                                    ipaddress.IPv4Address(self.neighbor.router_id).packed)
         self.ctx = _sending_context(event.ctx, self.neighbor)
@@ -691,6 +695,13 @@ class Peer:
             (self.rib.announce_watchdog if announce else self.rib.withdraw_watchdog)(name)
             self._schedule_flush()
 
+    def send_eor(self, afi: int, safi: int) -> None:
+        """An End-of-RIB from a helper: sent after the changes of the commands read with it (5.0 sends it once
+        the UPDATEs of its batch are out, whatever the order of the commands)."""
+        if self.established_session() is not None:
+            self._eors.append((afi, safi))
+            self._schedule_flush()
+
     def flush_out(self) -> None:
         """Send every route of the Adj-RIB-Out again (``flush adj-rib out``)."""
         if self.established_session() is not None:
@@ -726,14 +737,25 @@ class Peer:
     def _flush_changes(self) -> None:
         self._flush = None
         connection = self.connection
-        if self.established_session() is not None and self.rib.pending():
+        eors, self._eors = self._eors, []
+        if self.established_session() is not None and (eors or self.rib.pending()):
             self._send_changes(connection)
+            for afi, safi in eors:
+                connection.session.send_eor(afi, safi)
             connection.progress()
 
     def _send_changes(self, connection) -> None:
-        """Send the Adj-RIB-Out's pending changes as UPDATEs."""
+        """Send the Adj-RIB-Out's pending changes as UPDATEs.
+
+        The first batch of a session carries no withdrawal (5.0 sends the
+        withdrawals of a batch only once one batch has gone out in the
+        session): what it withdraws the peer has not received in this session.
+        """
+        if not self.rib.pending():
+            return
+        withdraw, self._withdrawing = self._withdrawing, True
         sent = 0
-        for body in self.rib.updates(self.ctx, self.neighbor.group_updates):
+        for body in self.rib.updates(self.ctx, self.neighbor.group_updates, withdraw):
             connection.session.send_update(body)
             sent += 1
         if sent:

@@ -196,8 +196,9 @@ class AdjRibOut:
 
     # ------------------------------------------------------------ output
 
-    def updates(self, ctx, group: bool = True):
-        """Yield the UPDATE bodies of every pending change, which are then no longer pending."""
+    def updates(self, ctx, group: bool = True, withdraw: bool = True):
+        """Yield the UPDATE bodies of every pending change, which are then no longer pending; without
+        `withdraw` the withdrawals are dropped (a session's first batch, as 5.0 sends it)."""
         pending, self._pending, self._queued = self._pending, {}, {}
         buckets = {}
         for attributes, nexthop, afi, safi in pending:
@@ -212,7 +213,7 @@ class AdjRibOut:
                     runs = [(announce, [nlri for nlri, _ in run])
                             for announce, run in groupby(changes.items(), key=itemgetter(1))]
                 for announce, nlris in runs:
-                    if nlris:
+                    if nlris and (announce or withdraw):
                         bodies = packing.announce_bodies if announce else packing.withdraw_bodies
                         yield from bodies(afi, safi, attributes, nexthop, nlris, ctx, group)
 

@@ -1,0 +1,584 @@
+"""The wire comparison: the same configuration and helper commands fed to ExaBGP 5.0.15 and to our daemon.
+
+Each daemon runs one neighbor, 127.0.0.1, whose session goes to a
+`qa.peer.Recorder` of its own (the OPEN mirrored, every message recorded);
+its helper is `wire_helper.py`, a real process reading the scenario's
+command list and paced by this harness over a loopback control connection.
+The UPDATEs each daemon sends are then compared, in order.
+
+How the comparison is made deterministic.  5.0.15 applies the commands it
+reads in one reactor turn (one read of the helper's pipe, at most 50 steps
+of its command queue, about 25 commands) and its peer sends their changes
+as one batch in its next turn; commands read later go into the next batch,
+so what it sends depends on the timing.  Here the timing is fixed:
+
+* a scenario is a list of groups of commands; the helper writes a group in
+  ONE write (atomic on a pipe), so each daemon reads and applies it at once,
+  and a group is a batch;
+* every group ends with a marker, ``announce eor`` of a family no scenario
+  uses (`MARKER_FAMILY`): both daemons send an End-of-RIB after the UPDATEs
+  of the batch it closes, so the recorder knows when the daemon is done
+  with the group; the helper waits for each command's ``done`` / ``error``
+  (``api.ack``, compared too), and the next group is given only once the
+  marker is recorded;
+* before the first group, and after a session reset (the recorder sends a
+  Cease, group `RESET`) or a ``teardown`` command, the harness waits for the
+  new session's End-of-RIBs (one per configured family): the initial dump
+  is done and the session is quiet.
+
+The messages compared are everything a daemon sends after its OPEN,
+KEEPALIVEs and markers left out: UPDATEs and End-of-RIBs, NOTIFICATIONs.
+They are compared chunk by chunk (a session's initial dump, then each
+group's output) so that a difference is shown where it happened, decoded
+with our ``exabgp decode``.  A difference `qa.differential.known` explains
+(area ``wire``; the case is the `Chunk`) is counted as known, any other is a
+divergence.
+
+    python -m qa.differential.wire --seed N --count N [--scenario NAME] [--jobs N] [-v]
+
+runs the hand-written scenarios (`HANDWRITTEN`; ``--scenario NAME`` picks
+one, ``--scenario random`` none) and `count` random ones from `seed`
+(``random-SEED-INDEX``, replayed by the same seed and count), and prints
+the counts.  The exit code is 0 when no divergence was found.
+"""
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+from qa import oracle
+from qa.daemon import environment
+from qa.differential import known
+from qa.peer import NOTIFICATION, Options, Recorder, is_end_of_rib
+
+HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire_helper.py")
+#: the family of the marker End-of-RIB closing each group: one no scenario configures or announces
+MARKER_FAMILY = "l2vpn evpn"
+MARKER = f"announce eor {MARKER_FAMILY}"
+#: a group that is this one word: the recorder resets the session (Cease / Administrative Reset)
+RESET = "reset"
+LOCAL_ADDRESS = "127.0.0.1"
+#: how long a daemon may take to start and bring its session up, and to answer one group
+START_TIMEOUT = 30.0
+GROUP_TIMEOUT = 10.0
+
+
+# -- scenarios ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Family:
+    """How a scenario announces routes of one family: the route after ``announce``/``withdraw``."""
+
+    name: str                   # as in ``family { ... }`` and ``announce eor``
+    route: str                  # with {i}: a number telling routes apart, {path}: the add-path part
+    add_path: bool = False      # 5.0.15 negotiates ADD-PATH for it
+    variants: tuple = ("", "med 100", "med 200 community [ 65000:1 ]",
+                       "local-preference 50 as-path [ 65010 4200000001 ]")
+    attributes: str = ""        # the ``announce attributes ... nlri`` form: its NLRI with {i}, or none
+
+
+FAMILIES = {family.name: family for family in (
+    Family("ipv4 unicast", "route 10.0.{i}.0/24 next-hop 192.0.2.1{path}", True,
+           attributes="10.0.{i}.0/24"),
+    Family("ipv6 unicast", "route 2001:db8:0:{i}::/64 next-hop 2001:db8::1{path}", True,
+           attributes="2001:db8:0:{i}::/64"),
+    Family("ipv4 multicast", "ipv4 multicast 10.1.{i}.0/24 next-hop 192.0.2.1"),
+    Family("ipv4 nlri-mpls", "ipv4 nlri-mpls 10.2.{i}.0/24 next-hop 192.0.2.1 label 100{path}", True),
+    Family("ipv6 nlri-mpls", "ipv6 nlri-mpls 2001:db8:2:{i}::/64 next-hop 2001:db8::1 label 100{path}", True),
+    Family("ipv4 mpls-vpn", "ipv4 mpls-vpn 10.3.{i}.0/24 next-hop 192.0.2.1 label 100 rd 65000:1{path}", True),
+    Family("ipv6 mpls-vpn", "ipv6 mpls-vpn 2001:db8:3:{i}::/64 next-hop 2001:db8::1 label 100 rd 65000:1{path}",
+           True),
+    Family("ipv4 flow", "ipv4 flow destination 10.4.{i}.0/24", variants=(
+        "discard", "rate-limit 9600", "discard community [ 65000:1 ]")),
+    Family("ipv6 flow", "ipv6 flow destination 2001:db8:4:{i}::/64", variants=(
+        "discard", "rate-limit 9600", "discard community [ 65000:1 ]")),
+    Family("ipv4 flow-vpn", "ipv4 flow-vpn destination 10.5.{i}.0/24 rd 65000:1", variants=(
+        "discard", "rate-limit 9600", "discard community [ 65000:1 ]")),
+    Family("l2vpn vpls", "vpls endpoint {i} base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1"),
+    Family("ipv4 mcast-vpn", "ipv4 mcast-vpn source-ad source 10.99.12.{i} group 239.251.255.228 rd 65000:99 "
+           "next-hop 192.0.2.1"),
+    Family("ipv6 mcast-vpn", "ipv6 mcast-vpn source-ad source 2001:db8:99::{i} group ff0e::1 rd 65000:99 "
+           "next-hop 2001:db8::1"),
+    Family("ipv4 mup", "ipv4 mup mup-isd 10.6.{i}.0/24 rd 100:100 next-hop 192.0.2.1 "
+           "extended-community [ target:10:10 ]{path}", True),
+    Family("ipv6 mup", "ipv6 mup mup-isd 2001:db8:6:{i}::/64 rd 100:100 next-hop 2001:db8::1 "
+           "extended-community [ target:10:10 ]{path}", True),
+)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    name: str
+    families: tuple             # Family names, configured in this order
+    groups: tuple               # tuples of command lines; (RESET,) resets the session
+    group_updates: bool = True
+    add_path: bool = False      # ``add-path send/receive``: mirrored, so negotiated both ways
+    asn4: bool = True           # False: ``asn4 disable``, a 2-octet ASN session
+    ebgp: bool = False
+    static: tuple = ()          # route lines of the configuration's ``static`` block
+
+    @property
+    def commands(self) -> int:
+        return sum(len(group) for group in self.groups if group != (RESET,))
+
+    def configuration(self, helper_command: str) -> str:
+        local_as, peer_as = (65000, 65001) if self.ebgp else (65000, 65000)
+        families = "".join(f"        {name};\n" for name in self.families)
+        capability = f"        asn4 {'enable' if self.asn4 else 'disable'};\n"
+        if self.add_path:
+            capability += "        add-path send/receive;\n"
+        static = "".join(f"        route {line};\n" for line in self.static)
+        static = f"    static {{\n{static}    }}\n" if static else ""
+        return (f"process helper {{\n    run {helper_command};\n    encoder text;\n}}\n\n"
+                f"neighbor 127.0.0.1 {{\n    router-id 10.0.0.1;\n    local-address {LOCAL_ADDRESS};\n"
+                f"    local-as {local_as};\n    peer-as {peer_as};\n"
+                f"    group-updates {'true' if self.group_updates else 'false'};\n"
+                f"    family {{\n{families}    }}\n    capability {{\n{capability}    }}\n{static}"
+                f"    api {{\n        processes [ helper ];\n    }}\n}}\n")
+
+    @property
+    def peer_as(self) -> int:
+        return 65001 if self.ebgp else 65000
+
+
+def _v4(*groups, **options) -> Scenario:
+    return dict(families=("ipv4 unicast",), groups=tuple(tuple(group) for group in groups), **options)
+
+
+#: the known cases (issue 8, item 1.5) and each divergence fixed since: regression scenarios
+HANDWRITTEN = {scenario.name: scenario for scenario in (
+    Scenario("announce-withdraw-first-batch", **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1", "withdraw route 10.0.1.0/24 next-hop 192.0.2.1"],
+        ["announce route 10.0.2.0/24 next-hop 192.0.2.1", "withdraw route 10.0.2.0/24 next-hop 192.0.2.1"])),
+    Scenario("announce-withdraw-ungrouped", group_updates=False, **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1", "withdraw route 10.0.1.0/24 next-hop 192.0.2.1"],
+        ["announce route 10.0.2.0/24 next-hop 192.0.2.1", "withdraw route 10.0.2.0/24 next-hop 192.0.2.1"])),
+    Scenario("withdraw-only-first-batch", **_v4(
+        ["withdraw route 10.0.1.0/24 next-hop 192.0.2.1"],
+        ["withdraw route 10.0.1.0/24 next-hop 192.0.2.1"])),
+    Scenario("announce-clear", **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1", "clear adj-rib out"],
+        ["announce route 10.0.2.0/24 next-hop 192.0.2.1"],
+        ["announce route 10.0.3.0/24 next-hop 192.0.2.1 med 5", "clear adj-rib out"])),
+    Scenario("announce-flush-clear", **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1", "flush adj-rib out"],
+        ["flush adj-rib out", "announce route 10.0.2.0/24 next-hop 192.0.2.1 med 7"],
+        ["clear adj-rib out", "flush adj-rib out"])),
+    Scenario("eor-in-batch", **_v4(
+        ["announce eor ipv4 unicast", "announce route 10.0.1.0/24 next-hop 192.0.2.1"],
+        ["announce route 10.0.2.0/24 next-hop 192.0.2.1", "announce eor ipv4 unicast",
+         "announce route 10.0.3.0/24 next-hop 192.0.2.1"])),
+    Scenario("static-withdraw-first-batch", static=("10.9.0.0/24 next-hop 192.0.2.9",), **_v4(
+        ["withdraw route 10.9.0.0/24 next-hop 192.0.2.9", "announce route 10.0.1.0/24 next-hop 192.0.2.1"],
+        ["announce route 10.9.0.0/24 next-hop 192.0.2.9"])),
+    Scenario("reset-replays", **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1", "announce route 10.0.2.0/24 next-hop 192.0.2.1 med 1"],
+        [RESET],
+        ["withdraw route 10.0.1.0/24 next-hop 192.0.2.1"],
+        ["announce route 10.0.3.0/24 next-hop 192.0.2.1", "neighbor 127.0.0.1 teardown 2"],
+        ["withdraw route 10.0.3.0/24 next-hop 192.0.2.1"])),
+    Scenario("flow-announce-withdraw", families=("ipv4 flow",), groups=(
+        ("announce ipv4 flow destination 10.4.1.0/24 discard", "withdraw ipv4 flow destination 10.4.1.0/24 discard"),
+        ("announce ipv4 flow destination 10.4.2.0/24 discard",),
+        ("announce ipv4 flow destination 10.4.2.0/24 rate-limit 9600",),
+        ("withdraw ipv4 flow destination 10.4.2.0/24 discard",
+         "announce ipv4 flow destination 10.4.3.0/24 discard"),
+        ("withdraw ipv4 flow destination 10.4.2.0/24 rate-limit 9600",),
+    )),
+)}
+
+
+def random_scenario(seed: int, index: int) -> Scenario:
+    """The `index`-th random scenario of `seed` (see the module docstring)."""
+    rng = random.Random(f"{seed}-{index}")
+    names = rng.sample(sorted(FAMILIES), rng.choice((1, 1, 2, 3)))
+    add_path = rng.random() < 0.25
+    pool = {name: [(i, rng.choice((0, 1)) if add_path and FAMILIES[name].add_path else None)
+                   for i in range(1, 4)] for name in names}
+
+    def route(name):
+        family = FAMILIES[name]
+        i, path = rng.choice(pool[name])
+        return family.route.format(i=i, path="" if path is None else f" path-information 0.0.0.{path + 1}")
+
+    def command():
+        name = rng.choice(names)
+        family = FAMILIES[name]
+        roll = rng.random()
+        if roll < 0.38:
+            return f"announce {route(name)} {rng.choice(family.variants)}".rstrip()
+        if roll < 0.62:
+            variant = rng.choice(family.variants) if rng.random() < 0.6 else family.variants[0]
+            return f"withdraw {route(name)} {variant}".rstrip()
+        if roll < 0.7 and family.attributes:
+            nlri = " ".join(family.attributes.format(i=i) for i in sorted(rng.sample(range(1, 4), 2)))
+            hop = "2001:db8::1" if name.startswith("ipv6") else "192.0.2.1"
+            verb = rng.choice(("announce", "announce", "withdraw"))
+            return f"{verb} attributes next-hop {hop} {rng.choice(family.variants)} nlri {nlri}".replace("  ", " ")
+        if roll < 0.78:
+            return "clear adj-rib out"
+        if roll < 0.86:
+            return "flush adj-rib out"
+        if roll < 0.94:
+            return f"announce eor {rng.choice(names)}"
+        return "neighbor 127.0.0.1 teardown 2"
+
+    groups = []
+    for _ in range(rng.randint(3, 8)):
+        if rng.random() < 0.06:
+            groups.append((RESET,))
+            continue
+        group = []
+        for _ in range(rng.randint(1, 4)):
+            line = command()
+            group.append(line)
+            if "teardown" in line:
+                break
+        groups.append(tuple(group))
+    return Scenario(f"random-{seed}-{index}", tuple(names), tuple(groups), group_updates=rng.random() < 0.6,
+                    add_path=add_path, asn4=rng.random() < 0.7, ebgp=rng.random() < 0.3)
+
+
+# -- one daemon on one scenario -----------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Chunk:
+    """What a daemon sent for one step of a scenario: a session's initial dump or a group's output."""
+
+    scenario: Scenario
+    step: str                   # "session N" or "group N"
+    commands: tuple             # the group's lines, () for a session
+    acks: tuple = ()            # ``done`` / ``error`` per command
+    messages: tuple = ()        # the messages, whole, as bytes
+    problem: str = ""           # a timeout or an early end, when there was one
+
+    def view(self) -> tuple:
+        return (self.acks, tuple(message.hex() for message in self.messages), self.problem)
+
+
+class Run:
+    """One daemon (its command line) running one scenario in directory `directory`."""
+
+    def __init__(self, scenario: Scenario, program: list, directory: str, env: dict):
+        self.scenario = scenario
+        self.program = program
+        self.directory = directory
+        self.env = env
+        self.recorder = Recorder(Options(asn=scenario.peer_as))
+        self.chunks = []
+        self._orders = None
+        self._answers = None
+        self._helper_connected = None
+        self._cursor = (0, 0)   # (session index, message index) of the first message not yet given to a chunk
+        self.process = None
+
+    @property
+    def log(self) -> str:
+        return os.path.join(self.directory, "daemon.log")
+
+    async def _helper(self, reader, writer):
+        self._answers, self._orders = reader, writer
+        self._helper_connected.set()
+
+    def _eors(self, session: int) -> int:
+        sessions = self.recorder.sessions
+        if session >= len(sessions):
+            return 0
+        return sum(1 for data in sessions[session] if data[18] == 2 and is_end_of_rib(data[19:])
+                   and not self._is_marker(data))
+
+    @staticmethod
+    def _is_marker(data: bytes) -> bool:
+        # an MP_UNREACH_NLRI End-of-RIB of AFI 25 (L2VPN), SAFI 70 (EVPN): the marker's family
+        return data[19:].endswith(bytes([0, 25, 70])) and is_end_of_rib(data[19:])
+
+    def _take(self, session: int, end: int) -> tuple:
+        """The messages of `session` from the cursor to `end` (markers left out); the cursor moves there."""
+        first = self._cursor[1] if self._cursor[0] == session else 0
+        messages = self.recorder.sessions[session][first:end]
+        self._cursor = (session, end)
+        return tuple(data for data in messages if not self._is_marker(data))
+
+    async def _initial(self, session: int):
+        """Wait for the End-of-RIBs of `session`'s initial dump; its chunk."""
+        wanted = len(self.scenario.families)
+        problem = ""
+        try:
+            await self.recorder.wait(lambda rec: self._eors(session) >= wanted, START_TIMEOUT)
+        except TimeoutError:
+            problem = f"no initial End-of-RIBs for session {session + 1}"
+        sessions = self.recorder.sessions
+        end = len(sessions[session]) if session < len(sessions) else 0
+        messages = self._take(session, end) if session < len(sessions) else ()
+        self.chunks.append(Chunk(self.scenario, f"session {session + 1}", (), (), messages, problem))
+        return not problem
+
+    async def _group(self, index: int, group: tuple) -> bool:
+        session = len(self.recorder.sessions) - 1
+        if group == (RESET,):
+            await self.recorder.reset()
+            await self.recorder.wait(lambda rec: rec.closed > session, GROUP_TIMEOUT)
+            self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, (), self._take(session, None)))
+            return await self._initial(session + 1)
+        teardown = any("teardown" in line for line in group)
+        self._orders.write(f"go {index}\n".encode())
+        await self._orders.drain()
+        problem = ""
+        acks = ()
+        try:
+            answer = (await asyncio.wait_for(self._answers.readline(), GROUP_TIMEOUT)).decode().split()
+            acks = tuple(answer[2].split(",")) if len(answer) == 3 else ()
+            if teardown:
+                await self.recorder.wait(lambda rec: rec.closed > session, GROUP_TIMEOUT)
+            else:
+                first = self._cursor[1]
+                await self.recorder.wait(
+                    lambda rec: any(self._is_marker(data) for data in rec.sessions[session][first:]), GROUP_TIMEOUT)
+        except TimeoutError:
+            problem = "no answer from the helper" if not acks else "the group's output did not end"
+        if teardown or problem:
+            messages = self._take(session, None)
+        else:
+            found = self.recorder.sessions[session]
+            end = next(at for at in range(self._cursor[1], len(found)) if self._is_marker(found[at])) + 1
+            messages = self._take(session, end)
+        self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, acks, messages, problem))
+        if problem:
+            return False
+        return await self._initial(session + 1) if teardown else True
+
+    async def run(self):
+        await self.recorder.start()
+        self._helper_connected = asyncio.Event()
+        control = await asyncio.start_server(self._helper, "127.0.0.1", 0)
+        port = control.sockets[0].getsockname()[1]
+        commands = os.path.join(self.directory, "commands.json")
+        groups = [list(group) + ([] if any("teardown" in line for line in group) else [MARKER])
+                  for group in self.scenario.groups]
+        with open(commands, "w", encoding="utf-8") as handle:
+            json.dump(groups, handle)
+        configuration = os.path.join(self.directory, "wire.conf")
+        with open(configuration, "w", encoding="utf-8") as handle:
+            handle.write(self.scenario.configuration(f"{sys.executable} {HELPER} {commands} {port}"))
+        env = dict(self.env, exabgp_tcp_port=str(self.recorder.port))
+        with open(self.log, "w") as log:
+            self.process = subprocess.Popen([*self.program, "server", configuration], env=env, cwd=self.directory,
+                                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        try:
+            await self._started()
+            if await self._initial(0):
+                for index, group in enumerate(self.scenario.groups):
+                    if not await self._group(index, group):
+                        break
+        except TimeoutError:
+            self.chunks.append(Chunk(self.scenario, "start", (), problem="the helper did not start"))
+        finally:
+            if self._orders is not None:
+                self._orders.close()
+            control.close()
+            await self._stop()
+            await self.recorder.close()
+
+    async def _started(self):
+        """Wait for the helper to connect; TimeoutError when the daemon exits or takes too long."""
+        for _ in range(int(START_TIMEOUT * 10)):
+            if self._helper_connected.is_set():
+                return
+            if self.process.poll() is not None:
+                break
+            await asyncio.sleep(0.1)
+        raise TimeoutError
+
+    async def _stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            for _ in range(30):
+                if self.process.poll() is not None:
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+# -- the two daemons, compared ------------------------------------------------------------------
+
+
+def daemons() -> dict:
+    """The command line (``server CONF`` is appended) and environment of the oracle and of ours: no listener,
+    no CLI pipes, root kept, acks on, INFO logs to stdout (the run's log file); the oracle's without our
+    PYTHONPATH, as it imports its own package."""
+    env = environment(exabgp_tcp_bind="", exabgp_api_cli="false", exabgp_api_ack="true",
+                      exabgp_log_enable="true", exabgp_log_level="INFO", exabgp_log_destination="stdout")
+    theirs = {key: value for key, value in env.items() if key != "PYTHONPATH"}
+    return {"theirs": ([oracle.oracle_program()], theirs), "ours": ([sys.executable, "-m", "exabgp"], env)}
+
+
+@dataclasses.dataclass
+class Divergence:
+    scenario: Scenario
+    step: str
+    ours: Chunk
+    theirs: Chunk
+    known: str | None = None
+
+
+@dataclasses.dataclass
+class Result:
+    scenarios: int = 0
+    commands: int = 0
+    messages: int = 0
+    divergences: list = dataclasses.field(default_factory=list)
+    known: list = dataclasses.field(default_factory=list)
+    logs: dict = dataclasses.field(default_factory=dict)  # scenario name -> {who: daemon log tail}
+
+    def add(self, other):
+        self.scenarios += other.scenarios
+        self.commands += other.commands
+        self.messages += other.messages
+        self.divergences += other.divergences
+        self.known += other.known
+        self.logs.update(other.logs)
+
+    def counts(self) -> str:
+        return (f"scenarios {self.scenarios}, commands {self.commands}, messages compared {self.messages}, "
+                f"divergences {len(self.divergences)}, known {len(self.known)}")
+
+
+def compare(scenario: Scenario, ours: list, theirs: list) -> Result:
+    result = Result(scenarios=1, commands=scenario.commands)
+    for index in range(max(len(ours), len(theirs))):
+        mine = ours[index] if index < len(ours) else Chunk(scenario, "-", (), problem="missing")
+        their = theirs[index] if index < len(theirs) else Chunk(scenario, "-", (), problem="missing")
+        result.messages += max(len(mine.messages), len(their.messages))
+        if mine.view() == their.view() and mine.step == their.step:
+            continue
+        divergence = Divergence(scenario, their.step if their.step != "-" else mine.step, mine, their)
+        divergence.known = known.explain("wire", divergence, mine, their)
+        (result.known if divergence.known else result.divergences).append(divergence)
+    return result
+
+
+async def run_scenario(scenario: Scenario, keep: bool = False) -> Result:
+    """Both daemons on `scenario` at once; the comparison of what they sent."""
+    base = tempfile.mkdtemp(prefix=f"wire-{scenario.name}-")
+    runs = {}
+    for who, (program, env) in daemons().items():
+        directory = os.path.join(base, who)
+        os.mkdir(directory)
+        runs[who] = Run(scenario, program, directory, env)
+    await asyncio.gather(*(run.run() for run in runs.values()))
+    result = compare(scenario, runs["ours"].chunks, runs["theirs"].chunks)
+    if result.divergences:
+        for who, run in runs.items():
+            with open(run.log, errors="replace") as handle:
+                result.logs.setdefault(scenario.name, {})[who] = handle.read()[-6000:]
+    if not keep:
+        shutil.rmtree(base, ignore_errors=True)
+    return result
+
+
+async def run_all(scenarios: list, jobs: int, progress=None) -> Result:
+    total = Result()
+    semaphore = asyncio.Semaphore(jobs)
+
+    async def one(scenario):
+        async with semaphore:
+            result = await run_scenario(scenario)
+        total.add(result)
+        if progress is not None:
+            progress(scenario, result)
+
+    await asyncio.gather(*(one(scenario) for scenario in scenarios))
+    return total
+
+
+def select(seed: int, count: int, name: str | None = None) -> list:
+    """The hand-written scenarios (or the one named, or none for ``random``) then `count` random ones."""
+    if name is not None and name.startswith("random-"):
+        seed, index = (int(part) for part in name.split("-")[1:3])
+        return [random_scenario(seed, index)]
+    chosen = [] if name == "random" else [HANDWRITTEN[name]] if name else list(HANDWRITTEN.values())
+    if name is None or name == "random":
+        chosen += [random_scenario(seed, index) for index in range(count)]
+    return chosen
+
+
+# -- reporting -----------------------------------------------------------------------------------
+
+
+def decoded(data: bytes) -> str:
+    """One message as our ``exabgp decode`` prints it (the hex when it can not)."""
+    if data[18] == NOTIFICATION:
+        return f"NOTIFICATION {data[19:].hex()}"
+    if is_end_of_rib(data[19:]):
+        body = data[19:]
+        return "End-of-RIB " + ("ipv4 unicast" if len(body) == 4 else f"afi {body[-3:-1].hex()} safi {body[-1]}")
+    done = subprocess.run([sys.executable, "-m", "exabgp", "decode", data.hex()], capture_output=True, text=True,
+                          env=environment(), timeout=30)
+    try:
+        update = json.loads(done.stdout)["neighbor"]["message"]["update"]
+    except (ValueError, KeyError, TypeError):
+        return data.hex()
+    return json.dumps(update, separators=(",", ":"))
+
+
+def report(divergence: Divergence) -> str:
+    scenario = divergence.scenario
+    lines = [f"{'known (' + divergence.known + ')' if divergence.known else 'DIVERGENCE'}: "
+             f"{scenario.name} {divergence.step}",
+             f"  families {', '.join(scenario.families)}; group-updates {scenario.group_updates}; "
+             f"add-path {scenario.add_path}; asn4 {scenario.asn4}; ebgp {scenario.ebgp}"]
+    for number, group in enumerate(scenario.groups, 1):
+        lines.append(f"  group {number}: " + " | ".join(group))
+    for who, chunk in (("5.0.15", divergence.theirs), ("ours", divergence.ours)):
+        lines.append(f"  {who}: acks {','.join(chunk.acks) or '-'}" + (f"; {chunk.problem}" if chunk.problem else ""))
+        for data in chunk.messages:
+            lines.append(f"    {decoded(data)}")
+    return "\n".join(lines)
+
+
+def main(arguments=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m qa.differential.wire", description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--count", type=int, default=20, help="random scenarios")
+    parser.add_argument("--scenario", help="a hand-written scenario, random-SEED-INDEX, or random (no hand-written)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--list", action="store_true", help="list the scenarios and their commands")
+    parser.add_argument("-v", "--verbose", action="store_true", help="each scenario as it ends, daemon logs")
+    options = parser.parse_args(arguments)
+    scenarios = select(options.seed, options.count, options.scenario)
+    if options.list:
+        for scenario in scenarios:
+            print(scenario.name, "|", ", ".join(scenario.families))
+            for group in scenario.groups:
+                print("   ", " | ".join(group))
+        return 0
+
+    def progress(scenario, result):
+        if options.verbose:
+            print(f"{scenario.name}: {result.counts()}", flush=True)
+
+    result = asyncio.run(run_all(scenarios, options.jobs, progress))
+    for divergence in result.known + result.divergences:
+        print(report(divergence))
+        if options.verbose and not divergence.known:
+            for who, text in result.logs.get(divergence.scenario.name, {}).items():
+                print(f"  --- {who} log tail ---\n" + "\n".join("    " + line for line in text.splitlines()[-40:]))
+    print(result.counts())
+    return 1 if result.divergences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
