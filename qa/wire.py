@@ -6,6 +6,19 @@ _MP_REACH_NLRI = 14
 _MP_UNREACH_NLRI = 15
 
 
+def announced_withdrawn(body: bytes) -> tuple:
+    """``(announced, withdrawn)``: the NLRI octets an UPDATE body announces and withdraws, IPv4 unicast
+    fields and MP_REACH_NLRI / MP_UNREACH_NLRI alike (each field or attribute's NLRI as one string)."""
+    withdrawn, attributes, nlri = split_update(body)
+    announced, removed = [nlri] if nlri else [], [withdrawn] if withdrawn else []
+    for code, _flags, value in walk_attributes(attributes):
+        if code == _MP_REACH_NLRI:
+            announced.append(bytes(value[5 + value[3]:]))
+        elif code == _MP_UNREACH_NLRI:
+            removed.append(bytes(value[3:]))
+    return announced, removed
+
+
 def mp_nlri(body: bytes) -> list:
     """The NLRI octets of each MP_REACH_NLRI / MP_UNREACH_NLRI of an UPDATE body, in order."""
     found = []

@@ -618,14 +618,13 @@ class Peer:
         """The session is up: fill the Adj-RIB-Out; `_initial_dump` sends it shortly after."""
         if connection.session.closed:  # the batch that established the session also ended it
             return
-        self.restart_state = False
+        first, self.restart_state = self.restart_state, False
         self._backoff = 0
         self.since = time.monotonic()
         self.rib_in = AdjRibIn() if self.neighbor.adj_rib_in else None
         self._withdrawing = False
-        self._eors = []
         self.rib = rib = AdjRibOut(ipaddress.ip_address(connection.local_ip).packed,
-                                   ipaddress.IPv4Address(self.neighbor.router_id).packed)
+                                   ipaddress.IPv4Address(self.neighbor.router_id).packed, self.neighbor.families)
         self.ctx = _sending_context(event.ctx, self.neighbor)
         self._narrowed = {}
         api = self.api_routes
@@ -633,6 +632,8 @@ class Peer:
         self._fill([static for static in api.values() if static is not None], event.negotiated.families)
         for name, announced in self.watchdogs.items():
             (rib.announce_watchdog if announced else rib.withdraw_watchdog)(name)
+        if not first:  # 5.0 sends a new session its cached routes in its order; the first one gets the
+            rib.restart()  # configuration as it was loaded (withdrawals are not sent anyway: _send_changes)
         loop = asyncio.get_running_loop()
         loop.call_soon(loop.call_soon, self._initial_dump, connection, rib)
 
@@ -673,19 +674,25 @@ class Peer:
     def announce(self, statics) -> None:
         """Routes from a helper: kept for every session of this peer, sent now when one is up."""
         session = self.established_session()
+        api = self.api_routes
         for static in statics:
-            self.api_routes[static.route.nlri] = static
+            nlri = static.route.nlri
+            if api.get(nlri, api) is None:  # withdrawn: announced again, it goes last, as in 5.0's cache
+                del api[nlri]
+            api[nlri] = static
         if session is not None:
             self._fill(statics, session.negotiated.families)
             self._schedule_flush()
 
     def withdraw(self, statics) -> None:
         session = self.established_session()
+        api = self.api_routes
         for static in statics:
             nlri = static.route.nlri
-            self.api_routes[nlri] = None
+            api.pop(nlri, None)
+            api[nlri] = None
             if session is not None and static.route.family in session.negotiated.families:
-                self.rib.withdraw(static.route)  # 5.0 sends the command's attributes with it
+                self.rib.withdraw(static.route, cancel=False)  # with the command's attributes, as 5.0
         if session is not None:
             self._schedule_flush()
 
@@ -737,8 +744,8 @@ class Peer:
     def _flush_changes(self) -> None:
         self._flush = None
         connection = self.connection
-        eors, self._eors = self._eors, []
-        if self.established_session() is not None and (eors or self.rib.pending()):
+        if self.established_session() is not None and (self._eors or self.rib.pending()):
+            eors, self._eors = self._eors, []
             self._send_changes(connection)
             for afi, safi in eors:
                 connection.session.send_eor(afi, safi)
@@ -781,6 +788,9 @@ class Peer:
                     session.send_eor(afi, safi)
                     log.info(connection.name, f">> EOR {family_name(afi, safi)}")
             log.info(self.name, ">> all EOR(s) sent")
+        eors, self._eors = self._eors, []  # asked for in the last session and not sent: 5.0 sends them now
+        for afi, safi in eors:
+            session.send_eor(afi, safi)
         connection.progress()
 
     def reconfigure(self, neighbor) -> None:

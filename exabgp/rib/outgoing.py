@@ -1,44 +1,51 @@
 """The Adj-RIB-Out of one peer: what we announce, and the changes not sent yet.
 
-The cache, NLRI (`exabgp.bgp.nlri.Prefix` or `RawNLRI`; for a FlowSpec rule
-or a VPLS NLRI its `Flow` / `VPLS` and attributes: the same match with other
-actions, the same VPLS NLRI with other attributes, is another route, as in
-5.0) -> `Route`, holds
-every route currently announced (or queued to be), next hop resolved; its
-values share the `AttributeSet` objects of the routes given to `add`, so a
-full table costs one dictionary slot and one small `Route` per prefix.
+The cache, NLRI (`exabgp.bgp.nlri.Prefix`, `RawNLRI` or an object NLRI:
+`Flow`, `VPLS`, ...) -> `Route`, holds every route currently announced (or
+queued to be), next hop resolved, one per NLRI as in 5.0 (a FlowSpec rule
+announced with other actions replaces the one announced before); its values
+share the `AttributeSet` objects of the routes given to `add`, so a full
+table costs one dictionary slot and one small `Route` per prefix.
 
 The pending changes are kept in 5.0's order: (attribute set, next hop,
 family) -> NLRI -> announce (True) or withdraw (False), every dictionary in
 the order its keys first appeared since the last `updates()`; the buckets
 (attribute set and next hop) go out in the order they first appeared, each
-with its families in that order.  A withdraw is filed under the attributes of the route it
-withdraws, as 5.0 files it, since 5.0 sends them along with it.
+with its families in that order.  A withdraw is filed under the attributes
+of the route it withdraws, as 5.0 files it, since 5.0 sends them along with
+it.
 
 The rules are those of ExaBGP 5.0 (SURFACE.md section 7.4):
 
 * an announce identical to the cached route (same next hop and attributes)
   is suppressed; one with other attributes replaces it (implicit withdraw,
   RFC 4271 section 3.1); a withdraw drops the cached route and cancels a
-  pending announce, and is always sent (5.0 sends it even for a route the
-  peer never received);
+  pending announce, and is sent even for a route the peer never received,
+  except in a session's first batch (`updates` without `withdraw`: 5.0
+  sends no withdrawal until one batch has gone out in the session);
 * `NEXT_HOP_SELF` is resolved when the route is added: the session's local
   address, or the router-id for an IPv4 route on an IPv6 session (SURFACE.md
   section 3.12);
-* one pending change per NLRI: a withdraw (or an announce with other
-  attributes) takes the NLRI out of the bucket where it was queued and files
-  it under its own attributes, at the end (where 5.0 would send both
-  changes, the second one alone is sent); an announce in the bucket of the
-  queued change replaces it in place;
+* pending changes, as 5.0 queues them: an announce goes in the bucket of
+  its attributes (in place when the NLRI is there already) and leaves the
+  NLRI's other buckets alone, so two announces of one NLRI with other
+  attributes in one batch are both sent, in bucket order; a withdraw takes
+  the NLRI's last pending change out of its bucket and is filed under its
+  own attributes;
 * `updates(ctx, group)` drains the pending changes into UPDATE bodies in
   5.0's order: bucket by bucket, family by family; in a family 5.0 groups
   (IPv4 unicast, MCAST-VPN, with ``group``) the withdrawals then the
   announcements, each sorted and packed together; in the others one UPDATE
   per change, in the order queued (`exabgp.rib.packing` makes the bodies);
-* `replay()` re-queues every cached route (new session, ``flush adj-rib
+* `replay()` queues every cached route to be sent again (``flush adj-rib
   out``), `replay(family)` one family's (ROUTE-REFRESH, RFC 2918; the
-  session frames it with BoRR/EoRR for RFC 7313); `clear()` withdraws
-  everything (``clear adj-rib out``);
+  session frames it with BoRR/EoRR for RFC 7313): at the next `updates()`
+  they go out first, one UPDATE each, as the cache holds them then, ahead
+  of the buckets (`_refreshed` says which); `restart()` drops what is
+  pending and queues every cached route (a new session); `clear()`
+  withdraws everything (``clear adj-rib out``); `replay()`, `restart()` and
+  `clear()` walk the routes family by family in 5.0's order
+  (`family_order`), each family in cache order;
 * watchdogs (``watchdog NAME`` / ``withdraw`` in a route, ``announce|withdraw
   watchdog NAME`` from the API): the caller registers a route under a name
   with `add_watchdog`, starting withdrawn or not; `announce_watchdog` and
@@ -49,36 +56,59 @@ from itertools import groupby
 from operator import itemgetter
 
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6
-from exabgp.bgp.flow import Flow
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
-from exabgp.bgp.vpls import VPLS
 from exabgp.rib import packing
 
 #: what a withdraw of an NLRI that is not in the cache is sent with
 _NO_ATTRIBUTES = AttributeSet()
-#: the NLRI types whose routes are told apart by their attributes too
-_KEYED_WITH_ATTRIBUTES = (Flow, VPLS)
 
 
-def _identity(route: Route):
-    """The cache key of a route: its NLRI; for a FlowSpec rule or a VPLS NLRI its NLRI and attributes (5.0
-    announces the same match with other actions, the same VPLS NLRI with other attributes, as another route:
-    reference tests conf-flow-redirect, conf-l2vpn)."""
-    nlri = route.nlri
-    return (nlri, route.attributes) if type(nlri) in _KEYED_WITH_ATTRIBUTES else nlri
+def family_order(families) -> tuple:
+    """The order 5.0 walks its cached routes' families in (``flush adj-rib out``, ``clear adj-rib out``, a new
+    session): that of a Python set of the neighbor's ``(afi, safi)`` pairs (5.0 iterates such a set); the same
+    set, built the same way, gives the same order."""
+    families = list(families)
+    return tuple(set(families).intersection(families))
+
+
+def _first_batch(changes: dict, sent: list) -> dict:
+    """The changes of a bucket a session's first batch sends: every announce, and the withdrawals of NLRI
+    announced before them in the batch (`sent`: the buckets so far, this one last).
+
+    5.0 sends no withdrawal in a session's first batch, the peer having
+    received nothing yet; but when the batch announces the NLRI first (an
+    announce and a helper's ``withdraw`` with other attributes) 5.0 sends
+    the announce alone and the peer keeps a route we withdrew: the
+    withdrawal is sent then (`qa.differential.known`, RFC 4271 section 9.2).
+    """
+    if all(changes.values()):
+        return changes
+    kept = {}
+    announced = None
+    for nlri, announce in changes.items():
+        if announce:
+            kept[nlri] = True
+            continue
+        if announced is None:
+            announced = {nlri for bucket in sent[:-1] for nlri, yes in bucket.items() if yes}
+        if nlri in announced:
+            kept[nlri] = False
+    return kept
 
 
 class AdjRibOut:
     """Routes announced to one peer and the changes queued for it."""
 
-    __slots__ = ("local_address", "router_id", "_cache", "_pending", "_queued", "_watchdogs")
+    __slots__ = ("local_address", "router_id", "_order", "_cache", "_pending", "_queued", "_refresh", "_watchdogs")
 
-    def __init__(self, local_address: bytes, router_id: bytes):
+    def __init__(self, local_address: bytes, router_id: bytes, families=()):
         self.local_address = local_address      # packed, 4 or 16 octets
         self.router_id = router_id              # packed, 4 octets
-        self._cache = {}
+        self._order = family_order(families)    # the order replay() and clear() walk the families in
+        self._cache = {}                        # nlri -> Route
         self._pending = {}                      # (attributes, nexthop, afi, safi) -> {nlri: announce}
-        self._queued = {}                       # nlri -> its bucket in _pending
+        self._queued = {}                       # nlri -> the bucket of its last change in _pending
+        self._refresh = []                      # routes replay() queued, sent first (see updates)
         self._watchdogs = {}                    # name -> ({announced nlri: route}, {withdrawn nlri: route})
 
     def __len__(self):
@@ -91,7 +121,7 @@ class AdjRibOut:
         return [route for route in self._cache.values() if (route.nlri.afi, route.nlri.safi) == family]
 
     def pending(self) -> bool:
-        return bool(self._queued)
+        return bool(self._queued) or bool(self._refresh)
 
     # ------------------------------------------------------------ changes
 
@@ -111,30 +141,27 @@ class AdjRibOut:
     def _queue(self, route: Route, announce: bool):
         nlri = route.nlri
         key = (route.attributes, route.nexthop, nlri.afi, nlri.safi)
-        identity = _identity(route)
-        queued = self._queued
-        previous = queued.get(identity)
-        if previous is not None and (not announce or previous != key):
-            del self._pending[previous][nlri]
         changes = self._pending.get(key)
         if changes is None:
             changes = self._pending[key] = {}
         changes[nlri] = announce
-        queued[identity] = key
+        self._queued[nlri] = key
 
     def add(self, route: Route) -> bool:
         """Queue an announce; False when it is the route already announced."""
         route = self.resolve(route)
-        identity = _identity(route)
-        if self._cache.get(identity) == route:
+        nlri = route.nlri
+        if self._cache.get(nlri) == route:
             return False
-        self._cache[identity] = route
+        self._cache[nlri] = route
         self._queue(route, True)
         return True
 
-    def withdraw(self, route_or_key):
-        """Queue a withdraw of a route (sent with its attributes), or of a cache key (an NLRI: with the cached
-        route's attributes)."""
+    def withdraw(self, route_or_key, cancel: bool = True):
+        """Queue a withdraw of a route (sent with its attributes), or of an NLRI (sent with the cached route's
+        attributes); with `cancel` the NLRI's last pending change is taken out of its bucket (5.0's
+        ``clear adj-rib out``, watchdogs, reloads), without it (a helper's ``withdraw``: 5.0 files it as it
+        files an announce) the changes in other buckets stay and are sent before or after it."""
         if isinstance(route_or_key, Route):
             try:
                 route = self.resolve(route_or_key)
@@ -142,30 +169,41 @@ class AdjRibOut:
                 route = Route(route_or_key.nlri, NO_NEXT_HOP, route_or_key.attributes)
         else:
             route = self._cache.get(route_or_key) or Route(route_or_key, NO_NEXT_HOP, _NO_ATTRIBUTES)
-        identity = _identity(route)
-        if self._cache.pop(identity, None) is None and identity is not route.nlri:
-            self._forget_variants(route.nlri)
+        nlri = route.nlri
+        self._cache.pop(nlri, None)
+        if cancel:
+            previous = self._queued.get(nlri)
+            if previous is not None:
+                self._pending[previous].pop(nlri, None)
         self._queue(route, False)
 
-    def _forget_variants(self, nlri):
-        """A withdraw of a FlowSpec / VPLS NLRI with attributes none of its routes has: it withdraws the NLRI
-        (BGP withdraws NLRI, not routes), so every route of that NLRI leaves the cache and the queue."""
-        for key in [key for key in self._cache if type(key) is tuple and key[0] == nlri]:
-            del self._cache[key]
-            bucket = self._queued.pop(key, None)
-            if bucket is not None:
-                del self._pending[bucket][nlri]
+    def _walk(self) -> list:
+        """The cached routes as 5.0 walks them: family by family in `family_order`, each in cache order."""
+        if len(self._order) < 2:
+            return list(self._cache.values())
+        families = {family: [] for family in self._order}
+        for route in self._cache.values():
+            families.setdefault(route.family, []).append(route)
+        return [route for routes in families.values() for route in routes]
 
     def replay(self, family=None):
-        """Queue every cached route again, or those of one ``(afi, safi)``."""
-        for route in self._cache.values():
-            if family is None or route.family == family:
-                self._queue(route, True)
+        """Send every cached route again (in 5.0's order, `_walk`), or those of one ``(afi, safi)``: they go out
+        first at the next `updates`, as the cache holds them then."""
+        if family is None:
+            self._refresh.extend(self._walk())
+        else:
+            self._refresh.extend(route for route in self._cache.values() if route.family == family)
+
+    def restart(self):
+        """A new session: nothing pending but every cached route, in 5.0's order (`_walk`)."""
+        self._pending, self._queued, self._refresh = {}, {}, []
+        for route in self._walk():
+            self._queue(route, True)
 
     def clear(self):
-        """Withdraw every announced route."""
-        for key in list(self._cache):
-            self.withdraw(key)
+        """Withdraw every announced route (in 5.0's order, `_walk`)."""
+        for route in self._walk():
+            self.withdraw(route.nlri)
 
     # ------------------------------------------------------------ watchdogs
 
@@ -196,16 +234,48 @@ class AdjRibOut:
 
     # ------------------------------------------------------------ output
 
+    def _refreshed(self, pending) -> list:
+        """The routes `replay` queued, as they go out ahead of the buckets (5.0's order): each NLRI once, at its
+        first place, as the cache holds it now; not those withdrawn since (their withdrawal stays in its
+        bucket, and an announce queued after it too); an announce still in a bucket for an NLRI sent here is
+        dropped from the bucket."""
+        refresh = {}
+        for route in self._refresh:
+            refresh.setdefault(route.nlri, route)
+        self._refresh = []
+        consumed = set(refresh)
+        for changes in pending.values():
+            for nlri, announce in changes.items():
+                if not announce and nlri in refresh:
+                    del refresh[nlri]
+                    if nlri in self._cache:     # announced again after its withdrawal: that announce stays
+                        consumed.discard(nlri)
+        cache = self._cache
+        for changes in pending.values():
+            for nlri in [nlri for nlri, announce in changes.items() if announce and nlri in consumed]:
+                del changes[nlri]
+        return [cache.get(nlri, route) for nlri, route in refresh.items()]
+
     def updates(self, ctx, group: bool = True, withdraw: bool = True):
         """Yield the UPDATE bodies of every pending change, which are then no longer pending; without
-        `withdraw` the withdrawals are dropped (a session's first batch, as 5.0 sends it)."""
+        `withdraw` the withdrawals are dropped (a session's first batch, as 5.0 sends it).
+
+        The routes `replay` queued go first, one UPDATE each (`_refreshed`), then the buckets."""
         pending, self._pending, self._queued = self._pending, {}, {}
+        if self._refresh:
+            for route in self._refreshed(pending):
+                yield from packing.announce_bodies(route.nlri.afi, route.nlri.safi, route.attributes, route.nexthop,
+                                                   [route.nlri], ctx, group)
         buckets = {}
         for attributes, nexthop, afi, safi in pending:
             buckets.setdefault((attributes, nexthop), []).append((afi, safi))
+        sent = []       # the changes sent so far, for a first batch's withdrawals (_announced)
         for (attributes, nexthop), families in buckets.items():
             for afi, safi in families:
                 changes = pending[attributes, nexthop, afi, safi]
+                if not withdraw:
+                    sent.append(changes)
+                    changes = _first_batch(changes, sent)
                 if group and (afi, safi) in packing.GROUPED_FAMILIES:
                     runs = [(False, [nlri for nlri, announce in changes.items() if not announce]),
                             (True, [nlri for nlri, announce in changes.items() if announce])]
@@ -213,7 +283,7 @@ class AdjRibOut:
                     runs = [(announce, [nlri for nlri, _ in run])
                             for announce, run in groupby(changes.items(), key=itemgetter(1))]
                 for announce, nlris in runs:
-                    if nlris and (announce or withdraw):
+                    if nlris:
                         bodies = packing.announce_bodies if announce else packing.withdraw_bodies
                         yield from bodies(afi, safi, attributes, nexthop, nlris, ctx, group)
 

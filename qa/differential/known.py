@@ -125,6 +125,23 @@ def _one_label_default_route(case, ours, theirs) -> bool:
     return False
 
 
+def _first_batch_withdrawal(case, ours, theirs) -> bool:
+    """Ours is theirs plus withdrawals of NLRI the same chunk announced before them, nothing else differing."""
+    from qa.wire import announced_withdrawn
+
+    if ours.acks != theirs.acks or ours.problem != theirs.problem:
+        return False
+    announced, kept, extra = set(), [], False
+    for data in ours.messages:
+        added, removed = announced_withdrawn(data[19:]) if data[18] == 2 else ([], [])
+        if removed and not added and all(nlri in announced for nlri in removed):
+            extra = True
+            continue
+        announced.update(added)
+        kept.append(data)
+    return extra and tuple(kept) == tuple(theirs.messages)
+
+
 KNOWN: list = [
     Known(
         "rtc-partial-prefix-lengths", "decode",
@@ -161,6 +178,16 @@ KNOWN: list = [
         "A label field followed by nothing but the RD is one label and the default route; 5.0.15 decides by the "
         "S bit (set, or the values 0x000000 and, withdrawing, 0x800000) and refuses the UPDATE otherwise (3/10).",
         _one_label_default_route,
+    ),
+    Known(
+        name="first-batch-withdrawal-after-announce",
+        area="wire",
+        reason="5.0.15 sends no withdrawal in a session's first batch of UPDATEs, even when the batch announced "
+               "the NLRI first (an announce, then a helper's withdraw with other attributes): the peer keeps a "
+               "route our Adj-RIB-Out no longer holds (RFC 4271 3.2 and 9.2: the Adj-RIB-Out is what is "
+               "advertised). We send that withdrawal; withdrawals of NLRI the batch did not announce are "
+               "dropped as 5.0.15 drops them.",
+        applies=_first_batch_withdrawal,
     ),
 ]
 

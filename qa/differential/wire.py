@@ -79,7 +79,8 @@ class Family:
     """How a scenario announces routes of one family: the route after ``announce``/``withdraw``."""
 
     name: str                   # as in ``family { ... }`` and ``announce eor``
-    route: str                  # with {i}: a number telling routes apart, {path}: the add-path part
+    # with {i}: a number telling routes apart, {path}: the add-path part, {v}: the variant (else appended)
+    route: str
     add_path: bool = False      # 5.0.15 negotiates ADD-PATH for it
     variants: tuple = ("", "med 100", "med 200 community [ 65000:1 ]",
                        "local-preference 50 as-path [ 65010 4200000001 ]")
@@ -94,15 +95,17 @@ FAMILIES = {family.name: family for family in (
     Family("ipv4 multicast", "ipv4 multicast 10.1.{i}.0/24 next-hop 192.0.2.1"),
     Family("ipv4 nlri-mpls", "ipv4 nlri-mpls 10.2.{i}.0/24 next-hop 192.0.2.1 label 100{path}", True),
     Family("ipv6 nlri-mpls", "ipv6 nlri-mpls 2001:db8:2:{i}::/64 next-hop 2001:db8::1 label 100{path}", True),
-    Family("ipv4 mpls-vpn", "ipv4 mpls-vpn 10.3.{i}.0/24 next-hop 192.0.2.1 label 100 rd 65000:1{path}", True),
-    Family("ipv6 mpls-vpn", "ipv6 mpls-vpn 2001:db8:3:{i}::/64 next-hop 2001:db8::1 label 100 rd 65000:1{path}",
-           True),
+    # ``announce ipv4|ipv6 mpls-vpn PREFIX ... rd ... label ...`` is an ipv4|ipv6 unicast route for 5.0.15 (not
+    # the Adj-RIB-Out's business: the ``route`` form is used)
+    Family("ipv4 mpls-vpn", "route 10.3.{i}.0/24 next-hop 192.0.2.1 label 100 rd 65000:1{path}", True),
+    Family("ipv6 mpls-vpn", "route 2001:db8:3:{i}::/64 next-hop 2001:db8::1 label 100 rd 65000:1{path}", True),
     Family("ipv4 flow", "ipv4 flow destination 10.4.{i}.0/24", variants=(
         "discard", "rate-limit 9600", "discard community [ 65000:1 ]")),
     Family("ipv6 flow", "ipv6 flow destination 2001:db8:4:{i}::/64", variants=(
         "discard", "rate-limit 9600", "discard community [ 65000:1 ]")),
-    Family("ipv4 flow-vpn", "ipv4 flow-vpn destination 10.5.{i}.0/24 rd 65000:1", variants=(
-        "discard", "rate-limit 9600", "discard community [ 65000:1 ]")),
+    # 5.0.15 answers ``error`` to the flat ``announce ipv4 flow-vpn ...``: the block form
+    Family("ipv4 flow-vpn", "flow route {{ rd 65000:1; match {{ destination 10.5.{i}.0/24; }} then {{ {v} }} }}",
+           variants=("discard;", "rate-limit 9600;", "redirect 65000:7;")),
     Family("l2vpn vpls", "vpls endpoint {i} base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1"),
     Family("ipv4 mcast-vpn", "ipv4 mcast-vpn source-ad source 10.99.12.{i} group 239.251.255.228 rd 65000:99 "
            "next-hop 192.0.2.1"),
@@ -186,6 +189,50 @@ HANDWRITTEN = {scenario.name: scenario for scenario in (
         ["withdraw route 10.0.1.0/24 next-hop 192.0.2.1"],
         ["announce route 10.0.3.0/24 next-hop 192.0.2.1", "neighbor 127.0.0.1 teardown 2"],
         ["withdraw route 10.0.3.0/24 next-hop 192.0.2.1"])),
+    Scenario("first-batch-announce-withdraw-other-attributes", **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1 med 100", "withdraw route 10.0.1.0/24 next-hop 192.0.2.1"],
+        ["announce route 10.0.2.0/24 next-hop 192.0.2.1 med 100",
+         "withdraw route 10.0.2.0/24 next-hop 192.0.2.1"])),
+    Scenario("announce-twice-other-attributes", group_updates=False, **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1 med 100", "announce route 10.0.1.0/24 next-hop 192.0.2.1"],
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1 med 7", "announce route 10.0.1.0/24 next-hop 192.0.2.1",
+         "withdraw route 10.0.1.0/24 next-hop 192.0.2.1 med 7"],
+        ["withdraw route 10.0.1.0/24 next-hop 192.0.2.1", "withdraw route 10.0.1.0/24 next-hop 192.0.2.1 med 9"])),
+    Scenario("clear-cancels-last-change", families=("ipv4 multicast",), groups=(
+        ("announce ipv4 multicast 10.1.1.0/24 next-hop 192.0.2.1",),
+        ("announce ipv4 multicast 10.1.1.0/24 next-hop 192.0.2.1 med 5",
+         "announce ipv4 multicast 10.1.2.0/24 next-hop 192.0.2.1", "clear adj-rib out"),
+        ("announce ipv4 multicast 10.1.1.0/24 next-hop 192.0.2.1 med 5", "clear adj-rib out",
+         "withdraw ipv4 multicast 10.1.1.0/24 next-hop 192.0.2.1"),
+    )),
+    Scenario("flush-goes-first", families=("ipv4 unicast", "ipv6 unicast", "ipv4 nlri-mpls"), groups=(
+        ("announce route 10.0.1.0/24 next-hop 192.0.2.1", "announce route 2001:db8::/64 next-hop 2001:db8::1",
+         "announce ipv4 nlri-mpls 10.2.1.0/24 next-hop 192.0.2.1 label 100"),
+        ("announce route 10.0.2.0/24 next-hop 192.0.2.1", "flush adj-rib out",
+         "announce route 10.0.1.0/24 next-hop 192.0.2.1 med 3"),
+        ("withdraw route 2001:db8::/64 next-hop 2001:db8::1", "flush adj-rib out",
+         "announce route 2001:db8::/64 next-hop 2001:db8::1 med 4", "flush adj-rib out"),
+        ("clear adj-rib out", "announce route 10.0.2.0/24 next-hop 192.0.2.1"),
+    )),
+    Scenario("eor-before-teardown", families=("ipv4 unicast", "ipv6 unicast"), groups=(
+        ("announce eor ipv6 unicast", "announce route 10.0.1.0/24 next-hop 192.0.2.1",
+         "neighbor 127.0.0.1 teardown 2"),
+        ("announce route 2001:db8::/64 next-hop 2001:db8::1",),
+    )),
+    Scenario("reconnect-order", families=("ipv4 unicast", "ipv4 multicast"), groups=(
+        ("withdraw route 10.0.1.0/24 next-hop 192.0.2.1", "announce ipv4 multicast 10.1.1.0/24 next-hop 192.0.2.1"),
+        ("announce route 10.0.2.0/24 next-hop 192.0.2.1 med 2", "announce route 10.0.1.0/24 next-hop 192.0.2.1"),
+        ("withdraw route 10.0.2.0/24 next-hop 192.0.2.1 med 2",),
+        ("announce route 10.0.2.0/24 next-hop 192.0.2.1 med 2",),
+        (RESET,),
+        ("clear adj-rib out",),
+    )),
+    Scenario("vpls-one-route-per-nlri", families=("l2vpn vpls",), groups=(
+        ("announce vpls endpoint 1 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1",
+         "announce vpls endpoint 1 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1 med 1"),
+        ("flush adj-rib out",),
+        ("clear adj-rib out",),
+    )),
     Scenario("flow-announce-withdraw", families=("ipv4 flow",), groups=(
         ("announce ipv4 flow destination 10.4.1.0/24 discard", "withdraw ipv4 flow destination 10.4.1.0/24 discard"),
         ("announce ipv4 flow destination 10.4.2.0/24 discard",),
@@ -193,6 +240,8 @@ HANDWRITTEN = {scenario.name: scenario for scenario in (
         ("withdraw ipv4 flow destination 10.4.2.0/24 discard",
          "announce ipv4 flow destination 10.4.3.0/24 discard"),
         ("withdraw ipv4 flow destination 10.4.2.0/24 rate-limit 9600",),
+        ("announce ipv4 flow destination 10.4.3.0/24 rate-limit 9600", "flush adj-rib out"),
+        ("announce ipv4 flow destination 10.4.3.0/24 discard", "clear adj-rib out"),
     )),
 )}
 
@@ -205,20 +254,23 @@ def random_scenario(seed: int, index: int) -> Scenario:
     pool = {name: [(i, rng.choice((0, 1)) if add_path and FAMILIES[name].add_path else None)
                    for i in range(1, 4)] for name in names}
 
-    def route(name):
+    def route(name, variant):
         family = FAMILIES[name]
         i, path = rng.choice(pool[name])
-        return family.route.format(i=i, path="" if path is None else f" path-information 0.0.0.{path + 1}")
+        path = "" if path is None else f" path-information 0.0.0.{path + 1}"
+        if "{v}" in family.route:
+            return family.route.format(i=i, path=path, v=variant)
+        return f"{family.route.format(i=i, path=path)} {variant}".rstrip()
 
     def command():
         name = rng.choice(names)
         family = FAMILIES[name]
         roll = rng.random()
         if roll < 0.38:
-            return f"announce {route(name)} {rng.choice(family.variants)}".rstrip()
+            return f"announce {route(name, rng.choice(family.variants))}"
         if roll < 0.62:
             variant = rng.choice(family.variants) if rng.random() < 0.6 else family.variants[0]
-            return f"withdraw {route(name)} {variant}".rstrip()
+            return f"withdraw {route(name, variant)}"
         if roll < 0.7 and family.attributes:
             nlri = " ".join(family.attributes.format(i=i) for i in sorted(rng.sample(range(1, 4), 2)))
             hop = "2001:db8::1" if name.startswith("ipv6") else "192.0.2.1"
