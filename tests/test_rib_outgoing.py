@@ -85,12 +85,14 @@ def test_identical_announce_is_suppressed():
 
 
 def test_reannounce_with_new_attributes_replaces():
+    """Both announces go out, in bucket order (5.0.15, wire scenario announce-twice-other-attributes); the cache
+    keeps the last."""
     adj = rib()
     adj.add(route(v4(10, 0, 0, 0)))
     adj.add(route(v4(10, 0, 0, 0), attributes=OTHER))
     bodies = list(adj.updates(CTX))
-    assert len(bodies) == 1
-    assert 4 in [code for code, _f, _v in walk_attributes(split_update(bodies[0])[1])]
+    assert len(bodies) == 2
+    assert 4 in [code for code, _f, _v in walk_attributes(split_update(bodies[1])[1])]
     assert adj.routes() == [route(v4(10, 0, 0, 0), attributes=OTHER)]
 
 
@@ -155,15 +157,19 @@ def test_withdrawals_are_not_sent_first():
         ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 3, 0)), ("withdraw", v4(10, 0, 2, 0))]
 
 
-def test_one_pending_change_per_nlri():
+def test_pending_changes_as_5_0_files_them():
+    """5.0.15's queue (wire scenarios announce-twice-other-attributes, clear-cancels-last-change): a change goes
+    in the bucket of its attributes, in place when the NLRI is there; a cancelling withdraw (clear, watchdog)
+    takes the NLRI's last change out of its bucket, a helper's withdraw does not."""
     adj = rib()
     adj.add(route(v4(10, 0, 0, 0)))
     adj.add(route(v4(10, 0, 1, 0)))
     sent(adj)
-    # a withdraw then an announce with other attributes: the announce alone (5.0 would send both)
+    # a withdraw then an announce with other attributes: both, each in its bucket
     adj.withdraw(v4(10, 0, 0, 0))
     adj.add(route(v4(10, 0, 0, 0), attributes=OTHER))
-    assert [(kind, nlri) for kind, _f, _nh, nlri in sent(adj)] == [("announce", v4(10, 0, 0, 0))]
+    assert [(kind, nlri) for kind, _f, _nh, nlri in sent(adj)] == [("withdraw", v4(10, 0, 0, 0)),
+                                                                   ("announce", v4(10, 0, 0, 0))]
     # an announce replacing a withdraw of its bucket takes its place; a withdraw goes to the end of its bucket
     adj.add(route(v4(10, 0, 5, 0)))
     sent(adj)
@@ -177,6 +183,28 @@ def test_one_pending_change_per_nlri():
         ("announce", v4(10, 0, 5, 0)), ("announce", v4(10, 0, 7, 0)), ("announce", v4(10, 0, 9, 0)),
         ("withdraw", v4(10, 0, 8, 0))]
     assert not adj.pending()
+    # a helper's withdraw with other attributes leaves the announce queued: both go, announce first
+    adj.add(route(v4(10, 0, 3, 0), attributes=OTHER))
+    adj.withdraw(route(v4(10, 0, 3, 0)), cancel=False)
+    assert [(kind, nlri) for kind, _f, _nh, nlri in sent(adj)] == [("announce", v4(10, 0, 3, 0)),
+                                                                   ("withdraw", v4(10, 0, 3, 0))]
+    # a first batch: the withdrawals of NLRI it did not announce are dropped, not those it announced
+    adj.add(route(v4(10, 0, 4, 0), attributes=OTHER))
+    adj.withdraw(route(v4(10, 0, 4, 0)), cancel=False)
+    adj.withdraw(route(v4(10, 0, 6, 0)), cancel=False)
+    assert [(kind, nlri) for kind, _f, _nh, nlri in adj_sent_first(adj)] == [("announce", v4(10, 0, 4, 0)),
+                                                                             ("withdraw", v4(10, 0, 4, 0))]
+
+
+def adj_sent_first(adj):
+    """`sent` for a session's first batch (`updates` without withdrawals)."""
+    bodies = list(adj.updates(CTX, True, False))
+    result = []
+    for body in bodies:
+        withdrawn, _section, announced = split_update(body)
+        result += [("withdraw", None, None, v4(*withdrawn[1:4], 0))] if withdrawn else []
+        result += [("announce", None, None, v4(*announced[1:4], 0))] if announced else []
+    return result
 
 
 def test_withdraw_carries_the_attributes_of_the_route():
@@ -200,7 +228,10 @@ def test_group_updates_false_sends_one_nlri_per_update():
     for i in range(4):
         adj.add(route(v4(10, 0, i, 0)))
     assert len(list(adj.updates(CTX, group=False))) == 4
-    adj.replay()
+    adj.replay()  # a flush sends one UPDATE per route, grouped or not (5.0.15, wire scenario flush-goes-first)
+    assert len(list(adj.updates(CTX, group=True))) == 4
+    for i in range(4):
+        adj.add(route(v4(10, 0, i, 0), attributes=OTHER))
     assert len(list(adj.updates(CTX, group=True))) == 1
 
 
@@ -331,18 +362,23 @@ def _flow(destination: str):
     return flow.build(1, 133, b"", [flow.parse_component(1, "destination", [destination])])
 
 
-def test_flow_rules_are_told_apart_by_their_actions_and_withdrawn_by_their_match():
+def test_flow_rules_one_route_per_match():
+    """5.0.15 keeps one route per FlowSpec match (wire scenario flow-announce-withdraw): announced with two sets
+    of actions in one batch both go, the cache keeps the last, a withdraw names the match."""
     adj = rib()
     rule = _flow("10.0.0.0/8")
     discard, rate = AttributeSet(BASE + [(16, 0xC0, bytes.fromhex("8006000000000000"))]), OTHER
     assert adj.add(route(rule, b"", discard)) and adj.add(route(rule, b"", rate))
-    assert len(adj) == 2 and len(sent(adj)) == 2  # one match, two sets of actions: two routes, as 5.0 sends them
+    assert len(adj) == 1 and len(sent(adj)) == 2
     assert not adj.add(route(rule, b"", rate))
-    # a withdraw naming other actions (or none) withdraws the match: every route of it goes
+    assert adj.add(route(rule, b"", discard))  # the cache held the other actions: sent again
+    sent(adj)
     adj.withdraw(route(rule, b"", ATTRIBUTES))
     assert len(adj) == 0
     assert sent(adj) == [("withdraw", (1, 133), None, rule)]
-    # announced and withdrawn before anything was sent: only the withdraw goes
-    adj.add(route(rule, b"", discard))
+    # announced and withdrawn in one bucket before anything was sent: only the withdraw goes
+    adj.add(route(rule, b"", ATTRIBUTES))
     adj.withdraw(route(rule, b"", ATTRIBUTES))
     assert sent(adj) == [("withdraw", (1, 133), None, rule)] and len(adj) == 0
+
+

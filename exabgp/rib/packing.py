@@ -43,8 +43,8 @@ The prefix families are packed by `_codec.pack_nlri`, one call per UPDATE
 section; the NLRI of the object kinds (`exabgp.bgp.family.OBJECT_KINDS`:
 FlowSpec, VPLS, MCAST-VPN, MUP, EVPN, BGP-LS, RTC) pack themselves (RTC
 NLRI with their ADD-PATH path identifier, 0 when none was configured, when
-the session sends path identifiers for ipv4 rtc; grouped MCAST-VPN NLRI keep
-the order they were queued in, as 5.0 keeps it) and the
+the session sends path identifiers for ipv4 rtc; grouped MCAST-VPN NLRI are
+sorted by their octets, route type first, as 5.0 sorts them) and the
 NLRI of the families this build keeps raw (`RawNLRI`) are copied.
 An NLRI that does not fit an UPDATE even alone (attributes too large) is
 left out, as 5.0 leaves it out.
@@ -127,7 +127,7 @@ def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: boo
         else:
             items = [nlri.pack() for nlri in nlris]
         if group:
-            yield from _raw_sections(items, budget)
+            yield from _raw_sections(sorted(items), budget)  # 5.0 sorts them by their octets
         else:
             yield from (item for item in items if len(item) <= budget)
         return
