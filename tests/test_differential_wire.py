@@ -18,9 +18,9 @@ from qa import oracle
 from qa.differential import known, wire
 from qa.peer import OPEN, Recorder, message
 
-#: the CI run of random scenarios: about a minute and a half on two cores
+#: the CI run of random scenarios: about a minute on two cores
 SEED = 8
-COUNT = 30
+COUNT = 50
 JOBS = 3
 
 

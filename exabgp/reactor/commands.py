@@ -197,7 +197,8 @@ class Commands:
         return found
 
     def _announce_eor(self, source, command):
-        """5.0 sends the End-of-RIB to every established peer, whatever families it negotiated."""
+        """5.0 sends the End-of-RIB to every established peer, whatever families it negotiated, after the
+        UPDATEs of the commands read with it (`exabgp.reactor.peer.Peer.send_eor`)."""
         afi, safi = command.family
         found = self._established(source, command)
         self.api.ack(source, True)  # 5.0 answers before the message leaves (its event follows)

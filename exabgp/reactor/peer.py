@@ -33,7 +33,9 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   their name, ``withdraw`` ones held back) and, once the input already
   received is processed, sends its UPDATEs (``group-updates``), then one
   End-of-RIB per negotiated family unless ``manual-eor`` (RFC 4724
-  section 2);
+  section 2); as in 5.0 a session's first batch of changes carries no
+  withdrawal of an NLRI it does not announce (`_send_changes`), and a
+  helper's End-of-RIB leaves after the UPDATEs of its batch (`send_eor`);
 * with ``adj-rib-in`` (the default) every UPDATE received goes into the
   peer's `exabgp.rib.incoming.AdjRibIn`, emptied when the session ends;
   without it, and without debug logging, nobody reads the routes, so the
@@ -754,9 +756,10 @@ class Peer:
     def _send_changes(self, connection) -> None:
         """Send the Adj-RIB-Out's pending changes as UPDATEs.
 
-        The first batch of a session carries no withdrawal (5.0 sends the
-        withdrawals of a batch only once one batch has gone out in the
-        session): what it withdraws the peer has not received in this session.
+        The first batch of a session carries no withdrawal of an NLRI it does
+        not announce first (5.0 sends withdrawals only once one batch has gone
+        out in the session: the peer has not received those routes;
+        `AdjRibOut.updates` without `withdraw`).
         """
         if not self.rib.pending():
             return
