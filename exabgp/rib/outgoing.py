@@ -10,8 +10,10 @@ table costs one dictionary slot and one small `Route` per prefix.
 The pending changes are kept in 5.0's order: (attribute set, next hop,
 family) -> NLRI -> announce (True) or withdraw (False), every dictionary in
 the order its keys first appeared since the last `updates()`; the buckets
-(attribute set and next hop) go out in the order they first appeared, each
-with its families in that order.  A withdraw is filed under the attributes
+go out in the order they first appeared, each with its families in that
+order.  A bucket is what 5.0 keys its queue with, its attributes, which
+hold the next hop but for FlowSpec and L2VPN (`packing.NO_NEXT_HOP_ATTRIBUTE`):
+attribute set and next hop, or the attribute set alone for those.  A withdraw is filed under the attributes
 of the route it withdraws, as 5.0 files it, since 5.0 sends them along with
 it.
 
@@ -267,11 +269,13 @@ class AdjRibOut:
                 yield from packing.announce_bodies(route.nlri.afi, route.nlri.safi, route.attributes, route.nexthop,
                                                    [route.nlri], ctx, group)
         buckets = {}
+        unattached = packing.NO_NEXT_HOP_ATTRIBUTE
         for attributes, nexthop, afi, safi in pending:
-            buckets.setdefault((attributes, nexthop), []).append((afi, safi))
-        sent = []       # the changes sent so far, for a first batch's withdrawals (_announced)
-        for (attributes, nexthop), families in buckets.items():
-            for afi, safi in families:
+            bucket = (attributes, None if (afi, safi) in unattached else nexthop)
+            buckets.setdefault(bucket, []).append((attributes, nexthop, afi, safi))
+        sent = []       # the changes sent so far, for a first batch's withdrawals (_first_batch)
+        for keys in buckets.values():
+            for attributes, nexthop, afi, safi in keys:
                 changes = pending[attributes, nexthop, afi, safi]
                 if not withdraw:
                     sent.append(changes)

@@ -233,6 +233,15 @@ HANDWRITTEN = {scenario.name: scenario for scenario in (
         ("flush adj-rib out",),
         ("clear adj-rib out",),
     )),
+    Scenario("buckets-without-next-hop", families=("ipv4 unicast", "l2vpn vpls", "ipv4 flow"), groups=(
+        ("announce route 10.0.1.0/24 next-hop 192.0.2.1 med 200",
+         "announce vpls endpoint 1 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1 med 200",
+         "announce ipv4 flow destination 10.4.1.0/24 discard",
+         "announce route 10.0.2.0/24 next-hop 192.0.2.1 med 200",
+         "announce vpls endpoint 2 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.2 med 200"),
+        (RESET,),
+        ("clear adj-rib out",),
+    )),
     Scenario("flow-announce-withdraw", families=("ipv4 flow",), groups=(
         ("announce ipv4 flow destination 10.4.1.0/24 discard", "withdraw ipv4 flow destination 10.4.1.0/24 discard"),
         ("announce ipv4 flow destination 10.4.2.0/24 discard",),
