@@ -10,7 +10,12 @@ How the comparison is made deterministic.  5.0.15 applies the commands it
 reads in one reactor turn (one read of the helper's pipe, at most 50 steps
 of its command queue, about 25 commands) and its peer sends their changes
 as one batch in its next turn; commands read later go into the next batch,
-so what it sends depends on the timing.  Here the timing is fixed:
+so what it sends depends on the timing: the same commands split over two
+turns give other UPDATEs (an announce and a withdraw of one prefix cancel
+each other in a batch, and a session's first batch sends no withdrawal);
+an ``announce eor`` waits until the UPDATEs of its batch are out, and then
+the changes of a later batch go first; ``teardown`` is answered as soon as
+it is read, the route commands once applied.  Here the timing is fixed:
 
 * a scenario is a list of groups of commands; the helper writes a group in
   ONE write (atomic on a pipe), so each daemon reads and applies it at once,
@@ -293,6 +298,11 @@ def random_scenario(seed: int, index: int) -> Scenario:
             return f"announce eor {rng.choice(names)}"
         return "neighbor 127.0.0.1 teardown 2"
 
+    static = []
+    if "ipv4 unicast" in names and rng.random() < 0.4:
+        static += [f"10.0.{i}.0/24 next-hop 192.0.2.9" for i in sorted(rng.sample(range(1, 4), rng.randint(1, 2)))]
+    if "ipv6 unicast" in names and rng.random() < 0.4:
+        static.append(f"2001:db8:0:{rng.randint(1, 3)}::/64 next-hop 2001:db8::9 med 9")
     groups = []
     for _ in range(rng.randint(3, 8)):
         if rng.random() < 0.06:
@@ -306,7 +316,7 @@ def random_scenario(seed: int, index: int) -> Scenario:
                 break
         groups.append(tuple(group))
     return Scenario(f"random-{seed}-{index}", tuple(names), tuple(groups), group_updates=rng.random() < 0.6,
-                    add_path=add_path, asn4=rng.random() < 0.7, ebgp=rng.random() < 0.3)
+                    add_path=add_path, asn4=rng.random() < 0.7, ebgp=rng.random() < 0.3, static=tuple(static))
 
 
 # -- one daemon on one scenario -----------------------------------------------------------------
@@ -600,7 +610,8 @@ def report(divergence: Divergence) -> str:
     lines = [f"{'known (' + divergence.known + ')' if divergence.known else 'DIVERGENCE'}: "
              f"{scenario.name} {divergence.step}",
              f"  families {', '.join(scenario.families)}; group-updates {scenario.group_updates}; "
-             f"add-path {scenario.add_path}; asn4 {scenario.asn4}; ebgp {scenario.ebgp}"]
+             f"add-path {scenario.add_path}; asn4 {scenario.asn4}; ebgp {scenario.ebgp}"
+             + (f"; static {' | '.join(scenario.static)}" if scenario.static else "")]
     for number, group in enumerate(scenario.groups, 1):
         lines.append(f"  group {number}: " + " | ".join(group))
     for who, chunk in (("5.0.15", divergence.theirs), ("ours", divergence.ours)):
@@ -622,7 +633,8 @@ def main(arguments=None) -> int:
     scenarios = select(options.seed, options.count, options.scenario)
     if options.list:
         for scenario in scenarios:
-            print(scenario.name, "|", ", ".join(scenario.families))
+            print(scenario.name, "|", ", ".join(scenario.families), "| static:" if scenario.static else "",
+                  " | ".join(scenario.static))
             for group in scenario.groups:
                 print("   ", " | ".join(group))
         return 0
