@@ -482,6 +482,7 @@ class Peer:
         self.rib_in = None          # the Adj-RIB-In of the running session, with adj-rib-in
         self.ctx = None             # the context UPDATEs are packed with (see _sending_context)
         self.api_routes = {}        # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
+        self._reannounced = set()   # NLRI helpers announced again after a withdraw (see established)
         self.watchdogs = {}         # watchdog name -> announced (True) or withdrawn, as a helper last set it
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
@@ -629,9 +630,15 @@ class Peer:
                                    ipaddress.IPv4Address(self.neighbor.router_id).packed, self.neighbor.families)
         self.ctx = _sending_context(event.ctx, self.neighbor)
         self._narrowed = {}
-        api = self.api_routes
-        self._fill([static for static in self.neighbor.routes if static.route.nlri not in api], event.negotiated.families)
-        self._fill([static for static in api.values() if static is not None], event.negotiated.families)
+        # 5.0's cache order: the configured routes (a helper's announce of one of them, unless withdrawn since,
+        # in its place), then the helpers' in the order announced (`announce`, `withdraw`)
+        api, again = self.api_routes, self._reannounced
+        configured = [api.get(static.route.nlri, static) if static.route.nlri not in again else None
+                      for static in self.neighbor.routes]
+        placed = {static.route.nlri for static in configured if static is not None}
+        self._fill([static for static in configured if static is not None], event.negotiated.families)
+        self._fill([static for nlri, static in api.items() if static is not None and nlri not in placed],
+                   event.negotiated.families)
         for name, announced in self.watchdogs.items():
             (rib.announce_watchdog if announced else rib.withdraw_watchdog)(name)
         if not first:  # 5.0 sends a new session its cached routes in its order; the first one gets the
@@ -681,6 +688,7 @@ class Peer:
             nlri = static.route.nlri
             if api.get(nlri, api) is None:  # withdrawn: announced again, it goes last, as in 5.0's cache
                 del api[nlri]
+                self._reannounced.add(nlri)
             api[nlri] = static
         if session is not None:
             self._fill(statics, session.negotiated.families)

@@ -232,6 +232,13 @@ HANDWRITTEN = {scenario.name: scenario for scenario in (
         (RESET,),
         ("clear adj-rib out",),
     )),
+    Scenario("reconnect-configured-first", group_updates=False,
+             static=("10.9.0.0/24 next-hop 192.0.2.9", "10.9.1.0/24 next-hop 192.0.2.9"), **_v4(
+        ["announce route 10.0.3.0/24 next-hop 192.0.2.1 med 100", "announce route 10.9.1.0/24 next-hop 192.0.2.1 med 100",
+         "announce route 10.9.0.0/24 next-hop 192.0.2.1 med 100"],
+        ["withdraw route 10.9.0.0/24 next-hop 192.0.2.1"],
+        ["announce route 10.9.0.0/24 next-hop 192.0.2.1 med 100"],
+        [RESET])),
     Scenario("vpls-one-route-per-nlri", families=("l2vpn vpls",), groups=(
         ("announce vpls endpoint 1 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1",
          "announce vpls endpoint 1 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1 med 1"),
