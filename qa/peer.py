@@ -40,11 +40,6 @@ Three parts, the first two without any I/O:
   (End-of-RIBs and KEEPALIVEs only) and the test passes.  The result is the
   `Outcome` in `Peer.outcome`.
 
-`Recorder` is the same TCP side without a script: it mirrors the OPEN,
-answers with KEEPALIVEs and records every other message of each session, for
-the differential oracle (`qa.differential.wire`), which decides afterwards
-what to compare; `reset()` ends the running session from the peer's side.
-
 `python -m qa.peer FILE.msg --port PORT [--pid PID]` runs the peer alone,
 for a daemon started by hand.
 """
@@ -83,7 +78,6 @@ UNKNOWN_CAPABILITY_VALUE = b"unknown capability"
 
 CEASE = 6  # RFC 4486
 ADMINISTRATIVE_SHUTDOWN = 2
-ADMINISTRATIVE_RESET = 4
 MP_UNREACH_NLRI = 15  # RFC 4760
 EXTENDED_LENGTH_FLAG = 0x10
 
@@ -601,91 +595,6 @@ class Peer:
         if closed and self.checker.done:
             self._succeed()
         return not closed
-
-
-class Recorder:
-    """A peer that records what the daemon sends, session by session (see the module docstring).
-
-    `sessions` holds, for each TCP session in order, the messages received
-    after the OPEN, KEEPALIVEs left out; `opens` the daemon's OPEN of each.
-    `wait(predicate, timeout)` returns once `predicate(recorder)` holds (it is
-    checked after every message and every session change) and raises
-    TimeoutError otherwise.  `options` are the `Options` of the OPEN mirror
-    (`asn`, `bind_ipv6`).
-    """
-
-    def __init__(self, options=None, port=0):
-        self.options = options or Options()
-        self.port = port
-        self.sessions = []
-        self.opens = []
-        self.closed = 0             # sessions that have ended
-        self._server = None
-        self._writer = None         # the running session's
-        self._changed = None
-
-    async def start(self):
-        self._changed = asyncio.Condition()
-        host = "::1" if self.options.bind_ipv6 else "127.0.0.1"
-        self._server = await asyncio.start_server(self._session, host, self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def close(self):
-        if self._server is not None:
-            self._server.close()
-        if self._writer is not None:
-            self._writer.transport.abort()
-        if self._server is not None:
-            await self._server.wait_closed()
-
-    async def _notify(self):
-        async with self._changed:
-            self._changed.notify_all()
-
-    async def wait(self, predicate, timeout):
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), timeout)
-
-    async def reset(self):
-        """End the running session: Cease / Administrative Reset (RFC 4486), then close."""
-        writer = self._writer
-        if writer is None:
-            return
-        writer.write(message(NOTIFICATION, bytes([CEASE, ADMINISTRATIVE_RESET])))
-        await writer.drain()
-        writer.close()
-
-    async def _session(self, reader, writer):
-        if self._writer is not None:  # one session at a time: a second connection is refused
-            writer.close()
-            return
-        self._writer = writer
-        received = None
-        try:
-            data = await read_message(reader)
-            if data[18] != OPEN:
-                return
-            writer.write(message(OPEN, mirror_open(data[HEADER_LENGTH:], self.options)) + message(KEEPALIVE))
-            await writer.drain()
-            self.opens.append(data)
-            self.sessions.append(received := [])
-            await self._notify()
-            while True:
-                data = await read_message(reader)
-                if data[18] == KEEPALIVE:
-                    continue
-                received.append(data)
-                if data[18] != NOTIFICATION:
-                    writer.write(message(KEEPALIVE))
-                await self._notify()
-        except (ConnectionError, asyncio.IncompleteReadError, ProtocolError, ValueError):
-            pass
-        finally:
-            self._writer = None
-            writer.close()
-            if received is not None:
-                self.closed += 1
-            await self._notify()
 
 
 async def serve(path, port, pid, timeout):

@@ -12,7 +12,10 @@ serves every connection in a thread of its own:
 * with ``answer="mute"`` it never answers (the daemon's session stays in
   OpenSent);
 * with ``answer="close"`` it closes once the daemon's first End-of-RIB (or
-  `close_after` seconds of session) has arrived.
+  `close_after` seconds of session) has arrived;
+* `options` (`qa.peer.Options`) shape the mirrored OPEN (``asn``: the
+  peer's AS); `reset()` ends the running session from this side at any
+  time (Cease / Administrative Reset, RFC 4486, then close).
 
 Each connection is a `Recorded`: the messages received (type, body) and its
 `end`: ``"fin"`` (the daemon closed: read returned end of file), ``"reset"``
@@ -32,6 +35,8 @@ from qa.peer import HEADER_LENGTH, MARKER, Options, is_end_of_rib, message, mirr
 OPEN, UPDATE, NOTIFICATION, KEEPALIVE = 1, 2, 3, 4
 #: Cease / Connection Rejected (RFC 4486): a peer refusing the session
 REJECTED = bytes((6, 5))
+#: Cease / Administrative Reset (RFC 4486): `reset()`
+RESET = bytes((6, 4))
 
 
 @dataclasses.dataclass
@@ -58,12 +63,14 @@ class Recorder:
     """See the module docstring."""
 
     def __init__(self, answer: str = "establish", port: int = 0, notification: bytes = REJECTED,
-                 close_after: float = 5.0):
+                 close_after: float = 5.0, options: Options | None = None):
         self.answer = answer
         self.port = port
         self.notification = notification
         self.close_after = close_after
+        self.options = options or Options()
         self.connections = []
+        self._sockets = {}  # id(Recorded) -> its socket, while served
         self._listener = None
         self._lock = threading.Condition()
         self._closing = False
@@ -95,6 +102,20 @@ class Recorder:
                 self._lock.wait(remaining)
             return list(self.connections)
 
+    def reset(self) -> None:
+        """End the last connection still open: Cease / Administrative Reset, then close (its `end`: peer)."""
+        with self._lock:
+            recorded = next((item for item in reversed(self.connections) if item.end is None), None)
+            sock = self._sockets.get(id(recorded))
+        if sock is None:
+            return
+        self._note(recorded, end="peer")
+        try:
+            sock.sendall(message(NOTIFICATION, RESET))
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def _accept(self) -> None:
         while not self._closing:
             try:
@@ -105,6 +126,7 @@ class Recorder:
             with self._lock:
                 self.connections.append(recorded)
                 self._lock.notify_all()
+                self._sockets[id(recorded)] = sock
             threading.Thread(target=self._serve, args=(sock, recorded), daemon=True).start()
 
     def _note(self, recorded, kind=None, body=b"", end=None) -> None:
@@ -148,7 +170,7 @@ class Recorder:
                             sock.sendall(message(NOTIFICATION, self.notification))
                             self._note(recorded, end="peer")
                             return
-                        sock.sendall(message(OPEN, mirror_open(body, Options())) + message(KEEPALIVE))
+                        sock.sendall(message(OPEN, mirror_open(body, self.options)) + message(KEEPALIVE))
                         established = time.monotonic()
                     elif kind == UPDATE and is_end_of_rib(body) and self.answer == "close":
                         self._note(recorded, end="peer")
@@ -159,4 +181,6 @@ class Recorder:
         except OSError:
             self._note(recorded, end="reset")
         finally:
+            with self._lock:
+                self._sockets.pop(id(recorded), None)
             sock.close()

@@ -11,12 +11,14 @@ N`` runs more, ``--scenario random-SEED-INDEX`` replays one).
 """
 
 import asyncio
+import socket
 
 import pytest
 
 from qa import oracle
 from qa.differential import known, wire
-from qa.peer import OPEN, Recorder, message
+from qa.peer import NOTIFICATION, OPEN, Options, message
+from qa.recorder import Recorder
 
 #: the CI run of random scenarios: about a minute on two cores
 SEED = 8
@@ -75,30 +77,30 @@ def test_known_first_batch_entry_is_narrow():
     assert explained(chunk(announce, withdraw), chunk()) is None
 
 
-def test_recorder_mirrors_the_open_and_records_sessions():
-    """The recording peer answers an OPEN with its mirror and a KEEPALIVE, records the rest but KEEPALIVEs."""
-    open_body = bytes.fromhex("04fde800b40a000001" "00")
-
-    async def scenario():
-        recorder = Recorder()
-        await recorder.start()
-        reader, writer = await asyncio.open_connection("127.0.0.1", recorder.port)
-        writer.write(message(OPEN, open_body) + message(4) + message(2, b"\x00\x00\x00\x00"))
-        await writer.drain()
-        answer = await reader.readexactly(19 + 10)
-        await recorder.wait(lambda rec: rec.sessions and len(rec.sessions[0]) == 1, 5)
-        await recorder.reset()
-        notification = await reader.read()
-        writer.close()
-        await recorder.wait(lambda rec: rec.closed == 1, 5)
-        await recorder.close()
-        return recorder, answer, notification
-
-    recorder, answer, notification = asyncio.run(scenario())
-    assert answer[18] == OPEN and answer[19 + 5:19 + 9] == bytes.fromhex("0a000002")  # router-id + 1
-    assert recorder.opens[0][19:] == open_body
-    assert recorder.sessions == [[message(2, b"\x00\x00\x00\x00")]]
-    assert notification.endswith(message(4) + message(3, bytes([6, 4])))  # its KEEPALIVE, then the Cease
+def test_recorder_mirrors_another_asn_and_resets():
+    """The recorder's OPEN carries `options.asn` (RFC 6793: AS_TRANS and the 4-octet AS capability) and
+    `reset()` ends the session with a Cease / Administrative Reset (RFC 4486)."""
+    capabilities = bytes.fromhex("02064104" "0000fde8")  # 4-octet AS 65000
+    open_body = bytes.fromhex("04fde800b40a000001") + bytes([len(capabilities)]) + capabilities
+    recorder = Recorder(options=Options(asn=4200000001)).start()
+    try:
+        with socket.create_connection(("127.0.0.1", recorder.port), timeout=5) as sock:
+            sock.sendall(message(OPEN, open_body))
+            answer = b""
+            while len(answer) < 19 + len(open_body):
+                answer += sock.recv(4096)
+            recorder.wait(lambda connections: connections and connections[0].messages)
+            recorder.reset()
+            rest = b""
+            while chunk := sock.recv(4096):
+                rest += chunk
+        recorder.wait(lambda connections: connections[0].end is not None)
+    finally:
+        recorder.stop()
+    mirrored = answer[19:19 + len(open_body)]
+    assert mirrored[1:3] == (23456).to_bytes(2, "big") and mirrored.endswith((4200000001).to_bytes(4, "big"))
+    assert rest.endswith(message(NOTIFICATION, bytes([6, 4])))
+    assert recorder.connections[0].end == "peer"
 
 
 def test_known_teardown_answer_order_is_narrow():

@@ -1,7 +1,7 @@
 """The wire comparison: the same configuration and helper commands fed to ExaBGP 5.0.15 and to our daemon.
 
 Each daemon runs one neighbor, 127.0.0.1, whose session goes to a
-`qa.peer.Recorder` of its own (the OPEN mirrored, every message recorded);
+`qa.recorder.Recorder` of its own (the OPEN mirrored, every message recorded);
 its helper is `wire_helper.py`, a real process reading the scenario's
 command list and paced by this harness over a loopback control connection.
 The UPDATEs each daemon sends are then compared, in order.
@@ -28,8 +28,10 @@ it is read, the route commands once applied.  Here the timing is fixed:
   marker is recorded;
 * before the first group, and after a session reset (the recorder sends a
   Cease, group `RESET`) or a ``teardown`` command, the harness waits for the
-  new session's End-of-RIBs (one per configured family): the initial dump
-  is done and the session is quiet.
+  new session's End-of-RIBs (one per configured family, and those the
+  ``announce eor`` of the teardown's group asked for: the session ended
+  before they left, both daemons send them in the next one): the initial
+  dump is done and the session is quiet.
 
 The messages compared are everything a daemon sends after its OPEN,
 KEEPALIVEs and markers left out: UPDATEs and End-of-RIBs, NOTIFICATIONs.
@@ -62,7 +64,8 @@ import tempfile
 from qa import oracle
 from qa.daemon import environment
 from qa.differential import known
-from qa.peer import NOTIFICATION, Options, Recorder, is_end_of_rib
+from qa.peer import KEEPALIVE, NOTIFICATION, OPEN, Options, is_end_of_rib, message
+from qa.recorder import Recorder
 
 HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire_helper.py")
 #: the family of the marker End-of-RIB closing each group: one no scenario configures or announces
@@ -352,7 +355,7 @@ class Run:
         self.program = program
         self.directory = directory
         self.env = env
-        self.recorder = Recorder(Options(asn=scenario.peer_as))
+        self.recorder = Recorder(options=Options(asn=scenario.peer_as))
         self.chunks = []
         self._orders = None
         self._answers = None
@@ -368,8 +371,27 @@ class Run:
         self._answers, self._orders = reader, writer
         self._helper_connected.set()
 
+    def _sessions(self) -> list:
+        """The messages of each session (a connection that sent an OPEN), whole, after the OPEN, KEEPALIVEs left
+        out."""
+        return [[message(kind, body) for kind, body in recorded.messages if kind not in (OPEN, KEEPALIVE)]
+                for recorded in self.recorder.connections if recorded.messages and recorded.messages[0][0] == OPEN]
+
+    def _closed(self) -> int:
+        """How many sessions have ended."""
+        return sum(1 for recorded in self.recorder.connections
+                   if recorded.end is not None and recorded.messages and recorded.messages[0][0] == OPEN)
+
+    async def _wait(self, predicate, timeout: float):
+        """Until `predicate()` holds once a message arrived or a session changed (the recorder's threads tell);
+        TimeoutError after `timeout`."""
+        try:
+            await asyncio.to_thread(self.recorder.wait, lambda _: predicate(), timeout)
+        except AssertionError:
+            raise TimeoutError from None
+
     def _eors(self, session: int) -> int:
-        sessions = self.recorder.sessions
+        sessions = self._sessions()
         if session >= len(sessions):
             return 0
         return sum(1 for data in sessions[session] if data[18] == 2 and is_end_of_rib(data[19:])
@@ -383,29 +405,30 @@ class Run:
     def _take(self, session: int, end: int) -> tuple:
         """The messages of `session` from the cursor to `end` (markers left out); the cursor moves there."""
         first = self._cursor[1] if self._cursor[0] == session else 0
-        messages = self.recorder.sessions[session][first:end]
+        messages = self._sessions()[session][first:end]
         self._cursor = (session, end)
         return tuple(data for data in messages if not self._is_marker(data))
 
-    async def _initial(self, session: int):
-        """Wait for the End-of-RIBs of `session`'s initial dump; its chunk."""
-        wanted = len(self.scenario.families)
+    async def _initial(self, session: int, carried: int = 0):
+        """Wait for the End-of-RIBs of `session`'s initial dump, and the `carried` ones helpers asked for in the
+        session before, which it ended before sending them (both daemons send them then); its chunk."""
+        wanted = len(self.scenario.families) + carried
         problem = ""
         try:
-            await self.recorder.wait(lambda rec: self._eors(session) >= wanted, START_TIMEOUT)
+            await self._wait(lambda: self._eors(session) >= wanted, START_TIMEOUT)
         except TimeoutError:
             problem = f"no initial End-of-RIBs for session {session + 1}"
-        sessions = self.recorder.sessions
+        sessions = self._sessions()
         end = len(sessions[session]) if session < len(sessions) else 0
         messages = self._take(session, end) if session < len(sessions) else ()
         self.chunks.append(Chunk(self.scenario, f"session {session + 1}", (), (), messages, problem))
         return not problem
 
     async def _group(self, index: int, group: tuple) -> bool:
-        session = len(self.recorder.sessions) - 1
+        session = len(self._sessions()) - 1
         if group == (RESET,):
-            await self.recorder.reset()
-            await self.recorder.wait(lambda rec: rec.closed > session, GROUP_TIMEOUT)
+            self.recorder.reset()
+            await self._wait(lambda: self._closed() > session, GROUP_TIMEOUT)
             self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, (), self._take(session, None)))
             return await self._initial(session + 1)
         teardown = any("teardown" in line for line in group)
@@ -417,26 +440,27 @@ class Run:
             answer = (await asyncio.wait_for(self._answers.readline(), GROUP_TIMEOUT)).decode().split()
             acks = tuple(answer[2].split(",")) if len(answer) == 3 else ()
             if teardown:
-                await self.recorder.wait(lambda rec: rec.closed > session, GROUP_TIMEOUT)
+                await self._wait(lambda: self._closed() > session, GROUP_TIMEOUT)
             else:
                 first = self._cursor[1]
-                await self.recorder.wait(
-                    lambda rec: any(self._is_marker(data) for data in rec.sessions[session][first:]), GROUP_TIMEOUT)
+                await self._wait(lambda: any(self._is_marker(data) for data in self._sessions()[session][first:]),
+                                 GROUP_TIMEOUT)
         except TimeoutError:
             problem = "no answer from the helper" if not acks else "the group's output did not end"
         if teardown or problem:
             messages = self._take(session, None)
         else:
-            found = self.recorder.sessions[session]
+            found = self._sessions()[session]
             end = next(at for at in range(self._cursor[1], len(found)) if self._is_marker(found[at])) + 1
             messages = self._take(session, end)
         self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, acks, messages, problem))
         if problem:
             return False
-        return await self._initial(session + 1) if teardown else True
+        carried = sum(1 for line in group if "announce eor" in line)
+        return await self._initial(session + 1, carried) if teardown else True
 
     async def run(self):
-        await self.recorder.start()
+        self.recorder.start()
         self._helper_connected = asyncio.Event()
         control = await asyncio.start_server(self._helper, "127.0.0.1", 0)
         port = control.sockets[0].getsockname()[1]
@@ -466,7 +490,7 @@ class Run:
                 self._orders.close()
             control.close()
             await self._stop()
-            await self.recorder.close()
+            self.recorder.stop()
 
     async def _started(self):
         """Wait for the helper to connect; TimeoutError when the daemon exits or takes too long."""
