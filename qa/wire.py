@@ -6,16 +6,35 @@ _MP_REACH_NLRI = 14
 _MP_UNREACH_NLRI = 15
 
 
-def announced_withdrawn(body: bytes) -> tuple:
-    """``(announced, withdrawn)``: the NLRI octets an UPDATE body announces and withdraws, IPv4 unicast
-    fields and MP_REACH_NLRI / MP_UNREACH_NLRI alike (each field or attribute's NLRI as one string)."""
+def _split(field: bytes, safi: int, addpath: bool) -> list:
+    """The NLRI of one field: one by one for the prefix SAFIs (unicast, multicast: RFC 4271 4.3, with the
+    RFC 7911 path identifier when `addpath`) and MCAST-VPN (RFC 6514 4: type, length, value); whole for the
+    others (their UPDATEs carry one NLRI each, as 5.0 sends them)."""
+    items, position = [], 0
+    if safi in (1, 2):
+        while position < len(field):
+            start, position = position, position + (4 if addpath else 0)
+            position += 1 + (field[position] + 7) // 8
+            items.append(field[start:position])
+        return items
+    if safi == 5:
+        while position < len(field):
+            start, position = position, position + 2 + field[position + 1]
+            items.append(field[start:position])
+        return items
+    return [field] if field else []
+
+
+def announced_withdrawn(body: bytes, addpath: bool = False) -> tuple:
+    """``(announced, withdrawn)``: the NLRI an UPDATE body announces and withdraws (their octets), IPv4 unicast
+    fields and MP_REACH_NLRI / MP_UNREACH_NLRI alike (`_split` says how they are told apart)."""
     withdrawn, attributes, nlri = split_update(body)
-    announced, removed = [nlri] if nlri else [], [withdrawn] if withdrawn else []
+    announced, removed = _split(nlri, 1, addpath), _split(withdrawn, 1, addpath)
     for code, _flags, value in walk_attributes(attributes):
         if code == _MP_REACH_NLRI:
-            announced.append(bytes(value[5 + value[3]:]))
+            announced += _split(bytes(value[5 + value[3]:]), value[2], addpath)
         elif code == _MP_UNREACH_NLRI:
-            removed.append(bytes(value[3:]))
+            removed += _split(bytes(value[3:]), value[2], addpath)
     return announced, removed
 
 

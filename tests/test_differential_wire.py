@@ -75,6 +75,10 @@ def test_known_first_batch_entry_is_narrow():
     assert explained(chunk(withdraw, announce), chunk(announce)) is None     # withdrawn before the announce
     assert explained(chunk(announce), chunk(announce, withdraw)) is None     # the other way round
     assert explained(chunk(announce, withdraw), chunk()) is None
+    # grouped: the withdrawn NLRI is one of several announced together
+    both = bytes.fromhex("ffffffffffffffffffffffffffffffff" "0035" "02" "0000" "0015"
+                         "40010100" "400200" "400304c0000201" "400504" "00000064" "180a0001" "180a0002")
+    assert explained(chunk(both, withdraw), chunk(both)) == "first-batch-withdrawal-after-announce"
 
 
 def test_recorder_mirrors_another_asn_and_resets():

@@ -131,9 +131,10 @@ def _first_batch_withdrawal(case, ours, theirs) -> bool:
 
     if ours.acks != theirs.acks or ours.problem != theirs.problem:
         return False
+    addpath = getattr(getattr(case, "scenario", None), "add_path", False)
     announced, kept, extra = set(), [], False
     for data in ours.messages:
-        added, removed = announced_withdrawn(data[19:]) if data[18] == 2 else ([], [])
+        added, removed = announced_withdrawn(data[19:], addpath) if data[18] == 2 else ([], [])
         if removed and not added and all(nlri in announced for nlri in removed):
             extra = True
             continue

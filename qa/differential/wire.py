@@ -377,10 +377,11 @@ class Run:
         return [[message(kind, body) for kind, body in recorded.messages if kind not in (OPEN, KEEPALIVE)]
                 for recorded in self.recorder.connections if recorded.messages and recorded.messages[0][0] == OPEN]
 
-    def _closed(self) -> int:
-        """How many sessions have ended."""
-        return sum(1 for recorded in self.recorder.connections
-                   if recorded.end is not None and recorded.messages and recorded.messages[0][0] == OPEN)
+    def _ended(self, session: int) -> bool:
+        """Whether session number `session` (from 0) has ended."""
+        sessions = [recorded for recorded in self.recorder.connections
+                    if recorded.messages and recorded.messages[0][0] == OPEN]
+        return session < len(sessions) and sessions[session].end is not None
 
     async def _wait(self, predicate, timeout: float):
         """Until `predicate()` holds once a message arrived or a session changed (the recorder's threads tell);
@@ -428,7 +429,7 @@ class Run:
         session = len(self._sessions()) - 1
         if group == (RESET,):
             self.recorder.reset()
-            await self._wait(lambda: self._closed() > session, GROUP_TIMEOUT)
+            await self._wait(lambda: self._ended(session), GROUP_TIMEOUT)
             self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, (), self._take(session, None)))
             return await self._initial(session + 1)
         teardown = any("teardown" in line for line in group)
@@ -440,7 +441,7 @@ class Run:
             answer = (await asyncio.wait_for(self._answers.readline(), GROUP_TIMEOUT)).decode().split()
             acks = tuple(answer[2].split(",")) if len(answer) == 3 else ()
             if teardown:
-                await self._wait(lambda: self._closed() > session, GROUP_TIMEOUT)
+                await self._wait(lambda: self._ended(session), GROUP_TIMEOUT)
             else:
                 first = self._cursor[1]
                 await self._wait(lambda: any(self._is_marker(data) for data in self._sessions()[session][first:]),
