@@ -257,6 +257,13 @@ HANDWRITTEN = {scenario.name: scenario for scenario in (
         (RESET,),
         ("clear adj-rib out",),
     )),
+    Scenario("mcast-vpn-grouped-sorted", families=("ipv4 mcast-vpn",), groups=(
+        tuple(f"announce ipv4 mcast-vpn {route} rd 65000:99 next-hop 192.0.2.1" for route in (
+            "source-ad source 10.99.12.3 group 239.251.255.228", "source-ad source 10.99.12.1 group 239.251.255.228",
+            "shared-join rp 10.99.1.2 group 239.251.255.228 source-as 65000",
+            "source-ad source 10.99.12.2 group 239.251.255.1")),
+        ("clear adj-rib out",),
+    )),
     Scenario("flow-announce-withdraw", families=("ipv4 flow",), groups=(
         ("announce ipv4 flow destination 10.4.1.0/24 discard", "withdraw ipv4 flow destination 10.4.1.0/24 discard"),
         ("announce ipv4 flow destination 10.4.2.0/24 discard",),
