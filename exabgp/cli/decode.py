@@ -31,10 +31,8 @@ identical speakers, and 5.0 applies ADD-PATH to every family, whatever the
 
 import os
 import socket
-import string
 import sys
 import time
-import traceback
 
 from exabgp._codec.errors import CodecError
 from exabgp.api.envelope import Peer, Speaker, envelope
@@ -50,6 +48,7 @@ from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, parse
 
 MARKER = b"\xff" * 16
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF:")
 _HEADER = 19
 OPEN, UPDATE, NOTIFICATION = 1, 2, 3
 
@@ -107,7 +106,7 @@ def setargs(parser) -> None:
 def clean_hex(payload: str):
     """The octets of `payload`, or None when it is not hexadecimal (spaces and ':' allowed)."""
     text = payload.replace(" ", "").strip()
-    if not all(char in string.hexdigits or char == ":" for char in text):
+    if not all(char in _HEX_DIGITS for char in text):
         return None
     text = text.replace(":", "")
     return bytes.fromhex(text[: len(text) // 2 * 2])
@@ -237,6 +236,8 @@ def cmdline(args, out, err=None) -> int:
             return 1
         except Exception:  # a decoder bug must still not reach the user as a traceback
             if args.debug:
+                import traceback
+
                 traceback.print_exc(file=err)
             out.write(INVALID)
             return 1

@@ -13,15 +13,23 @@ output pipe (``exabgp decode ... | head``) ends the program with code 1 and
 no traceback.  `healthcheck` parses its own arguments (the options of its
 ``--config`` file go before the command line's), so it is handed the raw
 arguments.
+
+Start-up time: a sub-command imports only what it uses.  The module of a
+sub-command (`exabgp.cli.decode`, ...) is imported when that sub-command
+runs, and only its arguments are added to the parser (argparse parses the
+arguments of one sub-command only; the others need no more than their
+one-line help).  So `exabgp decode` never loads the reactor or asyncio, and
+`exabgp version` loads nothing but this module and argparse
+(tests/test_cli_imports.py guards the import sets).
 """
 
 import argparse
+import importlib
 import os
-import platform
 import sys
 
 import exabgp
-from exabgp.cli import client, decode, env, healthcheck, reader_gone, server, validate
+from exabgp.cli import reader_gone
 
 SUB_COMMANDS = ("version", "cli", "healthcheck", "decode", "server", "env", "validate")
 
@@ -34,6 +42,15 @@ _HELP = {
     "decode": "decode hex-encoded bgp packets",
     "server": "start exabgp",
     "validate": "validate configuration",
+}
+
+#: sub-command -> the module running it (its ``setargs(parser)`` and ``cmdline(args, out)``)
+_MODULES = {
+    "cli": "exabgp.cli.client",
+    "decode": "exabgp.cli.decode",
+    "env": "exabgp.cli.env",
+    "server": "exabgp.cli.server",
+    "validate": "exabgp.cli.validate",
 }
 
 _DESCRIPTION = (
@@ -59,34 +76,28 @@ def _take_env_file(argv: list):
 def _version(args, out) -> int:
     version = os.environ.get("exabgp_version") or exabgp.__version__
     python = sys.version.replace("\n", " ")
-    uname = " ".join(platform.uname()[:5])
+    uname = " ".join(os.uname())  # platform.uname()[:5] on a POSIX system, without its `uname -p` child
     root = os.path.dirname(os.path.abspath(exabgp.__file__))
     out.write(f"ExaBGP : {version}\nPython : {python}\nUname  : {uname}\nFrom   : {root}\n")
     return 0
 
 
-#: implemented sub-command -> (function adding its arguments or None, function running it)
-_IMPLEMENTED = {
-    "cli": (client.setargs, client.cmdline),
-    "decode": (decode.setargs, decode.cmdline),
-    "env": (env.setargs, env.cmdline),
-    "server": (server.setargs, server.cmdline),
-    "validate": (validate.setargs, validate.cmdline),
-    "version": (None, _version),
-}
-
-
-def _parser() -> argparse.ArgumentParser:
+def _parser(command) -> argparse.ArgumentParser:
+    """The parser of `exabgp`, with the arguments of `command` only (the one sub-command parsed)."""
     parser = argparse.ArgumentParser(
         prog="exabgp", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     subparsers = parser.add_subparsers(dest="command")
     for name, text in _HELP.items():
         sub = subparsers.add_parser(name, help=text, description=text)
-        setargs = _IMPLEMENTED.get(name, (None, None))[0]
-        if setargs is not None:
-            setargs(sub)
+        if name == command and name in _MODULES:
+            importlib.import_module(_MODULES[name]).setargs(sub)
     return parser
+
+
+def _command(argv: list):
+    """The sub-command argparse will run: the first argument that is not an option (`exabgp` has only -h)."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
 def _run(argv: list) -> int:
@@ -94,8 +105,10 @@ def _run(argv: list) -> int:
     if argv and argv[0] not in SUB_COMMANDS and "-h" not in argv and "--help" not in argv:
         argv = ["server"] + argv
     if argv and argv[0] == "healthcheck":
+        from exabgp.cli import healthcheck
+
         return healthcheck.main(argv[1:], prog="exabgp healthcheck")
-    parser = _parser()
+    parser = _parser(_command(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
@@ -104,7 +117,9 @@ def _run(argv: list) -> int:
         parser.print_help(sys.stdout)
         return 1
     args.env_file = env_file  # for the sub-commands that read settings (env; server: later issues)
-    return _IMPLEMENTED[args.command][1](args, sys.stdout)
+    if args.command == "version":
+        return _version(args, sys.stdout)
+    return importlib.import_module(_MODULES[args.command]).cmdline(args, sys.stdout)
 
 
 def main(argv=None) -> int:

@@ -33,9 +33,8 @@ section but ``debug``; optionally only the values that differ from the
 defaults).
 """
 
-import configparser
 import ipaddress
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 APPLICATION = "exabgp"
 
@@ -116,7 +115,7 @@ KINDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Setting:
     section: str
     key: str
@@ -186,7 +185,7 @@ SETTINGS = (
 BY_NAME = {(setting.section, setting.key): setting for setting in SETTINGS}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Environment:
     """Resolved settings: ``((section, key), value)`` pairs in `SETTINGS` order."""
 
@@ -214,14 +213,19 @@ def default(setting: Setting):
     return KINDS[setting.kind][0](setting.default)
 
 
-def _ini(ini_text: str) -> configparser.ConfigParser:
+def _ini(ini_text: str) -> dict:
+    """The INI text as ``{(section, key): value or None}`` (None: a key written without a value)."""
+    if not ini_text:
+        return {}
+    import configparser  # here: a command run without an INI file does not pay for it
+
     parser = configparser.ConfigParser(interpolation=None, allow_no_value=True, strict=False)
     parser.optionxform = str  # keys are case sensitive, as written
     try:
-        parser.read_string(ini_text or "")
+        parser.read_string(ini_text)
     except configparser.Error as exc:
         raise SettingError(f"invalid environment file: {exc}") from None
-    return parser
+    return {(section, key): value for section in parser.sections() for key, value in parser.items(section, raw=True)}
 
 
 def _environ_value(environ, section: str, key: str):
@@ -242,9 +246,7 @@ def load(environ=None, ini_text: str = "", user_exists=None) -> Environment:
     for setting in SETTINGS:
         text = _environ_value(environ, setting.section, setting.key)
         if text is None:
-            ini_section = f"{APPLICATION}.{setting.section}"
-            if ini.has_option(ini_section, setting.key):
-                text = ini.get(ini_section, setting.key)
+            text = ini.get((f"{APPLICATION}.{setting.section}", setting.key))
             if text is None:  # absent, or a key written without a value
                 text = setting.default
             else:
