@@ -1,8 +1,8 @@
 """`exabgp decode`: a BGP message in hexadecimal to ExaBGP 5.0's JSON (SURFACE.md 1.5).
 
 The payload is hexadecimal; spaces and ``:`` are ignored and an odd final
-digit is dropped, as in 5.0.  Anything else prints the help on the
-expected format and exits 1.  A payload starting with the 16-octet marker
+digit is dropped, as in 5.0.  Anything else prints 5.0's table of the
+settings and the help on the expected format, and exits 1.  A payload starting with the 16-octet marker
 is a whole message: the type octet chooses the decoder and the length
 field bounds the body, so trailing octets are ignored and a length beyond
 the data takes what is there, as in 5.0.  Two 5.0 accidents that only show
@@ -95,9 +95,9 @@ def setargs(parser) -> None:
     parser.add_argument("-n", "--nlri", action="store_true", help="the data is only the NLRI")
     parser.add_argument("-u", "--update", action="store_true", help="the data is an update message (does nothing)")
     parser.add_argument("-o", "--open", action="store_true", help="the data is an open message (does nothing)")
-    parser.add_argument("-d", "--debug", action="store_true", help="report why a payload could not be decoded")
-    parser.add_argument("-p", "--pdb", action="store_true", help="accepted for compatibility (does nothing)")
-    parser.add_argument("-c", "--configuration", type=str, help="configuration file")
+    parser.add_argument("-d", "--debug", action="store_true", help="start the python debugger errors")  # 5.0's text: here, why a payload is refused
+    parser.add_argument("-p", "--pdb", action="store_true", help="fire the debugger on fault")  # does nothing
+    parser.add_argument("-c", "--configuration", type=str, help="configuration file(s)")
     parser.add_argument("-f", "--family", type=str, help='family expected (format like "ipv4 unicast")')
     parser.add_argument("-i", "--path-information", action="store_true", help="decode path-information")
     parser.add_argument("payload", type=str, help="the BGP payload in hexadecimal")
@@ -185,9 +185,9 @@ def _configuration(args):
                 return parse(stream.read(), path)
         except ConfigurationError as exc:
             raise _Stop(err=f"{exc}\n") from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, UnicodeDecodeError) as exc:  # 5.0: an undecodable payload; -d says why
             reason = getattr(exc, "strerror", None) or str(exc)
-            raise _Stop(err=f"{path}:0:0: can not read the configuration: {reason}\n") from None
+            raise _Stop(out=INVALID, err=f"{path}:0:0: can not read the configuration: {reason}\n" if args.debug else "") from None
     if args.family:
         words = args.family.split()
         if len(words) % 2:
@@ -206,8 +206,10 @@ def cmdline(args, out, err=None) -> int:
     """Run `exabgp decode` with the parsed `args`, writing to `out`; return the exit code."""
     err = err or sys.stderr
     raw = clean_hex(args.payload)
-    if raw is None:
-        out.write(_HEX_HELP)
+    if raw is None:  # 5.0 prints its table of settings first
+        from exabgp.config.environment import help_lines
+
+        out.write("Environment values are:\n" + "".join(f"{line}\n" for line in help_lines(" - ")) + "\n" + _HEX_HELP)
         return 1
     try:
         configuration = _configuration(args)

@@ -44,11 +44,21 @@ _HELP = {
     "validate": "validate configuration",
 }
 
+#: sub-command -> the description of its ``--help`` when it is not its one-line help (5.0's texts)
+_DESCRIPTIONS = {
+    "version": "exabgp current version",
+    "env": "exabgp environement values",
+    "decode": None,
+    "server": "exabgp server",
+    "validate": "exabgp configuration validation",
+}
+
 #: sub-command -> the module running it (its ``setargs(parser)`` and ``cmdline(args, out)``)
 _MODULES = {
     "cli": "exabgp.cli.client",
     "decode": "exabgp.cli.decode",
     "env": "exabgp.cli.env",
+    "healthcheck": "exabgp.cli.healthcheck",
     "server": "exabgp.cli.server",
     "validate": "exabgp.cli.validate",
 }
@@ -82,16 +92,19 @@ def _version(args, out) -> int:
     return 0
 
 
-def _parser(command) -> argparse.ArgumentParser:
+def _parser(prog: str, command) -> argparse.ArgumentParser:
     """The parser of `exabgp`, with the arguments of `command` only (the one sub-command parsed)."""
     parser = argparse.ArgumentParser(
-        prog="exabgp", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=prog, description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     subparsers = parser.add_subparsers(dest="command")
     for name, text in _HELP.items():
-        sub = subparsers.add_parser(name, help=text, description=text)
+        sub = subparsers.add_parser(name, help=text, description=_DESCRIPTIONS.get(name, text))
         if name == command and name in _MODULES:
-            importlib.import_module(_MODULES[name]).setargs(sub)
+            module = importlib.import_module(_MODULES[name])
+            if name == "healthcheck":  # its long description, laid out as written
+                sub.description, sub.formatter_class = module.DESCRIPTION, argparse.RawDescriptionHelpFormatter
+            module.setargs(sub)
     return parser
 
 
@@ -100,34 +113,49 @@ def _command(argv: list):
     return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
-def _run(argv: list) -> int:
+def _run(argv: list, prog: str) -> int:
     argv, env_file = _take_env_file(argv)
     if argv and argv[0] not in SUB_COMMANDS and "-h" not in argv and "--help" not in argv:
         argv = ["server"] + argv
-    if argv and argv[0] == "healthcheck":
-        from exabgp.cli import healthcheck
-
-        return healthcheck.main(argv[1:], prog="exabgp healthcheck")
-    parser = _parser(_command(argv))
+    if argv and argv[0] == "healthcheck":  # it parses its own arguments (those of its --config file first)
+        return _healthcheck(argv[1:], prog)
+    parser = _parser(prog, _command(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 1
     if args.command is None:
+        from exabgp.config.environment import help_lines
+
         parser.print_help(sys.stdout)
+        sys.stdout.write("\nEnvironment values are:\n" + "\n".join(help_lines("    ")))
         return 1
+    if args.command == "healthcheck":  # reached after an option argparse accepts before it (none in 5.0)
+        return _healthcheck(argv[argv.index("healthcheck") + 1:], prog)
     args.env_file = env_file  # for the sub-commands that read settings (env; server: later issues)
     if args.command == "version":
         return _version(args, sys.stdout)
     return importlib.import_module(_MODULES[args.command]).cmdline(args, sys.stdout)
 
 
+def _healthcheck(argv: list, prog: str) -> int:
+    from exabgp.cli import healthcheck
+
+    return healthcheck.main(argv, prog=f"{prog} healthcheck")
+
+
 def main(argv=None) -> int:
-    """Run `exabgp` with `argv` (default: the process arguments); return the exit code."""
+    """Run `exabgp` with `argv` (default: the process arguments); return the exit code.
+
+    The program's name in its help and errors is the name it was started
+    under, as argparse takes it (``__main__.py`` for ``python -m exabgp``, as
+    in 5.0), or ``exabgp`` when `argv` is given.
+    """
+    prog = "exabgp"
     if argv is None:
-        argv = sys.argv[1:]
+        argv, prog = sys.argv[1:], os.path.basename(sys.argv[0])
     try:
-        code = _run(list(argv))
+        code = _run(list(argv), prog)
         sys.stdout.flush()
         return code
     except BrokenPipeError:

@@ -200,6 +200,8 @@ class Configuration:
 def parse(text: str, file: str = "<text>", full: bool = False) -> Configuration:
     """The `Configuration` described by `text` (see the module docstring for `full`)."""
     tree = parse_tree(text, file)
+    if not tree:  # 5.0 refuses a file without any statement ("no data")
+        raise ConfigurationError("the configuration holds no statement (no data)", file)
     templates = {}
     neighbors = []
     defined = {}
