@@ -21,7 +21,7 @@ CONFIGURATION = "neighbor 192.0.2.1 {\n    local-as 65000;\n    peer-as 65001;\n
 
 #: never imported by the short commands
 HEAVY = ("asyncio", "subprocess", "dataclasses", "inspect", "ast", "dis", "typing", "platform", "configparser",
-         "traceback", "exabgp.reactor.loop", "exabgp.reactor.peer", "exabgp.reactor.api", "exabgp.reactor.daemon",
+         "traceback", "shutil", "bz2", "lzma", "exabgp.reactor.loop", "exabgp.reactor.peer", "exabgp.reactor.api", "exabgp.reactor.daemon",
          "exabgp.cli.server", "exabgp.cli.client", "exabgp.cli.healthcheck", "exabgp.session", "exabgp.rib")
 
 _PROBE = """
@@ -73,6 +73,20 @@ def test_other_short_commands_stay_light(argv):
     result = imported(*argv)
     assert result["code"] == 0 and result["out"]
     assert sorted(set(HEAVY) & set(result["modules"])) == []
+
+
+@pytest.mark.parametrize("columns", [None, "0", "x", "100", "40"])
+def test_help_width_is_argparse_own(columns, monkeypatch):
+    """The width given to argparse's formatters is the one it computes itself through `shutil`."""
+    import shutil
+
+    from exabgp.cli import main
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert main._help_width() == shutil.get_terminal_size().columns - 2
 
 
 def test_the_daemon_still_preloads_every_module():

@@ -24,6 +24,7 @@ one-line help).  So `exabgp decode` never loads the reactor or asyncio, and
 """
 
 import argparse
+import functools
 import importlib
 import os
 import sys
@@ -92,18 +93,35 @@ def _version(args, out) -> int:
     return 0
 
 
+def _help_width() -> int:
+    """The width argparse's formatter takes: ``shutil.get_terminal_size().columns - 2``, computed the same way
+    (``COLUMNS``, else the terminal of standard output, else 80) so that `shutil` and the compression
+    modules it imports are not loaded by every command (argparse builds a formatter per parser)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns - 2
+
+
 def _parser(prog: str, command) -> argparse.ArgumentParser:
     """The parser of `exabgp`, with the arguments of `command` only (the one sub-command parsed)."""
-    parser = argparse.ArgumentParser(
-        prog=prog, description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    width = _help_width()
+    plain = functools.partial(argparse.HelpFormatter, width=width)
+    raw = functools.partial(argparse.RawDescriptionHelpFormatter, width=width)
+    parser = argparse.ArgumentParser(prog=prog, description=_DESCRIPTION, formatter_class=raw)
     subparsers = parser.add_subparsers(dest="command")
     for name, text in _HELP.items():
-        sub = subparsers.add_parser(name, help=text, description=_DESCRIPTIONS.get(name, text))
+        sub = subparsers.add_parser(name, help=text, description=_DESCRIPTIONS.get(name, text), formatter_class=plain)
         if name == command and name in _MODULES:
             module = importlib.import_module(_MODULES[name])
             if name == "healthcheck":  # its long description, laid out as written
-                sub.description, sub.formatter_class = module.DESCRIPTION, argparse.RawDescriptionHelpFormatter
+                sub.description, sub.formatter_class = module.DESCRIPTION, raw
             module.setargs(sub)
     return parser
 
