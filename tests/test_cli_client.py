@@ -224,7 +224,8 @@ def test_help():
     result = subprocess.run([sys.executable, "-m", "exabgp", "cli", "--help"],
                             capture_output=True, text=True, cwd=REPOSITORY, timeout=60)
     assert result.returncode == 0
-    assert result.stdout.startswith("usage: exabgp cli [-h] [--pipename PIPENAME] [command ...]\n\n"
+    # the program's name is the one it runs under, `__main__.py` for `python -m exabgp`, as in 5.0.15
+    assert result.stdout.startswith("usage: __main__.py cli [-h] [--pipename PIPENAME] [command ...]\n\n"
                                     "exabgp command line interface\n")
 
 

@@ -4,9 +4,8 @@
 payloads, with the volatile envelope fields (time, host, pid, ppid)
 replaced by placeholders; our output must be identical text after the same
 replacement.  Where 5.0 crashed with a traceback (a marker without a
-complete header) the expected answer is `invalid payload`, and where 5.0
-printed the environment table before the hexadecimal help only the help is
-expected.  Configuration files named ``{name}`` are written from `CONFS`.
+complete header) the expected answer is `invalid payload`.  Configuration
+files named ``{name}`` are written from `CONFS`.
 
 Not listed yet: 5.0 rejects an MP_REACH_NLRI of a family the session did
 not negotiate (``-f "ipv4 unicast"`` with an IPv6 UPDATE prints `invalid
@@ -35,6 +34,62 @@ CONFS = {
     "two": "neighbor 10.0.0.3 {\n    local-address 10.0.0.2;\n    local-as 1;\n    peer-as 2;\n}\nneighbor 10.0.0.4 {\n    router-id 9.9.9.9;\n    local-address 10.0.0.2;\n    local-as 3;\n    peer-as 4;\n    family { ipv6 unicast; }\n}\n",
     "v6first": "neighbor 10.0.0.1 {\n    local-address 10.0.0.2;\n    local-as 1;\n    peer-as 2;\n    family { ipv6 unicast; ipv4 unicast; }\n}\n",
 }
+
+SETTINGS_TABLE = (  # what 5.0.15 prints before the hexadecimal help (recorded)
+    'Environment values are:\n'
+    ' - exabgp.api.ack              acknowledge api command(s) and report issues. default (true)\n'
+    ' - exabgp.api.chunk            maximum lines to print before yielding in show routes api. default (1)\n'
+    ' - exabgp.api.cli              should we create a named pipe for the cli. default (true)\n'
+    ' - exabgp.api.compact          shorter JSON encoding for IPv4/IPv6 Unicast NLRI. default (false)\n'
+    ' - exabgp.api.encoder          (experimental) default encoder to use with with external API (text or json). default (json)\n'
+    " - exabgp.api.pipename         name to be used for the exabgp pipe. default ('exabgp')\n"
+    ' - exabgp.api.respawn          should we try to respawn helper processes if they dies. default (true)\n'
+    ' - exabgp.api.show-routes-format  json output format for show adj-rib (v1 or v2). default (v1)\n'
+    ' - exabgp.api.terminate        should we terminate ExaBGP if any helper process dies. default (false)\n'
+    ' - exabgp.bgp.openwait         how many seconds we wait for an open once the TCP session is established. default (60)\n'
+    ' - exabgp.bgp.passive          ignore the peer configuration and make all peers passive. default (false)\n'
+    ' - exabgp.cache.attributes     cache all attributes (configuration and wire) for faster parsing. default (true)\n'
+    ' - exabgp.cache.nexthops       cache routes next-hops (deprecated: next-hops are always cached). default (true)\n'
+    ' - exabgp.daemon.daemonize     should we run in the background. default (false)\n'
+    ' - exabgp.daemon.drop          drop privileges before forking processes. default (true)\n'
+    " - exabgp.daemon.pid           where to save the pid if we manage it. default ('')\n"
+    ' - exabgp.daemon.umask         run daemon with this umask, governs perms of logfiles etc.. default (0137)\n'
+    " - exabgp.daemon.user          user to run the program as. default ('nobody')\n"
+    ' - exabgp.log.all              report debug information for everything. default (false)\n'
+    ' - exabgp.log.configuration    report command parsing. default (true)\n'
+    ' - exabgp.log.daemon           report pid change, forking, .... default (true)\n'
+    ' - exabgp.log.destination      where logging should log\n'
+    '                                  syslog (or no setting) sends the data to the local syslog syslog\n'
+    '                                  host:<location> sends the data to a remote syslog server\n'
+    '                                  stdout sends the data to stdout\n'
+    '                                  stderr sends the data to stderr\n'
+    "                                  <filename> send the data to a file. default ('stdout')\n"
+    ' - exabgp.log.enable           enable logging to file or syslog. default (true)\n'
+    " - exabgp.log.level            log message with at least the priority SYSLOG.<level>. default ('INFO')\n"
+    ' - exabgp.log.message          report changes in route announcement on config reload. default (false)\n'
+    ' - exabgp.log.network          report networking information (TCP/IP, network state,...). default (true)\n'
+    ' - exabgp.log.packets          report BGP packets sent and received. default (false)\n'
+    ' - exabgp.log.parser           report BGP message parsing details. default (false)\n'
+    ' - exabgp.log.processes        report handling of forked processes. default (true)\n'
+    ' - exabgp.log.reactor          report signal received, command reload. default (true)\n'
+    ' - exabgp.log.rib              report change in locally configured routes. default (false)\n'
+    ' - exabgp.log.routes           report received routes. default (false)\n'
+    ' - exabgp.log.short            use short log format (not prepended with time,level,pid and source). default (true)\n'
+    ' - exabgp.log.statistics       report packet statistics. default (true)\n'
+    ' - exabgp.log.timers           report keepalives timers. default (false)\n'
+    ' - exabgp.pdb.enable           on program fault, start pdb the python interactive debugger. default (false)\n'
+    ' - exabgp.profile.enable       toggle profiling of the code. default (false)\n'
+    " - exabgp.profile.file         profiling result file, none means stdout, no overwriting. default ('')\n"
+    ' - exabgp.reactor.speed        reactor loop time\n'
+    '                                  use only if you understand the code.. default (1.0)\n'
+    ' - exabgp.tcp.acl              (experimental please do not use) unimplemented. default ()\n'
+    ' - exabgp.tcp.attempts         maximum tcp connection attempts per peer (0 for unlimited). default (0)\n'
+    ' - exabgp.tcp.bind             Space separated list of IPs to bind on when listening (no ip to disable). default ()\n'
+    ' - exabgp.tcp.delay            start to announce route when the minutes in the hours is a modulo of this number. default (0)\n'
+    ' - exabgp.tcp.once             only one tcp connection attempt per peer (for debuging scripts) - deprecated, use tcp.attempts. default (false)\n'
+    ' - exabgp.tcp.port             port to bind on when listening. default (179)\n'
+    '\n'
+)
 
 CASES = [
     (['FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF003C020000001C4001010040020040030465016501800404000000C840050400000064000000002001010101'], 0, '{ "exabgp": "5.0.0", "time": 0, "host" : "H", "pid" : 1, "ppid" : 1, "counter": 1, "type": "update", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, "asn": { "local": 65533, "peer": 65533 }, "router-id": "10.0.0.2" , "direction": "in", "message": { "update": { "attribute": { "origin": "igp", "med": 200, "local-preference": 100 }, "announce": { "ipv4 unicast": { "101.1.101.1": [ { "nlri": "0.0.0.0/0" }, { "nlri": "0.0.0.0/0" }, { "nlri": "0.0.0.0/0" }, { "nlri": "0.0.0.0/0" }, { "nlri": "1.1.1.1/32" } ] } } } } } }\n'),
@@ -82,8 +137,8 @@ CASES = [
     (['-c', '{two}', '00000000'], 0, '{ "exabgp": "5.0.0", "time": 0, "host" : "H", "pid" : 1, "ppid" : 1, "counter": 1, "type": "update", "neighbor": { "address": { "local": "10.0.0.2", "peer": "10.0.0.3" }, "asn": { "local": 1, "peer": 2 }, "router-id": "10.0.0.2" , "direction": "in", "message": { "eor": { "afi" : "ipv4", "safi" : "unicast" } } } }\n{ "exabgp": "5.0.0", "time": 0, "host" : "H", "pid" : 1, "ppid" : 1, "counter": 1, "type": "update", "neighbor": { "address": { "local": "10.0.0.2", "peer": "10.0.0.4" }, "asn": { "local": 3, "peer": 4 }, "router-id": "9.9.9.9" , "direction": "in", "message": { "eor": { "afi" : "ipv4", "safi" : "unicast" } } } }\n'),
     (['-c', '{v6first}', '-n', '2001010101'], 0, '{ "nlri": "1.1.1.1/32" }\n'),
     (['-c', '{two}', 'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304'], 1, 'unknown type 4\ninvalid payload\n'),
-    (['zz'], 1, 'The BGP message must be an hexadecimal string.\n\nAll colons or spaces are ignored, for example:\n\n  001E0200000007900F0003000101\n  001E:02:0000:0007:900F:0003:0001:01\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001E0200000007900F0003000101\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:001E:02:0000:0007:900F:0003:0001:01\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 001E02 00000007900F0003000101\n'),
-    (['0x00000000'], 1, 'The BGP message must be an hexadecimal string.\n\nAll colons or spaces are ignored, for example:\n\n  001E0200000007900F0003000101\n  001E:02:0000:0007:900F:0003:0001:01\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001E0200000007900F0003000101\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:001E:02:0000:0007:900F:0003:0001:01\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 001E02 00000007900F0003000101\n'),
+    (['zz'], 1, SETTINGS_TABLE + 'The BGP message must be an hexadecimal string.\n\nAll colons or spaces are ignored, for example:\n\n  001E0200000007900F0003000101\n  001E:02:0000:0007:900F:0003:0001:01\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001E0200000007900F0003000101\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:001E:02:0000:0007:900F:0003:0001:01\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 001E02 00000007900F0003000101\n'),
+    (['0x00000000'], 1, SETTINGS_TABLE + 'The BGP message must be an hexadecimal string.\n\nAll colons or spaces are ignored, for example:\n\n  001E0200000007900F0003000101\n  001E:02:0000:0007:900F:0003:0001:01\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001E0200000007900F0003000101\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:001E:02:0000:0007:900F:0003:0001:01\n  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 001E02 00000007900F0003000101\n'),
     ([''], 1, 'invalid payload\n'),
     ([' '], 1, 'invalid payload\n'),
     ([':'], 1, 'invalid payload\n'),
@@ -193,8 +248,11 @@ def test_bad_configuration_file_names_the_place(capsys, tmp_path):
     status, out, err = run(["decode", "-c", str(path), "00000000"], capsys)
     assert status == 1 and out == ""
     assert err == f"{path}:3:13: 'two' is not an AS number\n"
+    # a file that can not be read: an undecodable payload, as 5.0.15 says; -d tells why
     status, out, err = run(["decode", "-c", str(tmp_path / "missing.conf"), "00000000"], capsys)
-    assert status == 1 and err.startswith(f"{tmp_path / 'missing.conf'}:")
+    assert (status, out, err) == (1, "invalid payload\n", "")
+    status, out, err = run(["decode", "-d", "-c", str(tmp_path / "missing.conf"), "00000000"], capsys)
+    assert (status, out) == (1, "invalid payload\n") and err.startswith(f"{tmp_path / 'missing.conf'}:0:0: ")
 
 
 def test_debug_explains_an_invalid_payload(capsys):

@@ -40,12 +40,13 @@ def run(argv, capsys):
 def test_valid_file_and_the_regenerated_configuration(tmp_path, capsys):
     path = tmp_path / "good.conf"
     path.write_text(GOOD)
-    assert run(["validate", str(path)], capsys) == (0, "", "")
+    logged = f"configuration   loading {path}\nconfiguration   \u2713 loading\n"  # 5.0.15's log lines
+    assert run(["validate", str(path)], capsys) == (0, "", logged)
     code, out, err = run(["validate", "-n", str(path)], capsys)
-    assert code == 0 and err == ""
+    assert code == 0 and err == logged
     assert parse(out, "regenerated", full=True) == parse(GOOD, str(path), full=True)
     code, out, err = run(["validate", "-rv", str(path)], capsys)
-    assert code == 0 and err == ""
+    assert code == 0 and err == logged
     lines = out.splitlines()
     assert [line.split(" ", 1)[0] for line in lines] == ["route", "update"] * 3
     assert lines[0].startswith("route ipv4 unicast 10.0.0.0/24 path-information 0.0.0.3 next-hop self")
@@ -59,10 +60,12 @@ def test_invalid_file_names_the_place(tmp_path, capsys):
     path.write_text("neighbor 1.2.3.4 {\n  router-id 1.1.1.1;\n  local-as 1;\n}\n")
     code, out, err = run(["validate", str(path)], capsys)
     assert (code, out) == (1, "")
-    assert err == f"error: {path} is not a valid config file: {path}:1:1: incomplete neighbor, missing peer-as\n"
+    message = f"{path} is not a valid config file: {path}:1:1: incomplete neighbor, missing peer-as"
+    assert err == f"configuration   loading {path}\nconfiguration   {message}\nerror: {message}\n"
     missing = tmp_path / "missing.conf"
+    message = f"{missing} is not an exabgp config file (file not found)"
     assert run(["validate", str(missing)], capsys) == (
-        1, "", f"error: {missing} is not an exabgp config file (file not found)\n")
+        1, "", f"configuration   loading {missing}\nconfiguration   {message}\nerror: {message}\n")
     good = tmp_path / "good.conf"
     good.write_text(GOOD)
     assert run(["validate", str(good), str(path)], capsys)[0] == 1  # every file must be valid
@@ -73,7 +76,30 @@ def test_missing_programs_are_a_warning(tmp_path, capsys):
     path.write_text("process p { run ./not-here.py; encoder text; }\n"
                     "neighbor 127.0.0.1 { router-id 1.1.1.1; local-as 1; peer-as 1; }\n")
     code, out, err = run(["validate", str(path)], capsys)
-    assert code == 0 and err == f'warning: {path}: process p: can not locate the program "./not-here.py"\n'
+    assert code == 0 and err == (f"configuration   loading {path}\n"
+                                 f'warning: {path}: process p: can not locate the program "./not-here.py"\n'
+                                 "configuration   \u2713 loading\n")
+
+
+def test_empty_file_is_refused(tmp_path, capsys):
+    """A file without any statement (comments only) is refused, as 5.0.15 does ("no data")."""
+    path = tmp_path / "empty.conf"
+    path.write_text("# nothing here\n\n")
+    code, out, err = run(["validate", str(path)], capsys)
+    assert (code, out) == (1, "")
+    assert err.endswith(f"error: {path} is not a valid config file: {path}:0:0: "
+                        "the configuration holds no statement (no data)\n")
+
+
+def test_log_lines_follow_the_settings(tmp_path, capsys, monkeypatch):
+    """The ``configuration`` lines obey log.enable and log.level, as 5.0.15's (recorded with these variables)."""
+    path = tmp_path / "missing.conf"
+    message = f"{path} is not an exabgp config file (file not found)"
+    monkeypatch.setenv("exabgp_log_enable", "false")
+    assert run(["validate", str(path)], capsys) == (1, "", f"error: {message}\n")
+    monkeypatch.delenv("exabgp_log_enable")
+    monkeypatch.setenv("exabgp_log_level", "WARNING")
+    assert run(["validate", str(path)], capsys) == (1, "", f"configuration   {message}\nerror: {message}\n")
 
 
 @needs_reference

@@ -10,14 +10,13 @@ valid UPDATEs and on random octets; the twins must agree on all of it, and
 every UPDATE is decoded in full.
 """
 
-import dataclasses
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
+from exabgp.bgp import record
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.update import Update
@@ -287,9 +286,9 @@ def test_treat_as_withdraw_in_a_run_withdraws_what_the_fast_path_stored():
 def test_session_delivers_scanned_runs_in_order():
     """Vouched runs come as `UpdatesScanned`, the others as `UpdateReceived`, in the order received."""
     families = ((1, 1), (2, 1))
-    sender = Session(dataclasses.replace(SessionSettings("10.0.0.1", "10.0.0.2", 65001, 65002, "1.1.1.1"),
+    sender = Session(record.replace(SessionSettings("10.0.0.1", "10.0.0.2", 65001, 65002, "1.1.1.1"),
                                          families=families))
-    receiver = Session(dataclasses.replace(SessionSettings("10.0.0.2", "10.0.0.1", 65002, 65001, "2.2.2.2"),
+    receiver = Session(record.replace(SessionSettings("10.0.0.2", "10.0.0.1", 65002, 65001, "2.2.2.2"),
                                            families=families), scanned_updates=True)
     sender.start(0.0)
     receiver.start(0.0)

@@ -2,12 +2,12 @@
 "not supported yet" families, the canonical round trip, and the routes of the reference configurations
 against the UPDATEs ExaBGP 5.0 sends for them (encoding/*.msg)."""
 
-import dataclasses
 import pathlib
 
 import pytest
 
 from exabgp import _codec
+from exabgp.bgp import record
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
 from exabgp.bgp.nlri import address_text
@@ -74,7 +74,7 @@ def test_every_neighbor_keyword():
             defaults.group_updates, defaults.adj_rib_out, defaults.families) == (
         180, 0, False, None, None, True, True, ALL_FAMILIES)
     assert one(BASE + " rate-limit disable; outgoing-ttl disable; md5-base64 auto;").md5_base64 == "auto"
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(record.FrozenInstanceError):
         neighbor.hold_time = 3
 
 

@@ -1,11 +1,11 @@
 """The neighbor grammar subset: values, family / capability / add-path blocks, templates, errors."""
 
-import dataclasses
 import glob
 import pathlib
 
 import pytest
 
+from exabgp.bgp import record
 from exabgp.bgp.family import FAMILIES, family_from_name
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import (
@@ -45,9 +45,9 @@ def test_basic_values():
 
 def test_frozen():
     neighbor = one(BASE)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(record.FrozenInstanceError):
         neighbor.local_as = 1
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(record.FrozenInstanceError):
         neighbor.capability.asn4 = False
 
 

@@ -20,6 +20,7 @@ Every port is a free port on 127.0.0.1 (or another 127/8 address).
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -465,13 +466,18 @@ def test_missing_configuration_exits_1(tmp_path):
     path = tmp_path / "absent.conf"
     code, _, err = finish(start(path))
     assert code == 1
-    assert err == f"error: {path} is not an exabgp config file (file not found)\n"
+    message = f"{path} is not an exabgp config file (file not found)"
+    assert err == f"configuration   {message}\nerror: {message}\n"  # the log line and the error, as 5.0.15
 
 
 def test_implicit_server_with_flags(tmp_path, capsys):
     path = tmp_path / "absent.conf"
     assert main(["-d", "-p", str(path)]) == 1
-    assert capsys.readouterr().err == f"error: {path} is not an exabgp config file (file not found)\n"
+    message = f"{path} is not an exabgp config file (file not found)"
+    log, error = capsys.readouterr().err.splitlines()
+    # -d: the log line in the long form (time, pid), as 5.0.15
+    assert re.fullmatch(rf"\d\d:\d\d:\d\d \d+ +configuration   {re.escape(message)}", log)
+    assert error == f"error: {message}"
 
 
 def test_implicit_server_and_bad_setting(tmp_path):

@@ -13,13 +13,12 @@ one runs with ``deliver_updates`` False.  It must:
 * handle framing errors after a run of good UPDATEs as the general path does.
 """
 
-import dataclasses
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exabgp._codec import frame_message
+from exabgp.bgp import record
 from exabgp.session import Closed, SessionSettings, Session, State, UpdateReceived
 
 FAMILIES = ((1, 1), (2, 1))
@@ -62,7 +61,7 @@ def settings_for(side):
         base = SessionSettings("10.0.0.1", "10.0.0.2", 65001, 65002, "1.1.1.1")
     else:
         base = SessionSettings("10.0.0.2", "10.0.0.1", 65002, 65001, "2.2.2.2")
-    return dataclasses.replace(base, families=FAMILIES)
+    return record.replace(base, families=FAMILIES)
 
 
 def established_receiver(deliver_updates):

@@ -8,13 +8,12 @@ version; route refresh; operational; extended message), multi-session off
 (we encode that one as the draft says, 5.0 does not).
 """
 
-import dataclasses
-
 import pytest
 
 from exabgp._codec import frame_message
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import capability as cap
+from exabgp.bgp import record
 from exabgp.bgp.open import Open
 from exabgp.session import SessionSettings, build_open, negotiate
 
@@ -50,7 +49,7 @@ def test_minimal_open():
 
 
 def test_open_options():
-    settings = dataclasses.replace(LOCAL, asn4=False, extended_message=False, graceful_restart=30,
+    settings = record.replace(LOCAL, asn4=False, extended_message=False, graceful_restart=30,
                                    host_name="h", domain_name=None, multisession=True,
                                    add_path=((1, 1, 0),))
     sent = build_open(settings, 65001, restart_state=False)
@@ -70,9 +69,9 @@ def test_four_octet_as_needs_asn4():
 
 
 def test_negotiated_values_and_context():
-    local = dataclasses.replace(LOCAL, hold_time=90, families=((1, 1), (2, 1)), add_path=((1, 1, 3), (2, 1, 2)),
+    local = record.replace(LOCAL, hold_time=90, families=((1, 1), (2, 1)), add_path=((1, 1, 3), (2, 1, 2)),
                                 nexthop=((1, 1, 2), (1, 128, 2)), route_refresh=True, aigp=True)
-    peer = dataclasses.replace(PEER, families=((2, 1), (1, 1), (1, 2)), add_path=((2, 1, 3), (1, 1, 1)),
+    peer = record.replace(PEER, families=((2, 1), (1, 1), (1, 2)), add_path=((2, 1, 3), (1, 1, 1)),
                                nexthop=((1, 1, 2),), route_refresh=True, extended_message=False)
     sent, received = opens(local, peer)
     negotiated = negotiate(local, sent, received)
@@ -90,18 +89,18 @@ def test_negotiated_values_and_context():
 
 
 def test_peer_graceful_restart_is_kept():
-    sent, received = opens(peer=dataclasses.replace(PEER, graceful_restart=120))
+    sent, received = opens(peer=record.replace(PEER, graceful_restart=120))
     negotiated = negotiate(LOCAL, sent, received)
     assert negotiated.graceful_restart.restart_time == 120
     assert negotiate(LOCAL, *opens()).graceful_restart is None
 
 
 def test_without_asn4_the_peer_as_is_the_two_octet_field():
-    peer = dataclasses.replace(PEER, local_as=4200000000)
-    sent, received = opens(dataclasses.replace(LOCAL, asn4=False, peer_as=None), peer)
-    negotiated = negotiate(dataclasses.replace(LOCAL, asn4=False, peer_as=None), sent, received)
+    peer = record.replace(PEER, local_as=4200000000)
+    sent, received = opens(record.replace(LOCAL, asn4=False, peer_as=None), peer)
+    negotiated = negotiate(record.replace(LOCAL, asn4=False, peer_as=None), sent, received)
     assert not negotiated.asn4 and negotiated.peer_as == 23456
-    negotiated = negotiate(dataclasses.replace(LOCAL, peer_as=4200000000), *opens(peer=peer))
+    negotiated = negotiate(record.replace(LOCAL, peer_as=4200000000), *opens(peer=peer))
     assert negotiated.asn4 and negotiated.peer_as == 4200000000
 
 
@@ -112,25 +111,25 @@ def refused(local, sent, received):
 
 
 def test_bad_peer_as():
-    assert refused(dataclasses.replace(LOCAL, peer_as=65009), *opens()) == (
+    assert refused(record.replace(LOCAL, peer_as=65009), *opens()) == (
         2, 2, b"ASN in OPEN (65002) did not match ASN expected (65009)")
 
 
 def test_router_id_checks():
     sent, received = opens()
-    zero = dataclasses.replace(received, router_id="0.0.0.0")
+    zero = record.replace(received, router_id="0.0.0.0")
     assert refused(LOCAL, sent, zero)[:2] == (2, 3)
-    ibgp = dataclasses.replace(LOCAL, peer_as=65001)
-    same = build_open(dataclasses.replace(PEER, router_id="1.1.1.1"), 65001)
+    ibgp = record.replace(LOCAL, peer_as=65001)
+    same = build_open(record.replace(PEER, router_id="1.1.1.1"), 65001)
     assert refused(ibgp, sent, same)[:2] == (2, 3)
     # the same identifier on an eBGP session is allowed
-    assert negotiate(LOCAL, sent, dataclasses.replace(received, router_id="1.1.1.1")).peer_as == 65002
+    assert negotiate(LOCAL, sent, record.replace(received, router_id="1.1.1.1")).peer_as == 65002
 
 
 @pytest.mark.parametrize("hold, accepted", [(0, True), (1, False), (2, False), (3, True), (65535, True)])
 def test_hold_time_checks(hold, accepted):
     sent, received = opens()
-    received = dataclasses.replace(received, hold_time=hold)
+    received = record.replace(received, hold_time=hold)
     if accepted:
         assert negotiate(LOCAL, sent, received).hold_time == min(hold, 180)
     else:
@@ -138,11 +137,11 @@ def test_hold_time_checks(hold, accepted):
 
 
 def test_multisession_rules():
-    both = dataclasses.replace(LOCAL, multisession=True)
-    peer = dataclasses.replace(PEER, multisession=True)
+    both = record.replace(LOCAL, multisession=True)
+    peer = record.replace(PEER, multisession=True)
     assert negotiate(both, *opens(both, peer)).multisession
     assert refused(both, *opens(both, PEER))[:2] == (2, 9)
-    other_families = dataclasses.replace(peer, families=((1, 1), (2, 1)))
+    other_families = record.replace(peer, families=((1, 1), (2, 1)))
     assert refused(both, *opens(both, other_families))[:2] == (2, 8)
     sent, received = opens(both, peer)
     other_id = Open.new(65002, 180, "2.2.2.2", [c if c.code != cap.MULTISESSION else cap.MultiSession(

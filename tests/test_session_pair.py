@@ -7,11 +7,10 @@ earns, and that octets delivered one at a time give the same events as the
 same octets delivered whole.
 """
 
-import dataclasses
-
 import pytest
 
 from exabgp._codec import frame_message
+from exabgp.bgp import record
 from exabgp.bgp.notification import Notification
 from exabgp.bgp.open import Open
 from exabgp.bgp.operational import Operational
@@ -53,7 +52,7 @@ def make(side="a", **changes):
         base = SessionSettings("10.0.0.1", "10.0.0.2", 65001, 65002, "1.1.1.1")
     else:
         base = SessionSettings("10.0.0.2", "10.0.0.1", 65002, 65001, "2.2.2.2")
-    return dataclasses.replace(base, **changes)
+    return record.replace(base, **changes)
 
 
 def drain(session):
@@ -459,7 +458,7 @@ def test_bad_hold_time_is_2_6():
 def test_bad_router_id_is_2_3(router_id):
     session = Session(make(peer_as=65001))
     session.start(0)
-    session.receive_data(frame_message(1, build_open(dataclasses.replace(make("b"), router_id=router_id),
+    session.receive_data(frame_message(1, build_open(record.replace(make("b"), router_id=router_id),
                                                      65001).encode()), 1)
     assert closed_with(drain(session))[:2] == (2, 3)
 

@@ -17,7 +17,7 @@ twin's functions are re-exported as attributes of this package.
 
 import importlib
 import os
-import platform
+import sys
 import types
 
 from exabgp._codec.errors import CodecError
@@ -38,7 +38,7 @@ def load(implementation: str) -> types.SimpleNamespace:
 
 
 def _choose() -> types.SimpleNamespace:
-    if os.environ.get("EXABGP_NO_EXTENSIONS") or platform.python_implementation() != "CPython":
+    if os.environ.get("EXABGP_NO_EXTENSIONS") or sys.implementation.name != "cpython":
         return load("py")
     try:
         return load("c")

@@ -15,12 +15,11 @@ The caller supplies who is speaking (`Speaker`: host, pid, ppid) and the
 time: this module reads no clock and no process state.
 """
 
-from dataclasses import dataclass
-
 from exabgp import JSON_API_VERSION
+from exabgp.bgp.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Speaker:
     """The daemon's identity as printed in every message."""
 
@@ -29,7 +28,7 @@ class Speaker:
     ppid: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Peer:
     """The neighbor fields of the envelope."""
 

@@ -28,8 +28,9 @@ Durations print as Python's `timedelta` does (``0:00:05``, ``1 day,
 """
 
 import json
-from dataclasses import dataclass
 from datetime import timedelta
+
+from exabgp.bgp.record import record
 
 DONE = "done"
 ERROR = "error"
@@ -89,7 +90,7 @@ USAGE = ("please specify summary, extensive or configuration",
 SUMMARY_HEADER = "Peer            AS        up/down state       |     #sent     #recvd"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class PeerStatus:
     """What ``show neighbor`` tells about one peer.
 

@@ -48,12 +48,12 @@ on sessions that enabled it (``ctx.aigp``, absent means no), as 5.0 does.
 """
 
 import socket
-from dataclasses import dataclass
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import bgpls_attribute, community
 from exabgp.bgp.nlri import NEXTHOP_SIZES
+from exabgp.bgp.record import record
 
 # RFC 4271 section 4.3 attribute flags
 OPTIONAL = 0x80
@@ -98,7 +98,7 @@ AS_CONFED_SEQUENCE = 3
 AS_CONFED_SET = 4
 
 
-@dataclass(frozen=True)
+@record
 class Fixed:
     sizes: tuple
 
@@ -109,7 +109,7 @@ class Fixed:
         return length in self.sizes
 
 
-@dataclass(frozen=True)
+@record
 class Multiple:
     size: int
 
@@ -117,7 +117,7 @@ class Multiple:
         return length % self.size == 0
 
 
-@dataclass(frozen=True)
+@record
 class AtLeast:
     size: int
 
@@ -125,7 +125,7 @@ class AtLeast:
         return length >= self.size
 
 
-@dataclass(frozen=True)
+@record
 class _Tlvs:
     def accepts(self, length: int) -> bool:
         return True
@@ -381,7 +381,7 @@ def _mp_unreach(value, ctx):
 # ---------------------------------------------------------------- the table
 
 
-@dataclass(frozen=True)
+@record
 class AttributeSpec:
     code: int
     name: str          # IANA name

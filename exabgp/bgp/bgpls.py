@@ -50,10 +50,10 @@ type prints as ``{ "code": N, "parsed": false, "raw": "<HEX>" }``.
 
 import json
 import socket
-from dataclasses import dataclass
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.family import AFI_BGPLS, SAFI_BGPLS
+from exabgp.bgp.record import record
 
 # RFC 9552 section 5.2 NLRI types (RFC 9514 section 6 for SRv6 SID)
 NODE = 1
@@ -160,7 +160,7 @@ def _topology(value: bytes) -> int:
     return int.from_bytes(value[:2], "big") & 0x0FFF
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class BGPLS:
     """One BGP-LS NLRI: its NLRI type and type specific octets (RFC 9552 section 5.2)."""
 

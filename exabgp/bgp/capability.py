@@ -39,10 +39,8 @@ that cannot be decoded is OPEN Message Error / Unspecific (2/0), as 5.0.12
 does (SURFACE.md section 7.6).
 """
 
-from dataclasses import dataclass
-from typing import ClassVar
-
 from exabgp._codec.errors import CodecError
+from exabgp.bgp.record import record
 
 # Capability codes (IANA "Capability Codes")
 MULTIPROTOCOL = 1
@@ -88,11 +86,11 @@ def _entries(value: bytes, size: int, what: str):
     return [value[offset:offset + size] for offset in range(0, len(value), size)]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Multiprotocol:
     """One (AFI, SAFI) pair the speaker supports (RFC 4760 section 8)."""
 
-    code: ClassVar[int] = MULTIPROTOCOL
+    code = MULTIPROTOCOL
     afi: int
     safi: int
 
@@ -106,7 +104,7 @@ class Multiprotocol:
         return self.afi.to_bytes(2, "big") + bytes((0, self.safi))
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RouteRefresh:
     """Route refresh (RFC 2918 section 3), under its IANA code 2 or Cisco's 128."""
 
@@ -120,11 +118,11 @@ class RouteRefresh:
         return b""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ExtendedNextHop:
     """``(afi, safi, nexthop_afi)`` triples (RFC 8950 section 3)."""
 
-    code: ClassVar[int] = EXTENDED_NEXT_HOP
+    code = EXTENDED_NEXT_HOP
     entries: tuple
 
     @classmethod
@@ -141,11 +139,11 @@ class ExtendedNextHop:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ExtendedMessage:
     """Messages up to 65535 octets (RFC 8654 section 3)."""
 
-    code: ClassVar[int] = EXTENDED_MESSAGE
+    code = EXTENDED_MESSAGE
 
     @classmethod
     def decode(cls, code: int, value: bytes):
@@ -155,11 +153,11 @@ class ExtendedMessage:
         return b""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class GracefulRestart:
     """Restart flags (4 bits), restart time (seconds, 12 bits), ``(afi, safi, flags)`` per family."""
 
-    code: ClassVar[int] = GRACEFUL_RESTART
+    code = GRACEFUL_RESTART
     restart_flags: int
     restart_time: int
     families: tuple = ()
@@ -182,11 +180,11 @@ class GracefulRestart:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FourOctetAS:
     """The speaker's real AS number (RFC 6793 section 3)."""
 
-    code: ClassVar[int] = FOUR_OCTET_AS
+    code = FOUR_OCTET_AS
     asn: int
 
     @classmethod
@@ -199,7 +197,7 @@ class FourOctetAS:
         return self.asn.to_bytes(4, "big")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class MultiSession:
     """Multi-session (draft-ietf-idr-bgp-multisession), code 68 or Cisco's 131.
 
@@ -223,11 +221,11 @@ class MultiSession:
         return bytes((self.flags,)) + bytes(self.codes)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class AddPath:
     """``(afi, safi, send_receive)`` per family (RFC 7911 section 4): 1 receive, 2 send, 3 both."""
 
-    code: ClassVar[int] = ADD_PATH
+    code = ADD_PATH
     entries: tuple
 
     @classmethod
@@ -240,11 +238,11 @@ class AddPath:
         return b"".join(afi.to_bytes(2, "big") + bytes((safi, mode)) for afi, safi, mode in self.entries)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class EnhancedRouteRefresh:
     """Enhanced route refresh (RFC 7313 section 3.1)."""
 
-    code: ClassVar[int] = ENHANCED_ROUTE_REFRESH
+    code = ENHANCED_ROUTE_REFRESH
 
     @classmethod
     def decode(cls, code: int, value: bytes):
@@ -254,7 +252,7 @@ class EnhancedRouteRefresh:
         return b""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class HostName:
     """Host and domain name (draft-walton-bgp-hostname-capability).
 
@@ -262,7 +260,7 @@ class HostName:
     `domain_name` alone when the value stops after the host name.
     """
 
-    code: ClassVar[int] = HOSTNAME
+    code = HOSTNAME
     host_name: str | None
     domain_name: str | None = ""
 
@@ -292,11 +290,11 @@ class HostName:
         return encoded
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class SoftwareVersion:
     """The speaker's software name and version (draft-abraitis-bgp-version-capability)."""
 
-    code: ClassVar[int] = SOFTWARE_VERSION
+    code = SOFTWARE_VERSION
     version: str
 
     @classmethod
@@ -313,11 +311,11 @@ class SoftwareVersion:
         return bytes((len(version),)) + version
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Operational:
     """ExaBGP's OPERATIONAL message support (draft-ietf-idr-operational-message-00)."""
 
-    code: ClassVar[int] = OPERATIONAL
+    code = OPERATIONAL
 
     @classmethod
     def decode(cls, code: int, value: bytes):
@@ -327,7 +325,7 @@ class Operational:
         return b""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class UnknownCapability:
     """A capability this implementation does not know: its code and value octets, unchanged."""
 

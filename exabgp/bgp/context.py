@@ -5,10 +5,10 @@ per `exabgp decode` run and passed down to every message codec.  It knows
 nothing of neighbors, configuration or sockets.
 """
 
-from dataclasses import dataclass, field
+from exabgp.bgp.record import field, record
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class CodecContext:
     """Negotiated facts: 4-octet ASNs, ADD-PATH per family and direction, sizes, next hops.
 

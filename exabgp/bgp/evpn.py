@@ -44,7 +44,7 @@ are not zero).  `EVPN.json` is its NLRI object: ``code``, ``parsed``,
 ``label`` is ``[ [N] ]`` or ``[ [N, RAW] ]``).
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
@@ -104,7 +104,7 @@ def _label_text(label: bytes) -> str:
     return f" label {raw >> 4}{f' ({raw})' if raw else ''}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class EVPN:
     """One EVPN NLRI: its route type and route type specific octets (RFC 7432 section 7)."""
 

@@ -43,7 +43,7 @@ configuration accepts; `build` assembles a `Flow` from them.
 
 import re
 import socket
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
@@ -169,7 +169,7 @@ def _malformed(reason: str) -> CodecError:
     return CodecError(3, 10, b"", reason)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Flow:
     """One flow specification (RFC 8955): family, route distinguisher, components by type.
 

@@ -42,7 +42,7 @@ this module writes one.  `MUP.spec` is the configuration form
 `exabgp.config.mup` reads back.
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
@@ -86,7 +86,7 @@ def _padded(octets: bytes, afi: int) -> str:
     return nlri.address_text(octets + bytes(address_size(afi) - len(octets)))
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class MUP:
     """One MUP NLRI: AFI, architecture type, route type and route type specific octets."""
 

@@ -32,7 +32,7 @@ space).  `MVPN.spec` is the configuration form (``shared-join rp ADDRESS
 group ADDRESS rd RD source-as N``) `exabgp.config.mvpn` reads back.
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
@@ -62,7 +62,7 @@ def _malformed(reason: str) -> CodecError:
     return CodecError(3, 10, b"", reason)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class MVPN:
     """One MCAST-VPN NLRI: its AFI, route type and route type specific octets (RFC 6514 section 4)."""
 

@@ -20,7 +20,7 @@ A body shorter than two octets cannot carry a code: Bad Message Length
 (1/2, RFC 4271 section 6.1), the data being the message length.
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 
@@ -127,7 +127,7 @@ def _hex(data: bytes) -> str:
     return "0x" + data.hex().upper()
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Notification:
     """Error code, subcode and data octets as on the wire."""
 

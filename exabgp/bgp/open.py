@@ -27,7 +27,7 @@ time 2/6) belong to the session, which can use `hold_time_acceptable` and
 `router_id_acceptable`.
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.capability import FOUR_OCTET_AS, decode_capabilities, encode_capabilities
@@ -75,7 +75,7 @@ def _split_parameters(data: bytes, extended: bool):
     return parameters
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Open:
     """An OPEN as sent on the wire.
 

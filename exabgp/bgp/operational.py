@@ -17,7 +17,7 @@ OPERATIONAL.  Octets after the TLV, and after the fields of a query or
 counter, are ignored as 5.0 does (such a message is not canonical).
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 
@@ -50,7 +50,7 @@ def _router_id(data: bytes) -> str:
     return f"{data[0]}.{data[1]}.{data[2]}.{data[3]}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Operational:
     """One OPERATIONAL TLV.
 

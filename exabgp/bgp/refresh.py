@@ -11,7 +11,7 @@ section 5 asks to ignore such a message instead, which the session may do
 on this error.
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec import frame_message
 from exabgp._codec.errors import CodecError
@@ -30,7 +30,7 @@ SUBTYPES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RouteRefresh:
     """A refresh request, or the BoRR / EoRR markers, for one (AFI, SAFI)."""
 

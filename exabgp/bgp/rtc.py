@@ -38,11 +38,10 @@ text ``rtc ORIGIN`` for 32 and ``rtc ORIGIN:TARGET/L`` for 33 to 95.
 `RTC.spec` is the configuration form `exabgp.config.rtc` reads back.
 """
 
-from dataclasses import dataclass
-
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.community import encode_extended, extended_string
 from exabgp.bgp.family import AFI_IPV4, SAFI_RTC
+from exabgp.bgp.record import record
 
 #: RFC 4684 section 4: the prefix spans an origin AS (4 octets) and a route target (8 octets)
 ORIGIN_SIZE = 4
@@ -70,7 +69,7 @@ def target_text(target: bytes) -> str:
     return extended_string(target) or "0x" + target.hex().upper()
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RTC:
     """One RTC NLRI: path identifier (None without ADD-PATH), length in bits, the ``ceil(plen / 8)`` prefix octets."""
 

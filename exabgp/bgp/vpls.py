@@ -25,7 +25,7 @@ is ``{ "rd": ..., "endpoint": N, "base": N, "offset": N, "size": N }``,
 without the next hop (5.0 prints it only as the key of the announce list).
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
@@ -43,7 +43,7 @@ def _malformed(reason: str) -> CodecError:
     return CodecError(3, 10, b"", reason)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class VPLS:
     """One VPLS NLRI (RFC 4761 section 3.2.2); `rd` is the 8 wire octets, `base` the 20-bit label."""
 

@@ -1,8 +1,8 @@
 """`exabgp decode`: a BGP message in hexadecimal to ExaBGP 5.0's JSON (SURFACE.md 1.5).
 
 The payload is hexadecimal; spaces and ``:`` are ignored and an odd final
-digit is dropped, as in 5.0.  Anything else prints the help on the
-expected format and exits 1.  A payload starting with the 16-octet marker
+digit is dropped, as in 5.0.  Anything else prints 5.0's table of the
+settings and the help on the expected format, and exits 1.  A payload starting with the 16-octet marker
 is a whole message: the type octet chooses the decoder and the length
 field bounds the body, so trailing octets are ignored and a length beyond
 the data takes what is there, as in 5.0.  Two 5.0 accidents that only show
@@ -31,10 +31,8 @@ identical speakers, and 5.0 applies ADD-PATH to every family, whatever the
 
 import os
 import socket
-import string
 import sys
 import time
-import traceback
 
 from exabgp._codec.errors import CodecError
 from exabgp.api.envelope import Peer, Speaker, envelope
@@ -50,6 +48,7 @@ from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, parse
 
 MARKER = b"\xff" * 16
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF:")
 _HEADER = 19
 OPEN, UPDATE, NOTIFICATION = 1, 2, 3
 
@@ -96,9 +95,9 @@ def setargs(parser) -> None:
     parser.add_argument("-n", "--nlri", action="store_true", help="the data is only the NLRI")
     parser.add_argument("-u", "--update", action="store_true", help="the data is an update message (does nothing)")
     parser.add_argument("-o", "--open", action="store_true", help="the data is an open message (does nothing)")
-    parser.add_argument("-d", "--debug", action="store_true", help="report why a payload could not be decoded")
-    parser.add_argument("-p", "--pdb", action="store_true", help="accepted for compatibility (does nothing)")
-    parser.add_argument("-c", "--configuration", type=str, help="configuration file")
+    parser.add_argument("-d", "--debug", action="store_true", help="start the python debugger errors")  # 5.0's text: here, why a payload is refused
+    parser.add_argument("-p", "--pdb", action="store_true", help="fire the debugger on fault")  # does nothing
+    parser.add_argument("-c", "--configuration", type=str, help="configuration file(s)")
     parser.add_argument("-f", "--family", type=str, help='family expected (format like "ipv4 unicast")')
     parser.add_argument("-i", "--path-information", action="store_true", help="decode path-information")
     parser.add_argument("payload", type=str, help="the BGP payload in hexadecimal")
@@ -107,7 +106,7 @@ def setargs(parser) -> None:
 def clean_hex(payload: str):
     """The octets of `payload`, or None when it is not hexadecimal (spaces and ':' allowed)."""
     text = payload.replace(" ", "").strip()
-    if not all(char in string.hexdigits or char == ":" for char in text):
+    if not all(char in _HEX_DIGITS for char in text):
         return None
     text = text.replace(":", "")
     return bytes.fromhex(text[: len(text) // 2 * 2])
@@ -186,9 +185,9 @@ def _configuration(args):
                 return parse(stream.read(), path)
         except ConfigurationError as exc:
             raise _Stop(err=f"{exc}\n") from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, UnicodeDecodeError) as exc:  # 5.0: an undecodable payload; -d says why
             reason = getattr(exc, "strerror", None) or str(exc)
-            raise _Stop(err=f"{path}:0:0: can not read the configuration: {reason}\n") from None
+            raise _Stop(out=INVALID, err=f"{path}:0:0: can not read the configuration: {reason}\n" if args.debug else "") from None
     if args.family:
         words = args.family.split()
         if len(words) % 2:
@@ -207,8 +206,10 @@ def cmdline(args, out, err=None) -> int:
     """Run `exabgp decode` with the parsed `args`, writing to `out`; return the exit code."""
     err = err or sys.stderr
     raw = clean_hex(args.payload)
-    if raw is None:
-        out.write(_HEX_HELP)
+    if raw is None:  # 5.0 prints its table of settings first
+        from exabgp.config.environment import help_lines
+
+        out.write("Environment values are:\n" + "".join(f"{line}\n" for line in help_lines(" - ")) + "\n" + _HEX_HELP)
         return 1
     try:
         configuration = _configuration(args)
@@ -237,6 +238,8 @@ def cmdline(args, out, err=None) -> int:
             return 1
         except Exception:  # a decoder bug must still not reach the user as a traceback
             if args.debug:
+                import traceback
+
                 traceback.print_exc(file=err)
             out.write(INVALID)
             return 1

@@ -46,21 +46,45 @@ from logging.handlers import SysLogHandler
 
 from exabgp.cli.healthcheck_state import DISABLED, DOWN, EXIT, FALLING, INIT, RISING, UP, Routes, commands, step
 
-_DESCRIPTION = """\
-Announce or withdraw service IP addresses through ExaBGP depending on a health check.
+#: the description of ``--help``, as 5.0 prints it
+DESCRIPTION = """\
+Healthchecker for exabgp.
 
-Declare it as a process in the ExaBGP configuration, for example:
+This program is to be used as a process for exabgp. It will announce
+some VIP depending on the state of a check whose a third-party program
+wrapped by this program.
 
-    process watch-web {
-        run exabgp healthcheck --cmd "curl -sf http://127.0.0.1/health" --label web;
-        encoder text;
+To use, declare this program as a process in your
+:file:`/etc/exabgp/exabgp.conf`::
+
+    neighbor 192.0.2.1 {
+       router-id 192.0.2.2;
+       local-as 64496;
+       peer-as 64497;
+    }
+    process watch-haproxy {
+       run python -m exabgp healthcheck --cmd "curl -sf http://127.0.0.1/healthcheck" --label haproxy;
+    }
+    process watch-mysql {
+       run python -m exabgp healthcheck --cmd "mysql -u check -e 'SELECT 1'" --label mysql;
     }
 
-A configuration file (--config) holds one long option per line, without
-the leading dashes, as "name = value" or a bare flag ("debug").
+Use :option:`--help` to get options accepted by this program. A
+configuration file is also possible. Such a configuration file looks
+like this::
 
-With --label, the loopback addresses whose label (after "lo:") starts with
-the given text are announced, e.g. lo:web1 and lo:web2 for --label web.
+     debug
+     name = haproxy
+     interval = 10
+     fast-interval = 1
+     command = curl -sf http://127.0.0.1/healthcheck
+
+The left-part of each line is the corresponding long option.
+
+When using label for loopback selection, the provided value should
+match the beginning of the label without the interface prefix. In the
+example above, this means that you should have addresses on lo
+labelled ``lo:haproxy1``, ``lo:haproxy2``, etc.
 """
 
 _IFNAME = re.compile(r"^[a-zA-Z0-9._:-]{1,15}$")
@@ -118,68 +142,68 @@ def pid_file(path: str) -> str:
 def setargs(parser) -> None:
     """The options of 5.0's healthcheck, same names, defaults and order."""
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--silent", "-s", action="store_true", help="no logging on the console")
+    group.add_argument("--silent", "-s", action="store_true", help="don't log to console")
     group.add_argument(
         "--syslog-facility", "-sF", metavar="FACILITY", nargs="?", const="daemon", default="daemon", type=facility,
-        help="syslog facility (default: daemon)",
+        help="log to syslog using FACILITY, default FACILITY is daemon",
     )
-    group.add_argument("--no-syslog", action="store_true", help="no logging to syslog")
-    parser.add_argument("--debug", "-d", action="store_true", help="log debug messages (and not to syslog)")
-    parser.add_argument("--no-ack", "-a", action="store_true", help="do not wait for the daemon's ack after a command (api.ack=false)")
-    parser.add_argument("--sudo", action="store_true", help="run the ip address commands with sudo")
-    parser.add_argument("--name", "-n", metavar="NAME", help="name of this healthcheck in the logs")
-    parser.add_argument("--config", "-F", metavar="FILE", type=config_file, help="read options from FILE")
-    parser.add_argument("--pid", "-p", metavar="FILE", type=pid_file, help="write the process id to FILE")
-    parser.add_argument("--user", metavar="USER", help="user to run as once the IP addresses are set up")
-    parser.add_argument("--group", metavar="GROUP", help="group to run as once the IP addresses are set up")
+    group.add_argument("--no-syslog", action="store_true", help="disable syslog logging")
+    parser.add_argument("--debug", "-d", action="store_true", help="enable debugging")
+    parser.add_argument("--no-ack", "-a", action="store_true", help="set for exabgp 3.4 or 4.x when exabgp.api.ack=false")
+    parser.add_argument("--sudo", action="store_true", help="use sudo to setup ip addresses")
+    parser.add_argument("--name", "-n", metavar="NAME", help="name for this healthchecker")
+    parser.add_argument("--config", "-F", metavar="FILE", type=config_file, help="read configuration from a file")
+    parser.add_argument("--pid", "-p", metavar="FILE", type=pid_file, help="write PID to the provided file")
+    parser.add_argument("--user", metavar="USER", help="set user after setting ip addresses")
+    parser.add_argument("--group", metavar="GROUP", help="set group after setting ip addresses")
 
     group = parser.add_argument_group("checking healthiness")
-    group.add_argument("--interval", "-i", metavar="N", default=5, type=float, help="seconds between two checks (0: exit after the first announcement)")
-    group.add_argument("--fast-interval", "-f", metavar="N", default=1, type=float, dest="fast", help="seconds between two checks while rising or falling")
-    group.add_argument("--timeout", "-t", metavar="N", default=5, type=int, help="seconds the check command may run")
-    group.add_argument("--rise", metavar="N", default=3, type=int, help="successful checks before the service is up")
-    group.add_argument("--fall", metavar="N", default=3, type=int, help="failed checks before the service is down")
-    group.add_argument("--disable", metavar="FILE", help="the service is disabled while FILE exists")
-    group.add_argument("--command", "--cmd", "-c", metavar="CMD", help="shell command checking the service (exit 0: healthy)")
+    group.add_argument("--interval", "-i", metavar="N", default=5, type=float, help="wait N seconds between each healthcheck (zero to exit after first announcement)")
+    group.add_argument("--fast-interval", "-f", metavar="N", default=1, type=float, dest="fast", help="when a state change is about to occur, wait N seconds between each healthcheck")
+    group.add_argument("--timeout", "-t", metavar="N", default=5, type=int, help="wait N seconds for the check command to execute")
+    group.add_argument("--rise", metavar="N", default=3, type=int, help="check N times before considering the service up")
+    group.add_argument("--fall", metavar="N", default=3, type=int, help="check N times before considering the service down")
+    group.add_argument("--disable", metavar="FILE", help="if FILE exists, the service is considered disabled")
+    group.add_argument("--command", "--cmd", "-c", metavar="CMD", help="command to use for healthcheck")
 
     group = parser.add_argument_group("advertising options")
-    group.add_argument("--next-hop", "-N", metavar="IP", type=ip_address, help="next hop of the routes (default: self)")
-    group.add_argument("--ip", metavar="IP", type=ip_network, dest="ips", action="append", help="IP address or network (CIDR) to announce")
-    group.add_argument("--ip-ifname", metavar="IP%IFNAME", dest="ip_ifnames", action="append", help="set up this --ip on interface IFNAME instead of the loopback (e.g. 192.0.2.1%%eth0)")
-    group.add_argument("--local-preference", metavar="P", type=int, default=-1, help="local preference of the routes")
-    group.add_argument("--deaggregate-networks", action="store_true", help="announce each address of the --ip networks")
-    group.add_argument("--no-ip-setup", action="store_false", dest="ip_setup", help="do not add the missing IP addresses")
-    group.add_argument("--dynamic-ip-setup", action="store_true", dest="ip_dynamic", help="remove the IP addresses when down or disabled, add them back when up")
-    group.add_argument("--label", help="label of the loopback addresses to use and to set up")
-    group.add_argument("--label-exact-match", action="store_true", help="the label must match exactly, not as a prefix")
-    group.add_argument("--start-ip", metavar="N", type=int, default=0, help="index of the IP getting the base metric")
-    group.add_argument("--up-metric", metavar="M", type=int, default=100, help="MED of the first IP when up")
-    group.add_argument("--down-metric", metavar="M", type=int, default=1000, help="MED of the first IP when down")
-    group.add_argument("--disabled-metric", metavar="M", type=int, default=500, help="MED of the first IP when disabled")
-    group.add_argument("--increase", metavar="M", type=int, default=1, help="MED added for each following IP")
-    group.add_argument("--community", metavar="COMMUNITY", type=attribute_value, help="communities of the routes")
-    group.add_argument("--extended-community", metavar="EXTENDEDCOMMUNITY", type=attribute_value, help="extended communities of the routes")
-    group.add_argument("--large-community", metavar="LARGECOMMUNITY", type=attribute_value, help="large communities of the routes")
-    group.add_argument("--disabled-community", metavar="DISABLEDCOMMUNITY", type=attribute_value, help="communities of the routes when down or disabled")
-    group.add_argument("--as-path", metavar="ASPATH", type=attribute_value, help="AS path of the routes")
-    group.add_argument("--up-as-path", metavar="ASPATH", type=attribute_value, help="AS path of the routes when up")
-    group.add_argument("--down-as-path", metavar="ASPATH", type=attribute_value, help="AS path of the routes when down")
-    group.add_argument("--disabled-as-path", metavar="ASPATH", type=attribute_value, help="AS path of the routes when disabled")
-    group.add_argument("--withdraw-on-down", action="store_true", help="withdraw the routes when down or disabled instead of raising the MED")
-    group.add_argument("--path-id", metavar="PATHID", type=int, help="path identifier (ADD-PATH) of the routes")
-    group.add_argument("--neighbor", metavar="NEIGHBOR", type=neighbor_address, dest="neighbors", action="append", help="neighbor to announce to (* for all; default all)")
-    group.add_argument("--debounce", action="store_true", help="announce only on a state change, not at every check")
+    group.add_argument("--next-hop", "-N", metavar="IP", type=ip_address, help="self IP address to use as next hop")
+    group.add_argument("--ip", metavar="IP", type=ip_network, dest="ips", action="append", help="advertise this IP address or network (CIDR notation)")
+    group.add_argument("--ip-ifname", metavar="IP%IFNAME", dest="ip_ifnames", action="append", help="bind this IP address or network (CIDR) to the given physical or logical interface (i.e. 192.165.14.1%%eth0)")
+    group.add_argument("--local-preference", metavar="P", type=int, default=-1, help="advertise with local preference P")
+    group.add_argument("--deaggregate-networks", action="store_true", help="Deaggregate Networks specified in --ip")
+    group.add_argument("--no-ip-setup", action="store_false", dest="ip_setup", help="don't setup missing IP addresses")
+    group.add_argument("--dynamic-ip-setup", action="store_true", dest="ip_dynamic", help="delete setup ips on state down and disabled, then restore them when up")
+    group.add_argument("--label", help="use the provided label to match setup ip addresses")
+    group.add_argument("--label-exact-match", action="store_true", help="use the provided label to exactly match setup ip addresses, not a prefix match")
+    group.add_argument("--start-ip", metavar="N", type=int, default=0, help="index of the first IP in the list of IP addresses")
+    group.add_argument("--up-metric", metavar="M", type=int, default=100, help="first IP get the metric M when the service is up")
+    group.add_argument("--down-metric", metavar="M", type=int, default=1000, help="first IP get the metric M when the service is down")
+    group.add_argument("--disabled-metric", metavar="M", type=int, default=500, help="first IP get the metric M when the service is disabled")
+    group.add_argument("--increase", metavar="M", type=int, default=1, help="for each additional IP address, increase metric value by M")
+    group.add_argument("--community", metavar="COMMUNITY", type=attribute_value, help="announce IPs with the supplied community")
+    group.add_argument("--extended-community", metavar="EXTENDEDCOMMUNITY", type=attribute_value, help="announce IPs with the supplied extended community")
+    group.add_argument("--large-community", metavar="LARGECOMMUNITY", type=attribute_value, help="announce IPs with the supplied large community")
+    group.add_argument("--disabled-community", metavar="DISABLEDCOMMUNITY", type=attribute_value, help="announce IPs with the supplied community when disabled")
+    group.add_argument("--as-path", metavar="ASPATH", type=attribute_value, help="announce IPs with the supplied as-path")
+    group.add_argument("--up-as-path", metavar="ASPATH", type=attribute_value, help="announce IPs with the supplied as-path when the service is up")
+    group.add_argument("--down-as-path", metavar="ASPATH", type=attribute_value, help="announce IPs with the supplied as-path when the service is down")
+    group.add_argument("--disabled-as-path", metavar="ASPATH", type=attribute_value, help="announce IPs with the supplied as-path when the service is disabled")
+    group.add_argument("--withdraw-on-down", action="store_true", help="Instead of increasing the metric on health failure, withdraw the route")
+    group.add_argument("--path-id", metavar="PATHID", type=int, help="path ID to advertise for the route")
+    group.add_argument("--neighbor", metavar="NEIGHBOR", type=neighbor_address, dest="neighbors", action="append", help="advertise the route to the selected neighbors (* for all)")
+    group.add_argument("--debounce", action="store_true", help="announce only on state changes, instead of every iteration")
 
     group = parser.add_argument_group("reporting")
-    group.add_argument("--execute", metavar="CMD", action="append", help="run CMD on every state change")
-    group.add_argument("--up-execute", metavar="CMD", action="append", help="run CMD when the service goes up")
-    group.add_argument("--down-execute", metavar="CMD", action="append", help="run CMD when the service goes down")
-    group.add_argument("--disabled-execute", metavar="CMD", action="append", help="run CMD when the service is disabled")
+    group.add_argument("--execute", metavar="CMD", action="append", help="execute CMD on state change")
+    group.add_argument("--up-execute", metavar="CMD", action="append", help="execute CMD when the service becomes available")
+    group.add_argument("--down-execute", metavar="CMD", action="append", help="execute CMD when the service becomes unavailable")
+    group.add_argument("--disabled-execute", metavar="CMD", action="append", help="execute CMD when the service is disabled")
 
 
 def parse(argv: list, prog=None):
     """The options: the --config file's lines first, then `argv`."""
-    parser = argparse.ArgumentParser(prog=prog, description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     setargs(parser)
     options = parser.parse_args(argv)
     if options.config is not None:

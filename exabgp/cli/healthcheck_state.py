@@ -18,7 +18,7 @@ Entering RISING or FALLING counts as the first check, so a `rise` (or
 state.  Only UP, DOWN, DISABLED and EXIT produce commands.
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 INIT, DISABLED, RISING, FALLING, UP, DOWN, EXIT, END = "INIT", "DISABLED", "RISING", "FALLING", "UP", "DOWN", "EXIT", "END"
 
@@ -61,7 +61,7 @@ def step(state: str, checks: int, disabled: bool, healthy: bool, rise: int, fall
     return target, checks
 
 
-@dataclass(frozen=True)
+@record
 class Routes:
     """What is announced for each IP; the optional texts are None when not given."""
 

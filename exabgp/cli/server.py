@@ -61,16 +61,18 @@ from exabgp.reactor.loop import Reactor
 
 
 def setargs(parser) -> None:
-    parser.add_argument("-v", "--verbose", action="store_true", help="toggle all logging")
-    parser.add_argument("-d", "--debug", action="store_true", help="start the python debugger on serious issue")
-    parser.add_argument("-s", "--signal", type=int, default=0, metavar="SECONDS",
-                        help="reload the configuration (SIGUSR1) after <time> seconds")
-    parser.add_argument("-1", "--once", action="store_true", help="accepted for compatibility (no effect, as in 5.0)")
-    parser.add_argument("-p", "--pdb", action="store_true", help="accepted for compatibility (does nothing)")
+    # the help texts are 5.0's, as `exabgp server --help` prints them (-p and -m do nothing here)
+    pdb = "fire the debugger on critical logging, SIGTERM, and exceptions (shortcut for exabgp.pdb.enable=true)"
+    parser.add_argument("-v", "--verbose", action="store_true", help="toogle all logging")
+    parser.add_argument("-d", "--debug", action="store_true", help="start the python debugger on issue and (implies -v, -p)")
+    parser.add_argument("-s", "--signal", type=int, default=0,
+                        help="issue a SIGUSR1 to reload the configuration after <time> seconds, only useful for code debugging")
+    parser.add_argument("-1", "--once", action="store_true", help="only perform one attempt to connect to peers")
+    parser.add_argument("-p", "--pdb", action="store_true", help=pdb)
     parser.add_argument("-P", "--passive", action="store_true", help="only accept incoming connections")
-    parser.add_argument("-m", "--memory", action="store_true", help="accepted for compatibility (does nothing)")
-    parser.add_argument("--profile", type=str, default="", metavar="FILE",
-                        help="profile the daemon, saving the result in FILE (or stdout)")
+    parser.add_argument("-m", "--memory", action="store_true", help="display memory usage information on exit")
+    parser.add_argument("--profile", type=str, default="",
+                        help="enable profiling and set where the information should be saved")
     parser.add_argument("configuration", nargs="+", type=str, help="configuration file(s)")
 
 
@@ -247,6 +249,7 @@ def cmdline(args, out, err=None) -> int:
     for path in args.configuration[:1] if rotate else args.configuration:
         configuration, error = _read(path)
         if configuration is None:
+            log.error("configuration", error)
             err.write(f"error: {error}\n")
             return 1
         configurations.append(configuration)

@@ -1,7 +1,9 @@
 """`exabgp validate [-n] [-r] [-v] [-p] FILE...`: check configuration files (SURFACE.md 1.3).
 
 Each file is read and parsed whole (`exabgp.config.neighbor.parse` with
-``full=True``).  A file that can not be read prints ``error: FILE is not an
+``full=True``), logged as 5.0 logs it (``configuration`` lines: ``loading
+FILE``, then ``✓ loading`` or the error, filtered by the ``log.*``
+settings).  A file that can not be read prints ``error: FILE is not an
 exabgp config file (file not found)``; a configuration error prints ``error:
 FILE is not a valid config file: file:line:column: reason``; both exit 1.
 `run` programs that can not be found are reported as a warning on stderr
@@ -29,17 +31,21 @@ from exabgp.bgp.message import decode_message
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
 from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
 from exabgp.bgp.update import ANNOUNCE, Update
+from exabgp.cli.env import read_environment
 from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
+from exabgp.config.environment import SettingError
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, configuration_text, parse
+from exabgp.reactor.log import Logger
 
 
 def setargs(parser) -> None:
     parser.add_argument("-n", "--neighbor", action="store_true", help="check the parsing of the neighbors")
     parser.add_argument("-r", "--route", action="store_true", help="check the parsing of the routes")
     parser.add_argument("-v", "--verbose", action="store_true", help="be verbose in the display")
-    parser.add_argument("-p", "--pdb", action="store_true", help="accepted for compatibility (does nothing)")
+    parser.add_argument("-p", "--pdb", action="store_true",  # accepted, does nothing: 5.0's help text
+                        help="fire the debugger on critical logging, SIGTERM, and exceptions (shortcut for exabgp.pdb.enable=true)")
     parser.add_argument("configuration", nargs="+", type=str, help="configuration file(s)")
 
 
@@ -110,18 +116,23 @@ def _warn_programs(configuration, path: str, err) -> None:
             err.write(f'warning: {path}: process {process.name}: can not locate the program "{process.run[0]}"\n')
 
 
-def _validate(path: str, args, out, err) -> bool:
+def _refuse(message: str, log, err) -> bool:
+    log.error("configuration", message)
+    err.write(f"error: {message}\n")
+    return False
+
+
+def _validate(path: str, args, out, err, log) -> bool:
+    log.info("configuration", f"loading {path}")
     try:
         with open(path, encoding="utf-8") as stream:
             text = stream.read()
     except (OSError, UnicodeDecodeError):
-        err.write(f"error: {path} is not an exabgp config file (file not found)\n")
-        return False
+        return _refuse(f"{path} is not an exabgp config file (file not found)", log, err)
     try:
         configuration = parse(text, path, full=True)
     except ConfigurationError as exc:
-        err.write(f"error: {path} is not a valid config file: {exc}\n")
-        return False
+        return _refuse(f"{path} is not a valid config file: {exc}", log, err)
     _warn_programs(configuration, path, err)
     if args.neighbor:
         out.write(configuration_text(configuration))
@@ -140,12 +151,18 @@ def _validate(path: str, args, out, err) -> bool:
                 if problem:
                     err.write(f"error: {path} has an invalid route: {text}: {problem}\n")
                     return False
+    log.info("configuration", "\u2713 loading")
     return True
 
 
 def cmdline(args, out, err=None) -> int:
     err = err or sys.stderr
+    try:
+        log = Logger.from_environment(read_environment(getattr(args, "env_file", None)), stream=err)
+    except SettingError as exc:
+        err.write(f"{exc}\n")
+        return 1
     valid = True
     for path in args.configuration:
-        valid = _validate(path, args, out, err) and valid
+        valid = _validate(path, args, out, err, log) and valid
     return 0 if valid else 1

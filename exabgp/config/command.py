@@ -68,7 +68,7 @@ the same errors.
 """
 
 import re
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp.api import show
 from exabgp.bgp.family import (
@@ -184,7 +184,7 @@ class CommandError(Exception):
         return f"{self.reason} ({self.detail})" if self.detail else self.reason
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Selector:
     """``neighbor <address|*> [key value]...``: `filters` are the ``(key, value)`` pairs after the address."""
 
@@ -223,7 +223,7 @@ def select(selectors, neighbors) -> list:
     return [neighbor for neighbor in neighbors if any(selector.matches(neighbor) for selector in selectors)]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Command:
     """One parsed command; the fields not used by its action keep their defaults.
 

@@ -30,12 +30,13 @@ passes them in).
 
 `ini_lines` / `env_lines` are the two outputs of ``exabgp env`` (every
 section but ``debug``; optionally only the values that differ from the
-defaults).
+defaults); `help_lines` is 5.0's table of the settings with their
+descriptions and defaults (``exabgp`` without arguments prints it, and
+``exabgp decode`` before the help on a payload that is not hexadecimal).
 """
 
-import configparser
 import ipaddress
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 APPLICATION = "exabgp"
 
@@ -116,7 +117,7 @@ KINDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Setting:
     section: str
     key: str
@@ -138,7 +139,12 @@ SETTINGS = (
     Setting("log", "enable", "true", "boolean", "enable logging to file or syslog"),
     Setting("log", "level", "INFO", "level", "log message with at least the priority SYSLOG.<level>"),
     Setting("log", "destination", "stdout", "string",
-            "where logging should log to: syslog, host:<location>, stdout, stderr, file:<path>"),
+            "where logging should log\n"
+            "                                  syslog (or no setting) sends the data to the local syslog syslog\n"
+            "                                  host:<location> sends the data to a remote syslog server\n"
+            "                                  stdout sends the data to stdout\n"
+            "                                  stderr sends the data to stderr\n"
+            "                                  <filename> send the data to a file"),
     Setting("log", "all", "false", "boolean", "report debug information for everything"),
     Setting("log", "configuration", "true", "boolean", "report command parsing"),
     Setting("log", "reactor", "true", "boolean", "report signal received, command reload"),
@@ -153,26 +159,26 @@ SETTINGS = (
     Setting("log", "routes", "false", "boolean", "report received routes"),
     Setting("log", "parser", "false", "boolean", "report BGP message parsing details"),
     Setting("log", "short", "true", "boolean", "use short log format (not prepended with time,level,pid and source)"),
-    Setting("tcp", "once", "false", "boolean", "only one tcp connection attempt per peer (deprecated: attempts)"),
+    Setting("tcp", "once", "false", "boolean", "only one tcp connection attempt per peer (for debuging scripts) - deprecated, use tcp.attempts"),
     Setting("tcp", "attempts", "0", "integer", "maximum tcp connection attempts per peer (0 for unlimited)"),
-    Setting("tcp", "delay", "0", "integer", "start to announce route when the minutes in the hours is a modulo of"),
+    Setting("tcp", "delay", "0", "integer", "start to announce route when the minutes in the hours is a modulo of this number"),
     Setting("tcp", "bind", "", "ip-list", "Space separated list of IPs to bind on when listening (no ip to disable)"),
     Setting("tcp", "port", "179", "integer", "port to bind on when listening"),
     Setting("tcp", "acl", "false", "boolean", "(experimental please do not use) unimplemented"),
     Setting("bgp", "passive", "false", "boolean", "ignore the peer configuration and make all peers passive"),
-    Setting("bgp", "openwait", "60", "integer", "how many seconds we wait for an open once the TCP session is up"),
+    Setting("bgp", "openwait", "60", "integer", "how many seconds we wait for an open once the TCP session is established"),
     Setting("cache", "attributes", "true", "boolean", "cache all attributes (configuration and wire) for faster parsing"),
     Setting("cache", "nexthops", "true", "boolean", "cache routes next-hops (deprecated: next-hops are always cached)"),
     Setting("api", "ack", "true", "boolean", "acknowledge api command(s) and report issues"),
     Setting("api", "chunk", "1", "integer", "maximum lines to print before yielding in show routes api"),
-    Setting("api", "show-routes-format", "v1", "routes-format", "JSON format of show adj-rib (v1 or v2)"),
-    Setting("api", "encoder", "json", "encoder", "(experimental) default encoder to use with with external API"),
+    Setting("api", "show-routes-format", "v1", "routes-format", "json output format for show adj-rib (v1 or v2)"),
+    Setting("api", "encoder", "json", "encoder", "(experimental) default encoder to use with with external API (text or json)"),
     Setting("api", "compact", "false", "boolean", "shorter JSON encoding for IPv4/IPv6 Unicast NLRI"),
     Setting("api", "respawn", "true", "boolean", "should we try to respawn helper processes if they dies"),
     Setting("api", "terminate", "false", "boolean", "should we terminate ExaBGP if any helper process dies"),
     Setting("api", "cli", "true", "boolean", "should we create a named pipe for the cli"),
     Setting("api", "pipename", "exabgp", "string", "name to be used for the exabgp pipe"),
-    Setting("reactor", "speed", "1.0", "real", "reactor loop time (only change if you understand the code)"),
+    Setting("reactor", "speed", "1.0", "real", "reactor loop time\n                                  use only if you understand the code."),
     Setting("debug", "pdb", "false", "boolean", "enable python debugger on errors"),
     Setting("debug", "memory", "false", "boolean", "command line option --memory"),
     Setting("debug", "configuration", "false", "boolean", "undocumented option: raise when parsing configurations"),
@@ -186,7 +192,7 @@ SETTINGS = (
 BY_NAME = {(setting.section, setting.key): setting for setting in SETTINGS}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Environment:
     """Resolved settings: ``((section, key), value)`` pairs in `SETTINGS` order."""
 
@@ -214,14 +220,19 @@ def default(setting: Setting):
     return KINDS[setting.kind][0](setting.default)
 
 
-def _ini(ini_text: str) -> configparser.ConfigParser:
+def _ini(ini_text: str) -> dict:
+    """The INI text as ``{(section, key): value or None}`` (None: a key written without a value)."""
+    if not ini_text:
+        return {}
+    import configparser  # here: a command run without an INI file does not pay for it
+
     parser = configparser.ConfigParser(interpolation=None, allow_no_value=True, strict=False)
     parser.optionxform = str  # keys are case sensitive, as written
     try:
-        parser.read_string(ini_text or "")
+        parser.read_string(ini_text)
     except configparser.Error as exc:
         raise SettingError(f"invalid environment file: {exc}") from None
-    return parser
+    return {(section, key): value for section in parser.sections() for key, value in parser.items(section, raw=True)}
 
 
 def _environ_value(environ, section: str, key: str):
@@ -242,9 +253,7 @@ def load(environ=None, ini_text: str = "", user_exists=None) -> Environment:
     for setting in SETTINGS:
         text = _environ_value(environ, setting.section, setting.key)
         if text is None:
-            ini_section = f"{APPLICATION}.{setting.section}"
-            if ini.has_option(ini_section, setting.key):
-                text = ini.get(ini_section, setting.key)
+            text = ini.get((f"{APPLICATION}.{setting.section}", setting.key))
             if text is None:  # absent, or a key written without a value
                 text = setting.default
             else:
@@ -286,4 +295,26 @@ def ini_lines(environment: Environment, diff: bool = False) -> list:
         lines.append("")
         lines.append(f"[{APPLICATION}.{section}]")
         lines.extend(f"{key} = {text}" for key, text in sorted(sections[section]))
+    return lines
+
+
+#: how 5.0's help table shows a default, by kind (the others as written); tcp.acl shows an empty tuple
+_SHOWN_QUOTED = frozenset(("string", "user", "level"))
+_SHOWN_EMPTY = frozenset((("tcp", "acl"), ("tcp", "bind")))
+
+
+def help_lines(prefix: str) -> list:
+    """5.0's table of the settings, every section but ``debug`` in name order, each line after `prefix`."""
+    lines = []
+    for setting in sorted(SETTINGS, key=lambda setting: (setting.section, setting.key)):
+        if setting.section == "debug":
+            continue
+        if (setting.section, setting.key) in _SHOWN_EMPTY:
+            shown = ""
+        elif setting.kind in _SHOWN_QUOTED:
+            shown = f"'{setting.default}'"
+        else:
+            shown = setting.default
+        name = f"{APPLICATION}.{setting.section}.{setting.key}"
+        lines.append(f"{prefix}{name:<26}  {setting.description}. default ({shown})")
     return lines

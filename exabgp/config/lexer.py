@@ -28,7 +28,7 @@ Every problem raises `ConfigurationError`, whose text is
 ``file:line:column: reason``.
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 #: Characters that are tokens on their own outside quotes.
 PUNCTUATION = frozenset(";{}[](),")
@@ -51,7 +51,7 @@ class ConfigurationError(Exception):
         return f"{self.file}:{self.line}:{self.column}: {self.reason}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Token:
     """A word, a quoted string or a punctuation character, with its position."""
 
@@ -70,7 +70,7 @@ class Token:
         return ConfigurationError(reason, self.file, self.line, self.column)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Statement:
     """`words` then `end` (``;``, ``{`` or ``}``); `block` holds the children of a ``{``."""
 

@@ -29,11 +29,10 @@ apply; the next hop goes in MP_REACH_NLRI (an IPv4 one on ipv6 mup
 IPv4-mapped, as 5.0 sends it: `exabgp.rib.packing`).
 """
 
-import dataclasses
-
 from exabgp.bgp.family import AFI_IPV4
 from exabgp.bgp.mup import DSD, ISD, QFI_MAX, T1ST, TEID_BITS, TEID_MAX, dsd, isd, t1st, t2st
 from exabgp.bgp.mup import KEYWORDS as ROUTE_NAMES
+from exabgp.bgp.record import replace
 from exabgp.config.route import (
     ROUTE_KEYWORDS,
     RouteError,
@@ -69,7 +68,7 @@ def _number(token, limit: int, what: str) -> int:
 def _prefix(cursor, afi: int):
     token = cursor.take("prefix")
     text, slash, length = token.text.partition("/")
-    address = _ip(dataclasses.replace(token, text=text), afi, "prefix") if slash else None
+    address = _ip(replace(token, text=text), afi, "prefix") if slash else None
     bits = 32 if afi == AFI_IPV4 else 128
     if address is None or not (length.isascii() and length.isdigit()) or int(length) > bits:
         raise RouteError(f"'{token.text}' is not a valid mup prefix (ADDRESS/0-{bits} of the AFI)", token)

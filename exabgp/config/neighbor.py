@@ -49,12 +49,11 @@ value explicit, routes in the ``announce`` form; parsing it gives an equal
 
 import base64
 import binascii
-import dataclasses
 import ipaddress
 import re
-from dataclasses import dataclass, field
 
 from exabgp.bgp.family import FAMILIES, afi_name, family_from_name, family_name
+from exabgp.bgp.record import field, record, replace
 from exabgp.bgp.route import AttributeSets
 from exabgp.config import flow as flow_grammar
 from exabgp.config import mup as mup_grammar
@@ -124,7 +123,7 @@ def _not_yet(token, what: str) -> ConfigurationError:
     return token.error(f"{what} are not supported yet")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Capability:
     """The `capability` block (SURFACE.md 3.6); absent keywords keep 5.0's defaults."""
 
@@ -140,7 +139,7 @@ class Capability:
     software_version: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Operational:
     """One line of the `operational` block."""
 
@@ -152,7 +151,7 @@ class Operational:
     router_id: str = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Neighbor:
     """One `neighbor` section, validated."""
 
@@ -192,7 +191,7 @@ class Neighbor:
         return route_grammar.Speaker(self.local_as, self.peer_as, self.capability.asn4)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Configuration:
     neighbors: tuple = ()
     processes: tuple = ()
@@ -201,6 +200,8 @@ class Configuration:
 def parse(text: str, file: str = "<text>", full: bool = False) -> Configuration:
     """The `Configuration` described by `text` (see the module docstring for `full`)."""
     tree = parse_tree(text, file)
+    if not tree:  # 5.0 refuses a file without any statement ("no data")
+        raise ConfigurationError("the configuration holds no statement (no data)", file)
     templates = {}
     neighbors = []
     defined = {}
@@ -684,7 +685,7 @@ def _neighbor(statement: Statement, templates: dict, full: bool, interned) -> Ne
     )
     neighbor = Neighbor(**settings)
     if draft.route_statements:
-        neighbor = dataclasses.replace(neighbor, routes=_routes(draft, neighbor.speaker(), interned, families))
+        neighbor = replace(neighbor, routes=_routes(draft, neighbor.speaker(), interned, families))
     return neighbor
 
 

@@ -15,7 +15,7 @@ when written bare.  `receive` / `send` take the message kinds of
 """
 
 import os
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp.config import values
 from exabgp.config.lexer import Statement
@@ -30,7 +30,7 @@ API_MESSAGES = ("parsed", "packets", "consolidate", "open", "update", "notificat
 API_SWITCHES = ("neighbor-changes", "negotiated", "fsm", "signal")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Process:
     name: str
     run: tuple      # program then arguments
@@ -38,7 +38,7 @@ class Process:
     respawn: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Api:
     name: str = None                 # None: unnamed
     processes: tuple = ()

@@ -42,10 +42,8 @@ still to come (evpn) raises "not supported yet" at the
 keyword that asks for them.
 """
 
-import dataclasses
 import ipaddress
 import socket
-from dataclasses import dataclass
 
 from exabgp import _codec
 from exabgp.bgp import attribute as attr
@@ -62,6 +60,7 @@ from exabgp.bgp.family import (
 from exabgp.bgp.mup import MUP
 from exabgp.bgp.mvpn import MVPN
 from exabgp.bgp.nlri import RD_AS2, RD_AS4, RD_IPV4, Prefix, address_text, rd_text
+from exabgp.bgp.record import record, replace
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.rtc import RTC
 from exabgp.config import values
@@ -94,7 +93,7 @@ class RouteError(ValueError):
         self.token = token
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Speaker:
     """The facts of the neighbor a route is sent to that change its attributes."""
 
@@ -103,7 +102,7 @@ class Speaker:
     asn4: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class StaticRoute:
     """A configured route and its internal flags (no wire effect)."""
 
@@ -323,7 +322,7 @@ def _atomic_aggregate(cursor, draft, speaker):
 
 def _part(token, text: str):
     """A token for part of `token`'s text (same place, for error messages)."""
-    return dataclasses.replace(token, text=text)
+    return replace(token, text=text)
 
 
 def _aggregator(cursor, draft, speaker):

@@ -29,10 +29,9 @@ apply; the next hop goes in MP_REACH_NLRI and, when IPv4, in a NEXT_HOP
 attribute too (`exabgp.rib.packing`).
 """
 
-import dataclasses
-
 from exabgp.bgp.community import encode_extended
 from exabgp.bgp.family import AFI_IPV4
+from exabgp.bgp.record import replace
 from exabgp.bgp.rtc import FULL_LENGTH, ORIGIN_LENGTH, build
 from exabgp.config.route import (
     ROUTE_KEYWORDS,
@@ -67,7 +66,7 @@ def parse_nlri(token, path_id=None):
         return build(None, None, 0, path_id)
     body, slash, length = text.partition("/")
     origin_text, colon, target_text = body.partition(":")
-    origin = _asn(dataclasses.replace(token, text=origin_text))
+    origin = _asn(replace(token, text=origin_text))
     if not colon:
         plen = _length(token, length) if slash else ORIGIN_LENGTH
         if plen != ORIGIN_LENGTH:

@@ -52,11 +52,11 @@ callbacks.
 """
 
 import asyncio
-import dataclasses
 import ipaddress
 import signal
 import time
 
+from exabgp.bgp.record import replace
 from exabgp.reactor import daemon
 from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
@@ -82,7 +82,7 @@ def _is_range(neighbor) -> bool:
 
 def _session_part(neighbor):
     """The neighbor without its routes: what a route delta can not change."""
-    return dataclasses.replace(neighbor, routes=())
+    return replace(neighbor, routes=())
 
 
 class Reactor:
@@ -233,7 +233,7 @@ class Reactor:
         if len(ranges) > 1:
             connection.refuse(CONNECTION_REJECTED, "more than one range matches the peer")
             return None
-        neighbor = dataclasses.replace(ranges[0], peer_address=str(remote))
+        neighbor = replace(ranges[0], peer_address=str(remote))
         peer = Peer(self, neighbor, f"peer-{connection.name}", ephemeral=True)
         peer.incoming(connection)
         return peer

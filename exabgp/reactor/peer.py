@@ -67,7 +67,6 @@ when an incoming connection arrives for a peer that has one already.
 """
 
 import asyncio
-import dataclasses
 import ipaddress
 import time
 
@@ -80,6 +79,7 @@ from exabgp.bgp.mup import MUP
 from exabgp.bgp.mvpn import MVPN
 from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
+from exabgp.bgp.record import replace
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
 from exabgp.bgp.route import Route
 from exabgp.bgp.rtc import RTC
@@ -456,7 +456,7 @@ def _sending_context(ctx, neighbor):
     """
     if not neighbor.nexthop:
         return ctx
-    return dataclasses.replace(ctx, extended_nexthop=ctx.extended_nexthop | frozenset(neighbor.nexthop))
+    return replace(ctx, extended_nexthop=ctx.extended_nexthop | frozenset(neighbor.nexthop))
 
 
 def _address(sockaddr) -> str:

@@ -35,7 +35,7 @@ decoded and encoded with.  The version (2/1), unknown optional parameters
 (2/4) and malformed capabilities (2/0) are `Open.decode`'s checks.
 """
 
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import capability as cap
@@ -51,7 +51,7 @@ REFRESH_ENHANCED = "enhanced"
 SESSION_ID = (cap.MULTIPROTOCOL,)
 
 
-@dataclass(frozen=True)
+@record
 class SessionSettings:
     """What one session needs from the configuration of its neighbor.
 
@@ -144,7 +144,7 @@ def build_open(settings: SessionSettings, local_as: int, restart_state: bool = F
                     capabilities(settings, local_as, restart_state))
 
 
-@dataclass(frozen=True)
+@record
 class Negotiated:
     """The outcome of the OPEN exchange (what 5.0's ``negotiated`` API message shows, and more).
 

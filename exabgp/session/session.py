@@ -64,7 +64,7 @@ UPDATE: ``update.eor(ctx)``.
 """
 
 from collections import deque
-from dataclasses import dataclass
+from exabgp.bgp.record import record
 
 from exabgp._codec import MARKER, check_update, frame_message, scan_updates, split_messages
 from exabgp._codec.errors import CodecError
@@ -104,46 +104,46 @@ class LocalProtocolError(Exception):
 CONNECTION_LOST = "connection lost"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class StateChanged:
     old: State
     new: State
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Established:
     negotiated: Negotiated
     ctx: CodecContext
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class UpdateReceived:
     update: Update
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class UpdatesScanned:
     """UPDATE messages (headers included) that `_codec.scan_updates` vouches for, with ``scanned_updates``."""
 
     octets: bytes
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RouteRefreshReceived:
     refresh: RouteRefresh
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class OperationalReceived:
     operational: Operational
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class NotificationReceived:
     notification: Notification
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Closed:
     """The session ended: `notification` is the one sent (`sent` True) or received, or None."""
 
@@ -152,7 +152,7 @@ class Closed:
     sent: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class MessageReceived:
     """A message as it arrived (type, body octets) and decoded (None: refused, the session resets)."""
 
@@ -165,7 +165,7 @@ class MessageReceived:
         return MARKER + (_HEADER + len(self.body)).to_bytes(2, "big") + bytes((self.msg_type,))
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class MessageSent:
     """A message as it went out (type, body octets) and its object."""
 

@@ -150,6 +150,56 @@ def _teardown_answer_order(case, ours, theirs) -> bool:
             and sorted(ours.acks) == sorted(theirs.acks))
 
 
+# --------------------------------------------------------------------------- cli (qa.differential.cli)
+
+_POSITIONED = re.compile(r"error: (\S+) is not a valid config file: \1:\d+:\d+: [^\n]+\n")
+
+
+def _configuration_error_position(form, ours, theirs) -> bool:
+    """`validate` of a bad file: the same verdict, and only the text of the error differs.
+
+    Ours: ``configuration   loading P`` then the error twice (log line and
+    ``error:`` line) as ``P:LINE:COLUMN: reason``; 5.0's: the same first
+    line and an ``error: P is not a valid config file:`` line followed by its
+    parser's own account.
+    """
+    if form.args[:1] != ("validate",) or not ours.code == theirs.code == 1 or ours.stdout != theirs.stdout:
+        return False
+    lines = ours.stderr.splitlines(keepends=True)
+    if len(lines) != 3 or not _POSITIONED.fullmatch(lines[2]):
+        return False
+    path = _POSITIONED.fullmatch(lines[2]).group(1)
+    loading = f"configuration   loading {path}\n"
+    return (lines[0] == loading and lines[1] == "configuration   " + lines[2][len("error: "):]
+            and theirs.stderr.startswith(loading) and f"\nerror: {path} is not a valid config file:" in theirs.stderr)
+
+
+_BAD_SETTING = re.compile(r"invalid value for [\w.-]+ : [^\n]*\n")
+
+
+def _setting_traceback(form, ours, theirs) -> bool:
+    """A bad value in the env file: 5.0.15 dies with a ValueError traceback, we print its message for a bad value."""
+    return (ours.code == theirs.code == 1 and ours.stdout == theirs.stdout == ""
+            and bool(_BAD_SETTING.fullmatch(ours.stderr))
+            and theirs.stderr.startswith("Traceback (most recent call last):\n")
+            and theirs.stderr.splitlines()[-1].startswith("ValueError: "))
+
+
+_NOT_LOCATED = re.compile(r'can not locate the program "([^"]+)"')
+
+
+def _helper_not_installed(form, ours, theirs) -> bool:
+    """`validate` of a file whose ``run`` helpers are absent: 5.0.15 refuses it, we warn and accept it."""
+    if form.args[:1] != ("validate",) or (ours.code, theirs.code) != (0, 1) or ours.stdout != theirs.stdout:
+        return False
+    missing = _NOT_LOCATED.findall(theirs.stderr)
+    lines = ours.stderr.splitlines()
+    warnings = lines[1:-1]
+    return (bool(missing) and len(lines) >= 3 and lines[0] in theirs.stderr and lines[-1] == "configuration   \u2713 loading"
+            and all(line.startswith("warning: ") and _NOT_LOCATED.search(line) for line in warnings)
+            and set(missing) <= {_NOT_LOCATED.search(line).group(1) for line in warnings})
+
+
 KNOWN: list = [
     Known(
         "rtc-partial-prefix-lengths", "decode",
@@ -206,6 +256,29 @@ KNOWN: list = [
                "commands by their order). We answer each command in the order read. Nothing differs on the "
                "wire.",
         applies=_teardown_answer_order,
+    ),
+    Known(
+        "helper program not installed", "cli",
+        "A configuration is often checked where its helper programs are not installed (ExaBGP's own check runs "
+        "'exabgp validate' over the reference configurations, whose run/ helpers are not shipped, and expects "
+        "exit 0): a 'run' program that can not be found is a warning naming it, and the file is valid.  5.0.15 "
+        "refuses the file.",
+        _helper_not_installed,
+    ),
+    Known(
+        "configuration error position", "cli",
+        "A configuration error names FILE:LINE:COLUMN and the reason in one line (the project's rule for bad "
+        "configuration, so that editors and users find the place); 5.0.15 prints its parser's multi-line account, "
+        "often without a position or a reason.  The verdict, the exit code and the 'error: FILE is not a valid "
+        "config file:' head are the same.",
+        _configuration_error_position,
+    ),
+    Known(
+        "bad setting in the env file", "cli",
+        "5.0.15 crashes with a Python traceback on a value its parser refuses in the env file; we print the "
+        "message 5.0 itself prints for a bad value ('invalid value for SECTION.KEY : VALUE') and exit 1, as "
+        "bad input must never crash.",
+        _setting_traceback,
     ),
 ]
 

@@ -1,0 +1,162 @@
+"""Start-up time of the command line, ours and ExaBGP 5.0.15 side by side in one run.
+
+Three commands, the short ones a user or a script runs many times:
+
+* ``exabgp version``;
+* ``exabgp decode HEX``: `UPDATE`, an UPDATE with ORIGIN, AS_PATH, NEXT_HOP,
+  MED, LOCAL_PREF, COMMUNITIES and two IPv4 prefixes;
+* ``exabgp validate FILE``: `CONFIGURATION` (one neighbor, two families,
+  two static routes), written to a temporary directory.
+
+Each round runs every command once with our ``exabgp`` and once with 5.0.15's
+(the oracle of `qa.oracle`, a separate program in its own venv), one after
+the other, so that both see the same load of the machine; the table gives
+the median wall time of the rounds (process start to exit, measured by the
+parent) and the ratio ours / 5.0.15.  Before timing, each command runs once
+untimed on each side (Python writes its bytecode caches then:
+``PYTHONDONTWRITEBYTECODE`` is removed from the children's environment, so
+both sides run from compiled bytecode as an installed package does) and the
+outputs are compared: same exit code, and the same output once the fields
+that change from run to run are masked (`normalise`).  A command that fails
+or differs stops the benchmark (exit 1): it measures the same work on both
+sides.
+
+    python benchmarks/startup.py [--runs 20] [--ours PATH] [--reference PATH] [--json-out FILE]
+
+``--ours`` defaults to the ``exabgp`` next to this interpreter (the installed
+package), ``--reference`` to the oracle's ``exabgp`` (installed if needed).
+`benchmarks/test_bench_startup.py` times the same commands of ours in the
+pytest-benchmark suite.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+UPDATE = (
+    "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF004C020000002D4001010040020A02020000FDE90000FDEA400304C0000201"
+    "80040400000064400504000000C8C00804FDE80001180A0000180A0001"
+)
+
+CONFIGURATION = """\
+neighbor 192.0.2.1 {
+    router-id 192.0.2.2;
+    local-address 192.0.2.2;
+    local-as 65000;
+    peer-as 65001;
+    family {
+        ipv4 unicast;
+        ipv6 unicast;
+    }
+    static {
+        route 10.0.0.0/24 next-hop 192.0.2.2 med 100 community [ 65000:1 ];
+        route 10.0.1.0/24 next-hop 192.0.2.2 as-path [ 65000 65002 ] local-preference 200;
+    }
+}
+"""
+
+#: the volatile fields of the outputs: the JSON envelope's time, host and pids, and `version`'s lines
+_VOLATILE = (
+    (re.compile(r'"time": [0-9.]+'), '"time": 0'),
+    (re.compile(r'"host" : "[^"]*", "pid" : \d+, "ppid" : \d+'), '"host" : "H", "pid" : 1, "ppid" : 1'),
+    (re.compile(r"^(ExaBGP|From) +: .*$", re.MULTILINE), r"\1 : X"),
+)
+
+
+def commands(directory: Path) -> dict:
+    """name -> the arguments of `exabgp` (the configuration is written into `directory`)."""
+    path = directory / "startup.conf"
+    path.write_text(CONFIGURATION)
+    return {"version": ["version"], "decode": ["decode", UPDATE], "validate": ["validate", str(path)]}
+
+
+def environment() -> dict:
+    """The children's environment: ours, without the variables that change what a program does."""
+    return {key: value for key, value in os.environ.items()
+            if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH") and not key.lower().startswith("exabgp")}
+
+
+def run(program: str, arguments: list, env: dict) -> tuple:
+    """(seconds, exit code, stdout) of one run of `program`."""
+    start = time.perf_counter()
+    done = subprocess.run([program] + arguments, capture_output=True, text=True, env=env, timeout=60)
+    return time.perf_counter() - start, done.returncode, done.stdout
+
+
+def normalise(text: str) -> str:
+    for pattern, replacement in _VOLATILE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def expected_output(name: str, code: int, stdout: str) -> bool:
+    """True when one command did its work: exit 0 and the output the command exists for."""
+    if code != 0:
+        return False
+    if name == "version":
+        return stdout.startswith("ExaBGP : ") and "\nPython : " in stdout
+    if name == "decode":
+        line = json.loads(stdout)
+        return line["type"] == "update" and [n["nlri"] for n in line["neighbor"]["message"]["update"]["announce"][
+            "ipv4 unicast"]["192.0.2.1"]] == ["10.0.0.0/24", "10.0.1.0/24"]
+    return stdout == ""  # validate: silent on stdout for a valid file
+
+
+def _oracle() -> str:
+    """The oracle's `exabgp`, through the repository's `qa.oracle` (loaded by path, as the tests do)."""
+    spec = importlib.util.spec_from_file_location("qa_oracle", HERE.parent / "qa" / "oracle.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.oracle_program()
+
+
+def compare(ours: str, reference: str, runs: int) -> dict:
+    """{command: {"ours": [seconds...], "reference": [seconds...]}} after checking both sides once."""
+    env = environment()
+    with tempfile.TemporaryDirectory() as directory:
+        forms = commands(Path(directory))
+        for name, arguments in forms.items():
+            _, code, out = run(ours, arguments, env)
+            _, ref_code, ref_out = run(reference, arguments, env)
+            if not expected_output(name, code, out) or (code, normalise(out)) != (ref_code, normalise(ref_out)):
+                raise SystemExit(f"exabgp {name}: ours ({code}) {out!r} and 5.0.15's ({ref_code}) {ref_out!r} differ")
+        times = {name: {"ours": [], "reference": []} for name in forms}
+        for _ in range(runs):
+            for name, arguments in forms.items():
+                times[name]["ours"].append(run(ours, arguments, env)[0])
+                times[name]["reference"].append(run(reference, arguments, env)[0])
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=20, help="timed rounds (default 20)")
+    parser.add_argument("--ours", default=str(Path(sys.executable).with_name("exabgp")), help="our exabgp program")
+    parser.add_argument("--reference", help="ExaBGP 5.0.15's exabgp program (default: the oracle's)")
+    parser.add_argument("--json-out", help="write every timing here")
+    args = parser.parse_args()
+    reference = args.reference or _oracle()
+    times = compare(args.ours, reference, args.runs)
+    print(f"median of {args.runs} runs, wall time of the process")
+    print(f"{'command':<18} {'ours':>9} {'5.0.15':>9} {'ratio':>7}")
+    for name, pair in times.items():
+        ours, theirs = statistics.median(pair["ours"]), statistics.median(pair["reference"])
+        print(f"exabgp {name:<11} {ours * 1000:7.1f}ms {theirs * 1000:7.1f}ms {ours / theirs:7.2f}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({"runs": args.runs, "ours": args.ours, "reference": reference,
+                                                   "seconds": times}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Start-up: each `exabgp` sub-command imports only what it uses (issue 8, 1.8).
+
+A fresh interpreter runs `exabgp.cli.main.main` with the command's arguments
+and reports `sys.modules`; the daemon's machinery (asyncio, the reactor's
+loop and peers, the CLI client and server), what `dataclasses` drags in
+(`inspect`, `ast`, `dis`) and the rarely needed standard modules must not
+be there.  `version` must import nothing of the package but the command
+line's dispatcher.  The server still imports everything before dropping
+its privileges: `exabgp.reactor.daemon.preload` is checked at the end.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+UPDATE = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00170200000000"
+CONFIGURATION = "neighbor 192.0.2.1 {\n    local-as 65000;\n    peer-as 65001;\n    local-address 192.0.2.2;\n}\n"
+
+#: never imported by the short commands
+HEAVY = ("asyncio", "subprocess", "dataclasses", "inspect", "ast", "dis", "typing", "platform", "configparser",
+         "traceback", "shutil", "bz2", "lzma", "exabgp.reactor.loop", "exabgp.reactor.peer", "exabgp.reactor.api", "exabgp.reactor.daemon",
+         "exabgp.cli.server", "exabgp.cli.client", "exabgp.cli.healthcheck", "exabgp.session", "exabgp.rib")
+
+_PROBE = """
+import io, json, sys, contextlib
+from exabgp.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def imported(*argv, cwd=None) -> dict:
+    """The exit code, output and `sys.modules` of a fresh interpreter after ``exabgp ARGV``."""
+    # the settings variables (lower case) are left out: an env file or a log setting changes nothing here
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("exabgp_", "exabgp."))}
+    done = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, timeout=60, cwd=cwd,
+                          env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_version_imports_nothing_of_the_daemon():
+    result = imported("version")
+    assert result["code"] == 0 and result["out"].startswith("ExaBGP : ")
+    assert [name for name in result["modules"] if name.startswith("exabgp")] == ["exabgp", "exabgp.cli", "exabgp.cli.main"]
+    assert not set(HEAVY) & set(result["modules"])
+
+
+def test_decode_imports_the_decoder_only():
+    result = imported("decode", UPDATE)
+    assert result["code"] == 0 and '"eor": { "afi" : "ipv4", "safi" : "unicast" }' in result["out"]
+    assert "exabgp.cli.decode" in result["modules"]
+    assert sorted(set(HEAVY) & set(result["modules"])) == []
+    assert not any(name.startswith("exabgp.reactor") for name in result["modules"])
+
+
+def test_validate_imports_the_configuration_and_the_logger_only(tmp_path):
+    path = tmp_path / "ok.conf"
+    path.write_text(CONFIGURATION)
+    result = imported("validate", str(path))
+    assert result["code"] == 0
+    assert "exabgp.config.neighbor" in result["modules"]
+    assert sorted(set(HEAVY) & set(result["modules"])) == []
+    assert [name for name in result["modules"] if name.startswith("exabgp.reactor")] == ["exabgp.reactor", "exabgp.reactor.log"]
+
+
+@pytest.mark.parametrize("argv", [["decode", "--help"], ["env"], ["--help"]])
+def test_other_short_commands_stay_light(argv):
+    result = imported(*argv)
+    assert result["code"] == 0 and result["out"]
+    assert sorted(set(HEAVY) & set(result["modules"])) == []
+
+
+@pytest.mark.parametrize("columns", [None, "0", "x", "100", "40"])
+def test_help_width_is_argparse_own(columns, monkeypatch):
+    """The width given to argparse's formatters is the one it computes itself through `shutil`."""
+    import shutil
+
+    from exabgp.cli import main
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert main._help_width() == shutil.get_terminal_size().columns - 2
+
+
+def test_the_daemon_still_preloads_every_module():
+    """`preload` (run before the privilege drop) imports the whole package, lazily imported parts included."""
+    code = ("import sys, pkgutil, exabgp; from exabgp.reactor import daemon; daemon.preload(); "
+            "names = [m.name for m in pkgutil.walk_packages(exabgp.__path__, 'exabgp.') if m.name != 'exabgp.__main__']; "
+            "print(all(name in sys.modules for name in names), len(names))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    present, count = done.stdout.split()
+    assert present == "True" and int(count) > 50

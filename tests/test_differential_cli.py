@@ -1,0 +1,63 @@
+"""The command line against ExaBGP 5.0.15 (`qa.differential.cli`): no divergence but the listed ones.
+
+Every form of `qa.differential.cli.forms()` (help of every sub-command and
+entry point, version, env, validate on good and bad files and on the
+reference configurations when ../shared is present, decode misused) is run
+by our installed programs and by the oracle's, in parallel threads; exit
+code, stdout and stderr must be the same after the form's masks, or the
+divergence must be one of `qa.differential.known` (area ``cli``).  The
+entries of that table are checked to be narrow: each explains its case and
+not a neighbour of it.
+"""
+
+import importlib
+
+oracle = importlib.import_module("qa.oracle")
+cli = importlib.import_module("qa.differential.cli")
+known = importlib.import_module("qa.differential.known")
+
+
+def test_no_unexplained_divergence():
+    oracle.require_oracle()
+    results = cli.compare_all()
+    divergent = [result for result in results if result.divergent]
+    assert not divergent, "\n\n".join(f"{result.form.name}\n{result.diff()}" for result in divergent)
+    assert sum(result.same for result in results) > len(results) / 2
+    names = {result.form.name for result in results}
+    assert {"--run healthcheck --help", "python -m exabgp healthcheck --help", "exabgp-healthcheck --help",
+            "exabgp-cli --help", "decode, no payload", "validate, good file"} <= names
+
+
+def _bad_file_outcomes(path="/x/bad.conf"):
+    message = f"{path} is not a valid config file: {path}:4:5: unknown neighbor keyword 'colour'"
+    ours = cli.Outcome(1, "", f"configuration   loading {path}\nconfiguration   {message}\nerror: {message}\n")
+    theirs = cli.Outcome(1, "", f"configuration   loading {path}\nconfiguration   {path} is not a valid config file: \n"
+                                f"error: {path} is not a valid config file: \nsyntax error\n")
+    return ours, theirs
+
+
+def test_the_known_differences_are_narrow():
+    validate = cli.Form("v", "exabgp", ("validate", "/x/bad.conf"))
+    ours, theirs = _bad_file_outcomes()
+    assert known.explain("cli", validate, ours, theirs) == "configuration error position"
+    # not when the verdicts differ, nor for another command, nor when the file named is another one
+    assert known.explain("cli", validate, cli.Outcome(0, "", ours.stderr), theirs) is None
+    assert known.explain("cli", cli.Form("d", "exabgp", ("decode", "00")), ours, theirs) is None
+    assert known.explain("cli", validate, ours, _bad_file_outcomes("/y/other.conf")[1]) is None
+    # a bad setting: only against 5.0.15's traceback
+    env = cli.Form("e", "exabgp", ("env",))
+    traceback = cli.Outcome(1, "", "Traceback (most recent call last):\n  File \"x\"\nValueError: invalid literal\n")
+    assert known.explain("cli", env, cli.Outcome(1, "", "invalid value for tcp.port : many\n"), traceback) == (
+        "bad setting in the env file")
+    assert known.explain("cli", env, cli.Outcome(1, "", "invalid value for tcp.port : many\n"),
+                         cli.Outcome(1, "", "invalid value for tcp.port : other\n")) is None
+    # a helper that is not installed: ours must name the very program 5.0.15 could not find
+    conf = "/x/p.conf"
+    theirs = cli.Outcome(1, "", f'configuration   loading {conf}\nerror: x\ncan not locate the program "./run/a.py"\n')
+    warned = cli.Outcome(0, "", f"configuration   loading {conf}\n"
+                                f'warning: {conf}: process p: can not locate the program "./run/a.py"\n'
+                                "configuration   \u2713 loading\n")
+    validate = cli.Form("v", "exabgp", ("validate", conf))
+    assert known.explain("cli", validate, warned, theirs) == "helper program not installed"
+    other = cli.Outcome(0, "", warned.stderr.replace("./run/a.py", "./run/b.py"))
+    assert known.explain("cli", validate, other, theirs) is None
