@@ -375,7 +375,10 @@ def _mp_reach(value, ctx):
 def _mp_unreach(value, ctx):
     if len(value) < 3:
         raise CodecError(3, 9, b"", "MP_UNREACH_NLRI too short")
-    return MPUnreach(int.from_bytes(value[0:2], "big"), value[2], bytes(value[3:]))
+    afi, safi = int.from_bytes(value[0:2], "big"), value[2]
+    if (afi, safi) not in NEXTHOP_SIZES:  # as MP_REACH_NLRI: a family ExaBGP does not know (5.0.15 too)
+        raise CodecError(3, 9, b"", f"MP_UNREACH_NLRI of unsupported family {afi}/{safi}")
+    return MPUnreach(afi, safi, bytes(value[3:]))
 
 
 # ---------------------------------------------------------------- the table
