@@ -862,6 +862,28 @@ def _flags_treat_as_withdraw(case, ours, theirs) -> bool:
     return _without(mine, conflicts | {"error"}) == _without(them, conflicts)
 
 
+def _attribute_keys(update, code: int) -> set:
+    """The keys of an update's attribute object that name attribute `code`."""
+    from exabgp.bgp import attribute
+
+    spec = attribute.ATTRIBUTES.get(code)
+    prefix = f"attribute-0x{code:02X}-"
+    return {key for key in update.get("attribute", {}) if key.startswith(prefix) or (spec and key == spec.key)}
+
+
+def _repeated_attribute(case, ours, theirs) -> bool:
+    """An attribute repeated in the UPDATE: the outputs differ only in what they show of it."""
+    mine, them = _update(ours), _update(theirs)
+    if mine is None or them is None:
+        return False
+    codes = [code for code, _ in _attributes_as_read(case.message) or () if code not in (14, 15)]
+    repeated = {code for code in codes if codes.count(code) > 1}
+    if not repeated:
+        return False
+    keys = set().union(*(_attribute_keys(mine, code) | _attribute_keys(them, code) for code in repeated))
+    return _without(mine, keys) == _without(them, keys)
+
+
 def _routes(update, name):
     """The NLRI objects of family `name` in an update's announce and withdraw lists."""
     for group in update.get("announce", {}).get(name, {}).values():
@@ -932,6 +954,11 @@ KNOWN.extend([
           "an attribute whose Optional / Transitive bits conflict with its definition is malformed and the "
           "UPDATE treat-as-withdraw (RFC 7606 section 3 c): 5.0.15 drops the attribute and says nothing",
           _flags_treat_as_withdraw),
+    Known("repeated attribute: the first one counts", "decode",
+          "of an attribute repeated in one UPDATE only the first occurrence counts, the others are discarded "
+          "(RFC 7606 section 3 g): 5.0.15 goes on with the later ones (an unknown transitive one shows, a "
+          "later value replaces the first)",
+          _repeated_attribute),
     Known("5.0.15 crashes", "decode",
           "an exception escaped 5.0.15's decoder (its internal-error report): bad input must give an answer "
           "(RFC 4271 section 6 / RFC 7606), and ours does",
