@@ -28,7 +28,8 @@ The corpus (`cases`):
 * `qa.differential.generate` messages of every family from the seed, valid
   and malformed, each under the generated contexts: no option, ``-i``,
   ``-f FAMILY``, ``-i -f FAMILY`` and ``-c`` with each configuration of
-  `CONFIGURATIONS` (every capability at once; RFC 8950 next hops with AIGP).
+  `CONFIGURATIONS` (every capability at once; RFC 8950 next hops with AIGP);
+  and their NLRI section alone with ``-n -f FAMILY`` and ``-n -i -f FAMILY``.
 
     python -m qa.differential.decode --seed 1 --count 500 [--verbose]
 
@@ -284,6 +285,9 @@ def generated_cases(seed: int, count: int, configurations: dict) -> list:
         origin = f"generated {index} of seed {seed} ({item.family_text}{', add-path' if item.addpath else ''}{how})"
         found.extend(Case(origin, context + (payload,), item.message, item.family, item.malformed)
                      for context in _generated_contexts(item.family_text, configurations))
+        nlri = item.nlri.hex().upper()
+        found.extend(Case(f"{origin} NLRI", ("-n",) + context + ("-f", item.family_text, nlri), item.nlri,
+                          item.family) for context in ((), ("-i",)))
     return found
 
 

@@ -68,6 +68,7 @@ class Generated:
     family: tuple          # (afi, safi)
     addpath: bool          # its NLRI carry path identifiers
     malformed: str         # "" for a valid message, else the mutation applied
+    nlri: bytes = b""      # the NLRI section as encoded (before any mutation): what ``decode -n`` reads
 
     @property
     def family_text(self) -> str:
@@ -325,7 +326,7 @@ def message(rng: random.Random, family: tuple) -> Generated:
     malformed = ""
     if rng.random() < 0.25:
         body, malformed = _malform(rng, body)
-    return Generated(_frame(body), family, addpath, malformed)
+    return Generated(_frame(body), family, addpath, malformed, octets)
 
 
 def messages(seed: int, count: int) -> list:

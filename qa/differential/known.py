@@ -892,11 +892,17 @@ def _routes(update, name):
 
 
 def _labeled_without_label(case, ours, theirs) -> bool:
-    update = _update(theirs)
-    if ours.lines != _INVALID or update is None:
+    if ours.lines != _INVALID or theirs.code != 0:
         return False
-    from exabgp.bgp.family import family_name
+    from exabgp.bgp.family import family_from_name, family_name
 
+    if "-n" in case.options:  # decode -n: one NLRI object a line, of the -f family
+        family = family_from_name(_option(case, "-f") or "")
+        return family is not None and family[1] in (4, 128) and any(
+            isinstance(route, dict) and "label" not in route for route in theirs.lines)
+    update = _update(theirs)
+    if update is None:
+        return False
     labeled = [family_name(*family) for family in _families(case.message) if family[1] in (4, 128)]
     return any("label" not in route for name in labeled for route in _routes(update, name))
 
