@@ -148,6 +148,7 @@ class Outcome:
 
     code: object
     lines: tuple
+    stdout: str = dataclasses.field(default="", compare=False)  # as printed, for the known table's predicates
 
     @classmethod
     def of(cls, code, stdout: str) -> "Outcome":
@@ -158,7 +159,7 @@ class Outcome:
                 lines.append(json.loads(masked))
             except ValueError:
                 lines.append(masked)
-        return cls(code, tuple(lines))
+        return cls(code, tuple(lines), stdout)
 
     def text(self) -> str:
         return f"exit {self.code}: " + "\n    ".join(

@@ -4,11 +4,11 @@
 (marker and header included) built from random routes with our own
 encoders (`exabgp.bgp.nlri.encode` for the prefix families, the NLRI
 objects' ``pack()`` for FlowSpec, VPLS, MCAST-VPN, MUP, EVPN, BGP-LS,
-`exabgp._codec.encode_attribute` for the path attributes), so that a
+RTC's ``build``, `exabgp._codec.encode_attribute` for the path attributes), so that a
 divergence points at a decoder rather than at the generator.  Each message:
 
-* is of one family (every family ExaBGP 5.0 decodes, in turn: RTC and
-  BGP-LS-VPN, whose NLRI this build keeps raw, aside), announced (the IPv4
+* is of one family (every family ExaBGP 5.0 decodes, in turn: BGP-LS-VPN,
+  whose NLRI this build keeps raw, aside), announced (the IPv4
   NLRI field, else MP_REACH_NLRI with a next hop of the family's size) or
   withdrawn (the withdrawn routes field, else MP_UNREACH_NLRI), with one to
   three NLRI, with 4-octet path identifiers (RFC 7911) one time in three
@@ -42,6 +42,7 @@ from exabgp.bgp.family import (
     LABELED,
     MUP as KIND_MUP,
     MVPN as KIND_MVPN,
+    RTC as KIND_RTC,
     VPLS as KIND_VPLS,
     VPN,
     family_name,
@@ -49,6 +50,7 @@ from exabgp.bgp.family import (
 from exabgp.bgp.flow import Flow
 from exabgp.bgp.mup import MUP
 from exabgp.bgp.mvpn import MVPN
+from exabgp.bgp.rtc import build as rtc_build
 from exabgp.bgp.vpls import VPLS
 
 MARKER = b"\xff" * 16
@@ -204,6 +206,9 @@ def _objects(rng: random.Random, afi: int, safi: int, kind: int, count: int) -> 
         return [_mup(rng, afi) for _ in range(count)]
     if kind == KIND_BGPLS:
         return [_bgpls(rng) for _ in range(count)]
+    if kind == KIND_RTC:
+        return [rtc_build(rng.getrandbits(32), rng.getrandbits(64).to_bytes(8, "big"), rng.choice((0, 32, 64, 96)))
+                for _ in range(count)]
     return _prefixes(rng, afi, safi, kind, count)
 
 
