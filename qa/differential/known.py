@@ -46,14 +46,15 @@ def _case_update(case: Any):
 
 def _rtc_lengths(case: Any) -> list:
     """The prefix lengths of the ipv4 rtc NLRI (AFI 1 SAFI 132, RFC 4684) in the hex UPDATE among a case's
-    words, each after a path identifier when the case decodes with ``-i`` (RFC 7911, read for every family);
-    [] when the case holds none."""
+    words, each after a path identifier when the case decodes with ``-i`` or a ``-c`` file that negotiates
+    ADD-PATH for the family (RFC 7911; 5.0.15 reads them for every family); [] when the case holds none."""
     from exabgp._codec import split_update, walk_attributes
 
     data = _case_update(case)
     if data is None:
         return []
-    path_id = 4 if "-i" in _case_text(case).split() else 0
+    addpath = "-i" in _case_text(case).split() or (hasattr(case, "options") and _addpath(case, 1, 132))
+    path_id = 4 if addpath else 0
     lengths = []
     try:
         for code, _flags, value in walk_attributes(split_update(data)[1]):
@@ -676,7 +677,8 @@ def _rfc7606_instead_of_reset(case, ours, theirs) -> bool:
     update = _update(ours)
     if theirs.lines != _INVALID or update is None:
         return False
-    if update.get("attribute", {}).get("error") not in ("treat-as-withdraw", "discard"):
+    error = update.get("attribute", {}).get("error", "")
+    if not (error.startswith("treat-as-withdraw") or error == "discard"):
         return False
     for code, value in _attributes_as_read(case.message) or ():
         if code in _RESET_IN_5_0 and _malformed(code, value):
