@@ -927,6 +927,15 @@ def _labeled_without_label(case, ours, theirs) -> bool:
     return any("label" not in route for name in labeled for route in _routes(update, name))
 
 
+def _bgpls_without_node_descriptors(case, ours, theirs) -> bool:
+    """5.0.15 printed a BGP-LS NLRI with no (local) node descriptors, which we refuse."""
+    update = _update(theirs)
+    if ours.lines != _INVALID or update is None:
+        return False
+    return any(route.get("node-descriptors", route.get("local-node-descriptors")) == []
+               for route in _routes(update, "bgp-ls bgp-ls"))
+
+
 def _oracle_crash(case, ours, theirs) -> bool:
     return theirs.code == "crash"
 
@@ -985,6 +994,11 @@ KNOWN.extend([
           "(RFC 7606 section 3 g): 5.0.15 goes on with the later ones (an unknown transitive one shows, a "
           "later value replaces the first)",
           _decode_case(_repeated_attribute)),
+    Known("BGP-LS NLRI without node descriptors", "decode",
+          "the Local Node Descriptors TLV is mandatory in BGP-LS node, link and prefix NLRI (RFC 9552 section "
+          "5.2): an NLRI without it is malformed, and a malformed NLRI section is not read past (RFC 7606 "
+          "section 5.3); 5.0.15 prints it with empty node descriptors",
+          _decode_case(_bgpls_without_node_descriptors)),
     Known("5.0.15 crashes", "decode",
           "an exception escaped 5.0.15's decoder (its internal-error report): bad input must give an answer "
           "(RFC 4271 section 6 / RFC 7606), and ours does",
