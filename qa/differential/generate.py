@@ -32,6 +32,7 @@ import random
 from exabgp import _codec
 from exabgp.bgp import attribute as attr
 from exabgp.bgp import nlri as nlri_module
+from exabgp.bgp import record
 from exabgp.bgp.bgpls import BGPLS
 from exabgp.bgp.evpn import EVPN
 from exabgp.bgp.family import (
@@ -213,7 +214,7 @@ def _objects(rng: random.Random, afi: int, safi: int, kind: int, count: int) -> 
 
 
 def _with_path_ids(rng: random.Random, items: list) -> list:
-    return [dataclasses.replace(item, path_id=rng.getrandbits(32)) if not isinstance(item, nlri_module.Prefix)
+    return [record.replace(item, path_id=rng.getrandbits(32)) if not isinstance(item, nlri_module.Prefix)
             else nlri_module.Prefix(item.afi, item.safi, rng.getrandbits(32), item.plen, item.addr, item.labels,
                                     item.rd)
             for item in items]

@@ -671,7 +671,7 @@ def _attributes_as_read(message: bytes):
     return found
 
 
-def _rfc7606_instead_of_reset(case, ours, theirs) -> bool:
+def _decode_rfc7606_instead_of_reset(case, ours, theirs) -> bool:
     """A malformed attribute 5.0.15 resets on (ORIGINATOR_ID, CLUSTER_LIST, PMSI_TUNNEL, AS4_PATH,
     AS4_AGGREGATOR), where we apply RFC 7606 / RFC 6793 and show the error."""
     update = _update(ours)
@@ -795,7 +795,7 @@ def _masked_for(mine, fixed):
     return json.loads(text)
 
 
-def _mup_t1st_comma(case, ours, theirs) -> bool:
+def _decode_mup_t1st_comma(case, ours, theirs) -> bool:
     return _repaired_equal(ours, theirs, lambda line: line.replace('""source_ip_len"', '", "source_ip_len"'))
 
 
@@ -949,7 +949,7 @@ KNOWN.extend([
           "a malformed ORIGINATOR_ID, CLUSTER_LIST (RFC 7606 sections 7.9, 7.10) or PMSI_TUNNEL is "
           "treat-as-withdraw, a malformed AS4_PATH / AS4_AGGREGATOR (RFC 6793 section 6) or AIGP (RFC 7311 "
           "section 3) is discarded: 5.0.15 resets the session (invalid payload)",
-          _decode_case(_rfc7606_instead_of_reset)),
+          _decode_case(_decode_rfc7606_instead_of_reset)),
     Known("extended next hop on every family", "decode",
           "once any RFC 8950 next hop is negotiated, 5.0.15 reads every MP_REACH_NLRI next hop by its length "
           "alone: it refuses the families RFC 8950 was not negotiated for (FlowSpec's empty next hop, EVPN, "
@@ -970,7 +970,7 @@ KNOWN.extend([
     Known("MUP Type 1 ST JSON comma", "decode",
           "5.0.15's JSON of a MUP Type 1 Session Transformed route lacks the comma before source_ip_len (the "
           "line is not JSON, RFC 8259); we write it (docs/STATUS.md, MUP)",
-          _decode_case(_mup_t1st_comma)),
+          _decode_case(_decode_mup_t1st_comma)),
     Known("SRv6 SID information as JSON", "decode",
           "5.0.15 prints the SRv6 SID information of the Prefix-SID attribute (RFC 9252 section 3) from an "
           "unformatted template (\"%s\", %d: not JSON, RFC 8259, and no SID); we print the SID and behavior",
