@@ -48,8 +48,6 @@ def _rtc_lengths(case: Any) -> list:
     """The prefix lengths of the ipv4 rtc NLRI (AFI 1 SAFI 132, RFC 4684) in the hex UPDATE among a case's
     words, each after a path identifier when the case decodes with ``-i`` or a ``-c`` file that negotiates
     ADD-PATH for the family (RFC 7911; 5.0.15 reads them for every family); [] when the case holds none."""
-    from exabgp._codec import split_update, walk_attributes
-
     data = _case_update(case)
     if data is None:
         return []
@@ -57,7 +55,7 @@ def _rtc_lengths(case: Any) -> list:
     path_id = 4 if addpath else 0
     lengths = []
     try:
-        for code, _flags, value in walk_attributes(split_update(data)[1]):
+        for code, value in _attributes_as_read(data) or ():  # as far as a parser reading one by one gets
             if code == 14 and bytes(value[:3]) == b"\x00\x01\x84":
                 section = bytes(value[5 + value[3]:])
             elif code == 15 and bytes(value[:3]) == b"\x00\x01\x84":
