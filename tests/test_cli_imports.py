@@ -5,7 +5,10 @@ and reports `sys.modules`; the daemon's machinery (asyncio, the reactor's
 loop and peers, the CLI client and server), what `dataclasses` drags in
 (`inspect`, `ast`, `dis`) and the rarely needed standard modules must not
 be there.  `version` must import nothing of the package but the command
-line's dispatcher.  The server still imports everything before dropping
+line's dispatcher.  `decode` negotiates its context with the session's
+OPEN negotiation (`exabgp.session.negotiation`, the package loading its
+other modules only when asked): the FSM and the `Session` stay out.  The
+server still imports everything before dropping
 its privileges: `exabgp.reactor.daemon.preload` is checked at the end.
 """
 
@@ -22,7 +25,8 @@ CONFIGURATION = "neighbor 192.0.2.1 {\n    local-as 65000;\n    peer-as 65001;\n
 #: never imported by the short commands
 HEAVY = ("asyncio", "subprocess", "dataclasses", "inspect", "ast", "dis", "typing", "platform", "configparser",
          "traceback", "shutil", "bz2", "lzma", "exabgp.reactor.loop", "exabgp.reactor.peer", "exabgp.reactor.api", "exabgp.reactor.daemon",
-         "exabgp.cli.server", "exabgp.cli.client", "exabgp.cli.healthcheck", "exabgp.session", "exabgp.rib")
+         "exabgp.cli.server", "exabgp.cli.client", "exabgp.cli.healthcheck", "exabgp.session.session",
+         "exabgp.session.fsm", "exabgp.rib")
 
 _PROBE = """
 import io, json, sys, contextlib

@@ -85,6 +85,19 @@ def test_add_path_block_restricts_and_time_is_kept():
     assert settings.graceful_restart == 300
 
 
+def test_extended_next_hop_needs_both_families_configured():
+    """5.0.15 offers an RFC 8950 entry only when its family and its next hop's family are configured
+    (``exabgp decode -c`` of a VPNv4 route with an IPv6 next hop: `invalid payload` without ``ipv6
+    mpls-vpn``, decoded with it; tests/test_cli_decode.py holds the recorded outputs)."""
+    block = " nexthop { ipv4 unicast ipv6; ipv4 mpls-vpn ipv6; }"
+    without = neighbor("family { ipv4 unicast; ipv4 mpls-vpn; ipv6 unicast; }\n" + block)
+    assert mapping.session_settings(without, ENV, "1").nexthop == ((1, 1, 2),)
+    both = neighbor("family { ipv4 unicast; ipv4 mpls-vpn; ipv6 unicast; ipv6 mpls-vpn; }\n" + block)
+    assert mapping.session_settings(both, ENV, "1").nexthop == ((1, 1, 2), (1, 128, 2))
+    disabled = neighbor("family { ipv4 unicast; ipv6 unicast; }\n capability { nexthop disable; }\n" + block)
+    assert mapping.session_settings(disabled, ENV, "1").nexthop == ()
+
+
 def test_software_version_is_cut_at_64_octets():
     text = mapping.software_version("x" * 100)
     assert len(text) == 64 and text.startswith("ExaBGP/xxx") and text.endswith("...")

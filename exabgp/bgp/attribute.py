@@ -23,7 +23,9 @@ attributes and resets the session on a repeated MP_REACH/MP_UNREACH, RFC 7606
 section 3 g) and applies the table in wire order:
 
 * an attribute running past the section (RFC 7606 section 4) makes the whole
-  UPDATE treat-as-withdraw; the attributes before it are kept;
+  UPDATE treat-as-withdraw; the attributes before it are kept (5.0's text
+  names the attribute when only its flags and type octets are left: "due
+  to local-preference", "due to unknown-attribute-0x63");
 * wrong flags: treat-as-withdraw, or the attribute silently dropped for
   attribute-discard ones, or 3/9 for MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 7606
   section 5.3 and 3 j);
@@ -375,7 +377,10 @@ def _mp_reach(value, ctx):
 def _mp_unreach(value, ctx):
     if len(value) < 3:
         raise CodecError(3, 9, b"", "MP_UNREACH_NLRI too short")
-    return MPUnreach(int.from_bytes(value[0:2], "big"), value[2], bytes(value[3:]))
+    afi, safi = int.from_bytes(value[0:2], "big"), value[2]
+    if (afi, safi) not in NEXTHOP_SIZES:  # as MP_REACH_NLRI: a family ExaBGP does not know (5.0.15 too)
+        raise CodecError(3, 9, b"", f"MP_UNREACH_NLRI of unsupported family {afi}/{safi}")
+    return MPUnreach(afi, safi, bytes(value[3:]))
 
 
 # ---------------------------------------------------------------- the table
@@ -496,14 +501,23 @@ def _complete_prefix(data) -> int:
 
 
 def _walk(data):
-    """Walk the section; on an overrun keep the whole TLVs before it and say so."""
+    """Walk the section; on an overrun keep the whole TLVs before it and give the octets left (else None)."""
     try:
-        return _codec.walk_attributes(data), False
+        return _codec.walk_attributes(data), None
     except CodecError:
         cut = _complete_prefix(data)
         if cut == len(data):
             raise  # not an overrun: a repeated MP_REACH_NLRI / MP_UNREACH_NLRI
-        return _codec.walk_attributes(data[:cut]), True
+        return _codec.walk_attributes(data[:cut]), bytes(data[cut:])
+
+
+def _overrun_text(rest: bytes) -> str:
+    """The treat-as-withdraw text of an overrun (RFC 7606 section 4), as 5.0 words it: a section ending with
+    a bare flags and type pair (no length octet) is blamed on that attribute, whatever its flags."""
+    if len(rest) != 2:
+        return TREAT_AS_WITHDRAW
+    spec = ATTRIBUTES.get(rest[1])
+    return f"{TREAT_AS_WITHDRAW} due to {spec.key if spec else f'unknown-attribute-0x{rest[1]:x}'}"
 
 
 def decode_attributes(data, ctx) -> Attributes:
@@ -547,8 +561,8 @@ def decode_attributes(data, ctx) -> Attributes:
         if decoded is not None:
             values[code] = decoded
             attributes.flags[code] = flags
-    if overrun:
-        attributes._withdraw(TREAT_AS_WITHDRAW)
+    if overrun is not None:
+        attributes._withdraw(_overrun_text(overrun))
     if attributes.treat_as_withdraw is None:
         _reconcile_as4(values)
     return attributes

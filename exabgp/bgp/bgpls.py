@@ -52,6 +52,7 @@ import json
 import socket
 
 from exabgp._codec.errors import CodecError
+from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
 from exabgp.bgp.family import AFI_BGPLS, SAFI_BGPLS
 from exabgp.bgp.record import record
 
@@ -101,9 +102,18 @@ def _malformed(reason: str) -> CodecError:
 
 def _tlvs(data: bytes, what: str) -> list:
     """``(type, value)`` of each 2-octet type, 2-octet length TLV of `data`."""
+    return [(code, value) for _, code, value in _walk(data, what, False)]
+
+
+def _walk(data: bytes, what: str, addpath: bool) -> list:
+    """``(path id or None, type, value)`` of each TLV of `data`, each after a path identifier with
+    `addpath` (an NLRI section under RFC 7911)."""
     found = []
     position, end = 0, len(data)
+    path_id = None
     while position < end:
+        if addpath:
+            path_id, position = nlri.path_id_at(data, position, "BGP-LS")
         if position + 4 > end:
             raise _malformed(f"BGP-LS {what} TLV header truncated")
         code = int.from_bytes(data[position:position + 2], "big")
@@ -111,7 +121,7 @@ def _tlvs(data: bytes, what: str) -> list:
         position += 4
         if position + length > end:
             raise _malformed(f"BGP-LS {what} TLV {code} length {length} exceeds the {end - position} octets left")
-        found.append((code, data[position:position + length]))
+        found.append((path_id, code, data[position:position + length]))
         position += length
     return found
 
@@ -169,6 +179,7 @@ class BGPLS:
 
     code: int
     body: bytes
+    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: NLRI type, length, octets."""
@@ -273,11 +284,12 @@ def _check(code: int, body: bytes) -> None:
                 raise _malformed(f"BGP-LS IP reachability TLV of {len(value)} octets does not hold its prefix")
 
 
-def decode_bgpls(octets) -> list:
-    """Every `BGPLS` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part)."""
+def decode_bgpls(octets, addpath: bool = False) -> list:
+    """Every `BGPLS` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
+    path identifier with `addpath` (RFC 7911)."""
     found = []
-    for code, body in _tlvs(bytes(octets), "NLRI section"):
+    for path_id, code, body in _walk(bytes(octets), "NLRI section", addpath):
         if code in NLRI_TYPES:
             _check(code, body)
-        found.append(BGPLS(code, body))
+        found.append(BGPLS(code, body, path_id))
     return found

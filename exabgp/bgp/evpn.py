@@ -113,6 +113,7 @@ class EVPN:
 
     code: int
     body: bytes
+    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: route type, length, octets."""
@@ -203,11 +204,12 @@ def _check(code: int, body: bytes) -> None:
         raise _malformed(f"{name} of {size} octets (34 for IPv4, 58 for IPv6)")
 
 
-def decode_evpn(octets) -> list:
-    """Every `EVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part)."""
+def decode_evpn(octets, addpath: bool = False) -> list:
+    """Every `EVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
+    path identifier with `addpath` (RFC 7911)."""
     found = []
-    for code, body in nlri.typed_values(octets, "evpn"):
+    for path_id, code, body in nlri.typed_values(octets, "evpn", addpath):
         if code in ROUTE_TYPES:
             _check(code, body)
-        found.append(EVPN(code, body))
+        found.append(EVPN(code, body, path_id))
     return found

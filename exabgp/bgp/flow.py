@@ -183,6 +183,7 @@ class Flow:
     safi: int
     rd: bytes
     components: tuple
+    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: length (1 or 2 octets), route distinguisher, components."""
@@ -272,14 +273,20 @@ def _check_family(afi: int, safi: int) -> None:
         raise ValueError(f"not a flow family: afi {afi} safi {safi}")
 
 
-def decode_flows(afi: int, safi: int, octets) -> list:
-    """Every `Flow` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part)."""
+def decode_flows(afi: int, safi: int, octets, addpath: bool = False) -> list:
+    """Every `Flow` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
+    path identifier with `addpath` (RFC 7911)."""
     _check_family(afi, safi)
     data = bytes(octets)
     end = len(data)
     position = 0
     flows = []
+    path_id = None
     while position < end:
+        if addpath:
+            path_id, position = nlri.path_id_at(data, position, "flow")
+            if position >= end:
+                raise _malformed("flow NLRI missing after its path identifier")
         first = data[position]
         if first >= 0xF0:
             if position + 2 > end:
@@ -293,7 +300,7 @@ def decode_flows(afi: int, safi: int, octets) -> list:
             raise _malformed("flow NLRI of length zero")
         if position + length > end:
             raise _malformed(f"flow NLRI length {length} exceeds the {end - position} octets left")
-        flows.append(_decode_flow(afi, safi, data[position:position + length]))
+        flows.append(nlri.with_path_id(_decode_flow(afi, safi, data[position:position + length]), path_id))
         position += length
     return flows
 

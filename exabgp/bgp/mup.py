@@ -96,6 +96,7 @@ class MUP:
     arch: int
     code: int
     body: bytes
+    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: architecture type, route type, length, octets."""
@@ -255,20 +256,24 @@ def _check(afi: int, code: int, body: bytes) -> None:
         raise _malformed(f"mup t1st of {size} octets does not match its addresses")
 
 
-def decode_mup(afi: int, octets) -> list:
-    """Every `MUP` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part)."""
+def decode_mup(afi: int, octets, addpath: bool = False) -> list:
+    """Every `MUP` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
+    path identifier with `addpath` (RFC 7911)."""
     data = bytes(octets)
     end = len(data)
     position = 0
     found = []
+    path_id = None
     while position < end:
+        if addpath:
+            path_id, position = nlri.path_id_at(data, position, "mup")
         if position + 4 > end:
             raise _malformed("mup NLRI header truncated")
         arch, code, length = data[position], int.from_bytes(data[position + 1:position + 3], "big"), data[position + 3]
         position += 4
         if position + length > end:
             raise _malformed(f"mup NLRI length {length} exceeds the {end - position} octets left")
-        item = MUP(afi, arch, code, data[position:position + length])
+        item = MUP(afi, arch, code, data[position:position + length], path_id)
         if item.known():
             _check(afi, code, item.body)
         found.append(item)

@@ -71,6 +71,7 @@ class MVPN:
     afi: int
     code: int
     body: bytes
+    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: route type, length, octets."""
@@ -143,11 +144,12 @@ def _check(code: int, body: bytes) -> None:
         raise _malformed(f"{name} mixes an IPv4 and an IPv6 address")
 
 
-def decode_mvpn(afi: int, octets) -> list:
-    """Every `MVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part)."""
+def decode_mvpn(afi: int, octets, addpath: bool = False) -> list:
+    """Every `MVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
+    path identifier with `addpath` (RFC 7911)."""
     found = []
-    for code, body in nlri.typed_values(octets, "mcast-vpn"):
+    for path_id, code, body in nlri.typed_values(octets, "mcast-vpn", addpath):
         if code in ROUTE_TYPES:
             _check(code, body)
-        found.append(MVPN(afi, code, body))
+        found.append(MVPN(afi, code, body, path_id))
     return found

@@ -21,8 +21,13 @@ NLRI (l2vpn vpls) `exabgp.bgp.vpls.VPLS` objects, MCAST-VPN NLRI
 (mcast-vpn) `exabgp.bgp.mvpn.MVPN` objects, BGP-MUP NLRI (mup)
 `exabgp.bgp.mup.MUP` objects, EVPN NLRI (l2vpn evpn) `exabgp.bgp.evpn.EVPN`
 objects, BGP-LS NLRI (bgp-ls bgp-ls) `exabgp.bgp.bgpls.BGPLS` objects, Route Target
-Constraint NLRI (ipv4 rtc) `exabgp.bgp.rtc.RTC` objects (with their ADD-PATH
-path identifiers).
+Constraint NLRI (ipv4 rtc) `exabgp.bgp.rtc.RTC` objects.
+RFC 7911 lets ADD-PATH be negotiated for any family: when the context says
+so, every NLRI of the object families is preceded by its 4-octet path
+identifier too (`path_id_at` reads it, each family's section decoder calls
+it), kept in the object's `path_id` (it tells two paths of one NLRI apart,
+and `encode` writes it back) but not printed, as 5.0.15 prints none for
+these families (RTC's codec reads and writes its own).
 Families whose NLRI codec is not written yet (bgp-ls-vpn) have ``nlri=None`` in the family table: their section is
 kept whole as one `RawNLRI` and re-encoded unchanged.
 
@@ -37,6 +42,7 @@ import socket
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import bgpls, evpn, flow, mup, mvpn, rtc, vpls
+from exabgp.bgp.record import replace
 from exabgp.bgp.family import AFI_IPV4, BGPLS, EVPN, FLOW, MUP, MVPN, OBJECT_KINDS, RTC, VPLS, family_name, nlri_kind
 
 #: (afi, safi) -> (allowed next-hop lengths, route distinguisher octets in the next hop)
@@ -151,22 +157,42 @@ class RawNLRI:
         return f"RawNLRI({family_name(self.afi, self.safi)} 0x{self.data.hex().upper()})"
 
 
-def typed_values(octets, what: str) -> list:
-    """``(route type, value)`` of each NLRI of a section made of ``type (1 octet), length (1 octet),
-    value``: MCAST-VPN (RFC 6514 section 4) and EVPN (RFC 7432 section 7); `what` names the family in
-    the 3/10 error of a truncated one."""
+PATH_ID_SIZE = 4
+
+
+def path_id_at(data: bytes, position: int, what: str):
+    """``(path identifier, position after it)``: the 4 octets before an NLRI under ADD-PATH (RFC 7911
+    section 3); 3/10 when they are not all there."""
+    end = position + PATH_ID_SIZE
+    if end > len(data):
+        raise CodecError(3, 10, b"", f"{what} NLRI path identifier truncated")
+    return int.from_bytes(data[position:end], "big"), end
+
+
+def with_path_id(item, path_id):
+    """The NLRI object `item` with its ADD-PATH path identifier (itself when there is none)."""
+    return item if path_id is None else replace(item, path_id=path_id)
+
+
+def typed_values(octets, what: str, addpath: bool = False) -> list:
+    """``(path id or None, route type, value)`` of each NLRI of a section made of ``[path id (4 octets,
+    with `addpath`)] type (1 octet), length (1 octet), value``: MCAST-VPN (RFC 6514 section 4) and EVPN
+    (RFC 7432 section 7); `what` names the family in the 3/10 error of a truncated one."""
     data = bytes(octets)
     end = len(data)
     position = 0
     found = []
+    path_id = None
     while position < end:
+        if addpath:
+            path_id, position = path_id_at(data, position, what)
         if position + 2 > end:
             raise CodecError(3, 10, b"", f"{what} NLRI header truncated")
         code, length = data[position], data[position + 1]
         position += 2
         if position + length > end:
             raise CodecError(3, 10, b"", f"{what} NLRI length {length} exceeds the {end - position} octets left")
-        found.append((code, data[position:position + length]))
+        found.append((path_id, code, data[position:position + length]))
         position += length
     return found
 
@@ -182,17 +208,17 @@ def decode(afi: int, safi: int, data, addpath: bool, withdraw: bool = False):
     if kind is None:
         return [RawNLRI(afi, safi, data)]
     if kind == FLOW:
-        return flow.decode_flows(afi, safi, bytes(data))
+        return flow.decode_flows(afi, safi, bytes(data), addpath)
     if kind == VPLS:
-        return vpls.decode_vpls(data)
+        return vpls.decode_vpls(data, addpath)
     if kind == MVPN:
-        return mvpn.decode_mvpn(afi, data)
+        return mvpn.decode_mvpn(afi, data, addpath)
     if kind == MUP:
-        return mup.decode_mup(afi, data)
+        return mup.decode_mup(afi, data, addpath)
     if kind == EVPN:
-        return evpn.decode_evpn(data)
+        return evpn.decode_evpn(data, addpath)
     if kind == BGPLS:
-        return bgpls.decode_bgpls(data)
+        return bgpls.decode_bgpls(data, addpath)
     if kind == RTC:
         return rtc.decode_rtc(data, addpath)
     return [
@@ -209,6 +235,8 @@ def encode(afi: int, safi: int, nlris, addpath: bool) -> bytes:
     if kind == RTC:
         return b"".join(nlri.packed(addpath) for nlri in nlris)
     if kind in OBJECT_KINDS:
+        if addpath:
+            return b"".join((nlri.path_id or 0).to_bytes(PATH_ID_SIZE, "big") + nlri.pack() for nlri in nlris)
         return b"".join(nlri.pack() for nlri in nlris)
     return _codec.encode_nlri([nlri.codec_tuple() for nlri in nlris], afi, addpath, kind)
 

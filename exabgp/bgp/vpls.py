@@ -55,6 +55,7 @@ class VPLS:
     offset: int
     size: int
     base: int
+    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: length 17, RD, VE ID, VE block offset, VE block size, label base."""
@@ -74,13 +75,17 @@ class VPLS:
                 f'"offset": {self.offset}, "size": {self.size} }}')
 
 
-def decode_vpls(octets) -> list:
-    """Every `VPLS` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part)."""
+def decode_vpls(octets, addpath: bool = False) -> list:
+    """Every `VPLS` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
+    path identifier with `addpath` (RFC 7911)."""
     data = bytes(octets)
     end = len(data)
     position = 0
     found = []
+    path_id = None
     while position < end:
+        if addpath:
+            path_id, position = nlri.path_id_at(data, position, "l2vpn vpls")
         if position + _LENGTH_FIELD > end:
             raise _malformed("l2vpn vpls NLRI length truncated")
         length = int.from_bytes(data[position:position + _LENGTH_FIELD], "big")
@@ -91,6 +96,7 @@ def decode_vpls(octets) -> list:
             raise _malformed(f"l2vpn vpls NLRI length {length} exceeds the {end - position} octets left")
         body = data[position:position + length]
         found.append(VPLS(body[0:8], int.from_bytes(body[8:10], "big"), int.from_bytes(body[10:12], "big"),
-                          int.from_bytes(body[12:14], "big"), int.from_bytes(body[14:17], "big") >> 4))
+                          int.from_bytes(body[12:14], "big"), int.from_bytes(body[14:17], "big") >> 4,
+                          path_id))
         position += length
     return found

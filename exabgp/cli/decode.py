@@ -20,13 +20,20 @@ The session the message is decoded for comes from a configuration, as in
 5.0: ``-c FILE`` (every neighbor of the file, one output each), else a
 synthetic neighbor 127.0.0.1 (router-id 10.0.0.2, AS 65533 on both sides)
 with the ``-f`` families (default: all) and, with ``-i``, ``add-path
-send/receive``.  Both OPENs of that session are taken to carry the same
-capabilities, so the negotiated `CodecContext` has: 4-octet ASNs unless
-``asn4 disable``; extended messages unless ``extended-message disable``;
-path identifiers for every known family only with ``add-path
-send/receive`` (receive alone or send alone negotiates nothing between two
-identical speakers, and 5.0 applies ADD-PATH to every family, whatever the
-``add-path`` block says).
+send/receive``.  Its `CodecContext` comes from the daemon's own negotiation
+(`exabgp.session.negotiation`), so that every capability of the
+configuration counts as it would on a session (4-octet ASNs, extended
+message, extended next hop as RFC 8950 and 5.0 filter the ``nexthop``
+block, multi-session, AIGP): our OPEN is built from the neighbor's session
+settings (`exabgp.config.session.session_settings`) and negotiated
+against a mirror of itself (the peer's AS, another router-id), as 5.0 does.
+One thing differs from a session, as in 5.0: ADD-PATH is offered for every
+known family with the capability's mode, whatever the ``add-path`` block
+says, so path identifiers are decoded for every family only with
+``send/receive`` (receive alone or send alone negotiates nothing between
+two identical speakers).  A neighbor no OPEN can be built for (``local-as``
+and ``peer-as`` both ``auto``, a 4-octet ``local-as`` with ``asn4
+disable``: 5.0 fails with a traceback) is reported on stderr, exit 1.
 """
 
 import os
@@ -34,18 +41,23 @@ import socket
 import sys
 import time
 
+from exabgp import __version__
 from exabgp._codec.errors import CodecError
 from exabgp.api.envelope import Peer, Speaker, envelope
 from exabgp.api.json_message import message_line
 from exabgp.api.json_update import compact, nlri_json, update_json
 from exabgp.bgp.context import CodecContext
-from exabgp.bgp.family import FAMILIES
+from exabgp.bgp.open import Open
+from exabgp.bgp.record import replace
 from exabgp.bgp.message import decode_message
 from exabgp.bgp.nlri import decode as decode_nlri
 from exabgp.cli.env import read_environment
 from exabgp.config.environment import SettingError
+from exabgp.config.environment import load as default_environment
 from exabgp.config.lexer import ConfigurationError
-from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, parse
+from exabgp.config.neighbor import ALL_FAMILIES, parse
+from exabgp.config.session import session_settings
+from exabgp.session.negotiation import build_open, negotiate
 
 MARKER = b"\xff" * 16
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF:")
@@ -117,16 +129,32 @@ def synthetic_configuration(families: str, path_information: bool) -> str:
     return _SYNTHETIC.format(families=families, add_path="add-path send/receive;" if path_information else "")
 
 
-def negotiated(neighbor) -> CodecContext:
-    """The context of a session whose two OPENs both carry this neighbor's capabilities."""
-    both = ADD_PATH_RECEIVE | ADD_PATH_SEND
-    addpath = frozenset(FAMILIES) if neighbor.capability.add_path == both else frozenset()
-    return CodecContext(
-        asn4=neighbor.capability.asn4,
-        addpath_receive=addpath,
-        addpath_send=addpath,
-        extended_message=neighbor.capability.extended_message,
-    )
+def _mirror_router_id(router_id: str) -> str:
+    """A router-id other than `router_id` and not 0.0.0.0, for the mirror's OPEN."""
+    value = int.from_bytes(socket.inet_aton(router_id), "big") % 0xFFFFFFFF + 1
+    return socket.inet_ntoa(value.to_bytes(4, "big"))
+
+
+def negotiated(neighbor, environment=None) -> CodecContext:
+    """The context of a session whose two OPENs carry this neighbor's capabilities (raises ValueError).
+
+    The `environment` (default: every setting at its default) only makes the
+    session passive or bounds its wait for an OPEN: nothing of the context.
+    """
+    settings = session_settings(neighbor, environment or default_environment(), __version__)
+    mode = neighbor.capability.add_path
+    settings = replace(
+        settings, peer_as=None, add_path=tuple((afi, safi, mode) for afi, safi in ALL_FAMILIES) if mode else ())
+    local_as = neighbor.local_as or neighbor.peer_as
+    if local_as is None:
+        raise ValueError("local-as and peer-as are both auto: no OPEN to negotiate")
+    ours = build_open(settings, local_as)
+    mirror = Open.new(neighbor.peer_as or local_as, ours.hold_time, _mirror_router_id(ours.router_id),
+                      ours.capabilities)
+    try:
+        return negotiate(settings, ours, mirror).context
+    except CodecError as exc:
+        raise ValueError(exc.reason or str(exc)) from None
 
 
 def peer_of(neighbor) -> Peer:
@@ -136,8 +164,9 @@ def peer_of(neighbor) -> Peer:
     )
 
 
-def display_message(raw: bytes, neighbor, speaker: Speaker, now: float, compact_nlri: bool = False) -> str:
-    """The JSON line for one message (raises `Invalid` or `CodecError`)."""
+def display_message(raw: bytes, neighbor, ctx: CodecContext, speaker: Speaker, now: float,
+                    compact_nlri: bool = False) -> str:
+    """The JSON line for one message decoded with `ctx` (raises `Invalid` or `CodecError`)."""
     if raw.startswith(MARKER):
         if len(raw) < _HEADER:
             raise Invalid(reason="the message is shorter than a BGP header")
@@ -145,7 +174,6 @@ def display_message(raw: bytes, neighbor, speaker: Speaker, now: float, compact_
         body = raw[_HEADER:(raw[16] << 8) | raw[17]]
     else:
         kind, body = UPDATE, raw
-    ctx = negotiated(neighbor)
     peer = peer_of(neighbor)
     if kind == UPDATE:
         text = update_json(decode_message(kind, body, ctx), ctx)
@@ -157,10 +185,9 @@ def display_message(raw: bytes, neighbor, speaker: Speaker, now: float, compact_
     raise Invalid([f"unknown type {kind}"], f"message type {kind} is not decoded")
 
 
-def display_nlri(raw: bytes, neighbor) -> list:
+def display_nlri(raw: bytes, neighbor, ctx: CodecContext) -> list:
     """One JSON object per NLRI of the neighbor's first family (raises `Invalid` or `CodecError`)."""
     afi, safi = neighbor.families[0]
-    ctx = negotiated(neighbor)
     nlris = decode_nlri(afi, safi, raw, ctx.sends_path_id(afi, safi))
     if not nlris:
         raise Invalid(reason="no NLRI in the payload")
@@ -219,16 +246,22 @@ def cmdline(args, out, err=None) -> int:
         return 1
     speaker = Speaker(socket.gethostname(), os.getpid(), os.getppid())
     try:
-        compact_nlri = read_environment().get("api", "compact")
+        environment = read_environment()
     except SettingError as exc:
         err.write(f"{exc}\n")
         return 1
+    compact_nlri = environment.get("api", "compact")
     for neighbor in configuration.neighbors:
         try:
+            ctx = negotiated(neighbor, environment)
+        except ValueError as exc:
+            err.write(f"decode: neighbor {neighbor.peer_address}: {exc}\n")
+            return 1
+        try:
             if args.nlri:
-                lines = display_nlri(raw, neighbor)
+                lines = display_nlri(raw, neighbor, ctx)
             else:
-                lines = [display_message(raw, neighbor, speaker, time.time(), compact_nlri)]
+                lines = [display_message(raw, neighbor, ctx, speaker, time.time(), compact_nlri)]
         except (CodecError, Invalid) as exc:
             for line in getattr(exc, "lines", ()):
                 out.write(f"{line}\n")

@@ -20,10 +20,11 @@ kept per route but one dictionary slot:
   path can be unused without one), so loading a table never sweeps;
 * labeled and VPN routes (RFC 8277, RFC 4364) keep ``(path, labels)``;
   the NLRI of the object kinds (`exabgp.bgp.family.OBJECT_KINDS`: FlowSpec,
-  VPLS, MCAST-VPN, MUP, EVPN, BGP-LS, RTC) are keyed by their packed octets
-  (``pack()``; VPLS: the label base with the bottom-of-stack bit set; RTC:
-  the ADD-PATH path identifier first when the family receives one, which
-  the table remembers per family to decode the keys back);
+  VPLS, MCAST-VPN, MUP, EVPN, BGP-LS, RTC) are keyed by their octets as
+  received (`exabgp.bgp.nlri.encode` of the one NLRI: VPLS with the label
+  base's bottom-of-stack bit set, the ADD-PATH path identifier first when
+  the family receives one, which the table remembers per family to decode
+  the keys back);
   families this build keeps raw store one entry per NLRI section.
 
 `update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
@@ -145,7 +146,8 @@ class AdjRibIn:
             keys = (bytes(data),)
             values = path
         elif kind in OBJECT_KINDS:
-            keys = [item.pack() for item in nlri_module.decode(afi, safi, data, addpath)]
+            keys = [nlri_module.encode(afi, safi, [item], addpath)
+                    for item in nlri_module.decode(afi, safi, data, addpath)]
             self._addpath[(afi, safi)] = addpath
             values = path
         elif kind == PREFIX:

@@ -6,23 +6,27 @@ turns octets and times into events, octets to send and deadlines.  Nothing
 here does I/O or reads a clock: the reactor does both.
 """
 
-from exabgp.session.fsm import EXISTING, INCOMING, STATE_NAMES, Event, State, collision
-from exabgp.session.negotiation import Negotiated, SessionSettings, build_open, negotiate
-from exabgp.session.session import (
-    CONNECTION_LOST,
-    Closed,
-    Established,
-    LocalProtocolError,
-    MessageReceived,
-    MessageSent,
-    NotificationReceived,
-    OperationalReceived,
-    RouteRefreshReceived,
-    Session,
-    StateChanged,
-    UpdateReceived,
-    UpdatesScanned,
-)
+#: the package's names and the module each comes from, imported when first asked for (PEP 562), so that a
+#: command needing only `negotiation` (``exabgp decode`` negotiates its context with it) does not load the
+#: session machinery
+_WHERE = {
+    **dict.fromkeys(("EXISTING", "INCOMING", "STATE_NAMES", "Event", "State", "collision"), "fsm"),
+    **dict.fromkeys(("Negotiated", "SessionSettings", "build_open", "negotiate"), "negotiation"),
+    **dict.fromkeys(("CONNECTION_LOST", "Closed", "Established", "LocalProtocolError", "MessageReceived",
+                     "MessageSent", "NotificationReceived", "OperationalReceived", "RouteRefreshReceived", "Session",
+                     "StateChanged", "UpdateReceived", "UpdatesScanned"), "session"),
+}
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = (
     "EXISTING", "INCOMING", "STATE_NAMES", "Event", "State", "collision",
