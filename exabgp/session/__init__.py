@@ -28,6 +28,18 @@ def __getattr__(name: str):
     return value
 
 
+# Type checkers read the imports below (mypy and pyright take a name TYPE_CHECKING as true); at run time
+# `__getattr__` resolves the same names on first use, without importing `typing`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from exabgp.session.fsm import EXISTING, INCOMING, STATE_NAMES, Event, State, collision
+    from exabgp.session.negotiation import Negotiated, SessionSettings, build_open, negotiate
+    from exabgp.session.session import (
+        CONNECTION_LOST, Closed, Established, LocalProtocolError, MessageReceived, MessageSent,
+        NotificationReceived, OperationalReceived, RouteRefreshReceived, Session, StateChanged,
+        UpdateReceived, UpdatesScanned,
+    )
+
 __all__ = (
     "EXISTING", "INCOMING", "STATE_NAMES", "Event", "State", "collision",
     "Negotiated", "SessionSettings", "build_open", "negotiate",
