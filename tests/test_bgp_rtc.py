@@ -11,6 +11,7 @@ last tests run ``exabgp decode`` of 5.0.15 and ours side by side: the same outpu
 """
 
 import importlib
+import os
 import re
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import exabgp
 from exabgp._codec.errors import CodecError
 from exabgp.api.json_update import general_update_json, nlri_json
 from exabgp.api.text_message import update_text
@@ -91,6 +93,10 @@ MALFORMED = [
 
 #: departures (RFC 4684 section 4): lengths above 96 (5.0.15 reads them as 96)
 ABOVE_96 = ["61000000000000000000000000", "FF000000000000000000000000"]
+
+#: the working directory of ``python -m exabgp``: the installed package's parent, so that the package run is the
+#: installed one and not a source tree
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 
 
 def mp_reach(nlri: bytes, nexthop: bytes = NEXTHOP) -> bytes:
@@ -308,7 +314,7 @@ def test_exabgp_decode_as_5_0_15_or_a_known_difference(octets, reach):
     message = (b"\xff" * 16 + (19 + len(body)).to_bytes(2, "big") + b"\x02" + body).hex().upper()
     volatile = re.compile(r'"(time|pid|ppid)" ?: [0-9.]+')
     outputs = [volatile.sub("", subprocess.run(command + ["decode", message], capture_output=True, text=True,
-                                                timeout=60).stdout.strip())
+                                                timeout=60, cwd=PACKAGE_ROOT).stdout.strip())
                for command in ([sys.executable, "-m", "exabgp"], [reference])]
     ours, theirs = outputs
     assert ours and theirs

@@ -19,6 +19,8 @@ import sys
 
 import pytest
 
+import exabgp
+
 UPDATE = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00170200000000"
 CONFIGURATION = "neighbor 192.0.2.1 {\n    local-as 65000;\n    peer-as 65001;\n    local-address 192.0.2.2;\n}\n"
 
@@ -37,7 +39,12 @@ print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted(sys.mod
 """
 
 
-def imported(*argv, cwd=None) -> dict:
+#: where the probes run: the directory holding the installed package, so that ``python -c`` (which puts its
+#: working directory first on sys.path) imports that package and not a source tree
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
+
+
+def imported(*argv, cwd=PACKAGE_ROOT) -> dict:
     """The exit code, output and `sys.modules` of a fresh interpreter after ``exabgp ARGV``."""
     # the settings variables (lower case) are left out: an env file or a log setting changes nothing here
     env = {key: value for key, value in os.environ.items() if not key.startswith(("exabgp_", "exabgp."))}
@@ -98,6 +105,6 @@ def test_the_daemon_still_preloads_every_module():
     code = ("import sys, pkgutil, exabgp; from exabgp.reactor import daemon; daemon.preload(); "
             "names = [m.name for m in pkgutil.walk_packages(exabgp.__path__, 'exabgp.') if m.name != 'exabgp.__main__']; "
             "print(all(name in sys.modules for name in names), len(names))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=PACKAGE_ROOT)
     present, count = done.stdout.split()
     assert present == "True" and int(count) > 50
