@@ -45,7 +45,6 @@ import time
 import common
 from common import BENCH, package_parent
 
-REFERENCE = "/tmp/exa5/bin/exabgp"
 
 
 def say(text: str) -> None:
@@ -157,7 +156,7 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=1790)
     parser.add_argument("--no-bird", action="store_true", help="do not measure BIRD")
     parser.add_argument("--reference-corpus", help="also measure ExaBGP 5.0.15 on this corpus")
-    parser.add_argument("--reference-cmd", default=REFERENCE)
+    parser.add_argument("--reference-cmd", help="the reference daemon (default: the oracle of qa.oracle)")
     parser.add_argument("--json-out", help="also write every row to this file")
     parser.add_argument("--workdir", help="where configurations, logs and the JSON lines go (default: a new "
                                           "temporary directory)")
@@ -186,7 +185,7 @@ def main(argv=None) -> int:
         rows.append(lambda: measure("bird", "bird", corpus, args, workdir))
     if args.reference_corpus:
         rows.append(lambda: measure("exabgp 5.0.15", "exabgp", os.path.abspath(args.reference_corpus), args, workdir,
-                                    f"{shlex.quote(args.reference_cmd)} {{config}}"))
+                                    f"{shlex.quote(args.reference_cmd or common.oracle())} {{config}}"))
     results = []
     for row in rows:
         results.append(row())

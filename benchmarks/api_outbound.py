@@ -39,9 +39,8 @@ import sys
 import tempfile
 import time
 
-from common import package_parent
+from common import oracle, package_parent
 
-REFERENCE = "/tmp/exa5/bin/exabgp"
 LOCAL, REMOTE = "127.0.0.1", "127.0.0.3"
 LOCAL_AS, REMOTE_AS = 65000, 65001
 
@@ -163,7 +162,7 @@ def run_one(count: int, args, directory: str) -> dict:
     env = dict(os.environ, exabgp_daemon_daemonize="false", exabgp_daemon_drop="false", exabgp_api_cli="false",
                exabgp_daemon_user=getpass.getuser(), exabgp_log_enable="false")
     if args.reference:
-        command, cwd = [args.reference_cmd, conf], directory
+        command, cwd = [args.reference_cmd or oracle(), conf], directory
     else:
         command, cwd = [sys.executable, "-m", "exabgp", "server", conf], package_parent()
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (os.environ.get("PYTHONPATH"), package_parent())))
@@ -212,7 +211,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--routes", type=int, action="append", help="routes to announce (repeatable)")
     parser.add_argument("--reference", action="store_true", help="measure ExaBGP 5.0.15 instead of ours")
-    parser.add_argument("--reference-cmd", default=REFERENCE, help="the reference daemon")
+    parser.add_argument("--reference-cmd", help="the reference daemon (default: the oracle of qa.oracle)")
     parser.add_argument("--bird", default=shutil.which("bird") or "/usr/sbin/bird")
     parser.add_argument("--birdc", default=shutil.which("birdc") or "/usr/sbin/birdc")
     parser.add_argument("--port", type=int, default=1791)

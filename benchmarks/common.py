@@ -10,11 +10,15 @@ They run as scripts (``python benchmarks/NAME.py``), so this directory is on
   extension modules, so importing the source tree there would give the pure
   twins, or fail under EXABGP_REQUIRE_EXTENSIONS=1), else this source tree,
   for a development checkout built with ``build_ext --inplace``;
+* `oracle(name)` is the path of a program of ExaBGP 5.0.15's venv (``exabgp``,
+  ``python``), installed first when missing, through the repository's
+  `qa.oracle` (loaded by path, as the tests load it);
 * `corpus(path, workdir, v4, v6, say)` is ``(absolute path, sidecar)`` of
   the corpus to feed: `path`, or one generated into `workdir` with `v4` /
   `v6` prefixes when `path` is None.
 """
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -30,6 +34,13 @@ def package_parent() -> str:
     except ImportError:
         return ROOT
     return os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
+
+
+def oracle(name: str = "exabgp") -> str:
+    spec = importlib.util.spec_from_file_location("qa_oracle", os.path.join(ROOT, "qa", "oracle.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.oracle_program(name)
 
 
 def corpus(path, workdir: str, v4: int, v6: int, say) -> tuple:

@@ -41,6 +41,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import oracle
+
 HERE = Path(__file__).resolve().parent
 GEN_CORPUS = HERE.parent.parent / "shared" / "bench" / "gen_corpus.py"
 VOLATILE = ("exabgp", "time", "host", "pid", "ppid")
@@ -53,7 +55,7 @@ def driver_command(name: str, args, corpus: Path, mode: str, runs: int):
     """The interpreter, script and environment of one implementation."""
     if name == REFERENCE:
         environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.upper().startswith("EXABGP")}
-        command = [args.reference_python, str(HERE / "reference_driver.py")]
+        command = [args.reference_python or oracle("python"), str(HERE / "reference_driver.py")]
         mode = REFERENCE_MODE.get(mode, mode)
     else:
         environment = {k: v for k, v in os.environ.items() if k not in ("EXABGP_NO_EXTENSIONS", "EXABGP_REQUIRE_EXTENSIONS")}
@@ -132,7 +134,7 @@ def table(rows) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, help="corpus with its .json sidecar (default: generate the full table)")
-    parser.add_argument("--reference-python", default="/tmp/exa5/bin/python", help="python of the ExaBGP 5.0.15 venv")
+    parser.add_argument("--reference-python", help="python of the ExaBGP 5.0.15 venv (default: the oracle of qa.oracle)")
     parser.add_argument("--python", default=sys.executable, help="python that imports this package")
     parser.add_argument("--runs", type=int, default=3, help="timed passes per implementation (median shown)")
     parser.add_argument("--modes", default="lazy,decode,json", help="comma separated: lazy, decode, json")

@@ -30,7 +30,6 @@ pytest-benchmark suite.
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -112,14 +111,6 @@ def expected_output(name: str, code: int, stdout: str) -> bool:
     return stdout == ""  # validate: silent on stdout for a valid file
 
 
-def _oracle() -> str:
-    """The oracle's `exabgp`, through the repository's `qa.oracle` (loaded by path, as the tests do)."""
-    spec = importlib.util.spec_from_file_location("qa_oracle", HERE.parent / "qa" / "oracle.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.oracle_program()
-
-
 def compare(ours: str, reference: str, runs: int) -> dict:
     """{command: {"ours": [seconds...], "reference": [seconds...]}} after checking both sides once."""
     env = environment()
@@ -145,7 +136,11 @@ def main() -> int:
     parser.add_argument("--reference", help="ExaBGP 5.0.15's exabgp program (default: the oracle's)")
     parser.add_argument("--json-out", help="write every timing here")
     args = parser.parse_args()
-    reference = args.reference or _oracle()
+    if not args.reference:
+        from common import oracle  # this directory is on sys.path when run as a script; the pytest module never gets here
+
+        args.reference = oracle()
+    reference = args.reference
     times = compare(args.ours, reference, args.runs)
     print(f"median of {args.runs} runs, wall time of the process")
     print(f"{'command':<18} {'ours':>9} {'5.0.15':>9} {'ratio':>7}")
