@@ -23,7 +23,7 @@ from qa.recorder import Recorder
 #: the CI run of random scenarios: about a minute on two cores
 SEED = 8
 COUNT = 50
-JOBS = 3
+JOBS = 2
 
 
 def _check(result):

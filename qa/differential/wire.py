@@ -553,9 +553,16 @@ class Result:
     divergences: list = dataclasses.field(default_factory=list)
     known: list = dataclasses.field(default_factory=list)
     logs: dict = dataclasses.field(default_factory=dict)  # scenario name -> {who: daemon log tail}
+    retried: int = 0  # scenarios run a second time after a timeout (see `run_all`)
+
+    @property
+    def timed_out(self) -> bool:
+        """Whether a divergence holds a chunk that ended on a timeout or is missing (a harness problem)."""
+        return any(d.ours.problem or d.theirs.problem for d in self.divergences)
 
     def add(self, other):
         self.scenarios += other.scenarios
+        self.retried += other.retried
         self.commands += other.commands
         self.messages += other.messages
         self.divergences += other.divergences
@@ -564,7 +571,7 @@ class Result:
 
     def counts(self) -> str:
         return (f"scenarios {self.scenarios}, commands {self.commands}, messages compared {self.messages}, "
-                f"divergences {len(self.divergences)}, known {len(self.known)}")
+                f"divergences {len(self.divergences)}, known {len(self.known)}, retried {self.retried}")
 
 
 def compare(scenario: Scenario, ours: list, theirs: list) -> Result:
@@ -607,6 +614,12 @@ async def run_all(scenarios: list, jobs: int, progress=None) -> Result:
     async def one(scenario):
         async with semaphore:
             result = await run_scenario(scenario)
+            if result.timed_out:
+                # A daemon that did not answer in time on a loaded machine (seen once in CI: 5.0.15's session
+                # after a teardown not back within START_TIMEOUT) is no divergence of behaviour: the scenario
+                # runs once more, and what that run finds counts.  A real divergence is found again.
+                result = await run_scenario(scenario)
+                result.retried = 1
         total.add(result)
         if progress is not None:
             progress(scenario, result)
