@@ -11,6 +11,10 @@ serves every connection in a thread of its own:
   NOTIFICATION body, Cease 6/5 by default) instead and closes;
 * with ``answer="mute"`` it never answers (the daemon's session stays in
   OpenSent);
+* with ``answer="hold"`` it answers the OPEN only once `answer` has been
+  set to ``"establish"`` (a peer that lets the daemon wait in OpenSent, its
+  session down, for as long as a test wants; `answer` may be changed at any
+  time);
 * with ``answer="close"`` it closes once the daemon's first End-of-RIB (or
   `close_after` seconds of session) has arrived;
 * `options` (`qa.peer.Options`) shape the mirrored OPEN (``asn``: the
@@ -140,9 +144,13 @@ class Recorder:
     def _serve(self, sock, recorded) -> None:
         buffer = b""
         established = None
+        held = None     # the OPEN answered once `answer` is "establish" (answer "hold")
         sock.settimeout(0.2)
         try:
             while True:
+                if held is not None and self.answer == "establish":
+                    sock.sendall(message(OPEN, mirror_open(held, self.options)) + message(KEEPALIVE))
+                    established, held = time.monotonic(), None
                 if (self.answer == "close" and established is not None
                         and time.monotonic() - established > self.close_after):
                     break
@@ -165,6 +173,9 @@ class Recorder:
                     self._note(recorded, kind, body)
                     if kind == OPEN:
                         if self.answer == "mute":
+                            continue
+                        if self.answer == "hold":
+                            held = body
                             continue
                         if self.answer == "notify":
                             sock.sendall(message(NOTIFICATION, self.notification))

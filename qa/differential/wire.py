@@ -73,6 +73,14 @@ MARKER_FAMILY = "l2vpn evpn"
 MARKER = f"announce eor {MARKER_FAMILY}"
 #: a group that is this one word: the recorder resets the session (Cease / Administrative Reset)
 RESET = "reset"
+#: a group that is this one word: the recorder resets the session if one is up and holds the daemon's next
+#: connection in OpenSent (its OPEN not answered); once that OPEN is in, the groups that follow are applied while the
+#: session is down, until a group UP; a scenario starting with it starts so (no earlier connection)
+DOWN = "down"
+#: a group that is this one word: the recorder answers the held OPEN; the harness waits for the session's initial dump
+UP = "up"
+#: the groups that are these words, not commands
+CONTROL = ((RESET,), (DOWN,), (UP,))
 LOCAL_ADDRESS = "127.0.0.1"
 #: how long a daemon may take to start and bring its session up, and to answer one group
 START_TIMEOUT = 30.0
@@ -139,7 +147,19 @@ class Scenario:
 
     @property
     def commands(self) -> int:
-        return sum(len(group) for group in self.groups if group != (RESET,))
+        return sum(len(group) for group in self.groups if group not in CONTROL)
+
+    def marked(self) -> list:
+        """The groups as the helper writes them: the marker appended to each applied while the session is up (a
+        teardown's excepted: the session ends before it leaves), none while the session is down (`DOWN`)."""
+        down = bool(self.groups) and self.groups[0] == (DOWN,)
+        marked = []
+        for group in self.groups:
+            if group in ((DOWN,), (UP,)):
+                down = group == (DOWN,)
+            up = not down and group != (RESET,)
+            marked.append(list(group) + ([MARKER] if up and not any("teardown" in line for line in group) else []))
+        return marked
 
     def configuration(self, helper_command: str) -> str:
         local_as, peer_as = (65000, 65001) if self.ebgp else (65000, 65000)
@@ -242,6 +262,23 @@ HANDWRITTEN = {scenario.name: scenario for scenario in (
         ["withdraw route 10.9.0.0/24 next-hop 192.0.2.1"],
         ["announce route 10.9.0.0/24 next-hop 192.0.2.1 med 100"],
         [RESET])),
+    Scenario("static-reannounced-before-session", static=("10.9.0.0/24 next-hop 192.0.2.9",
+                                                         "10.9.1.0/24 next-hop 192.0.2.9"), **_v4(
+        [DOWN],
+        ["announce route 10.9.0.0/24 next-hop 192.0.2.9 med 100", "announce route 10.0.1.0/24 next-hop 192.0.2.1"],
+        [UP],
+        ["withdraw route 10.9.0.0/24 next-hop 192.0.2.9 med 100"])),
+    Scenario("changes-while-down-order", families=("ipv4 unicast", "ipv6 unicast"), groups=(
+        ("announce route 10.0.1.0/24 next-hop 192.0.2.1", "announce route 10.0.2.0/24 next-hop 192.0.2.1",
+         "announce route 2001:db8::/64 next-hop 2001:db8::1"),
+        (DOWN,),
+        ("announce route 10.0.3.0/24 next-hop 192.0.2.1", "withdraw route 10.0.1.0/24 next-hop 192.0.2.1",
+         "announce route 2001:db8:0:1::/64 next-hop 2001:db8::1 med 5"),
+        ("announce route 10.0.2.0/24 next-hop 192.0.2.1 med 5", "announce route 10.0.1.0/24 next-hop 192.0.2.1 med 9"),
+        ("withdraw route 2001:db8::/64 next-hop 2001:db8::1", "announce route 10.0.4.0/24 next-hop 192.0.2.1"),
+        (UP,),
+        ("announce route 10.0.5.0/24 next-hop 192.0.2.1",),
+    )),
     Scenario("vpls-one-route-per-nlri", families=("l2vpn vpls",), groups=(
         ("announce vpls endpoint 1 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1",
          "announce vpls endpoint 1 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1 med 1"),
@@ -433,8 +470,33 @@ class Run:
         self.chunks.append(Chunk(self.scenario, f"session {session + 1}", (), (), messages, problem))
         return not problem
 
-    async def _group(self, index: int, group: tuple) -> bool:
+    async def _held(self, session: int) -> bool:
+        """Wait until the daemon's connection number `session` (from 0) sent its OPEN (the recorder holds it:
+        the daemon's session is down, every earlier connection is over for it); False after a timeout."""
+        try:
+            await self._wait(lambda: len(self._sessions()) > session, START_TIMEOUT)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _group(self, index: int, group: tuple, marked: list) -> bool:
         session = len(self._sessions()) - 1
+        if group == (DOWN,) and index == 0:    # the scenario started so: `run` waited for the held connection
+            self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group))
+            return True
+        if group == (DOWN,):
+            self.recorder.answer = "hold"
+            messages = ()
+            if session >= 0 and not self._ended(session):
+                self.recorder.reset()
+                messages = self._take(session, None)
+            problem = "" if await self._held(session + 1) else "no new connection"
+            self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, (), messages, problem))
+            return not problem
+        if group == (UP,):
+            self.recorder.answer = "establish"
+            self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group))
+            return await self._initial(session)
         if group == (RESET,):
             self.recorder.reset()
             await self._wait(lambda: self._ended(session), GROUP_TIMEOUT)
@@ -448,7 +510,9 @@ class Run:
         try:
             answer = (await asyncio.wait_for(self._answers.readline(), GROUP_TIMEOUT)).decode().split()
             acks = tuple(answer[2].split(",")) if len(answer) == 3 else ()
-            if teardown:
+            if MARKER not in marked:
+                pass            # applied while the session is down: nothing is sent
+            elif teardown:
                 await self._wait(lambda: self._ended(session), GROUP_TIMEOUT)
             else:
                 first = self._cursor[1]
@@ -456,7 +520,9 @@ class Run:
                                  GROUP_TIMEOUT)
         except TimeoutError:
             problem = "no answer from the helper" if not acks else "the group's output did not end"
-        if teardown or problem:
+        if MARKER not in marked and not problem:
+            messages = ()
+        elif teardown or problem:
             messages = self._take(session, None)
         else:
             found = self._sessions()[session]
@@ -466,16 +532,18 @@ class Run:
         if problem:
             return False
         carried = sum(1 for line in group if "announce eor" in line)
-        return await self._initial(session + 1, carried) if teardown else True
+        return await self._initial(session + 1, carried) if teardown and MARKER in marked else True
 
     async def run(self):
+        starts_down = bool(self.scenario.groups) and self.scenario.groups[0] == (DOWN,)
+        if starts_down:
+            self.recorder.answer = "hold"
         self.recorder.start()
         self._helper_connected = asyncio.Event()
         control = await asyncio.start_server(self._helper, "127.0.0.1", 0)
         port = control.sockets[0].getsockname()[1]
         commands = os.path.join(self.directory, "commands.json")
-        groups = [list(group) + ([] if any("teardown" in line for line in group) else [MARKER])
-                  for group in self.scenario.groups]
+        groups = self.scenario.marked()
         with open(commands, "w", encoding="utf-8") as handle:
             json.dump(groups, handle)
         configuration = os.path.join(self.directory, "wire.conf")
@@ -488,9 +556,9 @@ class Run:
                                             start_new_session=True)
         try:
             await self._started()
-            if await self._initial(0):
+            if (await self._held(0)) if starts_down else (await self._initial(0)):
                 for index, group in enumerate(self.scenario.groups):
-                    if not await self._group(index, group):
+                    if not await self._group(index, group, groups[index]):
                         break
         except TimeoutError:
             self.chunks.append(Chunk(self.scenario, "start", (), problem="the helper did not start"))
