@@ -278,6 +278,38 @@ def test_clear_withdraws_everything():
     assert sent(adj) == []
 
 
+def test_restart_keeps_the_changes_queued_while_down_in_their_buckets():
+    """A new session: the changes made while no session was up keep their buckets' order, the cached routes are
+    queued on top (a bucket already there keeps its place); without them, the cached routes in cache order.  The
+    order is 5.0.15's, recorded by the wire scenario ``changes-while-down-order`` (qa/differential/wire.py)."""
+    third = AttributeSet(BASE + [(4, 0x80, (9).to_bytes(4, "big"))])
+    changes = [(route(v4(10, 0, 3, 0)), True), (route(v4(10, 0, 1, 0)), False),
+               (route(v4(10, 0, 2, 0), attributes=OTHER), True), (route(v4(10, 0, 1, 0), attributes=third), True),
+               (route(v4(10, 0, 4, 0)), True)]
+
+    def cached():
+        adj = rib()
+        for nlri in (v4(10, 0, 1, 0), v4(10, 0, 2, 0)):
+            adj.add(route(nlri))
+        sent(adj)
+        for change, announce in changes:
+            if announce:
+                adj.add(change)
+            else:
+                adj.withdraw(change, cancel=False)
+        return adj
+
+    adj = cached()
+    adj.restart(changes)
+    assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj)] == [
+        ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 3, 0)), ("announce", v4(10, 0, 4, 0)),
+        ("announce", v4(10, 0, 2, 0)), ("announce", v4(10, 0, 1, 0))]
+    adj = cached()
+    adj.restart()
+    assert [nlri for _kind, _family, _nh, nlri in sent(adj)] == [
+        v4(10, 0, 2, 0), v4(10, 0, 3, 0), v4(10, 0, 4, 0), v4(10, 0, 1, 0)]
+
+
 def test_eor_bodies():
     assert AdjRibOut.eor_bodies([(1, 1), (2, 1)]) == [bytes(4), bytes.fromhex("00000007900f0003000201")]
 

@@ -36,6 +36,12 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   section 2); as in 5.0 a session's first batch of changes carries no
   withdrawal of an NLRI it does not announce (`_send_changes`), and a
   helper's End-of-RIB leaves after the UPDATEs of its batch (`send_eor`);
+* what helpers change while no session is up is queued as 5.0 queues it
+  (`_queue_down`): the queue starts with the configured routes as loaded
+  and is dropped whenever a connection or an attempt ends; the next session
+  sends it, bucket by bucket, with the routes announced then on top
+  (`AdjRibOut.restart`), so a configured route a helper announced with other
+  attributes before the first session goes out in both versions, as in 5.0;
 * with ``adj-rib-in`` (the default) every UPDATE received goes into the
   peer's `exabgp.rib.incoming.AdjRibIn`, emptied when the session ends;
   without it, and without debug logging, nobody reads the routes, so the
@@ -81,7 +87,7 @@ from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
 from exabgp.bgp.record import replace
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
-from exabgp.bgp.route import Route
+from exabgp.bgp.route import NO_NEXT_HOP, Route
 from exabgp.bgp.rtc import RTC
 from exabgp.bgp.vpls import VPLS
 from exabgp.config.route import narrowed
@@ -483,6 +489,10 @@ class Peer:
         self.ctx = None             # the context UPDATEs are packed with (see _sending_context)
         self.api_routes = {}        # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
         self._reannounced = set()   # NLRI helpers announced again after a withdraw (see established)
+        # 5.0's queue while no session is up (see `_queue_down`): None while it holds the configured routes as
+        # loaded and nothing else, else the changes as [(static, announce)] since the last connection ended
+        self._down = None
+        self._configured = None     # (neighbor, {nlri: its configured StaticRoute}), built when first needed
         self.watchdogs = {}         # watchdog name -> announced (True) or withdrawn, as a helper last set it
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
@@ -574,7 +584,9 @@ class Peer:
         self._ended()
 
     def _ended(self) -> None:
-        """A connection (or an attempt) ended: stop after tcp.attempts, else try again."""
+        """A connection (or an attempt) ended: stop after tcp.attempts, else try again.  What was queued for the
+        next session is dropped, as 5.0 drops its queue then (the routes stay: `_queue_down`)."""
+        self._down = []
         attempts = self.reactor.attempts
         if self.ephemeral or (attempts and self.connections >= attempts):
             if not self.stopped:
@@ -641,8 +653,11 @@ class Peer:
                    event.negotiated.families)
         for name, announced in self.watchdogs.items():
             (rib.announce_watchdog if announced else rib.withdraw_watchdog)(name)
-        if not first:  # 5.0 sends a new session its cached routes in its order; the first one gets the
-            rib.restart()  # configuration as it was loaded (withdrawals are not sent anyway: _send_changes)
+        # 5.0 sends a new session its queue (`_queue_down`) with its cached routes on top, in its order; a first
+        # session with nothing queued by helpers gets the configuration as loaded, in the order filled
+        queued, self._down = self._down, []
+        if queued or (queued is not None and not first):
+            rib.restart(self._queued_routes(queued, event.negotiated.families))
         loop = asyncio.get_running_loop()
         loop.call_soon(loop.call_soon, self._initial_dump, connection, rib)
 
@@ -659,10 +674,7 @@ class Peer:
             if route.family not in families:
                 continue
             if narrow:
-                attributes = self._narrowed.get(route.attributes)
-                if attributes is None:
-                    attributes = self._narrowed[route.attributes] = narrowed(route.attributes)
-                route = Route(route.nlri, route.nexthop, attributes)
+                route = self._narrow(route)
             try:
                 if static.watchdog is not None:
                     self.rib.add_watchdog(route, static.watchdog, static.withdraw)
@@ -670,6 +682,57 @@ class Peer:
                     self.rib.add(route)
             except ValueError as error:
                 self.reactor.log.warning("rib", f"route not announced: {error}")
+
+    def _narrow(self, route: Route) -> Route:
+        """`route` with its AS_PATH and AGGREGATOR in 2-octet form (once per attribute set, see `_fill`)."""
+        attributes = self._narrowed.get(route.attributes)
+        if attributes is None:
+            attributes = self._narrowed[route.attributes] = narrowed(route.attributes)
+        return Route(route.nlri, route.nexthop, attributes)
+
+    def _queued_routes(self, queued: list, families) -> list:
+        """The changes queued while no session was up (`_queue_down`) as `AdjRibOut.restart` takes them: routes of
+        the negotiated `families`, narrowed as `_fill` does, next hop resolved (an announce that cannot be is
+        left out, as `_fill` leaves it out)."""
+        narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
+        rib = self.rib
+        routes = []
+        for static, announce in queued:
+            route = static.route
+            if route.family not in families or announce and (static.watchdog is not None or static.withdraw):
+                continue
+            if narrow:
+                route = self._narrow(route)
+            try:
+                routes.append((rib.resolve(route), announce))
+            except ValueError:
+                if not announce:
+                    routes.append((Route(route.nlri, NO_NEXT_HOP, route.attributes), False))
+        return routes
+
+    def _queue_down(self, statics, announce: bool) -> None:
+        """Helpers' changes while no session is up, kept as 5.0 keeps them in its queue until a connection ends:
+        the next session sends them in their buckets, the cached routes on top (`AdjRibOut.restart`).  5.0's
+        queue starts with the configured routes as loaded; an announce identical to the route cached (the
+        helpers', else the configured one) is not queued, as 5.0 leaves it out.  Called before `api_routes`
+        takes the change."""
+        if self._down is None:
+            self._down = [(static, True) for static in self.neighbor.routes
+                          if not static.withdraw and static.watchdog is None]
+        down = self._down
+        if not announce:
+            down.extend((static, False) for static in statics)
+            return
+        configured = self._configured
+        if configured is None or configured[0] is not self.neighbor:
+            routes = self.neighbor.routes
+            configured = self._configured = (self.neighbor, {static.route.nlri: static for static in routes})
+        api = self.api_routes
+        for static in statics:
+            nlri = static.route.nlri
+            cached = api[nlri] if nlri in api else configured[1].get(nlri)
+            if cached is None or cached.route != static.route:
+                down.append((static, True))
 
     # ------------------------------------------------------------ what helpers ask (exabgp.reactor.commands)
 
@@ -683,6 +746,8 @@ class Peer:
     def announce(self, statics) -> None:
         """Routes from a helper: kept for every session of this peer, sent now when one is up."""
         session = self.established_session()
+        if session is None:
+            self._queue_down(statics, True)
         api = self.api_routes
         for static in statics:
             nlri = static.route.nlri
@@ -696,6 +761,8 @@ class Peer:
 
     def withdraw(self, statics) -> None:
         session = self.established_session()
+        if session is None:
+            self._queue_down(statics, False)
         api = self.api_routes
         for static in statics:
             nlri = static.route.nlri

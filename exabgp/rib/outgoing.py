@@ -43,8 +43,9 @@ The rules are those of ExaBGP 5.0 (SURFACE.md section 7.4):
   out``), `replay(family)` one family's (ROUTE-REFRESH, RFC 2918; the
   session frames it with BoRR/EoRR for RFC 7313): at the next `updates()`
   they go out first, one UPDATE each, as the cache holds them then, ahead
-  of the buckets (`_refreshed` says which); `restart()` drops what is
-  pending and queues every cached route (a new session); `clear()`
+  of the buckets (`_refreshed` says which); `restart(queued)` (a new
+  session) queues the changes made while no session was up, then every
+  cached route on top of them; `clear()`
   withdraws everything (``clear adj-rib out``); `replay()`, `restart()` and
   `clear()` walk the routes family by family in 5.0's order
   (`family_order`), each family in cache order;
@@ -196,9 +197,14 @@ class AdjRibOut:
         else:
             self._refresh.extend(route for route in self._cache.values() if route.family == family)
 
-    def restart(self):
-        """A new session: nothing pending but every cached route, in 5.0's order (`_walk`)."""
+    def restart(self, queued=()):
+        """A new session: pending, the changes `queued` while no session was up, as ``(route, announce)`` in the
+        order made (5.0 keeps them in its queue), then every cached route on top of them in 5.0's order (`_walk`):
+        a route goes in the bucket of its attributes, where it is when it is there already, so the buckets of
+        `queued` keep their place and order."""
         self._pending, self._queued, self._refresh = {}, {}, []
+        for route, announce in queued:
+            self._queue(route, announce)
         for route in self._walk():
             self._queue(route, True)
 

@@ -26,12 +26,19 @@ it is read, the route commands once applied.  Here the timing is fixed:
   with the group; the helper waits for each command's ``done`` / ``error``
   (``api.ack``, compared too), and the next group is given only once the
   marker is recorded;
-* before the first group, and after a session reset (the recorder sends a
-  Cease, group `RESET`) or a ``teardown`` command, the harness waits for the
-  new session's End-of-RIBs (one per configured family, and those the
-  ``announce eor`` of the teardown's group asked for: the session ended
-  before they left, both daemons send them in the next one): the initial
-  dump is done and the session is quiet.
+* a group ``down`` (`DOWN`) has the recorder reset the session, if one is
+  up, and hold the daemon's next connection in OpenSent (its OPEN is not
+  answered: the daemon has then ended the session before, and so dropped
+  what 5.0.15 drops then); the groups up to a group ``up`` (`UP`) are
+  applied while the session is down (acks only, no marker: nothing is
+  sent), and ``up`` answers the OPEN; a scenario starting with ``down``
+  runs its first groups before the first session;
+* before the first group (unless it is ``down``), after a session reset
+  (the recorder sends a Cease, group `RESET`), a ``teardown`` command or an
+  ``up``, the harness waits for the new session's End-of-RIBs (one per
+  configured family, and those the ``announce eor`` of a teardown's group
+  asked for: the session ended before they left, both daemons send them in
+  the next one): the initial dump is done and the session is quiet.
 
 The messages compared are everything a daemon sends after its OPEN,
 KEEPALIVEs and markers left out: UPDATEs and End-of-RIBs, NOTIFICATIONs.
@@ -322,7 +329,7 @@ def random_scenario(seed: int, index: int) -> Scenario:
     pool = {name: [(i, rng.choice((0, 1)) if add_path and FAMILIES[name].add_path else None)
                    for i in range(1, 4)] for name in names}
 
-    def route(name, variant):
+    def route(name, variant, rng=rng):
         family = FAMILIES[name]
         i, path = rng.choice(pool[name])
         path = "" if path is None else f" path-information 0.0.0.{path + 1}"
@@ -330,15 +337,15 @@ def random_scenario(seed: int, index: int) -> Scenario:
             return family.route.format(i=i, path=path, v=variant)
         return f"{family.route.format(i=i, path=path)} {variant}".rstrip()
 
-    def command():
+    def command(rng=rng):
         name = rng.choice(names)
         family = FAMILIES[name]
         roll = rng.random()
         if roll < 0.38:
-            return f"announce {route(name, rng.choice(family.variants))}"
+            return f"announce {route(name, rng.choice(family.variants), rng)}"
         if roll < 0.62:
             variant = rng.choice(family.variants) if rng.random() < 0.6 else family.variants[0]
-            return f"withdraw {route(name, variant)}"
+            return f"withdraw {route(name, variant, rng)}"
         if roll < 0.7 and family.attributes:
             nlri = " ".join(family.attributes.format(i=i) for i in sorted(rng.sample(range(1, 4), 2)))
             hop = "2001:db8::1" if name.startswith("ipv6") else "192.0.2.1"
@@ -369,6 +376,20 @@ def random_scenario(seed: int, index: int) -> Scenario:
             if "teardown" in line:
                 break
         groups.append(tuple(group))
+    # a stretch of announces and withdraws while the session is down (before the first session when it comes first),
+    # drawn from a generator of its own so that the scenarios without one are those of the seed before it existed
+    down = random.Random(f"{seed}-{index}-down")
+    if down.random() < 0.15:
+        stretch = []
+        for _ in range(down.randint(1, 2)):
+            lines, size = [], down.randint(1, 4)
+            while len(lines) < size:
+                line = command(down)
+                if line.split()[0] in ("announce", "withdraw") and line.split()[1] != "eor":
+                    lines.append(line)
+            stretch.append(tuple(lines))
+        at = down.randint(0, len(groups))
+        groups[at:at] = [(DOWN,), *stretch, (UP,)]
     return Scenario(f"random-{seed}-{index}", tuple(names), tuple(groups), group_updates=rng.random() < 0.6,
                     add_path=add_path, asn4=rng.random() < 0.7, ebgp=rng.random() < 0.3, static=tuple(static))
 
