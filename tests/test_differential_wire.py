@@ -107,6 +107,43 @@ def test_recorder_mirrors_another_asn_and_resets():
     assert recorder.connections[0].end == "peer"
 
 
+def test_recorder_holds_the_open_until_established():
+    """With ``answer="hold"`` the recorder records the OPEN and answers nothing (the daemon waits in OpenSent,
+    its session down) until `answer` is set to ``"establish"``: then the mirrored OPEN and a KEEPALIVE."""
+    capabilities = bytes.fromhex("02064104" "0000fde8")
+    open_body = bytes.fromhex("04fde800b40a000001") + bytes([len(capabilities)]) + capabilities
+    recorder = Recorder(answer="hold").start()
+    try:
+        with socket.create_connection(("127.0.0.1", recorder.port), timeout=5) as sock:
+            sock.sendall(message(OPEN, open_body))
+            recorder.wait(lambda connections: connections and connections[0].messages)
+            sock.settimeout(0.6)
+            with pytest.raises(socket.timeout):
+                sock.recv(4096)
+            recorder.answer = "establish"
+            sock.settimeout(5)
+            answer = b""
+            while len(answer) < 19 + len(open_body) + 19:
+                answer += sock.recv(4096)
+    finally:
+        recorder.stop()
+    assert answer[18] == OPEN and answer.endswith(message(4))
+
+
+def test_random_scenarios_may_go_down_and_up():
+    """The generator draws stretches of announces and withdraws while the session is down: each ``down`` has an
+    ``up`` after it, with command groups of announces and withdraws only between them."""
+    scenarios = [wire.random_scenario(SEED, index) for index in range(60)]
+    downs = [scenario for scenario in scenarios if (wire.DOWN,) in scenario.groups]
+    assert downs and len(downs) < len(scenarios)
+    for scenario in downs:
+        at = scenario.groups.index((wire.DOWN,))
+        end = scenario.groups.index((wire.UP,))
+        assert end > at + 1
+        assert all(line.split()[0] in ("announce", "withdraw") and "eor" not in line
+                   for group in scenario.groups[at + 1:end] for line in group)
+
+
 def test_known_teardown_answer_order_is_narrow():
     scenario = wire.HANDWRITTEN["reset-replays"]
     teardown = ("withdraw route 10.0.1.0/24 next-hop 192.0.2.1 med 7", "neighbor 127.0.0.1 teardown 2")

@@ -524,6 +524,7 @@ class Run:
             self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, (), self._take(session, None)))
             return await self._initial(session + 1)
         teardown = any("teardown" in line for line in group)
+        down = not teardown and MARKER not in marked   # applied while the session is down: nothing is sent
         self._orders.write(f"go {index}\n".encode())
         await self._orders.drain()
         problem = ""
@@ -531,8 +532,8 @@ class Run:
         try:
             answer = (await asyncio.wait_for(self._answers.readline(), GROUP_TIMEOUT)).decode().split()
             acks = tuple(answer[2].split(",")) if len(answer) == 3 else ()
-            if MARKER not in marked:
-                pass            # applied while the session is down: nothing is sent
+            if down:
+                pass
             elif teardown:
                 await self._wait(lambda: self._ended(session), GROUP_TIMEOUT)
             else:
@@ -541,7 +542,7 @@ class Run:
                                  GROUP_TIMEOUT)
         except TimeoutError:
             problem = "no answer from the helper" if not acks else "the group's output did not end"
-        if MARKER not in marked and not problem:
+        if down and not problem:
             messages = ()
         elif teardown or problem:
             messages = self._take(session, None)
@@ -553,7 +554,7 @@ class Run:
         if problem:
             return False
         carried = sum(1 for line in group if "announce eor" in line)
-        return await self._initial(session + 1, carried) if teardown and MARKER in marked else True
+        return await self._initial(session + 1, carried) if teardown else True
 
     async def run(self):
         starts_down = bool(self.scenario.groups) and self.scenario.groups[0] == (DOWN,)
