@@ -710,29 +710,35 @@ class Peer:
                     routes.append((Route(route.nlri, NO_NEXT_HOP, route.attributes), False))
         return routes
 
-    def _queue_down(self, statics, announce: bool) -> None:
-        """Helpers' changes while no session is up, kept as 5.0 keeps them in its queue until a connection ends:
-        the next session sends them in their buckets, the cached routes on top (`AdjRibOut.restart`).  5.0's
-        queue starts with the configured routes as loaded; an announce identical to the route cached (the
+    def _queue_down(self, static, announce: bool) -> None:
+        """A helper's change while no session is up, kept as 5.0 keeps it in its queue until a connection ends:
+        the next session sends the queue bucket by bucket, the cached routes on top (`AdjRibOut.restart`).
+        5.0's queue starts with the configured routes as loaded; an announce identical to the route cached (the
         helpers', else the configured one) is not queued, as 5.0 leaves it out.  Called before `api_routes`
-        takes the change."""
-        if self._down is None:
-            self._down = [(static, True) for static in self.neighbor.routes
-                          if not static.withdraw and static.watchdog is None]
-        down = self._down
-        if not announce:
-            down.extend((static, False) for static in statics)
-            return
+        takes the change.
+
+        While the queue is the configured routes then announces of routes new to the peer (`_down` None: a
+        table a helper gives before the first session), it is not kept: it is the order `established` fills
+        the Adj-RIB-Out in (the configured routes, then `api_routes` in its order), so it costs nothing."""
+        nlri = static.route.nlri
+        api = self.api_routes
         configured = self._configured
         if configured is None or configured[0] is not self.neighbor:
             routes = self.neighbor.routes
             configured = self._configured = (self.neighbor, {static.route.nlri: static for static in routes})
-        api = self.api_routes
-        for static in statics:
-            nlri = static.route.nlri
-            cached = api[nlri] if nlri in api else configured[1].get(nlri)
-            if cached is None or cached.route != static.route:
-                down.append((static, True))
+        configured = configured[1]
+        down = self._down
+        if down is None:
+            if announce and nlri not in api and nlri not in configured:
+                return
+            down = self._down = [(static, True) for static in self.neighbor.routes
+                                 if not static.withdraw and static.watchdog is None]
+            down.extend((static, True) for static in api.values())
+        if announce:
+            cached = api[nlri] if nlri in api else configured.get(nlri)
+            if cached is not None and cached.route == static.route:
+                return
+        down.append((static, announce))
 
     # ------------------------------------------------------------ what helpers ask (exabgp.reactor.commands)
 
@@ -746,11 +752,11 @@ class Peer:
     def announce(self, statics) -> None:
         """Routes from a helper: kept for every session of this peer, sent now when one is up."""
         session = self.established_session()
-        if session is None:
-            self._queue_down(statics, True)
         api = self.api_routes
         for static in statics:
             nlri = static.route.nlri
+            if session is None:
+                self._queue_down(static, True)
             if api.get(nlri, api) is None:  # withdrawn: announced again, it goes last, as in 5.0's cache
                 del api[nlri]
                 self._reannounced.add(nlri)
@@ -761,11 +767,11 @@ class Peer:
 
     def withdraw(self, statics) -> None:
         session = self.established_session()
-        if session is None:
-            self._queue_down(statics, False)
         api = self.api_routes
         for static in statics:
             nlri = static.route.nlri
+            if session is None:
+                self._queue_down(static, False)
             api.pop(nlri, None)
             api[nlri] = None
             if session is not None and static.route.family in session.negotiated.families:
@@ -795,6 +801,8 @@ class Peer:
     def clear_out(self) -> None:
         """Withdraw every route sent (``clear adj-rib out``): as in 5.0 they stay withdrawn in the next
         sessions too (configured and helpers' routes alike) until a helper announces them again."""
+        if self.established_session() is None and self._down is None:
+            self._down = []     # what 5.0 queues then are withdrawals, which a session's first batch leaves out
         for static in self.neighbor.routes:
             self.api_routes[static.route.nlri] = None
         for nlri in self.api_routes:
