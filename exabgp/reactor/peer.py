@@ -725,15 +725,15 @@ class Peer:
         configured = self._configured
         if configured is None or configured[0] is not self.neighbor:
             routes = self.neighbor.routes
-            configured = self._configured = (self.neighbor, {static.route.nlri: static for static in routes})
+            configured = self._configured = (self.neighbor, {item.route.nlri: item for item in routes})
         configured = configured[1]
         down = self._down
         if down is None:
             if announce and nlri not in api and nlri not in configured:
                 return
-            down = self._down = [(static, True) for static in self.neighbor.routes
-                                 if not static.withdraw and static.watchdog is None]
-            down.extend((static, True) for static in api.values())
+            down = self._down = [(item, True) for item in self.neighbor.routes
+                                 if not item.withdraw and item.watchdog is None]
+            down.extend((item, True) for item in api.values())
         if announce:
             cached = api[nlri] if nlri in api else configured.get(nlri)
             if cached is not None and cached.route == static.route:
