@@ -447,7 +447,7 @@ def test_daemon_without_pipes(tmp_path):
     ({"EXABGP_ROOT": "/opt/exa/"}, "/usr/bin/exabgp", "/opt/exa"),
     ({}, "/usr/local/bin/exabgp", "/usr/local"),
     ({}, "/usr/sbin/exabgp", "/usr"),
-    ({}, "/home/me/exabgp/src/exabgp/application/main.py", "/home/me/exabgp"),
+    ({}, "/srv/checkout/src/exabgp/application/main.py", "/srv/checkout"),
     ({}, "/srv/exa/exabgp", "/srv/exa"),
 ])
 def test_root(environ, argv0, expected):

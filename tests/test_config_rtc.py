@@ -21,12 +21,12 @@ from exabgp.bgp.context import CodecContext
 from exabgp.bgp.rtc import RTC, build
 from exabgp.bgp.update import Update
 from exabgp.config import environment
+from exabgp.config import session as config_session
 from exabgp.config.command import CommandError, parse as parse_command
 from exabgp.config.lexer import ConfigurationError, Token
 from exabgp.config.neighbor import configuration_text, parse
 from exabgp.config.route import Speaker, route_text
 from exabgp.config.rtc import parse_nlri
-from exabgp.reactor import settings as mapping
 from exabgp.rib import packing
 
 oracle = importlib.import_module("qa.oracle")
@@ -155,10 +155,10 @@ def test_family_and_add_path_blocks_take_ipv4_rtc():
     named = neighbor("family { ipv4 unicast; ipv4 rtc; } add-path { ipv4 unicast; ipv4 rtc; } "
                      "capability { add-path send/receive; }")
     assert named.families == ((1, 1), (1, 132))
-    assert mapping.session_settings(named, env, "1").add_path == ((1, 1, 3), (1, 132, 3))
+    assert config_session.session_settings(named, env, "1").add_path == ((1, 1, 3), (1, 132, 3))
     every = neighbor("family { all; } capability { add-path send; }")
     assert (1, 132) in every.families
-    assert (1, 132) not in [entry[:2] for entry in mapping.session_settings(every, env, "1").add_path]
+    assert (1, 132) not in [entry[:2] for entry in config_session.session_settings(every, env, "1").add_path]
 
 
 # ---- the API -------------------------------------------------------------------------------------

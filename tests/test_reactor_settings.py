@@ -7,6 +7,7 @@ import struct
 import pytest
 
 from exabgp.config import environment
+from exabgp.config import session as config_session
 from exabgp.config.neighbor import parse
 from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
@@ -31,7 +32,7 @@ def test_backoff_is_the_5_0_sequence():
 
 
 def test_defaults():
-    settings = mapping.session_settings(neighbor("family { ipv4 unicast; }"), ENV, "1.2.3")
+    settings = config_session.session_settings(neighbor("family { ipv4 unicast; }"), ENV, "1.2.3")
     assert (settings.local_as, settings.peer_as, settings.router_id) == (65001, 65002, "10.0.0.1")
     assert settings.hold_time == 180
     assert settings.local_address == "127.0.0.2" and settings.peer_address == "127.0.0.1"
@@ -51,7 +52,7 @@ def test_capabilities():
  capability { route-refresh; graceful-restart; add-path send/receive; software-version enable; nexthop; }
  nexthop { ipv4 unicast ipv6; ipv6 unicast ipv4; }
 """)
-    settings = mapping.session_settings(configured, ENV, "9.9")
+    settings = config_session.session_settings(configured, ENV, "9.9")
     assert settings.route_refresh and settings.enhanced_route_refresh  # 5.0 announces both
     assert settings.graceful_restart == 90  # bare graceful-restart: the hold time
     # 5.0's ADD-PATH families, in its order, among those configured (flow is not one)
@@ -69,9 +70,9 @@ def test_nexthop_entry_needs_both_families():
     """
     block = " nexthop { ipv4 unicast ipv6; ipv4 mpls-vpn ipv6; }\n capability { nexthop enable; }"
     without = neighbor(" family { ipv4 unicast; ipv4 mpls-vpn; ipv4 flow; }\n" + block)
-    assert mapping.session_settings(without, ENV, "1").nexthop == ()
+    assert config_session.session_settings(without, ENV, "1").nexthop == ()
     vpn_only = neighbor(" family { ipv4 unicast; ipv4 mpls-vpn; ipv6 mpls-vpn; }\n" + block)
-    assert mapping.session_settings(vpn_only, ENV, "1").nexthop == ((1, 128, 2),)
+    assert config_session.session_settings(vpn_only, ENV, "1").nexthop == ((1, 128, 2),)
 
 
 def test_add_path_block_restricts_and_time_is_kept():
@@ -80,7 +81,7 @@ def test_add_path_block_restricts_and_time_is_kept():
  add-path { ipv6 unicast; }
  capability { add-path send; graceful-restart 300; }
 """)
-    settings = mapping.session_settings(configured, ENV, "1")
+    settings = config_session.session_settings(configured, ENV, "1")
     assert settings.add_path == ((2, 1, 2),)
     assert settings.graceful_restart == 300
 
@@ -91,22 +92,22 @@ def test_extended_next_hop_needs_both_families_configured():
     mpls-vpn``, decoded with it; tests/test_cli_decode.py holds the recorded outputs)."""
     block = " nexthop { ipv4 unicast ipv6; ipv4 mpls-vpn ipv6; }"
     without = neighbor("family { ipv4 unicast; ipv4 mpls-vpn; ipv6 unicast; }\n" + block)
-    assert mapping.session_settings(without, ENV, "1").nexthop == ((1, 1, 2),)
+    assert config_session.session_settings(without, ENV, "1").nexthop == ((1, 1, 2),)
     both = neighbor("family { ipv4 unicast; ipv4 mpls-vpn; ipv6 unicast; ipv6 mpls-vpn; }\n" + block)
-    assert mapping.session_settings(both, ENV, "1").nexthop == ((1, 1, 2), (1, 128, 2))
+    assert config_session.session_settings(both, ENV, "1").nexthop == ((1, 1, 2), (1, 128, 2))
     disabled = neighbor("family { ipv4 unicast; ipv6 unicast; }\n capability { nexthop disable; }\n" + block)
-    assert mapping.session_settings(disabled, ENV, "1").nexthop == ()
+    assert config_session.session_settings(disabled, ENV, "1").nexthop == ()
 
 
 def test_software_version_is_cut_at_64_octets():
-    text = mapping.software_version("x" * 100)
+    text = config_session.software_version("x" * 100)
     assert len(text) == 64 and text.startswith("ExaBGP/xxx") and text.endswith("...")
 
 
 def test_passive_and_openwait_from_the_environment():
     env = environment.load({"exabgp.bgp.passive": "true", "exabgp_bgp_openwait": "5"})
     configured = neighbor("family { ipv4 unicast; }")
-    settings = mapping.session_settings(configured, env, "1")
+    settings = config_session.session_settings(configured, env, "1")
     assert settings.passive and settings.open_wait == 5
     assert mapping.passive(configured, env) and not mapping.passive(configured, ENV)
 

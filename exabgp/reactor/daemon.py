@@ -15,8 +15,8 @@ wait.
   socket activation) or the parent is pid 1 (already supervised), as 5.0.
 * `drop_privileges(user)`: only when the real uid or gid is 0: first every
   module of the package is imported (`preload`), so that no import happens
-  after the drop, when the interpreter's directory (``/root/.pyenv``, a
-  private virtualenv) may be unreadable by `user`; then the user's groups
+  after the drop, when the interpreter's directory (an interpreter
+  under root's home, a private virtualenv) may be unreadable by `user`; then the user's groups
   (``initgroups``: 5.0 kept root's supplementary groups, we do not), the
   gid, the uid; checked afterwards.  Returns an error text (``user X is not
   found``, or the failure) or None.

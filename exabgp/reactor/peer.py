@@ -91,6 +91,7 @@ from exabgp.bgp.route import NO_NEXT_HOP, Route
 from exabgp.bgp.rtc import RTC
 from exabgp.bgp.vpls import VPLS
 from exabgp.config.route import narrowed
+from exabgp.config.session import session_settings as settings_of
 from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
 from exabgp.rib.incoming import AdjRibIn
@@ -188,7 +189,7 @@ class Connection(asyncio.Protocol):
             return
         neighbor = self.peer.neighbor
         try:
-            session_settings = mapping.session_settings(neighbor, self.reactor.environment, self.reactor.version,
+            session_settings = settings_of(neighbor, self.reactor.environment, self.reactor.version,
                                                         self.local_ip)
         except ValueError as error:
             self.reactor.log.error(self.name, f"can not start a session: {error}")

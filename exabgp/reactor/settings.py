@@ -1,7 +1,7 @@
 """A configured neighbor and the environment, turned into what the reactor needs.
 
-`session_settings` (what a session needs) lives in `exabgp.config.session`,
-shared with ``exabgp decode``; it is re-exported here for the reactor.
+What a session needs (`session_settings`) is `exabgp.config.session`'s,
+shared with ``exabgp decode``.
 
 `connect_port(neighbor, environ)` is the port of outgoing connections: the
 neighbor's ``connect``, else the *process environment's*
@@ -11,17 +11,8 @@ the ``(address, port)`` pairs to listen on: every ``tcp.bind`` address on
 ``tcp.port``, then every neighbor's ``listen`` port on its ``md5-ip`` or
 local address.
 """
-from exabgp.config.session import (
-    ADD_PATH_FAMILIES,
-    ADD_PATH_NAMED_ONLY,
-    NEXTHOP_ENTRIES,
-    SOFTWARE_VERSION_MAX,
-    session_settings,
-    software_version,
-)
 
-__all__ = ("ADD_PATH_FAMILIES", "ADD_PATH_NAMED_ONLY", "BGP_PORT", "NEXTHOP_ENTRIES", "SOFTWARE_VERSION_MAX",
-           "connect_port", "listen_endpoints", "passive", "session_settings", "software_version")
+__all__ = ("BGP_PORT", "connect_port", "listen_endpoints", "passive")
 
 BGP_PORT = 179
 
