@@ -320,10 +320,12 @@ RECEIVED = ('HEAD "type": "update", NEIGHBOR "direction": "receive", "message": 
 RECEIVED_BODY = bytes.fromhex("0000001f4001010040020a020200000001000000024003040102030480040400000007100a0a")
 
 
-def settled(relay, seen: int):
-    """Wait until the helper was told the End-of-RIBs sent to the peer after line `seen` (a session back up)."""
-    return relay.wait(lambda lines: any('"direction": "send", "message": { "eor": { "afi" : "ipv6"' in line
-                                        for line in lines[seen:]))
+def settled(relay, seen: int, texter, seen_text: int):
+    """Wait until both helpers of 127.0.0.2 were told the End-of-RIBs sent to the peer after their lines
+    `seen` and `seen_text` (a session back up): each helper reads its own pipe, so the text one may lag."""
+    relay.wait(lambda lines: any('"direction": "send", "message": { "eor": { "afi" : "ipv6"' in line
+                                 for line in lines[seen:]))
+    texter.wait(lambda lines: "neighbor 127.0.0.2 send update route eor 2/1 (ipv6 unicast)" in lines[seen_text:])
 
 
 def shorten(line: str, peer="127.0.0.2", asn=65002) -> str:
@@ -628,14 +630,14 @@ def test_teardown_events(rig):
     assert texter.wait(lambda lines: len(lines) >= seen_text + 2)[seen_text:] == [
         "neighbor 127.0.0.2 down - notification sent (6,2)", ""]
     two.close()
-    seen = len(relay.lines())
+    seen, seen_text = len(relay.lines()), len(texter.lines())
     two.connect()
     two.established()
     # the watchdog route is withdrawn, the others are back
     assert ("announce", "10.50.0.0/16") in two.changes() and ("announce", "10.99.0.0/16") not in two.changes()
     lines = relay.wait(lambda lines: any('"state": "up"' in line for line in lines[seen:]))
     assert [shorten(line) for line in lines[seen:]][:11] == PRELUDE[:11]
-    settled(relay, seen)  # the routes sent again are told before the next test begins
+    settled(relay, seen, texter, seen_text)  # the routes sent again are told before the next test begins
 
 
 def test_a_notification_from_the_peer(rig):
@@ -654,10 +656,10 @@ def test_a_notification_from_the_peer(rig):
         f"neighbor 127.0.0.2 receive notification code 6 subcode 2 data 0x{rewritten}", "",
         "neighbor 127.0.0.2 down - notification received (6,2)", ""]
     two.close()
-    seen = len(relay.lines())
+    seen, seen_text = len(relay.lines()), len(texter.lines())
     two.connect()
     two.established()
-    settled(relay, seen)
+    settled(relay, seen, texter, seen_text)
 
 
 def test_the_peer_closing_the_connection(rig):
@@ -674,10 +676,10 @@ def test_the_peer_closing_the_connection(rig):
         'HEAD "type": "state", NEIGHBOR "state": "down", "reason": "closing connection" } }']
     assert texter.wait(lambda lines: len(lines) >= seen_text + 2)[seen_text:] == [
         "neighbor 127.0.0.2 down - closing connection", ""]
-    seen = len(relay.lines())
+    seen, seen_text = len(relay.lines()), len(texter.lines())
     two.connect()
     two.established()
-    settled(relay, seen)
+    settled(relay, seen, texter, seen_text)
 
 
 def test_signal(rig):
