@@ -201,8 +201,9 @@ class Configuration:
     processes: tuple = ()
 
 
-def parse(text: str, file: str = "<text>", full: bool = False) -> Configuration:
-    """The `Configuration` described by `text` (see the module docstring for `full`)."""
+def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> Configuration:
+    """The `Configuration` described by `text` (see the module docstring for `full`); `locate(program)`, when
+    given, says why a ``run`` program can not be used, an error at its line (`exabgp.config.process`)."""
     tree = parse_tree(text, file)
     if not tree:  # 5.0 refuses a file without any statement ("no data")
         raise ConfigurationError("the configuration holds no statement (no data)", file)
@@ -229,7 +230,7 @@ def parse(text: str, file: str = "<text>", full: bool = False) -> Configuration:
                 continue
             if name in defined:
                 raise statement.words[1].error(f'a process section called "{name}" already exists')
-            defined[name] = processes.parse_process(statement)
+            defined[name] = processes.parse_process(statement, locate)
         else:
             raise statement.words[0].error(f"unknown section '{keyword}' (expected neighbor, template or process)")
     if full:
