@@ -40,8 +40,9 @@ def _invalid(path: str, error: ConfigurationError) -> str:
     return f"{path} is not a valid config file: {error}"
 
 
-def _octets(path: str):
-    """The octets of the file, or None when it is not a readable regular file; ConfigurationError when too large."""
+def octets(path: str):
+    """The octets of the file, or None when it is not a readable regular file; ConfigurationError when too large
+    (the env file is read the same way: `exabgp.cli.env`)."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
@@ -93,9 +94,9 @@ def read(path: str, programs: bool = False):
     """``(configuration, None)`` or ``(None, error text)`` (module docstring); with `programs` (the daemon)
     a ``run`` program that can not be found is an error at its line."""
     try:
-        octets = _octets(path)
-        if octets is None:
+        data = octets(path)
+        if data is None:
             return None, _not_found(path)
-        return parse(_text(octets, path), path, full=True, locate=_locator(path) if programs else None), None
+        return parse(_text(data, path), path, full=True, locate=_locator(path) if programs else None), None
     except ConfigurationError as error:
         return None, _invalid(path, error)
