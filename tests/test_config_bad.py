@@ -96,3 +96,68 @@ def test_the_daemon_process_exits_1(name):
     code, out, err = finish(start(path))
     assert (code, out) == (1, "")
     _error(path, err)
+
+
+def test_a_reload_with_a_broken_file_keeps_the_running_configuration(tmp_path):
+    """SIGUSR1 with a broken file (corpus files, a FIFO in its place): the error is logged, the session and
+    its routes stay (ExaBGP 5.0.15 logs ``could not load/reload configuration`` and runs on); a good file
+    then applies."""
+    import signal
+    import time
+
+    from exabgp.session import SessionSettings, UpdateReceived
+    from qa.daemon import Speaker, connect, free_port
+
+    port = free_port()
+    path = tmp_path / "daemon.conf"
+
+    def good(*prefixes):
+        routes = "".join(f"        route {prefix} next-hop 192.0.2.1;\n" for prefix in prefixes)
+        return (f"neighbor 127.0.0.1 {{\n    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001;\n"
+                f"    peer-as 65002; passive; listen {port};\n    family {{ ipv4 unicast; }}\n"
+                f"    static {{\n{routes}    }}\n}}\n")
+
+    path.write_text(good("10.1.0.0/16"))
+    log = tmp_path / "daemon.log"
+    daemon = start(path, exabgp_log_destination=log)
+    try:
+        peer = Speaker(connect(port), SessionSettings(
+            local_address="127.0.0.1", peer_address="127.0.0.1", local_as=65002, peer_as=65001,
+            router_id="10.0.0.2", families=((1, 1),)))
+        ctx = peer.session.ctx
+
+        def changes(events):
+            return [(change[0], change[3].prefix()) for event in events if isinstance(event, UpdateReceived)
+                    for change in event.update.changes(ctx)]
+
+        peer.wait(lambda events: changes(events) == [("announce", "10.1.0.0/16")])
+        broken = ["binary-invalid-utf8.conf", "syntax-missing-semicolon.conf", "missing-program.conf",
+                  "long-line-route-too-large.conf", "FIFO"]
+        for count, name in enumerate(broken, 1):
+            path.unlink()
+            if name == "FIFO":
+                os.mkfifo(path)
+            else:
+                path.write_bytes((CORPUS / name).read_bytes())
+            daemon.send_signal(signal.SIGUSR1)
+            end = time.monotonic() + 10
+            while log.read_text().count("config.reload.failed") < count and time.monotonic() < end:
+                time.sleep(0.05)
+            assert log.read_text().count("config.reload.failed") == count, name
+        path.unlink()
+        path.write_text(good("10.1.0.0/16", "10.2.0.0/16"))
+        daemon.send_signal(signal.SIGUSR1)
+        events = peer.wait(lambda events: len(changes(events)) == 2)
+        assert changes(events) == [("announce", "10.1.0.0/16"), ("announce", "10.2.0.0/16")]
+        peer.sock.close()
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _out, err = finish(daemon)
+    assert code == 0, err
+    failures = [line for line in log.read_text().splitlines() if "config.reload.failed" in line]
+    assert f"{path}:7:18: invalid UTF-8 (octet 0xFF)" in failures[0]
+    assert f"{path}:6:5: the statement does not end with" in failures[1]
+    assert f'{path}:4:9: can not locate the program "./no-such-helper-program"' in failures[2]
+    assert f"{path}:10:9: the route ipv4 unicast 10.0.0.0/24 can not be sent" in failures[3]
+    assert failures[4].endswith(f"{path} is not an exabgp config file (file not found)")
+    assert "Traceback" not in log.read_text()
