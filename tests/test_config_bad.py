@@ -158,6 +158,6 @@ def test_a_reload_with_a_broken_file_keeps_the_running_configuration(tmp_path):
     assert f"{path}:7:18: invalid UTF-8 (octet 0xFF)" in failures[0]
     assert f"{path}:6:5: the statement does not end with" in failures[1]
     assert f'{path}:4:9: can not locate the program "./no-such-helper-program"' in failures[2]
-    assert f"{path}:10:9: the route ipv4 unicast 10.0.0.0/24 can not be sent" in failures[3]
+    assert f"{path}:9:9: the route ipv4 unicast 10.0.0.0/24 can not be sent" in failures[3]
     assert failures[4].endswith(f"{path} is not an exabgp config file (file not found)")
     assert "Traceback" not in log.read_text()
