@@ -25,7 +25,6 @@ import stat
 
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import parse
-from exabgp.reactor import processes
 
 #: the largest configuration read: 256 MiB (a full table of static routes takes about 80 MiB; parsing takes
 #: about 30 times the size of the text in memory)
@@ -78,6 +77,8 @@ def _text(octets: bytes, path: str) -> str:
 
 def _locator(path: str):
     """`locate(program)` for `parse`: the reason the daemon could not start `program`, or None."""
+    from exabgp.reactor import processes  # the daemon's own lookup (validate does not load the reactor)
+
     directory = os.path.dirname(os.path.abspath(path))
 
     def locate(program: str):

@@ -64,7 +64,6 @@ from exabgp.bgp.record import record, replace
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.rtc import RTC
 from exabgp.config import values
-from exabgp.rib import packing
 
 #: ORIGIN values (RFC 4271 section 4.3)
 ORIGINS = {"igp": 0, "egp": 1, "incomplete": 2}
@@ -750,6 +749,8 @@ _READABLE = {
 
 def unsendable(route: Route):
     """Why no UPDATE can carry `route` (`exabgp.rib.packing.fits`, whatever the session negotiates), or None."""
+    from exabgp.rib import packing  # with the first route only: the short commands do without the RIB
+
     if packing.fits(route):
         return None
     return (f"the route {family_name(*route.family)} {nlri_text(route.nlri)} can not be sent: "
