@@ -47,6 +47,9 @@ WITHDRAW = "withdraw"
 
 _IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
 
+#: an attribute value kept as it was received (an MP attribute RFC 7606 treats as withdraw)
+_OCTETS = (bytes, bytearray, memoryview)
+
 
 def _mp_value(value, ctx, decoding: bool):
     """An MP attribute value with its NLRI as bytes (encoding) or objects (decoding)."""
@@ -167,7 +170,7 @@ class Update:
         addpath = ctx.sends_path_id(AFI_IPV4, SAFI_UNICAST)
         section = b"".join(
             _codec.encode_attribute(code, flags, _mp_value(value, ctx, False).encode_value()
-                                    if code in (MP_REACH_NLRI, MP_UNREACH_NLRI) and not isinstance(value, (bytes, bytearray, memoryview))
+                                    if code in (MP_REACH_NLRI, MP_UNREACH_NLRI) and not isinstance(value, _OCTETS)
                                     else value)
             for code, flags, value in attributes
         )

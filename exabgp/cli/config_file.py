@@ -64,15 +64,15 @@ def octets(path: str):
         os.close(descriptor)
 
 
-def _text(octets: bytes, path: str) -> str:
+def _text(data: bytes, path: str) -> str:
     """The octets as UTF-8 text; ConfigurationError at the line and column of the first invalid octet."""
     try:
-        return octets.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        start = octets.rfind(b"\n", 0, error.start) + 1
-        line = octets.count(b"\n", 0, start) + 1
-        column = len(octets[start:error.start].decode("utf-8")) + 1
-        raise ConfigurationError(f"invalid UTF-8 (octet 0x{octets[error.start]:02X})", path, line, column) from None
+        start = data.rfind(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, start) + 1
+        column = len(data[start:error.start].decode("utf-8")) + 1
+        raise ConfigurationError(f"invalid UTF-8 (octet 0x{data[error.start]:02X})", path, line, column) from None
 
 
 def _locator(path: str):

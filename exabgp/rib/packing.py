@@ -49,13 +49,13 @@ NLRI of the families this build keeps raw (`RawNLRI`) are copied.
 
 An NLRI that does not fit an UPDATE even alone (attributes too large for the
 negotiated size, or an attribute over 65535 octets, which has no encoding)
-is left out, as 5.0 leaves it out, and the caller hears of it: each
-`Route` left out is appended to the `left_out` list it passes, so that the
-session logs it and sends every other route and the End-of-RIB (the list
-gets ``("announce" or "withdraw", route)``).  `fits`
-is the same rule for one route, asked before a route is accepted at all:
-the configuration and the API refuse a route that does not fit even a
-65535-octet UPDATE (`LARGEST`), whatever the session negotiates.
+is left out, as 5.0 leaves it out, and the caller hears of it: ``(action,
+route)`` is appended to the `left_out` list it passes ("announce" or
+"withdraw"), so that the session logs it and sends every other route and the
+End-of-RIB.  `fits` is the same rule for one route, asked before a route is
+accepted at all: the configuration and the API refuse a route that does not
+fit even a 65535-octet UPDATE (`LARGEST`), whatever the session negotiates;
+`too_large` says why, for the log and the errors.
 """
 
 from exabgp import _codec
