@@ -8,9 +8,9 @@ What ExaBGP 5.0.15 does (recorded by running it, `qa.oracle`, on the same config
 * the daemon, a route whose UPDATE is 8,031 octets (2,000 communities) on a session without extended
   message (RFC 8654): the route is left out without a log line, the other routes and the End-of-RIB are
   sent; with extended message it is sent;
-* the daemon, a route with 20,000 communities: the routes packed before it are sent, then a
-  ``struct.error: 'H' format requires 0 <= number <= 65535`` traceback is logged and the connection is
-  closed without NOTIFICATION and without End-of-RIB (it comes back, and fails the same way);
+* the daemon, a route with 20,000 communities, extended message negotiated: the routes packed before it
+  are sent, then a ``struct.error: 'H' format requires 0 <= number <= 65535`` traceback is logged and the
+  connection is closed without NOTIFICATION and without End-of-RIB;
 * a helper announcing a route with 20,000 communities is answered ``done``.
 
 Ours: a route whose attributes can not fit even a 65535-octet UPDATE is refused with file:line by
