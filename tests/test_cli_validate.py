@@ -128,3 +128,65 @@ def test_env_prints_settings(tmp_path, capsys, monkeypatch):
     assert code == 0 and "[exabgp.log]" in out and "[exabgp.debug]" not in out
     monkeypatch.setenv("exabgp.tcp.port", "x")
     assert run(["env"], capsys) == (1, "", "invalid value for tcp.port : x\n")
+
+
+# ---------------------------------------------------------------- input without bounds (issue 9, hole 4)
+
+def _bounded(argv, timeout=30):
+    """`python -m exabgp ARGV` with 1 GiB of address space and a deadline: a regression fails, it does not eat
+    the machine."""
+    import resource
+    import subprocess
+    import sys
+
+    from qa.daemon import environment
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = subprocess.run([sys.executable, "-m", "exabgp", *argv], env=environment(), capture_output=True, text=True,
+                          timeout=timeout, preexec_fn=limit, stdin=subprocess.DEVNULL)
+    return done.returncode, done.stdout, done.stderr
+
+
+def _specials(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo.conf"
+    os.mkfifo(fifo)
+    found = [str(fifo), str(tmp_path)]
+    found += [device for device in ("/dev/zero", "/dev/urandom") if os.path.exists(device)]
+    return found
+
+
+@pytest.mark.parametrize("command", ["validate", "server"])
+def test_files_that_are_not_regular_are_refused_at_once(tmp_path, command):
+    """ExaBGP 5.0.15 (recorded): ``/dev/zero``, ``/dev/urandom``, a FIFO and a directory are each refused at
+    once with ``error: FILE is not an exabgp config file (file not found)``, exit 1, by validate and the
+    daemon; ours read /dev/zero until memory ran out, ended /dev/urandom in a MemoryError and hung on a FIFO."""
+    for path in _specials(tmp_path):
+        code, out, err = _bounded([command, path])
+        assert code == 1, err
+        assert err.endswith(f"error: {path} is not an exabgp config file (file not found)\n"), err
+        assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["validate", "server"])
+def test_invalid_utf8_is_reported_at_its_line(tmp_path, command):
+    """5.0.15 (recorded): ``problem parsing configuration file line 0`` and the codec's message, exit 1; ours
+    said "file not found".  Now the line and column (in characters) of the first invalid octet."""
+    path = tmp_path / "latin1.conf"
+    path.write_bytes(b"neighbor 127.0.0.1 {\n    description \"caf\xc3\xa9 \xe9t\xe9\";\n}\n")
+    code, out, err = _bounded([command, str(path)])
+    assert (code, out) == (1, "")
+    assert err.endswith(f"error: {path} is not a valid config file: {path}:2:23: invalid UTF-8 (octet 0xE9)\n")
+
+
+def test_a_file_over_the_size_bound_is_refused(tmp_path, monkeypatch):
+    from exabgp.cli import config_file
+
+    path = tmp_path / "big.conf"
+    path.write_text("# " + "x" * 100 + "\n")
+    monkeypatch.setattr(config_file, "MAX_SIZE", 64)
+    assert config_file.read(str(path)) == (
+        None, f"{path} is not a valid config file: {path}:1:1: the file is larger than 64 octets")

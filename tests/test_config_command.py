@@ -567,8 +567,13 @@ def test_fuzz_command_words_and_binary(words, garbage):
 def test_huge_and_odd_lines():
     with pytest.raises(CommandError):
         parse("x" * (1 << 20))
+    found = parse("announce route 10.0.0.0/24 next-hop 1.1.1.1 community [ " + "1:1 " * 16000 + "]")
+    assert len(found.routes(Speaker(1, 2))) == 1  # 64000 octets of communities: fits a 65535-octet UPDATE
     found = parse("announce route 10.0.0.0/24 next-hop 1.1.1.1 community [ " + "1:1 " * 50000 + "]")
-    assert len(found.routes(Speaker(1, 2))) == 1
+    with pytest.raises(CommandError, match="can not be sent: a path attribute over 65535 octets"):
+        found.routes(Speaker(1, 2))  # no UPDATE can carry it (issue 9, hole 3): an error for the helper
+    found = parse("withdraw route 10.0.0.0/24 next-hop 1.1.1.1 community [ " + "1:1 " * 50000 + "]")
+    assert len(found.routes(Speaker(1, 2))) == 1  # a withdrawal of IPv4 unicast carries no attribute
     with pytest.raises(CommandError):
         parse(b"announce route".decode() + "\x00\xff")
     with pytest.raises(CommandError):

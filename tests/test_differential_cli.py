@@ -61,3 +61,28 @@ def test_the_known_differences_are_narrow():
     assert known.explain("cli", validate, warned, theirs) == "helper program not installed"
     other = cli.Outcome(0, "", warned.stderr.replace("./run/a.py", "./run/b.py"))
     assert known.explain("cli", validate, other, theirs) is None
+
+
+def test_the_entries_for_files_5_0_15_accepts_are_narrow():
+    """A refusal 5.0.15 does not share is explained only for its own reason, and only against 5.0.15's
+    acceptance (issue 9's corpus: tests/configs/bad)."""
+    path = "/x/bad.conf"
+    validate = cli.Form("v", "exabgp", ("validate", path))
+    accepted = cli.Outcome(0, "", f"configuration   loading {path}\nconfiguration   \u2713 loading\n")
+
+    def refused(reason):
+        message = f"{path} is not a valid config file: {path}:9:52: {reason}"
+        return cli.Outcome(1, "", f"configuration   loading {path}\nconfiguration   {message}\nerror: {message}\n")
+
+    assert known.explain("cli", validate, refused("label 1048576 is out of range"), accepted) == (
+        "MPLS label over 20 bits")
+    assert known.explain("cli", validate, refused("'70000' is not a valid port (0-65535)"), accepted) == (
+        "listen port over 65535")
+    route = ("the route ipv4 unicast 10.0.0.0/24 can not be sent: a path attribute over 65535 octets, which no "
+             "UPDATE can carry")
+    assert known.explain("cli", validate, refused(route), accepted) == "route too large for any UPDATE"
+    # another reason, or 5.0.15 refusing too (then only the position entry applies), is not these entries
+    assert known.explain("cli", validate, refused("med 4294967296 is out of range"), accepted) is None
+    theirs = cli.Outcome(1, "", f"configuration   loading {path}\nerror: {path} is not a valid config file: \nx\n")
+    assert known.explain("cli", validate, refused("label 1048576 is out of range"), theirs) == (
+        "configuration error position")

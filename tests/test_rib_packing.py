@@ -16,7 +16,7 @@ from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.mvpn import MVPN
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix, address_text
-from exabgp.bgp.route import AttributeSet
+from exabgp.bgp.route import AttributeSet, Route
 from exabgp.bgp.update import Update
 from exabgp.rib import packing
 
@@ -226,6 +226,45 @@ def test_nlri_that_cannot_fit_is_left_out():
     huge = AttributeSet([ORIGIN_IGP, (8, 0xC0, bytes(4064))])
     assert list(packing.announce_bodies(1, 1, huge, NH4, [v4("10.0.0.0", 24)], CTX)) == []
     assert list(packing.announce_bodies(2, 1, huge, NH6, [v6("20010db8", 32)], CTX)) == []
+
+
+def test_what_is_left_out_is_told_and_the_rest_is_sent():
+    """Issue 9, hole 3: the routes that do not fit go to `left_out` (the session logs them), the others are
+    packed; an attribute over 65535 octets, which has no encoding, is left out instead of raising."""
+    huge = AttributeSet([ORIGIN_IGP, (8, 0xC0, bytes(4064))])
+    left_out = []
+    nlris = [v4("10.0.0.0", 24), v4("10.0.1.0", 24)]
+    assert list(packing.announce_bodies(1, 1, huge, NH4, nlris, CTX, True, left_out)) == []
+    assert [(action, route.nlri, route.nexthop, route.attributes) for action, route in left_out] == [
+        ("announce", nlri, NH4, huge) for nlri in nlris]
+    extended = CodecContext(extended_message=True)
+    left_out = []
+    assert len(list(packing.announce_bodies(1, 1, huge, NH4, nlris, extended, True, left_out))) == 1
+    assert left_out == []
+    unencodable = AttributeSet([ORIGIN_IGP, (8, 0xC0, bytes(70000))])
+    for bodies, action in ((packing.announce_bodies, "announce"), (packing.withdraw_bodies, "withdraw")):
+        left_out = []
+        assert list(bodies(1, 4, unencodable, NH4, [v4("10.0.0.0", 24, labels=LABEL_100)], extended, True,
+                           left_out)) == []
+        assert [entry[0] for entry in left_out] == [action]
+    assert "a path attribute over 65535 octets" in packing.too_large(left_out[0][1])
+
+
+def test_fits_is_the_rule_of_the_packing():
+    route = Route(v4("10.0.0.0", 24), NH4, AttributeSet([ORIGIN_IGP, (8, 0xC0, bytes(4064))]))
+    assert not packing.fits(route, CTX) and packing.fits(route)  # not in 4096 octets, in 65535
+    # at the edge: an UPDATE of exactly 65535 octets fits, one more octet of community does not
+    room = 65535 - 19 - 4 - 4 - 7 - 4 - 4
+    assert packing.fits(Route(v4("10.0.0.0", 24), NH4, AttributeSet([ORIGIN_IGP, (8, 0xD0, bytes(room))])),
+                        CodecContext(extended_message=True))
+    assert not packing.fits(Route(v4("10.0.0.0", 24), NH4, AttributeSet([ORIGIN_IGP, (8, 0xD0, bytes(room + 4))])),
+                            CodecContext(extended_message=True))
+    assert not packing.fits(Route(v4("10.0.0.0", 24), NH4, AttributeSet([(8, 0xD0, bytes(70000))])))
+    # an object NLRI is measured by packing it: a VPLS route with large attributes
+    vpls = nlri_module.decode(25, 65, bytes.fromhex("0011" "0000fde800000001" "0001" "0001" "0008" "000064"
+                                                    .replace(" ", "")), False, False)
+    assert packing.fits(Route(vpls[0], NH4, AttributeSet([ORIGIN_IGP])))
+    assert not packing.fits(Route(vpls[0], NH4, AttributeSet([ORIGIN_IGP, (8, 0xD0, bytes(65500))])))
 
 
 def test_mcast_vpn_grouped_with_extended_length_and_split():

@@ -24,7 +24,10 @@ in wire order, whose value is bytes or, for MP_REACH_NLRI / MP_UNREACH_NLRI,
 an `MPReach` / `MPUnreach` whose `nlri` is bytes or a list of NLRI objects.
 `encode(ctx)` gives the body; `parts(ctx)` gives the parts of a decoded one,
 so ``Update(*u.parts(ctx)).encode(ctx)`` is the body again for a canonical
-message (attribute order and Extended Length bits as received).
+message (attribute order and Extended Length bits as received).  `parts`
+answers as `attributes` does: a `CodecError` for a session reset; an MP
+attribute RFC 7606 treats as withdraw (an empty MP_REACH_NLRI, ``0000 0003
+800e00``) keeps its octets as bytes, which `encode` writes back as they are.
 """
 
 from exabgp import _codec
@@ -43,6 +46,9 @@ ANNOUNCE = "announce"
 WITHDRAW = "withdraw"
 
 _IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
+
+#: an attribute value kept as it was received (an MP attribute RFC 7606 treats as withdraw)
+_OCTETS = (bytes, bytearray, memoryview)
 
 
 def _mp_value(value, ctx, decoding: bool):
@@ -149,9 +155,10 @@ class Update:
         withdrawn, section, announced = self._sections(ctx)
         addpath = ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST)
         attributes = []
+        decoded = self.attributes(ctx)  # a session reset raises its CodecError here
         for code, flags, value in _codec.walk_attributes(section):
-            if code in (MP_REACH_NLRI, MP_UNREACH_NLRI):
-                value = _mp_value(self.attributes(ctx).get(code), ctx, True)
+            if code in (MP_REACH_NLRI, MP_UNREACH_NLRI) and code in decoded:
+                value = _mp_value(decoded.get(code), ctx, True)
             attributes.append((code, flags, value))
         return (nlri_module.ipv4_unicast(withdrawn, addpath), attributes,
                 nlri_module.ipv4_unicast(announced, addpath))
@@ -163,7 +170,8 @@ class Update:
         addpath = ctx.sends_path_id(AFI_IPV4, SAFI_UNICAST)
         section = b"".join(
             _codec.encode_attribute(code, flags, _mp_value(value, ctx, False).encode_value()
-                                    if code in (MP_REACH_NLRI, MP_UNREACH_NLRI) else value)
+                                    if code in (MP_REACH_NLRI, MP_UNREACH_NLRI) and not isinstance(value, _OCTETS)
+                                    else value)
             for code, flags, value in attributes
         )
         return (nlri_module.encode(AFI_IPV4, SAFI_UNICAST, withdrawn, addpath), section,

@@ -51,6 +51,7 @@ from exabgp.bgp.open import Open
 from exabgp.bgp.record import replace
 from exabgp.bgp.message import decode_message
 from exabgp.bgp.nlri import decode as decode_nlri
+from exabgp.cli import config_file
 from exabgp.cli.env import read_environment
 from exabgp.config.environment import SettingError
 from exabgp.config.environment import load as default_environment
@@ -207,9 +208,11 @@ def _configuration(args):
     """The configuration the payload is decoded for (raises `_Stop`)."""
     if args.configuration:
         path = args.configuration
-        try:
-            with open(path, encoding="utf-8") as stream:
-                return parse(stream.read(), path)
+        try:  # read as the daemon reads it (exabgp.cli.config_file): a FIFO is not waited on, a device not read
+            data = config_file.octets(path)
+            if data is None:
+                raise OSError(0, "not a readable regular file")
+            return parse(data.decode("utf-8"), path)
         except ConfigurationError as exc:
             raise _Stop(err=f"{exc}\n") from None
         except (OSError, UnicodeDecodeError) as exc:  # 5.0: an undecodable payload; -d says why

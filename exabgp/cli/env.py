@@ -4,7 +4,9 @@ This is where the process environment and the INI file are read: the INI
 path is ``--env-file``, else ``EXABGP_ENVFILE``, else
 ``<ROOT>/etc/exabgp/exabgp.env`` where ROOT is ``EXABGP_ROOT`` or the
 directory of the program with a trailing ``bin`` / ``sbin`` removed.  A
-missing file is no error.  `exabgp.config.environment` does the resolving.
+missing file is no error, nor is one that is not a regular file or is not
+UTF-8: it is read as an empty one (`exabgp.cli.config_file.octets`: a FIFO
+is not waited on, a device not read).  `exabgp.config.environment` does the resolving.
 
 Output: the INI form (``[exabgp.section]`` / ``key = value``), or with
 ``-e`` one ``exabgp.section.key=value`` line per setting; ``-d`` prints only
@@ -16,7 +18,9 @@ import os
 import pwd
 import sys
 
+from exabgp.cli import config_file
 from exabgp.config import environment
+from exabgp.config.lexer import ConfigurationError
 
 
 def setargs(parser) -> None:
@@ -49,10 +53,9 @@ def _user_exists(name: str) -> bool:
 def read_environment(env_file=None) -> environment.Environment:
     """The settings of this process (raises `environment.SettingError`)."""
     path = env_file_path(env_file, os.environ, sys.argv[0])
-    try:
-        with open(path, encoding="utf-8") as stream:
-            ini_text = stream.read()
-    except (OSError, UnicodeDecodeError):
+    try:  # a regular file only, bounded (a FIFO or a device is no env file: as if it were missing)
+        ini_text = (config_file.octets(path) or b"").decode("utf-8")
+    except (ConfigurationError, UnicodeDecodeError):
         ini_text = ""
     return environment.load(os.environ, ini_text, _user_exists)
 

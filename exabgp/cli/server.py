@@ -17,10 +17,10 @@ a parent that signals its child, a timer is the same for the user.
 
 Startup, in 5.0's order (SURFACE.md 7.1): settings, logging
 (`exabgp.reactor.log`), the configuration files read and parsed whole
-(`exabgp.config.neighbor.parse`; a missing file prints ``error: FILE is
-not an exabgp config file (file not found)``, a configuration error
-``error: FILE is not a valid config file: file:line:column: reason``; both
-exit 1 without traceback), ``chdir('/')`` and ``daemon.umask``, daemonize
+(`exabgp.cli.config_file`; a missing file, or one that is not a regular
+file, prints ``error: FILE is not an exabgp config file (file not found)``,
+a configuration error ``error: FILE is not a valid config file:
+file:line:column: reason``; both exit 1 without traceback), ``chdir('/')`` and ``daemon.umask``, daemonize
 (`exabgp.reactor.daemon`), then `exabgp.reactor.loop.Reactor` binds the
 listeners and calls back here to drop privileges to ``daemon.user`` (when
 root and ``daemon.drop`` is true, the default; failure exits 1), open the log destination again, write the
@@ -32,7 +32,8 @@ are taken from the directory the program started in, before the
 ``chdir('/')``.
 
 A reload (SIGUSR1, SIGUSR2, SIGALRM: `exabgp.reactor.loop`) reads the file
-again.  Several files: with ``debug.rotate`` (what ExaBGP's test harness
+again the same way; a file that fails keeps the running configuration (the
+error is logged).  Several files: with ``debug.rotate`` (what ExaBGP's test harness
 sets) they all belong to one process, which runs the first and takes the
 next one at each reload; without it each file runs in a process of its own
 (forked; logging to a file is then refused, as in 5.0), and the program
@@ -51,10 +52,9 @@ import signal
 import sys
 
 import exabgp
+from exabgp.cli import config_file
 from exabgp.cli.env import read_environment
 from exabgp.config import environment as settings
-from exabgp.config.lexer import ConfigurationError
-from exabgp.config.neighbor import parse
 from exabgp.reactor import daemon
 from exabgp.reactor.log import Logger, is_file
 from exabgp.reactor.loop import Reactor
@@ -80,19 +80,6 @@ def _override(environment: settings.Environment, changes: dict) -> settings.Envi
     return settings.Environment(tuple((name, changes.get(name, value)) for name, value in environment.values))
 
 
-def _read(path: str):
-    """``(configuration, None)``, or ``(None, error text)``."""
-    try:
-        with open(path, encoding="utf-8") as stream:
-            text = stream.read()
-    except (OSError, UnicodeDecodeError):
-        return None, f"{path} is not an exabgp config file (file not found)"
-    try:
-        return parse(text, path, full=True), None
-    except ConfigurationError as exc:
-        return None, f"{path} is not a valid config file: {exc}"
-
-
 class Loader:
     """The configuration files of one process: the reload source of the reactor.
 
@@ -107,7 +94,7 @@ class Loader:
     def __call__(self):
         if self.index + 1 < len(self.paths):
             self.index += 1
-        return _read(self.paths[self.index])
+        return config_file.read(self.paths[self.index], programs=True)
 
 
 #: the cyclic garbage collector's thresholds for the daemon: it holds millions of long-lived objects (routes in
@@ -247,7 +234,7 @@ def cmdline(args, out, err=None) -> int:
     paths = [os.path.join(cwd, path) for path in args.configuration]
     configurations = []
     for path in args.configuration[:1] if rotate else args.configuration:
-        configuration, error = _read(path)
+        configuration, error = config_file.read(path, programs=True)
         if configuration is None:
             log.error("configuration", error)
             err.write(f"error: {error}\n")

@@ -1,11 +1,12 @@
 """`exabgp validate [-n] [-r] [-v] [-p] FILE...`: check configuration files (SURFACE.md 1.3).
 
-Each file is read and parsed whole (`exabgp.config.neighbor.parse` with
-``full=True``), logged as 5.0 logs it (``configuration`` lines: ``loading
-FILE``, then ``✓ loading`` or the error, filtered by the ``log.*``
-settings).  A file that can not be read prints ``error: FILE is not an
-exabgp config file (file not found)``; a configuration error prints ``error:
-FILE is not a valid config file: file:line:column: reason``; both exit 1.
+Each file is read and parsed whole as the daemon reads it
+(`exabgp.cli.config_file`), logged as 5.0 logs it (``configuration`` lines:
+``loading FILE``, then ``✓ loading`` or the error, filtered by the ``log.*``
+settings).  A file that can not be read, or is not a regular file, prints
+``error: FILE is not an exabgp config file (file not found)``; a
+configuration error prints ``error: FILE is not a valid config file:
+file:line:column: reason``; both exit 1.
 `run` programs that can not be found are reported as a warning on stderr
 (the helpers of a configuration may live elsewhere when it is checked).
 
@@ -31,12 +32,12 @@ from exabgp.bgp.message import decode_message
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
 from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
 from exabgp.bgp.update import ANNOUNCE, Update
+from exabgp.cli import config_file
 from exabgp.cli.env import read_environment
 from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
 from exabgp.config.environment import SettingError
-from exabgp.config.lexer import ConfigurationError
-from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, configuration_text, parse
+from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, configuration_text
 from exabgp.reactor.log import Logger
 
 
@@ -124,15 +125,9 @@ def _refuse(message: str, log, err) -> bool:
 
 def _validate(path: str, args, out, err, log) -> bool:
     log.info("configuration", f"loading {path}")
-    try:
-        with open(path, encoding="utf-8") as stream:
-            text = stream.read()
-    except (OSError, UnicodeDecodeError):
-        return _refuse(f"{path} is not an exabgp config file (file not found)", log, err)
-    try:
-        configuration = parse(text, path, full=True)
-    except ConfigurationError as exc:
-        return _refuse(f"{path} is not a valid config file: {exc}", log, err)
+    configuration, error = config_file.read(path)
+    if configuration is None:
+        return _refuse(error, log, err)
     _warn_programs(configuration, path, err)
     if args.neighbor:
         out.write(configuration_text(configuration))

@@ -266,7 +266,17 @@ class Command:
     block: object = None
 
     def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
-        """The `StaticRoute`s of this ``announce``/``withdraw`` for a neighbor with these `speaker` facts."""
+        """The `StaticRoute`s of this ``announce``/``withdraw`` for a neighbor with these `speaker` facts; an
+        announced route no UPDATE can carry (`exabgp.config.route.unsendable`) is an error."""
+        made = self._routes(speaker, interned)
+        if self.action == "announce":
+            for item in made:
+                problem = route_grammar.unsendable(item.route)
+                if problem:
+                    raise CommandError(f"command could not parse {self.kind} in : {self.line}", problem)
+        return made
+
+    def _routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
         if self.kind not in ("route", "attributes", "ipv4", "ipv6", "flow", "vpls"):
             raise CommandError(f"{self.action} {self.kind} carries no route")
         interned = AttributeSets() if interned is None else interned

@@ -12,7 +12,9 @@ starts.  The rules, those of ExaBGP 5.0:
 * ``[ ] ( ) ,`` are tokens of their own (``[a, b]`` is five tokens);
   inside ``[ ]`` or ``( )`` the braces are words, not blocks (the
   confederation segments of an AS path: ``as-path [ { 1 2 } ]``);
-* spaces, tabs and carriage returns separate words;
+* spaces, tabs and carriage returns separate words; a token that follows
+  the previous one with nothing between them is `glued` to it (``a(b)``:
+  ``(``, ``b`` and ``)`` are glued), which the ``run`` line needs;
 * a string is quoted with ``"`` or ``'``; inside it (and in bare words)
   ``\\b \\f \\n \\r \\t \\uXXXX`` are the usual characters and any other
   ``\\x`` is ``x``; a backslash at the very end of the text is an error.
@@ -60,6 +62,7 @@ class Token:
     line: int
     column: int
     quoted: bool = False
+    glued: bool = False  # nothing (no space, comment or line break) between the previous token and this one
 
     @property
     def punctuation(self) -> bool:
@@ -147,20 +150,23 @@ def tokenise(text: str, file: str = "<text>") -> list:
     word = []
     word_at = (0, 0)
     depth = 0  # open '[' / '(' of the current statement
+    gap = True  # whether something (space, comment, line break) came since the last token
 
     def flush():
-        nonlocal pending
+        nonlocal pending, gap
         if word:
-            token = Token("".join(word), file, word_at[0], word_at[1])
+            token = Token("".join(word), file, word_at[0], word_at[1], glued=not gap)
             tokens.append(token)
             pending = pending or token
             word.clear()
+            gap = False
 
     while scan.offset < scan.size:
         char = scan.peek()
         if char == "\\":
             if scan.continuation():
                 scan.skip_continuation()
+                gap = gap or not word
                 continue
             if not word:
                 word_at = (scan.line, scan.column)
@@ -170,22 +176,27 @@ def tokenise(text: str, file: str = "<text>") -> list:
             if pending is not None:
                 raise pending.error("the statement does not end with ';', '{' or '}' on its line")
             scan.advance()
+            gap = True
         elif char in _SPACES:
             flush()
             scan.advance()
+            gap = True
         elif char == "#":
             flush()
+            gap = True
             while scan.offset < scan.size and scan.peek() != "\n":
                 scan.advance()
         elif char in "{}" and depth:
             flush()
             # a literal word: not a block (quoted=True keeps it out of `punctuation`)
-            tokens.append(Token(char, file, scan.line, scan.column, quoted=True))
+            tokens.append(Token(char, file, scan.line, scan.column, quoted=True, glued=not gap))
+            gap = False
             scan.advance()
         elif char in PUNCTUATION:
             flush()
-            token = Token(char, file, scan.line, scan.column)
+            token = Token(char, file, scan.line, scan.column, glued=not gap)
             tokens.append(token)
+            gap = False
             if char in "[(":
                 depth += 1
             elif char in ")]":
@@ -196,8 +207,9 @@ def tokenise(text: str, file: str = "<text>") -> list:
             scan.advance()
         elif char in _QUOTES:
             flush()
-            token = _quoted(scan)
+            token = _quoted(scan, not gap)
             tokens.append(token)
+            gap = False
             pending = pending or token
         else:
             if not word:
@@ -209,7 +221,7 @@ def tokenise(text: str, file: str = "<text>") -> list:
     return tokens
 
 
-def _quoted(scan: _Scanner) -> Token:
+def _quoted(scan: _Scanner, glued: bool) -> Token:
     """Read a quoted string; the opening quote is the current character."""
     line, column = scan.line, scan.column
     quote = scan.advance()
@@ -220,7 +232,7 @@ def _quoted(scan: _Scanner) -> Token:
             raise scan.error(f"unterminated string (missing closing {quote})", line, column)
         if char == quote:
             scan.advance()
-            return Token("".join(text), scan.file, line, column, quoted=True)
+            return Token("".join(text), scan.file, line, column, quoted=True, glued=glued)
         if char == "\\":
             if scan.continuation():
                 scan.skip_continuation()

@@ -40,7 +40,11 @@ A neighbor is then validated as 5.0 does, with its messages: `local-as` and
 local and peer addresses are of the same family, a prefix as peer address
 needs `passive`, `listen` needs a local address, hold time 0 or 3..65535,
 MD5 password at most 80 characters, every route of a configured family,
-every api process defined, no duplicate peer.
+every api process defined, no duplicate peer, and every route small enough
+for a BGP message: one whose path attributes can not fit even a 65535-octet
+UPDATE (`exabgp.config.route.unsendable`) is refused at its line, whatever the
+session negotiates later (one that fits 65535 but not the 4096 of a session
+without extended message is left out by that session, with an error).
 
 `configuration_text` prints the canonical text of a `Configuration`: every
 value explicit, routes in the ``announce`` form; parsing it gives an equal
@@ -197,8 +201,9 @@ class Configuration:
     processes: tuple = ()
 
 
-def parse(text: str, file: str = "<text>", full: bool = False) -> Configuration:
-    """The `Configuration` described by `text` (see the module docstring for `full`)."""
+def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> Configuration:
+    """The `Configuration` described by `text` (see the module docstring for `full`); `locate(program)`, when
+    given, says why a ``run`` program can not be used, an error at its line (`exabgp.config.process`)."""
     tree = parse_tree(text, file)
     if not tree:  # 5.0 refuses a file without any statement ("no data")
         raise ConfigurationError("the configuration holds no statement (no data)", file)
@@ -225,7 +230,7 @@ def parse(text: str, file: str = "<text>", full: bool = False) -> Configuration:
                 continue
             if name in defined:
                 raise statement.words[1].error(f'a process section called "{name}" already exists')
-            defined[name] = processes.parse_process(statement)
+            defined[name] = processes.parse_process(statement, locate)
         else:
             raise statement.words[0].error(f"unknown section '{keyword}' (expected neighbor, template or process)")
     if full:
@@ -543,6 +548,15 @@ def _route_error(error: route_grammar.RouteError, statement: Statement) -> Confi
     return token.error(str(error))
 
 
+def _sendable(made: list, statement: Statement) -> list:
+    """`made`, unless no UPDATE can carry one of its routes: then an error at the statement's line."""
+    for item in made:
+        problem = route_grammar.unsendable(item.route)
+        if problem:
+            raise statement.words[0].error(problem)
+    return made
+
+
 def _static(statement: Statement, speaker, interned) -> list:
     found = []
     for line in statement.block:
@@ -556,14 +570,15 @@ def _static(statement: Statement, speaker, interned) -> list:
                         tokens.extend(child.words)
                 if not tokens:
                     raise line.words[0].error("route needs a prefix")
-                found.extend(route_grammar.parse_route(tokens, speaker, interned, None, line.end))
+                made = route_grammar.parse_route(tokens, speaker, interned, None, line.end)
             elif keyword == "attributes":
                 values.plain(line)
-                found.extend(route_grammar.parse_attributes(line.words[1:], speaker, interned, line.end))
+                made = route_grammar.parse_attributes(line.words[1:], speaker, interned, line.end)
             else:
                 raise line.words[0].error(f"unknown static keyword '{keyword}' (expected route or attributes)")
         except route_grammar.RouteError as error:
             raise _route_error(error, line) from None
+        found.extend(_sendable(made, line))
     return found
 
 
@@ -604,22 +619,24 @@ def _announce(statement: Statement, speaker, interned) -> list:
                 raise _route_error(error, line) from None
             if any(afi_name(item.route.nlri.afi) != afi for item in made):
                 raise line.words[1].error(f"'{line.words[1].text}' is not an {afi} prefix")
-            found.extend(made)
+            found.extend(_sendable(made, line))
     return found
 
 
 def _flow(statement: Statement, speaker, interned) -> list:
     try:
-        return flow_grammar.block_routes(statement, speaker, interned)
+        made = flow_grammar.block_routes(statement, speaker, interned)
     except route_grammar.RouteError as error:
         raise _route_error(error, statement) from None
+    return _sendable(made, statement)
 
 
 def _l2vpn(statement: Statement, speaker, interned) -> list:
     try:
-        return vpls_grammar.section_routes(statement, speaker, interned)
+        made = vpls_grammar.section_routes(statement, speaker, interned)
     except route_grammar.RouteError as error:
         raise _route_error(error, statement) from None
+    return _sendable(made, statement)
 
 
 #: route section keyword -> its reader

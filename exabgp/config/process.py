@@ -48,7 +48,9 @@ class Api:
     send: tuple = ()
 
 
-def parse_process(statement: Statement) -> Process:
+def parse_process(statement: Statement, locate=None) -> Process:
+    """The `Process` of a ``process`` section; `locate(program)`, when given, says why the program of its
+    ``run`` can not be used (an error at that line) or returns None."""
     name = values.named_block(statement, "process")
     run = encoder = None
     respawn = True
@@ -57,7 +59,10 @@ def parse_process(statement: Statement) -> Process:
             values.plain(line)
             if len(line.words) < 2:
                 raise line.words[0].error("run needs a program")
-            run = tuple(token.text for token in line.words[1:])
+            run = run_arguments(line.words[1:])
+            problem = locate(run[0]) if locate is not None else None
+            if problem:
+                raise line.words[1].error(problem)
         elif line.keyword == "encoder":
             token = values.one(line)
             if token.text not in ENCODERS:
@@ -71,6 +76,36 @@ def parse_process(statement: Statement) -> Process:
     if missing:
         raise statement.end.error(f"unset process sections: {', '.join(missing)}")
     return Process(name, run, encoder, respawn)
+
+
+def run_arguments(words) -> tuple:
+    """The program and arguments of a ``run`` line, split as 5.0.15 splits them (no shell in either).
+
+    The lexer makes ``[ ] ( ) ,`` tokens of their own; in a ``run`` line
+    5.0.15 does so for ``[``, ``]`` and ``,`` only: an unquoted ``(`` or
+    ``)`` stays in its word (``a(b)c`` is one argument, ``( )`` two).  So
+    the words the lexer split around a parenthesis are joined again where
+    nothing separated them in the text.
+    """
+    arguments = []
+    previous = None
+    for token in words:
+        if (previous is not None and token.glued and _in_word(token) and _in_word(previous)
+                and (_parenthesis(token) or _parenthesis(previous))):
+            arguments[-1] += token.text
+        else:
+            arguments.append(token.text)
+        previous = token
+    return tuple(arguments)
+
+
+def _parenthesis(token) -> bool:
+    return token.punctuation and token.text in "()"
+
+
+def _in_word(token) -> bool:
+    """Whether 5.0.15 keeps this token inside a word of a ``run`` line (all but ``[ ] ,``)."""
+    return not token.punctuation or token.text in "()"
 
 
 def program_candidates(program: str, configuration_dir: str, etc_dir: str, search_path: str) -> list:

@@ -747,7 +747,18 @@ _READABLE = {
 }
 
 
-def _nlri_text(nlri) -> str:
+def unsendable(route: Route):
+    """Why no UPDATE can carry `route` (`exabgp.rib.packing.fits`, whatever the session negotiates), or None."""
+    from exabgp.rib import packing  # with the first route only: the short commands do without the RIB
+
+    if packing.fits(route):
+        return None
+    return (f"the route {family_name(*route.family)} {nlri_text(route.nlri)} can not be sent: "
+            f"{packing.too_large(route)}")
+
+
+def nlri_text(nlri) -> str:
+    """An NLRI as the configuration writes it (after the family words)."""
     if isinstance(nlri, RTC):  # the configuration form exabgp.config.rtc reads, the ADD-PATH path identifier after
         path = "" if nlri.path_id is None else f" path-information {address_text(nlri.path_id.to_bytes(4, 'big'))}"
         return nlri.spec() + path
@@ -768,7 +779,7 @@ def _nlri_text(nlri) -> str:
 def route_text(static: StaticRoute, speaker: Speaker) -> str:
     """``<afi> <safi> PREFIX keywords...``: the canonical text of one route."""
     route = static.route
-    words = [family_name(route.nlri.afi, route.nlri.safi), _nlri_text(route.nlri)]
+    words = [family_name(route.nlri.afi, route.nlri.safi), nlri_text(route.nlri)]
     if route.nexthop == NEXT_HOP_SELF:
         words.append("next-hop self")
     elif route.nexthop:

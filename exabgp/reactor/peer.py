@@ -36,6 +36,9 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   section 2); as in 5.0 a session's first batch of changes carries no
   withdrawal of an NLRI it does not announce (`_send_changes`), and a
   helper's End-of-RIB leaves after the UPDATEs of its batch (`send_eor`);
+  a route no UPDATE of the session can carry (its attributes too large for
+  the negotiated message size) is left out with an error naming it, and
+  everything else is sent (`exabgp.rib.packing`);
 * what helpers change while no session is up is queued as 5.0 queues it
   (`_queue_down`): the queue starts with the configured routes as loaded
   and is dropped whenever a connection or an attempt ends; the next session
@@ -94,6 +97,7 @@ from exabgp.config.route import narrowed
 from exabgp.config.session import session_settings as settings_of
 from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
+from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from exabgp.session import (
@@ -451,6 +455,11 @@ def nlri_text(nlri) -> str:
     if isinstance(nlri, Prefix):
         return nlri.prefix()
     return nlri.text() if isinstance(nlri, (Flow, VPLS, MVPN, MUP, EVPN, BGPLS, RTC)) else repr(nlri)
+
+
+def _too_large(action: str, route, ctx) -> str:
+    """The error logged for a route `exabgp.rib.packing` left out."""
+    return f"{action} {family_name(*route.family)} {nlri_text(route.nlri)} not sent: {packing.too_large(route, ctx)}"
 
 
 def _sending_context(ctx, neighbor):
@@ -849,11 +858,14 @@ class Peer:
             return
         withdraw, self._withdrawing = self._withdrawing, True
         sent = 0
-        for body in self.rib.updates(self.ctx, self.neighbor.group_updates, withdraw):
+        left_out = []
+        for body in self.rib.updates(self.ctx, self.neighbor.group_updates, withdraw, left_out):
             connection.session.send_update(body)
             sent += 1
         if sent:
             self.reactor.log.info(connection.name, f">> {sent} UPDATE(s)")
+        for action, route in left_out:
+            self.reactor.log.error(connection.name, _too_large(action, route, self.ctx))
 
     def _initial_dump(self, connection, rib) -> None:
         """Send the Adj-RIB-Out, then End-of-RIB per negotiated family unless manual-eor.

@@ -264,16 +264,17 @@ class AdjRibOut:
                 del changes[nlri]
         return [cache.get(nlri, route) for nlri, route in refresh.items()]
 
-    def updates(self, ctx, group: bool = True, withdraw: bool = True):
+    def updates(self, ctx, group: bool = True, withdraw: bool = True, left_out: list = None):
         """Yield the UPDATE bodies of every pending change, which are then no longer pending; without
-        `withdraw` the withdrawals are dropped (a session's first batch, as 5.0 sends it).
+        `withdraw` the withdrawals are dropped (a session's first batch, as 5.0 sends it).  A route too large
+        for `ctx` is not sent and goes to `left_out` (`exabgp.rib.packing`).
 
         The routes `replay` queued go first, one UPDATE each (`_refreshed`), then the buckets."""
         pending, self._pending, self._queued = self._pending, {}, {}
         if self._refresh:
             for route in self._refreshed(pending):
                 yield from packing.announce_bodies(route.nlri.afi, route.nlri.safi, route.attributes, route.nexthop,
-                                                   [route.nlri], ctx, group)
+                                                   [route.nlri], ctx, group, left_out)
         buckets = {}
         unattached = packing.NO_NEXT_HOP_ATTRIBUTE
         for attributes, nexthop, afi, safi in pending:
@@ -295,7 +296,7 @@ class AdjRibOut:
                 for announce, nlris in runs:
                     if nlris:
                         bodies = packing.announce_bodies if announce else packing.withdraw_bodies
-                        yield from bodies(afi, safi, attributes, nexthop, nlris, ctx, group)
+                        yield from bodies(afi, safi, attributes, nexthop, nlris, ctx, group, left_out)
 
     @staticmethod
     def eor_bodies(families):

@@ -46,17 +46,30 @@ NLRI with their ADD-PATH path identifier, 0 when none was configured, when
 the session sends path identifiers for ipv4 rtc; grouped MCAST-VPN NLRI are
 sorted by their octets, route type first, as 5.0 sorts them) and the
 NLRI of the families this build keeps raw (`RawNLRI`) are copied.
-An NLRI that does not fit an UPDATE even alone (attributes too large) is
-left out, as 5.0 leaves it out.
+
+An NLRI that does not fit an UPDATE even alone (attributes too large for the
+negotiated size, or an attribute over 65535 octets, which has no encoding)
+is left out, as 5.0 leaves it out, and the caller hears of it: ``(action,
+route)`` is appended to the `left_out` list it passes ("announce" or
+"withdraw"), so that the session logs it and sends every other route and the
+End-of-RIB.  `fits` is the same rule for one route, asked before a route is
+accepted at all: the configuration and the API refuse a route that does not
+fit even a 65535-octet UPDATE (`LARGEST`), whatever the session negotiates;
+`too_large` says why, for the log and the errors.
 """
 
 from exabgp import _codec
+from exabgp._codec import CodecError
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, OPTIONAL, TRANSITIVE
+from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import (
     AFI_IPV4,
     AFI_IPV6,
     AFI_L2VPN,
+    FAMILIES,
+    LABELED,
     OBJECT_KINDS,
+    PREFIX,
     RTC,
     SAFI_EVPN,
     SAFI_FLOW,
@@ -67,9 +80,11 @@ from exabgp.bgp.family import (
     SAFI_RTC,
     SAFI_UNICAST,
     SAFI_VPLS,
+    VPN,
     nlri_kind,
 )
 from exabgp.bgp.nlri import NEXTHOP_SIZES
+from exabgp.bgp.route import NEXT_HOP_SELF, Route
 
 #: families whose NLRI 5.0 groups into one UPDATE when group-updates is on (F11)
 GROUPED_FAMILIES = frozenset({(AFI_IPV4, SAFI_UNICAST), (AFI_IPV4, SAFI_MCAST_VPN), (AFI_IPV6, SAFI_MCAST_VPN)})
@@ -84,11 +99,21 @@ NO_NEXT_HOP_ATTRIBUTE = frozenset({(AFI_IPV4, SAFI_FLOW), (AFI_IPV4, SAFI_FLOW_V
 #: families whose IPv4 next hop 5.0 sends IPv4-mapped although a 4-octet one is valid there
 IPV4_MAPPED_NEXT_HOP = frozenset({(AFI_IPV6, SAFI_MUP)})
 
+#: NLRI kinds of the prefix codec, whose size `fits` bounds without packing
+PREFIX_KINDS = frozenset((PREFIX, LABELED, VPN))
+
 #: SAFIs whose MP_UNREACH_NLRI 5.0 sends with no other path attribute
 BARE_WITHDRAWAL_SAFIS = frozenset({SAFI_UNICAST, SAFI_MULTICAST})
 
 _HEADER = 19                    # marker, length, type
 _SECTION_LENGTHS = 4            # withdrawn routes length + total path attribute length
+
+#: the most room a session can give one route: RFC 8654 messages, and a path identifier on every family
+LARGEST = CodecContext(extended_message=True, addpath_send=frozenset(FAMILIES))
+
+#: octets of an UPDATE besides its path attributes and labels that a prefix route needs at most (header,
+#: MP_REACH_NLRI with a VPN next hop pair, NEXT_HOP, the prefix, its RD and path identifier)
+_ROOM = 256
 _IPV4_MAPPED = bytes(10) + b"\xff\xff"
 
 
@@ -116,8 +141,9 @@ def sort_key(nlri):
     return path, nlri.plen, nlri.addr[:(nlri.plen + 7) >> 3]
 
 
-def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: bool):
-    """Cut `nlris` into NLRI sections of at most `budget` octets (one NLRI each without `group`)."""
+def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: bool, left_out):
+    """Cut `nlris` into NLRI sections of at most `budget` octets (one NLRI each without `group`); the NLRI that
+    do not fit even alone go to `left_out(nlri)`."""
     kind = nlri_kind(afi, safi)
     if kind is None or kind in OBJECT_KINDS:
         if kind is None:
@@ -126,6 +152,9 @@ def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: boo
             items = [nlri.packed(addpath) for nlri in nlris]
         else:
             items = [nlri.pack() for nlri in nlris]
+        for nlri, item in zip(nlris, items):
+            if len(item) > budget:
+                left_out(nlri)
         if group:
             yield from _raw_sections(sorted(items), budget)  # 5.0 sorts them by their octets
         else:
@@ -144,7 +173,8 @@ def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: boo
             octets, following = pack_nlri(items[index:index + 1], 0, budget, afi, addpath, kind)
             following += index
         if following == index:
-            index += 1          # does not fit even alone: left out, as 5.0 does
+            left_out(nlris[index])  # does not fit even alone: left out, as 5.0 does
+            index += 1
             continue
         index = following
         yield octets
@@ -190,35 +220,93 @@ def _mp_attributes(afi: int, safi: int, attributes, nexthop: bytes, ctx):
     return attribute_section(attributes, address), next_hop
 
 
-def announce_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True):
-    """UPDATE bodies announcing `nlris` (one family) with `attributes` and the resolved `nexthop`."""
+def _leaving(left_out, action: str, attributes, nexthop: bytes):
+    """The `left_out(nlri)` callback of `_sections`: ``(action, route)`` appended to the caller's list, if any."""
+    if left_out is None:
+        return lambda nlri: None
+    return lambda nlri: left_out.append((action, Route(nlri, nexthop, attributes)))
+
+
+def announce_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True,
+                    left_out: list = None):
+    """UPDATE bodies announcing `nlris` (one family) with `attributes` and the resolved `nexthop`; the routes
+    that do not fit are appended to `left_out` (module docstring)."""
     group = group and (afi, safi) in GROUPED_FAMILIES
     addpath = ctx.sends_path_id(afi, safi)
     available = ctx.max_message_size - _HEADER - _SECTION_LENGTHS
+    leave = _leaving(left_out, "announce", attributes, nexthop)
+    try:
+        if (afi, safi) == (AFI_IPV4, SAFI_UNICAST) and len(nexthop) in (0, 4):
+            section = attribute_section(attributes, nexthop)
+        else:
+            section, next_hop = _mp_attributes(afi, safi, attributes, nexthop, ctx)
+    except CodecError:  # an attribute over 65535 octets: no UPDATE can carry it
+        for nlri in nlris:
+            leave(nlri)
+        return
     if (afi, safi) == (AFI_IPV4, SAFI_UNICAST) and len(nexthop) in (0, 4):
-        section = attribute_section(attributes, nexthop)
-        for octets in _sections(nlris, afi, safi, addpath, available - len(section), group):
+        for octets in _sections(nlris, afi, safi, addpath, available - len(section), group, leave):
             yield _body(b"", section, octets)
         return
-    section, next_hop = _mp_attributes(afi, safi, attributes, nexthop, ctx)
     head = afi.to_bytes(2, "big") + bytes((safi, len(next_hop))) + next_hop + b"\x00"
     budget = _mp_budget(available - len(section), len(head))
-    for octets in _sections(nlris, afi, safi, addpath, budget, group):
+    for octets in _sections(nlris, afi, safi, addpath, budget, group, leave):
         yield _body(b"", section + _codec.encode_attribute(MP_REACH_NLRI, OPTIONAL, head + octets), b"")
 
 
-def withdraw_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True):
-    """UPDATE bodies withdrawing `nlris` (one family) announced with `attributes` and `nexthop`."""
+def withdraw_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True,
+                    left_out: list = None):
+    """UPDATE bodies withdrawing `nlris` (one family) announced with `attributes` and `nexthop`; the routes
+    that do not fit are appended to `left_out` (module docstring)."""
     addpath = ctx.sends_path_id(afi, safi)
     available = ctx.max_message_size - _HEADER - _SECTION_LENGTHS
+    leave = _leaving(left_out, "withdraw", attributes, nexthop)
     if (afi, safi) == (AFI_IPV4, SAFI_UNICAST):
-        for octets in _sections(nlris, afi, safi, addpath, available, group):
+        for octets in _sections(nlris, afi, safi, addpath, available, group, leave):
             yield _body(octets, b"", b"")
         return
     group = group and (afi, safi) in GROUPED_FAMILIES
     section = b""
     if safi not in BARE_WITHDRAWAL_SAFIS:
-        section = _mp_attributes(afi, safi, attributes, nexthop, ctx)[0]
+        try:
+            section = _mp_attributes(afi, safi, attributes, nexthop, ctx)[0]
+        except CodecError:  # an attribute over 65535 octets: no UPDATE can carry it
+            for nlri in nlris:
+                leave(nlri)
+            return
     head = afi.to_bytes(2, "big") + bytes((safi,))
-    for octets in _sections(nlris, afi, safi, addpath, _mp_budget(available - len(section), len(head)), group):
+    budget = _mp_budget(available - len(section), len(head))
+    for octets in _sections(nlris, afi, safi, addpath, budget, group, leave):
         yield _body(b"", section + _codec.encode_attribute(MP_UNREACH_NLRI, OPTIONAL, head + octets), b"")
+
+
+def fits(route, ctx=LARGEST) -> bool:
+    """Whether an UPDATE announcing `route` alone fits `ctx` (the rule `announce_bodies` applies).
+
+    `NEXT_HOP_SELF` counts as the address it becomes (4 octets for IPv4, 16
+    for IPv6).  Attributes well under the size are accepted without packing
+    anything (the path of every ordinary route).
+    """
+    try:
+        size = len(route.attributes.packed())
+    except CodecError:
+        return False
+    if nlri_kind(*route.family) in PREFIX_KINDS and size + _ROOM + 3 * len(route.nlri.labels or ()) \
+            <= ctx.max_message_size:
+        return True
+    afi, safi = route.family
+    nexthop = route.nexthop
+    if nexthop == NEXT_HOP_SELF:
+        nexthop = bytes(4 if afi == AFI_IPV4 else 16)
+    return any(True for _ in announce_bodies(afi, safi, route.attributes, nexthop, [route.nlri], ctx, False))
+
+
+def too_large(route, ctx=LARGEST) -> str:
+    """Why `route` does not `fit` `ctx`, for the log and the configuration errors."""
+    try:
+        size = len(route.attributes.packed())
+    except CodecError:
+        return "a path attribute over 65535 octets, which no UPDATE can carry"
+    extended = "" if ctx.extended_message else " (extended message, RFC 8654, not negotiated)"
+    return (f"{size} octets of path attributes: with its NLRI, more than an UPDATE of {ctx.max_message_size} "
+            f"octets can carry{extended}")

@@ -6,7 +6,8 @@ healthcheck's help through each of its four entry points (``exabgp
 healthcheck``, ``exabgp --run healthcheck``, ``python -m exabgp
 healthcheck``, ``exabgp-healthcheck``), ``exabgp-cli --help``, ``validate``
 on every reference configuration (``../shared/exabgp-reference/conf``, when
-present) and on files holding one mistake each (`BAD_CONFIGURATIONS`), and
+present), on files holding one mistake each (`BAD_CONFIGURATIONS`) and on
+the repository's corpus of broken configurations (`BAD_CORPUS`), and
 ``decode`` misused (no payload, bad hexadecimal, bad family, missing file).
 
 Each form runs in a directory of its own (its working directory, where its
@@ -84,6 +85,9 @@ BAD_CONFIGURATIONS = {
     "unknown-process": _NEIGHBOR.format(body=_AS + "    api {\n        processes [ nowhere ];\n    }\n"),
 }
 
+#: the repository's corpus of broken configurations (tests/configs/bad), one form each
+BAD_CORPUS = Path(__file__).resolve().parents[2] / "tests" / "configs" / "bad"
+
 _GOOD = _NEIGHBOR.format(body=_AS + "    static {\n        route 10.0.0.0/24 next-hop 192.0.2.2;\n    }\n")
 _UPDATE = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00170200000000"
 
@@ -155,6 +159,8 @@ def forms() -> list:
     ]
     for name, text in BAD_CONFIGURATIONS.items():
         found.append(_exabgp(f"validate, {name}", "validate", f"{{dir}}/{name}.conf", files=((f"{name}.conf", text),)))
+    for path in sorted(BAD_CORPUS.glob("*.conf")):
+        found.append(_exabgp(f"validate, corpus {path.name}", "validate", str(path)))
     conf = REFERENCE / "conf"
     if conf.is_dir():
         for path in sorted(conf.glob("*.conf")):

@@ -206,6 +206,21 @@ def _helper_not_installed(form, ours, theirs) -> bool:
             and set(missing) <= {_NOT_LOCATED.search(line).group(1) for line in warnings})
 
 
+def _refused_where_5_0_accepts(reason: "re.Pattern"):
+    """`validate` of a file 5.0.15 accepts (``✓ loading``, exit 0) and we refuse at its line, for `reason` only."""
+
+    def applies(form, ours, theirs) -> bool:
+        if form.args[:1] != ("validate",) or (ours.code, theirs.code) != (1, 0) or ours.stdout != theirs.stdout:
+            return False
+        lines = ours.stderr.splitlines(keepends=True)
+        if len(lines) != 3 or not _POSITIONED.fullmatch(lines[2]):
+            return False
+        return (theirs.stderr == lines[0] + "configuration   \u2713 loading\n"
+                and lines[1] == "configuration   " + lines[2][len("error: "):] and bool(reason.search(lines[2])))
+
+    return applies
+
+
 KNOWN: list = [
     Known(
         "rtc-partial-prefix-lengths", "decode",
@@ -270,6 +285,26 @@ KNOWN: list = [
         "exit 0): a 'run' program that can not be found is a warning naming it, and the file is valid.  5.0.15 "
         "refuses the file.",
         _helper_not_installed,
+    ),
+    Known(
+        "route too large for any UPDATE", "cli",
+        "A configured route whose path attributes can not fit even a 65535-octet UPDATE (RFC 4271 4.3 and "
+        "RFC 8654: no message can carry it) is refused at its line; 5.0.15 accepts it, then its daemon dies on "
+        "it at the session's start (a struct.error traceback, the connection closed, no End-of-RIB).",
+        _refused_where_5_0_accepts(re.compile(r": the route \S+ \S+ \S+ can not be sent: [^\n]+\n$")),
+    ),
+    Known(
+        "MPLS label over 20 bits", "cli",
+        "An MPLS label is 20 bits (RFC 3032 2.1); 5.0.15 accepts a larger value in the configuration and sends "
+        "it cut to 20 bits (label 1048576 goes out as label 0), another label than the one written.  We refuse it "
+        "at its line.",
+        _refused_where_5_0_accepts(re.compile(r": label \d+ is out of range\n$")),
+    ),
+    Known(
+        "listen port over 65535", "cli",
+        "A TCP port is 16 bits (RFC 9293 3.1); 5.0.15's validate accepts 'listen 70000' and its daemon dies "
+        "with a traceback when it binds the port.  We refuse it at its line.",
+        _refused_where_5_0_accepts(re.compile(r": '\d+' is not a valid port \(0-65535\)\n$")),
     ),
     Known(
         "configuration error position", "cli",
