@@ -253,6 +253,7 @@ class Connection(asyncio.Protocol):
             self.peer.detach(self)
         self.reactor.log.info(self.name, f"connection to {self.remote_ip} closed")
         self.reactor.connection_closed()
+        release(self.transport)
 
     # ------------------------------------------------------------ local actions
 
@@ -473,6 +474,21 @@ def _sending_context(ctx, neighbor):
     if not neighbor.nexthop:
         return ctx
     return replace(ctx, extended_nexthop=ctx.extended_nexthop | frozenset(neighbor.nexthop))
+
+
+def release(transport) -> None:
+    """Break the reference cycle a closed asyncio socket transport is kept in, so that it is freed at once.
+
+    Before Python 3.12 a selector socket transport holds its reader as a bound method of itself
+    (``_read_ready_cb``), and 3.12 breaks that cycle only in ``close()``, not when the connection is
+    lost to an error.  The daemon runs the cyclic garbage collector rarely (`exabgp.cli.server.GC_THRESHOLDS`:
+    a collection after 100,000 new objects, which a flap barely makes), so every connection's transport,
+    its socket and addresses (about 1 KB) stayed until a collection thousands of flaps later: the daemon
+    grew linearly with session flaps (issue 9).  Called from ``connection_lost``, when asyncio has
+    stopped reading the socket and will not call the reader again.
+    """
+    if getattr(transport, "_read_ready_cb", None) is not None:
+        transport._read_ready_cb = None
 
 
 def _address(sockaddr) -> str:
