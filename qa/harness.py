@@ -179,6 +179,14 @@ class Peer:
             sent = self.sock.send(self.out)
         except BlockingIOError:
             sent = 0
+        except (ConnectionResetError, BrokenPipeError):  # the daemon closed with our octets unread
+            self.out.clear()
+            self.feed.clear()
+            if not self.session.closed:
+                now = time.monotonic()
+                self.session.connection_lost(now)
+                self._events(now)
+            return
         del self.out[:sent]
 
     def _read(self) -> None:

@@ -36,7 +36,6 @@ neighbor-removed case here).
 
 import json
 import signal
-import time
 
 from exabgp.session import State
 from qa.daemon import free_port
@@ -101,4 +100,163 @@ def test_session_flaps_do_not_grow_memory(tmp_path):
         assert daemon.log().count("connected to peer-1") == established
         assert "Traceback" not in daemon.log()
     finally:
+        assert daemon.stop() == 0
+
+
+# ---------------------------------------------------------------- what the recording helper was told
+
+
+class Told:
+    """The JSON messages the recording helper received, in order, read as the file grows."""
+
+    def __init__(self, path):
+        self.path = path
+        self.messages = []
+        self._offset = 0
+        self._routes = {}  # address -> prefixes announced (see `announced`), for what is read so far
+
+    def __call__(self) -> list:
+        if self.path.exists():
+            with open(self.path, "rb") as stream:
+                stream.seek(self._offset)
+                data = stream.read()
+            whole = data[:data.rfind(b"\n") + 1]
+            self._offset += len(whole)
+            for line in whole.decode().split("\n")[:-1]:
+                message = json.loads(line)
+                self.messages.append(message)
+                for address, prefixes in announced([message]).items():
+                    self._routes.setdefault(address, []).extend(prefixes)
+        return self.messages
+
+    def routes(self, address: str) -> list:
+        self()
+        return self._routes.get(address, [])
+
+
+def announced(messages) -> dict:
+    """neighbor address -> every prefix announced to the helpers for it, in order (duplicates kept)."""
+    prefixes = {}
+    for message in messages:
+        if message.get("type") != "update":
+            continue
+        neighbor = message["neighbor"]
+        for family in neighbor["message"].get("update", {}).get("announce", {}).values():
+            for nlris in family.values():
+                prefixes.setdefault(neighbor["address"]["peer"], []).extend(
+                    nlri if isinstance(nlri, str) else nlri["nlri"] for nlri in nlris)
+    return prefixes
+
+
+def states(messages, address: str) -> list:
+    return [message["neighbor"]["state"] for message in messages
+            if message.get("type") == "state" and message["neighbor"]["address"]["peer"] == address]
+
+
+def recorded(tmp_path, port, peers, routes=None) -> str:
+    """The configuration of `neighbors` with a helper recording every update and state change to ``told``."""
+    helper = script(tmp_path, "recorder", RECORDER)
+    return (f"process recorder {{ run {helper} {tmp_path / 'told'}; encoder json; }}\n"
+            + neighbors(port, peers, "api { processes [ recorder ]; neighbor-changes; receive { parsed; update; } }",
+                        routes))
+
+
+def recording_daemon(tmp_path, port, peers, routes=None):
+    """A daemon on `recorded` and what its helper was told (`Told`)."""
+    return Daemon(tmp_path, recorded(tmp_path, port, peers, routes)), Told(tmp_path / "told")
+
+
+def mid_table(peer, total: int) -> bool:
+    """Some of the peer's table went out, some is still waiting."""
+    return 0 < peer.unsent() < total
+
+
+# ---------------------------------------------------------------- a peer killed in the middle of its table
+
+TABLE = 5000
+
+
+def test_a_peer_killed_mid_table_is_reported_down_and_the_others_go_on(tmp_path):
+    port = free_port()
+    daemon, record = recording_daemon(tmp_path, port, ["127.0.0.1", "127.0.0.2"])
+    victim = other = None
+    try:
+        victim = Peer(port, daemon)
+        other = Peer(port, daemon, "127.0.0.2")
+        table = received_updates(TABLE, 30)
+        victim.stream(table)
+        other.stream(received_updates(TABLE, 40))
+        pump([victim, other], lambda: victim.unsent() < len(table) // 2, 20)
+        assert mid_table(victim, len(table))
+        victim.kill()
+        victim = None
+        daemon.wait_log("connection to 127.0.0.1 closed", 10, other)
+        pump([other], lambda: len(record.routes("127.0.0.2")) == TABLE, 30)
+        pump([other], lambda: False, 1.0, expire=False)
+        messages = record()
+        assert states(messages, "127.0.0.1") == ["connected", "up", "down"]
+        down = next(m for m in messages if m.get("type") == "state" and m["neighbor"]["state"] == "down")
+        assert down["neighbor"]["reason"] in ("closing connection", "peer reset")
+        assert states(messages, "127.0.0.2") == ["connected", "up"]
+        # the helper got part of the dead peer's table, each route once, nothing after its down
+        dead = record.routes("127.0.0.1")
+        assert 0 < len(dead) < TABLE and len(set(dead)) == len(dead)
+        index = messages.index(down)
+        assert "127.0.0.1" not in announced(messages[index:])
+        routes = record.routes("127.0.0.2")
+        assert len(set(routes)) == TABLE == len(routes)
+        assert other.session.state is State.ESTABLISHED and not other.problems
+        assert "Traceback" not in daemon.log()
+    finally:
+        for peer in (victim, other):
+            if peer is not None:
+                peer.close()
+        assert daemon.stop() == 0
+
+
+# ---------------------------------------------------------------- a reload during traffic
+
+
+def test_a_reload_during_traffic_removes_one_neighbor_and_leaves_the_others(tmp_path):
+    port = free_port()
+    peers = ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
+    routes = {"127.0.0.1": ["10.9.0.0/24"]}
+    daemon, record = recording_daemon(tmp_path, port, peers, routes)
+    streams = {}
+    try:
+        for address, first in zip(peers, (30, 40, 50)):
+            streams[address] = Peer(port, daemon, address)
+        kept, unchanged, removed = (streams[address] for address in peers)
+        assert kept.routes == {"10.9.0.0/24": True}
+        tables = {address: received_updates(TABLE, first) for address, first in zip(peers, (30, 40, 50))}
+        for address, peer in streams.items():
+            peer.stream(tables[address])
+        everyone = list(streams.values())
+        pump(everyone, lambda: kept.unsent() < len(tables["127.0.0.1"]) * 3 // 4, 20)
+        assert mid_table(kept, len(tables["127.0.0.1"])) and mid_table(removed, len(tables["127.0.0.3"]))
+        # 127.0.0.3 removed, a route added to 127.0.0.1 (its session unchanged), 127.0.0.2 as it was
+        (tmp_path / "daemon.conf").write_text(recorded(tmp_path, port, peers[:2],
+                                                       {"127.0.0.1": ["10.9.0.0/24", "10.9.1.0/24"]}))
+        daemon.process.send_signal(signal.SIGUSR1)
+        pump(everyone, lambda: bool(removed.problems), 10, expire=False)
+        assert removed.problems and removed.problems[0].notification is None  # closed without NOTIFICATION, as 5.0
+        everyone.remove(removed)
+        pump(everyone, lambda: all(len(record.routes(a)) == TABLE for a in peers[:2])
+             and "10.9.1.0/24" in kept.routes, 30)
+        pump(everyone, lambda: False, 1.0, expire=False)
+        messages = record()
+        for address in peers[:2]:  # every route once, the sessions never went down
+            routes_told = record.routes(address)
+            assert len(routes_told) == len(set(routes_told)) == TABLE
+            assert states(messages, address) == ["connected", "up"]
+        assert states(messages, "127.0.0.3")[-1] == "down"
+        assert kept.routes == {"10.9.0.0/24": True, "10.9.1.0/24": True} and (kept.announces, kept.withdraws) == (2, 0)
+        assert unchanged.routes == {} and unchanged.announces == 0
+        for peer in everyone:
+            assert peer.session.state is State.ESTABLISHED and not peer.problems
+        log = daemon.log()
+        assert "Traceback" not in log and log.count("connected to") == 3
+    finally:
+        for peer in streams.values():
+            peer.close()
         assert daemon.stop() == 0
