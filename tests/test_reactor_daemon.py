@@ -446,8 +446,11 @@ def test_md5_same_password_establishes(tmp_path):
 
 
 def test_md5_different_password_does_not(tmp_path):
+    """The kernel drops the SYNs signed with the wrong key: no session, no crash, the attempt logged (issue 9)."""
     err_a, err_b = md5_pair(tmp_path, "s3cret", "other")
     assert "connected to" not in err_a and "connected to" not in err_b
+    assert "attempting connection to 127.0.0.1:" in err_b and "incoming" not in err_a
+    assert "Traceback" not in err_a + err_b
 
 
 # ---------------------------------------------------------------- configuration errors

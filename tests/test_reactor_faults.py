@@ -3,7 +3,7 @@
 Every test runs a real daemon (`qa.harness.Daemon`: ``python -m exabgp
 server``), real helper processes where helpers matter, and real BGP peers on
 loopback: `qa.harness.Peer` (a sans-IO `Session` over a socket, which can
-stop reading, stream a table or be killed) or `qa.daemon.Speaker`.  Waits
+stop reading, stream a table or be killed) and `qa.harness.flap`.  Waits
 are on conditions (a log line, a route count, a session state), never fixed
 sleeps.  The sizes here are CI's (a few seconds each); benchmarks/soak.py
 runs the same faults at full size and prints the RSS curve.
@@ -14,24 +14,29 @@ runs the same faults at full size and prints the RSS curve.
   in a reference cycle until a rare garbage collection,
   `exabgp.reactor.peer.release`);
 * a peer killed in the middle of its table (its socket reset): the daemon
-  logs the loss, the helpers are told ``state down`` for that neighbor only,
-  its Adj-RIB-In is emptied (``show adj-rib in`` lists none of its routes),
-  and the other peer's session and routes go on;
-* TCP MD5 with a wrong key: the session never comes up, the daemon logs the
-  failed attempts (the kernel drops the unsigned SYNs: no connection, no
-  traceback) and keeps running;
-* a neighbor removed by a reload (SIGUSR1) while its peer streams a table:
-  that session closes, the other one, in the middle of its own table,
-  carries on and gets every route.
+  logs the loss, the helpers are told ``state down`` for that neighbor only
+  (5.0.15 tells helpers no withdrawal for a dead peer's routes: the down is
+  the signal), each route of the partial table once and nothing after the
+  down; the other peer's session goes on and its whole table arrives;
+* a neighbor removed by a reload (SIGUSR1) while three peers stream
+  tables: that session closes (without NOTIFICATION, as 5.0.15), a route
+  added to a neighbor whose session is unchanged is sent once, and the two
+  kept sessions stay up and every route they send reaches the helper once;
+* a frozen peer (it stops reading and writing, as a SIGSTOP'd process): the
+  hold timer fires, NOTIFICATION 4/0, and the thawed peer connects again and
+  gets the routes; the other session never notices.
 
-Other faults of issue 9 have tests elsewhere: a frozen peer
-(tests/test_reactor_daemon.py `test_hold_timer_expiry_sends_4_0`, and
-SIGSTOP'd BIRD, FRR, GoBGP and OpenBGPD in tests/test_interop_*.py), a
-helper that dies repeatedly and a helper that stops reading during a full
-table (tests/test_api_misbehaving.py 4 and 5), a reload during traffic with
-its route delta (tests/test_reactor_daemon.py
-`test_reload_route_delta_failed_reload_then_changed_neighbor`, and the
-neighbor-removed case here).
+Other faults of issue 9 have tests elsewhere: the hold timer against a peer
+that never sends a KEEPALIVE (tests/test_reactor_daemon.py
+`test_hold_timer_expiry_sends_4_0`) and SIGSTOP'd BIRD, FRR, GoBGP and
+OpenBGPD (tests/test_interop_*.py `*_frozen_*`); TCP MD5 with a wrong key
+(tests/test_reactor_daemon.py `test_md5_different_password_does_not`: no
+session, the attempt logged, no traceback; test_interop_bird.py against
+BIRD); a helper that dies repeatedly (``Too many death``) and a helper that
+stops reading during a full table (tests/test_api_misbehaving.py 4 and 5,
+tests/test_reactor_processes.py); a reload's route delta on an idle session
+(tests/test_reactor_daemon.py
+`test_reload_route_delta_failed_reload_then_changed_neighbor`).
 """
 
 import json
@@ -259,4 +264,36 @@ def test_a_reload_during_traffic_removes_one_neighbor_and_leaves_the_others(tmp_
     finally:
         for peer in streams.values():
             peer.close()
+        assert daemon.stop() == 0
+
+
+# ---------------------------------------------------------------- a frozen peer
+
+
+def test_a_frozen_peer_gets_4_0_and_comes_back_while_the_other_goes_on(tmp_path):
+    """A peer that stops reading and writing (as a SIGSTOP'd process): the daemon's hold timer fires, it sends
+    NOTIFICATION 4/0 and closes; the peer, thawed, reads it and connects again; the other session never notices."""
+    port = free_port()
+    daemon, record = recording_daemon(tmp_path, port, ["127.0.0.1", "127.0.0.2"], {"127.0.0.1": ["10.9.0.0/24"]})
+    frozen = other = thawed = None
+    try:
+        frozen = Peer(port, daemon)
+        other = Peer(port, daemon, "127.0.0.2")
+        daemon.wait_log("peer reset, message [notification sent (4,0)", HOLD + 5, other)  # `frozen` is not pumped
+        pump([frozen], lambda: bool(frozen.problems), 5, expire=False)
+        notification = next(event.notification for event in frozen.problems if hasattr(event, "notification"))
+        assert (notification.code, notification.subcode) == (4, 0)
+        frozen.close()
+        thawed = Peer(port, daemon)  # connects again and gets the routes again
+        assert thawed.routes == {"10.9.0.0/24": True}
+        pump([thawed, other], lambda: False, 1.0, expire=False)
+        assert states(record(), "127.0.0.1") == ["connected", "up", "down", "connected", "up"]
+        assert states(record(), "127.0.0.2") == ["connected", "up"]
+        for peer in (thawed, other):
+            assert peer.session.state is State.ESTABLISHED and not peer.problems
+        assert "Traceback" not in daemon.log()
+    finally:
+        for peer in (frozen, other, thawed):
+            if peer is not None:
+                peer.close()
         assert daemon.stop() == 0
