@@ -15,9 +15,8 @@ runs the same faults at full size and prints the RSS curve.
   `exabgp.reactor.peer.release`);
 * a peer killed in the middle of its table (its socket reset): the daemon
   logs the loss, the helpers are told ``state down`` for that neighbor only
-  (5.0.15 tells helpers no withdrawal for a dead peer's routes: the down is
-  the signal), each route of the partial table once and nothing after the
-  down; the other peer's session goes on and its whole table arrives;
+  (the signal a helper drops that neighbor's routes on), each route of the
+  partial table once and no announcement after the down; the other peer's session goes on and its whole table arrives;
 * a neighbor removed by a reload (SIGUSR1) while three peers stream
   tables: that session closes (without NOTIFICATION, as 5.0.15), a route
   added to a neighbor whose session is unchanged is sent once, and the two
