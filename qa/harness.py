@@ -228,6 +228,15 @@ class Peer:
     def close(self) -> None:
         self.sock.close()
 
+    def leave(self, timeout: float = 10.0) -> None:
+        """Go away cleanly: what is left of the stream is dropped, a FIN is sent, and the peer waits until the
+        daemon has closed its side (so that the next connection from this address is no collision)."""
+        self.feed.clear()
+        self.out.clear()
+        self.sock.shutdown(socket.SHUT_WR)
+        pump([self], lambda: self.session.closed, timeout)
+        self.sock.close()
+
     def kill(self) -> None:
         """End as a peer that dies: the connection is reset (RST), whatever is left unsent is lost."""
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

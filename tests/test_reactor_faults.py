@@ -23,7 +23,9 @@ runs the same faults at full size and prints the RSS curve.
   kept sessions stay up and every route they send reaches the helper once;
 * a frozen peer (it stops reading and writing, as a SIGSTOP'd process): the
   hold timer fires, NOTIFICATION 4/0, and the thawed peer connects again and
-  gets the routes; the other session never notices.
+  gets the routes; the other session never notices;
+* benchmarks/soak.py (peers flapping every second while resending their
+  tables, RSS sampled) runs for four seconds and prints its JSON summary.
 
 Other faults of issue 9 have tests elsewhere: the hold timer against a peer
 that never sends a KEEPALIVE (tests/test_reactor_daemon.py
@@ -39,11 +41,16 @@ tests/test_reactor_processes.py); a reload's route delta on an idle session
 """
 
 import json
+import os
 import signal
+import subprocess
+import sys
 
 from exabgp.session import State
 from qa.daemon import free_port
 from qa.harness import HOLD, Daemon, Peer, flap, pump, received_updates, script
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 READER = r'''
 import sys
@@ -296,3 +303,16 @@ def test_a_frozen_peer_gets_4_0_and_comes_back_while_the_other_goes_on(tmp_path)
             if peer is not None:
                 peer.close()
         assert daemon.stop() == 0
+
+
+# ---------------------------------------------------------------- the soak benchmark, a few seconds of it
+
+
+def test_the_soak_benchmark_runs(tmp_path):
+    script_path = os.path.join(ROOT, "benchmarks", "soak.py")
+    done = subprocess.run([sys.executable, script_path, "--duration", "4", "--peers", "2", "--routes", "300",
+                           "--sample", "1"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout.strip().split("\n")[-1])
+    assert result["flaps"] >= 4 and result["routes_sent"] == result["flaps"] * 300
+    assert 0 < result["rss_first_kb"] and abs(result["second_half_growth_kb"]) < 1024
