@@ -5,7 +5,8 @@
   environment of `qa.daemon.environment`, its log in a file (a flood of log
   lines must not fill a pipe); `rss()` samples its VmRSS (/proc/PID/status)
   and keeps the peak; `wait_log(text)` waits for a log line (pumping a peer
-  meanwhile); `stop()` sends SIGTERM and returns the exit code.
+  meanwhile); `stop()` sends SIGTERM and returns the exit code; with
+  ``oracle=PROGRAM`` it runs ExaBGP 5.0.15 instead, on the same terms.
 * `Peer(port, daemon, source)`: the test's BGP peer, a sans-IO `Session`
   over a non-blocking loopback socket driven by `select` (`pump`), which
   sends its own KEEPALIVEs (hold time 3 s by default: a KEEPALIVE every
@@ -39,7 +40,7 @@ from exabgp._codec import frame_message
 from exabgp.bgp.keepalive import KeepAlive
 from exabgp.bgp.update import Update
 from exabgp.session import Closed, Established, NotificationReceived, Session, SessionSettings, State, UpdateReceived
-from qa.daemon import PACKAGE_ROOT, environment
+from qa.daemon import PACKAGE_ROOT, environment, oracle_environment
 
 PY = sys.executable
 #: the hold time of a `Peer` (and of the daemons the tests configure): a KEEPALIVE every second
@@ -47,15 +48,22 @@ HOLD = 3
 
 
 class Daemon:
-    """`python -m exabgp server CONF`, its log in a file (a flood of log lines must not fill a pipe)."""
+    """`python -m exabgp server CONF`, its log in a file (a flood of log lines must not fill a pipe).
 
-    def __init__(self, folder, configuration: str, **settings):
+    With `oracle` (the path of ExaBGP 5.0.15's ``exabgp``, `qa.oracle.require_oracle`) that program runs
+    instead, in the environment of `qa.daemon.start_oracle`, from the configuration's directory."""
+
+    def __init__(self, folder, configuration: str, oracle: str = None, **settings):
         path = folder / "daemon.conf"
         path.write_text(configuration)
         self.log_path = folder / "daemon.log"
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen([PY, "-m", "exabgp", "server", str(path)], env=environment(**settings),
-                                        cwd=PACKAGE_ROOT, stdin=subprocess.DEVNULL, stdout=self._log,
+        if oracle is None:
+            command, env, cwd = [PY, "-m", "exabgp", "server", str(path)], environment(**settings), PACKAGE_ROOT
+        else:
+            command, env, cwd = [oracle, str(path)], oracle_environment(**settings), str(folder)
+        self.oracle = oracle is not None
+        self.process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._log,
                                         stderr=subprocess.STDOUT)
         self.peak_rss = 0  # kB, the largest VmRSS sampled
         self.sampled = 0.0  # when it was last sampled
@@ -72,6 +80,11 @@ class Daemon:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def ready(self, address: str) -> str:
+        """The log line saying the neighbor `address` exists (5.0.15 logs no line per neighbor: its peers
+        exist once the configuration is loaded)."""
+        return "loaded new configuration successfully" if self.oracle else f"new peer: neighbor {address}"
 
     def wait_log(self, text: str, timeout: float = 10.0, peer=None) -> str:
         """Wait (pumping `peer` meanwhile) until the log has `text`."""
@@ -106,7 +119,7 @@ class Peer:
 
     def __init__(self, port: int, daemon: Daemon, source: str = "127.0.0.1", wait: bool = True,
                  deadline: float = 10.0, hold: int = HOLD):
-        daemon.wait_log(f"new peer: neighbor {source}", deadline)  # it listens before it has peers
+        daemon.wait_log(daemon.ready(source), deadline)  # it listens before it has peers
         end = time.monotonic() + deadline
         while True:
             sock = socket.socket()

@@ -15,8 +15,9 @@ runs the same faults at full size and prints the RSS curve.
   `exabgp.reactor.peer.release`);
 * a peer killed in the middle of its table (its socket reset): the daemon
   logs the loss, the helpers are told ``state down`` for that neighbor only
-  (the signal a helper drops that neighbor's routes on), each route of the
-  partial table once and no announcement after the down; the other peer's session goes on and its whole table arrives;
+  (the signal a helper drops that neighbor's routes on: no withdrawal is
+  told), each route of the partial table once and nothing about that
+  neighbor after the down, as ExaBGP 5.0.15 tells it (the test runs it too); the other peer's session goes on and its whole table arrives;
 * a neighbor removed by a reload (SIGUSR1) while three peers stream
   tables: that session closes (without NOTIFICATION, as 5.0.15), a route
   added to a neighbor whose session is unchanged is sent once, and the two
@@ -46,8 +47,11 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
 from exabgp.session import State
 from qa.daemon import free_port
+from qa.oracle import require_oracle
 from qa.harness import HOLD, Daemon, Peer, flap, pump, received_updates, script
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -172,9 +176,10 @@ def recorded(tmp_path, port, peers, routes=None) -> str:
                         routes))
 
 
-def recording_daemon(tmp_path, port, peers, routes=None):
-    """A daemon on `recorded` and what its helper was told (`Told`)."""
-    return Daemon(tmp_path, recorded(tmp_path, port, peers, routes)), Told(tmp_path / "told")
+def recording_daemon(tmp_path, port, peers, routes=None, which: str = "ours"):
+    """A daemon (ours, or 5.0.15 for "oracle") on `recorded` and what its helper was told (`Told`)."""
+    oracle = require_oracle() if which == "oracle" else None
+    return Daemon(tmp_path, recorded(tmp_path, port, peers, routes), oracle), Told(tmp_path / "told")
 
 
 def mid_table(peer, total: int) -> bool:
@@ -185,37 +190,42 @@ def mid_table(peer, total: int) -> bool:
 # ---------------------------------------------------------------- a peer killed in the middle of its table
 
 TABLE = 5000
+#: the table of the killed-peer test, smaller: 5.0.15 takes several ms a route there (it logs every message)
+KILLED_TABLE = 2000
 
 
-def test_a_peer_killed_mid_table_is_reported_down_and_the_others_go_on(tmp_path):
+@pytest.mark.parametrize("which", ["ours", "oracle"])
+def test_a_peer_killed_mid_table_is_reported_down_and_the_others_go_on(tmp_path, which):
+    """What the helper is told was recorded from ExaBGP 5.0.15 (the same test runs it): ``state down`` with
+    "closing connection" for the dead neighbor, no withdrawal of its routes, nothing more about it."""
     port = free_port()
-    daemon, record = recording_daemon(tmp_path, port, ["127.0.0.1", "127.0.0.2"])
+    daemon, record = recording_daemon(tmp_path, port, ["127.0.0.1", "127.0.0.2"], which=which)
     victim = other = None
     try:
         victim = Peer(port, daemon)
         other = Peer(port, daemon, "127.0.0.2")
-        table = received_updates(TABLE, 30)
+        table = received_updates(KILLED_TABLE, 30)
         victim.stream(table)
-        other.stream(received_updates(TABLE, 40))
+        other.stream(received_updates(KILLED_TABLE, 40))
         pump([victim, other], lambda: victim.unsent() < len(table) // 2, 20)
         assert mid_table(victim, len(table))
         victim.kill()
         victim = None
         daemon.wait_log("connection to 127.0.0.1 closed", 10, other)
-        pump([other], lambda: len(record.routes("127.0.0.2")) == TABLE, 30)
+        pump([other], lambda: len(record.routes("127.0.0.2")) == KILLED_TABLE, 60)
         pump([other], lambda: False, 1.0, expire=False)
         messages = record()
         assert states(messages, "127.0.0.1") == ["connected", "up", "down"]
         down = next(m for m in messages if m.get("type") == "state" and m["neighbor"]["state"] == "down")
-        assert down["neighbor"]["reason"] in ("closing connection", "peer reset")
+        assert down["neighbor"]["reason"] == "closing connection"
         assert states(messages, "127.0.0.2") == ["connected", "up"]
-        # the helper got part of the dead peer's table, each route once, nothing after its down
+        # the helper got part of the dead peer's table, each route once, nothing about it after its down
         dead = record.routes("127.0.0.1")
-        assert 0 < len(dead) < TABLE and len(set(dead)) == len(dead)
-        index = messages.index(down)
-        assert "127.0.0.1" not in announced(messages[index:])
+        assert 0 < len(dead) < KILLED_TABLE and len(set(dead)) == len(dead)
+        after = messages[messages.index(down) + 1:]
+        assert not [m for m in after if m.get("neighbor", {}).get("address", {}).get("peer") == "127.0.0.1"]
         routes = record.routes("127.0.0.2")
-        assert len(set(routes)) == TABLE == len(routes)
+        assert len(set(routes)) == KILLED_TABLE == len(routes)
         assert other.session.state is State.ESTABLISHED and not other.problems
         assert "Traceback" not in daemon.log()
     finally:
