@@ -136,6 +136,8 @@ def teardown_data(subcode: int) -> bytes:
 
 
 MAX_BACKOFF = 60
+#: seconds an outgoing connect with an MD5 password may go unanswered before the log says why it may be
+MD5_SILENCE = 2.0
 #: the ``state down`` reason 5.0 gives for a TCP connection that failed or that the peer closed
 TCP_FAILURE = "closing connection"
 
@@ -564,7 +566,7 @@ class Peer:
         sock = None
         try:
             sock = sockets.outgoing(neighbor)
-            await loop.sock_connect(sock, (neighbor.peer_address, port))
+            await self._connect_socket(loop, sock, name, port)
             await loop.create_connection(lambda: Connection(self.reactor, self, name), sock=sock)
         except asyncio.CancelledError:
             if sock is not None:
@@ -583,6 +585,24 @@ class Peer:
             # made and lost before create_connection returned: the loss found `_connecting` still set
             # and could not schedule the next attempt, so it is scheduled now
             self._schedule()
+
+    async def _connect_socket(self, loop, sock, name: str, port: int) -> None:
+        """Connect `sock` to the neighbor.  With an MD5 password, a connect still unanswered after
+        `MD5_SILENCE` seconds is explained in the log: a peer with another key (or none) never answers, its
+        kernel drops the signed SYNs without a word (RFC 2385 section 2.0), so nothing else would say why
+        the session does not come up.  The connect goes on (the kernel's own timeout ends it, as in 5.0)."""
+        address = self.neighbor.peer_address
+        explain = None
+        if self.neighbor.md5_password is not None:
+            explain = loop.call_later(MD5_SILENCE, self.reactor.log.warning, name,
+                                      f"no answer from {address}:{port} after {MD5_SILENCE:.0f} seconds: with "
+                                      "md5-password set, a peer with a different password (or none) drops our "
+                                      "connection attempts silently")
+        try:
+            await loop.sock_connect(sock, (address, port))
+        finally:
+            if explain is not None:
+                explain.cancel()
 
     def _attempt_failed(self) -> None:
         """Tell the helpers of a connection attempt that failed, as 5.0 does: connected, then down."""
