@@ -17,7 +17,10 @@ runs the same faults at full size and prints the RSS curve.
   logs the loss, the helpers are told ``state down`` for that neighbor only
   (the signal a helper drops that neighbor's routes on: no withdrawal is
   told), each route of the partial table once and nothing about that
-  neighbor after the down, as ExaBGP 5.0.15 tells it (the test runs it too); the other peer's session goes on and its whole table arrives;
+  neighbor after the down, as ExaBGP 5.0.15 tells it (the test runs it too);
+  ``show adj-rib in`` lists every route of the other peer and none of the
+  dead one's (RFC 4271 section 8.2.2; 5.0.15 keeps listing them, a listed
+  difference); the other peer's session goes on and its whole table arrives;
 * a neighbor removed by a reload (SIGUSR1) while three peers stream
   tables: that session closes (without NOTIFICATION, as 5.0.15), a route
   added to a neighbor whose session is unchanged is sent once, and the two
@@ -72,13 +75,34 @@ with open(sys.argv[1], "a") as out:
 '''
 
 
-def neighbors(port: int, peers, api: str = "", routes: dict = None) -> str:
-    """Passive neighbors on `port` (our side 127.0.0.1, AS 65001; theirs AS 65002), hold time `HOLD`."""
+#: a helper that, once the file ``argv[1]`` exists, asks ``show adj-rib in`` and writes the answer to ``argv[2]``
+ASKER = r'''
+import os, sys, time
+ask, answer = sys.argv[1:3]
+while not os.path.exists(ask):
+    time.sleep(0.05)
+sys.stdout.write("show adj-rib in" + chr(10))
+sys.stdout.flush()
+lines = []
+for line in sys.stdin:
+    if line.strip() in ("done", "error"):
+        break
+    lines.append(line)
+with open(answer + ".new", "w") as out:
+    out.writelines(lines)
+os.replace(answer + ".new", answer)
+for line in sys.stdin:
+    pass
+'''
+
+
+def neighbors(port: int, peers, api: str = "", routes: dict = None, hold: int = HOLD) -> str:
+    """Passive neighbors on `port` (our side 127.0.0.1, AS 65001; theirs AS 65002)."""
     routes = routes or {}
     return "".join(f"""
 neighbor {address} {{
     router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;
-    passive; listen {port}; hold-time {HOLD};
+    passive; listen {port}; hold-time {hold};
     family {{ ipv4 unicast; }}
     {api}
     {"static { " + " ".join(f"route {prefix} next-hop 127.0.0.1;" for prefix in routes[address]) + " }"
@@ -168,18 +192,20 @@ def states(messages, address: str) -> list:
             if message.get("type") == "state" and message["neighbor"]["address"]["peer"] == address]
 
 
-def recorded(tmp_path, port, peers, routes=None) -> str:
-    """The configuration of `neighbors` with a helper recording every update and state change to ``told``."""
-    helper = script(tmp_path, "recorder", RECORDER)
+def recorded(tmp_path, port, peers, routes=None, hold: int = HOLD) -> str:
+    """The configuration of `neighbors` with a helper recording every update and state change to ``told``,
+    and `ASKER` (``ask`` -> ``answer``)."""
+    helper, asker = script(tmp_path, "recorder", RECORDER), script(tmp_path, "asker", ASKER)
     return (f"process recorder {{ run {helper} {tmp_path / 'told'}; encoder json; }}\n"
-            + neighbors(port, peers, "api { processes [ recorder ]; neighbor-changes; receive { parsed; update; } }",
-                        routes))
+            f"process asker {{ run {asker} {tmp_path / 'ask'} {tmp_path / 'answer'}; encoder text; }}\n"
+            + neighbors(port, peers, "api { processes [ recorder ]; neighbor-changes; receive { parsed; update; } }\n"
+                                     "    api { processes [ asker ]; }", routes, hold))
 
 
-def recording_daemon(tmp_path, port, peers, routes=None, which: str = "ours"):
+def recording_daemon(tmp_path, port, peers, routes=None, which: str = "ours", hold: int = HOLD):
     """A daemon (ours, or 5.0.15 for "oracle") on `recorded` and what its helper was told (`Told`)."""
     oracle = require_oracle() if which == "oracle" else None
-    return Daemon(tmp_path, recorded(tmp_path, port, peers, routes), oracle), Told(tmp_path / "told")
+    return Daemon(tmp_path, recorded(tmp_path, port, peers, routes, hold), oracle), Told(tmp_path / "told")
 
 
 def mid_table(peer, total: int) -> bool:
@@ -192,6 +218,7 @@ def mid_table(peer, total: int) -> bool:
 TABLE = 5000
 #: the table of the killed-peer test, smaller: 5.0.15 takes several ms a route there (it logs every message)
 KILLED_TABLE = 2000
+KILLED_HOLD = 30
 
 
 @pytest.mark.parametrize("which", ["ours", "oracle"])
@@ -199,11 +226,12 @@ def test_a_peer_killed_mid_table_is_reported_down_and_the_others_go_on(tmp_path,
     """What the helper is told was recorded from ExaBGP 5.0.15 (the same test runs it): ``state down`` with
     "closing connection" for the dead neighbor, no withdrawal of its routes, nothing more about it."""
     port = free_port()
-    daemon, record = recording_daemon(tmp_path, port, ["127.0.0.1", "127.0.0.2"], which=which)
+    # a long hold time: 5.0.15, reading a table slowly, lets a peer's KEEPALIVEs wait behind its UPDATEs
+    daemon, record = recording_daemon(tmp_path, port, ["127.0.0.1", "127.0.0.2"], which=which, hold=KILLED_HOLD)
     victim = other = None
     try:
-        victim = Peer(port, daemon)
-        other = Peer(port, daemon, "127.0.0.2")
+        victim = Peer(port, daemon, hold=KILLED_HOLD)
+        other = Peer(port, daemon, "127.0.0.2", hold=KILLED_HOLD)
         table = received_updates(KILLED_TABLE, 30)
         victim.stream(table)
         other.stream(received_updates(KILLED_TABLE, 40))
@@ -226,6 +254,14 @@ def test_a_peer_killed_mid_table_is_reported_down_and_the_others_go_on(tmp_path,
         assert not [m for m in after if m.get("neighbor", {}).get("address", {}).get("peer") == "127.0.0.1"]
         routes = record.routes("127.0.0.2")
         assert len(set(routes)) == KILLED_TABLE == len(routes)
+        # the dead session's Adj-RIB-In is gone (5.0.15 keeps it, listing the routes it had told: RFC 4271
+        # section 8.2.2 deletes them, docs/compatibility.md), the live one's is whole
+        (tmp_path / "ask").write_text("")
+        pump([other], lambda: (tmp_path / "answer").exists(), 20)
+        answer = (tmp_path / "answer").read_text().split("\n")[:-1]
+        listed = sorted(line.split()[3] for line in answer if line.startswith("127.0.0.1 "))
+        assert listed == (sorted(dead) if which == "oracle" else [])
+        assert len([line for line in answer if line.startswith("127.0.0.2 ipv4 unicast ")]) == KILLED_TABLE
         assert other.session.state is State.ESTABLISHED and not other.problems
         assert "Traceback" not in daemon.log()
     finally:
