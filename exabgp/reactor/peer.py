@@ -19,7 +19,8 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   ESTABLISHED (5.0.15 measured: attempts at 0, 0, 1, 3, 6, 10 s from the
   start when every connect is refused);
 * the socket options of SURFACE.md 7.7 come from `exabgp.reactor.sockets`
-  (``outgoing-ttl``, ``md5-password``);
+  (``outgoing-ttl``, ``md5-password``); an MD5 connect left unanswered is
+  explained in the log (`Peer._connect_socket`);
 * `tcp.attempts` (``exabgp_tcp_connections``): every outgoing connection
   tried counts, a refused connect included; once that many have ended the
   peer stops and the reactor exits when every peer has stopped.  This is
@@ -70,6 +71,9 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   torn down to come back (``teardown``, reconfiguration) or losing a
   collision gets a Cease, except when graceful restart was negotiated on
   both sides, which closes it without one (SURFACE.md 7.3).
+
+A closed connection's asyncio transport is released at once (`release`), so
+session flaps do not grow the daemon's memory.
 
 Collisions (RFC 4271 section 6.8) are decided with `exabgp.session.collision`
 when an incoming connection arrives for a peer that has one already.
