@@ -9,7 +9,7 @@ sleeps.  The sizes here are CI's (a few seconds each); benchmarks/soak.py
 runs the same faults at full size and prints the RSS curve.
 
 * session flaps: a peer that connects, reaches ESTABLISHED and closes, 600
-  times; the daemon's RSS over the second half grows by less than 64 KB
+  times; the daemon's RSS over the second half grows by less than 128 KB
   (it grew by about 1 KB a flap: each connection's asyncio transport stayed
   in a reference cycle until a rare garbage collection,
   `exabgp.reactor.peer.release`);
@@ -114,8 +114,9 @@ neighbor {address} {{
 # ---------------------------------------------------------------- session flaps
 
 FLAPS = 600
-#: what the RSS may grow by over the second half of the flaps (it grew by about 1 KB a flap: 300 KB)
-FLAP_GROWTH_KB = 64
+#: what the RSS may grow by over the second half of the flaps: it grew by about 1 KB a flap (320 KB); now 30 to
+#: 40 KB, the allocator and the interpreter's free lists warming up, which stops after about 1,200 flaps
+FLAP_GROWTH_KB = 128
 
 
 def test_session_flaps_do_not_grow_memory(tmp_path):
@@ -128,7 +129,7 @@ def test_session_flaps_do_not_grow_memory(tmp_path):
         daemon.wait_log("new peer: neighbor 127.0.0.1")
         samples, established = {}, 0
         for number in range(FLAPS + 1):
-            if number % (FLAPS // 6) == 0:
+            if number % (FLAPS // 10) == 0:
                 samples[number] = daemon.rss()
             if number < FLAPS:
                 established += flap(port)
