@@ -54,10 +54,16 @@ def start(args, cwd=None, stdin=subprocess.DEVNULL, **settings) -> subprocess.Po
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def start_oracle(program: str, path, **settings) -> subprocess.Popen:
-    """ExaBGP 5.0.15 on `path` (see the module docstring); its log goes to stderr as ours does."""
+def oracle_environment(**settings) -> dict:
+    """The environment ExaBGP 5.0.15 runs in (see the module docstring)."""
     env = environment(exabgp_api_cli="false", **settings)
     del env["PYTHONPATH"]
+    return env
+
+
+def start_oracle(program: str, path, **settings) -> subprocess.Popen:
+    """ExaBGP 5.0.15 on `path` (see the module docstring); its log goes to stderr as ours does."""
+    env = oracle_environment(**settings)
     return subprocess.Popen([program, str(path)], env=env, cwd=os.path.dirname(str(path)) or None,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

@@ -2,15 +2,15 @@
 
 Every test runs a real daemon (`python -m exabgp server CONF`, as
 tests/test_reactor_daemon.py starts it) with real helper processes (Python
-scripts written to the test's directory) and one BGP peer: `Peer`, a sans-IO
-`Session` over a non-blocking loopback socket driven by `select`, which
-sends its own KEEPALIVEs (hold time 3 s, so a KEEPALIVE every second each
-way), can stream a block of UPDATEs while it reads, and records when every
-KEEPALIVE from the daemon arrived.  While the test runs it samples the
+scripts written to the test's directory) and one BGP peer: `qa.harness.Peer`,
+a sans-IO `Session` over a non-blocking loopback socket driven by `select`,
+which sends its own KEEPALIVEs (hold time 3 s, so a KEEPALIVE every second
+each way), can stream a block of UPDATEs while it reads, and records when
+every KEEPALIVE from the daemon arrived.  While the test runs it samples the
 daemon's VmRSS (/proc/PID/status).
 
-`healthy` is the check every test ends with: the daemon runs, the peer's
-session is still ESTABLISHED (neither side's hold timer expired, no
+`qa.harness.healthy` is the check every test ends with: the daemon runs, the
+peer's session is still ESTABLISHED (neither side's hold timer expired, no
 NOTIFICATION), KEEPALIVEs came from the daemon at least once per hold time
 all along (from the session's start to now), the daemon's memory stayed
 under a bound, and its log has no traceback.  The behaviours:
@@ -34,78 +34,11 @@ under a bound, and its log has no traceback.  The behaviours:
    daemon goes on (even with ``api.terminate``).
 """
 
-import os
-import select
-import signal
-import socket
-import subprocess
-import sys
 import time
-from collections import deque
 
-import pytest
-
-from exabgp._codec import frame_message
-from exabgp.bgp.keepalive import KeepAlive
-from exabgp.bgp.update import Update
-from exabgp.session import Closed, Established, NotificationReceived, Session, SessionSettings, State, UpdateReceived
-from qa.daemon import PACKAGE_ROOT, environment, free_port
-
-PY = sys.executable
-HOLD = 3
-
-
-class Daemon:
-    """`python -m exabgp server CONF`, its log in a file (a flood of log lines must not fill a pipe)."""
-
-    def __init__(self, folder, configuration: str, **settings):
-        path = folder / "daemon.conf"
-        path.write_text(configuration)
-        self.log_path = folder / "daemon.log"
-        self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen([PY, "-m", "exabgp", "server", str(path)], env=environment(**settings),
-                                        cwd=PACKAGE_ROOT, stdin=subprocess.DEVNULL, stdout=self._log,
-                                        stderr=subprocess.STDOUT)
-        self.peak_rss = 0  # kB, the largest VmRSS sampled
-        self.sampled = 0.0  # when it was last sampled
-
-    def rss(self) -> int:
-        """The daemon's VmRSS in kB (0 once it is gone), the peak kept."""
-        try:
-            with open(f"/proc/{self.process.pid}/status") as status:
-                value = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-        except (OSError, StopIteration):
-            return 0
-        self.peak_rss = max(self.peak_rss, value)
-        return value
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def wait_log(self, text: str, timeout: float = 10.0, peer=None) -> str:
-        """Wait (pumping `peer` meanwhile) until the log has `text`."""
-        end = time.monotonic() + timeout
-        while text not in self.log():
-            if time.monotonic() > end:
-                raise AssertionError(f"{text!r} not logged:\n{self.log()[-3000:]}")
-            if peer is not None:
-                peer.pump(0.05)
-            else:
-                time.sleep(0.05)
-        return self.log()
-
-    def stop(self, timeout: float = 10.0):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            pytest.fail(f"the daemon did not exit:\n{self.log()[-3000:]}")
-        finally:
-            self._log.close()
-        return self.process.returncode
+from exabgp.session import Closed
+from qa.daemon import free_port
+from qa.harness import HOLD, Daemon, Peer, healthy, pump, received_updates, report, script
 
 
 def configuration(port: int, processes: str, api: str, peers=("127.0.0.1",)) -> str:
@@ -117,203 +50,6 @@ neighbor {address} {{
     {api}
 }}
 """ for address in peers)
-
-
-class Peer:
-    """The test's BGP peer (see the module docstring)."""
-
-    def __init__(self, port: int, daemon: Daemon, source: str = "127.0.0.1", wait: bool = True,
-                 deadline: float = 10.0):
-        daemon.wait_log(f"new peer: neighbor {source}", deadline)  # it listens before it has peers
-        end = time.monotonic() + deadline
-        while True:
-            sock = socket.socket()
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)  # what is streamed waits here, not in the kernel
-            sock.bind((source, 0))
-            try:
-                sock.connect(("127.0.0.1", port))
-                break
-            except ConnectionRefusedError:
-                sock.close()
-                if time.monotonic() > end:
-                    raise
-                time.sleep(0.05)
-        sock.setblocking(False)
-        self.sock = sock
-        self.daemon = daemon
-        self.session = Session(SessionSettings(local_address=source, peer_address="127.0.0.1", local_as=65002,
-                                               peer_as=65001, router_id="10.0.0.2", families=((1, 1),),
-                                               hold_time=HOLD))
-        self.out = bytearray()
-        self.feed = deque()        # chunks of whole messages still to stream
-        self.established = None   # when the session came up
-        self.keepalives = []      # when each KEEPALIVE from the daemon arrived
-        self.routes = {}          # prefix -> True (announced) / False (withdrawn)
-        self.announces = 0
-        self.withdraws = 0
-        self.eor = False
-        self.problems = []        # NOTIFICATIONs and closes
-        self.session.start(time.monotonic())
-        if wait:
-            self.pump_until(lambda: self.eor, 10.0)
-
-    def stream(self, messages: bytes, chunk: int = 65536) -> None:
-        """Queue `messages` (whole framed messages) to be sent as the socket takes them."""
-        view, start = memoryview(messages), 0
-        while start < len(messages):
-            end = _boundary(view, start, min(start + chunk, len(messages)))
-            self.feed.append(bytes(view[start:end]))
-            start = end
-
-    def unsent(self) -> int:
-        """How many octets of the stream wait to be sent."""
-        return sum(map(len, self.feed)) + len(self.out)
-
-    def streaming(self) -> bool:
-        return bool(self.feed or self.out)
-
-    def pump(self, seconds: float) -> None:
-        pump([self], lambda: False, seconds, expire=False)
-
-    def pump_until(self, predicate, timeout: float) -> None:
-        pump([self], predicate, timeout)
-
-    def _prepare(self, now: float):
-        """Timers due, output queued; the next deadline."""
-        session = self.session
-        deadline = session.next_deadline()
-        if deadline is not None and deadline <= now:
-            session.handle_timer(now)
-            self._events(now)
-            deadline = session.next_deadline()
-        self.out += session.data_to_send()
-        if not self.out and self.feed:
-            self.out += self.feed.popleft()
-        return deadline
-
-    def _write(self) -> None:
-        try:
-            sent = self.sock.send(self.out)
-        except BlockingIOError:
-            sent = 0
-        del self.out[:sent]
-
-    def _read(self) -> None:
-        try:
-            data = self.sock.recv(1 << 20)
-        except BlockingIOError:
-            return
-        except ConnectionResetError:
-            data = b""
-        now = time.monotonic()
-        session = self.session
-        if data:
-            keepalives = session.received[KeepAlive.TYPE]
-            session.receive_data(data, now)
-            if session.received[KeepAlive.TYPE] != keepalives:
-                self.keepalives.append(now)
-        else:
-            session.connection_lost(now)
-        self._events(now)
-
-    def _events(self, now: float) -> None:
-        session = self.session
-        while (event := session.next_event()) is not None:
-            if isinstance(event, Established):
-                self.established = now
-            elif isinstance(event, UpdateReceived):
-                update = event.update
-                if update.eor(session.ctx) is not None:
-                    self.eor = True
-                    continue
-                for action, _family, _nexthop, nlri in update.changes(session.ctx):
-                    announced = action == "announce"
-                    self.routes[nlri.prefix()] = announced
-                    self.announces += announced
-                    self.withdraws += not announced
-            elif isinstance(event, (NotificationReceived, Closed)):
-                self.problems.append(event)
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-def pump(peers, predicate, timeout: float, expire: bool = True) -> None:
-    """Drive `peers` (reading first, so a late pump does not expire a hold timer) until `predicate()`."""
-    end = time.monotonic() + timeout
-    daemon = peers[0].daemon
-    while not predicate():
-        for peer in peers:
-            if peer.session.closed:
-                raise AssertionError(f"the session closed: {peer.problems}\n{daemon.log()[-3000:]}")
-        now = time.monotonic()
-        if now >= end:
-            if expire:
-                raise AssertionError(f"timed out; problems {[peer.problems for peer in peers]}, "
-                                     f"daemon log:\n{daemon.log()[-3000:]}")
-            return
-        if now - daemon.sampled > 0.1:
-            daemon.sampled = now
-            daemon.rss()
-        readable, writable, _ = select.select([peer.sock for peer in peers],
-                                              [peer.sock for peer in peers if peer.out], [], 0)
-        if not readable and not writable:
-            deadlines = [deadline for peer in peers if (deadline := peer._prepare(now)) is not None]
-            wait = max(0.0, min([0.1, end - now] + [deadline - now for deadline in deadlines]))
-            readable, writable, _ = select.select([peer.sock for peer in peers],
-                                                  [peer.sock for peer in peers if peer.out], [], wait)
-        for peer in peers:
-            if peer.sock in writable:
-                peer._write()
-            if peer.sock in readable:
-                peer._read()
-        for peer in peers:
-            peer._prepare(time.monotonic())
-
-
-def _boundary(view, start: int, end: int) -> int:
-    """The first message start at or after `end` (the octets from `start` are whole messages)."""
-    position = start
-    while position < end:
-        position += int.from_bytes(view[position + 16:position + 18], "big")
-    return position
-
-
-# ORIGIN IGP, AS_PATH [ 65002 ] (4-octet ASNs), NEXT_HOP 127.0.0.1
-ATTRIBUTES = bytes.fromhex("40010100" "400206020100" "00FDEA" "4003047F000001")
-
-
-def received_updates(count: int, first: int = 30) -> bytes:
-    """`count` UPDATEs of one /24 each (`first`.0.0.0/24, `first`.0.1.0/24 ...), then the End-of-RIB."""
-    head = b"\x00\x00" + len(ATTRIBUTES).to_bytes(2, "big") + ATTRIBUTES + b"\x18"
-    base = first << 16
-    messages = [frame_message(Update.TYPE, head + (base + number).to_bytes(3, "big")) for number in range(count)]
-    return b"".join(messages) + frame_message(Update.TYPE, b"\x00\x00\x00\x00")
-
-
-def healthy(daemon: Daemon, peer: Peer, rss_bound_mb: float) -> None:
-    """See the module docstring."""
-    assert daemon.process.poll() is None, daemon.log()[-3000:]
-    assert peer.session.state is State.ESTABLISHED and not peer.problems, peer.problems
-    marks = [peer.established] + peer.keepalives + [time.monotonic()]
-    gaps = [after - before for before, after in zip(marks, marks[1:])]
-    assert max(gaps) < HOLD, f"no KEEPALIVE for {max(gaps):.2f} s"
-    assert len(peer.keepalives) >= (marks[-1] - marks[0]) / HOLD
-    daemon.rss()
-    assert 0 < daemon.peak_rss < rss_bound_mb * 1024, f"VmRSS peaked at {daemon.peak_rss} kB"
-    log = daemon.log()
-    assert "Traceback" not in log and "hold timer expired" not in log.lower(), log[-3000:]
-
-
-def script(folder, name: str, text: str) -> str:
-    path = folder / f"{name}.py"
-    path.write_text(text)
-    return f"{PY} {path}"
-
-
-def report(name: str, daemon: Daemon, peer: Peer) -> None:
-    print(f"{name}: peak VmRSS {daemon.peak_rss / 1024:.1f} MB, {len(peer.keepalives)} KEEPALIVEs, "
-          f"{len(peer.routes)} routes")
 
 
 # ---------------------------------------------------------------- 1. unknown and malformed commands

@@ -19,7 +19,8 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   ESTABLISHED (5.0.15 measured: attempts at 0, 0, 1, 3, 6, 10 s from the
   start when every connect is refused);
 * the socket options of SURFACE.md 7.7 come from `exabgp.reactor.sockets`
-  (``outgoing-ttl``, ``md5-password``);
+  (``outgoing-ttl``, ``md5-password``); an MD5 connect left unanswered is
+  explained in the log (`Peer._connect_socket`);
 * `tcp.attempts` (``exabgp_tcp_connections``): every outgoing connection
   tried counts, a refused connect included; once that many have ended the
   peer stops and the reactor exits when every peer has stopped.  This is
@@ -70,6 +71,9 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   torn down to come back (``teardown``, reconfiguration) or losing a
   collision gets a Cease, except when graceful restart was negotiated on
   both sides, which closes it without one (SURFACE.md 7.3).
+
+A closed connection's asyncio transport is released at once (`release`), so
+session flaps do not grow the daemon's memory.
 
 Collisions (RFC 4271 section 6.8) are decided with `exabgp.session.collision`
 when an incoming connection arrives for a peer that has one already.
@@ -136,6 +140,8 @@ def teardown_data(subcode: int) -> bytes:
 
 
 MAX_BACKOFF = 60
+#: seconds an outgoing connect with an MD5 password may go unanswered before the log says why it may be
+MD5_SILENCE = 2.0
 #: the ``state down`` reason 5.0 gives for a TCP connection that failed or that the peer closed
 TCP_FAILURE = "closing connection"
 
@@ -253,6 +259,7 @@ class Connection(asyncio.Protocol):
             self.peer.detach(self)
         self.reactor.log.info(self.name, f"connection to {self.remote_ip} closed")
         self.reactor.connection_closed()
+        release(self.transport)
 
     # ------------------------------------------------------------ local actions
 
@@ -475,6 +482,21 @@ def _sending_context(ctx, neighbor):
     return replace(ctx, extended_nexthop=ctx.extended_nexthop | frozenset(neighbor.nexthop))
 
 
+def release(transport) -> None:
+    """Break the reference cycle a closed asyncio socket transport is kept in, so that it is freed at once.
+
+    Before Python 3.12 a selector socket transport holds its reader as a bound method of itself
+    (``_read_ready_cb``), and 3.12 breaks that cycle only in ``close()``, not when the connection is
+    lost to an error.  The daemon runs the cyclic garbage collector rarely (`exabgp.cli.server.GC_THRESHOLDS`:
+    a collection after 100,000 new objects, which a flap barely makes), so every connection's transport,
+    its socket and addresses (about 1 KB) stayed until a collection thousands of flaps later: the daemon
+    grew linearly with session flaps (issue 9).  Called from ``connection_lost``, when asyncio has
+    stopped reading the socket and will not call the reader again.
+    """
+    if getattr(transport, "_read_ready_cb", None) is not None:
+        transport._read_ready_cb = None
+
+
 def _address(sockaddr) -> str:
     """The IP of a socket address, IPv4-mapped IPv6 addresses as IPv4."""
     if not sockaddr:
@@ -548,7 +570,7 @@ class Peer:
         sock = None
         try:
             sock = sockets.outgoing(neighbor)
-            await loop.sock_connect(sock, (neighbor.peer_address, port))
+            await self._connect_socket(loop, sock, name, port)
             await loop.create_connection(lambda: Connection(self.reactor, self, name), sock=sock)
         except asyncio.CancelledError:
             if sock is not None:
@@ -567,6 +589,24 @@ class Peer:
             # made and lost before create_connection returned: the loss found `_connecting` still set
             # and could not schedule the next attempt, so it is scheduled now
             self._schedule()
+
+    async def _connect_socket(self, loop, sock, name: str, port: int) -> None:
+        """Connect `sock` to the neighbor.  With an MD5 password, a connect still unanswered after
+        `MD5_SILENCE` seconds is explained in the log: a peer with another key (or none) never answers, its
+        kernel drops the signed SYNs without a word (RFC 2385 section 2.0), so nothing else would say why
+        the session does not come up.  The connect goes on (the kernel's own timeout ends it, as in 5.0)."""
+        address = self.neighbor.peer_address
+        explain = None
+        if self.neighbor.md5_password is not None:
+            explain = loop.call_later(MD5_SILENCE, self.reactor.log.warning, name,
+                                      f"no answer from {address}:{port} after {MD5_SILENCE:.0f} seconds: with "
+                                      "md5-password set, a peer with a different password (or none) drops our "
+                                      "connection attempts silently")
+        try:
+            await loop.sock_connect(sock, (address, port))
+        finally:
+            if explain is not None:
+                explain.cancel()
 
     def _attempt_failed(self) -> None:
         """Tell the helpers of a connection attempt that failed, as 5.0 does: connected, then down."""
