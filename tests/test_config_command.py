@@ -155,10 +155,19 @@ def test_selectors_parsed():
     ("crash", {"action": "crash"}),
     ("# a comment", {"action": "comment", "text": "a comment"}),  # 5.0.15: done
     ("debug  some\ttext", {"action": "debug", "text": " some\ttext"}),
-    # 5.0's name matching: the first of the reverse-sorted names found in the line wins
+    # the name the line starts with, after its selectors, whole words
     ("version foo", {"action": "version"}),  # 5.0.15: the version
-    ("neighbor 127.0.0.3 version", {"action": "version"}),  # 5.0.15: the version
-    ("announce route 10.70.0.0/24 next-hop 1.1.1.1 name version", {"action": "version"}),  # 5.0.15: the version
+    ("version,", {"action": "version"}),  # 5.0.15: the version
+    ("  \tversion  ", {"action": "version"}),  # 5.0.15: the version
+    ("neighbor 127.0.0.3 version", {"action": "version"}),  # 5.0.15: the version (selectors ignored)
+    ("neighbor 127.0.0.3 shutdown", {"action": "shutdown"}),  # 5.0.15: shutdown in progress
+    ("neighbor 127.0.0.3 show neighbor summary", {"action": "show neighbor", "show": "summary"}),  # 5.0.15: all
+    ("neighbor * announce route 10.0.2.0/24 next-hop 1.2.3.4", {"kind": "route"}),  # 5.0.15: done
+    ("neighbor 127.0.0.3 local-as 65001 announce route 10.0.3.0/24 next-hop 1.2.3.4", {"kind": "route"}),
+    ("# we must never shutdown this router", {"action": "comment"}),  # 5.0.15: shutdown in progress
+    # deliberate differences from 5.0.15, which takes the first of its reverse-sorted names found anywhere
+    ("announce route 10.70.0.0/24 next-hop 1.1.1.1 name version", {"action": "announce"}),  # 5.0.15: the version
+    ("announce route 10.70.0.0/24 next-hop 1.1.1.1 watchdog reload", {"action": "announce"}),  # 5.0.15: reloads
     ("announce route-refresh ipv6 unicast", {"kind": "route-refresh"}),  # not "announce route"
     ("announce attributes next-hop 1.1.1.1 nlri 10.0.0.0/24", {"kind": "attributes"}),
 ])
@@ -214,7 +223,23 @@ def test_json_flag_is_any_word():
     "neighbor announce route 10.0.0.0/24 next-hop 1.1.1.1",
     "neighbor 1.2.3.4 , announce route 10.0.0.0/24 next-hop 1.1.1.1",
     "neighbor 1.2.3.4 peer-as 1 neighbor",
-    "x announce route 10.0.0.0/24 next-hop 1.1.1.1",
+    "x announce route 10.0.0.0/24 next-hop 1.1.1.1",  # 5.0.15: error
+    "ANNOUNCE route 10.0.0.0/24 next-hop 1.1.1.1",  # 5.0.15: error
+    "SHUTDOWN",  # 5.0.15: error
+    "#comment",  # 5.0.15: error
+    "flush adj-rib in",  # 5.0.15: error
+    "x teardown 2",  # 5.0.15: error
+    # deliberate differences: a command name after other words (5.0.15 runs the command)
+    "we must never shutdown this router",  # 5.0.15: shutdown in progress
+    "please reload",  # 5.0.15: reload in progress
+    "x restart",  # 5.0.15: restart in progress
+    "please version",  # 5.0.15: the version
+    "x help",  # 5.0.15: the help text
+    "foo # bar",  # 5.0.15: done
+    "x show neighbor summary",  # 5.0.15: the summary
+    "x enable-ack",  # 5.0.15: done
+    "x clear adj-rib in",  # 5.0.15: done
+    "x reset",  # 5.0.15: no answer
     "announce operational asm afi ipv4 safi unicast",
     "announce operational rpcq afi ipv4 safi foo sequence 1",
     "announce operational rpcp afi ipv4 safi unicast sequence 1 counter x",

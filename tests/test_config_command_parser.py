@@ -72,8 +72,7 @@ def test_the_common_line_is_remembered_and_equal():
     ("next-hop 192.0.2.1", True),
     ("next-hop self as-path [ 65001 65002 ] local-preference 200", True),
     ("next-hop 192.0.2.1 path-information 1.2.3.4 watchdog dog withdraw", True),
-    ("next-hop 192.0.2.1 name version", True),            # 5.0's command search: ``version``, but ``withdraw
-                                                          # route`` comes first (names tried in reverse order)
+    ("next-hop 192.0.2.1 name version", True),            # a route named version (5.0.15: the version command)
     ("next-hop 192.0.2.1 split /26", False),
     ("next-hop 192.0.2.1 label 100", False),
     ("next-hop 192.0.2.1 rd 65000:1 label 100", False),

@@ -11,14 +11,20 @@ does:
 * a line starting with ``debug `` is only logged (action ``debug``);
 * the line is normalised: stripped, tabs become spaces, ``[ ] ( )`` get a
   space inside, ``,`` one on each side, runs of spaces become one;
-* the command is found by 5.0's rule: the names of `COMMANDS` are tried in
-  reverse sorted order (so the longest of two names sharing a start comes
-  first) and a name matches when it is the line, ends it after a space, or
-  appears in it followed by a space.  ``announce route ... name version``
-  is therefore the ``version`` command, as in 5.0;
-* the neighbor-scoped commands accept ``neighbor <ip|*> [<key> <value>]...``
-  selectors before the command, several of them separated by ``,``
-  (`Selector`); the filter keys are `FILTER_KEYS`;
+* ``neighbor <ip|*> [<key> <value>]...`` selectors may come first, several
+  of them separated by ``,`` (`Selector`; the filter keys are
+  `FILTER_KEYS`); the neighbor-scoped commands act on the neighbors they
+  select, the others accept them and ignore them, as 5.0 does;
+* the command is the name of `COMMANDS` the words after the selectors start
+  with (whole words, the longest name when two share a start, so
+  ``announce route-refresh`` is not ``announce route``); the words after
+  the name are the command's own.  This is a deliberate difference
+  (docs/compatibility.md, "API commands"): 5.0 looks for the names anywhere
+  in the line, in reverse sorted order, so that a helper writing ``we must
+  never shutdown this router`` stops the daemon, ``announce route ... name
+  version`` answers the version and ``announce route ... watchdog reload``
+  reloads; here those are an ``error``, an ``announce`` and an
+  ``announce``;
 * ``json`` among the words asks for JSON replies (``show neighbor`` and
   ``show adj-rib``).
 
@@ -143,8 +149,17 @@ ACTIONS = frozenset(action for action, _kind in COMMANDS.values()) | {"debug"}
 KINDS = frozenset(("route", "ipv4", "ipv6", "attributes", "flow", "vpls", "eor", "route-refresh", "operational",
                    "watchdog"))
 
-#: 5.0 tries the names longest first: reverse sorted
-_ORDER = tuple(sorted(COMMANDS, reverse=True))
+
+def _by_first_word(names) -> dict:
+    """First word -> the `names` (as lists of words) starting with it, the longest first."""
+    found = {}
+    for words in sorted((name.split(" ") for name in names), key=len, reverse=True):
+        found.setdefault(words[0], []).append(words)
+    return found
+
+
+#: the command names by their first word (`_name`)
+_NAMES = _by_first_word(COMMANDS)
 
 #: the keys a selector may filter on, after ``neighbor <ip>``
 FILTER_KEYS = frozenset(("neighbor", "local-ip", "local-as", "peer-as", "router-id", "family-allowed"))
@@ -343,10 +358,11 @@ def normalise(line: str) -> str:
     return re.sub(" {2,}", " ", text)
 
 
-def _name(line: str) -> str:
-    for name in _ORDER:
-        if line == name or line.endswith(" " + name) or name + " " in line:
-            return name
+def _name(words: list, line: str) -> str:
+    """The name of `COMMANDS` that `words` (the line after its selectors) start with, the longest one."""
+    for name in _NAMES.get(words[0], ()) if words else ():
+        if words[:len(name)] == name:
+            return " ".join(name)
     raise CommandError(f"command from process not understood : {line}")
 
 
@@ -484,18 +500,14 @@ def parse(line: str) -> Command:
     if "\n" in line.rstrip("\r\n"):
         raise CommandError("a command is one line")
     line = normalise(line)
-    name = _name(line)
-    action, kind = COMMANDS[name]
-    scoped = show.COMMANDS[name][0]
     words = line.split(" ")
+    selectors, after = _selectors(words, line)
+    name = _name(after, line)
+    action, kind = COMMANDS[name]
     fields = {"line": line, "json": "json" in words}
-    if scoped:
-        selectors, words = _selectors(words, line)
+    if show.COMMANDS[name][0]:  # neighbor-scoped
         fields["selectors"] = selectors
-        named = name.split(" ")
-        if words[:len(named)] != named:
-            raise CommandError(f"command from process not understood : {line}")
-        rest = words[len(named):]
+        rest = after[name.count(" ") + 1:]
         if kind is not None:
             return Command(action, kind, **_announce(action, kind, rest, line, fields))
         if action == "teardown":
