@@ -757,7 +757,7 @@ def test_a_command_name_inside_a_line_is_an_error_and_every_5_0_form_works(tmp_p
         assert answers[len(NAME_INSIDE):] == [answer for _, answer, _ in LEGITIMATE]
         log = daemon.log()
         for line in NAME_INSIDE:
-            assert f"command from process not understood : {line} (" in log
+            assert f"command from process not understood : {line} (the line does not start with a command name" in log
         assert "performing reload" not in log  # neither "please reload" nor "x restart" reloaded
         routes = {route for _, _, route in LEGITIMATE if route}
         peer.pump_until(lambda: set(peer.routes) == routes and not peer.routes["10.7.0.0/24"], 10)

@@ -358,12 +358,12 @@ def normalise(line: str) -> str:
     return re.sub(" {2,}", " ", text)
 
 
-def _name(words: list, line: str) -> str:
+def _name(words: list) -> str:
     """The name of `COMMANDS` that `words` (the line after its selectors) start with, the longest one."""
     for name in _NAMES.get(words[0], ()) if words else ():
         if words[:len(name)] == name:
             return " ".join(name)
-    raise CommandError(f"command from process not understood : {line}")
+    raise CommandError("the line does not start with a command name (after its neighbor selectors, if any)")
 
 
 def _selectors(words: list, line: str):
@@ -502,7 +502,7 @@ def parse(line: str) -> Command:
     line = normalise(line)
     words = line.split(" ")
     selectors, after = _selectors(words, line)
-    name = _name(after, line)
+    name = _name(after)
     action, kind = COMMANDS[name]
     fields = {"line": line, "json": "json" in words}
     if show.COMMANDS[name][0]:  # neighbor-scoped
