@@ -680,7 +680,9 @@ def test_a_helper_exiting_at_once_without_respawn_leaves_the_daemon_running(tmp_
 
 CONVERSER = r'''
 import os, sys, time
-commands, replies, go, last = sys.argv[1:5]
+commands, replies, begin, go, last = sys.argv[1:6]
+while not os.path.exists(begin):  # the session is up
+    time.sleep(0.05)
 with open(replies, "w") as out:
     for command in open(commands).read().split("\n")[:-1]:
         sys.stdout.write(command + "\n")
@@ -742,15 +744,16 @@ LEGITIMATE = [
 def test_a_command_name_inside_a_line_is_an_error_and_every_5_0_form_works(tmp_path):
     """Issue 9, hole 7: only the start of a line (after ``neighbor`` selectors) names the command."""
     port = free_port()
-    commands, replies, go = tmp_path / "commands", tmp_path / "replies", tmp_path / "go"
+    commands, replies, begin, go = tmp_path / "commands", tmp_path / "replies", tmp_path / "begin", tmp_path / "go"
     lines = NAME_INSIDE + [line for line, _, _ in LEGITIMATE]
     commands.write_text("".join(line + "\n" for line in lines))
     daemon = Daemon(tmp_path, configuration(
-        port, f"process converser {{ run {script(tmp_path, 'converser', CONVERSER)} {commands} {replies} {go} "
-              f"'neighbor 127.0.0.1 shutdown'; encoder text; }}", "api { processes [ converser ]; }"))
+        port, f"process converser {{ run {script(tmp_path, 'converser', CONVERSER)} {commands} {replies} {begin} "
+              f"{go} 'neighbor 127.0.0.1 shutdown'; encoder text; }}", "api { processes [ converser ]; }"))
     peer = None
     try:
         peer = Peer(port, daemon)
+        begin.write_text("")
         peer.pump_until(lambda: replies.exists() and replies.read_text().count("\n") == len(lines), 15)
         answers = replies.read_text().split("\n")[:-1]
         assert answers[:len(NAME_INSIDE)] == ["error"] * len(NAME_INSIDE)
