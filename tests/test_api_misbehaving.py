@@ -347,6 +347,9 @@ BAD_COMMANDS = [
     "neighbor 192.0.2.99 announce route 10.0.0.0/24 next-hop 127.0.0.1",
     "withdraw route",
     "show nothing-at-all",
+    "announce route 0.0.0.0/0 next-hop 127.0.0.1 split /32",  # 4 billion routes (5.0.15: takes every octet)
+    "announce route ::/0 next-hop ::1 split /128",
+    "announce attributes next-hop 127.0.0.1 split /32 nlri 10.0.0.0/16 10.1.0.0/31",  # 65538 routes
 ]
 
 
@@ -737,6 +740,9 @@ LEGITIMATE = [
     ("neighbor 127.0.0.1 enable-ack", "done", None),
     ("announce route-refresh ipv4 unicast", "done", None),
     ("withdraw route 10.7.0.0/24 next-hop 127.0.0.1", "done", "10.7.0.0/24"),
+    # a line naming 10,000 neighbors (a 370 kB line) is read in a moment
+    (" , ".join(f"neighbor 10.{n >> 8}.{n & 255}.1 local-as 65001" for n in range(10000))
+     + " , neighbor 127.0.0.1 announce route 10.7.11.0/24 next-hop 127.0.0.1", "done", "10.7.11.0/24"),
     ("SHUTDOWN", "error", None),
 ]
 

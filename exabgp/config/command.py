@@ -206,16 +206,24 @@ class Selector:
     address: str
     filters: tuple = ()
 
-    def words(self) -> tuple:
-        """The ``key value`` strings 5.0 looks for in the peer name, the address first."""
-        return (f"neighbor {self.address}",) + tuple(f"{key} {value}" for key, value in self.filters)
+    def pairs(self) -> tuple:
+        """The ``(key, value)`` word pairs 5.0 looks for in the peer name, the address first."""
+        return (("neighbor", self.address),) + self.filters
 
-    def matches(self, neighbor) -> bool:
-        """True when every ``key value`` is whole words of `peer_name(neighbor)` (``*``: any peer)."""
+    def matches(self, neighbor, named: frozenset = None) -> bool:
+        """True when every ``key value`` is two adjacent words of `peer_name(neighbor)` (``*``: any peer);
+        `named` is `name_pairs` of that name, when the caller has it."""
         if self.address == "*":
             return True
-        name = peer_name(neighbor)
-        return all(re.search(rf"(^|\s){re.escape(words)}($|\s|,)", name) for words in self.words())
+        named = name_pairs(peer_name(neighbor)) if named is None else named
+        return all(pair in named for pair in self.pairs())
+
+
+def name_pairs(name: str) -> frozenset:
+    """Every two adjacent words of a peer name: a ``key value`` selector matches when its pair is one of them
+    (5.0 looks for ``key value`` as whole words of the name, whose words are single-spaced and hold no space)."""
+    words = name.split(" ")
+    return frozenset(zip(words, words[1:]))
 
 
 def peer_name(neighbor) -> str:
@@ -231,11 +239,26 @@ def peer_name(neighbor) -> str:
 
 
 def select(selectors, neighbors) -> list:
-    """The `neighbors` (in their order) that any selector matches; all of them without selectors."""
+    """The `neighbors` (in their order) that any selector matches; all of them without selectors.
+
+    A line may name thousands of neighbors: the selectors are grouped by address, and each neighbor's name
+    split once and tried only with the selectors of an address its name holds (``neighbor <address>``), so
+    the cost is set look-ups in proportion to the selectors and the neighbors, not to their product."""
     neighbors = list(neighbors)
     if not selectors:
         return neighbors
-    return [neighbor for neighbor in neighbors if any(selector.matches(neighbor) for selector in selectors)]
+    by_address = {}
+    for selector in dict.fromkeys(selectors):
+        by_address.setdefault(selector.address, []).append(selector)
+    if "*" in by_address:
+        return neighbors
+    chosen = []
+    for neighbor in neighbors:
+        named = name_pairs(peer_name(neighbor))
+        if any(selector.matches(neighbor, named) for key, value in named if key == "neighbor"
+               for selector in by_address.get(value, ())):
+            chosen.append(neighbor)
+    return chosen
 
 
 @record(slots=True)
