@@ -113,6 +113,36 @@ def test_memory_is_bounded(monkeypatch):
     _same(lines)
 
 
+def test_long_lines_are_not_remembered():
+    """A helper's distinct 1 MB lines would make the memory PARSER_MEMORY times 1 MB: they take the full path."""
+    communities = " ".join(f"65000:{n}" for n in range(150))  # a REST of about 1.4 kB
+    lines = [f"announce route 10.0.{n}.0/24 next-hop 192.0.2.1 community [ {communities} ]" for n in range(3)]
+    parser = Parser()
+    assert not any(isinstance(parser.parse(line), RouteLine) for line in lines)
+    assert parser._lines == {}
+    fewer = " ".join(communities.split(" ")[:90])  # about 900 characters
+    short = [f"announce route 10.0.{n}.0/24 next-hop 192.0.2.1 community [ {fewer} ]" for n in range(3)]
+    assert [isinstance(parser.parse(line), RouteLine) for line in short] == [False, True, True]
+    assert _same(lines) == 0 and _same(short) > 0
+
+
+def test_a_bounded_interning_table_starts_over():
+    """The API's table (INTERNED_MAX sets) stays bounded for a helper that keeps changing a MED; what it gave
+    out stays equal to what parsing gives, and equal sets are still one object within a generation."""
+    interned = AttributeSets(limit=100)
+    speaker = SPEAKERS[0]
+    made = [parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes(speaker, interned)[0]
+            for n in range(1000)]
+    assert 0 < len(interned) <= 100
+    assert [static.route.attributes for static in made] == [
+        parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes(speaker)[0].route.attributes
+        for n in range(1000)]
+    again = parse("announce route 10.0.1.0/24 next-hop 192.0.2.1 med 999").routes(speaker, interned)[0]
+    assert again.route.attributes is made[-1].route.attributes
+    from exabgp.reactor.commands import INTERNED_MAX
+    assert INTERNED_MAX == 1 << 16
+
+
 def test_another_interning_takes_the_full_path():
     parser = Parser()
     speaker = SPEAKERS[0]

@@ -67,7 +67,8 @@ a neighbor (`Command.routes`) serves as the pattern of every later line with
 the same REST for that neighbor, which only reads its PREFIX (`_RouteLines`).
 A line the pattern can not stand for (a multicast or malformed prefix, a
 ``split``, labels, RD) takes the full path, so both give the same routes and
-the same errors.
+the same errors.  The memory is bounded: `PARSER_MEMORY` RESTs of about
+`PARSER_REST_MAX` characters at most (longer lines take the full path).
 
 `neighbor_configuration` is the text of ``show neighbor configuration``:
 5.0's rendering of a neighbor, which needs the configuration model.
@@ -185,6 +186,9 @@ _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _ROUTE_LINE = re.compile(rf"(announce|withdraw) route {_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?:/(3[0-2]|[12]?[0-9]))? (.+)")
 #: `Parser` forgets its patterns when it holds more than this many different REST texts
 PARSER_MEMORY = 4096
+#: `Parser` remembers no REST longer than this (a helper's 1 MB lines would make its memory 4 GB)
+PARSER_REST_MAX = 1024
+_LINE_MAX = len("withdraw route 255.255.255.255/32 ") + PARSER_REST_MAX
 
 
 class CommandError(Exception):
@@ -629,7 +633,7 @@ class Parser:
 
     def parse(self, line: str):
         """A `Command`, or a `RouteLine` for a route line seen before with the same REST."""
-        match = _ROUTE_LINE.fullmatch(line) if isinstance(line, str) else None
+        match = _ROUTE_LINE.fullmatch(line) if isinstance(line, str) and len(line) <= _LINE_MAX else None
         if match is None:
             return parse(line)
         action, a, b, c, d, length, rest = match.groups()
