@@ -17,7 +17,6 @@ its ``done`` / ``error`` (or none within `QUIET` seconds).
 """
 
 import json
-import os
 import signal
 import subprocess
 import sys
