@@ -628,6 +628,17 @@ def test_fuzz_command_words_and_binary(words, garbage):
             pass
 
 
+def test_a_flow_too_long_for_any_nlri_is_an_error():
+    """40,000 port values make a 120 kB flow NLRI, over the 12-bit length (RFC 8955 4.1): an error for the helper,
+    not an OverflowError out of the command."""
+    ports = " ".join(f"={n % 65535}" for n in range(40000))
+    for line in (f"announce flow route {{ match {{ destination 10.0.0.0/24; destination-port [ {ports} ]; }} "
+                 f"then {{ discard; }} }}", f"announce ipv4 flow destination-port [ {ports} ] discard"):
+        with pytest.raises(CommandError) as raised:
+            parse(line).routes(Speaker(1, 2))
+        assert raised.value.detail.endswith("flow NLRI longer than 4095 octets")
+
+
 def test_huge_and_odd_lines():
     with pytest.raises(CommandError):
         parse("x" * (1 << 20))
