@@ -31,11 +31,16 @@ under a bound, and its log has no traceback.  The behaviours:
    death``; its routes stay announced; with ``api.terminate`` the daemon
    ends the sessions (Cease 6/3) and exits 0, as 5.0.15 does;
 6. a helper with ``respawn false`` exiting at once is not restarted and the
-   daemon goes on (even with ``api.terminate``).
+   daemon goes on (even with ``api.terminate``);
+7. a command name after other words (``we must never shutdown this
+   router``) is an ``error`` and the daemon goes on, while every form a 5.0
+   helper writes (selectors, spacing, a route named ``version``) works, and
+   ``neighbor 127.0.0.1 shutdown`` still stops the daemon.
 """
 
 import time
 
+import exabgp
 from exabgp.session import Closed
 from qa.daemon import free_port
 from qa.harness import HOLD, Daemon, Peer, healthy, pump, received_updates, report, script
@@ -78,6 +83,9 @@ BAD_COMMANDS = [
     "neighbor 192.0.2.99 announce route 10.0.0.0/24 next-hop 127.0.0.1",
     "withdraw route",
     "show nothing-at-all",
+    "announce route 0.0.0.0/0 next-hop 127.0.0.1 split /32",  # 4 billion routes (5.0.15: takes every octet)
+    "announce route ::/0 next-hop ::1 split /128",
+    "announce attributes next-hop 127.0.0.1 split /32 nlri 10.0.0.0/16 10.1.0.0/31",  # 65538 routes
 ]
 
 
@@ -405,3 +413,107 @@ def test_a_helper_exiting_at_once_without_respawn_leaves_the_daemon_running(tmp_
         if peer is not None:
             peer.close()
         assert daemon.stop() == 0
+
+
+# ---------------------------------------------------------------- 7. a command name inside a line
+
+CONVERSER = r'''
+import os, sys, time
+commands, replies, begin, go, last = sys.argv[1:6]
+while not os.path.exists(begin):  # the session is up
+    time.sleep(0.05)
+with open(replies, "w") as out:
+    for command in open(commands).read().split("\n")[:-1]:
+        sys.stdout.write(command + "\n")
+        sys.stdout.flush()
+        answer = []
+        while answer[-1:] not in (["done"], ["error"]):
+            answer.append(sys.stdin.readline().rstrip("\n"))
+        out.write(" | ".join(answer) + "\n")
+        out.flush()
+while not os.path.exists(go):
+    time.sleep(0.05)
+sys.stdout.write(last + "\n")
+sys.stdout.flush()
+for line in sys.stdin:  # stay, reading
+    pass
+'''
+
+#: lines with a command name after other words: ``error``, and the daemon goes on (ExaBGP 5.0.15 runs the command
+#: found: it shuts down, reloads, restarts, answers the version or help, acknowledges; recorded by running it)
+NAME_INSIDE = [
+    "we must never shutdown this router",
+    "please reload",
+    "x restart",
+    "please version",
+    "x help",
+    "x show neighbor summary",
+    "x enable-ack",
+    "x clear adj-rib out",
+    "foo # bar",
+]
+
+#: the forms a 5.0 user writes, each with the answer and the route it gives (5.0.15's answers, recorded by
+#: running it; the version line is ours); a route named after a command is that route (5.0.15 ran the command)
+LEGITIMATE = [
+    ("announce route 10.7.0.0/24 next-hop 127.0.0.1", "done", "10.7.0.0/24"),
+    ("  announce route 10.7.1.0/24 next-hop 127.0.0.1  ", "done", "10.7.1.0/24"),
+    ("\tannounce\troute 10.7.2.0/24   next-hop 127.0.0.1", "done", "10.7.2.0/24"),
+    ("neighbor 127.0.0.1 announce route 10.7.3.0/24 next-hop 127.0.0.1", "done", "10.7.3.0/24"),
+    ("neighbor * announce route 10.7.4.0/24 next-hop 127.0.0.1", "done", "10.7.4.0/24"),
+    ("neighbor 127.0.0.1 local-as 65001 peer-as 65002 announce route 10.7.5.0/24 next-hop 127.0.0.1", "done",
+     "10.7.5.0/24"),
+    ("neighbor 127.0.0.9 , neighbor 127.0.0.1 announce route 10.7.6.0/24 next-hop 127.0.0.1", "done", "10.7.6.0/24"),
+    ("announce route 10.7.7.0/24 next-hop 127.0.0.1 name version", "done", "10.7.7.0/24"),
+    ("announce route 10.7.8.0/24 next-hop 127.0.0.1 watchdog reload", "done", "10.7.8.0/24"),
+    ("announce attributes next-hop 127.0.0.1 nlri 10.7.9.0/24", "done", "10.7.9.0/24"),
+    ("announce attribute next-hop 127.0.0.1 nlri 10.7.10.0/24", "done", "10.7.10.0/24"),
+    ("# we must never shutdown this router", "done", None),
+    ("version", f"exabgp {exabgp.__version__} | done", None),
+    ("version,", f"exabgp {exabgp.__version__} | done", None),
+    ("neighbor 127.0.0.1 version", f"exabgp {exabgp.__version__} | done", None),
+    ("enable-ack", "done", None),
+    ("neighbor 127.0.0.1 enable-ack", "done", None),
+    ("announce route-refresh ipv4 unicast", "done", None),
+    ("withdraw route 10.7.0.0/24 next-hop 127.0.0.1", "done", "10.7.0.0/24"),
+    # a line naming 10,000 neighbors (a 370 kB line) is read in a moment
+    (" , ".join(f"neighbor 10.{n >> 8}.{n & 255}.1 local-as 65001" for n in range(10000))
+     + " , neighbor 127.0.0.1 announce route 10.7.11.0/24 next-hop 127.0.0.1", "done", "10.7.11.0/24"),
+    ("SHUTDOWN", "error", None),
+]
+
+
+def test_a_command_name_inside_a_line_is_an_error_and_every_5_0_form_works(tmp_path):
+    """Issue 9, hole 7: only the start of a line (after ``neighbor`` selectors) names the command."""
+    port = free_port()
+    commands, replies, begin, go = tmp_path / "commands", tmp_path / "replies", tmp_path / "begin", tmp_path / "go"
+    lines = NAME_INSIDE + [line for line, _, _ in LEGITIMATE]
+    commands.write_text("".join(line + "\n" for line in lines))
+    daemon = Daemon(tmp_path, configuration(
+        port, f"process converser {{ run {script(tmp_path, 'converser', CONVERSER)} {commands} {replies} {begin} "
+              f"{go} 'neighbor 127.0.0.1 shutdown'; encoder text; }}", "api { processes [ converser ]; }"))
+    peer = None
+    try:
+        peer = Peer(port, daemon)
+        begin.write_text("")
+        peer.pump_until(lambda: replies.exists() and replies.read_text().count("\n") == len(lines), 15)
+        answers = replies.read_text().split("\n")[:-1]
+        assert answers[:len(NAME_INSIDE)] == ["error"] * len(NAME_INSIDE)
+        assert answers[len(NAME_INSIDE):] == [answer for _, answer, _ in LEGITIMATE]
+        log = daemon.log()
+        for line in NAME_INSIDE:
+            assert f"command from process not understood : {line} (the line does not start with a command name" in log
+        assert "performing reload" not in log  # neither "please reload" nor "x restart" reloaded
+        routes = {route for _, _, route in LEGITIMATE if route}
+        peer.pump_until(lambda: set(peer.routes) == routes and not peer.routes["10.7.0.0/24"], 10)
+        assert [route for route, announced in peer.routes.items() if not announced] == ["10.7.0.0/24"]
+        healthy(daemon, peer, 100)
+        go.write_text("")  # and 5.0's selector form of shutdown stops it
+        daemon.process.wait(15)
+        assert daemon.stop() == 0
+        assert "Traceback" not in daemon.log()
+    finally:
+        if peer is not None:
+            peer.close()
+        if daemon.process.poll() is None:
+            daemon.stop()

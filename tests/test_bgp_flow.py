@@ -435,6 +435,8 @@ def test_build_rules():
         build(1, 133, b"", [])
     with pytest.raises(ValueError, match="4095"):
         build(1, 133, b"", [(4, tuple((0x01, 8080) for _ in range(1400)))])
+    with pytest.raises(ValueError, match="4095"):  # over 65535 octets: no OverflowError from the length field
+        build(1, 133, b"", [(4, tuple((0x01, 8080) for _ in range(40000)))])
     flow = build(1, 133, b"", [port80, source, parse_component(1, "port", ["=8080"])])
     assert flow.components == ((2, source[1]), (4, ((0x01, 80), (0x01, 8080))))
 

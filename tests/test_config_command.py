@@ -8,6 +8,10 @@ established eBGP, 127.0.0.4 iBGP, 127.0.0.5 multi-session, 127.0.0.6 with
 added to <names>").
 """
 
+import random
+import re
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -94,6 +98,41 @@ def test_selection_is_5_0_selection(line, peers):
     assert selected(line) == peers
 
 
+def _selects(selector, neighbor) -> bool:
+    """5.0's rule written out: every ``key value`` of the selector is whole words of the peer name."""
+    name = command.peer_name(neighbor)
+    return selector.address == "*" or all(re.search(rf"(^|\s){re.escape(f'{key} {value}')}($|\s|,)", name)
+                                          for key, value in selector.pairs())
+
+
+def test_selection_is_the_whole_words_rule():
+    """Every selector made of the words of the peer names (and near misses) selects what 5.0's rule selects."""
+    words = sorted({word for name in NAMES.values() for word in name.split(" ")} | {"127.0.0", "6500", "*"})
+    keys = sorted(command.FILTER_KEYS)
+    real = sorted({pair for name in NAMES.values() for pair in command.name_pairs(name) if pair[0] in keys})
+    rng = random.Random(9)
+    for _ in range(3000):
+        filters = tuple(rng.choice(real) if rng.random() < 0.7 else (rng.choice(keys), rng.choice(words))
+                        for _ in range(rng.randint(0, 2)))
+        selectors = [Selector(rng.choice(words), filters) for _ in range(rng.randint(1, 3))]
+        expected = [neighbor for neighbor in NEIGHBORS if any(_selects(one, neighbor) for one in selectors)]
+        assert command.select(selectors, NEIGHBORS) == expected, selectors
+
+
+def test_a_line_naming_thousands_of_neighbors_is_quick():
+    """28,000 selectors (a 1 MB line) against 100 neighbors: the selection is not their product (it took 20 s
+    with a regular expression per selector and neighbor; a helper's line must not hold the reactor)."""
+    line = " , ".join(f"neighbor 10.{n >> 8 & 255}.{n & 255}.1 local-as 65001" for n in range(28000))
+    found = parse(line + " , neighbor 127.0.0.3 announce route 10.0.0.0/24 next-hop 1.1.1.1")
+    assert len(found.selectors) == 28001
+    neighbors = NEIGHBORS * 25
+    began = time.perf_counter()
+    chosen = command.select(found.selectors, neighbors)
+    took = time.perf_counter() - began
+    assert [neighbor.peer_address for neighbor in chosen] == ["127.0.0.3"] * 25
+    assert took < 2.0, took
+
+
 def test_selectors_parsed():
     found = parse("neighbor 10.0.0.1 local-ip 10.0.0.2 local-as 1 peer-as 2 router-id 1.1.1.1 family-allowed in-open"
                   " , neighbor * announce eor")
@@ -102,7 +141,7 @@ def test_selectors_parsed():
                               ("router-id", "1.1.1.1"), ("family-allowed", "in-open"))),
         Selector("*"),
     )
-    assert Selector("10.0.0.1", (("peer-as", "2"),)).words() == ("neighbor 10.0.0.1", "peer-as 2")
+    assert Selector("10.0.0.1", (("peer-as", "2"),)).pairs() == (("neighbor", "10.0.0.1"), ("peer-as", "2"))
     assert parse("announce eor").selectors == ()
     assert parse("neighbor 10.0.0.1,neighbor 10.0.0.2 teardown 3").selectors == (Selector("10.0.0.1"),
                                                                                   Selector("10.0.0.2"))
@@ -155,10 +194,19 @@ def test_selectors_parsed():
     ("crash", {"action": "crash"}),
     ("# a comment", {"action": "comment", "text": "a comment"}),  # 5.0.15: done
     ("debug  some\ttext", {"action": "debug", "text": " some\ttext"}),
-    # 5.0's name matching: the first of the reverse-sorted names found in the line wins
+    # the name the line starts with, after its selectors, whole words
     ("version foo", {"action": "version"}),  # 5.0.15: the version
-    ("neighbor 127.0.0.3 version", {"action": "version"}),  # 5.0.15: the version
-    ("announce route 10.70.0.0/24 next-hop 1.1.1.1 name version", {"action": "version"}),  # 5.0.15: the version
+    ("version,", {"action": "version"}),  # 5.0.15: the version
+    ("  \tversion  ", {"action": "version"}),  # 5.0.15: the version
+    ("neighbor 127.0.0.3 version", {"action": "version"}),  # 5.0.15: the version (selectors ignored)
+    ("neighbor 127.0.0.3 shutdown", {"action": "shutdown"}),  # 5.0.15: shutdown in progress
+    ("neighbor 127.0.0.3 show neighbor summary", {"action": "show neighbor", "show": "summary"}),  # 5.0.15: all
+    ("neighbor * announce route 10.0.2.0/24 next-hop 1.2.3.4", {"kind": "route"}),  # 5.0.15: done
+    ("neighbor 127.0.0.3 local-as 65001 announce route 10.0.3.0/24 next-hop 1.2.3.4", {"kind": "route"}),
+    ("# we must never shutdown this router", {"action": "comment"}),  # 5.0.15: shutdown in progress
+    # deliberate differences from 5.0.15, which takes the first of its reverse-sorted names found anywhere
+    ("announce route 10.70.0.0/24 next-hop 1.1.1.1 name version", {"action": "announce"}),  # 5.0.15: the version
+    ("announce route 10.70.0.0/24 next-hop 1.1.1.1 watchdog reload", {"action": "announce"}),  # 5.0.15: reloads
     ("announce route-refresh ipv6 unicast", {"kind": "route-refresh"}),  # not "announce route"
     ("announce attributes next-hop 1.1.1.1 nlri 10.0.0.0/24", {"kind": "attributes"}),
 ])
@@ -214,7 +262,23 @@ def test_json_flag_is_any_word():
     "neighbor announce route 10.0.0.0/24 next-hop 1.1.1.1",
     "neighbor 1.2.3.4 , announce route 10.0.0.0/24 next-hop 1.1.1.1",
     "neighbor 1.2.3.4 peer-as 1 neighbor",
-    "x announce route 10.0.0.0/24 next-hop 1.1.1.1",
+    "x announce route 10.0.0.0/24 next-hop 1.1.1.1",  # 5.0.15: error
+    "ANNOUNCE route 10.0.0.0/24 next-hop 1.1.1.1",  # 5.0.15: error
+    "SHUTDOWN",  # 5.0.15: error
+    "#comment",  # 5.0.15: error
+    "flush adj-rib in",  # 5.0.15: error
+    "x teardown 2",  # 5.0.15: error
+    # deliberate differences: a command name after other words (5.0.15 runs the command)
+    "we must never shutdown this router",  # 5.0.15: shutdown in progress
+    "please reload",  # 5.0.15: reload in progress
+    "x restart",  # 5.0.15: restart in progress
+    "please version",  # 5.0.15: the version
+    "x help",  # 5.0.15: the help text
+    "foo # bar",  # 5.0.15: done
+    "x show neighbor summary",  # 5.0.15: the summary
+    "x enable-ack",  # 5.0.15: done
+    "x clear adj-rib in",  # 5.0.15: done
+    "x reset",  # 5.0.15: no answer
     "announce operational asm afi ipv4 safi unicast",
     "announce operational rpcq afi ipv4 safi foo sequence 1",
     "announce operational rpcp afi ipv4 safi unicast sequence 1 counter x",
@@ -562,6 +626,17 @@ def test_fuzz_command_words_and_binary(words, garbage):
             found.routes(Speaker(1, 2))
         except CommandError:
             pass
+
+
+def test_a_flow_too_long_for_any_nlri_is_an_error():
+    """40,000 port values make a 120 kB flow NLRI, over the 12-bit length (RFC 8955 4.1): an error for the helper,
+    not an OverflowError out of the command."""
+    ports = " ".join(f"={n % 65535}" for n in range(40000))
+    for line in (f"announce flow route {{ match {{ destination 10.0.0.0/24; destination-port [ {ports} ]; }} "
+                 f"then {{ discard; }} }}", f"announce ipv4 flow destination-port [ {ports} ] discard"):
+        with pytest.raises(CommandError) as raised:
+            parse(line).routes(Speaker(1, 2))
+        assert raised.value.detail.endswith("flow NLRI longer than 4095 octets")
 
 
 def test_huge_and_odd_lines():

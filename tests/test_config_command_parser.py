@@ -72,8 +72,7 @@ def test_the_common_line_is_remembered_and_equal():
     ("next-hop 192.0.2.1", True),
     ("next-hop self as-path [ 65001 65002 ] local-preference 200", True),
     ("next-hop 192.0.2.1 path-information 1.2.3.4 watchdog dog withdraw", True),
-    ("next-hop 192.0.2.1 name version", True),            # 5.0's command search: ``version``, but ``withdraw
-                                                          # route`` comes first (names tried in reverse order)
+    ("next-hop 192.0.2.1 name version", True),            # a route named version (5.0.15: the version command)
     ("next-hop 192.0.2.1 split /26", False),
     ("next-hop 192.0.2.1 label 100", False),
     ("next-hop 192.0.2.1 rd 65000:1 label 100", False),
@@ -112,6 +111,36 @@ def test_memory_is_bounded(monkeypatch):
         parser.parse(line)
     assert len(parser._lines) <= 8
     _same(lines)
+
+
+def test_long_lines_are_not_remembered():
+    """A helper's distinct 1 MB lines would make the memory PARSER_MEMORY times 1 MB: they take the full path."""
+    communities = " ".join(f"65000:{n}" for n in range(150))  # a REST of about 1.4 kB
+    lines = [f"announce route 10.0.{n}.0/24 next-hop 192.0.2.1 community [ {communities} ]" for n in range(3)]
+    parser = Parser()
+    assert not any(isinstance(parser.parse(line), RouteLine) for line in lines)
+    assert parser._lines == {}
+    fewer = " ".join(communities.split(" ")[:90])  # about 900 characters
+    short = [f"announce route 10.0.{n}.0/24 next-hop 192.0.2.1 community [ {fewer} ]" for n in range(3)]
+    assert [isinstance(parser.parse(line), RouteLine) for line in short] == [False, True, True]
+    assert _same(lines) == 0 and _same(short) > 0
+
+
+def test_a_bounded_interning_table_starts_over():
+    """The API's table (INTERNED_MAX sets) stays bounded for a helper that keeps changing a MED; what it gave
+    out stays equal to what parsing gives, and equal sets are still one object within a generation."""
+    interned = AttributeSets(limit=100)
+    speaker = SPEAKERS[0]
+    made = [parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes(speaker, interned)[0]
+            for n in range(1000)]
+    assert 0 < len(interned) <= 100
+    assert [static.route.attributes for static in made] == [
+        parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes(speaker)[0].route.attributes
+        for n in range(1000)]
+    again = parse("announce route 10.0.1.0/24 next-hop 192.0.2.1 med 999").routes(speaker, interned)[0]
+    assert again.route.attributes is made[-1].route.attributes
+    from exabgp.reactor.commands import INTERNED_MAX
+    assert INTERNED_MAX == 1 << 16
 
 
 def test_another_interning_takes_the_full_path():

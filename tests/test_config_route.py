@@ -6,6 +6,7 @@ from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import configuration_text, parse
 from exabgp.config.route import narrowed
+from exabgp.config import route as route_grammar
 
 IBGP = "router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;"
 
@@ -218,6 +219,17 @@ def test_split_watchdog_withdraw_name_and_interning():
     assert len({id(item.route.attributes) for item in items}) == 1  # one interned AttributeSet
 
 
+def test_a_split_makes_at_most_split_max_routes():
+    """A /16 into /32s is the most one statement makes (5.0.15 took 27 s to validate it)."""
+    assert route_grammar.SPLIT_MAX == 65536
+    text = ("neighbor 127.0.0.1 {{\n" + IBGP + "\nstatic {{\n{}\n}}\n}}\n").format
+    items = parse(text("route 10.0.0.0/16 next-hop 1.1.1.1 split /32;"), "s.conf", full=True).neighbors[0].routes
+    assert len(items) == 65536 and items[-1].route.nlri.prefix() == "10.0.255.255/32"
+    items = parse(text("attributes next-hop 1.1.1.1 split /32 nlri 10.0.0.0/17 10.1.0.0/17;"), "s.conf",
+                  full=True).neighbors[0].routes
+    assert len(items) == 65536 and items[-1].route.nlri.prefix() == "10.1.127.255/32"
+
+
 def test_attributes_nlri_form_and_announce_block():
     text = (
         "neighbor 127.0.0.1 {\n" + IBGP + "\n"
@@ -248,6 +260,12 @@ def test_attributes_nlri_form_and_announce_block():
     ("route 10.0.0.0/24 next-hop 1.1.1.1 extended-community warp:1;", "warp:1", "not an extended community"),
     ("route 10.0.0.0/24 next-hop 1.1.1.1 as-path [ x ];", "x ]", "not an AS number"),
     ("route 10.0.0.0/24 next-hop 1.1.1.1 split /16;", "/16", "can not split /24 into /16"),
+    # a split making more than SPLIT_MAX routes (5.0.15: 1.2 GB and still going after 30 s for a /8 into /32s)
+    ("route 10.0.0.0/8 next-hop 1.1.1.1 split /32;", "/32", "split /32 would make more than 65536 routes"),
+    ("route 0.0.0.0/0 next-hop 1.1.1.1 split /32;", "/32", "split /32 would make more than 65536 routes"),
+    ("route ::/0 next-hop ::1 split /128;", "/128", "split /128 would make more than 65536 routes"),
+    ("attributes next-hop 1.1.1.1 split /32 nlri 10.0.0.0/17 10.1.0.0/17 10.2.0.0/32;", "/32",
+     "split /32 would make more than 65536 routes"),
     ("route 10.0.0.0/24 next-hop 1.1.1.1 attribute [ 0x1 0x2 ];", "0x1", "attribute needs"),
     ("route 10.0.0.0/24 next-hop 1.1.1.1 label 1048576;", "1048576", "label 1048576 is out of range"),
     ("route 10.0.0.0/24 next-hop 1.1.1.1 rd 70000:70000 label 1;", "70000:70000", "rd 70000 is out of range"),

@@ -186,7 +186,8 @@ class Flow:
     path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
-        """The NLRI as on the wire: length (1 or 2 octets), route distinguisher, components."""
+        """The NLRI as on the wire: length (1 or 2 octets), route distinguisher, components; ValueError when
+        it is longer than `MAXIMUM_NLRI_LENGTH` (RFC 8955 section 4.1: the length field has 12 bits)."""
         body = bytearray(self.rd)
         for code, value in self.components:
             body.append(code)
@@ -201,6 +202,8 @@ class Flow:
         size = len(body)
         if size < 0xF0:
             return bytes((size,)) + body
+        if size > MAXIMUM_NLRI_LENGTH:
+            raise ValueError("flow NLRI longer than 4095 octets")
         return (0xF000 | size).to_bytes(2, "big") + body
 
     def values(self) -> list:
@@ -548,6 +551,5 @@ def build(afi: int, safi: int, rd: bytes, components) -> Flow:
     if not merged:
         raise ValueError("a flow needs at least one match component")
     flow = Flow(afi, safi, rd, tuple(sorted(merged.items())))
-    if len(flow.pack()) - 2 > MAXIMUM_NLRI_LENGTH:
-        raise ValueError("flow NLRI longer than 4095 octets")
+    flow.pack()  # ValueError when too long for the 12-bit length
     return flow

@@ -86,15 +86,27 @@ class AttributeSet:
 
 
 class AttributeSets:
-    """An interning table: equal attribute sets become one shared object."""
+    """An interning table: equal attribute sets become one shared object.
 
-    __slots__ = ("_table",)
+    With a `limit`, the table starts over when it holds that many sets, so that a long-lived table fed
+    ever new sets (a helper changing a MED every second) stays bounded; the objects it gave out are
+    untouched, and equal sets compare equal whichever object they are, so only sharing is lost."""
 
-    def __init__(self):
+    __slots__ = ("_table", "_limit")
+
+    def __init__(self, limit: int = None):
         self._table = {}
+        self._limit = limit
 
     def intern(self, attributes: AttributeSet) -> AttributeSet:
-        return self._table.setdefault(attributes, attributes)
+        table = self._table
+        found = table.get(attributes)
+        if found is not None:
+            return found
+        if self._limit is not None and len(table) >= self._limit:
+            table.clear()
+        table[attributes] = attributes
+        return attributes
 
     def __len__(self):
         return len(self._table)

@@ -11,14 +11,20 @@ does:
 * a line starting with ``debug `` is only logged (action ``debug``);
 * the line is normalised: stripped, tabs become spaces, ``[ ] ( )`` get a
   space inside, ``,`` one on each side, runs of spaces become one;
-* the command is found by 5.0's rule: the names of `COMMANDS` are tried in
-  reverse sorted order (so the longest of two names sharing a start comes
-  first) and a name matches when it is the line, ends it after a space, or
-  appears in it followed by a space.  ``announce route ... name version``
-  is therefore the ``version`` command, as in 5.0;
-* the neighbor-scoped commands accept ``neighbor <ip|*> [<key> <value>]...``
-  selectors before the command, several of them separated by ``,``
-  (`Selector`); the filter keys are `FILTER_KEYS`;
+* ``neighbor <ip|*> [<key> <value>]...`` selectors may come first, several
+  of them separated by ``,`` (`Selector`; the filter keys are
+  `FILTER_KEYS`); the neighbor-scoped commands act on the neighbors they
+  select, the others accept them and ignore them, as 5.0 does;
+* the command is the name of `COMMANDS` the words after the selectors start
+  with (whole words, the longest name when two share a start, so
+  ``announce route-refresh`` is not ``announce route``); the words after
+  the name are the command's own.  This is a deliberate difference
+  (docs/compatibility.md, "API commands"): 5.0 looks for the names anywhere
+  in the line, in reverse sorted order, so that a helper writing ``we must
+  never shutdown this router`` stops the daemon, ``announce route ... name
+  version`` answers the version and ``announce route ... watchdog reload``
+  reloads; here those are an ``error``, an ``announce`` and an
+  ``announce``;
 * ``json`` among the words asks for JSON replies (``show neighbor`` and
   ``show adj-rib``).
 
@@ -61,7 +67,8 @@ a neighbor (`Command.routes`) serves as the pattern of every later line with
 the same REST for that neighbor, which only reads its PREFIX (`_RouteLines`).
 A line the pattern can not stand for (a multicast or malformed prefix, a
 ``split``, labels, RD) takes the full path, so both give the same routes and
-the same errors.
+the same errors.  The memory is bounded: `PARSER_MEMORY` RESTs of about
+`PARSER_REST_MAX` characters at most (longer lines take the full path).
 
 `neighbor_configuration` is the text of ``show neighbor configuration``:
 5.0's rendering of a neighbor, which needs the configuration model.
@@ -143,8 +150,17 @@ ACTIONS = frozenset(action for action, _kind in COMMANDS.values()) | {"debug"}
 KINDS = frozenset(("route", "ipv4", "ipv6", "attributes", "flow", "vpls", "eor", "route-refresh", "operational",
                    "watchdog"))
 
-#: 5.0 tries the names longest first: reverse sorted
-_ORDER = tuple(sorted(COMMANDS, reverse=True))
+
+def _by_first_word(names) -> dict:
+    """First word -> the `names` (as lists of words) starting with it, the longest first."""
+    found = {}
+    for words in sorted((name.split(" ") for name in names), key=len, reverse=True):
+        found.setdefault(words[0], []).append(words)
+    return found
+
+
+#: the command names by their first word (`_name`)
+_NAMES = _by_first_word(COMMANDS)
 
 #: the keys a selector may filter on, after ``neighbor <ip>``
 FILTER_KEYS = frozenset(("neighbor", "local-ip", "local-as", "peer-as", "router-id", "family-allowed"))
@@ -170,6 +186,9 @@ _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _ROUTE_LINE = re.compile(rf"(announce|withdraw) route {_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?:/(3[0-2]|[12]?[0-9]))? (.+)")
 #: `Parser` forgets its patterns when it holds more than this many different REST texts
 PARSER_MEMORY = 4096
+#: `Parser` remembers no REST longer than this (a helper's 1 MB lines would make its memory 4 GB)
+PARSER_REST_MAX = 1024
+_LINE_MAX = len("withdraw route 255.255.255.255/32 ") + PARSER_REST_MAX
 
 
 class CommandError(Exception):
@@ -191,16 +210,24 @@ class Selector:
     address: str
     filters: tuple = ()
 
-    def words(self) -> tuple:
-        """The ``key value`` strings 5.0 looks for in the peer name, the address first."""
-        return (f"neighbor {self.address}",) + tuple(f"{key} {value}" for key, value in self.filters)
+    def pairs(self) -> tuple:
+        """The ``(key, value)`` word pairs 5.0 looks for in the peer name, the address first."""
+        return (("neighbor", self.address),) + self.filters
 
-    def matches(self, neighbor) -> bool:
-        """True when every ``key value`` is whole words of `peer_name(neighbor)` (``*``: any peer)."""
+    def matches(self, neighbor, named: frozenset = None) -> bool:
+        """True when every ``key value`` is two adjacent words of `peer_name(neighbor)` (``*``: any peer);
+        `named` is `name_pairs` of that name, when the caller has it."""
         if self.address == "*":
             return True
-        name = peer_name(neighbor)
-        return all(re.search(rf"(^|\s){re.escape(words)}($|\s|,)", name) for words in self.words())
+        named = name_pairs(peer_name(neighbor)) if named is None else named
+        return all(pair in named for pair in self.pairs())
+
+
+def name_pairs(name: str) -> frozenset:
+    """Every two adjacent words of a peer name: a ``key value`` selector matches when its pair is one of them
+    (5.0 looks for ``key value`` as whole words of the name, whose words are single-spaced and hold no space)."""
+    words = name.split(" ")
+    return frozenset(zip(words, words[1:]))
 
 
 def peer_name(neighbor) -> str:
@@ -216,11 +243,26 @@ def peer_name(neighbor) -> str:
 
 
 def select(selectors, neighbors) -> list:
-    """The `neighbors` (in their order) that any selector matches; all of them without selectors."""
+    """The `neighbors` (in their order) that any selector matches; all of them without selectors.
+
+    A line may name thousands of neighbors: the selectors are grouped by address, and each neighbor's name
+    split once and tried only with the selectors of an address its name holds (``neighbor <address>``), so
+    the cost is set look-ups in proportion to the selectors and the neighbors, not to their product."""
     neighbors = list(neighbors)
     if not selectors:
         return neighbors
-    return [neighbor for neighbor in neighbors if any(selector.matches(neighbor) for selector in selectors)]
+    by_address = {}
+    for selector in dict.fromkeys(selectors):
+        by_address.setdefault(selector.address, []).append(selector)
+    if "*" in by_address:
+        return neighbors
+    chosen = []
+    for neighbor in neighbors:
+        named = name_pairs(peer_name(neighbor))
+        if any(selector.matches(neighbor, named) for key, value in named if key == "neighbor"
+               for selector in by_address.get(value, ())):
+            chosen.append(neighbor)
+    return chosen
 
 
 @record(slots=True)
@@ -343,11 +385,12 @@ def normalise(line: str) -> str:
     return re.sub(" {2,}", " ", text)
 
 
-def _name(line: str) -> str:
-    for name in _ORDER:
-        if line == name or line.endswith(" " + name) or name + " " in line:
-            return name
-    raise CommandError(f"command from process not understood : {line}")
+def _name(words: list) -> str:
+    """The name of `COMMANDS` that `words` (the line after its selectors) start with, the longest one."""
+    for name in _NAMES.get(words[0], ()) if words else ():
+        if words[:len(name)] == name:
+            return " ".join(name)
+    raise CommandError("the line does not start with a command name (after its neighbor selectors, if any)")
 
 
 def _selectors(words: list, line: str):
@@ -484,18 +527,14 @@ def parse(line: str) -> Command:
     if "\n" in line.rstrip("\r\n"):
         raise CommandError("a command is one line")
     line = normalise(line)
-    name = _name(line)
-    action, kind = COMMANDS[name]
-    scoped = show.COMMANDS[name][0]
     words = line.split(" ")
+    selectors, after = _selectors(words, line)
+    name = _name(after)
+    action, kind = COMMANDS[name]
     fields = {"line": line, "json": "json" in words}
-    if scoped:
-        selectors, words = _selectors(words, line)
+    if show.COMMANDS[name][0]:  # neighbor-scoped
         fields["selectors"] = selectors
-        named = name.split(" ")
-        if words[:len(named)] != named:
-            raise CommandError(f"command from process not understood : {line}")
-        rest = words[len(named):]
+        rest = after[name.count(" ") + 1:]
         if kind is not None:
             return Command(action, kind, **_announce(action, kind, rest, line, fields))
         if action == "teardown":
@@ -594,7 +633,7 @@ class Parser:
 
     def parse(self, line: str):
         """A `Command`, or a `RouteLine` for a route line seen before with the same REST."""
-        match = _ROUTE_LINE.fullmatch(line) if isinstance(line, str) else None
+        match = _ROUTE_LINE.fullmatch(line) if isinstance(line, str) and len(line) <= _LINE_MAX else None
         if match is None:
             return parse(line)
         action, a, b, c, d, length, rest = match.groups()

@@ -18,7 +18,9 @@ every peer the source may act on.
 Routes are parsed once per distinct neighbor "speaker" (local AS, peer AS,
 4-octet AS: they change the attributes, as in 5.0) and interned in one
 `AttributeSets` shared by every route helpers announce, so a million routes
-with a few attribute sets cost a few attribute objects.  Announcements and
+with a few attribute sets cost a few attribute objects.  The table starts
+over once it holds `INTERNED_MAX` sets (`AttributeSets` with a limit): a
+helper that keeps changing a MED grows no memory.  Announcements and
 withdrawals go into the peers' Adj-RIB-Out (`exabgp.reactor.peer.Peer.announce`)
 and leave in one batch of UPDATEs once the lines read together are applied.
 
@@ -47,6 +49,8 @@ from exabgp.config.command import CommandError, Parser, neighbor_configuration, 
 from exabgp.reactor.peer import nlri_text
 
 SOURCE = "api"
+#: the attribute sets one interning table holds before a new table replaces it (about 500 octets each)
+INTERNED_MAX = 1 << 16
 
 #: `exabgp.api.show.CAPABILITIES` -> the capability codes that stand for it in an OPEN
 _CAPABILITY_CODES = {
@@ -135,7 +139,7 @@ class Commands:
     def __init__(self, reactor, api):
         self.reactor = reactor
         self.api = api
-        self.interned = AttributeSets()
+        self.interned = AttributeSets(INTERNED_MAX)
         self.parse = Parser().parse  # remembers the common route lines (exabgp.config.command.Parser)
 
     # ------------------------------------------------------------ entry

@@ -16,8 +16,24 @@ links followed), or None.  Nobody creates the FIFOs: 5.0 does not either
 * `await open()` returns False when ``api.cli`` is off (silently, as 5.0)
   or when no folder has the FIFOs (5.0's error lines: the folders scanned
   and the ``mkfifo`` / ``chmod`` / ``chown`` commands to run, relative to
-  the directory the program started in, ``PWD``); otherwise it logs where
-  the pipes are (5.0's info lines) and starts reading ``.in``;
+  the directory the program started in, ``PWD``), or when the pipes found
+  are not safe (below); otherwise it logs where the pipes are (5.0's info
+  lines) and starts reading ``.in``.  Either way the daemon runs on, without
+  the CLI when it returned False, as 5.0 does without pipes;
+* who may write the pipes (a deliberate difference from 5.0, which trusts
+  any FIFO it finds, docs/compatibility.md "The CLI's named pipes"):
+  whoever writes ``.in`` announces and withdraws routes and stops the
+  daemon, whoever writes ``.out`` puts words in the CLI user's mouth.  As
+  OpenSSH's StrictModes, a pipe is refused (`distrust` says why, the log
+  says the command that fixes it) unless it is a FIFO owned by the daemon's
+  user or by root, not writable by other users, and writable by its group
+  only when that group is one of the daemon's (`Identity`, the effective
+  ids when the pipes are opened, after the privilege drop).  ``.in`` is
+  checked with ``fstat`` on the descriptor opened, not on the path, so a
+  pipe swapped after the check is never read; ``.out`` is checked by path
+  when the pipes are opened (a FIFO can not be opened for writing without
+  a reader) and then on each descriptor opened to write an answer.  Read
+  permissions are left to the operator (0600 keeps the answers private);
 * ``.in`` is opened ``O_RDWR | O_NONBLOCK``: the daemon is then a writer of
   its own FIFO too, so a client closing its end never gives end-of-file,
   and a client opening it for writing never waits.  It is read through the
@@ -46,6 +62,8 @@ import errno
 import os
 import stat
 import sys
+
+from exabgp.bgp.record import record
 
 #: the longest command line accepted from the pipe (5.0's relay limit)
 MAX_COMMAND = 1024 * 1024
@@ -82,6 +100,38 @@ def _is_fifo(path: str) -> bool:
         return stat.S_ISFIFO(os.stat(path).st_mode)
     except (OSError, ValueError):
         return False
+
+
+@record(slots=True)
+class Identity:
+    """Who the daemon is for `distrust`: its effective user and groups (`current()`)."""
+
+    uid: int
+    gid: int
+    groups: frozenset
+
+    @classmethod
+    def current(cls) -> "Identity":
+        gid = os.getegid()
+        return cls(os.geteuid(), gid, frozenset(os.getgroups()) | {gid})
+
+
+def distrust(status: os.stat_result, identity: Identity) -> list:
+    """What makes a named pipe with this `status` untrusted, as ``(why, the command that fixes it)`` pairs
+    (none: trusted)."""
+    if not stat.S_ISFIFO(status.st_mode):
+        return [("it is not a named pipe", "mkfifo")]
+    mode = stat.S_IMODE(status.st_mode)
+    problems = []
+    if status.st_uid not in (identity.uid, 0):
+        problems.append((f"it is owned by uid {status.st_uid}, neither the daemon's user ({identity.uid}) nor root",
+                         f"chown {identity.uid}:{identity.gid}"))
+    if mode & stat.S_IWOTH:
+        problems.append((f"every user can write it (mode {mode:04o})", "chmod o-w"))
+    if mode & stat.S_IWGRP and status.st_gid not in identity.groups:
+        problems.append((f"group {status.st_gid}, not one of the daemon's, can write it (mode {mode:04o})",
+                         f"chgrp {identity.gid}"))
+    return problems
 
 
 def find(searched: list, pipename: str):
@@ -127,6 +177,7 @@ class CliPipes:
         self.gid = os.getgid() if gid is None else gid
         self.pipename = environment.get("api", "pipename")
         self.folder = None
+        self.identity = None  # the daemon's Identity when the pipes were opened
         self._transport = None
         self._pending = bytearray()
         self._out = None
@@ -156,6 +207,18 @@ class CliPipes:
             self.log.error(_LOG, f"could not open the named pipe {self.path_in} ({error.strerror})")
             self.folder = None
             return False
+        self.identity = Identity.current()
+        try:
+            out_status = os.stat(self.path_out)
+        except OSError as error:
+            self.log.error(_LOG, f"could not open the named pipe {self.path_out} ({error.strerror})")
+            out_status = None
+        refused = self._refused(self.path_in, os.fstat(fd))
+        if out_status is None or self._refused(self.path_out, out_status) or refused:  # both told at once
+            os.close(fd)
+            self.log.error(_LOG, "the cli is not available until the daemon is started again with safe pipes")
+            self.folder = None
+            return False
         self._loop = loop = asyncio.get_running_loop()
         self._transport, _ = await loop.connect_read_pipe(lambda: _Reader(self), os.fdopen(fd, "rb", buffering=0))
         self.log.info(_LOG, "named pipes for the cli are:")
@@ -175,6 +238,17 @@ class CliPipes:
         self.log.error(_LOG, f"> chmod 600 {where}")
         if self.uid != 0:
             self.log.error(_LOG, f"> chown {self.uid}:{self.gid} {where}")
+
+    def _refused(self, path: str, status: os.stat_result) -> bool:
+        """True (and the reasons and the fixes logged) when the pipe at `path` with this `status` is not safe."""
+        problems = distrust(status, self.identity)
+        for why, _ in problems:
+            self.log.error(_LOG, f"refusing the named pipe {path}: {why}")
+        if problems:
+            self.log.error(_LOG, "whoever can write it could control this daemon or its cli; to fix it:")
+        for _, fix in problems:
+            self.log.error(_LOG, f"> {fix} {path}")
+        return bool(problems)
 
     def _line(self, line: bytes) -> None:
         command = line.rstrip(b"\r").decode("utf-8", "replace")
@@ -217,6 +291,9 @@ class CliPipes:
             except OSError as error:
                 reason = "no cli client is reading" if error.errno == errno.ENXIO else f"cli pipe: {error.strerror}"
                 self._drop(reason)
+                return
+            if self._refused(self.path_out, os.fstat(self._out)):  # replaced since the pipes were opened
+                self._drop("the answer pipe is not safe")
                 return
         while self._pending:
             try:
