@@ -270,15 +270,15 @@ def established(up: int) -> PeerStatus:
 
 
 def test_summary_is_5_0_text():
-    assert show.summary_lines([idle(6), established(5)]) == SUMMARY
+    assert list(show.summary_lines([idle(6), established(5)])) == SUMMARY
 
 
 def test_summary_duration_and_states():
-    lines = show.summary_lines([established(90061)])
+    lines = list(show.summary_lines([established(90061)]))
     assert lines[1].split()[2:5] == ["1", "day,", "1:01:01"]  # timedelta text, as 5.0
-    assert show.summary_lines([]) == [show.SUMMARY_HEADER]
+    assert list(show.summary_lines([])) == [show.SUMMARY_HEADER]
     auto = PeerStatus("10.0.0.1", None, None, None, "1.1.1.1", state="ACTIVE")
-    assert show.summary_lines([auto])[1].split() == ["10.0.0.1", "auto", "down", "active", "0", "0"]
+    assert list(show.summary_lines([auto]))[1].split() == ["10.0.0.1", "auto", "down", "active", "0", "0"]
 
 
 def test_extensive_is_5_0_text():

@@ -51,6 +51,8 @@ from exabgp.reactor.peer import nlri_text
 SOURCE = "api"
 #: the attribute sets one interning table holds before a new table replaces it (about 500 octets each)
 INTERNED_MAX = 1 << 16
+#: attribute texts kept while ``show adj-rib ... extensive`` walks a RIB
+_TEXT_CACHE = 4096
 
 #: `exabgp.api.show.CAPABILITIES` -> the capability codes that stand for it in an OPEN
 _CAPABILITY_CODES = {
@@ -123,6 +125,12 @@ def operational_message(line, router_id: str) -> Operational:
                        counter=line.counter or 0)
 
 
+def _lines(lines):
+    """Each line with its newline: the pieces of an answer."""
+    for line in lines:
+        yield line + "\n"
+
+
 def _route_type(nlri):
     """5.0's kind of an NLRI for ``show adj-rib ... inet|flow|l2vpn`` (None for an RTC NLRI: 5.0.15 lists
     those under none)."""
@@ -156,6 +164,13 @@ class Commands:
             self.reactor.log.error(SOURCE, f"command from {source} failed: {line} ({error!r})")
             self.reactor.log.debug(SOURCE, traceback.format_exc())
             self.api.ack(source, False)
+
+    def is_reset(self, line: str) -> bool:
+        """Whether `line` is the ``reset`` command (which ends an answer that streams, `exabgp.reactor.answers`)."""
+        try:
+            return self.parse(line).action == "reset"
+        except CommandError:
+            return False
 
     def _targets(self, source: str, command) -> list:
         allowed = self.api.peers_of(source)
@@ -267,37 +282,49 @@ class Commands:
     # ------------------------------------------------------------ show
 
     def _show_neighbor(self, source, command):
-        peers = [peer for peer in self.reactor.peers if command.shows(peer.neighbor)]
+        self.api.answers.send(source, self._neighbor_text(command, [peer for peer in self.reactor.peers
+                                                                     if command.shows(peer.neighbor)]))
+
+    @staticmethod
+    def _neighbor_text(command, peers):
+        """The pieces of ``show neighbor``: a peer's status is read when its turn comes, durations counted
+        from the time of the command."""
         now = time.monotonic()
+        statuses = (status(peer, now) for peer in peers)
         if command.json:
-            lines = [show.neighbor_json([status(peer, now) for peer in peers])]
+            yield from show.neighbor_json_parts(statuses)
+            yield "\n"
         elif command.show == "summary":
-            lines = show.summary_lines([status(peer, now) for peer in peers])
+            yield from _lines(show.summary_lines(statuses))
         elif command.show == "extensive":
-            lines = [line for peer in peers for line in show.extensive_lines(status(peer, now))]
+            for peer_status in statuses:
+                yield "".join(line + "\n" for line in show.extensive_lines(peer_status))
         elif command.show == "configuration":
-            lines = [neighbor_configuration(peer.neighbor) for peer in peers]
+            yield from _lines(neighbor_configuration(peer.neighbor) for peer in peers)
         else:
-            lines = list(show.USAGE)
-        for line in lines:
-            self.api.answer(source, line)
-        self.api.ack(source, True)
+            yield from _lines(show.USAGE)
 
     def _show_adj_rib(self, source, command):
+        self.api.answers.send(source, self._adj_rib_text(command, [peer for peer in self.reactor.peers
+                                                                    if command.shows(peer.neighbor)]))
+
+    @classmethod
+    def _adj_rib_text(cls, command, peers):
+        """The pieces of ``show adj-rib in|out``: one line per route, of the peers selected when the command
+        came, each peer's RIB walked as `_rib_routes` says."""
         now = time.monotonic()
-        for peer in self.reactor.peers:
-            if not command.shows(peer.neighbor):
-                continue
+        for peer in peers:
             name = peer_name(peer.neighbor) if command.extensive else peer.neighbor.peer_address
-            for family, prefix, text in self._rib_routes(peer, command.rib, command.extensive and not command.json,
-                                                         command.route_type, command.json):
-                if command.json:
-                    line = show.adj_rib_json(peer.neighbor.peer_address, prefix, family,
-                                             status(peer, now) if command.extensive else None)
-                else:
-                    line = show.adj_rib_line(name, family, text)
-                self.api.answer(source, line)
-        self.api.ack(source, True)
+            routes = cls._rib_routes(peer, command.rib, command.extensive and not command.json,
+                                     command.route_type, command.json)
+            if command.json:
+                address = peer.neighbor.peer_address
+                detail = status(peer, now) if command.extensive else None
+                for family, prefix, _ in routes:
+                    yield show.adj_rib_json(address, prefix, family, detail) + "\n"
+            else:
+                for family, _, text in routes:
+                    yield show.adj_rib_line(name, family, text) + "\n"
 
     @staticmethod
     def _rib_routes(peer, rib: str, attributes: bool, route_type=None, json: bool = False):
@@ -306,12 +333,22 @@ class Commands:
         them), followed with `attributes` by the path attributes as the text encoder writes them
         (5.0's ``extensive``: the attributes the route has, without the ones added when it is sent).
         `route_type` (``inet``, ``flow``, ``l2vpn``) keeps the routes of that kind of NLRI only; `json` leaves
-        out the RTC routes, which 5.0.15 does not print in that form."""
+        out the RTC routes, which 5.0.15 does not print in that form.
+
+        The walk may be interleaved with the session's work (the answer streams): it covers the routes of
+        the RIB as the walk reaches the peer, each as it is at its turn (`exabgp.rib.incoming.AdjRibIn.routes`,
+        `exabgp.rib.outgoing.AdjRibOut.listing`); when that session ends (its RIB is no longer the peer's)
+        the rest of its routes is left out."""
         if rib == "out":
-            table, ctx = peer.rib, CodecContext(asn4=peer.neighbor.capability.asn4)
+            table, ctx, listing = peer.rib, CodecContext(asn4=peer.neighbor.capability.asn4), "listing"
         else:
-            table, ctx = peer.rib_in, peer.ctx or CodecContext()
-        for route in table.routes() if table is not None else ():
+            table, ctx, listing = peer.rib_in, peer.ctx or CodecContext(), "routes"
+        if table is None:
+            return
+        texts = {}  # attribute set -> its text, for the routes that follow with the same attributes
+        for route in getattr(table, listing)():
+            if (peer.rib_in if rib == "in" else peer.rib) is not table:
+                return
             if route_type is not None and _route_type(route.nlri) != route_type:
                 continue
             rtc = isinstance(route.nlri, RTC)
@@ -324,7 +361,13 @@ class Commands:
             else:
                 text = prefix if nexthop is None else f"{prefix} next-hop {nexthop}"
             if attributes:
-                text += attributes_text(decode_attributes(route.attributes.packed(), ctx))
+                described = texts.get(route.attributes)
+                if described is None:
+                    if len(texts) >= _TEXT_CACHE:
+                        texts.clear()
+                    described = texts[route.attributes] = attributes_text(
+                        decode_attributes(route.attributes.packed(), ctx))
+                text += described
             yield family_name(*route.family), prefix, text
 
     def _help(self, source, command):

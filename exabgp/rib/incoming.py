@@ -39,7 +39,8 @@ run.  Any other UPDATE (treat-as-withdraw, attribute discard, other
 families, attributes it does not know...) is decoded in full with
 `Update.attributes`, whose result the session's check cached when it had to
 decode it: the attributes are validated once either way.  `routes()`
-rebuilds `Route` objects (with one `AttributeSet` per path) only when asked.
+rebuilds `Route` objects only when asked, a route at a time, and may be
+walked while UPDATEs keep coming (its docstring says what it then yields).
 """
 
 from exabgp import _codec
@@ -51,6 +52,8 @@ from exabgp.bgp.route import NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.update import Update
 
 _SWEEP_FLOOR = 1024
+#: paths kept split while `routes` walks the table (a full table has about 440,000)
+_SPLIT_CACHE = 4096
 #: the NLRI kinds whose tables map a key to the path alone (no labels)
 _PATH_ONLY = frozenset((None, PREFIX)) | OBJECT_KINDS
 _HEADER = 19
@@ -230,18 +233,33 @@ class AdjRibIn:
     # ------------------------------------------------------------ output
 
     def routes(self, family=None):
-        """Yield the stored routes as `Route` objects, of one ``(afi, safi)`` or all."""
+        """Yield the stored routes as `Route` objects, of one ``(afi, safi)`` or all (see the module docstring).
+
+        The table may change while the caller walks it (``show adj-rib in`` streams its answer between the
+        UPDATEs the session applies): the keys are taken when the walk starts (8 octets a route, freed at its
+        end) and each is looked up when its turn comes, so a route is yielded when it was there at the start
+        and still is at its turn, with the path it has then; one withdrawn meanwhile (or cleared, or a session
+        that ended: `clear`) is left out, one received after the start is not yielded.  The path of a route is
+        split once for the routes that follow it with the same path (routes of one UPDATE sit together), in a
+        cache of at most `_SPLIT_CACHE` paths."""
+        walk = [(table_family, list(table)) for table_family, table in self._tables.items()
+                if family is None or table_family == family]
         decoded = {}
-        for (afi, safi), table in self._tables.items():
-            if family is not None and (afi, safi) != family:
-                continue
+        for (afi, safi), keys in walk:
             kind = nlri_kind(afi, safi)
+            path_only = kind in _PATH_ONLY
             addpath = self._addpath.get((afi, safi), False)
             rd_size = NEXTHOP_SIZES.get((afi, safi), ((), 0))[1]
-            for key, value in table.items():
-                path, labels = (value, None) if kind in _PATH_ONLY else value
+            for key in keys:
+                table = self._tables.get((afi, safi))  # looked up each time: `clear` replaces the tables
+                value = table.get(key) if table is not None else None
+                if value is None:
+                    continue
+                path, labels = (value, None) if path_only else value
                 parts = decoded.get(path)
                 if parts is None:
+                    if len(decoded) >= _SPLIT_CACHE:
+                        decoded.clear()
                     parts = decoded[path] = _split_path(path)
                 attributes, nexthop, multiprotocol = parts
                 if multiprotocol and rd_size:
