@@ -27,7 +27,10 @@ The pipes are found as the daemon finds them (`exabgp.reactor.pipes`:
 
 Departure: 5.0 stops counting the 5 s once the daemon has closed ``.out``
 after a first line (the FIFO then always reads as ready) and may wait for
-ever; here the 5 s run whenever no data comes.  Ctrl-C ends the wait
+ever; here the 5 s run whenever no data comes: they measure silence, not
+the answer's length (a full table's ``show adj-rib in`` streams for many
+seconds, `exabgp.reactor.answers`).  The lines of one read are printed
+with one write.  Ctrl-C ends the wait
 quietly (exit 0, as 5.0's ``exabgpcli`` launcher).
 
 `expand(words)` holds 5.0's shortcut table as 5.0 applies it: each word,
@@ -64,6 +67,8 @@ RESPONSE_TIMEOUT = 5.0
 QUIET_TIME = 0.5
 #: seconds between two looks at a pipe
 STEP = 0.01
+#: octets read from ``.out`` at once (the daemon asks for a 1 MiB pipe: a long answer comes in large reads)
+READ_SIZE = 256 * 1024
 
 DONE = ("done", '{ "answer": "done", "message": "command completed" }')
 ERROR = ("error", '{ "answer": "error", "message": "this command does not support json output" }')
@@ -174,7 +179,7 @@ def _readable(path: str, purpose: str, err) -> None:
 def _read(reader: int) -> bytes:
     """What is in the pipe now; None when nothing, b"" at end-of-file (no writer)."""
     try:
-        return os.read(reader, 4096)
+        return os.read(reader, READ_SIZE)
     except BlockingIOError:
         return None
 
@@ -250,21 +255,34 @@ def _answer(reader: int, path: str, ack: bool, timeout: float, out, err) -> None
             continue
         last = time.monotonic()
         *lines, buffer = (buffer + data).split(b"\n")
-        for raw in lines:
-            line = raw.decode("utf-8", "replace")
-            if line in DONE:
-                return
-            if line in SHUTDOWN:
-                err.write("ExaBGP is shutting down, command aborted\n")
-                err.flush()
-                return
-            if line in ERROR:
-                err.write("ExaBGP returns an error (see ExaBGP's logs for more information)\n")
-                err.write("use help for a list of available commands\n")
-                err.flush()
-                return
-            out.write(f"{line}\n")
-            out.flush()
+        printed = []
+        try:
+            for raw in lines:
+                line = raw.decode("utf-8", "replace")
+                if line in DONE:
+                    return
+                if line in SHUTDOWN:
+                    _report(out, printed, err, "ExaBGP is shutting down, command aborted\n")
+                    return
+                if line in ERROR:
+                    _report(out, printed, err, "ExaBGP returns an error (see ExaBGP's logs for more information)\n"
+                                               "use help for a list of available commands\n")
+                    return
+                printed.append(line)
+        finally:
+            if printed:
+                out.write("\n".join(printed) + "\n")
+                out.flush()
+
+
+def _report(out, printed: list, err, text: str) -> None:
+    """The lines read so far, then `text` on `err`."""
+    if printed:
+        out.write("\n".join(printed) + "\n")
+        out.flush()
+        printed.clear()
+    err.write(text)
+    err.flush()
 
 
 def run(words: list, pipename: str, searched: list, ack: bool, out, err,
