@@ -326,3 +326,11 @@ def test_help_version_usage():
     assert show.help_lines() == HELP
     assert [show.version_line("5.0.15")] == VERSION
     assert list(show.USAGE) == USAGE
+
+
+def test_neighbor_json_in_parts_is_the_one_line_of_json_dumps():
+    """Streamed a peer at a time, ``show neighbor json`` keeps `json.dumps`'s text of the whole list (5.0's)."""
+    for statuses in ([], [idle(6)], [idle(6), established(5), established(9)]):
+        parts = list(show.neighbor_json_parts(statuses))
+        assert len(parts) == len(statuses) + 2
+        assert "".join(parts) == json.dumps([show.as_dict(status) for status in statuses])
