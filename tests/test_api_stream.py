@@ -85,7 +85,32 @@ with open(os.path.join(folder, "slow.log"), "w") as log:
             log.flush()
 '''
 
+#: prints the lines appended to the file ASK, copies stdin to asker.log
+ASKER = r'''
+import os, sys, threading, time
+folder = sys.argv[1]
+def record():
+    with open(os.path.join(folder, "asker.log"), "a") as log:
+        for line in sys.stdin:
+            log.write(line)
+            log.flush()
+threading.Thread(target=record, daemon=True).start()
+done = 0
+while True:
+    try:
+        with open(os.path.join(folder, "ASK")) as source:
+            lines = source.read().split("\n")[:-1]
+    except FileNotFoundError:
+        lines = []
+    if lines[done:]:
+        sys.stdout.write("".join(line + "\n" for line in lines[done:]))
+        sys.stdout.flush()
+    done = max(done, len(lines))
+    time.sleep(0.02)
+'''
+
 CONFIGURATION = """
+process asker {{ run {py} {folder}/asker.py {folder}; encoder text; }}
 process probe {{ run {py} {folder}/probe.py {folder}; encoder text; }}
 process slow {{ run {py} {folder}/slow.py {folder} {asked}; encoder text; }}
 template {{
@@ -189,10 +214,10 @@ class Peer(threading.Thread):
         while not self.stopping and self.closed is None:
             with self.lock:
                 deadline = self.session.next_deadline()
-            self.sock.settimeout(max(0.0, min(0.2, deadline - time.monotonic())) if deadline else 0.2)
+            self.sock.settimeout(max(0.001, min(0.2, deadline - time.monotonic())) if deadline else 0.2)
             try:
                 data = self.sock.recv(65536)
-            except socket.timeout:
+            except (socket.timeout, BlockingIOError):
                 data = None
             except OSError:
                 data = b""
@@ -257,6 +282,8 @@ def rig(tmp_path_factory):
     folder = tmp_path_factory.mktemp("stream")
     (folder / "probe.py").write_text(PROBE)
     (folder / "slow.py").write_text(SLOW)
+    (folder / "asker.py").write_text(ASKER)
+    (folder / "asker.log").write_text("")
     (folder / "probe.times").write_text("")
     run = folder / "run"
     run.mkdir()
@@ -284,7 +311,9 @@ def rig(tmp_path_factory):
             peer.stop()
         if daemon.poll() is None:
             daemon.send_signal(signal.SIGTERM)
-        finish(daemon, 20)
+        _, _, err = finish(daemon, 20)
+        # the daemon's own log (its helpers' stderr, logged too, may show their end when their pipes close)
+        assert not [line for line in err.splitlines() if "Traceback" in line and "stderr from process" not in line], err
 
 
 def summary_received(folder) -> int:
@@ -358,6 +387,37 @@ def test_the_cli_prints_every_line_of_a_large_answer_read_slowly(rig):
     assert max(keeper.keepalive_gaps(start_time)) < 2.5
 
 
+def ask(folder, *lines, acks=1, timeout=60) -> list:
+    """The lines `asker` receives after saying `lines`, once `acks` more ``done`` / ``error`` arrived."""
+    log = folder / "asker.log"
+    seen = len(log.read_text().splitlines())
+    with open(folder / "ASK", "a") as ask_file:
+        ask_file.write("".join(line + "\n" for line in lines))
+    return wait_for(lambda: (lambda new: new if sum(line in ("done", "error") for line in new) >= acks else None)(
+        log.read_text().splitlines()[seen:]), timeout, f"the answers to {lines}")
+
+
+def test_the_answers_of_one_helper_follow_its_commands(rig):
+    """A helper's next commands wait for the end of its long answer: their answers never mix with it."""
+    import exabgp
+
+    folder = rig["folder"]
+    answer = ask(folder, "show adj-rib in", "version", "show neighbor summary", acks=3)
+    routes = len(rig["routes"])
+    assert answer[:routes] == text_lines(rig["routes"])
+    assert answer[routes:routes + 3] == ["done", f"exabgp {exabgp.__version__}", "done"]
+    assert answer[routes + 3].startswith("Peer ") and answer[-1] == "done" and len(answer) == routes + 8
+
+
+def test_reset_ends_the_answer_that_streams(rig):
+    """``reset`` (5.0: forget the helper's scheduled work) ends the long answer at once, without its ``done``."""
+    import exabgp
+
+    answer = ask(rig["folder"], "show adj-rib in extensive", "reset", "version", acks=1)
+    assert answer[-2:] == [f"exabgp {exabgp.__version__}", "done"]
+    assert 0 < len(answer) - 2 < len(rig["routes"]) and "done" not in answer[:-1]
+
+
 def test_show_neighbor_answers_whole(rig):
     code, out, err = cli(rig["folder"], "show", "neighbor", "summary")
     assert (code, err) == (0, "")
@@ -367,3 +427,41 @@ def test_show_neighbor_answers_whole(rig):
     code, out, err = cli(rig["folder"], "show", "neighbor", "json")
     assert (code, err) == (0, "")
     assert [entry["peer"]["address"] for entry in json.loads(out)] == ["127.0.0.1", "127.0.0.5", "127.0.0.6"]
+
+
+def test_routes_that_change_while_the_answer_streams(rig):
+    """While the CLI's answer waits for its reader, the peer withdraws half of its IPv6 routes, sends the other
+    half with another next hop and announces new IPv4 routes.  The answer (`exabgp.rib.incoming.AdjRibIn.routes`)
+    lists the routes there when the command came and still there at their turn, as they are then: every IPv4
+    route, the IPv6 routes kept with their new next hop, none of the new ones."""
+    folder, feeder = rig["folder"], rig["feeder"]
+    routes = rig["routes"]
+    client = subprocess.Popen([PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in"],
+                              cwd=PACKAGE_ROOT, env=environment(EXABGP_ROOT=folder), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, bufsize=0)
+    first = client.stdout.read(65536)  # the IPv6 routes come after 2 MB of IPv4 lines: not made yet
+    before = received_by_asker(folder)
+    gone = [v6(index) for index in range(V6_ROUTES // 2)]
+    kept = [v6(index) for index in range(V6_ROUTES // 2, V6_ROUTES)]
+    unreach = b"\x00\x02\x01" + _nlri(gone, 2)
+    reach = b"\x00\x02\x01\x10" + ipaddress.ip_address("2001:db8::2").packed + b"\x00" + _nlri(kept, 2)
+    added = [f"10.200.{index}.0/24" for index in range(200)]
+    messages = [frame_message(2, _body(encode_attribute(15, 0x80, unreach))),
+                frame_message(2, _body(encode_attribute(14, 0x80, reach) + _attributes(1))),
+                frame_message(2, _body(_attributes(2) + encode_attribute(3, 0x40, bytes((192, 0, 2, 9))),
+                                       _nlri(added, 1)))]
+    feeder.send(b"".join(messages))
+    wait_for(lambda: received_by_asker(folder) >= before + len(messages), 30, "the daemon to take the changes")
+    rest = client.stdout.read()
+    assert (client.wait(60), client.stderr.read()) == (0, b"")
+    assert (first + rest).decode().splitlines() == text_lines(
+        [route for route in routes if route[0] == "ipv4 unicast"]
+        + [("ipv6 unicast", prefix, "2001:db8::2", None) for prefix in kept])
+
+
+def received_by_asker(folder) -> int:
+    """UPDATEs received from 127.0.0.1, as ``show neighbor summary`` from the helper `asker` says."""
+    for line in ask(folder, "show neighbor summary"):
+        if line.startswith("127.0.0.1 "):
+            return int(line.split()[-1])
+    return 0

@@ -91,7 +91,8 @@ class Answers:
             self.api.ack(source, True)
             return
         self.api.streaming(source, True)
-        self._tasks[source] = asyncio.get_running_loop().create_task(self._stream(source, pieces))
+        task = self._tasks[source] = asyncio.get_running_loop().create_task(self._stream(source, pieces))
+        task.add_done_callback(lambda _: self._ended(source))
 
     def hold(self, source: str, line: str) -> None:
         """A line from `source` while its answer streams: kept for later, or ``reset``: the answer ends now."""
@@ -107,6 +108,8 @@ class Answers:
             task.cancel()
 
     async def _stream(self, source: str, pieces) -> None:
+        """The chunks after the first, each once the reader made room (a cancelled task ends here, or before it
+        starts: `_ended` is its done callback)."""
         try:
             while True:
                 room = self.api.room(source, BACKLOG)
@@ -123,15 +126,14 @@ class Answers:
                 if ended:
                     self.api.ack(source, True)
                     return
-        except asyncio.CancelledError:
-            return
         except Exception as error:  # a bug of ours, see send
             self._failed(source, error)
-        finally:
-            del self._tasks[source]
-            self.api.streaming(source, False)
-            if not self._closed:
-                self._resume(source)
+
+    def _ended(self, source: str) -> None:
+        del self._tasks[source]
+        self.api.streaming(source, False)
+        if not self._closed:
+            self._resume(source)
 
     def _failed(self, source: str, error: Exception) -> None:
         self.api.log.error(SOURCE, f"answer to {source} failed ({error!r})")
