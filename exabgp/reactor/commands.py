@@ -51,7 +51,7 @@ from exabgp.reactor.peer import nlri_text
 SOURCE = "api"
 #: the attribute sets one interning table holds before a new table replaces it (about 500 octets each)
 INTERNED_MAX = 1 << 16
-#: attribute texts kept while ``show adj-rib ... extensive`` walks a RIB
+#: texts (next hops, attribute sets) kept while ``show adj-rib`` walks a RIB
 _TEXT_CACHE = 4096
 
 #: `exabgp.api.show.CAPABILITIES` -> the capability codes that stand for it in an OPEN
@@ -129,6 +129,16 @@ def _lines(lines):
     """Each line with its newline: the pieces of an answer."""
     for line in lines:
         yield line + "\n"
+
+
+def _cached(cache: dict, key, make):
+    """``cache[key]``, made with ``make(key)`` when missing; the cache is emptied when it holds `_TEXT_CACHE`."""
+    value = cache.get(key)
+    if value is None:
+        if len(cache) >= _TEXT_CACHE:
+            cache.clear()
+        value = cache[key] = make(key)
+    return value
 
 
 def _route_type(nlri):
@@ -320,55 +330,61 @@ class Commands:
             if command.json:
                 address = peer.neighbor.peer_address
                 detail = status(peer, now) if command.extensive else None
-                for family, prefix, _ in routes:
+                for family, prefix in routes:
                     yield show.adj_rib_json(address, prefix, family, detail) + "\n"
             else:
-                for family, _, text in routes:
+                for family, text in routes:
                     yield show.adj_rib_line(name, family, text) + "\n"
 
     @staticmethod
     def _rib_routes(peer, rib: str, attributes: bool, route_type=None, json: bool = False):
-        """``(family text, prefix, route text)`` of each route in the peer's Adj-RIB-In or -Out: the prefix
-        and its next hop (with a prefix's path-information, label and rd placed as the text encoder places
-        them), followed with `attributes` by the path attributes as the text encoder writes them
-        (5.0's ``extensive``: the attributes the route has, without the ones added when it is sent).
-        `route_type` (``inet``, ``flow``, ``l2vpn``) keeps the routes of that kind of NLRI only; `json` leaves
-        out the RTC routes, which 5.0.15 does not print in that form.
+        """``(family text, route text)`` of each route in the peer's Adj-RIB-In or -Out: the prefix and its next
+        hop (with a prefix's path-information, label and rd placed as the text encoder places them), followed
+        with `attributes` by the path attributes as the text encoder writes them (5.0's ``extensive``: the
+        attributes the route has, without the ones added when it is sent); with `json` the route text is the
+        prefix alone, and the RTC routes, which 5.0.15 does not print in that form, are left out.  `route_type`
+        (``inet``, ``flow``, ``l2vpn``) keeps the routes of that kind of NLRI only.
 
         The walk may be interleaved with the session's work (the answer streams): it covers the routes of
         the RIB as the walk reaches the peer, each as it is at its turn (`exabgp.rib.incoming.AdjRibIn.routes`,
         `exabgp.rib.outgoing.AdjRibOut.listing`); when that session ends (its RIB is no longer the peer's)
-        the rest of its routes is left out."""
+        the rest of its routes is left out.  The texts of next hops, families and attribute sets are kept
+        for the routes that follow (at most `_TEXT_CACHE` of each)."""
         if rib == "out":
-            table, ctx, listing = peer.rib, CodecContext(asn4=peer.neighbor.capability.asn4), "listing"
+            table, ctx = peer.rib, CodecContext(asn4=peer.neighbor.capability.asn4)
+            walk = table.listing() if table is not None else ()
         else:
-            table, ctx, listing = peer.rib_in, peer.ctx or CodecContext(), "routes"
-        if table is None:
-            return
-        texts = {}  # attribute set -> its text, for the routes that follow with the same attributes
-        for route in getattr(table, listing)():
+            table, ctx = peer.rib_in, peer.ctx or CodecContext()
+            walk = table.routes(attributes=attributes) if table is not None else ()
+        nexthops, families, described = {}, {}, {}
+        for route in walk:
             if (peer.rib_in if rib == "in" else peer.rib) is not table:
                 return
-            if route_type is not None and _route_type(route.nlri) != route_type:
+            nlri = route.nlri
+            if route_type is not None and _route_type(nlri) != route_type:
                 continue
-            rtc = isinstance(route.nlri, RTC)
+            rtc = isinstance(nlri, RTC)
             if rtc and json:
                 continue
-            prefix = nlri_text(route.nlri)
-            nexthop = address_text(route.nexthop) if route.nexthop and not rtc else None
-            if isinstance(route.nlri, Prefix):  # 5.0 adds path-information, label and rd as its text encoder
-                text = prefix_text(route.nlri, nexthop)
+            family = families.get(route.family)
+            if family is None:
+                family = families[route.family] = family_name(*route.family)
+            if json:
+                yield family, nlri_text(nlri)
+                continue
+            nexthop = None
+            if route.nexthop and not rtc:
+                nexthop = _cached(nexthops, route.nexthop, address_text)
+            if isinstance(nlri, Prefix):  # 5.0 adds path-information, label and rd as its text encoder
+                text = prefix_text(nlri, nexthop)
             else:
-                text = prefix if nexthop is None else f"{prefix} next-hop {nexthop}"
+                text = nlri_text(nlri)
+                if nexthop is not None:
+                    text += f" next-hop {nexthop}"
             if attributes:
-                described = texts.get(route.attributes)
-                if described is None:
-                    if len(texts) >= _TEXT_CACHE:
-                        texts.clear()
-                    described = texts[route.attributes] = attributes_text(
-                        decode_attributes(route.attributes.packed(), ctx))
-                text += described
-            yield family_name(*route.family), prefix, text
+                text += _cached(described, route.attributes,
+                                lambda attributes: attributes_text(decode_attributes(attributes.packed(), ctx)))
+            yield family, text
 
     def _help(self, source, command):
         for line in show.help_lines():

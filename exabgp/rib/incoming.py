@@ -232,8 +232,10 @@ class AdjRibIn:
 
     # ------------------------------------------------------------ output
 
-    def routes(self, family=None):
-        """Yield the stored routes as `Route` objects, of one ``(afi, safi)`` or all (see the module docstring).
+    def routes(self, family=None, attributes: bool = True):
+        """Yield the stored routes as `Route` objects, of one ``(afi, safi)`` or all (see the module docstring);
+        without `attributes` their attribute set is left empty (what ``show adj-rib in`` prints needs only
+        the NLRI and next hop, and splitting a path into an `AttributeSet` is most of the cost).
 
         The table may change while the caller walks it (``show adj-rib in`` streams its answer between the
         UPDATEs the session applies): the keys are taken when the walk starts (8 octets a route, freed at its
@@ -260,8 +262,8 @@ class AdjRibIn:
                 if parts is None:
                     if len(decoded) >= _SPLIT_CACHE:
                         decoded.clear()
-                    parts = decoded[path] = _split_path(path)
-                attributes, nexthop, multiprotocol = parts
+                    parts = decoded[path] = _split_path(path, attributes)
+                route_attributes, nexthop, multiprotocol = parts
                 if multiprotocol and rd_size:
                     nexthop = nexthop[rd_size:]
                 if kind is None:
@@ -270,7 +272,7 @@ class AdjRibIn:
                     nlri = nlri_module.decode(afi, safi, key, addpath)[0]
                 else:
                     nlri = _prefix(afi, safi, key, labels, kind == VPN)
-                yield Route(nlri, nexthop, attributes)
+                yield Route(nlri, nexthop, route_attributes)
 
 
 def _kept(code, flags, value, ctx) -> bool:
@@ -278,8 +280,11 @@ def _kept(code, flags, value, ctx) -> bool:
     return decode_attributes(_codec.encode_attribute(code, flags, value), ctx).discard is None
 
 
-def _split_path(path: bytes):
-    """``(AttributeSet, next hop, from MP_REACH_NLRI)`` of an interned path."""
+_NO_ATTRIBUTES = AttributeSet()
+
+
+def _split_path(path: bytes, attributes: bool = True):
+    """``(AttributeSet, next hop, from MP_REACH_NLRI)`` of an interned path (without `attributes`: an empty set)."""
     nexthop = NO_NEXT_HOP
     mp_nexthop = None
     tlvs = []
@@ -288,8 +293,9 @@ def _split_path(path: bytes):
             mp_nexthop = value
         elif code == NEXT_HOP:
             nexthop = value
-        else:
+        elif attributes:
             tlvs.append((code, flags, value))
+    found = AttributeSet(tlvs) if attributes else _NO_ATTRIBUTES
     if mp_nexthop is None:
-        return AttributeSet(tlvs), nexthop, False
-    return AttributeSet(tlvs), mp_nexthop, True
+        return found, nexthop, False
+    return found, mp_nexthop, True
