@@ -30,7 +30,7 @@ after a first line (the FIFO then always reads as ready) and may wait for
 ever; here the 5 s run whenever no data comes: they measure silence, not
 the answer's length (a full table's ``show adj-rib in`` streams for many
 seconds, `exabgp.reactor.answers`).  The lines of one read are printed
-with one write.  Ctrl-C ends the wait
+with one write, the terminator looked for in them at once.  Ctrl-C ends the wait
 quietly (exit 0, as 5.0's ``exabgpcli`` launcher).
 
 `expand(words)` holds 5.0's shortcut table as 5.0 applies it: each word,
@@ -74,6 +74,7 @@ DONE = ("done", '{ "answer": "done", "message": "command completed" }')
 ERROR = ("error", '{ "answer": "error", "message": "this command does not support json output" }')
 SHUTDOWN = ("shutdown", '{ "answer": "shutdown", "message": "exbgp exited" }')
 TERMINATORS = DONE + ERROR + SHUTDOWN
+_TERMINATOR_SET = frozenset(TERMINATORS)
 
 
 def _first(position, previous):
@@ -254,35 +255,27 @@ def _answer(reader: int, path: str, ack: bool, timeout: float, out, err) -> None
                 return
             continue
         last = time.monotonic()
-        *lines, buffer = (buffer + data).split(b"\n")
-        printed = []
-        try:
-            for raw in lines:
-                line = raw.decode("utf-8", "replace")
-                if line in DONE:
-                    return
-                if line in SHUTDOWN:
-                    _report(out, printed, err, "ExaBGP is shutting down, command aborted\n")
-                    return
-                if line in ERROR:
-                    _report(out, printed, err, "ExaBGP returns an error (see ExaBGP's logs for more information)\n"
-                                               "use help for a list of available commands\n")
-                    return
-                printed.append(line)
-        finally:
-            if printed:
-                out.write("\n".join(printed) + "\n")
-                out.flush()
-
-
-def _report(out, printed: list, err, text: str) -> None:
-    """The lines read so far, then `text` on `err`."""
-    if printed:
-        out.write("\n".join(printed) + "\n")
-        out.flush()
-        printed.clear()
-    err.write(text)
-    err.flush()
+        complete, newline, buffer = (buffer + data).rpartition(b"\n")
+        if not newline:
+            continue
+        text = complete.decode("utf-8", "replace")
+        lines = text.split("\n")
+        if _TERMINATOR_SET.isdisjoint(lines):  # the usual case: a part of a long answer
+            out.write(text + "\n")
+            out.flush()
+            continue
+        end = next(index for index, line in enumerate(lines) if line in _TERMINATOR_SET)
+        line = lines[end]
+        if end:
+            out.write("\n".join(lines[:end]) + "\n")
+            out.flush()
+        if line in SHUTDOWN:
+            err.write("ExaBGP is shutting down, command aborted\n")
+        elif line in ERROR:
+            err.write("ExaBGP returns an error (see ExaBGP's logs for more information)\n"
+                      "use help for a list of available commands\n")
+        err.flush()
+        return
 
 
 def run(words: list, pipename: str, searched: list, ack: bool, out, err,
