@@ -17,10 +17,12 @@ directory holding its CLI FIFOs (``run/<pipename>.{in,out}``, found through
    and keeps the session (it exits 4 if the daemon sends no KEEPALIVE for
    9 s, 2 or 3 if the session ends);
 3. once ``show neighbor summary`` says every UPDATE was received, the
-   probe starts and the daemon's own client (``exabgp cli show adj-rib in``)
-   runs; its output is read as it comes and counted.
+   probe starts and the daemon's own client (``exabgp cli show adj-rib in``,
+   or the words of ``--command``) runs; its output is read as it comes and
+   counted.
 
-Reported per daemon: ``routes`` in the table and ``lines`` printed,
+Reported per daemon: ``routes`` in the table and ``lines`` printed (one per
+route),
 ``last_line_s`` (client started -> its last line), ``first_line_s``,
 ``rss_before_mb`` / ``rss_peak_mb`` (sampled every 10 ms while the answer
 streams) / ``rss_after_mb`` (2 s after the last line) of the daemon,
@@ -125,8 +127,8 @@ def received(cli: list, env: dict) -> int:
 
 
 def run(name: str, daemon_cmd: list, cli: list, env: dict, corpus: str, sidecar: dict, port: int,
-        workdir: str) -> dict:
-    folder = os.path.join(workdir, name.replace(" ", "-"))
+        workdir: str, command: str) -> dict:
+    folder = os.path.join(workdir, "".join(c if c.isalnum() or c in "._" else "-" for c in name))
     os.makedirs(os.path.join(folder, "run"))
     for end in ("in", "out"):
         os.mkfifo(os.path.join(folder, "run", f"{PIPENAME}.{end}"), 0o600)
@@ -139,7 +141,7 @@ def run(name: str, daemon_cmd: list, cli: list, env: dict, corpus: str, sidecar:
                                            f"        {family};" for family in sidecar["session"]["families"])))
     env = dict(env, EXABGP_ROOT=folder, exabgp_api_pipename=PIPENAME, exabgp_api_cli="true",
                exabgp_daemon_daemonize="false", exabgp_daemon_drop="false", EXABGP_ENVFILE=os.devnull)
-    result = {"receiver": name, "routes": sidecar["routes"]}
+    result = {"receiver": name, "command": command, "routes": sidecar["routes"]}
     log = open(os.path.join(folder, "daemon.log"), "w")
     daemon = subprocess.Popen(daemon_cmd + [config], env=env, cwd=folder, stdin=subprocess.DEVNULL, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True)
@@ -158,7 +160,7 @@ def run(name: str, daemon_cmd: list, cli: list, env: dict, corpus: str, sidecar:
         result["rss_before_mb"] = rss_mb(daemon.pid)
         open(os.path.join(folder, "GO"), "w").close()
         time.sleep(0.5)
-        say(f"{name}: show adj-rib in")
+        say(f"{name}: {command}")
         samples, streaming = [], threading.Event()
         streaming.set()
 
@@ -170,7 +172,7 @@ def run(name: str, daemon_cmd: list, cli: list, env: dict, corpus: str, sidecar:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         started = time.monotonic()
-        client = subprocess.Popen(cli + ["show", "adj-rib", "in"], env=env, stdout=subprocess.PIPE,
+        client = subprocess.Popen(cli + command.split(), env=env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, bufsize=0)
         lines, first, last = 0, None, None
         while True:
@@ -219,6 +221,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-reference", action="store_true", help="do not measure ExaBGP 5.0.15")
     parser.add_argument("--ours-on-reference", action="store_true",
                         help="also run our daemon on the reference corpus")
+    parser.add_argument("--command", default="show adj-rib in", help="the command measured (default: %(default)s)")
     parser.add_argument("--port", type=int, default=1790)
     parser.add_argument("--json-out", help="also write the results to this file")
     args = parser.parse_args(argv)
@@ -241,7 +244,7 @@ def main(argv=None) -> int:
             runs.append(("exabgp 5.0.15", ([oracle], [oracle, "cli"]), oracle_env, reference, reference_sidecar))
         results = []
         for name, (daemon_cmd, cli), env, table, table_sidecar in runs:
-            results.append(run(name, daemon_cmd, cli, env, table, table_sidecar, args.port, workdir))
+            results.append(run(name, daemon_cmd, cli, env, table, table_sidecar, args.port, workdir, args.command))
             print(json.dumps(results[-1]), flush=True)
             time.sleep(1.0)
         if args.json_out:

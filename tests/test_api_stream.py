@@ -418,6 +418,22 @@ def test_reset_ends_the_answer_that_streams(rig):
     assert 0 < len(answer) - 2 < len(rig["routes"]) and "done" not in answer[:-1]
 
 
+def test_a_cli_client_that_leaves_ends_its_answer(rig):
+    """The client killed in the middle of a long answer: the daemon stops making it (nobody reads the pipe) and
+    the next CLI command is answered at once, not held behind it."""
+    import exabgp
+
+    folder = rig["folder"]
+    client = subprocess.Popen([PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in", "extensive"],
+                              cwd=PACKAGE_ROOT, env=environment(EXABGP_ROOT=folder), stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, bufsize=0)
+    assert client.stdout.read(65536)
+    client.kill()
+    client.wait()
+    client.stdout.close()
+    assert cli(folder, "version", timeout=20) == (0, f"exabgp {exabgp.__version__}\n", "")
+
+
 def test_show_neighbor_answers_whole(rig):
     code, out, err = cli(rig["folder"], "show", "neighbor", "summary")
     assert (code, err) == (0, "")
