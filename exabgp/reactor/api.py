@@ -3,7 +3,9 @@
 `Api` owns the helpers (`exabgp.reactor.processes.Processes`), the CLI pipes
 (`exabgp.reactor.pipes.CliPipes`), one encoder per helper
 (`exabgp.api.encoder`, ``encoder json|text``) and the per-helper
-acknowledgement switch; `exabgp.reactor.commands` executes what they say.
+acknowledgement switch; `exabgp.reactor.commands` executes what they say,
+`exabgp.reactor.answers` streams the long answers (while one streams, the
+next lines of its source wait: `_command`).
 
 What a helper is told about a neighbor comes from the neighbor's ``api``
 blocks: every block names its helpers (``processes``, or the regular

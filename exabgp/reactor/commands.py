@@ -24,6 +24,11 @@ helper that keeps changing a MED grows no memory.  Announcements and
 withdrawals go into the peers' Adj-RIB-Out (`exabgp.reactor.peer.Peer.announce`)
 and leave in one batch of UPDATEs once the lines read together are applied.
 
+``show neighbor`` and ``show adj-rib`` make their answer lazily, a peer or a
+route at a time, and hand it to `exabgp.reactor.answers`, which streams it
+at the reader's pace (`_rib_routes` says what a RIB walk shows when routes
+change meanwhile).
+
 ``show adj-rib`` prints RTC routes (RFC 4684) as 5.0.15 prints them: their
 NLRI and attributes without next hop, under none of the route kinds
 (``inet``, ``flow``, ``l2vpn``), and not in the ``json`` form.
