@@ -41,6 +41,7 @@ import pytest
 from exabgp._codec import encode_attribute, encode_nlri, frame_message
 from exabgp.session import Closed, Established, MessageReceived, Session, SessionSettings
 from qa.daemon import PACKAGE_ROOT, connect, environment, finish, free_port, start
+from qa.oracle import require_oracle
 
 PY = sys.executable
 V4_ROUTES = 40000
@@ -481,3 +482,59 @@ def received_by_asker(folder) -> int:
         if line.startswith("127.0.0.1 "):
             return int(line.split()[-1])
     return 0
+
+
+def test_show_neighbor_of_many_neighbors_streams_whole_answers(tmp_path):
+    """400 configured neighbors (none connected): ``show neighbor extensive`` (about 500 KB, several chunks),
+    ``summary``, ``configuration`` and the one-line ``json`` reach the CLI whole, in the configured order."""
+    run = tmp_path / "run"
+    run.mkdir()
+    os.mkfifo(run / f"{PIPENAME}.in", 0o600)
+    os.mkfifo(run / f"{PIPENAME}.out", 0o600)
+    port = free_port()
+    addresses = [f"127.1.{index >> 8}.{index & 0xFF}" for index in range(1, 401)]
+    path = tmp_path / "daemon.conf"
+    path.write_text("".join(f"neighbor {address} {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; "
+                            f"peer-as {65100 + index}; passive; listen {port}; }}\n"
+                            for index, address in enumerate(addresses)))
+    daemon = start(path, EXABGP_ROOT=tmp_path, exabgp_api_pipename=PIPENAME)
+    try:
+        wait_for(lambda: cli(tmp_path, "version")[1].startswith("exabgp "), 30, "the daemon")
+        code, out, err = cli(tmp_path, "show", "neighbor", "extensive")
+        assert (code, err) == (0, "")
+        assert [line.split()[1] for line in out.splitlines() if line.startswith("Neighbor ")] == addresses
+        assert len(out) > 300000 and out.count("    Message Statistic ") == len(addresses)
+        code, out, err = cli(tmp_path, "show", "neighbor", "summary")
+        assert (code, err) == (0, "")
+        assert [line.split()[:2] for line in out.splitlines()[1:]] == [
+            [address, str(65100 + index)] for index, address in enumerate(addresses)]
+        code, out, err = cli(tmp_path, "show", "neighbor", "configuration")
+        assert (code, err) == (0, "") and out.count("\n}\n") == len(addresses)
+        code, out, err = cli(tmp_path, "show", "neighbor", "json")
+        assert (code, err) == (0, "") and out.count("\n") == 1
+        assert [entry["peer"]["address"] for entry in json.loads(out)] == addresses
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        finish(daemon, 20)
+
+
+def test_the_benchmark_measures_both_daemons(tmp_path):
+    """`benchmarks/show_adj_rib.py` on a tiny corpus, ours and ExaBGP 5.0.15: each prints every route to its own
+    CLI client, the probe is answered, the feeder's session stays up."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    bench = os.path.join(os.path.dirname(root), "shared", "bench")
+    if not os.path.exists(os.path.join(bench, "gen_corpus.py")):
+        pytest.skip(f"{bench} is absent")
+    require_oracle()
+    out = tmp_path / "show.json"
+    done = subprocess.run([PY, os.path.join(root, "benchmarks", "show_adj_rib.py"), "--v4", "1500", "--v6", "500",
+                           "--reference-v4", "1500", "--reference-v6", "500", "--port", str(free_port("127.0.0.2")),
+                           "--json-out", str(out)], capture_output=True, text=True, timeout=600, cwd=str(tmp_path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(out.read_text())
+    assert [result["receiver"] for result in results] == ["ours", "exabgp 5.0.15"]
+    for result in results:
+        assert "error" not in result, result
+        assert result["lines"] == result["routes"] == 2000
+        assert result["session_kept"] and result["probe_answers"] > 0 and result["client_stderr"] == ""
+        assert 0 < result["first_line_s"] <= result["last_line_s"] and result["rss_peak_mb"] > 0
