@@ -484,6 +484,28 @@ def received_by_asker(folder) -> int:
     return 0
 
 
+def test_a_session_that_ends_while_its_routes_stream_ends_their_listing(rig):
+    """The peer leaves while the CLI's answer waits for its reader (the last test of the rig: the table goes with
+    the session): the lines already made are printed, the rest of its routes is left out, and the answer ends
+    with ``done`` as any other."""
+    folder, feeder = rig["folder"], rig["feeder"]
+    expected = text_lines([route for route in rig["routes"] if route[0] == "ipv4 unicast"]
+                          + [("ipv6 unicast", v6(index), "2001:db8::2", None)
+                             for index in range(V6_ROUTES // 2, V6_ROUTES)]
+                          + [("ipv4 unicast", f"10.200.{index}.0/24", "192.0.2.9", None) for index in range(200)])
+    client = subprocess.Popen([PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in"],
+                              cwd=PACKAGE_ROOT, env=environment(EXABGP_ROOT=folder), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, bufsize=0)
+    first = client.stdout.read(65536)
+    feeder.stop()
+    wait_for(lambda: any(line.startswith("127.0.0.1 ") and line.split()[3] != "established"
+                         for line in ask(folder, "show neighbor summary")), 30, "the session to end")
+    rest = client.stdout.read()
+    assert (client.wait(60), client.stderr.read()) == (0, b"")
+    lines = (first + rest).decode().splitlines()
+    assert 0 < len(lines) < len(expected) and lines == expected[:len(lines)]
+
+
 def test_show_neighbor_of_many_neighbors_streams_whole_answers(tmp_path):
     """400 configured neighbors (none connected): ``show neighbor extensive`` (about 500 KB, several chunks),
     ``summary``, ``configuration`` and the one-line ``json`` reach the CLI whole, in the configured order."""
