@@ -270,15 +270,15 @@ def established(up: int) -> PeerStatus:
 
 
 def test_summary_is_5_0_text():
-    assert show.summary_lines([idle(6), established(5)]) == SUMMARY
+    assert list(show.summary_lines([idle(6), established(5)])) == SUMMARY
 
 
 def test_summary_duration_and_states():
-    lines = show.summary_lines([established(90061)])
+    lines = list(show.summary_lines([established(90061)]))
     assert lines[1].split()[2:5] == ["1", "day,", "1:01:01"]  # timedelta text, as 5.0
-    assert show.summary_lines([]) == [show.SUMMARY_HEADER]
+    assert list(show.summary_lines([])) == [show.SUMMARY_HEADER]
     auto = PeerStatus("10.0.0.1", None, None, None, "1.1.1.1", state="ACTIVE")
-    assert show.summary_lines([auto])[1].split() == ["10.0.0.1", "auto", "down", "active", "0", "0"]
+    assert list(show.summary_lines([auto]))[1].split() == ["10.0.0.1", "auto", "down", "active", "0", "0"]
 
 
 def test_extensive_is_5_0_text():
@@ -326,3 +326,11 @@ def test_help_version_usage():
     assert show.help_lines() == HELP
     assert [show.version_line("5.0.15")] == VERSION
     assert list(show.USAGE) == USAGE
+
+
+def test_neighbor_json_in_parts_is_the_one_line_of_json_dumps():
+    """Streamed a peer at a time, ``show neighbor json`` keeps `json.dumps`'s text of the whole list (5.0's)."""
+    for statuses in ([], [idle(6)], [idle(6), established(5), established(9)]):
+        parts = list(show.neighbor_json_parts(statuses))
+        assert len(parts) == len(statuses) + 2
+        assert "".join(parts) == json.dumps([show.as_dict(status) for status in statuses])

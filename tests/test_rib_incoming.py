@@ -203,3 +203,33 @@ def test_round_trip_of_a_table():
         announce(rib, nlris, attributes=attributes, nexthop=nexthop)
     assert set(rib.routes()) == routes
     assert rib.path_count() == 14
+
+
+def test_routes_walk_survives_changes_made_while_it_runs():
+    """``show adj-rib in`` streams while UPDATEs keep coming: the walk yields the routes there when it started
+    and still there at their turn, each with the attributes it has then; routes received after the start are
+    not yielded; a cleared table ends it.  No "dictionary changed size" error, whatever changes."""
+    rib = AdjRibIn()
+    announce(rib, [v4(third) for third in range(10)])
+    announce(rib, [v6("20010db8", 32)], nexthop=NH6)
+    walk = rib.routes()
+    assert next(walk) == Route(v4(0), NH4, ATTRIBUTES)
+    withdraw(rib, [v4(1), v4(2)])                                            # gone before their turn
+    announce(rib, [v4(3)], attributes=OTHER)                                 # replaced before its turn
+    announce(rib, [v4(third) for third in range(100, 140)])                  # new: the table grows
+    announce(rib, [v4(1)])                                                   # back before its turn
+    assert list(walk) == [Route(v4(1), NH4, ATTRIBUTES), Route(v4(3), NH4, OTHER)] + [Route(v4(third), NH4, ATTRIBUTES) for third in range(4, 10)] \
+        + [Route(v6("20010db8", 32), NH6, ATTRIBUTES)]
+    walk = rib.routes()
+    next(walk)
+    rib.clear()
+    assert list(walk) == []
+
+
+def test_routes_walk_of_many_paths_splits_each_path_again_after_its_cache():
+    """More distinct paths than the walk keeps split: every route still gets its own attributes."""
+    rib = AdjRibIn()
+    sets = [AttributeSet(BASE + [(4, 0x80, number.to_bytes(4, "big"))]) for number in range(5000)]
+    for number, attributes in enumerate(sets):
+        announce(rib, [Prefix(1, 1, None, 32, number.to_bytes(4, "big"))], attributes=attributes)
+    assert [route.attributes for route in rib.routes()] == sets

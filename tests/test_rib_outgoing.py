@@ -414,3 +414,19 @@ def test_flow_rules_one_route_per_match():
     assert sent(adj) == [("withdraw", (1, 133), None, rule)] and len(adj) == 0
 
 
+
+
+def test_listing_survives_changes_made_while_it_runs():
+    """``show adj-rib out`` streams while helpers keep announcing: the listing yields the routes announced when it
+    started and still announced at their turn, each as it is then; later announcements are not yielded."""
+    adj = rib()
+    for last in range(5):
+        adj.add(route(v4(10, 0, 0, last)))
+    listing = adj.listing()
+    assert next(listing) == route(v4(10, 0, 0, 0))
+    adj.withdraw(route(v4(10, 0, 0, 1)))
+    adj.add(route(v4(10, 0, 0, 2), attributes=OTHER))
+    for last in range(100, 200):
+        adj.add(route(v4(10, 0, 0, last)))
+    assert list(listing) == [route(v4(10, 0, 0, 2), attributes=OTHER), route(v4(10, 0, 0, 3)),
+                             route(v4(10, 0, 0, 4))]

@@ -7,7 +7,8 @@ selectors and the options ``help`` lists.  The command grammar
 The renderers take a `PeerStatus` (what the reactor knows about one peer:
 addresses, ASNs, router ids, hold times, FSM state, how long it has been up
 or down, capabilities and families on each side, message counters) and
-return the lines 5.0 writes, without the final ``done``:
+return the lines 5.0 writes, without the final ``done`` (`summary_lines` as
+a generator, a peer at a time):
 
 * `summary_lines`: ``show neighbor summary``, a header then one line per peer
   (the counters are the UPDATE messages sent and received);
@@ -18,6 +19,7 @@ return the lines 5.0 writes, without the final ``done``:
   there);
 * `neighbor_json`: ``show neighbor ... json``, one line, a list with one
   object per peer (`as_dict`), in Python's default `json.dumps` spacing as 5.0;
+  `neighbor_json_parts` gives it a peer at a time, for a long answer;
 * `adj_rib_line` / `adj_rib_json`: one line per route of ``show adj-rib``
   (the route text itself, 5.0's route text, is given by the caller);
 * `help_lines`, `version_line`, `USAGE` (``show neighbor`` with no option),
@@ -148,15 +150,14 @@ def _row(label: str, local, remote="", extra="") -> str:
     return f"   {label:<20} {local:>15} {remote:>15} {extra:<15}"
 
 
-def summary_lines(statuses) -> list:
-    """``show neighbor summary``: the header, then one line per peer."""
-    lines = [SUMMARY_HEADER]
+def summary_lines(statuses):
+    """``show neighbor summary``: the header, then one line per peer (yielded as `statuses` gives them)."""
+    yield SUMMARY_HEADER
     for status in statuses:
         updates = next(((sent, received) for kind, sent, received in status.messages if kind == "update"), (0, 0))
         duration = str(timedelta(seconds=status.up)) if status.up else "down"
-        lines.append(f"{status.peer_address:<15} {_asn(status.peer_as):<7} {duration:>9} "
-                     f"{status.state.lower():<12} {updates[0]:>10} {updates[1]:>10}")
-    return lines
+        yield (f"{status.peer_address:<15} {_asn(status.peer_as):<7} {duration:>9} "
+               f"{status.state.lower():<12} {updates[0]:>10} {updates[1]:>10}")
 
 
 def extensive_lines(status: PeerStatus) -> list:
@@ -232,7 +233,17 @@ def as_dict(status: PeerStatus) -> dict:
 
 def neighbor_json(statuses) -> str:
     """``show neighbor ... json``: one line."""
-    return json.dumps([as_dict(status) for status in statuses])
+    return "".join(neighbor_json_parts(statuses))
+
+
+def neighbor_json_parts(statuses):
+    """`neighbor_json` in parts, a peer at a time (`json.dumps` of the list writes the same characters)."""
+    yield "["
+    separator = ""
+    for status in statuses:
+        yield separator + json.dumps(as_dict(status))
+        separator = ", "
+    yield "]"
 
 
 def adj_rib_line(peer: str, family: str, route: str) -> str:

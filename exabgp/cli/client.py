@@ -27,7 +27,10 @@ The pipes are found as the daemon finds them (`exabgp.reactor.pipes`:
 
 Departure: 5.0 stops counting the 5 s once the daemon has closed ``.out``
 after a first line (the FIFO then always reads as ready) and may wait for
-ever; here the 5 s run whenever no data comes.  Ctrl-C ends the wait
+ever; here the 5 s run whenever no data comes: they measure silence, not
+the answer's length (a full table's ``show adj-rib in`` streams for many
+seconds, `exabgp.reactor.answers`).  The lines of one read are printed
+with one write, the terminator looked for in them at once.  Ctrl-C ends the wait
 quietly (exit 0, as 5.0's ``exabgpcli`` launcher).
 
 `expand(words)` holds 5.0's shortcut table as 5.0 applies it: each word,
@@ -64,11 +67,14 @@ RESPONSE_TIMEOUT = 5.0
 QUIET_TIME = 0.5
 #: seconds between two looks at a pipe
 STEP = 0.01
+#: octets read from ``.out`` at once (the daemon asks for a 1 MiB pipe: a long answer comes in large reads)
+READ_SIZE = 256 * 1024
 
 DONE = ("done", '{ "answer": "done", "message": "command completed" }')
 ERROR = ("error", '{ "answer": "error", "message": "this command does not support json output" }')
 SHUTDOWN = ("shutdown", '{ "answer": "shutdown", "message": "exbgp exited" }')
 TERMINATORS = DONE + ERROR + SHUTDOWN
+_TERMINATOR_SET = frozenset(TERMINATORS)
 
 
 def _first(position, previous):
@@ -174,7 +180,7 @@ def _readable(path: str, purpose: str, err) -> None:
 def _read(reader: int) -> bytes:
     """What is in the pipe now; None when nothing, b"" at end-of-file (no writer)."""
     try:
-        return os.read(reader, 4096)
+        return os.read(reader, READ_SIZE)
     except BlockingIOError:
         return None
 
@@ -249,22 +255,27 @@ def _answer(reader: int, path: str, ack: bool, timeout: float, out, err) -> None
                 return
             continue
         last = time.monotonic()
-        *lines, buffer = (buffer + data).split(b"\n")
-        for raw in lines:
-            line = raw.decode("utf-8", "replace")
-            if line in DONE:
-                return
-            if line in SHUTDOWN:
-                err.write("ExaBGP is shutting down, command aborted\n")
-                err.flush()
-                return
-            if line in ERROR:
-                err.write("ExaBGP returns an error (see ExaBGP's logs for more information)\n")
-                err.write("use help for a list of available commands\n")
-                err.flush()
-                return
-            out.write(f"{line}\n")
+        complete, newline, buffer = (buffer + data).rpartition(b"\n")
+        if not newline:
+            continue
+        text = complete.decode("utf-8", "replace")
+        lines = text.split("\n")
+        if _TERMINATOR_SET.isdisjoint(lines):  # the usual case: a part of a long answer
+            out.write(text + "\n")
             out.flush()
+            continue
+        end = next(index for index, line in enumerate(lines) if line in _TERMINATOR_SET)
+        line = lines[end]
+        if end:
+            out.write("\n".join(lines[:end]) + "\n")
+            out.flush()
+        if line in SHUTDOWN:
+            err.write("ExaBGP is shutting down, command aborted\n")
+        elif line in ERROR:
+            err.write("ExaBGP returns an error (see ExaBGP's logs for more information)\n"
+                      "use help for a list of available commands\n")
+        err.flush()
+        return
 
 
 def run(words: list, pipename: str, searched: list, ack: bool, out, err,

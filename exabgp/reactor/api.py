@@ -3,7 +3,9 @@
 `Api` owns the helpers (`exabgp.reactor.processes.Processes`), the CLI pipes
 (`exabgp.reactor.pipes.CliPipes`), one encoder per helper
 (`exabgp.api.encoder`, ``encoder json|text``) and the per-helper
-acknowledgement switch; `exabgp.reactor.commands` executes what they say.
+acknowledgement switch; `exabgp.reactor.commands` executes what they say,
+`exabgp.reactor.answers` streams the long answers (while one streams, the
+next lines of its source wait: `_command`).
 
 What a helper is told about a neighbor comes from the neighbor's ``api``
 blocks: every block names its helpers (``processes``, or the regular
@@ -59,6 +61,7 @@ from exabgp.bgp.open import Open
 from exabgp.bgp.operational import Operational
 from exabgp.bgp.refresh import RouteRefresh
 from exabgp.bgp.update import Update
+from exabgp.reactor.answers import Answers
 from exabgp.reactor.commands import Commands
 from exabgp.reactor.pipes import CliPipes
 from exabgp.reactor.processes import Processes
@@ -284,6 +287,7 @@ class Api:
                                    on_broken=self._broken, on_pressure=self._pressure)
         self.pipes = CliPipes(self.log, self.environment, environ, self._cli_command)
         self.commands = Commands(reactor, self)
+        self.answers = Answers(self, self.commands.execute, self.commands.is_reset)
         self._held = []               # (source, line) read before the reactor made its peers; None after
         self._peers_of = {}           # helper name -> the peers it may act on (peers_of)
 
@@ -311,6 +315,7 @@ class Api:
         await self.processes.reload(configuration.processes, configuration_dir, restart_all)
 
     async def stop(self) -> None:
+        self.answers.close()
         await self.processes.stop(lambda name: self.encoders[name].shutdown(time.time()))
         self.pipes.close()
 
@@ -366,6 +371,8 @@ class Api:
     def _command(self, name: str, line: str) -> None:
         if self._held is not None:
             self._held.append((name, line))
+        elif self.answers.busy(name):  # its answer streams: the next lines wait for its end
+            self.answers.hold(name, line)
         else:
             self.commands.execute(name, line)
 
@@ -384,11 +391,27 @@ class Api:
             self.commands.execute(name, line)
 
     def answer(self, name: str, text: str) -> None:
-        """Lines of a reply to a helper or to the CLI."""
+        """One line of a reply to a helper or to the CLI."""
+        self.write(name, text + "\n")
+
+    def write(self, name: str, text: str) -> None:
+        """Text of a reply (whole lines, or part of one) to a helper or to the CLI."""
         if name == CLI:
-            self.pipes.write(text + "\n")
+            self.pipes.write(text)
         else:
-            self.processes.write(name, text + "\n")
+            self.processes.write(name, text)
+
+    def room(self, name: str, limit: int):
+        """Whether at most `limit` octets of replies wait for the reader of `name`: True, False (no reader any
+        more), or a future of the answer (`exabgp.reactor.answers`)."""
+        if name == CLI:
+            return self.pipes.room(limit)
+        return self.processes.room(name, limit)
+
+    def streaming(self, name: str, on: bool) -> None:
+        """A long answer to `name` starts or ends: the CLI's ``.out`` stays open meanwhile."""
+        if name == CLI:
+            self.pipes.hold(on)
 
     def ack(self, name: str, success: bool) -> None:
         if self.acks.get(name, True):

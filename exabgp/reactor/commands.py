@@ -24,6 +24,11 @@ helper that keeps changing a MED grows no memory.  Announcements and
 withdrawals go into the peers' Adj-RIB-Out (`exabgp.reactor.peer.Peer.announce`)
 and leave in one batch of UPDATEs once the lines read together are applied.
 
+``show neighbor`` and ``show adj-rib`` make their answer lazily, a peer or a
+route at a time, and hand it to `exabgp.reactor.answers`, which streams it
+at the reader's pace (`_rib_routes` says what a RIB walk shows when routes
+change meanwhile).
+
 ``show adj-rib`` prints RTC routes (RFC 4684) as 5.0.15 prints them: their
 NLRI and attributes without next hop, under none of the route kinds
 (``inet``, ``flow``, ``l2vpn``), and not in the ``json`` form.
@@ -51,6 +56,8 @@ from exabgp.reactor.peer import nlri_text
 SOURCE = "api"
 #: the attribute sets one interning table holds before a new table replaces it (about 500 octets each)
 INTERNED_MAX = 1 << 16
+#: texts (next hops, attribute sets) kept while ``show adj-rib`` walks a RIB
+_TEXT_CACHE = 4096
 
 #: `exabgp.api.show.CAPABILITIES` -> the capability codes that stand for it in an OPEN
 _CAPABILITY_CODES = {
@@ -123,6 +130,22 @@ def operational_message(line, router_id: str) -> Operational:
                        counter=line.counter or 0)
 
 
+def _lines(lines):
+    """Each line with its newline: the pieces of an answer."""
+    for line in lines:
+        yield line + "\n"
+
+
+def _cached(cache: dict, key, make):
+    """``cache[key]``, made with ``make(key)`` when missing; the cache is emptied when it holds `_TEXT_CACHE`."""
+    value = cache.get(key)
+    if value is None:
+        if len(cache) >= _TEXT_CACHE:
+            cache.clear()
+        value = cache[key] = make(key)
+    return value
+
+
 def _route_type(nlri):
     """5.0's kind of an NLRI for ``show adj-rib ... inet|flow|l2vpn`` (None for an RTC NLRI: 5.0.15 lists
     those under none)."""
@@ -156,6 +179,13 @@ class Commands:
             self.reactor.log.error(SOURCE, f"command from {source} failed: {line} ({error!r})")
             self.reactor.log.debug(SOURCE, traceback.format_exc())
             self.api.ack(source, False)
+
+    def is_reset(self, line: str) -> bool:
+        """Whether `line` is the ``reset`` command (which ends an answer that streams, `exabgp.reactor.answers`)."""
+        try:
+            return self.parse(line).action == "reset"
+        except CommandError:
+            return False
 
     def _targets(self, source: str, command) -> list:
         allowed = self.api.peers_of(source)
@@ -267,65 +297,99 @@ class Commands:
     # ------------------------------------------------------------ show
 
     def _show_neighbor(self, source, command):
-        peers = [peer for peer in self.reactor.peers if command.shows(peer.neighbor)]
+        self.api.answers.send(source, self._neighbor_text(command, [peer for peer in self.reactor.peers
+                                                                     if command.shows(peer.neighbor)]))
+
+    @staticmethod
+    def _neighbor_text(command, peers):
+        """The pieces of ``show neighbor``: a peer's status is read when its turn comes, durations counted
+        from the time of the command."""
         now = time.monotonic()
+        statuses = (status(peer, now) for peer in peers)
         if command.json:
-            lines = [show.neighbor_json([status(peer, now) for peer in peers])]
+            yield from show.neighbor_json_parts(statuses)
+            yield "\n"
         elif command.show == "summary":
-            lines = show.summary_lines([status(peer, now) for peer in peers])
+            yield from _lines(show.summary_lines(statuses))
         elif command.show == "extensive":
-            lines = [line for peer in peers for line in show.extensive_lines(status(peer, now))]
+            for peer_status in statuses:
+                yield "".join(line + "\n" for line in show.extensive_lines(peer_status))
         elif command.show == "configuration":
-            lines = [neighbor_configuration(peer.neighbor) for peer in peers]
+            yield from _lines(neighbor_configuration(peer.neighbor) for peer in peers)
         else:
-            lines = list(show.USAGE)
-        for line in lines:
-            self.api.answer(source, line)
-        self.api.ack(source, True)
+            yield from _lines(show.USAGE)
 
     def _show_adj_rib(self, source, command):
+        self.api.answers.send(source, self._adj_rib_text(command, [peer for peer in self.reactor.peers
+                                                                    if command.shows(peer.neighbor)]))
+
+    @classmethod
+    def _adj_rib_text(cls, command, peers):
+        """The pieces of ``show adj-rib in|out``: one line per route, of the peers selected when the command
+        came, each peer's RIB walked as `_rib_routes` says."""
         now = time.monotonic()
-        for peer in self.reactor.peers:
-            if not command.shows(peer.neighbor):
-                continue
+        for peer in peers:
             name = peer_name(peer.neighbor) if command.extensive else peer.neighbor.peer_address
-            for family, prefix, text in self._rib_routes(peer, command.rib, command.extensive and not command.json,
-                                                         command.route_type, command.json):
-                if command.json:
-                    line = show.adj_rib_json(peer.neighbor.peer_address, prefix, family,
-                                             status(peer, now) if command.extensive else None)
-                else:
-                    line = show.adj_rib_line(name, family, text)
-                self.api.answer(source, line)
-        self.api.ack(source, True)
+            routes = cls._rib_routes(peer, command.rib, command.extensive and not command.json,
+                                     command.route_type, command.json)
+            if command.json:
+                address = peer.neighbor.peer_address
+                detail = status(peer, now) if command.extensive else None
+                for family, prefix in routes:
+                    yield show.adj_rib_json(address, prefix, family, detail) + "\n"
+            else:
+                for family, text in routes:
+                    yield show.adj_rib_line(name, family, text) + "\n"
 
     @staticmethod
     def _rib_routes(peer, rib: str, attributes: bool, route_type=None, json: bool = False):
-        """``(family text, prefix, route text)`` of each route in the peer's Adj-RIB-In or -Out: the prefix
-        and its next hop (with a prefix's path-information, label and rd placed as the text encoder places
-        them), followed with `attributes` by the path attributes as the text encoder writes them
-        (5.0's ``extensive``: the attributes the route has, without the ones added when it is sent).
-        `route_type` (``inet``, ``flow``, ``l2vpn``) keeps the routes of that kind of NLRI only; `json` leaves
-        out the RTC routes, which 5.0.15 does not print in that form."""
+        """``(family text, route text)`` of each route in the peer's Adj-RIB-In or -Out: the prefix and its next
+        hop (with a prefix's path-information, label and rd placed as the text encoder places them), followed
+        with `attributes` by the path attributes as the text encoder writes them (5.0's ``extensive``: the
+        attributes the route has, without the ones added when it is sent); with `json` the route text is the
+        prefix alone, and the RTC routes, which 5.0.15 does not print in that form, are left out.  `route_type`
+        (``inet``, ``flow``, ``l2vpn``) keeps the routes of that kind of NLRI only.
+
+        The walk may be interleaved with the session's work (the answer streams): it covers the routes of
+        the RIB as the walk reaches the peer, each as it is at its turn (`exabgp.rib.incoming.AdjRibIn.routes`,
+        `exabgp.rib.outgoing.AdjRibOut.listing`); when that session ends (its RIB is no longer the peer's)
+        the rest of its routes is left out.  The texts of next hops, families and attribute sets are kept
+        for the routes that follow (at most `_TEXT_CACHE` of each)."""
         if rib == "out":
             table, ctx = peer.rib, CodecContext(asn4=peer.neighbor.capability.asn4)
+            walk = table.listing() if table is not None else ()
         else:
             table, ctx = peer.rib_in, peer.ctx or CodecContext()
-        for route in table.routes() if table is not None else ():
-            if route_type is not None and _route_type(route.nlri) != route_type:
+            walk = table.routes(attributes=attributes) if table is not None else ()
+        nexthops, families, described = {}, {}, {}
+        for route in walk:
+            if (peer.rib_in if rib == "in" else peer.rib) is not table:
+                return
+            nlri = route.nlri
+            if route_type is not None and _route_type(nlri) != route_type:
                 continue
-            rtc = isinstance(route.nlri, RTC)
+            rtc = isinstance(nlri, RTC)
             if rtc and json:
                 continue
-            prefix = nlri_text(route.nlri)
-            nexthop = address_text(route.nexthop) if route.nexthop and not rtc else None
-            if isinstance(route.nlri, Prefix):  # 5.0 adds path-information, label and rd as its text encoder
-                text = prefix_text(route.nlri, nexthop)
+            family = families.get(route.family)
+            if family is None:
+                family = families[route.family] = family_name(*route.family)
+            if json:
+                yield family, nlri_text(nlri)
+                continue
+            nexthop = None
+            if route.nexthop and not rtc:
+                nexthop = _cached(nexthops, route.nexthop, address_text)
+            if isinstance(nlri, Prefix):  # 5.0 adds path-information, label and rd as its text encoder
+                text = prefix_text(nlri, nexthop)
             else:
-                text = prefix if nexthop is None else f"{prefix} next-hop {nexthop}"
+                text = nlri_text(nlri)
+                if nexthop is not None:
+                    text += f" next-hop {nexthop}"
             if attributes:
-                text += attributes_text(decode_attributes(route.attributes.packed(), ctx))
-            yield family_name(*route.family), prefix, text
+                text += _cached(described, route.attributes,
+                                lambda attributes: attributes_text(decode_attributes(attributes.packed(), ctx)))
+            yield family, text
 
     def _help(self, source, command):
         for line in show.help_lines():

@@ -19,7 +19,11 @@ A write that would make the queue grow over `cap` bytes is refused.
 Flow control: `on_pause()` is called when the queue (what the pipe has not
 taken) grows over `high` bytes (seen when the pipe is full: what one turn
 writes to a pipe with room for it does not count), `on_resume()` once it
-is back at or below `low` bytes.  `close()` ends the input after the queue is written;
+is back at or below `low` bytes.  `room(limit)` is how a long answer
+(`exabgp.reactor.answers`) goes at the reader's pace: True when at most
+`limit` bytes wait, False when the input is closed, else a future that
+becomes True once the queue is down to `limit` bytes (False if the input
+closes first).  `close()` ends the input after the queue is written;
 `abort()` ends it now and drops the queue.  A reader that closed its end
 (EPIPE) drops the queue too; `on_resume()` is then called if pending.
 """
@@ -41,7 +45,7 @@ class HelperStdin:
     """The write end of a helper's stdin (see the module docstring)."""
 
     __slots__ = ("_loop", "_fd", "_high", "_low", "_cap", "_on_pause", "_on_resume", "_queue", "_size", "_handle",
-                 "_watching", "_full", "_paused", "_closing")
+                 "_watching", "_full", "_paused", "_closing", "_waiter")
 
     def __init__(self, loop, fd: int, *, high: int, low: int, cap: int, on_pause, on_resume):
         self._loop = loop
@@ -58,6 +62,7 @@ class HelperStdin:
         self._full = False          # the pipe did not take everything last time
         self._paused = False
         self._closing = False
+        self._waiter = None         # (limit, future) of `room`
         os.set_blocking(fd, False)
         if hasattr(fcntl, "F_SETPIPE_SZ"):
             try:
@@ -71,6 +76,25 @@ class HelperStdin:
     def queued(self) -> int:
         """Bytes written but not yet taken by the pipe."""
         return self._size
+
+    def room(self, limit: int):
+        """True when at most `limit` bytes wait, False when the input is closed, else a future (module docstring)."""
+        if self._closing:
+            return False
+        if self._size <= limit:
+            return True
+        future = self._loop.create_future()
+        self._waiter = (limit, future)
+        return future
+
+    def _wake(self) -> None:
+        """Answer the `room` waiter once its limit is reached or the input closed."""
+        limit, future = self._waiter
+        if self._size > limit and not self._closing:
+            return
+        self._waiter = None
+        if not future.done():
+            future.set_result(not self._closing)
 
     def write(self, data: bytes) -> bool:
         """Queue `data`; False when it is not (the input is closed, or the queue would grow over `cap`)."""
@@ -146,6 +170,8 @@ class HelperStdin:
             self._watching = True
             self._loop.add_writer(self._fd, self._drain)
         # last, as the callbacks may write again
+        if self._waiter is not None:
+            self._wake()
         if self._paused and self._size <= self._low:
             self._paused = False
             self._on_resume()
@@ -159,6 +185,8 @@ class HelperStdin:
             os.close(self._fd)
             self._fd = -1
         self._closing = True
+        if self._waiter is not None:
+            self._wake()
         if self._paused:
             self._paused = False
             self._on_resume()

@@ -51,6 +51,13 @@ links followed), or None.  Nobody creates the FIFOs: 5.0 does not either
   rest is written as ``.out`` becomes writable, the queue bounded by
   `MAX_PENDING` octets (5.0's relay backlog limit), beyond which text is
   dropped with a debug log;
+* a long answer (`exabgp.reactor.answers`) is written at the client's
+  pace: `hold(True)` keeps ``.out`` open between its chunks (the client sees
+  no end-of-file before the answer's last line), `room(limit)` is True when
+  at most `limit` octets wait, False once the client went away (or there is
+  none) since `hold`, else a future of that answer; `hold(False)` closes
+  ``.out`` once the rest is written.  ``.out`` is asked for a 1 MiB pipe
+  buffer (`exabgp.reactor.helper_stdin.PIPE_SIZE`): fewer turns per answer;
 * `close()` stops reading and drops what was not written.
 
 The daemon never reads ``.out`` (a reader there would swallow answers or
@@ -59,11 +66,13 @@ leave stale ones) and never writes ``.in``.
 
 import asyncio
 import errno
+import fcntl
 import os
 import stat
 import sys
 
 from exabgp.bgp.record import record
+from exabgp.reactor.helper_stdin import PIPE_SIZE
 
 #: the longest command line accepted from the pipe (5.0's relay limit)
 MAX_COMMAND = 1024 * 1024
@@ -183,6 +192,10 @@ class CliPipes:
         self._out = None
         self._scheduled = False
         self._loop = None
+        self._watching = False  # waiting for .out to become writable
+        self._held = False      # an answer streams: .out stays open between its chunks
+        self._lost = False      # its client went away (or there was none)
+        self._waiter = None     # (limit, future) of `room`
 
     @property
     def path_in(self) -> str:
@@ -266,20 +279,54 @@ class CliPipes:
             self.log.debug(_LOG, f"the cli client is not reading, {len(data)} bytes of answer dropped")
             return
         self._pending += data
-        if not self._scheduled and self._out is None:
+        if not self._scheduled and not self._watching:
             self._scheduled = True
             self._loop.call_soon(self._flush)
+
+    def hold(self, held: bool) -> None:
+        """An answer starts (True) or ends (False) streaming: see the module docstring."""
+        self._held = held
+        self._lost = False
+        if not held and not self._pending:
+            self._close_out()
+
+    def room(self, limit: int):
+        """True when at most `limit` octets wait for the client, False when it went away, else a future."""
+        if self._lost or self.folder is None:
+            return False
+        if len(self._pending) <= limit:
+            return True
+        future = self._loop.create_future()
+        self._waiter = (limit, future)
+        return future
+
+    def _wake(self) -> None:
+        """Answer the `room` waiter once its limit is reached or the client went away."""
+        limit, future = self._waiter
+        if len(self._pending) > limit and not self._lost:
+            return
+        self._waiter = None
+        if not future.done():
+            future.set_result(not self._lost)
 
     def _drop(self, reason: str) -> None:
         self.log.debug(_LOG, f"{reason}, {len(self._pending)} bytes of answer dropped")
         self._pending.clear()
         self._close_out()
+        self._lost = True
+        if self._waiter is not None:
+            self._wake()
 
     def _close_out(self) -> None:
         if self._out is not None:
-            self._loop.remove_writer(self._out)
+            self._unwatch()
             os.close(self._out)
             self._out = None
+
+    def _unwatch(self) -> None:
+        if self._watching:
+            self._loop.remove_writer(self._out)
+            self._watching = False
 
     def _flush(self) -> None:
         self._scheduled = False
@@ -295,18 +342,30 @@ class CliPipes:
             if self._refused(self.path_out, os.fstat(self._out)):  # replaced since the pipes were opened
                 self._drop("the answer pipe is not safe")
                 return
+            if hasattr(fcntl, "F_SETPIPE_SZ"):
+                try:
+                    fcntl.fcntl(self._out, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+                except OSError:  # over the system's limit: the default size works too
+                    pass
         while self._pending:
             try:
                 written = os.write(self._out, self._pending)
             except BlockingIOError:
                 # the client reads slower than we answer: go on when it made room
-                self._loop.add_writer(self._out, self._flush)
-                return
+                if not self._watching:
+                    self._watching = True
+                    self._loop.add_writer(self._out, self._flush)
+                break
             except OSError as error:
                 self._drop("the cli client went away" if error.errno == errno.EPIPE else f"cli pipe: {error.strerror}")
                 return
             del self._pending[:written]
-        self._close_out()
+        if self._waiter is not None:
+            self._wake()
+        if not self._pending:
+            self._unwatch()
+            if not self._held:
+                self._close_out()
 
     def close(self) -> None:
         """Stop reading commands and drop the answers not written yet."""
@@ -317,3 +376,6 @@ class CliPipes:
         if self._out is not None:
             self._close_out()
         self.folder = None
+        if self._waiter is not None:
+            self._lost = True
+            self._wake()

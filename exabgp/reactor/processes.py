@@ -48,7 +48,8 @@ the pressure), the messages that do not fit are DROPPED (the newest ones:
 what is queued already is kept whole), with a warning when dropping starts
 and the count of dropped messages once the helper has read the queue down
 below `low_water`.  A message for a helper that is not running is dropped
-(debug log), as 5.0 failed such a write.
+(debug log), as 5.0 failed such a write.  `room(name, limit)` lets a long
+answer wait for the helper to read (`exabgp.reactor.answers`).
 
 Dying (5.0): a helper that exits, or closes its stdout (then it is sent
 SIGTERM, SIGKILL 2 s later), is started again when its ``respawn`` and
@@ -329,6 +330,14 @@ class Processes:
     def names(self) -> list:
         """The names of the running helpers, in start order."""
         return [name for name, helper in self._helpers.items() if not helper.killed]
+
+    def room(self, name: str, limit: int):
+        """Whether helper `name` has at most `limit` bytes waiting: True, False when it is not running (or no longer
+        reads), else a future of that answer (`exabgp.reactor.helper_stdin.HelperStdin.room`)."""
+        helper = self._helpers.get(name)
+        if helper is None or helper.killed:
+            return False
+        return helper.stdin.room(limit)
 
     def queued(self, name: str) -> int:
         """How many bytes wait in the queue of helper `name`."""

@@ -39,7 +39,8 @@ run.  Any other UPDATE (treat-as-withdraw, attribute discard, other
 families, attributes it does not know...) is decoded in full with
 `Update.attributes`, whose result the session's check cached when it had to
 decode it: the attributes are validated once either way.  `routes()`
-rebuilds `Route` objects (with one `AttributeSet` per path) only when asked.
+rebuilds `Route` objects only when asked, a route at a time, and may be
+walked while UPDATEs keep coming (its docstring says what it then yields).
 """
 
 from exabgp import _codec
@@ -51,6 +52,8 @@ from exabgp.bgp.route import NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.update import Update
 
 _SWEEP_FLOOR = 1024
+#: paths kept split while `routes` walks the table (a full table has about 440,000)
+_SPLIT_CACHE = 4096
 #: the NLRI kinds whose tables map a key to the path alone (no labels)
 _PATH_ONLY = frozenset((None, PREFIX)) | OBJECT_KINDS
 _HEADER = 19
@@ -229,21 +232,38 @@ class AdjRibIn:
 
     # ------------------------------------------------------------ output
 
-    def routes(self, family=None):
-        """Yield the stored routes as `Route` objects, of one ``(afi, safi)`` or all."""
+    def routes(self, family=None, attributes: bool = True):
+        """Yield the stored routes as `Route` objects, of one ``(afi, safi)`` or all (see the module docstring);
+        without `attributes` their attribute set is left empty (what ``show adj-rib in`` prints needs only
+        the NLRI and next hop, and splitting a path into an `AttributeSet` is most of the cost).
+
+        The table may change while the caller walks it (``show adj-rib in`` streams its answer between the
+        UPDATEs the session applies): the keys are taken when the walk starts (8 octets a route, freed at its
+        end) and each is looked up when its turn comes, so a route is yielded when it was there at the start
+        and still is at its turn, with the path it has then; one withdrawn meanwhile (or cleared, or a session
+        that ended: `clear`) is left out, one received after the start is not yielded.  The path of a route is
+        split once for the routes that follow it with the same path (routes of one UPDATE sit together), in a
+        cache of at most `_SPLIT_CACHE` paths."""
+        walk = [(table_family, list(table)) for table_family, table in self._tables.items()
+                if family is None or table_family == family]
         decoded = {}
-        for (afi, safi), table in self._tables.items():
-            if family is not None and (afi, safi) != family:
-                continue
+        for (afi, safi), keys in walk:
             kind = nlri_kind(afi, safi)
+            path_only = kind in _PATH_ONLY
             addpath = self._addpath.get((afi, safi), False)
             rd_size = NEXTHOP_SIZES.get((afi, safi), ((), 0))[1]
-            for key, value in table.items():
-                path, labels = (value, None) if kind in _PATH_ONLY else value
+            for key in keys:
+                table = self._tables.get((afi, safi))  # looked up each time: `clear` replaces the tables
+                value = table.get(key) if table is not None else None
+                if value is None:
+                    continue
+                path, labels = (value, None) if path_only else value
                 parts = decoded.get(path)
                 if parts is None:
-                    parts = decoded[path] = _split_path(path)
-                attributes, nexthop, multiprotocol = parts
+                    if len(decoded) >= _SPLIT_CACHE:
+                        decoded.clear()
+                    parts = decoded[path] = _split_path(path, attributes)
+                route_attributes, nexthop, multiprotocol = parts
                 if multiprotocol and rd_size:
                     nexthop = nexthop[rd_size:]
                 if kind is None:
@@ -252,7 +272,7 @@ class AdjRibIn:
                     nlri = nlri_module.decode(afi, safi, key, addpath)[0]
                 else:
                     nlri = _prefix(afi, safi, key, labels, kind == VPN)
-                yield Route(nlri, nexthop, attributes)
+                yield Route(nlri, nexthop, route_attributes)
 
 
 def _kept(code, flags, value, ctx) -> bool:
@@ -260,8 +280,11 @@ def _kept(code, flags, value, ctx) -> bool:
     return decode_attributes(_codec.encode_attribute(code, flags, value), ctx).discard is None
 
 
-def _split_path(path: bytes):
-    """``(AttributeSet, next hop, from MP_REACH_NLRI)`` of an interned path."""
+_NO_ATTRIBUTES = AttributeSet()
+
+
+def _split_path(path: bytes, attributes: bool = True):
+    """``(AttributeSet, next hop, from MP_REACH_NLRI)`` of an interned path (without `attributes`: an empty set)."""
     nexthop = NO_NEXT_HOP
     mp_nexthop = None
     tlvs = []
@@ -270,8 +293,9 @@ def _split_path(path: bytes):
             mp_nexthop = value
         elif code == NEXT_HOP:
             nexthop = value
-        else:
+        elif attributes:
             tlvs.append((code, flags, value))
+    found = AttributeSet(tlvs) if attributes else _NO_ATTRIBUTES
     if mp_nexthop is None:
-        return AttributeSet(tlvs), nexthop, False
-    return AttributeSet(tlvs), mp_nexthop, True
+        return found, nexthop, False
+    return found, mp_nexthop, True

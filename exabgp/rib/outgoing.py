@@ -123,6 +123,16 @@ class AdjRibOut:
             return list(self._cache.values())
         return [route for route in self._cache.values() if (route.nlri.afi, route.nlri.safi) == family]
 
+    def listing(self):
+        """Yield the announced routes for ``show adj-rib out``, which streams them while routes keep changing:
+        the NLRI are taken when the walk starts and each is looked up at its turn (a route withdrawn meanwhile
+        is left out, a replaced one is yielded as it is then, one added after the start is not yielded)."""
+        cache = self._cache
+        for nlri in list(cache):
+            route = cache.get(nlri)
+            if route is not None:
+                yield route
+
     def pending(self) -> bool:
         return bool(self._queued) or bool(self._refresh)
 
