@@ -144,6 +144,8 @@ def _ipv4(octets) -> str:
 
 
 def _origin(value, ctx):
+    if value[0] > 2:  # RFC 4271 5.1.1: IGP, EGP, INCOMPLETE
+        raise CodecError(3, 6, bytes(value), f"ORIGIN value {value[0]} undefined")
     return value[0]
 
 
@@ -397,6 +399,13 @@ class AttributeSpec:
     action: str        # RFC 7606 action on wrong flags or a malformed value
     decode: object     # (value, ctx) -> python value
     reference: str
+    external_action: str | None = None  # the action from an external (eBGP) peer, when it differs
+
+    def action_for(self, ctx) -> str:
+        """The RFC 7606 action on this session (`ctx.external`: the peer is in another AS)."""
+        if self.external_action is not None and ctx.external:
+            return self.external_action
+        return self.action
 
 
 WK = TRANSITIVE              # well-known: transitive, not optional
@@ -405,7 +414,7 @@ OPT_T = OPTIONAL | TRANSITIVE
 
 #: code -> AttributeSpec, every path attribute ExaBGP 5.0 decodes
 ATTRIBUTES = {spec.code: spec for spec in (
-    AttributeSpec(ORIGIN, "ORIGIN", "origin", WK, AtLeast(1), False, TREAT_AS_WITHDRAW, _origin,
+    AttributeSpec(ORIGIN, "ORIGIN", "origin", WK, Fixed(1), False, TREAT_AS_WITHDRAW, _origin,
                   "RFC 4271 5.1.1, RFC 7606 7.1"),
     AttributeSpec(AS_PATH, "AS_PATH", "as-path", WK, TLVS, True, TREAT_AS_WITHDRAW, _as_path,
                   "RFC 4271 5.1.2, RFC 6793, RFC 7606 7.2"),
@@ -414,7 +423,7 @@ ATTRIBUTES = {spec.code: spec for spec in (
     AttributeSpec(MULTI_EXIT_DISC, "MULTI_EXIT_DISC", "med", OPT, Fixed(4), False, TREAT_AS_WITHDRAW, _unsigned,
                   "RFC 4271 5.1.4, RFC 7606 7.4"),
     AttributeSpec(LOCAL_PREF, "LOCAL_PREF", "local-preference", WK, Fixed(4), False, TREAT_AS_WITHDRAW, _unsigned,
-                  "RFC 4271 5.1.5, RFC 7606 7.5"),
+                  "RFC 4271 5.1.5, RFC 7606 7.5", ATTRIBUTE_DISCARD),
     AttributeSpec(ATOMIC_AGGREGATE, "ATOMIC_AGGREGATE", "atomic-aggregate", WK, Fixed(0), True, ATTRIBUTE_DISCARD,
                   _present, "RFC 4271 5.1.6, RFC 7606 7.6"),
     AttributeSpec(AGGREGATOR, "AGGREGATOR", "aggregator", OPT_T, Fixed(6, 8), False, ATTRIBUTE_DISCARD, _aggregator,
@@ -520,29 +529,67 @@ def _overrun_text(rest: bytes) -> str:
     return f"{TREAT_AS_WITHDRAW} due to {spec.key if spec else f'unknown-attribute-0x{rest[1]:x}'}"
 
 
-def decode_attributes(data, ctx) -> Attributes:
-    """Decode an attribute section per `ATTRIBUTES`, RFC 7606 and RFC 6793 4.2.3."""
+#: RFC 4271 section 5: the well-known mandatory attributes of an UPDATE with routes in its NLRI field; RFC 4760
+#: section 3: with routes only in MP_REACH_NLRI, ORIGIN and AS_PATH (NEXT_HOP is not required there)
+MANDATORY = (ORIGIN, AS_PATH, NEXT_HOP)
+MANDATORY_MP_REACH = (ORIGIN, AS_PATH)
+
+
+def _missing(attributes: Attributes, nlri_field: bool):
+    """The first well-known mandatory attribute the UPDATE lacks, or None (also when it announces nothing)."""
+    if nlri_field:
+        required = MANDATORY
+    elif MP_REACH_NLRI in attributes.values:
+        required = MANDATORY_MP_REACH
+    else:
+        return None
+    present = {code for code, _flags, _value in attributes.raw}
+    for code in required:
+        if code not in present:
+            return ATTRIBUTES[code]
+    return None
+
+
+def decode_attributes(data, ctx, nlri_field: bool = False) -> Attributes:
+    """Decode an attribute section per `ATTRIBUTES`, RFC 7606 and RFC 6793 4.2.3.
+
+    On a session's context (``ctx.received``: `exabgp decode` shows a message
+    as it is, as 5.0 does) two more rules apply: an unrecognized well-known
+    attribute is 3/2 (RFC 4271 section 6.3), and when the UPDATE has routes
+    in its NLRI field (`nlri_field`) or in MP_REACH_NLRI, a missing well-known
+    mandatory attribute is treat-as-withdraw (RFC 7606 section 3 d), worded
+    ``treat-as-withdraw due to missing origin``.
+    """
     walked, overrun = _walk(data)
     attributes = Attributes(walked)
     values = attributes.values
     for code, flags, value in walked:
         spec = ATTRIBUTES.get(code)
         if spec is None:
+            if not flags & OPTIONAL and ctx.received:  # RFC 4271 6.3: Unrecognized Well-known Attribute
+                raise CodecError(3, 2, _codec.encode_attribute(code, flags, value),
+                                 f"unrecognized well-known attribute {code}")
             if flags & TRANSITIVE:
                 values[code] = bytes(value)
                 attributes.flags[code] = flags | PARTIAL
             continue
+        action = spec.action_for(ctx)
         received = flags & (OPTIONAL | TRANSITIVE | PARTIAL)
         if spec.flags & OPTIONAL:
             received &= ~PARTIAL
-        if received != spec.flags:
-            if spec.action == TREAT_AS_WITHDRAW:
+        if received != spec.flags:  # RFC 7606 3 c: malformed, handled as the attribute's errors are
+            if action == TREAT_AS_WITHDRAW:
                 attributes._withdraw(TREAT_AS_WITHDRAW)
-            elif spec.action == SESSION_RESET:
+            elif action == ATTRIBUTE_DISCARD:
+                attributes._discard()
+            else:
                 raise CodecError(3, 9, b"", f"invalid flags 0x{flags:02X} for {spec.name}")
             continue
         if not value and not spec.zero_ok:
-            attributes._withdraw(f"{TREAT_AS_WITHDRAW} due to {spec.key}")
+            if action == ATTRIBUTE_DISCARD and spec.external_action is not None:
+                attributes._discard()  # RFC 7606 7.5: from an external peer, whatever its error
+            else:
+                attributes._withdraw(f"{TREAT_AS_WITHDRAW} due to {spec.key}")
             continue
         if code == AIGP and not getattr(ctx, "aigp", False):
             continue
@@ -551,10 +598,10 @@ def decode_attributes(data, ctx) -> Attributes:
                 raise CodecError(3, 5, b"", f"{spec.name} length {len(value)} invalid")
             decoded = spec.decode(value, ctx)
         except CodecError:
-            if spec.action == TREAT_AS_WITHDRAW:
+            if action == TREAT_AS_WITHDRAW:
                 attributes._withdraw(TREAT_AS_WITHDRAW)
                 continue
-            if spec.action == ATTRIBUTE_DISCARD:
+            if action == ATTRIBUTE_DISCARD:
                 attributes._discard()
                 continue
             raise
@@ -563,6 +610,9 @@ def decode_attributes(data, ctx) -> Attributes:
             attributes.flags[code] = flags
     if overrun is not None:
         attributes._withdraw(_overrun_text(overrun))
+    missing = _missing(attributes, nlri_field) if ctx.received and attributes.treat_as_withdraw is None else None
+    if missing is not None:
+        attributes._withdraw(f"{TREAT_AS_WITHDRAW} due to missing {missing.key}")
     if attributes.treat_as_withdraw is None:
         _reconcile_as4(values)
     return attributes
