@@ -279,7 +279,7 @@ MP_REACH_IPV6 = bytes([0x80, 14, 28, 0, 2, 1, 16]) + bytes(15) + bytes([1, 0, 48
     update_body(bytes([0x80, 15, 3, 0, 2, 1]), b""),  # the End-of-RIB of IPv6 unicast
 ])
 def test_family_not_negotiated_is_3_9(options, body):
-    """RFC 4760 sections 6 and 7: MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate
+    """RFC 4760 sections 7 and 8: MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate
     (here IPv6 unicast on an IPv4 unicast session) is 3/9 with the attribute as data, as ExaBGP 5.0.15 answers
     (recorded live: "notification sent (3,9)"); whether the session delivers, scans or only checks UPDATEs."""
     pair = established(**options)

@@ -30,7 +30,7 @@ rules, each one a condition of the full decode:
   least one NLRI in MP_REACH_NLRI; their NLRI are whole prefixes of the
   family (`addpath4` / `addpath6`); and the session negotiated that family
   (`ipv4` / `ipv6`: an MP attribute of a family the session did not
-  negotiate is 3/9, RFC 4760 sections 6 and 7);
+  negotiate is 3/9, RFC 4760 sections 7 and 8);
 * every other attribute is either known to `exabgp.bgp.attribute.ATTRIBUTES`
   (its errors are treat-as-withdraw or attribute discard, never a reset,
   RFC 7606 section 7) or optional (the Optional flag set: an unrecognized

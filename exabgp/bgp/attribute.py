@@ -594,8 +594,8 @@ def decode_attributes(data, ctx, nlri_field: bool = False) -> Attributes:
         if code == AIGP and not getattr(ctx, "aigp", False):
             continue
         try:
-            if not spec.length.accepts(len(value)):
-                raise CodecError(3, 5, b"", f"{spec.name} length {len(value)} invalid")
+            if not spec.length.accepts(len(value)):  # 3/9 for MP_REACH_NLRI / MP_UNREACH_NLRI: RFC 4760 7
+                raise CodecError(3, 9 if action == SESSION_RESET else 5, b"", f"{spec.name} length {len(value)} invalid")
             decoded = spec.decode(value, ctx)
         except CodecError:
             if action == TREAT_AS_WITHDRAW:

@@ -455,10 +455,10 @@ class Session:
     def _check_families(self, update: Update) -> None:
         """3/9 for an MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate.
 
-        RFC 4760 section 7: routes of an <AFI, SAFI> are exchanged only when
-        both speakers advertised it; such an attribute is incorrect, and RFC
-        4760 section 6 ends the session with an Optional Attribute Error
-        (ExaBGP 5.0.15 does the same).  The NLRI field (IPv4 unicast of RFC
+        Routes of an <AFI, SAFI> are exchanged only when both speakers
+        advertised it (RFC 4760 section 8), so such an attribute is incorrect:
+        RFC 4760 section 7 (Error Handling) ends the session with Update
+        Message Error / Optional Attribute Error (ExaBGP 5.0.15 does the same).  The NLRI field (IPv4 unicast of RFC
         4271) is accepted on any session, as 5.0.15 accepts it.
         """
         attributes = update.attributes(self.ctx)
