@@ -15,6 +15,8 @@
   action (ExaBGP 5.0's rule);
 * `action`: what a malformed value or wrong flags cost (RFC 7606 section 2):
   `TREAT_AS_WITHDRAW`, `ATTRIBUTE_DISCARD` or `SESSION_RESET`;
+  `external_action` the one from an external peer when it differs (LOCAL_PREF:
+  attribute discard, RFC 7606 section 7.5; `ctx.external`);
 * `decode`: ``(value, ctx) -> python value``, raising `CodecError`.
 
 `decode_attributes(data, ctx)` walks the attribute section with ONE codec
@@ -26,27 +28,38 @@ section 3 g) and applies the table in wire order:
   UPDATE treat-as-withdraw; the attributes before it are kept (5.0's text
   names the attribute when only its flags and type octets are left: "due
   to local-preference", "due to unknown-attribute-0x63");
-* wrong flags: treat-as-withdraw, or the attribute silently dropped for
-  attribute-discard ones, or 3/9 for MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 7606
-  section 5.3 and 3 j);
+* wrong flags make the attribute malformed (RFC 7606 section 3 c), handled
+  as its malformed values are: treat-as-withdraw, the attribute dropped with
+  an ``error: "discard"`` marker (ExaBGP 5.0 drops it silently), or 3/9 for
+  MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 7606 section 5.3 and 3 j);
 * a malformed value: treat-as-withdraw, or the attribute dropped with an
-  ``error: "discard"`` marker, or the `CodecError` propagates (session reset);
+  ``error: "discard"`` marker, or the `CodecError` propagates (session reset;
+  a length error of MP_REACH_NLRI / MP_UNREACH_NLRI is 3/9, RFC 4760 section 7);
 * unknown codes: optional transitive ones are kept raw and shown with the
-  Partial bit set (``attribute-0xCC-0xFF``), the others are ignored (RFC 4271
-  section 5); either way the octets stay in `raw` and re-encode unchanged.
+  Partial bit set (``attribute-0xCC-0xFF``), optional non-transitive ones are
+  ignored (RFC 4271 section 5); either way the octets stay in `raw` and
+  re-encode unchanged.  One with the Optional bit clear is an unrecognized
+  well-known attribute: 3/2 on a session (``ctx.received``, RFC 4271 section
+  6.3), shown or ignored as above by `exabgp decode`, as 5.0 does;
+* on a session, routes announced without ORIGIN or AS_PATH, or in the NLRI
+  field without NEXT_HOP (`MANDATORY`, RFC 4271 section 5, RFC 4760 section
+  3), are treat-as-withdraw (RFC 7606 section 3 d).
 
 Only the first treat-as-withdraw and the first discard are remembered, with
 5.0's text (``treat-as-withdraw``, ``treat-as-withdraw due to origin``,
-``discard``).  Then, when no treat-as-withdraw happened, AS4_AGGREGATOR and
-AS4_PATH are reconciled with AGGREGATOR and AS_PATH as RFC 6793 section 4.2.3
-says (5.0 does it on every session, so `exabgp decode` shows the merged path).
+``discard``; ours: ``treat-as-withdraw due to missing origin``).  Then, when
+no treat-as-withdraw happened, AS4_AGGREGATOR and AS4_PATH are reconciled
+with AGGREGATOR and AS_PATH as RFC 6793 section 4.2.3 says (5.0 does it on
+every session, so `exabgp decode` shows the merged path).
 
-Where this table departs from ExaBGP 5.0 it follows the RFCs, because 5.0's
-choice there is a session reset nobody relies on: ORIGINATOR_ID and
+Where this table departs from ExaBGP 5.0 it follows the RFCs
+(docs/compatibility.md lists each difference): ORIGINATOR_ID and
 CLUSTER_LIST (RFC 7606 sections 7.9, 7.10) and PMSI_TUNNEL are
 treat-as-withdraw, AS4_PATH / AS4_AGGREGATOR are attribute discard (RFC 6793
-section 6), where 5.0 resets the session.  AIGP (RFC 7311) is decoded only
-on sessions that enabled it (``ctx.aigp``, absent means no), as 5.0 does.
+section 6), where 5.0 resets the session; ORIGIN is one octet of 0 to 2 (RFC
+7606 section 7.1), the checks above that 5.0 does not make.  AIGP (RFC 7311)
+is decoded only on sessions that enabled it (``ctx.aigp``, absent means no),
+as 5.0 does.
 """
 
 import socket
