@@ -18,8 +18,9 @@ malformation: the RFC 7606 cases) returns None.
 
 5.0's text, as reproduced here: attributes sorted by type code; NEXT_HOP is
 not printed as an attribute but is the key grouping the announced NLRI
-(always there: without it the UPDATE is declined), though its presence alone opens an empty
-``"attribute": {  }`` (an empty AS_PATH alone does not); an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
+(always there: without it the UPDATE is declined), though its presence
+alone opens an empty ``"attribute": {  }`` (an empty AS_PATH alone does
+not); an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
 COMMUNITIES print sorted (duplicates kept), LARGE_COMMUNITY sorted without
 duplicates, its items as ``[ a, b , c ]``; a path identifier prints
 as a dotted quad after the prefix; announcements of IPv4 from the NLRI field

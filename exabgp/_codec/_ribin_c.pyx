@@ -175,9 +175,11 @@ cdef object ingest(bytes body, bint addpath4, bint addpath6, bint asn4):
         elif not clean(code, flags, data, start, end, asn4):
             return None
         offset = end
-    if not (seen[1] and seen[2] and (seen[3] or attributes_end == size)) and (attributes_end < size
-                                                                          or reach is not None):
-        return None  # a well-known mandatory attribute is missing: treat-as-withdraw, decoded in full
+    # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
+    if (attributes_end < size or reach is not None) and not (seen[1] and seen[2]):
+        return None
+    if attributes_end < size and not seen[3]:
+        return None
     if cuts == 0:
         section = PyBytes_FromStringAndSize(<const char*>data + section_start, attributes_end - section_start)
     else:

@@ -203,8 +203,11 @@ def ingest_update(body, addpath4: bool, addpath6: bool, asn4: bool):
         elif not _clean(code, flags, data, start, end, asn4):
             return None
         offset = end
-    if (attributes_end < size or reach is not None) and not {1, 2, 3 if attributes_end < size else 1} <= seen:
-        return None  # a well-known mandatory attribute is missing: treat-as-withdraw, decoded in full
+    # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
+    if (attributes_end < size or reach is not None) and not {1, 2} <= seen:
+        return None
+    if attributes_end < size and 3 not in seen:
+        return None
     if kept_from == section_start:
         section = data[section_start:attributes_end]
     else:

@@ -599,16 +599,17 @@ def decode_attributes(data, ctx, nlri_field: bool = False) -> Attributes:
                 raise CodecError(3, 9, b"", f"invalid flags 0x{flags:02X} for {spec.name}")
             continue
         if not value and not spec.zero_ok:
-            if action == ATTRIBUTE_DISCARD and spec.external_action is not None:
-                attributes._discard()  # RFC 7606 7.5: from an external peer, whatever its error
+            if action != spec.action:  # LOCAL_PREF from an external peer: discarded whatever its error (7.5)
+                attributes._discard()
             else:
                 attributes._withdraw(f"{TREAT_AS_WITHDRAW} due to {spec.key}")
             continue
         if code == AIGP and not getattr(ctx, "aigp", False):
             continue
         try:
-            if not spec.length.accepts(len(value)):  # 3/9 for MP_REACH_NLRI / MP_UNREACH_NLRI: RFC 4760 7
-                raise CodecError(3, 9 if action == SESSION_RESET else 5, b"", f"{spec.name} length {len(value)} invalid")
+            if not spec.length.accepts(len(value)):  # a reset one is MP_REACH/MP_UNREACH_NLRI: 3/9, RFC 4760 7
+                subcode = 9 if action == SESSION_RESET else 5
+                raise CodecError(3, subcode, b"", f"{spec.name} length {len(value)} invalid")
             decoded = spec.decode(value, ctx)
         except CodecError:
             if action == TREAT_AS_WITHDRAW:
