@@ -288,6 +288,21 @@ def test_treat_as_withdraw_in_a_run_withdraws_what_the_fast_path_stored():
     assert [(route.nlri.path_id, route.nlri.prefix()) for route in rib.routes()] == [(4, "198.51.1.0/24")]
 
 
+def test_a_missing_mandatory_attribute_withdraws_what_the_fast_path_stored():
+    """RFC 7606 section 3 d on a session's context: an UPDATE without NEXT_HOP for the NLRI field, or without
+    AS_PATH for MP_REACH_NLRI, is treat-as-withdraw; the fast path declines it and the routes go."""
+    ctx = record.replace(context(), received=True)
+    v4 = update(b"", COMMON + NEXT_HOP, bytes.fromhex("18c63301 18c63302"))
+    v6 = update(b"", ORIGIN + AS_PATH + MP_REACH)
+    rib = AdjRibIn()
+    rib.ingest(b"".join(_codec.frame_message(2, body) for body in (v4, v6)), ctx)
+    assert len(rib) == 4
+    no_next_hop = update(b"", COMMON, bytes.fromhex("18c63301"))
+    no_as_path = update(b"", ORIGIN + MP_REACH)
+    rib.ingest(b"".join(_codec.frame_message(2, body) for body in (no_next_hop, no_as_path)), ctx)
+    assert sorted(route.nlri.prefix() for route in rib.routes()) == ["198.51.2.0/24"]
+
+
 # ---------------------------------------------------------------- the session's side (``scanned_updates``)
 
 
