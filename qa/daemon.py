@@ -96,11 +96,14 @@ def connect(port: int, source: str = "127.0.0.1", deadline: float = 10.0) -> soc
 
 
 class Speaker:
-    """A sans-IO `Session` driven over a blocking socket: the test's side of a BGP session."""
+    """A sans-IO `Session` driven over a blocking socket: the test's side of a BGP session.
 
-    def __init__(self, sock, settings):
+    With `check_updates` False the UPDATEs received are recorded unchecked (a test that records what a
+    daemon sends, RFC departures included)."""
+
+    def __init__(self, sock, settings, check_updates: bool = True):
         self.sock = sock
-        self.session = Session(settings, report_messages=True)
+        self.session = Session(settings, report_messages=True, check_updates=check_updates)
         self.events = []
         self.session.start(time.monotonic())
         self._flush()

@@ -11,6 +11,7 @@ from exabgp.bgp.community import check_extended, extended_string, extended_value
 from exabgp.bgp.context import CodecContext
 
 CTX = CodecContext()
+SESSION = CodecContext(received=True)  # an UPDATE received on a session
 BASE = bytes([0x40, 1, 1, 0, 0x40, 2, 6, 2, 1, 0, 0, 0xFD, 0xE8, 0x40, 3, 4, 10, 0, 0, 1])
 
 
@@ -56,8 +57,69 @@ def test_attribute_discard():
     decoded = decode(tlv(0xC0, 7, b"\0\1\1\1\1\1"))  # 6 octets on a 4-octet session
     assert decoded.discard == "discard" and decoded.treat_as_withdraw is None
     assert attr.AGGREGATOR not in decoded
-    silent = decode(tlv(0xC0, 6, b""))  # wrong flags on a discard attribute: dropped silently
-    assert silent.discard is None and attr.ATOMIC_AGGREGATE not in silent
+    # wrong flags on a discard attribute (RFC 7606 3 c, then the attribute's own action): discarded, and said so
+    for flags, code, value in ((0xC0, 6, b""), (0x40, 7, bytes(8)), (0x80, 7, bytes(8))):
+        flagged = decode(tlv(flags, code, value))
+        assert flagged.discard == "discard" and flagged.treat_as_withdraw is None and code not in flagged
+
+
+def test_origin_is_one_octet_of_a_defined_value():
+    """RFC 7606 section 7.1: an ORIGIN whose length is not 1 or whose value is not IGP, EGP or INCOMPLETE is
+    malformed: treat-as-withdraw."""
+    assert decode_attributes(tlv(0x40, 1, b"\2"), CTX).get(attr.ORIGIN) == 2
+    for value in (b"\3", b"\5", b"\xff", b"\0\0"):
+        decoded = decode_attributes(tlv(0x40, 1, value), CTX)
+        assert decoded.treat_as_withdraw == "treat-as-withdraw" and attr.ORIGIN not in decoded
+
+
+def test_unrecognized_well_known_attribute_resets():
+    """RFC 4271 section 6.3: an unrecognized attribute with the Optional bit clear, received on a session, is
+    Unrecognized Well-known Attribute (3/2), the attribute as data; an unrecognized optional one is ignored or
+    passed on."""
+    for flags in (0x40, 0x00, 0x50):  # 0x50: Extended Length, kept in the data as received
+        unknown = (bytes((flags, 99, 0, 2)) if flags & 0x10 else bytes((flags, 99, 2))) + b"ab"
+        with pytest.raises(CodecError) as error:
+            decode(unknown, ctx=SESSION)
+        assert (error.value.code, error.value.subcode, error.value.data) == (3, 2, unknown)
+        assert (99 in decode(unknown)) == bool(flags & 0x40)  # exabgp decode shows the message as 5.0.15 does
+    assert decode(tlv(0xC0, 99, b"ab")).get(99) == b"ab"
+    assert 99 not in decode(tlv(0x80, 99, b"ab"))
+
+
+def test_local_pref_from_an_external_peer_is_discarded():
+    """RFC 7606 section 7.5: a malformed LOCAL_PREF is treat-as-withdraw from an internal peer, attribute
+    discard from an external one (its length, flags or emptiness alike); a valid one is shown either way."""
+    external = CodecContext(external=True)
+    for extra in (tlv(0x40, 5, b"\0\0\1"), tlv(0xC0, 5, bytes(4)), tlv(0x40, 5, b"")):
+        internal_view = decode(extra)
+        assert internal_view.treat_as_withdraw is not None and internal_view.discard is None
+        external_view = decode(extra, ctx=external)
+        assert external_view.discard == "discard" and external_view.treat_as_withdraw is None
+        assert attr.LOCAL_PREF not in external_view and attr.ORIGIN in external_view
+    assert decode(tlv(0x40, 5, bytes((0, 0, 0, 100))), ctx=external).get(attr.LOCAL_PREF) == 100
+
+
+def test_missing_well_known_mandatory_attribute_is_treat_as_withdraw():
+    """RFC 7606 section 3 d: ORIGIN, AS_PATH and NEXT_HOP (RFC 4271 section 5) when the NLRI field carries
+    routes; ORIGIN and AS_PATH only with routes in MP_REACH_NLRI alone (RFC 4760 section 3); none without
+    routes (a withdrawal, an End-of-RIB); LOCAL_PREF is not mandatory (RFC 4271 section 5.1.5).  Only for
+    UPDATEs received on a session: `exabgp decode` shows a message as it is, as 5.0.15 does."""
+    origin, as_path, next_hop = BASE[:4], BASE[4:13], BASE[13:]
+    mp_reach = tlv(0x80, 14, bytes([0, 2, 1, 16]) + bytes(16) + bytes([0, 32, 0x20, 1, 0xD, 0xB8]))
+    assert decode_attributes(BASE, SESSION, True).treat_as_withdraw is None
+    assert decode_attributes(origin + as_path + mp_reach, SESSION).treat_as_withdraw is None
+    for section, missing in ((as_path + next_hop, "origin"), (origin + next_hop, "as-path"),
+                             (origin + as_path, "next-hop"), (next_hop, "origin")):
+        decoded = decode_attributes(section, SESSION, True)
+        assert decoded.treat_as_withdraw == f"treat-as-withdraw due to missing {missing}"
+    for section, missing in ((as_path + mp_reach, "origin"), (origin + mp_reach, "as-path")):
+        assert decode_attributes(section, SESSION).treat_as_withdraw == \
+            f"treat-as-withdraw due to missing {missing}"
+        assert decode_attributes(section, CTX).treat_as_withdraw is None  # exabgp decode: shown as it is
+    for section in (b"", origin, as_path + next_hop, tlv(0x80, 15, bytes([0, 2, 1]))):
+        assert decode_attributes(section, SESSION).treat_as_withdraw is None  # no route announced
+    # the first error wins: a malformed attribute's text, not the missing one's
+    assert decode_attributes(tlv(0x40, 1, b"\7"), SESSION, True).treat_as_withdraw == "treat-as-withdraw"
 
 
 def test_session_reset():

@@ -46,8 +46,9 @@ V6 = update(b"", attribute(0x90, 14, bytes.fromhex("000201 10") + V6_NEXT_HOP + 
 
 
 def context(addpath4=False, addpath6=False):
+    """A session's context (``received``: the checks of an UPDATE received from a peer apply)."""
     families = ({(1, 1)} if addpath4 else set()) | ({(2, 1)} if addpath6 else set())
-    return CodecContext(addpath_receive=frozenset(families))
+    return CodecContext(addpath_receive=frozenset(families), received=True)
 
 
 def full_decode(body, ctx):
@@ -169,7 +170,40 @@ NOT_VOUCHED = {
     "MP_REACH_NLRI prefix of 129 bits": update(b"", mp_reach(V6_REACH[:-7] + bytes.fromhex("81") + bytes(17))
                                                + COMMON),
     "MP_UNREACH_NLRI truncated prefix": update(b"", attribute(0x80, 15, bytes.fromhex("000201 3020010db8"))),
+    "unrecognized well-known attribute (3/2)": update(b"", COMMON + NEXT_HOP + attribute(0x40, 99, b"ab"),
+                                                      bytes.fromhex("18c63301")),
+    "unrecognized attribute without flags (3/2)": update(b"", COMMON + NEXT_HOP + attribute(0x00, 250, b""),
+                                                         bytes.fromhex("18c63301")),
 }
+
+
+def test_known_codes_are_the_attribute_table():
+    """The pure twin's KNOWN is `exabgp.bgp.attribute.ATTRIBUTES`'s codes; both twins vouch for an attribute
+    flagged well-known exactly when its code is one of them (the others are 3/2, RFC 4271 section 6.3)."""
+    from exabgp.bgp.attribute import ATTRIBUTES
+
+    assert PURE.check_update.__globals__["KNOWN"] == set(ATTRIBUTES)
+    compiled = exabgp._codec.load("c") if exabgp._codec.IMPLEMENTATION == "c" else PURE
+    for code in range(256):
+        if code in (14, 15):
+            continue
+        body = update(b"", COMMON + NEXT_HOP + attribute(0x40, code, b""), bytes.fromhex("18c63301"))
+        assert PURE.check_update(body, False, False) is compiled.check_update(body, False, False) is \
+            (code in ATTRIBUTES), code
+        optional = update(b"", COMMON + NEXT_HOP + attribute(0xC0, code, b""), bytes.fromhex("18c63301"))
+        assert PURE.check_update(optional, False, False) is compiled.check_update(optional, False, False) is True
+
+
+def test_families_not_negotiated_are_not_vouched_for(codec):
+    """MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate is 3/9 (RFC 4760 section 7):
+    not vouched for; the NLRI field is, on any session."""
+    withdraw_v6 = update(b"", attribute(0x80, 15, bytes.fromhex("000201 2020010db8")))
+    with_v4_mp = update(b"", mp_reach(bytes.fromhex("000101 04 c0000201 00 18c63301")) + COMMON)
+    for body, ipv4, ipv6 in ((V6, True, False), (withdraw_v6, True, False), (with_v4_mp, False, True)):
+        assert codec.check_update(body, False, False, ipv4, ipv6) is False
+        assert codec.check_update(body, False, False, True, True) is True
+        assert codec.scan_updates(message(body), 4096, False, False, ipv4, ipv6) == (0, 0)
+    assert codec.check_update(V4, False, False, False, True) is True
 
 
 @pytest.mark.parametrize("name", sorted(NOT_VOUCHED))

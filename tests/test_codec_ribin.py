@@ -52,6 +52,14 @@ VALID = (V4, V6, update(bytes.fromhex("18c63301")), update(b"", MP_UNREACH))
 NOT_VOUCHED = {
     "ORIGIN flagged optional (RFC 7606 7.1, treat-as-withdraw)": update(b"", attribute(0x80, 1, b"\x00"), b"\x00"),
     "ORIGIN empty": update(b"", attribute(0x40, 1, b""), b"\x00"),
+    "ORIGIN of 2 octets (RFC 7606 7.1)": update(b"", attribute(0x40, 1, b"\x00\x00") + AS_PATH + NEXT_HOP, b"\x00"),
+    "ORIGIN 3 (RFC 7606 7.1)": update(b"", attribute(0x40, 1, b"\x03") + AS_PATH + NEXT_HOP, b"\x00"),
+    "ORIGIN missing (RFC 7606 3 d)": update(b"", AS_PATH + NEXT_HOP, b"\x00"),
+    "AS_PATH missing (RFC 7606 3 d)": update(b"", ORIGIN + NEXT_HOP, b"\x00"),
+    "NEXT_HOP missing with the NLRI field (RFC 7606 3 d)": update(b"", ORIGIN + AS_PATH, b"\x00"),
+    "ORIGIN missing with MP_REACH_NLRI (RFC 4760 3)": update(b"", AS_PATH + MP_REACH),
+    "unrecognized well-known attribute (RFC 4271 6.3: 3/2)": update(b"", COMMON + NEXT_HOP
+                                                                     + attribute(0x40, 99, b"x"), b"\x00"),
     "well-known with Partial": update(b"", attribute(0x60, 1, b"\x00"), b"\x00"),
     "AS_PATH segment type 5": update(b"", attribute(0x40, 2, bytes.fromhex("0501 00000001")), b"\x00"),
     "AS_PATH empty segment": update(b"", attribute(0x40, 2, bytes.fromhex("0200")), b"\x00"),
@@ -64,7 +72,7 @@ NOT_VOUCHED = {
     "CLUSTER_LIST empty": update(b"", attribute(0x80, 10, b""), b"\x00"),
     "LARGE_COMMUNITY of 8 octets": update(b"", attribute(0xC0, 32, bytes(8)), b"\x00"),
     "EXTENDED COMMUNITIES (left to the full decode)": update(b"", attribute(0xC0, 16, bytes(8)), b"\x00"),
-    "unknown attribute": update(b"", attribute(0xC0, 99, b"x"), b"\x00"),
+    "unknown attribute": update(b"", COMMON + NEXT_HOP + attribute(0xC0, 99, b"x"), b"\x00"),
     "repeated attribute": update(b"", ORIGIN + ORIGIN, b"\x00"),
     "attribute overrun (treat-as-withdraw)": update(b"", ORIGIN[:-1] + b"\x05\x00", b"\x00"),
     "End-of-RIB": update(),
@@ -141,7 +149,7 @@ def test_key_layout(codec):
     _, withdrawn, announced, _, _ = codec.ingest_update(V4, False, False, True)
     assert withdrawn == [16 << 32 | 0x0A01]
     assert announced == [24 << 32 | 0xC63301, 8 << 32 | 0x0A, 32 << 32 | 0xC0000201]
-    with_path = update(b"", COMMON, bytes.fromhex("00000007 18c63301"))
+    with_path = update(b"", COMMON + NEXT_HOP, bytes.fromhex("00000007 18c63301"))
     assert codec.ingest_update(with_path, True, False, True)[2] == [8 << 104 | 24 << 32 | 0xC63301]
     assert codec.nlri_keys(bytes.fromhex("ffffffff 00"), 2, True) == [(1 << 32) << 200]
     assert codec.nlri_keys(b"", 1, False) == []
@@ -164,8 +172,8 @@ def test_not_vouched_for(codec, name):
 
 
 def test_two_octet_sessions(codec):
-    aggregator = update(b"", ORIGIN + attribute(0x40, 2, bytes.fromhex("0201 fbf0")) + attribute(0xC0, 7, bytes(6)),
-                        b"\x00")
+    aggregator = update(b"", ORIGIN + attribute(0x40, 2, bytes.fromhex("0201 fbf0")) + NEXT_HOP
+                        + attribute(0xC0, 7, bytes(6)), b"\x00")
     assert check_sound(codec, aggregator, context(asn4=False)) is not None
     assert codec.ingest_update(aggregator, False, False, True) is None  # 2-octet AS_PATH on a 4-octet session
 
@@ -280,12 +288,27 @@ def test_treat_as_withdraw_in_a_run_withdraws_what_the_fast_path_stored():
     assert [(route.nlri.path_id, route.nlri.prefix()) for route in rib.routes()] == [(4, "198.51.1.0/24")]
 
 
+def test_a_missing_mandatory_attribute_withdraws_what_the_fast_path_stored():
+    """RFC 7606 section 3 d on a session's context: an UPDATE without NEXT_HOP for the NLRI field, or without
+    AS_PATH for MP_REACH_NLRI, is treat-as-withdraw; the fast path declines it and the routes go."""
+    ctx = record.replace(context(), received=True)
+    v4 = update(b"", COMMON + NEXT_HOP, bytes.fromhex("18c63301 18c63302"))
+    v6 = update(b"", ORIGIN + AS_PATH + MP_REACH)
+    rib = AdjRibIn()
+    rib.ingest(b"".join(_codec.frame_message(2, body) for body in (v4, v6)), ctx)
+    assert len(rib) == 4
+    no_next_hop = update(b"", COMMON, bytes.fromhex("18c63301"))
+    no_as_path = update(b"", ORIGIN + MP_REACH)
+    rib.ingest(b"".join(_codec.frame_message(2, body) for body in (no_next_hop, no_as_path)), ctx)
+    assert sorted(route.nlri.prefix() for route in rib.routes()) == ["198.51.2.0/24"]
+
+
 # ---------------------------------------------------------------- the session's side (``scanned_updates``)
 
 
 def test_session_delivers_scanned_runs_in_order():
     """Vouched runs come as `UpdatesScanned`, the others as `UpdateReceived`, in the order received."""
-    families = ((1, 1), (2, 1))
+    families = ((1, 1), (1, 2), (2, 1))
     sender = Session(record.replace(SessionSettings("10.0.0.1", "10.0.0.2", 65001, 65002, "1.1.1.1"),
                                          families=families))
     receiver = Session(record.replace(SessionSettings("10.0.0.2", "10.0.0.1", 65002, 65001, "2.2.2.2"),

@@ -76,3 +76,34 @@ def test_the_known_table_explains_only_what_it_names():
     with_f = differential.Case("test", ("-f", "ipv6 unicast", payload), bytes.fromhex(payload))
     assert known.explain("decode", with_f, ours, differential.Outcome.of(1, "invalid payload\n")) == \
         "decode -f keeps other families"
+
+
+def _decoded(update: str) -> "differential.Outcome":
+    return differential.Outcome.of(0, '{ "exabgp": "5.0.0", "time": 0, "type": "update", "neighbor": { "message": '
+                                      f'{{ "update": {update} }} }} }}\n')
+
+
+def test_the_rfc_answer_entries_explain_only_what_they_name():
+    """A malformed ORIGIN (RFC 7606 7.1) and a discard for wrong flags (RFC 7606 3 c) explain their own
+    difference, on a message that has that cause."""
+    nlri = '"announce": { "ipv4 unicast": { "10.0.0.1": [ { "nlri": "10.0.0.0/24" } ] } }'
+    origin = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF003002000000154001020000400206020100000001" "4003040A000001180A0000"
+    case = differential.Case("test", (origin,), bytes.fromhex(origin))
+    theirs = _decoded(f'{{ "attribute": {{ "origin": "igp", "as-path": [1] }}, {nlri} }}')
+    ours = _decoded(f'{{ "attribute": {{ "as-path": [1], "error": "treat-as-withdraw" }}, {nlri} }}')
+    assert known.explain("decode", case, ours, theirs) == "ORIGIN malformed: treat-as-withdraw"
+    assert known.explain("decode", case, _decoded(f'{{ "attribute": {{ "error": "treat-as-withdraw" }}, {nlri} }}'),
+                         theirs) is None
+    valid = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF002F020000001440010100400206020100000001" "4003040A000001180A0000"
+    assert known.explain("decode", differential.Case("test", (valid,), bytes.fromhex(valid)), ours, theirs) is None
+
+    flagged = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF003202000000174001010040020602010000FDE84003040A000001400600180A0000"
+    case = differential.Case("test", (flagged,), bytes.fromhex(flagged))
+    theirs = _decoded(f'{{ "attribute": {{ "origin": "igp" }}, {nlri} }}')
+    said = _decoded(f'{{ "attribute": {{ "origin": "igp", "error": "discard" }}, {nlri} }}')
+    assert known.explain("decode", case, said, theirs) is None  # 0x40 is ATOMIC_AGGREGATE's own flags
+    flagged = flagged.replace("400600", "C00600")
+    case = differential.Case("test", (flagged,), bytes.fromhex(flagged))
+    assert known.explain("decode", case, said, theirs) == "discard for wrong flags said"
+    assert known.explain("decode", case, _decoded(f'{{ "attribute": {{ "error": "discard" }}, {nlri} }}'),
+                         theirs) is None

@@ -215,3 +215,65 @@ def test_each_departure_case_has_its_entry(name):
     causes = [known._ipv6_nlri_ipv4_next_hop, known._refused_flow_rule, known._several_vpls,
               known._extended_next_hop_elsewhere]
     assert sum(cause(stream) for cause in causes) == 1
+
+
+def _json_line(update: str) -> bytes:
+    """A masked JSON update line of the helper comparison around the `update` object's text."""
+    return helper.mask(('{ "exabgp": "5.0.0", "time": 1.5, "host" : "h", "pid" : 1, "ppid" : 2, "counter": 3, '
+                        '"type": "update", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.1.2" }, '
+                        f'"direction": "receive", "message": {{ "update": {update} }} }} }}').encode())
+
+
+ORIGIN, AS_PATH, NEXT_HOP = bytes.fromhex("40010100"), bytes.fromhex("400206020100000001"), bytes.fromhex("4003040a000001")
+ANNOUNCED = ('{ "attribute": { "origin": "igp"%s }, "announce": { "ipv4 unicast": { "10.0.0.1": '
+             '[ { "nlri": "10.0.0.0/24" } ] } } }')
+
+
+def test_rfc_answer_entries_explain_their_difference_only():
+    """The entries of issue 9's RFC answers (missing mandatory attribute, LOCAL_PREF from an external peer, a
+    discard for wrong flags said) need their cause in the stream and the line each describes."""
+    nlri = bytes.fromhex("180a0000")
+    missing = helper.LineCase(_stream("missing", updates.update(b"", ORIGIN + NEXT_HOP, nlri)), "json-parsed", 5)
+    complete = helper.LineCase(_stream("complete", updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP, nlri)),
+                               "json-parsed", 5)
+    theirs = _json_line(ANNOUNCED % "")
+    withdrawn = _json_line('{ "attribute": { "origin": "igp", "error": "treat-as-withdraw due to missing as-path" }, '
+                           '"withdraw": { "ipv4 unicast": [ { "nlri": "10.0.0.0/24" } ] } }')
+    assert known.explain("helper", missing, withdrawn, theirs) == "missing-mandatory-attribute"
+    assert known.explain("helper", complete, withdrawn, theirs) is None
+    assert known.explain("helper", missing, withdrawn.replace(b"10.0.0.0/24", b"10.0.1.0/24"), theirs) is None
+    assert known.explain("helper", missing, withdrawn.replace(b'"origin": "igp", ', b""), theirs) is None
+    text = b"neighbor 127.0.1.2 receive update announced 10.0.0.0/24 next-hop 10.0.0.1 origin igp"
+    assert known.explain("helper", missing, b"neighbor 127.0.1.2 receive update withdrawn 10.0.0.0/24 next-hop "
+                                            b"10.0.0.1", text) == "missing-mandatory-attribute"
+    assert known.explain("helper", missing, b"neighbor 127.0.1.2 receive update withdrawn 10.0.0.0/25 next-hop "
+                                            b"10.0.0.1", text) is None
+
+    flagged = updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP + bytes.fromhex("4007080000000a0a000001"), nlri)
+    aggregator = helper.LineCase(_stream("aggregator", flagged), "json-parsed", 5)
+    said = _json_line(ANNOUNCED % ', "error": "discard"')
+    assert known.explain("helper", aggregator, said, theirs) == "discard-flags-said"
+    assert known.explain("helper", complete, said, theirs) is None
+    assert known.explain("helper", aggregator, text + b" error discard", text) == "discard-flags-said"
+    assert known.explain("helper", aggregator, text + b" error treat-as-withdraw", text) is None
+
+    short = updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP + bytes.fromhex("400503000064"), nlri)
+    local_pref = helper.LineCase(_stream("local-pref", short), "json-parsed", 5)
+    taken_back = _json_line('{ "attribute": { "origin": "igp", "error": "treat-as-withdraw" }, '
+                            '"withdraw": { "ipv4 unicast": [ { "nlri": "10.0.0.0/24" } ] } }')
+    assert known.explain("helper", local_pref, said, taken_back) == "local-pref-external-discard"
+    assert known.explain("helper", complete, said, taken_back) is None
+    assert known.explain("helper", local_pref, said.replace(b"10.0.0.0/24", b"10.0.2.0/24"), taken_back) is None
+
+
+def test_the_unrecognized_well_known_entry_needs_one_in_the_stream():
+    ours = [b"neighbor 127.0.1.2 up", b"", b"neighbor 127.0.1.2 down - notification sent (3,2)", b""]
+    theirs = [b"neighbor 127.0.1.2 up", b"", b"neighbor 127.0.1.2 receive update start"]
+    nlri = bytes.fromhex("180a0000")
+    cause = helper.SessionCase(_stream("cause", updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP
+                                                               + bytes.fromhex("4063026162"), nlri)), "text-parsed")
+    optional = helper.SessionCase(_stream("optional", updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP
+                                                                     + bytes.fromhex("c063026162"), nlri)),
+                                  "text-parsed")
+    assert known.explain("helper", cause, ours, theirs) == "unrecognized-well-known-3-2"
+    assert known.explain("helper", optional, ours, theirs) is None

@@ -1,6 +1,6 @@
 """The session when nobody reads the routes (``deliver_updates=False``): checked, not decoded.
 
-Two sessions back to back in memory (ipv4 and ipv6 unicast); the receiving
+Two sessions back to back in memory (ipv4 unicast and multicast, ipv6 unicast); the receiving
 one runs with ``deliver_updates`` False.  It must:
 
 * deliver End-of-RIB UPDATEs (ipv4's empty UPDATE, ipv6's empty
@@ -21,7 +21,7 @@ from exabgp._codec import frame_message
 from exabgp.bgp import record
 from exabgp.session import Closed, SessionSettings, Session, State, UpdateReceived
 
-FAMILIES = ((1, 1), (2, 1))
+FAMILIES = ((1, 1), (1, 2), (2, 1))
 V6_NEXT_HOP = bytes.fromhex("20010db8000000000000000000000001")
 
 

@@ -120,7 +120,7 @@ def test_sessions_reach_established_in_the_rfc_order():
     assert passive == [State.ACTIVE, State.OPEN_SENT, State.OPEN_CONFIRM, State.ESTABLISHED]
     for session in (pair.a, pair.b):
         [up] = of(pair.events[session], Established)
-        assert up.ctx == session.ctx == up.negotiated.context
+        assert up.ctx == session.ctx == record.replace(up.negotiated.context, external=True, received=True)
         assert pair.events[session][-1] is up
     assert pair.a.negotiated.peer_as == 65002 and pair.b.negotiated.peer_as == 65001
     assert pair.a.negotiated.peer_router_id == "2.2.2.2"
@@ -226,7 +226,8 @@ def test_peer_as_none_accepts_any():
 
 
 def test_update_exchange_and_end_of_rib():
-    pair = established()
+    both = (IPV4_UNICAST, IPV6_UNICAST)
+    pair = established(make("a", families=both), make("b", families=both))
     pair.a.send_update(update_body())
     pair.a.send_eor(1, 1)
     pair.a.send_eor(2, 1)
@@ -267,6 +268,65 @@ def test_malformed_update_resets_the_session(body, code, subcode):
     assert closed_with(pair.events[pair.a])[:2] + (False,) == (code, subcode, False)
     assert pair.a.state is pair.b.state is State.IDLE
     assert not of(pair.events[pair.b], UpdateReceived)
+
+
+MP_REACH_IPV6 = bytes([0x80, 14, 28, 0, 2, 1, 16]) + bytes(15) + bytes([1, 0, 48, 0x20, 1, 0xD, 0xB8, 0, 1])
+
+
+@pytest.mark.parametrize("options", [{}, {"deliver_updates": False}, {"scanned_updates": True}])
+@pytest.mark.parametrize("body", [
+    update_body(ATTRIBUTES[:7] + MP_REACH_IPV6, b""),  # routes of IPv6 unicast
+    update_body(bytes([0x80, 15, 3, 0, 2, 1]), b""),  # the End-of-RIB of IPv6 unicast
+])
+def test_family_not_negotiated_is_3_9(options, body):
+    """RFC 4760 sections 7 and 8: MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate
+    (here IPv6 unicast on an IPv4 unicast session) is 3/9 with the attribute as data, as ExaBGP 5.0.15 answers
+    (recorded live: "notification sent (3,9)"); whether the session delivers, scans or only checks UPDATEs."""
+    pair = established(**options)
+    pair.a.send_update(body)
+    pair.pump(1)
+    code, subcode, data, _ = closed_with(pair.events[pair.b])
+    assert (code, subcode) == (3, 9) and data == body[4 + 7 * (len(body) > 10):]
+    assert not of(pair.events[pair.b], UpdateReceived)
+
+
+def test_the_nlri_field_is_accepted_without_ipv4_unicast():
+    """The NLRI field is RFC 4271's own: accepted on a session without IPv4 unicast, as 5.0.15 does (recorded)."""
+    only_v6 = (IPV6_UNICAST,)
+    pair = established(make("a", families=only_v6), make("b", families=only_v6))
+    pair.a.send_update(update_body())
+    pair.pump(1)
+    [received] = of(pair.events[pair.b], UpdateReceived)
+    assert len(received.update.changes(pair.b.ctx)) == 1 and pair.b.state is State.ESTABLISHED
+
+
+def test_update_shorter_than_23_octets_is_a_bad_message_length():
+    """RFC 4271 section 6.1: an UPDATE whose length field is under 23 is 1/2 with the length field as data."""
+    for body in (b"", b"\x00", b"\x00\x00\x00"):
+        pair = established()
+        pair.a.send_update(body)
+        pair.pump(1)
+        assert closed_with(pair.events[pair.b])[:3] == (1, 2, (19 + len(body)).to_bytes(2, "big"))
+
+
+def test_unrecognized_well_known_attribute_is_3_2():
+    """RFC 4271 section 6.3: 3/2 with the attribute as data, on every receive path."""
+    unknown = bytes([0x40, 99, 2]) + b"ab"
+    for options in ({}, {"deliver_updates": False}, {"scanned_updates": True}):
+        pair = established(**options)
+        pair.a.send_update(update_body(ATTRIBUTES + unknown))
+        pair.pump(1)
+        assert closed_with(pair.events[pair.b])[:3] == (3, 2, unknown)
+
+
+def test_missing_mandatory_attribute_is_treat_as_withdraw():
+    """RFC 7606 section 3 d: delivered, the session stays up, the routes are withdrawn."""
+    pair = established()
+    pair.a.send_update(update_body(ATTRIBUTES[:7]))  # no NEXT_HOP for the NLRI field
+    pair.pump(1)
+    [received] = of(pair.events[pair.b], UpdateReceived)
+    assert received.update.attributes(pair.b.ctx).treat_as_withdraw == "treat-as-withdraw due to missing next-hop"
+    assert pair.b.state is State.ESTABLISHED
 
 
 def test_unchecked_updates_are_delivered_lazily():

@@ -16,6 +16,12 @@ cdef enum:
     EXTENDED_LENGTH = 0x10
     MP_REACH_NLRI = 14
     MP_UNREACH_NLRI = 15
+    OPTIONAL = 0x80
+
+# the path attribute codes `exabgp.bgp.attribute.ATTRIBUTES` knows (the pure twin's KNOWN), one bit each
+cdef unsigned long long KNOWN_CODES = 0
+for _code in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 22, 25, 26, 29, 32, 40):
+    KNOWN_CODES |= 1ULL << _code
 
 
 cdef inline bint prefixes(const unsigned char *data, Py_ssize_t offset, Py_ssize_t end, int max_bits,
@@ -34,13 +40,13 @@ cdef inline bint prefixes(const unsigned char *data, Py_ssize_t offset, Py_ssize
 
 
 cdef inline bint multiprotocol(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, bint reach,
-                               bint addpath4, bint addpath6) noexcept nogil:
+                               bint addpath4, bint addpath6, bint ipv4, bint ipv6) noexcept nogil:
     cdef int afi
     cdef int nexthop
     if end - start < (5 if reach else 3):
         return False
     afi = (data[start] << 8) | data[start + 1]
-    if data[start + 2] != 1 or (afi != 1 and afi != 2):
+    if data[start + 2] != 1 or not ((afi == 1 and ipv4) or (afi == 2 and ipv6)):
         return False
     if reach:
         nexthop = data[start + 3]
@@ -59,7 +65,8 @@ cdef inline bint multiprotocol(const unsigned char *data, Py_ssize_t start, Py_s
     return prefixes(data, start, end, 128, addpath6)
 
 
-cdef bint check(const unsigned char *data, Py_ssize_t size, bint addpath4, bint addpath6) noexcept nogil:
+cdef bint check(const unsigned char *data, Py_ssize_t size, bint addpath4, bint addpath6, bint ipv4,
+                bint ipv6) noexcept nogil:
     cdef Py_ssize_t withdrawn_end, attributes_end, offset, start, end
     cdef int flags, code
     cdef bint routes, reach, seen_reach = False, seen_unreach = False
@@ -96,7 +103,7 @@ cdef bint check(const unsigned char *data, Py_ssize_t size, bint addpath4, bint 
             reach = code == MP_REACH_NLRI
             if (seen_reach if reach else seen_unreach) or (flags & 0xC0) != 0x80:
                 return False
-            if not multiprotocol(data, start, end, reach, addpath4, addpath6):
+            if not multiprotocol(data, start, end, reach, addpath4, addpath6, ipv4, ipv6):
                 return False
             if reach:
                 seen_reach = True
@@ -104,12 +111,14 @@ cdef bint check(const unsigned char *data, Py_ssize_t size, bint addpath4, bint 
             else:
                 seen_unreach = True
                 routes = routes or end > start + 3
+        elif not flags & OPTIONAL and (code >= 64 or not (KNOWN_CODES >> code) & 1):
+            return False
         offset = end
     return routes
 
 
 cdef Py_ssize_t scan(const unsigned char *data, Py_ssize_t size, Py_ssize_t max_size, bint addpath4,
-                     bint addpath6, Py_ssize_t *count) noexcept nogil:
+                     bint addpath6, bint ipv4, bint ipv6, Py_ssize_t *count) noexcept nogil:
     cdef Py_ssize_t offset = 0, length
     cdef int index
     count[0] = 0
@@ -122,33 +131,35 @@ cdef Py_ssize_t scan(const unsigned char *data, Py_ssize_t size, Py_ssize_t max_
         length = (data[offset + 16] << 8) | data[offset + 17]
         if length < HEADER or length > max_size or size - offset < length:
             break
-        if not check(data + offset + HEADER, length - HEADER, addpath4, addpath6):
+        if not check(data + offset + HEADER, length - HEADER, addpath4, addpath6, ipv4, ipv6):
             break
         offset += length
         count[0] += 1
     return offset
 
 
-def check_update(body, addpath4, addpath6):
+def check_update(body, addpath4, addpath6, ipv4=True, ipv6=True):
     """True when the UPDATE `body` is vouched for (see the pure twin)."""
     cdef Py_buffer view
     cdef bint result
     PyObject_GetBuffer(body, &view, PyBUF_SIMPLE)
     try:
-        result = check(<const unsigned char *>view.buf, view.len, bool(addpath4), bool(addpath6))
+        result = check(<const unsigned char *>view.buf, view.len, bool(addpath4), bool(addpath6), bool(ipv4),
+                       bool(ipv6))
     finally:
         PyBuffer_Release(&view)
     return result
 
 
-def scan_updates(data, max_size, addpath4, addpath6):
+def scan_updates(data, max_size, addpath4, addpath6, ipv4=True, ipv6=True):
     """``(octets, messages)``: the vouched-for UPDATE messages at the front of `data` (see the pure twin)."""
     cdef Py_buffer view
     cdef Py_ssize_t result, count
     cdef Py_ssize_t limit = max_size
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
-        result = scan(<const unsigned char *>view.buf, view.len, limit, bool(addpath4), bool(addpath6), &count)
+        result = scan(<const unsigned char *>view.buf, view.len, limit, bool(addpath4), bool(addpath6), bool(ipv4),
+                      bool(ipv6), &count)
     finally:
         PyBuffer_Release(&view)
     return result, count

@@ -6,8 +6,8 @@ session reset, and only on those.  Building the routes to find out costs
 far more than the walk below, which reads the octets in place and builds
 nothing.
 
-`check_update(body, addpath4, addpath6)` is True only when the body is an
-UPDATE of the IPv4 / IPv6 unicast families that the full decode
+`check_update(body, addpath4, addpath6, ipv4=True, ipv6=True)` is True only
+when the body is an UPDATE of the IPv4 / IPv6 unicast families that the full decode
 (`exabgp.bgp.update.Update.decode` then ``changes(ctx)``) certainly accepts
 without a session reset, AND that carries at least one NLRI (so never an
 End-of-RIB, RFC 4724 section 2).  False is not an error: it means "not
@@ -28,11 +28,17 @@ rules, each one a condition of the full decode:
   empty, and are of IPv4 unicast with a 4-octet next hop or IPv6 unicast with
   a 16- or 32-octet one (RFC 4760 section 3, RFC 2545 section 3), with at
   least one NLRI in MP_REACH_NLRI; their NLRI are whole prefixes of the
-  family (`addpath4` / `addpath6`);
-* every other attribute is irrelevant: its errors are treat-as-withdraw or
-  attribute discard, never a reset (RFC 7606 section 7).
+  family (`addpath4` / `addpath6`); and the session negotiated that family
+  (`ipv4` / `ipv6`: an MP attribute of a family the session did not
+  negotiate is 3/9, RFC 4760 sections 7 and 8);
+* every other attribute is either known to `exabgp.bgp.attribute.ATTRIBUTES`
+  (its errors are treat-as-withdraw or attribute discard, never a reset,
+  RFC 7606 section 7) or optional (the Optional flag set: an unrecognized
+  one is ignored or passed on, RFC 4271 section 5); an unrecognized
+  well-known attribute is 3/2 (RFC 4271 section 6.3).  `KNOWN` is that
+  table's codes (a test holds the two equal).
 
-`scan_updates(data, max_size, addpath4, addpath6)` returns ``(octets,
+`scan_updates(data, max_size, addpath4, addpath6, ipv4=True, ipv6=True)` returns ``(octets,
 messages)``: how many octets at the front of the stream `data` are complete
 messages (RFC 4271 section 4.1: marker, length 19..`max_size`, type 2) whose
 bodies `check_update` vouches for, and how many messages that is; it stops
@@ -54,6 +60,9 @@ _AFI_IPV4 = 1
 _AFI_IPV6 = 2
 _SAFI_UNICAST = 1
 
+#: the path attribute codes `exabgp.bgp.attribute.ATTRIBUTES` knows
+KNOWN = frozenset((1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 22, 25, 26, 29, 32, 40))
+
 
 def _prefixes(data, start: int, end: int, max_bits: int, addpath: bool) -> bool:
     """Whether ``data[start:end]`` is a sequence of whole prefixes of at most `max_bits` bits."""
@@ -70,13 +79,14 @@ def _prefixes(data, start: int, end: int, max_bits: int, addpath: bool) -> bool:
     return offset == end
 
 
-def _multiprotocol(data, start: int, end: int, reach: bool, addpath4: bool, addpath6: bool) -> bool:
+def _multiprotocol(data, start: int, end: int, reach: bool, addpath4: bool, addpath6: bool, ipv4: bool,
+                   ipv6: bool) -> bool:
     """Whether one MP_REACH_NLRI / MP_UNREACH_NLRI value is vouched for."""
     size = end - start
     if size < (5 if reach else 3):
         return False
     afi = (data[start] << 8) | data[start + 1]
-    if data[start + 2] != _SAFI_UNICAST or afi not in (_AFI_IPV4, _AFI_IPV6):
+    if data[start + 2] != _SAFI_UNICAST or not ((afi == _AFI_IPV4 and ipv4) or (afi == _AFI_IPV6 and ipv6)):
         return False
     if reach:
         nexthop = data[start + 3]
@@ -92,7 +102,7 @@ def _multiprotocol(data, start: int, end: int, reach: bool, addpath4: bool, addp
     return _prefixes(data, start, end, 128, addpath6)
 
 
-def check_update(body, addpath4: bool, addpath6: bool) -> bool:
+def check_update(body, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: bool = True) -> bool:
     """True when the UPDATE `body` is vouched for (see the module docstring)."""
     data = bytes(body)
     size = len(data)
@@ -130,18 +140,20 @@ def check_update(body, addpath4: bool, addpath6: bool) -> bool:
             reach = code == _MP_REACH_NLRI
             if (seen_reach if reach else seen_unreach) or flags & _OPTIONAL_TRANSITIVE != _OPTIONAL:
                 return False
-            if not _multiprotocol(data, start, end, reach, addpath4, addpath6):
+            if not _multiprotocol(data, start, end, reach, addpath4, addpath6, ipv4, ipv6):
                 return False
             if reach:
                 seen_reach = routes = True
             else:
                 seen_unreach = True
                 routes = routes or end > start + 3
+        elif not flags & _OPTIONAL and code not in KNOWN:
+            return False
         offset = end
     return routes
 
 
-def scan_updates(data, max_size: int, addpath4: bool, addpath6: bool) -> tuple:
+def scan_updates(data, max_size: int, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: bool = True) -> tuple:
     """``(octets, messages)``: the vouched-for UPDATE messages at the front of `data`."""
     data = bytes(data)
     size = len(data)
@@ -152,7 +164,7 @@ def scan_updates(data, max_size: int, addpath4: bool, addpath6: bool) -> tuple:
         length = (data[offset + 16] << 8) | data[offset + 17]
         if length < _HEADER or length > max_size or size - offset < length:
             break
-        if not check_update(data[offset + _HEADER:offset + length], addpath4, addpath6):
+        if not check_update(data[offset + _HEADER:offset + length], addpath4, addpath6, ipv4, ipv6):
             break
         offset += length
         count += 1

@@ -407,6 +407,11 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
     if reach != NULL:
         if reach_size < 22 or reach[0] != 0 or reach[1] != 2 or reach[2] != 1 or reach[3] != 16 or reach[20] != 0:
             return 0
+    # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
+    if (attributes_end < size or reach != NULL) and (starts[1] < 0 or starts[2] < 0):
+        return 0
+    if attributes_end < size and starts[3] < 0:
+        return 0
 
     put(out, '{ "update": { ', 14)
     for code in range(33):
@@ -434,12 +439,8 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
         put(out, '"announce": { ', 14)
         if attributes_end < size:
             put(out, '"ipv4 unicast": { "', 19)
-            if starts[3] >= 0:
-                put_ipv4(out, body + starts[3])
-                put(out, '": [ ', 5)
-            else:
-                out.size -= 1
-                put(out, '"no-nexthop": [ ', 16)
+            put_ipv4(out, body + starts[3])
+            put(out, '": [ ', 5)
             if not put_prefixes(out, body, attributes_end, size, False, addpath4):
                 return 0
             put(out, " ] }", 4)

@@ -11,13 +11,16 @@ MP_REACH_NLRI (16-octet next hop) and MP_UNREACH_NLRI; End-of-RIB of both;
 ADD-PATH path identifiers; the attributes ORIGIN, AS_PATH, NEXT_HOP, MED,
 LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES, ORIGINATOR_ID,
 CLUSTER_LIST and LARGE_COMMUNITY, each with its usual flags and a valid
-length.  Anything else (another family or attribute, a repeated attribute,
-unusual flags, any malformation: the RFC 7606 cases) returns None.
+length, and ORIGIN, AS_PATH (and NEXT_HOP for the NLRI field) present when
+routes are announced.  Anything else (another family or attribute, a
+repeated attribute, unusual flags, a missing mandatory attribute, any
+malformation: the RFC 7606 cases) returns None.
 
 5.0's text, as reproduced here: attributes sorted by type code; NEXT_HOP is
 not printed as an attribute but is the key grouping the announced NLRI
-("no-nexthop" without one), though its presence alone opens an empty
-``"attribute": {  }`` (an empty AS_PATH alone does not); an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
+(always there: without it the UPDATE is declined), though its presence
+alone opens an empty ``"attribute": {  }`` (an empty AS_PATH alone does
+not); an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
 COMMUNITIES print sorted (duplicates kept), LARGE_COMMUNITY sorted without
 duplicates, its items as ``[ a, b , c ]``; a path identifier prints
 as a dotted quad after the prefix; announcements of IPv4 from the NLRI field
@@ -174,7 +177,7 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
         return '{ "eor": { "afi" : "ipv4", "safi" : "unicast" } }'
 
     texts = []
-    next_hop = '"no-nexthop"'
+    next_hop = None
     reach = unreach = None
     seen = set()
     offset = attributes_start
@@ -212,6 +215,12 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
                 return None
             if text:
                 texts.append((code, text))
+
+    # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
+    if (attributes_end < size or reach is not None) and not {1, 2} <= seen:
+        return None
+    if attributes_end < size and 3 not in seen:
+        return None
 
     announce = []
     withdraw = []

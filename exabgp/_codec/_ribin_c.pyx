@@ -109,7 +109,7 @@ cdef inline bint clean(int code, int flags, const unsigned char* data, Py_ssize_
     cdef bint optional = (flags & 0xC0) == OPTIONAL
     cdef bint optional_transitive = (flags & 0xC0) == OPTIONAL_TRANSITIVE
     if code == 1:
-        return well_known and length >= 1
+        return well_known and length == 1 and data[start] <= 2
     if code == 2:
         return well_known and as_path(data, start, end, 4 if asn4 else 2)
     if code == 3 or code == 5:
@@ -175,6 +175,11 @@ cdef object ingest(bytes body, bint addpath4, bint addpath6, bint asn4):
         elif not clean(code, flags, data, start, end, asn4):
             return None
         offset = end
+    # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
+    if (attributes_end < size or reach is not None) and not (seen[1] and seen[2]):
+        return None
+    if attributes_end < size and not seen[3]:
+        return None
     if cuts == 0:
         section = PyBytes_FromStringAndSize(<const char*>data + section_start, attributes_end - section_start)
     else:

@@ -27,6 +27,9 @@ for: decode it in full", never an error) unless ALL of these hold:
 * `check_update(body, addpath4, addpath6)` vouches for it (`_check_py`: no
   session reset, IPv4 / IPv6 unicast only, at least one NLRI);
 * no attribute code appears twice;
+* ORIGIN and AS_PATH are there when it announces routes, and NEXT_HOP
+  too when they are in the NLRI field (RFC 4271 section 5, RFC 4760
+  section 3: a missing one is RFC 7606 section 3 d treat-as-withdraw);
 * every attribute other than MP_REACH_NLRI / MP_UNREACH_NLRI is one of
   these, with exactly the flags and lengths `exabgp.bgp.attribute.ATTRIBUTES`
   requires (Partial ignored on optional ones, Extended Length never
@@ -35,7 +38,7 @@ for: decode it in full", never an error) unless ALL of these hold:
   ====================  ==========================  ========================
   attribute             flags                       value
   ====================  ==========================  ========================
-  ORIGIN (1)            well-known                  at least 1 octet
+  ORIGIN (1)            well-known                  1 octet, 0 to 2
   AS_PATH (2)           well-known                  segments of type 1-4,
                                                     1-255 ASNs of 4 octets
                                                     (`asn4`) or 2, filling
@@ -141,7 +144,7 @@ def _clean(code: int, flags: int, data: bytes, start: int, end: int, asn4: bool)
     optional = flags & 0xC0 == _OPTIONAL
     optional_transitive = flags & 0xC0 == _OPTIONAL_TRANSITIVE
     if code == 1:
-        return well_known and length >= 1
+        return well_known and length == 1 and data[start] <= 2
     if code == 2:
         return well_known and _as_path(data, start, end, 4 if asn4 else 2)
     if code == 3 or code == 5:
@@ -200,6 +203,11 @@ def ingest_update(body, addpath4: bool, addpath6: bool, asn4: bool):
         elif not _clean(code, flags, data, start, end, asn4):
             return None
         offset = end
+    # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
+    if (attributes_end < size or reach is not None) and not {1, 2} <= seen:
+        return None
+    if attributes_end < size and 3 not in seen:
+        return None
     if kept_from == section_start:
         section = data[section_start:attributes_end]
     else:

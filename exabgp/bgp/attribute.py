@@ -15,6 +15,8 @@
   action (ExaBGP 5.0's rule);
 * `action`: what a malformed value or wrong flags cost (RFC 7606 section 2):
   `TREAT_AS_WITHDRAW`, `ATTRIBUTE_DISCARD` or `SESSION_RESET`;
+  `external_action` the one from an external peer when it differs (LOCAL_PREF:
+  attribute discard, RFC 7606 section 7.5; `ctx.external`);
 * `decode`: ``(value, ctx) -> python value``, raising `CodecError`.
 
 `decode_attributes(data, ctx)` walks the attribute section with ONE codec
@@ -26,27 +28,38 @@ section 3 g) and applies the table in wire order:
   UPDATE treat-as-withdraw; the attributes before it are kept (5.0's text
   names the attribute when only its flags and type octets are left: "due
   to local-preference", "due to unknown-attribute-0x63");
-* wrong flags: treat-as-withdraw, or the attribute silently dropped for
-  attribute-discard ones, or 3/9 for MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 7606
-  section 5.3 and 3 j);
+* wrong flags make the attribute malformed (RFC 7606 section 3 c), handled
+  as its malformed values are: treat-as-withdraw, the attribute dropped with
+  an ``error: "discard"`` marker (ExaBGP 5.0 drops it silently), or 3/9 for
+  MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 7606 section 5.3 and 3 j);
 * a malformed value: treat-as-withdraw, or the attribute dropped with an
-  ``error: "discard"`` marker, or the `CodecError` propagates (session reset);
+  ``error: "discard"`` marker, or the `CodecError` propagates (session reset;
+  a length error of MP_REACH_NLRI / MP_UNREACH_NLRI is 3/9, RFC 4760 section 7);
 * unknown codes: optional transitive ones are kept raw and shown with the
-  Partial bit set (``attribute-0xCC-0xFF``), the others are ignored (RFC 4271
-  section 5); either way the octets stay in `raw` and re-encode unchanged.
+  Partial bit set (``attribute-0xCC-0xFF``), optional non-transitive ones are
+  ignored (RFC 4271 section 5); either way the octets stay in `raw` and
+  re-encode unchanged.  One with the Optional bit clear is an unrecognized
+  well-known attribute: 3/2 on a session (``ctx.received``, RFC 4271 section
+  6.3), shown or ignored as above by `exabgp decode`, as 5.0 does;
+* on a session, routes announced without ORIGIN or AS_PATH, or in the NLRI
+  field without NEXT_HOP (`MANDATORY`, RFC 4271 section 5, RFC 4760 section
+  3), are treat-as-withdraw (RFC 7606 section 3 d).
 
 Only the first treat-as-withdraw and the first discard are remembered, with
 5.0's text (``treat-as-withdraw``, ``treat-as-withdraw due to origin``,
-``discard``).  Then, when no treat-as-withdraw happened, AS4_AGGREGATOR and
-AS4_PATH are reconciled with AGGREGATOR and AS_PATH as RFC 6793 section 4.2.3
-says (5.0 does it on every session, so `exabgp decode` shows the merged path).
+``discard``; ours: ``treat-as-withdraw due to missing origin``).  Then, when
+no treat-as-withdraw happened, AS4_AGGREGATOR and AS4_PATH are reconciled
+with AGGREGATOR and AS_PATH as RFC 6793 section 4.2.3 says (5.0 does it on
+every session, so `exabgp decode` shows the merged path).
 
-Where this table departs from ExaBGP 5.0 it follows the RFCs, because 5.0's
-choice there is a session reset nobody relies on: ORIGINATOR_ID and
+Where this table departs from ExaBGP 5.0 it follows the RFCs
+(docs/compatibility.md lists each difference): ORIGINATOR_ID and
 CLUSTER_LIST (RFC 7606 sections 7.9, 7.10) and PMSI_TUNNEL are
 treat-as-withdraw, AS4_PATH / AS4_AGGREGATOR are attribute discard (RFC 6793
-section 6), where 5.0 resets the session.  AIGP (RFC 7311) is decoded only
-on sessions that enabled it (``ctx.aigp``, absent means no), as 5.0 does.
+section 6), where 5.0 resets the session; ORIGIN is one octet of 0 to 2 (RFC
+7606 section 7.1), the checks above that 5.0 does not make.  AIGP (RFC 7311)
+is decoded only on sessions that enabled it (``ctx.aigp``, absent means no),
+as 5.0 does.
 """
 
 import socket
@@ -144,6 +157,8 @@ def _ipv4(octets) -> str:
 
 
 def _origin(value, ctx):
+    if value[0] > 2:  # RFC 4271 5.1.1: IGP, EGP, INCOMPLETE
+        raise CodecError(3, 6, bytes(value), f"ORIGIN value {value[0]} undefined")
     return value[0]
 
 
@@ -397,6 +412,13 @@ class AttributeSpec:
     action: str        # RFC 7606 action on wrong flags or a malformed value
     decode: object     # (value, ctx) -> python value
     reference: str
+    external_action: str | None = None  # the action from an external (eBGP) peer, when it differs
+
+    def action_for(self, ctx) -> str:
+        """The RFC 7606 action on this session (`ctx.external`: the peer is in another AS)."""
+        if self.external_action is not None and ctx.external:
+            return self.external_action
+        return self.action
 
 
 WK = TRANSITIVE              # well-known: transitive, not optional
@@ -405,7 +427,7 @@ OPT_T = OPTIONAL | TRANSITIVE
 
 #: code -> AttributeSpec, every path attribute ExaBGP 5.0 decodes
 ATTRIBUTES = {spec.code: spec for spec in (
-    AttributeSpec(ORIGIN, "ORIGIN", "origin", WK, AtLeast(1), False, TREAT_AS_WITHDRAW, _origin,
+    AttributeSpec(ORIGIN, "ORIGIN", "origin", WK, Fixed(1), False, TREAT_AS_WITHDRAW, _origin,
                   "RFC 4271 5.1.1, RFC 7606 7.1"),
     AttributeSpec(AS_PATH, "AS_PATH", "as-path", WK, TLVS, True, TREAT_AS_WITHDRAW, _as_path,
                   "RFC 4271 5.1.2, RFC 6793, RFC 7606 7.2"),
@@ -414,7 +436,7 @@ ATTRIBUTES = {spec.code: spec for spec in (
     AttributeSpec(MULTI_EXIT_DISC, "MULTI_EXIT_DISC", "med", OPT, Fixed(4), False, TREAT_AS_WITHDRAW, _unsigned,
                   "RFC 4271 5.1.4, RFC 7606 7.4"),
     AttributeSpec(LOCAL_PREF, "LOCAL_PREF", "local-preference", WK, Fixed(4), False, TREAT_AS_WITHDRAW, _unsigned,
-                  "RFC 4271 5.1.5, RFC 7606 7.5"),
+                  "RFC 4271 5.1.5, RFC 7606 7.5", ATTRIBUTE_DISCARD),
     AttributeSpec(ATOMIC_AGGREGATE, "ATOMIC_AGGREGATE", "atomic-aggregate", WK, Fixed(0), True, ATTRIBUTE_DISCARD,
                   _present, "RFC 4271 5.1.6, RFC 7606 7.6"),
     AttributeSpec(AGGREGATOR, "AGGREGATOR", "aggregator", OPT_T, Fixed(6, 8), False, ATTRIBUTE_DISCARD, _aggregator,
@@ -520,41 +542,80 @@ def _overrun_text(rest: bytes) -> str:
     return f"{TREAT_AS_WITHDRAW} due to {spec.key if spec else f'unknown-attribute-0x{rest[1]:x}'}"
 
 
-def decode_attributes(data, ctx) -> Attributes:
-    """Decode an attribute section per `ATTRIBUTES`, RFC 7606 and RFC 6793 4.2.3."""
+#: RFC 4271 section 5: the well-known mandatory attributes of an UPDATE with routes in its NLRI field; RFC 4760
+#: section 3: with routes only in MP_REACH_NLRI, ORIGIN and AS_PATH (NEXT_HOP is not required there)
+MANDATORY = (ORIGIN, AS_PATH, NEXT_HOP)
+MANDATORY_MP_REACH = (ORIGIN, AS_PATH)
+
+
+def _missing(attributes: Attributes, nlri_field: bool):
+    """The first well-known mandatory attribute the UPDATE lacks, or None (also when it announces nothing)."""
+    if nlri_field:
+        required = MANDATORY
+    elif MP_REACH_NLRI in attributes.values:
+        required = MANDATORY_MP_REACH
+    else:
+        return None
+    present = {code for code, _flags, _value in attributes.raw}
+    for code in required:
+        if code not in present:
+            return ATTRIBUTES[code]
+    return None
+
+
+def decode_attributes(data, ctx, nlri_field: bool = False) -> Attributes:
+    """Decode an attribute section per `ATTRIBUTES`, RFC 7606 and RFC 6793 4.2.3.
+
+    On a session's context (``ctx.received``: `exabgp decode` shows a message
+    as it is, as 5.0 does) two more rules apply: an unrecognized well-known
+    attribute is 3/2 (RFC 4271 section 6.3), and when the UPDATE has routes
+    in its NLRI field (`nlri_field`) or in MP_REACH_NLRI, a missing well-known
+    mandatory attribute is treat-as-withdraw (RFC 7606 section 3 d), worded
+    ``treat-as-withdraw due to missing origin``.
+    """
     walked, overrun = _walk(data)
     attributes = Attributes(walked)
     values = attributes.values
     for code, flags, value in walked:
         spec = ATTRIBUTES.get(code)
         if spec is None:
+            if not flags & OPTIONAL and ctx.received:  # RFC 4271 6.3: Unrecognized Well-known Attribute
+                raise CodecError(3, 2, _codec.encode_attribute(code, flags, value),
+                                 f"unrecognized well-known attribute {code}")
             if flags & TRANSITIVE:
                 values[code] = bytes(value)
                 attributes.flags[code] = flags | PARTIAL
             continue
+        action = spec.action_for(ctx)
         received = flags & (OPTIONAL | TRANSITIVE | PARTIAL)
         if spec.flags & OPTIONAL:
             received &= ~PARTIAL
-        if received != spec.flags:
-            if spec.action == TREAT_AS_WITHDRAW:
+        if received != spec.flags:  # RFC 7606 3 c: malformed, handled as the attribute's errors are
+            if action == TREAT_AS_WITHDRAW:
                 attributes._withdraw(TREAT_AS_WITHDRAW)
-            elif spec.action == SESSION_RESET:
+            elif action == ATTRIBUTE_DISCARD:
+                attributes._discard()
+            else:
                 raise CodecError(3, 9, b"", f"invalid flags 0x{flags:02X} for {spec.name}")
             continue
         if not value and not spec.zero_ok:
-            attributes._withdraw(f"{TREAT_AS_WITHDRAW} due to {spec.key}")
+            if action != spec.action:  # LOCAL_PREF from an external peer: discarded whatever its error (7.5)
+                attributes._discard()
+            else:
+                attributes._withdraw(f"{TREAT_AS_WITHDRAW} due to {spec.key}")
             continue
         if code == AIGP and not getattr(ctx, "aigp", False):
             continue
         try:
-            if not spec.length.accepts(len(value)):
-                raise CodecError(3, 5, b"", f"{spec.name} length {len(value)} invalid")
+            if not spec.length.accepts(len(value)):  # a reset one is MP_REACH/MP_UNREACH_NLRI: 3/9, RFC 4760 7
+                subcode = 9 if action == SESSION_RESET else 5
+                raise CodecError(3, subcode, b"", f"{spec.name} length {len(value)} invalid")
             decoded = spec.decode(value, ctx)
         except CodecError:
-            if spec.action == TREAT_AS_WITHDRAW:
+            if action == TREAT_AS_WITHDRAW:
                 attributes._withdraw(TREAT_AS_WITHDRAW)
                 continue
-            if spec.action == ATTRIBUTE_DISCARD:
+            if action == ATTRIBUTE_DISCARD:
                 attributes._discard()
                 continue
             raise
@@ -563,6 +624,9 @@ def decode_attributes(data, ctx) -> Attributes:
             attributes.flags[code] = flags
     if overrun is not None:
         attributes._withdraw(_overrun_text(overrun))
+    missing = _missing(attributes, nlri_field) if ctx.received and attributes.treat_as_withdraw is None else None
+    if missing is not None:
+        attributes._withdraw(f"{TREAT_AS_WITHDRAW} due to missing {missing.key}")
     if attributes.treat_as_withdraw is None:
         _reconcile_as4(values)
     return attributes

@@ -16,7 +16,11 @@ class CodecContext:
     which path identifiers are present in received / sent NLRI (RFC 7911).
     `extended_nexthop` holds ``(afi, safi, nexthop_afi)`` triples (RFC 8950).
     `aigp`: whether the AIGP attribute is accepted (RFC 7311; 5.0 decodes it only
-    on sessions configured for it).
+    on sessions configured for it).  `external`: the peer is in another AS
+    (eBGP), where RFC 7606 section 7.5 discards a malformed LOCAL_PREF.
+    `received`: the UPDATEs come from a peer on a session, where a missing
+    well-known mandatory attribute is treat-as-withdraw (RFC 7606 section
+    3 d); `exabgp decode` shows a message as it is, as 5.0 does.
     """
 
     asn4: bool = True
@@ -25,6 +29,8 @@ class CodecContext:
     extended_message: bool = False
     extended_nexthop: frozenset = field(default_factory=frozenset)
     aigp: bool = False
+    external: bool = False
+    received: bool = False
 
     @property
     def max_message_size(self) -> int:

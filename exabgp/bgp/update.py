@@ -6,8 +6,9 @@ that forwards or counts UPDATEs pays for that and nothing more.  The
 accessors decode on demand, each at most once per context:
 
 * `attributes(ctx)`: the path attributes with RFC 7606 applied per the table
-  of `exabgp.bgp.attribute` (treat-as-withdraw, attribute discard, session
-  reset as `CodecError`);
+  of `exabgp.bgp.attribute` (treat-as-withdraw, a missing well-known
+  mandatory attribute included on a session's context, attribute discard,
+  session reset as `CodecError`);
 * `changes(ctx)`: every NLRI as ``(action, (afi, safi), nexthop, nlri)`` in
   ExaBGP 5.0's order: the withdrawn-routes field, the NLRI field (next hop
   from NEXT_HOP), MP_UNREACH_NLRI, then MP_REACH_NLRI (RFC 4760).  A 32-octet
@@ -100,7 +101,8 @@ class Update:
         """The decoded `Attributes` (RFC 7606 applied); raises CodecError on a session reset."""
         if self._attributes is None or self._ctx is not ctx:
             self._ctx, self._changes = ctx, None
-            self._attributes = decode_attributes(self._sections(ctx)[1], ctx)
+            _, section, announced = self._sections(ctx)
+            self._attributes = decode_attributes(section, ctx, bool(announced))
         return self._attributes
 
     def changes(self, ctx):

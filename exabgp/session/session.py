@@ -24,12 +24,14 @@ OPEN 2/x, UPDATE 3/x, ROUTE-REFRESH 7/x).  A batch is processed message by
 message, so feeding the same octets whole or one at a time gives the same
 events.  The OPEN is checked and negotiated by `exabgp.session.negotiation`.
 
-UPDATEs stay lazy (`exabgp.bgp.update.Update`).  With ``check_updates``
-(the default) the session decodes every UPDATE in full (attributes and NLRI,
-RFC 7606 applied) before delivering it (skipped when the codec's
-`check_update` already vouches that this decode can not fail), so a
-malformed one resets the session here while treat-as-withdraw and
-attribute discard do not (the consumer reads
+UPDATEs stay lazy (`exabgp.bgp.update.Update`).  One shorter than 23
+octets is a Bad Message Length (1/2, RFC 4271 section 6.1).  With
+``check_updates`` (the default) the session decodes every UPDATE in full
+(attributes and NLRI, RFC 7606 applied) before delivering it (skipped when
+the codec's `check_update` already vouches that this decode can not fail),
+and refuses MP_REACH_NLRI / MP_UNREACH_NLRI of a family it did not
+negotiate (3/9, `_check_families`), so a malformed one resets the session
+here while treat-as-withdraw and attribute discard do not (the consumer reads
 ``update.attributes(ctx).treat_as_withdraw`` and takes the routes as
 withdrawn).  A consumer that decodes by itself (the JSON fast
 path) turns it off and reports what it finds through `close`.
@@ -64,12 +66,13 @@ UPDATE: ``update.eor(ctx)``.
 """
 
 from collections import deque
-from exabgp.bgp.record import record
+from exabgp.bgp.record import record, replace
 
-from exabgp._codec import MARKER, check_update, frame_message, scan_updates, split_messages
+from exabgp._codec import MARKER, check_update, encode_attribute, frame_message, scan_updates, split_messages
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.context import DEFAULT_CONTEXT, CodecContext
-from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
+from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, family_name
 from exabgp.bgp.keepalive import KeepAlive
 from exabgp.bgp.message import MESSAGE_TYPES, decode_message
 from exabgp.bgp.notification import CEASE, FSM_ERROR, HOLD_TIMER_EXPIRED, MESSAGE_HEADER_ERROR, Notification
@@ -81,6 +84,7 @@ from exabgp.session.fsm import Action, Event, State, fsm_error_subcode, transiti
 from exabgp.session.negotiation import Negotiated, SessionSettings, build_open, negotiate
 
 _HEADER = 19
+_UPDATE_MINIMUM = 4  # octets of an UPDATE body: the two length fields (RFC 4271 section 4.3)
 _INITIAL_SIZE = 4096
 
 #: ExaBGP 5.0's data when the peer's OPEN does not come in time
@@ -218,7 +222,8 @@ class Session:
         self.state = State.IDLE
         self.negotiated = None
         self.ctx = DEFAULT_CONTEXT
-        self._addpath = (False, False)  # whether UPDATEs carry path identifiers: IPv4, IPv6 unicast
+        # the codec's vouching arguments: path identifiers in IPv4 / IPv6 unicast NLRI, those families negotiated
+        self._vouch = (False, False, True, True)
         self.sent_open = None
         self.closed = False
         self._restart_state = restart_state
@@ -301,7 +306,7 @@ class Session:
         while True:
             scanning = self._scan and self.state is State.ESTABLISHED
             if scanning:
-                used, count = scan_updates(self._inbound, self._max_size, *self._addpath)
+                used, count = scan_updates(self._inbound, self._max_size, *self._vouch)
                 self.received[Update.TYPE] += count
                 if used:
                     if self._deliver_updates:
@@ -381,6 +386,10 @@ class Session:
     def _on_message(self, msg_type: int, body: bytes, now: float) -> None:
         if msg_type in self.received:
             self.received[msg_type] += 1
+        if msg_type == Update.TYPE and len(body) < _UPDATE_MINIMUM:  # RFC 4271 6.1: Bad Message Length
+            length = (_HEADER + len(body)).to_bytes(2, "big")
+            self._fire(Event.BGPHeaderErr, now, CodecError(1, 2, length, "UPDATE shorter than 23 octets"))
+            return
         event = _MESSAGE_EVENTS.get(msg_type)
         if event is None:
             try:
@@ -409,8 +418,9 @@ class Session:
         """
         try:
             message = MESSAGE_TYPES[msg_type][1].decode(body, self.ctx)
-            if event is Event.UpdateMsg and self._check_updates and not check_update(body, *self._addpath):
+            if event is Event.UpdateMsg and self._check_updates and not check_update(body, *self._vouch):
                 message.changes(self.ctx)
+                self._check_families(message)
         except CodecError:
             if self._report:
                 self._events.append(MessageReceived(msg_type, body, None))
@@ -435,9 +445,29 @@ class Session:
             self._send_open(sent)
         negotiated = negotiate(self.settings, self.sent_open, received)
         self.negotiated = negotiated
-        self.ctx = ctx = negotiated.context
+        # what only a live session knows: UPDATEs come from the peer, of this AS or another (RFC 7606 3 d, 7.5)
+        self.ctx = ctx = replace(negotiated.context, external=negotiated.local_as != negotiated.peer_as,
+                                 received=True)
         self._max_size = negotiated.message_size
-        self._addpath = (ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST), ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST))
+        self._vouch = (ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST), ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST),
+                       (AFI_IPV4, SAFI_UNICAST) in negotiated.families, (AFI_IPV6, SAFI_UNICAST) in negotiated.families)
+
+    def _check_families(self, update: Update) -> None:
+        """3/9 for an MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate.
+
+        Routes of an <AFI, SAFI> are exchanged only when both speakers
+        advertised it (RFC 4760 section 8), so such an attribute is incorrect:
+        RFC 4760 section 7 (Error Handling) ends the session with Update
+        Message Error / Optional Attribute Error (ExaBGP 5.0.15 does the same).  The NLRI field (IPv4 unicast of RFC
+        4271) is accepted on any session, as 5.0.15 accepts it.
+        """
+        attributes = update.attributes(self.ctx)
+        for code in (MP_REACH_NLRI, MP_UNREACH_NLRI):
+            value = attributes.get(code)
+            if value is not None and (value.afi, value.safi) not in self.negotiated.families:
+                data = next(encode_attribute(code, flags, raw) for found, flags, raw in attributes.raw
+                            if found == code)  # RFC 4271 6.3: the erroneous attribute is the data
+                raise CodecError(3, 9, data, f"{family_name(value.afi, value.safi)} was not negotiated")
 
     # ------------------------------------------------------------ the table
 

@@ -12,6 +12,7 @@ the difference it names and nothing else.
 """
 
 import dataclasses
+import json
 import re
 from typing import Any, Callable, Optional
 
@@ -555,6 +556,185 @@ KNOWN += [
 ]
 
 
+# ---------------------------------------------------------------- helper: RFC 4271 / 7606 answers (issue 9)
+#
+# The helper comparison's feeder is an external peer (AS 65001 to the daemons' 65000).  These entries read
+# the stream's UPDATEs with our own parsers and each line with `json` or as words.
+
+
+def _stream_attributes(stream):
+    """``(nlri field, [(code, flags, value)])`` of each UPDATE of the stream that splits (first occurrences)."""
+    for data in stream.messages:
+        if len(data) > 18 and data[18] == 2:
+            parts = _parts(data)
+            if parts is not None:
+                yield bool(parts[2]), parts[1]
+
+
+def _missing_mandatory(stream) -> bool:
+    """An UPDATE announcing routes without ORIGIN, AS_PATH, or NEXT_HOP for the NLRI field (RFC 7606 3 d)."""
+    for nlri_field, attributes in _stream_attributes(stream):
+        codes = {code for code, _flags, _value in attributes}
+        if (nlri_field and not {1, 2, 3} <= codes) or (14 in codes and not {1, 2} <= codes):
+            return True
+    return False
+
+
+def _malformed_origin(stream) -> bool:
+    """An UPDATE whose ORIGIN is not one octet of 0, 1 or 2 (RFC 7606 section 7.1)."""
+    return any(code == 1 and (len(value) != 1 or value[0] > 2)
+               for _nlri, attributes in _stream_attributes(stream) for code, _flags, value in attributes)
+
+
+def _malformed_local_pref(stream) -> bool:
+    """An UPDATE whose LOCAL_PREF is not 4 octets or not flagged well-known (RFC 7606 section 7.5)."""
+    return any(code == 5 and (len(value) != 4 or flags & 0xE0 != 0x40)
+               for _nlri, attributes in _stream_attributes(stream) for code, flags, value in attributes)
+
+
+def _discard_flags_conflict_in(attributes) -> bool:
+    """Whether an attribute-discard attribute of these ``(code, flags, value)`` has Optional / Transitive bits
+    that are not its own."""
+    from exabgp.bgp import attribute
+
+    for code, flags, _value in attributes:
+        spec = attribute.ATTRIBUTES.get(code)
+        if spec is not None and spec.action == attribute.ATTRIBUTE_DISCARD:
+            received = flags & (attribute.OPTIONAL | attribute.TRANSITIVE | attribute.PARTIAL)
+            if spec.flags & attribute.OPTIONAL:
+                received &= ~attribute.PARTIAL
+            if received != spec.flags:
+                return True
+    return False
+
+
+def _discard_flags_conflict(stream) -> bool:
+    """An UPDATE of the stream with an attribute-discard attribute whose flags are not its own."""
+    return any(_discard_flags_conflict_in(attributes) for _nlri, attributes in _stream_attributes(stream))
+
+
+def _unrecognized_well_known(stream) -> bool:
+    """An UPDATE with an attribute our table does not know and whose Optional bit is clear (RFC 4271 6.3)."""
+    from exabgp.bgp import attribute
+
+    return any(code not in attribute.ATTRIBUTES and not flags & attribute.OPTIONAL
+               for _nlri, attributes in _stream_attributes(stream) for code, flags, _value in attributes)
+
+
+_MASKED = re.compile(rb'(: )\*(?=[,} ])')
+
+
+def _line_update(line: bytes):
+    """``(envelope without the update, update)`` of a helper's JSON update line (its masked fields read as 0),
+    or None."""
+    if not line.startswith(b"{") or b'"type": "update"' not in line:
+        return None
+    try:
+        whole = json.loads(_MASKED.sub(rb"\g<1>0", line))
+        update = whole["neighbor"]["message"].pop("update")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return whole, update
+
+
+def _nlri_of(section) -> list:
+    found = []
+    for family in (section or {}).values():
+        for group in family.values() if isinstance(family, dict) else [family]:
+            found.extend(json.dumps(item, sort_keys=True) for item in group)
+    return sorted(found)
+
+
+def _json_withdrawn(ours: bytes, theirs: bytes, hidden: set) -> bool:
+    """Our JSON line is 5.0.15's taken as withdrawn (RFC 7606 treat-as-withdraw): its attributes less
+    `hidden`, an error "treat-as-withdraw...", every NLRI under withdraw."""
+    mine, them = _line_update(ours), _line_update(theirs)
+    if mine is None or them is None or mine[0] != them[0]:
+        return False
+    mine_attributes = dict(mine[1].get("attribute", {}))
+    them_attributes = {key: value for key, value in them[1].get("attribute", {}).items() if key not in hidden}
+    error = mine_attributes.pop("error", "")
+    return (error.startswith("treat-as-withdraw") and "error" not in them_attributes
+            and mine_attributes == them_attributes and "announce" not in mine[1]
+            and _nlri_of(mine[1].get("withdraw")) == sorted(_nlri_of(them[1].get("announce"))
+                                                             + _nlri_of(them[1].get("withdraw"))))
+
+
+def _text_withdrawn(ours: bytes, theirs: bytes) -> bool:
+    """Our text line withdraws the route 5.0.15's announces (same neighbor, prefix and next hop)."""
+    mine, them = ours.split(), theirs.split()
+    return (len(mine) >= 6 and len(them) >= 6 and mine[:4] == them[:4] and mine[4] == b"withdrawn"
+            and them[4] == b"announced" and mine[5] == them[5]
+            and (mine[6:] == [] or (them[6:7] == [b"next-hop"] and mine[6:] == them[6:8])))
+
+
+def _withdrawn_instead(caused_by, hidden: set):
+    """A line where we treat-as-withdraw what 5.0.15 announces, on a stream `caused_by` accepts."""
+    def applies(case, ours, theirs) -> bool:
+        if type(case).__name__ != "LineCase" or not caused_by(case.stream):
+            return False
+        return _json_withdrawn(ours, theirs, hidden) or _text_withdrawn(ours, theirs)
+    return applies
+
+
+def _discard_said(case, ours, theirs) -> bool:
+    """Our line is 5.0.15's with the attribute discard said ("error": "discard", text "error discard")."""
+    if type(case).__name__ != "LineCase" or not _discard_flags_conflict(case.stream):
+        return False
+    if ours == theirs + b" error discard":
+        return True
+    mine, them = _line_update(ours), _line_update(theirs)
+    if mine is None or them is None or mine[0] != them[0]:
+        return False
+    attributes = dict(mine[1].get("attribute", {}))
+    return attributes.pop("error", None) == "discard" and {**mine[1], "attribute": attributes} == them[1]
+
+
+def _local_pref_discarded(case, ours, theirs) -> bool:
+    """Our line announces with "discard" what 5.0.15 treats as withdrawn: a malformed LOCAL_PREF from the
+    (external) feeder."""
+    if type(case).__name__ != "LineCase" or not _malformed_local_pref(case.stream):
+        return False
+    mine_words, them_words = ours.split(), theirs.split()
+    if (len(mine_words) >= 8 and mine_words[4] == b"announced" and them_words[4:5] == [b"withdrawn"]
+            and mine_words[:4] == them_words[:4] and mine_words[5] == them_words[5]
+            and mine_words[-2:] == [b"error", b"discard"] and them_words[6:] in ([], mine_words[6:8])):
+        return True
+    mine, them = _line_update(ours), _line_update(theirs)
+    if mine is None or them is None or mine[0] != them[0]:
+        return False
+    mine_attributes, them_attributes = dict(mine[1].get("attribute", {})), dict(them[1].get("attribute", {}))
+    return (mine_attributes.pop("error", None) == "discard"
+            and them_attributes.pop("error", "").startswith("treat-as-withdraw")
+            and mine_attributes == them_attributes and "withdraw" not in mine[1]
+            and _nlri_of(mine[1].get("announce")) == _nlri_of(them[1].get("withdraw")))
+
+
+KNOWN += [
+    Known("missing-mandatory-attribute", "helper",
+          "an UPDATE announcing routes without ORIGIN, AS_PATH, or NEXT_HOP for the NLRI field (RFC 4271 "
+          "section 5, RFC 4760 section 3) is treat-as-withdraw (RFC 7606 section 3 d); 5.0.15 announces them",
+          _withdrawn_instead(_missing_mandatory, set())),
+    Known("origin-malformed", "helper",
+          "an ORIGIN of another length than 1 or a value above 2 is treat-as-withdraw (RFC 7606 section 7.1); "
+          "5.0.15 announces the routes (with origin \"invalid\" for an undefined value)",
+          _withdrawn_instead(_malformed_origin, {"origin"})),
+    Known("local-pref-external-discard", "helper",
+          "a malformed LOCAL_PREF from an external peer is attribute discard (RFC 7606 section 7.5); 5.0.15 "
+          "treats the routes as withdrawn",
+          _local_pref_discarded),
+    Known("discard-flags-said", "helper",
+          "an attribute-discard attribute (ATOMIC_AGGREGATE, AGGREGATOR, AS4_PATH, AS4_AGGREGATOR, AIGP, "
+          "BGP-LS, Prefix-SID) with wrong flags is discarded as a malformed value is (RFC 7606 section 3 c then "
+          "the attribute's own section) and said so (error discard); 5.0.15 drops it silently",
+          _discard_said),
+    Known("unrecognized-well-known-3-2", "helper",
+          "an attribute we do not know whose Optional bit is clear is an Unrecognized Well-known Attribute: "
+          "3/2 (RFC 4271 section 6.3; RFC 7606 does not change it); 5.0.15 accepts it",
+          _reset_instead(3, 2, _unrecognized_well_known)),
+]
+
+
 def explain(area: str, case: Any, ours: Any, theirs: Any) -> Optional[str]:
     """The name of the known difference that explains `ours` != `theirs` for `case`, or None."""
     for known in KNOWN:
@@ -1036,4 +1216,43 @@ KNOWN.extend([
           "an exception escaped 5.0.15's decoder (its internal-error report): bad input must give an answer "
           "(RFC 4271 section 6 / RFC 7606), and ours does",
           _decode_case(_oracle_crash)),
+])
+
+
+def _decode_origin_malformed(case, ours, theirs) -> bool:
+    """A malformed ORIGIN (RFC 7606 section 7.1): we drop it and treat-as-withdraw, 5.0.15 shows it."""
+    mine, them = _update(ours), _update(theirs)
+    if mine is None or them is None:
+        return False
+    origin = next((value for code, value in _attributes_as_read(case.message) or () if code == 1), None)
+    if origin is None or (len(origin) == 1 and origin[0] <= 2):
+        return False
+    mine_attributes = dict(mine.get("attribute", {}))
+    them_attributes = {key: value for key, value in them.get("attribute", {}).items() if key != "origin"}
+    error = mine_attributes.pop("error", "")
+    them_error = them_attributes.pop("error", "treat-as-withdraw")
+    return (error.startswith("treat-as-withdraw") and them_error.startswith("treat-as-withdraw")
+            and mine_attributes == them_attributes
+            and {**mine, "attribute": None} == {**them, "attribute": None})
+
+
+def _decode_discard_said(case, ours, theirs) -> bool:
+    """An attribute-discard attribute with wrong flags: ours says "discard", 5.0.15 nothing."""
+    mine, them = _update(ours), _update(theirs)
+    parts = _parts(case.message)
+    if mine is None or them is None or parts is None or not _discard_flags_conflict_in(parts[1]):
+        return False
+    attributes = dict(mine.get("attribute", {}))
+    return attributes.pop("error", None) == "discard" and {**mine, "attribute": attributes} == them
+
+
+KNOWN.extend([
+    Known("ORIGIN malformed: treat-as-withdraw", "decode",
+          "an ORIGIN of another length than 1 or a value above 2 is malformed: treat-as-withdraw (RFC 7606 "
+          "section 7.1); 5.0.15 shows it (\"igp\" for two octets, \"invalid\" for a value above 2)",
+          _decode_case(_decode_origin_malformed)),
+    Known("discard for wrong flags said", "decode",
+          "an attribute-discard attribute with wrong flags is discarded as a malformed value is (RFC 7606 "
+          "section 3 c, then the attribute's section) and said so (error discard); 5.0.15 drops it silently",
+          _decode_case(_decode_discard_said)),
 ])
