@@ -144,7 +144,7 @@ def test_random_scenarios_may_go_down_and_up():
                    for group in scenario.groups[at + 1:end] for line in group)
 
 
-def test_known_teardown_answer_order_is_narrow():
+def test_known_answered_when_read_is_narrow():
     scenario = wire.HANDWRITTEN["reset-replays"]
     teardown = ("withdraw route 10.0.1.0/24 next-hop 192.0.2.1 med 7", "neighbor 127.0.0.1 teardown 2")
 
@@ -154,7 +154,14 @@ def test_known_teardown_answer_order_is_narrow():
     cease = bytes.fromhex("ffffffffffffffffffffffffffffffff" "0017" "03" "0602")
     explained = known.explain("wire", None, chunk(teardown, ("error", "done"), cease),
                               chunk(teardown, ("done", "error"), cease))
-    assert explained == "teardown-answer-order"
+    assert explained == "answered-when-read"
+    flush = ("announce route 10.0.1.0/24 next-hop 192.0.2.1", "flush adj-rib out")
+    assert known.explain("wire", None, chunk(flush, ("done", "error")),
+                         chunk(flush, ("error", "done"))) == "answered-when-read"
+    assert known.explain("wire", None, chunk(flush[:1] * 2, ("done", "error")),
+                         chunk(flush[:1] * 2, ("error", "done"))) is None             # no flush
+    assert known.explain("wire", None, chunk(flush, ("done", "error")),
+                         chunk(flush, ("error", "done"), cease)) is None              # other messages
     assert known.explain("wire", None, chunk(teardown[:1] * 2, ("error", "done"), cease),
                          chunk(teardown[:1] * 2, ("done", "error"), cease)) is None   # no teardown
     assert known.explain("wire", None, chunk(teardown, ("error", "done")),

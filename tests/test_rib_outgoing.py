@@ -283,16 +283,16 @@ def test_restart_keeps_the_changes_queued_while_down_in_their_buckets():
     queued on top (a bucket already there keeps its place); without them, the cached routes in cache order.  The
     order is 5.0.15's, recorded by the wire scenario ``changes-while-down-order`` (qa/differential/wire.py)."""
     third = AttributeSet(BASE + [(4, 0x80, (9).to_bytes(4, "big"))])
-    changes = [(route(v4(10, 0, 3, 0)), True), (route(v4(10, 0, 1, 0)), False),
-               (route(v4(10, 0, 2, 0), attributes=OTHER), True), (route(v4(10, 0, 1, 0), attributes=third), True),
-               (route(v4(10, 0, 4, 0)), True)]
+    changes = [(route(v4(10, 0, 3, 0)), True, False), (route(v4(10, 0, 1, 0)), False, False),
+               (route(v4(10, 0, 2, 0), attributes=OTHER), True, False),
+               (route(v4(10, 0, 1, 0), attributes=third), True, False), (route(v4(10, 0, 4, 0)), True, False)]
 
     def cached():
         adj = rib()
         for nlri in (v4(10, 0, 1, 0), v4(10, 0, 2, 0)):
             adj.add(route(nlri))
         sent(adj)
-        for change, announce in changes:
+        for change, announce, _cancel in changes:
             if announce:
                 adj.add(change)
             else:

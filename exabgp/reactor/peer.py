@@ -103,7 +103,7 @@ from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
 from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
-from exabgp.rib.outgoing import AdjRibOut
+from exabgp.rib.outgoing import AdjRibOut, family_order
 from exabgp.session import (
     CONNECTION_LOST,
     INCOMING,
@@ -692,15 +692,7 @@ class Peer:
                                    ipaddress.IPv4Address(self.neighbor.router_id).packed, self.neighbor.families)
         self.ctx = _sending_context(event.ctx, self.neighbor)
         self._narrowed = {}
-        # 5.0's cache order: the configured routes (a helper's announce of one of them, unless withdrawn since,
-        # in its place), then the helpers' in the order announced (`announce`, `withdraw`)
-        api, again = self.api_routes, self._reannounced
-        configured = [api.get(static.route.nlri, static) if static.route.nlri not in again else None
-                      for static in self.neighbor.routes]
-        placed = {static.route.nlri for static in configured if static is not None}
-        self._fill([static for static in configured if static is not None], event.negotiated.families)
-        self._fill([static for nlri, static in api.items() if static is not None and nlri not in placed],
-                   event.negotiated.families)
+        self._fill(self._cache_order(), event.negotiated.families)
         for name, announced in self.watchdogs.items():
             (rib.announce_watchdog if announced else rib.withdraw_watchdog)(name)
         # 5.0 sends a new session its queue (`_queue_down`) with its cached routes on top, in its order; a first
@@ -710,6 +702,40 @@ class Peer:
             rib.restart(self._queued_routes(queued, event.negotiated.families))
         loop = asyncio.get_running_loop()
         loop.call_soon(loop.call_soon, self._initial_dump, connection, rib)
+
+    def _cache_order(self) -> list:
+        """The routes of 5.0's cache in its order, watchdogs not applied: the configured routes (a helper's announce
+        of one of them, unless withdrawn since, in its place), then the helpers' in the order announced
+        (`announce`, `withdraw`)."""
+        api, again = self.api_routes, self._reannounced
+        configured = [api.get(static.route.nlri, static) if static.route.nlri not in again else None
+                      for static in self.neighbor.routes]
+        placed = {static.route.nlri for static in configured if static is not None}
+        return [static for static in configured if static is not None] + [
+            static for nlri, static in api.items() if static is not None and nlri not in placed]
+
+    def _held(self, static) -> bool:
+        """Whether the watchdog route `static` is withdrawn: as its watchdog was last moved, else as configured."""
+        return not self.watchdogs[static.watchdog] if static.watchdog in self.watchdogs else static.withdraw
+
+    def _cached_while_down(self) -> dict:
+        """NLRI -> StaticRoute: what 5.0's Adj-RIB-Out caches while no session is up, in the order it walks it
+        (`exabgp.rib.outgoing.family_order`, each family in cache order): the routes a session would be filled
+        with (`established`: `_cache_order`, the withdrawn and held watchdog routes left out, those a watchdog
+        announced since last) of the configured families."""
+        families = self.neighbor.families
+        kept, late = [], []
+        for static in self._cache_order():
+            if static.route.family not in families:
+                continue
+            if static.watchdog is not None and not self._held(static):
+                (late if static.withdraw else kept).append(static)
+            elif not static.withdraw and static.watchdog is None:
+                kept.append(static)
+        walk = {family: {} for family in family_order(families)}
+        for static in kept + late:
+            walk.setdefault(static.route.family, {})[static.route.nlri] = static
+        return {nlri: static for statics in walk.values() for nlri, static in statics.items()}
 
     def _fill(self, statics, families) -> None:
         """Put configured routes of the negotiated `families` in the Adj-RIB-Out.
@@ -747,17 +773,17 @@ class Peer:
         narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
         rib = self.rib
         routes = []
-        for static, announce in queued:
+        for static, announce, cancel in queued:
             route = static.route
-            if route.family not in families or announce and (static.watchdog is not None or static.withdraw):
+            if route.family not in families or announce and static.withdraw and static.watchdog is None:
                 continue
             if narrow:
                 route = self._narrow(route)
             try:
-                routes.append((rib.resolve(route), announce))
+                routes.append((rib.resolve(route), announce, cancel))
             except ValueError:
                 if not announce:
-                    routes.append((Route(route.nlri, NO_NEXT_HOP, route.attributes), False))
+                    routes.append((Route(route.nlri, NO_NEXT_HOP, route.attributes), False, cancel))
         return routes
 
     def _queue_down(self, static, announce: bool) -> None:
@@ -777,18 +803,27 @@ class Peer:
             routes = self.neighbor.routes
             configured = self._configured = (self.neighbor, {item.route.nlri: item for item in routes})
         configured = configured[1]
-        down = self._down
-        if down is None:
-            if announce and nlri not in api and nlri not in configured:
-                return
-            down = self._down = [(item, True) for item in self.neighbor.routes
-                                 if not item.withdraw and item.watchdog is None]
-            down.extend((item, True) for item in api.values())
+        if self._down is None and announce and nlri not in api and nlri not in configured:
+            return
         if announce:
             cached = api[nlri] if nlri in api else configured.get(nlri)
             if cached is not None and cached.route == static.route:
                 return
-        down.append((static, announce))
+        self._down_queue().append((static, announce, False))
+
+    def _down_queue(self) -> list:
+        """`_down` as a list of ``(static, announce, cancel)``: when it was None, the configured routes as loaded
+        (watchdog ones unless held) and the helpers' announces since, as 5.0's queue holds them."""
+        if self._down is None:
+            self._down = [(item, True, False) for item in self.neighbor.routes if not item.withdraw]
+            self._down.extend((item, True, False) for item in self.api_routes.values() if item is not None)
+        return self._down
+
+    def _cancel_down(self, statics) -> None:
+        """Withdrawals queued while no session is up as 5.0's ``clear adj-rib out`` and ``withdraw watchdog`` queue
+        them: each with the cached route's attributes, taking the NLRI's pending change out of its bucket first."""
+        if statics:
+            self._down_queue().extend((static, False, True) for static in statics)
 
     # ------------------------------------------------------------ what helpers ask (exabgp.reactor.commands)
 
@@ -830,6 +865,19 @@ class Peer:
             self._schedule_flush()
 
     def watchdog(self, name: str, announce: bool) -> None:
+        """Announce or withdraw the routes of watchdog `name`; while no session is up the change is queued as 5.0
+        queues it (a withdrawal of each route announced, an announce of each held one not cached as it is)."""
+        if self.established_session() is None:
+            statics = [static for static in self._cache_order()
+                       if static.watchdog == name and static.route.family in self.neighbor.families]
+            if announce:
+                cached = self._cached_while_down()
+                for static in statics:
+                    current = cached.get(static.route.nlri)
+                    if self._held(static) and (current is None or current.route != static.route):
+                        self._down_queue().append((static, True, False))
+            else:
+                self._cancel_down([static for static in statics if not self._held(static)])
         self.watchdogs[name] = announce
         if self.established_session() is not None:
             (self.rib.announce_watchdog if announce else self.rib.withdraw_watchdog)(name)
@@ -850,9 +898,11 @@ class Peer:
 
     def clear_out(self) -> None:
         """Withdraw every route sent (``clear adj-rib out``): as in 5.0 they stay withdrawn in the next
-        sessions too (configured and helpers' routes alike) until a helper announces them again."""
-        if self.established_session() is None and self._down is None:
-            self._down = []     # what 5.0 queues then are withdrawals, which a session's first batch leaves out
+        sessions too (configured and helpers' routes alike) until a helper announces them again.  While no
+        session is up 5.0 queues a withdrawal of each cached route (`_cancel_down`): the next session's first
+        batch sends none of them, but the announces they cancel do not leave either."""
+        if self.established_session() is None:
+            self._cancel_down(list(self._cached_while_down().values()))
         for static in self.neighbor.routes:
             self.api_routes[static.route.nlri] = None
         for nlri in self.api_routes:

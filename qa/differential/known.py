@@ -150,9 +150,12 @@ def _first_batch_withdrawal(case, ours, theirs) -> bool:
     return extra and tuple(kept) == tuple(theirs.messages)
 
 
-def _teardown_answer_order(case, ours, theirs) -> bool:
-    """Same messages, same answers, only their order differs, in a group holding a teardown."""
-    return (any("teardown" in line for line in ours.commands) and ours.messages == theirs.messages
+def _answered_when_read(case, ours, theirs) -> bool:
+    """Same messages, same answers, only their order differs, in a group holding a command 5.0.15 answers as
+    soon as it reads it: a teardown, or a ``flush adj-rib out`` it answers ``error`` (no established peer)."""
+    early = any("teardown" in line for line in ours.commands) or (
+        "error" in theirs.acks and any(line.endswith("flush adj-rib out") for line in ours.commands))
+    return (early and ours.messages == theirs.messages
             and ours.problem == theirs.problem and ours.acks != theirs.acks
             and sorted(ours.acks) == sorted(theirs.acks))
 
@@ -270,14 +273,14 @@ KNOWN: list = [
         applies=_first_batch_withdrawal,
     ),
     Known(
-        name="teardown-answer-order",
+        name="answered-when-read",
         area="wire",
-        reason="5.0.15 answers ``teardown`` as soon as it reads it, and the route commands read with it later, "
-               "from its asynchronous queue: when one of those is answered ``error`` the answers come in "
-               "another order than the commands (a 5.0.15 bug: with api.ack a helper pairs answers with its "
-               "commands by their order). We answer each command in the order read. Nothing differs on the "
-               "wire.",
-        applies=_teardown_answer_order,
+        reason="5.0.15 answers ``teardown``, and a ``flush adj-rib out`` while no session is up (``error``), as "
+               "soon as it reads them, and the route commands read with them later, from its asynchronous "
+               "queue: the answers come in another order than the commands (a 5.0.15 bug: with api.ack a "
+               "helper pairs answers with its commands by their order). We answer each command in the order "
+               "read. Nothing differs on the wire.",
+        applies=_answered_when_read,
     ),
     Known(
         "helper program not installed", "cli",
