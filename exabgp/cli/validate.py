@@ -2,11 +2,13 @@
 
 Each file is read and parsed whole as the daemon reads it
 (`exabgp.cli.config_file`), logged as 5.0 logs it (``configuration`` lines:
-``loading FILE``, then ``✓ loading`` or the error, filtered by the ``log.*``
-settings).  A file that can not be read, or is not a regular file, prints
-``error: FILE is not an exabgp config file (file not found)``; a
-configuration error prints ``error: FILE is not a valid config file:
-file:line:column: reason``; both exit 1.
+``loading FILE``, then ``✓ loading`` or the error; with ``-n`` ``checking
+neighbors`` and ``✓ neighbor  ADDRESS`` for each, with ``-r`` ``checking
+routes`` and ``✓ routes``; filtered by the ``log.*`` settings).  A file that
+can not be read, or is not a regular file, prints ``error: FILE is not an
+exabgp config file (file not found)``; a configuration error prints
+``error: FILE is not a valid config file: file:line:column: reason``; both
+exit 1.
 `run` programs that can not be found are reported as a warning on stderr
 (the helpers of a configuration may live elsewhere when it is checked).
 
@@ -129,9 +131,14 @@ def _validate(path: str, args, out, err, log) -> bool:
     if configuration is None:
         return _refuse(error, log, err)
     _warn_programs(configuration, path, err)
+    log.info("configuration", "\u2713 loading")
     if args.neighbor:
+        log.warning("configuration", "checking neighbors")
         out.write(configuration_text(configuration))
+        for neighbor in configuration.neighbors:
+            log.info("configuration", f"\u2713 neighbor  {neighbor.peer_address}")
     if args.route:
+        log.warning("configuration", "checking routes")
         for neighbor in configuration.neighbors:
             ctx = context(neighbor)
             speaker = neighbor.speaker()
@@ -146,7 +153,7 @@ def _validate(path: str, args, out, err, log) -> bool:
                 if problem:
                     err.write(f"error: {path} has an invalid route: {text}: {problem}\n")
                     return False
-    log.info("configuration", "\u2713 loading")
+        log.info("configuration", "\u2713 routes")
     return True
 
 
