@@ -30,10 +30,8 @@ from exabgp._codec import CodecError
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_IPV4, FAMILIES, SAFI_UNICAST
-from exabgp.bgp.message import decode_message
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
 from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
-from exabgp.bgp.update import ANNOUNCE, Update
 from exabgp.cli import config_file
 from exabgp.cli.env import read_environment
 from exabgp.config import process as processes
@@ -76,6 +74,8 @@ def _self(neighbor, afi: int) -> bytes:
 
 def encode_route(route: Route, neighbor, ctx: CodecContext) -> bytes:
     """The UPDATE body announcing `route` (MP_REACH_NLRI last, as 5.0 orders it)."""
+    from exabgp.bgp.update import Update  # the messages are loaded for -r only (tests/test_cli_imports.py)
+
     nlri = route.nlri
     nexthop = _self(neighbor, nlri.afi) if route.nexthop == NEXT_HOP_SELF else route.nexthop
     attributes = list(route.attributes.tlvs)
@@ -90,6 +90,9 @@ def encode_route(route: Route, neighbor, ctx: CodecContext) -> bytes:
 
 def check_route(route: Route, neighbor, ctx: CodecContext):
     """Encode then decode `route`; return ``(body, problem or None)``."""
+    from exabgp.bgp.message import decode_message
+    from exabgp.bgp.update import ANNOUNCE, Update
+
     body = encode_route(route, neighbor, ctx)
     update = decode_message(Update.TYPE, body, ctx)
     changes = update.changes(ctx)

@@ -437,7 +437,7 @@ def random_scenario(seed: int, index: int) -> Scenario:
         static += [line for line, _dog in dogs]
 
         def during(rng=down):
-            if dogs and rng.random() < 0.25:
+            if dogs and rng.random() < 0.4:
                 return f"{rng.choice(('announce', 'withdraw'))} watchdog {rng.choice(dogs)[1]}"
             while True:
                 line = command(rng)
@@ -452,11 +452,11 @@ def random_scenario(seed: int, index: int) -> Scenario:
 
 
 def _watchdog_routes(rng: random.Random, names: list) -> list:
-    """``(static route line, watchdog name)`` of 0 to 2 configured watchdog routes (some starting withdrawn) of
+    """``(static route line, watchdog name)`` of 1 or 2 configured watchdog routes (some starting withdrawn) of
     an ipv4 or ipv6 unicast family of the scenario, on NLRI of their own."""
     unicast = [name for name in names if name in ("ipv4 unicast", "ipv6 unicast")]
     routes = []
-    for number in range(rng.choice((0, 1, 2)) if unicast else 0):
+    for number in range(rng.choice((1, 1, 2)) if unicast else 0):
         dog = rng.choice(("dog", "cat"))
         withdraw = " withdraw" if rng.random() < 0.5 else ""
         if rng.choice(unicast) == "ipv4 unicast":
