@@ -131,17 +131,36 @@ def test_recorder_holds_the_open_until_established():
 
 
 def test_random_scenarios_may_go_down_and_up():
-    """The generator draws stretches of announces and withdraws while the session is down: each ``down`` has an
-    ``up`` after it, with command groups of announces and withdraws only between them."""
-    scenarios = [wire.random_scenario(SEED, index) for index in range(60)]
+    """The generator draws stretches of commands while the session is down: each ``down`` has an ``up`` after
+    it, with command groups between them (no End-of-RIB nor teardown: nothing to send them on); clear, flush
+    and watchdogs (of the watchdog routes the scenario configures) are among them."""
+    scenarios = [wire.random_scenario(seed, index) for seed in (SEED, SEED + 1) for index in range(100)]
     downs = [scenario for scenario in scenarios if (wire.DOWN,) in scenario.groups]
     assert downs and len(downs) < len(scenarios)
+    drawn = set()
     for scenario in downs:
         at = scenario.groups.index((wire.DOWN,))
         end = scenario.groups.index((wire.UP,))
         assert end > at + 1
-        assert all(line.split()[0] in ("announce", "withdraw") and "eor" not in line
-                   for group in scenario.groups[at + 1:end] for line in group)
+        lines = [line for group in scenario.groups[at + 1:end] for line in group]
+        assert not any("eor" in line or "teardown" in line for line in lines)
+        drawn.update(word for line in lines for word in ("clear", "flush", "watchdog") if word in line)
+        for line in lines:
+            if "watchdog" in line:
+                assert any(f"watchdog {line.split()[-1]}" in route for route in scenario.static)
+    assert drawn == {"clear", "flush", "watchdog"}
+
+
+def test_random_scenarios_draw_the_flat_vpn_forms():
+    """The flat ``ipv4|ipv6 mpls-vpn`` / ``ipv4 flow-vpn`` forms (known entry ``flat-vpn-forms``) are drawn, on
+    route distinguisher 65000:7, never with the family's unicast (5.0.15 would then take it as unicast)."""
+    flat = [(scenario, line) for index in range(200) for scenario in [wire.random_scenario(SEED, index)]
+            for group in scenario.groups for line in group if "mpls-vpn 10.7." in line or "flow-vpn rd" in line
+            or "mpls-vpn 2001:db8:7:" in line]
+    assert {line.split()[2] for _scenario, line in flat} == {"mpls-vpn", "flow-vpn"}
+    for scenario, line in flat:
+        assert "rd 65000:7" in line
+        assert line.split()[1] + " unicast" not in scenario.families or "flow-vpn" in line
 
 
 def test_known_answered_when_read_is_narrow():

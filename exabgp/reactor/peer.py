@@ -46,6 +46,11 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   sends it, bucket by bucket, with the routes announced then on top
   (`AdjRibOut.restart`), so a configured route a helper announced with other
   attributes before the first session goes out in both versions, as in 5.0;
+  ``clear adj-rib out`` and ``withdraw watchdog`` queue a withdrawal of each
+  route they remove, which takes the NLRI's pending change out of its
+  bucket (`_cancel_down`), ``announce watchdog`` an announce of each route it
+  brings back; ``flush adj-rib out`` reaches established peers only (5.0.15
+  answers ``error`` when there is none);
 * with ``adj-rib-in`` (the default) every UPDATE received goes into the
   peer's `exabgp.rib.incoming.AdjRibIn`, emptied when the session ends;
   without it, and without debug logging, nobody reads the routes, so the

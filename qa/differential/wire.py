@@ -390,7 +390,8 @@ def random_scenario(seed: int, index: int) -> Scenario:
         name = rng.choice(names)
         family = FAMILIES[name]
         roll = rng.random()
-        if family.flat and roll < 0.62 and name.replace("mpls-vpn", "unicast") not in names and rng.random() < 0.2:
+        unicast = name.replace("mpls-vpn", "unicast")
+        if family.flat and roll < 0.62 and (unicast == name or unicast not in names) and rng.random() < 0.2:
             return f"{'announce' if roll < 0.38 else 'withdraw'} {family.flat.format(i=rng.randint(1, 3))}"
         if roll < 0.38:
             return f"announce {route(name, rng.choice(family.variants), rng)}"
