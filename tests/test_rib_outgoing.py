@@ -310,6 +310,22 @@ def test_restart_keeps_the_changes_queued_while_down_in_their_buckets():
         v4(10, 0, 2, 0), v4(10, 0, 3, 0), v4(10, 0, 4, 0), v4(10, 0, 1, 0)]
 
 
+def test_restart_cancelling_withdrawal_takes_the_pending_change_out():
+    """A withdrawal queued while down by ``clear adj-rib out`` or ``withdraw watchdog`` (`cancel`) takes the NLRI's
+    pending announce out of its bucket, as 5.0.15's ``del_from_rib`` does (wire scenarios ``clear-while-down`` and
+    ``watchdog-while-down``, recorded against 5.0.15); a helper's withdrawal (no `cancel`) leaves it there."""
+    first, second = route(v4(10, 0, 1, 0)), route(v4(10, 0, 2, 0), attributes=OTHER)
+    withdrawal = route(v4(10, 0, 1, 0), attributes=OTHER)   # filed in the second route's bucket
+    adj = rib()
+    adj.restart([(first, True, False), (second, True, False), (withdrawal, False, True)])
+    assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj)] == [
+        ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 2, 0))]
+    adj = rib()
+    adj.restart([(first, True, False), (second, True, False), (withdrawal, False, False)])
+    assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj)] == [
+        ("announce", v4(10, 0, 1, 0)), ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 2, 0))]
+
+
 def test_eor_bodies():
     assert AdjRibOut.eor_bodies([(1, 1), (2, 1)]) == [bytes(4), bytes.fromhex("00000007900f0003000201")]
 

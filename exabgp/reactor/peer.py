@@ -774,13 +774,13 @@ class Peer:
     def _queued_routes(self, queued: list, families) -> list:
         """The changes queued while no session was up (`_queue_down`) as `AdjRibOut.restart` takes them: routes of
         the negotiated `families`, narrowed as `_fill` does, next hop resolved (an announce that cannot be is
-        left out, as `_fill` leaves it out)."""
+        left out, as `_fill` leaves it out, and so is the announce of a route held back by ``withdraw``)."""
         narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
         rib = self.rib
         routes = []
         for static, announce, cancel in queued:
             route = static.route
-            if route.family not in families or announce and static.withdraw and static.watchdog is None:
+            if route.family not in families or announce and static.withdraw:
                 continue
             if narrow:
                 route = self._narrow(route)
@@ -880,7 +880,7 @@ class Peer:
                 for static in statics:
                     current = cached.get(static.route.nlri)
                     if self._held(static) and (current is None or current.route != static.route):
-                        self._down_queue().append((static, True, False))
+                        self._down_queue().append((replace(static, withdraw=False), True, False))
             else:
                 self._cancel_down([static for static in statics if not self._held(static)])
         self.watchdogs[name] = announce
