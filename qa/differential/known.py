@@ -350,7 +350,8 @@ KNOWN: list = [
         area="wire",
         reason="5.0.15 reads the flat API command ``announce ipv4|ipv6 mpls-vpn PREFIX rd .. label .. next-hop ..`` "
                "as an ipv4|ipv6 unicast route (answered ``done``, then dropped when the neighbor has no unicast "
-               "family), and answers ``error`` to the flat ``announce ipv4 flow-vpn rd .. MATCH .. ACTION``: a "
+               "family, or sent in the unicast NLRI field with a prefix length of 112 when it has one, "
+               "malformed: RFC 4271 4.3; the generator draws the first case only), and answers ``error`` to the flat ``announce ipv4 flow-vpn rd .. MATCH .. ACTION``: a "
                "route a helper announced is silently lost.  We announce them as the mpls-vpn (RFC 4364) and "
                "flow-vpn (RFC 8955 section 8) routes they describe, as the ``route`` and ``flow route`` forms do.",
         applies=_flat_vpn_form,
