@@ -530,7 +530,11 @@ class Peer:
         # loaded and nothing else, else the changes as [(static, announce)] since the last connection ended
         self._down = None
         self._configured = None     # (neighbor, {nlri: its configured StaticRoute}), built when first needed
-        self.watchdogs = {}         # watchdog name -> announced (True) or withdrawn, as a helper last set it
+        # 5.0's watchdog table of the configured watchdog routes (see `_watchdog_tables`), built when first needed
+        self._tables = None
+        # NLRI of configured watchdog routes ``clear adj-rib out`` withdrew while announced: 5.0 keeps them announced
+        # in its watchdog table but not cached (not sent again) until their watchdog is withdrawn
+        self._cleared = set()
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
         self.stopped = False
@@ -697,9 +701,9 @@ class Peer:
                                    ipaddress.IPv4Address(self.neighbor.router_id).packed, self.neighbor.families)
         self.ctx = _sending_context(event.ctx, self.neighbor)
         self._narrowed = {}
-        self._fill(self._cache_order(), event.negotiated.families)
-        for name, announced in self.watchdogs.items():
-            (rib.announce_watchdog if announced else rib.withdraw_watchdog)(name)
+        families = event.negotiated.families
+        self._register_watchdogs(families)
+        self._fill(self._cache_order(), families)
         # 5.0 sends a new session its queue (`_queue_down`) with its cached routes on top, in its order; a first
         # session with nothing queued by helpers gets the configuration as loaded, in the order filled
         queued, self._down = self._down, []
@@ -719,9 +723,46 @@ class Peer:
         return [static for static in configured if static is not None] + [
             static for nlri, static in api.items() if static is not None and nlri not in placed]
 
+    def _watchdog_tables(self) -> dict:
+        """5.0's watchdog table of the configured routes: name -> (announced, held), NLRI -> StaticRoute each, in
+        5.0's order: the configured order at first, then a route moved by ``announce|withdraw watchdog`` goes
+        last in the other dictionary (`watchdog`).  It outlives the sessions, as 5.0's does."""
+        tables = self._tables
+        if tables is None or tables[0] is not self.neighbor:
+            built = {}
+            for static in self.neighbor.routes:
+                if static.watchdog is not None:
+                    announced, held = built.setdefault(static.watchdog, ({}, {}))
+                    (held if static.withdraw else announced)[static.route.nlri] = static
+            tables = self._tables = (self.neighbor, built)
+        return tables[1]
+
     def _held(self, static) -> bool:
-        """Whether the watchdog route `static` is withdrawn: as its watchdog was last moved, else as configured."""
-        return not self.watchdogs[static.watchdog] if static.watchdog in self.watchdogs else static.withdraw
+        """Whether the configured watchdog route `static` is withdrawn by its watchdog (`_watchdog_tables`)."""
+        return static.route.nlri in self._watchdog_tables().get(static.watchdog, ({}, {}))[1]
+
+    def _register_watchdogs(self, families) -> None:
+        """Give the new Adj-RIB-Out the watchdog table (`_watchdog_tables`), in its order, for the watchdog commands
+        of the session; `_fill` puts in the routes it caches (registering them again keeps their place)."""
+        narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
+        for name, (announced, held) in self._watchdog_tables().items():
+            for statics, withdrawn in ((announced, False), (held, True)):
+                for static in statics.values():
+                    route = static.route
+                    if route.family in families:
+                        self.rib.add_watchdog(self._narrow(route) if narrow else route, name, withdrawn, False)
+
+    def _configured_watchdog(self, static) -> bool:
+        """Whether `static` is a configured watchdog route (one of `_watchdog_tables`), not a helper's."""
+        if static.watchdog is None:
+            return False
+        nlri = static.route.nlri
+        return any(table.get(nlri) is static for table in self._watchdog_tables().get(static.watchdog, ()))
+
+    def _cached_watchdog(self, static) -> bool:
+        """Whether the configured watchdog route `static` is cached: announced by its watchdog and not withdrawn
+        by a clear since (`_cleared`)."""
+        return not self._held(static) and static.route.nlri not in self._cleared
 
     def _cached_while_down(self) -> dict:
         """NLRI -> StaticRoute: what 5.0's Adj-RIB-Out caches while no session is up, in the order it walks it
@@ -729,16 +770,10 @@ class Peer:
         with (`established`: `_cache_order`, the withdrawn and held watchdog routes left out, those a watchdog
         announced since last) of the configured families."""
         families = self.neighbor.families
-        kept, late = [], []
-        for static in self._cache_order():
-            if static.route.family not in families:
-                continue
-            if static.watchdog is not None and not self._held(static):
-                (late if static.withdraw else kept).append(static)
-            elif not static.withdraw and static.watchdog is None:
-                kept.append(static)
+        kept = [static for static in self._cache_order() if static.route.family in families and (
+            self._cached_watchdog(static) if self._configured_watchdog(static) else not static.withdraw)]
         walk = {family: {} for family in family_order(families)}
-        for static in kept + late:
+        for static in kept:
             walk.setdefault(static.route.family, {})[static.route.nlri] = static
         return {nlri: static for statics in walk.values() for nlri, static in statics.items()}
 
@@ -757,7 +792,9 @@ class Peer:
             if narrow:
                 route = self._narrow(route)
             try:
-                if static.watchdog is not None:
+                if self._configured_watchdog(static):
+                    self.rib.add_watchdog(route, static.watchdog, self._held(static), self._cached_watchdog(static))
+                elif static.watchdog is not None:
                     self.rib.add_watchdog(route, static.watchdog, static.withdraw)
                 elif not static.withdraw:
                     self.rib.add(route)
@@ -870,20 +907,38 @@ class Peer:
             self._schedule_flush()
 
     def watchdog(self, name: str, announce: bool) -> None:
-        """Announce or withdraw the routes of watchdog `name`; while no session is up the change is queued as 5.0
-        queues it (a withdrawal of each route announced, an announce of each held one not cached as it is)."""
+        """Announce or withdraw the routes of watchdog `name`, moved in 5.0's table (`_watchdog_tables`); an
+        announce puts them back last in 5.0's cache, which `_cache_order` reads from `api_routes` as a helper's
+        announce (`_reannounced`), a withdraw puts them back in their configured place and ends a clear's hold
+        (`_cleared`).  While
+        no session is up the change is queued as 5.0 queues it: an announce of each held route not cached as it
+        is, a withdrawal of each announced one (`_cancel_down`)."""
+        announced, held = self._watchdog_tables().get(name, ({}, {}))
+        source, target = (held, announced) if announce else (announced, held)
+        moved = list(source.values())
         if self.established_session() is None:
-            statics = [static for static in self._cache_order()
-                       if static.watchdog == name and static.route.family in self.neighbor.families]
+            statics = [static for static in moved if static.route.family in self.neighbor.families]
             if announce:
                 cached = self._cached_while_down()
                 for static in statics:
                     current = cached.get(static.route.nlri)
-                    if self._held(static) and (current is None or current.route != static.route):
+                    if current is None or current.route != static.route:
                         self._down_queue().append((replace(static, withdraw=False), True, False))
             else:
-                self._cancel_down([static for static in statics if not self._held(static)])
-        self.watchdogs[name] = announce
+                self._cancel_down(statics)
+        source.clear()
+        api = self.api_routes
+        for static in moved:
+            nlri = static.route.nlri
+            target[nlri] = static
+            if api.get(nlri) is static:
+                del api[nlri]
+            if announce:
+                api[nlri] = static
+                self._reannounced.add(nlri)
+            else:
+                self._reannounced.discard(nlri)
+                self._cleared.discard(nlri)
         if self.established_session() is not None:
             (self.rib.announce_watchdog if announce else self.rib.withdraw_watchdog)(name)
             self._schedule_flush()
@@ -905,13 +960,22 @@ class Peer:
         """Withdraw every route sent (``clear adj-rib out``): as in 5.0 they stay withdrawn in the next
         sessions too (configured and helpers' routes alike) until a helper announces them again.  While no
         session is up 5.0 queues a withdrawal of each cached route (`_cancel_down`): the next session's first
-        batch sends none of them, but the announces they cancel do not leave either."""
+        batch sends none of them, but the announces they cancel do not leave either.  A configured watchdog route
+        stays its watchdog's (`_cleared` when announced: not sent again until a ``withdraw watchdog``)."""
         if self.established_session() is None:
             self._cancel_down(list(self._cached_while_down().values()))
+        api = self.api_routes
         for static in self.neighbor.routes:
-            self.api_routes[static.route.nlri] = None
-        for nlri in self.api_routes:
-            self.api_routes[nlri] = None
+            nlri = static.route.nlri
+            if self._configured_watchdog(static) and api.get(nlri, static) is static:
+                if not self._held(static):      # its watchdog still counts it (`_cleared`), in its configured place
+                    self._cleared.add(nlri)
+                    api.pop(nlri, None)
+                    self._reannounced.discard(nlri)
+                continue
+            api[nlri] = None
+        for nlri in api:
+            api[nlri] = None
         if self.established_session() is not None:
             self.rib.clear()
             self._schedule_flush()

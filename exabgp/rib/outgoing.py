@@ -234,8 +234,10 @@ class AdjRibOut:
 
     # ------------------------------------------------------------ watchdogs
 
-    def add_watchdog(self, route: Route, name: str, withdrawn: bool = False):
-        """Register `route` under watchdog `name`; announce it unless it starts `withdrawn`."""
+    def add_watchdog(self, route: Route, name: str, withdrawn: bool = False, cached: bool = True):
+        """Register `route` under watchdog `name`; announce it unless it starts `withdrawn` or not `cached` (counted
+        as announced by its watchdog but not in the cache: ``clear adj-rib out`` withdrew it, as in 5.0, where
+        only a ``withdraw watchdog`` moves it back)."""
         announced, held = self._watchdogs.setdefault(name, ({}, {}))
         if withdrawn:
             announced.pop(route.nlri, None)
@@ -243,7 +245,8 @@ class AdjRibOut:
             return
         held.pop(route.nlri, None)
         announced[route.nlri] = route
-        self.add(route)
+        if cached:
+            self.add(route)
 
     def announce_watchdog(self, name: str):
         announced, held = self._watchdogs.get(name, ({}, {}))
