@@ -187,3 +187,31 @@ def test_known_answered_when_read_is_narrow():
                          chunk(teardown, ("done", "error"), cease)) is None           # other messages
     assert known.explain("wire", None, chunk(teardown, ("done", "done"), cease),
                          chunk(teardown, ("done", "error"), cease)) is None           # other answers
+
+
+def test_known_flat_vpn_forms_is_narrow():
+    """It explains ours = theirs + UPDATEs of the flat forms' NLRI (route distinguisher 65000:7), and ``done``
+    where 5.0.15 answered the flat flow-vpn ``error``; nothing else."""
+    from qa.wire import mp_body
+
+    scenario = wire.Scenario("flat", ("ipv4 mpls-vpn",), (("announce ipv4 flow-vpn rd 65000:7 destination "
+                                                           "10.7.1.0/24 discard",),))
+    commands = scenario.groups[0]
+
+    def update(rd):
+        nlri = bytes([112]) + bytes.fromhex("000641") + rd + bytes([10, 7, 1])
+        return message(2, mp_body(bytes.fromhex("40010100" "400200" "40050400000064"), 1, 128, nlri,
+                                  bytes(8) + bytes([192, 0, 2, 7])))
+
+    def chunk(acks, *messages):
+        return wire.Chunk(scenario, "group 1", commands, acks, messages)
+
+    flat, other = update(bytes.fromhex("0000fde800000007")), update(bytes.fromhex("0000fde800000001"))
+    case = wire.Divergence(scenario, "group 1", None, None)
+    assert known.explain("wire", case, chunk(("done", "done"), flat), chunk(("error", "done"))) == "flat-vpn-forms"
+    assert known.explain("wire", case, chunk(("done", "done"), other), chunk(("error", "done"))) is None
+    assert known.explain("wire", case, chunk(("done", "error"), flat), chunk(("error", "done"))) is None
+    plain = wire.Scenario("plain", ("ipv4 mpls-vpn",), (("announce route 10.7.1.0/24 next-hop 192.0.2.7 label 100 "
+                                                           "rd 65000:7",),))
+    assert known.explain("wire", wire.Divergence(plain, "group 1", None, None), chunk(("done", "done"), flat),
+                         chunk(("done", "done"))) is None

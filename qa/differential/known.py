@@ -132,16 +132,28 @@ def _one_label_default_route(case, ours, theirs) -> bool:
     return False
 
 
-def _first_batch_withdrawal(case, ours, theirs) -> bool:
-    """Ours is theirs plus withdrawals of NLRI the same chunk announced before them, nothing else differing."""
+def _changes(data: bytes, scenario) -> tuple:
+    """``(announced, withdrawn)`` NLRI of one message of a wire scenario (none but for an UPDATE), path identifiers
+    read where the scenario negotiates ADD-PATH: its add-path families only (`qa.differential.wire.FAMILIES`)."""
+    from exabgp.bgp.family import family_name
+    from qa.differential.wire import FAMILIES
     from qa.wire import announced_withdrawn
 
+    if data[18] != 2:
+        return [], []
+    addpath = getattr(scenario, "add_path", False) and all(
+        getattr(FAMILIES.get(family_name(*family)), "add_path", False) for family in _families(data))
+    return announced_withdrawn(data[19:], addpath)
+
+
+def _first_batch_withdrawal(case, ours, theirs) -> bool:
+    """Ours is theirs plus withdrawals of NLRI the same chunk announced before them, nothing else differing."""
     if ours.acks != theirs.acks or ours.problem != theirs.problem:
         return False
-    addpath = getattr(getattr(case, "scenario", None), "add_path", False)
+    scenario = getattr(case, "scenario", None)
     announced, kept, extra = set(), [], False
     for data in ours.messages:
-        added, removed = announced_withdrawn(data[19:], addpath) if data[18] == 2 else ([], [])
+        added, removed = _changes(data, scenario)
         if removed and not added and all(nlri in announced for nlri in removed):
             extra = True
             continue
@@ -170,22 +182,21 @@ def _flat_vpn_form(case, ours, theirs) -> bool:
     65000:7): ours is theirs plus the UPDATEs of those NLRI, and ``done`` where 5.0.15 answered the flat flow-vpn
     ``error``; as 5.0.15 sent nothing for them, a batch of ours may be its first of the session, which carries no
     withdrawal (`_first_batch_withdrawal`)."""
-    from qa.wire import announced_withdrawn
-
     scenario = getattr(case, "scenario", None)
     if scenario is None or not any(_FLAT_VPN.match(line) for group in scenario.groups for line in group):
         return False
     if ours.problem != theirs.problem or len(ours.acks) != len(theirs.acks):
         return False
     lines = list(ours.commands) + [""] * (len(ours.acks) - len(ours.commands))
-    for line, mine, their in zip(lines, ours.acks, theirs.acks):
-        if mine != their and not (_FLAT_VPN.match(line) and "flow-vpn" in line and (mine, their) == ("done", "error")):
-            return False
+    expected = tuple("error" if _FLAT_VPN.match(line) and "flow-vpn" in line and mine == "done" else mine
+                     for line, mine in zip(lines, ours.acks))
+    # where 5.0.15 answers some commands as it reads them (`_answered_when_read`), the order may differ too
+    early = any("teardown" in line or line.endswith("flush adj-rib out") for line in lines)
+    if expected != tuple(theirs.acks) and not (early and sorted(expected) == sorted(theirs.acks)):
+        return False
 
     def kind(data):     # "flat": every NLRI of the UPDATE is a flat form's, "withdraw": it only withdraws
-        if data[18] != 2:
-            return ""
-        added, removed = announced_withdrawn(data[19:], scenario.add_path)
+        added, removed = _changes(data, scenario)
         if (added or removed) and all(_FLAT_RD in nlri for nlri in added + removed):
             return "flat"
         return "withdraw" if removed and not added else ""
