@@ -527,7 +527,7 @@ class Peer:
         self.api_routes = {}        # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
         self._reannounced = set()   # NLRI helpers announced again after a withdraw (see established)
         # 5.0's queue while no session is up (see `_queue_down`): None while it holds the configured routes as
-        # loaded and nothing else, else the changes as [(static, announce)] since the last connection ended
+        # loaded and nothing else, else the changes as [(static, announce, cancel)] since the last connection ended
         self._down = None
         self._configured = None     # (neighbor, {nlri: its configured StaticRoute}), built when first needed
         # 5.0's watchdog table of the configured watchdog routes (see `_watchdog_tables`), built when first needed
@@ -766,9 +766,9 @@ class Peer:
 
     def _cached_while_down(self) -> dict:
         """NLRI -> StaticRoute: what 5.0's Adj-RIB-Out caches while no session is up, in the order it walks it
-        (`exabgp.rib.outgoing.family_order`, each family in cache order): the routes a session would be filled
-        with (`established`: `_cache_order`, the withdrawn and held watchdog routes left out, those a watchdog
-        announced since last) of the configured families."""
+        (`exabgp.rib.outgoing.family_order`, each family in cache order): the routes of the configured families
+        a session would be filled with (`established`: `_cache_order`, the routes held back by ``withdraw``, the
+        held and the cleared watchdog routes left out)."""
         families = self.neighbor.families
         kept = [static for static in self._cache_order() if static.route.family in families and (
             self._cached_watchdog(static) if self._configured_watchdog(static) else not static.withdraw)]
@@ -910,9 +910,8 @@ class Peer:
         """Announce or withdraw the routes of watchdog `name`, moved in 5.0's table (`_watchdog_tables`); an
         announce puts them back last in 5.0's cache, which `_cache_order` reads from `api_routes` as a helper's
         announce (`_reannounced`), a withdraw puts them back in their configured place and ends a clear's hold
-        (`_cleared`).  While
-        no session is up the change is queued as 5.0 queues it: an announce of each held route not cached as it
-        is, a withdrawal of each announced one (`_cancel_down`)."""
+        (`_cleared`).  While no session is up the change is queued as 5.0 queues it: an announce of each held
+        route not cached as it is, a withdrawal of each announced one (`_cancel_down`)."""
         announced, held = self._watchdog_tables().get(name, ({}, {}))
         source, target = (held, announced) if announce else (announced, held)
         moved = list(source.values())
