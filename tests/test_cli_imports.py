@@ -30,6 +30,13 @@ HEAVY = ("asyncio", "subprocess", "dataclasses", "inspect", "ast", "dis", "typin
          "exabgp.cli.server", "exabgp.cli.client", "exabgp.cli.healthcheck", "exabgp.session.session",
          "exabgp.session.fsm", "exabgp.rib")
 
+#: the route grammars of the families but unicast (`exabgp.config.neighbor._grammar`)
+FAMILY_GRAMMARS = ("exabgp.config.flow", "exabgp.config.vpls", "exabgp.config.mvpn", "exabgp.config.mup",
+                   "exabgp.config.rtc")
+#: loaded by `validate` only for the configurations or options that need them (``json`` too, which the probe
+#: itself imports)
+ONLY_WHEN_USED = ("exabgp.bgp.message", "exabgp.bgp.bgpls_attribute", "base64")
+
 _PROBE = """
 import io, json, sys, contextlib
 from exabgp.cli.main import main
@@ -77,6 +84,26 @@ def test_validate_imports_the_configuration_and_the_logger_only(tmp_path):
     assert "exabgp.config.neighbor" in result["modules"]
     assert sorted(set(HEAVY) & set(result["modules"])) == []
     assert [name for name in result["modules"] if name.startswith("exabgp.reactor")] == ["exabgp.reactor", "exabgp.reactor.log"]
+    # a unicast configuration loads no family grammar, no message codec (-r needs them), no base64
+    assert sorted(set(FAMILY_GRAMMARS + ONLY_WHEN_USED) & set(result["modules"])) == []
+
+
+@pytest.mark.parametrize("grammar, routes", [
+    ("exabgp.config.flow", "    flow {\n        route {\n            match { destination 10.0.0.0/24; }\n"
+                           "            then { discard; }\n        }\n    }\n"),
+    ("exabgp.config.vpls", "    l2vpn {\n        vpls site5 { endpoint 5; base 262145; offset 1; size 8; "
+                           "rd 192.168.201.1:123; next-hop 192.0.2.2; }\n    }\n"),
+    ("exabgp.config.mvpn", "    announce {\n        ipv4 {\n            mcast-vpn source-ad source 10.0.0.1 "
+                           "group 239.0.0.1 rd 65000:1 next-hop 192.0.2.2;\n        }\n    }\n"),
+])
+def test_validate_loads_a_family_grammar_when_the_configuration_uses_it(tmp_path, grammar, routes):
+    """The family grammars are loaded by the first route that needs one (`exabgp.config.neighbor._grammar`)."""
+    path = tmp_path / "routes.conf"
+    path.write_text(CONFIGURATION.replace("}\n", routes + "}\n"))
+    result = imported("validate", "-nr", str(path))
+    assert result["code"] == 0, result["out"]
+    assert grammar in result["modules"]
+    assert sorted(set(FAMILY_GRAMMARS) - {grammar} & set(result["modules"])) == []
 
 
 @pytest.mark.parametrize("argv", [["decode", "--help"], ["env"], ["--help"]])

@@ -22,7 +22,11 @@ def test_no_unexplained_divergence():
     results = cli.compare_all()
     divergent = [result for result in results if result.divergent]
     assert not divergent, "\n\n".join(f"{result.form.name}\n{result.diff()}" for result in divergent)
-    assert sum(result.same for result in results) > len(results) / 2
+    plain = [result for result in results if not result.form.name.startswith("validate -")]
+    assert sum(result.same for result in plain) > len(plain) / 2
+    flagged = [result for result in results if result.form.name.startswith("validate -")]
+    assert flagged and all(result.same or result.explained_by for result in flagged)
+    assert sum(result.explained_by == "validate-report" for result in flagged) > len(flagged) / 2
     names = {result.form.name for result in results}
     assert {"--run healthcheck --help", "python -m exabgp healthcheck --help", "exabgp-healthcheck --help",
             "exabgp-cli --help", "decode, no payload", "validate, good file"} <= names
@@ -61,6 +65,19 @@ def test_the_known_differences_are_narrow():
     assert known.explain("cli", validate, warned, theirs) == "helper program not installed"
     other = cli.Outcome(0, "", warned.stderr.replace("./run/a.py", "./run/b.py"))
     assert known.explain("cli", validate, other, theirs) is None
+    # with -n -r -v: the progress lines and the verdict count, 5.0.15's trace and our stdout do not
+    flagged = cli.Form("v", "exabgp", ("validate", "-nrv", conf))
+    trace = cli.Outcome(0, "", f"configuration   loading {conf}\nconfiguration   > neighbor | '192.0.2.1'\n"
+                               "configuration   \u2713 loading\nconfiguration   checking neighbors\n"
+                               "configuration   \u2713 neighbor  192.0.2.1\nparser          update size is 48\n")
+    mine = cli.Outcome(0, "neighbor 192.0.2.1 {\n}\n", f"configuration   loading {conf}\nconfiguration   \u2713 loading\n"
+                                                    "configuration   checking neighbors\n"
+                                                    "configuration   \u2713 neighbor  192.0.2.1\n")
+    assert known.explain("cli", flagged, mine, trace) == "validate-report"
+    assert known.explain("cli", cli.Form("v", "exabgp", ("validate", conf)), mine, trace) is None   # no flag
+    assert known.explain("cli", flagged, cli.Outcome(1, mine.stdout, mine.stderr), trace) is None  # verdict
+    assert known.explain("cli", flagged, mine, cli.Outcome(0, "", trace.stderr.replace("192.0.2.1\n", "192.0.2.9\n"))) is None
+    assert known.explain("cli", flagged, mine, cli.Outcome(0, "x", trace.stderr)) is None  # 5.0.15 printed
 
 
 def test_the_entries_for_files_5_0_15_accepts_are_narrow():

@@ -131,20 +131,39 @@ def test_recorder_holds_the_open_until_established():
 
 
 def test_random_scenarios_may_go_down_and_up():
-    """The generator draws stretches of announces and withdraws while the session is down: each ``down`` has an
-    ``up`` after it, with command groups of announces and withdraws only between them."""
-    scenarios = [wire.random_scenario(SEED, index) for index in range(60)]
+    """The generator draws stretches of commands while the session is down: each ``down`` has an ``up`` after
+    it, with command groups between them (no End-of-RIB nor teardown: nothing to send them on); clear, flush
+    and watchdogs (of the watchdog routes the scenario configures) are among them."""
+    scenarios = [wire.random_scenario(seed, index) for seed in (SEED, SEED + 1) for index in range(100)]
     downs = [scenario for scenario in scenarios if (wire.DOWN,) in scenario.groups]
     assert downs and len(downs) < len(scenarios)
+    drawn = set()
     for scenario in downs:
         at = scenario.groups.index((wire.DOWN,))
         end = scenario.groups.index((wire.UP,))
         assert end > at + 1
-        assert all(line.split()[0] in ("announce", "withdraw") and "eor" not in line
-                   for group in scenario.groups[at + 1:end] for line in group)
+        lines = [line for group in scenario.groups[at + 1:end] for line in group]
+        assert not any("eor" in line or "teardown" in line for line in lines)
+        drawn.update(word for line in lines for word in ("clear", "flush", "watchdog") if word in line)
+        for line in lines:
+            if "watchdog" in line:
+                assert any(f"watchdog {line.split()[-1]}" in route for route in scenario.static)
+    assert drawn == {"clear", "flush", "watchdog"}
 
 
-def test_known_teardown_answer_order_is_narrow():
+def test_random_scenarios_draw_the_flat_vpn_forms():
+    """The flat ``ipv4|ipv6 mpls-vpn`` / ``ipv4 flow-vpn`` forms (known entry ``flat-vpn-forms``) are drawn, on
+    route distinguisher 65000:7, never with the family's unicast (5.0.15 would then take it as unicast)."""
+    flat = [(scenario, line) for index in range(200) for scenario in [wire.random_scenario(SEED, index)]
+            for group in scenario.groups for line in group if "mpls-vpn 10.7." in line or "flow-vpn rd" in line
+            or "mpls-vpn 2001:db8:7:" in line]
+    assert {line.split()[2] for _scenario, line in flat} == {"mpls-vpn", "flow-vpn"}
+    for scenario, line in flat:
+        assert "rd 65000:7" in line
+        assert line.split()[1] + " unicast" not in scenario.families or "flow-vpn" in line
+
+
+def test_known_answered_when_read_is_narrow():
     scenario = wire.HANDWRITTEN["reset-replays"]
     teardown = ("withdraw route 10.0.1.0/24 next-hop 192.0.2.1 med 7", "neighbor 127.0.0.1 teardown 2")
 
@@ -154,10 +173,45 @@ def test_known_teardown_answer_order_is_narrow():
     cease = bytes.fromhex("ffffffffffffffffffffffffffffffff" "0017" "03" "0602")
     explained = known.explain("wire", None, chunk(teardown, ("error", "done"), cease),
                               chunk(teardown, ("done", "error"), cease))
-    assert explained == "teardown-answer-order"
+    assert explained == "answered-when-read"
+    flush = ("announce route 10.0.1.0/24 next-hop 192.0.2.1", "flush adj-rib out")
+    assert known.explain("wire", None, chunk(flush, ("done", "error")),
+                         chunk(flush, ("error", "done"))) == "answered-when-read"
+    assert known.explain("wire", None, chunk(flush[:1] * 2, ("done", "error")),
+                         chunk(flush[:1] * 2, ("error", "done"))) is None             # no flush
+    assert known.explain("wire", None, chunk(flush, ("done", "error")),
+                         chunk(flush, ("error", "done"), cease)) is None              # other messages
     assert known.explain("wire", None, chunk(teardown[:1] * 2, ("error", "done"), cease),
                          chunk(teardown[:1] * 2, ("done", "error"), cease)) is None   # no teardown
     assert known.explain("wire", None, chunk(teardown, ("error", "done")),
                          chunk(teardown, ("done", "error"), cease)) is None           # other messages
     assert known.explain("wire", None, chunk(teardown, ("done", "done"), cease),
                          chunk(teardown, ("done", "error"), cease)) is None           # other answers
+
+
+def test_known_flat_vpn_forms_is_narrow():
+    """It explains ours = theirs + UPDATEs of the flat forms' NLRI (route distinguisher 65000:7), and ``done``
+    where 5.0.15 answered the flat flow-vpn ``error``; nothing else."""
+    from qa.wire import mp_body
+
+    scenario = wire.Scenario("flat", ("ipv4 mpls-vpn",), (("announce ipv4 flow-vpn rd 65000:7 destination "
+                                                           "10.7.1.0/24 discard",),))
+    commands = scenario.groups[0]
+
+    def update(rd):
+        nlri = bytes([112]) + bytes.fromhex("000641") + rd + bytes([10, 7, 1])
+        return message(2, mp_body(bytes.fromhex("40010100" "400200" "40050400000064"), 1, 128, nlri,
+                                  bytes(8) + bytes([192, 0, 2, 7])))
+
+    def chunk(acks, *messages):
+        return wire.Chunk(scenario, "group 1", commands, acks, messages)
+
+    flat, other = update(bytes.fromhex("0000fde800000007")), update(bytes.fromhex("0000fde800000001"))
+    case = wire.Divergence(scenario, "group 1", None, None)
+    assert known.explain("wire", case, chunk(("done", "done"), flat), chunk(("error", "done"))) == "flat-vpn-forms"
+    assert known.explain("wire", case, chunk(("done", "done"), other), chunk(("error", "done"))) is None
+    assert known.explain("wire", case, chunk(("done", "error"), flat), chunk(("error", "done"))) is None
+    plain = wire.Scenario("plain", ("ipv4 mpls-vpn",), (("announce route 10.7.1.0/24 next-hop 192.0.2.7 label 100 "
+                                                           "rd 65000:7",),))
+    assert known.explain("wire", wire.Divergence(plain, "group 1", None, None), chunk(("done", "done"), flat),
+                         chunk(("done", "done"))) is None

@@ -283,16 +283,16 @@ def test_restart_keeps_the_changes_queued_while_down_in_their_buckets():
     queued on top (a bucket already there keeps its place); without them, the cached routes in cache order.  The
     order is 5.0.15's, recorded by the wire scenario ``changes-while-down-order`` (qa/differential/wire.py)."""
     third = AttributeSet(BASE + [(4, 0x80, (9).to_bytes(4, "big"))])
-    changes = [(route(v4(10, 0, 3, 0)), True), (route(v4(10, 0, 1, 0)), False),
-               (route(v4(10, 0, 2, 0), attributes=OTHER), True), (route(v4(10, 0, 1, 0), attributes=third), True),
-               (route(v4(10, 0, 4, 0)), True)]
+    changes = [(route(v4(10, 0, 3, 0)), True, False), (route(v4(10, 0, 1, 0)), False, False),
+               (route(v4(10, 0, 2, 0), attributes=OTHER), True, False),
+               (route(v4(10, 0, 1, 0), attributes=third), True, False), (route(v4(10, 0, 4, 0)), True, False)]
 
     def cached():
         adj = rib()
         for nlri in (v4(10, 0, 1, 0), v4(10, 0, 2, 0)):
             adj.add(route(nlri))
         sent(adj)
-        for change, announce in changes:
+        for change, announce, _cancel in changes:
             if announce:
                 adj.add(change)
             else:
@@ -308,6 +308,22 @@ def test_restart_keeps_the_changes_queued_while_down_in_their_buckets():
     adj.restart()
     assert [nlri for _kind, _family, _nh, nlri in sent(adj)] == [
         v4(10, 0, 2, 0), v4(10, 0, 3, 0), v4(10, 0, 4, 0), v4(10, 0, 1, 0)]
+
+
+def test_restart_cancelling_withdrawal_takes_the_pending_change_out():
+    """A withdrawal queued while down by ``clear adj-rib out`` or ``withdraw watchdog`` (`cancel`) takes the NLRI's
+    pending announce out of its bucket, as 5.0.15's ``del_from_rib`` does (wire scenarios ``clear-while-down`` and
+    ``watchdog-while-down``, recorded against 5.0.15); a helper's withdrawal (no `cancel`) leaves it there."""
+    first, second = route(v4(10, 0, 1, 0)), route(v4(10, 0, 2, 0), attributes=OTHER)
+    withdrawal = route(v4(10, 0, 1, 0), attributes=OTHER)   # filed in the second route's bucket
+    adj = rib()
+    adj.restart([(first, True, False), (second, True, False), (withdrawal, False, True)])
+    assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj)] == [
+        ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 2, 0))]
+    adj = rib()
+    adj.restart([(first, True, False), (second, True, False), (withdrawal, False, False)])
+    assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj)] == [
+        ("announce", v4(10, 0, 1, 0)), ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 2, 0))]
 
 
 def test_eor_bodies():

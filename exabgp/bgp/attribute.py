@@ -66,7 +66,7 @@ import socket
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
-from exabgp.bgp import bgpls_attribute, community
+from exabgp.bgp import community
 from exabgp.bgp.nlri import NEXTHOP_SIZES
 from exabgp.bgp.record import record
 
@@ -266,6 +266,8 @@ def _tlvs(value, type_size: int, what: str):
 def _bgp_ls(value, ctx):
     """RFC 9552 section 5.3: 2-octet type, 2-octet length TLVs, kept raw once their values are checked
     (`exabgp.bgp.bgpls_attribute.check`)."""
+    from exabgp.bgp import bgpls_attribute  # loaded by the first BGP-LS attribute: the short commands never need it
+
     tlvs = _tlvs(value, 2, "BGP-LS attribute")
     bgpls_attribute.check(tlvs)
     return tlvs

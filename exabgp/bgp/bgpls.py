@@ -48,7 +48,6 @@ node NLRI, a multi-topology TLV in a prefix NLRI) are skipped; another NLRI
 type prints as ``{ "code": N, "parsed": false, "raw": "<HEX>" }``.
 """
 
-import json
 import socket
 
 from exabgp._codec.errors import CodecError
@@ -240,6 +239,8 @@ class BGPLS:
                     descriptors["srv6-sid"] = _ip(value)
                 else:
                     descriptors.setdefault(f"generic-tlv-{code}", []).append("0x" + value.hex().upper())
+            import json  # only an SRv6 SID NLRI needs it: the short commands do not load it
+
             members.append(f'"srv6-sid-descriptors": {json.dumps(descriptors)}')
             return "{ " + ", ".join(members) + " }"
         members.append(f'"nexthop": "{nexthop}"')

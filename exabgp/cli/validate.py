@@ -2,11 +2,13 @@
 
 Each file is read and parsed whole as the daemon reads it
 (`exabgp.cli.config_file`), logged as 5.0 logs it (``configuration`` lines:
-``loading FILE``, then ``✓ loading`` or the error, filtered by the ``log.*``
-settings).  A file that can not be read, or is not a regular file, prints
-``error: FILE is not an exabgp config file (file not found)``; a
-configuration error prints ``error: FILE is not a valid config file:
-file:line:column: reason``; both exit 1.
+``loading FILE``, then ``✓ loading`` or the error; with ``-n`` ``checking
+neighbors`` and ``✓ neighbor  ADDRESS`` for each, with ``-r`` ``checking
+routes`` and ``✓ routes``; filtered by the ``log.*`` settings).  A file that
+can not be read, or is not a regular file, prints ``error: FILE is not an
+exabgp config file (file not found)``; a configuration error prints
+``error: FILE is not a valid config file: file:line:column: reason``; both
+exit 1.
 `run` programs that can not be found are reported as a warning on stderr
 (the helpers of a configuration may live elsewhere when it is checked).
 
@@ -28,10 +30,8 @@ from exabgp._codec import CodecError
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_IPV4, FAMILIES, SAFI_UNICAST
-from exabgp.bgp.message import decode_message
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
 from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
-from exabgp.bgp.update import ANNOUNCE, Update
 from exabgp.cli import config_file
 from exabgp.cli.env import read_environment
 from exabgp.config import process as processes
@@ -74,6 +74,8 @@ def _self(neighbor, afi: int) -> bytes:
 
 def encode_route(route: Route, neighbor, ctx: CodecContext) -> bytes:
     """The UPDATE body announcing `route` (MP_REACH_NLRI last, as 5.0 orders it)."""
+    from exabgp.bgp.update import Update  # the messages are loaded for -r only (tests/test_cli_imports.py)
+
     nlri = route.nlri
     nexthop = _self(neighbor, nlri.afi) if route.nexthop == NEXT_HOP_SELF else route.nexthop
     attributes = list(route.attributes.tlvs)
@@ -88,6 +90,9 @@ def encode_route(route: Route, neighbor, ctx: CodecContext) -> bytes:
 
 def check_route(route: Route, neighbor, ctx: CodecContext):
     """Encode then decode `route`; return ``(body, problem or None)``."""
+    from exabgp.bgp.message import decode_message
+    from exabgp.bgp.update import ANNOUNCE, Update
+
     body = encode_route(route, neighbor, ctx)
     update = decode_message(Update.TYPE, body, ctx)
     changes = update.changes(ctx)
@@ -129,9 +134,14 @@ def _validate(path: str, args, out, err, log) -> bool:
     if configuration is None:
         return _refuse(error, log, err)
     _warn_programs(configuration, path, err)
+    log.info("configuration", "\u2713 loading")
     if args.neighbor:
+        log.warning("configuration", "checking neighbors")
         out.write(configuration_text(configuration))
+        for neighbor in configuration.neighbors:
+            log.info("configuration", f"\u2713 neighbor  {neighbor.peer_address}")
     if args.route:
+        log.warning("configuration", "checking routes")
         for neighbor in configuration.neighbors:
             ctx = context(neighbor)
             speaker = neighbor.speaker()
@@ -146,7 +156,7 @@ def _validate(path: str, args, out, err, log) -> bool:
                 if problem:
                     err.write(f"error: {path} has an invalid route: {text}: {problem}\n")
                     return False
-    log.info("configuration", "\u2713 loading")
+        log.info("configuration", "\u2713 routes")
     return True
 
 

@@ -51,22 +51,16 @@ value explicit, routes in the ``announce`` form; parsing it gives an equal
 `Configuration`.
 """
 
-import base64
-import binascii
+import importlib
 import ipaddress
 import re
 
 from exabgp.bgp.family import FAMILIES, afi_name, family_from_name, family_name
 from exabgp.bgp.record import field, record, replace
 from exabgp.bgp.route import AttributeSets
-from exabgp.config import flow as flow_grammar
-from exabgp.config import mup as mup_grammar
-from exabgp.config import mvpn as mvpn_grammar
 from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
-from exabgp.config import rtc as rtc_grammar
 from exabgp.config import values
-from exabgp.config import vpls as vpls_grammar
 from exabgp.config.lexer import ConfigurationError, Statement, parse as parse_tree
 
 # RFC 7911 section 4, the Send/Receive field of the ADD-PATH capability
@@ -582,8 +576,14 @@ def _static(statement: Statement, speaker, interned) -> list:
     return found
 
 
-#: announce-block SAFI keywords read by a grammar of their own, given the AFI of the block
-_FLAT_GRAMMARS = {"mcast-vpn": mvpn_grammar, "mup": mup_grammar, "rtc": rtc_grammar}
+#: announce-block SAFI keywords read by a grammar of their own (a module of `exabgp.config`), given the AFI of the block
+_FLAT_GRAMMARS = {"mcast-vpn": "mvpn", "mup": "mup", "rtc": "rtc"}
+
+
+def _grammar(name: str):
+    """The family grammar module ``exabgp.config.NAME`` (flow, vpls, mvpn, mup, rtc), imported the first time a
+    configuration holds one of its routes: validating or decoding with a unicast configuration loads none."""
+    return importlib.import_module(f"exabgp.config.{name}")
 
 
 def _announce(statement: Statement, speaker, interned) -> list:
@@ -607,11 +607,11 @@ def _announce(statement: Statement, speaker, interned) -> list:
                 raise line.words[0].error(f"{safi} needs a prefix")
             try:
                 if safi in FLOW_SAFIS:
-                    made = [flow_grammar.flat_route(line.words[1:], speaker, interned, line.end,
-                                                    NEXTHOP_AFIS[afi])]
+                    made = [_grammar("flow").flat_route(line.words[1:], speaker, interned, line.end,
+                                                        NEXTHOP_AFIS[afi])]
                 elif safi in _FLAT_GRAMMARS:
-                    made = [_FLAT_GRAMMARS[safi].flat_route(line.words[1:], speaker, interned, NEXTHOP_AFIS[afi],
-                                                            line.end, line.words[0])]
+                    made = [_grammar(_FLAT_GRAMMARS[safi]).flat_route(line.words[1:], speaker, interned,
+                                                                      NEXTHOP_AFIS[afi], line.end, line.words[0])]
                 else:
                     made = route_grammar.parse_route(line.words[1:], speaker, interned,
                                                      route_grammar.ANNOUNCE_SAFIS[safi], line.end)
@@ -625,7 +625,7 @@ def _announce(statement: Statement, speaker, interned) -> list:
 
 def _flow(statement: Statement, speaker, interned) -> list:
     try:
-        made = flow_grammar.block_routes(statement, speaker, interned)
+        made = _grammar("flow").block_routes(statement, speaker, interned)
     except route_grammar.RouteError as error:
         raise _route_error(error, statement) from None
     return _sendable(made, statement)
@@ -633,7 +633,7 @@ def _flow(statement: Statement, speaker, interned) -> list:
 
 def _l2vpn(statement: Statement, speaker, interned) -> list:
     try:
-        made = vpls_grammar.section_routes(statement, speaker, interned)
+        made = _grammar("vpls").section_routes(statement, speaker, interned)
     except route_grammar.RouteError as error:
         raise _route_error(error, statement) from None
     return _sendable(made, statement)
@@ -686,6 +686,9 @@ def _neighbor(statement: Statement, templates: dict, full: bool, interned) -> Ne
         if len(password) > MD5_MAX:
             raise head.error(f"MD5 password must be no larger than {MD5_MAX} characters")
         if settings.get("md5_base64") is True:
+            import base64
+            import binascii
+
             try:
                 base64.b64decode(password, validate=True)
             except (binascii.Error, ValueError):

@@ -285,7 +285,10 @@ class Commands:
             peer.teardown(command.code)
 
     def _flush_adj_rib(self, source, command):
-        for peer in self._targets(source, command):
+        """The established peers the command reaches send their Adj-RIB-Out again; none is an error (5.0.15
+        matches the command against its established peers only)."""
+        found = self._established(source, command)
+        for peer, _ in found:
             peer.flush_out()
         self.api.ack(source, True)
 

@@ -46,6 +46,11 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   sends it, bucket by bucket, with the routes announced then on top
   (`AdjRibOut.restart`), so a configured route a helper announced with other
   attributes before the first session goes out in both versions, as in 5.0;
+  ``clear adj-rib out`` and ``withdraw watchdog`` queue a withdrawal of each
+  route they remove, which takes the NLRI's pending change out of its
+  bucket (`_cancel_down`), ``announce watchdog`` an announce of each route it
+  brings back; ``flush adj-rib out`` reaches established peers only (5.0.15
+  answers ``error`` when there is none);
 * with ``adj-rib-in`` (the default) every UPDATE received goes into the
   peer's `exabgp.rib.incoming.AdjRibIn`, emptied when the session ends;
   without it, and without debug logging, nobody reads the routes, so the
@@ -103,7 +108,7 @@ from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
 from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
-from exabgp.rib.outgoing import AdjRibOut
+from exabgp.rib.outgoing import AdjRibOut, family_order
 from exabgp.session import (
     CONNECTION_LOST,
     INCOMING,
@@ -522,10 +527,14 @@ class Peer:
         self.api_routes = {}        # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
         self._reannounced = set()   # NLRI helpers announced again after a withdraw (see established)
         # 5.0's queue while no session is up (see `_queue_down`): None while it holds the configured routes as
-        # loaded and nothing else, else the changes as [(static, announce)] since the last connection ended
+        # loaded and nothing else, else the changes as [(static, announce, cancel)] since the last connection ended
         self._down = None
         self._configured = None     # (neighbor, {nlri: its configured StaticRoute}), built when first needed
-        self.watchdogs = {}         # watchdog name -> announced (True) or withdrawn, as a helper last set it
+        # 5.0's watchdog table of the configured watchdog routes (see `_watchdog_tables`), built when first needed
+        self._tables = None
+        # NLRI of configured watchdog routes ``clear adj-rib out`` withdrew while announced: 5.0 keeps them announced
+        # in its watchdog table but not cached (not sent again) until their watchdog is withdrawn
+        self._cleared = set()
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
         self.stopped = False
@@ -692,17 +701,9 @@ class Peer:
                                    ipaddress.IPv4Address(self.neighbor.router_id).packed, self.neighbor.families)
         self.ctx = _sending_context(event.ctx, self.neighbor)
         self._narrowed = {}
-        # 5.0's cache order: the configured routes (a helper's announce of one of them, unless withdrawn since,
-        # in its place), then the helpers' in the order announced (`announce`, `withdraw`)
-        api, again = self.api_routes, self._reannounced
-        configured = [api.get(static.route.nlri, static) if static.route.nlri not in again else None
-                      for static in self.neighbor.routes]
-        placed = {static.route.nlri for static in configured if static is not None}
-        self._fill([static for static in configured if static is not None], event.negotiated.families)
-        self._fill([static for nlri, static in api.items() if static is not None and nlri not in placed],
-                   event.negotiated.families)
-        for name, announced in self.watchdogs.items():
-            (rib.announce_watchdog if announced else rib.withdraw_watchdog)(name)
+        families = event.negotiated.families
+        self._register_watchdogs(families)
+        self._fill(self._cache_order(), families)
         # 5.0 sends a new session its queue (`_queue_down`) with its cached routes on top, in its order; a first
         # session with nothing queued by helpers gets the configuration as loaded, in the order filled
         queued, self._down = self._down, []
@@ -710,6 +711,71 @@ class Peer:
             rib.restart(self._queued_routes(queued, event.negotiated.families))
         loop = asyncio.get_running_loop()
         loop.call_soon(loop.call_soon, self._initial_dump, connection, rib)
+
+    def _cache_order(self) -> list:
+        """The routes of 5.0's cache in its order, watchdogs not applied: the configured routes (a helper's announce
+        of one of them, unless withdrawn since, in its place), then the helpers' in the order announced
+        (`announce`, `withdraw`)."""
+        api, again = self.api_routes, self._reannounced
+        configured = [api.get(static.route.nlri, static) if static.route.nlri not in again else None
+                      for static in self.neighbor.routes]
+        placed = {static.route.nlri for static in configured if static is not None}
+        return [static for static in configured if static is not None] + [
+            static for nlri, static in api.items() if static is not None and nlri not in placed]
+
+    def _watchdog_tables(self) -> dict:
+        """5.0's watchdog table of the configured routes: name -> (announced, held), NLRI -> StaticRoute each, in
+        5.0's order: the configured order at first, then a route moved by ``announce|withdraw watchdog`` goes
+        last in the other dictionary (`watchdog`).  It outlives the sessions, as 5.0's does."""
+        tables = self._tables
+        if tables is None or tables[0] is not self.neighbor:
+            built = {}
+            for static in self.neighbor.routes:
+                if static.watchdog is not None:
+                    announced, held = built.setdefault(static.watchdog, ({}, {}))
+                    (held if static.withdraw else announced)[static.route.nlri] = static
+            tables = self._tables = (self.neighbor, built)
+        return tables[1]
+
+    def _held(self, static) -> bool:
+        """Whether the configured watchdog route `static` is withdrawn by its watchdog (`_watchdog_tables`)."""
+        return static.route.nlri in self._watchdog_tables().get(static.watchdog, ({}, {}))[1]
+
+    def _register_watchdogs(self, families) -> None:
+        """Give the new Adj-RIB-Out the watchdog table (`_watchdog_tables`), in its order, for the watchdog commands
+        of the session; `_fill` puts in the routes it caches (registering them again keeps their place)."""
+        narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
+        for name, (announced, held) in self._watchdog_tables().items():
+            for statics, withdrawn in ((announced, False), (held, True)):
+                for static in statics.values():
+                    route = static.route
+                    if route.family in families:
+                        self.rib.add_watchdog(self._narrow(route) if narrow else route, name, withdrawn, False)
+
+    def _configured_watchdog(self, static) -> bool:
+        """Whether `static` is a configured watchdog route (one of `_watchdog_tables`), not a helper's."""
+        if static.watchdog is None:
+            return False
+        nlri = static.route.nlri
+        return any(table.get(nlri) is static for table in self._watchdog_tables().get(static.watchdog, ()))
+
+    def _cached_watchdog(self, static) -> bool:
+        """Whether the configured watchdog route `static` is cached: announced by its watchdog and not withdrawn
+        by a clear since (`_cleared`)."""
+        return not self._held(static) and static.route.nlri not in self._cleared
+
+    def _cached_while_down(self) -> dict:
+        """NLRI -> StaticRoute: what 5.0's Adj-RIB-Out caches while no session is up, in the order it walks it
+        (`exabgp.rib.outgoing.family_order`, each family in cache order): the routes of the configured families
+        a session would be filled with (`established`: `_cache_order`, the routes held back by ``withdraw``, the
+        held and the cleared watchdog routes left out)."""
+        families = self.neighbor.families
+        kept = [static for static in self._cache_order() if static.route.family in families and (
+            self._cached_watchdog(static) if self._configured_watchdog(static) else not static.withdraw)]
+        walk = {family: {} for family in family_order(families)}
+        for static in kept:
+            walk.setdefault(static.route.family, {})[static.route.nlri] = static
+        return {nlri: static for statics in walk.values() for nlri, static in statics.items()}
 
     def _fill(self, statics, families) -> None:
         """Put configured routes of the negotiated `families` in the Adj-RIB-Out.
@@ -726,7 +792,9 @@ class Peer:
             if narrow:
                 route = self._narrow(route)
             try:
-                if static.watchdog is not None:
+                if self._configured_watchdog(static):
+                    self.rib.add_watchdog(route, static.watchdog, self._held(static), self._cached_watchdog(static))
+                elif static.watchdog is not None:
                     self.rib.add_watchdog(route, static.watchdog, static.withdraw)
                 elif not static.withdraw:
                     self.rib.add(route)
@@ -743,21 +811,21 @@ class Peer:
     def _queued_routes(self, queued: list, families) -> list:
         """The changes queued while no session was up (`_queue_down`) as `AdjRibOut.restart` takes them: routes of
         the negotiated `families`, narrowed as `_fill` does, next hop resolved (an announce that cannot be is
-        left out, as `_fill` leaves it out)."""
+        left out, as `_fill` leaves it out, and so is the announce of a route held back by ``withdraw``)."""
         narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
         rib = self.rib
         routes = []
-        for static, announce in queued:
+        for static, announce, cancel in queued:
             route = static.route
-            if route.family not in families or announce and (static.watchdog is not None or static.withdraw):
+            if route.family not in families or announce and static.withdraw:
                 continue
             if narrow:
                 route = self._narrow(route)
             try:
-                routes.append((rib.resolve(route), announce))
+                routes.append((rib.resolve(route), announce, cancel))
             except ValueError:
                 if not announce:
-                    routes.append((Route(route.nlri, NO_NEXT_HOP, route.attributes), False))
+                    routes.append((Route(route.nlri, NO_NEXT_HOP, route.attributes), False, cancel))
         return routes
 
     def _queue_down(self, static, announce: bool) -> None:
@@ -777,18 +845,27 @@ class Peer:
             routes = self.neighbor.routes
             configured = self._configured = (self.neighbor, {item.route.nlri: item for item in routes})
         configured = configured[1]
-        down = self._down
-        if down is None:
-            if announce and nlri not in api and nlri not in configured:
-                return
-            down = self._down = [(item, True) for item in self.neighbor.routes
-                                 if not item.withdraw and item.watchdog is None]
-            down.extend((item, True) for item in api.values())
+        if self._down is None and announce and nlri not in api and nlri not in configured:
+            return
         if announce:
             cached = api[nlri] if nlri in api else configured.get(nlri)
             if cached is not None and cached.route == static.route:
                 return
-        down.append((static, announce))
+        self._down_queue().append((static, announce, False))
+
+    def _down_queue(self) -> list:
+        """`_down` as a list of ``(static, announce, cancel)``: when it was None, the configured routes as loaded
+        (watchdog ones unless held) and the helpers' announces since, as 5.0's queue holds them."""
+        if self._down is None:
+            self._down = [(item, True, False) for item in self.neighbor.routes if not item.withdraw]
+            self._down.extend((item, True, False) for item in self.api_routes.values() if item is not None)
+        return self._down
+
+    def _cancel_down(self, statics) -> None:
+        """Withdrawals queued while no session is up as 5.0's ``clear adj-rib out`` and ``withdraw watchdog`` queue
+        them: each with the cached route's attributes, taking the NLRI's pending change out of its bucket first."""
+        if statics:
+            self._down_queue().extend((static, False, True) for static in statics)
 
     # ------------------------------------------------------------ what helpers ask (exabgp.reactor.commands)
 
@@ -830,7 +907,37 @@ class Peer:
             self._schedule_flush()
 
     def watchdog(self, name: str, announce: bool) -> None:
-        self.watchdogs[name] = announce
+        """Announce or withdraw the routes of watchdog `name`, moved in 5.0's table (`_watchdog_tables`); an
+        announce puts them back last in 5.0's cache, which `_cache_order` reads from `api_routes` as a helper's
+        announce (`_reannounced`), a withdraw puts them back in their configured place and ends a clear's hold
+        (`_cleared`).  While no session is up the change is queued as 5.0 queues it: an announce of each held
+        route not cached as it is, a withdrawal of each announced one (`_cancel_down`)."""
+        announced, held = self._watchdog_tables().get(name, ({}, {}))
+        source, target = (held, announced) if announce else (announced, held)
+        moved = list(source.values())
+        if self.established_session() is None:
+            statics = [static for static in moved if static.route.family in self.neighbor.families]
+            if announce:
+                cached = self._cached_while_down()
+                for static in statics:
+                    current = cached.get(static.route.nlri)
+                    if current is None or current.route != static.route:
+                        self._down_queue().append((replace(static, withdraw=False), True, False))
+            else:
+                self._cancel_down(statics)
+        source.clear()
+        api = self.api_routes
+        for static in moved:
+            nlri = static.route.nlri
+            target[nlri] = static
+            if api.get(nlri) is static:
+                del api[nlri]
+            if announce:
+                api[nlri] = static
+                self._reannounced.add(nlri)
+            else:
+                self._reannounced.discard(nlri)
+                self._cleared.discard(nlri)
         if self.established_session() is not None:
             (self.rib.announce_watchdog if announce else self.rib.withdraw_watchdog)(name)
             self._schedule_flush()
@@ -850,13 +957,24 @@ class Peer:
 
     def clear_out(self) -> None:
         """Withdraw every route sent (``clear adj-rib out``): as in 5.0 they stay withdrawn in the next
-        sessions too (configured and helpers' routes alike) until a helper announces them again."""
-        if self.established_session() is None and self._down is None:
-            self._down = []     # what 5.0 queues then are withdrawals, which a session's first batch leaves out
+        sessions too (configured and helpers' routes alike) until a helper announces them again.  While no
+        session is up 5.0 queues a withdrawal of each cached route (`_cancel_down`): the next session's first
+        batch sends none of them, but the announces they cancel do not leave either.  A configured watchdog route
+        stays its watchdog's (`_cleared` when announced: not sent again until a ``withdraw watchdog``)."""
+        if self.established_session() is None:
+            self._cancel_down(list(self._cached_while_down().values()))
+        api = self.api_routes
         for static in self.neighbor.routes:
-            self.api_routes[static.route.nlri] = None
-        for nlri in self.api_routes:
-            self.api_routes[nlri] = None
+            nlri = static.route.nlri
+            if self._configured_watchdog(static) and api.get(nlri, static) is static:
+                if not self._held(static):      # its watchdog still counts it (`_cleared`), in its configured place
+                    self._cleared.add(nlri)
+                    api.pop(nlri, None)
+                    self._reannounced.discard(nlri)
+                continue
+            api[nlri] = None
+        for nlri in api:
+            api[nlri] = None
         if self.established_session() is not None:
             self.rib.clear()
             self._schedule_flush()

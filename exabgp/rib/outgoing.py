@@ -44,8 +44,9 @@ The rules are those of ExaBGP 5.0 (SURFACE.md section 7.4):
   session frames it with BoRR/EoRR for RFC 7313): at the next `updates()`
   they go out first, one UPDATE each, as the cache holds them then, ahead
   of the buckets (`_refreshed` says which); `restart(queued)` (a new
-  session) queues the changes made while no session was up, then every
-  cached route on top of them; `clear()`
+  session) queues the changes made while no session was up (withdrawals
+  cancelling the NLRI's pending change as `withdraw` does for ``clear`` and
+  watchdogs), then every cached route on top of them; `clear()`
   withdraws everything (``clear adj-rib out``); `replay()`, `restart()` and
   `clear()` walk the routes family by family in 5.0's order
   (`family_order`), each family in cache order;
@@ -185,10 +186,14 @@ class AdjRibOut:
         nlri = route.nlri
         self._cache.pop(nlri, None)
         if cancel:
-            previous = self._queued.get(nlri)
-            if previous is not None:
-                self._pending[previous].pop(nlri, None)
+            self._cancel(nlri)
         self._queue(route, False)
+
+    def _cancel(self, nlri):
+        """Take the NLRI's last pending change out of its bucket (5.0's ``del_from_rib``)."""
+        previous = self._queued.get(nlri)
+        if previous is not None:
+            self._pending[previous].pop(nlri, None)
 
     def _walk(self) -> list:
         """The cached routes as 5.0 walks them: family by family in `family_order`, each in cache order."""
@@ -208,12 +213,16 @@ class AdjRibOut:
             self._refresh.extend(route for route in self._cache.values() if route.family == family)
 
     def restart(self, queued=()):
-        """A new session: pending, the changes `queued` while no session was up, as ``(route, announce)`` in the
-        order made (5.0 keeps them in its queue), then every cached route on top of them in 5.0's order (`_walk`):
-        a route goes in the bucket of its attributes, where it is when it is there already, so the buckets of
-        `queued` keep their place and order."""
+        """A new session: pending, the changes `queued` while no session was up, as ``(route, announce, cancel)``
+        in the order made (5.0 keeps them in its queue; `cancel`: a withdrawal that takes the NLRI's last pending
+        change out of its bucket first, as ``clear adj-rib out`` and ``withdraw watchdog`` file it, see
+        `withdraw`), then every cached route on top of them in 5.0's order (`_walk`): a route goes in the bucket
+        of its attributes, where it is when it is there already, so the buckets of `queued` keep their place and
+        order."""
         self._pending, self._queued, self._refresh = {}, {}, []
-        for route, announce in queued:
+        for route, announce, cancel in queued:
+            if cancel:
+                self._cancel(route.nlri)
             self._queue(route, announce)
         for route in self._walk():
             self._queue(route, True)
@@ -225,8 +234,10 @@ class AdjRibOut:
 
     # ------------------------------------------------------------ watchdogs
 
-    def add_watchdog(self, route: Route, name: str, withdrawn: bool = False):
-        """Register `route` under watchdog `name`; announce it unless it starts `withdrawn`."""
+    def add_watchdog(self, route: Route, name: str, withdrawn: bool = False, cached: bool = True):
+        """Register `route` under watchdog `name`; announce it unless it starts `withdrawn` or not `cached` (counted
+        as announced by its watchdog but not in the cache: ``clear adj-rib out`` withdrew it, as in 5.0, where
+        only a ``withdraw watchdog`` moves it back)."""
         announced, held = self._watchdogs.setdefault(name, ({}, {}))
         if withdrawn:
             announced.pop(route.nlri, None)
@@ -234,7 +245,8 @@ class AdjRibOut:
             return
         held.pop(route.nlri, None)
         announced[route.nlri] = route
-        self.add(route)
+        if cached:
+            self.add(route)
 
     def announce_watchdog(self, name: str):
         announced, held = self._watchdogs.get(name, ({}, {}))

@@ -149,6 +149,8 @@ def forms() -> list:
         _exabgp("validate, good file", "validate", "{dir}/good.conf", files=(("good.conf", _GOOD),)),
         _exabgp("validate, missing file", "validate", "{dir}/missing.conf"),
         _exabgp("validate, no file", "validate"),
+        *(_exabgp(f"validate {flags}, good file", "validate", flags, "{dir}/good.conf", files=(("good.conf", _GOOD),))
+          for flags in ("-n", "-r", "-nr", "-v", "-nrv")),
         _exabgp("decode, no payload", "decode"),
         _exabgp("decode, bad hexadecimal", "decode", "ZZ00"),
         _exabgp("decode, odd digits", "decode", _UPDATE + "0"),
@@ -159,12 +161,15 @@ def forms() -> list:
     ]
     for name, text in BAD_CONFIGURATIONS.items():
         found.append(_exabgp(f"validate, {name}", "validate", f"{{dir}}/{name}.conf", files=((f"{name}.conf", text),)))
+        found.append(_exabgp(f"validate -nrv, {name}", "validate", "-nrv", f"{{dir}}/{name}.conf",
+                             files=((f"{name}.conf", text),)))
     for path in sorted(BAD_CORPUS.glob("*.conf")):
         found.append(_exabgp(f"validate, corpus {path.name}", "validate", str(path)))
     conf = REFERENCE / "conf"
     if conf.is_dir():
         for path in sorted(conf.glob("*.conf")):
             found.append(_exabgp(f"validate {path.name}", "validate", str(path)))
+            found.append(_exabgp(f"validate -nrv {path.name}", "validate", "-nrv", str(path)))
     return found
 
 

@@ -108,6 +108,9 @@ class Family:
     variants: tuple = ("", "med 100", "med 200 community [ 65000:1 ]",
                        "local-preference 50 as-path [ 65010 4200000001 ]")
     attributes: str = ""        # the ``announce attributes ... nlri`` form: its NLRI with {i}, or none
+    # the flat ``ipv4|ipv6 <safi> ...`` form 5.0.15 misreads (`qa.differential.known`, "flat-vpn-forms"), on NLRI of
+    # its own (route distinguisher 65000:7, which no other route has), with {i}; drawn now and then, never with the family's unicast
+    flat: str = ""
 
 
 FAMILIES = {family.name: family for family in (
@@ -118,17 +121,20 @@ FAMILIES = {family.name: family for family in (
     Family("ipv4 multicast", "ipv4 multicast 10.1.{i}.0/24 next-hop 192.0.2.1"),
     Family("ipv4 nlri-mpls", "ipv4 nlri-mpls 10.2.{i}.0/24 next-hop 192.0.2.1 label 100{path}", True),
     Family("ipv6 nlri-mpls", "ipv6 nlri-mpls 2001:db8:2:{i}::/64 next-hop 2001:db8::1 label 100{path}", True),
-    # ``announce ipv4|ipv6 mpls-vpn PREFIX ... rd ... label ...`` is an ipv4|ipv6 unicast route for 5.0.15 (not
-    # the Adj-RIB-Out's business: the ``route`` form is used)
-    Family("ipv4 mpls-vpn", "route 10.3.{i}.0/24 next-hop 192.0.2.1 label 100 rd 65000:1{path}", True),
-    Family("ipv6 mpls-vpn", "route 2001:db8:3:{i}::/64 next-hop 2001:db8::1 label 100 rd 65000:1{path}", True),
+    # ``announce ipv4|ipv6 mpls-vpn PREFIX ... rd ... label ...`` is an ipv4|ipv6 unicast route for 5.0.15: the
+    # ``route`` form mostly, the flat one now and then
+    Family("ipv4 mpls-vpn", "route 10.3.{i}.0/24 next-hop 192.0.2.1 label 100 rd 65000:1{path}", True,
+           flat="ipv4 mpls-vpn 10.7.{i}.0/24 rd 65000:7 label 100 next-hop 192.0.2.7"),
+    Family("ipv6 mpls-vpn", "route 2001:db8:3:{i}::/64 next-hop 2001:db8::1 label 100 rd 65000:1{path}", True,
+           flat="ipv6 mpls-vpn 2001:db8:7:{i}::/64 rd 65000:7 label 100 next-hop 2001:db8::7"),
     Family("ipv4 flow", "ipv4 flow destination 10.4.{i}.0/24", variants=(
         "discard", "rate-limit 9600", "discard community [ 65000:1 ]")),
     Family("ipv6 flow", "ipv6 flow destination 2001:db8:4:{i}::/64", variants=(
         "discard", "rate-limit 9600", "discard community [ 65000:1 ]")),
-    # 5.0.15 answers ``error`` to the flat ``announce ipv4 flow-vpn ...``: the block form
+    # 5.0.15 answers ``error`` to the flat ``announce ipv4 flow-vpn ...``: the block form mostly
     Family("ipv4 flow-vpn", "flow route {{ rd 65000:1; match {{ destination 10.5.{i}.0/24; }} then {{ {v} }} }}",
-           variants=("discard;", "rate-limit 9600;", "redirect 65000:7;")),
+           variants=("discard;", "rate-limit 9600;", "redirect 65000:7;"),
+           flat="ipv4 flow-vpn rd 65000:7 destination 10.7.{i}.0/24 discard"),
     Family("l2vpn vpls", "vpls endpoint {i} base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1"),
     Family("ipv4 mcast-vpn", "ipv4 mcast-vpn source-ad source 10.99.12.{i} group 239.251.255.228 rd 65000:99 "
            "next-hop 192.0.2.1"),
@@ -286,6 +292,68 @@ HANDWRITTEN = {scenario.name: scenario for scenario in (
         (UP,),
         ("announce route 10.0.5.0/24 next-hop 192.0.2.1",),
     )),
+    Scenario("clear-while-down", static=("10.9.0.0/24 next-hop 192.0.2.9", "10.9.1.0/24 next-hop 192.0.2.9 med 3"),
+             **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1"],
+        [DOWN],
+        ["announce route 10.0.2.0/24 next-hop 192.0.2.1 med 5", "clear adj-rib out"],
+        ["announce route 10.0.3.0/24 next-hop 192.0.2.1 med 3"],
+        [UP],
+        ["announce route 10.0.4.0/24 next-hop 192.0.2.1"])),
+    Scenario("clear-before-first-session", static=("10.9.0.0/24 next-hop 192.0.2.9",), **_v4(
+        [DOWN],
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1", "clear adj-rib out",
+         "announce route 10.0.2.0/24 next-hop 192.0.2.1"],
+        [UP],
+        ["announce route 10.0.3.0/24 next-hop 192.0.2.1"])),
+    Scenario("flush-while-down", **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1"],
+        [DOWN],
+        ["flush adj-rib out", "announce route 10.0.2.0/24 next-hop 192.0.2.1"],
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1 med 4", "flush adj-rib out"],
+        [UP],
+        ["flush adj-rib out"])),
+    Scenario("watchdog-while-down", static=("10.9.0.0/24 next-hop 192.0.2.9 watchdog dog withdraw",
+                                            "10.9.1.0/24 next-hop 192.0.2.9 med 3 watchdog cat",
+                                            "10.9.2.0/24 next-hop 192.0.2.9"), **_v4(
+        [DOWN],
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1 med 3", "announce watchdog dog", "withdraw watchdog cat"],
+        [UP],
+        ["withdraw watchdog dog", "announce route 10.0.2.0/24 next-hop 192.0.2.1"],
+        [DOWN],
+        ["announce watchdog cat", "announce route 10.0.3.0/24 next-hop 192.0.2.9"],
+        ["withdraw watchdog cat", "announce watchdog dog"],
+        [UP],
+        ["withdraw watchdog dog"])),
+    Scenario("watchdog-cycle-across-sessions", static=("10.8.0.0/24 next-hop 192.0.2.8 watchdog dog",
+                                                       "10.8.1.0/24 next-hop 192.0.2.8 watchdog dog withdraw"), **_v4(
+        [DOWN],
+        ["withdraw watchdog dog", "clear adj-rib out"],
+        ["announce watchdog dog", "announce route 10.0.1.0/24 next-hop 192.0.2.1"],
+        [UP],
+        ["flush adj-rib out"],
+        [RESET],
+        ["withdraw watchdog dog", "announce watchdog dog", "flush adj-rib out"])),
+    Scenario("watchdog-route-cleared", static=("10.8.0.0/24 next-hop 192.0.2.8 watchdog dog",
+                                               "10.8.1.0/24 next-hop 192.0.2.8 watchdog cat withdraw"), **_v4(
+        ["clear adj-rib out", "announce watchdog dog", "announce watchdog cat"],
+        [RESET],
+        ["flush adj-rib out"],
+        [DOWN],
+        ["withdraw watchdog dog", "clear adj-rib out"],
+        [UP],
+        ["announce watchdog dog", "withdraw watchdog cat"],
+        ["announce watchdog cat", "flush adj-rib out"])),
+    Scenario("flat-vpn-forms", families=("ipv4 mpls-vpn", "ipv4 flow-vpn"), groups=(
+        ("announce ipv4 mpls-vpn 10.7.1.0/24 rd 65000:7 label 100 next-hop 192.0.2.7",
+         "announce route 10.3.1.0/24 next-hop 192.0.2.1 label 100 rd 65000:1"),
+        ("announce ipv4 flow-vpn rd 65000:7 destination 10.7.2.0/24 discard",
+         "withdraw route 10.3.2.0/24 next-hop 192.0.2.1 label 100 rd 65000:1"),
+        ("flush adj-rib out",),
+        ("withdraw ipv4 mpls-vpn 10.7.1.0/24 rd 65000:7 label 100 next-hop 192.0.2.7",
+         "announce flow route { rd 65000:1; match { destination 10.5.1.0/24; } then { discard; } }"),
+        ("clear adj-rib out",),
+    )),
     Scenario("vpls-one-route-per-nlri", families=("l2vpn vpls",), groups=(
         ("announce vpls endpoint 1 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1",
          "announce vpls endpoint 1 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.0.2.1 med 1"),
@@ -341,6 +409,9 @@ def random_scenario(seed: int, index: int) -> Scenario:
         name = rng.choice(names)
         family = FAMILIES[name]
         roll = rng.random()
+        unicast = name.replace("mpls-vpn", "unicast")
+        if family.flat and roll < 0.62 and (unicast == name or unicast not in names) and rng.random() < 0.2:
+            return f"{'announce' if roll < 0.38 else 'withdraw'} {family.flat.format(i=rng.randint(1, 3))}"
         if roll < 0.38:
             return f"announce {route(name, rng.choice(family.variants), rng)}"
         if roll < 0.62:
@@ -376,22 +447,43 @@ def random_scenario(seed: int, index: int) -> Scenario:
             if "teardown" in line:
                 break
         groups.append(tuple(group))
-    # a stretch of announces and withdraws while the session is down (before the first session when it comes first),
-    # drawn from a generator of its own so that the scenarios without one are those of the seed before it existed
+    # a stretch of commands while the session is down (before the first session when it comes first): announces,
+    # withdraws, clear and flush adj-rib out, and watchdogs when the scenario configures watchdog routes, then a group
+    # after it moving the watchdogs again; drawn from a generator of its own so that the scenarios without a stretch
+    # are those of the seed before it existed
     down = random.Random(f"{seed}-{index}-down")
     if down.random() < 0.15:
-        stretch = []
-        for _ in range(down.randint(1, 2)):
-            lines, size = [], down.randint(1, 4)
-            while len(lines) < size:
-                line = command(down)
-                if line.split()[0] in ("announce", "withdraw") and line.split()[1] != "eor":
-                    lines.append(line)
-            stretch.append(tuple(lines))
+        dogs = _watchdog_routes(down, names)
+        static += [line for line, _dog in dogs]
+
+        def during(rng=down):
+            if dogs and rng.random() < 0.4:
+                return f"{rng.choice(('announce', 'withdraw'))} watchdog {rng.choice(dogs)[1]}"
+            while True:
+                line = command(rng)
+                if "eor" not in line and "teardown" not in line:
+                    return line
+        stretch = [tuple(during() for _ in range(down.randint(1, 4))) for _ in range(down.randint(1, 2))]
+        after = [(during(),)] if dogs else []
         at = down.randint(0, len(groups))
-        groups[at:at] = [(DOWN,), *stretch, (UP,)]
+        groups[at:at] = [(DOWN,), *stretch, (UP,), *after]
     return Scenario(f"random-{seed}-{index}", tuple(names), tuple(groups), group_updates=rng.random() < 0.6,
                     add_path=add_path, asn4=rng.random() < 0.7, ebgp=rng.random() < 0.3, static=tuple(static))
+
+
+def _watchdog_routes(rng: random.Random, names: list) -> list:
+    """``(static route line, watchdog name)`` of 1 or 2 configured watchdog routes (some starting withdrawn) of
+    an ipv4 or ipv6 unicast family of the scenario, on NLRI of their own."""
+    unicast = [name for name in names if name in ("ipv4 unicast", "ipv6 unicast")]
+    routes = []
+    for number in range(rng.choice((1, 1, 2)) if unicast else 0):
+        dog = rng.choice(("dog", "cat"))
+        withdraw = " withdraw" if rng.random() < 0.5 else ""
+        if rng.choice(unicast) == "ipv4 unicast":
+            routes.append((f"10.8.{number}.0/24 next-hop 192.0.2.8 watchdog {dog}{withdraw}", dog))
+        else:
+            routes.append((f"2001:db8:8:{number}::/64 next-hop 2001:db8::8 watchdog {dog}{withdraw}", dog))
+    return routes
 
 
 # -- one daemon on one scenario -----------------------------------------------------------------
