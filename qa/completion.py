@@ -39,8 +39,9 @@ def _entries(parser) -> list:
 
 
 def _sub_commands() -> dict:
-    """``exabgp`` sub-command -> its Program (``cli`` and ``healthcheck`` as their own programs)."""
-    return {entry.command.split(" ", 1)[1]: entry for entry in parsers.programs() if entry.command.startswith("exabgp ")}
+    """``exabgp`` sub-command -> its Program."""
+    return {entry.command.split(" ", 1)[1]: entry for entry in parsers.programs()
+            if entry.command.startswith("exabgp ")}
 
 
 # ---------------------------------------------------------------- bash

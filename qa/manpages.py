@@ -207,6 +207,11 @@ def _entries(pairs) -> list:
     return lines
 
 
+def _sentence(value: str) -> str:
+    """`value` with a capital first letter and a final full stop."""
+    return value[:1].upper() + value[1:] + ("" if value.endswith(".") else ".") if value else ""
+
+
 def _option(option: parsers.Option) -> str:
     metavar = option.metavar
     if option.nargs == "?":
@@ -219,9 +224,7 @@ def _option(option: parsers.Option) -> str:
 
 
 def _described(option: parsers.Option) -> str:
-    help_text = option.help[:1].upper() + option.help[1:] if option.help else ""
-    if help_text and not help_text.endswith("."):
-        help_text += "."
+    help_text = _sentence(option.help)
     shown = option.default not in (None, False, True, "", argparse.SUPPRESS) and option.nargs != 0
     if shown and option.flags and "default" not in help_text.lower():
         help_text += f" Default: {option.default}."
@@ -258,8 +261,7 @@ def _settings() -> list:
     for setting in sorted(environment.SETTINGS, key=lambda setting: (setting.section, setting.key)):
         name = f"{environment.APPLICATION}.{setting.section}.{setting.key}"
         default = setting.default if setting.default else "empty"
-        pairs.append((bold(name), f"{setting.description[:1].upper()}{setting.description[1:]}"
-                                  f" ({setting.kind}, default: {default})."))
+        pairs.append((bold(name), _sentence(f"{setting.description} ({setting.kind}, default: {default})")))
     return _entries(pairs)
 
 
@@ -280,7 +282,7 @@ def exabgp_page() -> str:
     for name in ("server", "validate", "decode", "env", "version", "cli", "healthcheck"):
         entry = found[f"exabgp {name}"]
         lines += [f'.SS "{text(entry.command)}"', _synopsis(entry.command, entry.parser), ".PP",
-                  text(f"{entry.summary[:1].upper()}{entry.summary[1:]}.")]
+                  text(_sentence(entry.summary))]
         if name == "cli":
             lines.append("The options and commands are those of exabgp-cli(1).")
         elif name == "healthcheck":
@@ -392,8 +394,8 @@ def healthcheck_page() -> str:
 # ---------------------------------------------------------------- exabgp.conf(5)
 
 
-def _keywords(described: dict, prefix: str = "") -> list:
-    return _entries((_term(prefix + name, value), description) for name, (value, description) in described.items())
+def _keywords(described: dict) -> list:
+    return _entries((_term(name, value), _sentence(description)) for name, (value, description) in described.items())
 
 
 def conf_page() -> str:
@@ -438,11 +440,14 @@ def conf_page() -> str:
                                               + sorted(neighbor_grammar._FLAT_GRAMMARS)) + """.
         The attributes and qualifiers of a route:""")
     lines += _keywords(ROUTE)
-    lines += [".SH FLOWSPEC"] + _paragraphs("""
-        flow { route NAME { match { COMPONENT VALUE...; } then { ACTION; } } } describes a FlowSpec rule
-        (RFC 8955, RFC 8956 for IPv6).  The match components: """ + ", ".join(sorted(flow_grammar.MATCH_KEYWORDS)) + """.
-        The components of IPv6 rules: """ + ", ".join(sorted({ipv6 for _v4, ipv6, _k in flowspec.COMPONENTS.values()})) + """.
-        The then actions (and community, large-community, extended-community):""")
+    ipv4 = [names[0] for names in flowspec.COMPONENTS.values()]
+    ipv6 = [names[1] for names in flowspec.COMPONENTS.values()]
+    aliases = sorted(flow_grammar.MATCH_KEYWORDS - set(ipv4) - set(ipv6))
+    lines += [".SH FLOWSPEC"] + _paragraphs(f"""
+        flow {{ route NAME {{ match {{ COMPONENT VALUE...; }} then {{ ACTION; }} }} }} describes a FlowSpec
+        rule (RFC 8955, RFC 8956 for IPv6).  The match components of IPv4 rules: {", ".join(ipv4)}; of IPv6
+        rules: {", ".join(ipv6)}; and {", ".join(aliases)}.  The then actions (and community,
+        large-community, extended-community):""")
     lines += _keywords(FLOW_ACTIONS)
     lines += [".SH OPERATIONAL", text("operational { KIND afi AFI safi SAFI PARAMETERS; } with:")]
     lines += _entries((bold(kind), " ".join(parameters)) for kind, parameters in neighbor_grammar.OPERATIONAL.items())

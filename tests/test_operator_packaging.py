@@ -80,8 +80,10 @@ def test_the_wheel_carries_the_operator_files(wheel):
 
 def test_man_finds_the_installed_pages_from_path(wheel, tmp_path):
     prefix = tmp_path / "prefix"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-compile", "--ignore-installed", "--prefix", str(prefix),
-                    str(wheel)], env=_clean_env(), check=True, capture_output=True, timeout=300)
+    # --ignore-installed: never uninstall the package of the environment running the tests
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-compile", "--ignore-installed",
+                    "--prefix", str(prefix), str(wheel)], env=_clean_env(), check=True, capture_output=True,
+                   timeout=300)
     man = shutil.which("man")
     if man is None:
         if os.environ.get("EXABGP_INTEROP") == "1":
