@@ -14,8 +14,9 @@
   sub-commands and, after ``-``, exactly the options each parser has; file
   names for a configuration; the next words of the API commands for
   ``exabgp-cli``;
-* zsh: ``zsh -n`` accepts the file, and the options each function lists
-  are exactly those of its parser.
+* zsh: ``zsh -n`` accepts the file, the options each function lists are
+  exactly those of its parser, and an interactive zsh (on a pseudo-terminal,
+  ``zsh/zpty``) completes sub-commands, options, files and API words.
 
 groff, man, bash and zsh missing: the test skips, and fails under
 EXABGP_INTEROP=1 (.ci/run installs them).
@@ -184,6 +185,42 @@ def test_zsh_parses_the_completion():
     done = subprocess.run([tool("zsh"), "-n", os.path.join(COMPLETION, "zsh", "_exabgp")], capture_output=True,
                           text=True, timeout=30)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+#: types a command line in an interactive zsh (on a pseudo-terminal) whose fpath holds our completion, presses
+#: TAB, then makes the line ``echo RESULT:<the line>`` and runs it: the completed line comes back on one line
+ZSH_SESSION = r"""
+zmodload zsh/zpty
+zpty session 'zsh -f -i'
+zpty -w session "fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; cd $2; PS1='%% '"
+zpty -w -n session "$3"$'\t'
+sleep 0.3
+zpty -w -n session $'\C-a'"echo RESULT:"$'\n'
+local line count=0
+while (( count++ < 200 )); do
+    zpty -r -t session line 2>/dev/null || { sleep 0.1; continue }
+    [[ $line == RESULT:* ]] && { print -r -- "${line%%$'\r'*}"; break }
+done
+zpty -d session
+"""
+
+
+@pytest.mark.parametrize("typed, completed", [
+    ("exabgp ser", "exabgp server"),
+    ("exabgp val", "exabgp validate"),
+    ("exabgp server --pro", "exabgp server --profile"),
+    ("exabgp server ed", "exabgp server edge.conf"),
+    ("exabgp cli flu", "exabgp cli flush"),
+    ("exabgp-cli show adj", "exabgp-cli show adj-rib"),
+    ("exabgp-cli --pip", "exabgp-cli --pipename"),
+    ("exabgp-healthcheck --no-ip", "exabgp-healthcheck --no-ip-setup"),
+])
+def test_zsh_completes_in_an_interactive_shell(tmp_path, typed, completed):
+    (tmp_path / "edge.conf").write_text("")
+    (tmp_path / "session.zsh").write_text(ZSH_SESSION)
+    done = subprocess.run([tool("zsh"), "-f", str(tmp_path / "session.zsh"), os.path.join(COMPLETION, "zsh"),
+                           str(tmp_path), typed], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == f"RESULT:{completed}", done.stdout + done.stderr
 
 
 def test_zsh_lists_exactly_the_options_of_each_parser():
