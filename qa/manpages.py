@@ -257,12 +257,17 @@ def _synopsis(command: str, parser) -> str:
 
 
 def _settings() -> list:
-    pairs = []
+    """Every setting: its description (a description of several lines, as log.destination's: its first line,
+    then the others as written), kind and default."""
+    lines = []
     for setting in sorted(environment.SETTINGS, key=lambda setting: (setting.section, setting.key)):
         name = f"{environment.APPLICATION}.{setting.section}.{setting.key}"
+        first, *rest = setting.description.split("\n")
         default = setting.default if setting.default else "empty"
-        pairs.append((bold(name), _sentence(f"{setting.description} ({setting.kind}, default: {default})")))
-    return _entries(pairs)
+        lines += [".TP", bold(name), text(_sentence(f"{first.strip()} ({setting.kind}, default: {default})"))]
+        if rest:
+            lines += [".RS", ".nf"] + [text(line.strip()) for line in rest if line.strip()] + [".fi", ".RE"]
+    return lines
 
 
 def exabgp_page() -> str:
