@@ -7,6 +7,8 @@
   ``PREFIX/bin`` on PATH: ``man exabgp`` works in a venv or /usr/local) and
   the example helper stays executable;
 * the sdist carries them too, with the Dockerfile and .dockerignore;
+  both are built from a copy of the repository (the builds write build/
+  and egg-info directories where they run);
 * the Dockerfile copies only what exists, its entry point is a program of
   the package, and .dockerignore leaves out what .ci/run's clean copy leaves
   out (build artefacts must not reach the image).
@@ -50,9 +52,19 @@ def _clean_env() -> dict:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
+def source(tmp_path_factory):
+    """A copy of the repository without build artefacts (as .ci/run's clean copy): builds leave the tree alone."""
+    copy = tmp_path_factory.mktemp("source") / "exabgp"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", "*.so", "*.c", ".pytest_cache",
+        ".hypothesis", ".benchmarks"))
+    return copy
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory, source):
     out = tmp_path_factory.mktemp("wheel")
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), ROOT],
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)],
                           env=_clean_env(), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     (found,) = out.glob("*.whl")
@@ -99,9 +111,9 @@ def test_man_finds_the_installed_pages_from_path(wheel, tmp_path):
     assert os.access(prefix / "bin" / "exabgp", os.X_OK)
 
 
-def test_the_sdist_carries_the_operator_files(tmp_path):
+def test_the_sdist_carries_the_operator_files(tmp_path, source):
     done = subprocess.run([sys.executable, "setup.py", "-q", "sdist", "--formats=gztar", "-d", str(tmp_path)],
-                          cwd=ROOT, env=_clean_env(), capture_output=True, text=True, timeout=300)
+                          cwd=source, env=_clean_env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     (archive,) = tmp_path.glob("*.tar.gz")
     with tarfile.open(archive) as sdist:
