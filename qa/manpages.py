@@ -15,7 +15,9 @@ Where each part comes from, so that it can not drift:
 * the settings (``exabgp.*``, ENVIRONMENT of exabgp(1)):
   `exabgp.config.environment.SETTINGS`;
 * the configuration keywords of exabgp.conf(5): the grammar's tables
-  (`exabgp.config.neighbor`, `route`, `flow`, `process`).  A keyword has a
+  (`exabgp.config.neighbor`, `route`, `flow`, `process`; ``_NEIGHBOR``,
+  ``_CAPABILITY`` and ``_FLAT_GRAMMARS`` are read although private to their
+  module: they are the tables the parser dispatches on).  A keyword has a
   one-line description here (`NEIGHBOR`, `CAPABILITY`, `ROUTE`,
   `FLOW_ACTIONS`); `grammar_problems()` lists a keyword of a table that has
   no description and a description whose keyword the grammar lost, and
