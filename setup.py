@@ -79,4 +79,25 @@ def extensions():
         return []
 
 
-setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})
+#: what operators install besides the package: (installation directory under the prefix, source patterns)
+#: man pages and completions (generated: qa/manpages.py, qa/completion.py), the systemd files (under
+#: /usr/local/lib for a root pip install, where systemd, sysusers and tmpfiles look) and the examples
+DATA_FILES = (
+    ("share/man/man1", "man/man1/*.1"),
+    ("share/man/man5", "man/man5/*.5"),
+    ("share/bash-completion/completions", "completion/bash/*"),
+    ("share/zsh/site-functions", "completion/zsh/_*"),
+    ("lib/systemd/system", "etc/systemd/*.service"),
+    ("lib/sysusers.d", "etc/systemd/sysusers.d/*.conf"),
+    ("lib/tmpfiles.d", "etc/systemd/tmpfiles.d/*.conf"),
+    ("etc/exabgp/examples", "examples/*"),  # where ExaBGP 5.0 installs its examples
+)
+
+
+def data_files():
+    return [(target, sorted(path for path in glob.glob(pattern, root_dir=ROOT)
+                            if os.path.isfile(os.path.join(ROOT, path))))
+            for target, pattern in DATA_FILES]
+
+
+setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt}, data_files=data_files())
