@@ -129,9 +129,12 @@ def test_help_width_is_argparse_own(columns, monkeypatch):
 
 
 def test_the_daemon_still_preloads_every_module():
-    """`preload` (run before the privilege drop) imports the whole package, lazily imported parts included."""
-    code = ("import sys, pkgutil, exabgp; from exabgp.reactor import daemon; daemon.preload(); "
-            "names = [m.name for m in pkgutil.walk_packages(exabgp.__path__, 'exabgp.') if m.name != 'exabgp.__main__']; "
+    """`preload` (run before the privilege drop) imports the whole package, lazily imported parts included, but
+    the compiled twins when the pure ones run (tests/test_codec_report.py runs a daemon whose compiled twins are
+    broken)."""
+    code = ("import sys, pkgutil, exabgp, exabgp._codec as codec; from exabgp.reactor import daemon; daemon.preload(); "
+            "names = [m.name for m in pkgutil.walk_packages(exabgp.__path__, 'exabgp.') if m.name != 'exabgp.__main__' "
+            "and not (codec.IMPLEMENTATION == 'py' and m.name.endswith('_c'))]; "
             "print(all(name in sys.modules for name in names), len(names))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=PACKAGE_ROOT)
     present, count = done.stdout.split()
