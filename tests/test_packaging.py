@@ -43,7 +43,7 @@ import exabgp
 
 SOURCE = Path(__file__).resolve().parents[1]
 #: the directories shipped whole in the sdist (MANIFEST.in)
-SHIPPED = ("exabgp", "tests", "qa", "benchmarks", "docs", "examples")
+SHIPPED = ("exabgp", "tests", "qa", "benchmarks", "docs", "examples", "man", "completion", "etc")
 #: build artefacts and local state, never copied (nor shipped)
 ARTEFACTS = shutil.ignore_patterns(".git", ".venv", "venv*", "build", "dist", "*.egg-info", "__pycache__", "*.py[cod]",
                                    "*.so", "*.pyd", "*.c", "*.html", ".pytest_cache", ".hypothesis", ".benchmarks")
@@ -249,10 +249,12 @@ def test_a_failed_compile_stops_the_build(tree, compiled, tmp_path):
 
 # ---------------------------------------------------------------- no machine paths
 
-#: a path of one machine: its temporary directory, root's or a user's home, this workplace's folders
-MACHINE_PATH = re.compile(r"(?<![\w.~$-])/(" + "|".join(("tmp", "root", "work", "home")) + r")\b")
+#: a path of one machine: its temporary directory, root's or a user's home, this workplace's folders (but a
+#: home field of a passwd line, ``:/root:``, which tests write into fake system files)
+MACHINE_PATH = re.compile(r"(?<![\w.~$-])/(" + "|".join(("tmp", "root", "work", "home")) + r")\b(?!:)")
 #: what is scanned: the code, the tests, the benchmarks and the documents
-SCANNED = ("exabgp", "tests", "qa", "benchmarks", "docs", "examples", "README.md", "BENCHMARKS.md", "CHANGELOG.md")
+SCANNED = ("exabgp", "tests", "qa", "benchmarks", "docs", "examples", "man", "completion", "etc", "README.md",
+           "BENCHMARKS.md", "CHANGELOG.md")
 
 
 def test_no_machine_paths_in_code_tests_benchmarks_and_docs():
