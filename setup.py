@@ -70,7 +70,7 @@ class CythonBuildExt(build_ext):
     def run(self):
         if self.extensions:
             self._cythonize()
-            say("compiling the codec twins: " + ", ".join(ext.name.rsplit(".", 1)[1] for ext in self.extensions))
+            say("building the codec twins: " + ", ".join(ext.name.rsplit(".", 1)[1] for ext in self.extensions))
         try:
             super().run()
         except Exception as error:
