@@ -169,7 +169,7 @@ def main() -> None:
 
     json.dump(
         {
-            "implementation": f"exabgp {exabgp.__version__}",
+            "implementation": f"{exabgp.DISTRIBUTION} {exabgp.__version__}",
             "twin": _codec.IMPLEMENTATION,
             "module": exabgp.__file__,
             "mode": args.mode,

@@ -40,7 +40,6 @@ under a bound, and its log has no traceback.  The behaviours:
 
 import time
 
-import exabgp
 from exabgp.session import Closed
 from qa.daemon import free_port
 from qa.harness import HOLD, Daemon, Peer, healthy, pump, received_updates, report, script
@@ -469,9 +468,9 @@ LEGITIMATE = [
     ("announce attributes next-hop 127.0.0.1 nlri 10.7.9.0/24", "done", "10.7.9.0/24"),
     ("announce attribute next-hop 127.0.0.1 nlri 10.7.10.0/24", "done", "10.7.10.0/24"),
     ("# we must never shutdown this router", "done", None),
-    ("version", f"exabgp {exabgp.__version__} | done", None),
-    ("version,", f"exabgp {exabgp.__version__} | done", None),
-    ("neighbor 127.0.0.1 version", f"exabgp {exabgp.__version__} | done", None),
+    ("version", "exabgp 5.0.15 | done", None),
+    ("version,", "exabgp 5.0.15 | done", None),
+    ("neighbor 127.0.0.1 version", "exabgp 5.0.15 | done", None),
     ("enable-ack", "done", None),
     ("neighbor 127.0.0.1 enable-ack", "done", None),
     ("announce route-refresh ipv4 unicast", "done", None),

@@ -301,14 +301,19 @@ def test_debug_explains_an_invalid_payload(capsys):
 
 
 def test_version(capsys, monkeypatch):
+    """5.0.15's four lines (its first one as 5.0.15 prints it: scripts parse it), then ours and the codec."""
+    from exabgp import _codec
+
     monkeypatch.delenv("exabgp_version", raising=False)
     status, out, _ = run(["version"], capsys)
     lines = out.splitlines()
-    assert status == 0 and len(lines) == 4
-    assert lines[0] == f"ExaBGP : {exabgp.__version__}"
+    assert status == 0 and len(lines) == 6
+    assert lines[0] == "ExaBGP : 5.0.15"
     assert lines[1].startswith("Python : 3.")
     assert lines[2].startswith("Uname  : ")
     assert lines[3] == f"From   : {os.path.dirname(os.path.abspath(exabgp.__file__))}"
+    assert lines[4] == f"fastbgp: {exabgp.__version__}"
+    assert lines[5] == f"Codec  : {_codec.SUMMARY}"
     monkeypatch.setenv("exabgp_version", "9.9.9-test")
     assert run(["version"], capsys)[1].splitlines()[0] == "ExaBGP : 9.9.9-test"
 

@@ -435,7 +435,7 @@ def test_show_filters(line, shown):
 
 CAPTURED = """\
 process helper {
-    run /usr/bin/python3 /tmp/cap/helper.py;
+    run ./helper.py;
     encoder text;
 }
 neighbor 127.0.0.4 {

@@ -71,7 +71,8 @@ def test_version(pyz):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == installed("version").stdout.splitlines()[0]
-    assert lines[-1] == f"From   : {os.path.join(pyz, 'exabgp')}"
+    assert lines[3] == f"From   : {os.path.join(pyz, 'exabgp')}"
+    assert lines[-1] == "Codec  : pure Python (the compiled twins are not installed)"
 
 
 def test_it_runs_as_an_executable(pyz):

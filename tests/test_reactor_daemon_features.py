@@ -124,8 +124,9 @@ def read_pid(path) -> int:
 
 @pytest.fixture
 def public_dir():
-    """A directory every user may write (the pid file is written after the privilege drop)."""
-    with tempfile.TemporaryDirectory(dir="/tmp") as name:
+    """A directory every user may write (the pid file is written after the privilege drop), in the system's
+    temporary directory (pytest's own are private to their user)."""
+    with tempfile.TemporaryDirectory() as name:
         os.chmod(name, 0o777)
         yield name
 

@@ -10,9 +10,18 @@ together, never per topic:
   ``EXABGP_REQUIRE_EXTENSIONS`` is set, in which case the ImportError
   propagates (a build that silently lost its extensions must not pass CI).
 
-``IMPLEMENTATION`` tells which twin was loaded ("c" or "py"); ``load(name)``
-returns the other one as a namespace, for tests and benchmarks.  The chosen
-twin's functions are re-exported as attributes of this package.
+``IMPLEMENTATION`` tells which twin was loaded ("c" or "py"); ``SUMMARY``
+says it and why in one phrase, which ``exabgp version`` prints and the daemon
+logs at start-up, so that a build or an install that lost its extensions
+shows: ``compiled (Cython)``, else ``pure Python (REASON)`` with REASON one
+of ``EXABGP_NO_EXTENSIONS is set``, ``pypy runs the pure twins``, ``the
+compiled twins are not installed`` (a pure build) or ``the compiled twins
+failed to load: ERROR`` (installed, but an ImportError other than their
+absence: ``BROKEN`` holds it, else None, and the daemon logs it as a
+warning).
+``load(name)`` returns the other twin as a namespace, for tests and
+benchmarks.  The chosen twin's functions are re-exported as attributes of
+this package.
 """
 
 import importlib
@@ -37,18 +46,24 @@ def load(implementation: str) -> types.SimpleNamespace:
     return namespace
 
 
-def _choose() -> types.SimpleNamespace:
-    if os.environ.get("EXABGP_NO_EXTENSIONS") or sys.implementation.name != "cpython":
-        return load("py")
+def _choose() -> tuple:
+    """The twin to run, `SUMMARY` and `BROKEN`."""
+    if os.environ.get("EXABGP_NO_EXTENSIONS"):
+        return load("py"), "pure Python (EXABGP_NO_EXTENSIONS is set)", None
+    if sys.implementation.name != "cpython":
+        return load("py"), f"pure Python ({sys.implementation.name} runs the pure twins)", None
     try:
-        return load("c")
-    except ImportError:
+        return load("c"), "compiled (Cython)", None
+    except ImportError as error:
         if os.environ.get("EXABGP_REQUIRE_EXTENSIONS"):
             raise
-        return load("py")
+        if isinstance(error, ModuleNotFoundError) and (error.name or "").startswith(f"{__name__}._"):
+            return load("py"), "pure Python (the compiled twins are not installed)", None
+        return load("py"), f"pure Python (the compiled twins failed to load: {error})", str(error)
 
 
-_chosen = _choose()
+_chosen, SUMMARY, BROKEN = _choose()
+#: "c" or "py": the twin in use
 IMPLEMENTATION = _chosen.IMPLEMENTATION
 globals().update({name: value for name, value in vars(_chosen).items() if name != "IMPLEMENTATION"})
 del _chosen

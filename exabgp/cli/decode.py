@@ -41,7 +41,7 @@ import socket
 import sys
 import time
 
-from exabgp import __version__
+from exabgp import exabgp_version
 from exabgp._codec.errors import CodecError
 from exabgp.api.envelope import Peer, Speaker, envelope
 from exabgp.api.json_message import message_line
@@ -142,7 +142,7 @@ def negotiated(neighbor, environment=None) -> CodecContext:
     The `environment` (default: every setting at its default) only makes the
     session passive or bounds its wait for an OPEN: nothing of the context.
     """
-    settings = session_settings(neighbor, environment or default_environment(), __version__)
+    settings = session_settings(neighbor, environment or default_environment(), exabgp_version())
     mode = neighbor.capability.add_path
     settings = replace(
         settings, peer_as=None, add_path=tuple((afi, safi, mode) for afi, safi in ALL_FAMILIES) if mode else ())

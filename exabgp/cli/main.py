@@ -19,8 +19,13 @@ sub-command (`exabgp.cli.decode`, ...) is imported when that sub-command
 runs, and only its arguments are added to the parser (argparse parses the
 arguments of one sub-command only; the others need no more than their
 one-line help).  So `exabgp decode` never loads the reactor or asyncio, and
-`exabgp version` loads nothing but this module and argparse
+`exabgp version` loads nothing but this module, argparse and the codec
 (tests/test_cli_imports.py guards the import sets).
+
+`exabgp version` prints 5.0's four lines, the first one ``ExaBGP : 5.0.15``
+(`exabgp.exabgp_version`: the 5.0 release reproduced, which scripts written
+for 5.0 parse), then two of ours: ``fastbgp: <this project's version>`` and
+``Codec  : <exabgp._codec.SUMMARY>`` (compiled or pure, and why).
 """
 
 import argparse
@@ -85,11 +90,13 @@ def _take_env_file(argv: list):
 
 
 def _version(args, out) -> int:
-    version = os.environ.get("exabgp_version") or exabgp.__version__
+    from exabgp import _codec
+
     python = sys.version.replace("\n", " ")
     uname = " ".join(os.uname())  # platform.uname()[:5] on a POSIX system, without its `uname -p` child
     root = os.path.dirname(os.path.abspath(exabgp.__file__))
-    out.write(f"ExaBGP : {version}\nPython : {python}\nUname  : {uname}\nFrom   : {root}\n")
+    out.write(f"ExaBGP : {exabgp.exabgp_version()}\nPython : {python}\nUname  : {uname}\nFrom   : {root}\n"
+              f"{exabgp.DISTRIBUTION}: {exabgp.__version__}\nCodec  : {_codec.SUMMARY}\n")
     return 0
 
 

@@ -39,7 +39,9 @@ next one at each reload; without it each file runs in a process of its own
 (forked; logging to a file is then refused, as in 5.0), and the program
 waits for all of them, its exit code the highest of theirs.  The
 ``exabgp_version`` environment variable overrides the version announced
-(software version capability).
+(software version capability).  The start-up log names this project's
+version and the codec in use, and why (`exabgp._codec.SUMMARY`, a warning
+when compiled twins are installed but fail to load).
 """
 
 
@@ -52,6 +54,7 @@ import signal
 import sys
 
 import exabgp
+from exabgp import _codec
 from exabgp.cli import config_file
 from exabgp.cli.env import read_environment
 from exabgp.config import environment as settings
@@ -133,6 +136,9 @@ def _run(reactor, environment, log, forked: bool) -> int:
 def _serve(configuration, loader, environment, log, version: str, reload_after: int, forked: bool = False) -> int:
     log.info("welcome", "Thank you for using ExaBGP")
     log.debug("version", version)
+    log.info("welcome", f"{exabgp.DISTRIBUTION} {exabgp.__version__}, codec {_codec.SUMMARY}")
+    if _codec.BROKEN:
+        log.warning("welcome", "the compiled codec is installed but does not load: running the slower pure twins")
     log.debug("location", os.path.dirname(os.path.abspath(exabgp.__file__)))
     log.debug("python", sys.version.replace("\n", " "))
     log.debug("platform", " ".join(platform.uname()[:5]))
@@ -229,7 +235,7 @@ def cmdline(args, out, err=None) -> int:
     cwd = os.getcwd()
     environment = _override(environment, _changes(args, environment, cwd))
     log = Logger.from_environment(environment, cwd=cwd)
-    version = os.environ.get("exabgp_version") or exabgp.__version__
+    version = exabgp.exabgp_version()
     rotate = environment.get("debug", "rotate")
     paths = [os.path.join(cwd, path) for path in args.configuration]
     configurations = []

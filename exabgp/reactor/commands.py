@@ -37,7 +37,6 @@ NLRI and attributes without next hop, under none of the route kinds
 import time
 import traceback
 
-import exabgp
 from exabgp.api import show
 from exabgp.api.text_message import attributes_text, nlri_text as prefix_text
 from exabgp.bgp import capability as caps
@@ -417,7 +416,7 @@ class Commands:
         self.reactor.reload(restart=True, full=True)
 
     def _version(self, source, command):
-        self.api.answer(source, show.version_line(exabgp.__version__))
+        self.api.answer(source, show.version_line(self.reactor.version))
         self.api.ack(source, True)
 
     def _enable_ack(self, source, command):

@@ -90,9 +90,15 @@ def daemonize(log, environment) -> None:
 
 
 def preload() -> None:
-    """Import every module of the package (but ``exabgp.__main__``, which runs the program)."""
+    """Import every module of the package but ``exabgp.__main__``, which runs the program, and, when the pure
+    twins run, the compiled ones: they may be what failed to load (`exabgp._codec.SUMMARY`)."""
+    from exabgp import _codec
+
+    skipped = {"exabgp.__main__"}
+    if _codec.IMPLEMENTATION == "py":
+        skipped.update(f"exabgp._codec._{topic}_c" for topic in _codec.TOPICS)
     for module in pkgutil.walk_packages(exabgp.__path__, "exabgp."):
-        if module.name != "exabgp.__main__":
+        if module.name not in skipped:
             importlib.import_module(module.name)
 
 

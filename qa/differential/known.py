@@ -248,6 +248,17 @@ def _setting_traceback(form, ours, theirs) -> bool:
 _NOT_LOCATED = re.compile(r'can not locate the program "([^"]+)"')
 
 
+#: the lines `exabgp version` prints after 5.0.15's four: this project's version and the codec in use
+_OUR_VERSION_LINES = re.compile(r"fastbgp: \d+\.\d+\.\d+\nCodec  : (compiled|pure Python) \([^\n]+\)\n")
+
+
+def _version_lines(form, ours, theirs) -> bool:
+    """`exabgp version`: 5.0.15's four lines unchanged, then two of ours and nothing else."""
+    return (form.args == ("version",) and ours.code == theirs.code == 0 and ours.stderr == theirs.stderr
+            and ours.stdout.startswith(theirs.stdout)
+            and bool(_OUR_VERSION_LINES.fullmatch(ours.stdout[len(theirs.stdout):])))
+
+
 def _helper_not_installed(form, ours, theirs) -> bool:
     """`validate` of a file whose ``run`` helpers are absent: 5.0.15 refuses it, we warn and accept it."""
     if form.args[:1] != ("validate",) or (ours.code, theirs.code) != (0, 1):
@@ -418,6 +429,14 @@ KNOWN: list = [
         "message 5.0 itself prints for a bad value ('invalid value for SECTION.KEY : VALUE') and exit 1, as "
         "bad input must never crash.",
         _setting_traceback,
+    ),
+    Known(
+        "version names the implementation and its codec", "cli",
+        "Not a 5.0.15 bug: this program is fastbgp, which reproduces 5.0.15.  `exabgp version` prints 5.0.15's "
+        "four lines as 5.0.15 prints them (the first, 'ExaBGP : 5.0.15', is what scripts parse), then 'fastbgp: "
+        "<our version>' and 'Codec  : compiled|pure Python (why)', so that an installation running the slow pure "
+        "twins, or another program than ExaBGP, shows (docs/compatibility.md, Command line).",
+        _version_lines,
     ),
 ]
 
