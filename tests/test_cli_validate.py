@@ -43,10 +43,10 @@ def test_valid_file_and_the_regenerated_configuration(tmp_path, capsys):
     logged = f"configuration   loading {path}\nconfiguration   \u2713 loading\n"  # 5.0.15's log lines
     assert run(["validate", str(path)], capsys) == (0, "", logged)
     code, out, err = run(["validate", "-n", str(path)], capsys)
-    assert code == 0 and err == logged
+    assert code == 0 and err == logged + "configuration   checking neighbors\nconfiguration   \u2713 neighbor  127.0.0.1\n"
     assert parse(out, "regenerated", full=True) == parse(GOOD, str(path), full=True)
     code, out, err = run(["validate", "-rv", str(path)], capsys)
-    assert code == 0 and err == logged
+    assert code == 0 and err == logged + "configuration   checking routes\nconfiguration   \u2713 routes\n"
     lines = out.splitlines()
     assert [line.split(" ", 1)[0] for line in lines] == ["route", "update"] * 3
     assert lines[0].startswith("route ipv4 unicast 10.0.0.0/24 path-information 0.0.0.3 next-hop self")
