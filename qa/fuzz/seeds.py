@@ -2,9 +2,12 @@
 
 Messages come from the project's wire vectors (``tests/vectors/*.vec``, the
 ``hex:`` lines), the qa scenarios (``qa/scenarios/*.msg``, the ``:raw:``
-lines) and the corpus of inputs that once failed (`CORPUS`, inputs of every
-target: the message parts are taken back out of them).  Only files of the
-repository are read, so a seed run is the same on every machine.
+lines), the differential oracle's generator (`qa.differential.updates`: 40
+messages of every family it knows in each of its sessions, from seed 0, and
+its RFC 7606 withdraw, discard and session-reset cases) and the corpus of
+inputs that once failed (`CORPUS`: the messages are taken back out of
+them).  Only the repository is read, so a seed run is the same on every
+machine.
 
 `Seeds` cuts them (with the pure codec, which is the specification) into
 message bodies by type, UPDATE attribute sections, attribute values by type
@@ -15,6 +18,7 @@ A target prefixes each part with its option octets (`with_options`).
 
 import functools
 import pathlib
+import random
 
 from exabgp._codec import _wire_py
 from exabgp._codec.errors import CodecError
@@ -47,6 +51,19 @@ def messages() -> list:
                 raw = _hex(line.split(":raw:", 1)[1])
                 found.append(raw if raw.startswith(_wire_py.MARKER) else _wire_py.MARKER + raw)
     return found
+
+
+def generated() -> list:
+    """Messages of every family and the malformed UPDATEs of `qa.differential.updates` (module docstring)."""
+    from qa.differential import updates
+
+    found = []
+    for number, families in enumerate(updates.SESSIONS):
+        chooser = random.Random(number)
+        found += updates.messages(chooser, updates.random_capabilities(chooser, families), 40)
+    bodies = updates.withdraw_and_discard_cases() + [body for _name, body in updates.session_reset_cases()]
+    bodies += [body for _name, _families, body in updates.departure_cases()]
+    return found + [_wire_py.frame_message(_UPDATE, body) for body in bodies]
 
 
 def corpus(target: str = None) -> dict:
@@ -113,7 +130,7 @@ class Seeds:
 
 @functools.lru_cache(maxsize=1)
 def parts() -> Seeds:
-    found = messages()
+    found = messages() + generated()
     for inputs in corpus().values():
         found += [data[1:] for data in inputs if data[1:].startswith(_wire_py.MARKER)]
     return Seeds(found)
