@@ -210,13 +210,17 @@ class ReceiveTarget(Target):
         return _Setup(caps, subs, misc, self._logs[bit(misc, 1)])
 
     def seeds(self) -> list:
-        """Runs of six UPDATEs and every other message alone, each behind one of a few option sets in turn."""
+        """Runs of six UPDATEs and every other message alone, each behind one of a few option sets in turn; and
+        each OPEN of the vectors as the peer's (bit 4 of octet 2), a KEEPALIVE and two UPDATEs behind it."""
         messages = [m for m in seed_parts.parts().messages if len(m) > 18 and m[18] != 1]
+        opens = [m for m in seed_parts.parts().messages if len(m) > 18 and m[18] == 1]
         updates = [m for m in messages if m[18] == 2]
         streams = [b"".join(updates[index:index + 6]) for index in range(0, len(updates), 6)] + messages
         options = (b"\x00\x04\x01\x00", b"\x00\xfd\x0b\x00", b"\x0c\xfe\x09\x07", b"\x31\x07\x2f\x01",
                    b"\xc3\x05\x8c\x02", b"\x00\x04\x18\x00", b"\x80\x0e\x21\x03")
-        return [options[index % len(options)] + stream for index, stream in enumerate(streams)]
+        found = [options[index % len(options)] + stream for index, stream in enumerate(streams)]
+        return found + [bytes((index, 0xfe, 0x1b | index & 0x20, 0)) + message + _KEEPALIVE_MESSAGE
+                        + b"".join(updates[index:index + 2]) for index, message in enumerate(opens)]
 
     def run(self, data: bytes) -> None:
         if len(data) < 4:
