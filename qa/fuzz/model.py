@@ -24,6 +24,13 @@ OPERATIONAL) decodes the body as the session does, then, when it decodes:
 Only `CodecError` may escape, from the decode or the first reading of the
 attributes and changes (the session's reset).
 
+``model.decode`` is ``exabgp decode`` without its command line: a whole
+message or an UPDATE body (`display_message`, option bit 1 ``--compact``-like
+NLRI), or NLRI of the first family (option bit 2, `display_nlri`), for the
+synthetic neighbor of every family, ADD-PATH with option bit 0 (``-i``);
+``invalid payload`` (`Invalid`, `CodecError`) is an answer, anything else
+escaping is not, and every line printed is valid JSON.
+
 ``model.nlri`` (option octets: the family, an index in `FAMILIES`; bit 0
 ADD-PATH, bit 1 MP_UNREACH_NLRI) decodes an NLRI section of every known
 family (`exabgp.bgp.nlri.decode`); what decodes renders as valid JSON
@@ -41,6 +48,8 @@ from exabgp.bgp.family import FAMILIES
 from exabgp.bgp.message import decode_message
 from exabgp.bgp.nlri import decode as decode_nlri
 from exabgp.bgp.nlri import encode as encode_nlri
+from exabgp.cli import decode as decode_cli
+from exabgp.config.neighbor import parse
 from exabgp.reactor.api import KINDS
 from exabgp.reactor.peer import nlri_text
 from qa.fuzz import seeds as seed_parts
@@ -150,5 +159,39 @@ class NlriTarget(Target):
         encode_nlri(afi, safi, nlris, addpath)
 
 
+class DecodeTarget(Target):
+    """``exabgp decode``'s rendering: `exabgp.cli.decode.display_message` (a whole message, or an UPDATE body)
+    and `display_nlri` for the synthetic neighbor of every family, with ADD-PATH (option bit 0, ``-i``)."""
+
+    name = "model.decode"
+
+    def __init__(self):
+        self._neighbors = []
+        for path_information in (False, True):
+            text = decode_cli.synthetic_configuration("all", path_information)
+            neighbor = parse(text, "<decode>").neighbors[0]
+            self._neighbors.append((neighbor, decode_cli.negotiated(neighbor)))
+
+    def seeds(self) -> list:
+        parts = seed_parts.parts()
+        return [bytes((options,)) + message for message in parts.messages for options in (0, 1)] + [
+            bytes((options,)) + body for body in parts.updates() for options in (2, 3)]
+
+    def run(self, data: bytes) -> None:
+        if not data:
+            return
+        neighbor, ctx = self._neighbors[data[0] & 1]
+        display = decode_cli.display_nlri if bit(data[0], 2) else decode_cli.display_message
+        try:
+            if display is decode_cli.display_nlri:
+                lines = display(data[1:], neighbor, ctx)
+            else:
+                lines = [display(data[1:], neighbor, ctx, _SPEAKER, 0.0, bit(data[0], 1))]
+        except (CodecError, decode_cli.Invalid):
+            return
+        for line in lines:
+            valid_json(line, "exabgp decode's line")
+
+
 def targets() -> list:
-    return [MessageTarget(), NlriTarget()]
+    return [MessageTarget(), NlriTarget(), DecodeTarget()]
