@@ -12,6 +12,10 @@ are its inverse) on the compiled twin and on the pure one, loaded as
 * what a twin renders as JSON is valid JSON (`render_update`, each line of
   `render_run` inside its head and tail).
 
+The input buffer of `split_messages` and `scan_updates` is bytes, a
+bytearray or a memoryview of one (option bits 6-7), as the session passes
+its input buffer.
+
 In a pure install (``EXABGP_NO_EXTENSIONS``, or no compiled twin) only the
 pure twin runs, and the first rule is all that is checked.
 """
@@ -90,8 +94,18 @@ def _short(result) -> str:
 
 # ---------------------------------------------------------------- the entry points
 
+def _buffer(options: int, payload: bytes):
+    """The payload as the session passes its input buffer: bytes, a bytearray or a memoryview of one."""
+    kind = options >> 6 & 3
+    if kind == 1:
+        return bytearray(payload)
+    if kind == 2:
+        return memoryview(bytearray(payload))
+    return payload
+
+
 def _split_messages(codec, options, payload):
-    return codec.split_messages(payload, 65535 if bit(options, 0) else 4096)
+    return codec.split_messages(_buffer(options, payload), 65535 if bit(options, 0) else 4096)
 
 
 def _split_update(codec, options, payload):
@@ -170,7 +184,7 @@ def _check_update(codec, options, payload):
 
 
 def _scan_updates(codec, options, payload):
-    used, count = codec.scan_updates(payload, 65535 if bit(options, 2) else 4096, bit(options, 0), bit(options, 1))
+    used, count = codec.scan_updates(_buffer(options, payload), 65535 if bit(options, 2) else 4096, bit(options, 0), bit(options, 1))
     if not (0 <= used <= len(payload) and 0 <= count <= used // 19):
         raise Finding(f"scan_updates returned ({used}, {count}) for {len(payload)} octets")
     return used, count
@@ -212,7 +226,7 @@ def targets() -> list:
     updates = seed_parts.Seeds.updates
     return [
         CodecTarget("codec.frame_message", _frame_message, lambda parts: parts.updates()[:8], b"\x02\x01"),
-        CodecTarget("codec.split_messages", _split_messages, _stream, b"\x00\x01"),
+        CodecTarget("codec.split_messages", _split_messages, _stream, b"\x00\x01\x40\x81"),
         CodecTarget("codec.split_update", _split_update, updates, b"\x00"),
         CodecTarget("codec.walk_attributes", _walk_attributes, lambda parts: parts.sections, b"\x00"),
         CodecTarget("codec.nlri", _nlri, _nlri_seeds, bytes(range(0, 32, 1))),
@@ -224,7 +238,7 @@ def targets() -> list:
         CodecTarget("codec.render_update", _render_update, updates, bytes(range(8))),
         CodecTarget("codec.render_run", _render_run, _stream, b"\x00\x01\x03"),
         CodecTarget("codec.check_update", _check_update, updates, b"\x00\x01\x02\x03"),
-        CodecTarget("codec.scan_updates", _scan_updates, _stream, b"\x00\x03\x04"),
+        CodecTarget("codec.scan_updates", _scan_updates, _stream, b"\x00\x03\x44\x87"),
         CodecTarget("codec.nlri_keys", _nlri_keys, _nlri_seeds, b"\x00\x01\x02\x03"),
         CodecTarget("codec.ingest_update", _ingest_update, updates, b"\x00\x01\x06\x07"),
         CodecTarget("codec.ingest_messages", _ingest_messages, _stream, b"\x01\x09\x0f"),
