@@ -22,7 +22,8 @@ One input is::
               bit 3 neighbor-changes, fsm and negotiated, bit 4 no OPEN from the harness (the
               stream is the whole input from the peer), bit 5 every family configured
               (else IPv4 and IPv6 unicast), bit 6 hold time 0, bit 7 both helpers are json
-    octet 3   where the stream is cut: the seed of the chunk sizes (`chunks`)
+    octet 3   where the stream is cut: the seed of the chunk sizes (`chunks`); with bit 7 set, the
+              peer then falls silent until every timer expires (hold time: 4/0)
     octet 4-  the stream: what the peer sends after its OPEN and KEEPALIVE
 
 A json and a text helper (or two json ones) are named in the api block.
@@ -253,6 +254,9 @@ class ReceiveTarget(Target):
         await asyncio.sleep(0)
         await asyncio.sleep(0)
         session = connection.session
+        if split & 0x80 and not session.closed:  # the peer falls silent: every timer expires
+            session.handle_timer(self._loop.time() + 0x10000)
+            connection.progress()
         ended_by_session = session.closed
         if not transport.closed:
             connection.connection_lost(None)
