@@ -4,9 +4,9 @@
     python -m qa.fuzz atheris -t codec.render_update -- -max_total_time=600
     python -m qa.fuzz atheris -t session.receive --twin py -- -runs=1000000 -seed=1
 
-The target's seeds (`qa.fuzz.seeds`) are written to a fresh corpus
-directory (unless a corpus directory of yours is given after ``--``: libFuzzer
-then reads and grows that one), the modules of `exabgp` and `qa.fuzz` are
+The target's seeds (`qa.fuzz.seeds`) are written to the corpus directory
+given after ``--`` when it is empty, else to a fresh temporary one
+(libFuzzer reads and grows the corpus directory), the modules of `exabgp` and `qa.fuzz` are
 imported instrumented for coverage (`atheris.instrument_imports`; nothing
 of them may be imported before, so this runs first in its process),
 and libFuzzer calls `Target.run` with its inputs: any exception escaping it
@@ -40,11 +40,12 @@ def fuzz(name: str, options: list) -> int:
     target = everything[name]
     corpus = [option for option in options if not option.startswith("-")]
     if not corpus:
-        directory = tempfile.mkdtemp(prefix=f"fuzz-{target.name}-")
+        corpus = [tempfile.mkdtemp(prefix=f"fuzz-{target.name}-")]
+        options = [*options, corpus[0]]
+    if os.path.isdir(corpus[0]) and not os.listdir(corpus[0]):
         for index, data in enumerate(target.seeds()):
-            with open(os.path.join(directory, f"seed-{index:05}"), "wb") as handle:
+            with open(os.path.join(corpus[0], f"seed-{index:05}"), "wb") as handle:
                 handle.write(data)
-        options = [*options, directory]
     atheris.Setup([sys.argv[0], *options], target.run)
     atheris.Fuzz()
     return 0
