@@ -23,7 +23,8 @@ One input is::
               stream is the whole input from the peer), bit 5 every family configured
               (else IPv4 and IPv6 unicast), bit 6 hold time 0, bit 7 both helpers are json
     octet 3   where the stream is cut: the seed of the chunk sizes (`chunks`); with bit 7 set, the
-              peer then falls silent until every timer expires (hold time: 4/0)
+              peer then falls silent until every timer expires (hold time: 4/0); with bit 6 clear,
+              every message of the stream gets a whole marker (`marked`), set: markers as mutated
     octet 4-  the stream: what the peer sends after its OPEN and KEEPALIVE
 
 A json and a text helper (or two json ones) are named in the api block.
@@ -178,6 +179,17 @@ def chunks(stream: bytes, seed: int) -> list:
     return cuts
 
 
+def marked(stream: bytes) -> bytes:
+    """`stream` with a whole marker in front of every message its length fields delimit (mutations that
+    break a marker end the session at once, 1/1: this takes them further)."""
+    data = bytearray(stream)
+    offset = 0
+    while offset + 19 <= len(data):
+        data[offset:offset + 16] = _wire_py.MARKER
+        offset += max(19, int.from_bytes(data[offset + 16:offset + 18], "big"))
+    return bytes(data)
+
+
 class _Setup:
     """The reactor, its neighbor and its helpers for one configuration (made once, kept)."""
 
@@ -241,7 +253,9 @@ class ReceiveTarget(Target):
         transport = Transport()
         connection = Connection(reactor, peer, "incoming-1")
         connection.connection_made(transport)
-        stream = data[4:] if bit(misc, 4) else setup.open + _KEEPALIVE_MESSAGE + data[4:]
+        stream = data[4:] if split & 0x40 else marked(data[4:])
+        if not bit(misc, 4):
+            stream = setup.open + _KEEPALIVE_MESSAGE + stream
         established = False
         for chunk in chunks(stream, split):
             connection.data_received(chunk)
