@@ -8,7 +8,8 @@
 * A short seeded run of every target (its seeds, then `SHORT` mutated
   inputs) finds nothing; `python -m qa.fuzz` runs the long ones.
 * The rules bite: twins that differ, and a session that reports an UPDATE
-  before validating it (issue 9, hole 1), are findings.
+  before validating it (issue 9, hole 1), are findings; a finding is
+  minimised to what makes it fail.
 """
 
 import functools
@@ -20,7 +21,7 @@ from exabgp.reactor import peer as peer_module
 from exabgp.session import Session
 from qa.fuzz import codec as fuzz_codec
 from qa.fuzz import seeds
-from qa.fuzz.engine import Finding, generated, run_target
+from qa.fuzz.engine import Finding, generated, minimize, run_target
 from qa.fuzz.receive import ReceiveTarget
 from qa.fuzz.targets import targets
 
@@ -69,3 +70,13 @@ def test_an_update_reported_before_it_is_validated_is_a_finding(monkeypatch):
     monkeypatch.setattr(peer_module, "Session", functools.partial(Session, check_updates=False))
     with pytest.raises(Exception):
         target.run(data)
+
+
+def test_minimize_keeps_the_failure_and_drops_the_rest():
+    def run(data):
+        if b"\xaa\xbb" in data[1:]:
+            raise ValueError("found aabb")
+
+    data = b"\x07" + bytes(range(40)) + b"\xaa\xbb" + bytes(range(30))
+    small = minimize(run, data, "ValueError: found aabb")
+    assert small == b"\x07\xaa\xbb"
