@@ -1,0 +1,1 @@
+"""Fuzzing: the codec twins, the model decoders and the whole receive path (see qa/README.md)."""

@@ -1,0 +1,245 @@
+"""Codec targets: every entry point of `exabgp._codec`, on both twins at once.
+
+Each target calls one entry point (and, when it succeeds, the encoders that
+are its inverse) on the compiled twin and on the pure one, loaded as
+``tests/conftest.py`` loads them (`exabgp._codec.load`).  The rules:
+
+* only `CodecError` may escape a decoder (RFC 4271 section 6 / RFC 7606
+  error handling starts from it), with an int code and subcode and bytes
+  data; the JSON fast path and the UPDATE checks raise nothing;
+* the twins agree: the same result, or a CodecError with the same code,
+  subcode and data;
+* what a twin renders as JSON is valid JSON (`render_update`, each line of
+  `render_run` inside its head and tail).
+
+The input buffer of `split_messages` and `scan_updates` is bytes, a
+bytearray or a memoryview of one (option bits 6-7), as the session passes
+its input buffer.
+
+In a pure install (``EXABGP_NO_EXTENSIONS``, or no compiled twin) only the
+pure twin runs, and the first rule is all that is checked.
+"""
+
+import json
+import os
+
+import exabgp._codec
+from exabgp._codec.errors import CodecError
+from qa.fuzz import seeds as seed_parts
+from qa.fuzz.engine import Finding
+from qa.fuzz.targets import Target
+
+
+def twins() -> list:
+    """The twins to run: compiled then pure, or pure alone in a pure install."""
+    pure = exabgp._codec.load("py")
+    if os.environ.get("EXABGP_NO_EXTENSIONS"):
+        return [pure]
+    try:
+        return [exabgp._codec.load("c"), pure]
+    except ImportError:
+        return [pure]
+
+
+def outcome(function, *args):
+    """``("ok", result)`` or ``("error", code, subcode, data)``; anything else escapes."""
+    try:
+        return ("ok", function(*args))
+    except CodecError as error:
+        if not (isinstance(error.code, int) and isinstance(error.subcode, int) and isinstance(error.data, bytes)):
+            raise Finding(f"malformed CodecError {error.code!r}/{error.subcode!r} {error.data!r}") from None
+        return ("error", error.code, error.subcode, bytes(error.data))
+
+
+def valid_json(text: str, what: str) -> None:
+    try:
+        json.loads(text)
+    except ValueError as error:
+        raise Finding(f"{what} is not valid JSON ({error}): {text[:300]}") from None
+
+
+def bit(options: int, number: int) -> bool:
+    return bool(options >> number & 1)
+
+
+class CodecTarget(Target):
+    """One entry point: `call(codec, options, payload)` returns what the twins must agree on."""
+
+    def __init__(self, name: str, call, seeds, options: bytes = b"\x00\x01\x02\x03"):
+        self.name = name
+        self._call = call
+        self._seeds = seeds
+        self._options = options
+        self._twins = twins()
+
+    def twins(self) -> str:
+        return "+".join(codec.IMPLEMENTATION for codec in self._twins)
+
+    def seeds(self) -> list:
+        return seed_parts.with_options(self._options, self._seeds(seed_parts.parts())) or [b"\x00"]
+
+    def run(self, data: bytes) -> None:
+        if not data:
+            return
+        options, payload = data[0], data[1:]
+        results = [outcome(self._call, codec, options, payload) for codec in self._twins]
+        if len(results) == 2 and results[0] != results[1]:
+            raise Finding(f"the twins differ: compiled {_short(results[0])} pure {_short(results[1])}")
+
+
+def _short(result) -> str:
+    text = repr(result)
+    return text if len(text) < 400 else text[:400] + "..."
+
+
+# ---------------------------------------------------------------- the entry points
+
+def _buffer(options: int, payload: bytes):
+    """The payload as the session passes its input buffer: bytes, a bytearray or a memoryview of one."""
+    kind = options >> 6 & 3
+    if kind == 1:
+        return bytearray(payload)
+    if kind == 2:
+        return memoryview(bytearray(payload))
+    return payload
+
+
+def _split_messages(codec, options, payload):
+    return codec.split_messages(_buffer(options, payload), 65535 if bit(options, 0) else 4096)
+
+
+def _split_update(codec, options, payload):
+    return codec.split_update(payload)
+
+
+def _walk_attributes(codec, options, payload):
+    return codec.walk_attributes(payload)
+
+
+def _nlri(codec, options, payload):
+    """decode_nlri, then encode_nlri and pack_nlri (a limit from the options) of what it decoded."""
+    afi, addpath, kind, withdraw = 1 + bit(options, 0), bit(options, 1), (options >> 2 & 3) % 3, bit(options, 4)
+    items = codec.decode_nlri(payload, afi, addpath, kind, withdraw)
+    limit = 1 + (options >> 5) * 7
+    return items, codec.encode_nlri(items, afi, addpath, kind), codec.pack_nlri(items, 0, limit, afi, addpath, kind)
+
+
+def _as_path(codec, options, payload):
+    asn4 = bit(options, 0)
+    segments = codec.decode_as_path(payload, asn4)
+    return segments, codec.encode_as_path(segments, asn4)
+
+
+_COMMUNITIES = (("decode_communities", "encode_communities"),
+                ("decode_large_communities", "encode_large_communities"),
+                ("decode_extended_communities", "encode_extended_communities"))
+
+
+def _communities(codec, options, payload):
+    decode, encode = _COMMUNITIES[options % 3]
+    values = getattr(codec, decode)(payload)
+    return values, getattr(codec, encode)(values)
+
+
+def _encode_attribute(codec, options, payload):
+    return codec.encode_attribute(payload[0] if payload else 0, options, payload[1:])
+
+
+def _frame_message(codec, options, payload):
+    return codec.frame_message(options, payload)
+
+
+def _flags3(options):
+    return bit(options, 0), bit(options, 1), bit(options, 2)
+
+
+def _render_update(codec, options, payload):
+    asn4, addpath4, addpath6 = _flags3(options)
+    text = codec.render_update(payload, asn4, addpath4, addpath6)
+    if text is not None:
+        if not isinstance(text, str):
+            raise Finding(f"render_update returned {type(text).__name__}")
+        valid_json(text, "render_update")
+    return text
+
+
+_HEAD, _AFTER, _TAIL = '{ "counter": ', ', "message": ', " }\n"
+
+
+def _render_run(codec, options, payload):
+    asn4, addpath4, addpath6 = _flags3(options)
+    counter = options >> 3
+    lines, last, offset, declined = codec.render_run(payload, 0, asn4, addpath4, addpath6, _HEAD, _AFTER, _TAIL,
+                                                     counter)
+    for line in lines.decode().splitlines():
+        valid_json(line, "a render_run line")
+    return lines, last, offset, declined
+
+
+def _check_update(codec, options, payload):
+    result = codec.check_update(payload, bit(options, 0), bit(options, 1))
+    if result not in (True, False):
+        raise Finding(f"check_update returned {result!r}")
+    return result
+
+
+def _scan_updates(codec, options, payload):
+    used, count = codec.scan_updates(_buffer(options, payload), 65535 if bit(options, 2) else 4096, bit(options, 0), bit(options, 1))
+    if not (0 <= used <= len(payload) and 0 <= count <= used // 19):
+        raise Finding(f"scan_updates returned ({used}, {count}) for {len(payload)} octets")
+    return used, count
+
+
+def _nlri_keys(codec, options, payload):
+    return codec.nlri_keys(payload, 1 + bit(options, 0), bit(options, 1))
+
+
+def _ingest_update(codec, options, payload):
+    asn4, addpath4, addpath6 = _flags3(options)
+    return codec.ingest_update(payload, addpath4, addpath6, asn4)
+
+
+def _ingest_messages(codec, options, payload):
+    asn4, addpath4, addpath6 = _flags3(options)
+    tables, paths = {}, {}
+    if bit(options, 3):  # a table already holding routes: replacements and withdrawals count as churn
+        codec.ingest_messages(payload, 0, addpath4, addpath6, asn4, tables, paths)
+    offset, churn = codec.ingest_messages(payload, 0, addpath4, addpath6, asn4, tables, paths)
+    return offset, churn, tables, sorted(paths)
+
+
+def _stream(parts):
+    """Seed streams: the messages alone, and runs of UPDATEs."""
+    updates = [message for message in parts.messages if len(message) > 18 and message[18] == 2]
+    return parts.messages + [b"".join(updates[index:index + 4]) for index in range(0, len(updates), 4)]
+
+
+def _values(*codes):
+    return lambda parts: [value for code in codes for value in parts.values.get(code, [])]
+
+
+def _nlri_seeds(parts):
+    return [section for _afi, _safi, section in parts.nlri]
+
+
+def targets() -> list:
+    updates = seed_parts.Seeds.updates
+    return [
+        CodecTarget("codec.frame_message", _frame_message, lambda parts: parts.updates()[:8], b"\x02\x01"),
+        CodecTarget("codec.split_messages", _split_messages, _stream, b"\x00\x01\x40\x81"),
+        CodecTarget("codec.split_update", _split_update, updates, b"\x00"),
+        CodecTarget("codec.walk_attributes", _walk_attributes, lambda parts: parts.sections, b"\x00"),
+        CodecTarget("codec.nlri", _nlri, _nlri_seeds, bytes(range(0, 32, 1))),
+        CodecTarget("codec.as_path", _as_path, _values(2, 17), b"\x00\x01"),
+        CodecTarget("codec.communities", _communities, _values(8, 16, 32), b"\x00\x01\x02"),
+        CodecTarget("codec.encode_attribute", _encode_attribute,
+                    lambda parts: [bytes((code,)) + value for code, values in parts.values.items() for value in values],
+                    b"\x40\x50\x80\xc0\xd0"),
+        CodecTarget("codec.render_update", _render_update, updates, bytes(range(8))),
+        CodecTarget("codec.render_run", _render_run, _stream, b"\x00\x01\x03"),
+        CodecTarget("codec.check_update", _check_update, updates, b"\x00\x01\x02\x03"),
+        CodecTarget("codec.scan_updates", _scan_updates, _stream, b"\x00\x03\x44\x87"),
+        CodecTarget("codec.nlri_keys", _nlri_keys, _nlri_seeds, b"\x00\x01\x02\x03"),
+        CodecTarget("codec.ingest_update", _ingest_update, updates, b"\x00\x01\x06\x07"),
+        CodecTarget("codec.ingest_messages", _ingest_messages, _stream, b"\x01\x09\x0f"),
+    ]
