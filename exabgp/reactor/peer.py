@@ -794,8 +794,6 @@ class Peer:
             try:
                 if self._configured_watchdog(static):
                     self.rib.add_watchdog(route, static.watchdog, self._held(static), self._cached_watchdog(static))
-                elif static.watchdog is not None:
-                    self.rib.add_watchdog(route, static.watchdog, static.withdraw)
                 elif not static.withdraw:
                     self.rib.add(route)
             except ValueError as error:
@@ -909,8 +907,10 @@ class Peer:
     def watchdog(self, name: str, announce: bool) -> None:
         """Announce or withdraw the routes of watchdog `name`, moved in 5.0's table (`_watchdog_tables`); an
         announce puts them back last in 5.0's cache, which `_cache_order` reads from `api_routes` as a helper's
-        announce (`_reannounced`), a withdraw puts them back in their configured place and ends a clear's hold
-        (`_cleared`).  While no session is up the change is queued as 5.0 queues it: an announce of each held
+        announce (`_reannounced`, last also when a helper had withdrawn the NLRI), a withdraw puts them back in
+        their configured place and ends a clear's hold (`_cleared`); a helper's route of the NLRI (a helper's
+        ``watchdog`` keyword is dropped: only configured routes have one) is withdrawn with it, 5.0 taking the
+        NLRI out of its cache whatever route it holds.  While no session is up the change is queued as 5.0 queues it: an announce of each held
         route not cached as it is, a withdrawal of each announced one (`_cancel_down`)."""
         announced, held = self._watchdog_tables().get(name, ({}, {}))
         source, target = (held, announced) if announce else (announced, held)
@@ -930,12 +930,15 @@ class Peer:
         for static in moved:
             nlri = static.route.nlri
             target[nlri] = static
-            if api.get(nlri) is static:
+            current = api.get(nlri, api)
+            if current is static or announce and current is None:
                 del api[nlri]
             if announce:
                 api[nlri] = static
                 self._reannounced.add(nlri)
             else:
+                if current is not api and current is not static:   # a helper's route of the NLRI: 5.0 drops it too
+                    api[nlri] = None
                 self._reannounced.discard(nlri)
                 self._cleared.discard(nlri)
         if self.established_session() is not None:
