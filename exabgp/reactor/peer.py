@@ -702,7 +702,6 @@ class Peer:
         self.ctx = _sending_context(event.ctx, self.neighbor)
         self._narrowed = {}
         families = event.negotiated.families
-        self._register_watchdogs(families)
         self._fill(self._cache_order(), families)
         # 5.0 sends a new session its queue (`_queue_down`) with its cached routes on top, in its order; a first
         # session with nothing queued by helpers gets the configuration as loaded, in the order filled
@@ -726,10 +725,14 @@ class Peer:
     def _watchdog_tables(self) -> dict:
         """5.0's watchdog table of the configured routes: name -> (announced, held), NLRI -> StaticRoute each, in
         5.0's order: the configured order at first, then a route moved by ``announce|withdraw watchdog`` goes
-        last in the other dictionary (`watchdog`).  It outlives the sessions, as 5.0's does."""
+        last in the other dictionary (`watchdog`).  It outlives the sessions and the reloads, as 5.0's does: a
+        reload (`_reloaded`) puts each configured watchdog route of the new configuration in the dictionary its
+        ``withdraw`` says, in place of the one of its NLRI there, and takes nothing out (an NLRI announced by
+        its watchdog stays so when the new configuration says ``withdraw``, until the next ``withdraw
+        watchdog``; a route no longer configured stays in its watchdog, moved by it as before)."""
         tables = self._tables
         if tables is None or tables[0] is not self.neighbor:
-            built = {}
+            built = {} if tables is None else tables[1]
             for static in self.neighbor.routes:
                 if static.watchdog is not None:
                     announced, held = built.setdefault(static.watchdog, ({}, {}))
@@ -738,19 +741,11 @@ class Peer:
         return tables[1]
 
     def _held(self, static) -> bool:
-        """Whether the configured watchdog route `static` is withdrawn by its watchdog (`_watchdog_tables`)."""
-        return static.route.nlri in self._watchdog_tables().get(static.watchdog, ({}, {}))[1]
-
-    def _register_watchdogs(self, families) -> None:
-        """Give the new Adj-RIB-Out the watchdog table (`_watchdog_tables`), in its order, for the watchdog commands
-        of the session; `_fill` puts in the routes it caches (registering them again keeps their place)."""
-        narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
-        for name, (announced, held) in self._watchdog_tables().items():
-            for statics, withdrawn in ((announced, False), (held, True)):
-                for static in statics.values():
-                    route = static.route
-                    if route.family in families:
-                        self.rib.add_watchdog(self._narrow(route) if narrow else route, name, withdrawn, False)
+        """Whether the configured watchdog route `static` is withdrawn by its watchdog (`_watchdog_tables`): held
+        and not announced (after a reload an NLRI may be in both, see there)."""
+        announced, held = self._watchdog_tables().get(static.watchdog, ({}, {}))
+        nlri = static.route.nlri
+        return nlri in held and nlri not in announced
 
     def _configured_watchdog(self, static) -> bool:
         """Whether `static` is a configured watchdog route (one of `_watchdog_tables`), not a helper's."""
@@ -760,9 +755,10 @@ class Peer:
         return any(table.get(nlri) is static for table in self._watchdog_tables().get(static.watchdog, ()))
 
     def _cached_watchdog(self, static) -> bool:
-        """Whether the configured watchdog route `static` is cached: announced by its watchdog and not withdrawn
-        by a clear since (`_cleared`)."""
-        return not self._held(static) and static.route.nlri not in self._cleared
+        """Whether the configured watchdog route `static` is cached: announced by its watchdog (or put in the
+        cache by a reload, `_reloaded`) and not withdrawn by a clear since (`_cleared`)."""
+        nlri = static.route.nlri
+        return (not self._held(static) or self.api_routes.get(nlri) is static) and nlri not in self._cleared
 
     def _cached_while_down(self) -> dict:
         """NLRI -> StaticRoute: what 5.0's Adj-RIB-Out caches while no session is up, in the order it walks it
@@ -793,7 +789,8 @@ class Peer:
                 route = self._narrow(route)
             try:
                 if self._configured_watchdog(static):
-                    self.rib.add_watchdog(route, static.watchdog, self._held(static), self._cached_watchdog(static))
+                    if self._cached_watchdog(static):
+                        self.rib.add(route)
                 elif not static.withdraw:
                     self.rib.add(route)
             except ValueError as error:
@@ -941,8 +938,17 @@ class Peer:
                     api[nlri] = None
                 self._reannounced.discard(nlri)
                 self._cleared.discard(nlri)
-        if self.established_session() is not None:
-            (self.rib.announce_watchdog if announce else self.rib.withdraw_watchdog)(name)
+        session = self.established_session()
+        if session is not None:
+            narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
+            for static in moved:
+                route = static.route
+                if route.family in session.negotiated.families:
+                    route = self._narrow(route) if narrow else route
+                    try:
+                        self.rib.add(route) if announce else self.rib.withdraw(route)
+                    except ValueError as error:
+                        self.reactor.log.warning("rib", f"route not announced: {error}")
             self._schedule_flush()
 
     def send_eor(self, afi: int, safi: int) -> None:
@@ -1055,8 +1061,9 @@ class Peer:
 
     def reconfigure(self, neighbor) -> None:
         """New session settings: the running session ends (Cease 6/3 with its name as data, as 5.0.15 sends
-        it), the next connection uses them."""
-        self.neighbor = neighbor
+        it), the next connection uses them, with the routes `_reloaded` leaves cached (an NLRI no longer
+        configured is not sent: 5.0 sends the new session its cache then withdraws those in the same batch)."""
+        self._reloaded(neighbor)
         self._passive = mapping.passive(neighbor, self.reactor.environment)
         self.restart_state = True  # 5.0 re-establishes a reconfigured peer as a restart
         if self.connection is not None:
@@ -1065,19 +1072,65 @@ class Peer:
             self._schedule()
 
     def update_routes(self, neighbor) -> None:
-        """Same session settings, new routes: withdraw those gone, announce the new ones."""
-        old = self.neighbor.routes
-        self.neighbor = neighbor
+        """Same session settings, new routes: those `_reloaded` caches again are announced, then, as 5.0 does,
+        each route of an NLRI the previous configuration did not have (a watchdog route held by ``withdraw``
+        too: it is cached, its watchdog still holding it) and the withdrawal of each NLRI no longer configured
+        (whatever route of it is cached, a helper's too)."""
+        before = {static.route.nlri for static in self.neighbor.routes}
+        again, gone = self._reloaded(neighbor)
+        api = self.api_routes
+        new = [static for static in neighbor.routes if static.route.nlri not in before]
+        for static in new:
+            nlri = static.route.nlri
+            if self._configured_watchdog(static) and self._held(static):
+                if api.get(nlri) is None:      # not cached: it goes last
+                    api.pop(nlri, None)
+                api[nlri] = static
+                self._reannounced.add(nlri)
         connection = self.connection
         if self.rib is None or connection is None or connection.session.closed:
             return  # the next session sends the new routes
         families = connection.session.negotiated.families
-        self._fill([static for static in neighbor.routes if static not in old], families)  # 5.0: new routes first
-        for static in old:
-            if static not in neighbor.routes and static.route.family in families:
+        self._fill(again + [static for static in new if static not in again], families)
+        for static in gone:
+            if static.route.family in families:
                 self.rib.withdraw(static.route)
         self._send_changes(connection)
         connection.progress()
+
+    def _reloaded(self, neighbor) -> tuple:
+        """Take the reloaded `neighbor`, as 5.0 reads a configuration into the Adj-RIB-Out it keeps: the watchdog
+        table merged (`_watchdog_tables`), then each configured route but those held by ``withdraw`` put in the
+        cache again (one not cached, a helper or a clear or its watchdog withdrew it, goes last; one replacing
+        another route of its NLRI takes its place), and the NLRI no longer configured taken out of it
+        (whatever route of them is cached, a helper's too).  Returns the routes put in the cache and the
+        previous configuration's routes of the NLRI taken out."""
+        cached = self._cached_while_down()
+        previous = self.neighbor.routes
+        self._watchdog_tables()
+        self.neighbor = neighbor
+        self._watchdog_tables()
+        api = self.api_routes
+        again = []
+        for static in neighbor.routes:
+            nlri = static.route.nlri
+            if static.withdraw:
+                continue
+            self._cleared.discard(nlri)
+            current = cached.get(nlri)
+            if current is None:
+                api.pop(nlri, None)
+                api[nlri] = static
+                self._reannounced.add(nlri)
+            elif current is not static:
+                api[nlri] = static
+            again.append(static)
+        now = {static.route.nlri for static in neighbor.routes}
+        gone = [static for static in previous if static.route.nlri not in now]
+        for static in gone:
+            if static.route.nlri in api:
+                api[static.route.nlri] = None
+        return again, gone
 
     def refresh(self, connection, refresh) -> None:
         """Answer a ROUTE-REFRESH request by replaying the family (RFC 2918, RFC 7313)."""

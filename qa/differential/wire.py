@@ -86,12 +86,21 @@ RESET = "reset"
 DOWN = "down"
 #: a group that is this one word: the recorder answers the held OPEN; the harness waits for the session's initial dump
 UP = "up"
+#: a group starting with one of these words reloads the daemon's configuration (SIGUSR1), the rest of the group
+#: being the static route lines of the new configuration: RELOAD keeps the neighbor's session settings (a delta of
+#: routes on the running session), RELOAD_CHANGED changes its hold time too (the session ends and comes back)
+RELOAD = "reload"
+RELOAD_CHANGED = "reload-changed"
 #: the groups that are these words, not commands
 CONTROL = ((RESET,), (DOWN,), (UP,))
+#: what both daemons log once a reload is applied
+RELOADED = b"loaded new configuration successfully"
 LOCAL_ADDRESS = "127.0.0.1"
 #: how long a daemon may take to start and bring its session up, and to answer one group
 START_TIMEOUT = 30.0
 GROUP_TIMEOUT = 10.0
+#: how long after logging a reload a daemon may take to queue its changes (5.0.15 does it in its peer's next turn)
+RELOAD_SETTLE = 1.0
 
 
 # -- scenarios ----------------------------------------------------------------------------------
@@ -160,7 +169,7 @@ class Scenario:
 
     @property
     def commands(self) -> int:
-        return sum(len(group) for group in self.groups if group not in CONTROL)
+        return sum(len(group) for group in self.groups if group not in CONTROL and not is_reload(group))
 
     def marked(self) -> list:
         """The groups as the helper writes them: the marker appended to each applied while the session is up (a
@@ -171,27 +180,40 @@ class Scenario:
             if group in ((DOWN,), (UP,)):
                 down = group == (DOWN,)
             up = not down and group != (RESET,)
+            if is_reload(group):    # only the marker, sent once a reload that keeps the session is applied
+                marked.append([MARKER] if up and group[0] == RELOAD else [])
+                continue
             marked.append(list(group) + ([MARKER] if up and not any("teardown" in line for line in group) else []))
         return marked
 
-    def configuration(self, helper_command: str) -> str:
+    def configuration(self, helper_command: str, reloads: int = 0) -> str:
+        """The configuration, as loaded after the first `reloads` reload groups (their routes, their hold time:
+        180 seconds less 10 for each RELOAD_CHANGED)."""
         local_as, peer_as = (65000, 65001) if self.ebgp else (65000, 65000)
         families = "".join(f"        {name};\n" for name in self.families)
         capability = f"        asn4 {'enable' if self.asn4 else 'disable'};\n"
         if self.add_path:
             capability += "        add-path send/receive;\n"
-        static = "".join(f"        route {line};\n" for line in self.static)
+        applied = [group for group in self.groups if is_reload(group)][:reloads]
+        changed = sum(1 for group in applied if group[0] == RELOAD_CHANGED)
+        hold = f"    hold-time {180 - 10 * changed};\n" if changed else ""
+        static = "".join(f"        route {line};\n" for line in (applied[-1][1:] if applied else self.static))
         static = f"    static {{\n{static}    }}\n" if static else ""
         return (f"process helper {{\n    run {helper_command};\n    encoder text;\n}}\n\n"
                 f"neighbor 127.0.0.1 {{\n    router-id 10.0.0.1;\n    local-address {LOCAL_ADDRESS};\n"
                 f"    local-as {local_as};\n    peer-as {peer_as};\n"
-                f"    group-updates {'true' if self.group_updates else 'false'};\n"
+                f"    group-updates {'true' if self.group_updates else 'false'};\n{hold}"
                 f"    family {{\n{families}    }}\n    capability {{\n{capability}    }}\n{static}"
                 f"    api {{\n        processes [ helper ];\n    }}\n}}\n")
 
     @property
     def peer_as(self) -> int:
         return 65001 if self.ebgp else 65000
+
+
+def is_reload(group: tuple) -> bool:
+    """Whether `group` reloads the configuration (`RELOAD`, `RELOAD_CHANGED`)."""
+    return bool(group) and group[0] in (RELOAD, RELOAD_CHANGED)
 
 
 def _v4(*groups, **options) -> Scenario:
@@ -520,6 +542,9 @@ class Run:
         self._helper_connected = None
         self._cursor = (0, 0)   # (session index, message index) of the first message not yet given to a chunk
         self.process = None
+        self._helper_command = ""
+        self._reloads = 0       # the reload groups applied so far
+        self._down = False      # between a group DOWN and a group UP
 
     @property
     def log(self) -> str:
@@ -592,8 +617,58 @@ class Run:
             return False
         return True
 
+    @property
+    def configuration_path(self) -> str:
+        return os.path.join(self.directory, "wire.conf")
+
+    def _write_configuration(self) -> None:
+        with open(self.configuration_path, "w", encoding="utf-8") as handle:
+            handle.write(self.scenario.configuration(self._helper_command, self._reloads))
+
+    def _reloaded(self) -> int:
+        """How many reloads the daemon's log says it applied."""
+        with open(self.log, "rb") as handle:
+            return handle.read().count(RELOADED)
+
+    async def _reload(self, index: int, group: tuple, session: int) -> bool | None:
+        """A reload group: the next configuration written, SIGUSR1, its application waited for in the log.  While
+        the session is down, or when the neighbor changed (the session ends, then the harness waits for the
+        next one's initial dump), the group's chunk is made here (True / False: go on or not); None when the
+        daemon keeps its session: the group goes on as others, its marker sent once the reload is applied."""
+        self._reloads += 1
+        self._write_configuration()
+        before = self._reloaded()
+        os.kill(self.process.pid, signal.SIGUSR1)
+        problem = ""
+        for _ in range(int(GROUP_TIMEOUT * 10)):
+            if self._reloaded() > before:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            problem = "the reload was not applied"
+        await asyncio.sleep(RELOAD_SETTLE)      # 5.0.15's peer takes the new routes in its next turn
+        if not problem and not self._down and group[0] == RELOAD:
+            return None
+        messages = ()
+        if not problem and not self._down:
+            try:
+                await self._wait(lambda: self._ended(session), GROUP_TIMEOUT)
+            except TimeoutError:
+                problem = "the session did not end"
+            messages = self._take(session, None)
+        self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, (), messages, problem))
+        if problem:
+            return False
+        return True if self._down else await self._initial(session + 1)
+
     async def _group(self, index: int, group: tuple, marked: list) -> bool:
         session = len(self._sessions()) - 1
+        if is_reload(group):
+            done = await self._reload(index, group, session)
+            if done is not None:
+                return done
+        if group in ((DOWN,), (UP,)):
+            self._down = group == (DOWN,)
         if group == (DOWN,) and index == 0:    # the scenario started so: `run` waited for the held connection
             self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group))
             return True
@@ -615,7 +690,7 @@ class Run:
             await self._wait(lambda: self._ended(session), GROUP_TIMEOUT)
             self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, (), self._take(session, None)))
             return await self._initial(session + 1)
-        teardown = any("teardown" in line for line in group)
+        teardown = not is_reload(group) and any("teardown" in line for line in group)
         down = not teardown and MARKER not in marked   # applied while the session is down: nothing is sent
         self._orders.write(f"go {index}\n".encode())
         await self._orders.drain()
@@ -660,9 +735,9 @@ class Run:
         groups = self.scenario.marked()
         with open(commands, "w", encoding="utf-8") as handle:
             json.dump(groups, handle)
-        configuration = os.path.join(self.directory, "wire.conf")
-        with open(configuration, "w", encoding="utf-8") as handle:
-            handle.write(self.scenario.configuration(f"{sys.executable} {HELPER} {commands} {port}"))
+        self._helper_command = f"{sys.executable} {HELPER} {commands} {port}"
+        self._write_configuration()
+        configuration = self.configuration_path
         env = dict(self.env, exabgp_tcp_port=str(self.recorder.port))
         with open(self.log, "w") as log:
             self.process = subprocess.Popen([*self.program, "server", configuration], env=env, cwd=self.directory,
