@@ -30,8 +30,8 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   a passive peer runs on);
 * once ESTABLISHED the peer fills a new Adj-RIB-Out (`exabgp.rib`) with the
   configured routes of the negotiated families (``next-hop self`` resolved
-  with the connection's local address, watchdog routes registered under
-  their name, ``withdraw`` ones held back) and, once the input already
+  with the connection's local address, watchdog routes as their watchdog
+  left them, ``withdraw`` ones held back) and, once the input already
   received is processed, sends its UPDATEs (``group-updates``), then one
   End-of-RIB per negotiated family unless ``manual-eor`` (RFC 4724
   section 2); as in 5.0 a session's first batch of changes carries no
@@ -66,7 +66,10 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   (RFC 7313 section 4);
 * on reload (`reconfigure`, `update_routes`): new session settings end the
   session with Cease 6/3 "Peer De-configured" and the next connection uses
-  them; new routes only are sent as a delta on the running session;
+  them; new routes only are sent as a delta on the running session; either
+  way the configured routes are cached again and the watchdog table is
+  kept, merged with the new configuration's, as 5.0 keeps its Adj-RIB-Out
+  (`_reloaded`);
 * the graceful restart R bit is set in the OPENs until a first session is
   ESTABLISHED, and again after a reconfiguration (5.0 does so);
 * how a session is ended by us (see `Connection.stop` and `Connection.drop`
