@@ -99,8 +99,6 @@ LOCAL_ADDRESS = "127.0.0.1"
 #: how long a daemon may take to start and bring its session up, and to answer one group
 START_TIMEOUT = 30.0
 GROUP_TIMEOUT = 10.0
-#: how long after logging a reload a daemon may take to queue its changes (5.0.15 does it in its peer's next turn)
-RELOAD_SETTLE = 1.0
 
 
 # -- scenarios ----------------------------------------------------------------------------------
@@ -214,6 +212,11 @@ class Scenario:
 def is_reload(group: tuple) -> bool:
     """Whether `group` reloads the configuration (`RELOAD`, `RELOAD_CHANGED`)."""
     return bool(group) and group[0] in (RELOAD, RELOAD_CHANGED)
+
+
+#: configured routes of the watchdog scenarios: one announced by its watchdog, a plain one, one held back
+_DOGS = ("10.8.0.0/24 next-hop 192.0.2.8 watchdog dog", "10.9.0.0/24 next-hop 192.0.2.9",
+         "10.8.1.0/24 next-hop 192.0.2.8 watchdog dog withdraw")
 
 
 def _v4(*groups, **options) -> Scenario:
@@ -366,6 +369,45 @@ HANDWRITTEN = {scenario.name: scenario for scenario in (
         [UP],
         ["announce watchdog dog", "withdraw watchdog cat"],
         ["announce watchdog cat", "flush adj-rib out"])),
+    # 5.0.15 reads a helper's ``watchdog NAME`` and ``withdraw`` and drops them: the route is announced at once and
+    # no watchdog moves it
+    Scenario("api-route-watchdog-keywords", **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1 watchdog dog",
+         "announce route 10.0.2.0/24 next-hop 192.0.2.1 watchdog dog withdraw"],
+        ["withdraw watchdog dog"],
+        ["announce watchdog dog"],
+        ["withdraw watchdog dog", "withdraw route 10.0.2.0/24 next-hop 192.0.2.1 watchdog dog"],
+        ["flush adj-rib out"])),
+    # a ``withdraw watchdog`` takes its NLRI out of 5.0.15's cache, whatever route a helper put there
+    Scenario("api-route-on-watchdog-nlri", static=_DOGS, **_v4(
+        ["announce route 10.8.0.0/24 next-hop 192.0.2.1 med 5", "announce route 10.8.1.0/24 next-hop 192.0.2.1 med 6"],
+        ["withdraw watchdog dog"],
+        [RESET],
+        ["announce watchdog dog"],
+        [DOWN],
+        ["announce route 10.8.0.0/24 next-hop 192.0.2.1 med 7", "withdraw watchdog dog",
+         "announce route 10.0.1.0/24 next-hop 192.0.2.1 watchdog dog withdraw"],
+        [UP],
+        ["announce watchdog dog", "flush adj-rib out"])),
+    # a reload keeping the neighbor: 5.0.15 keeps its watchdog table (merged with the new configuration's), caches
+    # the configured routes again, announces a new NLRI even when held by ``withdraw`` and withdraws one gone
+    Scenario("reload-kept-watchdogs", static=_DOGS, **_v4(
+        ["withdraw watchdog dog"],
+        [RELOAD, *_DOGS],
+        ["announce watchdog dog"],
+        [RELOAD, *_DOGS[:2], "10.8.2.0/24 next-hop 192.0.2.8 watchdog dog withdraw"],
+        ["flush adj-rib out"],
+        ["withdraw watchdog dog"],
+        ["announce watchdog dog"])),
+    # a reload changing the neighbor: the session ends, the table is kept as above; the next session sends the
+    # cache without the NLRI gone
+    Scenario("reload-changed-watchdogs", static=_DOGS, **_v4(
+        ["announce watchdog dog"],
+        [RELOAD_CHANGED, *_DOGS[:2], "10.8.2.0/24 next-hop 192.0.2.8 watchdog dog withdraw"],
+        ["withdraw watchdog dog"],
+        [RELOAD_CHANGED, *_DOGS],
+        ["flush adj-rib out"],
+        ["announce watchdog dog"])),
     Scenario("flat-vpn-forms", families=("ipv4 mpls-vpn", "ipv4 flow-vpn"), groups=(
         ("announce ipv4 mpls-vpn 10.7.1.0/24 rd 65000:7 label 100 next-hop 192.0.2.7",
          "announce route 10.3.1.0/24 next-hop 192.0.2.1 label 100 rd 65000:1"),
@@ -489,16 +531,72 @@ def random_scenario(seed: int, index: int) -> Scenario:
         after = [(during(),)] if dogs else []
         at = down.randint(0, len(groups))
         groups[at:at] = [(DOWN,), *stretch, (UP,), *after]
+    # helpers' routes with ``watchdog NAME [withdraw]`` (5.0.15 drops the keywords), watchdog commands and helpers'
+    # routes on the NLRI of configured watchdog routes; then reloads: each from a generator of its own (see above)
+    dogs = random.Random(f"{seed}-{index}-watchdog")
+    if dogs.random() < 0.2:
+        _api_watchdogs(dogs, groups, names, static)
+    reload = random.Random(f"{seed}-{index}-reload")
+    if reload.random() < 0.15:
+        _reloads(reload, groups, names, static)
     return Scenario(f"random-{seed}-{index}", tuple(names), tuple(groups), group_updates=rng.random() < 0.6,
                     add_path=add_path, asn4=rng.random() < 0.7, ebgp=rng.random() < 0.3, static=tuple(static))
 
 
-def _watchdog_routes(rng: random.Random, names: list) -> list:
+def _api_watchdogs(rng: random.Random, groups: list, names: list, static: list) -> None:
+    """Give the helpers' ``announce|withdraw route`` lines of `groups` ``watchdog dog|cat [withdraw]`` now and
+    then, configure watchdog routes if none are (`_watchdog_routes`), and add groups moving the watchdogs and
+    announcing routes of their NLRI; `groups` and `static` are changed in place."""
+    for at, group in enumerate(groups):
+        if group not in CONTROL:
+            groups[at] = tuple(f"{line} watchdog {rng.choice(('dog', 'cat'))}{rng.choice(('', ' withdraw'))}"
+                               if line.split()[1] == "route" and "nlri" not in line and rng.random() < 0.4
+                               else line for line in group)
+    if not any(" watchdog " in line for line in static):
+        static += [line for line, _dog in _watchdog_routes(rng, names)]
+    configured = [line.split()[0] for line in static if " watchdog " in line]
+    for _ in range(rng.randint(1, 3)):
+        group = [f"{rng.choice(('announce', 'withdraw'))} watchdog {rng.choice(('dog', 'cat'))}"]
+        if configured and rng.random() < 0.5:
+            prefix = rng.choice(configured)
+            hop = "2001:db8::1" if ":" in prefix else "192.0.2.1"
+            group.insert(rng.randint(0, 1), f"announce route {prefix} next-hop {hop} med {rng.randint(1, 9)}")
+        at = rng.choice(_up_positions(groups))
+        groups[at:at] = [tuple(group)]
+
+
+def _up_positions(groups: list) -> list:
+    """The indexes a group may be inserted at in `groups` to be applied while the session is up."""
+    positions = []
+    down = False
+    for at in range(len(groups) + 1):
+        if not down:
+            positions.append(at)
+        if at < len(groups) and groups[at] in ((DOWN,), (UP,)):
+            down = groups[at] == (DOWN,)
+    return positions
+
+
+def _reloads(rng: random.Random, groups: list, names: list, static: list) -> None:
+    """Insert one or two reload groups in `groups`, while the session is up: the configured routes less one now
+    and then, a watchdog route more now and then, the neighbor's session settings changed or not."""
+    routes = list(static)
+    for number in range(rng.choice((1, 1, 2))):
+        routes = list(routes)
+        if routes and rng.random() < 0.4:
+            routes.pop(rng.randrange(len(routes)))
+        if rng.random() < 0.5:
+            routes += [line for line, _dog in _watchdog_routes(rng, names, first=5 + 2 * number)]
+        at = rng.choice(_up_positions(groups))
+        groups[at:at] = [(rng.choice((RELOAD, RELOAD, RELOAD_CHANGED)), *routes)]
+
+
+def _watchdog_routes(rng: random.Random, names: list, first: int = 0) -> list:
     """``(static route line, watchdog name)`` of 1 or 2 configured watchdog routes (some starting withdrawn) of
-    an ipv4 or ipv6 unicast family of the scenario, on NLRI of their own."""
+    an ipv4 or ipv6 unicast family of the scenario, on NLRI of their own (numbered from `first`)."""
     unicast = [name for name in names if name in ("ipv4 unicast", "ipv6 unicast")]
     routes = []
-    for number in range(rng.choice((1, 1, 2)) if unicast else 0):
+    for number in range(first, first + (rng.choice((1, 1, 2)) if unicast else 0)):
         dog = rng.choice(("dog", "cat"))
         withdraw = " withdraw" if rng.random() < 0.5 else ""
         if rng.choice(unicast) == "ipv4 unicast":
@@ -630,11 +728,12 @@ class Run:
         with open(self.log, "rb") as handle:
             return handle.read().count(RELOADED)
 
-    async def _reload(self, index: int, group: tuple, session: int) -> bool | None:
-        """A reload group: the next configuration written, SIGUSR1, its application waited for in the log.  While
-        the session is down, or when the neighbor changed (the session ends, then the harness waits for the
-        next one's initial dump), the group's chunk is made here (True / False: go on or not); None when the
-        daemon keeps its session: the group goes on as others, its marker sent once the reload is applied."""
+    async def _reload(self, index: int, group: tuple, session: int) -> bool:
+        """A reload group: the next configuration written, SIGUSR1, its application waited for in the log; True
+        when the scenario goes on.  While the session is down nothing is sent; when the neighbor changed the
+        session ends and the harness waits for the next one's initial dump; when the daemon keeps its session
+        the group's marker is sent twice (`_woken`): 5.0.15's peer takes a reload's routes at the top of its
+        loop, which a first command may find it past, and the second one brings it back to."""
         self._reloads += 1
         self._write_configuration()
         before = self._reloaded()
@@ -646,27 +745,48 @@ class Run:
             await asyncio.sleep(0.1)
         else:
             problem = "the reload was not applied"
-        await asyncio.sleep(RELOAD_SETTLE)      # 5.0.15's peer takes the new routes in its next turn
-        if not problem and not self._down and group[0] == RELOAD:
-            return None
+        acks = ()
         messages = ()
-        if not problem and not self._down:
+        if not problem and not self._down and group[0] == RELOAD:
+            acks, end, problem = await self._woken(index, session, 2)
+            messages = self._take(session, end)
+        elif not problem and not self._down:
             try:
                 await self._wait(lambda: self._ended(session), GROUP_TIMEOUT)
             except TimeoutError:
                 problem = "the session did not end"
             messages = self._take(session, None)
-        self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, (), messages, problem))
+        self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, acks, messages, problem))
         if problem:
             return False
-        return True if self._down else await self._initial(session + 1)
+        return True if self._down or group[0] == RELOAD else await self._initial(session + 1)
+
+    async def _woken(self, index: int, session: int, times: int) -> tuple:
+        """Have the helper write group `index` (its marker) `times` times, each once the previous marker is
+        recorded: the acks, the end of the messages up to the last marker (None after a timeout), a problem."""
+        acks = []
+        found = []
+        for _ in range(times):
+            self._orders.write(f"go {index}\n".encode())
+            await self._orders.drain()
+            try:
+                answer = (await asyncio.wait_for(self._answers.readline(), GROUP_TIMEOUT)).decode().split()
+                acks += answer[2].split(",") if len(answer) == 3 else []
+                await self._wait(lambda: len(self._markers(session)) > len(found), GROUP_TIMEOUT)
+            except TimeoutError:
+                return tuple(acks), None, "the group's output did not end"
+            found = self._markers(session)
+        return tuple(acks), found[-1] + 1, ""
+
+    def _markers(self, session: int) -> list:
+        """The indexes of the markers of `session` from the cursor on."""
+        messages = self._sessions()[session]
+        return [at for at in range(self._cursor[1], len(messages)) if self._is_marker(messages[at])]
 
     async def _group(self, index: int, group: tuple, marked: list) -> bool:
         session = len(self._sessions()) - 1
         if is_reload(group):
-            done = await self._reload(index, group, session)
-            if done is not None:
-                return done
+            return await self._reload(index, group, session)
         if group in ((DOWN,), (UP,)):
             self._down = group == (DOWN,)
         if group == (DOWN,) and index == 0:    # the scenario started so: `run` waited for the held connection
@@ -690,7 +810,7 @@ class Run:
             await self._wait(lambda: self._ended(session), GROUP_TIMEOUT)
             self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, (), self._take(session, None)))
             return await self._initial(session + 1)
-        teardown = not is_reload(group) and any("teardown" in line for line in group)
+        teardown = any("teardown" in line for line in group)
         down = not teardown and MARKER not in marked   # applied while the session is down: nothing is sent
         self._orders.write(f"go {index}\n".encode())
         await self._orders.drain()
