@@ -913,8 +913,9 @@ class Peer:
         announce (`_reannounced`, last also when a helper had withdrawn the NLRI), a withdraw puts them back in
         their configured place and ends a clear's hold (`_cleared`); a helper's route of the NLRI (a helper's
         ``watchdog`` keyword is dropped: only configured routes have one) is withdrawn with it, 5.0 taking the
-        NLRI out of its cache whatever route it holds.  While no session is up the change is queued as 5.0 queues it: an announce of each held
-        route not cached as it is, a withdrawal of each announced one (`_cancel_down`)."""
+        NLRI out of its cache whatever route it holds.  While no session is up the change is queued as 5.0
+        queues it: an announce of each held route not cached as it is, a withdrawal of each announced one
+        (`_cancel_down`)."""
         announced, held = self._watchdog_tables().get(name, ({}, {}))
         source, target = (held, announced) if announce else (announced, held)
         moved = list(source.values())
@@ -1131,7 +1132,7 @@ class Peer:
                 api.pop(nlri, None)
                 api[nlri] = static
                 self._reannounced.add(nlri)
-            elif current is not static:
+            elif current != static:     # another route of the NLRI (a helper's, another configured one)
                 api[nlri] = static
             again.append(static)
         now = {static.route.nlri for static in neighbor.routes}

@@ -33,6 +33,15 @@ it is read, the route commands once applied.  Here the timing is fixed:
   applied while the session is down (acks only, no marker: nothing is
   sent), and ``up`` answers the OPEN; a scenario starting with ``down``
   runs its first groups before the first session;
+* a group ``reload`` or ``reload-changed`` (`RELOAD`, `RELOAD_CHANGED`; its
+  other lines are the static routes of the new configuration, and
+  ``reload-changed`` lowers the hold time, so the neighbor's session
+  settings change) rewrites the configuration and sends SIGUSR1; the harness
+  waits for the daemon's log to say the reload is applied, then, when the
+  session is kept, has the helper write the marker twice (5.0.15's peer
+  takes a reload's routes at the top of its loop, which a first command may
+  find it past), and when it changes waits for the session to end and for
+  the next one's initial dump; while the session is down nothing is sent;
 * before the first group (unless it is ``down``), after a session reset
   (the recorder sends a Cease, group `RESET`), a ``teardown`` command or an
   ``up``, the harness waits for the new session's End-of-RIBs (one per
