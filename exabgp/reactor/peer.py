@@ -1124,6 +1124,8 @@ class Peer:
         again = []
         for static in neighbor.routes:
             nlri = static.route.nlri
+            if api.get(nlri) == static:
+                api[nlri] = static      # the new configuration's route, the one its watchdog table holds
             if static.withdraw:
                 continue
             self._cleared.discard(nlri)
