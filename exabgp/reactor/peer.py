@@ -538,6 +538,7 @@ class Peer:
         # NLRI of configured watchdog routes ``clear adj-rib out`` withdrew while announced: 5.0 keeps them announced
         # in its watchdog table but not cached (not sent again) until their watchdog is withdrawn
         self._cleared = set()
+        self._gone = ()             # the routes of NLRI a reload changing the neighbor took out (see `established`)
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
         self.stopped = False
@@ -711,6 +712,12 @@ class Peer:
         queued, self._down = self._down, []
         if queued or (queued is not None and not first):
             rib.restart(self._queued_routes(queued, event.negotiated.families))
+        # after a reload changing the neighbor 5.0 withdraws the NLRI no longer configured behind its cache: none
+        # leaves (a session's first batch), but that batch is sent, and the next one carries withdrawals
+        gone, self._gone = self._gone, ()
+        for static in gone:
+            if static.route.family in families:
+                rib.withdraw(static.route)
         loop = asyncio.get_running_loop()
         loop.call_soon(loop.call_soon, self._initial_dump, connection, rib)
 
@@ -1069,8 +1076,9 @@ class Peer:
     def reconfigure(self, neighbor) -> None:
         """New session settings: the running session ends (Cease 6/3 with its name as data, as 5.0.15 sends
         it), the next connection uses them, with the routes `_reloaded` leaves cached (an NLRI no longer
-        configured is not sent: 5.0 sends the new session its cache then withdraws those in the same batch)."""
-        self._reloaded(neighbor)
+        configured is not sent: 5.0 sends the new session its cache then withdraws those in the same batch,
+        `established`)."""
+        self._gone = self._reloaded(neighbor)[1]
         self._passive = mapping.passive(neighbor, self.reactor.environment)
         self.restart_state = True  # 5.0 re-establishes a reconfigured peer as a restart
         if self.connection is not None:
