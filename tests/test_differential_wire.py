@@ -146,9 +146,44 @@ def test_random_scenarios_may_go_down_and_up():
         assert not any("eor" in line or "teardown" in line for line in lines)
         drawn.update(word for line in lines for word in ("clear", "flush", "watchdog") if word in line)
         for line in lines:
-            if "watchdog" in line:
+            if line.split()[1] == "watchdog":
                 assert any(f"watchdog {line.split()[-1]}" in route for route in scenario.static)
     assert drawn == {"clear", "flush", "watchdog"}
+
+
+def test_random_scenarios_draw_api_watchdogs_and_reloads():
+    """The generator draws helpers' routes with ``watchdog NAME [withdraw]``, watchdog commands with configured
+    watchdog routes, helpers' announces of their NLRI, and reloads: only while the session is up, each
+    configuration without two routes of one NLRI; a scenario without these draws is the one the seed gave
+    before (their generators are their own)."""
+    scenarios = [wire.random_scenario(seed, index) for seed in (SEED, SEED + 1) for index in range(100)]
+    lines = [(scenario, line) for scenario in scenarios for group in scenario.groups
+             if group not in wire.CONTROL and not wire.is_reload(group) for line in group]
+    assert any(" route " in line and " watchdog dog withdraw" in line for _scenario, line in lines)
+    assert any(line.startswith("announce watchdog") for _scenario, line in lines)
+    dogs = {route.split()[0] for scenario in scenarios for route in scenario.static if " watchdog " in route}
+    assert any(line.startswith("announce route ") and line.split()[2] in dogs for _scenario, line in lines)
+    reloads = [(scenario, at) for scenario in scenarios for at, group in enumerate(scenario.groups)
+               if wire.is_reload(group)]
+    assert {scenario.groups[at][0] for scenario, at in reloads} == {wire.RELOAD, wire.RELOAD_CHANGED}
+    for scenario, at in reloads:
+        assert at in wire._up_positions(list(scenario.groups[:at]))
+        routes = [line.split()[0] for line in scenario.groups[at][1:]]
+        assert len(routes) == len(set(routes))
+    assert len(reloads) < len(scenarios)
+
+
+def test_configuration_after_reloads():
+    """The configuration a reload group loads: its routes, and 10 seconds less hold time for each neighbor
+    change (``reload-changed``) so far; before any reload, the scenario's static routes and no hold time."""
+    scenario = wire.HANDWRITTEN["reload-changed-watchdogs"]
+    first, second, third = (scenario.configuration("helper", reloads) for reloads in (0, 1, 2))
+    assert "hold-time" not in first and "route 10.8.1.0/24 next-hop 192.0.2.8 watchdog dog withdraw;" in first
+    assert "hold-time 170;" in second and "10.8.1.0/24" not in second and "route 10.8.2.0/24" in second
+    assert "hold-time 160;" in third and "10.8.2.0/24" not in third and "route 10.8.1.0/24" in third
+    assert scenario.commands == 4 and scenario.marked()[1] == [] and scenario.marked()[2][-1] == wire.MARKER
+    kept = wire.HANDWRITTEN["reload-kept-watchdogs"]
+    assert "hold-time" not in kept.configuration("helper", 2) and kept.marked()[1] == [wire.MARKER]
 
 
 def test_random_scenarios_draw_the_flat_vpn_forms():
@@ -215,3 +250,39 @@ def test_known_flat_vpn_forms_is_narrow():
                                                            "rd 65000:7",),))
     assert known.explain("wire", wire.Divergence(plain, "group 1", None, None), chunk(("done", "done"), flat),
                          chunk(("done", "done"))) is None
+
+
+def test_known_reload_batches_is_narrow():
+    """It explains, in a group ``reload`` only, the same route changes split or repeated otherwise (5.0.15's
+    race: the new routes in one batch or announced twice over two); not another route, other attributes,
+    another last change of an NLRI, nor other answers."""
+    scenario = wire.HANDWRITTEN["reload-kept-watchdogs"]
+    head = "ffffffffffffffffffffffffffffffff"
+    attributes = "40010100" "400200" "400304c0000208" "40050400000064"
+
+    def announce(*prefixes, med=""):
+        path = attributes + (f"800404{med}" if med else "")
+        nlri = "".join(f"180a08{last:02x}" for last in prefixes)
+        body = "0000" + f"{len(path) // 2:04x}" + path + nlri
+        return bytes.fromhex(head + f"{19 + len(body) // 2:04x}" + "02" + body)
+
+    def withdraw(last):
+        body = "0004" + f"180a08{last:02x}" + "0000"
+        return bytes.fromhex(head + f"{19 + len(body) // 2:04x}" + "02" + body)
+
+    def chunk(*messages, commands=scenario.groups[3], acks=("done", "done")):
+        return wire.Chunk(scenario, "group 4", commands, acks, messages)
+
+    def explained(ours, theirs):
+        return known.explain("wire", wire.Divergence(scenario, "group 4", ours, theirs), ours, theirs)
+
+    ours = chunk(withdraw(1), announce(2, 5))
+    assert explained(ours, chunk(announce(5), withdraw(1), announce(2, 5))) == "reload-batches"
+    assert explained(ours, chunk(withdraw(1), announce(2), announce(5))) == "reload-batches"
+    assert explained(ours, chunk(announce(5), withdraw(1), announce(2))) == "reload-batches"
+    assert explained(ours, chunk(withdraw(1), announce(2, 5), announce(6))) is None          # another route
+    assert explained(ours, chunk(withdraw(1), announce(2, 5, med="00000009"))) is None       # other attributes
+    assert explained(ours, chunk(announce(2, 5), withdraw(1), withdraw(5))) is None          # another last change
+    assert explained(ours, chunk(announce(5), withdraw(1), announce(2, 5), acks=("done", "error"))) is None
+    other = chunk(announce(5), withdraw(1), announce(2, 5), commands=("flush adj-rib out",))
+    assert explained(chunk(withdraw(1), announce(2, 5), commands=("flush adj-rib out",)), other) is None

@@ -1,4 +1,4 @@
-"""The Adj-RIB-Out (exabgp.rib.outgoing): queue semantics, next-hop self, ordering, replay, watchdogs."""
+"""The Adj-RIB-Out (exabgp.rib.outgoing): queue semantics, next-hop self, ordering, replay."""
 
 import pathlib
 
@@ -328,25 +328,6 @@ def test_restart_cancelling_withdrawal_takes_the_pending_change_out():
 
 def test_eor_bodies():
     assert AdjRibOut.eor_bodies([(1, 1), (2, 1)]) == [bytes(4), bytes.fromhex("00000007900f0003000201")]
-
-
-def test_watchdog():
-    adj = rib()
-    adj.add_watchdog(route(v4(10, 0, 0, 0)), "web")
-    adj.add_watchdog(route(v4(10, 0, 1, 0)), "web", withdrawn=True)
-    adj.add_watchdog(route(v4(10, 0, 2, 0)), "db")
-    assert [nlri for _k, _f, _n, nlri in sent(adj)] == [v4(10, 0, 0, 0), v4(10, 0, 2, 0)]
-    adj.announce_watchdog("web")
-    assert [(kind, nlri) for kind, _f, _n, nlri in sent(adj)] == [("announce", v4(10, 0, 1, 0))]
-    adj.withdraw_watchdog("web")
-    assert sorted((kind, nlri.addr) for kind, _f, _n, nlri in sent(adj)) == [
-        ("withdraw", bytes((10, 0, 0, 0))), ("withdraw", bytes((10, 0, 1, 0)))]
-    adj.withdraw_watchdog("web")
-    adj.announce_watchdog("nothing")
-    assert sent(adj) == []
-    adj.announce_watchdog("web")
-    assert len(sent(adj)) == 2
-    assert len(adj) == 3
 
 
 def test_cache_shares_attribute_sets():

@@ -75,7 +75,7 @@ the same errors.  The memory is bounded: `PARSER_MEMORY` RESTs of about
 """
 
 import re
-from exabgp.bgp.record import record
+from exabgp.bgp.record import record, replace
 
 from exabgp.api import show
 from exabgp.bgp.family import (
@@ -309,13 +309,19 @@ class Command:
 
     def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
         """The `StaticRoute`s of this ``announce``/``withdraw`` for a neighbor with these `speaker` facts; an
-        announced route no UPDATE can carry (`exabgp.config.route.unsendable`) is an error."""
+        announced route no UPDATE can carry (`exabgp.config.route.unsendable`) is an error.
+
+        The ``watchdog NAME`` and ``withdraw`` keywords are read and dropped: 5.0.15 gives a helper's route
+        to its Adj-RIB-Out as a plain route (measured with `qa.differential.wire`: announced at once, moved
+        by no ``announce|withdraw watchdog``); only configured routes have watchdogs."""
         made = self._routes(speaker, interned)
         if self.action == "announce":
             for item in made:
                 problem = route_grammar.unsendable(item.route)
                 if problem:
                     raise CommandError(f"command could not parse {self.kind} in : {self.line}", problem)
+        if any(item.watchdog is not None or item.withdraw for item in made):
+            made = [replace(item, watchdog=None, withdraw=False) for item in made]
         return made
 
     def _routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:

@@ -30,8 +30,8 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   a passive peer runs on);
 * once ESTABLISHED the peer fills a new Adj-RIB-Out (`exabgp.rib`) with the
   configured routes of the negotiated families (``next-hop self`` resolved
-  with the connection's local address, watchdog routes registered under
-  their name, ``withdraw`` ones held back) and, once the input already
+  with the connection's local address, watchdog routes as their watchdog
+  left them, ``withdraw`` ones held back) and, once the input already
   received is processed, sends its UPDATEs (``group-updates``), then one
   End-of-RIB per negotiated family unless ``manual-eor`` (RFC 4724
   section 2); as in 5.0 a session's first batch of changes carries no
@@ -66,7 +66,10 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   (RFC 7313 section 4);
 * on reload (`reconfigure`, `update_routes`): new session settings end the
   session with Cease 6/3 "Peer De-configured" and the next connection uses
-  them; new routes only are sent as a delta on the running session;
+  them; new routes only are sent as a delta on the running session; either
+  way the configured routes are cached again and the watchdog table is
+  kept, merged with the new configuration's, as 5.0 keeps its Adj-RIB-Out
+  (`_reloaded`);
 * the graceful restart R bit is set in the OPENs until a first session is
   ESTABLISHED, and again after a reconfiguration (5.0 does so);
 * how a session is ended by us (see `Connection.stop` and `Connection.drop`
@@ -535,6 +538,7 @@ class Peer:
         # NLRI of configured watchdog routes ``clear adj-rib out`` withdrew while announced: 5.0 keeps them announced
         # in its watchdog table but not cached (not sent again) until their watchdog is withdrawn
         self._cleared = set()
+        self._gone = ()             # the routes of NLRI a reload changing the neighbor took out (see `established`)
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
         self.stopped = False
@@ -702,13 +706,18 @@ class Peer:
         self.ctx = _sending_context(event.ctx, self.neighbor)
         self._narrowed = {}
         families = event.negotiated.families
-        self._register_watchdogs(families)
         self._fill(self._cache_order(), families)
         # 5.0 sends a new session its queue (`_queue_down`) with its cached routes on top, in its order; a first
         # session with nothing queued by helpers gets the configuration as loaded, in the order filled
         queued, self._down = self._down, []
         if queued or (queued is not None and not first):
             rib.restart(self._queued_routes(queued, event.negotiated.families))
+        # after a reload changing the neighbor 5.0 withdraws the NLRI no longer configured behind its cache: none
+        # leaves (a session's first batch), but that batch is sent, and the next one carries withdrawals
+        gone, self._gone = self._gone, ()
+        for static in gone:
+            if static.route.family in families:
+                rib.withdraw(static.route)
         loop = asyncio.get_running_loop()
         loop.call_soon(loop.call_soon, self._initial_dump, connection, rib)
 
@@ -726,10 +735,14 @@ class Peer:
     def _watchdog_tables(self) -> dict:
         """5.0's watchdog table of the configured routes: name -> (announced, held), NLRI -> StaticRoute each, in
         5.0's order: the configured order at first, then a route moved by ``announce|withdraw watchdog`` goes
-        last in the other dictionary (`watchdog`).  It outlives the sessions, as 5.0's does."""
+        last in the other dictionary (`watchdog`).  It outlives the sessions and the reloads, as 5.0's does: a
+        reload (`_reloaded`) puts each configured watchdog route of the new configuration in the dictionary its
+        ``withdraw`` says, in place of the one of its NLRI there, and takes nothing out (an NLRI announced by
+        its watchdog stays so when the new configuration says ``withdraw``, until the next ``withdraw
+        watchdog``; a route no longer configured stays in its watchdog, moved by it as before)."""
         tables = self._tables
         if tables is None or tables[0] is not self.neighbor:
-            built = {}
+            built = {} if tables is None else tables[1]
             for static in self.neighbor.routes:
                 if static.watchdog is not None:
                     announced, held = built.setdefault(static.watchdog, ({}, {}))
@@ -738,19 +751,11 @@ class Peer:
         return tables[1]
 
     def _held(self, static) -> bool:
-        """Whether the configured watchdog route `static` is withdrawn by its watchdog (`_watchdog_tables`)."""
-        return static.route.nlri in self._watchdog_tables().get(static.watchdog, ({}, {}))[1]
-
-    def _register_watchdogs(self, families) -> None:
-        """Give the new Adj-RIB-Out the watchdog table (`_watchdog_tables`), in its order, for the watchdog commands
-        of the session; `_fill` puts in the routes it caches (registering them again keeps their place)."""
-        narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
-        for name, (announced, held) in self._watchdog_tables().items():
-            for statics, withdrawn in ((announced, False), (held, True)):
-                for static in statics.values():
-                    route = static.route
-                    if route.family in families:
-                        self.rib.add_watchdog(self._narrow(route) if narrow else route, name, withdrawn, False)
+        """Whether the configured watchdog route `static` is withdrawn by its watchdog (`_watchdog_tables`): held
+        and not announced (after a reload an NLRI may be in both, see there)."""
+        announced, held = self._watchdog_tables().get(static.watchdog, ({}, {}))
+        nlri = static.route.nlri
+        return nlri in held and nlri not in announced
 
     def _configured_watchdog(self, static) -> bool:
         """Whether `static` is a configured watchdog route (one of `_watchdog_tables`), not a helper's."""
@@ -760,9 +765,10 @@ class Peer:
         return any(table.get(nlri) is static for table in self._watchdog_tables().get(static.watchdog, ()))
 
     def _cached_watchdog(self, static) -> bool:
-        """Whether the configured watchdog route `static` is cached: announced by its watchdog and not withdrawn
-        by a clear since (`_cleared`)."""
-        return not self._held(static) and static.route.nlri not in self._cleared
+        """Whether the configured watchdog route `static` is cached: announced by its watchdog (or put in the
+        cache by a reload, `_reloaded`) and not withdrawn by a clear since (`_cleared`)."""
+        nlri = static.route.nlri
+        return (not self._held(static) or self.api_routes.get(nlri) is static) and nlri not in self._cleared
 
     def _cached_while_down(self) -> dict:
         """NLRI -> StaticRoute: what 5.0's Adj-RIB-Out caches while no session is up, in the order it walks it
@@ -777,8 +783,9 @@ class Peer:
             walk.setdefault(static.route.family, {})[static.route.nlri] = static
         return {nlri: static for statics in walk.values() for nlri, static in statics.items()}
 
-    def _fill(self, statics, families) -> None:
-        """Put configured routes of the negotiated `families` in the Adj-RIB-Out.
+    def _fill(self, statics, families, held: bool = False) -> None:
+        """Put configured routes of the negotiated `families` in the Adj-RIB-Out; with `held` those held back
+        too (5.0's reload of a new NLRI, `update_routes`).
 
         Routes are parsed for the configured ``asn4``; when the peer does not
         announce 4-octet ASNs their AS_PATH and AGGREGATOR are narrowed
@@ -792,10 +799,11 @@ class Peer:
             if narrow:
                 route = self._narrow(route)
             try:
-                if self._configured_watchdog(static):
-                    self.rib.add_watchdog(route, static.watchdog, self._held(static), self._cached_watchdog(static))
-                elif static.watchdog is not None:
-                    self.rib.add_watchdog(route, static.watchdog, static.withdraw)
+                if held:
+                    self.rib.add(route)
+                elif self._configured_watchdog(static):
+                    if self._cached_watchdog(static):
+                        self.rib.add(route)
                 elif not static.withdraw:
                     self.rib.add(route)
             except ValueError as error:
@@ -909,9 +917,12 @@ class Peer:
     def watchdog(self, name: str, announce: bool) -> None:
         """Announce or withdraw the routes of watchdog `name`, moved in 5.0's table (`_watchdog_tables`); an
         announce puts them back last in 5.0's cache, which `_cache_order` reads from `api_routes` as a helper's
-        announce (`_reannounced`), a withdraw puts them back in their configured place and ends a clear's hold
-        (`_cleared`).  While no session is up the change is queued as 5.0 queues it: an announce of each held
-        route not cached as it is, a withdrawal of each announced one (`_cancel_down`)."""
+        announce (`_reannounced`, last also when a helper had withdrawn the NLRI), a withdraw puts them back in
+        their configured place and ends a clear's hold (`_cleared`); a helper's route of the NLRI (a helper's
+        ``watchdog`` keyword is dropped: only configured routes have one) is withdrawn with it, 5.0 taking the
+        NLRI out of its cache whatever route it holds.  While no session is up the change is queued as 5.0
+        queues it: an announce of each held route not cached as it is, a withdrawal of each announced one
+        (`_cancel_down`)."""
         announced, held = self._watchdog_tables().get(name, ({}, {}))
         source, target = (held, announced) if announce else (announced, held)
         moved = list(source.values())
@@ -930,16 +941,28 @@ class Peer:
         for static in moved:
             nlri = static.route.nlri
             target[nlri] = static
-            if api.get(nlri) is static:
+            current = api.get(nlri, api)
+            if current is static or announce and current is None:
                 del api[nlri]
             if announce:
                 api[nlri] = static
                 self._reannounced.add(nlri)
             else:
+                if current is not api and current is not static:   # a helper's route of the NLRI: 5.0 drops it too
+                    api[nlri] = None
                 self._reannounced.discard(nlri)
                 self._cleared.discard(nlri)
-        if self.established_session() is not None:
-            (self.rib.announce_watchdog if announce else self.rib.withdraw_watchdog)(name)
+        session = self.established_session()
+        if session is not None:
+            narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
+            for static in moved:
+                route = static.route
+                if route.family in session.negotiated.families:
+                    route = self._narrow(route) if narrow else route
+                    try:
+                        self.rib.add(route) if announce else self.rib.withdraw(route)
+                    except ValueError as error:
+                        self.reactor.log.warning("rib", f"route not announced: {error}")
             self._schedule_flush()
 
     def send_eor(self, afi: int, safi: int) -> None:
@@ -1052,8 +1075,10 @@ class Peer:
 
     def reconfigure(self, neighbor) -> None:
         """New session settings: the running session ends (Cease 6/3 with its name as data, as 5.0.15 sends
-        it), the next connection uses them."""
-        self.neighbor = neighbor
+        it), the next connection uses them, with the routes `_reloaded` leaves cached (an NLRI no longer
+        configured is not sent: 5.0 sends the new session its cache then withdraws those in the same batch,
+        `established`)."""
+        self._gone = self._reloaded(neighbor)[1]
         self._passive = mapping.passive(neighbor, self.reactor.environment)
         self.restart_state = True  # 5.0 re-establishes a reconfigured peer as a restart
         if self.connection is not None:
@@ -1062,19 +1087,70 @@ class Peer:
             self._schedule()
 
     def update_routes(self, neighbor) -> None:
-        """Same session settings, new routes: withdraw those gone, announce the new ones."""
-        old = self.neighbor.routes
-        self.neighbor = neighbor
+        """Same session settings, new routes, in one batch: those `_reloaded` caches again, each route of an NLRI
+        the previous configuration did not have (a watchdog route held by ``withdraw`` too, as 5.0 does: it is
+        cached, its watchdog still holding it), and the withdrawal of each NLRI no longer configured (whatever
+        route of it is cached, a helper's too).  5.0.15 sends them in one batch or, depending on where its
+        peer's loop is when the reload comes, in two, the new routes twice (`qa.differential.known`,
+        "reload-batches")."""
+        before = {static.route.nlri for static in self.neighbor.routes}
+        again, gone = self._reloaded(neighbor)
+        api = self.api_routes
+        new = [static for static in neighbor.routes if static.route.nlri not in before]
+        for static in new:
+            nlri = static.route.nlri
+            if self._configured_watchdog(static) and self._held(static):
+                if api.get(nlri) is None:      # not cached: it goes last
+                    api.pop(nlri, None)
+                api[nlri] = static
+                self._reannounced.add(nlri)
         connection = self.connection
         if self.rib is None or connection is None or connection.session.closed:
             return  # the next session sends the new routes
         families = connection.session.negotiated.families
-        self._fill([static for static in neighbor.routes if static not in old], families)  # 5.0: new routes first
-        for static in old:
-            if static not in neighbor.routes and static.route.family in families:
+        self._fill(again, families)
+        self._fill([static for static in new if static not in again], families, held=True)
+        for static in gone:
+            if static.route.family in families:
                 self.rib.withdraw(static.route)
         self._send_changes(connection)
         connection.progress()
+
+    def _reloaded(self, neighbor) -> tuple:
+        """Take the reloaded `neighbor`, as 5.0 reads a configuration into the Adj-RIB-Out it keeps: the watchdog
+        table merged (`_watchdog_tables`), then each configured route but those held by ``withdraw`` put in the
+        cache again (one not cached, a helper or a clear or its watchdog withdrew it, goes last; one replacing
+        another route of its NLRI takes its place), and the NLRI no longer configured taken out of it
+        (whatever route of them is cached, a helper's too).  Returns the routes put in the cache and the
+        previous configuration's routes of the NLRI taken out."""
+        cached = self._cached_while_down()
+        previous = self.neighbor.routes
+        self._watchdog_tables()
+        self.neighbor = neighbor
+        self._watchdog_tables()
+        api = self.api_routes
+        again = []
+        for static in neighbor.routes:
+            nlri = static.route.nlri
+            if api.get(nlri) == static:
+                api[nlri] = static      # the new configuration's route, the one its watchdog table holds
+            if static.withdraw:
+                continue
+            self._cleared.discard(nlri)
+            current = cached.get(nlri)
+            if current is None:
+                api.pop(nlri, None)
+                api[nlri] = static
+                self._reannounced.add(nlri)
+            elif current != static:     # another route of the NLRI (a helper's, another configured one)
+                api[nlri] = static
+            again.append(static)
+        now = {static.route.nlri for static in neighbor.routes}
+        gone = [static for static in previous if static.route.nlri not in now]
+        for static in gone:
+            if static.route.nlri in api:
+                api[static.route.nlri] = None
+        return again, gone
 
     def refresh(self, connection, refresh) -> None:
         """Answer a ROUTE-REFRESH request by replaying the family (RFC 2918, RFC 7313)."""

@@ -50,10 +50,9 @@ The rules are those of ExaBGP 5.0 (SURFACE.md section 7.4):
   withdraws everything (``clear adj-rib out``); `replay()`, `restart()` and
   `clear()` walk the routes family by family in 5.0's order
   (`family_order`), each family in cache order;
-* watchdogs (``watchdog NAME`` / ``withdraw`` in a route, ``announce|withdraw
-  watchdog NAME`` from the API): the caller registers a route under a name
-  with `add_watchdog`, starting withdrawn or not; `announce_watchdog` and
-  `withdraw_watchdog` move the whole group.
+* watchdogs are the peer's (`exabgp.reactor.peer.Peer.watchdog`): their
+  table outlives sessions and reloads, and the peer adds and withdraws the
+  routes an ``announce|withdraw watchdog NAME`` moves.
 """
 
 from itertools import groupby
@@ -103,7 +102,7 @@ def _first_batch(changes: dict, sent: list) -> dict:
 class AdjRibOut:
     """Routes announced to one peer and the changes queued for it."""
 
-    __slots__ = ("local_address", "router_id", "_order", "_cache", "_pending", "_queued", "_refresh", "_watchdogs")
+    __slots__ = ("local_address", "router_id", "_order", "_cache", "_pending", "_queued", "_refresh")
 
     def __init__(self, local_address: bytes, router_id: bytes, families=()):
         self.local_address = local_address      # packed, 4 or 16 octets
@@ -113,7 +112,6 @@ class AdjRibOut:
         self._pending = {}                      # (attributes, nexthop, afi, safi) -> {nlri: announce}
         self._queued = {}                       # nlri -> the bucket of its last change in _pending
         self._refresh = []                      # routes replay() queued, sent first (see updates)
-        self._watchdogs = {}                    # name -> ({announced nlri: route}, {withdrawn nlri: route})
 
     def __len__(self):
         return len(self._cache)
@@ -231,36 +229,6 @@ class AdjRibOut:
         """Withdraw every announced route (in 5.0's order, `_walk`)."""
         for route in self._walk():
             self.withdraw(route.nlri)
-
-    # ------------------------------------------------------------ watchdogs
-
-    def add_watchdog(self, route: Route, name: str, withdrawn: bool = False, cached: bool = True):
-        """Register `route` under watchdog `name`; announce it unless it starts `withdrawn` or not `cached` (counted
-        as announced by its watchdog but not in the cache: ``clear adj-rib out`` withdrew it, as in 5.0, where
-        only a ``withdraw watchdog`` moves it back)."""
-        announced, held = self._watchdogs.setdefault(name, ({}, {}))
-        if withdrawn:
-            announced.pop(route.nlri, None)
-            held[route.nlri] = route
-            return
-        held.pop(route.nlri, None)
-        announced[route.nlri] = route
-        if cached:
-            self.add(route)
-
-    def announce_watchdog(self, name: str):
-        announced, held = self._watchdogs.get(name, ({}, {}))
-        for route in held.values():
-            announced[route.nlri] = route
-            self.add(route)
-        held.clear()
-
-    def withdraw_watchdog(self, name: str):
-        announced, held = self._watchdogs.get(name, ({}, {}))
-        for route in announced.values():
-            held[route.nlri] = route
-            self.withdraw(route)
-        announced.clear()
 
     # ------------------------------------------------------------ output
 

@@ -162,6 +162,33 @@ def _first_batch_withdrawal(case, ours, theirs) -> bool:
     return extra and tuple(kept) == tuple(theirs.messages)
 
 
+def _route_changes(data: bytes, scenario) -> list:
+    """``(kind, NLRI, attributes)`` of each NLRI a message of a wire scenario announces or withdraws (an announce's
+    attributes: its path attributes, MP_REACH_NLRI without its NLRI); the message itself when not an UPDATE."""
+    from exabgp._codec import split_update, walk_attributes
+
+    if data[18] != 2:
+        return [("message", data, ())]
+    announced, withdrawn = _changes(data, scenario)
+    attributes = tuple((code, flags, bytes(value[:5 + value[3]]) if code == 14 else bytes(value))
+                       for code, flags, value in walk_attributes(split_update(data[19:])[1]) if code != 15)
+    return [("withdraw", nlri, ()) for nlri in withdrawn] + [("announce", nlri, attributes) for nlri in announced]
+
+
+def _reload_batches(case, ours, theirs) -> bool:
+    """A reload keeping the session (a group ``reload``): the same answers, the same route changes (NLRI and
+    attributes) and the same last change of each NLRI, only split into UPDATEs, or repeated, otherwise."""
+    if not ours.commands or ours.commands[0] != "reload" or (ours.acks, ours.problem) != (theirs.acks, theirs.problem):
+        return False
+    scenario = getattr(case, "scenario", None)
+
+    def changes(chunk):
+        found = [change for data in chunk.messages for change in _route_changes(data, scenario)]
+        return set(found), {nlri: (kind, attributes) for kind, nlri, attributes in found}
+
+    return changes(ours) == changes(theirs)
+
+
 def _answered_when_read(case, ours, theirs) -> bool:
     """Same messages, same answers, only their order differs, in a group holding a command 5.0.15 answers as
     soon as it reads it: a teardown, or a ``flush adj-rib out`` it answers ``error`` (no established peer)."""
@@ -356,6 +383,18 @@ KNOWN: list = [
                "advertised). We send that withdrawal; withdrawals of NLRI the batch did not announce are "
                "dropped as 5.0.15 drops them.",
         applies=_first_batch_withdrawal,
+    ),
+    Known(
+        name="reload-batches",
+        area="wire",
+        reason="On a reload keeping the session, 5.0.15 reads the new configuration into its Adj-RIB-Out at once "
+               "and its peer takes the reload (the routes of NLRI new to the configuration, queued again, and "
+               "the withdrawals of those gone) in a later turn of its loop: depending on where that loop is "
+               "when the reload comes, the changes leave in one batch, or in two with the new routes announced "
+               "twice (a race: the same run gives one or the other). We send them once, in one batch: the "
+               "routes announced and withdrawn, and what the peer ends with, are the same (RFC 4271 9.2: "
+               "an UPDATE repeating an unchanged route changes nothing).",
+        applies=_reload_batches,
     ),
     Known(
         name="answered-when-read",

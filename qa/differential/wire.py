@@ -33,6 +33,15 @@ it is read, the route commands once applied.  Here the timing is fixed:
   applied while the session is down (acks only, no marker: nothing is
   sent), and ``up`` answers the OPEN; a scenario starting with ``down``
   runs its first groups before the first session;
+* a group ``reload`` or ``reload-changed`` (`RELOAD`, `RELOAD_CHANGED`; its
+  other lines are the static routes of the new configuration, and
+  ``reload-changed`` lowers the hold time, so the neighbor's session
+  settings change) rewrites the configuration and sends SIGUSR1; the harness
+  waits for the daemon's log to say the reload is applied, then, when the
+  session is kept, has the helper write the marker twice (5.0.15's peer
+  takes a reload's routes at the top of its loop, which a first command may
+  find it past), and when it changes waits for the session to end and for
+  the next one's initial dump; while the session is down nothing is sent;
 * before the first group (unless it is ``down``), after a session reset
   (the recorder sends a Cease, group `RESET`), a ``teardown`` command or an
   ``up``, the harness waits for the new session's End-of-RIBs (one per
@@ -86,8 +95,15 @@ RESET = "reset"
 DOWN = "down"
 #: a group that is this one word: the recorder answers the held OPEN; the harness waits for the session's initial dump
 UP = "up"
+#: a group starting with one of these words reloads the daemon's configuration (SIGUSR1), the rest of the group
+#: being the static route lines of the new configuration: RELOAD keeps the neighbor's session settings (a delta of
+#: routes on the running session), RELOAD_CHANGED changes its hold time too (the session ends and comes back)
+RELOAD = "reload"
+RELOAD_CHANGED = "reload-changed"
 #: the groups that are these words, not commands
 CONTROL = ((RESET,), (DOWN,), (UP,))
+#: what both daemons log once a reload is applied
+RELOADED = b"loaded new configuration successfully"
 LOCAL_ADDRESS = "127.0.0.1"
 #: how long a daemon may take to start and bring its session up, and to answer one group
 START_TIMEOUT = 30.0
@@ -160,7 +176,7 @@ class Scenario:
 
     @property
     def commands(self) -> int:
-        return sum(len(group) for group in self.groups if group not in CONTROL)
+        return sum(len(group) for group in self.groups if group not in CONTROL and not is_reload(group))
 
     def marked(self) -> list:
         """The groups as the helper writes them: the marker appended to each applied while the session is up (a
@@ -171,27 +187,45 @@ class Scenario:
             if group in ((DOWN,), (UP,)):
                 down = group == (DOWN,)
             up = not down and group != (RESET,)
+            if is_reload(group):    # only the marker, sent once a reload that keeps the session is applied
+                marked.append([MARKER] if up and group[0] == RELOAD else [])
+                continue
             marked.append(list(group) + ([MARKER] if up and not any("teardown" in line for line in group) else []))
         return marked
 
-    def configuration(self, helper_command: str) -> str:
+    def configuration(self, helper_command: str, reloads: int = 0) -> str:
+        """The configuration, as loaded after the first `reloads` reload groups (their routes, their hold time:
+        180 seconds less 10 for each RELOAD_CHANGED)."""
         local_as, peer_as = (65000, 65001) if self.ebgp else (65000, 65000)
         families = "".join(f"        {name};\n" for name in self.families)
         capability = f"        asn4 {'enable' if self.asn4 else 'disable'};\n"
         if self.add_path:
             capability += "        add-path send/receive;\n"
-        static = "".join(f"        route {line};\n" for line in self.static)
+        applied = [group for group in self.groups if is_reload(group)][:reloads]
+        changed = sum(1 for group in applied if group[0] == RELOAD_CHANGED)
+        hold = f"    hold-time {180 - 10 * changed};\n" if changed else ""
+        static = "".join(f"        route {line};\n" for line in (applied[-1][1:] if applied else self.static))
         static = f"    static {{\n{static}    }}\n" if static else ""
         return (f"process helper {{\n    run {helper_command};\n    encoder text;\n}}\n\n"
                 f"neighbor 127.0.0.1 {{\n    router-id 10.0.0.1;\n    local-address {LOCAL_ADDRESS};\n"
                 f"    local-as {local_as};\n    peer-as {peer_as};\n"
-                f"    group-updates {'true' if self.group_updates else 'false'};\n"
+                f"    group-updates {'true' if self.group_updates else 'false'};\n{hold}"
                 f"    family {{\n{families}    }}\n    capability {{\n{capability}    }}\n{static}"
                 f"    api {{\n        processes [ helper ];\n    }}\n}}\n")
 
     @property
     def peer_as(self) -> int:
         return 65001 if self.ebgp else 65000
+
+
+def is_reload(group: tuple) -> bool:
+    """Whether `group` reloads the configuration (`RELOAD`, `RELOAD_CHANGED`)."""
+    return bool(group) and group[0] in (RELOAD, RELOAD_CHANGED)
+
+
+#: configured routes of the watchdog scenarios: one announced by its watchdog, a plain one, one held back
+_DOGS = ("10.8.0.0/24 next-hop 192.0.2.8 watchdog dog", "10.9.0.0/24 next-hop 192.0.2.9",
+         "10.8.1.0/24 next-hop 192.0.2.8 watchdog dog withdraw")
 
 
 def _v4(*groups, **options) -> Scenario:
@@ -344,6 +378,45 @@ HANDWRITTEN = {scenario.name: scenario for scenario in (
         [UP],
         ["announce watchdog dog", "withdraw watchdog cat"],
         ["announce watchdog cat", "flush adj-rib out"])),
+    # 5.0.15 reads a helper's ``watchdog NAME`` and ``withdraw`` and drops them: the route is announced at once and
+    # no watchdog moves it
+    Scenario("api-route-watchdog-keywords", **_v4(
+        ["announce route 10.0.1.0/24 next-hop 192.0.2.1 watchdog dog",
+         "announce route 10.0.2.0/24 next-hop 192.0.2.1 watchdog dog withdraw"],
+        ["withdraw watchdog dog"],
+        ["announce watchdog dog"],
+        ["withdraw watchdog dog", "withdraw route 10.0.2.0/24 next-hop 192.0.2.1 watchdog dog"],
+        ["flush adj-rib out"])),
+    # a ``withdraw watchdog`` takes its NLRI out of 5.0.15's cache, whatever route a helper put there
+    Scenario("api-route-on-watchdog-nlri", static=_DOGS, **_v4(
+        ["announce route 10.8.0.0/24 next-hop 192.0.2.1 med 5", "announce route 10.8.1.0/24 next-hop 192.0.2.1 med 6"],
+        ["withdraw watchdog dog"],
+        [RESET],
+        ["announce watchdog dog"],
+        [DOWN],
+        ["announce route 10.8.0.0/24 next-hop 192.0.2.1 med 7", "withdraw watchdog dog",
+         "announce route 10.0.1.0/24 next-hop 192.0.2.1 watchdog dog withdraw"],
+        [UP],
+        ["announce watchdog dog", "flush adj-rib out"])),
+    # a reload keeping the neighbor: 5.0.15 keeps its watchdog table (merged with the new configuration's), caches
+    # the configured routes again, announces a new NLRI even when held by ``withdraw`` and withdraws one gone
+    Scenario("reload-kept-watchdogs", static=_DOGS, **_v4(
+        ["withdraw watchdog dog"],
+        [RELOAD, *_DOGS],
+        ["announce watchdog dog"],
+        [RELOAD, *_DOGS[:2], "10.8.2.0/24 next-hop 192.0.2.8 watchdog dog withdraw"],
+        ["flush adj-rib out"],
+        ["withdraw watchdog dog"],
+        ["announce watchdog dog"])),
+    # a reload changing the neighbor: the session ends, the table is kept as above; the next session sends the
+    # cache without the NLRI gone
+    Scenario("reload-changed-watchdogs", static=_DOGS, **_v4(
+        ["announce watchdog dog"],
+        [RELOAD_CHANGED, *_DOGS[:2], "10.8.2.0/24 next-hop 192.0.2.8 watchdog dog withdraw"],
+        ["withdraw watchdog dog"],
+        [RELOAD_CHANGED, *_DOGS],
+        ["flush adj-rib out"],
+        ["announce watchdog dog"])),
     Scenario("flat-vpn-forms", families=("ipv4 mpls-vpn", "ipv4 flow-vpn"), groups=(
         ("announce ipv4 mpls-vpn 10.7.1.0/24 rd 65000:7 label 100 next-hop 192.0.2.7",
          "announce route 10.3.1.0/24 next-hop 192.0.2.1 label 100 rd 65000:1"),
@@ -467,16 +540,72 @@ def random_scenario(seed: int, index: int) -> Scenario:
         after = [(during(),)] if dogs else []
         at = down.randint(0, len(groups))
         groups[at:at] = [(DOWN,), *stretch, (UP,), *after]
+    # helpers' routes with ``watchdog NAME [withdraw]`` (5.0.15 drops the keywords), watchdog commands and helpers'
+    # routes on the NLRI of configured watchdog routes; then reloads: each from a generator of its own (see above)
+    dogs = random.Random(f"{seed}-{index}-watchdog")
+    if dogs.random() < 0.2:
+        _api_watchdogs(dogs, groups, names, static)
+    reload = random.Random(f"{seed}-{index}-reload")
+    if reload.random() < 0.15:
+        _reloads(reload, groups, names, static)
     return Scenario(f"random-{seed}-{index}", tuple(names), tuple(groups), group_updates=rng.random() < 0.6,
                     add_path=add_path, asn4=rng.random() < 0.7, ebgp=rng.random() < 0.3, static=tuple(static))
 
 
-def _watchdog_routes(rng: random.Random, names: list) -> list:
+def _api_watchdogs(rng: random.Random, groups: list, names: list, static: list) -> None:
+    """Give the helpers' ``announce|withdraw route`` lines of `groups` ``watchdog dog|cat [withdraw]`` now and
+    then, configure watchdog routes if none are (`_watchdog_routes`), and add groups moving the watchdogs and
+    announcing routes of their NLRI; `groups` and `static` are changed in place."""
+    for at, group in enumerate(groups):
+        if group not in CONTROL:
+            groups[at] = tuple(f"{line} watchdog {rng.choice(('dog', 'cat'))}{rng.choice(('', ' withdraw'))}"
+                               if line.split()[1] == "route" and "nlri" not in line and rng.random() < 0.4
+                               else line for line in group)
+    if not any(" watchdog " in line for line in static):
+        static += [line for line, _dog in _watchdog_routes(rng, names)]
+    configured = [line.split()[0] for line in static if " watchdog " in line]
+    for _ in range(rng.randint(1, 3)):
+        group = [f"{rng.choice(('announce', 'withdraw'))} watchdog {rng.choice(('dog', 'cat'))}"]
+        if configured and rng.random() < 0.5:
+            prefix = rng.choice(configured)
+            hop = "2001:db8::1" if ":" in prefix else "192.0.2.1"
+            group.insert(rng.randint(0, 1), f"announce route {prefix} next-hop {hop} med {rng.randint(1, 9)}")
+        at = rng.choice(_up_positions(groups))
+        groups[at:at] = [tuple(group)]
+
+
+def _up_positions(groups: list) -> list:
+    """The indexes a group may be inserted at in `groups` to be applied while the session is up."""
+    positions = []
+    down = False
+    for at in range(len(groups) + 1):
+        if not down:
+            positions.append(at)
+        if at < len(groups) and groups[at] in ((DOWN,), (UP,)):
+            down = groups[at] == (DOWN,)
+    return positions
+
+
+def _reloads(rng: random.Random, groups: list, names: list, static: list) -> None:
+    """Insert one or two reload groups in `groups`, while the session is up: the configured routes less one now
+    and then, a watchdog route more now and then, the neighbor's session settings changed or not."""
+    routes = list(static)
+    for number in range(rng.choice((1, 1, 2))):
+        routes = list(routes)
+        if routes and rng.random() < 0.4:
+            routes.pop(rng.randrange(len(routes)))
+        if rng.random() < 0.5:
+            routes += [line for line, _dog in _watchdog_routes(rng, names, first=5 + 2 * number)]
+        at = rng.choice(_up_positions(groups))
+        groups[at:at] = [(rng.choice((RELOAD, RELOAD, RELOAD_CHANGED)), *routes)]
+
+
+def _watchdog_routes(rng: random.Random, names: list, first: int = 0) -> list:
     """``(static route line, watchdog name)`` of 1 or 2 configured watchdog routes (some starting withdrawn) of
-    an ipv4 or ipv6 unicast family of the scenario, on NLRI of their own."""
+    an ipv4 or ipv6 unicast family of the scenario, on NLRI of their own (numbered from `first`)."""
     unicast = [name for name in names if name in ("ipv4 unicast", "ipv6 unicast")]
     routes = []
-    for number in range(rng.choice((1, 1, 2)) if unicast else 0):
+    for number in range(first, first + (rng.choice((1, 1, 2)) if unicast else 0)):
         dog = rng.choice(("dog", "cat"))
         withdraw = " withdraw" if rng.random() < 0.5 else ""
         if rng.choice(unicast) == "ipv4 unicast":
@@ -520,6 +649,9 @@ class Run:
         self._helper_connected = None
         self._cursor = (0, 0)   # (session index, message index) of the first message not yet given to a chunk
         self.process = None
+        self._helper_command = ""
+        self._reloads = 0       # the reload groups applied so far
+        self._down = False      # between a group DOWN and a group UP
 
     @property
     def log(self) -> str:
@@ -592,8 +724,80 @@ class Run:
             return False
         return True
 
+    @property
+    def configuration_path(self) -> str:
+        return os.path.join(self.directory, "wire.conf")
+
+    def _write_configuration(self) -> None:
+        with open(self.configuration_path, "w", encoding="utf-8") as handle:
+            handle.write(self.scenario.configuration(self._helper_command, self._reloads))
+
+    def _reloaded(self) -> int:
+        """How many reloads the daemon's log says it applied."""
+        with open(self.log, "rb") as handle:
+            return handle.read().count(RELOADED)
+
+    async def _reload(self, index: int, group: tuple, session: int) -> bool:
+        """A reload group: the next configuration written, SIGUSR1, its application waited for in the log; True
+        when the scenario goes on.  While the session is down nothing is sent; when the neighbor changed the
+        session ends and the harness waits for the next one's initial dump; when the daemon keeps its session
+        the group's marker is sent twice (`_woken`): 5.0.15's peer takes a reload's routes at the top of its
+        loop, which a first command may find it past, and the second one brings it back to."""
+        self._reloads += 1
+        self._write_configuration()
+        before = self._reloaded()
+        os.kill(self.process.pid, signal.SIGUSR1)
+        problem = ""
+        for _ in range(int(GROUP_TIMEOUT * 10)):
+            if self._reloaded() > before:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            problem = "the reload was not applied"
+        acks = ()
+        messages = ()
+        if not problem and not self._down and group[0] == RELOAD:
+            acks, end, problem = await self._woken(index, session, 2)
+            messages = self._take(session, end)
+        elif not problem and not self._down:
+            try:
+                await self._wait(lambda: self._ended(session), GROUP_TIMEOUT)
+            except TimeoutError:
+                problem = "the session did not end"
+            messages = self._take(session, None)
+        self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group, acks, messages, problem))
+        if problem:
+            return False
+        return True if self._down or group[0] == RELOAD else await self._initial(session + 1)
+
+    async def _woken(self, index: int, session: int, times: int) -> tuple:
+        """Have the helper write group `index` (its marker) `times` times, each once the previous marker is
+        recorded: the acks, the end of the messages up to the last marker (None after a timeout), a problem."""
+        acks = []
+        found = []
+        for _ in range(times):
+            self._orders.write(f"go {index}\n".encode())
+            await self._orders.drain()
+            try:
+                answer = (await asyncio.wait_for(self._answers.readline(), GROUP_TIMEOUT)).decode().split()
+                acks += answer[2].split(",") if len(answer) == 3 else []
+                await self._wait(lambda: len(self._markers(session)) > len(found), GROUP_TIMEOUT)
+            except TimeoutError:
+                return tuple(acks), None, "the group's output did not end"
+            found = self._markers(session)
+        return tuple(acks), found[-1] + 1, ""
+
+    def _markers(self, session: int) -> list:
+        """The indexes of the markers of `session` from the cursor on."""
+        messages = self._sessions()[session]
+        return [at for at in range(self._cursor[1], len(messages)) if self._is_marker(messages[at])]
+
     async def _group(self, index: int, group: tuple, marked: list) -> bool:
         session = len(self._sessions()) - 1
+        if is_reload(group):
+            return await self._reload(index, group, session)
+        if group in ((DOWN,), (UP,)):
+            self._down = group == (DOWN,)
         if group == (DOWN,) and index == 0:    # the scenario started so: `run` waited for the held connection
             self.chunks.append(Chunk(self.scenario, f"group {index + 1}", group))
             return True
@@ -660,9 +864,9 @@ class Run:
         groups = self.scenario.marked()
         with open(commands, "w", encoding="utf-8") as handle:
             json.dump(groups, handle)
-        configuration = os.path.join(self.directory, "wire.conf")
-        with open(configuration, "w", encoding="utf-8") as handle:
-            handle.write(self.scenario.configuration(f"{sys.executable} {HELPER} {commands} {port}"))
+        self._helper_command = f"{sys.executable} {HELPER} {commands} {port}"
+        self._write_configuration()
+        configuration = self.configuration_path
         env = dict(self.env, exabgp_tcp_port=str(self.recorder.port))
         with open(self.log, "w") as log:
             self.process = subprocess.Popen([*self.program, "server", configuration], env=env, cwd=self.directory,
