@@ -98,7 +98,9 @@ def test_unknown_and_malformed_commands_get_error_and_the_next_command_works(tmp
     peer = None
     try:
         peer = Peer(port, daemon)
-        peer.pump_until(lambda: "10.1.0.0/24" in peer.routes, 10)
+        # the route may reach the peer before the helper has written its last answer: wait for both
+        peer.pump_until(lambda: "10.1.0.0/24" in peer.routes and replies.read_text().count("\n") > len(BAD_COMMANDS),
+                        10)
         assert replies.read_text().split("\n")[:-1] == ["error"] * len(BAD_COMMANDS) + ["done"]
         log = daemon.log()
         for command in BAD_COMMANDS:
