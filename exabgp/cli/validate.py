@@ -8,9 +8,9 @@ routes`` and ``✓ routes``; filtered by the ``log.*`` settings).  A file that
 can not be read, or is not a regular file, prints ``error: FILE is not an
 exabgp config file (file not found)``; a configuration error prints
 ``error: FILE is not a valid config file: file:line:column: reason``; both
-exit 1.
-`run` programs that can not be found are reported as a warning on stderr
-(the helpers of a configuration may live elsewhere when it is checked).
+exit 1.  A ``run`` program the daemon could not start (not found, not
+executable, a directory, setuid) is such an error, at the ``run`` line, as
+5.0.15 refuses it (exit 1, which pre-deploy checks depend on).
 
 ``-n`` prints the re-generated (canonical) configuration of each file.
 ``-r`` encodes every route into an UPDATE as a session with the neighbor's
@@ -23,7 +23,6 @@ accepted for compatibility.
 """
 
 import ipaddress
-import os
 import sys
 
 from exabgp._codec import CodecError
@@ -34,7 +33,6 @@ from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
 from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
 from exabgp.cli import config_file
 from exabgp.cli.env import read_environment
-from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
 from exabgp.config.environment import SettingError
 from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, configuration_text
@@ -114,14 +112,6 @@ def check_route(route: Route, neighbor, ctx: CodecContext):
     return body, None
 
 
-def _warn_programs(configuration, path: str, err) -> None:
-    for process in configuration.processes:
-        candidates = processes.program_candidates(process.run[0], os.path.dirname(os.path.abspath(path)),
-                                                  os.environ.get("EXABGP_ETC", ""), os.environ.get("PATH", ""))
-        if not any(os.path.isfile(candidate) and os.access(candidate, os.X_OK) for candidate in candidates):
-            err.write(f'warning: {path}: process {process.name}: can not locate the program "{process.run[0]}"\n')
-
-
 def _refuse(message: str, log, err) -> bool:
     log.error("configuration", message)
     err.write(f"error: {message}\n")
@@ -130,10 +120,9 @@ def _refuse(message: str, log, err) -> bool:
 
 def _validate(path: str, args, out, err, log) -> bool:
     log.info("configuration", f"loading {path}")
-    configuration, error = config_file.read(path)
+    configuration, error = config_file.read(path, programs=True)
     if configuration is None:
         return _refuse(error, log, err)
-    _warn_programs(configuration, path, err)
     log.info("configuration", "\u2713 loading")
     if args.neighbor:
         log.warning("configuration", "checking neighbors")
