@@ -18,8 +18,9 @@ capabilities would (NEXT_HOP for IPv4 unicast with an IPv4 next hop,
 MP_REACH_NLRI otherwise; ``next-hop self`` stands for the local address, or
 the router-id), decodes the UPDATE back with the model and compares the
 NLRI, the next hop and every attribute; a difference is an error.
-``-v`` also prints each route's canonical text and UPDATE in hex; ``-p`` is
-accepted for compatibility.
+``-v`` also prints each route's canonical text and UPDATE in hex; ``-p`` (or
+the ``debug.pdb`` setting) starts the debugger on an exception that escapes
+the program (`exabgp.cli.debugging`).
 """
 
 import ipaddress
@@ -31,7 +32,7 @@ from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_IPV4, FAMILIES, SAFI_UNICAST
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
 from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
-from exabgp.cli import config_file
+from exabgp.cli import config_file, debugging
 from exabgp.cli.env import read_environment
 from exabgp.config import route as route_grammar
 from exabgp.config.environment import SettingError
@@ -43,7 +44,7 @@ def setargs(parser) -> None:
     parser.add_argument("-n", "--neighbor", action="store_true", help="check the parsing of the neighbors")
     parser.add_argument("-r", "--route", action="store_true", help="check the parsing of the routes")
     parser.add_argument("-v", "--verbose", action="store_true", help="be verbose in the display")
-    parser.add_argument("-p", "--pdb", action="store_true",  # accepted, does nothing: 5.0's help text
+    parser.add_argument("-p", "--pdb", action="store_true",  # 5.0's help text (exabgp.cli.debugging)
                         help="fire the debugger on critical logging, SIGTERM, and exceptions (shortcut for exabgp.pdb.enable=true)")
     parser.add_argument("configuration", nargs="+", type=str, help="configuration file(s)")
 
@@ -152,10 +153,12 @@ def _validate(path: str, args, out, err, log) -> bool:
 def cmdline(args, out, err=None) -> int:
     err = err or sys.stderr
     try:
-        log = Logger.from_environment(read_environment(getattr(args, "env_file", None)), stream=err)
+        environment = read_environment(getattr(args, "env_file", None))
+        log = Logger.from_environment(environment, stream=err)
     except SettingError as exc:
         err.write(f"{exc}\n")
         return 1
+    debugging.post_mortem(args.pdb or environment.get("debug", "pdb"))
     valid = True
     for path in args.configuration:
         valid = _validate(path, args, out, err, log) and valid
