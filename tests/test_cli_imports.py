@@ -89,6 +89,17 @@ def test_validate_imports_the_configuration_and_the_logger_only(tmp_path):
     assert sorted(set(FAMILY_GRAMMARS + ONLY_WHEN_USED) & set(result["modules"])) == []
 
 
+def test_validate_checks_a_run_program_without_the_daemon(tmp_path):
+    """A ``run`` program is looked for as the daemon looks for it (`exabgp.reactor.programs`), nothing more."""
+    path = tmp_path / "helper.conf"
+    path.write_text("process helper {\n    run ./absent.py;\n    encoder json;\n}\n" + CONFIGURATION)
+    result = imported("validate", str(path))
+    assert result["code"] == 1
+    assert sorted(set(HEAVY) & set(result["modules"])) == []
+    assert [name for name in result["modules"] if name.startswith("exabgp.reactor")] == [
+        "exabgp.reactor", "exabgp.reactor.log", "exabgp.reactor.programs"]
+
+
 @pytest.mark.parametrize("grammar, routes", [
     ("exabgp.config.flow", "    flow {\n        route {\n            match { destination 10.0.0.0/24; }\n"
                            "            then { discard; }\n        }\n    }\n"),

@@ -1,13 +1,15 @@
 """`exabgp validate` and `exabgp env` from the command line."""
 
-import pathlib
+import importlib
+import os
+import re
 
 import pytest
 
 from exabgp.cli.main import main
 from exabgp.config.neighbor import parse
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
+REFERENCE = importlib.import_module("qa.reference").REFERENCE  # beside the checkout, or the main one of a worktree
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 GOOD = """\
@@ -71,14 +73,23 @@ def test_invalid_file_names_the_place(tmp_path, capsys):
     assert run(["validate", str(good), str(path)], capsys)[0] == 1  # every file must be valid
 
 
-def test_missing_programs_are_a_warning(tmp_path, capsys):
+def test_a_missing_program_is_refused_at_its_line(tmp_path, capsys):
+    """ExaBGP 5.0.15 (recorded: ``exabgp validate`` of this file) refuses a ``run`` program it can not find,
+    exit 1, naming it (``can not locate the program "./not-here.py"``); pre-deploy checks depend on it.  Ours
+    says so at the ``run`` line, as the daemon does; a program that is there but not executable is refused
+    too (5.0.15: ``exabgp will not be able to run this program``)."""
     path = tmp_path / "p.conf"
     path.write_text("process p { run ./not-here.py; encoder text; }\n"
                     "neighbor 127.0.0.1 { router-id 1.1.1.1; local-as 1; peer-as 1; }\n")
     code, out, err = run(["validate", str(path)], capsys)
-    assert code == 0 and err == (f"configuration   loading {path}\n"
-                                 f'warning: {path}: process p: can not locate the program "./not-here.py"\n'
-                                 "configuration   \u2713 loading\n")
+    message = f'{path} is not a valid config file: {path}:1:17: can not locate the program "./not-here.py"'
+    assert (code, out, err) == (1, "", f"configuration   loading {path}\nconfiguration   {message}\nerror: {message}\n")
+    helper = tmp_path / "not-here.py"
+    helper.write_text("#!/bin/sh\n")
+    code, out, err = run(["validate", str(path)], capsys)
+    assert code == 1 and err.endswith(f'{path}:1:17: exabgp will not be able to run this program "{helper}"\n')
+    helper.chmod(0o755)
+    assert run(["validate", str(path)], capsys)[0] == 0
 
 
 def test_empty_file_is_refused(tmp_path, capsys):
@@ -102,12 +113,28 @@ def test_log_lines_follow_the_settings(tmp_path, capsys, monkeypatch):
     assert run(["validate", str(path)], capsys) == (1, "", f"configuration   {message}\nerror: {message}\n")
 
 
+_RUN = re.compile(r"^\s*run\s+(\S+?);?\s*$", re.MULTILINE)
+
+
 @needs_reference
 @pytest.mark.parametrize("path", sorted((REFERENCE / "conf").glob("*.conf")) if REFERENCE.is_dir() else [],
                          ids=lambda path: path.name)
-def test_reference_configurations(path, capsys):
+def test_reference_configurations(path, capsys, tmp_path, monkeypatch):
+    """Every reference configuration passes ``validate -nrv`` where its helpers are installed, as in ExaBGP's
+    own check (../shared does not ship its ``run/`` helpers: empty executables stand for them, found through
+    ``PATH`` as the daemon looks for them); without them it is refused, as 5.0.15 refuses it."""
+    programs = [program for program in _RUN.findall(path.read_text()) if not os.path.isabs(program)]
+    if programs:
+        code, _out, err = run(["validate", str(path)], capsys)
+        assert code == 1 and "can not locate the program" in err
+        for program in programs:
+            helper = tmp_path / program
+            helper.parent.mkdir(parents=True, exist_ok=True)
+            helper.write_text("#!/bin/sh\n")
+            helper.chmod(0o755)
+        monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
     code, out, err = run(["validate", "-nrv", str(path)], capsys)
-    assert code == 0
+    assert code == 0, err
     assert "error" not in err
     regenerated = out[:out.index("\nroute ") + 1] if "\nroute " in out else out
     assert parse(regenerated, "regenerated", full=True).neighbors

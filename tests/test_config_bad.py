@@ -7,10 +7,8 @@ the daemon's start (`exabgp server`, run in this process up to the point
 where it would start serving: both read the file with
 `exabgp.cli.config_file.read`) must exit 1 with ``error: FILE is not a valid
 config file: FILE:LINE:COLUMN: reason`` (LINE 0 only for a file without
-any statement) and no traceback.  The one exception is a ``run`` program
-that does not exist: ``validate`` warns and accepts the file (a
-configuration is often checked where its helpers are not installed,
-`qa.differential.known`), the daemon refuses it at its line, as 5.0.15
+any statement) and no traceback, the same reason from both.  A ``run``
+program that does not exist is refused at its line by both, as 5.0.15
 refuses it; that case, and a binary file, also run as a real daemon
 process.
 
@@ -32,8 +30,6 @@ from qa.daemon import finish, start
 
 CORPUS = pathlib.Path(__file__).resolve().parent / "configs" / "bad"
 FILES = sorted(CORPUS.glob("*.conf"))
-#: the files validate accepts on purpose (with a warning), and the daemon refuses
-WARNED = {"missing-program.conf"}
 VERDICT = re.compile(rb"^# ExaBGP 5\.0\.15: validate exits ([01])")
 
 
@@ -77,17 +73,10 @@ def quiet(monkeypatch):
 def test_validate_and_the_daemon_refuse_it_at_its_line(path, capsys, quiet):
     code = main(["validate", str(path)])
     err = capsys.readouterr().err
-    if path.name in WARNED:
-        assert code == 0 and "warning: " in err and "can not locate the program" in err
-    else:
-        assert code == 1, err
-        reason = _error(path, err)
+    assert code == 1, err
+    reason = _error(path, err)
     assert main(["server", str(path)]) == 1
-    daemon_reason = _error(path, capsys.readouterr().err)
-    if path.name not in WARNED:
-        assert daemon_reason == reason
-    else:
-        assert daemon_reason.startswith("can not locate the program")
+    assert _error(path, capsys.readouterr().err) == reason
 
 
 @pytest.mark.parametrize("name", ["missing-program.conf", "binary-random.conf"])

@@ -14,10 +14,11 @@ never raises, and never blocks or reads without bound:
 * the text is parsed whole (`exabgp.config.neighbor.parse`); an error is
   ``FILE is not a valid config file: file:line:column: reason``, an empty
   or comment-only file included (5.0.15: ``no data``, exit 1);
-* for the daemon (``programs=True``) the program of every ``run`` must be
-  found as the daemon will look for it (`exabgp.reactor.processes.resolve`),
-  else the file is refused at that line, as 5.0.15's daemon refuses it
-  (``exabgp validate`` only warns: `exabgp.cli.validate`).
+* with ``programs=True`` (the daemon, its reloads and ``exabgp validate``)
+  the program of every ``run`` must be one the daemon can start
+  (`exabgp.reactor.programs.resolve`), else the file is refused at that
+  line, as 5.0.15's daemon and validate refuse it (exit 1: pre-deploy
+  checks depend on it).
 """
 
 import os
@@ -77,13 +78,13 @@ def _text(data: bytes, path: str) -> str:
 
 def _locator(path: str):
     """`locate(program)` for `parse`: the reason the daemon could not start `program`, or None."""
-    from exabgp.reactor import processes  # the daemon's own lookup (validate does not load the reactor)
-
     directory = os.path.dirname(os.path.abspath(path))
 
     def locate(program: str):
+        from exabgp.reactor import programs  # the daemon's own lookup (os and stat only), for a `run` only
+
         try:
-            processes.resolve(program, directory, os.environ)
+            programs.resolve(program, directory, os.environ)
         except ValueError as error:
             return str(error)
         return None
@@ -92,8 +93,8 @@ def _locator(path: str):
 
 
 def read(path: str, programs: bool = False):
-    """``(configuration, None)`` or ``(None, error text)`` (module docstring); with `programs` (the daemon)
-    a ``run`` program that can not be found is an error at its line."""
+    """``(configuration, None)`` or ``(None, error text)`` (module docstring); with `programs` (the daemon,
+    validate) a ``run`` program that can not be started is an error at its line."""
     try:
         data = octets(path)
         if data is None:

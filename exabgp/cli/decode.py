@@ -51,7 +51,7 @@ from exabgp.bgp.open import Open
 from exabgp.bgp.record import replace
 from exabgp.bgp.message import decode_message
 from exabgp.bgp.nlri import decode as decode_nlri
-from exabgp.cli import config_file
+from exabgp.cli import config_file, debugging
 from exabgp.cli.env import read_environment
 from exabgp.config.environment import SettingError
 from exabgp.config.environment import load as default_environment
@@ -109,7 +109,7 @@ def setargs(parser) -> None:
     parser.add_argument("-u", "--update", action="store_true", help="the data is an update message (does nothing)")
     parser.add_argument("-o", "--open", action="store_true", help="the data is an open message (does nothing)")
     parser.add_argument("-d", "--debug", action="store_true", help="start the python debugger errors")  # 5.0's text: here, why a payload is refused
-    parser.add_argument("-p", "--pdb", action="store_true", help="fire the debugger on fault")  # does nothing
+    parser.add_argument("-p", "--pdb", action="store_true", help="fire the debugger on fault")  # exabgp.cli.debugging
     parser.add_argument("-c", "--configuration", type=str, help="configuration file(s)")
     parser.add_argument("-f", "--family", type=str, help='family expected (format like "ipv4 unicast")')
     parser.add_argument("-i", "--path-information", action="store_true", help="decode path-information")
@@ -235,6 +235,7 @@ def _configuration(args):
 def cmdline(args, out, err=None) -> int:
     """Run `exabgp decode` with the parsed `args`, writing to `out`; return the exit code."""
     err = err or sys.stderr
+    debugging.post_mortem(args.pdb)
     raw = clean_hex(args.payload)
     if raw is None:  # 5.0 prints its table of settings first
         from exabgp.config.environment import help_lines

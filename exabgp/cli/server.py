@@ -4,10 +4,11 @@ SURFACE.md 1.3, 2.2, 7.1, 10.2.  The settings are read as `exabgp env`
 reads them (`exabgp.cli.env`: the process environment, then the INI file);
 the flags then override them: ``-v`` logs everything (``log.all``, level
 DEBUG, long format), ``-d`` is ``-v`` plus ``-p``, ``-p`` sets
-``debug.pdb`` (which does nothing here), ``-P`` makes every neighbor
+``debug.pdb`` (the debugger starts on an exception that escapes the
+program: `exabgp.cli.debugging`), ``-P`` makes every neighbor
 passive (``bgp.passive``), ``-1`` is accepted and has no effect, as in 5.0
-(F6), ``-m`` sets ``debug.memory`` (5.0 dumps an objgraph report, which
-needs a third party module: no effect here), ``--profile FILE`` sets
+(F6), ``-m`` sets ``debug.memory`` (the peak resident set size is printed
+on stdout when the reactor ends: `exabgp.cli.debugging`), ``--profile FILE`` sets
 ``profile.enable`` and ``profile.file``: the reactor runs under cProfile,
 the statistics printed at exit for ``stdout`` (or an empty file name),
 else saved to FILE (``FILE-pid-N`` with several forked configurations; an
@@ -55,7 +56,7 @@ import sys
 
 import exabgp
 from exabgp import _codec
-from exabgp.cli import config_file
+from exabgp.cli import config_file, debugging
 from exabgp.cli.env import read_environment
 from exabgp.config import environment as settings
 from exabgp.reactor import daemon
@@ -172,6 +173,9 @@ def _serve(configuration, loader, environment, log, version: str, reload_after: 
     finally:
         if pid_file is not None:
             pid_file.remove()
+        if environment.get("debug", "memory"):
+            debugging.report_memory(sys.stdout)
+            sys.stdout.flush()  # a forked child ends with os._exit
 
 
 def _fork_each(configurations, paths, environment, log, version: str, reload_after: int) -> int:
@@ -234,6 +238,7 @@ def cmdline(args, out, err=None) -> int:
         return 1
     cwd = os.getcwd()
     environment = _override(environment, _changes(args, environment, cwd))
+    debugging.post_mortem(environment.get("debug", "pdb"))
     log = Logger.from_environment(environment, cwd=cwd)
     version = exabgp.exabgp_version()
     rotate = environment.get("debug", "rotate")

@@ -8,9 +8,9 @@ routes`` and ``✓ routes``; filtered by the ``log.*`` settings).  A file that
 can not be read, or is not a regular file, prints ``error: FILE is not an
 exabgp config file (file not found)``; a configuration error prints
 ``error: FILE is not a valid config file: file:line:column: reason``; both
-exit 1.
-`run` programs that can not be found are reported as a warning on stderr
-(the helpers of a configuration may live elsewhere when it is checked).
+exit 1.  A ``run`` program the daemon could not start (not found, not
+executable, a directory, setuid) is such an error, at the ``run`` line, as
+5.0.15 refuses it (exit 1, which pre-deploy checks depend on).
 
 ``-n`` prints the re-generated (canonical) configuration of each file.
 ``-r`` encodes every route into an UPDATE as a session with the neighbor's
@@ -18,12 +18,12 @@ capabilities would (NEXT_HOP for IPv4 unicast with an IPv4 next hop,
 MP_REACH_NLRI otherwise; ``next-hop self`` stands for the local address, or
 the router-id), decodes the UPDATE back with the model and compares the
 NLRI, the next hop and every attribute; a difference is an error.
-``-v`` also prints each route's canonical text and UPDATE in hex; ``-p`` is
-accepted for compatibility.
+``-v`` also prints each route's canonical text and UPDATE in hex; ``-p`` (or
+the ``debug.pdb`` setting) starts the debugger on an exception that escapes
+the program (`exabgp.cli.debugging`).
 """
 
 import ipaddress
-import os
 import sys
 
 from exabgp._codec import CodecError
@@ -32,9 +32,8 @@ from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_IPV4, FAMILIES, SAFI_UNICAST
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
 from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
-from exabgp.cli import config_file
+from exabgp.cli import config_file, debugging
 from exabgp.cli.env import read_environment
-from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
 from exabgp.config.environment import SettingError
 from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, configuration_text
@@ -45,7 +44,7 @@ def setargs(parser) -> None:
     parser.add_argument("-n", "--neighbor", action="store_true", help="check the parsing of the neighbors")
     parser.add_argument("-r", "--route", action="store_true", help="check the parsing of the routes")
     parser.add_argument("-v", "--verbose", action="store_true", help="be verbose in the display")
-    parser.add_argument("-p", "--pdb", action="store_true",  # accepted, does nothing: 5.0's help text
+    parser.add_argument("-p", "--pdb", action="store_true",  # 5.0's help text (exabgp.cli.debugging)
                         help="fire the debugger on critical logging, SIGTERM, and exceptions (shortcut for exabgp.pdb.enable=true)")
     parser.add_argument("configuration", nargs="+", type=str, help="configuration file(s)")
 
@@ -114,14 +113,6 @@ def check_route(route: Route, neighbor, ctx: CodecContext):
     return body, None
 
 
-def _warn_programs(configuration, path: str, err) -> None:
-    for process in configuration.processes:
-        candidates = processes.program_candidates(process.run[0], os.path.dirname(os.path.abspath(path)),
-                                                  os.environ.get("EXABGP_ETC", ""), os.environ.get("PATH", ""))
-        if not any(os.path.isfile(candidate) and os.access(candidate, os.X_OK) for candidate in candidates):
-            err.write(f'warning: {path}: process {process.name}: can not locate the program "{process.run[0]}"\n')
-
-
 def _refuse(message: str, log, err) -> bool:
     log.error("configuration", message)
     err.write(f"error: {message}\n")
@@ -130,10 +121,9 @@ def _refuse(message: str, log, err) -> bool:
 
 def _validate(path: str, args, out, err, log) -> bool:
     log.info("configuration", f"loading {path}")
-    configuration, error = config_file.read(path)
+    configuration, error = config_file.read(path, programs=True)
     if configuration is None:
         return _refuse(error, log, err)
-    _warn_programs(configuration, path, err)
     log.info("configuration", "\u2713 loading")
     if args.neighbor:
         log.warning("configuration", "checking neighbors")
@@ -163,10 +153,12 @@ def _validate(path: str, args, out, err, log) -> bool:
 def cmdline(args, out, err=None) -> int:
     err = err or sys.stderr
     try:
-        log = Logger.from_environment(read_environment(getattr(args, "env_file", None)), stream=err)
+        environment = read_environment(getattr(args, "env_file", None))
+        log = Logger.from_environment(environment, stream=err)
     except SettingError as exc:
         err.write(f"{exc}\n")
         return 1
+    debugging.post_mortem(args.pdb or environment.get("debug", "pdb"))
     valid = True
     for path in args.configuration:
         valid = _validate(path, args, out, err, log) and valid

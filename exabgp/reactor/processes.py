@@ -6,12 +6,9 @@ protocol (`_Helper`) is called back when its stdout or stderr has data and
 when it exits; its stdin is a pipe of ours written by
 `exabgp.reactor.helper_stdin.HelperStdin` (at the reader's pace).
 
-Starting (5.0): the ``run`` program is looked for in
-`exabgp.config.process.program_candidates` order (``EXABGP_ETC`` and
-``PATH`` from the `environ` given, the configuration's directory) and the
-first path that exists is used (5.0 kept the last one, against its
-documented order).  It must be a regular file the daemon may
-execute; directories and setuid / setgid programs are refused.  A refused
+Starting (5.0): the ``run`` program is found by
+`exabgp.reactor.programs.resolve` (``EXABGP_ETC`` and ``PATH`` from the
+`environ` given, the configuration's directory).  A refused
 or failed start is logged as an error and the helper reported broken
 (`on_broken`), as 5.0 marks it broken.  The helper runs without a shell, in
 a new session (so its own process group: signals sent to ExaBGP's group do
@@ -78,11 +75,10 @@ every helper: no zombie is left.
 import asyncio
 import os
 import signal
-import stat
 import subprocess
 
-from exabgp.config.process import program_candidates
 from exabgp.reactor.helper_stdin import HelperStdin
+from exabgp.reactor.programs import resolve
 
 #: a command line longer than this, still without a newline, kills its helper (5.0.12)
 MAX_COMMAND_SIZE = 1024 * 1024
@@ -108,30 +104,6 @@ EXIT_GRACE = 1.0
 CLI_PREFIX = "api-internal-cli"
 
 SOURCE = "processes"
-
-
-def resolve(program: str, configuration_dir: str, environ: dict) -> str:
-    """The path to run for `program`; raises `ValueError` with the reason it is refused."""
-    candidates = program_candidates(program, configuration_dir, environ.get("EXABGP_ETC", ""),
-                                    environ.get("PATH", os.defpath))
-    path = next((candidate for candidate in candidates if os.path.exists(candidate)), None)
-    if path is None:
-        raise ValueError(f'can not locate the program "{program}"')
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as error:
-        raise ValueError(f'can not access program "{path}": {error.strerror}') from None
-    if stat.S_ISDIR(mode):
-        raise ValueError(f'can not execute directories "{path}"')
-    if mode & stat.S_ISUID:
-        raise ValueError(f'refusing to run setuid programs "{path}"')
-    if mode & stat.S_ISGID:
-        raise ValueError(f'refusing to run setgid programs "{path}"')
-    if not stat.S_ISREG(mode):
-        raise ValueError(f'program must be a regular file "{path}"')
-    if not os.access(path, os.X_OK):
-        raise ValueError(f'exabgp will not be able to run this program "{path}"')
-    return path
 
 
 class _Helper(asyncio.SubprocessProtocol):

@@ -242,13 +242,33 @@ def _flat_vpn_form(case, ours, theirs) -> bool:
 _POSITIONED = re.compile(r"error: (\S+) is not a valid config file: \1:\d+:\d+: [^\n]+\n")
 
 
+#: a line of 5.0.15's parser trace (validate -n / -r / -v): a section entered, a keyword read, a section left
+_TRACE = re.compile(r"configuration   [<>.] [\w-]+ +\| ")
+
+
+def _their_error_block(path: str, stderr: str) -> bool:
+    """Whether `stderr` is 5.0.15's account of a bad configuration and nothing else: its ``loading`` line,
+    the account logged line by line (``configuration   `` before each), then printed again after
+    ``error: ``, its first line ``PATH is not a valid config file:``."""
+    lines = stderr.split("\n")
+    if lines[:1] != [f"configuration   loading {path}"] or lines[-1] != "" or (len(lines) - 2) % 2:
+        return False
+    half = (len(lines) - 2) // 2
+    logged, printed = lines[1:1 + half], lines[1 + half:-1]
+    return (bool(printed) and printed[0].startswith(f"error: {path} is not a valid config file:")
+            and logged == ["configuration   " + printed[0][len("error: "):]] + ["configuration   " + line
+                                                                              for line in printed[1:]])
+
+
 def _configuration_error_position(form, ours, theirs) -> bool:
     """`validate` of a bad file: the same verdict, and only the text of the error differs.
 
     Ours: ``configuration   loading P`` then the error twice (log line and
-    ``error:`` line) as ``P:LINE:COLUMN: reason``; 5.0's: the same first
-    line and an ``error: P is not a valid config file:`` line followed by its
-    parser's own account.
+    ``error:`` line) as ``P:LINE:COLUMN: reason``; 5.0.15's: the same first
+    line and its parser's account, logged then printed after ``error:``
+    (`_their_error_block`), nothing else (a traceback is no such account;
+    with -n / -r / -v its parser's trace lines, ``configuration   > KEYWORD |
+    VALUE``, are left out).
     """
     if form.args[:1] != ("validate",) or not ours.code == theirs.code == 1 or ours.stdout != theirs.stdout:
         return False
@@ -257,8 +277,11 @@ def _configuration_error_position(form, ours, theirs) -> bool:
         return False
     path = _POSITIONED.fullmatch(lines[2]).group(1)
     loading = f"configuration   loading {path}\n"
+    account = theirs.stderr
+    if _validate_flags(form):
+        account = "".join(line for line in account.splitlines(keepends=True) if not _TRACE.match(line))
     return (lines[0] == loading and lines[1] == "configuration   " + lines[2][len("error: "):]
-            and theirs.stderr.startswith(loading) and f"\nerror: {path} is not a valid config file:" in theirs.stderr)
+            and _their_error_block(path, account))
 
 
 _BAD_SETTING = re.compile(r"invalid value for [\w.-]+ : [^\n]*\n")
@@ -272,7 +295,6 @@ def _setting_traceback(form, ours, theirs) -> bool:
             and theirs.stderr.splitlines()[-1].startswith("ValueError: "))
 
 
-_NOT_LOCATED = re.compile(r'can not locate the program "([^"]+)"')
 
 
 #: the lines `exabgp version` prints after 5.0.15's four: this project's version and the codec in use
@@ -284,21 +306,6 @@ def _version_lines(form, ours, theirs) -> bool:
     return (form.args == ("version",) and ours.code == theirs.code == 0 and ours.stderr == theirs.stderr
             and ours.stdout.startswith(theirs.stdout)
             and bool(_OUR_VERSION_LINES.fullmatch(ours.stdout[len(theirs.stdout):])))
-
-
-def _helper_not_installed(form, ours, theirs) -> bool:
-    """`validate` of a file whose ``run`` helpers are absent: 5.0.15 refuses it, we warn and accept it."""
-    if form.args[:1] != ("validate",) or (ours.code, theirs.code) != (0, 1):
-        return False
-    if ours.stdout != theirs.stdout and not (theirs.stdout == "" and _validate_flags(form)):
-        return False    # -n / -r / -v print on stdout (`_validate_report`)
-    missing = _NOT_LOCATED.findall(theirs.stderr)
-    lines = ours.stderr.splitlines()
-    loaded = lines.index("configuration   \u2713 loading") if "configuration   \u2713 loading" in lines else -1
-    warnings, after = lines[1:loaded], lines[loaded + 1:]
-    return (bool(missing) and loaded >= 2 and lines[0] in theirs.stderr and all(_PROGRESS.match(line) for line in after)
-            and all(line.startswith("warning: ") and _NOT_LOCATED.search(line) for line in warnings)
-            and set(missing) <= {_NOT_LOCATED.search(line).group(1) for line in warnings})
 
 
 def _refused_where_5_0_accepts(reason: "re.Pattern"):
@@ -425,14 +432,6 @@ KNOWN: list = [
         "and each route with its UPDATE (-r -v) on stdout.  The exit code, the progress lines (loading, checking "
         "neighbors, each neighbor, checking routes) and the errors are compared.",
         _validate_report,
-    ),
-    Known(
-        "helper program not installed", "cli",
-        "A configuration is often checked where its helper programs are not installed (ExaBGP's own check runs "
-        "'exabgp validate' over the reference configurations, whose run/ helpers are not shipped, and expects "
-        "exit 0): a 'run' program that can not be found is a warning naming it, and the file is valid.  5.0.15 "
-        "refuses the file.",
-        _helper_not_installed,
     ),
     Known(
         "route too large for any UPDATE", "cli",
