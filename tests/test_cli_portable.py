@@ -1,4 +1,4 @@
-"""The decoder runs where the daemon cannot: `exabgp version`, `decode` and `env` need no POSIX-only module.
+"""The decoder runs where the daemon cannot: `exabgp version`, `decode`, `env`, `validate` need no POSIX-only module.
 
 The daemon is for Linux and macOS (it drops privileges with `pwd`/`grp`,
 locks and forks, and talks through named pipes).  The decoder and the codec
@@ -6,7 +6,8 @@ are plain Python and the compiled twins, so the short commands must start on
 any platform CPython runs on, Windows included (README, "Platforms").  This
 cannot be run on Windows here, so a fresh interpreter plays one: before the
 package is imported, a finder on `sys.meta_path` refuses the modules Windows
-lacks (`pwd`, `grp`, `fcntl`, `resource`, `termios`, `syslog`, `posix`, ...)
+lacks (`pwd`, `grp`, `fcntl`, `resource`, `termios`, `syslog`, `posix`, ...; not
+the helper `_posixsubprocess` behind `subprocess`, which Windows has too)
 and the POSIX-only functions and flags of `os` (`os.uname`, `os.O_NONBLOCK`,
 `os.getuid`, `os.fork`, ...) are deleted; the command's output must then be
 the one of an unrestricted run.  The daemon's own modules must fail under the
@@ -31,7 +32,7 @@ import contextlib, importlib.abc, io, json, os, sys
 class Windows(importlib.abc.MetaPathFinder):
     '''Refuses the modules CPython on Windows does not have.'''
     MISSING = {"posix", "pwd", "grp", "fcntl", "resource", "termios", "tty", "pty", "syslog", "crypt",
-               "_posixsubprocess", "_posixshmem", "readline"}
+               "_posixshmem", "readline"}
 
     def find_spec(self, name, path=None, target=None):
         if name in self.MISSING:
@@ -43,7 +44,7 @@ for name in Windows.MISSING:
 sys.meta_path.insert(0, Windows())
 for name in ("uname", "O_NONBLOCK", "O_CLOEXEC", "getuid", "geteuid", "getgid", "getegid", "setuid", "setgid",
              "seteuid", "setegid", "setgroups", "initgroups", "getgroups", "fork", "forkpty", "killpg", "getpgid",
-             "setpgid", "setsid", "mkfifo", "chown", "fchown", "lchown", "sync", "wait", "waitpid", "WNOHANG"):
+             "setpgid", "setsid", "mkfifo", "chown", "fchown", "lchown", "sync"):
     if hasattr(os, name):
         delattr(os, name)
 
@@ -132,3 +133,11 @@ def test_the_env_file_is_read_without_posix(argv, tmp_path):
         assert "level = DEBUG" in windows["out"] and "user = 'nobody-on-windows'" in windows["out"]
         plain = unrestricted(*argv, EXABGP_ENVFILE=str(path))  # a POSIX system checks the user: 5.0's error
         assert plain["code"] == 1 and "daemon.user" in plain["err"]
+
+
+def test_validate_without_posix(tmp_path):
+    path = tmp_path / "ok.conf"
+    path.write_text("neighbor 192.0.2.1 {\n    local-as 65000;\n    peer-as 65001;\n    local-address 192.0.2.2;\n}\n")
+    windows, plain = as_windows("validate", str(path)), unrestricted("validate", str(path))
+    assert windows["code"] == plain["code"] == 0
+    assert (windows["out"], windows["err"]) == (plain["out"], plain["err"])
