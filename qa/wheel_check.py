@@ -84,7 +84,8 @@ def size(path: str) -> str:
 def build(python: str, full: bool, work: str) -> None:
     source = os.path.join(work, "source")
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*BUILD_LEFTOVERS))
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("EXABGP_")}
+    # the compiled build, whatever the caller's build variables (the others, EXABGP_ORACLE_REQUIRED, ... stay)
+    environment = {key: value for key, value in os.environ.items() if key != "EXABGP_NO_EXTENSIONS"}
     environment["EXABGP_REQUIRE_EXTENSIONS"] = "1"
 
     built = os.path.join(work, "dist")
