@@ -104,8 +104,8 @@ def test_version_without_posix():
     windows, plain = as_windows("version"), unrestricted("version")
     assert windows["code"] == plain["code"] == 0 and windows["err"] == ""
     lines, expected = windows["out"].splitlines(), plain["out"].splitlines()
-    assert [line.split(":")[0] for line in lines] == ["ExaBGP ", "Python ", "Uname  ", "From   "]
-    assert lines[0] == expected[0] and lines[1] == expected[1] and lines[3] == expected[3]
+    assert [line.split(":")[0] for line in lines][:4] == ["ExaBGP ", "Python ", "Uname  ", "From   "]
+    assert lines[:2] + lines[3:] == expected[:2] + expected[3:]
     # platform.uname() stands in for os.uname() (here without os.uname it finds less than on Windows)
     assert lines[2].split(":", 1)[1].split()[0].lower() == expected[2].split(":", 1)[1].split()[0].lower()
 
