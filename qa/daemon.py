@@ -13,7 +13,8 @@
   same environment, minus ``PYTHONPATH`` (it imports its own package) and
   with ``exabgp_api_cli=false`` (no named pipes to find); ``exabgp_*``
   settings keep their 5.0 names;
-* `free_port(address)` is a port nobody listens on; `connect(port, source)`
+* `free_port(address)` is a port nobody listens on, outside the ephemeral
+  range (`qa.ports`); `connect(port, source)`
   retries until the daemon listens;
 * `Speaker(sock, settings)` is the test's side of a BGP session: an
   `exabgp.session.Session` driven over a blocking socket; `wait(predicate)`
@@ -28,14 +29,9 @@ import time
 
 import exabgp
 from exabgp.session import Session
+from qa.ports import free_port  # noqa: F401 (the tests take it from here)
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
-
-
-def free_port(address: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
-        sock.bind((address, 0))
-        return sock.getsockname()[1]
 
 
 def environment(**settings) -> dict:

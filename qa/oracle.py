@@ -5,8 +5,11 @@ run as a separate program (`bin/exabgp` of that venv); nothing of it is ever
 imported into our process.  Where the venv lives:
 
 * ``EXABGP_ORACLE`` when set (a venv directory);
-* else ``$XDG_CACHE_HOME/exabgp-oracle/5.0.15`` (``~/.cache/...`` when
-  ``XDG_CACHE_HOME`` is unset).
+* else ``$XDG_CACHE_HOME/exabgp-oracle/5.0.15-pyX.Y`` (``~/.cache/...``
+  when ``XDG_CACHE_HOME`` is unset), X.Y the version of the interpreter
+  running the tests: 5.0.15 runs on the same Python as ours, so what the
+  standard library decides (argparse's help layout changed in 3.13) is the
+  same on both sides of a comparison.
 
 `oracle_venv()` returns that directory after making sure 5.0.15 is installed
 in it: a missing venv is created with the interpreter running this code and
@@ -38,7 +41,7 @@ class OracleMissing(RuntimeError):
 def default_location() -> str:
     """Where the oracle's venv lives when ``EXABGP_ORACLE`` is not set."""
     cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(cache, "exabgp-oracle", VERSION)
+    return os.path.join(cache, "exabgp-oracle", f"{VERSION}-py{sys.version_info[0]}.{sys.version_info[1]}")
 
 
 def location() -> str:

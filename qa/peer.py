@@ -539,7 +539,7 @@ class Peer:
             if self.checker.done:
                 try:
                     data = await asyncio.wait_for(read_message(reader), self.linger)
-                except TimeoutError:
+                except asyncio.TimeoutError:
                     self._succeed()
                     return
             else:
@@ -606,7 +606,7 @@ async def serve(path, port, pid, timeout):
     print(f"listening on [{peer.host}]:{port}, exabgp_tcp_connections={script.connections}", flush=True)
     try:
         outcome = await asyncio.wait_for(peer.outcome, timeout)
-    except TimeoutError:
+    except asyncio.TimeoutError:
         outcome = Outcome(False, f"timeout after {timeout}s waiting for group {peer.checker.step}")
     finally:
         await peer.close()

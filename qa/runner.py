@@ -166,7 +166,7 @@ async def stop(process):
             break
         try:
             await asyncio.wait_for(process.wait(), KILL_GRACE)
-        except TimeoutError:
+        except asyncio.TimeoutError:
             continue
         if signum == signal.SIGTERM:
             try:
@@ -187,7 +187,7 @@ async def decode(decoder, hexa, directory):
         return None
     try:
         output, _ = await asyncio.wait_for(process.communicate(), DECODE_TIMEOUT)
-    except TimeoutError:
+    except asyncio.TimeoutError:
         process.kill()
         await process.wait()
         return None
@@ -250,7 +250,7 @@ async def run_test(test, daemon, ports, timeout, linger=0.5, decoder=None):
         if not peer.outcome.done() and exited.done():
             try:
                 await asyncio.wait_for(asyncio.shield(peer.outcome), EXIT_GRACE)
-            except TimeoutError:
+            except asyncio.TimeoutError:
                 peer.outcome.set_result(Outcome(False, f"the daemon exited (code {process.returncode}) while the peer "
                                                        f"waited for group {peer.checker.step}"))
         if peer.outcome.done():
@@ -266,7 +266,7 @@ async def run_test(test, daemon, ports, timeout, linger=0.5, decoder=None):
         await peer.close()
         try:
             await asyncio.wait_for(reading, KILL_GRACE)
-        except TimeoutError:
+        except asyncio.TimeoutError:
             reading.cancel()
     if outcome.mismatch is not None:
         forms = await decoded_forms(decoder, outcome.mismatch, test.directory) if decoder else {}

@@ -7,27 +7,21 @@ received (logged by the daemon) and sends ``shutdown`` at the End-of-RIB.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 
 import exabgp
+from qa.ports import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.2", 0))
-        return sock.getsockname()[1]
 
 
 def test_quickstart_example_prints_the_route_and_exits(tmp_path):
     source = os.path.join(ROOT, "examples")
     text = open(os.path.join(source, "quickstart.conf")).read()
     assert text.count("1790") == 2
-    (tmp_path / "quickstart.conf").write_text(text.replace("1790", str(free_port())))
+    (tmp_path / "quickstart.conf").write_text(text.replace("1790", str(free_port("127.0.0.2"))))
     shutil.copy(os.path.join(source, "quickstart.py"), tmp_path / "quickstart.py")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("exabgp", "EXABGP_ENVFILE"))}
     env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_daemon_drop="false", exabgp_api_cli="false")

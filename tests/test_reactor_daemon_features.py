@@ -34,19 +34,23 @@ import pytest
 
 import exabgp
 from exabgp.reactor import daemon
+from qa import ports
 from qa.daemon import finish, start
 
 IS_ROOT = os.getuid() == 0
 
 
 def free_port(low: bool = False) -> int:
-    for port in range(900, 1000) if low else (0,):
+    """A free port of 127.0.0.1: a privileged one (900-999) when `low`, else `qa.ports.free_port`'s."""
+    if not low:
+        return ports.free_port()
+    for port in range(900, 1000):
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return sock.getsockname()[1]
+            return port
     pytest.fail("no free port")
 
 

@@ -23,7 +23,6 @@ import io
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -36,17 +35,12 @@ from exabgp.config.neighbor import parse
 from exabgp.reactor.log import Logger
 from exabgp.reactor.loop import Reactor
 from exabgp.session import Closed, NotificationReceived, Session, SessionSettings, State
+from qa.ports import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 EOR = re.compile(r"<< EOR (ipv[46] unicast) at (\d+\.\d{6})$")
 V6_NEXT_HOP = bytes.fromhex("20010db8000000000000000000000001")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def attribute(flags, code, value):

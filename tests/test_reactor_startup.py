@@ -20,6 +20,7 @@ from exabgp.config.neighbor import parse
 from exabgp.reactor.log import Logger
 from exabgp.reactor.loop import Reactor
 from exabgp.session import Session, SessionSettings, State
+from qa.ports import free_port
 
 CONFIGURATION = """process reader {{
     run {python} -c "import sys; sys.stdin.read()";
@@ -36,12 +37,6 @@ neighbor 127.0.0.1 {{
     api {{ processes [ reader ]; neighbor-changes; }}
 }}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def establish_during_startup() -> State:

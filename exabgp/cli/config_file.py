@@ -31,6 +31,11 @@ from exabgp.config.neighbor import parse
 #: about 30 times the size of the text in memory)
 MAX_SIZE = 1 << 28
 
+#: read-only, never blocking on a FIFO, not inherited, no newline translation; the flags a platform lacks
+#: (``O_NONBLOCK`` on Windows, ``O_BINARY`` off Windows) are left out, so the decoder reads its env file anywhere
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+
 
 def _not_found(path: str) -> str:
     return f"{path} is not an exabgp config file (file not found)"
@@ -44,7 +49,7 @@ def octets(path: str):
     """The octets of the file, or None when it is not a readable regular file; ConfigurationError when too large
     (the env file is read the same way: `exabgp.cli.env`)."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        descriptor = os.open(path, _OPEN_FLAGS)
     except OSError:
         return None
     try:

@@ -15,8 +15,12 @@ a table of the most common Python objects from a vendored objgraph, whose
 import fails in an installed 5.0.15: it ends in its bug report instead).
 """
 
-import resource  # imported now: the daemon may no longer read the standard library once it dropped privileges
 import sys
+
+try:
+    import resource  # imported now: the daemon may no longer read the standard library once it dropped privileges
+except ImportError:  # Windows, where only the decoder runs (it imports this module for -p; -m is the daemon's)
+    resource = None
 
 
 def post_mortem(enabled: bool) -> None:

@@ -15,7 +15,6 @@ the settings that differ from their default.  A bad value prints 5.0's
 """
 
 import os
-import pwd
 import sys
 
 from exabgp.cli import config_file
@@ -43,6 +42,12 @@ def env_file_path(env_file, environ, argv0: str) -> str:
 
 
 def _user_exists(name: str) -> bool:
+    """Whether the system knows the user; a system without a user database (no `pwd`: Windows, where only the
+    decoder runs) takes any name."""
+    try:
+        import pwd  # POSIX only: imported here so that `exabgp decode` and `exabgp env` start anywhere
+    except ImportError:
+        return True
     try:
         pwd.getpwnam(name)
     except KeyError:

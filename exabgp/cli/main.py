@@ -93,7 +93,12 @@ def _version(args, out) -> int:
     from exabgp import _codec
 
     python = sys.version.replace("\n", " ")
-    uname = " ".join(os.uname())  # platform.uname()[:5] on a POSIX system, without its `uname -p` child
+    if hasattr(os, "uname"):
+        uname = " ".join(os.uname())  # platform.uname()[:5] on a POSIX system, without its `uname -p` child
+    else:  # Windows: no os.uname
+        import platform
+
+        uname = " ".join(platform.uname()[:5])
     root = os.path.dirname(os.path.abspath(exabgp.__file__))
     out.write(f"ExaBGP : {exabgp.exabgp_version()}\nPython : {python}\nUname  : {uname}\nFrom   : {root}\n"
               f"{exabgp.DISTRIBUTION}: {exabgp.__version__}\nCodec  : {_codec.SUMMARY}\n")

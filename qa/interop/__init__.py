@@ -9,7 +9,7 @@ share:
 * `require(*binaries)`: the peer daemon's programs; missing ones skip the
   test with the reason, or fail it when ``EXABGP_INTEROP=1`` (what
   ``.ci/run`` sets: there the packages must be installed);
-* `free_port`, `wait_until`;
+* `free_port` (`qa.ports`: outside the ephemeral range), `wait_until`;
 * `ExaBGP`: our daemon as a user runs it (``python -m exabgp server CONF``)
   with ``log.level`` DEBUG, its output in a file of the temporary
   directory.  What it received is read from that log: the ``<< announce``
@@ -31,12 +31,12 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import exabgp
+from qa.ports import free_port  # noqa: F401 (the interop tests take it from here)
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 #: the variable .ci/run sets: a missing daemon then fails the test instead of skipping it
@@ -68,12 +68,6 @@ def require(*binaries) -> dict:
             pytest.fail(f"{reason} ({REQUIRED}=1)")
         pytest.skip(reason)
     return paths
-
-
-def free_port(address: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
-        sock.bind((address, 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(predicate, timeout: float = 10.0, interval: float = 0.2, what: str = "condition"):
