@@ -259,7 +259,7 @@ class Program:
     def stop(self, signum=signal.SIGTERM):
         """Signal the program and return (exit code, remaining stdout lines, stderr)."""
         self.process.send_signal(signum)
-        code = self.process.wait(timeout=10)
+        code = self.process.wait(timeout=30)  # a loaded machine is slow to run the exit
         err = self.process.stderr.read()
         time.sleep(0.05)
         rest = []

@@ -172,7 +172,7 @@ def _bounded(argv, timeout=30):
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
     done = subprocess.run([sys.executable, "-m", "exabgp", *argv], env=environment(), capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=limit, stdin=subprocess.DEVNULL)
+                          timeout=timeout, preexec_fn=limit, stdin=subprocess.DEVNULL, cwd=os.path.dirname(argv[-1]))
     return done.returncode, done.stdout, done.stderr
 
 
