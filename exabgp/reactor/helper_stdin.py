@@ -32,6 +32,8 @@ import collections
 import fcntl
 import os
 
+from exabgp.reactor.backlog import Backlog
+
 #: the size asked for the pipe (Linux, F_SETPIPE_SZ; the kernel's default is 64 KiB and it may refuse more than
 #: /proc/sys/fs/pipe-max-size, 1 MiB by default): fewer, larger reads for a helper taking a full table
 PIPE_SIZE = 1024 * 1024
@@ -45,7 +47,7 @@ class HelperStdin:
     """The write end of a helper's stdin (see the module docstring)."""
 
     __slots__ = ("_loop", "_fd", "_high", "_low", "_cap", "_on_pause", "_on_resume", "_queue", "_size", "_handle",
-                 "_watching", "_full", "_paused", "_closing", "_waiter")
+                 "_watching", "_full", "_paused", "_closing", "_backlog")
 
     def __init__(self, loop, fd: int, *, high: int, low: int, cap: int, on_pause, on_resume):
         self._loop = loop
@@ -62,7 +64,7 @@ class HelperStdin:
         self._full = False          # the pipe did not take everything last time
         self._paused = False
         self._closing = False
-        self._waiter = None         # (limit, future) of `room`
+        self._backlog = Backlog()  # the waiter of `room`
         os.set_blocking(fd, False)
         if hasattr(fcntl, "F_SETPIPE_SZ"):
             try:
@@ -79,22 +81,7 @@ class HelperStdin:
 
     def room(self, limit: int):
         """True when at most `limit` bytes wait, False when the input is closed, else a future (module docstring)."""
-        if self._closing:
-            return False
-        if self._size <= limit:
-            return True
-        future = self._loop.create_future()
-        self._waiter = (limit, future)
-        return future
-
-    def _wake(self) -> None:
-        """Answer the `room` waiter once its limit is reached or the input closed."""
-        limit, future = self._waiter
-        if self._size > limit and not self._closing:
-            return
-        self._waiter = None
-        if not future.done():
-            future.set_result(not self._closing)
+        return self._backlog.room(self._size, self._closing, limit)
 
     def write(self, data: bytes) -> bool:
         """Queue `data`; False when it is not (the input is closed, or the queue would grow over `cap`)."""
@@ -170,8 +157,7 @@ class HelperStdin:
             self._watching = True
             self._loop.add_writer(self._fd, self._drain)
         # last, as the callbacks may write again
-        if self._waiter is not None:
-            self._wake()
+        self._backlog.update(self._size, self._closing)
         if self._paused and self._size <= self._low:
             self._paused = False
             self._on_resume()
@@ -185,8 +171,7 @@ class HelperStdin:
             os.close(self._fd)
             self._fd = -1
         self._closing = True
-        if self._waiter is not None:
-            self._wake()
+        self._backlog.update(self._size, self._closing)
         if self._paused:
             self._paused = False
             self._on_resume()

@@ -72,6 +72,7 @@ import stat
 import sys
 
 from exabgp.bgp.record import record
+from exabgp.reactor.backlog import Backlog
 from exabgp.reactor.helper_stdin import PIPE_SIZE
 
 #: the longest command line accepted from the pipe (5.0's relay limit)
@@ -195,7 +196,7 @@ class CliPipes:
         self._watching = False  # waiting for .out to become writable
         self._held = False      # an answer streams: .out stays open between its chunks
         self._lost = False      # its client went away (or there was none)
-        self._waiter = None     # (limit, future) of `room`
+        self._backlog = Backlog()  # the waiter of `room`
 
     @property
     def path_in(self) -> str:
@@ -292,30 +293,14 @@ class CliPipes:
 
     def room(self, limit: int):
         """True when at most `limit` octets wait for the client, False when it went away, else a future."""
-        if self._lost or self.folder is None:
-            return False
-        if len(self._pending) <= limit:
-            return True
-        future = self._loop.create_future()
-        self._waiter = (limit, future)
-        return future
-
-    def _wake(self) -> None:
-        """Answer the `room` waiter once its limit is reached or the client went away."""
-        limit, future = self._waiter
-        if len(self._pending) > limit and not self._lost:
-            return
-        self._waiter = None
-        if not future.done():
-            future.set_result(not self._lost)
+        return self._backlog.room(len(self._pending), self._lost or self.folder is None, limit)
 
     def _drop(self, reason: str) -> None:
         self.log.debug(_LOG, f"{reason}, {len(self._pending)} bytes of answer dropped")
         self._pending.clear()
         self._close_out()
         self._lost = True
-        if self._waiter is not None:
-            self._wake()
+        self._backlog.update(0, True)
 
     def _close_out(self) -> None:
         if self._out is not None:
@@ -360,8 +345,7 @@ class CliPipes:
                 self._drop("the cli client went away" if error.errno == errno.EPIPE else f"cli pipe: {error.strerror}")
                 return
             del self._pending[:written]
-        if self._waiter is not None:
-            self._wake()
+        self._backlog.update(len(self._pending), self._lost)
         if not self._pending:
             self._unwatch()
             if not self._held:
@@ -376,6 +360,4 @@ class CliPipes:
         if self._out is not None:
             self._close_out()
         self.folder = None
-        if self._waiter is not None:
-            self._lost = True
-            self._wake()
+        self._backlog.update(0, True)
