@@ -234,8 +234,11 @@ class Program:
 
     def __init__(self, args, command=None, cwd=REPOSITORY, stdin=subprocess.DEVNULL):
         command = command or [sys.executable, "-m", "exabgp", "healthcheck"]
+        # SIGINT at its default disposition, as from a terminal (a runner started in the background of a
+        # non-interactive shell ignores it, and a program started with it ignored keeps it so: 5.0.15 too)
         self.process = subprocess.Popen(
             command + args, cwd=cwd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.lines = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -259,7 +262,7 @@ class Program:
     def stop(self, signum=signal.SIGTERM):
         """Signal the program and return (exit code, remaining stdout lines, stderr)."""
         self.process.send_signal(signum)
-        code = self.process.wait(timeout=30)  # a loaded machine is slow to run the exit
+        code = self.process.wait(timeout=10)
         err = self.process.stderr.read()
         time.sleep(0.05)
         rest = []
