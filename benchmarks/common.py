@@ -21,6 +21,7 @@ They run as scripts (``python benchmarks/NAME.py``), so this directory is on
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -52,3 +53,14 @@ def corpus(path, workdir: str, v4: int, v6: int, say) -> tuple:
     path = os.path.abspath(path)
     with open(path + ".json") as data:
         return path, json.load(data)
+
+
+def stop(process, timeout: float = 10.0) -> None:
+    """SIGTERM `process` if it still runs, SIGKILL it after `timeout` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ import threading
 import time
 
 import common
-from common import BENCH, package_parent
+from common import BENCH, package_parent, stop
 
 EOR_LINE = re.compile(r"<< EOR (\S+ \S+) at ([0-9.]+)\s*$")
 
@@ -70,16 +69,6 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def stop(process, timeout: float = 10.0) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def run_ours(corpus: str, sidecar: dict, port: int, adj_rib_in: bool, workdir: str, timeout: float) -> dict:

@@ -40,7 +40,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -49,7 +48,7 @@ import threading
 import time
 
 import common
-from common import BENCH, package_parent
+from common import BENCH, package_parent, stop
 
 PIPENAME = "exabgp-bench"
 
@@ -101,16 +100,6 @@ def rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return round(int(line.split()[1]) / 1024, 1)
     return 0.0
-
-
-def stop(process, timeout: float = 10.0) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def received(cli: list, env: dict) -> int:
