@@ -21,6 +21,7 @@
   reads until the events received so far satisfy `predicate`.
 """
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -48,6 +49,18 @@ def start(args, cwd=None, stdin=subprocess.DEVNULL, **settings) -> subprocess.Po
     return subprocess.Popen([sys.executable, "-m", "exabgp", "server", *[str(arg) for arg in args]],
                             env=environment(**settings), cwd=cwd or PACKAGE_ROOT, stdin=stdin,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+async def run_client(root: str, name: str, *words) -> tuple:
+    """``python -m exabgp cli WORDS`` against the pipes NAME under `root` (``EXABGP_ROOT``): exit code, stdout,
+    stderr."""
+    env = dict(os.environ, EXABGP_ROOT=root, exabgp_api_pipename=name)
+    env.pop("EXABGP_ENVFILE", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "exabgp", "cli", *words, cwd=PACKAGE_ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode, out.decode(), err.decode()
 
 
 def oracle_environment(**settings) -> dict:

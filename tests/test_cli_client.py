@@ -24,6 +24,7 @@ from exabgp.cli.main import main as exabgp_main
 from exabgp.config import environment
 from exabgp.reactor import pipes
 from exabgp.reactor.log import Logger
+from qa.daemon import run_client
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 
@@ -293,16 +294,6 @@ def make_log(stream):
 
 def settings(**values):
     return environment.load({f"exabgp_api_{key}": value for key, value in values.items()})
-
-
-async def run_client(root, name, *words):
-    env = dict(os.environ, EXABGP_ROOT=root, exabgp_api_pipename=name)
-    env.pop("EXABGP_ENVFILE", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "exabgp", "cli", *words, cwd=REPOSITORY, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode, out.decode(), err.decode()
 
 
 def test_daemon_pipes_with_the_real_client(fifos):

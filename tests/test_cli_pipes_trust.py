@@ -30,7 +30,7 @@ from exabgp.config import environment
 from exabgp.reactor import pipes
 from exabgp.reactor.log import Logger
 from qa.daemon import environment as daemon_environment
-from qa.daemon import connect, free_port, start
+from qa.daemon import connect, free_port, run_client, start
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 NOBODY = 65534  # the conventional uid and gid of nobody / nogroup
@@ -121,16 +121,6 @@ def test_a_world_writable_pipe_is_refused_with_the_fix(tmp_path, suffix):
     assert nobody_reads(f"{folder}{name}.in")  # the daemon let go of .in
 
 
-async def ask(root: str, name: str, *words) -> tuple:
-    env = dict(os.environ, EXABGP_ROOT=root, exabgp_api_pipename=name)
-    env.pop("EXABGP_ENVFILE", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "exabgp", "cli", *words, cwd=REPOSITORY, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode, out.decode(), err.decode()
-
-
 @pytest.mark.parametrize("mode", [0o600, 0o660, 0o620, 0o644])
 def test_safe_pipes_work_through_exabgp_cli(tmp_path, mode):
     root, name, folder = make_fifos(tmp_path, mode, mode)
@@ -144,7 +134,7 @@ def test_safe_pipes_work_through_exabgp_cli(tmp_path, mode):
         cli = cli_pipes(root, name, stream, on_command)
         assert await cli.open()
         try:
-            return await ask(root, name, "version")
+            return await run_client(root, name, "version")
         finally:
             cli.close()
 
