@@ -74,18 +74,26 @@ class CythonBuildExt(build_ext):
         try:
             super().run()
         except Exception as error:
-            raise SystemExit(f"exabgp: compiling the codec twins failed ({error}); it needs a C compiler and "
-                             f"the Python headers; {PURE_HINT}") from error
+            raise SystemExit(
+                f"exabgp: compiling the codec twins failed ({error}); it needs a C compiler and "
+                f"the Python headers; {PURE_HINT}"
+            ) from error
 
     def _cythonize(self) -> None:
         """Point each extension at its C file, generated under the build directory when its .pyx changed."""
         try:
             from Cython.Build import cythonize
         except ImportError as error:
-            raise SystemExit(f"exabgp: Cython is needed to compile the codec twins ({error}); pip installs it "
-                             f"from pyproject.toml's build requirements; {PURE_HINT}") from error
-        generated = cythonize(self.extensions, build_dir=os.path.join(self.build_temp, "cython"),
-                              compiler_directives={"language_level": 3}, quiet=True)
+            raise SystemExit(
+                f"exabgp: Cython is needed to compile the codec twins ({error}); pip installs it "
+                f"from pyproject.toml's build requirements; {PURE_HINT}"
+            ) from error
+        generated = cythonize(
+            self.extensions,
+            build_dir=os.path.join(self.build_temp, "cython"),
+            compiler_directives={"language_level": 3},
+            quiet=True,
+        )
         sources = {module.name: module.sources for module in generated}
         for ext in self.extensions:
             ext.sources = sources[ext.name]
@@ -115,9 +123,10 @@ DATA_FILES = (
 
 
 def data_files():
-    return [(target, sorted(path for path in glob.glob(pattern, root_dir=ROOT)
-                            if os.path.isfile(os.path.join(ROOT, path))))
-            for target, pattern in DATA_FILES]
+    return [
+        (target, sorted(path for path in glob.glob(pattern, root_dir=ROOT) if os.path.isfile(os.path.join(ROOT, path))))
+        for target, pattern in DATA_FILES
+    ]
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": CythonBuildExt}, data_files=data_files())

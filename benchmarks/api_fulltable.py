@@ -46,7 +46,6 @@ import common
 from common import BENCH, package_parent
 
 
-
 def say(text: str) -> None:
     print(f"api_fulltable: {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
 
@@ -78,8 +77,9 @@ def write_json_lines(corpus: str, sidecar: dict, path: str) -> int:
     from exabgp.cli.decode import synthetic_configuration
 
     families = sidecar["session"]["families"]
-    configuration = parse(synthetic_configuration("; ".join(families), bool(sidecar["session"]["add_path"])),
-                          "<benchmark>")
+    configuration = parse(
+        synthetic_configuration("; ".join(families), bool(sidecar["session"]["add_path"])), "<benchmark>"
+    )
     ctx = negotiated(configuration.neighbors[0])
     encoder = JsonEncoder(Speaker("bench", os.getpid(), os.getppid()))
     peer = Peer("127.0.0.2", "127.0.0.1", 65000, sidecar["session"]["peer_as"], "127.0.0.2")
@@ -114,16 +114,33 @@ def sink_alone(lines: str, routes: int, fast: bool, workdir: str, piped: bool = 
     with open(report) as data:
         announced = json.load(data).get("announced")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return {"row": row, "wall_s": round(wall, 3), "cpu_s": round(cpu, 2),
-            **({} if announced == routes else {"error": f"sink counted {announced} routes"})}
+    return {
+        "row": row,
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 2),
+        **({} if announced == routes else {"error": f"sink counted {announced} routes"}),
+    }
 
 
 def measure(row: str, receiver: str, corpus: str, args, workdir: str, cmd: str = "", sink_args: str = "") -> dict:
     """One measure.py invocation: the median of its runs."""
     out = os.path.join(workdir, f"{row.replace(' ', '-').replace('/', '')}.json")
-    command = [sys.executable, os.path.join(BENCH, "measure.py"), "--receiver", receiver, "--corpus", corpus,
-               "--runs", str(args.runs), "--port", str(args.port), "--json-out", out,
-               "--workdir", os.path.join(workdir, row.replace(" ", "-"))]
+    command = [
+        sys.executable,
+        os.path.join(BENCH, "measure.py"),
+        "--receiver",
+        receiver,
+        "--corpus",
+        corpus,
+        "--runs",
+        str(args.runs),
+        "--port",
+        str(args.port),
+        "--json-out",
+        out,
+        "--workdir",
+        os.path.join(workdir, row.replace(" ", "-")),
+    ]
     if cmd:
         command += ["--cmd", cmd]
     if sink_args:
@@ -158,8 +175,9 @@ def main(argv=None) -> int:
     parser.add_argument("--reference-corpus", help="also measure ExaBGP 5.0.15 on this corpus")
     parser.add_argument("--reference-cmd", help="the reference daemon (default: the oracle of qa.oracle)")
     parser.add_argument("--json-out", help="also write every row to this file")
-    parser.add_argument("--workdir", help="where configurations, logs and the JSON lines go (default: a new "
-                                          "temporary directory)")
+    parser.add_argument(
+        "--workdir", help="where configurations, logs and the JSON lines go (default: a new temporary directory)"
+    )
     parser.add_argument("--exec-daemon", metavar="CONFIG", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.exec_daemon:
@@ -184,8 +202,16 @@ def main(argv=None) -> int:
     if not args.no_bird:
         rows.append(lambda: measure("bird", "bird", corpus, args, workdir))
     if args.reference_corpus:
-        rows.append(lambda: measure("exabgp 5.0.15", "exabgp", os.path.abspath(args.reference_corpus), args, workdir,
-                                    f"{shlex.quote(args.reference_cmd or common.oracle())} {{config}}"))
+        rows.append(
+            lambda: measure(
+                "exabgp 5.0.15",
+                "exabgp",
+                os.path.abspath(args.reference_corpus),
+                args,
+                workdir,
+                f"{shlex.quote(args.reference_cmd or common.oracle())} {{config}}",
+            )
+        )
     results = []
     for row in rows:
         results.append(row())
@@ -195,8 +221,10 @@ def main(argv=None) -> int:
         if "error" in result:
             say(f"{result['row']:20} {result['error']}")
             continue
-        say(f"{result['row']:20} {result.get('corpus', os.path.basename(corpus)):>12} {result['wall_s']:8.2f} "
-            f"{result['cpu_s']:7.2f} {result.get('cpu_main_s', ''):>12} {result.get('peak_rss_mb', ''):>11}")
+        say(
+            f"{result['row']:20} {result.get('corpus', os.path.basename(corpus)):>12} {result['wall_s']:8.2f} "
+            f"{result['cpu_s']:7.2f} {result.get('cpu_main_s', ''):>12} {result.get('peak_rss_mb', ''):>11}"
+        )
     if args.json_out:
         with open(args.json_out, "w") as out:
             json.dump({"corpus": os.path.basename(corpus), "routes": routes, "rows": results}, out, indent=1)

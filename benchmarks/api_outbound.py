@@ -44,7 +44,7 @@ from common import oracle, package_parent
 LOCAL, REMOTE = "127.0.0.1", "127.0.0.3"
 LOCAL_AS, REMOTE_AS = 65000, 65001
 
-HELPER = r'''
+HELPER = r"""
 import sys, threading, time
 count, mark = int(sys.argv[1]), sys.argv[2]
 for line in sys.stdin:
@@ -61,7 +61,7 @@ with open(mark, "w") as out:
     out.write(f"{first} {time.time()}\n")
 while True:
     time.sleep(3600)
-'''
+"""
 
 BIRD = """router id {remote};
 log "{directory}/bird.log" {{ warning, error, fatal }};
@@ -132,8 +132,12 @@ def stop(process, timeout: float = 10.0) -> None:
 def imported(birdc: str, socket_path: str) -> int | None:
     """Routes BIRD imported from the session: 0 before it is up, None when BIRD does not answer."""
     try:
-        out = subprocess.run([birdc, "-s", socket_path, "show", "protocols", "all", "session"],
-                             capture_output=True, text=True, timeout=30).stdout
+        out = subprocess.run(
+            [birdc, "-s", socket_path, "show", "protocols", "all", "session"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout
     except (subprocess.TimeoutExpired, OSError):
         return None
     if "session" not in out:
@@ -149,18 +153,38 @@ def run_one(count: int, args, directory: str) -> dict:
     bird_conf = os.path.join(directory, "bird.conf")
     socket_path = os.path.join(directory, "bird.ctl")
     with open(bird_conf, "w") as out:
-        out.write(BIRD.format(remote=REMOTE, local=LOCAL, port=args.port, remote_as=REMOTE_AS, local_as=LOCAL_AS,
-                              directory=directory))
+        out.write(
+            BIRD.format(
+                remote=REMOTE, local=LOCAL, port=args.port, remote_as=REMOTE_AS, local_as=LOCAL_AS, directory=directory
+            )
+        )
     helper = os.path.join(directory, "announcer.py")
     with open(helper, "w") as out:
         out.write(HELPER)
     mark = os.path.join(directory, "first-write")
     conf = os.path.join(directory, "exabgp.conf")
     with open(conf, "w") as out:
-        out.write(DAEMON.format(python=sys.executable, helper=helper, count=count, mark=mark, remote=REMOTE,
-                                local=LOCAL, local_as=LOCAL_AS, remote_as=REMOTE_AS, port=args.port))
-    env = dict(os.environ, exabgp_daemon_daemonize="false", exabgp_daemon_drop="false", exabgp_api_cli="false",
-               exabgp_daemon_user=getpass.getuser(), exabgp_log_enable="false")
+        out.write(
+            DAEMON.format(
+                python=sys.executable,
+                helper=helper,
+                count=count,
+                mark=mark,
+                remote=REMOTE,
+                local=LOCAL,
+                local_as=LOCAL_AS,
+                remote_as=REMOTE_AS,
+                port=args.port,
+            )
+        )
+    env = dict(
+        os.environ,
+        exabgp_daemon_daemonize="false",
+        exabgp_daemon_drop="false",
+        exabgp_api_cli="false",
+        exabgp_daemon_user=getpass.getuser(),
+        exabgp_log_enable="false",
+    )
     if args.reference:
         command, cwd = [args.reference_cmd or oracle(), conf], directory
     else:
@@ -168,9 +192,14 @@ def run_one(count: int, args, directory: str) -> dict:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (os.environ.get("PYTHONPATH"), package_parent())))
     bird = daemon = None
     try:
-        bird = subprocess.Popen([args.bird, "-f", "-c", bird_conf, "-s", socket_path], cwd=directory,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        bird = subprocess.Popen(
+            [args.bird, "-f", "-c", bird_conf, "-s", socket_path],
+            cwd=directory,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 30
         while imported(args.birdc, socket_path) is None:
             if time.monotonic() > deadline or bird.poll() is not None:
@@ -178,8 +207,15 @@ def run_one(count: int, args, directory: str) -> dict:
             time.sleep(0.1)
         say(f"{kind}: {count} routes")
         with open(os.path.join(directory, "daemon.log"), "wb") as log:
-            daemon = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                      stderr=subprocess.STDOUT, start_new_session=True)
+            daemon = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + args.timeout
         seen = 0
         while True:
@@ -229,10 +265,15 @@ def main(argv=None) -> int:
         else:
             say(f"kept {directory} for inspection")
     for result in results:
-        say(f"{result['daemon']:>14} {result['routes']:>8} routes: "
-            + (f"{result['seconds']:8.3f} s  {result['routes_per_s']:>8} routes/s  daemon {result['daemon_cpu_s']} "
-               f"CPU s, {result['daemon_peak_rss_mb']} MB peak; BIRD {result['bird_cpu_s']} CPU s"
-               if "error" not in result else result["error"]))
+        say(
+            f"{result['daemon']:>14} {result['routes']:>8} routes: "
+            + (
+                f"{result['seconds']:8.3f} s  {result['routes_per_s']:>8} routes/s  daemon {result['daemon_cpu_s']} "
+                f"CPU s, {result['daemon_peak_rss_mb']} MB peak; BIRD {result['bird_cpu_s']} CPU s"
+                if "error" not in result
+                else result["error"]
+            )
+        )
     if args.json_out:
         with open(args.json_out, "w") as out:
             json.dump(results, out, indent=1)

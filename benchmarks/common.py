@@ -48,8 +48,10 @@ def corpus(path, workdir: str, v4: int, v6: int, say) -> tuple:
     if path is None:
         path = os.path.join(workdir, "corpus.bgp")
         say(f"generating {path}")
-        subprocess.run([sys.executable, os.path.join(BENCH, "gen_corpus.py"), "-o", path, "--v4", str(v4),
-                        "--v6", str(v6), "-q"], check=True)
+        subprocess.run(
+            [sys.executable, os.path.join(BENCH, "gen_corpus.py"), "-o", path, "--v4", str(v4), "--v6", str(v6), "-q"],
+            check=True,
+        )
     path = os.path.abspath(path)
     with open(path + ".json") as data:
         return path, json.load(data)

@@ -58,7 +58,9 @@ def driver_command(name: str, args, corpus: Path, mode: str, runs: int):
         command = [args.reference_python or oracle("python"), str(HERE / "reference_driver.py")]
         mode = REFERENCE_MODE.get(mode, mode)
     else:
-        environment = {k: v for k, v in os.environ.items() if k not in ("EXABGP_NO_EXTENSIONS", "EXABGP_REQUIRE_EXTENSIONS")}
+        environment = {
+            k: v for k, v in os.environ.items() if k not in ("EXABGP_NO_EXTENSIONS", "EXABGP_REQUIRE_EXTENSIONS")
+        }
         environment["EXABGP_REQUIRE_EXTENSIONS" if name == "ours (c)" else "EXABGP_NO_EXTENSIONS"] = "1"
         command = [args.python, str(HERE / "workloads.py")]
     return command + [str(corpus), "--mode", mode, "--runs", str(runs)], environment
@@ -92,7 +94,9 @@ def check(args, names, corpus: Path, workdir: Path) -> bool:
     samples = {}
     for name in names:
         path = workdir / f"sample-{name.replace(' ', '_').replace('(', '').replace(')', '')}.txt"
-        run_driver(name, args, corpus, "json", 0, workdir, ("--sample-every", str(args.check_every), "--sample-out", str(path)))
+        run_driver(
+            name, args, corpus, "json", 0, workdir, ("--sample-every", str(args.check_every), "--sample-out", str(path))
+        )
         samples[name] = dict(line.rstrip("\n").split("\t", 1) for line in path.read_text().splitlines())
     reference = samples[names[0]]
     good = True
@@ -123,18 +127,28 @@ def table(rows) -> str:
     lines = [header]
     for row in rows:
         ratio = "" if row["speedup"] is None else f"{row['speedup']:.2f}x"
-        lines.append((
-            row["mode"], row["implementation"], f"{row['seconds']:.3f}",
-            f"{row['messages_per_s']:,.0f}", f"{row['prefixes_per_s']:,.0f}", ratio,
-        ))
+        lines.append(
+            (
+                row["mode"],
+                row["implementation"],
+                f"{row['seconds']:.3f}",
+                f"{row['messages_per_s']:,.0f}",
+                f"{row['prefixes_per_s']:,.0f}",
+                ratio,
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines)
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)).rstrip() for line in lines
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, help="corpus with its .json sidecar (default: generate the full table)")
-    parser.add_argument("--reference-python", help="python of the ExaBGP 5.0.15 venv (default: the oracle of qa.oracle)")
+    parser.add_argument(
+        "--reference-python", help="python of the ExaBGP 5.0.15 venv (default: the oracle of qa.oracle)"
+    )
     parser.add_argument("--python", default=sys.executable, help="python that imports this package")
     parser.add_argument("--runs", type=int, default=3, help="timed passes per implementation (median shown)")
     parser.add_argument("--modes", default="lazy,decode,json", help="comma separated: lazy, decode, json")
@@ -153,7 +167,9 @@ def main() -> int:
     names = ([] if args.no_reference else [REFERENCE]) + [f"ours ({twin})" for twin in args.twins.split(",") if twin]
     modes = [mode for mode in args.modes.split(",") if mode]
 
-    print(f"corpus {corpus}: {sidecar['messages']:,} messages, {sidecar['routes']:,} prefixes, {sidecar['bytes']:,} octets")
+    print(
+        f"corpus {corpus}: {sidecar['messages']:,} messages, {sidecar['routes']:,} prefixes, {sidecar['bytes']:,} octets"
+    )
     good = True
     if args.check:
         good = check(args, names, corpus, workdir)
@@ -174,25 +190,34 @@ def main() -> int:
                     reference_runs[REFERENCE_MODE.get(mode, mode)] = result
             counted = result["prefixes"] is None or result["prefixes"] == sidecar["routes"]
             if result["messages"] != sidecar["messages"] or not counted:
-                print(f"{mode} {name}: counted {result['messages']} messages / {result['prefixes']} prefixes, "
-                      f"the sidecar says {sidecar['messages']} / {sidecar['routes']}")
+                print(
+                    f"{mode} {name}: counted {result['messages']} messages / {result['prefixes']} prefixes, "
+                    f"the sidecar says {sidecar['messages']} / {sidecar['routes']}"
+                )
                 good = False
             seconds = statistics.median(result["seconds"])
             if name == REFERENCE:
                 baseline = seconds
-            rows.append({
-                "mode": mode,
-                "implementation": f"{name} (full decode)" if name == REFERENCE and mode in REFERENCE_MODE else name,
-                "seconds": seconds,
-                "messages_per_s": sidecar["messages"] / seconds,
-                "prefixes_per_s": sidecar["routes"] / seconds,
-                "speedup": None if baseline is None else baseline / seconds,
-            })
+            rows.append(
+                {
+                    "mode": mode,
+                    "implementation": f"{name} (full decode)" if name == REFERENCE and mode in REFERENCE_MODE else name,
+                    "seconds": seconds,
+                    "messages_per_s": sidecar["messages"] / seconds,
+                    "prefixes_per_s": sidecar["routes"] / seconds,
+                    "speedup": None if baseline is None else baseline / seconds,
+                }
+            )
     print(f"median of {args.runs} runs")
     print(table(rows))
     if args.json_out:
-        args.json_out.write_text(json.dumps({"corpus": str(corpus), "sidecar": sidecar, "runs": args.runs,
-                                             "results": results, "summary": rows}, indent=1) + "\n")
+        args.json_out.write_text(
+            json.dumps(
+                {"corpus": str(corpus), "sidecar": sidecar, "runs": args.runs, "results": results, "summary": rows},
+                indent=1,
+            )
+            + "\n"
+        )
     if args.workdir is None and args.corpus is not None:
         shutil.rmtree(workdir, ignore_errors=True)
     elif args.corpus is None:

@@ -75,13 +75,25 @@ def run_ours(corpus: str, sidecar: dict, port: int, adj_rib_in: bool, workdir: s
     families = sidecar["session"]["families"]
     path = os.path.join(workdir, f"exabgp-adj-rib-in-{str(adj_rib_in).lower()}.conf")
     with open(path, "w") as conf:
-        conf.write(CONFIGURATION.format(peer_as=sidecar["session"]["peer_as"], port=port,
-                                        adj_rib_in=str(adj_rib_in).lower(),
-                                        families="\n".join(f"        {family};" for family in families)))
+        conf.write(
+            CONFIGURATION.format(
+                peer_as=sidecar["session"]["peer_as"],
+                port=port,
+                adj_rib_in=str(adj_rib_in).lower(),
+                families="\n".join(f"        {family};" for family in families),
+            )
+        )
     env = dict(os.environ, exabgp_daemon_daemonize="false", exabgp_daemon_drop="false", exabgp_api_cli="false")
-    daemon = subprocess.Popen([sys.executable, "-m", "exabgp", "server", path], cwd=package_parent(), env=env,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True, start_new_session=True)
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "exabgp", "server", path],
+        cwd=package_parent(),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     ready, done = threading.Event(), threading.Event()
     eors, lines = {}, []
 
@@ -104,10 +116,26 @@ def run_ours(corpus: str, sidecar: dict, port: int, adj_rib_in: bool, workdir: s
     try:
         if not ready.wait(30) or daemon.poll() is not None:
             raise RuntimeError("the daemon did not start: " + "".join(lines[-5:]))
-        feeder = subprocess.Popen([sys.executable, os.path.join(BENCH, "feeder.py"), corpus, "--peer", "127.0.0.2",
-                                   "--port", str(port), "--local-address", "127.0.0.1", "--hold-time", "180"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                                  text=True, start_new_session=True)
+        feeder = subprocess.Popen(
+            [
+                sys.executable,
+                os.path.join(BENCH, "feeder.py"),
+                corpus,
+                "--peer",
+                "127.0.0.2",
+                "--port",
+                str(port),
+                "--local-address",
+                "127.0.0.1",
+                "--hold-time",
+                "180",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
         if not done.wait(timeout) or len(eors) < len(families):
             raise RuntimeError("no End-of-RIB for every family: " + "".join(lines[-5:]))
         result["peak_rss_mb"] = round(proc_status(daemon.pid, "VmHWM") / 1024, 1)
@@ -127,16 +155,38 @@ def run_ours(corpus: str, sidecar: dict, port: int, adj_rib_in: bool, workdir: s
 
 def run_bird(corpus: str, port: int, workdir: str) -> dict:
     out = os.path.join(workdir, "bird.json")
-    subprocess.run([sys.executable, os.path.join(BENCH, "measure.py"), "--receiver", "bird", "--corpus", corpus,
-                    "--runs", "1", "--port", str(port), "--workdir", os.path.join(workdir, "bird"),
-                    "--json-out", out], stdout=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [
+            sys.executable,
+            os.path.join(BENCH, "measure.py"),
+            "--receiver",
+            "bird",
+            "--corpus",
+            corpus,
+            "--runs",
+            "1",
+            "--port",
+            str(port),
+            "--workdir",
+            os.path.join(workdir, "bird"),
+            "--json-out",
+            out,
+        ],
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
     try:
         with open(out) as data:
             run = json.load(data)["runs"][0]
     except (OSError, ValueError, IndexError, KeyError) as error:
         return {"receiver": "bird", "error": f"measure.py gave no result: {error}"}
-    return {"receiver": "bird", "ingest_s": run.get("wall_s"), "peak_rss_mb": run.get("peak_rss_mb"),
-            "cpu_s": run.get("cpu_s"), **({"error": run["error"]} if run.get("error") else {})}
+    return {
+        "receiver": "bird",
+        "ingest_s": run.get("wall_s"),
+        "peak_rss_mb": run.get("peak_rss_mb"),
+        "cpu_s": run.get("cpu_s"),
+        **({"error": run["error"]} if run.get("error") else {}),
+    }
 
 
 def main(argv=None) -> int:
@@ -162,8 +212,9 @@ def main(argv=None) -> int:
         print(json.dumps(results[-1]), flush=True)
     if args.json_out:
         with open(args.json_out, "w") as out:
-            json.dump({"corpus": os.path.basename(corpus), "routes": sidecar["routes"], "results": results}, out,
-                      indent=1)
+            json.dump(
+                {"corpus": os.path.basename(corpus), "routes": sidecar["routes"], "results": results}, out, indent=1
+            )
             out.write("\n")
     return 0 if all("error" not in result for result in results) else 1
 

@@ -73,7 +73,7 @@ def frame(data):
     while offset < size:
         length = (data[offset + 16] << 8) | data[offset + 17]
         if data[offset + 18] == 2:
-            bodies.append(data[offset + 19:offset + length])
+            bodies.append(data[offset + 19 : offset + length])
         offset += length
     return bodies
 

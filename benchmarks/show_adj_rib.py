@@ -52,7 +52,7 @@ from common import BENCH, package_parent, stop
 
 PIPENAME = "exabgp-bench"
 
-PROBE = r'''
+PROBE = r"""
 import os, sys, time
 folder = sys.argv[1]
 while not os.path.exists(os.path.join(folder, "GO")):
@@ -68,7 +68,7 @@ with open(os.path.join(folder, "probe.times"), "a") as log:
         log.write(f"{sent} {time.monotonic()}\n")
         log.flush()
         time.sleep(0.01)
-'''
+"""
 
 CONFIGURATION = """process probe {{
     run {python} {folder}/probe.py {folder};
@@ -105,8 +105,9 @@ def rss_mb(pid: int) -> float:
 def received(cli: list, env: dict) -> int:
     """UPDATEs received from 127.0.0.1, as ``show neighbor summary`` says (0 when it does not answer)."""
     try:
-        out = subprocess.run(cli + ["show", "neighbor", "summary"], env=env, capture_output=True, text=True,
-                             timeout=30).stdout
+        out = subprocess.run(
+            cli + ["show", "neighbor", "summary"], env=env, capture_output=True, text=True, timeout=30
+        ).stdout
     except subprocess.TimeoutExpired:
         return 0
     for line in out.splitlines():
@@ -115,8 +116,9 @@ def received(cli: list, env: dict) -> int:
     return 0
 
 
-def run(name: str, daemon_cmd: list, cli: list, env: dict, corpus: str, sidecar: dict, port: int,
-        workdir: str, command: str) -> dict:
+def run(
+    name: str, daemon_cmd: list, cli: list, env: dict, corpus: str, sidecar: dict, port: int, workdir: str, command: str
+) -> dict:
     folder = os.path.join(workdir, "".join(c if c.isalnum() or c in "._" else "-" for c in name))
     os.makedirs(os.path.join(folder, "run"))
     for end in ("in", "out"):
@@ -125,19 +127,54 @@ def run(name: str, daemon_cmd: list, cli: list, env: dict, corpus: str, sidecar:
         probe.write(PROBE)
     config = os.path.join(folder, "exabgp.conf")
     with open(config, "w") as out:
-        out.write(CONFIGURATION.format(python=sys.executable, folder=folder, peer_as=sidecar["session"]["peer_as"],
-                                       port=port, families="\n".join(
-                                           f"        {family};" for family in sidecar["session"]["families"])))
-    env = dict(env, EXABGP_ROOT=folder, exabgp_api_pipename=PIPENAME, exabgp_api_cli="true",
-               exabgp_daemon_daemonize="false", exabgp_daemon_drop="false", EXABGP_ENVFILE=os.devnull)
+        out.write(
+            CONFIGURATION.format(
+                python=sys.executable,
+                folder=folder,
+                peer_as=sidecar["session"]["peer_as"],
+                port=port,
+                families="\n".join(f"        {family};" for family in sidecar["session"]["families"]),
+            )
+        )
+    env = dict(
+        env,
+        EXABGP_ROOT=folder,
+        exabgp_api_pipename=PIPENAME,
+        exabgp_api_cli="true",
+        exabgp_daemon_daemonize="false",
+        exabgp_daemon_drop="false",
+        EXABGP_ENVFILE=os.devnull,
+    )
     result = {"receiver": name, "command": command, "routes": sidecar["routes"]}
     log = open(os.path.join(folder, "daemon.log"), "w")
-    daemon = subprocess.Popen(daemon_cmd + [config], env=env, cwd=folder, stdin=subprocess.DEVNULL, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
-    feeder = subprocess.Popen([sys.executable, os.path.join(BENCH, "feeder.py"), corpus, "--peer", "127.0.0.2",
-                               "--port", str(port), "--local-address", "127.0.0.1", "--hold-time", "9"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                              start_new_session=True)
+    daemon = subprocess.Popen(
+        daemon_cmd + [config],
+        env=env,
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    feeder = subprocess.Popen(
+        [
+            sys.executable,
+            os.path.join(BENCH, "feeder.py"),
+            corpus,
+            "--peer",
+            "127.0.0.2",
+            "--port",
+            str(port),
+            "--local-address",
+            "127.0.0.1",
+            "--hold-time",
+            "9",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         say(f"{name}: feeding {sidecar['routes']} routes")
         deadline = time.monotonic() + 1800
@@ -161,8 +198,9 @@ def run(name: str, daemon_cmd: list, cli: list, env: dict, corpus: str, sidecar:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         started = time.monotonic()
-        client = subprocess.Popen(cli + command.split(), env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, bufsize=0)
+        client = subprocess.Popen(
+            cli + command.split(), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0
+        )
         lines, first, last = 0, None, None
         while True:
             data = client.stdout.read(1 << 20)
@@ -184,11 +222,16 @@ def run(name: str, daemon_cmd: list, cli: list, env: dict, corpus: str, sidecar:
         time.sleep(2.0)
         result["rss_after_mb"] = rss_mb(daemon.pid)
         with open(os.path.join(folder, "probe.times")) as times:
-            waits = [end - sent for sent, end in (map(float, line.split()) for line in times)
-                     if started <= sent <= (last or started)]
+            waits = [
+                end - sent
+                for sent, end in (map(float, line.split()) for line in times)
+                if started <= sent <= (last or started)
+            ]
         result["probe_answers"] = len(waits)
         result["probe_max_s"] = round(max(waits), 3) if waits else None
-        result["probe_p99_s"] = round(statistics.quantiles(waits, n=100, method="inclusive")[98], 3) if len(waits) >= 2 else None
+        result["probe_p99_s"] = (
+            round(statistics.quantiles(waits, n=100, method="inclusive")[98], 3) if len(waits) >= 2 else None
+        )
         result["session_kept"] = feeder.poll() is None
     except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as error:
         result["error"] = str(error)
@@ -208,8 +251,7 @@ def main(argv=None) -> int:
     parser.add_argument("--reference-v4", type=int, default=100000)
     parser.add_argument("--reference-v6", type=int, default=20000)
     parser.add_argument("--no-reference", action="store_true", help="do not measure ExaBGP 5.0.15")
-    parser.add_argument("--ours-on-reference", action="store_true",
-                        help="also run our daemon on the reference corpus")
+    parser.add_argument("--ours-on-reference", action="store_true", help="also run our daemon on the reference corpus")
     parser.add_argument("--command", default="show adj-rib in", help="the command measured (default: %(default)s)")
     parser.add_argument("--port", type=int, default=1790)
     parser.add_argument("--json-out", help="also write the results to this file")
@@ -224,8 +266,9 @@ def main(argv=None) -> int:
         if not args.no_reference:
             folder = os.path.join(workdir, "reference")
             os.makedirs(folder)
-            reference, reference_sidecar = common.corpus(args.reference_corpus, folder, args.reference_v4,
-                                                         args.reference_v6, say)
+            reference, reference_sidecar = common.corpus(
+                args.reference_corpus, folder, args.reference_v4, args.reference_v6, say
+            )
             oracle = common.oracle("exabgp")
             oracle_env = {key: value for key, value in ours_env.items() if key != "PYTHONPATH"}
             if args.ours_on_reference:

@@ -34,11 +34,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def load_qa():
     """The repository's qa package, loaded by path (as tests/conftest.py does: the installed exabgp is used)."""
     if "qa" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("qa", os.path.join(ROOT, "qa", "__init__.py"),
-                                                      submodule_search_locations=[os.path.join(ROOT, "qa")])
+        spec = importlib.util.spec_from_file_location(
+            "qa", os.path.join(ROOT, "qa", "__init__.py"), submodule_search_locations=[os.path.join(ROOT, "qa")]
+        )
         sys.modules["qa"] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules["qa"])
     from qa import daemon, harness
+
     return daemon, harness
 
 
@@ -47,14 +49,17 @@ READER = "import sys\nfor line in sys.stdin:\n    pass\n"
 
 def configuration(port: int, addresses, helper: str, hold: int) -> str:
     api = "api { processes [ reader ]; neighbor-changes; receive { parsed; update; } }"
-    return f"process reader {{ run {helper}; encoder json; }}\n" + "".join(f"""
+    return f"process reader {{ run {helper}; encoder json; }}\n" + "".join(
+        f"""
 neighbor {address} {{
     router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;
     passive; listen {port}; hold-time {hold};
     family {{ ipv4 unicast; }}
     {api}
 }}
-""" for address in addresses)
+"""
+        for address in addresses
+    )
 
 
 def main(arguments=None) -> int:
@@ -108,10 +113,22 @@ def main(arguments=None) -> int:
             peer.close()
         code = daemon.stop()
     middle = samples[len(samples) // 2]
-    print(json.dumps({"duration_s": options.duration, "peers": options.peers, "flaps": flaps,
-                      "routes_sent": routes, "rss_first_kb": samples[0][2], "rss_middle_kb": middle[2],
-                      "rss_last_kb": samples[-1][2], "second_half_growth_kb": samples[-1][2] - middle[2],
-                      "samples": samples, "exit_code": code}))
+    print(
+        json.dumps(
+            {
+                "duration_s": options.duration,
+                "peers": options.peers,
+                "flaps": flaps,
+                "routes_sent": routes,
+                "rss_first_kb": samples[0][2],
+                "rss_middle_kb": middle[2],
+                "rss_last_kb": samples[-1][2],
+                "second_half_growth_kb": samples[-1][2] - middle[2],
+                "samples": samples,
+                "exit_code": code,
+            }
+        )
+    )
     return 0 if code == 0 else 1
 
 

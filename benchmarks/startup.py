@@ -81,8 +81,11 @@ def commands(directory: Path) -> dict:
 
 def environment() -> dict:
     """The children's environment: ours, without the variables that change what a program does."""
-    return {key: value for key, value in os.environ.items()
-            if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH") and not key.lower().startswith("exabgp")}
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH") and not key.lower().startswith("exabgp")
+    }
 
 
 def run(program: str, arguments: list, env: dict) -> tuple:
@@ -106,8 +109,9 @@ def expected_output(name: str, code: int, stdout: str) -> bool:
         return stdout.startswith("ExaBGP : ") and "\nPython : " in stdout
     if name == "decode":
         line = json.loads(stdout)
-        return line["type"] == "update" and [n["nlri"] for n in line["neighbor"]["message"]["update"]["announce"][
-            "ipv4 unicast"]["192.0.2.1"]] == ["10.0.0.0/24", "10.0.1.0/24"]
+        return line["type"] == "update" and [
+            n["nlri"] for n in line["neighbor"]["message"]["update"]["announce"]["ipv4 unicast"]["192.0.2.1"]
+        ] == ["10.0.0.0/24", "10.0.1.0/24"]
     return stdout == ""  # validate: silent on stdout for a valid file
 
 
@@ -137,7 +141,9 @@ def main() -> int:
     parser.add_argument("--json-out", help="write every timing here")
     args = parser.parse_args()
     if not args.reference:
-        from common import oracle  # this directory is on sys.path when run as a script; the pytest module never gets here
+        from common import (
+            oracle,
+        )  # this directory is on sys.path when run as a script; the pytest module never gets here
 
         args.reference = oracle()
     reference = args.reference
@@ -148,8 +154,9 @@ def main() -> int:
         ours, theirs = statistics.median(pair["ours"]), statistics.median(pair["reference"])
         print(f"exabgp {name:<11} {ours * 1000:7.1f}ms {theirs * 1000:7.1f}ms {ours / theirs:7.2f}")
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps({"runs": args.runs, "ours": args.ours, "reference": reference,
-                                                   "seconds": times}, indent=1))
+        Path(args.json_out).write_text(
+            json.dumps({"runs": args.runs, "ours": args.ours, "reference": reference, "seconds": times}, indent=1)
+        )
     return 0
 
 

@@ -39,7 +39,9 @@ def _report(benchmark, corpus, twin: str) -> None:
 def test_framing(benchmark, corpus, codec, workloads, rounds):
     benchmark.group = "framing"
     session = workloads.session_of(corpus.sidecar)
-    messages, consumed = benchmark.pedantic(workloads.frame, (codec, corpus.data, session), rounds=rounds, warmup_rounds=1)
+    messages, consumed = benchmark.pedantic(
+        workloads.frame, (codec, corpus.data, session), rounds=rounds, warmup_rounds=1
+    )
     _report(benchmark, corpus, codec.IMPLEMENTATION)
     assert consumed == corpus.sidecar["bytes"] == len(corpus.data)
     assert len(messages) == corpus.messages

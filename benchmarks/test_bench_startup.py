@@ -39,8 +39,9 @@ def test_startup(benchmark, tmp_path, rounds, name):
     benchmark.group = "command line start-up"
     arguments = startup.commands(tmp_path)[name]
     env = startup.environment()
-    seconds, code, out = benchmark.pedantic(startup.run, (PROGRAM, arguments, env), rounds=max(rounds, 5),
-                                            warmup_rounds=1)
+    seconds, code, out = benchmark.pedantic(
+        startup.run, (PROGRAM, arguments, env), rounds=max(rounds, 5), warmup_rounds=1
+    )
     stats = getattr(benchmark, "stats", None)
     if stats is not None:
         benchmark.extra_info["median_ms"] = round(stats.stats.median * 1000, 1)

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import exabgp
 from exabgp import _codec
 from exabgp.api.envelope import Envelope, Peer, Speaker
-from exabgp.api.json_update import general_update_json, update_json
+from exabgp.api.json_update import update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.message import decode_message
 from exabgp.cli.decode import negotiated, peer_of, synthetic_configuration

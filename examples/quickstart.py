@@ -21,5 +21,9 @@ for line in sys.stdin:
     for family, by_nexthop in update.get("announce", {}).items():
         for nexthop, routes in by_nexthop.items():
             for route in routes:
-                print(f"received {family} {route['nlri']} next-hop {nexthop} "
-                      f"attributes {json.dumps(update.get('attribute', {}))}", file=sys.stderr, flush=True)
+                print(
+                    f"received {family} {route['nlri']} next-hop {nexthop} "
+                    f"attributes {json.dumps(update.get('attribute', {}))}",
+                    file=sys.stderr,
+                    flush=True,
+                )

@@ -40,8 +40,9 @@ def _entries(parser) -> list:
 
 def _sub_commands() -> dict:
     """``exabgp`` sub-command -> its Program."""
-    return {entry.command.split(" ", 1)[1]: entry for entry in parsers.programs()
-            if entry.command.startswith("exabgp ")}
+    return {
+        entry.command.split(" ", 1)[1]: entry for entry in parsers.programs() if entry.command.startswith("exabgp ")
+    }
 
 
 # ---------------------------------------------------------------- bash
@@ -56,16 +57,19 @@ def _bash_options(name: str, parser, extra=()) -> list:
     entries = _entries(parser)
     options = [flag for option in entries for flag in option.flags] + list(extra)
     values = [flag for option in entries if option.flags and option.nargs != 0 for flag in option.flags]
-    files = [flag for option in entries if option.flags and option.nargs != 0 and _is_file(option)
-             for flag in option.flags]
+    files = [
+        flag for option in entries if option.flags and option.nargs != 0 and _is_file(option) for flag in option.flags
+    ]
     positional_files = any(not option.flags and _is_file(option) for option in entries)
-    return [f'    local {name}_options="{_bash_words(options)}"',
-            f'    local {name}_values="{_bash_words(values)}"',
-            f'    local {name}_files="{_bash_words(files)}"',
-            f'    local {name}_positional_files={1 if positional_files else 0}']
+    return [
+        f'    local {name}_options="{_bash_words(options)}"',
+        f'    local {name}_values="{_bash_words(values)}"',
+        f'    local {name}_files="{_bash_words(files)}"',
+        f"    local {name}_positional_files={1 if positional_files else 0}",
+    ]
 
 
-_BASH_COMMON = r'''
+_BASH_COMMON = r"""
 # _exabgp_options OPTIONS VALUES FILES POSITIONAL_FILES: complete an option, an option's value or an argument
 _exabgp_complete() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=
@@ -101,7 +105,7 @@ _exabgp_api() {
     IFS=$' \t\n'
     COMPREPLY=($(compgen -W "$found" -- "$cur"))
 }
-'''
+"""
 
 
 def _bash_api() -> str:
@@ -113,7 +117,7 @@ def _bash_cli_body(first: str) -> list:
     parser = parsers.program("exabgp-cli").parser
     return _bash_options("cli", parser) + [
         f"    local word=$(({first}))",
-        '    while ((word < COMP_CWORD)) && [[ ${COMP_WORDS[word]} == -* ]]; do',
+        "    while ((word < COMP_CWORD)) && [[ ${COMP_WORDS[word]} == -* ]]; do",
         '        [[ " $cli_values " == *" ${COMP_WORDS[word]} "* ]] && ((word++))',
         "        ((word++))",
         "    done",
@@ -121,7 +125,8 @@ def _bash_cli_body(first: str) -> list:
         '        _exabgp_complete "$cli_options" "$cli_values" "$cli_files" 0',
         "    else",
         '        _exabgp_api "$word"',
-        "    fi"]
+        "    fi",
+    ]
 
 
 def bash_exabgp() -> str:
@@ -129,26 +134,28 @@ def bash_exabgp() -> str:
     top = parsers.program("exabgp").parser
     lines = [f"# bash completion for exabgp(1), {HEADER}", _BASH_COMMON, _bash_api(), "_exabgp() {"]
     lines += _bash_options("top", top, extra=("--env-file",))
-    lines += [f'    local commands="{_bash_words(commands)}"',
-              "    local i=1 command=",
-              "    while ((i < COMP_CWORD)); do",
-              '        case ${COMP_WORDS[i]} in',
-              "            --env-file) ((i++)) ;;",
-              "            -*) ;;",
-              "            *) command=${COMP_WORDS[i]}; break ;;",
-              "        esac",
-              "        ((i++))",
-              "    done",
-              '    case $command in',
-              '        "")',
-              '            if [[ ${COMP_WORDS[COMP_CWORD - 1]} == --env-file ]]; then',
-              '                COMPREPLY=($(compgen -f -- "${COMP_WORDS[COMP_CWORD]}"))',
-              '            elif [[ ${COMP_WORDS[COMP_CWORD]} == -* ]]; then',
-              '                COMPREPLY=($(compgen -W "$top_options" -- "${COMP_WORDS[COMP_CWORD]}"))',
-              "            else",
-              '                COMPREPLY=($(compgen -W "$commands" -- "${COMP_WORDS[COMP_CWORD]}")'
-              ' $(compgen -f -- "${COMP_WORDS[COMP_CWORD]}"))',
-              "            fi ;;"]
+    lines += [
+        f'    local commands="{_bash_words(commands)}"',
+        "    local i=1 command=",
+        "    while ((i < COMP_CWORD)); do",
+        "        case ${COMP_WORDS[i]} in",
+        "            --env-file) ((i++)) ;;",
+        "            -*) ;;",
+        "            *) command=${COMP_WORDS[i]}; break ;;",
+        "        esac",
+        "        ((i++))",
+        "    done",
+        "    case $command in",
+        '        "")',
+        "            if [[ ${COMP_WORDS[COMP_CWORD - 1]} == --env-file ]]; then",
+        '                COMPREPLY=($(compgen -f -- "${COMP_WORDS[COMP_CWORD]}"))',
+        "            elif [[ ${COMP_WORDS[COMP_CWORD]} == -* ]]; then",
+        '                COMPREPLY=($(compgen -W "$top_options" -- "${COMP_WORDS[COMP_CWORD]}"))',
+        "            else",
+        '                COMPREPLY=($(compgen -W "$commands" -- "${COMP_WORDS[COMP_CWORD]}")'
+        ' $(compgen -f -- "${COMP_WORDS[COMP_CWORD]}"))',
+        "            fi ;;",
+    ]
     for name, entry in commands.items():
         lines.append(f"        {name})")
         if name == "cli":
@@ -156,9 +163,14 @@ def bash_exabgp() -> str:
             continue
         lines += ["    " + line for line in _bash_options("sub", entry.parser)]
         lines += ['            _exabgp_complete "$sub_options" "$sub_values" "$sub_files" "$sub_positional_files" ;;']
-    lines += ["        *)",  # a configuration file: ``exabgp CONF`` is ``exabgp server CONF``
-              '            _exabgp_complete "" "" "--env-file" 1 ;;',
-              "    esac", "}", "complete -F _exabgp exabgp", ""]
+    lines += [
+        "        *)",  # a configuration file: ``exabgp CONF`` is ``exabgp server CONF``
+        '            _exabgp_complete "" "" "--env-file" 1 ;;',
+        "    esac",
+        "}",
+        "complete -F _exabgp exabgp",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -172,8 +184,12 @@ def bash_healthcheck() -> str:
     parser = parsers.program("exabgp-healthcheck").parser
     lines = [f"# bash completion for exabgp-healthcheck(1), {HEADER}", _BASH_COMMON, "_exabgp_healthcheck() {"]
     lines += _bash_options("check", parser)
-    lines += ['    _exabgp_complete "$check_options" "$check_values" "$check_files" 0', "}",
-              "complete -F _exabgp_healthcheck exabgp-healthcheck", ""]
+    lines += [
+        '    _exabgp_complete "$check_options" "$check_values" "$check_files" 0',
+        "}",
+        "complete -F _exabgp_healthcheck exabgp-healthcheck",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -204,54 +220,75 @@ def _zsh_specs(parser) -> list:
                 specs.append(_zsh_quote(f"{flag}[{_zsh_help(option.help)}]"))
             else:
                 separator = "=" if flag.startswith("--") else "+"
-                specs.append(_zsh_quote(f"{flag}{separator}[{_zsh_help(option.help)}]:"
-                                        f"{_zsh_help(option.metavar.lower())}:{action}"))
+                specs.append(
+                    _zsh_quote(
+                        f"{flag}{separator}[{_zsh_help(option.help)}]:{_zsh_help(option.metavar.lower())}:{action}"
+                    )
+                )
     return specs
 
 
 def _zsh_function(name: str, parser) -> list:
-    return [f"{name}() {{", "    _arguments -s : \\"] + [f"        {spec} \\" for spec in _zsh_specs(parser)] + \
-           ["", "}", ""]
+    return (
+        [f"{name}() {{", "    _arguments -s : \\"]
+        + [f"        {spec} \\" for spec in _zsh_specs(parser)]
+        + ["", "}", ""]
+    )
 
 
 def zsh() -> str:
     commands = _sub_commands()
-    lines = ["#compdef exabgp exabgp-cli exabgp-healthcheck", f"# zsh completion, {HEADER}", "",
-             "_exabgp_api() {",
-             "    local -a commands next",
-             "    commands=(" + " ".join(_zsh_quote(name) for name in API_COMMANDS) + ")",
-             "    local typed=${(j: :)words[2,CURRENT-1]} name word",
-             "    for name in $commands; do",
-             '        if [[ -z $typed ]]; then word=${name%% *}',
-             '        elif [[ "$name " == "$typed "* ]]; then word=${${name#$typed }%% *}',
-             "        else continue; fi",
-             "        [[ -n $word ]] && next+=($word)",
-             "    done",
-             "    compadd -a next",
-             "}", ""]
+    lines = [
+        "#compdef exabgp exabgp-cli exabgp-healthcheck",
+        f"# zsh completion, {HEADER}",
+        "",
+        "_exabgp_api() {",
+        "    local -a commands next",
+        "    commands=(" + " ".join(_zsh_quote(name) for name in API_COMMANDS) + ")",
+        "    local typed=${(j: :)words[2,CURRENT-1]} name word",
+        "    for name in $commands; do",
+        "        if [[ -z $typed ]]; then word=${name%% *}",
+        '        elif [[ "$name " == "$typed "* ]]; then word=${${name#$typed }%% *}',
+        "        else continue; fi",
+        "        [[ -n $word ]] && next+=($word)",
+        "    done",
+        "    compadd -a next",
+        "}",
+        "",
+    ]
     for name, entry in commands.items():
         lines += _zsh_function(f"_exabgp_{name}", entry.parser)
-    lines += ["_exabgp_main() {",
-              "    local curcontext=$curcontext state line",
-              "    local -a commands",
-              "    commands=(" + " ".join(_zsh_quote(f"{name}:{_zsh_help(entry.summary)}")
-                                      for name, entry in commands.items()) + ")",
-              "    _arguments -C : \\",
-              "        '--env-file=[read the settings from this INI file]:file:_files' \\",
-              "        '(- *)'{-h,--help}'[show the help]' \\",
-              "        '1:command:->command' \\",
-              "        '*::argument:->argument'",
-              "    case $state in",
-              "        command) _describe -t commands 'exabgp command' commands; _files ;;",
-              "        argument)",
-              "            case $words[1] in"]
+    lines += [
+        "_exabgp_main() {",
+        "    local curcontext=$curcontext state line",
+        "    local -a commands",
+        "    commands=("
+        + " ".join(_zsh_quote(f"{name}:{_zsh_help(entry.summary)}") for name, entry in commands.items())
+        + ")",
+        "    _arguments -C : \\",
+        "        '--env-file=[read the settings from this INI file]:file:_files' \\",
+        "        '(- *)'{-h,--help}'[show the help]' \\",
+        "        '1:command:->command' \\",
+        "        '*::argument:->argument'",
+        "    case $state in",
+        "        command) _describe -t commands 'exabgp command' commands; _files ;;",
+        "        argument)",
+        "            case $words[1] in",
+    ]
     lines += [f"                {name}) _exabgp_{name} ;;" for name in commands]
-    lines += ["                *) _files ;;", "            esac ;;", "    esac", "}", "",
-              "case $service in",
-              "    exabgp-cli) _exabgp_cli ;;",
-              "    exabgp-healthcheck) _exabgp_healthcheck ;;",
-              "    *) _exabgp_main ;;",
-              "esac", ""]
+    lines += [
+        "                *) _files ;;",
+        "            esac ;;",
+        "    esac",
+        "}",
+        "",
+        "case $service in",
+        "    exabgp-cli) _exabgp_cli ;;",
+        "    exabgp-healthcheck) _exabgp_healthcheck ;;",
+        "    *) _exabgp_main ;;",
+        "esac",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -36,8 +36,11 @@ PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__))
 
 
 def environment(**settings) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))
+    }
     env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_daemon_user="root")
     env.update({key: str(value) for key, value in settings.items()})
     return env
@@ -46,9 +49,15 @@ def environment(**settings) -> dict:
 def start(args, cwd=None, stdin=subprocess.DEVNULL, **settings) -> subprocess.Popen:
     """``python -m exabgp server ARGS`` (see the module docstring)."""
     args = [args] if isinstance(args, (str, os.PathLike)) else list(args)
-    return subprocess.Popen([sys.executable, "-m", "exabgp", "server", *[str(arg) for arg in args]],
-                            env=environment(**settings), cwd=cwd or PACKAGE_ROOT, stdin=stdin,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "exabgp", "server", *[str(arg) for arg in args]],
+        env=environment(**settings),
+        cwd=cwd or PACKAGE_ROOT,
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 async def run_client(root: str, name: str, *words) -> tuple:
@@ -57,8 +66,16 @@ async def run_client(root: str, name: str, *words) -> tuple:
     env = dict(os.environ, EXABGP_ROOT=root, exabgp_api_pipename=name)
     env.pop("EXABGP_ENVFILE", None)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "exabgp", "cli", *words, cwd=PACKAGE_ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "exabgp",
+        "cli",
+        *words,
+        cwd=PACKAGE_ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(process.communicate(), 60)
     return process.returncode, out.decode(), err.decode()
 
@@ -73,8 +90,15 @@ def oracle_environment(**settings) -> dict:
 def start_oracle(program: str, path, **settings) -> subprocess.Popen:
     """ExaBGP 5.0.15 on `path` (see the module docstring); its log goes to stderr as ours does."""
     env = oracle_environment(**settings)
-    return subprocess.Popen([program, str(path)], env=env, cwd=os.path.dirname(str(path)) or None,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [program, str(path)],
+        env=env,
+        cwd=os.path.dirname(str(path)) or None,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(process, timeout: float = 10) -> tuple:

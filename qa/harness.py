@@ -35,6 +35,7 @@ import subprocess
 import sys
 import time
 from collections import deque
+from itertools import pairwise
 
 from exabgp._codec import frame_message
 from exabgp.bgp.keepalive import KeepAlive
@@ -63,8 +64,9 @@ class Daemon:
         else:
             command, env, cwd = [oracle, str(path)], oracle_environment(**settings), str(folder)
         self.oracle = oracle is not None
-        self.process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._log,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
+        )
         self.peak_rss = 0  # kB, the largest VmRSS sampled
         self.sampled = 0.0  # when it was last sampled
 
@@ -106,24 +108,31 @@ class Daemon:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-            raise AssertionError(f"the daemon did not exit:\n{self.log()[-3000:]}")
+            raise AssertionError(f"the daemon did not exit:\n{self.log()[-3000:]}") from None
         finally:
             self._log.close()
         return self.process.returncode
 
 
-
-
 class Peer:
     """The test's BGP peer (see the module docstring)."""
 
-    def __init__(self, port: int, daemon: Daemon, source: str = "127.0.0.1", wait: bool = True,
-                 deadline: float = 10.0, hold: int = HOLD):
+    def __init__(
+        self,
+        port: int,
+        daemon: Daemon,
+        source: str = "127.0.0.1",
+        wait: bool = True,
+        deadline: float = 10.0,
+        hold: int = HOLD,
+    ):
         daemon.wait_log(daemon.ready(source), deadline)  # it listens before it has peers
         end = time.monotonic() + deadline
         while True:
             sock = socket.socket()
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)  # what is streamed waits here, not in the kernel
+            sock.setsockopt(
+                socket.SOL_SOCKET, socket.SO_SNDBUF, 65536
+            )  # what is streamed waits here, not in the kernel
             sock.bind((source, 0))
             try:
                 sock.connect(("127.0.0.1", port))
@@ -137,18 +146,26 @@ class Peer:
         self.sock = sock
         self.hold = hold
         self.daemon = daemon
-        self.session = Session(SessionSettings(local_address=source, peer_address="127.0.0.1", local_as=65002,
-                                               peer_as=65001, router_id="10.0.0.2", families=((1, 1),),
-                                               hold_time=hold))
+        self.session = Session(
+            SessionSettings(
+                local_address=source,
+                peer_address="127.0.0.1",
+                local_as=65002,
+                peer_as=65001,
+                router_id="10.0.0.2",
+                families=((1, 1),),
+                hold_time=hold,
+            )
+        )
         self.out = bytearray()
-        self.feed = deque()        # chunks of whole messages still to stream
-        self.established = None   # when the session came up
-        self.keepalives = []      # when each KEEPALIVE from the daemon arrived
-        self.routes = {}          # prefix -> True (announced) / False (withdrawn)
+        self.feed = deque()  # chunks of whole messages still to stream
+        self.established = None  # when the session came up
+        self.keepalives = []  # when each KEEPALIVE from the daemon arrived
+        self.routes = {}  # prefix -> True (announced) / False (withdrawn)
         self.announces = 0
         self.withdraws = 0
         self.eor = False
-        self.problems = []        # NOTIFICATIONs and closes
+        self.problems = []  # NOTIFICATIONs and closes
         self.session.start(time.monotonic())
         if wait:
             self.pump_until(lambda: self.eor, 10.0)
@@ -262,8 +279,17 @@ def flap(port: int, source: str = "127.0.0.1", asn: int = 65002, peer_as: int = 
     previous connection it had not seen closed yet)."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=deadline, source_address=(source, 0))
     try:
-        session = Session(SessionSettings(local_address=source, peer_address="127.0.0.1", local_as=asn,
-                                          peer_as=peer_as, router_id="10.0.0.2", families=((1, 1),), hold_time=HOLD))
+        session = Session(
+            SessionSettings(
+                local_address=source,
+                peer_address="127.0.0.1",
+                local_as=asn,
+                peer_as=peer_as,
+                router_id="10.0.0.2",
+                families=((1, 1),),
+                hold_time=HOLD,
+            )
+        )
         session.start(time.monotonic())
         while session.state is not State.ESTABLISHED and not session.closed:
             sock.sendall(session.data_to_send())
@@ -294,19 +320,22 @@ def pump(peers, predicate, timeout: float, expire: bool = True) -> None:
         now = time.monotonic()
         if now >= end:
             if expire:
-                raise AssertionError(f"timed out; problems {[peer.problems for peer in peers]}, "
-                                     f"daemon log:\n{daemon.log()[-3000:]}")
+                raise AssertionError(
+                    f"timed out; problems {[peer.problems for peer in peers]}, daemon log:\n{daemon.log()[-3000:]}"
+                )
             return
         if now - daemon.sampled > 0.1:
             daemon.sampled = now
             daemon.rss()
-        readable, writable, _ = select.select([peer.sock for peer in peers],
-                                              [peer.sock for peer in peers if peer.out], [], 0)
+        readable, writable, _ = select.select(
+            [peer.sock for peer in peers], [peer.sock for peer in peers if peer.out], [], 0
+        )
         if not readable and not writable:
             deadlines = [deadline for peer in peers if (deadline := peer._prepare(now)) is not None]
             wait = max(0.0, min([0.1, end - now] + [deadline - now for deadline in deadlines]))
-            readable, writable, _ = select.select([peer.sock for peer in peers],
-                                                  [peer.sock for peer in peers if peer.out], [], wait)
+            readable, writable, _ = select.select(
+                [peer.sock for peer in peers], [peer.sock for peer in peers if peer.out], [], wait
+            )
         for peer in peers:
             if peer.sock in writable:
                 peer._write()
@@ -320,12 +349,12 @@ def _boundary(view, start: int, end: int) -> int:
     """The first message start at or after `end` (the octets from `start` are whole messages)."""
     position = start
     while position < end:
-        position += int.from_bytes(view[position + 16:position + 18], "big")
+        position += int.from_bytes(view[position + 16 : position + 18], "big")
     return position
 
 
 # ORIGIN IGP, AS_PATH [ 65002 ] (4-octet ASNs), NEXT_HOP 127.0.0.1
-ATTRIBUTES = bytes.fromhex("40010100" "400206020100" "00FDEA" "4003047F000001")
+ATTRIBUTES = bytes.fromhex("4001010040020602010000FDEA4003047F000001")
 
 
 def received_updates(count: int, first: int = 30) -> bytes:
@@ -341,7 +370,7 @@ def healthy(daemon: Daemon, peer: Peer, rss_bound_mb: float) -> None:
     assert daemon.process.poll() is None, daemon.log()[-3000:]
     assert peer.session.state is State.ESTABLISHED and not peer.problems, peer.problems
     marks = [peer.established] + peer.keepalives + [time.monotonic()]
-    gaps = [after - before for before, after in zip(marks, marks[1:])]
+    gaps = [after - before for before, after in pairwise(marks)]
     assert max(gaps) < peer.hold, f"no KEEPALIVE for {max(gaps):.2f} s"
     assert len(peer.keepalives) >= (marks[-1] - marks[0]) / peer.hold
     daemon.rss()
@@ -357,5 +386,7 @@ def script(folder, name: str, text: str) -> str:
 
 
 def report(name: str, daemon: Daemon, peer: Peer) -> None:
-    print(f"{name}: peak VmRSS {daemon.peak_rss / 1024:.1f} MB, {len(peer.keepalives)} KEEPALIVEs, "
-          f"{len(peer.routes)} routes")
+    print(
+        f"{name}: peak VmRSS {daemon.peak_rss / 1024:.1f} MB, {len(peer.keepalives)} KEEPALIVEs, "
+        f"{len(peer.routes)} routes"
+    )

@@ -54,8 +54,12 @@ def _installed(venv: str) -> bool:
     python = os.path.join(venv, "bin", "python")
     if not os.access(os.path.join(venv, "bin", "exabgp"), os.X_OK) or not os.access(python, os.X_OK):
         return False
-    probe = subprocess.run([python, "-I", "-c", "import importlib.metadata as m; print(m.version('exabgp'))"],
-                           capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [python, "-I", "-c", "import importlib.metadata as m; print(m.version('exabgp'))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return probe.returncode == 0 and probe.stdout.strip() == VERSION
 
 
@@ -64,13 +68,16 @@ def oracle_venv() -> str:
     venv = location()
     if _installed(venv):
         return venv
-    steps = ([sys.executable, "-m", "venv", "--clear", venv],
-             [os.path.join(venv, "bin", "python"), "-m", "pip", "install", "--quiet", f"exabgp=={VERSION}"])
+    steps = (
+        [sys.executable, "-m", "venv", "--clear", venv],
+        [os.path.join(venv, "bin", "python"), "-m", "pip", "install", "--quiet", f"exabgp=={VERSION}"],
+    )
     for step in steps:
         done = subprocess.run(step, capture_output=True, text=True, timeout=600)
         if done.returncode:
-            raise OracleMissing(f"could not install ExaBGP {VERSION} in {venv}: {' '.join(step)} said\n"
-                                f"{done.stdout}{done.stderr}")
+            raise OracleMissing(
+                f"could not install ExaBGP {VERSION} in {venv}: {' '.join(step)} said\n{done.stdout}{done.stderr}"
+            )
     if not _installed(venv):
         raise OracleMissing(f"ExaBGP {VERSION} does not run from {venv} after its installation")
     return venv

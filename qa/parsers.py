@@ -23,9 +23,9 @@ from exabgp.bgp.record import record
 
 @record(slots=True)
 class Option:
-    flags: tuple        # ("-v", "--verbose"); () for a positional argument
-    metavar: str        # "" for a flag that takes no value
-    nargs: object       # argparse's nargs (None, "?", "*", "+", 0...)
+    flags: tuple  # ("-v", "--verbose"); () for a positional argument
+    metavar: str  # "" for a flag that takes no value
+    nargs: object  # argparse's nargs (None, "?", "*", "+", 0...)
     help: str
     default: object
     dest: str
@@ -33,10 +33,10 @@ class Option:
 
 @record(slots=True)
 class Program:
-    command: str        # what is typed: "exabgp server", "exabgp-cli"
-    summary: str        # the one-line help
+    command: str  # what is typed: "exabgp server", "exabgp-cli"
+    summary: str  # the one-line help
     description: str
-    parser: object      # the argparse.ArgumentParser
+    parser: object  # the argparse.ArgumentParser
 
 
 def _help(action, prog: str) -> str:
@@ -60,9 +60,18 @@ def options(parser) -> list:
     """``(group title, [Option...])`` in help order; the title is "" for the default groups."""
     found = []
     for group in parser._action_groups:
-        entries = [Option(tuple(action.option_strings), _metavar(action), action.nargs, _help(action, parser.prog),
-                          action.default, action.dest)
-                   for action in group._group_actions if action.help is not argparse.SUPPRESS]
+        entries = [
+            Option(
+                tuple(action.option_strings),
+                _metavar(action),
+                action.nargs,
+                _help(action, parser.prog),
+                action.default,
+                action.dest,
+            )
+            for action in group._group_actions
+            if action.help is not argparse.SUPPRESS
+        ]
         if entries:
             title = group.title if group.title not in ("positional arguments", "options", "optional arguments") else ""
             found.append((title, entries))
@@ -84,8 +93,9 @@ def _sub_command(name: str):
 
 def programs() -> list:
     """Every program and ``exabgp`` sub-command, ``exabgp`` itself first."""
-    found = [Program("exabgp", "the BGP swiss army knife of networking", main._DESCRIPTION,
-                     main._parser("exabgp", None))]
+    found = [
+        Program("exabgp", "the BGP swiss army knife of networking", main._DESCRIPTION, main._parser("exabgp", None))
+    ]
     for name in main.SUB_COMMANDS:
         parser = _sub_command(name)
         found.append(Program(f"exabgp {name}", main._HELP[name], parser.description or "", parser))

@@ -65,8 +65,13 @@ UPDATE = 2
 NOTIFICATION = 3
 KEEPALIVE = 4
 ROUTE_REFRESH = 5
-MESSAGE_NAMES = {OPEN: "OPEN", UPDATE: "UPDATE", NOTIFICATION: "NOTIFICATION", KEEPALIVE: "KEEPALIVE",
-                 ROUTE_REFRESH: "ROUTE-REFRESH"}
+MESSAGE_NAMES = {
+    OPEN: "OPEN",
+    UPDATE: "UPDATE",
+    NOTIFICATION: "NOTIFICATION",
+    KEEPALIVE: "KEEPALIVE",
+    ROUTE_REFRESH: "ROUTE-REFRESH",
+}
 UNKNOWN_MESSAGE_TYPE = 255  # option:open:send-unknown-message
 
 CAPABILITIES_PARAMETER = 2  # RFC 5492
@@ -93,8 +98,13 @@ def message(kind, body=b""):
 
 def default_route_update():
     """option:update:send-default-route: 0.0.0.0/32, ORIGIN IGP, empty AS_PATH, NEXT_HOP 127.0.0.1, LOCAL_PREF 100."""
-    attributes = (bytes([0x40, 1, 1, 0]) + bytes([0x40, 2, 0]) + bytes([0x40, 3, 4, 127, 0, 0, 1])
-                  + bytes([0x40, 5, 4]) + (100).to_bytes(4, "big"))
+    attributes = (
+        bytes([0x40, 1, 1, 0])
+        + bytes([0x40, 2, 0])
+        + bytes([0x40, 3, 4, 127, 0, 0, 1])
+        + bytes([0x40, 5, 4])
+        + (100).to_bytes(4, "big")
+    )
     return struct.pack("!HH", 0, len(attributes)) + attributes + bytes([32, 0, 0, 0, 0])
 
 
@@ -200,7 +210,7 @@ def parse_option(options, text, number):
     name, _, value = text.rpartition(":")
     if name in ("asn", "tcp_connections") and value.isdigit():
         count = int(value)
-        if name == "asn" and not 0 < count < 2 ** 32:
+        if name == "asn" and not 0 < count < 2**32:
             raise ScriptError(f"line {number}: ASN out of range: {value}")
         setattr(options, name, count)
         return
@@ -239,7 +249,7 @@ def parse_script(text):
         if not line or "#" in line:
             continue
         if line.startswith("option:"):
-            parse_option(options, line[len("option:"):], number)
+            parse_option(options, line[len("option:") :], number)
             continue
         rule = parse_rule(line, number)
         if rule is not None:
@@ -297,16 +307,20 @@ def comparable(rule, received):
 
 def similarity(rule, received):
     """How alike the rule's message and the received one are (0 to 1), octet by octet."""
-    matcher = difflib.SequenceMatcher(None, bytes.fromhex(comparable(rule, received)), bytes.fromhex(received),
-                                      autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, bytes.fromhex(comparable(rule, received)), bytes.fromhex(received), autojunk=False
+    )
     return matcher.ratio()
 
 
 def octet_diff(wanted, received, limit=8):
     """The regions where two messages differ: `@OFFSET -EXPECTED +RECEIVED` (hex; offsets in the expected one)."""
     matcher = difflib.SequenceMatcher(None, wanted, received, autojunk=False)
-    changes = [f"@{first} -{wanted[first:last].hex().upper()} +{received[start:end].hex().upper()}"
-               for tag, first, last, start, end in matcher.get_opcodes() if tag != "equal"]
+    changes = [
+        f"@{first} -{wanted[first:last].hex().upper()} +{received[start:end].hex().upper()}"
+        for tag, first, last, start, end in matcher.get_opcodes()
+        if tag != "equal"
+    ]
     if len(changes) > limit:
         changes[limit:] = [f"... {len(changes) - limit} more"]
     return " ".join(changes) or "identical"
@@ -383,8 +397,8 @@ def split_parameters(data):
         size = int.from_bytes(body[1:header], "big")
         if len(body) < header + size:
             raise ValueError("truncated optional parameter")
-        parameters.append((body[0], body[header:header + size]))
-        body = body[header + size:]
+        parameters.append((body[0], body[header : header + size]))
+        body = body[header + size :]
     return parameters, extended
 
 
@@ -405,11 +419,11 @@ def with_four_octet_as(capabilities, asn):
         if len(capabilities) < 2 or len(capabilities) < 2 + capabilities[1]:
             raise ValueError("truncated capability")
         code, size = capabilities[0], capabilities[1]
-        value = capabilities[2:2 + size]
+        value = capabilities[2 : 2 + size]
         if code == FOUR_OCTET_AS and size == 4:
             value = asn.to_bytes(4, "big")
         result += bytes([code, size]) + value
-        capabilities = capabilities[2 + size:]
+        capabilities = capabilities[2 + size :]
     return result
 
 
@@ -421,12 +435,14 @@ def mirror_open(body, options):
     parameters, extended = split_parameters(body[9:])
     if options.asn is not None:
         asn = options.asn if options.asn < 65536 else AS_TRANS
-        parameters = [(kind, with_four_octet_as(value, options.asn) if kind == CAPABILITIES_PARAMETER else value)
-                      for kind, value in parameters]
+        parameters = [
+            (kind, with_four_octet_as(value, options.asn) if kind == CAPABILITIES_PARAMETER else value)
+            for kind, value in parameters
+        ]
     if options.send_unknown_capability:
         value = UNKNOWN_CAPABILITY_VALUE
         parameters.append((CAPABILITIES_PARAMETER, bytes([UNKNOWN_CAPABILITY, len(value)]) + value))
-    identifier = (identifier + 1) % 2 ** 32
+    identifier = (identifier + 1) % 2**32
     return struct.pack("!BHHI", version, asn, hold_time, identifier) + join_parameters(parameters, extended)
 
 
@@ -508,8 +524,10 @@ class Peer:
             if self.checker.done:
                 self._succeed()
             elif not self.outcome.done():
-                self._note(f"connection {self.connections} ended ({type(error).__name__}) while waiting for "
-                           f"group {self.checker.step}")
+                self._note(
+                    f"connection {self.connections} ended ({type(error).__name__}) while waiting for "
+                    f"group {self.checker.step}"
+                )
         except (ProtocolError, ValueError) as error:
             self._finish(False, f"connection {self.connections}: {error}")
         finally:
@@ -521,8 +539,9 @@ class Peer:
         self._note(f"connection {self.connections} from {writer.get_extra_info('peername')}")
         data = await read_message(reader)
         if data[18] != OPEN:
-            self._finish(False, f"connection {self.connections}: the first message is not an OPEN: "
-                                f"{spaced(data.hex().upper())}")
+            self._finish(
+                False, f"connection {self.connections}: the first message is not an OPEN: {spaced(data.hex().upper())}"
+            )
             return
         self._note(f"OPEN received: {spaced(data.hex().upper())}")
         if self.script.options.inspect_open and not self._check(data):
@@ -579,15 +598,17 @@ class Peer:
                 try:
                     os.kill(self.daemon_pid, signal_number(rule.value))
                 except ProcessLookupError:
-                    self._finish(False, f".msg line {rule.line}: process {self.daemon_pid} is gone, "
-                                        f"cannot send {rule.value}")
+                    self._finish(
+                        False, f".msg line {rule.line}: process {self.daemon_pid} is gone, cannot send {rule.value}"
+                    )
                     return False
             elif closed:
                 deferred.append(rule)
             else:
                 self._note(f"sending NOTIFICATION Cease/Administrative Shutdown {rule.value!r} and closing")
-                writer.write(message(NOTIFICATION, bytes([CEASE, ADMINISTRATIVE_SHUTDOWN])
-                                     + shutdown_communication(rule.value)))
+                writer.write(
+                    message(NOTIFICATION, bytes([CEASE, ADMINISTRATIVE_SHUTDOWN]) + shutdown_communication(rule.value))
+                )
                 await writer.drain()
                 writer.close()
                 closed = True

@@ -58,16 +58,23 @@ class Recorded:
 
     def last(self) -> tuple:
         """What ends the connection: the last message other than a KEEPALIVE, as (type, body[:2]), and `end`."""
-        messages = [(kind, body[:2] if kind == NOTIFICATION else b"") for kind, body in self.messages
-                    if kind != KEEPALIVE]
+        messages = [
+            (kind, body[:2] if kind == NOTIFICATION else b"") for kind, body in self.messages if kind != KEEPALIVE
+        ]
         return (messages[-1] if messages else None), self.end
 
 
 class Recorder:
     """See the module docstring."""
 
-    def __init__(self, answer: str = "establish", port: int = 0, notification: bytes = REJECTED,
-                 close_after: float = 5.0, options: Options | None = None):
+    def __init__(
+        self,
+        answer: str = "establish",
+        port: int = 0,
+        notification: bytes = REJECTED,
+        close_after: float = 5.0,
+        options: Options | None = None,
+    ):
         self.answer = answer
         self.port = port
         self.notification = notification
@@ -144,15 +151,18 @@ class Recorder:
     def _serve(self, sock, recorded) -> None:
         buffer = b""
         established = None
-        held = None     # the OPEN answered once `answer` is "establish" (answer "hold")
+        held = None  # the OPEN answered once `answer` is "establish" (answer "hold")
         sock.settimeout(0.2)
         try:
             while True:
                 if held is not None and self.answer == "establish":
                     sock.sendall(message(OPEN, mirror_open(held, self.options)) + message(KEEPALIVE))
                     established, held = time.monotonic(), None
-                if (self.answer == "close" and established is not None
-                        and time.monotonic() - established > self.close_after):
+                if (
+                    self.answer == "close"
+                    and established is not None
+                    and time.monotonic() - established > self.close_after
+                ):
                     break
                 try:
                     data = sock.recv(65536)

@@ -10,7 +10,6 @@ repository's), beside the main checkout;
 import pathlib
 
 
-
 def _reference() -> pathlib.Path:
     checkout = pathlib.Path(__file__).resolve().parent.parent
     found = checkout.parent / "shared" / "exabgp-reference"
@@ -18,7 +17,7 @@ def _reference() -> pathlib.Path:
     if not found.is_dir() and link.is_file():
         text = link.read_text().strip()
         if text.startswith("gitdir:"):  # <main>/.git/worktrees/<name>
-            main = pathlib.Path(text[len("gitdir:"):].strip()).parent.parent.parent
+            main = pathlib.Path(text[len("gitdir:") :].strip()).parent.parent.parent
             found = main.parent / "shared" / "exabgp-reference"
     return found
 

@@ -58,7 +58,7 @@ import threading
 
 from qa import oracle
 from qa.differential import helper
-from qa.peer import CAPABILITIES_PARAMETER, KEEPALIVE, NOTIFICATION, OPEN, UPDATE, join_parameters, message
+from qa.peer import CAPABILITIES_PARAMETER, NOTIFICATION, UPDATE, join_parameters, message
 
 LOCAL_AS = 65000
 EXTERNAL_AS = 65001
@@ -104,8 +104,11 @@ VALID = {
     17: (OPT_T, bytes.fromhex("0201 0000fde9"), bytes.fromhex("0201 0000fdea")),  # AS4_PATH
     18: (OPT_T, bytes.fromhex("0000fde9 0a000002"), bytes.fromhex("0000fdea 0a000003")),  # AS4_AGGREGATOR
     22: (OPT_T, bytes.fromhex("00 00 000640"), bytes.fromhex("00 00 000650")),  # PMSI_TUNNEL, no tunnel id
-    25: (OPT_T, bytes.fromhex("0002 20010db8000000000000000000000001 0064"),
-         bytes.fromhex("0002 20010db8000000000000000000000001 0065")),  # IPv6 Address Specific Ext. Community
+    25: (
+        OPT_T,
+        bytes.fromhex("0002 20010db8000000000000000000000001 0064"),
+        bytes.fromhex("0002 20010db8000000000000000000000001 0065"),
+    ),  # IPv6 Address Specific Ext. Community
     26: (OPT, bytes.fromhex("01 000b 0000000000000064"), bytes.fromhex("01 000b 0000000000000065")),  # AIGP
     29: (OPT, bytes.fromhex("3039 0002 6162"), bytes.fromhex("303a 0002 6162")),  # BGP-LS, an unknown TLV
     32: (OPT_T, bytes.fromhex("0000fde9 00000001 00000002"), bytes.fromhex("0000fde9 00000001 00000003")),
@@ -114,10 +117,25 @@ VALID = {
 
 #: code -> a value of a length the attribute's specification refuses
 BAD_LENGTH = {
-    1: b"\x00\x00", 2: bytes.fromhex("0202 0000fde9"), 3: bytes(5), 4: bytes(3), 5: bytes(3), 6: b"\x00",
-    7: bytes(7), 8: bytes(5), 9: bytes(5), 10: bytes(5), 16: bytes(7), 17: bytes.fromhex("0202 0000fde9"),
-    18: bytes(7), 22: bytes(4), 25: bytes(19), 26: bytes.fromhex("01 000c 0000000000000064"),
-    29: bytes.fromhex("3039 0005 6162"), 32: bytes(13), 40: bytes.fromhex("01 0009 00 0000 00000064"),
+    1: b"\x00\x00",
+    2: bytes.fromhex("0202 0000fde9"),
+    3: bytes(5),
+    4: bytes(3),
+    5: bytes(3),
+    6: b"\x00",
+    7: bytes(7),
+    8: bytes(5),
+    9: bytes(5),
+    10: bytes(5),
+    16: bytes(7),
+    17: bytes.fromhex("0202 0000fde9"),
+    18: bytes(7),
+    22: bytes(4),
+    25: bytes(19),
+    26: bytes.fromhex("01 000c 0000000000000064"),
+    29: bytes.fromhex("3039 0005 6162"),
+    32: bytes(13),
+    40: bytes.fromhex("01 0009 00 0000 00000064"),
 }
 
 #: code -> a value of a good length and bad content
@@ -234,23 +252,53 @@ def _cases_of(code: int, key: str) -> list:
 
         good = mp_reach if reach else mp_unreach
         if reach:
-            case("length", f"{RESET} 3/9", "RFC 7606 7.11 (next hop length), RFC 4760 7 (3/9)",
-                 mp(lambda number: mp_reach(ipv6_nlri(number), nexthop=bytes(15))), family="ipv6")
+            case(
+                "length",
+                f"{RESET} 3/9",
+                "RFC 7606 7.11 (next hop length), RFC 4760 7 (3/9)",
+                mp(lambda number: mp_reach(ipv6_nlri(number), nexthop=bytes(15))),
+                family="ipv6",
+            )
         else:
-            case("length", f"{RESET} 3/9", "RFC 4760 4 (AFI and SAFI at least), 7 (incorrect: 3/9)",
-                 mp(lambda number: attribute(OPT, 15, b"\x00\x02")), family="ipv6")
-        case("flags", f"{RESET} 3/9", "RFC 7606 3 c (the attribute's own handling: RFC 4760 7, 3/9)",
-             mp(lambda number: bytes((OPT_T,)) + good(ipv6_nlri(number))[1:]), family="ipv6")
-        case("duplicate", f"{RESET} 3/1", "RFC 7606 3 g (Malformed Attribute List)",
-             mp(lambda number: good(ipv6_nlri(number)) * 2), family="ipv6")
-        case("content", f"{RESET} 3/10", "RFC 7606 5.3 (NLRI that do not parse), RFC 4271 6.3",
-             mp(lambda number: good(bytes((129,)) + bytes(17))), family="ipv6")
+            case(
+                "length",
+                f"{RESET} 3/9",
+                "RFC 4760 4 (AFI and SAFI at least), 7 (incorrect: 3/9)",
+                mp(lambda number: attribute(OPT, 15, b"\x00\x02")),
+                family="ipv6",
+            )
+        case(
+            "flags",
+            f"{RESET} 3/9",
+            "RFC 7606 3 c (the attribute's own handling: RFC 4760 7, 3/9)",
+            mp(lambda number: bytes((OPT_T,)) + good(ipv6_nlri(number))[1:]),
+            family="ipv6",
+        )
+        case(
+            "duplicate",
+            f"{RESET} 3/1",
+            "RFC 7606 3 g (Malformed Attribute List)",
+            mp(lambda number: good(ipv6_nlri(number)) * 2),
+            family="ipv6",
+        )
+        case(
+            "content",
+            f"{RESET} 3/10",
+            "RFC 7606 5.3 (NLRI that do not parse), RFC 4271 6.3",
+            mp(lambda number: good(bytes((129,)) + bytes(17))),
+            family="ipv6",
+        )
         if reach:
             foreign = mp(lambda number: mp_reach(ipv4_nlri(number), afi=1, safi=2, nexthop=bytes((10, 0, 0, 2))))
         else:
             foreign = mp(lambda number: mp_unreach(ipv4_nlri(number), afi=1, safi=2))
-        case("place", f"{RESET} 3/9", "RFC 4760 8 (a family not negotiated), 7 (incorrect: 3/9)",
-             foreign, suffix=" (a family not negotiated)")
+        case(
+            "place",
+            f"{RESET} 3/9",
+            "RFC 4760 8 (a family not negotiated), 7 (incorrect: 3/9)",
+            foreign,
+            suffix=" (a family not negotiated)",
+        )
         return found
 
     if code in BAD_LENGTH:
@@ -258,34 +306,91 @@ def _cases_of(code: int, key: str) -> list:
     flipped = flags ^ OPT
     case("flags", *_action(code, "flags"), fielded(without, with_(attribute(flipped, code, value))))
     first, second = attribute(flags, code, value), attribute(flags, code, other)
-    case("duplicate", ACCEPTED, "RFC 7606 3 g (all but the first discarded)",
-         fielded(with_(first), with_(second), with_(first + second)))
+    case(
+        "duplicate",
+        ACCEPTED,
+        "RFC 7606 3 g (all but the first discarded)",
+        fielded(with_(first), with_(second), with_(first + second)),
+    )
     if code in BAD_CONTENT:
         case("content", *_action(code, "content"), fielded(without, with_(attribute(flags, code, BAD_CONTENT[code]))))
     if code in (1, 2):
-        case("place", WITHDRAW, "RFC 7606 3 d (RFC 4271 5: well-known mandatory)", fielded(without),
-             suffix=" (missing)")
-        case("place", WITHDRAW, "RFC 7606 3 d (RFC 4760 3: mandatory with MP_REACH_NLRI)",
-             [in_mp_reach(_base({code: None}, "ipv6"))], family="ipv6", suffix=" (missing, MP_REACH_NLRI)")
+        case(
+            "place", WITHDRAW, "RFC 7606 3 d (RFC 4271 5: well-known mandatory)", fielded(without), suffix=" (missing)"
+        )
+        case(
+            "place",
+            WITHDRAW,
+            "RFC 7606 3 d (RFC 4760 3: mandatory with MP_REACH_NLRI)",
+            [in_mp_reach(_base({code: None}, "ipv6"))],
+            family="ipv6",
+            suffix=" (missing, MP_REACH_NLRI)",
+        )
     if code == 3:
-        case("place", WITHDRAW, "RFC 7606 3 d (RFC 4271 5: mandatory for the NLRI field)", fielded(without),
-             suffix=" (missing)")
-        case("place", ACCEPTED, "RFC 4760 3 (not required with MP_REACH_NLRI alone)",
-             [in_mp_reach(_base({}, "ipv6"))], family="ipv6", suffix=" (absent, MP_REACH_NLRI)")
-        case("place", ACCEPTED, "RFC 4760 3 (ignored with MP_REACH_NLRI alone)",
-             [in_mp_reach(_base({}, "ipv6") + first)], family="ipv6", suffix=" (present, MP_REACH_NLRI)")
+        case(
+            "place",
+            WITHDRAW,
+            "RFC 7606 3 d (RFC 4271 5: mandatory for the NLRI field)",
+            fielded(without),
+            suffix=" (missing)",
+        )
+        case(
+            "place",
+            ACCEPTED,
+            "RFC 4760 3 (not required with MP_REACH_NLRI alone)",
+            [in_mp_reach(_base({}, "ipv6"))],
+            family="ipv6",
+            suffix=" (absent, MP_REACH_NLRI)",
+        )
+        case(
+            "place",
+            ACCEPTED,
+            "RFC 4760 3 (ignored with MP_REACH_NLRI alone)",
+            [in_mp_reach(_base({}, "ipv6") + first)],
+            family="ipv6",
+            suffix=" (present, MP_REACH_NLRI)",
+        )
     if code == 5:
-        case("length", WITHDRAW, "RFC 7606 7.5 (internal peer)",
-             fielded(without, with_(attribute(flags, code, BAD_LENGTH[code]))), mode="internal", suffix=" (internal)")
-        case("flags", WITHDRAW, "RFC 7606 3 c, 7.5 (internal peer)",
-             fielded(without, with_(attribute(flipped, code, value))), mode="internal", suffix=" (internal)")
-        case("place", ACCEPTED, "RFC 4271 5.1.5 (ignored by route selection: ExaBGP has none, shown)",
-             fielded(with_(first)), suffix=" (external peer)")
-        case("place", ACCEPTED, "RFC 4271 5.1.5 (required from internal peers, not well-known mandatory: "
-             "RFC 7606 3 d does not apply)", fielded(without), mode="internal", suffix=" (missing, internal)")
+        case(
+            "length",
+            WITHDRAW,
+            "RFC 7606 7.5 (internal peer)",
+            fielded(without, with_(attribute(flags, code, BAD_LENGTH[code]))),
+            mode="internal",
+            suffix=" (internal)",
+        )
+        case(
+            "flags",
+            WITHDRAW,
+            "RFC 7606 3 c, 7.5 (internal peer)",
+            fielded(without, with_(attribute(flipped, code, value))),
+            mode="internal",
+            suffix=" (internal)",
+        )
+        case(
+            "place",
+            ACCEPTED,
+            "RFC 4271 5.1.5 (ignored by route selection: ExaBGP has none, shown)",
+            fielded(with_(first)),
+            suffix=" (external peer)",
+        )
+        case(
+            "place",
+            ACCEPTED,
+            "RFC 4271 5.1.5 (required from internal peers, not well-known mandatory: RFC 7606 3 d does not apply)",
+            fielded(without),
+            mode="internal",
+            suffix=" (missing, internal)",
+        )
     if code == 26:
-        case("place", ACCEPTED, "RFC 7311 3.1 (AIGP_SESSION disabled: ignored)", fielded(without, with_(first)),
-             mode="internal", suffix=" (session without AIGP)")
+        case(
+            "place",
+            ACCEPTED,
+            "RFC 7311 3.1 (AIGP_SESSION disabled: ignored)",
+            fielded(without, with_(first)),
+            mode="internal",
+            suffix=" (session without AIGP)",
+        )
     return found
 
 
@@ -325,10 +430,24 @@ def _message_cases() -> list:
     """The rows that are not one of our attributes."""
     unknown = attribute(WK, 99, b"ab")
     return [
-        Case("unrecognized well-known", 99, "unrecognized", "external", f"{RESET} 3/2", "RFC 4271 6.3",
-             (in_nlri_field(_base({99: unknown}, "ipv4")),)),
-        Case("UPDATE shorter than 23 octets", 0, "length", "external", f"{RESET} 1/2", "RFC 4271 6.1",
-             (lambda number: b"\x00\x00",)),
+        Case(
+            "unrecognized well-known",
+            99,
+            "unrecognized",
+            "external",
+            f"{RESET} 3/2",
+            "RFC 4271 6.3",
+            (in_nlri_field(_base({99: unknown}, "ipv4")),),
+        ),
+        Case(
+            "UPDATE shorter than 23 octets",
+            0,
+            "length",
+            "external",
+            f"{RESET} 1/2",
+            "RFC 4271 6.1",
+            (lambda number: b"\x00\x00",),
+        ),
     ]
 
 
@@ -396,20 +515,40 @@ MODES = {
 
 def configuration() -> str:
     """Both daemons' configuration, for `helper.Daemon` (which fills in ``{port}`` and ``{directory}``)."""
-    lines = ["process json {", f"    run {sys.executable} {helper.HELPER_LINES} @DIRECTORY@/json.lines;",
-             "    encoder json;", "}"]
+    lines = [
+        "process json {",
+        f"    run {sys.executable} {helper.HELPER_LINES} @DIRECTORY@/json.lines;",
+        "    encoder json;",
+        "}",
+    ]
     for mode in MODES.values():
-        lines += [f"neighbor {mode.address} {{", f"    router-id {ROUTER_ID};", "    local-address 127.0.0.1;",
-                  f"    local-as {LOCAL_AS};", f"    peer-as {mode.peer_as};", f"    hold-time {HOLD_TIME};",
-                  "    passive;", "    listen @PORT@;",
-                  "    capability {", "        route-refresh enable;", "        asn4 enable;",
-                  f"        aigp {'enable' if mode.aigp else 'disable'};", "    }",
-                  "    family {", "        ipv4 unicast;", "        ipv6 unicast;", "    }",
-                  "    api {", "        processes [ json ];", "        neighbor-changes;",
-                  "        receive { parsed; update; }", "    }", "}"]
+        lines += [
+            f"neighbor {mode.address} {{",
+            f"    router-id {ROUTER_ID};",
+            "    local-address 127.0.0.1;",
+            f"    local-as {LOCAL_AS};",
+            f"    peer-as {mode.peer_as};",
+            f"    hold-time {HOLD_TIME};",
+            "    passive;",
+            "    listen @PORT@;",
+            "    capability {",
+            "        route-refresh enable;",
+            "        asn4 enable;",
+            f"        aigp {'enable' if mode.aigp else 'disable'};",
+            "    }",
+            "    family {",
+            "        ipv4 unicast;",
+            "        ipv6 unicast;",
+            "    }",
+            "    api {",
+            "        processes [ json ];",
+            "        neighbor-changes;",
+            "        receive { parsed; update; }",
+            "    }",
+            "}",
+        ]
     text = "\n".join(lines) + "\n"
-    return text.replace("{", "{{").replace("}", "}}").replace("@PORT@", "{port}").replace("@DIRECTORY@",
-                                                                                            "{directory}")
+    return text.replace("{", "{{").replace("}", "}}").replace("@PORT@", "{port}").replace("@DIRECTORY@", "{directory}")
 
 
 class _Capabilities:
@@ -420,11 +559,20 @@ class _Capabilities:
         self.mode = mode
 
     def open_body(self) -> bytes:
-        tlvs = [(1, bytes((0, 1, 0, 1))), (1, bytes((0, 2, 0, 1))), (2, b""),
-                (65, self.mode.peer_as.to_bytes(4, "big"))]
+        tlvs = [
+            (1, bytes((0, 1, 0, 1))),
+            (1, bytes((0, 2, 0, 1))),
+            (2, b""),
+            (65, self.mode.peer_as.to_bytes(4, "big")),
+        ]
         parameters = [(CAPABILITIES_PARAMETER, bytes((code, len(value))) + value) for code, value in tlvs]
-        return (bytes((4,)) + self.mode.peer_as.to_bytes(2, "big") + HOLD_TIME.to_bytes(2, "big")
-                + bytes((10, 0, 0, 2)) + join_parameters(parameters, False))
+        return (
+            bytes((4,))
+            + self.mode.peer_as.to_bytes(2, "big")
+            + HOLD_TIME.to_bytes(2, "big")
+            + bytes((10, 0, 0, 2))
+            + join_parameters(parameters, False)
+        )
 
 
 def _update_of(line: bytes):
@@ -492,7 +640,9 @@ def run(daemon: helper.Daemon, mode_name: str, timeout: float = 60.0) -> Observe
     observed = Observed({})
     start = 0
     while start < len(chosen):
-        bodies = [body for case, number in zip(chosen[start:], numbers[start:]) for body in case.bodies(number)]
+        bodies = [
+            body for case, number in zip(chosen[start:], numbers[start:], strict=False) for body in case.bodies(number)
+        ]
         stream = helper.Stream("rfc7606", _Capabilities(mode), [message(UPDATE, body) for body in bodies])
         sent = helper.session(daemon, stream, mode.address, timeout)
         observed.sessions += 1
@@ -503,8 +653,10 @@ def run(daemon: helper.Daemon, mode_name: str, timeout: float = 60.0) -> Observe
             seen = _update_of(line)
             for prefix in _nlri(seen.get("announce", {})) | _nlri(seen.get("withdraw", {})) if seen else ():
                 updates.setdefault(prefix, seen)
-        position = next((index for index in range(start, len(chosen))
-                         if chosen[index].prefixes(numbers[index])[-1] not in updates), len(chosen))
+        position = next(
+            (index for index in range(start, len(chosen)) if chosen[index].prefixes(numbers[index])[-1] not in updates),
+            len(chosen),
+        )
         for index in range(start, position if notifications else len(chosen)):
             observed.answers[chosen[index].name] = _answer(chosen[index], numbers[index], updates)
         if not notifications:
@@ -549,8 +701,10 @@ def play_both(directory: str, reference: str) -> tuple:
         except Exception as error:  # raised below, in the caller's thread
             results[slot] = error
 
-    threads = [threading.Thread(target=go, args=(0, ours_command(), "ours")),
-               threading.Thread(target=go, args=(1, [reference], "5.0.15"))]
+    threads = [
+        threading.Thread(target=go, args=(0, ours_command(), "ours")),
+        threading.Thread(target=go, args=(1, [reference], "5.0.15")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

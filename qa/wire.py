@@ -32,7 +32,7 @@ def announced_withdrawn(body: bytes, addpath: bool = False) -> tuple:
     announced, removed = _split(nlri, 1, addpath), _split(withdrawn, 1, addpath)
     for code, _flags, value in walk_attributes(attributes):
         if code == _MP_REACH_NLRI:
-            announced += _split(bytes(value[5 + value[3]:]), value[2], addpath)
+            announced += _split(bytes(value[5 + value[3] :]), value[2], addpath)
         elif code == _MP_UNREACH_NLRI:
             removed += _split(bytes(value[3:]), value[2], addpath)
     return announced, removed
@@ -43,7 +43,7 @@ def mp_nlri(body: bytes) -> list:
     found = []
     for code, _flags, value in walk_attributes(split_update(body)[1]):
         if code == _MP_REACH_NLRI:
-            found.append(bytes(value[5 + value[3]:]))
+            found.append(bytes(value[5 + value[3] :]))
         elif code == _MP_UNREACH_NLRI:
             found.append(bytes(value[3:]))
     return found

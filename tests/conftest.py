@@ -20,8 +20,9 @@ import exabgp._codec
 # repository on sys.path would shadow the installed exabgp these tests must import.
 QA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "qa")
 if "qa" not in sys.modules:
-    _spec = importlib.util.spec_from_file_location("qa", os.path.join(QA, "__init__.py"),
-                                                   submodule_search_locations=[QA])
+    _spec = importlib.util.spec_from_file_location(
+        "qa", os.path.join(QA, "__init__.py"), submodule_search_locations=[QA]
+    )
     sys.modules["qa"] = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(sys.modules["qa"])
 

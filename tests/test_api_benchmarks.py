@@ -34,9 +34,23 @@ def test_outbound_announcements_reach_bird(tmp_path):
     _bench()
     interop.require("bird", "birdc")
     out = tmp_path / "outbound.json"
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "api_outbound.py"), "-n", "500",
-                           "--port", str(interop.free_port("127.0.0.3")), "--timeout", "60",
-                           "--json-out", str(out)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            os.path.join(ROOT, "benchmarks", "api_outbound.py"),
+            "-n",
+            "500",
+            "--port",
+            str(interop.free_port("127.0.0.3")),
+            "--timeout",
+            "60",
+            "--json-out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads(out.read_text())
     assert [result["routes"] for result in results] == [500]
@@ -51,21 +65,45 @@ def test_fulltable_rows_deliver_every_route(tmp_path):
     _bench()
     interop.require("bird", "birdc")
     corpus = tmp_path / "tiny.bgp"
-    subprocess.run([sys.executable, os.path.join(BENCH, "gen_corpus.py"), "-o", str(corpus), "--v4", "800", "--v6",
-                    "200", "-q"], check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, os.path.join(BENCH, "gen_corpus.py"), "-o", str(corpus), "--v4", "800", "--v6", "200", "-q"],
+        check=True,
+        timeout=120,
+    )
     routes = json.loads((tmp_path / "tiny.bgp.json").read_text())["routes"]
     out = tmp_path / "fulltable.json"
     work = tmp_path / "work"
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "api_fulltable.py"), "--corpus",
-                           str(corpus), "--port", str(interop.free_port("127.0.0.2")), "--json-out", str(out),
-                           "--workdir", str(work)],
-                          capture_output=True, text=True, timeout=600, cwd=str(tmp_path))
+    done = subprocess.run(
+        [
+            sys.executable,
+            os.path.join(ROOT, "benchmarks", "api_fulltable.py"),
+            "--corpus",
+            str(corpus),
+            "--port",
+            str(interop.free_port("127.0.0.2")),
+            "--json-out",
+            str(out),
+            "--workdir",
+            str(work),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=str(tmp_path),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(out.read_text())
     assert report["routes"] == routes
     rows = {row["row"]: row for row in report["rows"]}
-    assert set(rows) == {"sink alone", "sink --fast alone", "sink --fast piped", "ours", "ours sink --fast",
-                         "ours adj-rib-in", "bird"}
+    assert set(rows) == {
+        "sink alone",
+        "sink --fast alone",
+        "sink --fast piped",
+        "ours",
+        "ours sink --fast",
+        "ours adj-rib-in",
+        "bird",
+    }
     for row in rows.values():
         assert "error" not in row, row
         assert row["wall_s"] >= 0

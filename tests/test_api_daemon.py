@@ -45,7 +45,6 @@ from exabgp.session import (
     NotificationReceived,
     OperationalReceived,
     RouteRefreshReceived,
-    Session,
     SessionSettings,
     UpdateReceived,
 )
@@ -58,7 +57,7 @@ PY = sys.executable
 #: reproduced, so that helpers written for 5.0 read it unchanged (docs/compatibility.md, "Command line")
 VERSION = "exabgp 5.0.15"
 
-RELAY = r'''
+RELAY = r"""
 import sys, threading, time
 control, log = sys.argv[1], sys.argv[2]
 def record():
@@ -80,7 +79,7 @@ while reader.is_alive():
         sys.stdout.flush()
     done = max(done, len(lines))
     time.sleep(0.02)
-'''
+"""
 
 #: a /bin/sh helper: one command, then its stdin copied to a file
 SHELL = """#!/bin/sh
@@ -119,8 +118,15 @@ class Speaker(daemon.Speaker):
     """The test's BGP peer (`qa.daemon.Speaker`), connecting to the daemon or accepting its connection."""
 
     def __init__(self, port, source, peer_as=65002, listener=None, **changes):
-        values = dict(local_address=source, peer_address="127.0.0.1", local_as=peer_as, peer_as=65001,
-                      router_id="10.0.0.2", families=((1, 1), (2, 1)), route_refresh=True)
+        values = dict(
+            local_address=source,
+            peer_address="127.0.0.1",
+            local_as=peer_as,
+            peer_as=65001,
+            router_id="10.0.0.2",
+            families=((1, 1), (2, 1)),
+            route_refresh=True,
+        )
         values.update(changes)
         self.port, self.source, self.settings = port, source, SessionSettings(**values)
         self.connect(listener)
@@ -152,18 +158,28 @@ class Speaker(daemon.Speaker):
     def update_bodies(self, since=0):
         """The bodies of the UPDATEs received (End-of-RIB markers left out)."""
         ctx = self.session.ctx
-        return [e.body for e in self.events[since:] if isinstance(e, MessageReceived) and e.msg_type == 2
-                and e.message.eor(ctx) is None]
+        return [
+            e.body
+            for e in self.events[since:]
+            if isinstance(e, MessageReceived) and e.msg_type == 2 and e.message.eor(ctx) is None
+        ]
 
     def changes(self, since=0):
         ctx = self.session.ctx
-        return [(c[0], c[3].prefix()) for e in self.events[since:] if isinstance(e, UpdateReceived)
-                for c in e.update.changes(ctx)]
+        return [
+            (c[0], c[3].prefix())
+            for e in self.events[since:]
+            if isinstance(e, UpdateReceived)
+            for c in e.update.changes(ctx)
+        ]
 
     def eors(self, since=0):
         ctx = self.session.ctx
-        return [e.update.eor(ctx) for e in self.events[since:] if isinstance(e, UpdateReceived)
-                and e.update.eor(ctx) is not None]
+        return [
+            e.update.eor(ctx)
+            for e in self.events[since:]
+            if isinstance(e, UpdateReceived) and e.update.eor(ctx) is not None
+        ]
 
     def until_changes(self, since, count, timeout=10.0):
         self.wait(lambda events: len(self.changes(since)) >= count, timeout)
@@ -176,8 +192,7 @@ class Speaker(daemon.Speaker):
             try:
                 return self.wait(lambda events: self.eors())
             except AssertionError:
-                refused = any(isinstance(e, NotificationReceived) and e.notification.subcode == 3
-                              for e in self.events)
+                refused = any(isinstance(e, NotificationReceived) and e.notification.subcode == 3 for e in self.events)
                 if not refused or time.monotonic() > end:
                     raise
             self.sock.close()
@@ -225,8 +240,9 @@ class Helper:
         """Say `line`; the reply lines (events left out) until `count` acks (done / error) arrived."""
         seen = len(self.lines())
         self.say(line)
-        lines = self.wait(lambda lines: sum(1 for entry in replies(lines[seen:]) if entry in ("done", "error"))
-                          >= count, timeout)
+        lines = self.wait(
+            lambda lines: sum(1 for entry in replies(lines[seen:]) if entry in ("done", "error")) >= count, timeout
+        )
         return replies(lines[seen:])
 
 
@@ -247,8 +263,10 @@ TEXT_EVENT = re.compile(r"neighbor \S+ (connected|up|down|send|receive)\b")
 
 # ---------------------------------------------------------------- one daemon, two peers, three helpers
 
-STATIC = ("route 10.50.0.0/16 next-hop 192.0.2.1 med 10 local-preference 200 community [ 65000:1 no-export ] "
-          "as-path [ 65010 65011 ]")
+STATIC = (
+    "route 10.50.0.0/16 next-hop 192.0.2.1 med 10 local-preference 200 community [ 65000:1 no-export ] "
+    "as-path [ 65010 65011 ]"
+)
 
 
 @pytest.fixture(scope="module")
@@ -318,9 +336,11 @@ HEAD "type": "state", NEIGHBOR "state": "up" } }
 HEAD "type": "update", NEIGHBOR "direction": "send", "message": { "eor": { "afi" : "ipv4", "safi" : "unicast" } }, NEGOTIATED  } }
 HEAD "type": "update", NEIGHBOR "direction": "send", "message": { "eor": { "afi" : "ipv6", "safi" : "unicast" } }, NEGOTIATED  } }
 """.strip().split("\n")
-RECEIVED = ('HEAD "type": "update", NEIGHBOR "direction": "receive", "message": { "update": { "attribute": { "origin": '
-            '"igp", "as-path": {"0": {"element": "as-sequence", "value": [1, 2]}}, "med": 7 }, "announce": { "ipv4 '
-            'unicast": { "1.2.3.4": [ { "nlri": "10.10.0.0/16" } ] } } } }, NEGOTIATED  } }')
+RECEIVED = (
+    'HEAD "type": "update", NEIGHBOR "direction": "receive", "message": { "update": { "attribute": { "origin": '
+    '"igp", "as-path": {"0": {"element": "as-sequence", "value": [1, 2]}}, "med": 7 }, "announce": { "ipv4 '
+    'unicast": { "1.2.3.4": [ { "nlri": "10.10.0.0/16" } ] } } } }, NEGOTIATED  } }'
+)
 #: an UPDATE for 10.10.0.0/16, next hop 1.2.3.4, AS_PATH 1 2, MED 7
 RECEIVED_BODY = bytes.fromhex("0000001f4001010040020a020200000001000000024003040102030480040400000007100a0a")
 
@@ -328,8 +348,9 @@ RECEIVED_BODY = bytes.fromhex("0000001f4001010040020a020200000001000000024003040
 def settled(relay, seen: int, texter, seen_text: int):
     """Wait until both helpers of 127.0.0.2 were told the End-of-RIBs sent to the peer after their lines
     `seen` and `seen_text` (a session back up): each helper reads its own pipe, so the text one may lag."""
-    relay.wait(lambda lines: any('"direction": "send", "message": { "eor": { "afi" : "ipv6"' in line
-                                 for line in lines[seen:]))
+    relay.wait(
+        lambda lines: any('"direction": "send", "message": { "eor": { "afi" : "ipv6"' in line for line in lines[seen:])
+    )
     texter.wait(lambda lines: "neighbor 127.0.0.2 send update route eor 2/1 (ipv6 unicast)" in lines[seen_text:])
 
 
@@ -340,11 +361,17 @@ def shorten(line: str, peer="127.0.0.2", asn=65002) -> str:
     line = re.sub(r'"pid" : \d+, "ppid" : \d+', '"pid" : P, "ppid" : P', line)
     line = re.sub(r'"counter": \d+, ', "", line)
     line = line.replace('{ "exabgp": "5.0.0", "time": T, "host" : H, "pid" : P, "ppid" : P, ', "HEAD ")
-    line = line.replace(f'"neighbor": {{ "address": {{ "local": "127.0.0.1", "peer": "{peer}" }}, "asn": {{ "local": '
-                        f'65001, "peer": {asn} }}, "router-id": "10.0.0.1" , ', "NEIGHBOR ")
-    return line.replace('"negotiated": { "message_size": 65535, "hold_time": 180, "asn4": true, "multisession": false, '
-                        '"operational": true, "refresh": "normal", "families": ["ipv4 unicast", "ipv6 unicast"], '
-                        '"nexthop": [], "add_path": {"send": [], "receive": []} }', "NEGOTIATED")
+    line = line.replace(
+        f'"neighbor": {{ "address": {{ "local": "127.0.0.1", "peer": "{peer}" }}, "asn": {{ "local": '
+        f'65001, "peer": {asn} }}, "router-id": "10.0.0.1" , ',
+        "NEIGHBOR ",
+    )
+    return line.replace(
+        '"negotiated": { "message_size": 65535, "hold_time": 180, "asn4": true, "multisession": false, '
+        '"operational": true, "refresh": "normal", "families": ["ipv4 unicast", "ipv6 unicast"], '
+        '"nexthop": [], "add_path": {"send": [], "receive": []} }',
+        "NEGOTIATED",
+    )
 
 
 def counters(lines) -> list:
@@ -355,19 +382,24 @@ def test_helpers_are_told_the_session_as_by_5_0(rig):
     relay, texter = rig["relay"], rig["texter"]
     lines = relay.wait(lambda lines: len(lines) >= len(PRELUDE))
     texter.wait(lambda lines: len(lines) >= 12)
-    assert [shorten(line) for line in lines[:len(PRELUDE)]] == PRELUDE
-    assert counters(lines[:len(PRELUDE)]) == list(range(1, len(PRELUDE) + 1))
-    for line in lines[:len(PRELUDE)]:
+    assert [shorten(line) for line in lines[: len(PRELUDE)]] == PRELUDE
+    assert counters(lines[: len(PRELUDE)]) == list(range(1, len(PRELUDE) + 1))
+    for line in lines[: len(PRELUDE)]:
         assert f'"host" : "{socket.gethostname()}", "pid" : {rig["daemon"].pid}, "ppid" : {os.getpid()}, ' in line
     assert texter.lines()[:12] == [
-        "neighbor 127.0.0.2 connected", "",
-        "neighbor 127.0.0.2 up", "",
+        "neighbor 127.0.0.2 connected",
+        "",
+        "neighbor 127.0.0.2 up",
+        "",
         "neighbor 127.0.0.2 send update start",
         "neighbor 127.0.0.2 send update route eor 1/1 (ipv4 unicast)",
-        "neighbor 127.0.0.2 send update end", "",
+        "neighbor 127.0.0.2 send update end",
+        "",
         "neighbor 127.0.0.2 send update start",
         "neighbor 127.0.0.2 send update route eor 2/1 (ipv6 unicast)",
-        "neighbor 127.0.0.2 send update end", ""]
+        "neighbor 127.0.0.2 send update end",
+        "",
+    ]
 
 
 def test_announce_route_equals_static(rig):
@@ -381,14 +413,16 @@ def test_announce_route_equals_static(rig):
         "neighbor 127.0.0.2 send update start",
         "neighbor 127.0.0.2 send update announced 10.50.0.0/16 next-hop 192.0.2.1 origin igp as-path ( 65010 "
         "65011 ) med 10 community [ 65000:1 no-export ]",
-        "neighbor 127.0.0.2 send update end"]
+        "neighbor 127.0.0.2 send update end",
+    ]
 
 
 def test_announce_attributes_nlri_and_withdraw_without_next_hop(rig):
-    two, three, relay = rig["two"], rig["three"], rig["relay"]
+    two, relay = rig["two"], rig["relay"]
     seen = two.mark()
-    assert relay.ask("neighbor 127.0.0.2 announce attributes next-hop 192.0.2.1 med 7 "
-                     "nlri 10.60.0.0/24 10.60.1.0/24 10.60.2.0/24") == ["done"]
+    assert relay.ask(
+        "neighbor 127.0.0.2 announce attributes next-hop 192.0.2.1 med 7 nlri 10.60.0.0/24 10.60.1.0/24 10.60.2.0/24"
+    ) == ["done"]
     assert sorted(two.until_changes(seen, 3)) == [("announce", f"10.60.{n}.0/24") for n in range(3)]
     assert len(two.update_bodies(seen)) == 1  # one attribute set: one UPDATE
     seen = two.mark()
@@ -413,8 +447,10 @@ def test_selectors(rig):
     assert relay.ask("neighbor 127.0.0.2 peer-as 65002 announce route 10.80.0.0/24 next-hop 192.0.2.8") == ["done"]
     assert relay.ask("neighbor 127.0.0.2 peer-as 65003 announce route 10.80.9.0/24 next-hop 192.0.2.8") == ["error"]
     assert relay.ask("neighbor * announce route 10.81.0.0/24 next-hop 192.0.2.8") == ["done"]
-    assert relay.ask("neighbor 127.0.0.2 local-as 65001, neighbor 127.0.0.3 router-id 10.0.0.1 "
-                     "announce route 10.82.0.0/24 next-hop 192.0.2.8") == ["done"]
+    assert relay.ask(
+        "neighbor 127.0.0.2 local-as 65001, neighbor 127.0.0.3 router-id 10.0.0.1 "
+        "announce route 10.82.0.0/24 next-hop 192.0.2.8"
+    ) == ["done"]
     assert relay.ask("announce route 10.83.0.0/24 next-hop 192.0.2.8") == ["done"]  # no selector: both
     assert sorted(two.until_changes(marks[0], 4)) == [("announce", f"10.{n}.0.0/24") for n in (80, 81, 82, 83)]
     assert sorted(three.until_changes(marks[1], 3)) == [("announce", f"10.{n}.0.0/24") for n in (81, 82, 83)]
@@ -443,9 +479,10 @@ def test_eor_route_refresh_and_operational(rig):
     events = two.wait(lambda events: any(isinstance(e, OperationalReceived) for e in events[seen:]))
     # the octets 5.0.15 sends for these End-of-RIB (MP_UNREACH_NLRI with an extended length)
     assert [e.body.hex() for e in events[seen:] if isinstance(e, MessageReceived) and e.msg_type == 2] == [
-        "00000007900f0003000201", "00000007900f0003000185"]
-    assert [(e.refresh.afi, e.refresh.safi) for e in events[seen:] if isinstance(e, RouteRefreshReceived)] == [
-        (1, 1)]
+        "00000007900f0003000201",
+        "00000007900f0003000185",
+    ]
+    assert [(e.refresh.afi, e.refresh.safi) for e in events[seen:] if isinstance(e, RouteRefreshReceived)] == [(1, 1)]
     [operational] = [e.operational for e in events[seen:] if isinstance(e, OperationalReceived)]
     assert (operational.what, operational.afi, operational.safi, operational.advisory) == (1, 1, 1, b"hello")
     assert relay.ask("neighbor 127.0.0.3 announce route-refresh ipv6 unicast") == ["done"]
@@ -456,8 +493,10 @@ def test_refresh_events_both_ways(rig):
     two, relay, texter = rig["two"], rig["relay"], rig["texter"]
     seen, seen_text = len(relay.lines()), len(texter.lines())
     relay.say("neighbor 127.0.0.2 announce route-refresh ipv4 unicast")
-    refresh = 'HEAD "type": "refresh", NEIGHBOR "direction": "{}", "route-refresh": { "afi": "ipv4", "safi": ' \
-              '"unicast", "subtype": "query" } } }'
+    refresh = (
+        'HEAD "type": "refresh", NEIGHBOR "direction": "{}", "route-refresh": { "afi": "ipv4", "safi": '
+        '"unicast", "subtype": "query" } } }'
+    )
     lines = relay.wait(lambda lines: any('"refresh"' in line for line in lines[seen:]))
     assert [shorten(line) for line in lines[seen:]] == ["done", refresh.replace("{}", "send")]  # as 5.0: done first
     mark = two.mark()
@@ -466,7 +505,8 @@ def test_refresh_events_both_ways(rig):
     lines = relay.wait(lambda lines: any('"receive", "route-refresh"' in line for line in lines[seen:]))
     assert refresh.replace("{}", "receive") in [shorten(line) for line in lines[seen:]]
     assert "neighbor 127.0.0.2 receive route-refresh afi ipv4 safi unicast query" in texter.wait(
-        lambda lines: "neighbor 127.0.0.2 receive route-refresh afi ipv4 safi unicast query" in lines[seen_text:])
+        lambda lines: "neighbor 127.0.0.2 receive route-refresh afi ipv4 safi unicast query" in lines[seen_text:]
+    )
 
 
 def test_watchdog(rig):
@@ -484,17 +524,17 @@ def test_flush_and_clear_adj_rib_out(rig):
     three, relay = rig["three"], rig["relay"]
     seen = three.mark()
     assert relay.ask("neighbor 127.0.0.3 flush adj-rib out") == ["done"]
-    expected = sorted(("announce", prefix) for prefix in ("10.50.0.0/16", "10.81.0.0/24", "10.82.0.0/24",
-                                                          "10.83.0.0/24"))
+    expected = sorted(
+        ("announce", prefix) for prefix in ("10.50.0.0/16", "10.81.0.0/24", "10.82.0.0/24", "10.83.0.0/24")
+    )
     assert sorted(three.until_changes(seen, 4)) == expected
     assert relay.ask("show adj-rib out 127.0.0.3") == [
         "127.0.0.3 ipv4 unicast 10.50.0.0/16 next-hop 192.0.2.1",
         "127.0.0.3 ipv4 unicast 10.81.0.0/24 next-hop 192.0.2.8",
         "127.0.0.3 ipv4 unicast 10.82.0.0/24 next-hop 192.0.2.8",
         "127.0.0.3 ipv4 unicast 10.83.0.0/24 next-hop 192.0.2.8",
-        "done"]
-
-
+        "done",
+    ]
 
 
 def test_received_update_adj_rib_in_and_clear(rig):
@@ -502,20 +542,28 @@ def test_received_update_adj_rib_in_and_clear(rig):
     seen, seen_text = len(relay.lines()), len(texter.lines())
     two.session.send_update(RECEIVED_BODY)
     two._flush()
-    lines = relay.wait(lambda lines: any('"direction": "receive", "message": { "update"' in line
-                                         for line in lines[seen:]))
+    lines = relay.wait(
+        lambda lines: any('"direction": "receive", "message": { "update"' in line for line in lines[seen:])
+    )
     assert [shorten(line) for line in lines[seen:] if '"receive"' in line] == [RECEIVED]
-    assert texter.wait(lambda lines: len(lines) >= seen_text + 4)[seen_text:seen_text + 4] == [
+    assert texter.wait(lambda lines: len(lines) >= seen_text + 4)[seen_text : seen_text + 4] == [
         "neighbor 127.0.0.2 receive update start",
         "neighbor 127.0.0.2 receive update announced 10.10.0.0/16 next-hop 1.2.3.4 origin igp as-path ( 1 2 ) med 7",
-        "neighbor 127.0.0.2 receive update end", ""]
-    name = ("neighbor 127.0.0.2 local-ip 127.0.0.1 local-as 65001 peer-as 65002 router-id 10.0.0.1 "
-            "family-allowed in-open")
+        "neighbor 127.0.0.2 receive update end",
+        "",
+    ]
+    name = (
+        "neighbor 127.0.0.2 local-ip 127.0.0.1 local-as 65001 peer-as 65002 router-id 10.0.0.1 family-allowed in-open"
+    )
     assert relay.ask("show adj-rib in") == ["127.0.0.2 ipv4 unicast 10.10.0.0/16 next-hop 1.2.3.4", "done"]
     assert relay.ask("show adj-rib in extensive") == [
-        f"{name} ipv4 unicast 10.10.0.0/16 next-hop 1.2.3.4 origin igp as-path ( 1 2 ) med 7", "done"]
+        f"{name} ipv4 unicast 10.10.0.0/16 next-hop 1.2.3.4 origin igp as-path ( 1 2 ) med 7",
+        "done",
+    ]
     assert relay.ask("show adj-rib in json") == [
-        '{"127.0.0.2": {"routes": [{"prefix": "10.10.0.0/16", "family": "ipv4 unicast"}]}}', "done"]
+        '{"127.0.0.2": {"routes": [{"prefix": "10.10.0.0/16", "family": "ipv4 unicast"}]}}',
+        "done",
+    ]
     assert relay.ask("show adj-rib in 127.0.0.3") == ["done"]  # .3 keeps no Adj-RIB-In
     assert relay.ask("clear adj-rib in") == ["done"]
     assert relay.ask("show adj-rib in") == ["done"]
@@ -526,24 +574,28 @@ def test_show_neighbor(rig):
     summary = relay.ask("show neighbor summary")
     assert summary[0] == "Peer            AS        up/down state       |     #sent     #recvd"
     assert len(summary) == 4 and summary[-1] == "done"
-    for line, peer in zip(summary[1:3], ("127.0.0.2       65002", "127.0.0.3       65003")):
+    for line, peer in zip(summary[1:3], ("127.0.0.2       65002", "127.0.0.3       65003"), strict=True):
         # address, AS, up time (or "down" during the first second, as 5.0), state, UPDATEs sent and received
         assert re.fullmatch(peer + r" +(\d+:\d\d:\d\d|down) established +\d+ +\d+", line) and len(line) == 68
     assert relay.ask("show neighbor 127.0.0.3 summary")[1].startswith("127.0.0.3       65003 ")
     extensive = relay.ask("show neighbor 127.0.0.3 extensive")
     assert extensive[:15] == [
-        "Neighbor 127.0.0.3", "",
+        "Neighbor 127.0.0.3",
+        "",
         "    Session                       Local",
         "   local                      127.0.0.1                                ",
         "   state                    ESTABLISHED                                ",
-        extensive[5], "",
+        extensive[5],
+        "",
         "    Setup                         Local          Remote",
         "   AS                             65001           65003                ",
         "   ID                          10.0.0.1        10.0.0.2                ",
-        "   hold-time                        180             180                ", "",
+        "   hold-time                        180             180                ",
+        "",
         "    Capability                    Local          Remote",
         "   asn4:                        enabled         enabled                ",
-        "   route-refresh:               enabled         enabled                "]
+        "   route-refresh:               enabled         enabled                ",
+    ]
     assert re.fullmatch(r"   up for +\d+:\d\d:\d\d +", extensive[5])
     assert extensive[-1] == "done"
     assert "   ipv6 unicast:                enabled         enabled disabled       " in extensive
@@ -553,12 +605,18 @@ def test_show_neighbor(rig):
     assert peers[0]["fsm"] == "ESTABLISHED" and peers[0]["state"] == "up"
     assert peers[0]["capabilities"] == ["asn4", "route-refresh", "operational", "extended-message"]
     configuration = relay.ask("show neighbor 127.0.0.3 configuration")
-    assert configuration[:4] == ["neighbor 127.0.0.3 {", '  description "";', "  router-id 10.0.0.1;",
-                                 "  host-name None;"]
+    assert configuration[:4] == [
+        "neighbor 127.0.0.3 {",
+        '  description "";',
+        "  router-id 10.0.0.1;",
+        "  host-name None;",
+    ]
     assert "    processes [ relay ];" in configuration and configuration[-2:] == ["}", "done"]
-    assert relay.ask("show neighbor") == ["please specify summary, extensive or configuration",
-                                          "you can filter by peer ip address adding it after the word neighbor",
-                                          "done"]
+    assert relay.ask("show neighbor") == [
+        "please specify summary, extensive or configuration",
+        "you can filter by peer ip address adding it after the word neighbor",
+        "done",
+    ]
 
 
 def test_help_version_acks_comments_and_errors(rig):
@@ -574,8 +632,15 @@ def test_help_version_acks_comments_and_errors(rig):
     # disable-ack: done for itself, then nothing; silence-ack: not even for itself; reset: no reply (5.0)
     seen = two.mark()
     before = len(replies(relay.lines()))
-    relay.say("disable-ack", "neighbor 127.0.0.2 announce route 10.84.0.0/24 next-hop 192.0.2.1", "reset",
-              "version", "enable-ack", "silence-ack", "version")
+    relay.say(
+        "disable-ack",
+        "neighbor 127.0.0.2 announce route 10.84.0.0/24 next-hop 192.0.2.1",
+        "reset",
+        "version",
+        "enable-ack",
+        "silence-ack",
+        "version",
+    )
     assert two.until_changes(seen, 1) == [("announce", "10.84.0.0/24")]
     relay.wait(lambda lines: len(replies(lines)) >= before + 4)
     relay.say("enable-ack")
@@ -597,13 +662,15 @@ def test_teardown_and_the_routes_of_helpers_are_sent_again(rig):
     three.connect()
     three.established()
     # the routes helpers announced survive the session: the static one and those of the api
-    assert sorted(three.changes()) == sorted(("announce", prefix) for prefix in (
-        "10.50.0.0/16", "10.81.0.0/24", "10.82.0.0/24", "10.83.0.0/24"))
+    assert sorted(three.changes()) == sorted(
+        ("announce", prefix) for prefix in ("10.50.0.0/16", "10.81.0.0/24", "10.82.0.0/24", "10.83.0.0/24")
+    )
     # clear adj-rib out withdraws them all, and for the next sessions too (5.0)
     seen = three.mark()
     assert relay.ask("neighbor 127.0.0.3 clear adj-rib out") == ["done"]
-    assert sorted(three.until_changes(seen, 4)) == sorted(("withdraw", prefix) for prefix in (
-        "10.50.0.0/16", "10.81.0.0/24", "10.82.0.0/24", "10.83.0.0/24"))
+    assert sorted(three.until_changes(seen, 4)) == sorted(
+        ("withdraw", prefix) for prefix in ("10.50.0.0/16", "10.81.0.0/24", "10.82.0.0/24", "10.83.0.0/24")
+    )
     assert relay.ask("show adj-rib out 127.0.0.3") == ["done"]
     assert relay.ask("neighbor 127.0.0.3 teardown 6") == ["done"]
     events = three.wait(lambda events: any(isinstance(e, Closed) for e in events[seen:]))
@@ -628,11 +695,14 @@ def test_teardown_events(rig):
         "done",
         'HEAD "type": "notification", NEIGHBOR "direction": "send", "notification": { "code": 6, "subcode": 2, '
         '"data": "0x1741646D696E6973747261746976652053687574646F776E", "message": "\\u0017Administrative Shutdown" }'
-        '  } }',
+        "  } }",
         'HEAD "type": "state", NEIGHBOR "state": "down", "reason": "notification sent (6,2)" } }',
-        'HEAD "type": "fsm", NEIGHBOR "state": "IDLE" } }']
+        'HEAD "type": "fsm", NEIGHBOR "state": "IDLE" } }',
+    ]
     assert texter.wait(lambda lines: len(lines) >= seen_text + 2)[seen_text:] == [
-        "neighbor 127.0.0.2 down - notification sent (6,2)", ""]
+        "neighbor 127.0.0.2 down - notification sent (6,2)",
+        "",
+    ]
     two.close()
     seen, seen_text = len(relay.lines()), len(texter.lines())
     two.connect()
@@ -655,10 +725,14 @@ def test_a_notification_from_the_peer(rig):
         'HEAD "type": "notification", NEIGHBOR "direction": "receive", "notification": { "code": 6, "subcode": 2, '
         f'"data": "0x{rewritten}", "message": "Shutdown Communication: \\"bye!\\"" }}  }} }}',
         'HEAD "type": "state", NEIGHBOR "state": "down", "reason": "notification received (6,2)" } }',
-        'HEAD "type": "fsm", NEIGHBOR "state": "IDLE" } }']
+        'HEAD "type": "fsm", NEIGHBOR "state": "IDLE" } }',
+    ]
     assert texter.wait(lambda lines: len(lines) >= seen_text + 4)[seen_text:] == [
-        f"neighbor 127.0.0.2 receive notification code 6 subcode 2 data 0x{rewritten}", "",
-        "neighbor 127.0.0.2 down - notification received (6,2)", ""]
+        f"neighbor 127.0.0.2 receive notification code 6 subcode 2 data 0x{rewritten}",
+        "",
+        "neighbor 127.0.0.2 down - notification received (6,2)",
+        "",
+    ]
     two.close()
     seen, seen_text = len(relay.lines()), len(texter.lines())
     two.connect()
@@ -677,9 +751,12 @@ def test_the_peer_closing_the_connection(rig):
     two.close()
     lines = relay.wait(lambda lines: any('"state": "down"' in line for line in lines[seen:]))
     assert [shorten(line) for line in lines[seen:] if '"state": "down"' in line] == [
-        'HEAD "type": "state", NEIGHBOR "state": "down", "reason": "closing connection" } }']
+        'HEAD "type": "state", NEIGHBOR "state": "down", "reason": "closing connection" } }'
+    ]
     assert texter.wait(lambda lines: len(lines) >= seen_text + 2)[seen_text:] == [
-        "neighbor 127.0.0.2 down - closing connection", ""]
+        "neighbor 127.0.0.2 down - closing connection",
+        "",
+    ]
     seen, seen_text = len(relay.lines()), len(texter.lines())
     two.connect()
     two.established()
@@ -692,12 +769,13 @@ def test_signal(rig):
     rig["daemon"].send_signal(signal.SIGUSR1)  # a reload of the same configuration
     lines = relay.wait(lambda lines: any('"signal"' in line for line in lines[seen:]))
     assert [shorten(line) for line in lines[seen:] if '"signal"' in line] == [
-        'HEAD "type": "signal", NEIGHBOR "code": "10", "name": "SIGUSR1" } }']
+        'HEAD "type": "signal", NEIGHBOR "code": "10", "name": "SIGUSR1" } }'
+    ]
     assert relay.ask("version")[-1] == "done"
 
 
 def test_shutdown_command(rig):
-    relay, texter, daemon, two = rig["relay"], rig["texter"], rig["daemon"], rig["two"]
+    relay, texter, daemon = rig["relay"], rig["texter"], rig["daemon"]
     seen = len(relay.lines())
     relay.say("shutdown")
     code, _, err = finish(daemon)
@@ -708,9 +786,14 @@ def test_shutdown_command(rig):
     assert shorten(lines[-1]) == 'HEAD "type": "notification", "notification": "shutdown" }'
     assert '"counter"' not in lines[-1]
     assert 'HEAD "type": "state", NEIGHBOR "state": "down", "reason": "stop, message [shutting down]" } }' in [
-        shorten(line) for line in lines]
-    assert texter.lines()[-4:] == ["neighbor 127.0.0.2 down - stop, message [shutting down]", "",
-                                   f"shutdown {daemon.pid} {os.getpid()}", ""]
+        shorten(line) for line in lines
+    ]
+    assert texter.lines()[-4:] == [
+        "neighbor 127.0.0.2 down - stop, message [shutting down]",
+        "",
+        f"shutdown {daemon.pid} {os.getpid()}",
+        "",
+    ]
 
 
 # ---------------------------------------------------------------- helpers of every kind, an outgoing session
@@ -754,8 +837,11 @@ def test_helpers_of_every_kind_on_an_outgoing_session(tmp_path):
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
         port = listener.getsockname()[1]
-        (tmp_path / "daemon.conf").write_text(HELPERS_CONF.format(
-            port=port, a=a.run(tmp_path / "relay.py"), b=b.run(tmp_path / "relay.py"), py=PY, folder=tmp_path))
+        (tmp_path / "daemon.conf").write_text(
+            HELPERS_CONF.format(
+                port=port, a=a.run(tmp_path / "relay.py"), b=b.run(tmp_path / "relay.py"), py=PY, folder=tmp_path
+            )
+        )
         daemon = start(tmp_path / "daemon.conf", exabgp_api_ack="false")
         try:
             peer = Speaker(port, "127.0.0.1", 65002, listener=listener, families=((1, 1),))
@@ -768,8 +854,8 @@ def test_helpers_of_every_kind_on_an_outgoing_session(tmp_path):
     lines_a, lines_b = a.lines(), b.lines()
     assert [shorten(line, peer="127.0.0.1") for line in lines_a] == WATCH_HEAD + WATCH_TAIL
     shortened = [shorten(line, peer="127.0.0.1") for line in lines_b]
-    assert shortened[:len(WATCH_HEAD)] == WATCH_HEAD and shortened[-len(WATCH_TAIL):] == WATCH_TAIL
-    assert sorted(shortened[len(WATCH_HEAD):-len(WATCH_TAIL)]) == sorted(WATCH_UPDATES)
+    assert shortened[: len(WATCH_HEAD)] == WATCH_HEAD and shortened[-len(WATCH_TAIL) :] == WATCH_TAIL
+    assert sorted(shortened[len(WATCH_HEAD) : -len(WATCH_TAIL)]) == sorted(WATCH_UPDATES)
     # one counter for the neighbor, shared by the JSON helpers, each line numbered once
     numbers_a, numbers_b = counters(lines_a), counters(lines_b)
     assert numbers_a == sorted(numbers_a) and numbers_b == sorted(numbers_b)
@@ -786,8 +872,9 @@ def test_helpers_of_every_kind_on_an_outgoing_session(tmp_path):
 
 def cli(root, name, *words):
     env = environment(EXABGP_ROOT=root, exabgp_api_pipename=name)
-    done = subprocess.run([PY, "-m", "exabgp", "cli", *words], env=env, cwd=PACKAGE_ROOT, capture_output=True,
-                          text=True, timeout=30)
+    done = subprocess.run(
+        [PY, "-m", "exabgp", "cli", *words], env=env, cwd=PACKAGE_ROOT, capture_output=True, text=True, timeout=30
+    )
     return done.returncode, done.stdout, done.stderr
 
 
@@ -798,7 +885,8 @@ def test_cli_processes_match_reload_and_restart(tmp_path):
         os.mkfifo(tmp_path / "run" / f"{name}.{suffix}", 0o600)
     (tmp_path / "watcher.sh").write_text(
         f'#!/bin/sh\necho "announce route 10.9.0.0/16 next-hop 192.0.2.9"\n'
-        f'while read line; do echo "$line" >> {tmp_path}/watcher.log; done\n')
+        f'while read line; do echo "$line" >> {tmp_path}/watcher.log; done\n'
+    )
     port = free_port()
     (tmp_path / "daemon.conf").write_text(f"""
 process sh-watcher {{ run /bin/sh {tmp_path}/watcher.sh; encoder text; }}
@@ -824,10 +912,14 @@ neighbor 127.0.0.2 {{
         seen = peer.mark()
         assert cli(root, name, "announce", "route", "10.8.0.0/16", "next-hop", "192.0.2.8") == (0, "", "")
         assert peer.until_changes(seen, 1) == [("announce", "10.8.0.0/16")]
-        assert cli(root, name, "neighbor", "127.0.0.9", "announce", "route", "10.8.0.0/16", "next-hop",
-                   "192.0.2.8") == (
-            0, "", "ExaBGP returns an error (see ExaBGP's logs for more information)\n"
-                   "use help for a list of available commands\n")
+        assert cli(
+            root, name, "neighbor", "127.0.0.9", "announce", "route", "10.8.0.0/16", "next-hop", "192.0.2.8"
+        ) == (
+            0,
+            "",
+            "ExaBGP returns an error (see ExaBGP's logs for more information)\n"
+            "use help for a list of available commands\n",
+        )
         assert cli(root, name, "reload") == (0, "reload in progress\n", "")
         assert cli(root, name, "version") == (0, VERSION + "\n", "")
         seen = peer.mark()
@@ -839,8 +931,11 @@ neighbor 127.0.0.2 {{
         peer.connect()
         peer.established()
         # restarted, the helper announced again; what the CLI announced is kept
-        assert sorted(peer.until_changes(0, 3)) == [("announce", "10.7.0.0/16"), ("announce", "10.8.0.0/16"),
-                                                    ("announce", "10.9.0.0/16")]
+        assert sorted(peer.until_changes(0, 3)) == [
+            ("announce", "10.7.0.0/16"),
+            ("announce", "10.8.0.0/16"),
+            ("announce", "10.9.0.0/16"),
+        ]
         time.sleep(0.3)  # the new helper's announcement
     finally:
         daemon.send_signal(signal.SIGTERM)
@@ -855,7 +950,8 @@ neighbor 127.0.0.2 {{
     assert log.startswith("done\n") and log.count("done\n") in (1, 2)
     assert log.replace("done\n", "").replace("neighbor 127.0.0.2 down - notification sent (6,3)\n\n", "") == (
         session + session + f"neighbor 127.0.0.2 down - stop, message [shutting down]\n\n"
-                            f"shutdown {daemon.pid} {os.getpid()}\n\n")
+        f"shutdown {daemon.pid} {os.getpid()}\n\n"
+    )
     assert "not understood : announce route 10.9.0.0/16" not in err
 
 
@@ -867,12 +963,15 @@ def test_a_reload_gives_a_helper_the_neighbors_it_names_now(tmp_path):
         "import sys, time\nseen = 0\nwhile True:\n"
         f"    lines = open({str(commands)!r}).read().splitlines()\n"
         "    for line in lines[seen:]:\n        print(line, flush=True)\n"
-        "    seen = len(lines)\n    time.sleep(0.05)\n")
+        "    seen = len(lines)\n    time.sleep(0.05)\n"
+    )
     port = free_port()
 
     def neighbor(address):
-        return (f"neighbor {address} {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; "
-                f"passive; listen {port}; family {{ ipv4 unicast; }} api {{ processes [ relay ]; }} }}\n")
+        return (
+            f"neighbor {address} {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; "
+            f"passive; listen {port}; family {{ ipv4 unicast; }} api {{ processes [ relay ]; }} }}\n"
+        )
 
     head = f"process relay {{ run {PY} {tmp_path / 'relay.py'}; encoder text; }}\n"
     conf = tmp_path / "daemon.conf"
@@ -912,13 +1011,16 @@ def test_a_helper_announces_and_withdraws_flowspec_rules(tmp_path):
         "threading.Thread(target=answers, daemon=True).start()\nseen = 0\nwhile True:\n"
         f"    lines = open({str(commands)!r}).read().splitlines()\n"
         "    for line in lines[seen:]:\n        print(line, flush=True)\n"
-        "    seen = len(lines)\n    time.sleep(0.05)\n")
+        "    seen = len(lines)\n    time.sleep(0.05)\n"
+    )
     port = free_port()
     conf = tmp_path / "daemon.conf"
-    conf.write_text(f"process relay {{ run {PY} {tmp_path / 'relay.py'}; encoder json; }}\n"
-                    f"neighbor 127.0.0.2 {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; "
-                    f"peer-as 65001; passive; listen {port}; family {{ ipv4 flow; }} "
-                    f"api {{ processes [ relay ]; }} }}\n")
+    conf.write_text(
+        f"process relay {{ run {PY} {tmp_path / 'relay.py'}; encoder json; }}\n"
+        f"neighbor 127.0.0.2 {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; "
+        f"peer-as 65001; passive; listen {port}; family {{ ipv4 flow; }} "
+        f"api {{ processes [ relay ]; }} }}\n"
+    )
     daemon = start(conf)
     try:
         peer = Speaker(port, "127.0.0.2", peer_as=65001, families=((1, 133),))
@@ -926,19 +1028,26 @@ def test_a_helper_announces_and_withdraws_flowspec_rules(tmp_path):
 
         def rules(since):
             ctx = peer.session.ctx
-            return [(change[0], change[3].text(), e.update.attributes(ctx).values.get(16))
-                    for e in peer.events[since:] if isinstance(e, UpdateReceived) for change in e.update.changes(ctx)]
+            return [
+                (change[0], change[3].text(), e.update.attributes(ctx).values.get(16))
+                for e in peer.events[since:]
+                if isinstance(e, UpdateReceived)
+                for change in e.update.changes(ctx)
+            ]
 
         seen = peer.mark()
         with commands.open("a") as out:
-            out.write("announce flow route { match { destination 10.0.0.0/24; protocol udp; } then { discard; } }\n"
-                      "announce ipv4 flow destination 10.1.0.0/24 destination-port =53 rate-limit 9600\n"
-                      "announce flow route { match { destination 10.2.0.0/24; } then { teleport; } }\n")
+            out.write(
+                "announce flow route { match { destination 10.0.0.0/24; protocol udp; } then { discard; } }\n"
+                "announce ipv4 flow destination 10.1.0.0/24 destination-port =53 rate-limit 9600\n"
+                "announce flow route { match { destination 10.2.0.0/24; } then { teleport; } }\n"
+            )
         peer.wait(lambda events: len(rules(seen)) >= 2)
         discard, rate = (bytes.fromhex("8006000000000000"),), (bytes.fromhex("8006000046160000"),)
         assert sorted(rules(seen)) == [
             ("announce", "flow destination-ipv4 10.0.0.0/24 protocol =udp", discard),
-            ("announce", "flow destination-ipv4 10.1.0.0/24 destination-port =53", rate)]
+            ("announce", "flow destination-ipv4 10.1.0.0/24 destination-port =53", rate),
+        ]
         seen = peer.mark()
         with commands.open("a") as out:
             out.write("withdraw flow route { match { destination 10.0.0.0/24; protocol udp; } then { discard; } }\n")
@@ -950,9 +1059,14 @@ def test_a_helper_announces_and_withdraws_flowspec_rules(tmp_path):
         while answers.read_text().count("\n") < 7 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert answers.read_text().splitlines() == [
-            "done", "done", "error", "done",
-            "127.0.0.2 ipv4 flow flow destination-ipv4 10.1.0.0/24 destination-port =53", "done",  # the rule left
-            "done"]  # no inet route
+            "done",
+            "done",
+            "error",
+            "done",
+            "127.0.0.2 ipv4 flow flow destination-ipv4 10.1.0.0/24 destination-port =53",
+            "done",  # the rule left
+            "done",
+        ]  # no inet route
     finally:
         daemon.send_signal(signal.SIGTERM)
     code, _, err = finish(daemon)
@@ -974,13 +1088,17 @@ def test_a_sent_shutdown_communication_is_reported_as_sent():
     text = TextEncoder(speaker)
     assert text.notification(0.0, peer, "send", message, b"", body, None, False) == (
         "neighbor 127.0.0.2 send notification code 6 subcode 2 data 0x1741646D696E6973747261746976652053687574646F776E"
-        "\n\n")
+        "\n\n"
+    )
     rewritten = 'Shutdown Communication: "Administrative Shutdown"'.encode().hex().upper()
     assert text.notification(0.0, peer, "receive", message, b"", body, None, False) == (
-        f"neighbor 127.0.0.2 receive notification code 6 subcode 2 data 0x{rewritten}\n\n")
+        f"neighbor 127.0.0.2 receive notification code 6 subcode 2 data 0x{rewritten}\n\n"
+    )
     line = JsonEncoder(speaker).notification(0.0, peer, "send", message, b"", body, None, False)
-    assert '"data": "0x1741646D696E6973747261746976652053687574646F776E", "message": ' \
-           '"\\u0017Administrative Shutdown" }' in line
+    assert (
+        '"data": "0x1741646D696E6973747261746976652053687574646F776E", "message": '
+        '"\\u0017Administrative Shutdown" }' in line
+    )
 
 
 def test_one_cluster_id_is_bracketed_in_text():
@@ -990,4 +1108,7 @@ def test_one_cluster_id_is_bracketed_in_text():
 
     name, render = ATTRIBUTE_TEXT[attr.CLUSTER_LIST]
     assert (name, render(["2.2.2.2"]), render(["2.2.2.2", "3.3.3.3"])) == (
-        "cluster-list", "[ 2.2.2.2 ]", "[ 2.2.2.2 3.3.3.3 ]")
+        "cluster-list",
+        "[ 2.2.2.2 ]",
+        "[ 2.2.2.2 3.3.3.3 ]",
+    )

@@ -306,154 +306,80 @@ neighbor 127.0.0.3 down - notification received (6,2)
 #: ExaBGP 5.0.15's text for the project's own vectors (tests/vectors/*.vec), received, with a
 #: four-octet AS session and, for the ``path-information`` vectors, ADD-PATH on every family
 VECTOR_TEXT = {
-    "open-add-path":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [addpath(send/receive ipv4 unicast,receive ipv6 unicast,send ipv4 nlri-mpls)]\n',
-    "open-asn4":
-        'neighbor 127.0.0.1 receive open version 4 asn 23456 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast), asn4(4200000000)]\n',
-    "open-cisco-multisession":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multisession ]\n',
-    "open-cisco-route-refresh":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [route refresh, cisco route refresh]\n',
-    "open-enhanced-route-refresh":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [route refresh, enhanced route refresh]\n',
-    "open-exabgp-default":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast), route refresh, extended message(65535), graceful restart flags 0x8 time 120 ipv4/unicast=0x80, asn4(65533), enhanced route refresh, operational]\n',
-    "open-extended-message":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast), extended message(65535)]\n',
-    "open-extended-nexthop":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [nexthop(ipv4 unicast ipv6,ipv4 mpls-vpn ipv6)]\n',
-    "open-extended-parameters":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast), route refresh, asn4(65533)]\n',
-    "open-graceful-restart-empty":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [graceful restart flags 0x0 time 0 ]\n',
-    "open-graceful-restart":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [graceful restart flags 0x8 time 120 ipv4/unicast=0x80 ipv6/unicast=0x0]\n',
-    "open-grouped-capabilities":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 90 router_id 10.0.0.3 capabilities [multiprotocol(ipv4 unicast,ipv6 unicast), asn4(65533)]\n',
-    "open-hostname":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [hostname(router example.com)]\n',
-    "open-multiprotocol":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast,ipv6 unicast,bgp-ls bgp-ls,unknown-afi-0x3 unicast)]\n',
-    "open-multisession":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multisession (rfc) multiprotocol route-refresh dynamic-capability reserved-0xc8]\n',
-    "open-no-capability":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 0 router_id 192.0.2.1 capabilities []\n',
-    "open-operational":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [operational]\n',
-    "open-route-refresh":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [route refresh]\n',
-    "open-software-version":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [software(exabgp/5.0.15)]\n',
-    "open-unknown-capability":
-        'neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast), unknown 66, reserved 200]\n',
-    "update-add-path-ipv6":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 path-information 1.2.3.4 next-hop 2001:db8::1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-add-path":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 9.9.0.0/16 path-information 0.0.0.7\nneighbor 127.0.0.1 receive update announced 1.2.3.0/24 path-information 0.0.0.5 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 10.0.0.0/8 path-information 0.0.0.0 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-aigp":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-as-path-empty":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp\nneighbor 127.0.0.1 receive update end\n',
-    "update-as-path-segments":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path [ 1 2 ] ( 3 65536 ) {( 4 )} {[ 5 ]}\nneighbor 127.0.0.1 receive update end\n',
-    "update-as4-aggregator-ignored":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) aggregator ( 65000:1.1.1.1 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-as4-aggregator":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) aggregator ( 65536:2.2.2.2 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-as4-path-alone":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp attribute [ 0x11 0xC0 ( 65536 5 ) ]\nneighbor 127.0.0.1 receive update end\n',
-    "update-as4-path-shorter":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 7 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-as4-path":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 23456 23456 65536 65541 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-atomic-aggregate":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) atomic-aggregate aggregator ( 4200000000:192.0.2.1 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-attribute-order":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) med 0 community 1:2\nneighbor 127.0.0.1 receive update end\n',
-    "update-attributes-only":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update end\n',
-    "update-bgp-ls":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) bgp-ls Attribute with code [ 12345 ] not implemented, Attribute with code [ 12352 ] not implemented\nneighbor 127.0.0.1 receive update end\n',
-    "update-community":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) community [ 0:65535 64496:1022 64496:1022 no-export ]\nneighbor 127.0.0.1 receive update end\n',
-    "update-discard-aggregator":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) error discard\nneighbor 127.0.0.1 receive update end\n',
-    "update-discard-atomic-aggregate-flags":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-duplicate-attribute":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) community 1:2\nneighbor 127.0.0.1 receive update end\n',
-    "update-eor-evpn":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update route eor 25/70 (l2vpn evpn)\nneighbor 127.0.0.1 receive update end\n',
-    "update-eor-ipv4":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update route eor 1/1 (ipv4 unicast)\nneighbor 127.0.0.1 receive update end\n',
-    "update-eor-ipv6":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update route eor 2/1 (ipv6 unicast)\nneighbor 127.0.0.1 receive update end\n',
-    "update-extended-community-evpn":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) extended-community [ encap:VXLAN encap:encap:UNKNOWN-255 consistentHashSortOrder:100 mac-mobility:7 mac-mobility:5:sticky interface-set:input:65536:10 interface-set:output:65536:5 redirect-to-nexthop copy-to-nexthop mup:1:2 ]\nneighbor 127.0.0.1 receive update end\n',
-    "update-extended-community-flowspec":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) extended-community [ redirect-to-nexthop-ietf 10.0.0.2 copy-to-nexthop-ietf 10.0.0.2 (with copy) 0x4004FDE84E6E6B28 0x4302000100000001 rate-limit:12345 action sample-terminal redirect:1:200 mark 46 l2info:19:1:5:0 rate-limit:100:packets 0x82080001000100C8 ]\nneighbor 127.0.0.1 receive update end\n',
-    "update-extended-community-rt-origin":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) extended-community [ target:65000:100 origin:65000:10.0.0.1 rtrecord:65000:100 target:10.0.0.1:100 origin:65000:10.0.0.1 rtrecord:10.0.0.1:100 target:65536:10 origin:65536:10 rtrecord:65536:200 ]\nneighbor 127.0.0.1 receive update end\n',
-    "update-extended-length":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv4-announce-withdraw":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 9.9.0.0/16\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv4-mpls-vpn-withdraw":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 1.2.3.0/24 label 524288 rd 65000:100\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv4-mpls-vpn":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 1.2.3.0/24 label 100 next-hop 10.0.0.1 rd 65000:100 origin igp as-path ( 65000 ) extended-community target:65000:100\nneighbor 127.0.0.1 receive update announced 1.2.4.0/24 label 100 next-hop 10.0.0.1 rd 192.0.2.1:100 origin igp as-path ( 65000 ) extended-community target:65000:100\nneighbor 127.0.0.1 receive update announced 1.2.5.0/24 label 100 next-hop 10.0.0.1 rd 65536:200 origin igp as-path ( 65000 ) extended-community target:65000:100\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv4-multicast":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 224.0.0.0/8 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv4-nlri-mpls-withdraw":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 1.2.3.0/24 label 524288\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv4-nlri-mpls":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 1.2.3.0/24 label 100 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 1.2.4.0/24 label [ 125 100 ] next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv4-unicast":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 0.0.0.0/0 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 10.0.0.0/8 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 192.0.2.128/25 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 192.0.2.1/32 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv4-withdraw":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 1.2.3.0/24\nneighbor 127.0.0.1 receive update withdrawn 4.4.4.4/32\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv6-extended-community":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) extended-community-ipv6 [ copy-to-nexthop-ietf 2001:db8::1 (with copy) 0x030420010DB80000000000000000000000010064 0x800B20010DB80000000000000000000000010064 ]\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv6-link-local":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 next-hop 2001:db8::1 origin igp as-path ( 65000 ) med 0\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 next-hop fe80::1 origin igp as-path ( 65000 ) med 0\nneighbor 127.0.0.1 receive update announced 2001:db8::/48 next-hop 2001:db8::1 origin igp as-path ( 65000 ) med 0\nneighbor 127.0.0.1 receive update announced 2001:db8::/48 next-hop fe80::1 origin igp as-path ( 65000 ) med 0\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv6-mpls-vpn":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 label 100 next-hop 2001:db8::1 rd 65000:100 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv6-multicast":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced ff0e::/16 next-hop 2001:db8::1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv6-nlri-mpls":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 label 100 next-hop 2001:db8::1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv6-unicast":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 next-hop 2001:db8::1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 2001:db8::1/128 next-hop 2001:db8::1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-ipv6-withdraw":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 2001:db8::/64\nneighbor 127.0.0.1 receive update withdrawn ::/0\nneighbor 127.0.0.1 receive update end\n',
-    "update-large-community":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) large-community [ 66051:67438087:134810123 202182159:269554195:336926231 ]\nneighbor 127.0.0.1 receive update end\n',
-    "update-local-pref":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) local-preference 200\nneighbor 127.0.0.1 receive update end\n',
-    "update-med":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) med 4000000000\nneighbor 127.0.0.1 receive update end\n',
-    "update-next-hop":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 198.51.100.7 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 203.0.113.9/32 next-hop 198.51.100.7 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-no-next-hop":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-origin-egp":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin egp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-origin":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin incomplete as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-originator-cluster":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) originator-id 1.1.1.1 cluster-list [ 2.2.2.2 3.3.3.3 ]\nneighbor 127.0.0.1 receive update end\n',
-    "update-pmsi-tunnel-other":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) pmsi pmsi:pim-ssmtree:1:6:0x0A000001AB\nneighbor 127.0.0.1 receive update end\n',
-    "update-pmsi-tunnel":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) pmsi pmsi:ingressreplication:0:6(100):10.0.0.1\nneighbor 127.0.0.1 receive update end\n',
-    "update-prefix-sid-unknown-tlv":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) bgp-prefix-sid [ 5 ]\nneighbor 127.0.0.1 receive update end\n',
-    "update-prefix-sid":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) error discard\nneighbor 127.0.0.1 receive update end\n',
-    "update-unknown-non-transitive":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n',
-    "update-unknown-transitive":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) attribute [ 0x63 0xE0 0xabcd ] attribute [ 0xC8 0xF0 0x01 ]\nneighbor 127.0.0.1 receive update end\n',
+    "open-add-path": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [addpath(send/receive ipv4 unicast,receive ipv6 unicast,send ipv4 nlri-mpls)]\n",
+    "open-asn4": "neighbor 127.0.0.1 receive open version 4 asn 23456 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast), asn4(4200000000)]\n",
+    "open-cisco-multisession": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multisession ]\n",
+    "open-cisco-route-refresh": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [route refresh, cisco route refresh]\n",
+    "open-enhanced-route-refresh": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [route refresh, enhanced route refresh]\n",
+    "open-exabgp-default": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast), route refresh, extended message(65535), graceful restart flags 0x8 time 120 ipv4/unicast=0x80, asn4(65533), enhanced route refresh, operational]\n",
+    "open-extended-message": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast), extended message(65535)]\n",
+    "open-extended-nexthop": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [nexthop(ipv4 unicast ipv6,ipv4 mpls-vpn ipv6)]\n",
+    "open-extended-parameters": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast), route refresh, asn4(65533)]\n",
+    "open-graceful-restart-empty": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [graceful restart flags 0x0 time 0 ]\n",
+    "open-graceful-restart": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [graceful restart flags 0x8 time 120 ipv4/unicast=0x80 ipv6/unicast=0x0]\n",
+    "open-grouped-capabilities": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 90 router_id 10.0.0.3 capabilities [multiprotocol(ipv4 unicast,ipv6 unicast), asn4(65533)]\n",
+    "open-hostname": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [hostname(router example.com)]\n",
+    "open-multiprotocol": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast,ipv6 unicast,bgp-ls bgp-ls,unknown-afi-0x3 unicast)]\n",
+    "open-multisession": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multisession (rfc) multiprotocol route-refresh dynamic-capability reserved-0xc8]\n",
+    "open-no-capability": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 0 router_id 192.0.2.1 capabilities []\n",
+    "open-operational": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [operational]\n",
+    "open-route-refresh": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [route refresh]\n",
+    "open-software-version": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [software(exabgp/5.0.15)]\n",
+    "open-unknown-capability": "neighbor 127.0.0.1 receive open version 4 asn 65533 hold_time 180 router_id 10.0.0.2 capabilities [multiprotocol(ipv4 unicast), unknown 66, reserved 200]\n",
+    "update-add-path-ipv6": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 path-information 1.2.3.4 next-hop 2001:db8::1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-add-path": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 9.9.0.0/16 path-information 0.0.0.7\nneighbor 127.0.0.1 receive update announced 1.2.3.0/24 path-information 0.0.0.5 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 10.0.0.0/8 path-information 0.0.0.0 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-aigp": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-as-path-empty": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp\nneighbor 127.0.0.1 receive update end\n",
+    "update-as-path-segments": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path [ 1 2 ] ( 3 65536 ) {( 4 )} {[ 5 ]}\nneighbor 127.0.0.1 receive update end\n",
+    "update-as4-aggregator-ignored": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) aggregator ( 65000:1.1.1.1 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-as4-aggregator": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) aggregator ( 65536:2.2.2.2 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-as4-path-alone": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp attribute [ 0x11 0xC0 ( 65536 5 ) ]\nneighbor 127.0.0.1 receive update end\n",
+    "update-as4-path-shorter": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 7 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-as4-path": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 23456 23456 65536 65541 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-atomic-aggregate": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) atomic-aggregate aggregator ( 4200000000:192.0.2.1 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-attribute-order": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) med 0 community 1:2\nneighbor 127.0.0.1 receive update end\n",
+    "update-attributes-only": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update end\n",
+    "update-bgp-ls": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) bgp-ls Attribute with code [ 12345 ] not implemented, Attribute with code [ 12352 ] not implemented\nneighbor 127.0.0.1 receive update end\n",
+    "update-community": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) community [ 0:65535 64496:1022 64496:1022 no-export ]\nneighbor 127.0.0.1 receive update end\n",
+    "update-discard-aggregator": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) error discard\nneighbor 127.0.0.1 receive update end\n",
+    "update-discard-atomic-aggregate-flags": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-duplicate-attribute": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) community 1:2\nneighbor 127.0.0.1 receive update end\n",
+    "update-eor-evpn": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update route eor 25/70 (l2vpn evpn)\nneighbor 127.0.0.1 receive update end\n",
+    "update-eor-ipv4": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update route eor 1/1 (ipv4 unicast)\nneighbor 127.0.0.1 receive update end\n",
+    "update-eor-ipv6": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update route eor 2/1 (ipv6 unicast)\nneighbor 127.0.0.1 receive update end\n",
+    "update-extended-community-evpn": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) extended-community [ encap:VXLAN encap:encap:UNKNOWN-255 consistentHashSortOrder:100 mac-mobility:7 mac-mobility:5:sticky interface-set:input:65536:10 interface-set:output:65536:5 redirect-to-nexthop copy-to-nexthop mup:1:2 ]\nneighbor 127.0.0.1 receive update end\n",
+    "update-extended-community-flowspec": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) extended-community [ redirect-to-nexthop-ietf 10.0.0.2 copy-to-nexthop-ietf 10.0.0.2 (with copy) 0x4004FDE84E6E6B28 0x4302000100000001 rate-limit:12345 action sample-terminal redirect:1:200 mark 46 l2info:19:1:5:0 rate-limit:100:packets 0x82080001000100C8 ]\nneighbor 127.0.0.1 receive update end\n",
+    "update-extended-community-rt-origin": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) extended-community [ target:65000:100 origin:65000:10.0.0.1 rtrecord:65000:100 target:10.0.0.1:100 origin:65000:10.0.0.1 rtrecord:10.0.0.1:100 target:65536:10 origin:65536:10 rtrecord:65536:200 ]\nneighbor 127.0.0.1 receive update end\n",
+    "update-extended-length": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv4-announce-withdraw": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 9.9.0.0/16\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv4-mpls-vpn-withdraw": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 1.2.3.0/24 label 524288 rd 65000:100\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv4-mpls-vpn": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 1.2.3.0/24 label 100 next-hop 10.0.0.1 rd 65000:100 origin igp as-path ( 65000 ) extended-community target:65000:100\nneighbor 127.0.0.1 receive update announced 1.2.4.0/24 label 100 next-hop 10.0.0.1 rd 192.0.2.1:100 origin igp as-path ( 65000 ) extended-community target:65000:100\nneighbor 127.0.0.1 receive update announced 1.2.5.0/24 label 100 next-hop 10.0.0.1 rd 65536:200 origin igp as-path ( 65000 ) extended-community target:65000:100\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv4-multicast": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 224.0.0.0/8 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv4-nlri-mpls-withdraw": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 1.2.3.0/24 label 524288\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv4-nlri-mpls": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 1.2.3.0/24 label 100 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 1.2.4.0/24 label [ 125 100 ] next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv4-unicast": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 0.0.0.0/0 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 10.0.0.0/8 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 192.0.2.128/25 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 192.0.2.1/32 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv4-withdraw": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 1.2.3.0/24\nneighbor 127.0.0.1 receive update withdrawn 4.4.4.4/32\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv6-extended-community": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) extended-community-ipv6 [ copy-to-nexthop-ietf 2001:db8::1 (with copy) 0x030420010DB80000000000000000000000010064 0x800B20010DB80000000000000000000000010064 ]\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv6-link-local": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 next-hop 2001:db8::1 origin igp as-path ( 65000 ) med 0\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 next-hop fe80::1 origin igp as-path ( 65000 ) med 0\nneighbor 127.0.0.1 receive update announced 2001:db8::/48 next-hop 2001:db8::1 origin igp as-path ( 65000 ) med 0\nneighbor 127.0.0.1 receive update announced 2001:db8::/48 next-hop fe80::1 origin igp as-path ( 65000 ) med 0\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv6-mpls-vpn": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 label 100 next-hop 2001:db8::1 rd 65000:100 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv6-multicast": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced ff0e::/16 next-hop 2001:db8::1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv6-nlri-mpls": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 label 100 next-hop 2001:db8::1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv6-unicast": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 2001:db8::/64 next-hop 2001:db8::1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 2001:db8::1/128 next-hop 2001:db8::1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-ipv6-withdraw": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update withdrawn 2001:db8::/64\nneighbor 127.0.0.1 receive update withdrawn ::/0\nneighbor 127.0.0.1 receive update end\n",
+    "update-large-community": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) large-community [ 66051:67438087:134810123 202182159:269554195:336926231 ]\nneighbor 127.0.0.1 receive update end\n",
+    "update-local-pref": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) local-preference 200\nneighbor 127.0.0.1 receive update end\n",
+    "update-med": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) med 4000000000\nneighbor 127.0.0.1 receive update end\n",
+    "update-next-hop": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 198.51.100.7 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update announced 203.0.113.9/32 next-hop 198.51.100.7 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-no-next-hop": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-origin-egp": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin egp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-origin": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin incomplete as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-originator-cluster": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) originator-id 1.1.1.1 cluster-list [ 2.2.2.2 3.3.3.3 ]\nneighbor 127.0.0.1 receive update end\n",
+    "update-pmsi-tunnel-other": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) pmsi pmsi:pim-ssmtree:1:6:0x0A000001AB\nneighbor 127.0.0.1 receive update end\n",
+    "update-pmsi-tunnel": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) pmsi pmsi:ingressreplication:0:6(100):10.0.0.1\nneighbor 127.0.0.1 receive update end\n",
+    "update-prefix-sid-unknown-tlv": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) bgp-prefix-sid [ 5 ]\nneighbor 127.0.0.1 receive update end\n",
+    "update-prefix-sid": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) error discard\nneighbor 127.0.0.1 receive update end\n",
+    "update-unknown-non-transitive": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 )\nneighbor 127.0.0.1 receive update end\n",
+    "update-unknown-transitive": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) attribute [ 0x63 0xE0 0xabcd ] attribute [ 0xC8 0xF0 0x01 ]\nneighbor 127.0.0.1 receive update end\n",
 }
 
 
@@ -480,8 +406,9 @@ def _negotiated():
     for line in _lines(JSON_SESSION):
         if '"type": "open"' in line and '"category"' in line:
             opens[_field(r'"direction": "(\w+)"', line)] = Open.decode(_raw(line)[1])
-    settings = SessionSettings(local_address="127.0.0.2", peer_address="127.0.0.3", local_as=65533,
-                               peer_as=65534, router_id="10.0.0.2")
+    settings = SessionSettings(
+        local_address="127.0.0.2", peer_address="127.0.0.3", local_as=65533, peer_as=65534, router_id="10.0.0.2"
+    )
     return negotiate(settings, opens["send"], opens["receive"])
 
 
@@ -495,8 +422,13 @@ def _message(encoder, now, direction, header, body, negotiated, consolidate):
     if msg_type == 2:
         update = Update.decode(body, CTX)
         return encoder.update(now, PEER, direction, update, CTX, header, body, negotiated, consolidate)
-    method = {1: encoder.open, 3: encoder.notification, 4: encoder.keepalive, 5: encoder.refresh,
-              6: encoder.operational}[msg_type]
+    method = {
+        1: encoder.open,
+        3: encoder.notification,
+        4: encoder.keepalive,
+        5: encoder.refresh,
+        6: encoder.operational,
+    }[msg_type]
     return method(now, PEER, direction, decode_message(msg_type, body, CTX), header, body, negotiated, consolidate)
 
 
@@ -578,15 +510,17 @@ def _replay_text(transcript):
             raw = bytes.fromhex(packet[1]), bytes.fromhex(packet[2] or "")
 
 
-@pytest.mark.parametrize("transcript", [JSON_SESSION, JSON_CONSOLIDATE, JSON_NOTIFICATION],
-                         ids=["session", "consolidate", "notification"])
+@pytest.mark.parametrize(
+    "transcript", [JSON_SESSION, JSON_CONSOLIDATE, JSON_NOTIFICATION], ids=["session", "consolidate", "notification"]
+)
 def test_json_lines_as_captured(transcript):
     for captured, ours in _replay_json(transcript):
         assert ours == captured
 
 
-@pytest.mark.parametrize("transcript", [TEXT_SESSION, TEXT_CONSOLIDATE, TEXT_NOTIFICATION],
-                         ids=["session", "consolidate", "notification"])
+@pytest.mark.parametrize(
+    "transcript", [TEXT_SESSION, TEXT_CONSOLIDATE, TEXT_NOTIFICATION], ids=["session", "consolidate", "notification"]
+)
 def test_text_events_as_captured(transcript):
     for captured, ours in _replay_text(transcript):
         assert ours == captured
@@ -594,11 +528,34 @@ def test_text_events_as_captured(transcript):
 
 def test_transcripts_cover_every_event():
     kinds = {_field(r'"type": "([a-z-]+)"', line) for line in _lines(JSON_SESSION + JSON_NOTIFICATION)}
-    assert kinds == {"fsm", "state", "open", "negotiated", "keepalive", "update", "route-refresh", "refresh",
-                     "signal", "notification"}
+    assert kinds == {
+        "fsm",
+        "state",
+        "open",
+        "negotiated",
+        "keepalive",
+        "update",
+        "route-refresh",
+        "refresh",
+        "signal",
+        "notification",
+    }
     text = TEXT_SESSION + TEXT_CONSOLIDATE + TEXT_NOTIFICATION
-    for word in ("connected", "up", "down", "open", "keepalive", "update start", "announced", "withdrawn",
-                 "route eor", "route-refresh", "notification", "shutdown", " header "):
+    for word in (
+        "connected",
+        "up",
+        "down",
+        "open",
+        "keepalive",
+        "update start",
+        "announced",
+        "withdrawn",
+        "route eor",
+        "route-refresh",
+        "notification",
+        "shutdown",
+        " header ",
+    ):
         assert word in text
 
 
@@ -608,10 +565,12 @@ def test_transcripts_cover_every_event():
 def test_counter_counts_json_messages_per_neighbor():
     encoder = JsonEncoder(SPEAKER)
     other = Peer("127.0.0.2", "127.0.0.4", 65533, 65535, "10.0.0.2")
-    counters = [_field(r'"counter": (\d+)', encoder.connected(1.0, PEER)),
-                _field(r'"counter": (\d+)', encoder.fsm(1.0, PEER, "CONNECT", "OPENSENT")),
-                _field(r'"counter": (\d+)', encoder.connected(1.0, other)),
-                _field(r'"counter": (\d+)', encoder.up(1.0, PEER))]
+    counters = [
+        _field(r'"counter": (\d+)', encoder.connected(1.0, PEER)),
+        _field(r'"counter": (\d+)', encoder.fsm(1.0, PEER, "CONNECT", "OPENSENT")),
+        _field(r'"counter": (\d+)', encoder.connected(1.0, other)),
+        _field(r'"counter": (\d+)', encoder.up(1.0, PEER)),
+    ]
     assert counters == ["1", "2", "1", "3"]
     assert '"counter"' not in encoder.shutdown(2.0)
 
@@ -619,7 +578,7 @@ def test_counter_counts_json_messages_per_neighbor():
 def test_counter_shared_by_the_json_helpers_as_5_0():
     """Two JSON helpers of one neighbor: 5.0 numbers the messages across both (1, 3, 5 / 2, 4, 6)."""
     first, second = _lines(JSON_SHARED_FIRST), _lines(JSON_SHARED_SECOND)
-    interleaved = [line for pair in zip(first, second) for line in pair]
+    interleaved = [line for pair in zip(first, second, strict=False) for line in pair]
     counters = {}
     for captured, ours in _replay_json("\n".join(interleaved), counters):
         assert ours == captured
@@ -653,8 +612,10 @@ def test_text_escapes_peer_supplied_strings():
     body = bytes.fromhex("04FFFE001E0A000003") + bytes((12, 2, 10, 73, 8, 5)) + b"Ho\nst" + bytes((1,)) + b"D"
     message = Open.decode(body)
     text = encoder.open(1.0, PEER, "receive", message, b"", b"", None, False)
-    assert text == ("neighbor 127.0.0.3 receive open version 4 asn 65534 hold_time 30 router_id 10.0.0.3 "
-                    "capabilities [hostname(ho\\x0ast d)]\n\n")
+    assert text == (
+        "neighbor 127.0.0.3 receive open version 4 asn 65534 hold_time 30 router_id 10.0.0.3 "
+        "capabilities [hostname(ho\\x0ast d)]\n\n"
+    )
     assert text.count("\n") == 2
 
 
@@ -672,24 +633,31 @@ def test_srv6_service_prefix_sid_text_is_5_0_15s():
     information = b"\x00" + sid + b"\x00" + (0x48).to_bytes(2, "big") + b"\x00" + structure
     service = b"\x00" + bytes((1,)) + len(information).to_bytes(2, "big") + information
     prefix_sid = bytes((5,)) + len(service).to_bytes(2, "big") + service
-    attributes = (bytes((0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 10, 0, 0, 1, 0x40, 5, 4, 0, 0, 0, 100))
-                  + bytes((0xC0, 40, len(prefix_sid))) + prefix_sid)
+    attributes = (
+        bytes((0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 10, 0, 0, 1, 0x40, 5, 4, 0, 0, 0, 100))
+        + bytes((0xC0, 40, len(prefix_sid)))
+        + prefix_sid
+    )
     body = b"\x00\x00" + len(attributes).to_bytes(2, "big") + attributes + bytes((24, 192, 0, 2))
     ctx = CodecContext()
     text = TextEncoder(SPEAKER).update(1.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, None, False)
     assert text.split("\n")[1] == (
         "neighbor 127.0.0.3 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp local-preference 100 "
         "bgp-prefix-sid [ l3-service [ sid-information [ sid:2001:db8:1:1:: flags:0 endpoint_behavior:0x48  "
-        "[ sid-structure [64,24,16,0,0,0] ] ] ]")
+        "[ sid-structure [64,24,16,0,0,0] ] ] ]"
+    )
 
 
-@pytest.mark.parametrize("advisory, printed", [  # what a 5.0.15 daemon wrote to its text helper (recorded)
-    (b"hello", "b'hello'"),
-    (b"", "b''"),
-    ("caf\u00e9".encode(), "b'caf\\xc3\\xa9'"),
-    (b'a"b\\c', "b'a\"b\\\\c'"),
-    (b"\xff\xfe", "b'\\xff\\xfe'"),
-])
+@pytest.mark.parametrize(
+    "advisory, printed",
+    [  # what a 5.0.15 daemon wrote to its text helper (recorded)
+        (b"hello", "b'hello'"),
+        (b"", "b''"),
+        ("caf\u00e9".encode(), "b'caf\\xc3\\xa9'"),
+        (b'a"b\\c', "b'a\"b\\\\c'"),
+        (b"\xff\xfe", "b'\\xff\\xfe'"),
+    ],
+)
 def test_operational_advisory_text_is_5_0_15s(advisory, printed):
     """5.0.15 prints the octets as Python shows bytes (found by qa.differential.helper)."""
     body = (1).to_bytes(2, "big") + (3 + len(advisory)).to_bytes(2, "big") + bytes.fromhex("000101") + advisory
@@ -700,12 +668,14 @@ def test_operational_advisory_text_is_5_0_15s(advisory, printed):
 def test_operational_text_and_json():
     message = Operational.decode(bytes.fromhex("00010009000101") + b"hi\nthe")
     text = TextEncoder(SPEAKER).operational(1.0, PEER, "receive", message, b"", b"", None, False)
-    assert text == 'neighbor 127.0.0.3 receive operational ADM afi ipv4 safi unicast advisory "b\'hi\\nthe\'"\n'
+    assert text == "neighbor 127.0.0.3 receive operational ADM afi ipv4 safi unicast advisory \"b'hi\\nthe'\"\n"
     line = JsonEncoder(SPEAKER).operational(1.0, PEER, "send", message, b"", b"", None, False)
-    assert line.endswith('"type": "operational", "neighbor": { "address": { "local": "127.0.0.2", "peer": '
-                         '"127.0.0.3" }, "asn": { "local": 65533, "peer": 65534 }, "router-id": "10.0.0.2" , '
-                         '"direction": "send", "operational": { "name": "ADM", "afi": "ipv4", "safi": "unicast", '
-                         '"advisory": "hi\\nthe" } } }\n')
+    assert line.endswith(
+        '"type": "operational", "neighbor": { "address": { "local": "127.0.0.2", "peer": '
+        '"127.0.0.3" }, "asn": { "local": 65533, "peer": 65534 }, "router-id": "10.0.0.2" , '
+        '"direction": "send", "operational": { "name": "ADM", "afi": "ipv4", "safi": "unicast", '
+        '"advisory": "hi\\nthe" } } }\n'
+    )
 
 
 def test_shutdown_forms():
@@ -723,9 +693,11 @@ def test_treat_as_withdraw_reported_as_withdrawn():
     body = bytes.fromhex("0000001A4001010040020602010000FDE84003040A000001C0080300000018C00002")
     update = Update.decode(body, ctx)
     ours = TextEncoder(SPEAKER).update(1.0, PEER, "receive", update, ctx, b"", b"", None, False)
-    assert ours == ("neighbor 127.0.0.3 receive update start\n"
-                    "neighbor 127.0.0.3 receive update withdrawn 192.0.2.0/24 next-hop 10.0.0.1\n"
-                    "neighbor 127.0.0.3 receive update end\n\n")
+    assert ours == (
+        "neighbor 127.0.0.3 receive update start\n"
+        "neighbor 127.0.0.3 receive update withdrawn 192.0.2.0/24 next-hop 10.0.0.1\n"
+        "neighbor 127.0.0.3 receive update end\n\n"
+    )
     line = JsonEncoder(SPEAKER).update(1.0, PEER, "receive", update, ctx, b"", b"", None, False)
     assert '"withdraw": { "ipv4 unicast": [ { "nlri": "192.0.2.0/24"' in line
 
@@ -744,8 +716,7 @@ def _vector(name):
 
 #: where we deliberately print otherwise (docs/compatibility.md): a discard for wrong flags is said, as any discard
 OURS_TEXT = {
-    "update-discard-atomic-aggregate-flags":
-        'neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) error discard\nneighbor 127.0.0.1 receive update end\n',
+    "update-discard-atomic-aggregate-flags": "neighbor 127.0.0.1 receive update start\nneighbor 127.0.0.1 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp as-path ( 65000 ) error discard\nneighbor 127.0.0.1 receive update end\n",
 }
 
 
@@ -774,8 +745,9 @@ def test_api_compact_renders_plain_prefixes_as_strings():
     wide = JsonEncoder(SPEAKER).update(1.0, PEER, "receive", update, ctx, header, body, None, False)
     narrow = JsonEncoder(SPEAKER, compact=True).update(1.0, PEER, "receive", update, ctx, header, body, None, False)
     assert '"192.0.2.1": [ { "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" } ]' in wide
-    assert narrow == wide.replace('{ "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" }',
-                                  '"198.51.100.0/24", "203.0.113.0/24"')
+    assert narrow == wide.replace(
+        '{ "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" }', '"198.51.100.0/24", "203.0.113.0/24"'
+    )
 
 
 @pytest.mark.parametrize("kind", [JsonEncoder, TextEncoder])
@@ -789,12 +761,15 @@ def test_a_received_run_renders_as_its_updates_one_by_one(kind):
     ctx = CodecContext()
     octets = b"".join(frame_message(2, body) for body in bodies)
     one_by_one, run = kind(SPEAKER), kind(SPEAKER)
-    expected = "".join(one_by_one.update(5.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, None, False)
-                       for body in bodies)
+    expected = "".join(
+        one_by_one.update(5.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, None, False)
+        for body in bodies
+    )
     assert run.received_run(5.0, PEER, octets, ctx, None) == expected.encode()
     # and the counter goes on from there
-    assert run.update(6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False) == \
-        one_by_one.update(6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False)
+    assert run.update(
+        6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False
+    ) == one_by_one.update(6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False)
 
 
 @pytest.mark.parametrize("compact", [False, True])
@@ -813,7 +788,9 @@ def test_a_received_run_with_declined_updates_inside_keeps_their_order_and_count
     octets = b"".join(frame_message(2, body) for body in bodies)
     one_by_one = JsonEncoder(SPEAKER, counters={PEER: 40}, compact=compact)
     run = JsonEncoder(SPEAKER, counters={PEER: 40}, compact=compact)
-    expected = "".join(one_by_one.update(5.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, OPENING, False)
-                       for body in bodies)
+    expected = "".join(
+        one_by_one.update(5.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, OPENING, False)
+        for body in bodies
+    )
     assert '"counter": 46,' in expected and ('"198.51.100.0/24", ' in expected) is compact
     assert run.received_run(5.0, PEER, octets, ctx, OPENING) == expected.encode()

@@ -46,19 +46,22 @@ from qa.harness import HOLD, Daemon, Peer, healthy, pump, received_updates, repo
 
 
 def configuration(port: int, processes: str, api: str, peers=("127.0.0.1",)) -> str:
-    return processes + "".join(f"""
+    return processes + "".join(
+        f"""
 neighbor {address} {{
     router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;
     passive; listen {port}; hold-time {HOLD};
     family {{ ipv4 unicast; }}
     {api}
 }}
-""" for address in peers)
+"""
+        for address in peers
+    )
 
 
 # ---------------------------------------------------------------- 1. unknown and malformed commands
 
-ASKER = r'''
+ASKER = r"""
 import sys
 commands, replies = sys.argv[1:3]
 with open(replies, "w") as out:
@@ -69,7 +72,7 @@ with open(replies, "w") as out:
         out.flush()
     for line in sys.stdin:  # stay, reading
         pass
-'''
+"""
 
 BAD_COMMANDS = [
     "hello world",
@@ -91,16 +94,24 @@ BAD_COMMANDS = [
 def test_unknown_and_malformed_commands_get_error_and_the_next_command_works(tmp_path):
     port = free_port()
     commands, replies = tmp_path / "commands", tmp_path / "replies"
-    commands.write_text("".join(line + "\n" for line in BAD_COMMANDS + ["announce route 10.1.0.0/24 next-hop 127.0.0.1"]))
-    daemon = Daemon(tmp_path, configuration(port, f"process asker {{ run {script(tmp_path, 'asker', ASKER)} "
-                                                  f"{commands} {replies}; encoder text; }}",
-                                            "api { processes [ asker ]; }"))
+    commands.write_text(
+        "".join(line + "\n" for line in BAD_COMMANDS + ["announce route 10.1.0.0/24 next-hop 127.0.0.1"])
+    )
+    daemon = Daemon(
+        tmp_path,
+        configuration(
+            port,
+            f"process asker {{ run {script(tmp_path, 'asker', ASKER)} {commands} {replies}; encoder text; }}",
+            "api { processes [ asker ]; }",
+        ),
+    )
     peer = None
     try:
         peer = Peer(port, daemon)
         # the route may reach the peer before the helper has written its last answer: wait for both
-        peer.pump_until(lambda: "10.1.0.0/24" in peer.routes and replies.read_text().count("\n") > len(BAD_COMMANDS),
-                        10)
+        peer.pump_until(
+            lambda: "10.1.0.0/24" in peer.routes and replies.read_text().count("\n") > len(BAD_COMMANDS), 10
+        )
         assert replies.read_text().split("\n")[:-1] == ["error"] * len(BAD_COMMANDS) + ["done"]
         log = daemon.log()
         for command in BAD_COMMANDS:
@@ -117,7 +128,7 @@ def test_unknown_and_malformed_commands_get_error_and_the_next_command_works(tmp
 
 # ---------------------------------------------------------------- 2. a helper flooding commands
 
-FLOODER = r'''
+FLOODER = r"""
 import fcntl, sys
 count, acks = int(sys.argv[1]), sys.argv[2]
 fcntl.fcntl(0, fcntl.F_SETPIPE_SZ, 4096)  # the daemon asked for 1 MiB, which a system may refuse: its 1 MB of answers wait
@@ -136,7 +147,7 @@ with open(acks, "w") as out:
     out.write(f"{answers.get('done', 0)} {count - answers.get('done', 0)}" + chr(10))
 for line in sys.stdin:
     pass
-'''
+"""
 
 FLOOD = 200_000
 
@@ -144,9 +155,14 @@ FLOOD = 200_000
 def test_a_flood_of_commands_reaches_the_peer_and_bgp_goes_on(tmp_path):
     port = free_port()
     acks = tmp_path / "acks"
-    daemon = Daemon(tmp_path, configuration(port, f"process flooder {{ run {script(tmp_path, 'flooder', FLOODER)} "
-                                                  f"{FLOOD} {acks}; encoder text; }}",
-                                            "api { processes [ flooder ]; }"))
+    daemon = Daemon(
+        tmp_path,
+        configuration(
+            port,
+            f"process flooder {{ run {script(tmp_path, 'flooder', FLOODER)} {FLOOD} {acks}; encoder text; }}",
+            "api { processes [ flooder ]; }",
+        ),
+    )
     peer = None
     try:
         peer = Peer(port, daemon)
@@ -168,7 +184,6 @@ def test_a_flood_of_commands_reaches_the_peer_and_bgp_goes_on(tmp_path):
         if peer is not None:
             peer.close()
         assert daemon.stop() == 0
-
 
 
 # ---------------------------------------------------------------- 3. binary garbage
@@ -209,9 +224,14 @@ def test_binary_garbage_is_answered_error_and_an_oversized_line_respawns_the_hel
     port = free_port()
     runs, replies, go = tmp_path / "runs", tmp_path / "replies", tmp_path / "go"
     replies.write_text("")
-    daemon = Daemon(tmp_path, configuration(port, f"process garbler {{ run {script(tmp_path, 'garbler', GARBLER)} "
-                                                  f"{runs} {replies} {go}; encoder text; }}",
-                                            "api { processes [ garbler ]; }"))
+    daemon = Daemon(
+        tmp_path,
+        configuration(
+            port,
+            f"process garbler {{ run {script(tmp_path, 'garbler', GARBLER)} {runs} {replies} {go}; encoder text; }}",
+            "api { processes [ garbler ]; }",
+        ),
+    )
 
     def answers(run):
         return [line[2:] for line in replies.read_text().split("\n")[:-1] if line.startswith(f"{run} ")]
@@ -244,7 +264,7 @@ def test_binary_garbage_is_answered_error_and_an_oversized_line_respawns_the_hel
 
 # ---------------------------------------------------------------- 4. a helper that stops reading
 
-SLEEPER = r'''
+SLEEPER = r"""
 import json, os, sys, time
 go, result = sys.argv[1:3]
 while not os.path.exists(go):  # not reading stdin meanwhile
@@ -260,16 +280,23 @@ for line in sys.stdin:
     for family in message["update"].get("announce", {}).values():
         for nlris in family.values():
             prefixes.update(nlri if isinstance(nlri, str) else nlri["nlri"] for nlri in nlris)
-'''
+"""
 
 RECEIVED = 200_000
+
+
 def test_a_helper_that_stops_reading_pauses_the_peer_and_loses_nothing(tmp_path):
     port = free_port()
     go, result = tmp_path / "go", tmp_path / "result"
-    daemon = Daemon(tmp_path, configuration(port, f"process sleeper {{ run {script(tmp_path, 'sleeper', SLEEPER)} "
-                                                  f"{go} {result}; encoder json; }}",
-                                            "api { processes [ sleeper ]; receive { parsed; update; } }",
-                                            peers=("127.0.0.1", "127.0.0.2")))
+    daemon = Daemon(
+        tmp_path,
+        configuration(
+            port,
+            f"process sleeper {{ run {script(tmp_path, 'sleeper', SLEEPER)} {go} {result}; encoder json; }}",
+            "api { processes [ sleeper ]; receive { parsed; update; } }",
+            peers=("127.0.0.1", "127.0.0.2"),
+        ),
+    )
     peer = late = None
     try:
         peer = Peer(port, daemon)
@@ -299,9 +326,12 @@ def test_a_helper_that_stops_reading_pauses_the_peer_and_loses_nothing(tmp_path)
         log = daemon.log()
         assert "dropping the new messages" not in log
         assert log.count("process sleeper does not read fast enough") == 1  # the next pauses: debug level
-        report(f"stalled helper (paused at {paused_rss / 1024:.1f} MB with {unsent >> 20} MiB unsent, every route "
-               f"delivered {resumed:.1f} s after the pause began)",
-               daemon, peer)
+        report(
+            f"stalled helper (paused at {paused_rss / 1024:.1f} MB with {unsent >> 20} MiB unsent, every route "
+            f"delivered {resumed:.1f} s after the pause began)",
+            daemon,
+            peer,
+        )
     finally:
         for each in (peer, late):
             if each is not None:
@@ -311,7 +341,7 @@ def test_a_helper_that_stops_reading_pauses_the_peer_and_loses_nothing(tmp_path)
 
 # ---------------------------------------------------------------- 5. a helper that dies
 
-DIER = r'''
+DIER = r"""
 import os, signal, sys
 runs, replies = sys.argv[1:3]
 with open(runs, "a") as out:
@@ -331,16 +361,22 @@ with open(replies, "a") as out:
 if run % 2:
     sys.exit(3)
 os.kill(os.getpid(), signal.SIGKILL)
-'''
+"""
 
 DEATHS = 6  # the first run and 5 respawns (5.0.15: 6 runs, then "Too many death")
 
 
 def dying_daemon(tmp_path, port, **settings):
     runs, replies = tmp_path / "runs", tmp_path / "replies"
-    daemon = Daemon(tmp_path, configuration(port, f"process dier {{ run {script(tmp_path, 'dier', DIER)} "
-                                                  f"{runs} {replies}; encoder text; }}",
-                                            "api { processes [ dier ]; neighbor-changes; }"), **settings)
+    daemon = Daemon(
+        tmp_path,
+        configuration(
+            port,
+            f"process dier {{ run {script(tmp_path, 'dier', DIER)} {runs} {replies}; encoder text; }}",
+            "api { processes [ dier ]; neighbor-changes; }",
+        ),
+        **settings,
+    )
     return daemon, runs, replies
 
 
@@ -386,21 +422,26 @@ def test_a_dying_helper_with_api_terminate_ends_the_daemon(tmp_path):
 
 # ---------------------------------------------------------------- 6. a helper that exits at once
 
-QUITTER = r'''
+QUITTER = r"""
 import sys
 with open(sys.argv[1], "a") as out:
     out.write("run" + chr(10))
-'''
+"""
 
 
 def test_a_helper_exiting_at_once_without_respawn_leaves_the_daemon_running(tmp_path):
     port = free_port()
     runs = tmp_path / "runs"
-    daemon = Daemon(tmp_path, configuration(port, f"process quitter {{ run {script(tmp_path, 'quitter', QUITTER)} "
-                                                  f"{runs}; encoder json; respawn false; }}",
-                                            "api { processes [ quitter ]; neighbor-changes; "
-                                            "receive { parsed; update; keepalive; } }"),
-                    exabgp_api_terminate="true", exabgp_log_level="DEBUG")
+    daemon = Daemon(
+        tmp_path,
+        configuration(
+            port,
+            f"process quitter {{ run {script(tmp_path, 'quitter', QUITTER)} {runs}; encoder json; respawn false; }}",
+            "api { processes [ quitter ]; neighbor-changes; receive { parsed; update; keepalive; } }",
+        ),
+        exabgp_api_terminate="true",
+        exabgp_log_level="DEBUG",
+    )
     peer = None
     try:
         peer = Peer(port, daemon)
@@ -418,7 +459,7 @@ def test_a_helper_exiting_at_once_without_respawn_leaves_the_daemon_running(tmp_
 
 # ---------------------------------------------------------------- 7. a command name inside a line
 
-CONVERSER = r'''
+CONVERSER = r"""
 import os, sys, time
 commands, replies, begin, go, last = sys.argv[1:6]
 while not os.path.exists(begin):  # the session is up
@@ -438,7 +479,7 @@ sys.stdout.write(last + "\n")
 sys.stdout.flush()
 for line in sys.stdin:  # stay, reading
     pass
-'''
+"""
 
 #: lines with a command name after other words: ``error``, and the daemon goes on (ExaBGP 5.0.15 runs the command
 #: found: it shuts down, reloads, restarts, answers the version or help, acknowledges; recorded by running it)
@@ -462,8 +503,11 @@ LEGITIMATE = [
     ("\tannounce\troute 10.7.2.0/24   next-hop 127.0.0.1", "done", "10.7.2.0/24"),
     ("neighbor 127.0.0.1 announce route 10.7.3.0/24 next-hop 127.0.0.1", "done", "10.7.3.0/24"),
     ("neighbor * announce route 10.7.4.0/24 next-hop 127.0.0.1", "done", "10.7.4.0/24"),
-    ("neighbor 127.0.0.1 local-as 65001 peer-as 65002 announce route 10.7.5.0/24 next-hop 127.0.0.1", "done",
-     "10.7.5.0/24"),
+    (
+        "neighbor 127.0.0.1 local-as 65001 peer-as 65002 announce route 10.7.5.0/24 next-hop 127.0.0.1",
+        "done",
+        "10.7.5.0/24",
+    ),
     ("neighbor 127.0.0.9 , neighbor 127.0.0.1 announce route 10.7.6.0/24 next-hop 127.0.0.1", "done", "10.7.6.0/24"),
     ("announce route 10.7.7.0/24 next-hop 127.0.0.1 name version", "done", "10.7.7.0/24"),
     ("announce route 10.7.8.0/24 next-hop 127.0.0.1 watchdog reload", "done", "10.7.8.0/24"),
@@ -478,8 +522,12 @@ LEGITIMATE = [
     ("announce route-refresh ipv4 unicast", "done", None),
     ("withdraw route 10.7.0.0/24 next-hop 127.0.0.1", "done", "10.7.0.0/24"),
     # a line naming 10,000 neighbors (a 370 kB line) is read in a moment
-    (" , ".join(f"neighbor 10.{n >> 8}.{n & 255}.1 local-as 65001" for n in range(10000))
-     + " , neighbor 127.0.0.1 announce route 10.7.11.0/24 next-hop 127.0.0.1", "done", "10.7.11.0/24"),
+    (
+        " , ".join(f"neighbor 10.{n >> 8}.{n & 255}.1 local-as 65001" for n in range(10000))
+        + " , neighbor 127.0.0.1 announce route 10.7.11.0/24 next-hop 127.0.0.1",
+        "done",
+        "10.7.11.0/24",
+    ),
     ("SHUTDOWN", "error", None),
 ]
 
@@ -490,17 +538,23 @@ def test_a_command_name_inside_a_line_is_an_error_and_every_5_0_form_works(tmp_p
     commands, replies, begin, go = tmp_path / "commands", tmp_path / "replies", tmp_path / "begin", tmp_path / "go"
     lines = NAME_INSIDE + [line for line, _, _ in LEGITIMATE]
     commands.write_text("".join(line + "\n" for line in lines))
-    daemon = Daemon(tmp_path, configuration(
-        port, f"process converser {{ run {script(tmp_path, 'converser', CONVERSER)} {commands} {replies} {begin} "
-              f"{go} 'neighbor 127.0.0.1 shutdown'; encoder text; }}", "api { processes [ converser ]; }"))
+    daemon = Daemon(
+        tmp_path,
+        configuration(
+            port,
+            f"process converser {{ run {script(tmp_path, 'converser', CONVERSER)} {commands} {replies} {begin} "
+            f"{go} 'neighbor 127.0.0.1 shutdown'; encoder text; }}",
+            "api { processes [ converser ]; }",
+        ),
+    )
     peer = None
     try:
         peer = Peer(port, daemon)
         begin.write_text("")
         peer.pump_until(lambda: replies.exists() and replies.read_text().count("\n") == len(lines), 15)
         answers = replies.read_text().split("\n")[:-1]
-        assert answers[:len(NAME_INSIDE)] == ["error"] * len(NAME_INSIDE)
-        assert answers[len(NAME_INSIDE):] == [answer for _, answer, _ in LEGITIMATE]
+        assert answers[: len(NAME_INSIDE)] == ["error"] * len(NAME_INSIDE)
+        assert answers[len(NAME_INSIDE) :] == [answer for _, answer, _ in LEGITIMATE]
         log = daemon.log()
         for line in NAME_INSIDE:
             assert f"command from process not understood : {line} (the line does not start with a command name" in log

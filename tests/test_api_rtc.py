@@ -58,10 +58,19 @@ RECEIVED_JSON = [
 ]
 HEAD = "neighbor 127.0.0.2 receive update"
 RECEIVED_TEXT = [
-    f"{HEAD} start", f"{HEAD} announced afi ipv4 safi rtc origin igp local-preference 100", f"{HEAD} end", "",
-    f"{HEAD} start", f"{HEAD} announced afi ipv4 safi rtc origin igp local-preference 100",
-    f"{HEAD} announced afi ipv4 safi rtc origin igp local-preference 100", f"{HEAD} end", "",
-    f"{HEAD} start", f"{HEAD} withdrawn afi ipv4 safi rtc", f"{HEAD} end", "",
+    f"{HEAD} start",
+    f"{HEAD} announced afi ipv4 safi rtc origin igp local-preference 100",
+    f"{HEAD} end",
+    "",
+    f"{HEAD} start",
+    f"{HEAD} announced afi ipv4 safi rtc origin igp local-preference 100",
+    f"{HEAD} announced afi ipv4 safi rtc origin igp local-preference 100",
+    f"{HEAD} end",
+    "",
+    f"{HEAD} start",
+    f"{HEAD} withdrawn afi ipv4 safi rtc",
+    f"{HEAD} end",
+    "",
 ]
 #: the NLRI the peer sends: the default route target; two (origin, route target); the first withdrawn
 DEFAULT = RTC(3, 0, b"")
@@ -69,7 +78,7 @@ FIRST = build(65000, bytes.fromhex("0002FDE800000064"), 96, 1)
 SECOND = build(65001, bytes.fromhex("0102010203040064"), 96, 2)
 VOLATILE = ('"time"', '"host"', '"pid"', '"ppid"', '"counter"')
 #: ORIGIN IGP, empty AS_PATH, LOCAL_PREF 100 (the attributes of the UPDATEs 5.0.15 reported)
-ATTRIBUTES = bytes.fromhex("40010100400200400504" "00000064")
+ATTRIBUTES = bytes.fromhex("4001010040020040050400000064")
 NEXTHOP = bytes((10, 0, 0, 1))
 
 
@@ -89,8 +98,15 @@ def wait_for(predicate, what: str, timeout: float = 10.0):
 
 def session_with(port: int, deadline: float = 10.0) -> Speaker:
     """The peer's session, ESTABLISHED (connecting again while the daemon refuses it: its peers are not made yet)."""
-    settings = SessionSettings(local_address="127.0.0.2", peer_address="127.0.0.1", local_as=65001, peer_as=65001,
-                               router_id="10.0.0.2", families=((1, 132),), add_path=((1, 132, 3),))
+    settings = SessionSettings(
+        local_address="127.0.0.2",
+        peer_address="127.0.0.1",
+        local_as=65001,
+        peer_as=65001,
+        router_id="10.0.0.2",
+        families=((1, 132),),
+        add_path=((1, 132, 3),),
+    )
     end = time.monotonic() + deadline
     while True:
         peer = Speaker(connect(port, "127.0.0.2"), settings)
@@ -116,7 +132,8 @@ def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
         f"neighbor 127.0.0.2 {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65001;\n"
         f"  passive; listen {port}; family {{ ipv4 rtc; }} capability {{ add-path send/receive; }}\n"
         f"  add-path {{ ipv4 rtc; }} api {{ processes [ relay texter ]; receive {{ parsed; update; }} }}\n"
-        f"  announce {{ ipv4 {{ rtc 65000:target:65000:1 next-hop 10.0.0.1 path-information 7; }} }} }}\n")
+        f"  announce {{ ipv4 {{ rtc 65000:target:65000:1 next-hop 10.0.0.1 path-information 7; }} }} }}\n"
+    )
     (tmp_path / "none").write_text("")
     daemon = start(conf)
     try:
@@ -124,8 +141,12 @@ def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
 
         def changes(since):
             ctx = peer.session.ctx
-            return [(action, nexthop, nlri) for e in peer.events[since:] if isinstance(e, UpdateReceived)
-                    for action, _family, nexthop, nlri in e.update.changes(ctx)]
+            return [
+                (action, nexthop, nlri)
+                for e in peer.events[since:]
+                if isinstance(e, UpdateReceived)
+                for action, _family, nexthop, nlri in e.update.changes(ctx)
+            ]
 
         # the configured route, with its path identifier
         peer.wait(lambda events: changes(0))
@@ -135,30 +156,45 @@ def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
         # announced and withdrawn by a helper: path identifier 0 when none is given (RFC 7911 section 3)
         seen = len(peer.events)
         with commands.open("a") as out:
-            out.write("announce ipv4 rtc 65002:target:65002:200 next-hop 10.0.0.1 community 1:1\n"
-                      "announce ipv4 rtc wildcard next-hop self path-information 9\n"
-                      "announce ipv4 rtc 65003:target:65003:0/64 next-hop 10.0.0.1\n")
+            out.write(
+                "announce ipv4 rtc 65002:target:65002:200 next-hop 10.0.0.1 community 1:1\n"
+                "announce ipv4 rtc wildcard next-hop self path-information 9\n"
+                "announce ipv4 rtc 65003:target:65003:0/64 next-hop 10.0.0.1\n"
+            )
         peer.wait(lambda events: len(changes(seen)) >= 3)
-        assert sorted(changes(seen), key=repr) == sorted([
-            ("announce", "10.0.0.1", build(65002, bytes.fromhex("0002FDEA000000C8"), 96, 0)),
-            ("announce", "127.0.0.1", RTC(9, 0, b"")),
-            ("announce", "10.0.0.1", build(65003, bytes.fromhex("0002FDEB00000000"), 64, 0)),
-        ], key=repr)
+        assert sorted(changes(seen), key=repr) == sorted(
+            [
+                ("announce", "10.0.0.1", build(65002, bytes.fromhex("0002FDEA000000C8"), 96, 0)),
+                ("announce", "127.0.0.1", RTC(9, 0, b"")),
+                ("announce", "10.0.0.1", build(65003, bytes.fromhex("0002FDEB00000000"), 64, 0)),
+            ],
+            key=repr,
+        )
         seen = len(peer.events)
         with commands.open("a") as out:
-            out.write("withdraw ipv4 rtc 65002:target:65002:200\nshow adj-rib out\n"
-                      "announce ipv4 rtc 65002:bad next-hop 10.0.0.1\n")
+            out.write(
+                "withdraw ipv4 rtc 65002:target:65002:200\nshow adj-rib out\n"
+                "announce ipv4 rtc 65002:bad next-hop 10.0.0.1\n"
+            )
         peer.wait(lambda events: changes(seen))
         assert [(action, nlri) for action, _, nlri in changes(seen)] == [
-            ("withdraw", build(65002, bytes.fromhex("0002FDEA000000C8"), 96, 0))]
-        replies = wait_for(lambda: (lambda lines: lines if lines.count("error") else None)(
-            answers.read_text().splitlines()), "the daemon's answers")
+            ("withdraw", build(65002, bytes.fromhex("0002FDEA000000C8"), 96, 0))
+        ]
+        replies = wait_for(
+            lambda: (lambda lines: lines if lines.count("error") else None)(answers.read_text().splitlines()),
+            "the daemon's answers",
+        )
         assert [line for line in replies if not line.startswith("{")] == [
-            "done", "done", "done", "done",
+            "done",
+            "done",
+            "done",
+            "done",
             "127.0.0.2 ipv4 rtc rtc 65000:target:65000:1",
             "127.0.0.2 ipv4 rtc rtc wildcard",
             "127.0.0.2 ipv4 rtc rtc 65003:target:65003:0/64",
-            "done", "error"]
+            "done",
+            "error",
+        ]
 
         # received from the peer: what the helpers are told, as 5.0.15 tells it
         before = len(answers.read_text().splitlines())
@@ -166,24 +202,42 @@ def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
             body = mp_body(ATTRIBUTES, 1, 132, nlri_module.encode(1, 132, nlri, True), nexthop)
             peer.session.send_update(body)
             peer._flush()
-        lines = wait_for(lambda: (lambda new: new if len(new) >= 3 else None)(
-            [line for line in answers.read_text().splitlines()[before:] if '"type": "update"' in line]),
-            "the JSON lines")
+        lines = wait_for(
+            lambda: (lambda new: new if len(new) >= 3 else None)(
+                [line for line in answers.read_text().splitlines()[before:] if '"type": "update"' in line]
+            ),
+            "the JSON lines",
+        )
         assert [masked(line) for line in lines] == RECEIVED_JSON
         assert all(json.loads(line) for line in lines)
-        assert wait_for(lambda: (lambda text: text if len(text) >= len(RECEIVED_TEXT) else None)(
-            texts.read_text().split("\n")[:-1]), "the text lines") == RECEIVED_TEXT
+        assert (
+            wait_for(
+                lambda: (lambda text: text if len(text) >= len(RECEIVED_TEXT) else None)(
+                    texts.read_text().split("\n")[:-1]
+                ),
+                "the text lines",
+            )
+            == RECEIVED_TEXT
+        )
         # as 5.0.15 shows them: no next hop, under no route kind, not in JSON
         with commands.open("a") as out:
             out.write("show adj-rib in\nshow adj-rib in extensive\nshow adj-rib in json\nshow adj-rib in inet\n")
         name = "neighbor 127.0.0.2 local-ip 127.0.0.1 local-as 65001 peer-as 65001 router-id 10.0.0.1 family-allowed"
-        assert wait_for(lambda: (lambda lines: lines if lines.count("done") == 4 else None)(
-            answers.read_text().splitlines()[before + 3:]), "show adj-rib in") == [
+        assert wait_for(
+            lambda: (lambda lines: lines if lines.count("done") == 4 else None)(
+                answers.read_text().splitlines()[before + 3 :]
+            ),
+            "show adj-rib in",
+        ) == [
             "127.0.0.2 ipv4 rtc rtc wildcard",
-            "127.0.0.2 ipv4 rtc rtc 65001:target:1.2.3.4:100", "done",
+            "127.0.0.2 ipv4 rtc rtc 65001:target:1.2.3.4:100",
+            "done",
             f"{name} in-open ipv4 rtc rtc wildcard origin igp local-preference 100",
-            f"{name} in-open ipv4 rtc rtc 65001:target:1.2.3.4:100 origin igp local-preference 100", "done",
-            "done", "done"]
+            f"{name} in-open ipv4 rtc rtc 65001:target:1.2.3.4:100 origin igp local-preference 100",
+            "done",
+            "done",
+            "done",
+        ]
 
         # a truncated NLRI: the session is reset with 3/10, as 5.0.15 resets it (RFC 7606 section 5.3)
         truncated = bytes(4) + bytes.fromhex("600000FDE80002FDE8000000")  # path identifier, 11 of 12 octets

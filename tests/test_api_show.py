@@ -237,9 +237,27 @@ NEIGHBOR_JSON = (
 )
 
 ALL_FAMILIES = (
-    "ipv4 unicast", "ipv4 multicast", "ipv4 nlri-mpls", "ipv4 mcast-vpn", "ipv4 mup", "ipv4 mpls-vpn", "ipv4 rtc",
-    "ipv4 flow", "ipv4 flow-vpn", "ipv6 unicast", "ipv6 multicast", "ipv6 nlri-mpls", "ipv6 mcast-vpn", "ipv6 mup",
-    "ipv6 mpls-vpn", "ipv6 flow", "ipv6 flow-vpn", "l2vpn vpls", "l2vpn evpn", "bgp-ls bgp-ls", "bgp-ls bgp-ls-vpn",
+    "ipv4 unicast",
+    "ipv4 multicast",
+    "ipv4 nlri-mpls",
+    "ipv4 mcast-vpn",
+    "ipv4 mup",
+    "ipv4 mpls-vpn",
+    "ipv4 rtc",
+    "ipv4 flow",
+    "ipv4 flow-vpn",
+    "ipv6 unicast",
+    "ipv6 multicast",
+    "ipv6 nlri-mpls",
+    "ipv6 mcast-vpn",
+    "ipv6 mup",
+    "ipv6 mpls-vpn",
+    "ipv6 flow",
+    "ipv6 flow-vpn",
+    "l2vpn vpls",
+    "l2vpn evpn",
+    "bgp-ls bgp-ls",
+    "bgp-ls bgp-ls-vpn",
 )
 
 
@@ -247,8 +265,14 @@ def idle(down: int) -> PeerStatus:
     """127.0.0.4: configured, never connected (no OPEN: every peer value unknown)."""
     local = {"asn4": True, "extended-message": True}
     return PeerStatus(
-        peer_address="127.0.0.4", local_address="127.0.0.2", local_as=65001, peer_as=65001, local_id="1.1.1.1",
-        local_hold=180, state="IDLE", down=down,
+        peer_address="127.0.0.4",
+        local_address="127.0.0.2",
+        local_as=65001,
+        peer_as=65001,
+        local_id="1.1.1.1",
+        local_hold=180,
+        state="IDLE",
+        down=down,
         capabilities=tuple((name, local.get(name, False), None) for name in show.CAPABILITIES),
         families=tuple((name, True, None, False, False) for name in ALL_FAMILIES),
         messages=tuple((kind, 0, 0) for kind in show.MESSAGES),
@@ -260,10 +284,19 @@ def established(up: int) -> PeerStatus:
     both = {"asn4", "route-refresh", "add-path", "extended-message"}
     counters = {"open": (1, 1), "keepalive": (1, 1), "update": (5, 4)}
     return PeerStatus(
-        peer_address="127.0.0.3", local_address="127.0.0.2", local_as=65001, peer_as=65002, local_id="1.1.1.1",
-        peer_id="2.2.2.2", local_hold=90, peer_hold=60, state="ESTABLISHED", up=up,
-        capabilities=tuple((name, name in both or name == "graceful-restart", name in both)
-                           for name in show.CAPABILITIES),
+        peer_address="127.0.0.3",
+        local_address="127.0.0.2",
+        local_as=65001,
+        peer_as=65002,
+        local_id="1.1.1.1",
+        peer_id="2.2.2.2",
+        local_hold=90,
+        peer_hold=60,
+        state="ESTABLISHED",
+        up=up,
+        capabilities=tuple(
+            (name, name in both or name == "graceful-restart", name in both) for name in show.CAPABILITIES
+        ),
         families=(("ipv4 unicast", True, True, True, False), ("ipv6 unicast", True, True, True, False)),
         messages=tuple((kind, *counters.get(kind, (0, 0))) for kind in show.MESSAGES),
     )
@@ -304,13 +337,17 @@ def test_neighbor_json_counts_capabilities_the_peer_has():
 
 
 def test_adj_rib_lines():
-    routes = [("ipv4 unicast", "10.1.0.0/24 next-hop 127.0.0.2"), ("ipv4 unicast", "10.1.0.9/32 next-hop 127.0.0.2"),
-              ("ipv6 unicast", "2001:db8::/32 next-hop 2001:db8::1")]
+    routes = [
+        ("ipv4 unicast", "10.1.0.0/24 next-hop 127.0.0.2"),
+        ("ipv4 unicast", "10.1.0.9/32 next-hop 127.0.0.2"),
+        ("ipv6 unicast", "2001:db8::/32 next-hop 2001:db8::1"),
+    ]
     assert [show.adj_rib_line("127.0.0.3", family, route) for family, route in routes] == ADJ_RIB_OUT
-    name = ("neighbor 127.0.0.3 local-ip 127.0.0.2 local-as 65001 peer-as 65002 router-id 1.1.1.1"
-            " family-allowed in-open")
-    extensive = [("ipv4 unicast", "10.2.0.0/24 next-hop 127.0.0.3 origin igp as-path ( 65002 65010 )"),
-                 ("ipv4 unicast", "10.3.0.0/24 next-hop 127.0.0.3 origin igp as-path ( 65002 )")]
+    name = "neighbor 127.0.0.3 local-ip 127.0.0.2 local-as 65001 peer-as 65002 router-id 1.1.1.1 family-allowed in-open"
+    extensive = [
+        ("ipv4 unicast", "10.2.0.0/24 next-hop 127.0.0.3 origin igp as-path ( 65002 65010 )"),
+        ("ipv4 unicast", "10.3.0.0/24 next-hop 127.0.0.3 origin igp as-path ( 65002 )"),
+    ]
     assert [show.adj_rib_line(name, family, route) for family, route in extensive] == ADJ_RIB_IN_EXTENSIVE
 
 

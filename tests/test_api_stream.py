@@ -35,6 +35,7 @@ import subprocess
 import sys
 import threading
 import time
+from itertools import pairwise
 
 import pytest
 
@@ -54,7 +55,7 @@ PIPENAME = f"exastream{os.getpid()}"
 V6_NEXT_HOP = "2001:db8::1"
 
 #: asks ``show neighbor summary`` until the file STOP exists; one line "sent received" per answer
-PROBE = r'''
+PROBE = r"""
 import os, sys, time
 folder = sys.argv[1]
 with open(os.path.join(folder, "probe.times"), "a") as log:
@@ -68,11 +69,11 @@ with open(os.path.join(folder, "probe.times"), "a") as log:
         log.write(f"{sent} {time.monotonic()}\n")
         log.flush()
         time.sleep(0.02)
-'''
+"""
 
 #: once GO exists asks COUNT times ``show adj-rib in extensive``, reads nothing until READ exists, then copies
 #: stdin to slow.log
-SLOW = r'''
+SLOW = r"""
 import os, sys, time
 folder, count = sys.argv[1], int(sys.argv[2])
 while not os.path.exists(os.path.join(folder, "GO")):
@@ -86,10 +87,10 @@ with open(os.path.join(folder, "slow.log"), "w") as log:
         log.write(line)
         if line == "done\n":
             log.flush()
-'''
+"""
 
 #: prints the lines appended to the file ASK, copies stdin to asker.log
-ASKER = r'''
+ASKER = r"""
 import os, sys, threading, time
 folder = sys.argv[1]
 def record():
@@ -110,7 +111,7 @@ while True:
         sys.stdout.flush()
     done = max(done, len(lines))
     time.sleep(0.02)
-'''
+"""
 
 CONFIGURATION = """
 process asker {{ run {py} {folder}/asker.py {folder}; encoder text; }}
@@ -154,10 +155,12 @@ def _nlri(prefixes, afi: int) -> bytes:
 
 def _attributes(number: int) -> bytes:
     """ORIGIN IGP, AS_PATH [65002 number], MED number, COMMUNITIES 65000:number."""
-    return (encode_attribute(1, 0x40, b"\x00")
-            + encode_attribute(2, 0x40, bytes((2, 2)) + (65002).to_bytes(4, "big") + (64512 + number).to_bytes(4, "big"))
-            + encode_attribute(4, 0x80, number.to_bytes(4, "big"))
-            + encode_attribute(8, 0xC0, (65000 << 16 | number).to_bytes(4, "big")))
+    return (
+        encode_attribute(1, 0x40, b"\x00")
+        + encode_attribute(2, 0x40, bytes((2, 2)) + (65002).to_bytes(4, "big") + (64512 + number).to_bytes(4, "big"))
+        + encode_attribute(4, 0x80, number.to_bytes(4, "big"))
+        + encode_attribute(8, 0xC0, (65000 << 16 | number).to_bytes(4, "big"))
+    )
 
 
 def _body(attributes: bytes = b"", nlri: bytes = b"") -> bytes:
@@ -168,15 +171,15 @@ def table() -> tuple:
     """``(messages, routes)``: the UPDATE messages of the table with both End-of-RIBs, and the routes they
     announce as ``(family, prefix, next hop, attribute set)`` in the order sent."""
     messages, routes = [], []
-    for start in range(0, V4_ROUTES, 50):
-        number = (start // 50) % ATTRIBUTE_SETS
-        prefixes = [v4(index) for index in range(start, start + 50)]
+    for first in range(0, V4_ROUTES, 50):
+        number = (first // 50) % ATTRIBUTE_SETS
+        prefixes = [v4(index) for index in range(first, first + 50)]
         attributes = _attributes(number) + encode_attribute(3, 0x40, bytes((192, 0, 2, 1 + number % 7)))
         messages.append(frame_message(2, _body(attributes, _nlri(prefixes, 1))))
         routes += [("ipv4 unicast", prefix, f"192.0.2.{1 + number % 7}", number) for prefix in prefixes]
-    for start in range(0, V6_ROUTES, 40):
-        number = (start // 40) % ATTRIBUTE_SETS
-        prefixes = [v6(index) for index in range(start, start + 40)]
+    for first in range(0, V6_ROUTES, 40):
+        number = (first // 40) % ATTRIBUTE_SETS
+        prefixes = [v6(index) for index in range(first, first + 40)]
         reach = b"\x00\x02\x01\x10" + ipaddress.ip_address(V6_NEXT_HOP).packed + b"\x00" + _nlri(prefixes, 2)
         messages.append(frame_message(2, _body(encode_attribute(14, 0x80, reach) + _attributes(number))))
         routes += [("ipv6 unicast", prefix, V6_NEXT_HOP, number) for prefix in prefixes]
@@ -192,9 +195,18 @@ class Peer(threading.Thread):
     def __init__(self, port: int, source: str, peer_as: int, hold_time: int = 180, families=((1, 1),)):
         super().__init__(daemon=True)
         self.sock = connect(port, source)
-        self.session = Session(SessionSettings(local_address=source, peer_address="127.0.0.1", local_as=peer_as,
-                                               peer_as=65001, router_id=source, hold_time=hold_time,
-                                               families=families), report_messages=True)
+        self.session = Session(
+            SessionSettings(
+                local_address=source,
+                peer_address="127.0.0.1",
+                local_as=peer_as,
+                peer_as=65001,
+                router_id=source,
+                hold_time=hold_time,
+                families=families,
+            ),
+            report_messages=True,
+        )
         self.messages = []
         self.established = threading.Event()
         self.closed = None
@@ -245,7 +257,7 @@ class Peer(threading.Thread):
 
     def keepalive_gaps(self, since: float) -> list:
         times = [moment for moment, kind in self.messages if kind == 4 and moment >= since]
-        return [later - earlier for earlier, later in zip(times, times[1:])]
+        return [later - earlier for earlier, later in pairwise(times)]
 
     def stop(self) -> None:
         self.stopping = True
@@ -330,8 +342,14 @@ def summary_received(folder) -> int:
 
 def cli(folder, *words, timeout=60):
     """``exabgp cli WORDS`` as a user runs it: ``(exit code, stdout, stderr)``."""
-    done = subprocess.run([PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, *words], cwd=PACKAGE_ROOT,
-                          env=environment(EXABGP_ROOT=folder), capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, *words],
+        cwd=PACKAGE_ROOT,
+        env=environment(EXABGP_ROOT=folder),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return done.returncode, done.stdout, done.stderr
 
 
@@ -369,16 +387,22 @@ def test_a_reader_that_stops_holds_the_answer_not_the_daemon(rig):
         head, route = lines[0].split(" ipv4 unicast ", 1)
         assert head.startswith("neighbor 127.0.0.1 local-ip 127.0.0.1 ")
         assert route == "10.0.0.0/24 next-hop 192.0.2.1 origin igp as-path ( 65002 64512 ) med 0 community 65000:0"
-        assert [line.split(" unicast ", 1)[1].split(" next-hop ")[0] for line in lines] == \
-            [prefix for _, prefix, _, _ in routes]
+        assert [line.split(" unicast ", 1)[1].split(" next-hop ")[0] for line in lines] == [
+            prefix for _, prefix, _, _ in routes
+        ]
 
 
 def test_the_cli_prints_every_line_of_a_large_answer_read_slowly(rig):
     folder, keeper = rig["folder"], rig["keeper"]
     start_time = time.monotonic()
-    client = subprocess.Popen([PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in"],
-                              cwd=PACKAGE_ROOT, env=environment(EXABGP_ROOT=folder), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, bufsize=0)
+    client = subprocess.Popen(
+        [PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in"],
+        cwd=PACKAGE_ROOT,
+        env=environment(EXABGP_ROOT=folder),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
     first = client.stdout.read(65536)
     time.sleep(2.0)  # the client blocks on its output, so it stops reading the daemon's pipe
     rest = client.stdout.read()
@@ -396,8 +420,13 @@ def ask(folder, *lines, acks=1, timeout=60) -> list:
     seen = len(log.read_text().splitlines())
     with open(folder / "ASK", "a") as ask_file:
         ask_file.write("".join(line + "\n" for line in lines))
-    return wait_for(lambda: (lambda new: new if sum(line in ("done", "error") for line in new) >= acks else None)(
-        log.read_text().splitlines()[seen:]), timeout, f"the answers to {lines}")
+    return wait_for(
+        lambda: (lambda new: new if sum(line in ("done", "error") for line in new) >= acks else None)(
+            log.read_text().splitlines()[seen:]
+        ),
+        timeout,
+        f"the answers to {lines}",
+    )
 
 
 def test_the_answers_of_one_helper_follow_its_commands(rig):
@@ -406,7 +435,7 @@ def test_the_answers_of_one_helper_follow_its_commands(rig):
     answer = ask(folder, "show adj-rib in", "version", "show neighbor summary", acks=3)
     routes = len(rig["routes"])
     assert answer[:routes] == text_lines(rig["routes"])
-    assert answer[routes:routes + 3] == ["done", VERSION, "done"]
+    assert answer[routes : routes + 3] == ["done", VERSION, "done"]
     assert answer[routes + 3].startswith("Peer ") and answer[-1] == "done" and len(answer) == routes + 8
 
 
@@ -421,9 +450,14 @@ def test_a_cli_client_that_leaves_ends_its_answer(rig):
     """The client killed in the middle of a long answer: the daemon stops making it (nobody reads the pipe) and
     the next CLI command is answered at once, not held behind it."""
     folder = rig["folder"]
-    client = subprocess.Popen([PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in", "extensive"],
-                              cwd=PACKAGE_ROOT, env=environment(EXABGP_ROOT=folder), stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, bufsize=0)
+    client = subprocess.Popen(
+        [PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in", "extensive"],
+        cwd=PACKAGE_ROOT,
+        env=environment(EXABGP_ROOT=folder),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        bufsize=0,
+    )
     assert client.stdout.read(65536)
     client.kill()
     client.wait()
@@ -436,7 +470,10 @@ def test_show_neighbor_answers_whole(rig):
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].startswith("Peer ") and [line.split()[0] for line in lines[1:]] == [
-        "127.0.0.1", "127.0.0.5", "127.0.0.6"]
+        "127.0.0.1",
+        "127.0.0.5",
+        "127.0.0.6",
+    ]
     code, out, err = cli(rig["folder"], "show", "neighbor", "json")
     assert (code, err) == (0, "")
     assert [entry["peer"]["address"] for entry in json.loads(out)] == ["127.0.0.1", "127.0.0.5", "127.0.0.6"]
@@ -449,9 +486,14 @@ def test_routes_that_change_while_the_answer_streams(rig):
     route, the IPv6 routes kept with their new next hop, none of the new ones."""
     folder, feeder = rig["folder"], rig["feeder"]
     routes = rig["routes"]
-    client = subprocess.Popen([PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in"],
-                              cwd=PACKAGE_ROOT, env=environment(EXABGP_ROOT=folder), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, bufsize=0)
+    client = subprocess.Popen(
+        [PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in"],
+        cwd=PACKAGE_ROOT,
+        env=environment(EXABGP_ROOT=folder),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
     first = client.stdout.read(65536)  # the IPv6 routes come after 2 MB of IPv4 lines: not made yet
     before = received_by_asker(folder)
     gone = [v6(index) for index in range(V6_ROUTES // 2)]
@@ -459,17 +501,19 @@ def test_routes_that_change_while_the_answer_streams(rig):
     unreach = b"\x00\x02\x01" + _nlri(gone, 2)
     reach = b"\x00\x02\x01\x10" + ipaddress.ip_address("2001:db8::2").packed + b"\x00" + _nlri(kept, 2)
     added = [f"10.200.{index}.0/24" for index in range(200)]
-    messages = [frame_message(2, _body(encode_attribute(15, 0x80, unreach))),
-                frame_message(2, _body(encode_attribute(14, 0x80, reach) + _attributes(1))),
-                frame_message(2, _body(_attributes(2) + encode_attribute(3, 0x40, bytes((192, 0, 2, 9))),
-                                       _nlri(added, 1)))]
+    messages = [
+        frame_message(2, _body(encode_attribute(15, 0x80, unreach))),
+        frame_message(2, _body(encode_attribute(14, 0x80, reach) + _attributes(1))),
+        frame_message(2, _body(_attributes(2) + encode_attribute(3, 0x40, bytes((192, 0, 2, 9))), _nlri(added, 1))),
+    ]
     feeder.send(b"".join(messages))
     wait_for(lambda: received_by_asker(folder) >= before + len(messages), 30, "the daemon to take the changes")
     rest = client.stdout.read()
     assert (client.wait(60), client.stderr.read()) == (0, b"")
     assert (first + rest).decode().splitlines() == text_lines(
         [route for route in routes if route[0] == "ipv4 unicast"]
-        + [("ipv6 unicast", prefix, "2001:db8::2", None) for prefix in kept])
+        + [("ipv6 unicast", prefix, "2001:db8::2", None) for prefix in kept]
+    )
 
 
 def received_by_asker(folder) -> int:
@@ -485,21 +529,33 @@ def test_a_session_that_ends_while_its_routes_stream_ends_their_listing(rig):
     the session): the lines already made are printed, the rest of its routes is left out, and the answer ends
     with ``done`` as any other."""
     folder, feeder = rig["folder"], rig["feeder"]
-    expected = text_lines([route for route in rig["routes"] if route[0] == "ipv4 unicast"]
-                          + [("ipv6 unicast", v6(index), "2001:db8::2", None)
-                             for index in range(V6_ROUTES // 2, V6_ROUTES)]
-                          + [("ipv4 unicast", f"10.200.{index}.0/24", "192.0.2.9", None) for index in range(200)])
-    client = subprocess.Popen([PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in"],
-                              cwd=PACKAGE_ROOT, env=environment(EXABGP_ROOT=folder), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, bufsize=0)
+    expected = text_lines(
+        [route for route in rig["routes"] if route[0] == "ipv4 unicast"]
+        + [("ipv6 unicast", v6(index), "2001:db8::2", None) for index in range(V6_ROUTES // 2, V6_ROUTES)]
+        + [("ipv4 unicast", f"10.200.{index}.0/24", "192.0.2.9", None) for index in range(200)]
+    )
+    client = subprocess.Popen(
+        [PY, "-m", "exabgp", "cli", "--pipename", PIPENAME, "show", "adj-rib", "in"],
+        cwd=PACKAGE_ROOT,
+        env=environment(EXABGP_ROOT=folder),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
     first = client.stdout.read(65536)
     feeder.stop()
-    wait_for(lambda: any(line.startswith("127.0.0.1 ") and line.split()[3] != "established"
-                         for line in ask(folder, "show neighbor summary")), 30, "the session to end")
+    wait_for(
+        lambda: any(
+            line.startswith("127.0.0.1 ") and line.split()[3] != "established"
+            for line in ask(folder, "show neighbor summary")
+        ),
+        30,
+        "the session to end",
+    )
     rest = client.stdout.read()
     assert (client.wait(60), client.stderr.read()) == (0, b"")
     lines = (first + rest).decode().splitlines()
-    assert 0 < len(lines) < len(expected) and lines == expected[:len(lines)]
+    assert 0 < len(lines) < len(expected) and lines == expected[: len(lines)]
 
 
 def test_show_neighbor_of_many_neighbors_streams_whole_answers(tmp_path):
@@ -512,9 +568,13 @@ def test_show_neighbor_of_many_neighbors_streams_whole_answers(tmp_path):
     port = free_port()
     addresses = [f"127.1.{index >> 8}.{index & 0xFF}" for index in range(1, 401)]
     path = tmp_path / "daemon.conf"
-    path.write_text("".join(f"neighbor {address} {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; "
-                            f"peer-as {65100 + index}; passive; listen {port}; }}\n"
-                            for index, address in enumerate(addresses)))
+    path.write_text(
+        "".join(
+            f"neighbor {address} {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; "
+            f"peer-as {65100 + index}; passive; listen {port}; }}\n"
+            for index, address in enumerate(addresses)
+        )
+    )
     daemon = start(path, EXABGP_ROOT=tmp_path, exabgp_api_pipename=PIPENAME)
     try:
         wait_for(lambda: cli(tmp_path, "version")[1].startswith("exabgp "), 30, "the daemon")
@@ -525,7 +585,8 @@ def test_show_neighbor_of_many_neighbors_streams_whole_answers(tmp_path):
         code, out, err = cli(tmp_path, "show", "neighbor", "summary")
         assert (code, err) == (0, "")
         assert [line.split()[:2] for line in out.splitlines()[1:]] == [
-            [address, str(65100 + index)] for index, address in enumerate(addresses)]
+            [address, str(65100 + index)] for index, address in enumerate(addresses)
+        ]
         code, out, err = cli(tmp_path, "show", "neighbor", "configuration")
         assert (code, err) == (0, "") and out.count("\n}\n") == len(addresses)
         code, out, err = cli(tmp_path, "show", "neighbor", "json")
@@ -545,9 +606,28 @@ def test_the_benchmark_measures_both_daemons(tmp_path):
         pytest.skip(f"{bench} is absent")
     require_oracle()
     out = tmp_path / "show.json"
-    done = subprocess.run([PY, os.path.join(root, "benchmarks", "show_adj_rib.py"), "--v4", "1500", "--v6", "500",
-                           "--reference-v4", "1500", "--reference-v6", "500", "--port", str(free_port("127.0.0.2")),
-                           "--json-out", str(out)], capture_output=True, text=True, timeout=600, cwd=str(tmp_path))
+    done = subprocess.run(
+        [
+            PY,
+            os.path.join(root, "benchmarks", "show_adj_rib.py"),
+            "--v4",
+            "1500",
+            "--v6",
+            "500",
+            "--reference-v4",
+            "1500",
+            "--reference-v6",
+            "500",
+            "--port",
+            str(free_port("127.0.0.2")),
+            "--json-out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=str(tmp_path),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads(out.read_text())
     assert [result["receiver"] for result in results] == ["ours", "exabgp 5.0.15"]

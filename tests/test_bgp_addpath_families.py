@@ -27,8 +27,12 @@ SAMPLES = [
     (25, 70, "01190000FDE8000000640011223344556677889900000064000641", bytes([192, 0, 2, 1])),
     (1, 5, "05120001010203040005200A00000120E8010101", bytes([192, 0, 2, 1])),
     (1, 85, "0100010C0000006400000064180A0001", bytes([192, 0, 2, 1])),
-    (16388, 71, "0001002D03000000000000000501000020020000040000FDE902010004000000000202000400000001020300040A000001",
-     bytes([192, 0, 2, 1])),
+    (
+        16388,
+        71,
+        "0001002D03000000000000000501000020020000040000FDE902010004000000000202000400000001020300040A000001",
+        bytes([192, 0, 2, 1]),
+    ),
     (1, 132, "600000FDE80002FDE800000064", bytes([192, 0, 2, 1])),
 ]
 IDS = [nlri_module.family_name(afi, safi) for afi, safi, _, _ in SAMPLES]
@@ -42,7 +46,7 @@ def _section(octets: bytes) -> bytes:
 def _update(afi: int, safi: int, nexthop: bytes, nlri: bytes) -> bytes:
     """An UPDATE body announcing `nlri` in MP_REACH_NLRI (ORIGIN, empty AS_PATH, LOCAL_PREF)."""
     value = afi.to_bytes(2, "big") + bytes((safi, len(nexthop))) + nexthop + b"\x00" + nlri
-    attributes = bytes.fromhex("40010100400200400504000000649" "00E") + len(value).to_bytes(2, "big") + value
+    attributes = bytes.fromhex("4001010040020040050400000064900E") + len(value).to_bytes(2, "big") + value
     return b"\x00\x00" + len(attributes).to_bytes(2, "big") + attributes
 
 

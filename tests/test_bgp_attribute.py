@@ -108,13 +108,16 @@ def test_missing_well_known_mandatory_attribute_is_treat_as_withdraw():
     mp_reach = tlv(0x80, 14, bytes([0, 2, 1, 16]) + bytes(16) + bytes([0, 32, 0x20, 1, 0xD, 0xB8]))
     assert decode_attributes(BASE, SESSION, True).treat_as_withdraw is None
     assert decode_attributes(origin + as_path + mp_reach, SESSION).treat_as_withdraw is None
-    for section, missing in ((as_path + next_hop, "origin"), (origin + next_hop, "as-path"),
-                             (origin + as_path, "next-hop"), (next_hop, "origin")):
+    for section, missing in (
+        (as_path + next_hop, "origin"),
+        (origin + next_hop, "as-path"),
+        (origin + as_path, "next-hop"),
+        (next_hop, "origin"),
+    ):
         decoded = decode_attributes(section, SESSION, True)
         assert decoded.treat_as_withdraw == f"treat-as-withdraw due to missing {missing}"
     for section, missing in ((as_path + mp_reach, "origin"), (origin + mp_reach, "as-path")):
-        assert decode_attributes(section, SESSION).treat_as_withdraw == \
-            f"treat-as-withdraw due to missing {missing}"
+        assert decode_attributes(section, SESSION).treat_as_withdraw == f"treat-as-withdraw due to missing {missing}"
         assert decode_attributes(section, CTX).treat_as_withdraw is None  # exabgp decode: shown as it is
     for section in (b"", origin, as_path + next_hop, tlv(0x80, 15, bytes([0, 2, 1]))):
         assert decode_attributes(section, SESSION).treat_as_withdraw is None  # no route announced
@@ -169,7 +172,8 @@ def test_prefix_sid_values():
 def test_as4_path_merge():
     sequence, as_set = attr.AS_SEQUENCE, attr.AS_SET
     assert merge_as4_path([(sequence, (23456, 23456, 7)), (as_set, (8, 9))], [(sequence, (65536, 65541))]) == [
-        (sequence, (23456, 23456, 65536, 65541))]
+        (sequence, (23456, 23456, 65536, 65541))
+    ]
     assert merge_as4_path([(sequence, (7,))], [(sequence, (65536, 5))]) == [(sequence, (7,))]
 
 
@@ -183,31 +187,34 @@ def test_aggregator_reconciliation():
     assert attr.AS4_AGGREGATOR not in real and attr.AS4_PATH not in real
 
 
-@pytest.mark.parametrize("hexa, text", [
-    ("0002FDE800000064", "target:65000:100"),
-    ("01020A0000010064", "target:10.0.0.1:100"),
-    ("020200010000000A", "target:65536:10"),
-    ("4002FDE800000064", "target:65000:100"),      # the transitive bit does not change the kind
-    ("01030A000001FDE8", "origin:65000:10.0.0.1"),  # F15
-    ("0013FDE800000064", "rtrecord:65000:100"),
-    ("030C00000000000A", "encap:MPLS"),
-    ("030C0000000000FF", "encap:encap:UNKNOWN-255"),
-    ("0600010000000005", "mac-mobility:5:sticky"),
-    ("0702000100008005", "interface-set:output:65536:5"),
-    ("0800000000000000", "redirect-to-nexthop"),
-    ("0C00000100000002", "mup:1:2"),
-    ("4004FDE84E6E6B28", ""),                       # link bandwidth: not named by 5.0's decoder
-    ("8006FDE84640E666", "rate-limit:12345"),
-    ("8006FDE8BF800000", "rate-limit:0"),           # a negative rate prints as 0
-    ("8007000000000002", "action sample"),
-    ("8007000000000000", "action "),
-    ("80080001000000C8", "redirect:1:200"),
-    ("82080001000100C8", "0x82080001000100C8"),
-    ("800900000000002E", "mark 46"),
-    ("800A130100050000", "l2info:19:1:5:0"),
-    ("010C0A0000020000", "redirect-to-nexthop-ietf 10.0.0.2"),
-    ("4302000100000001", ""),
-])
+@pytest.mark.parametrize(
+    "hexa, text",
+    [
+        ("0002FDE800000064", "target:65000:100"),
+        ("01020A0000010064", "target:10.0.0.1:100"),
+        ("020200010000000A", "target:65536:10"),
+        ("4002FDE800000064", "target:65000:100"),  # the transitive bit does not change the kind
+        ("01030A000001FDE8", "origin:65000:10.0.0.1"),  # F15
+        ("0013FDE800000064", "rtrecord:65000:100"),
+        ("030C00000000000A", "encap:MPLS"),
+        ("030C0000000000FF", "encap:encap:UNKNOWN-255"),
+        ("0600010000000005", "mac-mobility:5:sticky"),
+        ("0702000100008005", "interface-set:output:65536:5"),
+        ("0800000000000000", "redirect-to-nexthop"),
+        ("0C00000100000002", "mup:1:2"),
+        ("4004FDE84E6E6B28", ""),  # link bandwidth: not named by 5.0's decoder
+        ("8006FDE84640E666", "rate-limit:12345"),
+        ("8006FDE8BF800000", "rate-limit:0"),  # a negative rate prints as 0
+        ("8007000000000002", "action sample"),
+        ("8007000000000000", "action "),
+        ("80080001000000C8", "redirect:1:200"),
+        ("82080001000100C8", "0x82080001000100C8"),
+        ("800900000000002E", "mark 46"),
+        ("800A130100050000", "l2info:19:1:5:0"),
+        ("010C0A0000020000", "redirect-to-nexthop-ietf 10.0.0.2"),
+        ("4302000100000001", ""),
+    ],
+)
 def test_extended_community_strings(hexa, text):
     assert extended_string(bytes.fromhex(hexa)) == text
     assert extended_value(bytes.fromhex(hexa)) == int(hexa, 16)

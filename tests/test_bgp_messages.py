@@ -76,7 +76,7 @@ def test_vector(path):
     line = message_line(SPEAKER, 1.5, 1, PEER, "in", message)
     assert _comparable(line) == _comparable(vector["json"])
     expected = vector["json"]
-    assert line[line.index('"counter"'):] == expected[expected.index('"counter"'):]
+    assert line[line.index('"counter"') :] == expected[expected.index('"counter"') :]
 
 
 def test_reference_open_vector():
@@ -96,7 +96,12 @@ def test_reference_open_vector():
 
 def test_message_table():
     assert {code: name for code, (name, _klass) in MESSAGE_TYPES.items()} == {
-        1: "OPEN", 2: "UPDATE", 3: "NOTIFICATION", 4: "KEEPALIVE", 5: "ROUTE-REFRESH", 6: "OPERATIONAL",
+        1: "OPEN",
+        2: "UPDATE",
+        3: "NOTIFICATION",
+        4: "KEEPALIVE",
+        5: "ROUTE-REFRESH",
+        6: "OPERATIONAL",
     }
     for code, (_name, klass) in MESSAGE_TYPES.items():
         assert klass.TYPE == code
@@ -150,21 +155,30 @@ def test_keepalive_line():
 # ------------------------------------------------------------------ ROUTE-REFRESH
 
 
-@pytest.mark.parametrize("body,afi,safi,subtype,name", [
-    (b"\x00\x01\x00\x01", 1, 1, 0, "query"),
-    (b"\x00\x02\x01\x80", 2, 128, 1, "begin"),
-    (b"\x00\x01\x02\x85", 1, 133, 2, "end"),
-])
+@pytest.mark.parametrize(
+    "body,afi,safi,subtype,name",
+    [
+        (b"\x00\x01\x00\x01", 1, 1, 0, "query"),
+        (b"\x00\x02\x01\x80", 2, 128, 1, "begin"),
+        (b"\x00\x01\x02\x85", 1, 133, 2, "end"),
+    ],
+)
 def test_refresh_round_trip(body, afi, safi, subtype, name):
     message = RouteRefresh.decode(body, None)
     assert message == RouteRefresh(afi, safi, subtype) and message.subtype_name == name
     assert message.encode(None) == body
 
 
-@pytest.mark.parametrize("body,subcode", [
-    (b"", 1), (b"\x00\x01\x00", 1), (b"\x00\x01\x00\x01\x00", 1),
-    (b"\x00\x01\x03\x01", 2), (b"\x00\x01\xff\x01", 2),
-])
+@pytest.mark.parametrize(
+    "body,subcode",
+    [
+        (b"", 1),
+        (b"\x00\x01\x00", 1),
+        (b"\x00\x01\x00\x01\x00", 1),
+        (b"\x00\x01\x03\x01", 2),
+        (b"\x00\x01\xff\x01", 2),
+    ],
+)
 def test_refresh_errors_carry_the_whole_message(body, subcode):
     with pytest.raises(CodecError) as info:
         RouteRefresh.decode(body, None)
@@ -196,27 +210,56 @@ def _tlv(what: int, value: bytes) -> bytes:
 _QUERY = b"\x00\x01\x01" + bytes((192, 0, 2, 1)) + (7).to_bytes(4, "big")
 
 
-@pytest.mark.parametrize("body,expected,text", [
-    (_tlv(2, b"\x00\x01\x01Thank you \xc3\xa9"),
-     Operational(2, 1, 1, advisory="Thank you \u00e9".encode()),
-     '{ "name": "ASM", "afi": "ipv4", "safi": "unicast", "advisory": "Thank you \\u00e9" }'),
-    (_tlv(1, b"\x00\x02\x01"), Operational(1, 2, 1),
-     '{ "name": "ADM", "afi": "ipv6", "safi": "unicast", "advisory": "" }'),
-    (_tlv(3, _QUERY), Operational(3, 1, 1, router_id="192.0.2.1", sequence=7),
-     '{ "name": "RPCQ", "afi": "ipv4", "safi": "unicast" }'),
-    (_tlv(5, _QUERY), Operational(5, 1, 1, router_id="192.0.2.1", sequence=7),
-     '{ "name": "APCQ", "afi": "ipv4", "safi": "unicast" }'),
-    (_tlv(7, _QUERY), Operational(7, 1, 1, router_id="192.0.2.1", sequence=7),
-     '{ "name": "LPCQ", "afi": "ipv4", "safi": "unicast" }'),
-    (_tlv(4, _QUERY + (100).to_bytes(4, "big")), Operational(4, 1, 1, router_id="192.0.2.1", sequence=7, counter=100),
-     '{ "name": "RPCP", "afi": "ipv4", "safi": "unicast", "router-id": "192.0.2.1", "sequence": 7, "counter": 100 }'),
-    (_tlv(6, _QUERY + (1).to_bytes(4, "big")), Operational(6, 1, 1, router_id="192.0.2.1", sequence=7, counter=1),
-     '{ "name": "APCP", "afi": "ipv4", "safi": "unicast", "router-id": "192.0.2.1", "sequence": 7, "counter": 1 }'),
-    (_tlv(8, _QUERY + (2).to_bytes(4, "big")), Operational(8, 1, 1, router_id="192.0.2.1", sequence=7, counter=2),
-     '{ "name": "LPCP", "afi": "ipv4", "safi": "unicast", "router-id": "192.0.2.1", "sequence": 7, "counter": 2 }'),
-    (_tlv(0xFFFF, b"\x00\x01"), Operational(0xFFFF, value=b"\x00\x01"),
-     '{ "name": "unknown", "type": 65535, "value": "0x0001" }'),
-])
+@pytest.mark.parametrize(
+    "body,expected,text",
+    [
+        (
+            _tlv(2, b"\x00\x01\x01Thank you \xc3\xa9"),
+            Operational(2, 1, 1, advisory="Thank you \u00e9".encode()),
+            '{ "name": "ASM", "afi": "ipv4", "safi": "unicast", "advisory": "Thank you \\u00e9" }',
+        ),
+        (
+            _tlv(1, b"\x00\x02\x01"),
+            Operational(1, 2, 1),
+            '{ "name": "ADM", "afi": "ipv6", "safi": "unicast", "advisory": "" }',
+        ),
+        (
+            _tlv(3, _QUERY),
+            Operational(3, 1, 1, router_id="192.0.2.1", sequence=7),
+            '{ "name": "RPCQ", "afi": "ipv4", "safi": "unicast" }',
+        ),
+        (
+            _tlv(5, _QUERY),
+            Operational(5, 1, 1, router_id="192.0.2.1", sequence=7),
+            '{ "name": "APCQ", "afi": "ipv4", "safi": "unicast" }',
+        ),
+        (
+            _tlv(7, _QUERY),
+            Operational(7, 1, 1, router_id="192.0.2.1", sequence=7),
+            '{ "name": "LPCQ", "afi": "ipv4", "safi": "unicast" }',
+        ),
+        (
+            _tlv(4, _QUERY + (100).to_bytes(4, "big")),
+            Operational(4, 1, 1, router_id="192.0.2.1", sequence=7, counter=100),
+            '{ "name": "RPCP", "afi": "ipv4", "safi": "unicast", "router-id": "192.0.2.1", "sequence": 7, "counter": 100 }',
+        ),
+        (
+            _tlv(6, _QUERY + (1).to_bytes(4, "big")),
+            Operational(6, 1, 1, router_id="192.0.2.1", sequence=7, counter=1),
+            '{ "name": "APCP", "afi": "ipv4", "safi": "unicast", "router-id": "192.0.2.1", "sequence": 7, "counter": 1 }',
+        ),
+        (
+            _tlv(8, _QUERY + (2).to_bytes(4, "big")),
+            Operational(8, 1, 1, router_id="192.0.2.1", sequence=7, counter=2),
+            '{ "name": "LPCP", "afi": "ipv4", "safi": "unicast", "router-id": "192.0.2.1", "sequence": 7, "counter": 2 }',
+        ),
+        (
+            _tlv(0xFFFF, b"\x00\x01"),
+            Operational(0xFFFF, value=b"\x00\x01"),
+            '{ "name": "unknown", "type": 65535, "value": "0x0001" }',
+        ),
+    ],
+)
 def test_operational(body, expected, text):
     message = Operational.decode(body, None)
     assert message == expected
@@ -227,18 +270,29 @@ def test_operational(body, expected, text):
 
 def test_operational_table():
     assert {name for name, _category in OPERATIONAL_TYPES.values()} == {
-        "ADM", "ASM", "RPCQ", "RPCP", "APCQ", "APCP", "LPCQ", "LPCP",
+        "ADM",
+        "ASM",
+        "RPCQ",
+        "RPCP",
+        "APCQ",
+        "APCP",
+        "LPCQ",
+        "LPCP",
     }
 
 
-@pytest.mark.parametrize("body", [
-    b"", b"\x00\x02\x00",                      # no complete header
-    _tlv(2, b"\x00\x01")[:-1] + b"",           # value shorter than its length
-    b"\x00\x02\x00\x05\x00\x01\x01",           # length passes the message
-    _tlv(2, b"\x00\x01"),                      # advisory without its SAFI
-    _tlv(3, _QUERY[:-1]),                      # query one octet short
-    _tlv(4, _QUERY + b"\x00\x00\x00"),         # counter one octet short
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"\x00\x02\x00",  # no complete header
+        _tlv(2, b"\x00\x01")[:-1] + b"",  # value shorter than its length
+        b"\x00\x02\x00\x05\x00\x01\x01",  # length passes the message
+        _tlv(2, b"\x00\x01"),  # advisory without its SAFI
+        _tlv(3, _QUERY[:-1]),  # query one octet short
+        _tlv(4, _QUERY + b"\x00\x00\x00"),  # counter one octet short
+    ],
+)
 def test_operational_malformed(body):
     with pytest.raises(CodecError) as info:
         Operational.decode(body, None)

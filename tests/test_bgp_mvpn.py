@@ -61,29 +61,47 @@ CONF_MVPN_FIRST_JSON = (
 
 #: (afi, NLRI) -> 5.0.15's JSON (``exabgp decode -n``)
 RECORDED = [
-    (1, "05120001010203040005200A00000120E8010101",
-     '{ "code": 5, "parsed": true, "raw": "05120001010203040005200A00000120E8010101", "name": "Source Active A-D '
-     'Route", "rd": "1.2.3.4:5", "source": "10.0.0.1", "group": "232.1.1.1"}'),
-    (1, "06160002000111700005FFFFFFFF20C000020120EF010101",
-     '{ "code": 6, "parsed": true, "raw": "06160002000111700005FFFFFFFF20C000020120EF010101", "name": "C-Multicast '
-     'Shared Tree Join route", "rd": "70000:5", "source-as": "4294967295", "source": "192.0.2.1", "group": '
-     '"239.1.1.1"}'),
-    (2, "072E0000FDE800000001000000008020010DB800000000000000000000000180FF3E0000000000000000000080000001",
-     '{ "code": 7, "parsed": true, "raw": "072E0000FDE800000001000000008020010DB8000000000000000000000001'
-     '80FF3E0000000000000000000080000001", "name": "C-Multicast Source Tree Join route", "rd": "65000:1", '
-     '"source-as": "0", "source": "2001:db8::1", "group": "ff3e::8000:1"}'),
-    (2, "052A0000000000000000800000000000000000000000000000000080FF020000000000000000000000000001",
-     '{ "code": 5, "parsed": true, "raw": "052A000000000000000080000000000000000000000000000000008'
-     '0FF020000000000000000000000000001", "name": "Source Active A-D Route", "rd": "0:0", "source": "::", '
-     '"group": "ff02::1"}'),
+    (
+        1,
+        "05120001010203040005200A00000120E8010101",
+        '{ "code": 5, "parsed": true, "raw": "05120001010203040005200A00000120E8010101", "name": "Source Active A-D '
+        'Route", "rd": "1.2.3.4:5", "source": "10.0.0.1", "group": "232.1.1.1"}',
+    ),
+    (
+        1,
+        "06160002000111700005FFFFFFFF20C000020120EF010101",
+        '{ "code": 6, "parsed": true, "raw": "06160002000111700005FFFFFFFF20C000020120EF010101", "name": "C-Multicast '
+        'Shared Tree Join route", "rd": "70000:5", "source-as": "4294967295", "source": "192.0.2.1", "group": '
+        '"239.1.1.1"}',
+    ),
+    (
+        2,
+        "072E0000FDE800000001000000008020010DB800000000000000000000000180FF3E0000000000000000000080000001",
+        '{ "code": 7, "parsed": true, "raw": "072E0000FDE800000001000000008020010DB8000000000000000000000001'
+        '80FF3E0000000000000000000080000001", "name": "C-Multicast Source Tree Join route", "rd": "65000:1", '
+        '"source-as": "0", "source": "2001:db8::1", "group": "ff3e::8000:1"}',
+    ),
+    (
+        2,
+        "052A0000000000000000800000000000000000000000000000000080FF020000000000000000000000000001",
+        '{ "code": 5, "parsed": true, "raw": "052A000000000000000080000000000000000000000000000000008'
+        '0FF020000000000000000000000000001", "name": "Source Active A-D Route", "rd": "0:0", "source": "::", '
+        '"group": "ff02::1"}',
+    ),
     # IPv6 addresses in an ipv4 mcast-vpn NLRI: 5.0 reads them
-    (1, "072E0000FFFFFFFFFFFF0000FDE98020010DB800000000000000000000000280FF3E0000000000000000000000000001",
-     '{ "code": 7, "parsed": true, "raw": "072E0000FFFFFFFFFFFF0000FDE98020010DB8000000000000000000000002'
-     '80FF3E0000000000000000000000000001", "name": "C-Multicast Source Tree Join route", "rd": '
-     '"65535:4294967295", "source-as": "65001", "source": "2001:db8::2", "group": "ff3e::1"}'),
-    (1, "05120003000100020003200A00000120E8000001",
-     '{ "code": 5, "parsed": true, "raw": "05120003000100020003200A00000120E8000001", "name": "Source Active A-D '
-     'Route", "rd": "0x0003000100020003", "source": "10.0.0.1", "group": "232.0.0.1"}'),
+    (
+        1,
+        "072E0000FFFFFFFFFFFF0000FDE98020010DB800000000000000000000000280FF3E0000000000000000000000000001",
+        '{ "code": 7, "parsed": true, "raw": "072E0000FFFFFFFFFFFF0000FDE98020010DB8000000000000000000000002'
+        '80FF3E0000000000000000000000000001", "name": "C-Multicast Source Tree Join route", "rd": '
+        '"65535:4294967295", "source-as": "65001", "source": "2001:db8::2", "group": "ff3e::1"}',
+    ),
+    (
+        1,
+        "05120003000100020003200A00000120E8000001",
+        '{ "code": 5, "parsed": true, "raw": "05120003000100020003200A00000120E8000001", "name": "Source Active A-D '
+        'Route", "rd": "0x0003000100020003", "source": "10.0.0.1", "group": "232.0.0.1"}',
+    ),
     # route types 5.0 does not decode: kept as octets
     (1, "010C00000000000000000A000001", '{ "code": 1, "parsed": false, "raw": "010C00000000000000000A000001" }'),
     (1, "03050102030405", '{ "code": 3, "parsed": false, "raw": "03050102030405" }'),
@@ -104,9 +122,8 @@ MALFORMED = [
 ]
 
 
-
-
 # ---- decoding, packing, 5.0's JSON and text ------------------------------------------------------
+
 
 @pytest.mark.parametrize("afi, octets, expected", RECORDED)
 def test_decode_pack_and_json_as_5_0(afi, octets, expected):
@@ -118,21 +135,31 @@ def test_decode_pack_and_json_as_5_0(afi, octets, expected):
 
 def test_fields_and_build():
     (mvpn,) = decode_mvpn(1, bytes.fromhex(RECORDED[1][1]))
-    assert mvpn == build(1, 6, bytes.fromhex("0002000111700005"), socket.inet_aton("192.0.2.1"),
-                         socket.inet_aton("239.1.1.1"), 4294967295)
+    assert mvpn == build(
+        1,
+        6,
+        bytes.fromhex("0002000111700005"),
+        socket.inet_aton("192.0.2.1"),
+        socket.inet_aton("239.1.1.1"),
+        4294967295,
+    )
     assert mvpn != MVPN(2, mvpn.code, mvpn.body)  # the AFI is part of the NLRI
 
 
 def test_text_as_5_0_prints_routes():
     # exabgp validate -nrv: "parsed route mvpn:..." (conf-mvpn.conf and crafted routes)
     names = [decode_mvpn(afi, bytes.fromhex(octets))[0].text() for afi, octets, _ in RECORDED]
-    assert names[:2] == ["mvpn:sourcead::1.2.3.4:5:10.0.0.1:232.1.1.1",
-                         "mvpn:shared-join::70000:5:4294967295:192.0.2.1:239.1.1.1"]
+    assert names[:2] == [
+        "mvpn:sourcead::1.2.3.4:5:10.0.0.1:232.1.1.1",
+        "mvpn:shared-join::70000:5:4294967295:192.0.2.1:239.1.1.1",
+    ]
     assert names[2] == "mvpn:source-join::65000:1:0:2001:db8::1:ff3e::8000:1"
     assert names[7] == "mvpn:unknown:0x0102030405"
     update = Update.decode(bytes.fromhex(CONF_MVPN[1]), CTX)
     assert [log_text(nlri) for _, _, _, nlri in update.changes(CTX)] == [
-        "mvpn:shared-join::65000:99999:65000:fd00::1:ff0e::1", "mvpn:source-join::65000:99999:65000:fd12::2:ff0e::1"]
+        "mvpn:shared-join::65000:99999:65000:fd00::1:ff0e::1",
+        "mvpn:source-join::65000:99999:65000:fd12::2:ff0e::1",
+    ]
 
 
 def test_configuration_form():
@@ -179,21 +206,27 @@ def test_update_json_as_5_0():
     mvpn = decode_mvpn(1, bytes.fromhex(RECORDED[0][1]))[0]
     (body,) = packing.withdraw_bodies(1, 5, AttributeSet(), b"", [mvpn], CTX)
     assert general_update_json(Update.decode(body, CTX), CTX) == (
-        '{ "update": { "withdraw": { "ipv4 mcast-vpn": [ ' + RECORDED[0][2] + " ] } } }")
+        '{ "update": { "withdraw": { "ipv4 mcast-vpn": [ ' + RECORDED[0][2] + " ] } } }"
+    )
 
 
 @needs_reference
 def test_recorded_updates_are_the_reference_ones():
     lines = (REFERENCE / "encoding" / "conf-mvpn.msg").read_text().split()
-    bodies = [line.split(":raw:", 1)[1].replace(":", "")[32 + 6:] for line in lines if ":raw:" in line]
+    bodies = [line.split(":raw:", 1)[1].replace(":", "")[32 + 6 :] for line in lines if ":raw:" in line]
     assert bodies == CONF_MVPN
 
 
 # ---- the text encoder, as a 5.0.15 daemon wrote it to its helper -------------------------------
 
-ORIGIN_MED_LP_TARGET = AttributeSet([(1, 0x40, b"\x00"), (4, 0x80, (5).to_bytes(4, "big")),
-                                     (5, 0x40, (100).to_bytes(4, "big")),
-                                     (16, 0xC0, bytes.fromhex("0102C0A85E0C0005"))])
+ORIGIN_MED_LP_TARGET = AttributeSet(
+    [
+        (1, 0x40, b"\x00"),
+        (4, 0x80, (5).to_bytes(4, "big")),
+        (5, 0x40, (100).to_bytes(4, "big")),
+        (16, 0xC0, bytes.fromhex("0102C0A85E0C0005")),
+    ]
+)
 HEAD = "neighbor 127.0.0.2 receive update"
 
 
@@ -206,16 +239,17 @@ def test_text_encoder_lines_as_5_0():
         f"{HEAD} start\n"
         f"{HEAD} announced afi ipv4 safi mcast-vpn origin igp med 5 local-preference 100"
         " extended-community target:192.168.94.12:5\n"
-        f"{HEAD} end")
+        f"{HEAD} end"
+    )
     six = decode_mvpn(2, bytes.fromhex(RECORDED[3][1]))[0]
     (withdraw,) = packing.withdraw_bodies(2, 5, ORIGIN_MED_LP_TARGET, bytes((10, 10, 6, 3)), [six], CTX)
     assert update_text(HEAD, Update.decode(withdraw, CTX), CTX, "") == (
-        f"{HEAD} start\n"
-        f"{HEAD} withdrawn afi ipv6 safi mcast-vpn\n"
-        f"{HEAD} end")
+        f"{HEAD} start\n{HEAD} withdrawn afi ipv6 safi mcast-vpn\n{HEAD} end"
+    )
 
 
 # ---- the RIBs ------------------------------------------------------------------------------------
+
 
 def test_adj_rib_out_groups_mcast_vpn_sorted_by_their_octets():
     """5.0.15 sorts grouped MCAST-VPN NLRI by their octets, route type first, whatever the order they were
@@ -255,11 +289,18 @@ def test_adj_rib_in_stores_and_withdraws_mcast_vpn():
 
 # ---- round trip -----------------------------------------------------------------------------------
 
-addresses = st.one_of(st.tuples(st.binary(min_size=4, max_size=4), st.binary(min_size=4, max_size=4)),
-                      st.tuples(st.binary(min_size=16, max_size=16), st.binary(min_size=16, max_size=16)))
-known = st.builds(lambda afi, code, rd, pair, asn: build(afi, code, rd, pair[0], pair[1], asn),
-                  st.sampled_from((1, 2)), st.sampled_from((5, 6, 7)), st.binary(min_size=8, max_size=8), addresses,
-                  st.integers(0, 0xFFFFFFFF))
+addresses = st.one_of(
+    st.tuples(st.binary(min_size=4, max_size=4), st.binary(min_size=4, max_size=4)),
+    st.tuples(st.binary(min_size=16, max_size=16), st.binary(min_size=16, max_size=16)),
+)
+known = st.builds(
+    lambda afi, code, rd, pair, asn: build(afi, code, rd, pair[0], pair[1], asn),
+    st.sampled_from((1, 2)),
+    st.sampled_from((5, 6, 7)),
+    st.binary(min_size=8, max_size=8),
+    addresses,
+    st.integers(0, 0xFFFFFFFF),
+)
 unknown = st.builds(MVPN, st.sampled_from((1, 2)), st.integers(0, 4) | st.integers(8, 255), st.binary(max_size=40))
 
 

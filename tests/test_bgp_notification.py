@@ -51,18 +51,26 @@ def test_shutdown_builder_is_length_prefixed_utf8():
         Notification.shutdown(2, "x" * 256)
 
 
-@pytest.mark.parametrize("code,subcode,data,reported", [
-    (6, 2, b"\x03bye", b'Shutdown Communication: "bye"'),
-    (6, 4, b"\x03bye\x01", b'Shutdown Communication: "bye", trailing data: 0x01'),
-    (6, 2, b"\x03a\r\n", b'Shutdown Communication: "a  "'),
-    (6, 2, b"\x00", b"empty Shutdown Communication."),
-    (6, 2, b"", b""),
-    (6, 2, b"\x05ab", b"invalid Shutdown Communication (buffer underrun) length : 5 [0x6162]"),
-    (6, 2, b"\x02\xc3\x28", b"invalid Shutdown Communication (invalid UTF-8) length : 2 [0xC328]"),
-    (6, 4, b"\x81" + b"a" * 129, b"invalid Shutdown Communication (too large) length : 129 [0x" + b"61" * 129 + b"]"),
-    (6, 3, b"\x03bye", b"\x03bye"),
-    (2, 2, b"\x03bye", b"\x03bye"),
-])
+@pytest.mark.parametrize(
+    "code,subcode,data,reported",
+    [
+        (6, 2, b"\x03bye", b'Shutdown Communication: "bye"'),
+        (6, 4, b"\x03bye\x01", b'Shutdown Communication: "bye", trailing data: 0x01'),
+        (6, 2, b"\x03a\r\n", b'Shutdown Communication: "a  "'),
+        (6, 2, b"\x00", b"empty Shutdown Communication."),
+        (6, 2, b"", b""),
+        (6, 2, b"\x05ab", b"invalid Shutdown Communication (buffer underrun) length : 5 [0x6162]"),
+        (6, 2, b"\x02\xc3\x28", b"invalid Shutdown Communication (invalid UTF-8) length : 2 [0xC328]"),
+        (
+            6,
+            4,
+            b"\x81" + b"a" * 129,
+            b"invalid Shutdown Communication (too large) length : 129 [0x" + b"61" * 129 + b"]",
+        ),
+        (6, 3, b"\x03bye", b"\x03bye"),
+        (2, 2, b"\x03bye", b"\x03bye"),
+    ],
+)
 def test_reported_data(code, subcode, data, reported):
     message = Notification(code, subcode, data)
     assert message.reported_data() == reported
@@ -73,7 +81,9 @@ def test_json_uses_the_reported_data():
     text = notification_json(Notification(6, 2, b"\x05hello"))
     assert text.endswith(" } ")
     assert json.loads(text) == {
-        "code": 6, "subcode": 2, "data": "0x" + b'Shutdown Communication: "hello"'.hex().upper(),
+        "code": 6,
+        "subcode": 2,
+        "data": "0x" + b'Shutdown Communication: "hello"'.hex().upper(),
         "message": 'Shutdown Communication: "hello"',
     }
     assert json.loads(notification_json(Notification(6, 3, b"\x00\xff")))["message"] == "\x00\ufffd"

@@ -23,7 +23,14 @@ def _cap(code: int, value: bytes) -> bytes:
 
 def _body(capabilities=(), version=4, asn=65533, hold=180, router_id=b"\x0a\x00\x00\x02") -> bytes:
     params = b"".join(bytes((2, len(c))) + c for c in capabilities)
-    return bytes((version,)) + asn.to_bytes(2, "big") + hold.to_bytes(2, "big") + router_id + bytes((len(params),)) + params
+    return (
+        bytes((version,))
+        + asn.to_bytes(2, "big")
+        + hold.to_bytes(2, "big")
+        + router_id
+        + bytes((len(params),))
+        + params
+    )
 
 
 def _error(body: bytes) -> CodecError:
@@ -33,7 +40,9 @@ def _error(body: bytes) -> CodecError:
 
 
 def test_decode_fields():
-    message = Open.decode(_body([_cap(1, b"\x00\x01\x00\x01"), _cap(65, (4200000000).to_bytes(4, "big"))], asn=AS_TRANS), None)
+    message = Open.decode(
+        _body([_cap(1, b"\x00\x01\x00\x01"), _cap(65, (4200000000).to_bytes(4, "big"))], asn=AS_TRANS), None
+    )
     assert (message.version, message.my_as, message.hold_time, message.router_id) == (4, AS_TRANS, 180, "10.0.0.2")
     assert message.asn == 4200000000
     assert message.capabilities == (caps.Multiprotocol(1, 1), caps.FourOctetAS(4200000000))
@@ -99,38 +108,44 @@ def test_unsupported_optional_parameter(kind):
     assert (_error(body).code, _error(body).subcode) == (2, 4)
 
 
-@pytest.mark.parametrize("tail", [
-    b"\x05\x02\x03\x01\x00",          # optional parameters length passes the message
-    b"\x02\x02\x00\x00",               # octets after the optional parameters
-    b"\x03\x02\x05\x01",               # parameter length passes the parameters
-    b"\x01\x02",                       # truncated parameter header
-    b"\x04\x02\x02\x01\x04",           # capability length passes the parameter
-    b"\x03\x02\x01\x01",               # truncated capability header
-    b"\xff\xff\x00",                   # truncated extended length
-    b"\xff\xff\x00\x05\x02\x00\x02",   # extended length passes the message
-    b"\xff\xff\x00\x02\x02\x00",       # truncated extended parameter header
-])
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b"\x05\x02\x03\x01\x00",  # optional parameters length passes the message
+        b"\x02\x02\x00\x00",  # octets after the optional parameters
+        b"\x03\x02\x05\x01",  # parameter length passes the parameters
+        b"\x01\x02",  # truncated parameter header
+        b"\x04\x02\x02\x01\x04",  # capability length passes the parameter
+        b"\x03\x02\x01\x01",  # truncated capability header
+        b"\xff\xff\x00",  # truncated extended length
+        b"\xff\xff\x00\x05\x02\x00\x02",  # extended length passes the message
+        b"\xff\xff\x00\x02\x02\x00",  # truncated extended parameter header
+    ],
+)
 def test_bad_parameter_lengths_are_unspecific(tail):
     error = _error(_body()[:9] + tail)
     assert (error.code, error.subcode) == (2, 0)
 
 
-@pytest.mark.parametrize("code,value", [
-    (1, b"\x00\x01\x00"),                    # multiprotocol under 4 octets
-    (5, b"\x00\x01\x00\x01\x00"),            # extended next hop not a multiple of 6
-    (64, b"\x80"),                           # graceful restart without the header
-    (64, b"\x80\x78\x00\x01\x01"),           # graceful restart trailing family octets
-    (65, b"\x00\x00\xff"),                   # AS4 of 3 octets
-    (65, b"\x00\x00\xff\xfd\x00"),           # AS4 of 5 octets
-    (69, b"\x00\x01\x01"),                   # ADD-PATH not a multiple of 4
-    (73, b"\x05abc"),                        # host name passes the value
-    (73, b"\x02ab\x04ab"),                   # domain name passes the value
-    (73, b"\x02\xc3\x28"),                   # host name not UTF-8
-    (73, b"\x01a\x01\xff"),                  # domain name not UTF-8
-    (75, b""),                               # empty software version
-    (75, b"\x09ExaBGP"),                     # software version passes the value
-    (75, b"\x02\xc3\x28"),                   # software version not UTF-8
-])
+@pytest.mark.parametrize(
+    "code,value",
+    [
+        (1, b"\x00\x01\x00"),  # multiprotocol under 4 octets
+        (5, b"\x00\x01\x00\x01\x00"),  # extended next hop not a multiple of 6
+        (64, b"\x80"),  # graceful restart without the header
+        (64, b"\x80\x78\x00\x01\x01"),  # graceful restart trailing family octets
+        (65, b"\x00\x00\xff"),  # AS4 of 3 octets
+        (65, b"\x00\x00\xff\xfd\x00"),  # AS4 of 5 octets
+        (69, b"\x00\x01\x01"),  # ADD-PATH not a multiple of 4
+        (73, b"\x05abc"),  # host name passes the value
+        (73, b"\x02ab\x04ab"),  # domain name passes the value
+        (73, b"\x02\xc3\x28"),  # host name not UTF-8
+        (73, b"\x01a\x01\xff"),  # domain name not UTF-8
+        (75, b""),  # empty software version
+        (75, b"\x09ExaBGP"),  # software version passes the value
+        (75, b"\x02\xc3\x28"),  # software version not UTF-8
+    ],
+)
 def test_malformed_capability_is_unspecific(code, value):
     error = _error(_body([_cap(code, value)]))
     assert (error.code, error.subcode) == (2, 0)
@@ -163,26 +178,29 @@ def test_random_capabilities_decode_or_raise_2_0(items):
 # ------------------------------------------------------------------ capabilities
 
 
-@pytest.mark.parametrize("capability", [
-    caps.Multiprotocol(2, 128),
-    caps.RouteRefresh(),
-    caps.RouteRefresh(caps.ROUTE_REFRESH_CISCO),
-    caps.ExtendedNextHop(((1, 1, 2), (1, 128, 2))),
-    caps.ExtendedMessage(),
-    caps.GracefulRestart(0x8, 120, ((1, 1, 0x80), (2, 1, 0))),
-    caps.FourOctetAS(65536),
-    caps.MultiSession(caps.MULTISESSION, 0, (1, 2)),
-    caps.MultiSession(caps.MULTISESSION_CISCO, None, ()),
-    caps.AddPath(((1, 1, 3), (2, 1, 1))),
-    caps.EnhancedRouteRefresh(),
-    caps.HostName("router", "example.com"),
-    caps.HostName("router", None),
-    caps.HostName("r\u00e9", ""),
-    caps.HostName(None, None),
-    caps.SoftwareVersion("ExaBGP/5.0.15"),
-    caps.Operational(),
-    caps.UnknownCapability(66, b"\xab\xcd"),
-])
+@pytest.mark.parametrize(
+    "capability",
+    [
+        caps.Multiprotocol(2, 128),
+        caps.RouteRefresh(),
+        caps.RouteRefresh(caps.ROUTE_REFRESH_CISCO),
+        caps.ExtendedNextHop(((1, 1, 2), (1, 128, 2))),
+        caps.ExtendedMessage(),
+        caps.GracefulRestart(0x8, 120, ((1, 1, 0x80), (2, 1, 0))),
+        caps.FourOctetAS(65536),
+        caps.MultiSession(caps.MULTISESSION, 0, (1, 2)),
+        caps.MultiSession(caps.MULTISESSION_CISCO, None, ()),
+        caps.AddPath(((1, 1, 3), (2, 1, 1))),
+        caps.EnhancedRouteRefresh(),
+        caps.HostName("router", "example.com"),
+        caps.HostName("router", None),
+        caps.HostName("r\u00e9", ""),
+        caps.HostName(None, None),
+        caps.SoftwareVersion("ExaBGP/5.0.15"),
+        caps.Operational(),
+        caps.UnknownCapability(66, b"\xab\xcd"),
+    ],
+)
 def test_capability_round_trip(capability):
     encoded = caps.encode_capabilities([capability])
     assert caps.decode_capabilities(encoded) == (capability,)

@@ -105,6 +105,7 @@ def test_methods_are_compiled_on_first_use_only():
 
 def test_a_field_without_default_after_one_with_is_refused():
     with pytest.raises(TypeError):
+
         @record
         class Wrong:
             a: int = 0

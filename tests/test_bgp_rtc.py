@@ -66,29 +66,48 @@ RECORDED = [
 ]
 
 #: 5.0.15's log text of an NLRI (``UPDATE #N nlri ... rtc ...`` in its debug log)
-LOGGED = {"00": "rtc wildcard", "600000FDE80002FDE800000064": "rtc 65000:target:65000:100",
-          "600000FDE90102010203040064": "rtc 65001:target:1.2.3.4:100"}
+LOGGED = {
+    "00": "rtc wildcard",
+    "600000FDE80002FDE800000064": "rtc 65000:target:65000:100",
+    "600000FDE90102010203040064": "rtc 65001:target:1.2.3.4:100",
+}
 
 #: RFC 4684 section 4's partial lengths (5.0.15 refuses them): NLRI -> (JSON, text, configuration form)
 PARTIAL = [
     ("200000FDE8", '{ "origin": 65000, "route-target": null, "prefix-length": 32 }', "rtc 65000", "65000"),
-    ("400000FDE80002FDE8", '{ "origin": 65000, "route-target": "target:65000:0", "prefix-length": 64 }',
-     "rtc 65000:target:65000:0/64", "65000:target:65000:0/64"),
-    ("500000FDE80002FDE80000", '{ "origin": 65000, "route-target": "target:65000:0", "prefix-length": 80 }',
-     "rtc 65000:target:65000:0/80", "65000:target:65000:0/80"),
-    ("4A0000FDE80102C00002C0", '{ "origin": 65000, "route-target": "target:192.0.2.192:0", "prefix-length": 74 }',
-     "rtc 65000:target:192.0.2.192:0/74", "65000:target:192.0.2.192:0/74"),
-    ("280000FDE800", '{ "origin": 65000, "route-target": "0x0000000000000000", "prefix-length": 40 }',
-     "rtc 65000:0x0000000000000000/40", "65000:0x0000000000000000/40"),
+    (
+        "400000FDE80002FDE8",
+        '{ "origin": 65000, "route-target": "target:65000:0", "prefix-length": 64 }',
+        "rtc 65000:target:65000:0/64",
+        "65000:target:65000:0/64",
+    ),
+    (
+        "500000FDE80002FDE80000",
+        '{ "origin": 65000, "route-target": "target:65000:0", "prefix-length": 80 }',
+        "rtc 65000:target:65000:0/80",
+        "65000:target:65000:0/80",
+    ),
+    (
+        "4A0000FDE80102C00002C0",
+        '{ "origin": 65000, "route-target": "target:192.0.2.192:0", "prefix-length": 74 }',
+        "rtc 65000:target:192.0.2.192:0/74",
+        "65000:target:192.0.2.192:0/74",
+    ),
+    (
+        "280000FDE800",
+        '{ "origin": 65000, "route-target": "0x0000000000000000", "prefix-length": 40 }',
+        "rtc 65000:0x0000000000000000/40",
+        "65000:0x0000000000000000/40",
+    ),
 ]
 
 #: sections 5.0.15 refuses (NOTIFICATION 3/10 "incorrect RTC length" / "RTC NLRI truncated") and so do we
 MALFORMED = [
-    "01000000000000000000000000",   # length 1: below 32 (RFC 4684: the origin AS is never cut)
+    "01000000000000000000000000",  # length 1: below 32 (RFC 4684: the origin AS is never cut)
     "1F00000000000000000000000000",  # length 31
-    "600000FDE80002FDE8000000",      # 96 bits announced, 11 octets there
+    "600000FDE80002FDE8000000",  # 96 bits announced, 11 octets there
     "600000FDE80002FDE800000064600000FDE8",  # the second NLRI truncated
-    "2000",                          # 32 bits announced, 1 octet there
+    "2000",  # 32 bits announced, 1 octet there
 ]
 
 #: departures (RFC 4684 section 4): lengths above 96 (5.0.15 reads them as 96)
@@ -110,6 +129,7 @@ def mp_unreach(nlri: bytes) -> bytes:
 
 # ---- decoding, packing, 5.0's JSON and text ------------------------------------------------------
 
+
 @pytest.mark.parametrize("octets, expected", RECORDED)
 def test_decode_pack_and_json_as_5_0(octets, expected):
     (rtc,) = decode_rtc(bytes.fromhex(octets), False)
@@ -124,14 +144,17 @@ def test_update_json_as_5_0_announce_and_withdraw():
     assert general_update_json(Update.decode(mp_reach(two), CTX), CTX) == (
         '{ "update": { "attribute": { "origin": "igp", "local-preference": 100 }, "announce": { "ipv4 rtc": '
         '{ "10.0.0.1": [ { "origin": 65000, "route-target": "target:65000:100" }, { "origin": 65001, '
-        '"route-target": "target:1.2.3.4:100" } ] } } } }')
+        '"route-target": "target:1.2.3.4:100" } ] } } } }'
+    )
     assert general_update_json(Update.decode(mp_unreach(bytes.fromhex(RECORDED[1][0])), CTX), CTX) == (
         '{ "update": { "attribute": { "origin": "igp", "local-preference": 100 }, "withdraw": { "ipv4 rtc": '
-        '[ { "origin": 65000, "route-target": "target:65000:100" } ] } } }')
+        '[ { "origin": 65000, "route-target": "target:65000:100" } ] } } }'
+    )
     # two default route targets, one after the other (5.0.15 prints both)
     assert general_update_json(Update.decode(mp_reach(b"\x00\x00"), CTX), CTX) == (
         '{ "update": { "attribute": { "origin": "igp", "local-preference": 100 }, "announce": { "ipv4 rtc": '
-        '{ "10.0.0.1": [ { "origin": 0, "route-target": null }, { "origin": 0, "route-target": null } ] } } } }')
+        '{ "10.0.0.1": [ { "origin": 0, "route-target": null }, { "origin": 0, "route-target": null } ] } } } }'
+    )
 
 
 def test_log_text_as_5_0():
@@ -148,9 +171,11 @@ def test_text_encoder_lines_as_5_0():
         f"{head} start\n"
         f"{head} announced afi ipv4 safi rtc origin igp local-preference 100\n"
         f"{head} announced afi ipv4 safi rtc origin igp local-preference 100\n"
-        f"{head} end")
+        f"{head} end"
+    )
     assert update_text(head, Update.decode(mp_unreach(b"\x00"), CTX), CTX, "") == (
-        f"{head} start\n{head} withdrawn afi ipv4 safi rtc\n{head} end")
+        f"{head} start\n{head} withdrawn afi ipv4 safi rtc\n{head} end"
+    )
 
 
 def test_path_identifiers_are_read_and_not_printed_as_5_0():
@@ -161,7 +186,8 @@ def test_path_identifiers_are_read_and_not_printed_as_5_0():
     assert general_update_json(Update.decode(mp_reach(section), ADDPATH), ADDPATH) == (
         '{ "update": { "attribute": { "origin": "igp", "local-preference": 100 }, "announce": { "ipv4 rtc": '
         '{ "10.0.0.1": [ { "origin": 65000, "route-target": "target:65000:100" }, { "origin": 0, '
-        '"route-target": null } ] } } } }')
+        '"route-target": null } ] } } } }'
+    )
     assert first.pack() == section[:17] and first != RTC(None, first.plen, first.prefix)
     assert nlri_module.encode(1, 132, [first, second], True) == section
     assert nlri_module.encode(1, 132, [first, second], False) == bytes.fromhex(RECORDED[1][0] + "00")
@@ -218,6 +244,7 @@ def test_malformed_nlri_in_an_update_raises_3_10():
 
 # ---- sent as 5.0.15 reads them ---------------------------------------------------------------------
 
+
 def test_announce_and_withdraw_bodies():
     """MP_REACH_NLRI with the next hop and no NEXT_HOP attribute (RFC 4760 section 3); MP_UNREACH_NLRI with
     the attributes, as 5.0 withdraws the families other than unicast."""
@@ -232,9 +259,11 @@ def test_announce_and_withdraw_bodies():
 
 # ---- the RIBs ------------------------------------------------------------------------------------
 
+
 def test_adj_rib_out_one_nlri_per_update():
-    first, second, default = (decode_rtc(bytes.fromhex(octets), False)[0] for octets in
-                              (RECORDED[1][0], RECORDED[2][0], RECORDED[0][0]))
+    first, second, default = (
+        decode_rtc(bytes.fromhex(octets), False)[0] for octets in (RECORDED[1][0], RECORDED[2][0], RECORDED[0][0])
+    )
     adj = AdjRibOut(bytes((127, 0, 0, 1)), bytes((1, 2, 3, 4)))
     for rtc in (first, second, default):
         assert adj.add(Route(rtc, NEXTHOP, ORIGIN_LP))
@@ -249,8 +278,10 @@ def test_adj_rib_out_one_nlri_per_update():
 @pytest.mark.parametrize("ctx", [CTX, ADDPATH], ids=["plain", "add-path"])
 def test_adj_rib_in_stores_and_withdraws_rtc(ctx):
     addpath = ctx is ADDPATH
-    rtcs = [RTC(index if addpath else None, rtc.plen, rtc.prefix) for index, rtc in
-            enumerate(decode_rtc(bytes.fromhex("".join(octets for octets, _ in RECORDED[:4])), False))]
+    rtcs = [
+        RTC(index if addpath else None, rtc.plen, rtc.prefix)
+        for index, rtc in enumerate(decode_rtc(bytes.fromhex("".join(octets for octets, _ in RECORDED[:4])), False))
+    ]
     if addpath:  # two paths of one NLRI are two routes
         rtcs.append(RTC(99, rtcs[1].plen, rtcs[1].prefix))
     rib = AdjRibIn()
@@ -266,15 +297,20 @@ def test_adj_rib_in_stores_and_withdraws_rtc(ctx):
 # ---- round trip -----------------------------------------------------------------------------------
 
 lengths = st.sampled_from((0, 32)) | st.integers(33, 96)
-nlris = st.builds(lambda path, plen, origin, target: build(origin, target, plen, path),
-                  st.none(), lengths, st.integers(0, 0xFFFFFFFF), st.binary(min_size=8, max_size=8))
+nlris = st.builds(
+    lambda path, plen, origin, target: build(origin, target, plen, path),
+    st.none(),
+    lengths,
+    st.integers(0, 0xFFFFFFFF),
+    st.binary(min_size=8, max_size=8),
+)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.booleans(), st.lists(nlris, max_size=5), st.lists(st.integers(0, 0xFFFFFFFF), min_size=5, max_size=5))
 def test_round_trip(addpath, originals, paths):
     if addpath:
-        originals = [RTC(path, rtc.plen, rtc.prefix) for rtc, path in zip(originals, paths)]
+        originals = [RTC(path, rtc.plen, rtc.prefix) for rtc, path in zip(originals, paths, strict=False)]
     packed = nlri_module.encode(1, 132, originals, addpath)
     assert decode_rtc(packed, addpath) == originals == nlri_module.decode(1, 132, packed, addpath)
     for rtc in originals:
@@ -297,11 +333,16 @@ def test_random_octets_decode_or_raise_codec_error(octets, addpath):
 
 #: (NLRI section, MP_REACH_NLRI or MP_UNREACH_NLRI): what both decode alike, and the departures
 DIFFERENTIAL = [
-    ("00", True), ("600000FDE80002FDE800000064600000FDE90102010203040064", True),
-    ("600000FDE84004FDE84479C000", False), ("0000", False), ("01000000000000000000000000", True),
+    ("00", True),
+    ("600000FDE80002FDE800000064600000FDE90102010203040064", True),
+    ("600000FDE84004FDE84479C000", False),
+    ("0000", False),
+    ("01000000000000000000000000", True),
     ("600000FDE80002FDE8000000", True),
     # departures (qa/differential/known.py): partial lengths (RFC 4684), lengths above 96
-    ("400000FDE80002FDE8", True), ("200000FDE8", False), ("61000000000000000000000000", True),
+    ("400000FDE80002FDE8", True),
+    ("200000FDE8", False),
+    ("61000000000000000000000000", True),
 ]
 
 
@@ -313,9 +354,15 @@ def test_exabgp_decode_as_5_0_15_or_a_known_difference(octets, reach):
     body = mp_reach(bytes.fromhex(octets)) if reach else mp_unreach(bytes.fromhex(octets))
     message = (b"\xff" * 16 + (19 + len(body)).to_bytes(2, "big") + b"\x02" + body).hex().upper()
     volatile = re.compile(r'"(time|pid|ppid)" ?: [0-9.]+')
-    outputs = [volatile.sub("", subprocess.run(command + ["decode", message], capture_output=True, text=True,
-                                                timeout=60, cwd=PACKAGE_ROOT).stdout.strip())
-               for command in ([sys.executable, "-m", "exabgp"], [reference])]
+    outputs = [
+        volatile.sub(
+            "",
+            subprocess.run(
+                command + ["decode", message], capture_output=True, text=True, timeout=60, cwd=PACKAGE_ROOT
+            ).stdout.strip(),
+        )
+        for command in ([sys.executable, "-m", "exabgp"], [reference])
+    ]
     ours, theirs = outputs
     assert ours and theirs
     if ours != theirs:

@@ -26,7 +26,11 @@ def body(withdrawn=b"", attributes=b"", nlri=b""):
     return len(withdrawn).to_bytes(2, "big") + withdrawn + len(attributes).to_bytes(2, "big") + attributes + nlri
 
 
-BASE = attribute(0x40, 1, b"\0") + attribute(0x40, 2, bytes([2, 1, 0, 0, 0xFD, 0xE8])) + attribute(0x40, 3, bytes([10, 0, 0, 1]))
+BASE = (
+    attribute(0x40, 1, b"\0")
+    + attribute(0x40, 2, bytes([2, 1, 0, 0, 0xFD, 0xE8]))
+    + attribute(0x40, 3, bytes([10, 0, 0, 1]))
+)
 
 
 def read(path):
@@ -99,8 +103,7 @@ def test_two_octet_session_reconciles_as4_path():
     assert update.attributes(old).get(AS_PATH) == [(2, (23456, 65536))]
 
 
-@pytest.mark.parametrize("path", [p for p in VECTORS if "reencode: no" not in p.read_text()],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [p for p in VECTORS if "reencode: no" not in p.read_text()], ids=lambda p: p.stem)
 def test_vectors_reencode_from_parts(path):
     vector = read(path)
     addpath = frozenset(FAMILIES) if "path-information" in vector.get("options", "") else frozenset()
@@ -133,10 +136,17 @@ def test_build_from_parts_and_decode_back():
 
 
 #: an UPDATE holding only an MP_REACH_NLRI of length 0 (found 462 times by fuzzing: `parts` raised AttributeError)
-EMPTY_MP_REACH = bytes.fromhex("0000" "0003" "800e00")
+EMPTY_MP_REACH = bytes.fromhex("00000003800e00")
 
-_TWIN_FUNCTIONS = ("split_update", "walk_attributes", "check_update", "render_update", "ingest_update",
-                   "decode_nlri", "encode_attribute")
+_TWIN_FUNCTIONS = (
+    "split_update",
+    "walk_attributes",
+    "check_update",
+    "render_update",
+    "ingest_update",
+    "decode_nlri",
+    "encode_attribute",
+)
 
 
 def test_empty_mp_reach_is_treat_as_withdraw_on_both_twins(codec, monkeypatch):

@@ -52,7 +52,7 @@ def mutated(draw):
         if choice <= 1 and body:
             body[draw(st.integers(0, len(body) - 1))] = draw(st.integers(0, 255))
         elif choice == 2 and body:
-            del body[draw(st.integers(0, len(body) - 1)):]
+            del body[draw(st.integers(0, len(body) - 1)) :]
         else:
             body += draw(st.binary(min_size=1, max_size=8))
     return bytes(body)

@@ -54,21 +54,28 @@ CONF_L2VPN_FIRST_JSON = (
     '"extended-community": [ { "value": 797416513077254, "string": "target:54591:6" }, { "value": '
     '9226207677441114223, "string": "l2info:19:0:1500:111" } ] }, "announce": { "l2vpn vpls": { '
     '"192.168.201.1": [ { "rd": "192.168.201.1:123", "endpoint": 5, "base": 10702, "offset": 1, "size": 8 } '
-    '] } } } }'
+    "] } } } }"
 )
 
 #: NLRI -> 5.0.15's JSON (``exabgp decode -n -f "l2vpn vpls"``)
 RECORDED = [
-    ("00110001C0A8C901007B000500010008029CE1",
-     '{ "rd": "192.168.201.1:123", "endpoint": 5, "base": 10702, "offset": 1, "size": 8 }'),
-    ("00110001C0A8C901007C000500010008029EC1",
-     '{ "rd": "192.168.201.1:124", "endpoint": 5, "base": 10732, "offset": 1, "size": 8 }'),
-    ("00110000FFFF0000000AFFFFFFFFFFFFFFFFFF",
-     '{ "rd": "65535:10", "endpoint": 65535, "base": 1048575, "offset": 65535, "size": 65535 }'),
-    ("00110002000100000002000100010001000001",
-     '{ "rd": "65536:2", "endpoint": 1, "base": 0, "offset": 1, "size": 1 }'),
-    ("0011000300010002ABCD00050001000800000F",
-     '{ "rd": "0x000300010002ABCD", "endpoint": 5, "base": 0, "offset": 1, "size": 8 }'),
+    (
+        "00110001C0A8C901007B000500010008029CE1",
+        '{ "rd": "192.168.201.1:123", "endpoint": 5, "base": 10702, "offset": 1, "size": 8 }',
+    ),
+    (
+        "00110001C0A8C901007C000500010008029EC1",
+        '{ "rd": "192.168.201.1:124", "endpoint": 5, "base": 10732, "offset": 1, "size": 8 }',
+    ),
+    (
+        "00110000FFFF0000000AFFFFFFFFFFFFFFFFFF",
+        '{ "rd": "65535:10", "endpoint": 65535, "base": 1048575, "offset": 65535, "size": 65535 }',
+    ),
+    ("00110002000100000002000100010001000001", '{ "rd": "65536:2", "endpoint": 1, "base": 0, "offset": 1, "size": 1 }'),
+    (
+        "0011000300010002ABCD00050001000800000F",
+        '{ "rd": "0x000300010002ABCD", "endpoint": 5, "base": 0, "offset": 1, "size": 8 }',
+    ),
 ]
 
 #: what 5.0.15 refuses ("invalid payload"): length field other than 17, truncated NLRI, truncated length
@@ -82,9 +89,8 @@ MALFORMED = [
 ]
 
 
-
-
 # ---- decoding, packing, 5.0's JSON and text ------------------------------------------------------
+
 
 @pytest.mark.parametrize("octets, expected", RECORDED)
 def test_decode_pack_and_json_as_5_0(octets, expected):
@@ -107,7 +113,8 @@ def test_text_as_5_0_prints_routes():
     vpls = decode_vpls(bytes.fromhex(RECORDED[1][0]))[0]
     # exabgp validate -nrv: "parsed route vpls ..."
     assert vpls.text("192.168.201.1") == (
-        "vpls rd 192.168.201.1:124 endpoint 5 base 10732 offset 1 size 8 next-hop 192.168.201.1")
+        "vpls rd 192.168.201.1:124 endpoint 5 base 10732 offset 1 size 8 next-hop 192.168.201.1"
+    )
     assert vpls.text() == "vpls rd 192.168.201.1:124 endpoint 5 base 10732 offset 1 size 8"
 
 
@@ -142,21 +149,27 @@ def test_update_json_as_5_0():
     vpls = decode_vpls(bytes.fromhex(RECORDED[0][0]))[0]
     (body,) = packing.withdraw_bodies(25, 65, AttributeSet(), b"", [vpls], CTX)
     assert general_update_json(Update.decode(body, CTX), CTX) == (
-        '{ "update": { "withdraw": { "l2vpn vpls": [ ' + RECORDED[0][1] + " ] } } }")
+        '{ "update": { "withdraw": { "l2vpn vpls": [ ' + RECORDED[0][1] + " ] } } }"
+    )
 
 
 @needs_reference
 def test_recorded_updates_are_the_reference_ones():
     lines = (REFERENCE / "encoding" / "conf-l2vpn.msg").read_text().split()
-    bodies = [line.split(":raw:", 1)[1].replace(":", "")[32 + 6:] for line in lines if ":raw:" in line]
+    bodies = [line.split(":raw:", 1)[1].replace(":", "")[32 + 6 :] for line in lines if ":raw:" in line]
     assert bodies == CONF_L2VPN
 
 
 # ---- the text encoder, as a 5.0.15 daemon wrote it to its helper -------------------------------
 
-ORIGIN_MED_LP_L2INFO = AttributeSet([(1, 0x40, b"\x00"), (4, 0x80, (5).to_bytes(4, "big")),
-                                     (5, 0x40, (100).to_bytes(4, "big")),
-                                     (16, 0xC0, bytes.fromhex("800A130005DC006F"))])
+ORIGIN_MED_LP_L2INFO = AttributeSet(
+    [
+        (1, 0x40, b"\x00"),
+        (4, 0x80, (5).to_bytes(4, "big")),
+        (5, 0x40, (100).to_bytes(4, "big")),
+        (16, 0xC0, bytes.fromhex("800A130005DC006F")),
+    ]
+)
 HEAD = "neighbor 127.0.0.2 receive update"
 
 
@@ -167,15 +180,18 @@ def test_text_encoder_lines_as_5_0():
         f"{HEAD} start\n"
         f"{HEAD} announced vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8 next-hop 192.168.201.1"
         " origin igp med 5 local-preference 100 extended-community l2info:19:0:1500:111\n"
-        f"{HEAD} end")
+        f"{HEAD} end"
+    )
     (withdraw,) = packing.withdraw_bodies(25, 65, ORIGIN_MED_LP_L2INFO, bytes((192, 168, 201, 1)), [vpls], CTX)
     assert update_text(HEAD, Update.decode(withdraw, CTX), CTX, "") == (
         f"{HEAD} start\n"
         f"{HEAD} withdrawn vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8 \n"  # 5.0's space
-        f"{HEAD} end")
+        f"{HEAD} end"
+    )
 
 
 # ---- the RIBs ------------------------------------------------------------------------------------
+
 
 def test_adj_rib_out_keys_vpls_by_nlri_and_attributes_and_sends_one_per_update():
     first, second = (decode_vpls(bytes.fromhex(octets))[0] for octets, _ in RECORDED[:2])
@@ -201,8 +217,10 @@ def test_adj_rib_in_stores_and_withdraws_vpls():
     for vpls in (first, second):
         for body in packing.announce_bodies(25, 65, ORIGIN_MED_LP_L2INFO, nexthop, [vpls], CTX):
             rib.update(Update.decode(body, CTX), CTX)
-    assert set(rib.routes()) == {Route(first, nexthop, ORIGIN_MED_LP_L2INFO),
-                                 Route(second, nexthop, ORIGIN_MED_LP_L2INFO)}
+    assert set(rib.routes()) == {
+        Route(first, nexthop, ORIGIN_MED_LP_L2INFO),
+        Route(second, nexthop, ORIGIN_MED_LP_L2INFO),
+    }
     # the same NLRI received without the bottom-of-stack bit replaces it
     rib.update(Update.decode(bytes.fromhex(CONF_L2VPN[0][:-2] + "E0"), CTX), CTX)
     assert len(rib) == 2
@@ -213,8 +231,14 @@ def test_adj_rib_in_stores_and_withdraws_vpls():
 
 # ---- round trip -----------------------------------------------------------------------------------
 
-vpls_nlri = st.builds(VPLS, st.binary(min_size=8, max_size=8), st.integers(0, 0xFFFF), st.integers(0, 0xFFFF),
-                      st.integers(0, 0xFFFF), st.integers(0, 0xFFFFF))
+vpls_nlri = st.builds(
+    VPLS,
+    st.binary(min_size=8, max_size=8),
+    st.integers(0, 0xFFFF),
+    st.integers(0, 0xFFFF),
+    st.integers(0, 0xFFFF),
+    st.integers(0, 0xFFFFF),
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -109,8 +109,9 @@ def test_command_unchanged_is_not_echoed(fifos):
 def test_error_answer(fifos):
     code, out, err, _ = ask(fifos, ["bogus"], lambda command: "oops\nerror\n")
     assert out == "oops\n"
-    assert err == ("ExaBGP returns an error (see ExaBGP's logs for more information)\n"
-                   "use help for a list of available commands\n")
+    assert err == (
+        "ExaBGP returns an error (see ExaBGP's logs for more information)\nuse help for a list of available commands\n"
+    )
     assert code == 0
 
 
@@ -120,12 +121,17 @@ def test_shutdown_answer(fifos):
     assert (code, err) == (0, "ExaBGP is shutting down, command aborted\n")
 
 
-@pytest.mark.parametrize("terminator, message", [
-    ('{ "answer": "done", "message": "command completed" }', ""),
-    ('{ "answer": "error", "message": "this command does not support json output" }',
-     "ExaBGP returns an error (see ExaBGP's logs for more information)\nuse help for a list of available commands\n"),
-    ('{ "answer": "shutdown", "message": "exbgp exited" }', "ExaBGP is shutting down, command aborted\n"),
-])
+@pytest.mark.parametrize(
+    "terminator, message",
+    [
+        ('{ "answer": "done", "message": "command completed" }', ""),
+        (
+            '{ "answer": "error", "message": "this command does not support json output" }',
+            "ExaBGP returns an error (see ExaBGP's logs for more information)\nuse help for a list of available commands\n",
+        ),
+        ('{ "answer": "shutdown", "message": "exbgp exited" }', "ExaBGP is shutting down, command aborted\n"),
+    ],
+)
 def test_json_terminators(fifos, terminator, message):
     code, out, err, _ = ask(fifos, ["show", "neighbor", "json"], lambda command: f"[]\n{terminator}\nnot read\n")
     assert (code, out, err) == (0, "[]\n", message)
@@ -138,8 +144,9 @@ def test_no_command_sends_help(fifos):
 
 
 def test_stale_answer_is_cleared_first(fifos):
-    code, out, err, commands = ask(fifos, ["version"], lambda command: "exabgp 5.0.0\ndone\n",
-                                   stale=b"old answer\ndone\n")
+    code, out, err, commands = ask(
+        fifos, ["version"], lambda command: "exabgp 5.0.0\ndone\n", stale=b"old answer\ndone\n"
+    )
     assert commands == ["version"]
     assert (code, out, err) == (0, "exabgp 5.0.0\n", "")
 
@@ -154,9 +161,11 @@ def test_no_answer_times_out(fifos):
     code, out, err, commands = ask(fifos, ["s", "n"], lambda command: "", response_timeout=0.3)
     assert commands == ["show neighbor"]
     assert out == "command: show neighbor\n"
-    assert err == ("\nwarning: no end of command message received\n"
-                   "warning: normal if exabgp.api.ack is set to false otherwise some data may get stuck on the pipe\n"
-                   "warning: otherwise it may cause exabgp reactor to block\n")
+    assert err == (
+        "\nwarning: no end of command message received\n"
+        "warning: normal if exabgp.api.ack is set to false otherwise some data may get stuck on the pipe\n"
+        "warning: otherwise it may cause exabgp reactor to block\n"
+    )
     assert code == 0
 
 
@@ -191,14 +200,21 @@ def test_no_daemon_reading(fifos):
 def test_missing_pipes(tmp_path):
     """5.0's text on standard output, without a final newline; exit 1."""
     env = dict(os.environ, EXABGP_ROOT=str(tmp_path))
-    result = subprocess.run([sys.executable, "-m", "exabgp", "cli", "--pipename", "nosuchpipe", "s", "n"],
-                            capture_output=True, text=True, cwd=REPOSITORY, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "exabgp", "cli", "--pipename", "nosuchpipe", "s", "n"],
+        capture_output=True,
+        text=True,
+        cwd=REPOSITORY,
+        env=env,
+        timeout=60,
+    )
     uid = os.getuid()
     expected = ["/run/exabgp/", f"/run/{uid}/", "/run/", "/var/run/exabgp/", f"/var/run/{uid}/", "/var/run/"]
     expected += [f"{tmp_path}{folder}" for folder in expected]
-    assert result.stdout == ("could not find ExaBGP's named pipes (nosuchpipe.in and nosuchpipe.out) for the cli\n"
-                             "we scanned the following folders (the number is your PID):\n - "
-                             + "\n - ".join(expected))
+    assert result.stdout == (
+        "could not find ExaBGP's named pipes (nosuchpipe.in and nosuchpipe.out) for the cli\n"
+        "we scanned the following folders (the number is your PID):\n - " + "\n - ".join(expected)
+    )
     assert (result.returncode, result.stderr) == (1, "")
 
 
@@ -222,59 +238,64 @@ def test_exabgp_cli_program(fifos, monkeypatch, capsys):
 
 
 def test_help():
-    result = subprocess.run([sys.executable, "-m", "exabgp", "cli", "--help"],
-                            capture_output=True, text=True, cwd=REPOSITORY, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "exabgp", "cli", "--help"], capture_output=True, text=True, cwd=REPOSITORY, timeout=60
+    )
     assert result.returncode == 0
     # the program's name is the one it runs under, `__main__.py` for `python -m exabgp`, as in 5.0.15
-    assert result.stdout.startswith("usage: __main__.py cli [-h] [--pipename PIPENAME] [command ...]\n\n"
-                                    "exabgp command line interface\n")
+    assert result.stdout.startswith(
+        "usage: __main__.py cli [-h] [--pipename PIPENAME] [command ...]\n\nexabgp command line interface\n"
+    )
 
 
 # ---------------------------------------------------------------- shortcuts (recorded from 5.0.15)
 
 
-@pytest.mark.parametrize("typed, sent", [
-    ("s n", "show neighbor"),
-    ("s n s", "show neighbor summary"),
-    ("sh nei sum", "show neighbor summary"),
-    ("s n e", "show neighbor extensive"),
-    ("show n c", "show neighbor configuration"),
-    ("s n 1.2.3.4 s", "show neighbor 1.2.3.4 summary"),
-    ("s a i", "show adj-rib in"),
-    ("s a o e", "show adj-rib out extensive"),
-    ("sh adj ou", "show adj-rib out"),
-    ("s e", "show extensive"),
-    ("s s s", "show summary summary"),
-    ("clear a o", "clear adj-rib out"),
-    ("f a o", "flush adj-rib out"),
-    ("a r 10.0.0.0/24 next-hop self", "announce r 10.0.0.0/24 next-hop self"),
-    ("announce rr ipv4 unicast", "announce rr ipv4 unicast"),
-    ("ann", "announce"),
-    ("a a", "announce attributes"),
-    ("w a", "withdraw attributes"),
-    ("a f", "announce flow"),
-    ("withdraw f", "withdraw flow"),
-    ("a e", "announce eor"),
-    ("a eo", "announce eor"),
-    ("w e", "withdraw e"),
-    ("a o x", "announce operation x"),
-    ("a v", "announce vps"),
-    ("a w x", "announce watchdog x"),
-    ("w w x", "withdraw watchdog x"),
-    ("f", "flush"),
-    ("h", "help"),
-    ("c", "configuration"),
-    ("t 1", "teardown 1"),
-    ("n", "neighbor"),
-    ("x n", "x neighbor"),
-    ("e", "e"),
-    ("i", "i"),
-    ("1.2.3.4 t", "1.2.3.4 t"),
-    ("neighbor 1.2.3.4 a r 1/8", "neighbor 1.2.3.4 a r 1/8"),
-    ("neighbour x", "neighbor x"),
-    ("neigbor neigbour", "neighbor neighbor"),
-    ("announce route 10.0.0.0/24 next-hop self", "announce route 10.0.0.0/24 next-hop self"),
-])
+@pytest.mark.parametrize(
+    "typed, sent",
+    [
+        ("s n", "show neighbor"),
+        ("s n s", "show neighbor summary"),
+        ("sh nei sum", "show neighbor summary"),
+        ("s n e", "show neighbor extensive"),
+        ("show n c", "show neighbor configuration"),
+        ("s n 1.2.3.4 s", "show neighbor 1.2.3.4 summary"),
+        ("s a i", "show adj-rib in"),
+        ("s a o e", "show adj-rib out extensive"),
+        ("sh adj ou", "show adj-rib out"),
+        ("s e", "show extensive"),
+        ("s s s", "show summary summary"),
+        ("clear a o", "clear adj-rib out"),
+        ("f a o", "flush adj-rib out"),
+        ("a r 10.0.0.0/24 next-hop self", "announce r 10.0.0.0/24 next-hop self"),
+        ("announce rr ipv4 unicast", "announce rr ipv4 unicast"),
+        ("ann", "announce"),
+        ("a a", "announce attributes"),
+        ("w a", "withdraw attributes"),
+        ("a f", "announce flow"),
+        ("withdraw f", "withdraw flow"),
+        ("a e", "announce eor"),
+        ("a eo", "announce eor"),
+        ("w e", "withdraw e"),
+        ("a o x", "announce operation x"),
+        ("a v", "announce vps"),
+        ("a w x", "announce watchdog x"),
+        ("w w x", "withdraw watchdog x"),
+        ("f", "flush"),
+        ("h", "help"),
+        ("c", "configuration"),
+        ("t 1", "teardown 1"),
+        ("n", "neighbor"),
+        ("x n", "x neighbor"),
+        ("e", "e"),
+        ("i", "i"),
+        ("1.2.3.4 t", "1.2.3.4 t"),
+        ("neighbor 1.2.3.4 a r 1/8", "neighbor 1.2.3.4 a r 1/8"),
+        ("neighbour x", "neighbor x"),
+        ("neigbor neigbour", "neighbor neighbor"),
+        ("announce route 10.0.0.0/24 next-hop self", "announce route 10.0.0.0/24 next-hop self"),
+    ],
+)
 def test_shortcuts(typed, sent):
     assert client.expand(typed.split()) == sent
 
@@ -320,9 +341,11 @@ def test_daemon_pipes_with_the_real_client(fifos):
     assert first == (0, "command: show neighbor\nyou said: show neighbor\n", "")
     assert second == (0, "you said: version\n", "")
     assert received == ["show neighbor", "version"]
-    assert stream.getvalue() == (f"cli control     named pipes for the cli are:\n"
-                                 f"cli control     to send commands  {folder}{name}.in\n"
-                                 f"cli control     to read responses {folder}{name}.out\n")
+    assert stream.getvalue() == (
+        f"cli control     named pipes for the cli are:\n"
+        f"cli control     to send commands  {folder}{name}.in\n"
+        f"cli control     to read responses {folder}{name}.out\n"
+    )
 
 
 def test_daemon_large_answer_to_a_slow_reader(fifos):
@@ -353,8 +376,7 @@ def test_daemon_answer_without_reader_is_dropped(fifos):
     stream = io.StringIO()
 
     async def scenario():
-        cli = pipes.CliPipes(make_log(stream), settings(pipename=name), {"EXABGP_ROOT": root},
-                             lambda command: None)
+        cli = pipes.CliPipes(make_log(stream), settings(pipename=name), {"EXABGP_ROOT": root}, lambda command: None)
         assert await cli.open()
         cli.write("nobody reads this\n")
         await asyncio.sleep(0.05)
@@ -405,8 +427,9 @@ def test_daemon_cli_disabled(fifos):
     stream = io.StringIO()
 
     async def scenario():
-        cli = pipes.CliPipes(make_log(stream), settings(pipename=name, cli="false"), {"EXABGP_ROOT": root},
-                             lambda command: None)
+        cli = pipes.CliPipes(
+            make_log(stream), settings(pipename=name, cli="false"), {"EXABGP_ROOT": root}, lambda command: None
+        )
         return await cli.open()
 
     assert asyncio.run(scenario()) is False
@@ -418,8 +441,14 @@ def test_daemon_without_pipes(tmp_path):
     uid, gid = 1000, 1000
 
     async def scenario():
-        cli = pipes.CliPipes(make_log(stream), settings(pipename="nosuchpipe"),
-                             {"EXABGP_ROOT": str(tmp_path), "PWD": "/start"}, lambda command: None, uid=uid, gid=gid)
+        cli = pipes.CliPipes(
+            make_log(stream),
+            settings(pipename="nosuchpipe"),
+            {"EXABGP_ROOT": str(tmp_path), "PWD": "/start"},
+            lambda command: None,
+            uid=uid,
+            gid=gid,
+        )
         return await cli.open()
 
     assert asyncio.run(scenario()) is False
@@ -431,24 +460,38 @@ def test_daemon_without_pipes(tmp_path):
         + "cli control     please make them in one of the folder with the following commands:\n"
         "cli control     > mkfifo /start/run/nosuchpipe.{in,out}\n"
         "cli control     > chmod 600 /start/run/nosuchpipe.{in,out}\n"
-        "cli control     > chown 1000:1000 /start/run/nosuchpipe.{in,out}\n")
+        "cli control     > chown 1000:1000 /start/run/nosuchpipe.{in,out}\n"
+    )
 
 
-@pytest.mark.parametrize("environ, argv0, expected", [
-    ({"EXABGP_ROOT": "/opt/exa/"}, "/usr/bin/exabgp", "/opt/exa"),
-    ({}, "/usr/local/bin/exabgp", "/usr/local"),
-    ({}, "/usr/sbin/exabgp", "/usr"),
-    ({}, "/srv/checkout/src/exabgp/application/main.py", "/srv/checkout"),
-    ({}, "/srv/exa/exabgp", "/srv/exa"),
-])
+@pytest.mark.parametrize(
+    "environ, argv0, expected",
+    [
+        ({"EXABGP_ROOT": "/opt/exa/"}, "/usr/bin/exabgp", "/opt/exa"),
+        ({}, "/usr/local/bin/exabgp", "/usr/local"),
+        ({}, "/usr/sbin/exabgp", "/usr"),
+        ({}, "/srv/checkout/src/exabgp/application/main.py", "/srv/checkout"),
+        ({}, "/srv/exa/exabgp", "/srv/exa"),
+    ],
+)
 def test_root(environ, argv0, expected):
     assert pipes.root(environ, argv0) == expected
 
 
 def test_folders_order():
     assert pipes.folders("/r", 7) == [
-        "/run/exabgp/", "/run/7/", "/run/", "/var/run/exabgp/", "/var/run/7/", "/var/run/",
-        "/r/run/exabgp/", "/r/run/7/", "/r/run/", "/r/var/run/exabgp/", "/r/var/run/7/", "/r/var/run/",
+        "/run/exabgp/",
+        "/run/7/",
+        "/run/",
+        "/var/run/exabgp/",
+        "/var/run/7/",
+        "/var/run/",
+        "/r/run/exabgp/",
+        "/r/run/7/",
+        "/r/run/",
+        "/r/var/run/exabgp/",
+        "/r/var/run/7/",
+        "/r/var/run/",
     ]
 
 

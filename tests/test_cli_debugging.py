@@ -31,24 +31,44 @@ def _faulty(tmp_path, *argv):
     path = tmp_path / "good.conf"
     path.write_text("neighbor 127.0.0.1 {\n    router-id 10.0.0.1;\n    local-as 1;\n    peer-as 2;\n}\n")
     argv = [str(path) if arg == "CONF" else arg for arg in argv]
-    return subprocess.run([sys.executable, "-c", _FAULT, *argv], input="p 6 * 7\nq\n", capture_output=True,
-                          text=True, timeout=60, env=environment(exabgp_log_enable="false"), cwd=PACKAGE_ROOT)
+    return subprocess.run(
+        [sys.executable, "-c", _FAULT, *argv],
+        input="p 6 * 7\nq\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment(exabgp_log_enable="false"),
+        cwd=PACKAGE_ROOT,
+    )
 
 
-@pytest.mark.parametrize("argv", [("server", "-p", "CONF"), ("server", "-d", "CONF"), ("validate", "-p", "CONF"),
-                                  ("decode", "-p", "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00170200000000")])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("server", "-p", "CONF"),
+        ("server", "-d", "CONF"),
+        ("validate", "-p", "CONF"),
+        ("decode", "-p", "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00170200000000"),
+    ],
+)
 def test_pdb_starts_the_debugger_on_a_fault(tmp_path, argv):
     done = _faulty(tmp_path, *argv)
     assert "RuntimeError: a bug" in done.stderr  # the traceback first, as Python prints it
-    assert "(Pdb) 42\n(Pdb) " in done.stdout     # then the debugger, on the frame of the fault
+    assert "(Pdb) 42\n(Pdb) " in done.stdout  # then the debugger, on the frame of the fault
 
 
 def test_the_pdb_setting_starts_it_too_and_without_it_there_is_no_debugger(tmp_path):
     path = tmp_path / "good.conf"
     path.write_text("neighbor 127.0.0.1 {\n    router-id 10.0.0.1;\n    local-as 1;\n    peer-as 2;\n}\n")
-    done = subprocess.run([sys.executable, "-c", _FAULT, "validate", str(path)], input="p 6 * 7\nq\n",
-                          capture_output=True, text=True, timeout=60, cwd=PACKAGE_ROOT,
-                          env=environment(exabgp_log_enable="false", exabgp_debug_pdb="true"))
+    done = subprocess.run(
+        [sys.executable, "-c", _FAULT, "validate", str(path)],
+        input="p 6 * 7\nq\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=PACKAGE_ROOT,
+        env=environment(exabgp_log_enable="false", exabgp_debug_pdb="true"),
+    )
     assert "RuntimeError: a bug" in done.stderr and "(Pdb) 42" in done.stdout
     done = _faulty(tmp_path, "validate", "CONF")
     assert done.returncode == 1 and "RuntimeError: a bug" in done.stderr and "Pdb" not in done.stdout
@@ -58,10 +78,13 @@ def test_the_pdb_setting_starts_it_too_and_without_it_there_is_no_debugger(tmp_p
 def test_memory_prints_the_peak_resident_set_size_at_exit(tmp_path, how):
     """A daemon that gives up after one connection attempt to a port nobody listens on, then exits 0."""
     path = tmp_path / "once.conf"
-    path.write_text(f"neighbor 127.0.0.1 {{\n    router-id 10.0.0.1;\n    local-address 127.0.0.1;\n"
-                    f"    local-as 1;\n    peer-as 2;\n    connect {free_port()};\n}}\n")
-    process = start([*how.get("args", []), path], exabgp_tcp_attempts="1", exabgp_log_enable="false",
-                    **how.get("settings", {}))
+    path.write_text(
+        f"neighbor 127.0.0.1 {{\n    router-id 10.0.0.1;\n    local-address 127.0.0.1;\n"
+        f"    local-as 1;\n    peer-as 2;\n    connect {free_port()};\n}}\n"
+    )
+    process = start(
+        [*how.get("args", []), path], exabgp_tcp_attempts="1", exabgp_log_enable="false", **how.get("settings", {})
+    )
     code, out, err = finish(process)
     assert code == 0, err
     if not how:

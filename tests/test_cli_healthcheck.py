@@ -28,7 +28,17 @@ from hypothesis import given, strategies as st
 import exabgp
 from exabgp.cli import healthcheck
 from exabgp.cli.healthcheck_state import (
-    DISABLED, DOWN, END, EXIT, FALLING, INIT, RISING, UP, Routes, commands, step,
+    DISABLED,
+    DOWN,
+    END,
+    EXIT,
+    FALLING,
+    INIT,
+    RISING,
+    UP,
+    Routes,
+    commands,
+    step,
 )
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
@@ -51,7 +61,19 @@ def walk(results, rise=3, fall=3, disabled=()):
 def test_rise_and_fall_are_counted():
     results = [True, True, True, True, False, False, False, False, True, False, True, True, True]
     assert walk(results) == [
-        RISING, RISING, UP, UP, FALLING, FALLING, DOWN, DOWN, RISING, FALLING, RISING, RISING, UP,
+        RISING,
+        RISING,
+        UP,
+        UP,
+        FALLING,
+        FALLING,
+        DOWN,
+        DOWN,
+        RISING,
+        FALLING,
+        RISING,
+        RISING,
+        UP,
     ]
 
 
@@ -117,9 +139,17 @@ def test_withdraw_on_down():
 
 def test_attributes_in_order_and_per_state():
     routes = Routes(
-        ips=("192.0.2.1/32",), increase=10, local_preference=0, community="65000:1 65000:2",
-        disabled_community="65000:666", extended_community="target:1:2", large_community="1:2:3",
-        as_path="1 2", as_paths=((DOWN, "3 3"),), path_id=7, neighbors=("10.0.0.1", "2001:db8::2"),
+        ips=("192.0.2.1/32",),
+        increase=10,
+        local_preference=0,
+        community="65000:1 65000:2",
+        disabled_community="65000:666",
+        extended_community="target:1:2",
+        large_community="1:2:3",
+        as_path="1 2",
+        as_paths=((DOWN, "3 3"),),
+        path_id=7,
+        neighbors=("10.0.0.1", "2001:db8::2"),
         metrics=((UP, 7), (DOWN, 8), (DISABLED, 9)),
     )
     assert commands(UP, routes) == [
@@ -157,7 +187,12 @@ def test_option_set_and_defaults():
     options = healthcheck.parse([])
     assert (options.interval, options.fast, options.timeout, options.rise, options.fall) == (5, 1, 5, 3, 3)
     assert (options.up_metric, options.down_metric, options.disabled_metric, options.increase) == (100, 1000, 500, 1)
-    assert (options.local_preference, options.ip_setup, options.ip_dynamic, options.syslog_facility) == (-1, True, False, "daemon")
+    assert (options.local_preference, options.ip_setup, options.ip_dynamic, options.syslog_facility) == (
+        -1,
+        True,
+        False,
+        "daemon",
+    )
 
 
 def test_config_file_comes_first(tmp_path):
@@ -168,17 +203,24 @@ def test_config_file_comes_first(tmp_path):
     assert [str(ip) for ip in options.ips] == ["192.0.2.5/32", "192.0.2.6/32"]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--ip", "192.0.2.1/24"], "argument --ip: invalid ip_network value: '192.0.2.1/24'"),
-    (["--community", "1:1\n2:2"], "argument --community: '1:1\\n2:2' contains the control character '\\n'"),
-    (["--ip", "192.0.2.1/32", "--ip-ifname", "192.0.2.2/32%eth0"],
-     "No 'ip' parameter has been defined for the ip_ifname pair '192.0.2.2/32%eth0'"),
-    (["--ip", "192.0.2.1/32", "--ip-ifname", "192.0.2.1/32%eth 0"], "Expected NIC interface name but got 'eth 0'"),
-    (["--ip", "192.0.2.1/32", "--ip-ifname", "192.0.2.1/32"],
-     "Expected IP to IFNAME parameter: <ip_address>%<ifname>, got '192.0.2.1/32'"),
-    (["--neighbor", "nobody"], "argument --neighbor: invalid neighbor_address value: 'nobody'"),
-    (["--config", "/nonexistent/hc.conf"], "argument --config/-F: can't open '/nonexistent/hc.conf'"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--ip", "192.0.2.1/24"], "argument --ip: invalid ip_network value: '192.0.2.1/24'"),
+        (["--community", "1:1\n2:2"], "argument --community: '1:1\\n2:2' contains the control character '\\n'"),
+        (
+            ["--ip", "192.0.2.1/32", "--ip-ifname", "192.0.2.2/32%eth0"],
+            "No 'ip' parameter has been defined for the ip_ifname pair '192.0.2.2/32%eth0'",
+        ),
+        (["--ip", "192.0.2.1/32", "--ip-ifname", "192.0.2.1/32%eth 0"], "Expected NIC interface name but got 'eth 0'"),
+        (
+            ["--ip", "192.0.2.1/32", "--ip-ifname", "192.0.2.1/32"],
+            "Expected IP to IFNAME parameter: <ip_address>%<ifname>, got '192.0.2.1/32'",
+        ),
+        (["--neighbor", "nobody"], "argument --neighbor: invalid neighbor_address value: 'nobody'"),
+        (["--config", "/nonexistent/hc.conf"], "argument --config/-F: can't open '/nonexistent/hc.conf'"),
+    ],
+)
 def test_bad_options_are_usage_errors(argv, message, capsys):
     assert healthcheck.main(argv, prog="exabgp healthcheck") == 2
     err = capsys.readouterr().err
@@ -205,13 +247,32 @@ def test_log_lines_on_console_and_syslog():
 def test_address_commands_with_sudo_label_and_interface():
     from ipaddress import ip_network
 
-    options = healthcheck.parse(["--sudo", "--label", "web", "--ip", "192.0.2.1/32", "--ip", "192.0.2.2/32",
-                                 "--ip-ifname", "192.0.2.2/32%eth1"])
+    options = healthcheck.parse(
+        ["--sudo", "--label", "web", "--ip", "192.0.2.1/32", "--ip", "192.0.2.2/32", "--ip-ifname", "192.0.2.2/32%eth1"]
+    )
     addresses = healthcheck._Addresses(options, None)
     assert addresses._command("add", ip_network("192.0.2.1/32")) == [
-        "sudo", "ip", "address", "add", "192.0.2.1/32", "dev", "lo", "label", "lo:web"]
+        "sudo",
+        "ip",
+        "address",
+        "add",
+        "192.0.2.1/32",
+        "dev",
+        "lo",
+        "label",
+        "lo:web",
+    ]
     assert addresses._command("delete", ip_network("192.0.2.2/32")) == [
-        "sudo", "ip", "address", "delete", "192.0.2.2/32", "dev", "eth1", "label", "eth1:web"]
+        "sudo",
+        "ip",
+        "address",
+        "delete",
+        "192.0.2.2/32",
+        "dev",
+        "eth1",
+        "label",
+        "eth1:web",
+    ]
 
 
 def test_console_script_name_and_failures():
@@ -220,7 +281,10 @@ def test_console_script_name_and_failures():
     assert result.returncode == 0 and result.stdout.startswith("usage: exabgp-healthcheck [-h]")
     result = subprocess.run(
         [sys.executable, "-m", "exabgp", "healthcheck"] + HOST + ["--user", "no-such-user-hc", "-i", "0"],
-        cwd=REPOSITORY, capture_output=True, text=True, timeout=30,
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == "ERROR[healthcheck] Uncaught exception: \"getpwnam(): name not found: 'no-such-user-hc'\"\n"
@@ -237,7 +301,12 @@ class Program:
         # SIGINT at its default disposition, as from a terminal (a runner started in the background of a
         # non-interactive shell ignores it, and a program started with it ignored keeps it so: 5.0.15 too)
         self.process = subprocess.Popen(
-            command + args, cwd=cwd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            command + args,
+            cwd=cwd,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.lines = queue.Queue()
@@ -281,7 +350,7 @@ def listener(port=0):
 
 def connect_check(port):
     script = f"import socket, sys; sys.exit(0 if socket.socket().connect_ex(('127.0.0.1', {port})) == 0 else 1)"
-    return f"{sys.executable} -c \"{script}\""
+    return f'{sys.executable} -c "{script}"'
 
 
 ANNOUNCE = "neighbor * announce route 192.0.2.10/32 next-hop self med 100"
@@ -328,9 +397,22 @@ def test_each_command_waits_for_an_ack():
 def test_disable_file_debounce_and_hooks(tmp_path):
     disable, record = tmp_path / "disable", tmp_path / "states"
     args = HOST + [
-        "--no-ack", "-i", "0.05", "--rise", "1", "--debounce", "--disable", str(disable),
-        "--execute", f"echo $STATE >> {record}", "--up-execute", f"echo up-$STATE >> {record}",
-        "--disabled-execute", f"echo disabled-$STATE >> {record}", "--disabled-community", "65000:0",
+        "--no-ack",
+        "-i",
+        "0.05",
+        "--rise",
+        "1",
+        "--debounce",
+        "--disable",
+        str(disable),
+        "--execute",
+        f"echo $STATE >> {record}",
+        "--up-execute",
+        f"echo up-$STATE >> {record}",
+        "--disabled-execute",
+        f"echo disabled-$STATE >> {record}",
+        "--disabled-community",
+        "65000:0",
     ]
     program = Program(args)
     try:
@@ -355,8 +437,13 @@ def test_sigint_withdraws_and_interval_zero_ends(tmp_path):
 
     pid = tmp_path / "pid"
     result = subprocess.run(
-        [sys.executable, "-m", "exabgp", "healthcheck"] + HOST + ["--no-ack", "-i", "0", "--fall", "1", "--cmd", "false", "--pid", str(pid)],
-        cwd=REPOSITORY, capture_output=True, text=True, timeout=30,
+        [sys.executable, "-m", "exabgp", "healthcheck"]
+        + HOST
+        + ["--no-ack", "-i", "0", "--fall", "1", "--cmd", "false", "--pid", str(pid)],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 0 and result.stdout == DOWN_MED + "\n"
     assert result.stderr.splitlines()[-1] == "INFO[healthcheck] interval set to zero, exiting after the announcement"
@@ -366,8 +453,13 @@ def test_sigint_withdraws_and_interval_zero_ends(tmp_path):
 def test_check_timeout_kills_the_command():
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "exabgp", "healthcheck"] + HOST + ["--no-ack", "-i", "0", "--fall", "1", "-t", "1", "--cmd", "sleep 30"],
-        cwd=REPOSITORY, capture_output=True, text=True, timeout=30,
+        [sys.executable, "-m", "exabgp", "healthcheck"]
+        + HOST
+        + ["--no-ack", "-i", "0", "--fall", "1", "-t", "1", "--cmd", "sleep 30"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert time.monotonic() - started < 10
     assert result.returncode == 0 and result.stdout == DOWN_MED + "\n"
@@ -379,12 +471,64 @@ def test_check_timeout_kills_the_command():
 ONE_SHOT = [
     ["--cmd", "true", "--rise", "1"],
     ["--cmd", "echo broken; exit 3", "--fall", "1", "--debug"],
-    ["--cmd", "false", "--fall", "1", "--withdraw-on-down", "--path-id", "9", "--neighbor", "10.0.0.1", "--neighbor", "2001:db8::1"],
-    ["--rise", "1", "--ip", "192.0.2.0/30", "--ip", "2001:db8::/127", "--start-ip", "1", "--increase", "10", "--up-metric", "7",
-     "--next-hop", "192.0.2.254", "--local-preference", "50", "--community", "65000:1 65000:2", "--extended-community",
-     "target:1:2", "--large-community", "1:2:3", "--as-path", "1 2", "--up-as-path", "5 6", "--neighbor", "*"],
-    ["--disable", "/", "--disabled-metric", "42", "--community", "1:1", "--disabled-community", "9:9",
-     "--disabled-as-path", "3", "--ip", "192.0.2.8/31", "--deaggregate-networks"],
+    [
+        "--cmd",
+        "false",
+        "--fall",
+        "1",
+        "--withdraw-on-down",
+        "--path-id",
+        "9",
+        "--neighbor",
+        "10.0.0.1",
+        "--neighbor",
+        "2001:db8::1",
+    ],
+    [
+        "--rise",
+        "1",
+        "--ip",
+        "192.0.2.0/30",
+        "--ip",
+        "2001:db8::/127",
+        "--start-ip",
+        "1",
+        "--increase",
+        "10",
+        "--up-metric",
+        "7",
+        "--next-hop",
+        "192.0.2.254",
+        "--local-preference",
+        "50",
+        "--community",
+        "65000:1 65000:2",
+        "--extended-community",
+        "target:1:2",
+        "--large-community",
+        "1:2:3",
+        "--as-path",
+        "1 2",
+        "--up-as-path",
+        "5 6",
+        "--neighbor",
+        "*",
+    ],
+    [
+        "--disable",
+        "/",
+        "--disabled-metric",
+        "42",
+        "--community",
+        "1:1",
+        "--disabled-community",
+        "9:9",
+        "--disabled-as-path",
+        "3",
+        "--ip",
+        "192.0.2.8/31",
+        "--deaggregate-networks",
+    ],
 ]
 
 
@@ -393,10 +537,18 @@ def test_same_output_as_exabgp_5(args, tmp_path):
     reference = oracle.require_oracle()
     argv = HOST + ["--no-ack", "-i", "0"] + args
     ours = subprocess.run(
-        [sys.executable, "-m", "exabgp", "healthcheck"] + argv, cwd=REPOSITORY, capture_output=True, text=True, timeout=30,
+        [sys.executable, "-m", "exabgp", "healthcheck"] + argv,
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     theirs = subprocess.run(
-        [reference, "healthcheck"] + argv, cwd=tmp_path, capture_output=True, text=True, timeout=30,
+        [reference, "healthcheck"] + argv,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert theirs.stdout  # the reference did run
     assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
@@ -406,7 +558,10 @@ def test_same_stop_as_exabgp_5(tmp_path):
     reference = oracle.require_oracle()
     args = HOST + ["--no-ack", "-i", "0.05", "--rise", "1", "--debounce", "--community", "1:1", "--path-id", "5"]
     outputs = []
-    for command, cwd in (([sys.executable, "-m", "exabgp", "healthcheck"], REPOSITORY), ([reference, "healthcheck"], tmp_path)):
+    for command, cwd in (
+        ([sys.executable, "-m", "exabgp", "healthcheck"], REPOSITORY),
+        ([reference, "healthcheck"], tmp_path),
+    ):
         program = Program(args, command=command, cwd=cwd)
         first = program.line()
         code, rest, err = program.stop()
@@ -420,8 +575,12 @@ def test_same_stop_as_exabgp_5(tmp_path):
 
 def test_same_usage_as_exabgp_5(tmp_path):
     reference = oracle.require_oracle("python")
-    ours = subprocess.run([sys.executable, "-m", "exabgp", "healthcheck", "--help"], cwd=REPOSITORY, capture_output=True, text=True)
-    theirs = subprocess.run([reference, "-m", "exabgp", "healthcheck", "--help"], cwd=tmp_path, capture_output=True, text=True)
+    ours = subprocess.run(
+        [sys.executable, "-m", "exabgp", "healthcheck", "--help"], cwd=REPOSITORY, capture_output=True, text=True
+    )
+    theirs = subprocess.run(
+        [reference, "-m", "exabgp", "healthcheck", "--help"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert ours.returncode == theirs.returncode == 0
     assert ours.stdout == theirs.stdout
 
@@ -449,7 +608,11 @@ def test_ip_setup_in_a_network_namespace():
         pytest.skip("cannot create a network namespace here")
     hc = f"{sys.executable} -m exabgp healthcheck --no-syslog --no-ack --rise 1"
     result = subprocess.run(
-        [unshare, "-n", "sh", "-c", NAMESPACE_SCRIPT.format(hc=hc)], cwd=REPOSITORY, capture_output=True, text=True, timeout=60,
+        [unshare, "-n", "sh", "-c", NAMESPACE_SCRIPT.format(hc=hc)],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     lines = result.stdout.splitlines()
     assert lines[:2] == [
@@ -464,6 +627,9 @@ def test_ip_setup_in_a_network_namespace():
         "neighbor * announce route 192.0.2.13/32 next-hop self med 102",
         "neighbor * withdraw route 192.0.2.12/32 next-hop self",
     }
-    after = lines[lines.index("neighbor * withdraw route 192.0.2.13/32 next-hop self") + 1:]
-    assert [line.split()[3] for line in after if " inet " in line] == ["127.0.0.1/8", "192.0.2.99/32"]  # EXIT removed ours
+    after = lines[lines.index("neighbor * withdraw route 192.0.2.13/32 next-hop self") + 1 :]
+    assert [line.split()[3] for line in after if " inet " in line] == [
+        "127.0.0.1/8",
+        "192.0.2.99/32",
+    ]  # EXIT removed ours
     assert lines[-1] == "exit 1" and "ERROR[healthcheck] No IP found" in result.stderr

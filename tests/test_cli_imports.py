@@ -25,14 +25,40 @@ UPDATE = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00170200000000"
 CONFIGURATION = "neighbor 192.0.2.1 {\n    local-as 65000;\n    peer-as 65001;\n    local-address 192.0.2.2;\n}\n"
 
 #: never imported by the short commands
-HEAVY = ("asyncio", "subprocess", "dataclasses", "inspect", "ast", "dis", "typing", "platform", "configparser",
-         "traceback", "shutil", "bz2", "lzma", "exabgp.reactor.loop", "exabgp.reactor.peer", "exabgp.reactor.api", "exabgp.reactor.daemon",
-         "exabgp.cli.server", "exabgp.cli.client", "exabgp.cli.healthcheck", "exabgp.session.session",
-         "exabgp.session.fsm", "exabgp.rib")
+HEAVY = (
+    "asyncio",
+    "subprocess",
+    "dataclasses",
+    "inspect",
+    "ast",
+    "dis",
+    "typing",
+    "platform",
+    "configparser",
+    "traceback",
+    "shutil",
+    "bz2",
+    "lzma",
+    "exabgp.reactor.loop",
+    "exabgp.reactor.peer",
+    "exabgp.reactor.api",
+    "exabgp.reactor.daemon",
+    "exabgp.cli.server",
+    "exabgp.cli.client",
+    "exabgp.cli.healthcheck",
+    "exabgp.session.session",
+    "exabgp.session.fsm",
+    "exabgp.rib",
+)
 
 #: the route grammars of the families but unicast (`exabgp.config.neighbor._grammar`)
-FAMILY_GRAMMARS = ("exabgp.config.flow", "exabgp.config.vpls", "exabgp.config.mvpn", "exabgp.config.mup",
-                   "exabgp.config.rtc")
+FAMILY_GRAMMARS = (
+    "exabgp.config.flow",
+    "exabgp.config.vpls",
+    "exabgp.config.mvpn",
+    "exabgp.config.mup",
+    "exabgp.config.rtc",
+)
 #: loaded by `validate` only for the configurations or options that need them (``json`` too, which the probe
 #: itself imports)
 ONLY_WHEN_USED = ("exabgp.bgp.message", "exabgp.bgp.bgpls_attribute", "base64")
@@ -55,8 +81,9 @@ def imported(*argv, cwd=PACKAGE_ROOT) -> dict:
     """The exit code, output and `sys.modules` of a fresh interpreter after ``exabgp ARGV``."""
     # the settings variables (lower case) are left out: an env file or a log setting changes nothing here
     env = {key: value for key, value in os.environ.items() if not key.startswith(("exabgp_", "exabgp."))}
-    done = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, timeout=60, cwd=cwd,
-                          env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, timeout=60, cwd=cwd, env=env
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -84,7 +111,10 @@ def test_validate_imports_the_configuration_and_the_logger_only(tmp_path):
     assert result["code"] == 0
     assert "exabgp.config.neighbor" in result["modules"]
     assert sorted(set(HEAVY) & set(result["modules"])) == []
-    assert [name for name in result["modules"] if name.startswith("exabgp.reactor")] == ["exabgp.reactor", "exabgp.reactor.log"]
+    assert [name for name in result["modules"] if name.startswith("exabgp.reactor")] == [
+        "exabgp.reactor",
+        "exabgp.reactor.log",
+    ]
     # a unicast configuration loads no family grammar, no message codec (-r needs them), no base64
     assert sorted(set(FAMILY_GRAMMARS + ONLY_WHEN_USED) & set(result["modules"])) == []
 
@@ -97,17 +127,32 @@ def test_validate_checks_a_run_program_without_the_daemon(tmp_path):
     assert result["code"] == 1
     assert sorted(set(HEAVY) & set(result["modules"])) == []
     assert [name for name in result["modules"] if name.startswith("exabgp.reactor")] == [
-        "exabgp.reactor", "exabgp.reactor.log", "exabgp.reactor.programs"]
+        "exabgp.reactor",
+        "exabgp.reactor.log",
+        "exabgp.reactor.programs",
+    ]
 
 
-@pytest.mark.parametrize("grammar, routes", [
-    ("exabgp.config.flow", "    flow {\n        route {\n            match { destination 10.0.0.0/24; }\n"
-                           "            then { discard; }\n        }\n    }\n"),
-    ("exabgp.config.vpls", "    l2vpn {\n        vpls site5 { endpoint 5; base 262145; offset 1; size 8; "
-                           "rd 192.168.201.1:123; next-hop 192.0.2.2; }\n    }\n"),
-    ("exabgp.config.mvpn", "    announce {\n        ipv4 {\n            mcast-vpn source-ad source 10.0.0.1 "
-                           "group 239.0.0.1 rd 65000:1 next-hop 192.0.2.2;\n        }\n    }\n"),
-])
+@pytest.mark.parametrize(
+    "grammar, routes",
+    [
+        (
+            "exabgp.config.flow",
+            "    flow {\n        route {\n            match { destination 10.0.0.0/24; }\n"
+            "            then { discard; }\n        }\n    }\n",
+        ),
+        (
+            "exabgp.config.vpls",
+            "    l2vpn {\n        vpls site5 { endpoint 5; base 262145; offset 1; size 8; "
+            "rd 192.168.201.1:123; next-hop 192.0.2.2; }\n    }\n",
+        ),
+        (
+            "exabgp.config.mvpn",
+            "    announce {\n        ipv4 {\n            mcast-vpn source-ad source 10.0.0.1 "
+            "group 239.0.0.1 rd 65000:1 next-hop 192.0.2.2;\n        }\n    }\n",
+        ),
+    ],
+)
 def test_validate_loads_a_family_grammar_when_the_configuration_uses_it(tmp_path, grammar, routes):
     """The family grammars are loaded by the first route that needs one (`exabgp.config.neighbor._grammar`)."""
     path = tmp_path / "routes.conf"
@@ -143,10 +188,12 @@ def test_the_daemon_still_preloads_every_module():
     """`preload` (run before the privilege drop) imports the whole package, lazily imported parts included, but
     the compiled twins when the pure ones run (tests/test_codec_report.py runs a daemon whose compiled twins are
     broken)."""
-    code = ("import sys, pkgutil, exabgp, exabgp._codec as codec; from exabgp.reactor import daemon; daemon.preload(); "
-            "names = [m.name for m in pkgutil.walk_packages(exabgp.__path__, 'exabgp.') if m.name != 'exabgp.__main__' "
-            "and not (codec.IMPLEMENTATION == 'py' and m.name.endswith('_c'))]; "
-            "print(all(name in sys.modules for name in names), len(names))")
+    code = (
+        "import sys, pkgutil, exabgp, exabgp._codec as codec; from exabgp.reactor import daemon; daemon.preload(); "
+        "names = [m.name for m in pkgutil.walk_packages(exabgp.__path__, 'exabgp.') if m.name != 'exabgp.__main__' "
+        "and not (codec.IMPLEMENTATION == 'py' and m.name.endswith('_c'))]; "
+        "print(all(name in sys.modules for name in names), len(names))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=PACKAGE_ROOT)
     present, count = done.stdout.split()
     assert present == "True" and int(count) > 50

@@ -43,26 +43,37 @@ def fifo_status(mode: int, uid: int = 1000, gid: int = 1000, kind: int = stat.S_
     return os.stat_result((kind | mode, 1, 1, 1, uid, gid, 0, 0, 0, 0))
 
 
-@pytest.mark.parametrize("status, problems", [
-    (fifo_status(0o600), []),
-    (fifo_status(0o660), []),                      # the daemon's own group
-    (fifo_status(0o640, gid=NOBODY), []),          # another group may read, not write
-    (fifo_status(0o620, gid=27), []),              # a supplementary group of the daemon
-    (fifo_status(0o644, uid=0, gid=0), []),        # root's
-    (fifo_status(0o660, uid=0, gid=1000), []),     # root's, writable by the daemon's group
-    (fifo_status(0o666), [("every user can write it (mode 0666)", "chmod o-w")]),
-    (fifo_status(0o602), [("every user can write it (mode 0602)", "chmod o-w")]),
-    (fifo_status(0o622, uid=0, gid=1000), [("every user can write it (mode 0622)", "chmod o-w")]),
-    (fifo_status(0o660, gid=NOBODY), [("group 65534, not one of the daemon's, can write it (mode 0660)",
-                                       "chgrp 1000")]),
-    (fifo_status(0o600, uid=NOBODY), [("it is owned by uid 65534, neither the daemon's user (1000) nor root",
-                                       "chown 1000:1000")]),
-    (fifo_status(0o666, uid=NOBODY, gid=NOBODY), [
-        ("it is owned by uid 65534, neither the daemon's user (1000) nor root", "chown 1000:1000"),
-        ("every user can write it (mode 0666)", "chmod o-w"),
-        ("group 65534, not one of the daemon's, can write it (mode 0666)", "chgrp 1000")]),
-    (fifo_status(0o600, kind=stat.S_IFREG), [("it is not a named pipe", "mkfifo")]),
-])
+@pytest.mark.parametrize(
+    "status, problems",
+    [
+        (fifo_status(0o600), []),
+        (fifo_status(0o660), []),  # the daemon's own group
+        (fifo_status(0o640, gid=NOBODY), []),  # another group may read, not write
+        (fifo_status(0o620, gid=27), []),  # a supplementary group of the daemon
+        (fifo_status(0o644, uid=0, gid=0), []),  # root's
+        (fifo_status(0o660, uid=0, gid=1000), []),  # root's, writable by the daemon's group
+        (fifo_status(0o666), [("every user can write it (mode 0666)", "chmod o-w")]),
+        (fifo_status(0o602), [("every user can write it (mode 0602)", "chmod o-w")]),
+        (fifo_status(0o622, uid=0, gid=1000), [("every user can write it (mode 0622)", "chmod o-w")]),
+        (
+            fifo_status(0o660, gid=NOBODY),
+            [("group 65534, not one of the daemon's, can write it (mode 0660)", "chgrp 1000")],
+        ),
+        (
+            fifo_status(0o600, uid=NOBODY),
+            [("it is owned by uid 65534, neither the daemon's user (1000) nor root", "chown 1000:1000")],
+        ),
+        (
+            fifo_status(0o666, uid=NOBODY, gid=NOBODY),
+            [
+                ("it is owned by uid 65534, neither the daemon's user (1000) nor root", "chown 1000:1000"),
+                ("every user can write it (mode 0666)", "chmod o-w"),
+                ("group 65534, not one of the daemon's, can write it (mode 0666)", "chgrp 1000"),
+            ],
+        ),
+        (fifo_status(0o600, kind=stat.S_IFREG), [("it is not a named pipe", "mkfifo")]),
+    ],
+)
 def test_distrust(status, problems):
     assert pipes.distrust(status, ME) == problems
 
@@ -88,9 +99,11 @@ def cli_pipes(root: str, name: str, stream, on_command=lambda command: None) -> 
 
 def refusal(path: str, why: str, fix: str) -> str:
     """The log lines refusing one pipe for one reason."""
-    return (f"cli control     refusing the named pipe {path}: {why}\n"
-            f"cli control     whoever can write it could control this daemon or its cli; to fix it:\n"
-            f"cli control     > {fix} {path}\n")
+    return (
+        f"cli control     refusing the named pipe {path}: {why}\n"
+        f"cli control     whoever can write it could control this daemon or its cli; to fix it:\n"
+        f"cli control     > {fix} {path}\n"
+    )
 
 
 UNAVAILABLE = "cli control     the cli is not available until the daemon is started again with safe pipes\n"
@@ -139,9 +152,11 @@ def test_safe_pipes_work_through_exabgp_cli(tmp_path, mode):
             cli.close()
 
     assert asyncio.run(scenario()) == (0, "you said: version\n", "")
-    assert stream.getvalue() == (f"cli control     named pipes for the cli are:\n"
-                                 f"cli control     to send commands  {folder}{name}.in\n"
-                                 f"cli control     to read responses {folder}{name}.out\n")
+    assert stream.getvalue() == (
+        f"cli control     named pipes for the cli are:\n"
+        f"cli control     to send commands  {folder}{name}.in\n"
+        f"cli control     to read responses {folder}{name}.out\n"
+    )
 
 
 @needs_root
@@ -157,9 +172,15 @@ def test_a_pipe_owned_by_another_user_is_refused(tmp_path, suffix):
 
     assert asyncio.run(scenario()) is False
     me = pipes.Identity.current()
-    assert stream.getvalue() == refusal(
-        path, f"it is owned by uid {NOBODY}, neither the daemon's user ({me.uid}) nor root",
-        f"chown {me.uid}:{me.gid}") + UNAVAILABLE
+    assert (
+        stream.getvalue()
+        == refusal(
+            path,
+            f"it is owned by uid {NOBODY}, neither the daemon's user ({me.uid}) nor root",
+            f"chown {me.uid}:{me.gid}",
+        )
+        + UNAVAILABLE
+    )
 
 
 @needs_root
@@ -175,8 +196,11 @@ def test_a_pipe_another_group_may_write_is_refused(tmp_path):
     assert asyncio.run(scenario()) is False
     me = pipes.Identity.current()
     assert NOBODY not in me.groups
-    assert stream.getvalue() == refusal(path, f"group {NOBODY}, not one of the daemon's, can write it (mode 0660)",
-                                        f"chgrp {me.gid}") + UNAVAILABLE
+    assert (
+        stream.getvalue()
+        == refusal(path, f"group {NOBODY}, not one of the daemon's, can write it (mode 0660)", f"chgrp {me.gid}")
+        + UNAVAILABLE
+    )
 
 
 def test_both_pipes_and_every_problem_are_told_at_once(tmp_path):
@@ -187,9 +211,11 @@ def test_both_pipes_and_every_problem_are_told_at_once(tmp_path):
         return await cli_pipes(root, name, stream).open()
 
     assert asyncio.run(scenario()) is False
-    assert stream.getvalue() == (refusal(f"{folder}{name}.in", "every user can write it (mode 0666)", "chmod o-w")
-                                 + refusal(f"{folder}{name}.out", "every user can write it (mode 0662)", "chmod o-w")
-                                 + UNAVAILABLE)
+    assert stream.getvalue() == (
+        refusal(f"{folder}{name}.in", "every user can write it (mode 0666)", "chmod o-w")
+        + refusal(f"{folder}{name}.out", "every user can write it (mode 0662)", "chmod o-w")
+        + UNAVAILABLE
+    )
 
 
 def test_root_s_pipes_are_trusted_by_a_daemon_that_is_not_root(tmp_path, monkeypatch):
@@ -198,8 +224,9 @@ def test_root_s_pipes_are_trusted_by_a_daemon_that_is_not_root(tmp_path, monkeyp
     status = os.stat(f"{folder}{name}.in")
     if status.st_uid != 0:
         pytest.skip("the FIFOs of this test are root's only when the tests run as root")
-    monkeypatch.setattr(pipes.Identity, "current", classmethod(
-        lambda cls: cls(NOBODY, status.st_gid, frozenset({status.st_gid}))))
+    monkeypatch.setattr(
+        pipes.Identity, "current", classmethod(lambda cls: cls(NOBODY, status.st_gid, frozenset({status.st_gid})))
+    )
     stream = io.StringIO()
 
     async def scenario():
@@ -234,10 +261,12 @@ def test_an_answer_pipe_replaced_by_an_unsafe_one_gets_no_answer(tmp_path):
             cli.close()
 
     assert asyncio.run(scenario()) == b""
-    assert (f"cli control     refusing the named pipe {out}: every user can write it (mode 0666)\n"
-            f"cli control     whoever can write it could control this daemon or its cli; to fix it:\n"
-            f"cli control     > chmod o-w {out}\n"
-            f"cli control     the answer pipe is not safe, 14 bytes of answer dropped\n") in stream.getvalue()
+    assert (
+        f"cli control     refusing the named pipe {out}: every user can write it (mode 0666)\n"
+        f"cli control     whoever can write it could control this daemon or its cli; to fix it:\n"
+        f"cli control     > chmod o-w {out}\n"
+        f"cli control     the answer pipe is not safe, 14 bytes of answer dropped\n"
+    ) in stream.getvalue()
 
 
 # ---------------------------------------------------------------- the daemon
@@ -258,14 +287,23 @@ neighbor 127.0.0.2 {{
         assert daemon.poll() is None  # running, without the cli
         assert nobody_reads(f"{folder}{name}.in")
         env = daemon_environment(EXABGP_ROOT=root, exabgp_api_pipename=name)
-        done = subprocess.run([sys.executable, "-m", "exabgp", "cli", "version"], env=env, cwd=REPOSITORY,
-                              capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            [sys.executable, "-m", "exabgp", "cli", "version"],
+            env=env,
+            cwd=REPOSITORY,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert (done.returncode, done.stderr) == (1, "could not send command to ExaBGP (command timeout)")
     finally:
         daemon.send_signal(signal.SIGTERM)
     _, err = daemon.communicate(timeout=15)
     assert daemon.returncode == 0, err
     path = f"{folder}{name}.in"
-    assert (f"refusing the named pipe {path}: every user can write it (mode 0666)" in err
-            and f"> chmod o-w {path}" in err and "the cli is not available" in err), err
+    assert (
+        f"refusing the named pipe {path}: every user can write it (mode 0666)" in err
+        and f"> chmod o-w {path}" in err
+        and "the cli is not available" in err
+    ), err
     assert "named pipes for the cli are" not in err and "Traceback" not in err

@@ -76,10 +76,18 @@ PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__))
 
 
 def run(probe: str, *argv, **settings) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("exabgp_", "exabgp.", "EXABGP_ENVFILE"))}
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("exabgp_", "exabgp.", "EXABGP_ENVFILE"))
+    }
     env.update(settings)
-    done = subprocess.run([sys.executable, "-c", probe, "run", *argv], capture_output=True, text=True, timeout=60,
-                          cwd=PACKAGE_ROOT, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "run", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=PACKAGE_ROOT,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -94,8 +102,13 @@ def unrestricted(*argv, **settings) -> dict:
 
 def test_the_restriction_is_real():
     """What the daemon imports at start-up fails under the probe's restrictions: the probe plays Windows."""
-    done = subprocess.run([sys.executable, "-c", _PROBE.replace('"run"', '"import"'), "import", "exabgp.reactor.daemon"],
-                          capture_output=True, text=True, timeout=60, cwd=PACKAGE_ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE.replace('"run"', '"import"'), "import", "exabgp.reactor.daemon"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=PACKAGE_ROOT,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["refused"], "the daemon imported without pwd, grp, fcntl and os.fork"
 

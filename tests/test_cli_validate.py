@@ -45,7 +45,9 @@ def test_valid_file_and_the_regenerated_configuration(tmp_path, capsys):
     logged = f"configuration   loading {path}\nconfiguration   \u2713 loading\n"  # 5.0.15's log lines
     assert run(["validate", str(path)], capsys) == (0, "", logged)
     code, out, err = run(["validate", "-n", str(path)], capsys)
-    assert code == 0 and err == logged + "configuration   checking neighbors\nconfiguration   \u2713 neighbor  127.0.0.1\n"
+    assert (
+        code == 0 and err == logged + "configuration   checking neighbors\nconfiguration   \u2713 neighbor  127.0.0.1\n"
+    )
     assert parse(out, "regenerated", full=True) == parse(GOOD, str(path), full=True)
     code, out, err = run(["validate", "-rv", str(path)], capsys)
     assert code == 0 and err == logged + "configuration   checking routes\nconfiguration   \u2713 routes\n"
@@ -53,8 +55,24 @@ def test_valid_file_and_the_regenerated_configuration(tmp_path, capsys):
     assert [line.split(" ", 1)[0] for line in lines] == ["route", "update"] * 3
     assert lines[0].startswith("route ipv4 unicast 10.0.0.0/24 path-information 0.0.0.3 next-hop self")
     # the first UPDATE: IPv4 unicast, next hop self = the local address, path id (add-path), AS_TRANS + AS4_PATH
-    assert lines[1] == ("update 0000002D" "40010100" "4002040201" "5BA0" "400304" "7F000001" "80040400000005"
-                        "C00808" "00010001" "FFFFFF01" "C01106" "0201" "00011170" "00000003" "18" "0A0000")
+    assert lines[1] == (
+        "update 0000002D"
+        "40010100"
+        "4002040201"
+        "5BA0"
+        "400304"
+        "7F000001"
+        "80040400000005"
+        "C00808"
+        "00010001"
+        "FFFFFF01"
+        "C01106"
+        "0201"
+        "00011170"
+        "00000003"
+        "18"
+        "0A0000"
+    )
 
 
 def test_invalid_file_names_the_place(tmp_path, capsys):
@@ -67,7 +85,10 @@ def test_invalid_file_names_the_place(tmp_path, capsys):
     missing = tmp_path / "missing.conf"
     message = f"{missing} is not an exabgp config file (file not found)"
     assert run(["validate", str(missing)], capsys) == (
-        1, "", f"configuration   loading {missing}\nconfiguration   {message}\nerror: {message}\n")
+        1,
+        "",
+        f"configuration   loading {missing}\nconfiguration   {message}\nerror: {message}\n",
+    )
     good = tmp_path / "good.conf"
     good.write_text(GOOD)
     assert run(["validate", str(good), str(path)], capsys)[0] == 1  # every file must be valid
@@ -79,8 +100,10 @@ def test_a_missing_program_is_refused_at_its_line(tmp_path, capsys):
     says so at the ``run`` line, as the daemon does; a program that is there but not executable is refused
     too (5.0.15: ``exabgp will not be able to run this program``)."""
     path = tmp_path / "p.conf"
-    path.write_text("process p { run ./not-here.py; encoder text; }\n"
-                    "neighbor 127.0.0.1 { router-id 1.1.1.1; local-as 1; peer-as 1; }\n")
+    path.write_text(
+        "process p { run ./not-here.py; encoder text; }\n"
+        "neighbor 127.0.0.1 { router-id 1.1.1.1; local-as 1; peer-as 1; }\n"
+    )
     code, out, err = run(["validate", str(path)], capsys)
     message = f'{path} is not a valid config file: {path}:1:17: can not locate the program "./not-here.py"'
     assert (code, out, err) == (1, "", f"configuration   loading {path}\nconfiguration   {message}\nerror: {message}\n")
@@ -98,8 +121,9 @@ def test_empty_file_is_refused(tmp_path, capsys):
     path.write_text("# nothing here\n\n")
     code, out, err = run(["validate", str(path)], capsys)
     assert (code, out) == (1, "")
-    assert err.endswith(f"error: {path} is not a valid config file: {path}:0:0: "
-                        "the configuration holds no statement (no data)\n")
+    assert err.endswith(
+        f"error: {path} is not a valid config file: {path}:0:0: the configuration holds no statement (no data)\n"
+    )
 
 
 def test_log_lines_follow_the_settings(tmp_path, capsys, monkeypatch):
@@ -117,8 +141,9 @@ _RUN = re.compile(r"^\s*run\s+(\S+?);?\s*$", re.MULTILINE)
 
 
 @needs_reference
-@pytest.mark.parametrize("path", sorted((REFERENCE / "conf").glob("*.conf")) if REFERENCE.is_dir() else [],
-                         ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "path", sorted((REFERENCE / "conf").glob("*.conf")) if REFERENCE.is_dir() else [], ids=lambda path: path.name
+)
 def test_reference_configurations(path, capsys, tmp_path, monkeypatch):
     """Every reference configuration passes ``validate -nrv`` where its helpers are installed, as in ExaBGP's
     own check (../shared does not ship its ``run/`` helpers: empty executables stand for them, found through
@@ -136,7 +161,7 @@ def test_reference_configurations(path, capsys, tmp_path, monkeypatch):
     code, out, err = run(["validate", "-nrv", str(path)], capsys)
     assert code == 0, err
     assert "error" not in err
-    regenerated = out[:out.index("\nroute ") + 1] if "\nroute " in out else out
+    regenerated = out[: out.index("\nroute ") + 1] if "\nroute " in out else out
     assert parse(regenerated, "regenerated", full=True).neighbors
 
 
@@ -148,7 +173,10 @@ def test_env_prints_settings(tmp_path, capsys, monkeypatch):
     ini.write_text("[exabgp.tcp]\nport = 1790\n")
     monkeypatch.setenv("exabgp_api_ack", "false")
     assert run(["env", "-d", "-e", "--env-file", str(ini)], capsys) == (
-        0, "exabgp.tcp.port=1790\nexabgp.api.ack=false\n", "")
+        0,
+        "exabgp.tcp.port=1790\nexabgp.api.ack=false\n",
+        "",
+    )
     monkeypatch.setenv("EXABGP_ENVFILE", str(ini))
     assert run(["env", "-d"], capsys) == (0, "\n[exabgp.api]\nack = false\n\n[exabgp.tcp]\nport = 1790\n", "")
     code, out, _ = run(["env"], capsys)
@@ -158,6 +186,7 @@ def test_env_prints_settings(tmp_path, capsys, monkeypatch):
 
 
 # ---------------------------------------------------------------- input without bounds (issue 9, hole 4)
+
 
 def _bounded(argv, timeout=30):
     """`python -m exabgp ARGV` with 1 GiB of address space and a deadline: a regression fails, it does not eat
@@ -171,8 +200,16 @@ def _bounded(argv, timeout=30):
     def limit():
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
-    done = subprocess.run([sys.executable, "-m", "exabgp", *argv], env=environment(), capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=limit, stdin=subprocess.DEVNULL, cwd=os.path.dirname(argv[-1]))
+    done = subprocess.run(
+        [sys.executable, "-m", "exabgp", *argv],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limit,
+        stdin=subprocess.DEVNULL,
+        cwd=os.path.dirname(argv[-1]),
+    )
     return done.returncode, done.stdout, done.stderr
 
 
@@ -203,7 +240,7 @@ def test_invalid_utf8_is_reported_at_its_line(tmp_path, command):
     """5.0.15 (recorded): ``problem parsing configuration file line 0`` and the codec's message, exit 1; ours
     said "file not found".  Now the line and column (in characters) of the first invalid octet."""
     path = tmp_path / "latin1.conf"
-    path.write_bytes(b"neighbor 127.0.0.1 {\n    description \"caf\xc3\xa9 \xe9t\xe9\";\n}\n")
+    path.write_bytes(b'neighbor 127.0.0.1 {\n    description "caf\xc3\xa9 \xe9t\xe9";\n}\n')
     code, out, err = _bounded([command, str(path)])
     assert (code, out) == (1, "")
     assert err.endswith(f"error: {path} is not a valid config file: {path}:2:23: invalid UTF-8 (octet 0xE9)\n")
@@ -216,4 +253,6 @@ def test_a_file_over_the_size_bound_is_refused(tmp_path, monkeypatch):
     path.write_text("# " + "x" * 100 + "\n")
     monkeypatch.setattr(config_file, "MAX_SIZE", 64)
     assert config_file.read(str(path)) == (
-        None, f"{path} is not a valid config file: {path}:1:1: the file is larger than 64 octets")
+        None,
+        f"{path} is not a valid config file: {path}:1:1: the file is larger than 64 octets",
+    )

@@ -15,6 +15,7 @@ def error_of(call, *args):
 
 # encode_attribute
 
+
 def test_encode_attribute_short(codec):
     assert codec.encode_attribute(1, 0x40, b"\x00") == bytes.fromhex("40010100")
     assert codec.encode_attribute(6, 0x40, b"") == bytes.fromhex("400600")
@@ -47,6 +48,7 @@ def test_encode_attribute_errors(codec):
 
 # AS_PATH / AS4_PATH
 
+
 def test_decode_as_path_two_octet(codec):
     data = bytes.fromhex("0203 fde8 fde9 0001  0101 ffff")
     assert codec.decode_as_path(data, False) == [(AS_SEQUENCE, (65000, 65001, 1)), (AS_SET, (65535,))]
@@ -56,7 +58,10 @@ def test_decode_as_path_two_octet(codec):
 def test_decode_as_path_four_octet(codec):
     data = bytes.fromhex("0202 0000fde8 ffffffff  0301 00010000  0401 00000001")
     assert codec.decode_as_path(data, True) == [
-        (AS_SEQUENCE, (65000, 0xFFFFFFFF)), (AS_CONFED_SEQUENCE, (65536,)), (AS_CONFED_SET, (1,))]
+        (AS_SEQUENCE, (65000, 0xFFFFFFFF)),
+        (AS_CONFED_SEQUENCE, (65536,)),
+        (AS_CONFED_SET, (1,)),
+    ]
 
 
 def test_as_path_width_changes_the_reading(codec):
@@ -84,31 +89,38 @@ def test_encode_as_path_splits_long_segments(codec):
     assert exactly[:2] == b"\x01\xff" and len(exactly) == 2 + 510
 
 
-@pytest.mark.parametrize("asn4, hexdata", [
-    (True, "02"),  # segment header cut
-    (True, "0001 00000001"),  # type 0
-    (True, "0501 00000001"),  # type 5
-    (True, "0200"),  # empty segment
-    (True, "0202 00000001 0000"),  # segment cut
-    (False, "0202 0001"),
-    (False, "0201 0001 02"),  # second header cut
-])
+@pytest.mark.parametrize(
+    "asn4, hexdata",
+    [
+        (True, "02"),  # segment header cut
+        (True, "0001 00000001"),  # type 0
+        (True, "0501 00000001"),  # type 5
+        (True, "0200"),  # empty segment
+        (True, "0202 00000001 0000"),  # segment cut
+        (False, "0202 0001"),
+        (False, "0201 0001 02"),  # second header cut
+    ],
+)
 def test_decode_as_path_malformed(codec, asn4, hexdata):
     assert error_of(codec.decode_as_path, bytes.fromhex(hexdata), asn4) == (3, 11, b"")
 
 
-@pytest.mark.parametrize("asn4, segments", [
-    (True, [(5, (1,))]),
-    (True, [(0, (1,))]),
-    (False, [(AS_SEQUENCE, (65536,))]),
-    (True, [(AS_SEQUENCE, (1 << 32,))]),
-    (True, [(AS_SEQUENCE, (-1,))]),
-])
+@pytest.mark.parametrize(
+    "asn4, segments",
+    [
+        (True, [(5, (1,))]),
+        (True, [(0, (1,))]),
+        (False, [(AS_SEQUENCE, (65536,))]),
+        (True, [(AS_SEQUENCE, (1 << 32,))]),
+        (True, [(AS_SEQUENCE, (-1,))]),
+    ],
+)
 def test_encode_as_path_errors(codec, asn4, segments):
     assert error_of(codec.encode_as_path, segments, asn4) == (3, 11, b"")
 
 
 # COMMUNITIES, LARGE_COMMUNITY, EXTENDED COMMUNITIES
+
 
 def test_communities(codec):
     data = bytes.fromhex("fde80064 ffffff01 00000000")
@@ -136,20 +148,30 @@ def test_extended_communities(codec):
     assert codec.decode_extended_communities(b"") == ()
 
 
-@pytest.mark.parametrize("name, size", [
-    ("decode_communities", 3), ("decode_communities", 6),
-    ("decode_large_communities", 8), ("decode_large_communities", 13),
-    ("decode_extended_communities", 4), ("decode_extended_communities", 12),
-])
+@pytest.mark.parametrize(
+    "name, size",
+    [
+        ("decode_communities", 3),
+        ("decode_communities", 6),
+        ("decode_large_communities", 8),
+        ("decode_large_communities", 13),
+        ("decode_extended_communities", 4),
+        ("decode_extended_communities", 12),
+    ],
+)
 def test_community_length_errors(codec, name, size):
     assert error_of(getattr(codec, name), bytes(size)) == (3, 5, b"")
 
 
-@pytest.mark.parametrize("name, value", [
-    ("encode_communities", (1 << 32,)), ("encode_communities", (-1,)),
-    ("encode_large_communities", ((0, 0, 1 << 32),)),
-    ("encode_extended_communities", (1 << 64,)),
-])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("encode_communities", (1 << 32,)),
+        ("encode_communities", (-1,)),
+        ("encode_large_communities", ((0, 0, 1 << 32),)),
+        ("encode_extended_communities", (1 << 64,)),
+    ],
+)
 def test_community_encode_out_of_range(codec, name, value):
     with pytest.raises(OverflowError):
         getattr(codec, name)(value)

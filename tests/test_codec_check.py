@@ -36,13 +36,18 @@ def message(body, msg_type=2):
     return MARKER + (19 + len(body)).to_bytes(2, "big") + bytes((msg_type,)) + body
 
 
-COMMON = (attribute(0x40, 1, b"\x00") + attribute(0x40, 2, bytes.fromhex("0201 0000fbf0"))
-          + attribute(0xC0, 8, bytes.fromhex("fbf00064")))
+COMMON = (
+    attribute(0x40, 1, b"\x00")
+    + attribute(0x40, 2, bytes.fromhex("0201 0000fbf0"))
+    + attribute(0xC0, 8, bytes.fromhex("fbf00064"))
+)
 NEXT_HOP = attribute(0x40, 3, bytes.fromhex("c0000201"))
 V4 = update(b"", COMMON + NEXT_HOP, bytes.fromhex("18c63301 100a01"))
 V6_NEXT_HOP = bytes.fromhex("20010db8000000000000000000000001")
-V6 = update(b"", attribute(0x90, 14, bytes.fromhex("000201 10") + V6_NEXT_HOP + b"\x00" + bytes.fromhex("30 20010db80001"))
-            + COMMON)
+V6 = update(
+    b"",
+    attribute(0x90, 14, bytes.fromhex("000201 10") + V6_NEXT_HOP + b"\x00" + bytes.fromhex("30 20010db80001")) + COMMON,
+)
 
 
 def context(addpath4=False, addpath6=False):
@@ -70,6 +75,7 @@ def assert_sound(codec, body, addpath4, addpath6):
 
 # ---------------------------------------------------------------- valid UPDATEs of the vouched shapes
 
+
 def prefixes(afi, addpath):
     width = 32 if afi == 1 else 128
 
@@ -96,8 +102,7 @@ def updates(draw):
         afi = draw(st.sampled_from((1, 2)))
         value = afi.to_bytes(2, "big") + b"\x01" + draw(prefixes(afi, addpath4 if afi == 1 else addpath6))
         attributes.append(attribute(draw(st.sampled_from((0x80, 0x90))), 15, value))
-    body = update(draw(prefixes(1, addpath4)), b"".join(draw(st.permutations(attributes))),
-                  draw(prefixes(1, addpath4)))
+    body = update(draw(prefixes(1, addpath4)), b"".join(draw(st.permutations(attributes))), draw(prefixes(1, addpath4)))
     return body, addpath4, addpath6
 
 
@@ -118,7 +123,7 @@ def mutated(draw, valid):
         elif operation == "insert":
             data[index:index] = draw(st.binary(min_size=1, max_size=5))
         else:
-            del data[index:index + draw(st.integers(1, 5))]
+            del data[index : index + draw(st.integers(1, 5))]
     return bytes(data)
 
 
@@ -143,6 +148,7 @@ def test_what_is_vouched_for_never_resets(codec, data, case):
 
 # ---------------------------------------------------------------- named verdicts
 
+
 def mp_reach(value, flags=0x80):
     return attribute(flags, 14, value)
 
@@ -157,23 +163,27 @@ NOT_VOUCHED = {
     "attribute length overruns": bytes.fromhex("0000 00ff") + COMMON,
     "prefix longer than 32 bits": update(b"", COMMON + NEXT_HOP, bytes.fromhex("21 c6330101 00")),
     "prefix octets missing": update(bytes.fromhex("18c633"), COMMON + NEXT_HOP, b""),
-    "attribute runs past the section (treat-as-withdraw)": update(b"", COMMON + bytes.fromhex("400304c000"),
-                                                                   bytes.fromhex("18c63301")),
+    "attribute runs past the section (treat-as-withdraw)": update(
+        b"", COMMON + bytes.fromhex("400304c000"), bytes.fromhex("18c63301")
+    ),
     "MP_REACH_NLRI transitive": update(b"", mp_reach(V6_REACH, 0xC0) + COMMON),
     "MP_REACH_NLRI repeated": update(b"", mp_reach(V6_REACH) + mp_reach(V6_REACH) + COMMON),
     "MP_REACH_NLRI empty": update(b"", mp_reach(b"") + COMMON + NEXT_HOP, bytes.fromhex("18c63301")),
     "MP_REACH_NLRI without NLRI": update(b"", mp_reach(V6_REACH[:-7]) + COMMON),
-    "MP_REACH_NLRI next hop of 4 octets for ipv6": update(b"", mp_reach(bytes.fromhex("000201 04 c0000201 00 2020010db8"))
-                                                          + COMMON),
-    "MP_REACH_NLRI of another family": update(b"", mp_reach(bytes.fromhex("000202 10") + V6_NEXT_HOP
-                                                            + bytes.fromhex("00 2020010db8")) + COMMON),
-    "MP_REACH_NLRI prefix of 129 bits": update(b"", mp_reach(V6_REACH[:-7] + bytes.fromhex("81") + bytes(17))
-                                               + COMMON),
+    "MP_REACH_NLRI next hop of 4 octets for ipv6": update(
+        b"", mp_reach(bytes.fromhex("000201 04 c0000201 00 2020010db8")) + COMMON
+    ),
+    "MP_REACH_NLRI of another family": update(
+        b"", mp_reach(bytes.fromhex("000202 10") + V6_NEXT_HOP + bytes.fromhex("00 2020010db8")) + COMMON
+    ),
+    "MP_REACH_NLRI prefix of 129 bits": update(b"", mp_reach(V6_REACH[:-7] + bytes.fromhex("81") + bytes(17)) + COMMON),
     "MP_UNREACH_NLRI truncated prefix": update(b"", attribute(0x80, 15, bytes.fromhex("000201 3020010db8"))),
-    "unrecognized well-known attribute (3/2)": update(b"", COMMON + NEXT_HOP + attribute(0x40, 99, b"ab"),
-                                                      bytes.fromhex("18c63301")),
-    "unrecognized attribute without flags (3/2)": update(b"", COMMON + NEXT_HOP + attribute(0x00, 250, b""),
-                                                         bytes.fromhex("18c63301")),
+    "unrecognized well-known attribute (3/2)": update(
+        b"", COMMON + NEXT_HOP + attribute(0x40, 99, b"ab"), bytes.fromhex("18c63301")
+    ),
+    "unrecognized attribute without flags (3/2)": update(
+        b"", COMMON + NEXT_HOP + attribute(0x00, 250, b""), bytes.fromhex("18c63301")
+    ),
 }
 
 
@@ -188,8 +198,9 @@ def test_known_codes_are_the_attribute_table():
         if code in (14, 15):
             continue
         body = update(b"", COMMON + NEXT_HOP + attribute(0x40, code, b""), bytes.fromhex("18c63301"))
-        assert PURE.check_update(body, False, False) is compiled.check_update(body, False, False) is \
-            (code in ATTRIBUTES), code
+        assert (
+            PURE.check_update(body, False, False) is compiled.check_update(body, False, False) is (code in ATTRIBUTES)
+        ), code
         optional = update(b"", COMMON + NEXT_HOP + attribute(0xC0, code, b""), bytes.fromhex("18c63301"))
         assert PURE.check_update(optional, False, False) is compiled.check_update(optional, False, False) is True
 
@@ -209,8 +220,10 @@ def test_families_not_negotiated_are_not_vouched_for(codec):
 @pytest.mark.parametrize("name", sorted(NOT_VOUCHED))
 def test_not_vouched_for(codec, name):
     assert codec.check_update(NOT_VOUCHED[name], False, False) is False
-    assert codec.scan_updates(message(V4) + message(NOT_VOUCHED[name]) + message(V4), 4096, False, False) \
-        == (19 + len(V4), 1)
+    assert codec.scan_updates(message(V4) + message(NOT_VOUCHED[name]) + message(V4), 4096, False, False) == (
+        19 + len(V4),
+        1,
+    )
 
 
 def test_corpus_like_updates_are_vouched_for(codec):

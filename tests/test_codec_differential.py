@@ -48,13 +48,14 @@ def same(twins, name, *args, **kwargs):
 
 # strategies: valid inputs, and mutations of them
 
+
 @st.composite
 def mutated(draw, valid):
     data = bytearray(draw(valid))
     for _ in range(draw(st.integers(0, 3))):
         operation = draw(st.sampled_from(("flip", "set", "cut", "insert", "delete")))
         if operation == "cut" or not data:
-            data = data[:draw(st.integers(0, len(data)))] if data else bytearray(draw(st.binary(max_size=4)))
+            data = data[: draw(st.integers(0, len(data)))] if data else bytearray(draw(st.binary(max_size=4)))
             continue
         index = draw(st.integers(0, len(data) - 1))
         if operation == "flip":
@@ -64,7 +65,7 @@ def mutated(draw, valid):
         elif operation == "insert":
             data[index:index] = draw(st.binary(min_size=1, max_size=8))
         else:
-            del data[index:index + draw(st.integers(1, 8))]
+            del data[index : index + draw(st.integers(1, 8))]
     return bytes(data)
 
 
@@ -105,18 +106,25 @@ def nlri_case(draw):
     return items, afi, addpath, kind
 
 
-segments = st.lists(st.tuples(st.sampled_from((1, 2, 3, 4)), st.lists(st.integers(0, 0xFFFF), min_size=1, max_size=6)
-                              .map(tuple)), max_size=4)
+segments = st.lists(
+    st.tuples(st.sampled_from((1, 2, 3, 4)), st.lists(st.integers(0, 0xFFFF), min_size=1, max_size=6).map(tuple)),
+    max_size=4,
+)
 as_path_values = st.tuples(segments, st.booleans()).map(lambda case: PURE.encode_as_path(*case))
 attribute_values = st.lists(
-    st.tuples(st.sampled_from((0x40, 0x50, 0x80, 0x90, 0xC0, 0xD0)), st.sampled_from((1, 2, 3, 8, 14, 15, 32, 99)),
-              st.binary(max_size=300)), max_size=5,
+    st.tuples(
+        st.sampled_from((0x40, 0x50, 0x80, 0x90, 0xC0, 0xD0)),
+        st.sampled_from((1, 2, 3, 8, 14, 15, 32, 99)),
+        st.binary(max_size=300),
+    ),
+    max_size=5,
 ).map(lambda items: b"".join(PURE.encode_attribute(code, flags, value) for flags, code, value in items))
 
 
 def prefixes(afi, addpath):
     return st.lists(nlri_items(afi, addpath, PLAIN), max_size=4).map(
-        lambda items: PURE.encode_nlri(items, afi, addpath))
+        lambda items: PURE.encode_nlri(items, afi, addpath)
+    )
 
 
 @st.composite
@@ -127,17 +135,21 @@ def update_case(draw):
     asn = st.integers(0, (1 << (8 * width)) - 1)
     optional = {
         1: (0x40, st.sampled_from((b"\x00", b"\x01", b"\x02"))),
-        2: (0x40, st.lists(st.tuples(st.sampled_from((1, 2)), st.lists(asn, min_size=1, max_size=5).map(tuple)),
-                           max_size=2).map(lambda segs: PURE.encode_as_path(segs, asn4))),
+        2: (
+            0x40,
+            st.lists(
+                st.tuples(st.sampled_from((1, 2)), st.lists(asn, min_size=1, max_size=5).map(tuple)), max_size=2
+            ).map(lambda segs: PURE.encode_as_path(segs, asn4)),
+        ),
         3: (0x40, st.binary(min_size=4, max_size=4)),
         4: (0x80, st.binary(min_size=4, max_size=4)),
         5: (0x40, st.binary(min_size=4, max_size=4)),
         6: (0x40, st.just(b"")),
         7: (0xC0, st.binary(min_size=width + 4, max_size=width + 4)),
-        8: (0xC0, st.binary(min_size=4, max_size=16).map(lambda value: value[:len(value) // 4 * 4] or bytes(4))),
+        8: (0xC0, st.binary(min_size=4, max_size=16).map(lambda value: value[: len(value) // 4 * 4] or bytes(4))),
         9: (0x80, st.binary(min_size=4, max_size=4)),
-        10: (0x80, st.binary(min_size=4, max_size=12).map(lambda value: value[:len(value) // 4 * 4] or bytes(4))),
-        32: (0xC0, st.binary(min_size=12, max_size=24).map(lambda value: value[:len(value) // 12 * 12])),
+        10: (0x80, st.binary(min_size=4, max_size=12).map(lambda value: value[: len(value) // 4 * 4] or bytes(4))),
+        32: (0xC0, st.binary(min_size=12, max_size=24).map(lambda value: value[: len(value) // 12 * 12])),
     }
     codes = draw(st.lists(st.sampled_from(sorted(optional)), unique=True, max_size=len(optional)))
     attributes = [PURE.encode_attribute(code, optional[code][0], draw(optional[code][1])) for code in codes]
@@ -156,11 +168,13 @@ def update_case(draw):
 
 
 update_bodies = update_case().map(lambda case: case[0])
-message_streams = st.lists(st.tuples(st.integers(0, 255), st.one_of(update_bodies, st.binary(max_size=40))),
-                           max_size=4).map(lambda items: b"".join(PURE.frame_message(*item) for item in items))
+message_streams = st.lists(
+    st.tuples(st.integers(0, 255), st.one_of(update_bodies, st.binary(max_size=40))), max_size=4
+).map(lambda items: b"".join(PURE.frame_message(*item) for item in items))
 
 
 # decoders: equal output or equal CodecError
+
 
 @SETTINGS
 @given(data=fuzzed(message_streams), max_size=st.sampled_from((4096, 65535, 19, 60)))
@@ -189,8 +203,15 @@ def test_decode_nlri(twins, case, data):
     octets = data.draw(fuzzed(st.just(PURE.encode_nlri(items, afi, addpath, kind))))
     afi = data.draw(st.sampled_from((afi, afi, 25)))
     same(twins, "decode_nlri", octets, afi, addpath, kind, data.draw(st.booleans()))
-    same(twins, "decode_nlri", octets, afi, not addpath, data.draw(st.sampled_from((PLAIN, LABELED, VPN, 3))),
-         data.draw(st.booleans()))
+    same(
+        twins,
+        "decode_nlri",
+        octets,
+        afi,
+        not addpath,
+        data.draw(st.sampled_from((PLAIN, LABELED, VPN, 3))),
+        data.draw(st.booleans()),
+    )
 
 
 @SETTINGS
@@ -238,6 +259,7 @@ def test_render_run(twins, case, data):
 
 # encoders: encode with one twin, decode with the other
 
+
 def both_ways(twins):
     compiled, pure = twins
     return ((compiled, pure), (pure, compiled))
@@ -257,9 +279,15 @@ def test_nlri_round_trip(twins, case, limit):
 
 
 @SETTINGS
-@given(segs=st.lists(st.tuples(st.sampled_from((1, 2, 3, 4)),
-                               st.lists(st.integers(0, 0xFFFFFFFF), min_size=1, max_size=600).map(tuple)), max_size=3),
-       asn4=st.booleans())
+@given(
+    segs=st.lists(
+        st.tuples(
+            st.sampled_from((1, 2, 3, 4)), st.lists(st.integers(0, 0xFFFFFFFF), min_size=1, max_size=600).map(tuple)
+        ),
+        max_size=3,
+    ),
+    asn4=st.booleans(),
+)
 def test_as_path_round_trip(twins, segs, asn4):
     for encoder, decoder in both_ways(twins):
         result = outcome(encoder.encode_as_path, segs, asn4)
@@ -270,9 +298,11 @@ def test_as_path_round_trip(twins, segs, asn4):
 
 
 @SETTINGS
-@given(standard=st.lists(st.integers(0, 0xFFFFFFFF), max_size=8),
-       large=st.lists(st.tuples(*[st.integers(0, 0xFFFFFFFF)] * 3), max_size=4),
-       extended=st.lists(st.integers(0, 0xFFFFFFFFFFFFFFFF), max_size=4))
+@given(
+    standard=st.lists(st.integers(0, 0xFFFFFFFF), max_size=8),
+    large=st.lists(st.tuples(*[st.integers(0, 0xFFFFFFFF)] * 3), max_size=4),
+    extended=st.lists(st.integers(0, 0xFFFFFFFFFFFFFFFF), max_size=4),
+)
 def test_communities_round_trip(twins, standard, large, extended):
     for encoder, decoder in both_ways(twins):
         assert decoder.decode_communities(encoder.encode_communities(standard)) == tuple(standard)
@@ -295,10 +325,11 @@ def test_framing_round_trip(twins, messages, cut):
     for encoder, decoder in both_ways(twins):
         stream = b"".join(encoder.frame_message(kind, body) for kind, body in messages)
         assert decoder.split_messages(stream) == (messages, len(stream))
-        same(twins, "split_messages", stream[:max(0, len(stream) - cut)])
+        same(twins, "split_messages", stream[: max(0, len(stream) - cut)])
 
 
 # the UPDATE check (validation without decoding): same verdicts
+
 
 @SETTINGS
 @given(case=update_case(), data=st.data())
@@ -310,8 +341,12 @@ def test_check_update(twins, case, data):
 
 
 @SETTINGS
-@given(data=fuzzed(message_streams), max_size=st.sampled_from((4096, 65535, 19, 60)), addpath4=st.booleans(),
-       addpath6=st.booleans())
+@given(
+    data=fuzzed(message_streams),
+    max_size=st.sampled_from((4096, 65535, 19, 60)),
+    addpath4=st.booleans(),
+    addpath6=st.booleans(),
+)
 def test_scan_updates(twins, data, max_size, addpath4, addpath6):
     same(twins, "scan_updates", data, max_size, addpath4, addpath6)
     same(twins, "scan_updates", bytearray(data), max_size, addpath4, addpath6)

@@ -14,6 +14,7 @@ from exabgp._codec.errors import CodecError
 
 SETTINGS = settings(max_examples=250, deadline=None)
 
+
 def attribute(flags, code, hexvalue):
     value = bytes.fromhex(hexvalue)
     return bytes((flags, code, len(value))) + value
@@ -23,24 +24,40 @@ def update(withdrawn, attributes, nlri):
     return len(withdrawn).to_bytes(2, "big") + withdrawn + len(attributes).to_bytes(2, "big") + attributes + nlri
 
 
-ATTRIBUTES_V4 = b"".join((
-    attribute(0x40, 1, "00"), attribute(0x40, 2, "0201 0000fde8"), attribute(0x40, 3, "c0000201"),
-    attribute(0x80, 4, "00000064"), attribute(0xC0, 8, "fde80001 fde80002"),
-    attribute(0xC0, 32, "0000fde8 00000001 00000002"),
-))
+ATTRIBUTES_V4 = b"".join(
+    (
+        attribute(0x40, 1, "00"),
+        attribute(0x40, 2, "0201 0000fde8"),
+        attribute(0x40, 3, "c0000201"),
+        attribute(0x80, 4, "00000064"),
+        attribute(0xC0, 8, "fde80001 fde80002"),
+        attribute(0xC0, 32, "0000fde8 00000001 00000002"),
+    )
+)
 UPDATE_V4 = update(bytes.fromhex("18c0a802"), ATTRIBUTES_V4, bytes.fromhex("18c0a801 100a01"))
-UPDATE_V6 = update(b"", b"".join((
-    attribute(0x40, 1, "00"), attribute(0x40, 2, ""),
-    attribute(0x80, 14, "0002 01 10 20010db8000000000000000000000001 00 30 20010db80001"),
-    attribute(0x80, 15, "0002 01 20 20010db8"),
-)), b"")
+UPDATE_V6 = update(
+    b"",
+    b"".join(
+        (
+            attribute(0x40, 1, "00"),
+            attribute(0x40, 2, ""),
+            attribute(0x80, 14, "0002 01 10 20010db8000000000000000000000001 00 30 20010db80001"),
+            attribute(0x80, 15, "0002 01 20 20010db8"),
+        )
+    ),
+    b"",
+)
 EOR_V6 = bytes.fromhex("0000 0006 800f03 000201")
 SEEDS = {
     "stream": [b"\xff" * 16 + (19 + len(body)).to_bytes(2, "big") + b"\x02" + body for body in (UPDATE_V4, UPDATE_V6)],
     "update": [UPDATE_V4, UPDATE_V6, EOR_V6, bytes(4)],
     "attributes": [ATTRIBUTES_V4, bytes.fromhex("d0200101") + bytes(257)],
-    "nlri": [bytes.fromhex("18c0a801 100a01 20010203 04 00"), bytes.fromhex("00000001 18c0a801"),
-             bytes.fromhex("700003e9 0000fde800000001 0a0102"), bytes.fromhex("30 800000 0a01")],
+    "nlri": [
+        bytes.fromhex("18c0a801 100a01 20010203 04 00"),
+        bytes.fromhex("00000001 18c0a801"),
+        bytes.fromhex("700003e9 0000fde800000001 0a0102"),
+        bytes.fromhex("30 800000 0a01"),
+    ],
     "as_path": [bytes.fromhex("0203 fde8 fde9 0001 0101 ffff"), bytes.fromhex("0202 0000fde8 ffffffff")],
     "communities": [bytes.fromhex("fde80064 0000fde8 00000001 00000002 ffffffff")],
 }
@@ -63,7 +80,7 @@ def mutated(draw, seeds):
         elif operation == "set":
             data[index] = draw(st.sampled_from((0, 1, 0x7F, 0x80, 0xFF)))
         else:
-            del data[index:index + draw(st.integers(1, 6))]
+            del data[index : index + draw(st.integers(1, 6))]
     return bytes(data)
 
 
@@ -146,8 +163,10 @@ def test_seeds_are_valid(codec):
     assert codec.render_update(UPDATE_V6, True, False, False) is not None
     assert codec.render_update(EOR_V6, True, False, False) is not None
     assert codec.check_update(UPDATE_V4, False, False) and codec.check_update(UPDATE_V6, False, False)
-    assert codec.scan_updates(b"".join(SEEDS["stream"]), 4096, False, False) == (len(b"".join(SEEDS["stream"])),
-                                                                                 len(SEEDS["stream"]))
+    assert codec.scan_updates(b"".join(SEEDS["stream"]), 4096, False, False) == (
+        len(b"".join(SEEDS["stream"])),
+        len(SEEDS["stream"]),
+    )
     assert len(codec.decode_nlri(SEEDS["nlri"][0], 1, False)) == 4
     assert len(codec.decode_nlri(SEEDS["nlri"][2], 1, False, 2)) == 1
     assert codec.decode_as_path(SEEDS["as_path"][1], True) == [(2, (65000, 0xFFFFFFFF))]

@@ -37,8 +37,9 @@ def run_selector(**environment):
     env.update(environment)
     env["PYTHONPATH"] = PACKAGE_PARENT
     code = "import exabgp._codec as c; print(c.IMPLEMENTATION, c.split_messages.__module__, c.__file__)"
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
-                            cwd=PACKAGE_PARENT)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, cwd=PACKAGE_PARENT
+    )
     assert result.returncode == 0, result.stderr
     implementation, module, path = result.stdout.split()
     assert os.path.dirname(path) == os.path.dirname(exabgp._codec.__file__)  # the same package as this process
@@ -59,7 +60,7 @@ def test_selection_follows_the_environment():
         expected = "c" if compiled_importable() else "py"
     assert exabgp._codec.IMPLEMENTATION == expected
     assert exabgp._codec.split_messages.__module__ == f"exabgp._codec._wire_{expected}"
-    assert exabgp._codec.render_update is getattr(exabgp._codec.load(expected), "render_update")
+    assert exabgp._codec.render_update is exabgp._codec.load(expected).render_update
     if expected == "c":  # really compiled: every topic an extension module, not a stray .py
         for topic in exabgp._codec.TOPICS:
             module = sys.modules[f"exabgp._codec._{topic}_c"]

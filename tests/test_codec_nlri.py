@@ -39,7 +39,13 @@ def test_ipv4_plain(codec):
 def test_host_bits_are_kept_as_sent(codec):
     assert codec.decode_nlri(bytes.fromhex("17 c0a803"), IPV4, False, PLAIN)[0][2] == bytes.fromhex("c0a80300")
     assert codec.decode_nlri(bytes.fromhex("0f c0a8"), IPV4, False)[0][2] == bytes.fromhex("c0a80000")
-    assert codec.decode_nlri(bytes.fromhex("09 0aff"), IPV4, False)[0] == (None, 9, bytes.fromhex("0aff0000"), None, None)
+    assert codec.decode_nlri(bytes.fromhex("09 0aff"), IPV4, False)[0] == (
+        None,
+        9,
+        bytes.fromhex("0aff0000"),
+        None,
+        None,
+    )
 
 
 def test_ipv4_addpath(codec):
@@ -61,13 +67,16 @@ def test_ipv6_plain_and_addpath(codec):
 
 
 def test_labeled(codec):
-    one = (label(16000).to_bytes(3, "big"))
+    one = label(16000).to_bytes(3, "big")
     data = bytes([24 + 24]) + one + bytes.fromhex("0a0000")
-    assert codec.decode_nlri(data, IPV4, False, LABELED) == [(None, 24, bytes.fromhex("0a000000"), (label(16000),), None)]
+    assert codec.decode_nlri(data, IPV4, False, LABELED) == [
+        (None, 24, bytes.fromhex("0a000000"), (label(16000),), None)
+    ]
     stack = label(100, False).to_bytes(3, "big") + label(200).to_bytes(3, "big")
     data = bytes([48 + 24]) + stack + bytes.fromhex("0a0000")
     assert codec.decode_nlri(data, IPV4, False, LABELED) == [
-        (None, 24, bytes.fromhex("0a000000"), (label(100, False), label(200)), None)]
+        (None, 24, bytes.fromhex("0a000000"), (label(100, False), label(200)), None)
+    ]
 
 
 # The first 3-octet field of a labeled / VPN NLRI: a label with the S bit set or clear, RFC 8277's
@@ -114,7 +123,8 @@ def test_one_label_field_and_a_default_route(codec, field, kind, withdraw):
     for afi in (IPV4, IPV6):
         width = 4 if afi == IPV4 else 16
         assert codec.decode_nlri(nlri(field, 0, b"", kind), afi, False, kind, withdraw) == [
-            (None, 0, bytes(width), (field,), rd)]
+            (None, 0, bytes(width), (field,), rd)
+        ]
 
 
 @pytest.mark.parametrize("kind", [LABELED, VPN])
@@ -128,21 +138,25 @@ def test_label_stacks_as_exabgp_5(codec, kind, withdraw):
     decode = codec.decode_nlri
     # two labels then a /24: the stack
     assert decode(nlri(label(291, False), 24, v4, kind, stack=[label(1110)]), IPV4, False, kind, withdraw) == [
-        (None, 24, bytes.fromhex("0a000000"), (label(291, False), label(1110)), rd)]
+        (None, 24, bytes.fromhex("0a000000"), (label(291, False), label(1110)), rd)
+    ]
     # below the first field only the S bit ends the stack: 0x000000 and 0x800000 are labels there
     data = nlri(label(291, False), 0, b"", kind, stack=[0x800000, 0x000000, label(1110)])
     assert decode(data, IPV4, False, kind, withdraw) == [
-        (None, 0, bytes(4), (label(291, False), 0x800000, 0x000000, label(1110)), rd)]
+        (None, 0, bytes(4), (label(291, False), 0x800000, 0x000000, label(1110)), rd)
+    ]
     # an IPv6 /128 under two labels
     data = nlri(label(291, False), 128, bytes(range(16)), kind, stack=[label(1110)])
     assert decode(data, IPV6, False, kind, withdraw) == [
-        (None, 128, bytes(range(16)), (label(291, False), label(1110)), rd)]
+        (None, 128, bytes(range(16)), (label(291, False), label(1110)), rd)
+    ]
     # an IPv6 /48 under two labels leaves 72 bits after the first: one label and a /72, as 5.0.15
     data = nlri(label(291, False), 48, bytes(6), kind, stack=[label(1110)])
     after = data[4:]  # what follows the length and the first field: [RD] then 9 prefix octets
     rd_read, prefix_read = (after[:8], after[8:]) if kind == VPN else (None, after)
     assert decode(data, IPV6, False, kind, withdraw) == [
-        (None, 72, prefix_read + bytes(7), (label(291, False),), rd_read)]
+        (None, 72, prefix_read + bytes(7), (label(291, False),), rd_read)
+    ]
     # 0x000000 as the first field ends the stack: the /48 left is too long for IPv4
     data = nlri(0x000000, 24, v4, kind, stack=[label(1110)])
     assert error_of(decode, data, IPV4, False, kind, withdraw) == (3, 10, b"")
@@ -154,7 +168,8 @@ def test_withdrawal_field_ends_the_stack_only_in_a_withdrawal(codec, kind):
     is too long) and a label with a clear S bit in MP_REACH_NLRI (a stack), as ExaBGP 5.0.15."""
     data = nlri(0x800000, 24, bytes.fromhex("0a0000"), kind, stack=[label(1110)])
     assert codec.decode_nlri(data, IPV4, False, kind) == [
-        (None, 24, bytes.fromhex("0a000000"), (0x800000, label(1110)), RD if kind == VPN else None)]
+        (None, 24, bytes.fromhex("0a000000"), (0x800000, label(1110)), RD if kind == VPN else None)
+    ]
     assert error_of(codec.decode_nlri, data, IPV4, False, kind, True) == (3, 10, b"")
 
 
@@ -165,39 +180,52 @@ def test_the_two_examples_of_issue_8(codec):
     expected = [(None, 24, bytes.fromhex("0a000000"), (0x001230,), RD)]
     assert codec.decode_nlri(section, IPV4, False, VPN) == expected
     assert codec.decode_nlri(bytes.fromhex("701234500000fde8000000010a0000"), IPV4, False, VPN, True) == [
-        (None, 24, bytes.fromhex("0a000000"), (0x123450,), RD)]
+        (None, 24, bytes.fromhex("0a000000"), (0x123450,), RD)
+    ]
 
 
 @pytest.mark.parametrize("withdraw_label", [0x800000, 0x000000])
 def test_labeled_withdrawal_label_ends_the_stack(codec, withdraw_label):
     data = bytes([24 + 16]) + withdraw_label.to_bytes(3, "big") + b"\x0a\x01"
-    assert codec.decode_nlri(data, IPV4, False, LABELED) == [(None, 16, bytes.fromhex("0a010000"), (withdraw_label,), None)]
+    assert codec.decode_nlri(data, IPV4, False, LABELED) == [
+        (None, 16, bytes.fromhex("0a010000"), (withdraw_label,), None)
+    ]
 
 
 def test_vpn_ipv4_and_ipv6(codec):
     data = bytes([24 + 64 + 24]) + label(42).to_bytes(3, "big") + RD + bytes.fromhex("0a0102")
     assert codec.decode_nlri(data, IPV4, False, VPN) == [(None, 24, bytes.fromhex("0a010200"), (label(42),), RD)]
-    data6 = bytes.fromhex("00000007") + bytes([24 + 64 + 64]) + label(42).to_bytes(3, "big") + RD + bytes.fromhex("20010db800000001")
+    data6 = (
+        bytes.fromhex("00000007")
+        + bytes([24 + 64 + 64])
+        + label(42).to_bytes(3, "big")
+        + RD
+        + bytes.fromhex("20010db800000001")
+    )
     assert codec.decode_nlri(data6, IPV6, True, VPN) == [
-        (7, 64, bytes.fromhex("20010db800000001") + bytes(8), (label(42),), RD)]
+        (7, 64, bytes.fromhex("20010db800000001") + bytes(8), (label(42),), RD)
+    ]
 
 
-@pytest.mark.parametrize("afi, addpath, kind, hexdata", [
-    (IPV4, False, PLAIN, "21 0a000000 00"),  # /33
-    (IPV6, False, PLAIN, "81" + "00" * 17),  # /129
-    (IPV4, False, PLAIN, "18 0a00"),  # prefix cut
-    (IPV4, False, PLAIN, "20 0a000000 18"),  # second prefix cut
-    (IPV4, True, PLAIN, "000001"),  # path identifier cut
-    (IPV4, True, PLAIN, "00000001"),  # no length after the path identifier
-    (IPV4, False, LABELED, "10 000001"),  # length too short for a label
-    (IPV4, False, LABELED, "30 0000"),  # label cut
-    (IPV4, False, LABELED, "48 000010 000020 000030"),  # stack without bottom runs out of length
-    (IPV6, False, LABELED, "a0 000010" + "00" * 17),  # 136 bits after the first field, no bottom
-    (IPV4, False, VPN, "a8 000010 000020 0000fde800000001 0a0000"),  # the stack eats the RD
-    (IPV4, False, VPN, "58 000001 0000fde8"),  # RD cut
-    (IPV4, False, VPN, "50 000001 0000fde800000001"),  # length too short for the RD
-    (IPV4, False, VPN, "78 000001 0000fde800000001 0a0000"),  # /40 after label and RD
-])
+@pytest.mark.parametrize(
+    "afi, addpath, kind, hexdata",
+    [
+        (IPV4, False, PLAIN, "21 0a000000 00"),  # /33
+        (IPV6, False, PLAIN, "81" + "00" * 17),  # /129
+        (IPV4, False, PLAIN, "18 0a00"),  # prefix cut
+        (IPV4, False, PLAIN, "20 0a000000 18"),  # second prefix cut
+        (IPV4, True, PLAIN, "000001"),  # path identifier cut
+        (IPV4, True, PLAIN, "00000001"),  # no length after the path identifier
+        (IPV4, False, LABELED, "10 000001"),  # length too short for a label
+        (IPV4, False, LABELED, "30 0000"),  # label cut
+        (IPV4, False, LABELED, "48 000010 000020 000030"),  # stack without bottom runs out of length
+        (IPV6, False, LABELED, "a0 000010" + "00" * 17),  # 136 bits after the first field, no bottom
+        (IPV4, False, VPN, "a8 000010 000020 0000fde800000001 0a0000"),  # the stack eats the RD
+        (IPV4, False, VPN, "58 000001 0000fde8"),  # RD cut
+        (IPV4, False, VPN, "50 000001 0000fde800000001"),  # length too short for the RD
+        (IPV4, False, VPN, "78 000001 0000fde800000001 0a0000"),  # /40 after label and RD
+    ],
+)
 def test_invalid_network_field(codec, afi, addpath, kind, hexdata):
     assert error_of(codec.decode_nlri, bytes.fromhex(hexdata), afi, addpath, kind) == (3, 10, b"")
 
@@ -219,8 +247,9 @@ def test_encode_plain(codec):
 def test_encode_addpath_labeled_vpn(codec):
     items = [(5, 24, bytes.fromhex("0a010200"), (label(42),), RD), (None, 0, bytes(4), (0x800000,), RD)]
     encoded = codec.encode_nlri(items, IPV4, True, VPN)
-    assert encoded == (bytes.fromhex("00000005 70 0002a1") + RD + bytes.fromhex("0a0102")
-                       + bytes.fromhex("00000000 58 800000") + RD)
+    assert encoded == (
+        bytes.fromhex("00000005 70 0002a1") + RD + bytes.fromhex("0a0102") + bytes.fromhex("00000000 58 800000") + RD
+    )
     assert codec.decode_nlri(encoded, IPV4, True, VPN) == [items[0], (0,) + items[1][1:]]
     v6 = [(None, 128, bytes(range(16)), (label(1, False), label(2)), None)]
     assert codec.decode_nlri(codec.encode_nlri(v6, IPV6, False, LABELED), IPV6, False, LABELED) == v6
@@ -255,15 +284,18 @@ def test_pack_walks_a_table_in_chunks(codec):
     assert codec.decode_nlri(b"".join(chunks), IPV4, True) == items
 
 
-@pytest.mark.parametrize("afi, kind, item", [
-    (IPV4, PLAIN, (None, 33, bytes(5), None, None)),  # longer than the family
-    (IPV6, PLAIN, (None, 129, bytes(17), None, None)),
-    (IPV4, PLAIN, (None, -1, bytes(4), None, None)),
-    (IPV4, PLAIN, (None, 24, bytes(2), None, None)),  # address shorter than the prefix
-    (IPV4, VPN, (None, 24, bytes(4), (label(1),), b"\x00" * 7)),  # RD not 8 octets
-    (IPV6, VPN, (None, 128, bytes(16), (label(1, False), label(2, False), label(3)), RD)),  # 128 + 72 + 64 > 255
-    (IPV4, LABELED, (None, 32, bytes(4), tuple(label(i, False) for i in range(10)), None)),  # 32 + 240 > 255
-])
+@pytest.mark.parametrize(
+    "afi, kind, item",
+    [
+        (IPV4, PLAIN, (None, 33, bytes(5), None, None)),  # longer than the family
+        (IPV6, PLAIN, (None, 129, bytes(17), None, None)),
+        (IPV4, PLAIN, (None, -1, bytes(4), None, None)),
+        (IPV4, PLAIN, (None, 24, bytes(2), None, None)),  # address shorter than the prefix
+        (IPV4, VPN, (None, 24, bytes(4), (label(1),), b"\x00" * 7)),  # RD not 8 octets
+        (IPV6, VPN, (None, 128, bytes(16), (label(1, False), label(2, False), label(3)), RD)),  # 128 + 72 + 64 > 255
+        (IPV4, LABELED, (None, 32, bytes(4), tuple(label(i, False) for i in range(10)), None)),  # 32 + 240 > 255
+    ],
+)
 def test_encode_errors(codec, afi, kind, item):
     assert error_of(codec.encode_nlri, [item], afi, False, kind) == (3, 10, b"")
 

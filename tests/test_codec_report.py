@@ -56,8 +56,14 @@ def package_copy(root: Path, compiled: str) -> Path:
 
 
 def version_lines(site: Path, **env) -> list:
-    done = subprocess.run([sys.executable, "-c", VERSION], cwd=site, env=clean_environment(PYTHONPATH=str(site), **env),
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", VERSION],
+        cwd=site,
+        env=clean_environment(PYTHONPATH=str(site), **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and done.stderr == "", done.stderr
     return done.stdout.splitlines()
 
@@ -73,11 +79,16 @@ def test_version_names_the_codec_of_this_installation():
         loads = False
     if os.environ.get("EXABGP_REQUIRE_EXTENSIONS"):
         assert loads, "EXABGP_REQUIRE_EXTENSIONS is set but the compiled twins do not load"
-    assert lines[5] == ("Codec  : compiled (Cython)" if loads else "Codec  : pure Python (the compiled twins are not installed)")
+    assert lines[5] == (
+        "Codec  : compiled (Cython)" if loads else "Codec  : pure Python (the compiled twins are not installed)"
+    )
 
 
 def test_version_says_pure_when_asked():
-    assert version_lines(PACKAGE.parent, EXABGP_NO_EXTENSIONS="1")[-1] == "Codec  : pure Python (EXABGP_NO_EXTENSIONS is set)"
+    assert (
+        version_lines(PACKAGE.parent, EXABGP_NO_EXTENSIONS="1")[-1]
+        == "Codec  : pure Python (EXABGP_NO_EXTENSIONS is set)"
+    )
 
 
 def test_version_says_when_the_compiled_twins_are_not_installed(tmp_path):
@@ -108,8 +119,10 @@ def start_up_log(tmp_path: Path, site: Path, **settings) -> list:
     """The lines a daemon (run from `site`) logs between its start and a SIGTERM once it listens."""
     port = free_port()
     conf = tmp_path / "daemon.conf"
-    conf.write_text(f"neighbor 127.0.0.9 {{\n router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; "
-                    f"peer-as 65002;\n passive; listen {port};\n}}\n")
+    conf.write_text(
+        f"neighbor 127.0.0.9 {{\n router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; "
+        f"peer-as 65002;\n passive; listen {port};\n}}\n"
+    )
     process = start(conf, cwd=site, PYTHONPATH=site, exabgp_api_cli="false", **settings)
     try:
         assert listening(port)
@@ -125,9 +138,14 @@ def test_the_daemon_logs_the_codec_and_warns_when_the_compiled_twins_do_not_load
     site = package_copy(tmp_path, "broken")
     lines = start_up_log(tmp_path, site, EXABGP_NO_EXTENSIONS="", EXABGP_REQUIRE_EXTENSIONS="")  # empty: unset
     assert lines[0] == "welcome         Thank you for using ExaBGP"
-    assert re.fullmatch(rf"welcome         fastbgp {re.escape(exabgp.__version__)}, codec pure Python \(the compiled twins "
-                        rf"failed to load: .*_wire_c{re.escape(SUFFIX)}.*\)", lines[1]), lines[1]
-    assert lines[2] == "welcome         the compiled codec is installed but does not load: running the slower pure twins"
+    assert re.fullmatch(
+        rf"welcome         fastbgp {re.escape(exabgp.__version__)}, codec pure Python \(the compiled twins "
+        rf"failed to load: .*_wire_c{re.escape(SUFFIX)}.*\)",
+        lines[1],
+    ), lines[1]
+    assert (
+        lines[2] == "welcome         the compiled codec is installed but does not load: running the slower pure twins"
+    )
 
 
 def test_the_daemon_logs_the_codec_it_runs(tmp_path):

@@ -58,8 +58,9 @@ NOT_VOUCHED = {
     "AS_PATH missing (RFC 7606 3 d)": update(b"", ORIGIN + NEXT_HOP, b"\x00"),
     "NEXT_HOP missing with the NLRI field (RFC 7606 3 d)": update(b"", ORIGIN + AS_PATH, b"\x00"),
     "ORIGIN missing with MP_REACH_NLRI (RFC 4760 3)": update(b"", AS_PATH + MP_REACH),
-    "unrecognized well-known attribute (RFC 4271 6.3: 3/2)": update(b"", COMMON + NEXT_HOP
-                                                                     + attribute(0x40, 99, b"x"), b"\x00"),
+    "unrecognized well-known attribute (RFC 4271 6.3: 3/2)": update(
+        b"", COMMON + NEXT_HOP + attribute(0x40, 99, b"x"), b"\x00"
+    ),
     "well-known with Partial": update(b"", attribute(0x60, 1, b"\x00"), b"\x00"),
     "AS_PATH segment type 5": update(b"", attribute(0x40, 2, bytes.fromhex("0501 00000001")), b"\x00"),
     "AS_PATH empty segment": update(b"", attribute(0x40, 2, bytes.fromhex("0200")), b"\x00"),
@@ -91,11 +92,17 @@ def full_decode(body, ctx):
         return None
     if attributes.treat_as_withdraw is not None or attributes.discard is not None:
         return None
-    section = b"".join(_codec.encode_attribute(code, flags, value) for code, flags, value in attributes.raw
-                       if code not in (MP_REACH_NLRI, MP_UNREACH_NLRI))
+    section = b"".join(
+        _codec.encode_attribute(code, flags, value)
+        for code, flags, value in attributes.raw
+        if code not in (MP_REACH_NLRI, MP_UNREACH_NLRI)
+    )
     addpath4 = ctx.receives_path_id(1, 1)
-    result = {"section": section, "withdrawn": _keys(decoded.withdrawn_octets, 1, addpath4),
-              "announced": _keys(decoded.nlri_octets, 1, addpath4)}
+    result = {
+        "section": section,
+        "withdrawn": _keys(decoded.withdrawn_octets, 1, addpath4),
+        "announced": _keys(decoded.nlri_octets, 1, addpath4),
+    }
     unreach, reach = attributes.get(MP_UNREACH_NLRI), attributes.get(MP_REACH_NLRI)
     if unreach is not None:
         result["unreach"] = (unreach.afi, _keys(unreach.nlri, unreach.afi, ctx.receives_path_id(unreach.afi, 1)))
@@ -109,7 +116,7 @@ def _keys(data, afi, addpath):
     width_bits = 32 if afi == 1 else 128
     keys = []
     for path_id, plen, addr, _labels, _rd in _codec.decode_nlri(data, afi, addpath):
-        key = plen << width_bits | int.from_bytes(addr[:(plen + 7) >> 3], "big")
+        key = plen << width_bits | int.from_bytes(addr[: (plen + 7) >> 3], "big")
         if path_id is not None:
             key |= (path_id + 1) << (width_bits + 72)
         keys.append(key)
@@ -155,9 +162,16 @@ def test_key_layout(codec):
     assert codec.nlri_keys(b"", 1, False) == []
 
 
-@pytest.mark.parametrize("data, afi, addpath", [
-    (bytes.fromhex("21c6330101"), 1, False), (bytes.fromhex("18c633"), 1, False), (bytes.fromhex("000000"), 1, True),
-    (bytes.fromhex("00000001"), 2, True), (bytes.fromhex("81") + bytes(17), 2, False)])
+@pytest.mark.parametrize(
+    "data, afi, addpath",
+    [
+        (bytes.fromhex("21c6330101"), 1, False),
+        (bytes.fromhex("18c633"), 1, False),
+        (bytes.fromhex("000000"), 1, True),
+        (bytes.fromhex("00000001"), 2, True),
+        (bytes.fromhex("81") + bytes(17), 2, False),
+    ],
+)
 def test_nlri_keys_errors_are_decode_nlri_errors(codec, data, afi, addpath):
     with pytest.raises(CodecError) as expected:
         _codec.decode_nlri(data, afi, addpath)
@@ -172,8 +186,9 @@ def test_not_vouched_for(codec, name):
 
 
 def test_two_octet_sessions(codec):
-    aggregator = update(b"", ORIGIN + attribute(0x40, 2, bytes.fromhex("0201 fbf0")) + NEXT_HOP
-                        + attribute(0xC0, 7, bytes(6)), b"\x00")
+    aggregator = update(
+        b"", ORIGIN + attribute(0x40, 2, bytes.fromhex("0201 fbf0")) + NEXT_HOP + attribute(0xC0, 7, bytes(6)), b"\x00"
+    )
     assert check_sound(codec, aggregator, context(asn4=False)) is not None
     assert codec.ingest_update(aggregator, False, False, True) is None  # 2-octet AS_PATH on a 4-octet session
 
@@ -204,19 +219,22 @@ def test_compiled_and_pure_agree_on_a_stream(compiled_codec, pure_codec):
         while offset < len(stream):
             offset, churn = codec.ingest_messages(stream, offset, False, False, True, tables, paths)
             log.append((offset, churn))
-            offset += int.from_bytes(stream[offset + 16:offset + 18], "big") if offset < len(stream) else 0
+            offset += int.from_bytes(stream[offset + 16 : offset + 18], "big") if offset < len(stream) else 0
         results.append((log, tables, paths))
     assert results[0] == results[1]
 
 
 def mutations(body):
     return st.tuples(st.integers(0, max(0, len(body) - 1)), st.integers(0, 255)).map(
-        lambda change: body[:change[0]] + bytes((change[1],)) + body[change[0] + 1:])
+        lambda change: body[: change[0]] + bytes((change[1],)) + body[change[0] + 1 :]
+    )
 
 
-BODIES = st.one_of(st.sampled_from(VALID + tuple(NOT_VOUCHED.values())).flatmap(mutations),
-                   st.binary(max_size=80).map(lambda tail: update(b"", COMMON, b"") + tail),
-                   st.binary(max_size=120))
+BODIES = st.one_of(
+    st.sampled_from(VALID + tuple(NOT_VOUCHED.values())).flatmap(mutations),
+    st.binary(max_size=80).map(lambda tail: update(b"", COMMON, b"") + tail),
+    st.binary(max_size=120),
+)
 
 
 @SETTINGS
@@ -235,7 +253,7 @@ def test_sound_and_twins_identical(compiled_codec, pure_codec, body, addpath4, a
 @given(bodies=st.lists(BODIES, max_size=8), cut=st.integers(0, 40), addpath=st.booleans())
 def test_ingest_messages_twins_identical(compiled_codec, pure_codec, bodies, cut, addpath):
     stream = b"".join(_codec.frame_message(2, body) for body in bodies)
-    stream = stream[:len(stream) - cut] if cut < len(stream) else stream
+    stream = stream[: len(stream) - cut] if cut < len(stream) else stream
     results = []
     for codec in (compiled_codec, pure_codec):
         tables, paths = {(1, 1): {24 << 32 | 0xC63301: b"old"}}, {}
@@ -244,8 +262,11 @@ def test_ingest_messages_twins_identical(compiled_codec, pure_codec, bodies, cut
 
 
 @SETTINGS
-@given(data=st.one_of(st.binary(max_size=40), st.sampled_from(VALID).map(lambda body: body[4:])),
-       afi=st.sampled_from((1, 2)), addpath=st.booleans())
+@given(
+    data=st.one_of(st.binary(max_size=40), st.sampled_from(VALID).map(lambda body: body[4:])),
+    afi=st.sampled_from((1, 2)),
+    addpath=st.booleans(),
+)
 def test_nlri_keys_twins_and_decode_nlri_agree(compiled_codec, pure_codec, data, afi, addpath):
     answers = []
     for keys in (compiled_codec.nlri_keys, pure_codec.nlri_keys, lambda *args: _keys(*args)):
@@ -260,14 +281,23 @@ def test_nlri_keys_twins_and_decode_nlri_agree(compiled_codec, pure_codec, data,
 
 
 @SETTINGS
-@given(bodies=st.lists(st.one_of(st.sampled_from(VALID + (NOT_VOUCHED["ORIGIN flagged optional (RFC 7606 7.1, "
-                                                                      "treat-as-withdraw)"],
-                                                          NOT_VOUCHED["AGGREGATOR of 6 octets on a 4-octet session "
-                                                                      "(discard)"],
-                                                          NOT_VOUCHED["EXTENDED COMMUNITIES (left to the full "
-                                                                      "decode)"])),
-                                 st.sampled_from(VALID).flatmap(mutations)), max_size=12),
-       addpath=st.booleans())
+@given(
+    bodies=st.lists(
+        st.one_of(
+            st.sampled_from(
+                VALID
+                + (
+                    NOT_VOUCHED["ORIGIN flagged optional (RFC 7606 7.1, treat-as-withdraw)"],
+                    NOT_VOUCHED["AGGREGATOR of 6 octets on a 4-octet session (discard)"],
+                    NOT_VOUCHED["EXTENDED COMMUNITIES (left to the full decode)"],
+                )
+            ),
+            st.sampled_from(VALID).flatmap(mutations),
+        ),
+        max_size=12,
+    ),
+    addpath=st.booleans(),
+)
 def test_ingest_holds_what_the_full_decode_holds(bodies, addpath):
     ctx = context(addpath, addpath)
     checked = [body for body in bodies if _codec.check_update(body, addpath, addpath)]
@@ -309,10 +339,13 @@ def test_a_missing_mandatory_attribute_withdraws_what_the_fast_path_stored():
 def test_session_delivers_scanned_runs_in_order():
     """Vouched runs come as `UpdatesScanned`, the others as `UpdateReceived`, in the order received."""
     families = ((1, 1), (1, 2), (2, 1))
-    sender = Session(record.replace(SessionSettings("10.0.0.1", "10.0.0.2", 65001, 65002, "1.1.1.1"),
-                                         families=families))
-    receiver = Session(record.replace(SessionSettings("10.0.0.2", "10.0.0.1", 65002, 65001, "2.2.2.2"),
-                                           families=families), scanned_updates=True)
+    sender = Session(
+        record.replace(SessionSettings("10.0.0.1", "10.0.0.2", 65001, 65002, "1.1.1.1"), families=families)
+    )
+    receiver = Session(
+        record.replace(SessionSettings("10.0.0.2", "10.0.0.1", 65002, 65001, "2.2.2.2"), families=families),
+        scanned_updates=True,
+    )
     sender.start(0.0)
     receiver.start(0.0)
     for _ in range(4):

@@ -23,6 +23,7 @@ def error_of(call, *args, **kwargs):
 
 # frame_message
 
+
 def test_frame_message_builds_header(codec):
     assert codec.frame_message(4, b"") == KEEPALIVE
     assert codec.frame_message(2, UPDATE[19:]) == UPDATE
@@ -48,6 +49,7 @@ def test_frame_message_type_must_be_an_octet(codec):
 
 
 # split_messages
+
 
 def test_split_messages_whole_stream(codec):
     stream = KEEPALIVE + UPDATE + KEEPALIVE
@@ -107,6 +109,7 @@ def test_split_messages_extended_size(codec):
 
 # split_update
 
+
 def test_split_update_sections(codec):
     body = bytes.fromhex("0004 18010203 0003 400101 200a0a0a0a")
     assert codec.split_update(body) == (bytes.fromhex("18010203"), bytes.fromhex("400101"), bytes.fromhex("200a0a0a0a"))
@@ -115,17 +118,22 @@ def test_split_update_sections(codec):
     assert all(type(part) is bytes for part in codec.split_update(body))
 
 
-@pytest.mark.parametrize("body", [
-    b"", b"\x00\x00\x00",  # shorter than 4 octets
-    bytes.fromhex("0003 1801 00"),  # withdrawn routes run into the attribute length
-    bytes.fromhex("0001 18 00"),  # no room left for the attribute length
-    bytes.fromhex("0000 0004 400101"),  # attributes run past the end
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"\x00\x00\x00",  # shorter than 4 octets
+        bytes.fromhex("0003 1801 00"),  # withdrawn routes run into the attribute length
+        bytes.fromhex("0001 18 00"),  # no room left for the attribute length
+        bytes.fromhex("0000 0004 400101"),  # attributes run past the end
+    ],
+)
 def test_split_update_errors(codec, body):
     assert error_of(codec.split_update, body) == (3, 1, b"")
 
 
 # walk_attributes
+
 
 def test_walk_attributes_in_wire_order(codec):
     data = bytes.fromhex("40010101 40020a 02020000fde80000fde9 400304c0000201")
@@ -155,12 +163,16 @@ def test_walk_attributes_repeated_mp_attribute_is_malformed(codec, code):
     assert error_of(codec.walk_attributes, one + one) == (3, 1, b"")
 
 
-@pytest.mark.parametrize("data", [
-    bytes.fromhex("40"), bytes.fromhex("4001"),  # header cut
-    bytes.fromhex("500100"),  # extended-length header cut
-    bytes.fromhex("400102 01"),  # value overruns
-    bytes.fromhex("50010002 01"),  # extended value overruns
-    bytes.fromhex("40010100 4002"),  # second header cut
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes.fromhex("40"),
+        bytes.fromhex("4001"),  # header cut
+        bytes.fromhex("500100"),  # extended-length header cut
+        bytes.fromhex("400102 01"),  # value overruns
+        bytes.fromhex("50010002 01"),  # extended value overruns
+        bytes.fromhex("40010100 4002"),  # second header cut
+    ],
+)
 def test_walk_attributes_truncation(codec, data):
     assert error_of(codec.walk_attributes, data) == (3, 1, b"")

@@ -36,8 +36,7 @@ VERDICT = re.compile(rb"^# ExaBGP 5\.0\.15: validate exits ([01])")
 def test_the_corpus_is_there_and_says_what_5_0_15_does():
     assert len(FILES) >= 40
     kinds = {path.name.split("-", 1)[0] for path in FILES}
-    assert kinds == {"syntax", "type", "range", "huge", "address", "duplicate", "missing", "deep", "long",
-                     "binary"}
+    assert kinds == {"syntax", "type", "range", "huge", "address", "duplicate", "missing", "deep", "long", "binary"}
     for path in FILES:
         lines = path.read_bytes().split(b"\n", 2)
         assert lines[0].startswith(b"# ") and VERDICT.match(lines[1]), path.name
@@ -47,8 +46,11 @@ def _error(path: pathlib.Path, err: str) -> str:
     """The reason of the one ``error:`` line, after checking its file:line:column."""
     assert "Traceback" not in err
     [line] = [line for line in err.splitlines() if line.startswith("error: ")]
-    match = re.fullmatch(rf"error: {re.escape(str(path))} is not a valid config file: "
-                         rf"{re.escape(str(path))}:(\d+):(\d+): (.+)", line)
+    match = re.fullmatch(
+        rf"error: {re.escape(str(path))} is not a valid config file: "
+        rf"{re.escape(str(path))}:(\d+):(\d+): (.+)",
+        line,
+    )
     assert match, line
     line_number, column, reason = int(match.group(1)), int(match.group(2)), match.group(3)
     assert line_number >= 3 or (line_number, column) == (0, 0) and "no statement" in reason
@@ -102,26 +104,45 @@ def test_a_reload_with_a_broken_file_keeps_the_running_configuration(tmp_path):
 
     def good(*prefixes):
         routes = "".join(f"        route {prefix} next-hop 192.0.2.1;\n" for prefix in prefixes)
-        return (f"neighbor 127.0.0.1 {{\n    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001;\n"
-                f"    peer-as 65002; passive; listen {port};\n    family {{ ipv4 unicast; }}\n"
-                f"    static {{\n{routes}    }}\n}}\n")
+        return (
+            f"neighbor 127.0.0.1 {{\n    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001;\n"
+            f"    peer-as 65002; passive; listen {port};\n    family {{ ipv4 unicast; }}\n"
+            f"    static {{\n{routes}    }}\n}}\n"
+        )
 
     path.write_text(good("10.1.0.0/16"))
     log = tmp_path / "daemon.log"
     daemon = start(path, exabgp_log_destination=log)
     try:
-        peer = Speaker(connect(port), SessionSettings(
-            local_address="127.0.0.1", peer_address="127.0.0.1", local_as=65002, peer_as=65001,
-            router_id="10.0.0.2", families=((1, 1),)))
+        peer = Speaker(
+            connect(port),
+            SessionSettings(
+                local_address="127.0.0.1",
+                peer_address="127.0.0.1",
+                local_as=65002,
+                peer_as=65001,
+                router_id="10.0.0.2",
+                families=((1, 1),),
+            ),
+        )
         ctx = peer.session.ctx
 
         def changes(events):
-            return [(change[0], change[3].prefix()) for event in events if isinstance(event, UpdateReceived)
-                    for change in event.update.changes(ctx)]
+            return [
+                (change[0], change[3].prefix())
+                for event in events
+                if isinstance(event, UpdateReceived)
+                for change in event.update.changes(ctx)
+            ]
 
         peer.wait(lambda events: changes(events) == [("announce", "10.1.0.0/16")])
-        broken = ["binary-invalid-utf8.conf", "syntax-missing-semicolon.conf", "missing-program.conf",
-                  "long-line-route-too-large.conf", "FIFO"]
+        broken = [
+            "binary-invalid-utf8.conf",
+            "syntax-missing-semicolon.conf",
+            "missing-program.conf",
+            "long-line-route-too-large.conf",
+            "FIFO",
+        ]
         for count, name in enumerate(broken, 1):
             path.unlink()
             if name == "FIFO":

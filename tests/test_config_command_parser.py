@@ -16,13 +16,26 @@ from exabgp.config import command
 from exabgp.config.command import CommandError, Parser, RouteLine, parse
 from exabgp.config.route import Speaker
 
-SPEAKERS = (Speaker(65000, 65001, True), Speaker(65000, 65000, True), Speaker(65000, 65001, False),
-            Speaker(None, None, True))
+SPEAKERS = (
+    Speaker(65000, 65001, True),
+    Speaker(65000, 65000, True),
+    Speaker(65000, 65001, False),
+    Speaker(None, None, True),
+)
 
 
 def _facts(statics) -> list:
-    return [(static.route.nlri.key(), static.route.nexthop, static.route.attributes, static.watchdog, static.withdraw,
-             static.name) for static in statics]
+    return [
+        (
+            static.route.nlri.key(),
+            static.route.nexthop,
+            static.route.attributes,
+            static.watchdog,
+            static.withdraw,
+            static.name,
+        )
+        for static in statics
+    ]
 
 
 def _outcome(made, speaker, interned):
@@ -46,8 +59,12 @@ def _same(lines):
             continue
         made = parser.parse(line)
         assert (made.action, made.kind, made.selectors, made.json, made.line) == (
-            expected_command.action, expected_command.kind, expected_command.selectors, expected_command.json,
-            expected_command.line)
+            expected_command.action,
+            expected_command.kind,
+            expected_command.selectors,
+            expected_command.json,
+            expected_command.line,
+        )
         for speaker in SPEAKERS:
             assert _outcome(made, speaker, interned) == _outcome(expected_command, speaker, AttributeSets()), line
     return _patterns(parser)
@@ -55,35 +72,49 @@ def _same(lines):
 
 def _patterns(parser) -> int:
     """How many (REST, speaker) routes the parser holds as patterns for later lines."""
-    return sum(made is not None for lines in parser._lines.values() if lines is not None
-               for made in lines.made.values())
+    return sum(
+        made is not None for lines in parser._lines.values() if lines is not None for made in lines.made.values()
+    )
 
 
 def test_the_common_line_is_remembered_and_equal():
-    lines = [f"announce route 10.{n // 256}.{n % 256}.0/24 next-hop 192.0.2.1 community [ 65000:1 ] med {n % 3}"
-             for n in range(40)]
+    lines = [
+        f"announce route 10.{n // 256}.{n % 256}.0/24 next-hop 192.0.2.1 community [ 65000:1 ] med {n % 3}"
+        for n in range(40)
+    ]
     assert _same(lines) == 3 * len(SPEAKERS)
     parser = Parser()
     made = [parser.parse(line) for line in lines]
     assert [isinstance(command, RouteLine) for command in made] == [n >= 3 for n in range(40)]
 
 
-@pytest.mark.parametrize("rest, pattern", [
-    ("next-hop 192.0.2.1", True),
-    ("next-hop self as-path [ 65001 65002 ] local-preference 200", True),
-    ("next-hop 192.0.2.1 path-information 1.2.3.4 watchdog dog withdraw", True),
-    ("next-hop 192.0.2.1 name version", True),            # a route named version (5.0.15: the version command)
-    ("next-hop 192.0.2.1 split /26", False),
-    ("next-hop 192.0.2.1 label 100", False),
-    ("next-hop 192.0.2.1 rd 65000:1 label 100", False),
-    ("next-hop 192.0.2.1  med 5", False),                 # spacing 5.0 normalises
-    ("next-hop 192.0.2.1 community [65000:1]", False),
-    ("next-hop 192.0.2.1 bogus 1", False),                # an error every time
-    ("community [ 65000:1 ]", True),                      # announce: no next hop, an error; withdraw: 0.0.0.0
-])
+@pytest.mark.parametrize(
+    "rest, pattern",
+    [
+        ("next-hop 192.0.2.1", True),
+        ("next-hop self as-path [ 65001 65002 ] local-preference 200", True),
+        ("next-hop 192.0.2.1 path-information 1.2.3.4 watchdog dog withdraw", True),
+        ("next-hop 192.0.2.1 name version", True),  # a route named version (5.0.15: the version command)
+        ("next-hop 192.0.2.1 split /26", False),
+        ("next-hop 192.0.2.1 label 100", False),
+        ("next-hop 192.0.2.1 rd 65000:1 label 100", False),
+        ("next-hop 192.0.2.1  med 5", False),  # spacing 5.0 normalises
+        ("next-hop 192.0.2.1 community [65000:1]", False),
+        ("next-hop 192.0.2.1 bogus 1", False),  # an error every time
+        ("community [ 65000:1 ]", True),  # announce: no next hop, an error; withdraw: 0.0.0.0
+    ],
+)
 def test_rests(rest, pattern):
-    prefixes = ["10.0.0.0/24", "10.0.1.0/24", "224.1.0.0/16", "10.0.2.1/24", "10.0.3.0", "10.0.4.0/25",
-                "10.0.5.0/32", "0.0.0.0/0"]
+    prefixes = [
+        "10.0.0.0/24",
+        "10.0.1.0/24",
+        "224.1.0.0/16",
+        "10.0.2.1/24",
+        "10.0.3.0",
+        "10.0.4.0/25",
+        "10.0.5.0/32",
+        "0.0.0.0/0",
+    ]
     if "split" in rest:  # a short prefix split into /26 makes millions of routes
         prefixes = [prefix for prefix in prefixes if "/" not in prefix or int(prefix.split("/")[1]) >= 20]
     lines = [f"{action} route {prefix} {rest}" for action in ("announce", "withdraw") for prefix in prefixes]
@@ -92,12 +123,18 @@ def test_rests(rest, pattern):
 
 
 def test_not_remembered_lines():
-    lines = ["announce route 2001:db8::/32 next-hop 2001:db8::1", "announce route 2001:db8:1::/48 next-hop 2001:db8::1",
-             "neighbor 127.0.0.3 announce route 10.0.0.0/24 next-hop 1.2.3.4",
-             "neighbor 127.0.0.3 announce route 10.0.1.0/24 next-hop 1.2.3.4",
-             "announce route 010.0.0.0/24 next-hop 1.2.3.4", "announce route 10.0.0.0/08 next-hop 1.2.3.4",
-             "announce route 10.0.0.0/24 next-hop 1.2.3.4", "announce route 256.0.0.0/24 next-hop 1.2.3.4",
-             "withdraw route 10.0.0.0/24", "withdraw route 10.0.9.0/24"]
+    lines = [
+        "announce route 2001:db8::/32 next-hop 2001:db8::1",
+        "announce route 2001:db8:1::/48 next-hop 2001:db8::1",
+        "neighbor 127.0.0.3 announce route 10.0.0.0/24 next-hop 1.2.3.4",
+        "neighbor 127.0.0.3 announce route 10.0.1.0/24 next-hop 1.2.3.4",
+        "announce route 010.0.0.0/24 next-hop 1.2.3.4",
+        "announce route 10.0.0.0/08 next-hop 1.2.3.4",
+        "announce route 10.0.0.0/24 next-hop 1.2.3.4",
+        "announce route 256.0.0.0/24 next-hop 1.2.3.4",
+        "withdraw route 10.0.0.0/24",
+        "withdraw route 10.0.9.0/24",
+    ]
     assert _same(lines) == 0
     parser = Parser()
     assert not any(isinstance(parser.parse(line), RouteLine) for line in lines[:6])
@@ -131,15 +168,19 @@ def test_a_bounded_interning_table_starts_over():
     out stays equal to what parsing gives, and equal sets are still one object within a generation."""
     interned = AttributeSets(limit=100)
     speaker = SPEAKERS[0]
-    made = [parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes(speaker, interned)[0]
-            for n in range(1000)]
+    made = [
+        parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes(speaker, interned)[0]
+        for n in range(1000)
+    ]
     assert 0 < len(interned) <= 100
     assert [static.route.attributes for static in made] == [
         parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes(speaker)[0].route.attributes
-        for n in range(1000)]
+        for n in range(1000)
+    ]
     again = parse("announce route 10.0.1.0/24 next-hop 192.0.2.1 med 999").routes(speaker, interned)[0]
     assert again.route.attributes is made[-1].route.attributes
     from exabgp.reactor.commands import INTERNED_MAX
+
     assert INTERNED_MAX == 1 << 16
 
 
@@ -155,11 +196,30 @@ def test_another_interning_takes_the_full_path():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["announce", "withdraw"]), st.integers(0, 255), st.integers(0, 255),
-                          st.integers(0, 33), st.sampled_from(["next-hop 192.0.2.1", "next-hop self med 10",
-                                                               "next-hop 192.0.2.1 community [ 65000:1 65000:2 ]",
-                                                               "next-hop 192.0.2.1 split /30"])),
-                min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["announce", "withdraw"]),
+            st.integers(0, 255),
+            st.integers(0, 255),
+            st.integers(0, 33),
+            st.sampled_from(
+                [
+                    "next-hop 192.0.2.1",
+                    "next-hop self med 10",
+                    "next-hop 192.0.2.1 community [ 65000:1 65000:2 ]",
+                    "next-hop 192.0.2.1 split /30",
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_random_lines_equal_parse(items):
-    _same([f"{action} route {a}.{b}.0.0/{max(length, 24) if 'split' in rest else length} {rest}"
-           for action, a, b, length, rest in items])
+    _same(
+        [
+            f"{action} route {a}.{b}.0.0/{max(length, 24) if 'split' in rest else length} {rest}"
+            for action, a, b, length, rest in items
+        ]
+    )

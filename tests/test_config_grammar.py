@@ -48,7 +48,8 @@ def error(text: str):
 
 def test_every_neighbor_keyword():
     neighbor = one(
-        BASE + """
+        BASE
+        + """
         description "edge router"; hold-time 90; rate-limit 10; passive; listen 1790; connect 1791;
         outgoing-ttl 255; incoming-ttl 254; md5-password "s;e{c}ret"; md5-base64 false; md5-ip 127.0.0.2;
         source-interface eth0; host-name my-host; domain-name example.com; group-updates false;
@@ -60,44 +61,79 @@ def test_every_neighbor_keyword():
     )
     assert neighbor.description == "edge router"
     assert (neighbor.hold_time, neighbor.rate_limit, neighbor.passive, neighbor.listen, neighbor.connect) == (
-        90, 10, True, 1790, 1791)
+        90,
+        10,
+        True,
+        1790,
+        1791,
+    )
     assert (neighbor.outgoing_ttl, neighbor.incoming_ttl) == (255, 254)
     assert (neighbor.md5_password, neighbor.md5_base64, neighbor.md5_ip) == ("s;e{c}ret", False, "127.0.0.2")
     assert (neighbor.source_interface, neighbor.host_name, neighbor.domain_name) == ("eth0", "my-host", "example.com")
     # bare adj-rib-out / adj-rib-in mean false in 5.0
-    assert (neighbor.group_updates, neighbor.auto_flush, neighbor.adj_rib_out, neighbor.adj_rib_in,
-            neighbor.manual_eor) == (False, False, False, False, True)
+    assert (
+        neighbor.group_updates,
+        neighbor.auto_flush,
+        neighbor.adj_rib_out,
+        neighbor.adj_rib_in,
+        neighbor.manual_eor,
+    ) == (False, False, False, False, True)
     assert neighbor.nexthop == ((1, 1, 2), (1, 128, 2))
     assert neighbor.add_path == ((1, 1),)
     defaults = one(BASE)
-    assert (defaults.hold_time, defaults.rate_limit, defaults.passive, defaults.outgoing_ttl, defaults.md5_password,
-            defaults.group_updates, defaults.adj_rib_out, defaults.families) == (
-        180, 0, False, None, None, True, True, ALL_FAMILIES)
+    assert (
+        defaults.hold_time,
+        defaults.rate_limit,
+        defaults.passive,
+        defaults.outgoing_ttl,
+        defaults.md5_password,
+        defaults.group_updates,
+        defaults.adj_rib_out,
+        defaults.families,
+    ) == (180, 0, False, None, None, True, True, ALL_FAMILIES)
     assert one(BASE + " rate-limit disable; outgoing-ttl disable; md5-base64 auto;").md5_base64 == "auto"
     with pytest.raises(record.FrozenInstanceError):
         neighbor.hold_time = 3
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1; local-address 10.0.0.2;\n}\n", None),
-    ("neighbor 10.0.0.1 {\n peer-as 1; router-id 1.1.1.1;\n}\n", "incomplete neighbor, missing local-as"),
-    ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n}\n", "incomplete neighbor, missing router-id"),
-    ("neighbor 2001::1 {\n local-as 1; peer-as 1; local-address 2001::2;\n}\n", "incomplete neighbor, missing router-id"),
-    ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1; local-address 2001::2; router-id 1.1.1.1;\n}\n",
-     "local-address and peer-address must be of the same family"),
-    ("neighbor 10.0.0.0/8 {\n local-as 1; peer-as 1; router-id 1.1.1.1;\n}\n",
-     "can only use ip ranges for the peer address with passive neighbors"),
-    ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; md5-password " + "a" * 81 + ";\n}\n",
-     "MD5 password must be no larger than 80 characters"),
-    ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; md5-base64; md5-password a!b;\n}\n", None),
-    ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; md5-base64 true; md5-password a!b;\n}\n",
-     "invalid base64 encoding of MD5 password"),
-    ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; listen 179;\n}\n",
-     "listen requires a local-address"),
-    ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; family { ipv4 unicast; }\n"
-     " static { route 2001::/64 next-hop 2001::1; }\n}\n",
-     "Trying to announce a route of type ipv6 unicast when we are not announcing the family to our peer"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1; local-address 10.0.0.2;\n}\n", None),
+        ("neighbor 10.0.0.1 {\n peer-as 1; router-id 1.1.1.1;\n}\n", "incomplete neighbor, missing local-as"),
+        ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n}\n", "incomplete neighbor, missing router-id"),
+        (
+            "neighbor 2001::1 {\n local-as 1; peer-as 1; local-address 2001::2;\n}\n",
+            "incomplete neighbor, missing router-id",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; local-address 2001::2; router-id 1.1.1.1;\n}\n",
+            "local-address and peer-address must be of the same family",
+        ),
+        (
+            "neighbor 10.0.0.0/8 {\n local-as 1; peer-as 1; router-id 1.1.1.1;\n}\n",
+            "can only use ip ranges for the peer address with passive neighbors",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; md5-password " + "a" * 81 + ";\n}\n",
+            "MD5 password must be no larger than 80 characters",
+        ),
+        ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; md5-base64; md5-password a!b;\n}\n", None),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; md5-base64 true; md5-password a!b;\n}\n",
+            "invalid base64 encoding of MD5 password",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; listen 179;\n}\n",
+            "listen requires a local-address",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; family { ipv4 unicast; }\n"
+            " static { route 2001::/64 next-hop 2001::1; }\n}\n",
+            "Trying to announce a route of type ipv6 unicast when we are not announcing the family to our peer",
+        ),
+    ],
+)
 def test_neighbor_validation_messages(text, reason):
     if reason is None:
         assert parse(text, "x.conf", full=True).neighbors
@@ -106,15 +142,18 @@ def test_neighbor_validation_messages(text, reason):
     assert problem.reason == reason and problem.file == "x.conf" and problem.line in (1, 3)
 
 
-@pytest.mark.parametrize("setting, reason", [
-    ("hold-time 2;", "hold-time must be 0 or between 3 and 65535"),
-    ("hold-time 70000;", "not a valid hold-time"),
-    ("outgoing-ttl 0;", "not a valid TTL"),
-    ("listen 65536;", "not a valid port"),
-    ("host-name bad/name;", "not a valid host-name"),
-    ("passive maybe;", "not a boolean"),
-    ("teleport 1;", "unknown neighbor keyword 'teleport'"),
-])
+@pytest.mark.parametrize(
+    "setting, reason",
+    [
+        ("hold-time 2;", "hold-time must be 0 or between 3 and 65535"),
+        ("hold-time 70000;", "not a valid hold-time"),
+        ("outgoing-ttl 0;", "not a valid TTL"),
+        ("listen 65536;", "not a valid port"),
+        ("host-name bad/name;", "not a valid host-name"),
+        ("passive maybe;", "not a boolean"),
+        ("teleport 1;", "unknown neighbor keyword 'teleport'"),
+    ],
+)
 def test_neighbor_value_errors(setting, reason):
     problem = error(f"neighbor 127.0.0.1 {{\n{BASE}\n  {setting}\n}}\n")
     assert reason in problem.reason and (problem.line, problem.column) in ((3, 3), (3, 3 + setting.index(" ") + 1))
@@ -146,28 +185,51 @@ def test_processes_and_api_blocks():
         Process("watcher", ("./watch.py",), "text", False),
     )
     assert configuration.neighbors[0].api == (
-        Api("speaking", ("watcher", "announce-routes"), (), ("neighbor-changes",),
-            ("parsed", "update", "notification"), ("packets",)),
-        Api(None, ("watcher",), (), ("negotiated", "fsm", "signal"),
-            ("consolidate", "open", "keepalive", "refresh", "operational"), ()),
+        Api(
+            "speaking",
+            ("watcher", "announce-routes"),
+            (),
+            ("neighbor-changes",),
+            ("parsed", "update", "notification"),
+            ("packets",),
+        ),
+        Api(
+            None,
+            ("watcher",),
+            (),
+            ("negotiated", "fsm", "signal"),
+            ("consolidate", "open", "keepalive", "refresh", "operational"),
+            (),
+        ),
     )
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("process p {\n run /bin/cat;\n}\n", "unset process sections: encoder"),
-    ("process p {\n encoder json;\n}\n", "unset process sections: run"),
-    ("process p {\n run /bin/cat; encoder yaml;\n}\n", "not an encoder"),
-    ("process p { run /bin/cat; encoder json; }\nprocess p { run /bin/cat; encoder json; }\n",
-     'a process section called "p" already exists'),
-    (f"neighbor 127.0.0.1 {{ {BASE} api {{ processes [ ghost ]; }} }}\n",
-     "an api called 'ghost' is used by neighbor '127.0.0.1' but not defined"),
-    (f"neighbor 127.0.0.1 {{ {BASE} api {{ processes [ a ]; processes-match [ b ]; }} }}\n",
-     "processes and processes-match are mutually exclusive"),
-    ("process a { run /bin/cat; encoder json; }\n"
-     f"neighbor 127.0.0.1 {{ {BASE} api {{ processes [ a ]; }} api {{ processes-match [ b ]; }} }}\n",
-     "processes and processes-match are mutually exclusive in a neighbor"),
-    (f"neighbor 127.0.0.1 {{ {BASE} api {{ receive {{ gossip; }} }} }}\n", "unknown receive keyword 'gossip'"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("process p {\n run /bin/cat;\n}\n", "unset process sections: encoder"),
+        ("process p {\n encoder json;\n}\n", "unset process sections: run"),
+        ("process p {\n run /bin/cat; encoder yaml;\n}\n", "not an encoder"),
+        (
+            "process p { run /bin/cat; encoder json; }\nprocess p { run /bin/cat; encoder json; }\n",
+            'a process section called "p" already exists',
+        ),
+        (
+            f"neighbor 127.0.0.1 {{ {BASE} api {{ processes [ ghost ]; }} }}\n",
+            "an api called 'ghost' is used by neighbor '127.0.0.1' but not defined",
+        ),
+        (
+            f"neighbor 127.0.0.1 {{ {BASE} api {{ processes [ a ]; processes-match [ b ]; }} }}\n",
+            "processes and processes-match are mutually exclusive",
+        ),
+        (
+            "process a { run /bin/cat; encoder json; }\n"
+            f"neighbor 127.0.0.1 {{ {BASE} api {{ processes [ a ]; }} api {{ processes-match [ b ]; }} }}\n",
+            "processes and processes-match are mutually exclusive in a neighbor",
+        ),
+        (f"neighbor 127.0.0.1 {{ {BASE} api {{ receive {{ gossip; }} }} }}\n", "unknown receive keyword 'gossip'"),
+    ],
+)
 def test_process_and_api_errors(text, reason):
     assert reason in error(text).reason
 
@@ -175,14 +237,21 @@ def test_process_and_api_errors(text, reason):
 def test_program_candidates_follow_5_0_order():
     assert program_candidates("/bin/cat", "/conf", "", "/usr/bin") == ["/bin/cat"]
     assert program_candidates("run/x.py", "/conf", "", "/usr/bin:/bin") == [
-        "/etc/exabgp/run/x.py", "/conf/run/x.py", "/usr/bin/run/x.py", "/bin/run/x.py"]
+        "/etc/exabgp/run/x.py",
+        "/conf/run/x.py",
+        "/usr/bin/run/x.py",
+        "/bin/run/x.py",
+    ]
     assert program_candidates("etc/exabgp/x.py", "/conf", "/opt/etc", "") == [
-        "/opt/etc/x.py", "/etc/exabgp/x.py", "etc/exabgp/x.py"]
+        "/opt/etc/x.py",
+        "/etc/exabgp/x.py",
+        "etc/exabgp/x.py",
+    ]
 
 
 def test_operational_block():
     neighbor = one(
-        BASE + ' capability { operational; } operational {'
+        BASE + " capability { operational; } operational {"
         ' asm afi ipv4 safi unicast advisory "Thank you for peering";'
         " rpcq afi ipv6 safi unicast sequence 7 router-id 1.2.3.4;"
         " lpcp afi ipv4 safi unicast sequence 1 counter 4294967296; }"
@@ -192,17 +261,22 @@ def test_operational_block():
         Operational("rpcq", (2, 1), sequence=7, router_id="1.2.3.4"),
         Operational("lpcp", (1, 1), sequence=1, counter=4294967296),
     )
-    for bad, reason in (("asm afi ipv4 safi unicast;", "asm needs advisory"),
-                        ("xyz afi ipv4 safi unicast;", "unknown operational message"),
-                        ("rpcq afi ipv4 safi unicast sequence 1 counter 2;", "'counter' is not a parameter of rpcq"),
-                        ("adm afi ipv4 safi warp advisory x;", "is not a family")):
+    for bad, reason in (
+        ("asm afi ipv4 safi unicast;", "asm needs advisory"),
+        ("xyz afi ipv4 safi unicast;", "unknown operational message"),
+        ("rpcq afi ipv4 safi unicast sequence 1 counter 2;", "'counter' is not a parameter of rpcq"),
+        ("adm afi ipv4 safi warp advisory x;", "is not a family"),
+    ):
         assert reason in error(f"neighbor 127.0.0.1 {{ {BASE} operational {{ {bad} }} }}").reason
 
 
-@pytest.mark.parametrize("block, where, reason", [
-    ("announce {\n ipv6 {\n  evpn mac-advertisement rd 100:100;\n }\n}", (5, 3), "ipv6 evpn routes"),
-    ("announce {\n ipv4 {\n  evpn mac-advertisement rd 100:100;\n }\n}", (5, 3), "ipv4 evpn routes"),
-])
+@pytest.mark.parametrize(
+    "block, where, reason",
+    [
+        ("announce {\n ipv6 {\n  evpn mac-advertisement rd 100:100;\n }\n}", (5, 3), "ipv6 evpn routes"),
+        ("announce {\n ipv4 {\n  evpn mac-advertisement rd 100:100;\n }\n}", (5, 3), "ipv4 evpn routes"),
+    ],
+)
 def test_families_still_to_come_are_not_supported_yet(block, where, reason):
     text = f"neighbor 127.0.0.1 {{\n{BASE}\n{block}\n}}\n"
     problem = error(text)
@@ -227,8 +301,9 @@ def test_templates_carry_routes_built_for_the_inheriting_neighbor():
 
 
 @needs_reference
-@pytest.mark.parametrize("path", sorted((REFERENCE / "conf").glob("*.conf")) if REFERENCE.is_dir() else [],
-                         ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "path", sorted((REFERENCE / "conf").glob("*.conf")) if REFERENCE.is_dir() else [], ids=lambda path: path.name
+)
 def test_reference_configurations_parse_and_round_trip(path):
     text = path.read_text()
     configuration = parse(text, str(path), full=True)
@@ -251,10 +326,15 @@ def _expected_updates(name: str):
     return bodies
 
 
-ENCODING = sorted(
-    path.stem for path in (REFERENCE / "encoding").glob("*.ci")
-    if (REFERENCE / "conf" / path.read_text().split()[0]).is_file()
-) if REFERENCE.is_dir() else []
+ENCODING = (
+    sorted(
+        path.stem
+        for path in (REFERENCE / "encoding").glob("*.ci")
+        if (REFERENCE / "conf" / path.read_text().split()[0]).is_file()
+    )
+    if REFERENCE.is_dir()
+    else []
+)
 
 
 @needs_reference
@@ -265,8 +345,12 @@ def test_route_attributes_are_the_octets_exabgp_5_sends(name):
     conf = (REFERENCE / "encoding" / f"{name}.ci").read_text().split()[0]
     (neighbor,) = parse((REFERENCE / "conf" / conf).read_text(), conf, full=True).neighbors
     addpath = frozenset(FAMILIES) if neighbor.capability.add_path == 3 else frozenset()
-    ctx = CodecContext(asn4=neighbor.capability.asn4, addpath_receive=addpath, addpath_send=addpath,
-                       extended_nexthop=frozenset(neighbor.nexthop))
+    ctx = CodecContext(
+        asn4=neighbor.capability.asn4,
+        addpath_receive=addpath,
+        addpath_send=addpath,
+        extended_nexthop=frozenset(neighbor.nexthop),
+    )
     configured = {}  # (NLRI, attributes): one FlowSpec match may come with several sets of actions, as routes
     for item in neighbor.routes:
         configured[item.route.nlri, item.route.attributes.tlvs] = item.route
@@ -277,8 +361,13 @@ def test_route_attributes_are_the_octets_exabgp_5_sends(name):
         update = Update.decode(body, ctx)
         if update.eor(ctx):
             continue
-        tlvs = tuple(sorted((code, flags, bytes(value)) for code, flags, value in
-                            _codec.walk_attributes(update.attribute_octets) if code not in (3, 14)))
+        tlvs = tuple(
+            sorted(
+                (code, flags, bytes(value))
+                for code, flags, value in _codec.walk_attributes(update.attribute_octets)
+                if code not in (3, 14)
+            )
+        )
         for _action, _family, nexthop, nlri in update.changes(ctx):
             route = configured[nlri, tlvs]
             if not route.nexthop:  # a FlowSpec rule without a redirect / copy address
@@ -293,7 +382,9 @@ def test_route_attributes_are_the_octets_exabgp_5_sends(name):
 
 
 def test_awkward_strings_survive_the_round_trip():
-    neighbor = one(BASE + r' description "say \"hi\"\tthen\\leave"; md5-password "with space;";'
-                   r' static { route 10.0.0.0/8 next-hop 1.1.1.1 name "two words" watchdog "w;d"; }')
+    neighbor = one(
+        BASE + r' description "say \"hi\"\tthen\\leave"; md5-password "with space;";'
+        r' static { route 10.0.0.0/8 next-hop 1.1.1.1 name "two words" watchdog "w;d"; }'
+    )
     assert neighbor.description == 'say "hi"\tthen\\leave' and neighbor.md5_password == "with space;"
     assert (neighbor.routes[0].name, neighbor.routes[0].watchdog) == ("two words", "w;d")

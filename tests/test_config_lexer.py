@@ -143,7 +143,7 @@ def test_words_round_trip(words):
     assert texts(tokens) == words + [";"]
     # the column of every word points at it in the source
     for token in tokens[:-1]:
-        assert text[token.column - 1:].startswith(token.text)
+        assert text[token.column - 1 :].startswith(token.text)
 
 
 def test_token_error_helper():

@@ -112,8 +112,7 @@ def test_family_errors(block, reason):
 
 def test_capability_block():
     neighbor = one(
-        BASE
-        + " capability { asn4 disable; add-path send/receive; extended-message false; route-refresh;"
+        BASE + " capability { asn4 disable; add-path send/receive; extended-message false; route-refresh;"
         " graceful-restart 120; multi-session enable; operational; aigp enabled; nexthop true; software-version; }"
     )
     assert neighbor.capability == Capability(

@@ -19,8 +19,9 @@ from qa.reference import REFERENCE, update_bodies
 
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
-HEAD = ("neighbor 127.0.0.1 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1; "
-        "family { l2vpn vpls; }\n")
+HEAD = (
+    "neighbor 127.0.0.1 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1; family { l2vpn vpls; }\n"
+)
 SPEAKER = Speaker(1, 1, True)
 SITE = "rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8 next-hop 192.168.201.1"
 NLRI = VPLS(bytes.fromhex("0001C0A8C901007B"), 5, 1, 8, 10702)
@@ -33,13 +34,15 @@ def routes(body: str):
 
 
 def test_block_flat_announce_and_api_forms_are_one_route():
-    (block,) = routes("l2vpn { vpls site5 { endpoint 5; base 10702; offset 1; size 8; rd 192.168.201.1:123;\n"
-                      " next-hop 192.168.201.1; med 2000; extended-community [ target:54591:6 ]; } }")
+    (block,) = routes(
+        "l2vpn { vpls site5 { endpoint 5; base 10702; offset 1; size 8; rd 192.168.201.1:123;\n"
+        " next-hop 192.168.201.1; med 2000; extended-community [ target:54591:6 ]; } }"
+    )
     assert block.name == "site5"
     route = block.route
     assert (route.nlri, route.nexthop, route.family) == (NLRI, bytes((192, 168, 201, 1)), (25, 65))
     assert route.attributes.get(attr.MULTI_EXIT_DISC) == (2000).to_bytes(4, "big")
-    assert route.attributes.get(attr.LOCAL_PREF) == (100).to_bytes(4, "big")   # the iBGP default
+    assert route.attributes.get(attr.LOCAL_PREF) == (100).to_bytes(4, "big")  # the iBGP default
     (flat,) = routes(f"l2vpn {{ vpls {SITE} med 2000 extended-community [ target:54591:6 ]; }}")
     (announced,) = routes(f"announce {{ l2vpn {{ vpls med 2000 {SITE} extended-community target:54591:6; }} }}")
     assert flat.route == announced.route == route and flat.name is None
@@ -53,8 +56,9 @@ def test_the_update_5_0_sends():
     route = static.route
     (body,) = packing.announce_bodies(25, 65, route.attributes, route.nexthop, [route.nlri], CodecContext())
     # exabgp validate -nrv: ORIGIN, AS_PATH, LOCAL_PREF, MP_REACH_NLRI (no NEXT_HOP attribute)
-    assert body.hex().upper() == ("0000002D400101004002004005040000006480 0E1C00194104C0A8C9010000110001C0A8C901"
-                                  "007B000500010008029CE1").replace(" ", "")
+    assert body.hex().upper() == (
+        "0000002D400101004002004005040000006480 0E1C00194104C0A8C9010000110001C0A8C901007B000500010008029CE1"
+    ).replace(" ", "")
 
 
 def test_numbers_take_their_last_value_and_split_is_ignored():
@@ -62,27 +66,33 @@ def test_numbers_take_their_last_value_and_split_is_ignored():
     assert static.route.nlri == VPLS(NLRI.rd, 6, 1, 8, 10702)
     (largest,) = routes("l2vpn { vpls rd 1:1 endpoint 65535 base 1048575 offset 65535 size 65535 next-hop ::1; }")
     assert largest.route.nlri == VPLS(bytes.fromhex("0000000100000001"), 65535, 65535, 65535, 1048575)
-    assert len(largest.route.nexthop) == 16    # 5.0 sends an IPv6 next hop as it is
+    assert len(largest.route.nexthop) == 16  # 5.0 sends an IPv6 next hop as it is
 
 
-@pytest.mark.parametrize("line, token, reason", [
-    (f"vpls {SITE} endpoint 65536;", "65536", "invalid l2vpn vpls endpoint 65536"),
-    (f"vpls {SITE} base 1048576;", "1048576", "invalid l2vpn vpls label 1048576"),
-    (f"vpls {SITE} offset 0x10;", "0x10", "invalid l2vpn vpls block-offset '0x10'"),
-    (f"vpls {SITE} size -1;", "-1", "invalid l2vpn vpls block-size '-1'"),
-    (f"vpls {SITE} large-community 1:2:3;", "large-community", "unknown l2vpn vpls keyword"),
-    (f"vpls {SITE} label 5;", "label", "unknown l2vpn vpls keyword"),
-    ("vpls endpoint 5 base 1 offset 1 next-hop 1.1.1.1 rd 1:1;", "vpls", "l2vpn vpls needs size"),
-    ("vpls endpoint 5 base 1 offset 1 size 1 next-hop 1.1.1.1;", "vpls", "l2vpn vpls needs rd"),
-    ("vpls endpoint 5 base 1 offset 1 size 1 rd 1:1;", "vpls", "l2vpn vpls needs next-hop"),
-    ("vpls endpoint 5 base 1 offset 1 size 1 rd 1:1 next-hop self;", "vpls", "next-hop self"),
-    ("vpls;", "vpls", "vpls needs its endpoint"),
-    (f"vpls {SITE} med;", ";", "missing value for med"),
-    ("evpn x;", "evpn", "unknown l2vpn keyword 'evpn'"),
-    ("vpls a b { endpoint 5; }", "vpls", "needs exactly one name"),
-    ("vpls site { endpoint 5; base 1; offset 1; size 1; rd 1:1; next-hop 1.1.1.1; colour red; }", "colour",
-     "unknown l2vpn vpls keyword 'colour'"),
-])
+@pytest.mark.parametrize(
+    "line, token, reason",
+    [
+        (f"vpls {SITE} endpoint 65536;", "65536", "invalid l2vpn vpls endpoint 65536"),
+        (f"vpls {SITE} base 1048576;", "1048576", "invalid l2vpn vpls label 1048576"),
+        (f"vpls {SITE} offset 0x10;", "0x10", "invalid l2vpn vpls block-offset '0x10'"),
+        (f"vpls {SITE} size -1;", "-1", "invalid l2vpn vpls block-size '-1'"),
+        (f"vpls {SITE} large-community 1:2:3;", "large-community", "unknown l2vpn vpls keyword"),
+        (f"vpls {SITE} label 5;", "label", "unknown l2vpn vpls keyword"),
+        ("vpls endpoint 5 base 1 offset 1 next-hop 1.1.1.1 rd 1:1;", "vpls", "l2vpn vpls needs size"),
+        ("vpls endpoint 5 base 1 offset 1 size 1 next-hop 1.1.1.1;", "vpls", "l2vpn vpls needs rd"),
+        ("vpls endpoint 5 base 1 offset 1 size 1 rd 1:1;", "vpls", "l2vpn vpls needs next-hop"),
+        ("vpls endpoint 5 base 1 offset 1 size 1 rd 1:1 next-hop self;", "vpls", "next-hop self"),
+        ("vpls;", "vpls", "vpls needs its endpoint"),
+        (f"vpls {SITE} med;", ";", "missing value for med"),
+        ("evpn x;", "evpn", "unknown l2vpn keyword 'evpn'"),
+        ("vpls a b { endpoint 5; }", "vpls", "needs exactly one name"),
+        (
+            "vpls site { endpoint 5; base 1; offset 1; size 1; rd 1:1; next-hop 1.1.1.1; colour red; }",
+            "colour",
+            "unknown l2vpn vpls keyword 'colour'",
+        ),
+    ],
+)
 def test_errors_say_where(line, token, reason):
     text = f" {line}"
     with pytest.raises(ConfigurationError) as raised:
@@ -93,11 +103,16 @@ def test_errors_say_where(line, token, reason):
 
 def test_the_family_must_be_announced():
     with pytest.raises(ConfigurationError, match="route of type l2vpn vpls when we are not announcing"):
-        parse("neighbor 127.0.0.1 { router-id 1.2.3.4; local-as 1; peer-as 1; family { ipv4 unicast; }\n"
-              f"announce {{ l2vpn {{ vpls {SITE}; }} }} }}\n", "x.conf", full=True)
+        parse(
+            "neighbor 127.0.0.1 { router-id 1.2.3.4; local-as 1; peer-as 1; family { ipv4 unicast; }\n"
+            f"announce {{ l2vpn {{ vpls {SITE}; }} }} }}\n",
+            "x.conf",
+            full=True,
+        )
 
 
 # ---- the API -------------------------------------------------------------------------------------
+
 
 def test_api_announce_and_withdraw():
     command = parse_command(f"neighbor 127.0.0.1 announce vpls {SITE}")
@@ -107,18 +122,20 @@ def test_api_announce_and_withdraw():
     (withdraw,) = parse_command(f"withdraw vpls {SITE}").routes(SPEAKER)
     assert withdraw.route == announce.route
     # without next-hop a withdrawal gets 0.0.0.0, as `withdraw route` does
-    (bare,) = parse_command("withdraw vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8").routes(
-        SPEAKER)
+    (bare,) = parse_command("withdraw vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8").routes(SPEAKER)
     assert (bare.route.nlri, bare.route.nexthop) == (NLRI, bytes(4))
 
 
-@pytest.mark.parametrize("line", [
-    "announce vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8",
-    f"announce vpls {SITE} endpoint 65536",
-    f"announce vpls {SITE} colour red",
-    "announce vpls",
-    "announce ipv4 vpls rd 1:1 endpoint 5 base 1 offset 1 size 8 next-hop 1.1.1.1",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "announce vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8",
+        f"announce vpls {SITE} endpoint 65536",
+        f"announce vpls {SITE} colour red",
+        "announce vpls",
+        "announce ipv4 vpls rd 1:1 endpoint 5 base 1 offset 1 size 8 next-hop 1.1.1.1",
+    ],
+)
 def test_bad_vpls_commands_are_errors(line):
     with pytest.raises(CommandError) as raised:
         parse_command(line).routes(SPEAKER)
@@ -126,7 +143,6 @@ def test_bad_vpls_commands_are_errors(line):
 
 
 # ---- the reference configuration -----------------------------------------------------------------
-
 
 
 @needs_reference
@@ -142,8 +158,9 @@ def test_the_reference_configuration_gives_the_updates_5_0_sends():
     bodies = []
     for static in neighbor.routes:
         route = static.route
-        bodies.extend(packing.announce_bodies(25, 65, route.attributes, route.nexthop, [route.nlri],
-                                              CodecContext(), group=False))
+        bodies.extend(
+            packing.announce_bodies(25, 65, route.attributes, route.nexthop, [route.nlri], CodecContext(), group=False)
+        )
     assert sorted(bodies) == expected
     adj = AdjRibOut(bytes((127, 0, 0, 1)), bytes((127, 0, 0, 1)))
     for static in neighbor.routes:

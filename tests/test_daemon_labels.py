@@ -29,7 +29,7 @@ import pytest
 from exabgp.session import Established, SessionSettings
 from qa.daemon import Speaker, connect, finish, free_port, start
 
-HELPER = r'''
+HELPER = r"""
 import sys
 log = open(sys.argv[1], "a")
 for line in sys.stdin:
@@ -38,7 +38,7 @@ for line in sys.stdin:
     if '"type": "update"' in line:
         sys.stdout.write("show adj-rib in\nshow adj-rib in extensive\n")
         sys.stdout.flush()
-'''
+"""
 
 CONFIGURATION = """
 process watcher {{
@@ -69,36 +69,41 @@ def _body(attributes: str, nlri: str = "") -> str:
 
 _ORIGIN_PATH_PREF = "4001010040020040050400000064"  # ORIGIN igp, empty AS_PATH, LOCAL_PREF 100
 HEAD = '{ "exabgp": "5.0.0", "time": T, "host" : "H", "pid" : P, "ppid" : P, "counter": C, "type": "update", '
-NEIGHBOR = ('"neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, "asn": { "local": 65001, '
-            '"peer": 65002 }, "router-id": "10.0.0.1" , "direction": "receive", "message": { "update": ')
+NEIGHBOR = (
+    '"neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, "asn": { "local": 65001, '
+    '"peer": 65002 }, "router-id": "10.0.0.1" , "direction": "receive", "message": { "update": '
+)
 ATTRIBUTES = '{ "attribute": { "origin": "igp", "local-preference": 100 }, '
-RIB = ("neighbor 127.0.0.1 local-ip 127.0.0.1 local-as 65001 peer-as 65002 router-id 10.0.0.1 family-allowed "
-       "in-open ")
+RIB = "neighbor 127.0.0.1 local-ip 127.0.0.1 local-as 65001 peer-as 65002 router-id 10.0.0.1 family-allowed in-open "
 
 SCENARIOS = {
     "labels": Scenario(
         "    family { ipv4 mpls-vpn; ipv4 nlri-mpls; }",
         ((1, 128), (1, 4)),
         (),
-        (_body(_ORIGIN_PATH_PREF + "800e200001800c0000000000000000c000020100700012300000fde8000000010a0000"),
-         _body("800f12000180701234500000fde8000000010a0000"),
-         _body(_ORIGIN_PATH_PREF + "800e1000010404c000020100300012300a0000")),
-        (HEAD + NEIGHBOR + ATTRIBUTES + '"announce": { "ipv4 mpls-vpn": { "192.0.2.1": [ { "nlri": "10.0.0.0/24", '
-         '"label": [ [291] ], "rd": "65000:1" } ] } } } } } }',
-         "127.0.0.1 ipv4 mpls-vpn 10.0.0.0/24 label 291 next-hop 192.0.2.1 rd 65000:1",
-         "done",
-         RIB + "ipv4 mpls-vpn 10.0.0.0/24 label 291 next-hop 192.0.2.1 rd 65000:1 origin igp local-preference 100",
-         "done",
-         HEAD + NEIGHBOR + '{ "withdraw": { "ipv4 mpls-vpn": [ { "nlri": "10.0.0.0/24", "label": [ [74565] ], '
-         '"rd": "65000:1" } ] } } } } }',
-         "done",
-         "done",
-         HEAD + NEIGHBOR + ATTRIBUTES + '"announce": { "ipv4 nlri-mpls": { "192.0.2.1": [ { "nlri": "10.0.0.0/24", '
-         '"label": [ [291] ] } ] } } } } } }',
-         "127.0.0.1 ipv4 nlri-mpls 10.0.0.0/24 label 291 next-hop 192.0.2.1",
-         "done",
-         RIB + "ipv4 nlri-mpls 10.0.0.0/24 label 291 next-hop 192.0.2.1 origin igp local-preference 100",
-         "done"),
+        (
+            _body(_ORIGIN_PATH_PREF + "800e200001800c0000000000000000c000020100700012300000fde8000000010a0000"),
+            _body("800f12000180701234500000fde8000000010a0000"),
+            _body(_ORIGIN_PATH_PREF + "800e1000010404c000020100300012300a0000"),
+        ),
+        (
+            HEAD + NEIGHBOR + ATTRIBUTES + '"announce": { "ipv4 mpls-vpn": { "192.0.2.1": [ { "nlri": "10.0.0.0/24", '
+            '"label": [ [291] ], "rd": "65000:1" } ] } } } } } }',
+            "127.0.0.1 ipv4 mpls-vpn 10.0.0.0/24 label 291 next-hop 192.0.2.1 rd 65000:1",
+            "done",
+            RIB + "ipv4 mpls-vpn 10.0.0.0/24 label 291 next-hop 192.0.2.1 rd 65000:1 origin igp local-preference 100",
+            "done",
+            HEAD + NEIGHBOR + '{ "withdraw": { "ipv4 mpls-vpn": [ { "nlri": "10.0.0.0/24", "label": [ [74565] ], '
+            '"rd": "65000:1" } ] } } } } }',
+            "done",
+            "done",
+            HEAD + NEIGHBOR + ATTRIBUTES + '"announce": { "ipv4 nlri-mpls": { "192.0.2.1": [ { "nlri": "10.0.0.0/24", '
+            '"label": [ [291] ] } ] } } } } } }',
+            "127.0.0.1 ipv4 nlri-mpls 10.0.0.0/24 label 291 next-hop 192.0.2.1",
+            "done",
+            RIB + "ipv4 nlri-mpls 10.0.0.0/24 label 291 next-hop 192.0.2.1 origin igp local-preference 100",
+            "done",
+        ),
     ),
     "add-path": Scenario(
         "    family { ipv4 unicast; ipv4 mpls-vpn; }\n"
@@ -106,30 +111,40 @@ SCENARIOS = {
         "    add-path { ipv4 unicast; ipv4 mpls-vpn; }",
         ((1, 1), (1, 128)),
         ((1, 1, 3), (1, 128, 3)),
-        (_body(_ORIGIN_PATH_PREF + "400304c0000201", "00000007180a0000"),
-         _body(_ORIGIN_PATH_PREF + "800e240001800c0000000000000000c00002010000000009700012300000fde8000000010a0000"),
-         _body("800f1600018000000009708000000000fde8000000010a0000")),
-        (HEAD + NEIGHBOR + ATTRIBUTES + '"announce": { "ipv4 unicast": { "192.0.2.1": [ { "nlri": "10.0.0.0/24", '
-         '"path-information": "0.0.0.7" } ] } } } } } }',
-         "127.0.0.1 ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1",
-         "done",
-         RIB + "ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1 origin igp local-preference 100",
-         "done",
-         HEAD + NEIGHBOR + ATTRIBUTES + '"announce": { "ipv4 mpls-vpn": { "192.0.2.1": [ { "nlri": "10.0.0.0/24", '
-         '"path-information": "0.0.0.9", "label": [ [291] ], "rd": "65000:1" } ] } } } } } }',
-         "127.0.0.1 ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1",
-         "127.0.0.1 ipv4 mpls-vpn 10.0.0.0/24 path-information 0.0.0.9 label 291 next-hop 192.0.2.1 rd 65000:1",
-         "done",
-         RIB + "ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1 origin igp local-preference 100",
-         RIB + "ipv4 mpls-vpn 10.0.0.0/24 path-information 0.0.0.9 label 291 next-hop 192.0.2.1 rd 65000:1 origin igp "
-         "local-preference 100",
-         "done",
-         HEAD + NEIGHBOR + '{ "withdraw": { "ipv4 mpls-vpn": [ { "nlri": "10.0.0.0/24", "path-information": "0.0.0.9", '
-         '"label": [ [524288] ], "rd": "65000:1" } ] } } } } }',
-         "127.0.0.1 ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1",
-         "done",
-         RIB + "ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1 origin igp local-preference 100",
-         "done"),
+        (
+            _body(_ORIGIN_PATH_PREF + "400304c0000201", "00000007180a0000"),
+            _body(_ORIGIN_PATH_PREF + "800e240001800c0000000000000000c00002010000000009700012300000fde8000000010a0000"),
+            _body("800f1600018000000009708000000000fde8000000010a0000"),
+        ),
+        (
+            HEAD + NEIGHBOR + ATTRIBUTES + '"announce": { "ipv4 unicast": { "192.0.2.1": [ { "nlri": "10.0.0.0/24", '
+            '"path-information": "0.0.0.7" } ] } } } } } }',
+            "127.0.0.1 ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1",
+            "done",
+            RIB
+            + "ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1 origin igp local-preference 100",
+            "done",
+            HEAD + NEIGHBOR + ATTRIBUTES + '"announce": { "ipv4 mpls-vpn": { "192.0.2.1": [ { "nlri": "10.0.0.0/24", '
+            '"path-information": "0.0.0.9", "label": [ [291] ], "rd": "65000:1" } ] } } } } } }',
+            "127.0.0.1 ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1",
+            "127.0.0.1 ipv4 mpls-vpn 10.0.0.0/24 path-information 0.0.0.9 label 291 next-hop 192.0.2.1 rd 65000:1",
+            "done",
+            RIB
+            + "ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1 origin igp local-preference 100",
+            RIB
+            + "ipv4 mpls-vpn 10.0.0.0/24 path-information 0.0.0.9 label 291 next-hop 192.0.2.1 rd 65000:1 origin igp "
+            "local-preference 100",
+            "done",
+            HEAD
+            + NEIGHBOR
+            + '{ "withdraw": { "ipv4 mpls-vpn": [ { "nlri": "10.0.0.0/24", "path-information": "0.0.0.9", '
+            '"label": [ [524288] ], "rd": "65000:1" } ] } } } } }',
+            "127.0.0.1 ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1",
+            "done",
+            RIB
+            + "ipv4 unicast 10.0.0.0/24 path-information 0.0.0.7 next-hop 192.0.2.1 origin igp local-preference 100",
+            "done",
+        ),
     ),
 }
 
@@ -151,8 +166,11 @@ def received(log, updates: int, timeout: float = 10.0) -> list:
     """The update and reply lines the helper recorded, once it has the answers to `updates` UPDATEs."""
     end = time.monotonic() + timeout
     while True:
-        lines = [normalise(line) for line in log.read_text().splitlines()
-                 if '"type": "update"' in line or not line.startswith("{")]
+        lines = [
+            normalise(line)
+            for line in log.read_text().splitlines()
+            if '"type": "update"' in line or not line.startswith("{")
+        ]
         if lines.count("done") >= 2 * updates or time.monotonic() > end:
             return lines
         time.sleep(0.05)
@@ -175,15 +193,25 @@ def transcript(tmp_path, scenario: Scenario, launch) -> list:
     log = tmp_path / "helper.log"
     log.write_text("")
     path = tmp_path / "daemon.conf"
-    path.write_text(CONFIGURATION.format(python=sys.executable, helper=helper, log=log, port=port,
-                                         neighbor=scenario.neighbor))
+    path.write_text(
+        CONFIGURATION.format(python=sys.executable, helper=helper, log=log, port=port, neighbor=scenario.neighbor)
+    )
     daemon_log = tmp_path / "daemon.log"
     daemon = launch(path, daemon_log)
     try:
         settled(daemon_log)
-        peer = Speaker(connect(port), SessionSettings(
-            local_address="127.0.0.1", peer_address="127.0.0.1", local_as=65002, peer_as=65001,
-            router_id="10.0.0.2", families=scenario.families, add_path=scenario.add_path))
+        peer = Speaker(
+            connect(port),
+            SessionSettings(
+                local_address="127.0.0.1",
+                peer_address="127.0.0.1",
+                local_as=65002,
+                peer_as=65001,
+                router_id="10.0.0.2",
+                families=scenario.families,
+                add_path=scenario.add_path,
+            ),
+        )
         peer.wait(lambda events: any(isinstance(event, Established) for event in events))
         for count, body in enumerate(scenario.bodies, 1):
             peer.session.send_update(bytes.fromhex(body))
@@ -202,4 +230,5 @@ def transcript(tmp_path, scenario: Scenario, launch) -> list:
 def test_helper_and_adj_rib_in_as_exabgp_5(tmp_path, name):
     scenario = SCENARIOS[name]
     assert transcript(tmp_path, scenario, lambda path, log: start(path, exabgp_log_destination=log)) == list(
-        scenario.expected)
+        scenario.expected
+    )

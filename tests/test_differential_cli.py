@@ -28,17 +28,28 @@ def test_no_unexplained_divergence():
     assert flagged and all(result.same or result.explained_by for result in flagged)
     assert sum(result.explained_by == "validate-report" for result in flagged) > len(flagged) / 2
     names = {result.form.name for result in results}
-    assert {"--run healthcheck --help", "python -m exabgp healthcheck --help", "exabgp-healthcheck --help",
-            "exabgp-cli --help", "decode, no payload", "validate, good file"} <= names
+    assert {
+        "--run healthcheck --help",
+        "python -m exabgp healthcheck --help",
+        "exabgp-healthcheck --help",
+        "exabgp-cli --help",
+        "decode, no payload",
+        "validate, good file",
+    } <= names
 
 
 def _bad_file_outcomes(path="/x/bad.conf"):
     message = f"{path} is not a valid config file: {path}:4:5: unknown neighbor keyword 'colour'"
     ours = cli.Outcome(1, "", f"configuration   loading {path}\nconfiguration   {message}\nerror: {message}\n")
     account = ["syntax error in section neighbor", "line 3: colour blue ;", "", 'invalid keyword "colour"']
-    theirs = cli.Outcome(1, "", f"configuration   loading {path}\nconfiguration   {path} is not a valid config file: \n"
-                                + "".join(f"configuration   {line}\n" for line in account)
-                                + f"error: {path} is not a valid config file: \n" + "".join(f"{line}\n" for line in account))
+    theirs = cli.Outcome(
+        1,
+        "",
+        f"configuration   loading {path}\nconfiguration   {path} is not a valid config file: \n"
+        + "".join(f"configuration   {line}\n" for line in account)
+        + f"error: {path} is not a valid config file: \n"
+        + "".join(f"{line}\n" for line in account),
+    )
     return ours, theirs
 
 
@@ -51,33 +62,61 @@ def test_the_known_differences_are_narrow():
     assert known.explain("cli", cli.Form("d", "exabgp", ("decode", "00")), ours, theirs) is None
     assert known.explain("cli", validate, ours, _bad_file_outcomes("/y/other.conf")[1]) is None
     # 5.0.15's account must be its block and nothing else: logged and printed alike, no traceback after it
-    assert known.explain("cli", validate, ours, cli.Outcome(1, "", theirs.stderr.replace("line 3: colour", "line 4: colour", 1))) is None
-    assert known.explain("cli", validate, ours, cli.Outcome(1, "", theirs.stderr + "Traceback (most recent call last):\n")) is None
+    assert (
+        known.explain(
+            "cli", validate, ours, cli.Outcome(1, "", theirs.stderr.replace("line 3: colour", "line 4: colour", 1))
+        )
+        is None
+    )
+    assert (
+        known.explain("cli", validate, ours, cli.Outcome(1, "", theirs.stderr + "Traceback (most recent call last):\n"))
+        is None
+    )
     # its parser's trace is left out with -n / -r / -v only
     traced = cli.Outcome(1, "", theirs.stderr.replace("\n", "\nconfiguration   > neighbor         | '192.0.2.1'\n", 1))
     assert known.explain("cli", cli.Form("v", "exabgp", ("validate", "-nrv", "/x/bad.conf")), ours, traced) == (
-        "configuration error position")
+        "configuration error position"
+    )
     assert known.explain("cli", validate, ours, traced) is None
     # a bad setting: only against 5.0.15's traceback
     env = cli.Form("e", "exabgp", ("env",))
-    traceback = cli.Outcome(1, "", "Traceback (most recent call last):\n  File \"x\"\nValueError: invalid literal\n")
+    traceback = cli.Outcome(1, "", 'Traceback (most recent call last):\n  File "x"\nValueError: invalid literal\n')
     assert known.explain("cli", env, cli.Outcome(1, "", "invalid value for tcp.port : many\n"), traceback) == (
-        "bad setting in the env file")
-    assert known.explain("cli", env, cli.Outcome(1, "", "invalid value for tcp.port : many\n"),
-                         cli.Outcome(1, "", "invalid value for tcp.port : other\n")) is None
+        "bad setting in the env file"
+    )
+    assert (
+        known.explain(
+            "cli",
+            env,
+            cli.Outcome(1, "", "invalid value for tcp.port : many\n"),
+            cli.Outcome(1, "", "invalid value for tcp.port : other\n"),
+        )
+        is None
+    )
     conf = "/x/p.conf"
     # with -n -r -v: the progress lines and the verdict count, 5.0.15's trace and our stdout do not
     flagged = cli.Form("v", "exabgp", ("validate", "-nrv", conf))
-    trace = cli.Outcome(0, "", f"configuration   loading {conf}\nconfiguration   > neighbor | '192.0.2.1'\n"
-                               "configuration   \u2713 loading\nconfiguration   checking neighbors\n"
-                               "configuration   \u2713 neighbor  192.0.2.1\nparser          update size is 48\n")
-    mine = cli.Outcome(0, "neighbor 192.0.2.1 {\n}\n", f"configuration   loading {conf}\nconfiguration   \u2713 loading\n"
-                                                    "configuration   checking neighbors\n"
-                                                    "configuration   \u2713 neighbor  192.0.2.1\n")
+    trace = cli.Outcome(
+        0,
+        "",
+        f"configuration   loading {conf}\nconfiguration   > neighbor | '192.0.2.1'\n"
+        "configuration   \u2713 loading\nconfiguration   checking neighbors\n"
+        "configuration   \u2713 neighbor  192.0.2.1\nparser          update size is 48\n",
+    )
+    mine = cli.Outcome(
+        0,
+        "neighbor 192.0.2.1 {\n}\n",
+        f"configuration   loading {conf}\nconfiguration   \u2713 loading\n"
+        "configuration   checking neighbors\n"
+        "configuration   \u2713 neighbor  192.0.2.1\n",
+    )
     assert known.explain("cli", flagged, mine, trace) == "validate-report"
-    assert known.explain("cli", cli.Form("v", "exabgp", ("validate", conf)), mine, trace) is None   # no flag
+    assert known.explain("cli", cli.Form("v", "exabgp", ("validate", conf)), mine, trace) is None  # no flag
     assert known.explain("cli", flagged, cli.Outcome(1, mine.stdout, mine.stderr), trace) is None  # verdict
-    assert known.explain("cli", flagged, mine, cli.Outcome(0, "", trace.stderr.replace("192.0.2.1\n", "192.0.2.9\n"))) is None
+    assert (
+        known.explain("cli", flagged, mine, cli.Outcome(0, "", trace.stderr.replace("192.0.2.1\n", "192.0.2.9\n")))
+        is None
+    )
     assert known.explain("cli", flagged, mine, cli.Outcome(0, "x", trace.stderr)) is None  # 5.0.15 printed
 
 
@@ -93,14 +132,19 @@ def test_the_entries_for_files_5_0_15_accepts_are_narrow():
         return cli.Outcome(1, "", f"configuration   loading {path}\nconfiguration   {message}\nerror: {message}\n")
 
     assert known.explain("cli", validate, refused("label 1048576 is out of range"), accepted) == (
-        "MPLS label over 20 bits")
+        "MPLS label over 20 bits"
+    )
     assert known.explain("cli", validate, refused("'70000' is not a valid port (0-65535)"), accepted) == (
-        "listen port over 65535")
-    route = ("the route ipv4 unicast 10.0.0.0/24 can not be sent: a path attribute over 65535 octets, which no "
-             "UPDATE can carry")
+        "listen port over 65535"
+    )
+    route = (
+        "the route ipv4 unicast 10.0.0.0/24 can not be sent: a path attribute over 65535 octets, which no "
+        "UPDATE can carry"
+    )
     assert known.explain("cli", validate, refused(route), accepted) == "route too large for any UPDATE"
     # another reason, or 5.0.15 refusing too (then only the position entry applies), is not these entries
     assert known.explain("cli", validate, refused("med 4294967296 is out of range"), accepted) is None
     theirs = _bad_file_outcomes(path)[1]
     assert known.explain("cli", validate, refused("label 1048576 is out of range"), theirs) == (
-        "configuration error position")
+        "configuration error position"
+    )

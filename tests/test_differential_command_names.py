@@ -30,7 +30,7 @@ from qa.daemon import free_port, start, start_oracle
 #: seconds a helper waits for an answer that does not come (``reset`` has none)
 QUIET = 1.5
 
-HELPER = r'''
+HELPER = r"""
 import json, os, select, sys, time
 lines, results, quiet = json.load(open(sys.argv[1])), sys.argv[2], float(sys.argv[3])
 answers = []
@@ -49,29 +49,61 @@ for line in lines:
     os.rename(results + ".new", results)
 for line in sys.stdin:  # stay, reading
     pass
-'''
+"""
 
 ROUTE = "10.0.0.0/24 next-hop 192.0.2.1"
 
 SAME = [
-    "version", "  version  ", "\tversion", "version please", "version,", "VERSION", "Version",
-    "neighbor 127.0.0.1 version", "help", "help me",
-    "# a comment", "#comment", "neighbor 127.0.0.1 # a comment",
-    f"announce route {ROUTE}", f"  announce   route {ROUTE}  ", f"\tannounce\troute {ROUTE}",
-    f"neighbor 127.0.0.1 announce route {ROUTE}", f"neighbor * announce route {ROUTE}",
+    "version",
+    "  version  ",
+    "\tversion",
+    "version please",
+    "version,",
+    "VERSION",
+    "Version",
+    "neighbor 127.0.0.1 version",
+    "help",
+    "help me",
+    "# a comment",
+    "#comment",
+    "neighbor 127.0.0.1 # a comment",
+    f"announce route {ROUTE}",
+    f"  announce   route {ROUTE}  ",
+    f"\tannounce\troute {ROUTE}",
+    f"neighbor 127.0.0.1 announce route {ROUTE}",
+    f"neighbor * announce route {ROUTE}",
     f"neighbor 127.0.0.1 local-as 65001 peer-as 65002 announce route {ROUTE}",
     f"neighbor 127.0.0.1 router-id 10.0.0.1 , neighbor 127.0.0.9 announce route {ROUTE}",
-    f"ANNOUNCE route {ROUTE}", f"foo announce route {ROUTE}", f"neighbor 127.0.0.9 announce route {ROUTE}",
+    f"ANNOUNCE route {ROUTE}",
+    f"foo announce route {ROUTE}",
+    f"neighbor 127.0.0.9 announce route {ROUTE}",
     f"announce attributes next-hop 192.0.2.1 nlri {ROUTE.split()[0]}",
     f"announce attribute next-hop 192.0.2.1 nlri {ROUTE.split()[0]}",
     f"withdraw route {ROUTE}",
-    "announce route-refresh ipv4 unicast", "announce watchdog dog", "withdraw watchdog dog",
-    "show neighbor summary", "show neighbor", "neighbor 127.0.0.1 show neighbor summary",
-    "show adj-rib in", "neighbor 127.0.0.1 show adj-rib in", "please show adj-rib out",
-    "enable-ack", "neighbor 127.0.0.1 enable-ack",
-    "neighbor 127.0.0.1 teardown 2", "teardown 2", "x teardown 2",
-    "neighbor 127.0.0.1 clear adj-rib out", "clear adj-rib in", "x flush adj-rib out", "flush adj-rib in",
-    "x announce eor", "crash", "x crash", "neighbor", "neighbor 127.0.0.1", "",
+    "announce route-refresh ipv4 unicast",
+    "announce watchdog dog",
+    "withdraw watchdog dog",
+    "show neighbor summary",
+    "show neighbor",
+    "neighbor 127.0.0.1 show neighbor summary",
+    "show adj-rib in",
+    "neighbor 127.0.0.1 show adj-rib in",
+    "please show adj-rib out",
+    "enable-ack",
+    "neighbor 127.0.0.1 enable-ack",
+    "neighbor 127.0.0.1 teardown 2",
+    "teardown 2",
+    "x teardown 2",
+    "neighbor 127.0.0.1 clear adj-rib out",
+    "clear adj-rib in",
+    "x flush adj-rib out",
+    "flush adj-rib in",
+    "x announce eor",
+    "crash",
+    "x crash",
+    "neighbor",
+    "neighbor 127.0.0.1",
+    "",
 ]
 
 #: line -> (what 5.0.15 answers: a list of lines, or the line whose answer it gives; what we answer)
@@ -94,9 +126,11 @@ def configuration(folder, lines: list) -> str:
     helper, commands, results = folder / "helper.py", folder / "lines.json", folder / "answers.json"
     helper.write_text(HELPER)
     commands.write_text(json.dumps(lines))
-    return (f"process asker {{ run {sys.executable} {helper} {commands} {results} {QUIET}; encoder text; }}\n"
-            f"neighbor 127.0.0.1 {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;\n"
-            f"  passive; listen {free_port()}; family {{ ipv4 unicast; }} api {{ processes [ asker ]; }} }}\n")
+    return (
+        f"process asker {{ run {sys.executable} {helper} {commands} {results} {QUIET}; encoder text; }}\n"
+        f"neighbor 127.0.0.1 {{ router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;\n"
+        f"  passive; listen {free_port()}; family {{ ipv4 unicast; }} api {{ processes [ asker ]; }} }}\n"
+    )
 
 
 def converse(folder, lines: list, reference: str = None) -> list:
@@ -138,7 +172,7 @@ def answers(tmp_path_factory):
     lines = SAME + list(DIFFERENT)
     theirs = converse(folder / "theirs", lines, reference)
     ours = converse(folder / "ours", lines)
-    return dict(zip(lines, map(masked, ours))), dict(zip(lines, map(masked, theirs)))
+    return dict(zip(lines, map(masked, ours), strict=False)), dict(zip(lines, map(masked, theirs), strict=False))
 
 
 @pytest.mark.parametrize("line", SAME)

@@ -31,12 +31,16 @@ updates = importlib.import_module("qa.differential.updates")
 
 CI_SEED = 20261205
 #: a line ExaBGP 5.0.15 wrote to a JSON helper (recorded), and the same with its volatile fields masked
-RECORDED = (b'{ "exabgp": "5.0.0", "time": 1796473014.58921, "host" : "vm", "pid" : 25296, "ppid" : 25285, '
-            b'"counter": 1, "type": "state", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.6" }, '
-            b'"asn": { "local": 65000, "peer": 65001 }, "router-id": "10.0.0.1" , "state": "connected" } }')
-MASKED = (b'{ "exabgp": "5.0.0", "time": *, "host" : *, "pid" : *, "ppid" : *, "counter": *, "type": "state", '
-          b'"neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.6" }, "asn": { "local": 65000, '
-          b'"peer": 65001 }, "router-id": "10.0.0.1" , "state": "connected" } }')
+RECORDED = (
+    b'{ "exabgp": "5.0.0", "time": 1796473014.58921, "host" : "vm", "pid" : 25296, "ppid" : 25285, '
+    b'"counter": 1, "type": "state", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.6" }, '
+    b'"asn": { "local": 65000, "peer": 65001 }, "router-id": "10.0.0.1" , "state": "connected" } }'
+)
+MASKED = (
+    b'{ "exabgp": "5.0.0", "time": *, "host" : *, "pid" : *, "ppid" : *, "counter": *, "type": "state", '
+    b'"neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.6" }, "asn": { "local": 65000, '
+    b'"peer": 65001 }, "router-id": "10.0.0.1" , "state": "connected" } }'
+)
 
 
 def test_helpers_receive_what_5_0_15_writes(tmp_path):
@@ -61,18 +65,25 @@ neighbor 127.0.1.2 {{{{
 """
 
 
-@pytest.mark.parametrize("third", ["consolidate; packets; notification;", "notification;", "parsed; notification;",
-                                   "packets; notification; keepalive;"])
+@pytest.mark.parametrize(
+    "third",
+    [
+        "consolidate; packets; notification;",
+        "notification;",
+        "parsed; notification;",
+        "packets; notification; keepalive;",
+    ],
+)
 def test_several_api_blocks_share_the_neighbor_form(tmp_path, third):
     """5.0.15 merges a neighbor's api blocks: parsed / packets / consolidate and the negotiated block are the
     neighbor's, the message kinds each block's (a packets-only helper gets consolidated lines when another
     block asks consolidate).  Both daemons on the same configuration, every line compared."""
     reference = oracle.require_oracle()
     import sys
+
     text = SEVERAL_BLOCKS.format(python=sys.executable, recorder=helper.HELPER_LINES, third=third)
     capabilities = helper.Capabilities(((1, 1),))
-    stream = helper.Stream("several blocks", capabilities,
-                           updates.messages(random.Random(3), capabilities, 3))
+    stream = helper.Stream("several blocks", capabilities, updates.messages(random.Random(3), capabilities, 3))
     daemons = []
     try:
         for name, command in (("ours", [sys.executable, "-m", "exabgp", "server"]), ("5.0.15", [reference])):
@@ -106,6 +117,7 @@ def test_a_refused_connection_attempt_is_told_as_5_0_15_tells_it(tmp_path):
     qa.differential.helper, whose active sessions are refused once over).  The first attempt compared."""
     import sys
     import time
+
     reference = oracle.require_oracle()
     text = REFUSED.format(python=sys.executable, recorder=helper.HELPER_LINES, closed=helper.free_port())
     daemons = []
@@ -125,8 +137,12 @@ def test_a_refused_connection_attempt_is_told_as_5_0_15_tells_it(tmp_path):
     for name in ("j", "t"):
         mine = helper.first_session([helper.mask(line) for line in ours[name]])
         assert mine == helper.first_session([helper.mask(line) for line in theirs[name]]), name
-    assert helper.first_session(ours["t"]) == [b"neighbor 127.0.1.2 connected", b"",
-                                               b"neighbor 127.0.1.2 down - closing connection", b""]
+    assert helper.first_session(ours["t"]) == [
+        b"neighbor 127.0.1.2 connected",
+        b"",
+        b"neighbor 127.0.1.2 down - closing connection",
+        b"",
+    ]
 
 
 def test_mask_is_the_envelope_volatile_fields_only():
@@ -137,16 +153,28 @@ def test_mask_is_the_envelope_volatile_fields_only():
 
 
 def test_blank_lines_go_with_the_line_before():
-    lines = [b"neighbor 127.0.1.2 connected", b"", b"neighbor 127.0.1.3 connected", b"", b"",
-             b"neighbor 127.0.1.2 up", b""]
-    assert helper.lines_of(lines, "127.0.1.2") == [b"neighbor 127.0.1.2 connected", b"",
-                                                   b"neighbor 127.0.1.2 up", b""]
+    lines = [
+        b"neighbor 127.0.1.2 connected",
+        b"",
+        b"neighbor 127.0.1.3 connected",
+        b"",
+        b"",
+        b"neighbor 127.0.1.2 up",
+        b"",
+    ]
+    assert helper.lines_of(lines, "127.0.1.2") == [b"neighbor 127.0.1.2 connected", b"", b"neighbor 127.0.1.2 up", b""]
     assert helper.lines_of(lines, "127.0.1.3") == [b"neighbor 127.0.1.3 connected", b"", b""]
 
 
 def test_the_feeder_open_carries_the_capabilities_asked():
-    asked = helper.Capabilities(((1, 1), (2, 1), (1, 133)), asn4=False, add_path=((1, 1, 2), (2, 1, 3)),
-                                extended_message=True, extended_next_hop=((1, 1, 2),), operational=True)
+    asked = helper.Capabilities(
+        ((1, 1), (2, 1), (1, 133)),
+        asn4=False,
+        add_path=((1, 1, 2), (2, 1, 3)),
+        extended_message=True,
+        extended_next_hop=((1, 1, 2),),
+        operational=True,
+    )
     message = Open.decode(asked.open_body())
     assert message.asn == helper.PEER_AS
     assert [(c.afi, c.safi) for c in message.capabilities_of(cap.MULTIPROTOCOL)] == [(1, 1), (2, 1), (1, 133)]
@@ -168,14 +196,17 @@ def test_line_entries_explain_their_difference_only():
     stream = _stream("mup", updates.update(b"", b"", b""))
     case = helper.LineCase(stream, "json-parsed", 3)
     theirs = b'"endpoint_ip": "10.0.0.1""source_ip_len": 32'
-    assert known.explain("helper", case, b'"endpoint_ip": "10.0.0.1", "source_ip_len": 32', theirs) == \
-        "mup-t1st-comma"
+    assert known.explain("helper", case, b'"endpoint_ip": "10.0.0.1", "source_ip_len": 32', theirs) == "mup-t1st-comma"
     assert known.explain("helper", case, b'"endpoint_ip": "10.0.0.2", "source_ip_len": 32', theirs) is None
     sid = b'"sid": "%s", "flags": 0, "endpoint_behavior": %d, "structure": {}'
-    assert known.explain("helper", case, b'"sid": "2001:db8::", "flags": 0, "endpoint_behavior": 72, '
-                                         b'"structure": {}', sid) == "srv6-sid-json"
-    assert known.explain("helper", case, b'"sid": "2001:db8::", "flags": 1, "endpoint_behavior": 72, '
-                                         b'"structure": {}', sid) is None
+    assert (
+        known.explain("helper", case, b'"sid": "2001:db8::", "flags": 0, "endpoint_behavior": 72, "structure": {}', sid)
+        == "srv6-sid-json"
+    )
+    assert (
+        known.explain("helper", case, b'"sid": "2001:db8::", "flags": 1, "endpoint_behavior": 72, "structure": {}', sid)
+        is None
+    )
 
 
 def test_session_entries_need_their_cause_in_the_stream():
@@ -188,8 +219,9 @@ def test_session_entries_need_their_cause_in_the_stream():
     assert known.explain("helper", other, ours, theirs) is None
     # not when 5.0.15 reset too, nor when something else than the refused UPDATE's raw form comes first
     assert known.explain("helper", cause, ours, theirs[:2] + [ours[2]]) is None
-    assert known.explain("helper", cause, ours[:2] + [b"neighbor 127.0.1.2 receive keepalive"] + ours[2:],
-                         theirs) is None
+    assert (
+        known.explain("helper", cause, ours[:2] + [b"neighbor 127.0.1.2 receive keepalive"] + ours[2:], theirs) is None
+    )
 
 
 def test_the_host_name_entry_needs_a_non_ascii_name():
@@ -209,24 +241,42 @@ def test_the_host_name_entry_needs_a_non_ascii_name():
 def test_each_departure_case_has_its_entry(name):
     """The departure streams exist to exercise an entry: each must be one an entry names as its cause."""
     [(_name, families, body)] = [case for case in updates.departure_cases() if case[0] == name]
-    stream = helper.Stream(name, helper.Capabilities(families, extended_next_hop=((1, 1, 2),) if "next hop" in name
-                                                     and families[-1] == (25, 70) else ()),
-                           [updates.message(2, body)])
-    causes = [known._ipv6_nlri_ipv4_next_hop, known._refused_flow_rule, known._several_vpls,
-              known._extended_next_hop_elsewhere]
+    stream = helper.Stream(
+        name,
+        helper.Capabilities(
+            families, extended_next_hop=((1, 1, 2),) if "next hop" in name and families[-1] == (25, 70) else ()
+        ),
+        [updates.message(2, body)],
+    )
+    causes = [
+        known._ipv6_nlri_ipv4_next_hop,
+        known._refused_flow_rule,
+        known._several_vpls,
+        known._extended_next_hop_elsewhere,
+    ]
     assert sum(cause(stream) for cause in causes) == 1
 
 
 def _json_line(update: str) -> bytes:
     """A masked JSON update line of the helper comparison around the `update` object's text."""
-    return helper.mask(('{ "exabgp": "5.0.0", "time": 1.5, "host" : "h", "pid" : 1, "ppid" : 2, "counter": 3, '
-                        '"type": "update", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.1.2" }, '
-                        f'"direction": "receive", "message": {{ "update": {update} }} }} }}').encode())
+    return helper.mask(
+        (
+            '{ "exabgp": "5.0.0", "time": 1.5, "host" : "h", "pid" : 1, "ppid" : 2, "counter": 3, '
+            '"type": "update", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.1.2" }, '
+            f'"direction": "receive", "message": {{ "update": {update} }} }} }}'
+        ).encode()
+    )
 
 
-ORIGIN, AS_PATH, NEXT_HOP = bytes.fromhex("40010100"), bytes.fromhex("400206020100000001"), bytes.fromhex("4003040a000001")
-ANNOUNCED = ('{ "attribute": { "origin": "igp"%s }, "announce": { "ipv4 unicast": { "10.0.0.1": '
-             '[ { "nlri": "10.0.0.0/24" } ] } } }')
+ORIGIN, AS_PATH, NEXT_HOP = (
+    bytes.fromhex("40010100"),
+    bytes.fromhex("400206020100000001"),
+    bytes.fromhex("4003040a000001"),
+)
+ANNOUNCED = (
+    '{ "attribute": { "origin": "igp"%s }, "announce": { "ipv4 unicast": { "10.0.0.1": '
+    '[ { "nlri": "10.0.0.0/24" } ] } } }'
+)
 
 
 def test_rfc_answer_entries_explain_their_difference_only():
@@ -234,20 +284,31 @@ def test_rfc_answer_entries_explain_their_difference_only():
     discard for wrong flags said) need their cause in the stream and the line each describes."""
     nlri = bytes.fromhex("180a0000")
     missing = helper.LineCase(_stream("missing", updates.update(b"", ORIGIN + NEXT_HOP, nlri)), "json-parsed", 5)
-    complete = helper.LineCase(_stream("complete", updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP, nlri)),
-                               "json-parsed", 5)
+    complete = helper.LineCase(
+        _stream("complete", updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP, nlri)), "json-parsed", 5
+    )
     theirs = _json_line(ANNOUNCED % "")
-    withdrawn = _json_line('{ "attribute": { "origin": "igp", "error": "treat-as-withdraw due to missing as-path" }, '
-                           '"withdraw": { "ipv4 unicast": [ { "nlri": "10.0.0.0/24" } ] } }')
+    withdrawn = _json_line(
+        '{ "attribute": { "origin": "igp", "error": "treat-as-withdraw due to missing as-path" }, '
+        '"withdraw": { "ipv4 unicast": [ { "nlri": "10.0.0.0/24" } ] } }'
+    )
     assert known.explain("helper", missing, withdrawn, theirs) == "missing-mandatory-attribute"
     assert known.explain("helper", complete, withdrawn, theirs) is None
     assert known.explain("helper", missing, withdrawn.replace(b"10.0.0.0/24", b"10.0.1.0/24"), theirs) is None
     assert known.explain("helper", missing, withdrawn.replace(b'"origin": "igp", ', b""), theirs) is None
     text = b"neighbor 127.0.1.2 receive update announced 10.0.0.0/24 next-hop 10.0.0.1 origin igp"
-    assert known.explain("helper", missing, b"neighbor 127.0.1.2 receive update withdrawn 10.0.0.0/24 next-hop "
-                                            b"10.0.0.1", text) == "missing-mandatory-attribute"
-    assert known.explain("helper", missing, b"neighbor 127.0.1.2 receive update withdrawn 10.0.0.0/25 next-hop "
-                                            b"10.0.0.1", text) is None
+    assert (
+        known.explain(
+            "helper", missing, b"neighbor 127.0.1.2 receive update withdrawn 10.0.0.0/24 next-hop 10.0.0.1", text
+        )
+        == "missing-mandatory-attribute"
+    )
+    assert (
+        known.explain(
+            "helper", missing, b"neighbor 127.0.1.2 receive update withdrawn 10.0.0.0/25 next-hop 10.0.0.1", text
+        )
+        is None
+    )
 
     flagged = updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP + bytes.fromhex("4007080000000a0a000001"), nlri)
     aggregator = helper.LineCase(_stream("aggregator", flagged), "json-parsed", 5)
@@ -259,8 +320,10 @@ def test_rfc_answer_entries_explain_their_difference_only():
 
     short = updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP + bytes.fromhex("400503000064"), nlri)
     local_pref = helper.LineCase(_stream("local-pref", short), "json-parsed", 5)
-    taken_back = _json_line('{ "attribute": { "origin": "igp", "error": "treat-as-withdraw" }, '
-                            '"withdraw": { "ipv4 unicast": [ { "nlri": "10.0.0.0/24" } ] } }')
+    taken_back = _json_line(
+        '{ "attribute": { "origin": "igp", "error": "treat-as-withdraw" }, '
+        '"withdraw": { "ipv4 unicast": [ { "nlri": "10.0.0.0/24" } ] } }'
+    )
     assert known.explain("helper", local_pref, said, taken_back) == "local-pref-external-discard"
     assert known.explain("helper", complete, said, taken_back) is None
     assert known.explain("helper", local_pref, said.replace(b"10.0.0.0/24", b"10.0.2.0/24"), taken_back) is None
@@ -270,10 +333,13 @@ def test_the_unrecognized_well_known_entry_needs_one_in_the_stream():
     ours = [b"neighbor 127.0.1.2 up", b"", b"neighbor 127.0.1.2 down - notification sent (3,2)", b""]
     theirs = [b"neighbor 127.0.1.2 up", b"", b"neighbor 127.0.1.2 receive update start"]
     nlri = bytes.fromhex("180a0000")
-    cause = helper.SessionCase(_stream("cause", updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP
-                                                               + bytes.fromhex("4063026162"), nlri)), "text-parsed")
-    optional = helper.SessionCase(_stream("optional", updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP
-                                                                     + bytes.fromhex("c063026162"), nlri)),
-                                  "text-parsed")
+    cause = helper.SessionCase(
+        _stream("cause", updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP + bytes.fromhex("4063026162"), nlri)),
+        "text-parsed",
+    )
+    optional = helper.SessionCase(
+        _stream("optional", updates.update(b"", ORIGIN + AS_PATH + NEXT_HOP + bytes.fromhex("c063026162"), nlri)),
+        "text-parsed",
+    )
     assert known.explain("helper", cause, ours, theirs) == "unrecognized-well-known-3-2"
     assert known.explain("helper", optional, ours, theirs) is None

@@ -63,8 +63,12 @@ SHAPES = [
     ((0x001230,), True, True, None, "label-one-field-default-route"),  # one label, S bit clear, and a /0
 ]
 
-CASES = [Case(("-i",) if path_id is not None else (), update(afi, safi, stack, default, withdraw, path_id), name)
-         for afi in (1, 2) for safi in (4, 128) for stack, default, withdraw, path_id, name in SHAPES]
+CASES = [
+    Case(("-i",) if path_id is not None else (), update(afi, safi, stack, default, withdraw, path_id), name)
+    for afi in (1, 2)
+    for safi in (4, 128)
+    for stack, default, withdraw, path_id, name in SHAPES
+]
 
 
 def ours(case: Case, capsys) -> tuple:

@@ -59,10 +59,11 @@ def test_random_scenarios_are_replayed_by_their_seed():
 def test_known_first_batch_entry_is_narrow():
     """It explains ours = theirs + withdrawals of NLRI the chunk announced first, and nothing else."""
     scenario = wire.HANDWRITTEN["first-batch-announce-withdraw-other-attributes"]
-    announce = bytes.fromhex("ffffffffffffffffffffffffffffffff" "0031" "02" "0000" "0015"
-                             "40010100" "400200" "400304c0000201" "400504" "00000064" "180a0001")
-    withdraw = bytes.fromhex("ffffffffffffffffffffffffffffffff" "001b" "02" "0004" "180a0001" "0000")
-    other = bytes.fromhex("ffffffffffffffffffffffffffffffff" "001b" "02" "0004" "180a0002" "0000")
+    announce = bytes.fromhex(
+        "ffffffffffffffffffffffffffffffff0031020000001540010100400200400304c000020140050400000064180a0001"
+    )
+    withdraw = bytes.fromhex("ffffffffffffffffffffffffffffffff001b020004180a00010000")
+    other = bytes.fromhex("ffffffffffffffffffffffffffffffff001b020004180a00020000")
 
     def chunk(*messages):
         return wire.Chunk(scenario, "group 1", (), ("done",), messages)
@@ -71,20 +72,21 @@ def test_known_first_batch_entry_is_narrow():
         return known.explain("wire", None, ours, theirs)
 
     assert explained(chunk(announce, withdraw), chunk(announce)) == "first-batch-withdrawal-after-announce"
-    assert explained(chunk(announce, other), chunk(announce)) is None        # an NLRI not announced before
-    assert explained(chunk(withdraw, announce), chunk(announce)) is None     # withdrawn before the announce
-    assert explained(chunk(announce), chunk(announce, withdraw)) is None     # the other way round
+    assert explained(chunk(announce, other), chunk(announce)) is None  # an NLRI not announced before
+    assert explained(chunk(withdraw, announce), chunk(announce)) is None  # withdrawn before the announce
+    assert explained(chunk(announce), chunk(announce, withdraw)) is None  # the other way round
     assert explained(chunk(announce, withdraw), chunk()) is None
     # grouped: the withdrawn NLRI is one of several announced together
-    both = bytes.fromhex("ffffffffffffffffffffffffffffffff" "0035" "02" "0000" "0015"
-                         "40010100" "400200" "400304c0000201" "400504" "00000064" "180a0001" "180a0002")
+    both = bytes.fromhex(
+        "ffffffffffffffffffffffffffffffff0035020000001540010100400200400304c000020140050400000064180a0001180a0002"
+    )
     assert explained(chunk(both, withdraw), chunk(both)) == "first-batch-withdrawal-after-announce"
 
 
 def test_recorder_mirrors_another_asn_and_resets():
     """The recorder's OPEN carries `options.asn` (RFC 6793: AS_TRANS and the 4-octet AS capability) and
     `reset()` ends the session with a Cease / Administrative Reset (RFC 4486)."""
-    capabilities = bytes.fromhex("02064104" "0000fde8")  # 4-octet AS 65000
+    capabilities = bytes.fromhex("020641040000fde8")  # 4-octet AS 65000
     open_body = bytes.fromhex("04fde800b40a000001") + bytes([len(capabilities)]) + capabilities
     recorder = Recorder(options=Options(asn=4200000001)).start()
     try:
@@ -101,7 +103,7 @@ def test_recorder_mirrors_another_asn_and_resets():
         recorder.wait(lambda connections: connections[0].end is not None)
     finally:
         recorder.stop()
-    mirrored = answer[19:19 + len(open_body)]
+    mirrored = answer[19 : 19 + len(open_body)]
     assert mirrored[1:3] == (23456).to_bytes(2, "big") and mirrored.endswith((4200000001).to_bytes(4, "big"))
     assert rest.endswith(message(NOTIFICATION, bytes([6, 4])))
     assert recorder.connections[0].end == "peer"
@@ -110,7 +112,7 @@ def test_recorder_mirrors_another_asn_and_resets():
 def test_recorder_holds_the_open_until_established():
     """With ``answer="hold"`` the recorder records the OPEN and answers nothing (the daemon waits in OpenSent,
     its session down) until `answer` is set to ``"establish"``: then the mirrored OPEN and a KEEPALIVE."""
-    capabilities = bytes.fromhex("02064104" "0000fde8")
+    capabilities = bytes.fromhex("020641040000fde8")
     open_body = bytes.fromhex("04fde800b40a000001") + bytes([len(capabilities)]) + capabilities
     recorder = Recorder(answer="hold").start()
     try:
@@ -142,7 +144,7 @@ def test_random_scenarios_may_go_down_and_up():
         at = scenario.groups.index((wire.DOWN,))
         end = scenario.groups.index((wire.UP,))
         assert end > at + 1
-        lines = [line for group in scenario.groups[at + 1:end] for line in group]
+        lines = [line for group in scenario.groups[at + 1 : end] for line in group]
         assert not any("eor" in line or "teardown" in line for line in lines)
         drawn.update(word for line in lines for word in ("clear", "flush", "watchdog") if word in line)
         for line in lines:
@@ -157,14 +159,20 @@ def test_random_scenarios_draw_api_watchdogs_and_reloads():
     configuration without two routes of one NLRI; a scenario without these draws is the one the seed gave
     before (their generators are their own)."""
     scenarios = [wire.random_scenario(seed, index) for seed in (SEED, SEED + 1) for index in range(100)]
-    lines = [(scenario, line) for scenario in scenarios for group in scenario.groups
-             if group not in wire.CONTROL and not wire.is_reload(group) for line in group]
+    lines = [
+        (scenario, line)
+        for scenario in scenarios
+        for group in scenario.groups
+        if group not in wire.CONTROL and not wire.is_reload(group)
+        for line in group
+    ]
     assert any(" route " in line and " watchdog dog withdraw" in line for _scenario, line in lines)
     assert any(line.startswith("announce watchdog") for _scenario, line in lines)
     dogs = {route.split()[0] for scenario in scenarios for route in scenario.static if " watchdog " in route}
     assert any(line.startswith("announce route ") and line.split()[2] in dogs for _scenario, line in lines)
-    reloads = [(scenario, at) for scenario in scenarios for at, group in enumerate(scenario.groups)
-               if wire.is_reload(group)]
+    reloads = [
+        (scenario, at) for scenario in scenarios for at, group in enumerate(scenario.groups) if wire.is_reload(group)
+    ]
     assert {scenario.groups[at][0] for scenario, at in reloads} == {wire.RELOAD, wire.RELOAD_CHANGED}
     for scenario, at in reloads:
         assert at in wire._up_positions(list(scenario.groups[:at]))
@@ -189,9 +197,14 @@ def test_configuration_after_reloads():
 def test_random_scenarios_draw_the_flat_vpn_forms():
     """The flat ``ipv4|ipv6 mpls-vpn`` / ``ipv4 flow-vpn`` forms (known entry ``flat-vpn-forms``) are drawn, on
     route distinguisher 65000:7, never with the family's unicast (5.0.15 would then take it as unicast)."""
-    flat = [(scenario, line) for index in range(200) for scenario in [wire.random_scenario(SEED, index)]
-            for group in scenario.groups for line in group if "mpls-vpn 10.7." in line or "flow-vpn rd" in line
-            or "mpls-vpn 2001:db8:7:" in line]
+    flat = [
+        (scenario, line)
+        for index in range(200)
+        for scenario in [wire.random_scenario(SEED, index)]
+        for group in scenario.groups
+        for line in group
+        if "mpls-vpn 10.7." in line or "flow-vpn rd" in line or "mpls-vpn 2001:db8:7:" in line
+    ]
     assert {line.split()[2] for _scenario, line in flat} == {"mpls-vpn", "flow-vpn"}
     for scenario, line in flat:
         assert "rd 65000:7" in line
@@ -205,23 +218,40 @@ def test_known_answered_when_read_is_narrow():
     def chunk(commands, acks, *messages):
         return wire.Chunk(scenario, "group 1", commands, acks, messages)
 
-    cease = bytes.fromhex("ffffffffffffffffffffffffffffffff" "0017" "03" "0602")
-    explained = known.explain("wire", None, chunk(teardown, ("error", "done"), cease),
-                              chunk(teardown, ("done", "error"), cease))
+    cease = bytes.fromhex("ffffffffffffffffffffffffffffffff0017030602")
+    explained = known.explain(
+        "wire", None, chunk(teardown, ("error", "done"), cease), chunk(teardown, ("done", "error"), cease)
+    )
     assert explained == "answered-when-read"
     flush = ("announce route 10.0.1.0/24 next-hop 192.0.2.1", "flush adj-rib out")
-    assert known.explain("wire", None, chunk(flush, ("done", "error")),
-                         chunk(flush, ("error", "done"))) == "answered-when-read"
-    assert known.explain("wire", None, chunk(flush[:1] * 2, ("done", "error")),
-                         chunk(flush[:1] * 2, ("error", "done"))) is None             # no flush
-    assert known.explain("wire", None, chunk(flush, ("done", "error")),
-                         chunk(flush, ("error", "done"), cease)) is None              # other messages
-    assert known.explain("wire", None, chunk(teardown[:1] * 2, ("error", "done"), cease),
-                         chunk(teardown[:1] * 2, ("done", "error"), cease)) is None   # no teardown
-    assert known.explain("wire", None, chunk(teardown, ("error", "done")),
-                         chunk(teardown, ("done", "error"), cease)) is None           # other messages
-    assert known.explain("wire", None, chunk(teardown, ("done", "done"), cease),
-                         chunk(teardown, ("done", "error"), cease)) is None           # other answers
+    assert (
+        known.explain("wire", None, chunk(flush, ("done", "error")), chunk(flush, ("error", "done")))
+        == "answered-when-read"
+    )
+    assert (
+        known.explain("wire", None, chunk(flush[:1] * 2, ("done", "error")), chunk(flush[:1] * 2, ("error", "done")))
+        is None
+    )  # no flush
+    assert (
+        known.explain("wire", None, chunk(flush, ("done", "error")), chunk(flush, ("error", "done"), cease)) is None
+    )  # other messages
+    assert (
+        known.explain(
+            "wire",
+            None,
+            chunk(teardown[:1] * 2, ("error", "done"), cease),
+            chunk(teardown[:1] * 2, ("done", "error"), cease),
+        )
+        is None
+    )  # no teardown
+    assert (
+        known.explain("wire", None, chunk(teardown, ("error", "done")), chunk(teardown, ("done", "error"), cease))
+        is None
+    )  # other messages
+    assert (
+        known.explain("wire", None, chunk(teardown, ("done", "done"), cease), chunk(teardown, ("done", "error"), cease))
+        is None
+    )  # other answers
 
 
 def test_known_flat_vpn_forms_is_narrow():
@@ -229,14 +259,16 @@ def test_known_flat_vpn_forms_is_narrow():
     where 5.0.15 answered the flat flow-vpn ``error``; nothing else."""
     from qa.wire import mp_body
 
-    scenario = wire.Scenario("flat", ("ipv4 mpls-vpn",), (("announce ipv4 flow-vpn rd 65000:7 destination "
-                                                           "10.7.1.0/24 discard",),))
+    scenario = wire.Scenario(
+        "flat", ("ipv4 mpls-vpn",), (("announce ipv4 flow-vpn rd 65000:7 destination 10.7.1.0/24 discard",),)
+    )
     commands = scenario.groups[0]
 
     def update(rd):
         nlri = bytes([112]) + bytes.fromhex("000641") + rd + bytes([10, 7, 1])
-        return message(2, mp_body(bytes.fromhex("40010100" "400200" "40050400000064"), 1, 128, nlri,
-                                  bytes(8) + bytes([192, 0, 2, 7])))
+        return message(
+            2, mp_body(bytes.fromhex("4001010040020040050400000064"), 1, 128, nlri, bytes(8) + bytes([192, 0, 2, 7]))
+        )
 
     def chunk(acks, *messages):
         return wire.Chunk(scenario, "group 1", commands, acks, messages)
@@ -246,10 +278,18 @@ def test_known_flat_vpn_forms_is_narrow():
     assert known.explain("wire", case, chunk(("done", "done"), flat), chunk(("error", "done"))) == "flat-vpn-forms"
     assert known.explain("wire", case, chunk(("done", "done"), other), chunk(("error", "done"))) is None
     assert known.explain("wire", case, chunk(("done", "error"), flat), chunk(("error", "done"))) is None
-    plain = wire.Scenario("plain", ("ipv4 mpls-vpn",), (("announce route 10.7.1.0/24 next-hop 192.0.2.7 label 100 "
-                                                           "rd 65000:7",),))
-    assert known.explain("wire", wire.Divergence(plain, "group 1", None, None), chunk(("done", "done"), flat),
-                         chunk(("done", "done"))) is None
+    plain = wire.Scenario(
+        "plain", ("ipv4 mpls-vpn",), (("announce route 10.7.1.0/24 next-hop 192.0.2.7 label 100 rd 65000:7",),)
+    )
+    assert (
+        known.explain(
+            "wire",
+            wire.Divergence(plain, "group 1", None, None),
+            chunk(("done", "done"), flat),
+            chunk(("done", "done")),
+        )
+        is None
+    )
 
 
 def test_known_reload_batches_is_narrow():
@@ -258,7 +298,7 @@ def test_known_reload_batches_is_narrow():
     another last change of an NLRI, nor other answers."""
     scenario = wire.HANDWRITTEN["reload-kept-watchdogs"]
     head = "ffffffffffffffffffffffffffffffff"
-    attributes = "40010100" "400200" "400304c0000208" "40050400000064"
+    attributes = "40010100400200400304c000020840050400000064"
 
     def announce(*prefixes, med=""):
         path = attributes + (f"800404{med}" if med else "")
@@ -280,9 +320,9 @@ def test_known_reload_batches_is_narrow():
     assert explained(ours, chunk(announce(5), withdraw(1), announce(2, 5))) == "reload-batches"
     assert explained(ours, chunk(withdraw(1), announce(2), announce(5))) == "reload-batches"
     assert explained(ours, chunk(announce(5), withdraw(1), announce(2))) == "reload-batches"
-    assert explained(ours, chunk(withdraw(1), announce(2, 5), announce(6))) is None          # another route
-    assert explained(ours, chunk(withdraw(1), announce(2, 5, med="00000009"))) is None       # other attributes
-    assert explained(ours, chunk(announce(2, 5), withdraw(1), withdraw(5))) is None          # another last change
+    assert explained(ours, chunk(withdraw(1), announce(2, 5), announce(6))) is None  # another route
+    assert explained(ours, chunk(withdraw(1), announce(2, 5, med="00000009"))) is None  # other attributes
+    assert explained(ours, chunk(announce(2, 5), withdraw(1), withdraw(5))) is None  # another last change
     assert explained(ours, chunk(announce(5), withdraw(1), announce(2, 5), acks=("done", "error"))) is None
     other = chunk(announce(5), withdraw(1), announce(2, 5), commands=("flush adj-rib out",))
     assert explained(chunk(withdraw(1), announce(2, 5), commands=("flush adj-rib out",)), other) is None

@@ -74,8 +74,18 @@ port = 179"""
 def test_the_table_holds_every_5_0_key_once():
     names = [(s.section, s.key) for s in SETTINGS]
     assert len(names) == len(set(names)) == 52
-    assert {s.section for s in SETTINGS} == {"profile", "pdb", "daemon", "log", "tcp", "bgp", "cache", "api",
-                                             "reactor", "debug"}
+    assert {s.section for s in SETTINGS} == {
+        "profile",
+        "pdb",
+        "daemon",
+        "log",
+        "tcp",
+        "bgp",
+        "cache",
+        "api",
+        "reactor",
+        "debug",
+    }
     assert all(s.kind in environment.KINDS and s.description for s in SETTINGS)
 
 
@@ -92,28 +102,58 @@ def test_reading_order_dotted_then_underscored_then_ini_then_default():
     assert load({}, ini).get("tcp", "port") == 1000
     assert load({"exabgp_tcp_port": "2000"}, ini).get("tcp", "port") == 2000
     assert load({"exabgp_tcp_port": "2000", "exabgp.tcp.port": "3000"}, ini).get("tcp", "port") == 3000
-    settings = load({"exabgp.tcp.port": "1790", "exabgp_api_ack": "false"}, "[exabgp.daemon]\numask = \"0777\"\n")
+    settings = load({"exabgp.tcp.port": "1790", "exabgp_api_ack": "false"}, '[exabgp.daemon]\numask = "0777"\n')
     assert env_lines(settings, diff=True) == [
-        "exabgp.daemon.umask='0o777'", "exabgp.tcp.port=1790", "exabgp.api.ack=false"]
+        "exabgp.daemon.umask='0o777'",
+        "exabgp.tcp.port=1790",
+        "exabgp.api.ack=false",
+    ]
     assert ini_lines(settings, diff=True) == [
-        "", "[exabgp.api]", "ack = false", "", "[exabgp.daemon]", "umask = '0o777'", "", "[exabgp.tcp]",
-        "port = 1790"]
+        "",
+        "[exabgp.api]",
+        "ack = false",
+        "",
+        "[exabgp.daemon]",
+        "umask = '0o777'",
+        "",
+        "[exabgp.tcp]",
+        "port = 1790",
+    ]
     assert load({}, ini).get("tcp", "delay") == 5 and load({}, "").get("tcp", "delay") == 0
     assert load({}, "[exabgp.tcp]\nport\n").get("tcp", "port") == 179  # a key without value keeps the default
 
 
-@pytest.mark.parametrize("text, value", [
-    ("1", True), ("yes", True), ("ON", True), ("Enable", True), ("true", True),
-    ("0", False), ("no", False), ("enabled", False), ("garbage", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1", True),
+        ("yes", True),
+        ("ON", True),
+        ("Enable", True),
+        ("true", True),
+        ("0", False),
+        ("no", False),
+        ("enabled", False),
+        ("garbage", False),
+        ("", False),
+    ],
+)
 def test_booleans_are_true_only_for_5_0_words(text, value):
     assert load({"exabgp_log_all": text}, "").get("log", "all") is value
 
 
 def test_typed_values():
-    settings = load({"exabgp_daemon_umask": "022", "exabgp_tcp_bind": "127.0.0.1 ::1", "exabgp_log_level": "debug",
-                     "exabgp_api_encoder": "TEXT", "exabgp_reactor_speed": "0.5",
-                     "exabgp_log_destination": "'syslog'"}, "")
+    settings = load(
+        {
+            "exabgp_daemon_umask": "022",
+            "exabgp_tcp_bind": "127.0.0.1 ::1",
+            "exabgp_log_level": "debug",
+            "exabgp_api_encoder": "TEXT",
+            "exabgp_reactor_speed": "0.5",
+            "exabgp_log_destination": "'syslog'",
+        },
+        "",
+    )
     assert settings.get("daemon", "umask") == 0o22
     assert settings.get("tcp", "bind") == ("127.0.0.1", "::1")
     assert (settings.get("log", "level"), settings.get("api", "encoder")) == ("DEBUG", "text")
@@ -121,15 +161,18 @@ def test_typed_values():
     assert "exabgp.tcp.bind='127.0.0.1 ::1'" in env_lines(settings)
 
 
-@pytest.mark.parametrize("name, text", [
-    ("exabgp_tcp_port", "abc"),
-    ("exabgp.daemon.umask", "9"),
-    ("exabgp_tcp_bind", "127.0.0.1 nowhere"),
-    ("exabgp_log_level", "LOUD"),
-    ("exabgp_api_encoder", "xml"),
-    ("exabgp_api_show-routes-format", "v3"),
-    ("exabgp_reactor_speed", "fast"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("exabgp_tcp_port", "abc"),
+        ("exabgp.daemon.umask", "9"),
+        ("exabgp_tcp_bind", "127.0.0.1 nowhere"),
+        ("exabgp_log_level", "LOUD"),
+        ("exabgp_api_encoder", "xml"),
+        ("exabgp_api_show-routes-format", "v3"),
+        ("exabgp_reactor_speed", "fast"),
+    ],
+)
 def test_bad_values_say_which_key(name, text):
     section, key = name.replace("exabgp_", "").replace("exabgp.", "").replace("_", ".", 1).split(".", 1)
     with pytest.raises(SettingError) as info:
@@ -141,8 +184,10 @@ def test_daemon_user_must_exist_when_checked():
     assert load({"exabgp_daemon_user": "ghost"}, "").get("daemon", "user") == "ghost"  # no check asked
     with pytest.raises(SettingError, match="invalid value for daemon.user : ghost"):
         load({"exabgp_daemon_user": "ghost"}, "", user_exists=lambda name: name == "root")
-    assert load({"exabgp_daemon_user": "root"}, "", user_exists=lambda name: name == "root").get(
-        "daemon", "user") == "root"
+    assert (
+        load({"exabgp_daemon_user": "root"}, "", user_exists=lambda name: name == "root").get("daemon", "user")
+        == "root"
+    )
 
 
 def test_tcp_aliases():

@@ -25,10 +25,18 @@ def test_quickstart_example_prints_the_route_and_exits(tmp_path):
     shutil.copy(os.path.join(source, "quickstart.py"), tmp_path / "quickstart.py")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("exabgp", "EXABGP_ENVFILE"))}
     env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_daemon_drop="false", exabgp_api_cli="false")
-    done = subprocess.run([sys.executable, "-m", "exabgp", str(tmp_path / "quickstart.conf")], cwd=PACKAGE_ROOT,
-                          env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "exabgp", str(tmp_path / "quickstart.conf")],
+        cwd=PACKAGE_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
-    assert ('stderr from process printer : received ipv4 unicast 198.51.100.0/24 next-hop 192.0.2.1 attributes '
-            '{"origin": "igp", "as-path": {"0": {"element": "as-sequence", "value": [64496, 64500]}}, '
-            '"community": [[64496, 100], [65535, 65281]]}') in done.stderr
+    assert (
+        "stderr from process printer : received ipv4 unicast 198.51.100.0/24 next-hop 192.0.2.1 attributes "
+        '{"origin": "igp", "as-path": {"0": {"element": "as-sequence", "value": [64496, 64500]}}, '
+        '"community": [[64496, 100], [65535, 65281]]}'
+    ) in done.stderr
     assert "Traceback" not in done.stderr

@@ -16,7 +16,7 @@ import functools
 
 import pytest
 
-from exabgp._codec import frame_message
+from exabgp._codec import CodecError, frame_message
 from exabgp.reactor import peer as peer_module
 from exabgp.session import Session
 from qa.fuzz import codec as fuzz_codec
@@ -26,8 +26,12 @@ from qa.fuzz.receive import ReceiveTarget
 from qa.fuzz.targets import targets
 
 TARGETS = targets()
-CORPUS = [(directory.name, path) for directory in sorted(seeds.CORPUS.iterdir()) if directory.is_dir()
-          for path in sorted(directory.glob("*.hex"))]
+CORPUS = [
+    (directory.name, path)
+    for directory in sorted(seeds.CORPUS.iterdir())
+    if directory.is_dir()
+    for path in sorted(directory.glob("*.hex"))
+]
 SHORT = 150
 
 
@@ -64,11 +68,11 @@ def test_an_update_reported_before_it_is_validated_is_a_finding(monkeypatch):
     """Issue 9 hole 1 as it was: a session that hands an UPDATE to the helpers before validating it lets the
     renderer's CodecError escape the connection; the harness must see it."""
     body = bytes.fromhex("0000 0014 40010100 4002060201 0000fde9 400304c0000201") + bytes.fromhex("21 0a000001 00")
-    data = bytes((0x00, 0x0c, 0x09, 0x00)) + frame_message(2, body)
+    data = bytes((0x00, 0x0C, 0x09, 0x00)) + frame_message(2, body)
     target = ReceiveTarget()
     target.run(data)  # as the session is: 3/10 and state down
     monkeypatch.setattr(peer_module, "Session", functools.partial(Session, check_updates=False))
-    with pytest.raises(Exception):
+    with pytest.raises(CodecError, match="3/10"):
         target.run(data)
 
 

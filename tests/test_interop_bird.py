@@ -35,9 +35,11 @@ interop = importlib.import_module("qa.interop")
 bird_module = importlib.import_module("qa.interop.bird")
 
 PEER_AS_EBGP = 65002
-ATTRIBUTES = (f"bgp_origin = ORIGIN_IGP; bgp_med = {interop.PEER_MED}; "
-              f"bgp_community.add(({interop.PEER_COMMUNITY[0]}, {interop.PEER_COMMUNITY[1]})); "
-              f"bgp_large_community.add(({', '.join(map(str, interop.PEER_LARGE_COMMUNITY))}));")
+ATTRIBUTES = (
+    f"bgp_origin = ORIGIN_IGP; bgp_med = {interop.PEER_MED}; "
+    f"bgp_community.add(({interop.PEER_COMMUNITY[0]}, {interop.PEER_COMMUNITY[1]})); "
+    f"bgp_large_community.add(({', '.join(map(str, interop.PEER_LARGE_COMMUNITY))}));"
+)
 
 
 @pytest.fixture
@@ -45,20 +47,31 @@ def paths():
     return interop.require("bird", "birdc")
 
 
-
 def pair(tmp_path, paths, running, ip, ours_passive, ibgp, hold_time=180, password="", bird_password=None):
     """BIRD and our daemon configured for each other (IP version `ip`), both started."""
     ours, address = interop.ADDRESSES[ip]
     our_port, bird_port = interop.free_port(ours), interop.free_port(address)
     peer_as = interop.LOCAL_AS if ibgp else PEER_AS_EBGP
-    bird = bird_module.Bird(tmp_path, address, ours, bird_port, our_port, peer_as, interop.LOCAL_AS,
-                            passive=not ours_passive, hold_time=max(hold_time, 3),
-                            password=password if bird_password is None else bird_password,
-                            originate=[interop.PEER_PREFIX[ip]], attributes=ATTRIBUTES, nexthop=interop.PEER_NEXTHOP[ip])
+    bird = bird_module.Bird(
+        tmp_path,
+        address,
+        ours,
+        bird_port,
+        our_port,
+        peer_as,
+        interop.LOCAL_AS,
+        passive=not ours_passive,
+        hold_time=max(hold_time, 3),
+        password=password if bird_password is None else bird_password,
+        originate=[interop.PEER_PREFIX[ip]],
+        attributes=ATTRIBUTES,
+        nexthop=interop.PEER_NEXTHOP[ip],
+    )
     running.append(bird)
     bird.start(paths)
-    exa = interop.ExaBGP(tmp_path, interop.exabgp_config(ip, peer_as, ours_passive, our_port, bird_port,
-                                                         hold_time, password))
+    exa = interop.ExaBGP(
+        tmp_path, interop.exabgp_config(ip, peer_as, ours_passive, our_port, bird_port, hold_time, password)
+    )
     running.append(exa)
     return bird, exa
 
@@ -94,8 +107,9 @@ def expected_routes(ip, ibgp):
 
 def wait_routes(bird, ip, ibgp):
     expected = expected_routes(ip, ibgp)
-    routes = interop.wait_until(lambda: (lambda r: r if set(expected) <= set(r) else None)(bird.routes()), 10,
-                                what="our routes in bird's RIB")
+    routes = interop.wait_until(
+        lambda: (lambda r: r if set(expected) <= set(r) else None)(bird.routes()), 10, what="our routes in bird's RIB"
+    )
     for prefix, attributes in expected.items():
         assert {key: routes[prefix].get(key) for key in attributes} == attributes, routes[prefix]
     return routes
@@ -104,8 +118,16 @@ def wait_routes(bird, ip, ibgp):
 @pytest.mark.parametrize("ip,ours_passive,ibgp", interop.CASES, ids=interop.CASE_IDS)
 def test_session_routes_both_ways(tmp_path, paths, running, ip, ours_passive, ibgp):
     bird, exa = pair(tmp_path, paths, running, ip, ours_passive, ibgp)
-    interop.session_routes_both_ways(bird, exa, wait_up, wait_routes, ip, ours_passive, ibgp,
-                                     lambda: interop.check_received(exa, ip, ibgp, PEER_AS_EBGP))
+    interop.session_routes_both_ways(
+        bird,
+        exa,
+        wait_up,
+        wait_routes,
+        ip,
+        ours_passive,
+        ibgp,
+        lambda: interop.check_received(exa, ip, ibgp, PEER_AS_EBGP),
+    )
 
 
 def test_bird_restarted_gets_everything_again(tmp_path, paths, running):
@@ -125,8 +147,7 @@ def test_md5_same_password_establishes(tmp_path, paths, running):
 
 
 def test_md5_wrong_password_does_not(tmp_path, paths, running):
-    bird, exa = pair(tmp_path, paths, running, 4, False, False, password="s3cret-MD5",
-                     bird_password="other")
+    bird, exa = pair(tmp_path, paths, running, 4, False, False, password="s3cret-MD5", bird_password="other")
     time.sleep(4)  # several of our connection attempts (0, 1, 2, 3 s) and BIRD's own
     assert exa.established() == 0
     assert bird.state() != "Established"
@@ -134,8 +155,12 @@ def test_md5_wrong_password_does_not(tmp_path, paths, running):
 
 
 #: our family -> BIRD's channel
-VPN_CHANNELS = {"ipv4 mpls-vpn": "vpn4 mpls", "ipv6 mpls-vpn": "vpn6 mpls",
-                "ipv4 nlri-mpls": "ipv4 mpls", "ipv6 nlri-mpls": "ipv6 mpls"}
+VPN_CHANNELS = {
+    "ipv4 mpls-vpn": "vpn4 mpls",
+    "ipv6 mpls-vpn": "vpn6 mpls",
+    "ipv4 nlri-mpls": "ipv4 mpls",
+    "ipv6 nlri-mpls": "ipv6 mpls",
+}
 
 
 def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
@@ -149,8 +174,18 @@ def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
         nexthop = interop.PEER_NEXTHOP[interop.family_ip(family)]
         channels[VPN_CHANNELS[family]].append(f"{f'{rd} ' if rd else ''}{prefix} via {nexthop}%lo onlink mpls {label}")
     target = "bgp_ext_community.add((rt, {}, {}));".format(*interop.PEER_ROUTE_TARGET)
-    bird = bird_module.Bird(tmp_path, address, ours, bird_port, interop.free_port(ours), interop.LOCAL_AS,
-                            interop.LOCAL_AS, passive=True, attributes=target, channels=channels)
+    bird = bird_module.Bird(
+        tmp_path,
+        address,
+        ours,
+        bird_port,
+        interop.free_port(ours),
+        interop.LOCAL_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        attributes=target,
+        channels=channels,
+    )
     running.append(bird)
     bird.start(paths)
     exa = interop.ExaBGP(tmp_path, interop.exabgp_vpn_config(list(VPN_CHANNELS), bird_port))
@@ -169,8 +204,11 @@ def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
             "BGP.large_community": "({}, {}, {})".format(*interop.LARGE_COMMUNITY),
             "BGP.mpls_label_stack": str(label),
         }
-    routes = interop.wait_until(lambda: (lambda r: r if set(expected) <= set(r) else None)(bird.routes()), 10,
-                                what="our routes in bird's tables")
+    routes = interop.wait_until(
+        lambda: (lambda r: r if set(expected) <= set(r) else None)(bird.routes()),
+        10,
+        what="our routes in bird's tables",
+    )
     for key, attributes in expected.items():
         assert routes[key] == attributes, (key, routes[key])
     interop.check_received_vpn(exa, list(interop.PEER_VPN_ROUTES))
@@ -178,22 +216,39 @@ def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
 
 #: our FlowSpec rules (configuration text) -> how BIRD shows them, and the extended community of their action
 OUR_FLOWS = {
-    "match { destination 10.9.0.0/16; protocol tcp; destination-port =80; } then { discard; }":
-        ("flow4 { dst 10.9.0.0/16; proto 6; dport 80; }", "(generic, 0x80060000, 0x0)"),
-    "match { source 10.8.1.0/24; packet-length >1000; } then { rate-limit 9600; }":
-        ("flow4 { src 10.8.1.0/24; length > 1000; }", "(generic, 0x80060000, 0x46160000)"),  # 9600.0 as a float
-    "match { destination 2001:db8:9::/48/0; next-header udp; } then { redirect 65000:100; }":
-        ("flow6 { dst 2001:db8:9::/48; next header 17; }", "(generic, 0x8008fde8, 0x64)"),
+    "match { destination 10.9.0.0/16; protocol tcp; destination-port =80; } then { discard; }": (
+        "flow4 { dst 10.9.0.0/16; proto 6; dport 80; }",
+        "(generic, 0x80060000, 0x0)",
+    ),
+    "match { source 10.8.1.0/24; packet-length >1000; } then { rate-limit 9600; }": (
+        "flow4 { src 10.8.1.0/24; length > 1000; }",
+        "(generic, 0x80060000, 0x46160000)",
+    ),  # 9600.0 as a float
+    "match { destination 2001:db8:9::/48/0; next-header udp; } then { redirect 65000:100; }": (
+        "flow6 { dst 2001:db8:9::/48; next header 17; }",
+        "(generic, 0x8008fde8, 0x64)",
+    ),
 }
 
 #: BIRD's static FlowSpec rules -> what 5.0's JSON of them is
 BIRD_FLOWS = {
-    "flow4 { dst 10.7.0.0/16; proto = 17; dport = 53; }":
-        ("ipv4 flow", {"destination-ipv4": ["10.7.0.0/16"], "protocol": ["=udp"], "destination-port": ["=53"],
-                       "string": "flow destination-ipv4 10.7.0.0/16 protocol =udp destination-port =53"}),
-    "flow6 { dst 2001:db8:7::/48; next header = 6; }":
-        ("ipv6 flow", {"destination-ipv6": ["2001:db8:7::/48/0"], "next-header": ["=tcp"],
-                       "string": "flow destination-ipv6 2001:db8:7::/48/0 next-header =tcp"}),
+    "flow4 { dst 10.7.0.0/16; proto = 17; dport = 53; }": (
+        "ipv4 flow",
+        {
+            "destination-ipv4": ["10.7.0.0/16"],
+            "protocol": ["=udp"],
+            "destination-port": ["=53"],
+            "string": "flow destination-ipv4 10.7.0.0/16 protocol =udp destination-port =53",
+        },
+    ),
+    "flow6 { dst 2001:db8:7::/48; next header = 6; }": (
+        "ipv6 flow",
+        {
+            "destination-ipv6": ["2001:db8:7::/48/0"],
+            "next-header": ["=tcp"],
+            "string": "flow destination-ipv6 2001:db8:7::/48/0 next-header =tcp",
+        },
+    ),
 }
 
 
@@ -205,12 +260,23 @@ def test_flowspec_rules_both_ways(tmp_path, paths, running):
     channels = {"flow4": [], "flow6": []}
     for rule in BIRD_FLOWS:
         channels[rule.split()[0]].append(rule)
-    bird = bird_module.Bird(tmp_path, address, ours, bird_port, interop.free_port(ours), interop.LOCAL_AS,
-                            interop.LOCAL_AS, passive=True, channels=channels)
+    bird = bird_module.Bird(
+        tmp_path,
+        address,
+        ours,
+        bird_port,
+        interop.free_port(ours),
+        interop.LOCAL_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        channels=channels,
+    )
     running.append(bird)
     bird.start(paths)
     rules = "".join(f"        route r{index} {{ {rule} }}\n" for index, rule in enumerate(OUR_FLOWS))
-    exa = interop.ExaBGP(tmp_path, f"""
+    exa = interop.ExaBGP(
+        tmp_path,
+        f"""
 neighbor {address} {{
     router-id 10.0.0.1; local-address {ours}; local-as {interop.LOCAL_AS}; peer-as {interop.LOCAL_AS};
     connect {bird_port};
@@ -218,16 +284,25 @@ neighbor {address} {{
     flow {{
 {rules}    }}
 }}
-""")
+""",
+    )
     running.append(exa)
     wait_up(bird, exa)
-    expected = {shown: {"BGP.origin": "IGP", "BGP.as_path": "", "BGP.local_pref": "100", "BGP.ext_community": action}
-                for shown, action in OUR_FLOWS.values()}
-    routes = interop.wait_until(lambda: (lambda r: r if set(expected) <= set(r) else None)(bird.routes()), 10,
-                                what="our flow rules in bird's tables")
+    expected = {
+        shown: {"BGP.origin": "IGP", "BGP.as_path": "", "BGP.local_pref": "100", "BGP.ext_community": action}
+        for shown, action in OUR_FLOWS.values()
+    }
+    routes = interop.wait_until(
+        lambda: (lambda r: r if set(expected) <= set(r) else None)(bird.routes()),
+        10,
+        what="our flow rules in bird's tables",
+    )
     assert {key: routes[key] for key in expected} == expected
-    found = interop.wait_until(lambda: (lambda u: u if len(u) >= len(BIRD_FLOWS) else None)(exa.received_updates()),
-                               10, what="bird's flow rules decoded by us")
+    found = interop.wait_until(
+        lambda: (lambda u: u if len(u) >= len(BIRD_FLOWS) else None)(exa.received_updates()),
+        10,
+        what="bird's flow rules decoded by us",
+    )
     received = {}
     for update in found:
         for family, by_nexthop in update["announce"].items():

@@ -43,22 +43,40 @@ def paths():
     return interop.require(frr_module.BGPD, "vtysh")
 
 
-
 def pair(tmp_path, paths, running, ip, ours_passive, ibgp, hold_time=180):
     """FRR's bgpd and our daemon configured for each other (IP version `ip`), both started."""
     ours, address = interop.ADDRESSES[ip]
     our_port, frr_port = interop.free_port(ours), interop.free_port(address)
     peer_as = interop.LOCAL_AS if ibgp else PEER_AS_EBGP
     nexthop = f"ip next-hop {interop.PEER_NEXTHOP[4]}" if ip == 4 else f"ipv6 next-hop global {interop.PEER_NEXTHOP[6]}"
-    sets = ["origin igp", f"metric {interop.PEER_MED}", "community {}:{}".format(*interop.PEER_COMMUNITY),
-            "large-community {}:{}:{}".format(*interop.PEER_LARGE_COMMUNITY), nexthop]
-    frr = frr_module.FRR(tmp_path, address, ours, frr_port, our_port, peer_as, interop.LOCAL_AS,
-                         passive=not ours_passive, hold_time=hold_time, originate=[interop.PEER_PREFIX[ip]],
-                         set_attributes=sets)
+    sets = [
+        "origin igp",
+        f"metric {interop.PEER_MED}",
+        "community {}:{}".format(*interop.PEER_COMMUNITY),
+        "large-community {}:{}:{}".format(*interop.PEER_LARGE_COMMUNITY),
+        nexthop,
+    ]
+    frr = frr_module.FRR(
+        tmp_path,
+        address,
+        ours,
+        frr_port,
+        our_port,
+        peer_as,
+        interop.LOCAL_AS,
+        passive=not ours_passive,
+        hold_time=hold_time,
+        originate=[interop.PEER_PREFIX[ip]],
+        set_attributes=sets,
+    )
     running.append(frr)
     frr.start(paths)
-    exa = interop.ExaBGP(tmp_path, interop.exabgp_config(ip, peer_as, ours_passive, our_port, frr_port, hold_time,
-                                                         nexthop=interop.EXPLICIT_NEXTHOP[ip]))
+    exa = interop.ExaBGP(
+        tmp_path,
+        interop.exabgp_config(
+            ip, peer_as, ours_passive, our_port, frr_port, hold_time, nexthop=interop.EXPLICIT_NEXTHOP[ip]
+        ),
+    )
     running.append(exa)
     return frr, exa
 
@@ -100,10 +118,15 @@ def expected_routes(ip, ibgp):
 def fields(path):
     def string(key):
         return path[key]["string"] if key in path else None
+
     return {
-        "aspath": string("aspath"), "origin": path.get("origin"), "metric": path.get("metric"),
-        "locPrf": path.get("locPrf"), "community": string("community"),
-        "extendedCommunity": string("extendedCommunity"), "largeCommunity": string("largeCommunity"),
+        "aspath": string("aspath"),
+        "origin": path.get("origin"),
+        "metric": path.get("metric"),
+        "locPrf": path.get("locPrf"),
+        "community": string("community"),
+        "extendedCommunity": string("extendedCommunity"),
+        "largeCommunity": string("largeCommunity"),
         "nexthops": [nexthop["ip"] for nexthop in path.get("nexthops", [])],
     }
 
@@ -119,8 +142,16 @@ def wait_routes(frr, ip, ibgp):
 @pytest.mark.parametrize("ip,ours_passive,ibgp", interop.CASES, ids=interop.CASE_IDS)
 def test_session_routes_both_ways(tmp_path, paths, running, ip, ours_passive, ibgp):
     frr, exa = pair(tmp_path, paths, running, ip, ours_passive, ibgp)
-    interop.session_routes_both_ways(frr, exa, wait_up, wait_routes, ip, ours_passive, ibgp,
-                                     lambda: interop.check_received(exa, ip, ibgp, PEER_AS_EBGP))
+    interop.session_routes_both_ways(
+        frr,
+        exa,
+        wait_up,
+        wait_routes,
+        ip,
+        ours_passive,
+        ibgp,
+        lambda: interop.check_received(exa, ip, ibgp, PEER_AS_EBGP),
+    )
 
 
 def test_frr_restarted_gets_everything_again(tmp_path, paths, running):
@@ -134,8 +165,12 @@ def test_frr_frozen_hold_timer_fires_and_session_comes_back(tmp_path, paths, run
 
 
 #: our family -> FRR's address family
-VPN_FAMILIES = {"ipv4 mpls-vpn": "ipv4 vpn", "ipv6 mpls-vpn": "ipv6 vpn",
-                "ipv4 nlri-mpls": "ipv4 labeled-unicast", "ipv6 nlri-mpls": "ipv6 labeled-unicast"}
+VPN_FAMILIES = {
+    "ipv4 mpls-vpn": "ipv4 vpn",
+    "ipv6 mpls-vpn": "ipv6 vpn",
+    "ipv4 nlri-mpls": "ipv4 labeled-unicast",
+    "ipv6 nlri-mpls": "ipv6 labeled-unicast",
+}
 
 
 def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
@@ -152,18 +187,32 @@ def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
         ip = interop.family_ip(family)
         name = f"VPN{ip}"
         families[VPN_FAMILIES[family]].append(f"network {prefix} rd {rd} label {label} route-map {name}")
-        route_maps[name] = ["origin igp", "extcommunity rt {}:{}".format(*interop.PEER_ROUTE_TARGET),
-                            f"ipv{ip} vpn next-hop {interop.PEER_NEXTHOP[ip]}"]
-    frr = frr_module.FRR(tmp_path, address, ours, frr_port, interop.free_port(ours), interop.LOCAL_AS,
-                         interop.LOCAL_AS, passive=True, families=families, route_maps=route_maps)
+        route_maps[name] = [
+            "origin igp",
+            "extcommunity rt {}:{}".format(*interop.PEER_ROUTE_TARGET),
+            f"ipv{ip} vpn next-hop {interop.PEER_NEXTHOP[ip]}",
+        ]
+    frr = frr_module.FRR(
+        tmp_path,
+        address,
+        ours,
+        frr_port,
+        interop.free_port(ours),
+        interop.LOCAL_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        families=families,
+        route_maps=route_maps,
+    )
     running.append(frr)
     frr.start(paths)
     exa = interop.ExaBGP(tmp_path, interop.exabgp_vpn_config(list(VPN_FAMILIES), frr_port))
     running.append(exa)
     wait_up(frr, exa)
     for family, (prefix, rd, label) in interop.VPN_ROUTES.items():
-        found = interop.wait_until(lambda: frr.paths(VPN_FAMILIES[family], prefix, rd), 10,
-                                   what=f"{family} {prefix} in frr's RIB")
+        found = interop.wait_until(
+            lambda: frr.paths(VPN_FAMILIES[family], prefix, rd), 10, what=f"{family} {prefix} in frr's RIB"
+        )
         assert len(found) == 1
         assert {**fields(found[0]), "remoteLabel": found[0].get("remoteLabel")} == {
             "aspath": " ".join(map(str, interop.as_path(True))),

@@ -43,7 +43,6 @@ def paths():
     return interop.require("gobgpd", "gobgp")
 
 
-
 def nexthop_for(ip):
     return interop.EXPLICIT_NEXTHOP[4] if ip == 4 else "self"
 
@@ -53,15 +52,42 @@ def pair(tmp_path, paths, running, ip, ours_passive, ibgp, hold_time=180):
     ours, address = interop.ADDRESSES[ip]
     our_port, gobgp_port = interop.free_port(ours), interop.free_port(address)
     peer_as = interop.LOCAL_AS if ibgp else PEER_AS_EBGP
-    originate = [(f"ipv{ip}", [interop.PEER_PREFIX[ip], "nexthop", interop.PEER_NEXTHOP[ip], "origin", "igp",
-                               "med", str(interop.PEER_MED), "community", "{}:{}".format(*interop.PEER_COMMUNITY),
-                               "large-community", "{}:{}:{}".format(*interop.PEER_LARGE_COMMUNITY)])]
-    gobgp = gobgp_module.GoBGP(tmp_path, address, ours, gobgp_port, our_port, peer_as, interop.LOCAL_AS,
-                               passive=not ours_passive, hold_time=hold_time, originate=originate)
+    originate = [
+        (
+            f"ipv{ip}",
+            [
+                interop.PEER_PREFIX[ip],
+                "nexthop",
+                interop.PEER_NEXTHOP[ip],
+                "origin",
+                "igp",
+                "med",
+                str(interop.PEER_MED),
+                "community",
+                "{}:{}".format(*interop.PEER_COMMUNITY),
+                "large-community",
+                "{}:{}:{}".format(*interop.PEER_LARGE_COMMUNITY),
+            ],
+        )
+    ]
+    gobgp = gobgp_module.GoBGP(
+        tmp_path,
+        address,
+        ours,
+        gobgp_port,
+        our_port,
+        peer_as,
+        interop.LOCAL_AS,
+        passive=not ours_passive,
+        hold_time=hold_time,
+        originate=originate,
+    )
     running.append(gobgp)
     gobgp.start(paths)
-    exa = interop.ExaBGP(tmp_path, interop.exabgp_config(ip, peer_as, ours_passive, our_port, gobgp_port,
-                                                         hold_time, nexthop=nexthop_for(ip)))
+    exa = interop.ExaBGP(
+        tmp_path,
+        interop.exabgp_config(ip, peer_as, ours_passive, our_port, gobgp_port, hold_time, nexthop=nexthop_for(ip)),
+    )
     running.append(exa)
     return gobgp, exa
 
@@ -80,8 +106,9 @@ def expected_routes(ip, ibgp):
     full, plain = interop.OUR_PREFIXES[ip]
     nexthop = interop.our_nexthop(ip, nexthop_for(ip))
     local_pref = {5: {"type": 5, "value": interop.LOCAL_PREF}} if ibgp else {}
-    reach = {3: {"type": 3, "nexthop": nexthop}} if ip == 4 else {
-        14: {"type": 14, "nexthop": nexthop, "afi": 2, "safi": 1}}
+    reach = (
+        {3: {"type": 3, "nexthop": nexthop}} if ip == 4 else {14: {"type": 14, "nexthop": nexthop, "afi": 2, "safi": 1}}
+    )
     return {
         full: {
             1: {"type": 1, "value": ORIGIN["egp"]},
@@ -89,21 +116,28 @@ def expected_routes(ip, ibgp):
             4: {"type": 4, "metric": interop.MED},
             8: {"type": 8, "communities": [a << 16 | b for a, b in interop.COMMUNITIES]},
             16: {"type": 16, "value": [{"type": 0, "subtype": 2, "value": "{}:{}".format(*interop.ROUTE_TARGET)}]},
-            32: {"type": 32, "value": [dict(zip(("ASN", "LocalData1", "LocalData2"), interop.LARGE_COMMUNITY))]},
-            **local_pref, **reach,
+            32: {
+                "type": 32,
+                "value": [dict(zip(("ASN", "LocalData1", "LocalData2"), interop.LARGE_COMMUNITY, strict=True))],
+            },
+            **local_pref,
+            **reach,
         },
         plain: {
             1: {"type": 1, "value": ORIGIN["incomplete"]},
             2: {"type": 2, "as_paths": segment(() if ibgp else (interop.LOCAL_AS,))},
-            **({5: {"type": 5, "value": 100}} if ibgp else {}), **reach,
+            **({5: {"type": 5, "value": 100}} if ibgp else {}),
+            **reach,
         },
     }
 
 
 def attributes(path):
     # the MP_REACH_NLRI's prefixes are the route's own: compared without them
-    return {attribute["type"]: {key: value for key, value in attribute.items() if key != "value" or
-                                attribute["type"] != 14} for attribute in path["attrs"]}
+    return {
+        attribute["type"]: {key: value for key, value in attribute.items() if key != "value" or attribute["type"] != 14}
+        for attribute in path["attrs"]
+    }
 
 
 def wait_routes(gobgp, ip, ibgp):
@@ -122,8 +156,16 @@ def wait_routes(gobgp, ip, ibgp):
 @pytest.mark.parametrize("ip,ours_passive,ibgp", interop.CASES, ids=interop.CASE_IDS)
 def test_session_routes_both_ways(tmp_path, paths, running, ip, ours_passive, ibgp):
     gobgp, exa = pair(tmp_path, paths, running, ip, ours_passive, ibgp)
-    interop.session_routes_both_ways(gobgp, exa, wait_up, wait_routes, ip, ours_passive, ibgp,
-                                     lambda: interop.check_received(exa, ip, ibgp, PEER_AS_EBGP))
+    interop.session_routes_both_ways(
+        gobgp,
+        exa,
+        wait_up,
+        wait_routes,
+        ip,
+        ours_passive,
+        ibgp,
+        lambda: interop.check_received(exa, ip, ibgp, PEER_AS_EBGP),
+    )
 
 
 def test_gobgp_restarted_gets_everything_again(tmp_path, paths, running):
@@ -161,12 +203,32 @@ def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
     for family, (prefix, rd, label) in interop.PEER_VPN_ROUTES.items():
         # gobgp global rib add -a vpnv4 PREFIX label L rd RD ... / -a ipv4-mpls PREFIX L ...
         nlri = [prefix, "label", str(label), "rd", rd] if rd else [prefix, str(label)]
-        originate.append((VPN_FAMILIES[family][1], [*nlri, "rt", "{}:{}".format(*interop.PEER_ROUTE_TARGET),
-                                                    "nexthop", interop.PEER_NEXTHOP[interop.family_ip(family)],
-                                                    "origin", "igp"]))
-    gobgp = gobgp_module.GoBGP(tmp_path, address, ours, gobgp_port, interop.free_port(ours), interop.LOCAL_AS,
-                               interop.LOCAL_AS, passive=True, originate=originate,
-                               families=[name for name, _, _ in VPN_FAMILIES.values()])
+        originate.append(
+            (
+                VPN_FAMILIES[family][1],
+                [
+                    *nlri,
+                    "rt",
+                    "{}:{}".format(*interop.PEER_ROUTE_TARGET),
+                    "nexthop",
+                    interop.PEER_NEXTHOP[interop.family_ip(family)],
+                    "origin",
+                    "igp",
+                ],
+            )
+        )
+    gobgp = gobgp_module.GoBGP(
+        tmp_path,
+        address,
+        ours,
+        gobgp_port,
+        interop.free_port(ours),
+        interop.LOCAL_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        originate=originate,
+        families=[name for name, _, _ in VPN_FAMILIES.values()],
+    )
     running.append(gobgp)
     gobgp.start(paths)
     exa = interop.ExaBGP(tmp_path, interop.exabgp_vpn_config(list(VPN_FAMILIES), gobgp_port))
@@ -188,7 +250,10 @@ def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
             5: {"type": 5, "value": interop.LOCAL_PREF},
             8: {"type": 8, "communities": [a << 16 | b for a, b in interop.COMMUNITIES]},
             16: {"type": 16, "value": [{"type": 0, "subtype": 2, "value": "{}:{}".format(*interop.ROUTE_TARGET)}]},
-            32: {"type": 32, "value": [dict(zip(("ASN", "LocalData1", "LocalData2"), interop.LARGE_COMMUNITY))]},
+            32: {
+                "type": 32,
+                "value": [dict(zip(("ASN", "LocalData1", "LocalData2"), interop.LARGE_COMMUNITY, strict=True))],
+            },
             14: {"type": 14, "nexthop": nexthop, "afi": 1 if ip == 4 else 2, "safi": safi},
             # an IPv4 next hop also goes in a NEXT_HOP attribute, as ExaBGP 5.0 sends it
             **({3: {"type": 3, "nexthop": nexthop}} if ip == 4 else {}),
@@ -200,26 +265,47 @@ def test_vpn_and_labeled_routes_both_ways(tmp_path, paths, running):
 
 #: our FlowSpec rules (configuration text) -> GoBGP's family, its name of the rule and its extended communities
 OUR_FLOWS = {
-    "match { destination 10.9.0.0/16; protocol tcp; destination-port =80; } then { discard; }":
-        ("ipv4-flowspec", "[destination: 10.9.0.0/16][protocol: ==tcp][destination-port: ==80]",
-         [{"type": 128, "subtype": 6, "as": 0, "rate": 0}]),
-    "match { source 10.8.1.0/24; packet-length >1000; } then { rate-limit 9600; }":
-        ("ipv4-flowspec", "[source: 10.8.1.0/24][packet-length: >1000]",
-         [{"type": 128, "subtype": 6, "as": 0, "rate": 9600}]),
-    "match { destination 2001:db8:9::/48/0; next-header udp; } then { redirect 65000:100; }":
-        ("ipv6-flowspec", "[destination: 2001:db8:9::/48/0][protocol: ==udp]", None),
+    "match { destination 10.9.0.0/16; protocol tcp; destination-port =80; } then { discard; }": (
+        "ipv4-flowspec",
+        "[destination: 10.9.0.0/16][protocol: ==tcp][destination-port: ==80]",
+        [{"type": 128, "subtype": 6, "as": 0, "rate": 0}],
+    ),
+    "match { source 10.8.1.0/24; packet-length >1000; } then { rate-limit 9600; }": (
+        "ipv4-flowspec",
+        "[source: 10.8.1.0/24][packet-length: >1000]",
+        [{"type": 128, "subtype": 6, "as": 0, "rate": 9600}],
+    ),
+    "match { destination 2001:db8:9::/48/0; next-header udp; } then { redirect 65000:100; }": (
+        "ipv6-flowspec",
+        "[destination: 2001:db8:9::/48/0][protocol: ==udp]",
+        None,
+    ),
 }
 
 #: GoBGP's rules (``gobgp global rib add -a FAMILY`` arguments) -> our family and the JSON 5.0 prints for them
 GOBGP_FLOWS = {
-    ("ipv4-flowspec", ("match", "destination", "10.7.0.0/16", "protocol", "udp", "destination-port", "==53", "then",
-                       "discard")):
-        ("ipv4 flow", {"destination-ipv4": ["10.7.0.0/16"], "protocol": ["=udp"], "destination-port": ["=53"],
-                       "string": "flow destination-ipv4 10.7.0.0/16 protocol =udp destination-port =53"},
-         "rate-limit:0"),
-    ("ipv6-flowspec", ("match", "destination", "2001:db8:7::/48", "protocol", "tcp", "then", "rate-limit", "9600")):
-        ("ipv6 flow", {"destination-ipv6": ["2001:db8:7::/48/0"], "next-header": ["=tcp"],
-                       "string": "flow destination-ipv6 2001:db8:7::/48/0 next-header =tcp"}, "rate-limit:9600"),
+    (
+        "ipv4-flowspec",
+        ("match", "destination", "10.7.0.0/16", "protocol", "udp", "destination-port", "==53", "then", "discard"),
+    ): (
+        "ipv4 flow",
+        {
+            "destination-ipv4": ["10.7.0.0/16"],
+            "protocol": ["=udp"],
+            "destination-port": ["=53"],
+            "string": "flow destination-ipv4 10.7.0.0/16 protocol =udp destination-port =53",
+        },
+        "rate-limit:0",
+    ),
+    ("ipv6-flowspec", ("match", "destination", "2001:db8:7::/48", "protocol", "tcp", "then", "rate-limit", "9600")): (
+        "ipv6 flow",
+        {
+            "destination-ipv6": ["2001:db8:7::/48/0"],
+            "next-header": ["=tcp"],
+            "string": "flow destination-ipv6 2001:db8:7::/48/0 next-header =tcp",
+        },
+        "rate-limit:9600",
+    ),
 }
 
 
@@ -228,14 +314,24 @@ def test_flowspec_rules_both_ways(tmp_path, paths, running):
     extended community; GoBGP's rules decoded by us into 5.0's JSON."""
     ours, address = interop.ADDRESSES[4]
     gobgp_port = interop.free_port(address)
-    gobgp = gobgp_module.GoBGP(tmp_path, address, ours, gobgp_port, interop.free_port(ours), interop.LOCAL_AS,
-                               interop.LOCAL_AS, passive=True, originate=[(family, list(arguments))
-                                                                          for family, arguments in GOBGP_FLOWS],
-                               families=["ipv4-flowspec", "ipv6-flowspec"])
+    gobgp = gobgp_module.GoBGP(
+        tmp_path,
+        address,
+        ours,
+        gobgp_port,
+        interop.free_port(ours),
+        interop.LOCAL_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        originate=[(family, list(arguments)) for family, arguments in GOBGP_FLOWS],
+        families=["ipv4-flowspec", "ipv6-flowspec"],
+    )
     running.append(gobgp)
     gobgp.start(paths)
     rules = "".join(f"        route r{index} {{ {rule} }}\n" for index, rule in enumerate(OUR_FLOWS))
-    exa = interop.ExaBGP(tmp_path, f"""
+    exa = interop.ExaBGP(
+        tmp_path,
+        f"""
 neighbor {address} {{
     router-id 10.0.0.1; local-address {ours}; local-as {interop.LOCAL_AS}; peer-as {interop.LOCAL_AS};
     connect {gobgp_port};
@@ -243,7 +339,8 @@ neighbor {address} {{
     flow {{
 {rules}    }}
 }}
-""")
+""",
+    )
     running.append(exa)
     wait_up(gobgp, exa)
     for family, name, communities in OUR_FLOWS.values():
@@ -254,8 +351,11 @@ neighbor {address} {{
             assert [(value["type"], value["subtype"], value["value"]) for value in values] == [(128, 8, "65000:100")]
         else:
             assert extended == [communities]
-    found = interop.wait_until(lambda: (lambda u: u if len(u) >= len(GOBGP_FLOWS) else None)(exa.received_updates()),
-                               10, what="gobgp's flow rules decoded by us")
+    found = interop.wait_until(
+        lambda: (lambda u: u if len(u) >= len(GOBGP_FLOWS) else None)(exa.received_updates()),
+        10,
+        what="gobgp's flow rules decoded by us",
+    )
     received = []
     for update in found:
         (action,) = [community["string"] for community in update["attribute"]["extended-community"]]
@@ -285,14 +385,25 @@ def test_rtc_routes_both_ways(tmp_path, paths, running):
     route targets decoded by us into 5.0's JSON."""
     ours, address = interop.ADDRESSES[4]
     gobgp_port = interop.free_port(address)
-    gobgp = gobgp_module.GoBGP(tmp_path, address, ours, gobgp_port, interop.free_port(ours), interop.LOCAL_AS,
-                               interop.LOCAL_AS, passive=True, families=["rtc"])
+    gobgp = gobgp_module.GoBGP(
+        tmp_path,
+        address,
+        ours,
+        gobgp_port,
+        interop.free_port(ours),
+        interop.LOCAL_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        families=["rtc"],
+    )
     running.append(gobgp)
     gobgp.start(paths)
     gobgp.cli("vrf", "add", "red", "rd", "65001:1", "rt", "both", *GOBGP_VRF_TARGETS)
     nexthop = interop.EXPLICIT_NEXTHOP[4]
     lines = "".join(f"            rtc {form} next-hop {nexthop} med 7 community 65000:3;\n" for form in OUR_RTCS)
-    exa = interop.ExaBGP(tmp_path, f"""
+    exa = interop.ExaBGP(
+        tmp_path,
+        f"""
 neighbor {address} {{
     router-id 10.0.0.1; local-address {ours}; local-as {interop.LOCAL_AS}; peer-as {interop.LOCAL_AS};
     connect {gobgp_port};
@@ -302,11 +413,15 @@ neighbor {address} {{
 {lines}        }}
     }}
 }}
-""")
+""",
+    )
     running.append(exa)
     wait_up(gobgp, exa)
-    routes = interop.wait_until(lambda: (lambda found: found if len(found) >= len(OUR_RTCS) else None)(
-        gobgp.routes("rtc")), 10, what="our RTC routes in gobgp's adj-in")
+    routes = interop.wait_until(
+        lambda: (lambda found: found if len(found) >= len(OUR_RTCS) else None)(gobgp.routes("rtc")),
+        10,
+        what="our RTC routes in gobgp's adj-in",
+    )
     assert sorted(routes) == sorted(OUR_RTCS.values())
     for name in OUR_RTCS.values():
         (path,) = routes[name]
@@ -319,9 +434,19 @@ neighbor {address} {{
             8: {"type": 8, "communities": [65000 << 16 | 3]},
             14: {"type": 14, "nexthop": nexthop, "afi": 1, "safi": 132},  # no NEXT_HOP attribute (RFC 4760 3)
         }
-    found = interop.wait_until(lambda: (lambda u: u if len(u) >= len(GOBGP_VRF_TARGETS) else None)(
-        [nlri for update in exa.received_updates() for nlris in update.get("announce", {}).get("ipv4 rtc", {}).values()
-         for nlri in nlris]), 10, what="gobgp's RTC routes decoded by us")
+    found = interop.wait_until(
+        lambda: (lambda u: u if len(u) >= len(GOBGP_VRF_TARGETS) else None)(
+            [
+                nlri
+                for update in exa.received_updates()
+                for nlris in update.get("announce", {}).get("ipv4 rtc", {}).values()
+                for nlri in nlris
+            ]
+        ),
+        10,
+        what="gobgp's RTC routes decoded by us",
+    )
     assert sorted(found, key=repr) == sorted(
-        ({"origin": interop.LOCAL_AS, "route-target": f"target:{target}"} for target in GOBGP_VRF_TARGETS), key=repr)
+        ({"origin": interop.LOCAL_AS, "route-target": f"target:{target}"} for target in GOBGP_VRF_TARGETS), key=repr
+    )
     assert "Traceback" not in exa.text()

@@ -69,7 +69,9 @@ def configuration(bird_port: int, check: str, pid: str) -> str:
     `pid`), BIRD as the neighbor (we connect)."""
     # `env PYTHONPATH=...`: this checkout is not installed; the same helper runs under either daemon
     healthcheck = f"/usr/bin/env PYTHONPATH={interop.PACKAGE_ROOT} {sys.executable} -m exabgp healthcheck"
-    common = f'--cmd "{check}" --interval 0.3 --fast-interval 0.3 --rise 1 --fall 1 --timeout 2 --no-ip-setup --no-syslog'
+    common = (
+        f'--cmd "{check}" --interval 0.3 --fast-interval 0.3 --rise 1 --fall 1 --timeout 2 --no-ip-setup --no-syslog'
+    )
     local, peer = interop.ADDRESSES[4]
     return f"""
 process web {{
@@ -91,11 +93,17 @@ neighbor {peer} {{
 
 def expected(up: bool) -> dict:
     """BIRD's text for our routes while the service is up or down."""
-    base = {"BGP.origin": "IGP", "BGP.as_path": str(interop.LOCAL_AS), "BGP.next_hop": interop.ADDRESSES[4][0],
-            "BGP.local_pref": "100"}
+    base = {
+        "BGP.origin": "IGP",
+        "BGP.as_path": str(interop.LOCAL_AS),
+        "BGP.next_hop": interop.ADDRESSES[4][0],
+        "BGP.local_pref": "100",
+    }
     community = "({},{})".format(*COMMUNITY)
-    routes = {ip: dict(base, **{"BGP.med": str((100 if up else 1000) + index), "BGP.community": community})
-              for index, ip in enumerate(WEB)}
+    routes = {
+        ip: dict(base, **{"BGP.med": str((100 if up else 1000) + index), "BGP.community": community})
+        for index, ip in enumerate(WEB)
+    }
     if up:
         routes[DNS] = dict(base, **{"BGP.med": "100"})
     return routes
@@ -146,10 +154,12 @@ def running_process(pid: int) -> bool:
 
 def wait_routes(bird, exa, routes: dict, what: str) -> None:
     """BIRD's routes from us become exactly `routes` (prefix -> every BGP attribute BIRD shows)."""
+
     def exact():
         if not exa.running():
             raise AssertionError(f"the daemon exited: {exa.text()}")
         return bird.routes() == routes
+
     try:
         interop.wait_until(exact, 10, what=what)
     except AssertionError as error:
@@ -163,8 +173,9 @@ def test_healthcheck_announces_and_withdraws_with_the_service(tmp_path, running,
         oracle.require_oracle()
     ours, address = interop.ADDRESSES[4]
     bird_port = interop.free_port(address)
-    bird = bird_module.Bird(tmp_path, address, ours, bird_port, interop.free_port(ours), PEER_AS,
-                            interop.LOCAL_AS, passive=True)
+    bird = bird_module.Bird(
+        tmp_path, address, ours, bird_port, interop.free_port(ours), PEER_AS, interop.LOCAL_AS, passive=True
+    )
     running.append(bird)
     bird.start(paths)
     service = Service()

@@ -39,8 +39,10 @@ interop = importlib.import_module("qa.interop")
 openbgpd_module = importlib.import_module("qa.interop.openbgpd")
 
 PEER_AS_EBGP = 65002
-SETS = (f"med {interop.PEER_MED} community {interop.PEER_COMMUNITY[0]}:{interop.PEER_COMMUNITY[1]} "
-        "large-community {}:{}:{} origin igp".format(*interop.PEER_LARGE_COMMUNITY))
+SETS = (
+    f"med {interop.PEER_MED} community {interop.PEER_COMMUNITY[0]}:{interop.PEER_COMMUNITY[1]} "
+    "large-community {}:{}:{} origin igp".format(*interop.PEER_LARGE_COMMUNITY)
+)
 
 
 @pytest.fixture
@@ -53,16 +55,25 @@ def paths():
     return paths
 
 
-
 def pair(tmp_path, paths, running, ip, ours_passive, ibgp, hold_time=180):
     """OpenBGPD and our daemon configured for each other (IP version `ip`), both started."""
     ours, address = interop.ADDRESSES[ip]
     our_port, peer_port = interop.free_port(ours), interop.free_port(address)
     peer_as = interop.LOCAL_AS if ibgp else PEER_AS_EBGP
-    openbgpd = openbgpd_module.OpenBGPD(tmp_path, address, ours, peer_port, our_port, peer_as, interop.LOCAL_AS,
-                                        passive=not ours_passive, hold_time=hold_time,
-                                        originate=[interop.PEER_PREFIX[ip]], set_attributes=SETS,
-                                        nexthop=interop.PEER_NEXTHOP[ip])
+    openbgpd = openbgpd_module.OpenBGPD(
+        tmp_path,
+        address,
+        ours,
+        peer_port,
+        our_port,
+        peer_as,
+        interop.LOCAL_AS,
+        passive=not ours_passive,
+        hold_time=hold_time,
+        originate=[interop.PEER_PREFIX[ip]],
+        set_attributes=SETS,
+        nexthop=interop.PEER_NEXTHOP[ip],
+    )
     running.append(openbgpd)
     openbgpd.start(paths)
     exa = interop.ExaBGP(tmp_path, interop.exabgp_config(ip, peer_as, ours_passive, our_port, peer_port, hold_time))
@@ -107,8 +118,11 @@ def expected_routes(ip, ibgp):
 
 def wait_routes(openbgpd, ip, ibgp):
     expected = expected_routes(ip, ibgp)
-    routes = interop.wait_until(lambda: (lambda r: r if set(expected) <= set(r) else None)(openbgpd.routes()), 10,
-                                what="our routes in openbgpd's Adj-RIB-In")
+    routes = interop.wait_until(
+        lambda: (lambda r: r if set(expected) <= set(r) else None)(openbgpd.routes()),
+        10,
+        what="our routes in openbgpd's Adj-RIB-In",
+    )
     for prefix, wanted in expected.items():
         assert {key: routes[prefix].get(key) for key in wanted} == wanted, routes[prefix]
 
@@ -120,8 +134,16 @@ def received_nexthop(ip, ibgp):
 @pytest.mark.parametrize("ip,ours_passive,ibgp", interop.CASES, ids=interop.CASE_IDS)
 def test_session_routes_both_ways(tmp_path, paths, running, ip, ours_passive, ibgp):
     openbgpd, exa = pair(tmp_path, paths, running, ip, ours_passive, ibgp)
-    interop.session_routes_both_ways(openbgpd, exa, wait_up, wait_routes, ip, ours_passive, ibgp,
-                                     lambda: interop.check_received(exa, ip, ibgp, PEER_AS_EBGP, received_nexthop(ip, ibgp)))
+    interop.session_routes_both_ways(
+        openbgpd,
+        exa,
+        wait_up,
+        wait_routes,
+        ip,
+        ours_passive,
+        ibgp,
+        lambda: interop.check_received(exa, ip, ibgp, PEER_AS_EBGP, received_nexthop(ip, ibgp)),
+    )
 
 
 def test_openbgpd_restarted_gets_everything_again(tmp_path, paths, running):
@@ -142,9 +164,17 @@ def test_vpn_routes_arrive(tmp_path, paths, running):
     ours, address = interop.ADDRESSES[4]
     peer_port = interop.free_port(address)
     families = ["ipv4 mpls-vpn", "ipv6 mpls-vpn"]
-    openbgpd = openbgpd_module.OpenBGPD(tmp_path, address, ours, peer_port, interop.free_port(ours),
-                                        interop.LOCAL_AS, interop.LOCAL_AS, passive=True,
-                                        announce=["IPv4 vpn", "IPv6 vpn"])
+    openbgpd = openbgpd_module.OpenBGPD(
+        tmp_path,
+        address,
+        ours,
+        peer_port,
+        interop.free_port(ours),
+        interop.LOCAL_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        announce=["IPv4 vpn", "IPv6 vpn"],
+    )
     running.append(openbgpd)
     openbgpd.start(paths)
     exa = interop.ExaBGP(tmp_path, interop.exabgp_vpn_config(families, peer_port))
@@ -164,8 +194,11 @@ def test_vpn_routes_arrive(tmp_path, paths, running):
             "exit_nexthop": interop.EXPLICIT_NEXTHOP[interop.family_ip(family)],
             "source": "internal",
         }
-    routes = interop.wait_until(lambda: (lambda r: r if set(expected) <= set(r) else None)(openbgpd.routes()), 10,
-                                what="our VPN routes in openbgpd's Adj-RIB-In")
+    routes = interop.wait_until(
+        lambda: (lambda r: r if set(expected) <= set(r) else None)(openbgpd.routes()),
+        10,
+        what="our VPN routes in openbgpd's Adj-RIB-In",
+    )
     assert set(routes) == set(expected)
     for prefix, wanted in expected.items():
         assert {key: routes[prefix].get(key) for key in wanted} == wanted, routes[prefix]

@@ -157,8 +157,10 @@ def run_octets(bodies):
 def test_render_run_renders_each_update_and_stops_after_a_declined_one(codec):
     octets = run_octets(RUN)
     head, after, tail = ENVELOPE
-    lines = [f"{head}{n}{after}{codec.render_update(body, True, False, False)}{tail}"
-             for n, body in ((8, RUN[0]), (9, RUN[1]))]
+    lines = [
+        f"{head}{n}{after}{codec.render_update(body, True, False, False)}{tail}"
+        for n, body in ((8, RUN[0]), (9, RUN[1]))
+    ]
     third = len(octets) - 19 - len(RUN[3])
     text = "".join(lines).encode()
     assert codec.render_run(octets, 0, True, False, False, *ENVELOPE, 7) == (text, 9, third, RUN[2])
@@ -175,7 +177,7 @@ def test_render_run_refuses_what_is_not_a_run_of_whole_updates(codec):
     assert (error.value.code, error.value.subcode, error.value.data) == (1, 1, b"")
     with pytest.raises(CodecError) as error:  # the last message cut short
         codec.render_run(octets[:-1], 0, True, False, False, *ENVELOPE, 0)
-    length_field = octets[-len(RUN[1]) - 3:-len(RUN[1]) - 1]
+    length_field = octets[-len(RUN[1]) - 3 : -len(RUN[1]) - 1]
     assert (error.value.code, error.value.subcode, error.value.data) == (1, 2, length_field)
     with pytest.raises(CodecError) as error:  # a KEEPALIVE
         codec.render_run(octets + b"\xff" * 16 + b"\x00\x13\x04", 0, True, False, False, *ENVELOPE, 0)

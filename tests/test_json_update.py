@@ -57,7 +57,7 @@ def stable(line: str) -> dict:
 
 def message_text(line: str) -> str:
     assert line.endswith(TAIL)
-    return line[line.index(HEAD) + len(HEAD):-len(TAIL)]
+    return line[line.index(HEAD) + len(HEAD) : -len(TAIL)]
 
 
 def test_update_vectors_exist():
@@ -122,17 +122,31 @@ def test_treat_as_withdraw_becomes_withdrawals_for_the_api():
 def test_srv6_service_is_valid_json():
     # 5.0 prints the literal "%s" and %d here (not JSON); we print the values
     sid = bytes.fromhex("20010db8000000000000000000000001")
-    info = bytes([0]) + sid + bytes([0]) + (0x13).to_bytes(2, "big") + bytes([0]) + bytes([1, 0, 6, 32, 16, 16, 0, 0, 0])
+    info = (
+        bytes([0]) + sid + bytes([0]) + (0x13).to_bytes(2, "big") + bytes([0]) + bytes([1, 0, 6, 32, 16, 16, 0, 0, 0])
+    )
     sub = bytes([1]) + len(info).to_bytes(2, "big") + info
     tlv = bytes([5]) + (1 + len(sub)).to_bytes(2, "big") + b"\0" + sub
-    attributes = (bytes([0x40, 1, 1, 0, 0x40, 3, 4, 10, 0, 0, 1, 0xC0, 40, len(tlv)]) + tlv)
+    attributes = bytes([0x40, 1, 1, 0, 0x40, 3, 4, 10, 0, 0, 1, 0xC0, 40, len(tlv)]) + tlv
     body = b"\0\0" + len(attributes).to_bytes(2, "big") + attributes + bytes([8, 10])
     ctx = context(False)
     text = update_json(Update.decode(body, ctx), ctx)
     service = json.loads(text)["update"]["attribute"]["bgp-prefix-sid"]["l3-service"]
-    assert service == [{"sid": "2001:db8::1", "flags": 0, "endpoint_behavior": 19, "structure": {
-        "locator-block-length": 32, "locator-node-length": 16, "function-length": 16, "argument-length": 0,
-        "transposition-length": 0, "transposition-offset": 0}}]
+    assert service == [
+        {
+            "sid": "2001:db8::1",
+            "flags": 0,
+            "endpoint_behavior": 19,
+            "structure": {
+                "locator-block-length": 32,
+                "locator-node-length": 16,
+                "function-length": 16,
+                "argument-length": 0,
+                "transposition-length": 0,
+                "transposition-offset": 0,
+            },
+        }
+    ]
 
 
 def test_raw_family_does_not_crash():
@@ -157,7 +171,15 @@ def test_a_flow_rule_with_a_next_hop_carries_it_in_its_object_too():
     ctx = context(False)
     update = Update.decode(body, ctx)
     document = json.loads(update_json(update, ctx))
-    assert document["update"]["announce"] == {"ipv4 flow": {"1.2.3.4": [{
-        "destination-ipv4": ["192.168.0.1/32"], "next-hop": "1.2.3.4",
-        "string": "flow destination-ipv4 192.168.0.1/32 next-hop 1.2.3.4"}]}}
+    assert document["update"]["announce"] == {
+        "ipv4 flow": {
+            "1.2.3.4": [
+                {
+                    "destination-ipv4": ["192.168.0.1/32"],
+                    "next-hop": "1.2.3.4",
+                    "string": "flow destination-ipv4 192.168.0.1/32 next-hop 1.2.3.4",
+                }
+            ]
+        }
+    }
     assert Update(*update.parts(ctx)).encode(ctx) == body

@@ -39,8 +39,11 @@ def modules():
     found = []
     for directory, subdirectories, files in os.walk(PACKAGE):
         subdirectories[:] = sorted(name for name in subdirectories if name != "__pycache__")
-        found.extend(os.path.relpath(os.path.join(directory, name), PACKAGE) for name in sorted(files)
-                     if name.endswith((".py", ".pyx", ".pxd")))
+        found.extend(
+            os.path.relpath(os.path.join(directory, name), PACKAGE)
+            for name in sorted(files)
+            if name.endswith((".py", ".pyx", ".pxd"))
+        )
     return found
 
 
@@ -92,7 +95,7 @@ def parse_imports(source, name, is_package, is_python):
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
-                base = base[:len(base) - node.level + 1]
+                base = base[: len(base) - node.level + 1]
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module
@@ -146,33 +149,45 @@ def test_imports_point_down(relative):
 
 
 def test_the_checker_catches_wrong_arrows():
-    source = "\n".join((
-        "import os",
-        "from exabgp.cli import main",  # up
-        "from ..rib import table",  # sideways
-        "from . import family",  # own layer
-        "from exabgp import __version__, api",  # the top package is fine, api is up
-        "import exabgp._codec.errors",  # down
-        "from exabgp.__main__ import main",  # never
-    ))
+    source = "\n".join(
+        (
+            "import os",
+            "from exabgp.cli import main",  # up
+            "from ..rib import table",  # sideways
+            "from . import family",  # own layer
+            "from exabgp import __version__, api",  # the top package is fine, api is up
+            "import exabgp._codec.errors",  # down
+            "from exabgp.__main__ import main",  # never
+        )
+    )
     found, _tree = parse_imports(source, "exabgp.session.fsm", False, True)
     assert wrong_imports("exabgp.session.fsm", found) == [
-        (2, "exabgp.cli"), (3, "exabgp.rib"), (5, "exabgp.api"), (7, "exabgp.__main__")]
+        (2, "exabgp.cli"),
+        (3, "exabgp.rib"),
+        (5, "exabgp.api"),
+        (7, "exabgp.__main__"),
+    ]
     assert wrong_imports("exabgp.__main__", [(1, "exabgp.cli.main", ["main"])]) == []
     assert wrong_imports("exabgp", [(1, "exabgp._codec", [])]) == [(1, "exabgp._codec")]
-    pyx, _ = parse_imports("from exabgp.api.envelope cimport x\nimport exabgp.bgp\n", "exabgp._codec._x_c", False, False)
+    pyx, _ = parse_imports(
+        "from exabgp.api.envelope cimport x\nimport exabgp.bgp\n", "exabgp._codec._x_c", False, False
+    )
     assert wrong_imports("exabgp._codec._x_c", pyx) == [(1, "exabgp.api.envelope"), (2, "exabgp.bgp")]
 
 
-@pytest.mark.parametrize("relative", [name for name in ALL if layer_of(dotted(name)) in RANK
-                                      and RANK[layer_of(dotted(name))] < REACTOR])
+@pytest.mark.parametrize(
+    "relative", [name for name in ALL if layer_of(dotted(name)) in RANK and RANK[layer_of(dotted(name))] < REACTOR]
+)
 def test_no_io_below_the_reactor(relative):
     found, tree = imports(relative)
     bad = []
     socket_uses = set()
     if tree is not None:
-        socket_uses = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
-                       and isinstance(node.value, ast.Name) and node.value.id == "socket"}
+        socket_uses = {
+            node.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "socket"
+        }
     for line, module, names in found:
         root = (module or "").split(".")[0]
         if root == "socket" and module == "socket" and (set(names) or socket_uses) <= SOCKET_PURE_NAMES:
@@ -183,8 +198,12 @@ def test_no_io_below_the_reactor(relative):
             bad.append((line, f"from os import {names}"))
     if tree is not None and relative != SELECTOR:
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and node.attr in ENVIRONMENT_READERS
-                    and isinstance(node.value, ast.Name) and node.value.id == "os"):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ENVIRONMENT_READERS
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "os"
+            ):
                 bad.append((node.lineno, f"os.{node.attr}"))
     assert not bad, f"exabgp/{relative} does I/O or reads the environment below the reactor: {bad}"
 
@@ -192,27 +211,37 @@ def test_no_io_below_the_reactor(relative):
 def run(code):
     env = {key: value for key, value in os.environ.items()}
     env["PYTHONPATH"] = os.path.dirname(PACKAGE)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
-                            cwd=os.path.dirname(PACKAGE))  # not the source tree: `-c` puts the cwd first on sys.path
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60, cwd=os.path.dirname(PACKAGE)
+    )  # not the source tree: `-c` puts the cwd first on sys.path
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
 # the packages below the reactor that exist so far (exabgp.session among them once written)
-PACKAGES_BELOW_REACTOR = ["exabgp"] + [f"exabgp.{name}" for name, rank in RANK.items() if rank < REACTOR
-                                       and os.path.isfile(os.path.join(PACKAGE, name, "__init__.py"))]
+PACKAGES_BELOW_REACTOR = ["exabgp"] + [
+    f"exabgp.{name}"
+    for name, rank in RANK.items()
+    if rank < REACTOR and os.path.isfile(os.path.join(PACKAGE, name, "__init__.py"))
+]
 
 
 @pytest.mark.parametrize("package", PACKAGES_BELOW_REACTOR)
 def test_importing_below_the_reactor_loads_no_event_loop(package):
-    loaded = run(f"import sys, {package}; print(sorted(m for m in ('asyncio', 'subprocess') "
-                 f"if m in sys.modules))")
+    loaded = run(f"import sys, {package}; print(sorted(m for m in ('asyncio', 'subprocess') if m in sys.modules))")
     assert loaded == "[]", f"importing {package} loads {loaded}"
 
 
 def test_every_module_below_the_reactor_together_loads_no_event_loop():
-    names = sorted({dotted(name) for name in ALL if name.endswith(".py") and layer_of(dotted(name)) in RANK
-                    and RANK[layer_of(dotted(name))] < REACTOR})
-    loaded = run(f"import sys, importlib; [importlib.import_module(n) for n in {names!r}]; "
-                 f"print(sorted(m for m in ('asyncio', 'subprocess') if m in sys.modules))")
+    names = sorted(
+        {
+            dotted(name)
+            for name in ALL
+            if name.endswith(".py") and layer_of(dotted(name)) in RANK and RANK[layer_of(dotted(name))] < REACTOR
+        }
+    )
+    loaded = run(
+        f"import sys, importlib; [importlib.import_module(n) for n in {names!r}]; "
+        f"print(sorted(m for m in ('asyncio', 'subprocess') if m in sys.modules))"
+    )
     assert loaded == "[]", f"importing the layers below the reactor loads {loaded}"

@@ -36,8 +36,12 @@ from qa import completion, manpages, parsers
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAN = os.path.join(ROOT, "man")
 COMPLETION = os.path.join(ROOT, "completion")
-PAGES = {"exabgp": "man1/exabgp.1", "exabgp-cli": "man1/exabgp-cli.1",
-         "exabgp-healthcheck": "man1/exabgp-healthcheck.1", "exabgp.conf": "man5/exabgp.conf.5"}
+PAGES = {
+    "exabgp": "man1/exabgp.1",
+    "exabgp-cli": "man1/exabgp-cli.1",
+    "exabgp-healthcheck": "man1/exabgp-healthcheck.1",
+    "exabgp.conf": "man5/exabgp.conf.5",
+}
 
 
 def tool(name: str) -> str:
@@ -84,8 +88,12 @@ def test_check_mode_reports_a_page_edited_by_hand(tmp_path):
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_groff_formats_the_page_without_warnings(name):
-    done = subprocess.run([tool("groff"), "-man", "-Tutf8", "-ww", "-z", os.path.join(MAN, PAGES[name])],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [tool("groff"), "-man", "-Tutf8", "-ww", "-z", os.path.join(MAN, PAGES[name])],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (done.returncode, done.stderr) == (0, "")
 
 
@@ -98,17 +106,25 @@ def test_man_finds_the_pages_through_manpath():
 
 def formatted(name: str) -> str:
     env = dict(os.environ, MANWIDTH="200", MAN_KEEP_FORMATTING="", MANROFFOPT="")
-    done = subprocess.run([tool("man"), "-l", "-P", "cat", os.path.join(MAN, PAGES[name])], env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [tool("man"), "-l", "-P", "cat", os.path.join(MAN, PAGES[name])],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return re.sub(r".\x08", "", done.stdout).replace("\u2010", "-").replace("\u2212", "-")
 
 
-@pytest.mark.parametrize("page, commands", [
-    ("exabgp", ["exabgp server", "exabgp validate", "exabgp decode", "exabgp env"]),
-    ("exabgp-cli", ["exabgp-cli"]),
-    ("exabgp-healthcheck", ["exabgp-healthcheck"]),
-])
+@pytest.mark.parametrize(
+    "page, commands",
+    [
+        ("exabgp", ["exabgp server", "exabgp validate", "exabgp decode", "exabgp env"]),
+        ("exabgp-cli", ["exabgp-cli"]),
+        ("exabgp-healthcheck", ["exabgp-healthcheck"]),
+    ],
+)
 def test_every_option_is_in_the_man_page(page, commands):
     text = formatted(page)
     for command in commands:
@@ -133,15 +149,21 @@ def test_every_neighbor_keyword_is_in_exabgp_conf_5():
 
 def complete(tmp_path, function: str, *words: str) -> list:
     """What the bash completion `function` offers for the command line `words` (the last one being completed)."""
-    script = "\n".join([
-        *(f"source {shlex_quote(os.path.join(COMPLETION, 'bash', name))}"
-          for name in ("exabgp", "exabgp-cli", "exabgp-healthcheck")),
-        "COMP_WORDS=(" + " ".join(shlex_quote(word) for word in words) + ")",
-        f"COMP_CWORD={len(words) - 1}",
-        f"{function}",
-        'printf "%s\\n" "${COMPREPLY[@]}"'])
-    done = subprocess.run([tool("bash"), "--norc", "--noprofile", "-c", script], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=30)
+    script = "\n".join(
+        [
+            *(
+                f"source {shlex_quote(os.path.join(COMPLETION, 'bash', name))}"
+                for name in ("exabgp", "exabgp-cli", "exabgp-healthcheck")
+            ),
+            "COMP_WORDS=(" + " ".join(shlex_quote(word) for word in words) + ")",
+            f"COMP_CWORD={len(words) - 1}",
+            f"{function}",
+            'printf "%s\\n" "${COMPREPLY[@]}"',
+        ]
+    )
+    done = subprocess.run(
+        [tool("bash"), "--norc", "--noprofile", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=30
+    )
     assert (done.returncode, done.stderr) == (0, "")
     return [line for line in done.stdout.split("\n") if line]
 
@@ -153,7 +175,8 @@ def shlex_quote(word: str) -> str:
 def test_bash_completes_the_sub_commands_and_a_configuration_file(tmp_path):
     (tmp_path / "edge.conf").write_text("")
     assert sorted(complete(tmp_path, "_exabgp", "exabgp", "")) == sorted(
-        ["version", "cli", "healthcheck", "decode", "server", "env", "validate", "edge.conf"])
+        ["version", "cli", "healthcheck", "decode", "server", "env", "validate", "edge.conf"]
+    )
     assert complete(tmp_path, "_exabgp", "exabgp", "va") == ["validate"]
     assert complete(tmp_path, "_exabgp", "exabgp", "server", "ed") == ["edge.conf"]
     assert complete(tmp_path, "_exabgp", "exabgp", "--env-file", "e") == ["edge.conf"]
@@ -173,7 +196,9 @@ def test_bash_completes_the_api_commands_word_by_word(tmp_path):
     assert sorted(complete(tmp_path, "_exabgp_cli", "exabgp-cli", "sh")) == ["show", "shutdown"]
     assert sorted(complete(tmp_path, "_exabgp_cli", "exabgp-cli", "show", "")) == ["adj-rib", "neighbor"]
     assert sorted(complete(tmp_path, "_exabgp", "exabgp", "cli", "--pipename", "edge", "show", "adj-rib", "")) == [
-        "in", "out"]
+        "in",
+        "out",
+    ]
     first_words = {name.split(" ")[0] for name in completion.API_COMMANDS}
     assert sorted(complete(tmp_path, "_exabgp_cli", "exabgp-cli", "")) == sorted(first_words)
 
@@ -182,8 +207,9 @@ def test_bash_completes_the_api_commands_word_by_word(tmp_path):
 
 
 def test_zsh_parses_the_completion():
-    done = subprocess.run([tool("zsh"), "-n", os.path.join(COMPLETION, "zsh", "_exabgp")], capture_output=True,
-                          text=True, timeout=30)
+    done = subprocess.run(
+        [tool("zsh"), "-n", os.path.join(COMPLETION, "zsh", "_exabgp")], capture_output=True, text=True, timeout=30
+    )
     assert (done.returncode, done.stderr) == (0, "")
 
 
@@ -205,21 +231,28 @@ zpty -d session
 """
 
 
-@pytest.mark.parametrize("typed, completed", [
-    ("exabgp ser", "exabgp server"),
-    ("exabgp val", "exabgp validate"),
-    ("exabgp server --pro", "exabgp server --profile"),
-    ("exabgp server ed", "exabgp server edge.conf"),
-    ("exabgp cli flu", "exabgp cli flush"),
-    ("exabgp-cli show adj", "exabgp-cli show adj-rib"),
-    ("exabgp-cli --pip", "exabgp-cli --pipename"),
-    ("exabgp-healthcheck --no-ip", "exabgp-healthcheck --no-ip-setup"),
-])
+@pytest.mark.parametrize(
+    "typed, completed",
+    [
+        ("exabgp ser", "exabgp server"),
+        ("exabgp val", "exabgp validate"),
+        ("exabgp server --pro", "exabgp server --profile"),
+        ("exabgp server ed", "exabgp server edge.conf"),
+        ("exabgp cli flu", "exabgp cli flush"),
+        ("exabgp-cli show adj", "exabgp-cli show adj-rib"),
+        ("exabgp-cli --pip", "exabgp-cli --pipename"),
+        ("exabgp-healthcheck --no-ip", "exabgp-healthcheck --no-ip-setup"),
+    ],
+)
 def test_zsh_completes_in_an_interactive_shell(tmp_path, typed, completed):
     (tmp_path / "edge.conf").write_text("")
     (tmp_path / "session.zsh").write_text(ZSH_SESSION)
-    done = subprocess.run([tool("zsh"), "-f", str(tmp_path / "session.zsh"), os.path.join(COMPLETION, "zsh"),
-                           str(tmp_path), typed], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [tool("zsh"), "-f", str(tmp_path / "session.zsh"), os.path.join(COMPLETION, "zsh"), str(tmp_path), typed],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.stdout.strip() == f"RESULT:{completed}", done.stdout + done.stderr
 
 

@@ -55,17 +55,37 @@ def _clean_env() -> dict:
 def source(tmp_path_factory):
     """A copy of the repository without build artefacts (as .ci/run's clean copy): builds leave the tree alone."""
     copy = tmp_path_factory.mktemp("source") / "exabgp"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", "*.so", "*.c", ".pytest_cache",
-        ".hypothesis", ".benchmarks"))
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "venv",
+            "build",
+            "dist",
+            "*.egg-info",
+            "__pycache__",
+            "*.so",
+            "*.c",
+            ".pytest_cache",
+            ".hypothesis",
+            ".benchmarks",
+        ),
+    )
     return copy
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory, source):
     out = tmp_path_factory.mktemp("wheel")
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)],
-                          env=_clean_env(), capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)],
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     (found,) = out.glob("*.whl")
     return found
@@ -93,9 +113,25 @@ def test_the_wheel_carries_the_operator_files(wheel):
 def test_man_finds_the_installed_pages_from_path(wheel, tmp_path):
     prefix = tmp_path / "prefix"
     # --ignore-installed: never uninstall the package of the environment running the tests
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-compile", "--ignore-installed",
-                    "--prefix", str(prefix), str(wheel)], env=_clean_env(), check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-compile",
+            "--ignore-installed",
+            "--prefix",
+            str(prefix),
+            str(wheel),
+        ],
+        env=_clean_env(),
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     man = shutil.which("man")
     if man is None:
         if os.environ.get("EXABGP_INTEROP") == "1":
@@ -103,8 +139,10 @@ def test_man_finds_the_installed_pages_from_path(wheel, tmp_path):
         pytest.skip("man is not installed")
     env = {key: value for key, value in os.environ.items() if key != "MANPATH"}
     env["PATH"] = f"{prefix / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
-    for section, name, path in (("1", "exabgp", "share/man/man1/exabgp.1"),
-                                ("5", "exabgp.conf", "share/man/man5/exabgp.conf.5")):
+    for section, name, path in (
+        ("1", "exabgp", "share/man/man1/exabgp.1"),
+        ("5", "exabgp.conf", "share/man/man5/exabgp.conf.5"),
+    ):
         done = subprocess.run([man, "-w", section, name], env=env, capture_output=True, text=True, timeout=60)
         assert done.stdout.strip() == str(prefix / path), done.stderr
     assert os.access(prefix / "etc/exabgp/examples/quickstart.py", os.X_OK)
@@ -112,8 +150,14 @@ def test_man_finds_the_installed_pages_from_path(wheel, tmp_path):
 
 
 def test_the_sdist_carries_the_operator_files(tmp_path, source):
-    done = subprocess.run([sys.executable, "setup.py", "-q", "sdist", "--formats=gztar", "-d", str(tmp_path)],
-                          cwd=source, env=_clean_env(), capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "setup.py", "-q", "sdist", "--formats=gztar", "-d", str(tmp_path)],
+        cwd=source,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     (archive,) = tmp_path.glob("*.tar.gz")
     with tarfile.open(archive) as sdist:
@@ -123,8 +167,11 @@ def test_the_sdist_carries_the_operator_files(tmp_path, source):
 
 def _dockerfile() -> list:
     with open(os.path.join(ROOT, "Dockerfile")) as handle:
-        return [line.split(None, 1) for line in handle.read().replace("\\\n", " ").splitlines()
-                if line.strip() and not line.startswith("#")]
+        return [
+            line.split(None, 1)
+            for line in handle.read().replace("\\\n", " ").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
 
 
 def test_the_dockerfile_copies_the_repository_and_runs_a_program_of_the_package():

@@ -55,8 +55,14 @@ def require(condition: bool, reason: str) -> None:
 
 
 def program(name: str) -> str:
-    found = shutil.which(name) or next((os.path.join(folder, name) for folder in ("/usr/sbin", "/sbin", "/usr/bin")
-                                        if os.access(os.path.join(folder, name), os.X_OK)), None)
+    found = shutil.which(name) or next(
+        (
+            os.path.join(folder, name)
+            for folder in ("/usr/sbin", "/sbin", "/usr/bin")
+            if os.access(os.path.join(folder, name), os.X_OK)
+        ),
+        None,
+    )
     require(found is not None, f"{name} is not installed")
     return found
 
@@ -109,8 +115,9 @@ def test_systemd_analyze_verify_accepts_the_unit(tmp_path, unit):
     assert "\nExecStart=exabgp " in text
     (tmp_path / name).write_text(text.replace("\nExecStart=exabgp ", f"\nExecStart={executable('exabgp')} "))
     env = dict(os.environ, MANPATH=os.path.join(ROOT, "man"))
-    done = subprocess.run([analyze, "verify", str(tmp_path / name)], env=env, capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [analyze, "verify", str(tmp_path / name)], env=env, capture_output=True, text=True, timeout=60
+    )
     assert (done.returncode, done.stdout + done.stderr) == (0, "")
 
 
@@ -152,14 +159,25 @@ neighbor 127.0.0.2 {{
         assert ignore or done.returncode == 0, done.stderr
     (start,) = found[("Service", "ExecStart")]
     _ignore, argv = command_line(_moved(start, tmp_path))
-    daemon = subprocess.Popen([executable(argv[0]), *argv[1:]], env=env, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    daemon = subprocess.Popen(
+        [executable(argv[0]), *argv[1:]],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert _listening(port), "the daemon does not listen"
         if unit == "exabgp@.service":  # ExecStartPre made the pipes: the CLI reaches the daemon through them
             assert sorted(os.listdir(tmp_path / "run" / "exabgp")) == [f"{INSTANCE}.in", f"{INSTANCE}.out"]
-            cli = subprocess.run([executable("exabgp-cli"), "--pipename", INSTANCE, "version"], env=env,
-                                 capture_output=True, text=True, timeout=30)
+            cli = subprocess.run(
+                [executable("exabgp-cli"), "--pipename", INSTANCE, "version"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
             assert cli.returncode == 0 and cli.stdout.startswith("exabgp "), cli
         (reload,) = found[("Service", "ExecReload")]
         _ignore, argv = command_line(reload.replace("$MAINPID", str(daemon.pid)))
@@ -183,13 +201,21 @@ def test_sysusers_and_tmpfiles_make_pipes_the_daemon_trusts(tmp_path):
     (tmp_path / "etc").mkdir()
     (tmp_path / "etc" / "passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
     (tmp_path / "etc" / "group").write_text("root:x:0:\n")
-    subprocess.run([sysusers, f"--root={tmp_path}", os.path.join(SYSTEMD, "sysusers.d", "exabgp.conf")],
-                   check=True, capture_output=True, timeout=30)
+    subprocess.run(
+        [sysusers, f"--root={tmp_path}", os.path.join(SYSTEMD, "sysusers.d", "exabgp.conf")],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
     users = {line.split(":")[0]: line.split(":") for line in (tmp_path / "etc" / "passwd").read_text().splitlines()}
     uid, gid = int(users["exabgp"][2]), int(users["exabgp"][3])
     assert uid and gid
-    subprocess.run([tmpfiles, "--create", f"--root={tmp_path}", os.path.join(SYSTEMD, "tmpfiles.d", "exabgp.conf")],
-                   check=True, capture_output=True, timeout=30)
+    subprocess.run(
+        [tmpfiles, "--create", f"--root={tmp_path}", os.path.join(SYSTEMD, "tmpfiles.d", "exabgp.conf")],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
     folder = tmp_path / "run" / "exabgp"
     assert (os.stat(folder).st_uid, os.stat(folder).st_mode & 0o7777) == (uid, 0o750)
     daemon = pipes.Identity(uid, gid, frozenset({gid}))

@@ -24,8 +24,10 @@ from qa import runner, zipapp
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 #: an UPDATE (README's example): ORIGIN, AS_PATH, NEXT_HOP, COMMUNITIES, 198.51.100.0/24 and 203.0.113.0/24
-UPDATE = ("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF003E020000001F4001010040020A02020000FBF00000FBFF400304C0000201"
-          "C00804FBF0006418C6336418CB0071")
+UPDATE = (
+    "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF003E020000001F4001010040020A02020000FBF00000FBFF400304C0000201"
+    "C00804FBF0006418C6336418CB0071"
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +61,13 @@ def test_the_archive_holds_the_modules_and_no_extension(pyz):
 
 
 def test_it_imports_its_own_package_with_the_pure_twins(pyz):
-    done = run(sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {pyz!r}); import exabgp._codec as codec; "
-               "print(codec.__file__, codec.IMPLEMENTATION)")
+    done = run(
+        sys.executable,
+        "-I",
+        "-c",
+        f"import sys; sys.path.insert(0, {pyz!r}); import exabgp._codec as codec; "
+        "print(codec.__file__, codec.IMPLEMENTATION)",
+    )
     assert done.returncode == 0, done.stderr
     path, implementation = done.stdout.split()
     assert (path, implementation) == (os.path.join(pyz, "exabgp", "_codec", "__init__.py"), "py")
@@ -88,8 +95,14 @@ def test_decode_prints_what_the_installed_package_prints(pyz):
 
 
 def test_validate_accepts_the_example_and_refuses_a_bad_file(pyz, tmp_path):
-    done = run(sys.executable, "-I", pyz, "validate", os.path.join(ROOT, "examples", "quickstart.conf"),
-               cwd=os.path.join(ROOT, "examples"))
+    done = run(
+        sys.executable,
+        "-I",
+        pyz,
+        "validate",
+        os.path.join(ROOT, "examples", "quickstart.conf"),
+        cwd=os.path.join(ROOT, "examples"),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     (tmp_path / "bad.conf").write_text("neighbor 127.0.0.1 {\n    local-as 1;\n    peer-as 2;\n    hold-time 2;\n}\n")
     bad = run(sys.executable, "-I", pyz, "validate", str(tmp_path / "bad.conf"))
@@ -100,8 +113,11 @@ def test_validate_accepts_the_example_and_refuses_a_bad_file(pyz, tmp_path):
 
 def test_a_daemon_session_against_the_checking_peer(pyz, monkeypatch):
     monkeypatch.delenv("EXABGP_REQUIRE_EXTENSIONS", raising=False)  # the archive runs the pure twins
-    test = next(test for test in runner.discover(os.path.join(ROOT, "absent"), os.path.join(ROOT, "qa", "scenarios"))
-                if test.name == "scenarios/ipv4-med-communities")
+    test = next(
+        test
+        for test in runner.discover(os.path.join(ROOT, "absent"), os.path.join(ROOT, "qa", "scenarios"))
+        if test.name == "scenarios/ipv4-med-communities"
+    )
     result = asyncio.run(runner.run_test(test, f"{sys.executable} -I {pyz}", runner.Ports(0), 30, linger=0.3))
     assert result.status == "pass", f"{result.reason}\n{result.diff}\n{result.daemon_output}"
     assert os.path.join(pyz, "exabgp") in result.daemon_output  # the daemon that ran is the archive's

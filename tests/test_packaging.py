@@ -45,8 +45,23 @@ SOURCE = Path(__file__).resolve().parents[1]
 #: the directories shipped whole in the sdist (MANIFEST.in)
 SHIPPED = ("exabgp", "tests", "qa", "benchmarks", "docs", "examples", "man", "completion", "etc")
 #: build artefacts and local state, never copied (nor shipped)
-ARTEFACTS = shutil.ignore_patterns(".git", ".venv", "venv*", "build", "dist", "*.egg-info", "__pycache__", "*.py[cod]",
-                                   "*.so", "*.pyd", "*.c", "*.html", ".pytest_cache", ".hypothesis", ".benchmarks")
+ARTEFACTS = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "venv*",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    "*.py[cod]",
+    "*.so",
+    "*.pyd",
+    "*.c",
+    "*.html",
+    ".pytest_cache",
+    ".hypothesis",
+    ".benchmarks",
+)
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 PYX = sorted(path.name[:-4] for path in (SOURCE / "exabgp" / "_codec").glob("_*_c.pyx"))
 LINK = re.compile(r"\]\(([^()\s]+)\)")
@@ -60,15 +75,17 @@ def environment(**changes) -> dict:
 
 
 def run(*command, cwd, **changes) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *command], cwd=cwd, env=environment(**changes), capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, *command], cwd=cwd, env=environment(**changes), capture_output=True, text=True, timeout=600
+    )
 
 
 def build_wheel(tree: Path, out: Path, **changes) -> Path:
     """`pip wheel` of `tree` into `out` (emptied first), with this environment's build requirements."""
     shutil.rmtree(out, ignore_errors=True)
-    done = run("-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(tree), cwd=tree,
-               **changes)
+    done = run(
+        "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(tree), cwd=tree, **changes
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     [wheel] = out.glob("*.whl")
     return wheel
@@ -85,14 +102,14 @@ def elf_sections(path: Path) -> list:
     data = path.read_bytes()
     assert data[:6] == b"\x7fELF\x02\x01", f"{path.name}: not a 64-bit little-endian ELF file"
     offset = int.from_bytes(data[0x28:0x30], "little")
-    size, count, names = (int.from_bytes(data[at:at + 2], "little") for at in (0x3A, 0x3C, 0x3E))
-    headers = [data[offset + index * size:offset + (index + 1) * size] for index in range(count)]
+    size, count, names = (int.from_bytes(data[at : at + 2], "little") for at in (0x3A, 0x3C, 0x3E))
+    headers = [data[offset + index * size : offset + (index + 1) * size] for index in range(count)]
     table = headers[names]
     strings = int.from_bytes(table[0x18:0x20], "little")
     found = []
     for header in headers:
         start = strings + int.from_bytes(header[:4], "little")
-        found.append(data[start:data.index(b"\0", start)].decode())
+        found.append(data[start : data.index(b"\0", start)].decode())
     return found
 
 
@@ -142,10 +159,17 @@ def test_the_sdist_holds_the_tree_and_what_the_readme_links(tree, sdist):
     assert {"BENCHMARKS.md", "LICENSE", "NOTICE", "CHANGELOG.md", "docs/release.md"} <= set(links)
     assert [link for link in links if link not in members and not link.endswith("/")] == []
     assert [link for link in links if link.endswith("/") and not any(name.startswith(link) for name in members)] == []
-    shipped = {str(path.relative_to(tree)) for folder in SHIPPED for path in (tree / folder).rglob("*") if path.is_file()}
+    shipped = {
+        str(path.relative_to(tree)) for folder in SHIPPED for path in (tree / folder).rglob("*") if path.is_file()
+    }
     assert sorted(shipped - members) == []
-    assert {f"exabgp/_codec/{name}.pyx" for name in PYX} | {"exabgp/_codec/_octets.pxd", "setup.py", "pyproject.toml",
-                                                            "MANIFEST.in", ".ci/run"} <= members
+    assert {f"exabgp/_codec/{name}.pyx" for name in PYX} | {
+        "exabgp/_codec/_octets.pxd",
+        "setup.py",
+        "pyproject.toml",
+        "MANIFEST.in",
+        ".ci/run",
+    } <= members
     assert [name for name in members if name.endswith((".c", ".so", ".pyc"))] == []
     assert "no files found matching" not in output  # every include pattern of MANIFEST.in matches
 
@@ -192,11 +216,14 @@ def test_the_compiled_wheel_carries_stripped_modules_and_no_sources(compiled, tm
 def test_cython_writes_into_the_build_directory_and_runs_only_for_a_changed_pyx(tree, compiled, tmp_path):
     _, first = compiled
     assert sorted(name[:-2] for name in first) == PYX
-    assert sorted(str(path.relative_to(tree)) for path in tree.rglob("*.c") if path.parts[len(tree.parts)] != "build") == []
+    assert (
+        sorted(str(path.relative_to(tree)) for path in tree.rglob("*.c") if path.parts[len(tree.parts)] != "build")
+        == []
+    )
     build_wheel(tree, tmp_path / "again")
     assert generated(tree) == first  # nothing changed: Cython did not run
     source = tree / "exabgp" / "_codec" / "_wire_c.pyx"
-    later = time.time_ns() + 10 ** 9
+    later = time.time_ns() + 10**9
     os.utime(source, ns=(later, later))
     build_wheel(tree, tmp_path / "changed")
     changed = generated(tree)
@@ -210,7 +237,9 @@ def test_the_pure_wheel_has_no_extension_module(tree, compiled, tmp_path):
     with zipfile.ZipFile(wheel) as opened:
         names = opened.namelist()
     assert [name for name in names if name.endswith((".so", ".pyd", ".pyx", ".pxd", ".c"))] == []
-    assert {f"exabgp/_codec/_{topic}_py.py" for topic in ("wire", "nlri", "attrs", "json", "check", "ribin")} <= set(names)
+    assert {f"exabgp/_codec/_{topic}_py.py" for topic in ("wire", "nlri", "attrs", "json", "check", "ribin")} <= set(
+        names
+    )
 
 
 SETUP_WITHOUT_CYTHON = """
@@ -225,8 +254,16 @@ def test_without_cython_the_build_stops_and_never_compiles_a_stale_c_file(tree, 
     stale = tree / "exabgp" / "_codec" / "_wire_c.c"
     stale.write_text("#error a stale file: never compile me\n")
     try:
-        done = run("-c", SETUP_WITHOUT_CYTHON, "build_ext", "--build-temp", str(tmp_path / "temp"), "--build-lib",
-                   str(tmp_path / "lib"), cwd=tree)
+        done = run(
+            "-c",
+            SETUP_WITHOUT_CYTHON,
+            "build_ext",
+            "--build-temp",
+            str(tmp_path / "temp"),
+            "--build-lib",
+            str(tmp_path / "lib"),
+            cwd=tree,
+        )
     finally:
         stale.unlink()
     assert done.returncode != 0
@@ -239,8 +276,18 @@ def test_without_cython_the_build_stops_and_never_compiles_a_stale_c_file(tree, 
 def test_a_failed_compile_stops_the_build(tree, compiled, tmp_path):
     """A compiler that fails (here `false`): the build exits non-zero and says how to build pure instead."""
     [temp] = (tree / "build").glob("temp*")  # Cython's files are there: only the compiler runs
-    done = run("setup.py", "build_ext", "--force", "--build-temp", str(temp), "--build-lib", str(tmp_path), cwd=tree,
-               CC="false", LDSHARED="false")
+    done = run(
+        "setup.py",
+        "build_ext",
+        "--force",
+        "--build-temp",
+        str(temp),
+        "--build-lib",
+        str(tmp_path),
+        cwd=tree,
+        CC="false",
+        LDSHARED="false",
+    )
     assert done.returncode != 0
     assert "exabgp: compiling the codec twins failed" in done.stderr
     assert "set EXABGP_NO_EXTENSIONS=1 to build the pure-Python package instead" in done.stderr
@@ -253,8 +300,20 @@ def test_a_failed_compile_stops_the_build(tree, compiled, tmp_path):
 #: home field of a passwd line, ``:/root:``, which tests write into fake system files)
 MACHINE_PATH = re.compile(r"(?<![\w.~$-])/(" + "|".join(("tmp", "root", "work", "home")) + r")\b(?!:)")
 #: what is scanned: the code, the tests, the benchmarks and the documents
-SCANNED = ("exabgp", "tests", "qa", "benchmarks", "docs", "examples", "man", "completion", "etc", "README.md",
-           "BENCHMARKS.md", "CHANGELOG.md")
+SCANNED = (
+    "exabgp",
+    "tests",
+    "qa",
+    "benchmarks",
+    "docs",
+    "examples",
+    "man",
+    "completion",
+    "etc",
+    "README.md",
+    "BENCHMARKS.md",
+    "CHANGELOG.md",
+)
 
 
 def test_no_machine_paths_in_code_tests_benchmarks_and_docs():

@@ -42,12 +42,14 @@ def attribute(flags, code, value):
 
 def scenario_update(med=50):
     """qa/scenarios/ipv4-med-communities: 198.51.100.0/24 with MED, LOCAL_PREF and two communities."""
-    attributes = (attribute(0x40, 1, b"\x00")  # ORIGIN IGP
-                  + attribute(0x40, 2, b"")  # AS_PATH, empty (iBGP)
-                  + attribute(0x40, 3, socket.inet_aton("192.0.2.254"))  # NEXT_HOP
-                  + attribute(0x80, 4, struct.pack("!I", med))  # MULTI_EXIT_DISC
-                  + attribute(0x40, 5, struct.pack("!I", 120))  # LOCAL_PREF
-                  + attribute(0xC0, 8, struct.pack("!HHHH", 64512, 1, 64512, 2)))  # COMMUNITIES (RFC 1997)
+    attributes = (
+        attribute(0x40, 1, b"\x00")  # ORIGIN IGP
+        + attribute(0x40, 2, b"")  # AS_PATH, empty (iBGP)
+        + attribute(0x40, 3, socket.inet_aton("192.0.2.254"))  # NEXT_HOP
+        + attribute(0x80, 4, struct.pack("!I", med))  # MULTI_EXIT_DISC
+        + attribute(0x40, 5, struct.pack("!I", 120))  # LOCAL_PREF
+        + attribute(0xC0, 8, struct.pack("!HHHH", 64512, 1, 64512, 2))
+    )  # COMMUNITIES (RFC 1997)
     nlri = bytes([24]) + socket.inet_aton("198.51.100.0")[:3]
     return bgp(2, struct.pack("!HH", 0, len(attributes)) + attributes + nlri)
 
@@ -72,7 +74,14 @@ def hexa(data):
 
 def test_groups_are_ordered_by_letter_then_number():
     script = peer.parse_script("10:raw:AA\n9:raw:BB\nB1:raw:CC\nA2:raw:DD\n1:raw:EE\na3:raw:FF\n")
-    assert [[rule.value for rule in group] for group in script.groups] == [["EE"], ["DD"], ["FF"], ["BB"], ["AA"], ["CC"]]
+    assert [[rule.value for rule in group] for group in script.groups] == [
+        ["EE"],
+        ["DD"],
+        ["FF"],
+        ["BB"],
+        ["AA"],
+        ["CC"],
+    ]
     assert [group[0].step for group in script.groups] == ["A1", "A2", "A3", "A9", "A10", "B1"]
     assert script.connections == 2
 
@@ -80,7 +89,9 @@ def test_groups_are_ordered_by_letter_then_number():
 def test_rules_sharing_a_step_form_one_group_in_file_order():
     script = peer.parse_script("1:raw:01\n2:raw:02\n1:raw:03\n2:signal:USR1\n")
     assert [[(rule.kind, rule.value) for rule in group] for group in script.groups] == [
-        [("raw", "01"), ("raw", "03")], [("raw", "02"), ("signal", "USR1")]]
+        [("raw", "01"), ("raw", "03")],
+        [("raw", "02"), ("signal", "USR1")],
+    ]
     assert script.groups[0][1].line == 3
 
 
@@ -91,9 +102,11 @@ def test_raw_hex_is_normalised_and_comments_and_blank_lines_are_ignored():
 
 
 def test_options():
-    script = peer.parse_script("option:bind:ipv6\noption:asn:65000\noption:open:send-unknown-capability\n"
-                               "option:open:inspect-open-message\noption:open:send-unknown-message\n"
-                               "option:update:send-default-route\noption:tcp_connections:3\n1:raw:00\n")
+    script = peer.parse_script(
+        "option:bind:ipv6\noption:asn:65000\noption:open:send-unknown-capability\n"
+        "option:open:inspect-open-message\noption:open:send-unknown-message\n"
+        "option:update:send-default-route\noption:tcp_connections:3\n1:raw:00\n"
+    )
     assert script.options == peer.Options(True, 65000, True, True, True, True, 3)
     assert script.connections == 3
     assert peer.parse_script("1:raw:00").options == peer.Options()
@@ -102,23 +115,26 @@ def test_options():
 
 
 def test_notification_text_keeps_colons_and_other_tools_lines_are_dropped():
-    script = peer.parse_script("1:notification:bye: see you\n1:json:{\"a\": 1}\n2:cmd:announce route\n")
+    script = peer.parse_script('1:notification:bye: see you\n1:json:{"a": 1}\n2:cmd:announce route\n')
     assert [(rule.kind, rule.value) for group in script.groups for rule in group] == [("notification", "bye: see you")]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("option:bind:ipv4", "unknown option"),
-    ("option:asn:0", "ASN out of range"),
-    ("option:asn:many", "unknown option"),
-    ("1:raw:ABC", "not hexadecimal"),
-    ("1:raw:XY", "not hexadecimal"),
-    ("1:raw:", "not hexadecimal"),
-    ("1A:raw:00", "bad step"),
-    ("AB1:raw:00", "bad step"),
-    ("1:rew:00", "unknown rule kind"),
-    ("1:signal:NOPE", "unknown signal"),
-    ("just text", "expected STEP:KIND:VALUE"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("option:bind:ipv4", "unknown option"),
+        ("option:asn:0", "ASN out of range"),
+        ("option:asn:many", "unknown option"),
+        ("1:raw:ABC", "not hexadecimal"),
+        ("1:raw:XY", "not hexadecimal"),
+        ("1:raw:", "not hexadecimal"),
+        ("1A:raw:00", "bad step"),
+        ("AB1:raw:00", "bad step"),
+        ("1:rew:00", "unknown rule kind"),
+        ("1:signal:NOPE", "unknown signal"),
+        ("just text", "expected STEP:KIND:VALUE"),
+    ],
+)
 def test_malformed_lines(text, message):
     with pytest.raises(peer.ScriptError, match=message):
         peer.parse_script("1:raw:00\n" + text)
@@ -236,7 +252,7 @@ def test_mismatch_report_shows_both_sides_the_first_difference_and_decoded_forms
     with pytest.raises(peer.Mismatch) as failure:
         state.receive(received)
     report = failure.value.report({hexa(received): "DECODED-RECEIVED", hexa(expected): "DECODED-EXPECTED"})
-    offset = next(i for i, (a, b) in enumerate(zip(expected, received)) if a != b)
+    offset = next(i for i, (a, b) in enumerate(zip(expected, received, strict=False)) if a != b)
     assert f"received : {peer.spaced(hexa(received))}" in report
     assert f"expected : {peer.spaced(hexa(expected))}   (.msg line 2)" in report
     assert f"closest (.msg line 2), octets differing: @{offset} -32 +33" in report
@@ -296,14 +312,16 @@ def test_discover_select_and_missing_helpers(tmp_path):
     assert [test.name for test in runner.select(tests, ["two"])] == ["scenarios/two"]
     assert [test.name for test in runner.select(tests, ["*/o*"])] == ["scenarios/one"]
     assert runner.select(tests, ["three"]) == []
-    assert runner.helper_notes(tests[0].configurations) == ["one.conf runs helper './run/missing.run', which is missing"]
+    assert runner.helper_notes(tests[0].configurations) == [
+        "one.conf runs helper './run/missing.run', which is missing"
+    ]
     result = asyncio.run(runner.run_test(tests[1], "true", runner.Ports(0), 5))
     assert (result.status, result.reason) == ("error", "configuration not found: two-a.conf, two-b.conf")
 
 
 # -- end to end: the runner, the peer and fake daemons ------------------------------------------
 
-FAKE_DAEMON = r'''
+FAKE_DAEMON = r"""
 import os, signal, socket, struct, sys, time
 
 MARKER = b"\xff" * 16
@@ -366,7 +384,7 @@ for step in plan:
     elif step == "exit":
         sys.exit(3)
 until_closed(sock)
-'''
+"""
 
 
 @pytest.fixture
@@ -376,12 +394,16 @@ def fake_daemon(tmp_path):
 
     def command(*steps):
         return f"{sys.executable} {path} {','.join(steps) or chr(34) * 2}"
+
     return command
 
 
 def scenario(name):
-    return next(test for test in runner.discover(os.path.join(ROOT, "absent"), os.path.join(QA, "scenarios"))
-                if test.name == f"scenarios/{name}")
+    return next(
+        test
+        for test in runner.discover(os.path.join(ROOT, "absent"), os.path.join(QA, "scenarios"))
+        if test.name == f"scenarios/{name}"
+    )
 
 
 def run(test, daemon, timeout=20):
@@ -389,7 +411,9 @@ def run(test, daemon, timeout=20):
 
 
 def test_a_correct_daemon_passes_the_scenario(fake_daemon):
-    result = run(scenario("ipv4-med-communities"), fake_daemon(f"send:{hexa(scenario_update(50))}", f"send:{hexa(EOR_IPV4)}"))
+    result = run(
+        scenario("ipv4-med-communities"), fake_daemon(f"send:{hexa(scenario_update(50))}", f"send:{hexa(EOR_IPV4)}")
+    )
     assert (result.status, result.reason) == ("pass", "all 2 expected messages received")
     mirrored = bgp(1, open_body(64512, "192.0.2.2"))
     assert f"peer OPEN {hexa(mirrored)}" in result.daemon_output
@@ -397,7 +421,9 @@ def test_a_correct_daemon_passes_the_scenario(fake_daemon):
 
 
 def test_a_daemon_sending_a_different_update_fails_with_the_diff(fake_daemon):
-    result = run(scenario("ipv4-med-communities"), fake_daemon(f"send:{hexa(scenario_update(51))}", f"send:{hexa(EOR_IPV4)}"))
+    result = run(
+        scenario("ipv4-med-communities"), fake_daemon(f"send:{hexa(scenario_update(51))}", f"send:{hexa(EOR_IPV4)}")
+    )
     assert result.status == "fail"
     assert result.reason == "received an unexpected UPDATE while waiting for group A1"
     assert f"received : {peer.spaced(hexa(scenario_update(51)))}" in result.diff
@@ -406,8 +432,10 @@ def test_a_daemon_sending_a_different_update_fails_with_the_diff(fake_daemon):
 
 def test_an_extra_message_after_the_last_rule_fails(fake_daemon):
     extra = bgp(2, b"\x00\x00\x00\x00" + bytes([32]) + socket.inet_aton("192.0.2.9"))
-    result = run(scenario("ipv4-med-communities"),
-                 fake_daemon(f"send:{hexa(scenario_update(50))}", f"send:{hexa(EOR_IPV4)}", f"send:{hexa(extra)}"))
+    result = run(
+        scenario("ipv4-med-communities"),
+        fake_daemon(f"send:{hexa(scenario_update(50))}", f"send:{hexa(EOR_IPV4)}", f"send:{hexa(extra)}"),
+    )
     assert (result.status, result.reason) == ("fail", "received an extra UPDATE after every expected message")
 
 
@@ -424,11 +452,15 @@ def test_signal_and_notification_rules_across_two_connections(fake_daemon, tmp_p
     first, second = scenario_update(50), scenario_update(60)
     (tmp_path / "test.ci").write_text("test.conf\n")
     (tmp_path / "test.conf").write_text("# read by the fake daemon: nothing\n")
-    (tmp_path / "test.msg").write_text(f"A1:raw:{hexa(first)}\nA2:signal:SIGUSR1\nA3:raw:{hexa(second)}\n"
-                                       f"A4:notification:see you: later\nB1:raw:{hexa(first)}\n")
+    (tmp_path / "test.msg").write_text(
+        f"A1:raw:{hexa(first)}\nA2:signal:SIGUSR1\nA3:raw:{hexa(second)}\n"
+        f"A4:notification:see you: later\nB1:raw:{hexa(first)}\n"
+    )
     test = runner.discover(str(tmp_path / "absent"), str(tmp_path))[0]
-    result = run(test, fake_daemon(f"send:{hexa(first)}", "wait-signal", f"send:{hexa(second)}", "reconnect",
-                                   f"send:{hexa(first)}"))
+    result = run(
+        test,
+        fake_daemon(f"send:{hexa(first)}", "wait-signal", f"send:{hexa(second)}", "reconnect", f"send:{hexa(first)}"),
+    )
     assert (result.status, result.reason) == ("pass", "all 3 expected messages received"), result.peer_log
     text = b"see you: later"
     assert "got SIGUSR1" in result.daemon_output
@@ -463,5 +495,4 @@ def test_signal_names():
 
 def test_default_route_update():
     """option:update:send-default-route: ORIGIN IGP, empty AS_PATH, NEXT_HOP 127.0.0.1, LOCAL_PREF 100, 0.0.0.0/32."""
-    assert peer.default_route_update().hex().upper() == "0000" "0015" "40010100" "400200" "4003047F000001" \
-        "40050400000064" "2000000000"
+    assert peer.default_route_update().hex().upper() == "00000015400101004002004003047F000001400504000000642000000000"

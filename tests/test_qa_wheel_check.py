@@ -50,7 +50,8 @@ def test_cibuildwheel_tests_each_wheel_with_it():
 def test_the_test_mode_refuses_the_source_tree():
     env = {key: value for key, value in os.environ.items() if not key.startswith("EXABGP_")}
     env["PYTHONPATH"] = REPO
-    done = subprocess.run([sys.executable, SCRIPT, "test"], capture_output=True, text=True, timeout=60, cwd=REPO,
-                          env=env)
+    done = subprocess.run(
+        [sys.executable, SCRIPT, "test"], capture_output=True, text=True, timeout=60, cwd=REPO, env=env
+    )
     assert done.returncode != 0
     assert "comes from the source tree" in done.stderr + done.stdout

@@ -25,10 +25,11 @@ import signal
 import struct
 import threading
 import time
+from itertools import pairwise
 
 import pytest
 
-from qa.daemon import connect, finish, free_port, start, start_oracle
+from qa.daemon import connect, free_port, start, start_oracle
 from qa.peer import HEADER_LENGTH, Options, message, mirror_open
 from qa.oracle import require_oracle
 from qa.recorder import OPEN, UPDATE, Recorder
@@ -89,12 +90,17 @@ class Run:
 def configuration(tmp_path, ports) -> str:
     """One active neighbor per port: 127.0.0.1, 127.0.0.2 ... each connecting to 127.0.0.1:port."""
     path = tmp_path / "exabgp.conf"
-    path.write_text("".join(f"""
+    path.write_text(
+        "".join(
+            f"""
 neighbor 127.0.0.{index + 1} {{
     router-id 10.0.0.1; local-as 65001; peer-as 65001; connect {port};
     family {{ ipv4 unicast; }}
 }}
-""" for index, port in enumerate(ports)))
+"""
+            for index, port in enumerate(ports)
+        )
+    )
     return path
 
 
@@ -126,7 +132,7 @@ def test_a_late_peer_is_reached_by_the_fourth_attempt(tmp_path, which):
         peer.stop()
     attempts = run.attempts()
     assert len(attempts) == 4, run.log()
-    gaps = [later - earlier for earlier, later in zip(attempts, attempts[1:])]
+    gaps = [later - earlier for earlier, later in pairwise(attempts)]
     assert gaps[0] < 0.6 and 0.6 < gaps[1] < 1.6 and 1.6 < gaps[2] < 2.8, (gaps, run.log())
     [session] = peer.connections
     assert session.kinds()[:3] == [OPEN, 4, UPDATE] and session.end == "peer", session

@@ -39,7 +39,6 @@ from exabgp.session import (
     Established,
     MessageReceived,
     NotificationReceived,
-    Session,
     SessionSettings,
     UpdateReceived,
 )
@@ -81,8 +80,11 @@ def listening(port, deadline=5.0) -> bool:
 
 @pytest.mark.parametrize("name", ["ipv4-med-communities", "ipv6-unicast", "ebgp-open", "reconnect-after-cease"])
 def test_scenario_against_the_checking_peer(name):
-    test = next(test for test in runner.discover(os.path.join(ROOT, "absent"), os.path.join(QA, "scenarios"))
-                if test.name == f"scenarios/{name}")
+    test = next(
+        test
+        for test in runner.discover(os.path.join(ROOT, "absent"), os.path.join(QA, "scenarios"))
+        if test.name == f"scenarios/{name}"
+    )
     result = asyncio.run(runner.run_test(test, DAEMON, runner.Ports(0), 30, linger=0.3))
     assert result.status == "pass", f"{result.reason}\n{result.diff}\n{result.daemon_output}"
 
@@ -189,19 +191,30 @@ neighbor {peer} {{
 
 
 def speaker_settings(local, **changes):
-    values = dict(local_address=local, peer_address="127.0.0.1", local_as=65002, peer_as=65001,
-                  router_id="10.0.0.2", families=((1, 1),))
+    values = dict(
+        local_address=local,
+        peer_address="127.0.0.1",
+        local_as=65002,
+        peer_as=65001,
+        router_id="10.0.0.2",
+        families=((1, 1),),
+    )
     values.update(changes)
     return SessionSettings(**values)
 
 
 def test_route_refresh_is_answered_between_borr_and_eorr_for_a_range_neighbor(tmp_path):
     port = free_port()
-    daemon = passive_daemon(tmp_path, "127.0.0.0/8", """
+    daemon = passive_daemon(
+        tmp_path,
+        "127.0.0.0/8",
+        """
     capability { route-refresh; }
     family { ipv4 unicast; }
     static { route 10.9.0.0/16 next-hop 192.0.2.1; route 10.8.0.0/16 next-hop 192.0.2.1 med 5; }
-""", port)
+""",
+        port,
+    )
     try:
         sock = connect(port, source="127.0.0.5")
         peer = Speaker(sock, speaker_settings("127.0.0.5", route_refresh=True, enhanced_route_refresh=True))
@@ -210,17 +223,24 @@ def test_route_refresh_is_answered_between_borr_and_eorr_for_a_range_neighbor(tm
         assert peer.session.negotiated.refresh == "enhanced"
         initial = updates(events)
         assert [(c[0], c[3].prefix()) for u in initial for c in u.changes(ctx)] == [
-            ("announce", "10.9.0.0/16"), ("announce", "10.8.0.0/16")]
+            ("announce", "10.9.0.0/16"),
+            ("announce", "10.8.0.0/16"),
+        ]
         assert eors(events, ctx) == [(1, 1)]
         seen = len(events)
         # the BoRR / EoRR markers are ROUTE-REFRESH messages (RFC 7313): the session reports them
         peer.send_route_refresh(1, 1)
-        events = peer.wait(lambda events: any(getattr(getattr(e, "refresh", None), "subtype", 0) == 2
-                                              for e in events[seen:]))
+        events = peer.wait(
+            lambda events: any(getattr(getattr(e, "refresh", None), "subtype", 0) == 2 for e in events[seen:])
+        )
         replay = events[seen:]
-        kinds = [("refresh", e.refresh.subtype) if hasattr(e, "refresh") else
-                 ("update", tuple(c[3].prefix() for c in e.update.changes(ctx))) for e in replay
-                 if hasattr(e, "refresh") or isinstance(e, UpdateReceived)]
+        kinds = [
+            ("refresh", e.refresh.subtype)
+            if hasattr(e, "refresh")
+            else ("update", tuple(c[3].prefix() for c in e.update.changes(ctx)))
+            for e in replay
+            if hasattr(e, "refresh") or isinstance(e, UpdateReceived)
+        ]
         assert kinds[0] == ("refresh", 1) and kinds[-1] == ("refresh", 2)
         assert sorted(kind[1] for kind in kinds[1:-1]) == [("10.8.0.0/16",), ("10.9.0.0/16",)]
         sock.close()
@@ -233,10 +253,15 @@ def test_route_refresh_is_answered_between_borr_and_eorr_for_a_range_neighbor(tm
 
 def test_a_peer_without_asn4_gets_two_octet_paths_with_as4_path(tmp_path):
     port = free_port()
-    daemon = passive_daemon(tmp_path, "127.0.0.1", """
+    daemon = passive_daemon(
+        tmp_path,
+        "127.0.0.1",
+        """
     family { ipv4 unicast; }
     static { route 10.9.0.0/16 next-hop 192.0.2.1 as-path [ 65001 4200000000 ] aggregator ( 4200000001:1.2.3.4 ); }
-""", port)
+""",
+        port,
+    )
     try:
         peer = Speaker(connect(port), speaker_settings("127.0.0.1", asn4=False))
         events = peer.wait(lambda events: eors(events, peer.session.ctx))
@@ -265,8 +290,12 @@ def test_rate_limit_paces_the_messages_taken_from_the_peer(tmp_path, limit, leas
         peer.wait(lambda events: eors(events, peer.session.ctx))
         attributes = bytes.fromhex("4001010040020602010000FDEA400304C0000201")
         for index in range(30):  # 30 UPDATEs and the End-of-RIB in one burst
-            peer.session.send_update(len(b"").to_bytes(2, "big") + len(attributes).to_bytes(2, "big") + attributes
-                                     + bytes((24, 10, 1, index)))
+            peer.session.send_update(
+                len(b"").to_bytes(2, "big")
+                + len(attributes).to_bytes(2, "big")
+                + attributes
+                + bytes((24, 10, 1, index))
+            )
         peer.session.send_eor(1, 1)
         sent = time.time()
         peer._flush()
@@ -440,8 +469,9 @@ neighbor 127.0.0.1 {{
     for reader in readers:
         reader.start()
     end = time.monotonic() + 15
-    while time.monotonic() < end and not (any(expected_b in line for line in logs[b])
-                                          and any(expected_a in line for line in logs[a])):
+    while time.monotonic() < end and not (
+        any(expected_b in line for line in logs[b]) and any(expected_a in line for line in logs[a])
+    ):
         time.sleep(0.05)
     for process in (b, a):
         process.send_signal(signal.SIGTERM)
@@ -464,8 +494,11 @@ def test_md5_different_password_does_not(tmp_path):
     err_a, err_b = md5_pair(tmp_path, "s3cret", "other", "no answer from")
     assert "connected to" not in err_a and "connected to" not in err_b
     assert "attempting connection to 127.0.0.1:" in err_b and "incoming" not in err_a
-    assert re.search(r"no answer from 127\.0\.0\.1:\d+ after 2 seconds: with md5-password set, a peer with a "
-                     r"different password \(or none\) drops our connection attempts silently", err_b), err_b
+    assert re.search(
+        r"no answer from 127\.0\.0\.1:\d+ after 2 seconds: with md5-password set, a peer with a "
+        r"different password \(or none\) drops our connection attempts silently",
+        err_b,
+    ), err_b
     assert "Traceback" not in err_a + err_b
 
 
@@ -502,18 +535,27 @@ def test_implicit_server_with_flags(tmp_path, capsys):
 def test_implicit_server_and_bad_setting(tmp_path):
     path = tmp_path / "bad.conf"
     path.write_text("neighbor 127.0.0.1 {\n    router-id 10.0.0.1;\n    local-as 1;\n    peer-as 1;\n    bogus 3;\n}\n")
-    process = subprocess.run([sys.executable, "-m", "exabgp", str(path)], env=environment(), cwd=PACKAGE_ROOT,
-                             capture_output=True,
-                             text=True, timeout=30)
+    process = subprocess.run(
+        [sys.executable, "-m", "exabgp", str(path)],
+        env=environment(),
+        cwd=PACKAGE_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert process.returncode == 1 and f"{path}:5:" in process.stderr
-    process = subprocess.run([sys.executable, "-m", "exabgp", "server", str(path)], cwd=PACKAGE_ROOT,
-                             env=environment(exabgp_log_level="LOUD"), capture_output=True, text=True, timeout=30)
+    process = subprocess.run(
+        [sys.executable, "-m", "exabgp", "server", str(path)],
+        cwd=PACKAGE_ROOT,
+        env=environment(exabgp_log_level="LOUD"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert process.returncode == 1 and process.stderr == "invalid value for log.level : LOUD\n"
 
 
 # ---------------------------------------------------------------- several configuration files
-
-
 
 
 @pytest.mark.parametrize("rotate", [False, True])
@@ -530,9 +572,15 @@ neighbor 127.0.0.{index + 8} {{
 """)
         paths.append(str(path))
     settings = {"exabgp_debug_rotate": "true"} if rotate else {}
-    daemon = subprocess.Popen([sys.executable, "-m", "exabgp", "server", *paths], env=environment(**settings),
-                              cwd=PACKAGE_ROOT,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "exabgp", "server", *paths],
+        env=environment(**settings),
+        cwd=PACKAGE_ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert listening(ports[0])
         # without debug.rotate each file runs in a process of its own; with it only the first runs
@@ -580,8 +628,13 @@ def test_pid_file_while_running(tmp_path):
     code, _, err = finish(daemon)
     assert code == 0, err
     assert not pid_file.exists()
-    daemon = passive_daemon(tmp_path, "127.0.0.9", "    family { ipv4 unicast; }", port,
-                            exabgp_daemon_pid=tmp_path / "absent" / "exabgp.pid")
+    daemon = passive_daemon(
+        tmp_path,
+        "127.0.0.9",
+        "    family { ipv4 unicast; }",
+        port,
+        exabgp_daemon_pid=tmp_path / "absent" / "exabgp.pid",
+    )
     code, _, err = finish(daemon)
     assert code == 1 and "can not write the pid file" in err
 
@@ -602,6 +655,7 @@ neighbor 127.0.0.1 {{
     static {{ {" ".join(f"route {prefix} next-hop 192.0.2.1;" for prefix in routes)} }}
 }}
 """)
+
     configure(["10.1.0.0/16", "10.2.0.0/16"])
     daemon = start(path)
     try:

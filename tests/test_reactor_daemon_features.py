@@ -141,8 +141,12 @@ def public_dir():
 def test_daemonize_detaches_and_writes_the_pid_file(tmp_path):
     port = free_port()
     pid_path, log_path = tmp_path / "exabgp.pid", tmp_path / "exabgp.log"
-    launcher = start([passive_conf(tmp_path, port)], exabgp_daemon_daemonize="true",
-                     exabgp_daemon_pid=pid_path, exabgp_log_destination=log_path)
+    launcher = start(
+        [passive_conf(tmp_path, port)],
+        exabgp_daemon_daemonize="true",
+        exabgp_daemon_pid=pid_path,
+        exabgp_log_destination=log_path,
+    )
     code, out, err = finish(launcher)
     assert code == 0 and out == "" and err == ""
     pid = read_pid(pid_path)
@@ -180,8 +184,13 @@ def test_daemonize_is_skipped_when_stdin_is_a_socket(tmp_path):
     pid_path = tmp_path / "exabgp.pid"
     ours, theirs = socket.socketpair()
     with ours, theirs:
-        process = start([passive_conf(tmp_path, port)], stdin=theirs, exabgp_daemon_daemonize="true",
-                        exabgp_daemon_pid=pid_path, exabgp_log_destination=tmp_path / "exabgp.log")
+        process = start(
+            [passive_conf(tmp_path, port)],
+            stdin=theirs,
+            exabgp_daemon_daemonize="true",
+            exabgp_daemon_pid=pid_path,
+            exabgp_log_destination=tmp_path / "exabgp.log",
+        )
         try:
             assert listening(port)
             assert read_pid(pid_path) == process.pid  # still the process we started
@@ -256,8 +265,13 @@ def test_a_user_that_does_not_exist_is_refused(tmp_path):
 def test_chdir_umask_and_relative_paths(tmp_path):
     port = free_port()
     passive_conf(tmp_path, port, "relative.conf")
-    process = start(["relative.conf", "-v"], cwd=tmp_path, exabgp_daemon_umask="027",
-                    exabgp_daemon_pid="exabgp.pid", exabgp_log_destination="file:exabgp.log")
+    process = start(
+        ["relative.conf", "-v"],
+        cwd=tmp_path,
+        exabgp_daemon_umask="027",
+        exabgp_daemon_pid="exabgp.pid",
+        exabgp_log_destination="file:exabgp.log",
+    )
     try:
         assert listening(port)
         assert read_pid(tmp_path / "exabgp.pid") == process.pid

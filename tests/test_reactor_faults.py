@@ -59,24 +59,24 @@ from qa.harness import HOLD, Daemon, Peer, flap, pump, received_updates, script
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-READER = r'''
+READER = r"""
 import sys
 for line in sys.stdin:
     pass
-'''
+"""
 
 #: a helper writing every JSON line it reads to a file (the test reads what it was told)
-RECORDER = r'''
+RECORDER = r"""
 import sys
 with open(sys.argv[1], "a") as out:
     for line in sys.stdin:
         out.write(line)
         out.flush()
-'''
+"""
 
 
 #: a helper that, once the file ``argv[1]`` exists, asks ``show adj-rib in`` and writes the answer to ``argv[2]``
-ASKER = r'''
+ASKER = r"""
 import os, sys, time
 ask, answer = sys.argv[1:3]
 while not os.path.exists(ask):
@@ -93,22 +93,28 @@ with open(answer + ".new", "w") as out:
 os.replace(answer + ".new", answer)
 for line in sys.stdin:
     pass
-'''
+"""
 
 
 def neighbors(port: int, peers, api: str = "", routes: dict = None, hold: int = HOLD) -> str:
     """Passive neighbors on `port` (our side 127.0.0.1, AS 65001; theirs AS 65002)."""
     routes = routes or {}
-    return "".join(f"""
+    return "".join(
+        f"""
 neighbor {address} {{
     router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;
     passive; listen {port}; hold-time {hold};
     family {{ ipv4 unicast; }}
     {api}
-    {"static { " + " ".join(f"route {prefix} next-hop 127.0.0.1;" for prefix in routes[address]) + " }"
-     if address in routes else ""}
+    {
+            "static { " + " ".join(f"route {prefix} next-hop 127.0.0.1;" for prefix in routes[address]) + " }"
+            if address in routes
+            else ""
+        }
 }}
-""" for address in peers)
+"""
+        for address in peers
+    )
 
 
 # ---------------------------------------------------------------- session flaps
@@ -122,9 +128,13 @@ FLAP_GROWTH_KB = 128
 def test_session_flaps_do_not_grow_memory(tmp_path):
     port = free_port()
     helper = script(tmp_path, "reader", READER)
-    daemon = Daemon(tmp_path, f"process reader {{ run {helper}; encoder json; }}\n"
-                    + neighbors(port, ["127.0.0.1"], "api { processes [ reader ]; neighbor-changes; "
-                                                     "receive { parsed; update; open; } }"))
+    daemon = Daemon(
+        tmp_path,
+        f"process reader {{ run {helper}; encoder json; }}\n"
+        + neighbors(
+            port, ["127.0.0.1"], "api { processes [ reader ]; neighbor-changes; receive { parsed; update; open; } }"
+        ),
+    )
     try:
         daemon.wait_log("new peer: neighbor 127.0.0.1")
         samples, established = {}, 0
@@ -160,7 +170,7 @@ class Told:
             with open(self.path, "rb") as stream:
                 stream.seek(self._offset)
                 data = stream.read()
-            whole = data[:data.rfind(b"\n") + 1]
+            whole = data[: data.rfind(b"\n") + 1]
             self._offset += len(whole)
             for line in whole.decode().split("\n")[:-1]:
                 message = json.loads(line)
@@ -184,23 +194,35 @@ def announced(messages) -> dict:
         for family in neighbor["message"].get("update", {}).get("announce", {}).values():
             for nlris in family.values():
                 prefixes.setdefault(neighbor["address"]["peer"], []).extend(
-                    nlri if isinstance(nlri, str) else nlri["nlri"] for nlri in nlris)
+                    nlri if isinstance(nlri, str) else nlri["nlri"] for nlri in nlris
+                )
     return prefixes
 
 
 def states(messages, address: str) -> list:
-    return [message["neighbor"]["state"] for message in messages
-            if message.get("type") == "state" and message["neighbor"]["address"]["peer"] == address]
+    return [
+        message["neighbor"]["state"]
+        for message in messages
+        if message.get("type") == "state" and message["neighbor"]["address"]["peer"] == address
+    ]
 
 
 def recorded(tmp_path, port, peers, routes=None, hold: int = HOLD) -> str:
     """The configuration of `neighbors` with a helper recording every update and state change to ``told``,
     and `ASKER` (``ask`` -> ``answer``)."""
     helper, asker = script(tmp_path, "recorder", RECORDER), script(tmp_path, "asker", ASKER)
-    return (f"process recorder {{ run {helper} {tmp_path / 'told'}; encoder json; }}\n"
-            f"process asker {{ run {asker} {tmp_path / 'ask'} {tmp_path / 'answer'}; encoder text; }}\n"
-            + neighbors(port, peers, "api { processes [ recorder ]; neighbor-changes; receive { parsed; update; } }\n"
-                                     "    api { processes [ asker ]; }", routes, hold))
+    return (
+        f"process recorder {{ run {helper} {tmp_path / 'told'}; encoder json; }}\n"
+        f"process asker {{ run {asker} {tmp_path / 'ask'} {tmp_path / 'answer'}; encoder text; }}\n"
+        + neighbors(
+            port,
+            peers,
+            "api { processes [ recorder ]; neighbor-changes; receive { parsed; update; } }\n"
+            "    api { processes [ asker ]; }",
+            routes,
+            hold,
+        )
+    )
 
 
 def recording_daemon(tmp_path, port, peers, routes=None, which: str = "ours", hold: int = HOLD):
@@ -251,7 +273,7 @@ def test_a_peer_killed_mid_table_is_reported_down_and_the_others_go_on(tmp_path,
         # the helper got part of the dead peer's table, each route once, nothing about it after its down
         dead = record.routes("127.0.0.1")
         assert 0 < len(dead) < KILLED_TABLE and len(set(dead)) == len(dead)
-        after = messages[messages.index(down) + 1:]
+        after = messages[messages.index(down) + 1 :]
         assert not [m for m in after if m.get("neighbor", {}).get("address", {}).get("peer") == "127.0.0.1"]
         routes = record.routes("127.0.0.2")
         assert len(set(routes)) == KILLED_TABLE == len(routes)
@@ -282,25 +304,29 @@ def test_a_reload_during_traffic_removes_one_neighbor_and_leaves_the_others(tmp_
     daemon, record = recording_daemon(tmp_path, port, peers, routes)
     streams = {}
     try:
-        for address, first in zip(peers, (30, 40, 50)):
+        for address in peers:
             streams[address] = Peer(port, daemon, address)
         kept, unchanged, removed = (streams[address] for address in peers)
         assert kept.routes == {"10.9.0.0/24": True}
-        tables = {address: received_updates(TABLE, first) for address, first in zip(peers, (30, 40, 50))}
+        tables = {address: received_updates(TABLE, first) for address, first in zip(peers, (30, 40, 50), strict=True)}
         for address, peer in streams.items():
             peer.stream(tables[address])
         everyone = list(streams.values())
         pump(everyone, lambda: kept.unsent() < len(tables["127.0.0.1"]) * 3 // 4, 20)
         assert mid_table(kept, len(tables["127.0.0.1"])) and mid_table(removed, len(tables["127.0.0.3"]))
         # 127.0.0.3 removed, a route added to 127.0.0.1 (its session unchanged), 127.0.0.2 as it was
-        (tmp_path / "daemon.conf").write_text(recorded(tmp_path, port, peers[:2],
-                                                       {"127.0.0.1": ["10.9.0.0/24", "10.9.1.0/24"]}))
+        (tmp_path / "daemon.conf").write_text(
+            recorded(tmp_path, port, peers[:2], {"127.0.0.1": ["10.9.0.0/24", "10.9.1.0/24"]})
+        )
         daemon.process.send_signal(signal.SIGUSR1)
         pump(everyone, lambda: bool(removed.problems), 10, expire=False)
         assert removed.problems and removed.problems[0].notification is None  # closed without NOTIFICATION, as 5.0
         everyone.remove(removed)
-        pump(everyone, lambda: all(len(record.routes(a)) == TABLE for a in peers[:2])
-             and "10.9.1.0/24" in kept.routes, 30)
+        pump(
+            everyone,
+            lambda: all(len(record.routes(a)) == TABLE for a in peers[:2]) and "10.9.1.0/24" in kept.routes,
+            30,
+        )
         pump(everyone, lambda: False, 1.0, expire=False)
         messages = record()
         for address in peers[:2]:  # every route once, the sessions never went down
@@ -357,8 +383,13 @@ def test_a_frozen_peer_gets_4_0_and_comes_back_while_the_other_goes_on(tmp_path)
 
 def test_the_soak_benchmark_runs(tmp_path):
     script_path = os.path.join(ROOT, "benchmarks", "soak.py")
-    done = subprocess.run([sys.executable, script_path, "--duration", "4", "--peers", "2", "--routes", "300",
-                           "--sample", "1"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, script_path, "--duration", "4", "--peers", "2", "--routes", "300", "--sample", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(done.stdout.strip().split("\n")[-1])
     assert result["flaps"] >= 4 and result["routes_sent"] == result["flaps"] * 300

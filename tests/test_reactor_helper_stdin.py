@@ -51,12 +51,20 @@ class Counting(HelperStdin):
 
 async def _start(path, delay: float = 0.0, high: int = 256 * 1024, low: int = 64 * 1024):
     reading, writing = os.pipe2(os.O_CLOEXEC)
-    process = subprocess.Popen([sys.executable, "-c", READER, str(path), str(delay)], stdin=reading,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", READER, str(path), str(delay)], stdin=reading, stdout=subprocess.PIPE, text=True
+    )
     os.close(reading)
     events = []
-    stdin = Counting(asyncio.get_running_loop(), writing, high=high, low=low, cap=1 << 30,
-                     on_pause=lambda: events.append("pause"), on_resume=lambda: events.append("resume"))
+    stdin = Counting(
+        asyncio.get_running_loop(),
+        writing,
+        high=high,
+        low=low,
+        cap=1 << 30,
+        on_pause=lambda: events.append("pause"),
+        on_resume=lambda: events.append("resume"),
+    )
     return process, stdin, events
 
 
@@ -140,8 +148,15 @@ def test_a_reader_that_exits_drops_the_queue(tmp_path):
         process = subprocess.Popen([sys.executable, "-c", "import os; os.read(0, 10)"], stdin=reading)
         os.close(reading)
         events = []
-        stdin = HelperStdin(asyncio.get_running_loop(), writing, high=64 * 1024, low=1024, cap=1 << 30,
-                            on_pause=lambda: events.append("pause"), on_resume=lambda: events.append("resume"))
+        stdin = HelperStdin(
+            asyncio.get_running_loop(),
+            writing,
+            high=64 * 1024,
+            low=1024,
+            cap=1 << 30,
+            on_pause=lambda: events.append("pause"),
+            on_resume=lambda: events.append("resume"),
+        )
         stdin.write(b"y" * (3 * helper_stdin.PIPE_SIZE))
         await _until(lambda: process.poll() is not None)
         await _until(stdin.is_closing, 5.0)

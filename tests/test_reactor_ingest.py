@@ -58,7 +58,7 @@ def v4(index):
 
 
 def v6(index):
-    return (None, 48, bytes((0x20, 0x01, 0x0d, 0xb8, index >> 8, index & 0xFF)) + bytes(10), None, None)
+    return (None, 48, bytes((0x20, 0x01, 0x0D, 0xB8, index >> 8, index & 0xFF)) + bytes(10), None, None)
 
 
 COMMON = attribute(0x40, 1, b"\x00") + attribute(0x40, 2, bytes.fromhex("0201 0000fbf0"))
@@ -100,8 +100,7 @@ CONFIGURATION = """neighbor 127.0.0.1 {{
 async def ingest(adj_rib_in: bool, bodies, level="INFO"):
     """Run a reactor, feed it `bodies`; return (reactor's log text, peer, daemon session, test session)."""
     port = free_port()
-    configuration = parse(CONFIGURATION.format(port=port, adj_rib_in=str(adj_rib_in).lower()), "test.conf",
-                          full=True)
+    configuration = parse(CONFIGURATION.format(port=port, adj_rib_in=str(adj_rib_in).lower()), "test.conf", full=True)
     stream = io.StringIO()
     reactor = Reactor(configuration, settings.load({}, ""), {}, Logger(stream, True, level), "5.0.0")
     running = asyncio.get_running_loop().create_task(reactor.run())
@@ -186,11 +185,26 @@ def test_a_malformed_update_still_resets(adj_rib_in):
 @pytest.mark.skipif(not os.path.isdir(BENCH), reason="../shared/bench is not here")
 def test_ingest_benchmark_script(tmp_path):
     corpus = tmp_path / "small.bgp"
-    subprocess.run([sys.executable, os.path.join(BENCH, "gen_corpus.py"), "-o", str(corpus), "--v4", "3000",
-                    "--v6", "1000", "-q"], check=True)
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "ingest.py"), "--corpus", str(corpus),
-                           "--no-bird", "--port", str(free_port()), "--json-out", str(tmp_path / "out.json")],
-                          capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [sys.executable, os.path.join(BENCH, "gen_corpus.py"), "-o", str(corpus), "--v4", "3000", "--v6", "1000", "-q"],
+        check=True,
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            os.path.join(ROOT, "benchmarks", "ingest.py"),
+            "--corpus",
+            str(corpus),
+            "--no-bird",
+            "--port",
+            str(free_port()),
+            "--json-out",
+            str(tmp_path / "out.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["adj_rib_in"] for line in lines] == [False, True]

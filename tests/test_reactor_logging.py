@@ -37,8 +37,7 @@ def test_short_format_is_source_padded_to_15():
     log = Logger.from_environment(env(), stream=stream)
     log.info("reactor", "loaded new configuration successfully")
     log.info("a-very-long-source-name", "text")
-    assert lines(stream) == ["reactor         loaded new configuration successfully",
-                             "a-very-long-source-name text"]
+    assert lines(stream) == ["reactor         loaded new configuration successfully", "a-very-long-source-name text"]
 
 
 def test_long_format_has_time_and_pid():
@@ -94,7 +93,13 @@ def test_each_category_switch(source, key):
 def test_5_0_category_defaults():
     log = Logger.from_environment(env(log_level="DEBUG"))
     assert {source for source in CATEGORIES if log.wants(source)} == {
-        "reactor", "daemon", "processes", "configuration", "network", "statistics"}
+        "reactor",
+        "daemon",
+        "processes",
+        "configuration",
+        "network",
+        "statistics",
+    }
 
 
 def test_all_does_not_change_the_level_but_verbose_does():
@@ -131,8 +136,12 @@ def test_unopenable_file_falls_back_to_standard_error(tmp_path):
 
 def test_file_destinations_use_the_long_format(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
-    cases = {f"file:{tmp_path}/a.log": tmp_path / "a.log", "file:b.log": tmp_path / "b.log",
-             f"{tmp_path}/c.log": tmp_path / "c.log", "~/d.log": tmp_path / "d.log"}
+    cases = {
+        f"file:{tmp_path}/a.log": tmp_path / "a.log",
+        "file:b.log": tmp_path / "b.log",
+        f"{tmp_path}/c.log": tmp_path / "c.log",
+        "~/d.log": tmp_path / "d.log",
+    }
     for destination, path in cases.items():
         stream = io.StringIO()
         log = Logger.from_environment(env(log_destination=destination), stream=stream, cwd=str(tmp_path))
@@ -200,8 +209,13 @@ def test_syslog_datagrams_on_a_unix_socket(tmp_path):
         log.debug("outgoing-1", "two\nlines")
         received = [server.recv(4096) for _ in range(5)]
     # daemon facility (3); crit 2, err 3, info 6, debug 7; always the short format; NUL terminated
-    assert received == [b"<30>reactor         loaded\0", b"<27>network         lost\0",
-                        b"<26>daemon          stop\0", b"<31>outgoing-1      two\0", b"<31>outgoing-1      lines\0"]
+    assert received == [
+        b"<30>reactor         loaded\0",
+        b"<27>network         lost\0",
+        b"<26>daemon          stop\0",
+        b"<31>outgoing-1      two\0",
+        b"<31>outgoing-1      lines\0",
+    ]
 
 
 def test_syslog_survives_a_restarted_syslog_daemon(tmp_path):

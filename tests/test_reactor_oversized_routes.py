@@ -65,8 +65,10 @@ def test_validate_and_the_daemon_refuse_a_route_no_update_can_carry(tmp_path, ca
     path.write_text(configuration(free_port(), HUGE))
     assert main(["validate", str(path)]) == 1
     err = capsys.readouterr().err
-    reason = (f"{path}:8:9: the route ipv4 unicast 10.2.0.0/16 can not be sent: a path attribute over 65535 "
-              "octets, which no UPDATE can carry")
+    reason = (
+        f"{path}:8:9: the route ipv4 unicast 10.2.0.0/16 can not be sent: a path attribute over 65535 "
+        "octets, which no UPDATE can carry"
+    )
     assert f"error: {path} is not a valid config file: {reason}\n" in err
     # each attribute fits, not all of them: COMMUNITIES 4 + 64,000, LARGE_COMMUNITY 4 + 12,000, ORIGIN 4,
     # AS_PATH 3 + 6 (RFC 4271 4.3, RFC 8092 3): 76,021 octets
@@ -74,8 +76,10 @@ def test_validate_and_the_daemon_refuse_a_route_no_update_can_carry(tmp_path, ca
     large = " ".join(f"1:2:{index}" for index in range(1000))
     path.write_text(configuration(free_port(), many).replace("];", f"] large-community [ {large} ];", 1))
     assert main(["validate", str(path)]) == 1
-    assert ("8:9: the route ipv4 unicast 10.2.0.0/16 can not be sent: 76021 octets of path attributes: with its "
-            "NLRI, more than an UPDATE of 65535 octets can carry") in capsys.readouterr().err
+    assert (
+        "8:9: the route ipv4 unicast 10.2.0.0/16 can not be sent: 76021 octets of path attributes: with its "
+        "NLRI, more than an UPDATE of 65535 octets can carry"
+    ) in capsys.readouterr().err
     path.write_text(configuration(free_port(), HUGE))
     daemon = start(path)
     code, _out, err = finish(daemon)
@@ -84,8 +88,15 @@ def test_validate_and_the_daemon_refuse_a_route_no_update_can_carry(tmp_path, ca
 
 
 def _session(port: int, extended: bool):
-    settings = SessionSettings(local_address="127.0.0.1", peer_address="127.0.0.1", local_as=65002, peer_as=65001,
-                               router_id="10.0.0.2", families=((1, 1),), extended_message=extended)
+    settings = SessionSettings(
+        local_address="127.0.0.1",
+        peer_address="127.0.0.1",
+        local_as=65002,
+        peer_as=65001,
+        router_id="10.0.0.2",
+        families=((1, 1),),
+        extended_message=extended,
+    )
     return Speaker(connect(port), settings)
 
 
@@ -94,8 +105,10 @@ def _received(peer) -> tuple:
     ctx = peer.session.ctx
     events = peer.wait(lambda events: any(isinstance(e, UpdateReceived) and e.update.eor(ctx) for e in events))
     updates = [event.update for event in events if isinstance(event, UpdateReceived)]
-    return (sorted(change[3].prefix() for update in updates for change in update.changes(ctx)),
-            [update.eor(ctx) for update in updates if update.eor(ctx)])
+    return (
+        sorted(change[3].prefix() for update in updates for change in update.changes(ctx)),
+        [update.eor(ctx) for update in updates if update.eor(ctx)],
+    )
 
 
 @pytest.mark.parametrize("extended", [False, True], ids=["4096", "extended-message"])
@@ -120,8 +133,10 @@ def test_a_route_too_large_for_the_session_is_left_out_alone(tmp_path, extended)
         assert "not sent" not in text
     else:
         assert prefixes == ["10.1.0.0/16", "10.3.0.0/16"]
-        assert ("announce ipv4 unicast 10.2.0.0/16 not sent: 8017 octets of path attributes: with its NLRI, more "
-                "than an UPDATE of 4096 octets can carry (extended message, RFC 8654, not negotiated)") in text
+        assert (
+            "announce ipv4 unicast 10.2.0.0/16 not sent: 8017 octets of path attributes: with its NLRI, more "
+            "than an UPDATE of 4096 octets can carry (extended message, RFC 8654, not negotiated)"
+        ) in text
 
 
 def test_a_helper_announcing_a_route_no_update_can_carry_is_answered_error(tmp_path):
@@ -131,9 +146,11 @@ def test_a_helper_announcing_a_route_no_update_can_carry_is_answered_error(tmp_p
     helper = tmp_path / "helper.py"
     helper.write_text(HELPER)
     commands = tmp_path / "commands"
-    lines = ["announce route 10.7.0.0/16 next-hop 192.0.2.1",
-             f"announce route 10.8.0.0/16 next-hop 192.0.2.1 community [ {HUGE} ]",
-             f"announce route 10.9.0.0/16 next-hop 192.0.2.1 community [ {MIDDLE} ]"]
+    lines = [
+        "announce route 10.7.0.0/16 next-hop 192.0.2.1",
+        f"announce route 10.8.0.0/16 next-hop 192.0.2.1 community [ {HUGE} ]",
+        f"announce route 10.9.0.0/16 next-hop 192.0.2.1 community [ {MIDDLE} ]",
+    ]
     commands.write_text("\n".join(lines))
     path = tmp_path / "api.conf"
     path.write_text(f"""
@@ -152,8 +169,12 @@ neighbor 127.0.0.1 {{
         ctx = peer.session.ctx
 
         def announced(events):
-            return sorted(change[3].prefix() for event in events if isinstance(event, UpdateReceived)
-                          for change in event.update.changes(ctx))
+            return sorted(
+                change[3].prefix()
+                for event in events
+                if isinstance(event, UpdateReceived)
+                for change in event.update.changes(ctx)
+            )
 
         events = peer.wait(lambda events: len(announced(events)) == 2)
         end = time.monotonic() + 10

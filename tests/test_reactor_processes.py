@@ -56,11 +56,14 @@ class Harness:
         self.broken = []
         self.pressure = []
         self.processes = Processes(
-            Logger(self.stream, level="DEBUG"), environment or settings.load({}),
+            Logger(self.stream, level="DEBUG"),
+            environment or settings.load({}),
             dict(os.environ) if environ is None else environ,
             on_command=lambda name, line: self.commands.append((name, line)),
             on_broken=self.broken.append,
-            on_pressure=lambda name, on: self.pressure.append((name, on)), **limits)
+            on_pressure=lambda name, on: self.pressure.append((name, on)),
+            **limits,
+        )
 
     @property
     def log(self) -> str:
@@ -114,8 +117,9 @@ def test_commands_in_order_and_writes_reach_the_helper(tmp_path):
         return harness
 
     harness = run(main())
-    assert harness.lines("echo") == (["hello one", "hello two"] + [f"echo message {n}" for n in range(50)]
-                                    + ["echo shutdown"])  # the farewell, answered within its 0.1 s
+    assert harness.lines("echo") == (
+        ["hello one", "hello two"] + [f"echo message {n}" for n in range(50)] + ["echo shutdown"]
+    )  # the farewell, answered within its 0.1 s
     assert "debug info from echo : some detail" in harness.log
     assert "command from process echo : hello one" in harness.log
     assert harness.processes.names() == []
@@ -138,14 +142,16 @@ def test_run_from_the_configuration(tmp_path):
 
 
 def test_environment(tmp_path):
-    body = ('print(json.dumps([os.environ.get(k) for k in ("TERM", "exabgp_cli_pipe", "KEPT")]), flush=True)\n'
-            'time.sleep(5)')
+    body = (
+        'print(json.dumps([os.environ.get(k) for k in ("TERM", "exabgp_cli_pipe", "KEPT")]), flush=True)\ntime.sleep(5)'
+    )
     environ = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm", "exabgp_cli_pipe": "/run/exabgp", "KEPT": "yes"}
 
     async def main():
         harness = Harness(environ)
-        await harness.processes.start((helper(tmp_path, "env", body), helper(tmp_path, "api-internal-cli-1", body)),
-                                      str(tmp_path))
+        await harness.processes.start(
+            (helper(tmp_path, "env", body), helper(tmp_path, "api-internal-cli-1", body)), str(tmp_path)
+        )
         await harness.until(lambda: len(harness.commands) == 2)
         await harness.processes.stop(lambda name: "bye\n")
         return harness
@@ -172,9 +178,11 @@ def test_stderr_is_logged(tmp_path):
 
 def test_a_helper_that_exits_is_respawned(tmp_path):
     marker = tmp_path / "started-once"
-    body = (f'print("up", os.getpid(), flush=True)\n'
-            f'if not os.path.exists({str(marker)!r}):\n    open({str(marker)!r}, "w").close()\n    sys.exit(0)\n'
-            'time.sleep(5)')
+    body = (
+        f'print("up", os.getpid(), flush=True)\n'
+        f'if not os.path.exists({str(marker)!r}):\n    open({str(marker)!r}, "w").close()\n    sys.exit(0)\n'
+        "time.sleep(5)"
+    )
 
     async def main():
         harness = Harness()
@@ -225,8 +233,10 @@ def test_no_respawn(tmp_path, respawn, environ):
 
 
 def test_a_flood_of_lines(tmp_path):
-    body = ('sys.stdout.write("".join(f"announce route 10.0.{n // 256 % 256}.{n % 256}/32 next-hop self {n}\\n" '
-            'for n in range(100000)))\nsys.stdout.flush()\ntime.sleep(5)')
+    body = (
+        'sys.stdout.write("".join(f"announce route 10.0.{n // 256 % 256}.{n % 256}/32 next-hop self {n}\\n" '
+        "for n in range(100000)))\nsys.stdout.flush()\ntime.sleep(5)"
+    )
 
     async def main():
         harness = Harness()
@@ -240,8 +250,10 @@ def test_a_flood_of_lines(tmp_path):
 
 
 def test_binary_garbage(tmp_path):
-    body = ('sys.stdout.buffer.write(b"\\xff\\xfe\\x00\\x80garbage\\n\\xc3\\xa9t\\xc3\\xa9\\nshow version\\n")\n'
-            'sys.stdout.flush()\ntime.sleep(5)')
+    body = (
+        'sys.stdout.buffer.write(b"\\xff\\xfe\\x00\\x80garbage\\n\\xc3\\xa9t\\xc3\\xa9\\nshow version\\n")\n'
+        "sys.stdout.flush()\ntime.sleep(5)"
+    )
 
     async def main():
         harness = Harness()
@@ -277,8 +289,9 @@ def test_a_helper_that_never_reads(tmp_path):
 
     async def main():
         harness = Harness(high_water=64 * 1024, low_water=8 * 1024, hard_cap=cap)
-        await harness.processes.start((helper(tmp_path, "stuck", 'print("up", flush=True)\ntime.sleep(30)'),),
-                                      str(tmp_path))
+        await harness.processes.start(
+            (helper(tmp_path, "stuck", 'print("up", flush=True)\ntime.sleep(30)'),), str(tmp_path)
+        )
         await harness.until(lambda: harness.commands)
         lateness = []
 
@@ -311,21 +324,25 @@ def test_a_helper_that_never_reads(tmp_path):
 
 
 def test_a_writer_honouring_the_pressure_loses_nothing(tmp_path):
-    body = ('time.sleep(0.3)\ncount = 0\nlast = None\n'
-            'for line in sys.stdin:\n'
-            '    if line == "end\\n":\n'
-            '        print("got", count, last, flush=True)\n'
-            '        break\n'
-            '    count += 1\n    last = line.split()[0]\n'
-            'time.sleep(5)')
+    body = (
+        "time.sleep(0.3)\ncount = 0\nlast = None\n"
+        "for line in sys.stdin:\n"
+        '    if line == "end\\n":\n'
+        '        print("got", count, last, flush=True)\n'
+        "        break\n"
+        "    count += 1\n    last = line.split()[0]\n"
+        "time.sleep(5)"
+    )
     total = 30000
 
     async def main():
         harness = Harness(high_water=64 * 1024, low_water=16 * 1024, hard_cap=256 * 1024)
         flowing = asyncio.Event()
         flowing.set()
-        harness.processes.on_pressure = lambda name, on: (harness.pressure.append(on),
-                                                          flowing.clear() if on else flowing.set())
+        harness.processes.on_pressure = lambda name, on: (
+            harness.pressure.append(on),
+            flowing.clear() if on else flowing.set(),
+        )
         await harness.processes.start((helper(tmp_path, "slow", body),), str(tmp_path))
         for number in range(total):
             await flowing.wait()
@@ -347,9 +364,12 @@ def test_refused_programs(tmp_path):
     setgid = script(tmp_path, "setgid.py", 'print("ran", flush=True)')
     os.chmod(setgid, 0o755 | stat.S_ISGID)
     (tmp_path / "directory").mkdir()
-    processes = (Process("uid", (setuid,), "text"), Process("gid", (setgid,), "text"),
-                 Process("dir", (str(tmp_path / "directory"),), "text"),
-                 Process("missing", ("no-such-program-anywhere",), "text"))
+    processes = (
+        Process("uid", (setuid,), "text"),
+        Process("gid", (setgid,), "text"),
+        Process("dir", (str(tmp_path / "directory"),), "text"),
+        Process("missing", ("no-such-program-anywhere",), "text"),
+    )
 
     async def main():
         harness = Harness()
@@ -377,20 +397,22 @@ def _gone(pid: int) -> bool:
 
 def test_stop(tmp_path):
     record = tmp_path / "record"
-    polite = (f'record = open({str(record)!r}, "a", buffering=1)\n'
-              'def term(number, frame):\n    record.write("SIGTERM\\n")\n    sys.exit(0)\n'
-              'signal.signal(signal.SIGTERM, term)\n'
-              'import subprocess\n'
-              'child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])\n'
-              'print("pid", os.getpid(), child.pid, flush=True)\n'
-              'for line in sys.stdin:\n    record.write("read " + line)\n')
-    stubborn = ('signal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("pid", os.getpid(), flush=True)\n'
-                'time.sleep(30)')
+    polite = (
+        f'record = open({str(record)!r}, "a", buffering=1)\n'
+        'def term(number, frame):\n    record.write("SIGTERM\\n")\n    sys.exit(0)\n'
+        "signal.signal(signal.SIGTERM, term)\n"
+        "import subprocess\n"
+        'child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])\n'
+        'print("pid", os.getpid(), child.pid, flush=True)\n'
+        'for line in sys.stdin:\n    record.write("read " + line)\n'
+    )
+    stubborn = 'signal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("pid", os.getpid(), flush=True)\ntime.sleep(30)'
 
     async def main():
         harness = Harness()
-        await harness.processes.start((helper(tmp_path, "polite", polite), helper(tmp_path, "stubborn", stubborn)),
-                                      str(tmp_path))
+        await harness.processes.start(
+            (helper(tmp_path, "polite", polite), helper(tmp_path, "stubborn", stubborn)), str(tmp_path)
+        )
         await harness.until(lambda: len(harness.commands) == 2)
         began = time.monotonic()
         await harness.processes.stop(lambda name: f"shutdown {name}\n")
@@ -413,7 +435,7 @@ def test_stop(tmp_path):
 
 
 def test_reload(tmp_path):
-    body = 'print(os.getpid(), flush=True)\ntime.sleep(30)'
+    body = "print(os.getpid(), flush=True)\ntime.sleep(30)"
 
     async def main():
         harness = Harness()

@@ -19,10 +19,43 @@ from qa.daemon import finish, free_port, start, start_oracle
 from qa.oracle import require_oracle
 
 #: the words after the program
-WORDS = "a(b)c [x] y,z (1, 2) \"q(r)\" a[b] ,lead trail, ( ) ((b)) c=(d) e)f --x=[1,2] 'a,b' \"[\" a=b"
+WORDS = 'a(b)c [x] y,z (1, 2) "q(r)" a[b] ,lead trail, ( ) ((b)) c=(d) e)f --x=[1,2] \'a,b\' "[" a=b'
 #: 5.0.15's argv for them (recorded with the helper below)
-ORACLE_ARGV = ["a(b)c", "[", "x", "]", "y", ",", "z", "(1", ",", "2)", "q(r)", "a", "[", "b", "]", ",", "lead",
-               "trail", ",", "(", ")", "((b))", "c=(d)", "e)f", "--x=", "[", "1", ",", "2", "]", "a,b", "[", "a=b"]
+ORACLE_ARGV = [
+    "a(b)c",
+    "[",
+    "x",
+    "]",
+    "y",
+    ",",
+    "z",
+    "(1",
+    ",",
+    "2)",
+    "q(r)",
+    "a",
+    "[",
+    "b",
+    "]",
+    ",",
+    "lead",
+    "trail",
+    ",",
+    "(",
+    ")",
+    "((b))",
+    "c=(d)",
+    "e)f",
+    "--x=",
+    "[",
+    "1",
+    ",",
+    "2",
+    "]",
+    "a,b",
+    "[",
+    "a=b",
+]
 
 HELPER = """
 import json, sys

@@ -15,8 +15,10 @@ from exabgp.reactor.peer import next_backoff, payload_text
 
 
 def neighbor(body: str, address: str = "127.0.0.1"):
-    text = f"neighbor {address} {{\n router-id 10.0.0.1;\n local-address 127.0.0.2;\n local-as 65001;\n" \
-           f" peer-as 65002;\n{body}\n}}\n"
+    text = (
+        f"neighbor {address} {{\n router-id 10.0.0.1;\n local-address 127.0.0.2;\n local-as 65001;\n"
+        f" peer-as 65002;\n{body}\n}}\n"
+    )
     return parse(text, "test.conf", full=True).neighbors[0]
 
 
@@ -121,11 +123,15 @@ def test_connect_port_order():
 
 
 def test_listen_endpoints():
-    configuration = parse("""
+    configuration = parse(
+        """
 neighbor 127.0.0.1 { router-id 1.1.1.1; local-address 127.0.0.2; local-as 1; peer-as 2; listen 1790; }
 neighbor 127.0.0.3 { router-id 1.1.1.1; local-address 127.0.0.2; local-as 1; peer-as 2; listen 1790; }
 neighbor 127.0.0.4 { router-id 1.1.1.1; local-address 127.0.0.2; local-as 1; peer-as 2; md5-ip 127.0.0.9; listen 1791; }
-""", "t.conf", full=True)
+""",
+        "t.conf",
+        full=True,
+    )
     assert mapping.listen_endpoints(configuration, ENV) == [("127.0.0.2", 1790), ("127.0.0.9", 1791)]
     env = environment.load({"exabgp.tcp.bind": "127.0.0.1 ::1", "exabgp.tcp.port": "1800"})
     assert mapping.listen_endpoints(configuration, env)[:2] == [("127.0.0.1", 1800), ("::1", 1800)]

@@ -60,8 +60,13 @@ EXPECTED = {
 }
 
 #: the paths that end with a signal (the others' session ends by itself, by a command or by a reload)
-SIGNALS = {"SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP, "SIGINT": signal.SIGINT,
-           "SIGTERM in OpenSent": signal.SIGTERM, "graceful restart, SIGTERM": signal.SIGTERM}
+SIGNALS = {
+    "SIGTERM": signal.SIGTERM,
+    "SIGHUP": signal.SIGHUP,
+    "SIGINT": signal.SIGINT,
+    "SIGTERM in OpenSent": signal.SIGTERM,
+    "graceful restart, SIGTERM": signal.SIGTERM,
+}
 
 #: what a helper says once the session is up (the text encoder's "neighbor ... up" line), then it waits
 HELPER = """import sys, time
@@ -106,7 +111,8 @@ def configuration(tmp_path, path: str, port: int) -> str:
     extra = "capability { graceful-restart 120; }" if path.startswith("graceful restart") else ""
     helper = ""
     command = {"api shutdown": "shutdown", "teardown": "neighbor 127.0.0.1 teardown 2"}.get(
-        path.removeprefix("graceful restart, "))
+        path.removeprefix("graceful restart, ")
+    )
     if command is not None:
         (tmp_path / "helper.py").write_text(HELPER.format(command=command))
     elif path == "api terminate":
@@ -158,8 +164,10 @@ def record(which: str, path: str, tmp_path) -> list:
     assert code == 0, err
     assert "Traceback" not in err
     recorded = peer.wait(lambda connections: all(c.end is not None for c in connections), 5)
-    return [([kind if kind != NOTIFICATION else (kind, body) for kind, body in c.messages if kind != KEEPALIVE],
-             c.end) for c in recorded]
+    return [
+        ([kind if kind != NOTIFICATION else (kind, body) for kind, body in c.messages if kind != KEEPALIVE], c.end)
+        for c in recorded
+    ]
 
 
 @pytest.mark.parametrize("which", ["ours", "oracle"])
@@ -201,5 +209,8 @@ def test_a_neighbor_removed_by_a_reload_is_reported_down_as_removed(tmp_path, wh
         peer.stop()
     assert code == 0, err
     lines = [line for line in events.read_text().splitlines() if line]
-    assert lines[:3] == ["neighbor 127.0.0.1 connected", "neighbor 127.0.0.1 up",
-                         "neighbor 127.0.0.1 down - stop, message [removed]"]
+    assert lines[:3] == [
+        "neighbor 127.0.0.1 connected",
+        "neighbor 127.0.0.1 up",
+        "neighbor 127.0.0.1 down - stop, message [removed]",
+    ]

@@ -51,8 +51,9 @@ async def establish_during_startup() -> State:
         early.append(sock)
         return None
 
-    reactor = Reactor(configuration, settings.load({}, ""), {}, Logger(io.StringIO(), True, "INFO"), "5.0.0",
-                      started=started)
+    reactor = Reactor(
+        configuration, settings.load({}, ""), {}, Logger(io.StringIO(), True, "INFO"), "5.0.0", started=started
+    )
     running = asyncio.get_running_loop().create_task(reactor.run())
     try:
         while not early:

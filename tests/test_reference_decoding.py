@@ -24,8 +24,16 @@ import exabgp
 REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference" / "decoding"
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 
-VECTORS = ("ipv4-unicast-1", "ipv4-unicast-2", "bgp-open-sofware-version", "bgp-flow-1", "bgp-flow-2", "bgp-flow-3",
-           "bgp-flow-4", "bgp-evpn-1") + tuple(f"bgp-ls-{number}" for number in range(1, 11))
+VECTORS = (
+    "ipv4-unicast-1",
+    "ipv4-unicast-2",
+    "bgp-open-sofware-version",
+    "bgp-flow-1",
+    "bgp-flow-2",
+    "bgp-flow-3",
+    "bgp-flow-4",
+    "bgp-evpn-1",
+) + tuple(f"bgp-ls-{number}" for number in range(1, 11))
 
 VOLATILE = ("exabgp", "host", "pid", "ppid", "time", "version")
 

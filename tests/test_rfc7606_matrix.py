@@ -30,16 +30,21 @@ oracle = importlib.import_module("qa.oracle")
 
 def _check_ours(played: dict) -> None:
     answers = matrix.answers_of(played)
-    wrong = {case.name: (case.expected, answers.get(case.name)) for case in matrix.CASES
-             if answers.get(case.name) != case.expected}
+    wrong = {
+        case.name: (case.expected, answers.get(case.name))
+        for case in matrix.CASES
+        if answers.get(case.name) != case.expected
+    }
     assert not wrong, "\n".join(f"{name}: RFC {expected}, ours {found}" for name, (expected, found) in wrong.items())
     for mode, observed in played.items():
         # every session ends with a reset, but the last one when its last case is no reset: we end it (Cease);
         # the helper is told each end
         ours_to_end = observed.sessions - len(observed.resets)
         told = [f"notification sent ({code},{subcode})" for code, subcode in observed.resets]
-        assert ours_to_end in (0, 1) and observed.downs == told + ["notification received (6,2)"] * ours_to_end, \
-            (mode, observed.downs)
+        assert ours_to_end in (0, 1) and observed.downs == told + ["notification received (6,2)"] * ours_to_end, (
+            mode,
+            observed.downs,
+        )
 
 
 def test_the_matrix_covers_every_attribute_and_class():
@@ -52,11 +57,19 @@ def test_the_matrix_covers_every_attribute_and_class():
         assert {"flags", "duplicate"} <= kinds[code] and ("length" in kinds[code]), code
     assert kinds[1] >= {"content", "place"} and kinds[2] >= {"content", "place"} and "place" in kinds[3]
     assert kinds[14] == kinds[15] == {"length", "flags", "duplicate", "content", "place"}
-    assert {case.expected for case in matrix.CASES} >= {matrix.WITHDRAW, matrix.DISCARD, matrix.ACCEPTED,
-                                                        "reset 3/1", "reset 3/2", "reset 3/9", "reset 1/2"}
+    assert {case.expected for case in matrix.CASES} >= {
+        matrix.WITHDRAW,
+        matrix.DISCARD,
+        matrix.ACCEPTED,
+        "reset 3/1",
+        "reset 3/2",
+        "reset 3/9",
+        "reset 1/2",
+    }
     assert set(matrix.DIFFERENCES) <= set(names)
-    assert all(matrix.DIFFERENCES[case.name] != case.expected for case in matrix.CASES
-               if case.name in matrix.DIFFERENCES)
+    assert all(
+        matrix.DIFFERENCES[case.name] != case.expected for case in matrix.CASES if case.name in matrix.DIFFERENCES
+    )
 
 
 def test_our_daemon_answers_as_the_rfcs_say(tmp_path):
@@ -68,8 +81,11 @@ def test_5_0_15_answers_as_recorded(tmp_path):
     ours, theirs = matrix.play_both(str(tmp_path), reference)
     _check_ours(ours)
     answers = matrix.answers_of(theirs)
-    unexpected = {case.name: (matrix.DIFFERENCES.get(case.name, case.expected), answers.get(case.name))
-                  for case in matrix.CASES
-                  if answers.get(case.name) != matrix.DIFFERENCES.get(case.name, case.expected)}
-    assert not unexpected, "\n".join(f"{name}: recorded {recorded}, 5.0.15 now {found}"
-                                     for name, (recorded, found) in unexpected.items())
+    unexpected = {
+        case.name: (matrix.DIFFERENCES.get(case.name, case.expected), answers.get(case.name))
+        for case in matrix.CASES
+        if answers.get(case.name) != matrix.DIFFERENCES.get(case.name, case.expected)
+    }
+    assert not unexpected, "\n".join(
+        f"{name}: recorded {recorded}, 5.0.15 now {found}" for name, (recorded, found) in unexpected.items()
+    )

@@ -45,8 +45,11 @@ def test_announce_withdraw_ipv4():
     rib = AdjRibIn()
     announce(rib, [v4(0), v4(1), v4(2, 23)])
     assert len(rib) == 3
-    assert set(rib.routes()) == {Route(v4(0), NH4, ATTRIBUTES), Route(v4(1), NH4, ATTRIBUTES),
-                                 Route(v4(2, 23), NH4, ATTRIBUTES)}
+    assert set(rib.routes()) == {
+        Route(v4(0), NH4, ATTRIBUTES),
+        Route(v4(1), NH4, ATTRIBUTES),
+        Route(v4(2, 23), NH4, ATTRIBUTES),
+    }
     withdraw(rib, [v4(1), v4(9)])
     assert set(rib.routes()) == {Route(v4(0), NH4, ATTRIBUTES), Route(v4(2, 23), NH4, ATTRIBUTES)}
 
@@ -62,7 +65,7 @@ def test_replace_with_new_attributes():
 def test_identical_attributes_share_one_object():
     rib = AdjRibIn()
     announce(rib, [v4(0)])
-    announce(rib, [v4(1)])                 # another UPDATE, same attribute section
+    announce(rib, [v4(1)])  # another UPDATE, same attribute section
     announce(rib, [v4(2)], attributes=OTHER)
     assert rib.path_count() == 2
     routes = {route.nlri: route for route in rib.routes()}
@@ -74,8 +77,10 @@ def test_ipv6_from_mp_reach_and_mp_unreach():
     rib = AdjRibIn()
     announce(rib, [v6("20010db8", 32), v6("20010db9", 32)], nexthop=NH6)
     announce(rib, [v4(0)])
-    assert set(rib.routes((2, 1))) == {Route(v6("20010db8", 32), NH6, ATTRIBUTES),
-                                       Route(v6("20010db9", 32), NH6, ATTRIBUTES)}
+    assert set(rib.routes((2, 1))) == {
+        Route(v6("20010db8", 32), NH6, ATTRIBUTES),
+        Route(v6("20010db9", 32), NH6, ATTRIBUTES),
+    }
     # the MP next hop is part of the path: IPv6 routes and the IPv4 one do not share it
     assert rib.path_count() == 2
     withdraw(rib, [v6("20010db8", 32)])
@@ -96,8 +101,9 @@ def test_vpn_labels_and_route_distinguisher_kept():
 # The two UPDATEs of issue 8 item 1.1 (bodies): 10.0.0.0/24 rd 65000:1 announced under label 0x001230 with
 # its bottom-of-stack bit clear, then withdrawn with the Compatibility field 0x123450 (RFC 8277 2.2 / 2.4:
 # both ignored on receipt); ExaBGP 5.0.15 decodes both so (`exabgp decode`, tests/test_cli_decode.py).
-CLEAR_S_ANNOUNCE = bytes.fromhex("000000314001010040020040050400000064800e200001800c0000000000000000c000020100700012300000"
-                                 "fde8000000010a0000")
+CLEAR_S_ANNOUNCE = bytes.fromhex(
+    "000000314001010040020040050400000064800e200001800c0000000000000000c000020100700012300000fde8000000010a0000"
+)
 CLEAR_S_WITHDRAW = bytes.fromhex("0000001580 0f12000180701234500000fde8000000010a0000")
 
 
@@ -107,8 +113,9 @@ def test_vpn_route_with_a_clear_bottom_of_stack_bit(codec, monkeypatch):
     rib = AdjRibIn()
     rib.update(Update.decode(CLEAR_S_ANNOUNCE, CTX), CTX)
     attributes = AttributeSet([(1, 0x40, b"\x00"), (2, 0x40, b""), (5, 0x40, (100).to_bytes(4, "big"))])
-    assert list(rib.routes()) == [Route(Prefix(1, 128, None, 24, bytes((10, 0, 0, 0)), (0x001230,), RD), NH4,
-                                        attributes)]
+    assert list(rib.routes()) == [
+        Route(Prefix(1, 128, None, 24, bytes((10, 0, 0, 0)), (0x001230,), RD), NH4, attributes)
+    ]
     rib.update(Update.decode(CLEAR_S_WITHDRAW, CTX), CTX)
     assert len(rib) == 0
 
@@ -169,7 +176,7 @@ def test_raw_family_and_built_update():
     rib.update(Update.decode(body, CTX), CTX)
     assert list(rib.routes()) == [Route(raw, NH4, ATTRIBUTES)]
     built = Update(withdrawn=[], attributes=[], nlri=[])
-    rib.update(built, CTX)       # an End-of-RIB, built rather than decoded: nothing changes
+    rib.update(built, CTX)  # an End-of-RIB, built rather than decoded: nothing changes
     assert len(rib) == 1
     rib.clear()
     assert len(rib) == 0 and list(rib.routes()) == [] and rib.path_count() == 0
@@ -182,9 +189,11 @@ def test_unused_paths_are_swept():
         announce(rib, [v4(med % 3)], attributes=attributes)
     assert len(rib) == 3
     assert rib.path_count() < 2100
-    assert {route.attributes.get(4) for route in rib.routes()} == {(4997).to_bytes(4, "big"),
-                                                                    (4998).to_bytes(4, "big"),
-                                                                    (4999).to_bytes(4, "big")}
+    assert {route.attributes.get(4) for route in rib.routes()} == {
+        (4997).to_bytes(4, "big"),
+        (4998).to_bytes(4, "big"),
+        (4999).to_bytes(4, "big"),
+    }
 
 
 def test_round_trip_of_a_table():
@@ -214,12 +223,13 @@ def test_routes_walk_survives_changes_made_while_it_runs():
     announce(rib, [v6("20010db8", 32)], nexthop=NH6)
     walk = rib.routes()
     assert next(walk) == Route(v4(0), NH4, ATTRIBUTES)
-    withdraw(rib, [v4(1), v4(2)])                                            # gone before their turn
-    announce(rib, [v4(3)], attributes=OTHER)                                 # replaced before its turn
-    announce(rib, [v4(third) for third in range(100, 140)])                  # new: the table grows
-    announce(rib, [v4(1)])                                                   # back before its turn
-    assert list(walk) == [Route(v4(1), NH4, ATTRIBUTES), Route(v4(3), NH4, OTHER)] + [Route(v4(third), NH4, ATTRIBUTES) for third in range(4, 10)] \
-        + [Route(v6("20010db8", 32), NH6, ATTRIBUTES)]
+    withdraw(rib, [v4(1), v4(2)])  # gone before their turn
+    announce(rib, [v4(3)], attributes=OTHER)  # replaced before its turn
+    announce(rib, [v4(third) for third in range(100, 140)])  # new: the table grows
+    announce(rib, [v4(1)])  # back before its turn
+    assert list(walk) == [Route(v4(1), NH4, ATTRIBUTES), Route(v4(3), NH4, OTHER)] + [
+        Route(v4(third), NH4, ATTRIBUTES) for third in range(4, 10)
+    ] + [Route(v6("20010db8", 32), NH6, ATTRIBUTES)]
     walk = rib.routes()
     next(walk)
     rib.clear()

@@ -54,11 +54,14 @@ def sent(adj, ctx=CTX, group=True):
             if code in (14, 15):
                 afi, safi = int.from_bytes(value[:2], "big"), value[2]
             if code == 15:
-                result.extend(("withdraw", (afi, safi), None, item)
-                              for item in nlri_module.decode(afi, safi, value[3:], False))
+                result.extend(
+                    ("withdraw", (afi, safi), None, item) for item in nlri_module.decode(afi, safi, value[3:], False)
+                )
             if code == 14:
-                result.extend(("announce", (afi, safi), value[4:4 + value[3]], item)
-                              for item in nlri_module.decode(afi, safi, value[5 + value[3]:], False))
+                result.extend(
+                    ("announce", (afi, safi), value[4 : 4 + value[3]], item)
+                    for item in nlri_module.decode(afi, safi, value[5 + value[3] :], False)
+                )
         assert codes == sorted(code for code in codes if code not in (14, 15)) + [c for c in codes if c in (14, 15)]
     return result
 
@@ -123,12 +126,12 @@ def test_changes_by_attribute_set_then_family():
     adj.withdraw(v4(10, 0, 8, 0))
     result = sent(adj)
     assert [(kind, family, nlri) for kind, family, _nh, nlri in result] == [
-        ("withdraw", (1, 1), v4(10, 0, 8, 0)),            # same bucket: withdrawals first, one UPDATE, sorted
+        ("withdraw", (1, 1), v4(10, 0, 8, 0)),  # same bucket: withdrawals first, one UPDATE, sorted
         ("withdraw", (1, 1), v4(10, 0, 9, 0)),
-        ("announce", (1, 1), v4(10, 0, 0, 0)),            # ATTRIBUTES / 10.0.0.1, grouped and sorted
+        ("announce", (1, 1), v4(10, 0, 0, 0)),  # ATTRIBUTES / 10.0.0.1, grouped and sorted
         ("announce", (1, 1), v4(10, 0, 1, 0)),
-        ("announce", (2, 1), v6("20010db8", 32)),         # another next hop: another bucket
-        ("announce", (1, 1), v4(10, 0, 2, 0)),            # OTHER attributes
+        ("announce", (2, 1), v6("20010db8", 32)),  # another next hop: another bucket
+        ("announce", (1, 1), v4(10, 0, 2, 0)),  # OTHER attributes
     ]
     assert len(list(packing.withdraw_bodies(1, 1, ATTRIBUTES, b"", [v4(10, 0, 8, 0), v4(10, 0, 9, 0)], CTX))) == 1
 
@@ -144,9 +147,9 @@ def test_withdrawals_are_not_sent_first():
     adj.withdraw(v4(10, 0, 9, 0))
     adj.add(route(v4(10, 0, 2, 0), attributes=OTHER))
     assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj)] == [
-        ("announce", v4(10, 0, 1, 0)),                    # ATTRIBUTES / 10.0.0.1
-        ("withdraw", v6("20010db8", 32)),                 # ATTRIBUTES / LOCAL6
-        ("withdraw", v4(10, 0, 9, 0)),                    # OTHER / 10.0.0.1: withdrawals first
+        ("announce", v4(10, 0, 1, 0)),  # ATTRIBUTES / 10.0.0.1
+        ("withdraw", v6("20010db8", 32)),  # ATTRIBUTES / LOCAL6
+        ("withdraw", v4(10, 0, 9, 0)),  # OTHER / 10.0.0.1: withdrawals first
         ("announce", v4(10, 0, 2, 0)),
     ]
     # not grouped: in the order queued
@@ -154,7 +157,10 @@ def test_withdrawals_are_not_sent_first():
     adj.add(route(v4(10, 0, 3, 0)))
     adj.withdraw(v4(10, 0, 2, 0))
     assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj, group=False)] == [
-        ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 3, 0)), ("withdraw", v4(10, 0, 2, 0))]
+        ("withdraw", v4(10, 0, 1, 0)),
+        ("announce", v4(10, 0, 3, 0)),
+        ("withdraw", v4(10, 0, 2, 0)),
+    ]
 
 
 def test_pending_changes_as_5_0_files_them():
@@ -168,8 +174,10 @@ def test_pending_changes_as_5_0_files_them():
     # a withdraw then an announce with other attributes: both, each in its bucket
     adj.withdraw(v4(10, 0, 0, 0))
     adj.add(route(v4(10, 0, 0, 0), attributes=OTHER))
-    assert [(kind, nlri) for kind, _f, _nh, nlri in sent(adj)] == [("withdraw", v4(10, 0, 0, 0)),
-                                                                   ("announce", v4(10, 0, 0, 0))]
+    assert [(kind, nlri) for kind, _f, _nh, nlri in sent(adj)] == [
+        ("withdraw", v4(10, 0, 0, 0)),
+        ("announce", v4(10, 0, 0, 0)),
+    ]
     # an announce replacing a withdraw of its bucket takes its place; a withdraw goes to the end of its bucket
     adj.add(route(v4(10, 0, 5, 0)))
     sent(adj)
@@ -180,20 +188,27 @@ def test_pending_changes_as_5_0_files_them():
     adj.add(route(v4(10, 0, 9, 0)))
     adj.withdraw(v4(10, 0, 8, 0))
     assert [(kind, nlri) for kind, _f, _nh, nlri in sent(adj, group=False)] == [
-        ("announce", v4(10, 0, 5, 0)), ("announce", v4(10, 0, 7, 0)), ("announce", v4(10, 0, 9, 0)),
-        ("withdraw", v4(10, 0, 8, 0))]
+        ("announce", v4(10, 0, 5, 0)),
+        ("announce", v4(10, 0, 7, 0)),
+        ("announce", v4(10, 0, 9, 0)),
+        ("withdraw", v4(10, 0, 8, 0)),
+    ]
     assert not adj.pending()
     # a helper's withdraw with other attributes leaves the announce queued: both go, announce first
     adj.add(route(v4(10, 0, 3, 0), attributes=OTHER))
     adj.withdraw(route(v4(10, 0, 3, 0)), cancel=False)
-    assert [(kind, nlri) for kind, _f, _nh, nlri in sent(adj)] == [("announce", v4(10, 0, 3, 0)),
-                                                                   ("withdraw", v4(10, 0, 3, 0))]
+    assert [(kind, nlri) for kind, _f, _nh, nlri in sent(adj)] == [
+        ("announce", v4(10, 0, 3, 0)),
+        ("withdraw", v4(10, 0, 3, 0)),
+    ]
     # a first batch: the withdrawals of NLRI it did not announce are dropped, not those it announced
     adj.add(route(v4(10, 0, 4, 0), attributes=OTHER))
     adj.withdraw(route(v4(10, 0, 4, 0)), cancel=False)
     adj.withdraw(route(v4(10, 0, 6, 0)), cancel=False)
-    assert [(kind, nlri) for kind, _f, _nh, nlri in adj_sent_first(adj)] == [("announce", v4(10, 0, 4, 0)),
-                                                                             ("withdraw", v4(10, 0, 4, 0))]
+    assert [(kind, nlri) for kind, _f, _nh, nlri in adj_sent_first(adj)] == [
+        ("announce", v4(10, 0, 4, 0)),
+        ("withdraw", v4(10, 0, 4, 0)),
+    ]
 
 
 def adj_sent_first(adj):
@@ -209,18 +224,18 @@ def adj_sent_first(adj):
 
 def test_withdraw_carries_the_attributes_of_the_route():
     labeled = Prefix(1, 4, None, 24, bytes((10, 1, 0, 0)), (100 << 4 | 1,), None)
-    section = "40010100" "400200" "4003040a000001" "40050400000064"
-    unreach = "800f0a" "0001" "04" "30" "000641" "0a0100"
+    section = "400101004002004003040a00000140050400000064"
+    unreach = "800f0a000104300006410a0100"
     adj = rib()
     adj.add(route(labeled))
     sent(adj)
-    adj.withdraw(labeled)                                 # by NLRI: the cached route's attributes
-    assert [body.hex() for body in adj.updates(CTX)] == ["0000" "0022" + section + unreach]
-    adj.withdraw(route(labeled, attributes=OTHER))        # a route: its own attributes, as 5.0 does
-    other = "40010100" "400200" "4003040a000001" "80040400000005" "40050400000064"
-    assert [body.hex() for body in adj.updates(CTX)] == ["0000" "0029" + other + unreach]
-    adj.withdraw(labeled)                                 # nothing known about it: no attribute
-    assert [body.hex() for body in adj.updates(CTX)] == ["0000" "000d" + unreach]
+    adj.withdraw(labeled)  # by NLRI: the cached route's attributes
+    assert [body.hex() for body in adj.updates(CTX)] == ["00000022" + section + unreach]
+    adj.withdraw(route(labeled, attributes=OTHER))  # a route: its own attributes, as 5.0 does
+    other = "400101004002004003040a0000018004040000000540050400000064"
+    assert [body.hex() for body in adj.updates(CTX)] == ["00000029" + other + unreach]
+    adj.withdraw(labeled)  # nothing known about it: no attribute
+    assert [body.hex() for body in adj.updates(CTX)] == ["0000000d" + unreach]
 
 
 def test_group_updates_false_sends_one_nlri_per_update():
@@ -251,7 +266,7 @@ def test_next_hop_self():
     # withdrawing that route (a reload that removes it) is no error: MP_UNREACH_NLRI alone
     sent(adj)
     adj.withdraw(route(v6("20010db8", 32), nexthop=NEXT_HOP_SELF))
-    assert [body.hex() for body in adj.updates(CTX)] == ["0000" "000b" "800f08" "0002" "01" "20" "20010db8"]
+    assert [body.hex() for body in adj.updates(CTX)] == ["0000000b800f080002012020010db8"]
 
 
 def test_replay_everything_and_one_family():
@@ -271,8 +286,10 @@ def test_clear_withdraws_everything():
     adj.add(route(v6("20010db8", 32), nexthop=LOCAL6))
     sent(adj)
     adj.clear()
-    assert sorted((kind, family) for kind, family, _nh, _nlri in sent(adj)) == [("withdraw", (1, 1)),
-                                                                               ("withdraw", (2, 1))]
+    assert sorted((kind, family) for kind, family, _nh, _nlri in sent(adj)) == [
+        ("withdraw", (1, 1)),
+        ("withdraw", (2, 1)),
+    ]
     assert len(adj) == 0
     adj.replay()
     assert sent(adj) == []
@@ -283,9 +300,13 @@ def test_restart_keeps_the_changes_queued_while_down_in_their_buckets():
     queued on top (a bucket already there keeps its place); without them, the cached routes in cache order.  The
     order is 5.0.15's, recorded by the wire scenario ``changes-while-down-order`` (qa/differential/wire.py)."""
     third = AttributeSet(BASE + [(4, 0x80, (9).to_bytes(4, "big"))])
-    changes = [(route(v4(10, 0, 3, 0)), True, False), (route(v4(10, 0, 1, 0)), False, False),
-               (route(v4(10, 0, 2, 0), attributes=OTHER), True, False),
-               (route(v4(10, 0, 1, 0), attributes=third), True, False), (route(v4(10, 0, 4, 0)), True, False)]
+    changes = [
+        (route(v4(10, 0, 3, 0)), True, False),
+        (route(v4(10, 0, 1, 0)), False, False),
+        (route(v4(10, 0, 2, 0), attributes=OTHER), True, False),
+        (route(v4(10, 0, 1, 0), attributes=third), True, False),
+        (route(v4(10, 0, 4, 0)), True, False),
+    ]
 
     def cached():
         adj = rib()
@@ -302,12 +323,20 @@ def test_restart_keeps_the_changes_queued_while_down_in_their_buckets():
     adj = cached()
     adj.restart(changes)
     assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj)] == [
-        ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 3, 0)), ("announce", v4(10, 0, 4, 0)),
-        ("announce", v4(10, 0, 2, 0)), ("announce", v4(10, 0, 1, 0))]
+        ("withdraw", v4(10, 0, 1, 0)),
+        ("announce", v4(10, 0, 3, 0)),
+        ("announce", v4(10, 0, 4, 0)),
+        ("announce", v4(10, 0, 2, 0)),
+        ("announce", v4(10, 0, 1, 0)),
+    ]
     adj = cached()
     adj.restart()
     assert [nlri for _kind, _family, _nh, nlri in sent(adj)] == [
-        v4(10, 0, 2, 0), v4(10, 0, 3, 0), v4(10, 0, 4, 0), v4(10, 0, 1, 0)]
+        v4(10, 0, 2, 0),
+        v4(10, 0, 3, 0),
+        v4(10, 0, 4, 0),
+        v4(10, 0, 1, 0),
+    ]
 
 
 def test_restart_cancelling_withdrawal_takes_the_pending_change_out():
@@ -315,15 +344,20 @@ def test_restart_cancelling_withdrawal_takes_the_pending_change_out():
     pending announce out of its bucket, as 5.0.15's ``del_from_rib`` does (wire scenarios ``clear-while-down`` and
     ``watchdog-while-down``, recorded against 5.0.15); a helper's withdrawal (no `cancel`) leaves it there."""
     first, second = route(v4(10, 0, 1, 0)), route(v4(10, 0, 2, 0), attributes=OTHER)
-    withdrawal = route(v4(10, 0, 1, 0), attributes=OTHER)   # filed in the second route's bucket
+    withdrawal = route(v4(10, 0, 1, 0), attributes=OTHER)  # filed in the second route's bucket
     adj = rib()
     adj.restart([(first, True, False), (second, True, False), (withdrawal, False, True)])
     assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj)] == [
-        ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 2, 0))]
+        ("withdraw", v4(10, 0, 1, 0)),
+        ("announce", v4(10, 0, 2, 0)),
+    ]
     adj = rib()
     adj.restart([(first, True, False), (second, True, False), (withdrawal, False, False)])
     assert [(kind, nlri) for kind, _family, _nh, nlri in sent(adj)] == [
-        ("announce", v4(10, 0, 1, 0)), ("withdraw", v4(10, 0, 1, 0)), ("announce", v4(10, 0, 2, 0))]
+        ("announce", v4(10, 0, 1, 0)),
+        ("withdraw", v4(10, 0, 1, 0)),
+        ("announce", v4(10, 0, 2, 0)),
+    ]
 
 
 def test_eor_bodies():
@@ -411,8 +445,6 @@ def test_flow_rules_one_route_per_match():
     assert sent(adj) == [("withdraw", (1, 133), None, rule)] and len(adj) == 0
 
 
-
-
 def test_listing_survives_changes_made_while_it_runs():
     """``show adj-rib out`` streams while helpers keep announcing: the listing yields the routes announced when it
     started and still announced at their turn, each as it is then; later announcements are not yielded."""
@@ -425,5 +457,4 @@ def test_listing_survives_changes_made_while_it_runs():
     adj.add(route(v4(10, 0, 0, 2), attributes=OTHER))
     for last in range(100, 200):
         adj.add(route(v4(10, 0, 0, last)))
-    assert list(listing) == [route(v4(10, 0, 0, 2), attributes=OTHER), route(v4(10, 0, 0, 3)),
-                             route(v4(10, 0, 0, 4))]
+    assert list(listing) == [route(v4(10, 0, 0, 2), attributes=OTHER), route(v4(10, 0, 0, 3)), route(v4(10, 0, 0, 4))]

@@ -59,10 +59,13 @@ ROUTES = [
     "extended-community [target:65000:1]",
 ]
 FEW = [ROUTES[2], ROUTES[3]]
-MIXED = [ROUTES[3], ROUTES[7],
-         "route 10.0.5.0/24 next-hop 192.0.2.1 local-preference 100 community [1:1]",
-         "route 2001:db8:7::/48 next-hop 2001:db8::1 local-preference 100 community [1:1]",
-         "route 10.1.2.0/24 label 103 next-hop 192.0.2.1 local-preference 100 community [1:1]"]
+MIXED = [
+    ROUTES[3],
+    ROUTES[7],
+    "route 10.0.5.0/24 next-hop 192.0.2.1 local-preference 100 community [1:1]",
+    "route 2001:db8:7::/48 next-hop 2001:db8::1 local-preference 100 community [1:1]",
+    "route 10.1.2.0/24 label 103 next-hop 192.0.2.1 local-preference 100 community [1:1]",
+]
 
 AS4_ROUTES = [
     "route 10.9.0.0/24 next-hop 192.0.2.1 as-path [ 65001 4200000000 ] aggregator ( 4200000001:10.0.0.9 ) "
@@ -83,7 +86,7 @@ def _configuration(routes, group=True, asn4=True):
     local-address 127.0.0.1 ;
     local-as 65000 ;
     peer-as 65000 ;
-    group-updates {'true' if group else 'false'} ;
+    group-updates {"true" if group else "false"} ;
     {capability}
     family {{
         ipv4 unicast;
@@ -253,10 +256,14 @@ def test_withdrawn_routes_carry_their_own_attributes():
     for route in _routes(ROUTES):
         adj.add(route)
     list(adj.updates(ctx))
-    commands = _routes(["route 10.1.0.0/24 label 100 next-hop 192.0.2.1",
-                        "route 10.0.0.0/24 next-hop 192.0.2.1",
-                        "route 2001:db8:3::/48 label 102 next-hop 2001:db8::1",
-                        "route 10.2.0.0/24 rd 65000:1 label 200 next-hop 192.0.2.1"])
+    commands = _routes(
+        [
+            "route 10.1.0.0/24 label 100 next-hop 192.0.2.1",
+            "route 10.0.0.0/24 next-hop 192.0.2.1",
+            "route 2001:db8:3::/48 label 102 next-hop 2001:db8::1",
+            "route 10.2.0.0/24 rd 65000:1 label 200 next-hop 192.0.2.1",
+        ]
+    )
     commands[-1] = Route(commands[-1].nlri, NO_NEXT_HOP, commands[-1].attributes)
     for route in commands:
         adj.withdraw(route)

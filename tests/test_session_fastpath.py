@@ -36,22 +36,27 @@ def update(withdrawn=b"", attributes=b"", nlri=b""):
 COMMON = attribute(0x40, 1, b"\x00") + attribute(0x40, 2, bytes.fromhex("0201 0000fbf0"))
 V4 = update(b"", COMMON + attribute(0x40, 3, bytes.fromhex("c0000201")), bytes.fromhex("18c63301 100a01"))
 V4_WITHDRAW = update(bytes.fromhex("18c63301"))
-V6 = update(b"", attribute(0x80, 14, bytes.fromhex("000201 10") + V6_NEXT_HOP + bytes.fromhex("00 3020010db80001"))
-            + COMMON)
+V6 = update(
+    b"", attribute(0x80, 14, bytes.fromhex("000201 10") + V6_NEXT_HOP + bytes.fromhex("00 3020010db80001")) + COMMON
+)
 EOR_V4 = update()
 EOR_V6 = update(b"", attribute(0x80, 15, bytes.fromhex("000201")))
 # ORIGIN with the Optional bit: treat-as-withdraw (RFC 7606 section 7.1), not a reset
-TREAT_AS_WITHDRAW = update(b"", attribute(0x80, 1, b"\x00") + attribute(0x40, 2, b"")
-                           + attribute(0x40, 3, bytes.fromhex("c0000201")), bytes.fromhex("18c63301"))
+TREAT_AS_WITHDRAW = update(
+    b"",
+    attribute(0x80, 1, b"\x00") + attribute(0x40, 2, b"") + attribute(0x40, 3, bytes.fromhex("c0000201")),
+    bytes.fromhex("18c63301"),
+)
 # IPv4 multicast: a family the check does not vouch for, accepted by the full decode
 MULTICAST = update(b"", attribute(0x80, 14, bytes.fromhex("000102 04 c0000201 00 18c63301")) + COMMON)
 
 MALFORMED = {
     "withdrawn length overruns (3/1)": bytes.fromhex("0009 18c63301 0000"),
     "prefix longer than 32 bits (3/10)": update(b"", COMMON, bytes.fromhex("21c6330101")),
-    "MP_REACH_NLRI transitive (3/9)": update(b"", attribute(0xC0, 14, bytes.fromhex("000201 10") + V6_NEXT_HOP
-                                                           + bytes.fromhex("00 3020010db80001"))),
-    "MP_REACH_NLRI repeated (3/1)": update(b"", attribute(0x80, 14, V6[7:7 + 26]) * 2),
+    "MP_REACH_NLRI transitive (3/9)": update(
+        b"", attribute(0xC0, 14, bytes.fromhex("000201 10") + V6_NEXT_HOP + bytes.fromhex("00 3020010db80001"))
+    ),
+    "MP_REACH_NLRI repeated (3/1)": update(b"", attribute(0x80, 14, V6[7 : 7 + 26]) * 2),
     "MP_UNREACH_NLRI truncated prefix (3/10)": update(b"", attribute(0x80, 15, bytes.fromhex("000201 30 2001"))),
 }
 
@@ -114,8 +119,9 @@ def summary(events):
 def test_only_end_of_rib_is_delivered_and_the_hold_timer_restarts():
     receiver = established_receiver(False)
     before = receiver.next_deadline()
-    events, sent = feed(receiver, stream(V4, V6, V4_WITHDRAW, TREAT_AS_WITHDRAW, MULTICAST, EOR_V4, V6, EOR_V6),
-                        now=50.0)
+    events, sent = feed(
+        receiver, stream(V4, V6, V4_WITHDRAW, TREAT_AS_WITHDRAW, MULTICAST, EOR_V4, V6, EOR_V6), now=50.0
+    )
     assert summary(events) == [("update", EOR_V4), ("update", EOR_V6)]
     assert [event.update.eor(receiver.ctx) for event in events] == [(1, 1), (2, 1)]
     assert sent == b"" and not receiver.closed
@@ -156,11 +162,14 @@ def test_malformed_updates_reset_as_the_full_decode_does(name):
     assert code == 3
 
 
-@pytest.mark.parametrize("bad", [
-    b"\x00" * 16 + (23).to_bytes(2, "big") + b"\x02" + EOR_V4,      # marker: 1/1
-    b"\xff" * 16 + (18).to_bytes(2, "big") + b"\x02",               # length below 19: 1/2
-    b"\xff" * 16 + (23).to_bytes(2, "big") + b"\x09" + EOR_V4,      # unknown type: 1/3
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"\x00" * 16 + (23).to_bytes(2, "big") + b"\x02" + EOR_V4,  # marker: 1/1
+        b"\xff" * 16 + (18).to_bytes(2, "big") + b"\x02",  # length below 19: 1/2
+        b"\xff" * 16 + (23).to_bytes(2, "big") + b"\x09" + EOR_V4,  # unknown type: 1/3
+    ],
+)
 def test_header_errors_after_vouched_updates(bad):
     outcomes = []
     for deliver in (True, False):

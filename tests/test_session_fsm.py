@@ -82,9 +82,14 @@ def sent_notification(data):
 
 def test_every_event_has_a_trigger():
     assert set(Event) == set(MESSAGES) | set(ERRORS) | {
-        Event.ManualStart, Event.ManualStart_with_PassiveTcpEstablishment, Event.ManualStop,
-        Event.HoldTimer_Expires, Event.KeepaliveTimer_Expires, Event.TcpConnectionConfirmed,
-        Event.TcpConnectionFails}
+        Event.ManualStart,
+        Event.ManualStart_with_PassiveTcpEstablishment,
+        Event.ManualStop,
+        Event.HoldTimer_Expires,
+        Event.KeepaliveTimer_Expires,
+        Event.TcpConnectionConfirmed,
+        Event.TcpConnectionFails,
+    }
 
 
 @pytest.mark.parametrize("state", list(State), ids=lambda state: state.name)

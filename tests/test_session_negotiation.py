@@ -35,10 +35,22 @@ def opens(local=None, peer=None):
 
 def test_open_octets_are_5_0s():
     settings = SessionSettings(
-        "127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2", families=((1, 1), (1, 128), (2, 1)),
-        route_refresh=True, enhanced_route_refresh=True, graceful_restart=120,
-        add_path=((1, 1, 3), (2, 1, 3), (1, 128, 3)), nexthop=((1, 1, 2),), operational=True,
-        host_name="foo", domain_name="bar.com", software_version="ExaBGP/5.0.15")
+        "127.0.0.1",
+        "127.0.0.1",
+        65533,
+        65533,
+        "10.0.0.2",
+        families=((1, 1), (1, 128), (2, 1)),
+        route_refresh=True,
+        enhanced_route_refresh=True,
+        graceful_restart=120,
+        add_path=((1, 1, 3), (2, 1, 3), (1, 128, 3)),
+        nexthop=((1, 1, 2),),
+        operational=True,
+        host_name="foo",
+        domain_name="bar.com",
+        software_version="ExaBGP/5.0.15",
+    )
     assert frame_message(1, build_open(settings, 65533, restart_state=True).encode()).hex() == EXABGP_5_OPEN
 
 
@@ -49,12 +61,24 @@ def test_minimal_open():
 
 
 def test_open_options():
-    settings = record.replace(LOCAL, asn4=False, extended_message=False, graceful_restart=30,
-                                   host_name="h", domain_name=None, multisession=True,
-                                   add_path=((1, 1, 0),))
+    settings = record.replace(
+        LOCAL,
+        asn4=False,
+        extended_message=False,
+        graceful_restart=30,
+        host_name="h",
+        domain_name=None,
+        multisession=True,
+        add_path=((1, 1, 0),),
+    )
     sent = build_open(settings, 65001, restart_state=False)
     assert [c.code for c in sent.capabilities] == [
-        cap.MULTIPROTOCOL, cap.GRACEFUL_RESTART, cap.HOSTNAME, cap.MULTISESSION, cap.MULTISESSION_CISCO]
+        cap.MULTIPROTOCOL,
+        cap.GRACEFUL_RESTART,
+        cap.HOSTNAME,
+        cap.MULTISESSION,
+        cap.MULTISESSION_CISCO,
+    ]
     graceful = sent.capabilities_of(cap.GRACEFUL_RESTART)[0]
     assert (graceful.restart_flags, graceful.restart_time, graceful.families) == (0, 30, ((1, 1, 0x80),))
     assert sent.capabilities_of(cap.HOSTNAME)[0].encode() == b"\x01h\x00"  # 5.0 sends an empty domain
@@ -69,10 +93,23 @@ def test_four_octet_as_needs_asn4():
 
 
 def test_negotiated_values_and_context():
-    local = record.replace(LOCAL, hold_time=90, families=((1, 1), (2, 1)), add_path=((1, 1, 3), (2, 1, 2)),
-                                nexthop=((1, 1, 2), (1, 128, 2)), route_refresh=True, aigp=True)
-    peer = record.replace(PEER, families=((2, 1), (1, 1), (1, 2)), add_path=((2, 1, 3), (1, 1, 1)),
-                               nexthop=((1, 1, 2),), route_refresh=True, extended_message=False)
+    local = record.replace(
+        LOCAL,
+        hold_time=90,
+        families=((1, 1), (2, 1)),
+        add_path=((1, 1, 3), (2, 1, 2)),
+        nexthop=((1, 1, 2), (1, 128, 2)),
+        route_refresh=True,
+        aigp=True,
+    )
+    peer = record.replace(
+        PEER,
+        families=((2, 1), (1, 1), (1, 2)),
+        add_path=((2, 1, 3), (1, 1, 1)),
+        nexthop=((1, 1, 2),),
+        route_refresh=True,
+        extended_message=False,
+    )
     sent, received = opens(local, peer)
     negotiated = negotiate(local, sent, received)
     assert (negotiated.local_as, negotiated.peer_as, negotiated.peer_router_id) == (65001, 65002, "2.2.2.2")
@@ -112,7 +149,10 @@ def refused(local, sent, received):
 
 def test_bad_peer_as():
     assert refused(record.replace(LOCAL, peer_as=65009), *opens()) == (
-        2, 2, b"ASN in OPEN (65002) did not match ASN expected (65009)")
+        2,
+        2,
+        b"ASN in OPEN (65002) did not match ASN expected (65009)",
+    )
 
 
 def test_router_id_checks():
@@ -144,8 +184,16 @@ def test_multisession_rules():
     other_families = record.replace(peer, families=((1, 1), (2, 1)))
     assert refused(both, *opens(both, other_families))[:2] == (2, 8)
     sent, received = opens(both, peer)
-    other_id = Open.new(65002, 180, "2.2.2.2", [c if c.code != cap.MULTISESSION else cap.MultiSession(
-        cap.MULTISESSION, 0, (cap.MULTIPROTOCOL, cap.ADD_PATH)) for c in received.capabilities])
+    other_id = Open.new(
+        65002,
+        180,
+        "2.2.2.2",
+        [
+            c
+            if c.code != cap.MULTISESSION
+            else cap.MultiSession(cap.MULTISESSION, 0, (cap.MULTIPROTOCOL, cap.ADD_PATH))
+            for c in received.capabilities
+        ],
+    )
     assert refused(both, sent, other_id)[:2] == (2, 8)
     assert not negotiate(LOCAL, *opens(LOCAL, peer)).multisession
-

@@ -114,8 +114,12 @@ def established(a=None, b=None, **options):
 def test_sessions_reach_established_in_the_rfc_order():
     pair = Pair(b=make("b", passive=True)).start()
     states = [(event.old, event.new) for event in of(pair.events[pair.a], StateChanged)]
-    assert states == [(State.IDLE, State.CONNECT), (State.CONNECT, State.OPEN_SENT),
-                      (State.OPEN_SENT, State.OPEN_CONFIRM), (State.OPEN_CONFIRM, State.ESTABLISHED)]
+    assert states == [
+        (State.IDLE, State.CONNECT),
+        (State.CONNECT, State.OPEN_SENT),
+        (State.OPEN_SENT, State.OPEN_CONFIRM),
+        (State.OPEN_CONFIRM, State.ESTABLISHED),
+    ]
     passive = [event.new for event in of(pair.events[pair.b], StateChanged)]
     assert passive == [State.ACTIVE, State.OPEN_SENT, State.OPEN_CONFIRM, State.ESTABLISHED]
     for session in (pair.a, pair.b):
@@ -126,9 +130,16 @@ def test_sessions_reach_established_in_the_rfc_order():
     assert pair.a.negotiated.peer_router_id == "2.2.2.2"
 
 
-@pytest.mark.parametrize("hold_a, hold_b, hold, keepalive", [
-    (180, 90, 90, 30), (90, 180, 90, 30), (3, 180, 3, 1), (0, 180, 0, 0), (180, 0, 0, 0),
-])
+@pytest.mark.parametrize(
+    "hold_a, hold_b, hold, keepalive",
+    [
+        (180, 90, 90, 30),
+        (90, 180, 90, 30),
+        (3, 180, 3, 1),
+        (0, 180, 0, 0),
+        (180, 0, 0, 0),
+    ],
+)
 def test_hold_time_is_the_smaller_and_keepalive_a_third(hold_a, hold_b, hold, keepalive):
     pair = established(make("a", hold_time=hold_a), make("b", hold_time=hold_b))
     for session in (pair.a, pair.b):
@@ -153,18 +164,27 @@ def test_four_octet_as_travels_as_as_trans():
 
 
 def test_families_are_the_intersection():
-    pair = established(make("a", families=(IPV4_UNICAST, IPV6_UNICAST, (1, 128))),
-                       make("b", families=((1, 128), IPV4_UNICAST)))
+    pair = established(
+        make("a", families=(IPV4_UNICAST, IPV6_UNICAST, (1, 128))), make("b", families=((1, 128), IPV4_UNICAST))
+    )
     assert pair.a.negotiated.families == ((1, 128), IPV4_UNICAST)  # in the peer's order
     assert pair.b.negotiated.families == (IPV4_UNICAST, (1, 128))
     assert pair.a.negotiated.mismatch == (("peer", IPV6_UNICAST),)
     assert pair.b.negotiated.mismatch == (("exabgp", IPV6_UNICAST),)
 
 
-@pytest.mark.parametrize("mode_a, mode_b, a_sends, a_receives", [
-    (3, 3, True, True), (2, 1, True, False), (1, 2, False, True), (2, 2, False, False),
-    (1, 1, False, False), (3, 0, False, False), (3, 1, True, False),
-])
+@pytest.mark.parametrize(
+    "mode_a, mode_b, a_sends, a_receives",
+    [
+        (3, 3, True, True),
+        (2, 1, True, False),
+        (1, 2, False, True),
+        (2, 2, False, False),
+        (1, 1, False, False),
+        (3, 0, False, False),
+        (3, 1, True, False),
+    ],
+)
 def test_add_path_per_direction(mode_a, mode_b, a_sends, a_receives):
     pair = established(make("a", add_path=((1, 1, mode_a),)), make("b", add_path=((1, 1, mode_b),)))
     assert pair.a.ctx.sends_path_id(1, 1) is a_sends
@@ -173,14 +193,20 @@ def test_add_path_per_direction(mode_a, mode_b, a_sends, a_receives):
     assert pair.b.ctx.sends_path_id(1, 1) is a_receives
 
 
-@pytest.mark.parametrize("a, b, refresh", [
-    ({}, {}, "absent"),
-    ({"route_refresh": True}, {}, "absent"),
-    ({"route_refresh": True}, {"route_refresh": True}, "normal"),
-    ({"route_refresh": True, "enhanced_route_refresh": True}, {"route_refresh": True}, "normal"),
-    ({"route_refresh": True, "enhanced_route_refresh": True},
-     {"route_refresh": True, "enhanced_route_refresh": True}, "enhanced"),
-])
+@pytest.mark.parametrize(
+    "a, b, refresh",
+    [
+        ({}, {}, "absent"),
+        ({"route_refresh": True}, {}, "absent"),
+        ({"route_refresh": True}, {"route_refresh": True}, "normal"),
+        ({"route_refresh": True, "enhanced_route_refresh": True}, {"route_refresh": True}, "normal"),
+        (
+            {"route_refresh": True, "enhanced_route_refresh": True},
+            {"route_refresh": True, "enhanced_route_refresh": True},
+            "enhanced",
+        ),
+    ],
+)
 def test_route_refresh_variant(a, b, refresh):
     pair = established(make("a", **a), make("b", **b))
     assert pair.a.negotiated.refresh == pair.b.negotiated.refresh == refresh
@@ -234,7 +260,12 @@ def test_update_exchange_and_end_of_rib():
     pair.pump(1)
     updates = [event.update for event in of(pair.events[pair.b], UpdateReceived)]
     [(action, family, nexthop, prefix)] = updates[0].changes(pair.b.ctx)
-    assert (action, family, nexthop, repr(prefix)) == ("announce", (1, 1), "10.0.0.1", "Prefix(ipv4 unicast 10.0.0.0/24)")
+    assert (action, family, nexthop, repr(prefix)) == (
+        "announce",
+        (1, 1),
+        "10.0.0.1",
+        "Prefix(ipv4 unicast 10.0.0.0/24)",
+    )
     assert [update.eor(pair.b.ctx) for update in updates] == [None, (1, 1), (2, 1)]
 
 
@@ -243,7 +274,8 @@ def test_end_of_rib_octets_are_5_0s():
     pair.a.send_eor(1, 1)
     pair.a.send_eor(2, 1)
     assert pair.a.data_to_send().hex().upper() == (
-        "F" * 32 + "001702" + "00000000" + "F" * 32 + "001E02" + "00000007900F0003000201")
+        "F" * 32 + "001702" + "00000000" + "F" * 32 + "001E02" + "00000007900F0003000201"
+    )
 
 
 def test_treat_as_withdraw_does_not_close_the_session():
@@ -255,11 +287,14 @@ def test_treat_as_withdraw_does_not_close_the_session():
     assert pair.b.state is State.ESTABLISHED
 
 
-@pytest.mark.parametrize("body, code, subcode", [
-    (update_body(nlri=bytes([33, 10, 0, 0, 0, 0])), 3, 10),  # prefix longer than 32 bits
-    (update_body(attributes=bytes([0x80, 14, 5, 0, 2, 1, 0, 0]) * 2, nlri=b""), 3, 1),  # MP_UNREACH twice
-    (b"\x00\x09\x00\x00", 3, 1),  # withdrawn length past the body
-])
+@pytest.mark.parametrize(
+    "body, code, subcode",
+    [
+        (update_body(nlri=bytes([33, 10, 0, 0, 0, 0])), 3, 10),  # prefix longer than 32 bits
+        (update_body(attributes=bytes([0x80, 14, 5, 0, 2, 1, 0, 0]) * 2, nlri=b""), 3, 1),  # MP_UNREACH twice
+        (b"\x00\x09\x00\x00", 3, 1),  # withdrawn length past the body
+    ],
+)
 def test_malformed_update_resets_the_session(body, code, subcode):
     pair = established()
     pair.a.send_update(body)
@@ -274,10 +309,13 @@ MP_REACH_IPV6 = bytes([0x80, 14, 28, 0, 2, 1, 16]) + bytes(15) + bytes([1, 0, 48
 
 
 @pytest.mark.parametrize("options", [{}, {"deliver_updates": False}, {"scanned_updates": True}])
-@pytest.mark.parametrize("body", [
-    update_body(ATTRIBUTES[:7] + MP_REACH_IPV6, b""),  # routes of IPv6 unicast
-    update_body(bytes([0x80, 15, 3, 0, 2, 1]), b""),  # the End-of-RIB of IPv6 unicast
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        update_body(ATTRIBUTES[:7] + MP_REACH_IPV6, b""),  # routes of IPv6 unicast
+        update_body(bytes([0x80, 15, 3, 0, 2, 1]), b""),  # the End-of-RIB of IPv6 unicast
+    ],
+)
 def test_family_not_negotiated_is_3_9(options, body):
     """RFC 4760 sections 7 and 8: MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate
     (here IPv6 unicast on an IPv4 unicast session) is 3/9 with the attribute as data, as ExaBGP 5.0.15 answers
@@ -286,7 +324,7 @@ def test_family_not_negotiated_is_3_9(options, body):
     pair.a.send_update(body)
     pair.pump(1)
     code, subcode, data, _ = closed_with(pair.events[pair.b])
-    assert (code, subcode) == (3, 9) and data == body[4 + 7 * (len(body) > 10):]
+    assert (code, subcode) == (3, 9) and data == body[4 + 7 * (len(body) > 10) :]
     assert not of(pair.events[pair.b], UpdateReceived)
 
 
@@ -376,8 +414,7 @@ def test_sending_before_established_is_a_local_error():
 def test_report_messages_gives_every_message_both_ways():
     pair = established(report_messages=True)
     sent = [(event.msg_type, type(event.message).__name__) for event in of(pair.events[pair.a], MessageSent)]
-    received = [(event.msg_type, type(event.message).__name__)
-                for event in of(pair.events[pair.a], MessageReceived)]
+    received = [(event.msg_type, type(event.message).__name__) for event in of(pair.events[pair.a], MessageReceived)]
     assert sent == received == [(1, "Open"), (4, "KeepAlive")]
     pair.a.send_update(update_body())
     pair.pump(1)
@@ -387,10 +424,13 @@ def test_report_messages_gives_every_message_both_ways():
     assert out.header == seen.header == bytes.fromhex("FF" * 16 + "002902")
 
 
-@pytest.mark.parametrize("body, code, subcode", [
-    (update_body(nlri=bytes([33, 10, 0, 0, 0, 0])), 3, 10),  # the NLRI does not decode
-    (b"\x00\x09\x00\x00", 3, 1),  # the body does not split
-])
+@pytest.mark.parametrize(
+    "body, code, subcode",
+    [
+        (update_body(nlri=bytes([33, 10, 0, 0, 0, 0])), 3, 10),  # the NLRI does not decode
+        (b"\x00\x09\x00\x00", 3, 1),  # the body does not split
+    ],
+)
 def test_report_messages_gives_a_refused_update_raw(body, code, subcode):
     """An UPDATE that resets the session is still reported, without a message (5.0's packets helpers see it).
 
@@ -518,8 +558,9 @@ def test_bad_hold_time_is_2_6():
 def test_bad_router_id_is_2_3(router_id):
     session = Session(make(peer_as=65001))
     session.start(0)
-    session.receive_data(frame_message(1, build_open(record.replace(make("b"), router_id=router_id),
-                                                     65001).encode()), 1)
+    session.receive_data(
+        frame_message(1, build_open(record.replace(make("b"), router_id=router_id), 65001).encode()), 1
+    )
     assert closed_with(drain(session))[:2] == (2, 3)
 
 
@@ -611,7 +652,7 @@ def transcript(chunk):
         data = source.data_to_send()
         step = chunk or max(len(data), 1)
         for offset in range(0, len(data), step):
-            target.receive_data(data[offset:offset + step], now)
+            target.receive_data(data[offset : offset + step], now)
 
     for now in (1, 2, 3):
         deliver(a, b, now)
@@ -643,16 +684,19 @@ def test_byte_at_a_time_gives_the_same_events_as_whole_delivery():
 # ---------------------------------------------------------------- collision
 
 
-@pytest.mark.parametrize("existing, local_id, remote_id, close", [
-    (State.ESTABLISHED, "1.1.1.1", "2.2.2.2", INCOMING),
-    (State.ESTABLISHED, "2.2.2.2", "1.1.1.1", INCOMING),
-    (State.OPEN_CONFIRM, "2.2.2.2", "1.1.1.1", INCOMING),  # we are higher: keep the one we initiated
-    (State.OPEN_CONFIRM, "1.1.1.1", "2.2.2.2", EXISTING),
-    (State.OPEN_CONFIRM, "10.0.0.1", "9.255.255.255", INCOMING),  # compared as numbers, not text
-    (State.OPEN_SENT, "2.2.2.2", "1.1.1.1", EXISTING),
-    (State.CONNECT, "2.2.2.2", "1.1.1.1", EXISTING),
-    (State.ACTIVE, "1.1.1.1", "2.2.2.2", EXISTING),
-])
+@pytest.mark.parametrize(
+    "existing, local_id, remote_id, close",
+    [
+        (State.ESTABLISHED, "1.1.1.1", "2.2.2.2", INCOMING),
+        (State.ESTABLISHED, "2.2.2.2", "1.1.1.1", INCOMING),
+        (State.OPEN_CONFIRM, "2.2.2.2", "1.1.1.1", INCOMING),  # we are higher: keep the one we initiated
+        (State.OPEN_CONFIRM, "1.1.1.1", "2.2.2.2", EXISTING),
+        (State.OPEN_CONFIRM, "10.0.0.1", "9.255.255.255", INCOMING),  # compared as numbers, not text
+        (State.OPEN_SENT, "2.2.2.2", "1.1.1.1", EXISTING),
+        (State.CONNECT, "2.2.2.2", "1.1.1.1", EXISTING),
+        (State.ACTIVE, "1.1.1.1", "2.2.2.2", EXISTING),
+    ],
+)
 def test_collision_resolution(existing, local_id, remote_id, close):
     assert collision(existing, local_id, remote_id) == close
 

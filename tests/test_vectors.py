@@ -116,7 +116,7 @@ def test_framing(vector, codec):
 
     pending, seen = b"", []
     for offset in range(len(data)):
-        pending += data[offset:offset + 1]
+        pending += data[offset : offset + 1]
         messages, consumed = codec.split_messages(pending, size)
         if offset < len(data) - 1:
             assert messages == [] and consumed == 0
@@ -183,7 +183,10 @@ def test_cli_subprocess(path):
     vector = read_vector(path)
     result = subprocess.run(
         [sys.executable, "-m", "exabgp", *cli_arguments(vector)],
-        capture_output=True, text=True, cwd=REPOSITORY, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=REPOSITORY,
+        timeout=60,
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.count("\n") == 1

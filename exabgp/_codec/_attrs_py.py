@@ -82,7 +82,7 @@ def encode_as_path(segments, asn4: bool) -> bytes:
         if seg_type not in _SEGMENT_TYPES:
             raise CodecError(3, 11, b"", f"unknown AS_PATH segment type {seg_type}")
         for first in range(0, len(asns), 255):
-            chunk = asns[first:first + 255]
+            chunk = asns[first : first + 255]
             parts.append(bytes((seg_type, len(chunk))))
             for asn in chunk:
                 if not 0 <= asn <= limit:
@@ -112,7 +112,7 @@ def decode_large_communities(data):
     """LARGE_COMMUNITY value to a tuple of ``(global, local1, local2)``."""
     data = _decode_fixed(data, 12, "LARGE_COMMUNITY")
     numbers = unpack_from(f"!{len(data) >> 2}I", data)
-    return tuple(zip(numbers[0::3], numbers[1::3], numbers[2::3]))
+    return tuple(zip(numbers[0::3], numbers[1::3], numbers[2::3], strict=False))
 
 
 def encode_large_communities(values) -> bytes:

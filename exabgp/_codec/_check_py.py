@@ -79,8 +79,9 @@ def _prefixes(data, start: int, end: int, max_bits: int, addpath: bool) -> bool:
     return offset == end
 
 
-def _multiprotocol(data, start: int, end: int, reach: bool, addpath4: bool, addpath6: bool, ipv4: bool,
-                   ipv6: bool) -> bool:
+def _multiprotocol(
+    data, start: int, end: int, reach: bool, addpath4: bool, addpath6: bool, ipv4: bool, ipv6: bool
+) -> bool:
     """Whether one MP_REACH_NLRI / MP_UNREACH_NLRI value is vouched for."""
     size = end - start
     if size < (5 if reach else 3):
@@ -159,12 +160,12 @@ def scan_updates(data, max_size: int, addpath4: bool, addpath6: bool, ipv4: bool
     size = len(data)
     offset = count = 0
     while size - offset >= _HEADER:
-        if data[offset:offset + 16] != _MARKER or data[offset + 18] != _UPDATE:
+        if data[offset : offset + 16] != _MARKER or data[offset + 18] != _UPDATE:
             break
         length = (data[offset + 16] << 8) | data[offset + 17]
         if length < _HEADER or length > max_size or size - offset < length:
             break
-        if not check_update(data[offset + _HEADER:offset + length], addpath4, addpath6, ipv4, ipv6):
+        if not check_update(data[offset + _HEADER : offset + length], addpath4, addpath6, ipv4, ipv6):
             break
         offset += length
         count += 1

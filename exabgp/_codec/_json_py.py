@@ -57,12 +57,25 @@ _UPDATE = 2
 _ORIGINS = ('"igp"', '"egp"', '"incomplete"')
 _SEGMENTS = (None, "as-set", "as-sequence", "as-sequence", "as-sequence")
 # type code -> the optional/transitive flag bits a well-formed attribute carries (Partial clear)
-_FLAGS = {1: 0x40, 2: 0x40, 3: 0x40, 4: 0x80, 5: 0x40, 6: 0x40, 7: 0xC0, 8: 0xC0,
-          9: 0x80, 10: 0x80, 14: 0x80, 15: 0x80, 32: 0xC0}
+_FLAGS = {
+    1: 0x40,
+    2: 0x40,
+    3: 0x40,
+    4: 0x80,
+    5: 0x40,
+    6: 0x40,
+    7: 0xC0,
+    8: 0xC0,
+    9: 0x80,
+    10: 0x80,
+    14: 0x80,
+    15: 0x80,
+    32: 0xC0,
+}
 
 
 def _ipv4(data, offset):
-    return inet_ntoa(data[offset:offset + 4])
+    return inet_ntoa(data[offset : offset + 4])
 
 
 def _prefixes(data, start, end, ipv6, addpath):
@@ -84,7 +97,7 @@ def _prefixes(data, start, end, ipv6, addpath):
         offset += 1
         if bits > width * 8 or offset + octets > end:
             return None
-        raw = data[offset:offset + octets]
+        raw = data[offset : offset + octets]
         offset += octets
         if ipv6:
             text = inet_ntop(AF_INET6, raw + bytes(16 - octets))
@@ -155,7 +168,7 @@ def _attribute(code, value, asn4):
         if size == 0 or size % 12:
             return None
         numbers = unpack_from(f"!{size // 4}I", value)
-        values = sorted(set(zip(numbers[0::3], numbers[1::3], numbers[2::3])))
+        values = sorted(set(zip(numbers[0::3], numbers[1::3], numbers[2::3], strict=False)))
         return '"large-community": [ ' + ", ".join(f"[ {a}, {b} , {c} ]" for a, b, c in values) + " ]"
     return None
 
@@ -268,8 +281,17 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
     return '{ "update": { ' + ", ".join(parts) + " } }"
 
 
-def render_run(octets, start: int, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool,
-               head: str, after: str, tail: str, counter: int):
+def render_run(
+    octets,
+    start: int,
+    asn4: bool,
+    addpath_ipv4: bool,
+    addpath_ipv6: bool,
+    head: str,
+    after: str,
+    tail: str,
+    counter: int,
+):
     """The lines of the UPDATEs of `octets` from `start`, UTF-8: ``(lines, counter, offset, declined)``."""
     octets = bytes(octets)
     size = len(octets)
@@ -279,15 +301,15 @@ def render_run(octets, start: int, asn4: bool, addpath_ipv4: bool, addpath_ipv6:
     lines = []
     while offset < size:
         if size - offset < _HEADER:
-            raise CodecError(1, 2, octets[offset + 16:offset + 18], "incomplete message header")
-        if octets[offset:offset + 16] != _MARKER:
+            raise CodecError(1, 2, octets[offset + 16 : offset + 18], "incomplete message header")
+        if octets[offset : offset + 16] != _MARKER:
             raise CodecError(1, 1, b"", "invalid marker")
         length = (octets[offset + 16] << 8) | octets[offset + 17]
         if length < _HEADER or offset + length > size:
-            raise CodecError(1, 2, octets[offset + 16:offset + 18], f"invalid message length {length}")
+            raise CodecError(1, 2, octets[offset + 16 : offset + 18], f"invalid message length {length}")
         if octets[offset + 18] != _UPDATE:
-            raise CodecError(1, 3, octets[offset + 18:offset + 19], "not an UPDATE")
-        body = octets[offset + _HEADER:offset + length]
+            raise CodecError(1, 3, octets[offset + 18 : offset + 19], "not an UPDATE")
+        body = octets[offset + _HEADER : offset + length]
         offset += length
         message = render_update(body, asn4, addpath_ipv4, addpath_ipv6)
         if message is None:

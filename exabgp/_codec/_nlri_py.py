@@ -66,7 +66,7 @@ def decode_nlri(data, afi: int, addpath: bool, kind: int = KIND_PLAIN, withdraw:
         if addpath:
             if offset + 4 > size:
                 raise CodecError(3, 10, b"", "truncated path identifier")
-            path_id = int.from_bytes(data[offset:offset + 4], "big")
+            path_id = int.from_bytes(data[offset : offset + 4], "big")
             offset += 4
         if offset >= size:
             raise CodecError(3, 10, b"", "missing prefix length")
@@ -80,8 +80,12 @@ def decode_nlri(data, afi: int, addpath: bool, kind: int = KIND_PLAIN, withdraw:
             offset += 3
             bits -= 24
             labels = (raw,)
-            if (bits - rd_bits > max_bits and not raw & 1 and raw != _NEXTHOP_FIELD
-                    and not (withdraw and raw == _WITHDRAW_FIELD)):
+            if (
+                bits - rd_bits > max_bits
+                and not raw & 1
+                and raw != _NEXTHOP_FIELD
+                and not (withdraw and raw == _WITHDRAW_FIELD)
+            ):
                 stack = [raw]
                 while not raw & 1:
                     if bits < 24 or offset + 3 > size:
@@ -94,7 +98,7 @@ def decode_nlri(data, afi: int, addpath: bool, kind: int = KIND_PLAIN, withdraw:
             if kind == KIND_VPN:
                 if bits < 64 or offset + 8 > size:
                     raise CodecError(3, 10, b"", "truncated route distinguisher")
-                rd = data[offset:offset + 8]
+                rd = data[offset : offset + 8]
                 offset += 8
                 bits -= 64
         if bits > max_bits:
@@ -121,7 +125,7 @@ def _encode_one(item, addpath: bool, kind: int) -> bytes:
     length = bits + len(extra) * 8
     if length > 255:
         raise CodecError(3, 10, b"", f"NLRI length {length} does not fit one octet")
-    return head + bytes((length,)) + extra + addr[:(bits + 7) >> 3]
+    return head + bytes((length,)) + extra + addr[: (bits + 7) >> 3]
 
 
 def encode_nlri(items, afi: int, addpath: bool, kind: int = KIND_PLAIN) -> bytes:

@@ -107,7 +107,7 @@ def _keys(data: bytes, start: int, end: int, width: int, addpath: bool) -> list:
         if addpath:
             if start + 4 > end:
                 raise CodecError(3, 10, b"", "truncated path identifier")
-            path = int.from_bytes(data[start:start + 4], "big") + 1
+            path = int.from_bytes(data[start : start + 4], "big") + 1
             start += 4
         if start >= end:
             raise CodecError(3, 10, b"", "missing prefix length")
@@ -118,7 +118,7 @@ def _keys(data: bytes, start: int, end: int, width: int, addpath: bool) -> list:
         start += 1
         if start + octets > end:
             raise CodecError(3, 10, b"", "truncated prefix")
-        keys.append(path << shift | bits << max_bits | int.from_bytes(data[start:start + octets], "big"))
+        keys.append(path << shift | bits << max_bits | int.from_bytes(data[start : start + octets], "big"))
         start += octets
     return keys
 
@@ -195,7 +195,7 @@ def ingest_update(body, addpath4: bool, addpath6: bool, asn4: bool):
             width, addpath = (4, addpath4) if afi == 1 else (16, addpath6)
             if code == _MP_REACH_NLRI:
                 nexthop_end = start + 4 + data[start + 3]
-                reach = (afi, data[start + 4:nexthop_end], _keys(data, nexthop_end + 1, end, width, addpath))
+                reach = (afi, data[start + 4 : nexthop_end], _keys(data, nexthop_end + 1, end, width, addpath))
             else:
                 unreach = (afi, _keys(data, start + 3, end, width, addpath))
             kept.append(data[kept_from:offset])
@@ -213,8 +213,13 @@ def ingest_update(body, addpath4: bool, addpath6: bool, asn4: bool):
     else:
         kept.append(data[kept_from:attributes_end])
         section = b"".join(kept)
-    return (section, _keys(data, 2, withdrawn_end, 4, addpath4), _keys(data, attributes_end, size, 4, addpath4),
-            unreach, reach)
+    return (
+        section,
+        _keys(data, 2, withdrawn_end, 4, addpath4),
+        _keys(data, attributes_end, size, 4, addpath4),
+        unreach,
+        reach,
+    )
 
 
 def _intern(paths: dict, path: bytes) -> bytes:
@@ -269,10 +274,14 @@ def ingest_messages(data, offset: int, addpath4: bool, addpath6: bool, asn4: boo
     churn = 0
     while size - offset >= _HEADER:
         length = (data[offset + 16] << 8) | data[offset + 17]
-        if (data[offset:offset + 16] != _MARKER or data[offset + 18] != _UPDATE or length < _HEADER
-                or size - offset < length):
+        if (
+            data[offset : offset + 16] != _MARKER
+            or data[offset + 18] != _UPDATE
+            or length < _HEADER
+            or size - offset < length
+        ):
             break
-        changes = ingest_update(data[offset + _HEADER:offset + length], addpath4, addpath6, asn4)
+        changes = ingest_update(data[offset + _HEADER : offset + length], addpath4, addpath6, asn4)
         if changes is None:
             break
         churn += _apply(changes, tables, paths)

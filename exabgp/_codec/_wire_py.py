@@ -57,14 +57,14 @@ def split_messages(data, max_size: int = 4096):
     offset = 0
     messages = []
     while size - offset >= _HEADER:
-        if view[offset:offset + 16] != MARKER:
+        if view[offset : offset + 16] != MARKER:
             raise CodecError(1, 1, b"", "invalid marker")
         length = (view[offset + 16] << 8) | view[offset + 17]
         if length < _HEADER or length > max_size:
-            raise CodecError(1, 2, bytes(view[offset + 16:offset + 18]), f"invalid message length {length}")
+            raise CodecError(1, 2, bytes(view[offset + 16 : offset + 18]), f"invalid message length {length}")
         if size - offset < length:
             break
-        messages.append((view[offset + 18], bytes(view[offset + _HEADER:offset + length])))
+        messages.append((view[offset + 18], bytes(view[offset + _HEADER : offset + length])))
         offset += length
     return messages, offset
 
@@ -85,7 +85,7 @@ def split_update(body):
     if attributes_end > size:
         raise CodecError(3, 1, b"", "path attribute length overruns the message")
     body = bytes(body)
-    return body[2:withdrawn_end], body[withdrawn_end + 2:attributes_end], body[attributes_end:]
+    return body[2:withdrawn_end], body[withdrawn_end + 2 : attributes_end], body[attributes_end:]
 
 
 def walk_attributes(data):
@@ -123,4 +123,3 @@ def walk_attributes(data):
             attributes.append((code, flags, data[start:end]))
         offset = end
     return attributes
-

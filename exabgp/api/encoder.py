@@ -125,28 +125,43 @@ class JsonEncoder:
         raw = raw_fields(header, body) if consolidate else ""
         return self._line(now, peer, message_kind(message), message_inner(message, direction), raw=raw)
 
-    def open(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
-             negotiated, consolidate: bool) -> str:
+    def open(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str:
         return self._message(now, peer, direction, message, header, body, consolidate)
 
-    def keepalive(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
-                  negotiated, consolidate: bool) -> str:
+    def keepalive(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str:
         return self._message(now, peer, direction, message, header, body, consolidate)
 
-    def notification(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
-                     negotiated, consolidate: bool) -> str:
+    def notification(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str:
         return self._message(now, peer, direction, message, header, body, consolidate)
 
-    def refresh(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
-                negotiated, consolidate: bool) -> str:
+    def refresh(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str:
         return self._message(now, peer, direction, message, header, body, consolidate)
 
-    def operational(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
-                    negotiated, consolidate: bool) -> str:
+    def operational(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str:
         return self._message(now, peer, direction, message, header, body, consolidate)
 
-    def update(self, now: float, peer: Peer, direction: str, update, ctx, header: bytes, body: bytes,
-               negotiated, consolidate: bool) -> str:
+    def update(
+        self,
+        now: float,
+        peer: Peer,
+        direction: str,
+        update,
+        ctx,
+        header: bytes,
+        body: bytes,
+        negotiated,
+        consolidate: bool,
+    ) -> str:
         message = update_json(update, ctx, True)
         if self._compact:
             message = compact(message)
@@ -176,8 +191,9 @@ class JsonEncoder:
         lines = []
         offset, size = 0, len(octets)
         while offset < size:
-            text, counter, offset, declined = render_run(octets, offset, asn4, addpath4, addpath6, head, after, tail,
-                                                         counter)
+            text, counter, offset, declined = render_run(
+                octets, offset, asn4, addpath4, addpath6, head, after, tail, counter
+            )
             lines.append(text)
             if declined is not None:
                 counter += 1
@@ -187,8 +203,9 @@ class JsonEncoder:
         text = b"".join(lines)
         return compact(text.decode()).encode() if self._compact else text
 
-    def packets(self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes,
-                negotiated) -> str:
+    def packets(
+        self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes, negotiated
+    ) -> str:
         inner = (
             f', "direction": "{direction}", "message": {{ "category": {category}, '
             f'"header": "{hex_text(header)}", "body": "{hex_text(body)}" }} '
@@ -229,41 +246,59 @@ class TextEncoder:
 
     # ------------------------------------------------------------ messages
 
-    def open(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
-             negotiated, consolidate: bool) -> str:
+    def open(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str:
         text = open_text(f"neighbor {peer.peer_address} {direction}", message, direction)
         return _event(text, header, body, consolidate)
 
-    def keepalive(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
-                  negotiated, consolidate: bool) -> str:
+    def keepalive(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str:
         return _event(f"neighbor {peer.peer_address} {direction} keepalive", header, body, consolidate)
 
-    def notification(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
-                     negotiated, consolidate: bool) -> str:
+    def notification(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str:
         text = notification_text(f"neighbor {peer.peer_address} {direction}", message, direction)
         return _event(text, header, body, consolidate)
 
-    def refresh(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
-                negotiated, consolidate: bool) -> str:
+    def refresh(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str:
         return _event(refresh_text(f"neighbor {peer.peer_address} {direction}", message), header, body, consolidate)
 
-    def operational(self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes,
-                    negotiated, consolidate: bool) -> str:
+    def operational(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str:
         text = operational_text(f"neighbor {peer.peer_address} {direction}", message)
         return text + (raw_text(header, body) if consolidate else "") + "\n"
 
-    def update(self, now: float, peer: Peer, direction: str, update, ctx, header: bytes, body: bytes,
-               negotiated, consolidate: bool) -> str:
+    def update(
+        self,
+        now: float,
+        peer: Peer,
+        direction: str,
+        update,
+        ctx,
+        header: bytes,
+        body: bytes,
+        negotiated,
+        consolidate: bool,
+    ) -> str:
         raw = raw_text(header, body) if consolidate else ""
         return update_text(f"neighbor {peer.peer_address} {direction} update", update, ctx, raw) + "\n\n"
 
     def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> bytes:
         """The events of a run of received UPDATE messages (headers included), as `update` renders each, in UTF-8."""
-        return "".join(self.update(now, peer, "receive", Update.decode(body, ctx), ctx, b"", body, negotiated, False)
-                       for _type, body in split_messages(octets, EXTENDED_SIZE)[0]).encode()
+        return "".join(
+            self.update(now, peer, "receive", Update.decode(body, ctx), ctx, b"", body, negotiated, False)
+            for _type, body in split_messages(octets, EXTENDED_SIZE)[0]
+        ).encode()
 
-    def packets(self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes,
-                negotiated) -> str:
+    def packets(
+        self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes, negotiated
+    ) -> str:
         return f"neighbor {peer.peer_address} {direction} {category}{raw_text(header, body)}\n\n"
 
 

@@ -70,8 +70,10 @@ class Envelope:
 
     def parts(self, now: float, kind: str, raw: str = ""):
         """``(head, after)``: a line is ``head + counter + after + inner + tail`` (lines of one time and kind)."""
-        return (f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}{self._middle}',
-                f', "type": "{kind}", {raw}{self._neighbor}')
+        return (
+            f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}{self._middle}',
+            f', "type": "{kind}", {raw}{self._neighbor}',
+        )
 
 
 def hex_text(octets) -> str:

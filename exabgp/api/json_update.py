@@ -57,8 +57,12 @@ _IPV6_UNICAST = (AFI_IPV6, SAFI_UNICAST)
 ORIGIN_NAMES = {0: "igp", 1: "egp", 2: "incomplete"}
 SEGMENT_NAMES = {attr.AS_SET: "as-set"}  # every other segment type prints as as-sequence
 #: 5.0's text brackets per AS_PATH segment type (RFC 4271 4.3, RFC 5065 3)
-SEGMENT_TEXT = {attr.AS_SET: ("[", "]"), attr.AS_SEQUENCE: ("(", ")"),
-                attr.AS_CONFED_SEQUENCE: ("{(", ")}"), attr.AS_CONFED_SET: ("{[", "]}")}
+SEGMENT_TEXT = {
+    attr.AS_SET: ("[", "]"),
+    attr.AS_SEQUENCE: ("(", ")"),
+    attr.AS_CONFED_SEQUENCE: ("{(", ")}"),
+    attr.AS_CONFED_SET: ("{[", "]}"),
+}
 
 #: RFC 6514 section 5 tunnel types, as 5.0 names them in the "pmsi" string
 PMSI_TUNNEL_TYPES = {
@@ -72,8 +76,14 @@ PMSI_TUNNEL_TYPES = {
     7: "mLDP MP2MP LSP",
 }
 
-SRV6_STRUCTURE_KEYS = ("locator-block-length", "locator-node-length", "function-length",
-                       "argument-length", "transposition-length", "transposition-offset")
+SRV6_STRUCTURE_KEYS = (
+    "locator-block-length",
+    "locator-node-length",
+    "function-length",
+    "argument-length",
+    "transposition-length",
+    "transposition-offset",
+)
 
 
 def _hex(octets) -> str:
@@ -81,8 +91,12 @@ def _hex(octets) -> str:
 
 
 def _as_path(segments) -> str:
-    return json.dumps({str(position): {"element": SEGMENT_NAMES.get(seg_type, "as-sequence"), "value": list(asns)}
-                       for position, (seg_type, asns) in enumerate(segments)})
+    return json.dumps(
+        {
+            str(position): {"element": SEGMENT_NAMES.get(seg_type, "as-sequence"), "value": list(asns)}
+            for position, (seg_type, asns) in enumerate(segments)
+        }
+    )
 
 
 def as_path_text(segments) -> str:
@@ -95,9 +109,13 @@ def as_path_text(segments) -> str:
 
 
 def _extended_list(communities) -> str:
-    return "[ " + ", ".join(
-        f'{{ "value": {extended_value(item)}, "string": "{extended_string(item)}" }}' for item in communities
-    ) + " ]"
+    return (
+        "[ "
+        + ", ".join(
+            f'{{ "value": {extended_value(item)}, "string": "{extended_string(item)}" }}' for item in communities
+        )
+        + " ]"
+    )
 
 
 def pmsi_text(value) -> str:
@@ -118,7 +136,7 @@ def _srv6_sid_information(sub) -> str:
     text = f'{{ "sid": "{address_text(sid)}", "flags": 0, "endpoint_behavior": {behavior}'
     for subsub_type, data in subsubs:
         if subsub_type == attr.SRV6_SID_STRUCTURE:
-            text += ', "structure": ' + json.dumps(dict(zip(SRV6_STRUCTURE_KEYS, data[:6])))
+            text += ', "structure": ' + json.dumps(dict(zip(SRV6_STRUCTURE_KEYS, data[:6], strict=False)))
     return text + " }"
 
 
@@ -129,8 +147,10 @@ def label_index(data) -> int:
 
 def srgb_ranges(data) -> list:
     """``[[base, range], ...]`` of a prefix-SID Originator SRGB TLV value (RFC 8669 section 3.2)."""
-    return [[int.from_bytes(data[i:i + 3], "big"), int.from_bytes(data[i + 3:i + 6], "big")]
-            for i in range(2, len(data), 6)]
+    return [
+        [int.from_bytes(data[i : i + 3], "big"), int.from_bytes(data[i + 3 : i + 6], "big")]
+        for i in range(2, len(data), 6)
+    ]
 
 
 def _prefix_sid(tlvs) -> str:
@@ -142,8 +162,11 @@ def _prefix_sid(tlvs) -> str:
             items.append(f'"sr-srgbs": {json.dumps(srgb_ranges(data))}')
         elif tlv_type in (attr.PREFIX_SID_SRV6_L3_SERVICE, attr.PREFIX_SID_SRV6_L2_SERVICE):
             name = "l3-service" if tlv_type == attr.PREFIX_SID_SRV6_L3_SERVICE else "l2-service"
-            subs = [_srv6_sid_information(sub) for sub_type, sub in attr.srv6_service_tlvs(data)
-                    if sub_type == attr.SRV6_SID_INFORMATION]
+            subs = [
+                _srv6_sid_information(sub)
+                for sub_type, sub in attr.srv6_service_tlvs(data)
+                if sub_type == attr.SRV6_SID_INFORMATION
+            ]
             items.append(f'"{name}": [ {", ".join(subs)} ]')
         else:
             items.append(f'"attribute-not-implemented-{tlv_type}": "{_hex(data)}"')
@@ -275,7 +298,8 @@ def general_update_json(update, ctx, withdraw_on_error: bool = False) -> str:
         sections.append(f'"attribute": {{ {", ".join(_attribute_items(attributes))} }}')
     if plus:
         families = ", ".join(
-            f'"{name}": {{ ' + ", ".join(f'"{nexthop}": [ {", ".join(items)} ]' for nexthop, items in groups.items())
+            f'"{name}": {{ '
+            + ", ".join(f'"{nexthop}": [ {", ".join(items)} ]' for nexthop, items in groups.items())
             + " }"
             for name, groups in plus.items()
         )

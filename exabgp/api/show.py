@@ -36,8 +36,7 @@ from exabgp.bgp.record import record
 
 DONE = "done"
 ERROR = "error"
-IN_PROGRESS = {"shutdown": "shutdown in progress", "reload": "reload in progress",
-               "restart": "restart in progress"}
+IN_PROGRESS = {"shutdown": "shutdown in progress", "reload": "reload in progress", "restart": "restart in progress"}
 
 #: command name -> (takes neighbor selectors, options listed by help)
 COMMANDS = {
@@ -80,14 +79,23 @@ COMMANDS = {
 }
 
 #: the capabilities of `PeerStatus.capabilities`, in 5.0's order
-CAPABILITIES = ("asn4", "route-refresh", "multi-session", "operational", "add-path", "extended-message",
-                "graceful-restart")
+CAPABILITIES = (
+    "asn4",
+    "route-refresh",
+    "multi-session",
+    "operational",
+    "add-path",
+    "extended-message",
+    "graceful-restart",
+)
 
 #: the message kinds of `PeerStatus.messages`, in 5.0's order (a total follows)
 MESSAGES = ("open", "notification", "keepalive", "update", "refresh")
 
-USAGE = ("please specify summary, extensive or configuration",
-         "you can filter by peer ip address adding it after the word neighbor")
+USAGE = (
+    "please specify summary, extensive or configuration",
+    "you can filter by peer ip address adding it after the word neighbor",
+)
 
 SUMMARY_HEADER = "Peer            AS        up/down state       |     #sent     #recvd"
 
@@ -112,9 +120,9 @@ class PeerStatus:
     peer_id: str = None
     local_hold: int = 180
     peer_hold: int = None
-    state: str = "IDLE"       # FSM state name: IDLE ACTIVE CONNECT OPENSENT OPENCONFIRM ESTABLISHED
-    up: int = 0               # seconds since established; 0: not established
-    down: int = 0             # seconds since the peer was created or last reset
+    state: str = "IDLE"  # FSM state name: IDLE ACTIVE CONNECT OPENSENT OPENCONFIRM ESTABLISHED
+    up: int = 0  # seconds since established; 0: not established
+    down: int = 0  # seconds since the peer was created or last reset
     capabilities: tuple = ()
     families: tuple = ()
     messages: tuple = ()
@@ -156,8 +164,10 @@ def summary_lines(statuses):
     for status in statuses:
         updates = next(((sent, received) for kind, sent, received in status.messages if kind == "update"), (0, 0))
         duration = str(timedelta(seconds=status.up)) if status.up else "down"
-        yield (f"{status.peer_address:<15} {_asn(status.peer_as):<7} {duration:>9} "
-               f"{status.state.lower():<12} {updates[0]:>10} {updates[1]:>10}")
+        yield (
+            f"{status.peer_address:<15} {_asn(status.peer_as):<7} {duration:>9} "
+            f"{status.state.lower():<12} {updates[0]:>10} {updates[1]:>10}"
+        )
 
 
 def extensive_lines(status: PeerStatus) -> list:
@@ -184,8 +194,10 @@ def extensive_lines(status: PeerStatus) -> list:
         "",
         "    Families                      Local          Remote        Add-Path",
         # 5.0 prints the add-path direction swapped here (receive where the JSON says send)
-        *(_row(f"{name}:", _enabled(local), _enabled(peer), _add_path(receive, send))
-          for name, local, peer, send, receive in status.families),
+        *(
+            _row(f"{name}:", _enabled(local), _enabled(peer), _add_path(receive, send))
+            for name, local, peer, send, receive in status.families
+        ),
         "",
         "    Message Statistic              Sent        Received",
         *(_row(f"{kind}:", str(sent), str(received)) for kind, sent, received in status.counters()),
@@ -224,10 +236,10 @@ def as_dict(status: PeerStatus) -> dict:
     for kind, sent, received in status.counters():
         found["messages"]["sent"][kind] = sent
         found["messages"]["received"][kind] = received
-    local.update({"address": status.local_address, "as": status.local_as, "id": status.local_id,
-                  "hold": status.local_hold})
-    peer.update({"address": status.peer_address, "as": status.peer_as, "id": status.peer_id,
-                 "hold": status.peer_hold})
+    local.update(
+        {"address": status.local_address, "as": status.local_as, "id": status.local_id, "hold": status.local_hold}
+    )
+    peer.update({"address": status.peer_address, "as": status.peer_as, "id": status.peer_id, "hold": status.peer_hold})
     return found
 
 

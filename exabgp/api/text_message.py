@@ -111,17 +111,25 @@ def _multisession(capabilities) -> str:
 _CAPABILITY_TEXT = {
     cap.MULTIPROTOCOL: lambda caps: f"multiprotocol({_families((c.afi, c.safi) for c in caps)})",
     cap.ROUTE_REFRESH: lambda caps: "route refresh",
-    cap.EXTENDED_NEXT_HOP: lambda caps: "nexthop(" + ",".join(
-        f"{afi_text(afi)} {safi_name(safi)} {afi_text(nexthop)}" for afi, safi, nexthop in next_hop_entries(caps)
-    ) + ")",
+    cap.EXTENDED_NEXT_HOP: lambda caps: (
+        "nexthop("
+        + ",".join(
+            f"{afi_text(afi)} {safi_name(safi)} {afi_text(nexthop)}" for afi, safi, nexthop in next_hop_entries(caps)
+        )
+        + ")"
+    ),
     cap.EXTENDED_MESSAGE: lambda caps: "extended message(65535)",
     cap.GRACEFUL_RESTART: _graceful_restart,
     cap.FOUR_OCTET_AS: lambda caps: f"asn4({caps[-1].asn})",
     cap.MULTISESSION: _multisession,
-    cap.ADD_PATH: lambda caps: "addpath(" + ",".join(
-        f"{add_path_mode_text(mode)} {afi_text(afi)} {safi_name(safi)}"
-        for (afi, safi), mode in add_path_modes(caps).items()
-    ) + ")",
+    cap.ADD_PATH: lambda caps: (
+        "addpath("
+        + ",".join(
+            f"{add_path_mode_text(mode)} {afi_text(afi)} {safi_name(safi)}"
+            for (afi, safi), mode in add_path_modes(caps).items()
+        )
+        + ")"
+    ),
     cap.ENHANCED_ROUTE_REFRESH: lambda caps: "enhanced route refresh",
     cap.HOSTNAME: _hostname,
     cap.SOFTWARE_VERSION: lambda caps: f"software({caps[-1].version})",
@@ -187,11 +195,16 @@ def _srv6_service(name: str, data) -> str:
         sid, behavior, subsubs = attr.srv6_sid_information(sub)
         text = f"sid-information [ sid:{address_text(sid)} flags:0 endpoint_behavior:0x{behavior:x} "
         if subsubs:
-            text += " [ " + ", ".join(
-                "sid-structure [" + ",".join(str(octet) for octet in value[:6]) + "]"
-                if subsub_type == attr.SRV6_SID_STRUCTURE
-                else f"SRv6 Service Data Sub-Sub-TLV type {subsub_type} not implemented"
-                for subsub_type, value in subsubs) + " ]"
+            text += (
+                " [ "
+                + ", ".join(
+                    "sid-structure [" + ",".join(str(octet) for octet in value[:6]) + "]"
+                    if subsub_type == attr.SRV6_SID_STRUCTURE
+                    else f"SRv6 Service Data Sub-Sub-TLV type {subsub_type} not implemented"
+                    for subsub_type, value in subsubs
+                )
+                + " ]"
+            )
         items.append(text)
     return f"{name} [ " + ", ".join(items) + " ]"
 

@@ -169,8 +169,11 @@ def _as_path(value, ctx):
 
 def _as4_path(value, ctx):
     # RFC 6793 section 6: confederation segments in AS4_PATH are discarded
-    return [segment for segment in _codec.decode_as_path(value, True)
-            if segment[0] not in (AS_CONFED_SEQUENCE, AS_CONFED_SET)]
+    return [
+        segment
+        for segment in _codec.decode_as_path(value, True)
+        if segment[0] not in (AS_CONFED_SEQUENCE, AS_CONFED_SET)
+    ]
 
 
 def _unsigned(value, ctx):
@@ -196,7 +199,7 @@ def _address(value, ctx):
 
 
 def _cluster_list(value, ctx):
-    return tuple(_ipv4(value[i:i + 4]) for i in range(0, len(value), 4))
+    return tuple(_ipv4(value[i : i + 4]) for i in range(0, len(value), 4))
 
 
 def _communities(value, ctx):
@@ -208,7 +211,7 @@ def _large_communities(value, ctx):
 
 
 def _extended(value, ctx):
-    items = sorted(value[i:i + community.EXTENDED_SIZE] for i in range(0, len(value), community.EXTENDED_SIZE))
+    items = sorted(value[i : i + community.EXTENDED_SIZE] for i in range(0, len(value), community.EXTENDED_SIZE))
     for item in items:
         community.check_extended(item)
     return tuple(items)
@@ -216,7 +219,7 @@ def _extended(value, ctx):
 
 def _ipv6_extended(value, ctx):
     size = community.IPV6_EXTENDED_SIZE
-    return tuple(sorted(value[i:i + size] for i in range(0, len(value), size)))
+    return tuple(sorted(value[i : i + size] for i in range(0, len(value), size)))
 
 
 def _pmsi_tunnel(value, ctx):
@@ -232,14 +235,14 @@ def _aigp(value, ctx):
         if len(value) - offset < 3:
             raise CodecError(3, 9, b"", "AIGP TLV header truncated")
         tlv_type = value[offset]
-        tlv_length = int.from_bytes(value[offset + 1:offset + 3], "big")
+        tlv_length = int.from_bytes(value[offset + 1 : offset + 3], "big")
         if tlv_length < 3 or len(value) - offset < tlv_length:
             raise CodecError(3, 9, b"", "AIGP TLV length invalid")
         if tlv_type == 1:
             if tlv_length != 11:
                 raise CodecError(3, 9, b"", "AIGP TLV length is not 11")
             if metric is None:
-                metric = bytes(value[offset + 3:offset + 11])
+                metric = bytes(value[offset + 3 : offset + 11])
         offset += tlv_length
     if metric is None:
         raise CodecError(3, 9, b"", "AIGP attribute without AIGP TLV")
@@ -253,12 +256,12 @@ def _tlvs(value, type_size: int, what: str):
     while offset < size:
         if size - offset < type_size + 2:
             raise CodecError(3, 5, b"", f"{what}: truncated TLV header")
-        tlv_type = int.from_bytes(value[offset:offset + type_size], "big")
-        length = int.from_bytes(value[offset + type_size:offset + type_size + 2], "big")
+        tlv_type = int.from_bytes(value[offset : offset + type_size], "big")
+        length = int.from_bytes(value[offset + type_size : offset + type_size + 2], "big")
         start = offset + type_size + 2
         if start + length > size:
             raise CodecError(3, 5, b"", f"{what}: TLV {tlv_type} overruns the attribute")
-        items.append((tlv_type, bytes(value[start:start + length])))
+        items.append((tlv_type, bytes(value[start : start + length])))
         offset = start + length
     return items
 
@@ -337,14 +340,19 @@ class MPReach:
     def __init__(self, afi, safi, nexthop, nexthops, nlri, reserved=0):
         self.afi = afi
         self.safi = safi
-        self.nexthop = bytes(nexthop)    # the next-hop field as on the wire
-        self.nexthops = nexthops         # addresses (RD removed), split per 16 octets as 5.0 does
-        self.nlri = nlri                 # octets, or NLRI objects when built or decoded
+        self.nexthop = bytes(nexthop)  # the next-hop field as on the wire
+        self.nexthops = nexthops  # addresses (RD removed), split per 16 octets as 5.0 does
+        self.nlri = nlri  # octets, or NLRI objects when built or decoded
         self.reserved = reserved
 
     def encode_value(self) -> bytes:
-        return (self.afi.to_bytes(2, "big") + bytes((self.safi, len(self.nexthop))) + self.nexthop
-                + bytes((self.reserved,)) + self.nlri)
+        return (
+            self.afi.to_bytes(2, "big")
+            + bytes((self.safi, len(self.nexthop)))
+            + self.nexthop
+            + bytes((self.reserved,))
+            + self.nlri
+        )
 
 
 class MPUnreach:
@@ -355,7 +363,7 @@ class MPUnreach:
     def __init__(self, afi, safi, nlri):
         self.afi = afi
         self.safi = safi
-        self.nlri = nlri                 # octets, or NLRI objects when built or decoded
+        self.nlri = nlri  # octets, or NLRI objects when built or decoded
 
     def encode_value(self) -> bytes:
         return self.afi.to_bytes(2, "big") + bytes((self.safi,)) + self.nlri
@@ -380,12 +388,12 @@ def _mp_reach(value, ctx):
         sizes = NEXTHOP_SIZES.get((1, safi), (sizes, rd_size))[0]
     if length not in sizes:
         raise CodecError(3, 9, b"", f"MP_REACH_NLRI next-hop length {length} invalid for {afi}/{safi}")
-    field = value[4:4 + length]
+    field = value[4 : 4 + length]
     if rd_size and any(field[:rd_size]):
         raise CodecError(3, 9, b"", "MP_REACH_NLRI next-hop route distinguisher is not zero")
     addresses = field[rd_size:]
-    nexthops = [bytes(addresses[i:i + 16]) for i in range(0, len(addresses), 16)]
-    nlri = value[4 + length + 1:]
+    nexthops = [bytes(addresses[i : i + 16]) for i in range(0, len(addresses), 16)]
+    nlri = value[4 + length + 1 :]
     if not nlri:
         raise CodecError(3, 9, b"", "MP_REACH_NLRI without NLRI")
     return MPReach(afi, safi, field, nexthops, bytes(nlri), value[4 + length])
@@ -406,13 +414,13 @@ def _mp_unreach(value, ctx):
 @record
 class AttributeSpec:
     code: int
-    name: str          # IANA name
-    key: str           # ExaBGP's name (JSON key, "due to" text)
-    flags: int         # Optional / Transitive bits required
-    length: object     # Fixed / Multiple / AtLeast / TLVS
-    zero_ok: bool      # a zero-length value is legal
-    action: str        # RFC 7606 action on wrong flags or a malformed value
-    decode: object     # (value, ctx) -> python value
+    name: str  # IANA name
+    key: str  # ExaBGP's name (JSON key, "due to" text)
+    flags: int  # Optional / Transitive bits required
+    length: object  # Fixed / Multiple / AtLeast / TLVS
+    zero_ok: bool  # a zero-length value is legal
+    action: str  # RFC 7606 action on wrong flags or a malformed value
+    decode: object  # (value, ctx) -> python value
     reference: str
     external_action: str | None = None  # the action from an external (eBGP) peer, when it differs
 
@@ -423,54 +431,214 @@ class AttributeSpec:
         return self.action
 
 
-WK = TRANSITIVE              # well-known: transitive, not optional
-OPT = OPTIONAL               # optional non-transitive
+WK = TRANSITIVE  # well-known: transitive, not optional
+OPT = OPTIONAL  # optional non-transitive
 OPT_T = OPTIONAL | TRANSITIVE
 
 #: code -> AttributeSpec, every path attribute ExaBGP 5.0 decodes
-ATTRIBUTES = {spec.code: spec for spec in (
-    AttributeSpec(ORIGIN, "ORIGIN", "origin", WK, Fixed(1), False, TREAT_AS_WITHDRAW, _origin,
-                  "RFC 4271 5.1.1, RFC 7606 7.1"),
-    AttributeSpec(AS_PATH, "AS_PATH", "as-path", WK, TLVS, True, TREAT_AS_WITHDRAW, _as_path,
-                  "RFC 4271 5.1.2, RFC 6793, RFC 7606 7.2"),
-    AttributeSpec(NEXT_HOP, "NEXT_HOP", "next-hop", WK, Fixed(4), False, TREAT_AS_WITHDRAW, _address,
-                  "RFC 4271 5.1.3, RFC 7606 7.3"),
-    AttributeSpec(MULTI_EXIT_DISC, "MULTI_EXIT_DISC", "med", OPT, Fixed(4), False, TREAT_AS_WITHDRAW, _unsigned,
-                  "RFC 4271 5.1.4, RFC 7606 7.4"),
-    AttributeSpec(LOCAL_PREF, "LOCAL_PREF", "local-preference", WK, Fixed(4), False, TREAT_AS_WITHDRAW, _unsigned,
-                  "RFC 4271 5.1.5, RFC 7606 7.5", ATTRIBUTE_DISCARD),
-    AttributeSpec(ATOMIC_AGGREGATE, "ATOMIC_AGGREGATE", "atomic-aggregate", WK, Fixed(0), True, ATTRIBUTE_DISCARD,
-                  _present, "RFC 4271 5.1.6, RFC 7606 7.6"),
-    AttributeSpec(AGGREGATOR, "AGGREGATOR", "aggregator", OPT_T, Fixed(6, 8), False, ATTRIBUTE_DISCARD, _aggregator,
-                  "RFC 4271 5.1.7, RFC 6793, RFC 7606 7.7"),
-    AttributeSpec(COMMUNITIES, "COMMUNITIES", "community", OPT_T, Multiple(4), False, TREAT_AS_WITHDRAW,
-                  _communities, "RFC 1997, RFC 7606 7.8"),
-    AttributeSpec(ORIGINATOR_ID, "ORIGINATOR_ID", "originator-id", OPT, Fixed(4), False, TREAT_AS_WITHDRAW,
-                  _address, "RFC 4456, RFC 7606 7.9"),
-    AttributeSpec(CLUSTER_LIST, "CLUSTER_LIST", "cluster-list", OPT, Multiple(4), False, TREAT_AS_WITHDRAW,
-                  _cluster_list, "RFC 4456, RFC 7606 7.10"),
-    AttributeSpec(MP_REACH_NLRI, "MP_REACH_NLRI", "mp-reach-nlri", OPT, AtLeast(5), False, SESSION_RESET,
-                  _mp_reach, "RFC 4760 3, RFC 7606 5.3 / 3 j"),
-    AttributeSpec(MP_UNREACH_NLRI, "MP_UNREACH_NLRI", "mp-unreach-nlri", OPT, AtLeast(3), False, SESSION_RESET,
-                  _mp_unreach, "RFC 4760 4, RFC 7606 5.3 / 3 j"),
-    AttributeSpec(EXTENDED_COMMUNITIES, "EXTENDED COMMUNITIES", "extended-community", OPT_T, Multiple(8), False,
-                  TREAT_AS_WITHDRAW, _extended, "RFC 4360, RFC 7606 7.14"),
-    AttributeSpec(AS4_PATH, "AS4_PATH", "as4-path", OPT_T, TLVS, False, ATTRIBUTE_DISCARD, _as4_path,
-                  "RFC 6793 4.2.3 and 6"),
-    AttributeSpec(AS4_AGGREGATOR, "AS4_AGGREGATOR", "as4-aggregator", OPT_T, Fixed(8), False, ATTRIBUTE_DISCARD,
-                  _as4_aggregator, "RFC 6793 4.2.3 and 6"),
-    AttributeSpec(PMSI_TUNNEL, "PMSI_TUNNEL", "pmsi-tunnel", OPT_T, AtLeast(5), False, TREAT_AS_WITHDRAW,
-                  _pmsi_tunnel, "RFC 6514 5"),
-    AttributeSpec(IPV6_EXTENDED_COMMUNITIES, "IPv6 Address Specific Extended Community", "extended-community-ipv6",
-                  OPT_T, Multiple(20), False, TREAT_AS_WITHDRAW, _ipv6_extended, "RFC 5701, RFC 7606 7.15"),
-    AttributeSpec(AIGP, "AIGP", "aigp", OPT, TLVS, False, ATTRIBUTE_DISCARD, _aigp, "RFC 7311 3, 4"),
-    AttributeSpec(BGP_LS, "BGP-LS Attribute", "bgp-ls", OPT, TLVS, False, ATTRIBUTE_DISCARD, _bgp_ls,
-                  "RFC 9552 5.3, 8.2.2"),
-    AttributeSpec(LARGE_COMMUNITY, "LARGE_COMMUNITY", "large-community", OPT_T, Multiple(12), False,
-                  TREAT_AS_WITHDRAW, _large_communities, "RFC 8092 5"),
-    AttributeSpec(BGP_PREFIX_SID, "BGP Prefix-SID", "bgp-prefix-sid", OPT_T, TLVS, True, ATTRIBUTE_DISCARD,
-                  _prefix_sid, "RFC 8669 6, RFC 9252"),
-)}
+ATTRIBUTES = {
+    spec.code: spec
+    for spec in (
+        AttributeSpec(
+            ORIGIN, "ORIGIN", "origin", WK, Fixed(1), False, TREAT_AS_WITHDRAW, _origin, "RFC 4271 5.1.1, RFC 7606 7.1"
+        ),
+        AttributeSpec(
+            AS_PATH,
+            "AS_PATH",
+            "as-path",
+            WK,
+            TLVS,
+            True,
+            TREAT_AS_WITHDRAW,
+            _as_path,
+            "RFC 4271 5.1.2, RFC 6793, RFC 7606 7.2",
+        ),
+        AttributeSpec(
+            NEXT_HOP,
+            "NEXT_HOP",
+            "next-hop",
+            WK,
+            Fixed(4),
+            False,
+            TREAT_AS_WITHDRAW,
+            _address,
+            "RFC 4271 5.1.3, RFC 7606 7.3",
+        ),
+        AttributeSpec(
+            MULTI_EXIT_DISC,
+            "MULTI_EXIT_DISC",
+            "med",
+            OPT,
+            Fixed(4),
+            False,
+            TREAT_AS_WITHDRAW,
+            _unsigned,
+            "RFC 4271 5.1.4, RFC 7606 7.4",
+        ),
+        AttributeSpec(
+            LOCAL_PREF,
+            "LOCAL_PREF",
+            "local-preference",
+            WK,
+            Fixed(4),
+            False,
+            TREAT_AS_WITHDRAW,
+            _unsigned,
+            "RFC 4271 5.1.5, RFC 7606 7.5",
+            ATTRIBUTE_DISCARD,
+        ),
+        AttributeSpec(
+            ATOMIC_AGGREGATE,
+            "ATOMIC_AGGREGATE",
+            "atomic-aggregate",
+            WK,
+            Fixed(0),
+            True,
+            ATTRIBUTE_DISCARD,
+            _present,
+            "RFC 4271 5.1.6, RFC 7606 7.6",
+        ),
+        AttributeSpec(
+            AGGREGATOR,
+            "AGGREGATOR",
+            "aggregator",
+            OPT_T,
+            Fixed(6, 8),
+            False,
+            ATTRIBUTE_DISCARD,
+            _aggregator,
+            "RFC 4271 5.1.7, RFC 6793, RFC 7606 7.7",
+        ),
+        AttributeSpec(
+            COMMUNITIES,
+            "COMMUNITIES",
+            "community",
+            OPT_T,
+            Multiple(4),
+            False,
+            TREAT_AS_WITHDRAW,
+            _communities,
+            "RFC 1997, RFC 7606 7.8",
+        ),
+        AttributeSpec(
+            ORIGINATOR_ID,
+            "ORIGINATOR_ID",
+            "originator-id",
+            OPT,
+            Fixed(4),
+            False,
+            TREAT_AS_WITHDRAW,
+            _address,
+            "RFC 4456, RFC 7606 7.9",
+        ),
+        AttributeSpec(
+            CLUSTER_LIST,
+            "CLUSTER_LIST",
+            "cluster-list",
+            OPT,
+            Multiple(4),
+            False,
+            TREAT_AS_WITHDRAW,
+            _cluster_list,
+            "RFC 4456, RFC 7606 7.10",
+        ),
+        AttributeSpec(
+            MP_REACH_NLRI,
+            "MP_REACH_NLRI",
+            "mp-reach-nlri",
+            OPT,
+            AtLeast(5),
+            False,
+            SESSION_RESET,
+            _mp_reach,
+            "RFC 4760 3, RFC 7606 5.3 / 3 j",
+        ),
+        AttributeSpec(
+            MP_UNREACH_NLRI,
+            "MP_UNREACH_NLRI",
+            "mp-unreach-nlri",
+            OPT,
+            AtLeast(3),
+            False,
+            SESSION_RESET,
+            _mp_unreach,
+            "RFC 4760 4, RFC 7606 5.3 / 3 j",
+        ),
+        AttributeSpec(
+            EXTENDED_COMMUNITIES,
+            "EXTENDED COMMUNITIES",
+            "extended-community",
+            OPT_T,
+            Multiple(8),
+            False,
+            TREAT_AS_WITHDRAW,
+            _extended,
+            "RFC 4360, RFC 7606 7.14",
+        ),
+        AttributeSpec(
+            AS4_PATH, "AS4_PATH", "as4-path", OPT_T, TLVS, False, ATTRIBUTE_DISCARD, _as4_path, "RFC 6793 4.2.3 and 6"
+        ),
+        AttributeSpec(
+            AS4_AGGREGATOR,
+            "AS4_AGGREGATOR",
+            "as4-aggregator",
+            OPT_T,
+            Fixed(8),
+            False,
+            ATTRIBUTE_DISCARD,
+            _as4_aggregator,
+            "RFC 6793 4.2.3 and 6",
+        ),
+        AttributeSpec(
+            PMSI_TUNNEL,
+            "PMSI_TUNNEL",
+            "pmsi-tunnel",
+            OPT_T,
+            AtLeast(5),
+            False,
+            TREAT_AS_WITHDRAW,
+            _pmsi_tunnel,
+            "RFC 6514 5",
+        ),
+        AttributeSpec(
+            IPV6_EXTENDED_COMMUNITIES,
+            "IPv6 Address Specific Extended Community",
+            "extended-community-ipv6",
+            OPT_T,
+            Multiple(20),
+            False,
+            TREAT_AS_WITHDRAW,
+            _ipv6_extended,
+            "RFC 5701, RFC 7606 7.15",
+        ),
+        AttributeSpec(AIGP, "AIGP", "aigp", OPT, TLVS, False, ATTRIBUTE_DISCARD, _aigp, "RFC 7311 3, 4"),
+        AttributeSpec(
+            BGP_LS, "BGP-LS Attribute", "bgp-ls", OPT, TLVS, False, ATTRIBUTE_DISCARD, _bgp_ls, "RFC 9552 5.3, 8.2.2"
+        ),
+        AttributeSpec(
+            LARGE_COMMUNITY,
+            "LARGE_COMMUNITY",
+            "large-community",
+            OPT_T,
+            Multiple(12),
+            False,
+            TREAT_AS_WITHDRAW,
+            _large_communities,
+            "RFC 8092 5",
+        ),
+        AttributeSpec(
+            BGP_PREFIX_SID,
+            "BGP Prefix-SID",
+            "bgp-prefix-sid",
+            OPT_T,
+            TLVS,
+            True,
+            ATTRIBUTE_DISCARD,
+            _prefix_sid,
+            "RFC 8669 6, RFC 9252",
+        ),
+    )
+}
 
 
 # ---------------------------------------------------------------- the decoded set
@@ -582,8 +750,9 @@ def decode_attributes(data, ctx, nlri_field: bool = False) -> Attributes:
         spec = ATTRIBUTES.get(code)
         if spec is None:
             if not flags & OPTIONAL and ctx.received:  # RFC 4271 6.3: Unrecognized Well-known Attribute
-                raise CodecError(3, 2, _codec.encode_attribute(code, flags, value),
-                                 f"unrecognized well-known attribute {code}")
+                raise CodecError(
+                    3, 2, _codec.encode_attribute(code, flags, value), f"unrecognized well-known attribute {code}"
+                )
             if flags & TRANSITIVE:
                 values[code] = bytes(value)
                 attributes.flags[code] = flags | PARTIAL

@@ -115,12 +115,12 @@ def _walk(data: bytes, what: str, addpath: bool) -> list:
             path_id, position = nlri.path_id_at(data, position, "BGP-LS")
         if position + 4 > end:
             raise _malformed(f"BGP-LS {what} TLV header truncated")
-        code = int.from_bytes(data[position:position + 2], "big")
-        length = int.from_bytes(data[position + 2:position + 4], "big")
+        code = int.from_bytes(data[position : position + 2], "big")
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
         position += 4
         if position + length > end:
             raise _malformed(f"BGP-LS {what} TLV {code} length {length} exceeds the {end - position} octets left")
-        found.append((path_id, code, data[position:position + length]))
+        found.append((path_id, code, data[position : position + length]))
         position += length
     return found
 
@@ -197,9 +197,11 @@ class BGPLS:
         if self.code not in NLRI_TYPES:
             return f'{{ "code": {self.code}, "parsed": false, "raw": "{self.pack().hex().upper()}" }}'
         protocol = self.body[0]
-        members = [f'"ls-nlri-type": "{NLRI_TYPES[self.code]}"',
-                   f'"l3-routing-topology": {int.from_bytes(self.body[1:9], "big")}',
-                   f'"protocol-id": {protocol}']
+        members = [
+            f'"ls-nlri-type": "{NLRI_TYPES[self.code]}"',
+            f'"l3-routing-topology": {int.from_bytes(self.body[1:9], "big")}',
+            f'"protocol-id": {protocol}',
+        ]
         tlvs = _tlvs(self.body[_HEADER:], "NLRI")
         if self.code == LINK:
             lists = {"local": [], "remote": [], "interface": [], "neighbor": [], "topology": [], "link": []}
@@ -217,9 +219,14 @@ class BGPLS:
                 elif code == LINK_IDENTIFIERS:
                     local, remote = int.from_bytes(value[:4], "big"), int.from_bytes(value[4:], "big")
                     lists["link"].append(f'{{ "link-local-id": {local}, "link-remote-id": {remote} }}')
-            names = (("local-node-descriptors", "local"), ("remote-node-descriptors", "remote"),
-                     ("interface-addresses", "interface"), ("neighbor-addresses", "neighbor"),
-                     ("multi-topology-ids", "topology"), ("link-identifiers", "link"))
+            names = (
+                ("local-node-descriptors", "local"),
+                ("remote-node-descriptors", "remote"),
+                ("interface-addresses", "interface"),
+                ("neighbor-addresses", "neighbor"),
+                ("multi-topology-ids", "topology"),
+                ("link-identifiers", "link"),
+            )
             members += [f'"{name}": [ {", ".join(lists[key])} ]' for name, key in names]
             return "{ " + ", ".join(members) + " }"
         values = dict(tlvs)

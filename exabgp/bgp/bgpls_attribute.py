@@ -75,7 +75,7 @@ def _flags(names, value: bytes) -> dict:
         raise ValueError("no flags")
     bits = f"{value[0]:08b}"
     names = names.split() if isinstance(names, str) else names
-    return {name: 0 if name == "RSV" else int(bit) for name, bit in zip(names, bits)}
+    return {name: 0 if name == "RSV" else int(bit) for name, bit in zip(names, bits, strict=False)}
 
 
 def _flag_tlv(names: str, size=None):
@@ -83,6 +83,7 @@ def _flag_tlv(names: str, size=None):
         if size is not None:
             _sized(value, size)
         return json.dumps(_flags(names, value))
+
     return render
 
 
@@ -109,7 +110,8 @@ def _numbers(size: int):
     def render(value: bytes) -> str:
         if len(value) % size:
             raise ValueError(f"not a multiple of {size} octets")
-        return json.dumps([_int(value[i:i + size]) for i in range(0, len(value), size)])
+        return json.dumps([_int(value[i : i + size]) for i in range(0, len(value), size)])
+
     return render
 
 
@@ -167,12 +169,12 @@ def _sr_capabilities(value: bytes) -> str:
         if len(data) < 7 or _int(data[3:5]) != 1161:
             raise ValueError("bad SRGB range")
         length = _int(data[5:7])
-        label = data[7:7 + length]
+        label = data[7 : 7 + length]
         if length == 3:
             ranges.append([_int(data[:3]), _int(label) & 0xFFFFF])
         elif length == 4:
             ranges.append([_int(data[:3]), _int(label)])
-        data = data[7 + length:]
+        data = data[7 + length :]
     return f'{flags}, "sids": {json.dumps(ranges)}'
 
 
@@ -185,15 +187,17 @@ def _sr_prefix(value: bytes) -> str:
     if not flags["V"] and not flags["L"] and data and len(data) != 4:
         raise ValueError("SID size does not match the V and L flags")
     sids, undecoded = _sids(flags, data)
-    return (f'{json.dumps(flags)}, "sids": {json.dumps(sids)}, "undecoded-sids": {json.dumps(undecoded)}, '
-            f'"sr-algorithm": {value[1]}')
+    return (
+        f'{json.dumps(flags)}, "sids": {json.dumps(sids)}, "undecoded-sids": {json.dumps(undecoded)}, '
+        f'"sr-algorithm": {value[1]}'
+    )
 
 
 def _sid_structure(value: bytes) -> dict:
     """RFC 9514 section 8: locator block, locator node, function, argument lengths."""
     if len(value) < 4:
         raise ValueError("too short")
-    return dict(zip(("loc_block_len", "loc_node_len", "func_len", "arg_len"), value[:4]))
+    return dict(zip(("loc_block_len", "loc_node_len", "func_len", "arg_len"), value[:4], strict=False))
 
 
 def _srv6_sub_tlvs(data: bytes, unknown) -> dict:
@@ -218,21 +222,34 @@ def _srv6_endx(value: bytes) -> dict:
     """RFC 9514 section 4.1: behavior (2), flags, algorithm, weight, reserved, SID (16), sub-TLVs."""
     if len(value) < 22:
         raise ValueError("too short")
-    return {"flags": _flags(_SRV6_FLAGS, value[2:3]), "behavior": _int(value[:2]), "algorithm": value[3],
-            "weight": value[4], "sid": _ipv6(value[6:22]),
-            **_srv6_sub_tlvs(value[22:], lambda code: f"subtlv-not-implemented-{code}")}
+    return {
+        "flags": _flags(_SRV6_FLAGS, value[2:3]),
+        "behavior": _int(value[:2]),
+        "algorithm": value[3],
+        "weight": value[4],
+        "sid": _ipv6(value[6:22]),
+        **_srv6_sub_tlvs(value[22:], lambda code: f"subtlv-not-implemented-{code}"),
+    }
 
 
 def _srv6_lan_endx(neighbor: int):
     """RFC 9514 section 4.2: as End.X with the neighbor's IS-IS system ID (6) or OSPFv3 router ID (4)."""
+
     def decode(value: bytes) -> dict:
         start = 6 + neighbor
         if len(value) < start + 16:
             raise ValueError("too short")
         neighbor_id = value[6:start].hex() if neighbor == 6 else _ip(value[6:start])
-        return {"flags": _flags(_SRV6_FLAGS, value[2:3]), "neighbor-id": neighbor_id, "behavior": _int(value[:2]),
-                "algorithm": value[3], "weight": value[4], "sid": _ipv6(value[start:start + 16]),
-                **_srv6_sub_tlvs(value[start + 16:], lambda code: f"{code}-undecoded")}
+        return {
+            "flags": _flags(_SRV6_FLAGS, value[2:3]),
+            "neighbor-id": neighbor_id,
+            "behavior": _int(value[:2]),
+            "algorithm": value[3],
+            "weight": value[4],
+            "sid": _ipv6(value[start : start + 16]),
+            **_srv6_sub_tlvs(value[start + 16 :], lambda code: f"{code}-undecoded"),
+        }
+
     return decode
 
 
@@ -244,8 +261,9 @@ def _srv6_locator(value: bytes) -> str:
     """RFC 9514 section 5.1: flags, algorithm, 2 reserved, metric (4)."""
     if len(value) < 8:
         raise ValueError("too short")
-    return json.dumps({"flags": _flags("D RSV RSV RSV RSV RSV RSV RSV", value), "algorithm": value[1],
-                       "metric": _int(value[4:8])})
+    return json.dumps(
+        {"flags": _flags("D RSV RSV RSV RSV RSV RSV RSV", value), "algorithm": value[1], "metric": _int(value[4:8])}
+    )
 
 
 def _srv6_endpoint_behavior(value: bytes) -> str:
@@ -281,12 +299,15 @@ TLVS = {
     1088: ("admin-group-mask", _number(4), False),
     1089: ("maximum-link-bandwidth", _float, False),
     1090: ("maximum-reservable-link-bandwidth", _float, False),
-    1091: ("unreserved-bandwidth",
-           lambda value: json.dumps(list(struct.unpack("!8f", _sized(value, 32)))), False),
+    1091: ("unreserved-bandwidth", lambda value: json.dumps(list(struct.unpack("!8f", _sized(value, 32)))), False),
     1092: ("te-metric", _number(4), False),
-    1093: ("link-protection-flags",
-           _flag_tlv(("ExtraTrafic", "Unprotected", "Shared", "Dedicated 1:1", "Dedicated 1+1",
-                                               "Enhanced", "RSV", "RSV"), 2), False),
+    1093: (
+        "link-protection-flags",
+        _flag_tlv(
+            ("ExtraTrafic", "Unprotected", "Shared", "Dedicated 1:1", "Dedicated 1+1", "Enhanced", "RSV", "RSV"), 2
+        ),
+        False,
+    ),
     1094: ("mpls-mask", _flag_tlv("LDP RSVP-TE RSV RSV RSV RSV RSV RSV", 1), False),
     1095: ("igp-metric", _igp_metric, False),
     1096: ("shared-risk-link-groups", _numbers(4), False),
@@ -352,11 +373,15 @@ def attribute_json(tlvs) -> str:
         else:
             merged[key] = [item]
             members.append((key, merged[key]))
-    return "{ " + ", ".join(f'"{key}": {text if isinstance(text, str) else _merged_text(key, text)}'
-                            for key, text in members) + " }"
+    return (
+        "{ "
+        + ", ".join(f'"{key}": {text if isinstance(text, str) else _merged_text(key, text)}' for key, text in members)
+        + " }"
+    )
 
 
 # ---- text: what 5.0.15's text encoder prints (``str`` of its TLV objects) ----------------------
+
 
 def _named(name: str, value) -> str:
     """5.0's ``'{REPR}: {content}'``: a string as it is, anything else as Python shows it."""
@@ -382,19 +407,27 @@ def _sr_prefix_text(value: bytes) -> str:
 
 def _endx_text(items: list) -> str:
     """5.0 joins merged End.X SIDs with a newline (so one announced route spans several lines)."""
-    return "\n".join(f"behavior: {item['behavior']}, flags: {item['flags']!r}, algorithm: {item['algorithm']}, "
-                     f"weight: {item['weight']}, sid: {item['sid']}" for item in items)
+    return "\n".join(
+        f"behavior: {item['behavior']}, flags: {item['flags']!r}, algorithm: {item['algorithm']}, "
+        f"weight: {item['weight']}, sid: {item['sid']}"
+        for item in items
+    )
 
 
 def _lan_endx_text(items: list) -> str:
-    return "\n".join(f"behavior: {item['behavior']}, neighbor-id: {item['neighbor-id']}, flags: {item['flags']!r}, "
-                     f"algorithm: {item['algorithm']}, weight: {item['weight']}, sid: {item['sid']}" for item in items)
+    return "\n".join(
+        f"behavior: {item['behavior']}, neighbor-id: {item['neighbor-id']}, flags: {item['flags']!r}, "
+        f"algorithm: {item['algorithm']}, weight: {item['weight']}, sid: {item['sid']}"
+        for item in items
+    )
 
 
 def _endpoint_behavior_text(value: bytes) -> str:
     fields = json.loads(_srv6_endpoint_behavior(value))
-    return (f"SRv6 Endpoint Behavior: endpoint-behavior {fields['endpoint-behavior']}, flags {fields['flags']}, "
-            f"algorithm {fields['algorithm']}")
+    return (
+        f"SRv6 Endpoint Behavior: endpoint-behavior {fields['endpoint-behavior']}, flags {fields['flags']}, "
+        f"algorithm {fields['algorithm']}"
+    )
 
 
 #: TLV code -> text of one TLV (not merged)
@@ -428,7 +461,8 @@ TEXTS = {
     1157: lambda value: _named("Opaque Prefix Attribute", bytes(value)),
     1158: _sr_prefix_text,
     1162: lambda value: "flags: {flags!r}, algorithm: {algorithm}, metric: {metric}".format_map(
-        json.loads(_srv6_locator(value))),
+        json.loads(_srv6_locator(value))
+    ),
     1170: lambda value: _named("Prefix Attr Flags", json.loads(TLVS[1170][1](value))),
     1171: lambda value: _named("Source router identifier", _ip(value)),
     1250: _endpoint_behavior_text,
@@ -465,5 +499,5 @@ def attribute_text(tlvs) -> str:
 
 def _merged_text_of(key: str, items: list) -> str:
     if key.startswith("generic-lsid-"):
-        return f"Attribute with code [ {key[len('generic-lsid-'):]} ] not implemented"
+        return f"Attribute with code [ {key[len('generic-lsid-') :]} ] not implemented"
     return MERGED_TEXTS[key](items)

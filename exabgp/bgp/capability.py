@@ -83,7 +83,7 @@ def _entries(value: bytes, size: int, what: str):
     """Cut `value` into `size`-octet entries; a trailing remainder is malformed."""
     if len(value) % size:
         raise _malformed(f"invalid {what} capability, trailing data")
-    return [value[offset:offset + size] for offset in range(0, len(value), size)]
+    return [value[offset : offset + size] for offset in range(0, len(value), size)]
 
 
 @record(slots=True)
@@ -127,10 +127,16 @@ class ExtendedNextHop:
 
     @classmethod
     def decode(cls, code: int, value: bytes):
-        return cls(tuple(
-            (int.from_bytes(entry[0:2], "big"), int.from_bytes(entry[2:4], "big"), int.from_bytes(entry[4:6], "big"))
-            for entry in _entries(value, 6, "extended next-hop")
-        ))
+        return cls(
+            tuple(
+                (
+                    int.from_bytes(entry[0:2], "big"),
+                    int.from_bytes(entry[2:4], "big"),
+                    int.from_bytes(entry[4:6], "big"),
+                )
+                for entry in _entries(value, 6, "extended next-hop")
+            )
+        )
 
     def encode(self) -> bytes:
         return b"".join(
@@ -230,9 +236,9 @@ class AddPath:
 
     @classmethod
     def decode(cls, code: int, value: bytes):
-        return cls(tuple(
-            (int.from_bytes(entry[0:2], "big"), entry[2], entry[3]) for entry in _entries(value, 4, "ADD-PATH")
-        ))
+        return cls(
+            tuple((int.from_bytes(entry[0:2], "big"), entry[2], entry[3]) for entry in _entries(value, 4, "ADD-PATH"))
+        )
 
     def encode(self) -> bytes:
         return b"".join(afi.to_bytes(2, "big") + bytes((safi, mode)) for afi, safi, mode in self.entries)
@@ -277,7 +283,7 @@ class HostName:
         stop = end + 1 + value[end]
         if len(value) < stop:
             raise _malformed(f"Hostname capability truncated: need {stop} bytes total, got {len(value)}")
-        return cls(host_name, _utf8(value[end + 1:stop], "domain name"))
+        return cls(host_name, _utf8(value[end + 1 : stop], "domain name"))
 
     def encode(self) -> bytes:
         if self.host_name is None:
@@ -380,7 +386,7 @@ def decode_capabilities(data: bytes):
         end = offset + 2 + data[offset + 1]
         if end > size:
             raise _malformed("Bad length for OPEN capability (buffer underrun)")
-        capabilities.append(decode_capability(data[offset], data[offset + 2:end]))
+        capabilities.append(decode_capability(data[offset], data[offset + 2 : end]))
         offset = end
     return tuple(capabilities)
 

@@ -115,44 +115,55 @@ def _nexthop_ietf(address):
         if c[-1] & 0x01:
             return f"copy-to-nexthop-ietf {ip} (with copy)"
         return f"redirect-to-nexthop-ietf {ip}"
+
     return render
 
 
 #: (type & 0x0F, sub-type) -> (kind, render) for 8-octet extended communities
 EXTENDED = {
-    (0x00, 0x02): ("route-target-as2", _as2_number("target")),          # RFC 4360 4
+    (0x00, 0x02): ("route-target-as2", _as2_number("target")),  # RFC 4360 4
     (0x01, 0x02): ("route-target-ipv4", _ip_number("target")),
-    (0x02, 0x02): ("route-target-as4", _as4_number("target")),          # RFC 5668
-    (0x00, 0x03): ("route-origin-as2", _origin_as_ip),                  # RFC 4360 5
+    (0x02, 0x02): ("route-target-as4", _as4_number("target")),  # RFC 5668
+    (0x00, 0x03): ("route-origin-as2", _origin_as_ip),  # RFC 4360 5
     (0x01, 0x03): ("route-origin-ipv4", _origin_ip_as),
     (0x02, 0x03): ("route-origin-as4", _as4_number("origin")),
-    (0x00, 0x13): ("rt-record-as2", _as2_number("rtrecord")),           # RFC 7153
+    (0x00, 0x13): ("rt-record-as2", _as2_number("rtrecord")),  # RFC 7153
     (0x01, 0x13): ("rt-record-ipv4", _ip_number("rtrecord")),
     (0x02, 0x13): ("rt-record-as4", _as4_number("rtrecord")),
-    (0x03, 0x0C): ("encapsulation", _encapsulation),                    # RFC 9012 4.1
-    (0x03, 0x14): ("consistent-hash-sort-order",                        # RFC 9014
-                   lambda c: f"consistentHashSortOrder:{int.from_bytes(c[2:6], 'big')}"),
-    (0x06, 0x00): ("mac-mobility", _mac_mobility),                      # RFC 7432 7.7
-    (0x07, 0x02): ("flowspec-interface-set", _interface_set),           # draft-ietf-idr-flowspec-interfaceset
-    (0x08, 0x00): ("redirect-to-nexthop",                               # draft-simpson-idr-flowspec-redirect
-                   lambda c: "copy-to-nexthop" if c[7] & 0x01 else "redirect-to-nexthop"),
-    (0x0C, 0x00): ("mup",                                               # draft-mpmz-bess-mup-safi
-                   lambda c: f"mup:{int.from_bytes(c[2:4], 'big')}:{int.from_bytes(c[4:8], 'big')}"),
-    (0x00, 0x06): ("traffic-rate", lambda c: "rate-limit:%d" % _rate(c)),        # RFC 8955 7.3
+    (0x03, 0x0C): ("encapsulation", _encapsulation),  # RFC 9012 4.1
+    (0x03, 0x14): (
+        "consistent-hash-sort-order",  # RFC 9014
+        lambda c: f"consistentHashSortOrder:{int.from_bytes(c[2:6], 'big')}",
+    ),
+    (0x06, 0x00): ("mac-mobility", _mac_mobility),  # RFC 7432 7.7
+    (0x07, 0x02): ("flowspec-interface-set", _interface_set),  # draft-ietf-idr-flowspec-interfaceset
+    (0x08, 0x00): (
+        "redirect-to-nexthop",  # draft-simpson-idr-flowspec-redirect
+        lambda c: "copy-to-nexthop" if c[7] & 0x01 else "redirect-to-nexthop",
+    ),
+    (0x0C, 0x00): (
+        "mup",  # draft-mpmz-bess-mup-safi
+        lambda c: f"mup:{int.from_bytes(c[2:4], 'big')}:{int.from_bytes(c[4:8], 'big')}",
+    ),
+    (0x00, 0x06): ("traffic-rate", lambda c: "rate-limit:%d" % _rate(c)),  # RFC 8955 7.3
     (0x00, 0x0C): ("traffic-rate-packets", lambda c: "rate-limit:%d:packets" % _rate(c)),
-    (0x00, 0x07): ("traffic-action", _action),                                   # RFC 8955 7.4
-    (0x00, 0x08): ("redirect-as2",                                               # RFC 8955 7.5
-                   lambda c: f"redirect:{int.from_bytes(c[2:4], 'big')}:{int.from_bytes(c[4:8], 'big')}"),
-    (0x02, 0x08): ("redirect-as4", _hex),                                        # RFC 8955 7.5
-    (0x00, 0x09): ("traffic-marking", lambda c: f"mark {c[7] & 0x3F}"),          # RFC 8955 7.6
-    (0x00, 0x0A): ("l2info",                                                     # RFC 4761 3.2.4
-                   lambda c: f"l2info:{c[2]}:{c[3]}:{int.from_bytes(c[4:6], 'big')}:{int.from_bytes(c[6:8], 'big')}"),
-    (0x01, 0x0C): ("redirect-to-ipv4-ietf", _nexthop_ietf(_ipv4)),               # draft-ietf-idr-flowspec-redirect-ip
+    (0x00, 0x07): ("traffic-action", _action),  # RFC 8955 7.4
+    (0x00, 0x08): (
+        "redirect-as2",  # RFC 8955 7.5
+        lambda c: f"redirect:{int.from_bytes(c[2:4], 'big')}:{int.from_bytes(c[4:8], 'big')}",
+    ),
+    (0x02, 0x08): ("redirect-as4", _hex),  # RFC 8955 7.5
+    (0x00, 0x09): ("traffic-marking", lambda c: f"mark {c[7] & 0x3F}"),  # RFC 8955 7.6
+    (0x00, 0x0A): (
+        "l2info",  # RFC 4761 3.2.4
+        lambda c: f"l2info:{c[2]}:{c[3]}:{int.from_bytes(c[4:6], 'big')}:{int.from_bytes(c[6:8], 'big')}",
+    ),
+    (0x01, 0x0C): ("redirect-to-ipv4-ietf", _nexthop_ietf(_ipv4)),  # draft-ietf-idr-flowspec-redirect-ip
 }
 
 #: (type & 0x0F, sub-type) -> (kind, render) for 20-octet IPv6 address-specific ones
 IPV6_EXTENDED = {
-    (0x00, 0x0B): ("redirect-ipv6", _hex),                                       # RFC 8956
+    (0x00, 0x0B): ("redirect-ipv6", _hex),  # RFC 8956
     (0x00, 0x0C): ("redirect-to-ipv6-ietf", _nexthop_ietf(_ipv6)),
 }
 
@@ -270,6 +281,7 @@ def _two_part(kind: int, subtype: int, force4: bool = False):
             raise ValueError("expected two values")
         administrator = fields[0] + ("L" if force4 and not fields[0].endswith(("L", "l")) else "")
         return _administrator(kind, subtype, administrator, fields[1])
+
     return encode
 
 
@@ -278,8 +290,11 @@ def _l2info(fields) -> bytes:
     if len(fields) != 4:
         raise ValueError("l2info needs encaps:control:mtu:reserved")
     encaps, control, mtu, reserved = fields
-    return (bytes((0x80, 0x0A, _number(encaps, 0xFF), _number(control, 0xFF)))
-            + _number(mtu, 0xFFFF).to_bytes(2, "big") + _number(reserved, 0xFFFF).to_bytes(2, "big"))
+    return (
+        bytes((0x80, 0x0A, _number(encaps, 0xFF), _number(control, 0xFF)))
+        + _number(mtu, 0xFFFF).to_bytes(2, "big")
+        + _number(reserved, 0xFFFF).to_bytes(2, "big")
+    )
 
 
 def _bandwidth(fields) -> bytes:
@@ -293,7 +308,11 @@ def _mup(fields) -> bytes:
     """draft-mpmz-bess-mup-safi direct segment identifier: 0x0C/0x00, 2 + 4 octets."""
     if len(fields) != 2:
         raise ValueError("mup needs N:N")
-    return bytes((0x0C, 0x00)) + _number(fields[0], 0xFFFF).to_bytes(2, "big") + _number(fields[1], 0xFFFFFFFF).to_bytes(4, "big")
+    return (
+        bytes((0x0C, 0x00))
+        + _number(fields[0], 0xFFFF).to_bytes(2, "big")
+        + _number(fields[1], 0xFFFFFFFF).to_bytes(4, "big")
+    )
 
 
 def _redirect_to_nexthop(fields) -> bytes:

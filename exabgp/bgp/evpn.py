@@ -125,16 +125,24 @@ class EVPN:
         rd = nlri.rd_text(body[:_RD])
         if self.code == ETHERNET_AD:
             esi, tag, label = _esi_text(body[8:18]), _tag(body[18:22]), body[22:25]
-            return ([f'"rd": "{rd}"', f'"esi": "{esi}"', f'"ethernet-tag": {tag}', _label_json(label)],
-                    f"{rd}:{esi}:{tag}:{_label_text(label)}")
+            return (
+                [f'"rd": "{rd}"', f'"esi": "{esi}"', f'"ethernet-tag": {tag}', _label_json(label)],
+                f"{rd}:{esi}:{tag}:{_label_text(label)}",
+            )
         if self.code == MAC_IP_ADVERTISEMENT:
             esi, tag = _esi_text(body[8:18]), _tag(body[18:22])
             mac = ":".join(f"{octet:02X}" for octet in body[23:29])
             size = body[29] // 8
-            ip = nlri.address_text(body[30:30 + size]) if size else ""
-            label = body[30 + size:33 + size]
-            members = [f'"rd": "{rd}"', f'"esi": "{esi}"', f'"ethernet-tag": {tag}', f'"mac": "{mac}"',
-                       _label_json(label), f'"ip": "{ip}"' if ip else ""]
+            ip = nlri.address_text(body[30 : 30 + size]) if size else ""
+            label = body[30 + size : 33 + size]
+            members = [
+                f'"rd": "{rd}"',
+                f'"esi": "{esi}"',
+                f'"ethernet-tag": {tag}',
+                f'"mac": "{mac}"',
+                _label_json(label),
+                f'"ip": "{ip}"' if ip else "",
+            ]
             return members, f"{rd}:{esi}:{tag}:{mac}/{_MAC_BITS}:{ip}:{_label_text(label)}"
         if self.code == INCLUSIVE_MULTICAST:
             tag, ip = _tag(body[8:12]), nlri.address_text(body[13:])
@@ -144,11 +152,18 @@ class EVPN:
             return [f'"rd": "{rd}"', f'"esi": "{esi}"', f'"ip": "{ip}"'], f"{rd}:{esi}:{ip}"
         esi, tag, plen = _esi_text(body[8:18]), _tag(body[18:22]), body[22]
         size = _IP_PREFIX_SIZES[len(body)]
-        ip = nlri.address_text(body[23:23 + size])
-        gateway = nlri.address_text(body[23 + size:23 + 2 * size])
-        label = body[23 + 2 * size:]
-        members = [f'"rd": "{rd}"', f'"esi": "{esi}"', f'"ethernet-tag": {tag}', _label_json(label),
-                   f'"ip": "{ip}"', f'"iplen": {plen}', f'"gateway": "{gateway}"']
+        ip = nlri.address_text(body[23 : 23 + size])
+        gateway = nlri.address_text(body[23 + size : 23 + 2 * size])
+        label = body[23 + 2 * size :]
+        members = [
+            f'"rd": "{rd}"',
+            f'"esi": "{esi}"',
+            f'"ethernet-tag": {tag}',
+            _label_json(label),
+            f'"ip": "{ip}"',
+            f'"iplen": {plen}',
+            f'"gateway": "{gateway}"',
+        ]
         return members, f"{rd}:{esi}:{tag}:{ip}/{plen}:{gateway}:{_label_text(label)}"
 
     def text(self) -> str:
@@ -162,7 +177,12 @@ class EVPN:
         raw = self.pack().hex().upper()
         if self.code not in ROUTE_TYPES:
             return f'{{ "code": {self.code}, "parsed": false, "raw": "{raw}" }}'
-        members = [f'"code": {self.code}', '"parsed": true', f'"raw": "{raw}"', f'"name": "{ROUTE_TYPES[self.code][0]}"']
+        members = [
+            f'"code": {self.code}',
+            '"parsed": true',
+            f'"raw": "{raw}"',
+            f'"name": "{ROUTE_TYPES[self.code][0]}"',
+        ]
         members += [member for member in self._fields()[0] if member]
         return "{ " + ", ".join(members) + " }"
 

@@ -72,8 +72,19 @@ COMPONENTS = {
 }
 
 #: component type -> largest value ExaBGP 5.0.15 decodes (None: any value the length allows)
-WIRE_MAXIMUM = {3: 0xFF, 4: 0xFFFF, 5: 0xFFFF, 6: 0xFFFF, 7: 0xFF, 8: 0xFF, 9: 0xFFFF, 10: 0xFFFF,
-                11: 0xFF, 12: None, 13: None}
+WIRE_MAXIMUM = {
+    3: 0xFF,
+    4: 0xFFFF,
+    5: 0xFFFF,
+    6: 0xFFFF,
+    7: 0xFF,
+    8: 0xFF,
+    9: 0xFFFF,
+    10: 0xFFFF,
+    11: 0xFF,
+    12: None,
+    13: None,
+}
 
 #: configuration keyword -> (component type, largest value 5.0's configuration accepts)
 KEYWORDS = {
@@ -115,32 +126,82 @@ NUMERIC_SYNTAX = {"=": 1, ">": 2, ">=": 3, "<": 4, "<=": 5, "!=": 6}
 BITMASK_SYNTAX = {"": 0, "=": BITMASK_MATCH, "!": BITMASK_NOT, "!=": BITMASK_NOT | BITMASK_MATCH}
 
 #: IANA "Assigned Internet Protocol Numbers", the names 5.0 prints and accepts
-PROTOCOLS = {1: "icmp", 2: "igmp", 6: "tcp", 8: "egp", 17: "udp", 46: "rsvp", 47: "gre", 50: "esp", 51: "ah",
-             89: "ospf", 94: "ipip", 103: "pim", 132: "sctp"}
+PROTOCOLS = {
+    1: "icmp",
+    2: "igmp",
+    6: "tcp",
+    8: "egp",
+    17: "udp",
+    46: "rsvp",
+    47: "gre",
+    50: "esp",
+    51: "ah",
+    89: "ospf",
+    94: "ipip",
+    103: "pim",
+    132: "sctp",
+}
 
 #: IANA "ICMP Type Numbers", the names 5.0 prints and accepts
-ICMP_TYPES = {0: "echo-reply", 3: "unreachable", 5: "redirect", 8: "echo-request", 9: "router-advertisement",
-              10: "router-solicit", 11: "time-exceeded", 12: "parameter-problem", 13: "timestamp",
-              14: "timestamp-reply", 40: "photuris", 41: "experimental-mobility", 42: "extended-echo-request",
-              43: "extended-echo-reply", 253: "experimental-one", 254: "experimental-two"}
+ICMP_TYPES = {
+    0: "echo-reply",
+    3: "unreachable",
+    5: "redirect",
+    8: "echo-request",
+    9: "router-advertisement",
+    10: "router-solicit",
+    11: "time-exceeded",
+    12: "parameter-problem",
+    13: "timestamp",
+    14: "timestamp-reply",
+    40: "photuris",
+    41: "experimental-mobility",
+    42: "extended-echo-request",
+    43: "extended-echo-reply",
+    253: "experimental-one",
+    254: "experimental-two",
+}
 
 #: IANA ICMP codes, the names 5.0 accepts in configuration (it prints icmp codes as numbers)
 ICMP_CODES = {
-    "network-unreachable": 0, "host-unreachable": 1, "protocol-unreachable": 2, "port-unreachable": 3,
-    "fragmentation-needed": 4, "source-route-failed": 5, "destination-network-unknown": 6,
-    "destination-host-unknown": 7, "source-host-isolated": 8, "destination-network-prohibited": 9,
-    "destination-host-prohibited": 10, "network-unreachable-for-tos": 11, "host-unreachable-for-tos": 12,
-    "communication-prohibited-by-filtering": 13, "host-precedence-violation": 14,
+    "network-unreachable": 0,
+    "host-unreachable": 1,
+    "protocol-unreachable": 2,
+    "port-unreachable": 3,
+    "fragmentation-needed": 4,
+    "source-route-failed": 5,
+    "destination-network-unknown": 6,
+    "destination-host-unknown": 7,
+    "source-host-isolated": 8,
+    "destination-network-prohibited": 9,
+    "destination-host-prohibited": 10,
+    "network-unreachable-for-tos": 11,
+    "host-unreachable-for-tos": 12,
+    "communication-prohibited-by-filtering": 13,
+    "host-precedence-violation": 14,
     "precedence-cutoff-in-effect": 15,
-    "redirect-for-network": 0, "redirect-for-host": 1, "redirect-for-tos-and-net": 2,
+    "redirect-for-network": 0,
+    "redirect-for-host": 1,
+    "redirect-for-tos-and-net": 2,
     "redirect-for-tos-and-host": 3,
-    "ttl-eq-zero-during-transit": 0, "ttl-eq-zero-during-reassembly": 1,
-    "ip-header-bad": 2, "required-option-missing": 1,
+    "ttl-eq-zero-during-transit": 0,
+    "ttl-eq-zero-during-reassembly": 1,
+    "ip-header-bad": 2,
+    "required-option-missing": 1,
 }
 
 #: TCP header flags (RFC 9293 section 3.1, RFC 3168, RFC 3540), as 5.0 prints them
-TCP_FLAGS = {0x01: "fin", 0x02: "syn", 0x04: "rst", 0x08: "push", 0x10: "ack", 0x20: "urg", 0x40: "ece",
-             0x80: "cwr", 0x100: "ns"}
+TCP_FLAGS = {
+    0x01: "fin",
+    0x02: "syn",
+    0x04: "rst",
+    0x08: "push",
+    0x10: "ack",
+    0x20: "urg",
+    0x40: "ece",
+    0x80: "cwr",
+    0x100: "ns",
+}
 TCP_FLAGS_KNOWN = 0x1FF
 
 #: fragment bitmask (RFC 8955 section 4.2.2.12)
@@ -156,8 +217,12 @@ IPV6_FRAGMENTS = {0x02: "is-fragment", 0x04: "first-fragment", 0x08: "last-fragm
 BITMASK_NAMES = {9: TCP_FLAGS, 12: FRAGMENTS}
 
 #: (afi, component type) -> bit names printed
-PRINTED_BITS = {(AFI_IPV4, 9): TCP_FLAGS, (AFI_IPV4, 12): FRAGMENTS, (AFI_IPV6, 9): TCP_FLAGS,
-                (AFI_IPV6, 12): IPV6_FRAGMENTS}
+PRINTED_BITS = {
+    (AFI_IPV4, 9): TCP_FLAGS,
+    (AFI_IPV4, 12): FRAGMENTS,
+    (AFI_IPV6, 9): TCP_FLAGS,
+    (AFI_IPV6, 12): IPV6_FRAGMENTS,
+}
 
 #: component types ExaBGP 5.0.15 decodes only in IPv6 flows (RFC 8956 section 3.7)
 IPV6_ONLY = (13,)
@@ -271,6 +336,7 @@ def _pack_terms(terms) -> bytes:
 
 # ---- decoding ---------------------------------------------------------------------------------
 
+
 def _check_family(afi: int, safi: int) -> None:
     if afi not in (AFI_IPV4, AFI_IPV6) or safi not in (SAFI_FLOW, SAFI_FLOW_VPN):
         raise ValueError(f"not a flow family: afi {afi} safi {safi}")
@@ -303,7 +369,7 @@ def decode_flows(afi: int, safi: int, octets, addpath: bool = False) -> list:
             raise _malformed("flow NLRI of length zero")
         if position + length > end:
             raise _malformed(f"flow NLRI length {length} exceeds the {end - position} octets left")
-        flows.append(nlri.with_path_id(_decode_flow(afi, safi, data[position:position + length]), path_id))
+        flows.append(nlri.with_path_id(_decode_flow(afi, safi, data[position : position + length]), path_id))
         position += length
     return flows
 
@@ -359,7 +425,7 @@ def _decode_prefix(afi: int, body: bytes, position: int):
     position += header
     if position + size > len(body):
         raise _malformed("flow prefix component truncated")
-    return (body[position:position + size], length, offset), position + size
+    return (body[position : position + size], length, offset), position + size
 
 
 def _decode_terms(code: int, body: bytes, position: int):
@@ -374,7 +440,7 @@ def _decode_terms(code: int, body: bytes, position: int):
         position += 1
         if position + size > end:
             raise _malformed(f"flow component type {code} value truncated")
-        number = int.from_bytes(body[position:position + size], "big")
+        number = int.from_bytes(body[position : position + size], "big")
         position += size
         if maximum is not None and number > maximum:
             raise _malformed(f"flow component type {code} value {number} above {maximum}")
@@ -384,6 +450,7 @@ def _decode_terms(code: int, body: bytes, position: int):
 
 
 # ---- text -------------------------------------------------------------------------------------
+
 
 def _prefix_text(afi: int, octets: bytes, length: int, offset: int) -> str:
     if afi == AFI_IPV4:
@@ -474,7 +541,7 @@ def _parse_prefix(afi: int, keyword: str, words: list):
     if length > limit:
         raise ValueError(f"prefix length {length} is above {limit}")
     if afi == AFI_IPV4:
-        return address[:(length + 7) // 8], length, 0
+        return address[: (length + 7) // 8], length, 0
     if offset >= length and (offset or length):
         raise ValueError(f"offset {offset} is not below the prefix length {length}")
     bits = length - offset

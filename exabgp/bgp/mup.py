@@ -111,21 +111,21 @@ class MUP:
         body = self.body
         plen = body[_RD]
         position = _RD + 1 + (plen + 7) // 8
-        prefix = body[_RD + 1:position]
-        teid = int.from_bytes(body[position:position + 4], "big")
+        prefix = body[_RD + 1 : position]
+        teid = int.from_bytes(body[position : position + 4], "big")
         qfi = body[position + 4]
         endpoint_bits = body[position + 5]
         position += 6
-        endpoint = body[position:position + endpoint_bits // 8]
+        endpoint = body[position : position + endpoint_bits // 8]
         position += endpoint_bits // 8
-        source_bits, source = (body[position], body[position + 1:]) if position < len(body) else (0, b"")
+        source_bits, source = (body[position], body[position + 1 :]) if position < len(body) else (0, b"")
         return plen, prefix, teid, qfi, endpoint_bits, endpoint, source_bits, source
 
     def _t2st(self):
         """(endpoint bits, endpoint, TEID) of a T2ST."""
         size = address_size(self.afi)
         end = _RD + 1 + size
-        return self.body[_RD], self.body[_RD + 1:end], int.from_bytes(self.body[end:], "big")
+        return self.body[_RD], self.body[_RD + 1 : end], int.from_bytes(self.body[end:], "big")
 
     def text(self) -> str:
         """5.0's name of this route (its logs, ``exabgp validate``)."""
@@ -133,7 +133,7 @@ class MUP:
             return f"mup:unknown:0x{self.body.hex()}"
         head = f"mup:{ROUTE_TYPES[self.code][1]}::{nlri.rd_text(self.body[:_RD])}"
         if self.code == ISD:
-            return f"{head}:{_padded(self.body[_RD + 1:], self.afi)}/{self.body[_RD]}"
+            return f"{head}:{_padded(self.body[_RD + 1 :], self.afi)}/{self.body[_RD]}"
         if self.code == DSD:
             return f"{head}:{nlri.address_text(self.body[_RD:])}"
         if self.code == T1ST:
@@ -152,21 +152,26 @@ class MUP:
         rd = f'"rd": "{nlri.rd_text(self.body[:_RD])}"'
         name = ROUTE_TYPES[self.code][0]
         if self.code == ISD:
-            fields = (f'"prefix_ip_len": {self.body[_RD]}, "prefix_ip": "{_padded(self.body[_RD + 1:], self.afi)}", '
-                      f"{rd}")
+            fields = (
+                f'"prefix_ip_len": {self.body[_RD]}, "prefix_ip": "{_padded(self.body[_RD + 1 :], self.afi)}", {rd}'
+            )
         elif self.code == DSD:
             fields = f'"ip": "{nlri.address_text(self.body[_RD:])}", {rd}'
         elif self.code == T1ST:
             plen, prefix, teid, qfi, bits, endpoint, source_bits, source = self._t1st()
-            fields = (f'"prefix_ip_len": {plen}, "prefix_ip": "{_padded(prefix, self.afi)}", "teid": "{teid}", '
-                      f'"qfi": "{qfi}", {rd}, "endpoint_ip_len": {bits}, '
-                      f'"endpoint_ip": "{nlri.address_text(endpoint)}", '
-                      f'"source_ip_len": {source_bits}, '
-                      f'"source_ip": "{nlri.address_text(source) if source_bits else _NO_SOURCE}"')
+            fields = (
+                f'"prefix_ip_len": {plen}, "prefix_ip": "{_padded(prefix, self.afi)}", "teid": "{teid}", '
+                f'"qfi": "{qfi}", {rd}, "endpoint_ip_len": {bits}, '
+                f'"endpoint_ip": "{nlri.address_text(endpoint)}", '
+                f'"source_ip_len": {source_bits}, '
+                f'"source_ip": "{nlri.address_text(source) if source_bits else _NO_SOURCE}"'
+            )
         else:
             bits, endpoint, teid = self._t2st()
-            return (f'{{ "name": "{name}",  "arch": {self.arch}, "code": {self.code}, "endpoint_len": {bits}, '
-                    f'"endpoint_ip": "{nlri.address_text(endpoint)}", {rd}, "teid": "{teid}", "raw": "{raw}" }}')
+            return (
+                f'{{ "name": "{name}",  "arch": {self.arch}, "code": {self.code}, "endpoint_len": {bits}, '
+                f'"endpoint_ip": "{nlri.address_text(endpoint)}", {rd}, "teid": "{teid}", "raw": "{raw}" }}'
+            )
         return f'{{ "name": "{name}", "arch": {self.arch}, "code": {self.code}, {fields}, "raw": "{raw}" }}'
 
     def spec(self) -> str:
@@ -174,20 +179,22 @@ class MUP:
         keyword = ROUTE_TYPES[self.code][2]
         rd = nlri.rd_text(self.body[:_RD])
         if self.code == ISD:
-            return f"{keyword} {_padded(self.body[_RD + 1:], self.afi)}/{self.body[_RD]} rd {rd}"
+            return f"{keyword} {_padded(self.body[_RD + 1 :], self.afi)}/{self.body[_RD]} rd {rd}"
         if self.code == DSD:
             return f"{keyword} {nlri.address_text(self.body[_RD:])} rd {rd}"
         if self.code == T1ST:
             plen, prefix, teid, qfi, _bits, endpoint, source_bits, source = self._t1st()
-            text = (f"{keyword} {_padded(prefix, self.afi)}/{plen} rd {rd} teid {teid} qfi {qfi} "
-                    f"endpoint {nlri.address_text(endpoint)}")
+            text = (
+                f"{keyword} {_padded(prefix, self.afi)}/{plen} rd {rd} teid {teid} qfi {qfi} "
+                f"endpoint {nlri.address_text(endpoint)}"
+            )
             return f"{text} source {nlri.address_text(source)}" if source_bits else text
         bits, endpoint, teid = self._t2st()
         return f"{keyword} {nlri.address_text(endpoint)} rd {rd} teid {teid}/{bits - len(endpoint) * 8}"
 
 
 def _prefix_octets(address: bytes, plen: int) -> bytes:
-    return bytes((plen,)) + address[:(plen + 7) // 8]
+    return bytes((plen,)) + address[: (plen + 7) // 8]
 
 
 def isd(afi: int, rd: bytes, address: bytes, plen: int) -> MUP:
@@ -198,8 +205,9 @@ def dsd(afi: int, rd: bytes, address: bytes) -> MUP:
     return MUP(afi, ARCH_3GPP_5G, DSD, rd + address)
 
 
-def t1st(afi: int, rd: bytes, address: bytes, plen: int, teid: int, qfi: int, endpoint: bytes,
-         source: bytes = b"") -> MUP:
+def t1st(
+    afi: int, rd: bytes, address: bytes, plen: int, teid: int, qfi: int, endpoint: bytes, source: bytes = b""
+) -> MUP:
     body = rd + _prefix_octets(address, plen) + teid.to_bytes(4, "big") + bytes((qfi, len(endpoint) * 8)) + endpoint
     if source:
         body += bytes((len(source) * 8,)) + source
@@ -207,8 +215,12 @@ def t1st(afi: int, rd: bytes, address: bytes, plen: int, teid: int, qfi: int, en
 
 
 def t2st(afi: int, rd: bytes, endpoint: bytes, teid: int, teid_bits: int) -> MUP:
-    return MUP(afi, ARCH_3GPP_5G, T2ST, rd + bytes((len(endpoint) * 8 + teid_bits,)) + endpoint
-               + teid.to_bytes(4, "big")[4 - (teid_bits + 7) // 8:])
+    return MUP(
+        afi,
+        ARCH_3GPP_5G,
+        T2ST,
+        rd + bytes((len(endpoint) * 8 + teid_bits,)) + endpoint + teid.to_bytes(4, "big")[4 - (teid_bits + 7) // 8 :],
+    )
 
 
 def _address_length(body: bytes, position: int, what: str) -> int:
@@ -269,11 +281,15 @@ def decode_mup(afi: int, octets, addpath: bool = False) -> list:
             path_id, position = nlri.path_id_at(data, position, "mup")
         if position + 4 > end:
             raise _malformed("mup NLRI header truncated")
-        arch, code, length = data[position], int.from_bytes(data[position + 1:position + 3], "big"), data[position + 3]
+        arch, code, length = (
+            data[position],
+            int.from_bytes(data[position + 1 : position + 3], "big"),
+            data[position + 3],
+        )
         position += 4
         if position + length > end:
             raise _malformed(f"mup NLRI length {length} exceeds the {end - position} octets left")
-        item = MUP(afi, arch, code, data[position:position + length], path_id)
+        item = MUP(afi, arch, code, data[position : position + length], path_id)
         if item.known():
             _check(afi, code, item.body)
         found.append(item)

@@ -83,11 +83,11 @@ class MVPN:
         position = _RD
         source_as = None
         if ROUTE_TYPES[self.code][4]:
-            source_as = int.from_bytes(body[_RD:_RD + _SOURCE_AS], "big")
+            source_as = int.from_bytes(body[_RD : _RD + _SOURCE_AS], "big")
             position += _SOURCE_AS
         size = body[position] // 8
-        source = body[position + 1:position + 1 + size]
-        group = body[position + 2 + size:]
+        source = body[position + 1 : position + 1 + size]
+        group = body[position + 2 + size :]
         return body[:_RD], source_as, nlri.address_text(source), nlri.address_text(group)
 
     def text(self) -> str:
@@ -105,8 +105,10 @@ class MVPN:
             return f'{{ "code": {self.code}, "parsed": false, "raw": "{raw}" }}'
         rd, source_as, source, group = self._fields()
         source_as = "" if source_as is None else f'"source-as": "{source_as}", '
-        return (f'{{ "code": {self.code}, "parsed": true, "raw": "{raw}", "name": "{ROUTE_TYPES[self.code][0]}", '
-                f'"rd": "{nlri.rd_text(rd)}", {source_as}"source": "{source}", "group": "{group}"}}')
+        return (
+            f'{{ "code": {self.code}, "parsed": true, "raw": "{raw}", "name": "{ROUTE_TYPES[self.code][0]}", '
+            f'"rd": "{nlri.rd_text(rd)}", {source_as}"source": "{source}", "group": "{group}"}}'
+        )
 
     def spec(self) -> str:
         """The configuration form of a route type 5.0 originates (the words after ``mcast-vpn``)."""

@@ -192,7 +192,7 @@ def typed_values(octets, what: str, addpath: bool = False) -> list:
         position += 2
         if position + length > end:
             raise CodecError(3, 10, b"", f"{what} NLRI length {length} exceeds the {end - position} octets left")
-        found.append((path_id, code, data[position:position + length]))
+        found.append((path_id, code, data[position : position + length]))
         position += length
     return found
 

@@ -40,70 +40,94 @@ ADMINISTRATIVE_RESET = 4
 
 #: code -> (name, {subcode: name})
 NOTIFICATION_CODES = {
-    MESSAGE_HEADER_ERROR: ("Message Header Error", {
-        0: "Unspecific",
-        1: "Connection Not Synchronized",
-        2: "Bad Message Length",
-        3: "Bad Message Type",
-    }),
-    OPEN_MESSAGE_ERROR: ("OPEN Message Error", {
-        0: "Unspecific",
-        1: "Unsupported Version Number",
-        2: "Bad Peer AS",
-        3: "Bad BGP Identifier",
-        4: "Unsupported Optional Parameter",
-        5: "Authentication Failure (deprecated)",
-        6: "Unacceptable Hold Time",
-        7: "Unsupported Capability",
-        8: "Grouping Conflict (deprecated)",
-        9: "Grouping Required (deprecated)",
-        10: "Capability Value Mismatch (deprecated)",
-        11: "Role Mismatch",
-    }),
-    UPDATE_MESSAGE_ERROR: ("UPDATE Message Error", {
-        0: "Unspecific",
-        1: "Malformed Attribute List",
-        2: "Unrecognized Well-known Attribute",
-        3: "Missing Well-known Attribute",
-        4: "Attribute Flags Error",
-        5: "Attribute Length Error",
-        6: "Invalid ORIGIN Attribute",
-        7: "AS Routing Loop (deprecated)",
-        8: "Invalid NEXT_HOP Attribute",
-        9: "Optional Attribute Error",
-        10: "Invalid Network Field",
-        11: "Malformed AS_PATH",
-    }),
-    HOLD_TIMER_EXPIRED: ("Hold Timer Expired", {
-        0: "Unspecific",
-    }),
-    FSM_ERROR: ("Finite State Machine Error", {
-        0: "Unspecified Error",
-        1: "Receive Unexpected Message in OpenSent State",
-        2: "Receive Unexpected Message in OpenConfirm State",
-        3: "Receive Unexpected Message in Established State",
-    }),
-    CEASE: ("Cease", {
-        0: "Unspecific",
-        1: "Maximum Number of Prefixes Reached",
-        2: "Administrative Shutdown",
-        3: "Peer De-configured",
-        4: "Administrative Reset",
-        5: "Connection Rejected",
-        6: "Other Configuration Change",
-        7: "Connection Collision Resolution",
-        8: "Out of Resources",
-        9: "Hard Reset",
-        10: "BFD Down",
-    }),
-    ROUTE_REFRESH_MESSAGE_ERROR: ("ROUTE-REFRESH Message Error", {
-        0: "Reserved",
-        1: "Invalid Message Length",
-        2: "Malformed Message Subtype",  # ExaBGP 5.0's use for an unknown subtype; not IANA-assigned
-    }),
-    SEND_HOLD_TIMER_EXPIRED: ("Send Hold Timer Expired", {
-        0: "Unspecific",
-    }),
+    MESSAGE_HEADER_ERROR: (
+        "Message Header Error",
+        {
+            0: "Unspecific",
+            1: "Connection Not Synchronized",
+            2: "Bad Message Length",
+            3: "Bad Message Type",
+        },
+    ),
+    OPEN_MESSAGE_ERROR: (
+        "OPEN Message Error",
+        {
+            0: "Unspecific",
+            1: "Unsupported Version Number",
+            2: "Bad Peer AS",
+            3: "Bad BGP Identifier",
+            4: "Unsupported Optional Parameter",
+            5: "Authentication Failure (deprecated)",
+            6: "Unacceptable Hold Time",
+            7: "Unsupported Capability",
+            8: "Grouping Conflict (deprecated)",
+            9: "Grouping Required (deprecated)",
+            10: "Capability Value Mismatch (deprecated)",
+            11: "Role Mismatch",
+        },
+    ),
+    UPDATE_MESSAGE_ERROR: (
+        "UPDATE Message Error",
+        {
+            0: "Unspecific",
+            1: "Malformed Attribute List",
+            2: "Unrecognized Well-known Attribute",
+            3: "Missing Well-known Attribute",
+            4: "Attribute Flags Error",
+            5: "Attribute Length Error",
+            6: "Invalid ORIGIN Attribute",
+            7: "AS Routing Loop (deprecated)",
+            8: "Invalid NEXT_HOP Attribute",
+            9: "Optional Attribute Error",
+            10: "Invalid Network Field",
+            11: "Malformed AS_PATH",
+        },
+    ),
+    HOLD_TIMER_EXPIRED: (
+        "Hold Timer Expired",
+        {
+            0: "Unspecific",
+        },
+    ),
+    FSM_ERROR: (
+        "Finite State Machine Error",
+        {
+            0: "Unspecified Error",
+            1: "Receive Unexpected Message in OpenSent State",
+            2: "Receive Unexpected Message in OpenConfirm State",
+            3: "Receive Unexpected Message in Established State",
+        },
+    ),
+    CEASE: (
+        "Cease",
+        {
+            0: "Unspecific",
+            1: "Maximum Number of Prefixes Reached",
+            2: "Administrative Shutdown",
+            3: "Peer De-configured",
+            4: "Administrative Reset",
+            5: "Connection Rejected",
+            6: "Other Configuration Change",
+            7: "Connection Collision Resolution",
+            8: "Out of Resources",
+            9: "Hard Reset",
+            10: "BFD Down",
+        },
+    ),
+    ROUTE_REFRESH_MESSAGE_ERROR: (
+        "ROUTE-REFRESH Message Error",
+        {
+            0: "Reserved",
+            1: "Invalid Message Length",
+            2: "Malformed Message Subtype",  # ExaBGP 5.0's use for an unknown subtype; not IANA-assigned
+        },
+    ),
+    SEND_HOLD_TIMER_EXPIRED: (
+        "Send Hold Timer Expired",
+        {
+            0: "Unspecific",
+        },
+    ),
 }
 
 #: RFC 8203's limit, which ExaBGP 5.0 enforces on received communications

@@ -66,11 +66,11 @@ def _split_parameters(data: bytes, extended: bool):
     while offset < size:
         if size - offset < header:
             raise _malformed(f"Bad length for OPEN parameter (<{header})")
-        length = int.from_bytes(data[offset + 1:offset + header], "big")
+        length = int.from_bytes(data[offset + 1 : offset + header], "big")
         end = offset + header + length
         if end > size:
             raise _malformed("Bad length for OPEN parameter (buffer underrun)")
-        parameters.append((data[offset], data[offset + header:end]))
+        parameters.append((data[offset], data[offset + header : end]))
         offset = end
     return parameters
 
@@ -162,6 +162,10 @@ class Open:
             head = bytes((len(parameters),))
         router_id = bytes(int(part) for part in self.router_id.split("."))
         return (
-            bytes((self.version,)) + self.my_as.to_bytes(2, "big") + self.hold_time.to_bytes(2, "big")
-            + router_id + head + parameters
+            bytes((self.version,))
+            + self.my_as.to_bytes(2, "big")
+            + self.hold_time.to_bytes(2, "big")
+            + router_id
+            + head
+            + parameters
         )

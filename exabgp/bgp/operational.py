@@ -77,7 +77,7 @@ class Operational:
 
     @property
     def category(self):
-        """"advisory", "query", "counter", or None for an unknown type."""
+        """ "advisory", "query", "counter", or None for an unknown type."""
         entry = OPERATIONAL_TYPES.get(self.what)
         return entry[1] if entry else None
 
@@ -88,7 +88,7 @@ class Operational:
             raise _malformed("invalid operational message, not enough data for the header")
         what = int.from_bytes(body[0:2], "big")
         length = int.from_bytes(body[2:4], "big")
-        value = body[4:4 + length]
+        value = body[4 : 4 + length]
         if len(value) < length:
             raise _malformed(f"invalid operational message, length {length} overruns the message")
         entry = OPERATIONAL_TYPES.get(what)

@@ -113,7 +113,7 @@ def _hash(cls):
 
 def _repr(cls):
     shown = ", ".join(f"{name}={{self.{name}!r}}" for name in cls.__record_fields__)
-    source = f"def __repr__(self):\n return f\"{{self.__class__.__qualname__}}({shown})\"\n"
+    source = f'def __repr__(self):\n return f"{{self.__class__.__qualname__}}({shown})"\n'
     return _compile(cls, "__repr__", source, {})
 
 
@@ -144,7 +144,9 @@ def _build(cls, slots: bool):
     if own.get("__hash__") is not None:
         explicit.add("__hash__")
     if slots:
-        namespace = {key: value for key, value in own.items() if key not in names and key not in ("__dict__", "__weakref__")}
+        namespace = {
+            key: value for key, value in own.items() if key not in names and key not in ("__dict__", "__weakref__")
+        }
         namespace["__slots__"] = names
         cls = type(cls)(cls.__name__, cls.__bases__, namespace)
     else:

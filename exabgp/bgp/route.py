@@ -74,8 +74,7 @@ class AttributeSet:
         if self._packed is None:
             ordered = sorted(self.tlvs, key=_wire_key)
             head = b"".join(encode_attribute(*tlv) for tlv in ordered if _wire_key(tlv) < _NEXT_HOP_KEY)
-            self._packed = head + b"".join(encode_attribute(*tlv) for tlv in ordered
-                                           if _wire_key(tlv) >= _NEXT_HOP_KEY)
+            self._packed = head + b"".join(encode_attribute(*tlv) for tlv in ordered if _wire_key(tlv) >= _NEXT_HOP_KEY)
             self._next_hop_offset = len(head)
         return self._packed
 

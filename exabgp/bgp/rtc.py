@@ -175,7 +175,7 @@ def decode_rtc(octets, addpath: bool) -> list:
         if addpath:
             if position + _PATH_ID > end:
                 raise _malformed("ipv4 rtc path identifier truncated")
-            path_id = int.from_bytes(data[position:position + _PATH_ID], "big")
+            path_id = int.from_bytes(data[position : position + _PATH_ID], "big")
             position += _PATH_ID
             if position >= end:
                 raise _malformed("ipv4 rtc NLRI missing after its path identifier")
@@ -186,6 +186,6 @@ def decode_rtc(octets, addpath: bool) -> list:
         size = (plen + 7) // 8
         if position + size > end:
             raise _malformed(f"ipv4 rtc NLRI of {plen} bits exceeds the {end - position} octets left")
-        found.append(RTC(path_id, plen, data[position:position + size]))
+        found.append(RTC(path_id, plen, data[position : position + size]))
         position += size
     return found

@@ -72,8 +72,16 @@ class Update:
 
     TYPE = 2
 
-    __slots__ = ("body", "withdrawn_octets", "attribute_octets", "nlri_octets", "_parts", "_ctx", "_attributes",
-                 "_changes")
+    __slots__ = (
+        "body",
+        "withdrawn_octets",
+        "attribute_octets",
+        "nlri_octets",
+        "_parts",
+        "_ctx",
+        "_attributes",
+        "_changes",
+    )
 
     def __init__(self, withdrawn=(), attributes=(), nlri=()):
         self.body = self.withdrawn_octets = self.attribute_octets = self.nlri_octets = None
@@ -115,8 +123,9 @@ class Update:
         changes = [(WITHDRAW, _IPV4_UNICAST, None, item) for item in nlri_module.ipv4_unicast(withdrawn, addpath)]
         if announced:
             nexthop = attributes.get(NEXT_HOP)
-            changes.extend((ANNOUNCE, _IPV4_UNICAST, nexthop, item)
-                           for item in nlri_module.ipv4_unicast(announced, addpath))
+            changes.extend(
+                (ANNOUNCE, _IPV4_UNICAST, nexthop, item) for item in nlri_module.ipv4_unicast(announced, addpath)
+            )
         unreach = attributes.get(MP_UNREACH_NLRI)
         if unreach is not None:
             family = (unreach.afi, unreach.safi)
@@ -137,8 +146,9 @@ class Update:
             return None
         if not section:
             return _IPV4_UNICAST
-        if self.body is not None and _codec.check_update(self.body, ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
-                                                         ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST)):
+        if self.body is not None and _codec.check_update(
+            self.body, ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST), ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST)
+        ):
             return None  # vouched for: carries routes, so no End-of-RIB, and nothing to decode
         attributes = self.attributes(ctx)
         others = [code for code in attributes.values if code not in (MP_REACH_NLRI, MP_UNREACH_NLRI)]
@@ -162,8 +172,7 @@ class Update:
             if code in (MP_REACH_NLRI, MP_UNREACH_NLRI) and code in decoded:
                 value = _mp_value(decoded.get(code), ctx, True)
             attributes.append((code, flags, value))
-        return (nlri_module.ipv4_unicast(withdrawn, addpath), attributes,
-                nlri_module.ipv4_unicast(announced, addpath))
+        return (nlri_module.ipv4_unicast(withdrawn, addpath), attributes, nlri_module.ipv4_unicast(announced, addpath))
 
     # ------------------------------------------------------------ encoding
 
@@ -171,13 +180,20 @@ class Update:
         withdrawn, attributes, announced = self._parts
         addpath = ctx.sends_path_id(AFI_IPV4, SAFI_UNICAST)
         section = b"".join(
-            _codec.encode_attribute(code, flags, _mp_value(value, ctx, False).encode_value()
-                                    if code in (MP_REACH_NLRI, MP_UNREACH_NLRI) and not isinstance(value, _OCTETS)
-                                    else value)
+            _codec.encode_attribute(
+                code,
+                flags,
+                _mp_value(value, ctx, False).encode_value()
+                if code in (MP_REACH_NLRI, MP_UNREACH_NLRI) and not isinstance(value, _OCTETS)
+                else value,
+            )
             for code, flags, value in attributes
         )
-        return (nlri_module.encode(AFI_IPV4, SAFI_UNICAST, withdrawn, addpath), section,
-                nlri_module.encode(AFI_IPV4, SAFI_UNICAST, announced, addpath))
+        return (
+            nlri_module.encode(AFI_IPV4, SAFI_UNICAST, withdrawn, addpath),
+            section,
+            nlri_module.encode(AFI_IPV4, SAFI_UNICAST, announced, addpath),
+        )
 
     def encode(self, ctx) -> bytes:
         """The UPDATE body (without the 19-octet header)."""
@@ -185,5 +201,4 @@ class Update:
             withdrawn, section, announced = self.withdrawn_octets, self.attribute_octets, self.nlri_octets
         else:
             withdrawn, section, announced = self._encode_sections(ctx)
-        return (len(withdrawn).to_bytes(2, "big") + withdrawn + len(section).to_bytes(2, "big") + section
-                + announced)
+        return len(withdrawn).to_bytes(2, "big") + withdrawn + len(section).to_bytes(2, "big") + section + announced

@@ -59,20 +59,29 @@ class VPLS:
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: length 17, RD, VE ID, VE block offset, VE block size, label base."""
-        return (NLRI_LENGTH.to_bytes(2, "big") + self.rd + self.endpoint.to_bytes(2, "big")
-                + self.offset.to_bytes(2, "big") + self.size.to_bytes(2, "big")
-                + ((self.base << 4) | _BOTTOM_OF_STACK).to_bytes(3, "big"))
+        return (
+            NLRI_LENGTH.to_bytes(2, "big")
+            + self.rd
+            + self.endpoint.to_bytes(2, "big")
+            + self.offset.to_bytes(2, "big")
+            + self.size.to_bytes(2, "big")
+            + ((self.base << 4) | _BOTTOM_OF_STACK).to_bytes(3, "big")
+        )
 
     def text(self, nexthop: str = "") -> str:
         """5.0's text: ``vpls rd RD endpoint N base N offset N size N [next-hop ADDRESS]``."""
-        text = (f"vpls rd {nlri.rd_text(self.rd)} endpoint {self.endpoint} base {self.base} "
-                f"offset {self.offset} size {self.size}")
+        text = (
+            f"vpls rd {nlri.rd_text(self.rd)} endpoint {self.endpoint} base {self.base} "
+            f"offset {self.offset} size {self.size}"
+        )
         return f"{text} next-hop {nexthop}" if nexthop else text
 
     def json(self) -> str:
         """5.0's JSON object of this NLRI."""
-        return (f'{{ "rd": "{nlri.rd_text(self.rd)}", "endpoint": {self.endpoint}, "base": {self.base}, '
-                f'"offset": {self.offset}, "size": {self.size} }}')
+        return (
+            f'{{ "rd": "{nlri.rd_text(self.rd)}", "endpoint": {self.endpoint}, "base": {self.base}, '
+            f'"offset": {self.offset}, "size": {self.size} }}'
+        )
 
 
 def decode_vpls(octets, addpath: bool = False) -> list:
@@ -88,15 +97,22 @@ def decode_vpls(octets, addpath: bool = False) -> list:
             path_id, position = nlri.path_id_at(data, position, "l2vpn vpls")
         if position + _LENGTH_FIELD > end:
             raise _malformed("l2vpn vpls NLRI length truncated")
-        length = int.from_bytes(data[position:position + _LENGTH_FIELD], "big")
+        length = int.from_bytes(data[position : position + _LENGTH_FIELD], "big")
         position += _LENGTH_FIELD
         if length != NLRI_LENGTH:
             raise _malformed(f"l2vpn vpls NLRI length {length} is not {NLRI_LENGTH}")
         if position + length > end:
             raise _malformed(f"l2vpn vpls NLRI length {length} exceeds the {end - position} octets left")
-        body = data[position:position + length]
-        found.append(VPLS(body[0:8], int.from_bytes(body[8:10], "big"), int.from_bytes(body[10:12], "big"),
-                          int.from_bytes(body[12:14], "big"), int.from_bytes(body[14:17], "big") >> 4,
-                          path_id))
+        body = data[position : position + length]
+        found.append(
+            VPLS(
+                body[0:8],
+                int.from_bytes(body[8:10], "big"),
+                int.from_bytes(body[10:12], "big"),
+                int.from_bytes(body[12:14], "big"),
+                int.from_bytes(body[14:17], "big") >> 4,
+                path_id,
+            )
+        )
         position += length
     return found

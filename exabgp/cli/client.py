@@ -213,7 +213,7 @@ def _send(path: str, command: str, timeout: float, err) -> None:
             try:
                 if writer is None:
                     writer = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-                data = data[os.write(writer, data):]
+                data = data[os.write(writer, data) :]
                 continue
             except (BlockingIOError, InterruptedError):
                 pass  # the pipe is full: the daemon is not reading yet
@@ -221,7 +221,7 @@ def _send(path: str, command: str, timeout: float, err) -> None:
                 if error.errno != errno.ENXIO:  # ENXIO: no daemon has .in open yet
                     err.write(f"could not communicate with ExaBGP ({error})\n")
                     err.flush()
-                    raise _Exit(1)
+                    raise _Exit(1) from None
             if time.monotonic() > deadline:
                 err.write("could not send command to ExaBGP (command timeout)")
                 err.flush()
@@ -248,8 +248,9 @@ def _answer(reader: int, path: str, ack: bool, timeout: float, out, err) -> None
             if now - last > timeout:
                 err.write("\n")
                 err.write("warning: no end of command message received\n")
-                err.write("warning: normal if exabgp.api.ack is set to false otherwise some data may get stuck "
-                          "on the pipe\n")
+                err.write(
+                    "warning: normal if exabgp.api.ack is set to false otherwise some data may get stuck on the pipe\n"
+                )
                 err.write("warning: otherwise it may cause exabgp reactor to block\n")
                 err.flush()
                 return
@@ -272,14 +273,24 @@ def _answer(reader: int, path: str, ack: bool, timeout: float, out, err) -> None
         if line in SHUTDOWN:
             err.write("ExaBGP is shutting down, command aborted\n")
         elif line in ERROR:
-            err.write("ExaBGP returns an error (see ExaBGP's logs for more information)\n"
-                      "use help for a list of available commands\n")
+            err.write(
+                "ExaBGP returns an error (see ExaBGP's logs for more information)\n"
+                "use help for a list of available commands\n"
+            )
         err.flush()
         return
 
 
-def run(words: list, pipename: str, searched: list, ack: bool, out, err,
-        command_timeout: float = COMMAND_TIMEOUT, response_timeout: float = RESPONSE_TIMEOUT) -> int:
+def run(
+    words: list,
+    pipename: str,
+    searched: list,
+    ack: bool,
+    out,
+    err,
+    command_timeout: float = COMMAND_TIMEOUT,
+    response_timeout: float = RESPONSE_TIMEOUT,
+) -> int:
     """Send the command `words` to the daemon whose pipes are in one of `searched`; the exit code."""
     if not words:
         out.write('no commmand provided, sending "help"\n')

@@ -33,8 +33,7 @@ MAX_SIZE = 1 << 28
 
 #: read-only, never blocking on a FIFO, not inherited, no newline translation; the flags a platform lacks
 #: (``O_NONBLOCK`` on Windows, ``O_BINARY`` off Windows) are left out, so the decoder reads its env file anywhere
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-               | getattr(os, "O_BINARY", 0))
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _not_found(path: str) -> str:
@@ -77,7 +76,7 @@ def _text(data: bytes, path: str) -> str:
     except UnicodeDecodeError as error:
         start = data.rfind(b"\n", 0, error.start) + 1
         line = data.count(b"\n", 0, start) + 1
-        column = len(data[start:error.start].decode("utf-8")) + 1
+        column = len(data[start : error.start].decode("utf-8")) + 1
         raise ConfigurationError(f"invalid UTF-8 (octet 0x{data[error.start]:02X})", path, line, column) from None
 
 

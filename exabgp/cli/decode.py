@@ -108,7 +108,9 @@ def setargs(parser) -> None:
     parser.add_argument("-n", "--nlri", action="store_true", help="the data is only the NLRI")
     parser.add_argument("-u", "--update", action="store_true", help="the data is an update message (does nothing)")
     parser.add_argument("-o", "--open", action="store_true", help="the data is an open message (does nothing)")
-    parser.add_argument("-d", "--debug", action="store_true", help="start the python debugger errors")  # 5.0's text: here, why a payload is refused
+    parser.add_argument(
+        "-d", "--debug", action="store_true", help="start the python debugger errors"
+    )  # 5.0's text: here, why a payload is refused
     parser.add_argument("-p", "--pdb", action="store_true", help="fire the debugger on fault")  # exabgp.cli.debugging
     parser.add_argument("-c", "--configuration", type=str, help="configuration file(s)")
     parser.add_argument("-f", "--family", type=str, help='family expected (format like "ipv4 unicast")')
@@ -145,13 +147,15 @@ def negotiated(neighbor, environment=None) -> CodecContext:
     settings = session_settings(neighbor, environment or default_environment(), exabgp_version())
     mode = neighbor.capability.add_path
     settings = replace(
-        settings, peer_as=None, add_path=tuple((afi, safi, mode) for afi, safi in ALL_FAMILIES) if mode else ())
+        settings, peer_as=None, add_path=tuple((afi, safi, mode) for afi, safi in ALL_FAMILIES) if mode else ()
+    )
     local_as = neighbor.local_as or neighbor.peer_as
     if local_as is None:
         raise ValueError("local-as and peer-as are both auto: no OPEN to negotiate")
     ours = build_open(settings, local_as)
-    mirror = Open.new(neighbor.peer_as or local_as, ours.hold_time, _mirror_router_id(ours.router_id),
-                      ours.capabilities)
+    mirror = Open.new(
+        neighbor.peer_as or local_as, ours.hold_time, _mirror_router_id(ours.router_id), ours.capabilities
+    )
     try:
         return negotiate(settings, ours, mirror).context
     except CodecError as exc:
@@ -165,14 +169,15 @@ def peer_of(neighbor) -> Peer:
     )
 
 
-def display_message(raw: bytes, neighbor, ctx: CodecContext, speaker: Speaker, now: float,
-                    compact_nlri: bool = False) -> str:
+def display_message(
+    raw: bytes, neighbor, ctx: CodecContext, speaker: Speaker, now: float, compact_nlri: bool = False
+) -> str:
     """The JSON line for one message decoded with `ctx` (raises `Invalid` or `CodecError`)."""
     if raw.startswith(MARKER):
         if len(raw) < _HEADER:
             raise Invalid(reason="the message is shorter than a BGP header")
         kind = raw[18]
-        body = raw[_HEADER:(raw[16] << 8) | raw[17]]
+        body = raw[_HEADER : (raw[16] << 8) | raw[17]]
     else:
         kind, body = UPDATE, raw
     peer = peer_of(neighbor)
@@ -217,7 +222,9 @@ def _configuration(args):
             raise _Stop(err=f"{exc}\n") from None
         except (OSError, UnicodeDecodeError) as exc:  # 5.0: an undecodable payload; -d says why
             reason = getattr(exc, "strerror", None) or str(exc)
-            raise _Stop(out=INVALID, err=f"{path}:0:0: can not read the configuration: {reason}\n" if args.debug else "") from None
+            raise _Stop(
+                out=INVALID, err=f"{path}:0:0: can not read the configuration: {reason}\n" if args.debug else ""
+            ) from None
     if args.family:
         words = args.family.split()
         if len(words) % 2:

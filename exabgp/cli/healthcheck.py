@@ -122,7 +122,7 @@ def config_file(path: str) -> list:
         with open(path) as handle:
             lines = handle.read().splitlines()
     except OSError as exc:
-        raise argparse.ArgumentTypeError(f"can't open '{path}': {exc}")
+        raise argparse.ArgumentTypeError(f"can't open '{path}': {exc}") from None
     args = []
     for line in lines:
         line = line.strip()
@@ -135,7 +135,7 @@ def pid_file(path: str) -> str:
     try:
         open(path, "w").close()
     except OSError as exc:
-        raise argparse.ArgumentTypeError(f"can't open '{path}': {exc}")
+        raise argparse.ArgumentTypeError(f"can't open '{path}': {exc}") from None
     return path
 
 
@@ -144,12 +144,20 @@ def setargs(parser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--silent", "-s", action="store_true", help="don't log to console")
     group.add_argument(
-        "--syslog-facility", "-sF", metavar="FACILITY", nargs="?", const="daemon", default="daemon", type=facility,
+        "--syslog-facility",
+        "-sF",
+        metavar="FACILITY",
+        nargs="?",
+        const="daemon",
+        default="daemon",
+        type=facility,
         help="log to syslog using FACILITY, default FACILITY is daemon",
     )
     group.add_argument("--no-syslog", action="store_true", help="disable syslog logging")
     parser.add_argument("--debug", "-d", action="store_true", help="enable debugging")
-    parser.add_argument("--no-ack", "-a", action="store_true", help="set for exabgp 3.4 or 4.x when exabgp.api.ack=false")
+    parser.add_argument(
+        "--no-ack", "-a", action="store_true", help="set for exabgp 3.4 or 4.x when exabgp.api.ack=false"
+    )
     parser.add_argument("--sudo", action="store_true", help="use sudo to setup ip addresses")
     parser.add_argument("--name", "-n", metavar="NAME", help="name for this healthchecker")
     parser.add_argument("--config", "-F", metavar="FILE", type=config_file, help="read configuration from a file")
@@ -158,52 +166,170 @@ def setargs(parser) -> None:
     parser.add_argument("--group", metavar="GROUP", help="set group after setting ip addresses")
 
     group = parser.add_argument_group("checking healthiness")
-    group.add_argument("--interval", "-i", metavar="N", default=5, type=float, help="wait N seconds between each healthcheck (zero to exit after first announcement)")
-    group.add_argument("--fast-interval", "-f", metavar="N", default=1, type=float, dest="fast", help="when a state change is about to occur, wait N seconds between each healthcheck")
-    group.add_argument("--timeout", "-t", metavar="N", default=5, type=int, help="wait N seconds for the check command to execute")
-    group.add_argument("--rise", metavar="N", default=3, type=int, help="check N times before considering the service up")
-    group.add_argument("--fall", metavar="N", default=3, type=int, help="check N times before considering the service down")
+    group.add_argument(
+        "--interval",
+        "-i",
+        metavar="N",
+        default=5,
+        type=float,
+        help="wait N seconds between each healthcheck (zero to exit after first announcement)",
+    )
+    group.add_argument(
+        "--fast-interval",
+        "-f",
+        metavar="N",
+        default=1,
+        type=float,
+        dest="fast",
+        help="when a state change is about to occur, wait N seconds between each healthcheck",
+    )
+    group.add_argument(
+        "--timeout", "-t", metavar="N", default=5, type=int, help="wait N seconds for the check command to execute"
+    )
+    group.add_argument(
+        "--rise", metavar="N", default=3, type=int, help="check N times before considering the service up"
+    )
+    group.add_argument(
+        "--fall", metavar="N", default=3, type=int, help="check N times before considering the service down"
+    )
     group.add_argument("--disable", metavar="FILE", help="if FILE exists, the service is considered disabled")
     group.add_argument("--command", "--cmd", "-c", metavar="CMD", help="command to use for healthcheck")
 
     group = parser.add_argument_group("advertising options")
     group.add_argument("--next-hop", "-N", metavar="IP", type=ip_address, help="self IP address to use as next hop")
-    group.add_argument("--ip", metavar="IP", type=ip_network, dest="ips", action="append", help="advertise this IP address or network (CIDR notation)")
-    group.add_argument("--ip-ifname", metavar="IP%IFNAME", dest="ip_ifnames", action="append", help="bind this IP address or network (CIDR) to the given physical or logical interface (i.e. 192.165.14.1%%eth0)")
-    group.add_argument("--local-preference", metavar="P", type=int, default=-1, help="advertise with local preference P")
+    group.add_argument(
+        "--ip",
+        metavar="IP",
+        type=ip_network,
+        dest="ips",
+        action="append",
+        help="advertise this IP address or network (CIDR notation)",
+    )
+    group.add_argument(
+        "--ip-ifname",
+        metavar="IP%IFNAME",
+        dest="ip_ifnames",
+        action="append",
+        help="bind this IP address or network (CIDR) to the given physical or logical interface (i.e. 192.165.14.1%%eth0)",
+    )
+    group.add_argument(
+        "--local-preference", metavar="P", type=int, default=-1, help="advertise with local preference P"
+    )
     group.add_argument("--deaggregate-networks", action="store_true", help="Deaggregate Networks specified in --ip")
     group.add_argument("--no-ip-setup", action="store_false", dest="ip_setup", help="don't setup missing IP addresses")
-    group.add_argument("--dynamic-ip-setup", action="store_true", dest="ip_dynamic", help="delete setup ips on state down and disabled, then restore them when up")
+    group.add_argument(
+        "--dynamic-ip-setup",
+        action="store_true",
+        dest="ip_dynamic",
+        help="delete setup ips on state down and disabled, then restore them when up",
+    )
     group.add_argument("--label", help="use the provided label to match setup ip addresses")
-    group.add_argument("--label-exact-match", action="store_true", help="use the provided label to exactly match setup ip addresses, not a prefix match")
-    group.add_argument("--start-ip", metavar="N", type=int, default=0, help="index of the first IP in the list of IP addresses")
-    group.add_argument("--up-metric", metavar="M", type=int, default=100, help="first IP get the metric M when the service is up")
-    group.add_argument("--down-metric", metavar="M", type=int, default=1000, help="first IP get the metric M when the service is down")
-    group.add_argument("--disabled-metric", metavar="M", type=int, default=500, help="first IP get the metric M when the service is disabled")
-    group.add_argument("--increase", metavar="M", type=int, default=1, help="for each additional IP address, increase metric value by M")
-    group.add_argument("--community", metavar="COMMUNITY", type=attribute_value, help="announce IPs with the supplied community")
-    group.add_argument("--extended-community", metavar="EXTENDEDCOMMUNITY", type=attribute_value, help="announce IPs with the supplied extended community")
-    group.add_argument("--large-community", metavar="LARGECOMMUNITY", type=attribute_value, help="announce IPs with the supplied large community")
-    group.add_argument("--disabled-community", metavar="DISABLEDCOMMUNITY", type=attribute_value, help="announce IPs with the supplied community when disabled")
-    group.add_argument("--as-path", metavar="ASPATH", type=attribute_value, help="announce IPs with the supplied as-path")
-    group.add_argument("--up-as-path", metavar="ASPATH", type=attribute_value, help="announce IPs with the supplied as-path when the service is up")
-    group.add_argument("--down-as-path", metavar="ASPATH", type=attribute_value, help="announce IPs with the supplied as-path when the service is down")
-    group.add_argument("--disabled-as-path", metavar="ASPATH", type=attribute_value, help="announce IPs with the supplied as-path when the service is disabled")
-    group.add_argument("--withdraw-on-down", action="store_true", help="Instead of increasing the metric on health failure, withdraw the route")
+    group.add_argument(
+        "--label-exact-match",
+        action="store_true",
+        help="use the provided label to exactly match setup ip addresses, not a prefix match",
+    )
+    group.add_argument(
+        "--start-ip", metavar="N", type=int, default=0, help="index of the first IP in the list of IP addresses"
+    )
+    group.add_argument(
+        "--up-metric", metavar="M", type=int, default=100, help="first IP get the metric M when the service is up"
+    )
+    group.add_argument(
+        "--down-metric", metavar="M", type=int, default=1000, help="first IP get the metric M when the service is down"
+    )
+    group.add_argument(
+        "--disabled-metric",
+        metavar="M",
+        type=int,
+        default=500,
+        help="first IP get the metric M when the service is disabled",
+    )
+    group.add_argument(
+        "--increase",
+        metavar="M",
+        type=int,
+        default=1,
+        help="for each additional IP address, increase metric value by M",
+    )
+    group.add_argument(
+        "--community", metavar="COMMUNITY", type=attribute_value, help="announce IPs with the supplied community"
+    )
+    group.add_argument(
+        "--extended-community",
+        metavar="EXTENDEDCOMMUNITY",
+        type=attribute_value,
+        help="announce IPs with the supplied extended community",
+    )
+    group.add_argument(
+        "--large-community",
+        metavar="LARGECOMMUNITY",
+        type=attribute_value,
+        help="announce IPs with the supplied large community",
+    )
+    group.add_argument(
+        "--disabled-community",
+        metavar="DISABLEDCOMMUNITY",
+        type=attribute_value,
+        help="announce IPs with the supplied community when disabled",
+    )
+    group.add_argument(
+        "--as-path", metavar="ASPATH", type=attribute_value, help="announce IPs with the supplied as-path"
+    )
+    group.add_argument(
+        "--up-as-path",
+        metavar="ASPATH",
+        type=attribute_value,
+        help="announce IPs with the supplied as-path when the service is up",
+    )
+    group.add_argument(
+        "--down-as-path",
+        metavar="ASPATH",
+        type=attribute_value,
+        help="announce IPs with the supplied as-path when the service is down",
+    )
+    group.add_argument(
+        "--disabled-as-path",
+        metavar="ASPATH",
+        type=attribute_value,
+        help="announce IPs with the supplied as-path when the service is disabled",
+    )
+    group.add_argument(
+        "--withdraw-on-down",
+        action="store_true",
+        help="Instead of increasing the metric on health failure, withdraw the route",
+    )
     group.add_argument("--path-id", metavar="PATHID", type=int, help="path ID to advertise for the route")
-    group.add_argument("--neighbor", metavar="NEIGHBOR", type=neighbor_address, dest="neighbors", action="append", help="advertise the route to the selected neighbors (* for all)")
-    group.add_argument("--debounce", action="store_true", help="announce only on state changes, instead of every iteration")
+    group.add_argument(
+        "--neighbor",
+        metavar="NEIGHBOR",
+        type=neighbor_address,
+        dest="neighbors",
+        action="append",
+        help="advertise the route to the selected neighbors (* for all)",
+    )
+    group.add_argument(
+        "--debounce", action="store_true", help="announce only on state changes, instead of every iteration"
+    )
 
     group = parser.add_argument_group("reporting")
     group.add_argument("--execute", metavar="CMD", action="append", help="execute CMD on state change")
-    group.add_argument("--up-execute", metavar="CMD", action="append", help="execute CMD when the service becomes available")
-    group.add_argument("--down-execute", metavar="CMD", action="append", help="execute CMD when the service becomes unavailable")
-    group.add_argument("--disabled-execute", metavar="CMD", action="append", help="execute CMD when the service is disabled")
+    group.add_argument(
+        "--up-execute", metavar="CMD", action="append", help="execute CMD when the service becomes available"
+    )
+    group.add_argument(
+        "--down-execute", metavar="CMD", action="append", help="execute CMD when the service becomes unavailable"
+    )
+    group.add_argument(
+        "--disabled-execute", metavar="CMD", action="append", help="execute CMD when the service is disabled"
+    )
 
 
 def parse(argv: list, prog=None):
     """The options: the --config file's lines first, then `argv`."""
-    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog=prog, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     setargs(parser)
     options = parser.parse_args(argv)
     if options.config is not None:
@@ -290,7 +416,9 @@ def _check(command, timeout: int, log: _Log) -> bool:
     if command is None:
         return True
     log.debug(f"Checking command {command!r}")
-    process = subprocess.Popen(command, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        command, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         output, _ = process.communicate(timeout=timeout or None)
     except subprocess.TimeoutExpired:
@@ -340,7 +468,9 @@ class _Addresses:
             address = re.compile(r"^\d+:\s+\S+\s+inet6?\s+(?P<ip>[\da-f.:]+)/(?P<mask>\d+)\s")
             labelled = re.compile(r"\s(?:" + "|".join(re.escape(name) for name in names) + r"):(?P<label>[^\\\s]+)")
         else:
-            address = re.compile(r"^inet6?\s+(?:alias\s+)?(?P<ip>[\da-f.:]+)\s+(?:netmask 0x(?P<netmask>[0-9a-f]+)|prefixlen (?P<mask>\d+))")
+            address = re.compile(
+                r"^inet6?\s+(?:alias\s+)?(?P<ip>[\da-f.:]+)\s+(?:netmask 0x(?P<netmask>[0-9a-f]+)|prefixlen (?P<mask>\d+))"
+            )
             labelled = None
         found = []
         for name in sorted(names):
@@ -351,7 +481,9 @@ class _Addresses:
                 match = address.match(line)
                 if not match:
                     continue
-                mask = int(match.group("mask")) if match.group("mask") else bin(int(match.group("netmask"), 16)).count("1")
+                mask = (
+                    int(match.group("mask")) if match.group("mask") else bin(int(match.group("netmask"), 16)).count("1")
+                )
                 try:
                     network = ip_network(f"{match.group('ip')}/{mask}")
                 except ValueError:
@@ -429,7 +561,11 @@ def routes(options) -> Routes:
         as_path=options.as_path,
         as_paths=tuple(
             (state, path)
-            for state, path in ((UP, options.up_as_path), (DOWN, options.down_as_path), (DISABLED, options.disabled_as_path))
+            for state, path in (
+                (UP, options.up_as_path),
+                (DOWN, options.down_as_path),
+                (DISABLED, options.disabled_as_path),
+            )
             if path is not None
         ),
         path_id=options.path_id,
@@ -476,7 +612,9 @@ class _Healthcheck:
         """Log the new state and run its hooks, then the --execute ones."""
         self.log.debug(f"Transition to {state}")
         options = self.options
-        hooks = {UP: options.up_execute, DOWN: options.down_execute, DISABLED: options.disabled_execute}.get(state) or []
+        hooks = {UP: options.up_execute, DOWN: options.down_execute, DISABLED: options.disabled_execute}.get(
+            state
+        ) or []
         environment = dict(os.environ, STATE=state)
         for hook in hooks + (options.execute or []):
             self.log.debug(f"Transition to {state}, execute `{hook}`")

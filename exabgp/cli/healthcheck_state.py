@@ -20,7 +20,16 @@ state.  Only UP, DOWN, DISABLED and EXIT produce commands.
 
 from exabgp.bgp.record import record
 
-INIT, DISABLED, RISING, FALLING, UP, DOWN, EXIT, END = "INIT", "DISABLED", "RISING", "FALLING", "UP", "DOWN", "EXIT", "END"
+INIT, DISABLED, RISING, FALLING, UP, DOWN, EXIT, END = (
+    "INIT",
+    "DISABLED",
+    "RISING",
+    "FALLING",
+    "UP",
+    "DOWN",
+    "EXIT",
+    "END",
+)
 
 #: (state, the check succeeded) -> the state a check moves to, before rise/fall counting
 TRANSITIONS = {

@@ -83,9 +83,9 @@ def _take_env_file(argv: list):
     """Remove the first ``--env-file`` option from `argv`; return ``(argv, path or None)``."""
     for index, arg in enumerate(argv):
         if arg == "--env-file" and index + 1 < len(argv):
-            return argv[:index] + argv[index + 2:], argv[index + 1]
+            return argv[:index] + argv[index + 2 :], argv[index + 1]
         if arg.startswith("--env-file="):
-            return argv[:index] + argv[index + 1:], arg.split("=", 1)[1]
+            return argv[:index] + argv[index + 1 :], arg.split("=", 1)[1]
     return argv, None
 
 
@@ -100,8 +100,10 @@ def _version(args, out) -> int:
 
         uname = " ".join(platform.uname()[:5])
     root = os.path.dirname(os.path.abspath(exabgp.__file__))
-    out.write(f"ExaBGP : {exabgp.exabgp_version()}\nPython : {python}\nUname  : {uname}\nFrom   : {root}\n"
-              f"{exabgp.DISTRIBUTION}: {exabgp.__version__}\nCodec  : {_codec.SUMMARY}\n")
+    out.write(
+        f"ExaBGP : {exabgp.exabgp_version()}\nPython : {python}\nUname  : {uname}\nFrom   : {root}\n"
+        f"{exabgp.DISTRIBUTION}: {exabgp.__version__}\nCodec  : {_codec.SUMMARY}\n"
+    )
     return 0
 
 
@@ -161,7 +163,7 @@ def _run(argv: list, prog: str) -> int:
         sys.stdout.write("\nEnvironment values are:\n" + "\n".join(help_lines("    ")))
         return 1
     if args.command == "healthcheck":  # reached after an option argparse accepts before it (none in 5.0)
-        return _healthcheck(argv[argv.index("healthcheck") + 1:], prog)
+        return _healthcheck(argv[argv.index("healthcheck") + 1 :], prog)
     args.env_file = env_file  # for the sub-commands that read settings (env; server: later issues)
     if args.command == "version":
         return _version(args, sys.stdout)

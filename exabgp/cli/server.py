@@ -45,7 +45,6 @@ version and the codec in use, and why (`exabgp._codec.SUMMARY`, a warning
 when compiled twins are installed but fail to load).
 """
 
-
 import asyncio
 import cProfile
 import gc
@@ -68,15 +67,23 @@ def setargs(parser) -> None:
     # the help texts are 5.0's, as `exabgp server --help` prints them (-p and -m do nothing here)
     pdb = "fire the debugger on critical logging, SIGTERM, and exceptions (shortcut for exabgp.pdb.enable=true)"
     parser.add_argument("-v", "--verbose", action="store_true", help="toogle all logging")
-    parser.add_argument("-d", "--debug", action="store_true", help="start the python debugger on issue and (implies -v, -p)")
-    parser.add_argument("-s", "--signal", type=int, default=0,
-                        help="issue a SIGUSR1 to reload the configuration after <time> seconds, only useful for code debugging")
+    parser.add_argument(
+        "-d", "--debug", action="store_true", help="start the python debugger on issue and (implies -v, -p)"
+    )
+    parser.add_argument(
+        "-s",
+        "--signal",
+        type=int,
+        default=0,
+        help="issue a SIGUSR1 to reload the configuration after <time> seconds, only useful for code debugging",
+    )
     parser.add_argument("-1", "--once", action="store_true", help="only perform one attempt to connect to peers")
     parser.add_argument("-p", "--pdb", action="store_true", help=pdb)
     parser.add_argument("-P", "--passive", action="store_true", help="only accept incoming connections")
     parser.add_argument("-m", "--memory", action="store_true", help="display memory usage information on exit")
-    parser.add_argument("--profile", type=str, default="",
-                        help="enable profiling and set where the information should be saved")
+    parser.add_argument(
+        "--profile", type=str, default="", help="enable profiling and set where the information should be saved"
+    )
     parser.add_argument("configuration", nargs="+", type=str, help="configuration file(s)")
 
 
@@ -167,8 +174,9 @@ def _serve(configuration, loader, environment, log, version: str, reload_after: 
         return None
 
     try:
-        reactor = Reactor(configuration, environment, os.environ, log, version, loader, started,
-                          os.path.dirname(loader.paths[0]))
+        reactor = Reactor(
+            configuration, environment, os.environ, log, version, loader, started, os.path.dirname(loader.paths[0])
+        )
         return _run(reactor, environment, log, forked)
     finally:
         if pid_file is not None:
@@ -181,7 +189,7 @@ def _serve(configuration, loader, environment, log, version: str, reload_after: 
 def _fork_each(configurations, paths, environment, log, version: str, reload_after: int) -> int:
     """One process per configuration (5.0 without debug.rotate); the highest exit code."""
     children = []
-    for configuration, path in zip(configurations, paths):
+    for configuration, path in zip(configurations, paths, strict=False):
         pid = os.fork()
         if pid == 0:
             code = 1

@@ -44,8 +44,12 @@ def setargs(parser) -> None:
     parser.add_argument("-n", "--neighbor", action="store_true", help="check the parsing of the neighbors")
     parser.add_argument("-r", "--route", action="store_true", help="check the parsing of the routes")
     parser.add_argument("-v", "--verbose", action="store_true", help="be verbose in the display")
-    parser.add_argument("-p", "--pdb", action="store_true",  # 5.0's help text (exabgp.cli.debugging)
-                        help="fire the debugger on critical logging, SIGTERM, and exceptions (shortcut for exabgp.pdb.enable=true)")
+    parser.add_argument(
+        "-p",
+        "--pdb",
+        action="store_true",  # 5.0's help text (exabgp.cli.debugging)
+        help="fire the debugger on critical logging, SIGTERM, and exceptions (shortcut for exabgp.pdb.enable=true)",
+    )
     parser.add_argument("configuration", nargs="+", type=str, help="configuration file(s)")
 
 
@@ -98,16 +102,20 @@ def check_route(route: Route, neighbor, ctx: CodecContext):
     decoded = update.attributes(ctx)
     if decoded.treat_as_withdraw or decoded.discard:
         return body, f"the attributes decode as {decoded.treat_as_withdraw or decoded.discard}"
-    tlvs = AttributeSet((code, flags, value) for code, flags, value in decoded.raw
-                        if code not in (attr.NEXT_HOP, attr.MP_REACH_NLRI))
+    tlvs = AttributeSet(
+        (code, flags, value) for code, flags, value in decoded.raw if code not in (attr.NEXT_HOP, attr.MP_REACH_NLRI)
+    )
     nexthop = _self(neighbor, route.nlri.afi) if route.nexthop == NEXT_HOP_SELF else route.nexthop
     nlri = route.nlri
     if isinstance(nlri, Prefix) and nlri.path_id is None and ctx.sends_path_id(nlri.afi, nlri.safi):
         # RFC 7911: a route without path identifier goes out with identifier 0 on an ADD-PATH session
         nlri = Prefix(nlri.afi, nlri.safi, 0, nlri.plen, nlri.addr, nlri.labels, nlri.rd)
     expected = Route(nlri, nexthop, route.attributes)
-    found = [Route(nlri, ipaddress.ip_address(hop).packed if hop else b"", tlvs)
-             for action, _family, hop, nlri in changes if action == ANNOUNCE]
+    found = [
+        Route(nlri, ipaddress.ip_address(hop).packed if hop else b"", tlvs)
+        for action, _family, hop, nlri in changes
+        if action == ANNOUNCE
+    ]
     if found[:1] != [expected]:
         return body, f"decoded as {found!r}, expected {expected!r}"
     return body, None

@@ -75,6 +75,7 @@ the same errors.  The memory is bounded: `PARSER_MEMORY` RESTs of about
 """
 
 import re
+from itertools import pairwise
 from exabgp.bgp.record import record, replace
 
 from exabgp.api import show
@@ -147,8 +148,9 @@ COMMANDS = {
 ACTIONS = frozenset(action for action, _kind in COMMANDS.values()) | {"debug"}
 
 #: every `Command.kind` of ``announce`` / ``withdraw``
-KINDS = frozenset(("route", "ipv4", "ipv6", "attributes", "flow", "vpls", "eor", "route-refresh", "operational",
-                   "watchdog"))
+KINDS = frozenset(
+    ("route", "ipv4", "ipv6", "attributes", "flow", "vpls", "eor", "route-refresh", "operational", "watchdog")
+)
 
 
 def _by_first_word(names) -> dict:
@@ -183,7 +185,9 @@ _NO_NEXT_HOP = ("next-hop", "0.0.0.0")
 
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 #: ``announce|withdraw route A.B.C.D[/LEN] REST``, the line `Parser` remembers (IPv4 written as `ipaddress` reads it)
-_ROUTE_LINE = re.compile(rf"(announce|withdraw) route {_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?:/(3[0-2]|[12]?[0-9]))? (.+)")
+_ROUTE_LINE = re.compile(
+    rf"(announce|withdraw) route {_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?:/(3[0-2]|[12]?[0-9]))? (.+)"
+)
 #: `Parser` forgets its patterns when it holds more than this many different REST texts
 PARSER_MEMORY = 4096
 #: `Parser` remembers no REST longer than this (a helper's 1 MB lines would make its memory 4 GB)
@@ -227,7 +231,7 @@ def name_pairs(name: str) -> frozenset:
     """Every two adjacent words of a peer name: a ``key value`` selector matches when its pair is one of them
     (5.0 looks for ``key value`` as whole words of the name, whose words are single-spaced and hold no space)."""
     words = name.split(" ")
-    return frozenset(zip(words, words[1:]))
+    return frozenset(pairwise(words))
 
 
 def peer_name(neighbor) -> str:
@@ -238,8 +242,10 @@ def peer_name(neighbor) -> str:
         allowed = "in-open"
     local_as = "auto" if neighbor.local_as is None else neighbor.local_as
     peer_as = "auto" if neighbor.peer_as is None else neighbor.peer_as
-    return (f"neighbor {neighbor.peer_address} local-ip {neighbor.local_address} local-as {local_as} "
-            f"peer-as {peer_as} router-id {neighbor.router_id} family-allowed {allowed}")
+    return (
+        f"neighbor {neighbor.peer_address} local-ip {neighbor.local_address} local-as {local_as} "
+        f"peer-as {peer_as} router-id {neighbor.router_id} family-allowed {allowed}"
+    )
 
 
 def select(selectors, neighbors) -> list:
@@ -259,8 +265,12 @@ def select(selectors, neighbors) -> list:
     chosen = []
     for neighbor in neighbors:
         named = name_pairs(peer_name(neighbor))
-        if any(selector.matches(neighbor, named) for key, value in named if key == "neighbor"
-               for selector in by_address.get(value, ())):
+        if any(
+            selector.matches(neighbor, named)
+            for key, value in named
+            if key == "neighbor"
+            for selector in by_address.get(value, ())
+        ):
             chosen.append(neighbor)
     return chosen
 
@@ -358,8 +368,10 @@ class Command:
         except ValueError as error:  # a RouteError, or int() of a non-ASCII digit inside the grammar
             raise CommandError(f"command could not parse {self.kind} in : {self.line}", str(error)) from None
         if any(route.route.nlri.afi != self.family[0] for route in made):
-            raise CommandError(f"command could not parse {self.kind} in : {self.line}",
-                               f"'{tokens[0].text}' is not an {self.kind} prefix")
+            raise CommandError(
+                f"command could not parse {self.kind} in : {self.line}",
+                f"'{tokens[0].text}' is not an {self.kind} prefix",
+            )
         return made
 
     def shows(self, neighbor) -> bool:
@@ -394,7 +406,7 @@ def normalise(line: str) -> str:
 def _name(words: list) -> str:
     """The name of `COMMANDS` that `words` (the line after its selectors) start with, the longest one."""
     for name in _NAMES.get(words[0], ()) if words else ():
-        if words[:len(name)] == name:
+        if words[: len(name)] == name:
             return " ".join(name)
     raise CommandError("the line does not start with a command name (after its neighbor selectors, if any)")
 
@@ -520,8 +532,13 @@ def _show_adj_rib(words: list, line: str, fields: dict) -> dict:
             rest.remove(remove)
     last = rest[0] if rest else ""
     route_type = next((kind for kind in ADJ_RIB_TYPES if kind in words), None)
-    return dict(fields, rib=words[2], extensive=line.endswith(" extensive"), route_type=route_type,
-                address=None if last in _ADJ_RIB_ANY or not last else last)
+    return dict(
+        fields,
+        rib=words[2],
+        extensive=line.endswith(" extensive"),
+        route_type=route_type,
+        address=None if last in _ADJ_RIB_ANY or not last else last,
+    )
 
 
 def parse(line: str) -> Command:
@@ -540,7 +557,7 @@ def parse(line: str) -> Command:
     fields = {"line": line, "json": "json" in words}
     if show.COMMANDS[name][0]:  # neighbor-scoped
         fields["selectors"] = selectors
-        rest = after[name.count(" ") + 1:]
+        rest = after[name.count(" ") + 1 :]
         if kind is not None:
             return Command(action, kind, **_announce(action, kind, rest, line, fields))
         if action == "teardown":
@@ -579,7 +596,7 @@ class RouteLine:
         self.line = line
         self.json = json
         self.prefix = prefix  # (a, b, c, d, length) of the IPv4 prefix
-        self.lines = lines    # the _RouteLines of its REST
+        self.lines = lines  # the _RouteLines of its REST
 
     def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
         made = self.lines.routes(self, speaker, interned)
@@ -615,8 +632,15 @@ class _RouteLines:
                 static = statics[0]
                 nlri, route = static.route.nlri, static.route
                 if (nlri.afi, nlri.safi, nlri.labels, nlri.rd) == (AFI_IPV4, SAFI_UNICAST, None, None):
-                    self.made[speaker] = (interned, nlri.path_id, route.nexthop, route.attributes, static.watchdog,
-                                          static.withdraw, static.name)
+                    self.made[speaker] = (
+                        interned,
+                        nlri.path_id,
+                        route.nexthop,
+                        route.attributes,
+                        static.watchdog,
+                        static.withdraw,
+                        static.name,
+                    )
             return statics
         known, path_id, nexthop, attributes, watchdog, withdraw, name = made
         a, b, c, d, length = line.prefix
@@ -649,19 +673,33 @@ class Parser:
             if (action, rest) not in self._lines:
                 if len(self._lines) >= PARSER_MEMORY:
                     self._lines.clear()
-                plain = (command.action == action and command.kind == "route" and not command.selectors
-                         and normalise(line) == line)
+                plain = (
+                    command.action == action
+                    and command.kind == "route"
+                    and not command.selectors
+                    and normalise(line) == line
+                )
                 self._lines[action, rest] = _RouteLines(command) if plain else None
             return command
-        return RouteLine(action, line, lines.json,
-                         (int(a), int(b), int(c), int(d), 32 if length is None else int(length)), lines)
+        return RouteLine(
+            action, line, lines.json, (int(a), int(b), int(c), int(d), 32 if length is None else int(length)), lines
+        )
 
 
 # ---------------------------------------------------------------- show neighbor configuration
 
 #: 5.0's order of the ``receive`` / ``send`` message kinds in ``show neighbor configuration``
-_API_MESSAGE_ORDER = ("packets", "parsed", "consolidate", "notification", "open", "keepalive", "update", "refresh",
-                      "operational")
+_API_MESSAGE_ORDER = (
+    "packets",
+    "parsed",
+    "consolidate",
+    "notification",
+    "open",
+    "keepalive",
+    "update",
+    "refresh",
+    "operational",
+)
 _ADD_PATH_TEXT = {0: "disable", 1: "receive", 2: "send", 3: "send/receive"}
 
 
@@ -740,8 +778,10 @@ def neighbor_configuration(neighbor) -> str:
         *(f"\t\t{afi_name(afi)} {safi_name(safi)};" for afi, safi in neighbor.families),
         "\t}",
         "\tnexthop {",
-        *(f"\t\t{afi_name(afi)} {safi_name(safi)} {afi_name(nexthop_afi)};"
-          for afi, safi, nexthop_afi in neighbor.nexthop),
+        *(
+            f"\t\t{afi_name(afi)} {safi_name(safi)} {afi_name(nexthop_afi)};"
+            for afi, safi, nexthop_afi in neighbor.nexthop
+        ),
         "\t}",
         "\tadd-path {",
         *(f"\t\t{afi_name(afi)} {safi_name(safi)};" for afi, safi in add_paths),

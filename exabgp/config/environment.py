@@ -87,6 +87,7 @@ def _choice(*allowed):
         if value not in allowed:
             raise ValueError(f"must be one of {' '.join(allowed)}")
         return value
+
     return read
 
 
@@ -138,13 +139,18 @@ SETTINGS = (
     Setting("daemon", "umask", "0137", "umask", "run daemon with this umask, governs perms of logfiles etc."),
     Setting("log", "enable", "true", "boolean", "enable logging to file or syslog"),
     Setting("log", "level", "INFO", "level", "log message with at least the priority SYSLOG.<level>"),
-    Setting("log", "destination", "stdout", "string",
-            "where logging should log\n"
-            "                                  syslog (or no setting) sends the data to the local syslog syslog\n"
-            "                                  host:<location> sends the data to a remote syslog server\n"
-            "                                  stdout sends the data to stdout\n"
-            "                                  stderr sends the data to stderr\n"
-            "                                  <filename> send the data to a file"),
+    Setting(
+        "log",
+        "destination",
+        "stdout",
+        "string",
+        "where logging should log\n"
+        "                                  syslog (or no setting) sends the data to the local syslog syslog\n"
+        "                                  host:<location> sends the data to a remote syslog server\n"
+        "                                  stdout sends the data to stdout\n"
+        "                                  stderr sends the data to stderr\n"
+        "                                  <filename> send the data to a file",
+    ),
     Setting("log", "all", "false", "boolean", "report debug information for everything"),
     Setting("log", "configuration", "true", "boolean", "report command parsing"),
     Setting("log", "reactor", "true", "boolean", "report signal received, command reload"),
@@ -159,26 +165,54 @@ SETTINGS = (
     Setting("log", "routes", "false", "boolean", "report received routes"),
     Setting("log", "parser", "false", "boolean", "report BGP message parsing details"),
     Setting("log", "short", "true", "boolean", "use short log format (not prepended with time,level,pid and source)"),
-    Setting("tcp", "once", "false", "boolean", "only one tcp connection attempt per peer (for debuging scripts) - deprecated, use tcp.attempts"),
+    Setting(
+        "tcp",
+        "once",
+        "false",
+        "boolean",
+        "only one tcp connection attempt per peer (for debuging scripts) - deprecated, use tcp.attempts",
+    ),
     Setting("tcp", "attempts", "0", "integer", "maximum tcp connection attempts per peer (0 for unlimited)"),
-    Setting("tcp", "delay", "0", "integer", "start to announce route when the minutes in the hours is a modulo of this number"),
+    Setting(
+        "tcp",
+        "delay",
+        "0",
+        "integer",
+        "start to announce route when the minutes in the hours is a modulo of this number",
+    ),
     Setting("tcp", "bind", "", "ip-list", "Space separated list of IPs to bind on when listening (no ip to disable)"),
     Setting("tcp", "port", "179", "integer", "port to bind on when listening"),
     Setting("tcp", "acl", "false", "boolean", "(experimental please do not use) unimplemented"),
     Setting("bgp", "passive", "false", "boolean", "ignore the peer configuration and make all peers passive"),
-    Setting("bgp", "openwait", "60", "integer", "how many seconds we wait for an open once the TCP session is established"),
-    Setting("cache", "attributes", "true", "boolean", "cache all attributes (configuration and wire) for faster parsing"),
+    Setting(
+        "bgp", "openwait", "60", "integer", "how many seconds we wait for an open once the TCP session is established"
+    ),
+    Setting(
+        "cache", "attributes", "true", "boolean", "cache all attributes (configuration and wire) for faster parsing"
+    ),
     Setting("cache", "nexthops", "true", "boolean", "cache routes next-hops (deprecated: next-hops are always cached)"),
     Setting("api", "ack", "true", "boolean", "acknowledge api command(s) and report issues"),
     Setting("api", "chunk", "1", "integer", "maximum lines to print before yielding in show routes api"),
     Setting("api", "show-routes-format", "v1", "routes-format", "json output format for show adj-rib (v1 or v2)"),
-    Setting("api", "encoder", "json", "encoder", "(experimental) default encoder to use with with external API (text or json)"),
+    Setting(
+        "api",
+        "encoder",
+        "json",
+        "encoder",
+        "(experimental) default encoder to use with with external API (text or json)",
+    ),
     Setting("api", "compact", "false", "boolean", "shorter JSON encoding for IPv4/IPv6 Unicast NLRI"),
     Setting("api", "respawn", "true", "boolean", "should we try to respawn helper processes if they dies"),
     Setting("api", "terminate", "false", "boolean", "should we terminate ExaBGP if any helper process dies"),
     Setting("api", "cli", "true", "boolean", "should we create a named pipe for the cli"),
     Setting("api", "pipename", "exabgp", "string", "name to be used for the exabgp pipe"),
-    Setting("reactor", "speed", "1.0", "real", "reactor loop time\n                                  use only if you understand the code."),
+    Setting(
+        "reactor",
+        "speed",
+        "1.0",
+        "real",
+        "reactor loop time\n                                  use only if you understand the code.",
+    ),
     Setting("debug", "pdb", "false", "boolean", "enable python debugger on errors"),
     Setting("debug", "memory", "false", "boolean", "command line option --memory"),
     Setting("debug", "configuration", "false", "boolean", "undocumented option: raise when parsing configurations"),

@@ -69,8 +69,7 @@ from exabgp.config.route import (
 
 #: the match keywords (the component names in both families, and 5.0's aliases)
 MATCH_KEYWORDS = frozenset(
-    {name for ipv4, ipv6, _kind in flowspec.COMPONENTS.values() for name in (ipv4, ipv6)}
-    | {"source", "destination"}
+    {name for ipv4, ipv6, _kind in flowspec.COMPONENTS.values() for name in (ipv4, ipv6)} | {"source", "destination"}
 )
 #: keywords and value shapes that make a rule IPv6
 _IPV6_KEYWORDS = frozenset(("source-ipv6", "destination-ipv6", "next-header", "traffic-class", "flow-label"))
@@ -81,12 +80,12 @@ _TRAFFIC_ACTION = b"\x80\x07"
 _REDIRECT_AS2 = b"\x80\x08"
 _REDIRECT_AS4 = b"\x82\x08"
 _TRAFFIC_MARKING = b"\x80\x09"
-_REDIRECT_NEXTHOP = b"\x08\x00"        # draft-simpson-idr-flowspec-redirect
-_REDIRECT_IPV4_IETF = b"\x01\x0c"      # draft-ietf-idr-flowspec-redirect-ip
-_REDIRECT_IPV6_IETF = b"\x00\x0c"      # the same, IPv6 Address Specific (RFC 5701)
-_COPY = 0x01                           # draft-simpson: the C bit, last octet
+_REDIRECT_NEXTHOP = b"\x08\x00"  # draft-simpson-idr-flowspec-redirect
+_REDIRECT_IPV4_IETF = b"\x01\x0c"  # draft-ietf-idr-flowspec-redirect-ip
+_REDIRECT_IPV6_IETF = b"\x00\x0c"  # the same, IPv6 Address Specific (RFC 5701)
+_COPY = 0x01  # draft-simpson: the C bit, last octet
 _ACTIONS = {"sample": 0x02, "terminal": 0x01, "sample-terminal": 0x03}
-_RATE_MAX = 10 ** 12
+_RATE_MAX = 10**12
 
 
 def _rate(rate: float) -> bytes:
@@ -142,8 +141,10 @@ def _redirect_ietf(cursor, draft, speaker):
     if len(address) == 4:
         draft.extended.append(_REDIRECT_IPV4_IETF + address + b"\x00\x00")
     else:
-        draft.tlvs.setdefault(attr.IPV6_EXTENDED_COMMUNITIES,
-                              (attr.OPTIONAL | attr.TRANSITIVE, _REDIRECT_IPV6_IETF + address + b"\x00\x00"))
+        draft.tlvs.setdefault(
+            attr.IPV6_EXTENDED_COMMUNITIES,
+            (attr.OPTIONAL | attr.TRANSITIVE, _REDIRECT_IPV6_IETF + address + b"\x00\x00"),
+        )
 
 
 def _mark(cursor, draft, speaker):
@@ -167,11 +168,16 @@ def _interface_set(cursor, draft, speaker):
         kind = _INTERFACE_SET_KINDS.get(fields[0].lower()) if len(fields) == 4 else None
         direction = _INTERFACE_SET_DIRECTIONS.get(fields[1].lower()) if kind is not None else None
         if direction is None:
-            raise RouteError(f"'{token.text}' is not an interface-set "
-                             "(transitive|non-transitive:input|output|input-output:ASN:GROUP)", token)
+            raise RouteError(
+                f"'{token.text}' is not an interface-set "
+                "(transitive|non-transitive:input|output|input-output:ASN:GROUP)",
+                token,
+            )
         asn = _int(_part(token, fields[2]), 0xFFFFFFFF, "interface-set ASN")
         group = _int(_part(token, fields[3]), 0x3FFF, "interface-set group")
-        draft.extended.append(bytes((kind, 0x02)) + asn.to_bytes(4, "big") + (direction << 14 | group).to_bytes(2, "big"))
+        draft.extended.append(
+            bytes((kind, 0x02)) + asn.to_bytes(4, "big") + (direction << 14 | group).to_bytes(2, "big")
+        )
 
 
 _INTERFACE_SET_KINDS = {"transitive": 0x07, "non-transitive": 0x47}
@@ -193,8 +199,10 @@ ACTIONS = {
     "action": _action,
 }
 #: what a ``then`` block accepts
-THEN_KEYWORDS = {**ACTIONS, **{name: ROUTE_KEYWORDS[name] for name in
-                               ("community", "large-community", "extended-community")}}
+THEN_KEYWORDS = {
+    **ACTIONS,
+    **{name: ROUTE_KEYWORDS[name] for name in ("community", "large-community", "extended-community")},
+}
 #: what a ``route`` block of ``flow`` accepts besides match / then / scope
 _ROUTE_BLOCK_KEYWORDS = {name: ROUTE_KEYWORDS[name] for name in ("rd", "route-distinguisher", "next-hop")}
 #: what may follow the match components in the flat form
@@ -267,8 +275,9 @@ def block_route(statement, speaker, interned) -> StaticRoute:
             values.plain(line)
             _read(_Cursor(line.words, line.end), draft, speaker, _ROUTE_BLOCK_KEYWORDS)
         else:
-            raise RouteError(f"unknown flow route keyword '{keyword}' (expected rd, next-hop, match, then or scope)",
-                             line.words[0])
+            raise RouteError(
+                f"unknown flow route keyword '{keyword}' (expected rd, next-hop, match, then or scope)", line.words[0]
+            )
     return _route(match, draft, speaker, interned, name, statement.words[0])
 
 
@@ -301,8 +310,11 @@ def flat_route(tokens, speaker, interned, end=None, afi=None) -> StaticRoute:
                 words = cursor.values(token.text)
             else:
                 words = []
-                while not cursor.done() and not cursor.peek().punctuation and (
-                        cursor.peek().text not in MATCH_KEYWORDS and cursor.peek().text not in _FLAT_KEYWORDS):
+                while (
+                    not cursor.done()
+                    and not cursor.peek().punctuation
+                    and (cursor.peek().text not in MATCH_KEYWORDS and cursor.peek().text not in _FLAT_KEYWORDS)
+                ):
                     words.append(cursor.take(token.text))
             if not words:
                 raise RouteError(f"missing value for {token.text}", token)
@@ -313,4 +325,3 @@ def flat_route(tokens, speaker, interned, end=None, afi=None) -> StaticRoute:
             raise RouteError(f"unknown flow keyword '{token.text}'", token)
         reader(cursor, draft, speaker)
     return _route(match, draft, speaker, interned, None, end or (tokens[0] if tokens else None), afi)
-

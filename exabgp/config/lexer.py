@@ -133,7 +133,7 @@ class _Scanner:
             raise self.error("invalid escape sequence: the text ends with a backslash", line, column)
         char = self.advance()
         if char == "u":
-            digits = self.text[self.offset:self.offset + 4]
+            digits = self.text[self.offset : self.offset + 4]
             if len(digits) != 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
                 raise self.error("invalid \\u escape sequence: expected 4 hexadecimal digits", line, column)
             for _ in range(4):

@@ -83,10 +83,18 @@ def _rd(cursor):
 def _teid_bits(cursor):
     token = cursor.take("teid")
     teid, slash, bits = token.text.partition("/")
-    if not (slash and teid.isascii() and teid.isdigit() and bits.isascii() and bits.isdigit()
-            and int(bits) <= TEID_BITS and int(teid) < 1 << int(bits)):
-        raise RouteError(f"invalid mup teid '{token.text}' (TEID/BITS, BITS 0 to {TEID_BITS}, TEID below 2^BITS)",
-                         token)
+    if not (
+        slash
+        and teid.isascii()
+        and teid.isdigit()
+        and bits.isascii()
+        and bits.isdigit()
+        and int(bits) <= TEID_BITS
+        and int(teid) < 1 << int(bits)
+    ):
+        raise RouteError(
+            f"invalid mup teid '{token.text}' (TEID/BITS, BITS 0 to {TEID_BITS}, TEID below 2^BITS)", token
+        )
     return int(teid), int(bits)
 
 

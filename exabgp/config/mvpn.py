@@ -36,9 +36,26 @@ from exabgp.config.route import (
 )
 
 #: the route keywords of `exabgp.config.route` an MCAST-VPN route takes (5.0's IP route keywords)
-_ROUTE_WORDS = ("next-hop", "origin", "as-path", "med", "local-preference", "atomic-aggregate", "aggregator",
-                "originator-id", "cluster-list", "community", "large-community", "extended-community", "aigp",
-                "attribute", "name", "split", "watchdog", "withdraw")
+_ROUTE_WORDS = (
+    "next-hop",
+    "origin",
+    "as-path",
+    "med",
+    "local-preference",
+    "atomic-aggregate",
+    "aggregator",
+    "originator-id",
+    "cluster-list",
+    "community",
+    "large-community",
+    "extended-community",
+    "aigp",
+    "attribute",
+    "name",
+    "split",
+    "watchdog",
+    "withdraw",
+)
 #: keyword -> reader(cursor, draft, speaker)
 KEYWORDS = {keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}
 
@@ -55,8 +72,7 @@ def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> Sta
     token = cursor.take("mcast-vpn route type")
     code = ROUTE_NAMES.get(token.text)
     if code is None or token.quoted:
-        raise RouteError(f"unknown mcast-vpn route type '{token.text}' (source-ad, shared-join or source-join)",
-                         token)
+        raise RouteError(f"unknown mcast-vpn route type '{token.text}' (source-ad, shared-join or source-join)", token)
     _name, _short, _keyword, source_word, has_as = ROUTE_TYPES[code]
     cursor.expect(source_word, "mcast-vpn")
     source = _address(cursor, afi, source_word)

@@ -82,12 +82,26 @@ _ADD_PATH_NAMES = {value: name for name, value in _ADD_PATH_VALUES.items()}
 CONFIGURABLE_FAMILIES = frozenset(
     family_from_name(name)
     for name in (
-        "ipv4 unicast", "ipv4 multicast", "ipv4 nlri-mpls", "ipv4 mpls-vpn", "ipv4 mcast-vpn",
-        "ipv4 flow", "ipv4 flow-vpn", "ipv4 mup", "ipv4 rtc",
-        "ipv6 unicast", "ipv6 nlri-mpls", "ipv6 mpls-vpn", "ipv6 mcast-vpn", "ipv6 mup",
-        "ipv6 flow", "ipv6 flow-vpn",
-        "l2vpn vpls", "l2vpn evpn",
-        "bgp-ls bgp-ls", "bgp-ls bgp-ls-vpn",
+        "ipv4 unicast",
+        "ipv4 multicast",
+        "ipv4 nlri-mpls",
+        "ipv4 mpls-vpn",
+        "ipv4 mcast-vpn",
+        "ipv4 flow",
+        "ipv4 flow-vpn",
+        "ipv4 mup",
+        "ipv4 rtc",
+        "ipv6 unicast",
+        "ipv6 nlri-mpls",
+        "ipv6 mpls-vpn",
+        "ipv6 mcast-vpn",
+        "ipv6 mup",
+        "ipv6 flow",
+        "ipv6 flow-vpn",
+        "l2vpn vpls",
+        "l2vpn evpn",
+        "bgp-ls bgp-ls",
+        "bgp-ls bgp-ls-vpn",
     )
 )
 
@@ -117,6 +131,7 @@ OPERATIONAL = {
 }
 _ADVISORY_MAX = 2048
 
+
 def _not_yet(token, what: str) -> ConfigurationError:
     return token.error(f"{what} are not supported yet")
 
@@ -141,8 +156,8 @@ class Capability:
 class Operational:
     """One line of the `operational` block."""
 
-    kind: str            # asm adm rpcq rpcp apcq apcp lpcq lpcp
-    family: tuple        # (afi, safi)
+    kind: str  # asm adm rpcq rpcp apcq apcp lpcq lpcp
+    family: tuple  # (afi, safi)
     advisory: str = None
     sequence: int = None
     counter: int = None
@@ -228,12 +243,13 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
         else:
             raise statement.words[0].error(f"unknown section '{keyword}' (expected neighbor, template or process)")
     if full:
-        for statement, neighbor in zip((s for s in tree if s.keyword == "neighbor"), neighbors):
+        for statement, neighbor in zip((s for s in tree if s.keyword == "neighbor"), neighbors, strict=False):
             for api in neighbor.api:
                 for name in api.processes:
                     if name not in defined:
                         raise statement.words[0].error(
-                            f"an api called '{name}' is used by neighbor '{neighbor.peer_address}' but not defined")
+                            f"an api called '{name}' is used by neighbor '{neighbor.peer_address}' but not defined"
+                        )
     return Configuration(tuple(neighbors), tuple(defined.values()))
 
 
@@ -354,8 +370,7 @@ def operational_line(line: Statement) -> Operational:
     if advisory is not None and len(advisory.encode()) > _ADVISORY_MAX:
         raise fields["advisory"].error(f"the advisory is longer than {_ADVISORY_MAX} octets")
     sequence = values.integer(fields["sequence"], 0, 0xFFFFFFFF, "sequence") if "sequence" in fields else None
-    counter = (values.integer(fields["counter"], 0, 0xFFFFFFFFFFFFFFFF, "counter")
-               if "counter" in fields else None)
+    counter = values.integer(fields["counter"], 0, 0xFFFFFFFFFFFFFFFF, "counter") if "counter" in fields else None
     router_id = values.ipv4(fields["router-id"]) if "router-id" in fields else None
     return Operational(kind, family, advisory, sequence, counter, router_id)
 
@@ -395,6 +410,7 @@ def _setting(name, reader):
     def read(statement, draft):
         draft.settings[name] = reader(statement)
         draft.seen.add(name)
+
     return read
 
 
@@ -460,7 +476,9 @@ def _api(statement, draft):
     values.block(statement)
     if draft.full:
         api = processes.parse_api(statement)
-        matching = {bool(block.processes_match) for block in draft.api + [api] if block.processes or block.processes_match}
+        matching = {
+            bool(block.processes_match) for block in draft.api + [api] if block.processes or block.processes_match
+        }
         if len(matching) > 1:  # 5.0 refuses the two kinds in one neighbor, across its api blocks too
             raise statement.words[0].error("processes and processes-match are mutually exclusive in a neighbor")
         draft.api.append(api)
@@ -607,14 +625,17 @@ def _announce(statement: Statement, speaker, interned) -> list:
                 raise line.words[0].error(f"{safi} needs a prefix")
             try:
                 if safi in FLOW_SAFIS:
-                    made = [_grammar("flow").flat_route(line.words[1:], speaker, interned, line.end,
-                                                        NEXTHOP_AFIS[afi])]
+                    made = [_grammar("flow").flat_route(line.words[1:], speaker, interned, line.end, NEXTHOP_AFIS[afi])]
                 elif safi in _FLAT_GRAMMARS:
-                    made = [_grammar(_FLAT_GRAMMARS[safi]).flat_route(line.words[1:], speaker, interned,
-                                                                      NEXTHOP_AFIS[afi], line.end, line.words[0])]
+                    made = [
+                        _grammar(_FLAT_GRAMMARS[safi]).flat_route(
+                            line.words[1:], speaker, interned, NEXTHOP_AFIS[afi], line.end, line.words[0]
+                        )
+                    ]
                 else:
-                    made = route_grammar.parse_route(line.words[1:], speaker, interned,
-                                                     route_grammar.ANNOUNCE_SAFIS[safi], line.end)
+                    made = route_grammar.parse_route(
+                        line.words[1:], speaker, interned, route_grammar.ANNOUNCE_SAFIS[safi], line.end
+                    )
             except route_grammar.RouteError as error:
                 raise _route_error(error, line) from None
             if any(afi_name(item.route.nlri.afi) != afi for item in made):
@@ -651,7 +672,8 @@ def _routes(draft: _Draft, speaker, interned, families) -> tuple:
             if item.route.family not in families:
                 raise statement.words[0].error(
                     f"Trying to announce a route of type {family_name(*item.route.family)} "
-                    "when we are not announcing the family to our peer")
+                    "when we are not announcing the family to our peer"
+                )
         found.extend(made)
     return tuple(found)
 
@@ -754,13 +776,21 @@ def neighbor_text(neighbor: Neighbor) -> str:
         add(f"    md5-password {values.quote(neighbor.md5_password)};")
     md5_base64 = neighbor.md5_base64
     add(f"    md5-base64 {md5_base64 if md5_base64 == 'auto' else _bool_text(md5_base64)};")
-    for keyword, value in (("md5-ip", neighbor.md5_ip), ("source-interface", neighbor.source_interface),
-                           ("host-name", neighbor.host_name), ("domain-name", neighbor.domain_name)):
+    for keyword, value in (
+        ("md5-ip", neighbor.md5_ip),
+        ("source-interface", neighbor.source_interface),
+        ("host-name", neighbor.host_name),
+        ("domain-name", neighbor.domain_name),
+    ):
         if value is not None:
             add(f"    {keyword} {values.quote(value)};")
-    for keyword, value in (("group-updates", neighbor.group_updates), ("auto-flush", neighbor.auto_flush),
-                           ("adj-rib-out", neighbor.adj_rib_out), ("adj-rib-in", neighbor.adj_rib_in),
-                           ("manual-eor", neighbor.manual_eor)):
+    for keyword, value in (
+        ("group-updates", neighbor.group_updates),
+        ("auto-flush", neighbor.auto_flush),
+        ("adj-rib-out", neighbor.adj_rib_out),
+        ("adj-rib-in", neighbor.adj_rib_in),
+        ("manual-eor", neighbor.manual_eor),
+    ):
         add(f"    {keyword} {_bool_text(value)};")
     capability = neighbor.capability
     add("    capability {")
@@ -810,5 +840,7 @@ def neighbor_text(neighbor: Neighbor) -> str:
 
 def configuration_text(configuration: Configuration) -> str:
     """The canonical text of a whole configuration."""
-    return "".join([processes.process_text(p) for p in configuration.processes]
-                   + [neighbor_text(n) for n in configuration.neighbors])
+    return "".join(
+        [processes.process_text(p) for p in configuration.processes]
+        + [neighbor_text(n) for n in configuration.neighbors]
+    )

@@ -23,8 +23,17 @@ from exabgp.config.lexer import Statement
 ENCODERS = ("text", "json")
 
 #: what `receive { }` / `send { }` accept
-API_MESSAGES = ("parsed", "packets", "consolidate", "open", "update", "notification", "keepalive", "refresh",
-                "operational")
+API_MESSAGES = (
+    "parsed",
+    "packets",
+    "consolidate",
+    "open",
+    "update",
+    "notification",
+    "keepalive",
+    "refresh",
+    "operational",
+)
 
 #: the switches of an `api` block, in canonical order
 API_SWITCHES = ("neighbor-changes", "negotiated", "fsm", "signal")
@@ -33,18 +42,18 @@ API_SWITCHES = ("neighbor-changes", "negotiated", "fsm", "signal")
 @record(slots=True)
 class Process:
     name: str
-    run: tuple      # program then arguments
+    run: tuple  # program then arguments
     encoder: str
     respawn: bool = True
 
 
 @record(slots=True)
 class Api:
-    name: str = None                 # None: unnamed
+    name: str = None  # None: unnamed
     processes: tuple = ()
-    processes_match: tuple = ()      # regular expressions
-    switches: tuple = ()             # the API_SWITCHES turned on, in table order
-    receive: tuple = ()              # API_MESSAGES, in table order
+    processes_match: tuple = ()  # regular expressions
+    switches: tuple = ()  # the API_SWITCHES turned on, in table order
+    receive: tuple = ()  # API_MESSAGES, in table order
     send: tuple = ()
 
 
@@ -90,8 +99,13 @@ def run_arguments(words) -> tuple:
     arguments = []
     previous = None
     for token in words:
-        if (previous is not None and token.glued and _in_word(token) and _in_word(previous)
-                and (_parenthesis(token) or _parenthesis(previous))):
+        if (
+            previous is not None
+            and token.glued
+            and _in_word(token)
+            and _in_word(previous)
+            and (_parenthesis(token) or _parenthesis(previous))
+        ):
             arguments[-1] += token.text
         else:
             arguments.append(token.text)
@@ -119,7 +133,7 @@ def program_candidates(program: str, configuration_dir: str, etc_dir: str, searc
     if os.path.isabs(program):
         return [program]
     if program.startswith("etc/exabgp"):
-        rest = program[len("etc/exabgp"):].lstrip("/")
+        rest = program[len("etc/exabgp") :].lstrip("/")
         roots = [root for root in (etc_dir, "/etc/exabgp") if root]
         return [os.path.normpath(os.path.join(root, rest)) for root in roots] + [os.path.normpath(program)]
     roots = ["/etc/exabgp", configuration_dir] + [entry for entry in search_path.split(os.pathsep) if entry]
@@ -166,8 +180,10 @@ def parse_api(statement: Statement) -> Api:
 
 def process_text(process: Process) -> str:
     run = " ".join(values.quote(word) for word in process.run)
-    return (f"process {process.name} {{\n    run {run};\n    encoder {process.encoder};\n"
-            f"    respawn {'true' if process.respawn else 'false'};\n}}\n")
+    return (
+        f"process {process.name} {{\n    run {run};\n    encoder {process.encoder};\n"
+        f"    respawn {'true' if process.respawn else 'false'};\n}}\n"
+    )
 
 
 def api_text(api: Api, indent: str) -> list:

@@ -73,8 +73,12 @@ ORIGINS = {"igp": 0, "egp": 1, "incomplete": 2}
 _ORIGIN_NAMES = {value: name for name, value in ORIGINS.items()}
 
 #: announce-block SAFI keywords this build announces, and those still to come
-ANNOUNCE_SAFIS = {"unicast": SAFI_UNICAST, "multicast": SAFI_MULTICAST, "nlri-mpls": SAFI_NLRI_MPLS,
-                  "mpls-vpn": SAFI_MPLS_VPN}
+ANNOUNCE_SAFIS = {
+    "unicast": SAFI_UNICAST,
+    "multicast": SAFI_MULTICAST,
+    "nlri-mpls": SAFI_NLRI_MPLS,
+    "mpls-vpn": SAFI_MPLS_VPN,
+}
 NOT_YET_SAFIS = frozenset(("evpn",))
 #: the most routes the ``split`` of one route statement or command may make (a /16 into /32s; 5.0.15 took 27 s to
 #: validate that many, this codebase about 1 s to parse them)
@@ -104,7 +108,7 @@ class Speaker:
     """The facts of the neighbor a route is sent to that change its attributes."""
 
     local_as: int = None  # None: auto
-    peer_as: int = None   # None: auto
+    peer_as: int = None  # None: auto
     asn4: bool = True
 
 
@@ -173,9 +177,9 @@ class _Draft:
         self.watchdog = None
         self.withdraw = False
         self.name = None
-        self.tlvs = {}          # code -> (flags, value): first one wins
-        self.extended = []      # 8-octet values, accumulated
-        self.prefix_sid = []    # (type, data) TLVs of BGP Prefix-SID
+        self.tlvs = {}  # code -> (flags, value): first one wins
+        self.extended = []  # 8-octet values, accumulated
+        self.prefix_sid = []  # (type, data) TLVs of BGP Prefix-SID
 
 
 def _int(token, limit: int, what: str) -> int:
@@ -313,13 +317,16 @@ def _as_path(cursor, draft, speaker):
 
 
 def _med(cursor, draft, speaker):
-    _set(draft, attr.MULTI_EXIT_DISC, attr.OPTIONAL,
-         _int(cursor.take("med"), 0xFFFFFFFF, "med").to_bytes(4, "big"))
+    _set(draft, attr.MULTI_EXIT_DISC, attr.OPTIONAL, _int(cursor.take("med"), 0xFFFFFFFF, "med").to_bytes(4, "big"))
 
 
 def _local_preference(cursor, draft, speaker):
-    _set(draft, attr.LOCAL_PREF, attr.TRANSITIVE,
-         _int(cursor.take("local-preference"), 0xFFFFFFFF, "local-preference").to_bytes(4, "big"))
+    _set(
+        draft,
+        attr.LOCAL_PREF,
+        attr.TRANSITIVE,
+        _int(cursor.take("local-preference"), 0xFFFFFFFF, "local-preference").to_bytes(4, "big"),
+    )
 
 
 def _atomic_aggregate(cursor, draft, speaker):
@@ -367,8 +374,7 @@ def _large_community(cursor, draft, speaker):
             values.add(communities.encode_large_community(token.text))
         except ValueError:
             raise RouteError(f"'{token.text}' is not a large community", token) from None
-    _set(draft, attr.LARGE_COMMUNITY, attr.OPTIONAL | attr.TRANSITIVE,
-         _codec.encode_large_communities(sorted(values)))
+    _set(draft, attr.LARGE_COMMUNITY, attr.OPTIONAL | attr.TRANSITIVE, _codec.encode_large_communities(sorted(values)))
 
 
 def _extended_community(cursor, draft, speaker):
@@ -384,8 +390,12 @@ def _originator_id(cursor, draft, speaker):
 
 
 def _cluster_list(cursor, draft, speaker):
-    _set(draft, attr.CLUSTER_LIST, attr.OPTIONAL,
-         b"".join(_ipv4(token, "cluster-list") for token in cursor.values("cluster-list")))
+    _set(
+        draft,
+        attr.CLUSTER_LIST,
+        attr.OPTIONAL,
+        b"".join(_ipv4(token, "cluster-list") for token in cursor.values("cluster-list")),
+    )
 
 
 def _aigp(cursor, draft, speaker):
@@ -602,11 +612,17 @@ def session_defaults(speaker: Speaker) -> dict:
 def _attributes(draft, speaker: Speaker) -> AttributeSet:
     tlvs = dict(draft.tlvs)
     if draft.extended:
-        tlvs.setdefault(attr.EXTENDED_COMMUNITIES,
-                        (attr.OPTIONAL | attr.TRANSITIVE, b"".join(sorted(set(draft.extended)))))
+        tlvs.setdefault(
+            attr.EXTENDED_COMMUNITIES, (attr.OPTIONAL | attr.TRANSITIVE, b"".join(sorted(set(draft.extended))))
+        )
     if draft.prefix_sid:
-        tlvs.setdefault(attr.BGP_PREFIX_SID, (attr.OPTIONAL | attr.TRANSITIVE, b"".join(
-            bytes((kind,)) + len(data).to_bytes(2, "big") + data for kind, data in draft.prefix_sid)))
+        tlvs.setdefault(
+            attr.BGP_PREFIX_SID,
+            (
+                attr.OPTIONAL | attr.TRANSITIVE,
+                b"".join(bytes((kind,)) + len(data).to_bytes(2, "big") + data for kind, data in draft.prefix_sid),
+            ),
+        )
     for code, default in session_defaults(speaker).items():
         if default is None:
             tlvs.pop(code, None)
@@ -694,7 +710,7 @@ def parse_attributes(tokens, speaker: Speaker, interned, end=None) -> list:
     if cursor.done():
         raise RouteError("attributes needs nlri followed by prefixes", end)
     cursor.take("nlri")
-    prefixes = [token for token in cursor.tokens[cursor.index:] if token.text != ","]
+    prefixes = [token for token in cursor.tokens[cursor.index :] if token.text != ","]
     if not prefixes:
         raise RouteError("nlri needs at least one prefix", end)
     return build(prefixes, draft, speaker, interned)
@@ -738,31 +754,63 @@ def _aggregator_text(tlvs: dict, speaker: Speaker):
 
 
 def _chunks(value: bytes, size: int):
-    return [value[index:index + size] for index in range(0, len(value), size)]
+    return [value[index : index + size] for index in range(0, len(value), size)]
 
 
 #: code -> (flags 5.0 sends, value -> keyword text); other TLVs print as `attribute [ ... ]`
 _READABLE = {
-    attr.ORIGIN: (attr.TRANSITIVE, lambda v, t, s: f"origin {_ORIGIN_NAMES[v[0]]}" if len(v) == 1 and v[0] in
-                  _ORIGIN_NAMES else None),
+    attr.ORIGIN: (
+        attr.TRANSITIVE,
+        lambda v, t, s: f"origin {_ORIGIN_NAMES[v[0]]}" if len(v) == 1 and v[0] in _ORIGIN_NAMES else None,
+    ),
     attr.AS_PATH: (attr.TRANSITIVE, lambda v, t, s: _as_path_text(t, s)),
     attr.MULTI_EXIT_DISC: (attr.OPTIONAL, lambda v, t, s: f"med {int.from_bytes(v, 'big')}" if len(v) == 4 else None),
-    attr.LOCAL_PREF: (attr.TRANSITIVE,
-                      lambda v, t, s: f"local-preference {int.from_bytes(v, 'big')}" if len(v) == 4 else None),
+    attr.LOCAL_PREF: (
+        attr.TRANSITIVE,
+        lambda v, t, s: f"local-preference {int.from_bytes(v, 'big')}" if len(v) == 4 else None,
+    ),
     attr.ATOMIC_AGGREGATE: (attr.TRANSITIVE, lambda v, t, s: "atomic-aggregate" if not v else None),
-    attr.AGGREGATOR: (attr.OPTIONAL | attr.TRANSITIVE,
-                      lambda v, t, s: _aggregator_text(t, s) if len(v) == (8 if s.asn4 else 6) else None),
-    attr.COMMUNITIES: (attr.OPTIONAL | attr.TRANSITIVE, lambda v, t, s: "community [ " + " ".join(
-        f"{int.from_bytes(c[:2], 'big')}:{int.from_bytes(c[2:], 'big')}" for c in _chunks(v, 4)) + " ]"
-        if v and len(v) % 4 == 0 else None),
-    attr.LARGE_COMMUNITY: (attr.OPTIONAL | attr.TRANSITIVE, lambda v, t, s: "large-community [ " + " ".join(
-        ":".join(str(int.from_bytes(c[i:i + 4], "big")) for i in (0, 4, 8)) for c in _chunks(v, 12)) + " ]"
-        if v and len(v) % 12 == 0 else None),
-    attr.EXTENDED_COMMUNITIES: (attr.OPTIONAL | attr.TRANSITIVE, lambda v, t, s: "extended-community [ " + " ".join(
-        "0x" + c.hex().upper() for c in _chunks(v, 8)) + " ]" if v and len(v) % 8 == 0 else None),
+    attr.AGGREGATOR: (
+        attr.OPTIONAL | attr.TRANSITIVE,
+        lambda v, t, s: _aggregator_text(t, s) if len(v) == (8 if s.asn4 else 6) else None,
+    ),
+    attr.COMMUNITIES: (
+        attr.OPTIONAL | attr.TRANSITIVE,
+        lambda v, t, s: (
+            "community [ "
+            + " ".join(f"{int.from_bytes(c[:2], 'big')}:{int.from_bytes(c[2:], 'big')}" for c in _chunks(v, 4))
+            + " ]"
+            if v and len(v) % 4 == 0
+            else None
+        ),
+    ),
+    attr.LARGE_COMMUNITY: (
+        attr.OPTIONAL | attr.TRANSITIVE,
+        lambda v, t, s: (
+            "large-community [ "
+            + " ".join(":".join(str(int.from_bytes(c[i : i + 4], "big")) for i in (0, 4, 8)) for c in _chunks(v, 12))
+            + " ]"
+            if v and len(v) % 12 == 0
+            else None
+        ),
+    ),
+    attr.EXTENDED_COMMUNITIES: (
+        attr.OPTIONAL | attr.TRANSITIVE,
+        lambda v, t, s: (
+            "extended-community [ " + " ".join("0x" + c.hex().upper() for c in _chunks(v, 8)) + " ]"
+            if v and len(v) % 8 == 0
+            else None
+        ),
+    ),
     attr.ORIGINATOR_ID: (attr.OPTIONAL, lambda v, t, s: f"originator-id {address_text(v)}" if len(v) == 4 else None),
-    attr.CLUSTER_LIST: (attr.OPTIONAL, lambda v, t, s: "cluster-list [ " + " ".join(
-        address_text(c) for c in _chunks(v, 4)) + " ]" if v and len(v) % 4 == 0 else None),
+    attr.CLUSTER_LIST: (
+        attr.OPTIONAL,
+        lambda v, t, s: (
+            "cluster-list [ " + " ".join(address_text(c) for c in _chunks(v, 4)) + " ]"
+            if v and len(v) % 4 == 0
+            else None
+        ),
+    ),
 }
 
 
@@ -772,8 +820,7 @@ def unsendable(route: Route):
 
     if packing.fits(route):
         return None
-    return (f"the route {family_name(*route.family)} {nlri_text(route.nlri)} can not be sent: "
-            f"{packing.too_large(route)}")
+    return f"the route {family_name(*route.family)} {nlri_text(route.nlri)} can not be sent: {packing.too_large(route)}"
 
 
 def nlri_text(nlri) -> str:
@@ -807,7 +854,8 @@ def route_text(static: StaticRoute, speaker: Speaker) -> str:
     defaults = session_defaults(speaker)
     for code, (flags, value) in sorted(tlvs.items()):
         if defaults.get(code) == (flags, value) and (
-                code != attr.AS_PATH or tlvs.get(attr.AS4_PATH) == defaults.get(attr.AS4_PATH)):
+            code != attr.AS_PATH or tlvs.get(attr.AS4_PATH) == defaults.get(attr.AS4_PATH)
+        ):
             continue
         if code == attr.AS4_PATH and attr.AS_PATH in tlvs or code == attr.AS4_AGGREGATOR and attr.AGGREGATOR in tlvs:
             continue  # printed with AS_PATH / AGGREGATOR

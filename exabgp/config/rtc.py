@@ -46,9 +46,27 @@ from exabgp.config.route import (
 
 WILDCARD = "wildcard"
 #: the route keywords of `exabgp.config.route` an RTC route takes (5.0's IP route keywords, path-information)
-_ROUTE_WORDS = ("next-hop", "path-information", "origin", "as-path", "med", "local-preference",
-                "atomic-aggregate", "aggregator", "originator-id", "cluster-list", "community", "large-community",
-                "extended-community", "aigp", "attribute", "name", "split", "watchdog", "withdraw")
+_ROUTE_WORDS = (
+    "next-hop",
+    "path-information",
+    "origin",
+    "as-path",
+    "med",
+    "local-preference",
+    "atomic-aggregate",
+    "aggregator",
+    "originator-id",
+    "cluster-list",
+    "community",
+    "large-community",
+    "extended-community",
+    "aigp",
+    "attribute",
+    "name",
+    "split",
+    "watchdog",
+    "withdraw",
+)
 #: keyword -> reader(cursor, draft, speaker)
 KEYWORDS = {keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}
 

@@ -68,7 +68,7 @@ def software_version(version: str) -> str:
     """The software version capability text for `version` (5.0 cuts it to 64 octets)."""
     text = f"ExaBGP/{version}"
     if len(text) > SOFTWARE_VERSION_MAX:
-        text = text[:SOFTWARE_VERSION_MAX - 3] + "..."
+        text = text[: SOFTWARE_VERSION_MAX - 3] + "..."
     return text
 
 
@@ -80,17 +80,31 @@ def session_settings(neighbor, environment, version: str, local_address: str = N
         graceful = neighbor.hold_time
     add_path = ()
     if capability.add_path:
-        candidates = [pair for pair in neighbor.add_path if pair in neighbor.families] if neighbor.add_path \
+        candidates = (
+            [pair for pair in neighbor.add_path if pair in neighbor.families]
+            if neighbor.add_path
             else neighbor.families
-        add_path = tuple((afi, safi, capability.add_path) for afi, safi in ADD_PATH_FAMILIES
-                         if (afi, safi) in candidates) + tuple(
-            (afi, safi, capability.add_path) for afi, safi in ADD_PATH_NAMED_ONLY
-            if (afi, safi) in neighbor.add_path and (afi, safi) in neighbor.families)
+        )
+        add_path = tuple(
+            (afi, safi, capability.add_path) for afi, safi in ADD_PATH_FAMILIES if (afi, safi) in candidates
+        ) + tuple(
+            (afi, safi, capability.add_path)
+            for afi, safi in ADD_PATH_NAMED_ONLY
+            if (afi, safi) in neighbor.add_path and (afi, safi) in neighbor.families
+        )
     nexthop_on = capability.nexthop if capability.nexthop is not None else bool(neighbor.nexthop)
     families = set(neighbor.families)
-    nexthop = tuple((afi, safi, nexthop_afi) for afi, safi, nexthop_afi in NEXTHOP_ENTRIES
-                    if (afi, safi, nexthop_afi) in neighbor.nexthop and (afi, safi) in families
-                    and (nexthop_afi, safi) in families) if nexthop_on else ()
+    nexthop = (
+        tuple(
+            (afi, safi, nexthop_afi)
+            for afi, safi, nexthop_afi in NEXTHOP_ENTRIES
+            if (afi, safi, nexthop_afi) in neighbor.nexthop
+            and (afi, safi) in families
+            and (nexthop_afi, safi) in families
+        )
+        if nexthop_on
+        else ()
+    )
     return SessionSettings(
         local_address=local_address or neighbor.local_address or "",
         peer_address=neighbor.peer_address,

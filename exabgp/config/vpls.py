@@ -44,9 +44,26 @@ NUMBERS = {
     "size": (FIELD_MAX, "block-size"),
 }
 #: the route keywords of `exabgp.config.route` a VPLS route takes
-_ROUTE_WORDS = ("rd", "route-distinguisher", "next-hop", "origin", "as-path", "med", "local-preference",
-                "atomic-aggregate", "aggregator", "originator-id", "cluster-list", "community",
-                "extended-community", "attribute", "name", "split", "watchdog", "withdraw")
+_ROUTE_WORDS = (
+    "rd",
+    "route-distinguisher",
+    "next-hop",
+    "origin",
+    "as-path",
+    "med",
+    "local-preference",
+    "atomic-aggregate",
+    "aggregator",
+    "originator-id",
+    "cluster-list",
+    "community",
+    "extended-community",
+    "attribute",
+    "name",
+    "split",
+    "watchdog",
+    "withdraw",
+)
 
 
 class _VplsDraft(_Draft):
@@ -73,8 +90,10 @@ def _number(keyword: str):
 
 
 #: keyword -> reader(cursor, draft, speaker)
-KEYWORDS = {**{keyword: _number(keyword) for keyword in NUMBERS},
-            **{keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}}
+KEYWORDS = {
+    **{keyword: _number(keyword) for keyword in NUMBERS},
+    **{keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS},
+}
 
 
 def _read(cursor, draft, speaker) -> None:

@@ -70,8 +70,8 @@ class Answers:
         self.api = api
         self.execute = execute
         self.is_reset = is_reset
-        self._tasks = {}    # source -> the task streaming its answer
-        self._held = {}     # source -> deque of the lines it sent meanwhile
+        self._tasks = {}  # source -> the task streaming its answer
+        self._held = {}  # source -> deque of the lines it sent meanwhile
         self._closed = False
 
     def busy(self, source: str) -> bool:

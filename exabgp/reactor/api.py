@@ -115,10 +115,14 @@ class Subscriber:
         self.negotiated = "negotiated" in switches
         self.fsm = "fsm" in switches
         self.signal = "signal" in switches
-        self.receive = Direction({kind for block in blocks for kind in block.receive},
-                                 {kind for block in every for kind in block.receive}, True)
-        self.send = Direction({kind for block in blocks for kind in block.send},
-                              {kind for block in every for kind in block.send}, False)
+        self.receive = Direction(
+            {kind for block in blocks for kind in block.receive},
+            {kind for block in every for kind in block.receive},
+            True,
+        )
+        self.send = Direction(
+            {kind for block in blocks for kind in block.send}, {kind for block in every for kind in block.send}, False
+        )
 
 
 def names_of(block, running) -> list:
@@ -141,8 +145,18 @@ def subscribers(neighbor, running) -> list:
 class Reporter:
     """The events of one connection, written to the helpers that asked for them (module docstring)."""
 
-    __slots__ = ("api", "peer", "subscribers", "messages", "updates", "direct", "_readers", "_negotiated",
-                 "_with_negotiated", "_closing")
+    __slots__ = (
+        "api",
+        "peer",
+        "subscribers",
+        "messages",
+        "updates",
+        "direct",
+        "_readers",
+        "_negotiated",
+        "_with_negotiated",
+        "_closing",
+    )
 
     def __init__(self, api, peer: EnvelopePeer, found: list):
         self.api = api
@@ -152,8 +166,9 @@ class Reporter:
         self.updates = bool(self._readers)
         # the session reports every message (MessageReceived / MessageSent) only when a helper wants more
         # than the parsed UPDATEs received; those alone come the direct way: `received` and `scanned`
-        self.messages = any(s.send.kinds or s.receive.kinds - {"update"} or s.receive.packets
-                            or s.receive.consolidate for s in found)
+        self.messages = any(
+            s.send.kinds or s.receive.kinds - {"update"} or s.receive.packets or s.receive.consolidate for s in found
+        )
         self.direct = self.updates and not self.messages
         self._negotiated = OPENING  # what 5.0 prints in the negotiated block before the OPEN exchange
         # 5.0 adds the negotiated block to every message line of the neighbor when one of its api blocks asks
@@ -231,15 +246,21 @@ class Reporter:
         """An UPDATE received, for helpers that only read the parsed UPDATEs (`direct`)."""
         for subscriber in self._readers:
             negotiated = self._negotiated if self._with_negotiated else None
-            self._write(subscriber.name, self.api.encoders[subscriber.name].update(
-                now, self.peer, "receive", update, ctx, b"", update.body, negotiated, False))
+            self._write(
+                subscriber.name,
+                self.api.encoders[subscriber.name].update(
+                    now, self.peer, "receive", update, ctx, b"", update.body, negotiated, False
+                ),
+            )
 
     def scanned(self, now: float, octets: bytes, ctx) -> None:
         """A run of UPDATE messages the codec vouched for (`UpdatesScanned`): one call per helper (`direct`)."""
         for subscriber in self._readers:
             negotiated = self._negotiated if self._with_negotiated else None
-            self._write(subscriber.name, self.api.encoders[subscriber.name].received_run(
-                now, self.peer, octets, ctx, negotiated))
+            self._write(
+                subscriber.name,
+                self.api.encoders[subscriber.name].received_run(now, self.peer, octets, ctx, negotiated),
+            )
 
     def message(self, now: float, direction: str, event, ctx) -> None:
         """A `MessageReceived` (direction ``receive``) or `MessageSent` (``send``) of the session."""
@@ -257,16 +278,20 @@ class Reporter:
             if header is None:
                 header = event.header
             if raw:
-                self._write(subscriber.name, encoder.packets(now, self.peer, direction, event.msg_type, header,
-                                                             event.body, negotiated))
+                self._write(
+                    subscriber.name,
+                    encoder.packets(now, self.peer, direction, event.msg_type, header, event.body, negotiated),
+                )
             if kind not in wanted.kinds or not wanted.parsed or event.message is None:
                 continue  # a refused message is only seen raw, as in 5.0
             if event.msg_type == Update.TYPE:
-                text = encoder.update(now, self.peer, direction, event.message, ctx, header, event.body, negotiated,
-                                      wanted.consolidate)
+                text = encoder.update(
+                    now, self.peer, direction, event.message, ctx, header, event.body, negotiated, wanted.consolidate
+                )
             else:
-                text = getattr(encoder, kind)(now, self.peer, direction, event.message, header, event.body,
-                                                negotiated, wanted.consolidate)
+                text = getattr(encoder, kind)(
+                    now, self.peer, direction, event.message, header, event.body, negotiated, wanted.consolidate
+                )
             self._write(subscriber.name, text)
 
 
@@ -279,17 +304,23 @@ class Api:
         self.environment = reactor.environment
         self.speaker = Speaker(socket.gethostname(), os.getpid(), os.getppid())
         self.encoders = {}
-        self.counters = {}            # the JSON counter of each neighbor, shared by the JSON helpers (5.0)
-        self.acks = {}                # helper name -> whether it gets done / error
-        self.configured = []          # the names of the configured helpers, in configuration order
-        self.pressed = set()          # helpers over their high water mark
-        self.processes = Processes(self.log, self.environment, environ, on_command=self._command,
-                                   on_broken=self._broken, on_pressure=self._pressure)
+        self.counters = {}  # the JSON counter of each neighbor, shared by the JSON helpers (5.0)
+        self.acks = {}  # helper name -> whether it gets done / error
+        self.configured = []  # the names of the configured helpers, in configuration order
+        self.pressed = set()  # helpers over their high water mark
+        self.processes = Processes(
+            self.log,
+            self.environment,
+            environ,
+            on_command=self._command,
+            on_broken=self._broken,
+            on_pressure=self._pressure,
+        )
         self.pipes = CliPipes(self.log, self.environment, environ, self._cli_command)
         self.commands = Commands(reactor, self)
         self.answers = Answers(self, self.commands.execute, self.commands.is_reset)
-        self._held = []               # (source, line) read before the reactor made its peers; None after
-        self._peers_of = {}           # helper name -> the peers it may act on (peers_of)
+        self._held = []  # (source, line) read before the reactor made its peers; None after
+        self._peers_of = {}  # helper name -> the peers it may act on (peers_of)
 
     async def start(self, configuration, configuration_dir: str) -> None:
         self._configure(configuration)
@@ -302,8 +333,9 @@ class Api:
         self.peers_changed()
         for process in configuration.processes:
             if process.encoder == "json":
-                self.encoders[process.name] = JsonEncoder(self.speaker, self.counters,
-                                                          self.environment.get("api", "compact"))
+                self.encoders[process.name] = JsonEncoder(
+                    self.speaker, self.counters, self.environment.get("api", "compact")
+                )
             else:
                 self.encoders[process.name] = TextEncoder(self.speaker)
             self.acks.setdefault(process.name, ack)
@@ -326,8 +358,9 @@ class Api:
         found = subscribers(neighbor, self.processes.names())
         if not found:
             return None
-        peer = EnvelopePeer(local_address, neighbor.peer_address, neighbor.local_as or 0, neighbor.peer_as or 0,
-                            neighbor.router_id)
+        peer = EnvelopePeer(
+            local_address, neighbor.peer_address, neighbor.local_as or 0, neighbor.peer_as or 0, neighbor.router_id
+        )
         return Reporter(self, peer, found)
 
     def peers_of(self, source: str) -> list:
@@ -339,8 +372,10 @@ class Api:
         peers = self._peers_of.get(source)
         if peers is None:
             peers = self._peers_of[source] = [
-                peer for peer in self.reactor.peers
-                if source == CLI or any(source in names_of(block, self.configured) for block in peer.neighbor.api)]
+                peer
+                for peer in self.reactor.peers
+                if source == CLI or any(source in names_of(block, self.configured) for block in peer.neighbor.api)
+            ]
         return peers
 
     def peers_changed(self) -> None:

@@ -100,33 +100,56 @@ def status(peer, now: float) -> show.PeerStatus:
     send = set(negotiated.addpath_send) if negotiated is not None else set()
     receive = set(negotiated.addpath_receive) if negotiated is not None else set()
     families = tuple(
-        (family_name(afi, safi), None if local_families is None else (afi, safi) in local_families,
-         None if peer_families is None else (afi, safi) in peer_families,
-         (afi, safi) in send, (afi, safi) in receive)
-        for afi, safi in neighbor.families)
-    counts = [(kind, session.sent.get(_MESSAGE_CODES[kind], 0) if session else 0,
-               session.received.get(_MESSAGE_CODES[kind], 0) if session else 0) for kind in show.MESSAGES]
+        (
+            family_name(afi, safi),
+            None if local_families is None else (afi, safi) in local_families,
+            None if peer_families is None else (afi, safi) in peer_families,
+            (afi, safi) in send,
+            (afi, safi) in receive,
+        )
+        for afi, safi in neighbor.families
+    )
+    counts = [
+        (
+            kind,
+            session.sent.get(_MESSAGE_CODES[kind], 0) if session else 0,
+            session.received.get(_MESSAGE_CODES[kind], 0) if session else 0,
+        )
+        for kind in show.MESSAGES
+    ]
     return show.PeerStatus(
         peer_address=neighbor.peer_address,
         local_address=neighbor.local_address or (connection.local_ip if connection is not None else None),
-        local_as=neighbor.local_as, peer_as=neighbor.peer_as, local_id=neighbor.router_id,
+        local_as=neighbor.local_as,
+        peer_as=neighbor.peer_as,
+        local_id=neighbor.router_id,
         peer_id=received_open.router_id if received_open is not None else None,
-        local_hold=neighbor.hold_time, peer_hold=received_open.hold_time if received_open is not None else None,
+        local_hold=neighbor.hold_time,
+        peer_hold=received_open.hold_time if received_open is not None else None,
         state=session.state.name.replace("_", "") if session is not None else "IDLE",
         up=int(now - peer.since) if established else 0,
         down=0 if established else int(now - peer.since),
-        capabilities=tuple((name, _has(sent_open, codes), _has(received_open, codes))
-                           for name, codes in _CAPABILITY_CODES.items()),
-        families=families, messages=tuple(counts))
+        capabilities=tuple(
+            (name, _has(sent_open, codes), _has(received_open, codes)) for name, codes in _CAPABILITY_CODES.items()
+        ),
+        families=families,
+        messages=tuple(counts),
+    )
 
 
 def operational_message(line, router_id: str) -> Operational:
     """The OPERATIONAL message of an ``announce operational`` line (`exabgp.config.neighbor.Operational`);
     a query or counter without ``router-id`` carries the neighbor's `router_id`."""
     afi, safi = line.family
-    return Operational(_OPERATIONAL_CODES[line.kind], afi, safi, advisory=(line.advisory or "").encode(),
-                       router_id=line.router_id or router_id, sequence=line.sequence or 0,
-                       counter=line.counter or 0)
+    return Operational(
+        _OPERATIONAL_CODES[line.kind],
+        afi,
+        safi,
+        advisory=(line.advisory or "").encode(),
+        router_id=line.router_id or router_id,
+        sequence=line.sequence or 0,
+        counter=line.counter or 0,
+    )
 
 
 def _lines(lines):
@@ -299,8 +322,9 @@ class Commands:
     # ------------------------------------------------------------ show
 
     def _show_neighbor(self, source, command):
-        self.api.answers.send(source, self._neighbor_text(command, [peer for peer in self.reactor.peers
-                                                                     if command.shows(peer.neighbor)]))
+        self.api.answers.send(
+            source, self._neighbor_text(command, [peer for peer in self.reactor.peers if command.shows(peer.neighbor)])
+        )
 
     @staticmethod
     def _neighbor_text(command, peers):
@@ -322,8 +346,9 @@ class Commands:
             yield from _lines(show.USAGE)
 
     def _show_adj_rib(self, source, command):
-        self.api.answers.send(source, self._adj_rib_text(command, [peer for peer in self.reactor.peers
-                                                                    if command.shows(peer.neighbor)]))
+        self.api.answers.send(
+            source, self._adj_rib_text(command, [peer for peer in self.reactor.peers if command.shows(peer.neighbor)])
+        )
 
     @classmethod
     def _adj_rib_text(cls, command, peers):
@@ -332,8 +357,9 @@ class Commands:
         now = time.monotonic()
         for peer in peers:
             name = peer_name(peer.neighbor) if command.extensive else peer.neighbor.peer_address
-            routes = cls._rib_routes(peer, command.rib, command.extensive and not command.json,
-                                     command.route_type, command.json)
+            routes = cls._rib_routes(
+                peer, command.rib, command.extensive and not command.json, command.route_type, command.json
+            )
             if command.json:
                 address = peer.neighbor.peer_address
                 detail = status(peer, now) if command.extensive else None
@@ -389,8 +415,11 @@ class Commands:
                 if nexthop is not None:
                     text += f" next-hop {nexthop}"
             if attributes:
-                text += _cached(described, route.attributes,
-                                lambda attributes: attributes_text(decode_attributes(attributes.packed(), ctx)))
+                text += _cached(
+                    described,
+                    route.attributes,
+                    lambda attributes: attributes_text(decode_attributes(attributes.packed(), ctx)),
+                )
             yield family, text
 
     def _help(self, source, command):

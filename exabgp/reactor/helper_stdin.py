@@ -46,8 +46,23 @@ DRAIN_DELAY = 0.001
 class HelperStdin:
     """The write end of a helper's stdin (see the module docstring)."""
 
-    __slots__ = ("_loop", "_fd", "_high", "_low", "_cap", "_on_pause", "_on_resume", "_queue", "_size", "_handle",
-                 "_watching", "_full", "_paused", "_closing", "_backlog")
+    __slots__ = (
+        "_loop",
+        "_fd",
+        "_high",
+        "_low",
+        "_cap",
+        "_on_pause",
+        "_on_resume",
+        "_queue",
+        "_size",
+        "_handle",
+        "_watching",
+        "_full",
+        "_paused",
+        "_closing",
+        "_backlog",
+    )
 
     def __init__(self, loop, fd: int, *, high: int, low: int, cap: int, on_pause, on_resume):
         self._loop = loop
@@ -59,9 +74,9 @@ class HelperStdin:
         self._on_resume = on_resume
         self._queue = collections.deque()
         self._size = 0
-        self._handle = None         # the call_soon / call_later handle of the next drain
-        self._watching = False      # waiting for EPOLLOUT (the reader took nothing last time)
-        self._full = False          # the pipe did not take everything last time
+        self._handle = None  # the call_soon / call_later handle of the next drain
+        self._watching = False  # waiting for EPOLLOUT (the reader took nothing last time)
+        self._full = False  # the pipe did not take everything last time
         self._paused = False
         self._closing = False
         self._backlog = Backlog()  # the waiter of `room`

@@ -217,8 +217,10 @@ def sink(destination: str, cwd: str, stderr):
         return FileSink(os.path.join(cwd, os.path.expanduser(destination[5:])))
     if destination.startswith(("/", "~")):
         return FileSink(os.path.expanduser(destination))
-    stderr.write(f"warning: invalid log destination {destination!r}, expected stdout, stderr, syslog, "
-                 "host:<address> or a file path; falling back to stdout\n")
+    stderr.write(
+        f"warning: invalid log destination {destination!r}, expected stdout, stderr, syslog, "
+        "host:<address> or a file path; falling back to stdout\n"
+    )
     return StreamSink(stderr)
 
 
@@ -233,8 +235,9 @@ def is_file(destination: str) -> bool:
 
 
 class Logger:
-    def __init__(self, output=None, short: bool = True, level: str = "INFO", enabled: bool = True,
-                 off: frozenset = frozenset()):
+    def __init__(
+        self, output=None, short: bool = True, level: str = "INFO", enabled: bool = True, off: frozenset = frozenset()
+    ):
         """`output`: a sink, or a text stream (standard error by default); `off`: sources not written."""
         if output is None or not hasattr(output, "reopen"):
             output = StreamSink(output if output is not None else sys.stderr)
@@ -247,6 +250,7 @@ class Logger:
     @classmethod
     def from_environment(cls, environment, verbose: bool = False, stream=None, cwd: str = None):
         """The logger of the ``log.*`` settings; `verbose` is ``-v``: everything, DEBUG, long lines."""
+
         def setting(key):
             return environment.get("log", key)
 
@@ -262,8 +266,9 @@ class Logger:
             try:
                 output = sink(destination, cwd or os.getcwd(), stderr)
             except (OSError, ValueError) as error:
-                stderr.write(f"warning: could not open log destination {destination!r}: {error}; "
-                             "falling back to stdout\n")
+                stderr.write(
+                    f"warning: could not open log destination {destination!r}: {error}; falling back to stdout\n"
+                )
         return cls(output, short, level, enabled, off)
 
     def wants(self, source: str, rank: int = DEBUG) -> bool:
@@ -280,8 +285,9 @@ class Logger:
         try:
             self.output.reopen()
         except (OSError, ValueError) as error:
-            self.warning("daemon", f"could not open the log destination again ({error}), "
-                                   "keeping the one opened at startup")
+            self.warning(
+                "daemon", f"could not open the log destination again ({error}), keeping the one opened at startup"
+            )
 
     def _write(self, rank: int, source: str, message: str) -> None:
         if not self.active or rank > self.rank or source in self.off:

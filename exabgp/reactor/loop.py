@@ -86,8 +86,17 @@ def _session_part(neighbor):
 
 
 class Reactor:
-    def __init__(self, configuration, environment, environ, log, version: str, load=None, started=None,
-                 configuration_dir: str = ""):
+    def __init__(
+        self,
+        configuration,
+        environment,
+        environ,
+        log,
+        version: str,
+        load=None,
+        started=None,
+        configuration_dir: str = "",
+    ):
         self.configuration = configuration
         self.configuration_dir = configuration_dir
         self.load = load
@@ -102,7 +111,7 @@ class Reactor:
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
         self._servers = {}  # (address, port) -> asyncio server
         self._relisten = None  # the task making the listeners those of a reloaded configuration
-        self._reapi = None     # the task starting and stopping the helpers of a reloaded configuration
+        self._reapi = None  # the task starting and stopping the helpers of a reloaded configuration
         self._counters = {}
         self._peer_number = 0
         self._done = None
@@ -189,10 +198,13 @@ class Reactor:
         peer = Peer(self, neighbor, f"peer-{self._peer_number}")
         self.peers.append(peer)
         self.api.peers_changed()
-        self.log.info("reactor", f"new peer: neighbor {neighbor.peer_address} "
-                                 f"local-ip {neighbor.local_address or 'auto'} "
-                                 f"local-as {neighbor.local_as or 'auto'} peer-as {neighbor.peer_as or 'auto'} "
-                                 f"router-id {neighbor.router_id}")
+        self.log.info(
+            "reactor",
+            f"new peer: neighbor {neighbor.peer_address} "
+            f"local-ip {neighbor.local_address or 'auto'} "
+            f"local-as {neighbor.local_as or 'auto'} peer-as {neighbor.peer_as or 'auto'} "
+            f"router-id {neighbor.router_id}",
+        )
         peer.start()
 
     def _incoming_protocol(self):
@@ -225,8 +237,9 @@ class Reactor:
             neighbor = peer.neighbor
             if ours(neighbor) and ipaddress.ip_address(neighbor.peer_address) == remote:
                 return peer if peer.incoming(connection) else None
-        ranges = [n for n in self._ranges if ours(n) and remote.version == _network(n).version
-                  and remote in _network(n)]
+        ranges = [
+            n for n in self._ranges if ours(n) and remote.version == _network(n).version and remote in _network(n)
+        ]
         if not ranges:
             connection.refuse(PEER_DECONFIGURED, "no session configured for the peer")
             return None

@@ -162,7 +162,7 @@ def next_backoff(delay: int) -> int:
 def payload_text(data: bytes) -> str:
     """Octets as 5.0 logs them: groups of two, upper case hex."""
     text = data.hex().upper()
-    return " ".join(text[index:index + 4] for index in range(0, len(text), 4))
+    return " ".join(text[index : index + 4] for index in range(0, len(text), 4))
 
 
 def notification_octets(code: int, subcode: int, data: bytes = b"") -> bytes:
@@ -178,11 +178,11 @@ class Connection(asyncio.Protocol):
         self.peer = peer  # None for an incoming connection until it is matched
         self.name = name
         self.session = None
-        self.reporter = None        # the helpers' view of this connection (exabgp.reactor.api), or None
-        self.paused = False         # reading stopped: a helper it reports to is full, or rate-limit
-        self._full = False          # a helper this connection reports to is full
-        self._limiter = None        # exabgp.session.ratelimit.RateLimiter with the neighbor's rate-limit
-        self._limited = None        # the timer of the next rate-limit window, while messages wait
+        self.reporter = None  # the helpers' view of this connection (exabgp.reactor.api), or None
+        self.paused = False  # reading stopped: a helper it reports to is full, or rate-limit
+        self._full = False  # a helper this connection reports to is full
+        self._limiter = None  # exabgp.session.ratelimit.RateLimiter with the neighbor's rate-limit
+        self._limited = None  # the timer of the next rate-limit window, while messages wait
         self.transport = None
         self.local_ip = ""
         self.remote_ip = ""
@@ -207,18 +207,21 @@ class Connection(asyncio.Protocol):
             return
         neighbor = self.peer.neighbor
         try:
-            session_settings = settings_of(neighbor, self.reactor.environment, self.reactor.version,
-                                                        self.local_ip)
+            session_settings = settings_of(neighbor, self.reactor.environment, self.reactor.version, self.local_ip)
         except ValueError as error:
             self.reactor.log.error(self.name, f"can not start a session: {error}")
             self.transport.close()
             return
         self.reporter = reporter = self.reactor.api.reporter(neighbor, self.local_ip)
-        self.session = Session(session_settings, restart_state=self.peer.restart_state,
-                               report_messages=reporter is not None and reporter.messages,
-                               deliver_updates=(neighbor.adj_rib_in or self.reactor.log.debug_enabled
-                                                or (reporter is not None and reporter.updates)),
-                               scanned_updates=not self.reactor.log.debug_enabled)
+        self.session = Session(
+            session_settings,
+            restart_state=self.peer.restart_state,
+            report_messages=reporter is not None and reporter.messages,
+            deliver_updates=(
+                neighbor.adj_rib_in or self.reactor.log.debug_enabled or (reporter is not None and reporter.updates)
+            ),
+            scanned_updates=not self.reactor.log.debug_enabled,
+        )
         if reporter is not None:
             reporter.connected(time.time(), outgoing)
         if neighbor.rate_limit:
@@ -295,8 +298,12 @@ class Connection(asyncio.Protocol):
         if session.closed:
             return
         negotiated = session.negotiated
-        graceful = (session.state is State.ESTABLISHED and negotiated is not None
-                    and negotiated.graceful_restart is not None and session.settings.graceful_restart is not None)
+        graceful = (
+            session.state is State.ESTABLISHED
+            and negotiated is not None
+            and negotiated.graceful_restart is not None
+            and session.settings.graceful_restart is not None
+        )
         if graceful:
             self.reactor.log.info(self.name, "graceful restart negotiated, closing without sending any notification")
         session.close(CEASE, subcode, data, notify=not graceful)
@@ -371,8 +378,9 @@ class Connection(asyncio.Protocol):
         whatever the helpers do, as its timers can not be held off.
         """
         session = self.session
-        self._full = (session is not None and session.state is State.ESTABLISHED
-                      and self.reactor.api.throttled(self.reporter))
+        self._full = (
+            session is not None and session.state is State.ESTABLISHED and self.reactor.api.throttled(self.reporter)
+        )
         self._read_or_not()
 
     def _read_or_not(self) -> None:
@@ -428,7 +436,6 @@ class Connection(asyncio.Protocol):
                 action = "sent" if event.sent else "received"
                 text = f"notification {action} ({code},{subcode})] error[{event.notification}"
             log.info(self.name, f"peer reset, message [{text}]")
-
 
     def _report(self, reporter, event) -> None:
         """Tell the helpers (exabgp.reactor.api.Reporter) what the session did."""
@@ -523,31 +530,31 @@ class Peer:
         self.neighbor = neighbor
         self.name = name
         self.ephemeral = ephemeral  # made for one connection matching a range neighbor
-        self.connection = None      # the connection whose session runs
+        self.connection = None  # the connection whose session runs
         self.rib = None
-        self.rib_in = None          # the Adj-RIB-In of the running session, with adj-rib-in
-        self.ctx = None             # the context UPDATEs are packed with (see _sending_context)
-        self.api_routes = {}        # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
-        self._reannounced = set()   # NLRI helpers announced again after a withdraw (see established)
+        self.rib_in = None  # the Adj-RIB-In of the running session, with adj-rib-in
+        self.ctx = None  # the context UPDATEs are packed with (see _sending_context)
+        self.api_routes = {}  # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
+        self._reannounced = set()  # NLRI helpers announced again after a withdraw (see established)
         # 5.0's queue while no session is up (see `_queue_down`): None while it holds the configured routes as
         # loaded and nothing else, else the changes as [(static, announce, cancel)] since the last connection ended
         self._down = None
-        self._configured = None     # (neighbor, {nlri: its configured StaticRoute}), built when first needed
+        self._configured = None  # (neighbor, {nlri: its configured StaticRoute}), built when first needed
         # 5.0's watchdog table of the configured watchdog routes (see `_watchdog_tables`), built when first needed
         self._tables = None
         # NLRI of configured watchdog routes ``clear adj-rib out`` withdrew while announced: 5.0 keeps them announced
         # in its watchdog table but not cached (not sent again) until their watchdog is withdrawn
         self._cleared = set()
-        self._gone = ()             # the routes of NLRI a reload changing the neighbor took out (see `established`)
+        self._gone = ()  # the routes of NLRI a reload changing the neighbor took out (see `established`)
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
         self.stopped = False
         self.stop_reason = "shutting down"  # why the peer was stopped for good (`stop`), in 5.0's words
-        self.connections = 0        # outgoing connections tried (tcp.attempts)
-        self._flush = None          # the loop callback sending what helpers changed
-        self._eors = []             # End-of-RIBs helpers asked for, sent after the changes of their batch
-        self._withdrawing = False   # a batch of changes was sent this session (see _send_changes)
-        self._narrowed = {}         # attribute set -> its 2-octet AS form, for a session without asn4
+        self.connections = 0  # outgoing connections tried (tcp.attempts)
+        self._flush = None  # the loop callback sending what helpers changed
+        self._eors = []  # End-of-RIBs helpers asked for, sent after the changes of their batch
+        self._withdrawing = False  # a batch of changes was sent this session (see _send_changes)
+        self._narrowed = {}  # attribute set -> its 2-octet AS form, for a session without asn4
         self._backoff = 0
         self._retry = None
         self._connecting = None
@@ -611,10 +618,14 @@ class Peer:
         address = self.neighbor.peer_address
         explain = None
         if self.neighbor.md5_password is not None:
-            explain = loop.call_later(MD5_SILENCE, self.reactor.log.warning, name,
-                                      f"no answer from {address}:{port} after {MD5_SILENCE:.0f} seconds: with "
-                                      "md5-password set, a peer with a different password (or none) drops our "
-                                      "connection attempts silently")
+            explain = loop.call_later(
+                MD5_SILENCE,
+                self.reactor.log.warning,
+                name,
+                f"no answer from {address}:{port} after {MD5_SILENCE:.0f} seconds: with "
+                "md5-password set, a peer with a different password (or none) drops our "
+                "connection attempts silently",
+            )
         try:
             await loop.sock_connect(sock, (address, port))
         finally:
@@ -701,8 +712,11 @@ class Peer:
         self.since = time.monotonic()
         self.rib_in = AdjRibIn() if self.neighbor.adj_rib_in else None
         self._withdrawing = False
-        self.rib = rib = AdjRibOut(ipaddress.ip_address(connection.local_ip).packed,
-                                   ipaddress.IPv4Address(self.neighbor.router_id).packed, self.neighbor.families)
+        self.rib = rib = AdjRibOut(
+            ipaddress.ip_address(connection.local_ip).packed,
+            ipaddress.IPv4Address(self.neighbor.router_id).packed,
+            self.neighbor.families,
+        )
         self.ctx = _sending_context(event.ctx, self.neighbor)
         self._narrowed = {}
         families = event.negotiated.families
@@ -726,11 +740,14 @@ class Peer:
         of one of them, unless withdrawn since, in its place), then the helpers' in the order announced
         (`announce`, `withdraw`)."""
         api, again = self.api_routes, self._reannounced
-        configured = [api.get(static.route.nlri, static) if static.route.nlri not in again else None
-                      for static in self.neighbor.routes]
+        configured = [
+            api.get(static.route.nlri, static) if static.route.nlri not in again else None
+            for static in self.neighbor.routes
+        ]
         placed = {static.route.nlri for static in configured if static is not None}
         return [static for static in configured if static is not None] + [
-            static for nlri, static in api.items() if static is not None and nlri not in placed]
+            static for nlri, static in api.items() if static is not None and nlri not in placed
+        ]
 
     def _watchdog_tables(self) -> dict:
         """5.0's watchdog table of the configured routes: name -> (announced, held), NLRI -> StaticRoute each, in
@@ -776,8 +793,12 @@ class Peer:
         a session would be filled with (`established`: `_cache_order`, the routes held back by ``withdraw``, the
         held and the cleared watchdog routes left out)."""
         families = self.neighbor.families
-        kept = [static for static in self._cache_order() if static.route.family in families and (
-            self._cached_watchdog(static) if self._configured_watchdog(static) else not static.withdraw)]
+        kept = [
+            static
+            for static in self._cache_order()
+            if static.route.family in families
+            and (self._cached_watchdog(static) if self._configured_watchdog(static) else not static.withdraw)
+        ]
         walk = {family: {} for family in family_order(families)}
         for static in kept:
             walk.setdefault(static.route.family, {})[static.route.nlri] = static
@@ -948,7 +969,7 @@ class Peer:
                 api[nlri] = static
                 self._reannounced.add(nlri)
             else:
-                if current is not api and current is not static:   # a helper's route of the NLRI: 5.0 drops it too
+                if current is not api and current is not static:  # a helper's route of the NLRI: 5.0 drops it too
                     api[nlri] = None
                 self._reannounced.discard(nlri)
                 self._cleared.discard(nlri)
@@ -990,7 +1011,7 @@ class Peer:
         for static in self.neighbor.routes:
             nlri = static.route.nlri
             if self._configured_watchdog(static) and api.get(nlri, static) is static:
-                if not self._held(static):      # its watchdog still counts it (`_cleared`), in its configured place
+                if not self._held(static):  # its watchdog still counts it (`_cleared`), in its configured place
                     self._cleared.add(nlri)
                     api.pop(nlri, None)
                     self._reannounced.discard(nlri)
@@ -1100,7 +1121,7 @@ class Peer:
         for static in new:
             nlri = static.route.nlri
             if self._configured_watchdog(static) and self._held(static):
-                if api.get(nlri) is None:      # not cached: it goes last
+                if api.get(nlri) is None:  # not cached: it goes last
                     api.pop(nlri, None)
                 api[nlri] = static
                 self._reannounced.add(nlri)
@@ -1133,7 +1154,7 @@ class Peer:
         for static in neighbor.routes:
             nlri = static.route.nlri
             if api.get(nlri) == static:
-                api[nlri] = static      # the new configuration's route, the one its watchdog table holds
+                api[nlri] = static  # the new configuration's route, the one its watchdog table holds
             if static.withdraw:
                 continue
             self._cleared.discard(nlri)
@@ -1142,7 +1163,7 @@ class Peer:
                 api.pop(nlri, None)
                 api[nlri] = static
                 self._reannounced.add(nlri)
-            elif current != static:     # another route of the NLRI (a helper's, another configured one)
+            elif current != static:  # another route of the NLRI (a helper's, another configured one)
                 api[nlri] = static
             again.append(static)
         now = {static.route.nlri for static in neighbor.routes}
@@ -1156,8 +1177,12 @@ class Peer:
         """Answer a ROUTE-REFRESH request by replaying the family (RFC 2918, RFC 7313)."""
         session = connection.session
         family = (refresh.afi, refresh.safi)
-        if (refresh.subtype != REQUEST or self.rib is None or session.closed
-                or family not in session.negotiated.families):
+        if (
+            refresh.subtype != REQUEST
+            or self.rib is None
+            or session.closed
+            or family not in session.negotiated.families
+        ):
             return
         self.reactor.log.info(connection.name, f"<< ROUTE-REFRESH {family_name(*family)}")
         enhanced = session.negotiated.refresh == REFRESH_ENHANCED

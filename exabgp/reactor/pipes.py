@@ -134,13 +134,18 @@ def distrust(status: os.stat_result, identity: Identity) -> list:
     mode = stat.S_IMODE(status.st_mode)
     problems = []
     if status.st_uid not in (identity.uid, 0):
-        problems.append((f"it is owned by uid {status.st_uid}, neither the daemon's user ({identity.uid}) nor root",
-                         f"chown {identity.uid}:{identity.gid}"))
+        problems.append(
+            (
+                f"it is owned by uid {status.st_uid}, neither the daemon's user ({identity.uid}) nor root",
+                f"chown {identity.uid}:{identity.gid}",
+            )
+        )
     if mode & stat.S_IWOTH:
         problems.append((f"every user can write it (mode {mode:04o})", "chmod o-w"))
     if mode & stat.S_IWGRP and status.st_gid not in identity.groups:
-        problems.append((f"group {status.st_gid}, not one of the daemon's, can write it (mode {mode:04o})",
-                         f"chgrp {identity.gid}"))
+        problems.append(
+            (f"group {status.st_gid}, not one of the daemon's, can write it (mode {mode:04o})", f"chgrp {identity.gid}")
+        )
     return problems
 
 
@@ -194,8 +199,8 @@ class CliPipes:
         self._scheduled = False
         self._loop = None
         self._watching = False  # waiting for .out to become writable
-        self._held = False      # an answer streams: .out stays open between its chunks
-        self._lost = False      # its client went away (or there was none)
+        self._held = False  # an answer streams: .out stays open between its chunks
+        self._lost = False  # its client went away (or there was none)
         self._backlog = Backlog()  # the waiter of `room`
 
     @property

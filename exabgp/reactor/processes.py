@@ -114,15 +114,22 @@ class _Helper(asyncio.SubprocessProtocol):
         self.process = process
         self.name = process.name
         self.transport = None
-        self.stdin = HelperStdin(asyncio.get_running_loop(), stdin, high=owner.high_water, low=owner.low_water,
-                                 cap=owner.hard_cap, on_pause=self._pause, on_resume=self._resume)
+        self.stdin = HelperStdin(
+            asyncio.get_running_loop(),
+            stdin,
+            high=owner.high_water,
+            low=owner.low_water,
+            cap=owner.hard_cap,
+            on_pause=self._pause,
+            on_resume=self._resume,
+        )
         self.pid = None
         self.stdout = bytearray()
         self.stderr = bytearray()
-        self.killed = False         # SIGTERM sent: further output is ignored
-        self.purposeful = False     # stopped by stop() / reload(): no respawn
+        self.killed = False  # SIGTERM sent: further output is ignored
+        self.purposeful = False  # stopped by stop() / reload(): no respawn
         self.paused = False
-        self.pauses = 0             # times its queue went over high_water
+        self.pauses = 0  # times its queue went over high_water
         self.dropped = 0
         self.kill_timer = None
         self.grace_timer = None
@@ -168,15 +175,19 @@ class _Helper(asyncio.SubprocessProtocol):
         self.paused = True
         self.pauses += 1
         log = self.owner.log.warning if self.pauses == 1 else self.owner.log.debug
-        log(SOURCE, f"process {self.name} does not read fast enough ({self.stdin.queued()} bytes wait for it): "
-                    f"the peers whose messages it gets are not read until it catches up (pause {self.pauses})")
+        log(
+            SOURCE,
+            f"process {self.name} does not read fast enough ({self.stdin.queued()} bytes wait for it): "
+            f"the peers whose messages it gets are not read until it catches up (pause {self.pauses})",
+        )
         self.owner.on_pressure(self.name, True)
 
     def _resume(self):
         self.paused = False
         if self.dropped:
-            self.owner.log.warning(SOURCE, f"process {self.name} is reading again, "
-                                           f"{self.dropped} messages for it were dropped")
+            self.owner.log.warning(
+                SOURCE, f"process {self.name} is reading again, {self.dropped} messages for it were dropped"
+            )
             self.dropped = 0
         self.owner.on_pressure(self.name, False)
 
@@ -233,9 +244,12 @@ class _Helper(asyncio.SubprocessProtocol):
             self.owner.log.debug(SOURCE, f"process {self.name} does not read any more, message dropped")
             return
         if not self.dropped:
-            self.owner.log.warning(SOURCE, f"process {self.name} is not reading its input and "
-                                           f"{self.owner.hard_cap} bytes are queued for it: "
-                                           "dropping the new messages")
+            self.owner.log.warning(
+                SOURCE,
+                f"process {self.name} is not reading its input and "
+                f"{self.owner.hard_cap} bytes are queued for it: "
+                "dropping the new messages",
+            )
         self.dropped += 1
 
     def _signal(self, number: int) -> None:
@@ -263,8 +277,19 @@ class _Helper(asyncio.SubprocessProtocol):
 
 
 class Processes:
-    def __init__(self, log, environment, environ: dict, *, on_command, on_broken, on_pressure,
-                 high_water: int = HIGH_WATER, low_water: int = LOW_WATER, hard_cap: int = HARD_CAP):
+    def __init__(
+        self,
+        log,
+        environment,
+        environ: dict,
+        *,
+        on_command,
+        on_broken,
+        on_pressure,
+        high_water: int = HIGH_WATER,
+        low_water: int = LOW_WATER,
+        hard_cap: int = HARD_CAP,
+    ):
         self.log = log
         self.environment = environment
         self.environ = dict(environ)
@@ -274,11 +299,11 @@ class Processes:
         self.high_water = high_water
         self.low_water = low_water
         self.hard_cap = hard_cap
-        self._helpers = {}          # name -> _Helper, running (or ending) helpers
-        self._configured = {}       # name -> Process
+        self._helpers = {}  # name -> _Helper, running (or ending) helpers
+        self._configured = {}  # name -> Process
         self._configuration_dir = ""
-        self._respawns = {}         # name -> loop times of its recent respawns
-        self._starting = set()      # tasks respawning helpers
+        self._respawns = {}  # name -> loop times of its recent respawns
+        self._starting = set()  # tasks respawning helpers
         self._stopping = False
 
     # the interface
@@ -324,8 +349,13 @@ class Processes:
         self._configured = configured
         self._configuration_dir = configuration_dir
         changed = {name for name, process in configured.items() if previous.get(name, process) != process}
-        await self._end([helper for name, helper in self._helpers.items()
-                         if restart_all or name not in configured or name in changed])
+        await self._end(
+            [
+                helper
+                for name, helper in self._helpers.items()
+                if restart_all or name not in configured or name in changed
+            ]
+        )
         for name, process in configured.items():
             if name not in self._helpers and (restart_all or name not in previous or name in changed):
                 self._respawns.pop(name, None)
@@ -373,9 +403,15 @@ class Processes:
         reading, writing = os.pipe2(os.O_CLOEXEC)
         try:
             _, helper = await loop.subprocess_exec(
-                lambda: _Helper(self, process, writing), path, *process.run[1:],
-                stdin=reading, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                env=environ, start_new_session=True)
+                lambda: _Helper(self, process, writing),
+                path,
+                *process.run[1:],
+                stdin=reading,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=environ,
+                start_new_session=True,
+            )
         except (OSError, ValueError, subprocess.SubprocessError) as error:
             os.close(writing)
             self.log.error(SOURCE, f"can not start process {name}: {error}")
@@ -414,8 +450,11 @@ class Processes:
         recent = [moment for moment in self._respawns.get(name, ()) if now - moment < RESPAWN_WINDOW]
         self._respawns[name] = recent
         if len(recent) >= RESPAWN_LIMIT:
-            self.log.critical(SOURCE, f"Too many death for {name} ({RESPAWN_LIMIT} respawns within "
-                                      f"{RESPAWN_WINDOW:.0f} seconds), not restarting it")
+            self.log.critical(
+                SOURCE,
+                f"Too many death for {name} ({RESPAWN_LIMIT} respawns within "
+                f"{RESPAWN_WINDOW:.0f} seconds), not restarting it",
+            )
             self.on_broken(name)
             return
         recent.append(now)

@@ -20,8 +20,9 @@ from exabgp.config.process import program_candidates
 
 def resolve(program: str, configuration_dir: str, environ: dict) -> str:
     """The path to run for `program`; raises `ValueError` with the reason it is refused."""
-    candidates = program_candidates(program, configuration_dir, environ.get("EXABGP_ETC", ""),
-                                    environ.get("PATH", os.defpath))
+    candidates = program_candidates(
+        program, configuration_dir, environ.get("EXABGP_ETC", ""), environ.get("PATH", os.defpath)
+    )
     path = next((candidate for candidate in candidates if os.path.exists(candidate)), None)
     if path is None:
         raise ValueError(f'can not locate the program "{program}"')

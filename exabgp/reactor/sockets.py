@@ -51,8 +51,9 @@ def _md5sig(network, key: bytes, prefix: bool) -> bytes:
     else:
         sockaddr = struct.pack("=HHI16sI", socket.AF_INET6, 0, 0, address.packed, 0)
     flags = TCP_MD5SIG_FLAG_PREFIX if prefix else 0
-    return sockaddr.ljust(_SOCKADDR_STORAGE, b"\0") + struct.pack("=BBHi80s", flags, network.prefixlen if prefix
-                                                                  else 0, len(key), 0, key)
+    return sockaddr.ljust(_SOCKADDR_STORAGE, b"\0") + struct.pack(
+        "=BBHi80s", flags, network.prefixlen if prefix else 0, len(key), 0, key
+    )
 
 
 def set_md5(sock, neighbor, family: int) -> None:
@@ -63,8 +64,9 @@ def set_md5(sock, neighbor, family: int) -> None:
     if (network.version == 4) != (family == socket.AF_INET):
         return
     prefix = network.prefixlen != network.max_prefixlen
-    sock.setsockopt(socket.IPPROTO_TCP, TCP_MD5SIG_EXT if prefix else TCP_MD5SIG,
-                    _md5sig(network, md5_key(neighbor), prefix))
+    sock.setsockopt(
+        socket.IPPROTO_TCP, TCP_MD5SIG_EXT if prefix else TCP_MD5SIG, _md5sig(network, md5_key(neighbor), prefix)
+    )
 
 
 def set_minimum_ttl(sock, ttl, family: int) -> None:

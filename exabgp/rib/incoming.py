@@ -66,7 +66,7 @@ def _key(item, width_bits: int) -> int:
     distinguisher in the 64 bits above the length.
     """
     path_id, plen, addr, _labels, rd = item
-    key = plen << width_bits | int.from_bytes(addr[:(plen + 7) >> 3], "big")
+    key = plen << width_bits | int.from_bytes(addr[: (plen + 7) >> 3], "big")
     if rd is not None:
         key |= int.from_bytes(rd, "big") << (width_bits + 8)
     if path_id is not None:
@@ -90,11 +90,11 @@ class AdjRibIn:
     __slots__ = ("_tables", "_addpath", "_paths", "_swept", "_churn")
 
     def __init__(self):
-        self._tables = {}       # (afi, safi) -> {nlri key: path | (path, labels)}
-        self._addpath = {}      # (afi, safi) of an object kind -> whether its keys hold path identifiers
-        self._paths = {}        # path -> path (the interning table)
-        self._swept = 0         # paths left by the last sweep
-        self._churn = 0         # routes withdrawn or replaced since (at most that many paths unused)
+        self._tables = {}  # (afi, safi) -> {nlri key: path | (path, labels)}
+        self._addpath = {}  # (afi, safi) of an object kind -> whether its keys hold path identifiers
+        self._paths = {}  # path -> path (the interning table)
+        self._swept = 0  # paths left by the last sweep
+        self._churn = 0  # routes withdrawn or replaced since (at most that many paths unused)
 
     def __len__(self):
         return sum(len(table) for table in self._tables.values())
@@ -149,8 +149,9 @@ class AdjRibIn:
             keys = (bytes(data),)
             values = path
         elif kind in OBJECT_KINDS:
-            keys = [nlri_module.encode(afi, safi, [item], addpath)
-                    for item in nlri_module.decode(afi, safi, data, addpath)]
+            keys = [
+                nlri_module.encode(afi, safi, [item], addpath) for item in nlri_module.decode(afi, safi, data, addpath)
+            ]
             self._addpath[(afi, safi)] = addpath
             values = path
         elif kind == PREFIX:
@@ -171,7 +172,7 @@ class AdjRibIn:
             for key in keys:
                 table[key] = path
         else:
-            for key, value in zip(keys, values):
+            for key, value in zip(keys, values, strict=False):
                 table[key] = value
         self._churn += before + len(keys) - len(table)
 
@@ -190,15 +191,21 @@ class AdjRibIn:
             offset = self._ingest_vouched(octets, offset, ctx)
             if offset >= len(octets):
                 return
-            length = int.from_bytes(octets[offset + 16:offset + 18], "big")
-            self._update_decoded(Update.decode(octets[offset + _HEADER:offset + length], ctx), ctx)
+            length = int.from_bytes(octets[offset + 16 : offset + 18], "big")
+            self._update_decoded(Update.decode(octets[offset + _HEADER : offset + length], ctx), ctx)
             offset += length
 
     def _ingest_vouched(self, octets, offset: int, ctx) -> int:
         """Apply the messages from `offset` that the codec vouches for; where it stopped."""
-        offset, churn = _codec.ingest_messages(octets, offset, ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
-                                               ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST), ctx.asn4,
-                                               self._tables, self._paths)
+        offset, churn = _codec.ingest_messages(
+            octets,
+            offset,
+            ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
+            ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST),
+            ctx.asn4,
+            self._tables,
+            self._paths,
+        )
         self._churn += churn
         self._sweep_if_due()
         return offset
@@ -214,20 +221,29 @@ class AdjRibIn:
             section = update.attribute_octets
         else:
             encode = _codec.encode_attribute
-            section = b"".join(encode(code, flags, value) for code, flags, value in attributes.raw
-                               if code != MP_REACH_NLRI and code != MP_UNREACH_NLRI
-                               and (attributes.discard is None or _kept(code, flags, value, ctx)))
+            section = b"".join(
+                encode(code, flags, value)
+                for code, flags, value in attributes.raw
+                if code != MP_REACH_NLRI
+                and code != MP_UNREACH_NLRI
+                and (attributes.discard is None or _kept(code, flags, value, ctx))
+            )
         if update.nlri_octets:
-            self._apply(AFI_IPV4, SAFI_UNICAST, update.nlri_octets, addpath,
-                        None if withdraw else self._intern(section))
+            self._apply(
+                AFI_IPV4, SAFI_UNICAST, update.nlri_octets, addpath, None if withdraw else self._intern(section)
+            )
         unreach = values.get(MP_UNREACH_NLRI)
         if unreach is not None:
-            self._apply(unreach.afi, unreach.safi, unreach.nlri, ctx.receives_path_id(unreach.afi, unreach.safi),
-                        None, True)
+            self._apply(
+                unreach.afi, unreach.safi, unreach.nlri, ctx.receives_path_id(unreach.afi, unreach.safi), None, True
+            )
         reach = values.get(MP_REACH_NLRI)
         if reach is not None:
-            path = None if withdraw else self._intern(
-                section + bytes((0, MP_REACH_NLRI, len(reach.nexthop))) + reach.nexthop)
+            path = (
+                None
+                if withdraw
+                else self._intern(section + bytes((0, MP_REACH_NLRI, len(reach.nexthop))) + reach.nexthop)
+            )
             self._apply(reach.afi, reach.safi, reach.nlri, ctx.receives_path_id(reach.afi, reach.safi), path)
 
     # ------------------------------------------------------------ output
@@ -244,8 +260,11 @@ class AdjRibIn:
         that ended: `clear`) is left out, one received after the start is not yielded.  The path of a route is
         split once for the routes that follow it with the same path (routes of one UPDATE sit together), in a
         cache of at most `_SPLIT_CACHE` paths."""
-        walk = [(table_family, list(table)) for table_family, table in self._tables.items()
-                if family is None or table_family == family]
+        walk = [
+            (table_family, list(table))
+            for table_family, table in self._tables.items()
+            if family is None or table_family == family
+        ]
         decoded = {}
         for (afi, safi), keys in walk:
             kind = nlri_kind(afi, safi)

@@ -105,13 +105,13 @@ class AdjRibOut:
     __slots__ = ("local_address", "router_id", "_order", "_cache", "_pending", "_queued", "_refresh")
 
     def __init__(self, local_address: bytes, router_id: bytes, families=()):
-        self.local_address = local_address      # packed, 4 or 16 octets
-        self.router_id = router_id              # packed, 4 octets
-        self._order = family_order(families)    # the order replay() and clear() walk the families in
-        self._cache = {}                        # nlri -> Route
-        self._pending = {}                      # (attributes, nexthop, afi, safi) -> {nlri: announce}
-        self._queued = {}                       # nlri -> the bucket of its last change in _pending
-        self._refresh = []                      # routes replay() queued, sent first (see updates)
+        self.local_address = local_address  # packed, 4 or 16 octets
+        self.router_id = router_id  # packed, 4 octets
+        self._order = family_order(families)  # the order replay() and clear() walk the families in
+        self._cache = {}  # nlri -> Route
+        self._pending = {}  # (attributes, nexthop, afi, safi) -> {nlri: announce}
+        self._queued = {}  # nlri -> the bucket of its last change in _pending
+        self._refresh = []  # routes replay() queued, sent first (see updates)
 
     def __len__(self):
         return len(self._cache)
@@ -177,7 +177,7 @@ class AdjRibOut:
         if isinstance(route_or_key, Route):
             try:
                 route = self.resolve(route_or_key)
-            except ValueError:      # a next-hop self `add` refused: no next hop to send
+            except ValueError:  # a next-hop self `add` refused: no next hop to send
                 route = Route(route_or_key.nlri, NO_NEXT_HOP, route_or_key.attributes)
         else:
             route = self._cache.get(route_or_key) or Route(route_or_key, NO_NEXT_HOP, _NO_ATTRIBUTES)
@@ -246,7 +246,7 @@ class AdjRibOut:
             for nlri, announce in changes.items():
                 if not announce and nlri in refresh:
                     del refresh[nlri]
-                    if nlri in self._cache:     # announced again after its withdrawal: that announce stays
+                    if nlri in self._cache:  # announced again after its withdrawal: that announce stays
                         consumed.discard(nlri)
         cache = self._cache
         for changes in pending.values():
@@ -263,14 +263,15 @@ class AdjRibOut:
         pending, self._pending, self._queued = self._pending, {}, {}
         if self._refresh:
             for route in self._refreshed(pending):
-                yield from packing.announce_bodies(route.nlri.afi, route.nlri.safi, route.attributes, route.nexthop,
-                                                   [route.nlri], ctx, group, left_out)
+                yield from packing.announce_bodies(
+                    route.nlri.afi, route.nlri.safi, route.attributes, route.nexthop, [route.nlri], ctx, group, left_out
+                )
         buckets = {}
         unattached = packing.NO_NEXT_HOP_ATTRIBUTE
         for attributes, nexthop, afi, safi in pending:
             bucket = (attributes, None if (afi, safi) in unattached else nexthop)
             buckets.setdefault(bucket, []).append((attributes, nexthop, afi, safi))
-        sent = []       # the changes sent so far, for a first batch's withdrawals (_first_batch)
+        sent = []  # the changes sent so far, for a first batch's withdrawals (_first_batch)
         for keys in buckets.values():
             for attributes, nexthop, afi, safi in keys:
                 changes = pending[attributes, nexthop, afi, safi]
@@ -278,11 +279,15 @@ class AdjRibOut:
                     sent.append(changes)
                     changes = _first_batch(changes, sent)
                 if group and (afi, safi) in packing.GROUPED_FAMILIES:
-                    runs = [(False, [nlri for nlri, announce in changes.items() if not announce]),
-                            (True, [nlri for nlri, announce in changes.items() if announce])]
+                    runs = [
+                        (False, [nlri for nlri, announce in changes.items() if not announce]),
+                        (True, [nlri for nlri, announce in changes.items() if announce]),
+                    ]
                 else:
-                    runs = [(announce, [nlri for nlri, _ in run])
-                            for announce, run in groupby(changes.items(), key=itemgetter(1))]
+                    runs = [
+                        (announce, [nlri for nlri, _ in run])
+                        for announce, run in groupby(changes.items(), key=itemgetter(1))
+                    ]
                 for announce, nlris in runs:
                     if nlris:
                         bodies = packing.announce_bodies if announce else packing.withdraw_bodies

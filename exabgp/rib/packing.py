@@ -92,9 +92,17 @@ GROUPED_FAMILIES = frozenset({(AFI_IPV4, SAFI_UNICAST), (AFI_IPV4, SAFI_MCAST_VP
 #: families whose IPv4 next hop 5.0 does not repeat in a NEXT_HOP attribute (FlowSpec, L2VPN), and ipv4 rtc,
 #: which 5.0 does not send: RFC 4760 section 3 (an UPDATE whose only NLRI are in MP_REACH_NLRI SHOULD NOT
 #: carry NEXT_HOP)
-NO_NEXT_HOP_ATTRIBUTE = frozenset({(AFI_IPV4, SAFI_FLOW), (AFI_IPV4, SAFI_FLOW_VPN), (AFI_IPV6, SAFI_FLOW),
-                                   (AFI_IPV6, SAFI_FLOW_VPN), (AFI_L2VPN, SAFI_VPLS), (AFI_L2VPN, SAFI_EVPN),
-                                   (AFI_IPV4, SAFI_RTC)})
+NO_NEXT_HOP_ATTRIBUTE = frozenset(
+    {
+        (AFI_IPV4, SAFI_FLOW),
+        (AFI_IPV4, SAFI_FLOW_VPN),
+        (AFI_IPV6, SAFI_FLOW),
+        (AFI_IPV6, SAFI_FLOW_VPN),
+        (AFI_L2VPN, SAFI_VPLS),
+        (AFI_L2VPN, SAFI_EVPN),
+        (AFI_IPV4, SAFI_RTC),
+    }
+)
 
 #: families whose IPv4 next hop 5.0 sends IPv4-mapped although a 4-octet one is valid there
 IPV4_MAPPED_NEXT_HOP = frozenset({(AFI_IPV6, SAFI_MUP)})
@@ -105,8 +113,8 @@ PREFIX_KINDS = frozenset((PREFIX, LABELED, VPN))
 #: SAFIs whose MP_UNREACH_NLRI 5.0 sends with no other path attribute
 BARE_WITHDRAWAL_SAFIS = frozenset({SAFI_UNICAST, SAFI_MULTICAST})
 
-_HEADER = 19                    # marker, length, type
-_SECTION_LENGTHS = 4            # withdrawn routes length + total path attribute length
+_HEADER = 19  # marker, length, type
+_SECTION_LENGTHS = 4  # withdrawn routes length + total path attribute length
 
 #: the most room a session can give one route: RFC 8654 messages, and a path identifier on every family
 LARGEST = CodecContext(extended_message=True, addpath_send=frozenset(FAMILIES))
@@ -129,8 +137,12 @@ def mp_nexthop(afi: int, safi: int, nexthop: bytes, ctx) -> bytes:
     if not nexthop:
         return b""
     sizes, rd_size = NEXTHOP_SIZES.get((afi, safi), ((len(nexthop),), 0))
-    if (len(nexthop) == 4 and (rd_size + 4 not in sizes or (afi, safi) in IPV4_MAPPED_NEXT_HOP)
-            and rd_size + 16 in sizes and (afi, safi, AFI_IPV4) not in ctx.extended_nexthop):
+    if (
+        len(nexthop) == 4
+        and (rd_size + 4 not in sizes or (afi, safi) in IPV4_MAPPED_NEXT_HOP)
+        and rd_size + 16 in sizes
+        and (afi, safi, AFI_IPV4) not in ctx.extended_nexthop
+    ):
         nexthop = _IPV4_MAPPED + nexthop
     return bytes(rd_size) + nexthop
 
@@ -138,7 +150,7 @@ def mp_nexthop(afi: int, safi: int, nexthop: bytes, ctx) -> bytes:
 def sort_key(nlri):
     """5.0's order of the NLRI inside one UPDATE: path identifier, prefix length, prefix octets."""
     path = b"no-pi" if nlri.path_id is None else nlri.path_id.to_bytes(4, "big")
-    return path, nlri.plen, nlri.addr[:(nlri.plen + 7) >> 3]
+    return path, nlri.plen, nlri.addr[: (nlri.plen + 7) >> 3]
 
 
 def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: bool, left_out):
@@ -152,7 +164,7 @@ def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: boo
             items = [nlri.packed(addpath) for nlri in nlris]
         else:
             items = [nlri.pack() for nlri in nlris]
-        for nlri, item in zip(nlris, items):
+        for nlri, item in zip(nlris, items, strict=False):
             if len(item) > budget:
                 left_out(nlri)
         if group:
@@ -170,7 +182,7 @@ def _sections(nlris, afi: int, safi: int, addpath: bool, budget: int, group: boo
         if group:
             octets, following = pack_nlri(items, index, budget, afi, addpath, kind)
         else:
-            octets, following = pack_nlri(items[index:index + 1], 0, budget, afi, addpath, kind)
+            octets, following = pack_nlri(items[index : index + 1], 0, budget, afi, addpath, kind)
             following += index
         if following == index:
             left_out(nlris[index])  # does not fit even alone: left out, as 5.0 does
@@ -216,7 +228,7 @@ def _mp_attributes(afi: int, safi: int, attributes, nexthop: bytes, ctx):
     next_hop = mp_nexthop(afi, safi, nexthop, ctx)
     address = b""
     if (afi, safi) not in NO_NEXT_HOP_ATTRIBUTE:
-        address = next_hop[NEXTHOP_SIZES.get((afi, safi), ((), 0))[1]:]
+        address = next_hop[NEXTHOP_SIZES.get((afi, safi), ((), 0))[1] :]
     return attribute_section(attributes, address), next_hop
 
 
@@ -227,8 +239,9 @@ def _leaving(left_out, action: str, attributes, nexthop: bytes):
     return lambda nlri: left_out.append((action, Route(nlri, nexthop, attributes)))
 
 
-def announce_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True,
-                    left_out: list = None):
+def announce_bodies(
+    afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True, left_out: list = None
+):
     """UPDATE bodies announcing `nlris` (one family) with `attributes` and the resolved `nexthop`; the routes
     that do not fit are appended to `left_out` (module docstring)."""
     group = group and (afi, safi) in GROUPED_FAMILIES
@@ -254,8 +267,9 @@ def announce_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx,
         yield _body(b"", section + _codec.encode_attribute(MP_REACH_NLRI, OPTIONAL, head + octets), b"")
 
 
-def withdraw_bodies(afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True,
-                    left_out: list = None):
+def withdraw_bodies(
+    afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True, left_out: list = None
+):
     """UPDATE bodies withdrawing `nlris` (one family) announced with `attributes` and `nexthop`; the routes
     that do not fit are appended to `left_out` (module docstring)."""
     addpath = ctx.sends_path_id(afi, safi)
@@ -291,8 +305,10 @@ def fits(route, ctx=LARGEST) -> bool:
         size = len(route.attributes.packed())
     except CodecError:
         return False
-    if nlri_kind(*route.family) in PREFIX_KINDS and size + _ROOM + 3 * len(route.nlri.labels or ()) \
-            <= ctx.max_message_size:
+    if (
+        nlri_kind(*route.family) in PREFIX_KINDS
+        and size + _ROOM + 3 * len(route.nlri.labels or ()) <= ctx.max_message_size
+    ):
         return True
     afi, safi = route.family
     nexthop = route.nexthop
@@ -308,5 +324,7 @@ def too_large(route, ctx=LARGEST) -> str:
     except CodecError:
         return "a path attribute over 65535 octets, which no UPDATE can carry"
     extended = "" if ctx.extended_message else " (extended message, RFC 8654, not negotiated)"
-    return (f"{size} octets of path attributes: with its NLRI, more than an UPDATE of {ctx.max_message_size} "
-            f"octets can carry{extended}")
+    return (
+        f"{size} octets of path attributes: with its NLRI, more than an UPDATE of {ctx.max_message_size} "
+        f"octets can carry{extended}"
+    )

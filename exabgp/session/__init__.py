@@ -12,9 +12,24 @@ here does I/O or reads a clock: the reactor does both.
 _WHERE = {
     **dict.fromkeys(("EXISTING", "INCOMING", "STATE_NAMES", "Event", "State", "collision"), "fsm"),
     **dict.fromkeys(("Negotiated", "SessionSettings", "build_open", "negotiate"), "negotiation"),
-    **dict.fromkeys(("CONNECTION_LOST", "Closed", "Established", "LocalProtocolError", "MessageReceived",
-                     "MessageSent", "NotificationReceived", "OperationalReceived", "RouteRefreshReceived", "Session",
-                     "StateChanged", "UpdateReceived", "UpdatesScanned"), "session"),
+    **dict.fromkeys(
+        (
+            "CONNECTION_LOST",
+            "Closed",
+            "Established",
+            "LocalProtocolError",
+            "MessageReceived",
+            "MessageSent",
+            "NotificationReceived",
+            "OperationalReceived",
+            "RouteRefreshReceived",
+            "Session",
+            "StateChanged",
+            "UpdateReceived",
+            "UpdatesScanned",
+        ),
+        "session",
+    ),
 }
 
 
@@ -35,14 +50,43 @@ if TYPE_CHECKING:
     from exabgp.session.fsm import EXISTING, INCOMING, STATE_NAMES, Event, State, collision
     from exabgp.session.negotiation import Negotiated, SessionSettings, build_open, negotiate
     from exabgp.session.session import (
-        CONNECTION_LOST, Closed, Established, LocalProtocolError, MessageReceived, MessageSent,
-        NotificationReceived, OperationalReceived, RouteRefreshReceived, Session, StateChanged,
-        UpdateReceived, UpdatesScanned,
+        CONNECTION_LOST,
+        Closed,
+        Established,
+        LocalProtocolError,
+        MessageReceived,
+        MessageSent,
+        NotificationReceived,
+        OperationalReceived,
+        RouteRefreshReceived,
+        Session,
+        StateChanged,
+        UpdateReceived,
+        UpdatesScanned,
     )
 
 __all__ = (
-    "EXISTING", "INCOMING", "STATE_NAMES", "Event", "State", "collision",
-    "Negotiated", "SessionSettings", "build_open", "negotiate",
-    "CONNECTION_LOST", "Closed", "Established", "LocalProtocolError", "MessageReceived", "MessageSent", "NotificationReceived",
-    "OperationalReceived", "RouteRefreshReceived", "Session", "StateChanged", "UpdateReceived", "UpdatesScanned",
+    "EXISTING",
+    "INCOMING",
+    "STATE_NAMES",
+    "Event",
+    "State",
+    "collision",
+    "Negotiated",
+    "SessionSettings",
+    "build_open",
+    "negotiate",
+    "CONNECTION_LOST",
+    "Closed",
+    "Established",
+    "LocalProtocolError",
+    "MessageReceived",
+    "MessageSent",
+    "NotificationReceived",
+    "OperationalReceived",
+    "RouteRefreshReceived",
+    "Session",
+    "StateChanged",
+    "UpdateReceived",
+    "UpdatesScanned",
 )

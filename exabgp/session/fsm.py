@@ -103,7 +103,6 @@ TRANSITIONS = {
     # Idle: start; the peer is contacted (Connect) or awaited (Active)
     (S.IDLE, E.ManualStart): (S.CONNECT, ()),
     (S.IDLE, E.ManualStart_with_PassiveTcpEstablishment): (S.ACTIVE, ()),
-
     # Connect / Active: the TCP connection is up, the OPEN goes out
     (S.CONNECT, E.TcpConnectionConfirmed): (S.OPEN_SENT, (A.SEND_OPEN,)),
     (S.CONNECT, E.ManualStop): (S.IDLE, (A.DROP,)),
@@ -111,7 +110,6 @@ TRANSITIONS = {
     (S.ACTIVE, E.TcpConnectionConfirmed): (S.OPEN_SENT, (A.SEND_OPEN,)),
     (S.ACTIVE, E.ManualStop): (S.IDLE, (A.DROP,)),
     (S.ACTIVE, E.TcpConnectionFails): (S.IDLE, (A.DROP,)),
-
     # OpenSent: waiting for the peer's OPEN
     (S.OPEN_SENT, E.BGPOpen): (S.OPEN_CONFIRM, (A.SEND_KEEPALIVE, A.START_TIMERS)),
     (S.OPEN_SENT, E.BGPHeaderErr): (S.IDLE, _CLOSE),
@@ -120,7 +118,6 @@ TRANSITIONS = {
     (S.OPEN_SENT, E.HoldTimer_Expires): (S.IDLE, (A.NOTIFY_OPEN_WAIT, A.DROP)),
     (S.OPEN_SENT, E.ManualStop): (S.IDLE, _CLOSE),
     (S.OPEN_SENT, E.TcpConnectionFails): (S.IDLE, (A.DROP,)),
-
     # OpenConfirm: waiting for the KEEPALIVE that confirms the OPEN
     (S.OPEN_CONFIRM, E.KeepAliveMsg): (S.ESTABLISHED, (A.RESTART_HOLD_TIMER, A.ESTABLISH)),
     (S.OPEN_CONFIRM, E.KeepaliveTimer_Expires): (S.OPEN_CONFIRM, (A.SEND_KEEPALIVE,)),
@@ -129,7 +126,6 @@ TRANSITIONS = {
     (S.OPEN_CONFIRM, E.HoldTimer_Expires): (S.IDLE, (A.NOTIFY_HOLD_TIMER_EXPIRED, A.DROP)),
     (S.OPEN_CONFIRM, E.ManualStop): (S.IDLE, _CLOSE),
     (S.OPEN_CONFIRM, E.TcpConnectionFails): (S.IDLE, (A.DROP,)),
-
     # Established: routes flow
     (S.ESTABLISHED, E.UpdateMsg): (S.ESTABLISHED, (A.RESTART_HOLD_TIMER, A.DELIVER)),
     (S.ESTABLISHED, E.KeepAliveMsg): (S.ESTABLISHED, (A.RESTART_HOLD_TIMER,)),
@@ -148,11 +144,14 @@ TRANSITIONS = {
 }
 
 # RFC 4271 section 8.2.2: a ManualStart in any state but Idle is ignored
-TRANSITIONS.update({
-    (state, start): (state, ())
-    for state in State if state is not S.IDLE
-    for start in (E.ManualStart, E.ManualStart_with_PassiveTcpEstablishment)
-})
+TRANSITIONS.update(
+    {
+        (state, start): (state, ())
+        for state in State
+        if state is not S.IDLE
+        for start in (E.ManualStart, E.ManualStart_with_PassiveTcpEstablishment)
+    }
+)
 
 #: RFC 6608 section 4: the FSM error subcode of each state
 FSM_ERROR_SUBCODES = {

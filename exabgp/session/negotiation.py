@@ -114,11 +114,13 @@ def capabilities(settings: SessionSettings, local_as: int, restart_state: bool) 
     if add_path:
         found.append(cap.AddPath(add_path))
     if settings.graceful_restart is not None:
-        found.append(cap.GracefulRestart(
-            cap.GRACEFUL_RESTART_STATE if restart_state else 0,
-            settings.graceful_restart,
-            tuple((afi, safi, cap.GRACEFUL_FORWARDING_STATE) for afi, safi in settings.families),
-        ))
+        found.append(
+            cap.GracefulRestart(
+                cap.GRACEFUL_RESTART_STATE if restart_state else 0,
+                settings.graceful_restart,
+                tuple((afi, safi, cap.GRACEFUL_FORWARDING_STATE) for afi, safi in settings.families),
+            )
+        )
     if settings.route_refresh:
         found.append(cap.RouteRefresh())
     if settings.enhanced_route_refresh:
@@ -140,8 +142,7 @@ def capabilities(settings: SessionSettings, local_as: int, restart_state: bool) 
 def build_open(settings: SessionSettings, local_as: int, restart_state: bool = False) -> Open:
     """Our OPEN; `restart_state` sets the graceful restart R bit (RFC 4724 section 3)."""
     check_local_as(settings, local_as)
-    return Open.new(local_as, settings.hold_time, settings.router_id,
-                    capabilities(settings, local_as, restart_state))
+    return Open.new(local_as, settings.hold_time, settings.router_id, capabilities(settings, local_as, restart_state))
 
 
 @record
@@ -212,10 +213,16 @@ def _addpath(sent: Open, received: Open):
     ours = _addpath_modes(sent)
     theirs = _addpath_modes(received)
     union = list(ours) + [family for family in theirs if family not in ours]
-    send = tuple(family for family in union
-                 if ours.get(family, 0) & cap.ADD_PATH_SEND and theirs.get(family, 0) & cap.ADD_PATH_RECEIVE)
-    receive = tuple(family for family in union
-                    if ours.get(family, 0) & cap.ADD_PATH_RECEIVE and theirs.get(family, 0) & cap.ADD_PATH_SEND)
+    send = tuple(
+        family
+        for family in union
+        if ours.get(family, 0) & cap.ADD_PATH_SEND and theirs.get(family, 0) & cap.ADD_PATH_RECEIVE
+    )
+    receive = tuple(
+        family
+        for family in union
+        if ours.get(family, 0) & cap.ADD_PATH_RECEIVE and theirs.get(family, 0) & cap.ADD_PATH_SEND
+    )
     return send, receive
 
 
@@ -255,8 +262,9 @@ def negotiate(settings: SessionSettings, sent: Open, received: Open) -> Negotiat
     if not router_id_acceptable(received.router_id):
         _refuse(2, 3, "0.0.0.0 is an invalid router_id")
     if peer_as == local_as and received.router_id == sent.router_id:
-        _refuse(2, 3, f"BGP Identifier collision, same router-id ({received.router_id}) on both sides "
-                      "of this IBGP session")
+        _refuse(
+            2, 3, f"BGP Identifier collision, same router-id ({received.router_id}) on both sides of this IBGP session"
+        )
     if not hold_time_acceptable(received.hold_time):
         _refuse(2, 6, f"Hold Time is invalid ({received.hold_time})")
     multisession = _multisession(sent, received)
@@ -265,11 +273,13 @@ def negotiate(settings: SessionSettings, sent: Open, received: Open) -> Negotiat
     theirs = _ordered_unique((c.afi, c.safi) for c in received.capabilities_of(cap.MULTIPROTOCOL))
     families = tuple(family for family in theirs if family in ours)
     mismatch = tuple(("exabgp", family) for family in theirs if family not in ours) + tuple(
-        ("peer", family) for family in ours if family not in theirs)
+        ("peer", family) for family in ours if family not in theirs
+    )
 
     our_nexthops = {entry for c in sent.capabilities_of(cap.EXTENDED_NEXT_HOP) for entry in c.entries}
-    nexthop = _ordered_unique(entry for c in received.capabilities_of(cap.EXTENDED_NEXT_HOP) for entry in c.entries
-                              if entry in our_nexthops)
+    nexthop = _ordered_unique(
+        entry for c in received.capabilities_of(cap.EXTENDED_NEXT_HOP) for entry in c.entries if entry in our_nexthops
+    )
 
     if _announced(sent, received, cap.ENHANCED_ROUTE_REFRESH):
         refresh = REFRESH_ENHANCED

@@ -44,7 +44,7 @@ class RateLimiter:
         size = len(backlog)
         offset = 0
         while self._budget and size - offset >= HEADER:
-            length = int.from_bytes(backlog[offset + 16:offset + 18], "big")
+            length = int.from_bytes(backlog[offset + 16 : offset + 18], "big")
             if length < HEADER:
                 offset = size  # a broken header: the session answers it
                 break

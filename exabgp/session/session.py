@@ -216,8 +216,16 @@ class Session:
     `closed` tells whether it ended.
     """
 
-    def __init__(self, settings: SessionSettings, *, restart_state: bool = False, check_updates: bool = True,
-                 report_messages: bool = False, deliver_updates: bool = True, scanned_updates: bool = False):
+    def __init__(
+        self,
+        settings: SessionSettings,
+        *,
+        restart_state: bool = False,
+        check_updates: bool = True,
+        report_messages: bool = False,
+        deliver_updates: bool = True,
+        scanned_updates: bool = False,
+    ):
         self.settings = settings
         self.state = State.IDLE
         self.negotiated = None
@@ -363,7 +371,7 @@ class Session:
         With `first`, only the first message is looked at.
         """
         whole = memoryview(self._inbound)
-        view = whole[:max(_HEADER, int.from_bytes(whole[16:18], "big"))] if first else whole
+        view = whole[: max(_HEADER, int.from_bytes(whole[16:18], "big"))] if first else whole
         try:
             try:
                 return split_messages(view, size)[0], None
@@ -372,9 +380,9 @@ class Session:
             # keep the messages in front of the bad header: they are processed first
             messages, offset = [], 0
             while True:
-                length = max(_HEADER, int.from_bytes(view[offset + 16:offset + 18], "big"))
+                length = max(_HEADER, int.from_bytes(view[offset + 16 : offset + 18], "big"))
                 try:
-                    part, used = split_messages(view[offset:offset + length], size)
+                    part, used = split_messages(view[offset : offset + length], size)
                 except CodecError:
                     return messages, failure
                 messages.extend(part)
@@ -446,11 +454,14 @@ class Session:
         negotiated = negotiate(self.settings, self.sent_open, received)
         self.negotiated = negotiated
         # what only a live session knows: UPDATEs come from the peer, of this AS or another (RFC 7606 3 d, 7.5)
-        self.ctx = ctx = replace(negotiated.context, external=negotiated.local_as != negotiated.peer_as,
-                                 received=True)
+        self.ctx = ctx = replace(negotiated.context, external=negotiated.local_as != negotiated.peer_as, received=True)
         self._max_size = negotiated.message_size
-        self._vouch = (ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST), ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST),
-                       (AFI_IPV4, SAFI_UNICAST) in negotiated.families, (AFI_IPV6, SAFI_UNICAST) in negotiated.families)
+        self._vouch = (
+            ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
+            ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST),
+            (AFI_IPV4, SAFI_UNICAST) in negotiated.families,
+            (AFI_IPV6, SAFI_UNICAST) in negotiated.families,
+        )
 
     def _check_families(self, update: Update) -> None:
         """3/9 for an MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate.
@@ -465,8 +476,9 @@ class Session:
         for code in (MP_REACH_NLRI, MP_UNREACH_NLRI):
             value = attributes.get(code)
             if value is not None and (value.afi, value.safi) not in self.negotiated.families:
-                data = next(encode_attribute(code, flags, raw) for found, flags, raw in attributes.raw
-                            if found == code)  # RFC 4271 6.3: the erroneous attribute is the data
+                data = next(
+                    encode_attribute(code, flags, raw) for found, flags, raw in attributes.raw if found == code
+                )  # RFC 4271 6.3: the erroneous attribute is the data
                 raise CodecError(3, 9, data, f"{family_name(value.afi, value.safi)} was not negotiated")
 
     # ------------------------------------------------------------ the table
@@ -557,8 +569,9 @@ class Session:
 
     def _send_checked(self, msg_type: int, body: bytes, message) -> None:
         if _HEADER + len(body) > self._max_size:
-            raise LocalProtocolError(f"a message of {_HEADER + len(body)} octets exceeds the negotiated "
-                                     f"{self._max_size}")
+            raise LocalProtocolError(
+                f"a message of {_HEADER + len(body)} octets exceeds the negotiated {self._max_size}"
+            )
         if self._report and message is None:
             message = Update.decode(body, self.ctx)
         self._send(msg_type, body, message)

@@ -51,8 +51,10 @@ MASKS = {
     # ``ExaBGP : 5.0.15``, is compared as it is (scripts written for 5.0 parse it)
     "version": (re.compile(r"^(Python : |Uname  : |From   : ).*$", re.MULTILINE), r"\1X"),
     # `exabgp decode`: the envelope's clock and process identity
-    "envelope": (re.compile(r'"time": [0-9.]+, "host" : "[^"]*", "pid" : \d+, "ppid" : \d+'),
-                 '"time": 0, "host" : "H", "pid" : 1, "ppid" : 1'),
+    "envelope": (
+        re.compile(r'"time": [0-9.]+, "host" : "[^"]*", "pid" : \d+, "ppid" : \d+'),
+        '"time": 0, "host" : "H", "pid" : 1, "ppid" : 1',
+    ),
 }
 
 SUB_COMMANDS = ("version", "cli", "healthcheck", "decode", "server", "env", "validate")
@@ -77,11 +79,14 @@ BAD_CONFIGURATIONS = {
     "bad-prefix": _NEIGHBOR.format(body=_AS + "    static {\n        route 10.0.0.0/33 next-hop 192.0.2.2;\n    }\n"),
     "bad-next-hop": _NEIGHBOR.format(body=_AS + "    static {\n        route 10.0.0.0/24 next-hop 192.0.2;\n    }\n"),
     "bad-route-attribute": _NEIGHBOR.format(
-        body=_AS + "    static {\n        route 10.0.0.0/24 next-hop 192.0.2.2 med high;\n    }\n"),
+        body=_AS + "    static {\n        route 10.0.0.0/24 next-hop 192.0.2.2 med high;\n    }\n"
+    ),
     "unknown-route-attribute": _NEIGHBOR.format(
-        body=_AS + "    static {\n        route 10.0.0.0/24 next-hop 192.0.2.2 colour blue;\n    }\n"),
+        body=_AS + "    static {\n        route 10.0.0.0/24 next-hop 192.0.2.2 colour blue;\n    }\n"
+    ),
     "bad-community": _NEIGHBOR.format(
-        body=_AS + "    static {\n        route 10.0.0.0/24 next-hop 192.0.2.2 community [ 65000:x ];\n    }\n"),
+        body=_AS + "    static {\n        route 10.0.0.0/24 next-hop 192.0.2.2 community [ 65000:x ];\n    }\n"
+    ),
     "process-without-run": "process watch {\n    encoder json;\n}\n" + _NEIGHBOR.format(body=_AS),
     "unknown-process": _NEIGHBOR.format(body=_AS + "    api {\n        processes [ nowhere ];\n    }\n"),
 }
@@ -135,10 +140,21 @@ def forms() -> list:
         _exabgp("env -e", "env", "-e"),
         _exabgp("env --env", "env", "--env"),
         _exabgp("env -d -e", "env", "-d", "-e"),
-        _exabgp("env --env-file -d -e", "--env-file", "{dir}/exabgp.env", "env", "-d", "-e",
-                files=(("exabgp.env", "[exabgp.tcp]\nport = 1790\n\n[exabgp.api]\nack = false\n"),)),
-        _exabgp("env, bad value in the env file", "env", "--env-file={dir}/exabgp.env",
-                files=(("exabgp.env", "[exabgp.tcp]\nport = many\n"),)),
+        _exabgp(
+            "env --env-file -d -e",
+            "--env-file",
+            "{dir}/exabgp.env",
+            "env",
+            "-d",
+            "-e",
+            files=(("exabgp.env", "[exabgp.tcp]\nport = 1790\n\n[exabgp.api]\nack = false\n"),),
+        ),
+        _exabgp(
+            "env, bad value in the env file",
+            "env",
+            "--env-file={dir}/exabgp.env",
+            files=(("exabgp.env", "[exabgp.tcp]\nport = many\n"),),
+        ),
         _exabgp("--run healthcheck --help", "--run", "healthcheck", "--help"),
         _exabgp("--run version", "--run", "version"),
         Form("python -m exabgp --help", "python", ("--help",)),
@@ -150,8 +166,10 @@ def forms() -> list:
         _exabgp("validate, good file", "validate", "{dir}/good.conf", files=(("good.conf", _GOOD),)),
         _exabgp("validate, missing file", "validate", "{dir}/missing.conf"),
         _exabgp("validate, no file", "validate"),
-        *(_exabgp(f"validate {flags}, good file", "validate", flags, "{dir}/good.conf", files=(("good.conf", _GOOD),))
-          for flags in ("-n", "-r", "-nr", "-v", "-nrv")),
+        *(
+            _exabgp(f"validate {flags}, good file", "validate", flags, "{dir}/good.conf", files=(("good.conf", _GOOD),))
+            for flags in ("-n", "-r", "-nr", "-v", "-nrv")
+        ),
         _exabgp("decode, no payload", "decode"),
         _exabgp("decode, bad hexadecimal", "decode", "ZZ00"),
         _exabgp("decode, odd digits", "decode", _UPDATE + "0"),
@@ -162,8 +180,11 @@ def forms() -> list:
     ]
     for name, text in BAD_CONFIGURATIONS.items():
         found.append(_exabgp(f"validate, {name}", "validate", f"{{dir}}/{name}.conf", files=((f"{name}.conf", text),)))
-        found.append(_exabgp(f"validate -nrv, {name}", "validate", "-nrv", f"{{dir}}/{name}.conf",
-                             files=((f"{name}.conf", text),)))
+        found.append(
+            _exabgp(
+                f"validate -nrv, {name}", "validate", "-nrv", f"{{dir}}/{name}.conf", files=((f"{name}.conf", text),)
+            )
+        )
     for path in sorted(BAD_CORPUS.glob("*.conf")):
         found.append(_exabgp(f"validate, corpus {path.name}", "validate", str(path)))
     conf = REFERENCE / "conf"
@@ -178,7 +199,8 @@ def programs_of_ours() -> dict:
     """Our programs: the console scripts next to this interpreter, and the interpreter."""
     directory = Path(sys.executable).parent
     return {name: str(directory / name) for name in ("exabgp", "exabgp-cli", "exabgp-healthcheck")} | {
-        "python": sys.executable}
+        "python": sys.executable
+    }
 
 
 def programs_of_theirs() -> dict:
@@ -187,8 +209,11 @@ def programs_of_theirs() -> dict:
 
 def environment() -> dict:
     """The environment of every run: ours without what changes a program's behaviour."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.lower().startswith("exabgp") and key not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.lower().startswith("exabgp") and key not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+    }
     env["COLUMNS"] = "80"
     return env
 
@@ -199,8 +224,9 @@ def run(form: Form, program: str, directory: Path) -> Outcome:
         (directory / name).write_text(text)
     command = [program] + (["-m", "exabgp"] if form.program == "python" else [])
     command += [arg.replace("{dir}", str(directory)) for arg in form.args]
-    done = subprocess.run(command, cwd=directory, env=environment(), capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=60)
+    done = subprocess.run(
+        command, cwd=directory, env=environment(), capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60
+    )
     return Outcome(done.returncode, done.stdout, done.stderr)
 
 
@@ -232,8 +258,9 @@ class Result:
         for stream in ("stdout", "stderr"):
             mine, reference = getattr(self.ours, stream), getattr(self.theirs, stream)
             if mine != reference:
-                lines += difflib.unified_diff(reference.splitlines(), mine.splitlines(), f"5.0.15 {stream}",
-                                              f"ours {stream}", lineterm="")
+                lines += difflib.unified_diff(
+                    reference.splitlines(), mine.splitlines(), f"5.0.15 {stream}", f"ours {stream}", lineterm=""
+                )
         return "\n".join(lines)
 
 

@@ -128,11 +128,11 @@ _VOLATILE = re.compile(r'"(?:time|pid|ppid|counter)"\s*:\s*[0-9.e+-]+\s*,\s*|"ho
 class Case:
     """One ``exabgp decode`` command line: `args` (options then the payload), where it comes from."""
 
-    origin: str             # "vector NAME", "reference encoding/NAME.msg:LINE", "generated N (family, how)"
+    origin: str  # "vector NAME", "reference encoding/NAME.msg:LINE", "generated N (family, how)"
     args: tuple
-    message: bytes          # the payload's octets (for the known table's predicates)
-    family: tuple = None    # (afi, safi) of a generated message
-    malformed: str = ""     # the mutation of a malformed generated message
+    message: bytes  # the payload's octets (for the known table's predicates)
+    family: tuple = None  # (afi, safi) of a generated message
+    malformed: str = ""  # the mutation of a malformed generated message
 
     @property
     def options(self) -> tuple:
@@ -163,7 +163,8 @@ class Outcome:
 
     def text(self) -> str:
         return f"exit {self.code}: " + "\n    ".join(
-            json.dumps(line, sort_keys=True) if not isinstance(line, str) else line for line in self.lines)
+            json.dumps(line, sort_keys=True) if not isinstance(line, str) else line for line in self.lines
+        )
 
 
 class Oracle:
@@ -171,9 +172,14 @@ class Oracle:
 
     def __init__(self, program: str = None):
         python = program or oracle.oracle_program("python")
-        self._process = subprocess.Popen([python, "-I", "-c", ORACLE_DRIVER], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                         cwd=tempfile.gettempdir())
+        self._process = subprocess.Popen(
+            [python, "-I", "-c", ORACLE_DRIVER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=tempfile.gettempdir(),
+        )
 
     def run(self, args) -> Outcome:
         self._process.stdin.write(json.dumps(list(args)) + "\n")
@@ -239,10 +245,10 @@ def vector_cases(configurations: dict) -> list:
             own += ("-i",)
         if fields.get("families"):
             own += ("-f", fields["families"])
-        contexts = [own] + [context for context in _generated_contexts("ipv4 unicast", configurations)
-                            if context != own]
-        found.extend(Case(f"vector {path.stem}", context + (payload,), bytes.fromhex(payload))
-                     for context in contexts)
+        contexts = [own] + [
+            context for context in _generated_contexts("ipv4 unicast", configurations) if context != own
+        ]
+        found.extend(Case(f"vector {path.stem}", context + (payload,), bytes.fromhex(payload)) for context in contexts)
     return found
 
 
@@ -272,8 +278,9 @@ def reference_cases(directory: pathlib.Path) -> list:
         kind, *family = lines[0].split()
         payload = lines[1].replace(" ", "").replace(":", "")
         options = ("-f", " ".join(family)) if family and kind != "open" else ()
-        found.append(Case(f"reference decoding/{vector.name}", options + (f"--{kind}", payload),
-                          bytes.fromhex(payload)))
+        found.append(
+            Case(f"reference decoding/{vector.name}", options + (f"--{kind}", payload), bytes.fromhex(payload))
+        )
     return found
 
 
@@ -284,11 +291,15 @@ def generated_cases(seed: int, count: int, configurations: dict) -> list:
         payload = item.message.hex().upper()
         how = f", {item.malformed}" if item.malformed else ""
         origin = f"generated {index} of seed {seed} ({item.family_text}{', add-path' if item.addpath else ''}{how})"
-        found.extend(Case(origin, context + (payload,), item.message, item.family, item.malformed)
-                     for context in _generated_contexts(item.family_text, configurations))
+        found.extend(
+            Case(origin, context + (payload,), item.message, item.family, item.malformed)
+            for context in _generated_contexts(item.family_text, configurations)
+        )
         nlri = item.nlri.hex().upper()
-        found.extend(Case(f"{origin} NLRI", ("-n",) + context + ("-f", item.family_text, nlri), item.nlri,
-                          item.family) for context in ((), ("-i",)))
+        found.extend(
+            Case(f"{origin} NLRI", ("-n",) + context + ("-f", item.family_text, nlri), item.nlri, item.family)
+            for context in ((), ("-i",))
+        )
     return found
 
 
@@ -316,8 +327,7 @@ class Report:
 
     def summary(self) -> str:
         explained = sum(self.known.values())
-        lines = [f"cases compared: {self.compared}", f"divergences: {len(self.divergences)}",
-                 f"known: {explained}"]
+        lines = [f"cases compared: {self.compared}", f"divergences: {len(self.divergences)}", f"known: {explained}"]
         lines.extend(f"  {name}: {number}" for name, number in sorted(self.known.items()))
         return "\n".join(lines)
 
@@ -350,8 +360,11 @@ def run(seed: int, count: int, reference_directory: pathlib.Path = reference.REF
     """The whole comparison: vectors, reference material when present, `count` generated messages."""
     with tempfile.TemporaryDirectory() as directory, Oracle() as reference_oracle:
         configurations = write_configurations(directory)
-        cases = (vector_cases(configurations) + reference_cases(pathlib.Path(reference_directory))
-                 + generated_cases(seed, count, configurations))
+        cases = (
+            vector_cases(configurations)
+            + reference_cases(pathlib.Path(reference_directory))
+            + generated_cases(seed, count, configurations)
+        )
         return compare(cases, reference_oracle)
 
 
@@ -359,8 +372,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m qa.differential.decode", description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated messages")
     parser.add_argument("--count", type=int, default=200, help="how many messages to generate")
-    parser.add_argument("--reference", default=str(reference.REFERENCE),
-                        help="ExaBGP's reference material (skipped when absent)")
+    parser.add_argument(
+        "--reference", default=str(reference.REFERENCE), help="ExaBGP's reference material (skipped when absent)"
+    )
     parser.add_argument("--verbose", action="store_true", help="print every divergence")
     args = parser.parse_args(argv)
     report = run(args.seed, args.count, pathlib.Path(args.reference))

@@ -68,10 +68,10 @@ class Generated:
     """One generated UPDATE: the whole message, its family, and how it was made."""
 
     message: bytes
-    family: tuple          # (afi, safi)
-    addpath: bool          # its NLRI carry path identifiers
-    malformed: str         # "" for a valid message, else the mutation applied
-    nlri: bytes = b""      # the NLRI section as encoded (before any mutation): what ``decode -n`` reads
+    family: tuple  # (afi, safi)
+    addpath: bool  # its NLRI carry path identifiers
+    malformed: str  # "" for a valid message, else the mutation applied
+    nlri: bytes = b""  # the NLRI section as encoded (before any mutation): what ``decode -n`` reads
 
     @property
     def family_text(self) -> str:
@@ -119,18 +119,25 @@ def _flow(rng: random.Random, afi: int, safi: int) -> Flow:
     for code in sorted(rng.sample(range(1, 13 if afi == 1 else 14), rng.randint(1, 4))):
         if code in (1, 2):
             length, address = _prefix_bits(rng, afi)
-            components.append((code, (address[:(length + 7) // 8], length, 0)))
+            components.append((code, (address[: (length + 7) // 8], length, 0)))
         elif code in (9, 12):
             maximum = 0xFF if code == 12 else 0xFFF
-            terms = tuple((rng.choice((0, 1, 2, 3)) | (0x40 if index and rng.random() < 0.5 else 0),
-                           rng.randint(0, maximum)) for index in range(rng.randint(1, 2)))
+            terms = tuple(
+                (rng.choice((0, 1, 2, 3)) | (0x40 if index and rng.random() < 0.5 else 0), rng.randint(0, maximum))
+                for index in range(rng.randint(1, 2))
+            )
             components.append((code, terms))
         else:
             maximum = 0xFF if code in (3, 7, 8, 11) else 0xFFFF
             if code == 13:
                 maximum = 0xFFFFF
-            terms = tuple((rng.choice((1, 2, 3, 4, 5, 6)) | (0x40 if index and rng.random() < 0.5 else 0),
-                           rng.randint(0, maximum)) for index in range(rng.randint(1, 3)))
+            terms = tuple(
+                (
+                    rng.choice((1, 2, 3, 4, 5, 6)) | (0x40 if index and rng.random() < 0.5 else 0),
+                    rng.randint(0, maximum),
+                )
+                for index in range(rng.randint(1, 3))
+            )
             components.append((code, terms))
     rd = _rd(rng) if safi == 134 else b""
     return Flow(afi, safi, rd, tuple(components))
@@ -171,7 +178,7 @@ def _mvpn(rng: random.Random, afi: int) -> MVPN:
 def _mup(rng: random.Random, afi: int) -> MUP:
     if rng.random() < 0.5:
         length, prefix = _prefix_bits(rng, afi)
-        return MUP(afi, 1, 1, _rd(rng) + bytes((length,)) + prefix[:(length + 7) // 8])
+        return MUP(afi, 1, 1, _rd(rng) + bytes((length,)) + prefix[: (length + 7) // 8])
     return MUP(afi, 1, 2, _rd(rng) + _address(rng, afi))
 
 
@@ -181,9 +188,15 @@ def _tlv(code: int, value: bytes) -> bytes:
 
 def _bgpls(rng: random.Random) -> BGPLS:
     """A node (1), link (2) or IPv4 prefix (3) NLRI (RFC 9552 section 5.2) of OSPF (protocol 3)."""
+
     def node(code):
-        return _tlv(code, _tlv(512, rng.getrandbits(32).to_bytes(4, "big")) + _tlv(514, _address(rng, 1))
-                    + _tlv(515, _address(rng, 1)))
+        return _tlv(
+            code,
+            _tlv(512, rng.getrandbits(32).to_bytes(4, "big"))
+            + _tlv(514, _address(rng, 1))
+            + _tlv(515, _address(rng, 1)),
+        )
+
     head = bytes((3,)) + rng.getrandbits(64).to_bytes(8, "big")
     code = rng.randint(1, 3)
     if code == 1:
@@ -191,7 +204,7 @@ def _bgpls(rng: random.Random) -> BGPLS:
     if code == 2:
         return BGPLS(2, head + node(256) + node(257) + _tlv(259, _address(rng, 1)) + _tlv(260, _address(rng, 1)))
     length, prefix = _prefix_bits(rng, 1)
-    return BGPLS(3, head + node(256) + _tlv(265, bytes((length,)) + prefix[:(length + 7) // 8]))
+    return BGPLS(3, head + node(256) + _tlv(265, bytes((length,)) + prefix[: (length + 7) // 8]))
 
 
 def _objects(rng: random.Random, afi: int, safi: int, kind: int, count: int) -> list:
@@ -208,16 +221,20 @@ def _objects(rng: random.Random, afi: int, safi: int, kind: int, count: int) -> 
     if kind == KIND_BGPLS:
         return [_bgpls(rng) for _ in range(count)]
     if kind == KIND_RTC:
-        return [rtc_build(rng.getrandbits(32), rng.getrandbits(64).to_bytes(8, "big"), rng.choice((0, 32, 64, 96)))
-                for _ in range(count)]
+        return [
+            rtc_build(rng.getrandbits(32), rng.getrandbits(64).to_bytes(8, "big"), rng.choice((0, 32, 64, 96)))
+            for _ in range(count)
+        ]
     return _prefixes(rng, afi, safi, kind, count)
 
 
 def _with_path_ids(rng: random.Random, items: list) -> list:
-    return [record.replace(item, path_id=rng.getrandbits(32)) if not isinstance(item, nlri_module.Prefix)
-            else nlri_module.Prefix(item.afi, item.safi, rng.getrandbits(32), item.plen, item.addr, item.labels,
-                                    item.rd)
-            for item in items]
+    return [
+        record.replace(item, path_id=rng.getrandbits(32))
+        if not isinstance(item, nlri_module.Prefix)
+        else nlri_module.Prefix(item.afi, item.safi, rng.getrandbits(32), item.plen, item.addr, item.labels, item.rd)
+        for item in items
+    ]
 
 
 def _nexthop(rng: random.Random, afi: int, safi: int) -> bytes:
@@ -253,12 +270,21 @@ def _attributes(rng: random.Random, ipv4_nexthop: bool) -> bytes:
         (8, transitive, lambda: b"".join(rng.getrandbits(32).to_bytes(4, "big") for _ in range(rng.randint(1, 3)))),
         (9, optional, lambda: _address(rng, 1)),
         (10, optional, lambda: b"".join(_address(rng, 1) for _ in range(rng.randint(1, 3)))),
-        (16, transitive, lambda: b"".join(bytes((rng.choice((0, 1, 2, 0x40, 0x80)), rng.choice((2, 3, 6, 7, 8))))
-                                          + bytes(rng.getrandbits(8) for _ in range(6))
-                                          for _ in range(rng.randint(1, 3)))),
+        (
+            16,
+            transitive,
+            lambda: b"".join(
+                bytes((rng.choice((0, 1, 2, 0x40, 0x80)), rng.choice((2, 3, 6, 7, 8))))
+                + bytes(rng.getrandbits(8) for _ in range(6))
+                for _ in range(rng.randint(1, 3))
+            ),
+        ),
         (26, optional, lambda: bytes((1, 0, 11)) + rng.getrandbits(64).to_bytes(8, "big")),
-        (32, transitive, lambda: b"".join(bytes(rng.getrandbits(8) for _ in range(12))
-                                          for _ in range(rng.randint(1, 2)))),
+        (
+            32,
+            transitive,
+            lambda: b"".join(bytes(rng.getrandbits(8) for _ in range(12)) for _ in range(rng.randint(1, 2))),
+        ),
         (99, transitive, lambda: bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 6)))),
     ]
     section = b""
@@ -283,29 +309,29 @@ def _malform(rng: random.Random, body: bytes):
     how = rng.choice(("flip", "drop", "insert", "cut", "length"))
     position = rng.randrange(len(body))
     if how == "flip":
-        return body[:position] + bytes((body[position] ^ (1 << rng.randrange(8)),)) + body[position + 1:], how
+        return body[:position] + bytes((body[position] ^ (1 << rng.randrange(8)),)) + body[position + 1 :], how
     if how == "drop":
-        return body[:position] + body[position + 1:], how
+        return body[:position] + body[position + 1 :], how
     if how == "insert":
         return body[:position] + bytes((rng.getrandbits(8),)) + body[position:], how
     if how == "cut":
-        return body[:max(position, 4)], how
+        return body[: max(position, 4)], how
     withdrawn = int.from_bytes(body[0:2], "big")
     start = 4 + withdrawn
-    end = start + int.from_bytes(body[2 + withdrawn:4 + withdrawn], "big")
+    end = start + int.from_bytes(body[2 + withdrawn : 4 + withdrawn], "big")
     positions = []
     while start + 3 <= end:
         flags = body[start]
         extended = flags & attr.EXTENDED_LENGTH
-        size = int.from_bytes(body[start + 2:start + 4], "big") if extended else body[start + 2]
+        size = int.from_bytes(body[start + 2 : start + 4], "big") if extended else body[start + 2]
         positions.append((start + 2, extended))
         start += (4 if extended else 3) + size
     if not positions:
         return body[:position], "cut"
     where, extended = rng.choice(positions)
     width = 2 if extended else 1
-    value = (int.from_bytes(body[where:where + width], "big") + rng.choice((-1, 1))) % (1 << (8 * width))
-    return body[:where] + value.to_bytes(width, "big") + body[where + width:], how
+    value = (int.from_bytes(body[where : where + width], "big") + rng.choice((-1, 1))) % (1 << (8 * width))
+    return body[:where] + value.to_bytes(width, "big") + body[where + width :], how
 
 
 def message(rng: random.Random, family: tuple) -> Generated:
@@ -339,4 +365,3 @@ def messages(seed: int, count: int) -> list:
     """`count` messages from `seed`, the families in turn."""
     rng = random.Random(seed)
     return [message(rng, GENERATED_FAMILIES[index % len(GENERATED_FAMILIES)]) for index in range(count)]
-

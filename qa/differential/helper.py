@@ -59,8 +59,7 @@ from qa import oracle
 from qa.daemon import environment as daemon_environment
 from qa.daemon import free_port
 from qa.differential import known
-from qa.peer import (CAPABILITIES_PARAMETER, HEADER_LENGTH, KEEPALIVE, NOTIFICATION, OPEN, join_parameters,
-                     message)
+from qa.peer import CAPABILITIES_PARAMETER, HEADER_LENGTH, KEEPALIVE, NOTIFICATION, OPEN, join_parameters, message
 
 LOCAL_AS = 65000  # the daemons' AS
 PEER_AS = 65001  # the feeder's AS
@@ -120,8 +119,7 @@ class Capabilities:
         if self.extended_message:
             tlvs.append((_EXTENDED_MESSAGE, b""))
         if self.extended_next_hop:
-            tlvs.append((_EXTENDED_NEXT_HOP, b"".join(struct.pack("!HHH", *entry)
-                                                      for entry in self.extended_next_hop)))
+            tlvs.append((_EXTENDED_NEXT_HOP, b"".join(struct.pack("!HHH", *entry) for entry in self.extended_next_hop)))
         if self.operational:
             tlvs.append((_OPERATIONAL, b""))
         tlvs.extend(self.announced)
@@ -133,9 +131,13 @@ class Capabilities:
     def neighbor_lines(self) -> list:
         """The capability, family, add-path and nexthop blocks of the daemon's neighbor."""
         from exabgp.bgp.family import FAMILIES, afi_name
-        lines = ["    capability {", "        route-refresh enable;",
-                 f"        asn4 {'enable' if self.asn4 else 'disable'};",
-                 f"        extended-message {'enable' if self.extended_message else 'disable'};"]
+
+        lines = [
+            "    capability {",
+            "        route-refresh enable;",
+            f"        asn4 {'enable' if self.asn4 else 'disable'};",
+            f"        extended-message {'enable' if self.extended_message else 'disable'};",
+        ]
         if self.add_path:
             modes = {3 if mode == 3 else 3 - mode for _afi, _safi, mode in self.add_path}
             lines.append(f"        add-path {ADD_PATH_MODES[3 if len(modes) > 1 else modes.pop()]};")
@@ -149,11 +151,20 @@ class Capabilities:
             names = ["all"]
         lines += ["    family {", *[f"        {name};" for name in names], "    }"]
         if self.add_path:
-            lines += ["    add-path {", *[f"        {FAMILIES[(afi, safi)][0]};" for afi, safi, _mode in self.add_path],
-                      "    }"]
+            lines += [
+                "    add-path {",
+                *[f"        {FAMILIES[(afi, safi)][0]};" for afi, safi, _mode in self.add_path],
+                "    }",
+            ]
         if self.extended_next_hop:
-            lines += ["    nexthop {", *[f"        {FAMILIES[(afi, safi)][0]} {afi_name(nexthop)};"
-                                         for afi, safi, nexthop in self.extended_next_hop], "    }"]
+            lines += [
+                "    nexthop {",
+                *[
+                    f"        {FAMILIES[(afi, safi)][0]} {afi_name(nexthop)};"
+                    for afi, safi, nexthop in self.extended_next_hop
+                ],
+                "    }",
+            ]
         return lines
 
 
@@ -184,8 +195,12 @@ def configuration(streams: list, port: int, directory: str, listeners: dict = No
     parts = []
     for name, (encoder, _profile) in HELPERS.items():
         output = os.path.join(directory, f"{name}.lines")
-        parts += [f"process {name} {{", f"    run {sys.executable} {HELPER_LINES} {output};",
-                  f"    encoder {encoder};", "}"]
+        parts += [
+            f"process {name} {{",
+            f"    run {sys.executable} {HELPER_LINES} {output};",
+            f"    encoder {encoder};",
+            "}",
+        ]
     for index, stream in enumerate(streams):
         for profile, options in PROFILES.items():
             helpers = " ".join(f"{encoder}-{profile}" for encoder in ENCODERS)
@@ -193,12 +208,24 @@ def configuration(streams: list, port: int, directory: str, listeners: dict = No
                 reach = [f"    connect {listeners[(index, profile)].getsockname()[1]};"]
             else:
                 reach = ["    passive;", f"    listen {port};"]
-            parts += [f"neighbor {neighbor_address(index, profile)} {{", f"    router-id {DAEMON_ROUTER_ID};",
-                      "    local-address 127.0.0.1;", f"    local-as {LOCAL_AS};", f"    peer-as {PEER_AS};",
-                      f"    hold-time {HOLD_TIME};", *reach,
-                      *stream.capabilities.neighbor_lines(),
-                      "    api {", f"        processes [ {helpers} ];", "        neighbor-changes;",
-                      "        negotiated;", "        fsm;", f"        receive {{ {options} {MESSAGE_KINDS} }}", "    }", "}"]
+            parts += [
+                f"neighbor {neighbor_address(index, profile)} {{",
+                f"    router-id {DAEMON_ROUTER_ID};",
+                "    local-address 127.0.0.1;",
+                f"    local-as {LOCAL_AS};",
+                f"    peer-as {PEER_AS};",
+                f"    hold-time {HOLD_TIME};",
+                *reach,
+                *stream.capabilities.neighbor_lines(),
+                "    api {",
+                f"        processes [ {helpers} ];",
+                "        neighbor-changes;",
+                "        negotiated;",
+                "        fsm;",
+                f"        receive {{ {options} {MESSAGE_KINDS} }}",
+                "    }",
+                "}",
+            ]
     return "\n".join(parts) + "\n"
 
 
@@ -214,8 +241,7 @@ class Daemon:
     """One daemon (ours or 5.0.15) in a directory of its own, running `text` (``{port}`` and ``{directory}``
     filled in), by default `configuration(streams, ...)`; `helpers` are the names of its recorder helpers."""
 
-    def __init__(self, name: str, command: list, streams: list, directory: str, text: str = None,
-                 helpers=HELPERS):
+    def __init__(self, name: str, command: list, streams: list, directory: str, text: str = None, helpers=HELPERS):
         self.name = name
         self.directory = directory
         self.port = free_port()
@@ -229,12 +255,21 @@ class Daemon:
                 self.listeners[(index, profile)] = listener
         path = os.path.join(directory, "exabgp.conf")
         with open(path, "w") as handle:
-            handle.write(configuration(streams, self.port, directory, self.listeners) if text is None
-                         else text.format(port=self.port, directory=directory))
+            handle.write(
+                configuration(streams, self.port, directory, self.listeners)
+                if text is None
+                else text.format(port=self.port, directory=directory)
+            )
         self.log = open(os.path.join(directory, "daemon.log"), "wb")
-        self.process = subprocess.Popen([*command, path], cwd=directory, env=_environment(name == "ours"),
-                                        stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            [*command, path],
+            cwd=directory,
+            env=_environment(name == "ours"),
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def lines(self) -> dict:
         """Helper name -> the lines (octets, without the newline) it has received so far."""
@@ -387,8 +422,10 @@ def _send(sock, stream: Stream) -> None:
 
 # -- the comparison ------------------------------------------------------------------------------
 
-_VOLATILE = re.compile(rb'("time": )[0-9.e+-]+|("host" : )"(?:[^"\\]|\\.)*"|("pid" : )[0-9]+|("ppid" : )[0-9]+'
-                       rb'|("counter": )[0-9]+')
+_VOLATILE = re.compile(
+    rb'("time": )[0-9.e+-]+|("host" : )"(?:[^"\\]|\\.)*"|("pid" : )[0-9]+|("ppid" : )[0-9]+'
+    rb'|("counter": )[0-9]+'
+)
 
 
 def mask(line: bytes) -> bytes:
@@ -429,8 +466,9 @@ def first_session(lines: list) -> list:
     for position, line in enumerate(lines):
         if b'"state": "down"' in line or b" down - " in line:
             end = position + 1
-            while end < len(lines) and (not lines[end] or (b'"type": "fsm"' in lines[end]
-                                                           and b'"state": "IDLE"' in lines[end])):
+            while end < len(lines) and (
+                not lines[end] or (b'"type": "fsm"' in lines[end] and b'"state": "IDLE"' in lines[end])
+            ):
                 end += 1
             return lines[:end]
     return lines
@@ -488,8 +526,10 @@ class Result:
 
     def summary(self) -> str:
         explained = len(self.divergences) - len(self.unexplained)
-        return (f"streams {self.streams}, messages {self.messages}, lines compared {self.lines}, "
-                f"divergences {len(self.unexplained)}, known {explained}")
+        return (
+            f"streams {self.streams}, messages {self.messages}, lines compared {self.lines}, "
+            f"divergences {len(self.unexplained)}, known {explained}"
+        )
 
 
 def explain_sequence(stream: Stream, helper: str, mine: list, reference: list):
@@ -500,14 +540,24 @@ def explain_sequence(stream: Stream, helper: str, mine: list, reference: list):
     """
     if mine == reference:
         return None
-    differing = [index for index in range(max(len(mine), len(reference)))
-                 if index >= len(mine) or index >= len(reference) or mine[index] != reference[index]]
+    differing = [
+        index
+        for index in range(max(len(mine), len(reference)))
+        if index >= len(mine) or index >= len(reference) or mine[index] != reference[index]
+    ]
     first = differing[0]
-    found = Divergence(stream.name, helper, first, mine[first] if first < len(mine) else None,
-                       reference[first] if first < len(reference) else None)
+    found = Divergence(
+        stream.name,
+        helper,
+        first,
+        mine[first] if first < len(mine) else None,
+        reference[first] if first < len(reference) else None,
+    )
     if len(mine) == len(reference):
-        names = {known.explain("helper", LineCase(stream, helper, index), mine[index], reference[index])
-                 for index in differing}
+        names = {
+            known.explain("helper", LineCase(stream, helper, index), mine[index], reference[index])
+            for index in differing
+        }
         if None not in names:
             found.known = ", ".join(sorted(names))
             return found
@@ -533,9 +583,16 @@ def compare(streams: list, ours: dict, theirs: dict, sent_ours: dict, sent_their
             reference = [data for data in sent_theirs[(index, profile)] if data[18] == NOTIFICATION]
             if [data[19:21] for data in mine] != [data[19:21] for data in reference]:
                 name = known.explain("helper", SessionCase(stream, "notification"), mine, reference)
-                result.divergences.append(Divergence(stream.name, f"NOTIFICATION sent ({profile})", 0,
-                                                     b" ".join(data.hex().encode() for data in mine),
-                                                     b" ".join(data.hex().encode() for data in reference), name))
+                result.divergences.append(
+                    Divergence(
+                        stream.name,
+                        f"NOTIFICATION sent ({profile})",
+                        0,
+                        b" ".join(data.hex().encode() for data in mine),
+                        b" ".join(data.hex().encode() for data in reference),
+                        name,
+                    )
+                )
 
 
 def settle(daemons: list, quiet: float = 1.0, timeout: float = 60.0) -> None:
@@ -544,9 +601,13 @@ def settle(daemons: list, quiet: float = 1.0, timeout: float = 60.0) -> None:
     last = None
     stable_since = time.monotonic()
     while time.monotonic() < end:
-        sizes = [os.path.getsize(os.path.join(daemon.directory, f"{name}.lines"))
-                 if os.path.exists(os.path.join(daemon.directory, f"{name}.lines")) else -1
-                 for daemon in daemons for name in daemon.helpers]
+        sizes = [
+            os.path.getsize(os.path.join(daemon.directory, f"{name}.lines"))
+            if os.path.exists(os.path.join(daemon.directory, f"{name}.lines"))
+            else -1
+            for daemon in daemons
+            for name in daemon.helpers
+        ]
         if sizes != last:
             last, stable_since = sizes, time.monotonic()
         elif time.monotonic() - stable_since >= quiet:
@@ -575,7 +636,7 @@ def run(streams: list, directory: str, result: Result, reference: str) -> None:
             thread.start()
         for thread in threads:
             thread.join()
-        for daemon, outcome in zip(daemons, outcomes):
+        for daemon, outcome in zip(daemons, outcomes, strict=False):
             if isinstance(outcome, Exception):
                 raise RuntimeError(f"feeding {daemon.name} failed: {outcome!r}\n{daemon.output()}") from outcome
         settle(daemons)
@@ -590,6 +651,7 @@ def run(streams: list, directory: str, result: Result, reference: str) -> None:
 def run_all(seed: int, count: int, corpus: int, directory: str, reference: str) -> Result:
     """Every batch of `qa.differential.streams` for `seed`, each with a pair of daemons of its own."""
     from qa.differential import streams as builder
+
     result = Result()
     for number, batch in enumerate(builder.batches(seed, count, corpus)):
         run(batch, os.path.join(directory, f"batch{number}"), result, reference)

@@ -58,7 +58,7 @@ def _rtc_lengths(case: Any) -> list:
     try:
         for code, value in _attributes_as_read(data) or ():  # as far as a parser reading one by one gets
             if code == 14 and bytes(value[:3]) == b"\x00\x01\x84":
-                section = bytes(value[5 + value[3]:])
+                section = bytes(value[5 + value[3] :])
             elif code == 15 and bytes(value[:3]) == b"\x00\x01\x84":
                 section = bytes(value[3:])
             else:
@@ -104,7 +104,7 @@ def _labeled_sections(case: Any):
         if code == 15:
             yield afi, value[2], True, value[3:]
         elif len(value) >= 5 and len(value) >= 5 + value[3]:
-            yield afi, value[2], False, value[5 + value[3]:]
+            yield afi, value[2], False, value[5 + value[3] :]
 
 
 def _one_label_default_route(case, ours, theirs) -> bool:
@@ -126,8 +126,14 @@ def _one_label_default_route(case, ours, theirs) -> bool:
                 items = _codec.decode_nlri(octets, afi, addpath, kind, withdraw)
             except CodecError:
                 continue
-            if any(plen == 0 and len(labels) == 1 and not labels[0] & 1 and labels[0] != 0
-                   and not (withdraw and labels[0] == 0x800000) for _path, plen, _addr, labels, _rd in items):
+            if any(
+                plen == 0
+                and len(labels) == 1
+                and not labels[0] & 1
+                and labels[0] != 0
+                and not (withdraw and labels[0] == 0x800000)
+                for _path, plen, _addr, labels, _rd in items
+            ):
                 return True
     return False
 
@@ -142,7 +148,8 @@ def _changes(data: bytes, scenario) -> tuple:
     if data[18] != 2:
         return [], []
     addpath = getattr(scenario, "add_path", False) and all(
-        getattr(FAMILIES.get(family_name(*family)), "add_path", False) for family in _families(data))
+        getattr(FAMILIES.get(family_name(*family)), "add_path", False) for family in _families(data)
+    )
     return announced_withdrawn(data[19:], addpath)
 
 
@@ -170,8 +177,11 @@ def _route_changes(data: bytes, scenario) -> list:
     if data[18] != 2:
         return [("message", data, ())]
     announced, withdrawn = _changes(data, scenario)
-    attributes = tuple((code, flags, bytes(value[:5 + value[3]]) if code == 14 else bytes(value))
-                       for code, flags, value in walk_attributes(split_update(data[19:])[1]) if code != 15)
+    attributes = tuple(
+        (code, flags, bytes(value[: 5 + value[3]]) if code == 14 else bytes(value))
+        for code, flags, value in walk_attributes(split_update(data[19:])[1])
+        if code != 15
+    )
     return [("withdraw", nlri, ()) for nlri in withdrawn] + [("announce", nlri, attributes) for nlri in announced]
 
 
@@ -193,10 +203,15 @@ def _answered_when_read(case, ours, theirs) -> bool:
     """Same messages, same answers, only their order differs, in a group holding a command 5.0.15 answers as
     soon as it reads it: a teardown, or a ``flush adj-rib out`` it answers ``error`` (no established peer)."""
     early = any("teardown" in line for line in ours.commands) or (
-        "error" in theirs.acks and any(line.endswith("flush adj-rib out") for line in ours.commands))
-    return (early and ours.messages == theirs.messages
-            and ours.problem == theirs.problem and ours.acks != theirs.acks
-            and sorted(ours.acks) == sorted(theirs.acks))
+        "error" in theirs.acks and any(line.endswith("flush adj-rib out") for line in ours.commands)
+    )
+    return (
+        early
+        and ours.messages == theirs.messages
+        and ours.problem == theirs.problem
+        and ours.acks != theirs.acks
+        and sorted(ours.acks) == sorted(theirs.acks)
+    )
 
 
 _FLAT_VPN = re.compile(r"(announce|withdraw) ipv[46] (mpls-vpn|flow-vpn) ")
@@ -215,14 +230,16 @@ def _flat_vpn_form(case, ours, theirs) -> bool:
     if ours.problem != theirs.problem or len(ours.acks) != len(theirs.acks):
         return False
     lines = list(ours.commands) + [""] * (len(ours.acks) - len(ours.commands))
-    expected = tuple("error" if _FLAT_VPN.match(line) and "flow-vpn" in line and mine == "done" else mine
-                     for line, mine in zip(lines, ours.acks))
+    expected = tuple(
+        "error" if _FLAT_VPN.match(line) and "flow-vpn" in line and mine == "done" else mine
+        for line, mine in zip(lines, ours.acks, strict=False)
+    )
     # where 5.0.15 answers some commands as it reads them (`_answered_when_read`), the order may differ too
     early = any("teardown" in line or line.endswith("flush adj-rib out") for line in lines)
     if expected != tuple(theirs.acks) and not (early and sorted(expected) == sorted(theirs.acks)):
         return False
 
-    def kind(data):     # "flat": every NLRI of the UPDATE is a flat form's, "withdraw": it only withdraws
+    def kind(data):  # "flat": every NLRI of the UPDATE is a flat form's, "withdraw": it only withdraws
         added, removed = _changes(data, scenario)
         if (added or removed) and all(_FLAT_RD in nlri for nlri in added + removed):
             return "flat"
@@ -233,8 +250,9 @@ def _flat_vpn_form(case, ours, theirs) -> bool:
     kept = [data for data in ours.messages if kind(data) != "flat"]
     if kept == list(theirs.messages):
         return True
-    return not any(kind(data) == "withdraw" for data in theirs.messages) and \
-        [data for data in kept if kind(data) != "withdraw"] == list(theirs.messages)
+    return not any(kind(data) == "withdraw" for data in theirs.messages) and [
+        data for data in kept if kind(data) != "withdraw"
+    ] == list(theirs.messages)
 
 
 # --------------------------------------------------------------------------- cli (qa.differential.cli)
@@ -254,10 +272,13 @@ def _their_error_block(path: str, stderr: str) -> bool:
     if lines[:1] != [f"configuration   loading {path}"] or lines[-1] != "" or (len(lines) - 2) % 2:
         return False
     half = (len(lines) - 2) // 2
-    logged, printed = lines[1:1 + half], lines[1 + half:-1]
-    return (bool(printed) and printed[0].startswith(f"error: {path} is not a valid config file:")
-            and logged == ["configuration   " + printed[0][len("error: "):]] + ["configuration   " + line
-                                                                              for line in printed[1:]])
+    logged, printed = lines[1 : 1 + half], lines[1 + half : -1]
+    return (
+        bool(printed)
+        and printed[0].startswith(f"error: {path} is not a valid config file:")
+        and logged
+        == ["configuration   " + printed[0][len("error: ") :]] + ["configuration   " + line for line in printed[1:]]
+    )
 
 
 def _configuration_error_position(form, ours, theirs) -> bool:
@@ -280,8 +301,11 @@ def _configuration_error_position(form, ours, theirs) -> bool:
     account = theirs.stderr
     if _validate_flags(form):
         account = "".join(line for line in account.splitlines(keepends=True) if not _TRACE.match(line))
-    return (lines[0] == loading and lines[1] == "configuration   " + lines[2][len("error: "):]
-            and _their_error_block(path, account))
+    return (
+        lines[0] == loading
+        and lines[1] == "configuration   " + lines[2][len("error: ") :]
+        and _their_error_block(path, account)
+    )
 
 
 _BAD_SETTING = re.compile(r"invalid value for [\w.-]+ : [^\n]*\n")
@@ -289,12 +313,13 @@ _BAD_SETTING = re.compile(r"invalid value for [\w.-]+ : [^\n]*\n")
 
 def _setting_traceback(form, ours, theirs) -> bool:
     """A bad value in the env file: 5.0.15 dies with a ValueError traceback, we print its message for a bad value."""
-    return (ours.code == theirs.code == 1 and ours.stdout == theirs.stdout == ""
-            and bool(_BAD_SETTING.fullmatch(ours.stderr))
-            and theirs.stderr.startswith("Traceback (most recent call last):\n")
-            and theirs.stderr.splitlines()[-1].startswith("ValueError: "))
-
-
+    return (
+        ours.code == theirs.code == 1
+        and ours.stdout == theirs.stdout == ""
+        and bool(_BAD_SETTING.fullmatch(ours.stderr))
+        and theirs.stderr.startswith("Traceback (most recent call last):\n")
+        and theirs.stderr.splitlines()[-1].startswith("ValueError: ")
+    )
 
 
 #: the lines `exabgp version` prints after 5.0.15's four: this project's version and the codec in use
@@ -303,9 +328,13 @@ _OUR_VERSION_LINES = re.compile(r"fastbgp: \d+\.\d+\.\d+\nCodec  : (compiled|pur
 
 def _version_lines(form, ours, theirs) -> bool:
     """`exabgp version`: 5.0.15's four lines unchanged, then two of ours and nothing else."""
-    return (form.args == ("version",) and ours.code == theirs.code == 0 and ours.stderr == theirs.stderr
-            and ours.stdout.startswith(theirs.stdout)
-            and bool(_OUR_VERSION_LINES.fullmatch(ours.stdout[len(theirs.stdout):])))
+    return (
+        form.args == ("version",)
+        and ours.code == theirs.code == 0
+        and ours.stderr == theirs.stderr
+        and ours.stdout.startswith(theirs.stdout)
+        and bool(_OUR_VERSION_LINES.fullmatch(ours.stdout[len(theirs.stdout) :]))
+    )
 
 
 def _refused_where_5_0_accepts(reason: "re.Pattern"):
@@ -317,8 +346,11 @@ def _refused_where_5_0_accepts(reason: "re.Pattern"):
         lines = ours.stderr.splitlines(keepends=True)
         if len(lines) != 3 or not _POSITIONED.fullmatch(lines[2]):
             return False
-        return (theirs.stderr == lines[0] + "configuration   \u2713 loading\n"
-                and lines[1] == "configuration   " + lines[2][len("error: "):] and bool(reason.search(lines[2])))
+        return (
+            theirs.stderr == lines[0] + "configuration   \u2713 loading\n"
+            and lines[1] == "configuration   " + lines[2][len("error: ") :]
+            and bool(reason.search(lines[2]))
+        )
 
     return applies
 
@@ -340,41 +372,57 @@ def _validate_flags(form) -> bool:
 def _validate_report(form, ours, theirs) -> bool:
     """`validate -n / -r / -v`: the same exit code and progress lines; 5.0.15 prints nothing on stdout (its
     parser trace and neighbor dump go to its log), ours prints the canonical configuration and routes there."""
-    return (_validate_flags(form) and ours.code == theirs.code and theirs.stdout == ""
-            and _validate_progress(ours.stderr) == _validate_progress(theirs.stderr))
+    return (
+        _validate_flags(form)
+        and ours.code == theirs.code
+        and theirs.stdout == ""
+        and _validate_progress(ours.stderr) == _validate_progress(theirs.stderr)
+    )
 
 
 KNOWN: list = [
     Known(
-        "rtc-partial-prefix-lengths", "decode",
+        "rtc-partial-prefix-lengths",
+        "decode",
         "RFC 4684 section 4: an RTC NLRI of 32 to 95 bits is the origin AS and a prefix of the route target, "
         "ceil(length / 8) octets; 5.0.15 reads 12 octets after every length but 0 and so refuses it (3/10) or "
-        "misreads what follows.  We decode it and print its length (\"prefix-length\").",
-        lambda case, ours, theirs: '"ipv4 rtc"' in _str(ours) and '"prefix-length": ' in _str(ours)
-        and any(32 <= length < 96 for length in _rtc_lengths(case)),
+        'misreads what follows.  We decode it and print its length ("prefix-length").',
+        lambda case, ours, theirs: (
+            '"ipv4 rtc"' in _str(ours)
+            and '"prefix-length": ' in _str(ours)
+            and any(32 <= length < 96 for length in _rtc_lengths(case))
+        ),
     ),
     Known(
-        "rtc-prefix-length-above-96", "decode",
+        "rtc-prefix-length-above-96",
+        "decode",
         "RFC 4684 section 4: an RTC NLRI is at most 96 bits; 5.0.15 takes any length above 96 as 96 (it reads 12 "
         "octets).  We refuse it as malformed (3/10, 'invalid payload' in exabgp decode).",
-        lambda case, ours, theirs: _str(ours).strip() == "invalid payload"
-        and any(length > 96 for length in _rtc_lengths(case)),
+        lambda case, ours, theirs: (
+            _str(ours).strip() == "invalid payload" and any(length > 96 for length in _rtc_lengths(case))
+        ),
     ),
     Known(
-        "rtc-family-configurable", "cli",
+        "rtc-family-configurable",
+        "cli",
         "5.0.15 refuses `ipv4 rtc` in family and add-path blocks ('invalid afi/safi pair ipv4/rtc') and has no "
         "syntax to originate RTC routes; RFC 4684 routes are configured and announced here (exabgp.config.rtc).",
         lambda case, ours, theirs: "ipv4 rtc" in _case_text(case) and "invalid afi/safi pair ipv4/rtc" in _str(theirs),
     ),
     Known(
-        "rtc-family-in-decode", "decode",
-        "`exabgp decode -f \"ipv4 rtc\"` (with -n too): 5.0.15 builds its family list from a configuration that "
+        "rtc-family-in-decode",
+        "decode",
+        '`exabgp decode -f "ipv4 rtc"` (with -n too): 5.0.15 builds its family list from a configuration that '
         "refuses ipv4 rtc, and prints 'invalid payload' whatever the payload; the family is accepted here.",
-        lambda case, ours, theirs: "ipv4 rtc" in _case_text(case) and _str(theirs).strip() == "invalid payload"
-        and ('"ipv4 rtc"' in _str(ours) or "-f" in _case_text(case).split()),
+        lambda case, ours, theirs: (
+            "ipv4 rtc" in _case_text(case)
+            and _str(theirs).strip() == "invalid payload"
+            and ('"ipv4 rtc"' in _str(ours) or "-f" in _case_text(case).split())
+        ),
     ),
     Known(
-        "label-one-field-default-route", "decode",
+        "label-one-field-default-route",
+        "decode",
         "RFC 8277 2.2: without the Multiple Labels Capability (we never announce it) a labeled NLRI has one "
         "label whose S bit MUST be ignored on reception; 2.4: a withdrawal's Compatibility field MUST be ignored. "
         "A label field followed by nothing but the RD is one label and the default route; 5.0.15 decides by the "
@@ -385,47 +433,48 @@ KNOWN: list = [
         name="first-batch-withdrawal-after-announce",
         area="wire",
         reason="5.0.15 sends no withdrawal in a session's first batch of UPDATEs, even when the batch announced "
-               "the NLRI first (an announce, then a helper's withdraw with other attributes): the peer keeps a "
-               "route our Adj-RIB-Out no longer holds (RFC 4271 3.2 and 9.2: the Adj-RIB-Out is what is "
-               "advertised). We send that withdrawal; withdrawals of NLRI the batch did not announce are "
-               "dropped as 5.0.15 drops them.",
+        "the NLRI first (an announce, then a helper's withdraw with other attributes): the peer keeps a "
+        "route our Adj-RIB-Out no longer holds (RFC 4271 3.2 and 9.2: the Adj-RIB-Out is what is "
+        "advertised). We send that withdrawal; withdrawals of NLRI the batch did not announce are "
+        "dropped as 5.0.15 drops them.",
         applies=_first_batch_withdrawal,
     ),
     Known(
         name="reload-batches",
         area="wire",
         reason="On a reload keeping the session, 5.0.15 reads the new configuration into its Adj-RIB-Out at once "
-               "and its peer takes the reload (the routes of NLRI new to the configuration, queued again, and "
-               "the withdrawals of those gone) in a later turn of its loop: depending on where that loop is "
-               "when the reload comes, the changes leave in one batch, or in two with the new routes announced "
-               "twice (a race: the same run gives one or the other). We send them once, in one batch: the "
-               "routes announced and withdrawn, and what the peer ends with, are the same (RFC 4271 9.2: "
-               "an UPDATE repeating an unchanged route changes nothing).",
+        "and its peer takes the reload (the routes of NLRI new to the configuration, queued again, and "
+        "the withdrawals of those gone) in a later turn of its loop: depending on where that loop is "
+        "when the reload comes, the changes leave in one batch, or in two with the new routes announced "
+        "twice (a race: the same run gives one or the other). We send them once, in one batch: the "
+        "routes announced and withdrawn, and what the peer ends with, are the same (RFC 4271 9.2: "
+        "an UPDATE repeating an unchanged route changes nothing).",
         applies=_reload_batches,
     ),
     Known(
         name="answered-when-read",
         area="wire",
         reason="5.0.15 answers ``teardown``, and a ``flush adj-rib out`` while no session is up (``error``), as "
-               "soon as it reads them, and the route commands read with them later, from its asynchronous "
-               "queue: the answers come in another order than the commands (a 5.0.15 bug: with api.ack a "
-               "helper pairs answers with its commands by their order). We answer each command in the order "
-               "read. Nothing differs on the wire.",
+        "soon as it reads them, and the route commands read with them later, from its asynchronous "
+        "queue: the answers come in another order than the commands (a 5.0.15 bug: with api.ack a "
+        "helper pairs answers with its commands by their order). We answer each command in the order "
+        "read. Nothing differs on the wire.",
         applies=_answered_when_read,
     ),
     Known(
         name="flat-vpn-forms",
         area="wire",
         reason="5.0.15 reads the flat API command ``announce ipv4|ipv6 mpls-vpn PREFIX rd .. label .. next-hop ..`` "
-               "as an ipv4|ipv6 unicast route (answered ``done``, then dropped when the neighbor has no unicast "
-               "family, or sent in the unicast NLRI field with a prefix length of 112 when it has one, "
-               "malformed: RFC 4271 4.3; the generator draws the first case only), and answers ``error`` to the flat ``announce ipv4 flow-vpn rd .. MATCH .. ACTION``: a "
-               "route a helper announced is silently lost.  We announce them as the mpls-vpn (RFC 4364) and "
-               "flow-vpn (RFC 8955 section 8) routes they describe, as the ``route`` and ``flow route`` forms do.",
+        "as an ipv4|ipv6 unicast route (answered ``done``, then dropped when the neighbor has no unicast "
+        "family, or sent in the unicast NLRI field with a prefix length of 112 when it has one, "
+        "malformed: RFC 4271 4.3; the generator draws the first case only), and answers ``error`` to the flat ``announce ipv4 flow-vpn rd .. MATCH .. ACTION``: a "
+        "route a helper announced is silently lost.  We announce them as the mpls-vpn (RFC 4364) and "
+        "flow-vpn (RFC 8955 section 8) routes they describe, as the ``route`` and ``flow route`` forms do.",
         applies=_flat_vpn_form,
     ),
     Known(
-        "validate-report", "cli",
+        "validate-report",
+        "cli",
         "`exabgp validate -n / -r / -v`: 5.0.15 logs a trace of its parser (each section and keyword read, each "
         "route encoded and decoded again, field by field) and its own dump of each neighbor, its internal "
         "representation and not a configuration one can load.  Ours prints the canonical configuration (-n) "
@@ -434,27 +483,31 @@ KNOWN: list = [
         _validate_report,
     ),
     Known(
-        "route too large for any UPDATE", "cli",
+        "route too large for any UPDATE",
+        "cli",
         "A configured route whose path attributes can not fit even a 65535-octet UPDATE (RFC 4271 4.3 and "
         "RFC 8654: no message can carry it) is refused at its line; 5.0.15 accepts it, then its daemon dies on "
         "it at the session's start (a struct.error traceback, the connection closed, no End-of-RIB).",
         _refused_where_5_0_accepts(re.compile(r": the route \S+ \S+ \S+ can not be sent: [^\n]+\n$")),
     ),
     Known(
-        "MPLS label over 20 bits", "cli",
+        "MPLS label over 20 bits",
+        "cli",
         "An MPLS label is 20 bits (RFC 3032 2.1); 5.0.15 accepts a larger value in the configuration and sends "
         "it cut to 20 bits (label 1048576 goes out as label 0), another label than the one written.  We refuse it "
         "at its line.",
         _refused_where_5_0_accepts(re.compile(r": label \d+ is out of range\n$")),
     ),
     Known(
-        "listen port over 65535", "cli",
+        "listen port over 65535",
+        "cli",
         "A TCP port is 16 bits (RFC 9293 3.1); 5.0.15's validate accepts 'listen 70000' and its daemon dies "
         "with a traceback when it binds the port.  We refuse it at its line.",
         _refused_where_5_0_accepts(re.compile(r": '\d+' is not a valid port \(0-65535\)\n$")),
     ),
     Known(
-        "configuration error position", "cli",
+        "configuration error position",
+        "cli",
         "A configuration error names FILE:LINE:COLUMN and the reason in one line (the project's rule for bad "
         "configuration, so that editors and users find the place); 5.0.15 prints its parser's multi-line account, "
         "often without a position or a reason.  The verdict, the exit code and the 'error: FILE is not a valid "
@@ -462,14 +515,16 @@ KNOWN: list = [
         _configuration_error_position,
     ),
     Known(
-        "bad setting in the env file", "cli",
+        "bad setting in the env file",
+        "cli",
         "5.0.15 crashes with a Python traceback on a value its parser refuses in the env file; we print the "
         "message 5.0 itself prints for a bad value ('invalid value for SECTION.KEY : VALUE') and exit 1, as "
         "bad input must never crash.",
         _setting_traceback,
     ),
     Known(
-        "version names the implementation and its codec", "cli",
+        "version names the implementation and its codec",
+        "cli",
         "Not a 5.0.15 bug: this program is fastbgp, which reproduces 5.0.15.  `exabgp version` prints 5.0.15's "
         "four lines as 5.0.15 prints them (the first, 'ExaBGP : 5.0.15', is what scripts parse), then 'fastbgp: "
         "<our version>' and 'Codec  : compiled|pure Python (why)', so that an installation running the slow pure "
@@ -484,19 +539,23 @@ KNOWN: list = [
 # `SessionCase` (stream, helper) and the two whole sequences of masked lines about that session (for
 # helper ``notification``: the NOTIFICATION messages the daemon sent, whole).
 
-_RESET = re.compile(rb'notification sent \((\d+),(\d+)\)')
+_RESET = re.compile(rb"notification sent \((\d+),(\d+)\)")
 
 
 def _mp_values(stream) -> list:
     """``(code, value)`` of every MP_REACH_NLRI / MP_UNREACH_NLRI of the stream's UPDATEs."""
     from exabgp._codec import split_update, walk_attributes
+
     found = []
     for data in stream.messages:
         if data[18] != 2:
             continue
         try:
-            found.extend((code, bytes(value)) for code, _flags, value in walk_attributes(split_update(data[19:])[1])
-                         if code in (14, 15))
+            found.extend(
+                (code, bytes(value))
+                for code, _flags, value in walk_attributes(split_update(data[19:])[1])
+                if code in (14, 15)
+            )
         except Exception:  # a malformed UPDATE holds no MP attribute worth looking at
             continue
     return found
@@ -510,6 +569,7 @@ def _reset_instead(code: int, subcode: int, caused_by: Callable[[Any], bool]) ->
     (code,subcode)"; the
     NOTIFICATION sent is that one where 5.0.15 sent none.
     """
+
     def applies(case, ours, theirs) -> bool:
         if type(case).__name__ != "SessionCase" or not caused_by(case.stream):
             return False
@@ -521,8 +581,9 @@ def _reset_instead(code: int, subcode: int, caused_by: Callable[[Any], bool]) ->
         tail = [line for line in ours[common:] if line and b'"type": "fsm"' not in line]
         if not tail or tail[-1] != _down_line(tail[-1], code, subcode):
             return False
-        raw = [line for line in tail[:-1] if b' receive 2 header ' not in line and b'"category": 2,' not in line]
+        raw = [line for line in tail[:-1] if b" receive 2 header " not in line and b'"category": 2,' not in line]
         return not raw and not any(_RESET.search(line) for line in theirs[common:])
+
     return applies
 
 
@@ -536,14 +597,18 @@ def _reset_by_them(code: int, subcode: int, caused_by: Callable[[Any], bool]) ->
 
     def applies(case, ours, theirs) -> bool:
         return mirrored(case, theirs, ours)
+
     return applies
 
 
 def _down_line(line: bytes, code: int, subcode: int) -> bytes:
     """`line` when it is a ``down`` line for a NOTIFICATION (code, subcode) we sent, else b""."""
     found = _RESET.search(line)
-    if found and (b'"state": "down"' in line or b" down - " in line) and \
-            (int(found.group(1)), int(found.group(2))) == (code, subcode):
+    if (
+        found
+        and (b'"state": "down"' in line or b" down - " in line)
+        and (int(found.group(1)), int(found.group(2))) == (code, subcode)
+    ):
         return line
     return b""
 
@@ -557,11 +622,12 @@ def _refused_flow_rule(stream) -> bool:
     """A FlowSpec NLRI section, framed, with a rule that does not decode (5.0.15 drops that rule alone)."""
     from exabgp._codec.errors import CodecError
     from exabgp.bgp.flow import decode_flows
+
     for code, value in _mp_values(stream):
         afi, safi = int.from_bytes(value[:2], "big"), value[2]
         if safi not in (133, 134):
             continue
-        section = value[3:] if code == 15 else value[5 + value[3]:]
+        section = value[3:] if code == 15 else value[5 + value[3] :]
         try:
             decode_flows(afi, safi, section)
         except CodecError:
@@ -571,20 +637,24 @@ def _refused_flow_rule(stream) -> bool:
 
 def _several_vpls(stream) -> bool:
     """A VPLS NLRI section (RFC 4761) holding more than one NLRI of 17 octets."""
-    return any(value[:3] == b"\x00\x19\x41" and len(value[3:] if code == 15 else value[5 + value[3]:]) > 19
-               for code, value in _mp_values(stream))
+    return any(
+        value[:3] == b"\x00\x19\x41" and len(value[3:] if code == 15 else value[5 + value[3] :]) > 19
+        for code, value in _mp_values(stream)
+    )
 
 
 def _extended_next_hop_elsewhere(stream) -> bool:
     """An extended next hop negotiated (RFC 8950) and an MP_REACH_NLRI of L2VPN (EVPN, VPLS) or FlowSpec."""
     return bool(stream.capabilities.extended_next_hop) and any(
-        code == 14 and (value[:2] == b"\x00\x19" or value[2] in (133, 134)) for code, value in _mp_values(stream))
+        code == 14 and (value[:2] == b"\x00\x19" or value[2] in (133, 134)) for code, value in _mp_values(stream)
+    )
 
 
 def _rfc7606_instead_of_reset(stream) -> bool:
     """An UPDATE whose ORIGINATOR_ID, CLUSTER_LIST or PMSI_TUNNEL is malformed (RFC 7606 treat-as-withdraw),
     or AS4_PATH / AS4_AGGREGATOR (RFC 6793 section 6: discard), the attributes 5.0.15 resets on."""
     from exabgp._codec import split_update, walk_attributes
+
     sizes = {9: (4,), 10: None, 17: None, 18: (8,), 22: None}
     for data in stream.messages:
         if data[18] != 2:
@@ -610,13 +680,13 @@ def _repeated_mp_attribute(stream) -> bool:
         body = data[19:]
         withdrawn = int.from_bytes(body[:2], "big")
         start = 4 + withdrawn
-        end = start + int.from_bytes(body[2 + withdrawn:4 + withdrawn], "big")
+        end = start + int.from_bytes(body[2 + withdrawn : 4 + withdrawn], "big")
         codes = []
         position = start
         while position + 3 <= min(end, len(body)):
             flags, code = body[position], body[position + 1]
             size = 4 if flags & 0x10 else 3
-            length = int.from_bytes(body[position + 2:position + size], "big")
+            length = int.from_bytes(body[position + 2 : position + size], "big")
             codes.append(code)
             position += size + length
         if codes.count(14) > 1 or codes.count(15) > 1:
@@ -629,8 +699,12 @@ def _repeated_mp_reach(case, ours, theirs) -> bool:
         return False
     if type(case).__name__ == "LineCase":
         return ours == theirs.replace(b"notification sent (3,9)", b"notification sent (3,1)") and b"(3,9)" in theirs
-    return (case.helper == "notification" and len(ours) == len(theirs) == 1
-            and ours[0][19:21] == b"\x03\x01" and theirs[0][19:21] == b"\x03\x09")
+    return (
+        case.helper == "notification"
+        and len(ours) == len(theirs) == 1
+        and ours[0][19:21] == b"\x03\x01"
+        and theirs[0][19:21] == b"\x03\x09"
+    )
 
 
 def _non_ascii_hostname(case, ours, theirs) -> bool:
@@ -645,68 +719,107 @@ def _non_ascii_hostname(case, ours, theirs) -> bool:
     while common < min(len(ours), len(theirs)) and ours[common] == theirs[common]:
         common += 1
     told = [line for line in theirs[common:] if line and b'"type": "fsm"' not in line]
-    return (common > 0 and len(told) == 1
-            and (told[0].endswith(b" down - ") or told[0].endswith(b'"state": "down", "reason": "" } }')))
+    return (
+        common > 0
+        and len(told) == 1
+        and (told[0].endswith(b" down - ") or told[0].endswith(b'"state": "down", "reason": "" } }'))
+    )
 
 
 def _mup_t1st_comma(case, ours, theirs) -> bool:
-    return (type(case).__name__ == "LineCase" and b'""source_ip_len"' in theirs
-            and ours == theirs.replace(b'""source_ip_len"', b'", "source_ip_len"'))
+    return (
+        type(case).__name__ == "LineCase"
+        and b'""source_ip_len"' in theirs
+        and ours == theirs.replace(b'""source_ip_len"', b'", "source_ip_len"')
+    )
 
 
 _SRV6_SID = re.compile(rb'"sid": "[0-9a-f:.]+", "flags": (\d+), "endpoint_behavior": \d+')
 
 
 def _srv6_sid_json(case, ours, theirs) -> bool:
-    return (type(case).__name__ == "LineCase" and b'"sid": "%s"' in theirs
-            and _SRV6_SID.sub(rb'"sid": "%s", "flags": \1, "endpoint_behavior": %d', ours) == theirs)
+    return (
+        type(case).__name__ == "LineCase"
+        and b'"sid": "%s"' in theirs
+        and _SRV6_SID.sub(rb'"sid": "%s", "flags": \1, "endpoint_behavior": %d', ours) == theirs
+    )
 
 
 KNOWN += [
-    Known("mup-t1st-comma", "helper",
-          "5.0.15's JSON of a MUP Type 1 Session Transformed route lacks the comma before "
-          "source_ip_len (RFC 8259: not JSON); we write it",
-          _mup_t1st_comma),
-    Known("srv6-sid-json", "helper",
-          "5.0.15 prints the SRv6 SID information TLV (RFC 9252) as the literal format strings "
-          '"%s" and %d (not JSON); we print the SID and the endpoint behavior',
-          _srv6_sid_json),
-    Known("ipv6-nlri-ipv4-next-hop", "helper",
-          "an MP_REACH_NLRI for IPv6 with a 4-octet next hop: RFC 2545 / RFC 4760 define 16 or 32 "
-          "octets, and RFC 7606 section 7.11 makes an inconsistent next hop length a session reset "
-          "(3/9, RFC 4760 section 7); 5.0.15 accepts it as an IPv4 next hop",
-          _reset_instead(3, 9, _ipv6_nlri_ipv4_next_hop)),
-    Known("flow-rule-refused-whole", "helper",
-          "a FlowSpec NLRI that does not decode is malformed NLRI: RFC 7606 section 5.3 / RFC 8955 "
-          "section 4.2 leave session reset (3/10) where treat-as-withdraw cannot apply; 5.0.15 drops "
-          "that rule and keeps the others (docs/STATUS.md, FlowSpec departures)",
-          _reset_instead(3, 10, _refused_flow_rule)),
-    Known("hostname-non-ascii", "helper",
-          "an OPEN whose hostname capability (draft-walton-bgp-hostname-capability: UTF-8) is not ASCII: "
-          "5.0.15's parsed helpers break on it and it closes the session without a NOTIFICATION (down, "
-          "empty reason), against RFC 4271 section 6; we print the name",
-          _non_ascii_hostname),
-    Known("mp-reach-repeated", "helper",
-          "RFC 7606 section 3 g: MP_REACH_NLRI or MP_UNREACH_NLRI appearing twice is Malformed "
-          "Attribute List (3/1); 5.0.15 sends 3/9",
-          _repeated_mp_reach),
-    Known("vpls-several-nlri", "helper",
-          "RFC 4760 section 5 / RFC 4761 section 3.2.2: an MP_REACH_NLRI may carry several VPLS NLRI; "
-          "5.0.15 checks each length against the whole rest of the section and resets (3/10) "
-          "(docs/STATUS.md, VPLS departures)",
-          _reset_by_them(3, 10, _several_vpls)),
-    Known("extended-next-hop-other-families", "helper",
-          "RFC 8950 extends the next hop of the families it lists only; with an extended next hop "
-          "negotiated 5.0.15 sizes every MP_REACH_NLRI next hop as the (next hop AFI, SAFI) family's: it "
-          "fails on EVPN and VPLS (1/0, 'can not decode update message') and refuses FlowSpec (3/9)",
-          lambda case, ours, theirs: _reset_by_them(1, 0, _extended_next_hop_elsewhere)(case, ours, theirs)
-          or _reset_by_them(3, 9, _extended_next_hop_elsewhere)(case, ours, theirs)),
-    Known("rfc7606-where-5.0.15-resets", "helper",
-          "RFC 7606 sections 7.9 / 7.10 (ORIGINATOR_ID, CLUSTER_LIST: treat-as-withdraw), RFC 6793 "
-          "section 6 (AS4_PATH / AS4_AGGREGATOR: attribute discard), PMSI_TUNNEL treat-as-withdraw, "
-          "where 5.0.15 resets the session (3/5 or 3/1..) (docs/STATUS.md, decode departures)",
-          lambda case, ours, theirs: any(_reset_by_them(3, subcode, _rfc7606_instead_of_reset)(case, ours, theirs)
-                                         for subcode in range(1, 12))),
+    Known(
+        "mup-t1st-comma",
+        "helper",
+        "5.0.15's JSON of a MUP Type 1 Session Transformed route lacks the comma before "
+        "source_ip_len (RFC 8259: not JSON); we write it",
+        _mup_t1st_comma,
+    ),
+    Known(
+        "srv6-sid-json",
+        "helper",
+        "5.0.15 prints the SRv6 SID information TLV (RFC 9252) as the literal format strings "
+        '"%s" and %d (not JSON); we print the SID and the endpoint behavior',
+        _srv6_sid_json,
+    ),
+    Known(
+        "ipv6-nlri-ipv4-next-hop",
+        "helper",
+        "an MP_REACH_NLRI for IPv6 with a 4-octet next hop: RFC 2545 / RFC 4760 define 16 or 32 "
+        "octets, and RFC 7606 section 7.11 makes an inconsistent next hop length a session reset "
+        "(3/9, RFC 4760 section 7); 5.0.15 accepts it as an IPv4 next hop",
+        _reset_instead(3, 9, _ipv6_nlri_ipv4_next_hop),
+    ),
+    Known(
+        "flow-rule-refused-whole",
+        "helper",
+        "a FlowSpec NLRI that does not decode is malformed NLRI: RFC 7606 section 5.3 / RFC 8955 "
+        "section 4.2 leave session reset (3/10) where treat-as-withdraw cannot apply; 5.0.15 drops "
+        "that rule and keeps the others (docs/STATUS.md, FlowSpec departures)",
+        _reset_instead(3, 10, _refused_flow_rule),
+    ),
+    Known(
+        "hostname-non-ascii",
+        "helper",
+        "an OPEN whose hostname capability (draft-walton-bgp-hostname-capability: UTF-8) is not ASCII: "
+        "5.0.15's parsed helpers break on it and it closes the session without a NOTIFICATION (down, "
+        "empty reason), against RFC 4271 section 6; we print the name",
+        _non_ascii_hostname,
+    ),
+    Known(
+        "mp-reach-repeated",
+        "helper",
+        "RFC 7606 section 3 g: MP_REACH_NLRI or MP_UNREACH_NLRI appearing twice is Malformed "
+        "Attribute List (3/1); 5.0.15 sends 3/9",
+        _repeated_mp_reach,
+    ),
+    Known(
+        "vpls-several-nlri",
+        "helper",
+        "RFC 4760 section 5 / RFC 4761 section 3.2.2: an MP_REACH_NLRI may carry several VPLS NLRI; "
+        "5.0.15 checks each length against the whole rest of the section and resets (3/10) "
+        "(docs/STATUS.md, VPLS departures)",
+        _reset_by_them(3, 10, _several_vpls),
+    ),
+    Known(
+        "extended-next-hop-other-families",
+        "helper",
+        "RFC 8950 extends the next hop of the families it lists only; with an extended next hop "
+        "negotiated 5.0.15 sizes every MP_REACH_NLRI next hop as the (next hop AFI, SAFI) family's: it "
+        "fails on EVPN and VPLS (1/0, 'can not decode update message') and refuses FlowSpec (3/9)",
+        lambda case, ours, theirs: (
+            _reset_by_them(1, 0, _extended_next_hop_elsewhere)(case, ours, theirs)
+            or _reset_by_them(3, 9, _extended_next_hop_elsewhere)(case, ours, theirs)
+        ),
+    ),
+    Known(
+        "rfc7606-where-5.0.15-resets",
+        "helper",
+        "RFC 7606 sections 7.9 / 7.10 (ORIGINATOR_ID, CLUSTER_LIST: treat-as-withdraw), RFC 6793 "
+        "section 6 (AS4_PATH / AS4_AGGREGATOR: attribute discard), PMSI_TUNNEL treat-as-withdraw, "
+        "where 5.0.15 resets the session (3/5 or 3/1..) (docs/STATUS.md, decode departures)",
+        lambda case, ours, theirs: any(
+            _reset_by_them(3, subcode, _rfc7606_instead_of_reset)(case, ours, theirs) for subcode in range(1, 12)
+        ),
+    ),
 ]
 
 
@@ -736,14 +849,20 @@ def _missing_mandatory(stream) -> bool:
 
 def _malformed_origin(stream) -> bool:
     """An UPDATE whose ORIGIN is not one octet of 0, 1 or 2 (RFC 7606 section 7.1)."""
-    return any(code == 1 and (len(value) != 1 or value[0] > 2)
-               for _nlri, attributes in _stream_attributes(stream) for code, _flags, value in attributes)
+    return any(
+        code == 1 and (len(value) != 1 or value[0] > 2)
+        for _nlri, attributes in _stream_attributes(stream)
+        for code, _flags, value in attributes
+    )
 
 
 def _malformed_local_pref(stream) -> bool:
     """An UPDATE whose LOCAL_PREF is not 4 octets or not flagged well-known (RFC 7606 section 7.5)."""
-    return any(code == 5 and (len(value) != 4 or flags & 0xE0 != 0x40)
-               for _nlri, attributes in _stream_attributes(stream) for code, flags, value in attributes)
+    return any(
+        code == 5 and (len(value) != 4 or flags & 0xE0 != 0x40)
+        for _nlri, attributes in _stream_attributes(stream)
+        for code, flags, value in attributes
+    )
 
 
 def _discard_flags_conflict_in(attributes) -> bool:
@@ -771,11 +890,14 @@ def _unrecognized_well_known(stream) -> bool:
     """An UPDATE with an attribute our table does not know and whose Optional bit is clear (RFC 4271 6.3)."""
     from exabgp.bgp import attribute
 
-    return any(code not in attribute.ATTRIBUTES and not flags & attribute.OPTIONAL
-               for _nlri, attributes in _stream_attributes(stream) for code, flags, _value in attributes)
+    return any(
+        code not in attribute.ATTRIBUTES and not flags & attribute.OPTIONAL
+        for _nlri, attributes in _stream_attributes(stream)
+        for code, flags, _value in attributes
+    )
 
 
-_MASKED = re.compile(rb'(: )\*(?=[,} ])')
+_MASKED = re.compile(rb"(: )\*(?=[,} ])")
 
 
 def _line_update(line: bytes):
@@ -808,26 +930,38 @@ def _json_withdrawn(ours: bytes, theirs: bytes, hidden: set) -> bool:
     mine_attributes = dict(mine[1].get("attribute", {}))
     them_attributes = {key: value for key, value in them[1].get("attribute", {}).items() if key not in hidden}
     error = mine_attributes.pop("error", "")
-    return (error.startswith("treat-as-withdraw") and "error" not in them_attributes
-            and mine_attributes == them_attributes and "announce" not in mine[1]
-            and _nlri_of(mine[1].get("withdraw")) == sorted(_nlri_of(them[1].get("announce"))
-                                                             + _nlri_of(them[1].get("withdraw"))))
+    return (
+        error.startswith("treat-as-withdraw")
+        and "error" not in them_attributes
+        and mine_attributes == them_attributes
+        and "announce" not in mine[1]
+        and _nlri_of(mine[1].get("withdraw"))
+        == sorted(_nlri_of(them[1].get("announce")) + _nlri_of(them[1].get("withdraw")))
+    )
 
 
 def _text_withdrawn(ours: bytes, theirs: bytes) -> bool:
     """Our text line withdraws the route 5.0.15's announces (same neighbor, prefix and next hop)."""
     mine, them = ours.split(), theirs.split()
-    return (len(mine) >= 6 and len(them) >= 6 and mine[:4] == them[:4] and mine[4] == b"withdrawn"
-            and them[4] == b"announced" and mine[5] == them[5]
-            and (mine[6:] == [] or (them[6:7] == [b"next-hop"] and mine[6:] == them[6:8])))
+    return (
+        len(mine) >= 6
+        and len(them) >= 6
+        and mine[:4] == them[:4]
+        and mine[4] == b"withdrawn"
+        and them[4] == b"announced"
+        and mine[5] == them[5]
+        and (mine[6:] == [] or (them[6:7] == [b"next-hop"] and mine[6:] == them[6:8]))
+    )
 
 
 def _withdrawn_instead(caused_by, hidden: set):
     """A line where we treat-as-withdraw what 5.0.15 announces, on a stream `caused_by` accepts."""
+
     def applies(case, ours, theirs) -> bool:
         if type(case).__name__ != "LineCase" or not caused_by(case.stream):
             return False
         return _json_withdrawn(ours, theirs, hidden) or _text_withdrawn(ours, theirs)
+
     return applies
 
 
@@ -850,42 +984,66 @@ def _local_pref_discarded(case, ours, theirs) -> bool:
     if type(case).__name__ != "LineCase" or not _malformed_local_pref(case.stream):
         return False
     mine_words, them_words = ours.split(), theirs.split()
-    if (len(mine_words) >= 8 and mine_words[4] == b"announced" and them_words[4:5] == [b"withdrawn"]
-            and mine_words[:4] == them_words[:4] and mine_words[5] == them_words[5]
-            and mine_words[-2:] == [b"error", b"discard"] and them_words[6:] in ([], mine_words[6:8])):
+    if (
+        len(mine_words) >= 8
+        and mine_words[4] == b"announced"
+        and them_words[4:5] == [b"withdrawn"]
+        and mine_words[:4] == them_words[:4]
+        and mine_words[5] == them_words[5]
+        and mine_words[-2:] == [b"error", b"discard"]
+        and them_words[6:] in ([], mine_words[6:8])
+    ):
         return True
     mine, them = _line_update(ours), _line_update(theirs)
     if mine is None or them is None or mine[0] != them[0]:
         return False
     mine_attributes, them_attributes = dict(mine[1].get("attribute", {})), dict(them[1].get("attribute", {}))
-    return (mine_attributes.pop("error", None) == "discard"
-            and them_attributes.pop("error", "").startswith("treat-as-withdraw")
-            and mine_attributes == them_attributes and "withdraw" not in mine[1]
-            and _nlri_of(mine[1].get("announce")) == _nlri_of(them[1].get("withdraw")))
+    return (
+        mine_attributes.pop("error", None) == "discard"
+        and them_attributes.pop("error", "").startswith("treat-as-withdraw")
+        and mine_attributes == them_attributes
+        and "withdraw" not in mine[1]
+        and _nlri_of(mine[1].get("announce")) == _nlri_of(them[1].get("withdraw"))
+    )
 
 
 KNOWN += [
-    Known("missing-mandatory-attribute", "helper",
-          "an UPDATE announcing routes without ORIGIN, AS_PATH, or NEXT_HOP for the NLRI field (RFC 4271 "
-          "section 5, RFC 4760 section 3) is treat-as-withdraw (RFC 7606 section 3 d); 5.0.15 announces them",
-          _withdrawn_instead(_missing_mandatory, set())),
-    Known("origin-malformed", "helper",
-          "an ORIGIN of another length than 1 or a value above 2 is treat-as-withdraw (RFC 7606 section 7.1); "
-          "5.0.15 announces the routes (with origin \"invalid\" for an undefined value)",
-          _withdrawn_instead(_malformed_origin, {"origin"})),
-    Known("local-pref-external-discard", "helper",
-          "a malformed LOCAL_PREF from an external peer is attribute discard (RFC 7606 section 7.5); 5.0.15 "
-          "treats the routes as withdrawn",
-          _local_pref_discarded),
-    Known("discard-flags-said", "helper",
-          "an attribute-discard attribute (ATOMIC_AGGREGATE, AGGREGATOR, AS4_PATH, AS4_AGGREGATOR, AIGP, "
-          "BGP-LS, Prefix-SID) with wrong flags is discarded as a malformed value is (RFC 7606 section 3 c then "
-          "the attribute's own section) and said so (error discard); 5.0.15 drops it silently",
-          _discard_said),
-    Known("unrecognized-well-known-3-2", "helper",
-          "an attribute we do not know whose Optional bit is clear is an Unrecognized Well-known Attribute: "
-          "3/2 (RFC 4271 section 6.3; RFC 7606 does not change it); 5.0.15 accepts it",
-          _reset_instead(3, 2, _unrecognized_well_known)),
+    Known(
+        "missing-mandatory-attribute",
+        "helper",
+        "an UPDATE announcing routes without ORIGIN, AS_PATH, or NEXT_HOP for the NLRI field (RFC 4271 "
+        "section 5, RFC 4760 section 3) is treat-as-withdraw (RFC 7606 section 3 d); 5.0.15 announces them",
+        _withdrawn_instead(_missing_mandatory, set()),
+    ),
+    Known(
+        "origin-malformed",
+        "helper",
+        "an ORIGIN of another length than 1 or a value above 2 is treat-as-withdraw (RFC 7606 section 7.1); "
+        '5.0.15 announces the routes (with origin "invalid" for an undefined value)',
+        _withdrawn_instead(_malformed_origin, {"origin"}),
+    ),
+    Known(
+        "local-pref-external-discard",
+        "helper",
+        "a malformed LOCAL_PREF from an external peer is attribute discard (RFC 7606 section 7.5); 5.0.15 "
+        "treats the routes as withdrawn",
+        _local_pref_discarded,
+    ),
+    Known(
+        "discard-flags-said",
+        "helper",
+        "an attribute-discard attribute (ATOMIC_AGGREGATE, AGGREGATOR, AS4_PATH, AS4_AGGREGATOR, AIGP, "
+        "BGP-LS, Prefix-SID) with wrong flags is discarded as a malformed value is (RFC 7606 section 3 c then "
+        "the attribute's own section) and said so (error discard); 5.0.15 drops it silently",
+        _discard_said,
+    ),
+    Known(
+        "unrecognized-well-known-3-2",
+        "helper",
+        "an attribute we do not know whose Optional bit is clear is an Unrecognized Well-known Attribute: "
+        "3/2 (RFC 4271 section 6.3; RFC 7606 does not change it); 5.0.15 accepts it",
+        _reset_instead(3, 2, _unrecognized_well_known),
+    ),
 ]
 
 
@@ -909,17 +1067,19 @@ _INVALID = ("invalid payload",)
 def _decode_case(predicate):
     """`predicate` for `qa.differential.decode` cases and outcomes only: other callers' forms (a hex string,
     an ``(exit code, stdout)`` pair) are not what it reads, and it explains nothing of them."""
+
     def applies(case, ours, theirs) -> bool:
         if not (hasattr(case, "message") and hasattr(ours, "lines") and hasattr(theirs, "lines")):
             return False
         return predicate(case, ours, theirs)
+
     applies.__doc__ = predicate.__doc__
     return applies
 
 
 def _body(message: bytes) -> bytes:
     if message[:16] == b"\xff" * 16:
-        return message[19:int.from_bytes(message[16:18], "big")]
+        return message[19 : int.from_bytes(message[16:18], "big")]
     return message
 
 
@@ -942,14 +1102,17 @@ def _families(message: bytes) -> set:
         return set()
     withdrawn, attributes, nlri = parts
     found = {(1, 1)} if withdrawn or nlri else set()
-    found.update((int.from_bytes(value[0:2], "big"), value[2]) for code, _, value in attributes
-                 if code in (14, 15) and len(value) >= 3)
+    found.update(
+        (int.from_bytes(value[0:2], "big"), value[2])
+        for code, _, value in attributes
+        if code in (14, 15) and len(value) >= 3
+    )
     return found
 
 
 def _attribute(message: bytes, code: int):
     parts = _parts(message)
-    for found, _, value in (parts[1] if parts else ()):
+    for found, _, value in parts[1] if parts else ():
         if found == code:
             return value
     return None
@@ -1025,15 +1188,15 @@ def _attributes_as_read(message: bytes):
     start = 4 + withdrawn
     if start > len(body):
         return None
-    section = body[start:start + int.from_bytes(body[2 + withdrawn:4 + withdrawn], "big")]
+    section = body[start : start + int.from_bytes(body[2 + withdrawn : 4 + withdrawn], "big")]
     found, position = [], 0
     while position + 3 <= len(section):
         flags, code = section[position], section[position + 1]
         header = 4 if flags & 0x10 else 3
         if position + header > len(section):
             break
-        size = int.from_bytes(section[position + 2:position + header], "big")
-        found.append((code, section[position + header:position + header + size]))
+        size = int.from_bytes(section[position + 2 : position + header], "big")
+        found.append((code, section[position + header : position + header + size]))
         position += header + size
     return found
 
@@ -1085,8 +1248,9 @@ def _extended_nexthop_every_family(case, ours, theirs) -> bool:
     five, mine = _nexthop_5_0_accepts(afi, safi, length), _nexthop_we_accept(afi, safi, length, ctx)
     if five == mine:
         return False
-    return (theirs.lines == _INVALID and not five and ours.code == 0) or \
-        (ours.lines == _INVALID and not mine and theirs.code == 0)
+    return (theirs.lines == _INVALID and not five and ours.code == 0) or (
+        ours.lines == _INVALID and not mine and theirs.code == 0
+    )
 
 
 def _addpath(case, afi: int, safi: int) -> bool:
@@ -1110,7 +1274,7 @@ def _flow_section_refused_whole(case, ours, theirs) -> bool:
             continue
         afi, safi = int.from_bytes(value[0:2], "big"), value[2]
         try:
-            nlri.decode(afi, safi, value[5 + value[3]:] if code == 14 else value[3:], _addpath(case, afi, safi))
+            nlri.decode(afi, safi, value[5 + value[3] :] if code == 14 else value[3:], _addpath(case, afi, safi))
         except CodecError:
             return True
     return False
@@ -1123,10 +1287,12 @@ def _vpls_several_nlri(case, ours, theirs) -> bool:
         value = _attribute(case.message, code)
         if value is None or len(value) < 3 or (int.from_bytes(value[0:2], "big"), value[2]) != (25, 65):
             continue
-        nlri = value[5 + value[3]:] if code == 14 and len(value) > 3 else value[3:]
-        routes = [announced for family in _update(ours).get(
-            "announce" if code == 14 else "withdraw", {}).get("l2vpn vpls", {}) for announced in
-            (family if isinstance(family, list) else [family])]
+        nlri = value[5 + value[3] :] if code == 14 and len(value) > 3 else value[3:]
+        routes = [
+            announced
+            for family in _update(ours).get("announce" if code == 14 else "withdraw", {}).get("l2vpn vpls", {})
+            for announced in (family if isinstance(family, list) else [family])
+        ]
         if len(nlri) > 19 or len(routes) > 1:
             return True
     return False
@@ -1139,7 +1305,7 @@ def _repaired_equal(ours, theirs, repair) -> bool:
     import json
 
     repaired = False
-    for mine, line in zip(ours.lines, theirs.lines):
+    for mine, line in zip(ours.lines, theirs.lines, strict=False):
         if isinstance(line, str) and not isinstance(mine, str):
             try:
                 fixed = json.loads(repair(line))
@@ -1167,9 +1333,15 @@ def _decode_mup_t1st_comma(case, ours, theirs) -> bool:
 
 
 def _srv6_sid_template(case, ours, theirs) -> bool:
-    return _repaired_equal(ours, theirs, lambda line: line.replace('"sid": "%s"', '"sid": "%s"')
-                           .replace('"endpoint_behavior": %d', '"endpoint_behavior": 0')
-                           .replace('""source_ip_len"', '", "source_ip_len"'))
+    return _repaired_equal(
+        ours,
+        theirs,
+        lambda line: (
+            line.replace('"sid": "%s"', '"sid": "%s"')
+            .replace('"endpoint_behavior": %d', '"endpoint_behavior": 0')
+            .replace('""source_ip_len"', '", "source_ip_len"')
+        ),
+    )
 
 
 def _mup_unknown(route) -> bool:
@@ -1191,8 +1363,10 @@ def _mup_normal(update, name: str):
                 continue
             groups = content.items() if isinstance(content, dict) else [(None, content)]
             for nexthop, routes in groups:
-                kept = [{key: item for key, item in route.items()
-                         if not (_mup_unknown(route) and key in ("raw", "arch"))} for route in routes]
+                kept = [
+                    {key: item for key, item in route.items() if not (_mup_unknown(route) and key in ("raw", "arch"))}
+                    for route in routes
+                ]
                 merged.setdefault(name, {}).setdefault(nexthop, []).extend(kept)
         if name in merged:
             merged[name] = {nexthop: sorted(routes, key=json.dumps) for nexthop, routes in merged[name].items()}
@@ -1209,8 +1383,12 @@ def _mup_unknown_type(case, ours, theirs) -> bool:
     from exabgp.bgp.family import family_name
 
     name = family_name(*families.pop())
-    unknown = any(_mup_unknown(route) for family in list(mine.get("announce", {})) + list(mine.get("withdraw", {}))
-                  if family.endswith(" mup") for route in _routes(mine, family))
+    unknown = any(
+        _mup_unknown(route)
+        for family in list(mine.get("announce", {})) + list(mine.get("withdraw", {}))
+        if family.endswith(" mup")
+        for route in _routes(mine, family)
+    )
     return unknown and _mup_normal(mine, name) == _mup_normal(them, name)
 
 
@@ -1221,7 +1399,7 @@ def _flags_conflicts(message: bytes) -> set:
 
     parts = _parts(message)
     found = set()
-    for code, flags, _ in (parts[1] if parts else ()):  # the walk keeps the first occurrence of each code
+    for code, flags, _ in parts[1] if parts else ():  # the walk keeps the first occurrence of each code
         spec = attribute.ATTRIBUTES.get(code)
         if spec is None or spec.action != attribute.TREAT_AS_WITHDRAW:
             continue
@@ -1234,8 +1412,10 @@ def _flags_conflicts(message: bytes) -> set:
 
 
 def _without(update, keys):
-    return {key: ({name: item for name, item in value.items() if name not in keys} if key == "attribute" else value)
-            for key, value in update.items()}
+    return {
+        key: ({name: item for name, item in value.items() if name not in keys} if key == "attribute" else value)
+        for key, value in update.items()
+    }
 
 
 def _flags_treat_as_withdraw(case, ours, theirs) -> bool:
@@ -1285,8 +1465,11 @@ def _labeled_without_label(case, ours, theirs) -> bool:
 
     if "-n" in case.options:  # decode -n: one NLRI object a line, of the -f family
         family = family_from_name(_option(case, "-f") or "")
-        return family is not None and family[1] in (4, 128) and any(
-            isinstance(route, dict) and "label" not in route for route in theirs.lines)
+        return (
+            family is not None
+            and family[1] in (4, 128)
+            and any(isinstance(route, dict) and "label" not in route for route in theirs.lines)
+        )
     update = _update(theirs)
     if update is None:
         return False
@@ -1299,78 +1482,121 @@ def _bgpls_without_node_descriptors(case, ours, theirs) -> bool:
     update = _update(theirs)
     if ours.lines != _INVALID or update is None:
         return False
-    return any(route.get("node-descriptors", route.get("local-node-descriptors")) == []
-               for route in _routes(update, "bgp-ls bgp-ls"))
+    return any(
+        route.get("node-descriptors", route.get("local-node-descriptors")) == []
+        for route in _routes(update, "bgp-ls bgp-ls")
+    )
 
 
 def _oracle_crash(case, ours, theirs) -> bool:
     return theirs.code == "crash"
 
 
-KNOWN.extend([
-    Known("decode -f keeps other families", "decode",
-          "decode -f does not refuse an UPDATE of a family outside -f: which families a session negotiated is "
-          "the session's check (RFC 4760 section 7), not the decoder's (docs/STATUS.md, issue 2)",
-          _decode_case(_family_outside_f)),
-    Known("RFC 7606 instead of a session reset", "decode",
-          "a malformed ORIGINATOR_ID, CLUSTER_LIST (RFC 7606 sections 7.9, 7.10) or PMSI_TUNNEL is "
-          "treat-as-withdraw, a malformed AS4_PATH / AS4_AGGREGATOR (RFC 6793 section 6) or AIGP (RFC 7311 "
-          "section 3) is discarded: 5.0.15 resets the session (invalid payload)",
-          _decode_case(_decode_rfc7606_instead_of_reset)),
-    Known("extended next hop on every family", "decode",
-          "once any RFC 8950 next hop is negotiated, 5.0.15 reads every MP_REACH_NLRI next hop by its length "
-          "alone: it refuses the families RFC 8950 was not negotiated for (FlowSpec's empty next hop, EVPN, "
-          "VPLS, BGP-LS, IPv6 VPN with a link-local address) and accepts next hops of an AFI that was not "
-          "negotiated; RFC 4760 section 3 sizes a next hop by its family, RFC 8950 changes that only for the "
-          "negotiated (AFI, SAFI, next-hop AFI) entries",
-          _decode_case(_extended_nexthop_every_family)),
-    Known("FlowSpec section with a malformed rule refused", "decode",
-          "an NLRI section with a malformed FlowSpec rule (unknown component type, value beyond its type, bad "
-          "length) is refused whole (RFC 7606 section 5.3; RFC 8955 section 4): 5.0.15 keeps the rules before "
-          "it and silently drops the rest, or prints a rule that is not the one on the wire (docs/STATUS.md, "
-          "FlowSpec)",
-          _decode_case(_flow_section_refused_whole)),
-    Known("several VPLS NLRI in one section", "decode",
-          "RFC 4760 allows several NLRI in one MP_REACH_NLRI / MP_UNREACH_NLRI; 5.0.15 refuses a VPLS section "
-          "of more than one (docs/STATUS.md, VPLS)",
-          _decode_case(_vpls_several_nlri)),
-    Known("MUP Type 1 ST JSON comma", "decode",
-          "5.0.15's JSON of a MUP Type 1 Session Transformed route lacks the comma before source_ip_len (the "
-          "line is not JSON, RFC 8259); we write it (docs/STATUS.md, MUP)",
-          _decode_case(_decode_mup_t1st_comma)),
-    Known("SRv6 SID information as JSON", "decode",
-          "5.0.15 prints the SRv6 SID information of the Prefix-SID attribute (RFC 9252 section 3) from an "
-          "unformatted template (\"%s\", %d: not JSON, RFC 8259, and no SID); we print the SID and behavior",
-          _decode_case(_srv6_sid_template)),
-    Known("MUP route of an unknown type", "decode",
-          "a MUP NLRI of a route type 5.0.15 does not decode is printed by 5.0.15 under a family made from "
-          "another field (\"undefined mup\", or the other AFI) with rewritten octets; we print it under the "
-          "family of its MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760 section 3) with the octets received",
-          _decode_case(_mup_unknown_type)),
-    Known("labeled NLRI without a label", "decode",
-          "a labeled or VPN NLRI too short for a label is malformed (RFC 8277 section 2: the length covers the "
-          "label field, present in withdrawals too, section 2.4; RFC 7606 section 5.3): 5.0.15 reads it as a "
-          "prefix without label",
-          _decode_case(_labeled_without_label)),
-    Known("attribute flags conflict: treat-as-withdraw", "decode",
-          "an attribute whose Optional / Transitive bits conflict with its definition is malformed and the "
-          "UPDATE treat-as-withdraw (RFC 7606 section 3 c): 5.0.15 drops the attribute and says nothing",
-          _decode_case(_flags_treat_as_withdraw)),
-    Known("repeated attribute: the first one counts", "decode",
-          "of an attribute repeated in one UPDATE only the first occurrence counts, the others are discarded "
-          "(RFC 7606 section 3 g): 5.0.15 goes on with the later ones (an unknown transitive one shows, a "
-          "later value replaces the first)",
-          _decode_case(_repeated_attribute)),
-    Known("BGP-LS NLRI without node descriptors", "decode",
-          "the Local Node Descriptors TLV is mandatory in BGP-LS node, link and prefix NLRI (RFC 9552 section "
-          "5.2): an NLRI without it is malformed, and a malformed NLRI section is not read past (RFC 7606 "
-          "section 5.3); 5.0.15 prints it with empty node descriptors",
-          _decode_case(_bgpls_without_node_descriptors)),
-    Known("5.0.15 crashes", "decode",
-          "an exception escaped 5.0.15's decoder (its internal-error report): bad input must give an answer "
-          "(RFC 4271 section 6 / RFC 7606), and ours does",
-          _decode_case(_oracle_crash)),
-])
+KNOWN.extend(
+    [
+        Known(
+            "decode -f keeps other families",
+            "decode",
+            "decode -f does not refuse an UPDATE of a family outside -f: which families a session negotiated is "
+            "the session's check (RFC 4760 section 7), not the decoder's (docs/STATUS.md, issue 2)",
+            _decode_case(_family_outside_f),
+        ),
+        Known(
+            "RFC 7606 instead of a session reset",
+            "decode",
+            "a malformed ORIGINATOR_ID, CLUSTER_LIST (RFC 7606 sections 7.9, 7.10) or PMSI_TUNNEL is "
+            "treat-as-withdraw, a malformed AS4_PATH / AS4_AGGREGATOR (RFC 6793 section 6) or AIGP (RFC 7311 "
+            "section 3) is discarded: 5.0.15 resets the session (invalid payload)",
+            _decode_case(_decode_rfc7606_instead_of_reset),
+        ),
+        Known(
+            "extended next hop on every family",
+            "decode",
+            "once any RFC 8950 next hop is negotiated, 5.0.15 reads every MP_REACH_NLRI next hop by its length "
+            "alone: it refuses the families RFC 8950 was not negotiated for (FlowSpec's empty next hop, EVPN, "
+            "VPLS, BGP-LS, IPv6 VPN with a link-local address) and accepts next hops of an AFI that was not "
+            "negotiated; RFC 4760 section 3 sizes a next hop by its family, RFC 8950 changes that only for the "
+            "negotiated (AFI, SAFI, next-hop AFI) entries",
+            _decode_case(_extended_nexthop_every_family),
+        ),
+        Known(
+            "FlowSpec section with a malformed rule refused",
+            "decode",
+            "an NLRI section with a malformed FlowSpec rule (unknown component type, value beyond its type, bad "
+            "length) is refused whole (RFC 7606 section 5.3; RFC 8955 section 4): 5.0.15 keeps the rules before "
+            "it and silently drops the rest, or prints a rule that is not the one on the wire (docs/STATUS.md, "
+            "FlowSpec)",
+            _decode_case(_flow_section_refused_whole),
+        ),
+        Known(
+            "several VPLS NLRI in one section",
+            "decode",
+            "RFC 4760 allows several NLRI in one MP_REACH_NLRI / MP_UNREACH_NLRI; 5.0.15 refuses a VPLS section "
+            "of more than one (docs/STATUS.md, VPLS)",
+            _decode_case(_vpls_several_nlri),
+        ),
+        Known(
+            "MUP Type 1 ST JSON comma",
+            "decode",
+            "5.0.15's JSON of a MUP Type 1 Session Transformed route lacks the comma before source_ip_len (the "
+            "line is not JSON, RFC 8259); we write it (docs/STATUS.md, MUP)",
+            _decode_case(_decode_mup_t1st_comma),
+        ),
+        Known(
+            "SRv6 SID information as JSON",
+            "decode",
+            "5.0.15 prints the SRv6 SID information of the Prefix-SID attribute (RFC 9252 section 3) from an "
+            'unformatted template ("%s", %d: not JSON, RFC 8259, and no SID); we print the SID and behavior',
+            _decode_case(_srv6_sid_template),
+        ),
+        Known(
+            "MUP route of an unknown type",
+            "decode",
+            "a MUP NLRI of a route type 5.0.15 does not decode is printed by 5.0.15 under a family made from "
+            'another field ("undefined mup", or the other AFI) with rewritten octets; we print it under the '
+            "family of its MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760 section 3) with the octets received",
+            _decode_case(_mup_unknown_type),
+        ),
+        Known(
+            "labeled NLRI without a label",
+            "decode",
+            "a labeled or VPN NLRI too short for a label is malformed (RFC 8277 section 2: the length covers the "
+            "label field, present in withdrawals too, section 2.4; RFC 7606 section 5.3): 5.0.15 reads it as a "
+            "prefix without label",
+            _decode_case(_labeled_without_label),
+        ),
+        Known(
+            "attribute flags conflict: treat-as-withdraw",
+            "decode",
+            "an attribute whose Optional / Transitive bits conflict with its definition is malformed and the "
+            "UPDATE treat-as-withdraw (RFC 7606 section 3 c): 5.0.15 drops the attribute and says nothing",
+            _decode_case(_flags_treat_as_withdraw),
+        ),
+        Known(
+            "repeated attribute: the first one counts",
+            "decode",
+            "of an attribute repeated in one UPDATE only the first occurrence counts, the others are discarded "
+            "(RFC 7606 section 3 g): 5.0.15 goes on with the later ones (an unknown transitive one shows, a "
+            "later value replaces the first)",
+            _decode_case(_repeated_attribute),
+        ),
+        Known(
+            "BGP-LS NLRI without node descriptors",
+            "decode",
+            "the Local Node Descriptors TLV is mandatory in BGP-LS node, link and prefix NLRI (RFC 9552 section "
+            "5.2): an NLRI without it is malformed, and a malformed NLRI section is not read past (RFC 7606 "
+            "section 5.3); 5.0.15 prints it with empty node descriptors",
+            _decode_case(_bgpls_without_node_descriptors),
+        ),
+        Known(
+            "5.0.15 crashes",
+            "decode",
+            "an exception escaped 5.0.15's decoder (its internal-error report): bad input must give an answer "
+            "(RFC 4271 section 6 / RFC 7606), and ours does",
+            _decode_case(_oracle_crash),
+        ),
+    ]
+)
 
 
 def _decode_origin_malformed(case, ours, theirs) -> bool:
@@ -1385,9 +1611,12 @@ def _decode_origin_malformed(case, ours, theirs) -> bool:
     them_attributes = {key: value for key, value in them.get("attribute", {}).items() if key != "origin"}
     error = mine_attributes.pop("error", "")
     them_error = them_attributes.pop("error", "treat-as-withdraw")
-    return (error.startswith("treat-as-withdraw") and them_error.startswith("treat-as-withdraw")
-            and mine_attributes == them_attributes
-            and {**mine, "attribute": None} == {**them, "attribute": None})
+    return (
+        error.startswith("treat-as-withdraw")
+        and them_error.startswith("treat-as-withdraw")
+        and mine_attributes == them_attributes
+        and {**mine, "attribute": None} == {**them, "attribute": None}
+    )
 
 
 def _decode_discard_said(case, ours, theirs) -> bool:
@@ -1400,13 +1629,21 @@ def _decode_discard_said(case, ours, theirs) -> bool:
     return attributes.pop("error", None) == "discard" and {**mine, "attribute": attributes} == them
 
 
-KNOWN.extend([
-    Known("ORIGIN malformed: treat-as-withdraw", "decode",
-          "an ORIGIN of another length than 1 or a value above 2 is malformed: treat-as-withdraw (RFC 7606 "
-          "section 7.1); 5.0.15 shows it (\"igp\" for two octets, \"invalid\" for a value above 2)",
-          _decode_case(_decode_origin_malformed)),
-    Known("discard for wrong flags said", "decode",
-          "an attribute-discard attribute with wrong flags is discarded as a malformed value is (RFC 7606 "
-          "section 3 c, then the attribute's section) and said so (error discard); 5.0.15 drops it silently",
-          _decode_case(_decode_discard_said)),
-])
+KNOWN.extend(
+    [
+        Known(
+            "ORIGIN malformed: treat-as-withdraw",
+            "decode",
+            "an ORIGIN of another length than 1 or a value above 2 is malformed: treat-as-withdraw (RFC 7606 "
+            'section 7.1); 5.0.15 shows it ("igp" for two octets, "invalid" for a value above 2)',
+            _decode_case(_decode_origin_malformed),
+        ),
+        Known(
+            "discard for wrong flags said",
+            "decode",
+            "an attribute-discard attribute with wrong flags is discarded as a malformed value is (RFC 7606 "
+            "section 3 c, then the attribute's section) and said so (error discard); 5.0.15 drops it silently",
+            _decode_case(_decode_discard_said),
+        ),
+    ]
+)

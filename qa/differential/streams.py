@@ -80,8 +80,7 @@ def vector_streams() -> list:
     first = [Stream("vectors", Capabilities(families), plain, active=True)]  # the daemon connects
     if add_path:
         paths = families_of(add_path)
-        first.append(Stream("vectors add-path", Capabilities(paths, add_path=tuple((*f, 2) for f in paths)),
-                            add_path))
+        first.append(Stream("vectors add-path", Capabilities(paths, add_path=tuple((*f, 2) for f in paths)), add_path))
     return first + streams
 
 
@@ -93,8 +92,13 @@ def _capture_capabilities(configuration: str, messages: list) -> Capabilities:
     next_hop = ()
     if "nexthop" in configuration:
         next_hop = tuple((1, safi, 2) for afi, safi in families if afi == 1 and safi in (1, 2, 128))
-    return Capabilities(families, asn4="asn4 disable" not in configuration, add_path=add_path,
-                        extended_message=any(len(data) > 4096 for data in messages), extended_next_hop=next_hop)
+    return Capabilities(
+        families,
+        asn4="asn4 disable" not in configuration,
+        add_path=add_path,
+        extended_message=any(len(data) > 4096 for data in messages),
+        extended_next_hop=next_hop,
+    )
 
 
 def capture_streams() -> list:
@@ -141,8 +145,21 @@ def corpus_stream(seed: int, prefixes: int) -> list:
     paths = chooser.choice((0, 0, 2))
     with tempfile.TemporaryDirectory() as directory:
         output = os.path.join(directory, "corpus.bgp")
-        command = [sys.executable, str(tool), "-q", "-o", output, "--v4", str(prefixes),
-                   "--v6", str(max(prefixes // 4, 1)), "--seed", str(seed), "--add-path", str(paths)]
+        command = [
+            sys.executable,
+            str(tool),
+            "-q",
+            "-o",
+            output,
+            "--v4",
+            str(prefixes),
+            "--v6",
+            str(max(prefixes // 4, 1)),
+            "--seed",
+            str(seed),
+            "--add-path",
+            str(paths),
+        ]
         if not asn4:
             command.append("--asn2")
         subprocess.run(command, check=True, capture_output=True, timeout=300)
@@ -166,8 +183,11 @@ def generated_streams(seed: int, count: int) -> list:
         capabilities = updates.random_capabilities(chooser, families)
         messages = updates.messages(chooser, capabilities, count)
         ending = chooser.choice(("notification", "close"))
-        streams.append(Stream(f"generated seed {seed} session {number}", capabilities, messages, ending,
-                              active=chooser.random() < 0.5))
+        streams.append(
+            Stream(
+                f"generated seed {seed} session {number}", capabilities, messages, ending, active=chooser.random() < 0.5
+            )
+        )
     return streams
 
 
@@ -180,24 +200,46 @@ def malformed_streams(seed: int) -> list:
     capabilities = Capabilities(((1, 1), (2, 1)))
     streams = []
     for number, body in enumerate(updates.withdraw_and_discard_cases()):
-        messages = (updates.messages(chooser, capabilities, 2) + [message(UPDATE, body)]
-                    + updates.messages(chooser, capabilities, 2))
+        messages = (
+            updates.messages(chooser, capabilities, 2)
+            + [message(UPDATE, body)]
+            + updates.messages(chooser, capabilities, 2)
+        )
         streams.append(Stream(f"malformed rfc7606 case {number}", capabilities, messages))
     for name, body in updates.session_reset_cases():
-        streams.append(Stream(f"malformed {name}", capabilities,
-                              updates.messages(chooser, capabilities, 3) + [message(UPDATE, body)], "close"))
+        streams.append(
+            Stream(
+                f"malformed {name}",
+                capabilities,
+                updates.messages(chooser, capabilities, 3) + [message(UPDATE, body)],
+                "close",
+            )
+        )
     hostname = bytes((7,)) + "réseau".encode() + bytes((0,))  # RFC 3629 UTF-8, not ASCII
     session = Capabilities(((1, 1), (2, 1)), announced=((73, hostname),))
     streams.append(Stream("departure non-ascii host name", session, updates.messages(chooser, session, 3)))
     for name, families, body in updates.departure_cases():
         next_hop = ((1, 1, 2),) if "extended next hop" in name else ()
         session = Capabilities(families, extended_next_hop=next_hop)
-        streams.append(Stream(f"departure {name}", session, updates.messages(chooser, session, 2)
-                              + [message(UPDATE, body)] + updates.messages(chooser, session, 2)))
+        streams.append(
+            Stream(
+                f"departure {name}",
+                session,
+                updates.messages(chooser, session, 2) + [message(UPDATE, body)] + updates.messages(chooser, session, 2),
+            )
+        )
     return streams
 
 
 def batches(seed: int, count: int, corpus: int) -> list:
     """The streams of a run, in batches (one pair of daemons per batch)."""
-    return [batch for batch in (vector_streams(), capture_streams(), corpus_stream(seed, corpus),
-                                generated_streams(seed, count) + malformed_streams(seed)) if batch]
+    return [
+        batch
+        for batch in (
+            vector_streams(),
+            capture_streams(),
+            corpus_stream(seed, corpus),
+            generated_streams(seed, count) + malformed_streams(seed),
+        )
+        if batch
+    ]

@@ -28,7 +28,17 @@ from qa.peer import UPDATE, message
 _ROUTE_REFRESH, _OPERATIONAL = 5, 6
 IPV4, IPV6, L2VPN = 1, 2, 25
 UNICAST, MULTICAST, NLRI_MPLS, MCAST_VPN, VPLS, EVPN, MPLS_VPN, RTC, FLOW, FLOW_VPN = (
-    1, 2, 4, 5, 65, 70, 128, 132, 133, 134)
+    1,
+    2,
+    4,
+    5,
+    65,
+    70,
+    128,
+    132,
+    133,
+    134,
+)
 PREFIX_SAFIS = (UNICAST, MULTICAST, NLRI_MPLS, MPLS_VPN)
 #: the families 5.0 offers ADD-PATH for (so a path identifier is never sent where none was negotiated)
 ADD_PATH_SAFIS = (UNICAST, NLRI_MPLS, MPLS_VPN)
@@ -36,8 +46,15 @@ ADD_PATH_SAFIS = (UNICAST, NLRI_MPLS, MPLS_VPN)
 #: the sessions of a generated run: the families each negotiates
 SESSIONS = (
     ((IPV4, UNICAST), (IPV6, UNICAST), (IPV4, MULTICAST), (IPV6, MULTICAST), (IPV4, NLRI_MPLS), (IPV6, NLRI_MPLS)),
-    ((IPV4, UNICAST), (IPV4, MPLS_VPN), (IPV6, MPLS_VPN), (IPV4, FLOW), (IPV6, FLOW), (IPV4, FLOW_VPN),
-     (IPV6, FLOW_VPN)),
+    (
+        (IPV4, UNICAST),
+        (IPV4, MPLS_VPN),
+        (IPV6, MPLS_VPN),
+        (IPV4, FLOW),
+        (IPV6, FLOW),
+        (IPV4, FLOW_VPN),
+        (IPV6, FLOW_VPN),
+    ),
     ((IPV4, UNICAST), (L2VPN, EVPN), (L2VPN, VPLS), (IPV4, MCAST_VPN), (IPV6, MCAST_VPN), (IPV4, RTC)),
 )
 
@@ -48,16 +65,26 @@ def session_families(chooser: random.Random) -> tuple:
 
 def random_capabilities(chooser: random.Random, families: tuple):
     from qa.differential.helper import Capabilities
-    add_path = tuple((afi, safi, chooser.choice((1, 2, 2, 3))) for afi, safi in families
-                     if safi in ADD_PATH_SAFIS and chooser.random() < 0.5)
+
+    add_path = tuple(
+        (afi, safi, chooser.choice((1, 2, 2, 3)))
+        for afi, safi in families
+        if safi in ADD_PATH_SAFIS and chooser.random() < 0.5
+    )
     # an extended next hop where it means something, and never beside L2VPN or FlowSpec families, whose
     # UPDATEs 5.0.15 then fails to decode (`departure_cases` has one)
     meaningful = (IPV6, UNICAST) in families and all(safi in PREFIX_SAFIS for _afi, safi in families)
     next_hop = ((IPV4, UNICAST, IPV6),) if meaningful and chooser.random() < 0.3 else ()
     announced = tuple(capability for capability in _announced(chooser, families) if chooser.random() < 0.4)
-    return Capabilities(families, asn4=chooser.random() < 0.7, add_path=add_path,
-                        extended_message=chooser.random() < 0.5, extended_next_hop=next_hop,
-                        operational=chooser.random() < 0.3, announced=announced)
+    return Capabilities(
+        families,
+        asn4=chooser.random() < 0.7,
+        add_path=add_path,
+        extended_message=chooser.random() < 0.5,
+        extended_next_hop=next_hop,
+        operational=chooser.random() < 0.3,
+        announced=announced,
+    )
 
 
 def _announced(chooser, families) -> list:
@@ -65,13 +92,20 @@ def _announced(chooser, families) -> list:
     in the OPEN the helpers receive): graceful restart (RFC 4724), enhanced route refresh (RFC 7313),
     hostname and software version (drafts), multi-session, Cisco route refresh, an unassigned code."""
     restart = struct.pack("!H", (chooser.choice((0, 8)) << 12) | chooser.randint(0, 4095)) + b"".join(
-        struct.pack("!HBB", afi, safi, chooser.choice((0, 0x80))) for afi, safi in families[:3])
+        struct.pack("!HBB", afi, safi, chooser.choice((0, 0x80))) for afi, safi in families[:3]
+    )
     # ASCII names only: 5.0.15 drops a session whose host name is not (`streams.malformed_streams` has one)
     name, domain = chooser.choice((b"router", b"edge-1", b"")), chooser.choice((b"", b"example.net"))
     version = chooser.choice((b"FRRouting/10.1", b"BIRD/2.15", b""))
-    return [(64, restart), (70, b""), (73, bytes((len(name),)) + name + bytes((len(domain),)) + domain),
-            (75, bytes((len(version),)) + version), (68, b"\x00"), (128, b""),
-            (chooser.choice((66, 99, 230)), bytes(chooser.randint(0, 255) for _ in range(chooser.randint(0, 6))))]
+    return [
+        (64, restart),
+        (70, b""),
+        (73, bytes((len(name),)) + name + bytes((len(domain),)) + domain),
+        (75, bytes((len(version),)) + version),
+        (68, b"\x00"),
+        (128, b""),
+        (chooser.choice((66, 99, 230)), bytes(chooser.randint(0, 255) for _ in range(chooser.randint(0, 6)))),
+    ]
 
 
 # -- attributes ----------------------------------------------------------------------------------
@@ -85,8 +119,11 @@ def attribute(flags: int, code: int, value: bytes) -> bytes:
 
 
 def _asn(chooser, asn4: bool) -> int:
-    return chooser.choice((chooser.randint(1, 65535), chooser.randint(65536, 4294967295))) if asn4 \
+    return (
+        chooser.choice((chooser.randint(1, 65535), chooser.randint(65536, 4294967295)))
+        if asn4
         else chooser.randint(1, 65535)
+    )
 
 
 def _as_path(chooser, asn4: bool) -> bytes:
@@ -104,22 +141,22 @@ def _ipv4(chooser) -> bytes:
 
 
 def _ipv6(chooser) -> bytes:
-    return bytes((0x20, 0x01, 0x0d, 0xb8)) + bytes(chooser.randint(0, 255) for _ in range(12))
+    return bytes((0x20, 0x01, 0x0D, 0xB8)) + bytes(chooser.randint(0, 255) for _ in range(12))
 
 
 _EXTENDED = (
-    lambda c: bytes((0x00, 0x02)) + c.randint(1, 65535).to_bytes(2, "big") + c.randint(0, 2 ** 32 - 1).to_bytes(4, "big"),
+    lambda c: bytes((0x00, 0x02)) + c.randint(1, 65535).to_bytes(2, "big") + c.randint(0, 2**32 - 1).to_bytes(4, "big"),
     lambda c: bytes((0x01, 0x02)) + _ipv4(c) + c.randint(0, 65535).to_bytes(2, "big"),
-    lambda c: bytes((0x02, 0x02)) + c.randint(1, 2 ** 32 - 1).to_bytes(4, "big") + c.randint(0, 65535).to_bytes(2, "big"),
-    lambda c: bytes((0x00, 0x03)) + c.randint(1, 65535).to_bytes(2, "big") + c.randint(0, 2 ** 32 - 1).to_bytes(4, "big"),
+    lambda c: bytes((0x02, 0x02)) + c.randint(1, 2**32 - 1).to_bytes(4, "big") + c.randint(0, 65535).to_bytes(2, "big"),
+    lambda c: bytes((0x00, 0x03)) + c.randint(1, 65535).to_bytes(2, "big") + c.randint(0, 2**32 - 1).to_bytes(4, "big"),
     lambda c: bytes((0x80, 0x06, 0, 0)) + struct.pack("!f", c.choice((0.0, 1000.0, 125000.0))),
-    lambda c: bytes((0x80, 0x08)) + c.randint(1, 65535).to_bytes(2, "big") + c.randint(0, 2 ** 32 - 1).to_bytes(4, "big"),
+    lambda c: bytes((0x80, 0x08)) + c.randint(1, 65535).to_bytes(2, "big") + c.randint(0, 2**32 - 1).to_bytes(4, "big"),
     lambda c: bytes((0x80, 0x09, 0, 0, 0, 0, 0)) + bytes((c.randint(0, 63),)),
-    lambda c: bytes((0x03, 0x0c, 0, 0, 0, 0)) + c.choice((8, 10, 12)).to_bytes(2, "big"),
-    lambda c: bytes((0x06, 0x00, c.randint(0, 1), 0)) + c.randint(0, 2 ** 24 - 1).to_bytes(4, "big"),
+    lambda c: bytes((0x03, 0x0C, 0, 0, 0, 0)) + c.choice((8, 10, 12)).to_bytes(2, "big"),
+    lambda c: bytes((0x06, 0x00, c.randint(0, 1), 0)) + c.randint(0, 2**24 - 1).to_bytes(4, "big"),
     lambda c: bytes((0x06, 0x02, 0, 0)) + bytes(c.randint(0, 255) for _ in range(4)),
     lambda c: bytes((0x06, 0x03)) + bytes(c.randint(0, 255) for _ in range(6)),
-    lambda c: bytes((c.randint(0, 0x3f), c.randint(0, 255))) + bytes(c.randint(0, 255) for _ in range(6)),
+    lambda c: bytes((c.randint(0, 0x3F), c.randint(0, 255))) + bytes(c.randint(0, 255) for _ in range(6)),
 )
 
 
@@ -129,32 +166,45 @@ def path_attributes(chooser, asn4: bool, next_hop: bytes | None) -> bytes:
     if next_hop is not None:
         parts.append(attribute(0x40, 3, next_hop))
     if chooser.random() < 0.4:
-        parts.append(attribute(0x80, 4, chooser.randint(0, 2 ** 32 - 1).to_bytes(4, "big")))
+        parts.append(attribute(0x80, 4, chooser.randint(0, 2**32 - 1).to_bytes(4, "big")))
     if chooser.random() < 0.5:
-        parts.append(attribute(0x40, 5, chooser.randint(0, 2 ** 32 - 1).to_bytes(4, "big")))
+        parts.append(attribute(0x40, 5, chooser.randint(0, 2**32 - 1).to_bytes(4, "big")))
     if chooser.random() < 0.1:
         parts.append(attribute(0x40, 6, b""))
     if chooser.random() < 0.15:
         parts.append(attribute(0xC0, 7, _asn(chooser, asn4).to_bytes(4 if asn4 else 2, "big") + _ipv4(chooser)))
     if chooser.random() < 0.6:
-        values = [chooser.choice((chooser.randint(0, 2 ** 32 - 1), 0xFFFFFF01, 0xFFFFFF02, 0xFFFFFF03, 0xFFFF029A,
-                                  0xFFFF0000)) for _ in range(chooser.randint(1, 6))]
+        values = [
+            chooser.choice((chooser.randint(0, 2**32 - 1), 0xFFFFFF01, 0xFFFFFF02, 0xFFFFFF03, 0xFFFF029A, 0xFFFF0000))
+            for _ in range(chooser.randint(1, 6))
+        ]
         parts.append(attribute(0xC0, 8, b"".join(value.to_bytes(4, "big") for value in values)))
     if chooser.random() < 0.15:
         parts.append(attribute(0x80, 9, _ipv4(chooser)))
         parts.append(attribute(0x80, 10, b"".join(_ipv4(chooser) for _ in range(chooser.randint(1, 3)))))
     if chooser.random() < 0.5:
-        parts.append(attribute(0xC0, 16, b"".join(chooser.choice(_EXTENDED)(chooser)
-                                                  for _ in range(chooser.randint(1, 4)))))
+        parts.append(
+            attribute(0xC0, 16, b"".join(chooser.choice(_EXTENDED)(chooser) for _ in range(chooser.randint(1, 4))))
+        )
     if not asn4 and chooser.random() < 0.2:
-        segment = [chooser.randint(65536, 2 ** 32 - 1) for _ in range(chooser.randint(1, 3))]
+        segment = [chooser.randint(65536, 2**32 - 1) for _ in range(chooser.randint(1, 3))]
         parts.append(attribute(0xC0, 17, bytes((2, len(segment))) + b"".join(n.to_bytes(4, "big") for n in segment)))
     if chooser.random() < 0.3:
-        parts.append(attribute(0xC0, 32, b"".join(bytes(chooser.randint(0, 255) for _ in range(12))
-                                                  for _ in range(chooser.randint(1, 3)))))
+        parts.append(
+            attribute(
+                0xC0,
+                32,
+                b"".join(bytes(chooser.randint(0, 255) for _ in range(12)) for _ in range(chooser.randint(1, 3))),
+            )
+        )
     if chooser.random() < 0.1:
-        parts.append(attribute(chooser.choice((0xC0, 0x80)), chooser.choice((99, 200, 241)),
-                               bytes(chooser.randint(0, 255) for _ in range(chooser.randint(0, 12)))))
+        parts.append(
+            attribute(
+                chooser.choice((0xC0, 0x80)),
+                chooser.choice((99, 200, 241)),
+                bytes(chooser.randint(0, 255) for _ in range(chooser.randint(0, 12))),
+            )
+        )
     return b"".join(parts)
 
 
@@ -167,20 +217,20 @@ def _prefix(chooser, afi: int) -> tuple:
     length = chooser.randint(0, bits) if chooser.random() < 0.2 else chooser.randint(8, 24 if afi == IPV4 else 64)
     address = int.from_bytes(_ipv4(chooser) if afi == IPV4 else _ipv6(chooser), "big")
     address &= ((1 << bits) - 1) ^ ((1 << (bits - length)) - 1)
-    return length, address.to_bytes(bits // 8, "big")[:(length + 7) // 8]
+    return length, address.to_bytes(bits // 8, "big")[: (length + 7) // 8]
 
 
 def _label(chooser) -> bytes:
-    return (chooser.randint(16, 2 ** 20 - 1) << 4 | 1).to_bytes(3, "big")
+    return (chooser.randint(16, 2**20 - 1) << 4 | 1).to_bytes(3, "big")
 
 
 def _rd(chooser) -> bytes:
     kind = chooser.randint(0, 2)
     if kind == 0:
-        return struct.pack("!HHI", 0, chooser.randint(1, 65535), chooser.randint(0, 2 ** 32 - 1))
+        return struct.pack("!HHI", 0, chooser.randint(1, 65535), chooser.randint(0, 2**32 - 1))
     if kind == 1:
         return struct.pack("!H", 1) + _ipv4(chooser) + chooser.randint(0, 65535).to_bytes(2, "big")
-    return struct.pack("!HIH", 2, chooser.randint(65536, 2 ** 32 - 1), chooser.randint(0, 65535))
+    return struct.pack("!HIH", 2, chooser.randint(65536, 2**32 - 1), chooser.randint(0, 65535))
 
 
 def _flow_prefix(chooser, afi: int, kind: int) -> bytes:
@@ -196,8 +246,11 @@ _ONE_OCTET = (3, 7, 8, 11)  # RFC 8955 4.2.2: protocol, ICMP type and code, DSCP
 def _flow_numbers(chooser, kind: int, count: int) -> bytes:
     out = b""
     for index in range(count):
-        value = chooser.randint(0, 255) if kind in _ONE_OCTET else chooser.choice(
-            (chooser.randint(0, 255), chooser.randint(256, 65535)))
+        value = (
+            chooser.randint(0, 255)
+            if kind in _ONE_OCTET
+            else chooser.choice((chooser.randint(0, 255), chooser.randint(256, 65535)))
+        )
         size = 0 if value < 256 else 1
         operator = chooser.choice((1, 2, 3, 4, 5, 6)) | (size << 4)
         if index == count - 1:
@@ -225,13 +278,21 @@ def _flow(chooser, afi: int) -> bytes:
 def _evpn(chooser) -> bytes:
     kind = chooser.randint(1, 5)
     rd, esi = _rd(chooser), bytes((0,)) + bytes(chooser.randint(0, 255) for _ in range(9))
-    tag = chooser.randint(0, 2 ** 32 - 1).to_bytes(4, "big")
+    tag = chooser.randint(0, 2**32 - 1).to_bytes(4, "big")
     if kind == 1:
         body = rd + esi + tag + _label(chooser)
     elif kind == 2:
         ip = chooser.choice((b"", _ipv4(chooser), _ipv6(chooser)))
-        body = (rd + esi + tag + bytes((48,)) + bytes(chooser.randint(0, 255) for _ in range(6))
-                + bytes((len(ip) * 8,)) + ip + _label(chooser))
+        body = (
+            rd
+            + esi
+            + tag
+            + bytes((48,))
+            + bytes(chooser.randint(0, 255) for _ in range(6))
+            + bytes((len(ip) * 8,))
+            + ip
+            + _label(chooser)
+        )
     elif kind == 3:
         ip = chooser.choice((_ipv4(chooser), _ipv6(chooser)))
         body = rd + tag + bytes((len(ip) * 8,)) + ip
@@ -242,14 +303,24 @@ def _evpn(chooser) -> bytes:
         six = chooser.random() < 0.5
         length, octets = _prefix(chooser, IPV6 if six else IPV4)
         size = 16 if six else 4
-        body = (rd + esi + tag + bytes((length,)) + octets.ljust(size, b"\0")
-                + (_ipv6(chooser) if six else _ipv4(chooser)) + _label(chooser))
+        body = (
+            rd
+            + esi
+            + tag
+            + bytes((length,))
+            + octets.ljust(size, b"\0")
+            + (_ipv6(chooser) if six else _ipv4(chooser))
+            + _label(chooser)
+        )
     return bytes((kind, len(body))) + body
 
 
 def _vpls(chooser) -> bytes:
-    body = _rd(chooser) + struct.pack("!HHH", chooser.randint(1, 100), chooser.randint(0, 100),
-                                      chooser.randint(1, 16)) + (chooser.randint(16, 2 ** 20 - 1) << 4 | 1).to_bytes(3, "big")
+    body = (
+        _rd(chooser)
+        + struct.pack("!HHH", chooser.randint(1, 100), chooser.randint(0, 100), chooser.randint(1, 16))
+        + (chooser.randint(16, 2**20 - 1) << 4 | 1).to_bytes(3, "big")
+    )
     return len(body).to_bytes(2, "big") + body
 
 
@@ -266,7 +337,7 @@ def _mvpn(chooser, afi: int) -> bytes:
 
 def nlri(chooser, afi: int, safi: int, path_id: bool) -> bytes:
     """One NLRI of family (afi, safi), with a path identifier first when `path_id`."""
-    head = chooser.randint(0, 2 ** 32 - 1).to_bytes(4, "big") if path_id else b""
+    head = chooser.randint(0, 2**32 - 1).to_bytes(4, "big") if path_id else b""
     if safi in (UNICAST, MULTICAST):
         length, octets = _prefix(chooser, afi)
         return head + bytes((length,)) + octets
@@ -286,8 +357,11 @@ def nlri(chooser, afi: int, safi: int, path_id: bool) -> bytes:
     if safi == MCAST_VPN:
         return _mvpn(chooser, afi)
     if safi == RTC:
-        body = chooser.randint(1, 2 ** 32 - 1).to_bytes(4, "big") + bytes((0, 2)) + bytes(chooser.randint(0, 255)
-                                                                                      for _ in range(6))
+        body = (
+            chooser.randint(1, 2**32 - 1).to_bytes(4, "big")
+            + bytes((0, 2))
+            + bytes(chooser.randint(0, 255) for _ in range(6))
+        )
         return bytes((96,)) + body
     raise ValueError(f"no generator for family {afi}/{safi}")
 
@@ -300,7 +374,7 @@ def _next_hop(chooser, afi: int, safi: int, extended: bool) -> bytes:
     else:
         address = _ipv6(chooser)
         if safi in (UNICAST, MULTICAST) and chooser.random() < 0.2:
-            address += bytes((0xfe, 0x80)) + bytes(6) + bytes(chooser.randint(0, 255) for _ in range(8))
+            address += bytes((0xFE, 0x80)) + bytes(6) + bytes(chooser.randint(0, 255) for _ in range(8))
     return bytes(8) + address if safi == MPLS_VPN else address
 
 
@@ -410,18 +484,59 @@ def departure_cases() -> list:
     flow_bad = bytes((4, 3, 0x91, 0x96, 0x20))  # protocol 38432: RFC 8955 says one octet
     base = _ORIGIN + _AS_PATH
     return [
-        ("several vpls nlri", ((IPV4, UNICAST), (L2VPN, VPLS)),
-         update(b"", attribute(0x80, 14, struct.pack("!HBB", L2VPN, VPLS, 4) + bytes((192, 0, 2, 1)) + b"\0"
-                                 + vpls + vpls) + base, b"")),
-        ("evpn with an extended next hop", ((IPV4, UNICAST), (IPV6, UNICAST), (L2VPN, EVPN)),
-         update(b"", attribute(0x80, 14, struct.pack("!HBB", L2VPN, EVPN, 4) + bytes((192, 0, 2, 1)) + b"\0"
-                                 + bytes((3, 17)) + bytes(12) + bytes((32, 192, 0, 2, 1))) + base, b"")),
-        ("flow rule out of range", ((IPV4, UNICAST), (IPV4, FLOW)),
-         update(b"", attribute(0x80, 14, struct.pack("!HBB", IPV4, FLOW, 0) + b"\0" + flow_ok + flow_bad) + base,
-                b"")),
-        ("ipv6 nlri ipv4 next hop", ((IPV4, UNICAST), (IPV6, UNICAST)),
-         update(b"", attribute(0x80, 14, struct.pack("!HBB", IPV6, UNICAST, 4) + bytes((192, 0, 2, 1)) + b"\0"
-                                 + bytes((64, 0x20, 1, 0xd, 0xb8, 0, 0, 0, 1))) + base, b"")),
+        (
+            "several vpls nlri",
+            ((IPV4, UNICAST), (L2VPN, VPLS)),
+            update(
+                b"",
+                attribute(0x80, 14, struct.pack("!HBB", L2VPN, VPLS, 4) + bytes((192, 0, 2, 1)) + b"\0" + vpls + vpls)
+                + base,
+                b"",
+            ),
+        ),
+        (
+            "evpn with an extended next hop",
+            ((IPV4, UNICAST), (IPV6, UNICAST), (L2VPN, EVPN)),
+            update(
+                b"",
+                attribute(
+                    0x80,
+                    14,
+                    struct.pack("!HBB", L2VPN, EVPN, 4)
+                    + bytes((192, 0, 2, 1))
+                    + b"\0"
+                    + bytes((3, 17))
+                    + bytes(12)
+                    + bytes((32, 192, 0, 2, 1)),
+                )
+                + base,
+                b"",
+            ),
+        ),
+        (
+            "flow rule out of range",
+            ((IPV4, UNICAST), (IPV4, FLOW)),
+            update(
+                b"", attribute(0x80, 14, struct.pack("!HBB", IPV4, FLOW, 0) + b"\0" + flow_ok + flow_bad) + base, b""
+            ),
+        ),
+        (
+            "ipv6 nlri ipv4 next hop",
+            ((IPV4, UNICAST), (IPV6, UNICAST)),
+            update(
+                b"",
+                attribute(
+                    0x80,
+                    14,
+                    struct.pack("!HBB", IPV6, UNICAST, 4)
+                    + bytes((192, 0, 2, 1))
+                    + b"\0"
+                    + bytes((64, 0x20, 1, 0xD, 0xB8, 0, 0, 0, 1)),
+                )
+                + base,
+                b"",
+            ),
+        ),
     ]
 
 
@@ -432,14 +547,26 @@ def session_reset_cases() -> list:
         ("withdrawn length overrun", struct.pack("!H", 200) + bytes((24, 10, 1, 2)) + b"\0\0"),
         ("attributes length overrun", struct.pack("!HH", 0, 200) + base),
         ("nlri prefix too long", update(b"", base, bytes((33, 10, 1, 2, 3, 4)))),
-        ("mp_reach unknown next hop length", update(b"", attribute(0x80, 14, struct.pack("!HBB", 2, 1, 5) + bytes(5)
-                                                                       + b"\0" + bytes((64,)) + bytes(8)) + base,
-                                                    b"")),
-        ("mp_reach repeated", update(b"", attribute(0x80, 14, struct.pack("!HBB", 2, 1, 16) + bytes(16) + b"\0")
-                                     * 2 + base, b"")),
+        (
+            "mp_reach unknown next hop length",
+            update(
+                b"",
+                attribute(0x80, 14, struct.pack("!HBB", 2, 1, 5) + bytes(5) + b"\0" + bytes((64,)) + bytes(8)) + base,
+                b"",
+            ),
+        ),
+        (
+            "mp_reach repeated",
+            update(b"", attribute(0x80, 14, struct.pack("!HBB", 2, 1, 16) + bytes(16) + b"\0") * 2 + base, b""),
+        ),
         ("attribute length overrun", update(b"", base + bytes((0xC0, 8, 40)) + bytes(4), _NLRI)),
         ("unrecognized well-known attribute", update(b"", base + attribute(0x40, 99, b"\x01"), _NLRI)),
-        ("mp_reach ipv4 next hop of 3 octets",
-         update(b"", attribute(0x80, 14, struct.pack("!HBB", IPV4, UNICAST, 3) + bytes(3) + b"\0" + _NLRI) + base[:7],
-                b"")),
+        (
+            "mp_reach ipv4 next hop of 3 octets",
+            update(
+                b"",
+                attribute(0x80, 14, struct.pack("!HBB", IPV4, UNICAST, 3) + bytes(3) + b"\0" + _NLRI) + base[:7],
+                b"",
+            ),
+        ),
     ]

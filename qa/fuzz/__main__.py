@@ -44,7 +44,7 @@ def save(target: str, data: bytes, reason: str) -> str:
     path = directory / f"{hashlib.sha1(data).hexdigest()[:12]}.hex"
     comment = "".join(f"# {line}\n" for line in reason.splitlines()[:3])
     hexa = data.hex()
-    path.write_text(comment + "".join(hexa[index:index + 64] + "\n" for index in range(0, len(hexa), 64)))
+    path.write_text(comment + "".join(hexa[index : index + 64] + "\n" for index in range(0, len(hexa), 64)))
     return str(path)
 
 
@@ -69,13 +69,20 @@ def _run(args, everything: dict) -> int:
         seconds = args.seconds / len(_chosen(args.target, everything)) if args.split else args.seconds
         stats = run_target(target, args.seed, args.count, seconds)
         total += stats.executions
-        print(f"{stats.target:28} {stats.executions:11} {stats.seconds:8.1f} {stats.rate:8.0f}  {stats.twins:5}  "
-              f"{len(stats.findings)}", flush=True)
+        print(
+            f"{stats.target:28} {stats.executions:11} {stats.seconds:8.1f} {stats.rate:8.0f}  {stats.twins:5}  "
+            f"{len(stats.findings)}",
+            flush=True,
+        )
         for key, (data, index, text) in stats.findings.items():
             found.append((target, key, data, index, text))
     print(f"total: {total} executions, {len(found)} findings")
     for target, key, data, index, text in found:
-        replay = "a seed input" if index < 0 else f"python -m qa.fuzz replay -t {target.name} --seed {args.seed} --index {index}"
+        replay = (
+            "a seed input"
+            if index < 0
+            else f"python -m qa.fuzz replay -t {target.name} --seed {args.seed} --index {index}"
+        )
         print(f"\n--- {target.name}: {key}\n{replay}\ninput: {data.hex()}\n{text}")
         if args.save:
             small = minimize(target.run, data, key)
@@ -122,8 +129,8 @@ def main() -> int:
     parser.add_argument("--twin", choices=("c", "py"), help="the codec twin of this process")
     parser.add_argument("--save", action="store_true", help="minimise findings into tests/fuzz_corpus")
     argv = sys.argv[1:]
-    libfuzzer = argv[argv.index("--") + 1:] if "--" in argv else []
-    args = parser.parse_args(argv[:len(argv) - len(libfuzzer) - (1 if "--" in argv else 0)])
+    libfuzzer = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = parser.parse_args(argv[: len(argv) - len(libfuzzer) - (1 if "--" in argv else 0)])
     args.libfuzzer = libfuzzer
     if args.twin:
         _reexec(args.twin)

@@ -94,6 +94,7 @@ def _short(result) -> str:
 
 # ---------------------------------------------------------------- the entry points
 
+
 def _buffer(options: int, payload: bytes):
     """The payload as the session passes its input buffer: bytes, a bytearray or a memoryview of one."""
     kind = options >> 6 & 3
@@ -130,9 +131,11 @@ def _as_path(codec, options, payload):
     return segments, codec.encode_as_path(segments, asn4)
 
 
-_COMMUNITIES = (("decode_communities", "encode_communities"),
-                ("decode_large_communities", "encode_large_communities"),
-                ("decode_extended_communities", "encode_extended_communities"))
+_COMMUNITIES = (
+    ("decode_communities", "encode_communities"),
+    ("decode_large_communities", "encode_large_communities"),
+    ("decode_extended_communities", "encode_extended_communities"),
+)
 
 
 def _communities(codec, options, payload):
@@ -169,8 +172,9 @@ _HEAD, _AFTER, _TAIL = '{ "counter": ', ', "message": ', " }\n"
 def _render_run(codec, options, payload):
     asn4, addpath4, addpath6 = _flags3(options)
     counter = options >> 3
-    lines, last, offset, declined = codec.render_run(payload, 0, asn4, addpath4, addpath6, _HEAD, _AFTER, _TAIL,
-                                                     counter)
+    lines, last, offset, declined = codec.render_run(
+        payload, 0, asn4, addpath4, addpath6, _HEAD, _AFTER, _TAIL, counter
+    )
     for line in lines.decode().splitlines():
         valid_json(line, "a render_run line")
     return lines, last, offset, declined
@@ -184,7 +188,9 @@ def _check_update(codec, options, payload):
 
 
 def _scan_updates(codec, options, payload):
-    used, count = codec.scan_updates(_buffer(options, payload), 65535 if bit(options, 2) else 4096, bit(options, 0), bit(options, 1))
+    used, count = codec.scan_updates(
+        _buffer(options, payload), 65535 if bit(options, 2) else 4096, bit(options, 0), bit(options, 1)
+    )
     if not (0 <= used <= len(payload) and 0 <= count <= used // 19):
         raise Finding(f"scan_updates returned ({used}, {count}) for {len(payload)} octets")
     return used, count
@@ -211,7 +217,7 @@ def _ingest_messages(codec, options, payload):
 def _stream(parts):
     """Seed streams: the messages alone, and runs of UPDATEs."""
     updates = [message for message in parts.messages if len(message) > 18 and message[18] == 2]
-    return parts.messages + [b"".join(updates[index:index + 4]) for index in range(0, len(updates), 4)]
+    return parts.messages + [b"".join(updates[index : index + 4]) for index in range(0, len(updates), 4)]
 
 
 def _values(*codes):
@@ -232,9 +238,12 @@ def targets() -> list:
         CodecTarget("codec.nlri", _nlri, _nlri_seeds, bytes(range(0, 32, 1))),
         CodecTarget("codec.as_path", _as_path, _values(2, 17), b"\x00\x01"),
         CodecTarget("codec.communities", _communities, _values(8, 16, 32), b"\x00\x01\x02"),
-        CodecTarget("codec.encode_attribute", _encode_attribute,
-                    lambda parts: [bytes((code,)) + value for code, values in parts.values.items() for value in values],
-                    b"\x40\x50\x80\xc0\xd0"),
+        CodecTarget(
+            "codec.encode_attribute",
+            _encode_attribute,
+            lambda parts: [bytes((code,)) + value for code, values in parts.values.items() for value in values],
+            b"\x40\x50\x80\xc0\xd0",
+        ),
         CodecTarget("codec.render_update", _render_update, updates, bytes(range(8))),
         CodecTarget("codec.render_run", _render_run, _stream, b"\x00\x01\x03"),
         CodecTarget("codec.check_update", _check_update, updates, b"\x00\x01\x02\x03"),

@@ -30,8 +30,11 @@ def fuzz(name: str, options: list) -> int:
     try:
         import atheris
     except ImportError:
-        print("atheris is not installed: pip install -e '.[fuzz]' (or use the seeded mutation engine: "
-              "python -m qa.fuzz run)", file=sys.stderr)
+        print(
+            "atheris is not installed: pip install -e '.[fuzz]' (or use the seeded mutation engine: "
+            "python -m qa.fuzz run)",
+            file=sys.stderr,
+        )
         return 2
     with atheris.instrument_imports(include=["exabgp", "qa.fuzz"]):
         from qa.fuzz.targets import targets

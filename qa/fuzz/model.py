@@ -67,9 +67,14 @@ _HEADER = 19
 def context(options: int) -> CodecContext:
     """The negotiated context of an option octet (see the module docstring)."""
     every = frozenset(FAMILIES) if bit(options, 1) else frozenset()
-    return CodecContext(asn4=not bit(options, 0), addpath_receive=every, addpath_send=every,
-                        extended_message=bit(options, 2), aigp=bit(options, 3),
-                        extended_nexthop=frozenset({(1, 1, 2)}) if bit(options, 4) else frozenset())
+    return CodecContext(
+        asn4=not bit(options, 0),
+        addpath_receive=every,
+        addpath_send=every,
+        extended_message=bit(options, 2),
+        aigp=bit(options, 3),
+        extended_nexthop=frozenset({(1, 1, 2)}) if bit(options, 4) else frozenset(),
+    )
 
 
 def header(msg_type: int, body: bytes) -> bytes:
@@ -105,13 +110,17 @@ class MessageTarget(Target):
         json, text = JsonEncoder(_SPEAKER), TextEncoder(_SPEAKER)
         if msg_type == 2:
             self._update(message, ctx, body)
-            lines = [json.update(0.0, _PEER, "receive", message, ctx, raw, body, None, consolidate)
-                     for consolidate in (False, True)]
+            lines = [
+                json.update(0.0, _PEER, "receive", message, ctx, raw, body, None, consolidate)
+                for consolidate in (False, True)
+            ]
             text.update(0.0, _PEER, "receive", message, ctx, raw, body, None, False)
         else:
             kind = KINDS[msg_type]
-            lines = [getattr(json, kind)(0.0, _PEER, "receive", message, raw, body, None, consolidate)
-                     for consolidate in (False, True)]
+            lines = [
+                getattr(json, kind)(0.0, _PEER, "receive", message, raw, body, None, consolidate)
+                for consolidate in (False, True)
+            ]
             getattr(text, kind)(0.0, _PEER, "receive", message, raw, body, None, False)
         for line in "".join(lines).splitlines():
             valid_json(line, f"the helper's JSON line of message type {msg_type}")
@@ -140,8 +149,11 @@ class NlriTarget(Target):
         found = []
         for index, family in enumerate(_FAMILIES):
             mine = [section for afi, safi, section in sections if (afi, safi) == family]
-            found += [bytes((index, flags)) + section for section in mine or [s for _a, _s, s in sections[:4]]
-                      for flags in (0, 1, 2)]
+            found += [
+                bytes((index, flags)) + section
+                for section in mine or [s for _a, _s, s in sections[:4]]
+                for flags in (0, 1, 2)
+            ]
         return found
 
     def run(self, data: bytes) -> None:
@@ -175,7 +187,8 @@ class DecodeTarget(Target):
     def seeds(self) -> list:
         parts = seed_parts.parts()
         return [bytes((options,)) + message for message in parts.messages for options in (0, 1)] + [
-            bytes((options,)) + body for body in parts.updates() for options in (2, 3)]
+            bytes((options,)) + body for body in parts.updates() for options in (2, 3)
+        ]
 
     def run(self, data: bytes) -> None:
         if not data:

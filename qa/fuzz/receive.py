@@ -135,18 +135,18 @@ process two {{ run {sys.executable}; encoder {second}; }}
 neighbor {PEER_ADDRESS} {{
     router-id 10.0.0.1; local-address {LOCAL_ADDRESS}; local-as {LOCAL_AS}; peer-as {PEER_AS};
     hold-time {0 if bit(misc, 6) else 180}; passive;
-    adj-rib-in {'true' if bit(misc, 0) else 'false'};
+    adj-rib-in {"true" if bit(misc, 0) else "false"};
     family {{ {families} }}
     capability {{
-        asn4 {'disable' if bit(caps, 0) else 'enable'};
-        extended-message {'enable' if bit(caps, 4) else 'disable'};
-        {'add-path receive;' if add_path else ''}
-        {'nexthop enable;' if bit(caps, 5) else ''}
-        {'multi-session enable;' if bit(caps, 6) else ''}
-        {'route-refresh enable; operational enable;' if bit(caps, 7) else ''}
+        asn4 {"disable" if bit(caps, 0) else "enable"};
+        extended-message {"enable" if bit(caps, 4) else "disable"};
+        {"add-path receive;" if add_path else ""}
+        {"nexthop enable;" if bit(caps, 5) else ""}
+        {"multi-session enable;" if bit(caps, 6) else ""}
+        {"route-refresh enable; operational enable;" if bit(caps, 7) else ""}
     }}
-    {'add-path { ' + ' '.join(f'{name};' for name in add_path) + ' }' if add_path else ''}
-    {'nexthop { ipv4 unicast ipv6; }' if bit(caps, 5) else ''}
+    {"add-path { " + " ".join(f"{name};" for name in add_path) + " }" if add_path else ""}
+    {"nexthop { ipv4 unicast ipv6; }" if bit(caps, 5) else ""}
     api {{ processes [ one two ]; {changes} receive {{ {_FORMS[subs & 3]} {kinds} }} send {{ packets; {sent} }} }}
 }}
 """
@@ -156,11 +156,23 @@ def peer_open(caps: int, misc: int) -> bytes:
     """The peer's OPEN message: the same families and capabilities, seen from its side."""
     families = tuple(sorted(FAMILIES)) if bit(misc, 5) else ((1, 1), (2, 1))
     add_path = tuple((afi, 1, 2) for number, afi in ((2, 1), (3, 2)) if bit(caps, number))
-    peer = SessionSettings(PEER_ADDRESS, LOCAL_ADDRESS, PEER_AS, LOCAL_AS, "10.0.0.2",
-                           hold_time=0 if bit(misc, 6) else 180, families=families, asn4=not bit(caps, 1),
-                           route_refresh=bit(caps, 7), enhanced_route_refresh=bit(caps, 7), add_path=add_path,
-                           extended_message=bit(caps, 4), nexthop=((1, 1, 2),) if bit(caps, 5) else (),
-                           multisession=bit(caps, 6), operational=bit(caps, 7))
+    peer = SessionSettings(
+        PEER_ADDRESS,
+        LOCAL_ADDRESS,
+        PEER_AS,
+        LOCAL_AS,
+        "10.0.0.2",
+        hold_time=0 if bit(misc, 6) else 180,
+        families=families,
+        asn4=not bit(caps, 1),
+        route_refresh=bit(caps, 7),
+        enhanced_route_refresh=bit(caps, 7),
+        add_path=add_path,
+        extended_message=bit(caps, 4),
+        nexthop=((1, 1, 2),) if bit(caps, 5) else (),
+        multisession=bit(caps, 6),
+        operational=bit(caps, 7),
+    )
     return _wire_py.frame_message(1, build_open(peer, PEER_AS).encode())
 
 
@@ -170,12 +182,12 @@ def chunks(stream: bytes, seed: int) -> list:
     if seed % 4 == 0 or not stream:
         return [stream]
     if seed == 1:
-        return [stream[index:index + 1] for index in range(len(stream))]
+        return [stream[index : index + 1] for index in range(len(stream))]
     rng = random.Random(seed)
     cuts, position = [], 0
     while position < len(stream):
         size = rng.choice((1, 2, 18, 19, 20, 23, 4096)) if rng.random() < 0.3 else rng.randrange(1, 400)
-        cuts.append(stream[position:position + size])
+        cuts.append(stream[position : position + size])
         position += size
     return cuts
 
@@ -186,8 +198,8 @@ def marked(stream: bytes) -> bytes:
     data = bytearray(stream)
     offset = 0
     while offset + 19 <= len(data):
-        data[offset:offset + 16] = _wire_py.MARKER
-        offset += max(19, int.from_bytes(data[offset + 16:offset + 18], "big"))
+        data[offset : offset + 16] = _wire_py.MARKER
+        offset += max(19, int.from_bytes(data[offset + 16 : offset + 18], "big"))
     return bytes(data)
 
 
@@ -219,7 +231,7 @@ class ReceiveTarget(Target):
     def _callback_failed(self, loop, context) -> None:
         self._failures.append(context)
 
-    @functools.lru_cache(maxsize=1024)
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - the target lives as long as the process
     def _setup(self, caps: int, subs: int, misc: int) -> _Setup:
         return _Setup(caps, subs, misc, self._logs[bit(misc, 1)])
 
@@ -229,12 +241,24 @@ class ReceiveTarget(Target):
         messages = [m for m in seed_parts.parts().messages if len(m) > 18 and m[18] != 1]
         opens = [m for m in seed_parts.parts().messages if len(m) > 18 and m[18] == 1]
         updates = [m for m in messages if m[18] == 2]
-        streams = [b"".join(updates[index:index + 6]) for index in range(0, len(updates), 6)] + messages
-        options = (b"\x00\x04\x01\x00", b"\x00\xfd\x0b\x00", b"\x0c\xfe\x09\x07", b"\x31\x07\x2f\x01",
-                   b"\xc3\x05\x8c\x02", b"\x00\x04\x18\x00", b"\x80\x0e\x21\x03")
+        streams = [b"".join(updates[index : index + 6]) for index in range(0, len(updates), 6)] + messages
+        options = (
+            b"\x00\x04\x01\x00",
+            b"\x00\xfd\x0b\x00",
+            b"\x0c\xfe\x09\x07",
+            b"\x31\x07\x2f\x01",
+            b"\xc3\x05\x8c\x02",
+            b"\x00\x04\x18\x00",
+            b"\x80\x0e\x21\x03",
+        )
         found = [options[index % len(options)] + stream for index, stream in enumerate(streams)]
-        return found + [bytes((index, 0xfe, 0x1b | index & 0x20, 0)) + message + _KEEPALIVE_MESSAGE
-                        + b"".join(updates[index:index + 2]) for index, message in enumerate(opens)]
+        return found + [
+            bytes((index, 0xFE, 0x1B | index & 0x20, 0))
+            + message
+            + _KEEPALIVE_MESSAGE
+            + b"".join(updates[index : index + 2])
+            for index, message in enumerate(opens)
+        ]
 
     def run(self, data: bytes) -> None:
         if len(data) < 4:
@@ -316,8 +340,10 @@ class ReceiveTarget(Target):
             # message may have been an UPDATE, counted as received
             maybe = 1 if notification[:1] == b"\x05" or notification == b"\x01\x02" else 0
             if setup.parsed_updates and not accepted - maybe <= updates <= accepted:
-                raise Finding(f"helper {name} got {updates} parsed UPDATEs of {session.received[_UPDATE]} "
-                              f"received (our NOTIFICATION: {notification.hex() or 'none'})")
+                raise Finding(
+                    f"helper {name} got {updates} parsed UPDATEs of {session.received[_UPDATE]} "
+                    f"received (our NOTIFICATION: {notification.hex() or 'none'})"
+                )
             if setup.changes and states[-1:] != ["down"]:
                 raise Finding(f"helper {name} was not told the session went down: states {states}")
 

@@ -92,7 +92,7 @@ def _mp_nlri(code: int, value: bytes):
         return afi, safi, value[3:]
     if len(value) < 4 or len(value) < 5 + value[3]:
         return None
-    return afi, safi, value[5 + value[3]:]
+    return afi, safi, value[5 + value[3] :]
 
 
 class Seeds:
@@ -100,10 +100,10 @@ class Seeds:
 
     def __init__(self, found: list):
         self.messages = found
-        self.bodies = {}        # message type -> [body]
-        self.sections = []      # UPDATE attribute sections
-        self.values = {}        # attribute type code -> [value]
-        self.nlri = []          # (afi, safi, section)
+        self.bodies = {}  # message type -> [body]
+        self.sections = []  # UPDATE attribute sections
+        self.values = {}  # attribute type code -> [value]
+        self.nlri = []  # (afi, safi, section)
         for message in found:
             if len(message) < _HEADER:
                 continue

@@ -88,8 +88,15 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.2, what: st
 
 def run(command, timeout: float = 5.0, **options) -> str:
     """A CLI command's standard output (a failure raises CalledProcessError)."""
-    return subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=timeout,
-                          check=True, stdin=subprocess.DEVNULL, **options).stdout
+    return subprocess.run(
+        [str(part) for part in command],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+        stdin=subprocess.DEVNULL,
+        **options,
+    ).stdout
 
 
 class Process:
@@ -106,8 +113,15 @@ class Process:
 
     def start(self) -> None:
         with open(self.output, "a") as output:
-            self.process = subprocess.Popen(self.command, cwd=self.directory, env=self.env, stdin=subprocess.DEVNULL,
-                                            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=self.directory,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def text(self) -> str:
         with open(self.output, errors="replace") as output:
@@ -147,12 +161,14 @@ class Process:
 
 def exabgp_environment(**settings) -> dict:
     """The environment of our daemon: this process's minus its exabgp settings, plus `settings`."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("exabgp.", "exabgp_", "EXABGP_ENVFILE", "EXABGP_ROOT"))
+    }
     # started as root the daemon drops to daemon.user (5.0's `nobody`) after binding; these tests keep
     # root: their files live in root's private temporary directories (the drop has its own tests)
-    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_log_level="DEBUG",
-               exabgp_daemon_user="root")
+    env.update(PYTHONPATH=PACKAGE_ROOT, EXABGP_ENVFILE=os.devnull, exabgp_log_level="DEBUG", exabgp_daemon_user="root")
     env.update({key: str(value) for key, value in settings.items()})
     return env
 
@@ -179,6 +195,7 @@ class PeerDaemon:
             if not self.process.running():
                 raise AssertionError(f"{self.process.name} exited: {self.process.text()}")
             return self.answers()
+
         wait_until(answering, 10, what=self.READY)
 
     def restart(self) -> None:
@@ -198,8 +215,9 @@ class ExaBGP(Process):
         path = os.path.join(str(directory), "exabgp.conf")
         with open(path, "w") as config:
             config.write(text)
-        super().__init__([sys.executable, "-m", "exabgp", "server", path], directory, "exabgp",
-                         env=exabgp_environment(**settings))
+        super().__init__(
+            [sys.executable, "-m", "exabgp", "server", path], directory, "exabgp", env=exabgp_environment(**settings)
+        )
 
     def established(self) -> int:
         """How many sessions came up ("connected to ... with ..." lines)."""
@@ -237,8 +255,9 @@ class ExaBGP(Process):
         for message in self.messages("received"):
             if message[18] != 2 or len(message) <= 23:  # not an UPDATE, or an IPv4 End-of-RIB
                 continue
-            output = run([sys.executable, "-m", "exabgp", "decode", message.hex()], timeout=30,
-                         cwd=self.directory, env=self.env)
+            output = run(
+                [sys.executable, "-m", "exabgp", "decode", message.hex()], timeout=30, cwd=self.directory, env=self.env
+            )
             update = json.loads(output)["neighbor"]["message"].get("update")  # else an End-of-RIB
             if update is not None:
                 decoded.append(update)
@@ -290,8 +309,16 @@ def as_path(ibgp: bool) -> tuple:
     return (65100, 65200) if ibgp else (LOCAL_AS, 65100)
 
 
-def exabgp_config(ip: int, peer_as: int, passive: bool, port: int, peer_port: int, hold_time: int = 180,
-                  password: str = "", nexthop: str = "self") -> str:
+def exabgp_config(
+    ip: int,
+    peer_as: int,
+    passive: bool,
+    port: int,
+    peer_port: int,
+    hold_time: int = 180,
+    password: str = "",
+    nexthop: str = "self",
+) -> str:
     """Our neighbor towards the peer daemon (IP version `ip`), with the routes of OUR_PREFIXES."""
     ibgp = peer_as == LOCAL_AS
     local, peer = ADDRESSES[ip]
@@ -305,7 +332,7 @@ neighbor {peer} {{
     hold-time {hold_time}; {transport} {md5}
     family {{ ipv{ip} unicast; }}
     static {{
-        route {full} next-hop {nexthop} origin egp as-path [ {' '.join(map(str, as_path(ibgp)))} ] med {MED} {local_pref}community [ {' '.join(f'{a}:{b}' for a, b in COMMUNITIES)} ] large-community [ {':'.join(map(str, LARGE_COMMUNITY))} ] extended-community [ target:{ROUTE_TARGET[0]}:{ROUTE_TARGET[1]} ];
+        route {full} next-hop {nexthop} origin egp as-path [ {" ".join(map(str, as_path(ibgp)))} ] med {MED} {local_pref}community [ {" ".join(f"{a}:{b}" for a, b in COMMUNITIES)} ] large-community [ {":".join(map(str, LARGE_COMMUNITY))} ] extended-community [ target:{ROUTE_TARGET[0]}:{ROUTE_TARGET[1]} ];
         route {plain} next-hop {nexthop} origin incomplete;
     }}
 }}
@@ -321,8 +348,9 @@ def check_received(exa: ExaBGP, ip: int, ibgp: bool, peer_as: int, nexthop: str 
     prefix = PEER_PREFIX[ip]
     family = f"ipv{ip} unicast"
     nexthop = nexthop or PEER_NEXTHOP[ip]
-    wait_until(lambda: f"announce {family} {prefix} next-hop {nexthop}" in exa.received(), 10,
-               what=f"exabgp logging {prefix}")
+    wait_until(
+        lambda: f"announce {family} {prefix} next-hop {nexthop}" in exa.received(), 10, what=f"exabgp logging {prefix}"
+    )
     routes = announced(exa.received_updates())
     assert routes[(family, prefix)][0] == nexthop
     attributes = routes[(family, prefix)][1]
@@ -410,21 +438,25 @@ def family_ip(family: str) -> int:
 def exabgp_vpn_config(families, peer_port: int) -> str:
     """Our iBGP neighbor on 127.0.0.2 (we connect to `peer_port`): `families` of VPN_ROUTES, one route each."""
     local, peer = ADDRESSES[4]
-    common = (f"origin egp as-path [ {' '.join(map(str, as_path(True)))} ] med {MED} local-preference {LOCAL_PREF} "
-              f"community [ {' '.join(f'{a}:{b}' for a, b in COMMUNITIES)} ] "
-              f"large-community [ {':'.join(map(str, LARGE_COMMUNITY))} ] "
-              f"extended-community [ target:{ROUTE_TARGET[0]}:{ROUTE_TARGET[1]} ]")
+    common = (
+        f"origin egp as-path [ {' '.join(map(str, as_path(True)))} ] med {MED} local-preference {LOCAL_PREF} "
+        f"community [ {' '.join(f'{a}:{b}' for a, b in COMMUNITIES)} ] "
+        f"large-community [ {':'.join(map(str, LARGE_COMMUNITY))} ] "
+        f"extended-community [ target:{ROUTE_TARGET[0]}:{ROUTE_TARGET[1]} ]"
+    )
     routes = ""
     for family in families:
         prefix, rd, label = VPN_ROUTES[family]
         distinguisher = f"rd {rd} " if rd else ""
-        routes += (f"        route {prefix} {distinguisher}label {label} "
-                   f"next-hop {EXPLICIT_NEXTHOP[family_ip(family)]} {common};\n")
+        routes += (
+            f"        route {prefix} {distinguisher}label {label} "
+            f"next-hop {EXPLICIT_NEXTHOP[family_ip(family)]} {common};\n"
+        )
     return f"""
 neighbor {peer} {{
     router-id 10.0.0.1; local-address {local}; local-as {LOCAL_AS}; peer-as {LOCAL_AS};
     connect {peer_port};
-    family {{ {' '.join(f'{family};' for family in families)} }}
+    family {{ {" ".join(f"{family};" for family in families)} }}
     static {{
 {routes}    }}
 }}
@@ -437,8 +469,11 @@ def check_received_vpn(exa: ExaBGP, families) -> None:
     expected = {family: PEER_VPN_ROUTES[family] for family in families}
     for family, (prefix, _, _) in expected.items():
         logged = f"announce {family} {prefix} "  # the log line names the prefix only: the rest is decoded
-        wait_until(lambda: any(line.startswith(logged) for line in exa.received()), 10,
-                   what=f"exabgp logging {family} {prefix}")
+        wait_until(
+            lambda: any(line.startswith(logged) for line in exa.received()),
+            10,
+            what=f"exabgp logging {family} {prefix}",
+        )
     routes = announced(exa.received_updates())
     for family, (prefix, rd, label) in expected.items():
         nexthop, attributes, nlri = routes[(family, prefix)]

@@ -42,9 +42,24 @@ def _tables(channel: str, routes) -> str:
 
 
 class Bird(PeerDaemon):
-    def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int, peer_as: int,
-                 router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90, password: str = "",
-                 originate=(), attributes: str = "", nexthop: str = "", channels=None):
+    def __init__(
+        self,
+        directory,
+        address: str,
+        neighbor: str,
+        port: int,
+        peer_port: int,
+        local_as: int,
+        peer_as: int,
+        router_id: str = "10.0.0.2",
+        passive: bool = False,
+        hold_time: int = 90,
+        password: str = "",
+        originate=(),
+        attributes: str = "",
+        nexthop: str = "",
+        channels=None,
+    ):
         self.directory = os.path.join(str(directory), "bird")
         os.makedirs(self.directory, exist_ok=True)
         self.birdc, self.bird = None, None
@@ -58,13 +73,16 @@ class Bird(PeerDaemon):
             options.append(f'password "{password}";')
         statics = "".join(_tables(name, routes) for name, routes in channels.items())
         next_hop = f"next hop address {nexthop};" if nexthop else ""
-        blocks = "".join(f"""    {name} {{
+        blocks = "".join(
+            f"""    {name} {{
         {_table(name)}
         import all;
         {next_hop}
         export filter {{ if source = RTS_STATIC then {{ {attributes} accept; }} reject; }};
     }};
-""" for name in channels)
+"""
+            for name in channels
+        )
         self.config = os.path.join(self.directory, "bird.conf")
         with open(self.config, "w") as config:
             config.write(f"""
@@ -75,7 +93,7 @@ protocol device {{ }}
 protocol bgp session {{
     local {address} port {port} as {local_as};
     neighbor {neighbor} port {peer_port} as {peer_as};
-    {' '.join(options)}
+    {" ".join(options)}
     hold time {hold_time};
     connect delay time 1;
     connect retry time 1;
@@ -86,8 +104,11 @@ protocol bgp session {{
 
     def start(self, paths) -> None:
         self.bird, self.birdc = paths["bird"], paths["birdc"]
-        self.process = Process([self.bird, "-f", "-c", self.config, "-s", self.socket,
-                                "-P", os.path.join(self.directory, "bird.pid")], self.directory, "bird")
+        self.process = Process(
+            [self.bird, "-f", "-c", self.config, "-s", self.socket, "-P", os.path.join(self.directory, "bird.pid")],
+            self.directory,
+            "bird",
+        )
         self._ready()
 
     READY = "bird's control socket"
@@ -119,4 +140,3 @@ protocol bgp session {{
             if match and current is not None:
                 current[match.group(1)] = match.group(2).strip()
         return routes
-

@@ -34,22 +34,45 @@ BGPD = "/usr/lib/frr/bgpd"
 
 
 class FRR(PeerDaemon):
-    def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int,
-                 peer_as: int, router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90,
-                 originate=(), set_attributes=(), families=None, route_maps=None):
+    def __init__(
+        self,
+        directory,
+        address: str,
+        neighbor: str,
+        port: int,
+        peer_port: int,
+        local_as: int,
+        peer_as: int,
+        router_id: str = "10.0.0.2",
+        passive: bool = False,
+        hold_time: int = 90,
+        originate=(),
+        set_attributes=(),
+        families=None,
+        route_maps=None,
+    ):
         self.directory = os.path.join(str(directory), "frr")
         os.makedirs(self.directory, exist_ok=True)
         self.address, self.neighbor_address, self.port = address, neighbor, port
         self.family = "ipv6" if ":" in address else "ipv4"
         self.config = os.path.join(self.directory, "bgpd.conf")
         keepalive = max(1, hold_time // 3)
-        families = families or {f"{self.family} unicast": [*(f"network {prefix}" for prefix in originate),
-                                                          f"neighbor {neighbor} route-map OUT out"]}
+        families = families or {
+            f"{self.family} unicast": [
+                *(f"network {prefix}" for prefix in originate),
+                f"neighbor {neighbor} route-map OUT out",
+            ]
+        }
         address_families = "".join(
-            f" address-family {family}\n" + "".join(f"  {line}\n" for line in lines)
-            + f"  neighbor {neighbor} activate\n exit-address-family\n" for family, lines in families.items())
-        maps = "".join(f"route-map {name} permit 10\n" + "".join(f" set {statement}\n" for statement in statements)
-                       + "!\n" for name, statements in (route_maps or {}).items())
+            f" address-family {family}\n"
+            + "".join(f"  {line}\n" for line in lines)
+            + f"  neighbor {neighbor} activate\n exit-address-family\n"
+            for family, lines in families.items()
+        )
+        maps = "".join(
+            f"route-map {name} permit 10\n" + "".join(f" set {statement}\n" for statement in statements) + "!\n"
+            for name, statements in (route_maps or {}).items()
+        )
         sets = "".join(f" set {statement}\n" for statement in set_attributes)
         match = "ip" if self.family == "ipv4" else "ipv6"
         prefix_list = "".join(f"{match} prefix-list ORIGINATED permit {prefix}\n" for prefix in originate)
@@ -82,10 +105,31 @@ route-map OUT permit 10
 
     def start(self, paths) -> None:
         self.vtysh = paths["vtysh"]
-        self.process = Process([paths[BGPD], "-f", self.config, "-i", os.path.join(self.directory, "bgpd.pid"),
-                                "--vty_socket", self.directory, "-z", os.path.join(self.directory, "zserv.api"),
-                                "-p", self.port, "-l", self.address, "-Z", "-S", "-P", "0",
-                                "--log", f"file:{self.directory}/bgpd.log"], self.directory, "bgpd")
+        self.process = Process(
+            [
+                paths[BGPD],
+                "-f",
+                self.config,
+                "-i",
+                os.path.join(self.directory, "bgpd.pid"),
+                "--vty_socket",
+                self.directory,
+                "-z",
+                os.path.join(self.directory, "zserv.api"),
+                "-p",
+                self.port,
+                "-l",
+                self.address,
+                "-Z",
+                "-S",
+                "-P",
+                "0",
+                "--log",
+                f"file:{self.directory}/bgpd.log",
+            ],
+            self.directory,
+            "bgpd",
+        )
         self._ready()
 
     READY = "bgpd's vty"

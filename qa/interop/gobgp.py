@@ -27,8 +27,21 @@ STATES = {1: "IDLE", 2: "CONNECT", 3: "ACTIVE", 4: "OPENSENT", 5: "OPENCONFIRM",
 
 
 class GoBGP(PeerDaemon):
-    def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int, peer_as: int,
-                 router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90, originate=(), families=()):
+    def __init__(
+        self,
+        directory,
+        address: str,
+        neighbor: str,
+        port: int,
+        peer_port: int,
+        local_as: int,
+        peer_as: int,
+        router_id: str = "10.0.0.2",
+        passive: bool = False,
+        hold_time: int = 90,
+        originate=(),
+        families=(),
+    ):
         self.directory = os.path.join(str(directory), "gobgp")
         os.makedirs(self.directory, exist_ok=True)
         self.address = neighbor
@@ -36,10 +49,13 @@ class GoBGP(PeerDaemon):
         self.api_port = free_port()
         self.config = os.path.join(self.directory, "gobgpd.toml")
         families = families or ["ipv6-unicast" if ":" in address else "ipv4-unicast"]
-        afi_safis = "".join(f"""  [[neighbors.afi-safis]]
+        afi_safis = "".join(
+            f"""  [[neighbors.afi-safis]]
     [neighbors.afi-safis.config]
       afi-safi-name = "{family}"
-""" for family in families)
+"""
+            for family in families
+        )
         with open(self.config, "w") as config:
             config.write(f"""
 [global.config]
@@ -67,8 +83,11 @@ class GoBGP(PeerDaemon):
 
     def start(self, paths) -> None:
         self.gobgp = paths["gobgp"]
-        self.process = Process([paths["gobgpd"], "-f", self.config, "--api-hosts", f"127.0.0.1:{self.api_port}",
-                                "--pprof-disable", "-p"], self.directory, "gobgpd")
+        self.process = Process(
+            [paths["gobgpd"], "-f", self.config, "--api-hosts", f"127.0.0.1:{self.api_port}", "--pprof-disable", "-p"],
+            self.directory,
+            "gobgpd",
+        )
         self._ready()
 
     READY = "gobgpd's API"
@@ -94,4 +113,3 @@ class GoBGP(PeerDaemon):
     def routes(self, family: str) -> dict:
         output = self.cli("neighbor", self.address, "adj-in", "-a", family, "-j")
         return json.loads(output) if output.strip() else {}
-

@@ -31,9 +31,23 @@ USER = "_openbgpd"
 
 
 class OpenBGPD(PeerDaemon):
-    def __init__(self, directory, address: str, neighbor: str, port: int, peer_port: int, local_as: int,
-                 peer_as: int, router_id: str = "10.0.0.2", passive: bool = False, hold_time: int = 90,
-                 originate=(), set_attributes: str = "", nexthop: str = "", announce=()):
+    def __init__(
+        self,
+        directory,
+        address: str,
+        neighbor: str,
+        port: int,
+        peer_port: int,
+        local_as: int,
+        peer_as: int,
+        router_id: str = "10.0.0.2",
+        passive: bool = False,
+        hold_time: int = 90,
+        originate=(),
+        set_attributes: str = "",
+        nexthop: str = "",
+        announce=(),
+    ):
         self.directory = os.path.join(str(directory), "openbgpd")
         os.makedirs(self.directory, exist_ok=True)
         self.neighbor_address = neighbor
@@ -91,4 +105,3 @@ allow to any
     def routes(self) -> dict:
         rib = self.cli(f"show rib in neighbor {self.neighbor_address} detail").get("rib", [])
         return {route["prefix"]: route for route in rib}
-
