@@ -1,4 +1,4 @@
-"""Route statements -> Route objects: every keyword of SURFACE.md 3.12, wire TLVs as 5.0 sends them."""
+"""Route statements -> Route objects: every keyword of 5.0 (docs/compatibility.md, "Route statements"), wire TLVs as 5.0 sends them."""
 
 import pytest
 
