@@ -1,4 +1,6 @@
-"""The API end to end, as ExaBGP 5.0's: real daemons, real helpers over real pipes (docs/compatibility.md, "API commands", "API output").
+"""The API end to end, as ExaBGP 5.0's: real daemons, real helpers over real pipes.
+
+See docs/compatibility.md, "API commands", "API output".
 
 Every daemon is `python -m exabgp server CONF` (as tests/test_reactor_daemon.py
 starts them) with helper processes written the way 5.0's documentation writes them
@@ -1078,7 +1080,10 @@ def test_a_helper_announces_and_withdraws_flowspec_rules(tmp_path):
 
 
 def test_a_sent_shutdown_communication_is_reported_as_sent():
-    """5.0 rewrites the data of a received 6/2 or 6/4 (docs/compatibility.md, "Messages to helpers"), not of the one it sends."""
+    """5.0 rewrites the data of a received 6/2 or 6/4, not of the one it sends.
+
+    See docs/compatibility.md, "Messages to helpers".
+    """
     from exabgp.api.encoder import JsonEncoder, TextEncoder
     from exabgp.api.envelope import Peer, Speaker
 

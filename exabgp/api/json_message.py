@@ -1,4 +1,6 @@
-"""ExaBGP 5.0's JSON for OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH and OPERATIONAL (docs/compatibility.md, "Messages to helpers").
+"""ExaBGP 5.0's JSON for OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH and OPERATIONAL.
+
+See docs/compatibility.md, "Messages to helpers".
 
 The `*_json` functions return the value printed after the message's key
 (``"open": ``, ``"notification": ``, ``"route-refresh": ``,

@@ -1,13 +1,14 @@
 """`exabgp [server] [-v] [-d] [-s N] [-1] [-p] [-P] [-m] [--profile F] [--env-file F] FILE...`: run the speaker.
 
-docs/compatibility.md, "Programs and sub-commands", "Start-up, reload and shutdown".  The settings are read as `exabgp env`
-reads them (`exabgp.cli.env`: the process environment, then the INI file);
-the flags then override them: ``-v`` logs everything (``log.all``, level
-DEBUG, long format), ``-d`` is ``-v`` plus ``-p``, ``-p`` sets
+docs/compatibility.md, "Programs and sub-commands", "Start-up, reload and shutdown".  The
+settings are read as `exabgp env` reads them (`exabgp.cli.env`: the process environment,
+then the INI file); the flags then override them: ``-v`` logs everything (``log.all``,
+level DEBUG, long format), ``-d`` is ``-v`` plus ``-p``, ``-p`` sets
 ``debug.pdb`` (the debugger starts on an exception that escapes the
-program: `exabgp.cli.debugging`), ``-P`` makes every neighbor
-passive (``bgp.passive``), ``-1`` is accepted and has no effect, as in 5.0, ``-m`` sets ``debug.memory`` (the peak resident set size is printed
-on stdout when the reactor ends: `exabgp.cli.debugging`), ``--profile FILE`` sets
+program: `exabgp.cli.debugging`), ``-P`` makes every neighbor passive (``bgp.passive``),
+``-1`` is accepted and has no effect, as in 5.0, ``-m`` sets ``debug.memory`` (the peak
+resident set size is printed on stdout when the reactor ends: `exabgp.cli.debugging`),
+``--profile FILE`` sets
 ``profile.enable`` and ``profile.file``: the reactor runs under cProfile,
 the statistics printed at exit for ``stdout`` (or an empty file name),
 else saved to FILE (``FILE-pid-N`` with several forked configurations; an

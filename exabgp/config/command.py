@@ -1,4 +1,6 @@
-"""The ExaBGP 5.0 API command grammar (docs/compatibility.md, "Commands and selectors"): one text line -> a frozen `Command`.
+"""The ExaBGP 5.0 API command grammar: one text line -> a frozen `Command`.
+
+See docs/compatibility.md, "Commands and selectors".
 
 This module sits in `config`, not in `api`, because announcing a route through
 the API uses the route grammar of the configuration (`exabgp.config.route`)

@@ -1,4 +1,6 @@
-"""FlowSpec rules of the configuration and of the API (docs/compatibility.md, "FlowSpec rules") turned into `StaticRoute`s.
+"""FlowSpec rules of the configuration and of the API turned into `StaticRoute`s.
+
+See docs/compatibility.md, "FlowSpec rules".
 
 Two spellings give the same route, whose NLRI is an `exabgp.bgp.flow.Flow`:
 

@@ -1,4 +1,6 @@
-"""The configuration file: `process`, `template` and `neighbor` sections (docs/compatibility.md, "Neighbors and templates").
+"""The configuration file: `process`, `template` and `neighbor` sections.
+
+See docs/compatibility.md, "Neighbors and templates".
 
 `parse(text, file, full=True)` reads the text of a configuration (the
 caller reads the file: this layer does no IO) and returns a frozen

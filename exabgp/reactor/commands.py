@@ -1,4 +1,6 @@
-"""What the helpers and the CLI say, done on the running peers (docs/compatibility.md, "Commands and selectors", "Answers").
+"""What the helpers and the CLI say, done on the running peers.
+
+See docs/compatibility.md, "Commands and selectors", "Answers".
 
 `Commands.execute(source, line)` parses the line (`exabgp.config.command`),
 finds the peers it reaches and acts on them, then answers the source

@@ -1,4 +1,6 @@
-"""The reactor: peers, listeners and signals on one asyncio event loop (docs/compatibility.md, "Start-up, reload and shutdown", "Signals").
+"""The reactor: peers, listeners and signals on one asyncio event loop.
+
+See docs/compatibility.md, "Start-up, reload and shutdown", "Signals".
 
 `Reactor(configuration, environment, environ, log, version, load).run()`
 is a coroutine returning the exit code.  It
