@@ -348,7 +348,7 @@ QUOTED = re.compile(r'\\?"([^"\\\n]+)\\?"')
 #: a document followed by a comma but not by a whole quoted heading (unquoted, or broken across lines)
 LOOSE = re.compile(r'(?<![\w./-])[\w/-]+\.md,(?! \\?"[^"\\\n]+\\?")')
 #: the numbered findings of an inventory that is not in the repository
-FINDING = re.compile(r"\bfinding F\d+")
+FINDING = re.compile(r"\bfinding\s+F\d+")
 
 
 def cited_files():
@@ -404,22 +404,22 @@ def test_the_documents_and_sections_cited_by_the_code_exist():
 
 
 def test_the_citation_check_catches_what_is_not_in_the_repository():
-    md = ".md"  # the cases are built, so that this file cites nothing itself
+    suffix, finding = ".md", "finding"  # the cases are built, so that this file cites nothing itself
     text = "\n".join(
         (
-            f"As ARCHITECTURE{md} says (SURFACE{md} 7.2, finding F{7}).",  # outside the repository
-            f'docs/compatibility{md}, "Sessions and the FSM"; docs/architecture{md}, "Layers", "Checks"',  # good
-            f'docs/compatibility{md}, "Sessions"',  # a heading that does not exist
-            f"docs/compatibility{md}, Command line",  # unquoted
-            f'docs/nowhere{md} and README{md}, "Platforms and Python versions"',  # no such document; good
+            f"As ARCHITECTURE{suffix} says (SURFACE{suffix} 7.2, {finding} F7).",  # outside the repository
+            f'docs/compatibility{suffix}, "Sessions and the FSM"; docs/architecture{suffix}, "Layers", "Checks"',  # good
+            f'docs/compatibility{suffix}, "Sessions"',  # a heading that does not exist
+            f"docs/compatibility{suffix}, Command line",  # unquoted
+            f'docs/nowhere{suffix} and README{suffix}, "Platforms and Python versions"',  # no such document; good
         )
     )
     where = "exabgp/example.py"
     assert citation_errors(SOURCE / where, text) == [
-        f"{where}:1: ARCHITECTURE{md} is not in the repository",
-        f"{where}:1: SURFACE{md} is not in the repository",
+        f"{where}:1: ARCHITECTURE{suffix} is not in the repository",
+        f"{where}:1: SURFACE{suffix} is not in the repository",
         f"{where}:1: a finding of a document that is not in the repository",
-        f'{where}:3: docs/compatibility{md} has no heading "Sessions"',
+        f'{where}:3: docs/compatibility{suffix} has no heading "Sessions"',
         f'{where}:4: cite a section as <path>, "Heading", the heading whole on one line',
-        f"{where}:5: docs/nowhere{md} is not in the repository",
+        f"{where}:5: docs/nowhere{suffix} is not in the repository",
     ]
