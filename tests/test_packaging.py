@@ -423,3 +423,12 @@ def test_the_citation_check_catches_what_is_not_in_the_repository():
         f'{where}:4: cite a section as <path>, "Heading", the heading whole on one line',
         f"{where}:5: docs/nowhere{suffix} is not in the repository",
     ]
+
+
+def test_every_known_difference_is_in_the_compatibility_contract():
+    """Each deliberate difference the oracle masks (`qa.differential.known`) is named in the section of
+    docs/compatibility.md that gives its reason, as `` `known.py`: `NAME` ``."""
+    known = importlib.import_module("qa.differential.known")
+    contract = (SOURCE / "docs/compatibility.md").read_text()
+    assert known.KNOWN
+    assert [entry.name for entry in known.KNOWN if f"`{entry.name}`" not in contract] == []
