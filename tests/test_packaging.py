@@ -27,7 +27,8 @@ download):
 
 And the tree's documents: no machine paths in code, tests, benchmarks and
 documents; the code, tests, qa and benchmarks cite only documents of the
-repository, and sections by a heading that exists (`<path>, "Heading"`).
+repository, and sections by a heading that exists (`<path>, "Heading"`); every
+entry of `qa.differential.known` is named in docs/compatibility.md.
 """
 
 import importlib.metadata
