@@ -7,7 +7,7 @@ where ExaBGP 5.0 prints its version (``exabgp version``'s first line, the
 API's ``version`` answer, the software version capability) prints the 5.0
 release whose behaviour this one reproduces, so that scripts written for
 5.0 read it unchanged.  ``exabgp version`` adds this project's own version
-and the codec in use (docs/compatibility.md, "Command line").
+and the codec in use (docs/compatibility.md, "Programs and sub-commands").
 """
 
 import os

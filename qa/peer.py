@@ -1,8 +1,7 @@
 """The checking BGP peer of the functional tests.
 
 A test states the messages a daemon must send, one rule a line in a `.msg`
-file (the format of ExaBGP's encoding tests, see
-../shared/exabgp-reference/README.md and SURFACE.md 8.2):
+file (the format of ExaBGP's encoding tests, qa/README.md):
 
     option:asn:65000                        how the peer behaves
     1:raw:FFFF...FFFF:0017:02:00000000      an expected message, in hex

@@ -463,8 +463,8 @@ def cases() -> list:
 
 CASES = cases()
 
-#: what ExaBGP 5.0.15 answered where it departs from the RFC (recorded with ``--record``; docs/compatibility.md,
-#: "RFC 4271 and RFC 7606 answers to malformed UPDATEs", lists each)
+#: what ExaBGP 5.0.15 answered where it departs from the RFC (recorded with ``--record``;
+#: docs/compatibility.md, "Malformed UPDATEs", lists each)
 DIFFERENCES = {
     "origin length": "accepted, the value shown",
     "origin content": "accepted, the value shown",

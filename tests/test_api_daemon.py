@@ -1,7 +1,9 @@
-"""The API end to end, as ExaBGP 5.0's: real daemons, real helpers over real pipes (SURFACE.md 3.10, 3.11, 4, 5).
+"""The API end to end, as ExaBGP 5.0's: real daemons, real helpers over real pipes.
+
+See docs/compatibility.md, "API commands", "API output".
 
 Every daemon is `python -m exabgp server CONF` (as tests/test_reactor_daemon.py
-starts them) with helper processes written the way SURFACE.md's examples are
+starts them) with helper processes written the way 5.0's documentation writes them
 (print a command, flush, read stdin): a Python relay that prints the lines the
 test appends to a control file and records what the daemon writes to its
 stdin, a one-shot Python script and a /bin/sh script.  The BGP peers are the
@@ -54,7 +56,7 @@ from qa.daemon import PACKAGE_ROOT, connect, environment, finish, free_port, sta
 PY = sys.executable
 
 #: the answer to ``version``, recorded from ExaBGP 5.0.15 (`exabgp <release>`); ours names the 5.0 release
-#: reproduced, so that helpers written for 5.0 read it unchanged (docs/compatibility.md, "Command line")
+#: reproduced, so that helpers written for 5.0 read it unchanged docs/compatibility.md, "Programs and sub-commands"
 VERSION = "exabgp 5.0.15"
 
 RELAY = r"""
@@ -87,7 +89,7 @@ echo "announce route 10.1.0.0/24 next-hop 192.0.2.1 community 65000:1"
 while read line; do echo "$line" >> LOG; done
 """
 
-#: a one-shot Python helper, as SURFACE.md's examples: print, flush, read stdin (to a file named by argv)
+#: a one-shot Python helper, as 5.0's documentation writes them: print, flush, read stdin (to a file named by argv)
 ONESHOT = """import sys
 sys.stdout.write("announce route 10.2.0.0/24 next-hop 192.0.2.2 med 20\\n")
 sys.stdout.flush()
@@ -651,7 +653,7 @@ def test_help_version_acks_comments_and_errors(rig):
 def test_teardown_and_the_routes_of_helpers_are_sent_again(rig):
     three, relay = rig["three"], rig["relay"]
     seen = three.mark()
-    assert relay.ask("teardown 4") == ["done"]  # 5.0 needs a neighbor: done, and nothing torn down (F7)
+    assert relay.ask("teardown 4") == ["done"]  # 5.0 needs a neighbor: done, and nothing torn down (as 5.0.15)
     assert relay.ask("neighbor 127.0.0.3 teardown x") == ["error"]
     assert not [e for e in three.quiet(0.3) if isinstance(e, (Closed, NotificationReceived))]
     assert relay.ask("neighbor 127.0.0.3 teardown 4") == ["done"]
@@ -1078,7 +1080,10 @@ def test_a_helper_announces_and_withdraws_flowspec_rules(tmp_path):
 
 
 def test_a_sent_shutdown_communication_is_reported_as_sent():
-    """5.0 rewrites the data of a received 6/2 or 6/4 (finding F14), not of the one it sends."""
+    """5.0 rewrites the data of a received 6/2 or 6/4, not of the one it sends.
+
+    See docs/compatibility.md, "Messages to helpers".
+    """
     from exabgp.api.encoder import JsonEncoder, TextEncoder
     from exabgp.api.envelope import Peer, Speaker
 

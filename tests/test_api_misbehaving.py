@@ -1,4 +1,6 @@
-"""Helpers behaving badly never stall BGP nor grow the daemon's memory without bound (SURFACE.md 4.1).
+"""Helpers behaving badly never stall BGP nor grow the daemon's memory without bound.
+
+See docs/compatibility.md, "Helper processes".
 
 Every test runs a real daemon (`python -m exabgp server CONF`, as
 tests/test_reactor_daemon.py starts it) with real helper processes (Python

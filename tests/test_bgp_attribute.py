@@ -194,7 +194,7 @@ def test_aggregator_reconciliation():
         ("01020A0000010064", "target:10.0.0.1:100"),
         ("020200010000000A", "target:65536:10"),
         ("4002FDE800000064", "target:65000:100"),  # the transitive bit does not change the kind
-        ("01030A000001FDE8", "origin:65000:10.0.0.1"),  # F15
+        ("01030A000001FDE8", "origin:65000:10.0.0.1"),  # ASN first, as 5.0
         ("0013FDE800000064", "rtrecord:65000:100"),
         ("030C00000000000A", "encap:MPLS"),
         ("030C0000000000FF", "encap:encap:UNKNOWN-255"),

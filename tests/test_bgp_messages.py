@@ -144,7 +144,7 @@ def test_keepalive():
 
 
 def test_keepalive_line():
-    # ExaBGP 5.0.13, captured (SURFACE.md 5.2)
+    # ExaBGP 5.0.13, captured from a running daemon's helper output
     line = message_line(SPEAKER, 1.5, 10, PEER, "receive", KeepAlive())
     assert line.endswith(
         '"counter": 10, "type": "keepalive", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, '
@@ -191,7 +191,7 @@ def test_refresh_json_and_line():
     assert refresh_json(RouteRefresh(3, 200, 2)) == (
         '{ "afi": "unknown-afi-0x3", "safi": "unknown safi 200", "subtype": "end" }'
     )
-    # ExaBGP 5.0.13, captured (SURFACE.md 5.2)
+    # ExaBGP 5.0.13, captured from a running daemon's helper output
     line = message_line(SPEAKER, 1.5, 19, PEER, "send", RouteRefresh(1, 1))
     assert line.endswith(
         '"counter": 19, "type": "refresh", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, '

@@ -232,7 +232,7 @@ def test_graceful_restart_keeps_all_flag_bits():
 
 # ------------------------------------------------------------------ JSON of sent and received OPENs
 
-# ExaBGP 5.0.13, captured (SURFACE.md 5.2): the OPEN it sent and the mirror OPEN it received
+# ExaBGP 5.0.13, captured from a running daemon's helper output: the OPEN it sent and the mirror OPEN it received
 _SENT = (
     '{ "version": 4, "asn": 65533, "hold_time": 180, "router_id": "10.0.0.2", "capabilities": { '
     '"multiprotocol": { "name": "multiprotocol", "families": [ "ipv4/unicast" ] }, '

@@ -1,4 +1,6 @@
-"""`exabgp cli` / `exabgp-cli` and the daemon side of its named pipes (SURFACE.md 1.4, 4.4, 4.6).
+"""`exabgp cli` / `exabgp-cli` and the daemon side of its named pipes.
+
+See docs/compatibility.md, "The CLI client", "The CLI's named pipes".
 
 Real FIFOs (`os.mkfifo`) in ``tmp_path/run/``, found through ``EXABGP_ROOT``
 (5.0's ``<root>/run/`` folder) under a pipe name of the test's own, so that

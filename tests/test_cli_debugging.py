@@ -3,7 +3,7 @@ they say.
 
 ExaBGP 5.0.15 (read by running it): ``-p`` prints its bug report then starts ``pdb.pm()`` on an exception
 that escapes the program; ``exabgp server -m`` ends in that bug report (its objgraph import fails), so our
-``-m`` prints the peak resident set size instead (docs/compatibility.md, "Command line").
+``-m`` prints the peak resident set size instead (docs/compatibility.md, "Programs and sub-commands").
 """
 
 import re

@@ -1,4 +1,4 @@
-"""Who may write the CLI's named pipes (issue 9, hole 8; docs/compatibility.md "The CLI's named pipes").
+"""Who may write the CLI's named pipes (issue 9, hole 8; docs/compatibility.md, "The CLI's named pipes").
 
 Whoever writes ``<pipename>.in`` announces and withdraws routes and stops the
 daemon; ExaBGP 5.0.15 reads any FIFO it finds, even one every local user can

@@ -3,7 +3,7 @@
 The daemon is for Linux and macOS (it drops privileges with `pwd`/`grp`,
 locks and forks, and talks through named pipes).  The decoder and the codec
 are plain Python and the compiled twins, so the short commands must start on
-any platform CPython runs on, Windows included (README, "Platforms").  This
+any platform CPython runs on, Windows included (README.md, "Platforms and Python versions").  This
 cannot be run on Windows here, so a fresh interpreter plays one: before the
 package is imported, a finder on `sys.meta_path` refuses the modules Windows
 lacks (`pwd`, `grp`, `fcntl`, `resource`, `termios`, `syslog`, `posix`, ...; not

@@ -15,7 +15,7 @@ process.
 The second line of each file records ExaBGP 5.0.15's verdict (``validate
 exits 1`` or ``exits 0 (accepts it)``); `qa.differential.cli` runs the
 corpus through both programs and fails on a verdict that differs without an
-entry of `qa.differential.known` (docs/compatibility.md, "Configuration").
+entry of `qa.differential.known` (docs/compatibility.md, "Configuration errors").
 """
 
 import os

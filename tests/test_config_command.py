@@ -1,4 +1,4 @@
-"""The 5.0 API command grammar (`exabgp.config.command`, SURFACE.md 4.2 to 4.4).
+"""The 5.0 API command grammar (`exabgp.config.command`, docs/compatibility.md, "Commands and selectors").
 
 Expectations marked "5.0.15" were observed on ExaBGP 5.0.15 itself: a
 `process` helper sent the line to a 5.0.15 speaker (neighbors 127.0.0.3

@@ -1,4 +1,7 @@
-"""Route statements -> Route objects: every keyword of SURFACE.md 3.12, wire TLVs as 5.0 sends them."""
+"""Route statements -> Route objects: every keyword of 5.0, wire TLVs as 5.0 sends them.
+
+See docs/compatibility.md, "Route statements".
+"""
 
 import pytest
 

@@ -1,11 +1,11 @@
 """RTC routes from the configuration and the API (`exabgp.config.rtc`): the forms, the canonical round trip,
 errors with their place, the family and ADD-PATH blocks, and the UPDATEs sent.
 
-ExaBGP 5.0.15 has no syntax to originate RTC routes and refuses ``ipv4 rtc`` in a ``family`` block (SURFACE.md
-3.5): the grammar is this build's (`exabgp.config.rtc`).  What is checked against 5.0.15 is what it reads: the
-UPDATEs we send for configured routes are decoded by the reference (``exabgp decode``, run as a separate
-program through `qa.oracle`) into the JSON we print ourselves; the partial lengths of RFC 4684, which 5.0.15
-refuses ("invalid payload"), are checked against the RFC's octets.
+ExaBGP 5.0.15 has no syntax to originate RTC routes and refuses ``ipv4 rtc`` in a ``family`` block
+(docs/compatibility.md, "Families"): the grammar is this build's (`exabgp.config.rtc`).  What is checked
+against 5.0.15 is what it reads: the UPDATEs we send for configured routes are decoded by the reference
+(``exabgp decode``, run as a separate program through `qa.oracle`) into the JSON we print ourselves; the
+partial lengths of RFC 4684, which 5.0.15 refuses ("invalid payload"), are checked against the RFC's octets.
 """
 
 import importlib

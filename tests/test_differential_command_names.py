@@ -3,7 +3,7 @@
 Issue 9, hole 7.  5.0.15 looks for its command names anywhere in a line, so
 that a helper writing ``we must never shutdown this router`` stops it; we
 recognise a command only at the start of the line, after its ``neighbor``
-selectors (docs/compatibility.md, "API commands").  Each daemon runs one
+selectors (docs/compatibility.md, "Commands and selectors").  Each daemon runs one
 neighbor (no session: the answers do not need one) and a helper that writes
 `SAME` then `DIFFERENT`, one line at a time, and records every answer up to
 its ``done`` / ``error`` (or none within `QUIET` seconds).

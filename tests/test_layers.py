@@ -1,4 +1,4 @@
-"""Layering (ARCHITECTURE.md): imports point one way, and I/O lives in the reactor only.
+"""Layering (docs/architecture.md, "Layers"): imports point one way, and I/O lives in the reactor only.
 
     _codec < bgp < {session, rib} < api < config < reactor < cli
 
@@ -64,7 +64,7 @@ def layer_of(name):
     if parts[1] == "__main__":
         return "main"
     if parts[1] not in RANK:
-        raise AssertionError(f"{name}: not in any layer of ARCHITECTURE.md")
+        raise AssertionError(f"{name}: not in any layer of docs/architecture.md")
     return parts[1]
 
 

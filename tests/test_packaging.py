@@ -24,6 +24,11 @@ download):
 * without Cython, or with a compiler that fails, the build stops with a
   message naming the pure build, and a stale ``.c`` file lying in the
   source tree is never compiled.
+
+And the tree's documents: no machine paths in code, tests, benchmarks and
+documents; the code, tests, qa and benchmarks cite only documents of the
+repository, and sections by a heading that exists (`<path>, "Heading"`); every
+entry of `qa.differential.known` is named in docs/compatibility.md.
 """
 
 import importlib.metadata
@@ -328,3 +333,103 @@ def test_no_machine_paths_in_code_tests_benchmarks_and_docs():
                 if MACHINE_PATH.search(line):
                     found.append(f"{path.relative_to(SOURCE)}:{number}: {line.strip()}")
     assert found == []
+
+
+# ---------------------------------------------------------------- documents the code cites
+
+#: where citations are checked: the code, the tests, qa and the benchmarks (code, stubs and their READMEs)
+CITING = ("exabgp", "tests", "qa", "benchmarks", "setup.py")
+CITING_SUFFIXES = (".py", ".pyx", ".pxd", ".pyi", ".md", ".txt")
+#: a document named by its path: ``docs/compatibility.md``, ``qa/README.md``, or a name outside the repository
+DOCUMENT = re.compile(r"(?<![\w./-])((?:\.\./)*[\w-]+(?:[./][\w-]+)*\.md)\b")
+#: the one citation form of a section: the document's path, then ``, "Heading"`` (more headings: more of
+#: these); the heading is written whole on one line, its quotes escaped inside a Python string or not
+SECTIONS = re.compile(r'(?<![\w./-])([\w/-]+\.md)((?:, \\?"[^"\\\n]+\\?")+)')
+QUOTED = re.compile(r'\\?"([^"\\\n]+)\\?"')
+#: a document followed by a comma but not by a whole quoted heading (unquoted, or broken across lines)
+LOOSE = re.compile(r'(?<![\w./-])[\w/-]+\.md,(?! \\?"[^"\\\n]+\\?")')
+#: the numbered findings of an inventory that is not in the repository
+FINDING = re.compile(r"\bfinding\s+F\d+")
+
+
+def cited_files():
+    for entry in CITING:
+        paths = [SOURCE / entry] if (SOURCE / entry).is_file() else sorted((SOURCE / entry).rglob("*"))
+        for path in paths:
+            if path.is_file() and path.suffix in CITING_SUFFIXES and "__pycache__" not in path.parts:
+                yield path
+
+
+def headings(document: Path) -> list:
+    """The headings of a Markdown document (every level), outside fenced code blocks."""
+    found, fenced = [], False
+    for line in document.read_text().splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            found.append(line.lstrip("#").strip())
+    return found
+
+
+def citation_errors(path: Path, text: str) -> list:
+    """What `text` (the file `path`) cites that the repository does not hold: a document, or a heading."""
+    errors = []
+    for number, line in enumerate(text.splitlines(), 1):
+        where = f"{path.relative_to(SOURCE)}:{number}"
+        for name in DOCUMENT.findall(line):
+            if not ((SOURCE / name).is_file() or (path.parent / name).is_file()):
+                errors.append(f"{where}: {name} is not in the repository")
+        for name, cited in SECTIONS.findall(line):
+            document = SOURCE / name if (SOURCE / name).is_file() else path.parent / name
+            if document.is_file():
+                known = headings(document)
+                errors.extend(
+                    f'{where}: {name} has no heading "{heading}"'
+                    for heading in QUOTED.findall(cited)
+                    if heading not in known
+                )
+        if LOOSE.search(line):
+            errors.append(f'{where}: cite a section as <path>, "Heading", the heading whole on one line')
+        if FINDING.search(line):
+            errors.append(f"{where}: a finding of a document that is not in the repository")
+    return errors
+
+
+def test_the_documents_and_sections_cited_by_the_code_exist():
+    """Code, tests, qa and benchmarks cite documents of the repository, sections by their heading
+    (docs/compatibility.md and docs/architecture.md say how)."""
+    found = []
+    for path in cited_files():
+        found.extend(citation_errors(path, path.read_text(errors="replace")))
+    assert found == []
+
+
+def test_the_citation_check_catches_what_is_not_in_the_repository():
+    suffix, finding = ".md", "finding"  # the cases are built, so that this file cites nothing itself
+    text = "\n".join(
+        (
+            f"As ARCHITECTURE{suffix} says (SURFACE{suffix} 7.2, {finding} F7).",  # outside the repository
+            f'docs/compatibility{suffix}, "Sessions and the FSM"; docs/architecture{suffix}, "Layers", "Checks"',  # good
+            f'docs/compatibility{suffix}, "Sessions"',  # a heading that does not exist
+            f"docs/compatibility{suffix}, Command line",  # unquoted
+            f'docs/nowhere{suffix} and README{suffix}, "Platforms and Python versions"',  # no such document; good
+        )
+    )
+    where = "exabgp/example.py"
+    assert citation_errors(SOURCE / where, text) == [
+        f"{where}:1: ARCHITECTURE{suffix} is not in the repository",
+        f"{where}:1: SURFACE{suffix} is not in the repository",
+        f"{where}:1: a finding of a document that is not in the repository",
+        f'{where}:3: docs/compatibility{suffix} has no heading "Sessions"',
+        f'{where}:4: cite a section as <path>, "Heading", the heading whole on one line',
+        f"{where}:5: docs/nowhere{suffix} is not in the repository",
+    ]
+
+
+def test_every_known_difference_is_in_the_compatibility_contract():
+    """Each deliberate difference the oracle masks (`qa.differential.known`) is named in the section of
+    docs/compatibility.md that gives its reason, as `` `known.py`: `NAME` ``."""
+    known = importlib.import_module("qa.differential.known")
+    contract = (SOURCE / "docs/compatibility.md").read_text()
+    assert known.KNOWN
+    assert [entry.name for entry in known.KNOWN if f"`{entry.name}`" not in contract] == []

@@ -1,4 +1,6 @@
-"""The daemon's process features, on real `python -m exabgp server` processes (SURFACE.md 1.3, 2.2, 7.1, 10.2).
+"""The daemon's process features, on real `python -m exabgp server` processes.
+
+See docs/compatibility.md, "Start-up, reload and shutdown", "The daemon process".
 
 * ``daemon.daemonize``: the started process exits 0, the daemon runs in a
   session of its own on /dev/null, its pid in ``daemon.pid``, its logs in

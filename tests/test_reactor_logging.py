@@ -1,4 +1,4 @@
-"""The log lines, filters and destinations of `exabgp.reactor.log` (SURFACE.md 2.2 ``log.*``, 10.3).
+"""The log lines, filters and destinations of `exabgp.reactor.log` (docs/compatibility.md, "Logging").
 
 In process: the short and long formats, ``log.level``, ``log.enable``,
 every category switch and ``log.all``, ``-v``, `wants` for the hot paths,

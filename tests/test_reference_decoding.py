@@ -1,4 +1,4 @@
-"""ExaBGP's own decoding vectors, run the way its harness runs them (SURFACE.md 8.3).
+"""ExaBGP's own decoding vectors, run the way its harness runs them.
 
 Each file of ``exabgp-reference/decoding`` has three lines: ``<type> [<afi>
 <safi>]``, the hex message, the JSON ExaBGP 5.0 printed.  The harness runs

@@ -408,7 +408,7 @@ def test_conf_new_v4_from_its_configuration():
 
 @pytest.mark.skipif(not ENCODING.is_dir(), reason="exabgp-reference (../shared) not present")
 def test_conf_group_limit_from_its_configuration():
-    # two IPv4 routes grouped in one UPDATE, two IPv6 routes in one UPDATE each (F11), two EOR
+    # two IPv4 routes grouped in one UPDATE, two IPv6 routes in one UPDATE each (as 5.0), two EOR
     adj = AdjRibOut(LOCAL4, ROUTER_ID)
     attributes = AttributeSet(BASE)
     adj.add(Route(Prefix(1, 1, None, 32, bytes((193, 0, 2, 1))), bytes((10, 0, 0, 1)), attributes))

@@ -77,7 +77,7 @@ def test_ipv6_unicast_mp_reach_last():
 
 
 def test_ipv6_unicast_one_nlri_per_update_even_grouped():
-    # SURFACE.md F11: only IPv4 unicast and MCAST-VPN are grouped
+    # docs/compatibility.md, "The Adj-RIB-Out": only IPv4 unicast and MCAST-VPN are grouped
     result = bodies(2, 1, [v6("20010db8", 32), v6("20010db9", 32)], nexthop=NH6)
     assert len(result) == 2
     assert result[0].endswith("002020010db8") and result[1].endswith("002020010db9")

@@ -1,1 +1,4 @@
-"""L2: the external-program contract (text command grammar, JSON and text renderers)."""
+"""What helpers read: the JSON envelope, the JSON and text renderers, the texts of the answers.
+
+The command grammar is `exabgp.config.command` (docs/architecture.md, "Layers").
+"""

@@ -1,4 +1,6 @@
-"""The events written to helper processes: ExaBGP 5.0's ``json`` and ``text`` encoders (SURFACE.md 3.10, 5).
+"""The events written to helper processes: ExaBGP 5.0's ``json`` and ``text`` encoders.
+
+See docs/compatibility.md, "API output".
 
 `JsonEncoder` and `TextEncoder` have the same methods; each returns the
 exact text to write on the helper's stdin, newlines included, or "" when the

@@ -1,4 +1,4 @@
-"""The JSON envelope ExaBGP 5.0 wraps around every event (SURFACE.md section 5.1).
+"""The JSON envelope ExaBGP 5.0 wraps around every event (docs/compatibility.md, "The JSON envelope").
 
 ExaBGP builds its JSON from string templates, not with a JSON library, and
 users' scripts sometimes match it textually, so the spacing is reproduced:

@@ -1,4 +1,6 @@
-"""ExaBGP 5.0's JSON for OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH and OPERATIONAL (SURFACE.md 5.2).
+"""ExaBGP 5.0's JSON for OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH and OPERATIONAL.
+
+See docs/compatibility.md, "Messages to helpers".
 
 The `*_json` functions return the value printed after the message's key
 (``"open": ``, ``"notification": ``, ``"route-refresh": ``,
@@ -18,7 +20,7 @@ Graceful restart labels the per-family F bit "restart" and the R flag
 "forwarding", as 5.0 does.  One departure: where 5.0 fills a hostname field
 the peer did not send with the local machine's names, this prints null.
 
-`negotiated_json` renders the ``negotiated`` block of the API (SURFACE.md 5.1).
+`negotiated_json` renders the ``negotiated`` block of the API.
 
 NOTIFICATION: ``data`` is the hex of the reported data (a received shutdown
 communication is rewritten, `Notification.reported_data`; 5.0 reports the

@@ -1,7 +1,7 @@
 """UPDATE -> ExaBGP 5.0's JSON text, for every attribute and family (the general renderer).
 
 `update_json(update, ctx)` returns the text that follows ``"message": `` in
-5.0's envelope (SURFACE.md section 5), byte for byte:
+5.0's envelope (docs/compatibility.md, "Messages to helpers"), byte for byte:
 
     { "update": { "attribute": { ... }, "announce": { ... }, "withdraw": { ... } } }
     { "eor": { "afi" : "ipv4", "safi" : "unicast" } }

@@ -1,4 +1,4 @@
-"""The text of ExaBGP 5.0's replies to API commands (SURFACE.md 4.2 and 4.4), from plain inputs.
+"""The text of ExaBGP 5.0's replies to API commands (docs/compatibility.md, "Answers"), from plain inputs.
 
 `COMMANDS` is 5.0's table of command names: whether each takes neighbor
 selectors and the options ``help`` lists.  The command grammar

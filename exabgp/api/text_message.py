@@ -2,7 +2,7 @@
 
 Every function returns the text of one event without the final newline
 (`exabgp.api.encoder.TextEncoder` adds the newlines 5.0 writes).  The forms,
-recorded from ExaBGP 5.0.15 (SURFACE.md section 5.4):
+recorded from ExaBGP 5.0.15 (docs/compatibility.md, "The text encoder"):
 
     neighbor <peer> connected | up | down - <reason>
     neighbor <peer> <direction> open version 4 asn A hold_time H router_id R capabilities [<capabilities>]

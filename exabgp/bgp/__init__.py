@@ -1,1 +1,1 @@
-"""L1: what a BGP message means (codes, families, capabilities, attributes, NLRI, messages)."""
+"""What a BGP message means (codes, families, capabilities, attributes, NLRI, messages)."""

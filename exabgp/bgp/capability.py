@@ -4,7 +4,7 @@ An OPEN carries capabilities as ``code (1 octet), length (1 octet), value``
 inside optional parameters of type 2 (RFC 5492 section 4).  Each class below
 decodes one value (`decode(code, value)`) and encodes it back (`encode()`,
 the value octets only).  `CAPABILITIES` maps every code ExaBGP 5.0 knows to
-its name and class (SURFACE.md section 6.2); any other code becomes an
+its name and class (docs/compatibility.md, "Messages and capabilities"); any other code becomes an
 `UnknownCapability` that keeps its octets and re-encodes them unchanged.
 
 A capability may appear several times in one OPEN (one multiprotocol TLV per
@@ -36,7 +36,7 @@ Where ExaBGP 5.0 ignores octets (the value of an "empty" capability, bytes
 after the multiprotocol family or the software version) they are ignored
 here too; such a capability does not re-encode to the same octets.  A value
 that cannot be decoded is OPEN Message Error / Unspecific (2/0), as 5.0.12
-does (SURFACE.md section 7.6).
+does.
 """
 
 from exabgp._codec.errors import CodecError

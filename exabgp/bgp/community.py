@@ -14,7 +14,7 @@ not in the table has the empty string as its form; a known kind that 5.0
 has no text for prints its octets as ``0x<HEX>``.
 
 Observable facts of 5.0 kept here: Origin ASN:IP and IP:ASN both print the
-ASN first (``origin:65000:10.0.0.1``, finding F15); the link-bandwidth kind
+ASN first (``origin:65000:10.0.0.1``, docs/compatibility.md, "Messages to helpers"); the link-bandwidth kind
 (0x40/0x04, draft-ietf-idr-link-bandwidth) is not named by 5.0's decoder and
 so prints as the empty string; ``action`` with no flag prints ``"action "``.
 

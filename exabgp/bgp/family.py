@@ -1,7 +1,7 @@
 """Address families: the AFI, SAFI and (AFI, SAFI) tables (IANA registries).
 
 One literal table per code space.  `FAMILIES` lists every pair ExaBGP 5.0
-knows (SURFACE.md section 6.4) with its configuration/JSON name, whether this
+knows (docs/compatibility.md, "Families on the wire") with its configuration/JSON name, whether this
 build decodes its NLRI, and the NLRI kind the prefix codec uses for it
 (`FLOW`: FlowSpec rules, decoded by `exabgp.bgp.flow`; `VPLS`: VPLS NLRI,
 decoded by `exabgp.bgp.vpls`; `MVPN`: MCAST-VPN NLRI, decoded by

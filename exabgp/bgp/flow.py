@@ -36,8 +36,8 @@ terms as ``=``, ``!``, ``!=`` or nothing followed by the flag names joined by
 in the text; then the route distinguisher (``rd``) and, when the caller
 gives one, the next hop (``next-hop``, in the JSON object and its string).
 
-`parse_component` reads the configuration/API match syntax (SURFACE.md
-section 3.14) into the same values, with the value ranges and names 5.0's
+`parse_component` reads the configuration/API match syntax
+(docs/compatibility.md, "FlowSpec rules") into the same values, with the value ranges and names 5.0's
 configuration accepts; `build` assembles a `Flow` from them.
 """
 

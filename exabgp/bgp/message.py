@@ -8,7 +8,7 @@ length, type) is `exabgp._codec.frame_message` / `split_messages`.
 
 An unknown type is Message Header Error / Bad Message Type (1/3, RFC 4271
 section 6.1) with the data ExaBGP 5.0.13 sends: the text
-``can not decode message of type "N"`` (SURFACE.md finding F12).
+``can not decode message of type "N"`` (docs/compatibility.md, "Messages and capabilities").
 """
 
 from exabgp._codec.errors import CodecError

@@ -12,7 +12,7 @@ Administrative Shutdown (6/2) and Cease / Administrative Reset (6/4) may be a
 length octet followed by that many octets of UTF-8.  The message keeps the
 data octets as received (so it re-encodes unchanged); `reported_data()`
 gives the text ExaBGP 5.0 reports instead, ``Shutdown Communication: "..."``
-or a description of what is wrong with it (SURFACE.md finding F14).  Like
+or a description of what is wrong with it (docs/compatibility.md, "Messages to helpers").  Like
 5.0, a communication longer than 128 octets (RFC 8203's limit) is reported
 as too large.
 
@@ -174,7 +174,7 @@ class Notification:
         return self.code == CEASE and self.subcode in (ADMINISTRATIVE_SHUTDOWN, ADMINISTRATIVE_RESET)
 
     def reported_data(self) -> bytes:
-        """The data as ExaBGP 5.0 reports it: a 6/2 or 6/4 communication is rewritten (F14)."""
+        """The data as ExaBGP 5.0 reports it: a 6/2 or 6/4 communication is rewritten."""
         if not self.is_shutdown or not self.data:
             return self.data
         length = self.data[0]

@@ -21,7 +21,7 @@ Decoding raises `CodecError` with the RFC 4271 section 6.2 codes: a body
 under 10 octets is a Bad Message Length (1/2, the data is the message
 length); a version other than 4 is 2/1 (the data is the version we
 support); an optional parameter of another type is 2/4; lengths that do not
-add up and malformed capabilities are 2/0 (SURFACE.md section 7.6).
+add up and malformed capabilities are 2/0 (docs/compatibility.md, "Messages and capabilities").
 Checks that need the configuration (peer AS 2/2, BGP identifier 2/3, hold
 time 2/6) belong to the session, which can use `hold_time_acceptable` and
 `router_id_acceptable`.

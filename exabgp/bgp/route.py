@@ -17,8 +17,8 @@ where a NEXT_HOP TLV belongs among them.
 
 The next hop is kept packed (4 octets for IPv4, 16 for IPv6, 32 for a
 global plus link-local IPv6 pair) or is `NEXT_HOP_SELF`, which the
-Adj-RIB-Out replaces by the session's local address when it adds the route
-(SURFACE.md section 7.4), or `NO_NEXT_HOP`.
+Adj-RIB-Out replaces by the session's local address when it adds the route,
+or `NO_NEXT_HOP`.
 """
 
 from exabgp._codec import encode_attribute

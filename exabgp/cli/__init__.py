@@ -1,4 +1,4 @@
-"""Command-line entry points (layer L4): `main` dispatches the `exabgp` sub-commands.
+"""Command-line entry points (the top layer): `main` dispatches the `exabgp` sub-commands.
 
 This is the only layer besides the reactor that reads the process
 environment, the clock and the process identity, and writes to the

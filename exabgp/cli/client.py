@@ -1,4 +1,6 @@
-"""`exabgp cli [--pipename NAME] COMMAND...` and `exabgp-cli`: ExaBGP 5.0's one-shot CLI client (SURFACE.md 1.4, 4.4).
+"""`exabgp cli [--pipename NAME] COMMAND...` and `exabgp-cli`: ExaBGP 5.0's one-shot CLI client.
+
+See docs/compatibility.md, "The CLI client".
 
 The pipes are found as the daemon finds them (`exabgp.reactor.pipes`:
 5.0's ROOT and folder order); the name is ``--pipename``, else the

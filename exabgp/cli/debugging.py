@@ -1,4 +1,6 @@
-"""`-p/--pdb` and `-m/--memory`: 5.0's ``debug.pdb`` and ``debug.memory`` (SURFACE.md 1.3, 10.2).
+"""`-p/--pdb` and `-m/--memory`: 5.0's ``debug.pdb`` and ``debug.memory``.
+
+See docs/compatibility.md, "Programs and sub-commands".
 
 `post_mortem(enabled)`: when `enabled` (``-p``, server's ``-d``, or the
 ``debug.pdb`` setting), an exception that escapes the program (a bug: bad

@@ -1,4 +1,4 @@
-"""`exabgp decode`: a BGP message in hexadecimal to ExaBGP 5.0's JSON (SURFACE.md 1.5).
+"""`exabgp decode`: a BGP message in hexadecimal to ExaBGP 5.0's JSON (docs/compatibility.md, "exabgp decode").
 
 The payload is hexadecimal; spaces and ``:`` are ignored and an odd final
 digit is dropped, as in 5.0.  Anything else prints 5.0's table of the

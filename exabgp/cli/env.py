@@ -1,4 +1,4 @@
-"""`exabgp env`: print the environment settings as ExaBGP 5.0 does (SURFACE.md 1.3, 2.1).
+"""`exabgp env`: print the environment settings as ExaBGP 5.0 does (docs/compatibility.md, "Settings").
 
 This is where the process environment and the INI file are read: the INI
 path is ``--env-file``, else ``EXABGP_ENVFILE``, else

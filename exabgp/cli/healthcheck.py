@@ -1,4 +1,6 @@
-"""`exabgp healthcheck` / `exabgp-healthcheck`: announce service IPs while a check passes (SURFACE.md 9).
+"""`exabgp healthcheck` / `exabgp-healthcheck`: announce service IPs while a check passes.
+
+See docs/compatibility.md, "Healthcheck".
 
 Run as an ExaBGP ``process``: every ``--interval`` seconds (``--fast-interval``
 while RISING or FALLING) it runs the ``--cmd`` shell command (exit 0 is

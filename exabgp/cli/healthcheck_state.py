@@ -2,7 +2,7 @@
 
 No input or output here: `step` takes the current state and one check
 result and gives the next state; `commands` turns a state into the lines
-for ExaBGP's API (SURFACE.md section 9, ExaBGP 5.0 text commands, SURFACE.md 4.2).
+for ExaBGP's API (docs/compatibility.md, "Healthcheck": ExaBGP 5.0 text commands).
 
 States (the names are the ones 5.0 logs and puts in ``STATE=``):
 

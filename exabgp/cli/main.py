@@ -1,4 +1,6 @@
-"""The `exabgp` program: sub-command dispatch as ExaBGP 5.0 does it (SURFACE.md 1.2, 1.3).
+"""The `exabgp` program: sub-command dispatch as ExaBGP 5.0 does it.
+
+See docs/compatibility.md, "Programs and sub-commands".
 
 `main(argv)` returns the exit code.  Before argparse sees the arguments:
 

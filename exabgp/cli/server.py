@@ -1,14 +1,14 @@
 """`exabgp [server] [-v] [-d] [-s N] [-1] [-p] [-P] [-m] [--profile F] [--env-file F] FILE...`: run the speaker.
 
-SURFACE.md 1.3, 2.2, 7.1, 10.2.  The settings are read as `exabgp env`
-reads them (`exabgp.cli.env`: the process environment, then the INI file);
-the flags then override them: ``-v`` logs everything (``log.all``, level
-DEBUG, long format), ``-d`` is ``-v`` plus ``-p``, ``-p`` sets
+docs/compatibility.md, "Programs and sub-commands", "Start-up, reload and shutdown".  The
+settings are read as `exabgp env` reads them (`exabgp.cli.env`: the process environment,
+then the INI file); the flags then override them: ``-v`` logs everything (``log.all``,
+level DEBUG, long format), ``-d`` is ``-v`` plus ``-p``, ``-p`` sets
 ``debug.pdb`` (the debugger starts on an exception that escapes the
-program: `exabgp.cli.debugging`), ``-P`` makes every neighbor
-passive (``bgp.passive``), ``-1`` is accepted and has no effect, as in 5.0
-(F6), ``-m`` sets ``debug.memory`` (the peak resident set size is printed
-on stdout when the reactor ends: `exabgp.cli.debugging`), ``--profile FILE`` sets
+program: `exabgp.cli.debugging`), ``-P`` makes every neighbor passive (``bgp.passive``),
+``-1`` is accepted and has no effect, as in 5.0, ``-m`` sets ``debug.memory`` (the peak
+resident set size is printed on stdout when the reactor ends: `exabgp.cli.debugging`),
+``--profile FILE`` sets
 ``profile.enable`` and ``profile.file``: the reactor runs under cProfile,
 the statistics printed at exit for ``stdout`` (or an empty file name),
 else saved to FILE (``FILE-pid-N`` with several forked configurations; an
@@ -16,7 +16,7 @@ existing file is refused with a warning and the run is not profiled).
 ``-s N`` reloads (SIGUSR1 to itself) N seconds after the start: 5.0 forks
 a parent that signals its child, a timer is the same for the user.
 
-Startup, in 5.0's order (SURFACE.md 7.1): settings, logging
+Startup, in 5.0's order: settings, logging
 (`exabgp.reactor.log`), the configuration files read and parsed whole
 (`exabgp.cli.config_file`; a missing file, or one that is not a regular
 file, prints ``error: FILE is not an exabgp config file (file not found)``,

@@ -1,4 +1,4 @@
-"""`exabgp validate [-n] [-r] [-v] [-p] FILE...`: check configuration files (SURFACE.md 1.3).
+"""`exabgp validate [-n] [-r] [-v] [-p] FILE...`: check configuration files (docs/compatibility.md, "exabgp validate").
 
 Each file is read and parsed whole as the daemon reads it
 (`exabgp.cli.config_file`), logged as 5.0 logs it (``configuration`` lines:

@@ -1,8 +1,10 @@
-"""The ExaBGP 5.0 API command grammar (SURFACE.md 4.1 to 4.4): one text line -> a frozen `Command`.
+"""The ExaBGP 5.0 API command grammar: one text line -> a frozen `Command`.
+
+See docs/compatibility.md, "Commands and selectors".
 
 This module sits in `config`, not in `api`, because announcing a route through
-the API uses the route grammar of the configuration (`exabgp.config.route`,
-SURFACE.md 3.12 and 3.13) and `api` is below `config` in the import order.
+the API uses the route grammar of the configuration (`exabgp.config.route`)
+and `api` is below `config` in the import order.
 What the replies look like without the configuration is `exabgp.api.show`.
 
 `parse(line)` reads one line from a helper process (or the CLI) the way 5.0
@@ -19,7 +21,7 @@ does:
   with (whole words, the longest name when two share a start, so
   ``announce route-refresh`` is not ``announce route``); the words after
   the name are the command's own.  This is a deliberate difference
-  (docs/compatibility.md, "API commands"): 5.0 looks for the names anywhere
+  (docs/compatibility.md, "Commands and selectors"): 5.0 looks for the names anywhere
   in the line, in reverse sorted order, so that a helper writing ``we must
   never shutdown this router`` stops the daemon, ``announce route ... name
   version`` answers the version and ``announce route ... watchdog reload``
@@ -50,7 +52,7 @@ router-id <id> family-allowed <in-open|afi-safi/...>``); a `Selector` matches
 a peer when each of its ``key value`` pairs appears as whole words in that
 string (``neighbor *`` matches every peer); `select` keeps the peers matched
 by any selector, or every peer without selectors.  Two 5.0 rules the reactor
-applies itself: ``teardown`` without selector reaches no peer (finding F7),
+applies itself: ``teardown`` without selector reaches no peer (as in 5.0.15),
 and watchdogs apply to every neighbor whatever the selectors.
 
 Where 5.0 misreads its own grammar this module takes the evident intent,

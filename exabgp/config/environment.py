@@ -1,4 +1,4 @@
-"""The `exabgp.*` environment settings of ExaBGP 5.0 (SURFACE.md section 2).
+"""The `exabgp.*` environment settings of ExaBGP 5.0 (docs/compatibility.md, "Settings").
 
 `SETTINGS` is the one literal table: every 5.0 key with its section, key,
 default (as text, parsed like any other value), kind and description.  A

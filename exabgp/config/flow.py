@@ -1,4 +1,6 @@
-"""FlowSpec rules of the configuration and of the API (SURFACE.md 3.14, 3.15) turned into `StaticRoute`s.
+"""FlowSpec rules of the configuration and of the API turned into `StaticRoute`s.
+
+See docs/compatibility.md, "FlowSpec rules".
 
 Two spellings give the same route, whose NLRI is an `exabgp.bgp.flow.Flow`:
 

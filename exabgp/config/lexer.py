@@ -1,4 +1,4 @@
-"""The lexical layer of the configuration language (ExaBGP 5.0, SURFACE.md section 3.1).
+"""The lexical layer of the configuration language (ExaBGP 5.0, docs/compatibility.md, "Lexical rules").
 
 `tokenise` turns the text of a configuration file into `Token`s, each with
 the file name, the line and the column (both counted from 1) where it

@@ -1,4 +1,6 @@
-"""BGP-MUP routes of the configuration and of the API (SURFACE.md 3.13) turned into `StaticRoute`s.
+"""BGP-MUP routes of the configuration and of the API turned into `StaticRoute`s.
+
+See docs/compatibility.md, "VPLS, MCAST-VPN, MUP and RTC routes".
 
 One spelling, whose NLRI is an `exabgp.bgp.mup.MUP` (draft-mpmz-bess-mup-safi
 section 3.1): ``mup <route> <attributes>`` in ``announce { ipv4 { } }`` /

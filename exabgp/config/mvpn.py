@@ -1,4 +1,6 @@
-"""MCAST-VPN routes of the configuration and of the API (SURFACE.md 3.13) turned into `StaticRoute`s.
+"""MCAST-VPN routes of the configuration and of the API turned into `StaticRoute`s.
+
+See docs/compatibility.md, "VPLS, MCAST-VPN, MUP and RTC routes".
 
 One spelling, whose NLRI is an `exabgp.bgp.mvpn.MVPN` (RFC 6514 sections
 4.5 and 4.6): ``mcast-vpn <route> <attributes>`` in ``announce { ipv4 { } }``

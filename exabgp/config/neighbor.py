@@ -1,4 +1,6 @@
-"""The configuration file: `process`, `template` and `neighbor` sections (SURFACE.md 3.2 to 3.13, 3.18).
+"""The configuration file: `process`, `template` and `neighbor` sections.
+
+See docs/compatibility.md, "Neighbors and templates".
 
 `parse(text, file, full=True)` reads the text of a configuration (the
 caller reads the file: this layer does no IO) and returns a frozen
@@ -75,7 +77,7 @@ _ADD_PATH_VALUES = {
 }
 _ADD_PATH_NAMES = {value: name for name, value in _ADD_PATH_VALUES.items()}
 
-#: The ``<afi> <safi>`` pairs a 5.0 `family` or `add-path` block accepts (SURFACE.md 3.5).
+#: The ``<afi> <safi>`` pairs a 5.0 `family` or `add-path` block accepts (docs/compatibility.md, "Families").
 #: `ipv6 multicast` is only reachable through ``all``.  Departure from 5.0.15: `ipv4 rtc` is accepted (5.0.15
 #: refuses it as an "invalid afi/safi pair" and negotiates it only through ``all``), so that a session can
 #: carry RTC routes (`exabgp.config.rtc`) without every other family.
@@ -118,7 +120,7 @@ NEXTHOP_AFIS = {"ipv4": 1, "ipv6": 2}
 MD5_MAX = 80
 _FQDN = re.compile(r"^[A-Za-z0-9._-]{1,255}$")
 
-#: operational keyword -> the parameters after `afi A safi S` (SURFACE.md 3.18)
+#: operational keyword -> the parameters after `afi A safi S`
 OPERATIONAL = {
     "asm": ("advisory",),
     "adm": ("advisory",),
@@ -138,7 +140,7 @@ def _not_yet(token, what: str) -> ConfigurationError:
 
 @record(slots=True)
 class Capability:
-    """The `capability` block (SURFACE.md 3.6); absent keywords keep 5.0's defaults."""
+    """The `capability` block; absent keywords keep 5.0's defaults."""
 
     asn4: bool = True
     add_path: int = 0

@@ -1,8 +1,8 @@
-"""The `process` sections and the neighbor `api` blocks (SURFACE.md 3.10, 3.11).
+"""The `process` sections and the neighbor `api` blocks (docs/compatibility.md, "Processes and api blocks").
 
 ``process NAME { run PROGRAM ARGS...; encoder text|json; respawn BOOL; }``
 becomes a frozen `Process`.  As in ExaBGP 5.0 `run` and `encoder` are
-mandatory (finding F16: ``unset process sections: encoder``), `respawn`
+mandatory (5.0.15: ``unset process sections: encoder``), `respawn`
 defaults to true, and a name may be defined once.  The program is not
 looked for here (no IO in this layer): `program_candidates` lists, in 5.0's
 order, the paths a relative `run` resolves to, and the caller checks them.

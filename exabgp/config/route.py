@@ -1,4 +1,4 @@
-"""Route statements of the configuration (SURFACE.md 3.12, 3.13) turned into `Route`s.
+"""Route statements of the configuration (docs/compatibility.md, "Route statements") turned into `Route`s.
 
 The route grammar is shared by ``static { route ... }``, ``announce { ipv4 {
 unicast ... } }`` and ``attributes ... nlri ...``: a prefix, then keywords

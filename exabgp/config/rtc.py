@@ -1,7 +1,7 @@
 """Route Target Constraint routes of the configuration and of the API turned into `StaticRoute`s.
 
 ExaBGP 5.0.15 has no syntax to originate RTC routes (it decodes them only,
-SURFACE.md 3.5); this build adds one, written like 5.0's one-line forms of
+docs/compatibility.md, "Families"); this build adds one, written like 5.0's one-line forms of
 the other families and its text of an RTC NLRI (``rtc 65000:target:65000:100``
 in its logs): ``rtc <nlri> <attributes>`` in ``announce { ipv4 { } }`` and
 after the API's ``announce ipv4 rtc`` / ``withdraw ipv4 rtc`` (`flat_route`);

@@ -6,7 +6,7 @@ a decoded message is read as the daemon's session would read it.
 
 `session_settings(neighbor, environment, version)` maps a frozen
 `exabgp.config.neighbor.Neighbor` onto the sans-IO `SessionSettings`, with
-ExaBGP 5.0's choices (SURFACE.md 3.3, 3.6, 7.3):
+ExaBGP 5.0's choices (docs/compatibility.md, "Neighbors and templates", "Sessions and the FSM"):
 
 * ``route-refresh`` announces both route refresh (RFC 2918) and enhanced
   route refresh (RFC 7313);

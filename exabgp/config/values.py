@@ -2,7 +2,7 @@
 
 Each reader takes the lexer's `Statement` or `Token` and returns a Python
 value, or raises `ConfigurationError` located at the offending token.
-Booleans follow SURFACE.md 3.1: ``true enable enabled`` / ``false disable
+Booleans follow 5.0 (docs/compatibility.md, "Lexical rules"): ``true enable enabled`` / ``false disable
 disabled``; a keyword written without a value takes the per-keyword "bare"
 value the caller gives.
 """

@@ -1,4 +1,6 @@
-"""VPLS routes of the configuration and of the API (SURFACE.md 3.16) turned into `StaticRoute`s.
+"""VPLS routes of the configuration and of the API turned into `StaticRoute`s.
+
+See docs/compatibility.md, "VPLS, MCAST-VPN, MUP and RTC routes".
 
 Three spellings give the same route, whose NLRI is an `exabgp.bgp.vpls.VPLS`
 (RFC 4761 section 3.2.2):

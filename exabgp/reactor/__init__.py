@@ -1,4 +1,4 @@
-"""The reactor: the only package with asyncio, sockets, signals and subprocesses (ARCHITECTURE.md).
+"""The reactor: the only package with asyncio, sockets, signals and subprocesses (docs/architecture.md, "Layers").
 
 `loop.Reactor` runs the peers of a configuration on one event loop;
 `peer` holds `Peer` (one neighbor, connect-retry, Adj-RIB-Out) and

@@ -1,4 +1,4 @@
-"""The helper processes and the CLI wired to the peers (SURFACE.md 3.10, 4, 5).
+"""The helper processes and the CLI wired to the peers (docs/compatibility.md, "Helper processes", "API output").
 
 `Api` owns the helpers (`exabgp.reactor.processes.Processes`), the CLI pipes
 (`exabgp.reactor.pipes.CliPipes`), one encoder per helper

@@ -1,4 +1,6 @@
-"""What the helpers and the CLI say, done on the running peers (SURFACE.md 4.1 to 4.4).
+"""What the helpers and the CLI say, done on the running peers.
+
+See docs/compatibility.md, "Commands and selectors", "Answers".
 
 `Commands.execute(source, line)` parses the line (`exabgp.config.command`),
 finds the peers it reaches and acts on them, then answers the source
@@ -12,7 +14,7 @@ Who a command reaches (5.0): a helper acts on the peers whose ``api``
 blocks name it, the CLI on every peer (`exabgp.reactor.api.Api.peers_of`);
 among those, the command's selectors choose (`exabgp.config.command.select`,
 no selector: all of them), except that ``teardown`` without a selector
-tears nothing down and says ``done`` (finding F7), and watchdogs reach
+tears nothing down and says ``done`` (docs/compatibility.md, "Commands and selectors"), and watchdogs reach
 every peer the source may act on.
 
 Routes are parsed once per distinct neighbor "speaker" (local AS, peer AS,
@@ -297,7 +299,7 @@ class Commands:
     # ------------------------------------------------------------ sessions and RIBs
 
     def _teardown(self, source, command):
-        if not command.selectors:  # 5.0 answers done and tears nothing down (finding F7)
+        if not command.selectors:  # 5.0 answers done and tears nothing down (docs/compatibility.md)
             self.reactor.log.warning(SOURCE, f"teardown without a neighbor from {source}: nothing torn down")
             self.api.ack(source, True)
             return

@@ -1,4 +1,6 @@
-"""The process side of the daemon: pid file, daemonizing, privilege drop, umask (SURFACE.md 2.2, 7.1, 10.2).
+"""The process side of the daemon: pid file, daemonizing, privilege drop, umask.
+
+See docs/compatibility.md, "The daemon process".
 
 `exabgp.cli.server` calls these in 5.0's startup order: `settle` (``chdir('/')``
 and ``daemon.umask``) once the settings are read and every relative path of

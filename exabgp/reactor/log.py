@@ -1,15 +1,15 @@
 """Log lines in ExaBGP 5.0's formats, to 5.0's destinations, filtered by 5.0's ``log.*`` settings.
 
-Lines (SURFACE.md 10.3): short ``<source:15> <message>`` or long
+Lines (docs/compatibility.md, "Logging"): short ``<source:15> <message>`` or long
 ``HH:MM:SS <pid:6> <source:15> <message>`` (local time, the pid of the
 writing process).  Standard error uses ``log.short`` (``-v`` / ``-d`` force
 the long form), syslog always the short one, files always the long one.
 No colour codes are written, even on a terminal.
 
-Destinations (``log.destination``, SURFACE.md 2.2), parsed by `sink`:
+Destinations (``log.destination``), parsed by `sink`:
 
 * ``stdout`` and ``stderr``: standard error (5.0 writes ``stdout`` to
-  stderr too, F9, kept);
+  stderr too, kept);
 * ``syslog``: the local syslog socket (``/dev/log``, ``/var/run/syslog`` on
   macOS), one datagram ``<PRI>line`` + NUL per line, facility daemon, the
   severity from the level (FATAL and CRITICAL are sent as crit, RFC 5424
@@ -21,7 +21,7 @@ Destinations (``log.destination``, SURFACE.md 2.2), parsed by `sink`:
 * ``host:<address>`` / ``host:<address>:<port>`` / ``host:[v6]:<port>``:
   remote syslog over UDP (port 514 by default), the same datagrams as
   ``syslog``.  This departs from 5.0, which documents remote syslog but
-  writes a file named ``host:<address>`` (F19); we do what it documents;
+  writes a file named ``host:<address>``; we do what it documents;
 * anything else: a warning, then standard error (as 5.0).
 
 A destination that can not be opened is reported on standard error and

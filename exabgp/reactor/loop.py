@@ -1,4 +1,6 @@
-"""The reactor: peers, listeners and signals on one asyncio event loop (SURFACE.md 7.1, 7.2, 10.1).
+"""The reactor: peers, listeners and signals on one asyncio event loop.
+
+See docs/compatibility.md, "Start-up, reload and shutdown", "Signals".
 
 `Reactor(configuration, environment, environ, log, version, load).run()`
 is a coroutine returning the exit code.  It
@@ -22,7 +24,7 @@ is a coroutine returning the exit code.  It
   restarted too, `exabgp.reactor.api`) asks `load` for the configuration again; when it
   fails the error is logged and the running configuration kept (5.0's
   ``config.reload.failed``); otherwise, per neighbor (keyed by its peer
-  address, SURFACE.md 7.1): a removed neighbor is stopped (closed without
+  address, as 5.0): a removed neighbor is stopped (closed without
   NOTIFICATION, as on shutdown), a changed one (anything but its routes)
   is torn down (Cease 6/3 "Peer De-configured") and
   connects again with its new settings, an unchanged one gets the route
@@ -39,7 +41,7 @@ The listeners are bound first but accept only once the peers exist: a
 connection made meanwhile waits in the kernel's queue, as with 5.0 (whose
 loop starts after the peers are made), instead of being refused as a
 connection from an unknown peer.  Between the listeners and the first peer
-(5.0's order, SURFACE.md 7.1) the reactor calls `started()` when given (the privilege drop and the pid
+(5.0's order) the reactor calls `started()` when given (the privilege drop and the pid
 file, `exabgp.cli.server`; a non-zero result is the exit code), then waits
 for the ``tcp.delay`` boundary (`exabgp.reactor.daemon.delay`; a shutdown
 signal ends the wait).

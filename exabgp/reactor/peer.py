@@ -14,11 +14,11 @@ ConnectRetry part of the FSM lives here, the rest in the session):
 * outgoing connections (not for passive neighbors nor with ``bgp.passive``)
   go to the neighbor's address on `settings.connect_port`, from its
   ``local-address`` when set: the first at once, the next ones after
-  ExaBGP 5.0's backoff (SURFACE.md 7.2): 0, 1, 2, 3, 4, 5, 7, 9 ... seconds,
+  ExaBGP 5.0's backoff (docs/compatibility.md, "Sessions and the FSM"): 0, 1, 2, 3, 4, 5, 7, 9 ... seconds,
   ``next = min(int(1 + next * 1.2), 60)``, back to 0 once a session is
   ESTABLISHED (5.0.15 measured: attempts at 0, 0, 1, 3, 6, 10 s from the
   start when every connect is refused);
-* the socket options of SURFACE.md 7.7 come from `exabgp.reactor.sockets`
+* the socket options (docs/compatibility.md, "TCP options") come from `exabgp.reactor.sockets`
   (``outgoing-ttl``, ``md5-password``); an MD5 connect left unanswered is
   explained in the log (`Peer._connect_socket`);
 * `tcp.attempts` (``exabgp_tcp_connections``): every outgoing connection
@@ -54,8 +54,8 @@ ConnectRetry part of the FSM lives here, the rest in the session):
 * with ``adj-rib-in`` (the default) every UPDATE received goes into the
   peer's `exabgp.rib.incoming.AdjRibIn`, emptied when the session ends;
   without it, and without debug logging, nobody reads the routes, so the
-  session only checks UPDATEs (``deliver_updates`` False, SURFACE.md 3.3:
-  "false skips UPDATE parsing"); either way every End-of-RIB received is
+  session only checks UPDATEs (``deliver_updates`` False, 5.0's
+  ``adj-rib-in false`` skips UPDATE parsing); either way every End-of-RIB received is
   logged at info level with the wall-clock time it was processed, to the
   microsecond (``<< EOR ipv4 unicast at 1764108000.123456``);
 * with ``rate-limit N`` at most N messages a second are taken from the peer
@@ -78,7 +78,7 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   without any NOTIFICATION, whatever the state, as 5.0.15 does; a session
   torn down to come back (``teardown``, reconfiguration) or losing a
   collision gets a Cease, except when graceful restart was negotiated on
-  both sides, which closes it without one (SURFACE.md 7.3).
+  both sides, which closes it without one (docs/compatibility.md, "Sessions and the FSM").
 
 A closed connection's asyncio transport is released at once (`release`), so
 session flaps do not grow the daemon's memory.
@@ -155,7 +155,7 @@ TCP_FAILURE = "closing connection"
 
 
 def next_backoff(delay: int) -> int:
-    """ExaBGP 5.0's connect-retry backoff: the delay after `delay` (SURFACE.md 7.2)."""
+    """ExaBGP 5.0's connect-retry backoff: the delay after `delay`."""
     return min(int(1 + delay * 1.2), MAX_BACKOFF)
 
 

@@ -1,4 +1,4 @@
-"""The daemon side of the CLI's named pipes, as ExaBGP 5.0 finds them (SURFACE.md 1.4, 2.2, 4.6).
+"""The daemon side of the CLI's named pipes, as ExaBGP 5.0 finds them (docs/compatibility.md, "The CLI's named pipes").
 
 Where the pipes are: `root(environ, argv0)` is 5.0's ROOT (``EXABGP_ROOT``,
 else the program's directory, made absolute and normalised, a trailing
@@ -21,7 +21,7 @@ links followed), or None.  Nobody creates the FIFOs: 5.0 does not either
   lines) and starts reading ``.in``.  Either way the daemon runs on, without
   the CLI when it returned False, as 5.0 does without pipes;
 * who may write the pipes (a deliberate difference from 5.0, which trusts
-  any FIFO it finds, docs/compatibility.md "The CLI's named pipes"):
+  any FIFO it finds, docs/compatibility.md, "The CLI's named pipes"):
   whoever writes ``.in`` announces and withdraws routes and stops the
   daemon, whoever writes ``.out`` puts words in the CLI user's mouth.  As
   OpenSSH's StrictModes, a pipe is refused (`distrust` says why, the log

@@ -1,4 +1,6 @@
-"""The helper processes of the ``process`` sections (SURFACE.md 3.11, 4.1, 10.2): start, read, write, respawn, stop.
+"""The helper processes of the ``process`` sections: start, read, write, respawn, stop.
+
+See docs/compatibility.md, "Helper processes".
 
 `Processes` is the only code that talks to the helpers; it runs on the
 reactor's event loop: every helper is an asyncio subprocess transport whose
@@ -36,11 +38,11 @@ written at the pace its reader takes it, without a wake-up per read.  When a hel
 ``on_pressure(name, True)`` is called (possibly from inside `write`), and
 ``on_pressure(name, False)`` once it is back under `low_water` or the
 helper is gone: the reactor stops reading the BGP input that feeds the
-helper meanwhile, so nothing is lost and memory stays bounded (5.0 wrote
-synchronously and hung ExaBGP when a helper stopped reading, SURFACE.md
-4.1).  The first such pause of a helper's run is logged as a warning, the
-next ones (a helper slower than the peers: one per high water mark) at
-debug level.  Should the queue still reach `hard_cap` bytes (a caller that ignores
+helper meanwhile, so nothing is lost and memory stays bounded (5.0 wrote synchronously and
+hung ExaBGP when a helper stopped reading, docs/compatibility.md, "Helper processes").
+The first such pause of a helper's run is logged as a warning, the next ones (a helper
+slower than the peers: one per high water mark) at debug level.  Should the queue still
+reach `hard_cap` bytes (a caller that ignores
 the pressure), the messages that do not fit are DROPPED (the newest ones:
 what is queued already is kept whole), with a warning when dropping starts
 and the count of dropped messages once the helper has read the queue down

@@ -1,5 +1,5 @@
 """Where a ``run`` program is, and whether the daemon may start it: one rule for the daemon, its reloads and
-`exabgp validate` (SURFACE.md 3.11).
+`exabgp validate` (docs/compatibility.md, "Processes and api blocks").
 
 `resolve(program, configuration_dir, environ)` looks for the program in
 `exabgp.config.process.program_candidates` order (``EXABGP_ETC`` and

@@ -1,4 +1,4 @@
-"""TCP sockets with the options of SURFACE.md 7.7, made before asyncio takes them over.
+"""TCP sockets with 5.0's options (docs/compatibility.md, "TCP options"), made before asyncio takes them over.
 
 `outgoing(neighbor)` is a non-blocking socket for a connection to the
 neighbor: bound to its ``local-address`` when set (and to the device of

@@ -1,6 +1,6 @@
 """The Adj-RIB-In of one peer (RFC 4271 section 3.2), stored compactly.
 
-``adj-rib-in`` (SURFACE.md section 3.3) keeps every route the peer sent, for
+``adj-rib-in`` (a neighbor keyword) keeps every route the peer sent, for
 ``show adj-rib in``.  A full table is over a million routes, so nothing is
 kept per route but one dictionary slot:
 

@@ -17,7 +17,7 @@ attribute set and next hop, or the attribute set alone for those.  A withdraw is
 of the route it withdraws, as 5.0 files it, since 5.0 sends them along with
 it.
 
-The rules are those of ExaBGP 5.0 (SURFACE.md section 7.4):
+The rules are those of ExaBGP 5.0 (docs/compatibility.md, "The Adj-RIB-Out"):
 
 * an announce identical to the cached route (same next hop and attributes)
   is suppressed; one with other attributes replaces it (implicit withdraw,
@@ -26,8 +26,8 @@ The rules are those of ExaBGP 5.0 (SURFACE.md section 7.4):
   except in a session's first batch (`updates` without `withdraw`: 5.0
   sends no withdrawal until one batch has gone out in the session);
 * `NEXT_HOP_SELF` is resolved when the route is added: the session's local
-  address, or the router-id for an IPv4 route on an IPv6 session (SURFACE.md
-  section 3.12);
+  address, or the router-id for an IPv4 route on an IPv6 session, as 5.0
+  resolves ``next-hop self``;
 * pending changes, as 5.0 queues them: an announce goes in the bucket of
   its attributes (in place when the NLRI is there already) and leaves the
   NLRI's other buckets alone, so two announces of one NLRI with other
@@ -138,7 +138,7 @@ class AdjRibOut:
     # ------------------------------------------------------------ changes
 
     def resolve(self, route: Route) -> Route:
-        """`route` with NEXT_HOP_SELF replaced by the session's address (SURFACE.md 3.12)."""
+        """`route` with NEXT_HOP_SELF replaced by the session's address."""
         if route.nexthop != NEXT_HOP_SELF:
             return route
         afi = route.nlri.afi

@@ -29,7 +29,7 @@ Wire layout, as 5.0 lays it out:
   as in the announcement) for every other SAFI (labeled, VPN, FlowSpec,
   EVPN, ...), as 5.0 sends them;
 * ``group`` (5.0's ``group-updates``) packs several NLRI per UPDATE only for
-  IPv4 unicast and MCAST-VPN (SURFACE.md F11); every other family, and every
+  IPv4 unicast and MCAST-VPN (docs/compatibility.md, "The Adj-RIB-Out"); every other family, and every
   family when ``group`` is false, gets one NLRI per UPDATE.  Grouped NLRI are
   sorted as 5.0 sorts them (path identifier, prefix length, prefix octets)
   and cut where the next one would pass the negotiated message size
@@ -86,7 +86,7 @@ from exabgp.bgp.family import (
 from exabgp.bgp.nlri import NEXTHOP_SIZES
 from exabgp.bgp.route import NEXT_HOP_SELF, Route
 
-#: families whose NLRI 5.0 groups into one UPDATE when group-updates is on (F11)
+#: families whose NLRI 5.0 groups into one UPDATE when group-updates is on
 GROUPED_FAMILIES = frozenset({(AFI_IPV4, SAFI_UNICAST), (AFI_IPV4, SAFI_MCAST_VPN), (AFI_IPV6, SAFI_MCAST_VPN)})
 
 #: families whose IPv4 next hop 5.0 does not repeat in a NEXT_HOP attribute (FlowSpec, L2VPN), and ipv4 rtc,

@@ -21,7 +21,7 @@ otherwise the event is the matching error event (BGPHeaderErr, BGPOpenMsgErr,
 UpdateMsgErr, RouteRefreshMsgErr, OperationalMsgErr), as RFC 4271 section
 8.1.5 defines them.
 
-Where ExaBGP 5.0 departs from the RFC the table follows 5.0 (SURFACE.md 7.2):
+Where ExaBGP 5.0 departs from the RFC the table follows 5.0 (docs/compatibility.md, "Sessions and the FSM"):
 the hold timer in OPEN_SENT (5.0's ``bgp.openwait``) expires with 1/1
 instead of 4/0, and the peer's OPEN is processed in OPEN_SENT even when ours
 is delayed until it arrives (``local-as auto``).
@@ -193,7 +193,7 @@ def collision(existing: State, local_id: str, remote_id: str) -> str:
     (the one we initiated), `local_id` / `remote_id` the two BGP identifiers;
     the answer is `INCOMING` (refuse the new connection) or `EXISTING`
     (close the old session, keep the new one).  ExaBGP 5.0's rule
-    (SURFACE.md 7.2): an ESTABLISHED session is kept; in OPEN_CONFIRM the
+    (as 5.0 resolves it): an ESTABLISHED session is kept; in OPEN_CONFIRM the
     speaker with the higher identifier keeps the connection it initiated
     (RFC 4271 section 6.8), so the incoming one is closed when the remote
     identifier is the lower; in any other state the incoming connection

@@ -528,7 +528,7 @@ KNOWN: list = [
         "Not a 5.0.15 bug: this program is fastbgp, which reproduces 5.0.15.  `exabgp version` prints 5.0.15's "
         "four lines as 5.0.15 prints them (the first, 'ExaBGP : 5.0.15', is what scripts parse), then 'fastbgp: "
         "<our version>' and 'Codec  : compiled|pure Python (why)', so that an installation running the slow pure "
-        "twins, or another program than ExaBGP, shows (docs/compatibility.md, Command line).",
+        'twins, or another program than ExaBGP, shows (docs/compatibility.md, "Programs and sub-commands").',
         _version_lines,
     ),
 ]
@@ -773,7 +773,7 @@ KNOWN += [
         "helper",
         "a FlowSpec NLRI that does not decode is malformed NLRI: RFC 7606 section 5.3 / RFC 8955 "
         "section 4.2 leave session reset (3/10) where treat-as-withdraw cannot apply; 5.0.15 drops "
-        "that rule and keeps the others (docs/STATUS.md, FlowSpec departures)",
+        'that rule and keeps the others (docs/compatibility.md, "Families on the wire")',
         _reset_instead(3, 10, _refused_flow_rule),
     ),
     Known(
@@ -796,7 +796,7 @@ KNOWN += [
         "helper",
         "RFC 4760 section 5 / RFC 4761 section 3.2.2: an MP_REACH_NLRI may carry several VPLS NLRI; "
         "5.0.15 checks each length against the whole rest of the section and resets (3/10) "
-        "(docs/STATUS.md, VPLS departures)",
+        '(docs/compatibility.md, "Families on the wire")',
         _reset_by_them(3, 10, _several_vpls),
     ),
     Known(
@@ -815,7 +815,7 @@ KNOWN += [
         "helper",
         "RFC 7606 sections 7.9 / 7.10 (ORIGINATOR_ID, CLUSTER_LIST: treat-as-withdraw), RFC 6793 "
         "section 6 (AS4_PATH / AS4_AGGREGATOR: attribute discard), PMSI_TUNNEL treat-as-withdraw, "
-        "where 5.0.15 resets the session (3/5 or 3/1..) (docs/STATUS.md, decode departures)",
+        'where 5.0.15 resets the session (3/5 or 3/1..) (docs/compatibility.md, "Malformed UPDATEs")',
         lambda case, ours, theirs: any(
             _reset_by_them(3, subcode, _rfc7606_instead_of_reset)(case, ours, theirs) for subcode in range(1, 12)
         ),
@@ -1498,7 +1498,7 @@ KNOWN.extend(
             "decode -f keeps other families",
             "decode",
             "decode -f does not refuse an UPDATE of a family outside -f: which families a session negotiated is "
-            "the session's check (RFC 4760 section 7), not the decoder's (docs/STATUS.md, issue 2)",
+            "the session's check (RFC 4760 section 7), not the decoder's (docs/compatibility.md, \"exabgp decode\")",
             _decode_case(_family_outside_f),
         ),
         Known(
@@ -1524,22 +1524,22 @@ KNOWN.extend(
             "decode",
             "an NLRI section with a malformed FlowSpec rule (unknown component type, value beyond its type, bad "
             "length) is refused whole (RFC 7606 section 5.3; RFC 8955 section 4): 5.0.15 keeps the rules before "
-            "it and silently drops the rest, or prints a rule that is not the one on the wire (docs/STATUS.md, "
-            "FlowSpec)",
+            "it and silently drops the rest, or prints a rule that is not the one on the wire "
+            '(docs/compatibility.md, "Families on the wire")',
             _decode_case(_flow_section_refused_whole),
         ),
         Known(
             "several VPLS NLRI in one section",
             "decode",
             "RFC 4760 allows several NLRI in one MP_REACH_NLRI / MP_UNREACH_NLRI; 5.0.15 refuses a VPLS section "
-            "of more than one (docs/STATUS.md, VPLS)",
+            'of more than one (docs/compatibility.md, "Families on the wire")',
             _decode_case(_vpls_several_nlri),
         ),
         Known(
             "MUP Type 1 ST JSON comma",
             "decode",
             "5.0.15's JSON of a MUP Type 1 Session Transformed route lacks the comma before source_ip_len (the "
-            "line is not JSON, RFC 8259); we write it (docs/STATUS.md, MUP)",
+            'line is not JSON, RFC 8259); we write it (docs/compatibility.md, "Messages to helpers")',
             _decode_case(_decode_mup_t1st_comma),
         ),
         Known(
