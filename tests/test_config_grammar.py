@@ -10,7 +10,7 @@ from exabgp import _codec
 from exabgp.bgp import record
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
-from exabgp.bgp.nlri import address_text
+from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.update import Update
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import (

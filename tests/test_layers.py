@@ -175,6 +175,87 @@ def test_the_checker_catches_wrong_arrows():
     assert wrong_imports("exabgp._codec._x_c", pyx) == [(1, "exabgp.api.envelope"), (2, "exabgp.bgp")]
 
 
+def import_graph(found_by_module):
+    """module -> the package's modules it imports: `from P import N` reaches P.N when that is a module,
+    else P; the parent packages an import loads on the way are not edges (they would make every
+    package that re-exports its modules a cycle)."""
+    graph = {}
+    for name, found in found_by_module.items():
+        edges = set()
+        for _line, module, names in found:
+            if not module or module.split(".")[0] != "exabgp":
+                continue
+            for imported in names or [None]:
+                target = f"{module}.{imported}" if imported and f"{module}.{imported}" in found_by_module else module
+                if target in found_by_module and target != name:
+                    edges.add(target)
+        graph[name] = edges
+    return graph
+
+
+def cycles(graph):
+    """The strongly connected components of more than one module (Tarjan's algorithm, iterative), sorted."""
+    index, low, on_stack, stack, found = {}, {}, set(), [], []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, edges = work[-1]
+            for target in edges:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(sorted(graph[target]))))
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+    return sorted(found)
+
+
+def test_no_import_cycles():
+    """Modules import each other one way only, inside a layer too (docs/architecture.md, "Layers"): a
+    helper two modules share goes into a leaf module both import (as `bgp/nlri_fields.py`)."""
+    graph = import_graph({dotted(relative): imports(relative)[0] for relative in ALL})
+    assert cycles(graph) == [], "import cycles between these modules"
+
+
+def test_the_cycle_checker_finds_cycles():
+    found = {
+        "exabgp.bgp": [],
+        "exabgp.bgp.nlri": [(1, "exabgp.bgp", ["flow", "family"])],
+        "exabgp.bgp.flow": [(1, "exabgp.bgp.nlri", ["decode"])],
+        "exabgp.bgp.family": [(1, "exabgp.bgp", ["record"])],  # not a module here: an edge to the package
+        "exabgp.api.a": [(1, "exabgp.api.b", [])],
+        "exabgp.api.b": [(1, "exabgp.api.c", [])],
+        "exabgp.api.c": [(1, "exabgp.api.a", []), (2, "os", [])],
+    }
+    graph = import_graph(found)
+    assert graph["exabgp.bgp.nlri"] == {"exabgp.bgp.flow", "exabgp.bgp.family"}
+    assert graph["exabgp.bgp.family"] == {"exabgp.bgp"}
+    assert cycles(graph) == [["exabgp.api.a", "exabgp.api.b", "exabgp.api.c"], ["exabgp.bgp.flow", "exabgp.bgp.nlri"]]
+    del found["exabgp.bgp.flow"]
+    assert cycles(import_graph(found)) == [["exabgp.api.a", "exabgp.api.b", "exabgp.api.c"]]
+
+
 @pytest.mark.parametrize(
     "relative", [name for name in ALL if layer_of(dotted(name)) in RANK and RANK[layer_of(dotted(name))] < REACTOR]
 )

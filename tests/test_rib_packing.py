@@ -15,7 +15,8 @@ from exabgp._codec import split_update, walk_attributes
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.mvpn import MVPN
-from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix, address_text
+from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
+from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.route import AttributeSet, Route
 from exabgp.bgp.update import Update
 from exabgp.rib import packing

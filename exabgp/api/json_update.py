@@ -47,7 +47,8 @@ from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, afi_name, family
 from exabgp.bgp.flow import Flow
 from exabgp.bgp.mup import MUP
 from exabgp.bgp.mvpn import MVPN
-from exabgp.bgp.nlri import RawNLRI, address_text, rd_text
+from exabgp.bgp.nlri import RawNLRI
+from exabgp.bgp.nlri_fields import address_text, rd_text
 from exabgp.bgp.rtc import RTC
 from exabgp.bgp.update import ANNOUNCE, WITHDRAW
 from exabgp.bgp.vpls import VPLS

@@ -62,7 +62,8 @@ from exabgp.bgp.family import afi_name, family_name, safi_name
 from exabgp.bgp.flow import Flow
 from exabgp.bgp.mup import MUP
 from exabgp.bgp.mvpn import MVPN
-from exabgp.bgp.nlri import RawNLRI, address_text, rd_text
+from exabgp.bgp.nlri import RawNLRI
+from exabgp.bgp.nlri_fields import address_text, rd_text
 from exabgp.bgp.operational import ADVISORY, QUERY
 from exabgp.bgp.rtc import RTC
 from exabgp.bgp.update import ANNOUNCE

@@ -51,7 +51,7 @@ type prints as ``{ "code": N, "parsed": false, "raw": "<HEX>" }``.
 import socket
 
 from exabgp._codec.errors import CodecError
-from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
+from exabgp.bgp import nlri_fields
 from exabgp.bgp.family import AFI_BGPLS, SAFI_BGPLS
 from exabgp.bgp.record import record
 
@@ -112,7 +112,7 @@ def _walk(data: bytes, what: str, addpath: bool) -> list:
     path_id = None
     while position < end:
         if addpath:
-            path_id, position = nlri.path_id_at(data, position, "BGP-LS")
+            path_id, position = nlri_fields.path_id_at(data, position, "BGP-LS")
         if position + 4 > end:
             raise _malformed(f"BGP-LS {what} TLV header truncated")
         code = int.from_bytes(data[position : position + 2], "big")

@@ -47,7 +47,7 @@ are not zero).  `EVPN.json` is its NLRI object: ``code``, ``parsed``,
 from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
-from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
+from exabgp.bgp import nlri_fields
 from exabgp.bgp.family import AFI_L2VPN, SAFI_EVPN
 
 # RFC 7432 section 7 and RFC 9136 section 3 route types
@@ -122,7 +122,7 @@ class EVPN:
     def _fields(self):
         """(JSON members, text) of a route type 5.0 decodes."""
         body = self.body
-        rd = nlri.rd_text(body[:_RD])
+        rd = nlri_fields.rd_text(body[:_RD])
         if self.code == ETHERNET_AD:
             esi, tag, label = _esi_text(body[8:18]), _tag(body[18:22]), body[22:25]
             return (
@@ -133,7 +133,7 @@ class EVPN:
             esi, tag = _esi_text(body[8:18]), _tag(body[18:22])
             mac = ":".join(f"{octet:02X}" for octet in body[23:29])
             size = body[29] // 8
-            ip = nlri.address_text(body[30 : 30 + size]) if size else ""
+            ip = nlri_fields.address_text(body[30 : 30 + size]) if size else ""
             label = body[30 + size : 33 + size]
             members = [
                 f'"rd": "{rd}"',
@@ -145,15 +145,15 @@ class EVPN:
             ]
             return members, f"{rd}:{esi}:{tag}:{mac}/{_MAC_BITS}:{ip}:{_label_text(label)}"
         if self.code == INCLUSIVE_MULTICAST:
-            tag, ip = _tag(body[8:12]), nlri.address_text(body[13:])
+            tag, ip = _tag(body[8:12]), nlri_fields.address_text(body[13:])
             return [f'"rd": "{rd}"', f'"ethernet-tag": {tag}', f'"ip": "{ip}"'], f"{rd}:{tag}:{ip}"
         if self.code == ETHERNET_SEGMENT:
-            esi, ip = _esi_text(body[8:18]), nlri.address_text(body[19:])
+            esi, ip = _esi_text(body[8:18]), nlri_fields.address_text(body[19:])
             return [f'"rd": "{rd}"', f'"esi": "{esi}"', f'"ip": "{ip}"'], f"{rd}:{esi}:{ip}"
         esi, tag, plen = _esi_text(body[8:18]), _tag(body[18:22]), body[22]
         size = _IP_PREFIX_SIZES[len(body)]
-        ip = nlri.address_text(body[23 : 23 + size])
-        gateway = nlri.address_text(body[23 + size : 23 + 2 * size])
+        ip = nlri_fields.address_text(body[23 : 23 + size])
+        gateway = nlri_fields.address_text(body[23 + size : 23 + 2 * size])
         label = body[23 + 2 * size :]
         members = [
             f'"rd": "{rd}"',
@@ -228,7 +228,7 @@ def decode_evpn(octets, addpath: bool = False) -> list:
     """Every `EVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
     path identifier with `addpath` (RFC 7911)."""
     found = []
-    for path_id, code, body in nlri.typed_values(octets, "evpn", addpath):
+    for path_id, code, body in nlri_fields.typed_values(octets, "evpn", addpath):
         if code in ROUTE_TYPES:
             _check(code, body)
         found.append(EVPN(code, body, path_id))

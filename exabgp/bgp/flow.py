@@ -46,7 +46,7 @@ import socket
 from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
-from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
+from exabgp.bgp import nlri_fields
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_FLOW, SAFI_FLOW_VPN
 
 
@@ -297,7 +297,7 @@ class Flow:
             parts.append(key)
             parts.append(texts[0] if count == 1 else "[ " + " ".join(texts) + " ]")
         if self.rd:
-            parts += ["rd", nlri.rd_text(self.rd)]
+            parts += ["rd", nlri_fields.rd_text(self.rd)]
         if nexthop:
             parts += ["next-hop", nexthop]
         return " ".join(parts)
@@ -306,7 +306,7 @@ class Flow:
         """5.0's JSON object of this NLRI; ``"next-hop"`` only when `nexthop` is given."""
         items = [f'"{key}": [ ' + ", ".join(f'"{text}"' for text in texts) + " ]" for key, texts, _ in self.values()]
         if self.rd:
-            items.append(f'"rd": "{nlri.rd_text(self.rd)}"')
+            items.append(f'"rd": "{nlri_fields.rd_text(self.rd)}"')
         if nexthop:
             items.append(f'"next-hop": "{nexthop}"')
         items.append(f'"string": "{self.text(nexthop)}"')
@@ -353,7 +353,7 @@ def decode_flows(afi: int, safi: int, octets, addpath: bool = False) -> list:
     path_id = None
     while position < end:
         if addpath:
-            path_id, position = nlri.path_id_at(data, position, "flow")
+            path_id, position = nlri_fields.path_id_at(data, position, "flow")
             if position >= end:
                 raise _malformed("flow NLRI missing after its path identifier")
         first = data[position]
@@ -369,7 +369,7 @@ def decode_flows(afi: int, safi: int, octets, addpath: bool = False) -> list:
             raise _malformed("flow NLRI of length zero")
         if position + length > end:
             raise _malformed(f"flow NLRI length {length} exceeds the {end - position} octets left")
-        flows.append(nlri.with_path_id(_decode_flow(afi, safi, data[position : position + length]), path_id))
+        flows.append(nlri_fields.with_path_id(_decode_flow(afi, safi, data[position : position + length]), path_id))
         position += length
     return flows
 

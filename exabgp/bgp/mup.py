@@ -45,7 +45,7 @@ this module writes one.  `MUP.spec` is the configuration form
 from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
-from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
+from exabgp.bgp import nlri_fields
 from exabgp.bgp.family import AFI_IPV6, SAFI_MUP
 
 # draft-mpmz-bess-mup-safi section 3: the 3GPP 5G architecture and its route types
@@ -83,7 +83,7 @@ def address_size(afi: int) -> int:
 
 
 def _padded(octets: bytes, afi: int) -> str:
-    return nlri.address_text(octets + bytes(address_size(afi) - len(octets)))
+    return nlri_fields.address_text(octets + bytes(address_size(afi) - len(octets)))
 
 
 @record(slots=True)
@@ -131,17 +131,17 @@ class MUP:
         """5.0's name of this route (its logs, ``exabgp validate``)."""
         if not self.known():
             return f"mup:unknown:0x{self.body.hex()}"
-        head = f"mup:{ROUTE_TYPES[self.code][1]}::{nlri.rd_text(self.body[:_RD])}"
+        head = f"mup:{ROUTE_TYPES[self.code][1]}::{nlri_fields.rd_text(self.body[:_RD])}"
         if self.code == ISD:
             return f"{head}:{_padded(self.body[_RD + 1 :], self.afi)}/{self.body[_RD]}"
         if self.code == DSD:
-            return f"{head}:{nlri.address_text(self.body[_RD:])}"
+            return f"{head}:{nlri_fields.address_text(self.body[_RD:])}"
         if self.code == T1ST:
             plen, prefix, teid, qfi, _bits, endpoint, source_bits, source = self._t1st()
-            text = f"{head}:{_padded(prefix, self.afi)}/{plen}:{teid}:{qfi}:{nlri.address_text(endpoint)}/{plen}"
-            return f"{text}:{nlri.address_text(source)}/{source_bits}" if source_bits else text
+            text = f"{head}:{_padded(prefix, self.afi)}/{plen}:{teid}:{qfi}:{nlri_fields.address_text(endpoint)}/{plen}"
+            return f"{text}:{nlri_fields.address_text(source)}/{source_bits}" if source_bits else text
         bits, endpoint, teid = self._t2st()
-        return f"{head}:{bits}:{nlri.address_text(endpoint)}:{teid}:"
+        return f"{head}:{bits}:{nlri_fields.address_text(endpoint)}:{teid}:"
 
     def json(self) -> str:
         """5.0's JSON object of this NLRI."""
@@ -149,48 +149,48 @@ class MUP:
             raw = (bytes((self.afi,)) + self.pack()[1:]).hex().upper()
             return f'{{ "arch": {self.afi}, "code": {self.code}, "raw": "{raw}" }}'
         raw = self.pack().hex().upper()
-        rd = f'"rd": "{nlri.rd_text(self.body[:_RD])}"'
+        rd = f'"rd": "{nlri_fields.rd_text(self.body[:_RD])}"'
         name = ROUTE_TYPES[self.code][0]
         if self.code == ISD:
             fields = (
                 f'"prefix_ip_len": {self.body[_RD]}, "prefix_ip": "{_padded(self.body[_RD + 1 :], self.afi)}", {rd}'
             )
         elif self.code == DSD:
-            fields = f'"ip": "{nlri.address_text(self.body[_RD:])}", {rd}'
+            fields = f'"ip": "{nlri_fields.address_text(self.body[_RD:])}", {rd}'
         elif self.code == T1ST:
             plen, prefix, teid, qfi, bits, endpoint, source_bits, source = self._t1st()
             fields = (
                 f'"prefix_ip_len": {plen}, "prefix_ip": "{_padded(prefix, self.afi)}", "teid": "{teid}", '
                 f'"qfi": "{qfi}", {rd}, "endpoint_ip_len": {bits}, '
-                f'"endpoint_ip": "{nlri.address_text(endpoint)}", '
+                f'"endpoint_ip": "{nlri_fields.address_text(endpoint)}", '
                 f'"source_ip_len": {source_bits}, '
-                f'"source_ip": "{nlri.address_text(source) if source_bits else _NO_SOURCE}"'
+                f'"source_ip": "{nlri_fields.address_text(source) if source_bits else _NO_SOURCE}"'
             )
         else:
             bits, endpoint, teid = self._t2st()
             return (
                 f'{{ "name": "{name}",  "arch": {self.arch}, "code": {self.code}, "endpoint_len": {bits}, '
-                f'"endpoint_ip": "{nlri.address_text(endpoint)}", {rd}, "teid": "{teid}", "raw": "{raw}" }}'
+                f'"endpoint_ip": "{nlri_fields.address_text(endpoint)}", {rd}, "teid": "{teid}", "raw": "{raw}" }}'
             )
         return f'{{ "name": "{name}", "arch": {self.arch}, "code": {self.code}, {fields}, "raw": "{raw}" }}'
 
     def spec(self) -> str:
         """The configuration form of a route type 5.0 originates (the words after ``mup``)."""
         keyword = ROUTE_TYPES[self.code][2]
-        rd = nlri.rd_text(self.body[:_RD])
+        rd = nlri_fields.rd_text(self.body[:_RD])
         if self.code == ISD:
             return f"{keyword} {_padded(self.body[_RD + 1 :], self.afi)}/{self.body[_RD]} rd {rd}"
         if self.code == DSD:
-            return f"{keyword} {nlri.address_text(self.body[_RD:])} rd {rd}"
+            return f"{keyword} {nlri_fields.address_text(self.body[_RD:])} rd {rd}"
         if self.code == T1ST:
             plen, prefix, teid, qfi, _bits, endpoint, source_bits, source = self._t1st()
             text = (
                 f"{keyword} {_padded(prefix, self.afi)}/{plen} rd {rd} teid {teid} qfi {qfi} "
-                f"endpoint {nlri.address_text(endpoint)}"
+                f"endpoint {nlri_fields.address_text(endpoint)}"
             )
-            return f"{text} source {nlri.address_text(source)}" if source_bits else text
+            return f"{text} source {nlri_fields.address_text(source)}" if source_bits else text
         bits, endpoint, teid = self._t2st()
-        return f"{keyword} {nlri.address_text(endpoint)} rd {rd} teid {teid}/{bits - len(endpoint) * 8}"
+        return f"{keyword} {nlri_fields.address_text(endpoint)} rd {rd} teid {teid}/{bits - len(endpoint) * 8}"
 
 
 def _prefix_octets(address: bytes, plen: int) -> bytes:
@@ -278,7 +278,7 @@ def decode_mup(afi: int, octets, addpath: bool = False) -> list:
     path_id = None
     while position < end:
         if addpath:
-            path_id, position = nlri.path_id_at(data, position, "mup")
+            path_id, position = nlri_fields.path_id_at(data, position, "mup")
         if position + 4 > end:
             raise _malformed("mup NLRI header truncated")
         arch, code, length = (

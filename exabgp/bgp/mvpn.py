@@ -35,7 +35,7 @@ group ADDRESS rd RD source-as N``) `exabgp.config.mvpn` reads back.
 from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
-from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
+from exabgp.bgp import nlri_fields
 from exabgp.bgp.family import SAFI_MCAST_VPN
 
 # RFC 6514 section 4 route types (those 5.0 decodes and originates)
@@ -88,7 +88,7 @@ class MVPN:
         size = body[position] // 8
         source = body[position + 1 : position + 1 + size]
         group = body[position + 2 + size :]
-        return body[:_RD], source_as, nlri.address_text(source), nlri.address_text(group)
+        return body[:_RD], source_as, nlri_fields.address_text(source), nlri_fields.address_text(group)
 
     def text(self) -> str:
         """5.0's name of this route (its logs, ``exabgp validate``)."""
@@ -96,7 +96,7 @@ class MVPN:
             return f"mvpn:unknown:0x{self.body.hex()}"
         rd, source_as, source, group = self._fields()
         middle = "" if source_as is None else f"{source_as}:"
-        return f"mvpn:{ROUTE_TYPES[self.code][1]}::{nlri.rd_text(rd)}:{middle}{source}:{group}"
+        return f"mvpn:{ROUTE_TYPES[self.code][1]}::{nlri_fields.rd_text(rd)}:{middle}{source}:{group}"
 
     def json(self) -> str:
         """5.0's JSON object of this NLRI."""
@@ -107,14 +107,14 @@ class MVPN:
         source_as = "" if source_as is None else f'"source-as": "{source_as}", '
         return (
             f'{{ "code": {self.code}, "parsed": true, "raw": "{raw}", "name": "{ROUTE_TYPES[self.code][0]}", '
-            f'"rd": "{nlri.rd_text(rd)}", {source_as}"source": "{source}", "group": "{group}"}}'
+            f'"rd": "{nlri_fields.rd_text(rd)}", {source_as}"source": "{source}", "group": "{group}"}}'
         )
 
     def spec(self) -> str:
         """The configuration form of a route type 5.0 originates (the words after ``mcast-vpn``)."""
         _name, _short, keyword, source_word, _has_as = ROUTE_TYPES[self.code]
         rd, source_as, source, group = self._fields()
-        text = f"{keyword} {source_word} {source} group {group} rd {nlri.rd_text(rd)}"
+        text = f"{keyword} {source_word} {source} group {group} rd {nlri_fields.rd_text(rd)}"
         return text if source_as is None else f"{text} source-as {source_as}"
 
 
@@ -150,7 +150,7 @@ def decode_mvpn(afi: int, octets, addpath: bool = False) -> list:
     """Every `MVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
     path identifier with `addpath` (RFC 7911)."""
     found = []
-    for path_id, code, body in nlri.typed_values(octets, "mcast-vpn", addpath):
+    for path_id, code, body in nlri_fields.typed_values(octets, "mcast-vpn", addpath):
         if code in ROUTE_TYPES:
             _check(code, body)
         found.append(MVPN(afi, code, body, path_id))

@@ -10,9 +10,7 @@ kind come from `exabgp.bgp.family.FAMILIES`:
   multicast;
 * labeled prefixes (RFC 8277): ``nlri-mpls``;
 * VPN prefixes (RFC 4364 section 4.3.4): ``mpls-vpn``, with a route
-  distinguisher (RFC 4364 section 4.2) printed as ExaBGP 5.0 does: type 0
-  ``asn2:number``, type 1 ``a.b.c.d:number``, type 2 ``asn4:number``, any
-  other type as ``0x`` + hex;
+  distinguisher (RFC 4364 section 4.2, printed by `nlri_fields.rd_text`);
 * every one optionally with an ADD-PATH path identifier (RFC 7911 section 3),
   printed as a dotted quad.
 
@@ -24,7 +22,7 @@ objects, BGP-LS NLRI (bgp-ls bgp-ls) `exabgp.bgp.bgpls.BGPLS` objects, Route Tar
 Constraint NLRI (ipv4 rtc) `exabgp.bgp.rtc.RTC` objects.
 RFC 7911 lets ADD-PATH be negotiated for any family: when the context says
 so, every NLRI of the object families is preceded by its 4-octet path
-identifier too (`path_id_at` reads it, each family's section decoder calls
+identifier too (`nlri_fields.path_id_at` reads it, each family's section decoder calls
 it), kept in the object's `path_id` (it tells two paths of one NLRI apart,
 and `encode` writes it back) but not printed, as 5.0.15 prints none for
 these families (RTC's codec reads and writes its own).
@@ -37,12 +35,9 @@ section 3 for the 32-octet global + link-local form) and how many leading
 octets are a (zero) route distinguisher.
 """
 
-import socket
-
 from exabgp import _codec
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import bgpls, evpn, flow, mup, mvpn, rtc, vpls
-from exabgp.bgp.record import replace
+from exabgp.bgp.nlri_fields import PATH_ID_SIZE, address_text
 from exabgp.bgp.family import AFI_IPV4, BGPLS, EVPN, FLOW, MUP, MVPN, OBJECT_KINDS, RTC, VPLS, family_name, nlri_kind
 
 #: (afi, safi) -> (allowed next-hop lengths, route distinguisher octets in the next hop)
@@ -69,28 +64,6 @@ NEXTHOP_SIZES = {
     (16388, 71): ((4, 16), 0),
     (16388, 72): ((12, 24), 8),
 }
-
-#: RFC 4364 section 4.2 route distinguisher types
-RD_AS2 = 0
-RD_IPV4 = 1
-RD_AS4 = 2
-
-
-def address_text(octets) -> str:
-    """An IPv4 (4 octets) or IPv6 (16 octets) address as text."""
-    return socket.inet_ntop(socket.AF_INET if len(octets) == 4 else socket.AF_INET6, bytes(octets))
-
-
-def rd_text(rd) -> str:
-    """A route distinguisher as ExaBGP 5.0 prints it."""
-    kind = int.from_bytes(rd[0:2], "big")
-    if kind == RD_AS2:
-        return f"{int.from_bytes(rd[2:4], 'big')}:{int.from_bytes(rd[4:8], 'big')}"
-    if kind == RD_IPV4:
-        return f"{rd[2]}.{rd[3]}.{rd[4]}.{rd[5]}:{int.from_bytes(rd[6:8], 'big')}"
-    if kind == RD_AS4:
-        return f"{int.from_bytes(rd[2:6], 'big')}:{int.from_bytes(rd[6:8], 'big')}"
-    return "0x" + bytes(rd).hex().upper()
 
 
 class Prefix:
@@ -155,46 +128,6 @@ class RawNLRI:
 
     def __repr__(self):
         return f"RawNLRI({family_name(self.afi, self.safi)} 0x{self.data.hex().upper()})"
-
-
-PATH_ID_SIZE = 4
-
-
-def path_id_at(data: bytes, position: int, what: str):
-    """``(path identifier, position after it)``: the 4 octets before an NLRI under ADD-PATH (RFC 7911
-    section 3); 3/10 when they are not all there."""
-    end = position + PATH_ID_SIZE
-    if end > len(data):
-        raise CodecError(3, 10, b"", f"{what} NLRI path identifier truncated")
-    return int.from_bytes(data[position:end], "big"), end
-
-
-def with_path_id(item, path_id):
-    """The NLRI object `item` with its ADD-PATH path identifier (itself when there is none)."""
-    return item if path_id is None else replace(item, path_id=path_id)
-
-
-def typed_values(octets, what: str, addpath: bool = False) -> list:
-    """``(path id or None, route type, value)`` of each NLRI of a section made of ``[path id (4 octets,
-    with `addpath`)] type (1 octet), length (1 octet), value``: MCAST-VPN (RFC 6514 section 4) and EVPN
-    (RFC 7432 section 7); `what` names the family in the 3/10 error of a truncated one."""
-    data = bytes(octets)
-    end = len(data)
-    position = 0
-    found = []
-    path_id = None
-    while position < end:
-        if addpath:
-            path_id, position = path_id_at(data, position, what)
-        if position + 2 > end:
-            raise CodecError(3, 10, b"", f"{what} NLRI header truncated")
-        code, length = data[position], data[position + 1]
-        position += 2
-        if position + length > end:
-            raise CodecError(3, 10, b"", f"{what} NLRI length {length} exceeds the {end - position} octets left")
-        found.append((path_id, code, data[position : position + length]))
-        position += length
-    return found
 
 
 def decode(afi: int, safi: int, data, addpath: bool, withdraw: bool = False):

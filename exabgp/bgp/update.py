@@ -33,6 +33,7 @@ attribute RFC 7606 treats as withdraw (an empty MP_REACH_NLRI, ``0000 0003
 
 from exabgp import _codec
 from exabgp.bgp import nlri as nlri_module
+from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.attribute import (
     MP_REACH_NLRI,
     MP_UNREACH_NLRI,
@@ -133,7 +134,7 @@ class Update:
         reach = attributes.get(MP_REACH_NLRI)
         if reach is not None:
             family = (reach.afi, reach.safi)
-            nexthops = [nlri_module.address_text(nexthop) for nexthop in reach.nexthops] or [None]
+            nexthops = [address_text(nexthop) for nexthop in reach.nexthops] or [None]
             for item in _mp_value(reach, ctx, True).nlri:
                 changes.extend((ANNOUNCE, family, nexthop, item) for nexthop in nexthops)
         self._changes = changes

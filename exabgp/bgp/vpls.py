@@ -28,7 +28,7 @@ without the next hop (5.0 prints it only as the key of the announce list).
 from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
-from exabgp.bgp import nlri  # a module reference: exabgp.bgp.nlri imports this module too
+from exabgp.bgp import nlri_fields
 from exabgp.bgp.family import AFI_L2VPN, SAFI_VPLS
 
 #: RFC 4761 section 3.2.2: the length field of every VPLS NLRI
@@ -71,7 +71,7 @@ class VPLS:
     def text(self, nexthop: str = "") -> str:
         """5.0's text: ``vpls rd RD endpoint N base N offset N size N [next-hop ADDRESS]``."""
         text = (
-            f"vpls rd {nlri.rd_text(self.rd)} endpoint {self.endpoint} base {self.base} "
+            f"vpls rd {nlri_fields.rd_text(self.rd)} endpoint {self.endpoint} base {self.base} "
             f"offset {self.offset} size {self.size}"
         )
         return f"{text} next-hop {nexthop}" if nexthop else text
@@ -79,7 +79,7 @@ class VPLS:
     def json(self) -> str:
         """5.0's JSON object of this NLRI."""
         return (
-            f'{{ "rd": "{nlri.rd_text(self.rd)}", "endpoint": {self.endpoint}, "base": {self.base}, '
+            f'{{ "rd": "{nlri_fields.rd_text(self.rd)}", "endpoint": {self.endpoint}, "base": {self.base}, '
             f'"offset": {self.offset}, "size": {self.size} }}'
         )
 
@@ -94,7 +94,7 @@ def decode_vpls(octets, addpath: bool = False) -> list:
     path_id = None
     while position < end:
         if addpath:
-            path_id, position = nlri.path_id_at(data, position, "l2vpn vpls")
+            path_id, position = nlri_fields.path_id_at(data, position, "l2vpn vpls")
         if position + _LENGTH_FIELD > end:
             raise _malformed("l2vpn vpls NLRI length truncated")
         length = int.from_bytes(data[position : position + _LENGTH_FIELD], "big")

@@ -62,7 +62,8 @@ from exabgp.bgp.family import (
 )
 from exabgp.bgp.mup import MUP
 from exabgp.bgp.mvpn import MVPN
-from exabgp.bgp.nlri import RD_AS2, RD_AS4, RD_IPV4, Prefix, address_text, rd_text
+from exabgp.bgp.nlri import Prefix
+from exabgp.bgp.nlri_fields import RD_AS2, RD_AS4, RD_IPV4, address_text, rd_text
 from exabgp.bgp.record import record, replace
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.rtc import RTC

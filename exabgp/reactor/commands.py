@@ -47,7 +47,8 @@ from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_L2VPN, family_name
 from exabgp.bgp.flow import Flow
 from exabgp.bgp.message import MESSAGE_TYPES
-from exabgp.bgp.nlri import Prefix, address_text
+from exabgp.bgp.nlri import Prefix
+from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.operational import OPERATIONAL_TYPES, Operational
 from exabgp.bgp.route import AttributeSets
 from exabgp.bgp.rtc import RTC
