@@ -312,6 +312,8 @@ neighbor 127.0.0.3 {{
         three = Speaker(port, "127.0.0.3", 65003)
         two.established()
         three.established()
+        # the first test's replies must not interleave with the events of the sessions coming up
+        settled(helpers["relay"], 0, helpers["texter"], 0)
         yield dict(daemon=daemon, two=two, three=three, port=port, folder=folder, **helpers)
     finally:
         if daemon.poll() is None:
