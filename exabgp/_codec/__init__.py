@@ -41,9 +41,12 @@ import importlib
 import os
 import sys
 import types
-from typing import TYPE_CHECKING
 
 from exabgp._codec.errors import CodecError as CodecError  # re-exported: the codec's one exception
+
+#: True for a type checker only: `typing.TYPE_CHECKING` without importing `typing`, which the short commands
+#: keep out of their start-up (tests/test_cli_imports.py)
+TYPE_CHECKING = False
 
 #: the topics, each a pair of twins `_<topic>_c` / `_<topic>_py`
 TOPICS = ("wire", "nlri", "attrs", "json", "check", "ribin")
