@@ -248,7 +248,7 @@ class Flow:
     safi: int
     rd: bytes
     components: tuple
-    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
+    path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: length (1 or 2 octets), route distinguisher, components; ValueError when
@@ -605,7 +605,7 @@ def build(afi: int, safi: int, rd: bytes, components) -> Flow:
     rd = bytes(rd)
     if len(rd) != (8 if safi == SAFI_FLOW_VPN else 0):
         raise ValueError("flow-vpn needs an 8-octet route distinguisher, flow none")
-    merged = {}
+    merged: dict = {}
     for code, value in components:
         if code not in COMPONENTS:
             raise ValueError(f"unknown flow component type {code}")

@@ -72,7 +72,7 @@ def software_version(version: str) -> str:
     return text
 
 
-def session_settings(neighbor, environment, version: str, local_address: str = None) -> SessionSettings:
+def session_settings(neighbor, environment, version: str, local_address: str | None = None) -> SessionSettings:
     """The settings of one session with `neighbor`; `local_address` is the socket's when known."""
     capability = neighbor.capability
     graceful = capability.graceful_restart

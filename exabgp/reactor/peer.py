@@ -534,8 +534,8 @@ class Peer:
         self.rib = None
         self.rib_in = None  # the Adj-RIB-In of the running session, with adj-rib-in
         self.ctx = None  # the context UPDATEs are packed with (see _sending_context)
-        self.api_routes = {}  # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
-        self._reannounced = set()  # NLRI helpers announced again after a withdraw (see established)
+        self.api_routes: dict = {}  # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
+        self._reannounced: set = set()  # NLRI helpers announced again after a withdraw (see established)
         # 5.0's queue while no session is up (see `_queue_down`): None while it holds the configured routes as
         # loaded and nothing else, else the changes as [(static, announce, cancel)] since the last connection ended
         self._down = None
@@ -544,7 +544,7 @@ class Peer:
         self._tables = None
         # NLRI of configured watchdog routes ``clear adj-rib out`` withdrew while announced: 5.0 keeps them announced
         # in its watchdog table but not cached (not sent again) until their watchdog is withdrawn
-        self._cleared = set()
+        self._cleared: set = set()
         self._gone = ()  # the routes of NLRI a reload changing the neighbor took out (see `established`)
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
@@ -552,9 +552,9 @@ class Peer:
         self.stop_reason = "shutting down"  # why the peer was stopped for good (`stop`), in 5.0's words
         self.connections = 0  # outgoing connections tried (tcp.attempts)
         self._flush = None  # the loop callback sending what helpers changed
-        self._eors = []  # End-of-RIBs helpers asked for, sent after the changes of their batch
+        self._eors: list[tuple[int, int]] = []  # End-of-RIBs helpers asked for, sent after the changes of their batch
         self._withdrawing = False  # a batch of changes was sent this session (see _send_changes)
-        self._narrowed = {}  # attribute set -> its 2-octet AS form, for a session without asn4
+        self._narrowed: dict = {}  # attribute set -> its 2-octet AS form, for a session without asn4
         self._backoff = 0
         self._retry = None
         self._connecting = None
