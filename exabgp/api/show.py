@@ -113,7 +113,7 @@ class PeerStatus:
     """
 
     peer_address: str
-    local_address: str
+    local_address: str | None
     local_as: int
     peer_as: int
     local_id: str
@@ -207,9 +207,9 @@ def extensive_lines(status: PeerStatus) -> list:
 
 def as_dict(status: PeerStatus) -> dict:
     """One peer in ``show neighbor json`` (also in ``show adj-rib ... extensive`` JSON)."""
-    local = {"capabilities": {}, "families": {}, "add-path": {}}
-    peer = {"capabilities": {}, "families": {}, "add-path": {}}
-    found = {
+    local: dict = {"capabilities": {}, "families": {}, "add-path": {}}
+    peer: dict = {"capabilities": {}, "families": {}, "add-path": {}}
+    found: dict = {
         "state": "up" if status.up else "down",
         "duration": status.up if status.up else status.down,
         "fsm": status.state,

@@ -598,7 +598,7 @@ def _network(token):
 
 def session_defaults(speaker: Speaker) -> dict:
     """``{code: (flags, value) or None}``: what 5.0 adds (or, None, removes) on this session."""
-    defaults = {attr.ORIGIN: (attr.TRANSITIVE, b"\x00")}
+    defaults: dict[int, tuple[int, bytes] | None] = {attr.ORIGIN: (attr.TRANSITIVE, b"\x00")}
     if speaker.local_as is None or speaker.peer_as is None:
         return defaults
     if speaker.local_as == speaker.peer_as:

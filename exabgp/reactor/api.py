@@ -176,7 +176,7 @@ class Reporter:
         self._with_negotiated = any(s.negotiated for s in found)
         self._closing = None  # the transition to IDLE, told after ``state down``
 
-    def _write(self, name: str, text: str) -> None:
+    def _write(self, name: str, text: str | bytes) -> None:
         if text:
             self.api.processes.write(name, text)
 
