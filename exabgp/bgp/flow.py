@@ -458,13 +458,13 @@ def _prefix_text(afi: int, octets: bytes, length: int, offset: int) -> str:
         return f"{address}/{length}"
     bits = length - offset
     pattern = int.from_bytes(octets, "big") >> (len(octets) * 8 - bits)
-    address = (pattern << (128 - length)).to_bytes(16, "big")
-    return f"{socket.inet_ntop(socket.AF_INET6, address)}/{length}/{offset}"
+    packed = (pattern << (128 - length)).to_bytes(16, "big")
+    return f"{socket.inet_ntop(socket.AF_INET6, packed)}/{length}/{offset}"
 
 
 def _numeric_texts(code: int, terms) -> list:
     names = NUMERIC_NAMES.get(code, {})
-    texts = []
+    texts: list[str] = []
     for operator, number in terms:
         comparison = NUMERIC_OPERATORS[operator & NUMERIC_COMPARISON]
         value = names.get(number, str(number))
@@ -485,7 +485,7 @@ def _bitmask_names(afi: int, code: int, number: int) -> str:
 
 
 def _bitmask_texts(afi: int, code: int, terms) -> list:
-    texts = []
+    texts: list[str] = []
     for operator, number in terms:
         term = ("!" if operator & BITMASK_NOT else "") + ("=" if operator & BITMASK_MATCH else "")
         term += _bitmask_names(afi, code, number)

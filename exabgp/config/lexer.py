@@ -245,7 +245,7 @@ def _quoted(scan: _Scanner, glued: bool) -> Token:
 def parse(text: str, file: str = "<text>") -> tuple:
     """The statement tree of `text`: a tuple of top-level `Statement`s."""
     tokens = tokenise(text, file)
-    stack = [[]]  # children being collected, one list per open block
+    stack: list[list] = [[]]  # children being collected, one list per open block
     opened = []  # (statement words, '{' token) of each open block
     words = []
     for token in tokens:

@@ -78,7 +78,7 @@ def session_settings(neighbor, environment, version: str, local_address: str | N
     graceful = capability.graceful_restart
     if graceful == 0:
         graceful = neighbor.hold_time
-    add_path = ()
+    add_path: tuple = ()
     if capability.add_path:
         candidates = (
             [pair for pair in neighbor.add_path if pair in neighbor.families]
