@@ -40,7 +40,7 @@ NLRI and attributes without next hop, under none of the route kinds
 import time
 import traceback
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from exabgp.api import show
 from exabgp.api.text_message import attributes_text, nlri_text as prefix_text
@@ -58,9 +58,6 @@ from exabgp.bgp.rtc import RTC
 from exabgp.config.command import CommandError, Parser, neighbor_configuration, peer_name, select
 from exabgp.reactor.controller import Controller
 from exabgp.reactor.peer import nlri_text
-
-if TYPE_CHECKING:  # the Api makes its Commands: imported for the annotations only
-    from exabgp.reactor.api import Api
 
 SOURCE = "api"
 #: the attribute sets one interning table holds before a new table replaces it (about 500 octets each)
@@ -191,7 +188,8 @@ def _route_type(nlri):
 class Commands:
     """The command executor of one reactor (see the module docstring)."""
 
-    def __init__(self, reactor: Controller, api: "Api"):
+    def __init__(self, reactor: Controller, api):
+        """`api`: the `exabgp.reactor.api.Api` that made it (not imported: it imports this module)."""
         self.reactor = reactor
         self.api = api
         self.interned = AttributeSets(INTERNED_MAX)
