@@ -783,3 +783,12 @@ def test_every_command_name_has_an_action_and_a_help_line():
 
     assert set(command.COMMANDS) == set(show.COMMANDS)
     assert {action for action, _kind in command.COMMANDS.values()} | {"debug"} == command.ACTIONS
+
+
+def test_every_command_has_one_handler():
+    """The reactor's command table (`exabgp.reactor.commands.HANDLERS`) has an entry for each (action, kind) the
+    parser makes, and none for a command the parser does not make."""
+    from exabgp.reactor.commands import HANDLERS
+
+    assert set(HANDLERS) == set(command.COMMANDS.values()) | {("debug", None)}
+    assert parse("debug anything").action == "debug" and parse("debug anything").kind is None

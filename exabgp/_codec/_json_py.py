@@ -298,7 +298,7 @@ def render_run(
     if not 0 <= start <= size:
         raise ValueError(f"start {start} outside the {size} octets")
     offset = start
-    lines = []
+    lines: list = []
     while offset < size:
         if size - offset < _HEADER:
             raise CodecError(1, 2, octets[offset + 16 : offset + 18], "incomplete message header")

@@ -57,7 +57,7 @@ def decode_nlri(data, afi: int, addpath: bool, kind: int = KIND_PLAIN, withdraw:
     max_bits = width * 8
     size = len(data)
     offset = 0
-    result = []
+    result: list = []
     append = result.append
     pad = bytes(width)
     rd_bits = 64 if kind == KIND_VPN else 0

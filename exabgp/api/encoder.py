@@ -2,7 +2,9 @@
 
 See docs/compatibility.md, "API output".
 
-`JsonEncoder` and `TextEncoder` have the same methods; each returns the
+`JsonEncoder` and `TextEncoder` have the same methods, declared by the
+`Encoder` protocol (what the reactor's `exabgp.reactor.api` calls; the type
+checker, ``python -m qa.typecheck``, verifies both provide it); each returns the
 exact text to write on the helper's stdin, newlines included, or "" when the
 encoder has no form for the event (the text encoder prints no ``fsm``,
 ``negotiated`` or ``signal``).  Nothing here reads a clock or does IO: every
@@ -44,6 +46,7 @@ no newline of its own.
 """
 
 import json
+from typing import Protocol
 
 from exabgp._codec import render_run, split_messages
 from exabgp.api.envelope import Envelope, Peer, Speaker, hex_text, raw_fields, shutdown_line
@@ -62,7 +65,7 @@ from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
 from exabgp.bgp.message import MESSAGE_TYPES
 from exabgp.bgp.update import Update
 
-__all__ = ["JsonEncoder", "TextEncoder", "OPENING"]
+__all__ = ["Encoder", "JsonEncoder", "TextEncoder", "OPENING"]
 
 #: the largest message (RFC 8654): a vouched run holds messages the session already accepted
 EXTENDED_SIZE = 65535
@@ -74,6 +77,70 @@ def packet_kind(category: int) -> str:
     return entry[0].lower() if entry else "unknown"
 
 
+class Encoder(Protocol):
+    """What a helper's encoder does (module docstring): the text of each event, "" for an event it has no form for.
+
+    `message` is the decoded message of its kind (`exabgp.bgp.open.Open`, ...), `update` an
+    `exabgp.bgp.update.Update` read with `ctx` (an `exabgp.bgp.context.CodecContext`), `negotiated` the
+    session's `exabgp.session.negotiation.Negotiated` (or `OPENING`), or None when the helper is not told it.
+    """
+
+    def connected(self, now: float, peer: Peer) -> str: ...
+
+    def up(self, now: float, peer: Peer) -> str: ...
+
+    def down(self, now: float, peer: Peer, reason: str) -> str: ...
+
+    def fsm(self, now: float, peer: Peer, old: str, new: str) -> str: ...
+
+    def negotiated(self, now: float, peer: Peer, negotiated) -> str: ...
+
+    def signal(self, now: float, peer: Peer, code: int, name: str) -> str: ...
+
+    def shutdown(self, now: float) -> str: ...
+
+    def open(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str: ...
+
+    def keepalive(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str: ...
+
+    def notification(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str: ...
+
+    def refresh(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str: ...
+
+    def operational(
+        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
+    ) -> str: ...
+
+    def update(
+        self,
+        now: float,
+        peer: Peer,
+        direction: str,
+        update,
+        ctx,
+        header: bytes,
+        body: bytes,
+        negotiated,
+        consolidate: bool,
+    ) -> str: ...
+
+    def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> bytes:
+        """The lines of a run of received UPDATE messages (headers included) the codec vouched for, in UTF-8."""
+        ...
+
+    def packets(
+        self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes, negotiated
+    ) -> str: ...
+
+
 class JsonEncoder:
     """5.0's ``encoder json`` (see the module docstring)."""
 
@@ -81,8 +148,10 @@ class JsonEncoder:
         self._speaker = speaker
         self._counters = {} if counters is None else counters
         self._compact = compact  # api.compact: plain prefixes as bare strings
-        self._envelopes = {}
-        self._peer = self._envelope = None  # the last peer and its envelope: lines come in runs for one peer
+        self._envelopes: dict[Peer, Envelope] = {}
+        # the last peer and its envelope: lines come in runs for one peer
+        self._peer: Peer | None = None
+        self._envelope: Envelope | None = None
 
     def _envelope_of(self, peer: Peer) -> Envelope:
         if peer is self._peer:

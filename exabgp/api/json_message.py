@@ -104,7 +104,7 @@ def code_text(code: int) -> str:
 
 def group_capabilities(capabilities) -> dict:
     """code -> every capability of that code in wire order; codes in order of first appearance."""
-    by_code = {}
+    by_code: dict[int, list] = {}
     for cap in capabilities:
         by_code.setdefault(cap.code, []).append(cap)
     return by_code

@@ -285,8 +285,8 @@ def general_update_json(update, ctx, withdraw_on_error: bool = False) -> str:
         return eor_json(*eor)
     attributes = update.attributes(ctx)
     flip = withdraw_on_error and attributes.treat_as_withdraw is not None
-    plus = {}
-    minus = {}
+    plus: dict = {}
+    minus: dict = {}
     for action, family, nexthop, nlri in update.changes(ctx):
         name = family_name(*family)
         if action == WITHDRAW or flip:

@@ -113,13 +113,13 @@ class PeerStatus:
     """
 
     peer_address: str
-    local_address: str
+    local_address: str | None
     local_as: int
     peer_as: int
     local_id: str
-    peer_id: str = None
+    peer_id: str | None = None
     local_hold: int = 180
-    peer_hold: int = None
+    peer_hold: int | None = None
     state: str = "IDLE"  # FSM state name: IDLE ACTIVE CONNECT OPENSENT OPENCONFIRM ESTABLISHED
     up: int = 0  # seconds since established; 0: not established
     down: int = 0  # seconds since the peer was created or last reset
@@ -207,9 +207,9 @@ def extensive_lines(status: PeerStatus) -> list:
 
 def as_dict(status: PeerStatus) -> dict:
     """One peer in ``show neighbor json`` (also in ``show adj-rib ... extensive`` JSON)."""
-    local = {"capabilities": {}, "families": {}, "add-path": {}}
-    peer = {"capabilities": {}, "families": {}, "add-path": {}}
-    found = {
+    local: dict = {"capabilities": {}, "families": {}, "add-path": {}}
+    peer: dict = {"capabilities": {}, "families": {}, "add-path": {}}
+    found: dict = {
         "state": "up" if status.up else "down",
         "duration": status.up if status.up else status.down,
         "fsm": status.state,
@@ -263,7 +263,7 @@ def adj_rib_line(peer: str, family: str, route: str) -> str:
     return f"{peer} {family} {route}"
 
 
-def adj_rib_json(address: str, prefix: str, family: str, status: PeerStatus = None) -> str:
+def adj_rib_json(address: str, prefix: str, family: str, status: PeerStatus | None = None) -> str:
     """One route of ``show adj-rib ... json`` (5.0's v1 format); `status` given with ``extensive``."""
     entry = {"routes": [{"prefix": prefix, "family": family}]}
     if status is not None:

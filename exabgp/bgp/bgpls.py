@@ -178,7 +178,7 @@ class BGPLS:
 
     code: int
     body: bytes
-    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
+    path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: NLRI type, length, octets."""
@@ -204,7 +204,14 @@ class BGPLS:
         ]
         tlvs = _tlvs(self.body[_HEADER:], "NLRI")
         if self.code == LINK:
-            lists = {"local": [], "remote": [], "interface": [], "neighbor": [], "topology": [], "link": []}
+            lists: dict[str, list] = {
+                "local": [],
+                "remote": [],
+                "interface": [],
+                "neighbor": [],
+                "topology": [],
+                "link": [],
+            }
             for code, value in tlvs:
                 if code == LOCAL_NODE:
                     lists["local"] = [_node_descriptors(value, protocol)[2:-2]]
@@ -238,7 +245,7 @@ class BGPLS:
             prefix = _ip(reach[1:].ljust(size, b"\0"))
             members += [f'"ip-reachability-tlv": "{prefix}"', f'"ip-reach-prefix": "{prefix}/{reach[0]}"']
         if self.code == SRV6_SID:
-            descriptors = {"multi-topology-ids": []}
+            descriptors: dict = {"multi-topology-ids": []}
             for code, value in tlvs[1:]:
                 if code == MULTI_TOPOLOGY:
                     descriptors["multi-topology-ids"].append(str(_topology(value)))

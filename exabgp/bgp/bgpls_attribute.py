@@ -363,7 +363,7 @@ def check(tlvs) -> None:
 def attribute_json(tlvs) -> str:
     """5.0's JSON object of the BGP-LS attribute's ``(type, value)`` TLVs (checked by `check`)."""
     members = []  # (key, text) or (key, list of merged items)
-    merged = {}
+    merged: dict = {}
     for code, value in tlvs:
         key, item, merge = _render(code, bytes(value))
         if not merge:
@@ -482,8 +482,8 @@ MERGED_TEXTS = {
 def attribute_text(tlvs) -> str:
     """5.0's text of the BGP-LS attribute's ``(type, value)`` TLVs (checked by `check`): each TLV, merged
     ones once at the place of the first, joined by ``, `` (an unknown code: not implemented, once)."""
-    members = []
-    merged = {}
+    members: list = []
+    merged: dict = {}
     for code, value in tlvs:
         value = bytes(value)
         key, item, merge = _render(code, value)

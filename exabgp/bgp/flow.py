@@ -248,7 +248,7 @@ class Flow:
     safi: int
     rd: bytes
     components: tuple
-    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
+    path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: length (1 or 2 octets), route distinguisher, components; ValueError when
@@ -458,13 +458,13 @@ def _prefix_text(afi: int, octets: bytes, length: int, offset: int) -> str:
         return f"{address}/{length}"
     bits = length - offset
     pattern = int.from_bytes(octets, "big") >> (len(octets) * 8 - bits)
-    address = (pattern << (128 - length)).to_bytes(16, "big")
-    return f"{socket.inet_ntop(socket.AF_INET6, address)}/{length}/{offset}"
+    packed = (pattern << (128 - length)).to_bytes(16, "big")
+    return f"{socket.inet_ntop(socket.AF_INET6, packed)}/{length}/{offset}"
 
 
 def _numeric_texts(code: int, terms) -> list:
     names = NUMERIC_NAMES.get(code, {})
-    texts = []
+    texts: list[str] = []
     for operator, number in terms:
         comparison = NUMERIC_OPERATORS[operator & NUMERIC_COMPARISON]
         value = names.get(number, str(number))
@@ -485,7 +485,7 @@ def _bitmask_names(afi: int, code: int, number: int) -> str:
 
 
 def _bitmask_texts(afi: int, code: int, terms) -> list:
-    texts = []
+    texts: list[str] = []
     for operator, number in terms:
         term = ("!" if operator & BITMASK_NOT else "") + ("=" if operator & BITMASK_MATCH else "")
         term += _bitmask_names(afi, code, number)
@@ -605,7 +605,7 @@ def build(afi: int, safi: int, rd: bytes, components) -> Flow:
     rd = bytes(rd)
     if len(rd) != (8 if safi == SAFI_FLOW_VPN else 0):
         raise ValueError("flow-vpn needs an 8-octet route distinguisher, flow none")
-    merged = {}
+    merged: dict = {}
     for code, value in components:
         if code not in COMPONENTS:
             raise ValueError(f"unknown flow component type {code}")

@@ -96,7 +96,7 @@ class MUP:
     arch: int
     code: int
     body: bytes
-    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
+    path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: architecture type, route type, length, octets."""

@@ -71,7 +71,7 @@ class MVPN:
     afi: int
     code: int
     body: bytes
-    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
+    path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: route type, length, octets."""
@@ -118,7 +118,7 @@ class MVPN:
         return text if source_as is None else f"{text} source-as {source_as}"
 
 
-def build(afi: int, code: int, rd: bytes, source: bytes, group: bytes, source_as: int = None) -> MVPN:
+def build(afi: int, code: int, rd: bytes, source: bytes, group: bytes, source_as: int | None = None) -> MVPN:
     """The `MVPN` of a route type 5, 6 or 7 (`source_as` for 6 and 7; addresses of one size)."""
     body = rd
     if ROUTE_TYPES[code][4]:

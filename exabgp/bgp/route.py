@@ -93,8 +93,8 @@ class AttributeSets:
 
     __slots__ = ("_table", "_limit")
 
-    def __init__(self, limit: int = None):
-        self._table = {}
+    def __init__(self, limit: int | None = None):
+        self._table: dict = {}
         self._limit = limit
 
     def intern(self, attributes: AttributeSet) -> AttributeSet:

@@ -55,7 +55,7 @@ class VPLS:
     offset: int
     size: int
     base: int
-    path_id: int = None  # RFC 7911, when the session negotiated ADD-PATH for the family
+    path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: length 17, RD, VE ID, VE block offset, VE block size, label base."""

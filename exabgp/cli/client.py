@@ -179,7 +179,7 @@ def _readable(path: str, purpose: str, err) -> None:
         raise _Exit(1)
 
 
-def _read(reader: int) -> bytes:
+def _read(reader: int) -> bytes | None:
     """What is in the pipe now; None when nothing, b"" at end-of-file (no writer)."""
     try:
         return os.read(reader, READ_SIZE)

@@ -54,7 +54,7 @@ def octets(path: str):
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             return None
-        chunks = []
+        chunks: list = []
         size = 0
         while size <= MAX_SIZE:
             chunk = os.read(descriptor, min(1 << 20, MAX_SIZE + 1 - size))

@@ -125,7 +125,7 @@ def config_file(path: str) -> list:
             lines = handle.read().splitlines()
     except OSError as exc:
         raise argparse.ArgumentTypeError(f"can't open '{path}': {exc}") from None
-    args = []
+    args: list[str] = []
     for line in lines:
         line = line.strip()
         if line and not line.startswith("#"):

@@ -79,13 +79,13 @@ class Routes:
     metrics: tuple = ((UP, 100), (DOWN, 1000), (DISABLED, 500))  #: MED of the first IP per state
     increase: int = 1  #: added to the MED for each following IP
     local_preference: int = -1  #: negative: not sent
-    community: str = None
-    disabled_community: str = None  #: replaces `community` when DOWN or DISABLED
-    extended_community: str = None
-    large_community: str = None
-    as_path: str = None
+    community: str | None = None
+    disabled_community: str | None = None  #: replaces `community` when DOWN or DISABLED
+    extended_community: str | None = None
+    large_community: str | None = None
+    as_path: str | None = None
     as_paths: tuple = ()  #: (state, as-path) pairs overriding `as_path`
-    path_id: int = None
+    path_id: int | None = None
     neighbors: tuple = ()  #: neighbor addresses as text; empty or with "*": every neighbor
     withdraw_on_down: bool = False
 

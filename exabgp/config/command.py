@@ -157,7 +157,7 @@ KINDS = frozenset(
 
 def _by_first_word(names) -> dict:
     """First word -> the `names` (as lists of words) starting with it, the longest first."""
-    found = {}
+    found: dict[str, list] = {}
     for words in sorted((name.split(" ") for name in names), key=len, reverse=True):
         found.setdefault(words[0], []).append(words)
     return found
@@ -220,7 +220,7 @@ class Selector:
         """The ``(key, value)`` word pairs 5.0 looks for in the peer name, the address first."""
         return (("neighbor", self.address),) + self.filters
 
-    def matches(self, neighbor, named: frozenset = None) -> bool:
+    def matches(self, neighbor, named: frozenset | None = None) -> bool:
         """True when every ``key value`` is two adjacent words of `peer_name(neighbor)` (``*``: any peer);
         `named` is `name_pairs` of that name, when the caller has it."""
         if self.address == "*":
@@ -259,7 +259,7 @@ def select(selectors, neighbors) -> list:
     neighbors = list(neighbors)
     if not selectors:
         return neighbors
-    by_address = {}
+    by_address: dict[str, list] = {}
     for selector in dict.fromkeys(selectors):
         by_address.setdefault(selector.address, []).append(selector)
     if "*" in by_address:
@@ -302,24 +302,24 @@ class Command:
     """
 
     action: str
-    kind: str = None
+    kind: str | None = None
     selectors: tuple = ()
     json: bool = False
     line: str = ""
     tokens: tuple = ()
-    family: tuple = None
-    name: str = None
-    code: int = None
+    family: tuple | None = None
+    name: str | None = None
+    code: int | None = None
     operational: object = None
-    show: str = None
+    show: str | None = None
     extensive: bool = False
-    address: str = None
-    rib: str = None
-    route_type: str = None
+    address: str | None = None
+    rib: str | None = None
+    route_type: str | None = None
     text: str = ""
     block: object = None
 
-    def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
+    def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets | None = None) -> list:
         """The `StaticRoute`s of this ``announce``/``withdraw`` for a neighbor with these `speaker` facts; an
         announced route no UPDATE can carry (`exabgp.config.route.unsendable`) is an error.
 
@@ -336,7 +336,7 @@ class Command:
             made = [replace(item, watchdog=None, withdraw=False) for item in made]
         return made
 
-    def _routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
+    def _routes(self, speaker: route_grammar.Speaker, interned: AttributeSets | None = None) -> list:
         if self.kind not in ("route", "attributes", "ipv4", "ipv6", "flow", "vpls"):
             raise CommandError(f"{self.action} {self.kind} carries no route")
         interned = AttributeSets() if interned is None else interned
@@ -556,7 +556,7 @@ def parse(line: str) -> Command:
     selectors, after = _selectors(words, line)
     name = _name(after)
     action, kind = COMMANDS[name]
-    fields = {"line": line, "json": "json" in words}
+    fields: dict = {"line": line, "json": "json" in words}
     if show.COMMANDS[name][0]:  # neighbor-scoped
         fields["selectors"] = selectors
         rest = after[name.count(" ") + 1 :]
@@ -600,7 +600,7 @@ class RouteLine:
         self.prefix = prefix  # (a, b, c, d, length) of the IPv4 prefix
         self.lines = lines  # the _RouteLines of its REST
 
-    def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets = None) -> list:
+    def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets | None = None) -> list:
         made = self.lines.routes(self, speaker, interned)
         return made if made is not None else parse(self.line).routes(speaker, interned)
 
@@ -620,7 +620,7 @@ class _RouteLines:
     def __init__(self, command: Command):
         self.json = command.json
         self.split = any(token.text == "split" for token in command.tokens)
-        self.made = {}
+        self.made: dict = {}
 
     def routes(self, line: RouteLine, speaker, interned):
         """The routes of `line` (a line with this REST) for `speaker`, or None: take the full path."""

@@ -321,7 +321,7 @@ def env_lines(environment: Environment, diff: bool = False) -> list:
 
 def ini_lines(environment: Environment, diff: bool = False) -> list:
     """The INI form: sections sorted, a blank line then ``[exabgp.section]``, keys sorted."""
-    sections = {}
+    sections: dict[str, list] = {}
     for setting, text in _printed(environment, diff):
         sections.setdefault(setting.section, []).append((setting.key, text))
     lines = []

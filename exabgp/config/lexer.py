@@ -79,7 +79,7 @@ class Statement:
 
     words: tuple
     end: Token
-    block: tuple = None
+    block: tuple | None = None
 
     @property
     def keyword(self) -> str:
@@ -147,7 +147,7 @@ def tokenise(text: str, file: str = "<text>") -> list:
     scan = _Scanner(text, file)
     tokens = []
     pending = None  # first token of the statement not yet ended, for the end-of-line rule
-    word = []
+    word: list[str] = []
     word_at = (0, 0)
     depth = 0  # open '[' / '(' of the current statement
     gap = True  # whether something (space, comment, line break) came since the last token
@@ -225,7 +225,7 @@ def _quoted(scan: _Scanner, glued: bool) -> Token:
     """Read a quoted string; the opening quote is the current character."""
     line, column = scan.line, scan.column
     quote = scan.advance()
-    text = []
+    text: list[str] = []
     while True:
         char = scan.peek()
         if char == "" or (char == "\n"):
@@ -245,7 +245,7 @@ def _quoted(scan: _Scanner, glued: bool) -> Token:
 def parse(text: str, file: str = "<text>") -> tuple:
     """The statement tree of `text`: a tuple of top-level `Statement`s."""
     tokens = tokenise(text, file)
-    stack = [[]]  # children being collected, one list per open block
+    stack: list[list] = [[]]  # children being collected, one list per open block
     opened = []  # (statement words, '{' token) of each open block
     words = []
     for token in tokens:

@@ -146,11 +146,11 @@ class Capability:
     add_path: int = 0
     extended_message: bool = True
     route_refresh: bool = False
-    graceful_restart: int = None  # None: disabled; 0: use the hold time
+    graceful_restart: int | None = None  # None: disabled; 0: use the hold time
     multi_session: bool = False
     operational: bool = False
     aigp: bool = False
-    nexthop: bool = None  # None: on when a `nexthop` block exists
+    nexthop: bool | None = None  # None: on when a `nexthop` block exists
     software_version: bool = False
 
 
@@ -160,10 +160,10 @@ class Operational:
 
     kind: str  # asm adm rpcq rpcp apcq apcp lpcq lpcp
     family: tuple  # (afi, safi)
-    advisory: str = None
-    sequence: int = None
-    counter: int = None
-    router_id: str = None
+    advisory: str | None = None
+    sequence: int | None = None
+    counter: int | None = None
+    router_id: str | None = None
 
 
 @record(slots=True)
@@ -185,14 +185,14 @@ class Neighbor:
     passive: bool = False
     listen: int = 0
     connect: int = 0
-    outgoing_ttl: int = None
-    incoming_ttl: int = None
-    md5_password: str = None
+    outgoing_ttl: int | None = None
+    incoming_ttl: int | None = None
+    md5_password: str | None = None
     md5_base64: object = False  # True, False or "auto"
-    md5_ip: str = None
-    source_interface: str = None
-    host_name: str = None
-    domain_name: str = None
+    md5_ip: str | None = None
+    source_interface: str | None = None
+    host_name: str | None = None
+    domain_name: str | None = None
     group_updates: bool = True
     auto_flush: bool = True
     adj_rib_out: bool = True
@@ -386,12 +386,12 @@ class _Draft:
     def __init__(self, peer_address: str, full: bool):
         self.full = full
         self.settings = {"peer_address": peer_address}
-        self.seen = set()
+        self.seen: set = set()
         self.families = None
-        self.capability = {}
-        self.route_statements = []  # (statement, afi name or None), read once the neighbor is known
-        self.api = []
-        self.operational = []
+        self.capability: dict = {}
+        self.route_statements: list = []  # (statement, afi name or None), read once the neighbor is known
+        self.api: list = []
+        self.operational: list = []
         self.nexthop_block = False
 
 

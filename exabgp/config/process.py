@@ -49,7 +49,7 @@ class Process:
 
 @record(slots=True)
 class Api:
-    name: str = None  # None: unnamed
+    name: str | None = None  # None: unnamed
     processes: tuple = ()
     processes_match: tuple = ()  # regular expressions
     switches: tuple = ()  # the API_SWITCHES turned on, in table order

@@ -108,8 +108,8 @@ class RouteError(ValueError):
 class Speaker:
     """The facts of the neighbor a route is sent to that change its attributes."""
 
-    local_as: int = None  # None: auto
-    peer_as: int = None  # None: auto
+    local_as: int | None = None  # None: auto
+    peer_as: int | None = None  # None: auto
     asn4: bool = True
 
 
@@ -118,9 +118,9 @@ class StaticRoute:
     """A configured route and its internal flags (no wire effect)."""
 
     route: Route
-    watchdog: str = None
+    watchdog: str | None = None
     withdraw: bool = False
-    name: str = None
+    name: str | None = None
 
 
 class _Cursor:
@@ -155,7 +155,7 @@ class _Cursor:
         first = self.take(what)
         opening = {"]": "[", ")": "("}[close]
         if first.punctuation and first.text == opening:
-            items = []
+            items: list = []
             while True:
                 token = self.take(what)
                 if token.punctuation and token.text == close:
@@ -598,7 +598,7 @@ def _network(token):
 
 def session_defaults(speaker: Speaker) -> dict:
     """``{code: (flags, value) or None}``: what 5.0 adds (or, None, removes) on this session."""
-    defaults = {attr.ORIGIN: (attr.TRANSITIVE, b"\x00")}
+    defaults: dict[int, tuple[int, bytes] | None] = {attr.ORIGIN: (attr.TRANSITIVE, b"\x00")}
     if speaker.local_as is None or speaker.peer_as is None:
         return defaults
     if speaker.local_as == speaker.peer_as:

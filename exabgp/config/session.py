@@ -72,13 +72,13 @@ def software_version(version: str) -> str:
     return text
 
 
-def session_settings(neighbor, environment, version: str, local_address: str = None) -> SessionSettings:
+def session_settings(neighbor, environment, version: str, local_address: str | None = None) -> SessionSettings:
     """The settings of one session with `neighbor`; `local_address` is the socket's when known."""
     capability = neighbor.capability
     graceful = capability.graceful_restart
     if graceful == 0:
         graceful = neighbor.hold_time
-    add_path = ()
+    add_path: tuple = ()
     if capability.add_path:
         candidates = (
             [pair for pair in neighbor.add_path if pair in neighbor.families]

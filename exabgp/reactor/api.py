@@ -52,7 +52,7 @@ import re
 import socket
 import time
 
-from exabgp.api.encoder import OPENING, JsonEncoder, TextEncoder
+from exabgp.api.encoder import OPENING, Encoder, JsonEncoder, TextEncoder
 from exabgp.api.envelope import Peer as EnvelopePeer
 from exabgp.api.envelope import Speaker
 from exabgp.bgp.keepalive import KeepAlive
@@ -63,6 +63,7 @@ from exabgp.bgp.refresh import RouteRefresh
 from exabgp.bgp.update import Update
 from exabgp.reactor.answers import Answers
 from exabgp.reactor.commands import Commands
+from exabgp.reactor.controller import Controller
 from exabgp.reactor.pipes import CliPipes
 from exabgp.reactor.processes import Processes
 
@@ -135,7 +136,7 @@ def names_of(block, running) -> list:
 
 def subscribers(neighbor, running) -> list:
     """One `Subscriber` per helper named by the neighbor's api blocks, in helper order."""
-    named = {}
+    named: dict[str, list] = {}
     for block in neighbor.api:
         for name in names_of(block, running):
             named.setdefault(name, []).append(block)
@@ -158,7 +159,7 @@ class Reporter:
         "_closing",
     )
 
-    def __init__(self, api, peer: EnvelopePeer, found: list):
+    def __init__(self, api: "Api", peer: EnvelopePeer, found: list):
         self.api = api
         self.peer = peer
         self.subscribers = found
@@ -175,7 +176,7 @@ class Reporter:
         self._with_negotiated = any(s.negotiated for s in found)
         self._closing = None  # the transition to IDLE, told after ``state down``
 
-    def _write(self, name: str, text: str) -> None:
+    def _write(self, name: str, text: str | bytes) -> None:
         if text:
             self.api.processes.write(name, text)
 
@@ -298,16 +299,16 @@ class Reporter:
 class Api:
     """The helpers, the CLI and their encoders (see the module docstring)."""
 
-    def __init__(self, reactor, environ: dict):
+    def __init__(self, reactor: Controller, environ: dict):
         self.reactor = reactor
         self.log = reactor.log
         self.environment = reactor.environment
         self.speaker = Speaker(socket.gethostname(), os.getpid(), os.getppid())
-        self.encoders = {}
-        self.counters = {}  # the JSON counter of each neighbor, shared by the JSON helpers (5.0)
-        self.acks = {}  # helper name -> whether it gets done / error
-        self.configured = []  # the names of the configured helpers, in configuration order
-        self.pressed = set()  # helpers over their high water mark
+        self.encoders: dict[str, Encoder] = {}
+        self.counters: dict = {}  # the JSON counter of each neighbor, shared by the JSON helpers (5.0)
+        self.acks: dict[str, bool] = {}  # helper name -> whether it gets done / error
+        self.configured: list[str] = []  # the names of the configured helpers, in configuration order
+        self.pressed: set[str] = set()  # helpers over their high water mark
         self.processes = Processes(
             self.log,
             self.environment,
@@ -319,8 +320,10 @@ class Api:
         self.pipes = CliPipes(self.log, self.environment, environ, self._cli_command)
         self.commands = Commands(reactor, self)
         self.answers = Answers(self, self.commands.execute, self.commands.is_reset)
-        self._held = []  # (source, line) read before the reactor made its peers; None after
-        self._peers_of = {}  # helper name -> the peers it may act on (peers_of)
+        self._held: (
+            list[tuple[str, str]] | None
+        ) = []  # (source, line) read before the reactor made its peers; None after
+        self._peers_of: dict[str, list] = {}  # helper name -> the peers it may act on (peers_of)
 
     async def start(self, configuration, configuration_dir: str) -> None:
         self._configure(configuration)

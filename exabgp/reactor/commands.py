@@ -3,7 +3,8 @@
 See docs/compatibility.md, "Commands and selectors", "Answers".
 
 `Commands.execute(source, line)` parses the line (`exabgp.config.command`),
-finds the peers it reaches and acts on them, then answers the source
+calls the method the command table `HANDLERS` gives for its action and kind,
+which finds the peers it reaches and acts on them, then answers the source
 (`exabgp.reactor.api.Api.answer` / `ack`): reply lines if the command has
 any, then ``done``, or ``error`` (with the reason logged, as 5.0 logs
 ``command from process not understood``) when the line is not understood or
@@ -38,6 +39,8 @@ NLRI and attributes without next hop, under none of the route kinds
 
 import time
 import traceback
+from collections.abc import Callable
+from typing import Any
 
 from exabgp.api import show
 from exabgp.api.text_message import attributes_text, nlri_text as prefix_text
@@ -53,6 +56,7 @@ from exabgp.bgp.operational import OPERATIONAL_TYPES, Operational
 from exabgp.bgp.route import AttributeSets
 from exabgp.bgp.rtc import RTC
 from exabgp.config.command import CommandError, Parser, neighbor_configuration, peer_name, select
+from exabgp.reactor.controller import Controller
 from exabgp.reactor.peer import nlri_text
 
 SOURCE = "api"
@@ -184,7 +188,8 @@ def _route_type(nlri):
 class Commands:
     """The command executor of one reactor (see the module docstring)."""
 
-    def __init__(self, reactor, api):
+    def __init__(self, reactor: Controller, api):
+        """`api`: the `exabgp.reactor.api.Api` that made it (not imported: it imports this module)."""
         self.reactor = reactor
         self.api = api
         self.interned = AttributeSets(INTERNED_MAX)
@@ -195,8 +200,7 @@ class Commands:
     def execute(self, source: str, line: str) -> None:
         try:
             command = self.parse(line)
-            handler = getattr(self, "_" + command.action.replace(" ", "_").replace("-", "_"))
-            handler(source, command)
+            HANDLERS[command.action, command.kind](self, source, command)
         except CommandError as error:
             self.reactor.log.warning(SOURCE, f"command from process not understood : {line} ({error})")
             self.api.ack(source, False)
@@ -222,14 +226,9 @@ class Commands:
 
     # ------------------------------------------------------------ announce / withdraw
 
-    def _announce(self, source: str, command) -> None:
-        getattr(self, "_" + command.action + "_" + command.kind.replace("-", "_"))(source, command)
-
-    _withdraw = _announce
-
     def _routes(self, source: str, command, act) -> None:
         peers = self._targets(source, command)
-        parsed = {}
+        parsed: dict = {}
         for peer in peers:
             speaker = peer.neighbor.speaker()
             statics = parsed.get(speaker)
@@ -243,9 +242,6 @@ class Commands:
 
     def _withdraw_route(self, source, command):
         self._routes(source, command, lambda peer, statics: peer.withdraw(statics))
-
-    _announce_ipv4 = _announce_ipv6 = _announce_attributes = _announce_flow = _announce_vpls = _announce_route
-    _withdraw_ipv4 = _withdraw_ipv6 = _withdraw_attributes = _withdraw_flow = _withdraw_vpls = _withdraw_route
 
     def _established(self, source: str, command) -> list:
         """``(peer, session)`` of the established peers the command reaches; none is an error (5.0)."""
@@ -392,7 +388,9 @@ class Commands:
         else:
             table, ctx = peer.rib_in, peer.ctx or CodecContext()
             walk = table.routes(attributes=attributes) if table is not None else ()
-        nexthops, families, described = {}, {}, {}
+        nexthops: dict = {}
+        families: dict = {}
+        described: dict = {}
         for route in walk:
             if (peer.rib_in if rib == "in" else peer.rib) is not table:
                 return
@@ -474,3 +472,44 @@ class Commands:
 
     def _debug(self, source, command):
         self.reactor.log.warning(SOURCE, f"debug info from {source} : {command.text}")
+
+
+#: the command table: (`Command.action`, `Command.kind`) -> the method of `Commands` that executes it; `kind` is
+#: None but for ``announce`` / ``withdraw``.  Every command `exabgp.config.command.parse` makes has its entry
+#: (tests/test_config_command.py checks the table against `exabgp.config.command.COMMANDS`).
+HANDLERS: dict[tuple[str, str | None], Callable[[Commands, str, Any], None]] = {
+    ("announce", "route"): Commands._announce_route,
+    ("announce", "ipv4"): Commands._announce_route,
+    ("announce", "ipv6"): Commands._announce_route,
+    ("announce", "attributes"): Commands._announce_route,
+    ("announce", "flow"): Commands._announce_route,
+    ("announce", "vpls"): Commands._announce_route,
+    ("withdraw", "route"): Commands._withdraw_route,
+    ("withdraw", "ipv4"): Commands._withdraw_route,
+    ("withdraw", "ipv6"): Commands._withdraw_route,
+    ("withdraw", "attributes"): Commands._withdraw_route,
+    ("withdraw", "flow"): Commands._withdraw_route,
+    ("withdraw", "vpls"): Commands._withdraw_route,
+    ("announce", "eor"): Commands._announce_eor,
+    ("announce", "route-refresh"): Commands._announce_route_refresh,
+    ("announce", "operational"): Commands._announce_operational,
+    ("announce", "watchdog"): Commands._announce_watchdog,
+    ("withdraw", "watchdog"): Commands._withdraw_watchdog,
+    ("teardown", None): Commands._teardown,
+    ("flush adj-rib", None): Commands._flush_adj_rib,
+    ("clear adj-rib", None): Commands._clear_adj_rib,
+    ("show neighbor", None): Commands._show_neighbor,
+    ("show adj-rib", None): Commands._show_adj_rib,
+    ("help", None): Commands._help,
+    ("shutdown", None): Commands._shutdown,
+    ("reload", None): Commands._reload,
+    ("restart", None): Commands._restart,
+    ("version", None): Commands._version,
+    ("enable-ack", None): Commands._enable_ack,
+    ("disable-ack", None): Commands._disable_ack,
+    ("silence-ack", None): Commands._silence_ack,
+    ("reset", None): Commands._reset,
+    ("crash", None): Commands._crash,
+    ("comment", None): Commands._comment,
+    ("debug", None): Commands._debug,
+}

@@ -72,7 +72,7 @@ class HelperStdin:
         self._cap = cap
         self._on_pause = on_pause
         self._on_resume = on_resume
-        self._queue = collections.deque()
+        self._queue: collections.deque = collections.deque()
         self._size = 0
         self._handle = None  # the call_soon / call_later handle of the next drain
         self._watching = False  # waiting for EPOLLOUT (the reader took nothing last time)

@@ -248,7 +248,7 @@ class Logger:
         self.off = off
 
     @classmethod
-    def from_environment(cls, environment, verbose: bool = False, stream=None, cwd: str = None):
+    def from_environment(cls, environment, verbose: bool = False, stream=None, cwd: str | None = None):
         """The logger of the ``log.*`` settings; `verbose` is ``-v``: everything, DEBUG, long lines."""
 
         def setting(key):

@@ -108,13 +108,13 @@ class Reactor:
         self.log = log
         self.version = version
         self.attempts = environment.get("tcp", "attempts")
-        self.connections = set()
-        self.peers = []
+        self.connections: set[Connection] = set()
+        self.peers: list[Peer] = []
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
-        self._servers = {}  # (address, port) -> asyncio server
+        self._servers: dict = {}  # (address, port) -> asyncio server
         self._relisten = None  # the task making the listeners those of a reloaded configuration
         self._reapi = None  # the task starting and stopping the helpers of a reloaded configuration
-        self._counters = {}
+        self._counters: dict[str, int] = {}
         self._peer_number = 0
         self._done = None
         self._closed = None

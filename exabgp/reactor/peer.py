@@ -177,13 +177,13 @@ class Connection(asyncio.Protocol):
         self.reactor = reactor
         self.peer = peer  # None for an incoming connection until it is matched
         self.name = name
-        self.session = None
+        self.session: Session | None = None
         self.reporter = None  # the helpers' view of this connection (exabgp.reactor.api), or None
         self.paused = False  # reading stopped: a helper it reports to is full, or rate-limit
         self._full = False  # a helper this connection reports to is full
-        self._limiter = None  # exabgp.session.ratelimit.RateLimiter with the neighbor's rate-limit
-        self._limited = None  # the timer of the next rate-limit window, while messages wait
-        self.transport = None
+        self._limiter: RateLimiter | None = None  # with the neighbor's rate-limit
+        self._limited: asyncio.TimerHandle | None = None  # the timer of the next rate-limit window, while messages wait
+        self.transport: asyncio.Transport | None = None
         self.local_ip = ""
         self.remote_ip = ""
         self._timer = None
@@ -530,31 +530,31 @@ class Peer:
         self.neighbor = neighbor
         self.name = name
         self.ephemeral = ephemeral  # made for one connection matching a range neighbor
-        self.connection = None  # the connection whose session runs
+        self.connection: Connection | None = None  # the connection whose session runs
         self.rib = None
-        self.rib_in = None  # the Adj-RIB-In of the running session, with adj-rib-in
+        self.rib_in: AdjRibIn | None = None  # the Adj-RIB-In of the running session, with adj-rib-in
         self.ctx = None  # the context UPDATEs are packed with (see _sending_context)
-        self.api_routes = {}  # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
-        self._reannounced = set()  # NLRI helpers announced again after a withdraw (see established)
+        self.api_routes: dict = {}  # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
+        self._reannounced: set = set()  # NLRI helpers announced again after a withdraw (see established)
         # 5.0's queue while no session is up (see `_queue_down`): None while it holds the configured routes as
         # loaded and nothing else, else the changes as [(static, announce, cancel)] since the last connection ended
-        self._down = None
-        self._configured = None  # (neighbor, {nlri: its configured StaticRoute}), built when first needed
+        self._down: list | None = None
+        self._configured: tuple | None = None  # (neighbor, {nlri: its configured StaticRoute}), built when first needed
         # 5.0's watchdog table of the configured watchdog routes (see `_watchdog_tables`), built when first needed
-        self._tables = None
+        self._tables: tuple | None = None
         # NLRI of configured watchdog routes ``clear adj-rib out`` withdrew while announced: 5.0 keeps them announced
         # in its watchdog table but not cached (not sent again) until their watchdog is withdrawn
-        self._cleared = set()
+        self._cleared: set = set()
         self._gone = ()  # the routes of NLRI a reload changing the neighbor took out (see `established`)
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
         self.stopped = False
         self.stop_reason = "shutting down"  # why the peer was stopped for good (`stop`), in 5.0's words
         self.connections = 0  # outgoing connections tried (tcp.attempts)
-        self._flush = None  # the loop callback sending what helpers changed
-        self._eors = []  # End-of-RIBs helpers asked for, sent after the changes of their batch
+        self._flush: asyncio.Handle | None = None  # the loop callback sending what helpers changed
+        self._eors: list[tuple[int, int]] = []  # End-of-RIBs helpers asked for, sent after the changes of their batch
         self._withdrawing = False  # a batch of changes was sent this session (see _send_changes)
-        self._narrowed = {}  # attribute set -> its 2-octet AS form, for a session without asn4
+        self._narrowed: dict = {}  # attribute set -> its 2-octet AS form, for a session without asn4
         self._backoff = 0
         self._retry = None
         self._connecting = None

@@ -98,7 +98,7 @@ def root(environ, argv0: str) -> str:
 
 def folders(base: str, uid: int) -> list:
     """The folders searched for the pipes, in 5.0's order (each ends with ``/``)."""
-    found = []
+    found: list[str] = []
     for prefix in ("", base):
         for run in ("/run/", "/var/run/"):
             found.extend((f"{prefix}{run}exabgp/", f"{prefix}{run}{uid}/", f"{prefix}{run}"))
@@ -181,7 +181,9 @@ class _Reader(asyncio.Protocol):
 
 
 class CliPipes:
-    def __init__(self, log, environment, environ, on_command, argv0: str = "", uid: int = None, gid: int = None):
+    def __init__(
+        self, log, environment, environ, on_command, argv0: str = "", uid: int | None = None, gid: int | None = None
+    ):
         """`argv0`, `uid`, `gid`: the program path and ids the folders depend on (default: this process's)."""
         self.log = log
         self.environment = environment

@@ -301,11 +301,11 @@ class Processes:
         self.high_water = high_water
         self.low_water = low_water
         self.hard_cap = hard_cap
-        self._helpers = {}  # name -> _Helper, running (or ending) helpers
-        self._configured = {}  # name -> Process
+        self._helpers: dict = {}  # name -> _Helper, running (or ending) helpers
+        self._configured: dict = {}  # name -> Process
         self._configuration_dir = ""
-        self._respawns = {}  # name -> loop times of its recent respawns
-        self._starting = set()  # tasks respawning helpers
+        self._respawns: dict[str, list] = {}  # name -> loop times of its recent respawns
+        self._starting: set = set()  # tasks respawning helpers
         self._stopping = False
 
     # the interface

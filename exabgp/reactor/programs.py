@@ -14,11 +14,12 @@ daemon's machinery (tests/test_cli_imports.py).
 
 import os
 import stat
+from collections.abc import Mapping
 
 from exabgp.config.process import program_candidates
 
 
-def resolve(program: str, configuration_dir: str, environ: dict) -> str:
+def resolve(program: str, configuration_dir: str, environ: Mapping[str, str]) -> str:
     """The path to run for `program`; raises `ValueError` with the reason it is refused."""
     candidates = program_candidates(
         program, configuration_dir, environ.get("EXABGP_ETC", ""), environ.get("PATH", os.defpath)

@@ -265,7 +265,7 @@ class AdjRibIn:
             for table_family, table in self._tables.items()
             if family is None or table_family == family
         ]
-        decoded = {}
+        decoded: dict = {}
         for (afi, safi), keys in walk:
             kind = nlri_kind(afi, safi)
             path_only = kind in _PATH_ONLY

@@ -108,10 +108,10 @@ class AdjRibOut:
         self.local_address = local_address  # packed, 4 or 16 octets
         self.router_id = router_id  # packed, 4 octets
         self._order = family_order(families)  # the order replay() and clear() walk the families in
-        self._cache = {}  # nlri -> Route
-        self._pending = {}  # (attributes, nexthop, afi, safi) -> {nlri: announce}
-        self._queued = {}  # nlri -> the bucket of its last change in _pending
-        self._refresh = []  # routes replay() queued, sent first (see updates)
+        self._cache: dict = {}  # nlri -> Route
+        self._pending: dict = {}  # (attributes, nexthop, afi, safi) -> {nlri: announce}
+        self._queued: dict = {}  # nlri -> the bucket of its last change in _pending
+        self._refresh: list = []  # routes replay() queued, sent first (see updates)
 
     def __len__(self):
         return len(self._cache)
@@ -254,7 +254,7 @@ class AdjRibOut:
                 del changes[nlri]
         return [cache.get(nlri, route) for nlri, route in refresh.items()]
 
-    def updates(self, ctx, group: bool = True, withdraw: bool = True, left_out: list = None):
+    def updates(self, ctx, group: bool = True, withdraw: bool = True, left_out: list | None = None):
         """Yield the UPDATE bodies of every pending change, which are then no longer pending; without
         `withdraw` the withdrawals are dropped (a session's first batch, as 5.0 sends it).  A route too large
         for `ctx` is not sent and goes to `left_out` (`exabgp.rib.packing`).

@@ -240,7 +240,7 @@ def _leaving(left_out, action: str, attributes, nexthop: bytes):
 
 
 def announce_bodies(
-    afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True, left_out: list = None
+    afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True, left_out: list | None = None
 ):
     """UPDATE bodies announcing `nlris` (one family) with `attributes` and the resolved `nexthop`; the routes
     that do not fit are appended to `left_out` (module docstring)."""
@@ -268,7 +268,7 @@ def announce_bodies(
 
 
 def withdraw_bodies(
-    afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True, left_out: list = None
+    afi: int, safi: int, attributes, nexthop: bytes, nlris, ctx, group: bool = True, left_out: list | None = None
 ):
     """UPDATE bodies withdrawing `nlris` (one family) announced with `attributes` and `nexthop`; the routes
     that do not fit are appended to `left_out` (module docstring)."""

@@ -105,7 +105,7 @@ def check_local_as(settings: SessionSettings, local_as: int) -> None:
 
 def capabilities(settings: SessionSettings, local_as: int, restart_state: bool) -> list:
     """Our capabilities in ExaBGP 5.0's order (see the module docstring)."""
-    found = [cap.Multiprotocol(afi, safi) for afi, safi in settings.families]
+    found: list[object] = [cap.Multiprotocol(afi, safi) for afi, safi in settings.families]
     if settings.asn4:
         found.append(cap.FourOctetAS(local_as))
     if settings.nexthop:

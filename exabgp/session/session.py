@@ -241,7 +241,7 @@ class Session:
         self._scan = (not deliver_updates or scanned_updates) and not report_messages
         self._inbound = bytearray()
         self._outbound = bytearray()
-        self._events = deque()
+        self._events: deque = deque()
         self._max_size = _INITIAL_SIZE
         self._hold_time = 0
         self._hold_deadline = None
@@ -378,7 +378,8 @@ class Session:
             except CodecError as error:
                 failure = error.with_traceback(None)  # its frames would hold views of the buffer
             # keep the messages in front of the bad header: they are processed first
-            messages, offset = [], 0
+            messages: list = []
+            offset = 0
             while True:
                 length = max(_HEADER, int.from_bytes(view[offset + 16 : offset + 18], "big"))
                 try:
