@@ -24,6 +24,7 @@ import os
 import pathlib
 import sys
 
+import hypothesis
 import pytest
 
 import exabgp
@@ -37,6 +38,13 @@ if "qa" not in sys.modules:
     )
     sys.modules["qa"] = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(sys.modules["qa"])
+
+from qa.hypothesis_profiles import PROFILE, QUICK  # noqa: E402 (qa is loaded just above)
+
+# The hypothesis profiles (qa/hypothesis_profiles.py): EXABGP_HYPOTHESIS=thorough in CI, quick otherwise.
+hypothesis.settings.register_profile("quick", max_examples=QUICK)
+hypothesis.settings.register_profile("thorough", print_blob=True)
+hypothesis.settings.load_profile(PROFILE)
 
 
 def uncompiled_twins(package: pathlib.Path) -> list:

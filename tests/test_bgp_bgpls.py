@@ -26,6 +26,7 @@ from exabgp.bgp.context import CodecContext
 from exabgp.bgp.update import Update
 from exabgp.reactor.peer import nlri_text as log_text
 from exabgp.rib.incoming import AdjRibIn
+from qa.hypothesis_profiles import examples
 
 REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference" / "decoding"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
@@ -672,7 +673,7 @@ known = st.one_of(
 unknown = st.builds(BGPLS, st.integers(7, 0xFFFF) | st.just(5), st.binary(max_size=40))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(known | unknown, max_size=4))
 def test_round_trip(originals):
     packed = b"".join(nlri.pack() for nlri in originals)
@@ -684,7 +685,7 @@ def test_round_trip(originals):
         assert document.get("code", None) == (None if nlri.code in (1, 2, 3, 4, 6) else nlri.code)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=80))
 def test_random_octets_decode_or_raise_codec_error(data):
     try:

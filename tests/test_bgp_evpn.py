@@ -24,6 +24,7 @@ from exabgp.bgp.update import Update
 from exabgp.reactor.peer import nlri_text as log_text
 from exabgp.rib.incoming import AdjRibIn
 from qa.wire import mp_nlri
+from qa.hypothesis_profiles import examples
 
 REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
@@ -355,7 +356,7 @@ known = st.one_of(
 unknown = st.builds(EVPN, st.integers(0, 0) | st.integers(6, 255), st.binary(max_size=40))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(known | unknown, max_size=4))
 def test_round_trip(originals):
     packed = b"".join(evpn.pack() for evpn in originals)
@@ -369,7 +370,7 @@ def test_round_trip(originals):
         assert evpn.text().startswith("evpn:")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=80))
 def test_random_octets_decode_or_raise_codec_error(data):
     try:

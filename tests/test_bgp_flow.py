@@ -27,6 +27,7 @@ from exabgp.bgp.flow import (
     decode_flows,
     parse_component,
 )
+from qa.hypothesis_profiles import examples
 
 REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
@@ -862,7 +863,7 @@ def section(draw):
     return afi, safi, draw(st.lists(flow(afi, safi), min_size=1, max_size=3))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(section())
 def test_round_trip(generated):
     afi, safi, originals = generated

@@ -26,6 +26,7 @@ from exabgp.bgp.notification import Notification
 from exabgp.bgp.open import Open
 from exabgp.bgp.operational import OPERATIONAL_TYPES, Operational
 from exabgp.bgp.refresh import RouteRefresh
+from qa.hypothesis_profiles import examples
 
 VECTORS = Path(__file__).parent / "vectors"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "exabgp-reference" / "decoding"
@@ -122,7 +123,7 @@ def test_dispatch():
     assert isinstance(decode_message(1, Open.new(1, 3, "1.1.1.1", ()).encode(None), DEFAULT_CONTEXT), Open)
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.sampled_from([1, 3, 4, 5, 6]), st.binary(max_size=64))
 def test_random_bodies_only_raise_codec_error(msg_type, body):
     try:

@@ -29,6 +29,7 @@ from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from qa.wire import mp_nlri
+from qa.hypothesis_profiles import examples
 
 REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
@@ -402,7 +403,7 @@ def _routes(afi):
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from((1, 2)).flatmap(lambda afi: st.tuples(st.just(afi), st.lists(_routes(afi), max_size=4))))
 def test_round_trip(generated):
     afi, originals = generated
@@ -418,7 +419,7 @@ def test_round_trip(generated):
             assert decode_mup(afi, mup.pack())[0].spec() == mup.spec()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from((1, 2)), st.binary(max_size=60))
 def test_random_octets_decode_or_raise_codec_error(afi, octets):
     try:

@@ -29,6 +29,7 @@ from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from qa.wire import mp_nlri
+from qa.hypothesis_profiles import examples
 
 REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
@@ -304,7 +305,7 @@ known = st.builds(
 unknown = st.builds(MVPN, st.sampled_from((1, 2)), st.integers(0, 4) | st.integers(8, 255), st.binary(max_size=40))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from((1, 2)), st.lists(known | unknown, max_size=4))
 def test_round_trip(afi, originals):
     originals = [MVPN(afi, mvpn.code, mvpn.body) for mvpn in originals]
@@ -320,7 +321,7 @@ def test_round_trip(afi, originals):
             assert '"parsed": true' in mvpn.json()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=60))
 def test_random_octets_decode_or_raise_codec_error(octets):
     try:

@@ -26,6 +26,7 @@ from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from qa.wire import mp_nlri
+from qa.hypothesis_profiles import examples
 
 REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
@@ -241,7 +242,7 @@ vpls_nlri = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(vpls_nlri, max_size=4))
 def test_round_trip(originals):
     packed = b"".join(vpls.pack() for vpls in originals)
@@ -255,7 +256,7 @@ def test_round_trip(originals):
         assert hash(vpls) == hash(VPLS(vpls.rd, vpls.endpoint, vpls.offset, vpls.size, vpls.base))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=60))
 def test_random_octets_decode_or_raise_codec_error(octets):
     try:

@@ -1,7 +1,7 @@
 """The guard of tests/conftest.py: a run that would test an uncompiled source tree stops with one message.
 
 Each test lays out a small source tree in `tmp_path` (the ``exabgp`` package's Python modules, no extension
-module; tests/conftest.py; the qa package marker; the pytest configuration of pyproject.toml) with one test
+module; tests/conftest.py and the qa package it loads; the pytest configuration of pyproject.toml) with one test
 file that records which ``exabgp`` it imported, and runs ``python -m pytest`` there, as a developer would from
 the root of a clone where the twins were never compiled (the working directory goes first on sys.path).
 """
@@ -37,8 +37,7 @@ def source_tree(root: pathlib.Path) -> pathlib.Path:
     (root / "tests").mkdir()
     shutil.copy(ROOT / "tests" / "conftest.py", root / "tests" / "conftest.py")
     (root / "tests" / "test_probe.py").write_text(PROBE)
-    (root / "qa").mkdir()
-    shutil.copy(ROOT / "qa" / "__init__.py", root / "qa" / "__init__.py")
+    shutil.copytree(ROOT / "qa", root / "qa", ignore=shutil.ignore_patterns("__pycache__"))
     (root / "pyproject.toml").write_text('[tool.pytest.ini_options]\naddopts = "--import-mode=importlib"\n')
     return root
 
