@@ -25,7 +25,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -43,7 +42,7 @@ from exabgp.session import (
     UpdateReceived,
 )
 from qa import runner
-from qa.daemon import Speaker, connect, environment, finish, free_port, start
+from qa.daemon import Speaker, connect, environment, finish, free_port, logged, start, wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QA = os.path.join(ROOT, "qa")
@@ -117,11 +116,12 @@ neighbor 127.0.0.1 {{
     connect(port, source="127.0.0.3").close()  # a listens (an unknown peer, refused)
     b = start(tmp_path / "b.conf", exabgp_log_level="DEBUG", exabgp_tcp_connections=1)
     try:
-        time.sleep(2.5)
+        for daemon in (a, b):  # each sent its routes and its End-of-RIBs, and each received the other's
+            wait_until(lambda: all(f"<< EOR ipv{v} unicast" in logged(daemon) for v in (4, 6)), what="the EORs")
     finally:
         b.send_signal(signal.SIGTERM)
     code_b, _, err_b = finish(b)
-    time.sleep(0.5)
+    wait_until(lambda: "connection to 127.0.0.2 closed" in logged(a), what="a's end of the session")
     assert a.poll() is None  # as 5.0.15: an incoming session is not one of a's tcp.connections
     a.send_signal(signal.SIGTERM)
     code_a, _, err_a = finish(a)
@@ -157,17 +157,19 @@ neighbor ::1 {{
 }}
 """)
     a = start(tmp_path / "a.conf", exabgp_log_level="DEBUG")
-    end = time.monotonic() + 10
-    while True:  # wait for a's listener (this probe is a short first connection of a's peer)
+
+    def probe() -> bool:  # a's listener (this probe is a short first connection of a's peer)
         with socket.socket(socket.AF_INET6) as probe:
-            if probe.connect_ex(("::1", port)) == 0 or time.monotonic() > end:
-                break
-        time.sleep(0.05)
+            return probe.connect_ex(("::1", port)) == 0
+
+    wait_until(probe, interval=0.05, what="a's listener")
     b = start(tmp_path / "b.conf")
-    time.sleep(2)
-    b.send_signal(signal.SIGTERM)
+    try:
+        wait_until(lambda: "<< EOR ipv6 unicast" in logged(a), what="b's routes and End-of-RIB")
+    finally:
+        b.send_signal(signal.SIGTERM)
     code_b, _, err_b = finish(b)
-    time.sleep(0.3)
+    wait_until(lambda: "connection to ::1 closed" in logged(a), what="a's end of the session")
     a.send_signal(signal.SIGTERM)
     code_a, _, err_a = finish(a)
     assert (code_a, code_b) == (0, 0), err_a + err_b
@@ -299,10 +301,7 @@ def test_rate_limit_paces_the_messages_taken_from_the_peer(tmp_path, limit, leas
         peer.session.send_eor(1, 1)
         sent = time.time()
         peer._flush()
-        end = time.monotonic() + 15
-        while "<< EOR ipv4 unicast at" not in log.read_text() and time.monotonic() < end:
-            time.sleep(0.05)
-        text = log.read_text()
+        text = wait_until(lambda: "<< EOR ipv4 unicast at" in log.read_text() and log.read_text(), 15, 0.05)
         received = float(text.split("<< EOR ipv4 unicast at ", 1)[1].split()[0])
         assert least <= received - sent <= most  # 10 a second: the 31st message waits for the 4th window
         assert not peer.session.closed
@@ -382,14 +381,13 @@ def test_incoming_ttl_drops_connections_from_too_far(tmp_path):
     port = free_port()
     daemon = passive_daemon(tmp_path, "127.0.0.9", "    incoming-ttl 255;\n    family { ipv4 unicast; }", port)
     try:
-        end = time.monotonic() + 10
-        while True:  # a connection sent with TTL 255 gets through (once the daemon listens)
+
+        def near() -> bool:  # a connection sent with TTL 255 gets through (once the daemon listens)
             with socket.socket() as near:
                 near.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 255)
-                if near.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert time.monotonic() < end
-            time.sleep(0.05)
+                return near.connect_ex(("127.0.0.1", port)) == 0
+
+        wait_until(near, interval=0.05, what="a connection with TTL 255")
         assert not listening(port, deadline=1.0)  # loopback's default TTL, 64, is below the minimum
     finally:
         daemon.send_signal(signal.SIGTERM)
@@ -425,7 +423,7 @@ neighbor 127.0.0.1 {{
 """)
     # 5.0.15's timing: attempts at 0, 0 and 1 s; the first two are refused, the third succeeds
     daemon = start(path, exabgp_tcp_connections=3)
-    time.sleep(0.5)
+    wait_until(lambda: logged(daemon).count("failed: ") == 2, what="two refused attempts")
     with socket.socket() as listener:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", port))
@@ -438,7 +436,7 @@ neighbor 127.0.0.1 {{
     assert split_messages(data, 4096)[0][0][0] == 1
     code, _, err = finish(daemon)
     assert code == 0, err
-    assert "failed" in err and "attempting connection" in err
+    assert err.count("failed: ") == 2 and err.count("attempting connection") == 3, err
 
 
 # ---------------------------------------------------------------- TCP MD5
@@ -464,22 +462,14 @@ neighbor 127.0.0.1 {{
 """)
     a = start(tmp_path / "a.conf")
     b = start(tmp_path / "b.conf")
-    logs = {a: [], b: []}
-    readers = [threading.Thread(target=logs[process].extend, args=(process.stderr,)) for process in (a, b)]
-    for reader in readers:
-        reader.start()
-    end = time.monotonic() + 15
-    while time.monotonic() < end and not (
-        any(expected_b in line for line in logs[b]) and any(expected_a in line for line in logs[a])
-    ):
-        time.sleep(0.05)
-    for process in (b, a):
-        process.send_signal(signal.SIGTERM)
-    for reader in readers:
-        reader.join(10)
+    try:
+        wait_until(lambda: expected_b in logged(b) and expected_a in logged(a), 15, 0.05, what=expected_b)
+    finally:
+        for process in (b, a):
+            process.send_signal(signal.SIGTERM)
     (code_a, _, err_a), (code_b, _, err_b) = finish(a), finish(b)
     assert (code_a, code_b) == (0, 0), err_a + err_b
-    return "".join(logs[a]) + err_a, "".join(logs[b]) + err_b
+    return err_a, err_b
 
 
 def test_md5_same_password_establishes(tmp_path):
@@ -619,10 +609,7 @@ def test_pid_file_while_running(tmp_path):
     try:
         assert listening(port)
         # the pid file is written after the listeners are bound (5.0 startup order): wait for it
-        end = time.monotonic() + 5
-        while not (pid_file.exists() and pid_file.read_text() == f"{daemon.pid}\n") and time.monotonic() < end:
-            time.sleep(0.05)
-        assert pid_file.read_text() == f"{daemon.pid}\n"
+        wait_until(lambda: pid_file.read_text() == f"{daemon.pid}\n", 5, 0.05, what="the pid file")
     finally:
         daemon.send_signal(signal.SIGTERM)
     code, _, err = finish(daemon)
@@ -678,7 +665,7 @@ neighbor 127.0.0.1 {{
 
         path.write_text("neighbor 127.0.0.1 {\n    local-as nonsense;\n}\n")
         daemon.send_signal(signal.SIGUSR1)
-        time.sleep(0.5)
+        wait_until(lambda: "config.reload.failed" in logged(daemon), what="the failed reload")
         peer.send_route_refresh(1, 1)  # the session is still up, with the previous configuration
         assert not peer.session.closed
 
