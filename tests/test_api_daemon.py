@@ -51,7 +51,7 @@ from exabgp.session import (
     UpdateReceived,
 )
 from qa import daemon
-from qa.daemon import PACKAGE_ROOT, connect, environment, finish, free_port, start
+from qa.daemon import PACKAGE_ROOT, connect, environment, finish, free_port, start, wait_until
 
 PY = sys.executable
 
@@ -198,7 +198,7 @@ class Speaker(daemon.Speaker):
                 if not refused or time.monotonic() > end:
                     raise
             self.sock.close()
-            time.sleep(0.1)
+            time.sleep(0.1)  # a retry interval: the refusal is the condition, and the peers appear later
             self.connect()
 
     def close(self):
@@ -940,7 +940,8 @@ neighbor 127.0.0.2 {{
             ("announce", "10.8.0.0/16"),
             ("announce", "10.9.0.0/16"),
         ]
-        time.sleep(0.3)  # the new helper's announcement
+        # the new helper heard of the new session before the daemon stops
+        wait_until(lambda: (tmp_path / "watcher.log").read_text().count("neighbor 127.0.0.2 up\n") == 2)
     finally:
         daemon.send_signal(signal.SIGTERM)
     code, _, err = finish(daemon)
@@ -1059,9 +1060,7 @@ def test_a_helper_announces_and_withdraws_flowspec_rules(tmp_path):
         assert rules(seen) == [("withdraw", "flow destination-ipv4 10.0.0.0/24 protocol =udp", discard)]
         with commands.open("a") as out:
             out.write("show adj-rib out flow\nshow adj-rib out inet\n")
-        deadline = time.monotonic() + 5
-        while answers.read_text().count("\n") < 7 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: answers.read_text().count("\n") >= 7, 5, 0.05, what="the seven answers")
         assert answers.read_text().splitlines() == [
             "done",
             "done",
