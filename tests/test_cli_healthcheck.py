@@ -310,7 +310,8 @@ class Program:
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         for line in self.process.stdout:
@@ -333,7 +334,7 @@ class Program:
         self.process.send_signal(signum)
         code = self.process.wait(timeout=10)
         err = self.process.stderr.read()
-        time.sleep(0.05)
+        self.reader.join(10)  # it read the last line
         rest = []
         while not self.lines.empty():
             rest.append(self.lines.get())
