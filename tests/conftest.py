@@ -1,4 +1,4 @@
-"""Shared fixtures: the codec twins.
+"""Shared fixtures: the codec twins, ExaBGP's reference material, the hypothesis profiles.
 
 `codec` runs a test once per twin: "c" (compiled) and "py" (pure).  With
 EXABGP_NO_EXTENSIONS set (a pure install) only the pure twin is a
@@ -6,6 +6,11 @@ parameter; otherwise a compiled twin that cannot be imported FAILS the
 tests that use it (a build must not lose its extensions silently; in a
 source tree, build them with `python setup.py build_ext --inplace`).
 `compiled_codec` / `pure_codec` give one twin each, for tests that compare them.
+`reference` is the folder of ../shared/exabgp-reference (`qa.reference`):
+every test that reads it takes it from this fixture, which skips without it
+and fails under EXABGP_REFERENCE_REQUIRED=1 (.ci/run).
+The hypothesis profiles (`qa.hypothesis_profiles`) are registered and loaded
+here, before the test modules are imported.
 
 Before any test module is imported, `pytest_configure` refuses a run that
 would test an uncompiled source tree: ``python -m pytest`` from the
@@ -40,6 +45,7 @@ if "qa" not in sys.modules:
     _spec.loader.exec_module(sys.modules["qa"])
 
 from qa.hypothesis_profiles import PROFILE, QUICK  # noqa: E402 (qa is loaded just above)
+from qa.reference import require_reference  # noqa: E402
 
 # The hypothesis profiles (qa/hypothesis_profiles.py): EXABGP_HYPOTHESIS=thorough in CI, quick otherwise.
 hypothesis.settings.register_profile("quick", max_examples=QUICK)
@@ -82,6 +88,12 @@ def pytest_configure(config):
         '`pytest -m "not slow"` (the edit loop) or `pytest`;\n'
         "  - or test the pure twins on purpose: EXABGP_NO_EXTENSIONS=1 python -m pytest"
     )
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """ExaBGP 5.0's reference material (`qa.reference`): skips without ../shared, fails under CI's variable."""
+    return require_reference()
 
 
 @pytest.fixture

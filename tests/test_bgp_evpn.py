@@ -8,7 +8,6 @@ an unknown route type) is checked through `update_json` when ``../shared`` is pr
 """
 
 import json
-import pathlib
 
 import pytest
 from hypothesis import given, settings
@@ -26,8 +25,6 @@ from exabgp.rib.incoming import AdjRibIn
 from qa.wire import mp_nlri
 from qa.hypothesis_profiles import examples
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 CTX = CodecContext()
 
@@ -306,9 +303,8 @@ def test_adj_rib_in_stores_and_withdraws_evpn():
     assert [route.nlri.code for route in rib.routes()] == [5]
 
 
-@needs_reference
-def test_reference_vector_bgp_evpn_1():
-    kind, payload, expected = (REFERENCE / "decoding" / "bgp-evpn-1").read_text().splitlines()[:3]
+def test_reference_vector_bgp_evpn_1(reference):
+    kind, payload, expected = (reference / "decoding" / "bgp-evpn-1").read_text().splitlines()[:3]
     assert kind == "update l2vpn evpn"
     update = Update.decode(bytes.fromhex(payload), CTX)
     message = json.loads(expected)["neighbor"]["message"]

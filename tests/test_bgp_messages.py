@@ -29,7 +29,6 @@ from exabgp.bgp.refresh import RouteRefresh
 from qa.hypothesis_profiles import examples
 
 VECTORS = Path(__file__).parent / "vectors"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "exabgp-reference" / "decoding"
 SPEAKER = Speaker("vm", 1, 1)
 PEER = Peer("127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2")
 _VARYING = ("exabgp", "time", "host", "pid", "ppid")
@@ -80,10 +79,8 @@ def test_vector(path):
     assert line[line.index('"counter"') :] == expected[expected.index('"counter"') :]
 
 
-def test_reference_open_vector():
-    path = REFERENCE / "bgp-open-sofware-version"
-    if not path.exists():
-        pytest.skip("../shared/exabgp-reference is not available")
+def test_reference_open_vector(reference):
+    path = reference / "decoding" / "bgp-open-sofware-version"
     kind, hexa, expected = path.read_text().splitlines()[:3]
     assert kind.strip() == "open"
     raw = bytes.fromhex(hexa.replace(" ", ""))

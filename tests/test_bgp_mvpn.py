@@ -8,7 +8,6 @@ MCAST-VPN routes to it.  When the reference tree (``../shared``) is present, the
 checked to be its messages.
 """
 
-import pathlib
 import socket
 
 import pytest
@@ -31,8 +30,6 @@ from exabgp.rib.outgoing import AdjRibOut
 from qa.wire import mp_nlri
 from qa.hypothesis_profiles import examples
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 CTX = CodecContext()
 
@@ -211,9 +208,8 @@ def test_update_json_as_5_0():
     )
 
 
-@needs_reference
-def test_recorded_updates_are_the_reference_ones():
-    lines = (REFERENCE / "encoding" / "conf-mvpn.msg").read_text().split()
+def test_recorded_updates_are_the_reference_ones(reference):
+    lines = (reference / "encoding" / "conf-mvpn.msg").read_text().split()
     bodies = [line.split(":raw:", 1)[1].replace(":", "")[32 + 6 :] for line in lines if ":raw:" in line]
     assert bodies == CONF_MVPN
 

@@ -7,8 +7,6 @@ wrote them to its helper when a second 5.0.15 daemon announced and withdrew VPLS
 reference tree (``../shared``) is present, the recorded messages are checked to be its messages.
 """
 
-import pathlib
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,8 +26,6 @@ from exabgp.rib.outgoing import AdjRibOut
 from qa.wire import mp_nlri
 from qa.hypothesis_profiles import examples
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 CTX = CodecContext()
 
@@ -154,9 +150,8 @@ def test_update_json_as_5_0():
     )
 
 
-@needs_reference
-def test_recorded_updates_are_the_reference_ones():
-    lines = (REFERENCE / "encoding" / "conf-l2vpn.msg").read_text().split()
+def test_recorded_updates_are_the_reference_ones(reference):
+    lines = (reference / "encoding" / "conf-l2vpn.msg").read_text().split()
     bodies = [line.split(":raw:", 1)[1].replace(":", "")[32 + 6 :] for line in lines if ":raw:" in line]
     assert bodies == CONF_L2VPN
 

@@ -22,7 +22,6 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QA = os.path.join(ROOT, "qa")
-REFERENCE = os.path.join(ROOT, "..", "shared", "exabgp-reference")
 
 peer = importlib.import_module("qa.peer")
 runner = importlib.import_module("qa.runner")
@@ -148,10 +147,8 @@ def test_the_project_scenarios_parse():
             assert peer.parse_script(handle.read()).groups, name
 
 
-def test_the_reference_encoding_tests_parse():
-    directory = os.path.join(REFERENCE, "encoding")
-    if not os.path.isdir(directory):
-        pytest.skip("../shared/exabgp-reference is absent")
+def test_the_reference_encoding_tests_parse(reference):
+    directory = os.path.join(reference, "encoding")
     names = sorted(name for name in os.listdir(directory) if name.endswith(".msg"))
     assert len(names) == 36
     for name in names:
