@@ -460,6 +460,7 @@ def test_selectors(rig):
     assert sorted(three.until_changes(marks[1], 3)) == [("announce", f"10.{n}.0.0/24") for n in (81, 82, 83)]
 
 
+@pytest.mark.slow
 def test_a_helper_not_in_the_api_block_can_not_act(rig):
     two, three, outsider = rig["two"], rig["three"], rig["outsider"]
     marks = two.mark(), three.mark()
@@ -652,6 +653,7 @@ def test_help_version_acks_comments_and_errors(rig):
     assert replies(lines)[before:] == ["done", VERSION, "done", VERSION, "done"]
 
 
+@pytest.mark.slow
 def test_teardown_and_the_routes_of_helpers_are_sent_again(rig):
     three, relay = rig["three"], rig["relay"]
     seen = three.mark()
@@ -882,6 +884,7 @@ def cli(root, name, *words):
     return done.returncode, done.stdout, done.stderr
 
 
+@pytest.mark.slow
 def test_cli_processes_match_reload_and_restart(tmp_path):
     name = f"exaapitest{os.getpid()}"
     (tmp_path / "run").mkdir()
@@ -1003,6 +1006,7 @@ def test_a_reload_gives_a_helper_the_neighbors_it_names_now(tmp_path):
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_a_helper_announces_and_withdraws_flowspec_rules(tmp_path):
     """``announce flow route { ... }``, the flat ``announce ipv4 flow ...`` and ``withdraw flow route ...``
     reach the peer as FlowSpec UPDATEs (RFC 8955) with the action's extended community; a bad rule is an error."""

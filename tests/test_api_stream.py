@@ -44,6 +44,8 @@ from exabgp.session import Closed, Established, MessageReceived, Session, Sessio
 from qa.daemon import PACKAGE_ROOT, connect, environment, finish, free_port, start, wait_until
 from qa.oracle import require_oracle
 
+pytestmark = pytest.mark.slow  # a daemon with a large table and slow readers
+
 PY = sys.executable
 #: the answer to ``version``, recorded from ExaBGP 5.0.15 (the 5.0 release reproduced, docs/compatibility.md)
 VERSION = "exabgp 5.0.15"

@@ -347,6 +347,7 @@ DIFFERENTIAL = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("octets, reach", DIFFERENTIAL)
 def test_exabgp_decode_as_5_0_15_or_a_known_difference(octets, reach):
     """``exabgp decode UPDATE`` run by ExaBGP 5.0.15 and by us: the same output (time, pid and ppid aside),

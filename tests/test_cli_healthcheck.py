@@ -359,6 +359,7 @@ DOWN_MED = "neighbor * announce route 192.0.2.10/32 next-hop self med 1000"
 WITHDRAW = "neighbor * withdraw route 192.0.2.10/32 next-hop self"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("withdraw_on_down", [False, True])
 def test_tcp_service_going_up_and_down(withdraw_on_down):
     service = listener()
@@ -380,6 +381,7 @@ def test_tcp_service_going_up_and_down(withdraw_on_down):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_each_command_waits_for_an_ack():
     program = Program(HOST + ["-i", "0.05", "--rise", "1"], stdin=subprocess.PIPE)
     try:
@@ -451,6 +453,7 @@ def test_sigint_withdraws_and_interval_zero_ends(tmp_path):
     assert pid.read_text().strip().isdigit()
 
 
+@pytest.mark.slow
 def test_check_timeout_kills_the_command():
     started = time.monotonic()
     result = subprocess.run(
@@ -533,6 +536,7 @@ ONE_SHOT = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", ONE_SHOT)
 def test_same_output_as_exabgp_5(args, tmp_path):
     reference = oracle.require_oracle()
@@ -555,6 +559,7 @@ def test_same_output_as_exabgp_5(args, tmp_path):
     assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
 
 
+@pytest.mark.slow
 def test_same_stop_as_exabgp_5(tmp_path):
     reference = oracle.require_oracle()
     args = HOST + ["--no-ack", "-i", "0.05", "--rise", "1", "--debounce", "--community", "1:1", "--path-id", "5"]
@@ -574,6 +579,7 @@ def test_same_stop_as_exabgp_5(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_same_usage_as_exabgp_5(tmp_path):
     reference = oracle.require_oracle("python")
     ours = subprocess.run(
@@ -603,6 +609,7 @@ ip -o address show dev lo
 """
 
 
+@pytest.mark.slow
 def test_ip_setup_in_a_network_namespace():
     unshare = shutil.which("unshare")
     if unshare is None or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode != 0:

@@ -139,7 +139,7 @@ def test_log_lines_follow_the_settings(tmp_path, capsys, monkeypatch):
 _RUN = re.compile(r"^\s*run\s+(\S+?);?\s*$", re.MULTILINE)
 
 
-@pytest.mark.parametrize("path", reference_files("conf/*.conf"), ids=lambda path: path and path.name)
+@pytest.mark.parametrize("path", reference_files("conf/*.conf"), ids=lambda path: path.name if path else "absent")
 def test_reference_configurations(reference, path, capsys, tmp_path, monkeypatch):
     """Every reference configuration passes ``validate -nrv`` where its helpers are installed, as in ExaBGP's
     own check (../shared does not ship its ``run/`` helpers: empty executables stand for them, found through
@@ -219,6 +219,7 @@ def _specials(tmp_path):
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["validate", "server"])
 def test_files_that_are_not_regular_are_refused_at_once(tmp_path, command):
     """ExaBGP 5.0.15 (recorded): ``/dev/zero``, ``/dev/urandom``, a FIFO and a directory are each refused at

@@ -81,6 +81,7 @@ def test_validate_and_the_daemon_refuse_it_at_its_line(path, capsys, quiet):
     assert _error(path, capsys.readouterr().err) == reason
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["missing-program.conf", "binary-random.conf"])
 def test_the_daemon_process_exits_1(name):
     path = CORPUS / name
@@ -89,6 +90,7 @@ def test_the_daemon_process_exits_1(name):
     _error(path, err)
 
 
+@pytest.mark.slow
 def test_a_reload_with_a_broken_file_keeps_the_running_configuration(tmp_path):
     """SIGUSR1 with a broken file (corpus files, a FIFO in its place): the error is logged, the session and
     its routes stay (ExaBGP 5.0.15 logs ``could not load/reload configuration`` and runs on); a good file

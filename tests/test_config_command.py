@@ -749,6 +749,7 @@ def test_fuzz_command_words_and_binary(words, garbage):
             pass
 
 
+@pytest.mark.slow
 def test_a_flow_too_long_for_any_nlri_is_an_error():
     """40,000 port values make a 120 kB flow NLRI, over the 12-bit length (RFC 8955 4.1): an error for the helper,
     not an OverflowError out of the command."""
@@ -763,6 +764,7 @@ def test_a_flow_too_long_for_any_nlri_is_an_error():
         assert raised.value.detail.endswith("flow NLRI longer than 4095 octets")
 
 
+@pytest.mark.slow
 def test_huge_and_odd_lines():
     with pytest.raises(CommandError):
         parse("x" * (1 << 20))

@@ -297,7 +297,7 @@ def test_templates_carry_routes_built_for_the_inheriting_neighbor():
     assert ibgp.get(5) == (100).to_bytes(4, "big") and ebgp.get(5) is None
 
 
-@pytest.mark.parametrize("path", reference_files("conf/*.conf"), ids=lambda path: path and path.name)
+@pytest.mark.parametrize("path", reference_files("conf/*.conf"), ids=lambda path: path.name if path else "absent")
 def test_reference_configurations_parse_and_round_trip(reference, path):
     text = path.read_text()
     configuration = parse(text, str(path), full=True)

@@ -92,6 +92,7 @@ def test_attributes_and_path_information():
     )
 
 
+@pytest.mark.slow
 def test_the_updates_sent_are_those_5_0_15_decodes():
     """Our UPDATE for each configured route with a full or default NLRI, decoded by ExaBGP 5.0.15, gives the
     JSON we print for it ourselves."""

@@ -30,6 +30,8 @@ import importlib
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts BIRD and our daemon
+
 interop = importlib.import_module("qa.interop")
 bird_module = importlib.import_module("qa.interop.bird")
 

@@ -135,6 +135,7 @@ def _listening(port: int, deadline: float = 20.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", UNITS)
 def test_the_unit_command_lines_run_the_daemon(tmp_path, unit):
     found = directives(unit)

@@ -34,6 +34,8 @@ from qa.peer import HEADER_LENGTH, Options, message, mirror_open
 from qa.oracle import require_oracle
 from qa.recorder import OPEN, UPDATE, Recorder
 
+pytestmark = pytest.mark.slow  # our daemon and 5.0.15 against the connect-retry timers
+
 DAEMONS = ["ours", "oracle"]
 
 

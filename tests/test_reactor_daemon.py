@@ -77,6 +77,7 @@ def listening(port, deadline=5.0) -> bool:
 # ---------------------------------------------------------------- the checking peer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["ipv4-med-communities", "ipv6-unicast", "ebgp-open", "reconnect-after-cease"])
 def test_scenario_against_the_checking_peer(name):
     test = next(
@@ -91,6 +92,7 @@ def test_scenario_against_the_checking_peer(name):
 # ---------------------------------------------------------------- two daemons
 
 
+@pytest.mark.slow
 def test_two_daemons_exchange_routes_and_stop_on_sigterm(tmp_path):
     port = free_port()
     (tmp_path / "a.conf").write_text(f"""
@@ -140,6 +142,7 @@ neighbor 127.0.0.1 {{
     assert "Traceback" not in err_a + err_b
 
 
+@pytest.mark.slow
 def test_ipv6_session_between_two_daemons(tmp_path):
     port = free_port("::1")
     common = "router-id {rid}; local-address ::1; local-as {local}; peer-as {peer};"
@@ -281,6 +284,7 @@ def test_a_peer_without_asn4_gets_two_octet_paths_with_as4_path(tmp_path):
     assert code == 0, err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("limit, least, most", [(10, 2.9, 8.0), (None, 0.0, 1.5)])
 def test_rate_limit_paces_the_messages_taken_from_the_peer(tmp_path, limit, least, most):
     port = free_port()
@@ -312,6 +316,7 @@ def test_rate_limit_paces_the_messages_taken_from_the_peer(tmp_path, limit, leas
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_hold_timer_expiry_sends_4_0(tmp_path):
     port = free_port()
     daemon = passive_daemon(tmp_path, "127.0.0.1", "    hold-time 3;\n    family { ipv4 unicast; }", port)
@@ -377,6 +382,7 @@ def test_a_second_connection_of_an_established_peer_gets_6_7(tmp_path):
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_incoming_ttl_drops_connections_from_too_far(tmp_path):
     port = free_port()
     daemon = passive_daemon(tmp_path, "127.0.0.9", "    incoming-ttl 255;\n    family { ipv4 unicast; }", port)
@@ -412,6 +418,7 @@ def test_unknown_peer_is_refused_with_6_3(tmp_path):
 # ---------------------------------------------------------------- connect-retry
 
 
+@pytest.mark.slow
 def test_connect_retry_reaches_a_late_listener(tmp_path):
     port = free_port()
     path = tmp_path / "active.conf"
@@ -478,6 +485,7 @@ def test_md5_same_password_establishes(tmp_path):
     assert "no answer from" not in err_b
 
 
+@pytest.mark.slow
 def test_md5_different_password_does_not(tmp_path):
     """The kernel drops the SYNs signed with the wrong key: no session, no crash, and the connecting daemon says
     why it may be (issue 9; 5.0.15 logs nothing about it)."""
@@ -548,6 +556,7 @@ def test_implicit_server_and_bad_setting(tmp_path):
 # ---------------------------------------------------------------- several configuration files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rotate", [False, True])
 def test_several_files(tmp_path, rotate):
     ports = [free_port(), free_port()]
@@ -629,6 +638,7 @@ def test_pid_file_while_running(tmp_path):
 # ---------------------------------------------------------------- reload
 
 
+@pytest.mark.slow
 def test_reload_route_delta_failed_reload_then_changed_neighbor(tmp_path):
     port = free_port()
     path = tmp_path / "daemon.conf"

@@ -196,6 +196,7 @@ def test_daemonize_is_skipped_when_stdin_is_a_socket(tmp_path):
 # ---------------------------------------------------------------- privileges, chdir, umask
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not IS_ROOT, reason="dropping privileges needs root")
 def test_privilege_drop_to_nobody_after_binding_a_low_port(public_dir):
     nobody = pwd.getpwnam("nobody")
@@ -256,6 +257,7 @@ def test_a_user_that_does_not_exist_is_refused(tmp_path):
     assert code == 1 and "invalid value for daemon.user : no-such-user-exabgp" in err
 
 
+@pytest.mark.slow
 def test_chdir_umask_and_relative_paths(tmp_path):
     port = free_port()
     passive_conf(tmp_path, port, "relative.conf")
@@ -377,6 +379,7 @@ def test_tcp_delay_zero_connects_at_once(tmp_path):
     assert code == 0 and "waiting for" not in err
 
 
+@pytest.mark.slow
 def test_tcp_delay_waits_for_the_boundary_and_a_signal_ends_the_wait(tmp_path):
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
@@ -393,6 +396,7 @@ def test_tcp_delay_waits_for_the_boundary_and_a_signal_ends_the_wait(tmp_path):
         assert not connected and "attempting connection" not in err
 
 
+@pytest.mark.slow
 def test_signal_flag_reloads_after_n_seconds(tmp_path):
     port = free_port()
     process = start([passive_conf(tmp_path, port), "-s", "1"])
@@ -422,6 +426,7 @@ def test_profile_writes_a_cprofile_file(tmp_path):
     assert code == 0 and "it already exists" in err
 
 
+@pytest.mark.slow
 def test_compatibility_flags_and_passive(tmp_path):
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))

@@ -60,6 +60,7 @@ neighbor 127.0.0.1 {{
 """
 
 
+@pytest.mark.slow
 def test_validate_and_the_daemon_refuse_a_route_no_update_can_carry(tmp_path, capsys):
     path = tmp_path / "huge.conf"
     path.write_text(configuration(free_port(), HUGE))

@@ -33,6 +33,8 @@ from qa.daemon import finish, free_port, start, start_oracle
 from qa.oracle import require_oracle
 from qa.recorder import KEEPALIVE, NOTIFICATION, OPEN, UPDATE, Recorder
 
+pytestmark = pytest.mark.slow  # our daemon and 5.0.15 through every way a session ends
+
 SESSION = [OPEN, UPDATE]  # the OPEN, then the End-of-RIB (no route configured)
 
 
