@@ -576,7 +576,13 @@ def test_received_update_adj_rib_in_and_clear(rig):
 
 def test_show_neighbor(rig):
     relay = rig["relay"]
-    summary = relay.ask("show neighbor summary")
+    # 5.0 shows a session as "down" during its first second: wait until both are older
+    summary = wait_until(
+        lambda: (lambda lines: lines if " down " not in " ".join(lines[1:3]) else None)(
+            relay.ask("show neighbor summary")
+        ),
+        what="sessions a second old",
+    )
     assert summary[0] == "Peer            AS        up/down state       |     #sent     #recvd"
     assert len(summary) == 4 and summary[-1] == "done"
     for line, peer in zip(summary[1:3], ("127.0.0.2       65002", "127.0.0.3       65003"), strict=True):

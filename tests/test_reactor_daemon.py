@@ -479,6 +479,7 @@ neighbor 127.0.0.1 {{
     return err_a, err_b
 
 
+@pytest.mark.slow
 def test_md5_same_password_establishes(tmp_path):
     err_a, err_b = md5_pair(tmp_path, "s3cret", "s3cret", "connected to peer-1", "connected to peer-1")
     assert "connected to peer-1" in err_a and "connected to peer-1" in err_b

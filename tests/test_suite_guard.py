@@ -55,7 +55,9 @@ def python_m_pytest(root: pathlib.Path, **environment) -> subprocess.CompletedPr
     )
 
 
-@pytest.mark.parametrize("require", ["", "1"], ids=["default", "EXABGP_REQUIRE_EXTENSIONS"])
+@pytest.mark.parametrize(
+    "require", ["", pytest.param("1", marks=pytest.mark.slow)], ids=["default", "EXABGP_REQUIRE_EXTENSIONS"]
+)
 def test_an_uncompiled_tree_stops_the_run_with_one_message(tmp_path, require):
     root = source_tree(tmp_path)
     done = python_m_pytest(root, **({"EXABGP_REQUIRE_EXTENSIONS": require} if require else {}))
@@ -68,6 +70,7 @@ def test_an_uncompiled_tree_stops_the_run_with_one_message(tmp_path, require):
     assert "imported" not in output and "passed" not in output
 
 
+@pytest.mark.slow
 def test_the_message_names_the_topics_left_uncompiled(tmp_path):
     root = source_tree(tmp_path)
     codec = root / "exabgp" / "_codec"
