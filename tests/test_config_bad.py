@@ -26,7 +26,7 @@ import pytest
 
 from exabgp.cli import server
 from exabgp.cli.main import main
-from qa.daemon import finish, start
+from qa.daemon import finish, start, wait_until
 
 CORPUS = pathlib.Path(__file__).resolve().parent / "configs" / "bad"
 FILES = sorted(CORPUS.glob("*.conf"))
@@ -96,7 +96,6 @@ def test_a_reload_with_a_broken_file_keeps_the_running_configuration(tmp_path):
     its routes stay (ExaBGP 5.0.15 logs ``could not load/reload configuration`` and runs on); a good file
     then applies."""
     import signal
-    import time
 
     from exabgp.session import SessionSettings, UpdateReceived
     from qa.daemon import Speaker, connect, free_port
@@ -152,9 +151,7 @@ def test_a_reload_with_a_broken_file_keeps_the_running_configuration(tmp_path):
             else:
                 path.write_bytes((CORPUS / name).read_bytes())
             daemon.send_signal(signal.SIGUSR1)
-            end = time.monotonic() + 10
-            while log.read_text().count("config.reload.failed") < count and time.monotonic() < end:
-                time.sleep(0.05)
+            wait_until(lambda: log.read_text().count("config.reload.failed") >= count, 10, 0.05, what=name)
             assert log.read_text().count("config.reload.failed") == count, name
         path.unlink()
         path.write_text(good("10.1.0.0/16", "10.2.0.0/16"))
