@@ -49,6 +49,7 @@ def reference_files(pattern: str) -> list:
     """The files of `REFERENCE` matching `pattern` (a glob relative to it), sorted; ``[None]`` when it is absent."""
     return sorted(REFERENCE.glob(pattern)) if REFERENCE.is_dir() else [None]
 
+
 _EOR_BODY_PREFIX = b"\x00\x00\x00\x07"  # no withdrawn routes, 7 octets of attributes: an MP_UNREACH End-of-RIB
 
 

@@ -29,7 +29,7 @@ import time
 
 import pytest
 
-from qa.daemon import finish, free_port, start, start_oracle
+from qa.daemon import finish, free_port, start, start_oracle, wait_until
 from qa.oracle import require_oracle
 from qa.recorder import KEEPALIVE, NOTIFICATION, OPEN, UPDATE, Recorder
 
@@ -204,7 +204,7 @@ def test_a_neighbor_removed_by_a_reload_is_reported_down_as_removed(tmp_path, wh
         conf.write_text(helper + another_neighbor(subscribed))
         daemon.send_signal(signal.SIGUSR1)
         peer.wait(lambda connections: connections[0].end is not None, 10)
-        time.sleep(0.3)
+        wait_until(lambda: " down - " in events.read_text(), what="the helper told of the removal")
     finally:
         daemon.send_signal(signal.SIGTERM)
         code, _, err = finish(daemon, 15)
