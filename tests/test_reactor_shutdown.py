@@ -140,6 +140,8 @@ def record(which: str, path: str, tmp_path) -> list:
     daemon = start_oracle(require_oracle(), conf, **settings) if which == "oracle" else start(conf, **settings)
     try:
         peer.wait(established(1, OPEN if path.endswith("OpenSent") else UPDATE), 15)
+        # a settle, not a wait for an event: 5.0.15 must have read the peer's answer (its KEEPALIVE) before it
+        # closes, or the kernel resets the connection (RST, not FIN); nothing the peer sees says when it has
         time.sleep(0.3)
         if path in SIGNALS:
             daemon.send_signal(SIGNALS[path])
@@ -151,7 +153,7 @@ def record(which: str, path: str, tmp_path) -> list:
             daemon.send_signal(signal.SIGUSR1)
         if len(EXPECTED[path]) == 2:  # the session comes back: SIGTERM once it is up again
             peer.wait(established(2), 15)
-            time.sleep(0.3)
+            time.sleep(0.3)  # the same settle
             daemon.send_signal(signal.SIGTERM)
         elif path == "reload removing the neighbor":
             peer.wait(lambda connections: connections[0].end is not None, 10)
