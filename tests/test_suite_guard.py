@@ -1,4 +1,7 @@
-"""The guard of tests/conftest.py: a run that would test an uncompiled source tree stops with one message.
+"""The rules tests/conftest.py sets for a run: the guard against an uncompiled source tree, the reference fixture.
+
+A run that would test an uncompiled source tree stops with one message; the ``reference`` fixture skips without
+../shared and fails when CI requires it.
 
 Each test lays out a small source tree in `tmp_path` (the ``exabgp`` package's Python modules, no extension
 module; tests/conftest.py and the qa package it loads; the pytest configuration of pyproject.toml) with one test
@@ -89,3 +92,32 @@ def test_the_pure_twins_on_purpose_pass_the_guard(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"imported {root / 'exabgp' / '__init__.py'}" in done.stdout
     assert "1 passed" in done.stdout
+
+
+READER = """
+def test_reads_the_reference(reference):
+    assert (reference / "encoding").is_dir()
+"""
+
+
+@pytest.mark.parametrize(
+    "shared, required, outcome",
+    [
+        (False, "", "1 skipped"),
+        pytest.param(False, "1", "1 error", marks=pytest.mark.slow),
+        pytest.param(True, "1", "1 passed", marks=pytest.mark.slow),
+    ],
+    ids=["absent", "absent-required", "present"],
+)
+def test_the_reference_fixture_skips_fails_or_gives_the_folder(tmp_path, shared, required, outcome):
+    """``reference`` (tests/conftest.py, `qa.reference`): ../shared/exabgp-reference beside the checkout; without
+    it the test skips, or fails under EXABGP_REFERENCE_REQUIRED=1 as in CI."""
+    root = source_tree(tmp_path / "checkout")
+    (root / "tests" / "test_probe.py").write_text(READER)
+    if shared:
+        (tmp_path / "shared" / "exabgp-reference" / "encoding").mkdir(parents=True)
+    settings = {"EXABGP_NO_EXTENSIONS": "1", **({"EXABGP_REFERENCE_REQUIRED": required} if required else {})}
+    done = python_m_pytest(root, **settings)
+    assert outcome in done.stdout, done.stdout + done.stderr
+    if required and not shared:
+        assert "EXABGP_REFERENCE_REQUIRED=1" in done.stdout
