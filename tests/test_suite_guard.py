@@ -1,7 +1,8 @@
-"""The rules tests/conftest.py sets for a run: the guard against an uncompiled source tree, the reference fixture.
+"""The rules tests/conftest.py sets for a run: the source-tree guard, the reference fixture, the hypothesis profiles.
 
 A run that would test an uncompiled source tree stops with one message; the ``reference`` fixture skips without
-../shared and fails when CI requires it.
+../shared and fails when CI requires it; a property runs at most 20 examples by default and its own count under
+EXABGP_HYPOTHESIS=thorough.
 
 Each test lays out a small source tree in `tmp_path` (the ``exabgp`` package's Python modules, no extension
 module; tests/conftest.py and the qa package it loads; the pytest configuration of pyproject.toml) with one test
@@ -121,3 +122,34 @@ def test_the_reference_fixture_skips_fails_or_gives_the_folder(tmp_path, shared,
     assert outcome in done.stdout, done.stdout + done.stderr
     if required and not shared:
         assert "EXABGP_REFERENCE_REQUIRED=1" in done.stdout
+
+
+COUNTER = """
+from hypothesis import given, settings, strategies as st
+
+from qa.hypothesis_profiles import examples
+
+RUNS = []
+
+
+@settings(max_examples=examples(57), database=None)
+@given(st.integers())
+def test_count(number):
+    RUNS.append(number)
+
+
+def test_report():
+    print("examples run:", len(RUNS))
+"""
+
+
+@pytest.mark.parametrize(
+    "profile, count", [("quick", 20), pytest.param("thorough", 57, marks=pytest.mark.slow)], ids=["quick", "thorough"]
+)
+def test_the_hypothesis_profile_sets_the_examples_a_property_runs(tmp_path, profile, count):
+    """`qa.hypothesis_profiles`: at most 20 examples by default, the count the test asks for under
+    EXABGP_HYPOTHESIS=thorough (what .ci/run sets, so CI runs what the tests always asked for)."""
+    root = source_tree(tmp_path)
+    (root / "tests" / "test_probe.py").write_text(COUNTER)
+    done = python_m_pytest(root, EXABGP_NO_EXTENSIONS="1", EXABGP_HYPOTHESIS=profile)
+    assert f"examples run: {count}" in done.stdout, done.stdout + done.stderr
