@@ -13,6 +13,12 @@
   same environment, minus ``PYTHONPATH`` (it imports its own package) and
   with ``exabgp_api_cli=false`` (no named pipes to find); ``exabgp_*``
   settings keep their 5.0 names;
+* `logged(process)` is what a process started here has written to stderr so
+  far (its log), read without waiting; `finish` returns it in front of the
+  rest, so a test can wait for a log line and still read the whole log;
+* `wait_until(predicate, timeout)` calls `predicate` until it returns
+  something true (the one way the tests wait for a condition: a log line
+  with `logged`, a peer's state...), and fails the test after `timeout`;
 * `free_port(address)` is a port nobody listens on, outside the ephemeral
   range (`qa.ports`); `connect(port, source)`
   retries until the daemon listens;
@@ -23,6 +29,7 @@
 
 import asyncio
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -101,6 +108,36 @@ def start_oracle(program: str, path, **settings) -> subprocess.Popen:
     )
 
 
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.2, what: str = "condition"):
+    """Call `predicate` until it returns something true; that value, or AssertionError after `timeout`."""
+    end = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            value = predicate()
+        except (subprocess.SubprocessError, OSError, ValueError, KeyError) as error:
+            value, last = None, error
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}" + (f" ({last})" if last else ""))
+        time.sleep(interval)
+
+
+def logged(process) -> str:
+    """What `process` (from `start` or `start_oracle`) wrote to stderr so far, read from the pipe without blocking.
+
+    The octets read are kept on the process (``logged_octets``): `finish` puts them in front of what it reads."""
+    seen = process.__dict__.setdefault("logged_octets", bytearray())
+    descriptor = process.stderr.fileno()
+    while select.select([descriptor], [], [], 0)[0]:
+        chunk = os.read(descriptor, 65536)
+        if not chunk:
+            break
+        seen += chunk
+    return _before(process)
+
+
 def finish(process, timeout: float = 10) -> tuple:
     """``(exit code, stdout, stderr)``; a daemon still running after `timeout` is killed and fails the test."""
     try:
@@ -108,8 +145,13 @@ def finish(process, timeout: float = 10) -> tuple:
     except subprocess.TimeoutExpired:
         process.kill()
         out, err = process.communicate()
-        raise AssertionError(f"the daemon did not exit:\n{err}") from None
-    return process.returncode, out, err
+        raise AssertionError(f"the daemon did not exit:\n{_before(process)}{err}") from None
+    return process.returncode, out, _before(process) + err
+
+
+def _before(process) -> str:
+    """The part of the stderr of `process` that `logged` read already."""
+    return bytes(process.__dict__.get("logged_octets", b"")).decode(errors="replace")
 
 
 def connect(port: int, source: str = "127.0.0.1", deadline: float = 10.0) -> socket.socket:

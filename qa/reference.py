@@ -1,12 +1,18 @@
 """ExaBGP 5.0's reference data in ../shared/exabgp-reference, as the tests read it (absent on some machines).
 
-`REFERENCE` is the folder (tests skip when it is not a directory): beside
-the checkout, or, for a git worktree (whose ``.git`` file names the main
-repository's), beside the main checkout;
-`update_bodies(name)` the bodies of the UPDATE messages of
+`REFERENCE` is the folder: beside the checkout, or, for a git worktree
+(whose ``.git`` file names the main repository's), beside the main checkout.
+Tests take it from the ``reference`` fixture of tests/conftest.py, which is
+`require_reference()`: the folder, or the test skips when it is absent, or
+fails under ``EXABGP_REFERENCE_REQUIRED=1`` (what ``.ci/run`` sets: CI has
+../shared beside its clone, and must not skip what reads it);
+`reference_files(pattern)` lists its files for a parametrize (one ``None``
+when it is absent: the test's fixture then skips or fails);
+`update_bodies(reference, name)` the bodies of the UPDATE messages of
 ``encoding/NAME.msg``, End-of-RIB markers left out, in file order.
 """
 
+import os
 import pathlib
 
 
@@ -23,14 +29,34 @@ def _reference() -> pathlib.Path:
 
 
 REFERENCE = _reference()
+#: the variable .ci/run sets: a missing reference folder then fails the tests that read it instead of skipping them
+REQUIRED = "EXABGP_REFERENCE_REQUIRED"
+
+
+def require_reference() -> pathlib.Path:
+    """`REFERENCE` for a test: skip when it is absent, fail under ``EXABGP_REFERENCE_REQUIRED=1``."""
+    import pytest
+
+    if REFERENCE.is_dir():
+        return REFERENCE
+    reason = f"ExaBGP's reference material (../shared/exabgp-reference) is not at {REFERENCE}"
+    if os.environ.get(REQUIRED) == "1":
+        pytest.fail(f"{reason} ({REQUIRED}=1)")
+    pytest.skip(reason)
+
+
+def reference_files(pattern: str) -> list:
+    """The files of `REFERENCE` matching `pattern` (a glob relative to it), sorted; ``[None]`` when it is absent."""
+    return sorted(REFERENCE.glob(pattern)) if REFERENCE.is_dir() else [None]
+
 
 _EOR_BODY_PREFIX = b"\x00\x00\x00\x07"  # no withdrawn routes, 7 octets of attributes: an MP_UNREACH End-of-RIB
 
 
-def update_bodies(name: str) -> list:
-    """The UPDATE bodies of ``encoding/NAME.msg`` (End-of-RIB aside)."""
+def update_bodies(reference: pathlib.Path, name: str) -> list:
+    """The UPDATE bodies of ``encoding/NAME.msg`` in the `reference` folder (End-of-RIB aside)."""
     bodies = []
-    for line in (REFERENCE / "encoding" / f"{name}.msg").read_text().splitlines():
+    for line in (reference / "encoding" / f"{name}.msg").read_text().splitlines():
         if "#" in line or ":raw:" not in line:
             continue
         raw = bytes.fromhex(line.split(":raw:", 1)[1].replace(":", "").replace(" ", ""))

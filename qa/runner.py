@@ -48,9 +48,10 @@ if not __package__:
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from qa.peer import MARKER, OPEN, UPDATE, Outcome, Peer, ScriptError, parse_script, spaced  # noqa: E402
+from qa.reference import REFERENCE as _REFERENCE  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REFERENCE = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "exabgp-reference"))
+REFERENCE = str(_REFERENCE)
 SCENARIOS = os.path.join(HERE, "scenarios")
 FIRST_PORT = 1790
 TEST_VERSION = "5.0.0-0+test"  # what ExaBGP's harness reports, seen in the Software Version capability

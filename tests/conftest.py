@@ -1,4 +1,4 @@
-"""Shared fixtures: the codec twins.
+"""Shared fixtures: the codec twins, ExaBGP's reference material, the hypothesis profiles.
 
 `codec` runs a test once per twin: "c" (compiled) and "py" (pure).  With
 EXABGP_NO_EXTENSIONS set (a pure install) only the pure twin is a
@@ -6,15 +6,33 @@ parameter; otherwise a compiled twin that cannot be imported FAILS the
 tests that use it (a build must not lose its extensions silently; in a
 source tree, build them with `python setup.py build_ext --inplace`).
 `compiled_codec` / `pure_codec` give one twin each, for tests that compare them.
+`reference` is the folder of ../shared/exabgp-reference (`qa.reference`):
+every test that reads it takes it from this fixture, which skips without it
+and fails under EXABGP_REFERENCE_REQUIRED=1 (.ci/run).
+The hypothesis profiles (`qa.hypothesis_profiles`) are registered and loaded
+here, before the test modules are imported.
+
+Before any test module is imported, `pytest_configure` refuses a run that
+would test an uncompiled source tree: ``python -m pytest`` from the
+repository root puts the root on sys.path, so ``import exabgp`` takes
+./exabgp, whose compiled twins exist only after ``pip install -e .`` (or
+``python setup.py build_ext --inplace``).  Without them every test of the
+compiled twin would fail on its own (182 errors); the run stops instead with
+one message saying what to do.  EXABGP_NO_EXTENSIONS=1 tests the pure twins
+on purpose and passes the guard.
 """
 
+import importlib
+import importlib.machinery
 import importlib.util
 import os
+import pathlib
 import sys
 
+import hypothesis
 import pytest
 
-import exabgp._codec
+import exabgp
 
 # The repository's qa/ package (checking peer, runner, interop fixtures), loaded by path: putting the
 # repository on sys.path would shadow the installed exabgp these tests must import.
@@ -25,6 +43,57 @@ if "qa" not in sys.modules:
     )
     sys.modules["qa"] = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(sys.modules["qa"])
+
+from qa.hypothesis_profiles import PROFILE, QUICK  # noqa: E402 (qa is loaded just above)
+from qa.reference import require_reference  # noqa: E402
+
+# The hypothesis profiles (qa/hypothesis_profiles.py): EXABGP_HYPOTHESIS=thorough in CI, quick otherwise.
+hypothesis.settings.register_profile("quick", max_examples=QUICK)
+hypothesis.settings.register_profile("thorough", print_blob=True)
+hypothesis.settings.load_profile(PROFILE)
+
+
+def uncompiled_twins(package: pathlib.Path) -> list:
+    """The codec topics of `package` (an ``exabgp`` directory) whose compiled twin is not there."""
+    codec = package / "_codec"
+    return sorted(
+        pure.stem[1 : -len("_py")]
+        for pure in codec.glob("_*_py.py")
+        if not any(
+            (codec / (pure.stem[: -len("py")] + "c" + suffix)).exists()
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES
+        )
+    )
+
+
+def pytest_configure(config):
+    """Stop, with one message, a run that would test exabgp without its compiled twins as if it were a build."""
+    if os.environ.get("EXABGP_NO_EXTENSIONS") or sys.implementation.name != "cpython":
+        return
+    package = pathlib.Path(exabgp.__file__).resolve().parent
+    missing = uncompiled_twins(package)
+    if not missing:
+        return
+    if package.parent == pathlib.Path(QA).resolve().parent:
+        why = (
+            "this source tree was never compiled, and `python -m pytest` puts the working directory on sys.path, "
+            "so its ./exabgp shadows any installed one"
+        )
+    else:
+        why = "this install is a pure build"
+    raise pytest.UsageError(
+        f"the tests would import exabgp from {package}, which has no compiled codec twin for "
+        f"{', '.join(missing)}: {why}.  Either\n"
+        "  - test the compiled build: pip install -e '.[test]' (compiles the twins in place), then run the venv's "
+        '`pytest -m "not slow"` (the edit loop) or `pytest`;\n'
+        "  - or test the pure twins on purpose: EXABGP_NO_EXTENSIONS=1 python -m pytest"
+    )
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """ExaBGP 5.0's reference material (`qa.reference`): skips without ../shared, fails under CI's variable."""
+    return require_reference()
 
 
 @pytest.fixture
@@ -38,13 +107,13 @@ def running():
 
 @pytest.fixture(scope="session")
 def pure_codec():
-    return exabgp._codec.load("py")
+    return importlib.import_module("exabgp._codec").load("py")
 
 
 @pytest.fixture(scope="session")
 def compiled_codec():
     try:
-        return exabgp._codec.load("c")
+        return importlib.import_module("exabgp._codec").load("c")
     except ImportError as error:
         pytest.fail(f"the compiled codec does not import (set EXABGP_NO_EXTENSIONS=1 for a pure install): {error}")
 

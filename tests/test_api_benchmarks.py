@@ -19,6 +19,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs the API benchmarks against BIRD
+
 interop = importlib.import_module("qa.interop")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -42,9 +42,13 @@ under a bound, and its log has no traceback.  The behaviours:
 
 import time
 
+
 from exabgp.session import Closed
 from qa.daemon import free_port
 from qa.harness import HOLD, Daemon, Peer, healthy, pump, received_updates, report, script
+import pytest
+
+pytestmark = pytest.mark.slow  # daemons under floods and misbehaving helpers
 
 
 def configuration(port: int, processes: str, api: str, peers=("127.0.0.1",)) -> str:

@@ -19,7 +19,7 @@ import time
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.rtc import RTC, build
 from exabgp.session import Closed, Established, SessionSettings, UpdateReceived
-from qa.daemon import Speaker, connect, finish, free_port, start
+from qa.daemon import Speaker, connect, finish, free_port, start, wait_until
 from qa.wire import mp_body
 
 PY = sys.executable
@@ -86,16 +86,6 @@ def masked(line: str) -> str:
     return ", ".join(part for part in line.split(", ") if not part.lstrip("{ ").startswith(VOLATILE))
 
 
-def wait_for(predicate, what: str, timeout: float = 10.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def session_with(port: int, deadline: float = 10.0) -> Speaker:
     """The peer's session, ESTABLISHED (connecting again while the daemon refuses it: its peers are not made yet)."""
     settings = SessionSettings(
@@ -117,7 +107,7 @@ def session_with(port: int, deadline: float = 10.0) -> Speaker:
             peer.sock.close()
             if time.monotonic() > end:
                 raise
-            time.sleep(0.1)
+            time.sleep(0.1)  # a retry interval: the refusal is the condition, and the peers appear later
 
 
 def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
@@ -180,9 +170,10 @@ def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
         assert [(action, nlri) for action, _, nlri in changes(seen)] == [
             ("withdraw", build(65002, bytes.fromhex("0002FDEA000000C8"), 96, 0))
         ]
-        replies = wait_for(
+        replies = wait_until(
             lambda: (lambda lines: lines if lines.count("error") else None)(answers.read_text().splitlines()),
-            "the daemon's answers",
+            what="the daemon's answers",
+            interval=0.05,
         )
         assert [line for line in replies if not line.startswith("{")] == [
             "done",
@@ -202,20 +193,22 @@ def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
             body = mp_body(ATTRIBUTES, 1, 132, nlri_module.encode(1, 132, nlri, True), nexthop)
             peer.session.send_update(body)
             peer._flush()
-        lines = wait_for(
+        lines = wait_until(
             lambda: (lambda new: new if len(new) >= 3 else None)(
                 [line for line in answers.read_text().splitlines()[before:] if '"type": "update"' in line]
             ),
-            "the JSON lines",
+            what="the JSON lines",
+            interval=0.05,
         )
         assert [masked(line) for line in lines] == RECEIVED_JSON
         assert all(json.loads(line) for line in lines)
         assert (
-            wait_for(
+            wait_until(
                 lambda: (lambda text: text if len(text) >= len(RECEIVED_TEXT) else None)(
                     texts.read_text().split("\n")[:-1]
                 ),
-                "the text lines",
+                what="the text lines",
+                interval=0.05,
             )
             == RECEIVED_TEXT
         )
@@ -223,11 +216,12 @@ def test_rtc_routes_to_and_from_a_peer_with_add_path(tmp_path):
         with commands.open("a") as out:
             out.write("show adj-rib in\nshow adj-rib in extensive\nshow adj-rib in json\nshow adj-rib in inet\n")
         name = "neighbor 127.0.0.2 local-ip 127.0.0.1 local-as 65001 peer-as 65001 router-id 10.0.0.1 family-allowed"
-        assert wait_for(
+        assert wait_until(
             lambda: (lambda lines: lines if lines.count("done") == 4 else None)(
                 answers.read_text().splitlines()[before + 3 :]
             ),
-            "show adj-rib in",
+            what="show adj-rib in",
+            interval=0.05,
         ) == [
             "127.0.0.2 ipv4 rtc rtc wildcard",
             "127.0.0.2 ipv4 rtc rtc 65001:target:1.2.3.4:100",

@@ -41,8 +41,10 @@ import pytest
 
 from exabgp._codec import encode_attribute, encode_nlri, frame_message
 from exabgp.session import Closed, Established, MessageReceived, Session, SessionSettings
-from qa.daemon import PACKAGE_ROOT, connect, environment, finish, free_port, start
+from qa.daemon import PACKAGE_ROOT, connect, environment, finish, free_port, start, wait_until
 from qa.oracle import require_oracle
+
+pytestmark = pytest.mark.slow  # a daemon with a large table and slow readers
 
 PY = sys.executable
 #: the answer to ``version``, recorded from ExaBGP 5.0.15 (the 5.0 release reproduced, docs/compatibility.md)
@@ -280,17 +282,6 @@ def probe_times(folder, since: float) -> list:
     return [(sent, answered) for sent, answered in pairs if sent >= since]
 
 
-def wait_for(predicate, timeout: float, what: str):
-    end = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory):
     """The daemon, its table received from 127.0.0.1, the 3-second session from 127.0.0.5 up."""
@@ -318,7 +309,7 @@ def rig(tmp_path_factory):
             assert peer.established.wait(10), "the session did not come up"
         messages, routes = table()
         feeder.send(b"".join(messages))
-        wait_for(lambda: summary_received(folder) >= len(messages), 30, "the daemon to take the table")
+        wait_until(lambda: summary_received(folder) >= len(messages), 30, 0.05, what="the daemon to take the table")
         yield dict(daemon=daemon, folder=folder, routes=routes, keeper=keeper, feeder=feeder)
     finally:
         (folder / "STOP").write_text("")
@@ -360,15 +351,15 @@ def text_lines(routes) -> list:
 
 def test_a_reader_that_stops_holds_the_answer_not_the_daemon(rig):
     folder, daemon, keeper = rig["folder"], rig["daemon"], rig["keeper"]
-    wait_for(lambda: len(probe_times(folder, 0)) >= 5, 10, "the probe")
+    wait_until(lambda: len(probe_times(folder, 0)) >= 5, 10, 0.05, what="the probe")
     before = rss(daemon.pid)
     start_time = time.monotonic()
     (folder / "GO").write_text("")
-    time.sleep(3.0)  # `slow` reads nothing: its answers wait for it, the rest goes on
+    time.sleep(3.0)  # the thing under test: `slow` reads nothing for 3 s; its answers wait for it, the rest goes on
     grown = rss(daemon.pid) - before
     (folder / "READ").write_text("")
     log = folder / "slow.log"
-    wait_for(lambda: log.exists() and log.read_text().count("done\n") == ASKED, 120, "the four answers")
+    wait_until(lambda: log.exists() and log.read_text().count("done\n") == ASKED, 120, 0.05, what="the four answers")
     assert grown < 16 * 1024 * 1024, f"the daemon grew by {grown} octets while its reader did not read"
     answered = probe_times(folder, start_time)
     assert len(answered) >= 20, "the probe was not answered while the answers waited"
@@ -404,7 +395,7 @@ def test_the_cli_prints_every_line_of_a_large_answer_read_slowly(rig):
         bufsize=0,
     )
     first = client.stdout.read(65536)
-    time.sleep(2.0)  # the client blocks on its output, so it stops reading the daemon's pipe
+    time.sleep(2.0)  # the thing under test: the client, blocked on its output, stops reading the daemon's pipe
     rest = client.stdout.read()
     assert (client.wait(60), client.stderr.read()) == (0, b"")
     assert (first + rest).decode().splitlines() == text_lines(rig["routes"])
@@ -420,12 +411,13 @@ def ask(folder, *lines, acks=1, timeout=60) -> list:
     seen = len(log.read_text().splitlines())
     with open(folder / "ASK", "a") as ask_file:
         ask_file.write("".join(line + "\n" for line in lines))
-    return wait_for(
+    return wait_until(
         lambda: (lambda new: new if sum(line in ("done", "error") for line in new) >= acks else None)(
             log.read_text().splitlines()[seen:]
         ),
         timeout,
-        f"the answers to {lines}",
+        0.05,
+        what=f"the answers to {lines}",
     )
 
 
@@ -507,7 +499,9 @@ def test_routes_that_change_while_the_answer_streams(rig):
         frame_message(2, _body(_attributes(2) + encode_attribute(3, 0x40, bytes((192, 0, 2, 9))), _nlri(added, 1))),
     ]
     feeder.send(b"".join(messages))
-    wait_for(lambda: received_by_asker(folder) >= before + len(messages), 30, "the daemon to take the changes")
+    wait_until(
+        lambda: received_by_asker(folder) >= before + len(messages), 30, 0.05, what="the daemon to take the changes"
+    )
     rest = client.stdout.read()
     assert (client.wait(60), client.stderr.read()) == (0, b"")
     assert (first + rest).decode().splitlines() == text_lines(
@@ -544,13 +538,13 @@ def test_a_session_that_ends_while_its_routes_stream_ends_their_listing(rig):
     )
     first = client.stdout.read(65536)
     feeder.stop()
-    wait_for(
+    wait_until(
         lambda: any(
             line.startswith("127.0.0.1 ") and line.split()[3] != "established"
             for line in ask(folder, "show neighbor summary")
         ),
         30,
-        "the session to end",
+        what="the session to end",
     )
     rest = client.stdout.read()
     assert (client.wait(60), client.stderr.read()) == (0, b"")
@@ -577,7 +571,7 @@ def test_show_neighbor_of_many_neighbors_streams_whole_answers(tmp_path):
     )
     daemon = start(path, EXABGP_ROOT=tmp_path, exabgp_api_pipename=PIPENAME)
     try:
-        wait_for(lambda: cli(tmp_path, "version")[1].startswith("exabgp "), 30, "the daemon")
+        wait_until(lambda: cli(tmp_path, "version")[1].startswith("exabgp "), 30, 0.05, what="the daemon")
         code, out, err = cli(tmp_path, "show", "neighbor", "extensive")
         assert (code, err) == (0, "")
         assert [line.split()[1] for line in out.splitlines() if line.startswith("Neighbor ")] == addresses

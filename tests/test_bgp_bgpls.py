@@ -9,7 +9,6 @@ attributes (path attribute 29) carried by an UPDATE (``None``: 5.0 discarded the
 """
 
 import json
-import pathlib
 import struct
 
 import pytest
@@ -26,9 +25,8 @@ from exabgp.bgp.context import CodecContext
 from exabgp.bgp.update import Update
 from exabgp.reactor.peer import nlri_text as log_text
 from exabgp.rib.incoming import AdjRibIn
+from qa.hypothesis_profiles import examples
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference" / "decoding"
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 CTX = CodecContext()
 AFI, SAFI = 16388, 71
@@ -470,10 +468,9 @@ def test_reference_vector_as_5_0(name, kind, payload, expected):
     assert Update(*update.parts(CTX)).encode(CTX) == bytes.fromhex(payload)
 
 
-@needs_reference
 @pytest.mark.parametrize("name, kind, payload, expected", VECTORS, ids=[vector[0] for vector in VECTORS])
-def test_recorded_vector_is_the_reference_one(name, kind, payload, expected):
-    kind_line, reference_payload, reference = (REFERENCE / name).read_text().splitlines()[:3]
+def test_recorded_vector_is_the_reference_one(reference, name, kind, payload, expected):
+    kind_line, reference_payload, reference = (reference / "decoding" / name).read_text().splitlines()[:3]
     assert kind_line == f"{kind} bgp-ls bgp-ls"
     assert reference_payload.replace(" ", "").upper().endswith(payload)
     assert reference == expected if kind == "nlri" else reference.endswith(f'"message": {expected} }} }}')
@@ -672,7 +669,7 @@ known = st.one_of(
 unknown = st.builds(BGPLS, st.integers(7, 0xFFFF) | st.just(5), st.binary(max_size=40))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(known | unknown, max_size=4))
 def test_round_trip(originals):
     packed = b"".join(nlri.pack() for nlri in originals)
@@ -684,7 +681,7 @@ def test_round_trip(originals):
         assert document.get("code", None) == (None if nlri.code in (1, 2, 3, 4, 6) else nlri.code)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=80))
 def test_random_octets_decode_or_raise_codec_error(data):
     try:

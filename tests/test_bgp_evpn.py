@@ -8,7 +8,6 @@ an unknown route type) is checked through `update_json` when ``../shared`` is pr
 """
 
 import json
-import pathlib
 
 import pytest
 from hypothesis import given, settings
@@ -24,9 +23,8 @@ from exabgp.bgp.update import Update
 from exabgp.reactor.peer import nlri_text as log_text
 from exabgp.rib.incoming import AdjRibIn
 from qa.wire import mp_nlri
+from qa.hypothesis_profiles import examples
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 CTX = CodecContext()
 
@@ -305,9 +303,8 @@ def test_adj_rib_in_stores_and_withdraws_evpn():
     assert [route.nlri.code for route in rib.routes()] == [5]
 
 
-@needs_reference
-def test_reference_vector_bgp_evpn_1():
-    kind, payload, expected = (REFERENCE / "decoding" / "bgp-evpn-1").read_text().splitlines()[:3]
+def test_reference_vector_bgp_evpn_1(reference):
+    kind, payload, expected = (reference / "decoding" / "bgp-evpn-1").read_text().splitlines()[:3]
     assert kind == "update l2vpn evpn"
     update = Update.decode(bytes.fromhex(payload), CTX)
     message = json.loads(expected)["neighbor"]["message"]
@@ -355,7 +352,7 @@ known = st.one_of(
 unknown = st.builds(EVPN, st.integers(0, 0) | st.integers(6, 255), st.binary(max_size=40))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(known | unknown, max_size=4))
 def test_round_trip(originals):
     packed = b"".join(evpn.pack() for evpn in originals)
@@ -369,7 +366,7 @@ def test_round_trip(originals):
         assert evpn.text().startswith("evpn:")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=80))
 def test_random_octets_decode_or_raise_codec_error(data):
     try:

@@ -9,7 +9,6 @@ tree (``../shared``) is present, the tests also read it and check that the
 recorded data is the data of those files.
 """
 
-import pathlib
 import re
 
 import pytest
@@ -27,9 +26,8 @@ from exabgp.bgp.flow import (
     decode_flows,
     parse_component,
 )
+from qa.hypothesis_profiles import examples
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 RD_65535_65536 = bytes.fromhex("0000FFFF00010000")
 
@@ -614,12 +612,11 @@ def test_stale_ipv6_form_is_malformed():
     assert (info.value.code, info.value.subcode) == (3, 10)
 
 
-@needs_reference
 @pytest.mark.parametrize("name", ["conf-flow.msg", "conf-flow-redirect.msg"])
-def test_recorded_messages_are_the_reference_ones(name):
+def test_recorded_messages_are_the_reference_ones(reference, name):
     recorded = sorted((afi, safi, nlri) for file, afi, safi, nlri, _, _ in MESSAGES if file == name)
     stale = [(2, 133, STALE_IPV6)] if name == "conf-flow.msg" else []
-    assert sorted(reference_nlri((REFERENCE / "encoding" / name).read_text())) == sorted(recorded + stale)
+    assert sorted(reference_nlri((reference / "encoding" / name).read_text())) == sorted(recorded + stale)
 
 
 @pytest.mark.parametrize("name,afi,safi,nlri,expected", DECODING)
@@ -629,10 +626,9 @@ def test_decoding_vectors(name, afi, safi, nlri, expected):
     assert b"".join(flow.pack() for flow in flows).hex().upper() == nlri
 
 
-@needs_reference
 @pytest.mark.parametrize("name,afi,safi,nlri,expected", DECODING)
-def test_decoding_vectors_match_the_reference_files(name, afi, safi, nlri, expected):
-    lines = (REFERENCE / "decoding" / name).read_text().splitlines()
+def test_decoding_vectors_match_the_reference_files(reference, name, afi, safi, nlri, expected):
+    lines = (reference / "decoding" / name).read_text().splitlines()
     assert reference_nlri("1:raw:" + lines[1]) == [(afi, safi, nlri)]
     flows = decode_flows(afi, safi, bytes.fromhex(nlri))
     assert '"no-nexthop": [ ' + flows_json(flows) + " ]" in lines[2]
@@ -680,15 +676,14 @@ def test_configuration_blocks(file, route, afi, rd, match, expected):
     assert decode_flows(afi, safi, flow.pack()) == [flow]
 
 
-@needs_reference
-def test_configuration_blocks_are_the_reference_ones():
+def test_configuration_blocks_are_the_reference_ones(reference):
     sent = {
         nlri
         for name in ("conf-flow.msg", "conf-flow-redirect.msg")
-        for _, _, nlri in reference_nlri((REFERENCE / "encoding" / name).read_text())
+        for _, _, nlri in reference_nlri((reference / "encoding" / name).read_text())
     }
     for file, route, _, _, _, expected in CONF_BLOCKS:
-        assert (REFERENCE / "conf" / file).read_text().count(f"route {route} ") == 1
+        assert (reference / "conf" / file).read_text().count(f"route {route} ") == 1
         assert expected in sent or (expected, route) == (CONF_FLOW_IPV6, "ipv6")
     assert STALE_IPV6 in sent
 
@@ -862,7 +857,7 @@ def section(draw):
     return afi, safi, draw(st.lists(flow(afi, safi), min_size=1, max_size=3))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(section())
 def test_round_trip(generated):
     afi, safi, originals = generated

@@ -26,9 +26,9 @@ from exabgp.bgp.notification import Notification
 from exabgp.bgp.open import Open
 from exabgp.bgp.operational import OPERATIONAL_TYPES, Operational
 from exabgp.bgp.refresh import RouteRefresh
+from qa.hypothesis_profiles import examples
 
 VECTORS = Path(__file__).parent / "vectors"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "exabgp-reference" / "decoding"
 SPEAKER = Speaker("vm", 1, 1)
 PEER = Peer("127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2")
 _VARYING = ("exabgp", "time", "host", "pid", "ppid")
@@ -79,10 +79,8 @@ def test_vector(path):
     assert line[line.index('"counter"') :] == expected[expected.index('"counter"') :]
 
 
-def test_reference_open_vector():
-    path = REFERENCE / "bgp-open-sofware-version"
-    if not path.exists():
-        pytest.skip("../shared/exabgp-reference is not available")
+def test_reference_open_vector(reference):
+    path = reference / "decoding" / "bgp-open-sofware-version"
     kind, hexa, expected = path.read_text().splitlines()[:3]
     assert kind.strip() == "open"
     raw = bytes.fromhex(hexa.replace(" ", ""))
@@ -122,7 +120,7 @@ def test_dispatch():
     assert isinstance(decode_message(1, Open.new(1, 3, "1.1.1.1", ()).encode(None), DEFAULT_CONTEXT), Open)
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.sampled_from([1, 3, 4, 5, 6]), st.binary(max_size=64))
 def test_random_bodies_only_raise_codec_error(msg_type, body):
     try:

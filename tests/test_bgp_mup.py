@@ -9,7 +9,6 @@ withdrew MUP routes to it.  One departure, handled explicitly: 5.0.15 writes no 
 """
 
 import json
-import pathlib
 
 import pytest
 from hypothesis import given, settings
@@ -29,9 +28,8 @@ from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from qa.wire import mp_nlri
+from qa.hypothesis_profiles import examples
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 CTX = CodecContext()
 
@@ -258,17 +256,16 @@ def test_malformed_nlri(afi, octets):
 # ---- the reference UPDATEs ------------------------------------------------------------------------
 
 
-def _reference_bodies(name):
-    lines = (REFERENCE / "encoding" / f"{name}.msg").read_text().split()
+def _reference_bodies(reference, name):
+    lines = (reference / "encoding" / f"{name}.msg").read_text().split()
     bodies = [bytes.fromhex(line.split(":raw:", 1)[1].replace(":", ""))[19:] for line in lines if ":raw:" in line]
     return [body for body in bodies if body[:4] != b"\x00\x00\x00\x07"]  # End-of-RIB markers aside
 
 
-@needs_reference
 @pytest.mark.parametrize("name", ["conf-srv6-mup", "conf-srv6-mup-v3"])
-def test_reference_updates_decode_and_pack_again(name):
+def test_reference_updates_decode_and_pack_again(reference, name):
     recorded = {octets: expected for _, octets, expected, _ in RECORDED}
-    for body in _reference_bodies(name):
+    for body in _reference_bodies(reference, name):
         update = Update.decode(body, CTX)
         ((_action, family, nexthop, mup),) = list(update.changes(CTX))
         assert family[1] == 85 and type(mup) is MUP
@@ -279,9 +276,8 @@ def test_reference_updates_decode_and_pack_again(name):
             assert nexthop == "::ffff:10.0.0.2"  # 5.0 maps an IPv4 next hop on ipv6 mup
 
 
-@needs_reference
-def test_update_json_as_5_0():
-    body = _reference_bodies("conf-srv6-mup")[1]
+def test_update_json_as_5_0(reference):
+    body = _reference_bodies(reference, "conf-srv6-mup")[1]
     document = general_update_json(Update.decode(body, CTX), CTX)
     assert document.startswith(
         '{ "update": { "attribute": { "origin": "igp", "local-preference": 100, '
@@ -402,7 +398,7 @@ def _routes(afi):
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from((1, 2)).flatmap(lambda afi: st.tuples(st.just(afi), st.lists(_routes(afi), max_size=4))))
 def test_round_trip(generated):
     afi, originals = generated
@@ -418,7 +414,7 @@ def test_round_trip(generated):
             assert decode_mup(afi, mup.pack())[0].spec() == mup.spec()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from((1, 2)), st.binary(max_size=60))
 def test_random_octets_decode_or_raise_codec_error(afi, octets):
     try:

@@ -8,7 +8,6 @@ MCAST-VPN routes to it.  When the reference tree (``../shared``) is present, the
 checked to be its messages.
 """
 
-import pathlib
 import socket
 
 import pytest
@@ -29,9 +28,8 @@ from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from qa.wire import mp_nlri
+from qa.hypothesis_profiles import examples
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 CTX = CodecContext()
 
@@ -210,9 +208,8 @@ def test_update_json_as_5_0():
     )
 
 
-@needs_reference
-def test_recorded_updates_are_the_reference_ones():
-    lines = (REFERENCE / "encoding" / "conf-mvpn.msg").read_text().split()
+def test_recorded_updates_are_the_reference_ones(reference):
+    lines = (reference / "encoding" / "conf-mvpn.msg").read_text().split()
     bodies = [line.split(":raw:", 1)[1].replace(":", "")[32 + 6 :] for line in lines if ":raw:" in line]
     assert bodies == CONF_MVPN
 
@@ -304,7 +301,7 @@ known = st.builds(
 unknown = st.builds(MVPN, st.sampled_from((1, 2)), st.integers(0, 4) | st.integers(8, 255), st.binary(max_size=40))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from((1, 2)), st.lists(known | unknown, max_size=4))
 def test_round_trip(afi, originals):
     originals = [MVPN(afi, mvpn.code, mvpn.body) for mvpn in originals]
@@ -320,7 +317,7 @@ def test_round_trip(afi, originals):
             assert '"parsed": true' in mvpn.json()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=60))
 def test_random_octets_decode_or_raise_codec_error(octets):
     try:

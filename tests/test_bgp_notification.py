@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from exabgp._codec.errors import CodecError
 from exabgp.api.json_message import notification_json
 from exabgp.bgp.notification import NOTIFICATION_CODES, Notification, code_name, subcode_name
+from qa.hypothesis_profiles import examples
 
 
 def test_decode_encode():
@@ -89,7 +90,7 @@ def test_json_uses_the_reported_data():
     assert json.loads(notification_json(Notification(6, 3, b"\x00\xff")))["message"] == "\x00\ufffd"
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.binary(max_size=300))
 def test_any_body_of_two_octets_or_more_round_trips(body):
     try:

@@ -15,6 +15,7 @@ from exabgp._codec.errors import CodecError
 from exabgp.api.json_message import open_json
 from exabgp.bgp import capability as caps
 from exabgp.bgp.open import AS_TRANS, Open, hold_time_acceptable, router_id_acceptable
+from qa.hypothesis_profiles import examples
 
 
 def _cap(code: int, value: bytes) -> bytes:
@@ -152,7 +153,7 @@ def test_malformed_capability_is_unspecific(code, value):
     assert error.data  # the reason travels in the NOTIFICATION data
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.binary(max_size=80))
 def test_random_bodies_only_raise_codec_error(data):
     try:
@@ -162,7 +163,7 @@ def test_random_bodies_only_raise_codec_error(data):
     open_json(message, "receive")
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.lists(st.tuples(st.integers(0, 255), st.binary(max_size=12)), max_size=6))
 def test_random_capabilities_decode_or_raise_2_0(items):
     body = _body([_cap(code, value) for code, value in items])

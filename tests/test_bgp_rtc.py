@@ -34,6 +34,7 @@ from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from qa.wire import mp_body, mp_nlri
+from qa.hypothesis_profiles import examples
 
 oracle = importlib.import_module("qa.oracle")
 known = importlib.import_module("qa.differential.known")
@@ -306,7 +307,7 @@ nlris = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.booleans(), st.lists(nlris, max_size=5), st.lists(st.integers(0, 0xFFFFFFFF), min_size=5, max_size=5))
 def test_round_trip(addpath, originals, paths):
     if addpath:
@@ -318,7 +319,7 @@ def test_round_trip(addpath, originals, paths):
         assert rtc.json().startswith(f'{{ "origin": {rtc.origin()}, "route-target": ')
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=40), st.booleans())
 def test_random_octets_decode_or_raise_codec_error(octets, addpath):
     try:
@@ -346,6 +347,7 @@ DIFFERENTIAL = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("octets, reach", DIFFERENTIAL)
 def test_exabgp_decode_as_5_0_15_or_a_known_difference(octets, reach):
     """``exabgp decode UPDATE`` run by ExaBGP 5.0.15 and by us: the same output (time, pid and ppid aside),

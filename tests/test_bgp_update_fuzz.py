@@ -17,6 +17,7 @@ from exabgp.api.json_update import general_update_json, nlri_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
 from exabgp.bgp.message import decode_message
+from qa.hypothesis_profiles import examples
 
 VECTORS = Path(__file__).parent / "vectors"
 
@@ -58,7 +59,7 @@ def mutated(draw):
     return bytes(body)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=mutated(), ctx=st.sampled_from(CONTEXTS), withdraw=st.booleans())
 def test_mutated_updates_only_raise_codec_error(body, ctx, withdraw):
     try:

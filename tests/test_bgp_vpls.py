@@ -7,8 +7,6 @@ wrote them to its helper when a second 5.0.15 daemon announced and withdrew VPLS
 reference tree (``../shared``) is present, the recorded messages are checked to be its messages.
 """
 
-import pathlib
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,9 +24,8 @@ from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from qa.wire import mp_nlri
+from qa.hypothesis_profiles import examples
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 CTX = CodecContext()
 
@@ -153,9 +150,8 @@ def test_update_json_as_5_0():
     )
 
 
-@needs_reference
-def test_recorded_updates_are_the_reference_ones():
-    lines = (REFERENCE / "encoding" / "conf-l2vpn.msg").read_text().split()
+def test_recorded_updates_are_the_reference_ones(reference):
+    lines = (reference / "encoding" / "conf-l2vpn.msg").read_text().split()
     bodies = [line.split(":raw:", 1)[1].replace(":", "")[32 + 6 :] for line in lines if ":raw:" in line]
     assert bodies == CONF_L2VPN
 
@@ -241,7 +237,7 @@ vpls_nlri = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(vpls_nlri, max_size=4))
 def test_round_trip(originals):
     packed = b"".join(vpls.pack() for vpls in originals)
@@ -255,7 +251,7 @@ def test_round_trip(originals):
         assert hash(vpls) == hash(VPLS(vpls.rd, vpls.endpoint, vpls.offset, vpls.size, vpls.base))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=60))
 def test_random_octets_decode_or_raise_codec_error(octets):
     try:

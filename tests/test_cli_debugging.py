@@ -42,6 +42,7 @@ def _faulty(tmp_path, *argv):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "argv",
     [
@@ -57,6 +58,7 @@ def test_pdb_starts_the_debugger_on_a_fault(tmp_path, argv):
     assert "(Pdb) 42\n(Pdb) " in done.stdout  # then the debugger, on the frame of the fault
 
 
+@pytest.mark.slow
 def test_the_pdb_setting_starts_it_too_and_without_it_there_is_no_debugger(tmp_path):
     path = tmp_path / "good.conf"
     path.write_text("neighbor 127.0.0.1 {\n    router-id 10.0.0.1;\n    local-as 1;\n    peer-as 2;\n}\n")

@@ -26,6 +26,7 @@ import exabgp
 from exabgp import _codec
 from exabgp.cli import decode
 from exabgp.cli.main import main
+from qa.hypothesis_profiles import examples
 
 CONFS = {
     "addpath": "neighbor 192.0.2.1 {\n    router-id 192.0.2.2;\n    local-address 192.0.2.2;\n    local-as 64500;\n    peer-as 64501;\n    capability { add-path send/receive; }\n    family { ipv4 unicast; ipv6 unicast; }\n    add-path { ipv4 unicast; }\n}\n",
@@ -815,7 +816,7 @@ _PIECES = [
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.sampled_from(_PIECES), max_size=14),
     st.sampled_from([[], ["-i"], ["-n"], ["-n", "-i"], ["-f", "ipv6 unicast"], ["-f", "ipv4 mpls-vpn"]]),
@@ -836,7 +837,7 @@ def test_fuzz_never_a_traceback(pieces, flags):
         assert status == 1 and lines[-1] == "invalid payload"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=60), st.sampled_from([None, 1, 2, 3, 4]))
 def test_fuzz_decoders_raise_only_codec_errors(data, kind):
     """Below the CLI's last-resort guard, malformed input may only raise CodecError (or Invalid)."""

@@ -310,7 +310,8 @@ class Program:
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         for line in self.process.stdout:
@@ -333,7 +334,7 @@ class Program:
         self.process.send_signal(signum)
         code = self.process.wait(timeout=10)
         err = self.process.stderr.read()
-        time.sleep(0.05)
+        self.reader.join(10)  # it read the last line
         rest = []
         while not self.lines.empty():
             rest.append(self.lines.get())
@@ -358,6 +359,7 @@ DOWN_MED = "neighbor * announce route 192.0.2.10/32 next-hop self med 1000"
 WITHDRAW = "neighbor * withdraw route 192.0.2.10/32 next-hop self"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("withdraw_on_down", [False, True])
 def test_tcp_service_going_up_and_down(withdraw_on_down):
     service = listener()
@@ -379,6 +381,7 @@ def test_tcp_service_going_up_and_down(withdraw_on_down):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_each_command_waits_for_an_ack():
     program = Program(HOST + ["-i", "0.05", "--rise", "1"], stdin=subprocess.PIPE)
     try:
@@ -450,6 +453,7 @@ def test_sigint_withdraws_and_interval_zero_ends(tmp_path):
     assert pid.read_text().strip().isdigit()
 
 
+@pytest.mark.slow
 def test_check_timeout_kills_the_command():
     started = time.monotonic()
     result = subprocess.run(
@@ -532,6 +536,7 @@ ONE_SHOT = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", ONE_SHOT)
 def test_same_output_as_exabgp_5(args, tmp_path):
     reference = oracle.require_oracle()
@@ -554,6 +559,7 @@ def test_same_output_as_exabgp_5(args, tmp_path):
     assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
 
 
+@pytest.mark.slow
 def test_same_stop_as_exabgp_5(tmp_path):
     reference = oracle.require_oracle()
     args = HOST + ["--no-ack", "-i", "0.05", "--rise", "1", "--debounce", "--community", "1:1", "--path-id", "5"]
@@ -573,6 +579,7 @@ def test_same_stop_as_exabgp_5(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_same_usage_as_exabgp_5(tmp_path):
     reference = oracle.require_oracle("python")
     ours = subprocess.run(
@@ -602,6 +609,7 @@ ip -o address show dev lo
 """
 
 
+@pytest.mark.slow
 def test_ip_setup_in_a_network_namespace():
     unshare = shutil.which("unshare")
     if unshare is None or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode != 0:

@@ -134,6 +134,7 @@ def test_a_world_writable_pipe_is_refused_with_the_fix(tmp_path, suffix):
     assert nobody_reads(f"{folder}{name}.in")  # the daemon let go of .in
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", [0o600, 0o660, 0o620, 0o644])
 def test_safe_pipes_work_through_exabgp_cli(tmp_path, mode):
     root, name, folder = make_fifos(tmp_path, mode, mode)
@@ -272,6 +273,7 @@ def test_an_answer_pipe_replaced_by_an_unsafe_one_gets_no_answer(tmp_path):
 # ---------------------------------------------------------------- the daemon
 
 
+@pytest.mark.slow
 def test_the_daemon_runs_on_without_world_writable_pipes(tmp_path):
     root, name, folder = make_fifos(tmp_path, 0o666, 0o666)
     port = free_port()

@@ -127,6 +127,7 @@ def _without_time(text: str) -> str:
     return re.sub(r'"time": [0-9.]+, "host" : "[^"]*", "pid" : \d+, "ppid" : \d+', "", text)
 
 
+@pytest.mark.slow
 def test_decode_without_posix():
     windows, plain = as_windows("decode", UPDATE), unrestricted("decode", UPDATE)
     assert windows["code"] == plain["code"] == 0 and windows["err"] == ""
@@ -135,6 +136,7 @@ def test_decode_without_posix():
     assert not {"pwd", "grp", "fcntl", "posix"} & set(windows["modules"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", [["env", "-d"], ["decode", UPDATE]])
 def test_the_env_file_is_read_without_posix(argv, tmp_path):
     """The env file is read without `os.O_NONBLOCK`; `daemon.user` is not checked where no `pwd` exists."""
@@ -148,6 +150,7 @@ def test_the_env_file_is_read_without_posix(argv, tmp_path):
         assert plain["code"] == 1 and "daemon.user" in plain["err"]
 
 
+@pytest.mark.slow
 def test_validate_without_posix(tmp_path):
     path = tmp_path / "ok.conf"
     path.write_text("neighbor 192.0.2.1 {\n    local-as 65000;\n    peer-as 65001;\n    local-address 192.0.2.2;\n}\n")

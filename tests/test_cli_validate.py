@@ -9,8 +9,7 @@ import pytest
 from exabgp.cli.main import main
 from exabgp.config.neighbor import parse
 
-REFERENCE = importlib.import_module("qa.reference").REFERENCE  # beside the checkout, or the main one of a worktree
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
+reference_files = importlib.import_module("qa.reference").reference_files
 
 GOOD = """\
 process helper {
@@ -140,11 +139,8 @@ def test_log_lines_follow_the_settings(tmp_path, capsys, monkeypatch):
 _RUN = re.compile(r"^\s*run\s+(\S+?);?\s*$", re.MULTILINE)
 
 
-@needs_reference
-@pytest.mark.parametrize(
-    "path", sorted((REFERENCE / "conf").glob("*.conf")) if REFERENCE.is_dir() else [], ids=lambda path: path.name
-)
-def test_reference_configurations(path, capsys, tmp_path, monkeypatch):
+@pytest.mark.parametrize("path", reference_files("conf/*.conf"), ids=lambda path: path.name if path else "absent")
+def test_reference_configurations(reference, path, capsys, tmp_path, monkeypatch):
     """Every reference configuration passes ``validate -nrv`` where its helpers are installed, as in ExaBGP's
     own check (../shared does not ship its ``run/`` helpers: empty executables stand for them, found through
     ``PATH`` as the daemon looks for them); without them it is refused, as 5.0.15 refuses it."""
@@ -223,6 +219,7 @@ def _specials(tmp_path):
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["validate", "server"])
 def test_files_that_are_not_regular_are_refused_at_once(tmp_path, command):
     """ExaBGP 5.0.15 (recorded): ``/dev/zero``, ``/dev/urandom``, a FIFO and a directory are each refused at

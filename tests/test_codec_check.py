@@ -16,9 +16,10 @@ import exabgp._codec
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.update import Update
+from qa.hypothesis_profiles import examples
 
 PURE = exabgp._codec.load("py")
-SETTINGS = settings(max_examples=400, deadline=None)
+SETTINGS = settings(max_examples=examples(400), deadline=None)
 MARKER = b"\xff" * 16
 
 

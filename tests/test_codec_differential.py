@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 import exabgp._codec
 from exabgp._codec.errors import CodecError
+from qa.hypothesis_profiles import examples
 
 PURE = exabgp._codec.load("py")  # the specification builds the valid inputs
 IPV4, IPV6 = 1, 2
 PLAIN, LABELED, VPN = 0, 1, 2
-SETTINGS = settings(max_examples=300, deadline=None)
+SETTINGS = settings(max_examples=examples(300), deadline=None)
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exabgp._codec.errors import CodecError
+from qa.hypothesis_profiles import examples
 
-SETTINGS = settings(max_examples=250, deadline=None)
+SETTINGS = settings(max_examples=examples(250), deadline=None)
 
 
 def attribute(flags, code, hexvalue):

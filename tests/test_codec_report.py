@@ -148,6 +148,7 @@ def test_the_daemon_logs_the_codec_and_warns_when_the_compiled_twins_do_not_load
     )
 
 
+@pytest.mark.slow
 def test_the_daemon_logs_the_codec_it_runs(tmp_path):
     lines = start_up_log(tmp_path, PACKAGE.parent, EXABGP_NO_EXTENSIONS="1")
     assert lines[1] == f"welcome         fastbgp {exabgp.__version__}, codec pure Python (EXABGP_NO_EXTENSIONS is set)"

@@ -22,8 +22,9 @@ from exabgp.bgp.context import CodecContext
 from exabgp.bgp.update import Update
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.session import Session, SessionSettings, State, UpdateReceived, UpdatesScanned
+from qa.hypothesis_profiles import examples
 
-SETTINGS = settings(max_examples=300, deadline=None)
+SETTINGS = settings(max_examples=examples(300), deadline=None)
 V6_NEXT_HOP = bytes.fromhex("20010db8000000000000000000000001")
 
 

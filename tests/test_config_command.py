@@ -23,6 +23,7 @@ from exabgp.config import command
 from exabgp.config.command import CommandError, Selector, parse
 from exabgp.config.neighbor import parse as parse_configuration
 from exabgp.config.route import Speaker, route_text
+from qa.hypothesis_profiles import examples
 
 
 def _lines(text: str) -> list:
@@ -668,7 +669,7 @@ def test_show_neighbor_configuration_optional_lines():
     assert lines[receive + 1 : receive + 4] == ["      parsed;", "      update;", "    }"]  # 5.0's order
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text())
 def test_fuzz_any_text_is_a_command_or_a_command_error(line):
     try:
@@ -733,7 +734,7 @@ WORDS = [
 ]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.sampled_from(WORDS), max_size=14), st.binary(max_size=8))
 def test_fuzz_command_words_and_binary(words, garbage):
     line = " ".join(words) + garbage.decode("latin-1")
@@ -748,6 +749,7 @@ def test_fuzz_command_words_and_binary(words, garbage):
             pass
 
 
+@pytest.mark.slow
 def test_a_flow_too_long_for_any_nlri_is_an_error():
     """40,000 port values make a 120 kB flow NLRI, over the 12-bit length (RFC 8955 4.1): an error for the helper,
     not an OverflowError out of the command."""
@@ -762,6 +764,7 @@ def test_a_flow_too_long_for_any_nlri_is_an_error():
         assert raised.value.detail.endswith("flow NLRI longer than 4095 octets")
 
 
+@pytest.mark.slow
 def test_huge_and_odd_lines():
     with pytest.raises(CommandError):
         parse("x" * (1 << 20))

@@ -15,6 +15,7 @@ from exabgp.bgp.route import AttributeSets
 from exabgp.config import command
 from exabgp.config.command import CommandError, Parser, RouteLine, parse
 from exabgp.config.route import Speaker
+from qa.hypothesis_profiles import examples
 
 SPEAKERS = (
     Speaker(65000, 65001, True),
@@ -195,7 +196,7 @@ def test_another_interning_takes_the_full_path():
     assert len(second) == 1 and static.route.attributes is next(iter(second._table))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(
         st.tuples(

@@ -2,8 +2,6 @@
 "not supported yet" families, the canonical round trip, and the routes of the reference configurations
 against the UPDATEs ExaBGP 5.0 sends for them (encoding/*.msg)."""
 
-import pathlib
-
 import pytest
 
 from exabgp import _codec
@@ -22,9 +20,8 @@ from exabgp.config.neighbor import (
 )
 from exabgp.config.process import Api, Process, program_candidates
 from exabgp.rib import packing
+from qa.reference import reference_files
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 BASE = "router-id 10.0.0.2; local-address 127.0.0.1; local-as 65533; peer-as 65534;"
 
@@ -300,11 +297,8 @@ def test_templates_carry_routes_built_for_the_inheriting_neighbor():
     assert ibgp.get(5) == (100).to_bytes(4, "big") and ebgp.get(5) is None
 
 
-@needs_reference
-@pytest.mark.parametrize(
-    "path", sorted((REFERENCE / "conf").glob("*.conf")) if REFERENCE.is_dir() else [], ids=lambda path: path.name
-)
-def test_reference_configurations_parse_and_round_trip(path):
+@pytest.mark.parametrize("path", reference_files("conf/*.conf"), ids=lambda path: path.name if path else "absent")
+def test_reference_configurations_parse_and_round_trip(reference, path):
     text = path.read_text()
     configuration = parse(text, str(path), full=True)
     assert configuration.neighbors
@@ -315,9 +309,9 @@ def test_reference_configurations_parse_and_round_trip(path):
 FLOW_PREFIX_OF_5_0_13 = bytes.fromhex("02807800000000000000000000000000000001")
 
 
-def _expected_updates(name: str):
+def _expected_updates(reference, name: str):
     bodies = []
-    for line in (REFERENCE / "encoding" / f"{name}.msg").read_text().splitlines():
+    for line in (reference / "encoding" / f"{name}.msg").read_text().splitlines():
         if "#" in line or ":raw:" not in line:
             continue
         raw = bytes.fromhex(line.split(":raw:", 1)[1].replace(":", "").replace(" ", ""))
@@ -326,24 +320,20 @@ def _expected_updates(name: str):
     return bodies
 
 
-ENCODING = (
-    sorted(
-        path.stem
-        for path in (REFERENCE / "encoding").glob("*.ci")
-        if (REFERENCE / "conf" / path.read_text().split()[0]).is_file()
-    )
-    if REFERENCE.is_dir()
-    else []
-)
+#: the encoding tests whose configuration the reference has (one None without the reference: the fixture skips)
+ENCODING = [
+    path and path.stem
+    for path in reference_files("encoding/*.ci")
+    if path is None or (path.parent.parent / "conf" / path.read_text().split()[0]).is_file()
+]
 
 
-@needs_reference
 @pytest.mark.parametrize("name", ENCODING)
-def test_route_attributes_are_the_octets_exabgp_5_sends(name):
+def test_route_attributes_are_the_octets_exabgp_5_sends(reference, name):
     """Every announcement of encoding/NAME.msg: its attributes (NEXT_HOP and MP_REACH_NLRI aside) are the
     `AttributeSet` of the configured route(s) it carries, and its NLRI and next hop are theirs."""
-    conf = (REFERENCE / "encoding" / f"{name}.ci").read_text().split()[0]
-    (neighbor,) = parse((REFERENCE / "conf" / conf).read_text(), conf, full=True).neighbors
+    conf = (reference / "encoding" / f"{name}.ci").read_text().split()[0]
+    (neighbor,) = parse((reference / "conf" / conf).read_text(), conf, full=True).neighbors
     addpath = frozenset(FAMILIES) if neighbor.capability.add_path == 3 else frozenset()
     ctx = CodecContext(
         asn4=neighbor.capability.asn4,
@@ -355,7 +345,7 @@ def test_route_attributes_are_the_octets_exabgp_5_sends(name):
     for item in neighbor.routes:
         configured[item.route.nlri, item.route.attributes.tlvs] = item.route
     announced = 0
-    for body in _expected_updates(name):
+    for body in _expected_updates(reference, name):
         if FLOW_PREFIX_OF_5_0_13 in body:
             continue  # 5.0.15 sends (and we send) RFC 8956's form of this prefix: tests/test_config_flow.py
         update = Update.decode(body, ctx)

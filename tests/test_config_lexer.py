@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from exabgp.config.lexer import ConfigurationError, Token, parse, tokenise
+from qa.hypothesis_profiles import examples
 
 
 def texts(tokens):
@@ -124,7 +125,7 @@ def test_tree_tolerates_what_5_0_tolerates():
 _ALPHABET = string.ascii_letters + string.digits + " \t\n;{}[](),#\"'\\.:/-"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(alphabet=_ALPHABET, max_size=80))
 def test_fuzz_only_configuration_errors(text):
     try:
@@ -135,7 +136,7 @@ def test_fuzz_only_configuration_errors(text):
     assert isinstance(tree, tuple)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.from_regex(r"[a-z0-9.:/-]{1,8}", fullmatch=True), min_size=1, max_size=6))
 def test_words_round_trip(words):
     text = " ".join(words) + ";"

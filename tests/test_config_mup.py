@@ -15,9 +15,8 @@ from exabgp.config.neighbor import configuration_text, parse
 from exabgp.config.route import Speaker, route_text
 from exabgp.rib import packing
 from exabgp.rib.outgoing import AdjRibOut
-from qa.reference import REFERENCE, update_bodies
+from qa.reference import update_bodies
 
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 HEAD = (
     "neighbor 127.0.0.1 { router-id 10.0.0.1; local-address 127.0.0.1; local-as 65000; peer-as 65000; "
@@ -196,16 +195,15 @@ def test_bad_mup_commands_are_errors(line):
 # ---- the reference configurations ----------------------------------------------------------------
 
 
-@needs_reference
 @pytest.mark.parametrize("name", ["conf-srv6-mup", "conf-srv6-mup-v3"])
-def test_the_reference_configurations_give_the_updates_5_0_sends(name):
+def test_the_reference_configurations_give_the_updates_5_0_sends(reference, name):
     """One NLRI per UPDATE, IPv4 next hops on ipv6 mup IPv4-mapped (the order of the UPDATEs is the
     Adj-RIB-Out's, which groups routes by attributes: compared as sets, as qa/runner.py compares them)."""
-    text = (REFERENCE / "conf" / f"{name}.conf").read_text()
+    text = (reference / "conf" / f"{name}.conf").read_text()
     configuration = parse(text, f"{name}.conf", full=True)
     assert parse(configuration_text(configuration), "canonical", full=True) == configuration
     (neighbor,) = configuration.neighbors
     adj = AdjRibOut(bytes((127, 0, 0, 1)), bytes((127, 0, 0, 1)))
     for static in neighbor.routes:
         adj.add(static.route)
-    assert sorted(adj.updates(CodecContext(), True)) == sorted(update_bodies(name))
+    assert sorted(adj.updates(CodecContext(), True)) == sorted(update_bodies(reference, name))

@@ -17,7 +17,6 @@ from exabgp.config.neighbor import (
     parse,
 )
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference"
 
 BASE = "router-id 10.0.0.2; local-address 127.0.0.1; local-as 65533; peer-as 65534;"
 
@@ -214,17 +213,15 @@ def test_process_sections_are_skipped_and_order_is_kept():
     assert [n.peer_address for n in configuration.neighbors] == ["10.0.0.9", "10.0.0.1"]
 
 
-@pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
-def test_every_reference_configuration_loads():
-    files = sorted(glob.glob(str(REFERENCE / "conf" / "*.conf")))
+def test_every_reference_configuration_loads(reference):
+    files = sorted(glob.glob(str(reference / "conf" / "*.conf")))
     assert files
     for path in files:
         assert parse(pathlib.Path(path).read_text(), path).neighbors, path
 
 
-@pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
-def test_reference_addpath_configuration():
-    path = REFERENCE / "conf" / "conf-addpath.conf"
+def test_reference_addpath_configuration(reference):
+    path = reference / "conf" / "conf-addpath.conf"
     (neighbor,) = parse(path.read_text(), str(path)).neighbors
     assert neighbor.capability.add_path == ADD_PATH_RECEIVE | ADD_PATH_SEND
     assert neighbor.families == fam("ipv4 unicast", "ipv4 mpls-vpn", "ipv6 unicast")

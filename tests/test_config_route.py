@@ -248,6 +248,7 @@ def test_split_watchdog_withdraw_name_and_interning():
     assert len({id(item.route.attributes) for item in items}) == 1  # one interned AttributeSet
 
 
+@pytest.mark.slow
 def test_a_split_makes_at_most_split_max_routes():
     """A /16 into /32s is the most one statement makes (5.0.15 took 27 s to validate it)."""
     assert route_grammar.SPLIT_MAX == 65536

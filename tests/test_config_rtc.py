@@ -28,6 +28,7 @@ from exabgp.config.neighbor import configuration_text, parse
 from exabgp.config.route import Speaker, route_text
 from exabgp.config.rtc import parse_nlri
 from exabgp.rib import packing
+from qa.hypothesis_profiles import examples
 
 oracle = importlib.import_module("qa.oracle")
 
@@ -91,6 +92,7 @@ def test_attributes_and_path_information():
     )
 
 
+@pytest.mark.slow
 def test_the_updates_sent_are_those_5_0_15_decodes():
     """Our UPDATE for each configured route with a full or default NLRI, decoded by ExaBGP 5.0.15, gives the
     JSON we print for it ourselves."""
@@ -234,7 +236,7 @@ def test_bad_rtc_commands_are_errors(line):
 # ---- round trip ---------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from((0, 32)) | st.integers(33, 96), st.integers(0, 0xFFFFFFFF), st.binary(min_size=8, max_size=8))
 def test_every_nlri_reads_back_from_its_configuration_form(plen, origin, target):
     rtc = build(origin, target, plen)

@@ -15,9 +15,8 @@ from exabgp.config.neighbor import configuration_text, parse
 from exabgp.config.route import Speaker, route_text
 from exabgp.rib import packing
 from exabgp.rib.outgoing import AdjRibOut
-from qa.reference import REFERENCE, update_bodies
+from qa.reference import update_bodies
 
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 
 HEAD = (
     "neighbor 127.0.0.1 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1; family { l2vpn vpls; }\n"
@@ -145,15 +144,14 @@ def test_bad_vpls_commands_are_errors(line):
 # ---- the reference configuration -----------------------------------------------------------------
 
 
-@needs_reference
-def test_the_reference_configuration_gives_the_updates_5_0_sends():
+def test_the_reference_configuration_gives_the_updates_5_0_sends(reference):
     """conf-l2vpn: three routes, two of them with the same NLRI and other attributes: three UPDATEs, also
     through the Adj-RIB-Out with group-updates on (5.0 never puts two VPLS NLRI in one UPDATE)."""
-    text = (REFERENCE / "conf" / "conf-l2vpn.conf").read_text()
+    text = (reference / "conf" / "conf-l2vpn.conf").read_text()
     configuration = parse(text, "conf-l2vpn.conf", full=True)
     assert parse(configuration_text(configuration), "canonical", full=True) == configuration
     (neighbor,) = configuration.neighbors
-    expected = update_bodies("conf-l2vpn")
+    expected = update_bodies(reference, "conf-l2vpn")
     assert len(neighbor.routes) == len(expected) == 3
     bodies = []
     for static in neighbor.routes:

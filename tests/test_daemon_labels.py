@@ -27,7 +27,7 @@ import time
 import pytest
 
 from exabgp.session import Established, SessionSettings
-from qa.daemon import Speaker, connect, finish, free_port, start
+from qa.daemon import Speaker, connect, finish, free_port, start, wait_until
 
 HELPER = r"""
 import sys
@@ -178,10 +178,7 @@ def received(log, updates: int, timeout: float = 10.0) -> list:
 
 def settled(log, timeout: float = 10.0):
     """Wait for the daemon to have made its peers (its listener is up a little earlier)."""
-    end = time.monotonic() + timeout
-    while "loaded new configuration successfully" not in (log.read_text() if log.exists() else ""):
-        assert time.monotonic() < end, "the daemon did not load its configuration"
-        time.sleep(0.05)
+    wait_until(lambda: "loaded new configuration successfully" in log.read_text(), timeout, 0.05, what="the peers")
 
 
 def transcript(tmp_path, scenario: Scenario, launch) -> list:

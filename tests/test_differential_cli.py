@@ -11,6 +11,10 @@ not a neighbour of it.
 """
 
 import importlib
+import pytest
+
+pytestmark = pytest.mark.slow  # runs ExaBGP 5.0.15 (the oracle) on every form of the command line
+
 
 oracle = importlib.import_module("qa.oracle")
 cli = importlib.import_module("qa.differential.cli")

@@ -27,6 +27,8 @@ import pytest
 from qa import oracle
 from qa.daemon import free_port, start, start_oracle
 
+pytestmark = pytest.mark.slow  # runs our daemon and 5.0.15 side by side
+
 #: seconds a helper waits for an answer that does not come (``reset`` has none)
 QUIET = 1.5
 

@@ -13,9 +13,13 @@ and the known table explains nothing it does not name.
 
 import subprocess
 
+
 from qa import oracle
 from qa.differential import decode as differential
 from qa.differential import generate, known
+import pytest
+
+pytestmark = pytest.mark.slow  # runs ExaBGP 5.0.15 (the oracle) over long seeded searches
 
 SEED = 8
 COUNT = 800

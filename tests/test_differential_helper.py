@@ -24,6 +24,8 @@ import pytest
 from exabgp.bgp import capability as cap
 from exabgp.bgp.open import Open
 
+pytestmark = pytest.mark.slow  # runs our daemon and 5.0.15 side by side
+
 oracle = importlib.import_module("qa.oracle")
 helper = importlib.import_module("qa.differential.helper")
 known = importlib.import_module("qa.differential.known")

@@ -20,6 +20,8 @@ from exabgp.cli.main import main
 from qa import oracle
 from qa.differential import known
 
+pytestmark = pytest.mark.slow  # runs ExaBGP 5.0.15 (the oracle) for every vector
+
 RD = bytes.fromhex("0000fde800000001")
 NEXTHOP = {1: bytes((192, 0, 2, 1)), 2: bytes.fromhex("20010db8000000000000000000000001")}
 PREFIX = {1: (24, bytes.fromhex("0a0000")), 2: (32, bytes.fromhex("20010db8"))}

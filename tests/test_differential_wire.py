@@ -20,6 +20,8 @@ from qa.differential import known, wire
 from qa.peer import NOTIFICATION, OPEN, Options, message
 from qa.recorder import Recorder
 
+pytestmark = pytest.mark.slow  # runs our daemon and 5.0.15 side by side
+
 #: the CI run of random scenarios: about a minute on two cores
 SEED = 8
 COUNT = 50

@@ -45,6 +45,7 @@ def test_corpus_input(target, path):
     TARGETS[target].run(seeds.read_input(path))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(TARGETS))
 def test_short_seeded_run_finds_nothing(name):
     stats = run_target(TARGETS[name], seed=0, count=SHORT)

@@ -32,6 +32,8 @@ import importlib
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts FRR and our daemon
+
 interop = importlib.import_module("qa.interop")
 frr_module = importlib.import_module("qa.interop.frr")
 

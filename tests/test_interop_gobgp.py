@@ -31,6 +31,8 @@ import importlib
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts GoBGP and our daemon
+
 interop = importlib.import_module("qa.interop")
 gobgp_module = importlib.import_module("qa.interop.gobgp")
 

@@ -38,6 +38,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts BIRD, our daemon and the healthcheck
+
 interop = importlib.import_module("qa.interop")
 bird_module = importlib.import_module("qa.interop.bird")
 

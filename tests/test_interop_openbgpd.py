@@ -35,6 +35,8 @@ import os
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts OpenBGPD and our daemon
+
 interop = importlib.import_module("qa.interop")
 openbgpd_module = importlib.import_module("qa.interop.openbgpd")
 

@@ -19,6 +19,7 @@ from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.record import replace
 from exabgp.bgp.update import Update
+from qa.hypothesis_profiles import examples
 
 
 def tlv(flags, code, value):
@@ -91,7 +92,7 @@ def general(body, asn4, addpath):
     return general_update_json(Update.decode(body, ctx), ctx)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(message=unicast_updates())
 def test_fast_path_equals_general_renderer(codec, message):
     body, asn4, addpath = message
@@ -107,7 +108,7 @@ def test_fast_path_equals_general_renderer(codec, message):
     assert fast == general(body, asn4, addpath)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(message=unicast_updates(), data=st.data())
 def test_mutated_messages_render_alike_or_decline(codec, message, data):
     body, asn4, addpath = message

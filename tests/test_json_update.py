@@ -23,7 +23,6 @@ from exabgp.bgp.update import Update
 
 HERE = pathlib.Path(__file__).resolve().parent
 VECTORS = sorted((HERE / "vectors").glob("update-*.vec"))
-REFERENCE = HERE.parent.parent / "shared" / "exabgp-reference" / "decoding"
 VOLATILE = ("exabgp", "time", "host", "pid", "ppid")
 HEAD = '"message": '
 TAIL = " } }"
@@ -82,10 +81,8 @@ def test_envelope_tail_is_the_default():
 
 
 @pytest.mark.parametrize("name", ["ipv4-unicast-1", "ipv4-unicast-2"])
-def test_reference_decoding(name):
-    path = REFERENCE / name
-    if not path.exists():
-        pytest.skip("../shared/exabgp-reference is not present")
+def test_reference_decoding(reference, name):
+    path = reference / "decoding" / name
     kind, hexa, expected = path.read_text().splitlines()[:3]
     assert kind.startswith("update")
     line = line_for(bytes.fromhex(hexa.replace(" ", "").replace(":", "")), context(False))

@@ -231,6 +231,7 @@ zpty -d session
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "typed, completed",
     [

@@ -24,6 +24,8 @@ import zipfile
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds and installs a wheel
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 #: repository file -> where it is installed, under the prefix

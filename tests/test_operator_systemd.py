@@ -36,7 +36,7 @@ import pytest
 
 from exabgp.config import environment
 from exabgp.reactor import pipes
-from qa.daemon import free_port
+from qa.daemon import finish, free_port, logged, wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SYSTEMD = os.path.join(ROOT, "etc", "systemd")
@@ -135,6 +135,7 @@ def _listening(port: int, deadline: float = 20.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", UNITS)
 def test_the_unit_command_lines_run_the_daemon(tmp_path, unit):
     found = directives(unit)
@@ -164,7 +165,7 @@ neighbor 127.0.0.2 {{
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.PIPE,
         text=True,
     )
     try:
@@ -182,15 +183,17 @@ neighbor 127.0.0.2 {{
         (reload,) = found[("Service", "ExecReload")]
         _ignore, argv = command_line(reload.replace("$MAINPID", str(daemon.pid)))
         subprocess.run([executable(argv[0]), *argv[1:]], check=True, timeout=10)
-        time.sleep(0.5)
+        reloaded = "loaded new configuration successfully"
+        wait_until(lambda: reloaded in logged(daemon).partition("SIGUSR1 received")[2], what="the reload")
         assert daemon.poll() is None, "the daemon stopped on ExecReload's signal"
         daemon.send_signal(signal.SIGTERM)
-        output, _ = daemon.communicate(timeout=30)
+        code, out, err = finish(daemon, 30)
     finally:
         if daemon.poll() is None:
             daemon.kill()
             daemon.communicate()
-    assert daemon.returncode == 0, output
+    output = out + err
+    assert code == 0, output
     assert "Traceback" not in output
     assert "refusing the named pipe" not in output
 

@@ -94,6 +94,7 @@ def test_decode_prints_what_the_installed_package_prints(pyz):
     assert '{ "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" }' in done.stdout
 
 
+@pytest.mark.slow
 def test_validate_accepts_the_example_and_refuses_a_bad_file(pyz, tmp_path):
     done = run(
         sys.executable,
@@ -111,6 +112,7 @@ def test_validate_accepts_the_example_and_refuses_a_bad_file(pyz, tmp_path):
     assert "Traceback" not in bad.stdout + bad.stderr
 
 
+@pytest.mark.slow
 def test_a_daemon_session_against_the_checking_peer(pyz, monkeypatch):
     monkeypatch.delenv("EXABGP_REQUIRE_EXTENSIONS", raising=False)  # the archive runs the pure twins
     test = next(

@@ -46,6 +46,8 @@ import pytest
 
 import exabgp
 
+pytestmark = pytest.mark.slow  # builds wheels and an sdist
+
 SOURCE = Path(__file__).resolve().parents[1]
 #: the directories shipped whole in the sdist (MANIFEST.in)
 SHIPPED = ("exabgp", "tests", "qa", "benchmarks", "docs", "examples", "man", "completion", "etc")

@@ -22,7 +22,6 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QA = os.path.join(ROOT, "qa")
-REFERENCE = os.path.join(ROOT, "..", "shared", "exabgp-reference")
 
 peer = importlib.import_module("qa.peer")
 runner = importlib.import_module("qa.runner")
@@ -148,10 +147,8 @@ def test_the_project_scenarios_parse():
             assert peer.parse_script(handle.read()).groups, name
 
 
-def test_the_reference_encoding_tests_parse():
-    directory = os.path.join(REFERENCE, "encoding")
-    if not os.path.isdir(directory):
-        pytest.skip("../shared/exabgp-reference is absent")
+def test_the_reference_encoding_tests_parse(reference):
+    directory = os.path.join(reference, "encoding")
     names = sorted(name for name in os.listdir(directory) if name.endswith(".msg"))
     assert len(names) == 36
     for name in names:
@@ -439,6 +436,7 @@ def test_an_extra_message_after_the_last_rule_fails(fake_daemon):
     assert (result.status, result.reason) == ("fail", "received an extra UPDATE after every expected message")
 
 
+@pytest.mark.slow
 def test_a_daemon_that_exits_early_or_stays_silent_fails(fake_daemon):
     result = run(scenario("ipv4-med-communities"), fake_daemon("exit"))
     assert result.status == "fail" and result.daemon_exit == 3
@@ -448,6 +446,7 @@ def test_a_daemon_that_exits_early_or_stays_silent_fails(fake_daemon):
     assert (result.status, result.reason) == ("timeout", "timeout after 1.5s while the peer waited for group A1")
 
 
+@pytest.mark.slow
 def test_signal_and_notification_rules_across_two_connections(fake_daemon, tmp_path):
     first, second = scenario_update(50), scenario_update(60)
     (tmp_path / "test.ci").write_text("test.conf\n")

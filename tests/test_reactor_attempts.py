@@ -29,10 +29,12 @@ from itertools import pairwise
 
 import pytest
 
-from qa.daemon import connect, free_port, start, start_oracle
+from qa.daemon import connect, free_port, start, start_oracle, wait_until
 from qa.peer import HEADER_LENGTH, Options, message, mirror_open
 from qa.oracle import require_oracle
 from qa.recorder import OPEN, UPDATE, Recorder
+
+pytestmark = pytest.mark.slow  # our daemon and 5.0.15 against the connect-retry timers
 
 DAEMONS = ["ours", "oracle"]
 
@@ -113,7 +115,7 @@ def test_one_attempt_and_nobody_listening_exits_at_once(tmp_path, which):
     assert "exiting on peer termination" in run.log()
     # the peer that starts listening afterwards is never reached
     late = Recorder(port=port).start()
-    time.sleep(1.5)
+    time.sleep(1.5)  # a window for a connection that must never come (the daemon exited: nothing of it may connect)
     late.stop()
     assert late.connections == []
     assert "Traceback" not in run.log()
@@ -124,7 +126,10 @@ def test_a_late_peer_is_reached_by_the_fourth_attempt(tmp_path, which):
     port = free_port()
     run = Run(which, configuration(tmp_path, [port]), exabgp_tcp_connections=4)
     run.wait_attempts(3)
-    time.sleep(0.4)  # the third connect is refused by then (it is logged before it is made); the fourth is 2 s on
+    time.sleep(0.4)
+    print(
+        "XXXX", which, run.log()[-1200:]
+    )  # the third connect is refused by then (it is logged before it is made); the fourth is 2 s on
     peer = Recorder("close", port=port, close_after=1).start()  # closes the session after the End-of-RIB
     try:
         assert run.finish(15) == 0, run.log()
@@ -179,14 +184,14 @@ neighbor 127.0.0.1 {{
 """)
     run = Run(which, path, exabgp_tcp_connections=1)
     try:
-        for _ in range(2):  # two sessions from the peer, each closed by it
+        for session in range(1, 3):  # two sessions from the peer, each closed by it
             with connect(port) as sock:
                 sock.settimeout(5)
                 opened = sock.recv(65536)  # the daemon's OPEN
                 length = struct.unpack("!H", opened[16:18])[0]
                 sock.sendall(message(1, mirror_open(opened[HEADER_LENGTH:length], Options())) + message(4))
                 assert sock.recv(65536)  # its KEEPALIVE (and End-of-RIB): established
-            time.sleep(0.5)
+            wait_until(lambda: run.log().count("peer reset") == session, what="the end of the session")
             assert run.process.poll() is None, run.log()
     finally:
         run.process.send_signal(signal.SIGTERM)

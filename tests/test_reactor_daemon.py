@@ -25,7 +25,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -43,7 +42,7 @@ from exabgp.session import (
     UpdateReceived,
 )
 from qa import runner
-from qa.daemon import Speaker, connect, environment, finish, free_port, start
+from qa.daemon import Speaker, connect, environment, finish, free_port, logged, start, wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QA = os.path.join(ROOT, "qa")
@@ -78,6 +77,7 @@ def listening(port, deadline=5.0) -> bool:
 # ---------------------------------------------------------------- the checking peer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["ipv4-med-communities", "ipv6-unicast", "ebgp-open", "reconnect-after-cease"])
 def test_scenario_against_the_checking_peer(name):
     test = next(
@@ -92,6 +92,7 @@ def test_scenario_against_the_checking_peer(name):
 # ---------------------------------------------------------------- two daemons
 
 
+@pytest.mark.slow
 def test_two_daemons_exchange_routes_and_stop_on_sigterm(tmp_path):
     port = free_port()
     (tmp_path / "a.conf").write_text(f"""
@@ -117,11 +118,12 @@ neighbor 127.0.0.1 {{
     connect(port, source="127.0.0.3").close()  # a listens (an unknown peer, refused)
     b = start(tmp_path / "b.conf", exabgp_log_level="DEBUG", exabgp_tcp_connections=1)
     try:
-        time.sleep(2.5)
+        for daemon in (a, b):  # each sent its routes and its End-of-RIBs, and each received the other's
+            wait_until(lambda: all(f"<< EOR ipv{v} unicast" in logged(daemon) for v in (4, 6)), what="the EORs")
     finally:
         b.send_signal(signal.SIGTERM)
     code_b, _, err_b = finish(b)
-    time.sleep(0.5)
+    wait_until(lambda: "connection to 127.0.0.2 closed" in logged(a), what="a's end of the session")
     assert a.poll() is None  # as 5.0.15: an incoming session is not one of a's tcp.connections
     a.send_signal(signal.SIGTERM)
     code_a, _, err_a = finish(a)
@@ -140,6 +142,7 @@ neighbor 127.0.0.1 {{
     assert "Traceback" not in err_a + err_b
 
 
+@pytest.mark.slow
 def test_ipv6_session_between_two_daemons(tmp_path):
     port = free_port("::1")
     common = "router-id {rid}; local-address ::1; local-as {local}; peer-as {peer};"
@@ -157,17 +160,19 @@ neighbor ::1 {{
 }}
 """)
     a = start(tmp_path / "a.conf", exabgp_log_level="DEBUG")
-    end = time.monotonic() + 10
-    while True:  # wait for a's listener (this probe is a short first connection of a's peer)
+
+    def probe() -> bool:  # a's listener (this probe is a short first connection of a's peer)
         with socket.socket(socket.AF_INET6) as probe:
-            if probe.connect_ex(("::1", port)) == 0 or time.monotonic() > end:
-                break
-        time.sleep(0.05)
+            return probe.connect_ex(("::1", port)) == 0
+
+    wait_until(probe, interval=0.05, what="a's listener")
     b = start(tmp_path / "b.conf")
-    time.sleep(2)
-    b.send_signal(signal.SIGTERM)
+    try:
+        wait_until(lambda: "<< EOR ipv6 unicast" in logged(a), what="b's routes and End-of-RIB")
+    finally:
+        b.send_signal(signal.SIGTERM)
     code_b, _, err_b = finish(b)
-    time.sleep(0.3)
+    wait_until(lambda: "connection to ::1 closed" in logged(a), what="a's end of the session")
     a.send_signal(signal.SIGTERM)
     code_a, _, err_a = finish(a)
     assert (code_a, code_b) == (0, 0), err_a + err_b
@@ -279,6 +284,7 @@ def test_a_peer_without_asn4_gets_two_octet_paths_with_as4_path(tmp_path):
     assert code == 0, err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("limit, least, most", [(10, 2.9, 8.0), (None, 0.0, 1.5)])
 def test_rate_limit_paces_the_messages_taken_from_the_peer(tmp_path, limit, least, most):
     port = free_port()
@@ -299,10 +305,7 @@ def test_rate_limit_paces_the_messages_taken_from_the_peer(tmp_path, limit, leas
         peer.session.send_eor(1, 1)
         sent = time.time()
         peer._flush()
-        end = time.monotonic() + 15
-        while "<< EOR ipv4 unicast at" not in log.read_text() and time.monotonic() < end:
-            time.sleep(0.05)
-        text = log.read_text()
+        text = wait_until(lambda: "<< EOR ipv4 unicast at" in log.read_text() and log.read_text(), 15, 0.05)
         received = float(text.split("<< EOR ipv4 unicast at ", 1)[1].split()[0])
         assert least <= received - sent <= most  # 10 a second: the 31st message waits for the 4th window
         assert not peer.session.closed
@@ -313,6 +316,7 @@ def test_rate_limit_paces_the_messages_taken_from_the_peer(tmp_path, limit, leas
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_hold_timer_expiry_sends_4_0(tmp_path):
     port = free_port()
     daemon = passive_daemon(tmp_path, "127.0.0.1", "    hold-time 3;\n    family { ipv4 unicast; }", port)
@@ -378,18 +382,18 @@ def test_a_second_connection_of_an_established_peer_gets_6_7(tmp_path):
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_incoming_ttl_drops_connections_from_too_far(tmp_path):
     port = free_port()
     daemon = passive_daemon(tmp_path, "127.0.0.9", "    incoming-ttl 255;\n    family { ipv4 unicast; }", port)
     try:
-        end = time.monotonic() + 10
-        while True:  # a connection sent with TTL 255 gets through (once the daemon listens)
+
+        def near() -> bool:  # a connection sent with TTL 255 gets through (once the daemon listens)
             with socket.socket() as near:
                 near.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 255)
-                if near.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert time.monotonic() < end
-            time.sleep(0.05)
+                return near.connect_ex(("127.0.0.1", port)) == 0
+
+        wait_until(near, interval=0.05, what="a connection with TTL 255")
         assert not listening(port, deadline=1.0)  # loopback's default TTL, 64, is below the minimum
     finally:
         daemon.send_signal(signal.SIGTERM)
@@ -414,6 +418,7 @@ def test_unknown_peer_is_refused_with_6_3(tmp_path):
 # ---------------------------------------------------------------- connect-retry
 
 
+@pytest.mark.slow
 def test_connect_retry_reaches_a_late_listener(tmp_path):
     port = free_port()
     path = tmp_path / "active.conf"
@@ -425,7 +430,7 @@ neighbor 127.0.0.1 {{
 """)
     # 5.0.15's timing: attempts at 0, 0 and 1 s; the first two are refused, the third succeeds
     daemon = start(path, exabgp_tcp_connections=3)
-    time.sleep(0.5)
+    wait_until(lambda: logged(daemon).count("failed: ") == 2, what="two refused attempts")
     with socket.socket() as listener:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", port))
@@ -438,7 +443,7 @@ neighbor 127.0.0.1 {{
     assert split_messages(data, 4096)[0][0][0] == 1
     code, _, err = finish(daemon)
     assert code == 0, err
-    assert "failed" in err and "attempting connection" in err
+    assert err.count("failed: ") == 2 and err.count("attempting connection") == 3, err
 
 
 # ---------------------------------------------------------------- TCP MD5
@@ -464,30 +469,24 @@ neighbor 127.0.0.1 {{
 """)
     a = start(tmp_path / "a.conf")
     b = start(tmp_path / "b.conf")
-    logs = {a: [], b: []}
-    readers = [threading.Thread(target=logs[process].extend, args=(process.stderr,)) for process in (a, b)]
-    for reader in readers:
-        reader.start()
-    end = time.monotonic() + 15
-    while time.monotonic() < end and not (
-        any(expected_b in line for line in logs[b]) and any(expected_a in line for line in logs[a])
-    ):
-        time.sleep(0.05)
-    for process in (b, a):
-        process.send_signal(signal.SIGTERM)
-    for reader in readers:
-        reader.join(10)
+    try:
+        wait_until(lambda: expected_b in logged(b) and expected_a in logged(a), 15, 0.05, what=expected_b)
+    finally:
+        for process in (b, a):
+            process.send_signal(signal.SIGTERM)
     (code_a, _, err_a), (code_b, _, err_b) = finish(a), finish(b)
     assert (code_a, code_b) == (0, 0), err_a + err_b
-    return "".join(logs[a]) + err_a, "".join(logs[b]) + err_b
+    return err_a, err_b
 
 
+@pytest.mark.slow
 def test_md5_same_password_establishes(tmp_path):
     err_a, err_b = md5_pair(tmp_path, "s3cret", "s3cret", "connected to peer-1", "connected to peer-1")
     assert "connected to peer-1" in err_a and "connected to peer-1" in err_b
     assert "no answer from" not in err_b
 
 
+@pytest.mark.slow
 def test_md5_different_password_does_not(tmp_path):
     """The kernel drops the SYNs signed with the wrong key: no session, no crash, and the connecting daemon says
     why it may be (issue 9; 5.0.15 logs nothing about it)."""
@@ -558,6 +557,7 @@ def test_implicit_server_and_bad_setting(tmp_path):
 # ---------------------------------------------------------------- several configuration files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rotate", [False, True])
 def test_several_files(tmp_path, rotate):
     ports = [free_port(), free_port()]
@@ -619,10 +619,7 @@ def test_pid_file_while_running(tmp_path):
     try:
         assert listening(port)
         # the pid file is written after the listeners are bound (5.0 startup order): wait for it
-        end = time.monotonic() + 5
-        while not (pid_file.exists() and pid_file.read_text() == f"{daemon.pid}\n") and time.monotonic() < end:
-            time.sleep(0.05)
-        assert pid_file.read_text() == f"{daemon.pid}\n"
+        wait_until(lambda: pid_file.read_text() == f"{daemon.pid}\n", 5, 0.05, what="the pid file")
     finally:
         daemon.send_signal(signal.SIGTERM)
     code, _, err = finish(daemon)
@@ -642,6 +639,7 @@ def test_pid_file_while_running(tmp_path):
 # ---------------------------------------------------------------- reload
 
 
+@pytest.mark.slow
 def test_reload_route_delta_failed_reload_then_changed_neighbor(tmp_path):
     port = free_port()
     path = tmp_path / "daemon.conf"
@@ -678,7 +676,7 @@ neighbor 127.0.0.1 {{
 
         path.write_text("neighbor 127.0.0.1 {\n    local-as nonsense;\n}\n")
         daemon.send_signal(signal.SIGUSR1)
-        time.sleep(0.5)
+        wait_until(lambda: "config.reload.failed" in logged(daemon), what="the failed reload")
         peer.send_route_refresh(1, 1)  # the session is still up, with the previous configuration
         assert not peer.session.closed
 

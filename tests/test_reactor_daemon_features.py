@@ -37,7 +37,7 @@ import pytest
 import exabgp
 from exabgp.reactor import daemon
 from qa import ports
-from qa.daemon import finish, start
+from qa.daemon import finish, logged, start, wait_until
 
 IS_ROOT = os.getuid() == 0
 
@@ -99,15 +99,6 @@ def listening(port, deadline=5.0) -> bool:
     return False
 
 
-def wait_for(predicate, deadline=5.0) -> bool:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
-
-
 def alive(pid: int) -> bool:
     """Running, and not a zombie (a daemon reparented to an init that does not reap)."""
     try:
@@ -123,7 +114,7 @@ def status(pid: int) -> dict:
 
 
 def read_pid(path) -> int:
-    assert wait_for(lambda: os.path.exists(path) and open(path).read().endswith("\n")), f"no pid file {path}"
+    wait_until(lambda: os.path.exists(path) and open(path).read().endswith("\n"), 5, 0.05, what=f"pid file {path}")
     with open(path) as stream:
         return int(stream.read())
 
@@ -160,8 +151,8 @@ def test_daemonize_detaches_and_writes_the_pid_file(tmp_path):
         assert os.readlink(f"/proc/{pid}/cwd") == "/"
     finally:
         os.kill(pid, signal.SIGTERM)
-    assert wait_for(lambda: not os.path.exists(pid_path)), "the pid file was not removed"
-    assert wait_for(lambda: not alive(pid))
+    wait_until(lambda: not os.path.exists(pid_path), 5, 0.05, what="the pid file's removal")
+    wait_until(lambda: not alive(pid), 5, 0.05, what="the daemon's exit")
     text = log_path.read_text()
     assert re.search(r"^\d\d:\d\d:\d\d \d+ +welcome +Thank you for using ExaBGP$", text, re.M)
     assert f"created pid file {pid_path} with value {pid}" in text
@@ -205,6 +196,7 @@ def test_daemonize_is_skipped_when_stdin_is_a_socket(tmp_path):
 # ---------------------------------------------------------------- privileges, chdir, umask
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not IS_ROOT, reason="dropping privileges needs root")
 def test_privilege_drop_to_nobody_after_binding_a_low_port(public_dir):
     nobody = pwd.getpwnam("nobody")
@@ -222,7 +214,8 @@ def test_privilege_drop_to_nobody_after_binding_a_low_port(public_dir):
         assert info["Gid"].split() == [str(nobody.pw_gid)] * 4
         assert set(info["Groups"].split()) == {str(g) for g in os.getgrouplist("nobody", nobody.pw_gid)}
         process.send_signal(signal.SIGUSR1)  # the configuration is readable by nobody: the reload works
-        time.sleep(0.5)
+        reloaded = "loaded new configuration successfully"
+        wait_until(lambda: reloaded in logged(process).partition("SIGUSR1 received")[2], what="the reload")
     finally:
         code, _, err = stop(process)
     assert code == 0, err
@@ -264,6 +257,7 @@ def test_a_user_that_does_not_exist_is_refused(tmp_path):
     assert code == 1 and "invalid value for daemon.user : no-such-user-exabgp" in err
 
 
+@pytest.mark.slow
 def test_chdir_umask_and_relative_paths(tmp_path):
     port = free_port()
     passive_conf(tmp_path, port, "relative.conf")
@@ -280,7 +274,9 @@ def test_chdir_umask_and_relative_paths(tmp_path):
         assert os.readlink(f"/proc/{process.pid}/cwd") == "/"
         assert status(process.pid)["Umask"] == "0027"
         process.send_signal(signal.SIGUSR1)  # the configuration is found again from /
-        time.sleep(0.5)
+        log = tmp_path / "exabgp.log"
+        reloaded = "loaded new configuration successfully"
+        wait_until(lambda: reloaded in log.read_text().partition("SIGUSR1 received")[2], what="the reload")
     finally:
         code, _, err = stop(process)
     assert code == 0 and err == ""
@@ -325,7 +321,7 @@ def test_a_stale_pid_file_is_overwritten(tmp_path, content):
     try:
         assert listening(port)
         # the pid file is written after the listeners are bound (5.0 startup order): wait for it
-        assert wait_for(lambda: pid_path.exists() and pid_path.read_text() == f"{process.pid}\n")
+        wait_until(lambda: pid_path.exists() and pid_path.read_text() == f"{process.pid}\n", 5, 0.05)
     finally:
         assert stop(process)[0] == 0
     assert not pid_path.exists()
@@ -383,6 +379,7 @@ def test_tcp_delay_zero_connects_at_once(tmp_path):
     assert code == 0 and "waiting for" not in err
 
 
+@pytest.mark.slow
 def test_tcp_delay_waits_for_the_boundary_and_a_signal_ends_the_wait(tmp_path):
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
@@ -399,12 +396,13 @@ def test_tcp_delay_waits_for_the_boundary_and_a_signal_ends_the_wait(tmp_path):
         assert not connected and "attempting connection" not in err
 
 
+@pytest.mark.slow
 def test_signal_flag_reloads_after_n_seconds(tmp_path):
     port = free_port()
     process = start([passive_conf(tmp_path, port), "-s", "1"])
     try:
         assert listening(port)
-        time.sleep(2)
+        wait_until(lambda: "performing reload" in logged(process), what="the reload 1 s after the start")
     finally:
         code, _, err = stop(process)
     assert code == 0
@@ -428,6 +426,7 @@ def test_profile_writes_a_cprofile_file(tmp_path):
     assert code == 0 and "it already exists" in err
 
 
+@pytest.mark.slow
 def test_compatibility_flags_and_passive(tmp_path):
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))

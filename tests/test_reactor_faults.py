@@ -57,6 +57,8 @@ from qa.daemon import free_port
 from qa.oracle import require_oracle
 from qa.harness import HOLD, Daemon, Peer, flap, pump, received_updates, script
 
+pytestmark = pytest.mark.slow  # daemons under faults, with timers
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 READER = r"""

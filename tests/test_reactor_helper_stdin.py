@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from exabgp.reactor import helper_stdin
 from exabgp.reactor.helper_stdin import HelperStdin
 
@@ -119,6 +121,7 @@ def test_a_reader_of_8_kib_reads_costs_far_fewer_turns(tmp_path):
     assert stdin.drains * 8 < reads, (stdin.drains, reads)
 
 
+@pytest.mark.slow
 def test_a_reader_that_does_not_read_is_waited_for_without_spinning(tmp_path):
     out = tmp_path / "out"
     data = os.urandom(4 * 1024 * 1024)

@@ -21,13 +21,12 @@ every other route and the End-of-RIB sent (`exabgp.rib.packing`).
 
 import signal
 import sys
-import time
 
 import pytest
 
 from exabgp.cli.main import main
 from exabgp.session import SessionSettings, UpdateReceived
-from qa.daemon import Speaker, connect, finish, free_port, start
+from qa.daemon import Speaker, connect, finish, free_port, start, wait_until
 
 #: 2,000 communities: 8,000 octets of path attributes, more than 4096, less than 65535
 MIDDLE = " ".join(f"65000:{index}" for index in range(2000))
@@ -60,6 +59,7 @@ neighbor 127.0.0.1 {{
 """
 
 
+@pytest.mark.slow
 def test_validate_and_the_daemon_refuse_a_route_no_update_can_carry(tmp_path, capsys):
     path = tmp_path / "huge.conf"
     path.write_text(configuration(free_port(), HUGE))
@@ -177,9 +177,7 @@ neighbor 127.0.0.1 {{
             )
 
         events = peer.wait(lambda events: len(announced(events)) == 2)
-        end = time.monotonic() + 10
-        while answers.read_text().count("\n") < 3 and time.monotonic() < end:
-            time.sleep(0.05)
+        wait_until(lambda: answers.read_text().count("\n") >= 3, 10, 0.05, what="the three answers")
         peer.sock.close()
     finally:
         daemon.send_signal(signal.SIGTERM)

@@ -395,6 +395,7 @@ def _gone(pid: int) -> bool:
         return True
 
 
+@pytest.mark.slow
 def test_stop(tmp_path):
     record = tmp_path / "record"
     polite = (

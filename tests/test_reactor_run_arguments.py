@@ -13,6 +13,8 @@ import signal
 import sys
 import time
 
+import pytest
+
 from exabgp.config.lexer import tokenise
 from exabgp.config.process import run_arguments
 from qa.daemon import finish, free_port, start, start_oracle
@@ -97,6 +99,7 @@ neighbor 127.0.0.1 {{
     return json.loads(out.read_text())
 
 
+@pytest.mark.slow
 def test_the_helper_gets_the_argv_5_0_15_gives_it(tmp_path):
     program = require_oracle()
     theirs = _argv(tmp_path, "oracle", lambda path: start_oracle(program, path))

@@ -13,7 +13,6 @@ the project (``../shared``); the tests skip when it is absent.
 
 import json
 import os
-import pathlib
 import subprocess
 import sys
 
@@ -21,7 +20,6 @@ import pytest
 
 import exabgp
 
-REFERENCE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference" / "decoding"
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 
 VECTORS = (
@@ -42,10 +40,9 @@ def _stable(document: dict) -> dict:
     return {key: value for key, value in document.items() if key not in VOLATILE}
 
 
-@pytest.mark.skipif(not REFERENCE.is_dir(), reason="exabgp-reference (../shared) not present")
 @pytest.mark.parametrize("name", VECTORS)
-def test_reference_vector(name):
-    kind_line, payload, expected = (REFERENCE / name).read_text().splitlines()[:3]
+def test_reference_vector(reference, name):
+    kind_line, payload, expected = (reference / "decoding" / name).read_text().splitlines()[:3]
     kind, *family = kind_line.split()
     command = [sys.executable, "-m", "exabgp", "decode"]
     if family and kind != "open":

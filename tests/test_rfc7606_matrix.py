@@ -22,6 +22,8 @@ its section.
 
 import importlib
 
+import pytest
+
 from exabgp.bgp.attribute import ATTRIBUTES
 
 matrix = importlib.import_module("qa.rfc7606")
@@ -72,10 +74,12 @@ def test_the_matrix_covers_every_attribute_and_class():
     )
 
 
+@pytest.mark.slow
 def test_our_daemon_answers_as_the_rfcs_say(tmp_path):
     _check_ours(matrix.play(matrix.ours_command(), "ours", str(tmp_path)))
 
 
+@pytest.mark.slow
 def test_5_0_15_answers_as_recorded(tmp_path):
     reference = oracle.require_oracle()
     ours, theirs = matrix.play_both(str(tmp_path), reference)

@@ -1,7 +1,5 @@
 """The Adj-RIB-Out (exabgp.rib.outgoing): queue semantics, next-hop self, ordering, replay."""
 
-import pathlib
-
 import pytest
 
 from exabgp._codec import split_update, walk_attributes
@@ -13,7 +11,6 @@ from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
 from exabgp.rib import packing
 from exabgp.rib.outgoing import AdjRibOut
 
-ENCODING = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "exabgp-reference" / "encoding"
 
 CTX = CodecContext()
 BASE = [(1, 0x40, b"\x00"), (2, 0x40, b""), (5, 0x40, (100).to_bytes(4, "big"))]
@@ -371,8 +368,8 @@ def test_cache_shares_attribute_sets():
     assert len({id(r.attributes) for r in adj.routes()}) == 1
 
 
-def _reference(name):
-    path = ENCODING / name
+def _reference(reference, name):
+    path = reference / "encoding" / name
     found = set()
     for line in path.read_text().splitlines():
         if ":raw:" in line and "#" not in line:
@@ -380,8 +377,7 @@ def _reference(name):
     return found
 
 
-@pytest.mark.skipif(not ENCODING.is_dir(), reason="exabgp-reference (../shared) not present")
-def test_conf_new_v4_from_its_configuration():
+def test_conf_new_v4_from_its_configuration(reference):
     # conf-new-v4.conf: eight routes, five attribute sets, group-updates on (the default)
     nexthop = bytes((10, 0, 255, 254))
     community = (8, 0xC0, bytes.fromhex("78147814"))
@@ -402,12 +398,11 @@ def test_conf_new_v4_from_its_configuration():
     ]:
         adj.add(Route(v4(10, 0, third, 0), nexthop, attributes))
     produced = list(adj.updates(CTX)) + adj.eor_bodies([(1, 1)])
-    assert sorted(produced) == sorted(_reference("conf-new-v4.msg"))
+    assert sorted(produced) == sorted(_reference(reference, "conf-new-v4.msg"))
     assert len(produced) == 6
 
 
-@pytest.mark.skipif(not ENCODING.is_dir(), reason="exabgp-reference (../shared) not present")
-def test_conf_group_limit_from_its_configuration():
+def test_conf_group_limit_from_its_configuration(reference):
     # two IPv4 routes grouped in one UPDATE, two IPv6 routes in one UPDATE each (as 5.0), two EOR
     adj = AdjRibOut(LOCAL4, ROUTER_ID)
     attributes = AttributeSet(BASE)
@@ -417,7 +412,7 @@ def test_conf_group_limit_from_its_configuration():
     adj.add(Route(v6("2a020b80000000010000000000000001", 128), nexthop6, attributes))
     adj.add(Route(v6("2a020b80000000020000000000000002", 128), nexthop6, attributes))
     produced = list(adj.updates(CTX)) + adj.eor_bodies([(1, 1), (2, 1)])
-    assert sorted(produced) == sorted(_reference("conf-group-limit.msg"))
+    assert sorted(produced) == sorted(_reference(reference, "conf-group-limit.msg"))
     assert len(produced) == 5
 
 

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from exabgp._codec import frame_message
 from exabgp.bgp import record
 from exabgp.session import Closed, SessionSettings, Session, State, UpdateReceived
+from qa.hypothesis_profiles import examples
 
 FAMILIES = ((1, 1), (1, 2), (2, 1))
 V6_NEXT_HOP = bytes.fromhex("20010db8000000000000000000000001")
@@ -187,7 +188,7 @@ SCENARIOS = [
 ]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(index=st.integers(0, len(SCENARIOS) - 1), data=st.data())
 def test_same_events_whole_or_cut_anywhere(index, data):
     octets = stream(*SCENARIOS[index])

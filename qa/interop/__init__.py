@@ -9,7 +9,7 @@ share:
 * `require(*binaries)`: the peer daemon's programs; missing ones skip the
   test with the reason, or fail it when ``EXABGP_INTEROP=1`` (what
   ``.ci/run`` sets: there the packages must be installed);
-* `free_port` (`qa.ports`: outside the ephemeral range), `wait_until`;
+* `free_port` (`qa.ports`: outside the ephemeral range), `wait_until` (`qa.daemon`);
 * `ExaBGP`: our daemon as a user runs it (``python -m exabgp server CONF``)
   with ``log.level`` DEBUG, its output in a file of the temporary
   directory.  What it received is read from that log: the ``<< announce``
@@ -36,6 +36,7 @@ import sys
 import time
 
 import exabgp
+from qa.daemon import wait_until  # noqa: F401 (the interop tests take it from here)
 from qa.ports import free_port  # noqa: F401 (the interop tests take it from here)
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
@@ -68,22 +69,6 @@ def require(*binaries) -> dict:
             pytest.fail(f"{reason} ({REQUIRED}=1)")
         pytest.skip(reason)
     return paths
-
-
-def wait_until(predicate, timeout: float = 10.0, interval: float = 0.2, what: str = "condition"):
-    """Call `predicate` until it returns something true; that value, or AssertionError after `timeout`."""
-    end = time.monotonic() + timeout
-    last = None
-    while True:
-        try:
-            value = predicate()
-        except (subprocess.SubprocessError, OSError, ValueError, KeyError) as error:
-            value, last = None, error
-        if value:
-            return value
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}" + (f" ({last})" if last else ""))
-        time.sleep(interval)
 
 
 def run(command, timeout: float = 5.0, **options) -> str:
