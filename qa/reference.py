@@ -4,8 +4,8 @@
 (whose ``.git`` file names the main repository's), beside the main checkout.
 Tests take it from the ``reference`` fixture of tests/conftest.py, which is
 `require_reference()`: the folder, or the test skips when it is absent, or
-fails under ``EXABGP_REFERENCE_REQUIRED=1`` (what ``.ci/run`` sets: CI has
-../shared beside its clone, and must not skip what reads it);
+fails under ``EXABGP_REFERENCE_REQUIRED=1`` (set it where ../shared must be
+found: a run that should read it then cannot skip it silently);
 `reference_files(pattern)` lists its files for a parametrize (one ``None``
 when it is absent: the test's fixture then skips or fails);
 `update_bodies(reference, name)` the bodies of the UPDATE messages of
@@ -29,7 +29,7 @@ def _reference() -> pathlib.Path:
 
 
 REFERENCE = _reference()
-#: the variable .ci/run sets: a missing reference folder then fails the tests that read it instead of skipping them
+#: set where ../shared must be found: a missing reference folder then fails the tests that read it instead of skipping them
 REQUIRED = "EXABGP_REFERENCE_REQUIRED"
 
 
