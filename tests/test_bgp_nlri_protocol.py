@@ -50,6 +50,7 @@ def test_every_nlri_class_answers_the_protocol():
     }
     for cls in classes:
         assert [name for name in PROTOCOL if not hasattr(cls, name)] == [], cls.__name__
+        assert cls.text is not NLRI.text, f"{cls.__name__} writes no text of its own"
 
 
 def test_the_families_split_between_the_prefix_codec_and_the_object_decoders():

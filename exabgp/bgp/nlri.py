@@ -172,7 +172,7 @@ class Prefix(NLRI):
 class RawNLRI(NLRI):
     """A whole NLRI section of a family this build does not decode yet."""
 
-    __slots__ = ("afi", "safi", "data")
+    __slots__ = ("afi", "safi", "data", "route_type")
 
     path_id = None
 
@@ -180,6 +180,7 @@ class RawNLRI(NLRI):
         self.afi = afi
         self.safi = safi
         self.data = bytes(data)
+        self.route_type = "l2vpn" if afi == AFI_L2VPN else "inet"
 
     def __eq__(self, other):
         return isinstance(other, RawNLRI) and (self.afi, self.safi, self.data) == (other.afi, other.safi, other.data)
@@ -191,10 +192,6 @@ class RawNLRI(NLRI):
         return f"RawNLRI({family_name(self.afi, self.safi)} 0x{self.data.hex().upper()})"
 
     text = __repr__
-
-    @property
-    def route_type(self) -> str:
-        return "l2vpn" if self.afi == AFI_L2VPN else "inet"
 
     def json(self, nexthop=None) -> str:
         """``{ "raw": "0x<HEX>" }``."""

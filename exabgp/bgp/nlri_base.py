@@ -43,7 +43,16 @@ class NLRI:
 
     #: the ``show adj-rib`` kind (``inet``, ``flow``, ``l2vpn``); None: 5.0.15 lists these routes under no
     #: kind and leaves them out of the json form (RTC)
-    route_type = "inet"
+    route_type: str | None = "inet"
+
+    def text(self) -> str:
+        """5.0's name of this NLRI in its logs: every class writes its own."""
+        raise NotImplementedError
+
+    def pack(self) -> bytes:
+        """The NLRI as on the wire, without path identifier: every object family writes its own (the prefix
+        families pack whole sections in the codec)."""
+        raise NotImplementedError
 
     def api_text(self, nexthop) -> str:
         """5.0 prints the family alone for the NLRI its text encoder has no text for, next hop or not."""

@@ -145,6 +145,7 @@ class AdjRibIn:
         table = self._tables.setdefault((afi, safi), {})
         kind = nlri_kind(afi, safi)
         before = len(table)
+        keys: tuple | list
         if kind is None:
             keys = (bytes(data),)
             values = path
