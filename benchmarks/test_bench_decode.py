@@ -76,7 +76,7 @@ def test_decode_json(benchmark, corpus, workloads, rounds, twin, renderer):
     """`update_json` (fast path first, as `exabgp decode`) and the general renderer alone."""
     benchmark.group = "decode + JSON line"
     session = workloads.session_of(corpus.sidecar)
-    render = getattr(workloads, renderer)
+    render = workloads.RENDERERS[renderer]
     tally = benchmark.pedantic(workloads.decode_json, (corpus.data, session, render), rounds=rounds)
     _report(benchmark, corpus, twin)
     assert tally.messages == corpus.messages

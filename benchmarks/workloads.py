@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import exabgp
 from exabgp import _codec
 from exabgp.api.envelope import Envelope, Peer, Speaker
-from exabgp.api.json_update import update_json
+from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.message import decode_message
 from exabgp.cli.decode import negotiated, peer_of, synthetic_configuration
@@ -106,6 +106,10 @@ def decode_full(data, session: Session) -> Tally:
         update.attributes(ctx)
         prefixes += len(update.changes(ctx))
     return Tally(len(messages), prefixes, len(data))
+
+
+#: the renderers `decode_json` can measure, by name (the fast path first, or the general renderer alone)
+RENDERERS = {"update_json": update_json, "general_update_json": general_update_json}
 
 
 def decode_json(data, session: Session, render=update_json) -> Tally:

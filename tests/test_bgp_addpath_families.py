@@ -13,7 +13,6 @@ recorded from 5.0.15.
 import pytest
 
 from exabgp._codec.errors import CodecError
-from exabgp.api.json_update import nlri_json
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.update import Update
@@ -57,7 +56,7 @@ def test_path_identifiers_decoded_kept_and_encoded(afi, safi, octets, nexthop):
     assert (first.path_id, second.path_id) == (1, 2)
     assert first != second
     assert nlri_module.encode(afi, safi, [first], False) == nlri_module.encode(afi, safi, [second], False) == one
-    assert nlri_json(first) == nlri_json(second) == nlri_json(nlri_module.decode(afi, safi, one, False)[0])
+    assert first.json() == second.json() == nlri_module.decode(afi, safi, one, False)[0].json()
     assert nlri_module.encode(afi, safi, [first, second], True) == _section(one)
     assert nlri_module.encode(afi, safi, [first, second], False) == one + one
 

@@ -16,14 +16,13 @@ from hypothesis import strategies as st
 
 from exabgp._codec import split_update, walk_attributes
 from exabgp._codec.errors import CodecError
-from exabgp.api.json_update import general_update_json, nlri_json
+from exabgp.api.json_update import general_update_json
 from exabgp.api.text_message import update_text
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.mvpn import MVPN, build, decode_mvpn
 from exabgp.bgp.route import AttributeSet, Route
 from exabgp.bgp.update import Update
-from exabgp.reactor.peer import nlri_text as log_text
 from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
@@ -126,7 +125,7 @@ MALFORMED = [
 @pytest.mark.parametrize("afi, octets, expected", RECORDED)
 def test_decode_pack_and_json_as_5_0(afi, octets, expected):
     (mvpn,) = decode_mvpn(afi, bytes.fromhex(octets))
-    assert mvpn.json() == expected == nlri_json(mvpn, "10.0.0.1")
+    assert mvpn.json() == expected == mvpn.json("10.0.0.1")
     assert mvpn.pack().hex().upper() == octets
     assert (mvpn.afi, mvpn.safi) == (afi, 5)
 
@@ -154,7 +153,7 @@ def test_text_as_5_0_prints_routes():
     assert names[2] == "mvpn:source-join::65000:1:0:2001:db8::1:ff3e::8000:1"
     assert names[7] == "mvpn:unknown:0x0102030405"
     update = Update.decode(bytes.fromhex(CONF_MVPN[1]), CTX)
-    assert [log_text(nlri) for _, _, _, nlri in update.changes(CTX)] == [
+    assert [nlri.text() for _, _, _, nlri in update.changes(CTX)] == [
         "mvpn:shared-join::65000:99999:65000:fd00::1:ff0e::1",
         "mvpn:source-join::65000:99999:65000:fd12::2:ff0e::1",
     ]

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exabgp._codec.errors import CodecError
-from exabgp.api.json_update import general_update_json, nlri_json, update_json
+from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
 from exabgp.bgp.message import decode_message
@@ -66,7 +66,7 @@ def test_mutated_updates_only_raise_codec_error(body, ctx, withdraw):
         update = decode_message(2, body, ctx)
         update.attributes(ctx)
         for _action, _family, _nexthop, nlri in update.changes(ctx):
-            assert nlri_json(nlri).startswith("{ ")
+            assert nlri.json().startswith("{ ")
         text = update_json(update, ctx, withdraw)
         assert text == general_update_json(update, ctx, withdraw)
     except CodecError as error:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from exabgp._codec import split_update, walk_attributes
 from exabgp._codec.errors import CodecError
-from exabgp.api.json_update import general_update_json, nlri_json
+from exabgp.api.json_update import general_update_json
 from exabgp.api.text_message import update_text
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.context import CodecContext
@@ -92,7 +92,7 @@ MALFORMED = [
 @pytest.mark.parametrize("octets, expected", RECORDED)
 def test_decode_pack_and_json_as_5_0(octets, expected):
     (vpls,) = decode_vpls(bytes.fromhex(octets))
-    assert vpls.json() == expected == nlri_json(vpls, "192.168.201.1")
+    assert vpls.json() == expected == vpls.json("192.168.201.1")
     packed = vpls.pack().hex().upper()
     assert packed[:-1] == octets[:-1] and packed[-1] in "13579BDF"  # the bottom-of-stack bit is always set
 

@@ -15,7 +15,7 @@ import pathlib
 import pytest
 
 from exabgp.api.envelope import Peer, Speaker, envelope
-from exabgp.api.json_update import nlri_json, update_json
+from exabgp.api.json_update import update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
 from exabgp.bgp.nlri import Prefix, RawNLRI
@@ -92,16 +92,16 @@ def test_reference_decoding(reference, name):
 
 def test_nlri_json_forms():
     plain = Prefix(1, 1, None, 24, bytes([10, 0, 0, 0]))
-    assert nlri_json(plain) == '{ "nlri": "10.0.0.0/24" }'
+    assert plain.json() == '{ "nlri": "10.0.0.0/24" }'
     with_path = Prefix(1, 1, 0x01020304, 32, bytes([10, 0, 0, 1]))
-    assert nlri_json(with_path) == '{ "nlri": "10.0.0.1/32", "path-information": "1.2.3.4" }'
+    assert with_path.json() == '{ "nlri": "10.0.0.1/32", "path-information": "1.2.3.4" }'
     vpn = Prefix(1, 128, 7, 24, bytes([10, 0, 0, 0]), (0x000641, 0x0007D1), bytes.fromhex("0001C00002010064"))
-    assert nlri_json(vpn) == (
+    assert vpn.json() == (
         '{ "nlri": "10.0.0.0/24", "path-information": "0.0.0.7", "label": [ [100], [125] ], "rd": "192.0.2.1:100" }'
     )
     v6 = Prefix(2, 4, None, 32, bytes.fromhex("20010db8" + "00" * 12), (0x000641,))
-    assert nlri_json(v6) == '{ "nlri": "2001:db8::/32", "label": [ [100] ] }'
-    assert nlri_json(RawNLRI(1, 133, b"\x05\x01")) == '{ "raw": "0x0501" }'
+    assert v6.json() == '{ "nlri": "2001:db8::/32", "label": [ [100] ] }'
+    assert RawNLRI(1, 133, b"\x05\x01").json() == '{ "raw": "0x0501" }'
 
 
 def test_treat_as_withdraw_becomes_withdrawals_for_the_api():

@@ -31,7 +31,9 @@ Departures from 5.0, where its text is not JSON: the SRv6 SID information
 prints its SID and behavior (5.0 prints the literal ``"%s"`` and ``%d``), and
 unknown SRv6 sub-TLVs are left out instead of leaving an empty list item.
 The BGP-LS attribute (29) prints as 5.0 decodes its TLVs (`exabgp.bgp.bgpls_attribute`).
-NLRI of families without a decoder print as ``{ "raw": "0x<hex>" }``.
+Each NLRI writes its own object (``json(nexthop)`` of the NLRI protocol,
+`exabgp.bgp.nlri_base`); NLRI of families without a decoder print as
+``{ "raw": "0x<hex>" }``.
 """
 
 import json
@@ -40,18 +42,10 @@ import re
 from exabgp import _codec
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.community import extended_string, extended_value
-from exabgp.bgp.bgpls import BGPLS
 from exabgp.bgp.bgpls_attribute import attribute_json
-from exabgp.bgp.evpn import EVPN
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, afi_name, family_name, safi_name
-from exabgp.bgp.flow import Flow
-from exabgp.bgp.mup import MUP
-from exabgp.bgp.mvpn import MVPN
-from exabgp.bgp.nlri import RawNLRI
-from exabgp.bgp.nlri_fields import address_text, rd_text
-from exabgp.bgp.rtc import RTC
+from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.update import ANNOUNCE, WITHDRAW
-from exabgp.bgp.vpls import VPLS
 
 _IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
 _IPV6_UNICAST = (AFI_IPV6, SAFI_UNICAST)
@@ -221,30 +215,6 @@ def _attribute_items(attributes):
     return items
 
 
-def nlri_json(nlri, nexthop=None) -> str:
-    """One NLRI object, as in the announce/withdraw lists and `exabgp decode -n` (a FlowSpec rule carries
-    the `nexthop` of its announcement too, as 5.0 prints it, and so does a BGP-LS node or prefix NLRI; VPLS, MCAST-VPN, MUP, EVPN and RTC NLRI do not)."""
-    if isinstance(nlri, RawNLRI):
-        return f'{{ "raw": "{_hex(nlri.data)}" }}'
-    if isinstance(nlri, Flow):
-        return nlri.json(nexthop or "")
-    if isinstance(nlri, BGPLS):
-        return nlri.json(nexthop)
-    if isinstance(nlri, (VPLS, MVPN, MUP, EVPN, RTC)):
-        return nlri.json()
-    fields = []
-    path = nlri.path_information()
-    if path is not None:
-        fields.append(f'"path-information": "{path}"')
-    if nlri.labels:
-        fields.append('"label": [ ' + ", ".join(f"[{label >> 4}]" for label in nlri.labels) + " ]")
-    if nlri.rd is not None:
-        fields.append(f'"rd": "{rd_text(nlri.rd)}"')
-    if fields:
-        return f'{{ "nlri": "{nlri.prefix()}", {", ".join(fields)} }}'
-    return f'{{ "nlri": "{nlri.prefix()}" }}'
-
-
 def eor_json(afi: int, safi: int) -> str:
     return f'{{ "eor": {{ "afi" : "{afi_name(afi)}", "safi" : "{safi_name(safi)}" }} }}'
 
@@ -290,9 +260,9 @@ def general_update_json(update, ctx, withdraw_on_error: bool = False) -> str:
     for action, family, nexthop, nlri in update.changes(ctx):
         name = family_name(*family)
         if action == WITHDRAW or flip:
-            minus.setdefault(name, []).append(nlri_json(nlri))
+            minus.setdefault(name, []).append(nlri.json())
         elif action == ANNOUNCE:
-            plus.setdefault(name, {}).setdefault(nexthop or "no-nexthop", []).append(nlri_json(nlri, nexthop))
+            plus.setdefault(name, {}).setdefault(nexthop or "no-nexthop", []).append(nlri.json(nexthop))
     sections = []
     shown = [code for code in attributes.values if code not in (attr.MP_REACH_NLRI, attr.MP_UNREACH_NLRI)]
     if shown or attributes.discard is not None or attributes.treat_as_withdraw is not None:

@@ -26,8 +26,10 @@ as the JSON renderer does.  Attributes follow in type-code order (``origin
 igp as-path ( 1 2 ) [ 3 ] med 10 community [ 65000:1 no-export ]``): lists
 of more than one item are bracketed and communities are sorted by value, as
 5.0 prints them; an attribute 5.0 does not name is ``attribute [ 0xCODE
-0xFLAGS 0x<hex> ]``.  NLRI read ``<prefix>[ path-information <id>][ label
-<n> | label [ <n> <n> ]][ next-hop <ip>][ rd <rd>]``.
+0xFLAGS 0x<hex> ]``.  Each NLRI writes its own text (``api_text(nexthop)``
+of the NLRI protocol, `exabgp.bgp.nlri_base`): a prefix reads ``<prefix>[
+path-information <id>][ label <n> | label [ <n> <n> ]][ next-hop <ip>][ rd
+<rd>]``.
 
 Peer-supplied text (the reason of a ``down``, the capabilities of an OPEN)
 has every non-printable character written as ``\\xNN`` (5.0.13: a newline in
@@ -56,18 +58,10 @@ from exabgp.bgp import attribute as attr
 from exabgp.bgp import bgpls_attribute
 from exabgp.bgp import capability as cap
 from exabgp.bgp.community import extended_string
-from exabgp.bgp.bgpls import BGPLS
-from exabgp.bgp.evpn import EVPN
-from exabgp.bgp.family import afi_name, family_name, safi_name
-from exabgp.bgp.flow import Flow
-from exabgp.bgp.mup import MUP
-from exabgp.bgp.mvpn import MVPN
-from exabgp.bgp.nlri import RawNLRI
-from exabgp.bgp.nlri_fields import address_text, rd_text
+from exabgp.bgp.family import family_name, safi_name
+from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.operational import ADVISORY, QUERY
-from exabgp.bgp.rtc import RTC
 from exabgp.bgp.update import ANNOUNCE
-from exabgp.bgp.vpls import VPLS
 
 
 def oneline(text: str) -> str:
@@ -278,30 +272,6 @@ def attributes_text(attributes) -> str:
     return text
 
 
-def nlri_text(nlri, nexthop) -> str:
-    """One NLRI with its next hop (None for none), as in ``announced`` / ``withdrawn`` lines."""
-    if isinstance(nlri, RawNLRI):
-        return hex_text(nlri.data)
-    if isinstance(nlri, Flow):
-        return nlri.text() + ("" if nexthop is None else f" next-hop {nexthop}")
-    if isinstance(nlri, (MVPN, MUP, EVPN, BGPLS, RTC)):  # 5.0 prints the family of these NLRI only, next hop or not
-        return f"afi {afi_name(nlri.afi)} safi {safi_name(nlri.safi)}"
-    if isinstance(nlri, VPLS):  # 5.0 ends a VPLS NLRI printed without next hop (a withdrawal) with a space
-        return nlri.text() + (" " if nexthop is None else f" next-hop {nexthop}")
-    text = nlri.prefix()
-    path = nlri.path_information()
-    if path is not None:
-        text += f" path-information {path}"
-    if nlri.labels:
-        labels = [str(label >> 4) for label in nlri.labels]
-        text += f" label {labels[0]}" if len(labels) == 1 else f" label [ {' '.join(labels)} ]"
-    if nexthop is not None:
-        text += f" next-hop {nexthop}"
-    if nlri.rd is not None:
-        text += f" rd {rd_text(nlri.rd)}"
-    return text
-
-
 # ----------------------------------------------------------------- messages
 
 
@@ -321,9 +291,9 @@ def update_text(head: str, update, ctx, raw: str) -> str:
         suffix = attributes_text(attributes)
         for action, _family, nexthop, nlri in update.changes(ctx):
             if action == ANNOUNCE and not withdraw_all:
-                lines.append(f"{head} announced {nlri_text(nlri, nexthop)}{suffix}")
+                lines.append(f"{head} announced {nlri.api_text(nexthop)}{suffix}")
             else:
-                lines.append(f"{head} withdrawn {nlri_text(nlri, nexthop)}")
+                lines.append(f"{head} withdrawn {nlri.api_text(nexthop)}")
     if raw:
         lines.append(raw)
     lines.append(f"{head} end")

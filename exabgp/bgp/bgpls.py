@@ -52,6 +52,7 @@ import socket
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_BGPLS, SAFI_BGPLS
 from exabgp.bgp.record import record
 
@@ -170,7 +171,7 @@ def _topology(value: bytes) -> int:
 
 
 @record(slots=True)
-class BGPLS:
+class BGPLS(NLRI):
     """One BGP-LS NLRI: its NLRI type and type specific octets (RFC 9552 section 5.2)."""
 
     afi = AFI_BGPLS

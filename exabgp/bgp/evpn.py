@@ -48,6 +48,7 @@ from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_L2VPN, SAFI_EVPN
 
 # RFC 7432 section 7 and RFC 9136 section 3 route types
@@ -105,11 +106,12 @@ def _label_text(label: bytes) -> str:
 
 
 @record(slots=True)
-class EVPN:
+class EVPN(NLRI):
     """One EVPN NLRI: its route type and route type specific octets (RFC 7432 section 7)."""
 
     afi = AFI_L2VPN
     safi = SAFI_EVPN
+    route_type = "l2vpn"
 
     code: int
     body: bytes
@@ -172,8 +174,8 @@ class EVPN:
             return f"evpn:unknown:0x{self.body.hex()}"
         return f"evpn:{ROUTE_TYPES[self.code][1]}::{self._fields()[1]}"
 
-    def json(self) -> str:
-        """5.0's JSON object of this NLRI."""
+    def json(self, nexthop=None) -> str:
+        """5.0's JSON object of this NLRI (the next hop is not in it)."""
         raw = self.pack().hex().upper()
         if self.code not in ROUTE_TYPES:
             return f'{{ "code": {self.code}, "parsed": false, "raw": "{raw}" }}'

@@ -76,6 +76,8 @@ EVPN = 7
 BGPLS = 8
 # Route Target Constraint NLRI (exabgp.bgp.rtc)
 RTC = 9
+#: the kinds of the prefix codec: one call per section, `exabgp.bgp.nlri.Prefix` objects
+PREFIX_KINDS = frozenset((PREFIX, LABELED, VPN))
 #: the kinds whose NLRI are objects that pack themselves (``pack()``), decoded by `exabgp.bgp.nlri.decode`
 OBJECT_KINDS = frozenset((FLOW, VPLS, MVPN, MUP, EVPN, BGPLS, RTC))
 

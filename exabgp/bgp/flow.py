@@ -47,6 +47,7 @@ from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_FLOW, SAFI_FLOW_VPN
 
 
@@ -235,7 +236,7 @@ def _malformed(reason: str) -> CodecError:
 
 
 @record(slots=True)
-class Flow:
+class Flow(NLRI):
     """One flow specification (RFC 8955): family, route distinguisher, components by type.
 
     `components`: ``((type, value), ...)`` in ascending type order; a prefix value is
@@ -249,6 +250,8 @@ class Flow:
     rd: bytes
     components: tuple
     path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
+
+    route_type = "flow"
 
     def pack(self) -> bytes:
         """The NLRI as on the wire: length (1 or 2 octets), route distinguisher, components; ValueError when
@@ -302,7 +305,15 @@ class Flow:
             parts += ["next-hop", nexthop]
         return " ".join(parts)
 
-    def json(self, nexthop: str = "") -> str:
+    def api_text(self, nexthop) -> str:
+        """`text`, then ``next-hop`` and the next hop of an announcement."""
+        return self.text() + ("" if nexthop is None else f" next-hop {nexthop}")
+
+    def spec(self) -> str:
+        """The configuration's flat form: `text` without its first word (``flow``)."""
+        return self.text().split(" ", 1)[1]
+
+    def json(self, nexthop=None) -> str:
         """5.0's JSON object of this NLRI; ``"next-hop"`` only when `nexthop` is given."""
         items = [f'"{key}": [ ' + ", ".join(f'"{text}"' for text in texts) + " ]" for key, texts, _ in self.values()]
         if self.rd:

@@ -46,6 +46,7 @@ from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_IPV6, SAFI_MUP
 
 # draft-mpmz-bess-mup-safi section 3: the 3GPP 5G architecture and its route types
@@ -87,7 +88,7 @@ def _padded(octets: bytes, afi: int) -> str:
 
 
 @record(slots=True)
-class MUP:
+class MUP(NLRI):
     """One MUP NLRI: AFI, architecture type, route type and route type specific octets."""
 
     safi = SAFI_MUP
@@ -143,8 +144,8 @@ class MUP:
         bits, endpoint, teid = self._t2st()
         return f"{head}:{bits}:{nlri_fields.address_text(endpoint)}:{teid}:"
 
-    def json(self) -> str:
-        """5.0's JSON object of this NLRI."""
+    def json(self, nexthop=None) -> str:
+        """5.0's JSON object of this NLRI (the next hop is not in it)."""
         if not self.known():  # 5.0 swaps the AFI and the architecture of the types it does not decode
             raw = (bytes((self.afi,)) + self.pack()[1:]).hex().upper()
             return f'{{ "arch": {self.afi}, "code": {self.code}, "raw": "{raw}" }}'

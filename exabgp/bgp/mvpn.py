@@ -36,6 +36,7 @@ from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import SAFI_MCAST_VPN
 
 # RFC 6514 section 4 route types (those 5.0 decodes and originates)
@@ -63,7 +64,7 @@ def _malformed(reason: str) -> CodecError:
 
 
 @record(slots=True)
-class MVPN:
+class MVPN(NLRI):
     """One MCAST-VPN NLRI: its AFI, route type and route type specific octets (RFC 6514 section 4)."""
 
     safi = SAFI_MCAST_VPN
@@ -98,8 +99,8 @@ class MVPN:
         middle = "" if source_as is None else f"{source_as}:"
         return f"mvpn:{ROUTE_TYPES[self.code][1]}::{nlri_fields.rd_text(rd)}:{middle}{source}:{group}"
 
-    def json(self) -> str:
-        """5.0's JSON object of this NLRI."""
+    def json(self, nexthop=None) -> str:
+        """5.0's JSON object of this NLRI (the next hop is not in it)."""
         raw = self.pack().hex().upper()
         if self.code not in ROUTE_TYPES:
             return f'{{ "code": {self.code}, "parsed": false, "raw": "{raw}" }}'

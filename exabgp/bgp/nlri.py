@@ -29,6 +29,20 @@ these families (RTC's codec reads and writes its own).
 Families whose NLRI codec is not written yet (bgp-ls-vpn) have ``nlri=None`` in the family table: their section is
 kept whole as one `RawNLRI` and re-encoded unchanged.
 
+Behaviour per family lives in two places, each the fastest for its question:
+
+* per section, by NLRI kind (`exabgp.bgp.family.nlri_kind`): `decode` looks the kind up in
+  `OBJECT_DECODERS` (the object families) or hands the section to the codec (the prefix kinds, one
+  call per section); `encode` is the inverse.  A table keyed by kind, because a section has no
+  object yet;
+* per NLRI, by method: every NLRI class is an `exabgp.bgp.nlri_base.NLRI` and answers ``json``,
+  ``text``, ``api_text``, ``show_text``, ``route_type``, ``spec`` and ``packed`` itself (the
+  protocol is written out in that module).  A method, because the renderers, the logs, ``show
+  adj-rib`` and the configuration hold an NLRI, not a family: one attribute lookup replaces a chain
+  of ``isinstance`` tests, and the prefix path (a full table) pays one method call per route where
+  it paid those tests before.  `Prefix` writes its own forms here; each object family writes its
+  own in its module.
+
 `NEXTHOP_SIZES` is the literal table of the next-hop lengths MP_REACH_NLRI
 may carry per family (RFC 4760 section 3, RFC 4364 section 4.3.2, RFC 2545
 section 3 for the 32-octet global + link-local form) and how many leading
@@ -37,8 +51,9 @@ octets are a (zero) route distinguisher.
 
 from exabgp import _codec
 from exabgp.bgp import bgpls, evpn, flow, mup, mvpn, rtc, vpls
-from exabgp.bgp.nlri_fields import PATH_ID_SIZE, address_text
-from exabgp.bgp.family import AFI_IPV4, BGPLS, EVPN, FLOW, MUP, MVPN, OBJECT_KINDS, RTC, VPLS, family_name, nlri_kind
+from exabgp.bgp.family import AFI_IPV4, AFI_L2VPN, BGPLS, EVPN, FLOW, MUP, MVPN, RTC, VPLS, family_name, nlri_kind
+from exabgp.bgp.nlri_base import NLRI
+from exabgp.bgp.nlri_fields import address_text, rd_text
 
 #: (afi, safi) -> (allowed next-hop lengths, route distinguisher octets in the next hop)
 NEXTHOP_SIZES = {
@@ -66,7 +81,7 @@ NEXTHOP_SIZES = {
 }
 
 
-class Prefix:
+class Prefix(NLRI):
     """One prefix NLRI: family, optional path id, prefix, optional labels and RD."""
 
     __slots__ = ("afi", "safi", "path_id", "plen", "addr", "labels", "rd", "_hash")
@@ -103,22 +118,69 @@ class Prefix:
         """``1.2.3.0/24``: the address as received (host bits kept) and the length."""
         return f"{address_text(self.addr)}/{self.plen}"
 
+    text = prefix
+
     def path_information(self):
         """The path identifier as a dotted quad, or None without ADD-PATH."""
         if self.path_id is None:
             return None
         return address_text(self.path_id.to_bytes(4, "big"))
 
+    def json(self, nexthop=None) -> str:
+        """``{ "nlri": "P"[, "path-information": "I"][, "label": [ [L], ... ]][, "rd": "R"] }`` (no next hop)."""
+        fields = []
+        path = self.path_information()
+        if path is not None:
+            fields.append(f'"path-information": "{path}"')
+        if self.labels:
+            fields.append('"label": [ ' + ", ".join(f"[{label >> 4}]" for label in self.labels) + " ]")
+        if self.rd is not None:
+            fields.append(f'"rd": "{rd_text(self.rd)}"')
+        if fields:
+            return f'{{ "nlri": "{self.prefix()}", {", ".join(fields)} }}'
+        return f'{{ "nlri": "{self.prefix()}" }}'
 
-class RawNLRI:
+    def api_text(self, nexthop) -> str:
+        """``P[ path-information I][ label L | label [ L L ]][ next-hop N][ rd R]``."""
+        text = self.prefix()
+        path = self.path_information()
+        if path is not None:
+            text += f" path-information {path}"
+        if self.labels:
+            labels = [str(label >> 4) for label in self.labels]
+            text += f" label {labels[0]}" if len(labels) == 1 else f" label [ {' '.join(labels)} ]"
+        if nexthop is not None:
+            text += f" next-hop {nexthop}"
+        if self.rd is not None:
+            text += f" rd {rd_text(self.rd)}"
+        return text
+
+    show_text = api_text  # 5.0 places path-information, label and rd as its text encoder does
+
+    def spec(self) -> str:
+        """``P[ rd R][ label [ L ... ]][ path-information I]``, as `exabgp.config.route` reads it."""
+        words = [self.prefix()]
+        if self.rd is not None:
+            words.append(f"rd {rd_text(self.rd)}")
+        if self.labels is not None:
+            words.append("label [ " + " ".join(str(label >> 4) for label in self.labels) + " ]")
+        if self.path_id is not None:
+            words.append(f"path-information {self.path_information()}")
+        return " ".join(words)
+
+
+class RawNLRI(NLRI):
     """A whole NLRI section of a family this build does not decode yet."""
 
-    __slots__ = ("afi", "safi", "data")
+    __slots__ = ("afi", "safi", "data", "route_type")
+
+    path_id = None
 
     def __init__(self, afi, safi, data):
         self.afi = afi
         self.safi = safi
         self.data = bytes(data)
+        self.route_type = "l2vpn" if afi == AFI_L2VPN else "inet"
 
     def __eq__(self, other):
         return isinstance(other, RawNLRI) and (self.afi, self.safi, self.data) == (other.afi, other.safi, other.data)
@@ -128,6 +190,32 @@ class RawNLRI:
 
     def __repr__(self):
         return f"RawNLRI({family_name(self.afi, self.safi)} 0x{self.data.hex().upper()})"
+
+    text = __repr__
+
+    def json(self, nexthop=None) -> str:
+        """``{ "raw": "0x<HEX>" }``."""
+        return f'{{ "raw": "0x{self.data.hex().upper()}" }}'
+
+    def api_text(self, nexthop) -> str:
+        """``0x<HEX>``."""
+        return "0x" + self.data.hex().upper()
+
+    def packed(self, addpath: bool) -> bytes:
+        """The section as received."""
+        return self.data
+
+
+#: NLRI kind -> the decoder of one section of that object family: ``(afi, safi, octets, addpath) -> [NLRI]``
+OBJECT_DECODERS = {
+    FLOW: flow.decode_flows,
+    VPLS: lambda afi, safi, data, addpath: vpls.decode_vpls(data, addpath),
+    MVPN: lambda afi, safi, data, addpath: mvpn.decode_mvpn(afi, data, addpath),
+    MUP: lambda afi, safi, data, addpath: mup.decode_mup(afi, data, addpath),
+    EVPN: lambda afi, safi, data, addpath: evpn.decode_evpn(data, addpath),
+    BGPLS: lambda afi, safi, data, addpath: bgpls.decode_bgpls(data, addpath),
+    RTC: lambda afi, safi, data, addpath: rtc.decode_rtc(data, addpath),
+}
 
 
 def decode(afi: int, safi: int, data, addpath: bool, withdraw: bool = False):
@@ -140,20 +228,9 @@ def decode(afi: int, safi: int, data, addpath: bool, withdraw: bool = False):
     kind = nlri_kind(afi, safi)
     if kind is None:
         return [RawNLRI(afi, safi, data)]
-    if kind == FLOW:
-        return flow.decode_flows(afi, safi, bytes(data), addpath)
-    if kind == VPLS:
-        return vpls.decode_vpls(data, addpath)
-    if kind == MVPN:
-        return mvpn.decode_mvpn(afi, data, addpath)
-    if kind == MUP:
-        return mup.decode_mup(afi, data, addpath)
-    if kind == EVPN:
-        return evpn.decode_evpn(data, addpath)
-    if kind == BGPLS:
-        return bgpls.decode_bgpls(data, addpath)
-    if kind == RTC:
-        return rtc.decode_rtc(data, addpath)
+    decoder = OBJECT_DECODERS.get(kind)
+    if decoder is not None:
+        return decoder(afi, safi, bytes(data), addpath)
     return [
         Prefix(afi, safi, path_id, plen, addr, labels, rd)
         for path_id, plen, addr, labels, rd in _codec.decode_nlri(data, afi, addpath, kind, withdraw)
@@ -163,14 +240,8 @@ def decode(afi: int, safi: int, data, addpath: bool, withdraw: bool = False):
 def encode(afi: int, safi: int, nlris, addpath: bool) -> bytes:
     """The octets of one section (the inverse of `decode`)."""
     kind = nlri_kind(afi, safi)
-    if kind is None:
-        return b"".join(nlri.data for nlri in nlris)
-    if kind == RTC:
+    if kind is None or kind in OBJECT_DECODERS:
         return b"".join(nlri.packed(addpath) for nlri in nlris)
-    if kind in OBJECT_KINDS:
-        if addpath:
-            return b"".join((nlri.path_id or 0).to_bytes(PATH_ID_SIZE, "big") + nlri.pack() for nlri in nlris)
-        return b"".join(nlri.pack() for nlri in nlris)
     return _codec.encode_nlri([nlri.codec_tuple() for nlri in nlris], afi, addpath, kind)
 
 

@@ -41,6 +41,8 @@ text ``rtc ORIGIN`` for 32 and ``rtc ORIGIN:TARGET/L`` for 33 to 95.
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.community import encode_extended, extended_string
 from exabgp.bgp.family import AFI_IPV4, SAFI_RTC
+from exabgp.bgp.nlri_base import NLRI
+from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.record import record
 
 #: RFC 4684 section 4: the prefix spans an origin AS (4 octets) and a route target (8 octets)
@@ -70,11 +72,12 @@ def target_text(target: bytes) -> str:
 
 
 @record(slots=True)
-class RTC:
+class RTC(NLRI):
     """One RTC NLRI: path identifier (None without ADD-PATH), length in bits, the ``ceil(plen / 8)`` prefix octets."""
 
     afi = AFI_IPV4
     safi = SAFI_RTC
+    route_type = None  # 5.0.15's show adj-rib lists RTC routes under no kind, and not in its json form
 
     path_id: int | None
     plen: int
@@ -115,8 +118,12 @@ class RTC:
         """5.0's text of this NLRI (its logs, ``show adj-rib``)."""
         return f"rtc {self._form(target_text)}"
 
-    def json(self) -> str:
-        """5.0's JSON object of this NLRI."""
+    def show_text(self, nexthop) -> str:
+        """`text`: 5.0.15's ``show adj-rib`` prints an RTC route without its next hop."""
+        return self.text()
+
+    def json(self, nexthop=None) -> str:
+        """5.0's JSON object of this NLRI (the next hop is not in it)."""
         target = self.target()
         rt = "null" if target is None else f'"{target_text(target)}"'
         if not self.partial():
@@ -124,12 +131,16 @@ class RTC:
         return f'{{ "origin": {self.origin()}, "route-target": {rt}, "prefix-length": {self.plen} }}'
 
     def spec(self) -> str:
-        """The configuration form (`exabgp.config.rtc`): ``wildcard``, ``ORIGIN``, ``ORIGIN:TARGET[/L]``.
+        """The configuration form (`exabgp.config.rtc`): ``wildcard``, ``ORIGIN``, ``ORIGIN:TARGET[/L]``, then
+        ``path-information`` and the path identifier as a dotted quad when there is one.
 
         The route target is written as 5.0 prints it when that text reads back as the same octets, else
         as ``0x`` + hex (the kinds the configuration has no name for, a type with its high bits set).
         """
-        return self._form(_target_spec)
+        form = self._form(_target_spec)
+        if self.path_id is None:
+            return form
+        return f"{form} path-information {address_text(self.path_id.to_bytes(_PATH_ID, 'big'))}"
 
     def _form(self, render) -> str:
         if self.plen == 0:

@@ -29,6 +29,7 @@ from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_L2VPN, SAFI_VPLS
 
 #: RFC 4761 section 3.2.2: the length field of every VPLS NLRI
@@ -44,11 +45,12 @@ def _malformed(reason: str) -> CodecError:
 
 
 @record(slots=True)
-class VPLS:
+class VPLS(NLRI):
     """One VPLS NLRI (RFC 4761 section 3.2.2); `rd` is the 8 wire octets, `base` the 20-bit label."""
 
     afi = AFI_L2VPN
     safi = SAFI_VPLS
+    route_type = "l2vpn"
 
     rd: bytes
     endpoint: int
@@ -76,8 +78,16 @@ class VPLS:
         )
         return f"{text} next-hop {nexthop}" if nexthop else text
 
-    def json(self) -> str:
-        """5.0's JSON object of this NLRI."""
+    def api_text(self, nexthop) -> str:
+        """`text`, then ``next-hop`` and the next hop of an announcement; 5.0 ends a withdrawal with a space."""
+        return self.text() + (" " if nexthop is None else f" next-hop {nexthop}")
+
+    def spec(self) -> str:
+        """The configuration's flat form: `text` without its first word (``vpls``)."""
+        return self.text().split(" ", 1)[1]
+
+    def json(self, nexthop=None) -> str:
+        """5.0's JSON object of this NLRI (the next hop is not in it)."""
         return (
             f'{{ "rd": "{nlri_fields.rd_text(self.rd)}", "endpoint": {self.endpoint}, "base": {self.base}, '
             f'"offset": {self.offset}, "size": {self.size} }}'

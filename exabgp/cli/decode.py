@@ -45,7 +45,7 @@ from exabgp import exabgp_version
 from exabgp._codec.errors import CodecError
 from exabgp.api.envelope import Peer, Speaker, envelope
 from exabgp.api.json_message import message_line
-from exabgp.api.json_update import compact, nlri_json, update_json
+from exabgp.api.json_update import compact, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.open import Open
 from exabgp.bgp.record import replace
@@ -197,7 +197,7 @@ def display_nlri(raw: bytes, neighbor, ctx: CodecContext) -> list:
     nlris = decode_nlri(afi, safi, raw, ctx.sends_path_id(afi, safi))
     if not nlris:
         raise Invalid(reason="no NLRI in the payload")
-    return [nlri_json(nlri) for nlri in nlris]
+    return [nlri.json() for nlri in nlris]
 
 
 class _Stop(Exception):

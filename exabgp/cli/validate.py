@@ -29,7 +29,7 @@ import sys
 from exabgp._codec import CodecError
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.context import CodecContext
-from exabgp.bgp.family import AFI_IPV4, FAMILIES, SAFI_UNICAST
+from exabgp.bgp.family import AFI_IPV4, FAMILIES, PREFIX_KINDS, SAFI_UNICAST, nlri_kind
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
 from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
 from exabgp.cli import config_file, debugging
@@ -107,7 +107,8 @@ def check_route(route: Route, neighbor, ctx: CodecContext):
     )
     nexthop = _self(neighbor, route.nlri.afi) if route.nexthop == NEXT_HOP_SELF else route.nexthop
     nlri = route.nlri
-    if isinstance(nlri, Prefix) and nlri.path_id is None and ctx.sends_path_id(nlri.afi, nlri.safi):
+    prefix = nlri_kind(nlri.afi, nlri.safi) in PREFIX_KINDS
+    if prefix and nlri.path_id is None and ctx.sends_path_id(nlri.afi, nlri.safi):
         # RFC 7911: a route without path identifier goes out with identifier 0 on an ADD-PATH session
         nlri = Prefix(nlri.afi, nlri.safi, 0, nlri.plen, nlri.addr, nlri.labels, nlri.rd)
     expected = Route(nlri, nexthop, route.attributes)

@@ -60,13 +60,10 @@ from exabgp.bgp.family import (
     SAFI_UNICAST,
     family_name,
 )
-from exabgp.bgp.mup import MUP
-from exabgp.bgp.mvpn import MVPN
 from exabgp.bgp.nlri import Prefix
-from exabgp.bgp.nlri_fields import RD_AS2, RD_AS4, RD_IPV4, address_text, rd_text
+from exabgp.bgp.nlri_fields import RD_AS2, RD_AS4, RD_IPV4, address_text
 from exabgp.bgp.record import record, replace
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
-from exabgp.bgp.rtc import RTC
 from exabgp.config import values
 
 #: ORIGIN values (RFC 4271 section 4.3)
@@ -821,32 +818,13 @@ def unsendable(route: Route):
 
     if packing.fits(route):
         return None
-    return f"the route {family_name(*route.family)} {nlri_text(route.nlri)} can not be sent: {packing.too_large(route)}"
-
-
-def nlri_text(nlri) -> str:
-    """An NLRI as the configuration writes it (after the family words)."""
-    if isinstance(nlri, RTC):  # the configuration form exabgp.config.rtc reads, the ADD-PATH path identifier after
-        path = "" if nlri.path_id is None else f" path-information {address_text(nlri.path_id.to_bytes(4, 'big'))}"
-        return nlri.spec() + path
-    if isinstance(nlri, (MVPN, MUP)):  # the configuration form exabgp.config.mvpn / exabgp.config.mup reads
-        return nlri.spec()
-    if not isinstance(nlri, Prefix):  # a FlowSpec rule or VPLS NLRI: 5.0's text minus its first word is the flat form
-        return nlri.text().split(" ", 1)[1]
-    words = [f"{address_text(nlri.addr)}/{nlri.plen}"]
-    if nlri.rd is not None:
-        words.append(f"rd {rd_text(nlri.rd)}")
-    if nlri.labels is not None:
-        words.append("label [ " + " ".join(str(label >> 4) for label in nlri.labels) + " ]")
-    if nlri.path_id is not None:
-        words.append(f"path-information {nlri.path_information()}")
-    return " ".join(words)
+    return f"the route {family_name(*route.family)} {route.nlri.spec()} can not be sent: {packing.too_large(route)}"
 
 
 def route_text(static: StaticRoute, speaker: Speaker) -> str:
     """``<afi> <safi> PREFIX keywords...``: the canonical text of one route."""
     route = static.route
-    words = [family_name(route.nlri.afi, route.nlri.safi), nlri_text(route.nlri)]
+    words = [family_name(route.nlri.afi, route.nlri.safi), route.nlri.spec()]
     if route.nexthop == NEXT_HOP_SELF:
         words.append("next-hop self")
     elif route.nexthop:

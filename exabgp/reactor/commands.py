@@ -43,21 +43,17 @@ from collections.abc import Callable
 from typing import Any
 
 from exabgp.api import show
-from exabgp.api.text_message import attributes_text, nlri_text as prefix_text
+from exabgp.api.text_message import attributes_text
 from exabgp.bgp import capability as caps
 from exabgp.bgp.attribute import decode_attributes
 from exabgp.bgp.context import CodecContext
-from exabgp.bgp.family import AFI_L2VPN, family_name
-from exabgp.bgp.flow import Flow
+from exabgp.bgp.family import family_name
 from exabgp.bgp.message import MESSAGE_TYPES
-from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.operational import OPERATIONAL_TYPES, Operational
 from exabgp.bgp.route import AttributeSets
-from exabgp.bgp.rtc import RTC
 from exabgp.config.command import CommandError, Parser, neighbor_configuration, peer_name, select
 from exabgp.reactor.controller import Controller
-from exabgp.reactor.peer import nlri_text
 
 SOURCE = "api"
 #: the attribute sets one interning table holds before a new table replaces it (about 500 octets each)
@@ -173,16 +169,6 @@ def _cached(cache: dict, key, make):
             cache.clear()
         value = cache[key] = make(key)
     return value
-
-
-def _route_type(nlri):
-    """5.0's kind of an NLRI for ``show adj-rib ... inet|flow|l2vpn`` (None for an RTC NLRI: 5.0.15 lists
-    those under none)."""
-    if isinstance(nlri, Flow):
-        return "flow"
-    if isinstance(nlri, RTC):
-        return None
-    return "l2vpn" if nlri.afi == AFI_L2VPN else "inet"
 
 
 class Commands:
@@ -395,26 +381,19 @@ class Commands:
             if (peer.rib_in if rib == "in" else peer.rib) is not table:
                 return
             nlri = route.nlri
-            if route_type is not None and _route_type(nlri) != route_type:
+            kind = nlri.route_type
+            if route_type is not None and kind != route_type:
                 continue
-            rtc = isinstance(nlri, RTC)
-            if rtc and json:
+            if kind is None and json:  # RTC: 5.0.15 leaves it out of the json form
                 continue
             family = families.get(route.family)
             if family is None:
                 family = families[route.family] = family_name(*route.family)
             if json:
-                yield family, nlri_text(nlri)
+                yield family, nlri.text()
                 continue
-            nexthop = None
-            if route.nexthop and not rtc:
-                nexthop = _cached(nexthops, route.nexthop, address_text)
-            if isinstance(nlri, Prefix):  # 5.0 adds path-information, label and rd as its text encoder
-                text = prefix_text(nlri, nexthop)
-            else:
-                text = nlri_text(nlri)
-                if nexthop is not None:
-                    text += f" next-hop {nexthop}"
+            nexthop = _cached(nexthops, route.nexthop, address_text) if route.nexthop else None
+            text = nlri.show_text(nexthop)
             if attributes:
                 text += _cached(
                     described,

@@ -92,19 +92,11 @@ import ipaddress
 import time
 
 from exabgp._codec import frame_message
-from exabgp.bgp.bgpls import BGPLS
-from exabgp.bgp.evpn import EVPN
 from exabgp.bgp.family import family_name
-from exabgp.bgp.flow import Flow
-from exabgp.bgp.mup import MUP
-from exabgp.bgp.mvpn import MVPN
-from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
 from exabgp.bgp.record import replace
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
 from exabgp.bgp.route import NO_NEXT_HOP, Route
-from exabgp.bgp.rtc import RTC
-from exabgp.bgp.vpls import VPLS
 from exabgp.config.route import narrowed
 from exabgp.config.session import session_settings as settings_of
 from exabgp.reactor import settings as mapping
@@ -368,7 +360,7 @@ class Connection(asyncio.Protocol):
         if not log.debug_enabled:
             return
         for action, family, nexthop, nlri in update.changes(ctx):
-            text = f"<< {action} {family_name(*family)} {nlri_text(nlri)}"
+            text = f"<< {action} {family_name(*family)} {nlri.text()}"
             log.debug(self.name, text if nexthop is None else f"{text} next-hop {nexthop}")
 
     def throttle(self) -> None:
@@ -473,15 +465,9 @@ class Connection(asyncio.Protocol):
         return event.reason
 
 
-def nlri_text(nlri) -> str:
-    if isinstance(nlri, Prefix):
-        return nlri.prefix()
-    return nlri.text() if isinstance(nlri, (Flow, VPLS, MVPN, MUP, EVPN, BGPLS, RTC)) else repr(nlri)
-
-
 def _too_large(action: str, route, ctx) -> str:
     """The error logged for a route `exabgp.rib.packing` left out."""
-    return f"{action} {family_name(*route.family)} {nlri_text(route.nlri)} not sent: {packing.too_large(route, ctx)}"
+    return f"{action} {family_name(*route.family)} {route.nlri.text()} not sent: {packing.too_large(route, ctx)}"
 
 
 def _sending_context(ctx, neighbor):

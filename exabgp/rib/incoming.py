@@ -21,7 +21,7 @@ kept per route but one dictionary slot:
 * labeled and VPN routes (RFC 8277, RFC 4364) keep ``(path, labels)``;
   the NLRI of the object kinds (`exabgp.bgp.family.OBJECT_KINDS`: FlowSpec,
   VPLS, MCAST-VPN, MUP, EVPN, BGP-LS, RTC) are keyed by their octets as
-  received (`exabgp.bgp.nlri.encode` of the one NLRI: VPLS with the label
+  received (the NLRI's `packed(addpath)`, `exabgp.bgp.nlri_base`: VPLS with the label
   base's bottom-of-stack bit set, the ADD-PATH path identifier first when
   the family receives one, which the table remembers per family to decode
   the keys back);
@@ -145,13 +145,12 @@ class AdjRibIn:
         table = self._tables.setdefault((afi, safi), {})
         kind = nlri_kind(afi, safi)
         before = len(table)
+        keys: tuple | list
         if kind is None:
             keys = (bytes(data),)
             values = path
         elif kind in OBJECT_KINDS:
-            keys = [
-                nlri_module.encode(afi, safi, [item], addpath) for item in nlri_module.decode(afi, safi, data, addpath)
-            ]
+            keys = [item.packed(addpath) for item in nlri_module.decode(afi, safi, data, addpath)]
             self._addpath[(afi, safi)] = addpath
             values = path
         elif kind == PREFIX:

@@ -67,9 +67,8 @@ from exabgp.bgp.family import (
     AFI_IPV6,
     AFI_L2VPN,
     FAMILIES,
-    LABELED,
     OBJECT_KINDS,
-    PREFIX,
+    PREFIX_KINDS,
     RTC,
     SAFI_EVPN,
     SAFI_FLOW,
@@ -80,7 +79,6 @@ from exabgp.bgp.family import (
     SAFI_RTC,
     SAFI_UNICAST,
     SAFI_VPLS,
-    VPN,
     nlri_kind,
 )
 from exabgp.bgp.nlri import NEXTHOP_SIZES
@@ -106,9 +104,6 @@ NO_NEXT_HOP_ATTRIBUTE = frozenset(
 
 #: families whose IPv4 next hop 5.0 sends IPv4-mapped although a 4-octet one is valid there
 IPV4_MAPPED_NEXT_HOP = frozenset({(AFI_IPV6, SAFI_MUP)})
-
-#: NLRI kinds of the prefix codec, whose size `fits` bounds without packing
-PREFIX_KINDS = frozenset((PREFIX, LABELED, VPN))
 
 #: SAFIs whose MP_UNREACH_NLRI 5.0 sends with no other path attribute
 BARE_WITHDRAWAL_SAFIS = frozenset({SAFI_UNICAST, SAFI_MULTICAST})

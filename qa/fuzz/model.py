@@ -14,7 +14,7 @@ OPERATIONAL) decodes the body as the session does, then, when it decodes:
   what `_codec.ingest_update` vouches for must have no attribute discarded
   nor be treated as withdraw (their docstrings promise both);
 * 5.0's JSON of the message (the helper's line from `JsonEncoder`, parsed
-  and consolidated, and each NLRI's `nlri_json`) is valid JSON, and for an
+  and consolidated, and each NLRI's ``json``) is valid JSON, and for an
   UPDATE `update_json` (the `_codec.render_update` fast path when it
   accepts the body) equals `general_update_json`, with and without
   treat-as-withdraw shown as withdrawals (what ``exabgp decode`` prints
@@ -34,7 +34,7 @@ escaping is not, and every line printed is valid JSON.
 ``model.nlri`` (option octets: the family, an index in `FAMILIES`; bit 0
 ADD-PATH, bit 1 MP_UNREACH_NLRI) decodes an NLRI section of every known
 family (`exabgp.bgp.nlri.decode`); what decodes renders as valid JSON
-(`nlri_json`) and as the reactor's debug text, and encodes again
+(its ``json``) and as the reactor's debug text (``text``), and encodes again
 (`exabgp.bgp.nlri.encode`) without an error.
 """
 
@@ -42,7 +42,7 @@ from exabgp._codec import check_update, ingest_update
 from exabgp._codec.errors import CodecError
 from exabgp.api.encoder import JsonEncoder, TextEncoder
 from exabgp.api.envelope import Peer, Speaker
-from exabgp.api.json_update import general_update_json, nlri_json, update_json
+from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
 from exabgp.bgp.message import decode_message
@@ -51,7 +51,6 @@ from exabgp.bgp.nlri import encode as encode_nlri
 from exabgp.cli import decode as decode_cli
 from exabgp.config.neighbor import parse
 from exabgp.reactor.api import KINDS
-from exabgp.reactor.peer import nlri_text
 from qa.fuzz import seeds as seed_parts
 from qa.fuzz.codec import bit, valid_json
 from qa.fuzz.engine import Finding
@@ -133,7 +132,7 @@ class MessageTarget(Target):
                 raise Finding("ingest_update vouched for an UPDATE that RFC 7606 treats as withdraw or discards")
         update.eor(ctx)
         for _action, _family, nexthop, nlri in update.changes(ctx):
-            valid_json(nlri_json(nlri, nexthop), "nlri_json")
+            valid_json(nlri.json(nexthop), "an NLRI's json")
         for withdraw in (False, True):
             fast, general = update_json(update, ctx, withdraw), general_update_json(update, ctx, withdraw)
             if fast != general:
@@ -166,8 +165,8 @@ class NlriTarget(Target):
         except CodecError:
             return
         for nlri in nlris:
-            valid_json(nlri_json(nlri), f"nlri_json of {FAMILIES[(afi, safi)][0]}")
-            nlri_text(nlri)
+            valid_json(nlri.json(), f"the json of an NLRI of {FAMILIES[(afi, safi)][0]}")
+            nlri.text()
         encode_nlri(afi, safi, nlris, addpath)
 
 
