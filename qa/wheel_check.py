@@ -73,6 +73,8 @@ BUILD_LEFTOVERS = (
     ".pytest_cache",
     ".hypothesis",
     ".benchmarks",
+    ".mypy_cache",
+    ".ruff_cache",
     "venv",
     ".venv",
     "wheelhouse",
