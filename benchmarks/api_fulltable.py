@@ -65,6 +65,13 @@ def exec_daemon(config: str) -> None:
     os.execv(sys.executable, [sys.executable, "-m", "exabgp", "server", path])
 
 
+def daemon_commands() -> tuple:
+    """measure.py's ``--cmd`` for our daemon: with ``adj-rib-in false`` added, and as configured."""
+    ours = f"{shlex.quote(sys.executable)} {shlex.quote(os.path.abspath(__file__))} --exec-daemon {{config}}"
+    default = f"env PYTHONPATH={shlex.quote(package_parent())} {shlex.quote(sys.executable)} -m exabgp {{config}}"
+    return ours, default
+
+
 def write_json_lines(corpus: str, sidecar: dict, path: str) -> int:
     """The JSON lines our daemon sends its helper for `corpus`, written to `path`; returns the line count."""
     sys.path.insert(0, package_parent())
@@ -95,7 +102,13 @@ def write_json_lines(corpus: str, sidecar: dict, path: str) -> int:
 
 
 def sink_alone(lines: str, routes: int, fast: bool, workdir: str, piped: bool = False) -> dict:
-    """sink.py reading `lines` from a file (or, `piped`, from ``cat`` through a pipe): wall and CPU seconds."""
+    """sink.py reading `lines` from a file (or, `piped`, from ``cat`` through a pipe): wall and CPU seconds.
+
+    ``wall_s`` counts the sink's start-up too; ``sink_s`` is the sink's own
+    time from its first UPDATE line to the last route, the figure to put
+    beside measure.py's ``wall_s`` (first byte fed -> last route at the
+    sink) when the corpus is small enough for start-up to matter.
+    """
     row = f"sink{' --fast' if fast else ''} {'piped' if piped else 'alone'}"
     report = os.path.join(workdir, f"{row.replace(' ', '-')}.json")
     command = [sys.executable, os.path.join(BENCH, "sink.py"), "--expect", str(routes), "--report", report]
@@ -112,11 +125,13 @@ def sink_alone(lines: str, routes: int, fast: bool, workdir: str, piped: bool = 
     wall = time.time() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(report) as data:
-        announced = json.load(data).get("announced")
+        report = json.load(data)
+    announced = report.get("announced")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return {
         "row": row,
         "wall_s": round(wall, 3),
+        "sink_s": report.get("seconds"),
         "cpu_s": round(cpu, 2),
         **({} if announced == routes else {"error": f"sink counted {announced} routes"}),
     }
@@ -136,6 +151,8 @@ def measure(row: str, receiver: str, corpus: str, args, workdir: str, cmd: str =
         str(args.runs),
         "--port",
         str(args.port),
+        "--timeout",
+        str(args.timeout),
         "--json-out",
         out,
         "--workdir",
@@ -171,6 +188,7 @@ def main(argv=None) -> int:
     parser.add_argument("--v6", type=int, default=220000, help="IPv6 prefixes of a generated corpus")
     parser.add_argument("--runs", type=int, default=1, help="measure.py runs per row (medians)")
     parser.add_argument("--port", type=int, default=1790)
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds measure.py gives a run")
     parser.add_argument("--no-bird", action="store_true", help="do not measure BIRD")
     parser.add_argument("--reference-corpus", help="also measure ExaBGP 5.0.15 on this corpus")
     parser.add_argument("--reference-cmd", help="the reference daemon (default: the oracle of qa.oracle)")
@@ -189,8 +207,7 @@ def main(argv=None) -> int:
     say(f"corpus {corpus}: {routes} routes; work directory {workdir}")
     lines = os.path.join(workdir, "daemon-output.json")
     say(f"{write_json_lines(corpus, sidecar, lines)} JSON lines written to {lines}")
-    ours = f"{shlex.quote(sys.executable)} {shlex.quote(os.path.abspath(__file__))} --exec-daemon {{config}}"
-    default = f"env PYTHONPATH={shlex.quote(package_parent())} {shlex.quote(sys.executable)} -m exabgp {{config}}"
+    ours, default = daemon_commands()
     rows = [
         lambda: sink_alone(lines, routes, False, workdir),
         lambda: sink_alone(lines, routes, True, workdir),

@@ -41,10 +41,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import oracle
+from common import BENCH, oracle
 
 HERE = Path(__file__).resolve().parent
-GEN_CORPUS = HERE.parent.parent / "shared" / "bench" / "gen_corpus.py"
+GEN_CORPUS = Path(BENCH) / "gen_corpus.py"
 VOLATILE = ("exabgp", "time", "host", "pid", "ppid")
 REFERENCE = "exabgp 5.0.15"
 #: 5.0 decodes every UPDATE whole: its `decode` is the baseline of our `lazy`
@@ -80,6 +80,12 @@ def run_driver(name: str, args, corpus: Path, mode: str, runs: int, workdir: Pat
         sys.stderr.write(f"{name}: the driver ran the {result.get('twin')!r} twin ({result.get('module')})\n")
         raise SystemExit(2)
     return result
+
+
+def counts_match(result: dict, sidecar: dict) -> bool:
+    """True when a driver handled every message and (when it counts them) every prefix of the corpus."""
+    counted = result["prefixes"] is None or result["prefixes"] == sidecar["routes"]
+    return result["messages"] == sidecar["messages"] and counted
 
 
 def comparable(line: str) -> dict:
@@ -188,8 +194,7 @@ def main() -> int:
                 results.append(result)
                 if name == REFERENCE:
                     reference_runs[REFERENCE_MODE.get(mode, mode)] = result
-            counted = result["prefixes"] is None or result["prefixes"] == sidecar["routes"]
-            if result["messages"] != sidecar["messages"] or not counted:
+            if not counts_match(result, sidecar):
                 print(
                     f"{mode} {name}: counted {result['messages']} messages / {result['prefixes']} prefixes, "
                     f"the sidecar says {sidecar['messages']} / {sidecar['routes']}"
