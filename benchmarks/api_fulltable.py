@@ -24,8 +24,12 @@ or one timing of the helper alone, all on the same corpus and in one go:
 
 Reported: ``wall_s`` (first byte fed -> last route at the helper),
 ``cpu_s`` (the receiver's process tree, helper included), ``cpu_main_s``
-(the daemon alone) and ``peak_rss_mb`` (the daemon).  One JSON line per row
-on stdout, the table on stderr.
+(the daemon alone) and ``peak_rss_mb`` (the daemon); and the ratios to the
+references measured in the same run (`FLOORS`): ``ratio_to_floor``, the
+wall time of an ``ours`` row over the time its helper alone needs to read
+the same lines (``sink_s``: its first line to its last route, start-up
+left out), and ``ratio_to_bird``, over BIRD's import.  One JSON line per
+row on stdout, the table on stderr.
 
 ``--exec-daemon CONFIG`` is the command measure.py runs for ``ours``: it adds
 ``adj-rib-in false;`` to the neighbor of CONFIG and replaces itself (same
@@ -63,6 +67,24 @@ def exec_daemon(config: str) -> None:
         out.write(f"{head}{brace}{name}{opening}    adj-rib-in false;\n{body}")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (os.environ.get("PYTHONPATH"), package_parent())))
     os.execv(sys.executable, [sys.executable, "-m", "exabgp", "server", path])
+
+
+#: each of our rows and the helper-alone row that is its floor
+FLOORS = {"ours": "sink alone", "ours sink --fast": "sink --fast alone", "ours adj-rib-in": "sink alone"}
+
+
+def ratios(results: list) -> None:
+    """Add to our rows their ratio to their floor and to BIRD (rows of the same run)."""
+    by_row = {result["row"]: result for result in results if "error" not in result}
+    bird = by_row.get("bird", {}).get("wall_s")
+    for row, floor in FLOORS.items():
+        ours = by_row.get(row)
+        if ours is None:
+            continue
+        if by_row.get(floor, {}).get("sink_s"):
+            ours["ratio_to_floor"] = round(ours["wall_s"] / by_row[floor]["sink_s"], 4)
+        if bird:
+            ours["ratio_to_bird"] = round(ours["wall_s"] / bird, 4)
 
 
 def daemon_commands() -> tuple:
@@ -229,18 +251,22 @@ def main(argv=None) -> int:
                 f"{shlex.quote(args.reference_cmd or common.oracle())} {{config}}",
             )
         )
-    results = []
-    for row in rows:
-        results.append(row())
-        print(json.dumps(results[-1]), flush=True)
-    say(f"{'':20} {'corpus':>12} {'wall s':>8} {'CPU s':>7} {'daemon CPU s':>12} {'peak RSS MB':>11}")
+    results = [row() for row in rows]
+    ratios(results)
+    for result in results:
+        print(json.dumps(result), flush=True)
+    say(
+        f"{'':20} {'corpus':>12} {'wall s':>8} {'CPU s':>7} {'daemon CPU s':>12} {'peak RSS MB':>11} "
+        f"{'/ floor':>8} {'/ BIRD':>7}"
+    )
     for result in results:
         if "error" in result:
             say(f"{result['row']:20} {result['error']}")
             continue
         say(
             f"{result['row']:20} {result.get('corpus', os.path.basename(corpus)):>12} {result['wall_s']:8.2f} "
-            f"{result['cpu_s']:7.2f} {result.get('cpu_main_s', ''):>12} {result.get('peak_rss_mb', ''):>11}"
+            f"{result['cpu_s']:7.2f} {result.get('cpu_main_s', ''):>12} {result.get('peak_rss_mb', ''):>11} "
+            f"{result.get('ratio_to_floor', ''):>8} {result.get('ratio_to_bird', ''):>7}"
         )
     if args.json_out:
         with open(args.json_out, "w") as out:

@@ -12,7 +12,10 @@ runs in its own fresh subprocess, started from a temporary working directory:
 * ``ours (py)``: the same with ``EXABGP_NO_EXTENSIONS=1``.
 
 Each driver reads the corpus into memory, then times `--runs` passes over it
-(framing included) and reports every pass; the table shows the median.
+(framing included) and reports every pass; the table shows the median,
+its speed-up against 5.0.15 and, for the compiled twin, against the pure
+one (all measured in the same run: compare ratios, not seconds, between
+runs).
 Workloads (``--modes``): ``lazy`` (every UPDATE to a lazy message object that
 has only split its sections; 5.0 has no lazy decode, so its ``decode`` time
 is the baseline, as the issue's targets compare them), ``decode`` (every
@@ -129,10 +132,11 @@ def generate(workdir: Path) -> Path:
 
 
 def table(rows) -> str:
-    header = ("mode", "implementation", "seconds", "messages/s", "prefixes/s", "speed-up vs 5.0.15")
+    header = ("mode", "implementation", "seconds", "messages/s", "prefixes/s", "speed-up vs 5.0.15", "vs pure twin")
     lines = [header]
     for row in rows:
         ratio = "" if row["speedup"] is None else f"{row['speedup']:.2f}x"
+        pure = "" if row.get("speedup_vs_py") is None else f"{row['speedup_vs_py']:.2f}x"
         lines.append(
             (
                 row["mode"],
@@ -141,6 +145,7 @@ def table(rows) -> str:
                 f"{row['messages_per_s']:,.0f}",
                 f"{row['prefixes_per_s']:,.0f}",
                 ratio,
+                pure,
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
@@ -213,6 +218,10 @@ def main() -> int:
                     "speedup": None if baseline is None else baseline / seconds,
                 }
             )
+    for row in rows:  # the compiled twin against the pure one, same mode, same run
+        pure = next((r for r in rows if r["mode"] == row["mode"] and r["implementation"] == "ours (py)"), None)
+        if row["implementation"] == "ours (c)" and pure is not None:
+            row["speedup_vs_py"] = pure["seconds"] / row["seconds"]
     print(f"median of {args.runs} runs")
     print(table(rows))
     if args.json_out:

@@ -23,15 +23,20 @@ tens of percent from one hour to the next; the ratio cancels most of that.
 
 `compare(baseline, result)` judges every workload present on both sides.
 The figure compared is the ratio when both sides have one to the same
-reference, else the median time.  For each side, its noise is half the
-relative spread of its repeated values, ``(max - min) / (2 * median)``; the
+reference, else the median time.  For each side, its noise is the
+interquartile range of its repeated values over their median (for three
+runs, half their range: ``(max - min) / (2 * median)``), a spread that one
+run disturbed by a burst of load on the machine does not widen; the
 threshold of a workload is the sum of the two sides' noise, and never less
 than `MIN_THRESHOLD` (a difference smaller than that is not worth a
 failure, whatever the spread).  The change is ``result median / baseline
 median - 1``: above the threshold it is a regression (the command fails),
 below minus the threshold an improvement, else "same".  In words: a
-regression is a change of the median larger than the two sides' runs,
-centred on their medians, can explain.
+regression is a change of the median larger than the spread of the middle
+half of both sides' runs.  For normally distributed runs the interquartile
+range is 1.35 standard deviations, so with equal noise the threshold is
+about 2.7 of them: a change of the median that large happens by chance
+well under once in a thousand comparisons of five rounds against five.
 """
 
 import json
@@ -45,9 +50,12 @@ MIN_THRESHOLD = 0.05
 
 
 def noise(values: list) -> float:
-    """Half the relative spread of repeated values: ``(max - min) / (2 * median)`` (0 for one value)."""
+    """The interquartile range of repeated values over their median (half the range for three; 0 for one)."""
     middle = statistics.median(values)
-    return (max(values) - min(values)) / (2 * middle) if middle else 0.0
+    if len(values) < 2 or not middle:
+        return 0.0
+    first, _, third = statistics.quantiles(values, n=4, method="inclusive")
+    return (third - first) / middle
 
 
 def summary(unit: str, runs: list) -> dict:
