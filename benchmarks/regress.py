@@ -1,6 +1,6 @@
 """Regression guard: run the benchmarks with their references, save the result, compare with a baseline.
 
-    python benchmarks/regress.py run [--full | --v4 N --v6 N | --corpus PATH] [--rounds 5] [--only GROUPS]
+    python benchmarks/regress.py run [--full | --v4 N --v6 N | --corpus PATH] [--rounds 7] [--only GROUPS]
                                      [--out PATH] [--compare BASELINE]
     python benchmarks/regress.py compare BASELINE RESULT [--min-threshold 0.05]
 
@@ -57,6 +57,11 @@ RESULTS = HERE / "results"
 REFERENCE = "exabgp 5.0.15"
 SMALL = (20000, 5000)
 FULL = (1000000, 220000)
+#: the defaults of the two corpora the baselines are measured on (the full table's passes are long)
+DEFAULTS = {
+    "small": {"rounds": 7, "passes": 5, "outbound_routes": 20000, "outbound_reference_routes": 2000},
+    "full": {"rounds": 3, "passes": 1, "outbound_routes": 100000, "outbound_reference_routes": 10000},
+}
 
 
 def say(text: str) -> None:
@@ -392,12 +397,12 @@ def main(argv=None) -> int:
     run.add_argument("--v4", type=int, default=SMALL[0], help="IPv4 prefixes of the generated corpus (20000)")
     run.add_argument("--v6", type=int, default=SMALL[1], help="IPv6 prefixes of the generated corpus (5000)")
     run.add_argument("--corpus", help="a corpus already generated (with its .json sidecar)")
-    run.add_argument("--rounds", type=int, default=5, help="rounds: each workload and its reference once (5)")
-    run.add_argument("--passes", type=int, default=5, help="decode: passes per driver, the fastest counts (5)")
+    run.add_argument("--rounds", type=int, help="rounds: each workload and its reference once (7, full 3)")
+    run.add_argument("--passes", type=int, help="decode: passes per driver, the fastest counts (5, full 1)")
     run.add_argument("--startup-runs", type=int, default=15, help="startup: rounds of the three commands (15)")
-    run.add_argument("--outbound-routes", type=int, default=20000, help="outbound: routes our helper announces")
+    run.add_argument("--outbound-routes", type=int, help="outbound: routes our helper announces (20000, full 100000)")
     run.add_argument(
-        "--outbound-reference-routes", type=int, default=2000, help="outbound: routes 5.0.15's helper announces"
+        "--outbound-reference-routes", type=int, help="outbound: routes 5.0.15's helper announces (2000, full 10000)"
     )
     run.add_argument(
         "--only", default=",".join(GROUPS), help=f"comma separated groups (default all: {','.join(GROUPS)})"
@@ -417,6 +422,9 @@ def main(argv=None) -> int:
     options = parser.parse_args(argv)
     if options.command == "compare":
         return report(results.load(options.baseline), results.load(options.result), options.min_threshold)
+    for key, value in DEFAULTS["full" if options.full else "small"].items():
+        if getattr(options, key) is None:
+            setattr(options, key, value)
     options.only = [name for name in options.only.split(",") if name]
     unknown = set(options.only) - set(GROUPS)
     if unknown:
