@@ -7,18 +7,22 @@
 ``run`` measures five groups of workloads, each with the reference its own
 benchmark script compares with, in ``--rounds`` rounds: in every round each
 workload and its reference run once, one after the other, so that a ratio
-pairs two measurements made under the same load of the machine:
+pairs two measurements made under the same load of the machine.  The
+in-process groups (``decode``, ``startup``) count CPU seconds, user +
+system, which the other work of a shared machine stretches far less than
+wall time; the daemon groups count wall time (their work spans processes,
+pipes and sockets):
 
 * ``decode``: `compare_reference.py`'s drivers, one process per pass set:
   ``decode lazy``, ``decode full`` and ``decode json`` on each twin
   (``(c)``, ``(py)``), each against ExaBGP 5.0.15 decoding the same corpus
   (``json`` against its JSON lines; ``lazy`` against its full decode, it
   has no lazy one); a driver does ``--passes`` passes, the round's value is
-  the fastest of them (the least disturbed by the other work of the
-  machine: load only ever adds time);
+  the CPU seconds of the fastest of them (the least disturbed by the other
+  work of the machine: load only ever adds time);
 * ``startup``: `startup.py`: ``exabgp version``, ``decode HEX`` and
   ``validate FILE`` against the same command of 5.0.15 (``--startup-runs``
-  pairs);
+  pairs), the CPU seconds of each process;
 * ``ingest``: `ingest.py`: our daemon taking the corpus with ``adj-rib-in
   false`` and ``true``, against BIRD 2 taking it (``measure.py``);
 * ``fulltable``: `api_fulltable.py`: our daemon handing every UPDATE of the
@@ -107,7 +111,7 @@ def group_decode(run: Run) -> dict:
         result = compare_reference.run_driver(name, drivers, Path(run.corpus), mode, passes, run.workdir)
         if not compare_reference.counts_match(result, run.sidecar):
             raise Failed(f"{name} {mode}: {result['messages']} messages / {result['prefixes']} prefixes counted")
-        return min(result["seconds"])  # the least disturbed pass: load only ever adds time
+        return min(result["cpu_seconds"])  # the least disturbed pass: load only ever adds time
 
     for number in range(run.options.rounds):
         say(f"decode: round {number + 1}/{run.options.rounds}")
@@ -130,7 +134,7 @@ def group_startup(run: Run) -> dict:
     say(f"startup: {run.options.startup_runs} rounds of 3 commands, ours then 5.0.15")
     times = startup.compare(str(Path(sys.executable).with_name("exabgp")), oracle(), run.options.startup_runs)
     for command, pair in times.items():
-        for ours, theirs in zip(pair["ours"], pair["reference"], strict=True):
+        for ours, theirs in zip(pair["ours_cpu"], pair["reference_cpu"], strict=True):
             run.add(f"startup {command}", "s", ours)
             run.add(f"{REFERENCE} startup {command}", "s", theirs)
     return {f"startup {command}": f"{REFERENCE} startup {command}" for command in times}
