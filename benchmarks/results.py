@@ -110,7 +110,7 @@ class Verdict:
     result: float
     change: float  # result / baseline - 1
     threshold: float
-    outcome: str  # "regression", "improvement", "same"
+    outcome: str  # "regression", "improvement", "same", or "unresolved" (a median of 0: too short to measure)
 
     def line(self) -> str:
         return (
@@ -128,6 +128,8 @@ def judge(name: str, baseline: dict, result: dict, min_threshold: float = MIN_TH
         figure, before, after = baseline["unit"], baseline["runs"], result["runs"]
     middle_before, middle_after = statistics.median(before), statistics.median(after)
     threshold = max(min_threshold, factor(min(len(before), len(after))) * (noise(before) + noise(after)))
+    if middle_before <= 0 or middle_after <= 0:  # below the resolution of the measurement (a tiny corpus)
+        return Verdict(name, figure, middle_before, middle_after, 0.0, threshold, "unresolved")
     change = middle_after / middle_before - 1
     outcome = "regression" if change > threshold else "improvement" if change < -threshold else "same"
     return Verdict(name, figure, middle_before, middle_after, change, threshold, outcome)

@@ -83,6 +83,12 @@ def test_a_change_under_the_floor_passes_even_without_noise():
     assert verdict(record([0.1] * 7), record([0.103] * 7)).outcome == "same"
 
 
+def test_a_time_below_the_resolution_is_not_judged():
+    """A median of 0 (a workload too short for its clock, on a tiny corpus) is reported, never failed."""
+    assert verdict(record([0.0] * 7), record(STEADY)).outcome == "unresolved"
+    assert verdict(record(STEADY), record([0.0] * 7)).outcome == "unresolved"
+
+
 def test_few_rounds_widen_the_threshold():
     """A spread measured on few runs is unsure: x2 up to 4 runs a side, x1.5 for 5 or 6."""
     three = [0.095, 0.100, 0.105]  # noise 5 %
