@@ -142,6 +142,8 @@ def sample_lines(data, session: Session, every: int):
 
 
 MODES = {"lazy": decode_lazy, "decode": decode_full, "json": decode_json}
+#: the renderers `decode_json` can time: the fast path first (as ``exabgp decode``), or the general one alone
+RENDERERS = {"update_json": update_json, "general_update_json": general_update_json}
 
 
 def main() -> None:
