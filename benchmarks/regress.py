@@ -356,6 +356,9 @@ def command_run(options) -> int:
     except Failed as error:
         say(f"FAILED: {error} (work directory kept: {workdir})")
         return 2
+    except BaseException:  # an interruption or a bug: the corpus and the logs are not kept
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
     shutil.rmtree(workdir, ignore_errors=True)
     out = (
         options.out
