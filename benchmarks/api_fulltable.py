@@ -24,8 +24,12 @@ or one timing of the helper alone, all on the same corpus and in one go:
 
 Reported: ``wall_s`` (first byte fed -> last route at the helper),
 ``cpu_s`` (the receiver's process tree, helper included), ``cpu_main_s``
-(the daemon alone) and ``peak_rss_mb`` (the daemon).  One JSON line per row
-on stdout, the table on stderr.
+(the daemon alone) and ``peak_rss_mb`` (the daemon); and the ratios to the
+references measured in the same run (`FLOORS`): ``ratio_to_floor``, the
+wall time of an ``ours`` row over the time its helper alone needs to read
+the same lines (``sink_s``: its first line to its last route, start-up
+left out), and ``ratio_to_bird``, over BIRD's import.  One JSON line per
+row on stdout, the table on stderr.
 
 ``--exec-daemon CONFIG`` is the command measure.py runs for ``ours``: it adds
 ``adj-rib-in false;`` to the neighbor of CONFIG and replaces itself (same
@@ -65,6 +69,31 @@ def exec_daemon(config: str) -> None:
     os.execv(sys.executable, [sys.executable, "-m", "exabgp", "server", path])
 
 
+#: each of our rows and the helper-alone row that is its floor
+FLOORS = {"ours": "sink alone", "ours sink --fast": "sink --fast alone", "ours adj-rib-in": "sink alone"}
+
+
+def ratios(results: list) -> None:
+    """Add to our rows their ratio to their floor and to BIRD (rows of the same run)."""
+    by_row = {result["row"]: result for result in results if "error" not in result}
+    bird = by_row.get("bird", {}).get("wall_s")
+    for row, floor in FLOORS.items():
+        ours = by_row.get(row)
+        if ours is None:
+            continue
+        if by_row.get(floor, {}).get("sink_s"):
+            ours["ratio_to_floor"] = round(ours["wall_s"] / by_row[floor]["sink_s"], 4)
+        if bird:
+            ours["ratio_to_bird"] = round(ours["wall_s"] / bird, 4)
+
+
+def daemon_commands() -> tuple:
+    """measure.py's ``--cmd`` for our daemon: with ``adj-rib-in false`` added, and as configured."""
+    ours = f"{shlex.quote(sys.executable)} {shlex.quote(os.path.abspath(__file__))} --exec-daemon {{config}}"
+    default = f"env PYTHONPATH={shlex.quote(package_parent())} {shlex.quote(sys.executable)} -m exabgp {{config}}"
+    return ours, default
+
+
 def write_json_lines(corpus: str, sidecar: dict, path: str) -> int:
     """The JSON lines our daemon sends its helper for `corpus`, written to `path`; returns the line count."""
     sys.path.insert(0, package_parent())
@@ -95,7 +124,13 @@ def write_json_lines(corpus: str, sidecar: dict, path: str) -> int:
 
 
 def sink_alone(lines: str, routes: int, fast: bool, workdir: str, piped: bool = False) -> dict:
-    """sink.py reading `lines` from a file (or, `piped`, from ``cat`` through a pipe): wall and CPU seconds."""
+    """sink.py reading `lines` from a file (or, `piped`, from ``cat`` through a pipe): wall and CPU seconds.
+
+    ``wall_s`` counts the sink's start-up too; ``sink_s`` is the sink's own
+    time from its first UPDATE line to the last route, the figure to put
+    beside measure.py's ``wall_s`` (first byte fed -> last route at the
+    sink) when the corpus is small enough for start-up to matter.
+    """
     row = f"sink{' --fast' if fast else ''} {'piped' if piped else 'alone'}"
     report = os.path.join(workdir, f"{row.replace(' ', '-')}.json")
     command = [sys.executable, os.path.join(BENCH, "sink.py"), "--expect", str(routes), "--report", report]
@@ -112,11 +147,13 @@ def sink_alone(lines: str, routes: int, fast: bool, workdir: str, piped: bool = 
     wall = time.time() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(report) as data:
-        announced = json.load(data).get("announced")
+        report = json.load(data)
+    announced = report.get("announced")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return {
         "row": row,
         "wall_s": round(wall, 3),
+        "sink_s": report.get("seconds"),
         "cpu_s": round(cpu, 2),
         **({} if announced == routes else {"error": f"sink counted {announced} routes"}),
     }
@@ -136,6 +173,8 @@ def measure(row: str, receiver: str, corpus: str, args, workdir: str, cmd: str =
         str(args.runs),
         "--port",
         str(args.port),
+        "--timeout",
+        str(args.timeout),
         "--json-out",
         out,
         "--workdir",
@@ -171,6 +210,7 @@ def main(argv=None) -> int:
     parser.add_argument("--v6", type=int, default=220000, help="IPv6 prefixes of a generated corpus")
     parser.add_argument("--runs", type=int, default=1, help="measure.py runs per row (medians)")
     parser.add_argument("--port", type=int, default=1790)
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds measure.py gives a run")
     parser.add_argument("--no-bird", action="store_true", help="do not measure BIRD")
     parser.add_argument("--reference-corpus", help="also measure ExaBGP 5.0.15 on this corpus")
     parser.add_argument("--reference-cmd", help="the reference daemon (default: the oracle of qa.oracle)")
@@ -189,8 +229,7 @@ def main(argv=None) -> int:
     say(f"corpus {corpus}: {routes} routes; work directory {workdir}")
     lines = os.path.join(workdir, "daemon-output.json")
     say(f"{write_json_lines(corpus, sidecar, lines)} JSON lines written to {lines}")
-    ours = f"{shlex.quote(sys.executable)} {shlex.quote(os.path.abspath(__file__))} --exec-daemon {{config}}"
-    default = f"env PYTHONPATH={shlex.quote(package_parent())} {shlex.quote(sys.executable)} -m exabgp {{config}}"
+    ours, default = daemon_commands()
     rows = [
         lambda: sink_alone(lines, routes, False, workdir),
         lambda: sink_alone(lines, routes, True, workdir),
@@ -212,18 +251,22 @@ def main(argv=None) -> int:
                 f"{shlex.quote(args.reference_cmd or common.oracle())} {{config}}",
             )
         )
-    results = []
-    for row in rows:
-        results.append(row())
-        print(json.dumps(results[-1]), flush=True)
-    say(f"{'':20} {'corpus':>12} {'wall s':>8} {'CPU s':>7} {'daemon CPU s':>12} {'peak RSS MB':>11}")
+    results = [row() for row in rows]
+    ratios(results)
+    for result in results:
+        print(json.dumps(result), flush=True)
+    say(
+        f"{'':20} {'corpus':>12} {'wall s':>8} {'CPU s':>7} {'daemon CPU s':>12} {'peak RSS MB':>11} "
+        f"{'/ floor':>8} {'/ BIRD':>7}"
+    )
     for result in results:
         if "error" in result:
             say(f"{result['row']:20} {result['error']}")
             continue
         say(
             f"{result['row']:20} {result.get('corpus', os.path.basename(corpus)):>12} {result['wall_s']:8.2f} "
-            f"{result['cpu_s']:7.2f} {result.get('cpu_main_s', ''):>12} {result.get('peak_rss_mb', ''):>11}"
+            f"{result['cpu_s']:7.2f} {result.get('cpu_main_s', ''):>12} {result.get('peak_rss_mb', ''):>11} "
+            f"{result.get('ratio_to_floor', ''):>8} {result.get('ratio_to_bird', ''):>7}"
         )
     if args.json_out:
         with open(args.json_out, "w") as out:

@@ -1,6 +1,7 @@
 """Outbound API throughput: N ``announce route`` lines from a helper until BIRD holds N routes (issue 4).
 
-    python benchmarks/api_outbound.py [-n 100000] [-n 1000000] [--reference] [--port 1791] [--json-out PATH]
+    python benchmarks/api_outbound.py [-n 100000] [-n 1000000] [--reference-routes 10000] [--reference]
+                                      [--port 1791] [--json-out PATH]
 
 For each size N it starts, in a fresh temporary directory and on loopback
 only:
@@ -24,7 +25,11 @@ routes imported.  Reported per size (one JSON line each on stdout, a table
 at the end): ``seconds`` (the helper's first write -> the poll that saw N
 routes, so within one poll interval), ``routes_per_s``, the daemon's CPU
 seconds and peak RSS (VmHWM, main process) at completion, and BIRD's CPU.
-Progress goes to stderr.
+With ``--reference-routes M`` ExaBGP 5.0.15 then announces M routes in the
+same run (fewer: it is slow, and slower per route as M grows) and each of
+our sizes gets ``ratio_to_reference``, its time per route over 5.0.15's:
+absolute times drift with the load of a shared machine, the ratio much
+less.  Progress goes to stderr.
 """
 
 import argparse
@@ -248,6 +253,7 @@ def main(argv=None) -> int:
     parser.add_argument("-n", "--routes", type=int, action="append", help="routes to announce (repeatable)")
     parser.add_argument("--reference", action="store_true", help="measure ExaBGP 5.0.15 instead of ours")
     parser.add_argument("--reference-cmd", help="the reference daemon (default: the oracle of qa.oracle)")
+    parser.add_argument("--reference-routes", type=int, help="also measure 5.0.15 with this many routes (ratio)")
     parser.add_argument("--bird", default=shutil.which("bird") or "/usr/sbin/bird")
     parser.add_argument("--birdc", default=shutil.which("birdc") or "/usr/sbin/birdc")
     parser.add_argument("--port", type=int, default=1791)
@@ -255,21 +261,30 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--json-out", help="also write the results to this file")
     args = parser.parse_args(argv)
+    sizes = [(count, args.reference) for count in args.routes or [100000]]
+    if args.reference_routes and not args.reference:
+        sizes.append((args.reference_routes, True))
     results = []
-    for count in args.routes or [100000]:
+    for count, reference in sizes:
         directory = tempfile.mkdtemp(prefix="api-outbound-")
-        results.append(run_one(count, args, directory))
-        print(json.dumps(results[-1]), flush=True)
+        results.append(run_one(count, argparse.Namespace(**{**vars(args), "reference": reference}), directory))
         if "error" not in results[-1]:
             shutil.rmtree(directory, ignore_errors=True)
         else:
             say(f"kept {directory} for inspection")
+    theirs = next((r for r in results if r["daemon"] != "ours" and "error" not in r), None)
+    for result in results:
+        if theirs is not None and result["daemon"] == "ours" and "error" not in result:
+            per_route = result["seconds"] / result["routes"]
+            result["ratio_to_reference"] = round(per_route / (theirs["seconds"] / theirs["routes"]), 4)
+        print(json.dumps(result), flush=True)
     for result in results:
         say(
             f"{result['daemon']:>14} {result['routes']:>8} routes: "
             + (
                 f"{result['seconds']:8.3f} s  {result['routes_per_s']:>8} routes/s  daemon {result['daemon_cpu_s']} "
                 f"CPU s, {result['daemon_peak_rss_mb']} MB peak; BIRD {result['bird_cpu_s']} CPU s"
+                + (f"; per route {result['ratio_to_reference']} of 5.0.15's" if "ratio_to_reference" in result else "")
                 if "error" not in result
                 else result["error"]
             )

@@ -1,10 +1,11 @@
-"""What the daemon benchmark scripts share (ingest.py, api_fulltable.py, api_outbound.py).
+"""What the benchmark scripts share (ingest.py, api_fulltable.py, api_outbound.py, regress.py, ...).
 
 They run as scripts (``python benchmarks/NAME.py``), so this directory is on
 ``sys.path`` and they import this module by its name.
 
 * `ROOT` is the repository, `BENCH` the shared benchmark tools
-  (``../shared/bench``: gen_corpus.py, feeder.py, sink.py, measure.py);
+  (``../shared/bench``: gen_corpus.py, feeder.py, sink.py, measure.py;
+  beside the main checkout for a git worktree, `qa.reference.SHARED`);
 * `package_parent()` is the directory our daemon imports ``exabgp`` from:
   the installed package when there is one (a fresh clone has no in-place
   extension modules, so importing the source tree there would give the pure
@@ -12,7 +13,8 @@ They run as scripts (``python benchmarks/NAME.py``), so this directory is on
   for a development checkout built with ``build_ext --inplace``;
 * `oracle(name)` is the path of a program of ExaBGP 5.0.15's venv (``exabgp``,
   ``python``), installed first when missing, through the repository's
-  `qa.oracle` (loaded by path, as the tests load it);
+  `qa.oracle` (loaded by path, as the tests load it); `free_port(address)`
+  a port to listen on, from `qa.ports`;
 * `corpus(path, workdir, v4, v6, say)` is ``(absolute path, sidecar)`` of
   the corpus to feed: `path`, or one generated into `workdir` with `v4` /
   `v6` prefixes when `path` is None.
@@ -26,7 +28,6 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 
 
 def package_parent() -> str:
@@ -37,11 +38,24 @@ def package_parent() -> str:
     return os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
 
 
-def oracle(name: str = "exabgp") -> str:
-    spec = importlib.util.spec_from_file_location("qa_oracle", os.path.join(ROOT, "qa", "oracle.py"))
+def _qa(name: str):
+    """The repository's ``qa/NAME.py``, loaded by path (the installed exabgp stays the one imported)."""
+    spec = importlib.util.spec_from_file_location(f"qa_{name}", os.path.join(ROOT, "qa", f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.oracle_program(name)
+    return module
+
+
+BENCH = str(_qa("reference").SHARED / "bench")
+
+
+def oracle(name: str = "exabgp") -> str:
+    return _qa("oracle").oracle_program(name)
+
+
+def free_port(address: str) -> int:
+    """A free port of `address` outside the kernel's ephemeral range (`qa.ports.free_port`)."""
+    return _qa("ports").free_port(address)
 
 
 def corpus(path, workdir: str, v4: int, v6: int, say) -> tuple:

@@ -12,7 +12,10 @@ runs in its own fresh subprocess, started from a temporary working directory:
 * ``ours (py)``: the same with ``EXABGP_NO_EXTENSIONS=1``.
 
 Each driver reads the corpus into memory, then times `--runs` passes over it
-(framing included) and reports every pass; the table shows the median.
+(framing included) and reports every pass; the table shows the median,
+its speed-up against 5.0.15 and, for the compiled twin, against the pure
+one (all measured in the same run: compare ratios, not seconds, between
+runs).
 Workloads (``--modes``): ``lazy`` (every UPDATE to a lazy message object that
 has only split its sections; 5.0 has no lazy decode, so its ``decode`` time
 is the baseline, as the issue's targets compare them), ``decode`` (every
@@ -41,10 +44,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import oracle
+from common import BENCH, oracle
 
 HERE = Path(__file__).resolve().parent
-GEN_CORPUS = HERE.parent.parent / "shared" / "bench" / "gen_corpus.py"
+GEN_CORPUS = Path(BENCH) / "gen_corpus.py"
 VOLATILE = ("exabgp", "time", "host", "pid", "ppid")
 REFERENCE = "exabgp 5.0.15"
 #: 5.0 decodes every UPDATE whole: its `decode` is the baseline of our `lazy`
@@ -80,6 +83,12 @@ def run_driver(name: str, args, corpus: Path, mode: str, runs: int, workdir: Pat
         sys.stderr.write(f"{name}: the driver ran the {result.get('twin')!r} twin ({result.get('module')})\n")
         raise SystemExit(2)
     return result
+
+
+def counts_match(result: dict, sidecar: dict) -> bool:
+    """True when a driver handled every message and (when it counts them) every prefix of the corpus."""
+    counted = result["prefixes"] is None or result["prefixes"] == sidecar["routes"]
+    return result["messages"] == sidecar["messages"] and counted
 
 
 def comparable(line: str) -> dict:
@@ -123,10 +132,11 @@ def generate(workdir: Path) -> Path:
 
 
 def table(rows) -> str:
-    header = ("mode", "implementation", "seconds", "messages/s", "prefixes/s", "speed-up vs 5.0.15")
+    header = ("mode", "implementation", "seconds", "messages/s", "prefixes/s", "speed-up vs 5.0.15", "vs pure twin")
     lines = [header]
     for row in rows:
         ratio = "" if row["speedup"] is None else f"{row['speedup']:.2f}x"
+        pure = "" if row.get("speedup_vs_py") is None else f"{row['speedup_vs_py']:.2f}x"
         lines.append(
             (
                 row["mode"],
@@ -135,6 +145,7 @@ def table(rows) -> str:
                 f"{row['messages_per_s']:,.0f}",
                 f"{row['prefixes_per_s']:,.0f}",
                 ratio,
+                pure,
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
@@ -188,8 +199,7 @@ def main() -> int:
                 results.append(result)
                 if name == REFERENCE:
                     reference_runs[REFERENCE_MODE.get(mode, mode)] = result
-            counted = result["prefixes"] is None or result["prefixes"] == sidecar["routes"]
-            if result["messages"] != sidecar["messages"] or not counted:
+            if not counts_match(result, sidecar):
                 print(
                     f"{mode} {name}: counted {result['messages']} messages / {result['prefixes']} prefixes, "
                     f"the sidecar says {sidecar['messages']} / {sidecar['routes']}"
@@ -208,6 +218,10 @@ def main() -> int:
                     "speedup": None if baseline is None else baseline / seconds,
                 }
             )
+    for row in rows:  # the compiled twin against the pure one, same mode, same run
+        pure = next((r for r in rows if r["mode"] == row["mode"] and r["implementation"] == "ours (py)"), None)
+        if row["implementation"] == "ours (c)" and pure is not None:
+            row["speedup_vs_py"] = pure["seconds"] / row["seconds"]
     print(f"median of {args.runs} runs")
     print(table(rows))
     if args.json_out:

@@ -33,7 +33,17 @@ import pytest
 import exabgp._codec
 
 HERE = Path(__file__).resolve().parent
-GEN_CORPUS = HERE.parent.parent / "shared" / "bench" / "gen_corpus.py"
+
+
+def _load(name: str, path: Path):
+    """A module of this directory by its path (the test directory is not on sys.path)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN_CORPUS = Path(_load("exabgp_bench_common", HERE / "common.py").BENCH) / "gen_corpus.py"
 SMALL = {"v4": 20000, "v6": 5000}
 FULL = {"v4": 1000000, "v6": 220000}
 
@@ -102,11 +112,8 @@ def corpus(request, tmp_path_factory) -> Corpus:
 
 @pytest.fixture(scope="session")
 def workloads():
-    """benchmarks/workloads.py as a module (the test directory is not on sys.path)."""
-    spec = importlib.util.spec_from_file_location("exabgp_bench_workloads", HERE / "workloads.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """benchmarks/workloads.py as a module."""
+    return _load("exabgp_bench_workloads", HERE / "workloads.py")
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ and its length.
 Framing (marker, length, type) is a plain slicing loop, timed with the rest:
 5.0 frames in its network reader, which cannot run without a socket.
 
-Output: one JSON object on stdout (see `result` in `main`).  With
+Output: one JSON object on stdout (the wall and CPU seconds of each pass,
+the counts: see the end of `main`).  With
 ``--sample-every K --sample-out PATH`` it also writes the JSON line of every
 K-th UPDATE (and of every End-of-RIB) to PATH, for `compare_reference.py --check`.
 """
@@ -106,11 +107,11 @@ def main():
     render = Response.JSON(json_version).update
     with_json = args.mode == "json"
 
-    seconds = []
+    seconds, cpu_seconds = [], []
     messages = prefixes = json_bytes = 0
     for _ in range(args.runs):
         messages = prefixes = json_bytes = 0
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for body in frame(data):
             update = unpack(body, direction, negotiated)
             messages += 1
@@ -121,6 +122,7 @@ def main():
             elif not isinstance(update, EOR):
                 prefixes += len(update.nlris)
         seconds.append(time.perf_counter() - start)
+        cpu_seconds.append(time.process_time() - cpu)
 
     if args.sample_every and args.sample_out:
         sampler = Response.JSON(json_version)
@@ -137,6 +139,7 @@ def main():
             "module": exabgp.__file__,
             "mode": args.mode,
             "seconds": seconds,
+            "cpu_seconds": cpu_seconds,
             "messages": messages,
             "prefixes": prefixes,
             "json_bytes": json_bytes,

@@ -30,7 +30,10 @@ streams) / ``rss_after_mb`` (2 s after the last line) of the daemon,
 questions asked while the answer streamed: the longest wait of a
 concurrent command, an upper bound on the longest stall of the daemon's
 loop), ``client_stderr`` and ``session_kept`` (the feeder still holds its
-session at the end).  One JSON line per daemon on stdout, progress on stderr.
+session at the end).  With ``--ours-on-reference`` our run on the reference
+corpus gets ``ratio_to_reference``: its ``last_line_s`` over 5.0.15's on
+the same corpus in the same run.  One JSON line per daemon on stdout,
+progress on stderr.
 Without ``--corpus`` the full table (1,000,000 IPv4 + 220,000 IPv6) is
 generated with ``gen_corpus.py`` into the work directory; without
 ``--reference-corpus``, one of 100,000 + 20,000.
@@ -277,8 +280,13 @@ def main(argv=None) -> int:
         results = []
         for name, (daemon_cmd, cli), env, table, table_sidecar in runs:
             results.append(run(name, daemon_cmd, cli, env, table, table_sidecar, args.port, workdir, args.command))
-            print(json.dumps(results[-1]), flush=True)
             time.sleep(1.0)
+        by_name = {result["receiver"]: result for result in results}
+        same, reference = by_name.get("ours (reference corpus)"), by_name.get("exabgp 5.0.15")
+        if same and reference and same.get("last_line_s") and reference.get("last_line_s"):
+            same["ratio_to_reference"] = round(same["last_line_s"] / reference["last_line_s"], 4)
+        for result in results:
+            print(json.dumps(result), flush=True)
         if args.json_out:
             with open(args.json_out, "w") as out:
                 json.dump(results, out, indent=1)

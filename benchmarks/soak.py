@@ -15,6 +15,10 @@ sent, the RSS at the first sample, at the middle and at the end, and the
 growth over the second half (flat memory: a few hundred kB at most, the
 noise of the allocator, whatever the duration).
 
+No reference runs beside it: what it measures is memory that should not
+grow, and its yardstick is the daemon itself (the second half of the run
+against the first), which the load of the machine does not move.
+
 tests/test_reactor_faults.py runs it for a few seconds (it must work);
 the CI-sized flap test (600 flaps, RSS over the second half) is there too.
 """

@@ -12,7 +12,8 @@ Each round runs every command once with our ``exabgp`` and once with 5.0.15's
 (the oracle of `qa.oracle`, a separate program in its own venv), one after
 the other, so that both see the same load of the machine; the table gives
 the median wall time of the rounds (process start to exit, measured by the
-parent) and the ratio ours / 5.0.15.  Before timing, each command runs once
+parent) and the ratio ours / 5.0.15, then the ratio of the CPU seconds of
+the processes (user + system, what a loaded machine stretches least).  Before timing, each command runs once
 untimed on each side (Python writes its bytecode caches then:
 ``PYTHONDONTWRITEBYTECODE`` is removed from the children's environment, so
 both sides run from compiled bytecode as an installed package does) and the
@@ -33,6 +34,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -65,10 +67,12 @@ neighbor 192.0.2.1 {
 """
 
 #: the volatile fields of the outputs: the JSON envelope's time, host and pids, and `version`'s lines
+#: (ours ends with two lines 5.0.15 does not print, `fastbgp:` and `Codec  :`: docs/compatibility.md)
 _VOLATILE = (
     (re.compile(r'"time": [0-9.]+'), '"time": 0'),
     (re.compile(r'"host" : "[^"]*", "pid" : \d+, "ppid" : \d+'), '"host" : "H", "pid" : 1, "ppid" : 1'),
     (re.compile(r"^(ExaBGP|From) +: .*$", re.MULTILINE), r"\1 : X"),
+    (re.compile(r"^(fastbgp|Codec) *: .*\n", re.MULTILINE), ""),
 )
 
 
@@ -115,8 +119,19 @@ def expected_output(name: str, code: int, stdout: str) -> bool:
     return stdout == ""  # validate: silent on stdout for a valid file
 
 
+def children_cpu() -> float:
+    """User + system CPU seconds of the children this process has waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def compare(ours: str, reference: str, runs: int) -> dict:
-    """{command: {"ours": [seconds...], "reference": [seconds...]}} after checking both sides once."""
+    """{command: {"ours": [seconds...], "reference": [...], "ours_cpu": [...], "reference_cpu": [...]}}.
+
+    Both sides are checked once first; then every round runs each command
+    with ours then 5.0.15: wall seconds, and the CPU seconds of the child
+    (what a loaded machine stretches least).
+    """
     env = environment()
     with tempfile.TemporaryDirectory() as directory:
         forms = commands(Path(directory))
@@ -125,11 +140,13 @@ def compare(ours: str, reference: str, runs: int) -> dict:
             _, ref_code, ref_out = run(reference, arguments, env)
             if not expected_output(name, code, out) or (code, normalise(out)) != (ref_code, normalise(ref_out)):
                 raise SystemExit(f"exabgp {name}: ours ({code}) {out!r} and 5.0.15's ({ref_code}) {ref_out!r} differ")
-        times = {name: {"ours": [], "reference": []} for name in forms}
+        times = {name: {"ours": [], "reference": [], "ours_cpu": [], "reference_cpu": []} for name in forms}
         for _ in range(runs):
             for name, arguments in forms.items():
-                times[name]["ours"].append(run(ours, arguments, env)[0])
-                times[name]["reference"].append(run(reference, arguments, env)[0])
+                for side, program in (("ours", ours), ("reference", reference)):
+                    cpu = children_cpu()
+                    times[name][side].append(run(program, arguments, env)[0])
+                    times[name][f"{side}_cpu"].append(children_cpu() - cpu)
     return times
 
 
@@ -149,10 +166,11 @@ def main() -> int:
     reference = args.reference
     times = compare(args.ours, reference, args.runs)
     print(f"median of {args.runs} runs, wall time of the process")
-    print(f"{'command':<18} {'ours':>9} {'5.0.15':>9} {'ratio':>7}")
+    print(f"{'command':<18} {'ours':>9} {'5.0.15':>9} {'ratio':>7} {'CPU ratio':>9}")
     for name, pair in times.items():
         ours, theirs = statistics.median(pair["ours"]), statistics.median(pair["reference"])
-        print(f"exabgp {name:<11} {ours * 1000:7.1f}ms {theirs * 1000:7.1f}ms {ours / theirs:7.2f}")
+        cpu = statistics.median(pair["ours_cpu"]) / statistics.median(pair["reference_cpu"])
+        print(f"exabgp {name:<11} {ours * 1000:7.1f}ms {theirs * 1000:7.1f}ms {ours / theirs:7.2f} {cpu:9.2f}")
     if args.json_out:
         Path(args.json_out).write_text(
             json.dumps({"runs": args.runs, "ours": args.ours, "reference": reference, "seconds": times}, indent=1)

@@ -1,7 +1,9 @@
 """ExaBGP 5.0's reference data in ../shared/exabgp-reference, as the tests read it (absent on some machines).
 
-`REFERENCE` is the folder: beside the checkout, or, for a git worktree
-(whose ``.git`` file names the main repository's), beside the main checkout.
+`SHARED` is ``../shared``: beside the checkout, or, for a git worktree
+(whose ``.git`` file names the main repository's), beside the main
+checkout (the benchmarks' tools are in its ``bench``); `REFERENCE` is its
+``exabgp-reference`` folder.
 Tests take it from the ``reference`` fixture of tests/conftest.py, which is
 `require_reference()`: the folder, or the test skips when it is absent, or
 fails under ``EXABGP_REFERENCE_REQUIRED=1`` (set it where ../shared must be
@@ -16,19 +18,20 @@ import os
 import pathlib
 
 
-def _reference() -> pathlib.Path:
+def _shared() -> pathlib.Path:
     checkout = pathlib.Path(__file__).resolve().parent.parent
-    found = checkout.parent / "shared" / "exabgp-reference"
+    found = checkout.parent / "shared"
     link = checkout / ".git"
     if not found.is_dir() and link.is_file():
         text = link.read_text().strip()
         if text.startswith("gitdir:"):  # <main>/.git/worktrees/<name>
             main = pathlib.Path(text[len("gitdir:") :].strip()).parent.parent.parent
-            found = main.parent / "shared" / "exabgp-reference"
+            found = main.parent / "shared"
     return found
 
 
-REFERENCE = _reference()
+SHARED = _shared()
+REFERENCE = SHARED / "exabgp-reference"
 #: set where ../shared must be found: a missing reference folder then fails the tests that read it instead of skipping them
 REQUIRED = "EXABGP_REFERENCE_REQUIRED"
 
