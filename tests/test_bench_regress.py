@@ -1,8 +1,8 @@
 """The benchmark regression guard (`benchmarks/results.py`, `benchmarks/regress.py compare`) on synthetic results.
 
 The comparison must fail on a real regression, name the workload, and pass
-a difference the repeated runs of both sides explain (BENCHMARKS.md,
-"Regressions": threshold = the sum of both sides' relative interquartile
+a difference the repeated runs of both sides explain
+(BENCHMARKS.md, "Regressions": threshold = the sum of both sides' relative interquartile
 range, widened for fewer than 7 rounds, at least 5 %); it compares ratios to the reference measured in the same run,
 so a machine that got slower as a whole is not a regression.  The
 committed baselines must be valid result files.  No benchmark runs here:
@@ -158,7 +158,7 @@ BASELINES = sorted((ROOT / "benchmarks" / "results").glob("baseline-*.json"))
 
 
 def test_a_release_baseline_is_committed():
-    assert BASELINES, "benchmarks/results/baseline-*.json (BENCHMARKS.md, 'Regressions')"
+    assert BASELINES, 'benchmarks/results/baseline-*.json (BENCHMARKS.md, "Regressions")'
 
 
 @pytest.mark.parametrize("path", BASELINES, ids=[path.name for path in BASELINES])
