@@ -466,3 +466,18 @@ def test_reconfigure_leaves_the_nlri_gone_out_of_the_next_session():
     rig.down()
     rig.first = True  # a reconfigured peer comes back as a restart
     assert rig.up() == [announce("10.9.0.0/24")]
+
+
+def test_a_closed_session_queues_changes_and_stays_shown_until_its_connection_goes():
+    """Between the session closing and its connection going, helpers' changes wait for the next session and
+    ``show adj-rib out`` still lists the closed session's routes."""
+    rig = Rig(neighbor("10.9.0.0/24 next-hop 192.0.2.9"))
+    rig.up()
+    rig.routes.down()
+    assert rig.command("announce route 10.0.1.0/24 next-hop 192.0.2.1") is False
+    assert rig.routes.pending() is False
+    assert [route.nlri.prefix() for route in rig.routes.rib.routes()] == ["10.9.0.0/24"]
+    rig.routes.detached()
+    assert rig.routes.rib is None
+    # the queue's bucket first (no connection ended since: it is kept), then the cache on top
+    assert rig.up() == [announce("10.0.1.0/24"), announce("10.9.0.0/24")]
