@@ -717,12 +717,12 @@ class Peer:
 
     def _flush_changes(self) -> None:
         self._flush = None
-        connection = self.connection
-        if self.established_session() is not None and self.outbound.pending():
+        connection, session = self.connection, self.established_session()
+        if connection is not None and session is not None and self.outbound.pending():
             eors = self.outbound.take_eors()
             self._send_updates(connection)
             for afi, safi in eors:
-                connection.session.send_eor(afi, safi)
+                session.send_eor(afi, safi)
             connection.progress()
 
     def _send_updates(self, connection) -> None:
@@ -781,7 +781,7 @@ class Peer:
         """Same session settings, new routes: the delta `NeighborRoutes.reload` makes goes out at once on the
         running session, in one batch."""
         self.neighbor = neighbor
-        if self.outbound.reload(neighbor):
-            connection = self.connection
+        connection = self.connection
+        if self.outbound.reload(neighbor) and connection is not None:
             self._send_updates(connection)
             connection.progress()

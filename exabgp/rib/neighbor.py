@@ -438,7 +438,7 @@ class NeighborRoutes:
             if static.route.family in families
             and (self._cached_watchdog(static) if self._configured_watchdog(static) else not static.withdraw)
         ]
-        walk = {family: {} for family in family_order(families)}
+        walk: dict[tuple, dict] = {family: {} for family in family_order(families)}
         for static in kept:
             walk.setdefault(static.route.family, {})[static.route.nlri] = static
         return {nlri: static for statics in walk.values() for nlri, static in statics.items()}
