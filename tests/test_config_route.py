@@ -8,7 +8,7 @@ import pytest
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import configuration_text, parse
-from exabgp.config.route import narrowed
+from exabgp.rib.export import narrowed
 from exabgp.config import route as route_grammar
 
 IBGP = "router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;"

@@ -65,6 +65,7 @@ from exabgp.bgp.nlri_fields import RD_AS2, RD_AS4, RD_IPV4, address_text
 from exabgp.bgp.record import record, replace
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
 from exabgp.config import values
+from exabgp.rib.export import encode_as_path
 
 #: ORIGIN values (RFC 4271 section 4.3)
 ORIGINS = {"igp": 0, "egp": 1, "incomplete": 2}
@@ -274,39 +275,6 @@ def _as_path_segments(cursor):
         if asns:
             segments.append((kind, tuple(asns)))
     return segments
-
-
-def encode_as_path(segments, asn4: bool) -> dict:
-    """AS_PATH (and AS4_PATH without 4-octet ASNs) as ``{code: (flags, value)}``."""
-    if asn4:
-        return {attr.AS_PATH: (attr.TRANSITIVE, _codec.encode_as_path(segments, True))}
-    narrow = [(kind, tuple(asn if asn <= 0xFFFF else attr.AS_TRANS for asn in asns)) for kind, asns in segments]
-    tlvs = {attr.AS_PATH: (attr.TRANSITIVE, _codec.encode_as_path(narrow, False))}
-    # RFC 6793 section 4.2.2: confederation segments stay out of AS4_PATH
-    wide = [(kind, asns) for kind, asns in segments if kind in (attr.AS_SEQUENCE, attr.AS_SET)]
-    if any(asn > 0xFFFF for _kind, asns in wide for asn in asns):
-        tlvs[attr.AS4_PATH] = (attr.OPTIONAL | attr.TRANSITIVE, _codec.encode_as_path(wide, True))
-    return tlvs
-
-
-def narrowed(attributes: AttributeSet) -> AttributeSet:
-    """`attributes` of a route parsed for a 4-octet AS session, for a session that is not.
-
-    When the peer does not announce the capability, RFC 6793 section 4.2.2
-    applies: AS_PATH and AGGREGATOR carry 2-octet ASNs (AS_TRANS for larger
-    ones) and AS4_PATH / AS4_AGGREGATOR the real values, as 5.0 sends them.
-    """
-    tlvs = {code: (flags, value) for code, flags, value in attributes.tlvs}
-    if attr.AS_PATH in tlvs and attr.AS4_PATH not in tlvs:
-        tlvs.update(encode_as_path(_codec.decode_as_path(tlvs[attr.AS_PATH][1], True), False))
-    aggregator = tlvs.get(attr.AGGREGATOR)
-    if aggregator is not None and len(aggregator[1]) == 8:
-        flags, value = aggregator
-        asn = int.from_bytes(value[:4], "big")
-        tlvs[attr.AGGREGATOR] = (flags, (attr.AS_TRANS if asn > 0xFFFF else asn).to_bytes(2, "big") + value[4:])
-        if asn > 0xFFFF:
-            tlvs[attr.AS4_AGGREGATOR] = (flags, value)
-    return AttributeSet((code, flags, value) for code, (flags, value) in tlvs.items())
 
 
 def _as_path(cursor, draft, speaker):

@@ -24,7 +24,7 @@ Routes are parsed once per distinct neighbor "speaker" (local AS, peer AS,
 with a few attribute sets cost a few attribute objects.  The table starts
 over once it holds `INTERNED_MAX` sets (`AttributeSets` with a limit): a
 helper that keeps changing a MED grows no memory.  Announcements and
-withdrawals go into the peers' Adj-RIB-Out (`exabgp.reactor.peer.Peer.announce`)
+withdrawals go into the peers' Adj-RIB-Out (`exabgp.rib.neighbor.NeighborRoutes.announce`)
 and leave in one batch of UPDATEs once the lines read together are applied.
 
 ``show neighbor`` and ``show adj-rib`` make their answer lazily, a peer or a
@@ -224,10 +224,10 @@ class Commands:
         self.api.ack(source, True)
 
     def _announce_route(self, source, command):
-        self._routes(source, command, lambda peer, statics: peer.announce(statics))
+        self._routes(source, command, lambda peer, statics: peer.send_soon(peer.outbound.announce(statics)))
 
     def _withdraw_route(self, source, command):
-        self._routes(source, command, lambda peer, statics: peer.withdraw(statics))
+        self._routes(source, command, lambda peer, statics: peer.send_soon(peer.outbound.withdraw(statics)))
 
     def _established(self, source: str, command) -> list:
         """``(peer, session)`` of the established peers the command reaches; none is an error (5.0)."""
@@ -239,12 +239,12 @@ class Commands:
 
     def _announce_eor(self, source, command):
         """5.0 sends the End-of-RIB to every established peer, whatever families it negotiated, after the
-        UPDATEs of the commands read with it (`exabgp.reactor.peer.Peer.send_eor`)."""
+        UPDATEs of the commands read with it (`exabgp.rib.neighbor.NeighborRoutes.end_of_rib`)."""
         afi, safi = command.family
         found = self._established(source, command)
         self.api.ack(source, True)  # 5.0 answers before the message leaves (its event follows)
         for peer, _ in found:
-            peer.send_eor(afi, safi)
+            peer.send_soon(peer.outbound.end_of_rib(afi, safi))
 
     def _announce_route_refresh(self, source, command):
         """Sent where route refresh and the family were negotiated; ``done`` for any established peer (5.0)."""
@@ -270,7 +270,7 @@ class Commands:
     def _watchdog(self, source, command, announce: bool):
         name = command.name or source
         for peer in self.api.peers_of(source):
-            peer.watchdog(name, announce)
+            peer.send_soon(peer.outbound.watchdog(name, announce))
         self.api.ack(source, True)
 
     def _announce_watchdog(self, source, command):
@@ -296,12 +296,12 @@ class Commands:
         matches the command against its established peers only)."""
         found = self._established(source, command)
         for peer, _ in found:
-            peer.flush_out()
+            peer.send_soon(peer.outbound.flush())
         self.api.ack(source, True)
 
     def _clear_adj_rib(self, source, command):
         for peer in self._targets(source, command):
-            peer.clear_in() if command.rib == "in" else peer.clear_out()
+            peer.clear_in() if command.rib == "in" else peer.send_soon(peer.outbound.clear())
         self.api.ack(source, True)
 
     # ------------------------------------------------------------ show
@@ -369,16 +369,16 @@ class Commands:
         the rest of its routes is left out.  The texts of next hops, families and attribute sets are kept
         for the routes that follow (at most `_TEXT_CACHE` of each)."""
         if rib == "out":
-            table, ctx = peer.rib, CodecContext(asn4=peer.neighbor.capability.asn4)
+            table, ctx = peer.outbound.rib, CodecContext(asn4=peer.neighbor.capability.asn4)
             walk = table.listing() if table is not None else ()
         else:
-            table, ctx = peer.rib_in, peer.ctx or CodecContext()
+            table, ctx = peer.rib_in, peer.outbound.ctx or CodecContext()
             walk = table.routes(attributes=attributes) if table is not None else ()
         nexthops: dict = {}
         families: dict = {}
         described: dict = {}
         for route in walk:
-            if (peer.rib_in if rib == "in" else peer.rib) is not table:
+            if (peer.rib_in if rib == "in" else peer.outbound.rib) is not table:
                 return
             nlri = route.nlri
             kind = nlri.route_type

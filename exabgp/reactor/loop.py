@@ -304,7 +304,7 @@ class Reactor:
             elif restart or _session_part(neighbor) != _session_part(peer.neighbor):
                 peer.reconfigure(neighbor)
             else:
-                peer.update_routes(neighbor)
+                peer.reload_routes(neighbor)
         for neighbor in wanted.values():
             self._add_peer(neighbor)
         self.api.peers_changed()

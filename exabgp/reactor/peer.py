@@ -28,29 +28,21 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   listens tries once and exits 0; a session the peer closes or refuses with
   a NOTIFICATION is one attempt too; an incoming session never counts, so
   a passive peer runs on);
-* once ESTABLISHED the peer fills a new Adj-RIB-Out (`exabgp.rib`) with the
-  configured routes of the negotiated families (``next-hop self`` resolved
-  with the connection's local address, watchdog routes as their watchdog
-  left them, ``withdraw`` ones held back) and, once the input already
-  received is processed, sends its UPDATEs (``group-updates``), then one
-  End-of-RIB per negotiated family unless ``manual-eor`` (RFC 4724
-  section 2); as in 5.0 a session's first batch of changes carries no
-  withdrawal of an NLRI it does not announce (`_send_changes`), and a
-  helper's End-of-RIB leaves after the UPDATEs of its batch (`send_eor`);
-  a route no UPDATE of the session can carry (its attributes too large for
-  the negotiated message size) is left out with an error naming it, and
-  everything else is sent (`exabgp.rib.packing`);
-* what helpers change while no session is up is queued as 5.0 queues it
-  (`_queue_down`): the queue starts with the configured routes as loaded
-  and is dropped whenever a connection or an attempt ends; the next session
-  sends it, bucket by bucket, with the routes announced then on top
-  (`AdjRibOut.restart`), so a configured route a helper announced with other
-  attributes before the first session goes out in both versions, as in 5.0;
-  ``clear adj-rib out`` and ``withdraw watchdog`` queue a withdrawal of each
-  route they remove, which takes the NLRI's pending change out of its
-  bucket (`_cancel_down`), ``announce watchdog`` an announce of each route it
-  brings back; ``flush adj-rib out`` reaches established peers only (5.0.15
-  answers ``error`` when there is none);
+* the Adj-RIB-Out rules (what a new session gets, helpers' changes with a
+  session up or not, watchdogs, flush, clear, route refresh, reloads) are
+  `exabgp.rib.neighbor.NeighborRoutes`, one per peer (`Peer.outbound`),
+  sans I/O: the peer tells it the session's events (`established`,
+  `closed`, `detach`, `_ended`), the command handlers tell it what helpers
+  ask, and the peer writes what it answers: once the input already received
+  is processed, a new session's UPDATEs (``group-updates``), then one
+  End-of-RIB per negotiated family unless ``manual-eor`` (RFC 4724 section
+  2, `_send_initial`); the changes of the commands read together as one
+  batch, a helper's End-of-RIB after the UPDATEs of its batch
+  (`send_soon`); a route no UPDATE of the session can carry (its
+  attributes too large for the negotiated message size) is left out with
+  an error naming it, and everything else is sent (`exabgp.rib.packing`,
+  `_send_updates`); ``flush adj-rib out`` reaches established peers only
+  (5.0.15 answers ``error`` when there is none);
 * with ``adj-rib-in`` (the default) every UPDATE received goes into the
   peer's `exabgp.rib.incoming.AdjRibIn`, emptied when the session ends;
   without it, and without debug logging, nobody reads the routes, so the
@@ -63,13 +55,12 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   the hold timer is held off meanwhile, as when a helper is full;
 * a ROUTE-REFRESH request (RFC 2918) replays the family from the Adj-RIB-Out,
   between BoRR and EoRR when enhanced route refresh was negotiated
-  (RFC 7313 section 4);
-* on reload (`reconfigure`, `update_routes`): new session settings end the
+  (RFC 7313 section 4, `route_refresh`);
+* on reload (`reconfigure`, `reload_routes`): new session settings end the
   session with Cease 6/3 "Peer De-configured" and the next connection uses
-  them; new routes only are sent as a delta on the running session; either
-  way the configured routes are cached again and the watchdog table is
-  kept, merged with the new configuration's, as 5.0 keeps its Adj-RIB-Out
-  (`_reloaded`);
+  them; new routes only are sent as a delta on the running session (what
+  is cached again and withdrawn: `NeighborRoutes.reconfigure` and
+  `NeighborRoutes.reload`);
 * the graceful restart R bit is set in the OPENs until a first session is
   ESTABLISHED, and again after a reconfiguration (5.0 does so);
 * how a session is ended by us (see `Connection.stop` and `Connection.drop`
@@ -94,16 +85,13 @@ import time
 from exabgp._codec import frame_message
 from exabgp.bgp.family import family_name
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
-from exabgp.bgp.record import replace
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
-from exabgp.bgp.route import NO_NEXT_HOP, Route
-from exabgp.config.route import narrowed
 from exabgp.config.session import session_settings as settings_of
 from exabgp.reactor import settings as mapping
 from exabgp.reactor import sockets
 from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
-from exabgp.rib.outgoing import AdjRibOut, family_order
+from exabgp.rib.neighbor import NeighborRoutes
 from exabgp.session import (
     CONNECTION_LOST,
     INCOMING,
@@ -417,10 +405,12 @@ class Connection(asyncio.Protocol):
             if self.peer.rib_in is not None:
                 self.peer.rib_in.ingest(event.octets, self.session.ctx)
         elif isinstance(event, RouteRefreshReceived):
-            self.peer.refresh(self, event.refresh)
+            self.peer.route_refresh(self, event.refresh)
         elif isinstance(event, NotificationReceived):
             log.info(self.name, f"<< NOTIFICATION {event.notification}")
         elif isinstance(event, Closed):
+            if self.peer is not None:
+                self.peer.closed(self)
             if event.notification is None:
                 text = self._down_reason(event) if self.peer is not None and self.peer.stopped else event.reason
             else:
@@ -470,19 +460,6 @@ def _too_large(action: str, route, ctx) -> str:
     return f"{action} {family_name(*route.family)} {route.nlri.text()} not sent: {packing.too_large(route, ctx)}"
 
 
-def _sending_context(ctx, neighbor):
-    """The session's context, with the next hops of the ``nexthop`` block usable as written.
-
-    5.0 packs a configured next hop as it is written: an IPv4 next hop of a
-    family listed in the ``nexthop`` block goes out as 4 octets even when the
-    peer did not announce that extended next hop (reference test
-    ``extended-nexthop``, IPv6 routes with an IPv4 next hop).
-    """
-    if not neighbor.nexthop:
-        return ctx
-    return replace(ctx, extended_nexthop=ctx.extended_nexthop | frozenset(neighbor.nexthop))
-
-
 def release(transport) -> None:
     """Break the reference cycle a closed asyncio socket transport is kept in, so that it is freed at once.
 
@@ -509,7 +486,7 @@ def _address(sockaddr) -> str:
 
 
 class Peer:
-    """One neighbor: its connections, connect-retry, Adj-RIB-Out (see the module docstring)."""
+    """One neighbor: its connections, connect-retry, and the I/O of its Adj-RIB-Out (see the module docstring)."""
 
     def __init__(self, reactor, neighbor, name: str, ephemeral: bool = False):
         self.reactor = reactor
@@ -517,30 +494,14 @@ class Peer:
         self.name = name
         self.ephemeral = ephemeral  # made for one connection matching a range neighbor
         self.connection: Connection | None = None  # the connection whose session runs
-        self.rib = None
+        self.outbound = NeighborRoutes(neighbor, self._not_announced)  # the Adj-RIB-Out rules (exabgp.rib.neighbor)
         self.rib_in: AdjRibIn | None = None  # the Adj-RIB-In of the running session, with adj-rib-in
-        self.ctx = None  # the context UPDATEs are packed with (see _sending_context)
-        self.api_routes: dict = {}  # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
-        self._reannounced: set = set()  # NLRI helpers announced again after a withdraw (see established)
-        # 5.0's queue while no session is up (see `_queue_down`): None while it holds the configured routes as
-        # loaded and nothing else, else the changes as [(static, announce, cancel)] since the last connection ended
-        self._down: list | None = None
-        self._configured: tuple | None = None  # (neighbor, {nlri: its configured StaticRoute}), built when first needed
-        # 5.0's watchdog table of the configured watchdog routes (see `_watchdog_tables`), built when first needed
-        self._tables: tuple | None = None
-        # NLRI of configured watchdog routes ``clear adj-rib out`` withdrew while announced: 5.0 keeps them announced
-        # in its watchdog table but not cached (not sent again) until their watchdog is withdrawn
-        self._cleared: set = set()
-        self._gone = ()  # the routes of NLRI a reload changing the neighbor took out (see `established`)
         self.since = time.monotonic()  # when the session last came up or went down (show neighbor)
         self.restart_state = True
         self.stopped = False
         self.stop_reason = "shutting down"  # why the peer was stopped for good (`stop`), in 5.0's words
         self.connections = 0  # outgoing connections tried (tcp.attempts)
         self._flush: asyncio.Handle | None = None  # the loop callback sending what helpers changed
-        self._eors: list[tuple[int, int]] = []  # End-of-RIBs helpers asked for, sent after the changes of their batch
-        self._withdrawing = False  # a batch of changes was sent this session (see _send_changes)
-        self._narrowed: dict = {}  # attribute set -> its 2-octet AS form, for a session without asn4
         self._backoff = 0
         self._retry = None
         self._connecting = None
@@ -637,16 +598,16 @@ class Peer:
         if self.connection is not connection:
             return
         self.connection = None
-        if self.rib is not None:
+        if self.outbound.rib is not None:
             self.since = time.monotonic()
-        self.rib = None
+        self.outbound.detached()
         self.rib_in = None
         self._ended()
 
     def _ended(self) -> None:
         """A connection (or an attempt) ended: stop after tcp.attempts, else try again.  What was queued for the
-        next session is dropped, as 5.0 drops its queue then (the routes stay: `_queue_down`)."""
-        self._down = []
+        next session is dropped (`NeighborRoutes.ended`)."""
+        self.outbound.ended()
         attempts = self.reactor.attempts
         if self.ephemeral or (attempts and self.connections >= attempts):
             if not self.stopped:
@@ -690,324 +651,53 @@ class Peer:
     # ------------------------------------------------------------ the session's events
 
     def established(self, connection, event) -> None:
-        """The session is up: fill the Adj-RIB-Out; `_initial_dump` sends it shortly after."""
+        """The session is up: a new Adj-RIB-Out, filled (`NeighborRoutes.up`); `_send_initial` sends it shortly
+        after."""
         if connection.session.closed:  # the batch that established the session also ended it
             return
         first, self.restart_state = self.restart_state, False
         self._backoff = 0
         self.since = time.monotonic()
         self.rib_in = AdjRibIn() if self.neighbor.adj_rib_in else None
-        self._withdrawing = False
-        self.rib = rib = AdjRibOut(
-            ipaddress.ip_address(connection.local_ip).packed,
-            ipaddress.IPv4Address(self.neighbor.router_id).packed,
-            self.neighbor.families,
-        )
-        self.ctx = _sending_context(event.ctx, self.neighbor)
-        self._narrowed = {}
-        families = event.negotiated.families
-        self._fill(self._cache_order(), families)
-        # 5.0 sends a new session its queue (`_queue_down`) with its cached routes on top, in its order; a first
-        # session with nothing queued by helpers gets the configuration as loaded, in the order filled
-        queued, self._down = self._down, []
-        if queued or (queued is not None and not first):
-            rib.restart(self._queued_routes(queued, event.negotiated.families))
-        # after a reload changing the neighbor 5.0 withdraws the NLRI no longer configured behind its cache: none
-        # leaves (a session's first batch), but that batch is sent, and the next one carries withdrawals
-        gone, self._gone = self._gone, ()
-        for static in gone:
-            if static.route.family in families:
-                rib.withdraw(static.route)
+        local_address = ipaddress.ip_address(connection.local_ip).packed
+        rib = self.outbound.up(local_address, event.ctx, event.negotiated.families, first)
         loop = asyncio.get_running_loop()
-        loop.call_soon(loop.call_soon, self._initial_dump, connection, rib)
+        loop.call_soon(loop.call_soon, self._send_initial, connection, rib)
 
-    def _cache_order(self) -> list:
-        """The routes of 5.0's cache in its order, watchdogs not applied: the configured routes (a helper's announce
-        of one of them, unless withdrawn since, in its place), then the helpers' in the order announced
-        (`announce`, `withdraw`)."""
-        api, again = self.api_routes, self._reannounced
-        configured = [
-            api.get(static.route.nlri, static) if static.route.nlri not in again else None
-            for static in self.neighbor.routes
-        ]
-        placed = {static.route.nlri for static in configured if static is not None}
-        return [static for static in configured if static is not None] + [
-            static for nlri, static in api.items() if static is not None and nlri not in placed
-        ]
+    def closed(self, connection) -> None:
+        """The session of `connection` closed: what helpers change now is queued for the next session."""
+        if connection is self.connection:
+            self.outbound.down()
 
-    def _watchdog_tables(self) -> dict:
-        """5.0's watchdog table of the configured routes: name -> (announced, held), NLRI -> StaticRoute each, in
-        5.0's order: the configured order at first, then a route moved by ``announce|withdraw watchdog`` goes
-        last in the other dictionary (`watchdog`).  It outlives the sessions and the reloads, as 5.0's does: a
-        reload (`_reloaded`) puts each configured watchdog route of the new configuration in the dictionary its
-        ``withdraw`` says, in place of the one of its NLRI there, and takes nothing out (an NLRI announced by
-        its watchdog stays so when the new configuration says ``withdraw``, until the next ``withdraw
-        watchdog``; a route no longer configured stays in its watchdog, moved by it as before)."""
-        tables = self._tables
-        if tables is None or tables[0] is not self.neighbor:
-            built = {} if tables is None else tables[1]
-            for static in self.neighbor.routes:
-                if static.watchdog is not None:
-                    announced, held = built.setdefault(static.watchdog, ({}, {}))
-                    (held if static.withdraw else announced)[static.route.nlri] = static
-            tables = self._tables = (self.neighbor, built)
-        return tables[1]
-
-    def _held(self, static) -> bool:
-        """Whether the configured watchdog route `static` is withdrawn by its watchdog (`_watchdog_tables`): held
-        and not announced (after a reload an NLRI may be in both, see there)."""
-        announced, held = self._watchdog_tables().get(static.watchdog, ({}, {}))
-        nlri = static.route.nlri
-        return nlri in held and nlri not in announced
-
-    def _configured_watchdog(self, static) -> bool:
-        """Whether `static` is a configured watchdog route (one of `_watchdog_tables`), not a helper's."""
-        if static.watchdog is None:
-            return False
-        nlri = static.route.nlri
-        return any(table.get(nlri) is static for table in self._watchdog_tables().get(static.watchdog, ()))
-
-    def _cached_watchdog(self, static) -> bool:
-        """Whether the configured watchdog route `static` is cached: announced by its watchdog (or put in the
-        cache by a reload, `_reloaded`) and not withdrawn by a clear since (`_cleared`)."""
-        nlri = static.route.nlri
-        return (not self._held(static) or self.api_routes.get(nlri) is static) and nlri not in self._cleared
-
-    def _cached_while_down(self) -> dict:
-        """NLRI -> StaticRoute: what 5.0's Adj-RIB-Out caches while no session is up, in the order it walks it
-        (`exabgp.rib.outgoing.family_order`, each family in cache order): the routes of the configured families
-        a session would be filled with (`established`: `_cache_order`, the routes held back by ``withdraw``, the
-        held and the cleared watchdog routes left out)."""
-        families = self.neighbor.families
-        kept = [
-            static
-            for static in self._cache_order()
-            if static.route.family in families
-            and (self._cached_watchdog(static) if self._configured_watchdog(static) else not static.withdraw)
-        ]
-        walk = {family: {} for family in family_order(families)}
-        for static in kept:
-            walk.setdefault(static.route.family, {})[static.route.nlri] = static
-        return {nlri: static for statics in walk.values() for nlri, static in statics.items()}
-
-    def _fill(self, statics, families, held: bool = False) -> None:
-        """Put configured routes of the negotiated `families` in the Adj-RIB-Out; with `held` those held back
-        too (5.0's reload of a new NLRI, `update_routes`).
-
-        Routes are parsed for the configured ``asn4``; when the peer does not
-        announce 4-octet ASNs their AS_PATH and AGGREGATOR are narrowed
-        (`exabgp.config.route.narrowed`, once per attribute set).
-        """
-        narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
-        for static in statics:
-            route = static.route
-            if route.family not in families:
-                continue
-            if narrow:
-                route = self._narrow(route)
-            try:
-                if held:
-                    self.rib.add(route)
-                elif self._configured_watchdog(static):
-                    if self._cached_watchdog(static):
-                        self.rib.add(route)
-                elif not static.withdraw:
-                    self.rib.add(route)
-            except ValueError as error:
-                self.reactor.log.warning("rib", f"route not announced: {error}")
-
-    def _narrow(self, route: Route) -> Route:
-        """`route` with its AS_PATH and AGGREGATOR in 2-octet form (once per attribute set, see `_fill`)."""
-        attributes = self._narrowed.get(route.attributes)
-        if attributes is None:
-            attributes = self._narrowed[route.attributes] = narrowed(route.attributes)
-        return Route(route.nlri, route.nexthop, attributes)
-
-    def _queued_routes(self, queued: list, families) -> list:
-        """The changes queued while no session was up (`_queue_down`) as `AdjRibOut.restart` takes them: routes of
-        the negotiated `families`, narrowed as `_fill` does, next hop resolved (an announce that cannot be is
-        left out, as `_fill` leaves it out, and so is the announce of a route held back by ``withdraw``)."""
-        narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
-        rib = self.rib
-        routes = []
-        for static, announce, cancel in queued:
-            route = static.route
-            if route.family not in families or announce and static.withdraw:
-                continue
-            if narrow:
-                route = self._narrow(route)
-            try:
-                routes.append((rib.resolve(route), announce, cancel))
-            except ValueError:
-                if not announce:
-                    routes.append((Route(route.nlri, NO_NEXT_HOP, route.attributes), False, cancel))
-        return routes
-
-    def _queue_down(self, static, announce: bool) -> None:
-        """A helper's change while no session is up, kept as 5.0 keeps it in its queue until a connection ends:
-        the next session sends the queue bucket by bucket, the cached routes on top (`AdjRibOut.restart`).
-        5.0's queue starts with the configured routes as loaded; an announce identical to the route cached (the
-        helpers', else the configured one) is not queued, as 5.0 leaves it out.  Called before `api_routes`
-        takes the change.
-
-        While the queue is the configured routes then announces of routes new to the peer (`_down` None: a
-        table a helper gives before the first session), it is not kept: it is the order `established` fills
-        the Adj-RIB-Out in (the configured routes, then `api_routes` in its order), so it costs nothing."""
-        nlri = static.route.nlri
-        api = self.api_routes
-        configured = self._configured
-        if configured is None or configured[0] is not self.neighbor:
-            routes = self.neighbor.routes
-            configured = self._configured = (self.neighbor, {item.route.nlri: item for item in routes})
-        configured = configured[1]
-        if self._down is None and announce and nlri not in api and nlri not in configured:
+    def route_refresh(self, connection, refresh) -> None:
+        """Answer a ROUTE-REFRESH request by replaying the family (`NeighborRoutes.refresh`, RFC 2918), between
+        BoRR and EoRR when enhanced route refresh was negotiated (RFC 7313 section 4)."""
+        session = connection.session
+        family = (refresh.afi, refresh.safi)
+        if refresh.subtype != REQUEST or session.closed or not self.outbound.refresh(family):
             return
-        if announce:
-            cached = api[nlri] if nlri in api else configured.get(nlri)
-            if cached is not None and cached.route == static.route:
-                return
-        self._down_queue().append((static, announce, False))
-
-    def _down_queue(self) -> list:
-        """`_down` as a list of ``(static, announce, cancel)``: when it was None, the configured routes as loaded
-        (watchdog ones unless held) and the helpers' announces since, as 5.0's queue holds them."""
-        if self._down is None:
-            self._down = [(item, True, False) for item in self.neighbor.routes if not item.withdraw]
-            self._down.extend((item, True, False) for item in self.api_routes.values() if item is not None)
-        return self._down
-
-    def _cancel_down(self, statics) -> None:
-        """Withdrawals queued while no session is up as 5.0's ``clear adj-rib out`` and ``withdraw watchdog`` queue
-        them: each with the cached route's attributes, taking the NLRI's pending change out of its bucket first."""
-        if statics:
-            self._down_queue().extend((static, False, True) for static in statics)
+        self.reactor.log.info(connection.name, f"<< ROUTE-REFRESH {family_name(*family)}")
+        enhanced = session.negotiated.refresh == REFRESH_ENHANCED
+        if enhanced:
+            session.send_route_refresh(refresh.afi, refresh.safi, BORR)
+        self._send_updates(connection)
+        if enhanced:
+            session.send_route_refresh(refresh.afi, refresh.safi, EORR)
 
     # ------------------------------------------------------------ what helpers ask (exabgp.reactor.commands)
 
     def established_session(self):
         """The session when it is ESTABLISHED (and the initial routes are queued), else None."""
         connection = self.connection
-        if connection is None or self.rib is None or connection.session.closed:
+        if connection is None or self.outbound.rib is None or connection.session.closed:
             return None
         return connection.session
 
-    def announce(self, statics) -> None:
-        """Routes from a helper: kept for every session of this peer, sent now when one is up."""
-        session = self.established_session()
-        api = self.api_routes
-        for static in statics:
-            nlri = static.route.nlri
-            if session is None:
-                self._queue_down(static, True)
-            if api.get(nlri, api) is None:  # withdrawn: announced again, it goes last, as in 5.0's cache
-                del api[nlri]
-                self._reannounced.add(nlri)
-            api[nlri] = static
-        if session is not None:
-            self._fill(statics, session.negotiated.families)
-            self._schedule_flush()
-
-    def withdraw(self, statics) -> None:
-        session = self.established_session()
-        api = self.api_routes
-        for static in statics:
-            nlri = static.route.nlri
-            if session is None:
-                self._queue_down(static, False)
-            api.pop(nlri, None)
-            api[nlri] = None
-            if session is not None and static.route.family in session.negotiated.families:
-                self.rib.withdraw(static.route, cancel=False)  # with the command's attributes, as 5.0
-        if session is not None:
-            self._schedule_flush()
-
-    def watchdog(self, name: str, announce: bool) -> None:
-        """Announce or withdraw the routes of watchdog `name`, moved in 5.0's table (`_watchdog_tables`); an
-        announce puts them back last in 5.0's cache, which `_cache_order` reads from `api_routes` as a helper's
-        announce (`_reannounced`, last also when a helper had withdrawn the NLRI), a withdraw puts them back in
-        their configured place and ends a clear's hold (`_cleared`); a helper's route of the NLRI (a helper's
-        ``watchdog`` keyword is dropped: only configured routes have one) is withdrawn with it, 5.0 taking the
-        NLRI out of its cache whatever route it holds.  While no session is up the change is queued as 5.0
-        queues it: an announce of each held route not cached as it is, a withdrawal of each announced one
-        (`_cancel_down`)."""
-        announced, held = self._watchdog_tables().get(name, ({}, {}))
-        source, target = (held, announced) if announce else (announced, held)
-        moved = list(source.values())
-        if self.established_session() is None:
-            statics = [static for static in moved if static.route.family in self.neighbor.families]
-            if announce:
-                cached = self._cached_while_down()
-                for static in statics:
-                    current = cached.get(static.route.nlri)
-                    if current is None or current.route != static.route:
-                        self._down_queue().append((replace(static, withdraw=False), True, False))
-            else:
-                self._cancel_down(statics)
-        source.clear()
-        api = self.api_routes
-        for static in moved:
-            nlri = static.route.nlri
-            target[nlri] = static
-            current = api.get(nlri, api)
-            if current is static or announce and current is None:
-                del api[nlri]
-            if announce:
-                api[nlri] = static
-                self._reannounced.add(nlri)
-            else:
-                if current is not api and current is not static:  # a helper's route of the NLRI: 5.0 drops it too
-                    api[nlri] = None
-                self._reannounced.discard(nlri)
-                self._cleared.discard(nlri)
-        session = self.established_session()
-        if session is not None:
-            narrow = self.neighbor.capability.asn4 and not self.ctx.asn4
-            for static in moved:
-                route = static.route
-                if route.family in session.negotiated.families:
-                    route = self._narrow(route) if narrow else route
-                    try:
-                        self.rib.add(route) if announce else self.rib.withdraw(route)
-                    except ValueError as error:
-                        self.reactor.log.warning("rib", f"route not announced: {error}")
-            self._schedule_flush()
-
-    def send_eor(self, afi: int, safi: int) -> None:
-        """An End-of-RIB from a helper: sent after the changes of the commands read with it (5.0 sends it once
-        the UPDATEs of its batch are out, whatever the order of the commands)."""
-        if self.established_session() is not None:
-            self._eors.append((afi, safi))
-            self._schedule_flush()
-
-    def flush_out(self) -> None:
-        """Send every route of the Adj-RIB-Out again (``flush adj-rib out``)."""
-        if self.established_session() is not None:
-            self.rib.replay()
-            self._schedule_flush()
-
-    def clear_out(self) -> None:
-        """Withdraw every route sent (``clear adj-rib out``): as in 5.0 they stay withdrawn in the next
-        sessions too (configured and helpers' routes alike) until a helper announces them again.  While no
-        session is up 5.0 queues a withdrawal of each cached route (`_cancel_down`): the next session's first
-        batch sends none of them, but the announces they cancel do not leave either.  A configured watchdog route
-        stays its watchdog's (`_cleared` when announced: not sent again until a ``withdraw watchdog``)."""
-        if self.established_session() is None:
-            self._cancel_down(list(self._cached_while_down().values()))
-        api = self.api_routes
-        for static in self.neighbor.routes:
-            nlri = static.route.nlri
-            if self._configured_watchdog(static) and api.get(nlri, static) is static:
-                if not self._held(static):  # its watchdog still counts it (`_cleared`), in its configured place
-                    self._cleared.add(nlri)
-                    api.pop(nlri, None)
-                    self._reannounced.discard(nlri)
-                continue
-            api[nlri] = None
-        for nlri in api:
-            api[nlri] = None
-        if self.established_session() is not None:
-            self.rib.clear()
-            self._schedule_flush()
+    def send_soon(self, changed: bool) -> None:
+        """After a change `self.outbound` answered `changed` (True: a session is up and the change is to be sent):
+        send it once the commands read together are all applied (one batch of UPDATEs)."""
+        if changed and self._flush is None:
+            self._flush = asyncio.get_running_loop().call_soon(self._flush_changes)
 
     def clear_in(self) -> None:
         """Forget the routes received (``clear adj-rib in``)."""
@@ -1019,44 +709,39 @@ class Peer:
         if self.connection is not None:
             self.connection.stop(subcode, teardown_data(subcode))
 
-    def _schedule_flush(self) -> None:
-        """Send the changes once the commands read together are all applied (one batch of UPDATEs)."""
-        if self._flush is None:
-            self._flush = asyncio.get_running_loop().call_soon(self._flush_changes)
+    def _not_announced(self, text: str) -> None:
+        """A route the Adj-RIB-Out refused (`NeighborRoutes.warn`)."""
+        self.reactor.log.warning("rib", text)
+
+    # ------------------------------------------------------------ sending
 
     def _flush_changes(self) -> None:
         self._flush = None
-        connection = self.connection
-        if self.established_session() is not None and (self._eors or self.rib.pending()):
-            eors, self._eors = self._eors, []
-            self._send_changes(connection)
+        connection, session = self.connection, self.established_session()
+        if connection is not None and session is not None and self.outbound.pending():
+            eors = self.outbound.take_eors()
+            self._send_updates(connection)
             for afi, safi in eors:
-                connection.session.send_eor(afi, safi)
+                session.send_eor(afi, safi)
             connection.progress()
 
-    def _send_changes(self, connection) -> None:
-        """Send the Adj-RIB-Out's pending changes as UPDATEs.
-
-        The first batch of a session carries no withdrawal of an NLRI it does
-        not announce first (5.0 sends withdrawals only once one batch has gone
-        out in the session: the peer has not received those routes;
-        `AdjRibOut.updates` without `withdraw`).
-        """
-        if not self.rib.pending():
-            return
-        withdraw, self._withdrawing = self._withdrawing, True
+    def _send_updates(self, connection) -> None:
+        """Write the UPDATEs of the Adj-RIB-Out's pending changes (`NeighborRoutes.updates`) to the session, and
+        log how many and the routes left out."""
         sent = 0
         left_out = []
-        for body in self.rib.updates(self.ctx, self.neighbor.group_updates, withdraw, left_out):
+        for body in self.outbound.updates(left_out):
             connection.session.send_update(body)
             sent += 1
         if sent:
             self.reactor.log.info(connection.name, f">> {sent} UPDATE(s)")
         for action, route in left_out:
-            self.reactor.log.error(connection.name, _too_large(action, route, self.ctx))
+            self.reactor.log.error(connection.name, _too_large(action, route, self.outbound.ctx))
 
-    def _initial_dump(self, connection, rib) -> None:
-        """Send the Adj-RIB-Out, then End-of-RIB per negotiated family unless manual-eor.
+    def _send_initial(self, connection, rib) -> None:
+        """Send the Adj-RIB-Out, then End-of-RIB per negotiated family unless manual-eor
+        (`NeighborRoutes.initial_eors`), then those helpers asked for in the last session and not sent (5.0 sends
+        them now).
 
         It runs two loop iterations after the session came up, so that what the
         peer sent right behind its KEEPALIVE (already readable) is processed
@@ -1064,28 +749,27 @@ class Peer:
         nothing.
         """
         session = connection.session
-        if self.connection is not connection or self.rib is not rib or session.closed:
+        if self.connection is not connection or self.outbound.rib is not rib or session.closed:
             return
-        self._send_changes(connection)
-        if not self.neighbor.manual_eor:
+        self._send_updates(connection)
+        eors = self.outbound.initial_eors()
+        if eors is not None:
             log = self.reactor.log
-            families = session.negotiated.families
-            for afi, safi in self.neighbor.families:
-                if (afi, safi) in families:
-                    session.send_eor(afi, safi)
-                    log.info(connection.name, f">> EOR {family_name(afi, safi)}")
+            for afi, safi in eors:
+                session.send_eor(afi, safi)
+                log.info(connection.name, f">> EOR {family_name(afi, safi)}")
             log.info(self.name, ">> all EOR(s) sent")
-        eors, self._eors = self._eors, []  # asked for in the last session and not sent: 5.0 sends them now
-        for afi, safi in eors:
+        for afi, safi in self.outbound.take_eors():
             session.send_eor(afi, safi)
         connection.progress()
 
+    # ------------------------------------------------------------ reloads
+
     def reconfigure(self, neighbor) -> None:
         """New session settings: the running session ends (Cease 6/3 with its name as data, as 5.0.15 sends
-        it), the next connection uses them, with the routes `_reloaded` leaves cached (an NLRI no longer
-        configured is not sent: 5.0 sends the new session its cache then withdraws those in the same batch,
-        `established`)."""
-        self._gone = self._reloaded(neighbor)[1]
+        it), the next connection uses them, with the routes `NeighborRoutes.reconfigure` leaves."""
+        self.outbound.reconfigure(neighbor)
+        self.neighbor = neighbor
         self._passive = mapping.passive(neighbor, self.reactor.environment)
         self.restart_state = True  # 5.0 re-establishes a reconfigured peer as a restart
         if self.connection is not None:
@@ -1093,88 +777,11 @@ class Peer:
         else:
             self._schedule()
 
-    def update_routes(self, neighbor) -> None:
-        """Same session settings, new routes, in one batch: those `_reloaded` caches again, each route of an NLRI
-        the previous configuration did not have (a watchdog route held by ``withdraw`` too, as 5.0 does: it is
-        cached, its watchdog still holding it), and the withdrawal of each NLRI no longer configured (whatever
-        route of it is cached, a helper's too).  5.0.15 sends them in one batch or, depending on where its
-        peer's loop is when the reload comes, in two, the new routes twice (`qa.differential.known`,
-        "reload-batches")."""
-        before = {static.route.nlri for static in self.neighbor.routes}
-        again, gone = self._reloaded(neighbor)
-        api = self.api_routes
-        new = [static for static in neighbor.routes if static.route.nlri not in before]
-        for static in new:
-            nlri = static.route.nlri
-            if self._configured_watchdog(static) and self._held(static):
-                if api.get(nlri) is None:  # not cached: it goes last
-                    api.pop(nlri, None)
-                api[nlri] = static
-                self._reannounced.add(nlri)
-        connection = self.connection
-        if self.rib is None or connection is None or connection.session.closed:
-            return  # the next session sends the new routes
-        families = connection.session.negotiated.families
-        self._fill(again, families)
-        self._fill([static for static in new if static not in again], families, held=True)
-        for static in gone:
-            if static.route.family in families:
-                self.rib.withdraw(static.route)
-        self._send_changes(connection)
-        connection.progress()
-
-    def _reloaded(self, neighbor) -> tuple:
-        """Take the reloaded `neighbor`, as 5.0 reads a configuration into the Adj-RIB-Out it keeps: the watchdog
-        table merged (`_watchdog_tables`), then each configured route but those held by ``withdraw`` put in the
-        cache again (one not cached, a helper or a clear or its watchdog withdrew it, goes last; one replacing
-        another route of its NLRI takes its place), and the NLRI no longer configured taken out of it
-        (whatever route of them is cached, a helper's too).  Returns the routes put in the cache and the
-        previous configuration's routes of the NLRI taken out."""
-        cached = self._cached_while_down()
-        previous = self.neighbor.routes
-        self._watchdog_tables()
+    def reload_routes(self, neighbor) -> None:
+        """Same session settings, new routes: the delta `NeighborRoutes.reload` makes goes out at once on the
+        running session, in one batch."""
         self.neighbor = neighbor
-        self._watchdog_tables()
-        api = self.api_routes
-        again = []
-        for static in neighbor.routes:
-            nlri = static.route.nlri
-            if api.get(nlri) == static:
-                api[nlri] = static  # the new configuration's route, the one its watchdog table holds
-            if static.withdraw:
-                continue
-            self._cleared.discard(nlri)
-            current = cached.get(nlri)
-            if current is None:
-                api.pop(nlri, None)
-                api[nlri] = static
-                self._reannounced.add(nlri)
-            elif current != static:  # another route of the NLRI (a helper's, another configured one)
-                api[nlri] = static
-            again.append(static)
-        now = {static.route.nlri for static in neighbor.routes}
-        gone = [static for static in previous if static.route.nlri not in now]
-        for static in gone:
-            if static.route.nlri in api:
-                api[static.route.nlri] = None
-        return again, gone
-
-    def refresh(self, connection, refresh) -> None:
-        """Answer a ROUTE-REFRESH request by replaying the family (RFC 2918, RFC 7313)."""
-        session = connection.session
-        family = (refresh.afi, refresh.safi)
-        if (
-            refresh.subtype != REQUEST
-            or self.rib is None
-            or session.closed
-            or family not in session.negotiated.families
-        ):
-            return
-        self.reactor.log.info(connection.name, f"<< ROUTE-REFRESH {family_name(*family)}")
-        enhanced = session.negotiated.refresh == REFRESH_ENHANCED
-        if enhanced:
-            session.send_route_refresh(refresh.afi, refresh.safi, BORR)
-        self.rib.replay(family)
-        self._send_changes(connection)
-        if enhanced:
-            session.send_route_refresh(refresh.afi, refresh.safi, EORR)
+        connection = self.connection
+        if self.outbound.reload(neighbor) and connection is not None:
+            self._send_updates(connection)
+            connection.progress()

@@ -50,9 +50,9 @@ The rules are those of ExaBGP 5.0 (docs/compatibility.md, "The Adj-RIB-Out"):
   withdraws everything (``clear adj-rib out``); `replay()`, `restart()` and
   `clear()` walk the routes family by family in 5.0's order
   (`family_order`), each family in cache order;
-* watchdogs are the peer's (`exabgp.reactor.peer.Peer.watchdog`): their
-  table outlives sessions and reloads, and the peer adds and withdraws the
-  routes an ``announce|withdraw watchdog NAME`` moves.
+* the rules across sessions (watchdogs, changes while no session is up,
+  reloads) are `exabgp.rib.neighbor.NeighborRoutes`'s, which makes one
+  `AdjRibOut` per session and calls the methods above.
 """
 
 from itertools import groupby

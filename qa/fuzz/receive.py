@@ -286,7 +286,7 @@ class ReceiveTarget(Target):
             connection.data_received(chunk)
             if connection.session.closed:
                 break
-            if not established and peer.rib is not None:  # the initial advertisement runs among the input
+            if not established and peer.outbound.rib is not None:  # the initial advertisement runs among the input
                 established = True
                 await asyncio.sleep(0)
                 await asyncio.sleep(0)
