@@ -859,3 +859,16 @@ def _reconcile_as4(values) -> None:
         values.pop(AGGREGATOR)
     if AS_PATH in values and AS4_PATH in values:
         values[AS_PATH] = merge_as4_path(values[AS_PATH], values.pop(AS4_PATH))
+
+
+def encode_as_path(segments, asn4: bool) -> dict:
+    """AS_PATH (and AS4_PATH without 4-octet ASNs) as ``{code: (flags, value)}``."""
+    if asn4:
+        return {AS_PATH: (TRANSITIVE, _codec.encode_as_path(segments, True))}
+    narrow = [(kind, tuple(asn if asn <= 0xFFFF else AS_TRANS for asn in asns)) for kind, asns in segments]
+    tlvs = {AS_PATH: (TRANSITIVE, _codec.encode_as_path(narrow, False))}
+    # RFC 6793 section 4.2.2: confederation segments stay out of AS4_PATH
+    wide = [(kind, asns) for kind, asns in segments if kind in (AS_SEQUENCE, AS_SET)]
+    if any(asn > 0xFFFF for _kind, asns in wide for asn in asns):
+        tlvs[AS4_PATH] = (OPTIONAL | TRANSITIVE, _codec.encode_as_path(wide, True))
+    return tlvs

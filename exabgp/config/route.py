@@ -65,7 +65,6 @@ from exabgp.bgp.nlri_fields import RD_AS2, RD_AS4, RD_IPV4, address_text
 from exabgp.bgp.record import record, replace
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
 from exabgp.config import values
-from exabgp.rib.export import encode_as_path
 
 #: ORIGIN values (RFC 4271 section 4.3)
 ORIGINS = {"igp": 0, "egp": 1, "incomplete": 2}
@@ -278,7 +277,7 @@ def _as_path_segments(cursor):
 
 
 def _as_path(cursor, draft, speaker):
-    for code, (flags, value) in encode_as_path(_as_path_segments(cursor), speaker.asn4).items():
+    for code, (flags, value) in attr.encode_as_path(_as_path_segments(cursor), speaker.asn4).items():
         _set(draft, code, flags, value)
 
 
@@ -567,10 +566,10 @@ def session_defaults(speaker: Speaker) -> dict:
     if speaker.local_as is None or speaker.peer_as is None:
         return defaults
     if speaker.local_as == speaker.peer_as:
-        defaults.update(encode_as_path([], speaker.asn4))
+        defaults.update(attr.encode_as_path([], speaker.asn4))
         defaults[attr.LOCAL_PREF] = (attr.TRANSITIVE, (100).to_bytes(4, "big"))
     else:
-        defaults.update(encode_as_path([(attr.AS_SEQUENCE, (speaker.local_as,))], speaker.asn4))
+        defaults.update(attr.encode_as_path([(attr.AS_SEQUENCE, (speaker.local_as,))], speaker.asn4))
         defaults[attr.LOCAL_PREF] = None
     return defaults
 
@@ -706,7 +705,7 @@ def _as_path_text(tlvs: dict, speaker: Speaker):
     if attr.AS4_PATH in tlvs:
         segments = attr.merge_as4_path(segments, _codec.decode_as_path(tlvs[attr.AS4_PATH][1], True))
     segments = [(kind, tuple(asns)) for kind, asns in segments]
-    if encode_as_path(segments, speaker.asn4).get(attr.AS_PATH) != tlvs[attr.AS_PATH]:
+    if attr.encode_as_path(segments, speaker.asn4).get(attr.AS_PATH) != tlvs[attr.AS_PATH]:
         return None
     return "as-path " + (_segments_text(segments) if segments else "[ ]")
 

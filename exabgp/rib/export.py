@@ -6,8 +6,8 @@ Routes are built (`exabgp.config.route`) for the neighbor's configured
 * `narrowed`: when the peer does not announce 4-octet AS numbers (RFC 6793
   section 4.2.2), AS_PATH and AGGREGATOR carry 2-octet ASNs (AS_TRANS for
   larger ones) and AS4_PATH / AS4_AGGREGATOR the real values, as 5.0 sends
-  them; `encode_as_path` writes an AS_PATH either way (the route grammar
-  uses it too);
+  them (`exabgp.bgp.attribute.encode_as_path` writes an AS_PATH either
+  way);
 * `sending_context`: the negotiated `CodecContext`, with the next hops of
   the neighbor's ``nexthop`` block usable as written.
 
@@ -18,21 +18,9 @@ session's Adj-RIB-Out; next-hop self is resolved there by
 
 from exabgp import _codec
 from exabgp.bgp import attribute as attr
+from exabgp.bgp.attribute import encode_as_path
 from exabgp.bgp.record import replace
 from exabgp.bgp.route import AttributeSet
-
-
-def encode_as_path(segments, asn4: bool) -> dict:
-    """AS_PATH (and AS4_PATH without 4-octet ASNs) as ``{code: (flags, value)}``."""
-    if asn4:
-        return {attr.AS_PATH: (attr.TRANSITIVE, _codec.encode_as_path(segments, True))}
-    narrow = [(kind, tuple(asn if asn <= 0xFFFF else attr.AS_TRANS for asn in asns)) for kind, asns in segments]
-    tlvs = {attr.AS_PATH: (attr.TRANSITIVE, _codec.encode_as_path(narrow, False))}
-    # RFC 6793 section 4.2.2: confederation segments stay out of AS4_PATH
-    wide = [(kind, asns) for kind, asns in segments if kind in (attr.AS_SEQUENCE, attr.AS_SET)]
-    if any(asn > 0xFFFF for _kind, asns in wide for asn in asns):
-        tlvs[attr.AS4_PATH] = (attr.OPTIONAL | attr.TRANSITIVE, _codec.encode_as_path(wide, True))
-    return tlvs
 
 
 def narrowed(attributes: AttributeSet) -> AttributeSet:
