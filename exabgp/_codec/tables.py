@@ -2,8 +2,9 @@
 
 Every module of the package that needs one of these numbers imports it from
 here, by name; nothing else writes them (no ``19``, no ``b"\\xff" * 16``, no
-``0x40`` for a flag).  This module is pure data with no import, at the bottom
-of the layers (`exabgp.bgp.attribute` builds its table from it).
+flag bit as a number).  This module is data without any import (and the one
+function that writes it out for Cython), at the bottom of the layers
+(`exabgp.bgp.attribute` builds its table from it).
 
 * framing (RFC 4271 section 4.1): a message is the 16-octet `MARKER` of all
   ones, a 2-octet length at `LENGTH_AT` counting the whole message, a 1-octet
