@@ -44,13 +44,16 @@ cdef enum:
     REACH_NLRI = REACH_RESERVED + 1
 
 # by code, for the attributes rendered here (`tables`' common ones, and the MP ones): the flags (0: not
-# rendered), the exact value size (-1: none) and the list item size (0: not a list)
+# rendered) and the bits compared with them, the exact value size (-1: none) and the list item size (0: not
+# a list)
 cdef unsigned char EXPECTED_FLAGS[COMMON_LIMIT]
+cdef unsigned char FLAGS_MASK[COMMON_LIMIT]
 cdef int VALUE_SIZE[COMMON_LIMIT]
 cdef int ITEM_SIZE[COMMON_LIMIT]
 assert MP_REACH_NLRI < COMMON_LIMIT and MP_UNREACH_NLRI < COMMON_LIMIT
 for _code in range(COMMON_LIMIT):
     EXPECTED_FLAGS[_code] = ATTRIBUTE_FLAGS[_code] if _code in COMMON | {MP_REACH_NLRI, MP_UNREACH_NLRI} else 0
+    FLAGS_MASK[_code] = FLAGS_CHECKED_OPTIONAL if EXPECTED_FLAGS[_code] & OPTIONAL else FLAGS_CHECKED
     VALUE_SIZE[_code] = VALUE_SIZES.get(_code, -1)
     ITEM_SIZE[_code] = ITEM_SIZES.get(_code, 0)
 
@@ -277,11 +280,9 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
     cdef Py_ssize_t i
     cdef int width
     written[0] = True
-    if VALUE_SIZE[code] >= 0 and size != VALUE_SIZE[code]:
-        return 0
-    if ITEM_SIZE[code] and (size == 0 or size % ITEM_SIZE[code]):
-        return 0
     if code == ORIGIN:
+        if size != VALUE_SIZE[ORIGIN]:
+            return 0
         if value[0] == ORIGIN_IGP:
             puts(out, '"origin": "igp"')
         elif value[0] == ORIGIN_EGP:
@@ -297,10 +298,14 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
             return 1
         return put_as_path(out, value, size, asn4)
     if code == MULTI_EXIT_DISC or code == LOCAL_PREF:
+        if size != VALUE_SIZE[code]:
+            return 0
         puts(out, '"med": ' if code == MULTI_EXIT_DISC else '"local-preference": ')
         put_uint(out, read_uint(value, size))
         return 1
     if code == ATOMIC_AGGREGATE:
+        if size != VALUE_SIZE[ATOMIC_AGGREGATE]:
+            return 0
         puts(out, '"atomic-aggregate": true')
         return 1
     if code == AGGREGATOR:
@@ -314,13 +319,19 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
         put(out, '"', 1)
         return 1
     if code == COMMUNITIES:
+        if size == 0 or size % ITEM_SIZE[COMMUNITIES]:
+            return 0
         return put_communities(out, value, size)
     if code == ORIGINATOR_ID:
+        if size != VALUE_SIZE[ORIGINATOR_ID]:
+            return 0
         puts(out, '"originator-id": "')
         put_ipv4(out, value)
         put(out, '"', 1)
         return 1
     if code == CLUSTER_LIST:
+        if size == 0 or size % ITEM_SIZE[CLUSTER_LIST]:
+            return 0
         puts(out, '"cluster-list": [ ')
         i = 0
         while i < size:
@@ -333,6 +344,8 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
         put(out, " ]", 2)
         return 1
     if code == LARGE_COMMUNITY:
+        if size == 0 or size % ITEM_SIZE[LARGE_COMMUNITY]:
+            return 0
         return put_large_communities(out, value, size)
     return 0
 
@@ -349,7 +362,7 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
     cdef Py_ssize_t withdrawn_end, attributes_start, attributes_end, offset, start, length
     cdef Py_ssize_t starts[COMMON_LIMIT]
     cdef Py_ssize_t lengths[COMMON_LIMIT]
-    cdef int code, flags, expected, attribute_count = 0
+    cdef int code, flags, attribute_count = 0
     cdef bint written, any_text = False, has_attribute = False, any_announce = False, any_withdraw = False
     cdef const unsigned char *reach
     cdef const unsigned char *unreach
@@ -387,8 +400,7 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
         offset = start + length
         if offset > attributes_end or code >= COMMON_LIMIT or EXPECTED_FLAGS[code] == 0 or starts[code] >= 0:
             return 0
-        expected = EXPECTED_FLAGS[code]
-        if (flags & (FLAGS_CHECKED_OPTIONAL if expected & OPTIONAL else FLAGS_CHECKED)) != expected:
+        if (flags & FLAGS_MASK[code]) != EXPECTED_FLAGS[code]:
             return 0
         starts[code] = start
         lengths[code] = length
