@@ -50,6 +50,7 @@ from exabgp._codec.tables import (
     AFI_IPV4,
     AFI_IPV6,
     EXTENDED_LENGTH,
+    FAMILY_SIZE,
     FLAGS_CHECKED_OPTIONAL,
     HEADER_SIZE,
     IPV4_SIZE,
@@ -57,11 +58,9 @@ from exabgp._codec.tables import (
     KNOWN,
     LENGTH_AT,
     MARKER,
-    MARKER_SIZE,
     MP_REACH_MINIMUM,
     MP_REACH_NLRI,
     MP_UNREACH_MINIMUM,
-    FAMILY_SIZE,
     MP_UNREACH_NLRI,
     OPTIONAL,
     SAFI_UNICAST,
@@ -72,6 +71,8 @@ from exabgp._codec.tables import (
 
 __all__ = ("check_update", "scan_updates")
 
+_IPV4_BITS = 8 * IPV4_SIZE  # the longest prefix of each family
+_IPV6_BITS = 8 * IPV6_SIZE
 #: the next-hop sizes of MP_REACH_NLRI by AFI: IPv4, or IPv6 global (and link-local) (RFC 2545 section 3)
 _NEXTHOP_SIZES = {AFI_IPV4: (IPV4_SIZE,), AFI_IPV6: (IPV6_SIZE, 2 * IPV6_SIZE)}
 
@@ -111,8 +112,8 @@ def _multiprotocol(
     else:
         start += 3
     if afi == AFI_IPV4:
-        return _prefixes(data, start, end, 8 * IPV4_SIZE, addpath4)
-    return _prefixes(data, start, end, 8 * IPV6_SIZE, addpath6)
+        return _prefixes(data, start, end, _IPV4_BITS, addpath4)
+    return _prefixes(data, start, end, _IPV6_BITS, addpath6)
 
 
 def check_update(body, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: bool = True) -> bool:
@@ -127,9 +128,9 @@ def check_update(body, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: 
     attributes_end = withdrawn_end + 2 + ((data[withdrawn_end] << 8) | data[withdrawn_end + 1])
     if attributes_end > size:
         return False
-    if not _prefixes(data, 2, withdrawn_end, 8 * IPV4_SIZE, addpath4):
+    if not _prefixes(data, 2, withdrawn_end, _IPV4_BITS, addpath4):
         return False
-    if not _prefixes(data, attributes_end, size, 8 * IPV4_SIZE, addpath4):
+    if not _prefixes(data, attributes_end, size, _IPV4_BITS, addpath4):
         return False
     routes = withdrawn_end > 2 or attributes_end < size
     seen_reach = seen_unreach = False
@@ -172,7 +173,7 @@ def scan_updates(data, max_size: int, addpath4: bool, addpath6: bool, ipv4: bool
     size = len(data)
     offset = count = 0
     while size - offset >= HEADER_SIZE:
-        if data[offset : offset + MARKER_SIZE] != MARKER or data[offset + TYPE_AT] != UPDATE:
+        if not data.startswith(MARKER, offset) or data[offset + TYPE_AT] != UPDATE:
             break
         length = (data[offset + LENGTH_AT] << 8) | data[offset + LENGTH_AT + 1]
         if length < HEADER_SIZE or length > max_size or size - offset < length:

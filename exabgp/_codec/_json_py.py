@@ -51,15 +51,15 @@ from exabgp._codec.errors import CodecError
 from exabgp._codec.tables import (
     AFI_IPV6,
     AGGREGATOR,
+    ASN2_SIZE,
+    ASN4_SIZE,
     AS_CONFED_SET,
     AS_PATH,
     AS_SET,
-    ASN2_SIZE,
-    ASN4_SIZE,
     ATOMIC_AGGREGATE,
     ATTRIBUTE_FLAGS,
     CLUSTER_LIST,
-    COMMON,
+    COMMON_RULES,
     COMMUNITIES,
     COMMUNITY_SIZE,
     EXTENDED_LENGTH,
@@ -69,34 +69,35 @@ from exabgp._codec.tables import (
     HEADER_SIZE,
     IPV4_SIZE,
     IPV6_SIZE,
-    ITEM_SIZES,
     LARGE_COMMUNITY,
     LARGE_COMMUNITY_SIZE,
     LENGTH_AT,
     LOCAL_PREF,
     MARKER,
-    MARKER_SIZE,
     MP_REACH_NLRI,
     MP_UNREACH_NLRI,
     MULTI_EXIT_DISC,
     NEXT_HOP,
     OPTIONAL,
     ORIGIN,
-    ORIGIN_INCOMPLETE,
     ORIGINATOR_ID,
+    ORIGIN_INCOMPLETE,
     SAFI_UNICAST,
     TYPE_AT,
     UPDATE,
     UPDATE_MINIMUM,
-    VALUE_SIZES,
 )
 
 __all__ = ("render_update", "render_run")
 
 _ORIGINS = ('"igp"', '"egp"', '"incomplete"')
 _SEGMENTS = {AS_SET: "as-set"}  # the three other segment types print as "as-sequence", as 5.0 does
-#: code -> flags (`tables.ATTRIBUTE_FLAGS`) of the attributes rendered here: the common ones and the MP ones
-_FLAGS = {code: ATTRIBUTE_FLAGS[code] for code in (*COMMON, MP_REACH_NLRI, MP_UNREACH_NLRI)}
+#: the rules (`tables.COMMON_RULES`) of the attributes rendered here, by code: the common ones and the MP ones,
+#: whose values the code below checks
+_RULES = list(COMMON_RULES)
+for _code in (MP_REACH_NLRI, MP_UNREACH_NLRI):
+    _flags = ATTRIBUTE_FLAGS[_code]
+    _RULES[_code] = (_flags, FLAGS_CHECKED_OPTIONAL if _flags & OPTIONAL else FLAGS_CHECKED, None, None)
 #: MP_REACH_NLRI of IPv6 unicast: AFI, SAFI, the next-hop length (a global address only), the next hop, reserved
 _REACH_NEXTHOP = FAMILY_SIZE + 1
 _REACH_RESERVED = _REACH_NEXTHOP + IPV6_SIZE
@@ -161,17 +162,9 @@ def _as_path(value, asn4):
 
 
 def _attribute(code, value, asn4):
-    """The `"key": value` text of one attribute, "" to print nothing, None to decline.
-
-    The value follows its rule in `tables` (sizes, ORIGIN's range, AS_PATH's segments) or is declined.
-    """
+    """The `"key": value` text of one attribute whose size follows its rule, "" to print nothing, None to
+    decline (ORIGIN's range, AGGREGATOR's size, AS_PATH's segments)."""
     size = len(value)
-    expected = VALUE_SIZES.get(code)
-    if expected is not None and size != expected:
-        return None
-    item = ITEM_SIZES.get(code)
-    if item is not None and (size == 0 or size % item):
-        return None
     if code == ORIGIN:
         if value[0] > ORIGIN_INCOMPLETE:
             return None
@@ -240,19 +233,17 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
             length = body[offset + 2]
             start = offset + 3
         offset = start + length
-        expected = _FLAGS.get(code)
-        if (
-            offset > attributes_end
-            or code in seen
-            or expected is None
-            or flags & (FLAGS_CHECKED_OPTIONAL if expected & OPTIONAL else FLAGS_CHECKED) != expected
-        ):
+        rule = _RULES[code]
+        if offset > attributes_end or code in seen or rule is None:
+            return None
+        expected, checked, exact, item = rule
+        if flags & checked != expected:
+            return None
+        if exact is not None and length != exact or item is not None and (length == 0 or length % item):
             return None
         seen.add(code)
         value = body[start:offset]
         if code == NEXT_HOP:
-            if length != VALUE_SIZES[NEXT_HOP]:
-                return None
             next_hop = f'"{_ipv4(value, 0)}"'
         elif code == MP_REACH_NLRI:
             reach = value
@@ -339,7 +330,7 @@ def render_run(
     while offset < size:
         if size - offset < HEADER_SIZE:
             raise CodecError(1, 2, octets[offset + LENGTH_AT : offset + TYPE_AT], "incomplete message header")
-        if octets[offset : offset + MARKER_SIZE] != MARKER:
+        if not octets.startswith(MARKER, offset):
             raise CodecError(1, 1, b"", "invalid marker")
         length = (octets[offset + LENGTH_AT] << 8) | octets[offset + LENGTH_AT + 1]
         if length < HEADER_SIZE or offset + length > size:

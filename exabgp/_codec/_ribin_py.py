@@ -66,34 +66,27 @@ from exabgp._codec._check_py import check_update
 from exabgp._codec.errors import CodecError
 from exabgp._codec.tables import (
     AFI_IPV4,
+    ASN2_SIZE,
+    ASN4_SIZE,
     AS_CONFED_SET,
     AS_PATH,
     AS_SET,
-    ASN2_SIZE,
-    ASN4_SIZE,
-    ATTRIBUTE_FLAGS,
-    COMMON,
+    COMMON_RULES,
     EXTENDED_LENGTH,
-    FLAGS_CHECKED,
-    FLAGS_CHECKED_OPTIONAL,
+    FAMILY_SIZE,
     HEADER_SIZE,
     IPV4_SIZE,
     IPV6_SIZE,
-    ITEM_SIZES,
     LENGTH_AT,
     MARKER,
-    MARKER_SIZE,
     MP_REACH_NLRI,
-    FAMILY_SIZE,
     MP_UNREACH_NLRI,
     NEXT_HOP,
-    OPTIONAL,
     ORIGIN,
     ORIGIN_INCOMPLETE,
     SAFI_UNICAST,
     TYPE_AT,
     UPDATE,
-    VALUE_SIZES,
 )
 
 __all__ = ("ingest_messages", "ingest_update", "nlri_keys")
@@ -141,16 +134,15 @@ def _as_path(data: bytes, start: int, end: int, width: int) -> bool:
 
 def _clean(code: int, flags: int, data: bytes, start: int, end: int, asn4: bool) -> bool:
     """Whether RFC 7606 keeps this attribute as it is: a common one with its flags and value (`tables`)."""
-    if code not in COMMON:
+    rule = COMMON_RULES[code]
+    if rule is None:
         return False
-    expected = ATTRIBUTE_FLAGS[code]
-    if flags & (FLAGS_CHECKED_OPTIONAL if expected & OPTIONAL else FLAGS_CHECKED) != expected:
+    expected, checked, size, item = rule
+    if flags & checked != expected:
         return False
     length = end - start
-    size = VALUE_SIZES.get(code)
     if size is not None:
         return length == size and (code != ORIGIN or data[start] <= ORIGIN_INCOMPLETE)
-    item = ITEM_SIZES.get(code)
     if item is not None:
         return length > 0 and length % item == 0
     width = ASN4_SIZE if asn4 else ASN2_SIZE
@@ -270,7 +262,7 @@ def ingest_messages(data, offset: int, addpath4: bool, addpath6: bool, asn4: boo
     while size - offset >= HEADER_SIZE:
         length = (data[offset + LENGTH_AT] << 8) | data[offset + LENGTH_AT + 1]
         if (
-            data[offset : offset + MARKER_SIZE] != MARKER
+            not data.startswith(MARKER, offset)
             or data[offset + TYPE_AT] != UPDATE
             or length < HEADER_SIZE
             or size - offset < length

@@ -181,6 +181,19 @@ ITEM_SIZES = {COMMUNITIES: COMMUNITY_SIZE, CLUSTER_LIST: IPV4_SIZE, LARGE_COMMUN
 COMMON = frozenset((*VALUE_SIZES, *ITEM_SIZES, AS_PATH, AGGREGATOR))
 #: one more than the largest common code: the size of the compiled twins' arrays indexed by code
 COMMON_LIMIT = max(COMMON) + 1
+#: the rule of each common attribute as the fast paths read it, indexed by code (None for any other code):
+#: ``(flags, the bits compared with them, exact value size or None, list item size or None)``
+COMMON_RULES = [
+    (
+        ATTRIBUTE_FLAGS[code],
+        FLAGS_CHECKED_OPTIONAL if ATTRIBUTE_FLAGS[code] & OPTIONAL else FLAGS_CHECKED,
+        VALUE_SIZES.get(code),
+        ITEM_SIZES.get(code),
+    )
+    if code in COMMON
+    else None
+    for code in range(256)
+]
 
 
 def declarations() -> str:
