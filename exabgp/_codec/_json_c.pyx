@@ -44,18 +44,17 @@ cdef enum:
     REACH_NLRI = REACH_RESERVED + 1
 
 # by code, for the attributes rendered here (`tables`' common ones, and the MP ones): the flags (0: not
-# rendered) and the bits compared with them, the exact value size (-1: none) and the list item size (0: not
-# a list)
+# rendered) and the bits compared with them, the exact value size (-1: none); the list item sizes are
+# compile-time divisors, the table's (checked here)
 cdef unsigned char EXPECTED_FLAGS[COMMON_LIMIT]
 cdef unsigned char FLAGS_MASK[COMMON_LIMIT]
 cdef int VALUE_SIZE[COMMON_LIMIT]
-cdef int ITEM_SIZE[COMMON_LIMIT]
 assert MP_REACH_NLRI < COMMON_LIMIT and MP_UNREACH_NLRI < COMMON_LIMIT
 for _code in range(COMMON_LIMIT):
     EXPECTED_FLAGS[_code] = ATTRIBUTE_FLAGS[_code] if _code in COMMON | {MP_REACH_NLRI, MP_UNREACH_NLRI} else 0
     FLAGS_MASK[_code] = FLAGS_CHECKED_OPTIONAL if EXPECTED_FLAGS[_code] & OPTIONAL else FLAGS_CHECKED
     VALUE_SIZE[_code] = VALUE_SIZES.get(_code, -1)
-    ITEM_SIZE[_code] = ITEM_SIZES.get(_code, 0)
+assert ITEM_SIZES == {COMMUNITIES: COMMUNITY_SIZE, CLUSTER_LIST: IPV4_SIZE, LARGE_COMMUNITY: LARGE_COMMUNITY_SIZE}
 
 
 cdef struct Out:
@@ -319,7 +318,7 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
         put(out, '"', 1)
         return 1
     if code == COMMUNITIES:
-        if size == 0 or size % ITEM_SIZE[COMMUNITIES]:
+        if size == 0 or size % COMMUNITY_SIZE:
             return 0
         return put_communities(out, value, size)
     if code == ORIGINATOR_ID:
@@ -330,7 +329,7 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
         put(out, '"', 1)
         return 1
     if code == CLUSTER_LIST:
-        if size == 0 or size % ITEM_SIZE[CLUSTER_LIST]:
+        if size == 0 or size % IPV4_SIZE:
             return 0
         puts(out, '"cluster-list": [ ')
         i = 0
@@ -344,7 +343,7 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
         put(out, " ]", 2)
         return 1
     if code == LARGE_COMMUNITY:
-        if size == 0 or size % ITEM_SIZE[LARGE_COMMUNITY]:
+        if size == 0 or size % LARGE_COMMUNITY_SIZE:
             return 0
         return put_large_communities(out, value, size)
     return 0
