@@ -183,17 +183,16 @@ COMMON = frozenset((*VALUE_SIZES, *ITEM_SIZES, AS_PATH, AGGREGATOR))
 COMMON_LIMIT = max(COMMON) + 1
 #: the rule of each common attribute as the fast paths read it, indexed by code (None for any other code):
 #: ``(flags, the bits compared with them, exact value size or None, list item size or None)``
-COMMON_RULES = [
-    (
-        ATTRIBUTE_FLAGS[code],
-        FLAGS_CHECKED_OPTIONAL if ATTRIBUTE_FLAGS[code] & OPTIONAL else FLAGS_CHECKED,
-        VALUE_SIZES.get(code),
-        ITEM_SIZES.get(code),
+COMMON_RULES: list = [None] * 256
+for _code in COMMON:
+    _flags = ATTRIBUTE_FLAGS[_code]
+    COMMON_RULES[_code] = (
+        _flags,
+        FLAGS_CHECKED_OPTIONAL if _flags & OPTIONAL else FLAGS_CHECKED,
+        VALUE_SIZES.get(_code),
+        ITEM_SIZES.get(_code),
     )
-    if code in COMMON
-    else None
-    for code in range(256)
-]
+del _code, _flags
 
 
 def declarations() -> str:
