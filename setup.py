@@ -13,6 +13,11 @@ package (`DATA_FILES`):
   extensions silently.  (``EXABGP_REQUIRE_EXTENSIONS`` is read at run time
   only, by `exabgp/_codec/__init__.py`.)
 
+Before Cython runs, ``build_ext`` writes ``exabgp/_codec/_tables.pxd``, the
+numbers of `exabgp/_codec/tables.py` as C compile-time constants for the
+twins to cimport (`write_tables`; generated, not committed, rewritten only
+when its text changes).
+
 Cython runs in ``build_ext``, never for an sdist: it writes its C files under
 the build directory (``build/temp.*/cython``), not next to the sources, and
 regenerates one only when its ``.pyx`` (or a ``.pxd`` it cimports) is newer,
@@ -26,6 +31,7 @@ compiler the modules are built without debug information and linked stripped
 import glob
 import os
 import platform
+import runpy
 import sys
 
 from setuptools import Extension, setup
@@ -63,6 +69,18 @@ def extensions() -> list:
     return modules
 
 
+def write_tables() -> None:
+    """Write exabgp/_codec/_tables.pxd from exabgp/_codec/tables.py, unless it already says the same."""
+    text = runpy.run_path(os.path.join(ROOT, "exabgp", "_codec", "tables.py"))["declarations"]()
+    path = os.path.join(ROOT, "exabgp", "_codec", "_tables.pxd")
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() == text:
+                return  # untouched: Cython does not run again for it
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 class CythonBuildExt(build_ext):
     """build_ext that runs Cython into the build directory, compiles without debug information and fails
     loudly, naming the way out (a pure build)."""
@@ -88,6 +106,7 @@ class CythonBuildExt(build_ext):
                 f"exabgp: Cython is needed to compile the codec twins ({error}); pip installs it "
                 f"from pyproject.toml's build requirements; {PURE_HINT}"
             ) from error
+        write_tables()
         generated = cythonize(
             self.extensions,
             build_dir=os.path.join(self.build_temp, "cython"),

@@ -18,7 +18,8 @@ download):
   ``.pyx`` / ``.pxd`` / ``.c``; the build leaves no ``.c`` next to the
   sources (Cython writes into ``build/temp.*/cython``), a second build does
   not run Cython again, and a changed ``.pyx`` regenerates only its own C
-  file;
+  file; the build wrote ``exabgp/_codec/_tables.pxd``, the constants of
+  `exabgp._codec.tables` for the twins to cimport, which a fresh clone lacks;
 * the pure wheel (``EXABGP_NO_EXTENSIONS=1``) is ``py3-none-any`` with no
   extension module, even built in the tree of a compiled build;
 * without Cython, or with a compiler that fails, the build stops with a
@@ -68,6 +69,7 @@ ARTEFACTS = shutil.ignore_patterns(
     ".pytest_cache",
     ".hypothesis",
     ".benchmarks",
+    "_tables.pxd",  # written by the compiled build (exabgp/_codec/tables.py)
 )
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 PYX = sorted(path.name[:-4] for path in (SOURCE / "exabgp" / "_codec").glob("_*_c.pyx"))
@@ -235,6 +237,12 @@ def test_cython_writes_into_the_build_directory_and_runs_only_for_a_changed_pyx(
     build_wheel(tree, tmp_path / "changed")
     changed = generated(tree)
     assert sorted(name for name in changed if changed[name] != first[name]) == ["_wire_c.c"]
+
+
+def test_the_compiled_build_writes_the_tables_the_twins_cimport(tree, compiled):
+    from exabgp._codec import tables
+
+    assert (tree / "exabgp" / "_codec" / "_tables.pxd").read_text(encoding="utf-8") == tables.declarations()
 
 
 def test_the_pure_wheel_has_no_extension_module(tree, compiled, tmp_path):

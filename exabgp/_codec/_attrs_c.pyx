@@ -17,6 +17,7 @@ from libc.stdlib cimport free
 from libc.string cimport memcpy
 
 from exabgp._codec._octets cimport Output, octet, output_bytes, reserve
+from exabgp._codec._tables cimport AS_CONFED_SET, AS_SET, EXTENDED_LENGTH
 from exabgp._codec.errors import CodecError
 
 __all__ = (
@@ -31,10 +32,7 @@ __all__ = (
     "encode_extended_communities",
 )
 
-cdef enum:
-    _FLAG_EXTENDED_LENGTH = 0x10
-
-_SEGMENT_TYPES = (1, 2, 3, 4)
+_SEGMENT_TYPES = tuple(range(AS_SET, AS_CONFED_SET + 1))
 
 
 cdef inline uint32_t _get32(const unsigned char* p) noexcept nogil:
@@ -65,10 +63,10 @@ def encode_attribute(code, flags, value):
         if length > 65535:
             raise CodecError(3, 5, b"", f"attribute {code} longer than 65535 octets")
         if length > 255:
-            flags |= _FLAG_EXTENDED_LENGTH
+            flags |= EXTENDED_LENGTH
         flag_octet = octet(flags)
         code_octet = octet(code)
-        head = 4 if flag_octet & _FLAG_EXTENDED_LENGTH else 3
+        head = 4 if flag_octet & EXTENDED_LENGTH else 3
         result = PyBytes_FromStringAndSize(NULL, head + length)
         out = <unsigned char*>PyBytes_AS_STRING(result)
         out[0] = flag_octet

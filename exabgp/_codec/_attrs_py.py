@@ -19,6 +19,7 @@
 from struct import unpack_from
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import AS_CONFED_SET, AS_SET, EXTENDED_LENGTH
 
 __all__ = (
     "encode_attribute",
@@ -32,8 +33,7 @@ __all__ = (
     "encode_extended_communities",
 )
 
-_FLAG_EXTENDED_LENGTH = 0x10
-_SEGMENT_TYPES = (1, 2, 3, 4)
+_SEGMENT_TYPES = tuple(range(AS_SET, AS_CONFED_SET + 1))
 
 
 def encode_attribute(code: int, flags: int, value: bytes) -> bytes:
@@ -42,8 +42,8 @@ def encode_attribute(code: int, flags: int, value: bytes) -> bytes:
     if length > 65535:
         raise CodecError(3, 5, b"", f"attribute {code} longer than 65535 octets")
     if length > 255:
-        flags |= _FLAG_EXTENDED_LENGTH
-    if flags & _FLAG_EXTENDED_LENGTH:
+        flags |= EXTENDED_LENGTH
+    if flags & EXTENDED_LENGTH:
         return bytes((flags, code, length >> 8, length & 0xFF)) + bytes(value)
     return bytes((flags, code, length)) + bytes(value)
 

@@ -2,26 +2,29 @@
 """Compiled twin of `_check_py.py`: vouching for UPDATEs without decoding them.
 
 Same contract, same answers as the pure twin (which carries the rules and
-the RFC references): the octets are read in place through the buffer
+the RFC references; the numbers are `tables`', cimported from the generated
+`_tables.pxd`): the octets are read in place through the buffer
 protocol, nothing is allocated, nothing raises.
 """
 
 from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE
 
+from exabgp._codec._tables cimport (
+    AFI_IPV4, AFI_IPV6, EXTENDED_LENGTH, FAMILY_SIZE, FLAGS_CHECKED_OPTIONAL, HEADER_SIZE, IPV4_SIZE, IPV6_SIZE,
+    LENGTH_AT, MARKER_OCTET, MARKER_SIZE, MP_REACH_MINIMUM, MP_REACH_NLRI, MP_UNREACH_MINIMUM, MP_UNREACH_NLRI,
+    OPTIONAL, SAFI_UNICAST, TYPE_AT, UPDATE, UPDATE_MINIMUM,
+)
+from exabgp._codec.tables import KNOWN
+
 __all__ = ("check_update", "scan_updates")
 
-cdef enum:
-    HEADER = 19
-    UPDATE = 2
-    EXTENDED_LENGTH = 0x10
-    MP_REACH_NLRI = 14
-    MP_UNREACH_NLRI = 15
-    OPTIONAL = 0x80
-
-# the path attribute codes `exabgp.bgp.attribute.ATTRIBUTES` knows (the pure twin's KNOWN), one bit each
+# `tables.KNOWN`, one bit per code (all of them below 64)
 cdef unsigned long long KNOWN_CODES = 0
-for _code in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 22, 25, 26, 29, 32, 40):
+for _code in KNOWN:
     KNOWN_CODES |= 1ULL << _code
+cdef enum:
+    KNOWN_LIMIT = 8 * sizeof(unsigned long long)
+assert max(KNOWN) < KNOWN_LIMIT
 
 
 cdef inline bint prefixes(const unsigned char *data, Py_ssize_t offset, Py_ssize_t end, int max_bits,
@@ -43,26 +46,26 @@ cdef inline bint multiprotocol(const unsigned char *data, Py_ssize_t start, Py_s
                                bint addpath4, bint addpath6, bint ipv4, bint ipv6) noexcept nogil:
     cdef int afi
     cdef int nexthop
-    if end - start < (5 if reach else 3):
+    if end - start < (MP_REACH_MINIMUM if reach else MP_UNREACH_MINIMUM):
         return False
     afi = (data[start] << 8) | data[start + 1]
-    if data[start + 2] != 1 or not ((afi == 1 and ipv4) or (afi == 2 and ipv6)):
+    if data[start + 2] != SAFI_UNICAST or not ((afi == AFI_IPV4 and ipv4) or (afi == AFI_IPV6 and ipv6)):
         return False
     if reach:
         nexthop = data[start + 3]
-        if afi == 1:
-            if nexthop != 4:
+        if afi == AFI_IPV4:
+            if nexthop != IPV4_SIZE:
                 return False
-        elif nexthop != 16 and nexthop != 32:
+        elif nexthop != IPV6_SIZE and nexthop != 2 * IPV6_SIZE:
             return False
         start += 4 + nexthop + 1
         if start >= end:
             return False
     else:
         start += 3
-    if afi == 1:
-        return prefixes(data, start, end, 32, addpath4)
-    return prefixes(data, start, end, 128, addpath6)
+    if afi == AFI_IPV4:
+        return prefixes(data, start, end, 8 * IPV4_SIZE, addpath4)
+    return prefixes(data, start, end, 8 * IPV6_SIZE, addpath6)
 
 
 cdef bint check(const unsigned char *data, Py_ssize_t size, bint addpath4, bint addpath6, bint ipv4,
@@ -70,7 +73,7 @@ cdef bint check(const unsigned char *data, Py_ssize_t size, bint addpath4, bint 
     cdef Py_ssize_t withdrawn_end, attributes_end, offset, start, end
     cdef int flags, code
     cdef bint routes, reach, seen_reach = False, seen_unreach = False
-    if size < 4:
+    if size < UPDATE_MINIMUM:
         return False
     withdrawn_end = 2 + ((data[0] << 8) | data[1])
     if withdrawn_end + 2 > size:
@@ -78,9 +81,9 @@ cdef bint check(const unsigned char *data, Py_ssize_t size, bint addpath4, bint 
     attributes_end = withdrawn_end + 2 + ((data[withdrawn_end] << 8) | data[withdrawn_end + 1])
     if attributes_end > size:
         return False
-    if not prefixes(data, 2, withdrawn_end, 32, addpath4):
+    if not prefixes(data, 2, withdrawn_end, 8 * IPV4_SIZE, addpath4):
         return False
-    if not prefixes(data, attributes_end, size, 32, addpath4):
+    if not prefixes(data, attributes_end, size, 8 * IPV4_SIZE, addpath4):
         return False
     routes = withdrawn_end > 2 or attributes_end < size
     offset = withdrawn_end + 2
@@ -101,7 +104,7 @@ cdef bint check(const unsigned char *data, Py_ssize_t size, bint addpath4, bint 
             return False
         if code == MP_REACH_NLRI or code == MP_UNREACH_NLRI:
             reach = code == MP_REACH_NLRI
-            if (seen_reach if reach else seen_unreach) or (flags & 0xC0) != 0x80:
+            if (seen_reach if reach else seen_unreach) or (flags & FLAGS_CHECKED_OPTIONAL) != OPTIONAL:
                 return False
             if not multiprotocol(data, start, end, reach, addpath4, addpath6, ipv4, ipv6):
                 return False
@@ -110,8 +113,8 @@ cdef bint check(const unsigned char *data, Py_ssize_t size, bint addpath4, bint 
                 routes = True
             else:
                 seen_unreach = True
-                routes = routes or end > start + 3
-        elif not flags & OPTIONAL and (code >= 64 or not (KNOWN_CODES >> code) & 1):
+                routes = routes or end > start + FAMILY_SIZE
+        elif not flags & OPTIONAL and (code >= KNOWN_LIMIT or not (KNOWN_CODES >> code) & 1):
             return False
         offset = end
     return routes
@@ -122,16 +125,16 @@ cdef Py_ssize_t scan(const unsigned char *data, Py_ssize_t size, Py_ssize_t max_
     cdef Py_ssize_t offset = 0, length
     cdef int index
     count[0] = 0
-    while size - offset >= HEADER:
-        for index in range(16):
-            if data[offset + index] != 0xFF:
+    while size - offset >= HEADER_SIZE:
+        for index in range(MARKER_SIZE):
+            if data[offset + index] != MARKER_OCTET:
                 return offset
-        if data[offset + 18] != UPDATE:
+        if data[offset + TYPE_AT] != UPDATE:
             break
-        length = (data[offset + 16] << 8) | data[offset + 17]
-        if length < HEADER or length > max_size or size - offset < length:
+        length = (data[offset + LENGTH_AT] << 8) | data[offset + LENGTH_AT + 1]
+        if length < HEADER_SIZE or length > max_size or size - offset < length:
             break
-        if not check(data + offset + HEADER, length - HEADER, addpath4, addpath6, ipv4, ipv6):
+        if not check(data + offset + HEADER_SIZE, length - HEADER_SIZE, addpath4, addpath6, ipv4, ipv6):
             break
         offset += length
         count[0] += 1

@@ -35,8 +35,8 @@ rules, each one a condition of the full decode:
   (its errors are treat-as-withdraw or attribute discard, never a reset,
   RFC 7606 section 7) or optional (the Optional flag set: an unrecognized
   one is ignored or passed on, RFC 4271 section 5); an unrecognized
-  well-known attribute is 3/2 (RFC 4271 section 6.3).  `KNOWN` is that
-  table's codes (a test holds the two equal).
+  well-known attribute is 3/2 (RFC 4271 section 6.3).  `tables.KNOWN` is
+  that table's codes (the table takes its flags from `tables`).
 
 `scan_updates(data, max_size, addpath4, addpath6, ipv4=True, ipv6=True)` returns ``(octets,
 messages)``: how many octets at the front of the stream `data` are complete
@@ -46,22 +46,35 @@ at the first other message, incomplete message or bad header, which the
 caller then handles the general way.  It never raises.
 """
 
+from exabgp._codec.tables import (
+    AFI_IPV4,
+    AFI_IPV6,
+    EXTENDED_LENGTH,
+    FAMILY_SIZE,
+    FLAGS_CHECKED_OPTIONAL,
+    HEADER_SIZE,
+    IPV4_SIZE,
+    IPV6_SIZE,
+    KNOWN,
+    LENGTH_AT,
+    MARKER,
+    MP_REACH_MINIMUM,
+    MP_REACH_NLRI,
+    MP_UNREACH_MINIMUM,
+    MP_UNREACH_NLRI,
+    OPTIONAL,
+    SAFI_UNICAST,
+    TYPE_AT,
+    UPDATE,
+    UPDATE_MINIMUM,
+)
+
 __all__ = ("check_update", "scan_updates")
 
-_HEADER = 19
-_UPDATE = 2
-_MARKER = b"\xff" * 16
-_EXTENDED_LENGTH = 0x10
-_OPTIONAL_TRANSITIVE = 0xC0
-_OPTIONAL = 0x80
-_MP_REACH_NLRI = 14
-_MP_UNREACH_NLRI = 15
-_AFI_IPV4 = 1
-_AFI_IPV6 = 2
-_SAFI_UNICAST = 1
-
-#: the path attribute codes `exabgp.bgp.attribute.ATTRIBUTES` knows
-KNOWN = frozenset((1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 22, 25, 26, 29, 32, 40))
+_IPV4_BITS = 8 * IPV4_SIZE  # the longest prefix of each family
+_IPV6_BITS = 8 * IPV6_SIZE
+#: the next-hop sizes of MP_REACH_NLRI by AFI: IPv4, or IPv6 global (and link-local) (RFC 2545 section 3)
+_NEXTHOP_SIZES = {AFI_IPV4: (IPV4_SIZE,), AFI_IPV6: (IPV6_SIZE, 2 * IPV6_SIZE)}
 
 
 def _prefixes(data, start: int, end: int, max_bits: int, addpath: bool) -> bool:
@@ -84,30 +97,30 @@ def _multiprotocol(
 ) -> bool:
     """Whether one MP_REACH_NLRI / MP_UNREACH_NLRI value is vouched for."""
     size = end - start
-    if size < (5 if reach else 3):
+    if size < (MP_REACH_MINIMUM if reach else MP_UNREACH_MINIMUM):
         return False
     afi = (data[start] << 8) | data[start + 1]
-    if data[start + 2] != _SAFI_UNICAST or not ((afi == _AFI_IPV4 and ipv4) or (afi == _AFI_IPV6 and ipv6)):
+    if data[start + 2] != SAFI_UNICAST or not ((afi == AFI_IPV4 and ipv4) or (afi == AFI_IPV6 and ipv6)):
         return False
     if reach:
         nexthop = data[start + 3]
-        if nexthop not in ((4,) if afi == _AFI_IPV4 else (16, 32)):
+        if nexthop not in _NEXTHOP_SIZES[afi]:
             return False
         start += 4 + nexthop + 1  # next hop, then the reserved octet
         if start >= end:  # no NLRI (or the next hop runs past the value)
             return False
     else:
         start += 3
-    if afi == _AFI_IPV4:
-        return _prefixes(data, start, end, 32, addpath4)
-    return _prefixes(data, start, end, 128, addpath6)
+    if afi == AFI_IPV4:
+        return _prefixes(data, start, end, _IPV4_BITS, addpath4)
+    return _prefixes(data, start, end, _IPV6_BITS, addpath6)
 
 
 def check_update(body, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: bool = True) -> bool:
     """True when the UPDATE `body` is vouched for (see the module docstring)."""
     data = bytes(body)
     size = len(data)
-    if size < 4:
+    if size < UPDATE_MINIMUM:
         return False
     withdrawn_end = 2 + ((data[0] << 8) | data[1])
     if withdrawn_end + 2 > size:
@@ -115,9 +128,9 @@ def check_update(body, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: 
     attributes_end = withdrawn_end + 2 + ((data[withdrawn_end] << 8) | data[withdrawn_end + 1])
     if attributes_end > size:
         return False
-    if not _prefixes(data, 2, withdrawn_end, 32, addpath4):
+    if not _prefixes(data, 2, withdrawn_end, _IPV4_BITS, addpath4):
         return False
-    if not _prefixes(data, attributes_end, size, 32, addpath4):
+    if not _prefixes(data, attributes_end, size, _IPV4_BITS, addpath4):
         return False
     routes = withdrawn_end > 2 or attributes_end < size
     seen_reach = seen_unreach = False
@@ -127,7 +140,7 @@ def check_update(body, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: 
             return False
         flags = data[offset]
         code = data[offset + 1]
-        if flags & _EXTENDED_LENGTH:
+        if flags & EXTENDED_LENGTH:
             if attributes_end - offset < 4:
                 return False
             start = offset + 4
@@ -137,9 +150,9 @@ def check_update(body, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: 
             end = start + data[offset + 2]
         if end > attributes_end:
             return False
-        if code == _MP_REACH_NLRI or code == _MP_UNREACH_NLRI:
-            reach = code == _MP_REACH_NLRI
-            if (seen_reach if reach else seen_unreach) or flags & _OPTIONAL_TRANSITIVE != _OPTIONAL:
+        if code == MP_REACH_NLRI or code == MP_UNREACH_NLRI:
+            reach = code == MP_REACH_NLRI
+            if (seen_reach if reach else seen_unreach) or flags & FLAGS_CHECKED_OPTIONAL != OPTIONAL:
                 return False
             if not _multiprotocol(data, start, end, reach, addpath4, addpath6, ipv4, ipv6):
                 return False
@@ -147,8 +160,8 @@ def check_update(body, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: 
                 seen_reach = routes = True
             else:
                 seen_unreach = True
-                routes = routes or end > start + 3
-        elif not flags & _OPTIONAL and code not in KNOWN:
+                routes = routes or end > start + FAMILY_SIZE
+        elif not flags & OPTIONAL and code not in KNOWN:
             return False
         offset = end
     return routes
@@ -159,13 +172,13 @@ def scan_updates(data, max_size: int, addpath4: bool, addpath6: bool, ipv4: bool
     data = bytes(data)
     size = len(data)
     offset = count = 0
-    while size - offset >= _HEADER:
-        if data[offset : offset + 16] != _MARKER or data[offset + 18] != _UPDATE:
+    while size - offset >= HEADER_SIZE:
+        if not data.startswith(MARKER, offset) or data[offset + TYPE_AT] != UPDATE:
             break
-        length = (data[offset + 16] << 8) | data[offset + 17]
-        if length < _HEADER or length > max_size or size - offset < length:
+        length = (data[offset + LENGTH_AT] << 8) | data[offset + LENGTH_AT + 1]
+        if length < HEADER_SIZE or length > max_size or size - offset < length:
             break
-        if not check_update(data[offset + _HEADER : offset + length], addpath4, addpath6, ipv4, ipv6):
+        if not check_update(data[offset + HEADER_SIZE : offset + length], addpath4, addpath6, ipv4, ipv6):
             break
         offset += length
         count += 1

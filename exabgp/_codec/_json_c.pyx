@@ -2,7 +2,9 @@
 """Compiled twin of `_json_py.py`: UPDATE of the unicast families to 5.0 JSON text.
 
 Same contract, same output, same declines as the pure twin (which carries
-the rules and the RFC references).  The text is written into one growing C
+the rules and the RFC references; the numbers and the attributes' rules
+are `tables`', cimported from the generated `_tables.pxd` and copied into
+C arrays when the module loads).  The text is written into one growing C
 buffer: integers by a small decimal writer, IPv6 addresses by the C library's
 inet_ntop (the same routine Python's socket.inet_ntop calls, so RFC 5952
 compression and the IPv4-mapped forms are identical).  Attributes are located
@@ -23,31 +25,36 @@ cdef extern from "arpa/inet.h" nogil:
 cdef extern from "sys/socket.h" nogil:
     int AF_INET6
 
+from exabgp._codec._tables cimport (
+    AFI_IPV6, AGGREGATOR, AS_CONFED_SET, AS_PATH, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, CLUSTER_LIST,
+    COMMON_LIMIT, COMMUNITIES, COMMUNITY_SIZE, EXTENDED_LENGTH, FAMILY_SIZE, FLAGS_CHECKED, FLAGS_CHECKED_OPTIONAL,
+    HEADER_SIZE, IPV4_SIZE, IPV6_SIZE, LARGE_COMMUNITY, LARGE_COMMUNITY_SIZE, LENGTH_AT, LOCAL_PREF, MARKER_OCTET,
+    MARKER_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, MULTI_EXIT_DISC, NEXT_HOP, OPTIONAL, ORIGIN, ORIGIN_EGP,
+    ORIGIN_IGP, ORIGIN_INCOMPLETE, ORIGINATOR_ID, SAFI_UNICAST, TYPE_AT, UPDATE, UPDATE_MINIMUM,
+)
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import ATTRIBUTE_FLAGS, COMMON, ITEM_SIZES, VALUE_SIZES
 
 __all__ = ("render_update", "render_run")
 
 cdef enum:
-    HEADER = 19
-    UPDATE = 2
+    # MP_REACH_NLRI of IPv6 unicast: AFI, SAFI, the next-hop length (a global address only), the next hop, reserved
+    REACH_NEXTHOP = FAMILY_SIZE + 1
+    REACH_RESERVED = REACH_NEXTHOP + IPV6_SIZE
+    REACH_NLRI = REACH_RESERVED + 1
 
-# the optional/transitive flag bits each accepted attribute carries; 0 = not accepted
-cdef unsigned char EXPECTED_FLAGS[33]
-for _code in range(33):
-    EXPECTED_FLAGS[_code] = 0
-EXPECTED_FLAGS[1] = 0x40
-EXPECTED_FLAGS[2] = 0x40
-EXPECTED_FLAGS[3] = 0x40
-EXPECTED_FLAGS[4] = 0x80
-EXPECTED_FLAGS[5] = 0x40
-EXPECTED_FLAGS[6] = 0x40
-EXPECTED_FLAGS[7] = 0xC0
-EXPECTED_FLAGS[8] = 0xC0
-EXPECTED_FLAGS[9] = 0x80
-EXPECTED_FLAGS[10] = 0x80
-EXPECTED_FLAGS[14] = 0x80
-EXPECTED_FLAGS[15] = 0x80
-EXPECTED_FLAGS[32] = 0xC0
+# by code, for the attributes rendered here (`tables`' common ones, and the MP ones): the flags (0: not
+# rendered) and the bits compared with them, the exact value size (-1: none); the list item sizes are
+# compile-time divisors, the table's (checked here)
+cdef unsigned char EXPECTED_FLAGS[COMMON_LIMIT]
+cdef unsigned char FLAGS_MASK[COMMON_LIMIT]
+cdef int VALUE_SIZE[COMMON_LIMIT]
+assert MP_REACH_NLRI < COMMON_LIMIT and MP_UNREACH_NLRI < COMMON_LIMIT
+for _code in range(COMMON_LIMIT):
+    EXPECTED_FLAGS[_code] = ATTRIBUTE_FLAGS[_code] if _code in COMMON | {MP_REACH_NLRI, MP_UNREACH_NLRI} else 0
+    FLAGS_MASK[_code] = FLAGS_CHECKED_OPTIONAL if EXPECTED_FLAGS[_code] & OPTIONAL else FLAGS_CHECKED
+    VALUE_SIZE[_code] = VALUE_SIZES.get(_code, -1)
+assert ITEM_SIZES == {COMMUNITIES: COMMUNITY_SIZE, CLUSTER_LIST: IPV4_SIZE, LARGE_COMMUNITY: LARGE_COMMUNITY_SIZE}
 
 
 cdef struct Out:
@@ -127,18 +134,18 @@ cdef int compare_u32(const void *a, const void *b) noexcept nogil:
     return (x > y) - (x < y)
 
 
-cdef int compare_12(const void *a, const void *b) noexcept nogil:
-    # large communities copied as 12 big-endian octets sort as octet strings
-    return memcmp(a, b, 12)
+cdef int compare_large(const void *a, const void *b) noexcept nogil:
+    # large communities copied as big-endian octets sort as octet strings
+    return memcmp(a, b, LARGE_COMMUNITY_SIZE)
 
 
 cdef int put_prefixes(Out *out, const unsigned char *data, Py_ssize_t start, Py_ssize_t end,
                       bint ipv6, bint addpath) except -2:
     """Write the NLRI objects of data[start:end] separated by ", "; 1 on success, 0 when malformed."""
     cdef Py_ssize_t offset = start
-    cdef int width = 16 if ipv6 else 4
+    cdef int width = IPV6_SIZE if ipv6 else IPV4_SIZE
     cdef int bits, octets, i
-    cdef unsigned char address[16]
+    cdef unsigned char address[IPV6_SIZE]
     cdef const unsigned char *path
     cdef bint first = True
     while offset < end:
@@ -176,7 +183,7 @@ cdef int put_prefixes(Out *out, const unsigned char *data, Py_ssize_t start, Py_
 
 
 cdef int put_as_path(Out *out, const unsigned char *value, Py_ssize_t size, bint asn4) except -2:
-    cdef int width = 4 if asn4 else 2
+    cdef int width = ASN4_SIZE if asn4 else ASN2_SIZE
     cdef Py_ssize_t offset = 0, end, position
     cdef int seg_type, count, index = 0
     put(out, '"as-path": {', 12)
@@ -186,13 +193,13 @@ cdef int put_as_path(Out *out, const unsigned char *value, Py_ssize_t size, bint
         seg_type = value[offset]
         count = value[offset + 1]
         end = offset + 2 + count * width
-        if seg_type < 1 or seg_type > 4 or count == 0 or end > size:
+        if seg_type < AS_SET or seg_type > AS_CONFED_SET or count == 0 or end > size:
             return 0
         if index:
             put(out, ", ", 2)
         put(out, '"', 1)
         put_uint(out, index)
-        if seg_type == 1:
+        if seg_type == AS_SET:
             puts(out, '": {"element": "as-set", "value": [')
         else:
             puts(out, '": {"element": "as-sequence", "value": [')
@@ -211,13 +218,13 @@ cdef int put_as_path(Out *out, const unsigned char *value, Py_ssize_t size, bint
 
 cdef int put_communities(Out *out, const unsigned char *value, Py_ssize_t size) except -2:
     """COMMUNITIES sorted by value, duplicates kept."""
-    cdef Py_ssize_t count = size // 4, i
+    cdef Py_ssize_t count = size // COMMUNITY_SIZE, i
     cdef unsigned int *values = <unsigned int *>malloc(count * sizeof(unsigned int))
     if values == NULL:
         raise MemoryError()
     try:
         for i in range(count):
-            values[i] = <unsigned int>read_uint(value + 4 * i, 4)
+            values[i] = <unsigned int>read_uint(value + COMMUNITY_SIZE * i, COMMUNITY_SIZE)
         qsort(values, count, sizeof(unsigned int), compare_u32)
         puts(out, '"community": [ ')
         for i in range(count):
@@ -236,27 +243,28 @@ cdef int put_communities(Out *out, const unsigned char *value, Py_ssize_t size) 
 
 cdef int put_large_communities(Out *out, const unsigned char *value, Py_ssize_t size) except -2:
     """LARGE_COMMUNITY sorted, duplicates dropped."""
-    cdef Py_ssize_t count = size // 12, i
+    cdef Py_ssize_t count = size // LARGE_COMMUNITY_SIZE, i
     cdef unsigned char *items = <unsigned char *>malloc(size)
     cdef bint first = True
     if items == NULL:
         raise MemoryError()
     try:
         memcpy(items, value, size)
-        qsort(items, count, 12, compare_12)
+        qsort(items, count, LARGE_COMMUNITY_SIZE, compare_large)
         puts(out, '"large-community": [ ')
         for i in range(count):
-            if i and memcmp(items + 12 * i, items + 12 * (i - 1), 12) == 0:
+            if i and memcmp(items + LARGE_COMMUNITY_SIZE * i, items + LARGE_COMMUNITY_SIZE * (i - 1),
+                            LARGE_COMMUNITY_SIZE) == 0:
                 continue
             if not first:
                 put(out, ", ", 2)
             first = False
             put(out, "[ ", 2)
-            put_uint(out, read_uint(items + 12 * i, 4))
+            put_uint(out, read_uint(items + LARGE_COMMUNITY_SIZE * i, 4))
             put(out, ", ", 2)
-            put_uint(out, read_uint(items + 12 * i + 4, 4))
+            put_uint(out, read_uint(items + LARGE_COMMUNITY_SIZE * i + 4, 4))
             put(out, " , ", 3)
-            put_uint(out, read_uint(items + 12 * i + 8, 4))
+            put_uint(out, read_uint(items + LARGE_COMMUNITY_SIZE * i + 8, 4))
             put(out, " ]", 2)
         put(out, " ]", 2)
     finally:
@@ -266,39 +274,42 @@ cdef int put_large_communities(Out *out, const unsigned char *value, Py_ssize_t 
 
 cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_t size, bint asn4,
                        bint *written) except -2:
-    """Write `"key": value` for one attribute; 0 declines.  `written` says whether text was added."""
+    """Write `"key": value` for one attribute; 0 declines (a value against its rule in `tables`).  `written`
+    says whether text was added."""
     cdef Py_ssize_t i
     cdef int width
     written[0] = True
-    if code == 1:
-        if size != 1 or value[0] > 2:
+    if code == ORIGIN:
+        if size != VALUE_SIZE[ORIGIN]:
             return 0
-        if value[0] == 0:
+        if value[0] == ORIGIN_IGP:
             puts(out, '"origin": "igp"')
-        elif value[0] == 1:
+        elif value[0] == ORIGIN_EGP:
             puts(out, '"origin": "egp"')
-        else:
+        elif value[0] == ORIGIN_INCOMPLETE:
             puts(out, '"origin": "incomplete"')
+        else:
+            return 0
         return 1
-    if code == 2:
+    if code == AS_PATH:
         if size == 0:
             written[0] = False
             return 1
         return put_as_path(out, value, size, asn4)
-    if code == 4 or code == 5:
-        if size != 4:
+    if code == MULTI_EXIT_DISC or code == LOCAL_PREF:
+        if size != VALUE_SIZE[code]:
             return 0
-        puts(out, '"med": ' if code == 4 else '"local-preference": ')
-        put_uint(out, read_uint(value, 4))
+        puts(out, '"med": ' if code == MULTI_EXIT_DISC else '"local-preference": ')
+        put_uint(out, read_uint(value, size))
         return 1
-    if code == 6:
-        if size != 0:
+    if code == ATOMIC_AGGREGATE:
+        if size != VALUE_SIZE[ATOMIC_AGGREGATE]:
             return 0
         puts(out, '"atomic-aggregate": true')
         return 1
-    if code == 7:
-        width = 4 if asn4 else 2
-        if size != width + 4:
+    if code == AGGREGATOR:
+        width = ASN4_SIZE if asn4 else ASN2_SIZE
+        if size != width + IPV4_SIZE:
             return 0
         puts(out, '"aggregator": "')
         put_uint(out, read_uint(value, width))
@@ -306,19 +317,19 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
         put_ipv4(out, value + width)
         put(out, '"', 1)
         return 1
-    if code == 8:
-        if size == 0 or size % 4:
+    if code == COMMUNITIES:
+        if size == 0 or size % COMMUNITY_SIZE:
             return 0
         return put_communities(out, value, size)
-    if code == 9:
-        if size != 4:
+    if code == ORIGINATOR_ID:
+        if size != VALUE_SIZE[ORIGINATOR_ID]:
             return 0
         puts(out, '"originator-id": "')
         put_ipv4(out, value)
         put(out, '"', 1)
         return 1
-    if code == 10:
-        if size == 0 or size % 4:
+    if code == CLUSTER_LIST:
+        if size == 0 or size % IPV4_SIZE:
             return 0
         puts(out, '"cluster-list": [ ')
         i = 0
@@ -328,14 +339,19 @@ cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_
             put(out, '"', 1)
             put_ipv4(out, value + i)
             put(out, '"', 1)
-            i += 4
+            i += IPV4_SIZE
         put(out, " ]", 2)
         return 1
-    if code == 32:
-        if size == 0 or size % 12:
+    if code == LARGE_COMMUNITY:
+        if size == 0 or size % LARGE_COMMUNITY_SIZE:
             return 0
         return put_large_communities(out, value, size)
     return 0
+
+
+cdef inline bint ipv6_unicast(const unsigned char *value) noexcept:
+    """Whether an MP_REACH_NLRI / MP_UNREACH_NLRI value (at least `FAMILY_SIZE` octets) is of IPv6 unicast."""
+    return ((value[0] << 8) | value[1]) == AFI_IPV6 and value[2] == SAFI_UNICAST
 
 
 cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint asn4, bint addpath4,
@@ -343,15 +359,15 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
     """Append the JSON text of one UPDATE body to `out`: 1, or 0 to decline, after which the caller cuts
     `out` back to its size on entry (a decline may come after some text was written)."""
     cdef Py_ssize_t withdrawn_end, attributes_start, attributes_end, offset, start, length
-    cdef Py_ssize_t starts[33]
-    cdef Py_ssize_t lengths[33]
+    cdef Py_ssize_t starts[COMMON_LIMIT]
+    cdef Py_ssize_t lengths[COMMON_LIMIT]
     cdef int code, flags, attribute_count = 0
     cdef bint written, any_text = False, has_attribute = False, any_announce = False, any_withdraw = False
     cdef const unsigned char *reach
     cdef const unsigned char *unreach
     cdef Py_ssize_t reach_size, unreach_size
 
-    if size < 4:
+    if size < UPDATE_MINIMUM:
         return 0
     withdrawn_end = 2 + ((body[0] << 8) | body[1])
     if withdrawn_end + 2 > size:
@@ -360,11 +376,11 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
     attributes_end = attributes_start + ((body[withdrawn_end] << 8) | body[withdrawn_end + 1])
     if attributes_end > size:
         return 0
-    if size == 4:
+    if size == UPDATE_MINIMUM:
         puts(out, '{ "eor": { "afi" : "ipv4", "safi" : "unicast" } }')
         return 1
 
-    for code in range(33):
+    for code in range(COMMON_LIMIT):
         starts[code] = -1
     offset = attributes_start
     while offset < attributes_end:
@@ -372,7 +388,7 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
             return 0
         flags = body[offset]
         code = body[offset + 1]
-        if flags & 0x10:
+        if flags & EXTENDED_LENGTH:
             if offset + 4 > attributes_end:
                 return 0
             length = (body[offset + 2] << 8) | body[offset + 3]
@@ -381,46 +397,47 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
             length = body[offset + 2]
             start = offset + 3
         offset = start + length
-        if offset > attributes_end or code > 32 or EXPECTED_FLAGS[code] == 0:
+        if offset > attributes_end or code >= COMMON_LIMIT or EXPECTED_FLAGS[code] == 0 or starts[code] >= 0:
             return 0
-        # the Partial bit (0x20) is allowed on optional transitive attributes only (RFC 4271 4.3)
-        if starts[code] >= 0 or EXPECTED_FLAGS[code] != (flags & (0xC0 if EXPECTED_FLAGS[code] == 0xC0 else 0xE0)):
+        if (flags & FLAGS_MASK[code]) != EXPECTED_FLAGS[code]:
             return 0
         starts[code] = start
         lengths[code] = length
         attribute_count += 1
 
-    if starts[3] >= 0 and lengths[3] != 4:
+    if starts[NEXT_HOP] >= 0 and lengths[NEXT_HOP] != VALUE_SIZE[NEXT_HOP]:
         return 0
-    reach = body + starts[14] if starts[14] >= 0 else NULL
-    reach_size = lengths[14] if starts[14] >= 0 else 0
-    unreach = body + starts[15] if starts[15] >= 0 else NULL
-    unreach_size = lengths[15] if starts[15] >= 0 else 0
+    reach = body + starts[MP_REACH_NLRI] if starts[MP_REACH_NLRI] >= 0 else NULL
+    reach_size = lengths[MP_REACH_NLRI] if starts[MP_REACH_NLRI] >= 0 else 0
+    unreach = body + starts[MP_UNREACH_NLRI] if starts[MP_UNREACH_NLRI] >= 0 else NULL
+    unreach_size = lengths[MP_UNREACH_NLRI] if starts[MP_UNREACH_NLRI] >= 0 else 0
     if unreach != NULL:
-        if unreach_size < 3 or unreach[0] != 0 or unreach[1] != 2 or unreach[2] != 1:
+        if unreach_size < FAMILY_SIZE or not ipv6_unicast(unreach):
             return 0
-        if unreach_size == 3:
+        if unreach_size == FAMILY_SIZE:
             if attribute_count != 1 or withdrawn_end > 2 or attributes_end < size:
                 return 0
             puts(out, '{ "eor": { "afi" : "ipv6", "safi" : "unicast" } }')
             return 1
     if reach != NULL:
-        if reach_size < 22 or reach[0] != 0 or reach[1] != 2 or reach[2] != 1 or reach[3] != 16 or reach[20] != 0:
+        if (reach_size <= REACH_NLRI or not ipv6_unicast(reach) or reach[FAMILY_SIZE] != IPV6_SIZE
+                or reach[REACH_RESERVED] != 0):
             return 0
     # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
-    if (attributes_end < size or reach != NULL) and (starts[1] < 0 or starts[2] < 0):
+    if (attributes_end < size or reach != NULL) and (starts[ORIGIN] < 0 or starts[AS_PATH] < 0):
         return 0
-    if attributes_end < size and starts[3] < 0:
+    if attributes_end < size and starts[NEXT_HOP] < 0:
         return 0
 
     put(out, '{ "update": { ', 14)
-    for code in range(33):
-        if starts[code] >= 0 and code != 14 and code != 15 and (code != 2 or lengths[code] != 0):
+    for code in range(COMMON_LIMIT):
+        if (starts[code] >= 0 and code != MP_REACH_NLRI and code != MP_UNREACH_NLRI
+                and (code != AS_PATH or lengths[code] != 0)):
             has_attribute = True
     if has_attribute:
         put(out, '"attribute": { ', 15)
-        for code in range(33):
-            if starts[code] < 0 or code == 3 or code == 14 or code == 15:
+        for code in range(COMMON_LIMIT):
+            if starts[code] < 0 or code == NEXT_HOP or code == MP_REACH_NLRI or code == MP_UNREACH_NLRI:
                 continue
             if any_text:
                 put(out, ", ", 2)
@@ -439,7 +456,7 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
         put(out, '"announce": { ', 14)
         if attributes_end < size:
             put(out, '"ipv4 unicast": { "', 19)
-            put_ipv4(out, body + starts[3])
+            put_ipv4(out, body + starts[NEXT_HOP])
             put(out, '": [ ', 5)
             if not put_prefixes(out, body, attributes_end, size, False, addpath4):
                 return 0
@@ -448,9 +465,9 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
                 put(out, ", ", 2)
         if reach != NULL:
             put(out, '"ipv6 unicast": { "', 19)
-            put_ipv6(out, reach + 4)
+            put_ipv6(out, reach + REACH_NEXTHOP)
             put(out, '": [ ', 5)
-            if not put_prefixes(out, reach, 21, reach_size, True, addpath6):
+            if not put_prefixes(out, reach, REACH_NLRI, reach_size, True, addpath6):
                 return 0
             put(out, " ] }", 4)
         put(out, " }", 2)
@@ -469,7 +486,7 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
                 put(out, ", ", 2)
         if unreach != NULL:
             put(out, '"ipv6 unicast": [ ', 18)
-            if not put_prefixes(out, unreach, 3, unreach_size, True, addpath6):
+            if not put_prefixes(out, unreach, FAMILY_SIZE, unreach_size, True, addpath6):
                 return 0
             put(out, " ]", 2)
         put(out, " }", 2)
@@ -526,24 +543,26 @@ def render_run(octets, Py_ssize_t start, bint asn4, bint addpath_ipv4, bint addp
         raise MemoryError()
     try:
         while offset < size:
-            if size - offset < HEADER:
-                raise CodecError(1, 2, data[offset + 16:offset + 18], "incomplete message header")
-            for i in range(16):
-                if p[offset + i] != 0xFF:
+            if size - offset < HEADER_SIZE:
+                raise CodecError(1, 2, data[offset + LENGTH_AT:offset + TYPE_AT], "incomplete message header")
+            for i in range(MARKER_SIZE):
+                if p[offset + i] != MARKER_OCTET:
                     raise CodecError(1, 1, b"", "invalid marker")
-            length = (p[offset + 16] << 8) | p[offset + 17]
-            if length < HEADER or offset + length > size:
-                raise CodecError(1, 2, PyBytes_FromStringAndSize(<const char *>p + offset + 16, 2),
+            length = (p[offset + LENGTH_AT] << 8) | p[offset + LENGTH_AT + 1]
+            if length < HEADER_SIZE or offset + length > size:
+                raise CodecError(1, 2, PyBytes_FromStringAndSize(<const char *>p + offset + LENGTH_AT, 2),
                                  f"invalid message length {length}")
-            if p[offset + 18] != UPDATE:
-                raise CodecError(1, 3, PyBytes_FromStringAndSize(<const char *>p + offset + 18, 1), "not an UPDATE")
+            if p[offset + TYPE_AT] != UPDATE:
+                raise CodecError(1, 3, PyBytes_FromStringAndSize(<const char *>p + offset + TYPE_AT, 1),
+                                 "not an UPDATE")
             line = out.size
             put(&out, PyBytes_AS_STRING(head_octets), PyBytes_GET_SIZE(head_octets))
             put_uint(&out, count + 1)
             put(&out, PyBytes_AS_STRING(after_octets), PyBytes_GET_SIZE(after_octets))
-            if not put_update(&out, p + offset + HEADER, length - HEADER, asn4, addpath_ipv4, addpath_ipv6):
+            if not put_update(&out, p + offset + HEADER_SIZE, length - HEADER_SIZE, asn4, addpath_ipv4,
+                              addpath_ipv6):
                 out.size = line
-                declined = PyBytes_FromStringAndSize(<const char *>p + offset + HEADER, length - HEADER)
+                declined = PyBytes_FromStringAndSize(<const char *>p + offset + HEADER_SIZE, length - HEADER_SIZE)
                 offset += length
                 break
             put(&out, PyBytes_AS_STRING(tail_octets), PyBytes_GET_SIZE(tail_octets))

@@ -8,11 +8,12 @@ the two to the same output on every message the fast path accepts.
 
 Accepted: IPv4 unicast in the classic withdrawn/NLRI fields; IPv6 unicast in
 MP_REACH_NLRI (16-octet next hop) and MP_UNREACH_NLRI; End-of-RIB of both;
-ADD-PATH path identifiers; the attributes ORIGIN, AS_PATH, NEXT_HOP, MED,
-LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES, ORIGINATOR_ID,
-CLUSTER_LIST and LARGE_COMMUNITY, each with its usual flags and a valid
-length, and ORIGIN, AS_PATH (and NEXT_HOP for the NLRI field) present when
-routes are announced.  Anything else (another family or attribute, a
+ADD-PATH path identifiers; the common attributes of `exabgp._codec.tables`
+(`COMMON`: ORIGIN, AS_PATH, NEXT_HOP, MED, LOCAL_PREF, ATOMIC_AGGREGATE,
+AGGREGATOR, COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST, LARGE_COMMUNITY),
+each with the flags and the value that table describes, and ORIGIN,
+AS_PATH (and NEXT_HOP for the NLRI field) present when routes are
+announced.  Anything else (another family or attribute, a
 repeated attribute, unusual flags, a missing mandatory attribute, any
 malformation: the RFC 7606 cases) returns None.
 
@@ -47,31 +48,61 @@ from socket import AF_INET6, inet_ntoa, inet_ntop
 from struct import unpack_from
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import (
+    AFI_IPV6,
+    AGGREGATOR,
+    ASN2_SIZE,
+    ASN4_SIZE,
+    AS_CONFED_SET,
+    AS_PATH,
+    AS_SET,
+    ATOMIC_AGGREGATE,
+    ATTRIBUTE_FLAGS,
+    CLUSTER_LIST,
+    COMMON_RULES,
+    COMMUNITIES,
+    COMMUNITY_SIZE,
+    EXTENDED_LENGTH,
+    FAMILY_SIZE,
+    FLAGS_CHECKED,
+    FLAGS_CHECKED_OPTIONAL,
+    HEADER_SIZE,
+    IPV4_SIZE,
+    IPV6_SIZE,
+    LARGE_COMMUNITY,
+    LARGE_COMMUNITY_SIZE,
+    LENGTH_AT,
+    LOCAL_PREF,
+    MARKER,
+    MP_REACH_NLRI,
+    MP_UNREACH_NLRI,
+    MULTI_EXIT_DISC,
+    NEXT_HOP,
+    OPTIONAL,
+    ORIGIN,
+    ORIGINATOR_ID,
+    ORIGIN_INCOMPLETE,
+    SAFI_UNICAST,
+    TYPE_AT,
+    UPDATE,
+    UPDATE_MINIMUM,
+)
 
 __all__ = ("render_update", "render_run")
 
-_HEADER = 19
-_MARKER = b"\xff" * 16
-_UPDATE = 2
-
 _ORIGINS = ('"igp"', '"egp"', '"incomplete"')
-_SEGMENTS = (None, "as-set", "as-sequence", "as-sequence", "as-sequence")
-# type code -> the optional/transitive flag bits a well-formed attribute carries (Partial clear)
-_FLAGS = {
-    1: 0x40,
-    2: 0x40,
-    3: 0x40,
-    4: 0x80,
-    5: 0x40,
-    6: 0x40,
-    7: 0xC0,
-    8: 0xC0,
-    9: 0x80,
-    10: 0x80,
-    14: 0x80,
-    15: 0x80,
-    32: 0xC0,
-}
+_SEGMENTS = {AS_SET: "as-set"}  # the three other segment types print as "as-sequence", as 5.0 does
+#: the rules (`tables.COMMON_RULES`) of the attributes rendered here, by code: the common ones and the MP ones,
+#: whose values the code below checks
+_RULES = list(COMMON_RULES)
+for _code in (MP_REACH_NLRI, MP_UNREACH_NLRI):
+    _flags = ATTRIBUTE_FLAGS[_code]
+    _RULES[_code] = (_flags, FLAGS_CHECKED_OPTIONAL if _flags & OPTIONAL else FLAGS_CHECKED, None, None)
+#: MP_REACH_NLRI of IPv6 unicast: AFI, SAFI, the next-hop length (a global address only), the next hop, reserved
+_REACH_NEXTHOP = FAMILY_SIZE + 1
+_REACH_RESERVED = _REACH_NEXTHOP + IPV6_SIZE
+_REACH_NLRI = _REACH_RESERVED + 1
+_IPV6_UNICAST = AFI_IPV6.to_bytes(2, "big") + bytes((SAFI_UNICAST,))
 
 
 def _ipv4(data, offset):
@@ -82,7 +113,7 @@ def _prefixes(data, start, end, ipv6, addpath):
     """NLRI objects of data[start:end] as JSON texts, or None when malformed."""
     items = []
     offset = start
-    width = 16 if ipv6 else 4
+    width = IPV6_SIZE if ipv6 else IPV4_SIZE
     while offset < end:
         path = None
         if addpath:
@@ -100,9 +131,9 @@ def _prefixes(data, start, end, ipv6, addpath):
         raw = data[offset : offset + octets]
         offset += octets
         if ipv6:
-            text = inet_ntop(AF_INET6, raw + bytes(16 - octets))
+            text = inet_ntop(AF_INET6, raw + bytes(IPV6_SIZE - octets))
         else:
-            text = inet_ntoa(raw + bytes(4 - octets))
+            text = inet_ntoa(raw + bytes(IPV4_SIZE - octets))
         if path is None:
             items.append(f'{{ "nlri": "{text}/{bits}" }}')
         else:
@@ -111,7 +142,7 @@ def _prefixes(data, start, end, ipv6, addpath):
 
 
 def _as_path(value, asn4):
-    width = 4 if asn4 else 2
+    width = ASN4_SIZE if asn4 else ASN2_SIZE
     size = len(value)
     offset = 0
     segments = []
@@ -121,53 +152,47 @@ def _as_path(value, asn4):
         seg_type = value[offset]
         count = value[offset + 1]
         end = offset + 2 + count * width
-        if seg_type not in (1, 2, 3, 4) or count == 0 or end > size:
+        if not AS_SET <= seg_type <= AS_CONFED_SET or count == 0 or end > size:
             return None
         asns = ", ".join(map(str, unpack_from(f"!{count}{'I' if asn4 else 'H'}", value, offset + 2)))
-        segments.append(f'"{len(segments)}": {{"element": "{_SEGMENTS[seg_type]}", "value": [{asns}]}}')
+        element = _SEGMENTS.get(seg_type, "as-sequence")
+        segments.append(f'"{len(segments)}": {{"element": "{element}", "value": [{asns}]}}')
         offset = end
     return "{" + ", ".join(segments) + "}"
 
 
 def _attribute(code, value, asn4):
-    """The `"key": value` text of one attribute, "" to print nothing, None to decline."""
+    """The `"key": value` text of one attribute whose size follows its rule, "" to print nothing, None to
+    decline (ORIGIN's range, AGGREGATOR's size, AS_PATH's segments)."""
     size = len(value)
-    if code == 1:
-        if size != 1 or value[0] > 2:
+    if code == ORIGIN:
+        if value[0] > ORIGIN_INCOMPLETE:
             return None
         return f'"origin": {_ORIGINS[value[0]]}'
-    if code == 2:
+    if code == AS_PATH:
         if size == 0:
             return ""
         path = _as_path(value, asn4)
         return None if path is None else f'"as-path": {path}'
-    if code == 4 or code == 5:
-        if size != 4:
-            return None
-        name = "med" if code == 4 else "local-preference"
+    if code == MULTI_EXIT_DISC or code == LOCAL_PREF:
+        name = "med" if code == MULTI_EXIT_DISC else "local-preference"
         return f'"{name}": {int.from_bytes(value, "big")}'
-    if code == 6:
-        return '"atomic-aggregate": true' if size == 0 else None
-    if code == 7:
-        width = 4 if asn4 else 2
-        if size != width + 4:
+    if code == ATOMIC_AGGREGATE:
+        return '"atomic-aggregate": true'
+    if code == AGGREGATOR:
+        width = ASN4_SIZE if asn4 else ASN2_SIZE
+        if size != width + IPV4_SIZE:
             return None
         return f'"aggregator": "{int.from_bytes(value[:width], "big")}:{_ipv4(value, width)}"'
-    if code == 8:
-        if size == 0 or size % 4:
-            return None
-        values = sorted(unpack_from(f"!{size >> 2}I", value))
+    if code == COMMUNITIES:
+        values = sorted(unpack_from(f"!{size // COMMUNITY_SIZE}I", value))
         return '"community": [ ' + ", ".join(f"[ {v >> 16}, {v & 0xFFFF} ]" for v in values) + " ]"
-    if code == 9:
-        return f'"originator-id": "{_ipv4(value, 0)}"' if size == 4 else None
-    if code == 10:
-        if size == 0 or size % 4:
-            return None
-        return '"cluster-list": [ ' + ", ".join(f'"{_ipv4(value, i)}"' for i in range(0, size, 4)) + " ]"
-    if code == 32:
-        if size == 0 or size % 12:
-            return None
-        numbers = unpack_from(f"!{size // 4}I", value)
+    if code == ORIGINATOR_ID:
+        return f'"originator-id": "{_ipv4(value, 0)}"'
+    if code == CLUSTER_LIST:
+        return '"cluster-list": [ ' + ", ".join(f'"{_ipv4(value, i)}"' for i in range(0, size, IPV4_SIZE)) + " ]"
+    if code == LARGE_COMMUNITY:
+        numbers = unpack_from(f"!{3 * (size // LARGE_COMMUNITY_SIZE)}I", value)
         values = sorted(set(zip(numbers[0::3], numbers[1::3], numbers[2::3], strict=False)))
         return '"large-community": [ ' + ", ".join(f"[ {a}, {b} , {c} ]" for a, b, c in values) + " ]"
     return None
@@ -177,7 +202,7 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
     """The JSON text of `body` (an UPDATE body) after ``"message": ``, or None."""
     body = bytes(body)
     size = len(body)
-    if size < 4:
+    if size < UPDATE_MINIMUM:
         return None
     withdrawn_end = 2 + ((body[0] << 8) | body[1])
     if withdrawn_end + 2 > size:
@@ -186,7 +211,7 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
     attributes_end = attributes_start + ((body[withdrawn_end] << 8) | body[withdrawn_end + 1])
     if attributes_end > size:
         return None
-    if size == 4:
+    if size == UPDATE_MINIMUM:
         return '{ "eor": { "afi" : "ipv4", "safi" : "unicast" } }'
 
     texts = []
@@ -199,7 +224,7 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
             return None
         flags = body[offset]
         code = body[offset + 1]
-        if flags & 0x10:
+        if flags & EXTENDED_LENGTH:
             if offset + 4 > attributes_end:
                 return None
             length = (body[offset + 2] << 8) | body[offset + 3]
@@ -208,19 +233,21 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
             length = body[offset + 2]
             start = offset + 3
         offset = start + length
-        expected = _FLAGS.get(code)
-        # the Partial bit (0x20) is allowed on optional transitive attributes only (RFC 4271 4.3)
-        if offset > attributes_end or code in seen or expected != flags & (0xC0 if expected == 0xC0 else 0xE0):
+        rule = _RULES[code]
+        if offset > attributes_end or code in seen or rule is None:
+            return None
+        expected, checked, exact, item = rule
+        if flags & checked != expected:
+            return None
+        if exact is not None and length != exact or item is not None and (length == 0 or length % item):
             return None
         seen.add(code)
         value = body[start:offset]
-        if code == 3:
-            if length != 4:
-                return None
+        if code == NEXT_HOP:
             next_hop = f'"{_ipv4(value, 0)}"'
-        elif code == 14:
+        elif code == MP_REACH_NLRI:
             reach = value
-        elif code == 15:
+        elif code == MP_UNREACH_NLRI:
             unreach = value
         else:
             text = _attribute(code, value, asn4)
@@ -230,9 +257,9 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
                 texts.append((code, text))
 
     # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
-    if (attributes_end < size or reach is not None) and not {1, 2} <= seen:
+    if (attributes_end < size or reach is not None) and not (ORIGIN in seen and AS_PATH in seen):
         return None
-    if attributes_end < size and 3 not in seen:
+    if attributes_end < size and NEXT_HOP not in seen:
         return None
 
     announce = []
@@ -248,30 +275,31 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
             return None
         announce.append(f'"ipv4 unicast": {{ {next_hop}: [ {", ".join(items)} ] }}')
     if unreach is not None:
-        if len(unreach) < 3 or unreach[0] != 0 or unreach[1] != 2 or unreach[2] != 1:
+        if unreach[:FAMILY_SIZE] != _IPV6_UNICAST:
             return None
-        if len(unreach) == 3:
-            if seen != {15} or withdrawn_end > 2 or attributes_end < size:
+        if len(unreach) == FAMILY_SIZE:
+            if seen != {MP_UNREACH_NLRI} or withdrawn_end > 2 or attributes_end < size:
                 return None
             return '{ "eor": { "afi" : "ipv6", "safi" : "unicast" } }'
-        items = _prefixes(unreach, 3, len(unreach), True, addpath_ipv6)
+        items = _prefixes(unreach, FAMILY_SIZE, len(unreach), True, addpath_ipv6)
         if items is None:
             return None
         withdraw.append(f'"ipv6 unicast": [ {", ".join(items)} ]')
     if reach is not None:
-        if len(reach) < 5 or reach[0] != 0 or reach[1] != 2 or reach[2] != 1 or reach[3] != 16:
+        if reach[:FAMILY_SIZE] != _IPV6_UNICAST or len(reach) <= _REACH_NLRI:
             return None
-        if len(reach) < 21 or reach[20] != 0 or len(reach) == 21:
+        if reach[FAMILY_SIZE] != IPV6_SIZE or reach[_REACH_RESERVED] != 0:
             return None
-        items = _prefixes(reach, 21, len(reach), True, addpath_ipv6)
+        items = _prefixes(reach, _REACH_NLRI, len(reach), True, addpath_ipv6)
         if items is None:
             return None
-        announce.append(f'"ipv6 unicast": {{ "{inet_ntop(AF_INET6, reach[4:20])}": [ {", ".join(items)} ] }}')
+        address = inet_ntop(AF_INET6, reach[_REACH_NEXTHOP:_REACH_RESERVED])
+        announce.append(f'"ipv6 unicast": {{ "{address}": [ {", ".join(items)} ] }}')
 
     if not (texts or announce or withdraw):
         return None
     parts = []
-    if texts or 3 in seen:
+    if texts or NEXT_HOP in seen:
         texts.sort()
         parts.append('"attribute": { ' + ", ".join(text for _code, text in texts) + " }")
     if announce:
@@ -300,16 +328,16 @@ def render_run(
     offset = start
     lines: list = []
     while offset < size:
-        if size - offset < _HEADER:
-            raise CodecError(1, 2, octets[offset + 16 : offset + 18], "incomplete message header")
-        if octets[offset : offset + 16] != _MARKER:
+        if size - offset < HEADER_SIZE:
+            raise CodecError(1, 2, octets[offset + LENGTH_AT : offset + TYPE_AT], "incomplete message header")
+        if not octets.startswith(MARKER, offset):
             raise CodecError(1, 1, b"", "invalid marker")
-        length = (octets[offset + 16] << 8) | octets[offset + 17]
-        if length < _HEADER or offset + length > size:
-            raise CodecError(1, 2, octets[offset + 16 : offset + 18], f"invalid message length {length}")
-        if octets[offset + 18] != _UPDATE:
-            raise CodecError(1, 3, octets[offset + 18 : offset + 19], "not an UPDATE")
-        body = octets[offset + _HEADER : offset + length]
+        length = (octets[offset + LENGTH_AT] << 8) | octets[offset + LENGTH_AT + 1]
+        if length < HEADER_SIZE or offset + length > size:
+            raise CodecError(1, 2, octets[offset + LENGTH_AT : offset + TYPE_AT], f"invalid message length {length}")
+        if octets[offset + TYPE_AT] != UPDATE:
+            raise CodecError(1, 3, octets[offset + TYPE_AT : offset + HEADER_SIZE], "not an UPDATE")
+        body = octets[offset + HEADER_SIZE : offset + length]
         offset += length
         message = render_update(body, asn4, addpath_ipv4, addpath_ipv6)
         if message is None:

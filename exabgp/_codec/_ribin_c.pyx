@@ -2,8 +2,10 @@
 """Compiled twin of `_ribin_py.py`: what an UPDATE does to an Adj-RIB-In, in one call.
 
 Same functions, results and errors as the pure twin, which is the
-specification (RFC 4271 section 4.3, RFC 4760, RFC 7911 section 3, RFC 7606)
-and carries the table of the attributes vouched for.  The octets are read in
+specification (RFC 4271 section 4.3, RFC 4760, RFC 7911 section 3, RFC 7606);
+the attributes vouched for are `tables`' common ones, whose numbers are
+cimported from the generated `_tables.pxd` and whose tables are copied into
+C arrays when the module loads.  The octets are read in
 place; the only objects built are the keys, their lists, the next hop and
 the section.  Keys of up to 64 bits are made directly, longer ones from
 their big-endian octets.
@@ -13,14 +15,31 @@ from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from libc.string cimport memcpy, memset
 
+from exabgp._codec._tables cimport (
+    AFI_IPV4, AFI_IPV6, AS_CONFED_SET, AS_PATH, AS_SET, ASN2_SIZE, ASN4_SIZE, COMMON_LIMIT, EXTENDED_LENGTH,
+    FLAGS_CHECKED, FLAGS_CHECKED_OPTIONAL, HEADER_SIZE, IPV4_SIZE, IPV6_SIZE, LENGTH_AT, MARKER_OCTET, MARKER_SIZE,
+    FAMILY_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, OPTIONAL, ORIGIN, ORIGIN_INCOMPLETE, SAFI_UNICAST,
+    TYPE_AT, UPDATE,
+)
 from exabgp._codec._check_c import check_update
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import ATTRIBUTE_FLAGS, COMMON, ITEM_SIZES, VALUE_SIZES
 
 __all__ = ("ingest_messages", "ingest_update", "nlri_keys")
 
 
-cdef tuple IPV4_UNICAST = (1, 1)
-cdef tuple IPV6_UNICAST = (2, 1)
+cdef tuple IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
+cdef tuple IPV6_UNICAST = (AFI_IPV6, SAFI_UNICAST)
+
+# `tables`' common attributes, by code: their flags (0: not a common attribute), exact value size (-1: none)
+# and list item size (0: not a list)
+cdef unsigned char COMMON_FLAGS[COMMON_LIMIT]
+cdef int VALUE_SIZE[COMMON_LIMIT]
+cdef int ITEM_SIZE[COMMON_LIMIT]
+for _code in range(COMMON_LIMIT):
+    COMMON_FLAGS[_code] = ATTRIBUTE_FLAGS[_code] if _code in COMMON else 0
+    VALUE_SIZE[_code] = VALUE_SIZES.get(_code, -1)
+    ITEM_SIZE[_code] = ITEM_SIZES.get(_code, 0)
 
 
 cdef extern from "Python.h":
@@ -28,14 +47,6 @@ cdef extern from "Python.h":
 
 
 cdef enum:
-    EXTENDED_LENGTH = 0x10
-    WELL_KNOWN = 0x40
-    OPTIONAL = 0x80
-    OPTIONAL_TRANSITIVE = 0xC0
-    MP_REACH_NLRI = 14
-    MP_UNREACH_NLRI = 15
-    HEADER = 19
-    UPDATE = 2
     # a key's octets: path identifier + 1 (5), route distinguisher (8), length (1), prefix (up to 16)
     KEY_OCTETS = 30
 
@@ -70,8 +81,8 @@ cdef list keys(const unsigned char* data, Py_ssize_t start, Py_ssize_t end, int 
         start += 1
         if start + octets > end:
             raise CodecError(3, 10, b"", "truncated prefix")
-        if not addpath and width == 4:
-            value = <unsigned long long>bits << 32
+        if not addpath and width == IPV4_SIZE:
+            value = <unsigned long long>bits << (8 * IPV4_SIZE)
             for i in range(octets):
                 value |= <unsigned long long>data[start + i] << (8 * (octets - 1 - i))
             result.append(value)
@@ -89,14 +100,15 @@ def nlri_keys(data, afi, addpath):
     cdef Py_buffer view
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
-        return keys(<const unsigned char*>view.buf, 0, view.len, 4 if afi == 1 else 16, bool(addpath))
+        return keys(<const unsigned char*>view.buf, 0, view.len, IPV4_SIZE if afi == AFI_IPV4 else IPV6_SIZE,
+                    bool(addpath))
     finally:
         PyBuffer_Release(&view)
 
 
 cdef inline bint as_path(const unsigned char* data, Py_ssize_t start, Py_ssize_t end, int width) noexcept:
     while start < end:
-        if end - start < 2 or data[start] < 1 or data[start] > 4 or data[start + 1] == 0:
+        if end - start < 2 or data[start] < AS_SET or data[start] > AS_CONFED_SET or data[start + 1] == 0:
             return False
         start += 2 + data[start + 1] * width
     return start == end
@@ -104,29 +116,22 @@ cdef inline bint as_path(const unsigned char* data, Py_ssize_t start, Py_ssize_t
 
 cdef inline bint clean(int code, int flags, const unsigned char* data, Py_ssize_t start, Py_ssize_t end,
                        bint asn4) noexcept:
+    """Whether RFC 7606 keeps this attribute as it is: a common one with its flags and value (`tables`)."""
     cdef Py_ssize_t length = end - start
-    cdef bint well_known = (flags & 0xE0) == WELL_KNOWN
-    cdef bint optional = (flags & 0xC0) == OPTIONAL
-    cdef bint optional_transitive = (flags & 0xC0) == OPTIONAL_TRANSITIVE
-    if code == 1:
-        return well_known and length == 1 and data[start] <= 2
-    if code == 2:
-        return well_known and as_path(data, start, end, 4 if asn4 else 2)
-    if code == 3 or code == 5:
-        return well_known and length == 4
-    if code == 6:
-        return well_known and length == 0
-    if code == 4 or code == 9:
-        return optional and length == 4
-    if code == 10:
-        return optional and length > 0 and length % 4 == 0
-    if code == 7:
-        return optional_transitive and length == (8 if asn4 else 6)
-    if code == 8:
-        return optional_transitive and length > 0 and length % 4 == 0
-    if code == 32:
-        return optional_transitive and length > 0 and length % 12 == 0
-    return False
+    cdef int expected, width
+    if code >= COMMON_LIMIT or COMMON_FLAGS[code] == 0:
+        return False
+    expected = COMMON_FLAGS[code]
+    if (flags & (FLAGS_CHECKED_OPTIONAL if expected & OPTIONAL else FLAGS_CHECKED)) != expected:
+        return False
+    if VALUE_SIZE[code] >= 0:
+        return length == VALUE_SIZE[code] and (code != ORIGIN or data[start] <= ORIGIN_INCOMPLETE)
+    if ITEM_SIZE[code]:
+        return length > 0 and length % ITEM_SIZE[code] == 0
+    width = ASN4_SIZE if asn4 else ASN2_SIZE
+    if code == AS_PATH:
+        return as_path(data, start, end, width)
+    return length == width + IPV4_SIZE  # AGGREGATOR
 
 
 cdef object ingest(bytes body, bint addpath4, bint addpath6, bint asn4):
@@ -159,16 +164,16 @@ cdef object ingest(bytes body, bint addpath4, bint addpath6, bint asn4):
         seen[code] = True
         if code == MP_REACH_NLRI or code == MP_UNREACH_NLRI:
             afi = (data[start] << 8) | data[start + 1]
-            if afi == 1:
-                width, addpath = 4, addpath4
+            if afi == AFI_IPV4:
+                width, addpath = IPV4_SIZE, addpath4
             else:
-                width, addpath = 16, addpath6
+                width, addpath = IPV6_SIZE, addpath6
             if code == MP_REACH_NLRI:
                 nexthop_end = start + 4 + data[start + 3]
                 reach = (afi, PyBytes_FromStringAndSize(<const char*>data + start + 4, nexthop_end - start - 4),
                          keys(data, nexthop_end + 1, end, width, addpath))
             else:
-                unreach = (afi, keys(data, start + 3, end, width, addpath))
+                unreach = (afi, keys(data, start + FAMILY_SIZE, end, width, addpath))
             cut_start[cuts] = offset
             cut_end[cuts] = end
             cuts += 1
@@ -176,9 +181,9 @@ cdef object ingest(bytes body, bint addpath4, bint addpath6, bint asn4):
             return None
         offset = end
     # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
-    if (attributes_end < size or reach is not None) and not (seen[1] and seen[2]):
+    if (attributes_end < size or reach is not None) and not (seen[ORIGIN] and seen[AS_PATH]):
         return None
-    if attributes_end < size and not seen[3]:
+    if attributes_end < size and not seen[NEXT_HOP]:
         return None
     if cuts == 0:
         section = PyBytes_FromStringAndSize(<const char*>data + section_start, attributes_end - section_start)
@@ -193,8 +198,8 @@ cdef object ingest(bytes body, bint addpath4, bint addpath6, bint asn4):
             out += cut_start[i] - offset
             offset = cut_end[i]
         memcpy(out, data + offset, attributes_end - offset)
-    return (section, keys(data, 2, withdrawn_end, 4, addpath4), keys(data, attributes_end, size, 4, addpath4),
-            unreach, reach)
+    return (section, keys(data, 2, withdrawn_end, IPV4_SIZE, addpath4),
+            keys(data, attributes_end, size, IPV4_SIZE, addpath4), unreach, reach)
 
 
 def ingest_update(body, addpath4, addpath6, asn4):
@@ -213,7 +218,7 @@ cdef inline object intern(dict paths, object path):
 
 
 cdef inline dict family_table(dict tables, int afi, bint make):
-    family = IPV4_UNICAST if afi == 1 else IPV6_UNICAST
+    family = IPV4_UNICAST if afi == AFI_IPV4 else IPV6_UNICAST
     table = tables.get(family)
     if table is None and make:
         table = tables[family] = {}
@@ -231,7 +236,7 @@ cdef Py_ssize_t apply(tuple changes, dict tables, dict paths) except -1:
     unreach = changes[3]
     reach = changes[4]
     if withdrawn or announced:
-        table = family_table(tables, 1, True)
+        table = family_table(tables, AFI_IPV4, True)
         before = len(table)
         for key in withdrawn:
             table.pop(key, None)
@@ -272,15 +277,15 @@ def ingest_messages(data, offset, addpath4, addpath6, asn4, dict tables, dict pa
     try:
         p = <const unsigned char*>view.buf
         size = view.len
-        while size - at >= HEADER:
-            length = (p[at + 16] << 8) | p[at + 17]
-            if p[at + 18] != UPDATE or length < HEADER or size - at < length:
+        while size - at >= HEADER_SIZE:
+            length = (p[at + LENGTH_AT] << 8) | p[at + LENGTH_AT + 1]
+            if p[at + TYPE_AT] != UPDATE or length < HEADER_SIZE or size - at < length:
                 break
-            for i in range(16):
-                if p[at + i] != 0xFF:
+            for i in range(MARKER_SIZE):
+                if p[at + i] != MARKER_OCTET:
                     break
             else:
-                body = PyBytes_FromStringAndSize(<const char*>p + at + HEADER, length - HEADER)
+                body = PyBytes_FromStringAndSize(<const char*>p + at + HEADER_SIZE, length - HEADER_SIZE)
                 if not check_update(body, a4, a6):
                     break
                 changes = ingest(body, a4, a6, wide)

@@ -30,31 +30,13 @@ for: decode it in full", never an error) unless ALL of these hold:
 * ORIGIN and AS_PATH are there when it announces routes, and NEXT_HOP
   too when they are in the NLRI field (RFC 4271 section 5, RFC 4760
   section 3: a missing one is RFC 7606 section 3 d treat-as-withdraw);
-* every attribute other than MP_REACH_NLRI / MP_UNREACH_NLRI is one of
-  these, with exactly the flags and lengths `exabgp.bgp.attribute.ATTRIBUTES`
-  requires (Partial ignored on optional ones, Extended Length never
-  matters), so that RFC 7606 neither withdraws nor discards anything:
-
-  ====================  ==========================  ========================
-  attribute             flags                       value
-  ====================  ==========================  ========================
-  ORIGIN (1)            well-known                  1 octet, 0 to 2
-  AS_PATH (2)           well-known                  segments of type 1-4,
-                                                    1-255 ASNs of 4 octets
-                                                    (`asn4`) or 2, filling
-                                                    the value (or empty)
-  NEXT_HOP (3)          well-known                  4 octets
-  MULTI_EXIT_DISC (4)   optional                    4 octets
-  LOCAL_PREF (5)        well-known                  4 octets
-  ATOMIC_AGGREGATE (6)  well-known                  empty
-  AGGREGATOR (7)        optional transitive         8 octets (`asn4`) or 6
-  COMMUNITIES (8)       optional transitive         4 n octets, n > 0
-  ORIGINATOR_ID (9)     optional                    4 octets
-  CLUSTER_LIST (10)     optional                    4 n octets, n > 0
-  LARGE_COMMUNITY (32)  optional transitive         12 n octets, n > 0
-  ====================  ==========================  ========================
-
-  (any other code, known or not, is left to the full decode).
+* every attribute other than MP_REACH_NLRI / MP_UNREACH_NLRI is a common
+  one, with the flags and the value `exabgp._codec.tables` describes
+  (`tables.COMMON`: ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF,
+  ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST,
+  LARGE_COMMUNITY; `asn4` gives the ASN width of AS_PATH and AGGREGATOR),
+  so that RFC 7606 neither withdraws nor discards anything (any other code,
+  known or not, is left to the full decode).
 
 When vouched for it returns ``(section, withdrawn, announced, unreach,
 reach)``: `section` the attribute section without the MP_REACH_NLRI and
@@ -82,19 +64,32 @@ overwritten), from which the caller knows when unused paths may be swept.
 
 from exabgp._codec._check_py import check_update
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import (
+    AFI_IPV4,
+    ASN2_SIZE,
+    ASN4_SIZE,
+    AS_CONFED_SET,
+    AS_PATH,
+    AS_SET,
+    COMMON_RULES,
+    EXTENDED_LENGTH,
+    FAMILY_SIZE,
+    HEADER_SIZE,
+    IPV4_SIZE,
+    IPV6_SIZE,
+    LENGTH_AT,
+    MARKER,
+    MP_REACH_NLRI,
+    MP_UNREACH_NLRI,
+    NEXT_HOP,
+    ORIGIN,
+    ORIGIN_INCOMPLETE,
+    SAFI_UNICAST,
+    TYPE_AT,
+    UPDATE,
+)
 
 __all__ = ("ingest_messages", "ingest_update", "nlri_keys")
-
-_EXTENDED_LENGTH = 0x10
-_WELL_KNOWN = 0x40
-_OPTIONAL = 0x80
-_OPTIONAL_TRANSITIVE = 0xC0
-_MP_REACH_NLRI = 14
-_MP_UNREACH_NLRI = 15
-_HEADER = 19
-_MARKER = b"\xff" * 16
-_UPDATE = 2
-_SAFI_UNICAST = 1
 
 
 def _keys(data: bytes, start: int, end: int, width: int, addpath: bool) -> list:
@@ -126,42 +121,34 @@ def _keys(data: bytes, start: int, end: int, width: int, addpath: bool) -> list:
 def nlri_keys(data, afi: int, addpath: bool) -> list:
     """The keys of every prefix of an NLRI section; `afi` is 1 (IPv4) or 2 (IPv6)."""
     data = bytes(data)
-    return _keys(data, 0, len(data), 4 if afi == 1 else 16, bool(addpath))
+    return _keys(data, 0, len(data), IPV4_SIZE if afi == AFI_IPV4 else IPV6_SIZE, bool(addpath))
 
 
 def _as_path(data: bytes, start: int, end: int, width: int) -> bool:
     while start < end:
-        if end - start < 2 or not 1 <= data[start] <= 4 or data[start + 1] == 0:
+        if end - start < 2 or not AS_SET <= data[start] <= AS_CONFED_SET or data[start + 1] == 0:
             return False
         start += 2 + data[start + 1] * width
     return start == end
 
 
 def _clean(code: int, flags: int, data: bytes, start: int, end: int, asn4: bool) -> bool:
-    """Whether RFC 7606 keeps this attribute as it is (see the module docstring)."""
+    """Whether RFC 7606 keeps this attribute as it is: a common one with its flags and value (`tables`)."""
+    rule = COMMON_RULES[code]
+    if rule is None:
+        return False
+    expected, checked, size, item = rule
+    if flags & checked != expected:
+        return False
     length = end - start
-    well_known = flags & 0xE0 == _WELL_KNOWN
-    optional = flags & 0xC0 == _OPTIONAL
-    optional_transitive = flags & 0xC0 == _OPTIONAL_TRANSITIVE
-    if code == 1:
-        return well_known and length == 1 and data[start] <= 2
-    if code == 2:
-        return well_known and _as_path(data, start, end, 4 if asn4 else 2)
-    if code == 3 or code == 5:
-        return well_known and length == 4
-    if code == 6:
-        return well_known and length == 0
-    if code == 4 or code == 9:
-        return optional and length == 4
-    if code == 10:
-        return optional and length > 0 and length % 4 == 0
-    if code == 7:
-        return optional_transitive and length == (8 if asn4 else 6)
-    if code == 8:
-        return optional_transitive and length > 0 and length % 4 == 0
-    if code == 32:
-        return optional_transitive and length > 0 and length % 12 == 0
-    return False
+    if size is not None:
+        return length == size and (code != ORIGIN or data[start] <= ORIGIN_INCOMPLETE)
+    if item is not None:
+        return length > 0 and length % item == 0
+    width = ASN4_SIZE if asn4 else ASN2_SIZE
+    if code == AS_PATH:
+        return _as_path(data, start, end, width)
+    return length == width + IPV4_SIZE  # AGGREGATOR
 
 
 def ingest_update(body, addpath4: bool, addpath6: bool, asn4: bool):
@@ -181,7 +168,7 @@ def ingest_update(body, addpath4: bool, addpath6: bool, asn4: bool):
     while offset < attributes_end:
         flags = data[offset]
         code = data[offset + 1]
-        if flags & _EXTENDED_LENGTH:
+        if flags & EXTENDED_LENGTH:
             start = offset + 4
             end = start + ((data[offset + 2] << 8) | data[offset + 3])
         else:
@@ -190,23 +177,23 @@ def ingest_update(body, addpath4: bool, addpath6: bool, asn4: bool):
         if code in seen:
             return None
         seen.add(code)
-        if code == _MP_REACH_NLRI or code == _MP_UNREACH_NLRI:
+        if code == MP_REACH_NLRI or code == MP_UNREACH_NLRI:
             afi = (data[start] << 8) | data[start + 1]
-            width, addpath = (4, addpath4) if afi == 1 else (16, addpath6)
-            if code == _MP_REACH_NLRI:
+            width, addpath = (IPV4_SIZE, addpath4) if afi == AFI_IPV4 else (IPV6_SIZE, addpath6)
+            if code == MP_REACH_NLRI:
                 nexthop_end = start + 4 + data[start + 3]
                 reach = (afi, data[start + 4 : nexthop_end], _keys(data, nexthop_end + 1, end, width, addpath))
             else:
-                unreach = (afi, _keys(data, start + 3, end, width, addpath))
+                unreach = (afi, _keys(data, start + FAMILY_SIZE, end, width, addpath))
             kept.append(data[kept_from:offset])
             kept_from = end
         elif not _clean(code, flags, data, start, end, asn4):
             return None
         offset = end
     # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
-    if (attributes_end < size or reach is not None) and not {1, 2} <= seen:
+    if (attributes_end < size or reach is not None) and not (ORIGIN in seen and AS_PATH in seen):
         return None
-    if attributes_end < size and 3 not in seen:
+    if attributes_end < size and NEXT_HOP not in seen:
         return None
     if kept_from == section_start:
         section = data[section_start:attributes_end]
@@ -215,8 +202,8 @@ def ingest_update(body, addpath4: bool, addpath6: bool, asn4: bool):
         section = b"".join(kept)
     return (
         section,
-        _keys(data, 2, withdrawn_end, 4, addpath4),
-        _keys(data, attributes_end, size, 4, addpath4),
+        _keys(data, 2, withdrawn_end, IPV4_SIZE, addpath4),
+        _keys(data, attributes_end, size, IPV4_SIZE, addpath4),
         unreach,
         reach,
     )
@@ -234,9 +221,9 @@ def _apply(changes, tables: dict, paths: dict) -> int:
     section, withdrawn, announced, unreach, reach = changes
     churn = 0
     if withdrawn or announced:
-        table = tables.get((1, _SAFI_UNICAST))
+        table = tables.get((AFI_IPV4, SAFI_UNICAST))
         if table is None:
-            table = tables[(1, _SAFI_UNICAST)] = {}
+            table = tables[(AFI_IPV4, SAFI_UNICAST)] = {}
         before = len(table)
         for key in withdrawn:
             table.pop(key, None)
@@ -246,7 +233,7 @@ def _apply(changes, tables: dict, paths: dict) -> int:
                 table[key] = path
         churn += before + len(announced) - len(table)
     if unreach is not None:
-        table = tables.get((unreach[0], _SAFI_UNICAST))
+        table = tables.get((unreach[0], SAFI_UNICAST))
         if table is not None:
             before = len(table)
             for key in unreach[1]:
@@ -254,11 +241,11 @@ def _apply(changes, tables: dict, paths: dict) -> int:
             churn += before - len(table)
     if reach is not None:
         afi, nexthop, keys = reach
-        table = tables.get((afi, _SAFI_UNICAST))
+        table = tables.get((afi, SAFI_UNICAST))
         if table is None:
-            table = tables[(afi, _SAFI_UNICAST)] = {}
+            table = tables[(afi, SAFI_UNICAST)] = {}
         before = len(table)
-        path = _intern(paths, section + bytes((0, _MP_REACH_NLRI, len(nexthop))) + nexthop)
+        path = _intern(paths, section + bytes((0, MP_REACH_NLRI, len(nexthop))) + nexthop)
         for key in keys:
             table[key] = path
         churn += before + len(keys) - len(table)
@@ -272,16 +259,16 @@ def ingest_messages(data, offset: int, addpath4: bool, addpath6: bool, asn4: boo
     data = bytes(data)
     size = len(data)
     churn = 0
-    while size - offset >= _HEADER:
-        length = (data[offset + 16] << 8) | data[offset + 17]
+    while size - offset >= HEADER_SIZE:
+        length = (data[offset + LENGTH_AT] << 8) | data[offset + LENGTH_AT + 1]
         if (
-            data[offset : offset + 16] != _MARKER
-            or data[offset + 18] != _UPDATE
-            or length < _HEADER
+            not data.startswith(MARKER, offset)
+            or data[offset + TYPE_AT] != UPDATE
+            or length < HEADER_SIZE
             or size - offset < length
         ):
             break
-        changes = ingest_update(data[offset + _HEADER : offset + length], addpath4, addpath6, asn4)
+        changes = ingest_update(data[offset + HEADER_SIZE : offset + length], addpath4, addpath6, asn4)
         if changes is None:
             break
         churn += _apply(changes, tables, paths)

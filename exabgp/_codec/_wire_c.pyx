@@ -3,7 +3,8 @@
 
 Same functions, results and errors as `_wire_py.py`, which is the
 specification (RFC 4271 sections 4.1 and 4.3, RFC 8654, RFC 7606 section 3)
-and carries the comments.  The input is any contiguous bytes-like object,
+and carries the comments; the numbers are `tables`' (cimported from the
+generated `_tables.pxd`).  The input is any contiguous bytes-like object,
 read through the buffer protocol as a C pointer; the loops touch octets as
 C integers and only the results become Python objects.
 """
@@ -13,7 +14,12 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from libc.string cimport memcmp, memcpy, memset
 
 from exabgp._codec._octets cimport octet
+from exabgp._codec._tables cimport (
+    EXTENDED_LENGTH, EXTENDED_MAX_SIZE, HEADER_SIZE, LENGTH_AT, MARKER_OCTET, MARKER_SIZE, MAX_SIZE, MP_REACH_NLRI,
+    MP_UNREACH_NLRI, TYPE_AT, UPDATE_MINIMUM,
+)
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import MARKER
 
 __all__ = (
     "MARKER",
@@ -23,15 +29,8 @@ __all__ = (
     "walk_attributes",
 )
 
-MARKER = b"\xff" * 16
-
-cdef unsigned char _marker[16]
-memset(_marker, 0xFF, 16)
-cdef enum:
-    _HEADER = 19
-    _FLAG_EXTENDED_LENGTH = 0x10
-    _MP_REACH_NLRI = 14
-    _MP_UNREACH_NLRI = 15
+cdef unsigned char _marker[MARKER_SIZE]
+memset(_marker, MARKER_OCTET, MARKER_SIZE)
 
 
 def frame_message(msg_type, body):
@@ -42,23 +41,23 @@ def frame_message(msg_type, body):
     cdef int code
     PyObject_GetBuffer(body, &buf, PyBUF_SIMPLE)
     try:
-        length = _HEADER + buf.len
-        if length > 65535:
+        length = HEADER_SIZE + buf.len
+        if length > EXTENDED_MAX_SIZE:
             raise CodecError(1, 2, (<object>length).to_bytes(4, "big"), "message too large")
         code = octet(msg_type)
         message = PyBytes_FromStringAndSize(NULL, length)
         out = <unsigned char*>PyBytes_AS_STRING(message)
-        memset(out, 0xFF, 16)
-        out[16] = <unsigned char>(length >> 8)
-        out[17] = <unsigned char>(length & 0xFF)
-        out[18] = <unsigned char>code
-        memcpy(out + _HEADER, buf.buf, buf.len)
+        memset(out, MARKER_OCTET, MARKER_SIZE)
+        out[LENGTH_AT] = <unsigned char>(length >> 8)
+        out[LENGTH_AT + 1] = <unsigned char>(length & 0xFF)
+        out[TYPE_AT] = <unsigned char>code
+        memcpy(out + HEADER_SIZE, buf.buf, buf.len)
     finally:
         PyBuffer_Release(&buf)
     return message
 
 
-def split_messages(data, Py_ssize_t max_size=4096):
+def split_messages(data, Py_ssize_t max_size=MAX_SIZE):
     """Cut complete messages off the front of `data`: ``([(type, body), ...], consumed)``."""
     cdef Py_buffer buf
     cdef const unsigned char* p
@@ -69,19 +68,19 @@ def split_messages(data, Py_ssize_t max_size=4096):
     try:
         p = <const unsigned char*>buf.buf
         size = buf.len
-        while size - offset >= _HEADER:
-            if memcmp(p + offset, _marker, 16) != 0:
+        while size - offset >= HEADER_SIZE:
+            if memcmp(p + offset, _marker, MARKER_SIZE) != 0:
                 raise CodecError(1, 1, b"", "invalid marker")
-            length = (p[offset + 16] << 8) | p[offset + 17]
-            if length < _HEADER or length > max_size:
+            length = (p[offset + LENGTH_AT] << 8) | p[offset + LENGTH_AT + 1]
+            if length < HEADER_SIZE or length > max_size:
                 raise CodecError(
-                    1, 2, PyBytes_FromStringAndSize(<const char*>p + offset + 16, 2),
+                    1, 2, PyBytes_FromStringAndSize(<const char*>p + offset + LENGTH_AT, 2),
                     f"invalid message length {length}",
                 )
             if size - offset < length:
                 break
-            messages.append((p[offset + 18], PyBytes_FromStringAndSize(
-                <const char*>p + offset + _HEADER, length - _HEADER)))
+            messages.append((p[offset + TYPE_AT], PyBytes_FromStringAndSize(
+                <const char*>p + offset + HEADER_SIZE, length - HEADER_SIZE)))
             offset += length
     finally:
         PyBuffer_Release(&buf)
@@ -97,7 +96,7 @@ def split_update(body):
     try:
         p = <const unsigned char*>buf.buf
         size = buf.len
-        if size < 4:
+        if size < UPDATE_MINIMUM:
             raise CodecError(3, 1, b"", "update shorter than 4 octets")
         withdrawn_end = 2 + ((p[0] << 8) | p[1])
         if withdrawn_end + 2 > size:
@@ -133,7 +132,7 @@ def walk_attributes(data):
                 raise CodecError(3, 1, b"", "truncated attribute header")
             flags = p[offset]
             code = p[offset + 1]
-            if flags & _FLAG_EXTENDED_LENGTH:
+            if flags & EXTENDED_LENGTH:
                 if size - offset < 4:
                     raise CodecError(3, 1, b"", "truncated attribute header")
                 length = (p[offset + 2] << 8) | p[offset + 3]
@@ -145,7 +144,7 @@ def walk_attributes(data):
             if end > size:
                 raise CodecError(3, 1, b"", f"attribute {code} overruns the attribute section")
             if seen[code]:
-                if code == _MP_REACH_NLRI or code == _MP_UNREACH_NLRI:
+                if code == MP_REACH_NLRI or code == MP_UNREACH_NLRI:
                     raise CodecError(3, 1, b"", f"attribute {code} repeated")
             else:
                 seen[code] = 1

@@ -1,8 +1,9 @@
 """Message framing and the UPDATE section split (pure twin, the specification).
 
-Framing (RFC 4271 section 4.1): every message starts with a 16-octet marker of
-all ones, a 2-octet length counting the whole message (19..4096, or up to
-65535 once extended messages are negotiated, RFC 8654) and a 1-octet type.
+Framing (RFC 4271 section 4.1, the numbers in `exabgp._codec.tables`): every
+message starts with the marker, a 2-octet length counting the whole message
+(a header's 19 octets up to 4096, or 65535 once extended messages are
+negotiated, RFC 8654) and a 1-octet type.
 `split_messages` cuts a byte stream into ``(type, body)`` pairs and says how
 many octets it consumed, so a caller keeps the incomplete tail for later.
 Per-type length rules and unknown types are the message layer's business.
@@ -19,6 +20,19 @@ first occurrence only; an attribute running past the end of the section is
 """
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import (
+    EXTENDED_LENGTH,
+    EXTENDED_MAX_SIZE,
+    HEADER_SIZE,
+    LENGTH_AT,
+    MARKER,
+    MARKER_SIZE,
+    MAX_SIZE,
+    MP_REACH_NLRI,
+    MP_UNREACH_NLRI,
+    TYPE_AT,
+    UPDATE_MINIMUM,
+)
 
 __all__ = (
     "MARKER",
@@ -28,22 +42,16 @@ __all__ = (
     "walk_attributes",
 )
 
-MARKER = b"\xff" * 16
-_HEADER = 19
-_FLAG_EXTENDED_LENGTH = 0x10
-_MP_REACH_NLRI = 14
-_MP_UNREACH_NLRI = 15
-
 
 def frame_message(msg_type: int, body: bytes) -> bytes:
     """Prefix `body` with the marker, the total length and the type."""
-    length = _HEADER + len(body)
-    if length > 65535:
+    length = HEADER_SIZE + len(body)
+    if length > EXTENDED_MAX_SIZE:
         raise CodecError(1, 2, length.to_bytes(4, "big"), "message too large")
     return MARKER + length.to_bytes(2, "big") + bytes((msg_type,)) + bytes(body)
 
 
-def split_messages(data, max_size: int = 4096):
+def split_messages(data, max_size: int = MAX_SIZE):
     """Cut complete messages off the front of `data`.
 
     Returns ``(messages, consumed)``: a list of ``(type, body)`` with `body`
@@ -56,15 +64,17 @@ def split_messages(data, max_size: int = 4096):
     size = len(view)
     offset = 0
     messages = []
-    while size - offset >= _HEADER:
-        if view[offset : offset + 16] != MARKER:
+    while size - offset >= HEADER_SIZE:
+        if view[offset : offset + MARKER_SIZE] != MARKER:
             raise CodecError(1, 1, b"", "invalid marker")
-        length = (view[offset + 16] << 8) | view[offset + 17]
-        if length < _HEADER or length > max_size:
-            raise CodecError(1, 2, bytes(view[offset + 16 : offset + 18]), f"invalid message length {length}")
+        length = (view[offset + LENGTH_AT] << 8) | view[offset + LENGTH_AT + 1]
+        if length < HEADER_SIZE or length > max_size:
+            raise CodecError(
+                1, 2, bytes(view[offset + LENGTH_AT : offset + TYPE_AT]), f"invalid message length {length}"
+            )
         if size - offset < length:
             break
-        messages.append((view[offset + 18], bytes(view[offset + _HEADER : offset + length])))
+        messages.append((view[offset + TYPE_AT], bytes(view[offset + HEADER_SIZE : offset + length])))
         offset += length
     return messages, offset
 
@@ -76,7 +86,7 @@ def split_update(body):
     "Malformed Attribute List", 3/1).
     """
     size = len(body)
-    if size < 4:
+    if size < UPDATE_MINIMUM:
         raise CodecError(3, 1, b"", "update shorter than 4 octets")
     withdrawn_end = 2 + ((body[0] << 8) | body[1])
     if withdrawn_end + 2 > size:
@@ -104,7 +114,7 @@ def walk_attributes(data):
             raise CodecError(3, 1, b"", "truncated attribute header")
         flags = data[offset]
         code = data[offset + 1]
-        if flags & _FLAG_EXTENDED_LENGTH:
+        if flags & EXTENDED_LENGTH:
             if size - offset < 4:
                 raise CodecError(3, 1, b"", "truncated attribute header")
             length = (data[offset + 2] << 8) | data[offset + 3]
@@ -116,7 +126,7 @@ def walk_attributes(data):
         if end > size:
             raise CodecError(3, 1, b"", f"attribute {code} overruns the attribute section")
         if code in seen:
-            if code == _MP_REACH_NLRI or code == _MP_UNREACH_NLRI:
+            if code == MP_REACH_NLRI or code == MP_UNREACH_NLRI:
                 raise CodecError(3, 1, b"", f"attribute {code} repeated")
         else:
             seen.add(code)

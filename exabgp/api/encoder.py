@@ -49,6 +49,7 @@ import json
 from typing import Protocol
 
 from exabgp._codec import render_run, split_messages
+from exabgp._codec.tables import EXTENDED_MAX_SIZE
 from exabgp.api.envelope import Envelope, Peer, Speaker, hex_text, raw_fields, shutdown_line
 from exabgp.api.json_message import OPENING, message_inner, message_kind, negotiated_json
 from exabgp.api.json_update import compact, general_update_json, update_json
@@ -66,9 +67,6 @@ from exabgp.bgp.message import MESSAGE_TYPES
 from exabgp.bgp.update import Update
 
 __all__ = ["Encoder", "JsonEncoder", "TextEncoder", "OPENING"]
-
-#: the largest message (RFC 8654): a vouched run holds messages the session already accepted
-EXTENDED_SIZE = 65535
 
 
 def packet_kind(category: int) -> str:
@@ -362,9 +360,10 @@ class TextEncoder:
 
     def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> bytes:
         """The events of a run of received UPDATE messages (headers included), as `update` renders each, in UTF-8."""
+        # any size up to RFC 8654's largest: a vouched run holds messages the session already accepted
         return "".join(
             self.update(now, peer, "receive", Update.decode(body, ctx), ctx, b"", body, negotiated, False)
-            for _type, body in split_messages(octets, EXTENDED_SIZE)[0]
+            for _type, body in split_messages(octets, EXTENDED_MAX_SIZE)[0]
         ).encode()
 
     def packets(

@@ -3,9 +3,10 @@
 `ATTRIBUTES` is the literal table.  Each `AttributeSpec` states, as data:
 
 * `flags`: the Optional / Transitive bits the attribute must carry (RFC 4271
-  section 4.3 and each attribute's RFC).  The Partial bit is ignored on
-  optional attributes and must be clear on well-known ones; Extended Length
-  and the four unused low bits never matter (RFC 4271 section 4.3);
+  section 4.3 and each attribute's RFC), from `exabgp._codec.tables`
+  (`ATTRIBUTE_FLAGS`, with the rule: Partial ignored on optional
+  attributes, clear on well-known ones), where the codes and the sizes of
+  the common attributes are too: the fast paths read the same table;
 * `length`: the length rule, checked before the value is read:
   ``Fixed(n, ...)`` (one of the listed sizes), ``Multiple(n)`` (a non-zero
   multiple of n), ``AtLeast(n)`` or ``TLVS`` (a sequence of type-length-value
@@ -66,51 +67,57 @@ import socket
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import (  # the attribute codes, flags and sizes: one table for the package
+    AGGREGATOR,
+    AIGP,
+    AS4_AGGREGATOR,
+    AS4_PATH,
+    AS_CONFED_SEQUENCE,
+    AS_CONFED_SET,
+    AS_PATH,
+    AS_SEQUENCE,
+    AS_SET,
+    ASN2_SIZE,
+    ASN4_SIZE,
+    ATOMIC_AGGREGATE,
+    ATTRIBUTE_FLAGS,
+    BGP_LS,
+    BGP_PREFIX_SID,
+    CLUSTER_LIST,
+    COMMUNITIES,
+    EXTENDED_COMMUNITIES,
+    EXTENDED_LENGTH,
+    IPV4_SIZE,
+    IPV6_EXTENDED_COMMUNITIES,
+    ITEM_SIZES,
+    LARGE_COMMUNITY,
+    LOCAL_PREF,
+    MP_REACH_MINIMUM,
+    MP_REACH_NLRI,
+    MP_UNREACH_MINIMUM,
+    MP_UNREACH_NLRI,
+    MULTI_EXIT_DISC,
+    NEXT_HOP,
+    FLAGS_CHECKED,
+    FLAGS_CHECKED_OPTIONAL,
+    OPTIONAL,
+    ORIGIN,
+    ORIGINATOR_ID,
+    PARTIAL,
+    PMSI_TUNNEL,
+    TRANSITIVE,
+    VALUE_SIZES,
+)
 from exabgp.bgp import community
 from exabgp.bgp.nlri import NEXTHOP_SIZES
 from exabgp.bgp.record import record
-
-# RFC 4271 section 4.3 attribute flags
-OPTIONAL = 0x80
-TRANSITIVE = 0x40
-PARTIAL = 0x20
-EXTENDED_LENGTH = 0x10
 
 # RFC 7606 section 2 error handling approaches
 TREAT_AS_WITHDRAW = "treat-as-withdraw"
 ATTRIBUTE_DISCARD = "attribute-discard"
 SESSION_RESET = "session-reset"
 
-# IANA "BGP Path Attributes"
-ORIGIN = 1
-AS_PATH = 2
-NEXT_HOP = 3
-MULTI_EXIT_DISC = 4
-LOCAL_PREF = 5
-ATOMIC_AGGREGATE = 6
-AGGREGATOR = 7
-COMMUNITIES = 8
-ORIGINATOR_ID = 9
-CLUSTER_LIST = 10
-MP_REACH_NLRI = 14
-MP_UNREACH_NLRI = 15
-EXTENDED_COMMUNITIES = 16
-AS4_PATH = 17
-AS4_AGGREGATOR = 18
-PMSI_TUNNEL = 22
-IPV6_EXTENDED_COMMUNITIES = 25
-AIGP = 26
-BGP_LS = 29
-LARGE_COMMUNITY = 32
-BGP_PREFIX_SID = 40
-
 AS_TRANS = 23456  # RFC 6793 section 9
-
-# AS_PATH segment types (RFC 4271 section 4.3, RFC 5065 section 3)
-AS_SET = 1
-AS_SEQUENCE = 2
-AS_CONFED_SEQUENCE = 3
-AS_CONFED_SET = 4
 
 
 @record
@@ -416,13 +423,17 @@ class AttributeSpec:
     code: int
     name: str  # IANA name
     key: str  # ExaBGP's name (JSON key, "due to" text)
-    flags: int  # Optional / Transitive bits required
     length: object  # Fixed / Multiple / AtLeast / TLVS
     zero_ok: bool  # a zero-length value is legal
     action: str  # RFC 7606 action on wrong flags or a malformed value
     decode: object  # (value, ctx) -> python value
     reference: str
     external_action: str | None = None  # the action from an external (eBGP) peer, when it differs
+
+    @property
+    def flags(self) -> int:
+        """The Optional / Transitive bits required (`tables.ATTRIBUTE_FLAGS`)."""
+        return ATTRIBUTE_FLAGS[self.code]
 
     def action_for(self, ctx) -> str:
         """The RFC 7606 action on this session (`ctx.external`: the peer is in another AS)."""
@@ -431,22 +442,24 @@ class AttributeSpec:
         return self.action
 
 
-WK = TRANSITIVE  # well-known: transitive, not optional
-OPT = OPTIONAL  # optional non-transitive
-OPT_T = OPTIONAL | TRANSITIVE
-
 #: code -> AttributeSpec, every path attribute ExaBGP 5.0 decodes
 ATTRIBUTES = {
     spec.code: spec
     for spec in (
         AttributeSpec(
-            ORIGIN, "ORIGIN", "origin", WK, Fixed(1), False, TREAT_AS_WITHDRAW, _origin, "RFC 4271 5.1.1, RFC 7606 7.1"
+            ORIGIN,
+            "ORIGIN",
+            "origin",
+            Fixed(VALUE_SIZES[ORIGIN]),
+            False,
+            TREAT_AS_WITHDRAW,
+            _origin,
+            "RFC 4271 5.1.1, RFC 7606 7.1",
         ),
         AttributeSpec(
             AS_PATH,
             "AS_PATH",
             "as-path",
-            WK,
             TLVS,
             True,
             TREAT_AS_WITHDRAW,
@@ -457,8 +470,7 @@ ATTRIBUTES = {
             NEXT_HOP,
             "NEXT_HOP",
             "next-hop",
-            WK,
-            Fixed(4),
+            Fixed(VALUE_SIZES[NEXT_HOP]),
             False,
             TREAT_AS_WITHDRAW,
             _address,
@@ -468,8 +480,7 @@ ATTRIBUTES = {
             MULTI_EXIT_DISC,
             "MULTI_EXIT_DISC",
             "med",
-            OPT,
-            Fixed(4),
+            Fixed(VALUE_SIZES[MULTI_EXIT_DISC]),
             False,
             TREAT_AS_WITHDRAW,
             _unsigned,
@@ -479,8 +490,7 @@ ATTRIBUTES = {
             LOCAL_PREF,
             "LOCAL_PREF",
             "local-preference",
-            WK,
-            Fixed(4),
+            Fixed(VALUE_SIZES[LOCAL_PREF]),
             False,
             TREAT_AS_WITHDRAW,
             _unsigned,
@@ -491,8 +501,7 @@ ATTRIBUTES = {
             ATOMIC_AGGREGATE,
             "ATOMIC_AGGREGATE",
             "atomic-aggregate",
-            WK,
-            Fixed(0),
+            Fixed(VALUE_SIZES[ATOMIC_AGGREGATE]),
             True,
             ATTRIBUTE_DISCARD,
             _present,
@@ -502,8 +511,7 @@ ATTRIBUTES = {
             AGGREGATOR,
             "AGGREGATOR",
             "aggregator",
-            OPT_T,
-            Fixed(6, 8),
+            Fixed(ASN2_SIZE + IPV4_SIZE, ASN4_SIZE + IPV4_SIZE),
             False,
             ATTRIBUTE_DISCARD,
             _aggregator,
@@ -513,8 +521,7 @@ ATTRIBUTES = {
             COMMUNITIES,
             "COMMUNITIES",
             "community",
-            OPT_T,
-            Multiple(4),
+            Multiple(ITEM_SIZES[COMMUNITIES]),
             False,
             TREAT_AS_WITHDRAW,
             _communities,
@@ -524,8 +531,7 @@ ATTRIBUTES = {
             ORIGINATOR_ID,
             "ORIGINATOR_ID",
             "originator-id",
-            OPT,
-            Fixed(4),
+            Fixed(VALUE_SIZES[ORIGINATOR_ID]),
             False,
             TREAT_AS_WITHDRAW,
             _address,
@@ -535,8 +541,7 @@ ATTRIBUTES = {
             CLUSTER_LIST,
             "CLUSTER_LIST",
             "cluster-list",
-            OPT,
-            Multiple(4),
+            Multiple(ITEM_SIZES[CLUSTER_LIST]),
             False,
             TREAT_AS_WITHDRAW,
             _cluster_list,
@@ -546,8 +551,7 @@ ATTRIBUTES = {
             MP_REACH_NLRI,
             "MP_REACH_NLRI",
             "mp-reach-nlri",
-            OPT,
-            AtLeast(5),
+            AtLeast(MP_REACH_MINIMUM),
             False,
             SESSION_RESET,
             _mp_reach,
@@ -557,8 +561,7 @@ ATTRIBUTES = {
             MP_UNREACH_NLRI,
             "MP_UNREACH_NLRI",
             "mp-unreach-nlri",
-            OPT,
-            AtLeast(3),
+            AtLeast(MP_UNREACH_MINIMUM),
             False,
             SESSION_RESET,
             _mp_unreach,
@@ -568,7 +571,6 @@ ATTRIBUTES = {
             EXTENDED_COMMUNITIES,
             "EXTENDED COMMUNITIES",
             "extended-community",
-            OPT_T,
             Multiple(8),
             False,
             TREAT_AS_WITHDRAW,
@@ -576,13 +578,12 @@ ATTRIBUTES = {
             "RFC 4360, RFC 7606 7.14",
         ),
         AttributeSpec(
-            AS4_PATH, "AS4_PATH", "as4-path", OPT_T, TLVS, False, ATTRIBUTE_DISCARD, _as4_path, "RFC 6793 4.2.3 and 6"
+            AS4_PATH, "AS4_PATH", "as4-path", TLVS, False, ATTRIBUTE_DISCARD, _as4_path, "RFC 6793 4.2.3 and 6"
         ),
         AttributeSpec(
             AS4_AGGREGATOR,
             "AS4_AGGREGATOR",
             "as4-aggregator",
-            OPT_T,
             Fixed(8),
             False,
             ATTRIBUTE_DISCARD,
@@ -593,7 +594,6 @@ ATTRIBUTES = {
             PMSI_TUNNEL,
             "PMSI_TUNNEL",
             "pmsi-tunnel",
-            OPT_T,
             AtLeast(5),
             False,
             TREAT_AS_WITHDRAW,
@@ -604,23 +604,21 @@ ATTRIBUTES = {
             IPV6_EXTENDED_COMMUNITIES,
             "IPv6 Address Specific Extended Community",
             "extended-community-ipv6",
-            OPT_T,
             Multiple(20),
             False,
             TREAT_AS_WITHDRAW,
             _ipv6_extended,
             "RFC 5701, RFC 7606 7.15",
         ),
-        AttributeSpec(AIGP, "AIGP", "aigp", OPT, TLVS, False, ATTRIBUTE_DISCARD, _aigp, "RFC 7311 3, 4"),
+        AttributeSpec(AIGP, "AIGP", "aigp", TLVS, False, ATTRIBUTE_DISCARD, _aigp, "RFC 7311 3, 4"),
         AttributeSpec(
-            BGP_LS, "BGP-LS Attribute", "bgp-ls", OPT, TLVS, False, ATTRIBUTE_DISCARD, _bgp_ls, "RFC 9552 5.3, 8.2.2"
+            BGP_LS, "BGP-LS Attribute", "bgp-ls", TLVS, False, ATTRIBUTE_DISCARD, _bgp_ls, "RFC 9552 5.3, 8.2.2"
         ),
         AttributeSpec(
             LARGE_COMMUNITY,
             "LARGE_COMMUNITY",
             "large-community",
-            OPT_T,
-            Multiple(12),
+            Multiple(ITEM_SIZES[LARGE_COMMUNITY]),
             False,
             TREAT_AS_WITHDRAW,
             _large_communities,
@@ -630,7 +628,6 @@ ATTRIBUTES = {
             BGP_PREFIX_SID,
             "BGP Prefix-SID",
             "bgp-prefix-sid",
-            OPT_T,
             TLVS,
             True,
             ATTRIBUTE_DISCARD,
@@ -758,10 +755,9 @@ def decode_attributes(data, ctx, nlri_field: bool = False) -> Attributes:
                 attributes.flags[code] = flags | PARTIAL
             continue
         action = spec.action_for(ctx)
-        received = flags & (OPTIONAL | TRANSITIVE | PARTIAL)
-        if spec.flags & OPTIONAL:
-            received &= ~PARTIAL
-        if received != spec.flags:  # RFC 7606 3 c: malformed, handled as the attribute's errors are
+        expected = spec.flags
+        checked = FLAGS_CHECKED_OPTIONAL if expected & OPTIONAL else FLAGS_CHECKED  # Partial ignored on optional
+        if flags & checked != expected:  # RFC 7606 3 c: malformed, handled as the attribute's errors are
             if action == TREAT_AS_WITHDRAW:
                 attributes._withdraw(TREAT_AS_WITHDRAW)
             elif action == ATTRIBUTE_DISCARD:

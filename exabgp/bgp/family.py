@@ -14,9 +14,9 @@ known by name (capabilities, End-of-RIB, configuration) and their NLRI are
 kept raw.
 """
 
+from exabgp._codec.tables import AFI_IPV4, AFI_IPV6, SAFI_UNICAST  # the fast paths' families, named once there
+
 # AFI (IANA "Address Family Numbers")
-AFI_IPV4 = 1
-AFI_IPV6 = 2
 AFI_L2VPN = 25
 AFI_BGPLS = 16388
 
@@ -28,7 +28,6 @@ AFI_NAMES = {
 }
 
 # SAFI (IANA "Subsequent Address Family Identifiers")
-SAFI_UNICAST = 1
 SAFI_MULTICAST = 2
 SAFI_NLRI_MPLS = 4
 SAFI_MCAST_VPN = 5

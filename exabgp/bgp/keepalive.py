@@ -5,8 +5,9 @@ erroneous length field (RFC 4271 section 6.1).
 """
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import KEEPALIVE
 
-TYPE = 4
+TYPE = KEEPALIVE
 
 
 class KeepAlive:

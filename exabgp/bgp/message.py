@@ -2,7 +2,8 @@
 
 `MESSAGE_TYPES` is the table of message type codes (IANA "BGP Message
 Types"; RFC 4271 section 4.1, RFC 2918 for ROUTE-REFRESH, plus ExaBGP's own
-OPERATIONAL, type 6, draft-ietf-idr-operational-message-00).  Every class in
+OPERATIONAL, type 6, draft-ietf-idr-operational-message-00; the codes are
+named in `exabgp._codec.tables`).  Every class in
 it has `TYPE`, `decode(body, ctx)` and `encode(ctx)`; framing (marker,
 length, type) is `exabgp._codec.frame_message` / `split_messages`.
 
@@ -12,6 +13,7 @@ section 6.1) with the data ExaBGP 5.0.13 sends: the text
 """
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import KEEPALIVE, NOTIFICATION, OPEN, OPERATIONAL, ROUTE_REFRESH, UPDATE
 from exabgp.bgp.keepalive import KeepAlive
 from exabgp.bgp.notification import Notification
 from exabgp.bgp.open import Open
@@ -21,12 +23,12 @@ from exabgp.bgp.update import Update
 
 #: type code -> (name, class)
 MESSAGE_TYPES = {
-    1: ("OPEN", Open),
-    2: ("UPDATE", Update),
-    3: ("NOTIFICATION", Notification),
-    4: ("KEEPALIVE", KeepAlive),
-    5: ("ROUTE-REFRESH", RouteRefresh),
-    6: ("OPERATIONAL", Operational),
+    OPEN: ("OPEN", Open),
+    UPDATE: ("UPDATE", Update),
+    NOTIFICATION: ("NOTIFICATION", Notification),
+    KEEPALIVE: ("KEEPALIVE", KeepAlive),
+    ROUTE_REFRESH: ("ROUTE-REFRESH", RouteRefresh),
+    OPERATIONAL: ("OPERATIONAL", Operational),
 }
 
 

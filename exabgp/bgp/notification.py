@@ -23,8 +23,9 @@ A body shorter than two octets cannot carry a code: Bad Message Length
 from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import NOTIFICATION
 
-TYPE = 3
+TYPE = NOTIFICATION
 
 MESSAGE_HEADER_ERROR = 1
 OPEN_MESSAGE_ERROR = 2

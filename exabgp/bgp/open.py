@@ -30,9 +30,10 @@ time 2/6) belong to the session, which can use `hold_time_acceptable` and
 from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import HEADER_SIZE, OPEN
 from exabgp.bgp.capability import FOUR_OCTET_AS, decode_capabilities, encode_capabilities
 
-TYPE = 1
+TYPE = OPEN
 
 BGP_VERSION = 4
 AS_TRANS = 23456
@@ -40,7 +41,6 @@ PARAMETER_CAPABILITIES = 2
 EXTENDED_PARAMETERS = 255
 
 _HEADER = 10  # version, my AS, hold time, BGP identifier, optional parameters length
-_MESSAGE_HEADER = 19
 
 
 def _malformed(reason: str) -> CodecError:
@@ -121,7 +121,7 @@ class Open:
         body = bytes(body)
         size = len(body)
         if size < _HEADER:
-            raise CodecError(1, 2, (_MESSAGE_HEADER + size).to_bytes(2, "big"), f"OPEN of {size} octets")
+            raise CodecError(1, 2, (HEADER_SIZE + size).to_bytes(2, "big"), f"OPEN of {size} octets")
         version = body[0]
         if version != BGP_VERSION:
             raise CodecError(2, 1, BGP_VERSION.to_bytes(2, "big"), f"version number {version}")

@@ -20,8 +20,9 @@ counter, are ignored as 5.0 does (such a message is not canonical).
 from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import OPERATIONAL
 
-TYPE = 6
+TYPE = OPERATIONAL
 
 ADVISORY = "advisory"
 QUERY = "query"

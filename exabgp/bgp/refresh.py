@@ -15,8 +15,9 @@ from exabgp.bgp.record import record
 
 from exabgp._codec import frame_message
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import ROUTE_REFRESH
 
-TYPE = 5
+TYPE = ROUTE_REFRESH
 
 REQUEST = 0
 BORR = 1

@@ -32,6 +32,7 @@ attribute RFC 7606 treats as withdraw (an empty MP_REACH_NLRI, ``0000 0003
 """
 
 from exabgp import _codec
+from exabgp._codec.tables import UPDATE
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.attribute import (
@@ -71,7 +72,7 @@ def _mp_value(value, ctx, decoding: bool):
 class Update:
     """One UPDATE; see the module docstring."""
 
-    TYPE = 2
+    TYPE = UPDATE
 
     __slots__ = (
         "body",

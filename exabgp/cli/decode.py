@@ -43,6 +43,7 @@ import time
 
 from exabgp import exabgp_version
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import HEADER_SIZE, LENGTH_AT, MARKER, NOTIFICATION, OPEN, TYPE_AT, UPDATE
 from exabgp.api.envelope import Peer, Speaker, envelope
 from exabgp.api.json_message import message_line
 from exabgp.api.json_update import compact, update_json
@@ -60,10 +61,7 @@ from exabgp.config.neighbor import ALL_FAMILIES, parse
 from exabgp.config.session import session_settings
 from exabgp.session.negotiation import build_open, negotiate
 
-MARKER = b"\xff" * 16
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF:")
-_HEADER = 19
-OPEN, UPDATE, NOTIFICATION = 1, 2, 3
 
 _SYNTHETIC = """\
 neighbor 127.0.0.1 {{
@@ -174,10 +172,10 @@ def display_message(
 ) -> str:
     """The JSON line for one message decoded with `ctx` (raises `Invalid` or `CodecError`)."""
     if raw.startswith(MARKER):
-        if len(raw) < _HEADER:
+        if len(raw) < HEADER_SIZE:
             raise Invalid(reason="the message is shorter than a BGP header")
-        kind = raw[18]
-        body = raw[_HEADER : (raw[16] << 8) | raw[17]]
+        kind = raw[TYPE_AT]
+        body = raw[HEADER_SIZE : (raw[LENGTH_AT] << 8) | raw[LENGTH_AT + 1]]
     else:
         kind, body = UPDATE, raw
     peer = peer_of(neighbor)

@@ -44,6 +44,7 @@ walked while UPDATEs keep coming (its docstring says what it then yields).
 """
 
 from exabgp import _codec
+from exabgp._codec.tables import HEADER_SIZE, LENGTH_AT, TYPE_AT
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, decode_attributes
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, OBJECT_KINDS, PREFIX, SAFI_UNICAST, VPN, nlri_kind
@@ -56,7 +57,6 @@ _SWEEP_FLOOR = 1024
 _SPLIT_CACHE = 4096
 #: the NLRI kinds whose tables map a key to the path alone (no labels)
 _PATH_ONLY = frozenset((None, PREFIX)) | OBJECT_KINDS
-_HEADER = 19
 
 
 def _key(item, width_bits: int) -> int:
@@ -190,8 +190,8 @@ class AdjRibIn:
             offset = self._ingest_vouched(octets, offset, ctx)
             if offset >= len(octets):
                 return
-            length = int.from_bytes(octets[offset + 16 : offset + 18], "big")
-            self._update_decoded(Update.decode(octets[offset + _HEADER : offset + length], ctx), ctx)
+            length = int.from_bytes(octets[offset + LENGTH_AT : offset + TYPE_AT], "big")
+            self._update_decoded(Update.decode(octets[offset + HEADER_SIZE : offset + length], ctx), ctx)
             offset += length
 
     def _ingest_vouched(self, octets, offset: int, ctx) -> int:

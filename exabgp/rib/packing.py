@@ -60,6 +60,7 @@ fit even a 65535-octet UPDATE (`LARGEST`), whatever the session negotiates;
 
 from exabgp import _codec
 from exabgp._codec import CodecError
+from exabgp._codec.tables import HEADER_SIZE, UPDATE_MINIMUM
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, OPTIONAL, TRANSITIVE
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import (
@@ -108,8 +109,6 @@ IPV4_MAPPED_NEXT_HOP = frozenset({(AFI_IPV6, SAFI_MUP)})
 #: SAFIs whose MP_UNREACH_NLRI 5.0 sends with no other path attribute
 BARE_WITHDRAWAL_SAFIS = frozenset({SAFI_UNICAST, SAFI_MULTICAST})
 
-_HEADER = 19  # marker, length, type
-_SECTION_LENGTHS = 4  # withdrawn routes length + total path attribute length
 
 #: the most room a session can give one route: RFC 8654 messages, and a path identifier on every family
 LARGEST = CodecContext(extended_message=True, addpath_send=frozenset(FAMILIES))
@@ -241,7 +240,7 @@ def announce_bodies(
     that do not fit are appended to `left_out` (module docstring)."""
     group = group and (afi, safi) in GROUPED_FAMILIES
     addpath = ctx.sends_path_id(afi, safi)
-    available = ctx.max_message_size - _HEADER - _SECTION_LENGTHS
+    available = ctx.max_message_size - HEADER_SIZE - UPDATE_MINIMUM
     leave = _leaving(left_out, "announce", attributes, nexthop)
     try:
         if (afi, safi) == (AFI_IPV4, SAFI_UNICAST) and len(nexthop) in (0, 4):
@@ -268,7 +267,7 @@ def withdraw_bodies(
     """UPDATE bodies withdrawing `nlris` (one family) announced with `attributes` and `nexthop`; the routes
     that do not fit are appended to `left_out` (module docstring)."""
     addpath = ctx.sends_path_id(afi, safi)
-    available = ctx.max_message_size - _HEADER - _SECTION_LENGTHS
+    available = ctx.max_message_size - HEADER_SIZE - UPDATE_MINIMUM
     leave = _leaving(left_out, "withdraw", attributes, nexthop)
     if (afi, safi) == (AFI_IPV4, SAFI_UNICAST):
         for octets in _sections(nlris, afi, safi, addpath, available, group, leave):

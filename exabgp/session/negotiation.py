@@ -38,6 +38,7 @@ decoded and encoded with.  The version (2/1), unknown optional parameters
 from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import EXTENDED_MAX_SIZE, MAX_SIZE
 from exabgp.bgp import capability as cap
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_IPV4, SAFI_UNICAST
@@ -178,7 +179,7 @@ class Negotiated:
 
     @property
     def message_size(self) -> int:
-        return 65535 if self.extended_message else 4096
+        return EXTENDED_MAX_SIZE if self.extended_message else MAX_SIZE
 
     @property
     def context(self) -> CodecContext:

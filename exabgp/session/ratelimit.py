@@ -15,7 +15,7 @@ the cut and everything from it is handed over, so that the session sends
 the NOTIFICATION it deserves.
 """
 
-HEADER = 19
+from exabgp._codec.tables import HEADER_SIZE, LENGTH_AT, TYPE_AT
 
 
 class RateLimiter:
@@ -43,9 +43,9 @@ class RateLimiter:
         backlog = self._backlog
         size = len(backlog)
         offset = 0
-        while self._budget and size - offset >= HEADER:
-            length = int.from_bytes(backlog[offset + 16 : offset + 18], "big")
-            if length < HEADER:
+        while self._budget and size - offset >= HEADER_SIZE:
+            length = int.from_bytes(backlog[offset + LENGTH_AT : offset + TYPE_AT], "big")
+            if length < HEADER_SIZE:
                 offset = size  # a broken header: the session answers it
                 break
             if size - offset < length:

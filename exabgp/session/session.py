@@ -68,7 +68,8 @@ UPDATE: ``update.eor(ctx)``.
 from collections import deque
 from exabgp.bgp.record import record, replace
 
-from exabgp._codec import MARKER, check_update, encode_attribute, frame_message, scan_updates, split_messages
+from exabgp._codec import check_update, encode_attribute, frame_message, scan_updates, split_messages
+from exabgp._codec.tables import HEADER_SIZE, LENGTH_AT, MARKER, MAX_SIZE, TYPE_AT, UPDATE_MINIMUM
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.context import DEFAULT_CONTEXT, CodecContext
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI
@@ -83,9 +84,6 @@ from exabgp.bgp.update import Update
 from exabgp.session.fsm import Action, Event, State, fsm_error_subcode, transition, TRANSITIONS
 from exabgp.session.negotiation import Negotiated, SessionSettings, build_open, negotiate
 
-_HEADER = 19
-_UPDATE_MINIMUM = 4  # octets of an UPDATE body: the two length fields (RFC 4271 section 4.3)
-_INITIAL_SIZE = 4096
 
 #: ExaBGP 5.0's data when the peer's OPEN does not come in time
 OPEN_WAIT_EXPIRED = b"waited for open too long, we do not like stuck in active"
@@ -166,7 +164,7 @@ class MessageReceived:
 
     @property
     def header(self) -> bytes:
-        return MARKER + (_HEADER + len(self.body)).to_bytes(2, "big") + bytes((self.msg_type,))
+        return MARKER + (HEADER_SIZE + len(self.body)).to_bytes(2, "big") + bytes((self.msg_type,))
 
 
 @record(slots=True)
@@ -179,7 +177,7 @@ class MessageSent:
 
     @property
     def header(self) -> bytes:
-        return MARKER + (_HEADER + len(self.body)).to_bytes(2, "big") + bytes((self.msg_type,))
+        return MARKER + (HEADER_SIZE + len(self.body)).to_bytes(2, "big") + bytes((self.msg_type,))
 
 
 _MESSAGE_EVENTS = {
@@ -242,7 +240,7 @@ class Session:
         self._inbound = bytearray()
         self._outbound = bytearray()
         self._events: deque = deque()
-        self._max_size = _INITIAL_SIZE
+        self._max_size = MAX_SIZE
         self._hold_time = 0
         self._hold_deadline = None
         self._keepalive_time = 0
@@ -326,7 +324,7 @@ class Session:
             used = 0
             again = False
             for msg_type, body in messages:
-                used += _HEADER + len(body)
+                used += HEADER_SIZE + len(body)
                 self._on_message(msg_type, body, now)
                 if self.closed:
                     return
@@ -371,7 +369,7 @@ class Session:
         With `first`, only the first message is looked at.
         """
         whole = memoryview(self._inbound)
-        view = whole[: max(_HEADER, int.from_bytes(whole[16:18], "big"))] if first else whole
+        view = whole[: max(HEADER_SIZE, int.from_bytes(whole[LENGTH_AT:TYPE_AT], "big"))] if first else whole
         try:
             try:
                 return split_messages(view, size)[0], None
@@ -381,7 +379,7 @@ class Session:
             messages: list = []
             offset = 0
             while True:
-                length = max(_HEADER, int.from_bytes(view[offset + 16 : offset + 18], "big"))
+                length = max(HEADER_SIZE, int.from_bytes(view[offset + LENGTH_AT : offset + TYPE_AT], "big"))
                 try:
                     part, used = split_messages(view[offset : offset + length], size)
                 except CodecError:
@@ -395,8 +393,8 @@ class Session:
     def _on_message(self, msg_type: int, body: bytes, now: float) -> None:
         if msg_type in self.received:
             self.received[msg_type] += 1
-        if msg_type == Update.TYPE and len(body) < _UPDATE_MINIMUM:  # RFC 4271 6.1: Bad Message Length
-            length = (_HEADER + len(body)).to_bytes(2, "big")
+        if msg_type == Update.TYPE and len(body) < UPDATE_MINIMUM:  # RFC 4271 6.1: Bad Message Length
+            length = (HEADER_SIZE + len(body)).to_bytes(2, "big")
             self._fire(Event.BGPHeaderErr, now, CodecError(1, 2, length, "UPDATE shorter than 23 octets"))
             return
         event = _MESSAGE_EVENTS.get(msg_type)
@@ -569,9 +567,9 @@ class Session:
         self._send(Notification.TYPE, notification.encode(), notification)
 
     def _send_checked(self, msg_type: int, body: bytes, message) -> None:
-        if _HEADER + len(body) > self._max_size:
+        if HEADER_SIZE + len(body) > self._max_size:
             raise LocalProtocolError(
-                f"a message of {_HEADER + len(body)} octets exceeds the negotiated {self._max_size}"
+                f"a message of {HEADER_SIZE + len(body)} octets exceeds the negotiated {self._max_size}"
             )
         if self._report and message is None:
             message = Update.decode(body, self.ctx)

@@ -1,0 +1,207 @@
+"""The numbers of the wire, once: framing, message types, path attributes, and the common attributes' rules.
+
+Every module of the package that needs one of these numbers imports it from
+here, by name; nothing else writes them (no ``19``, no ``b"\\xff" * 16``, no
+flag bit as a number).  This module is data without any import (and the one
+function that writes it out for Cython), at the bottom of the layers
+(`exabgp.bgp.attribute` builds its table from it).
+
+* framing (RFC 4271 section 4.1): a message is the 16-octet `MARKER` of all
+  ones, a 2-octet length at `LENGTH_AT` counting the whole message, a 1-octet
+  type at `TYPE_AT`: `HEADER_SIZE` octets, then the body; a message is at
+  most `MAX_SIZE` octets, or `EXTENDED_MAX_SIZE` once extended messages are
+  negotiated (RFC 8654);
+* message type codes (IANA "BGP Message Types": RFC 4271, RFC 2918 for
+  ROUTE-REFRESH, and ExaBGP's OPERATIONAL);
+* an UPDATE body is at least `UPDATE_MINIMUM` octets: the withdrawn-routes
+  length and the total path attribute length (RFC 4271 section 4.3);
+* path attribute flags (RFC 4271 section 4.3) and type codes (IANA "BGP
+  Path Attributes"), AS_PATH segment types, the ORIGIN values;
+* `ATTRIBUTE_FLAGS`: the Optional / Transitive bits every attribute ExaBGP
+  decodes must carry; its keys are the codes ExaBGP knows (`KNOWN`).  The
+  flags rule, for every attribute and every path: Partial is ignored on an
+  optional attribute and must be clear on a well-known one, Extended Length
+  and the four low bits never matter, i.e. ``flags & FLAGS_CHECKED_OPTIONAL``
+  (optional) or ``flags & FLAGS_CHECKED`` (well-known) equals the table's;
+* the *common* attributes (`COMMON`): the ones an UPDATE of a full table is
+  made of, which the fast paths (`_json_*` renders them, `_ribin_*` stores
+  them, without the general decode) take as they are when RFC 7606 would
+  keep them whole: flags as above, and the value follows its length rule:
+  exactly `VALUE_SIZES[code]` octets (ORIGIN's one octet at most
+  `ORIGIN_INCOMPLETE`), or a non-zero multiple of `ITEM_SIZES[code]`; AS_PATH
+  is segments of type `AS_SET` to `AS_CONFED_SET` holding 1 to 255 ASNs of
+  `ASN4_SIZE` octets (4-octet AS numbers negotiated) or `ASN2_SIZE`, filling
+  the value (or empty); AGGREGATOR is an ASN of that width and an IPv4
+  address.  Anything else is left to the general decode.
+
+How the compiled twins get these numbers (one source of truth): before
+Cython runs, ``setup.py build_ext`` writes ``_tables.pxd`` beside this file,
+one ``cdef enum`` holding every public integer of this module under its own
+name, which a ``.pyx`` cimports (``from exabgp._codec._tables cimport
+HEADER_SIZE``) as C compile-time constants for its loops.  The file is
+generated text, never committed (.gitignore) nor read at run time, and
+rewritten only when it changes, so that Cython reruns only then.  The
+tables (dicts, sets) a compiled twin needs are imported from this module
+when it loads and copied into C arrays.  tests/test_codec_tables.py holds
+the generated file equal to this module and the compiled twins to these
+tables.
+"""
+
+# ---------------------------------------------------------------- framing, RFC 4271 section 4.1
+
+MARKER_SIZE = 16
+MARKER_OCTET = 0xFF
+MARKER = bytes((MARKER_OCTET,)) * MARKER_SIZE
+LENGTH_AT = 16  # the 2-octet length of the whole message, after the marker
+TYPE_AT = 18
+HEADER_SIZE = 19
+MAX_SIZE = 4096
+EXTENDED_MAX_SIZE = 65535  # RFC 8654
+
+# ---------------------------------------------------------------- message types
+
+OPEN = 1
+UPDATE = 2
+NOTIFICATION = 3
+KEEPALIVE = 4
+ROUTE_REFRESH = 5  # RFC 2918
+OPERATIONAL = 6  # draft-ietf-idr-operational-message-00, ExaBGP's own
+
+#: octets of an UPDATE body without routes nor attributes: the two section lengths (RFC 4271 section 4.3)
+UPDATE_MINIMUM = 4
+
+# ---------------------------------------------------------------- path attribute flags, RFC 4271 section 4.3
+
+OPTIONAL = 0x80
+TRANSITIVE = 0x40
+PARTIAL = 0x20
+EXTENDED_LENGTH = 0x10
+WELL_KNOWN = TRANSITIVE  # well-known attributes are transitive, never optional
+OPTIONAL_TRANSITIVE = OPTIONAL | TRANSITIVE
+#: the bits compared with `ATTRIBUTE_FLAGS` for a well-known attribute, and for an optional one (Partial ignored)
+FLAGS_CHECKED = OPTIONAL | TRANSITIVE | PARTIAL
+FLAGS_CHECKED_OPTIONAL = OPTIONAL | TRANSITIVE
+
+# ---------------------------------------------------------------- path attribute codes, IANA "BGP Path Attributes"
+
+ORIGIN = 1
+AS_PATH = 2
+NEXT_HOP = 3
+MULTI_EXIT_DISC = 4
+LOCAL_PREF = 5
+ATOMIC_AGGREGATE = 6
+AGGREGATOR = 7
+COMMUNITIES = 8
+ORIGINATOR_ID = 9
+CLUSTER_LIST = 10
+MP_REACH_NLRI = 14
+MP_UNREACH_NLRI = 15
+EXTENDED_COMMUNITIES = 16
+AS4_PATH = 17
+AS4_AGGREGATOR = 18
+PMSI_TUNNEL = 22
+IPV6_EXTENDED_COMMUNITIES = 25
+AIGP = 26
+BGP_LS = 29
+LARGE_COMMUNITY = 32
+BGP_PREFIX_SID = 40
+
+#: code -> the Optional / Transitive bits of every path attribute ExaBGP decodes (each attribute's RFC)
+ATTRIBUTE_FLAGS = {
+    ORIGIN: WELL_KNOWN,
+    AS_PATH: WELL_KNOWN,
+    NEXT_HOP: WELL_KNOWN,
+    MULTI_EXIT_DISC: OPTIONAL,
+    LOCAL_PREF: WELL_KNOWN,
+    ATOMIC_AGGREGATE: WELL_KNOWN,
+    AGGREGATOR: OPTIONAL_TRANSITIVE,
+    COMMUNITIES: OPTIONAL_TRANSITIVE,
+    ORIGINATOR_ID: OPTIONAL,
+    CLUSTER_LIST: OPTIONAL,
+    MP_REACH_NLRI: OPTIONAL,
+    MP_UNREACH_NLRI: OPTIONAL,
+    EXTENDED_COMMUNITIES: OPTIONAL_TRANSITIVE,
+    AS4_PATH: OPTIONAL_TRANSITIVE,
+    AS4_AGGREGATOR: OPTIONAL_TRANSITIVE,
+    PMSI_TUNNEL: OPTIONAL_TRANSITIVE,
+    IPV6_EXTENDED_COMMUNITIES: OPTIONAL_TRANSITIVE,
+    AIGP: OPTIONAL,
+    BGP_LS: OPTIONAL,
+    LARGE_COMMUNITY: OPTIONAL_TRANSITIVE,
+    BGP_PREFIX_SID: OPTIONAL_TRANSITIVE,
+}
+#: the path attribute codes ExaBGP decodes
+KNOWN = frozenset(ATTRIBUTE_FLAGS)
+
+# ---------------------------------------------------------------- values
+
+IPV4_SIZE = 4
+IPV6_SIZE = 16
+ASN2_SIZE = 2
+ASN4_SIZE = 4  # RFC 6793
+COMMUNITY_SIZE = 4  # RFC 1997
+LARGE_COMMUNITY_SIZE = 12  # RFC 8092
+
+# ORIGIN values (RFC 4271 section 5.1.1)
+ORIGIN_IGP = 0
+ORIGIN_EGP = 1
+ORIGIN_INCOMPLETE = 2
+
+# AS_PATH segment types (RFC 4271 section 4.3, RFC 5065 section 3)
+AS_SET = 1
+AS_SEQUENCE = 2
+AS_CONFED_SEQUENCE = 3
+AS_CONFED_SET = 4
+
+#: MP_REACH_NLRI and MP_UNREACH_NLRI start with the AFI (2 octets) and the SAFI (1); MP_REACH_NLRI holds at least
+#: those, the next-hop length and the reserved octet, MP_UNREACH_NLRI those (RFC 4760 sections 3 and 4)
+FAMILY_SIZE = 3
+MP_REACH_MINIMUM = FAMILY_SIZE + 2
+MP_UNREACH_MINIMUM = FAMILY_SIZE
+
+# address families (IANA), those of the fast paths
+AFI_IPV4 = 1
+AFI_IPV6 = 2
+SAFI_UNICAST = 1
+
+# ---------------------------------------------------------------- the common attributes (see the docstring)
+
+#: code -> the exact size of the value
+VALUE_SIZES = {
+    ORIGIN: 1,
+    NEXT_HOP: IPV4_SIZE,
+    MULTI_EXIT_DISC: 4,
+    LOCAL_PREF: 4,
+    ATOMIC_AGGREGATE: 0,
+    ORIGINATOR_ID: IPV4_SIZE,
+}
+#: code -> the size of one item of a non-empty list
+ITEM_SIZES = {COMMUNITIES: COMMUNITY_SIZE, CLUSTER_LIST: IPV4_SIZE, LARGE_COMMUNITY: LARGE_COMMUNITY_SIZE}
+#: the common attributes: those two tables, AS_PATH and AGGREGATOR
+COMMON = frozenset((*VALUE_SIZES, *ITEM_SIZES, AS_PATH, AGGREGATOR))
+#: one more than the largest common code: the size of the compiled twins' arrays indexed by code
+COMMON_LIMIT = max(COMMON) + 1
+#: the rule of each common attribute as the fast paths read it, indexed by code (None for any other code):
+#: ``(flags, the bits compared with them, exact value size or None, list item size or None)``
+COMMON_RULES: list = [None] * 256
+for _code in COMMON:
+    _flags = ATTRIBUTE_FLAGS[_code]
+    COMMON_RULES[_code] = (
+        _flags,
+        FLAGS_CHECKED_OPTIONAL if _flags & OPTIONAL else FLAGS_CHECKED,
+        VALUE_SIZES.get(_code),
+        ITEM_SIZES.get(_code),
+    )
+del _code, _flags
+
+
+def declarations() -> str:
+    """The text of ``_tables.pxd`` (see the module docstring): every public integer here, as a C constant."""
+    names = [name for name, value in globals().items() if not name.startswith("_") and type(value) is int]
+    lines = [
+        "# Generated by setup.py from exabgp/_codec/tables.py (tables.declarations()): do not edit, do not commit.",
+        "",
+        "cdef enum:",
+        *(f"    {name} = {globals()[name]}" for name in names),
+    ]
+    return "\n".join(lines) + "\n"
