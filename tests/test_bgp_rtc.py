@@ -130,6 +130,19 @@ def mp_unreach(nlri: bytes) -> bytes:
 # ---- decoding, packing, 5.0's JSON and text ------------------------------------------------------
 
 
+@pytest.mark.parametrize("rate", ["7FC00000", "7F800000", "FF800000"])
+def test_a_route_target_with_a_rate_that_is_not_a_number_prints_as_hex(rate):
+    """A route target is any extended community (RFC 4684): a traffic-rate whose IEEE float is NaN or
+    infinite has no ``rate-limit:N`` form, so it prints as hex (found by the long fuzz run; rendering
+    it raised ValueError; 5.0.15 calls the whole UPDATE an invalid payload)."""
+    (rtc,) = decode_rtc(bytes.fromhex("600000FDE880060000" + rate), False)
+    target = "0x00060000" + rate  # printed with the two high type bits cleared, as every route target
+    assert rtc.json() == f'{{ "origin": 65000, "route-target": "{target}" }}'
+    assert rtc.text() == f"rtc 65000:{target}"
+    (finite,) = decode_rtc(bytes.fromhex("600000FDE880060000447A0000"), False)
+    assert '"route-target": "rate-limit:1000"' in finite.json()
+
+
 @pytest.mark.parametrize("octets, expected", RECORDED)
 def test_decode_pack_and_json_as_5_0(octets, expected):
     (rtc,) = decode_rtc(bytes.fromhex(octets), False)

@@ -100,8 +100,14 @@ def _interface_set(c) -> str:
     return f"interface-set:{name}:{int.from_bytes(c[2:6], 'big')}:{target & 0x1FFF}"
 
 
-def _rate(c) -> float:
-    return max(struct.unpack("!f", bytes(c[4:8]))[0], 0.0)
+def _rate_text(c, unit: str = "") -> str:
+    """``rate-limit:N`` (RFC 8955 section 7.3: an IEEE float, negative as 0), or "" for a rate that is
+    not a finite number: the attribute checks refuse those (`check_extended`, 3/9), but the route
+    target of an RTC NLRI may be any community, and prints as hex instead (`exabgp.bgp.rtc`)."""
+    rate = struct.unpack("!f", bytes(c[4:8]))[0]
+    if not math.isfinite(rate):
+        return ""
+    return "rate-limit:%d%s" % (max(rate, 0.0), unit)
 
 
 def _action(c) -> str:
@@ -145,8 +151,8 @@ EXTENDED = {
         "mup",  # draft-mpmz-bess-mup-safi
         lambda c: f"mup:{int.from_bytes(c[2:4], 'big')}:{int.from_bytes(c[4:8], 'big')}",
     ),
-    (0x00, 0x06): ("traffic-rate", lambda c: "rate-limit:%d" % _rate(c)),  # RFC 8955 7.3
-    (0x00, 0x0C): ("traffic-rate-packets", lambda c: "rate-limit:%d:packets" % _rate(c)),
+    (0x00, 0x06): ("traffic-rate", _rate_text),  # RFC 8955 7.3
+    (0x00, 0x0C): ("traffic-rate-packets", lambda c: _rate_text(c, ":packets")),
     (0x00, 0x07): ("traffic-action", _action),  # RFC 8955 7.4
     (0x00, 0x08): (
         "redirect-as2",  # RFC 8955 7.5
