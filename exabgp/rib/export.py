@@ -18,7 +18,6 @@ session's Adj-RIB-Out; next-hop self is resolved there by
 
 from exabgp import _codec
 from exabgp.bgp import attribute as attr
-from exabgp.bgp.attribute import encode_as_path
 from exabgp.bgp.record import replace
 from exabgp.bgp.route import AttributeSet
 
@@ -32,7 +31,7 @@ def narrowed(attributes: AttributeSet) -> AttributeSet:
     """
     tlvs = {code: (flags, value) for code, flags, value in attributes.tlvs}
     if attr.AS_PATH in tlvs and attr.AS4_PATH not in tlvs:
-        tlvs.update(encode_as_path(_codec.decode_as_path(tlvs[attr.AS_PATH][1], True), False))
+        tlvs.update(attr.encode_as_path(_codec.decode_as_path(tlvs[attr.AS_PATH][1], True), False))
     aggregator = tlvs.get(attr.AGGREGATOR)
     if aggregator is not None and len(aggregator[1]) == 8:
         flags, value = aggregator
