@@ -32,10 +32,17 @@ pytestmark = pytest.mark.slow  # runs our daemon and 5.0.15 side by side
 #: seconds a helper waits for an answer that does not come (``reset`` has none)
 QUIET = 1.5
 
+#: The helper outlives a SIGTERM until it has recorded the answer it is reading: the last line
+#: stops 5.0.15, which terminates its helpers right after answering it.
 HELPER = r"""
-import json, os, select, sys, time
+import json, os, select, signal, sys, time
 lines, results, quiet = json.load(open(sys.argv[1])), sys.argv[2], float(sys.argv[3])
-answers = []
+answers, stopping = [], []
+def stop(*_):
+    if len(answers) == len(lines):
+        os._exit(0)
+    stopping.append(True)
+signal.signal(signal.SIGTERM, stop)
 for line in lines:
     os.write(1, (line + "\n").encode())
     data, end = b"", time.monotonic() + quiet
@@ -49,6 +56,8 @@ for line in lines:
     with open(results + ".new", "w") as out:
         json.dump(answers, out)
     os.rename(results + ".new", results)
+    if stopping:
+        sys.exit(0)
 for line in sys.stdin:  # stay, reading
     pass
 """
