@@ -64,17 +64,18 @@ def split_messages(data, max_size: int = MAX_SIZE):
     size = len(view)
     offset = 0
     messages = []
-    while size - offset >= HEADER_SIZE:
-        if view[offset : offset + MARKER_SIZE] != MARKER:
+    # the table's numbers as locals: this loop runs once per message of a full table
+    header, marker, marker_size, length_at, type_at = HEADER_SIZE, MARKER, MARKER_SIZE, LENGTH_AT, TYPE_AT
+    while size - offset >= header:
+        if view[offset : offset + marker_size] != marker:
             raise CodecError(1, 1, b"", "invalid marker")
-        length = (view[offset + LENGTH_AT] << 8) | view[offset + LENGTH_AT + 1]
-        if length < HEADER_SIZE or length > max_size:
-            raise CodecError(
-                1, 2, bytes(view[offset + LENGTH_AT : offset + TYPE_AT]), f"invalid message length {length}"
-            )
+        at = offset + length_at
+        length = (view[at] << 8) | view[at + 1]
+        if length < header or length > max_size:
+            raise CodecError(1, 2, bytes(view[at : offset + type_at]), f"invalid message length {length}")
         if size - offset < length:
             break
-        messages.append((view[offset + TYPE_AT], bytes(view[offset + HEADER_SIZE : offset + length])))
+        messages.append((view[offset + type_at], bytes(view[offset + header : offset + length])))
         offset += length
     return messages, offset
 

@@ -755,7 +755,7 @@ def decode_attributes(data, ctx, nlri_field: bool = False) -> Attributes:
                 attributes.flags[code] = flags | PARTIAL
             continue
         action = spec.action_for(ctx)
-        expected = spec.flags
+        expected = ATTRIBUTE_FLAGS[code]  # spec.flags, without a property call per attribute
         checked = FLAGS_CHECKED_OPTIONAL if expected & OPTIONAL else FLAGS_CHECKED  # Partial ignored on optional
         if flags & checked != expected:  # RFC 7606 3 c: malformed, handled as the attribute's errors are
             if action == TREAT_AS_WITHDRAW:
