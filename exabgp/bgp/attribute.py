@@ -64,6 +64,7 @@ as 5.0 does.
 """
 
 import socket
+from collections.abc import Callable
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
@@ -423,10 +424,10 @@ class AttributeSpec:
     code: int
     name: str  # IANA name
     key: str  # ExaBGP's name (JSON key, "due to" text)
-    length: object  # Fixed / Multiple / AtLeast / TLVS
+    length: Fixed | Multiple | AtLeast | _Tlvs  # the value sizes allowed
     zero_ok: bool  # a zero-length value is legal
     action: str  # RFC 7606 action on wrong flags or a malformed value
-    decode: object  # (value, ctx) -> python value
+    decode: Callable[[bytes, object], object]  # (value, ctx) -> python value
     reference: str
     external_action: str | None = None  # the action from an external (eBGP) peer, when it differs
 
@@ -717,6 +718,7 @@ MANDATORY_MP_REACH = (ORIGIN, AS_PATH)
 
 def _missing(attributes: Attributes, nlri_field: bool):
     """The first well-known mandatory attribute the UPDATE lacks, or None (also when it announces nothing)."""
+    required: tuple[int, ...]
     if nlri_field:
         required = MANDATORY
     elif MP_REACH_NLRI in attributes.values:

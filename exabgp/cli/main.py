@@ -119,7 +119,8 @@ def _help_width() -> int:
         columns = 0
     if columns <= 0:
         try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+            stdout = sys.__stdout__  # None when started without a standard output
+            columns = (os.get_terminal_size(stdout.fileno()).columns if stdout else 0) or 80
         except (AttributeError, ValueError, OSError):
             columns = 80
     return columns - 2

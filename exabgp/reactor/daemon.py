@@ -53,6 +53,8 @@ def settle(umask: int) -> None:
 
 
 def _stdin_is_socket() -> bool:
+    if sys.__stdin__ is None:  # started without a standard input
+        return False
     try:
         return stat.S_ISSOCK(os.fstat(sys.__stdin__.fileno()).st_mode)
     except (AttributeError, OSError, ValueError):

@@ -47,6 +47,7 @@ fails, a warning is logged and the destination opened at startup kept (5.0
 switched to stderr, which is /dev/null once daemonized).
 """
 
+import io
 import os
 import socket
 import sys
@@ -111,7 +112,7 @@ class FileSink:
         self.path = path
         self.max_bytes = max_bytes
         self.backups = backups
-        self.stream = None
+        self.stream: io.TextIOWrapper | None = None
         self.reopen()
 
     def reopen(self) -> None:
@@ -133,6 +134,8 @@ class FileSink:
 
     def write(self, rank: int, line: str) -> None:
         data = line + "\n"
+        if self.stream is None:  # closed: the daemon is on its way out
+            return
         size = self.stream.tell()
         if self.max_bytes and size and size + len(data.encode("utf-8", "backslashreplace")) > self.max_bytes:
             self._rotate()
@@ -156,6 +159,7 @@ class SyslogSink:
         self.reopen()
 
     def reopen(self) -> None:
+        target: str | tuple
         if isinstance(self.address, str):
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             target = self.address

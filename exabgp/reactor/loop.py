@@ -68,9 +68,13 @@ from exabgp.reactor.peer import CONNECTION_REJECTED, PEER_DECONFIGURED, Connecti
 #: how long a shutdown waits for the NOTIFICATIONs to go out and the connections to close
 CLOSE_WAIT = 3.0
 
-_SHUTDOWN_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+_SHUTDOWN_SIGNALS: tuple[int, ...] = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 #: signal -> (whether every session is torn down, whether every helper is restarted) after the reload
-_RELOAD_SIGNALS = {signal.SIGUSR1: (False, False), signal.SIGUSR2: (False, True), signal.SIGALRM: (True, True)}
+_RELOAD_SIGNALS: dict[int, tuple[bool, bool]] = {
+    signal.SIGUSR1: (False, False),
+    signal.SIGUSR2: (False, True),
+    signal.SIGALRM: (True, True),
+}
 
 
 def _network(neighbor):
@@ -112,12 +116,14 @@ class Reactor:
         self.peers: list[Peer] = []
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
         self._servers: dict = {}  # (address, port) -> asyncio server
-        self._relisten = None  # the task making the listeners those of a reloaded configuration
-        self._reapi = None  # the task starting and stopping the helpers of a reloaded configuration
+        self._relisten: asyncio.Task | None = None  # the task making the listeners those of a reloaded configuration
+        self._reapi: asyncio.Task | None = (
+            None  # the task starting and stopping the helpers of a reloaded configuration
+        )
         self._counters: dict[str, int] = {}
         self._peer_number = 0
-        self._done = None
-        self._closed = None
+        self._done: asyncio.Future | None = None  # set when the reactor is to stop (from `run`)
+        self._closed: asyncio.Event | None = None  # set when the last connection closed (from `run`)
         self.api = Api(self, environ)
 
     # ------------------------------------------------------------ names
@@ -131,7 +137,7 @@ class Reactor:
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
-        self._done = loop.create_future()
+        self._done = done = loop.create_future()
         self._closed = asyncio.Event()
         for number in _SHUTDOWN_SIGNALS:
             loop.add_signal_handler(number, self._signal, number)
@@ -147,8 +153,8 @@ class Reactor:
             wait = daemon.delay(self.environment.get("tcp", "delay"), time.time())
             if wait:
                 self.log.debug("reactor", f"waiting for {wait:.0f} seconds before connecting")
-                await asyncio.wait((self._done,), timeout=wait)
-            if not self._done.done():
+                await asyncio.wait((done,), timeout=wait)
+            if not done.done():
                 running = {peer.neighbor.peer_address for peer in self.peers}  # a reload during the wait
                 for neighbor in self.configuration.neighbors:
                     if not _is_range(neighbor) and neighbor.peer_address not in running:
@@ -157,7 +163,7 @@ class Reactor:
                 self.api.open_commands()
                 for server in self._servers.values():
                     await server.start_serving()
-            await self._done
+            await done
             await self._drain()
             await self.api.stop()
             return 0
@@ -216,13 +222,15 @@ class Reactor:
         """Wait (a bounded time) for the open connections to close."""
         for server in self._servers.values():
             server.close()
-        if self.connections:
-            self._closed.clear()
+        closed = self._closed
+        if self.connections and closed is not None:
+            closed.clear()
             try:
-                await asyncio.wait_for(self._closed.wait(), CLOSE_WAIT)
+                await asyncio.wait_for(closed.wait(), CLOSE_WAIT)
             except asyncio.TimeoutError:
                 for connection in list(self.connections):
-                    connection.transport.abort()
+                    if connection.transport is not None:
+                        connection.transport.abort()
 
     # ------------------------------------------------------------ callbacks
 

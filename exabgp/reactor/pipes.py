@@ -181,6 +181,8 @@ class _Reader(asyncio.Protocol):
 
 
 class CliPipes:
+    _loop: asyncio.AbstractEventLoop  # the running loop, from `open`
+
     def __init__(
         self, log, environment, environ, on_command, argv0: str = "", uid: int | None = None, gid: int | None = None
     ):
@@ -194,12 +196,11 @@ class CliPipes:
         self.gid = os.getgid() if gid is None else gid
         self.pipename = environment.get("api", "pipename")
         self.folder = None
-        self.identity = None  # the daemon's Identity when the pipes were opened
+        self.identity: Identity | None = None  # the daemon's Identity when the pipes were opened
         self._transport = None
         self._pending = bytearray()
-        self._out = None
+        self._out: int | None = None
         self._scheduled = False
-        self._loop = None
         self._watching = False  # waiting for .out to become writable
         self._held = False  # an answer streams: .out stays open between its chunks
         self._lost = False  # its client went away (or there was none)
@@ -262,6 +263,8 @@ class CliPipes:
 
     def _refused(self, path: str, status: os.stat_result) -> bool:
         """True (and the reasons and the fixes logged) when the pipe at `path` with this `status` is not safe."""
+        if self.identity is None:  # not opened: nothing is trusted yet
+            return True
         problems = distrust(status, self.identity)
         for why, _ in problems:
             self.log.error(_LOG, f"refusing the named pipe {path}: {why}")
@@ -316,7 +319,7 @@ class CliPipes:
             self._out = None
 
     def _unwatch(self) -> None:
-        if self._watching:
+        if self._watching and self._out is not None:
             self._loop.remove_writer(self._out)
             self._watching = False
 
@@ -324,29 +327,30 @@ class CliPipes:
         self._scheduled = False
         if not self._pending:
             return
-        if self._out is None:
+        out = self._out
+        if out is None:
             try:
-                self._out = os.open(self.path_out, os.O_WRONLY | os.O_NONBLOCK)
+                self._out = out = os.open(self.path_out, os.O_WRONLY | os.O_NONBLOCK)
             except OSError as error:
                 reason = "no cli client is reading" if error.errno == errno.ENXIO else f"cli pipe: {error.strerror}"
                 self._drop(reason)
                 return
-            if self._refused(self.path_out, os.fstat(self._out)):  # replaced since the pipes were opened
+            if self._refused(self.path_out, os.fstat(out)):  # replaced since the pipes were opened
                 self._drop("the answer pipe is not safe")
                 return
             if hasattr(fcntl, "F_SETPIPE_SZ"):
                 try:
-                    fcntl.fcntl(self._out, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+                    fcntl.fcntl(out, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
                 except OSError:  # over the system's limit: the default size works too
                     pass
         while self._pending:
             try:
-                written = os.write(self._out, self._pending)
+                written = os.write(out, self._pending)
             except BlockingIOError:
                 # the client reads slower than we answer: go on when it made room
                 if not self._watching:
                     self._watching = True
-                    self._loop.add_writer(self._out, self._flush)
+                    self._loop.add_writer(out, self._flush)
                 break
             except OSError as error:
                 self._drop("the cli client went away" if error.errno == errno.EPIPE else f"cli pipe: {error.strerror}")
