@@ -59,6 +59,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6
+from exabgp.bgp.update import eor_body
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
 from exabgp.rib import packing
 
@@ -296,4 +297,4 @@ class AdjRibOut:
     @staticmethod
     def eor_bodies(families):
         """One End-of-RIB body per ``(afi, safi)`` (RFC 4724 section 2)."""
-        return [packing.eor_body(afi, safi) for afi, safi in families]
+        return [eor_body(afi, safi) for afi, safi in families]
