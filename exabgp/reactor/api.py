@@ -52,9 +52,8 @@ import re
 import socket
 import time
 
-from exabgp.api.encoder import OPENING, Encoder, JsonEncoder, TextEncoder
-from exabgp.api.envelope import Peer as EnvelopePeer
-from exabgp.api.envelope import Speaker
+from exabgp.api.encoder import OPENING, Encoder, JsonEncoder, Report, TextEncoder
+from exabgp.api.envelope import DaemonFields, NeighborFields
 from exabgp.bgp.keepalive import KeepAlive
 from exabgp.bgp.notification import Notification
 from exabgp.bgp.open import Open
@@ -67,7 +66,7 @@ from exabgp.reactor.controller import Controller
 from exabgp.reactor.pipes import CliPipes
 from exabgp.reactor.processes import Processes
 
-#: message type -> the api block's name for it, which is also the encoder's method
+#: message type -> the api block's name for it
 KINDS = {
     Open.TYPE: "open",
     Update.TYPE: "update",
@@ -148,7 +147,7 @@ class Reporter:
 
     __slots__ = (
         "api",
-        "peer",
+        "neighbor",
         "subscribers",
         "messages",
         "updates",
@@ -159,9 +158,9 @@ class Reporter:
         "_closing",
     )
 
-    def __init__(self, api: "Api", peer: EnvelopePeer, found: list):
+    def __init__(self, api: "Api", neighbor: NeighborFields, found: list):
         self.api = api
-        self.peer = peer
+        self.neighbor = neighbor
         self.subscribers = found
         self._readers = [s for s in found if "update" in s.receive.kinds and s.receive.parsed]
         self.updates = bool(self._readers)
@@ -174,7 +173,7 @@ class Reporter:
         self._negotiated = OPENING  # what 5.0 prints in the negotiated block before the OPEN exchange
         # 5.0 adds the negotiated block to every message line of the neighbor when one of its api blocks asks
         self._with_negotiated = any(s.negotiated for s in found)
-        self._closing = None  # the transition to IDLE, told after ``state down``
+        self._closing: str | None = None  # the state of the transition to IDLE, told after ``state down``
 
     def _write(self, name: str, text: str | bytes) -> None:
         if text:
@@ -186,7 +185,7 @@ class Reporter:
             self._fsm(now, "ACTIVE", "IDLE")
         for subscriber in self.subscribers:
             if subscriber.changes:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].connected(now, self.peer))
+                self._write(subscriber.name, self.api.encoders[subscriber.name].connected(now, self.neighbor))
 
     def failed(self, now: float, reason: str) -> None:
         """An outgoing attempt that failed: 5.0 (its connect does not wait for the handshake) tells it
@@ -211,27 +210,31 @@ class Reporter:
     def _fsm(self, now: float, old: str, new: str) -> None:
         for subscriber in self.subscribers:
             if subscriber.fsm:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].fsm(now, self.peer, old, new))
+                self._write(subscriber.name, self.api.encoders[subscriber.name].fsm(now, self.neighbor, old, new))
 
     def negotiated(self, now: float, negotiated, local_as: int, peer_as: int) -> None:
         """The OPEN exchange is done: the envelope takes the negotiated ASNs (``local-as auto``)."""
-        peer = self.peer
-        self.peer = EnvelopePeer(peer.local_address, peer.peer_address, local_as, peer_as, peer.router_id)
+        neighbor = self.neighbor
+        self.neighbor = NeighborFields(
+            neighbor.local_address, neighbor.peer_address, local_as, peer_as, neighbor.router_id
+        )
         self._negotiated = negotiated
         for subscriber in self.subscribers:
             if subscriber.negotiated:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].negotiated(now, self.peer, negotiated))
+                self._write(
+                    subscriber.name, self.api.encoders[subscriber.name].negotiated(now, self.neighbor, negotiated)
+                )
 
     def up(self, now: float) -> None:
         for subscriber in self.subscribers:
             if subscriber.changes:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].up(now, self.peer))
+                self._write(subscriber.name, self.api.encoders[subscriber.name].up(now, self.neighbor))
 
     def down(self, now: float, reason: str, stopped: bool = False) -> None:
         """The session ended; `stopped`: its peer stops for good (5.0 then reports IDLE twice)."""
         for subscriber in self.subscribers:
             if subscriber.changes:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].down(now, self.peer, reason))
+                self._write(subscriber.name, self.api.encoders[subscriber.name].down(now, self.neighbor, reason))
         if self._closing is not None:
             self._fsm(now, self._closing, "IDLE")
             if stopped:
@@ -241,18 +244,14 @@ class Reporter:
     def signal(self, now: float, code: int, name: str) -> None:
         for subscriber in self.subscribers:
             if subscriber.signal:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].signal(now, self.peer, code, name))
+                self._write(subscriber.name, self.api.encoders[subscriber.name].signal(now, self.neighbor, code, name))
 
     def received(self, now: float, update, ctx) -> None:
         """An UPDATE received, for helpers that only read the parsed UPDATEs (`direct`)."""
+        negotiated = self._negotiated if self._with_negotiated else None
+        report = Report(now, self.neighbor, "receive", b"", update.body, negotiated)
         for subscriber in self._readers:
-            negotiated = self._negotiated if self._with_negotiated else None
-            self._write(
-                subscriber.name,
-                self.api.encoders[subscriber.name].update(
-                    now, self.peer, "receive", update, ctx, b"", update.body, negotiated, False
-                ),
-            )
+            self._write(subscriber.name, self.api.encoders[subscriber.name].update(report, update, ctx))
 
     def scanned(self, now: float, octets: bytes, ctx) -> None:
         """A run of UPDATE messages the codec vouched for (`UpdatesScanned`): one call per helper (`direct`)."""
@@ -260,7 +259,7 @@ class Reporter:
             negotiated = self._negotiated if self._with_negotiated else None
             self._write(
                 subscriber.name,
-                self.api.encoders[subscriber.name].received_run(now, self.peer, octets, ctx, negotiated),
+                self.api.encoders[subscriber.name].received_run(now, self.neighbor, octets, ctx, negotiated),
             )
 
     def message(self, now: float, direction: str, event, ctx) -> None:
@@ -268,31 +267,24 @@ class Reporter:
         kind = KINDS.get(event.msg_type)
         if kind is None:
             return
-        header = None
+        report = None  # the same for every helper: the form is the neighbor's (`Direction`)
         for subscriber in self.subscribers:
             wanted = subscriber.receive if direction == "receive" else subscriber.send
             raw = kind in wanted.raw_kinds
             if kind not in wanted.kinds and not raw:
                 continue
             encoder = self.api.encoders[subscriber.name]
-            negotiated = self._negotiated if self._with_negotiated else None
-            if header is None:
-                header = event.header
+            if report is None:
+                negotiated = self._negotiated if self._with_negotiated else None
+                report = Report(now, self.neighbor, direction, event.header, event.body, negotiated, wanted.consolidate)
             if raw:
-                self._write(
-                    subscriber.name,
-                    encoder.packets(now, self.peer, direction, event.msg_type, header, event.body, negotiated),
-                )
+                self._write(subscriber.name, encoder.packets(report, event.msg_type))
             if kind not in wanted.kinds or not wanted.parsed or event.message is None:
                 continue  # a refused message is only seen raw, as in 5.0
             if event.msg_type == Update.TYPE:
-                text = encoder.update(
-                    now, self.peer, direction, event.message, ctx, header, event.body, negotiated, wanted.consolidate
-                )
+                text = encoder.update(report, event.message, ctx)
             else:
-                text = getattr(encoder, kind)(
-                    now, self.peer, direction, event.message, header, event.body, negotiated, wanted.consolidate
-                )
+                text = encoder.message(report, event.message)
             self._write(subscriber.name, text)
 
 
@@ -303,7 +295,7 @@ class Api:
         self.reactor = reactor
         self.log = reactor.log
         self.environment = reactor.environment
-        self.speaker = Speaker(socket.gethostname(), os.getpid(), os.getppid())
+        self.daemon = DaemonFields(socket.gethostname(), os.getpid(), os.getppid())
         self.encoders: dict[str, Encoder] = {}
         self.counters: dict = {}  # the JSON counter of each neighbor, shared by the JSON helpers (5.0)
         self.acks: dict[str, bool] = {}  # helper name -> whether it gets done / error
@@ -337,12 +329,12 @@ class Api:
         for process in configuration.processes:
             if process.encoder == "json":
                 self.encoders[process.name] = JsonEncoder(
-                    self.speaker, self.counters, self.environment.get("api", "compact")
+                    self.daemon, self.counters, self.environment.get("api", "compact")
                 )
             else:
-                self.encoders[process.name] = TextEncoder(self.speaker)
+                self.encoders[process.name] = TextEncoder(self.daemon)
             self.acks.setdefault(process.name, ack)
-        self.encoders[CLI] = TextEncoder(self.speaker)
+        self.encoders[CLI] = TextEncoder(self.daemon)
         self.acks[CLI] = True
 
     async def reload(self, configuration, configuration_dir: str, restart_all: bool) -> None:
@@ -361,10 +353,10 @@ class Api:
         found = subscribers(neighbor, self.processes.names())
         if not found:
             return None
-        peer = EnvelopePeer(
+        fields = NeighborFields(
             local_address, neighbor.peer_address, neighbor.local_as or 0, neighbor.peer_as or 0, neighbor.router_id
         )
-        return Reporter(self, peer, found)
+        return Reporter(self, fields, found)
 
     def peers_of(self, source: str) -> list:
         """The peers helper `source` may act on (the CLI: all), in configuration order.
