@@ -52,7 +52,7 @@ no newline of its own.
 """
 
 import json
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from exabgp._codec import render_run, split_messages
 from exabgp._codec.tables import EXTENDED_MAX_SIZE
@@ -63,7 +63,6 @@ from exabgp.api.text_message import message_text, oneline, raw_text, update_text
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
 from exabgp.bgp.message import MESSAGE_TYPES
 from exabgp.bgp.operational import Operational
-from exabgp.bgp.record import record
 from exabgp.bgp.update import Update
 
 __all__ = ["Encoder", "JsonEncoder", "OPENING", "Report", "TextEncoder"]
@@ -75,12 +74,15 @@ def packet_kind(category: int) -> str:
     return entry[0].lower() if entry else "unknown"
 
 
-@record(slots=True)
-class Report:
+class Report(NamedTuple):
     """What a message line carries besides the message: when, about which neighbor, which way, the raw
     octets (`header` the 19-octet header, `body` the rest), the negotiated block to add (None: none,
     `OPENING` before the OPEN exchange), and whether the parsed form also shows the raw octets
-    (``consolidate``)."""
+    (``consolidate``).
+
+    A named tuple rather than a `exabgp.bgp.record.record`: the reactor makes one per message it
+    reports, and a tuple is made in a third of the time a frozen record takes.
+    """
 
     now: float
     neighbor: NeighborFields
