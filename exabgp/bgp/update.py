@@ -18,8 +18,8 @@ accessors decode on demand, each at most once per context:
   UPDATE with nothing in it is IPv4 unicast, one with only an empty
   MP_UNREACH_NLRI is that family's.  An UPDATE `_codec.check_update`
   vouches for carries routes: None without decoding anything.  `eor_body(afi,
-  safi)` writes one, as ExaBGP 5.0 sends it (the one encoder of the marker: the
-  session's `send_eor` and the Adj-RIB-Out's flush use it).
+  safi)` writes one, as ExaBGP 5.0 sends it (the one encoder of the marker,
+  which the session's `send_eor` sends).
 
 `Update(withdrawn, attributes, nlri)` builds one from parts: IPv4 unicast
 `Prefix` lists for the two IPv4 fields and ``(code, flags, value)`` triples,

@@ -59,7 +59,6 @@ from itertools import groupby
 from operator import itemgetter
 
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6
-from exabgp.bgp.update import eor_body
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
 from exabgp.rib import packing
 
@@ -293,8 +292,3 @@ class AdjRibOut:
                     if nlris:
                         bodies = packing.announce_bodies if announce else packing.withdraw_bodies
                         yield from bodies(afi, safi, attributes, nexthop, nlris, ctx, group, left_out)
-
-    @staticmethod
-    def eor_bodies(families):
-        """One End-of-RIB body per ``(afi, safi)`` (RFC 4724 section 2)."""
-        return [eor_body(afi, safi) for afi, safi in families]
