@@ -98,7 +98,7 @@ def write_json_lines(corpus: str, sidecar: dict, path: str) -> int:
     """The JSON lines our daemon sends its helper for `corpus`, written to `path`; returns the line count."""
     sys.path.insert(0, package_parent())
     from exabgp import _codec
-    from exabgp.api.encoder import JsonEncoder, Report
+    from exabgp.api.encoder import Channel, JsonEncoder
     from exabgp.api.envelope import DaemonFields, NeighborFields
     from exabgp.bgp.message import decode_message
     from exabgp.cli.decode import negotiated
@@ -118,7 +118,7 @@ def write_json_lines(corpus: str, sidecar: dict, path: str) -> int:
     with open(path, "w") as out:
         for msg_type, body in messages:
             update = decode_message(msg_type, body, ctx)
-            out.write(encoder.update(Report(time.time(), neighbor, "receive", b"", body), update, ctx))
+            out.write(encoder.update(time.time(), Channel(neighbor, "receive"), update, ctx, b"", body))
             count += 1
     return count
 

@@ -1095,7 +1095,7 @@ def test_a_sent_shutdown_communication_is_reported_as_sent():
 
     See docs/compatibility.md, "Messages to helpers".
     """
-    from exabgp.api.encoder import JsonEncoder, Report, TextEncoder
+    from exabgp.api.encoder import Channel, JsonEncoder, TextEncoder
     from exabgp.api.envelope import DaemonFields, NeighborFields
 
     neighbor = NeighborFields("127.0.0.1", "127.0.0.2", 65001, 65002, "10.0.0.1")
@@ -1103,15 +1103,15 @@ def test_a_sent_shutdown_communication_is_reported_as_sent():
     message = Notification(6, 2, b"\x17Administrative Shutdown")
     body = bytes((6, 2)) + message.data
     text = TextEncoder(daemon)
-    assert text.message(Report(0.0, neighbor, "send", b"", body), message) == (
+    assert text.message(0.0, Channel(neighbor, "send"), message, b"", body) == (
         "neighbor 127.0.0.2 send notification code 6 subcode 2 data 0x1741646D696E6973747261746976652053687574646F776E"
         "\n\n"
     )
     rewritten = 'Shutdown Communication: "Administrative Shutdown"'.encode().hex().upper()
-    assert text.message(Report(0.0, neighbor, "receive", b"", body), message) == (
+    assert text.message(0.0, Channel(neighbor, "receive"), message, b"", body) == (
         f"neighbor 127.0.0.2 receive notification code 6 subcode 2 data 0x{rewritten}\n\n"
     )
-    line = JsonEncoder(daemon).message(Report(0.0, neighbor, "send", b"", body), message)
+    line = JsonEncoder(daemon).message(0.0, Channel(neighbor, "send"), message, b"", body)
     assert (
         '"data": "0x1741646D696E6973747261746976652053687574646F776E", "message": '
         '"\\u0017Administrative Shutdown" }' in line

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from exabgp._codec import frame_message
-from exabgp.api.encoder import OPENING, JsonEncoder, Report, TextEncoder
+from exabgp.api.encoder import OPENING, Channel, JsonEncoder, TextEncoder
 from exabgp.api.envelope import DaemonFields, NeighborFields
 from exabgp.api.text_message import oneline
 from exabgp.bgp.context import CodecContext
@@ -419,10 +419,10 @@ CTX = NEGOTIATED.context
 def _message(encoder, now, direction, header, body, negotiated, consolidate):
     """Decode the raw message and render it with the encoder method of its type."""
     msg_type = header[18]
-    report = Report(now, NEIGHBOR, direction, header, body, negotiated, consolidate)
+    channel = Channel(NEIGHBOR, direction, negotiated, consolidate)
     if msg_type == 2:
-        return encoder.update(report, Update.decode(body, CTX), CTX)
-    return encoder.message(report, decode_message(msg_type, body, CTX))
+        return encoder.update(now, channel, Update.decode(body, CTX), CTX, header, body)
+    return encoder.message(now, channel, decode_message(msg_type, body, CTX), header, body)
 
 
 def _render_json(encoder, line, raw):
@@ -447,7 +447,7 @@ def _render_json(encoder, line, raw):
         category = int(_field(r'"category": (\d+)', line))
         if negotiated is not None and category == 1:
             negotiated = OPENING
-        return encoder.packets(Report(now, NEIGHBOR, direction, *_raw(line), negotiated), category)
+        return encoder.packets(now, Channel(NEIGHBOR, direction, negotiated), category, *_raw(line))
     consolidate = '"header"' in line
     header, body = _raw(line) if consolidate else raw
     return _message(encoder, now, direction, header, body, negotiated, consolidate)
@@ -486,7 +486,7 @@ def _render_text(event, raw):
     packet = re.fullmatch(r"neighbor \S+ \w+ (\d+) header 0x([0-9A-F]+)(?: body 0x([0-9A-F]+))?", body)
     if packet:
         header, octets = bytes.fromhex(packet[2]), bytes.fromhex(packet[3] or "")
-        return encoder.packets(Report(0.0, NEIGHBOR, word, header, octets), int(packet[1]))
+        return encoder.packets(0.0, Channel(NEIGHBOR, word), int(packet[1]), header, octets)
     consolidated = re.search(r" header 0x([0-9A-F]+)(?: body 0x([0-9A-F]+))?$", body, re.M)
     if consolidated:
         header, octets = bytes.fromhex(consolidated[1]), bytes.fromhex(consolidated[2] or "")
@@ -604,7 +604,7 @@ def test_text_escapes_peer_supplied_strings():
     # an OPEN whose hostname capability carries a newline: escaped, then lower-cased as 5.0 does
     body = bytes.fromhex("04FFFE001E0A000003") + bytes((12, 2, 10, 73, 8, 5)) + b"Ho\nst" + bytes((1,)) + b"D"
     message = Open.decode(body)
-    text = encoder.message(Report(1.0, NEIGHBOR, "receive"), message)
+    text = encoder.message(1.0, Channel(NEIGHBOR, "receive"), message)
     assert text == (
         "neighbor 127.0.0.3 receive open version 4 asn 65534 hold_time 30 router_id 10.0.0.3 "
         "capabilities [hostname(ho\\x0ast d)]\n\n"
@@ -633,7 +633,7 @@ def test_srv6_service_prefix_sid_text_is_5_0_15s():
     )
     body = b"\x00\x00" + len(attributes).to_bytes(2, "big") + attributes + bytes((24, 192, 0, 2))
     ctx = CodecContext()
-    text = TextEncoder(DAEMON).update(Report(1.0, NEIGHBOR, "receive", b"", body), Update.decode(body, ctx), ctx)
+    text = TextEncoder(DAEMON).update(1.0, Channel(NEIGHBOR, "receive"), Update.decode(body, ctx), ctx, b"", body)
     assert text.split("\n")[1] == (
         "neighbor 127.0.0.3 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp local-preference 100 "
         "bgp-prefix-sid [ l3-service [ sid-information [ sid:2001:db8:1:1:: flags:0 endpoint_behavior:0x48  "
@@ -654,15 +654,15 @@ def test_srv6_service_prefix_sid_text_is_5_0_15s():
 def test_operational_advisory_text_is_5_0_15s(advisory, printed):
     """5.0.15 prints the octets as Python shows bytes (found by qa.differential.helper)."""
     body = (1).to_bytes(2, "big") + (3 + len(advisory)).to_bytes(2, "big") + bytes.fromhex("000101") + advisory
-    text = TextEncoder(DAEMON).message(Report(1.0, NEIGHBOR, "receive"), Operational.decode(body))
+    text = TextEncoder(DAEMON).message(1.0, Channel(NEIGHBOR, "receive"), Operational.decode(body))
     assert text == f'neighbor 127.0.0.3 receive operational ADM afi ipv4 safi unicast advisory "{printed}"\n'
 
 
 def test_operational_text_and_json():
     message = Operational.decode(bytes.fromhex("00010009000101") + b"hi\nthe")
-    text = TextEncoder(DAEMON).message(Report(1.0, NEIGHBOR, "receive"), message)
+    text = TextEncoder(DAEMON).message(1.0, Channel(NEIGHBOR, "receive"), message)
     assert text == "neighbor 127.0.0.3 receive operational ADM afi ipv4 safi unicast advisory \"b'hi\\nthe'\"\n"
-    line = JsonEncoder(DAEMON).message(Report(1.0, NEIGHBOR, "send"), message)
+    line = JsonEncoder(DAEMON).message(1.0, Channel(NEIGHBOR, "send"), message)
     assert line.endswith(
         '"type": "operational", "neighbor": { "address": { "local": "127.0.0.2", "peer": '
         '"127.0.0.3" }, "asn": { "local": 65533, "peer": 65534 }, "router-id": "10.0.0.2" , '
@@ -685,13 +685,13 @@ def test_treat_as_withdraw_reported_as_withdrawn():
     ctx = CodecContext(asn4=True)
     body = bytes.fromhex("0000001A4001010040020602010000FDE84003040A000001C0080300000018C00002")
     update = Update.decode(body, ctx)
-    ours = TextEncoder(DAEMON).update(Report(1.0, NEIGHBOR, "receive"), update, ctx)
+    ours = TextEncoder(DAEMON).update(1.0, Channel(NEIGHBOR, "receive"), update, ctx)
     assert ours == (
         "neighbor 127.0.0.3 receive update start\n"
         "neighbor 127.0.0.3 receive update withdrawn 192.0.2.0/24 next-hop 10.0.0.1\n"
         "neighbor 127.0.0.3 receive update end\n\n"
     )
-    line = JsonEncoder(DAEMON).update(Report(1.0, NEIGHBOR, "receive"), update, ctx)
+    line = JsonEncoder(DAEMON).update(1.0, Channel(NEIGHBOR, "receive"), update, ctx)
     assert '"withdraw": { "ipv4 unicast": [ { "nlri": "192.0.2.0/24"' in line
 
 
@@ -723,9 +723,9 @@ def test_text_of_vectors(name):
     encoder = TextEncoder(DAEMON)
     peer = NeighborFields("127.0.0.2", "127.0.0.1", 65533, 65533, "10.0.0.2")
     if fields["type"] == "open":
-        ours = encoder.message(Report(1.0, peer, "receive"), Open.decode(raw[19:]))
+        ours = encoder.message(1.0, Channel(peer, "receive"), Open.decode(raw[19:]))
     else:
-        ours = encoder.update(Report(1.0, peer, "receive"), Update.decode(raw[19:], ctx), ctx)
+        ours = encoder.update(1.0, Channel(peer, "receive"), Update.decode(raw[19:], ctx), ctx)
     assert ours == OURS_TEXT.get(name, VECTOR_TEXT[name]) + "\n"
     assert OURS_TEXT.get(name) != VECTOR_TEXT[name]
 
@@ -735,8 +735,8 @@ def test_api_compact_renders_plain_prefixes_as_strings():
     header = bytes.fromhex("FF" * 16 + "003E02")
     ctx = CodecContext()
     update = Update.decode(body, ctx)
-    wide = JsonEncoder(DAEMON).update(Report(1.0, NEIGHBOR, "receive", header, body), update, ctx)
-    narrow = JsonEncoder(DAEMON, compact=True).update(Report(1.0, NEIGHBOR, "receive", header, body), update, ctx)
+    wide = JsonEncoder(DAEMON).update(1.0, Channel(NEIGHBOR, "receive"), update, ctx, header, body)
+    narrow = JsonEncoder(DAEMON, compact=True).update(1.0, Channel(NEIGHBOR, "receive"), update, ctx, header, body)
     assert '"192.0.2.1": [ { "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" } ]' in wide
     assert narrow == wide.replace(
         '{ "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" }', '"198.51.100.0/24", "203.0.113.0/24"'
@@ -755,13 +755,15 @@ def test_a_received_run_renders_as_its_updates_one_by_one(kind):
     octets = b"".join(frame_message(2, body) for body in bodies)
     one_by_one, run = kind(DAEMON), kind(DAEMON)
     expected = "".join(
-        one_by_one.update(Report(5.0, NEIGHBOR, "receive", b"", body), Update.decode(body, ctx), ctx) for body in bodies
+        one_by_one.update(5.0, Channel(NEIGHBOR, "receive"), Update.decode(body, ctx), ctx, b"", body)
+        for body in bodies
     )
-    assert run.received_run(5.0, NEIGHBOR, octets, ctx, None) == expected.encode()
+    channel = Channel(NEIGHBOR, "receive")
+    assert run.received_run(5.0, channel, octets, ctx) == expected.encode()
     # and the counter goes on from there
-    assert run.update(
-        Report(6.0, NEIGHBOR, "receive", b"", bodies[0]), Update.decode(bodies[0], ctx), ctx
-    ) == one_by_one.update(Report(6.0, NEIGHBOR, "receive", b"", bodies[0]), Update.decode(bodies[0], ctx), ctx)
+    assert run.update(6.0, channel, Update.decode(bodies[0], ctx), ctx, b"", bodies[0]) == one_by_one.update(
+        6.0, channel, Update.decode(bodies[0], ctx), ctx, b"", bodies[0]
+    )
 
 
 @pytest.mark.parametrize("compact", [False, True])
@@ -781,8 +783,8 @@ def test_a_received_run_with_declined_updates_inside_keeps_their_order_and_count
     one_by_one = JsonEncoder(DAEMON, counters={NEIGHBOR: 40}, compact=compact)
     run = JsonEncoder(DAEMON, counters={NEIGHBOR: 40}, compact=compact)
     expected = "".join(
-        one_by_one.update(Report(5.0, NEIGHBOR, "receive", b"", body, OPENING), Update.decode(body, ctx), ctx)
+        one_by_one.update(5.0, Channel(NEIGHBOR, "receive", OPENING), Update.decode(body, ctx), ctx, b"", body)
         for body in bodies
     )
     assert '"counter": 46,' in expected and ('"198.51.100.0/24", ' in expected) is compact
-    assert run.received_run(5.0, NEIGHBOR, octets, ctx, OPENING) == expected.encode()
+    assert run.received_run(5.0, Channel(NEIGHBOR, "receive", OPENING), octets, ctx) == expected.encode()

@@ -8,41 +8,42 @@ checker, ``python -m qa.typecheck``, verifies both provide it); each returns the
 exact text to write on the helper's stdin, newlines included, or "" when the
 encoder has no form for the event (the text encoder prints no ``fsm``,
 ``negotiated`` or ``signal``).  Nothing here reads a clock or does IO: every
-method takes the time `now`, the events of a session first, after it the
-neighbor (`exabgp.api.envelope.NeighborFields`) and what the event says; the
-methods of a message take a `Report` instead: the time, the neighbor, the
-direction, the raw octets, the negotiated block and ``consolidate``, which
-every line of a message carries.  The reactor makes one encoder per helper
-process and calls the methods the neighbor's ``api`` block asks for:
+method takes the time `now` first, then the neighbor
+(`exabgp.api.envelope.NeighborFields`) and what the event says; the methods
+of a message take, instead of the neighbor, the `Channel` of the neighbor's
+messages going that way (the neighbor, the direction, the negotiated block
+and ``consolidate``: what every such line carries), then the message and
+its raw octets.  The reactor makes one encoder per helper process and calls
+the methods the neighbor's ``api`` block asks for:
 
 * ``neighbor-changes``: `connected`, `up`, `down` (``state`` messages);
 * ``fsm``: `fsm` on every state change (5.0 prints the new state's name:
   IDLE ACTIVE CONNECT OPENSENT OPENCONFIRM ESTABLISHED);
 * ``negotiated``: `negotiated` once the OPENs are exchanged, and
-  `Report.negotiated` given to `update` and `packets` (5.0 adds the block to
+  `Channel.negotiated` given to `update` and `packets` (5.0 adds the block to
   those two only; pass `OPENING` before the negotiation completes, 5.0 then
   prints its defaults);
 * ``signal``: `signal` with the signal number and 5.0's name for it
   (``SIGUSR1``, ``SIGTERM``, ...);
 * ``receive``/``send`` ``parsed``: `message` (OPEN, KEEPALIVE, NOTIFICATION,
   ROUTE-REFRESH and OPERATIONAL: the message's ``TYPE`` says which) and
-  `update`; with ``consolidate`` set, `Report.consolidate` adds the raw header
+  `update`; with ``consolidate`` set, `Channel.consolidate` adds the raw header
   and body to the parsed message (5.0 passes them for received messages, and
   for sent ones only when ``packets`` is also set);
 * ``packets`` (without ``consolidate``): `packets`, the raw message;
 * `shutdown` when the daemon stops.
 
-A report's `direction` is ``"receive"`` or ``"send"``; `header` is the
-19-octet header and `body` the rest of the message.  A received UPDATE that RFC 7606 treats
-as withdrawn lists its routes as withdrawals, as 5.0 reports it.
+`header` is a message's 19-octet header and `body` the rest of it.  A
+received UPDATE that RFC 7606 treats as withdrawn lists its routes as
+withdrawals, as 5.0 reports it.
 
 The JSON ``counter``: in 5.0 it counts the JSON messages rendered for one
 neighbor, from 1, across every JSON helper of the daemon (two JSON helpers
 of one neighbor see 1, 3, 5 and 2, 4, 6); the shutdown notification has
 none.  The counters live in the `counters` mapping given to the encoder,
 keyed by `NeighborFields`: one mapping shared by the daemon's JSON encoders
-gives 5.0's numbers, the default (a mapping per encoder) numbers each helper's messages
-1, 2, 3 ...  5.0 also restarts a neighbor's count when a reload changes the
+gives 5.0's numbers, the default (a mapping per encoder) numbers each
+helper's messages 1, 2, 3 ...  5.0 also restarts a neighbor's count when a reload changes the
 neighbor; the reactor does that by dropping the neighbor's entry.  The text
 encoder prints no counter.
 
@@ -52,7 +53,7 @@ no newline of its own.
 """
 
 import json
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from exabgp._codec import render_run, split_messages
 from exabgp._codec.tables import EXTENDED_MAX_SIZE
@@ -63,9 +64,10 @@ from exabgp.api.text_message import message_text, oneline, raw_text, update_text
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
 from exabgp.bgp.message import MESSAGE_TYPES
 from exabgp.bgp.operational import Operational
+from exabgp.bgp.record import record
 from exabgp.bgp.update import Update
 
-__all__ = ["Encoder", "JsonEncoder", "OPENING", "Report", "TextEncoder"]
+__all__ = ["Channel", "Encoder", "JsonEncoder", "OPENING", "TextEncoder"]
 
 
 def packet_kind(category: int) -> str:
@@ -74,21 +76,19 @@ def packet_kind(category: int) -> str:
     return entry[0].lower() if entry else "unknown"
 
 
-class Report(NamedTuple):
-    """What a message line carries besides the message: when, about which neighbor, which way, the raw
-    octets (`header` the 19-octet header, `body` the rest), the negotiated block to add (None: none,
-    `OPENING` before the OPEN exchange), and whether the parsed form also shows the raw octets
+@record(slots=True)
+class Channel:
+    """What every line about one neighbor's messages going one way carries: the neighbor's envelope
+    fields, the direction (``"receive"`` or ``"send"``), the negotiated block to add (None: none,
+    `OPENING` before the OPEN exchange) and whether a parsed message also shows its raw octets
     (``consolidate``).
 
-    A named tuple rather than a `exabgp.bgp.record.record`: the reactor makes one per message it
-    reports, and a tuple is made in a third of the time a frozen record takes.
+    The reactor makes one per connection and direction, again when the OPEN exchange changes the
+    neighbor's ASNs and the negotiated block: a message costs no record of its own.
     """
 
-    now: float
     neighbor: NeighborFields
-    direction: str  # "receive" or "send"
-    header: bytes = b""
-    body: bytes = b""
+    direction: str
     negotiated: object = None
     consolidate: bool = False
 
@@ -116,17 +116,17 @@ class Encoder(Protocol):
 
     def shutdown(self, now: float) -> str: ...
 
-    def message(self, report: Report, message) -> str:
+    def message(self, now: float, channel: Channel, message, header: bytes = b"", body: bytes = b"") -> str:
         """The parsed form of any message but an UPDATE (its kind is the message's own ``TYPE``)."""
         ...
 
-    def update(self, report: Report, update, ctx) -> str: ...
+    def update(self, now: float, channel: Channel, update, ctx, header: bytes = b"", body: bytes = b"") -> str: ...
 
-    def received_run(self, now: float, neighbor: NeighborFields, octets: bytes, ctx, negotiated) -> bytes:
+    def received_run(self, now: float, channel: Channel, octets: bytes, ctx) -> bytes:
         """The lines of a run of received UPDATE messages (headers included) the codec vouched for, in UTF-8."""
         ...
 
-    def packets(self, report: Report, category: int) -> str:
+    def packets(self, now: float, channel: Channel, category: int, header: bytes, body: bytes) -> str:
         """The raw form of a message of type `category` (``consolidate`` does not apply)."""
         ...
 
@@ -185,22 +185,22 @@ class JsonEncoder:
 
     # ------------------------------------------------------------ messages
 
-    def message(self, report: Report, message) -> str:
-        raw = raw_fields(report.header, report.body) if report.consolidate else ""
-        inner = message_inner(message, report.direction)
-        return self._line(report.now, report.neighbor, message_kind(message), inner, raw=raw)
+    def message(self, now: float, channel: Channel, message, header: bytes = b"", body: bytes = b"") -> str:
+        raw = raw_fields(header, body) if channel.consolidate else ""
+        inner = message_inner(message, channel.direction)
+        return self._line(now, channel.neighbor, message_kind(message), inner, raw=raw)
 
-    def update(self, report: Report, update, ctx) -> str:
+    def update(self, now: float, channel: Channel, update, ctx, header: bytes = b"", body: bytes = b"") -> str:
         message = update_json(update, ctx, True)
         if self._compact:
             message = compact(message)
-        inner = f', "direction": "{report.direction}", "message": {message}'
-        if report.negotiated is not None:
-            inner += f', "negotiated": {negotiated_json(report.negotiated)}'
-        raw = raw_fields(report.header, report.body) if report.consolidate else ""
-        return self._line(report.now, report.neighbor, "update", inner, raw=raw)
+        inner = f', "direction": "{channel.direction}", "message": {message}'
+        if channel.negotiated is not None:
+            inner += f', "negotiated": {negotiated_json(channel.negotiated)}'
+        raw = raw_fields(header, body) if channel.consolidate else ""
+        return self._line(now, channel.neighbor, "update", inner, raw=raw)
 
-    def received_run(self, now: float, neighbor: NeighborFields, octets: bytes, ctx, negotiated) -> bytes:
+    def received_run(self, now: float, channel: Channel, octets: bytes, ctx) -> bytes:
         """The lines of a run of received UPDATE messages (headers included), as `update` renders each, in
         UTF-8 (megabytes for a full table, written to the helper as they are).
 
@@ -212,9 +212,10 @@ class JsonEncoder:
         """
         addpath = ctx.addpath_receive
         addpath4, addpath6 = (AFI_IPV4, SAFI_UNICAST) in addpath, (AFI_IPV6, SAFI_UNICAST) in addpath
+        neighbor, negotiated = channel.neighbor, channel.negotiated
         tail = ("" if negotiated is None else f', "negotiated": {negotiated_json(negotiated)}') + " } }\n"
         head, after = self._envelope_of(neighbor).parts(now, "update")
-        after += ', "direction": "receive", "message": '
+        after += f', "direction": "{channel.direction}", "message": '
         asn4 = ctx.asn4
         counter = self._counters.get(neighbor, 0)
         lines = []
@@ -232,14 +233,14 @@ class JsonEncoder:
         text = b"".join(lines)
         return compact(text.decode()).encode() if self._compact else text
 
-    def packets(self, report: Report, category: int) -> str:
+    def packets(self, now: float, channel: Channel, category: int, header: bytes, body: bytes) -> str:
         inner = (
-            f', "direction": "{report.direction}", "message": {{ "category": {category}, '
-            f'"header": "{hex_text(report.header)}", "body": "{hex_text(report.body)}" }} '
+            f', "direction": "{channel.direction}", "message": {{ "category": {category}, '
+            f'"header": "{hex_text(header)}", "body": "{hex_text(body)}" }} '
         )
-        if report.negotiated is not None:
-            inner += f', "negotiated": {negotiated_json(report.negotiated)}'
-        return self._line(report.now, report.neighbor, packet_kind(category), inner)
+        if channel.negotiated is not None:
+            inner += f', "negotiated": {negotiated_json(channel.negotiated)}'
+        return self._line(now, channel.neighbor, packet_kind(category), inner)
 
 
 class TextEncoder:
@@ -273,26 +274,25 @@ class TextEncoder:
 
     # ------------------------------------------------------------ messages
 
-    def message(self, report: Report, message) -> str:
-        text = message_text(f"neighbor {report.neighbor.peer_address} {report.direction}", message, report.direction)
-        raw = raw_text(report.header, report.body) if report.consolidate else ""
+    def message(self, now: float, channel: Channel, message, header: bytes = b"", body: bytes = b"") -> str:
+        direction = channel.direction
+        text = message_text(f"neighbor {channel.neighbor.peer_address} {direction}", message, direction)
+        raw = raw_text(header, body) if channel.consolidate else ""
         # 5.0's OPERATIONAL text ends without a newline of its own: one newline, not two
         return text + raw + ("\n" if message.TYPE == Operational.TYPE else "\n\n")
 
-    def update(self, report: Report, update, ctx) -> str:
-        raw = raw_text(report.header, report.body) if report.consolidate else ""
-        head = f"neighbor {report.neighbor.peer_address} {report.direction} update"
+    def update(self, now: float, channel: Channel, update, ctx, header: bytes = b"", body: bytes = b"") -> str:
+        raw = raw_text(header, body) if channel.consolidate else ""
+        head = f"neighbor {channel.neighbor.peer_address} {channel.direction} update"
         return update_text(head, update, ctx, raw) + "\n\n"
 
-    def received_run(self, now: float, neighbor: NeighborFields, octets: bytes, ctx, negotiated) -> bytes:
+    def received_run(self, now: float, channel: Channel, octets: bytes, ctx) -> bytes:
         """The events of a run of received UPDATE messages (headers included), as `update` renders each, in UTF-8."""
-        report = Report(now, neighbor, "receive", negotiated=negotiated)
         # any size up to RFC 8654's largest: a vouched run holds messages the session already accepted
         return "".join(
-            self.update(report, Update.decode(body, ctx), ctx)
+            self.update(now, channel, Update.decode(body, ctx), ctx, b"", body)
             for _type, body in split_messages(octets, EXTENDED_MAX_SIZE)[0]
         ).encode()
 
-    def packets(self, report: Report, category: int) -> str:
-        raw = raw_text(report.header, report.body)
-        return f"neighbor {report.neighbor.peer_address} {report.direction} {category}{raw}\n\n"
+    def packets(self, now: float, channel: Channel, category: int, header: bytes, body: bytes) -> str:
+        return f"neighbor {channel.neighbor.peer_address} {channel.direction} {category}{raw_text(header, body)}\n\n"

@@ -52,7 +52,7 @@ import re
 import socket
 import time
 
-from exabgp.api.encoder import OPENING, Encoder, JsonEncoder, Report, TextEncoder
+from exabgp.api.encoder import OPENING, Channel, Encoder, JsonEncoder, TextEncoder
 from exabgp.api.envelope import DaemonFields, NeighborFields
 from exabgp.bgp.keepalive import KeepAlive
 from exabgp.bgp.notification import Notification
@@ -155,6 +155,8 @@ class Reporter:
         "_readers",
         "_negotiated",
         "_with_negotiated",
+        "_receive",
+        "_send",
         "_closing",
     )
 
@@ -173,7 +175,16 @@ class Reporter:
         self._negotiated = OPENING  # what 5.0 prints in the negotiated block before the OPEN exchange
         # 5.0 adds the negotiated block to every message line of the neighbor when one of its api blocks asks
         self._with_negotiated = any(s.negotiated for s in found)
+        self._make_channels()
         self._closing: str | None = None  # the state of the transition to IDLE, told after ``state down``
+
+    def _make_channels(self) -> None:
+        """The `Channel` of each direction: the form of the messages is the neighbor's (`Direction`), the
+        same for every helper, so its first helper's says it."""
+        negotiated = self._negotiated if self._with_negotiated else None
+        first = self.subscribers[0]
+        self._receive = Channel(self.neighbor, "receive", negotiated, first.receive.consolidate)
+        self._send = Channel(self.neighbor, "send", negotiated, first.send.consolidate)
 
     def _write(self, name: str, text: str | bytes) -> None:
         if text:
@@ -219,6 +230,7 @@ class Reporter:
             neighbor.local_address, neighbor.peer_address, local_as, peer_as, neighbor.router_id
         )
         self._negotiated = negotiated
+        self._make_channels()
         for subscriber in self.subscribers:
             if subscriber.negotiated:
                 self._write(
@@ -248,18 +260,15 @@ class Reporter:
 
     def received(self, now: float, update, ctx) -> None:
         """An UPDATE received, for helpers that only read the parsed UPDATEs (`direct`)."""
-        negotiated = self._negotiated if self._with_negotiated else None
-        report = Report(now, self.neighbor, "receive", b"", update.body, negotiated)
         for subscriber in self._readers:
-            self._write(subscriber.name, self.api.encoders[subscriber.name].update(report, update, ctx))
+            encoder = self.api.encoders[subscriber.name]
+            self._write(subscriber.name, encoder.update(now, self._receive, update, ctx, b"", update.body))
 
     def scanned(self, now: float, octets: bytes, ctx) -> None:
         """A run of UPDATE messages the codec vouched for (`UpdatesScanned`): one call per helper (`direct`)."""
         for subscriber in self._readers:
-            negotiated = self._negotiated if self._with_negotiated else None
             self._write(
-                subscriber.name,
-                self.api.encoders[subscriber.name].received_run(now, self.neighbor, octets, ctx, negotiated),
+                subscriber.name, self.api.encoders[subscriber.name].received_run(now, self._receive, octets, ctx)
             )
 
     def message(self, now: float, direction: str, event, ctx) -> None:
@@ -267,24 +276,24 @@ class Reporter:
         kind = KINDS.get(event.msg_type)
         if kind is None:
             return
-        report = None  # the same for every helper: the form is the neighbor's (`Direction`)
+        channel = self._receive if direction == "receive" else self._send
+        header = None
         for subscriber in self.subscribers:
             wanted = subscriber.receive if direction == "receive" else subscriber.send
             raw = kind in wanted.raw_kinds
             if kind not in wanted.kinds and not raw:
                 continue
             encoder = self.api.encoders[subscriber.name]
-            if report is None:
-                negotiated = self._negotiated if self._with_negotiated else None
-                report = Report(now, self.neighbor, direction, event.header, event.body, negotiated, wanted.consolidate)
+            if header is None:
+                header = event.header
             if raw:
-                self._write(subscriber.name, encoder.packets(report, event.msg_type))
+                self._write(subscriber.name, encoder.packets(now, channel, event.msg_type, header, event.body))
             if kind not in wanted.kinds or not wanted.parsed or event.message is None:
                 continue  # a refused message is only seen raw, as in 5.0
             if event.msg_type == Update.TYPE:
-                text = encoder.update(report, event.message, ctx)
+                text = encoder.update(now, channel, event.message, ctx, header, event.body)
             else:
-                text = encoder.message(report, event.message)
+                text = encoder.message(now, channel, event.message, header, event.body)
             self._write(subscriber.name, text)
 
 

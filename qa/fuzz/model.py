@@ -40,7 +40,7 @@ family (`exabgp.bgp.nlri.decode`); what decodes renders as valid JSON
 
 from exabgp._codec import check_update, ingest_update
 from exabgp._codec.errors import CodecError
-from exabgp.api.encoder import JsonEncoder, Report, TextEncoder
+from exabgp.api.encoder import Channel, JsonEncoder, TextEncoder
 from exabgp.api.envelope import DaemonFields, NeighborFields
 from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
@@ -109,16 +109,16 @@ class MessageTarget(Target):
         if msg_type == 2:
             self._update(message, ctx, body)
             lines = [
-                json.update(Report(0.0, _NEIGHBOR, "receive", raw, body, None, consolidate), message, ctx)
+                json.update(0.0, Channel(_NEIGHBOR, "receive", None, consolidate), message, ctx, raw, body)
                 for consolidate in (False, True)
             ]
-            text.update(Report(0.0, _NEIGHBOR, "receive", raw, body), message, ctx)
+            text.update(0.0, Channel(_NEIGHBOR, "receive"), message, ctx, raw, body)
         else:
             lines = [
-                json.message(Report(0.0, _NEIGHBOR, "receive", raw, body, None, consolidate), message)
+                json.message(0.0, Channel(_NEIGHBOR, "receive", None, consolidate), message, raw, body)
                 for consolidate in (False, True)
             ]
-            text.message(Report(0.0, _NEIGHBOR, "receive", raw, body), message)
+            text.message(0.0, Channel(_NEIGHBOR, "receive"), message, raw, body)
         for line in "".join(lines).splitlines():
             valid_json(line, f"the helper's JSON line of message type {msg_type}")
 
