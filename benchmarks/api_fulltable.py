@@ -98,8 +98,8 @@ def write_json_lines(corpus: str, sidecar: dict, path: str) -> int:
     """The JSON lines our daemon sends its helper for `corpus`, written to `path`; returns the line count."""
     sys.path.insert(0, package_parent())
     from exabgp import _codec
-    from exabgp.api.encoder import JsonEncoder
-    from exabgp.api.envelope import Peer, Speaker
+    from exabgp.api.encoder import Channel, JsonEncoder
+    from exabgp.api.envelope import DaemonFields, NeighborFields
     from exabgp.bgp.message import decode_message
     from exabgp.cli.decode import negotiated
     from exabgp.config.neighbor import parse
@@ -110,15 +110,15 @@ def write_json_lines(corpus: str, sidecar: dict, path: str) -> int:
         synthetic_configuration("; ".join(families), bool(sidecar["session"]["add_path"])), "<benchmark>"
     )
     ctx = negotiated(configuration.neighbors[0])
-    encoder = JsonEncoder(Speaker("bench", os.getpid(), os.getppid()))
-    peer = Peer("127.0.0.2", "127.0.0.1", 65000, sidecar["session"]["peer_as"], "127.0.0.2")
+    encoder = JsonEncoder(DaemonFields("bench", os.getpid(), os.getppid()))
+    neighbor = NeighborFields("127.0.0.2", "127.0.0.1", 65000, sidecar["session"]["peer_as"], "127.0.0.2")
     with open(corpus, "rb") as data:
         messages, _ = _codec.split_messages(data.read(), ctx.max_message_size)
     count = 0
     with open(path, "w") as out:
         for msg_type, body in messages:
             update = decode_message(msg_type, body, ctx)
-            out.write(encoder.update(time.time(), peer, "receive", update, ctx, b"", body, None, False))
+            out.write(encoder.update(time.time(), Channel(neighbor, "receive"), update, ctx, b"", body))
             count += 1
     return count
 

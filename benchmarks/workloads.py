@@ -42,11 +42,11 @@ from dataclasses import dataclass
 
 import exabgp
 from exabgp import _codec
-from exabgp.api.envelope import Envelope, Peer, Speaker
+from exabgp.api.envelope import DaemonFields, Envelope, NeighborFields
 from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.message import decode_message
-from exabgp.cli.decode import negotiated, peer_of, synthetic_configuration
+from exabgp.cli.decode import negotiated, neighbor_fields, synthetic_configuration
 from exabgp.config.neighbor import parse
 
 UPDATE = 2
@@ -57,8 +57,8 @@ class Session:
     """The negotiated context and the envelope fields every workload needs."""
 
     ctx: CodecContext
-    peer: Peer
-    speaker: Speaker
+    neighbor: NeighborFields
+    daemon: DaemonFields
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,9 @@ def decode_session(families, add_path: bool) -> Session:
     """The session ``exabgp decode -f FAMILIES [-i]`` decodes with."""
     configuration = parse(synthetic_configuration("; ".join(families), add_path), "<benchmark>")
     neighbor = configuration.neighbors[0]
-    return Session(negotiated(neighbor), peer_of(neighbor), Speaker(socket.gethostname(), os.getpid(), os.getppid()))
+    return Session(
+        negotiated(neighbor), neighbor_fields(neighbor), DaemonFields(socket.gethostname(), os.getpid(), os.getppid())
+    )
 
 
 def session_of(sidecar: dict) -> Session:
@@ -114,7 +116,7 @@ RENDERERS = {"update_json": update_json, "general_update_json": general_update_j
 
 def decode_json(data, session: Session, render=update_json) -> Tally:
     ctx = session.ctx
-    line_of = Envelope(session.speaker, session.peer).line
+    line_of = Envelope(session.daemon, session.neighbor).line
     messages, _ = _codec.split_messages(data, ctx.max_message_size)
     prefixes = length = counter = 0
     clock = time.time
@@ -130,7 +132,7 @@ def decode_json(data, session: Session, render=update_json) -> Tally:
 def sample_lines(data, session: Session, every: int):
     """``(index, line)`` for every `every`-th UPDATE and every End-of-RIB, as ``exabgp decode`` prints them."""
     ctx = session.ctx
-    line_of = Envelope(session.speaker, session.peer).line
+    line_of = Envelope(session.daemon, session.neighbor).line
     messages, _ = _codec.split_messages(data, ctx.max_message_size)
     for index, (msg_type, body) in enumerate(messages):
         if msg_type != UPDATE:

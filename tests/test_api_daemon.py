@@ -1095,22 +1095,23 @@ def test_a_sent_shutdown_communication_is_reported_as_sent():
 
     See docs/compatibility.md, "Messages to helpers".
     """
-    from exabgp.api.encoder import JsonEncoder, TextEncoder
-    from exabgp.api.envelope import Peer, Speaker
+    from exabgp.api.encoder import Channel, JsonEncoder, TextEncoder
+    from exabgp.api.envelope import DaemonFields, NeighborFields
 
-    peer, speaker = Peer("127.0.0.1", "127.0.0.2", 65001, 65002, "10.0.0.1"), Speaker("vm", 1, 2)
+    neighbor = NeighborFields("127.0.0.1", "127.0.0.2", 65001, 65002, "10.0.0.1")
+    daemon = DaemonFields("vm", 1, 2)
     message = Notification(6, 2, b"\x17Administrative Shutdown")
     body = bytes((6, 2)) + message.data
-    text = TextEncoder(speaker)
-    assert text.notification(0.0, peer, "send", message, b"", body, None, False) == (
+    text = TextEncoder(daemon)
+    assert text.message(0.0, Channel(neighbor, "send"), message, b"", body) == (
         "neighbor 127.0.0.2 send notification code 6 subcode 2 data 0x1741646D696E6973747261746976652053687574646F776E"
         "\n\n"
     )
     rewritten = 'Shutdown Communication: "Administrative Shutdown"'.encode().hex().upper()
-    assert text.notification(0.0, peer, "receive", message, b"", body, None, False) == (
+    assert text.message(0.0, Channel(neighbor, "receive"), message, b"", body) == (
         f"neighbor 127.0.0.2 receive notification code 6 subcode 2 data 0x{rewritten}\n\n"
     )
-    line = JsonEncoder(speaker).notification(0.0, peer, "send", message, b"", body, None, False)
+    line = JsonEncoder(daemon).message(0.0, Channel(neighbor, "send"), message, b"", body)
     assert (
         '"data": "0x1741646D696E6973747261746976652053687574646F776E", "message": '
         '"\\u0017Administrative Shutdown" }' in line

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from exabgp._codec import frame_message
-from exabgp.api.encoder import OPENING, JsonEncoder, TextEncoder
-from exabgp.api.envelope import Peer, Speaker
+from exabgp.api.encoder import OPENING, Channel, JsonEncoder, TextEncoder
+from exabgp.api.envelope import DaemonFields, NeighborFields
 from exabgp.api.text_message import oneline
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
@@ -34,8 +34,8 @@ from exabgp.bgp.operational import Operational
 from exabgp.bgp.update import Update
 from exabgp.session.negotiation import SessionSettings, negotiate
 
-PEER = Peer("127.0.0.2", "127.0.0.3", 65533, 65534, "10.0.0.2")
-SPEAKER = Speaker("vm", 9323, 1)
+NEIGHBOR = NeighborFields("127.0.0.2", "127.0.0.3", 65533, 65534, "10.0.0.2")
+DAEMON = DaemonFields("vm", 9323, 1)
 JSON_SESSION = r"""
 { "exabgp": "5.0.0", "time": 1795649092.7986178, "host" : "vm", "pid" : 9323, "ppid" : 1, "counter": 1, "type": "fsm", "neighbor": { "address": { "local": "127.0.0.2", "peer": "127.0.0.3" }, "asn": { "local": 65533, "peer": 65534 }, "router-id": "10.0.0.2" , "state": "ACTIVE" } }
 { "exabgp": "5.0.0", "time": 1795649092.7987525, "host" : "vm", "pid" : 9323, "ppid" : 1, "counter": 2, "type": "fsm", "neighbor": { "address": { "local": "127.0.0.2", "peer": "127.0.0.3" }, "asn": { "local": 65533, "peer": 65534 }, "router-id": "10.0.0.2" , "state": "IDLE" } }
@@ -419,17 +419,10 @@ CTX = NEGOTIATED.context
 def _message(encoder, now, direction, header, body, negotiated, consolidate):
     """Decode the raw message and render it with the encoder method of its type."""
     msg_type = header[18]
+    channel = Channel(NEIGHBOR, direction, negotiated, consolidate)
     if msg_type == 2:
-        update = Update.decode(body, CTX)
-        return encoder.update(now, PEER, direction, update, CTX, header, body, negotiated, consolidate)
-    method = {
-        1: encoder.open,
-        3: encoder.notification,
-        4: encoder.keepalive,
-        5: encoder.refresh,
-        6: encoder.operational,
-    }[msg_type]
-    return method(now, PEER, direction, decode_message(msg_type, body, CTX), header, body, negotiated, consolidate)
+        return encoder.update(now, channel, Update.decode(body, CTX), CTX, header, body)
+    return encoder.message(now, channel, decode_message(msg_type, body, CTX), header, body)
 
 
 def _render_json(encoder, line, raw):
@@ -441,20 +434,20 @@ def _render_json(encoder, line, raw):
     if kind == "state":
         state = _field(r'"state": "(\w+)"', line)
         if state == "down":
-            return encoder.down(now, PEER, json.loads(_field(r'"reason": (".*") } }', line)))
-        return getattr(encoder, state)(now, PEER)
+            return encoder.down(now, NEIGHBOR, json.loads(_field(r'"reason": (".*") } }', line)))
+        return getattr(encoder, state)(now, NEIGHBOR)
     if kind == "fsm":
-        return encoder.fsm(now, PEER, "", _field(r'"state": "(\w+)"', line))
+        return encoder.fsm(now, NEIGHBOR, "", _field(r'"state": "(\w+)"', line))
     if kind == "signal":
-        return encoder.signal(now, PEER, int(_field(r'"code": "(\d+)"', line)), _field(r'"name": "(\w+)"', line))
+        return encoder.signal(now, NEIGHBOR, int(_field(r'"code": "(\d+)"', line)), _field(r'"name": "(\w+)"', line))
     if kind == "negotiated":
-        return encoder.negotiated(now, PEER, NEGOTIATED)
+        return encoder.negotiated(now, NEIGHBOR, NEGOTIATED)
     negotiated = NEGOTIATED if '"negotiated"' in line else None
     if '"category"' in line:
         category = int(_field(r'"category": (\d+)', line))
         if negotiated is not None and category == 1:
             negotiated = OPENING
-        return encoder.packets(now, PEER, direction, category, *_raw(line), negotiated)
+        return encoder.packets(now, Channel(NEIGHBOR, direction, negotiated), category, *_raw(line))
     consolidate = '"header"' in line
     header, body = _raw(line) if consolidate else raw
     return _message(encoder, now, direction, header, body, negotiated, consolidate)
@@ -464,10 +457,10 @@ def _replay_json(transcript, counters=None):
     """(captured, ours) per line; without `counters`, each line's counter is taken as given."""
     raw = None
     for line in _lines(transcript):
-        speaker = Speaker("vm", int(_field(r'"pid" : (\d+)', line)), int(_field(r'"ppid" : (\d+)', line)))
+        speaker = DaemonFields("vm", int(_field(r'"pid" : (\d+)', line)), int(_field(r'"ppid" : (\d+)', line)))
         if counters is None:
             counter = _field(r'"counter": (\d+)', line)
-            encoder = JsonEncoder(speaker, {PEER: int(counter) - 1} if counter else {})
+            encoder = JsonEncoder(speaker, {NEIGHBOR: int(counter) - 1} if counter else {})
         else:
             encoder = JsonEncoder(speaker, counters)
         yield line + "\n", _render_json(encoder, line, raw)
@@ -483,17 +476,17 @@ def _render_text(event, raw):
     body = event[:-2]
     if body.startswith("shutdown "):
         _, pid, ppid = body.split()
-        return TextEncoder(Speaker("vm", int(pid), int(ppid))).shutdown(0.0)
-    encoder = TextEncoder(SPEAKER)
+        return TextEncoder(DaemonFields("vm", int(pid), int(ppid))).shutdown(0.0)
+    encoder = TextEncoder(DAEMON)
     word = body.split()[2]
     if word in ("connected", "up"):
-        return getattr(encoder, word)(0.0, PEER)
+        return getattr(encoder, word)(0.0, NEIGHBOR)
     if word == "down":
-        return encoder.down(0.0, PEER, body.split(" - ", 1)[1])
+        return encoder.down(0.0, NEIGHBOR, body.split(" - ", 1)[1])
     packet = re.fullmatch(r"neighbor \S+ \w+ (\d+) header 0x([0-9A-F]+)(?: body 0x([0-9A-F]+))?", body)
     if packet:
         header, octets = bytes.fromhex(packet[2]), bytes.fromhex(packet[3] or "")
-        return encoder.packets(0.0, PEER, word, int(packet[1]), header, octets, None)
+        return encoder.packets(0.0, Channel(NEIGHBOR, word), int(packet[1]), header, octets)
     consolidated = re.search(r" header 0x([0-9A-F]+)(?: body 0x([0-9A-F]+))?$", body, re.M)
     if consolidated:
         header, octets = bytes.fromhex(consolidated[1]), bytes.fromhex(consolidated[2] or "")
@@ -563,13 +556,13 @@ def test_transcripts_cover_every_event():
 
 
 def test_counter_counts_json_messages_per_neighbor():
-    encoder = JsonEncoder(SPEAKER)
-    other = Peer("127.0.0.2", "127.0.0.4", 65533, 65535, "10.0.0.2")
+    encoder = JsonEncoder(DAEMON)
+    other = NeighborFields("127.0.0.2", "127.0.0.4", 65533, 65535, "10.0.0.2")
     counters = [
-        _field(r'"counter": (\d+)', encoder.connected(1.0, PEER)),
-        _field(r'"counter": (\d+)', encoder.fsm(1.0, PEER, "CONNECT", "OPENSENT")),
+        _field(r'"counter": (\d+)', encoder.connected(1.0, NEIGHBOR)),
+        _field(r'"counter": (\d+)', encoder.fsm(1.0, NEIGHBOR, "CONNECT", "OPENSENT")),
         _field(r'"counter": (\d+)', encoder.connected(1.0, other)),
-        _field(r'"counter": (\d+)', encoder.up(1.0, PEER)),
+        _field(r'"counter": (\d+)', encoder.up(1.0, NEIGHBOR)),
     ]
     assert counters == ["1", "2", "1", "3"]
     assert '"counter"' not in encoder.shutdown(2.0)
@@ -582,36 +575,36 @@ def test_counter_shared_by_the_json_helpers_as_5_0():
     counters = {}
     for captured, ours in _replay_json("\n".join(interleaved), counters):
         assert ours == captured
-    assert counters == {PEER: 8}
+    assert counters == {NEIGHBOR: 8}
 
 
 def test_counter_per_encoder_by_default():
-    a, b = JsonEncoder(SPEAKER), JsonEncoder(SPEAKER)
-    a.connected(1.0, PEER)
-    assert _field(r'"counter": (\d+)', b.connected(1.0, PEER)) == "1"
+    a, b = JsonEncoder(DAEMON), JsonEncoder(DAEMON)
+    a.connected(1.0, NEIGHBOR)
+    assert _field(r'"counter": (\d+)', b.connected(1.0, NEIGHBOR)) == "1"
 
 
 # ----------------------------------------------------------------- forms without a capture
 
 
 def test_text_has_no_fsm_negotiated_signal():
-    encoder = TextEncoder(SPEAKER)
-    assert encoder.fsm(1.0, PEER, "IDLE", "ACTIVE") == ""
-    assert encoder.negotiated(1.0, PEER, NEGOTIATED) == ""
-    assert encoder.signal(1.0, PEER, 10, "SIGUSR1") == ""
+    encoder = TextEncoder(DAEMON)
+    assert encoder.fsm(1.0, NEIGHBOR, "IDLE", "ACTIVE") == ""
+    assert encoder.negotiated(1.0, NEIGHBOR, NEGOTIATED) == ""
+    assert encoder.signal(1.0, NEIGHBOR, 10, "SIGUSR1") == ""
 
 
 def test_text_escapes_peer_supplied_strings():
-    encoder = TextEncoder(SPEAKER)
+    encoder = TextEncoder(DAEMON)
     reason = 'peer said "bye"\nneighbor 127.0.0.3 up\x00\x7f\u00e9'
-    assert encoder.down(1.0, PEER, reason) == (
+    assert encoder.down(1.0, NEIGHBOR, reason) == (
         'neighbor 127.0.0.3 down - peer said "bye"\\x0aneighbor 127.0.0.3 up\\x00\\x7f\u00e9\n\n'
     )
     assert oneline("plain text") == "plain text"
     # an OPEN whose hostname capability carries a newline: escaped, then lower-cased as 5.0 does
     body = bytes.fromhex("04FFFE001E0A000003") + bytes((12, 2, 10, 73, 8, 5)) + b"Ho\nst" + bytes((1,)) + b"D"
     message = Open.decode(body)
-    text = encoder.open(1.0, PEER, "receive", message, b"", b"", None, False)
+    text = encoder.message(1.0, Channel(NEIGHBOR, "receive"), message)
     assert text == (
         "neighbor 127.0.0.3 receive open version 4 asn 65534 hold_time 30 router_id 10.0.0.3 "
         "capabilities [hostname(ho\\x0ast d)]\n\n"
@@ -620,7 +613,7 @@ def test_text_escapes_peer_supplied_strings():
 
 
 def test_json_escapes_strings():
-    line = JsonEncoder(SPEAKER).down(1.5, PEER, 'a "quoted"\nreason \u00e9')
+    line = JsonEncoder(DAEMON).down(1.5, NEIGHBOR, 'a "quoted"\nreason \u00e9')
     assert line.endswith('"state": "down", "reason": "a \\"quoted\\"\\nreason \\u00e9" } }\n')
     assert line.count("\n") == 1
 
@@ -640,7 +633,7 @@ def test_srv6_service_prefix_sid_text_is_5_0_15s():
     )
     body = b"\x00\x00" + len(attributes).to_bytes(2, "big") + attributes + bytes((24, 192, 0, 2))
     ctx = CodecContext()
-    text = TextEncoder(SPEAKER).update(1.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, None, False)
+    text = TextEncoder(DAEMON).update(1.0, Channel(NEIGHBOR, "receive"), Update.decode(body, ctx), ctx, b"", body)
     assert text.split("\n")[1] == (
         "neighbor 127.0.0.3 receive update announced 192.0.2.0/24 next-hop 10.0.0.1 origin igp local-preference 100 "
         "bgp-prefix-sid [ l3-service [ sid-information [ sid:2001:db8:1:1:: flags:0 endpoint_behavior:0x48  "
@@ -661,15 +654,15 @@ def test_srv6_service_prefix_sid_text_is_5_0_15s():
 def test_operational_advisory_text_is_5_0_15s(advisory, printed):
     """5.0.15 prints the octets as Python shows bytes (found by qa.differential.helper)."""
     body = (1).to_bytes(2, "big") + (3 + len(advisory)).to_bytes(2, "big") + bytes.fromhex("000101") + advisory
-    text = TextEncoder(SPEAKER).operational(1.0, PEER, "receive", Operational.decode(body), b"", b"", None, False)
+    text = TextEncoder(DAEMON).message(1.0, Channel(NEIGHBOR, "receive"), Operational.decode(body))
     assert text == f'neighbor 127.0.0.3 receive operational ADM afi ipv4 safi unicast advisory "{printed}"\n'
 
 
 def test_operational_text_and_json():
     message = Operational.decode(bytes.fromhex("00010009000101") + b"hi\nthe")
-    text = TextEncoder(SPEAKER).operational(1.0, PEER, "receive", message, b"", b"", None, False)
+    text = TextEncoder(DAEMON).message(1.0, Channel(NEIGHBOR, "receive"), message)
     assert text == "neighbor 127.0.0.3 receive operational ADM afi ipv4 safi unicast advisory \"b'hi\\nthe'\"\n"
-    line = JsonEncoder(SPEAKER).operational(1.0, PEER, "send", message, b"", b"", None, False)
+    line = JsonEncoder(DAEMON).message(1.0, Channel(NEIGHBOR, "send"), message)
     assert line.endswith(
         '"type": "operational", "neighbor": { "address": { "local": "127.0.0.2", "peer": '
         '"127.0.0.3" }, "asn": { "local": 65533, "peer": 65534 }, "router-id": "10.0.0.2" , '
@@ -679,11 +672,11 @@ def test_operational_text_and_json():
 
 
 def test_shutdown_forms():
-    assert JsonEncoder(SPEAKER).shutdown(1795649104.6176188) == (
+    assert JsonEncoder(DAEMON).shutdown(1795649104.6176188) == (
         '{ "exabgp": "5.0.0", "time": 1795649104.6176188, "host" : "vm", "pid" : 9323, "ppid" : 1, '
         '"type": "notification", "notification": "shutdown" }\n'
     )
-    assert TextEncoder(SPEAKER).shutdown(1.0) == "shutdown 9323 1\n\n"
+    assert TextEncoder(DAEMON).shutdown(1.0) == "shutdown 9323 1\n\n"
 
 
 def test_treat_as_withdraw_reported_as_withdrawn():
@@ -692,13 +685,13 @@ def test_treat_as_withdraw_reported_as_withdrawn():
     ctx = CodecContext(asn4=True)
     body = bytes.fromhex("0000001A4001010040020602010000FDE84003040A000001C0080300000018C00002")
     update = Update.decode(body, ctx)
-    ours = TextEncoder(SPEAKER).update(1.0, PEER, "receive", update, ctx, b"", b"", None, False)
+    ours = TextEncoder(DAEMON).update(1.0, Channel(NEIGHBOR, "receive"), update, ctx)
     assert ours == (
         "neighbor 127.0.0.3 receive update start\n"
         "neighbor 127.0.0.3 receive update withdrawn 192.0.2.0/24 next-hop 10.0.0.1\n"
         "neighbor 127.0.0.3 receive update end\n\n"
     )
-    line = JsonEncoder(SPEAKER).update(1.0, PEER, "receive", update, ctx, b"", b"", None, False)
+    line = JsonEncoder(DAEMON).update(1.0, Channel(NEIGHBOR, "receive"), update, ctx)
     assert '"withdraw": { "ipv4 unicast": [ { "nlri": "192.0.2.0/24"' in line
 
 
@@ -727,12 +720,12 @@ def test_text_of_vectors(name):
     raw = bytes.fromhex(fields["hex"])
     addpath = frozenset(FAMILIES) if "path-information" in fields.get("options", "") else frozenset()
     ctx = CodecContext(asn4=True, addpath_receive=addpath, addpath_send=addpath)
-    encoder = TextEncoder(SPEAKER)
-    peer = Peer("127.0.0.2", "127.0.0.1", 65533, 65533, "10.0.0.2")
+    encoder = TextEncoder(DAEMON)
+    peer = NeighborFields("127.0.0.2", "127.0.0.1", 65533, 65533, "10.0.0.2")
     if fields["type"] == "open":
-        ours = encoder.open(1.0, peer, "receive", Open.decode(raw[19:]), b"", b"", None, False)
+        ours = encoder.message(1.0, Channel(peer, "receive"), Open.decode(raw[19:]))
     else:
-        ours = encoder.update(1.0, peer, "receive", Update.decode(raw[19:], ctx), ctx, b"", b"", None, False)
+        ours = encoder.update(1.0, Channel(peer, "receive"), Update.decode(raw[19:], ctx), ctx)
     assert ours == OURS_TEXT.get(name, VECTOR_TEXT[name]) + "\n"
     assert OURS_TEXT.get(name) != VECTOR_TEXT[name]
 
@@ -742,8 +735,8 @@ def test_api_compact_renders_plain_prefixes_as_strings():
     header = bytes.fromhex("FF" * 16 + "003E02")
     ctx = CodecContext()
     update = Update.decode(body, ctx)
-    wide = JsonEncoder(SPEAKER).update(1.0, PEER, "receive", update, ctx, header, body, None, False)
-    narrow = JsonEncoder(SPEAKER, compact=True).update(1.0, PEER, "receive", update, ctx, header, body, None, False)
+    wide = JsonEncoder(DAEMON).update(1.0, Channel(NEIGHBOR, "receive"), update, ctx, header, body)
+    narrow = JsonEncoder(DAEMON, compact=True).update(1.0, Channel(NEIGHBOR, "receive"), update, ctx, header, body)
     assert '"192.0.2.1": [ { "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" } ]' in wide
     assert narrow == wide.replace(
         '{ "nlri": "198.51.100.0/24" }, { "nlri": "203.0.113.0/24" }', '"198.51.100.0/24", "203.0.113.0/24"'
@@ -760,16 +753,17 @@ def test_a_received_run_renders_as_its_updates_one_by_one(kind):
     ]
     ctx = CodecContext()
     octets = b"".join(frame_message(2, body) for body in bodies)
-    one_by_one, run = kind(SPEAKER), kind(SPEAKER)
+    one_by_one, run = kind(DAEMON), kind(DAEMON)
     expected = "".join(
-        one_by_one.update(5.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, None, False)
+        one_by_one.update(5.0, Channel(NEIGHBOR, "receive"), Update.decode(body, ctx), ctx, b"", body)
         for body in bodies
     )
-    assert run.received_run(5.0, PEER, octets, ctx, None) == expected.encode()
+    channel = Channel(NEIGHBOR, "receive")
+    assert run.received_run(5.0, channel, octets, ctx) == expected.encode()
     # and the counter goes on from there
-    assert run.update(
-        6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False
-    ) == one_by_one.update(6.0, PEER, "receive", Update.decode(bodies[0], ctx), ctx, b"", bodies[0], None, False)
+    assert run.update(6.0, channel, Update.decode(bodies[0], ctx), ctx, b"", bodies[0]) == one_by_one.update(
+        6.0, channel, Update.decode(bodies[0], ctx), ctx, b"", bodies[0]
+    )
 
 
 @pytest.mark.parametrize("compact", [False, True])
@@ -786,11 +780,11 @@ def test_a_received_run_with_declined_updates_inside_keeps_their_order_and_count
     ]
     ctx = CodecContext()
     octets = b"".join(frame_message(2, body) for body in bodies)
-    one_by_one = JsonEncoder(SPEAKER, counters={PEER: 40}, compact=compact)
-    run = JsonEncoder(SPEAKER, counters={PEER: 40}, compact=compact)
+    one_by_one = JsonEncoder(DAEMON, counters={NEIGHBOR: 40}, compact=compact)
+    run = JsonEncoder(DAEMON, counters={NEIGHBOR: 40}, compact=compact)
     expected = "".join(
-        one_by_one.update(5.0, PEER, "receive", Update.decode(body, ctx), ctx, b"", body, OPENING, False)
+        one_by_one.update(5.0, Channel(NEIGHBOR, "receive", OPENING), Update.decode(body, ctx), ctx, b"", body)
         for body in bodies
     )
     assert '"counter": 46,' in expected and ('"198.51.100.0/24", ' in expected) is compact
-    assert run.received_run(5.0, PEER, octets, ctx, OPENING) == expected.encode()
+    assert run.received_run(5.0, Channel(NEIGHBOR, "receive", OPENING), octets, ctx) == expected.encode()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from exabgp._codec import frame_message, split_messages
 from exabgp._codec.errors import CodecError
-from exabgp.api.envelope import Peer, Speaker
+from exabgp.api.envelope import DaemonFields, NeighborFields
 from exabgp.api.json_message import message_inner, message_line, operational_json, refresh_json
 from exabgp.bgp.context import DEFAULT_CONTEXT
 from exabgp.bgp.keepalive import KeepAlive
@@ -29,8 +29,8 @@ from exabgp.bgp.refresh import RouteRefresh
 from qa.hypothesis_profiles import examples
 
 VECTORS = Path(__file__).parent / "vectors"
-SPEAKER = Speaker("vm", 1, 1)
-PEER = Peer("127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2")
+DAEMON = DaemonFields("vm", 1, 1)
+NEIGHBOR = NeighborFields("127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2")
 _VARYING = ("exabgp", "time", "host", "pid", "ppid")
 
 
@@ -73,7 +73,7 @@ def test_vector(path):
     message = decode_message(msg_type, body, DEFAULT_CONTEXT)
     if vector.get("reencode", "yes") != "no":
         assert frame_message(message.TYPE, message.encode(DEFAULT_CONTEXT)) == raw
-    line = message_line(SPEAKER, 1.5, 1, PEER, "in", message)
+    line = message_line(DAEMON, 1.5, 1, NEIGHBOR, "in", message)
     assert _comparable(line) == _comparable(vector["json"])
     expected = vector["json"]
     assert line[line.index('"counter"') :] == expected[expected.index('"counter"') :]
@@ -86,7 +86,7 @@ def test_reference_open_vector(reference):
     raw = bytes.fromhex(hexa.replace(" ", ""))
     message = decode_message(raw[18], raw[19:], DEFAULT_CONTEXT)
     assert frame_message(1, message.encode(DEFAULT_CONTEXT)) == raw
-    assert _comparable(message_line(SPEAKER, 1.5, 1, PEER, "in", message)) == _comparable(expected)
+    assert _comparable(message_line(DAEMON, 1.5, 1, NEIGHBOR, "in", message)) == _comparable(expected)
 
 
 # ------------------------------------------------------------------ the message table
@@ -128,7 +128,7 @@ def test_random_bodies_only_raise_codec_error(msg_type, body):
     except CodecError:
         return
     assert decode_message(msg_type, message.encode(DEFAULT_CONTEXT), DEFAULT_CONTEXT) == message
-    json.loads(message_line(SPEAKER, 1.5, 1, PEER, "receive", message))
+    json.loads(message_line(DAEMON, 1.5, 1, NEIGHBOR, "receive", message))
 
 
 # ------------------------------------------------------------------ KEEPALIVE
@@ -143,7 +143,7 @@ def test_keepalive():
 
 def test_keepalive_line():
     # ExaBGP 5.0.13, captured from a running daemon's helper output
-    line = message_line(SPEAKER, 1.5, 10, PEER, "receive", KeepAlive())
+    line = message_line(DAEMON, 1.5, 10, NEIGHBOR, "receive", KeepAlive())
     assert line.endswith(
         '"counter": 10, "type": "keepalive", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, '
         '"asn": { "local": 65533, "peer": 65533 }, "router-id": "10.0.0.2" , "direction": "receive"  } }'
@@ -190,7 +190,7 @@ def test_refresh_json_and_line():
         '{ "afi": "unknown-afi-0x3", "safi": "unknown safi 200", "subtype": "end" }'
     )
     # ExaBGP 5.0.13, captured from a running daemon's helper output
-    line = message_line(SPEAKER, 1.5, 19, PEER, "send", RouteRefresh(1, 1))
+    line = message_line(DAEMON, 1.5, 19, NEIGHBOR, "send", RouteRefresh(1, 1))
     assert line.endswith(
         '"counter": 19, "type": "refresh", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, '
         '"asn": { "local": 65533, "peer": 65533 }, "router-id": "10.0.0.2" , "direction": "send", '

@@ -10,7 +10,7 @@ from exabgp.bgp.attribute import AS_PATH, MPReach, MPUnreach
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
 from exabgp.bgp.nlri import Prefix
-from exabgp.bgp.update import ANNOUNCE, WITHDRAW, Update
+from exabgp.bgp.update import ANNOUNCE, WITHDRAW, Update, eor_body
 
 VECTORS = sorted((pathlib.Path(__file__).resolve().parent / "vectors").glob("update-*.vec"))
 CTX = CodecContext()
@@ -83,6 +83,16 @@ def test_end_of_rib():
     assert Update.decode(body(attributes=attribute(0x80, 15, bytes([0, 25, 70]))), CTX).eor(CTX) == (25, 70)
     with_origin = body(attributes=attribute(0x40, 1, b"\0") + attribute(0x80, 15, bytes([0, 2, 1])))
     assert Update.decode(with_origin, CTX).eor(CTX) is None
+
+
+def test_end_of_rib_encoded():
+    """RFC 4724 section 2: an empty UPDATE for IPv4 unicast, else MP_UNREACH_NLRI with the AFI/SAFI only
+    (flags 0x90, as ExaBGP 5.0.15 sends it); each reads back as the End-of-RIB of its family."""
+    assert eor_body(1, 1) == bytes(4)
+    assert eor_body(2, 1).hex() == "00000007900f0003000201"
+    assert eor_body(1, 128).hex() == "00000007900f0003000180"
+    for family in FAMILIES:
+        assert Update.decode(eor_body(*family), CTX).eor(CTX) == family
 
 
 def test_add_path_uses_the_context():

@@ -842,16 +842,16 @@ def test_fuzz_never_a_traceback(pieces, flags):
 def test_fuzz_decoders_raise_only_codec_errors(data, kind):
     """Below the CLI's last-resort guard, malformed input may only raise CodecError (or Invalid)."""
     from exabgp._codec.errors import CodecError
-    from exabgp.api.envelope import Speaker
+    from exabgp.api.envelope import DaemonFields
     from exabgp.config.neighbor import parse
 
     raw = data if kind is None else b"\xff" * 16 + (19 + len(data)).to_bytes(2, "big") + bytes([kind]) + data
-    speaker = Speaker("h", 1, 1)
+    daemon = DaemonFields("h", 1, 1)
     for text in (decode.synthetic_configuration("all", False), decode.synthetic_configuration("all", True)):
         (neighbor,) = parse(text).neighbors
         ctx = decode.negotiated(neighbor)
         for attempt in (
-            lambda: decode.display_message(raw, neighbor, ctx, speaker, 0.0),
+            lambda: decode.display_message(raw, neighbor, ctx, daemon, 0.0),
             lambda: decode.display_nlri(data, neighbor, ctx),
         ):
             try:

@@ -14,7 +14,7 @@ import pathlib
 
 import pytest
 
-from exabgp.api.envelope import Peer, Speaker, envelope
+from exabgp.api.envelope import DaemonFields, NeighborFields, envelope
 from exabgp.api.json_update import update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
@@ -27,8 +27,8 @@ VOLATILE = ("exabgp", "time", "host", "pid", "ppid")
 HEAD = '"message": '
 TAIL = " } }"
 
-PEER = Peer("127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2")
-SPEAKER = Speaker("vm", 1, 1)
+NEIGHBOR = NeighborFields("127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2")
+DAEMON = DaemonFields("vm", 1, 1)
 
 
 def read(path):
@@ -47,7 +47,7 @@ def context(addpath: bool) -> CodecContext:
 
 def line_for(octets: bytes, ctx) -> str:
     update = Update.decode(octets[19:], ctx)
-    return envelope(SPEAKER, 1.5, 1, "update", PEER, ', "direction": "in", "message": ' + update_json(update, ctx))
+    return envelope(DAEMON, 1.5, 1, "update", NEIGHBOR, ', "direction": "in", "message": ' + update_json(update, ctx))
 
 
 def stable(line: str) -> dict:

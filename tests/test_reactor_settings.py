@@ -9,7 +9,7 @@ import pytest
 from exabgp.config import environment
 from exabgp.config import session as config_session
 from exabgp.config.neighbor import parse
-from exabgp.reactor import settings as mapping
+from exabgp.reactor.settings import connect_port, listen_endpoints, passive
 from exabgp.reactor import sockets
 from exabgp.reactor.peer import next_backoff, payload_text
 
@@ -111,15 +111,15 @@ def test_passive_and_openwait_from_the_environment():
     configured = neighbor("family { ipv4 unicast; }")
     settings = config_session.session_settings(configured, env, "1")
     assert settings.passive and settings.open_wait == 5
-    assert mapping.passive(configured, env) and not mapping.passive(configured, ENV)
+    assert passive(configured, env) and not passive(configured, ENV)
 
 
 def test_connect_port_order():
     plain = neighbor("family { ipv4 unicast; }")
-    assert mapping.connect_port(plain, {}) == 179
-    assert mapping.connect_port(plain, {"exabgp_tcp_port": "1790"}) == 1790
-    assert mapping.connect_port(plain, {"exabgp.tcp.port": "1791", "exabgp_tcp_port": "1790"}) == 1791
-    assert mapping.connect_port(neighbor("connect 1800; family { ipv4 unicast; }"), {"exabgp_tcp_port": "1790"}) == 1800
+    assert connect_port(plain, {}) == 179
+    assert connect_port(plain, {"exabgp_tcp_port": "1790"}) == 1790
+    assert connect_port(plain, {"exabgp.tcp.port": "1791", "exabgp_tcp_port": "1790"}) == 1791
+    assert connect_port(neighbor("connect 1800; family { ipv4 unicast; }"), {"exabgp_tcp_port": "1790"}) == 1800
 
 
 def test_listen_endpoints():
@@ -132,9 +132,9 @@ neighbor 127.0.0.4 { router-id 1.1.1.1; local-address 127.0.0.2; local-as 1; pee
         "t.conf",
         full=True,
     )
-    assert mapping.listen_endpoints(configuration, ENV) == [("127.0.0.2", 1790), ("127.0.0.9", 1791)]
+    assert listen_endpoints(configuration, ENV) == [("127.0.0.2", 1790), ("127.0.0.9", 1791)]
     env = environment.load({"exabgp.tcp.bind": "127.0.0.1 ::1", "exabgp.tcp.port": "1800"})
-    assert mapping.listen_endpoints(configuration, env)[:2] == [("127.0.0.1", 1800), ("::1", 1800)]
+    assert listen_endpoints(configuration, env)[:2] == [("127.0.0.1", 1800), ("::1", 1800)]
 
 
 def test_md5_key_and_structure():

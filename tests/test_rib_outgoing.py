@@ -8,6 +8,7 @@ from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
+from exabgp.bgp.update import eor_body
 from exabgp.rib import packing
 from exabgp.rib.outgoing import AdjRibOut
 
@@ -357,10 +358,6 @@ def test_restart_cancelling_withdrawal_takes_the_pending_change_out():
     ]
 
 
-def test_eor_bodies():
-    assert AdjRibOut.eor_bodies([(1, 1), (2, 1)]) == [bytes(4), bytes.fromhex("00000007900f0003000201")]
-
-
 def test_cache_shares_attribute_sets():
     adj = rib()
     for i in range(100):
@@ -397,7 +394,7 @@ def test_conf_new_v4_from_its_configuration(reference):
         (8, attrs(community, local_pref=200)),
     ]:
         adj.add(Route(v4(10, 0, third, 0), nexthop, attributes))
-    produced = list(adj.updates(CTX)) + adj.eor_bodies([(1, 1)])
+    produced = list(adj.updates(CTX)) + [eor_body(1, 1)]
     assert sorted(produced) == sorted(_reference(reference, "conf-new-v4.msg"))
     assert len(produced) == 6
 
@@ -411,7 +408,7 @@ def test_conf_group_limit_from_its_configuration(reference):
     nexthop6 = bytes.fromhex("2a020b80000100000000000000000001")
     adj.add(Route(v6("2a020b80000000010000000000000001", 128), nexthop6, attributes))
     adj.add(Route(v6("2a020b80000000020000000000000002", 128), nexthop6, attributes))
-    produced = list(adj.updates(CTX)) + adj.eor_bodies([(1, 1), (2, 1)])
+    produced = list(adj.updates(CTX)) + [eor_body(1, 1), eor_body(2, 1)]
     assert sorted(produced) == sorted(_reference(reference, "conf-group-limit.msg"))
     assert len(produced) == 5
 

@@ -28,7 +28,7 @@ import sys
 import pytest
 
 import exabgp
-from exabgp.api.envelope import Peer, Speaker, envelope
+from exabgp.api.envelope import DaemonFields, NeighborFields, envelope
 from exabgp.api.json_message import message_line
 from exabgp.api.json_update import update_json
 from exabgp.bgp.message import decode_message
@@ -135,16 +135,18 @@ def test_decode_render(vector):
     msg_type, body = TYPES[vector["type"]], vector["octets"][19:]
     message = decode_message(msg_type, body, ctx)
     assert message.TYPE == msg_type
-    assert decode.peer_of(neighbor) == Peer("127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2")
+    assert decode.neighbor_fields(neighbor) == NeighborFields("127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2")
     line = render(message, ctx)
     assert stable(line) == stable(vector["expected"])
 
 
 def render(message, ctx) -> str:
-    speaker, peer = Speaker("host", 1, 1), Peer("127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2")
+    daemon, fields = DaemonFields("host", 1, 1), NeighborFields("127.0.0.1", "127.0.0.1", 65533, 65533, "10.0.0.2")
     if message.TYPE == UPDATE:
-        return envelope(speaker, 0.0, 1, "update", peer, ', "direction": "in", "message": ' + update_json(message, ctx))
-    return message_line(speaker, 0.0, 1, peer, "in", message)
+        return envelope(
+            daemon, 0.0, 1, "update", fields, ', "direction": "in", "message": ' + update_json(message, ctx)
+        )
+    return message_line(daemon, 0.0, 1, fields, "in", message)
 
 
 CANONICAL = [path for path in VECTORS if read_vector(path).get("reencode") != "no"]

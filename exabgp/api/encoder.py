@@ -8,36 +8,43 @@ checker, ``python -m qa.typecheck``, verifies both provide it); each returns the
 exact text to write on the helper's stdin, newlines included, or "" when the
 encoder has no form for the event (the text encoder prints no ``fsm``,
 ``negotiated`` or ``signal``).  Nothing here reads a clock or does IO: every
-method takes the time `now` first.  The reactor makes one encoder per helper
-process and calls the methods the neighbor's ``api`` block asks for:
+method takes the time `now` first, then the neighbor
+(`exabgp.api.envelope.NeighborFields`) and what the event says; the methods
+of a message take, instead of the neighbor, the `Channel` of the neighbor's
+messages going that way (the neighbor, the direction, the negotiated block
+and ``consolidate``: what every such line carries), then the message and
+its raw octets.  The reactor makes one encoder per helper process and calls
+the methods the neighbor's ``api`` block asks for:
 
 * ``neighbor-changes``: `connected`, `up`, `down` (``state`` messages);
 * ``fsm``: `fsm` on every state change (5.0 prints the new state's name:
   IDLE ACTIVE CONNECT OPENSENT OPENCONFIRM ESTABLISHED);
-* ``negotiated``: `negotiated` once the OPENs are exchanged, and `negotiated`
-  given to `update` and `packets` (5.0 adds the block to those two only; pass
-  `OPENING` before the negotiation completes, 5.0 then prints its defaults);
+* ``negotiated``: `negotiated` once the OPENs are exchanged, and
+  `Channel.negotiated` given to `update` and `packets` (5.0 adds the block to
+  those two only; pass `OPENING` before the negotiation completes, 5.0 then
+  prints its defaults);
 * ``signal``: `signal` with the signal number and 5.0's name for it
   (``SIGUSR1``, ``SIGTERM``, ...);
-* ``receive``/``send`` ``parsed``: `open` `keepalive` `notification` `refresh`
-  `operational` `update`; with ``consolidate`` set, `consolidate=True` adds the
-  raw header and body to the parsed message (5.0 passes them for received
-  messages, and for sent ones only when ``packets`` is also set);
+* ``receive``/``send`` ``parsed``: `message` (OPEN, KEEPALIVE, NOTIFICATION,
+  ROUTE-REFRESH and OPERATIONAL: the message's ``TYPE`` says which) and
+  `update`; with ``consolidate`` set, `Channel.consolidate` adds the raw header
+  and body to the parsed message (5.0 passes them for received messages, and
+  for sent ones only when ``packets`` is also set);
 * ``packets`` (without ``consolidate``): `packets`, the raw message;
 * `shutdown` when the daemon stops.
 
-`direction` is ``"receive"`` or ``"send"``; `header` is the 19-octet header
-and `body` the rest of the message.  A received UPDATE that RFC 7606 treats
-as withdrawn lists its routes as withdrawals, as 5.0 reports it.
+`header` is a message's 19-octet header and `body` the rest of it.  A
+received UPDATE that RFC 7606 treats as withdrawn lists its routes as
+withdrawals, as 5.0 reports it.
 
 The JSON ``counter``: in 5.0 it counts the JSON messages rendered for one
 neighbor, from 1, across every JSON helper of the daemon (two JSON helpers
 of one neighbor see 1, 3, 5 and 2, 4, 6); the shutdown notification has
 none.  The counters live in the `counters` mapping given to the encoder,
-keyed by `Peer`: one mapping shared by the daemon's JSON encoders gives 5.0's
-numbers, the default (a mapping per encoder) numbers each helper's messages
-1, 2, 3 ...  5.0 also restarts a neighbor's count when a reload changes the
-neighbor; the reactor does that by dropping the peer's entry.  The text
+keyed by `NeighborFields`: one mapping shared by the daemon's JSON encoders
+gives 5.0's numbers, the default (a mapping per encoder) numbers each
+helper's messages 1, 2, 3 ...  5.0 also restarts a neighbor's count when a reload changes the
+neighbor; the reactor does that by dropping the neighbor's entry.  The text
 encoder prints no counter.
 
 Text: every event is followed by an empty line (5.0 ends each event with a
@@ -50,23 +57,17 @@ from typing import Protocol
 
 from exabgp._codec import render_run, split_messages
 from exabgp._codec.tables import EXTENDED_MAX_SIZE
-from exabgp.api.envelope import Envelope, Peer, Speaker, hex_text, raw_fields, shutdown_line
+from exabgp.api.envelope import DaemonFields, Envelope, NeighborFields, hex_text, raw_fields, shutdown_line
 from exabgp.api.json_message import OPENING, message_inner, message_kind, negotiated_json
 from exabgp.api.json_update import compact, general_update_json, update_json
-from exabgp.api.text_message import (
-    notification_text,
-    oneline,
-    open_text,
-    operational_text,
-    raw_text,
-    refresh_text,
-    update_text,
-)
+from exabgp.api.text_message import message_text, oneline, raw_text, update_text
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
 from exabgp.bgp.message import MESSAGE_TYPES
+from exabgp.bgp.operational import Operational
+from exabgp.bgp.record import record
 from exabgp.bgp.update import Update
 
-__all__ = ["Encoder", "JsonEncoder", "TextEncoder", "OPENING"]
+__all__ = ["Channel", "Encoder", "JsonEncoder", "OPENING", "TextEncoder"]
 
 
 def packet_kind(category: int) -> str:
@@ -75,172 +76,131 @@ def packet_kind(category: int) -> str:
     return entry[0].lower() if entry else "unknown"
 
 
+@record(slots=True)
+class Channel:
+    """What every line about one neighbor's messages going one way carries: the neighbor's envelope
+    fields, the direction (``"receive"`` or ``"send"``), the negotiated block to add (None: none,
+    `OPENING` before the OPEN exchange) and whether a parsed message also shows its raw octets
+    (``consolidate``).
+
+    The reactor makes one per connection and direction, again when the OPEN exchange changes the
+    neighbor's ASNs and the negotiated block: a message costs no record of its own.
+    """
+
+    neighbor: NeighborFields
+    direction: str
+    negotiated: object = None
+    consolidate: bool = False
+
+
 class Encoder(Protocol):
     """What a helper's encoder does (module docstring): the text of each event, "" for an event it has no form for.
 
-    `message` is the decoded message of its kind (`exabgp.bgp.open.Open`, ...), `update` an
-    `exabgp.bgp.update.Update` read with `ctx` (an `exabgp.bgp.context.CodecContext`), `negotiated` the
-    session's `exabgp.session.negotiation.Negotiated` (or `OPENING`), or None when the helper is not told it.
+    `message` is a decoded OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH or OPERATIONAL (`exabgp.bgp.open.Open`,
+    ...), `update` an `exabgp.bgp.update.Update` read with `ctx` (an `exabgp.bgp.context.CodecContext`),
+    `negotiated` the session's `exabgp.session.negotiation.Negotiated` (or `OPENING`), or None when the helper
+    is not told it.
     """
 
-    def connected(self, now: float, peer: Peer) -> str: ...
+    def connected(self, now: float, neighbor: NeighborFields) -> str: ...
 
-    def up(self, now: float, peer: Peer) -> str: ...
+    def up(self, now: float, neighbor: NeighborFields) -> str: ...
 
-    def down(self, now: float, peer: Peer, reason: str) -> str: ...
+    def down(self, now: float, neighbor: NeighborFields, reason: str) -> str: ...
 
-    def fsm(self, now: float, peer: Peer, old: str, new: str) -> str: ...
+    def fsm(self, now: float, neighbor: NeighborFields, old: str, new: str) -> str: ...
 
-    def negotiated(self, now: float, peer: Peer, negotiated) -> str: ...
+    def negotiated(self, now: float, neighbor: NeighborFields, negotiated) -> str: ...
 
-    def signal(self, now: float, peer: Peer, code: int, name: str) -> str: ...
+    def signal(self, now: float, neighbor: NeighborFields, code: int, name: str) -> str: ...
 
     def shutdown(self, now: float) -> str: ...
 
-    def open(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str: ...
+    def message(self, now: float, channel: Channel, message, header: bytes = b"", body: bytes = b"") -> str:
+        """The parsed form of any message but an UPDATE (its kind is the message's own ``TYPE``)."""
+        ...
 
-    def keepalive(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str: ...
+    def update(self, now: float, channel: Channel, update, ctx, header: bytes = b"", body: bytes = b"") -> str: ...
 
-    def notification(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str: ...
-
-    def refresh(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str: ...
-
-    def operational(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str: ...
-
-    def update(
-        self,
-        now: float,
-        peer: Peer,
-        direction: str,
-        update,
-        ctx,
-        header: bytes,
-        body: bytes,
-        negotiated,
-        consolidate: bool,
-    ) -> str: ...
-
-    def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> bytes:
+    def received_run(self, now: float, channel: Channel, octets: bytes, ctx) -> bytes:
         """The lines of a run of received UPDATE messages (headers included) the codec vouched for, in UTF-8."""
         ...
 
-    def packets(
-        self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes, negotiated
-    ) -> str: ...
+    def packets(self, now: float, channel: Channel, category: int, header: bytes, body: bytes) -> str:
+        """The raw form of a message of type `category` (``consolidate`` does not apply)."""
+        ...
 
 
 class JsonEncoder:
     """5.0's ``encoder json`` (see the module docstring)."""
 
-    def __init__(self, speaker: Speaker, counters: dict | None = None, compact: bool = False):
-        self._speaker = speaker
+    def __init__(self, daemon: DaemonFields, counters: dict | None = None, compact: bool = False):
+        self._daemon = daemon
         self._counters = {} if counters is None else counters
         self._compact = compact  # api.compact: plain prefixes as bare strings
-        self._envelopes: dict[Peer, Envelope] = {}
-        # the last peer and its envelope: lines come in runs for one peer
-        self._peer: Peer | None = None
+        self._envelopes: dict[NeighborFields, Envelope] = {}
+        # the last neighbor and its envelope: lines come in runs for one neighbor
+        self._neighbor: NeighborFields | None = None
         self._envelope: Envelope | None = None
 
-    def _envelope_of(self, peer: Peer) -> Envelope:
-        if peer is self._peer:
-            return self._envelope
-        envelope = self._envelopes.get(peer)
+    def _envelope_of(self, neighbor: NeighborFields) -> Envelope:
+        envelope = self._envelope
+        if neighbor is self._neighbor and envelope is not None:
+            return envelope
+        envelope = self._envelopes.get(neighbor)
         if envelope is None:
-            envelope = self._envelopes[peer] = Envelope(self._speaker, peer)
-        self._peer, self._envelope = peer, envelope
+            envelope = self._envelopes[neighbor] = Envelope(self._daemon, neighbor)
+        self._neighbor, self._envelope = neighbor, envelope
         return envelope
 
-    def _line(self, now: float, peer: Peer, kind: str, inner: str, tail: str = " } }", raw: str = "") -> str:
+    def _line(
+        self, now: float, neighbor: NeighborFields, kind: str, inner: str, tail: str = " } }", raw: str = ""
+    ) -> str:
         counters = self._counters
-        counter = counters[peer] = counters.get(peer, 0) + 1
-        return self._envelope_of(peer).line(now, counter, kind, inner, tail, raw) + "\n"
+        counter = counters[neighbor] = counters.get(neighbor, 0) + 1
+        return self._envelope_of(neighbor).line(now, counter, kind, inner, tail, raw) + "\n"
 
     # ------------------------------------------------------------ session events
 
-    def connected(self, now: float, peer: Peer) -> str:
-        return self._line(now, peer, "state", ', "state": "connected"')
+    def connected(self, now: float, neighbor: NeighborFields) -> str:
+        return self._line(now, neighbor, "state", ', "state": "connected"')
 
-    def up(self, now: float, peer: Peer) -> str:
-        return self._line(now, peer, "state", ', "state": "up"')
+    def up(self, now: float, neighbor: NeighborFields) -> str:
+        return self._line(now, neighbor, "state", ', "state": "up"')
 
-    def down(self, now: float, peer: Peer, reason: str) -> str:
-        return self._line(now, peer, "state", f', "state": "down", "reason": {json.dumps(reason)}')
+    def down(self, now: float, neighbor: NeighborFields, reason: str) -> str:
+        return self._line(now, neighbor, "state", f', "state": "down", "reason": {json.dumps(reason)}')
 
-    def fsm(self, now: float, peer: Peer, old: str, new: str) -> str:
-        return self._line(now, peer, "fsm", f', "state": "{new}"')
+    def fsm(self, now: float, neighbor: NeighborFields, old: str, new: str) -> str:
+        return self._line(now, neighbor, "fsm", f', "state": "{new}"')
 
-    def negotiated(self, now: float, peer: Peer, negotiated) -> str:
-        return self._line(now, peer, "negotiated", f', "negotiated": {negotiated_json(negotiated)}')
+    def negotiated(self, now: float, neighbor: NeighborFields, negotiated) -> str:
+        return self._line(now, neighbor, "negotiated", f', "negotiated": {negotiated_json(negotiated)}')
 
-    def signal(self, now: float, peer: Peer, code: int, name: str) -> str:
-        return self._line(now, peer, "signal", f', "code": "{code}", "name": {json.dumps(name)}')
+    def signal(self, now: float, neighbor: NeighborFields, code: int, name: str) -> str:
+        return self._line(now, neighbor, "signal", f', "code": "{code}", "name": {json.dumps(name)}')
 
     def shutdown(self, now: float) -> str:
-        return shutdown_line(self._speaker, now) + "\n"
+        return shutdown_line(self._daemon, now) + "\n"
 
     # ------------------------------------------------------------ messages
 
-    def _message(self, now, peer, direction, message, header, body, consolidate) -> str:
-        raw = raw_fields(header, body) if consolidate else ""
-        return self._line(now, peer, message_kind(message), message_inner(message, direction), raw=raw)
+    def message(self, now: float, channel: Channel, message, header: bytes = b"", body: bytes = b"") -> str:
+        raw = raw_fields(header, body) if channel.consolidate else ""
+        inner = message_inner(message, channel.direction)
+        return self._line(now, channel.neighbor, message_kind(message), inner, raw=raw)
 
-    def open(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str:
-        return self._message(now, peer, direction, message, header, body, consolidate)
-
-    def keepalive(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str:
-        return self._message(now, peer, direction, message, header, body, consolidate)
-
-    def notification(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str:
-        return self._message(now, peer, direction, message, header, body, consolidate)
-
-    def refresh(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str:
-        return self._message(now, peer, direction, message, header, body, consolidate)
-
-    def operational(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str:
-        return self._message(now, peer, direction, message, header, body, consolidate)
-
-    def update(
-        self,
-        now: float,
-        peer: Peer,
-        direction: str,
-        update,
-        ctx,
-        header: bytes,
-        body: bytes,
-        negotiated,
-        consolidate: bool,
-    ) -> str:
+    def update(self, now: float, channel: Channel, update, ctx, header: bytes = b"", body: bytes = b"") -> str:
         message = update_json(update, ctx, True)
         if self._compact:
             message = compact(message)
-        inner = f', "direction": "{direction}", "message": {message}'
-        if negotiated is not None:
-            inner += f', "negotiated": {negotiated_json(negotiated)}'
-        raw = raw_fields(header, body) if consolidate else ""
-        return self._line(now, peer, "update", inner, raw=raw)
+        inner = f', "direction": "{channel.direction}", "message": {message}'
+        if channel.negotiated is not None:
+            inner += f', "negotiated": {negotiated_json(channel.negotiated)}'
+        raw = raw_fields(header, body) if channel.consolidate else ""
+        return self._line(now, channel.neighbor, "update", inner, raw=raw)
 
-    def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> bytes:
+    def received_run(self, now: float, channel: Channel, octets: bytes, ctx) -> bytes:
         """The lines of a run of received UPDATE messages (headers included), as `update` renders each, in
         UTF-8 (megabytes for a full table, written to the helper as they are).
 
@@ -252,11 +212,12 @@ class JsonEncoder:
         """
         addpath = ctx.addpath_receive
         addpath4, addpath6 = (AFI_IPV4, SAFI_UNICAST) in addpath, (AFI_IPV6, SAFI_UNICAST) in addpath
+        neighbor, negotiated = channel.neighbor, channel.negotiated
         tail = ("" if negotiated is None else f', "negotiated": {negotiated_json(negotiated)}') + " } }\n"
-        head, after = self._envelope_of(peer).parts(now, "update")
-        after += ', "direction": "receive", "message": '
+        head, after = self._envelope_of(neighbor).parts(now, "update")
+        after += f', "direction": "{channel.direction}", "message": '
         asn4 = ctx.asn4
-        counter = self._counters.get(peer, 0)
+        counter = self._counters.get(neighbor, 0)
         lines = []
         offset, size = 0, len(octets)
         while offset < size:
@@ -268,109 +229,70 @@ class JsonEncoder:
                 counter += 1
                 message = general_update_json(Update.decode(declined, ctx), ctx, True)
                 lines.append(f"{head}{counter}{after}{message}{tail}".encode())
-        self._counters[peer] = counter
+        self._counters[neighbor] = counter
         text = b"".join(lines)
         return compact(text.decode()).encode() if self._compact else text
 
-    def packets(
-        self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes, negotiated
-    ) -> str:
+    def packets(self, now: float, channel: Channel, category: int, header: bytes, body: bytes) -> str:
         inner = (
-            f', "direction": "{direction}", "message": {{ "category": {category}, '
+            f', "direction": "{channel.direction}", "message": {{ "category": {category}, '
             f'"header": "{hex_text(header)}", "body": "{hex_text(body)}" }} '
         )
-        if negotiated is not None:
-            inner += f', "negotiated": {negotiated_json(negotiated)}'
-        return self._line(now, peer, packet_kind(category), inner)
+        if channel.negotiated is not None:
+            inner += f', "negotiated": {negotiated_json(channel.negotiated)}'
+        return self._line(now, channel.neighbor, packet_kind(category), inner)
 
 
 class TextEncoder:
     """5.0's ``encoder text`` (see the module docstring and `exabgp.api.text_message`)."""
 
-    def __init__(self, speaker: Speaker):
-        self._speaker = speaker
+    def __init__(self, daemon: DaemonFields):
+        self._daemon = daemon
 
     # ------------------------------------------------------------ session events
 
-    def connected(self, now: float, peer: Peer) -> str:
-        return f"neighbor {peer.peer_address} connected\n\n"
+    def connected(self, now: float, neighbor: NeighborFields) -> str:
+        return f"neighbor {neighbor.peer_address} connected\n\n"
 
-    def up(self, now: float, peer: Peer) -> str:
-        return f"neighbor {peer.peer_address} up\n\n"
+    def up(self, now: float, neighbor: NeighborFields) -> str:
+        return f"neighbor {neighbor.peer_address} up\n\n"
 
-    def down(self, now: float, peer: Peer, reason: str) -> str:
-        return f"neighbor {peer.peer_address} down - {oneline(reason)}\n\n"
+    def down(self, now: float, neighbor: NeighborFields, reason: str) -> str:
+        return f"neighbor {neighbor.peer_address} down - {oneline(reason)}\n\n"
 
-    def fsm(self, now: float, peer: Peer, old: str, new: str) -> str:
+    def fsm(self, now: float, neighbor: NeighborFields, old: str, new: str) -> str:
         return ""
 
-    def negotiated(self, now: float, peer: Peer, negotiated) -> str:
+    def negotiated(self, now: float, neighbor: NeighborFields, negotiated) -> str:
         return ""
 
-    def signal(self, now: float, peer: Peer, code: int, name: str) -> str:
+    def signal(self, now: float, neighbor: NeighborFields, code: int, name: str) -> str:
         return ""
 
     def shutdown(self, now: float) -> str:
-        return f"shutdown {self._speaker.pid} {self._speaker.ppid}\n\n"
+        return f"shutdown {self._daemon.pid} {self._daemon.ppid}\n\n"
 
     # ------------------------------------------------------------ messages
 
-    def open(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str:
-        text = open_text(f"neighbor {peer.peer_address} {direction}", message, direction)
-        return _event(text, header, body, consolidate)
+    def message(self, now: float, channel: Channel, message, header: bytes = b"", body: bytes = b"") -> str:
+        direction = channel.direction
+        text = message_text(f"neighbor {channel.neighbor.peer_address} {direction}", message, direction)
+        raw = raw_text(header, body) if channel.consolidate else ""
+        # 5.0's OPERATIONAL text ends without a newline of its own: one newline, not two
+        return text + raw + ("\n" if message.TYPE == Operational.TYPE else "\n\n")
 
-    def keepalive(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str:
-        return _event(f"neighbor {peer.peer_address} {direction} keepalive", header, body, consolidate)
+    def update(self, now: float, channel: Channel, update, ctx, header: bytes = b"", body: bytes = b"") -> str:
+        raw = raw_text(header, body) if channel.consolidate else ""
+        head = f"neighbor {channel.neighbor.peer_address} {channel.direction} update"
+        return update_text(head, update, ctx, raw) + "\n\n"
 
-    def notification(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str:
-        text = notification_text(f"neighbor {peer.peer_address} {direction}", message, direction)
-        return _event(text, header, body, consolidate)
-
-    def refresh(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str:
-        return _event(refresh_text(f"neighbor {peer.peer_address} {direction}", message), header, body, consolidate)
-
-    def operational(
-        self, now: float, peer: Peer, direction: str, message, header: bytes, body: bytes, negotiated, consolidate: bool
-    ) -> str:
-        text = operational_text(f"neighbor {peer.peer_address} {direction}", message)
-        return text + (raw_text(header, body) if consolidate else "") + "\n"
-
-    def update(
-        self,
-        now: float,
-        peer: Peer,
-        direction: str,
-        update,
-        ctx,
-        header: bytes,
-        body: bytes,
-        negotiated,
-        consolidate: bool,
-    ) -> str:
-        raw = raw_text(header, body) if consolidate else ""
-        return update_text(f"neighbor {peer.peer_address} {direction} update", update, ctx, raw) + "\n\n"
-
-    def received_run(self, now: float, peer: Peer, octets: bytes, ctx, negotiated) -> bytes:
+    def received_run(self, now: float, channel: Channel, octets: bytes, ctx) -> bytes:
         """The events of a run of received UPDATE messages (headers included), as `update` renders each, in UTF-8."""
         # any size up to RFC 8654's largest: a vouched run holds messages the session already accepted
         return "".join(
-            self.update(now, peer, "receive", Update.decode(body, ctx), ctx, b"", body, negotiated, False)
+            self.update(now, channel, Update.decode(body, ctx), ctx, b"", body)
             for _type, body in split_messages(octets, EXTENDED_MAX_SIZE)[0]
         ).encode()
 
-    def packets(
-        self, now: float, peer: Peer, direction: str, category: int, header: bytes, body: bytes, negotiated
-    ) -> str:
-        return f"neighbor {peer.peer_address} {direction} {category}{raw_text(header, body)}\n\n"
-
-
-def _event(text: str, header: bytes, body: bytes, consolidate: bool) -> str:
-    return text + (raw_text(header, body) if consolidate else "") + "\n\n"
+    def packets(self, now: float, channel: Channel, category: int, header: bytes, body: bytes) -> str:
+        return f"neighbor {channel.neighbor.peer_address} {channel.direction} {category}{raw_text(header, body)}\n\n"

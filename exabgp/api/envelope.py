@@ -11,8 +11,11 @@ With ``consolidate`` the raw message follows the type,
 (each left out when empty, as 5.0 does).  The ``shutdown`` notification has
 no counter and no neighbor (`shutdown_line`).
 
-The caller supplies who is speaking (`Speaker`: host, pid, ppid) and the
-time: this module reads no clock and no process state.
+The caller supplies the two parts that name who speaks about whom:
+`DaemonFields` (host, pid, ppid: the daemon writing the line) and
+`NeighborFields` (the ``"neighbor"`` object: both ends' addresses and ASNs,
+and the router-id), and the time: this module reads no clock and no process
+state.
 """
 
 from exabgp import JSON_API_VERSION
@@ -20,8 +23,8 @@ from exabgp.bgp.record import record
 
 
 @record(slots=True)
-class Speaker:
-    """The daemon's identity as printed in every message."""
+class DaemonFields:
+    """The daemon's identity as printed in every message: ``"host"``, ``"pid"``, ``"ppid"``."""
 
     host: str
     pid: int
@@ -29,8 +32,8 @@ class Speaker:
 
 
 @record(slots=True)
-class Peer:
-    """The neighbor fields of the envelope."""
+class NeighborFields:
+    """The envelope's ``"neighbor"`` object: the addresses and ASNs of both ends, and the router-id."""
 
     local_address: str
     peer_address: str
@@ -39,19 +42,19 @@ class Peer:
     router_id: str = ""
 
 
-def neighbor_head(peer: Peer) -> str:
+def neighbor_head(neighbor: NeighborFields) -> str:
     """The opening of the ``"neighbor"`` object up to and including the router-id."""
     text = (
-        f'"neighbor": {{ "address": {{ "local": "{peer.local_address}", "peer": "{peer.peer_address}" }}, '
-        f'"asn": {{ "local": {peer.local_as}, "peer": {peer.peer_as} }}'
+        f'"neighbor": {{ "address": {{ "local": "{neighbor.local_address}", "peer": "{neighbor.peer_address}" }}, '
+        f'"asn": {{ "local": {neighbor.local_as}, "peer": {neighbor.peer_as} }}'
     )
-    if peer.router_id:
-        text += f', "router-id": "{peer.router_id}" '
+    if neighbor.router_id:
+        text += f', "router-id": "{neighbor.router_id}" '
     return text
 
 
 class Envelope:
-    """The envelope of one (speaker, peer) pair, rendered once: each line is one concatenation.
+    """The envelope of one (daemon, neighbor) pair, rendered once: each line is one concatenation.
 
     A daemon writes hundreds of thousands of lines for the same neighbor; only
     the time, the counter, the type and the content change between them.
@@ -59,9 +62,9 @@ class Envelope:
 
     __slots__ = ("_middle", "_neighbor")
 
-    def __init__(self, speaker: Speaker, peer: Peer):
-        self._middle = f', "host" : "{speaker.host}", "pid" : {speaker.pid}, "ppid" : {speaker.ppid}, "counter": '
-        self._neighbor = neighbor_head(peer)
+    def __init__(self, daemon: DaemonFields, neighbor: NeighborFields):
+        self._middle = f', "host" : "{daemon.host}", "pid" : {daemon.pid}, "ppid" : {daemon.ppid}, "counter": '
+        self._neighbor = neighbor_head(neighbor)
 
     def line(self, now: float, counter: int, kind: str, inner: str, tail: str = " } }", raw: str = "") -> str:
         """One JSON line: envelope, `raw` (`raw_fields`), neighbor head, `inner` (``, "key": value``), `tail`."""
@@ -89,14 +92,16 @@ def raw_fields(header: bytes, body: bytes) -> str:
     return text
 
 
-def shutdown_line(speaker: Speaker, now: float) -> str:
+def shutdown_line(daemon: DaemonFields, now: float) -> str:
     """The line sent to every JSON helper when the daemon stops."""
     return (
-        f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}, "host" : "{speaker.host}", "pid" : {speaker.pid}, '
-        f'"ppid" : {speaker.ppid}, "type": "notification", "notification": "shutdown" }}'
+        f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}, "host" : "{daemon.host}", "pid" : {daemon.pid}, '
+        f'"ppid" : {daemon.ppid}, "type": "notification", "notification": "shutdown" }}'
     )
 
 
-def envelope(speaker: Speaker, now: float, counter: int, kind: str, peer: Peer, inner: str, tail: str = " } }") -> str:
-    """One JSON line for a one-off message (see `Envelope` for many lines to the same peer)."""
-    return Envelope(speaker, peer).line(now, counter, kind, inner, tail)
+def envelope(
+    daemon: DaemonFields, now: float, counter: int, kind: str, neighbor: NeighborFields, inner: str, tail: str = " } }"
+) -> str:
+    """One JSON line for a one-off message (see `Envelope` for many lines to the same neighbor)."""
+    return Envelope(daemon, neighbor).line(now, counter, kind, inner, tail)

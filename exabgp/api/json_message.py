@@ -408,6 +408,6 @@ def message_inner(message, direction: str) -> str:
     return f', "direction": "{direction}", "{key}": {value}'
 
 
-def message_line(speaker, now: float, counter: int, peer, direction: str, message) -> str:
+def message_line(daemon, now: float, counter: int, neighbor, direction: str, message) -> str:
     """The whole JSON line 5.0 prints for `message` (not an UPDATE); `exabgp decode` uses direction "in"."""
-    return envelope(speaker, now, counter, message_kind(message), peer, message_inner(message, direction))
+    return envelope(daemon, now, counter, message_kind(message), neighbor, message_inner(message, direction))

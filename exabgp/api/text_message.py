@@ -40,6 +40,10 @@ has no text: an unknown OPERATIONAL type prints its type and raw value (5.0
 raises); NLRI of families without a decoder print ``0x<hex>``.
 """
 
+from collections.abc import Callable
+from typing import Any
+
+from exabgp._codec.tables import KEEPALIVE, NOTIFICATION, OPEN, OPERATIONAL, ROUTE_REFRESH
 from exabgp.api.envelope import hex_text
 from exabgp.api.json_message import (
     add_path_mode_text,
@@ -227,7 +231,7 @@ def _prefix_sid(tlvs) -> str:
 
 
 #: code -> (5.0's text name, renderer of the value)
-ATTRIBUTE_TEXT = {
+ATTRIBUTE_TEXT: dict[int, tuple[str, Callable[[Any], str]]] = {
     attr.ORIGIN: ("origin", lambda v: ORIGIN_NAMES.get(v, "invalid")),
     attr.AS_PATH: ("as-path", as_path_text),
     attr.MULTI_EXIT_DISC: ("med", str),
@@ -329,3 +333,18 @@ def operational_text(head: str, message) -> str:
     if category == QUERY:
         return text
     return text + f" router-id {message.router_id} sequence {message.sequence} counter {message.counter}"
+
+
+#: message type -> its text from ``(head, message, direction)``; UPDATE is `update_text`'s
+_MESSAGES = {
+    OPEN: open_text,
+    NOTIFICATION: notification_text,
+    KEEPALIVE: lambda head, message, direction: f"{head} keepalive",
+    ROUTE_REFRESH: lambda head, message, direction: refresh_text(head, message),
+    OPERATIONAL: lambda head, message, direction: operational_text(head, message),
+}
+
+
+def message_text(head: str, message, direction: str) -> str:
+    """The text of any message but an UPDATE, by its ``TYPE``; `head` is ``neighbor <peer> <direction>``."""
+    return _MESSAGES[message.TYPE](head, message, direction)

@@ -17,7 +17,9 @@ accessors decode on demand, each at most once per context:
 * `eor(ctx)`: the ``(afi, safi)`` of an End-of-RIB (RFC 4724 section 2): an
   UPDATE with nothing in it is IPv4 unicast, one with only an empty
   MP_UNREACH_NLRI is that family's.  An UPDATE `_codec.check_update`
-  vouches for carries routes: None without decoding anything.
+  vouches for carries routes: None without decoding anything.  `eor_body(afi,
+  safi)` writes one, as ExaBGP 5.0 sends it (the one encoder of the marker,
+  which the session's `send_eor` sends).
 
 `Update(withdrawn, attributes, nlri)` builds one from parts: IPv4 unicast
 `Prefix` lists for the two IPv4 fields and ``(code, flags, value)`` triples,
@@ -32,7 +34,7 @@ attribute RFC 7606 treats as withdraw (an empty MP_REACH_NLRI, ``0000 0003
 """
 
 from exabgp import _codec
-from exabgp._codec.tables import UPDATE
+from exabgp._codec.tables import EXTENDED_LENGTH, OPTIONAL, UPDATE
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.attribute import (
@@ -49,6 +51,19 @@ ANNOUNCE = "announce"
 WITHDRAW = "withdraw"
 
 _IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
+
+#: End-of-RIB of a family other than IPv4 unicast up to the family: no withdrawn routes, 7 octets of
+#: attributes, MP_UNREACH_NLRI (Extended Length set as 5.0 sets it, although the value is 3 octets)
+_EOR_HEAD = bytes((0, 0, 0, 7, OPTIONAL | EXTENDED_LENGTH, MP_UNREACH_NLRI, 0, 3))
+
+
+def eor_body(afi: int, safi: int) -> bytes:
+    """The body of an End-of-RIB for the family (RFC 4724 section 2), as 5.0 sends it: an empty UPDATE
+    for IPv4 unicast, else an MP_UNREACH_NLRI with the family and no NLRI (`_EOR_HEAD`)."""
+    if (afi, safi) == _IPV4_UNICAST:
+        return bytes(4)
+    return _EOR_HEAD + afi.to_bytes(2, "big") + bytes((safi,))
+
 
 #: an attribute value kept as it was received (an MP attribute RFC 7606 treats as withdraw)
 _OCTETS = (bytes, bytearray, memoryview)

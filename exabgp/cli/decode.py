@@ -44,7 +44,7 @@ import time
 from exabgp import exabgp_version
 from exabgp._codec.errors import CodecError
 from exabgp._codec.tables import HEADER_SIZE, LENGTH_AT, MARKER, NOTIFICATION, OPEN, TYPE_AT, UPDATE
-from exabgp.api.envelope import Peer, Speaker, envelope
+from exabgp.api.envelope import DaemonFields, NeighborFields, envelope
 from exabgp.api.json_message import message_line
 from exabgp.api.json_update import compact, update_json
 from exabgp.bgp.context import CodecContext
@@ -160,15 +160,15 @@ def negotiated(neighbor, environment=None) -> CodecContext:
         raise ValueError(exc.reason or str(exc)) from None
 
 
-def peer_of(neighbor) -> Peer:
+def neighbor_fields(neighbor) -> NeighborFields:
     """The envelope's neighbor fields (an `auto` local address prints as None, as in 5.0)."""
-    return Peer(
+    return NeighborFields(
         str(neighbor.local_address), neighbor.peer_address, neighbor.local_as, neighbor.peer_as, neighbor.router_id
     )
 
 
 def display_message(
-    raw: bytes, neighbor, ctx: CodecContext, speaker: Speaker, now: float, compact_nlri: bool = False
+    raw: bytes, neighbor, ctx: CodecContext, daemon: DaemonFields, now: float, compact_nlri: bool = False
 ) -> str:
     """The JSON line for one message decoded with `ctx` (raises `Invalid` or `CodecError`)."""
     if raw.startswith(MARKER):
@@ -178,14 +178,14 @@ def display_message(
         body = raw[HEADER_SIZE : (raw[LENGTH_AT] << 8) | raw[LENGTH_AT + 1]]
     else:
         kind, body = UPDATE, raw
-    peer = peer_of(neighbor)
+    fields = neighbor_fields(neighbor)
     if kind == UPDATE:
         text = update_json(decode_message(kind, body, ctx), ctx)
         if compact_nlri:
             text = compact(text)
-        return envelope(speaker, now, 1, "update", peer, f', "direction": "in", "message": {text}')
+        return envelope(daemon, now, 1, "update", fields, f', "direction": "in", "message": {text}')
     if kind in (OPEN, NOTIFICATION):
-        return message_line(speaker, now, 1, peer, "in", decode_message(kind, body, ctx))
+        return message_line(daemon, now, 1, fields, "in", decode_message(kind, body, ctx))
     raise Invalid([f"unknown type {kind}"], f"message type {kind} is not decoded")
 
 
@@ -253,7 +253,7 @@ def cmdline(args, out, err=None) -> int:
         out.write(stop.out)
         err.write(stop.err)
         return 1
-    speaker = Speaker(socket.gethostname(), os.getpid(), os.getppid())
+    daemon = DaemonFields(socket.gethostname(), os.getpid(), os.getppid())
     try:
         environment = read_environment()
     except SettingError as exc:
@@ -270,7 +270,7 @@ def cmdline(args, out, err=None) -> int:
             if args.nlri:
                 lines = display_nlri(raw, neighbor, ctx)
             else:
-                lines = [display_message(raw, neighbor, ctx, speaker, time.time(), compact_nlri)]
+                lines = [display_message(raw, neighbor, ctx, daemon, time.time(), compact_nlri)]
         except (CodecError, Invalid) as exc:
             for line in getattr(exc, "lines", ()):
                 out.write(f"{line}\n")

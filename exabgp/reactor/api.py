@@ -52,9 +52,8 @@ import re
 import socket
 import time
 
-from exabgp.api.encoder import OPENING, Encoder, JsonEncoder, TextEncoder
-from exabgp.api.envelope import Peer as EnvelopePeer
-from exabgp.api.envelope import Speaker
+from exabgp.api.encoder import OPENING, Channel, Encoder, JsonEncoder, TextEncoder
+from exabgp.api.envelope import DaemonFields, NeighborFields
 from exabgp.bgp.keepalive import KeepAlive
 from exabgp.bgp.notification import Notification
 from exabgp.bgp.open import Open
@@ -67,7 +66,7 @@ from exabgp.reactor.controller import Controller
 from exabgp.reactor.pipes import CliPipes
 from exabgp.reactor.processes import Processes
 
-#: message type -> the api block's name for it, which is also the encoder's method
+#: message type -> the api block's name for it
 KINDS = {
     Open.TYPE: "open",
     Update.TYPE: "update",
@@ -148,7 +147,7 @@ class Reporter:
 
     __slots__ = (
         "api",
-        "peer",
+        "neighbor",
         "subscribers",
         "messages",
         "updates",
@@ -156,12 +155,14 @@ class Reporter:
         "_readers",
         "_negotiated",
         "_with_negotiated",
+        "_receive",
+        "_send",
         "_closing",
     )
 
-    def __init__(self, api: "Api", peer: EnvelopePeer, found: list):
+    def __init__(self, api: "Api", neighbor: NeighborFields, found: list):
         self.api = api
-        self.peer = peer
+        self.neighbor = neighbor
         self.subscribers = found
         self._readers = [s for s in found if "update" in s.receive.kinds and s.receive.parsed]
         self.updates = bool(self._readers)
@@ -174,7 +175,16 @@ class Reporter:
         self._negotiated = OPENING  # what 5.0 prints in the negotiated block before the OPEN exchange
         # 5.0 adds the negotiated block to every message line of the neighbor when one of its api blocks asks
         self._with_negotiated = any(s.negotiated for s in found)
-        self._closing = None  # the transition to IDLE, told after ``state down``
+        self._make_channels()
+        self._closing: str | None = None  # the state of the transition to IDLE, told after ``state down``
+
+    def _make_channels(self) -> None:
+        """The `Channel` of each direction: the form of the messages is the neighbor's (`Direction`), the
+        same for every helper, so its first helper's says it."""
+        negotiated = self._negotiated if self._with_negotiated else None
+        first = self.subscribers[0]
+        self._receive = Channel(self.neighbor, "receive", negotiated, first.receive.consolidate)
+        self._send = Channel(self.neighbor, "send", negotiated, first.send.consolidate)
 
     def _write(self, name: str, text: str | bytes) -> None:
         if text:
@@ -186,7 +196,7 @@ class Reporter:
             self._fsm(now, "ACTIVE", "IDLE")
         for subscriber in self.subscribers:
             if subscriber.changes:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].connected(now, self.peer))
+                self._write(subscriber.name, self.api.encoders[subscriber.name].connected(now, self.neighbor))
 
     def failed(self, now: float, reason: str) -> None:
         """An outgoing attempt that failed: 5.0 (its connect does not wait for the handshake) tells it
@@ -211,27 +221,32 @@ class Reporter:
     def _fsm(self, now: float, old: str, new: str) -> None:
         for subscriber in self.subscribers:
             if subscriber.fsm:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].fsm(now, self.peer, old, new))
+                self._write(subscriber.name, self.api.encoders[subscriber.name].fsm(now, self.neighbor, old, new))
 
     def negotiated(self, now: float, negotiated, local_as: int, peer_as: int) -> None:
         """The OPEN exchange is done: the envelope takes the negotiated ASNs (``local-as auto``)."""
-        peer = self.peer
-        self.peer = EnvelopePeer(peer.local_address, peer.peer_address, local_as, peer_as, peer.router_id)
+        neighbor = self.neighbor
+        self.neighbor = NeighborFields(
+            neighbor.local_address, neighbor.peer_address, local_as, peer_as, neighbor.router_id
+        )
         self._negotiated = negotiated
+        self._make_channels()
         for subscriber in self.subscribers:
             if subscriber.negotiated:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].negotiated(now, self.peer, negotiated))
+                self._write(
+                    subscriber.name, self.api.encoders[subscriber.name].negotiated(now, self.neighbor, negotiated)
+                )
 
     def up(self, now: float) -> None:
         for subscriber in self.subscribers:
             if subscriber.changes:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].up(now, self.peer))
+                self._write(subscriber.name, self.api.encoders[subscriber.name].up(now, self.neighbor))
 
     def down(self, now: float, reason: str, stopped: bool = False) -> None:
         """The session ended; `stopped`: its peer stops for good (5.0 then reports IDLE twice)."""
         for subscriber in self.subscribers:
             if subscriber.changes:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].down(now, self.peer, reason))
+                self._write(subscriber.name, self.api.encoders[subscriber.name].down(now, self.neighbor, reason))
         if self._closing is not None:
             self._fsm(now, self._closing, "IDLE")
             if stopped:
@@ -241,26 +256,19 @@ class Reporter:
     def signal(self, now: float, code: int, name: str) -> None:
         for subscriber in self.subscribers:
             if subscriber.signal:
-                self._write(subscriber.name, self.api.encoders[subscriber.name].signal(now, self.peer, code, name))
+                self._write(subscriber.name, self.api.encoders[subscriber.name].signal(now, self.neighbor, code, name))
 
     def received(self, now: float, update, ctx) -> None:
         """An UPDATE received, for helpers that only read the parsed UPDATEs (`direct`)."""
         for subscriber in self._readers:
-            negotiated = self._negotiated if self._with_negotiated else None
-            self._write(
-                subscriber.name,
-                self.api.encoders[subscriber.name].update(
-                    now, self.peer, "receive", update, ctx, b"", update.body, negotiated, False
-                ),
-            )
+            encoder = self.api.encoders[subscriber.name]
+            self._write(subscriber.name, encoder.update(now, self._receive, update, ctx, b"", update.body))
 
     def scanned(self, now: float, octets: bytes, ctx) -> None:
         """A run of UPDATE messages the codec vouched for (`UpdatesScanned`): one call per helper (`direct`)."""
         for subscriber in self._readers:
-            negotiated = self._negotiated if self._with_negotiated else None
             self._write(
-                subscriber.name,
-                self.api.encoders[subscriber.name].received_run(now, self.peer, octets, ctx, negotiated),
+                subscriber.name, self.api.encoders[subscriber.name].received_run(now, self._receive, octets, ctx)
             )
 
     def message(self, now: float, direction: str, event, ctx) -> None:
@@ -268,6 +276,7 @@ class Reporter:
         kind = KINDS.get(event.msg_type)
         if kind is None:
             return
+        channel = self._receive if direction == "receive" else self._send
         header = None
         for subscriber in self.subscribers:
             wanted = subscriber.receive if direction == "receive" else subscriber.send
@@ -275,24 +284,16 @@ class Reporter:
             if kind not in wanted.kinds and not raw:
                 continue
             encoder = self.api.encoders[subscriber.name]
-            negotiated = self._negotiated if self._with_negotiated else None
             if header is None:
                 header = event.header
             if raw:
-                self._write(
-                    subscriber.name,
-                    encoder.packets(now, self.peer, direction, event.msg_type, header, event.body, negotiated),
-                )
+                self._write(subscriber.name, encoder.packets(now, channel, event.msg_type, header, event.body))
             if kind not in wanted.kinds or not wanted.parsed or event.message is None:
                 continue  # a refused message is only seen raw, as in 5.0
             if event.msg_type == Update.TYPE:
-                text = encoder.update(
-                    now, self.peer, direction, event.message, ctx, header, event.body, negotiated, wanted.consolidate
-                )
+                text = encoder.update(now, channel, event.message, ctx, header, event.body)
             else:
-                text = getattr(encoder, kind)(
-                    now, self.peer, direction, event.message, header, event.body, negotiated, wanted.consolidate
-                )
+                text = encoder.message(now, channel, event.message, header, event.body)
             self._write(subscriber.name, text)
 
 
@@ -303,7 +304,7 @@ class Api:
         self.reactor = reactor
         self.log = reactor.log
         self.environment = reactor.environment
-        self.speaker = Speaker(socket.gethostname(), os.getpid(), os.getppid())
+        self.daemon = DaemonFields(socket.gethostname(), os.getpid(), os.getppid())
         self.encoders: dict[str, Encoder] = {}
         self.counters: dict = {}  # the JSON counter of each neighbor, shared by the JSON helpers (5.0)
         self.acks: dict[str, bool] = {}  # helper name -> whether it gets done / error
@@ -337,12 +338,12 @@ class Api:
         for process in configuration.processes:
             if process.encoder == "json":
                 self.encoders[process.name] = JsonEncoder(
-                    self.speaker, self.counters, self.environment.get("api", "compact")
+                    self.daemon, self.counters, self.environment.get("api", "compact")
                 )
             else:
-                self.encoders[process.name] = TextEncoder(self.speaker)
+                self.encoders[process.name] = TextEncoder(self.daemon)
             self.acks.setdefault(process.name, ack)
-        self.encoders[CLI] = TextEncoder(self.speaker)
+        self.encoders[CLI] = TextEncoder(self.daemon)
         self.acks[CLI] = True
 
     async def reload(self, configuration, configuration_dir: str, restart_all: bool) -> None:
@@ -361,10 +362,10 @@ class Api:
         found = subscribers(neighbor, self.processes.names())
         if not found:
             return None
-        peer = EnvelopePeer(
+        fields = NeighborFields(
             local_address, neighbor.peer_address, neighbor.local_as or 0, neighbor.peer_as or 0, neighbor.router_id
         )
-        return Reporter(self, peer, found)
+        return Reporter(self, fields, found)
 
     def peers_of(self, source: str) -> list:
         """The peers helper `source` may act on (the CLI: all), in configuration order.

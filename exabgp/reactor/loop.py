@@ -60,7 +60,7 @@ import time
 
 from exabgp.bgp.record import replace
 from exabgp.reactor import daemon
-from exabgp.reactor import settings as mapping
+from exabgp.reactor.settings import listen_endpoints
 from exabgp.reactor import sockets
 from exabgp.reactor.api import Api
 from exabgp.reactor.peer import CONNECTION_REJECTED, PEER_DECONFIGURED, Connection, Peer
@@ -177,7 +177,7 @@ class Reactor:
         """Make the listeners those of the configuration; False when one can not be opened at startup."""
         loop = asyncio.get_running_loop()
         served = [n for n in self.configuration.neighbors if n.md5_password is not None or n.incoming_ttl]
-        wanted = mapping.listen_endpoints(self.configuration, self.environment)
+        wanted = listen_endpoints(self.configuration, self.environment)
         for endpoint in [endpoint for endpoint in self._servers if endpoint not in wanted]:
             self._servers.pop(endpoint).close()
             self.log.info("reactor", f"stopped listening on {endpoint[0]}:{endpoint[1]}")

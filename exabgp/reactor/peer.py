@@ -12,7 +12,7 @@ A `Peer` owns the connections to one neighbor (RFC 4271 section 8: the
 ConnectRetry part of the FSM lives here, the rest in the session):
 
 * outgoing connections (not for passive neighbors nor with ``bgp.passive``)
-  go to the neighbor's address on `settings.connect_port`, from its
+  go to the neighbor's address on `exabgp.reactor.settings.connect_port`, from its
   ``local-address`` when set: the first at once, the next ones after
   ExaBGP 5.0's backoff (docs/compatibility.md, "Sessions and the FSM"): 0, 1, 2, 3, 4, 5, 7, 9 ... seconds,
   ``next = min(int(1 + next * 1.2), 60)``, back to 0 once a session is
@@ -87,7 +87,7 @@ from exabgp.bgp.family import family_name
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
 from exabgp.config.session import session_settings as settings_of
-from exabgp.reactor import settings as mapping
+from exabgp.reactor.settings import connect_port, passive
 from exabgp.reactor import sockets
 from exabgp.rib import packing
 from exabgp.rib.incoming import AdjRibIn
@@ -505,7 +505,7 @@ class Peer:
         self._backoff = 0
         self._retry = None
         self._connecting = None
-        self._passive = mapping.passive(neighbor, reactor.environment)
+        self._passive = passive(neighbor, reactor.environment)
 
     # ------------------------------------------------------------ connect-retry
 
@@ -531,7 +531,7 @@ class Peer:
     async def _open(self) -> None:
         neighbor = self.neighbor
         name = self.reactor.connection_name("outgoing")
-        port = mapping.connect_port(neighbor, self.reactor.environ)
+        port = connect_port(neighbor, self.reactor.environ)
         self.reactor.log.info(name, f"attempting connection to {neighbor.peer_address}:{port}")
         loop = asyncio.get_running_loop()
         sock = None
@@ -770,7 +770,7 @@ class Peer:
         it), the next connection uses them, with the routes `NeighborRoutes.reconfigure` leaves."""
         self.outbound.reconfigure(neighbor)
         self.neighbor = neighbor
-        self._passive = mapping.passive(neighbor, self.reactor.environment)
+        self._passive = passive(neighbor, self.reactor.environment)
         self.restart_state = True  # 5.0 re-establishes a reconfigured peer as a restart
         if self.connection is not None:
             self.connection.stop(PEER_DECONFIGURED, teardown_data(PEER_DECONFIGURED))

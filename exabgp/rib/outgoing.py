@@ -292,8 +292,3 @@ class AdjRibOut:
                     if nlris:
                         bodies = packing.announce_bodies if announce else packing.withdraw_bodies
                         yield from bodies(afi, safi, attributes, nexthop, nlris, ctx, group, left_out)
-
-    @staticmethod
-    def eor_bodies(families):
-        """One End-of-RIB body per ``(afi, safi)`` (RFC 4724 section 2)."""
-        return [packing.eor_body(afi, safi) for afi, safi in families]

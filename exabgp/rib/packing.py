@@ -3,8 +3,8 @@
 A *bucket* is a list of routes of one family sharing one `AttributeSet` and
 one resolved next hop (the Adj-RIB-Out makes the buckets); `announce_bodies`
 turns a bucket into UPDATE bodies (RFC 4271 section 4.3), `withdraw_bodies`
-does the same for withdrawn NLRI of one family, `eor_body` gives the
-End-of-RIB marker (RFC 4724 section 2).
+does the same for withdrawn NLRI of one family (the End-of-RIB marker is
+`exabgp.bgp.update.eor_body`'s).
 
 Wire layout, as 5.0 lays it out:
 
@@ -117,13 +117,6 @@ LARGEST = CodecContext(extended_message=True, addpath_send=frozenset(FAMILIES))
 #: MP_REACH_NLRI with a VPN next hop pair, NEXT_HOP, the prefix, its RD and path identifier)
 _ROOM = 256
 _IPV4_MAPPED = bytes(10) + b"\xff\xff"
-
-
-def eor_body(afi: int, safi: int) -> bytes:
-    """End-of-RIB: an empty UPDATE for IPv4 unicast, else an MP_UNREACH_NLRI with the family only."""
-    if (afi, safi) == (AFI_IPV4, SAFI_UNICAST):
-        return b"\x00\x00\x00\x00"
-    return b"\x00\x00\x00\x07\x90\x0f\x00\x03" + afi.to_bytes(2, "big") + bytes((safi,))
 
 
 def mp_nexthop(afi: int, safi: int, nexthop: bytes, ctx) -> bytes:

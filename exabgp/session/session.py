@@ -80,7 +80,7 @@ from exabgp.bgp.notification import CEASE, FSM_ERROR, HOLD_TIMER_EXPIRED, MESSAG
 from exabgp.bgp.open import Open
 from exabgp.bgp.operational import Operational
 from exabgp.bgp.refresh import REQUEST, RouteRefresh
-from exabgp.bgp.update import Update
+from exabgp.bgp.update import Update, eor_body
 from exabgp.session.fsm import Action, Event, State, fsm_error_subcode, transition, TRANSITIONS
 from exabgp.session.negotiation import Negotiated, SessionSettings, build_open, negotiate
 
@@ -89,11 +89,6 @@ from exabgp.session.negotiation import Negotiated, SessionSettings, build_open, 
 OPEN_WAIT_EXPIRED = b"waited for open too long, we do not like stuck in active"
 #: ExaBGP 5.0's data for a KEEPALIVE received when the hold time is 0
 ZERO_HOLD_KEEPALIVE = b"Negotiated holdtime was zero, it was invalid to send us a keepalive messages"
-
-#: End-of-RIB (RFC 4724 section 2) as 5.0 sends it: an empty UPDATE for IPv4
-#: unicast, else an MP_UNREACH_NLRI with the family only (flags 0x90, 2-octet length)
-_EOR_IPV4_UNICAST = b"\x00\x00\x00\x00"
-_EOR_MP_UNREACH = b"\x00\x00\x00\x07\x90\x0f\x00\x03"
 
 
 class LocalProtocolError(Exception):
@@ -351,11 +346,8 @@ class Session:
         self._send_checked(Update.TYPE, body, None)
 
     def send_eor(self, afi: int, safi: int) -> None:
-        """End-of-RIB for the family (RFC 4724 section 2), encoded as 5.0 does."""
-        if (afi, safi) == (AFI_IPV4, SAFI_UNICAST):
-            self.send_update(_EOR_IPV4_UNICAST)
-        else:
-            self.send_update(_EOR_MP_UNREACH + afi.to_bytes(2, "big") + bytes((safi,)))
+        """End-of-RIB for the family (RFC 4724 section 2), encoded as 5.0 does (`exabgp.bgp.update.eor_body`)."""
+        self.send_update(eor_body(afi, safi))
 
     def send_route_refresh(self, afi: int, safi: int, subtype: int = REQUEST) -> None:
         """A ROUTE-REFRESH request, or the BoRR / EoRR markers (RFC 7313)."""

@@ -40,8 +40,8 @@ family (`exabgp.bgp.nlri.decode`); what decodes renders as valid JSON
 
 from exabgp._codec import check_update, ingest_update
 from exabgp._codec.errors import CodecError
-from exabgp.api.encoder import JsonEncoder, TextEncoder
-from exabgp.api.envelope import Peer, Speaker
+from exabgp.api.encoder import Channel, JsonEncoder, TextEncoder
+from exabgp.api.envelope import DaemonFields, NeighborFields
 from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import FAMILIES
@@ -50,7 +50,6 @@ from exabgp.bgp.nlri import decode as decode_nlri
 from exabgp.bgp.nlri import encode as encode_nlri
 from exabgp.cli import decode as decode_cli
 from exabgp.config.neighbor import parse
-from exabgp.reactor.api import KINDS
 from qa.fuzz import seeds as seed_parts
 from qa.fuzz.codec import bit, valid_json
 from qa.fuzz.engine import Finding
@@ -58,8 +57,8 @@ from qa.fuzz.targets import Target
 
 _TYPES = (2, 2, 2, 1, 3, 4, 5, 6)
 _FAMILIES = sorted(FAMILIES)
-_SPEAKER = Speaker("fuzz", 1, 1)
-_PEER = Peer("127.0.0.1", "127.0.0.2", 65000, 65001, "10.0.0.1")
+_DAEMON = DaemonFields("fuzz", 1, 1)
+_NEIGHBOR = NeighborFields("127.0.0.1", "127.0.0.2", 65000, 65001, "10.0.0.1")
 _HEADER = 19
 
 
@@ -106,21 +105,20 @@ class MessageTarget(Target):
                 raise Finding("check_update vouched for an UPDATE whose decode resets the session") from None
             return
         raw = header(msg_type, body)
-        json, text = JsonEncoder(_SPEAKER), TextEncoder(_SPEAKER)
+        json, text = JsonEncoder(_DAEMON), TextEncoder(_DAEMON)
         if msg_type == 2:
             self._update(message, ctx, body)
             lines = [
-                json.update(0.0, _PEER, "receive", message, ctx, raw, body, None, consolidate)
+                json.update(0.0, Channel(_NEIGHBOR, "receive", None, consolidate), message, ctx, raw, body)
                 for consolidate in (False, True)
             ]
-            text.update(0.0, _PEER, "receive", message, ctx, raw, body, None, False)
+            text.update(0.0, Channel(_NEIGHBOR, "receive"), message, ctx, raw, body)
         else:
-            kind = KINDS[msg_type]
             lines = [
-                getattr(json, kind)(0.0, _PEER, "receive", message, raw, body, None, consolidate)
+                json.message(0.0, Channel(_NEIGHBOR, "receive", None, consolidate), message, raw, body)
                 for consolidate in (False, True)
             ]
-            getattr(text, kind)(0.0, _PEER, "receive", message, raw, body, None, False)
+            text.message(0.0, Channel(_NEIGHBOR, "receive"), message, raw, body)
         for line in "".join(lines).splitlines():
             valid_json(line, f"the helper's JSON line of message type {msg_type}")
 
@@ -198,7 +196,7 @@ class DecodeTarget(Target):
             if display is decode_cli.display_nlri:
                 lines = display(data[1:], neighbor, ctx)
             else:
-                lines = [display(data[1:], neighbor, ctx, _SPEAKER, 0.0, bit(data[0], 1))]
+                lines = [display(data[1:], neighbor, ctx, _DAEMON, 0.0, bit(data[0], 1))]
         except (CodecError, decode_cli.Invalid):
             return
         for line in lines:

@@ -1,0 +1,121 @@
+"""One meaning per name (docs/architecture.md, "Checks", point 7): no private name crosses a module.
+
+A name with a leading underscore is private to where it is defined: a
+`_name` defined in a module (a function, a class, a constant) is that
+module's alone, and a `_package` or `_module` of a package belongs to that
+package, so modules inside the package may import it and no module outside
+may.  `exabgp._codec` is such a package of `exabgp` (every layer imports it,
+by design), and its twins (`_wire_py`, `_wire_c`, ...) and `_octets` are
+imported by `exabgp._codec` modules only.  Every module of the installed
+package is read with `ast` (Cython sources by their import lines).
+"""
+
+import ast
+import os
+import re
+
+import pytest
+
+import exabgp
+
+PACKAGE = os.path.dirname(os.path.abspath(exabgp.__file__))
+PYX_IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+c?import\s+([\w, ()]+)", re.MULTILINE)
+#: exabgp/config/ shares its route grammar's private helpers (`_Cursor`, `_Draft`, ...) between its
+#: modules today; making them public is another step of issue 11, point 7 (Checks item 7's grep)
+PENDING = "config" + os.sep
+
+
+def modules():
+    found = []
+    for directory, subdirectories, files in os.walk(PACKAGE):
+        subdirectories[:] = sorted(name for name in subdirectories if name != "__pycache__")
+        found.extend(
+            os.path.relpath(os.path.join(directory, name), PACKAGE)
+            for name in sorted(files)
+            if name.endswith((".py", ".pyx", ".pxd"))
+        )
+    return found
+
+
+def dotted(relative):
+    parts = relative.rsplit(".", 1)[0].split(os.sep)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(["exabgp"] + parts)
+
+
+def is_package(module):
+    return os.path.isfile(os.path.join(PACKAGE, *module.split(".")[1:], "__init__.py"))
+
+
+def imported(source, name, python):
+    """(line, dotted path) of everything module `name` imports: ``from M import x`` gives ``M.x``."""
+    if not python:
+        return [
+            (source.count("\n", 0, match.start()) + 1, f"{match.group(1)}.{item.strip(' ()')}")
+            for match in PYX_IMPORT.finditer(source)
+            for item in match.group(2).split(",")
+            if item.strip(" ()")
+        ]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+    return found
+
+
+def private_crossings(name, found, package_of=is_package):
+    """The (line, path) imports of module `name` that reach a private name from outside its owner.
+
+    A private part of a path is a package's to share inside itself, a module's to keep: `name` may
+    import ``exabgp._codec`` (inside ``exabgp``), never ``exabgp.rib.packing._ROOM``.
+    """
+    wrong = []
+    for line, path in found:
+        parts = path.split(".")
+        if parts[0] != "exabgp":
+            continue
+        for index in range(1, len(parts)):
+            if not parts[index].startswith("_") or parts[index].startswith("__"):
+                continue
+            owner = ".".join(parts[:index])
+            if not package_of(owner) or not (name == owner or name.startswith(owner + ".")):
+                wrong.append((line, path))
+                break
+    return wrong
+
+
+@pytest.mark.parametrize("relative", [path for path in modules() if not path.startswith(PENDING)])
+def test_no_private_name_crosses_a_module(relative):
+    with open(os.path.join(PACKAGE, relative), encoding="utf-8") as handle:
+        source = handle.read()
+    name = dotted(relative)
+    wrong = private_crossings(name, imported(source, name, relative.endswith(".py")))
+    assert not wrong, f"exabgp/{relative} imports private names of other modules: {wrong}"
+
+
+def test_the_checker_catches_private_imports():
+    source = "\n".join(
+        (
+            "from exabgp import _codec",  # a package's private part, imported inside the package: fine
+            "from exabgp.rib.packing import _ROOM",  # a module's private name
+            "from exabgp._codec import _wire_py",  # the codec's twin, outside the codec
+            "import exabgp._codec.tables",  # fine
+            "from exabgp.config.route import Speaker, _Cursor",  # one private name among public ones
+            "from os import _exit",  # not ours
+        )
+    )
+    packages = {"exabgp", "exabgp._codec", "exabgp.rib", "exabgp.config"}
+    found = imported(source, "exabgp.rib.outgoing", True)
+    assert private_crossings("exabgp.rib.outgoing", found, packages.__contains__) == [
+        (2, "exabgp.rib.packing._ROOM"),
+        (3, "exabgp._codec._wire_py"),
+        (5, "exabgp.config.route._Cursor"),
+    ]
+    assert private_crossings("exabgp._codec", found[2:3], packages.__contains__) == []
+    pyx = "from exabgp._codec._octets cimport Output, reserve\nfrom exabgp.bgp.x cimport _y\n"
+    assert private_crossings("exabgp._codec._nlri_c", imported(pyx, "", False), packages.__contains__) == [
+        (2, "exabgp.bgp.x._y")
+    ]
