@@ -60,8 +60,8 @@ from exabgp.config.route import (
     ROUTE_KEYWORDS,
     RouteError,
     StaticRoute,
-    _Cursor,
-    _Draft,
+    RouteCursor,
+    RouteDraft,
     _address,
     draft_route,
     _int,
@@ -252,7 +252,7 @@ def _values(statement) -> list:
 def block_route(statement, speaker, interned) -> StaticRoute:
     """``route [NAME] { rd ...; next-hop ...; match { ... } then { ... } }`` (an `exabgp.config.lexer.Statement`)."""
     name = values.named_block(statement, "route", optional=True)
-    draft = _Draft()
+    draft = RouteDraft()
     match = []
     for line in statement.block:
         keyword = line.keyword
@@ -267,15 +267,15 @@ def block_route(statement, speaker, interned) -> StaticRoute:
             values.block(line)
             for item in line.block:
                 values.plain(item)
-                _read(_Cursor(item.words, item.end), draft, speaker, THEN_KEYWORDS)
+                _read(RouteCursor(item.words, item.end), draft, speaker, THEN_KEYWORDS)
         elif keyword == "scope":
             values.block(line)
             for item in line.block:
                 values.plain(item)
-                _read(_Cursor(item.words, item.end), draft, speaker, SCOPE)
+                _read(RouteCursor(item.words, item.end), draft, speaker, SCOPE)
         elif keyword in _ROUTE_BLOCK_KEYWORDS:
             values.plain(line)
-            _read(_Cursor(line.words, line.end), draft, speaker, _ROUTE_BLOCK_KEYWORDS)
+            _read(RouteCursor(line.words, line.end), draft, speaker, _ROUTE_BLOCK_KEYWORDS)
         else:
             raise RouteError(
                 f"unknown flow route keyword '{keyword}' (expected rd, next-hop, match, then or scope)", line.words[0]
@@ -299,8 +299,8 @@ def flat_route(tokens, speaker, interned, end=None, afi=None) -> StaticRoute:
 
     `afi` is the family's when the caller names it (``announce ipv6 flow ...``).
     """
-    cursor = _Cursor(tokens, end)
-    draft = _Draft()
+    cursor = RouteCursor(tokens, end)
+    draft = RouteDraft()
     match = []
     while not cursor.done():
         token = cursor.take("flow keyword")

@@ -39,8 +39,8 @@ from exabgp.config.route import (
     ROUTE_KEYWORDS,
     RouteError,
     StaticRoute,
-    _Cursor,
-    _Draft,
+    RouteCursor,
+    RouteDraft,
     draft_route,
     family_address,
     parse_rd,
@@ -136,9 +136,9 @@ def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> Sta
     """``<route type> <fields> <attributes>`` (the words after ``mup``) for the AFI `afi`; a missing next hop
     is reported at `where` (the ``mup`` token), else at `end`."""
     tokens = list(tokens)
-    cursor = _Cursor(tokens, end)
+    cursor = RouteCursor(tokens, end)
     nlri = _nlri(cursor, afi)
-    draft = _Draft()
+    draft = RouteDraft()
     read_keywords(cursor, draft, speaker, keywords=KEYWORDS, owner="mup")
     if draft.nexthop is None:
         raise RouteError("mup needs next-hop", where or end or tokens[0])

@@ -3,8 +3,8 @@
 The route grammar is shared by ``static { route ... }``, ``announce { ipv4 {
 unicast ... } }`` and ``attributes ... nlri ...``: a prefix, then keywords
 with their values, in any order.  `ROUTE_KEYWORDS` is the table of every
-keyword, each with the function that reads its value(s) from a `_Cursor`
-into the `_Draft` of the route.  `build` then makes the routes:
+keyword, each with the function that reads its value(s) from a `RouteCursor`
+into the `RouteDraft` of the route.  `build` then makes the routes:
 
 * the NLRI is an `exabgp.bgp.nlri.Prefix`; a prefix without ``/len`` is a
   host route and host bits are an error.  In ``static`` the family follows
@@ -120,8 +120,8 @@ class StaticRoute:
     name: str | None = None
 
 
-class _Cursor:
-    """Walks the value tokens of one route."""
+class RouteCursor:
+    """Walks the value tokens of one route statement or command (every route grammar of `exabgp.config` reads with it)."""
 
     def __init__(self, tokens, end=None):
         self.tokens = list(tokens)
@@ -163,8 +163,8 @@ class _Cursor:
         return [first]
 
 
-class _Draft:
-    """The keywords read so far for one route."""
+class RouteDraft:
+    """The keywords read so far for one route (the family grammars subclass it or read into it)."""
 
     def __init__(self):
         self.rd = None
@@ -660,17 +660,17 @@ def draft_route(nlri, nexthop: bytes, draft, speaker: Speaker, interned, name=No
 
 def parse_route(tokens, speaker: Speaker, interned, safi=None, end=None) -> list:
     """``PREFIX keyword value ...`` (the words after ``route`` or after the SAFI keyword)."""
-    cursor = _Cursor(tokens, end)
+    cursor = RouteCursor(tokens, end)
     prefix = cursor.take("route")
-    draft = _Draft()
+    draft = RouteDraft()
     read_keywords(cursor, draft, speaker)
     return build([prefix], draft, speaker, interned, safi)
 
 
 def parse_attributes(tokens, speaker: Speaker, interned, end=None) -> list:
     """``attributes keyword value ... nlri PREFIX PREFIX ...`` (the words after ``attributes``)."""
-    cursor = _Cursor(tokens, end)
-    draft = _Draft()
+    cursor = RouteCursor(tokens, end)
+    draft = RouteDraft()
     read_keywords(cursor, draft, speaker, stop=("nlri",))
     if cursor.done():
         raise RouteError("attributes needs nlri followed by prefixes", end)

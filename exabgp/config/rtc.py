@@ -38,8 +38,8 @@ from exabgp.config.route import (
     RouteError,
     StaticRoute,
     _asn,
-    _Cursor,
-    _Draft,
+    RouteCursor,
+    RouteDraft,
     draft_route,
     read_keywords,
 )
@@ -101,11 +101,11 @@ def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> Sta
     """``<nlri> <attributes>`` (the words after ``rtc``) for the AFI `afi` (IPv4 only: RFC 4684 defines
     ipv4 rtc alone); a missing next hop is reported at `where` (the ``rtc`` token), else at `end`."""
     tokens = list(tokens)
-    cursor = _Cursor(tokens, end)
+    cursor = RouteCursor(tokens, end)
     token = cursor.take("rtc route")
     if afi != AFI_IPV4:
         raise RouteError("rtc routes are ipv4 rtc only (RFC 4684)", where or token)
-    draft = _Draft()
+    draft = RouteDraft()
     read_keywords(cursor, draft, speaker, keywords=KEYWORDS, owner="rtc")
     if draft.nexthop is None:
         raise RouteError("rtc needs next-hop", where or end or tokens[0])

@@ -36,7 +36,15 @@ LOCAL_PREF 100 on iBGP...); no NEXT_HOP attribute is sent for l2vpn
 from exabgp.bgp.route import NEXT_HOP_SELF
 from exabgp.bgp.vpls import FIELD_MAX, LABEL_MAX, VPLS
 from exabgp.config import values
-from exabgp.config.route import ROUTE_KEYWORDS, RouteError, StaticRoute, _Cursor, _Draft, draft_route, read_keywords
+from exabgp.config.route import (
+    ROUTE_KEYWORDS,
+    RouteError,
+    StaticRoute,
+    RouteCursor,
+    RouteDraft,
+    draft_route,
+    read_keywords,
+)
 
 #: the VPLS numbers: keyword -> (largest value, what 5.0 calls it in its errors)
 NUMBERS = {
@@ -68,7 +76,7 @@ _ROUTE_WORDS = (
 )
 
 
-class _VplsDraft(_Draft):
+class _VplsDraft(RouteDraft):
     """A route draft with the VPLS numbers read so far."""
 
     def __init__(self):
@@ -122,7 +130,7 @@ def flat_route(tokens, speaker, interned, end=None, where=None) -> StaticRoute:
     at `where` (the ``vpls`` token), else at `end`."""
     tokens = list(tokens)
     draft = _VplsDraft()
-    _read(_Cursor(tokens, end), draft, speaker)
+    _read(RouteCursor(tokens, end), draft, speaker)
     return _route(draft, speaker, interned, None, where or end or (tokens[0] if tokens else None))
 
 
@@ -132,7 +140,7 @@ def block_route(statement, speaker, interned) -> StaticRoute:
     draft = _VplsDraft()
     for line in statement.block:
         values.plain(line)
-        _read(_Cursor(line.words, line.end), draft, speaker)
+        _read(RouteCursor(line.words, line.end), draft, speaker)
     return _route(draft, speaker, interned, name, statement.words[0])
 
 
