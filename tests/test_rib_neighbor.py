@@ -73,7 +73,7 @@ class Rig:
     def command(self, line):
         """A helper's route command (``announce|withdraw route ..``); True when a session is up to send it."""
         command = parse_command(line)
-        statics = command.routes(self.routes.neighbor.speaker())
+        statics = command.routes()
         return (self.routes.announce if line.startswith("announce") else self.routes.withdraw)(statics)
 
     def sent(self):

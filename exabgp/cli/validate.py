@@ -92,10 +92,14 @@ def encode_route(route: Route, neighbor, ctx: CodecContext) -> bytes:
 
 
 def check_route(route: Route, neighbor, ctx: CodecContext):
-    """Encode then decode `route`; return ``(body, problem or None)``."""
+    """Encode then decode `route` as the neighbor's session sends it (`exabgp.rib.export.session_attributes`);
+    return ``(body, problem or None)``."""
     from exabgp.bgp.message import decode_message
     from exabgp.bgp.update import ANNOUNCE, Update
+    from exabgp.rib.export import session_attributes
 
+    attributes = session_attributes(route.attributes, neighbor.local_as, neighbor.peer_as, ctx.asn4)
+    route = Route(route.nlri, route.nexthop, attributes)
     body = encode_route(route, neighbor, ctx)
     update = decode_message(Update.TYPE, body, ctx)
     changes = update.changes(ctx)
@@ -143,9 +147,8 @@ def _validate(path: str, args, out, err, log) -> bool:
         log.warning("configuration", "checking routes")
         for neighbor in configuration.neighbors:
             ctx = context(neighbor)
-            speaker = neighbor.speaker()
             for item in neighbor.routes:
-                text = route_grammar.route_text(item, speaker)
+                text = route_grammar.route_text(item, neighbor.local_as, neighbor.peer_as)
                 try:
                     body, problem = check_route(item.route, neighbor, ctx)
                 except CodecError as exc:

@@ -58,7 +58,7 @@ _ROUTE_WORDS = (
     "watchdog",
     "withdraw",
 )
-#: keyword -> reader(cursor, draft, speaker)
+#: keyword -> reader(cursor, draft)
 KEYWORDS = {keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}
 
 
@@ -66,7 +66,7 @@ def _address(cursor, afi: int, what: str) -> bytes:
     return family_address(cursor.take(what), afi, f"mcast-vpn {what}")
 
 
-def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> StaticRoute:
+def flat_route(tokens, interned, afi: int, end=None, where=None) -> StaticRoute:
     """``<route type> <fields> <attributes>`` (the words after ``mcast-vpn``) for the AFI `afi`; a missing
     next hop is reported at `where` (the ``mcast-vpn`` token), else at `end`."""
     tokens = list(tokens)
@@ -90,8 +90,8 @@ def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> Sta
             raise RouteError(f"invalid mcast-vpn source-as '{token.text}' (0 to {ASN_MAX})", token)
         source_as = int(token.text)
     draft = RouteDraft()
-    read_keywords(cursor, draft, speaker, keywords=KEYWORDS, owner="mcast-vpn")
+    read_keywords(cursor, draft, keywords=KEYWORDS, owner="mcast-vpn")
     if draft.nexthop is None:
         raise RouteError("mcast-vpn needs next-hop", where or end or tokens[0])
     nlri = build(afi, code, rd, source, group, source_as)
-    return draft_route(nlri, draft.nexthop, draft, speaker, interned)
+    return draft_route(nlri, draft.nexthop, draft, interned)

@@ -67,7 +67,7 @@ _ROUTE_WORDS = (
     "watchdog",
     "withdraw",
 )
-#: keyword -> reader(cursor, draft, speaker)
+#: keyword -> reader(cursor, draft)
 KEYWORDS = {keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}
 
 
@@ -97,7 +97,7 @@ def parse_nlri(token, path_id=None):
     return build(origin, target, _length(token, length) if slash else FULL_LENGTH, path_id)
 
 
-def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> StaticRoute:
+def flat_route(tokens, interned, afi: int, end=None, where=None) -> StaticRoute:
     """``<nlri> <attributes>`` (the words after ``rtc``) for the AFI `afi` (IPv4 only: RFC 4684 defines
     ipv4 rtc alone); a missing next hop is reported at `where` (the ``rtc`` token), else at `end`."""
     tokens = list(tokens)
@@ -106,7 +106,7 @@ def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> Sta
     if afi != AFI_IPV4:
         raise RouteError("rtc routes are ipv4 rtc only (RFC 4684)", where or token)
     draft = RouteDraft()
-    read_keywords(cursor, draft, speaker, keywords=KEYWORDS, owner="rtc")
+    read_keywords(cursor, draft, keywords=KEYWORDS, owner="rtc")
     if draft.nexthop is None:
         raise RouteError("rtc needs next-hop", where or end or tokens[0])
-    return draft_route(parse_nlri(token, draft.path_id), draft.nexthop, draft, speaker, interned)
+    return draft_route(parse_nlri(token, draft.path_id), draft.nexthop, draft, interned)
