@@ -23,6 +23,9 @@ routes as they are sent:
   and ``next-hop self`` resolved: the session's local address, or the
   router-id for an IPv4 route on an IPv6 session, as 5.0 resolves it (an
   IPv6 route on an IPv4 session has none: `ValueError`);
+* `configured_next_hop`: what ``next-hop self`` stands for with no session
+  (``exabgp validate -r``): the configured local address, else the
+  router-id (``::ffff:a.b.c.d`` for an IPv6 route);
 * `sending_context`: the negotiated `CodecContext`, with the next hops of
   the neighbor's ``nexthop`` block usable as written.
 
@@ -31,6 +34,8 @@ routes as they are sent:
 what its session gives anyway.  NEXT_HOP versus MP_REACH_NLRI placement is
 the packing's (`exabgp.rib.packing`).
 """
+
+import ipaddress
 
 from exabgp import _codec
 from exabgp.bgp import attribute as attr
@@ -147,6 +152,19 @@ class SessionExport:
             return self.route(route)
         except ValueError:
             return Route(route.nlri, NO_NEXT_HOP, self.attributes(route.attributes))
+
+
+def configured_next_hop(route: Route, neighbor) -> bytes:
+    """The next hop `route` has for `neighbor` with no session up (``exabgp validate -r``): ``next-hop self`` is the
+    configured local address of the route's family, else the router-id (as ``::ffff:a.b.c.d`` for IPv6)."""
+    if route.nexthop != NEXT_HOP_SELF:
+        return route.nexthop
+    afi = route.nlri.afi
+    local = neighbor.local_address and ipaddress.ip_address(neighbor.local_address)
+    if local and local.version == (4 if afi == AFI_IPV4 else 6):
+        return local.packed
+    router_id = ipaddress.IPv4Address(neighbor.router_id)
+    return router_id.packed if afi == AFI_IPV4 else ipaddress.IPv6Address(f"::ffff:{router_id}").packed
 
 
 def sending_context(ctx, neighbor):

@@ -197,9 +197,8 @@ class NeighborRoutes:
             api.pop(nlri, None)
             api[nlri] = None
             if families is not None and static.route.family in families:
-                self.rib.withdraw(
-                    self.export.withdrawal(static.route), cancel=False
-                )  # the command's attributes, as 5.0
+                # with the command's attributes (as the session sends them), as 5.0
+                self.rib.withdraw(self.export.withdrawal(static.route), cancel=False)
         return families is not None
 
     def watchdog(self, name: str, announce: bool) -> bool:
