@@ -65,6 +65,15 @@ def test_two_octet_sessions_get_as_trans_and_the_as4_attributes():
     assert tlvs(sent) == {1: (0x40, "00"), 2: (0x40, "0201FDE8")}
 
 
+def test_a_generic_as_path_of_two_octet_asns_goes_as_written():
+    """``attribute [ 0x02 0x40 0x0201FDE8 ]`` (AS_PATH [ 65000 ] in 2-octet form) is not a 4-octet AS_PATH: 5.0.15
+    sends a generic attribute as written (recorded with the oracle's ``exabgp validate -rv``, asn4 disabled:
+    ``flag 0x40 type 0x02 len 0x04 payload 0201 FDE8``); so do we, instead of failing to narrow it."""
+    generic = AttributeSet([(attr.AS_PATH, attr.TRANSITIVE, bytes.fromhex("0201FDE8"))])
+    assert narrowed(generic) == generic
+    assert tlvs(session_attributes(generic, 65000, 65001, False))[2] == (0x40, "0201FDE8")
+
+
 def test_next_hop_self_and_one_export_per_attribute_set():
     attributes = AttributeSet([MED])
     export = SessionExport(1, 1, True, LOCAL4, ROUTER_ID)

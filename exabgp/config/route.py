@@ -48,6 +48,7 @@ import ipaddress
 import socket
 
 from exabgp import _codec
+from exabgp._codec import CodecError
 from exabgp.bgp import attribute as attr
 from exabgp.bgp import community as communities
 from exabgp.bgp.family import (
@@ -664,49 +665,45 @@ def _segments_text(segments) -> str:
     return " ".join(parts)
 
 
-def _as_path_text(tlvs: dict):
-    value = tlvs[attr.AS_PATH][1]
-    segments = _codec.decode_as_path(value, True)
-    if attr.AS4_PATH in tlvs:
-        segments = attr.merge_as4_path(segments, _codec.decode_as_path(tlvs[attr.AS4_PATH][1], True))
-    segments = [(kind, tuple(asns)) for kind, asns in segments]
-    if attr.encode_as_path(segments, True).get(attr.AS_PATH) != tlvs[attr.AS_PATH]:
+def _as_path_text(value: bytes):
+    """``as-path ...`` for a 4-octet AS_PATH that `as-path` writes back octet for octet, else None (a generic one)."""
+    try:
+        segments = [(kind, tuple(asns)) for kind, asns in _codec.decode_as_path(value, True)]
+    except CodecError:
+        return None
+    if attr.encode_as_path(segments, True)[attr.AS_PATH][1] != value:
         return None
     return "as-path " + (_segments_text(segments) if segments else "[ ]")
 
 
-def _aggregator_text(tlvs: dict):
-    value = tlvs[attr.AGGREGATOR][1]
-    asn = int.from_bytes(value[:-4], "big")
-    if attr.AS4_AGGREGATOR in tlvs:
-        asn = int.from_bytes(tlvs[attr.AS4_AGGREGATOR][1][:4], "big")
-    return f"aggregator ( {asn}:{address_text(value[-4:])} )"
+def _aggregator_text(value: bytes) -> str:
+    return f"aggregator ( {int.from_bytes(value[:4], 'big')}:{address_text(value[4:])} )"
 
 
 def _chunks(value: bytes, size: int):
     return [value[index : index + size] for index in range(0, len(value), size)]
 
 
-#: code -> (flags 5.0 sends, value -> keyword text); other TLVs print as `attribute [ ... ]`
+#: code -> (flags 5.0 sends, value -> keyword text or None); other TLVs print as `attribute [ ... ]`
 _READABLE = {
     attr.ORIGIN: (
         attr.TRANSITIVE,
-        lambda v, t: f"origin {_ORIGIN_NAMES[v[0]]}" if len(v) == 1 and v[0] in _ORIGIN_NAMES else None,
+        lambda v: f"origin {_ORIGIN_NAMES[v[0]]}" if len(v) == 1 and v[0] in _ORIGIN_NAMES else None,
     ),
-    attr.AS_PATH: (attr.TRANSITIVE, lambda v, t: _as_path_text(t)),
-    attr.MULTI_EXIT_DISC: (attr.OPTIONAL, lambda v, t: f"med {int.from_bytes(v, 'big')}" if len(v) == 4 else None),
+    attr.AS_PATH: (attr.TRANSITIVE, lambda v: _as_path_text(v)),
+    attr.MULTI_EXIT_DISC: (attr.OPTIONAL, lambda v: f"med {int.from_bytes(v, 'big')}" if len(v) == 4 else None),
     attr.LOCAL_PREF: (
         attr.TRANSITIVE,
-        lambda v, t: f"local-preference {int.from_bytes(v, 'big')}" if len(v) == 4 else None,
+        lambda v: f"local-preference {int.from_bytes(v, 'big')}" if len(v) == 4 else None,
     ),
-    attr.ATOMIC_AGGREGATE: (attr.TRANSITIVE, lambda v, t: "atomic-aggregate" if not v else None),
+    attr.ATOMIC_AGGREGATE: (attr.TRANSITIVE, lambda v: "atomic-aggregate" if not v else None),
     attr.AGGREGATOR: (
         attr.OPTIONAL | attr.TRANSITIVE,
-        lambda v, t: _aggregator_text(t) if len(v) == 8 else None,
+        lambda v: _aggregator_text(v) if len(v) == 8 else None,
     ),
     attr.COMMUNITIES: (
         attr.OPTIONAL | attr.TRANSITIVE,
-        lambda v, t: (
+        lambda v: (
             "community [ "
             + " ".join(f"{int.from_bytes(c[:2], 'big')}:{int.from_bytes(c[2:], 'big')}" for c in _chunks(v, 4))
             + " ]"
@@ -716,7 +713,7 @@ _READABLE = {
     ),
     attr.LARGE_COMMUNITY: (
         attr.OPTIONAL | attr.TRANSITIVE,
-        lambda v, t: (
+        lambda v: (
             "large-community [ "
             + " ".join(":".join(str(int.from_bytes(c[i : i + 4], "big")) for i in (0, 4, 8)) for c in _chunks(v, 12))
             + " ]"
@@ -726,16 +723,16 @@ _READABLE = {
     ),
     attr.EXTENDED_COMMUNITIES: (
         attr.OPTIONAL | attr.TRANSITIVE,
-        lambda v, t: (
+        lambda v: (
             "extended-community [ " + " ".join("0x" + c.hex().upper() for c in _chunks(v, 8)) + " ]"
             if v and len(v) % 8 == 0
             else None
         ),
     ),
-    attr.ORIGINATOR_ID: (attr.OPTIONAL, lambda v, t: f"originator-id {address_text(v)}" if len(v) == 4 else None),
+    attr.ORIGINATOR_ID: (attr.OPTIONAL, lambda v: f"originator-id {address_text(v)}" if len(v) == 4 else None),
     attr.CLUSTER_LIST: (
         attr.OPTIONAL,
-        lambda v, t: (
+        lambda v: (
             "cluster-list [ " + " ".join(address_text(c) for c in _chunks(v, 4)) + " ]"
             if v and len(v) % 4 == 0
             else None
@@ -766,10 +763,8 @@ def route_text(static: StaticRoute, local_as: int | None, peer_as: int | None) -
 
     tlvs = stated(route.attributes, local_as, peer_as)
     for code, (flags, value) in sorted(tlvs.items()):
-        if code == attr.AS4_PATH and attr.AS_PATH in tlvs or code == attr.AS4_AGGREGATOR and attr.AGGREGATOR in tlvs:
-            continue  # printed with AS_PATH / AGGREGATOR
         readable = _READABLE.get(code)
-        text = readable[1](value, tlvs) if readable and readable[0] == flags else None
+        text = readable[1](value) if readable and readable[0] == flags else None
         words.append(text or f"attribute [ 0x{code:02X} 0x{flags:02X} 0x{value.hex().upper()} ]")
     if static.watchdog is not None:
         words.append(f"watchdog {values.quote(static.watchdog)}")

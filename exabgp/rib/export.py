@@ -38,6 +38,7 @@ the packing's (`exabgp.rib.packing`).
 import ipaddress
 
 from exabgp import _codec
+from exabgp._codec import CodecError
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6
 from exabgp.bgp.record import replace
@@ -75,20 +76,23 @@ def stated(attributes: AttributeSet, local_as: int | None, peer_as: int | None) 
     (what its canonical text names; LOCAL_PREF on eBGP is not sent, so not named)."""
     defaults = session_defaults(local_as, peer_as)
     tlvs = {code: (flags, value) for code, flags, value in with_defaults(attributes, local_as, peer_as).tlvs}
-    return {
-        code: value
-        for code, value in tlvs.items()
-        if defaults.get(code) != value or code == attr.AS_PATH and attr.AS4_PATH in tlvs
-    }
+    return {code: value for code, value in tlvs.items() if defaults.get(code) != value}
 
 
 def narrowed(attributes: AttributeSet) -> AttributeSet:
     """`attributes` (4-octet form) for a session without 4-octet AS numbers (RFC 6793 section 4.2.2): AS_PATH and
     AGGREGATOR carry 2-octet ASNs (AS_TRANS for larger ones) and AS4_PATH / AS4_AGGREGATOR the real values, as
-    5.0 sends them."""
+    5.0 sends them.  An AS_PATH that is not one in 4-octet form, or an AGGREGATOR of another size (a generic
+    ``attribute [ 0x02 ... ]`` written for a 2-octet session), goes as written, as 5.0 sends a generic
+    attribute."""
     tlvs = {code: (flags, value) for code, flags, value in attributes.tlvs}
     if attr.AS_PATH in tlvs and attr.AS4_PATH not in tlvs:
-        tlvs.update(attr.encode_as_path(_codec.decode_as_path(tlvs[attr.AS_PATH][1], True), False))
+        try:
+            segments = _codec.decode_as_path(tlvs[attr.AS_PATH][1], True)
+        except CodecError:
+            segments = None
+        if segments is not None:
+            tlvs.update(attr.encode_as_path(segments, False))
     aggregator = tlvs.get(attr.AGGREGATOR)
     if aggregator is not None and len(aggregator[1]) == 8:
         flags, value = aggregator
@@ -143,8 +147,15 @@ class SessionExport:
         return self.local_address
 
     def route(self, route: Route) -> Route:
-        """`route` as announced on this session; `ValueError` when its ``next-hop self`` has no address here."""
-        return Route(route.nlri, self.next_hop(route), self.attributes(route.attributes))
+        """`route` as announced on this session; `ValueError` when its ``next-hop self`` has no address here (once
+        per route of a full table: the common case inline)."""
+        nexthop = route.nexthop
+        if nexthop == NEXT_HOP_SELF:
+            nexthop = self.next_hop(route)
+        attributes = self._exported.get(route.attributes)
+        if attributes is None:
+            attributes = self.attributes(route.attributes)
+        return Route(route.nlri, nexthop, attributes)
 
     def withdrawal(self, route: Route) -> Route:
         """`route` as withdrawn on this session (a ``next-hop self`` `route` refuses goes without next hop)."""
