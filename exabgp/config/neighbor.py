@@ -667,7 +667,7 @@ _ROUTE_SECTIONS = {"static": _static, "announce": _announce, "flow": _flow, "l2v
 def _routes(draft: _Draft, interned, parsed: dict, families) -> tuple:
     """The routes of the neighbor's route statements; a statement's routes do not depend on the neighbor, so
     one inherited from a template is parsed once (`parsed`, for one configuration)."""
-    found = []
+    found: list = []
     for statement in draft.route_statements:
         made = parsed.get(id(statement))
         if made is None:

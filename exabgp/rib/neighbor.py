@@ -77,7 +77,7 @@ class NeighborRoutes:
         self.warn = warn  # called with the reason a route is not announced
         self.rib = None  # the AdjRibOut of the last session up, until its connection is gone (`detached`)
         self.ctx = None  # the context UPDATEs are packed with (`exabgp.rib.export.sending_context`)
-        self.export: SessionExport | None = None  # the export step of the last session up
+        self.export = None  # the `SessionExport` of the last session up
         self.families = None  # the families negotiated by the session up, None while none is
         self.api_routes: dict = {}  # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
         self._reannounced: set = set()  # NLRI helpers announced again after a withdraw (see `_cache_order`)
