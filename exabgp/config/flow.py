@@ -62,10 +62,10 @@ from exabgp.config.route import (
     StaticRoute,
     RouteCursor,
     RouteDraft,
-    _address,
+    any_address,
     draft_route,
-    _int,
-    _part,
+    bounded_int,
+    token_part,
     read_keywords,
 )
 
@@ -117,15 +117,15 @@ def _redirect(cursor, draft):
     token = cursor.take("redirect")
     administrator, colon, assigned = token.text.rpartition(":")
     if colon and administrator.isdigit():
-        asn = _int(_part(token, administrator), 0xFFFFFFFF, "redirect ASN")
+        asn = bounded_int(token_part(token, administrator), 0xFFFFFFFF, "redirect ASN")
         if asn > 0xFFFF:
-            number = _int(_part(token, assigned), 0xFFFF, "redirect value")
+            number = bounded_int(token_part(token, assigned), 0xFFFF, "redirect value")
             draft.extended.append(_REDIRECT_AS4 + asn.to_bytes(4, "big") + number.to_bytes(2, "big"))
         else:
-            number = _int(_part(token, assigned), 0xFFFFFFFF, "redirect value")
+            number = bounded_int(token_part(token, assigned), 0xFFFFFFFF, "redirect value")
             draft.extended.append(_REDIRECT_AS2 + asn.to_bytes(2, "big") + number.to_bytes(4, "big"))
         return
-    draft.nexthop = _address(token, "redirect")
+    draft.nexthop = any_address(token, "redirect")
     draft.extended.append(_REDIRECT_NEXTHOP + bytes(6))
 
 
@@ -134,12 +134,12 @@ def _redirect_to_nexthop(cursor, draft):
 
 
 def _copy(cursor, draft):
-    draft.nexthop = _address(cursor.take("copy"), "copy")
+    draft.nexthop = any_address(cursor.take("copy"), "copy")
     draft.extended.append(_REDIRECT_NEXTHOP + bytes(5) + bytes((_COPY,)))
 
 
 def _redirect_ietf(cursor, draft):
-    address = _address(cursor.take("redirect-to-nexthop-ietf"), "redirect-to-nexthop-ietf")
+    address = any_address(cursor.take("redirect-to-nexthop-ietf"), "redirect-to-nexthop-ietf")
     if len(address) == 4:
         draft.extended.append(_REDIRECT_IPV4_IETF + address + b"\x00\x00")
     else:
@@ -150,7 +150,7 @@ def _redirect_ietf(cursor, draft):
 
 
 def _mark(cursor, draft):
-    draft.extended.append(_TRAFFIC_MARKING + bytes(5) + bytes((_int(cursor.take("mark"), 63, "DSCP"),)))
+    draft.extended.append(_TRAFFIC_MARKING + bytes(5) + bytes((bounded_int(cursor.take("mark"), 63, "DSCP"),)))
 
 
 def _action(cursor, draft):
@@ -175,8 +175,8 @@ def _interface_set(cursor, draft):
                 "(transitive|non-transitive:input|output|input-output:ASN:GROUP)",
                 token,
             )
-        asn = _int(_part(token, fields[2]), 0xFFFFFFFF, "interface-set ASN")
-        group = _int(_part(token, fields[3]), 0x3FFF, "interface-set group")
+        asn = bounded_int(token_part(token, fields[2]), 0xFFFFFFFF, "interface-set ASN")
+        group = bounded_int(token_part(token, fields[3]), 0x3FFF, "interface-set group")
         draft.extended.append(
             bytes((kind, 0x02)) + asn.to_bytes(4, "big") + (direction << 14 | group).to_bytes(2, "big")
         )

@@ -171,7 +171,8 @@ class RouteDraft:
         self.prefix_sid = []  # (type, data) TLVs of BGP Prefix-SID
 
 
-def _int(token, limit: int, what: str) -> int:
+def bounded_int(token, limit: int, what: str) -> int:
+    """The integer `token` writes (decimal or 0x hexadecimal), 0 to `limit`; a `RouteError` naming `what` else."""
     text = token.text
     try:
         value = int(text, 16) if text.lower().startswith("0x") else int(text)
@@ -189,7 +190,8 @@ def _ipv4(token, what: str) -> bytes:
         raise RouteError(f"'{token.text}' is not a valid {what} (an IPv4 address)", token) from None
 
 
-def _address(token, what: str) -> bytes:
+def any_address(token, what: str) -> bytes:
+    """The 4 or 16 octets of the IPv4 or IPv6 address `token` writes."""
     for family in (socket.AF_INET, socket.AF_INET6):
         try:
             return socket.inet_pton(family, token.text)
@@ -208,7 +210,8 @@ def family_address(token, afi: int, what: str) -> bytes:
         raise RouteError(f"'{token.text}' is not a valid {what} (an {kind} address)", token) from None
 
 
-def _asn(token) -> int:
+def parse_asn(token) -> int:
+    """An AS number, ``N`` or ``HIGH.LOW`` (asdot)."""
     text = token.text
     high, dot, low = text.partition(".")
     if dot and high.isdigit() and low.isdigit() and int(high) <= 0xFFFF and int(low) <= 0xFFFF:
@@ -228,7 +231,7 @@ def _set(draft, code, flags, value):
 def _next_hop(cursor, draft):
     token = cursor.take("next-hop")
     if draft.nexthop is None:
-        draft.nexthop = NEXT_HOP_SELF if token.text == "self" else _address(token, "next-hop")
+        draft.nexthop = NEXT_HOP_SELF if token.text == "self" else any_address(token, "next-hop")
 
 
 def _origin(cursor, draft):
@@ -244,7 +247,7 @@ def _as_path_segments(cursor):
     if first is None:
         cursor.take("as-path")
     if not (first.punctuation and first.text in "[("):
-        return [(attr.AS_SEQUENCE, (_asn(cursor.take("as-path")),))]
+        return [(attr.AS_SEQUENCE, (parse_asn(cursor.take("as-path")),))]
     segments = []
     while cursor.peek() is not None and cursor.peek().punctuation and cursor.peek().text in "[(":
         opening = cursor.take("as-path")
@@ -261,7 +264,7 @@ def _as_path_segments(cursor):
                 break
             if token.text in ("{", "}", ","):
                 continue
-            asns.append(_asn(token))
+            asns.append(parse_asn(token))
         if asns:
             segments.append((kind, tuple(asns)))
     return segments
@@ -273,7 +276,12 @@ def _as_path(cursor, draft):
 
 
 def _med(cursor, draft):
-    _set(draft, attr.MULTI_EXIT_DISC, attr.OPTIONAL, _int(cursor.take("med"), 0xFFFFFFFF, "med").to_bytes(4, "big"))
+    _set(
+        draft,
+        attr.MULTI_EXIT_DISC,
+        attr.OPTIONAL,
+        bounded_int(cursor.take("med"), 0xFFFFFFFF, "med").to_bytes(4, "big"),
+    )
 
 
 def _local_preference(cursor, draft):
@@ -281,7 +289,7 @@ def _local_preference(cursor, draft):
         draft,
         attr.LOCAL_PREF,
         attr.TRANSITIVE,
-        _int(cursor.take("local-preference"), 0xFFFFFFFF, "local-preference").to_bytes(4, "big"),
+        bounded_int(cursor.take("local-preference"), 0xFFFFFFFF, "local-preference").to_bytes(4, "big"),
     )
 
 
@@ -289,7 +297,7 @@ def _atomic_aggregate(cursor, draft):
     _set(draft, attr.ATOMIC_AGGREGATE, attr.TRANSITIVE, b"")
 
 
-def _part(token, text: str):
+def token_part(token, text: str):
     """A token for part of `token`'s text (same place, for error messages)."""
     return replace(token, text=text)
 
@@ -302,8 +310,8 @@ def _aggregator(cursor, draft):
     asn_text, colon, address = text.partition(":")
     if not colon:
         raise RouteError(f"'{text}' is not an aggregator (ASN:a.b.c.d)", tokens[0])
-    asn = _asn(_part(tokens[0], asn_text))
-    ip = _ipv4(_part(tokens[0], address), "aggregator")
+    asn = parse_asn(token_part(tokens[0], asn_text))
+    ip = _ipv4(token_part(tokens[0], address), "aggregator")
     _set(draft, attr.AGGREGATOR, attr.OPTIONAL | attr.TRANSITIVE, asn.to_bytes(4, "big") + ip)
 
 
@@ -350,7 +358,7 @@ def _cluster_list(cursor, draft):
 
 def _aigp(cursor, draft):
     """RFC 7311 section 3: one AIGP TLV (type 1, length 11, 8-octet metric)."""
-    metric = _int(cursor.take("aigp"), 0xFFFFFFFFFFFFFFFF, "aigp")
+    metric = bounded_int(cursor.take("aigp"), 0xFFFFFFFFFFFFFFFF, "aigp")
     _set(draft, attr.AIGP, attr.OPTIONAL, b"\x01\x00\x0b" + metric.to_bytes(8, "big"))
 
 
@@ -358,8 +366,8 @@ def _generic(cursor, draft):
     tokens = cursor.values("attribute")
     if len(tokens) != 3:
         raise RouteError("attribute needs [ 0xCODE 0xFLAGS 0xDATA ]", tokens[0] if tokens else None)
-    code = _int(tokens[0], 0xFF, "attribute code")
-    flags = _int(tokens[1], 0xFF, "attribute flag")
+    code = bounded_int(tokens[0], 0xFF, "attribute code")
+    flags = bounded_int(tokens[1], 0xFF, "attribute flag")
     data = tokens[2].text
     try:
         if not data.lower().startswith("0x"):
@@ -375,7 +383,7 @@ def _path_information(cursor, draft):
     if "." in token.text:
         draft.path_id = int.from_bytes(_ipv4(token, "path-information"), "big")
     else:
-        draft.path_id = _int(token, 0xFFFFFFFF, "path-information")
+        draft.path_id = bounded_int(token, 0xFFFFFFFF, "path-information")
 
 
 def parse_rd(token) -> bytes:
@@ -384,13 +392,13 @@ def parse_rd(token) -> bytes:
     if not colon:
         raise RouteError(f"'{token.text}' is not a route distinguisher", token)
     if "." in administrator:
-        number = _int(_part(token, assigned), 0xFFFF, "rd")
-        return RD_IPV4.to_bytes(2, "big") + _ipv4(_part(token, administrator), "rd") + number.to_bytes(2, "big")
-    asn = _int(_part(token, administrator), 0xFFFFFFFF, "rd")
+        number = bounded_int(token_part(token, assigned), 0xFFFF, "rd")
+        return RD_IPV4.to_bytes(2, "big") + _ipv4(token_part(token, administrator), "rd") + number.to_bytes(2, "big")
+    asn = bounded_int(token_part(token, administrator), 0xFFFFFFFF, "rd")
     if asn > 0xFFFF:
-        number = _int(_part(token, assigned), 0xFFFF, "rd")
+        number = bounded_int(token_part(token, assigned), 0xFFFF, "rd")
         return RD_AS4.to_bytes(2, "big") + asn.to_bytes(4, "big") + number.to_bytes(2, "big")
-    number = _int(_part(token, assigned), 0xFFFFFFFF, "rd")
+    number = bounded_int(token_part(token, assigned), 0xFFFFFFFF, "rd")
     return RD_AS2.to_bytes(2, "big") + asn.to_bytes(2, "big") + number.to_bytes(4, "big")
 
 
@@ -399,7 +407,7 @@ def _rd(cursor, draft):
 
 
 def _label(cursor, draft):
-    labels = [_int(token, 0xFFFFF, "label") for token in cursor.values("label")]
+    labels = [bounded_int(token, 0xFFFFF, "label") for token in cursor.values("label")]
     if not labels:
         raise RouteError("label needs at least one value", cursor.end)
     # RFC 3032: label << 4, the bottom-of-stack bit on the last one
@@ -411,7 +419,7 @@ def _prefix_sid(cursor, draft):
     opening = cursor.take("bgp-prefix-sid")
     if not (opening.punctuation and opening.text == "["):
         raise RouteError("bgp-prefix-sid needs [ label-index ] or [ label-index, [ ( base,range ) ... ] ]", opening)
-    index = _int(cursor.take("bgp-prefix-sid"), 0xFFFFFFFF, "label index")
+    index = bounded_int(cursor.take("bgp-prefix-sid"), 0xFFFFFFFF, "label index")
     # label index TLV: reserved (1), flags (2), label index (4)
     draft.prefix_sid.append((_PREFIX_SID_LABEL_INDEX, b"\x00\x00\x00" + index.to_bytes(4, "big")))
     ranges = []
@@ -425,7 +433,7 @@ def _prefix_sid(cursor, draft):
     if ranges:
         if len(ranges) % 2:
             raise RouteError("an SRGB is ( base,range )", ranges[-1])
-        srgb = b"".join(_int(token, 0xFFFFFF, "SRGB").to_bytes(3, "big") for token in ranges)
+        srgb = b"".join(bounded_int(token, 0xFFFFFF, "SRGB").to_bytes(3, "big") for token in ranges)
         draft.prefix_sid.append((_PREFIX_SID_SRGB, b"\x00\x00" + srgb))  # flags (2), then base/range pairs
 
 
@@ -455,12 +463,12 @@ def _prefix_sid_srv6(cursor, draft):
                 if item.punctuation and item.text == "]":
                     break
                 if item.text != ",":
-                    fields.append(_int(item, 0xFF, "SID structure"))
+                    fields.append(bounded_int(item, 0xFF, "SID structure"))
             if len(fields) != 6:
                 raise RouteError("the SID structure is [ LBL,LNL,FL,AL,Tlen,Toff ]", token)
             structure = bytes((_SRV6_SID_STRUCTURE,)) + (6).to_bytes(2, "big") + bytes(fields)
         else:
-            behavior = _int(token, 0xFFFF, "endpoint behavior")
+            behavior = bounded_int(token, 0xFFFF, "endpoint behavior")
     # SID information: reserved (1), SID (16), flags (1), behavior (2), reserved (1), sub-sub-TLVs
     information = b"\x00" + sid + b"\x00" + behavior.to_bytes(2, "big") + b"\x00" + structure
     body = b"\x00" + bytes((_SRV6_SID_INFORMATION,)) + len(information).to_bytes(2, "big") + information

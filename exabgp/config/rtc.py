@@ -37,7 +37,7 @@ from exabgp.config.route import (
     ROUTE_KEYWORDS,
     RouteError,
     StaticRoute,
-    _asn,
+    parse_asn,
     RouteCursor,
     RouteDraft,
     draft_route,
@@ -84,7 +84,7 @@ def parse_nlri(token, path_id=None):
         return build(None, None, 0, path_id)
     body, slash, length = text.partition("/")
     origin_text, colon, target_text = body.partition(":")
-    origin = _asn(replace(token, text=origin_text))
+    origin = parse_asn(replace(token, text=origin_text))
     if not colon:
         plen = _length(token, length) if slash else ORIGIN_LENGTH
         if plen != ORIGIN_LENGTH:
