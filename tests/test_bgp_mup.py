@@ -327,7 +327,7 @@ def test_text_encoder_lines_as_5_0():
 
 def test_adj_rib_out_sends_one_mup_nlri_per_update_ipv4_mapped_on_ipv6():
     first, second = (decode_mup(2, bytes.fromhex(RECORDED[index][1]))[0] for index in (6, 7))
-    adj = AdjRibOut(bytes((127, 0, 0, 1)), bytes((1, 2, 3, 4)))
+    adj = AdjRibOut()
     for mup in (first, second):
         assert adj.add(Route(mup, bytes((10, 0, 0, 2)), ORIGIN_LP_TARGET))
     bodies = list(adj.updates(CTX, True))

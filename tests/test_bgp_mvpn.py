@@ -252,7 +252,7 @@ def test_adj_rib_out_groups_mcast_vpn_sorted_by_their_octets():
     queued in (seen on the wire, qa.differential.wire, scenario random-2-5)."""
     first, second, third = (decode_mvpn(1, bytes.fromhex(octets))[0] for _, octets, _ in RECORDED[:3])
     nexthop = bytes((10, 10, 6, 3))
-    adj = AdjRibOut(bytes((127, 0, 0, 1)), bytes((1, 2, 3, 4)))
+    adj = AdjRibOut()
     for mvpn in (second, first, third):
         assert adj.add(Route(mvpn, nexthop, ORIGIN_MED_LP_TARGET))
     assert not adj.add(Route(first, nexthop, ORIGIN_MED_LP_TARGET))

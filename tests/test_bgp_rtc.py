@@ -277,7 +277,7 @@ def test_adj_rib_out_one_nlri_per_update():
     first, second, default = (
         decode_rtc(bytes.fromhex(octets), False)[0] for octets in (RECORDED[1][0], RECORDED[2][0], RECORDED[0][0])
     )
-    adj = AdjRibOut(bytes((127, 0, 0, 1)), bytes((1, 2, 3, 4)))
+    adj = AdjRibOut()
     for rtc in (first, second, default):
         assert adj.add(Route(rtc, NEXTHOP, ORIGIN_LP))
     assert not adj.add(Route(first, NEXTHOP, ORIGIN_LP))

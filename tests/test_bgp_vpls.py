@@ -192,7 +192,7 @@ def test_text_encoder_lines_as_5_0():
 def test_adj_rib_out_keys_vpls_by_nlri_and_attributes_and_sends_one_per_update():
     first, second = (decode_vpls(bytes.fromhex(octets))[0] for octets, _ in RECORDED[:2])
     nexthop = bytes((192, 168, 201, 1))
-    adj = AdjRibOut(bytes((127, 0, 0, 1)), bytes((1, 2, 3, 4)))
+    adj = AdjRibOut()
     for vpls, attributes in ((first, ORIGIN_MED_LP_L2INFO), (first, AttributeSet()), (second, AttributeSet())):
         assert adj.add(Route(vpls, nexthop, attributes))
     assert not adj.add(Route(first, nexthop, AttributeSet()))

@@ -22,7 +22,7 @@ from exabgp.bgp.route import AttributeSets
 from exabgp.config import command
 from exabgp.config.command import CommandError, Selector, parse
 from exabgp.config.neighbor import parse as parse_configuration
-from exabgp.config.route import Speaker, route_text
+from exabgp.config.route import route_text
 from qa.hypothesis_profiles import examples
 
 
@@ -376,10 +376,10 @@ ROUTE_TEXTS = [
 ]
 
 SESSIONS = {
-    "ibgp": ("local-as 65001; peer-as 65001;", Speaker(65001, 65001, True)),
-    "ebgp": ("local-as 65001; peer-as 65002;", Speaker(65001, 65002, True)),
-    "ebgp-asn2": ("local-as 65001; peer-as 65002; capability { asn4 disable; }", Speaker(65001, 65002, False)),
-    "auto": ("local-as auto; peer-as auto; passive true;", Speaker(None, None, True)),
+    "ibgp": "local-as 65001; peer-as 65001;",
+    "ebgp": "local-as 65001; peer-as 65002;",
+    "ebgp-asn2": "local-as 65001; peer-as 65002; capability { asn4 disable; }",
+    "auto": "local-as auto; peer-as auto; passive true;",
 }
 
 
@@ -393,9 +393,10 @@ def configured(session: str, body: str):
 def test_api_routes_equal_configured_routes(session, text):
     """An API route is the configured route of the same text, but for ``watchdog NAME`` and ``withdraw``, read
     and dropped: 5.0.15 announces a helper's route at once and no watchdog moves it (recorded with
-    ``qa.differential.wire``, scenario ``api-route-watchdog-keywords``)."""
-    statement, speaker = SESSIONS[session]
-    found = parse(f"neighbor 10.9.9.9 announce route {text}").routes(speaker)
+    ``qa.differential.wire``, scenario ``api-route-watchdog-keywords``).  Neither depends on the neighbor (its
+    session's defaults and AS form are applied when the route is sent, `exabgp.rib.export`)."""
+    statement = SESSIONS[session]
+    found = parse(f"neighbor 10.9.9.9 announce route {text}").routes()
     expected = [
         replace(item, watchdog=None, withdraw=False) for item in configured(statement, f"static {{ route {text}; }}")
     ]
@@ -406,48 +407,48 @@ def test_api_routes_equal_configured_routes(session, text):
 
 @pytest.mark.parametrize("session", sorted(SESSIONS))
 def test_api_announce_family_and_attributes_equal_configured(session):
-    statement, speaker = SESSIONS[session]
-    announce = parse("announce ipv6 unicast 2001:db8::/48 next-hop 2001:db8::1 med 3").routes(speaker)
+    statement = SESSIONS[session]
+    announce = parse("announce ipv6 unicast 2001:db8::/48 next-hop 2001:db8::1 med 3").routes()
     assert announce == list(
         configured(statement, "announce { ipv6 { unicast 2001:db8::/48 next-hop 2001:db8::1 med 3; } }")
     )
-    attributes = parse("announce attributes next-hop 1.1.1.1 med 7 nlri 10.0.0.0/24 10.0.1.0/24").routes(speaker)
+    attributes = parse("announce attributes next-hop 1.1.1.1 med 7 nlri 10.0.0.0/24 10.0.1.0/24").routes()
     assert attributes == list(
         configured(statement, "static { attributes next-hop 1.1.1.1 med 7 nlri 10.0.0.0/24 10.0.1.0/24; }")
     )
     assert len(attributes) == 2
-    block = parse("announce route 10.65.0.0/24 { next-hop 1.1.1.1; med 5; }").routes(speaker)  # 5.0.15: done
+    block = parse("announce route 10.65.0.0/24 { next-hop 1.1.1.1; med 5; }").routes()  # 5.0.15: done
     assert block == list(configured(statement, "static { route 10.65.0.0/24 { next-hop 1.1.1.1; med 5; } }"))
-    assert parse("announce route 10.64.0.0/24 next-hop 1.1.1.1;").routes(speaker) == list(  # 5.0.15: done
+    assert parse("announce route 10.64.0.0/24 next-hop 1.1.1.1;").routes() == list(  # 5.0.15: done
         configured(statement, "static { route 10.64.0.0/24 next-hop 1.1.1.1; }")
     )
 
 
-def test_routes_are_parsed_per_neighbor():
+def test_routes_are_parsed_once_and_interned():
+    """A command's routes do not depend on the neighbor (`Commands._routes` parses them once for all the peers it
+    reaches); equal attribute sets are one object in one `AttributeSets`."""
     found = parse("announce route 10.0.0.0/24 next-hop 1.1.1.1")
-    ibgp = found.routes(Speaker(1, 1))
-    ebgp = found.routes(Speaker(1, 2))
-    assert ibgp[0].route.nlri == ebgp[0].route.nlri
-    assert ibgp[0].route.attributes != ebgp[0].route.attributes  # LOCAL_PREF on iBGP, AS_PATH [ 1 ] on eBGP
+    (static,) = found.routes()
+    assert static.route.attributes.tlvs == ()  # ORIGIN, AS_PATH, LOCAL_PREF: the session's (exabgp.rib.export)
     interned = AttributeSets()
-    first = found.routes(Speaker(1, 2), interned)[0]
-    assert found.routes(Speaker(1, 2), interned)[0].route.attributes is first.route.attributes
+    first = found.routes(interned)[0]
+    assert found.routes(interned)[0].route.attributes is first.route.attributes
 
 
 def test_withdraw_without_next_hop():
-    speaker = Speaker(65001, 65002)
-    (route,) = parse("withdraw route 10.50.0.0/24").routes(speaker)  # 5.0.15: done, "next-hop 0.0.0.0"
-    assert route_text(route, speaker) == "ipv4 unicast 10.50.0.0/24 next-hop 0.0.0.0"
-    (route,) = parse("withdraw route 2001:db8:1::/48").routes(speaker)  # 5.0.15: done, "next-hop 0.0.0.0"
-    assert route_text(route, speaker) == "ipv6 unicast 2001:db8:1::/48 next-hop 0.0.0.0"
-    (route,) = parse("withdraw route 10.50.0.0/24 next-hop 1.2.3.4 med 4").routes(speaker)
-    assert route_text(route, speaker) == "ipv4 unicast 10.50.0.0/24 next-hop 1.2.3.4 med 4"
-    routes = parse("withdraw attributes med 4 nlri 10.0.0.0/24 10.0.1.0/24").routes(speaker)
-    assert [route_text(route, speaker) for route in routes] == [
+    speaker = (65001, 65002)  # eBGP
+    (route,) = parse("withdraw route 10.50.0.0/24").routes()  # 5.0.15: done, "next-hop 0.0.0.0"
+    assert route_text(route, *speaker) == "ipv4 unicast 10.50.0.0/24 next-hop 0.0.0.0"
+    (route,) = parse("withdraw route 2001:db8:1::/48").routes()  # 5.0.15: done, "next-hop 0.0.0.0"
+    assert route_text(route, *speaker) == "ipv6 unicast 2001:db8:1::/48 next-hop 0.0.0.0"
+    (route,) = parse("withdraw route 10.50.0.0/24 next-hop 1.2.3.4 med 4").routes()
+    assert route_text(route, *speaker) == "ipv4 unicast 10.50.0.0/24 next-hop 1.2.3.4 med 4"
+    routes = parse("withdraw attributes med 4 nlri 10.0.0.0/24 10.0.1.0/24").routes()
+    assert [route_text(route, *speaker) for route in routes] == [
         "ipv4 unicast 10.0.0.0/24 next-hop 0.0.0.0 med 4",
         "ipv4 unicast 10.0.1.0/24 next-hop 0.0.0.0 med 4",
     ]
-    (route,) = parse("withdraw ipv4 unicast 10.0.0.0/24").routes(speaker)
+    (route,) = parse("withdraw ipv4 unicast 10.0.0.0/24").routes()
     assert route.route.nlri.plen == 24
 
 
@@ -470,13 +471,13 @@ def test_withdraw_without_next_hop():
 def test_bad_routes(line):
     found = parse(line)
     with pytest.raises(CommandError, match="command could not parse") as raised:
-        found.routes(Speaker(1, 2))
+        found.routes()
     assert raised.value.detail
 
 
 def test_routes_of_a_command_without_routes():
     with pytest.raises(CommandError):
-        parse("announce eor").routes(Speaker(1, 2))
+        parse("announce eor").routes()
 
 
 @pytest.mark.parametrize(
@@ -678,7 +679,7 @@ def test_fuzz_any_text_is_a_command_or_a_command_error(line):
         return
     if found.tokens:
         try:
-            found.routes(Speaker(1, 2))
+            found.routes()
         except CommandError:
             pass
 
@@ -744,7 +745,7 @@ def test_fuzz_command_words_and_binary(words, garbage):
         return
     if found.tokens:
         try:
-            found.routes(Speaker(1, 2))
+            found.routes()
         except CommandError:
             pass
 
@@ -760,7 +761,7 @@ def test_a_flow_too_long_for_any_nlri_is_an_error():
         f"announce ipv4 flow destination-port [ {ports} ] discard",
     ):
         with pytest.raises(CommandError) as raised:
-            parse(line).routes(Speaker(1, 2))
+            parse(line).routes()
         assert raised.value.detail.endswith("flow NLRI longer than 4095 octets")
 
 
@@ -769,12 +770,12 @@ def test_huge_and_odd_lines():
     with pytest.raises(CommandError):
         parse("x" * (1 << 20))
     found = parse("announce route 10.0.0.0/24 next-hop 1.1.1.1 community [ " + "1:1 " * 16000 + "]")
-    assert len(found.routes(Speaker(1, 2))) == 1  # 64000 octets of communities: fits a 65535-octet UPDATE
+    assert len(found.routes()) == 1  # 64000 octets of communities: fits a 65535-octet UPDATE
     found = parse("announce route 10.0.0.0/24 next-hop 1.1.1.1 community [ " + "1:1 " * 50000 + "]")
     with pytest.raises(CommandError, match="can not be sent: a path attribute over 65535 octets"):
-        found.routes(Speaker(1, 2))  # no UPDATE can carry it (issue 9, hole 3): an error for the helper
+        found.routes()  # no UPDATE can carry it (issue 9, hole 3): an error for the helper
     found = parse("withdraw route 10.0.0.0/24 next-hop 1.1.1.1 community [ " + "1:1 " * 50000 + "]")
-    assert len(found.routes(Speaker(1, 2))) == 1  # a withdrawal of IPv4 unicast carries no attribute
+    assert len(found.routes()) == 1  # a withdrawal of IPv4 unicast carries no attribute
     with pytest.raises(CommandError):
         parse(b"announce route".decode() + "\x00\xff")
     with pytest.raises(CommandError):

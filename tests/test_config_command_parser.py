@@ -1,8 +1,8 @@
 """`exabgp.config.command.Parser`: the remembered ``announce|withdraw route PREFIX REST`` lines.
 
 Whatever the parser remembers, a line must give what `parse` gives: the
-same routes (NLRI, next hop, attributes, watchdog / withdraw / name flags)
-for every neighbor speaker, and the same error for a bad line.  The lines
+same routes (NLRI, next hop, attributes, watchdog / withdraw / name flags;
+they do not depend on the neighbor), and the same error for a bad line.  The lines
 the pattern can not stand for (multicast, host bits, ``split``, labels, RD,
 IPv6, selectors, odd spacing) take the full path.
 """
@@ -14,15 +14,7 @@ from hypothesis import strategies as st
 from exabgp.bgp.route import AttributeSets
 from exabgp.config import command
 from exabgp.config.command import CommandError, Parser, RouteLine, parse
-from exabgp.config.route import Speaker
 from qa.hypothesis_profiles import examples
-
-SPEAKERS = (
-    Speaker(65000, 65001, True),
-    Speaker(65000, 65000, True),
-    Speaker(65000, 65001, False),
-    Speaker(None, None, True),
-)
 
 
 def _facts(statics) -> list:
@@ -39,15 +31,15 @@ def _facts(statics) -> list:
     ]
 
 
-def _outcome(made, speaker, interned):
+def _outcome(made, interned):
     try:
-        return _facts(made.routes(speaker, interned))
+        return _facts(made.routes(interned))
     except CommandError as error:
         return ("error", str(error))
 
 
 def _same(lines):
-    """Every line through one Parser and through `parse` alone: equal outcomes, for every speaker."""
+    """Every line through one Parser and through `parse` alone: equal outcomes."""
     parser = Parser()
     interned = AttributeSets()
     for line in lines:
@@ -66,16 +58,13 @@ def _same(lines):
             expected_command.json,
             expected_command.line,
         )
-        for speaker in SPEAKERS:
-            assert _outcome(made, speaker, interned) == _outcome(expected_command, speaker, AttributeSets()), line
+        assert _outcome(made, interned) == _outcome(expected_command, AttributeSets()), line
     return _patterns(parser)
 
 
 def _patterns(parser) -> int:
-    """How many (REST, speaker) routes the parser holds as patterns for later lines."""
-    return sum(
-        made is not None for lines in parser._lines.values() if lines is not None for made in lines.made.values()
-    )
+    """How many RESTs the parser holds a pattern route of for later lines."""
+    return sum(lines is not None and lines.made not in (None, command._UNSEEN) for lines in parser._lines.values())
 
 
 def test_the_common_line_is_remembered_and_equal():
@@ -83,7 +72,7 @@ def test_the_common_line_is_remembered_and_equal():
         f"announce route 10.{n // 256}.{n % 256}.0/24 next-hop 192.0.2.1 community [ 65000:1 ] med {n % 3}"
         for n in range(40)
     ]
-    assert _same(lines) == 3 * len(SPEAKERS)
+    assert _same(lines) == 3
     parser = Parser()
     made = [parser.parse(line) for line in lines]
     assert [isinstance(command, RouteLine) for command in made] == [n >= 3 for n in range(40)]
@@ -168,17 +157,13 @@ def test_a_bounded_interning_table_starts_over():
     """The API's table (INTERNED_MAX sets) stays bounded for a helper that keeps changing a MED; what it gave
     out stays equal to what parsing gives, and equal sets are still one object within a generation."""
     interned = AttributeSets(limit=100)
-    speaker = SPEAKERS[0]
-    made = [
-        parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes(speaker, interned)[0]
-        for n in range(1000)
-    ]
+    made = [parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes(interned)[0] for n in range(1000)]
     assert 0 < len(interned) <= 100
     assert [static.route.attributes for static in made] == [
-        parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes(speaker)[0].route.attributes
+        parse(f"announce route 10.0.0.0/24 next-hop 192.0.2.1 med {n}").routes()[0].route.attributes
         for n in range(1000)
     ]
-    again = parse("announce route 10.0.1.0/24 next-hop 192.0.2.1 med 999").routes(speaker, interned)[0]
+    again = parse("announce route 10.0.1.0/24 next-hop 192.0.2.1 med 999").routes(interned)[0]
     assert again.route.attributes is made[-1].route.attributes
     from exabgp.reactor.commands import INTERNED_MAX
 
@@ -187,12 +172,11 @@ def test_a_bounded_interning_table_starts_over():
 
 def test_another_interning_takes_the_full_path():
     parser = Parser()
-    speaker = SPEAKERS[0]
     first, second = AttributeSets(), AttributeSets()
     for n in range(3):
-        parser.parse(f"announce route 10.0.{n}.0/24 next-hop 192.0.2.1 med 7").routes(speaker, first)
+        parser.parse(f"announce route 10.0.{n}.0/24 next-hop 192.0.2.1 med 7").routes(first)
     made = parser.parse("announce route 10.0.9.0/24 next-hop 192.0.2.1 med 7")
-    (static,) = made.routes(speaker, second)
+    (static,) = made.routes(second)
     assert len(second) == 1 and static.route.attributes is next(iter(second._table))
 
 

@@ -10,10 +10,10 @@ from exabgp.bgp.family import SAFI_FLOW, SAFI_FLOW_VPN
 from exabgp.bgp.flow import Flow
 from exabgp.config.command import CommandError, parse as parse_command
 from exabgp.config.lexer import ConfigurationError
-from exabgp.config.neighbor import configuration_text, parse
-from exabgp.config.route import Speaker
+from exabgp.config.neighbor import parse
 from exabgp.rib import packing
 from qa.reference import update_bodies
+from qa.sent import assert_round_trips, sent_routes
 
 
 HEAD = (
@@ -23,9 +23,15 @@ HEAD = (
 
 
 def routes(body: str):
+    """The routes of `body` as the neighbor of HEAD sends them (`qa.sent`)."""
     configuration = parse(HEAD + body + "\n}\n", "flow.conf", full=True)
-    assert parse(configuration_text(configuration), "canonical", full=True) == configuration
-    return configuration.neighbors[0].routes
+    assert_round_trips(configuration)
+    return sent_routes(configuration.neighbors[0])
+
+
+def api_routes(line: str) -> list:
+    """The routes of an API command as the neighbor of HEAD sends them."""
+    return sent_routes(parse(HEAD + "\n}\n", "flow.conf", full=True).neighbors[0], parse_command(line).routes())
 
 
 def one(match: str, then: str, extra: str = ""):
@@ -131,35 +137,28 @@ def test_the_flat_form_is_the_block_form():
         "redirect 65500:12345; } }"
     )
     assert flat.route == block
-    speaker = Speaker(1, 1, True)
     assert (
-        parse_command(
+        api_routes(
             "announce ipv4 flow destination 192.168.0.1/32 source 10.0.0.2/32 protocol [ udp tcp ] "
             "port [ =80 =8080 ] destination-port [ >8080&<8088 =3128 ] source-port >1024 "
             "redirect 65500:12345"
-        )
-        .routes(speaker)[0]
-        .route
+        )[0].route
         == block
     )
     assert (
-        parse_command(
+        api_routes(
             "announce flow route { match { destination 192.168.0.1/32; source 10.0.0.2/32; "
             "protocol [ udp tcp ]; port [ =80 =8080 ]; destination-port [ >8080&<8088 =3128 ]; "
             "source-port >1024; } then { redirect 65500:12345; } }"
-        )
-        .routes(speaker)[0]
-        .route
+        )[0].route
         == block
     )
     assert (
-        parse_command(
+        api_routes(
             "neighbor 127.0.0.1 withdraw flow route destination 192.168.0.1/32 source 10.0.0.2/32 "
             "protocol [ udp tcp ] port [ =80 =8080 ] destination-port [ >8080&<8088 =3128 ] "
             "source-port >1024 redirect 65500:12345"
-        )
-        .routes(speaker)[0]
-        .route
+        )[0].route
         == block
     )
 
@@ -207,14 +206,14 @@ def test_errors_say_where(rule, token, reason):
 )
 def test_bad_flow_commands_are_errors(line):
     with pytest.raises(CommandError):
-        parse_command(line).routes(Speaker(1, 1, True))
+        parse_command(line).routes()
 
 
 @pytest.mark.parametrize("name", ["conf-flow", "conf-flow-redirect"])
 def test_the_reference_configurations_give_the_updates_5_0_sends(reference, name):
     (neighbor,) = parse((reference / "conf" / f"{name}.conf").read_text(), name, full=True).neighbors
     bodies = set()
-    for static in neighbor.routes:
+    for static in sent_routes(neighbor):
         route = static.route
         bodies.update(
             packing.announce_bodies(

@@ -15,12 +15,12 @@ from exabgp.config.neighbor import (
     ALL_FAMILIES,
     Neighbor,
     Operational,
-    configuration_text,
     parse,
 )
 from exabgp.config.process import Api, Process, program_candidates
 from exabgp.rib import packing
 from qa.reference import reference_files
+from qa.sent import assert_round_trips, sent_routes
 
 
 BASE = "router-id 10.0.0.2; local-address 127.0.0.1; local-as 65533; peer-as 65534;"
@@ -28,7 +28,7 @@ BASE = "router-id 10.0.0.2; local-address 127.0.0.1; local-as 65533; peer-as 655
 
 def full(text: str, file: str = "g.conf"):
     configuration = parse(text, file, full=True)
-    assert parse(configuration_text(configuration), "canonical", full=True) == configuration
+    assert_round_trips(configuration)
     return configuration
 
 
@@ -287,13 +287,16 @@ def test_announce_block_checks_its_afi():
     assert problem.reason == "'10.0.0.0/8' is not an ipv6 prefix"
 
 
-def test_templates_carry_routes_built_for_the_inheriting_neighbor():
+def test_templates_carry_routes_sent_as_the_inheriting_neighbor_sends_them():
+    """The template's route is parsed once, one route for both neighbors; each session adds its own defaults."""
     configuration = full(
         "template { neighbor t { static { route 1.0.0.0/8 next-hop 1.1.1.1; } } }\n"
         "neighbor 10.0.0.1 { inherit t; router-id 1.1.1.1; local-as 1; peer-as 1; }\n"
         "neighbor 10.0.0.2 { inherit t; router-id 1.1.1.1; local-as 1; peer-as 2; }\n"
     )
-    ibgp, ebgp = (neighbor.routes[0].route.attributes for neighbor in configuration.neighbors)
+    first, second = configuration.neighbors
+    assert first.routes[0] is second.routes[0]
+    ibgp, ebgp = (sent_routes(neighbor)[0].route.attributes for neighbor in configuration.neighbors)
     assert ibgp.get(5) == (100).to_bytes(4, "big") and ebgp.get(5) is None
 
 
@@ -302,7 +305,7 @@ def test_reference_configurations_parse_and_round_trip(reference, path):
     text = path.read_text()
     configuration = parse(text, str(path), full=True)
     assert configuration.neighbors
-    assert parse(configuration_text(configuration), "canonical", full=True) == configuration
+    assert_round_trips(configuration)
 
 
 #: the IPv6 FlowSpec prefix ``::1/128/120`` as 5.0.13 sent it (qa/README.md)
@@ -342,7 +345,7 @@ def test_route_attributes_are_the_octets_exabgp_5_sends(reference, name):
         extended_nexthop=frozenset(neighbor.nexthop),
     )
     configured = {}  # (NLRI, attributes): one FlowSpec match may come with several sets of actions, as routes
-    for item in neighbor.routes:
+    for item in sent_routes(neighbor):
         configured[item.route.nlri, item.route.attributes.tlvs] = item.route
     announced = 0
     for body in _expected_updates(reference, name):

@@ -11,27 +11,34 @@ from exabgp.bgp.context import CodecContext
 from exabgp.bgp.mup import MUP, t1st, t2st
 from exabgp.config.command import CommandError, parse as parse_command
 from exabgp.config.lexer import ConfigurationError
-from exabgp.config.neighbor import configuration_text, parse
-from exabgp.config.route import Speaker, route_text
+from exabgp.config.neighbor import parse
+from exabgp.config.route import route_text
 from exabgp.rib import packing
 from exabgp.rib.outgoing import AdjRibOut
 from qa.reference import update_bodies
+from qa.sent import assert_round_trips, sent_routes
 
 
 HEAD = (
     "neighbor 127.0.0.1 { router-id 10.0.0.1; local-address 127.0.0.1; local-as 65000; peer-as 65000; "
     "family { ipv4 mup; ipv6 mup; }\n"
 )
-SPEAKER = Speaker(65000, 65000, True)
+ASES = (65000, 65000)  # the local and peer AS of the routes' neighbor
 RD = bytes.fromhex("0000006400000064")
 ISD = "mup-isd 10.0.1.0/24 rd 100:100"
 SID = "bgp-prefix-sid-srv6 ( l3-service 2001:db8:1:1:: 0x48 [64,24,16,0,0,0] )"
 
 
 def routes(body: str):
+    """The routes of `body` as the neighbor of HEAD sends them (`qa.sent`)."""
     configuration = parse(HEAD + body + "\n}\n", "mup.conf", full=True)
-    assert parse(configuration_text(configuration), "canonical", full=True) == configuration
-    return configuration.neighbors[0].routes
+    assert_round_trips(configuration)
+    return sent_routes(configuration.neighbors[0])
+
+
+def api_routes(line: str) -> list:
+    """The routes of an API command as the neighbor of HEAD sends them."""
+    return sent_routes(parse(HEAD + "\n}\n", "mup.conf", full=True).neighbors[0], parse_command(line).routes())
 
 
 def test_announce_and_api_forms_are_one_route():
@@ -44,11 +51,9 @@ def test_announce_and_api_forms_are_one_route():
     assert route.attributes.get(attr.BGP_PREFIX_SID) == bytes.fromhex(
         "0500220001001E0020010DB800010001000000000000000000004800010006401810000000"
     )
-    (api,) = parse_command(f"announce ipv4 mup {ISD} {SID} next-hop 2001::1 extended-community target:10:10").routes(
-        SPEAKER
-    )
+    (api,) = api_routes(f"announce ipv4 mup {ISD} {SID} next-hop 2001::1 extended-community target:10:10")
     assert api.route == route
-    assert route_text(static, SPEAKER).startswith(f"ipv4 mup {ISD} next-hop 2001::1 extended-community [ ")
+    assert route_text(static, *ASES).startswith(f"ipv4 mup {ISD} next-hop 2001::1 extended-community [ ")
 
 
 def test_every_route_type_and_the_updates_5_0_sends():
@@ -162,17 +167,17 @@ def test_api_announce_and_withdraw():
         "next-hop 10.0.0.2 extended-community [ target:10:10 mup:10:10 ]"
     )
     assert (command.action, command.kind, command.family) == ("announce", "ipv6", (2, 85))
-    (announce,) = command.routes(SPEAKER)
+    (announce,) = command.routes()
     assert announce.route.nlri == MUP(
         2, 1, 4, RD + bytes((160,)) + bytes.fromhex("2001") + bytes(13) + b"\x01" + (12345).to_bytes(4, "big")
     )
     (withdraw,) = parse_command(
         "withdraw ipv6 mup mup-t2st 2001::1 rd 100:100 teid 12345/32 next-hop 10.0.0.2 "
         "extended-community [ target:10:10 mup:10:10 ]"
-    ).routes(SPEAKER)
+    ).routes()
     assert withdraw.route == announce.route
     # without next-hop a withdrawal gets 0.0.0.0, as `withdraw route` does
-    (bare,) = parse_command("withdraw ipv6 mup mup-t2st 2001::1 rd 100:100 teid 12345/32").routes(SPEAKER)
+    (bare,) = parse_command("withdraw ipv6 mup mup-t2st 2001::1 rd 100:100 teid 12345/32").routes()
     assert (bare.route.nlri, bare.route.nexthop) == (announce.route.nlri, bytes(4))
 
 
@@ -188,7 +193,7 @@ def test_api_announce_and_withdraw():
 )
 def test_bad_mup_commands_are_errors(line):
     with pytest.raises(CommandError) as raised:
-        parse_command(line).routes(SPEAKER)
+        parse_command(line).routes()
     assert raised.value.reason
 
 
@@ -201,9 +206,9 @@ def test_the_reference_configurations_give_the_updates_5_0_sends(reference, name
     Adj-RIB-Out's, which groups routes by attributes: compared as sets, as qa/runner.py compares them)."""
     text = (reference / "conf" / f"{name}.conf").read_text()
     configuration = parse(text, f"{name}.conf", full=True)
-    assert parse(configuration_text(configuration), "canonical", full=True) == configuration
+    assert_round_trips(configuration)
     (neighbor,) = configuration.neighbors
-    adj = AdjRibOut(bytes((127, 0, 0, 1)), bytes((127, 0, 0, 1)))
-    for static in neighbor.routes:
+    adj = AdjRibOut()
+    for static in sent_routes(neighbor):
         adj.add(static.route)
     assert sorted(adj.updates(CodecContext(), True)) == sorted(update_bodies(reference, name))

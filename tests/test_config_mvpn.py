@@ -13,27 +13,34 @@ from exabgp.bgp.mvpn import MVPN, build
 from exabgp.bgp.route import NEXT_HOP_SELF
 from exabgp.config.command import CommandError, parse as parse_command
 from exabgp.config.lexer import ConfigurationError
-from exabgp.config.neighbor import configuration_text, parse
-from exabgp.config.route import Speaker, route_text
+from exabgp.config.neighbor import parse
+from exabgp.config.route import route_text
 from exabgp.rib import packing
 from exabgp.rib.outgoing import AdjRibOut
 from qa.reference import update_bodies
+from qa.sent import assert_round_trips, sent_routes
 
 
 HEAD = (
     "neighbor 127.0.0.1 { router-id 32.32.32.32; local-address 127.0.0.1; local-as 65000; peer-as 65000; "
     "family { ipv4 mcast-vpn; ipv6 mcast-vpn; }\n"
 )
-SPEAKER = Speaker(65000, 65000, True)
+ASES = (65000, 65000)  # the local and peer AS of the routes' neighbor
 JOIN = "source-join source 10.99.12.2 group 239.251.255.228 rd 65000:99999 source-as 65000"
 RD = bytes.fromhex("0000FDE80001869F")
 JOIN_NLRI = build(1, 7, RD, socket.inet_aton("10.99.12.2"), socket.inet_aton("239.251.255.228"), 65000)
 
 
 def routes(body: str):
+    """The routes of `body` as the neighbor of HEAD sends them (`qa.sent`)."""
     configuration = parse(HEAD + body + "\n}\n", "mvpn.conf", full=True)
-    assert parse(configuration_text(configuration), "canonical", full=True) == configuration
-    return configuration.neighbors[0].routes
+    assert_round_trips(configuration)
+    return sent_routes(configuration.neighbors[0])
+
+
+def api_routes(line: str) -> list:
+    """The routes of an API command as the neighbor of HEAD sends them."""
+    return sent_routes(parse(HEAD + "\n}\n", "mvpn.conf", full=True).neighbors[0], parse_command(line).routes())
 
 
 def test_announce_and_api_forms_are_one_route():
@@ -46,11 +53,11 @@ def test_announce_and_api_forms_are_one_route():
     assert route.attributes.get(attr.MULTI_EXIT_DISC) == (5).to_bytes(4, "big")
     assert route.attributes.get(attr.LOCAL_PREF) == (100).to_bytes(4, "big")  # the iBGP default
     assert static.name == "join"
-    (api,) = parse_command(
+    (api,) = api_routes(
         f"announce ipv4 mcast-vpn {JOIN} next-hop 10.10.6.3 extended-community target:192.168.94.12:5 med 5"
-    ).routes(SPEAKER)
+    )
     assert api.route == route
-    assert route_text(static, SPEAKER) == (
+    assert route_text(static, *ASES) == (
         f"ipv4 mcast-vpn {JOIN} next-hop 10.10.6.3 med 5 extended-community [ 0x0102C0A85E0C0005 ] name join"
     )
 
@@ -170,16 +177,16 @@ def test_the_family_must_be_announced():
 def test_api_announce_and_withdraw():
     command = parse_command(f"neighbor 127.0.0.1 announce ipv4 mcast-vpn {JOIN} next-hop 10.10.6.3")
     assert (command.action, command.kind, command.family) == ("announce", "ipv4", (1, 5))
-    (announce,) = command.routes(SPEAKER)
+    (announce,) = command.routes()
     assert announce.route.nlri == JOIN_NLRI
-    (withdraw,) = parse_command(f"withdraw ipv4 mcast-vpn {JOIN} next-hop 10.10.6.3").routes(SPEAKER)
+    (withdraw,) = parse_command(f"withdraw ipv4 mcast-vpn {JOIN} next-hop 10.10.6.3").routes()
     assert withdraw.route == announce.route
     # without next-hop a withdrawal gets 0.0.0.0, as `withdraw route` does
-    (bare,) = parse_command(f"withdraw ipv4 mcast-vpn {JOIN}").routes(SPEAKER)
+    (bare,) = parse_command(f"withdraw ipv4 mcast-vpn {JOIN}").routes()
     assert (bare.route.nlri, bare.route.nexthop) == (JOIN_NLRI, bytes(4))
     (six,) = parse_command(
         "announce ipv6 mcast-vpn shared-join rp fd00::1 group ff0e::1 rd 65000:99999 source-as 65000 next-hop 10.10.6.3"
-    ).routes(SPEAKER)
+    ).routes()
     assert six.route.nlri == MVPN(
         2,
         6,
@@ -199,7 +206,7 @@ def test_api_announce_and_withdraw():
 )
 def test_bad_mcast_vpn_commands_are_errors(line):
     with pytest.raises(CommandError) as raised:
-        parse_command(line).routes(SPEAKER)
+        parse_command(line).routes()
     assert raised.value.reason
 
 
@@ -211,10 +218,10 @@ def test_the_reference_configuration_gives_the_updates_5_0_sends(reference):
     the order of the configuration; the Adj-RIB-Out sends exactly 5.0's four UPDATEs, in 5.0's order."""
     text = (reference / "conf" / "conf-mvpn.conf").read_text()
     configuration = parse(text, "conf-mvpn.conf", full=True)
-    assert parse(configuration_text(configuration), "canonical", full=True) == configuration
+    assert_round_trips(configuration)
     (neighbor,) = configuration.neighbors
     assert neighbor.group_updates and len(neighbor.routes) == 6
-    adj = AdjRibOut(bytes((127, 0, 0, 1)), bytes((127, 0, 0, 1)))
-    for static in neighbor.routes:
+    adj = AdjRibOut()
+    for static in sent_routes(neighbor):
         adj.add(static.route)
     assert list(adj.updates(CodecContext(), True)) == update_bodies(reference, "conf-mvpn")

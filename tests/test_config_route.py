@@ -5,21 +5,28 @@ See docs/compatibility.md, "Route statements".
 
 import pytest
 
+from exabgp.bgp.record import replace
 from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP
+from exabgp.config import route as route_grammar
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import configuration_text, parse
-from exabgp.rib.export import narrowed
-from exabgp.config import route as route_grammar
+from qa.sent import sent_routes
 
 IBGP = "router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;"
 
 
 def routes(static: str, session: str = IBGP, extra: str = ""):
+    """The routes of `static` as the neighbor's session sends them (`exabgp.rib.export.session_attributes`: its
+    defaults, and 2-octet ASNs with ``asn4 disable``)."""
     text = f"neighbor 127.0.0.1 {{\n{session}\n{extra}\nstatic {{\n{static}\n}}\n}}\n"
     configuration = parse(text, "r.conf", full=True)
     again = parse(configuration_text(configuration), "canonical.conf", full=True)
-    assert again == configuration  # the canonical text gives the same model
-    return configuration.neighbors[0].routes
+    (neighbor,) = configuration.neighbors
+    found = sent_routes(neighbor)
+    # the canonical text gives the same model, its routes sent alike (it leaves out what the session adds anyway)
+    assert replace(again.neighbors[0], routes=()) == replace(neighbor, routes=())
+    assert sent_routes(neighbor, again.neighbors[0].routes) == found
+    return found
 
 
 def tlvs(item) -> dict:
@@ -149,20 +156,27 @@ def test_two_octet_sessions_use_as_trans_and_as4_path():
     assert tlvs(big)[7] == (0xC0, "5BA001010101") and tlvs(big)[18] == (0xC0, "0001117101010101")
 
 
-@pytest.mark.parametrize(
-    "route",
-    [
-        "route 10.0.1.0/24 next-hop 10.0.255.254 as-path [ 100 ];",
-        "route 10.0.1.0/24 next-hop 1.1.1.1 as-path [ { 70000 } 5 ] aggregator ( 70001:1.1.1.1 );",
-        "route 10.0.1.0/24 next-hop 1.1.1.1 as-path [ 1 4200000000 ] ( 7 70000 ) aggregator ( 7:1.1.1.1 ) med 5;",
-        "route 10.0.1.0/24 next-hop 1.1.1.1 community 1:1;",
-    ],
-)
-def test_narrowed_routes_equal_routes_parsed_for_a_two_octet_session(route):
-    # a peer that does not announce asn4 gets what `capability { asn4 disable; }` would send
-    (wide,) = routes(route)
-    (narrow,) = routes(route, extra="capability { asn4 disable; }")
-    assert narrowed(wide.route.attributes) == narrow.route.attributes
+def test_routes_do_not_depend_on_the_neighbor():
+    """The same statement makes the same route for every neighbor (iBGP, eBGP, ``auto``, without asn4): what the
+    session changes is applied when the route is sent (`exabgp.rib.export`), and a template's routes are parsed
+    once for all the neighbors that inherit them."""
+    statement = "route 10.0.0.0/8 next-hop 1.1.1.1 as-path [ 70000 ] aggregator ( 70001:1.1.1.1 ) local-preference 7;"
+    sessions = [
+        "local-as 1; peer-as 1;",
+        "local-as 1; peer-as 2;",
+        "local-as auto; peer-as 1;",
+        "local-as 1; peer-as 2; capability { asn4 disable; }",
+    ]
+    text = f"template {{ neighbor shared {{ static {{ {statement} }} }} }}\n" + "".join(
+        f"neighbor 127.0.0.{n} {{ router-id 1.2.3.4; local-address 127.0.0.9; {session} inherit shared; }}\n"
+        for n, session in enumerate(sessions, 1)
+    )
+    neighbors = parse(text, "r.conf", full=True).neighbors
+    (first,) = neighbors[0].routes
+    assert all(neighbor.routes == (first,) for neighbor in neighbors)
+    assert all(neighbor.routes[0] is first for neighbor in neighbors)  # parsed once
+    assert {code for code, _flags, _value in first.route.attributes.tlvs} == {2, 5, 7}  # as stated, no default
+    assert tlvs(first)[2] == (0x40, "020100011170")  # 4-octet form, whatever the neighbor
 
 
 def test_session_defaults_follow_ibgp_and_ebgp():

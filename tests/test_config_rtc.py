@@ -24,11 +24,12 @@ from exabgp.config import environment
 from exabgp.config import session as config_session
 from exabgp.config.command import CommandError, parse as parse_command
 from exabgp.config.lexer import ConfigurationError, Token
-from exabgp.config.neighbor import configuration_text, parse
-from exabgp.config.route import Speaker, route_text
+from exabgp.config.neighbor import parse
+from exabgp.config.route import route_text
 from exabgp.config.rtc import parse_nlri
 from exabgp.rib import packing
 from qa.hypothesis_profiles import examples
+from qa.sent import assert_round_trips, sent_routes
 
 oracle = importlib.import_module("qa.oracle")
 
@@ -36,15 +37,21 @@ HEAD = (
     "neighbor 127.0.0.1 { router-id 10.0.0.1; local-address 127.0.0.1; local-as 65000; peer-as 65000; "
     "family { ipv4 rtc; }\n"
 )
-SPEAKER = Speaker(65000, 65000, True)
+ASES = (65000, 65000)  # the local and peer AS of the routes' neighbor
 TARGET = bytes.fromhex("0002FDE800000064")  # target:65000:100
 NEXTHOP = bytes((10, 0, 0, 1))
 
 
 def routes(body: str):
+    """The routes of `body` as the neighbor of HEAD sends them (`qa.sent`)."""
     configuration = parse(HEAD + body + "\n}\n", "rtc.conf", full=True)
-    assert parse(configuration_text(configuration), "canonical", full=True) == configuration
-    return configuration.neighbors[0].routes
+    assert_round_trips(configuration)
+    return sent_routes(configuration.neighbors[0])
+
+
+def api_routes(line: str) -> list:
+    """The routes of an API command as the neighbor of HEAD sends them."""
+    return sent_routes(parse(HEAD + "\n}\n", "rtc.conf", full=True).neighbors[0], parse_command(line).routes())
 
 
 FORMS = [
@@ -68,7 +75,7 @@ def test_every_form_and_its_canonical_text():
     )
     assert [item.route.nlri for item in found] == [nlri for _, nlri in FORMS]
     assert {item.route.family for item in found} == {(1, 132)} and {item.route.nexthop for item in found} == {NEXTHOP}
-    assert [route_text(item, SPEAKER) for item in found[:4]] == [
+    assert [route_text(item, *ASES) for item in found[:4]] == [
         "ipv4 rtc wildcard next-hop 10.0.0.1",
         "ipv4 rtc 65000 next-hop 10.0.0.1",
         "ipv4 rtc 65000 next-hop 10.0.0.1",
@@ -86,7 +93,7 @@ def test_attributes_and_path_information():
     assert route.attributes.get(attr.MULTI_EXIT_DISC) == (5).to_bytes(4, "big")
     assert route.attributes.get(attr.LOCAL_PREF) == (100).to_bytes(4, "big")  # the iBGP default
     assert route.attributes.get(attr.ORIGIN) == b"\x01"
-    assert route_text(static, SPEAKER) == (
+    assert route_text(static, *ASES) == (
         "ipv4 rtc 65000:target:65000:100 path-information 1.2.3.4 next-hop self origin egp med 5 community [ 1:1 ] "
         "extended-community [ 0x0002000100000001 ]"
     )
@@ -202,17 +209,17 @@ def test_api_announce_and_withdraw():
         "neighbor 127.0.0.1 announce ipv4 rtc 65000:target:65000:100 next-hop 10.0.0.1 path-information 3 community 1:1"
     )
     assert (command.action, command.kind, command.family) == ("announce", "ipv4", (1, 132))
-    (announce,) = command.routes(SPEAKER)
+    (announce,) = command.routes()
     assert (announce.route.nlri, announce.route.nexthop) == (build(65000, TARGET, 96, 3), NEXTHOP)
     (withdraw,) = parse_command(
         "withdraw ipv4 rtc 65000:target:65000:100 next-hop 10.0.0.1 path-information 3 community 1:1"
-    ).routes(SPEAKER)
+    ).routes()
     assert withdraw.route == announce.route
     # without next-hop a withdrawal gets 0.0.0.0, as `withdraw route` does
-    (bare,) = parse_command("withdraw ipv4 rtc wildcard").routes(SPEAKER)
+    (bare,) = parse_command("withdraw ipv4 rtc wildcard").routes()
     assert (bare.route.nlri, bare.route.nexthop) == (RTC(None, 0, b""), bytes(4))
     (static,) = routes("announce { ipv4 { rtc 65000:target:65000:100 next-hop 10.0.0.1 community 1:1; } }")
-    (api,) = parse_command("announce ipv4 rtc 65000:target:65000:100 next-hop 10.0.0.1 community 1:1").routes(SPEAKER)
+    (api,) = api_routes("announce ipv4 rtc 65000:target:65000:100 next-hop 10.0.0.1 community 1:1")
     assert api.route == static.route
 
 
@@ -229,7 +236,7 @@ def test_api_announce_and_withdraw():
 )
 def test_bad_rtc_commands_are_errors(line):
     with pytest.raises(CommandError) as raised:
-        parse_command(line).routes(SPEAKER)
+        parse_command(line).routes()
     assert raised.value.reason
 
 

@@ -11,25 +11,32 @@ from exabgp.bgp.context import CodecContext
 from exabgp.bgp.vpls import VPLS
 from exabgp.config.command import CommandError, parse as parse_command
 from exabgp.config.lexer import ConfigurationError
-from exabgp.config.neighbor import configuration_text, parse
-from exabgp.config.route import Speaker, route_text
+from exabgp.config.neighbor import parse
+from exabgp.config.route import route_text
 from exabgp.rib import packing
 from exabgp.rib.outgoing import AdjRibOut
 from qa.reference import update_bodies
+from qa.sent import assert_round_trips, sent_routes
 
 
 HEAD = (
     "neighbor 127.0.0.1 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1; family { l2vpn vpls; }\n"
 )
-SPEAKER = Speaker(1, 1, True)
+ASES = (1, 1)  # the local and peer AS of the routes' neighbor
 SITE = "rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8 next-hop 192.168.201.1"
 NLRI = VPLS(bytes.fromhex("0001C0A8C901007B"), 5, 1, 8, 10702)
 
 
 def routes(body: str):
+    """The routes of `body` as the neighbor of HEAD sends them (`qa.sent`)."""
     configuration = parse(HEAD + body + "\n}\n", "vpls.conf", full=True)
-    assert parse(configuration_text(configuration), "canonical", full=True) == configuration
-    return configuration.neighbors[0].routes
+    assert_round_trips(configuration)
+    return sent_routes(configuration.neighbors[0])
+
+
+def api_routes(line: str) -> list:
+    """The routes of an API command as the neighbor of HEAD sends them."""
+    return sent_routes(parse(HEAD + "\n}\n", "vpls.conf", full=True).neighbors[0], parse_command(line).routes())
 
 
 def test_block_flat_announce_and_api_forms_are_one_route():
@@ -45,9 +52,9 @@ def test_block_flat_announce_and_api_forms_are_one_route():
     (flat,) = routes(f"l2vpn {{ vpls {SITE} med 2000 extended-community [ target:54591:6 ]; }}")
     (announced,) = routes(f"announce {{ l2vpn {{ vpls med 2000 {SITE} extended-community target:54591:6; }} }}")
     assert flat.route == announced.route == route and flat.name is None
-    (api,) = parse_command(f"announce vpls {SITE} med 2000 extended-community [ target:54591:6 ]").routes(SPEAKER)
+    (api,) = api_routes(f"announce vpls {SITE} med 2000 extended-community [ target:54591:6 ]")
     assert api.route == route
-    assert route_text(flat, SPEAKER) == (f"l2vpn vpls {SITE} med 2000 extended-community [ 0x0002D53F00000006 ]")
+    assert route_text(flat, *ASES) == (f"l2vpn vpls {SITE} med 2000 extended-community [ 0x0002D53F00000006 ]")
 
 
 def test_the_update_5_0_sends():
@@ -116,12 +123,12 @@ def test_the_family_must_be_announced():
 def test_api_announce_and_withdraw():
     command = parse_command(f"neighbor 127.0.0.1 announce vpls {SITE}")
     assert (command.action, command.kind) == ("announce", "vpls")
-    (announce,) = command.routes(SPEAKER)
+    (announce,) = command.routes()
     assert announce.route.nlri == NLRI
-    (withdraw,) = parse_command(f"withdraw vpls {SITE}").routes(SPEAKER)
+    (withdraw,) = parse_command(f"withdraw vpls {SITE}").routes()
     assert withdraw.route == announce.route
     # without next-hop a withdrawal gets 0.0.0.0, as `withdraw route` does
-    (bare,) = parse_command("withdraw vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8").routes(SPEAKER)
+    (bare,) = parse_command("withdraw vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8").routes()
     assert (bare.route.nlri, bare.route.nexthop) == (NLRI, bytes(4))
 
 
@@ -137,7 +144,7 @@ def test_api_announce_and_withdraw():
 )
 def test_bad_vpls_commands_are_errors(line):
     with pytest.raises(CommandError) as raised:
-        parse_command(line).routes(SPEAKER)
+        parse_command(line).routes()
     assert raised.value.reason
 
 
@@ -149,18 +156,18 @@ def test_the_reference_configuration_gives_the_updates_5_0_sends(reference):
     through the Adj-RIB-Out with group-updates on (5.0 never puts two VPLS NLRI in one UPDATE)."""
     text = (reference / "conf" / "conf-l2vpn.conf").read_text()
     configuration = parse(text, "conf-l2vpn.conf", full=True)
-    assert parse(configuration_text(configuration), "canonical", full=True) == configuration
+    assert_round_trips(configuration)
     (neighbor,) = configuration.neighbors
     expected = update_bodies(reference, "conf-l2vpn")
     assert len(neighbor.routes) == len(expected) == 3
     bodies = []
-    for static in neighbor.routes:
+    for static in sent_routes(neighbor):
         route = static.route
         bodies.extend(
             packing.announce_bodies(25, 65, route.attributes, route.nexthop, [route.nlri], CodecContext(), group=False)
         )
     assert sorted(bodies) == expected
-    adj = AdjRibOut(bytes((127, 0, 0, 1)), bytes((127, 0, 0, 1)))
-    for static in neighbor.routes:
+    adj = AdjRibOut()
+    for static in sent_routes(neighbor):
         adj.add(static.route)
     assert sorted(adj.updates(CodecContext(), True)) == expected

@@ -1,6 +1,4 @@
-"""The Adj-RIB-Out (exabgp.rib.outgoing): queue semantics, next-hop self, ordering, replay."""
-
-import pytest
+"""The Adj-RIB-Out (exabgp.rib.outgoing): queue semantics, ordering, replay (next-hop self: tests/test_rib_export.py)."""
 
 from exabgp._codec import split_update, walk_attributes
 from exabgp.bgp import flow
@@ -10,6 +8,7 @@ from exabgp.bgp.nlri import Prefix
 from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
 from exabgp.bgp.update import eor_body
 from exabgp.rib import packing
+from exabgp.rib.export import SessionExport
 from exabgp.rib.outgoing import AdjRibOut
 
 
@@ -35,7 +34,7 @@ def route(nlri, nexthop=b"\x0a\x00\x00\x01", attributes=ATTRIBUTES):
 
 
 def rib():
-    return AdjRibOut(LOCAL4, ROUTER_ID)
+    return AdjRibOut()
 
 
 def sent(adj, ctx=CTX, group=True):
@@ -248,25 +247,6 @@ def test_group_updates_false_sends_one_nlri_per_update():
     assert len(list(adj.updates(CTX, group=True))) == 1
 
 
-def test_next_hop_self():
-    adj = AdjRibOut(LOCAL4, ROUTER_ID)
-    adj.add(route(v4(10, 0, 0, 0), nexthop=NEXT_HOP_SELF))
-    assert adj.routes()[0].nexthop == LOCAL4
-    # an IPv4 route on an IPv6 session: the router-id
-    adj6 = AdjRibOut(LOCAL6, ROUTER_ID)
-    adj6.add(route(v4(10, 0, 0, 0), nexthop=NEXT_HOP_SELF))
-    adj6.add(route(v6("20010db8", 32), nexthop=NEXT_HOP_SELF))
-    assert sorted(r.nexthop for r in adj6.routes()) == sorted([ROUTER_ID, LOCAL6])
-    # resolved once: adding the same route again is a duplicate
-    assert not adj6.add(route(v4(10, 0, 0, 0), nexthop=NEXT_HOP_SELF))
-    with pytest.raises(ValueError):
-        adj.add(route(v6("20010db8", 32), nexthop=NEXT_HOP_SELF))
-    # withdrawing that route (a reload that removes it) is no error: MP_UNREACH_NLRI alone
-    sent(adj)
-    adj.withdraw(route(v6("20010db8", 32), nexthop=NEXT_HOP_SELF))
-    assert [body.hex() for body in adj.updates(CTX)] == ["0000000b800f080002012020010db8"]
-
-
 def test_replay_everything_and_one_family():
     adj = rib()
     adj.add(route(v4(10, 0, 0, 0)))
@@ -359,10 +339,14 @@ def test_restart_cancelling_withdrawal_takes_the_pending_change_out():
 
 
 def test_cache_shares_attribute_sets():
+    """Routes that share an attribute set share it in the cache too, once the session's export step has made them
+    as sent (`exabgp.rib.export.SessionExport`: next hop resolved, one exported set per set)."""
     adj = rib()
+    export = SessionExport(1, 1, True, LOCAL4, ROUTER_ID)
     for i in range(100):
-        adj.add(route(v4(10, 0, i, 0), nexthop=NEXT_HOP_SELF))
+        adj.add(export.route(route(v4(10, 0, i, 0), nexthop=NEXT_HOP_SELF)))
     assert len({id(r.attributes) for r in adj.routes()}) == 1
+    assert {r.nexthop for r in adj.routes()} == {LOCAL4}
 
 
 def _reference(reference, name):
@@ -382,7 +366,7 @@ def test_conf_new_v4_from_its_configuration(reference):
     def attrs(*extra, local_pref=100):
         return AttributeSet([(1, 0x40, b"\x00"), (2, 0x40, b""), (5, 0x40, local_pref.to_bytes(4, "big")), *extra])
 
-    adj = AdjRibOut(LOCAL4, bytes((10, 0, 0, 2)))
+    adj = AdjRibOut()
     for third, attributes in [
         (1, attrs((8, 0xC0, bytes(4)))),
         (2, attrs(community)),
@@ -401,7 +385,7 @@ def test_conf_new_v4_from_its_configuration(reference):
 
 def test_conf_group_limit_from_its_configuration(reference):
     # two IPv4 routes grouped in one UPDATE, two IPv6 routes in one UPDATE each (as 5.0), two EOR
-    adj = AdjRibOut(LOCAL4, ROUTER_ID)
+    adj = AdjRibOut()
     attributes = AttributeSet(BASE)
     adj.add(Route(Prefix(1, 1, None, 32, bytes((193, 0, 2, 1))), bytes((10, 0, 0, 1)), attributes))
     adj.add(Route(Prefix(1, 1, None, 32, bytes((193, 0, 2, 2))), bytes((10, 0, 0, 1)), attributes))

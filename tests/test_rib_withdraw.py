@@ -35,9 +35,8 @@ from exabgp.bgp.context import CodecContext
 from exabgp.bgp.route import NO_NEXT_HOP, Route
 from exabgp.config.neighbor import parse
 from exabgp.rib.outgoing import AdjRibOut
+from qa.sent import sent_routes
 
-LOCAL = bytes((127, 0, 0, 1))
-ROUTER_ID = bytes((10, 0, 0, 1))
 
 ROUTES = [
     "route 10.0.0.0/24 next-hop 192.0.2.1 local-preference 100 community [1:1]",
@@ -103,13 +102,15 @@ def _configuration(routes, group=True, asn4=True):
 
 
 def _routes(lines, group=True, asn4=True):
-    return [static.route for static in parse(_configuration(lines, group, asn4), full=True).neighbors[0].routes]
+    """The routes of `lines` as the neighbor's session sends them (`qa.sent`)."""
+    (neighbor,) = parse(_configuration(lines, group, asn4), full=True).neighbors
+    return [static.route for static in sent_routes(neighbor)]
 
 
 def _reload(before, after, group=True, asn4=True):
     """The bodies of the first session flush, then those of the reload from `before` to `after`."""
     ctx = CodecContext(asn4=asn4)
-    adj = AdjRibOut(LOCAL, ROUTER_ID)
+    adj = AdjRibOut()
     old = _routes(before, group, asn4)
     new = _routes(after, group, asn4)
     for route in old:
@@ -252,7 +253,7 @@ API_WITHDRAWN = [
 
 def test_withdrawn_routes_carry_their_own_attributes():
     ctx = CodecContext()
-    adj = AdjRibOut(LOCAL, ROUTER_ID)
+    adj = AdjRibOut()
     for route in _routes(ROUTES):
         adj.add(route)
     list(adj.updates(ctx))

@@ -14,9 +14,10 @@ executable, a directory, setuid) is such an error, at the ``run`` line, as
 
 ``-n`` prints the re-generated (canonical) configuration of each file.
 ``-r`` encodes every route into an UPDATE as a session with the neighbor's
-capabilities would (NEXT_HOP for IPv4 unicast with an IPv4 next hop,
+capabilities would (its defaults and AS number form applied by the export
+step, `exabgp.rib.export`; NEXT_HOP for IPv4 unicast with an IPv4 next hop,
 MP_REACH_NLRI otherwise; ``next-hop self`` stands for the local address, or
-the router-id), decodes the UPDATE back with the model and compares the
+the router-id: `exabgp.rib.export.configured_next_hop`), decodes the UPDATE back with the model and compares the
 NLRI, the next hop and every attribute; a difference is an error.
 ``-v`` also prints each route's canonical text and UPDATE in hex; ``-p`` (or
 the ``debug.pdb`` setting) starts the debugger on an exception that escapes
@@ -31,7 +32,7 @@ from exabgp.bgp import attribute as attr
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_IPV4, FAMILIES, PREFIX_KINDS, SAFI_UNICAST, nlri_kind
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
-from exabgp.bgp.route import NEXT_HOP_SELF, AttributeSet, Route
+from exabgp.bgp.route import AttributeSet, Route
 from exabgp.cli import config_file, debugging
 from exabgp.cli.env import read_environment
 from exabgp.config import route as route_grammar
@@ -66,21 +67,13 @@ def context(neighbor) -> CodecContext:
     )
 
 
-def _self(neighbor, afi: int) -> bytes:
-    """What `next-hop self` becomes for a route of `afi`."""
-    local = neighbor.local_address and ipaddress.ip_address(neighbor.local_address)
-    if local and local.version == (4 if afi == AFI_IPV4 else 6):
-        return local.packed
-    router_id = ipaddress.IPv4Address(neighbor.router_id)
-    return router_id.packed if afi == AFI_IPV4 else ipaddress.IPv6Address(f"::ffff:{router_id}").packed
-
-
 def encode_route(route: Route, neighbor, ctx: CodecContext) -> bytes:
     """The UPDATE body announcing `route` (MP_REACH_NLRI last, as 5.0 orders it)."""
     from exabgp.bgp.update import Update  # the messages are loaded for -r only (tests/test_cli_imports.py)
+    from exabgp.rib.export import configured_next_hop
 
     nlri = route.nlri
-    nexthop = _self(neighbor, nlri.afi) if route.nexthop == NEXT_HOP_SELF else route.nexthop
+    nexthop = configured_next_hop(route, neighbor)
     attributes = list(route.attributes.tlvs)
     if (nlri.afi, nlri.safi) == (AFI_IPV4, SAFI_UNICAST) and len(nexthop) == 4:
         attributes.append((attr.NEXT_HOP, attr.TRANSITIVE, nexthop))
@@ -92,10 +85,14 @@ def encode_route(route: Route, neighbor, ctx: CodecContext) -> bytes:
 
 
 def check_route(route: Route, neighbor, ctx: CodecContext):
-    """Encode then decode `route`; return ``(body, problem or None)``."""
+    """Encode then decode `route` as the neighbor's session sends it (`exabgp.rib.export.session_attributes`);
+    return ``(body, problem or None)``."""
     from exabgp.bgp.message import decode_message
     from exabgp.bgp.update import ANNOUNCE, Update
+    from exabgp.rib.export import configured_next_hop, session_attributes
 
+    attributes = session_attributes(route.attributes, neighbor.local_as, neighbor.peer_as, ctx.asn4)
+    route = Route(route.nlri, route.nexthop, attributes)
     body = encode_route(route, neighbor, ctx)
     update = decode_message(Update.TYPE, body, ctx)
     changes = update.changes(ctx)
@@ -105,7 +102,7 @@ def check_route(route: Route, neighbor, ctx: CodecContext):
     tlvs = AttributeSet(
         (code, flags, value) for code, flags, value in decoded.raw if code not in (attr.NEXT_HOP, attr.MP_REACH_NLRI)
     )
-    nexthop = _self(neighbor, route.nlri.afi) if route.nexthop == NEXT_HOP_SELF else route.nexthop
+    nexthop = configured_next_hop(route, neighbor)
     nlri = route.nlri
     prefix = nlri_kind(nlri.afi, nlri.safi) in PREFIX_KINDS
     if prefix and nlri.path_id is None and ctx.sends_path_id(nlri.afi, nlri.safi):
@@ -143,9 +140,8 @@ def _validate(path: str, args, out, err, log) -> bool:
         log.warning("configuration", "checking routes")
         for neighbor in configuration.neighbors:
             ctx = context(neighbor)
-            speaker = neighbor.speaker()
             for item in neighbor.routes:
-                text = route_grammar.route_text(item, speaker)
+                text = route_grammar.route_text(item, neighbor.local_as, neighbor.peer_as)
                 try:
                     body, problem = check_route(item.route, neighbor, ctx)
                 except CodecError as exc:

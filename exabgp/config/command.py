@@ -34,9 +34,10 @@ Anything not understood raises `CommandError` (5.0 answers ``error``).
 
 A `Command` has an `action` (`ACTIONS`), for ``announce`` / ``withdraw`` a
 `kind` (`KINDS`), and the fields its action uses.  Routes are kept as tokens:
-5.0 parses an API route once per target neighbor because the neighbor's
-local AS, peer AS and 4-octet AS support change its attributes, so
-`Command.routes(speaker)` builds the `StaticRoute`s for one neighbor.  A
+`Command.routes()` builds the `StaticRoute`s, once for every neighbor the
+command reaches (5.0 parses an API route once per target neighbor; here what
+the neighbor's session changes in a route is applied later, by
+`exabgp.rib.export`).  A
 ``withdraw`` without ``next-hop`` gets next hop 0.0.0.0, as in 5.0.
 FlowSpec rules (``announce flow route { ... }``, the flat ``announce flow
 route ...`` and ``announce ipv4 flow ...``) are read by
@@ -64,9 +65,9 @@ after a selector); ``announce eor`` alone is ipv4 unicast (5.0.15 answers
 
 `Parser` is `parse` with a memory for the line helpers send most, ``announce
 route PREFIX REST`` / ``withdraw route PREFIX REST`` with an IPv4 PREFIX: the
-first line with a given REST is parsed in full, and the route it makes for
-a neighbor (`Command.routes`) serves as the pattern of every later line with
-the same REST for that neighbor, which only reads its PREFIX (`_RouteLines`).
+first line with a given REST is parsed in full, and the route it makes
+(`Command.routes`) serves as the pattern of every later line with the same
+REST, which only reads its PREFIX (`_RouteLines`).
 A line the pattern can not stand for (a multicast or malformed prefix, a
 ``split``, labels, RD) takes the full path, so both give the same routes and
 the same errors.  The memory is bounded: `PARSER_MEMORY` RESTs of about
@@ -319,14 +320,13 @@ class Command:
     text: str = ""
     block: object = None
 
-    def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets | None = None) -> list:
-        """The `StaticRoute`s of this ``announce``/``withdraw`` for a neighbor with these `speaker` facts; an
-        announced route no UPDATE can carry (`exabgp.config.route.unsendable`) is an error.
+    def routes(self, interned: AttributeSets | None = None) -> list:
+        """The `StaticRoute`s of this ``announce``/``withdraw``; an announced route no UPDATE can carry (`exabgp.config.route.unsendable`) is an error.
 
         The ``watchdog NAME`` and ``withdraw`` keywords are read and dropped: 5.0.15 gives a helper's route
         to its Adj-RIB-Out as a plain route (measured with `qa.differential.wire`: announced at once, moved
         by no ``announce|withdraw watchdog``); only configured routes have watchdogs."""
-        made = self._routes(speaker, interned)
+        made = self._routes(interned)
         if self.action == "announce":
             for item in made:
                 problem = route_grammar.unsendable(item.route)
@@ -336,7 +336,7 @@ class Command:
             made = [replace(item, watchdog=None, withdraw=False) for item in made]
         return made
 
-    def _routes(self, speaker: route_grammar.Speaker, interned: AttributeSets | None = None) -> list:
+    def _routes(self, interned: AttributeSets | None = None) -> list:
         if self.kind not in ("route", "attributes", "ipv4", "ipv6", "flow", "vpls"):
             raise CommandError(f"{self.action} {self.kind} carries no route")
         interned = AttributeSets() if interned is None else interned
@@ -345,28 +345,28 @@ class Command:
         if self.kind == "flow" or self.family is not None and self.family[1] in _FLOW_SAFIS:
             try:
                 if self.block is not None:
-                    return [flow_grammar.block_route(self.block, speaker, interned)]
-                return [flow_grammar.flat_route(tokens, speaker, interned, end, self.family and self.family[0])]
+                    return [flow_grammar.block_route(self.block, interned)]
+                return [flow_grammar.flat_route(tokens, interned, end, self.family and self.family[0])]
             except (ValueError, ConfigurationError) as error:  # a RouteError, or a block where a value goes
                 raise CommandError(f"command could not parse flow in : {self.line}", str(error)) from None
         if self.action == "withdraw":
             tokens = _with_default_next_hop(tokens, self.kind == "attributes")
         if self.kind == "vpls":
             try:
-                return [vpls_grammar.flat_route(tokens, speaker, interned, end)]
+                return [vpls_grammar.flat_route(tokens, interned, end)]
             except ValueError as error:  # a RouteError
                 raise CommandError(f"command could not parse vpls in : {self.line}", str(error)) from None
         if self.family is not None and self.family[1] in _FLAT_GRAMMARS:
             try:
-                return [_FLAT_GRAMMARS[self.family[1]].flat_route(tokens, speaker, interned, self.family[0], end)]
+                return [_FLAT_GRAMMARS[self.family[1]].flat_route(tokens, interned, self.family[0], end)]
             except ValueError as error:  # a RouteError
                 raise CommandError(f"command could not parse {self.kind} in : {self.line}", str(error)) from None
         try:
             if self.kind == "attributes":
-                return route_grammar.parse_attributes(tokens, speaker, interned, end)
+                return route_grammar.parse_attributes(tokens, interned, end)
             if self.kind == "route":
-                return route_grammar.parse_route(tokens, speaker, interned, None, end)
-            made = route_grammar.parse_route(tokens, speaker, interned, self.family[1], end)
+                return route_grammar.parse_route(tokens, interned, None, end)
+            made = route_grammar.parse_route(tokens, interned, self.family[1], end)
         except ValueError as error:  # a RouteError, or int() of a non-ASCII digit inside the grammar
             raise CommandError(f"command could not parse {self.kind} in : {self.line}", str(error)) from None
         if any(route.route.nlri.afi != self.family[0] for route in made):
@@ -600,19 +600,23 @@ class RouteLine:
         self.prefix = prefix  # (a, b, c, d, length) of the IPv4 prefix
         self.lines = lines  # the _RouteLines of its REST
 
-    def routes(self, speaker: route_grammar.Speaker, interned: AttributeSets | None = None) -> list:
-        made = self.lines.routes(self, speaker, interned)
-        return made if made is not None else parse(self.line).routes(speaker, interned)
+    def routes(self, interned: AttributeSets | None = None) -> list:
+        made = self.lines.routes(self, interned)
+        return made if made is not None else parse(self.line).routes(interned)
+
+
+#: `_RouteLines.made` before the first line of a REST is parsed
+_UNSEEN = ()
 
 
 class _RouteLines:
     """What the ``<action> route PREFIX REST`` lines with one REST have in common.
 
-    `made` maps a neighbor's `Speaker` to what the first such line made for
-    it: the parts of its `StaticRoute` but the NLRI and the `AttributeSets`
-    its attributes were interned in; or to None when that route is not a
-    pattern, another prefix could change more than the NLRI (a family other
-    than IPv4 unicast, labels, RD, ``split``).
+    `made` is what the first such line made: the parts of its `StaticRoute`
+    but the NLRI and the `AttributeSets` its attributes were interned in;
+    None when that route is not a pattern, another prefix could change more
+    than the NLRI (a family other than IPv4 unicast, labels, RD, ``split``);
+    `_UNSEEN` until a line is parsed.
     """
 
     __slots__ = ("json", "split", "made")
@@ -620,21 +624,21 @@ class _RouteLines:
     def __init__(self, command: Command):
         self.json = command.json
         self.split = any(token.text == "split" for token in command.tokens)
-        self.made: dict = {}
+        self.made: tuple | None = _UNSEEN
 
-    def routes(self, line: RouteLine, speaker, interned):
-        """The routes of `line` (a line with this REST) for `speaker`, or None: take the full path."""
-        made = self.made.get(speaker)
+    def routes(self, line: RouteLine, interned):
+        """The routes of `line` (a line with this REST), or None: take the full path."""
+        made = self.made
         if made is None:
-            if speaker in self.made:
-                return None
-            statics = parse(line.line).routes(speaker, interned)
-            self.made[speaker] = None
+            return None
+        if made is _UNSEEN:
+            statics = parse(line.line).routes(interned)
+            self.made = None
             if len(statics) == 1 and not self.split:
                 static = statics[0]
                 nlri, route = static.route.nlri, static.route
                 if (nlri.afi, nlri.safi, nlri.labels, nlri.rd) == (AFI_IPV4, SAFI_UNICAST, None, None):
-                    self.made[speaker] = (
+                    self.made = (
                         interned,
                         nlri.path_id,
                         route.nexthop,

@@ -60,12 +60,12 @@ from exabgp.config.route import (
     ROUTE_KEYWORDS,
     RouteError,
     StaticRoute,
-    _Cursor,
-    _Draft,
-    _address,
+    RouteCursor,
+    RouteDraft,
+    any_address,
     draft_route,
-    _int,
-    _part,
+    bounded_int,
+    token_part,
     read_keywords,
 )
 
@@ -94,15 +94,15 @@ def _rate(rate: float) -> bytes:
     return _TRAFFIC_RATE + b"\x00\x00" + struct.pack("!f", rate)
 
 
-def _discard(cursor, draft, speaker):
+def _discard(cursor, draft):
     draft.extended.append(_rate(0.0))
 
 
-def _accept(cursor, draft, speaker):
+def _accept(cursor, draft):
     pass
 
 
-def _rate_limit(cursor, draft, speaker):
+def _rate_limit(cursor, draft):
     token = cursor.take("rate-limit")
     try:
         rate = float(token.text)
@@ -113,33 +113,33 @@ def _rate_limit(cursor, draft, speaker):
     draft.extended.append(_rate(min(rate, _RATE_MAX)))
 
 
-def _redirect(cursor, draft, speaker):
+def _redirect(cursor, draft):
     token = cursor.take("redirect")
     administrator, colon, assigned = token.text.rpartition(":")
     if colon and administrator.isdigit():
-        asn = _int(_part(token, administrator), 0xFFFFFFFF, "redirect ASN")
+        asn = bounded_int(token_part(token, administrator), 0xFFFFFFFF, "redirect ASN")
         if asn > 0xFFFF:
-            number = _int(_part(token, assigned), 0xFFFF, "redirect value")
+            number = bounded_int(token_part(token, assigned), 0xFFFF, "redirect value")
             draft.extended.append(_REDIRECT_AS4 + asn.to_bytes(4, "big") + number.to_bytes(2, "big"))
         else:
-            number = _int(_part(token, assigned), 0xFFFFFFFF, "redirect value")
+            number = bounded_int(token_part(token, assigned), 0xFFFFFFFF, "redirect value")
             draft.extended.append(_REDIRECT_AS2 + asn.to_bytes(2, "big") + number.to_bytes(4, "big"))
         return
-    draft.nexthop = _address(token, "redirect")
+    draft.nexthop = any_address(token, "redirect")
     draft.extended.append(_REDIRECT_NEXTHOP + bytes(6))
 
 
-def _redirect_to_nexthop(cursor, draft, speaker):
+def _redirect_to_nexthop(cursor, draft):
     draft.extended.append(_REDIRECT_NEXTHOP + bytes(6))
 
 
-def _copy(cursor, draft, speaker):
-    draft.nexthop = _address(cursor.take("copy"), "copy")
+def _copy(cursor, draft):
+    draft.nexthop = any_address(cursor.take("copy"), "copy")
     draft.extended.append(_REDIRECT_NEXTHOP + bytes(5) + bytes((_COPY,)))
 
 
-def _redirect_ietf(cursor, draft, speaker):
-    address = _address(cursor.take("redirect-to-nexthop-ietf"), "redirect-to-nexthop-ietf")
+def _redirect_ietf(cursor, draft):
+    address = any_address(cursor.take("redirect-to-nexthop-ietf"), "redirect-to-nexthop-ietf")
     if len(address) == 4:
         draft.extended.append(_REDIRECT_IPV4_IETF + address + b"\x00\x00")
     else:
@@ -149,11 +149,11 @@ def _redirect_ietf(cursor, draft, speaker):
         )
 
 
-def _mark(cursor, draft, speaker):
-    draft.extended.append(_TRAFFIC_MARKING + bytes(5) + bytes((_int(cursor.take("mark"), 63, "DSCP"),)))
+def _mark(cursor, draft):
+    draft.extended.append(_TRAFFIC_MARKING + bytes(5) + bytes((bounded_int(cursor.take("mark"), 63, "DSCP"),)))
 
 
-def _action(cursor, draft, speaker):
+def _action(cursor, draft):
     token = cursor.take("action")
     flags = _ACTIONS.get(token.text.lower())
     if flags is None:
@@ -161,7 +161,7 @@ def _action(cursor, draft, speaker):
     draft.extended.append(_TRAFFIC_ACTION + bytes(5) + bytes((flags,)))
 
 
-def _interface_set(cursor, draft, speaker):
+def _interface_set(cursor, draft):
     """draft-ietf-idr-flowspec-interfaceset: ``transitive|non-transitive:input|output|input-output:ASN:GROUP``,
     type 0x07 (0x47 non-transitive) subtype 0x02, the ASN on 4 octets, the direction in the two top bits of the
     14-bit group id."""
@@ -175,8 +175,8 @@ def _interface_set(cursor, draft, speaker):
                 "(transitive|non-transitive:input|output|input-output:ASN:GROUP)",
                 token,
             )
-        asn = _int(_part(token, fields[2]), 0xFFFFFFFF, "interface-set ASN")
-        group = _int(_part(token, fields[3]), 0x3FFF, "interface-set group")
+        asn = bounded_int(token_part(token, fields[2]), 0xFFFFFFFF, "interface-set ASN")
+        group = bounded_int(token_part(token, fields[3]), 0x3FFF, "interface-set group")
         draft.extended.append(
             bytes((kind, 0x02)) + asn.to_bytes(4, "big") + (direction << 14 | group).to_bytes(2, "big")
         )
@@ -185,10 +185,10 @@ def _interface_set(cursor, draft, speaker):
 _INTERFACE_SET_KINDS = {"transitive": 0x07, "non-transitive": 0x47}
 _INTERFACE_SET_DIRECTIONS = {name: value for value, name in communities.INTERFACE_SET_DIRECTIONS.items()}
 
-#: ``scope`` keyword -> reader(cursor, draft, speaker)
+#: ``scope`` keyword -> reader(cursor, draft)
 SCOPE = {"interface-set": _interface_set}
 
-#: ``then`` keyword -> reader(cursor, draft, speaker)
+#: ``then`` keyword -> reader(cursor, draft)
 ACTIONS = {
     "accept": _accept,
     "discard": _discard,
@@ -211,8 +211,8 @@ _ROUTE_BLOCK_KEYWORDS = {name: ROUTE_KEYWORDS[name] for name in ("rd", "route-di
 _FLAT_KEYWORDS = {**ROUTE_KEYWORDS, **ACTIONS, **SCOPE}
 
 
-def _read(cursor, draft, speaker, keywords: dict) -> None:
-    read_keywords(cursor, draft, speaker, keywords=keywords, owner="flow")
+def _read(cursor, draft, keywords: dict) -> None:
+    read_keywords(cursor, draft, keywords=keywords, owner="flow")
 
 
 def _afi(match) -> int:
@@ -225,7 +225,7 @@ def _afi(match) -> int:
     return AFI_IPV4
 
 
-def _route(match, draft, speaker, interned, name, where, afi=None) -> StaticRoute:
+def _route(match, draft, interned, name, where, afi=None) -> StaticRoute:
     """The route of `match` (``[(keyword token, value tokens)]``) and the other keywords read into `draft`."""
     if not match:
         raise RouteError("a flow route needs at least one match component", where)
@@ -242,17 +242,17 @@ def _route(match, draft, speaker, interned, name, where, afi=None) -> StaticRout
     except ValueError as error:
         raise RouteError(str(error), where) from None
     nexthop = NO_NEXT_HOP if draft.nexthop is None else draft.nexthop
-    return draft_route(nlri, nexthop, draft, speaker, interned, name)
+    return draft_route(nlri, nexthop, draft, interned, name)
 
 
 def _values(statement) -> list:
     return [word for word in statement.words[1:] if not word.punctuation]
 
 
-def block_route(statement, speaker, interned) -> StaticRoute:
+def block_route(statement, interned) -> StaticRoute:
     """``route [NAME] { rd ...; next-hop ...; match { ... } then { ... } }`` (an `exabgp.config.lexer.Statement`)."""
     name = values.named_block(statement, "route", optional=True)
-    draft = _Draft()
+    draft = RouteDraft()
     match = []
     for line in statement.block:
         keyword = line.keyword
@@ -267,40 +267,40 @@ def block_route(statement, speaker, interned) -> StaticRoute:
             values.block(line)
             for item in line.block:
                 values.plain(item)
-                _read(_Cursor(item.words, item.end), draft, speaker, THEN_KEYWORDS)
+                _read(RouteCursor(item.words, item.end), draft, THEN_KEYWORDS)
         elif keyword == "scope":
             values.block(line)
             for item in line.block:
                 values.plain(item)
-                _read(_Cursor(item.words, item.end), draft, speaker, SCOPE)
+                _read(RouteCursor(item.words, item.end), draft, SCOPE)
         elif keyword in _ROUTE_BLOCK_KEYWORDS:
             values.plain(line)
-            _read(_Cursor(line.words, line.end), draft, speaker, _ROUTE_BLOCK_KEYWORDS)
+            _read(RouteCursor(line.words, line.end), draft, _ROUTE_BLOCK_KEYWORDS)
         else:
             raise RouteError(
                 f"unknown flow route keyword '{keyword}' (expected rd, next-hop, match, then or scope)", line.words[0]
             )
-    return _route(match, draft, speaker, interned, name, statement.words[0])
+    return _route(match, draft, interned, name, statement.words[0])
 
 
-def block_routes(statement, speaker, interned) -> list:
+def block_routes(statement, interned) -> list:
     """The routes of a ``flow { route ... }`` section."""
     values.block(statement)
     routes = []
     for line in statement.block:
         if line.keyword != "route":
             raise RouteError(f"unknown flow keyword '{line.keyword}' (expected route)", line.words[0])
-        routes.append(block_route(line, speaker, interned))
+        routes.append(block_route(line, interned))
     return routes
 
 
-def flat_route(tokens, speaker, interned, end=None, afi=None) -> StaticRoute:
+def flat_route(tokens, interned, end=None, afi=None) -> StaticRoute:
     """The flat form: match keywords with their values, then route keywords and actions (module docstring).
 
     `afi` is the family's when the caller names it (``announce ipv6 flow ...``).
     """
-    cursor = _Cursor(tokens, end)
-    draft = _Draft()
+    cursor = RouteCursor(tokens, end)
+    draft = RouteDraft()
     match = []
     while not cursor.done():
         token = cursor.take("flow keyword")
@@ -325,5 +325,5 @@ def flat_route(tokens, speaker, interned, end=None, afi=None) -> StaticRoute:
         reader = _FLAT_KEYWORDS.get(token.text)
         if reader is None:
             raise RouteError(f"unknown flow keyword '{token.text}'", token)
-        reader(cursor, draft, speaker)
-    return _route(match, draft, speaker, interned, None, end or (tokens[0] if tokens else None), afi)
+        reader(cursor, draft)
+    return _route(match, draft, interned, None, end or (tokens[0] if tokens else None), afi)

@@ -39,8 +39,8 @@ from exabgp.config.route import (
     ROUTE_KEYWORDS,
     RouteError,
     StaticRoute,
-    _Cursor,
-    _Draft,
+    RouteCursor,
+    RouteDraft,
     draft_route,
     family_address,
     parse_rd,
@@ -49,7 +49,7 @@ from exabgp.config.route import (
 
 #: the route keywords of `exabgp.config.route` a MUP route takes (5.0's, and ``attribute``)
 _ROUTE_WORDS = ("next-hop", "extended-community", "bgp-prefix-sid-srv6", "attribute")
-#: keyword -> reader(cursor, draft, speaker)
+#: keyword -> reader(cursor, draft)
 KEYWORDS = {keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}
 
 
@@ -132,14 +132,14 @@ def _nlri(cursor, afi: int):
     return t2st(afi, rd, endpoint, teid, bits)
 
 
-def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> StaticRoute:
+def flat_route(tokens, interned, afi: int, end=None, where=None) -> StaticRoute:
     """``<route type> <fields> <attributes>`` (the words after ``mup``) for the AFI `afi`; a missing next hop
     is reported at `where` (the ``mup`` token), else at `end`."""
     tokens = list(tokens)
-    cursor = _Cursor(tokens, end)
+    cursor = RouteCursor(tokens, end)
     nlri = _nlri(cursor, afi)
-    draft = _Draft()
-    read_keywords(cursor, draft, speaker, keywords=KEYWORDS, owner="mup")
+    draft = RouteDraft()
+    read_keywords(cursor, draft, keywords=KEYWORDS, owner="mup")
     if draft.nexthop is None:
         raise RouteError("mup needs next-hop", where or end or tokens[0])
-    return draft_route(nlri, draft.nexthop, draft, speaker, interned)
+    return draft_route(nlri, draft.nexthop, draft, interned)

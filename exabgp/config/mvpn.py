@@ -29,8 +29,8 @@ from exabgp.config.route import (
     ROUTE_KEYWORDS,
     RouteError,
     StaticRoute,
-    _Cursor,
-    _Draft,
+    RouteCursor,
+    RouteDraft,
     draft_route,
     family_address,
     parse_rd,
@@ -58,7 +58,7 @@ _ROUTE_WORDS = (
     "watchdog",
     "withdraw",
 )
-#: keyword -> reader(cursor, draft, speaker)
+#: keyword -> reader(cursor, draft)
 KEYWORDS = {keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}
 
 
@@ -66,11 +66,11 @@ def _address(cursor, afi: int, what: str) -> bytes:
     return family_address(cursor.take(what), afi, f"mcast-vpn {what}")
 
 
-def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> StaticRoute:
+def flat_route(tokens, interned, afi: int, end=None, where=None) -> StaticRoute:
     """``<route type> <fields> <attributes>`` (the words after ``mcast-vpn``) for the AFI `afi`; a missing
     next hop is reported at `where` (the ``mcast-vpn`` token), else at `end`."""
     tokens = list(tokens)
-    cursor = _Cursor(tokens, end)
+    cursor = RouteCursor(tokens, end)
     token = cursor.take("mcast-vpn route type")
     code = ROUTE_NAMES.get(token.text)
     if code is None or token.quoted:
@@ -89,9 +89,9 @@ def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> Sta
         if not (token.text.isascii() and token.text.isdigit()) or int(token.text) > ASN_MAX:
             raise RouteError(f"invalid mcast-vpn source-as '{token.text}' (0 to {ASN_MAX})", token)
         source_as = int(token.text)
-    draft = _Draft()
-    read_keywords(cursor, draft, speaker, keywords=KEYWORDS, owner="mcast-vpn")
+    draft = RouteDraft()
+    read_keywords(cursor, draft, keywords=KEYWORDS, owner="mcast-vpn")
     if draft.nexthop is None:
         raise RouteError("mcast-vpn needs next-hop", where or end or tokens[0])
     nlri = build(afi, code, rd, source, group, source_as)
-    return draft_route(nlri, draft.nexthop, draft, speaker, interned)
+    return draft_route(nlri, draft.nexthop, draft, interned)

@@ -202,9 +202,6 @@ class Neighbor:
     routes: tuple = ()  # StaticRoute, in configuration order
     operational: tuple = ()  # Operational messages
 
-    def speaker(self) -> route_grammar.Speaker:
-        return route_grammar.Speaker(self.local_as, self.peer_as, self.capability.asn4)
-
 
 @record(slots=True)
 class Configuration:
@@ -222,6 +219,7 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
     neighbors = []
     defined = {}
     interned = AttributeSets()
+    parsed: dict = {}  # id(route statement) -> its routes: a template's, inherited by many neighbors, parsed once
     for statement in tree:
         keyword = statement.keyword
         if keyword == "template":
@@ -231,7 +229,7 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
                 templates[name] = child.block
         elif keyword == "neighbor":
             values.block(statement)
-            neighbor = _neighbor(statement, templates, full, interned)
+            neighbor = _neighbor(statement, templates, full, interned, parsed)
             if any(other.peer_address == neighbor.peer_address for other in neighbors):
                 raise statement.words[0].error(f"duplicate peer definition {neighbor.peer_address}")
             neighbors.append(neighbor)
@@ -389,7 +387,7 @@ class _Draft:
         self.seen: set = set()
         self.families = None
         self.capability: dict = {}
-        self.route_statements: list = []  # (statement, afi name or None), read once the neighbor is known
+        self.route_statements: list = []  # static, announce, flow and l2vpn sections, read once the families are known
         self.api: list = []
         self.operational: list = []
         self.nexthop_block = False
@@ -571,7 +569,7 @@ def _sendable(made: list, statement: Statement) -> list:
     return made
 
 
-def _static(statement: Statement, speaker, interned) -> list:
+def _static(statement: Statement, interned) -> list:
     found = []
     for line in statement.block:
         keyword = line.keyword
@@ -584,10 +582,10 @@ def _static(statement: Statement, speaker, interned) -> list:
                         tokens.extend(child.words)
                 if not tokens:
                     raise line.words[0].error("route needs a prefix")
-                made = route_grammar.parse_route(tokens, speaker, interned, None, line.end)
+                made = route_grammar.parse_route(tokens, interned, None, line.end)
             elif keyword == "attributes":
                 values.plain(line)
-                made = route_grammar.parse_attributes(line.words[1:], speaker, interned, line.end)
+                made = route_grammar.parse_attributes(line.words[1:], interned, line.end)
             else:
                 raise line.words[0].error(f"unknown static keyword '{keyword}' (expected route or attributes)")
         except route_grammar.RouteError as error:
@@ -606,12 +604,12 @@ def _grammar(name: str):
     return importlib.import_module(f"exabgp.config.{name}")
 
 
-def _announce(statement: Statement, speaker, interned) -> list:
+def _announce(statement: Statement, interned) -> list:
     found = []
     for afi_block in statement.block:
         afi = afi_block.keyword
         if afi == "l2vpn":
-            found.extend(_l2vpn(afi_block, speaker, interned))
+            found.extend(_l2vpn(afi_block, interned))
             continue
         if afi not in ("ipv4", "ipv6"):
             raise afi_block.words[0].error(f"unknown announce section '{afi}' (expected ipv4, ipv6 or l2vpn)")
@@ -627,16 +625,16 @@ def _announce(statement: Statement, speaker, interned) -> list:
                 raise line.words[0].error(f"{safi} needs a prefix")
             try:
                 if safi in FLOW_SAFIS:
-                    made = [_grammar("flow").flat_route(line.words[1:], speaker, interned, line.end, NEXTHOP_AFIS[afi])]
+                    made = [_grammar("flow").flat_route(line.words[1:], interned, line.end, NEXTHOP_AFIS[afi])]
                 elif safi in _FLAT_GRAMMARS:
                     made = [
                         _grammar(_FLAT_GRAMMARS[safi]).flat_route(
-                            line.words[1:], speaker, interned, NEXTHOP_AFIS[afi], line.end, line.words[0]
+                            line.words[1:], interned, NEXTHOP_AFIS[afi], line.end, line.words[0]
                         )
                     ]
                 else:
                     made = route_grammar.parse_route(
-                        line.words[1:], speaker, interned, route_grammar.ANNOUNCE_SAFIS[safi], line.end
+                        line.words[1:], interned, route_grammar.ANNOUNCE_SAFIS[safi], line.end
                     )
             except route_grammar.RouteError as error:
                 raise _route_error(error, line) from None
@@ -646,17 +644,17 @@ def _announce(statement: Statement, speaker, interned) -> list:
     return found
 
 
-def _flow(statement: Statement, speaker, interned) -> list:
+def _flow(statement: Statement, interned) -> list:
     try:
-        made = _grammar("flow").block_routes(statement, speaker, interned)
+        made = _grammar("flow").block_routes(statement, interned)
     except route_grammar.RouteError as error:
         raise _route_error(error, statement) from None
     return _sendable(made, statement)
 
 
-def _l2vpn(statement: Statement, speaker, interned) -> list:
+def _l2vpn(statement: Statement, interned) -> list:
     try:
-        made = _grammar("vpls").section_routes(statement, speaker, interned)
+        made = _grammar("vpls").section_routes(statement, interned)
     except route_grammar.RouteError as error:
         raise _route_error(error, statement) from None
     return _sendable(made, statement)
@@ -666,10 +664,14 @@ def _l2vpn(statement: Statement, speaker, interned) -> list:
 _ROUTE_SECTIONS = {"static": _static, "announce": _announce, "flow": _flow, "l2vpn": _l2vpn}
 
 
-def _routes(draft: _Draft, speaker, interned, families) -> tuple:
-    found = []
+def _routes(draft: _Draft, interned, parsed: dict, families) -> tuple:
+    """The routes of the neighbor's route statements; a statement's routes do not depend on the neighbor, so
+    one inherited from a template is parsed once (`parsed`, for one configuration)."""
+    found: list = []
     for statement in draft.route_statements:
-        made = _ROUTE_SECTIONS[statement.keyword](statement, speaker, interned)
+        made = parsed.get(id(statement))
+        if made is None:
+            made = parsed[id(statement)] = _ROUTE_SECTIONS[statement.keyword](statement, interned)
         for item in made:
             if item.route.family not in families:
                 raise statement.words[0].error(
@@ -680,7 +682,7 @@ def _routes(draft: _Draft, speaker, interned, families) -> tuple:
     return tuple(found)
 
 
-def _neighbor(statement: Statement, templates: dict, full: bool, interned) -> Neighbor:
+def _neighbor(statement: Statement, templates: dict, full: bool, interned, parsed: dict) -> Neighbor:
     head = statement.words[0]
     if len(statement.words) != 2:
         raise head.error("neighbor needs exactly one address")
@@ -729,7 +731,7 @@ def _neighbor(statement: Statement, templates: dict, full: bool, interned) -> Ne
     )
     neighbor = Neighbor(**settings)
     if draft.route_statements:
-        neighbor = replace(neighbor, routes=_routes(draft, neighbor.speaker(), interned, families))
+        neighbor = replace(neighbor, routes=_routes(draft, interned, parsed, families))
     return neighbor
 
 
@@ -826,10 +828,9 @@ def neighbor_text(neighbor: Neighbor) -> str:
     for api in neighbor.api:
         lines.extend(processes.api_text(api, "    "))
     if neighbor.routes:
-        speaker = neighbor.speaker()
         add("    announce {")
         for item in neighbor.routes:
-            afi, rest = route_grammar.route_text(item, speaker).split(" ", 1)
+            afi, rest = route_grammar.route_text(item, neighbor.local_as, neighbor.peer_as).split(" ", 1)
             add(f"        {afi} {{ {rest}; }}")
         add("    }")
     if neighbor.operational:

@@ -3,8 +3,8 @@
 The route grammar is shared by ``static { route ... }``, ``announce { ipv4 {
 unicast ... } }`` and ``attributes ... nlri ...``: a prefix, then keywords
 with their values, in any order.  `ROUTE_KEYWORDS` is the table of every
-keyword, each with the function that reads its value(s) from a `_Cursor`
-into the `_Draft` of the route.  `build` then makes the routes:
+keyword, each with the function that reads its value(s) from a `RouteCursor`
+into the `RouteDraft` of the route.  `build` then makes the routes:
 
 * the NLRI is an `exabgp.bgp.nlri.Prefix`; a prefix without ``/len`` is a
   host route and host bits are an error.  In ``static`` the family follows
@@ -20,23 +20,22 @@ into the `_Draft` of the route.  `build` then makes the routes:
 * the path attributes become ONE interned `AttributeSet` of wire TLVs with
   the flags ExaBGP 5.0 sends (RFC 4271 4.3 and each attribute's RFC), built
   with the codec encoders.  A keyword given twice keeps its first value,
-  except ``extended-community`` whose values add up, as in 5.0.  What 5.0
-  adds when it sends the route on the neighbor's session is added here, for
-  the neighbor the route belongs to (`Speaker`): ORIGIN IGP; AS_PATH empty
-  on iBGP, the local AS on eBGP (RFC 4271 5.1.2); LOCAL_PREF 100 on iBGP,
-  and no LOCAL_PREF at all on eBGP (RFC 4271 5.1.5).  When the local or
-  peer AS is ``auto`` the session decides these, so they are left out.
-  Without 4-octet AS support (``capability { asn4 disable; }``) AS_PATH and
-  AGGREGATOR carry AS_TRANS where needed and AS4_PATH / AS4_AGGREGATOR the
-  real numbers (RFC 6793 section 4.2.2).
+  except ``extended-community`` whose values add up, as in 5.0.  AS
+  numbers are in 4-octet form.  The routes do not depend on the neighbor
+  they are sent to: what 5.0 adds on the neighbor's session (ORIGIN,
+  AS_PATH, LOCAL_PREF) and the 2-octet AS form of a session without 4-octet
+  AS numbers are the export step's, applied when a route enters a session's
+  Adj-RIB-Out (`exabgp.rib.export`).  So a configuration's routes and a
+  helper's ``announce`` are parsed once, whatever neighbors they go to.
 
 Communities are sorted, large communities sorted without duplicates,
 extended communities sorted (5.0's wire order).  Generic ``attribute [ 0xCODE
 0xFLAGS 0xDATA ]`` values are kept as given, Extended Length flag included.
 
 `route_text` is the inverse: the canonical one-line text of a route (the
-``announce`` form, family explicit), which `build` turns back into an equal
-route; values equal to the defaults above are not printed.
+``announce`` form, family explicit), which `build` turns back into a route
+the neighbor's session sends alike: the attributes that session gives
+anyway are not printed (`exabgp.rib.export.stated`).
 
 FlowSpec rules, VPLS, MCAST-VPN and MUP routes are read by
 `exabgp.config.flow`, `exabgp.config.vpls`, `exabgp.config.mvpn` and
@@ -49,6 +48,7 @@ import ipaddress
 import socket
 
 from exabgp import _codec
+from exabgp._codec import CodecError
 from exabgp.bgp import attribute as attr
 from exabgp.bgp import community as communities
 from exabgp.bgp.family import (
@@ -102,15 +102,6 @@ class RouteError(ValueError):
 
 
 @record(slots=True)
-class Speaker:
-    """The facts of the neighbor a route is sent to that change its attributes."""
-
-    local_as: int | None = None  # None: auto
-    peer_as: int | None = None  # None: auto
-    asn4: bool = True
-
-
-@record(slots=True)
 class StaticRoute:
     """A configured route and its internal flags (no wire effect)."""
 
@@ -120,8 +111,8 @@ class StaticRoute:
     name: str | None = None
 
 
-class _Cursor:
-    """Walks the value tokens of one route."""
+class RouteCursor:
+    """Walks the value tokens of one route statement or command (every route grammar of `exabgp.config` reads with it)."""
 
     def __init__(self, tokens, end=None):
         self.tokens = list(tokens)
@@ -163,8 +154,8 @@ class _Cursor:
         return [first]
 
 
-class _Draft:
-    """The keywords read so far for one route."""
+class RouteDraft:
+    """The keywords read so far for one route (the family grammars subclass it or read into it)."""
 
     def __init__(self):
         self.rd = None
@@ -180,7 +171,8 @@ class _Draft:
         self.prefix_sid = []  # (type, data) TLVs of BGP Prefix-SID
 
 
-def _int(token, limit: int, what: str) -> int:
+def bounded_int(token, limit: int, what: str) -> int:
+    """The integer `token` writes (decimal or 0x hexadecimal), 0 to `limit`; a `RouteError` naming `what` else."""
     text = token.text
     try:
         value = int(text, 16) if text.lower().startswith("0x") else int(text)
@@ -198,7 +190,8 @@ def _ipv4(token, what: str) -> bytes:
         raise RouteError(f"'{token.text}' is not a valid {what} (an IPv4 address)", token) from None
 
 
-def _address(token, what: str) -> bytes:
+def any_address(token, what: str) -> bytes:
+    """The 4 or 16 octets of the IPv4 or IPv6 address `token` writes."""
     for family in (socket.AF_INET, socket.AF_INET6):
         try:
             return socket.inet_pton(family, token.text)
@@ -217,7 +210,8 @@ def family_address(token, afi: int, what: str) -> bytes:
         raise RouteError(f"'{token.text}' is not a valid {what} (an {kind} address)", token) from None
 
 
-def _asn(token) -> int:
+def parse_asn(token) -> int:
+    """An AS number, ``N`` or ``HIGH.LOW`` (asdot)."""
     text = token.text
     high, dot, low = text.partition(".")
     if dot and high.isdigit() and low.isdigit() and int(high) <= 0xFFFF and int(low) <= 0xFFFF:
@@ -234,13 +228,13 @@ def _set(draft, code, flags, value):
 # ---------------------------------------------------------------- keyword readers
 
 
-def _next_hop(cursor, draft, speaker):
+def _next_hop(cursor, draft):
     token = cursor.take("next-hop")
     if draft.nexthop is None:
-        draft.nexthop = NEXT_HOP_SELF if token.text == "self" else _address(token, "next-hop")
+        draft.nexthop = NEXT_HOP_SELF if token.text == "self" else any_address(token, "next-hop")
 
 
-def _origin(cursor, draft, speaker):
+def _origin(cursor, draft):
     token = cursor.take("origin")
     if token.text.lower() not in ORIGINS:
         raise RouteError(f"'{token.text}' is not an origin (igp, egp or incomplete)", token)
@@ -253,7 +247,7 @@ def _as_path_segments(cursor):
     if first is None:
         cursor.take("as-path")
     if not (first.punctuation and first.text in "[("):
-        return [(attr.AS_SEQUENCE, (_asn(cursor.take("as-path")),))]
+        return [(attr.AS_SEQUENCE, (parse_asn(cursor.take("as-path")),))]
     segments = []
     while cursor.peek() is not None and cursor.peek().punctuation and cursor.peek().text in "[(":
         opening = cursor.take("as-path")
@@ -270,40 +264,45 @@ def _as_path_segments(cursor):
                 break
             if token.text in ("{", "}", ","):
                 continue
-            asns.append(_asn(token))
+            asns.append(parse_asn(token))
         if asns:
             segments.append((kind, tuple(asns)))
     return segments
 
 
-def _as_path(cursor, draft, speaker):
-    for code, (flags, value) in attr.encode_as_path(_as_path_segments(cursor), speaker.asn4).items():
+def _as_path(cursor, draft):
+    for code, (flags, value) in attr.encode_as_path(_as_path_segments(cursor), True).items():
         _set(draft, code, flags, value)
 
 
-def _med(cursor, draft, speaker):
-    _set(draft, attr.MULTI_EXIT_DISC, attr.OPTIONAL, _int(cursor.take("med"), 0xFFFFFFFF, "med").to_bytes(4, "big"))
+def _med(cursor, draft):
+    _set(
+        draft,
+        attr.MULTI_EXIT_DISC,
+        attr.OPTIONAL,
+        bounded_int(cursor.take("med"), 0xFFFFFFFF, "med").to_bytes(4, "big"),
+    )
 
 
-def _local_preference(cursor, draft, speaker):
+def _local_preference(cursor, draft):
     _set(
         draft,
         attr.LOCAL_PREF,
         attr.TRANSITIVE,
-        _int(cursor.take("local-preference"), 0xFFFFFFFF, "local-preference").to_bytes(4, "big"),
+        bounded_int(cursor.take("local-preference"), 0xFFFFFFFF, "local-preference").to_bytes(4, "big"),
     )
 
 
-def _atomic_aggregate(cursor, draft, speaker):
+def _atomic_aggregate(cursor, draft):
     _set(draft, attr.ATOMIC_AGGREGATE, attr.TRANSITIVE, b"")
 
 
-def _part(token, text: str):
+def token_part(token, text: str):
     """A token for part of `token`'s text (same place, for error messages)."""
     return replace(token, text=text)
 
 
-def _aggregator(cursor, draft, speaker):
+def _aggregator(cursor, draft):
     tokens = cursor.values("aggregator", ")")
     if not tokens:
         raise RouteError("aggregator needs ASN:a.b.c.d", cursor.end)
@@ -311,18 +310,12 @@ def _aggregator(cursor, draft, speaker):
     asn_text, colon, address = text.partition(":")
     if not colon:
         raise RouteError(f"'{text}' is not an aggregator (ASN:a.b.c.d)", tokens[0])
-    asn = _asn(_part(tokens[0], asn_text))
-    ip = _ipv4(_part(tokens[0], address), "aggregator")
-    flags = attr.OPTIONAL | attr.TRANSITIVE
-    if speaker.asn4:
-        _set(draft, attr.AGGREGATOR, flags, asn.to_bytes(4, "big") + ip)
-        return
-    _set(draft, attr.AGGREGATOR, flags, (attr.AS_TRANS if asn > 0xFFFF else asn).to_bytes(2, "big") + ip)
-    if asn > 0xFFFF:
-        _set(draft, attr.AS4_AGGREGATOR, flags, asn.to_bytes(4, "big") + ip)
+    asn = parse_asn(token_part(tokens[0], asn_text))
+    ip = _ipv4(token_part(tokens[0], address), "aggregator")
+    _set(draft, attr.AGGREGATOR, attr.OPTIONAL | attr.TRANSITIVE, asn.to_bytes(4, "big") + ip)
 
 
-def _community(cursor, draft, speaker):
+def _community(cursor, draft):
     values = []
     for token in cursor.values("community"):
         try:
@@ -332,7 +325,7 @@ def _community(cursor, draft, speaker):
     _set(draft, attr.COMMUNITIES, attr.OPTIONAL | attr.TRANSITIVE, _codec.encode_communities(sorted(values)))
 
 
-def _large_community(cursor, draft, speaker):
+def _large_community(cursor, draft):
     values = set()
     for token in cursor.values("large-community"):
         try:
@@ -342,7 +335,7 @@ def _large_community(cursor, draft, speaker):
     _set(draft, attr.LARGE_COMMUNITY, attr.OPTIONAL | attr.TRANSITIVE, _codec.encode_large_communities(sorted(values)))
 
 
-def _extended_community(cursor, draft, speaker):
+def _extended_community(cursor, draft):
     for token in cursor.values("extended-community"):
         try:
             draft.extended.append(communities.encode_extended(token.text))
@@ -350,11 +343,11 @@ def _extended_community(cursor, draft, speaker):
             raise RouteError(f"'{token.text}' is not an extended community", token) from None
 
 
-def _originator_id(cursor, draft, speaker):
+def _originator_id(cursor, draft):
     _set(draft, attr.ORIGINATOR_ID, attr.OPTIONAL, _ipv4(cursor.take("originator-id"), "originator-id"))
 
 
-def _cluster_list(cursor, draft, speaker):
+def _cluster_list(cursor, draft):
     _set(
         draft,
         attr.CLUSTER_LIST,
@@ -363,18 +356,18 @@ def _cluster_list(cursor, draft, speaker):
     )
 
 
-def _aigp(cursor, draft, speaker):
+def _aigp(cursor, draft):
     """RFC 7311 section 3: one AIGP TLV (type 1, length 11, 8-octet metric)."""
-    metric = _int(cursor.take("aigp"), 0xFFFFFFFFFFFFFFFF, "aigp")
+    metric = bounded_int(cursor.take("aigp"), 0xFFFFFFFFFFFFFFFF, "aigp")
     _set(draft, attr.AIGP, attr.OPTIONAL, b"\x01\x00\x0b" + metric.to_bytes(8, "big"))
 
 
-def _generic(cursor, draft, speaker):
+def _generic(cursor, draft):
     tokens = cursor.values("attribute")
     if len(tokens) != 3:
         raise RouteError("attribute needs [ 0xCODE 0xFLAGS 0xDATA ]", tokens[0] if tokens else None)
-    code = _int(tokens[0], 0xFF, "attribute code")
-    flags = _int(tokens[1], 0xFF, "attribute flag")
+    code = bounded_int(tokens[0], 0xFF, "attribute code")
+    flags = bounded_int(tokens[1], 0xFF, "attribute flag")
     data = tokens[2].text
     try:
         if not data.lower().startswith("0x"):
@@ -385,12 +378,12 @@ def _generic(cursor, draft, speaker):
     _set(draft, code, flags, value)
 
 
-def _path_information(cursor, draft, speaker):
+def _path_information(cursor, draft):
     token = cursor.take("path-information")
     if "." in token.text:
         draft.path_id = int.from_bytes(_ipv4(token, "path-information"), "big")
     else:
-        draft.path_id = _int(token, 0xFFFFFFFF, "path-information")
+        draft.path_id = bounded_int(token, 0xFFFFFFFF, "path-information")
 
 
 def parse_rd(token) -> bytes:
@@ -399,34 +392,34 @@ def parse_rd(token) -> bytes:
     if not colon:
         raise RouteError(f"'{token.text}' is not a route distinguisher", token)
     if "." in administrator:
-        number = _int(_part(token, assigned), 0xFFFF, "rd")
-        return RD_IPV4.to_bytes(2, "big") + _ipv4(_part(token, administrator), "rd") + number.to_bytes(2, "big")
-    asn = _int(_part(token, administrator), 0xFFFFFFFF, "rd")
+        number = bounded_int(token_part(token, assigned), 0xFFFF, "rd")
+        return RD_IPV4.to_bytes(2, "big") + _ipv4(token_part(token, administrator), "rd") + number.to_bytes(2, "big")
+    asn = bounded_int(token_part(token, administrator), 0xFFFFFFFF, "rd")
     if asn > 0xFFFF:
-        number = _int(_part(token, assigned), 0xFFFF, "rd")
+        number = bounded_int(token_part(token, assigned), 0xFFFF, "rd")
         return RD_AS4.to_bytes(2, "big") + asn.to_bytes(4, "big") + number.to_bytes(2, "big")
-    number = _int(_part(token, assigned), 0xFFFFFFFF, "rd")
+    number = bounded_int(token_part(token, assigned), 0xFFFFFFFF, "rd")
     return RD_AS2.to_bytes(2, "big") + asn.to_bytes(2, "big") + number.to_bytes(4, "big")
 
 
-def _rd(cursor, draft, speaker):
+def _rd(cursor, draft):
     draft.rd = parse_rd(cursor.take("rd"))
 
 
-def _label(cursor, draft, speaker):
-    labels = [_int(token, 0xFFFFF, "label") for token in cursor.values("label")]
+def _label(cursor, draft):
+    labels = [bounded_int(token, 0xFFFFF, "label") for token in cursor.values("label")]
     if not labels:
         raise RouteError("label needs at least one value", cursor.end)
     # RFC 3032: label << 4, the bottom-of-stack bit on the last one
     draft.labels = tuple((label << 4) | (1 if index == len(labels) - 1 else 0) for index, label in enumerate(labels))
 
 
-def _prefix_sid(cursor, draft, speaker):
+def _prefix_sid(cursor, draft):
     """``[ INDEX ]`` or ``[ INDEX, [ ( base,range ), ... ] ]`` (RFC 8669 section 3)."""
     opening = cursor.take("bgp-prefix-sid")
     if not (opening.punctuation and opening.text == "["):
         raise RouteError("bgp-prefix-sid needs [ label-index ] or [ label-index, [ ( base,range ) ... ] ]", opening)
-    index = _int(cursor.take("bgp-prefix-sid"), 0xFFFFFFFF, "label index")
+    index = bounded_int(cursor.take("bgp-prefix-sid"), 0xFFFFFFFF, "label index")
     # label index TLV: reserved (1), flags (2), label index (4)
     draft.prefix_sid.append((_PREFIX_SID_LABEL_INDEX, b"\x00\x00\x00" + index.to_bytes(4, "big")))
     ranges = []
@@ -440,11 +433,11 @@ def _prefix_sid(cursor, draft, speaker):
     if ranges:
         if len(ranges) % 2:
             raise RouteError("an SRGB is ( base,range )", ranges[-1])
-        srgb = b"".join(_int(token, 0xFFFFFF, "SRGB").to_bytes(3, "big") for token in ranges)
+        srgb = b"".join(bounded_int(token, 0xFFFFFF, "SRGB").to_bytes(3, "big") for token in ranges)
         draft.prefix_sid.append((_PREFIX_SID_SRGB, b"\x00\x00" + srgb))  # flags (2), then base/range pairs
 
 
-def _prefix_sid_srv6(cursor, draft, speaker):
+def _prefix_sid_srv6(cursor, draft):
     """``( l3-service|l2-service SID [behavior] [ [LBL,LNL,FL,AL,Tlen,Toff] ] )`` (RFC 9252 section 2)."""
     opening = cursor.take("bgp-prefix-sid-srv6")
     if not (opening.punctuation and opening.text == "("):
@@ -470,19 +463,19 @@ def _prefix_sid_srv6(cursor, draft, speaker):
                 if item.punctuation and item.text == "]":
                     break
                 if item.text != ",":
-                    fields.append(_int(item, 0xFF, "SID structure"))
+                    fields.append(bounded_int(item, 0xFF, "SID structure"))
             if len(fields) != 6:
                 raise RouteError("the SID structure is [ LBL,LNL,FL,AL,Tlen,Toff ]", token)
             structure = bytes((_SRV6_SID_STRUCTURE,)) + (6).to_bytes(2, "big") + bytes(fields)
         else:
-            behavior = _int(token, 0xFFFF, "endpoint behavior")
+            behavior = bounded_int(token, 0xFFFF, "endpoint behavior")
     # SID information: reserved (1), SID (16), flags (1), behavior (2), reserved (1), sub-sub-TLVs
     information = b"\x00" + sid + b"\x00" + behavior.to_bytes(2, "big") + b"\x00" + structure
     body = b"\x00" + bytes((_SRV6_SID_INFORMATION,)) + len(information).to_bytes(2, "big") + information
     draft.prefix_sid.append((_SRV6_SERVICES[service.text], body))
 
 
-def _split(cursor, draft, speaker):
+def _split(cursor, draft):
     token = cursor.take("split")
     text = token.text[1:] if token.text.startswith("/") else ""
     if not text.isdigit():
@@ -490,22 +483,22 @@ def _split(cursor, draft, speaker):
     draft.split = (int(text), token)
 
 
-def _watchdog(cursor, draft, speaker):
+def _watchdog(cursor, draft):
     token = cursor.take("watchdog")
     if token.text in _RESERVED_WATCHDOG:
         raise RouteError(f"'{token.text}' is not a valid watchdog name", token)
     draft.watchdog = token.text
 
 
-def _withdraw(cursor, draft, speaker):
+def _withdraw(cursor, draft):
     draft.withdraw = True
 
 
-def _name(cursor, draft, speaker):
+def _name(cursor, draft):
     draft.name = cursor.take("name").text
 
 
-#: route keyword -> reader(cursor, draft, speaker)
+#: route keyword -> reader(cursor, draft)
 ROUTE_KEYWORDS = {
     "next-hop": _next_hop,
     "origin": _origin,
@@ -534,7 +527,7 @@ ROUTE_KEYWORDS = {
 }
 
 
-def read_keywords(cursor, draft, speaker, stop=(), keywords=None, owner: str = "route") -> None:
+def read_keywords(cursor, draft, stop=(), keywords=None, owner: str = "route") -> None:
     """Read keywords until the end (or a word of `stop`, left unread) with the readers of `keywords`
     (`ROUTE_KEYWORDS` by default: the other grammars, ``flow``, ``mup``..., pass their own table and name)."""
     keywords = ROUTE_KEYWORDS if keywords is None else keywords
@@ -546,7 +539,7 @@ def read_keywords(cursor, draft, speaker, stop=(), keywords=None, owner: str = "
         reader = keywords.get(token.text)
         if reader is None or token.quoted:
             raise RouteError(f"unknown {owner} keyword '{token.text}'", token)
-        reader(cursor, draft, speaker)
+        reader(cursor, draft)
 
 
 # ---------------------------------------------------------------- building
@@ -560,21 +553,7 @@ def _network(token):
         raise RouteError(f"'{token.text}' is not a valid route prefix ({reason})", token) from None
 
 
-def session_defaults(speaker: Speaker) -> dict:
-    """``{code: (flags, value) or None}``: what 5.0 adds (or, None, removes) on this session."""
-    defaults: dict[int, tuple[int, bytes] | None] = {attr.ORIGIN: (attr.TRANSITIVE, b"\x00")}
-    if speaker.local_as is None or speaker.peer_as is None:
-        return defaults
-    if speaker.local_as == speaker.peer_as:
-        defaults.update(attr.encode_as_path([], speaker.asn4))
-        defaults[attr.LOCAL_PREF] = (attr.TRANSITIVE, (100).to_bytes(4, "big"))
-    else:
-        defaults.update(attr.encode_as_path([(attr.AS_SEQUENCE, (speaker.local_as,))], speaker.asn4))
-        defaults[attr.LOCAL_PREF] = None
-    return defaults
-
-
-def _attributes(draft, speaker: Speaker) -> AttributeSet:
+def _attributes(draft) -> AttributeSet:
     tlvs = dict(draft.tlvs)
     if draft.extended:
         tlvs.setdefault(
@@ -588,11 +567,6 @@ def _attributes(draft, speaker: Speaker) -> AttributeSet:
                 b"".join(bytes((kind,)) + len(data).to_bytes(2, "big") + data for kind, data in draft.prefix_sid),
             ),
         )
-    for code, default in session_defaults(speaker).items():
-        if default is None:
-            tlvs.pop(code, None)
-        elif code not in tlvs and not (code == attr.AS4_PATH and attr.AS_PATH in draft.tlvs):
-            tlvs[code] = default
     return AttributeSet((code, flags, value) for code, (flags, value) in tlvs.items())
 
 
@@ -621,9 +595,9 @@ def _check_split(prefix_tokens, length: int, token) -> None:
         raise RouteError(f"split /{length} would make more than {SPLIT_MAX} routes", token)
 
 
-def build(prefix_tokens, draft, speaker: Speaker, interned, safi=None) -> list:
+def build(prefix_tokens, draft, interned, safi=None) -> list:
     """The `StaticRoute`s of `draft` for each prefix token (split applied)."""
-    attributes = interned.intern(_attributes(draft, speaker))
+    attributes = interned.intern(_attributes(draft))
     if draft.split is not None:
         _check_split(prefix_tokens, *draft.split)
     routes = []
@@ -651,34 +625,34 @@ def build(prefix_tokens, draft, speaker: Speaker, interned, safi=None) -> list:
     return routes
 
 
-def draft_route(nlri, nexthop: bytes, draft, speaker: Speaker, interned, name=None) -> StaticRoute:
+def draft_route(nlri, nexthop: bytes, draft, interned, name=None) -> StaticRoute:
     """The `StaticRoute` of one NLRI with the attributes and flags read into `draft` (the grammars of
     `exabgp.config.flow`, `vpls`, `mvpn` and `mup`)."""
-    attributes = interned.intern(_attributes(draft, speaker))
+    attributes = interned.intern(_attributes(draft))
     return StaticRoute(Route(nlri, nexthop, attributes), draft.watchdog, draft.withdraw, name or draft.name)
 
 
-def parse_route(tokens, speaker: Speaker, interned, safi=None, end=None) -> list:
+def parse_route(tokens, interned, safi=None, end=None) -> list:
     """``PREFIX keyword value ...`` (the words after ``route`` or after the SAFI keyword)."""
-    cursor = _Cursor(tokens, end)
+    cursor = RouteCursor(tokens, end)
     prefix = cursor.take("route")
-    draft = _Draft()
-    read_keywords(cursor, draft, speaker)
-    return build([prefix], draft, speaker, interned, safi)
+    draft = RouteDraft()
+    read_keywords(cursor, draft)
+    return build([prefix], draft, interned, safi)
 
 
-def parse_attributes(tokens, speaker: Speaker, interned, end=None) -> list:
+def parse_attributes(tokens, interned, end=None) -> list:
     """``attributes keyword value ... nlri PREFIX PREFIX ...`` (the words after ``attributes``)."""
-    cursor = _Cursor(tokens, end)
-    draft = _Draft()
-    read_keywords(cursor, draft, speaker, stop=("nlri",))
+    cursor = RouteCursor(tokens, end)
+    draft = RouteDraft()
+    read_keywords(cursor, draft, stop=("nlri",))
     if cursor.done():
         raise RouteError("attributes needs nlri followed by prefixes", end)
     cursor.take("nlri")
     prefixes = [token for token in cursor.tokens[cursor.index :] if token.text != ","]
     if not prefixes:
         raise RouteError("nlri needs at least one prefix", end)
-    return build(prefixes, draft, speaker, interned)
+    return build(prefixes, draft, interned)
 
 
 # ---------------------------------------------------------------- canonical text
@@ -699,49 +673,45 @@ def _segments_text(segments) -> str:
     return " ".join(parts)
 
 
-def _as_path_text(tlvs: dict, speaker: Speaker):
-    value = tlvs[attr.AS_PATH][1]
-    segments = _codec.decode_as_path(value, speaker.asn4)
-    if attr.AS4_PATH in tlvs:
-        segments = attr.merge_as4_path(segments, _codec.decode_as_path(tlvs[attr.AS4_PATH][1], True))
-    segments = [(kind, tuple(asns)) for kind, asns in segments]
-    if attr.encode_as_path(segments, speaker.asn4).get(attr.AS_PATH) != tlvs[attr.AS_PATH]:
+def _as_path_text(value: bytes):
+    """``as-path ...`` for a 4-octet AS_PATH that `as-path` writes back octet for octet, else None (a generic one)."""
+    try:
+        segments = [(kind, tuple(asns)) for kind, asns in _codec.decode_as_path(value, True)]
+    except CodecError:
+        return None
+    if attr.encode_as_path(segments, True)[attr.AS_PATH][1] != value:
         return None
     return "as-path " + (_segments_text(segments) if segments else "[ ]")
 
 
-def _aggregator_text(tlvs: dict, speaker: Speaker):
-    value = tlvs[attr.AGGREGATOR][1]
-    asn = int.from_bytes(value[:-4], "big")
-    if attr.AS4_AGGREGATOR in tlvs:
-        asn = int.from_bytes(tlvs[attr.AS4_AGGREGATOR][1][:4], "big")
-    return f"aggregator ( {asn}:{address_text(value[-4:])} )"
+def _aggregator_text(value: bytes) -> str:
+    return f"aggregator ( {int.from_bytes(value[:4], 'big')}:{address_text(value[4:])} )"
 
 
 def _chunks(value: bytes, size: int):
     return [value[index : index + size] for index in range(0, len(value), size)]
 
 
-#: code -> (flags 5.0 sends, value -> keyword text); other TLVs print as `attribute [ ... ]`
+#: code -> (flags 5.0 sends, value -> keyword text or None); other TLVs print as `attribute [ ... ]`
 _READABLE = {
     attr.ORIGIN: (
         attr.TRANSITIVE,
-        lambda v, t, s: f"origin {_ORIGIN_NAMES[v[0]]}" if len(v) == 1 and v[0] in _ORIGIN_NAMES else None,
+        lambda v: f"origin {_ORIGIN_NAMES[v[0]]}" if len(v) == 1 and v[0] in _ORIGIN_NAMES else None,
     ),
-    attr.AS_PATH: (attr.TRANSITIVE, lambda v, t, s: _as_path_text(t, s)),
-    attr.MULTI_EXIT_DISC: (attr.OPTIONAL, lambda v, t, s: f"med {int.from_bytes(v, 'big')}" if len(v) == 4 else None),
+    attr.AS_PATH: (attr.TRANSITIVE, lambda v: _as_path_text(v)),
+    attr.MULTI_EXIT_DISC: (attr.OPTIONAL, lambda v: f"med {int.from_bytes(v, 'big')}" if len(v) == 4 else None),
     attr.LOCAL_PREF: (
         attr.TRANSITIVE,
-        lambda v, t, s: f"local-preference {int.from_bytes(v, 'big')}" if len(v) == 4 else None,
+        lambda v: f"local-preference {int.from_bytes(v, 'big')}" if len(v) == 4 else None,
     ),
-    attr.ATOMIC_AGGREGATE: (attr.TRANSITIVE, lambda v, t, s: "atomic-aggregate" if not v else None),
+    attr.ATOMIC_AGGREGATE: (attr.TRANSITIVE, lambda v: "atomic-aggregate" if not v else None),
     attr.AGGREGATOR: (
         attr.OPTIONAL | attr.TRANSITIVE,
-        lambda v, t, s: _aggregator_text(t, s) if len(v) == (8 if s.asn4 else 6) else None,
+        lambda v: _aggregator_text(v) if len(v) == 8 else None,
     ),
     attr.COMMUNITIES: (
         attr.OPTIONAL | attr.TRANSITIVE,
-        lambda v, t, s: (
+        lambda v: (
             "community [ "
             + " ".join(f"{int.from_bytes(c[:2], 'big')}:{int.from_bytes(c[2:], 'big')}" for c in _chunks(v, 4))
             + " ]"
@@ -751,7 +721,7 @@ _READABLE = {
     ),
     attr.LARGE_COMMUNITY: (
         attr.OPTIONAL | attr.TRANSITIVE,
-        lambda v, t, s: (
+        lambda v: (
             "large-community [ "
             + " ".join(":".join(str(int.from_bytes(c[i : i + 4], "big")) for i in (0, 4, 8)) for c in _chunks(v, 12))
             + " ]"
@@ -761,16 +731,16 @@ _READABLE = {
     ),
     attr.EXTENDED_COMMUNITIES: (
         attr.OPTIONAL | attr.TRANSITIVE,
-        lambda v, t, s: (
+        lambda v: (
             "extended-community [ " + " ".join("0x" + c.hex().upper() for c in _chunks(v, 8)) + " ]"
             if v and len(v) % 8 == 0
             else None
         ),
     ),
-    attr.ORIGINATOR_ID: (attr.OPTIONAL, lambda v, t, s: f"originator-id {address_text(v)}" if len(v) == 4 else None),
+    attr.ORIGINATOR_ID: (attr.OPTIONAL, lambda v: f"originator-id {address_text(v)}" if len(v) == 4 else None),
     attr.CLUSTER_LIST: (
         attr.OPTIONAL,
-        lambda v, t, s: (
+        lambda v: (
             "cluster-list [ " + " ".join(address_text(c) for c in _chunks(v, 4)) + " ]"
             if v and len(v) % 4 == 0
             else None
@@ -788,25 +758,21 @@ def unsendable(route: Route):
     return f"the route {family_name(*route.family)} {route.nlri.spec()} can not be sent: {packing.too_large(route)}"
 
 
-def route_text(static: StaticRoute, speaker: Speaker) -> str:
-    """``<afi> <safi> PREFIX keywords...``: the canonical text of one route."""
+def route_text(static: StaticRoute, local_as: int | None, peer_as: int | None) -> str:
+    """``<afi> <safi> PREFIX keywords...``: the canonical text of one route of a neighbor with these ASes (None:
+    ``auto``), without the attributes its session gives anyway (`exabgp.rib.export.stated`)."""
     route = static.route
     words = [family_name(route.nlri.afi, route.nlri.safi), route.nlri.spec()]
     if route.nexthop == NEXT_HOP_SELF:
         words.append("next-hop self")
     elif route.nexthop:
         words.append(f"next-hop {address_text(route.nexthop)}")
-    tlvs = {code: (flags, value) for code, flags, value in route.attributes.tlvs}
-    defaults = session_defaults(speaker)
+    from exabgp.rib.export import stated  # with the canonical text only: the short commands do without the RIB
+
+    tlvs = stated(route.attributes, local_as, peer_as)
     for code, (flags, value) in sorted(tlvs.items()):
-        if defaults.get(code) == (flags, value) and (
-            code != attr.AS_PATH or tlvs.get(attr.AS4_PATH) == defaults.get(attr.AS4_PATH)
-        ):
-            continue
-        if code == attr.AS4_PATH and attr.AS_PATH in tlvs or code == attr.AS4_AGGREGATOR and attr.AGGREGATOR in tlvs:
-            continue  # printed with AS_PATH / AGGREGATOR
         readable = _READABLE.get(code)
-        text = readable[1](value, tlvs, speaker) if readable and readable[0] == flags else None
+        text = readable[1](value) if readable and readable[0] == flags else None
         words.append(text or f"attribute [ 0x{code:02X} 0x{flags:02X} 0x{value.hex().upper()} ]")
     if static.watchdog is not None:
         words.append(f"watchdog {values.quote(static.watchdog)}")

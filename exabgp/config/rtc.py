@@ -37,9 +37,9 @@ from exabgp.config.route import (
     ROUTE_KEYWORDS,
     RouteError,
     StaticRoute,
-    _asn,
-    _Cursor,
-    _Draft,
+    parse_asn,
+    RouteCursor,
+    RouteDraft,
     draft_route,
     read_keywords,
 )
@@ -67,7 +67,7 @@ _ROUTE_WORDS = (
     "watchdog",
     "withdraw",
 )
-#: keyword -> reader(cursor, draft, speaker)
+#: keyword -> reader(cursor, draft)
 KEYWORDS = {keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}
 
 
@@ -84,7 +84,7 @@ def parse_nlri(token, path_id=None):
         return build(None, None, 0, path_id)
     body, slash, length = text.partition("/")
     origin_text, colon, target_text = body.partition(":")
-    origin = _asn(replace(token, text=origin_text))
+    origin = parse_asn(replace(token, text=origin_text))
     if not colon:
         plen = _length(token, length) if slash else ORIGIN_LENGTH
         if plen != ORIGIN_LENGTH:
@@ -97,16 +97,16 @@ def parse_nlri(token, path_id=None):
     return build(origin, target, _length(token, length) if slash else FULL_LENGTH, path_id)
 
 
-def flat_route(tokens, speaker, interned, afi: int, end=None, where=None) -> StaticRoute:
+def flat_route(tokens, interned, afi: int, end=None, where=None) -> StaticRoute:
     """``<nlri> <attributes>`` (the words after ``rtc``) for the AFI `afi` (IPv4 only: RFC 4684 defines
     ipv4 rtc alone); a missing next hop is reported at `where` (the ``rtc`` token), else at `end`."""
     tokens = list(tokens)
-    cursor = _Cursor(tokens, end)
+    cursor = RouteCursor(tokens, end)
     token = cursor.take("rtc route")
     if afi != AFI_IPV4:
         raise RouteError("rtc routes are ipv4 rtc only (RFC 4684)", where or token)
-    draft = _Draft()
-    read_keywords(cursor, draft, speaker, keywords=KEYWORDS, owner="rtc")
+    draft = RouteDraft()
+    read_keywords(cursor, draft, keywords=KEYWORDS, owner="rtc")
     if draft.nexthop is None:
         raise RouteError("rtc needs next-hop", where or end or tokens[0])
-    return draft_route(parse_nlri(token, draft.path_id), draft.nexthop, draft, speaker, interned)
+    return draft_route(parse_nlri(token, draft.path_id), draft.nexthop, draft, interned)

@@ -36,7 +36,15 @@ LOCAL_PREF 100 on iBGP...); no NEXT_HOP attribute is sent for l2vpn
 from exabgp.bgp.route import NEXT_HOP_SELF
 from exabgp.bgp.vpls import FIELD_MAX, LABEL_MAX, VPLS
 from exabgp.config import values
-from exabgp.config.route import ROUTE_KEYWORDS, RouteError, StaticRoute, _Cursor, _Draft, draft_route, read_keywords
+from exabgp.config.route import (
+    ROUTE_KEYWORDS,
+    RouteError,
+    StaticRoute,
+    RouteCursor,
+    RouteDraft,
+    draft_route,
+    read_keywords,
+)
 
 #: the VPLS numbers: keyword -> (largest value, what 5.0 calls it in its errors)
 NUMBERS = {
@@ -68,7 +76,7 @@ _ROUTE_WORDS = (
 )
 
 
-class _VplsDraft(_Draft):
+class _VplsDraft(RouteDraft):
     """A route draft with the VPLS numbers read so far."""
 
     def __init__(self):
@@ -79,7 +87,7 @@ class _VplsDraft(_Draft):
 def _number(keyword: str):
     limit, what = NUMBERS[keyword]
 
-    def read(cursor, draft, speaker):
+    def read(cursor, draft):
         token = cursor.take(keyword)
         text = token.text
         if not (text.isascii() and text.isdigit()):
@@ -91,18 +99,18 @@ def _number(keyword: str):
     return read
 
 
-#: keyword -> reader(cursor, draft, speaker)
+#: keyword -> reader(cursor, draft)
 KEYWORDS = {
     **{keyword: _number(keyword) for keyword in NUMBERS},
     **{keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS},
 }
 
 
-def _read(cursor, draft, speaker) -> None:
-    read_keywords(cursor, draft, speaker, keywords=KEYWORDS, owner="l2vpn vpls")
+def _read(cursor, draft) -> None:
+    read_keywords(cursor, draft, keywords=KEYWORDS, owner="l2vpn vpls")
 
 
-def _route(draft, speaker, interned, name, where) -> StaticRoute:
+def _route(draft, interned, name, where) -> StaticRoute:
     missing = [keyword for keyword in NUMBERS if keyword not in draft.numbers]
     if missing:
         raise RouteError(f"l2vpn vpls needs {' '.join(missing)}", where)
@@ -114,29 +122,29 @@ def _route(draft, speaker, interned, name, where) -> StaticRoute:
         raise RouteError("l2vpn vpls can not use next-hop self (not the family of the session)", where)
     numbers = draft.numbers
     nlri = VPLS(draft.rd, numbers["endpoint"], numbers["offset"], numbers["size"], numbers["base"])
-    return draft_route(nlri, draft.nexthop, draft, speaker, interned, name)
+    return draft_route(nlri, draft.nexthop, draft, interned, name)
 
 
-def flat_route(tokens, speaker, interned, end=None, where=None) -> StaticRoute:
+def flat_route(tokens, interned, end=None, where=None) -> StaticRoute:
     """The flat form: ``<keyword> <value> ...`` (the words after ``vpls``); a missing keyword is reported
     at `where` (the ``vpls`` token), else at `end`."""
     tokens = list(tokens)
     draft = _VplsDraft()
-    _read(_Cursor(tokens, end), draft, speaker)
-    return _route(draft, speaker, interned, None, where or end or (tokens[0] if tokens else None))
+    _read(RouteCursor(tokens, end), draft)
+    return _route(draft, interned, None, where or end or (tokens[0] if tokens else None))
 
 
-def block_route(statement, speaker, interned) -> StaticRoute:
+def block_route(statement, interned) -> StaticRoute:
     """``vpls [NAME] { <keyword> <value>; ... }`` (an `exabgp.config.lexer.Statement`)."""
     name = values.named_block(statement, "vpls", optional=True)
     draft = _VplsDraft()
     for line in statement.block:
         values.plain(line)
-        _read(_Cursor(line.words, line.end), draft, speaker)
-    return _route(draft, speaker, interned, name, statement.words[0])
+        _read(RouteCursor(line.words, line.end), draft)
+    return _route(draft, interned, name, statement.words[0])
 
 
-def section_routes(statement, speaker, interned) -> list:
+def section_routes(statement, interned) -> list:
     """The routes of an ``l2vpn { vpls ... }`` section, or of ``l2vpn { }`` inside ``announce``."""
     values.block(statement)
     routes = []
@@ -144,9 +152,9 @@ def section_routes(statement, speaker, interned) -> list:
         if line.keyword != "vpls":
             raise RouteError(f"unknown l2vpn keyword '{line.keyword}' (expected vpls)", line.words[0])
         if line.block is not None:
-            routes.append(block_route(line, speaker, interned))
+            routes.append(block_route(line, interned))
         elif len(line.words) < 2:
             raise RouteError("vpls needs its endpoint, base, offset, size, rd and next-hop", line.words[0])
         else:
-            routes.append(flat_route(line.words[1:], speaker, interned, line.end, line.words[0]))
+            routes.append(flat_route(line.words[1:], interned, line.end, line.words[0]))
     return routes

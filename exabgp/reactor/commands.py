@@ -18,9 +18,10 @@ no selector: all of them), except that ``teardown`` without a selector
 tears nothing down and says ``done`` (docs/compatibility.md, "Commands and selectors"), and watchdogs reach
 every peer the source may act on.
 
-Routes are parsed once per distinct neighbor "speaker" (local AS, peer AS,
-4-octet AS: they change the attributes, as in 5.0) and interned in one
-`AttributeSets` shared by every route helpers announce, so a million routes
+Routes are parsed once per command, whatever peers it reaches (what a
+peer's session changes in them is applied when they enter its Adj-RIB-Out,
+`exabgp.rib.export`), and interned in one `AttributeSets` shared by every
+route helpers announce, so a million routes
 with a few attribute sets cost a few attribute objects.  The table starts
 over once it holds `INTERNED_MAX` sets (`AttributeSets` with a limit): a
 helper that keeps changing a MED grows no memory.  Announcements and
@@ -214,12 +215,8 @@ class Commands:
 
     def _routes(self, source: str, command, act) -> None:
         peers = self._targets(source, command)
-        parsed: dict = {}
+        statics = command.routes(self.interned)
         for peer in peers:
-            speaker = peer.neighbor.speaker()
-            statics = parsed.get(speaker)
-            if statics is None:
-                statics = parsed[speaker] = command.routes(speaker, self.interned)
             act(peer, statics)
         self.api.ack(source, True)
 

@@ -52,9 +52,11 @@ the differences found by the differential oracle are in
 * a ROUTE-REFRESH request (RFC 2918) replays the family from the
   Adj-RIB-Out (the reactor frames it with BoRR and EoRR when enhanced route
   refresh was negotiated, RFC 7313 section 4);
-* each route goes through the session's export step on its way in
-  (`exabgp.rib.export`): AS_PATH and AGGREGATOR narrowed for a peer without
-  4-octet AS, once per attribute set (`_narrow`).
+* each route goes through the session's export step on its way in, the
+  withdrawals too (`exabgp.rib.export.SessionExport`, `export`): the
+  session's defaults (ORIGIN, AS_PATH, LOCAL_PREF), AS_PATH and AGGREGATOR
+  in 2-octet form for a session without 4-octet AS numbers, ``next-hop
+  self`` resolved; routes are compared as sent (`_sent`).
 
 A route the Adj-RIB-Out refuses (``next-hop self`` for an IPv6 route on an
 IPv4 session) is not announced: `warn` is called with the reason.
@@ -63,8 +65,7 @@ IPv4 session) is not announced: `warn` is called with the reason.
 import ipaddress
 
 from exabgp.bgp.record import replace
-from exabgp.bgp.route import NO_NEXT_HOP, Route
-from exabgp.rib.export import narrowed, sending_context
+from exabgp.rib.export import SessionExport, sending_context, with_defaults
 from exabgp.rib.outgoing import AdjRibOut, family_order
 
 
@@ -76,6 +77,7 @@ class NeighborRoutes:
         self.warn = warn  # called with the reason a route is not announced
         self.rib = None  # the AdjRibOut of the last session up, until its connection is gone (`detached`)
         self.ctx = None  # the context UPDATEs are packed with (`exabgp.rib.export.sending_context`)
+        self.export = None  # the `SessionExport` of the last session up
         self.families = None  # the families negotiated by the session up, None while none is
         self.api_routes: dict = {}  # nlri -> StaticRoute a helper announced, or None: withdrawn by a helper
         self._reannounced: set = set()  # NLRI helpers announced again after a withdraw (see `_cache_order`)
@@ -91,7 +93,6 @@ class NeighborRoutes:
         self._gone = ()  # the routes of NLRI a reload changing the neighbor took out (see `up`)
         self._eors: list[tuple[int, int]] = []  # End-of-RIBs helpers asked for, sent after the changes of their batch
         self._withdrawing = False  # a batch of changes was sent this session (see `updates`)
-        self._narrowed: dict = {}  # attribute set -> its 2-octet AS form, for a session without asn4
 
     # ------------------------------------------------------------ the session
 
@@ -100,10 +101,11 @@ class NeighborRoutes:
         session, or the first after a reconfiguration): a new Adj-RIB-Out, filled, its changes pending."""
         neighbor = self.neighbor
         self._withdrawing = False
-        self.rib = rib = AdjRibOut(local_address, ipaddress.IPv4Address(neighbor.router_id).packed, neighbor.families)
+        self.rib = rib = AdjRibOut(neighbor.families)
         self.ctx = sending_context(ctx, neighbor)
+        router_id = ipaddress.IPv4Address(neighbor.router_id).packed
+        self.export = SessionExport(neighbor.local_as, neighbor.peer_as, ctx.asn4, local_address, router_id)
         self.families = families
-        self._narrowed = {}
         self._fill(self._cache_order())
         # 5.0 sends a new session its queue (`_queue_down`) with its cached routes on top, in its order; a first
         # session with nothing queued by helpers gets the configuration as loaded, in the order filled
@@ -115,7 +117,7 @@ class NeighborRoutes:
         gone, self._gone = self._gone, ()
         for static in gone:
             if static.route.family in families:
-                rib.withdraw(static.route)
+                rib.withdraw(self.export.withdrawal(static.route))
         return rib
 
     def down(self) -> None:
@@ -195,7 +197,8 @@ class NeighborRoutes:
             api.pop(nlri, None)
             api[nlri] = None
             if families is not None and static.route.family in families:
-                self.rib.withdraw(static.route, cancel=False)  # with the command's attributes, as 5.0
+                # with the command's attributes (as the session sends them), as 5.0
+                self.rib.withdraw(self.export.withdrawal(static.route), cancel=False)
         return families is not None
 
     def watchdog(self, name: str, announce: bool) -> bool:
@@ -239,15 +242,18 @@ class NeighborRoutes:
                 self._cleared.discard(nlri)
         if families is None:
             return False
-        narrow = self._narrows()
+        export = self.export
         for static in moved:
             route = static.route
-            if route.family in families:
-                route = self._narrow(route) if narrow else route
-                try:
-                    self.rib.add(route) if announce else self.rib.withdraw(route)
-                except ValueError as error:
-                    self.warn(f"route not announced: {error}")
+            if route.family not in families:
+                continue
+            if not announce:
+                self.rib.withdraw(export.withdrawal(route))
+                continue
+            try:
+                self.rib.add(export.route(route))
+            except ValueError as error:
+                self.warn(f"route not announced: {error}")
         return True
 
     def end_of_rib(self, afi: int, safi: int) -> bool:
@@ -333,7 +339,7 @@ class NeighborRoutes:
         self._fill([static for static in new if static not in again], held=True)
         for static in gone:
             if static.route.family in families:
-                self.rib.withdraw(static.route)
+                self.rib.withdraw(self.export.withdrawal(static.route))
         return True
 
     def _reloaded(self, neighbor) -> tuple:
@@ -445,67 +451,48 @@ class NeighborRoutes:
 
     # ------------------------------------------------------------ into the session's Adj-RIB-Out
 
-    def _narrows(self) -> bool:
-        """Whether routes, parsed for the configured ``asn4``, are narrowed for this session (the peer does not
-        announce 4-octet ASNs)."""
-        return self.neighbor.capability.asn4 and not self.ctx.asn4
-
     def _fill(self, statics, held: bool = False) -> None:
         """Put configured routes of the negotiated families in the Adj-RIB-Out; with `held` those held back too
-        (5.0's reload of a new NLRI, `reload`).
-
-        Routes are parsed for the configured ``asn4``; when the peer does not
-        announce 4-octet ASNs their AS_PATH and AGGREGATOR are narrowed
-        (`exabgp.rib.export.narrowed`, once per attribute set).
-        """
+        (5.0's reload of a new NLRI, `reload`), each as the session sends it (`SessionExport.route`)."""
         families = self.families
-        narrow = self._narrows()
+        export = self.export.route
         rib = self.rib
         for static in statics:
             route = static.route
             if route.family not in families:
                 continue
-            if narrow:
-                route = self._narrow(route)
             try:
                 if held:
-                    rib.add(route)
+                    rib.add(export(route))
                 elif self._configured_watchdog(static):
                     if self._cached_watchdog(static):
-                        rib.add(route)
+                        rib.add(export(route))
                 elif not static.withdraw:
-                    rib.add(route)
+                    rib.add(export(route))
             except ValueError as error:
                 self.warn(f"route not announced: {error}")
-
-    def _narrow(self, route: Route) -> Route:
-        """`route` with its AS_PATH and AGGREGATOR in 2-octet form (once per attribute set, see `_fill`)."""
-        attributes = self._narrowed.get(route.attributes)
-        if attributes is None:
-            attributes = self._narrowed[route.attributes] = narrowed(route.attributes)
-        return Route(route.nlri, route.nexthop, attributes)
 
     # ------------------------------------------------------------ while no session is up
 
     def _queued_routes(self, queued: list) -> list:
         """The changes queued while no session was up (`_queue_down`) as `AdjRibOut.restart` takes them: routes of
-        the negotiated families, narrowed as `_fill` does, next hop resolved (an announce that cannot be is
-        left out, as `_fill` leaves it out, and so is the announce of a route held back by ``withdraw``)."""
+        the negotiated families, as the session sends them (an announce whose ``next-hop self`` cannot be
+        resolved is left out, as `_fill` leaves it out, and so is the announce of a route held back by
+        ``withdraw``)."""
         families = self.families
-        narrow = self._narrows()
-        rib = self.rib
+        export = self.export
         routes = []
         for static, announce, cancel in queued:
             route = static.route
             if route.family not in families or announce and static.withdraw:
                 continue
-            if narrow:
-                route = self._narrow(route)
+            if not announce:
+                routes.append((export.withdrawal(route), False, cancel))
+                continue
             try:
-                routes.append((rib.resolve(route), announce, cancel))
+                routes.append((export.route(route), True, cancel))
             except ValueError:
-                if not announce:
-                    routes.append((Route(route.nlri, NO_NEXT_HOP, route.attributes), False, cancel))
+                continue
         return routes
 
     def _queue_down(self, static, announce: bool) -> None:
@@ -529,9 +516,22 @@ class NeighborRoutes:
             return
         if announce:
             cached = api[nlri] if nlri in api else configured.get(nlri)
-            if cached is not None and cached.route == static.route:
+            if cached is not None and self._sent(cached.route, static.route):
                 return
         self._down_queue().append((static, announce, False))
+
+    def _sent(self, route, other) -> bool:
+        """Whether the two routes are sent alike: equal once the session's defaults are applied (a route that
+        states a default is sent as one that does not)."""
+        if route == other:
+            return True
+        neighbor = self.neighbor
+        return (
+            route.nlri == other.nlri
+            and route.nexthop == other.nexthop
+            and with_defaults(route.attributes, neighbor.local_as, neighbor.peer_as)
+            == with_defaults(other.attributes, neighbor.local_as, neighbor.peer_as)
+        )
 
     def _down_queue(self) -> list:
         """`_down` as a list of ``(static, announce, cancel)``: when it was None, the configured routes as loaded

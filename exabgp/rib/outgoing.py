@@ -2,7 +2,9 @@
 
 The cache, NLRI (`exabgp.bgp.nlri.Prefix`, `RawNLRI` or an object NLRI:
 `Flow`, `VPLS`, ...) -> `Route`, holds every route currently announced (or
-queued to be), next hop resolved, one per NLRI as in 5.0 (a FlowSpec rule
+queued to be) as the session sends it (`exabgp.rib.export`: the session's
+defaults, AS numbers and next hop applied before a route is given to
+`add`), one per NLRI as in 5.0 (a FlowSpec rule
 announced with other actions replaces the one announced before); its values
 share the `AttributeSet` objects of the routes given to `add`, so a full
 table costs one dictionary slot and one small `Route` per prefix.
@@ -25,9 +27,6 @@ The rules are those of ExaBGP 5.0 (docs/compatibility.md, "The Adj-RIB-Out"):
   pending announce, and is sent even for a route the peer never received,
   except in a session's first batch (`updates` without `withdraw`: 5.0
   sends no withdrawal until one batch has gone out in the session);
-* `NEXT_HOP_SELF` is resolved when the route is added: the session's local
-  address, or the router-id for an IPv4 route on an IPv6 session, as 5.0
-  resolves ``next-hop self``;
 * pending changes, as 5.0 queues them: an announce goes in the bucket of
   its attributes (in place when the NLRI is there already) and leaves the
   NLRI's other buckets alone, so two announces of one NLRI with other
@@ -58,8 +57,7 @@ The rules are those of ExaBGP 5.0 (docs/compatibility.md, "The Adj-RIB-Out"):
 from itertools import groupby
 from operator import itemgetter
 
-from exabgp.bgp.family import AFI_IPV4, AFI_IPV6
-from exabgp.bgp.route import NEXT_HOP_SELF, NO_NEXT_HOP, AttributeSet, Route
+from exabgp.bgp.route import NO_NEXT_HOP, AttributeSet, Route
 from exabgp.rib import packing
 
 #: what a withdraw of an NLRI that is not in the cache is sent with
@@ -102,11 +100,9 @@ def _first_batch(changes: dict, sent: list) -> dict:
 class AdjRibOut:
     """Routes announced to one peer and the changes queued for it."""
 
-    __slots__ = ("local_address", "router_id", "_order", "_cache", "_pending", "_queued", "_refresh")
+    __slots__ = ("_order", "_cache", "_pending", "_queued", "_refresh")
 
-    def __init__(self, local_address: bytes, router_id: bytes, families=()):
-        self.local_address = local_address  # packed, 4 or 16 octets
-        self.router_id = router_id  # packed, 4 octets
+    def __init__(self, families=()):
         self._order = family_order(families)  # the order replay() and clear() walk the families in
         self._cache: dict = {}  # nlri -> Route
         self._pending: dict = {}  # (attributes, nexthop, afi, safi) -> {nlri: announce}
@@ -137,19 +133,6 @@ class AdjRibOut:
 
     # ------------------------------------------------------------ changes
 
-    def resolve(self, route: Route) -> Route:
-        """`route` with NEXT_HOP_SELF replaced by the session's address."""
-        if route.nexthop != NEXT_HOP_SELF:
-            return route
-        afi = route.nlri.afi
-        if afi == AFI_IPV4 and len(self.local_address) != 4:
-            address = self.router_id
-        elif afi == AFI_IPV6 and len(self.local_address) != 16:
-            raise ValueError("next-hop self: no IPv6 local address for an IPv6 route on an IPv4 session")
-        else:
-            address = self.local_address
-        return Route(route.nlri, address, route.attributes)
-
     def _queue(self, route: Route, announce: bool):
         nlri = route.nlri
         key = (route.attributes, route.nexthop, nlri.afi, nlri.safi)
@@ -160,8 +143,7 @@ class AdjRibOut:
         self._queued[nlri] = key
 
     def add(self, route: Route) -> bool:
-        """Queue an announce; False when it is the route already announced."""
-        route = self.resolve(route)
+        """Queue an announce (a route as the session sends it); False when it is the route already announced."""
         nlri = route.nlri
         if self._cache.get(nlri) == route:
             return False
@@ -170,15 +152,12 @@ class AdjRibOut:
         return True
 
     def withdraw(self, route_or_key, cancel: bool = True):
-        """Queue a withdraw of a route (sent with its attributes), or of an NLRI (sent with the cached route's
-        attributes); with `cancel` the NLRI's last pending change is taken out of its bucket (5.0's
+        """Queue a withdraw of a route (sent with its attributes, as the session sends them), or of an NLRI (sent
+        with the cached route's attributes); with `cancel` the NLRI's last pending change is taken out of its bucket (5.0's
         ``clear adj-rib out``, watchdogs, reloads), without it (a helper's ``withdraw``: 5.0 files it as it
         files an announce) the changes in other buckets stay and are sent before or after it."""
         if isinstance(route_or_key, Route):
-            try:
-                route = self.resolve(route_or_key)
-            except ValueError:  # a next-hop self `add` refused: no next hop to send
-                route = Route(route_or_key.nlri, NO_NEXT_HOP, route_or_key.attributes)
+            route = route_or_key
         else:
             route = self._cache.get(route_or_key) or Route(route_or_key, NO_NEXT_HOP, _NO_ATTRIBUTES)
         nlri = route.nlri
