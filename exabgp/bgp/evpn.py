@@ -198,7 +198,10 @@ def _check_address(name: str, bits: int, body: bytes, fixed: int) -> None:
 
 
 def _check(code: int, body: bytes) -> None:
-    """RFC 7432 section 7, RFC 9136 section 3.1: the layout of a known route type."""
+    """RFC 7432 section 7, RFC 9136 section 3.1: the layout of a known route type (the others are not
+    checked)."""
+    if code not in ROUTE_TYPES:
+        return
     name = ROUTE_TYPES[code][0]
     size = len(body)
     if code == ETHERNET_AD:
@@ -228,10 +231,8 @@ def _check(code: int, body: bytes) -> None:
 
 def decode_evpn(octets, addpath: bool = False) -> list:
     """Every `EVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
-    path identifier with `addpath` (RFC 7911)."""
-    found = []
-    for path_id, code, body in nlri_fields.typed_values(octets, "evpn", addpath):
-        if code in ROUTE_TYPES:
-            _check(code, body)
-        found.append(EVPN(code, body, path_id))
-    return found
+    path identifier with `addpath` (RFC 7911); the section is framed whole before the route types
+    are checked."""
+    return nlri_fields.typed_items(
+        octets, "evpn", addpath, lambda data, position, body, path_id: EVPN(data[position], body, path_id), _check
+    )

@@ -357,32 +357,32 @@ def decode_flows(afi: int, safi: int, octets, addpath: bool = False) -> list:
     """Every `Flow` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
     path identifier with `addpath` (RFC 7911)."""
     _check_family(afi, safi)
-    data = bytes(octets)
-    end = len(data)
-    position = 0
-    flows = []
-    path_id = None
-    while position < end:
-        if addpath:
-            path_id, position = nlri_fields.path_id_at(data, position, "flow")
-            if position >= end:
-                raise _malformed("flow NLRI missing after its path identifier")
-        first = data[position]
-        if first >= 0xF0:
-            if position + 2 > end:
-                raise _malformed("flow NLRI length truncated")
-            length = (first & 0x0F) << 8 | data[position + 1]
-            position += 2
-        else:
-            length = first
-            position += 1
-        if length == 0:
-            raise _malformed("flow NLRI of length zero")
-        if position + length > end:
-            raise _malformed(f"flow NLRI length {length} exceeds the {end - position} octets left")
-        flows.append(nlri_fields.with_path_id(_decode_flow(afi, safi, data[position : position + length]), path_id))
-        position += length
-    return flows
+    return nlri_fields.nlri_items(
+        octets,
+        "flow",
+        addpath,
+        1,
+        _flow_length,
+        lambda _data, _position, body, path_id: nlri_fields.with_path_id(_decode_flow(afi, safi, body), path_id),
+        "flow NLRI missing after its path identifier",
+    )
+
+
+def _flow_length(data: bytes, position: int):
+    """(length, start) of the NLRI whose length field is at `position`: one octet, or two (``0xFnnn``)
+    from 240 on (RFC 8955 section 4.1); a length of zero is refused."""
+    first = data[position]
+    if first >= 0xF0:
+        if position + 2 > len(data):
+            raise _malformed("flow NLRI length truncated")
+        length = (first & 0x0F) << 8 | data[position + 1]
+        position += 2
+    else:
+        length = first
+        position += 1
+    if length == 0:
+        raise _malformed("flow NLRI of length zero")
+    return length, position
 
 
 def _decode_flow(afi: int, safi: int, body: bytes) -> Flow:

@@ -269,30 +269,23 @@ def _check(afi: int, code: int, body: bytes) -> None:
         raise _malformed(f"mup t1st of {size} octets does not match its addresses")
 
 
+#: octets of the MUP header: architecture type (1), route type (2), length (1)
+_HEAD = 4
+
+
 def decode_mup(afi: int, octets, addpath: bool = False) -> list:
     """Every `MUP` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
     path identifier with `addpath` (RFC 7911)."""
-    data = bytes(octets)
-    end = len(data)
-    position = 0
-    found = []
-    path_id = None
-    while position < end:
-        if addpath:
-            path_id, position = nlri_fields.path_id_at(data, position, "mup")
-        if position + 4 > end:
-            raise _malformed("mup NLRI header truncated")
-        arch, code, length = (
-            data[position],
-            int.from_bytes(data[position + 1 : position + 3], "big"),
-            data[position + 3],
-        )
-        position += 4
-        if position + length > end:
-            raise _malformed(f"mup NLRI length {length} exceeds the {end - position} octets left")
-        item = MUP(afi, arch, code, data[position : position + length], path_id)
-        if item.known():
-            _check(afi, code, item.body)
-        found.append(item)
-        position += length
-    return found
+
+    def item(data: bytes, position: int, body: bytes, path_id) -> MUP:
+        found = MUP(afi, data[position], int.from_bytes(data[position + 1 : position + 3], "big"), body, path_id)
+        if found.known():
+            _check(afi, found.code, body)
+        return found
+
+    return nlri_fields.nlri_items(octets, "mup", addpath, _HEAD, _mup_length, item)
+
+
+def _mup_length(data: bytes, position: int):
+    """(length, start) of the NLRI whose header is at `position`."""
+    return data[position + _HEAD - 1], position + _HEAD

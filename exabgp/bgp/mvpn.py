@@ -129,7 +129,9 @@ def build(afi: int, code: int, rd: bytes, source: bytes, group: bytes, source_as
 
 
 def _check(code: int, body: bytes) -> None:
-    """RFC 6514 sections 4.5 and 4.6: the layout of a known route type."""
+    """RFC 6514 sections 4.5 and 4.6: the layout of a known route type (the others are not checked)."""
+    if code not in ROUTE_TYPES:
+        return
     position = _RD + (_SOURCE_AS if ROUTE_TYPES[code][4] else 0)
     name = ROUTE_TYPES[code][0]
     sizes = []
@@ -149,10 +151,12 @@ def _check(code: int, body: bytes) -> None:
 
 def decode_mvpn(afi: int, octets, addpath: bool = False) -> list:
     """Every `MVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
-    path identifier with `addpath` (RFC 7911)."""
-    found = []
-    for path_id, code, body in nlri_fields.typed_values(octets, "mcast-vpn", addpath):
-        if code in ROUTE_TYPES:
-            _check(code, body)
-        found.append(MVPN(afi, code, body, path_id))
-    return found
+    path identifier with `addpath` (RFC 7911); the section is framed whole before the route types
+    are checked."""
+    return nlri_fields.typed_items(
+        octets,
+        "mcast-vpn",
+        addpath,
+        lambda data, position, body, path_id: MVPN(afi, data[position], body, path_id),
+        _check,
+    )

@@ -11,8 +11,10 @@ can all use it without importing each other (`tests/test_layers.py` forbids impo
   hex;
 * `path_id_at` / `with_path_id`: the ADD-PATH path identifier (RFC 7911 section 3) before an
   NLRI, read, and set on an NLRI object;
-* `typed_values`: the ``type, length, value`` NLRI of MCAST-VPN (RFC 6514 section 4) and EVPN
-  (RFC 7432 section 7).
+* `nlri_items`: the walk over one NLRI section (RFC 4760 section 5: NLRI one after the other,
+  each after its path identifier under ADD-PATH) that FlowSpec, VPLS, MUP, MCAST-VPN and EVPN share;
+  the family gives how its header reads and builds its object; `typed_items` is that walk for the
+  ``type, length, value`` NLRI of MCAST-VPN (RFC 6514 section 4) and EVPN (RFC 7432 section 7).
 """
 
 import socket
@@ -60,10 +62,16 @@ def with_path_id(item, path_id):
     return item if path_id is None else replace(item, path_id=path_id)
 
 
-def typed_values(octets, what: str, addpath: bool = False) -> list:
-    """``(path id or None, route type, value)`` of each NLRI of a section made of ``[path id (4 octets,
-    with `addpath`)] type (1 octet), length (1 octet), value``: MCAST-VPN (RFC 6514 section 4) and EVPN
-    (RFC 7432 section 7); `what` names the family in the 3/10 error of a truncated one."""
+def nlri_items(octets, what: str, addpath: bool, head: int, header, item, short: str = "") -> list:
+    """The NLRI objects of one section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part) made of
+    ``[path id (4 octets, with `addpath`, RFC 7911)] header value``, one after the other.
+
+    `what` names the family in the 3/10 errors (RFC 7606 section 7: treat as withdraw) of a truncated
+    path identifier and of a value past the end of the section; fewer than `head` octets left for the
+    header is the 3/10 ``{what} NLRI header truncated``, or `short` when given.  ``header(data, position)`` gives ``(value length, value start)`` of
+    the header at `position` (it raises the family's own 3/10 for a header it refuses) and
+    ``item(data, position, value, path_id)`` the object of that header and value (path id None
+    without `addpath`)."""
     data = bytes(octets)
     end = len(data)
     position = 0
@@ -72,12 +80,31 @@ def typed_values(octets, what: str, addpath: bool = False) -> list:
     while position < end:
         if addpath:
             path_id, position = path_id_at(data, position, what)
-        if position + 2 > end:
-            raise CodecError(3, 10, b"", f"{what} NLRI header truncated")
-        code, length = data[position], data[position + 1]
-        position += 2
-        if position + length > end:
-            raise CodecError(3, 10, b"", f"{what} NLRI length {length} exceeds the {end - position} octets left")
-        found.append((path_id, code, data[position : position + length]))
-        position += length
+        if position + head > end:
+            raise CodecError(3, 10, b"", short or f"{what} NLRI header truncated")
+        length, start = header(data, position)
+        stop = start + length
+        if stop > end:
+            raise CodecError(3, 10, b"", f"{what} NLRI length {length} exceeds the {end - start} octets left")
+        found.append(item(data, position, data[start:stop], path_id))
+        position = stop
+    return found
+
+
+#: octets of the ``type (1), length (1)`` header of MCAST-VPN and EVPN NLRI
+_TYPED_HEAD = 2
+
+
+def _typed_header(data: bytes, position: int):
+    return data[position + 1], position + _TYPED_HEAD
+
+
+def typed_items(octets, what: str, addpath: bool, item, check) -> list:
+    """`nlri_items` of a section of ``type (1 octet), length (1 octet), value`` NLRI (MCAST-VPN, RFC 6514
+    section 4; EVPN, RFC 7432 section 7): ``item(data, position, value, path_id)`` builds an object with
+    ``code`` (the type, ``data[position]``) and ``body`` (the value); once the whole section is framed,
+    ``check(code, body)`` judges each (raising the family's 3/10)."""
+    found = nlri_items(octets, what, addpath, _TYPED_HEAD, _typed_header, item)
+    for each in found:
+        check(each.code, each.body)
     return found
