@@ -46,8 +46,8 @@ are not zero).  `EVPN.json` is its NLRI object: ``code``, ``parsed``,
 
 from exabgp.bgp.record import record
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_fields import malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_L2VPN, SAFI_EVPN
 
@@ -76,10 +76,6 @@ _ADDRESS_BITS = (32, 128)
 #: RFC 9136 section 3.1: route type 5 sizes, per address size
 _IP_PREFIX_SIZES = {34: 4, 58: 16}
 _NO_ESI = bytes(_ESI)
-
-
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
 
 
 def _esi_text(esi: bytes) -> str:
@@ -192,9 +188,9 @@ class EVPN(NLRI):
 def _check_address(name: str, bits: int, body: bytes, fixed: int) -> None:
     """An IP Address Length of 32 or 128 bits followed by exactly that address."""
     if bits not in _ADDRESS_BITS:
-        raise _malformed(f"{name} IP address length {bits} bits (32 or 128)")
+        raise malformed(f"{name} IP address length {bits} bits (32 or 128)")
     if len(body) != fixed + bits // 8:
-        raise _malformed(f"{name} of {len(body)} octets, {fixed + bits // 8} expected for a {bits}-bit address")
+        raise malformed(f"{name} of {len(body)} octets, {fixed + bits // 8} expected for a {bits}-bit address")
 
 
 def _check(code: int, body: bytes) -> None:
@@ -206,27 +202,27 @@ def _check(code: int, body: bytes) -> None:
     size = len(body)
     if code == ETHERNET_AD:
         if size < _RD + _ESI + _TAG or (size - _RD - _ESI - _TAG) % _LABEL:
-            raise _malformed(f"{name} of {size} octets (22 and whole labels)")
+            raise malformed(f"{name} of {size} octets (22 and whole labels)")
     elif code == MAC_IP_ADVERTISEMENT:
         if size < 30:
-            raise _malformed(f"{name} of {size} octets, at least 30 expected")
+            raise malformed(f"{name} of {size} octets, at least 30 expected")
         if body[22] != _MAC_BITS:
-            raise _malformed(f"{name} MAC address length {body[22]} bits (48)")
+            raise malformed(f"{name} MAC address length {body[22]} bits (48)")
         bits = body[29]
         if bits not in (0,) + _ADDRESS_BITS:
-            raise _malformed(f"{name} IP address length {bits} bits (0, 32 or 128)")
+            raise malformed(f"{name} IP address length {bits} bits (0, 32 or 128)")
         if size - 30 - bits // 8 not in (_LABEL, 2 * _LABEL):
-            raise _malformed(f"{name} of {size} octets does not hold its IP address and one or two labels")
+            raise malformed(f"{name} of {size} octets does not hold its IP address and one or two labels")
     elif code == INCLUSIVE_MULTICAST:
         if size < 13:
-            raise _malformed(f"{name} of {size} octets, at least 13 expected")
+            raise malformed(f"{name} of {size} octets, at least 13 expected")
         _check_address(name, body[12], body, 13)
     elif code == ETHERNET_SEGMENT:
         if size < 19:
-            raise _malformed(f"{name} of {size} octets, at least 19 expected")
+            raise malformed(f"{name} of {size} octets, at least 19 expected")
         _check_address(name, body[18], body, 19)
     elif size not in _IP_PREFIX_SIZES:
-        raise _malformed(f"{name} of {size} octets (34 for IPv4, 58 for IPv6)")
+        raise malformed(f"{name} of {size} octets (34 for IPv4, 58 for IPv6)")
 
 
 def decode_evpn(octets, addpath: bool = False) -> list:

@@ -45,8 +45,8 @@ import re
 import socket
 from exabgp.bgp.record import record
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_fields import malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_FLOW, SAFI_FLOW_VPN
 
@@ -231,10 +231,6 @@ IPV6_ONLY = (13,)
 MAXIMUM_NLRI_LENGTH = 0xFFF
 
 
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
-
-
 @record(slots=True)
 class Flow(NLRI):
     """One flow specification (RFC 8955): family, route distinguisher, components by type.
@@ -374,14 +370,14 @@ def _flow_length(data: bytes, position: int):
     first = data[position]
     if first >= 0xF0:
         if position + 2 > len(data):
-            raise _malformed("flow NLRI length truncated")
+            raise malformed("flow NLRI length truncated")
         length = (first & 0x0F) << 8 | data[position + 1]
         position += 2
     else:
         length = first
         position += 1
     if length == 0:
-        raise _malformed("flow NLRI of length zero")
+        raise malformed("flow NLRI of length zero")
     return length, position
 
 
@@ -390,11 +386,11 @@ def _decode_flow(afi: int, safi: int, body: bytes) -> Flow:
     rd = b""
     if safi == SAFI_FLOW_VPN:
         if len(body) < 8:
-            raise _malformed("flow-vpn NLRI shorter than its route distinguisher")
+            raise malformed("flow-vpn NLRI shorter than its route distinguisher")
         rd = body[:8]
         position = 8
     if position == len(body):
-        raise _malformed("flow NLRI without any component")
+        raise malformed("flow NLRI without any component")
     components = []
     previous = 0
     end = len(body)
@@ -402,11 +398,11 @@ def _decode_flow(afi: int, safi: int, body: bytes) -> Flow:
         code = body[position]
         position += 1
         if code not in COMPONENTS:
-            raise _malformed(f"unknown flow component type {code}")
+            raise malformed(f"unknown flow component type {code}")
         if code <= previous:
-            raise _malformed(f"flow component type {code} after type {previous}")
+            raise malformed(f"flow component type {code} after type {previous}")
         if afi == AFI_IPV4 and code in IPV6_ONLY:
-            raise _malformed(f"flow component type {code} in an IPv4 flow")
+            raise malformed(f"flow component type {code} in an IPv4 flow")
         previous = code
         if COMPONENTS[code][2] == PREFIX:
             value, position = _decode_prefix(afi, body, position)
@@ -419,23 +415,23 @@ def _decode_flow(afi: int, safi: int, body: bytes) -> Flow:
 def _decode_prefix(afi: int, body: bytes, position: int):
     header = 1 if afi == AFI_IPV4 else 2
     if position + header > len(body):
-        raise _malformed("flow prefix component truncated")
+        raise malformed("flow prefix component truncated")
     length = body[position]
     if afi == AFI_IPV4:
         offset = 0
         if length > 32:
-            raise _malformed(f"flow IPv4 prefix length {length} above 32")
+            raise malformed(f"flow IPv4 prefix length {length} above 32")
         size = (length + 7) // 8
     else:
         offset = body[position + 1]
         if length > 128:
-            raise _malformed(f"flow IPv6 prefix length {length} above 128")
+            raise malformed(f"flow IPv6 prefix length {length} above 128")
         if offset >= length and (offset or length):
-            raise _malformed(f"flow IPv6 prefix offset {offset} not below length {length}")
+            raise malformed(f"flow IPv6 prefix offset {offset} not below length {length}")
         size = (length - offset + 7) // 8
     position += header
     if position + size > len(body):
-        raise _malformed("flow prefix component truncated")
+        raise malformed("flow prefix component truncated")
     return (body[position : position + size], length, offset), position + size
 
 
@@ -445,16 +441,16 @@ def _decode_terms(code: int, body: bytes, position: int):
     end = len(body)
     while True:
         if position >= end:
-            raise _malformed(f"flow component type {code} truncated")
+            raise malformed(f"flow component type {code} truncated")
         operator = body[position]
         size = 1 << ((operator & LENGTH_BITS) >> 4)
         position += 1
         if position + size > end:
-            raise _malformed(f"flow component type {code} value truncated")
+            raise malformed(f"flow component type {code} value truncated")
         number = int.from_bytes(body[position : position + size], "big")
         position += size
         if maximum is not None and number > maximum:
-            raise _malformed(f"flow component type {code} value {number} above {maximum}")
+            raise malformed(f"flow component type {code} value {number} above {maximum}")
         terms.append((operator & ~(END_OF_LIST | LENGTH_BITS), number))
         if operator & END_OF_LIST:
             return tuple(terms), position

@@ -44,8 +44,8 @@ this module writes one.  `MUP.spec` is the configuration form
 
 from exabgp.bgp.record import record
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_fields import malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_IPV6, SAFI_MUP
 
@@ -72,10 +72,6 @@ TEID_MAX = 0xFFFFFFFF
 QFI_MAX = 0xFF
 #: what 5.0 prints as the source of a T1ST without one (the Python text of empty bytes)
 _NO_SOURCE = "b''"
-
-
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
 
 
 def address_size(afi: int) -> int:
@@ -226,10 +222,10 @@ def t2st(afi: int, rd: bytes, endpoint: bytes, teid: int, teid_bits: int) -> MUP
 
 def _address_length(body: bytes, position: int, what: str) -> int:
     if position >= len(body):
-        raise _malformed(f"mup t1st too short for its {what} length")
+        raise malformed(f"mup t1st too short for its {what} length")
     bits = body[position]
     if bits not in _ADDRESS_BITS:
-        raise _malformed(f"mup t1st {what} length {bits} bits (32 or 128)")
+        raise malformed(f"mup t1st {what} length {bits} bits (32 or 128)")
     return bits // 8
 
 
@@ -239,34 +235,34 @@ def _check(afi: int, code: int, body: bytes) -> None:
     name = ROUTE_TYPES[code][1]
     if code == DSD:
         if size - _RD not in (4, 16):
-            raise _malformed(f"mup dsd of {size} octets (an RD and an IPv4 or IPv6 address)")
+            raise malformed(f"mup dsd of {size} octets (an RD and an IPv4 or IPv6 address)")
         return
     if size < _RD + 1:
-        raise _malformed(f"mup {name} of {size} octets, too short")
+        raise malformed(f"mup {name} of {size} octets, too short")
     bits = address_size(afi) * 8
     if code == T2ST:
         length = body[_RD]
         if not bits <= length <= bits + TEID_BITS:
-            raise _malformed(f"mup t2st endpoint length {length} ({bits} to {bits + TEID_BITS})")
+            raise malformed(f"mup t2st endpoint length {length} ({bits} to {bits + TEID_BITS})")
         if size != _RD + 1 + bits // 8 + (length - bits + 7) // 8:
-            raise _malformed(f"mup t2st of {size} octets does not match its endpoint length {length}")
+            raise malformed(f"mup t2st of {size} octets does not match its endpoint length {length}")
         return
     plen = body[_RD]
     if plen > bits:
-        raise _malformed(f"mup {name} prefix length {plen} (at most {bits})")
+        raise malformed(f"mup {name} prefix length {plen} (at most {bits})")
     position = _RD + 1 + (plen + 7) // 8
     if code == ISD:
         if size != position:
-            raise _malformed(f"mup isd of {size} octets does not match its prefix length {plen}")
+            raise malformed(f"mup isd of {size} octets does not match its prefix length {plen}")
         return
     if size < position + 6:
-        raise _malformed(f"mup t1st of {size} octets, too short")
+        raise malformed(f"mup t1st of {size} octets, too short")
     position += 5
     position += 1 + _address_length(body, position, "endpoint")
     if position < size:
         position += 1 + _address_length(body, position, "source")
     if position != size:
-        raise _malformed(f"mup t1st of {size} octets does not match its addresses")
+        raise malformed(f"mup t1st of {size} octets does not match its addresses")
 
 
 #: octets of the MUP header: architecture type (1), route type (2), length (1)

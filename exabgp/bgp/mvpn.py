@@ -34,8 +34,8 @@ group ADDRESS rd RD source-as N``) `exabgp.config.mvpn` reads back.
 
 from exabgp.bgp.record import record
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_fields import malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import SAFI_MCAST_VPN
 
@@ -57,10 +57,6 @@ _ADDRESS_BITS = (32, 128)
 _RD = 8
 _SOURCE_AS = 4
 ASN_MAX = 0xFFFFFFFF
-
-
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
 
 
 @record(slots=True)
@@ -137,16 +133,16 @@ def _check(code: int, body: bytes) -> None:
     sizes = []
     for field in ("Multicast Source", "Multicast Group"):
         if position >= len(body):
-            raise _malformed(f"{name} too short for its {field} Length")
+            raise malformed(f"{name} too short for its {field} Length")
         bits = body[position]
         if bits not in _ADDRESS_BITS:
-            raise _malformed(f"{name} {field} length {bits} bits (32 or 128)")
+            raise malformed(f"{name} {field} length {bits} bits (32 or 128)")
         sizes.append(bits)
         position += 1 + bits // 8
     if position != len(body):
-        raise _malformed(f"{name} of {len(body)} octets does not match its Multicast Source and Group")
+        raise malformed(f"{name} of {len(body)} octets does not match its Multicast Source and Group")
     if sizes[0] != sizes[1]:
-        raise _malformed(f"{name} mixes an IPv4 and an IPv6 address")
+        raise malformed(f"{name} mixes an IPv4 and an IPv6 address")
 
 
 def decode_mvpn(afi: int, octets, addpath: bool = False) -> list:

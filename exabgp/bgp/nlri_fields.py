@@ -9,6 +9,8 @@ can all use it without importing each other (`tests/test_layers.py` forbids impo
 * `rd_text`: a route distinguisher (RFC 4364 section 4.2) printed as ExaBGP 5.0 does: type 0
   ``asn2:number``, type 1 ``a.b.c.d:number``, type 2 ``asn4:number``, any other type as ``0x`` +
   hex;
+* `malformed`: the error of an NLRI that does not parse, 3/10 (RFC 7606 section 5.3: the UPDATE is
+  treated as withdraw), with no data;
 * `path_id_at` / `with_path_id`: the ADD-PATH path identifier (RFC 7911 section 3) before an
   NLRI, read, and set on an NLRI object;
 * `nlri_items`: the walk over one NLRI section (RFC 4760 section 5: NLRI one after the other,
@@ -45,6 +47,11 @@ def rd_text(rd) -> str:
     return "0x" + bytes(rd).hex().upper()
 
 
+def malformed(reason: str) -> CodecError:
+    """The 3/10 error (Invalid Network Field) of an NLRI that does not parse; `reason` says why."""
+    return CodecError(3, 10, b"", reason)
+
+
 PATH_ID_SIZE = 4
 
 
@@ -53,7 +60,7 @@ def path_id_at(data: bytes, position: int, what: str):
     section 3); 3/10 when they are not all there."""
     end = position + PATH_ID_SIZE
     if end > len(data):
-        raise CodecError(3, 10, b"", f"{what} NLRI path identifier truncated")
+        raise malformed(f"{what} NLRI path identifier truncated")
     return int.from_bytes(data[position:end], "big"), end
 
 
@@ -81,11 +88,11 @@ def nlri_items(octets, what: str, addpath: bool, head: int, header, item, short:
         if addpath:
             path_id, position = path_id_at(data, position, what)
         if position + head > end:
-            raise CodecError(3, 10, b"", short or f"{what} NLRI header truncated")
+            raise malformed(short or f"{what} NLRI header truncated")
         length, start = header(data, position)
         stop = start + length
         if stop > end:
-            raise CodecError(3, 10, b"", f"{what} NLRI length {length} exceeds the {end - start} octets left")
+            raise malformed(f"{what} NLRI length {length} exceeds the {end - start} octets left")
         found.append(item(data, position, data[start:stop], path_id))
         position = stop
     return found

@@ -27,8 +27,8 @@ without the next hop (5.0 prints it only as the key of the announce list).
 
 from exabgp.bgp.record import record
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_fields import malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_L2VPN, SAFI_VPLS
 
@@ -38,10 +38,6 @@ _LENGTH_FIELD = 2
 _BOTTOM_OF_STACK = 1
 LABEL_MAX = 0xFFFFF
 FIELD_MAX = 0xFFFF
-
-
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
 
 
 @record(slots=True)
@@ -106,7 +102,7 @@ def _vpls_length(data: bytes, position: int):
     """(length, start) of the NLRI whose 2-octet length is at `position`; any length but 17 is refused."""
     length = int.from_bytes(data[position : position + _LENGTH_FIELD], "big")
     if length != NLRI_LENGTH:
-        raise _malformed(f"l2vpn vpls NLRI length {length} is not {NLRI_LENGTH}")
+        raise malformed(f"l2vpn vpls NLRI length {length} is not {NLRI_LENGTH}")
     return length, position + _LENGTH_FIELD
 
 
