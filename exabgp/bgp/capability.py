@@ -68,7 +68,9 @@ GRACEFUL_RESTART_STATE = 0x8
 GRACEFUL_FORWARDING_STATE = 0x80
 
 
-def _malformed(reason: str) -> CodecError:
+def open_error(reason: str) -> CodecError:
+    """OPEN Message Error / Unspecific (2/0) with `reason` as its data, what 5.0.12 sends for an OPEN
+    (or a capability in it) it cannot decode; `exabgp.bgp.open` raises it too."""
     return CodecError(2, 0, reason.encode("ascii"), reason)
 
 
@@ -76,14 +78,28 @@ def _utf8(data: bytes, what: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise _malformed(f"the {what} in the capability is not valid UTF-8") from None
+        raise open_error(f"the {what} in the capability is not valid UTF-8") from None
 
 
 def _entries(value: bytes, size: int, what: str):
     """Cut `value` into `size`-octet entries; a trailing remainder is malformed."""
     if len(value) % size:
-        raise _malformed(f"invalid {what} capability, trailing data")
+        raise open_error(f"invalid {what} capability, trailing data")
     return [value[offset : offset + size] for offset in range(0, len(value), size)]
+
+
+class _Empty:
+    """A capability whose value is empty: any octets in it are ignored (as 5.0 ignores them), none are
+    sent."""
+
+    __slots__ = ()
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        return cls()
+
+    def encode(self) -> bytes:
+        return b""
 
 
 @record(slots=True)
@@ -97,7 +113,7 @@ class Multiprotocol:
     @classmethod
     def decode(cls, code: int, value: bytes):
         if len(value) < 4:
-            raise _malformed(f"invalid multiprotocol capability, expected 4 bytes, got {len(value)}")
+            raise open_error(f"invalid multiprotocol capability, expected 4 bytes, got {len(value)}")
         return cls(int.from_bytes(value[0:2], "big"), value[3])
 
     def encode(self) -> bytes:
@@ -105,7 +121,7 @@ class Multiprotocol:
 
 
 @record(slots=True)
-class RouteRefresh:
+class RouteRefresh(_Empty):
     """Route refresh (RFC 2918 section 3), under its IANA code 2 or Cisco's 128."""
 
     code: int = ROUTE_REFRESH
@@ -113,9 +129,6 @@ class RouteRefresh:
     @classmethod
     def decode(cls, code: int, value: bytes):
         return cls(code)
-
-    def encode(self) -> bytes:
-        return b""
 
 
 @record(slots=True)
@@ -146,17 +159,10 @@ class ExtendedNextHop:
 
 
 @record(slots=True)
-class ExtendedMessage:
+class ExtendedMessage(_Empty):
     """Messages up to 65535 octets (RFC 8654 section 3)."""
 
     code = EXTENDED_MESSAGE
-
-    @classmethod
-    def decode(cls, code: int, value: bytes):
-        return cls()
-
-    def encode(self) -> bytes:
-        return b""
 
 
 @record(slots=True)
@@ -171,7 +177,7 @@ class GracefulRestart:
     @classmethod
     def decode(cls, code: int, value: bytes):
         if len(value) < 2:
-            raise _malformed("invalid graceful-restart capability, not enough data for the header")
+            raise open_error("invalid graceful-restart capability, not enough data for the header")
         header = int.from_bytes(value[0:2], "big")
         families = tuple(
             (int.from_bytes(entry[0:2], "big"), entry[2], entry[3])
@@ -196,7 +202,7 @@ class FourOctetAS:
     @classmethod
     def decode(cls, code: int, value: bytes):
         if len(value) != 4:
-            raise _malformed(f"AS4 capability must be 4 bytes long, got {len(value)}")
+            raise open_error(f"AS4 capability must be 4 bytes long, got {len(value)}")
         return cls(int.from_bytes(value, "big"))
 
     def encode(self) -> bytes:
@@ -245,17 +251,10 @@ class AddPath:
 
 
 @record(slots=True)
-class EnhancedRouteRefresh:
+class EnhancedRouteRefresh(_Empty):
     """Enhanced route refresh (RFC 7313 section 3.1)."""
 
     code = ENHANCED_ROUTE_REFRESH
-
-    @classmethod
-    def decode(cls, code: int, value: bytes):
-        return cls()
-
-    def encode(self) -> bytes:
-        return b""
 
 
 @record(slots=True)
@@ -276,13 +275,13 @@ class HostName:
             return cls(None, None)
         end = 1 + value[0]
         if len(value) < end:
-            raise _malformed(f"Hostname capability truncated: need {end} bytes for the host name, got {len(value)}")
+            raise open_error(f"Hostname capability truncated: need {end} bytes for the host name, got {len(value)}")
         host_name = _utf8(value[1:end], "host name")
         if end == len(value):
             return cls(host_name, None)
         stop = end + 1 + value[end]
         if len(value) < stop:
-            raise _malformed(f"Hostname capability truncated: need {stop} bytes total, got {len(value)}")
+            raise open_error(f"Hostname capability truncated: need {stop} bytes total, got {len(value)}")
         return cls(host_name, _utf8(value[end + 1 : stop], "domain name"))
 
     def encode(self) -> bytes:
@@ -306,10 +305,10 @@ class SoftwareVersion:
     @classmethod
     def decode(cls, code: int, value: bytes):
         if not value:
-            raise _malformed("Software capability too short: need at least 1 byte")
+            raise open_error("Software capability too short: need at least 1 byte")
         end = 1 + value[0]
         if len(value) < end:
-            raise _malformed(f"Software capability truncated: need {end} bytes, got {len(value)}")
+            raise open_error(f"Software capability truncated: need {end} bytes, got {len(value)}")
         return cls(_utf8(value[1:end], "software version"))
 
     def encode(self) -> bytes:
@@ -318,17 +317,10 @@ class SoftwareVersion:
 
 
 @record(slots=True)
-class Operational:
+class Operational(_Empty):
     """ExaBGP's OPERATIONAL message support (draft-ietf-idr-operational-message-00)."""
 
     code = OPERATIONAL
-
-    @classmethod
-    def decode(cls, code: int, value: bytes):
-        return cls()
-
-    def encode(self) -> bytes:
-        return b""
 
 
 @record(slots=True)
@@ -382,10 +374,10 @@ def decode_capabilities(data: bytes):
     capabilities = []
     while offset < size:
         if size - offset < 2:
-            raise _malformed("Bad length for OPEN capability (<2)")
+            raise open_error("Bad length for OPEN capability (<2)")
         end = offset + 2 + data[offset + 1]
         if end > size:
-            raise _malformed("Bad length for OPEN capability (buffer underrun)")
+            raise open_error("Bad length for OPEN capability (buffer underrun)")
         capabilities.append(decode_capability(data[offset], data[offset + 2 : end]))
         offset = end
     return tuple(capabilities)
