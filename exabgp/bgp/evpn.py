@@ -48,7 +48,7 @@ from exabgp.bgp.record import record
 
 from exabgp.bgp import nlri_fields
 from exabgp.bgp.nlri_fields import malformed
-from exabgp.bgp.nlri_base import NLRI
+from exabgp.bgp.nlri_base import TypedNLRI
 from exabgp.bgp.family import AFI_L2VPN, SAFI_EVPN
 
 # RFC 7432 section 7 and RFC 9136 section 3 route types
@@ -102,7 +102,7 @@ def _label_text(label: bytes) -> str:
 
 
 @record(slots=True)
-class EVPN(NLRI):
+class EVPN(TypedNLRI):
     """One EVPN NLRI: its route type and route type specific octets (RFC 7432 section 7)."""
 
     afi = AFI_L2VPN
@@ -112,10 +112,6 @@ class EVPN(NLRI):
     code: int
     body: bytes
     path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
-
-    def pack(self) -> bytes:
-        """The NLRI as on the wire: route type, length, octets."""
-        return bytes((self.code, len(self.body))) + self.body
 
     def _fields(self):
         """(JSON members, text) of a route type 5.0 decodes."""

@@ -36,7 +36,7 @@ from exabgp.bgp.record import record
 
 from exabgp.bgp import nlri_fields
 from exabgp.bgp.nlri_fields import malformed
-from exabgp.bgp.nlri_base import NLRI
+from exabgp.bgp.nlri_base import TypedNLRI
 from exabgp.bgp.family import SAFI_MCAST_VPN
 
 # RFC 6514 section 4 route types (those 5.0 decodes and originates)
@@ -60,7 +60,7 @@ ASN_MAX = 0xFFFFFFFF
 
 
 @record(slots=True)
-class MVPN(NLRI):
+class MVPN(TypedNLRI):
     """One MCAST-VPN NLRI: its AFI, route type and route type specific octets (RFC 6514 section 4)."""
 
     safi = SAFI_MCAST_VPN
@@ -69,10 +69,6 @@ class MVPN(NLRI):
     code: int
     body: bytes
     path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
-
-    def pack(self) -> bytes:
-        """The NLRI as on the wire: route type, length, octets."""
-        return bytes((self.code, len(self.body))) + self.body
 
     def _fields(self):
         """(rd, source AS or None, source, group) of a route type 5.0 decodes."""

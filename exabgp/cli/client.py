@@ -336,8 +336,7 @@ def run(
 def cmdline(args, out, err=None) -> int:
     """`exabgp cli`: the settings, then `run` with the folders of this program and user."""
     err = err or sys.stderr
-    settings = command_environment(getattr(args, "env_file", None), err)
-    if settings is None:
+    if (settings := command_environment(getattr(args, "env_file", None), err)) is None:
         return 1
     pipename = args.pipename or settings.get("api", "pipename")
     searched = pipes.folders(pipes.root(os.environ, sys.argv[0]), os.getuid())

@@ -253,8 +253,7 @@ def cmdline(args, out, err=None) -> int:
         err.write(stop.err)
         return 1
     daemon = DaemonFields(socket.gethostname(), os.getpid(), os.getppid())
-    environment = command_environment(None, err)
-    if environment is None:
+    if (environment := command_environment(None, err)) is None:
         return 1
     compact_nlri = environment.get("api", "compact")
     for neighbor in configuration.neighbors:

@@ -77,8 +77,7 @@ def command_environment(env_file, err) -> environment.Environment | None:
 
 def cmdline(args, out, err=None) -> int:
     err = err or sys.stderr
-    settings = command_environment(getattr(args, "env_file", None), err)
-    if settings is None:
+    if (settings := command_environment(getattr(args, "env_file", None), err)) is None:
         return 1
     render = environment.env_lines if args.env else environment.ini_lines
     for line in render(settings, args.diff):

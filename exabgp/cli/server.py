@@ -239,8 +239,7 @@ def _changes(args, environment, cwd: str) -> dict:
 
 def cmdline(args, out, err=None) -> int:
     err = err or sys.stderr
-    environment = command_environment(getattr(args, "env_file", None), err)
-    if environment is None:
+    if (environment := command_environment(getattr(args, "env_file", None), err)) is None:
         return 1
     cwd = os.getcwd()
     environment = _override(environment, _changes(args, environment, cwd))

@@ -160,8 +160,7 @@ def _validate(path: str, args, out, err, log) -> bool:
 
 def cmdline(args, out, err=None) -> int:
     err = err or sys.stderr
-    environment = command_environment(getattr(args, "env_file", None), err)
-    if environment is None:
+    if (environment := command_environment(getattr(args, "env_file", None), err)) is None:
         return 1
     log = Logger.from_environment(environment, stream=err)
     debugging.post_mortem(args.pdb or environment.get("debug", "pdb"))
