@@ -81,11 +81,50 @@ def _utf8(data: bytes, what: str) -> str:
         raise open_error(f"the {what} in the capability is not valid UTF-8") from None
 
 
-def _entries(value: bytes, size: int, what: str):
-    """Cut `value` into `size`-octet entries; a trailing remainder is malformed."""
+#: an entry of AFI (2 octets), SAFI (1) and one octet: graceful restart's families (RFC 4724 section 3)
+#: and ADD-PATH's (RFC 7911 section 4)
+_FAMILY_AND_OCTET = (2, 1, 1)
+
+
+def _entries(value: bytes, layout: tuple, what: str) -> tuple:
+    """`value` cut into entries, each the tuple of its big-endian fields of `layout` octets; a trailing
+    remainder is malformed."""
+    size = sum(layout)
     if len(value) % size:
         raise open_error(f"invalid {what} capability, trailing data")
-    return [value[offset : offset + size] for offset in range(0, len(value), size)]
+    entries = []
+    for start in range(0, len(value), size):
+        fields = []
+        for width in layout:
+            fields.append(int.from_bytes(value[start : start + width], "big"))
+            start += width
+        entries.append(tuple(fields))
+    return tuple(entries)
+
+
+def _packed(entries, layout: tuple) -> bytes:
+    """The octets of `entries`, the inverse of `_entries`."""
+    return b"".join(
+        number.to_bytes(width, "big") for entry in entries for number, width in zip(entry, layout, strict=True)
+    )
+
+
+class _Entries:
+    """A capability whose value is a list of `entries` (a field of the subclass), each of the fields of
+    `layout` octets; `what` names it in the error of a value that is not whole entries."""
+
+    __slots__ = ()
+
+    layout: tuple
+    what: str
+    entries: tuple
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        return cls(_entries(value, cls.layout, cls.what))
+
+    def encode(self) -> bytes:
+        return _packed(self.entries, self.layout)
 
 
 class _Empty:
@@ -132,30 +171,13 @@ class RouteRefresh(_Empty):
 
 
 @record(slots=True)
-class ExtendedNextHop:
-    """``(afi, safi, nexthop_afi)`` triples (RFC 8950 section 3)."""
+class ExtendedNextHop(_Entries):
+    """``(afi, safi, nexthop_afi)`` triples of 2 octets each (RFC 8950 section 3)."""
 
     code = EXTENDED_NEXT_HOP
+    layout = (2, 2, 2)
+    what = "extended next-hop"
     entries: tuple
-
-    @classmethod
-    def decode(cls, code: int, value: bytes):
-        return cls(
-            tuple(
-                (
-                    int.from_bytes(entry[0:2], "big"),
-                    int.from_bytes(entry[2:4], "big"),
-                    int.from_bytes(entry[4:6], "big"),
-                )
-                for entry in _entries(value, 6, "extended next-hop")
-            )
-        )
-
-    def encode(self) -> bytes:
-        return b"".join(
-            afi.to_bytes(2, "big") + safi.to_bytes(2, "big") + nexthop.to_bytes(2, "big")
-            for afi, safi, nexthop in self.entries
-        )
 
 
 @record(slots=True)
@@ -179,17 +201,11 @@ class GracefulRestart:
         if len(value) < 2:
             raise open_error("invalid graceful-restart capability, not enough data for the header")
         header = int.from_bytes(value[0:2], "big")
-        families = tuple(
-            (int.from_bytes(entry[0:2], "big"), entry[2], entry[3])
-            for entry in _entries(value[2:], 4, "graceful-restart")
-        )
-        return cls(header >> 12, header & 0x0FFF, families)
+        return cls(header >> 12, header & 0x0FFF, _entries(value[2:], _FAMILY_AND_OCTET, "graceful-restart"))
 
     def encode(self) -> bytes:
         header = ((self.restart_flags & 0xF) << 12) | (self.restart_time & 0x0FFF)
-        return header.to_bytes(2, "big") + b"".join(
-            afi.to_bytes(2, "big") + bytes((safi, flags)) for afi, safi, flags in self.families
-        )
+        return header.to_bytes(2, "big") + _packed(self.families, _FAMILY_AND_OCTET)
 
 
 @record(slots=True)
@@ -234,20 +250,13 @@ class MultiSession:
 
 
 @record(slots=True)
-class AddPath:
+class AddPath(_Entries):
     """``(afi, safi, send_receive)`` per family (RFC 7911 section 4): 1 receive, 2 send, 3 both."""
 
     code = ADD_PATH
+    layout = _FAMILY_AND_OCTET
+    what = "ADD-PATH"
     entries: tuple
-
-    @classmethod
-    def decode(cls, code: int, value: bytes):
-        return cls(
-            tuple((int.from_bytes(entry[0:2], "big"), entry[2], entry[3]) for entry in _entries(value, 4, "ADD-PATH"))
-        )
-
-    def encode(self) -> bytes:
-        return b"".join(afi.to_bytes(2, "big") + bytes((safi, mode)) for afi, safi, mode in self.entries)
 
 
 @record(slots=True)
