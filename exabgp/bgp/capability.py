@@ -109,14 +109,15 @@ def _packed(entries, layout: tuple) -> bytes:
     )
 
 
+@record(slots=True)
 class _Entries:
-    """A capability whose value is a list of `entries` (a field of the subclass), each of the fields of
-    `layout` octets; `what` names it in the error of a value that is not whole entries."""
+    """A capability whose value is a list of `entries`, each the tuple of its fields of `layout` octets;
+    `what` names it in the error of a value that is not whole entries (both set by each subclass)."""
 
-    __slots__ = ()
+    # class constants (no annotation: `record` makes annotated names fields), set by each subclass
+    layout = tuple[int, ...]()
+    what = ""
 
-    layout: tuple
-    what: str
     entries: tuple
 
     @classmethod
@@ -170,14 +171,14 @@ class RouteRefresh(_Empty):
         return cls(code)
 
 
-@record(slots=True)
 class ExtendedNextHop(_Entries):
     """``(afi, safi, nexthop_afi)`` triples of 2 octets each (RFC 8950 section 3)."""
+
+    __slots__ = ()
 
     code = EXTENDED_NEXT_HOP
     layout = (2, 2, 2)
     what = "extended next-hop"
-    entries: tuple
 
 
 @record(slots=True)
@@ -249,14 +250,14 @@ class MultiSession:
         return bytes((self.flags,)) + bytes(self.codes)
 
 
-@record(slots=True)
 class AddPath(_Entries):
     """``(afi, safi, send_receive)`` per family (RFC 7911 section 4): 1 receive, 2 send, 3 both."""
+
+    __slots__ = ()
 
     code = ADD_PATH
     layout = _FAMILY_AND_OCTET
     what = "ADD-PATH"
-    entries: tuple
 
 
 @record(slots=True)
