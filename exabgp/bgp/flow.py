@@ -358,8 +358,8 @@ def decode_flows(afi: int, safi: int, octets, addpath: bool = False) -> list:
         "flow",
         addpath,
         1,
+        lambda _data, _position, body, path_id: _decode_flow(afi, safi, body, path_id),
         _flow_length,
-        lambda _data, _position, body, path_id: nlri_fields.with_path_id(_decode_flow(afi, safi, body), path_id),
         "flow NLRI missing after its path identifier",
     )
 
@@ -381,7 +381,7 @@ def _flow_length(data: bytes, position: int):
     return length, position
 
 
-def _decode_flow(afi: int, safi: int, body: bytes) -> Flow:
+def _decode_flow(afi: int, safi: int, body: bytes, path_id: int | None) -> Flow:
     position = 0
     rd = b""
     if safi == SAFI_FLOW_VPN:
@@ -409,7 +409,7 @@ def _decode_flow(afi: int, safi: int, body: bytes) -> Flow:
         else:
             value, position = _decode_terms(code, body, position)
         components.append((code, value))
-    return Flow(afi, safi, rd, tuple(components))
+    return Flow(afi, safi, rd, tuple(components), path_id)
 
 
 def _decode_prefix(afi: int, body: bytes, position: int):

@@ -279,9 +279,4 @@ def decode_mup(afi: int, octets, addpath: bool = False) -> list:
             _check(afi, found.code, body)
         return found
 
-    return nlri_fields.nlri_items(octets, "mup", addpath, _HEAD, _mup_length, item)
-
-
-def _mup_length(data: bytes, position: int):
-    """(length, start) of the NLRI whose header is at `position`."""
-    return data[position + _HEAD - 1], position + _HEAD
+    return nlri_fields.nlri_items(octets, "mup", addpath, _HEAD, item)

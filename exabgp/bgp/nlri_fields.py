@@ -1,7 +1,7 @@
 """The fields NLRI of several families share: addresses, route distinguishers, path identifiers,
 type-length-value sections.
 
-A leaf of the `bgp` layer: it imports nothing of `exabgp.bgp` but `record`, so that the family
+A leaf of the `bgp` layer: it imports nothing of `exabgp.bgp`, so that the family
 modules (`flow`, `vpls`, `mvpn`, `mup`, `evpn`, `bgpls`) and `nlri`, which dispatches to them,
 can all use it without importing each other (`tests/test_layers.py` forbids import cycles).
 
@@ -11,8 +11,7 @@ can all use it without importing each other (`tests/test_layers.py` forbids impo
   hex;
 * `malformed`: the error of an NLRI that does not parse, 3/10 (RFC 7606 section 5.3: the UPDATE is
   treated as withdraw), with no data;
-* `path_id_at` / `with_path_id`: the ADD-PATH path identifier (RFC 7911 section 3) before an
-  NLRI, read, and set on an NLRI object;
+* `path_id_at`: the ADD-PATH path identifier (RFC 7911 section 3) before an NLRI;
 * `nlri_items`: the walk over one NLRI section (RFC 4760 section 5: NLRI one after the other,
   each after its path identifier under ADD-PATH) that FlowSpec, VPLS, MUP, MCAST-VPN and EVPN share;
   the family gives how its header reads and builds its object; `typed_items` is that walk for the
@@ -22,7 +21,6 @@ can all use it without importing each other (`tests/test_layers.py` forbids impo
 import socket
 
 from exabgp._codec.errors import CodecError
-from exabgp.bgp.record import replace
 
 #: RFC 4364 section 4.2 route distinguisher types
 RD_AS2 = 0
@@ -64,21 +62,17 @@ def path_id_at(data: bytes, position: int, what: str):
     return int.from_bytes(data[position:end], "big"), end
 
 
-def with_path_id(item, path_id):
-    """The NLRI object `item` with its ADD-PATH path identifier (itself when there is none)."""
-    return item if path_id is None else replace(item, path_id=path_id)
-
-
-def nlri_items(octets, what: str, addpath: bool, head: int, header, item, short: str = "") -> list:
+def nlri_items(octets, what: str, addpath: bool, head: int, item, header=None, short: str = "") -> list:
     """The NLRI objects of one section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part) made of
     ``[path id (4 octets, with `addpath`, RFC 7911)] header value``, one after the other.
 
     `what` names the family in the 3/10 errors (RFC 7606 section 7: treat as withdraw) of a truncated
     path identifier and of a value past the end of the section; fewer than `head` octets left for the
-    header is the 3/10 ``{what} NLRI header truncated``, or `short` when given.  ``header(data, position)`` gives ``(value length, value start)`` of
-    the header at `position` (it raises the family's own 3/10 for a header it refuses) and
-    ``item(data, position, value, path_id)`` the object of that header and value (path id None
-    without `addpath`)."""
+    header is the 3/10 ``{what} NLRI header truncated``, or `short` when given.  The header is `head`
+    octets, the last one the length of the value, unless ``header(data, position)`` gives ``(value
+    length, value start)`` of the header at `position` (raising the family's own 3/10 for a header it
+    refuses).  ``item(data, position, value, path_id)`` is the object of the header at `position` and
+    its value (path id None without `addpath`)."""
     data = bytes(octets)
     end = len(data)
     position = 0
@@ -89,7 +83,11 @@ def nlri_items(octets, what: str, addpath: bool, head: int, header, item, short:
             path_id, position = path_id_at(data, position, what)
         if position + head > end:
             raise malformed(short or f"{what} NLRI header truncated")
-        length, start = header(data, position)
+        if header is None:
+            start = position + head
+            length = data[start - 1]
+        else:
+            length, start = header(data, position)
         stop = start + length
         if stop > end:
             raise malformed(f"{what} NLRI length {length} exceeds the {end - start} octets left")
@@ -102,16 +100,12 @@ def nlri_items(octets, what: str, addpath: bool, head: int, header, item, short:
 _TYPED_HEAD = 2
 
 
-def _typed_header(data: bytes, position: int):
-    return data[position + 1], position + _TYPED_HEAD
-
-
 def typed_items(octets, what: str, addpath: bool, item, check) -> list:
     """`nlri_items` of a section of ``type (1 octet), length (1 octet), value`` NLRI (MCAST-VPN, RFC 6514
     section 4; EVPN, RFC 7432 section 7): ``item(data, position, value, path_id)`` builds an object with
     ``code`` (the type, ``data[position]``) and ``body`` (the value); once the whole section is framed,
     ``check(code, body)`` judges each (raising the family's 3/10)."""
-    found = nlri_items(octets, what, addpath, _TYPED_HEAD, _typed_header, item)
+    found = nlri_items(octets, what, addpath, _TYPED_HEAD, item)
     for each in found:
         check(each.code, each.body)
     return found

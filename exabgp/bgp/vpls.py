@@ -94,7 +94,7 @@ def decode_vpls(octets, addpath: bool = False) -> list:
     """Every `VPLS` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
     path identifier with `addpath` (RFC 7911)."""
     return nlri_fields.nlri_items(
-        octets, "l2vpn vpls", addpath, _LENGTH_FIELD, _vpls_length, _vpls, "l2vpn vpls NLRI length truncated"
+        octets, "l2vpn vpls", addpath, _LENGTH_FIELD, _vpls, _vpls_length, "l2vpn vpls NLRI length truncated"
     )
 
 
