@@ -47,7 +47,7 @@ are not zero).  `EVPN.json` is its NLRI object: ``code``, ``parsed``,
 from exabgp.bgp.record import record
 
 from exabgp.bgp import nlri_fields
-from exabgp.bgp.nlri_fields import malformed
+from exabgp.bgp.nlri_fields import ADDRESS_BITS, RD_SIZE, malformed
 from exabgp.bgp.nlri_base import TypedNLRI
 from exabgp.bgp.family import AFI_L2VPN, SAFI_EVPN
 
@@ -66,13 +66,10 @@ ROUTE_TYPES = {
     ETHERNET_SEGMENT: ("Ethernet Segment", "segment"),
     IP_PREFIX: ("IP Prefix Advertisement", "prfxadv"),
 }
-_RD = 8
 _ESI = 10
 _TAG = 4
 _LABEL = 3
 _MAC_BITS = 48
-#: RFC 7432 sections 7.2 to 7.4: the IP address lengths, in bits
-_ADDRESS_BITS = (32, 128)
 #: RFC 9136 section 3.1: route type 5 sizes, per address size
 _IP_PREFIX_SIZES = {34: 4, 58: 16}
 _NO_ESI = bytes(_ESI)
@@ -116,7 +113,7 @@ class EVPN(TypedNLRI):
     def _fields(self):
         """(JSON members, text) of a route type 5.0 decodes."""
         body = self.body
-        rd = nlri_fields.rd_text(body[:_RD])
+        rd = nlri_fields.rd_text(body[:RD_SIZE])
         if self.code == ETHERNET_AD:
             esi, tag, label = _esi_text(body[8:18]), _tag(body[18:22]), body[22:25]
             return (
@@ -183,7 +180,7 @@ class EVPN(TypedNLRI):
 
 def _check_address(name: str, bits: int, body: bytes, fixed: int) -> None:
     """An IP Address Length of 32 or 128 bits followed by exactly that address."""
-    if bits not in _ADDRESS_BITS:
+    if bits not in ADDRESS_BITS:
         raise malformed(f"{name} IP address length {bits} bits (32 or 128)")
     if len(body) != fixed + bits // 8:
         raise malformed(f"{name} of {len(body)} octets, {fixed + bits // 8} expected for a {bits}-bit address")
@@ -197,7 +194,7 @@ def _check(code: int, body: bytes) -> None:
     name = ROUTE_TYPES[code][0]
     size = len(body)
     if code == ETHERNET_AD:
-        if size < _RD + _ESI + _TAG or (size - _RD - _ESI - _TAG) % _LABEL:
+        if size < RD_SIZE + _ESI + _TAG or (size - RD_SIZE - _ESI - _TAG) % _LABEL:
             raise malformed(f"{name} of {size} octets (22 and whole labels)")
     elif code == MAC_IP_ADVERTISEMENT:
         if size < 30:
@@ -205,7 +202,7 @@ def _check(code: int, body: bytes) -> None:
         if body[22] != _MAC_BITS:
             raise malformed(f"{name} MAC address length {body[22]} bits (48)")
         bits = body[29]
-        if bits not in (0,) + _ADDRESS_BITS:
+        if bits not in (0,) + ADDRESS_BITS:
             raise malformed(f"{name} IP address length {bits} bits (0, 32 or 128)")
         if size - 30 - bits // 8 not in (_LABEL, 2 * _LABEL):
             raise malformed(f"{name} of {size} octets does not hold its IP address and one or two labels")

@@ -46,7 +46,7 @@ import socket
 from exabgp.bgp.record import record
 
 from exabgp.bgp import nlri_fields
-from exabgp.bgp.nlri_fields import malformed
+from exabgp.bgp.nlri_fields import RD_SIZE, malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_FLOW, SAFI_FLOW_VPN
 
@@ -385,10 +385,10 @@ def _decode_flow(afi: int, safi: int, body: bytes, path_id: int | None) -> Flow:
     position = 0
     rd = b""
     if safi == SAFI_FLOW_VPN:
-        if len(body) < 8:
+        if len(body) < RD_SIZE:
             raise malformed("flow-vpn NLRI shorter than its route distinguisher")
-        rd = body[:8]
-        position = 8
+        rd = body[:RD_SIZE]
+        position = RD_SIZE
     if position == len(body):
         raise malformed("flow NLRI without any component")
     components = []
@@ -610,7 +610,7 @@ def build(afi: int, safi: int, rd: bytes, components) -> Flow:
     """
     _check_family(afi, safi)
     rd = bytes(rd)
-    if len(rd) != (8 if safi == SAFI_FLOW_VPN else 0):
+    if len(rd) != (RD_SIZE if safi == SAFI_FLOW_VPN else 0):
         raise ValueError("flow-vpn needs an 8-octet route distinguisher, flow none")
     merged: dict = {}
     for code, value in components:

@@ -45,7 +45,7 @@ this module writes one.  `MUP.spec` is the configuration form
 from exabgp.bgp.record import record
 
 from exabgp.bgp import nlri_fields
-from exabgp.bgp.nlri_fields import malformed
+from exabgp.bgp.nlri_fields import ADDRESS_BITS, RD_SIZE, malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_IPV6, SAFI_MUP
 
@@ -65,8 +65,6 @@ ROUTE_TYPES = {
 }
 #: configuration keyword -> route type
 KEYWORDS = {entry[2]: code for code, entry in ROUTE_TYPES.items()}
-_RD = 8
-_ADDRESS_BITS = (32, 128)
 TEID_BITS = 32
 TEID_MAX = 0xFFFFFFFF
 QFI_MAX = 0xFF
@@ -106,9 +104,9 @@ class MUP(NLRI):
     def _t1st(self):
         """(prefix length, prefix, TEID, QFI, endpoint bits, endpoint, source bits, source) of a T1ST."""
         body = self.body
-        plen = body[_RD]
-        position = _RD + 1 + (plen + 7) // 8
-        prefix = body[_RD + 1 : position]
+        plen = body[RD_SIZE]
+        position = RD_SIZE + 1 + (plen + 7) // 8
+        prefix = body[RD_SIZE + 1 : position]
         teid = int.from_bytes(body[position : position + 4], "big")
         qfi = body[position + 4]
         endpoint_bits = body[position + 5]
@@ -121,18 +119,18 @@ class MUP(NLRI):
     def _t2st(self):
         """(endpoint bits, endpoint, TEID) of a T2ST."""
         size = address_size(self.afi)
-        end = _RD + 1 + size
-        return self.body[_RD], self.body[_RD + 1 : end], int.from_bytes(self.body[end:], "big")
+        end = RD_SIZE + 1 + size
+        return self.body[RD_SIZE], self.body[RD_SIZE + 1 : end], int.from_bytes(self.body[end:], "big")
 
     def text(self) -> str:
         """5.0's name of this route (its logs, ``exabgp validate``)."""
         if not self.known():
             return f"mup:unknown:0x{self.body.hex()}"
-        head = f"mup:{ROUTE_TYPES[self.code][1]}::{nlri_fields.rd_text(self.body[:_RD])}"
+        head = f"mup:{ROUTE_TYPES[self.code][1]}::{nlri_fields.rd_text(self.body[:RD_SIZE])}"
         if self.code == ISD:
-            return f"{head}:{_padded(self.body[_RD + 1 :], self.afi)}/{self.body[_RD]}"
+            return f"{head}:{_padded(self.body[RD_SIZE + 1 :], self.afi)}/{self.body[RD_SIZE]}"
         if self.code == DSD:
-            return f"{head}:{nlri_fields.address_text(self.body[_RD:])}"
+            return f"{head}:{nlri_fields.address_text(self.body[RD_SIZE:])}"
         if self.code == T1ST:
             plen, prefix, teid, qfi, _bits, endpoint, source_bits, source = self._t1st()
             text = f"{head}:{_padded(prefix, self.afi)}/{plen}:{teid}:{qfi}:{nlri_fields.address_text(endpoint)}/{plen}"
@@ -146,14 +144,12 @@ class MUP(NLRI):
             raw = (bytes((self.afi,)) + self.pack()[1:]).hex().upper()
             return f'{{ "arch": {self.afi}, "code": {self.code}, "raw": "{raw}" }}'
         raw = self.pack().hex().upper()
-        rd = f'"rd": "{nlri_fields.rd_text(self.body[:_RD])}"'
+        rd = f'"rd": "{nlri_fields.rd_text(self.body[:RD_SIZE])}"'
         name = ROUTE_TYPES[self.code][0]
         if self.code == ISD:
-            fields = (
-                f'"prefix_ip_len": {self.body[_RD]}, "prefix_ip": "{_padded(self.body[_RD + 1 :], self.afi)}", {rd}'
-            )
+            fields = f'"prefix_ip_len": {self.body[RD_SIZE]}, "prefix_ip": "{_padded(self.body[RD_SIZE + 1 :], self.afi)}", {rd}'
         elif self.code == DSD:
-            fields = f'"ip": "{nlri_fields.address_text(self.body[_RD:])}", {rd}'
+            fields = f'"ip": "{nlri_fields.address_text(self.body[RD_SIZE:])}", {rd}'
         elif self.code == T1ST:
             plen, prefix, teid, qfi, bits, endpoint, source_bits, source = self._t1st()
             fields = (
@@ -174,11 +170,11 @@ class MUP(NLRI):
     def spec(self) -> str:
         """The configuration form of a route type 5.0 originates (the words after ``mup``)."""
         keyword = ROUTE_TYPES[self.code][2]
-        rd = nlri_fields.rd_text(self.body[:_RD])
+        rd = nlri_fields.rd_text(self.body[:RD_SIZE])
         if self.code == ISD:
-            return f"{keyword} {_padded(self.body[_RD + 1 :], self.afi)}/{self.body[_RD]} rd {rd}"
+            return f"{keyword} {_padded(self.body[RD_SIZE + 1 :], self.afi)}/{self.body[RD_SIZE]} rd {rd}"
         if self.code == DSD:
-            return f"{keyword} {nlri_fields.address_text(self.body[_RD:])} rd {rd}"
+            return f"{keyword} {nlri_fields.address_text(self.body[RD_SIZE:])} rd {rd}"
         if self.code == T1ST:
             plen, prefix, teid, qfi, _bits, endpoint, source_bits, source = self._t1st()
             text = (
@@ -224,7 +220,7 @@ def _address_length(body: bytes, position: int, what: str) -> int:
     if position >= len(body):
         raise malformed(f"mup t1st too short for its {what} length")
     bits = body[position]
-    if bits not in _ADDRESS_BITS:
+    if bits not in ADDRESS_BITS:
         raise malformed(f"mup t1st {what} length {bits} bits (32 or 128)")
     return bits // 8
 
@@ -234,23 +230,23 @@ def _check(afi: int, code: int, body: bytes) -> None:
     size = len(body)
     name = ROUTE_TYPES[code][1]
     if code == DSD:
-        if size - _RD not in (4, 16):
+        if size - RD_SIZE not in (4, 16):
             raise malformed(f"mup dsd of {size} octets (an RD and an IPv4 or IPv6 address)")
         return
-    if size < _RD + 1:
+    if size < RD_SIZE + 1:
         raise malformed(f"mup {name} of {size} octets, too short")
     bits = address_size(afi) * 8
     if code == T2ST:
-        length = body[_RD]
+        length = body[RD_SIZE]
         if not bits <= length <= bits + TEID_BITS:
             raise malformed(f"mup t2st endpoint length {length} ({bits} to {bits + TEID_BITS})")
-        if size != _RD + 1 + bits // 8 + (length - bits + 7) // 8:
+        if size != RD_SIZE + 1 + bits // 8 + (length - bits + 7) // 8:
             raise malformed(f"mup t2st of {size} octets does not match its endpoint length {length}")
         return
-    plen = body[_RD]
+    plen = body[RD_SIZE]
     if plen > bits:
         raise malformed(f"mup {name} prefix length {plen} (at most {bits})")
-    position = _RD + 1 + (plen + 7) // 8
+    position = RD_SIZE + 1 + (plen + 7) // 8
     if code == ISD:
         if size != position:
             raise malformed(f"mup isd of {size} octets does not match its prefix length {plen}")

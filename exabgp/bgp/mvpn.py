@@ -35,7 +35,7 @@ group ADDRESS rd RD source-as N``) `exabgp.config.mvpn` reads back.
 from exabgp.bgp.record import record
 
 from exabgp.bgp import nlri_fields
-from exabgp.bgp.nlri_fields import malformed
+from exabgp.bgp.nlri_fields import ADDRESS_BITS, RD_SIZE, malformed
 from exabgp.bgp.nlri_base import TypedNLRI
 from exabgp.bgp.family import SAFI_MCAST_VPN
 
@@ -52,9 +52,6 @@ ROUTE_TYPES = {
 }
 #: configuration keyword -> route type
 KEYWORDS = {entry[2]: code for code, entry in ROUTE_TYPES.items()}
-#: RFC 6514 section 4: address lengths, in bits
-_ADDRESS_BITS = (32, 128)
-_RD = 8
 _SOURCE_AS = 4
 ASN_MAX = 0xFFFFFFFF
 
@@ -73,15 +70,15 @@ class MVPN(TypedNLRI):
     def _fields(self):
         """(rd, source AS or None, source, group) of a route type 5.0 decodes."""
         body = self.body
-        position = _RD
+        position = RD_SIZE
         source_as = None
         if ROUTE_TYPES[self.code][4]:
-            source_as = int.from_bytes(body[_RD : _RD + _SOURCE_AS], "big")
+            source_as = int.from_bytes(body[RD_SIZE : RD_SIZE + _SOURCE_AS], "big")
             position += _SOURCE_AS
         size = body[position] // 8
         source = body[position + 1 : position + 1 + size]
         group = body[position + 2 + size :]
-        return body[:_RD], source_as, nlri_fields.address_text(source), nlri_fields.address_text(group)
+        return body[:RD_SIZE], source_as, nlri_fields.address_text(source), nlri_fields.address_text(group)
 
     def text(self) -> str:
         """5.0's name of this route (its logs, ``exabgp validate``)."""
@@ -124,14 +121,14 @@ def _check(code: int, body: bytes) -> None:
     """RFC 6514 sections 4.5 and 4.6: the layout of a known route type (the others are not checked)."""
     if code not in ROUTE_TYPES:
         return
-    position = _RD + (_SOURCE_AS if ROUTE_TYPES[code][4] else 0)
+    position = RD_SIZE + (_SOURCE_AS if ROUTE_TYPES[code][4] else 0)
     name = ROUTE_TYPES[code][0]
     sizes = []
     for field in ("Multicast Source", "Multicast Group"):
         if position >= len(body):
             raise malformed(f"{name} too short for its {field} Length")
         bits = body[position]
-        if bits not in _ADDRESS_BITS:
+        if bits not in ADDRESS_BITS:
             raise malformed(f"{name} {field} length {bits} bits (32 or 128)")
         sizes.append(bits)
         position += 1 + bits // 8

@@ -5,6 +5,7 @@ A leaf of the `bgp` layer: it imports nothing of `exabgp.bgp`, so that the famil
 modules (`flow`, `vpls`, `mvpn`, `mup`, `evpn`, `bgpls`) and `nlri`, which dispatches to them,
 can all use it without importing each other (`tests/test_layers.py` forbids import cycles).
 
+* `RD_SIZE`, `ADDRESS_BITS`: the size of a route distinguisher, the address lengths in bits;
 * `address_text`: an IPv4 or IPv6 address as text, by its length;
 * `rd_text`: a route distinguisher (RFC 4364 section 4.2) printed as ExaBGP 5.0 does: type 0
   ``asn2:number``, type 1 ``a.b.c.d:number``, type 2 ``asn4:number``, any other type as ``0x`` +
@@ -21,6 +22,12 @@ can all use it without importing each other (`tests/test_layers.py` forbids impo
 import socket
 
 from exabgp._codec.errors import CodecError
+
+#: RFC 4364 section 4.2: octets of a route distinguisher
+RD_SIZE = 8
+#: the lengths, in bits, of an IPv4 and an IPv6 address where an NLRI gives its address length
+#: (MCAST-VPN, RFC 6514 section 4; EVPN, RFC 7432 section 7; MUP)
+ADDRESS_BITS = (32, 128)
 
 #: RFC 4364 section 4.2 route distinguisher types
 RD_AS2 = 0
