@@ -101,26 +101,40 @@ class MUP(NLRI):
         """Whether 5.0 decodes this architecture / route type."""
         return self.arch == ARCH_3GPP_5G and self.code in ROUTE_TYPES
 
+    def _prefix(self):
+        """(prefix length, prefix as text) of an ISD or a T1ST, and where the octets after the prefix start."""
+        plen = self.body[RD_SIZE]
+        end = RD_SIZE + 1 + (plen + 7) // 8
+        return plen, _padded(self.body[RD_SIZE + 1 : end], self.afi), end
+
     def _t1st(self):
-        """(prefix length, prefix, TEID, QFI, endpoint bits, endpoint, source bits, source) of a T1ST."""
+        """(prefix length, prefix, TEID, QFI, endpoint bits, endpoint, source bits, source) of a T1ST, the
+        addresses as text (the source "" and its bits 0 when there is none)."""
         body = self.body
-        plen = body[RD_SIZE]
-        position = RD_SIZE + 1 + (plen + 7) // 8
-        prefix = body[RD_SIZE + 1 : position]
+        plen, prefix, position = self._prefix()
         teid = int.from_bytes(body[position : position + 4], "big")
         qfi = body[position + 4]
         endpoint_bits = body[position + 5]
         position += 6
-        endpoint = body[position : position + endpoint_bits // 8]
+        endpoint = nlri_fields.address_text(body[position : position + endpoint_bits // 8])
         position += endpoint_bits // 8
-        source_bits, source = (body[position], body[position + 1 :]) if position < len(body) else (0, b"")
+        if position < len(body):
+            source_bits, source = body[position], nlri_fields.address_text(body[position + 1 :])
+        else:
+            source_bits, source = 0, ""
         return plen, prefix, teid, qfi, endpoint_bits, endpoint, source_bits, source
 
     def _t2st(self):
-        """(endpoint bits, endpoint, TEID) of a T2ST."""
+        """(endpoint bits, endpoint as text, TEID, TEID bits) of a T2ST."""
         size = address_size(self.afi)
         end = RD_SIZE + 1 + size
-        return self.body[RD_SIZE], self.body[RD_SIZE + 1 : end], int.from_bytes(self.body[end:], "big")
+        bits = self.body[RD_SIZE]
+        endpoint = nlri_fields.address_text(self.body[RD_SIZE + 1 : end])
+        return bits, endpoint, int.from_bytes(self.body[end:], "big"), bits - size * 8
+
+    def _dsd(self) -> str:
+        """The address of a DSD, as text."""
+        return nlri_fields.address_text(self.body[RD_SIZE:])
 
     def text(self) -> str:
         """5.0's name of this route (its logs, ``exabgp validate``)."""
@@ -128,15 +142,16 @@ class MUP(NLRI):
             return f"mup:unknown:0x{self.body.hex()}"
         head = f"mup:{ROUTE_TYPES[self.code][1]}::{nlri_fields.rd_text(self.body[:RD_SIZE])}"
         if self.code == ISD:
-            return f"{head}:{_padded(self.body[RD_SIZE + 1 :], self.afi)}/{self.body[RD_SIZE]}"
+            plen, prefix, _end = self._prefix()
+            return f"{head}:{prefix}/{plen}"
         if self.code == DSD:
-            return f"{head}:{nlri_fields.address_text(self.body[RD_SIZE:])}"
+            return f"{head}:{self._dsd()}"
         if self.code == T1ST:
             plen, prefix, teid, qfi, _bits, endpoint, source_bits, source = self._t1st()
-            text = f"{head}:{_padded(prefix, self.afi)}/{plen}:{teid}:{qfi}:{nlri_fields.address_text(endpoint)}/{plen}"
-            return f"{text}:{nlri_fields.address_text(source)}/{source_bits}" if source_bits else text
-        bits, endpoint, teid = self._t2st()
-        return f"{head}:{bits}:{nlri_fields.address_text(endpoint)}:{teid}:"
+            text = f"{head}:{prefix}/{plen}:{teid}:{qfi}:{endpoint}/{plen}"
+            return f"{text}:{source}/{source_bits}" if source_bits else text
+        bits, endpoint, teid, _teid_bits = self._t2st()
+        return f"{head}:{bits}:{endpoint}:{teid}:"
 
     def json(self, nexthop=None) -> str:
         """5.0's JSON object of this NLRI (the next hop is not in it)."""
@@ -147,23 +162,22 @@ class MUP(NLRI):
         rd = f'"rd": "{nlri_fields.rd_text(self.body[:RD_SIZE])}"'
         name = ROUTE_TYPES[self.code][0]
         if self.code == ISD:
-            fields = f'"prefix_ip_len": {self.body[RD_SIZE]}, "prefix_ip": "{_padded(self.body[RD_SIZE + 1 :], self.afi)}", {rd}'
+            plen, prefix, _end = self._prefix()
+            fields = f'"prefix_ip_len": {plen}, "prefix_ip": "{prefix}", {rd}'
         elif self.code == DSD:
-            fields = f'"ip": "{nlri_fields.address_text(self.body[RD_SIZE:])}", {rd}'
+            fields = f'"ip": "{self._dsd()}", {rd}'
         elif self.code == T1ST:
             plen, prefix, teid, qfi, bits, endpoint, source_bits, source = self._t1st()
             fields = (
-                f'"prefix_ip_len": {plen}, "prefix_ip": "{_padded(prefix, self.afi)}", "teid": "{teid}", '
-                f'"qfi": "{qfi}", {rd}, "endpoint_ip_len": {bits}, '
-                f'"endpoint_ip": "{nlri_fields.address_text(endpoint)}", '
-                f'"source_ip_len": {source_bits}, '
-                f'"source_ip": "{nlri_fields.address_text(source) if source_bits else _NO_SOURCE}"'
+                f'"prefix_ip_len": {plen}, "prefix_ip": "{prefix}", "teid": "{teid}", '
+                f'"qfi": "{qfi}", {rd}, "endpoint_ip_len": {bits}, "endpoint_ip": "{endpoint}", '
+                f'"source_ip_len": {source_bits}, "source_ip": "{source if source_bits else _NO_SOURCE}"'
             )
         else:
-            bits, endpoint, teid = self._t2st()
+            bits, endpoint, teid, _teid_bits = self._t2st()
             return (
                 f'{{ "name": "{name}",  "arch": {self.arch}, "code": {self.code}, "endpoint_len": {bits}, '
-                f'"endpoint_ip": "{nlri_fields.address_text(endpoint)}", {rd}, "teid": "{teid}", "raw": "{raw}" }}'
+                f'"endpoint_ip": "{endpoint}", {rd}, "teid": "{teid}", "raw": "{raw}" }}'
             )
         return f'{{ "name": "{name}", "arch": {self.arch}, "code": {self.code}, {fields}, "raw": "{raw}" }}'
 
@@ -172,18 +186,16 @@ class MUP(NLRI):
         keyword = ROUTE_TYPES[self.code][2]
         rd = nlri_fields.rd_text(self.body[:RD_SIZE])
         if self.code == ISD:
-            return f"{keyword} {_padded(self.body[RD_SIZE + 1 :], self.afi)}/{self.body[RD_SIZE]} rd {rd}"
+            plen, prefix, _end = self._prefix()
+            return f"{keyword} {prefix}/{plen} rd {rd}"
         if self.code == DSD:
-            return f"{keyword} {nlri_fields.address_text(self.body[RD_SIZE:])} rd {rd}"
+            return f"{keyword} {self._dsd()} rd {rd}"
         if self.code == T1ST:
             plen, prefix, teid, qfi, _bits, endpoint, source_bits, source = self._t1st()
-            text = (
-                f"{keyword} {_padded(prefix, self.afi)}/{plen} rd {rd} teid {teid} qfi {qfi} "
-                f"endpoint {nlri_fields.address_text(endpoint)}"
-            )
-            return f"{text} source {nlri_fields.address_text(source)}" if source_bits else text
-        bits, endpoint, teid = self._t2st()
-        return f"{keyword} {nlri_fields.address_text(endpoint)} rd {rd} teid {teid}/{bits - len(endpoint) * 8}"
+            text = f"{keyword} {prefix}/{plen} rd {rd} teid {teid} qfi {qfi} endpoint {endpoint}"
+            return f"{text} source {source}" if source_bits else text
+        _bits, endpoint, teid, teid_bits = self._t2st()
+        return f"{keyword} {endpoint} rd {rd} teid {teid}/{teid_bits}"
 
 
 def _prefix_octets(address: bytes, plen: int) -> bytes:
