@@ -23,14 +23,14 @@ PROTOCOL = ("json", "text", "api_text", "show_text", "route_type", "packed")
 
 
 def _nlri_classes() -> set:
-    """Every class of `exabgp.bgp` that is an `NLRI`."""
+    """Every class of `exabgp.bgp` that is an `NLRI` (not the bases `exabgp.bgp.nlri_base` defines)."""
     found = set()
     for info in pkgutil.iter_modules(exabgp.bgp.__path__):
         module = importlib.import_module(f"exabgp.bgp.{info.name}")
         found.update(
             value
             for value in vars(module).values()
-            if isinstance(value, type) and issubclass(value, NLRI) and value is not NLRI
+            if isinstance(value, type) and issubclass(value, NLRI) and value.__module__ != NLRI.__module__
         )
     return found
 

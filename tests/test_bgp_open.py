@@ -225,6 +225,33 @@ def _valid_value(code: int) -> bytes:
     }.get(code, b"")
 
 
+@pytest.mark.parametrize(
+    "code, value, what",
+    [
+        (caps.EXTENDED_NEXT_HOP, bytes.fromhex("00010001000200"), "extended next-hop"),
+        (caps.ADD_PATH, bytes.fromhex("00010103 0002"), "ADD-PATH"),
+        (caps.GRACEFUL_RESTART, bytes.fromhex("0078 000101"), "graceful-restart"),
+    ],
+)
+def test_a_value_of_entries_with_a_remainder_is_an_open_error(code, value, what):
+    """Extended next hop (6-octet entries), ADD-PATH and graceful restart's families (4-octet entries):
+    a value that is not whole entries is OPEN Message Error / Unspecific (2/0), the reason as data."""
+    with pytest.raises(CodecError) as error:
+        caps.decode_capability(code, value)
+    reason = f"invalid {what} capability, trailing data"
+    assert (error.value.code, error.value.subcode, error.value.data) == (2, 0, reason.encode())
+
+
+def test_entries_decode_field_by_field_and_an_empty_capability_ignores_its_value():
+    assert caps.decode_capability(caps.EXTENDED_NEXT_HOP, bytes.fromhex("000100800002")) == caps.ExtendedNextHop(
+        ((1, 128, 2),)
+    )
+    assert caps.decode_capability(caps.ADD_PATH, bytes.fromhex("00028003")) == caps.AddPath(((2, 128, 3),))
+    assert caps.AddPath(((1, 1, 3),)) != caps.ExtendedNextHop(((1, 1, 3),))
+    for klass in (caps.ExtendedMessage, caps.EnhancedRouteRefresh, caps.Operational):
+        assert caps.decode_capability(klass.code, b"\x01\x02") == klass() and klass().encode() == b""
+
+
 def test_graceful_restart_keeps_all_flag_bits():
     capability = caps.GracefulRestart.decode(64, b"\xcf\xff\x00\x01\x01\xff")
     assert (capability.restart_flags, capability.restart_time, capability.families) == (0xC, 0xFFF, ((1, 1, 0xFF),))

@@ -181,6 +181,26 @@ def test_env_prints_settings(tmp_path, capsys, monkeypatch):
     assert run(["env"], capsys) == (1, "", "invalid value for tcp.port : x\n")
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["env"],
+        ["validate", "CONF"],
+        ["decode", "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304"],
+        ["cli", "show", "neighbor"],
+        ["server", "CONF"],
+    ],
+)
+def test_every_sub_command_refuses_an_invalid_setting_alike(argv, tmp_path, capsys, monkeypatch):
+    """Each sub-command reading the settings stops on an invalid one with the same line on standard error
+    and exit code 1, before doing anything else (5.0.15 prints a ValueError traceback, exit code 1)."""
+    conf = tmp_path / "good.conf"
+    conf.write_text(GOOD)
+    monkeypatch.setenv("exabgp.tcp.port", "x")
+    argv = [str(conf) if word == "CONF" else word for word in argv]
+    assert run(argv, capsys) == (1, "", "invalid value for tcp.port : x\n")
+
+
 # ---------------------------------------------------------------- input without bounds (issue 9, hole 4)
 
 

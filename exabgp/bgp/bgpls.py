@@ -50,8 +50,8 @@ type prints as ``{ "code": N, "parsed": false, "raw": "<HEX>" }``.
 
 import socket
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_fields import malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_BGPLS, SAFI_BGPLS
 from exabgp.bgp.record import record
@@ -96,10 +96,6 @@ _OSPF = (3, 5, 6, 227)
 _HEADER = 9  # Protocol-ID and Identifier
 
 
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
-
-
 def _tlvs(data: bytes, what: str) -> list:
     """``(type, value)`` of each 2-octet type, 2-octet length TLV of `data`."""
     return [(code, value) for _, code, value in _walk(data, what, False)]
@@ -115,12 +111,12 @@ def _walk(data: bytes, what: str, addpath: bool) -> list:
         if addpath:
             path_id, position = nlri_fields.path_id_at(data, position, "BGP-LS")
         if position + 4 > end:
-            raise _malformed(f"BGP-LS {what} TLV header truncated")
+            raise malformed(f"BGP-LS {what} TLV header truncated")
         code = int.from_bytes(data[position : position + 2], "big")
         length = int.from_bytes(data[position + 2 : position + 4], "big")
         position += 4
         if position + length > end:
-            raise _malformed(f"BGP-LS {what} TLV {code} length {length} exceeds the {end - position} octets left")
+            raise malformed(f"BGP-LS {what} TLV {code} length {length} exceeds the {end - position} octets left")
         found.append((path_id, code, data[position : position + length]))
         position += length
     return found
@@ -132,7 +128,7 @@ def _ip(octets: bytes) -> str:
 
 def _size(code: int, value: bytes, sizes) -> None:
     if len(value) not in sizes:
-        raise _malformed(f"BGP-LS TLV {code} of {len(value)} octets ({' or '.join(map(str, sizes))} expected)")
+        raise malformed(f"BGP-LS TLV {code} of {len(value)} octets ({' or '.join(map(str, sizes))} expected)")
 
 
 def _node_descriptors(value: bytes, protocol: int) -> str:
@@ -141,7 +137,7 @@ def _node_descriptors(value: bytes, protocol: int) -> str:
     previous = -1
     for code, data in _tlvs(value, "node descriptor"):
         if code <= previous:
-            raise _malformed(f"BGP-LS node descriptor sub-TLV {code} repeated or out of order (after {previous})")
+            raise malformed(f"BGP-LS node descriptor sub-TLV {code} repeated or out of order (after {previous})")
         previous = code
         if code == AUTONOMOUS_SYSTEM:
             _size(code, data, (4,))
@@ -279,25 +275,25 @@ _DESCRIPTOR_SIZES = {
 def _check(code: int, body: bytes) -> None:
     """The layout of a known NLRI type: header, TLVs, descriptors of the right sizes."""
     if len(body) < _HEADER:
-        raise _malformed(f"BGP-LS {NLRI_TYPES[code]} NLRI of {len(body)} octets, at least {_HEADER} expected")
+        raise malformed(f"BGP-LS {NLRI_TYPES[code]} NLRI of {len(body)} octets, at least {_HEADER} expected")
     protocol = body[0]
     tlvs = _tlvs(body[_HEADER:], "NLRI")
     codes = [tlv for tlv, _ in tlvs]
     if code in (NODE, SRV6_SID) and codes[:1] != [LOCAL_NODE]:
-        raise _malformed(f"BGP-LS {NLRI_TYPES[code]} NLRI not starting with its local node descriptors")
+        raise malformed(f"BGP-LS {NLRI_TYPES[code]} NLRI not starting with its local node descriptors")
     if code in (PREFIX_V4, PREFIX_V6) and not {LOCAL_NODE, IP_REACHABILITY} <= set(codes):
-        raise _malformed(f"BGP-LS {NLRI_TYPES[code]} NLRI without local node descriptors or IP reachability")
+        raise malformed(f"BGP-LS {NLRI_TYPES[code]} NLRI without local node descriptors or IP reachability")
     for tlv, value in tlvs:
         if tlv in (LOCAL_NODE, REMOTE_NODE):
             _node_descriptors(value, protocol)
         elif tlv in _DESCRIPTOR_SIZES:
             _size(tlv, value, _DESCRIPTOR_SIZES[tlv])
         elif tlv == MULTI_TOPOLOGY and len(value) < 2:
-            raise _malformed(f"BGP-LS multi-topology TLV of {len(value)} octets (at least 2 expected)")
+            raise malformed(f"BGP-LS multi-topology TLV of {len(value)} octets (at least 2 expected)")
         elif tlv == IP_REACHABILITY:
             size = 4 if code == PREFIX_V4 else 16
             if not value or value[0] > size * 8 or len(value) != 1 + (value[0] + 7) // 8:
-                raise _malformed(f"BGP-LS IP reachability TLV of {len(value)} octets does not hold its prefix")
+                raise malformed(f"BGP-LS IP reachability TLV of {len(value)} octets does not hold its prefix")
 
 
 def decode_bgpls(octets, addpath: bool = False) -> list:

@@ -68,7 +68,9 @@ GRACEFUL_RESTART_STATE = 0x8
 GRACEFUL_FORWARDING_STATE = 0x80
 
 
-def _malformed(reason: str) -> CodecError:
+def open_error(reason: str) -> CodecError:
+    """OPEN Message Error / Unspecific (2/0) with `reason` as its data, what 5.0.12 sends for an OPEN
+    (or a capability in it) it cannot decode; `exabgp.bgp.open` raises it too."""
     return CodecError(2, 0, reason.encode("ascii"), reason)
 
 
@@ -76,14 +78,68 @@ def _utf8(data: bytes, what: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise _malformed(f"the {what} in the capability is not valid UTF-8") from None
+        raise open_error(f"the {what} in the capability is not valid UTF-8") from None
 
 
-def _entries(value: bytes, size: int, what: str):
-    """Cut `value` into `size`-octet entries; a trailing remainder is malformed."""
+#: an entry of AFI (2 octets), SAFI (1) and one octet: graceful restart's families (RFC 4724 section 3)
+#: and ADD-PATH's (RFC 7911 section 4)
+_FAMILY_AND_OCTET = (2, 1, 1)
+
+
+def _entries(value: bytes, layout: tuple, what: str) -> tuple:
+    """`value` cut into entries, each the tuple of its big-endian fields of `layout` octets; a trailing
+    remainder is malformed."""
+    size = sum(layout)
     if len(value) % size:
-        raise _malformed(f"invalid {what} capability, trailing data")
-    return [value[offset : offset + size] for offset in range(0, len(value), size)]
+        raise open_error(f"invalid {what} capability, trailing data")
+    entries = []
+    for start in range(0, len(value), size):
+        fields = []
+        for width in layout:
+            fields.append(int.from_bytes(value[start : start + width], "big"))
+            start += width
+        entries.append(tuple(fields))
+    return tuple(entries)
+
+
+def _packed(entries, layout: tuple) -> bytes:
+    """The octets of `entries`, the inverse of `_entries`."""
+    return b"".join(
+        number.to_bytes(width, "big") for entry in entries for number, width in zip(entry, layout, strict=True)
+    )
+
+
+@record(slots=True)
+class _Entries:
+    """A capability whose value is a list of `entries`, each the tuple of its fields of `layout` octets;
+    `what` names it in the error of a value that is not whole entries (both set by each subclass)."""
+
+    # class constants (no annotation: `record` makes annotated names fields), set by each subclass
+    layout = tuple[int, ...]()
+    what = ""
+
+    entries: tuple
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        return cls(_entries(value, cls.layout, cls.what))
+
+    def encode(self) -> bytes:
+        return _packed(self.entries, self.layout)
+
+
+class _Empty:
+    """A capability whose value is empty: any octets in it are ignored (as 5.0 ignores them), none are
+    sent."""
+
+    __slots__ = ()
+
+    @classmethod
+    def decode(cls, code: int, value: bytes):
+        return cls()
+
+    def encode(self) -> bytes:
+        return b""
 
 
 @record(slots=True)
@@ -97,7 +153,7 @@ class Multiprotocol:
     @classmethod
     def decode(cls, code: int, value: bytes):
         if len(value) < 4:
-            raise _malformed(f"invalid multiprotocol capability, expected 4 bytes, got {len(value)}")
+            raise open_error(f"invalid multiprotocol capability, expected 4 bytes, got {len(value)}")
         return cls(int.from_bytes(value[0:2], "big"), value[3])
 
     def encode(self) -> bytes:
@@ -105,7 +161,7 @@ class Multiprotocol:
 
 
 @record(slots=True)
-class RouteRefresh:
+class RouteRefresh(_Empty):
     """Route refresh (RFC 2918 section 3), under its IANA code 2 or Cisco's 128."""
 
     code: int = ROUTE_REFRESH
@@ -114,49 +170,22 @@ class RouteRefresh:
     def decode(cls, code: int, value: bytes):
         return cls(code)
 
-    def encode(self) -> bytes:
-        return b""
 
+class ExtendedNextHop(_Entries):
+    """``(afi, safi, nexthop_afi)`` triples of 2 octets each (RFC 8950 section 3)."""
 
-@record(slots=True)
-class ExtendedNextHop:
-    """``(afi, safi, nexthop_afi)`` triples (RFC 8950 section 3)."""
+    __slots__ = ()
 
     code = EXTENDED_NEXT_HOP
-    entries: tuple
-
-    @classmethod
-    def decode(cls, code: int, value: bytes):
-        return cls(
-            tuple(
-                (
-                    int.from_bytes(entry[0:2], "big"),
-                    int.from_bytes(entry[2:4], "big"),
-                    int.from_bytes(entry[4:6], "big"),
-                )
-                for entry in _entries(value, 6, "extended next-hop")
-            )
-        )
-
-    def encode(self) -> bytes:
-        return b"".join(
-            afi.to_bytes(2, "big") + safi.to_bytes(2, "big") + nexthop.to_bytes(2, "big")
-            for afi, safi, nexthop in self.entries
-        )
+    layout = (2, 2, 2)
+    what = "extended next-hop"
 
 
 @record(slots=True)
-class ExtendedMessage:
+class ExtendedMessage(_Empty):
     """Messages up to 65535 octets (RFC 8654 section 3)."""
 
     code = EXTENDED_MESSAGE
-
-    @classmethod
-    def decode(cls, code: int, value: bytes):
-        return cls()
-
-    def encode(self) -> bytes:
-        return b""
 
 
 @record(slots=True)
@@ -171,19 +200,13 @@ class GracefulRestart:
     @classmethod
     def decode(cls, code: int, value: bytes):
         if len(value) < 2:
-            raise _malformed("invalid graceful-restart capability, not enough data for the header")
+            raise open_error("invalid graceful-restart capability, not enough data for the header")
         header = int.from_bytes(value[0:2], "big")
-        families = tuple(
-            (int.from_bytes(entry[0:2], "big"), entry[2], entry[3])
-            for entry in _entries(value[2:], 4, "graceful-restart")
-        )
-        return cls(header >> 12, header & 0x0FFF, families)
+        return cls(header >> 12, header & 0x0FFF, _entries(value[2:], _FAMILY_AND_OCTET, "graceful-restart"))
 
     def encode(self) -> bytes:
         header = ((self.restart_flags & 0xF) << 12) | (self.restart_time & 0x0FFF)
-        return header.to_bytes(2, "big") + b"".join(
-            afi.to_bytes(2, "big") + bytes((safi, flags)) for afi, safi, flags in self.families
-        )
+        return header.to_bytes(2, "big") + _packed(self.families, _FAMILY_AND_OCTET)
 
 
 @record(slots=True)
@@ -196,7 +219,7 @@ class FourOctetAS:
     @classmethod
     def decode(cls, code: int, value: bytes):
         if len(value) != 4:
-            raise _malformed(f"AS4 capability must be 4 bytes long, got {len(value)}")
+            raise open_error(f"AS4 capability must be 4 bytes long, got {len(value)}")
         return cls(int.from_bytes(value, "big"))
 
     def encode(self) -> bytes:
@@ -227,35 +250,21 @@ class MultiSession:
         return bytes((self.flags,)) + bytes(self.codes)
 
 
-@record(slots=True)
-class AddPath:
+class AddPath(_Entries):
     """``(afi, safi, send_receive)`` per family (RFC 7911 section 4): 1 receive, 2 send, 3 both."""
 
+    __slots__ = ()
+
     code = ADD_PATH
-    entries: tuple
-
-    @classmethod
-    def decode(cls, code: int, value: bytes):
-        return cls(
-            tuple((int.from_bytes(entry[0:2], "big"), entry[2], entry[3]) for entry in _entries(value, 4, "ADD-PATH"))
-        )
-
-    def encode(self) -> bytes:
-        return b"".join(afi.to_bytes(2, "big") + bytes((safi, mode)) for afi, safi, mode in self.entries)
+    layout = _FAMILY_AND_OCTET
+    what = "ADD-PATH"
 
 
 @record(slots=True)
-class EnhancedRouteRefresh:
+class EnhancedRouteRefresh(_Empty):
     """Enhanced route refresh (RFC 7313 section 3.1)."""
 
     code = ENHANCED_ROUTE_REFRESH
-
-    @classmethod
-    def decode(cls, code: int, value: bytes):
-        return cls()
-
-    def encode(self) -> bytes:
-        return b""
 
 
 @record(slots=True)
@@ -276,13 +285,13 @@ class HostName:
             return cls(None, None)
         end = 1 + value[0]
         if len(value) < end:
-            raise _malformed(f"Hostname capability truncated: need {end} bytes for the host name, got {len(value)}")
+            raise open_error(f"Hostname capability truncated: need {end} bytes for the host name, got {len(value)}")
         host_name = _utf8(value[1:end], "host name")
         if end == len(value):
             return cls(host_name, None)
         stop = end + 1 + value[end]
         if len(value) < stop:
-            raise _malformed(f"Hostname capability truncated: need {stop} bytes total, got {len(value)}")
+            raise open_error(f"Hostname capability truncated: need {stop} bytes total, got {len(value)}")
         return cls(host_name, _utf8(value[end + 1 : stop], "domain name"))
 
     def encode(self) -> bytes:
@@ -306,10 +315,10 @@ class SoftwareVersion:
     @classmethod
     def decode(cls, code: int, value: bytes):
         if not value:
-            raise _malformed("Software capability too short: need at least 1 byte")
+            raise open_error("Software capability too short: need at least 1 byte")
         end = 1 + value[0]
         if len(value) < end:
-            raise _malformed(f"Software capability truncated: need {end} bytes, got {len(value)}")
+            raise open_error(f"Software capability truncated: need {end} bytes, got {len(value)}")
         return cls(_utf8(value[1:end], "software version"))
 
     def encode(self) -> bytes:
@@ -318,17 +327,10 @@ class SoftwareVersion:
 
 
 @record(slots=True)
-class Operational:
+class Operational(_Empty):
     """ExaBGP's OPERATIONAL message support (draft-ietf-idr-operational-message-00)."""
 
     code = OPERATIONAL
-
-    @classmethod
-    def decode(cls, code: int, value: bytes):
-        return cls()
-
-    def encode(self) -> bytes:
-        return b""
 
 
 @record(slots=True)
@@ -382,10 +384,10 @@ def decode_capabilities(data: bytes):
     capabilities = []
     while offset < size:
         if size - offset < 2:
-            raise _malformed("Bad length for OPEN capability (<2)")
+            raise open_error("Bad length for OPEN capability (<2)")
         end = offset + 2 + data[offset + 1]
         if end > size:
-            raise _malformed("Bad length for OPEN capability (buffer underrun)")
+            raise open_error("Bad length for OPEN capability (buffer underrun)")
         capabilities.append(decode_capability(data[offset], data[offset + 2 : end]))
         offset = end
     return tuple(capabilities)

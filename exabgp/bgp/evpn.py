@@ -46,9 +46,9 @@ are not zero).  `EVPN.json` is its NLRI object: ``code``, ``parsed``,
 
 from exabgp.bgp.record import record
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
-from exabgp.bgp.nlri_base import NLRI
+from exabgp.bgp.nlri_fields import ADDRESS_BITS, RD_SIZE, malformed
+from exabgp.bgp.nlri_base import TypedNLRI
 from exabgp.bgp.family import AFI_L2VPN, SAFI_EVPN
 
 # RFC 7432 section 7 and RFC 9136 section 3 route types
@@ -66,20 +66,13 @@ ROUTE_TYPES = {
     ETHERNET_SEGMENT: ("Ethernet Segment", "segment"),
     IP_PREFIX: ("IP Prefix Advertisement", "prfxadv"),
 }
-_RD = 8
 _ESI = 10
 _TAG = 4
 _LABEL = 3
 _MAC_BITS = 48
-#: RFC 7432 sections 7.2 to 7.4: the IP address lengths, in bits
-_ADDRESS_BITS = (32, 128)
 #: RFC 9136 section 3.1: route type 5 sizes, per address size
 _IP_PREFIX_SIZES = {34: 4, 58: 16}
 _NO_ESI = bytes(_ESI)
-
-
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
 
 
 def _esi_text(esi: bytes) -> str:
@@ -106,7 +99,7 @@ def _label_text(label: bytes) -> str:
 
 
 @record(slots=True)
-class EVPN(NLRI):
+class EVPN(TypedNLRI):
     """One EVPN NLRI: its route type and route type specific octets (RFC 7432 section 7)."""
 
     afi = AFI_L2VPN
@@ -117,14 +110,10 @@ class EVPN(NLRI):
     body: bytes
     path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
-    def pack(self) -> bytes:
-        """The NLRI as on the wire: route type, length, octets."""
-        return bytes((self.code, len(self.body))) + self.body
-
     def _fields(self):
         """(JSON members, text) of a route type 5.0 decodes."""
         body = self.body
-        rd = nlri_fields.rd_text(body[:_RD])
+        rd = nlri_fields.rd_text(body[:RD_SIZE])
         if self.code == ETHERNET_AD:
             esi, tag, label = _esi_text(body[8:18]), _tag(body[18:22]), body[22:25]
             return (
@@ -191,47 +180,48 @@ class EVPN(NLRI):
 
 def _check_address(name: str, bits: int, body: bytes, fixed: int) -> None:
     """An IP Address Length of 32 or 128 bits followed by exactly that address."""
-    if bits not in _ADDRESS_BITS:
-        raise _malformed(f"{name} IP address length {bits} bits (32 or 128)")
+    if bits not in ADDRESS_BITS:
+        raise malformed(f"{name} IP address length {bits} bits (32 or 128)")
     if len(body) != fixed + bits // 8:
-        raise _malformed(f"{name} of {len(body)} octets, {fixed + bits // 8} expected for a {bits}-bit address")
+        raise malformed(f"{name} of {len(body)} octets, {fixed + bits // 8} expected for a {bits}-bit address")
 
 
 def _check(code: int, body: bytes) -> None:
-    """RFC 7432 section 7, RFC 9136 section 3.1: the layout of a known route type."""
+    """RFC 7432 section 7, RFC 9136 section 3.1: the layout of a known route type (the others are not
+    checked)."""
+    if code not in ROUTE_TYPES:
+        return
     name = ROUTE_TYPES[code][0]
     size = len(body)
     if code == ETHERNET_AD:
-        if size < _RD + _ESI + _TAG or (size - _RD - _ESI - _TAG) % _LABEL:
-            raise _malformed(f"{name} of {size} octets (22 and whole labels)")
+        if size < RD_SIZE + _ESI + _TAG or (size - RD_SIZE - _ESI - _TAG) % _LABEL:
+            raise malformed(f"{name} of {size} octets (22 and whole labels)")
     elif code == MAC_IP_ADVERTISEMENT:
         if size < 30:
-            raise _malformed(f"{name} of {size} octets, at least 30 expected")
+            raise malformed(f"{name} of {size} octets, at least 30 expected")
         if body[22] != _MAC_BITS:
-            raise _malformed(f"{name} MAC address length {body[22]} bits (48)")
+            raise malformed(f"{name} MAC address length {body[22]} bits (48)")
         bits = body[29]
-        if bits not in (0,) + _ADDRESS_BITS:
-            raise _malformed(f"{name} IP address length {bits} bits (0, 32 or 128)")
+        if bits not in (0,) + ADDRESS_BITS:
+            raise malformed(f"{name} IP address length {bits} bits (0, 32 or 128)")
         if size - 30 - bits // 8 not in (_LABEL, 2 * _LABEL):
-            raise _malformed(f"{name} of {size} octets does not hold its IP address and one or two labels")
+            raise malformed(f"{name} of {size} octets does not hold its IP address and one or two labels")
     elif code == INCLUSIVE_MULTICAST:
         if size < 13:
-            raise _malformed(f"{name} of {size} octets, at least 13 expected")
+            raise malformed(f"{name} of {size} octets, at least 13 expected")
         _check_address(name, body[12], body, 13)
     elif code == ETHERNET_SEGMENT:
         if size < 19:
-            raise _malformed(f"{name} of {size} octets, at least 19 expected")
+            raise malformed(f"{name} of {size} octets, at least 19 expected")
         _check_address(name, body[18], body, 19)
     elif size not in _IP_PREFIX_SIZES:
-        raise _malformed(f"{name} of {size} octets (34 for IPv4, 58 for IPv6)")
+        raise malformed(f"{name} of {size} octets (34 for IPv4, 58 for IPv6)")
 
 
 def decode_evpn(octets, addpath: bool = False) -> list:
     """Every `EVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
-    path identifier with `addpath` (RFC 7911)."""
-    found = []
-    for path_id, code, body in nlri_fields.typed_values(octets, "evpn", addpath):
-        if code in ROUTE_TYPES:
-            _check(code, body)
-        found.append(EVPN(code, body, path_id))
-    return found
+    path identifier with `addpath` (RFC 7911); the section is framed whole before the route types
+    are checked."""
+    return nlri_fields.typed_items(
+        octets, "evpn", addpath, lambda data, position, body, path_id: EVPN(data[position], body, path_id), _check
+    )

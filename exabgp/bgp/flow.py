@@ -45,8 +45,8 @@ import re
 import socket
 from exabgp.bgp.record import record
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_fields import RD_SIZE, malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_FLOW, SAFI_FLOW_VPN
 
@@ -231,10 +231,6 @@ IPV6_ONLY = (13,)
 MAXIMUM_NLRI_LENGTH = 0xFFF
 
 
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
-
-
 @record(slots=True)
 class Flow(NLRI):
     """One flow specification (RFC 8955): family, route distinguisher, components by type.
@@ -357,44 +353,44 @@ def decode_flows(afi: int, safi: int, octets, addpath: bool = False) -> list:
     """Every `Flow` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
     path identifier with `addpath` (RFC 7911)."""
     _check_family(afi, safi)
-    data = bytes(octets)
-    end = len(data)
-    position = 0
-    flows = []
-    path_id = None
-    while position < end:
-        if addpath:
-            path_id, position = nlri_fields.path_id_at(data, position, "flow")
-            if position >= end:
-                raise _malformed("flow NLRI missing after its path identifier")
-        first = data[position]
-        if first >= 0xF0:
-            if position + 2 > end:
-                raise _malformed("flow NLRI length truncated")
-            length = (first & 0x0F) << 8 | data[position + 1]
-            position += 2
-        else:
-            length = first
-            position += 1
-        if length == 0:
-            raise _malformed("flow NLRI of length zero")
-        if position + length > end:
-            raise _malformed(f"flow NLRI length {length} exceeds the {end - position} octets left")
-        flows.append(nlri_fields.with_path_id(_decode_flow(afi, safi, data[position : position + length]), path_id))
-        position += length
-    return flows
+    return nlri_fields.nlri_items(
+        octets,
+        "flow",
+        addpath,
+        1,
+        lambda _data, _position, body, path_id: _decode_flow(afi, safi, body, path_id),
+        _flow_length,
+        "flow NLRI missing after its path identifier",
+    )
 
 
-def _decode_flow(afi: int, safi: int, body: bytes) -> Flow:
+def _flow_length(data: bytes, position: int):
+    """(length, start) of the NLRI whose length field is at `position`: one octet, or two (``0xFnnn``)
+    from 240 on (RFC 8955 section 4.1); a length of zero is refused."""
+    first = data[position]
+    if first >= 0xF0:
+        if position + 2 > len(data):
+            raise malformed("flow NLRI length truncated")
+        length = (first & 0x0F) << 8 | data[position + 1]
+        position += 2
+    else:
+        length = first
+        position += 1
+    if length == 0:
+        raise malformed("flow NLRI of length zero")
+    return length, position
+
+
+def _decode_flow(afi: int, safi: int, body: bytes, path_id: int | None) -> Flow:
     position = 0
     rd = b""
     if safi == SAFI_FLOW_VPN:
-        if len(body) < 8:
-            raise _malformed("flow-vpn NLRI shorter than its route distinguisher")
-        rd = body[:8]
-        position = 8
+        if len(body) < RD_SIZE:
+            raise malformed("flow-vpn NLRI shorter than its route distinguisher")
+        rd = body[:RD_SIZE]
+        position = RD_SIZE
     if position == len(body):
-        raise _malformed("flow NLRI without any component")
+        raise malformed("flow NLRI without any component")
     components = []
     previous = 0
     end = len(body)
@@ -402,40 +398,40 @@ def _decode_flow(afi: int, safi: int, body: bytes) -> Flow:
         code = body[position]
         position += 1
         if code not in COMPONENTS:
-            raise _malformed(f"unknown flow component type {code}")
+            raise malformed(f"unknown flow component type {code}")
         if code <= previous:
-            raise _malformed(f"flow component type {code} after type {previous}")
+            raise malformed(f"flow component type {code} after type {previous}")
         if afi == AFI_IPV4 and code in IPV6_ONLY:
-            raise _malformed(f"flow component type {code} in an IPv4 flow")
+            raise malformed(f"flow component type {code} in an IPv4 flow")
         previous = code
         if COMPONENTS[code][2] == PREFIX:
             value, position = _decode_prefix(afi, body, position)
         else:
             value, position = _decode_terms(code, body, position)
         components.append((code, value))
-    return Flow(afi, safi, rd, tuple(components))
+    return Flow(afi, safi, rd, tuple(components), path_id)
 
 
 def _decode_prefix(afi: int, body: bytes, position: int):
     header = 1 if afi == AFI_IPV4 else 2
     if position + header > len(body):
-        raise _malformed("flow prefix component truncated")
+        raise malformed("flow prefix component truncated")
     length = body[position]
     if afi == AFI_IPV4:
         offset = 0
         if length > 32:
-            raise _malformed(f"flow IPv4 prefix length {length} above 32")
+            raise malformed(f"flow IPv4 prefix length {length} above 32")
         size = (length + 7) // 8
     else:
         offset = body[position + 1]
         if length > 128:
-            raise _malformed(f"flow IPv6 prefix length {length} above 128")
+            raise malformed(f"flow IPv6 prefix length {length} above 128")
         if offset >= length and (offset or length):
-            raise _malformed(f"flow IPv6 prefix offset {offset} not below length {length}")
+            raise malformed(f"flow IPv6 prefix offset {offset} not below length {length}")
         size = (length - offset + 7) // 8
     position += header
     if position + size > len(body):
-        raise _malformed("flow prefix component truncated")
+        raise malformed("flow prefix component truncated")
     return (body[position : position + size], length, offset), position + size
 
 
@@ -445,16 +441,16 @@ def _decode_terms(code: int, body: bytes, position: int):
     end = len(body)
     while True:
         if position >= end:
-            raise _malformed(f"flow component type {code} truncated")
+            raise malformed(f"flow component type {code} truncated")
         operator = body[position]
         size = 1 << ((operator & LENGTH_BITS) >> 4)
         position += 1
         if position + size > end:
-            raise _malformed(f"flow component type {code} value truncated")
+            raise malformed(f"flow component type {code} value truncated")
         number = int.from_bytes(body[position : position + size], "big")
         position += size
         if maximum is not None and number > maximum:
-            raise _malformed(f"flow component type {code} value {number} above {maximum}")
+            raise malformed(f"flow component type {code} value {number} above {maximum}")
         terms.append((operator & ~(END_OF_LIST | LENGTH_BITS), number))
         if operator & END_OF_LIST:
             return tuple(terms), position
@@ -614,7 +610,7 @@ def build(afi: int, safi: int, rd: bytes, components) -> Flow:
     """
     _check_family(afi, safi)
     rd = bytes(rd)
-    if len(rd) != (8 if safi == SAFI_FLOW_VPN else 0):
+    if len(rd) != (RD_SIZE if safi == SAFI_FLOW_VPN else 0):
         raise ValueError("flow-vpn needs an 8-octet route distinguisher, flow none")
     merged: dict = {}
     for code, value in components:

@@ -44,8 +44,8 @@ this module writes one.  `MUP.spec` is the configuration form
 
 from exabgp.bgp.record import record
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_fields import ADDRESS_BITS, RD_SIZE, malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_IPV6, SAFI_MUP
 
@@ -65,17 +65,11 @@ ROUTE_TYPES = {
 }
 #: configuration keyword -> route type
 KEYWORDS = {entry[2]: code for code, entry in ROUTE_TYPES.items()}
-_RD = 8
-_ADDRESS_BITS = (32, 128)
 TEID_BITS = 32
 TEID_MAX = 0xFFFFFFFF
 QFI_MAX = 0xFF
 #: what 5.0 prints as the source of a T1ST without one (the Python text of empty bytes)
 _NO_SOURCE = "b''"
-
-
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
 
 
 def address_size(afi: int) -> int:
@@ -107,42 +101,57 @@ class MUP(NLRI):
         """Whether 5.0 decodes this architecture / route type."""
         return self.arch == ARCH_3GPP_5G and self.code in ROUTE_TYPES
 
+    def _prefix(self):
+        """(prefix length, prefix as text) of an ISD or a T1ST, and where the octets after the prefix start."""
+        plen = self.body[RD_SIZE]
+        end = RD_SIZE + 1 + (plen + 7) // 8
+        return plen, _padded(self.body[RD_SIZE + 1 : end], self.afi), end
+
     def _t1st(self):
-        """(prefix length, prefix, TEID, QFI, endpoint bits, endpoint, source bits, source) of a T1ST."""
+        """(prefix length, prefix, TEID, QFI, endpoint bits, endpoint, source bits, source) of a T1ST, the
+        addresses as text (the source "" and its bits 0 when there is none)."""
         body = self.body
-        plen = body[_RD]
-        position = _RD + 1 + (plen + 7) // 8
-        prefix = body[_RD + 1 : position]
+        plen, prefix, position = self._prefix()
         teid = int.from_bytes(body[position : position + 4], "big")
         qfi = body[position + 4]
         endpoint_bits = body[position + 5]
         position += 6
-        endpoint = body[position : position + endpoint_bits // 8]
+        endpoint = nlri_fields.address_text(body[position : position + endpoint_bits // 8])
         position += endpoint_bits // 8
-        source_bits, source = (body[position], body[position + 1 :]) if position < len(body) else (0, b"")
+        if position < len(body):
+            source_bits, source = body[position], nlri_fields.address_text(body[position + 1 :])
+        else:
+            source_bits, source = 0, ""
         return plen, prefix, teid, qfi, endpoint_bits, endpoint, source_bits, source
 
     def _t2st(self):
-        """(endpoint bits, endpoint, TEID) of a T2ST."""
+        """(endpoint bits, endpoint as text, TEID, TEID bits) of a T2ST."""
         size = address_size(self.afi)
-        end = _RD + 1 + size
-        return self.body[_RD], self.body[_RD + 1 : end], int.from_bytes(self.body[end:], "big")
+        end = RD_SIZE + 1 + size
+        bits = self.body[RD_SIZE]
+        endpoint = nlri_fields.address_text(self.body[RD_SIZE + 1 : end])
+        return bits, endpoint, int.from_bytes(self.body[end:], "big"), bits - size * 8
+
+    def _dsd(self) -> str:
+        """The address of a DSD, as text."""
+        return nlri_fields.address_text(self.body[RD_SIZE:])
 
     def text(self) -> str:
         """5.0's name of this route (its logs, ``exabgp validate``)."""
         if not self.known():
             return f"mup:unknown:0x{self.body.hex()}"
-        head = f"mup:{ROUTE_TYPES[self.code][1]}::{nlri_fields.rd_text(self.body[:_RD])}"
+        head = f"mup:{ROUTE_TYPES[self.code][1]}::{nlri_fields.rd_text(self.body[:RD_SIZE])}"
         if self.code == ISD:
-            return f"{head}:{_padded(self.body[_RD + 1 :], self.afi)}/{self.body[_RD]}"
+            plen, prefix, _end = self._prefix()
+            return f"{head}:{prefix}/{plen}"
         if self.code == DSD:
-            return f"{head}:{nlri_fields.address_text(self.body[_RD:])}"
+            return f"{head}:{self._dsd()}"
         if self.code == T1ST:
             plen, prefix, teid, qfi, _bits, endpoint, source_bits, source = self._t1st()
-            text = f"{head}:{_padded(prefix, self.afi)}/{plen}:{teid}:{qfi}:{nlri_fields.address_text(endpoint)}/{plen}"
-            return f"{text}:{nlri_fields.address_text(source)}/{source_bits}" if source_bits else text
-        bits, endpoint, teid = self._t2st()
-        return f"{head}:{bits}:{nlri_fields.address_text(endpoint)}:{teid}:"
+            text = f"{head}:{prefix}/{plen}:{teid}:{qfi}:{endpoint}/{plen}"
+            return f"{text}:{source}/{source_bits}" if source_bits else text
+        bits, endpoint, teid, _teid_bits = self._t2st()
+        return f"{head}:{bits}:{endpoint}:{teid}:"
 
     def json(self, nexthop=None) -> str:
         """5.0's JSON object of this NLRI (the next hop is not in it)."""
@@ -150,48 +159,43 @@ class MUP(NLRI):
             raw = (bytes((self.afi,)) + self.pack()[1:]).hex().upper()
             return f'{{ "arch": {self.afi}, "code": {self.code}, "raw": "{raw}" }}'
         raw = self.pack().hex().upper()
-        rd = f'"rd": "{nlri_fields.rd_text(self.body[:_RD])}"'
+        rd = f'"rd": "{nlri_fields.rd_text(self.body[:RD_SIZE])}"'
         name = ROUTE_TYPES[self.code][0]
         if self.code == ISD:
-            fields = (
-                f'"prefix_ip_len": {self.body[_RD]}, "prefix_ip": "{_padded(self.body[_RD + 1 :], self.afi)}", {rd}'
-            )
+            plen, prefix, _end = self._prefix()
+            fields = f'"prefix_ip_len": {plen}, "prefix_ip": "{prefix}", {rd}'
         elif self.code == DSD:
-            fields = f'"ip": "{nlri_fields.address_text(self.body[_RD:])}", {rd}'
+            fields = f'"ip": "{self._dsd()}", {rd}'
         elif self.code == T1ST:
             plen, prefix, teid, qfi, bits, endpoint, source_bits, source = self._t1st()
             fields = (
-                f'"prefix_ip_len": {plen}, "prefix_ip": "{_padded(prefix, self.afi)}", "teid": "{teid}", '
-                f'"qfi": "{qfi}", {rd}, "endpoint_ip_len": {bits}, '
-                f'"endpoint_ip": "{nlri_fields.address_text(endpoint)}", '
-                f'"source_ip_len": {source_bits}, '
-                f'"source_ip": "{nlri_fields.address_text(source) if source_bits else _NO_SOURCE}"'
+                f'"prefix_ip_len": {plen}, "prefix_ip": "{prefix}", "teid": "{teid}", '
+                f'"qfi": "{qfi}", {rd}, "endpoint_ip_len": {bits}, "endpoint_ip": "{endpoint}", '
+                f'"source_ip_len": {source_bits}, "source_ip": "{source if source_bits else _NO_SOURCE}"'
             )
         else:
-            bits, endpoint, teid = self._t2st()
+            bits, endpoint, teid, _teid_bits = self._t2st()
             return (
                 f'{{ "name": "{name}",  "arch": {self.arch}, "code": {self.code}, "endpoint_len": {bits}, '
-                f'"endpoint_ip": "{nlri_fields.address_text(endpoint)}", {rd}, "teid": "{teid}", "raw": "{raw}" }}'
+                f'"endpoint_ip": "{endpoint}", {rd}, "teid": "{teid}", "raw": "{raw}" }}'
             )
         return f'{{ "name": "{name}", "arch": {self.arch}, "code": {self.code}, {fields}, "raw": "{raw}" }}'
 
     def spec(self) -> str:
         """The configuration form of a route type 5.0 originates (the words after ``mup``)."""
         keyword = ROUTE_TYPES[self.code][2]
-        rd = nlri_fields.rd_text(self.body[:_RD])
+        rd = nlri_fields.rd_text(self.body[:RD_SIZE])
         if self.code == ISD:
-            return f"{keyword} {_padded(self.body[_RD + 1 :], self.afi)}/{self.body[_RD]} rd {rd}"
+            plen, prefix, _end = self._prefix()
+            return f"{keyword} {prefix}/{plen} rd {rd}"
         if self.code == DSD:
-            return f"{keyword} {nlri_fields.address_text(self.body[_RD:])} rd {rd}"
+            return f"{keyword} {self._dsd()} rd {rd}"
         if self.code == T1ST:
             plen, prefix, teid, qfi, _bits, endpoint, source_bits, source = self._t1st()
-            text = (
-                f"{keyword} {_padded(prefix, self.afi)}/{plen} rd {rd} teid {teid} qfi {qfi} "
-                f"endpoint {nlri_fields.address_text(endpoint)}"
-            )
-            return f"{text} source {nlri_fields.address_text(source)}" if source_bits else text
-        bits, endpoint, teid = self._t2st()
-        return f"{keyword} {nlri_fields.address_text(endpoint)} rd {rd} teid {teid}/{bits - len(endpoint) * 8}"
+            text = f"{keyword} {prefix}/{plen} rd {rd} teid {teid} qfi {qfi} endpoint {endpoint}"
+            return f"{text} source {source}" if source_bits else text
+        _bits, endpoint, teid, teid_bits = self._t2st()
+        return f"{keyword} {endpoint} rd {rd} teid {teid}/{teid_bits}"
 
 
 def _prefix_octets(address: bytes, plen: int) -> bytes:
@@ -226,10 +230,10 @@ def t2st(afi: int, rd: bytes, endpoint: bytes, teid: int, teid_bits: int) -> MUP
 
 def _address_length(body: bytes, position: int, what: str) -> int:
     if position >= len(body):
-        raise _malformed(f"mup t1st too short for its {what} length")
+        raise malformed(f"mup t1st too short for its {what} length")
     bits = body[position]
-    if bits not in _ADDRESS_BITS:
-        raise _malformed(f"mup t1st {what} length {bits} bits (32 or 128)")
+    if bits not in ADDRESS_BITS:
+        raise malformed(f"mup t1st {what} length {bits} bits (32 or 128)")
     return bits // 8
 
 
@@ -238,61 +242,49 @@ def _check(afi: int, code: int, body: bytes) -> None:
     size = len(body)
     name = ROUTE_TYPES[code][1]
     if code == DSD:
-        if size - _RD not in (4, 16):
-            raise _malformed(f"mup dsd of {size} octets (an RD and an IPv4 or IPv6 address)")
+        if size - RD_SIZE not in (4, 16):
+            raise malformed(f"mup dsd of {size} octets (an RD and an IPv4 or IPv6 address)")
         return
-    if size < _RD + 1:
-        raise _malformed(f"mup {name} of {size} octets, too short")
+    if size < RD_SIZE + 1:
+        raise malformed(f"mup {name} of {size} octets, too short")
     bits = address_size(afi) * 8
     if code == T2ST:
-        length = body[_RD]
+        length = body[RD_SIZE]
         if not bits <= length <= bits + TEID_BITS:
-            raise _malformed(f"mup t2st endpoint length {length} ({bits} to {bits + TEID_BITS})")
-        if size != _RD + 1 + bits // 8 + (length - bits + 7) // 8:
-            raise _malformed(f"mup t2st of {size} octets does not match its endpoint length {length}")
+            raise malformed(f"mup t2st endpoint length {length} ({bits} to {bits + TEID_BITS})")
+        if size != RD_SIZE + 1 + bits // 8 + (length - bits + 7) // 8:
+            raise malformed(f"mup t2st of {size} octets does not match its endpoint length {length}")
         return
-    plen = body[_RD]
+    plen = body[RD_SIZE]
     if plen > bits:
-        raise _malformed(f"mup {name} prefix length {plen} (at most {bits})")
-    position = _RD + 1 + (plen + 7) // 8
+        raise malformed(f"mup {name} prefix length {plen} (at most {bits})")
+    position = RD_SIZE + 1 + (plen + 7) // 8
     if code == ISD:
         if size != position:
-            raise _malformed(f"mup isd of {size} octets does not match its prefix length {plen}")
+            raise malformed(f"mup isd of {size} octets does not match its prefix length {plen}")
         return
     if size < position + 6:
-        raise _malformed(f"mup t1st of {size} octets, too short")
+        raise malformed(f"mup t1st of {size} octets, too short")
     position += 5
     position += 1 + _address_length(body, position, "endpoint")
     if position < size:
         position += 1 + _address_length(body, position, "source")
     if position != size:
-        raise _malformed(f"mup t1st of {size} octets does not match its addresses")
+        raise malformed(f"mup t1st of {size} octets does not match its addresses")
+
+
+#: octets of the MUP header: architecture type (1), route type (2), length (1)
+_HEAD = 4
 
 
 def decode_mup(afi: int, octets, addpath: bool = False) -> list:
     """Every `MUP` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
     path identifier with `addpath` (RFC 7911)."""
-    data = bytes(octets)
-    end = len(data)
-    position = 0
-    found = []
-    path_id = None
-    while position < end:
-        if addpath:
-            path_id, position = nlri_fields.path_id_at(data, position, "mup")
-        if position + 4 > end:
-            raise _malformed("mup NLRI header truncated")
-        arch, code, length = (
-            data[position],
-            int.from_bytes(data[position + 1 : position + 3], "big"),
-            data[position + 3],
-        )
-        position += 4
-        if position + length > end:
-            raise _malformed(f"mup NLRI length {length} exceeds the {end - position} octets left")
-        item = MUP(afi, arch, code, data[position : position + length], path_id)
-        if item.known():
-            _check(afi, code, item.body)
-        found.append(item)
-        position += length
-    return found
+
+    def item(data: bytes, position: int, body: bytes, path_id) -> MUP:
+        found = MUP(afi, data[position], int.from_bytes(data[position + 1 : position + 3], "big"), body, path_id)
+        if found.known():
+            _check(afi, found.code, body)
+        return found
+
+    return nlri_fields.nlri_items(octets, "mup", addpath, _HEAD, item)

@@ -34,9 +34,9 @@ group ADDRESS rd RD source-as N``) `exabgp.config.mvpn` reads back.
 
 from exabgp.bgp.record import record
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
-from exabgp.bgp.nlri_base import NLRI
+from exabgp.bgp.nlri_fields import ADDRESS_BITS, RD_SIZE, malformed
+from exabgp.bgp.nlri_base import TypedNLRI
 from exabgp.bgp.family import SAFI_MCAST_VPN
 
 # RFC 6514 section 4 route types (those 5.0 decodes and originates)
@@ -52,19 +52,12 @@ ROUTE_TYPES = {
 }
 #: configuration keyword -> route type
 KEYWORDS = {entry[2]: code for code, entry in ROUTE_TYPES.items()}
-#: RFC 6514 section 4: address lengths, in bits
-_ADDRESS_BITS = (32, 128)
-_RD = 8
 _SOURCE_AS = 4
 ASN_MAX = 0xFFFFFFFF
 
 
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
-
-
 @record(slots=True)
-class MVPN(NLRI):
+class MVPN(TypedNLRI):
     """One MCAST-VPN NLRI: its AFI, route type and route type specific octets (RFC 6514 section 4)."""
 
     safi = SAFI_MCAST_VPN
@@ -74,22 +67,18 @@ class MVPN(NLRI):
     body: bytes
     path_id: int | None = None  # RFC 7911, when the session negotiated ADD-PATH for the family
 
-    def pack(self) -> bytes:
-        """The NLRI as on the wire: route type, length, octets."""
-        return bytes((self.code, len(self.body))) + self.body
-
     def _fields(self):
         """(rd, source AS or None, source, group) of a route type 5.0 decodes."""
         body = self.body
-        position = _RD
+        position = RD_SIZE
         source_as = None
         if ROUTE_TYPES[self.code][4]:
-            source_as = int.from_bytes(body[_RD : _RD + _SOURCE_AS], "big")
+            source_as = int.from_bytes(body[RD_SIZE : RD_SIZE + _SOURCE_AS], "big")
             position += _SOURCE_AS
         size = body[position] // 8
         source = body[position + 1 : position + 1 + size]
         group = body[position + 2 + size :]
-        return body[:_RD], source_as, nlri_fields.address_text(source), nlri_fields.address_text(group)
+        return body[:RD_SIZE], source_as, nlri_fields.address_text(source), nlri_fields.address_text(group)
 
     def text(self) -> str:
         """5.0's name of this route (its logs, ``exabgp validate``)."""
@@ -129,30 +118,34 @@ def build(afi: int, code: int, rd: bytes, source: bytes, group: bytes, source_as
 
 
 def _check(code: int, body: bytes) -> None:
-    """RFC 6514 sections 4.5 and 4.6: the layout of a known route type."""
-    position = _RD + (_SOURCE_AS if ROUTE_TYPES[code][4] else 0)
+    """RFC 6514 sections 4.5 and 4.6: the layout of a known route type (the others are not checked)."""
+    if code not in ROUTE_TYPES:
+        return
+    position = RD_SIZE + (_SOURCE_AS if ROUTE_TYPES[code][4] else 0)
     name = ROUTE_TYPES[code][0]
     sizes = []
     for field in ("Multicast Source", "Multicast Group"):
         if position >= len(body):
-            raise _malformed(f"{name} too short for its {field} Length")
+            raise malformed(f"{name} too short for its {field} Length")
         bits = body[position]
-        if bits not in _ADDRESS_BITS:
-            raise _malformed(f"{name} {field} length {bits} bits (32 or 128)")
+        if bits not in ADDRESS_BITS:
+            raise malformed(f"{name} {field} length {bits} bits (32 or 128)")
         sizes.append(bits)
         position += 1 + bits // 8
     if position != len(body):
-        raise _malformed(f"{name} of {len(body)} octets does not match its Multicast Source and Group")
+        raise malformed(f"{name} of {len(body)} octets does not match its Multicast Source and Group")
     if sizes[0] != sizes[1]:
-        raise _malformed(f"{name} mixes an IPv4 and an IPv6 address")
+        raise malformed(f"{name} mixes an IPv4 and an IPv6 address")
 
 
 def decode_mvpn(afi: int, octets, addpath: bool = False) -> list:
     """Every `MVPN` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
-    path identifier with `addpath` (RFC 7911)."""
-    found = []
-    for path_id, code, body in nlri_fields.typed_values(octets, "mcast-vpn", addpath):
-        if code in ROUTE_TYPES:
-            _check(code, body)
-        found.append(MVPN(afi, code, body, path_id))
-    return found
+    path identifier with `addpath` (RFC 7911); the section is framed whole before the route types
+    are checked."""
+    return nlri_fields.typed_items(
+        octets,
+        "mcast-vpn",
+        addpath,
+        lambda data, position, body, path_id: MVPN(afi, data[position], body, path_id),
+        _check,
+    )

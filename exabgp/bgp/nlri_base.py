@@ -23,6 +23,7 @@ same questions about itself, so no module asks which class an NLRI is
   `Prefix.key`), which is how the RIBs and the configuration key them.
 
 This class holds what most families share; a family overrides what 5.0 prints differently for it.
+`TypedNLRI` adds the wire form of the ``type, length, value`` families (MCAST-VPN, EVPN).
 It declares no field (``__slots__ = ()``): the subclasses are `record` classes or slotted classes
 and keep their own layout.  A leaf of the `bgp` layer, like `nlri_fields`.
 """
@@ -68,3 +69,18 @@ class NLRI:
         if addpath:
             return (self.path_id or 0).to_bytes(PATH_ID_SIZE, "big") + self.pack()
         return self.pack()
+
+
+class TypedNLRI(NLRI):
+    """An NLRI of ``route type (1 octet), length (1 octet), value``, held as its type ``code`` and its value
+    ``body`` (fields of the subclass): MCAST-VPN (RFC 6514 section 4) and EVPN (RFC 7432 section 7), which
+    `exabgp.bgp.nlri_fields.typed_items` decodes."""
+
+    __slots__ = ()
+
+    code: int
+    body: bytes
+
+    def pack(self) -> bytes:
+        """The NLRI as on the wire: route type, length, octets."""
+        return bytes((self.code, len(self.body))) + self.body

@@ -31,7 +31,7 @@ from exabgp.bgp.record import record
 
 from exabgp._codec.errors import CodecError
 from exabgp._codec.tables import HEADER_SIZE, OPEN
-from exabgp.bgp.capability import FOUR_OCTET_AS, decode_capabilities, encode_capabilities
+from exabgp.bgp.capability import FOUR_OCTET_AS, decode_capabilities, encode_capabilities, open_error
 
 TYPE = OPEN
 
@@ -41,10 +41,6 @@ PARAMETER_CAPABILITIES = 2
 EXTENDED_PARAMETERS = 255
 
 _HEADER = 10  # version, my AS, hold time, BGP identifier, optional parameters length
-
-
-def _malformed(reason: str) -> CodecError:
-    return CodecError(2, 0, reason.encode("ascii"), reason)
 
 
 def hold_time_acceptable(hold_time: int) -> bool:
@@ -65,11 +61,11 @@ def _split_parameters(data: bytes, extended: bool):
     parameters = []
     while offset < size:
         if size - offset < header:
-            raise _malformed(f"Bad length for OPEN parameter (<{header})")
+            raise open_error(f"Bad length for OPEN parameter (<{header})")
         length = int.from_bytes(data[offset + 1 : offset + header], "big")
         end = offset + header + length
         if end > size:
-            raise _malformed("Bad length for OPEN parameter (buffer underrun)")
+            raise open_error("Bad length for OPEN parameter (buffer underrun)")
         parameters.append((data[offset], data[offset + header : end]))
         offset = end
     return parameters
@@ -133,11 +129,11 @@ class Open:
         start = _HEADER
         if extended:
             if size < _HEADER + 3:
-                raise _malformed("Bad length for OPEN (extended) parameters (<3)")
+                raise open_error("Bad length for OPEN (extended) parameters (<3)")
             length = int.from_bytes(body[11:13], "big")
             start = _HEADER + 3
         if start + length != size:
-            raise _malformed(f"optional parameters length {length} does not match the message")
+            raise open_error(f"optional parameters length {length} does not match the message")
         parameters = []
         for kind, value in _split_parameters(body[start:], extended):
             if kind != PARAMETER_CAPABILITIES:

@@ -38,11 +38,10 @@ text ``rtc ORIGIN`` for 32 and ``rtc ORIGIN:TARGET/L`` for 33 to 95.
 `RTC.spec` is the configuration form `exabgp.config.rtc` reads back.
 """
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp.community import encode_extended, extended_string
 from exabgp.bgp.family import AFI_IPV4, SAFI_RTC
 from exabgp.bgp.nlri_base import NLRI
-from exabgp.bgp.nlri_fields import address_text
+from exabgp.bgp.nlri_fields import address_text, malformed
 from exabgp.bgp.record import record
 
 #: RFC 4684 section 4: the prefix spans an origin AS (4 octets) and a route target (8 octets)
@@ -54,10 +53,6 @@ ASN_MAX = 0xFFFFFFFF
 _PATH_ID = 4
 #: the IANA-authority and transitive bits of an extended community type, cleared when printing (as 5.0 does)
 _TYPE_FLAGS = 0xC0
-
-
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
 
 
 def valid_length(plen: int) -> bool:
@@ -185,18 +180,18 @@ def decode_rtc(octets, addpath: bool) -> list:
         path_id = None
         if addpath:
             if position + _PATH_ID > end:
-                raise _malformed("ipv4 rtc path identifier truncated")
+                raise malformed("ipv4 rtc path identifier truncated")
             path_id = int.from_bytes(data[position : position + _PATH_ID], "big")
             position += _PATH_ID
             if position >= end:
-                raise _malformed("ipv4 rtc NLRI missing after its path identifier")
+                raise malformed("ipv4 rtc NLRI missing after its path identifier")
         plen = data[position]
         position += 1
         if not valid_length(plen):
-            raise _malformed(f"ipv4 rtc NLRI length {plen} is not 0 or 32 to 96 (RFC 4684 section 4)")
+            raise malformed(f"ipv4 rtc NLRI length {plen} is not 0 or 32 to 96 (RFC 4684 section 4)")
         size = (plen + 7) // 8
         if position + size > end:
-            raise _malformed(f"ipv4 rtc NLRI of {plen} bits exceeds the {end - position} octets left")
+            raise malformed(f"ipv4 rtc NLRI of {plen} bits exceeds the {end - position} octets left")
         found.append(RTC(path_id, plen, data[position : position + size]))
         position += size
     return found

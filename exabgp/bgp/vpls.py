@@ -27,8 +27,8 @@ without the next hop (5.0 prints it only as the key of the announce list).
 
 from exabgp.bgp.record import record
 
-from exabgp._codec.errors import CodecError
 from exabgp.bgp import nlri_fields
+from exabgp.bgp.nlri_fields import malformed
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.family import AFI_L2VPN, SAFI_VPLS
 
@@ -38,10 +38,6 @@ _LENGTH_FIELD = 2
 _BOTTOM_OF_STACK = 1
 LABEL_MAX = 0xFFFFF
 FIELD_MAX = 0xFFFF
-
-
-def _malformed(reason: str) -> CodecError:
-    return CodecError(3, 10, b"", reason)
 
 
 @record(slots=True)
@@ -97,32 +93,26 @@ class VPLS(NLRI):
 def decode_vpls(octets, addpath: bool = False) -> list:
     """Every `VPLS` of one NLRI section (MP_REACH_NLRI / MP_UNREACH_NLRI NLRI part), each after its
     path identifier with `addpath` (RFC 7911)."""
-    data = bytes(octets)
-    end = len(data)
-    position = 0
-    found = []
-    path_id = None
-    while position < end:
-        if addpath:
-            path_id, position = nlri_fields.path_id_at(data, position, "l2vpn vpls")
-        if position + _LENGTH_FIELD > end:
-            raise _malformed("l2vpn vpls NLRI length truncated")
-        length = int.from_bytes(data[position : position + _LENGTH_FIELD], "big")
-        position += _LENGTH_FIELD
-        if length != NLRI_LENGTH:
-            raise _malformed(f"l2vpn vpls NLRI length {length} is not {NLRI_LENGTH}")
-        if position + length > end:
-            raise _malformed(f"l2vpn vpls NLRI length {length} exceeds the {end - position} octets left")
-        body = data[position : position + length]
-        found.append(
-            VPLS(
-                body[0:8],
-                int.from_bytes(body[8:10], "big"),
-                int.from_bytes(body[10:12], "big"),
-                int.from_bytes(body[12:14], "big"),
-                int.from_bytes(body[14:17], "big") >> 4,
-                path_id,
-            )
-        )
-        position += length
-    return found
+    return nlri_fields.nlri_items(
+        octets, "l2vpn vpls", addpath, _LENGTH_FIELD, _vpls, _vpls_length, "l2vpn vpls NLRI length truncated"
+    )
+
+
+def _vpls_length(data: bytes, position: int):
+    """(length, start) of the NLRI whose 2-octet length is at `position`; any length but 17 is refused."""
+    length = int.from_bytes(data[position : position + _LENGTH_FIELD], "big")
+    if length != NLRI_LENGTH:
+        raise malformed(f"l2vpn vpls NLRI length {length} is not {NLRI_LENGTH}")
+    return length, position + _LENGTH_FIELD
+
+
+def _vpls(_data: bytes, _position: int, body: bytes, path_id) -> VPLS:
+    """The `VPLS` of the 17 octets after its length."""
+    return VPLS(
+        body[0:8],
+        int.from_bytes(body[8:10], "big"),
+        int.from_bytes(body[10:12], "big"),
+        int.from_bytes(body[12:14], "big"),
+        int.from_bytes(body[14:17], "big") >> 4,
+        path_id,
+    )

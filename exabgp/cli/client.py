@@ -53,8 +53,7 @@ import sys
 import time
 
 from exabgp.cli import reader_gone
-from exabgp.cli.env import read_environment
-from exabgp.config.environment import SettingError
+from exabgp.cli.env import command_environment
 from exabgp.reactor import pipes
 
 DESCRIPTION = "exabgp command line interface"
@@ -337,10 +336,7 @@ def run(
 def cmdline(args, out, err=None) -> int:
     """`exabgp cli`: the settings, then `run` with the folders of this program and user."""
     err = err or sys.stderr
-    try:
-        settings = read_environment(getattr(args, "env_file", None))
-    except SettingError as error:
-        err.write(f"{error}\n")
+    if (settings := command_environment(getattr(args, "env_file", None), err)) is None:
         return 1
     pipename = args.pipename or settings.get("api", "pipename")
     searched = pipes.folders(pipes.root(os.environ, sys.argv[0]), os.getuid())

@@ -53,8 +53,7 @@ from exabgp.bgp.record import replace
 from exabgp.bgp.message import decode_message
 from exabgp.bgp.nlri import decode as decode_nlri
 from exabgp.cli import config_file, debugging
-from exabgp.cli.env import read_environment
-from exabgp.config.environment import SettingError
+from exabgp.cli.env import command_environment
 from exabgp.config.environment import load as default_environment
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import ALL_FAMILIES, parse
@@ -254,10 +253,7 @@ def cmdline(args, out, err=None) -> int:
         err.write(stop.err)
         return 1
     daemon = DaemonFields(socket.gethostname(), os.getpid(), os.getppid())
-    try:
-        environment = read_environment()
-    except SettingError as exc:
-        err.write(f"{exc}\n")
+    if (environment := command_environment(None, err)) is None:
         return 1
     compact_nlri = environment.get("api", "compact")
     for neighbor in configuration.neighbors:

@@ -65,12 +65,19 @@ def read_environment(env_file=None) -> environment.Environment:
     return environment.load(os.environ, ini_text, _user_exists)
 
 
-def cmdline(args, out, err=None) -> int:
-    err = err or sys.stderr
+def command_environment(env_file, err) -> environment.Environment | None:
+    """`read_environment` for a sub-command: None when a setting is invalid, after writing why to `err`
+    (the sub-command then exits 1, as 5.0 does)."""
     try:
-        settings = read_environment(getattr(args, "env_file", None))
+        return read_environment(env_file)
     except environment.SettingError as exc:
         err.write(f"{exc}\n")
+        return None
+
+
+def cmdline(args, out, err=None) -> int:
+    err = err or sys.stderr
+    if (settings := command_environment(getattr(args, "env_file", None), err)) is None:
         return 1
     render = environment.env_lines if args.env else environment.ini_lines
     for line in render(settings, args.diff):

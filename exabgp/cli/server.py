@@ -56,7 +56,7 @@ import sys
 import exabgp
 from exabgp import _codec
 from exabgp.cli import config_file, debugging
-from exabgp.cli.env import read_environment
+from exabgp.cli.env import command_environment
 from exabgp.config import environment as settings
 from exabgp.reactor import daemon
 from exabgp.reactor.log import Logger, is_file
@@ -239,10 +239,7 @@ def _changes(args, environment, cwd: str) -> dict:
 
 def cmdline(args, out, err=None) -> int:
     err = err or sys.stderr
-    try:
-        environment = read_environment(getattr(args, "env_file", None))
-    except settings.SettingError as exc:
-        err.write(f"{exc}\n")
+    if (environment := command_environment(getattr(args, "env_file", None), err)) is None:
         return 1
     cwd = os.getcwd()
     environment = _override(environment, _changes(args, environment, cwd))

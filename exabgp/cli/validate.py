@@ -34,9 +34,8 @@ from exabgp.bgp.family import AFI_IPV4, FAMILIES, PREFIX_KINDS, SAFI_UNICAST, nl
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix
 from exabgp.bgp.route import AttributeSet, Route
 from exabgp.cli import config_file, debugging
-from exabgp.cli.env import read_environment
+from exabgp.cli.env import command_environment
 from exabgp.config import route as route_grammar
-from exabgp.config.environment import SettingError
 from exabgp.config.neighbor import ADD_PATH_RECEIVE, ADD_PATH_SEND, configuration_text
 from exabgp.reactor.log import Logger
 
@@ -157,12 +156,9 @@ def _validate(path: str, args, out, err, log) -> bool:
 
 def cmdline(args, out, err=None) -> int:
     err = err or sys.stderr
-    try:
-        environment = read_environment(getattr(args, "env_file", None))
-        log = Logger.from_environment(environment, stream=err)
-    except SettingError as exc:
-        err.write(f"{exc}\n")
+    if (environment := command_environment(getattr(args, "env_file", None), err)) is None:
         return 1
+    log = Logger.from_environment(environment, stream=err)
     debugging.post_mortem(args.pdb or environment.get("debug", "pdb"))
     valid = True
     for path in args.configuration:
