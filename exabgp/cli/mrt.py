@@ -48,7 +48,7 @@ def cmdline(args, out, err=None) -> int:
             err.write(f"exabgp mrt: {path}: {error}\n")
 
         try:
-            bad += _print(printer, reader.read(_source(path), report), out, report)
+            _print(printer, reader.read(_source(path), report), out, report)
         except OSError as error:
             report(error.strerror or error)
         except EOFError as error:  # a compressed stream cut short
@@ -56,8 +56,8 @@ def cmdline(args, out, err=None) -> int:
     return 1 if bad else 0
 
 
-def _print(printer, items, out, report) -> int:
-    """Write the lines of `items`; records whose routes can not be read go to `report` (0 returned: it counts)."""
+def _print(printer, items, out, report) -> None:
+    """Write the lines of `items`; records whose routes can not be read go to `report`."""
     chunk = []
     size = 0
     lines = printer.lines
@@ -68,9 +68,7 @@ def _print(printer, items, out, report) -> int:
             report(error)
             continue
         except (CodecError, ValueError, IndexError) as error:
-            record = item.record
-            reason = error.args[-1] if isinstance(error, CodecError) and error.args else error
-            report(reader.MrtError(record.index, record.offset, str(reason), f"{record.type}/{record.subtype}"))
+            report(reader.record_error(item.record, error))
             continue
         if text:
             chunk.append(text)
@@ -80,4 +78,3 @@ def _print(printer, items, out, report) -> int:
                 chunk = []
                 size = 0
     out.write("".join(chunk))
-    return 0

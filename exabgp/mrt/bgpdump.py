@@ -62,7 +62,6 @@ from exabgp._codec.tables import (
 from exabgp.bgp.attribute import merge_as4_path
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_MULTICAST, SAFI_UNICAST
 from exabgp.mrt import reader
-from exabgp.mrt.reader import MrtError
 
 _ORIGINS = {0: "IGP", 1: "EGP"}
 _WELL_KNOWN = {0xFFFFFF01: "no-export", 0xFFFFFF02: "no-advertise", 0xFFFFFF03: "local-AS"}
@@ -210,9 +209,7 @@ class Printer:
             if isinstance(item, reader.TableDump):
                 return self._table_dump(item)
         except (CodecError, IndexError, ValueError) as error:
-            record = item.record
-            reason = error.args[-1] if isinstance(error, CodecError) and error.args else str(error)
-            raise MrtError(record.index, record.offset, str(reason), f"{record.type}/{record.subtype}") from None
+            raise reader.record_error(item.record, error) from None
         return ""
 
     def _rib(self, item) -> str:

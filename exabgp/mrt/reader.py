@@ -144,6 +144,12 @@ class MrtError(Exception):
         super().__init__(f"{where}: {reason}")
 
 
+def record_error(record, error: Exception) -> MrtError:
+    """The `MrtError` of `record` for an error met reading its routes (a `CodecError` gives its reason)."""
+    reason = getattr(error, "reason", "") or str(error)
+    return MrtError(record[0], record[1], reason, f"{record[4]}/{record[5]}")
+
+
 def open_stream(source):
     """A binary stream of the MRT octets of `source` (a path or a binary stream), decompressed when needed."""
     raw = open(source, "rb") if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__") else source

@@ -1,4 +1,4 @@
-"""MRT records written by hand with `struct`, in the layouts of RFC 6396 and RFC 8050, for the MRT tests.
+"""MRT records written by hand with `struct`, in the layouts of RFC 6396 and RFC 8050, for the MRT tests and benchmark.
 
 Each function returns the octets of one record (header included) or of one
 piece of one (a BGP UPDATE body, a path attribute); `sample_file` puts a
@@ -154,47 +154,66 @@ PEERS = [
 
 def sample_file() -> bytes:
     """The records of the line-for-line comparison with bgpdump (see the module docstring)."""
-    v4 = common(med=10, local_pref=100) + attribute(3, ip("192.0.2.1")) + communities((64496, 1), (65535, 65281))
-    v4_agg = (
-        common(origin=2)
-        + attribute(3, ip("192.0.2.1"))
-        + attribute(6, b"")
-        + attribute(7, struct.pack("!I", 64500) + ip("10.0.0.1"), 0xC0)
-    )
+    nh = attribute(3, ip("192.0.2.1"))
+    v4 = common(med=10, local_pref=100) + nh + communities((64496, 1), (65535, 65281))
+    aggregator = attribute(7, struct.pack("!I", 64500) + ip("10.0.0.1"), 0xC0)
+    v4_agg = common(origin=2) + nh + attribute(6, b"") + aggregator
     v6 = common(path=((2, (4200000001, 3356)), (1, (65000, 65001)))) + rib_nexthop6(ip("2001:db8::9"))
     v6_ll = common(origin=1) + rib_nexthop6(ip("2001:db8::9") + ip("fe80::9")) + large((4200000001, 1, 2))
     out = peer_index_table(PEERS)
+    # TABLE_DUMP_V2: IPv4 and IPv6 unicast, a default route, the ADD-PATH subtypes, RIB_GENERIC
     out += rib(2, 0, prefix("10.0.0.0/8"), [(0, 1600000000, None, v4), (0, 1600000001, None, v4_agg)])
     out += rib(2, 1, prefix("192.168.128.0/17"), [(0, 1600000000, None, v4)])
     out += rib(2, 2, prefix("0.0.0.0/0"), [(0, 1600000000, None, v4)])
     out += rib(4, 3, prefix("2001:db8:1::/48"), [(1, 1600000000, None, v6), (1, 1600000002, None, v6_ll)])
     out += rib(8, 4, prefix("10.1.0.0/16"), [(0, 1600000000, 1, v4), (0, 1600000000, 2, v4_agg)])
     out += rib(10, 5, prefix("2001:db8:2::/48"), [(1, 1600000000, 7, v6)])
-    attrs = common(med=5) + attribute(3, ip("192.0.2.1")) + communities((64496, 7))
-    out += bgp4mp_message(
-        update(nlri=prefix("10.2.0.0/16") + prefix("10.3.0.0/24"))[:0]
-        + update(attributes=attrs, nlri=prefix("10.2.0.0/16") + prefix("10.3.0.0/24"))
-    )
+    out += rib(6, 6, prefix("10.16.0.0/16"), [(0, 1, None, common() + nh)], generic=(1, 1))
+    out += rib(2, 7, prefix("10.17.0.0/16"), [(0, 1, None, common(med=0, local_pref=0) + nh + attribute(6, b""))])
+    # BGP4MP MESSAGE_AS4: announcements, withdrawals, IPv6 in MP_REACH/MP_UNREACH, both in one UPDATE
+    attrs = common(med=5) + nh + communities((64496, 7))
+    out += bgp4mp_message(update(attributes=attrs, nlri=prefix("10.2.0.0/16") + prefix("10.3.0.0/24")))
     out += bgp4mp_message(update(withdrawn=prefix("10.2.0.0/16") + prefix("10.4.4.0/22")))
     v6_update = common() + mp_reach(2, ip("2001:db8::1"), prefix("2001:db8:5::/48") + prefix("2001:db8:6::/47"))
     out += bgp4mp_message(update(attributes=v6_update), peer="2001:db8::1", local="2001:db8::2")
-    out += bgp4mp_message(
-        update(attributes=mp_unreach(2, prefix("2001:db8:5::/48"))), peer="2001:db8::1", local="2001:db8::2"
-    )
-    two = (
-        attribute(1, b"\x00")
-        + as_path(((2, (64496, 23456)),), width=2)
-        + attribute(3, ip("192.0.2.1"))
-        + as_path(((2, (64496, 4200000000)),), width=4, code=17)
-    )
+    unreach = mp_unreach(2, prefix("2001:db8:5::/48"))
+    out += bgp4mp_message(update(attributes=unreach), peer="2001:db8::1", local="2001:db8::2")
+    both = common() + nh + mp_reach(2, ip("2001:db8::1") + ip("fe80::1"), prefix("2001:db8:7::/48"))
+    both += mp_unreach(2, prefix("2001:db8:8::/48"))
+    out += bgp4mp_message(update(prefix("10.1.0.0/16"), both, prefix("10.10.0.0/16")))
+    # no ORIGIN and no NEXT_HOP; confederation segments and well-known communities; IPv4 multicast
+    out += bgp4mp_message(update(attributes=as_path(((2, (1, 2)),)), nlri=prefix("10.9.0.0/16")))
+    confed = attribute(1, b"\x01") + as_path(((3, (1, 2)), (4, (3, 4)), (2, (5,)))) + nh
+    confed += communities((65535, 65282), (65535, 65283), (65535, 65284), (0, 0), (65535, 0))
+    out += bgp4mp_message(update(attributes=confed, nlri=prefix("10.11.0.0/16")))
+    out += bgp4mp_message(update(attributes=common() + mp_reach(1, ip("192.0.2.7"), prefix("232.1.0.0/16"), safi=2)))
+    # 2-octet MESSAGE: AS4_PATH merged, AS4_AGGREGATOR in place of AGGREGATOR
+    two = attribute(1, b"\x00") + as_path(((2, (64496, 23456)),), width=2) + nh
+    two += as_path(((2, (64496, 4200000000)),), width=4, code=17)
     out += bgp4mp_message(update(attributes=two, nlri=prefix("10.5.0.0/16")), subtype=1)
+    two = attribute(1, b"\x00") + as_path(((2, (64496, 23456)),), width=2) + nh
+    two += attribute(7, struct.pack("!H", 23456) + ip("10.0.0.2"), 0xC0)
+    two += attribute(18, struct.pack("!I", 4200000005) + ip("10.0.0.3"), 0xC0)
+    out += bgp4mp_message(update(attributes=two, nlri=prefix("10.12.0.0/16")), subtype=1)
+    # other messages print nothing in bgpdump -m: KEEPALIVE, OPEN, NOTIFICATION, End-of-RIB
+    out += bgp4mp_message(b"", msg_type=4)
+    out += bgp4mp_message(bytes.fromhex("04fbf000b4c000020100"), msg_type=1)
+    out += bgp4mp_message(bytes((6, 2)), msg_type=3)
+    out += bgp4mp_message(update())
+    # STATE_CHANGE, STATE_CHANGE_AS4, *_LOCAL, BGP4MP_ET, the ADD-PATH subtypes
     out += state_change(1, 2, subtype=0)
     out += state_change(3, 6, subtype=5, peer="2001:db8::1", peer_as=4200000001)
+    out += bgp4mp_message(update(attributes=common() + nh, nlri=prefix("10.13.0.0/16")), subtype=7)
     out += bgp4mp_message(update(attributes=attrs, nlri=prefix("10.6.0.0/16")), kind=17, micro=123456)
-    addpath = attrs
-    out += bgp4mp_message(update(attributes=addpath, nlri=prefix("10.7.0.0/16", 9)), subtype=9)
+    out += bgp4mp_message(update(attributes=attrs, nlri=prefix("10.7.0.0/16", 9)), subtype=9)
     out += bgp4mp_message(update(withdrawn=prefix("10.7.0.0/16", 9)), subtype=9)
-    out += table_dump(
-        "10.8.0.0/16", "192.0.2.1", 64496, common(width=2, path=((2, (64496, 3356)),)) + attribute(3, ip("192.0.2.1"))
-    )
+    out += bgp4mp_message(update(attributes=common() + nh, nlri=prefix("10.15.0.0/16", 3)), subtype=9, kind=17, micro=5)
+    # trailing bits: host bits set after the prefix length (printed as sent)
+    out += bgp4mp_message(update(attributes=common() + nh, nlri=bytes((16, 10, 14)) + bytes((12, 10, 255))))
+    # TABLE_DUMP (type 12), IPv4 and IPv6
+    td_attrs = common(width=2, path=((2, (64496, 3356)),)) + nh
+    out += table_dump("10.8.0.0/16", "192.0.2.1", 64496, td_attrs)
+    td_attrs6 = common(width=2, path=((2, (64496,)),)) + rib_nexthop6(ip("2001:db8::1"))
+    out += table_dump("2001:db8:9::/48", "2001:db8::1", 64496, td_attrs6)
+    out += state_change(6, 1, subtype=5)
     return out
