@@ -25,6 +25,7 @@ from exabgp.cli import mrt as mrt_command
 from exabgp.mrt import reader
 from qa import interop, mrt_samples as samples
 from qa.oracle import require_oracle
+from qa.reference import REQUIRED as REFERENCE_REQUIRED, SHARED
 
 
 def run(paths, bgpdump_mode=True):
@@ -155,7 +156,7 @@ def quirks():
     return [
         ("type 5", samples.header(5, 1, b"\x00" * 20), "type 5"),
         ("BGP4MP_ENTRY", samples.header(16, 2, b"\x00" * 20), "BGP4MP_ENTRY"),
-        ("add-path NLRI", samples.bgp4mp_message(body + addpath_nlri), "prefix"),
+        ("add-path NLRI", samples.bgp4mp_message(body + addpath_nlri), "read as ADD-PATH NLRI"),
         ("ris short", bytes(short), None),
     ]
 
@@ -246,3 +247,66 @@ def test_the_command_is_registered():
         timeout=60,
     )
     assert result.returncode == 0 and "-m, --bgpdump" in result.stdout
+
+
+def gen_corpus() -> str:
+    """../shared/bench/gen_corpus.py: skip without it, fail under EXABGP_REFERENCE_REQUIRED=1 (as `qa.reference`)."""
+    path = SHARED / "bench" / "gen_corpus.py"
+    if path.is_file():
+        return str(path)
+    reason = f"the benchmark tools of ../shared are not at {path.parent}"
+    if os.environ.get(REFERENCE_REQUIRED) == "1":
+        pytest.fail(f"{reason} ({REFERENCE_REQUIRED}=1)")
+    pytest.skip(reason)
+
+
+def test_gen_corpus_table_reads_as_bgpdump_reads_it(tmp_path):
+    """The full-table MRT twins of gen_corpus.py (updates and TABLE_DUMP_V2 RIB), at 3,700 routes."""
+    program = gen_corpus()
+    updates, rib = tmp_path / "table.mrt", tmp_path / "table.rib"
+    command = [__import__("sys").executable, program, "-o", str(tmp_path / "table.bgp"), "--v4", "3000"]
+    command += ["--v6", "700", "--mrt", str(updates), "--rib", str(rib), "-q"]
+    subprocess.run(command, check=True, timeout=120)
+    for path in (updates, rib):
+        code, out, err = run([path])
+        assert (code, err) == (0, "")
+        assert len(out.splitlines()) == 3700
+        assert out.splitlines() == bgpdump(path).splitlines()
+
+
+def mrtparse_samples(cache) -> list:
+    """The RIS-, BIRD-, OpenBGPD- and Quagga-made samples of the mrtparse sdist (PyPI), fetched once into
+    pytest's cache; the test skips when pip can not fetch it."""
+    import sys
+    import tarfile
+
+    folder = cache.mkdir("mrtparse-sdist")
+    if not any(folder.glob("*.tar.gz")):
+        command = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:"]
+        result = subprocess.run(command + ["mrtparse", "-d", str(folder)], capture_output=True, timeout=120)
+        if result.returncode:
+            pytest.skip(f"the mrtparse sdist can not be fetched: {result.stderr.decode()[-200:]}")
+    archive = sorted(folder.glob("*.tar.gz"))[-1]
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if "/samples/" in m.name and m.isfile()]
+        members = [m for m in members if not m.name.endswith((".conf", ".rst"))]
+        tar.extractall(folder, members=members, filter="data")
+    return sorted(folder / member.name for member in members)
+
+
+def test_mrtparse_samples_read_as_bgpdump_reads_them(request):
+    """Every sample prints bgpdump's lines; BIRD's dumps of ADD-PATH sessions without the *_ADDPATH subtypes
+    (which bgpdump misreads as prefixes) and the deprecated BGP4MP_ENTRY records are errors naming them."""
+    files = mrtparse_samples(request.config.cache)
+    assert len(files) >= 10
+    for path in files:
+        code, out, err = run([path])
+        theirs = bgpdump(path).splitlines()
+        errors = err.splitlines()
+        if not errors:
+            assert code == 0 and out.splitlines() == theirs, path.name
+            continue
+        assert code == 1
+        assert all("ADD-PATH NLRI" in line or "BGP4MP_ENTRY" in line for line in errors), path.name
+        remaining = iter(theirs)
+        assert all(line in remaining for line in out.splitlines()), path.name  # ours, in order, among bgpdump's

@@ -68,7 +68,7 @@ def _print(printer, items, out, report) -> None:
             report(error)
             continue
         except (CodecError, ValueError, IndexError) as error:
-            report(reader.record_error(item.record, error))
+            report(reader.record_error(item, error))
             continue
         if text:
             chunk.append(text)

@@ -22,7 +22,7 @@ change.  As bgpdump writes them:
   NEXT_HOP from the NEXT_HOP attribute for the IPv4 NLRI field
   (``255.255.255.255`` without one), else the first next hop of
   MP_REACH_NLRI (the abbreviated form of RFC 6396 section 4.3.4 in RIB
-  entries); LOCAL_PREF and MED ``0`` when absent;
+  entries, or the whole attribute some writers put there); LOCAL_PREF and MED ``0`` when absent;
 * COMMUNITIES ``A:B`` separated by spaces, 65535:65281..65283 as
   ``no-export``, ``no-advertise``, ``local-AS`` (large and extended
   communities are not shown); ``AG`` / ``NAG`` for ATOMIC_AGGREGATE;
@@ -91,8 +91,12 @@ def _community_text(values) -> str:
 
 
 def _mp_nexthop(value, afi: int, abbreviated: bool):
-    """The first next hop of an MP_REACH_NLRI value as text, and its NLRI octets (None when abbreviated)."""
-    if abbreviated:  # RFC 6396 section 4.3.4: next hop length and next hop only
+    """The first next hop of an MP_REACH_NLRI value as text, and its NLRI octets (None when abbreviated).
+
+    In a RIB entry (`abbreviated`) the attribute is RFC 6396's short form when its first octet is the
+    length of what follows; some writers (Quagga, OpenBGPD) put the whole attribute there, read as such.
+    """
+    if abbreviated and value and value[0] + 1 == len(value):  # RFC 6396 section 4.3.4: length and next hop only
         length = value[0]
         nexthop = value[1 : 1 + length]
         nlri = None
@@ -209,7 +213,7 @@ class Printer:
             if isinstance(item, reader.TableDump):
                 return self._table_dump(item)
         except (CodecError, IndexError, ValueError) as error:
-            raise reader.record_error(item.record, error) from None
+            raise reader.record_error(item, error) from None
         return ""
 
     def _rib(self, item) -> str:

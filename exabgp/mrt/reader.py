@@ -144,10 +144,36 @@ class MrtError(Exception):
         super().__init__(f"{where}: {reason}")
 
 
-def record_error(record, error: Exception) -> MrtError:
-    """The `MrtError` of `record` for an error met reading its routes (a `CodecError` gives its reason)."""
+def record_error(item, error: Exception) -> MrtError:
+    """The `MrtError` of a decoded record for an error met reading its routes (a `CodecError` gives its reason).
+
+    A BGP4MP message of a non-ADDPATH subtype whose NLRI read cleanly with path identifiers says so: BIRD's
+    dumps of ADD-PATH sessions are such records (RFC 8050 section 3 wants the *_ADDPATH subtypes there).
+    """
+    record = item.record
     reason = getattr(error, "reason", "") or str(error)
+    if isinstance(item, Bgp4mpMessage) and not item.ctx.addpath_receive and _reads_as_addpath(item.body):
+        reason += " (the NLRI read as ADD-PATH NLRI: an ADD-PATH session recorded without an *_ADDPATH subtype)"
     return MrtError(record[0], record[1], reason, f"{record[4]}/{record[5]}")
+
+
+def _reads_as_addpath(body) -> bool:
+    """Whether every NLRI section of an UPDATE body decodes with path identifiers."""
+    from exabgp import _codec
+    from exabgp._codec.errors import CodecError
+
+    try:
+        withdrawn, attributes, nlri = _codec.split_update(body)
+        _codec.decode_nlri(withdrawn, AFI_IPV4, True)
+        _codec.decode_nlri(nlri, AFI_IPV4, True)
+        for code, _flags, value in _codec.walk_attributes(attributes):
+            if code == 15 and len(value) >= 3:
+                _codec.decode_nlri(value[3:], int.from_bytes(value[:2], "big"), True)
+            elif code == 14 and len(value) >= 5:
+                _codec.decode_nlri(value[5 + value[3] :], int.from_bytes(value[:2], "big"), True)
+    except (CodecError, ValueError):
+        return False
+    return True
 
 
 def open_stream(source):
@@ -604,8 +630,11 @@ def rib_update_body(item, entry) -> bytes:
     attributes = []
     nexthop = b""
     for code, flags, value in _codec.walk_attributes(octets):
-        if code == 14:  # MP_REACH_NLRI, abbreviated
-            nexthop = value[1 : 1 + value[0]] if value else b""
+        if code == 14:  # MP_REACH_NLRI: abbreviated, or whole as some writers put it (Quagga, OpenBGPD)
+            if value and value[0] + 1 == len(value):
+                nexthop = value[1:]
+            elif len(value) >= 4:
+                nexthop = value[4 : 4 + value[3]]
             continue
         if code == 3 and not nexthop:
             nexthop = value
