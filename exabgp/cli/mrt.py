@@ -35,6 +35,7 @@ def _source(path: str):
 def cmdline(args, out, err=None) -> int:
     """Print every record of `args.files`; return 1 when any record or file was bad, else 0."""
     err = err or sys.stderr
+    printer: Printer | JsonPrinter
     if args.bgpdump:
         printer = Printer()
     else:

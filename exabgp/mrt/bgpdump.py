@@ -270,7 +270,7 @@ class Printer:
         kind, time = self._kind(item, addpath)
         withdrawn, octets, nlri = _codec.split_update(item.body)
         peer = f"{item.peer_ip}|{item.peer_as}|"
-        out = []
+        out: list[str] = []
         if withdrawn:
             head = f"{kind}|{time}|W|{peer}"
             out.extend(f"{head}{text}\n" for text in _prefixes(withdrawn, AFI_IPV4, addpath))

@@ -33,7 +33,7 @@ class JsonPrinter:
     def __init__(self, speaker: Speaker, compact: bool = False):
         self._encoder = JsonEncoder(speaker, compact=compact)
         self._peers: dict = {}
-        self._table = None
+        self._table: reader.PeerIndexTable | None = None
 
     def _peer(self, local_address: str, peer_address: str, local_as: int, peer_as: int, router_id: str = "") -> Peer:
         key = (local_address, peer_address, local_as, peer_as, router_id)
