@@ -15,7 +15,7 @@ import socket
 import sys
 
 from exabgp._codec.errors import CodecError
-from exabgp.api.envelope import Speaker
+from exabgp.api.envelope import DaemonFields
 from exabgp.mrt import reader
 from exabgp.mrt.bgpdump import Printer
 from exabgp.mrt.jsonlines import JsonPrinter
@@ -39,7 +39,7 @@ def cmdline(args, out, err=None) -> int:
     if args.bgpdump:
         printer = Printer()
     else:
-        printer = JsonPrinter(Speaker(socket.gethostname(), os.getpid(), os.getppid()))
+        printer = JsonPrinter(DaemonFields(socket.gethostname(), os.getpid(), os.getppid()))
     bad = 0
     for path in args.files:
 

@@ -85,9 +85,21 @@ def _path_text(segments) -> str:
     return " ".join(parts)
 
 
+#: community value -> its text (the well-known ones by name); filled as values are met, bounded
+_COMMUNITY_TEXT: dict = dict(_WELL_KNOWN)
+
+
+def _community(value: int) -> str:
+    if len(_COMMUNITY_TEXT) >= _CACHE_LIMIT:
+        _COMMUNITY_TEXT.clear()
+        _COMMUNITY_TEXT.update(_WELL_KNOWN)
+    text = _COMMUNITY_TEXT[value] = f"{value >> 16}:{value & 0xFFFF}"
+    return text
+
+
 def _community_text(values) -> str:
-    well_known = _WELL_KNOWN
-    return " ".join(well_known.get(value) or f"{value >> 16}:{value & 0xFFFF}" for value in values)
+    known = _COMMUNITY_TEXT.get
+    return " ".join([known(value) or _community(value) for value in values])
 
 
 def _mp_nexthop(value, afi: int, abbreviated: bool):

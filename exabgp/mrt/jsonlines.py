@@ -16,31 +16,33 @@ address.  The PEER_INDEX_TABLE itself prints nothing.  The ``counter``
 counts the lines of each neighbor, as the encoder does for a helper.
 """
 
-from exabgp.api.encoder import JsonEncoder
-from exabgp.api.envelope import Peer, Speaker
+from exabgp.api.encoder import Channel, JsonEncoder
+from exabgp.api.envelope import DaemonFields, NeighborFields
 from exabgp.bgp.message import decode_message
 from exabgp.bgp.update import Update
 from exabgp.mrt import reader
 
 #: BGP FSM states as RFC 6396 section 4.4.1 numbers them -> 5.0's names in ``fsm`` lines
 STATE_NAMES = {1: "IDLE", 2: "CONNECT", 3: "ACTIVE", 4: "OPENSENT", 5: "OPENCONFIRM", 6: "ESTABLISHED"}
-_MESSAGES = {1: "open", 3: "notification", 4: "keepalive", 5: "refresh", 6: "operational"}
+_UPDATE = 2
 
 
 class JsonPrinter:
     """Decoded records (`exabgp.mrt.reader.read`) to JSON lines."""
 
-    def __init__(self, speaker: Speaker, compact: bool = False):
-        self._encoder = JsonEncoder(speaker, compact=compact)
-        self._peers: dict = {}
+    def __init__(self, daemon: DaemonFields, compact: bool = False):
+        self._encoder = JsonEncoder(daemon, compact=compact)
+        self._channels: dict = {}
         self._table: reader.PeerIndexTable | None = None
 
-    def _peer(self, local_address: str, peer_address: str, local_as: int, peer_as: int, router_id: str = "") -> Peer:
-        key = (local_address, peer_address, local_as, peer_as, router_id)
-        peer = self._peers.get(key)
-        if peer is None:
-            peer = self._peers[key] = Peer(local_address, peer_address, local_as, peer_as, router_id)
-        return peer
+    def _channel(self, direction: str, local: str, peer: str, local_as: int, peer_as: int, router_id: str = ""):
+        """The encoder's `Channel` of a neighbor and a direction (one per neighbor seen, reused)."""
+        key = (direction, local, peer, local_as, peer_as, router_id)
+        channel = self._channels.get(key)
+        if channel is None:
+            neighbor = NeighborFields(local, peer, local_as, peer_as, router_id)
+            channel = self._channels[key] = Channel(neighbor, direction)
+        return channel
 
     def lines(self, item) -> str:
         """The JSON lines of one decoded record ("" for none); a decoding error raises `CodecError`."""
@@ -50,20 +52,15 @@ class JsonPrinter:
             return ""
         now = item.record.timestamp
         if isinstance(item, reader.Bgp4mpMessage):
-            peer = self._peer(item.local_ip, item.peer_ip, item.local_as, item.peer_as)
             direction = "send" if item.local else "receive"
-            if item.type == 2:
-                update = Update.decode(item.body, item.ctx)
-                return encoder.update(now, peer, direction, update, item.ctx, b"", b"", None, False)
-            method = getattr(encoder, _MESSAGES.get(item.type, ""), None)
-            if method is None:
-                raise ValueError(f"BGP message of unknown type {item.type}")
-            message = decode_message(item.type, item.body, item.ctx)
-            return method(now, peer, direction, message, b"", b"", None, False)
+            channel = self._channel(direction, item.local_ip, item.peer_ip, item.local_as, item.peer_as)
+            if item.type == _UPDATE:
+                return encoder.update(now, channel, Update.decode(item.body, item.ctx), item.ctx)
+            return encoder.message(now, channel, decode_message(item.type, item.body, item.ctx))
         if isinstance(item, reader.StateChange):
-            peer = self._peer(item.local_ip, item.peer_ip, item.local_as, item.peer_as)
+            channel = self._channel("receive", item.local_ip, item.peer_ip, item.local_as, item.peer_as)
             old = STATE_NAMES.get(item.old_state, str(item.old_state))
-            return encoder.fsm(now, peer, old, STATE_NAMES.get(item.new_state, str(item.new_state)))
+            return encoder.fsm(now, channel.neighbor, old, STATE_NAMES.get(item.new_state, str(item.new_state)))
         if isinstance(item, reader.RibRecord):
             table = self._table
             if table is None:
@@ -74,14 +71,13 @@ class JsonPrinter:
                 if entry[0] >= len(table.peers):
                     raise ValueError(f"peer index {entry[0]} not in the PEER_INDEX_TABLE ({len(table.peers)} peers)")
                 bgp_id, address, asn = table.peers[entry[0]]
-                peer = self._peer(table.collector_id, address, 0, asn, bgp_id)
+                channel = self._channel("receive", table.collector_id, address, 0, asn, bgp_id)
                 update = Update.decode(reader.rib_update_body(item, entry), ctx)
-                out.append(encoder.update(now, peer, "receive", update, ctx, b"", b"", None, False))
+                out.append(encoder.update(now, channel, update, ctx))
             return "".join(out)
         if isinstance(item, reader.TableDump):
             local = "0.0.0.0" if item.afi == 1 else "::"
-            peer = self._peer(local, item.peer_ip, 0, item.peer_as)
+            channel = self._channel("receive", local, item.peer_ip, 0, item.peer_as)
             ctx = reader.rib_context(item)
-            update = Update.decode(reader.rib_update_body(item, None), ctx)
-            return encoder.update(now, peer, "receive", update, ctx, b"", b"", None, False)
+            return encoder.update(now, channel, Update.decode(reader.rib_update_body(item, None), ctx), ctx)
         return ""

@@ -518,18 +518,32 @@ def _table_dump(record):
     return TableDump(record, afi, view, sequence, prefix, status, originated, peer_ip, peer_as, body[at : at + length])
 
 
+#: the parsed BGP4MP headers by their octets: an archive holds a handful of peers, each in thousands of records
+_HEADS: dict = {}
+_HEADS_LIMIT = 4096
+_ADDRESS_SIZES = {AFI_IPV4: 4, AFI_IPV6: 16}
+
+
 def _bgp4mp_head(body, asn4: bool):
     """``(peer_as, local_as, ifindex, afi, peer_ip, local_ip, offset after)`` of a BGP4MP record."""
     width = 4 if asn4 else 2
     _need(body, 2 * width + 4, "BGP4MP header")
-    peer_as = int.from_bytes(body[0:width], "big")
-    local_as = int.from_bytes(body[width : 2 * width], "big")
     at = 2 * width
+    size = _ADDRESS_SIZES.get((body[at + 2] << 8) | body[at + 3], 0)
+    key = body[: at + 4 + 2 * size]
+    found = _HEADS.get(key)
+    if found is not None:
+        return found
+    peer_as = int.from_bytes(body[0:width], "big")
+    local_as = int.from_bytes(body[width:at], "big")
     ifindex = int.from_bytes(body[at : at + 2], "big")
     afi = int.from_bytes(body[at + 2 : at + 4], "big")
     peer_ip, at = _address(body, at + 4, afi)
     local_ip, at = _address(body, at, afi)
-    return peer_as, local_as, ifindex, afi, peer_ip, local_ip, at
+    if len(_HEADS) >= _HEADS_LIMIT:
+        _HEADS.clear()
+    found = _HEADS[key] = (peer_as, local_as, ifindex, afi, peer_ip, local_ip, at)
+    return found
 
 
 def _bgp4mp(record):
