@@ -126,6 +126,7 @@ def test_json_lines(sample):
     assert et["time"] == 1700000000.123456
 
 
+@pytest.mark.slow  # runs ExaBGP 5.0.15's decode 13 times
 def test_json_update_is_exabgp_decodes(sample):
     """Each BGP4MP UPDATE's ``message`` equals the one ExaBGP 5.0.15's ``exabgp decode`` prints for it."""
     program = require_oracle("exabgp")
@@ -143,6 +144,18 @@ def test_json_update_is_exabgp_decodes(sample):
         assert line["neighbor"]["message"] == theirs["neighbor"]["message"], message.hex()
         checked += 1
     assert checked == 5
+    # RIB entries: the UPDATE each stands for (IPv4 in the NLRI field, IPv6 in a whole MP_REACH_NLRI)
+    ribs = [item for item in reader.read(sample) if isinstance(item, reader.RibRecord)]
+    shown = [line for line in ours if line["neighbor"]["address"]["local"] == "198.51.100.1"]
+    entries = [(item, entry) for item in ribs for entry in item.entries]
+    assert len(entries) == len(shown) == 11
+    for (item, entry), line in zip(entries, shown, strict=True):
+        if item.addpath:  # exabgp decode reads path identifiers with -i only, and for every family
+            continue
+        message = samples.bgp_message(reader.rib_update_body(item, entry))
+        result = subprocess.run([program, "decode", message.hex()], capture_output=True, text=True, timeout=60)
+        theirs = json.loads(result.stdout.strip().splitlines()[-1])
+        assert line["neighbor"]["message"] == theirs["neighbor"]["message"], message.hex()
 
 
 def quirks():
@@ -310,3 +323,25 @@ def test_mrtparse_samples_read_as_bgpdump_reads_them(request, tmp_path):
         assert all("ADD-PATH NLRI" in line or "BGP4MP_ENTRY" in line for line in errors), path.name
         remaining = iter(theirs)
         assert all(line in remaining for line in out.splitlines()), path.name  # ours, in order, among bgpdump's
+
+
+@pytest.mark.slow  # builds a corpus and runs bgpdump and exabgp mrt six times
+def test_the_benchmark_runs_on_a_small_table(tmp_path):
+    """benchmarks/mrt_read.py on 2,500 routes: it compares our -m with bgpdump's before timing (exit 1 if not)."""
+    gen_corpus()
+    interop.require("bgpdump")
+    import sys
+
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "mrt_read.py")
+    out = tmp_path / "result.json"
+    command = [sys.executable, script, "--v4", "2000", "--v6", "500", "--runs", "1", "--json-out", str(out)]
+    command += ["--ours", os.path.join(os.path.dirname(sys.executable), "exabgp")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    measured = json.loads(out.read_text())
+    assert {(row["file"], row["command"]) for row in measured} == {
+        (name, command)
+        for name in ("table.mrt", "table.rib")
+        for command in ("bgpdump -m", "exabgp mrt -m", "exabgp mrt (json)")
+    }
+    assert all(row["lines"] == 2500 and row["wall"] > 0 for row in measured)
