@@ -199,6 +199,7 @@ class Printer:
     def __init__(self):
         self.peers: list = []
         self._cache: dict = {}
+        self._rib_cache: dict = {}
 
     def _attributes(self, octets, asn4: bool) -> Attributes:
         cache = self._cache
@@ -228,26 +229,37 @@ class Printer:
             raise reader.record_error(item, error) from None
         return ""
 
+    def _rib_tail(self, octets, afi: int) -> str:
+        """The text after the prefix of a RIB entry: its attributes around its next hop (cached by the octets)."""
+        cache = self._rib_cache
+        key = (octets, afi)
+        tail = cache.get(key)
+        if tail is None:
+            before, after, nexthop, mp_reach, _u = self._attributes(octets, True)
+            if afi != AFI_IPV4 and mp_reach is not None:
+                nexthop = _mp_nexthop(mp_reach, afi, True)[0]
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            tail = cache[key] = f"{before}{nexthop}{after}"
+        return tail
+
     def _rib(self, item) -> str:
         if item.safi not in _SAFIS or item.record.subtype in (reader.RIB_GENERIC, reader.RIB_GENERIC_ADDPATH):
             return ""
         afi = item.afi
-        record = item.record
         kind = "TABLE_DUMP2_AP" if item.addpath else "TABLE_DUMP2"
         (prefix,) = _prefixes(item.nlri, afi, False)
-        head = f"{kind}|{record.time}|B|"
+        head = f"{kind}|{item.record[2]}|B|"
         peers = self.peers
+        count = len(peers)
         out = []
-        attributes = self._attributes
+        tail_of = self._rib_tail
         for peer_index, _originated, path_id, octets in item.entries:
-            if peer_index >= len(peers):
-                raise ValueError(f"peer index {peer_index} not in the PEER_INDEX_TABLE ({len(peers)} peers)")
+            if peer_index >= count:
+                raise ValueError(f"peer index {peer_index} not in the PEER_INDEX_TABLE ({count} peers)")
             _bgp_id, address, asn = peers[peer_index]
-            before, after, nexthop, mp_reach, _u = attributes(octets, True)
-            if afi != AFI_IPV4 and mp_reach is not None:
-                nexthop = _mp_nexthop(mp_reach, afi, True)[0]
             shown = prefix if path_id is None else f"{prefix}|{path_id}"
-            out.append(f"{head}{address}|{asn}|{shown}{before}{nexthop}{after}")
+            out.append(f"{head}{address}|{asn}|{shown}{tail_of(octets, afi)}")
         return "".join(out)
 
     def _table_dump(self, item) -> str:

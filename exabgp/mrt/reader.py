@@ -127,6 +127,8 @@ CONTEXTS = {
 }
 
 _HEADER = struct.Struct("!IHHI")
+_RIB_ENTRY = struct.Struct("!HIH")  # peer index, originated time, attribute length (RFC 6396 section 4.3.4)
+_RIB_ENTRY_ADDPATH = struct.Struct("!HIIH")  # the path identifier after the time (RFC 8050 section 4.1)
 _HEADER_SIZE = 12
 _CHUNK = 1 << 20
 _BGP_HEADER = 19
@@ -472,23 +474,32 @@ def _rib(record):
     _need(body, at + 2, "entry count")
     count = int.from_bytes(body[at : at + 2], "big")
     at += 2
-    entries = []
+    entries: list = []
     append = entries.append
-    for _ in range(count):
-        _need(body, at + 8, "RIB entry header")
-        peer = (body[at] << 8) | body[at + 1]
-        originated = int.from_bytes(body[at + 2 : at + 6], "big")
-        at += 6
-        path_id = None
+    size = len(body)
+    try:
         if addpath:
-            _need(body, at + 6, "RIB entry path identifier")
-            path_id = int.from_bytes(body[at : at + 4], "big")
-            at += 4
-        length = (body[at] << 8) | body[at + 1]
-        at += 2
-        _need(body, at + length, "RIB entry attributes")
-        append((peer, originated, path_id, body[at : at + length]))
-        at += length
+            unpack = _RIB_ENTRY_ADDPATH.unpack_from
+            for _ in range(count):
+                peer, originated, path_id, length = unpack(body, at)
+                at += 12
+                end = at + length
+                if end > size:
+                    raise _Short(f"RIB entry attributes overrun the record ({end} > {size} octets)")
+                append((peer, originated, path_id, body[at:end]))
+                at = end
+        else:
+            unpack = _RIB_ENTRY.unpack_from
+            for _ in range(count):
+                peer, originated, length = unpack(body, at)
+                at += 8
+                end = at + length
+                if end > size:
+                    raise _Short(f"RIB entry attributes overrun the record ({end} > {size} octets)")
+                append((peer, originated, None, body[at:end]))
+                at = end
+    except struct.error:
+        raise _Short(f"RIB entry {len(entries)} overruns the record ({size} octets)") from None
     if at != len(body):
         raise _Short(f"{len(body) - at} octets after the last RIB entry")
     return RibRecord(record, sequence, afi, safi, addpath, nlri, entries)
