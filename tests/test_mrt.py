@@ -171,6 +171,7 @@ def quirks():
         ("BGP4MP_ENTRY", samples.header(16, 2, b"\x00" * 20), "BGP4MP_ENTRY"),
         ("add-path NLRI", samples.bgp4mp_message(body + addpath_nlri), "read as ADD-PATH NLRI"),
         ("ris short", bytes(short), None),
+        ("BGP4MP_ET without microseconds", samples.header(17, 4, b"\x00\x01"), "microseconds"),
     ]
 
 
@@ -345,3 +346,17 @@ def test_the_benchmark_runs_on_a_small_table(tmp_path):
         for command in ("bgpdump -m", "exabgp mrt -m", "exabgp mrt (json)")
     }
     assert all(row["lines"] == 2500 and row["wall"] > 0 for row in measured)
+
+
+def test_standard_input_and_a_closed_pipe(tmp_path, sample):
+    """``-`` reads standard input (compressed too); a reader that goes away ends the command without a traceback."""
+    import sys
+
+    program = os.path.join(os.path.dirname(sys.executable), "exabgp")
+    packed = gzip.compress(sample.read_bytes())
+    done = subprocess.run([program, "mrt", "-m", "-"], input=packed, capture_output=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.decode() == run([sample])[1]
+    big = tmp_path / "big.mrt"
+    big.write_bytes(sample.read_bytes() * 2000)
+    reader_gone = subprocess.run(f"'{program}' mrt -m '{big}' | head -1", shell=True, capture_output=True, timeout=60)
+    assert reader_gone.stdout.count(b"\n") == 1 and b"Traceback" not in reader_gone.stderr

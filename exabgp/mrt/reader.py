@@ -224,7 +224,8 @@ class _Peekable(io.RawIOBase):
 class Record(tuple):
     """One framed record: ``(index, offset, time, microseconds, type, subtype, body)``.
 
-    `microseconds` is the BGP4MP_ET field (0 for other types); `body` excludes it.
+    `microseconds` is the BGP4MP_ET field (0 for other types); `body` excludes it (None for a BGP4MP_ET
+    record too short to hold it, which `decode` reports).
     """
 
     __slots__ = ()
@@ -271,8 +272,11 @@ def records(source):
             start = position + _HEADER_SIZE
             micro = 0
             if kind == BGP4MP_ET:
-                if length < 4:
-                    raise MrtError(index, at + position, f"BGP4MP_ET record of {length} octets", f"{kind}/{subtype}")
+                if length < 4:  # no room for the microseconds: `decode` reports it, the next record is read
+                    yield Record((index, at + position, time, 0, kind, subtype, None))
+                    index += 1
+                    position = end
+                    continue
                 micro = int.from_bytes(buffer[start : start + 4], "big")
                 start += 4
             body = buffer[start:end]
@@ -593,6 +597,8 @@ def decode(record):
     kind = record[4]
     subtype = record[5]
     try:
+        if record[6] is None:
+            raise _Short("BGP4MP_ET record shorter than its microseconds field")
         if kind == TABLE_DUMP_V2:
             if subtype in RIB_SUBTYPES:
                 return _rib(record)
