@@ -301,7 +301,7 @@ def exabgp_page() -> str:
         A configuration file given without a command runs the server: exabgp CONF is exabgp server CONF.
         Without arguments the help and the table of settings are printed (exit status 1).""")
     lines += [".SH COMMANDS"]
-    for name in ("server", "validate", "decode", "env", "version", "cli", "healthcheck"):
+    for name in ("server", "validate", "decode", "mrt", "env", "version", "cli", "healthcheck"):
         entry = found[f"exabgp {name}"]
         lines += [
             f'.SS "{text(entry.command)}"',

@@ -152,3 +152,22 @@ def test_the_entries_for_files_5_0_15_accepts_are_narrow():
     assert known.explain("cli", validate, refused("label 1048576 is out of range"), theirs) == (
         "configuration error position"
     )
+
+
+def test_the_mrt_sub_command_is_the_only_help_difference_explained():
+    """The help of `exabgp` lists our `mrt` sub-command; any other difference in it stays a divergence."""
+    theirs_text = (
+        "usage: exabgp [-h] {version,cli,decode,validate} ...\n\npositional arguments:\n"
+        "  {version,cli,decode,validate}\n    decode              decode hex-encoded bgp packets\n"
+    )
+    ours_text = (
+        "usage: exabgp [-h]\n              {version,cli,decode,validate,mrt} ...\n\npositional arguments:\n"
+        "  {version,cli,decode,validate,mrt}\n    decode              decode hex-encoded bgp packets\n"
+        "    mrt                 read MRT archives (as JSON, or as bgpdump -m)\n"
+    )
+    form = cli.Form("--help", "exabgp", ("--help",))
+    theirs = cli.Outcome(0, theirs_text, "")
+    assert known.explain("cli", form, cli.Outcome(0, ours_text, ""), theirs) == "mrt sub-command"
+    other = ours_text.replace("decode hex-encoded", "decode hex")
+    assert known.explain("cli", form, cli.Outcome(0, other, ""), theirs) is None
+    assert known.explain("cli", form, cli.Outcome(1, ours_text, ""), theirs) is None

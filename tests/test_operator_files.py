@@ -175,7 +175,7 @@ def shlex_quote(word: str) -> str:
 def test_bash_completes_the_sub_commands_and_a_configuration_file(tmp_path):
     (tmp_path / "edge.conf").write_text("")
     assert sorted(complete(tmp_path, "_exabgp", "exabgp", "")) == sorted(
-        ["version", "cli", "healthcheck", "decode", "server", "env", "validate", "edge.conf"]
+        ["version", "cli", "healthcheck", "decode", "server", "env", "validate", "mrt", "edge.conf"]
     )
     assert complete(tmp_path, "_exabgp", "exabgp", "va") == ["validate"]
     assert complete(tmp_path, "_exabgp", "exabgp", "server", "ed") == ["edge.conf"]

@@ -39,7 +39,7 @@ import sys
 import exabgp
 from exabgp.cli import reader_gone
 
-SUB_COMMANDS = ("version", "cli", "healthcheck", "decode", "server", "env", "validate")
+SUB_COMMANDS = ("version", "cli", "healthcheck", "decode", "server", "env", "validate", "mrt")
 
 #: sub-command -> its one-line help (in the order of 5.0's help)
 _HELP = {
@@ -50,6 +50,7 @@ _HELP = {
     "decode": "decode hex-encoded bgp packets",
     "server": "start exabgp",
     "validate": "validate configuration",
+    "mrt": "read MRT archives (as JSON, or as bgpdump -m)",
 }
 
 #: sub-command -> the description of its ``--help`` when it is not its one-line help (5.0's texts)
@@ -69,6 +70,7 @@ _MODULES = {
     "healthcheck": "exabgp.cli.healthcheck",
     "server": "exabgp.cli.server",
     "validate": "exabgp.cli.validate",
+    "mrt": "exabgp.cli.mrt",
 }
 
 _DESCRIPTION = (

@@ -380,7 +380,33 @@ def _validate_report(form, ours, theirs) -> bool:
     )
 
 
+_MRT_HELP_LINE = re.compile(r"^    mrt +read MRT archives[^\n]*\n", re.MULTILINE)
+
+
+def _without_mrt(text: str) -> str:
+    """The help text with the ``mrt`` sub-command taken out (its line, its name in the choices), lines unwrapped."""
+    text = _MRT_HELP_LINE.sub("", text).replace(",mrt}", "}")
+    return re.sub(r"\n +(?=\{)", " ", text)
+
+
+def _mrt_sub_command(form, ours, theirs) -> bool:
+    """The help of `exabgp`: ours lists the ``mrt`` sub-command 5.0.15 does not have, and is otherwise the same."""
+    return (
+        ours.code == theirs.code
+        and ",mrt}" in ours.stdout + ours.stderr
+        and _without_mrt(ours.stdout) == _without_mrt(theirs.stdout)
+        and _without_mrt(ours.stderr) == _without_mrt(theirs.stderr)
+    )
+
+
 KNOWN: list = [
+    Known(
+        "mrt sub-command",
+        "cli",
+        "`exabgp mrt` (reading MRT archives, RFC 6396) is ours: the help of `exabgp` lists it among the "
+        "sub-commands, which 5.0.15 does not have; nothing else of the help differs.",
+        _mrt_sub_command,
+    ),
     Known(
         "rtc-partial-prefix-lengths",
         "decode",

@@ -1,0 +1,83 @@
+"""MRT records as ExaBGP 5.0's JSON lines, rendered by the API's own encoder (`exabgp.api.encoder.JsonEncoder`).
+
+Every BGP message of a BGP4MP record is the line a helper would have read
+for it on a session with the MRT peer as the neighbor: ``"type":
+"update"`` (or ``open``, ``notification``, ``keepalive``, ``refresh``) with
+``"direction": "receive"`` (``"send"`` for the *_LOCAL subtypes, the
+collector's own messages), the record's time (with the microseconds of
+BGP4MP_ET) as ``time``, the record's addresses and ASes as the neighbor's
+``address`` and ``asn``.  A STATE_CHANGE is 5.0's ``fsm`` line with the new
+state's name.  A RIB entry is the ``update`` of the UPDATE it stands for
+(`exabgp.mrt.reader.rib_update_body`), its neighbor the peer of the
+PEER_INDEX_TABLE (its BGP identifier as ``router-id``), the collector's
+BGP identifier as the local address and 0 as the local AS (a RIB dump does
+not record them).  TABLE_DUMP entries alike, with an unspecified local
+address.  The PEER_INDEX_TABLE itself prints nothing.  The ``counter``
+counts the lines of each neighbor, as the encoder does for a helper.
+"""
+
+from exabgp.api.encoder import Channel, JsonEncoder
+from exabgp.api.envelope import DaemonFields, NeighborFields
+from exabgp.bgp.message import decode_message
+from exabgp.bgp.update import Update
+from exabgp.mrt import reader
+
+#: BGP FSM states as RFC 6396 section 4.4.1 numbers them -> 5.0's names in ``fsm`` lines
+STATE_NAMES = {1: "IDLE", 2: "CONNECT", 3: "ACTIVE", 4: "OPENSENT", 5: "OPENCONFIRM", 6: "ESTABLISHED"}
+_UPDATE = 2
+
+
+class JsonPrinter:
+    """Decoded records (`exabgp.mrt.reader.read`) to JSON lines."""
+
+    def __init__(self, daemon: DaemonFields, compact: bool = False):
+        self._encoder = JsonEncoder(daemon, compact=compact)
+        self._channels: dict = {}
+        self._table: reader.PeerIndexTable | None = None
+
+    def _channel(self, direction: str, local: str, peer: str, local_as: int, peer_as: int, router_id: str = ""):
+        """The encoder's `Channel` of a neighbor and a direction (one per neighbor seen, reused)."""
+        key = (direction, local, peer, local_as, peer_as, router_id)
+        channel = self._channels.get(key)
+        if channel is None:
+            neighbor = NeighborFields(local, peer, local_as, peer_as, router_id)
+            channel = self._channels[key] = Channel(neighbor, direction)
+        return channel
+
+    def lines(self, item) -> str:
+        """The JSON lines of one decoded record ("" for none); a decoding error raises `CodecError`."""
+        encoder = self._encoder
+        if isinstance(item, reader.PeerIndexTable):
+            self._table = item
+            return ""
+        now = item.record.timestamp
+        if isinstance(item, reader.Bgp4mpMessage):
+            direction = "send" if item.local else "receive"
+            channel = self._channel(direction, item.local_ip, item.peer_ip, item.local_as, item.peer_as)
+            if item.type == _UPDATE:
+                return encoder.update(now, channel, Update.decode(item.body, item.ctx), item.ctx)
+            return encoder.message(now, channel, decode_message(item.type, item.body, item.ctx))
+        if isinstance(item, reader.StateChange):
+            channel = self._channel("receive", item.local_ip, item.peer_ip, item.local_as, item.peer_as)
+            old = STATE_NAMES.get(item.old_state, str(item.old_state))
+            return encoder.fsm(now, channel.neighbor, old, STATE_NAMES.get(item.new_state, str(item.new_state)))
+        if isinstance(item, reader.RibRecord):
+            table = self._table
+            if table is None:
+                raise ValueError("RIB record before any PEER_INDEX_TABLE")
+            ctx = reader.rib_context(item)
+            out = []
+            for entry in item.entries:
+                if entry[0] >= len(table.peers):
+                    raise ValueError(f"peer index {entry[0]} not in the PEER_INDEX_TABLE ({len(table.peers)} peers)")
+                bgp_id, address, asn = table.peers[entry[0]]
+                channel = self._channel("receive", table.collector_id, address, 0, asn, bgp_id)
+                update = Update.decode(reader.rib_update_body(item, entry), ctx)
+                out.append(encoder.update(now, channel, update, ctx))
+            return "".join(out)
+        if isinstance(item, reader.TableDump):
+            local = "0.0.0.0" if item.afi == 1 else "::"
+            channel = self._channel("receive", local, item.peer_ip, 0, item.peer_as)
+            ctx = reader.rib_context(item)
+            return encoder.update(now, channel, Update.decode(reader.rib_update_body(item, None), ctx), ctx)
+        return ""
