@@ -21,7 +21,7 @@ from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.update import Update
 from exabgp.rib.incoming import AdjRibIn
-from exabgp.session import Session, SessionSettings, State, UpdateReceived, UpdatesScanned
+from exabgp.session import Delivery, Session, SessionSettings, State, UpdateReceived, UpdatesScanned
 from qa.hypothesis_profiles import examples
 
 SETTINGS = settings(max_examples=examples(300), deadline=None)
@@ -334,7 +334,7 @@ def test_a_missing_mandatory_attribute_withdraws_what_the_fast_path_stored():
     assert sorted(route.nlri.prefix() for route in rib.routes()) == ["198.51.2.0/24"]
 
 
-# ---------------------------------------------------------------- the session's side (``scanned_updates``)
+# ---------------------------------------------------------------- the session's side (``Delivery.RUNS``)
 
 
 def test_session_delivers_scanned_runs_in_order():
@@ -345,7 +345,7 @@ def test_session_delivers_scanned_runs_in_order():
     )
     receiver = Session(
         record.replace(SessionSettings("10.0.0.2", "10.0.0.1", 65002, 65001, "2.2.2.2"), families=families),
-        scanned_updates=True,
+        delivery=Delivery.RUNS,
     )
     sender.start(0.0)
     receiver.start(0.0)

@@ -30,8 +30,8 @@ OPEN exchange (``negotiated``), ESTABLISHED (``state up``), the end
 (``state down`` with the reason; an outgoing attempt that fails is told as
 a connection, CONNECT, then down "closing connection", as 5.0 tells it) and
 every message sent or received
-(`MessageReceived` / `MessageSent` of the session, which runs with
-``report_messages`` for it).  Per direction a helper asks for message kinds
+(`MessageReceived` / `MessageSent` of the session, whose mode is then
+`exabgp.session.Delivery.MESSAGES`: `exabgp.reactor.peer.delivery`).  Per direction a helper asks for message kinds
 (``open update notification keepalive refresh operational``) and for their
 ``parsed`` form (the default when neither ``parsed`` nor ``packets`` is
 written, as in 5.0), the raw ``packets`` form, or ``consolidate`` (both in

@@ -45,11 +45,16 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   (5.0.15 answers ``error`` when there is none);
 * with ``adj-rib-in`` (the default) every UPDATE received goes into the
   peer's `exabgp.rib.incoming.AdjRibIn`, emptied when the session ends;
-  without it, and without debug logging, nobody reads the routes, so the
-  session only checks UPDATEs (``deliver_updates`` False, 5.0's
-  ``adj-rib-in false`` skips UPDATE parsing); either way every End-of-RIB received is
-  logged at info level with the wall-clock time it was processed, to the
-  microsecond (``<< EOR ipv4 unicast at 1764108000.123456``);
+  without it nobody may read the routes, and the session still only checks
+  the runs the codec vouches for, without decoding them (5.0's
+  ``adj-rib-in false`` skips UPDATE parsing); how the session hands UPDATEs
+  over is its `exabgp.session.Delivery` mode, chosen from what the helpers
+  ask for alone (`delivery`): debug logging reads the routes from what the
+  chosen mode delivers (`Connection._log_run` decodes a vouched run for its
+  lines only), so the log level never changes the data path; either way
+  every End-of-RIB received is logged at info level with the wall-clock
+  time it was processed, to the microsecond (``<< EOR ipv4 unicast at
+  1764108000.123456``);
 * with ``rate-limit N`` at most N messages a second are taken from the peer
   (`exabgp.session.ratelimit`); reading stops while the rest waits, and
   the hold timer is held off meanwhile, as when a helper is full;
@@ -82,10 +87,11 @@ import asyncio
 import ipaddress
 import time
 
-from exabgp._codec import frame_message
+from exabgp._codec import frame_message, split_messages
 from exabgp.bgp.family import family_name
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
+from exabgp.bgp.update import Update
 from exabgp.config.session import session_settings as settings_of
 from exabgp.reactor.settings import connect_port, passive
 from exabgp.reactor import sockets
@@ -96,6 +102,7 @@ from exabgp.session import (
     CONNECTION_LOST,
     INCOMING,
     Closed,
+    Delivery,
     Established,
     MessageReceived,
     MessageSent,
@@ -143,6 +150,17 @@ def payload_text(data: bytes) -> str:
     """Octets as 5.0 logs them: groups of two, upper case hex."""
     text = data.hex().upper()
     return " ".join(text[index : index + 4] for index in range(0, len(text), 4))
+
+
+def delivery(reporter) -> Delivery:
+    """The session's mode for a connection whose helpers are told through `reporter` (None: no helper).
+
+    The one place the receive path is chosen: every message reported when a helper reads more than the
+    parsed UPDATEs received (`Reporter.messages`), else the vouched runs, which the Adj-RIB-In, the
+    helpers reading parsed UPDATEs and the debug log all read (or nobody does: a run is then dropped
+    unread, checked all the same).  Neither ``adj-rib-in`` nor the log level changes it.
+    """
+    return Delivery.MESSAGES if reporter is not None and reporter.messages else Delivery.RUNS
 
 
 def notification_octets(code: int, subcode: int, data: bytes = b"") -> bytes:
@@ -193,15 +211,7 @@ class Connection(asyncio.Protocol):
             self.transport.close()
             return
         self.reporter = reporter = self.reactor.api.reporter(neighbor, self.local_ip)
-        self.session = Session(
-            session_settings,
-            restart_state=self.peer.restart_state,
-            report_messages=reporter is not None and reporter.messages,
-            deliver_updates=(
-                neighbor.adj_rib_in or self.reactor.log.debug_enabled or (reporter is not None and reporter.updates)
-            ),
-            scanned_updates=not self.reactor.log.debug_enabled,
-        )
+        self.session = Session(session_settings, restart_state=self.peer.restart_state, delivery=delivery(reporter))
         if reporter is not None:
             reporter.connected(time.time(), outgoing)
         if neighbor.rate_limit:
@@ -345,8 +355,24 @@ class Connection(asyncio.Protocol):
             return
         if self.peer.rib_in is not None:
             self.peer.rib_in.update(update, ctx)
-        if not log.debug_enabled:
-            return
+        if log.debug_enabled:
+            self._log_routes(update, ctx)
+
+    def _received_run(self, octets: bytes) -> None:
+        """A run of UPDATEs the session vouched for: into the Adj-RIB-In, then one debug line per route."""
+        ctx = self.session.ctx
+        if self.peer.rib_in is not None:
+            self.peer.rib_in.ingest(octets, ctx)
+        if self.reactor.log.debug_enabled:
+            self._log_run(octets, ctx)
+
+    def _log_run(self, octets: bytes, ctx) -> None:
+        """The debug lines of a vouched run: its UPDATEs decoded here for the log only, off the data path."""
+        for _, body in split_messages(octets, len(octets))[0]:
+            self._log_routes(Update.decode(body, ctx), ctx)
+
+    def _log_routes(self, update, ctx) -> None:
+        log = self.reactor.log
         for action, family, nexthop, nlri in update.changes(ctx):
             text = f"<< {action} {family_name(*family)} {nlri.text()}"
             log.debug(self.name, text if nexthop is None else f"{text} next-hop {nexthop}")
@@ -402,8 +428,7 @@ class Connection(asyncio.Protocol):
         elif isinstance(event, UpdateReceived):
             self._received_update(event.update)
         elif isinstance(event, UpdatesScanned):
-            if self.peer.rib_in is not None:
-                self.peer.rib_in.ingest(event.octets, self.session.ctx)
+            self._received_run(event.octets)
         elif isinstance(event, RouteRefreshReceived):
             self.peer.route_refresh(self, event.refresh)
         elif isinstance(event, NotificationReceived):

@@ -30,8 +30,8 @@ kept per route but one dictionary slot:
 `update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
 NLRI, MP_UNREACH_NLRI, MP_REACH_NLRI); a treat-as-withdraw UPDATE (RFC 7606
 section 2) withdraws what it announces.  `ingest(octets, ctx)` applies a run
-of whole UPDATE messages, as the session delivers them when the Adj-RIB-In
-is their only reader (`exabgp.session.UpdatesScanned`).  Either way the
+of whole UPDATE messages, as the session delivers the runs it vouched for
+(`exabgp.session.UpdatesScanned`, with `exabgp.session.Delivery.RUNS`).  Either way the
 UPDATEs of a full table cost no decoding: `_codec.ingest_messages` reads
 the octets in place, checks that RFC 7606 keeps every attribute as it is
 (`_codec.ingest_update`) and fills the dictionaries, one call for a whole
