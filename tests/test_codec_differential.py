@@ -347,7 +347,8 @@ def test_check_update(twins, case, data):
     max_size=st.sampled_from((4096, 65535, 19, 60)),
     addpath4=st.booleans(),
     addpath6=st.booleans(),
+    asn4=st.booleans(),
 )
-def test_scan_updates(twins, data, max_size, addpath4, addpath6):
-    same(twins, "scan_updates", data, max_size, addpath4, addpath6)
-    same(twins, "scan_updates", bytearray(data), max_size, addpath4, addpath6)
+def test_index_updates(twins, data, max_size, addpath4, addpath6, asn4):
+    same(twins, "index_updates", data, max_size, addpath4, addpath6, True, True, asn4, True)
+    same(twins, "index_updates", bytearray(data), max_size, addpath4, addpath6, True, asn4, asn4, addpath4)

@@ -70,7 +70,7 @@ def test_an_update_reported_before_it_is_validated_is_a_finding(monkeypatch):
     data = bytes((0x00, 0x0C, 0x09, 0x00)) + frame_message(2, body)
     target = ReceiveTarget()
     target.run(data)  # as the session is: 3/10 and state down
-    monkeypatch.setattr(peer_module, "delivery", lambda reporter: Delivery.RECORDED)
+    monkeypatch.setattr(peer_module, "delivery", lambda neighbor, reporter: Delivery.RECORDED)
     with pytest.raises(CodecError, match="3/10"):
         target.run(data)
 

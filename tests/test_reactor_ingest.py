@@ -9,9 +9,9 @@ routes (some withdrawn again), then the two End-of-RIBs.  Checked:
   ``<< EOR <family> at <epoch seconds, 6 decimals>``, a time taken while
   the test ran;
 * with ``adj-rib-in true`` the peer's `AdjRibIn` holds exactly the routes
-  still announced; with ``false`` the peer keeps none; either way its
-  session is in `Delivery.RUNS` (the runs it vouches for checked in place,
-  not decoded);
+  still announced, its session in `Delivery.RUNS`; with ``false`` the peer
+  keeps none and its session is in `Delivery.CHECKED` (the runs it vouches
+  for checked in place, not decoded, not marked plain);
 * the log level does not change the data path: at DEBUG and INFO the
   daemon's session produces the same events, and the debug lines name every
   route, read from those events;
@@ -48,7 +48,7 @@ from exabgp.session import (
     UpdateReceived,
     UpdatesScanned,
 )
-from exabgp._codec import split_messages
+from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_PLAIN, INDEX_START
 from qa.ports import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -174,19 +174,23 @@ def test_adj_rib_in_holds_the_routes_still_announced():
 def test_without_adj_rib_in_updates_are_only_checked():
     text, started, routes, (session, state), _ = asyncio.run(ingest(False, table()))
     assert routes is None
-    assert session.delivery is Delivery.RUNS and state is State.ESTABLISHED
+    assert session.delivery is Delivery.CHECKED and state is State.ESTABLISHED
     times = eor_times(text)
     assert set(times) == {"ipv4 unicast", "ipv6 unicast"}
     assert all(started <= value <= time.time() for value in times.values())
 
 
 def path(events):
-    """What a session delivered, comparable however TCP cut the input: one item per UPDATE (``scanned`` or
-    ``update`` and its body), the type name of any other event."""
+    """What a session delivered, comparable however TCP cut the input: one item per UPDATE (``scanned``, its
+    body and its plain mark, as the run's index says; ``update`` and its body), the type name of any other
+    event."""
     out = []
     for event in events:
         if isinstance(event, UpdatesScanned):
-            out.extend(("scanned", body) for _, body in split_messages(event.octets)[0])
+            octets, index = event.octets, event.index
+            for at in range(0, len(index), INDEX_FIELDS):
+                body = bytes(octets[index[at + INDEX_START] + HEADER_SIZE : index[at + INDEX_END]])
+                out.append(("scanned", body, index[at + INDEX_PLAIN]))
         elif isinstance(event, UpdateReceived):
             out.append(("update", event.update.body))
         else:
@@ -210,11 +214,13 @@ def test_the_log_level_does_not_change_the_path(monkeypatch, adj_rib_in):
 
         monkeypatch.setattr(peer_module, "Session", Recording)
         texts[level], _, routes, (session, _), _ = asyncio.run(ingest(adj_rib_in, table(), level))
-        assert session.delivery is Delivery.RUNS and (routes is not None) is adj_rib_in
+        assert session.delivery is (Delivery.RUNS if adj_rib_in else Delivery.CHECKED)
+        assert (routes is not None) is adj_rib_in
         paths[level] = path(events)
     assert paths["DEBUG"] == paths["INFO"]
     updates = [item for item in paths["INFO"] if isinstance(item, tuple)]
-    assert updates == [("scanned", body) for body in table()[:-2]] + [("update", body) for body in table()[-2:]]
+    scanned = [("scanned", body, int(adj_rib_in)) for body in table()[:-2]]  # plain, marked when read
+    assert updates == scanned + [("update", body) for body in table()[-2:]]
     routes = [line for line in texts["DEBUG"].splitlines() if re.search(r"<< (announce|withdraw) ipv", line)]
     assert len(routes) == 300 + 200 + 20 + 20
     assert "<< announce ipv4 unicast 10.0.49.0/24 next-hop 192.0.2.1" in texts["DEBUG"]

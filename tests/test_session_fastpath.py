@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exabgp._codec import frame_message, split_messages
+from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_PLAIN, INDEX_START
 from exabgp.bgp import record
 from exabgp.session import (
     Closed,
@@ -113,6 +114,15 @@ def feed(receiver, data, cuts=None, now=10.0):
     return events, receiver.data_to_send()
 
 
+def indexed(run):
+    """The bodies of a scanned run, where its index says they are."""
+    index, octets = run.index, run.octets
+    return [
+        octets[index[at + INDEX_START] + HEADER_SIZE : index[at + INDEX_END]]
+        for at in range(0, len(index), INDEX_FIELDS)
+    ]
+
+
 def summary(events):
     """Comparable events: the body of each UPDATE (a scanned run gives one per message, however the input
     was cut), (code, subcode, data) for the Closed one."""
@@ -123,6 +133,7 @@ def summary(events):
         elif isinstance(event, UpdatesScanned):
             messages, used = split_messages(event.octets)
             assert used == len(event.octets) and messages
+            assert indexed(event) == [body for _, body in messages]
             out.extend(("scanned", body) for _, body in messages)
         elif isinstance(event, Closed):
             note = event.notification
@@ -156,7 +167,8 @@ def test_vouched_runs_are_one_event_each_and_the_hold_timer_restarts():
 def test_a_run_of_vouched_updates_restarts_the_hold_timer():
     receiver = established_receiver(Delivery.RUNS)
     events, _ = feed(receiver, stream(V4, V6), now=77.0)
-    assert events == [UpdatesScanned(stream(V4, V6))]
+    [run] = events
+    assert type(run) is UpdatesScanned and run.octets == stream(V4, V6) and indexed(run) == [V4, V6]
     assert receiver._hold_deadline == 77.0 + receiver.negotiated.hold_time
 
 
@@ -166,8 +178,19 @@ def test_every_update_is_delivered_in_both_modes():
     events, _ = feed(receiver, stream(*bodies))
     assert summary(events) == [("update", body) for body in bodies]
     assert events[2].update.attributes(receiver.ctx).treat_as_withdraw is not None
-    runs, _ = feed(established_receiver(Delivery.RUNS), stream(*bodies))
-    assert [body for _, body in summary(runs)] == list(bodies)
+    for delivery in (Delivery.RUNS, Delivery.CHECKED):
+        runs, _ = feed(established_receiver(delivery), stream(*bodies))
+        assert [body for _, body in summary(runs)] == list(bodies)
+
+
+def test_only_the_runs_of_routes_read_are_marked_plain():
+    """`Delivery.RUNS` marks the plain UPDATEs of a run (the Adj-RIB-In and the JSON renderer take those as they
+    are); `Delivery.CHECKED` (nobody reads the routes) delivers the same run, nothing marked."""
+    marks = {}
+    for delivery in (Delivery.RUNS, Delivery.CHECKED):
+        [run] = feed(established_receiver(delivery), stream(V4, TREAT_AS_WITHDRAW, V6))[0]
+        marks[delivery] = list(run.index[INDEX_PLAIN::INDEX_FIELDS])
+    assert marks == {Delivery.RUNS: [1, 0, 1], Delivery.CHECKED: [0, 0, 0]}
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))

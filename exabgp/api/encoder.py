@@ -204,7 +204,7 @@ class JsonEncoder:
         """The lines of a run of received UPDATE messages (headers included), as `update` renders each, in
         UTF-8 (megabytes for a full table, written to the helper as they are).
 
-        The reactor hands over the runs the codec vouched for (`_codec.scan_updates`) in one call:
+        The reactor hands over the runs the codec vouched for (`_codec.index_updates`) in one call:
         the codec renders the lines of the run itself (`_codec.render_run`, the text of
         `_codec.render_update` in the envelope), without an `Update` object, and stops at each
         message it declines, which is rendered here the general way; every line of the run carries

@@ -45,13 +45,14 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   (5.0.15 answers ``error`` when there is none);
 * with ``adj-rib-in`` (the default) every UPDATE received goes into the
   peer's `exabgp.rib.incoming.AdjRibIn`, emptied when the session ends;
-  without it nobody may read the routes, and the session still only checks
-  the runs the codec vouches for, without decoding them (5.0's
-  ``adj-rib-in false`` skips UPDATE parsing); how the session hands UPDATEs
-  over is its `exabgp.session.Delivery` mode, chosen from what the helpers
-  ask for alone (`delivery`): debug logging reads the routes from what the
-  chosen mode delivers (`Connection._log_run` decodes a vouched run for its
-  lines only), so the log level never changes the data path; either way
+  without it, and without helpers reading UPDATEs, nobody reads the routes
+  and the session only checks the runs the codec vouches for, without
+  decoding them (5.0's ``adj-rib-in false`` skips UPDATE parsing); how the
+  session hands UPDATEs over is its `exabgp.session.Delivery` mode, chosen
+  from what the neighbor and its helpers read (`delivery`): debug logging
+  reads the routes from what the chosen mode delivers
+  (`Connection._log_run` decodes a vouched run for its lines only), so the
+  log level never changes the data path; either way
   every End-of-RIB received is logged at info level with the wall-clock
   time it was processed, to the microsecond (``<< EOR ipv4 unicast at
   1764108000.123456``);
@@ -87,7 +88,8 @@ import asyncio
 import ipaddress
 import time
 
-from exabgp._codec import frame_message, split_messages
+from exabgp._codec import frame_message
+from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_START
 from exabgp.bgp.family import family_name
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
@@ -152,15 +154,20 @@ def payload_text(data: bytes) -> str:
     return " ".join(text[index : index + 4] for index in range(0, len(text), 4))
 
 
-def delivery(reporter) -> Delivery:
-    """The session's mode for a connection whose helpers are told through `reporter` (None: no helper).
+def delivery(neighbor, reporter) -> Delivery:
+    """The session's mode for `neighbor`, whose helpers are told through `reporter` (None: no helper).
 
-    The one place the receive path is chosen: every message reported when a helper reads more than the
-    parsed UPDATEs received (`Reporter.messages`), else the vouched runs, which the Adj-RIB-In, the
-    helpers reading parsed UPDATEs and the debug log all read (or nobody does: a run is then dropped
-    unread, checked all the same).  Neither ``adj-rib-in`` nor the log level changes it.
+    The one place the receive path is chosen, from what the neighbor and its helpers read: every message
+    reported when a helper reads more than the parsed UPDATEs received (`Reporter.messages`); the vouched
+    runs, their plain UPDATEs marked, when the Adj-RIB-In or helpers reading parsed UPDATEs take them;
+    else the runs only checked (nobody reads the routes; the debug log decodes them for its lines).  The
+    log level never changes it.
     """
-    return Delivery.MESSAGES if reporter is not None and reporter.messages else Delivery.RUNS
+    if reporter is not None and reporter.messages:
+        return Delivery.MESSAGES
+    if neighbor.adj_rib_in or (reporter is not None and reporter.updates):
+        return Delivery.RUNS
+    return Delivery.CHECKED
 
 
 def notification_octets(code: int, subcode: int, data: bytes = b"") -> bytes:
@@ -211,7 +218,9 @@ class Connection(asyncio.Protocol):
             self.transport.close()
             return
         self.reporter = reporter = self.reactor.api.reporter(neighbor, self.local_ip)
-        self.session = Session(session_settings, restart_state=self.peer.restart_state, delivery=delivery(reporter))
+        self.session = Session(
+            session_settings, restart_state=self.peer.restart_state, delivery=delivery(neighbor, reporter)
+        )
         if reporter is not None:
             reporter.connected(time.time(), outgoing)
         if neighbor.rate_limit:
@@ -358,17 +367,19 @@ class Connection(asyncio.Protocol):
         if log.debug_enabled:
             self._log_routes(update, ctx)
 
-    def _received_run(self, octets: bytes) -> None:
+    def _received_run(self, run: UpdatesScanned) -> None:
         """A run of UPDATEs the session vouched for: into the Adj-RIB-In, then one debug line per route."""
         ctx = self.session.ctx
         if self.peer.rib_in is not None:
-            self.peer.rib_in.ingest(octets, ctx)
+            self.peer.rib_in.ingest(run.octets, run.index, ctx)
         if self.reactor.log.debug_enabled:
-            self._log_run(octets, ctx)
+            self._log_run(run, ctx)
 
-    def _log_run(self, octets: bytes, ctx) -> None:
+    def _log_run(self, run: UpdatesScanned, ctx) -> None:
         """The debug lines of a vouched run: its UPDATEs decoded here for the log only, off the data path."""
-        for _, body in split_messages(octets, len(octets))[0]:
+        octets, index = run.octets, run.index
+        for at in range(0, len(index), INDEX_FIELDS):
+            body = bytes(octets[index[at + INDEX_START] + HEADER_SIZE : index[at + INDEX_END]])
             self._log_routes(Update.decode(body, ctx), ctx)
 
     def _log_routes(self, update, ctx) -> None:
@@ -428,7 +439,7 @@ class Connection(asyncio.Protocol):
         elif isinstance(event, UpdateReceived):
             self._received_update(event.update)
         elif isinstance(event, UpdatesScanned):
-            self._received_run(event.octets)
+            self._received_run(event)
         elif isinstance(event, RouteRefreshReceived):
             self.peer.route_refresh(self, event.refresh)
         elif isinstance(event, NotificationReceived):

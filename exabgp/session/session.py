@@ -32,12 +32,17 @@ its `Delivery` mode, given when it is made; nothing else (the caller's log
 level included) changes which way an UPDATE goes:
 
 * `Delivery.RUNS`: in ESTABLISHED the run of UPDATEs at the front of the
-  input that the codec vouches for (`_codec.scan_updates`: checked in
-  place, nothing built) is consumed in one call, with one hold timer
-  restart, and delivered as one `UpdatesScanned` event (its messages'
-  octets, headers included), in order with the other events; the first
+  input that the codec vouches for (`_codec.index_updates`: checked in
+  place, nothing built but one array of offsets) is consumed in one call,
+  with one hold timer restart, and delivered as one `UpdatesScanned` event
+  (its messages' octets, headers included, and their index, which its
+  consumers read instead of framing and checking the octets again), in
+  order with the other events; the first
   message it does not vouch for (End-of-RIB, another family, anything
   malformed...) goes the general way below, then scanning resumes.
+* `Delivery.CHECKED`: as RUNS, but the index does not mark which UPDATEs
+  are plain (the pass then costs what checking alone costs): for a session
+  whose routes nobody reads (a debug log may still decode the runs).
 * `Delivery.UPDATES`: every message goes the general way: each UPDATE is
   checked, then delivered as `UpdateReceived`.
 * `Delivery.MESSAGES`: as UPDATES, and every message received and sent is
@@ -65,7 +70,7 @@ error (2/6), and an UPDATE sent does not restart the keepalive timer.
 Events (frozen, in the order things happened): `StateChanged`,
 `Established`, `UpdateReceived`, `RouteRefreshReceived`,
 `OperationalReceived`, `NotificationReceived`, `Closed`, `UpdatesScanned`
-with `Delivery.RUNS`, and, with MESSAGES or RECORDED,
+with `Delivery.RUNS` or CHECKED, and, with MESSAGES or RECORDED,
 `MessageReceived` / `MessageSent` for every message
 (what the API's ``send`` / ``receive`` options report; the `MessageReceived`
 of a message whose decoding resets the session has no message, only its
@@ -78,8 +83,8 @@ from enum import Enum
 
 from exabgp.bgp.record import record, replace
 
-from exabgp._codec import check_update, encode_attribute, frame_message, scan_updates, split_messages
-from exabgp._codec.tables import HEADER_SIZE, LENGTH_AT, MARKER, MAX_SIZE, TYPE_AT, UPDATE_MINIMUM
+from exabgp._codec import check_update, encode_attribute, frame_message, index_updates, split_messages
+from exabgp._codec.tables import HEADER_SIZE, INDEX_FIELDS, LENGTH_AT, MARKER, MAX_SIZE, TYPE_AT, UPDATE_MINIMUM
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.context import DEFAULT_CONTEXT, CodecContext
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI
@@ -112,9 +117,12 @@ class Delivery(Enum):
     daemon's from what its helpers ask for.
     """
 
-    #: vouched runs as `UpdatesScanned`, every other UPDATE checked and delivered as `UpdateReceived`:
-    #: consumers that read routes from octets (the Adj-RIB-In, helpers reading parsed UPDATEs) or none
+    #: vouched runs as `UpdatesScanned` (their index marking the plain UPDATEs), every other UPDATE checked and
+    #: delivered as `UpdateReceived`: consumers that read routes from octets (the Adj-RIB-In, helpers reading
+    #: parsed UPDATEs)
     RUNS = "runs"
+    #: as RUNS, without the plain marks (the runs are only checked): nobody reads the routes (but a debug log)
+    CHECKED = "checked"
     #: every UPDATE checked and delivered as `UpdateReceived`: a program that wants UPDATE objects
     UPDATES = "updates"
     #: UPDATES, and every message received and sent as `MessageReceived` / `MessageSent`
@@ -148,9 +156,15 @@ class UpdateReceived:
 
 @record(slots=True)
 class UpdatesScanned:
-    """UPDATE messages (headers included) that `_codec.scan_updates` vouches for, with `Delivery.RUNS`."""
+    """UPDATE messages (headers included) that `_codec.index_updates` vouches for, and their index (its
+    ``array("i")`` of `tables.INDEX_FIELDS` offsets per message, into `octets`), with `Delivery.RUNS` or
+    `Delivery.CHECKED`.
 
-    octets: bytes
+    `octets` is the bytearray the session read them into, handed over without a copy: the session never
+    touches it again, nor may its readers change it."""
+
+    octets: bytearray
+    index: object
 
 
 @record(slots=True)
@@ -250,12 +264,14 @@ class Session:
         self.ctx = DEFAULT_CONTEXT
         # the codec's vouching arguments: path identifiers in IPv4 / IPv6 unicast NLRI, those families negotiated
         self._vouch = (False, False, True, True)
+        self._asn4 = False  # 4-octet AS numbers negotiated: the width of AS_PATH in a plain UPDATE
         self.sent_open = None
         self.closed = False
         self._restart_state = restart_state
         self.delivery = delivery
         # what the mode means for each step (the module docstring)
-        self._scan = delivery is Delivery.RUNS
+        self._scan = delivery is Delivery.RUNS or delivery is Delivery.CHECKED
+        self._plain = delivery is Delivery.RUNS
         self._report = delivery is Delivery.MESSAGES or delivery is Delivery.RECORDED
         self._check = delivery is not Delivery.RECORDED
         self._inbound = bytearray()
@@ -333,11 +349,13 @@ class Session:
         while True:
             scanning = self._scan and self.state is State.ESTABLISHED
             if scanning:
-                used, count = scan_updates(self._inbound, self._max_size, *self._vouch)
-                self.received[Update.TYPE] += count
+                used, index = index_updates(self._inbound, self._max_size, *self._vouch, self._asn4, self._plain)
+                self.received[Update.TYPE] += len(index) // INDEX_FIELDS
                 if used:
-                    self._events.append(UpdatesScanned(bytes(self._inbound[:used])))
-                    del self._inbound[:used]
+                    # the run keeps the input buffer, copied never; what follows it (less than a message) moves
+                    run, self._inbound = self._inbound, self._inbound[used:]
+                    del run[used:]
+                    self._events.append(UpdatesScanned(run, index))
                     self._restart_hold_timer(now, None, None)
             size = self._max_size
             messages, error = self._split(size, scanning)
@@ -478,6 +496,7 @@ class Session:
             (AFI_IPV4, SAFI_UNICAST) in negotiated.families,
             (AFI_IPV6, SAFI_UNICAST) in negotiated.families,
         )
+        self._asn4 = ctx.asn4
 
     def _check_families(self, update: Update) -> None:
         """3/9 for an MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate.
