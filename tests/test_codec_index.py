@@ -350,3 +350,18 @@ def test_index_twins_identical(data, case, asn4, max_size):
         assert PURE.index_updates(bytearray(octets), max_size, *arguments) == compiled.index_updates(
             octets, max_size, *arguments
         )
+
+
+@SETTINGS
+@given(data=st.data(), case=updates(), asn4=st.booleans())
+def test_index_update_is_the_record_of_a_body_alone(codec, data, case, asn4):
+    """`index_update` gives the record `index_updates` gives the same UPDATE in a run, its offsets into the body
+    (the header's 19 octets less, the absent MP attributes still 0), or nothing when it is not vouched for."""
+    body, addpath4, addpath6 = case
+    body = data.draw(st.one_of(st.just(body), mutated(st.just(body))))
+    _, run = codec.index_updates(message(body), 65535, addpath4, addpath6, True, True, asn4, True)
+    expected = [
+        value if field == INDEX_FIELDS - 1 or (value == 0 and field != 0) else value - 19
+        for field, value in enumerate(run)
+    ]
+    assert list(codec.index_update(body, addpath4, addpath6, asn4)) == expected

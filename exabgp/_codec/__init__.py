@@ -137,6 +137,7 @@ render_run = _json.render_run
 
 # index: the one pass over received UPDATEs: vouched for, plain, where their parts are
 check_update = _index.check_update
+index_update = _index.index_update
 index_updates = _index.index_updates
 
 # ribin: the Adj-RIB-In's ingest

@@ -24,7 +24,7 @@ from exabgp._codec._tables cimport (
 )
 from exabgp._codec.tables import ATTRIBUTE_FLAGS, COMMON, ITEM_SIZES, KNOWN, VALUE_SIZES
 
-__all__ = ("check_update", "index_updates")
+__all__ = ("check_update", "index_update", "index_updates")
 
 # `tables.KNOWN`, one bit per code (all of them below 64)
 cdef unsigned long long KNOWN_CODES = 0
@@ -214,6 +214,22 @@ def check_update(body, addpath4, addpath6, ipv4=True, ipv6=True):
                        bool(ipv6), True, False, record)
     finally:
         PyBuffer_Release(&view)
+    return result
+
+
+def index_update(body, addpath4, addpath6, asn4):
+    """The record of the UPDATE `body` alone, plain marked, or an empty array (see the pure twin)."""
+    cdef Py_buffer view
+    cdef bint found
+    cdef array.array result = array.clone(INTS, INDEX_FIELDS, False)
+    PyObject_GetBuffer(body, &view, PyBUF_SIMPLE)
+    try:
+        found = index(<const unsigned char *>view.buf, 0, view.len, bool(addpath4), bool(addpath6), True, True,
+                      bool(asn4), True, result.data.as_ints)
+    finally:
+        PyBuffer_Release(&view)
+    if not found:
+        array.resize(result, 0)
     return result
 
 

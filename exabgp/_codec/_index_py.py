@@ -68,6 +68,12 @@ reads).  It stops at the
 first other message, incomplete message or bad header, which the caller
 then handles the general way.  It never raises.  Nothing per route is
 built: one array for the whole run.
+
+`index_update(body, addpath4, addpath6, asn4)` is the record of one UPDATE
+body (any family negotiated, plain marked), its offsets into `body` (so its
+INDEX_START is ``-HEADER_SIZE``, where the header would be), or an empty
+array when the body is not vouched for: what the consumers of a run use for
+an UPDATE that came alone.
 """
 
 from array import array
@@ -104,7 +110,7 @@ from exabgp._codec.tables import (
     UPDATE_MINIMUM,
 )
 
-__all__ = ("check_update", "index_updates")
+__all__ = ("check_update", "index_update", "index_updates")
 
 _IPV4_BITS = 8 * IPV4_SIZE  # the longest prefix of each family
 _IPV6_BITS = 8 * IPV6_SIZE
@@ -265,6 +271,13 @@ def check_update(body, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: 
     """True when the UPDATE `body` is vouched for (see the module docstring)."""
     data = bytes(body)
     return _index(data, 0, len(data), addpath4, addpath6, ipv4, ipv6, True, False) is not None
+
+
+def index_update(body, addpath4: bool, addpath6: bool, asn4: bool) -> array:
+    """The record of the UPDATE `body` alone, plain marked (offsets into `body`), or an empty array."""
+    data = bytes(body)
+    record = _index(data, 0, len(data), addpath4, addpath6, True, True, asn4, True)
+    return array("i", () if record is None else record)
 
 
 def index_updates(

@@ -264,12 +264,12 @@ class Reporter:
             encoder = self.api.encoders[subscriber.name]
             self._write(subscriber.name, encoder.update(now, self._receive, update, ctx, b"", update.body))
 
-    def scanned(self, now: float, octets: bytes, ctx) -> None:
-        """A run of UPDATE messages the codec vouched for (`UpdatesScanned`): one call per helper (`direct`)."""
+    def scanned(self, now: float, octets: bytes, index, ctx) -> None:
+        """A run of UPDATE messages the codec vouched for and its index (`UpdatesScanned`): one call per helper
+        (`direct`)."""
         for subscriber in self._readers:
-            self._write(
-                subscriber.name, self.api.encoders[subscriber.name].received_run(now, self._receive, octets, ctx)
-            )
+            encoder = self.api.encoders[subscriber.name]
+            self._write(subscriber.name, encoder.received_run(now, self._receive, octets, index, ctx))
 
     def message(self, now: float, direction: str, event, ctx) -> None:
         """A `MessageReceived` (direction ``receive``) or `MessageSent` (``send``) of the session."""

@@ -470,7 +470,7 @@ class Connection(asyncio.Protocol):
             reporter.fsm(now, event.old, event.new)
         elif kind is UpdatesScanned:
             if reporter.direct:
-                reporter.scanned(time.time(), event.octets, self.session.ctx)
+                reporter.scanned(time.time(), event.octets, event.index, self.session.ctx)
         elif kind is UpdateReceived:
             if reporter.direct:
                 reporter.received(time.time(), event.update, self.session.ctx)

@@ -181,11 +181,10 @@ class AdjRibIn:
         """Apply one UPDATE (decoded with `Update.decode`); CodecError on a session reset."""
         if update.body is None:
             update = Update.decode(update.encode(ctx), ctx)
-        message = _codec.frame_message(Update.TYPE, update.body)
         addpath4 = ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST)
         addpath6 = ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST)
-        used, index = _codec.index_updates(message, len(message), addpath4, addpath6, True, True, ctx.asn4, True)
-        if not used or not self._ingest_plain(message, index, 0, ctx):
+        index = _codec.index_update(update.body, addpath4, addpath6, ctx.asn4)
+        if not index or not self._ingest_plain(update.body, index, 0, ctx):
             self._update_decoded(update, ctx)
 
     def ingest(self, octets, index, ctx):

@@ -172,14 +172,16 @@ _HEAD, _AFTER, _TAIL = '{ "counter": ', ', "message": ', " }\n"
 
 
 def _render_run(codec, options, payload):
+    """A run's lines, from the index the twin makes of the run (as the session hands it over)."""
     asn4, addpath4, addpath6 = _flags3(options)
     counter = options >> 3
-    lines, last, offset, declined = codec.render_run(
-        payload, 0, asn4, addpath4, addpath6, _HEAD, _AFTER, _TAIL, counter
+    _used, index = codec.index_updates(payload, 65535, addpath4, addpath6, True, True, asn4, True)
+    lines, last, record, declined = codec.render_run(
+        payload, index, 0, asn4, addpath4, addpath6, _HEAD, _AFTER, _TAIL, counter
     )
     for line in lines.decode().splitlines():
         valid_json(line, "a render_run line")
-    return lines, last, offset, declined
+    return lines, last, record, declined
 
 
 def _check_update(codec, options, payload):
@@ -220,6 +222,21 @@ def _index_updates(codec, options, payload):
     if codec.index_updates(_buffer(options, payload), *arguments, False) != (used, array("i", unmarked)):
         raise Finding("index_updates without plain found other records, or marked one")
     return used, list(index)
+
+
+def _index_update(codec, options, payload):
+    """The record of one body: the one `index_updates` finds for it framed, its offsets 19 octets less."""
+    asn4, addpath4, addpath6 = _flags3(options)
+    alone = list(codec.index_update(payload, addpath4, addpath6, asn4))
+    framed = codec.frame_message(2, payload) if len(payload) <= 65535 - 19 else b""
+    _used, index = codec.index_updates(framed, 65535, addpath4, addpath6, True, True, asn4, True)
+    shifted = [
+        value if field == INDEX_PLAIN or (value == 0 and field != 0) else value - 19
+        for field, value in enumerate(index)
+    ]
+    if framed and alone != shifted:
+        raise Finding(f"index_update gave {alone}, index_updates {list(index)}")
+    return alone
 
 
 def _nlri_keys(codec, options, payload):
@@ -271,6 +288,7 @@ def targets() -> list:
         CodecTarget("codec.render_run", _render_run, _stream, b"\x00\x01\x03"),
         CodecTarget("codec.check_update", _check_update, updates, b"\x00\x01\x02\x03"),
         CodecTarget("codec.index_updates", _index_updates, _stream, b"\x00\x03\x44\x87\x20"),
+        CodecTarget("codec.index_update", _index_update, updates, b"\x00\x01\x06\x07"),
         CodecTarget("codec.nlri_keys", _nlri_keys, _nlri_seeds, b"\x00\x01\x02\x03"),
         CodecTarget("codec.ingest_messages", _ingest_messages, _stream, b"\x01\x09\x0f"),
     ]
