@@ -78,6 +78,7 @@ octets).  End-of-RIB is an
 UPDATE: ``update.eor(ctx)``.
 """
 
+from array import array
 from collections import deque
 from enum import Enum
 
@@ -164,7 +165,7 @@ class UpdatesScanned:
     touches it again, nor may its readers change it."""
 
     octets: bytearray
-    index: object
+    index: array
 
 
 @record(slots=True)
