@@ -37,9 +37,9 @@ level included) changes which way an UPDATE goes:
   with one hold timer restart, and delivered as one `UpdatesScanned` event
   (its messages' octets, headers included, and their index, which its
   consumers read instead of framing and checking the octets again), in
-  order with the other events; the first
-  message it does not vouch for (End-of-RIB, another family, anything
-  malformed...) goes the general way below, then scanning resumes.
+  order with the other events; the first message it does not vouch for
+  (End-of-RIB, another family, anything malformed...) goes the general way
+  below, then scanning resumes.
 * `Delivery.CHECKED`: as RUNS, but the index does not mark which UPDATEs
   are plain (the pass then costs what checking alone costs): for a session
   whose routes nobody reads (a debug log may still decode the runs).
