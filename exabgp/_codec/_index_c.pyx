@@ -123,8 +123,8 @@ cdef inline bint clean(int code, int flags, const unsigned char* data, Py_ssize_
 
 cdef bint index(const unsigned char *data, Py_ssize_t base, Py_ssize_t size, bint addpath4, bint addpath6,
                 bint ipv4, bint ipv6, bint asn4, bint marked, int *record) noexcept nogil:
-    """Fill `record` for the UPDATE body ``data[base:base + size]``; False when it is not vouched for.  Whether it
-    is plain is found only when `marked`."""
+    """Fill `record` (unless NULL) for the UPDATE body ``data[base:base + size]``; False when it is not vouched
+    for.  Whether it is plain is found only when `marked`."""
     cdef Py_ssize_t end_of_body = base + size, withdrawn_end, attributes_end, offset, start, end
     cdef Py_ssize_t reach_at = 0, reach_start = 0, reach_end = 0, unreach_at = 0, unreach_start = 0, unreach_end = 0
     cdef int flags, code
@@ -189,6 +189,8 @@ cdef bint index(const unsigned char *data, Py_ssize_t base, Py_ssize_t size, bin
         plain = False
     if attributes_end < end_of_body and not (seen >> NEXT_HOP) & 1:
         plain = False
+    if record == NULL:
+        return True
     record[INDEX_START] = <int>(base - HEADER_SIZE)
     record[INDEX_WITHDRAWN_END] = <int>withdrawn_end
     record[INDEX_ATTRIBUTES_END] = <int>attributes_end
@@ -207,11 +209,10 @@ def check_update(body, addpath4, addpath6, ipv4=True, ipv6=True):
     """True when the UPDATE `body` is vouched for (see the pure twin)."""
     cdef Py_buffer view
     cdef bint result
-    cdef int record[INDEX_FIELDS]
     PyObject_GetBuffer(body, &view, PyBUF_SIMPLE)
     try:
         result = index(<const unsigned char *>view.buf, 0, view.len, bool(addpath4), bool(addpath6), bool(ipv4),
-                       bool(ipv6), True, False, record)
+                       bool(ipv6), True, False, NULL)
     finally:
         PyBuffer_Release(&view)
     return result
