@@ -36,7 +36,7 @@ import sys
 import time
 
 import exabgp
-from exabgp.session import Session
+from exabgp.session import Delivery, Session
 from qa.ports import free_port  # noqa: F401 (the tests take it from here)
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(exabgp.__file__)))
@@ -173,12 +173,12 @@ def connect(port: int, source: str = "127.0.0.1", deadline: float = 10.0) -> soc
 class Speaker:
     """A sans-IO `Session` driven over a blocking socket: the test's side of a BGP session.
 
-    With `check_updates` False the UPDATEs received are recorded unchecked (a test that records what a
-    daemon sends, RFC departures included)."""
+    Every message is reported (`Delivery.MESSAGES`); with `Delivery.RECORDED` the UPDATEs received are
+    recorded unchecked (a test that records what a daemon sends, RFC departures included)."""
 
-    def __init__(self, sock, settings, check_updates: bool = True):
+    def __init__(self, sock, settings, delivery: Delivery = Delivery.MESSAGES):
         self.sock = sock
-        self.session = Session(settings, report_messages=True, check_updates=check_updates)
+        self.session = Session(settings, delivery=delivery)
         self.events = []
         self.session.start(time.monotonic())
         self._flush()

@@ -45,7 +45,7 @@ FAST = [
     "test_codec_wire.py",
     "test_codec_nlri.py",
     "test_codec_attrs.py",
-    "test_codec_check.py",
+    "test_codec_index.py",
     "test_codec_ribin.py",
     "test_vectors.py",
     "test_json_update.py",

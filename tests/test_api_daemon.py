@@ -42,6 +42,7 @@ import pytest
 from exabgp.api import show
 from exabgp.bgp.notification import Notification
 from exabgp.session import (
+    Delivery,
     Closed,
     MessageReceived,
     NotificationReceived,
@@ -142,7 +143,7 @@ class Speaker(daemon.Speaker):
             sock, _ = listener.accept()
         # unchecked: 5.0 sends an End-of-RIB of a family the session did not negotiate (recorded below),
         # which a checking session refuses with 3/9 (RFC 4760 section 7)
-        super().__init__(sock, self.settings, check_updates=False)
+        super().__init__(sock, self.settings, Delivery.RECORDED)
 
     def mark(self) -> int:
         return len(self.events)

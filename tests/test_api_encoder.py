@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from exabgp._codec import frame_message
+from exabgp._codec import frame_message, index_updates
 from exabgp.api.encoder import OPENING, Channel, JsonEncoder, TextEncoder
 from exabgp.api.envelope import DaemonFields, NeighborFields
 from exabgp.api.text_message import oneline
@@ -743,23 +743,32 @@ def test_api_compact_renders_plain_prefixes_as_strings():
     )
 
 
+def indexed_run(bodies, ctx):
+    """The octets of a run of UPDATEs every one of which the codec vouches for, and their index, as the session
+    hands them over (`UpdatesScanned`)."""
+    octets = b"".join(frame_message(2, body) for body in bodies)
+    used, index = index_updates(octets, 4096, False, False, True, True, ctx.asn4, True)
+    assert used == len(octets)
+    return octets, index
+
+
 @pytest.mark.parametrize("kind", [JsonEncoder, TextEncoder])
 def test_a_received_run_renders_as_its_updates_one_by_one(kind):
     # what the reactor hands over for a run the codec vouched for (UpdatesScanned) must read as UPDATEs one by one
     bodies = [
         bytes.fromhex("0000001F4001010040020A02020000FBF00000FBFF400304C0000201C00804FBF0006418C6336418CB0071"),
         bytes.fromhex("0002080A0000"),  # a withdrawal
-        bytes.fromhex("0000000F40010100400200400304C0000201") + bytes((24, 10, 1, 2)),
+        bytes.fromhex("0000000E40010100400200400304C0000201") + bytes((24, 10, 1, 2)),
     ]
     ctx = CodecContext()
-    octets = b"".join(frame_message(2, body) for body in bodies)
+    octets, index = indexed_run(bodies, ctx)
     one_by_one, run = kind(DAEMON), kind(DAEMON)
     expected = "".join(
         one_by_one.update(5.0, Channel(NEIGHBOR, "receive"), Update.decode(body, ctx), ctx, b"", body)
         for body in bodies
     )
     channel = Channel(NEIGHBOR, "receive")
-    assert run.received_run(5.0, channel, octets, ctx) == expected.encode()
+    assert run.received_run(5.0, channel, octets, index, ctx) == expected.encode()
     # and the counter goes on from there
     assert run.update(6.0, channel, Update.decode(bodies[0], ctx), ctx, b"", bodies[0]) == one_by_one.update(
         6.0, channel, Update.decode(bodies[0], ctx), ctx, b"", bodies[0]
@@ -768,18 +777,20 @@ def test_a_received_run_renders_as_its_updates_one_by_one(kind):
 
 @pytest.mark.parametrize("compact", [False, True])
 def test_a_received_run_with_declined_updates_inside_keeps_their_order_and_counters(compact):
-    # messages the codec's fast path declines (an extended community, a malformed attribute list) between others
+    # messages the codec's fast path declines (an extended community, ORIGIN flagged optional: RFC 7606
+    # treat-as-withdraw) between others; a run never holds what the session does not vouch for
     routes = bytes.fromhex("0000001F4001010040020A02020000FBF00000FBFF400304C0000201C00804FBF0006418C6336418CB0071")
+    treat_as_withdraw = bytes.fromhex("0000000E80010100400200400304C0000201") + bytes((24, 10, 1, 2))
     bodies = [
         bytes.fromhex("000000194001010040020040030465016501C010080002FDE800000001") + bytes((8, 10)),
         routes,
-        bytes.fromhex("0000000F40010100400200400304C0000201") + bytes((24, 10, 1, 2)),
-        bytes.fromhex("0000000F40010100400200400304C0000201") + bytes((24, 10, 1, 2)),
+        treat_as_withdraw,
+        treat_as_withdraw,
         routes,
-        bytes.fromhex("00000000"),
+        bytes.fromhex("0000000E40010100400200400304C0000201") + bytes((24, 10, 1, 2)),
     ]
     ctx = CodecContext()
-    octets = b"".join(frame_message(2, body) for body in bodies)
+    octets, index = indexed_run(bodies, ctx)
     one_by_one = JsonEncoder(DAEMON, counters={NEIGHBOR: 40}, compact=compact)
     run = JsonEncoder(DAEMON, counters={NEIGHBOR: 40}, compact=compact)
     expected = "".join(
@@ -787,4 +798,4 @@ def test_a_received_run_with_declined_updates_inside_keeps_their_order_and_count
         for body in bodies
     )
     assert '"counter": 46,' in expected and ('"198.51.100.0/24", ' in expected) is compact
-    assert run.received_run(5.0, Channel(NEIGHBOR, "receive", OPENING), octets, ctx) == expected.encode()
+    assert run.received_run(5.0, Channel(NEIGHBOR, "receive", OPENING), octets, index, ctx) == expected.encode()

@@ -40,7 +40,7 @@ from itertools import pairwise
 import pytest
 
 from exabgp._codec import encode_attribute, encode_nlri, frame_message
-from exabgp.session import Closed, Established, MessageReceived, Session, SessionSettings
+from exabgp.session import Closed, Delivery, Established, MessageReceived, Session, SessionSettings
 from qa.daemon import PACKAGE_ROOT, connect, environment, finish, free_port, start, wait_until
 from qa.oracle import require_oracle
 
@@ -207,7 +207,7 @@ class Peer(threading.Thread):
                 hold_time=hold_time,
                 families=families,
             ),
-            report_messages=True,
+            delivery=Delivery.MESSAGES,
         )
         self.messages = []
         self.established = threading.Event()

@@ -153,7 +153,8 @@ _TWIN_FUNCTIONS = (
     "walk_attributes",
     "check_update",
     "render_update",
-    "ingest_update",
+    "index_updates",
+    "ingest_messages",
     "decode_nlri",
     "encode_attribute",
 )
@@ -169,7 +170,9 @@ def test_empty_mp_reach_is_treat_as_withdraw_on_both_twins(codec, monkeypatch):
     from exabgp.rib.incoming import AdjRibIn
 
     assert codec.check_update(EMPTY_MP_REACH, False, False) is False  # not vouched for: decoded in full
-    assert codec.ingest_update(EMPTY_MP_REACH, False, False, True) is None
+    assert (
+        codec.index_updates(codec.frame_message(2, EMPTY_MP_REACH), 4096, False, False, True, True, True, True)[0] == 0
+    )
     assert [tuple(tlv) for tlv in codec.walk_attributes(EMPTY_MP_REACH[4:])] == [(14, 0x80, b"")]
     update = Update.decode(EMPTY_MP_REACH, CTX)
     assert update.attributes(CTX).treat_as_withdraw == "treat-as-withdraw due to mp-reach-nlri"

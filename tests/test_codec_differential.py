@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import exabgp._codec
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import INDEX_FIELDS
 from qa.hypothesis_profiles import examples
 
 PURE = exabgp._codec.load("py")  # the specification builds the valid inputs
@@ -240,21 +241,23 @@ def test_render_update(twins, case, data):
 @SETTINGS
 @given(case=update_case(), data=st.data())
 def test_render_run(twins, case, data):
-    # a run of whole messages: valid and mutated bodies (some declined), maybe a mutated header or a cut tail
+    # a run of whole messages: valid and mutated bodies (some declined), maybe a mutated header or a cut tail,
+    # with the index the session makes of it (its vouched front, plain marked or not)
     body, asn4, addpath4, addpath6 = case
     bodies = data.draw(st.lists(st.one_of(st.just(body), mutated(st.just(body))), min_size=1, max_size=4))
     octets = b"".join(PURE.frame_message(2, item) for item in bodies)
     octets = bytes(data.draw(st.one_of(st.just(octets), mutated(st.just(octets)))))
-    start = data.draw(st.integers(0, len(octets)))
+    _used, index = PURE.index_updates(octets, 65535, addpath4, addpath6, True, True, asn4, data.draw(st.booleans()))
+    count = len(index) // INDEX_FIELDS
+    start = data.draw(st.integers(0, count))
     envelope = ('{ "head": ', ', "after": ', " }\n")
-    same(twins, "render_run", octets, start, asn4, addpath4, addpath6, *envelope, data.draw(st.integers(0, 10**6)))
+    counter = data.draw(st.integers(0, 10**6))
+    same(twins, "render_run", octets, index, start, asn4, addpath4, addpath6, *envelope, counter)
     # walking the whole run, each declined message taken over by the caller
-    offset, counter = 0, 0
-    while offset < len(octets):
-        result = same(twins, "render_run", octets, offset, asn4, addpath4, addpath6, *envelope, counter)
-        if result[0] != "result":
-            break
-        _text, counter, offset, declined = (value for _kind, value in result[1][1])
+    record, counter = 0, 0
+    while record < count:
+        result = same(twins, "render_run", octets, index, record, asn4, addpath4, addpath6, *envelope, counter)
+        _text, counter, record, declined = (value for _kind, value in result[1][1])
         counter += declined is not None
 
 
@@ -347,7 +350,8 @@ def test_check_update(twins, case, data):
     max_size=st.sampled_from((4096, 65535, 19, 60)),
     addpath4=st.booleans(),
     addpath6=st.booleans(),
+    asn4=st.booleans(),
 )
-def test_scan_updates(twins, data, max_size, addpath4, addpath6):
-    same(twins, "scan_updates", data, max_size, addpath4, addpath6)
-    same(twins, "scan_updates", bytearray(data), max_size, addpath4, addpath6)
+def test_index_updates(twins, data, max_size, addpath4, addpath6, asn4):
+    same(twins, "index_updates", data, max_size, addpath4, addpath6, True, True, asn4, True)
+    same(twins, "index_updates", bytearray(data), max_size, addpath4, addpath6, True, asn4, asn4, addpath4)

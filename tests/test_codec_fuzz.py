@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import INDEX_FIELDS
 from qa.hypothesis_profiles import examples
 
 SETTINGS = settings(max_examples=examples(250), deadline=None)
@@ -148,9 +149,10 @@ def test_check_update_never_raises(codec, data, addpath4, addpath6):
 
 @SETTINGS
 @given(data=octets("stream"), max_size=st.sampled_from((4096, 65535)), addpath4=st.booleans(), addpath6=st.booleans())
-def test_scan_updates_never_raises(codec, data, max_size, addpath4, addpath6):
-    used, count = codec.scan_updates(data, max_size, addpath4, addpath6)
-    assert 0 <= used <= len(data) and 0 <= count <= used // 19
+def test_index_updates_never_raises(codec, data, max_size, addpath4, addpath6):
+    used, index = codec.index_updates(data, max_size, addpath4, addpath6, True, True, addpath4, addpath6)
+    count, rest = divmod(len(index), INDEX_FIELDS)
+    assert 0 <= used <= len(data) and 0 <= count <= used // 19 and rest == 0
 
 
 def test_seeds_are_valid(codec):
@@ -164,10 +166,8 @@ def test_seeds_are_valid(codec):
     assert codec.render_update(UPDATE_V6, True, False, False) is not None
     assert codec.render_update(EOR_V6, True, False, False) is not None
     assert codec.check_update(UPDATE_V4, False, False) and codec.check_update(UPDATE_V6, False, False)
-    assert codec.scan_updates(b"".join(SEEDS["stream"]), 4096, False, False) == (
-        len(b"".join(SEEDS["stream"])),
-        len(SEEDS["stream"]),
-    )
+    used, index = codec.index_updates(b"".join(SEEDS["stream"]), 4096, False, False, True, True, True, True)
+    assert (used, len(index)) == (len(b"".join(SEEDS["stream"])), len(SEEDS["stream"]) * INDEX_FIELDS)
     assert len(codec.decode_nlri(SEEDS["nlri"][0], 1, False)) == 4
     assert len(codec.decode_nlri(SEEDS["nlri"][2], 1, False, 2)) == 1
     assert codec.decode_as_path(SEEDS["as_path"][1], True) == [(2, (65000, 0xFFFFFFFF))]

@@ -1,13 +1,15 @@
-"""`nlri_keys` / `ingest_update` / `ingest_messages`: an UPDATE's Adj-RIB-In changes without decoding, both twins.
+"""`nlri_keys` / `ingest_messages`: an UPDATE's Adj-RIB-In changes without decoding, both twins.
 
-The fast path is only useful if it is sound: whatever `ingest_update` vouches
-for, the full decode (`Update.attributes`, RFC 7606 applied) keeps every
-attribute (no treat-as-withdraw, no discard, no reset), the section it gives
-is the attribute section without MP_REACH/MP_UNREACH, and its keys are the
-NLRI `decode_nlri` finds.  That is checked on named cases, on mutations of
-valid UPDATEs and on random octets; the twins must agree on all of it, and
-`AdjRibIn` fed through the fast path (`ingest`) must hold what it holds when
-every UPDATE is decoded in full.
+The fast path is only useful if it is sound: whatever the index
+(`index_updates`) marks plain, the full decode (`Update.attributes`, RFC 7606
+applied) keeps every attribute (no treat-as-withdraw, no discard, no reset),
+and what `ingest_messages` does with it is what the full decode says: the
+withdrawn keys go, the announced ones map to the attribute section without
+MP_REACH/MP_UNREACH (with the next hop for MP_REACH_NLRI), the keys being
+the NLRI `decode_nlri` finds.  That is checked on named cases, on mutations
+of valid UPDATEs and on random octets; the twins must agree on all of it,
+and `AdjRibIn` fed through the fast path (`ingest`) must hold what it holds
+when every UPDATE is decoded in full.
 """
 
 import pytest
@@ -16,12 +18,13 @@ from hypothesis import strategies as st
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import INDEX_FIELDS, INDEX_PLAIN
 from exabgp.bgp import record
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.update import Update
 from exabgp.rib.incoming import AdjRibIn
-from exabgp.session import Session, SessionSettings, State, UpdateReceived, UpdatesScanned
+from exabgp.session import Delivery, Session, SessionSettings, State, UpdateReceived, UpdatesScanned
 from qa.hypothesis_profiles import examples
 
 SETTINGS = settings(max_examples=examples(300), deadline=None)
@@ -129,36 +132,72 @@ def context(addpath4=False, addpath6=False, asn4=True):
     return CodecContext(asn4=asn4, addpath_receive=frozenset(families))
 
 
-def check_sound(codec, body, ctx):
-    """What `ingest_update` says agrees with the full decode; returns its answer."""
-    changes = codec.ingest_update(body, ctx.receives_path_id(1, 1), ctx.receives_path_id(2, 1), ctx.asn4)
-    if changes is None:
+def indexed(codec, stream, ctx):
+    """The index of the vouched run at the front of `stream` (`index_updates`, as a session makes it)."""
+    addpath4, addpath6 = ctx.receives_path_id(1, 1), ctx.receives_path_id(2, 1)
+    return codec.index_updates(stream, 65535, addpath4, addpath6, True, True, ctx.asn4, True)[1]
+
+
+def applied(codec, body, ctx, before=None):
+    """The tables after the fast path applied the UPDATE `body` to a copy of `before`, None when it is not plain."""
+    message = _codec.frame_message(2, body)
+    index = indexed(codec, message, ctx)
+    if not index or not index[INDEX_PLAIN]:
         return None
+    tables = {family: dict(table) for family, table in (before or {}).items()}
+    addpath4, addpath6 = ctx.receives_path_id(1, 1), ctx.receives_path_id(2, 1)
+    assert codec.ingest_messages(message, index, 0, addpath4, addpath6, tables, {})[0] == 1
+    return tables
+
+
+def expected_tables(expected, before):
+    """What the full decode's routes make of `before` (the order of the module docstring of `_ribin_py`)."""
+    tables = {family: dict(table) for family, table in before.items()}
+    if expected["withdrawn"] or expected["announced"]:
+        table = tables.setdefault((1, 1), {})
+        for key in expected["withdrawn"]:
+            table.pop(key, None)
+        table.update(dict.fromkeys(expected["announced"], expected["section"]))
+    if "unreach" in expected and (expected["unreach"][0], 1) in tables:
+        for key in expected["unreach"][1]:
+            tables[(expected["unreach"][0], 1)].pop(key, None)
+    if "reach" in expected:
+        afi, nexthop, keys = expected["reach"]
+        path = expected["section"] + bytes((0, MP_REACH_NLRI, len(nexthop))) + nexthop
+        tables.setdefault((afi, 1), {}).update(dict.fromkeys(keys, path))
+    return tables
+
+
+def check_sound(codec, body, ctx):
+    """What the fast path does with a plain UPDATE agrees with the full decode; the tables it made, or None."""
     expected = full_decode(body, ctx)
-    assert expected is not None, "vouched for, yet the full decode withdraws, discards or resets"
-    section, withdrawn, announced, unreach, reach = changes
-    assert section == expected["section"]
-    assert withdrawn == expected["withdrawn"] and announced == expected["announced"]
-    assert unreach == expected.get("unreach") and reach == expected.get("reach")
-    return changes
+    # every route the UPDATE withdraws is there before, to see it go
+    before = {(1, 1): {key: b"old" for key in (expected or {}).get("withdrawn", ())}}
+    if expected is not None and "unreach" in expected:
+        before.setdefault((expected["unreach"][0], 1), {}).update(dict.fromkeys(expected["unreach"][1], b"old"))
+    tables = applied(codec, body, ctx, before)
+    if tables is None:
+        return None
+    assert expected is not None, "plain, yet the full decode withdraws, discards or resets"
+    assert tables == expected_tables(expected, before)
+    return tables
 
 
-def test_valid_updates_are_vouched_for(codec):
+def test_valid_updates_are_plain(codec):
     for body in VALID:
         assert check_sound(codec, body, context()) is not None
-    section, withdrawn, announced, unreach, reach = codec.ingest_update(V6, False, False, True)
-    assert section == ORIGIN + AS_PATH + COMMUNITIES and withdrawn == [] and announced == []
-    assert unreach == (2, [32 << 128 | 0x20010DB9])
-    assert reach == (2, V6_NEXT_HOP, [48 << 128 | 0x20010DB80001, 0])
+    withdrawn = {2: {32 << 128 | 0x20010DB9: b"old", 1: b"kept"}}
+    tables = applied(codec, V6, context(), {(2, 1): withdrawn[2]})
+    path = ORIGIN + AS_PATH + COMMUNITIES + bytes((0, 14, 16)) + V6_NEXT_HOP
+    assert tables == {(2, 1): {1: b"kept", 48 << 128 | 0x20010DB80001: path, 0: path}}
 
 
 def test_key_layout(codec):
     # 10.1/16 withdrawn; 198.51.1/24, 10/8, 192.0.2.1/32 announced
-    _, withdrawn, announced, _, _ = codec.ingest_update(V4, False, False, True)
-    assert withdrawn == [16 << 32 | 0x0A01]
-    assert announced == [24 << 32 | 0xC63301, 8 << 32 | 0x0A, 32 << 32 | 0xC0000201]
+    tables = applied(codec, V4, context(), {(1, 1): {16 << 32 | 0x0A01: b"old"}})
+    assert list(tables[(1, 1)]) == [24 << 32 | 0xC63301, 8 << 32 | 0x0A, 32 << 32 | 0xC0000201]
     with_path = update(b"", COMMON + NEXT_HOP, bytes.fromhex("00000007 18c63301"))
-    assert codec.ingest_update(with_path, True, False, True)[2] == [8 << 104 | 24 << 32 | 0xC63301]
+    assert list(applied(codec, with_path, context(True))[(1, 1)]) == [8 << 104 | 24 << 32 | 0xC63301]
     assert codec.nlri_keys(bytes.fromhex("ffffffff 00"), 2, True) == [(1 << 32) << 200]
     assert codec.nlri_keys(b"", 1, False) == []
 
@@ -182,8 +221,8 @@ def test_nlri_keys_errors_are_decode_nlri_errors(codec, data, afi, addpath):
 
 
 @pytest.mark.parametrize("name", sorted(NOT_VOUCHED))
-def test_not_vouched_for(codec, name):
-    assert codec.ingest_update(NOT_VOUCHED[name], False, False, True) is None
+def test_not_plain(codec, name):
+    assert applied(codec, NOT_VOUCHED[name], context()) is None
 
 
 def test_two_octet_sessions(codec):
@@ -191,36 +230,35 @@ def test_two_octet_sessions(codec):
         b"", ORIGIN + attribute(0x40, 2, bytes.fromhex("0201 fbf0")) + NEXT_HOP + attribute(0xC0, 7, bytes(6)), b"\x00"
     )
     assert check_sound(codec, aggregator, context(asn4=False)) is not None
-    assert codec.ingest_update(aggregator, False, False, True) is None  # 2-octet AS_PATH on a 4-octet session
+    assert applied(codec, aggregator, context()) is None  # 2-octet AS_PATH on a 4-octet session
 
 
-def test_ingest_messages_stops_at_what_it_does_not_vouch_for(codec):
+def test_ingest_messages_stops_at_what_is_not_plain(codec):
     stream = b"".join(_codec.frame_message(2, body) for body in (V4, V6, NOT_VOUCHED["unknown attribute"], V4))
+    index = indexed(codec, stream, context())
+    assert len(index) == 4 * INDEX_FIELDS  # vouched for (no reset), the third not plain
     tables, paths = {}, {}
-    offset, churn = codec.ingest_messages(stream, 0, False, False, True, tables, paths)
-    assert offset == len(_codec.frame_message(2, V4)) + len(_codec.frame_message(2, V6))
+    record, churn = codec.ingest_messages(stream, index, 0, False, False, tables, paths)
+    assert record == 2
     assert churn == 0 and sorted(tables) == [(1, 1), (2, 1)] and len(paths) == 2
     assert len(tables[(1, 1)]) == 3 and len(tables[(2, 1)]) == 2
-    # again from where it stopped: nothing; past the unvouched one: V4 replaces its 3 routes
-    assert codec.ingest_messages(stream, offset, False, False, True, tables, paths) == (offset, 0)
-    rest = offset + 19 + len(NOT_VOUCHED["unknown attribute"])
-    assert codec.ingest_messages(stream, rest, False, False, True, tables, paths) == (len(stream), 3)
-    for bad in (b"\x00" * 16 + stream[16:], stream[:18] + b"\x04" + stream[19:], stream[:40]):
-        assert codec.ingest_messages(bad, 0, False, False, True, {}, {}) == (0, 0)
+    # again from where it stopped: nothing; past the one not plain: V4 replaces its 3 routes
+    assert codec.ingest_messages(stream, index, 2, False, False, tables, paths) == (2, 0)
+    assert codec.ingest_messages(stream, index, 3, False, False, tables, paths) == (4, 3)
+    assert codec.ingest_messages(stream, index, 4, False, False, tables, paths) == (4, 0)
     with pytest.raises(ValueError):
-        codec.ingest_messages(stream, -1, False, False, True, {}, {})
+        codec.ingest_messages(stream, index, -1, False, False, {}, {})
 
 
 def test_compiled_and_pure_agree_on_a_stream(compiled_codec, pure_codec):
     bodies = list(VALID) + list(NOT_VOUCHED.values()) + [update(bytes.fromhex("18c63301 080a"))]
-    stream = b"".join(_codec.frame_message(2, body) for body in bodies)
     results = []
     for codec in (compiled_codec, pure_codec):
-        tables, paths, offset, log = {}, {}, 0, []
-        while offset < len(stream):
-            offset, churn = codec.ingest_messages(stream, offset, False, False, True, tables, paths)
-            log.append((offset, churn))
-            offset += int.from_bytes(stream[offset + 16 : offset + 18], "big") if offset < len(stream) else 0
+        tables, paths, log = {}, {}, []
+        for body in bodies:
+            message = _codec.frame_message(2, body)
+            index = indexed(codec, message, context())
+            log.append((list(index), codec.ingest_messages(message, index, 0, False, False, tables, paths)))
         results.append((log, tables, paths))
     assert results[0] == results[1]
 
@@ -245,7 +283,7 @@ def test_sound_and_twins_identical(compiled_codec, pure_codec, body, addpath4, a
     for codec in (compiled_codec, pure_codec):
         try:
             answers.append(("ok", check_sound(codec, body, context(addpath4, addpath6, asn4))))
-        except CodecError as error:  # impossible: ingest_update never raises
+        except CodecError as error:  # impossible: index_updates never raises, ingest_messages not on a plain one
             answers.append(("error", error.code, error.subcode))
     assert answers[0] == answers[1] and answers[0][0] == "ok"
 
@@ -258,7 +296,9 @@ def test_ingest_messages_twins_identical(compiled_codec, pure_codec, bodies, cut
     results = []
     for codec in (compiled_codec, pure_codec):
         tables, paths = {(1, 1): {24 << 32 | 0xC63301: b"old"}}, {}
-        results.append((codec.ingest_messages(stream, 0, addpath, addpath, True, tables, paths), tables, paths))
+        index = indexed(codec, stream, context(addpath, addpath))
+        applied = codec.ingest_messages(stream, index, 0, addpath, addpath, tables, paths)
+        results.append((list(index), applied, tables, paths))
     assert results[0] == results[1]
 
 
@@ -303,7 +343,8 @@ def test_ingest_holds_what_the_full_decode_holds(bodies, addpath):
     ctx = context(addpath, addpath)
     checked = [body for body in bodies if _codec.check_update(body, addpath, addpath)]
     fast, slow = AdjRibIn(), AdjRibIn()
-    fast.ingest(b"".join(_codec.frame_message(2, body) for body in checked), ctx)
+    run = b"".join(_codec.frame_message(2, body) for body in checked)
+    fast.ingest(run, indexed(_codec, run, ctx), ctx)
     for body in checked:  # the oracle: the same class's full-decode path, for every UPDATE
         slow._update_decoded(Update.decode(body, ctx), ctx)
     assert set(fast.routes()) == set(slow.routes())
@@ -315,7 +356,8 @@ def test_treat_as_withdraw_in_a_run_withdraws_what_the_fast_path_stored():
     announce = update(b"", COMMON + NEXT_HOP, bytes.fromhex("00000003 18c63301 00000004 18c63301"))
     withdraw = update(b"", attribute(0x80, 1, b"\x00") + NEXT_HOP, bytes.fromhex("00000003 18c63301"))
     rib = AdjRibIn()
-    rib.ingest(_codec.frame_message(2, announce) + _codec.frame_message(2, withdraw), ctx)
+    run = _codec.frame_message(2, announce) + _codec.frame_message(2, withdraw)
+    rib.ingest(run, indexed(_codec, run, ctx), ctx)
     assert [(route.nlri.path_id, route.nlri.prefix()) for route in rib.routes()] == [(4, "198.51.1.0/24")]
 
 
@@ -326,15 +368,17 @@ def test_a_missing_mandatory_attribute_withdraws_what_the_fast_path_stored():
     v4 = update(b"", COMMON + NEXT_HOP, bytes.fromhex("18c63301 18c63302"))
     v6 = update(b"", ORIGIN + AS_PATH + MP_REACH)
     rib = AdjRibIn()
-    rib.ingest(b"".join(_codec.frame_message(2, body) for body in (v4, v6)), ctx)
+    run = b"".join(_codec.frame_message(2, body) for body in (v4, v6))
+    rib.ingest(run, indexed(_codec, run, ctx), ctx)
     assert len(rib) == 4
     no_next_hop = update(b"", COMMON, bytes.fromhex("18c63301"))
     no_as_path = update(b"", ORIGIN + MP_REACH)
-    rib.ingest(b"".join(_codec.frame_message(2, body) for body in (no_next_hop, no_as_path)), ctx)
+    run = b"".join(_codec.frame_message(2, body) for body in (no_next_hop, no_as_path))
+    rib.ingest(run, indexed(_codec, run, ctx), ctx)
     assert sorted(route.nlri.prefix() for route in rib.routes()) == ["198.51.2.0/24"]
 
 
-# ---------------------------------------------------------------- the session's side (``scanned_updates``)
+# ---------------------------------------------------------------- the session's side (``Delivery.RUNS``)
 
 
 def test_session_delivers_scanned_runs_in_order():
@@ -345,7 +389,7 @@ def test_session_delivers_scanned_runs_in_order():
     )
     receiver = Session(
         record.replace(SessionSettings("10.0.0.2", "10.0.0.1", 65002, 65001, "2.2.2.2"), families=families),
-        scanned_updates=True,
+        delivery=Delivery.RUNS,
     )
     sender.start(0.0)
     receiver.start(0.0)

@@ -5,7 +5,7 @@
   declares every public integer of the module with its value;
 * the general attribute table (`exabgp.bgp.attribute.ATTRIBUTES`) knows the
   codes of `tables.KNOWN` and takes its flags from `tables.ATTRIBUTE_FLAGS`;
-* on both twins, the fast paths (`ingest_update`, `render_update`) take an
+* on both twins, the fast paths (the index's plain mark, `render_update`) take an
   attribute as it is exactly when the table's rule says so: a common code,
   its flags (Partial ignored on optional attributes, RFC 4271 section 4.3),
   its length rule; the rule is computed here from the table, every code,
@@ -102,7 +102,7 @@ VALUES = sorted(
     {bytes(size) for size in (0, 1, 3, 4, 5, 6, 8, 9, 12, 16, 24)}
     | {BASE[tables.AS_PATH], bytes((tables.ORIGIN_INCOMPLETE,)), bytes((tables.ORIGIN_INCOMPLETE + 1,))}
 )
-#: every code but MP_REACH_NLRI / MP_UNREACH_NLRI, whose rules are the families' (tests/test_codec_check.py)
+#: every code but MP_REACH_NLRI / MP_UNREACH_NLRI, whose rules are the families' (tests/test_codec_index.py)
 CODES = [code for code in range(256) if code not in (tables.MP_REACH_NLRI, tables.MP_UNREACH_NLRI)]
 
 
@@ -113,7 +113,10 @@ def test_the_fast_paths_take_an_attribute_exactly_when_the_table_says(codec):
             for value in VALUES:
                 body = update_with(code, flags, value)
                 expected = kept(code, flags, value)
-                ingested = codec.ingest_update(body, False, False, True) is not None
+                used, index = codec.index_updates(
+                    codec.frame_message(2, body), 65535, False, False, True, True, True, True
+                )
+                ingested = bool(used) and index[tables.INDEX_PLAIN] == 1
                 rendered = codec.render_update(body, True, False, False) is not None
                 if ingested != expected or rendered != expected:
                     wrong.append((code, hex(flags), value.hex(), expected, ingested, rendered))

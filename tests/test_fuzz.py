@@ -12,13 +12,11 @@
   minimised to what makes it fail.
 """
 
-import functools
-
 import pytest
 
 from exabgp._codec import CodecError, frame_message
 from exabgp.reactor import peer as peer_module
-from exabgp.session import Session
+from exabgp.session import Delivery
 from qa.fuzz import codec as fuzz_codec
 from qa.fuzz import seeds
 from qa.fuzz.engine import Finding, generated, minimize, run_target
@@ -72,7 +70,7 @@ def test_an_update_reported_before_it_is_validated_is_a_finding(monkeypatch):
     data = bytes((0x00, 0x0C, 0x09, 0x00)) + frame_message(2, body)
     target = ReceiveTarget()
     target.run(data)  # as the session is: 3/10 and state down
-    monkeypatch.setattr(peer_module, "Session", functools.partial(Session, check_updates=False))
+    monkeypatch.setattr(peer_module, "delivery", lambda neighbor, reporter: Delivery.RECORDED)
     with pytest.raises(CodecError, match="3/10"):
         target.run(data)
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import INDEX_FIELDS, INDEX_PLAIN
 from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.record import replace
@@ -146,7 +146,7 @@ RUN = [
     bytes.fromhex("0000001c4001010040020040030465016501800404000000c840050400000064" + "2001010101"),
     bytes.fromhex("0002080a0000"),  # a withdrawal
     struct.pack("!H", 0) + struct.pack("!H", 11) + tlv(0xC0, 16, bytes.fromhex("0002fde800000001")) + b"\x08\x0a",
-    bytes.fromhex("00000000"),  # IPv4 End-of-RIB
+    bytes.fromhex("000208140000"),  # another withdrawal
 ]
 ENVELOPE = ('{ "h\u00e9": ', ', "after": ', " }\n")
 
@@ -156,32 +156,29 @@ def run_octets(bodies):
 
 
 def test_render_run_renders_each_update_and_stops_after_a_declined_one(codec):
+    """The run and its index as the session hands them over: the third UPDATE (an extended community: vouched
+    for, not plain) is declined, the renderer stops after it and goes on from the next record."""
     octets = run_octets(RUN)
+    used, index = codec.index_updates(octets, 4096, False, False, True, True, True, True)
+    assert used == len(octets) and list(index[INDEX_PLAIN::INDEX_FIELDS]) == [1, 1, 0, 1]
     head, after, tail = ENVELOPE
     lines = [
         f"{head}{n}{after}{codec.render_update(body, True, False, False)}{tail}"
         for n, body in ((8, RUN[0]), (9, RUN[1]))
     ]
-    third = len(octets) - 19 - len(RUN[3])
     text = "".join(lines).encode()
-    assert codec.render_run(octets, 0, True, False, False, *ENVELOPE, 7) == (text, 9, third, RUN[2])
-    eor = f'{head}10{after}{{ "eor": {{ "afi" : "ipv4", "safi" : "unicast" }} }}{tail}'.encode()
-    assert codec.render_run(octets, third, True, False, False, *ENVELOPE, 9) == (eor, 10, len(octets), None)
-    assert codec.render_run(octets, len(octets), True, False, False, *ENVELOPE, 3) == (b"", 3, len(octets), None)
-    assert codec.render_run(bytearray(octets[:third]), 0, True, False, False, *ENVELOPE, 7) == (text, 9, third, RUN[2])
+    assert codec.render_run(octets, index, 0, True, False, False, *ENVELOPE, 7) == (text, 9, 3, RUN[2])
+    last = f"{head}10{after}{codec.render_update(RUN[3], True, False, False)}{tail}".encode()
+    assert codec.render_run(octets, index, 3, True, False, False, *ENVELOPE, 9) == (last, 10, 4, None)
+    assert codec.render_run(octets, index, 4, True, False, False, *ENVELOPE, 3) == (b"", 3, 4, None)
+    assert codec.render_run(bytearray(octets), index, 0, True, False, False, *ENVELOPE, 7) == (text, 9, 3, RUN[2])
 
 
-def test_render_run_refuses_what_is_not_a_run_of_whole_updates(codec):
+def test_render_run_takes_only_what_the_index_marks_plain(codec):
+    """An index made without the plain marks (`Delivery.CHECKED`) has every UPDATE rendered the general way."""
     octets = run_octets(RUN[:2])
-    with pytest.raises(CodecError) as error:  # wrong marker
-        codec.render_run(b"\x00" + octets[1:], 0, True, False, False, *ENVELOPE, 0)
-    assert (error.value.code, error.value.subcode, error.value.data) == (1, 1, b"")
-    with pytest.raises(CodecError) as error:  # the last message cut short
-        codec.render_run(octets[:-1], 0, True, False, False, *ENVELOPE, 0)
-    length_field = octets[-len(RUN[1]) - 3 : -len(RUN[1]) - 1]
-    assert (error.value.code, error.value.subcode, error.value.data) == (1, 2, length_field)
-    with pytest.raises(CodecError) as error:  # a KEEPALIVE
-        codec.render_run(octets + b"\xff" * 16 + b"\x00\x13\x04", 0, True, False, False, *ENVELOPE, 0)
-    assert (error.value.code, error.value.subcode, error.value.data) == (1, 3, b"\x04")
-    with pytest.raises(ValueError):
-        codec.render_run(octets, len(octets) + 1, True, False, False, *ENVELOPE, 0)
+    _, index = codec.index_updates(octets, 4096, False, False, True, True, True, False)
+    assert codec.render_run(octets, index, 0, True, False, False, *ENVELOPE, 0) == (b"", 0, 1, RUN[0])
+    for outside in (-1, 3):
+        with pytest.raises(ValueError):
+            codec.render_run(octets, index, outside, True, False, False, *ENVELOPE, 0)

@@ -252,7 +252,7 @@ def test_the_pure_wheel_has_no_extension_module(tree, compiled, tmp_path):
     with zipfile.ZipFile(wheel) as opened:
         names = opened.namelist()
     assert [name for name in names if name.endswith((".so", ".pyd", ".pyx", ".pxd", ".c"))] == []
-    assert {f"exabgp/_codec/_{topic}_py.py" for topic in ("wire", "nlri", "attrs", "json", "check", "ribin")} <= set(
+    assert {f"exabgp/_codec/_{topic}_py.py" for topic in ("wire", "nlri", "attrs", "json", "index", "ribin")} <= set(
         names
     )
 

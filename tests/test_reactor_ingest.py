@@ -9,9 +9,12 @@ routes (some withdrawn again), then the two End-of-RIBs.  Checked:
   ``<< EOR <family> at <epoch seconds, 6 decimals>``, a time taken while
   the test ran;
 * with ``adj-rib-in true`` the peer's `AdjRibIn` holds exactly the routes
-  still announced; with ``false`` the peer keeps none and its session
-  delivers only End-of-RIBs (``deliver_updates`` False), unless debug
-  logging needs the routes;
+  still announced, its session in `Delivery.RUNS`; with ``false`` the peer
+  keeps none and its session is in `Delivery.CHECKED` (the runs it vouches
+  for checked in place, not decoded, not marked plain);
+* the log level does not change the data path: at DEBUG and INFO the
+  daemon's session produces the same events, and the debug lines name every
+  route, read from those events;
 * a malformed UPDATE still ends the session with its NOTIFICATION.
 
 `benchmarks/ingest.py` against a small generated corpus: one JSON line per
@@ -32,9 +35,20 @@ import pytest
 from exabgp._codec import encode_nlri, frame_message
 from exabgp.config import environment as settings
 from exabgp.config.neighbor import parse
+from exabgp.reactor import peer as peer_module
 from exabgp.reactor.log import Logger
 from exabgp.reactor.loop import Reactor
-from exabgp.session import Closed, NotificationReceived, Session, SessionSettings, State
+from exabgp.session import (
+    Closed,
+    Delivery,
+    NotificationReceived,
+    Session,
+    SessionSettings,
+    State,
+    UpdateReceived,
+    UpdatesScanned,
+)
+from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_PLAIN, INDEX_START
 from qa.ports import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -151,7 +165,7 @@ def test_adj_rib_in_holds_the_routes_still_announced():
     text, started, routes, (session, _), _ = asyncio.run(ingest(True, table()))
     expected = sorted([(1, v4(i)[2]) for i in range(20, 300)] + [(2, v6(i)[2]) for i in range(20, 200)])
     assert routes == expected
-    assert session._deliver_updates is True
+    assert session.delivery is Delivery.RUNS
     times = eor_times(text)
     assert set(times) == {"ipv4 unicast", "ipv6 unicast"}
     assert all(started <= value <= time.time() for value in times.values())
@@ -160,16 +174,57 @@ def test_adj_rib_in_holds_the_routes_still_announced():
 def test_without_adj_rib_in_updates_are_only_checked():
     text, started, routes, (session, state), _ = asyncio.run(ingest(False, table()))
     assert routes is None
-    assert session._deliver_updates is False and state is State.ESTABLISHED
+    assert session.delivery is Delivery.CHECKED and state is State.ESTABLISHED
     times = eor_times(text)
     assert set(times) == {"ipv4 unicast", "ipv6 unicast"}
     assert all(started <= value <= time.time() for value in times.values())
 
 
-def test_debug_logging_needs_the_routes():
-    text, _, routes, (session, _), _ = asyncio.run(ingest(False, table()[:1] + table()[-2:], "DEBUG"))
-    assert routes is None and session._deliver_updates is True
-    assert "<< announce ipv4 unicast 10.0.49.0/24 next-hop 192.0.2.1" in text
+def path(events):
+    """What a session delivered, comparable however TCP cut the input: one item per UPDATE (``scanned``, its
+    body and its plain mark, as the run's index says; ``update`` and its body), the type name of any other
+    event."""
+    out = []
+    for event in events:
+        if isinstance(event, UpdatesScanned):
+            octets, index = event.octets, event.index
+            for at in range(0, len(index), INDEX_FIELDS):
+                body = bytes(octets[index[at + INDEX_START] + HEADER_SIZE : index[at + INDEX_END]])
+                out.append(("scanned", body, index[at + INDEX_PLAIN]))
+        elif isinstance(event, UpdateReceived):
+            out.append(("update", event.update.body))
+        else:
+            out.append(type(event).__name__)
+    return out
+
+
+@pytest.mark.parametrize("adj_rib_in", [True, False])
+def test_the_log_level_does_not_change_the_path(monkeypatch, adj_rib_in):
+    """Debug logging reads the routes from what the session delivers, it does not choose the path."""
+    paths, texts = {}, {}
+    for level in ("INFO", "DEBUG"):
+        events = []
+
+        class Recording(Session):
+            def next_event(self):
+                event = super().next_event()
+                if event is not None:
+                    events.append(event)
+                return event
+
+        monkeypatch.setattr(peer_module, "Session", Recording)
+        texts[level], _, routes, (session, _), _ = asyncio.run(ingest(adj_rib_in, table(), level))
+        assert session.delivery is (Delivery.RUNS if adj_rib_in else Delivery.CHECKED)
+        assert (routes is not None) is adj_rib_in
+        paths[level] = path(events)
+    assert paths["DEBUG"] == paths["INFO"]
+    updates = [item for item in paths["INFO"] if isinstance(item, tuple)]
+    scanned = [("scanned", body, int(adj_rib_in)) for body in table()[:-2]]  # plain, marked when read
+    assert updates == scanned + [("update", body) for body in table()[-2:]]
+    routes = [line for line in texts["DEBUG"].splitlines() if re.search(r"<< (announce|withdraw) ipv", line)]
+    assert len(routes) == 300 + 200 + 20 + 20
+    assert "<< announce ipv4 unicast 10.0.49.0/24 next-hop 192.0.2.1" in texts["DEBUG"]
+    assert not re.search(r"<< (announce|withdraw) ipv", texts["INFO"])
 
 
 @pytest.mark.parametrize("adj_rib_in", [True, False])

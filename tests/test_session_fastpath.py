@@ -1,15 +1,16 @@
-"""The session when nobody reads the routes (``deliver_updates=False``): checked, not decoded.
+"""The session in `Delivery.RUNS`: vouched runs checked in place, not decoded, delivered as octets.
 
 Two sessions back to back in memory (ipv4 unicast and multicast, ipv6 unicast); the receiving
-one runs with ``deliver_updates`` False.  It must:
+one runs with `Delivery.RUNS`, compared with one in `Delivery.UPDATES` (every UPDATE decoded).
+It must:
 
-* deliver End-of-RIB UPDATEs (ipv4's empty UPDATE, ipv6's empty
-  MP_UNREACH_NLRI) and nothing else, but restart the hold timer for every
-  UPDATE;
-* reset on exactly the UPDATEs the delivering session resets on, with the
+* deliver every UPDATE, in order: the runs the codec vouches for as one
+  `UpdatesScanned` each, the others (End-of-RIB, another family) as
+  `UpdateReceived`, and restart the hold timer for every UPDATE;
+* reset on exactly the UPDATEs the decoding session resets on, with the
   same NOTIFICATION, at the same point of the stream (the UPDATEs before the
   bad one are consumed, those after it are not);
-* give the same events fed whole, one octet at a time, or in random cuts;
+* give the same messages fed whole, one octet at a time, or in random cuts;
 * handle framing errors after a run of good UPDATEs as the general path does.
 """
 
@@ -17,9 +18,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exabgp._codec import frame_message
+from exabgp._codec import frame_message, split_messages
+from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_PLAIN, INDEX_START
 from exabgp.bgp import record
-from exabgp.session import Closed, SessionSettings, Session, State, UpdateReceived
+from exabgp.session import (
+    Closed,
+    Delivery,
+    MessageReceived,
+    SessionSettings,
+    Session,
+    State,
+    UpdateReceived,
+    UpdatesScanned,
+)
 from qa.hypothesis_profiles import examples
 
 FAMILIES = ((1, 1), (1, 2), (2, 1))
@@ -70,10 +81,10 @@ def settings_for(side):
     return record.replace(base, families=FAMILIES)
 
 
-def established_receiver(deliver_updates):
-    """A session in ESTABLISHED (its events drained) and the octets its peer sent to get there."""
+def established_receiver(delivery):
+    """A session in ESTABLISHED in mode `delivery`, its events drained."""
     sender = Session(settings_for("a"))
-    receiver = Session(settings_for("b"), deliver_updates=deliver_updates)
+    receiver = Session(settings_for("b"), delivery=delivery)
     sender.start(0.0)
     receiver.start(0.0)
     for _ in range(4):
@@ -103,12 +114,27 @@ def feed(receiver, data, cuts=None, now=10.0):
     return events, receiver.data_to_send()
 
 
+def indexed(run):
+    """The bodies of a scanned run, where its index says they are."""
+    index, octets = run.index, run.octets
+    return [
+        octets[index[at + INDEX_START] + HEADER_SIZE : index[at + INDEX_END]]
+        for at in range(0, len(index), INDEX_FIELDS)
+    ]
+
+
 def summary(events):
-    """Comparable events: End-of-RIB families for UPDATEs, (code, subcode, data) for the Closed one."""
+    """Comparable events: the body of each UPDATE (a scanned run gives one per message, however the input
+    was cut), (code, subcode, data) for the Closed one."""
     out = []
     for event in events:
         if isinstance(event, UpdateReceived):
             out.append(("update", event.update.body))
+        elif isinstance(event, UpdatesScanned):
+            messages, used = split_messages(event.octets)
+            assert used == len(event.octets) and messages
+            assert indexed(event) == [body for _, body in messages]
+            out.extend(("scanned", body) for _, body in messages)
         elif isinstance(event, Closed):
             note = event.notification
             out.append(("closed", None if note is None else (note.code, note.subcode, note.data), event.sent))
@@ -117,40 +143,62 @@ def summary(events):
     return out
 
 
-def test_only_end_of_rib_is_delivered_and_the_hold_timer_restarts():
-    receiver = established_receiver(False)
+def test_vouched_runs_are_one_event_each_and_the_hold_timer_restarts():
+    receiver = established_receiver(Delivery.RUNS)
     before = receiver.next_deadline()
     events, sent = feed(
         receiver, stream(V4, V6, V4_WITHDRAW, TREAT_AS_WITHDRAW, MULTICAST, EOR_V4, V6, EOR_V6), now=50.0
     )
-    assert summary(events) == [("update", EOR_V4), ("update", EOR_V6)]
-    assert [event.update.eor(receiver.ctx) for event in events] == [(1, 1), (2, 1)]
+    assert [type(event) for event in events] == [
+        UpdatesScanned,
+        UpdateReceived,
+        UpdateReceived,
+        UpdatesScanned,
+        UpdateReceived,
+    ]
+    assert events[0].octets == stream(V4, V6, V4_WITHDRAW, TREAT_AS_WITHDRAW)
+    assert [event.update.body for event in events[1:3]] == [MULTICAST, EOR_V4]
+    assert events[3].octets == stream(V6) and events[4].update.eor(receiver.ctx) == (2, 1)
     assert sent == b"" and not receiver.closed
     assert receiver._hold_deadline == 50.0 + receiver.negotiated.hold_time > before
     assert receiver.received[2] == 8  # scanned or not, every UPDATE is counted (show neighbor)
 
 
 def test_a_run_of_vouched_updates_restarts_the_hold_timer():
-    receiver = established_receiver(False)
+    receiver = established_receiver(Delivery.RUNS)
     events, _ = feed(receiver, stream(V4, V6), now=77.0)
-    assert events == []
+    [run] = events
+    assert type(run) is UpdatesScanned and run.octets == stream(V4, V6) and indexed(run) == [V4, V6]
     assert receiver._hold_deadline == 77.0 + receiver.negotiated.hold_time
 
 
-def test_delivering_sessions_are_unchanged():
-    receiver = established_receiver(True)
-    bodies = (V4, V6, TREAT_AS_WITHDRAW, MULTICAST, EOR_V4)
+def test_every_update_is_delivered_in_both_modes():
+    bodies = (V4, V6, TREAT_AS_WITHDRAW, MULTICAST, EOR_V4, V4_WITHDRAW)
+    receiver = established_receiver(Delivery.UPDATES)
     events, _ = feed(receiver, stream(*bodies))
     assert summary(events) == [("update", body) for body in bodies]
     assert events[2].update.attributes(receiver.ctx).treat_as_withdraw is not None
+    for delivery in (Delivery.RUNS, Delivery.CHECKED):
+        runs, _ = feed(established_receiver(delivery), stream(*bodies))
+        assert [body for _, body in summary(runs)] == list(bodies)
+
+
+def test_only_the_runs_of_routes_read_are_marked_plain():
+    """`Delivery.RUNS` marks the plain UPDATEs of a run (the Adj-RIB-In and the JSON renderer take those as they
+    are); `Delivery.CHECKED` (nobody reads the routes) delivers the same run, nothing marked."""
+    marks = {}
+    for delivery in (Delivery.RUNS, Delivery.CHECKED):
+        [run] = feed(established_receiver(delivery), stream(V4, TREAT_AS_WITHDRAW, V6))[0]
+        marks[delivery] = list(run.index[INDEX_PLAIN::INDEX_FIELDS])
+    assert marks == {Delivery.RUNS: [1, 0, 1], Delivery.CHECKED: [0, 0, 0]}
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
 def test_malformed_updates_reset_as_the_full_decode_does(name):
     data = stream(V4, V6, MALFORMED[name], V4, EOR_V4)
     outcomes = []
-    for deliver in (True, False):
-        receiver = established_receiver(deliver)
+    for delivery in (Delivery.UPDATES, Delivery.RUNS):
+        receiver = established_receiver(delivery)
         events, sent = feed(receiver, data)
         closed = [item for item in summary(events) if item[0] == "closed"]
         outcomes.append((closed, sent))
@@ -173,8 +221,8 @@ def test_malformed_updates_reset_as_the_full_decode_does(name):
 )
 def test_header_errors_after_vouched_updates(bad):
     outcomes = []
-    for deliver in (True, False):
-        receiver = established_receiver(deliver)
+    for delivery in (Delivery.UPDATES, Delivery.RUNS):
+        receiver = established_receiver(delivery)
         events, sent = feed(receiver, stream(V4, V6) + bad)
         outcomes.append(([item for item in summary(events) if item[0] == "closed"], sent))
     assert outcomes[0] == outcomes[1]
@@ -192,18 +240,19 @@ SCENARIOS = [
 @given(index=st.integers(0, len(SCENARIOS) - 1), data=st.data())
 def test_same_events_whole_or_cut_anywhere(index, data):
     octets = stream(*SCENARIOS[index])
-    whole = summary(feed(established_receiver(False), octets)[0])
+    whole = summary(feed(established_receiver(Delivery.RUNS), octets)[0])
     cuts = data.draw(st.lists(st.integers(0, len(octets)), max_size=12))
-    assert summary(feed(established_receiver(False), octets, cuts)[0]) == whole
+    assert summary(feed(established_receiver(Delivery.RUNS), octets, cuts)[0]) == whole
 
 
 def test_same_events_one_octet_at_a_time():
     for bodies in SCENARIOS:
         octets = stream(*bodies)
-        whole = summary(feed(established_receiver(False), octets)[0])
-        assert summary(feed(established_receiver(False), octets, range(len(octets)))[0]) == whole
+        whole = summary(feed(established_receiver(Delivery.RUNS), octets)[0])
+        assert summary(feed(established_receiver(Delivery.RUNS), octets, range(len(octets)))[0]) == whole
 
 
-def test_report_messages_turns_scanning_off():
-    receiver = Session(settings_for("b"), deliver_updates=False, report_messages=True)
-    assert receiver._scan is False
+def test_reported_messages_are_never_scanned():
+    receiver = established_receiver(Delivery.MESSAGES)
+    events, _ = feed(receiver, stream(V4, V6))
+    assert [type(event) for event in events] == [MessageReceived, UpdateReceived] * 2

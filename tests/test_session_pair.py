@@ -16,6 +16,7 @@ from exabgp.bgp.open import Open
 from exabgp.bgp.operational import Operational
 from exabgp.bgp.refresh import BORR, EORR, REQUEST, RouteRefresh
 from exabgp.session import (
+    Delivery,
     EXISTING,
     INCOMING,
     Closed,
@@ -308,7 +309,7 @@ def test_malformed_update_resets_the_session(body, code, subcode):
 MP_REACH_IPV6 = bytes([0x80, 14, 28, 0, 2, 1, 16]) + bytes(15) + bytes([1, 0, 48, 0x20, 1, 0xD, 0xB8, 0, 1])
 
 
-@pytest.mark.parametrize("options", [{}, {"deliver_updates": False}, {"scanned_updates": True}])
+@pytest.mark.parametrize("options", [{}, {"delivery": Delivery.RUNS}, {"delivery": Delivery.MESSAGES}])
 @pytest.mark.parametrize(
     "body",
     [
@@ -319,7 +320,7 @@ MP_REACH_IPV6 = bytes([0x80, 14, 28, 0, 2, 1, 16]) + bytes(15) + bytes([1, 0, 48
 def test_family_not_negotiated_is_3_9(options, body):
     """RFC 4760 sections 7 and 8: MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate
     (here IPv6 unicast on an IPv4 unicast session) is 3/9 with the attribute as data, as ExaBGP 5.0.15 answers
-    (recorded live: "notification sent (3,9)"); whether the session delivers, scans or only checks UPDATEs."""
+    (recorded live: "notification sent (3,9)"); whether the session delivers UPDATEs one by one, in vouched runs or with every message reported."""
     pair = established(**options)
     pair.a.send_update(body)
     pair.pump(1)
@@ -350,7 +351,7 @@ def test_update_shorter_than_23_octets_is_a_bad_message_length():
 def test_unrecognized_well_known_attribute_is_3_2():
     """RFC 4271 section 6.3: 3/2 with the attribute as data, on every receive path."""
     unknown = bytes([0x40, 99, 2]) + b"ab"
-    for options in ({}, {"deliver_updates": False}, {"scanned_updates": True}):
+    for options in ({}, {"delivery": Delivery.RUNS}, {"delivery": Delivery.MESSAGES}):
         pair = established(**options)
         pair.a.send_update(update_body(ATTRIBUTES + unknown))
         pair.pump(1)
@@ -368,7 +369,7 @@ def test_missing_mandatory_attribute_is_treat_as_withdraw():
 
 
 def test_unchecked_updates_are_delivered_lazily():
-    pair = established(check_updates=False)
+    pair = established(delivery=Delivery.RECORDED)
     pair.a.send_update(update_body(nlri=bytes([33, 10, 0, 0, 0, 0])))
     pair.pump(1)
     [received] = of(pair.events[pair.b], UpdateReceived)
@@ -411,8 +412,8 @@ def test_sending_before_established_is_a_local_error():
         session.start(0)
 
 
-def test_report_messages_gives_every_message_both_ways():
-    pair = established(report_messages=True)
+def test_reported_messages_come_both_ways():
+    pair = established(delivery=Delivery.MESSAGES)
     sent = [(event.msg_type, type(event.message).__name__) for event in of(pair.events[pair.a], MessageSent)]
     received = [(event.msg_type, type(event.message).__name__) for event in of(pair.events[pair.a], MessageReceived)]
     assert sent == received == [(1, "Open"), (4, "KeepAlive")]
@@ -431,13 +432,13 @@ def test_report_messages_gives_every_message_both_ways():
         (b"\x00\x09\x00\x00", 3, 1),  # the body does not split
     ],
 )
-def test_report_messages_gives_a_refused_update_raw(body, code, subcode):
+def test_a_refused_update_is_reported_raw(body, code, subcode):
     """An UPDATE that resets the session is still reported, without a message (5.0's packets helpers see it).
 
     Found by `qa.differential.helper`: ExaBGP 5.0.15 writes the raw form of such an UPDATE to the
     ``packets`` helpers and nothing to the parsed ones; our reactor crashed rendering it.
     """
-    pair = established(report_messages=True)
+    pair = established(delivery=Delivery.MESSAGES)
     pair.b.receive_data(frame_message(2, body), 1)
     events = drain(pair.b)
     [refused] = of(events, MessageReceived)
@@ -642,8 +643,8 @@ def test_nothing_is_processed_after_closing():
 def transcript(chunk):
     """Establish a pair, exchange UPDATEs, refreshes and a NOTIFICATION, delivering `chunk` octets at a time."""
     options = dict(route_refresh=True, enhanced_route_refresh=True, families=(IPV4_UNICAST, IPV6_UNICAST))
-    a = Session(make("a", **options), report_messages=True)
-    b = Session(make("b", **options), report_messages=True)
+    a = Session(make("a", **options), delivery=Delivery.MESSAGES)
+    b = Session(make("b", **options), delivery=Delivery.MESSAGES)
     a.start(0)
     b.start(0)
     sequence = []

@@ -49,7 +49,7 @@ from exabgp._codec.errors import CodecError as CodecError  # re-exported: the co
 TYPE_CHECKING = False
 
 #: the topics, each a pair of twins `_<topic>_c` / `_<topic>_py`
-TOPICS = ("wire", "nlri", "attrs", "json", "check", "ribin")
+TOPICS = ("wire", "nlri", "attrs", "json", "index", "ribin")
 
 
 def _modules(implementation: str) -> list[types.ModuleType]:
@@ -90,14 +90,14 @@ IMPLEMENTATION, SUMMARY, BROKEN = _choose()
 
 if TYPE_CHECKING or IMPLEMENTATION == "py":
     from exabgp._codec import _attrs_py as _attrs
-    from exabgp._codec import _check_py as _check
+    from exabgp._codec import _index_py as _index
     from exabgp._codec import _json_py as _json
     from exabgp._codec import _nlri_py as _nlri
     from exabgp._codec import _ribin_py as _ribin
     from exabgp._codec import _wire_py as _wire
 else:
     from exabgp._codec import _attrs_c as _attrs
-    from exabgp._codec import _check_c as _check
+    from exabgp._codec import _index_c as _index
     from exabgp._codec import _json_c as _json
     from exabgp._codec import _nlri_c as _nlri
     from exabgp._codec import _ribin_c as _ribin
@@ -135,11 +135,11 @@ encode_extended_communities = _attrs.encode_extended_communities
 render_update = _json.render_update
 render_run = _json.render_run
 
-# check: the session's checks of received UPDATEs
-check_update = _check.check_update
-scan_updates = _check.scan_updates
+# index: the one pass over received UPDATEs: vouched for, plain, where their parts are
+check_update = _index.check_update
+index_update = _index.index_update
+index_updates = _index.index_updates
 
 # ribin: the Adj-RIB-In's ingest
 ingest_messages = _ribin.ingest_messages
-ingest_update = _ribin.ingest_update
 nlri_keys = _ribin.nlri_keys

@@ -11,9 +11,11 @@ compression and the IPv4-mapped forms are identical).  Attributes are located
 in a first pass (one slot per accepted type code) and printed in type-code
 order in a second, which is 5.0's order.  `render_update` and `render_run`
 share that one writer (`put_update`): a run's lines go into one buffer
-and become one str at the end.
+and become one str at the end; a run is read through its index (no
+framing, an UPDATE not marked plain declined unread).
 """
 
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.unicode cimport PyUnicode_DecodeASCII
 from libc.stdlib cimport malloc, realloc, free, qsort
@@ -28,11 +30,10 @@ cdef extern from "sys/socket.h" nogil:
 from exabgp._codec._tables cimport (
     AFI_IPV6, AGGREGATOR, AS_CONFED_SET, AS_PATH, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, CLUSTER_LIST,
     COMMON_LIMIT, COMMUNITIES, COMMUNITY_SIZE, EXTENDED_LENGTH, FAMILY_SIZE, FLAGS_CHECKED, FLAGS_CHECKED_OPTIONAL,
-    HEADER_SIZE, IPV4_SIZE, IPV6_SIZE, LARGE_COMMUNITY, LARGE_COMMUNITY_SIZE, LENGTH_AT, LOCAL_PREF, MARKER_OCTET,
-    MARKER_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, MULTI_EXIT_DISC, NEXT_HOP, OPTIONAL, ORIGIN, ORIGIN_EGP,
-    ORIGIN_IGP, ORIGIN_INCOMPLETE, ORIGINATOR_ID, SAFI_UNICAST, TYPE_AT, UPDATE, UPDATE_MINIMUM,
+    HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_PLAIN, INDEX_START, IPV4_SIZE, IPV6_SIZE, LARGE_COMMUNITY,
+    LARGE_COMMUNITY_SIZE, LOCAL_PREF, MP_REACH_NLRI, MP_UNREACH_NLRI, MULTI_EXIT_DISC, NEXT_HOP, OPTIONAL, ORIGIN,
+    ORIGIN_EGP, ORIGIN_IGP, ORIGIN_INCOMPLETE, ORIGINATOR_ID, SAFI_UNICAST, UPDATE_MINIMUM,
 )
-from exabgp._codec.errors import CodecError
 from exabgp._codec.tables import ATTRIBUTE_FLAGS, COMMON, ITEM_SIZES, VALUE_SIZES
 
 __all__ = ("render_update", "render_run")
@@ -521,53 +522,55 @@ def render_update(body, bint asn4, bint addpath_ipv4, bint addpath_ipv6):
 
 
 
-def render_run(octets, Py_ssize_t start, bint asn4, bint addpath_ipv4, bint addpath_ipv6,
+def render_run(octets, index, Py_ssize_t record, bint asn4, bint addpath_ipv4, bint addpath_ipv6,
                str head, str after, str tail, counter):
-    """The lines of the UPDATEs of `octets` from `start`, UTF-8: ``(lines, counter, offset, declined)``."""
-    cdef bytes data = octets if type(octets) is bytes else bytes(octets)
+    """The lines of the UPDATEs of `octets` from its `index`'s `record`-th, UTF-8: ``(lines, counter, record,
+    declined)`` (see the pure twin)."""
     cdef bytes head_octets = head.encode("utf-8")
     cdef bytes after_octets = after.encode("utf-8")
     cdef bytes tail_octets = tail.encode("utf-8")
-    cdef const unsigned char *p = <const unsigned char *>PyBytes_AS_STRING(data)
-    cdef Py_ssize_t size = PyBytes_GET_SIZE(data), offset = start, length, line
-    cdef unsigned long long count = counter
+    cdef Py_buffer view
+    cdef Py_buffer positions
+    cdef const unsigned char *data
+    cdef const int *fields
+    cdef Py_ssize_t count, line, start, size
+    cdef unsigned long long number = counter
     cdef object declined = None
     cdef Out out
-    cdef int i
-    if start < 0 or start > size:
-        raise ValueError(f"start {start} outside the {size} octets")
-    out.size = 0
-    out.capacity = 8 * (size - start) + 256
-    out.data = <char *>malloc(out.capacity)
-    if out.data == NULL:
-        raise MemoryError()
+    PyObject_GetBuffer(index, &positions, PyBUF_SIMPLE)
     try:
-        while offset < size:
-            if size - offset < HEADER_SIZE:
-                raise CodecError(1, 2, data[offset + LENGTH_AT:offset + TYPE_AT], "incomplete message header")
-            for i in range(MARKER_SIZE):
-                if p[offset + i] != MARKER_OCTET:
-                    raise CodecError(1, 1, b"", "invalid marker")
-            length = (p[offset + LENGTH_AT] << 8) | p[offset + LENGTH_AT + 1]
-            if length < HEADER_SIZE or offset + length > size:
-                raise CodecError(1, 2, PyBytes_FromStringAndSize(<const char *>p + offset + LENGTH_AT, 2),
-                                 f"invalid message length {length}")
-            if p[offset + TYPE_AT] != UPDATE:
-                raise CodecError(1, 3, PyBytes_FromStringAndSize(<const char *>p + offset + TYPE_AT, 1),
-                                 "not an UPDATE")
-            line = out.size
-            put(&out, PyBytes_AS_STRING(head_octets), PyBytes_GET_SIZE(head_octets))
-            put_uint(&out, count + 1)
-            put(&out, PyBytes_AS_STRING(after_octets), PyBytes_GET_SIZE(after_octets))
-            if not put_update(&out, p + offset + HEADER_SIZE, length - HEADER_SIZE, asn4, addpath_ipv4,
-                              addpath_ipv6):
-                out.size = line
-                declined = PyBytes_FromStringAndSize(<const char *>p + offset + HEADER_SIZE, length - HEADER_SIZE)
-                offset += length
-                break
-            put(&out, PyBytes_AS_STRING(tail_octets), PyBytes_GET_SIZE(tail_octets))
-            count += 1
-            offset += length
-        return PyBytes_FromStringAndSize(out.data, out.size), count, offset, declined
+        count = positions.len // (INDEX_FIELDS * sizeof(int))
+        if record < 0 or record > count:
+            raise ValueError(f"record {record} outside the {count} of the index")
+        PyObject_GetBuffer(octets, &view, PyBUF_SIMPLE)
+        try:
+            data = <const unsigned char *>view.buf
+            out.size = 0
+            out.capacity = 8 * view.len + 256
+            out.data = <char *>malloc(out.capacity)
+            if out.data == NULL:
+                raise MemoryError()
+            try:
+                while record < count:
+                    fields = <const int *>positions.buf + record * INDEX_FIELDS
+                    record += 1
+                    start = fields[INDEX_START] + HEADER_SIZE
+                    size = fields[INDEX_END] - start
+                    line = out.size
+                    put(&out, PyBytes_AS_STRING(head_octets), PyBytes_GET_SIZE(head_octets))
+                    put_uint(&out, number + 1)
+                    put(&out, PyBytes_AS_STRING(after_octets), PyBytes_GET_SIZE(after_octets))
+                    if not fields[INDEX_PLAIN] or not put_update(&out, data + start, size, asn4, addpath_ipv4,
+                                                                 addpath_ipv6):
+                        out.size = line
+                        declined = PyBytes_FromStringAndSize(<const char *>data + start, size)
+                        break
+                    put(&out, PyBytes_AS_STRING(tail_octets), PyBytes_GET_SIZE(tail_octets))
+                    number += 1
+                return PyBytes_FromStringAndSize(out.data, out.size), number, record, declined
+            finally:
+                free(out.data)
+        finally:
+            PyBuffer_Release(&view)
     finally:
-        free(out.data)
+        PyBuffer_Release(&positions)

@@ -2,12 +2,11 @@
 """Compiled twin of `_ribin_py.py`: what an UPDATE does to an Adj-RIB-In, in one call.
 
 Same functions, results and errors as the pure twin, which is the
-specification (RFC 4271 section 4.3, RFC 4760, RFC 7911 section 3, RFC 7606);
-the attributes vouched for are `tables`' common ones, whose numbers are
-cimported from the generated `_tables.pxd` and whose tables are copied into
-C arrays when the module loads.  The octets are read in
-place; the only objects built are the keys, their lists, the next hop and
-the section.  Keys of up to 64 bits are made directly, longer ones from
+specification (RFC 4271 section 4.3, RFC 4760, RFC 7911 section 3); the
+numbers are cimported from the generated `_tables.pxd`.  The octets are read
+in place, where the index of `_codec.index_updates` says the parts of each
+UPDATE are; the only objects built are the keys, their lists, the next hop
+and the section.  Keys of up to 64 bits are made directly, longer ones from
 their big-endian octets.
 """
 
@@ -16,31 +15,17 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from libc.string cimport memcpy, memset
 
 from exabgp._codec._tables cimport (
-    AFI_IPV4, AFI_IPV6, AS_CONFED_SET, AS_PATH, AS_SET, ASN2_SIZE, ASN4_SIZE, COMMON_LIMIT, EXTENDED_LENGTH,
-    FLAGS_CHECKED, FLAGS_CHECKED_OPTIONAL, HEADER_SIZE, IPV4_SIZE, IPV6_SIZE, LENGTH_AT, MARKER_OCTET, MARKER_SIZE,
-    FAMILY_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, OPTIONAL, ORIGIN, ORIGIN_INCOMPLETE, SAFI_UNICAST,
-    TYPE_AT, UPDATE,
+    AFI_IPV4, AFI_IPV6, FAMILY_SIZE, HEADER_SIZE, INDEX_ATTRIBUTES_END, INDEX_END, INDEX_FIELDS, INDEX_PLAIN,
+    INDEX_REACH, INDEX_REACH_END, INDEX_REACH_VALUE, INDEX_START, INDEX_UNREACH, INDEX_UNREACH_END,
+    INDEX_UNREACH_VALUE, INDEX_WITHDRAWN_END, IPV4_SIZE, IPV6_SIZE, MP_REACH_NLRI, SAFI_UNICAST,
 )
-from exabgp._codec._check_c import check_update
 from exabgp._codec.errors import CodecError
-from exabgp._codec.tables import ATTRIBUTE_FLAGS, COMMON, ITEM_SIZES, VALUE_SIZES
 
-__all__ = ("ingest_messages", "ingest_update", "nlri_keys")
+__all__ = ("ingest_messages", "nlri_keys")
 
 
 cdef tuple IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
 cdef tuple IPV6_UNICAST = (AFI_IPV6, SAFI_UNICAST)
-
-# `tables`' common attributes, by code: their flags (0: not a common attribute), exact value size (-1: none)
-# and list item size (0: not a list)
-cdef unsigned char COMMON_FLAGS[COMMON_LIMIT]
-cdef int VALUE_SIZE[COMMON_LIMIT]
-cdef int ITEM_SIZE[COMMON_LIMIT]
-for _code in range(COMMON_LIMIT):
-    COMMON_FLAGS[_code] = ATTRIBUTE_FLAGS[_code] if _code in COMMON else 0
-    VALUE_SIZE[_code] = VALUE_SIZES.get(_code, -1)
-    ITEM_SIZE[_code] = ITEM_SIZES.get(_code, 0)
-
 
 cdef extern from "Python.h":
     object _PyLong_FromByteArray(const unsigned char* bytes, size_t n, int little_endian, int is_signed)
@@ -106,107 +91,54 @@ def nlri_keys(data, afi, addpath):
         PyBuffer_Release(&view)
 
 
-cdef inline bint as_path(const unsigned char* data, Py_ssize_t start, Py_ssize_t end, int width) noexcept:
-    while start < end:
-        if end - start < 2 or data[start] < AS_SET or data[start] > AS_CONFED_SET or data[start + 1] == 0:
-            return False
-        start += 2 + data[start + 1] * width
-    return start == end
-
-
-cdef inline bint clean(int code, int flags, const unsigned char* data, Py_ssize_t start, Py_ssize_t end,
-                       bint asn4) noexcept:
-    """Whether RFC 7606 keeps this attribute as it is: a common one with its flags and value (`tables`)."""
-    cdef Py_ssize_t length = end - start
-    cdef int expected, width
-    if code >= COMMON_LIMIT or COMMON_FLAGS[code] == 0:
-        return False
-    expected = COMMON_FLAGS[code]
-    if (flags & (FLAGS_CHECKED_OPTIONAL if expected & OPTIONAL else FLAGS_CHECKED)) != expected:
-        return False
-    if VALUE_SIZE[code] >= 0:
-        return length == VALUE_SIZE[code] and (code != ORIGIN or data[start] <= ORIGIN_INCOMPLETE)
-    if ITEM_SIZE[code]:
-        return length > 0 and length % ITEM_SIZE[code] == 0
-    width = ASN4_SIZE if asn4 else ASN2_SIZE
-    if code == AS_PATH:
-        return as_path(data, start, end, width)
-    return length == width + IPV4_SIZE  # AGGREGATOR
-
-
-cdef object ingest(bytes body, bint addpath4, bint addpath6, bint asn4):
-    cdef const unsigned char* data = <const unsigned char*>PyBytes_AS_STRING(body)
-    cdef Py_ssize_t size = len(body)
-    cdef Py_ssize_t withdrawn_end = 2 + ((data[0] << 8) | data[1])
-    cdef Py_ssize_t section_start = withdrawn_end + 2
-    cdef Py_ssize_t attributes_end = section_start + ((data[withdrawn_end] << 8) | data[withdrawn_end + 1])
-    cdef Py_ssize_t offset = section_start, start, end, nexthop_end
+cdef tuple changes(const unsigned char* data, const int* record, bint addpath4, bint addpath6):
+    """``(section, withdrawn, announced, unreach, reach)`` of the plain UPDATE of `record` (see the pure twin)."""
+    cdef Py_ssize_t section_start = record[INDEX_WITHDRAWN_END] + 2
+    cdef Py_ssize_t attributes_end = record[INDEX_ATTRIBUTES_END]
     cdef Py_ssize_t cut_start[2]
     cdef Py_ssize_t cut_end[2]
-    cdef int cuts = 0, flags, code, afi, width, i
-    cdef bint seen[256]
+    cdef Py_ssize_t offset, value, nexthop_end, size
+    cdef int cuts = 0, afi, width, i
     cdef bint addpath
     cdef bytes section
     cdef char* out
     unreach = reach = None
-    memset(seen, 0, sizeof(seen))
-    while offset < attributes_end:
-        flags = data[offset]
-        code = data[offset + 1]
-        if flags & EXTENDED_LENGTH:
-            start = offset + 4
-            end = start + ((data[offset + 2] << 8) | data[offset + 3])
+    if record[INDEX_UNREACH]:
+        value = record[INDEX_UNREACH_VALUE]
+        afi = (data[value] << 8) | data[value + 1]
+        width, addpath = (IPV4_SIZE, addpath4) if afi == AFI_IPV4 else (IPV6_SIZE, addpath6)
+        unreach = (afi, keys(data, value + FAMILY_SIZE, record[INDEX_UNREACH_END], width, addpath))
+        cut_start[0] = record[INDEX_UNREACH]
+        cut_end[0] = record[INDEX_UNREACH_END]
+        cuts = 1
+    if record[INDEX_REACH]:
+        value = record[INDEX_REACH_VALUE]
+        afi = (data[value] << 8) | data[value + 1]
+        width, addpath = (IPV4_SIZE, addpath4) if afi == AFI_IPV4 else (IPV6_SIZE, addpath6)
+        nexthop_end = value + 4 + data[value + 3]
+        reach = (afi, PyBytes_FromStringAndSize(<const char*>data + value + 4, nexthop_end - value - 4),
+                 keys(data, nexthop_end + 1, record[INDEX_REACH_END], width, addpath))
+        if cuts and record[INDEX_REACH] < cut_start[0]:  # the cuts in wire order
+            cut_start[1], cut_end[1] = cut_start[0], cut_end[0]
+            cut_start[0], cut_end[0] = record[INDEX_REACH], record[INDEX_REACH_END]
         else:
-            start = offset + 3
-            end = start + data[offset + 2]
-        if seen[code]:
-            return None
-        seen[code] = True
-        if code == MP_REACH_NLRI or code == MP_UNREACH_NLRI:
-            afi = (data[start] << 8) | data[start + 1]
-            if afi == AFI_IPV4:
-                width, addpath = IPV4_SIZE, addpath4
-            else:
-                width, addpath = IPV6_SIZE, addpath6
-            if code == MP_REACH_NLRI:
-                nexthop_end = start + 4 + data[start + 3]
-                reach = (afi, PyBytes_FromStringAndSize(<const char*>data + start + 4, nexthop_end - start - 4),
-                         keys(data, nexthop_end + 1, end, width, addpath))
-            else:
-                unreach = (afi, keys(data, start + FAMILY_SIZE, end, width, addpath))
-            cut_start[cuts] = offset
-            cut_end[cuts] = end
-            cuts += 1
-        elif not clean(code, flags, data, start, end, asn4):
-            return None
-        offset = end
-    # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
-    if (attributes_end < size or reach is not None) and not (seen[ORIGIN] and seen[AS_PATH]):
-        return None
-    if attributes_end < size and not seen[NEXT_HOP]:
-        return None
-    if cuts == 0:
-        section = PyBytes_FromStringAndSize(<const char*>data + section_start, attributes_end - section_start)
-    else:
-        section = PyBytes_FromStringAndSize(NULL, attributes_end - section_start
-                                            - (cut_end[0] - cut_start[0])
-                                            - ((cut_end[1] - cut_start[1]) if cuts == 2 else 0))
-        out = PyBytes_AS_STRING(section)
-        offset = section_start
-        for i in range(cuts):
-            memcpy(out, data + offset, cut_start[i] - offset)
-            out += cut_start[i] - offset
-            offset = cut_end[i]
-        memcpy(out, data + offset, attributes_end - offset)
-    return (section, keys(data, 2, withdrawn_end, IPV4_SIZE, addpath4),
-            keys(data, attributes_end, size, IPV4_SIZE, addpath4), unreach, reach)
-
-
-def ingest_update(body, addpath4, addpath6, asn4):
-    """The Adj-RIB-In changes of the UPDATE `body`, or None (see the pure twin)."""
-    if not check_update(body, addpath4, addpath6):
-        return None
-    return ingest(body if type(body) is bytes else bytes(body), bool(addpath4), bool(addpath6), bool(asn4))
+            cut_start[cuts] = record[INDEX_REACH]
+            cut_end[cuts] = record[INDEX_REACH_END]
+        cuts += 1
+    size = attributes_end - section_start
+    for i in range(cuts):
+        size -= cut_end[i] - cut_start[i]
+    section = PyBytes_FromStringAndSize(NULL, size)
+    out = PyBytes_AS_STRING(section)
+    offset = section_start
+    for i in range(cuts):
+        memcpy(out, data + offset, cut_start[i] - offset)
+        out += cut_start[i] - offset
+        offset = cut_end[i]
+    memcpy(out, data + offset, attributes_end - offset)
+    return (section, keys(data, record[INDEX_START] + HEADER_SIZE + 2, record[INDEX_WITHDRAWN_END], IPV4_SIZE,
+                          addpath4),
+            keys(data, attributes_end, record[INDEX_END], IPV4_SIZE, addpath4), unreach, reach)
 
 
 cdef inline object intern(dict paths, object path):
@@ -263,38 +195,27 @@ cdef Py_ssize_t apply(tuple changes, dict tables, dict paths) except -1:
     return churn
 
 
-def ingest_messages(data, offset, addpath4, addpath6, asn4, dict tables, dict paths):
-    """Apply the vouched-for UPDATE messages of `data` from `offset` (see the pure twin)."""
+def ingest_messages(data, index, record, addpath4, addpath6, dict tables, dict paths):
+    """Apply the plain UPDATEs `index` records for `data`, from its `record`-th (see the pure twin)."""
     cdef Py_buffer view
-    cdef const unsigned char* p
-    cdef Py_ssize_t size, length, churn = 0, at = offset
-    cdef bint a4 = addpath4, a6 = addpath6, wide = asn4
-    cdef int i
-    cdef bytes body
+    cdef Py_buffer positions
+    cdef const int* fields
+    cdef Py_ssize_t count, churn = 0, at = record
+    cdef bint a4 = addpath4, a6 = addpath6
     if at < 0:
-        raise ValueError("negative offset")
+        raise ValueError("negative record")
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
-        p = <const unsigned char*>view.buf
-        size = view.len
-        while size - at >= HEADER_SIZE:
-            length = (p[at + LENGTH_AT] << 8) | p[at + LENGTH_AT + 1]
-            if p[at + TYPE_AT] != UPDATE or length < HEADER_SIZE or size - at < length:
-                break
-            for i in range(MARKER_SIZE):
-                if p[at + i] != MARKER_OCTET:
-                    break
-            else:
-                body = PyBytes_FromStringAndSize(<const char*>p + at + HEADER_SIZE, length - HEADER_SIZE)
-                if not check_update(body, a4, a6):
-                    break
-                changes = ingest(body, a4, a6, wide)
-                if changes is None:
-                    break
-                churn += apply(changes, tables, paths)
-                at += length
-                continue
-            break
+        PyObject_GetBuffer(index, &positions, PyBUF_SIMPLE)
+        try:
+            fields = <const int*>positions.buf
+            count = positions.len // (INDEX_FIELDS * sizeof(int))
+            while at < count and fields[at * INDEX_FIELDS + INDEX_PLAIN]:
+                churn += apply(changes(<const unsigned char*>view.buf, fields + at * INDEX_FIELDS, a4, a6), tables,
+                               paths)
+                at += 1
+        finally:
+            PyBuffer_Release(&positions)
     finally:
         PyBuffer_Release(&view)
     return at, churn

@@ -3,10 +3,11 @@
 The Adj-RIB-In (`exabgp.rib.incoming`) keeps each route as one dictionary
 slot: an integer *key* made of the NLRI, mapped to the attribute section as
 received.  For the UPDATEs a full table is made of, nothing has to be
-decoded to fill it: this module reads the octets in place and gives the keys
-and the section, and says when it can not vouch that the full decode
-(`exabgp.bgp.attribute.decode_attributes`, RFC 7606 applied) would find
-every attribute clean.
+decoded to fill it: this module reads the octets in place, where the one
+indexing pass (`_codec.index_updates`) found the parts of each *plain*
+UPDATE (one whose attributes the full decode,
+`exabgp.bgp.attribute.decode_attributes` with RFC 7606, would find clean),
+and gives the keys and the section.
 
 A *key* (plain prefixes of IPv4 / IPv6, RFC 4271 section 4.3, RFC 4760) is
 the integer ``length << width_bits | prefix``, `prefix` being the
@@ -21,75 +22,51 @@ the zero-padded address would end in 8 zero bits).
 `nlri_keys(data, afi, addpath)` gives the keys of one NLRI section in wire
 order, with the errors of `decode_nlri` (3/10, RFC 4271 section 6.3).
 
-`ingest_update(body, addpath4, addpath6, asn4)` returns None ("not vouched
-for: decode it in full", never an error) unless ALL of these hold:
-
-* `check_update(body, addpath4, addpath6)` vouches for it (`_check_py`: no
-  session reset, IPv4 / IPv6 unicast only, at least one NLRI);
-* no attribute code appears twice;
-* ORIGIN and AS_PATH are there when it announces routes, and NEXT_HOP
-  too when they are in the NLRI field (RFC 4271 section 5, RFC 4760
-  section 3: a missing one is RFC 7606 section 3 d treat-as-withdraw);
-* every attribute other than MP_REACH_NLRI / MP_UNREACH_NLRI is a common
-  one, with the flags and the value `exabgp._codec.tables` describes
-  (`tables.COMMON`: ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF,
-  ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST,
-  LARGE_COMMUNITY; `asn4` gives the ASN width of AS_PATH and AGGREGATOR),
-  so that RFC 7606 neither withdraws nor discards anything (any other code,
-  known or not, is left to the full decode).
-
-When vouched for it returns ``(section, withdrawn, announced, unreach,
-reach)``: `section` the attribute section without the MP_REACH_NLRI and
-MP_UNREACH_NLRI TLVs (the others as received, in wire order); `withdrawn`
-and `announced` the keys of the withdrawn-routes and NLRI fields (IPv4,
-`addpath4`); `unreach` None or ``(afi, keys)`` of MP_UNREACH_NLRI; `reach`
-None or ``(afi, next-hop field, keys)`` of MP_REACH_NLRI (`addpath6` for
-IPv6 NLRI, `addpath4` for IPv4 ones).
-
-`ingest_messages(data, offset, addpath4, addpath6, asn4, tables, paths)`
-applies to an Adj-RIB-In, in order, the UPDATE messages of `data` from
-`offset` (RFC 4271 section 4.1 framing: marker, length, type 2) that
-`ingest_update` vouches for, and stops at the first other one (incomplete,
-not an UPDATE, not vouched for).  `tables` maps ``(afi, safi)`` to the
-family's ``{key: path}`` and `paths` interns paths (``{path: path}``).  Per
-message, in 5.0's order: the withdrawn keys are removed from the IPv4
-unicast table and the announced ones set to the interned `section` (the
-table is made when either list is not empty); the MP_UNREACH_NLRI keys are
-removed from their family's table when it exists; the MP_REACH_NLRI keys are
-set to the interned ``section + 00 0E len next-hop`` (a pseudo attribute
-carrying the next-hop field).  Returns ``(offset, churn)``: where it stopped
-and how many routes were withdrawn or replaced (stored keys removed or
-overwritten), from which the caller knows when unused paths may be swept.
+`ingest_messages(data, index, record, addpath4, addpath6, tables, paths)`
+applies to an Adj-RIB-In, in order, the UPDATE messages of `data` that
+`index` (what `_codec.index_updates` gave for `data`: nothing is framed nor
+checked again here) records, from its `record`-th one, and stops at the
+first one that is not plain (RFC 7606 would withdraw or discard something
+in it: the caller decodes that one in full).  `tables` maps ``(afi, safi)``
+to the family's ``{key: path}`` and `paths` interns paths (``{path:
+path}``).  Per message, in 5.0's order: the keys of the withdrawn-routes
+field (IPv4, `addpath4`) are removed from the IPv4 unicast table and those
+of the NLRI field set to the interned *section*, the attribute section
+without the MP_REACH_NLRI and MP_UNREACH_NLRI TLVs (the others as received,
+in wire order); the table is made when either list is not empty; the
+MP_UNREACH_NLRI keys are removed from their family's table when it exists;
+the MP_REACH_NLRI keys (`addpath6` for IPv6 NLRI, `addpath4` for IPv4 ones)
+are set to the interned ``section + 00 0E len next-hop`` (a pseudo
+attribute carrying the next-hop field).  Returns ``(record, churn)``: the
+first record not applied (the number of records at the end) and how many
+routes were withdrawn or replaced (stored keys removed or overwritten),
+from which the caller knows when unused paths may be swept.
 """
 
-from exabgp._codec._check_py import check_update
 from exabgp._codec.errors import CodecError
 from exabgp._codec.tables import (
     AFI_IPV4,
-    ASN2_SIZE,
-    ASN4_SIZE,
-    AS_CONFED_SET,
-    AS_PATH,
-    AS_SET,
-    COMMON_RULES,
-    EXTENDED_LENGTH,
     FAMILY_SIZE,
     HEADER_SIZE,
+    INDEX_ATTRIBUTES_END,
+    INDEX_END,
+    INDEX_FIELDS,
+    INDEX_PLAIN,
+    INDEX_REACH,
+    INDEX_REACH_END,
+    INDEX_REACH_VALUE,
+    INDEX_START,
+    INDEX_UNREACH,
+    INDEX_UNREACH_END,
+    INDEX_UNREACH_VALUE,
+    INDEX_WITHDRAWN_END,
     IPV4_SIZE,
     IPV6_SIZE,
-    LENGTH_AT,
-    MARKER,
     MP_REACH_NLRI,
-    MP_UNREACH_NLRI,
-    NEXT_HOP,
-    ORIGIN,
-    ORIGIN_INCOMPLETE,
     SAFI_UNICAST,
-    TYPE_AT,
-    UPDATE,
 )
 
-__all__ = ("ingest_messages", "ingest_update", "nlri_keys")
+__all__ = ("ingest_messages", "nlri_keys")
 
 
 def _keys(data: bytes, start: int, end: int, width: int, addpath: bool) -> list:
@@ -124,86 +101,43 @@ def nlri_keys(data, afi: int, addpath: bool) -> list:
     return _keys(data, 0, len(data), IPV4_SIZE if afi == AFI_IPV4 else IPV6_SIZE, bool(addpath))
 
 
-def _as_path(data: bytes, start: int, end: int, width: int) -> bool:
-    while start < end:
-        if end - start < 2 or not AS_SET <= data[start] <= AS_CONFED_SET or data[start + 1] == 0:
-            return False
-        start += 2 + data[start + 1] * width
-    return start == end
+def _changes(data: bytes, index, at: int, addpath4: bool, addpath6: bool) -> tuple:
+    """``(section, withdrawn, announced, unreach, reach)`` of the plain UPDATE whose record starts at ``index[at]``.
 
-
-def _clean(code: int, flags: int, data: bytes, start: int, end: int, asn4: bool) -> bool:
-    """Whether RFC 7606 keeps this attribute as it is: a common one with its flags and value (`tables`)."""
-    rule = COMMON_RULES[code]
-    if rule is None:
-        return False
-    expected, checked, size, item = rule
-    if flags & checked != expected:
-        return False
-    length = end - start
-    if size is not None:
-        return length == size and (code != ORIGIN or data[start] <= ORIGIN_INCOMPLETE)
-    if item is not None:
-        return length > 0 and length % item == 0
-    width = ASN4_SIZE if asn4 else ASN2_SIZE
-    if code == AS_PATH:
-        return _as_path(data, start, end, width)
-    return length == width + IPV4_SIZE  # AGGREGATOR
-
-
-def ingest_update(body, addpath4: bool, addpath6: bool, asn4: bool):
-    """The Adj-RIB-In changes of the UPDATE `body`, or None (see the module docstring)."""
-    data = bytes(body)
-    if not check_update(data, addpath4, addpath6):
-        return None
-    size = len(data)
-    withdrawn_end = 2 + ((data[0] << 8) | data[1])
+    `withdrawn` and `announced` are the keys of the withdrawn-routes and NLRI fields, `unreach` None or
+    ``(afi, keys)`` of MP_UNREACH_NLRI, `reach` None or ``(afi, next-hop field, keys)`` of MP_REACH_NLRI.
+    """
+    withdrawn_end = index[at + INDEX_WITHDRAWN_END]
     section_start = withdrawn_end + 2
-    attributes_end = section_start + ((data[withdrawn_end] << 8) | data[withdrawn_end + 1])
-    seen = set()
-    kept = []
+    attributes_end = index[at + INDEX_ATTRIBUTES_END]
+    cuts = sorted(
+        (index[at + tlv], index[at + tlv_end])
+        for tlv, tlv_end in ((INDEX_REACH, INDEX_REACH_END), (INDEX_UNREACH, INDEX_UNREACH_END))
+        if index[at + tlv]
+    )
     kept_from = section_start
+    kept = []
+    for cut_start, cut_end in cuts:
+        kept.append(data[kept_from:cut_start])
+        kept_from = cut_end
+    kept.append(data[kept_from:attributes_end])
     unreach = reach = None
-    offset = section_start
-    while offset < attributes_end:
-        flags = data[offset]
-        code = data[offset + 1]
-        if flags & EXTENDED_LENGTH:
-            start = offset + 4
-            end = start + ((data[offset + 2] << 8) | data[offset + 3])
-        else:
-            start = offset + 3
-            end = start + data[offset + 2]
-        if code in seen:
-            return None
-        seen.add(code)
-        if code == MP_REACH_NLRI or code == MP_UNREACH_NLRI:
-            afi = (data[start] << 8) | data[start + 1]
-            width, addpath = (IPV4_SIZE, addpath4) if afi == AFI_IPV4 else (IPV6_SIZE, addpath6)
-            if code == MP_REACH_NLRI:
-                nexthop_end = start + 4 + data[start + 3]
-                reach = (afi, data[start + 4 : nexthop_end], _keys(data, nexthop_end + 1, end, width, addpath))
-            else:
-                unreach = (afi, _keys(data, start + FAMILY_SIZE, end, width, addpath))
-            kept.append(data[kept_from:offset])
-            kept_from = end
-        elif not _clean(code, flags, data, start, end, asn4):
-            return None
-        offset = end
-    # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
-    if (attributes_end < size or reach is not None) and not (ORIGIN in seen and AS_PATH in seen):
-        return None
-    if attributes_end < size and NEXT_HOP not in seen:
-        return None
-    if kept_from == section_start:
-        section = data[section_start:attributes_end]
-    else:
-        kept.append(data[kept_from:attributes_end])
-        section = b"".join(kept)
+    if index[at + INDEX_UNREACH]:
+        value = index[at + INDEX_UNREACH_VALUE]
+        afi = (data[value] << 8) | data[value + 1]
+        width, addpath = (IPV4_SIZE, addpath4) if afi == AFI_IPV4 else (IPV6_SIZE, addpath6)
+        unreach = (afi, _keys(data, value + FAMILY_SIZE, index[at + INDEX_UNREACH_END], width, addpath))
+    if index[at + INDEX_REACH]:
+        value = index[at + INDEX_REACH_VALUE]
+        afi = (data[value] << 8) | data[value + 1]
+        width, addpath = (IPV4_SIZE, addpath4) if afi == AFI_IPV4 else (IPV6_SIZE, addpath6)
+        nexthop_end = value + 4 + data[value + 3]
+        keys = _keys(data, nexthop_end + 1, index[at + INDEX_REACH_END], width, addpath)
+        reach = (afi, data[value + 4 : nexthop_end], keys)
     return (
-        section,
-        _keys(data, 2, withdrawn_end, IPV4_SIZE, addpath4),
-        _keys(data, attributes_end, size, IPV4_SIZE, addpath4),
+        b"".join(kept),
+        _keys(data, index[at + INDEX_START] + HEADER_SIZE + 2, withdrawn_end, IPV4_SIZE, addpath4),
+        _keys(data, attributes_end, index[at + INDEX_END], IPV4_SIZE, addpath4),
         unreach,
         reach,
     )
@@ -252,25 +186,17 @@ def _apply(changes, tables: dict, paths: dict) -> int:
     return churn
 
 
-def ingest_messages(data, offset: int, addpath4: bool, addpath6: bool, asn4: bool, tables: dict, paths: dict):
-    """Apply the vouched-for UPDATE messages of `data` from `offset` (see the module docstring)."""
-    if offset < 0:
-        raise ValueError("negative offset")
+def ingest_messages(data, index, record: int, addpath4: bool, addpath6: bool, tables: dict, paths: dict):
+    """Apply the plain UPDATEs `index` records for `data`, from its `record`-th (see the module docstring)."""
+    if record < 0:
+        raise ValueError("negative record")
     data = bytes(data)
-    size = len(data)
+    count = len(index) // INDEX_FIELDS
     churn = 0
-    while size - offset >= HEADER_SIZE:
-        length = (data[offset + LENGTH_AT] << 8) | data[offset + LENGTH_AT + 1]
-        if (
-            not data.startswith(MARKER, offset)
-            or data[offset + TYPE_AT] != UPDATE
-            or length < HEADER_SIZE
-            or size - offset < length
-        ):
+    while record < count:
+        at = record * INDEX_FIELDS
+        if not index[at + INDEX_PLAIN]:
             break
-        changes = ingest_update(data[offset + HEADER_SIZE : offset + length], addpath4, addpath6, asn4)
-        if changes is None:
-            break
-        churn += _apply(changes, tables, paths)
-        offset += length
-    return offset, churn
+        churn += _apply(_changes(data, index, at, addpath4, addpath6), tables, paths)
+        record += 1
+    return record, churn

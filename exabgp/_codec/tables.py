@@ -195,6 +195,23 @@ for _code in COMMON:
 del _code, _flags
 
 
+# ---------------------------------------------------------------- the index of a run of UPDATEs (`_index_*`)
+
+#: the fields of one record of `index_updates`, one record per UPDATE message, offsets into the run's octets:
+INDEX_START = 0  # the message's first octet (its header); the withdrawn routes start HEADER_SIZE + 2 further
+INDEX_WITHDRAWN_END = 1  # past the withdrawn routes; the path attributes start 2 octets further
+INDEX_ATTRIBUTES_END = 2  # past the path attributes: where the NLRI field starts
+INDEX_END = 3  # past the message: where the NLRI field ends
+INDEX_REACH = 4  # the first octet (flags) of MP_REACH_NLRI, 0 when there is none
+INDEX_REACH_VALUE = 5  # its value, up to INDEX_REACH_END
+INDEX_REACH_END = 6
+INDEX_UNREACH = 7  # the same three for MP_UNREACH_NLRI
+INDEX_UNREACH_VALUE = 8
+INDEX_UNREACH_END = 9
+INDEX_PLAIN = 10  # 1 when the UPDATE is plain (`_index_py`), else 0
+INDEX_FIELDS = 11
+
+
 def declarations() -> str:
     """The text of ``_tables.pxd`` (see the module docstring): every public integer here, as a C constant."""
     names = [name for name, value in globals().items() if not name.startswith("_") and type(value) is int]

@@ -55,8 +55,8 @@ no newline of its own.
 import json
 from typing import Protocol
 
-from exabgp._codec import render_run, split_messages
-from exabgp._codec.tables import EXTENDED_MAX_SIZE
+from exabgp._codec import render_run
+from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_START
 from exabgp.api.envelope import DaemonFields, Envelope, NeighborFields, hex_text, raw_fields, shutdown_line
 from exabgp.api.json_message import OPENING, message_inner, message_kind, negotiated_json
 from exabgp.api.json_update import compact, general_update_json, update_json
@@ -122,8 +122,9 @@ class Encoder(Protocol):
 
     def update(self, now: float, channel: Channel, update, ctx, header: bytes = b"", body: bytes = b"") -> str: ...
 
-    def received_run(self, now: float, channel: Channel, octets: bytes, ctx) -> bytes:
-        """The lines of a run of received UPDATE messages (headers included) the codec vouched for, in UTF-8."""
+    def received_run(self, now: float, channel: Channel, octets: bytes, index, ctx) -> bytes:
+        """The lines of a run of received UPDATE messages (headers included) the codec vouched for, with its
+        index (`_codec.index_updates`), in UTF-8."""
         ...
 
     def packets(self, now: float, channel: Channel, category: int, header: bytes, body: bytes) -> str:
@@ -200,15 +201,15 @@ class JsonEncoder:
         raw = raw_fields(header, body) if channel.consolidate else ""
         return self._line(now, channel.neighbor, "update", inner, raw=raw)
 
-    def received_run(self, now: float, channel: Channel, octets: bytes, ctx) -> bytes:
+    def received_run(self, now: float, channel: Channel, octets: bytes, index, ctx) -> bytes:
         """The lines of a run of received UPDATE messages (headers included), as `update` renders each, in
         UTF-8 (megabytes for a full table, written to the helper as they are).
 
-        The reactor hands over the runs the codec vouched for (`_codec.scan_updates`) in one call:
-        the codec renders the lines of the run itself (`_codec.render_run`, the text of
-        `_codec.render_update` in the envelope), without an `Update` object, and stops at each
-        message it declines, which is rendered here the general way; every line of the run carries
-        the same time.
+        The reactor hands over the runs the codec vouched for in one call, with their index
+        (`_codec.index_updates`, made by the session): the codec renders the lines of the run's plain
+        UPDATEs itself (`_codec.render_run`, the text of `_codec.render_update` in the envelope),
+        without an `Update` object nor framing them again, and stops at each message it declines,
+        which is rendered here the general way; every line of the run carries the same time.
         """
         addpath = ctx.addpath_receive
         addpath4, addpath6 = (AFI_IPV4, SAFI_UNICAST) in addpath, (AFI_IPV6, SAFI_UNICAST) in addpath
@@ -219,10 +220,10 @@ class JsonEncoder:
         asn4 = ctx.asn4
         counter = self._counters.get(neighbor, 0)
         lines = []
-        offset, size = 0, len(octets)
-        while offset < size:
-            text, counter, offset, declined = render_run(
-                octets, offset, asn4, addpath4, addpath6, head, after, tail, counter
+        record, count = 0, len(index) // INDEX_FIELDS
+        while record < count:
+            text, counter, record, declined = render_run(
+                octets, index, record, asn4, addpath4, addpath6, head, after, tail, counter
             )
             lines.append(text)
             if declined is not None:
@@ -286,13 +287,13 @@ class TextEncoder:
         head = f"neighbor {channel.neighbor.peer_address} {channel.direction} update"
         return update_text(head, update, ctx, raw) + "\n\n"
 
-    def received_run(self, now: float, channel: Channel, octets: bytes, ctx) -> bytes:
+    def received_run(self, now: float, channel: Channel, octets: bytes, index, ctx) -> bytes:
         """The events of a run of received UPDATE messages (headers included), as `update` renders each, in UTF-8."""
-        # any size up to RFC 8654's largest: a vouched run holds messages the session already accepted
-        return "".join(
-            self.update(now, channel, Update.decode(body, ctx), ctx, b"", body)
-            for _type, body in split_messages(octets, EXTENDED_MAX_SIZE)[0]
-        ).encode()
+        lines = []
+        for at in range(0, len(index), INDEX_FIELDS):
+            body = bytes(octets[index[at + INDEX_START] + HEADER_SIZE : index[at + INDEX_END]])
+            lines.append(self.update(now, channel, Update.decode(body, ctx), ctx, b"", body))
+        return "".join(lines).encode()
 
     def packets(self, now: float, channel: Channel, category: int, header: bytes, body: bytes) -> str:
         return f"neighbor {channel.neighbor.peer_address} {channel.direction} {category}{raw_text(header, body)}\n\n"

@@ -30,8 +30,8 @@ OPEN exchange (``negotiated``), ESTABLISHED (``state up``), the end
 (``state down`` with the reason; an outgoing attempt that fails is told as
 a connection, CONNECT, then down "closing connection", as 5.0 tells it) and
 every message sent or received
-(`MessageReceived` / `MessageSent` of the session, which runs with
-``report_messages`` for it).  Per direction a helper asks for message kinds
+(`MessageReceived` / `MessageSent` of the session, whose mode is then
+`exabgp.session.Delivery.MESSAGES`: `exabgp.reactor.peer.delivery`).  Per direction a helper asks for message kinds
 (``open update notification keepalive refresh operational``) and for their
 ``parsed`` form (the default when neither ``parsed`` nor ``packets`` is
 written, as in 5.0), the raw ``packets`` form, or ``consolidate`` (both in
@@ -264,12 +264,12 @@ class Reporter:
             encoder = self.api.encoders[subscriber.name]
             self._write(subscriber.name, encoder.update(now, self._receive, update, ctx, b"", update.body))
 
-    def scanned(self, now: float, octets: bytes, ctx) -> None:
-        """A run of UPDATE messages the codec vouched for (`UpdatesScanned`): one call per helper (`direct`)."""
+    def scanned(self, now: float, octets: bytes, index, ctx) -> None:
+        """A run of UPDATE messages the codec vouched for and its index (`UpdatesScanned`): one call per helper
+        (`direct`)."""
         for subscriber in self._readers:
-            self._write(
-                subscriber.name, self.api.encoders[subscriber.name].received_run(now, self._receive, octets, ctx)
-            )
+            encoder = self.api.encoders[subscriber.name]
+            self._write(subscriber.name, encoder.received_run(now, self._receive, octets, index, ctx))
 
     def message(self, now: float, direction: str, event, ctx) -> None:
         """A `MessageReceived` (direction ``receive``) or `MessageSent` (``send``) of the session."""

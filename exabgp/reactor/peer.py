@@ -45,11 +45,17 @@ ConnectRetry part of the FSM lives here, the rest in the session):
   (5.0.15 answers ``error`` when there is none);
 * with ``adj-rib-in`` (the default) every UPDATE received goes into the
   peer's `exabgp.rib.incoming.AdjRibIn`, emptied when the session ends;
-  without it, and without debug logging, nobody reads the routes, so the
-  session only checks UPDATEs (``deliver_updates`` False, 5.0's
-  ``adj-rib-in false`` skips UPDATE parsing); either way every End-of-RIB received is
-  logged at info level with the wall-clock time it was processed, to the
-  microsecond (``<< EOR ipv4 unicast at 1764108000.123456``);
+  without it, and without helpers reading UPDATEs, nobody reads the routes
+  and the session only checks the runs the codec vouches for, without
+  decoding them (5.0's ``adj-rib-in false`` skips UPDATE parsing); how the
+  session hands UPDATEs over is its `exabgp.session.Delivery` mode, chosen
+  from what the neighbor and its helpers read (`delivery`): debug logging
+  reads the routes from what the chosen mode delivers
+  (`Connection._log_run` decodes a vouched run for its lines only), so the
+  log level never changes the data path; either way
+  every End-of-RIB received is logged at info level with the wall-clock
+  time it was processed, to the microsecond (``<< EOR ipv4 unicast at
+  1764108000.123456``);
 * with ``rate-limit N`` at most N messages a second are taken from the peer
   (`exabgp.session.ratelimit`); reading stops while the rest waits, and
   the hold timer is held off meanwhile, as when a helper is full;
@@ -83,9 +89,11 @@ import ipaddress
 import time
 
 from exabgp._codec import frame_message
+from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_START
 from exabgp.bgp.family import family_name
 from exabgp.bgp.notification import CEASE, NOTIFICATION_CODES, Notification
 from exabgp.bgp.refresh import BORR, EORR, REQUEST
+from exabgp.bgp.update import Update
 from exabgp.config.session import session_settings as settings_of
 from exabgp.reactor.settings import connect_port, passive
 from exabgp.reactor import sockets
@@ -96,6 +104,7 @@ from exabgp.session import (
     CONNECTION_LOST,
     INCOMING,
     Closed,
+    Delivery,
     Established,
     MessageReceived,
     MessageSent,
@@ -143,6 +152,22 @@ def payload_text(data: bytes) -> str:
     """Octets as 5.0 logs them: groups of two, upper case hex."""
     text = data.hex().upper()
     return " ".join(text[index : index + 4] for index in range(0, len(text), 4))
+
+
+def delivery(neighbor, reporter) -> Delivery:
+    """The session's mode for `neighbor`, whose helpers are told through `reporter` (None: no helper).
+
+    The one place the receive path is chosen, from what the neighbor and its helpers read: every message
+    reported when a helper reads more than the parsed UPDATEs received (`Reporter.messages`); the vouched
+    runs, their plain UPDATEs marked, when the Adj-RIB-In or helpers reading parsed UPDATEs take them;
+    else the runs only checked (nobody reads the routes; the debug log decodes them for its lines).  The
+    log level never changes it.
+    """
+    if reporter is not None and reporter.messages:
+        return Delivery.MESSAGES
+    if neighbor.adj_rib_in or (reporter is not None and reporter.updates):
+        return Delivery.RUNS
+    return Delivery.CHECKED
 
 
 def notification_octets(code: int, subcode: int, data: bytes = b"") -> bytes:
@@ -194,13 +219,7 @@ class Connection(asyncio.Protocol):
             return
         self.reporter = reporter = self.reactor.api.reporter(neighbor, self.local_ip)
         self.session = Session(
-            session_settings,
-            restart_state=self.peer.restart_state,
-            report_messages=reporter is not None and reporter.messages,
-            deliver_updates=(
-                neighbor.adj_rib_in or self.reactor.log.debug_enabled or (reporter is not None and reporter.updates)
-            ),
-            scanned_updates=not self.reactor.log.debug_enabled,
+            session_settings, restart_state=self.peer.restart_state, delivery=delivery(neighbor, reporter)
         )
         if reporter is not None:
             reporter.connected(time.time(), outgoing)
@@ -345,8 +364,26 @@ class Connection(asyncio.Protocol):
             return
         if self.peer.rib_in is not None:
             self.peer.rib_in.update(update, ctx)
-        if not log.debug_enabled:
-            return
+        if log.debug_enabled:
+            self._log_routes(update, ctx)
+
+    def _received_run(self, run: UpdatesScanned) -> None:
+        """A run of UPDATEs the session vouched for: into the Adj-RIB-In, then one debug line per route."""
+        ctx = self.session.ctx
+        if self.peer.rib_in is not None:
+            self.peer.rib_in.ingest(run.octets, run.index, ctx)
+        if self.reactor.log.debug_enabled:
+            self._log_run(run, ctx)
+
+    def _log_run(self, run: UpdatesScanned, ctx) -> None:
+        """The debug lines of a vouched run: its UPDATEs decoded here for the log only, off the data path."""
+        octets, index = run.octets, run.index
+        for at in range(0, len(index), INDEX_FIELDS):
+            body = bytes(octets[index[at + INDEX_START] + HEADER_SIZE : index[at + INDEX_END]])
+            self._log_routes(Update.decode(body, ctx), ctx)
+
+    def _log_routes(self, update, ctx) -> None:
+        log = self.reactor.log
         for action, family, nexthop, nlri in update.changes(ctx):
             text = f"<< {action} {family_name(*family)} {nlri.text()}"
             log.debug(self.name, text if nexthop is None else f"{text} next-hop {nexthop}")
@@ -402,8 +439,7 @@ class Connection(asyncio.Protocol):
         elif isinstance(event, UpdateReceived):
             self._received_update(event.update)
         elif isinstance(event, UpdatesScanned):
-            if self.peer.rib_in is not None:
-                self.peer.rib_in.ingest(event.octets, self.session.ctx)
+            self._received_run(event)
         elif isinstance(event, RouteRefreshReceived):
             self.peer.route_refresh(self, event.refresh)
         elif isinstance(event, NotificationReceived):
@@ -434,7 +470,7 @@ class Connection(asyncio.Protocol):
             reporter.fsm(now, event.old, event.new)
         elif kind is UpdatesScanned:
             if reporter.direct:
-                reporter.scanned(time.time(), event.octets, self.session.ctx)
+                reporter.scanned(time.time(), event.octets, event.index, self.session.ctx)
         elif kind is UpdateReceived:
             if reporter.direct:
                 reporter.received(time.time(), event.update, self.session.ctx)

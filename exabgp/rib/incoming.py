@@ -29,13 +29,15 @@ kept per route but one dictionary slot:
 
 `update(update, ctx)` applies an UPDATE in 5.0's order (withdrawn routes,
 NLRI, MP_UNREACH_NLRI, MP_REACH_NLRI); a treat-as-withdraw UPDATE (RFC 7606
-section 2) withdraws what it announces.  `ingest(octets, ctx)` applies a run
-of whole UPDATE messages, as the session delivers them when the Adj-RIB-In
-is their only reader (`exabgp.session.UpdatesScanned`).  Either way the
-UPDATEs of a full table cost no decoding: `_codec.ingest_messages` reads
-the octets in place, checks that RFC 7606 keeps every attribute as it is
-(`_codec.ingest_update`) and fills the dictionaries, one call for a whole
-run.  Any other UPDATE (treat-as-withdraw, attribute discard, other
+section 2) withdraws what it announces.  `ingest(octets, index, ctx)`
+applies a run of whole UPDATE messages with its index, as the session
+delivers the runs it vouched for (`exabgp.session.UpdatesScanned`, with
+`exabgp.session.Delivery.RUNS`).  Either way the UPDATEs of a full table
+cost no decoding: the one indexing pass (`_codec.index_updates`, which the
+session already made for a run) says which are plain (RFC 7606 keeps every
+attribute as it is) and where their parts are, and
+`_codec.ingest_messages` reads them in place and fills the dictionaries,
+one call for a whole run.  Any other UPDATE (treat-as-withdraw, attribute discard, other
 families, attributes it does not know...) is decoded in full with
 `Update.attributes`, whose result the session's check cached when it had to
 decode it: the attributes are validated once either way.  `routes()`
@@ -44,7 +46,7 @@ walked while UPDATEs keep coming (its docstring says what it then yields).
 """
 
 from exabgp import _codec
-from exabgp._codec.tables import HEADER_SIZE, LENGTH_AT, TYPE_AT
+from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_START
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, decode_attributes
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, OBJECT_KINDS, PREFIX, SAFI_UNICAST, VPN, nlri_kind
@@ -179,38 +181,42 @@ class AdjRibIn:
         """Apply one UPDATE (decoded with `Update.decode`); CodecError on a session reset."""
         if update.body is None:
             update = Update.decode(update.encode(ctx), ctx)
-        message = _codec.frame_message(Update.TYPE, update.body)
-        if self._ingest_vouched(message, 0, ctx) < len(message):
+        addpath4 = ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST)
+        addpath6 = ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST)
+        index = _codec.index_update(update.body, addpath4, addpath6, ctx.asn4)
+        if not index or not self._ingest_plain(update.body, index, 0, ctx):
             self._update_decoded(update, ctx)
 
-    def ingest(self, octets, ctx):
-        """Apply a run of whole UPDATE messages (headers included) that `_codec.scan_updates` vouches for."""
-        offset = 0
+    def ingest(self, octets, index, ctx):
+        """Apply a run of whole UPDATE messages (headers included) and its index (`_codec.index_updates`)."""
+        count = len(index) // INDEX_FIELDS
+        record = 0
         while True:
-            offset = self._ingest_vouched(octets, offset, ctx)
-            if offset >= len(octets):
+            record = self._ingest_plain(octets, index, record, ctx)
+            if record >= count:
                 return
-            length = int.from_bytes(octets[offset + LENGTH_AT : offset + TYPE_AT], "big")
-            self._update_decoded(Update.decode(octets[offset + HEADER_SIZE : offset + length], ctx), ctx)
-            offset += length
+            at = record * INDEX_FIELDS
+            body = bytes(octets[index[at + INDEX_START] + HEADER_SIZE : index[at + INDEX_END]])
+            self._update_decoded(Update.decode(body, ctx), ctx)
+            record += 1
 
-    def _ingest_vouched(self, octets, offset: int, ctx) -> int:
-        """Apply the messages from `offset` that the codec vouches for; where it stopped."""
-        offset, churn = _codec.ingest_messages(
+    def _ingest_plain(self, octets, index, record: int, ctx) -> int:
+        """Apply the plain UPDATEs of the run from its `record`-th; the first record not applied."""
+        record, churn = _codec.ingest_messages(
             octets,
-            offset,
+            index,
+            record,
             ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
             ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST),
-            ctx.asn4,
             self._tables,
             self._paths,
         )
         self._churn += churn
         self._sweep_if_due()
-        return offset
+        return record
 
     def _update_decoded(self, update: Update, ctx):
-        """Apply an UPDATE `_codec.ingest_update` does not vouch for: decoded in full."""
+        """Apply an UPDATE that is not plain: decoded in full."""
         attributes = update.attributes(ctx)
         withdraw = attributes.treat_as_withdraw is not None
         addpath = ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST)

@@ -16,6 +16,7 @@ _WHERE = {
         (
             "CONNECTION_LOST",
             "Closed",
+            "Delivery",
             "Established",
             "LocalProtocolError",
             "MessageReceived",
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from exabgp.session.session import (
         CONNECTION_LOST,
         Closed,
+        Delivery,
         Established,
         LocalProtocolError,
         MessageReceived,
@@ -78,6 +80,7 @@ __all__ = (
     "negotiate",
     "CONNECTION_LOST",
     "Closed",
+    "Delivery",
     "Established",
     "LocalProtocolError",
     "MessageReceived",

@@ -25,28 +25,40 @@ message, so feeding the same octets whole or one at a time gives the same
 events.  The OPEN is checked and negotiated by `exabgp.session.negotiation`.
 
 UPDATEs stay lazy (`exabgp.bgp.update.Update`).  One shorter than 23
-octets is a Bad Message Length (1/2, RFC 4271 section 6.1).  With
-``check_updates`` (the default) the session decodes every UPDATE in full
-(attributes and NLRI, RFC 7606 applied) before delivering it (skipped when
-the codec's `check_update` already vouches that this decode can not fail),
-and refuses MP_REACH_NLRI / MP_UNREACH_NLRI of a family it did not
-negotiate (3/9, `_check_families`), so a malformed one resets the session
-here while treat-as-withdraw and attribute discard do not (the consumer reads
-``update.attributes(ctx).treat_as_withdraw`` and takes the routes as
-withdrawn).  A consumer that decodes by itself (the JSON fast
-path) turns it off and reports what it finds through `close`.
+octets is a Bad Message Length (1/2, RFC 4271 section 6.1).
 
-With ``deliver_updates`` False (nobody reads the routes: no API consumer,
-no Adj-RIB-In) only End-of-RIB UPDATEs are delivered; the others are still
-checked, so the session resets on exactly the same UPDATEs.  In ESTABLISHED
-(and without ``report_messages``) the run of UPDATEs at the front of the
-input that the codec vouches for (`_codec.scan_updates`: checked in place,
-nothing built) is consumed in one call, with one hold timer restart; the
-first message it does not vouch for (End-of-RIB, another family, anything
-malformed...) goes the general way above, then scanning resumes.  With
-``scanned_updates`` (the Adj-RIB-In is the only reader) UPDATEs are
-delivered and scanned too: each run is one `UpdatesScanned` event (its
-messages' octets, headers included), in order with the other events.
+What the session hands over of what it receives is ONE declared choice,
+its `Delivery` mode, given when it is made; nothing else (the caller's log
+level included) changes which way an UPDATE goes:
+
+* `Delivery.RUNS`: in ESTABLISHED the run of UPDATEs at the front of the
+  input that the codec vouches for (`_codec.index_updates`: checked in
+  place, nothing built but one array of offsets) is consumed in one call,
+  with one hold timer restart, and delivered as one `UpdatesScanned` event
+  (its messages' octets, headers included, and their index, which its
+  consumers read instead of framing and checking the octets again), in
+  order with the other events; the first message it does not vouch for
+  (End-of-RIB, another family, anything malformed...) goes the general way
+  below, then scanning resumes.
+* `Delivery.CHECKED`: as RUNS, but the index does not mark which UPDATEs
+  are plain (the pass then costs what checking alone costs): for a session
+  whose routes nobody reads (a debug log may still decode the runs).
+* `Delivery.UPDATES`: every message goes the general way: each UPDATE is
+  checked, then delivered as `UpdateReceived`.
+* `Delivery.MESSAGES`: as UPDATES, and every message received and sent is
+  reported as `MessageReceived` / `MessageSent` too.
+* `Delivery.RECORDED`: as MESSAGES, but UPDATEs are not checked: delivered
+  lazily as they came (a test peer recording what a speaker sends).
+
+The general way decodes every UPDATE in full (attributes and NLRI, RFC 7606
+applied) before delivering it (skipped when the codec's `check_update`
+already vouches that this decode can not fail), and refuses MP_REACH_NLRI /
+MP_UNREACH_NLRI of a family it did not negotiate (3/9, `_check_families`),
+so a malformed one resets the session here while treat-as-withdraw and
+attribute discard do not (the consumer reads
+``update.attributes(ctx).treat_as_withdraw`` and takes the routes as
+withdrawn).  Every mode but RECORDED resets on exactly the same UPDATEs,
+with the same NOTIFICATION, at the same point of the stream.
 
 Timers are deadlines.  In OPEN_SENT the hold timer is ExaBGP 5.0's open wait
 (``bgp.openwait``, expiry 1/1); from OPEN_CONFIRM it is the negotiated hold
@@ -57,19 +69,23 @@ error (2/6), and an UPDATE sent does not restart the keepalive timer.
 
 Events (frozen, in the order things happened): `StateChanged`,
 `Established`, `UpdateReceived`, `RouteRefreshReceived`,
-`OperationalReceived`, `NotificationReceived`, `Closed`, and, only with
-``report_messages``, `MessageReceived` / `MessageSent` for every message
+`OperationalReceived`, `NotificationReceived`, `Closed`, `UpdatesScanned`
+with `Delivery.RUNS` or CHECKED, and, with MESSAGES or RECORDED,
+`MessageReceived` / `MessageSent` for every message
 (what the API's ``send`` / ``receive`` options report; the `MessageReceived`
 of a message whose decoding resets the session has no message, only its
 octets).  End-of-RIB is an
 UPDATE: ``update.eor(ctx)``.
 """
 
+from array import array
 from collections import deque
+from enum import Enum
+
 from exabgp.bgp.record import record, replace
 
-from exabgp._codec import check_update, encode_attribute, frame_message, scan_updates, split_messages
-from exabgp._codec.tables import HEADER_SIZE, LENGTH_AT, MARKER, MAX_SIZE, TYPE_AT, UPDATE_MINIMUM
+from exabgp._codec import check_update, encode_attribute, frame_message, index_updates, split_messages
+from exabgp._codec.tables import HEADER_SIZE, INDEX_FIELDS, LENGTH_AT, MARKER, MAX_SIZE, TYPE_AT, UPDATE_MINIMUM
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.context import DEFAULT_CONTEXT, CodecContext
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI
@@ -93,6 +109,27 @@ ZERO_HOLD_KEEPALIVE = b"Negotiated holdtime was zero, it was invalid to send us 
 
 class LocalProtocolError(Exception):
     """The caller used the session in a way its state does not allow (not the peer's fault)."""
+
+
+class Delivery(Enum):
+    """What a session hands its caller of what it receives: one member per set of consumers.
+
+    The module docstring says what each member does; `exabgp.reactor.peer.delivery` chooses the
+    daemon's from what its helpers ask for.
+    """
+
+    #: vouched runs as `UpdatesScanned` (their index marking the plain UPDATEs), every other UPDATE checked and
+    #: delivered as `UpdateReceived`: consumers that read routes from octets (the Adj-RIB-In, helpers reading
+    #: parsed UPDATEs)
+    RUNS = "runs"
+    #: as RUNS, without the plain marks (the runs are only checked): nobody reads the routes (but a debug log)
+    CHECKED = "checked"
+    #: every UPDATE checked and delivered as `UpdateReceived`: a program that wants UPDATE objects
+    UPDATES = "updates"
+    #: UPDATES, and every message received and sent as `MessageReceived` / `MessageSent`
+    MESSAGES = "messages"
+    #: MESSAGES with UPDATEs unchecked, delivered as they came (test peers recording what a speaker sends)
+    RECORDED = "recorded"
 
 
 # ---------------------------------------------------------------- events
@@ -120,9 +157,15 @@ class UpdateReceived:
 
 @record(slots=True)
 class UpdatesScanned:
-    """UPDATE messages (headers included) that `_codec.scan_updates` vouches for, with ``scanned_updates``."""
+    """UPDATE messages (headers included) that `_codec.index_updates` vouches for, and their index (its
+    ``array("i")`` of `tables.INDEX_FIELDS` offsets per message, into `octets`), with `Delivery.RUNS` or
+    `Delivery.CHECKED`.
 
-    octets: bytes
+    `octets` is the bytearray the session read them into, handed over without a copy: the session never
+    touches it again, nor may its readers change it."""
+
+    octets: bytearray
+    index: array
 
 
 @record(slots=True)
@@ -214,10 +257,7 @@ class Session:
         settings: SessionSettings,
         *,
         restart_state: bool = False,
-        check_updates: bool = True,
-        report_messages: bool = False,
-        deliver_updates: bool = True,
-        scanned_updates: bool = False,
+        delivery: Delivery = Delivery.UPDATES,
     ):
         self.settings = settings
         self.state = State.IDLE
@@ -225,13 +265,16 @@ class Session:
         self.ctx = DEFAULT_CONTEXT
         # the codec's vouching arguments: path identifiers in IPv4 / IPv6 unicast NLRI, those families negotiated
         self._vouch = (False, False, True, True)
+        self._asn4 = False  # 4-octet AS numbers negotiated: the width of AS_PATH in a plain UPDATE
         self.sent_open = None
         self.closed = False
         self._restart_state = restart_state
-        self._check_updates = check_updates
-        self._report = report_messages
-        self._deliver_updates = deliver_updates
-        self._scan = (not deliver_updates or scanned_updates) and not report_messages
+        self.delivery = delivery
+        # what the mode means for each step (the module docstring)
+        self._scan = delivery is Delivery.RUNS or delivery is Delivery.CHECKED
+        self._plain = delivery is Delivery.RUNS
+        self._report = delivery is Delivery.MESSAGES or delivery is Delivery.RECORDED
+        self._check = delivery is not Delivery.RECORDED
         self._inbound = bytearray()
         self._outbound = bytearray()
         self._events: deque = deque()
@@ -307,12 +350,13 @@ class Session:
         while True:
             scanning = self._scan and self.state is State.ESTABLISHED
             if scanning:
-                used, count = scan_updates(self._inbound, self._max_size, *self._vouch)
-                self.received[Update.TYPE] += count
+                used, index = index_updates(self._inbound, self._max_size, *self._vouch, self._asn4, self._plain)
+                self.received[Update.TYPE] += len(index) // INDEX_FIELDS
                 if used:
-                    if self._deliver_updates:
-                        self._events.append(UpdatesScanned(bytes(self._inbound[:used])))
-                    del self._inbound[:used]
+                    # the run keeps the input buffer, copied never; what follows it (less than a message) moves
+                    run, self._inbound = self._inbound, self._inbound[used:]
+                    del run[used:]
+                    self._events.append(UpdatesScanned(run, index))
                     self._restart_hold_timer(now, None, None)
             size = self._max_size
             messages, error = self._split(size, scanning)
@@ -411,13 +455,13 @@ class Session:
     def _decode(self, event: Event, msg_type: int, body: bytes):
         """The message, checked: a CodecError names the NOTIFICATION to send.
 
-        With ``report_messages`` a message that does not decode (an UPDATE whose NLRI or
+        Reporting messages, a message that does not decode (an UPDATE whose NLRI or
         attributes reset the session included) is still reported, raw, without its message:
         5.0 hands the octets to the ``packets`` helpers before decoding them.
         """
         try:
             message = MESSAGE_TYPES[msg_type][1].decode(body, self.ctx)
-            if event is Event.UpdateMsg and self._check_updates and not check_update(body, *self._vouch):
+            if event is Event.UpdateMsg and self._check and not check_update(body, *self._vouch):
                 message.changes(self.ctx)
                 self._check_families(message)
         except CodecError:
@@ -453,6 +497,7 @@ class Session:
             (AFI_IPV4, SAFI_UNICAST) in negotiated.families,
             (AFI_IPV6, SAFI_UNICAST) in negotiated.families,
         )
+        self._asn4 = ctx.asn4
 
     def _check_families(self, update: Update) -> None:
         """3/9 for an MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate.
@@ -511,8 +556,6 @@ class Session:
         self._events.append(Established(self.negotiated, self.ctx))
 
     def _deliver(self, now, payload, previous):
-        if not self._deliver_updates and type(payload) is Update and payload.eor(self.ctx) is None:
-            return
         self._events.append(_DELIVERED[type(payload)](payload))
 
     def _report_notification(self, now, payload, previous):

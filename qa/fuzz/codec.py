@@ -12,7 +12,7 @@ are its inverse) on the compiled twin and on the pure one, loaded as
 * what a twin renders as JSON is valid JSON (`render_update`, each line of
   `render_run` inside its head and tail).
 
-The input buffer of `split_messages` and `scan_updates` is bytes, a
+The input buffer of `split_messages` and `index_updates` is bytes, a
 bytearray or a memoryview of one (option bits 6-7), as the session passes
 its input buffer.
 
@@ -22,9 +22,11 @@ pure twin runs, and the first rule is all that is checked.
 
 import json
 import os
+from array import array
 
 import exabgp._codec
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import INDEX_FIELDS, INDEX_PLAIN
 from qa.fuzz import seeds as seed_parts
 from qa.fuzz.engine import Finding
 from qa.fuzz.targets import Target
@@ -170,14 +172,16 @@ _HEAD, _AFTER, _TAIL = '{ "counter": ', ', "message": ', " }\n"
 
 
 def _render_run(codec, options, payload):
+    """A run's lines, from the index the twin makes of the run (as the session hands it over)."""
     asn4, addpath4, addpath6 = _flags3(options)
     counter = options >> 3
-    lines, last, offset, declined = codec.render_run(
-        payload, 0, asn4, addpath4, addpath6, _HEAD, _AFTER, _TAIL, counter
+    _used, index = codec.index_updates(payload, 65535, addpath4, addpath6, True, True, asn4, True)
+    lines, last, record, declined = codec.render_run(
+        payload, index, 0, asn4, addpath4, addpath6, _HEAD, _AFTER, _TAIL, counter
     )
     for line in lines.decode().splitlines():
         valid_json(line, "a render_run line")
-    return lines, last, offset, declined
+    return lines, last, record, declined
 
 
 def _check_update(codec, options, payload):
@@ -187,31 +191,67 @@ def _check_update(codec, options, payload):
     return result
 
 
-def _scan_updates(codec, options, payload):
-    used, count = codec.scan_updates(
-        _buffer(options, payload), 65535 if bit(options, 2) else 4096, bit(options, 0), bit(options, 1)
+def _index_updates(codec, options, payload):
+    """The index of a run: it frames whole messages in order, inside what it used, and marks each plain or not;
+    without `plain` it finds the same records, none marked."""
+    arguments = (
+        65535 if bit(options, 2) else 4096,
+        bit(options, 0),
+        bit(options, 1),
+        not bit(options, 3),
+        not bit(options, 4),
+        bit(options, 5),
     )
-    if not (0 <= used <= len(payload) and 0 <= count <= used // 19):
-        raise Finding(f"scan_updates returned ({used}, {count}) for {len(payload)} octets")
-    return used, count
+    used, index = codec.index_updates(_buffer(options, payload), *arguments, True)
+    count, rest = divmod(len(index), INDEX_FIELDS)
+    if not (0 <= used <= len(payload) and count <= used // 19 and rest == 0):
+        raise Finding(f"index_updates returned {used} octets and {len(index)} fields for {len(payload)} octets")
+    offset = 0
+    for at in range(0, len(index), INDEX_FIELDS):
+        record = index[at : at + INDEX_FIELDS]
+        start, withdrawn_end, attributes_end, end = record[:4]
+        if not (start == offset and start + 21 <= withdrawn_end and withdrawn_end + 2 <= attributes_end <= end <= used):
+            raise Finding(f"index_updates recorded {list(record)} after offset {offset}")
+        if record[INDEX_PLAIN] not in (0, 1):
+            raise Finding(f"index_updates marked a record {record[INDEX_PLAIN]}")
+        offset = end
+    if offset != used:
+        raise Finding(f"index_updates used {used} octets but its records end at {offset}")
+    unmarked = list(index)
+    unmarked[INDEX_PLAIN::INDEX_FIELDS] = [0] * count
+    if codec.index_updates(_buffer(options, payload), *arguments, False) != (used, array("i", unmarked)):
+        raise Finding("index_updates without plain found other records, or marked one")
+    return used, list(index)
+
+
+def _index_update(codec, options, payload):
+    """The record of one body: the one `index_updates` finds for it framed, its offsets 19 octets less."""
+    asn4, addpath4, addpath6 = _flags3(options)
+    alone = list(codec.index_update(payload, addpath4, addpath6, asn4))
+    framed = codec.frame_message(2, payload) if len(payload) <= 65535 - 19 else b""
+    _used, index = codec.index_updates(framed, 65535, addpath4, addpath6, True, True, asn4, True)
+    shifted = [
+        value if field == INDEX_PLAIN or (value == 0 and field != 0) else value - 19
+        for field, value in enumerate(index)
+    ]
+    if framed and alone != shifted:
+        raise Finding(f"index_update gave {alone}, index_updates {list(index)}")
+    return alone
 
 
 def _nlri_keys(codec, options, payload):
     return codec.nlri_keys(payload, 1 + bit(options, 0), bit(options, 1))
 
 
-def _ingest_update(codec, options, payload):
-    asn4, addpath4, addpath6 = _flags3(options)
-    return codec.ingest_update(payload, addpath4, addpath6, asn4)
-
-
 def _ingest_messages(codec, options, payload):
+    """The Adj-RIB-In's ingest of a run, from the index the twin made for it (as the session hands it over)."""
     asn4, addpath4, addpath6 = _flags3(options)
+    _used, index = codec.index_updates(payload, 65535, addpath4, addpath6, True, True, asn4, True)
     tables, paths = {}, {}
     if bit(options, 3):  # a table already holding routes: replacements and withdrawals count as churn
-        codec.ingest_messages(payload, 0, addpath4, addpath6, asn4, tables, paths)
-    offset, churn = codec.ingest_messages(payload, 0, addpath4, addpath6, asn4, tables, paths)
-    return offset, churn, tables, sorted(paths)
+        codec.ingest_messages(payload, index, 0, addpath4, addpath6, tables, paths)
+    record, churn = codec.ingest_messages(payload, index, 0, addpath4, addpath6, tables, paths)
+    return record, churn, tables, sorted(paths)
 
 
 def _stream(parts):
@@ -247,8 +287,8 @@ def targets() -> list:
         CodecTarget("codec.render_update", _render_update, updates, bytes(range(8))),
         CodecTarget("codec.render_run", _render_run, _stream, b"\x00\x01\x03"),
         CodecTarget("codec.check_update", _check_update, updates, b"\x00\x01\x02\x03"),
-        CodecTarget("codec.scan_updates", _scan_updates, _stream, b"\x00\x03\x44\x87"),
+        CodecTarget("codec.index_updates", _index_updates, _stream, b"\x00\x03\x44\x87\x20"),
+        CodecTarget("codec.index_update", _index_update, updates, b"\x00\x01\x06\x07"),
         CodecTarget("codec.nlri_keys", _nlri_keys, _nlri_seeds, b"\x00\x01\x02\x03"),
-        CodecTarget("codec.ingest_update", _ingest_update, updates, b"\x00\x01\x06\x07"),
         CodecTarget("codec.ingest_messages", _ingest_messages, _stream, b"\x01\x09\x0f"),
     ]

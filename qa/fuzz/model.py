@@ -11,7 +11,7 @@ OPERATIONAL) decodes the body as the session does, then, when it decodes:
 
 * an UPDATE's attributes (RFC 7606 applied), changes and End-of-RIB are read;
   what `_codec.check_update` vouches for must decode without a reset, and
-  what `_codec.ingest_update` vouches for must have no attribute discarded
+  what the index (`_codec.index_updates`) marks plain must have no attribute discarded
   nor be treated as withdraw (their docstrings promise both);
 * 5.0's JSON of the message (the helper's line from `JsonEncoder`, parsed
   and consolidated, and each NLRI's ``json``) is valid JSON, and for an
@@ -38,7 +38,8 @@ family (`exabgp.bgp.nlri.decode`); what decodes renders as valid JSON
 (`exabgp.bgp.nlri.encode`) without an error.
 """
 
-from exabgp._codec import check_update, ingest_update
+from exabgp._codec import check_update, frame_message, index_updates
+from exabgp._codec.tables import INDEX_PLAIN
 from exabgp._codec.errors import CodecError
 from exabgp.api.encoder import Channel, JsonEncoder, TextEncoder
 from exabgp.api.envelope import DaemonFields, NeighborFields
@@ -125,9 +126,13 @@ class MessageTarget(Target):
     @staticmethod
     def _update(update, ctx, body: bytes) -> None:
         attributes = update.attributes(ctx)
-        if ingest_update(body, ctx.receives_path_id(1, 1), ctx.receives_path_id(2, 1), ctx.asn4) is not None:
+        message = frame_message(2, body)
+        used, index = index_updates(
+            message, len(message), ctx.receives_path_id(1, 1), ctx.receives_path_id(2, 1), True, True, ctx.asn4, True
+        )
+        if used and index[INDEX_PLAIN]:
             if attributes.treat_as_withdraw is not None or attributes.discard is not None:
-                raise Finding("ingest_update vouched for an UPDATE that RFC 7606 treats as withdraw or discards")
+                raise Finding("index_updates marked plain an UPDATE that RFC 7606 treats as withdraw or discards")
         update.eor(ctx)
         for _action, _family, nexthop, nlri in update.changes(ctx):
             valid_json(nlri.json(nexthop), "an NLRI's json")
