@@ -660,8 +660,7 @@ def test_help_version_acks_comments_and_errors(rig):
     assert replies(lines)[before:] == ["done", VERSION, "done", VERSION, "done"]
 
 
-@pytest.mark.slow
-def test_teardown_and_the_routes_of_helpers_are_sent_again(rig):
+def test_teardown_and_the_routes_of_helpers_are_sent_again(rig):  # not slow: it needs test_selectors' routes
     three, relay = rig["three"], rig["relay"]
     seen = three.mark()
     assert relay.ask("teardown 4") == ["done"]  # 5.0 needs a neighbor: done, and nothing torn down (as 5.0.15)
