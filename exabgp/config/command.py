@@ -290,7 +290,7 @@ class Command:
       `exabgp.config.flow`, as are ``ipv4 flow`` / ``ipv6 flow-vpn`` routes;
       ``vpls``: `tokens` (the flat form, read by `exabgp.config.vpls`);
       ``eor`` and ``route-refresh``: `family`; ``operational``:
-      `operational` (an `exabgp.config.neighbor.Operational`, or None for a
+      `operational` (an `exabgp.config.neighbor.OperationalLine`, or None for a
       type 5.0 ignores: answered ``done``); ``watchdog``: `name` (None: the
       name of the process that sent the command);
     * ``teardown``: `code`, the Cease subcode;

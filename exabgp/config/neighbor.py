@@ -155,7 +155,7 @@ class Capability:
 
 
 @record(slots=True)
-class Operational:
+class OperationalLine:
     """One line of the `operational` block."""
 
     kind: str  # asm adm rpcq rpcp apcq apcp lpcq lpcp
@@ -198,9 +198,9 @@ class Neighbor:
     adj_rib_out: bool = True
     adj_rib_in: bool = True
     manual_eor: bool = False
-    api: tuple = ()  # Api blocks
+    api: tuple = ()  # ApiBlock, one per `api` block
     routes: tuple = ()  # StaticRoute, in configuration order
-    operational: tuple = ()  # Operational messages
+    operational: tuple = ()  # OperationalLine, one per line of the `operational` block
 
 
 @record(slots=True)
@@ -343,7 +343,7 @@ def _capability(statement: Statement, draft) -> None:
 # ---------------------------------------------------------------- operational
 
 
-def operational_line(line: Statement) -> Operational:
+def operational_line(line: Statement) -> OperationalLine:
     values.plain(line)
     words = line.words
     kind = line.keyword
@@ -372,13 +372,13 @@ def operational_line(line: Statement) -> Operational:
     sequence = values.integer(fields["sequence"], 0, 0xFFFFFFFF, "sequence") if "sequence" in fields else None
     counter = values.integer(fields["counter"], 0, 0xFFFFFFFFFFFFFFFF, "counter") if "counter" in fields else None
     router_id = values.ipv4(fields["router-id"]) if "router-id" in fields else None
-    return Operational(kind, family, advisory, sequence, counter, router_id)
+    return OperationalLine(kind, family, advisory, sequence, counter, router_id)
 
 
 # ---------------------------------------------------------------- neighbor
 
 
-class _Draft:
+class _NeighborDraft:
     """The neighbor being read: plain attributes, frozen into a `Neighbor` at the end."""
 
     def __init__(self, peer_address: str, full: bool):
@@ -529,7 +529,7 @@ _NEIGHBOR = {
 }
 
 
-def _read(statements: tuple, draft: _Draft, templates: dict, inheriting: tuple) -> None:
+def _read(statements: tuple, draft: _NeighborDraft, templates: dict, inheriting: tuple) -> None:
     for statement in _inherited_first(statements):
         keyword = statement.keyword
         if keyword == "inherit":
@@ -664,7 +664,7 @@ def _l2vpn(statement: Statement, interned) -> list:
 _ROUTE_SECTIONS = {"static": _static, "announce": _announce, "flow": _flow, "l2vpn": _l2vpn}
 
 
-def _routes(draft: _Draft, interned, parsed: dict, families) -> tuple:
+def _routes(draft: _NeighborDraft, interned, parsed: dict, families) -> tuple:
     """The routes of the neighbor's route statements; a statement's routes do not depend on the neighbor, so
     one inherited from a template is parsed once (`parsed`, for one configuration)."""
     found: list = []
@@ -686,7 +686,7 @@ def _neighbor(statement: Statement, templates: dict, full: bool, interned, parse
     head = statement.words[0]
     if len(statement.words) != 2:
         raise head.error("neighbor needs exactly one address")
-    draft = _Draft(_peer(statement.words[1]), full)
+    draft = _NeighborDraft(_peer(statement.words[1]), full)
     _read(statement.block, draft, templates, ())
     settings = draft.settings
 
@@ -746,7 +746,7 @@ def _asn_text(value) -> str:
     return "auto" if value is None else str(value)
 
 
-def _operational_text(message: Operational) -> str:
+def _operational_text(message: OperationalLine) -> str:
     afi, safi = family_name(*message.family).split(" ")
     words = [message.kind, "afi", afi, "safi", safi]
     if message.advisory is not None:
