@@ -344,9 +344,22 @@ class UnknownCapability:
         return self.value
 
 
+#: True for a type checker only: `typing.TYPE_CHECKING` without importing `typing`, which the short
+#: commands keep out of their start-up (tests/test_cli_imports.py)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    class CapabilityClass(Protocol):
+        """What `CAPABILITIES` holds for a code: a class whose `decode(code, value)` reads one TLV's value
+        (into an object of that class)."""
+
+        def decode(self, code: int, value: bytes, /) -> Any: ...
+
+
 #: code -> (name, class).  The name is ExaBGP 5.0's (it keys the capabilities
 #: of a sent OPEN in JSON; 131 keeps 5.0's spelling "sesion").
-CAPABILITIES = {
+CAPABILITIES: "dict[int, tuple[str, CapabilityClass]]" = {
     MULTIPROTOCOL: ("multiprotocol", Multiprotocol),
     ROUTE_REFRESH: ("route-refresh", RouteRefreshCapability),
     EXTENDED_NEXT_HOP: ("nexthop", ExtendedNextHop),

@@ -63,7 +63,7 @@ def parse_process(statement: Statement, locate=None) -> Process:
     name = values.named_block(statement, "process")
     run = encoder = None
     respawn = True
-    for line in statement.block:
+    for line in values.block(statement):
         if line.keyword == "run":
             values.plain(line)
             if len(line.words) < 2:
@@ -81,8 +81,8 @@ def parse_process(statement: Statement, locate=None) -> Process:
             respawn = values.boolean(line, True)
         else:
             raise line.words[0].error(f"unknown process keyword '{line.keyword}'")
-    missing = [word for word, value in (("run", run), ("encoder", encoder)) if value is None]
-    if missing:
+    if run is None or encoder is None:
+        missing = [word for word, value in (("run", run), ("encoder", encoder)) if value is None]
         raise statement.end.error(f"unset process sections: {', '.join(missing)}")
     return Process(name, run, encoder, respawn)
 
@@ -141,9 +141,8 @@ def program_candidates(program: str, configuration_dir: str, etc_dir: str, searc
 
 
 def _messages(statement: Statement) -> tuple:
-    values.block(statement)
     chosen = set()
-    for line in statement.block:
+    for line in values.block(statement):
         if line.keyword not in API_MESSAGES:
             raise line.words[0].error(f"unknown {statement.keyword} keyword '{line.keyword}'")
         if values.boolean(line, True):
@@ -158,7 +157,7 @@ def parse_api(statement: Statement) -> ApiBlock:
     processes = matches = ()
     switches = set()
     receive = send = ()
-    for line in statement.block:
+    for line in values.block(statement):
         keyword = line.keyword
         if keyword == "processes":
             processes = tuple(token.text for token in values.names(line))
