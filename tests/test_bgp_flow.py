@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from exabgp._codec.errors import CodecError
 from exabgp.bgp.flow import (
     COMPONENTS,
+    KEYWORDS,
     NUMERIC,
     PREFIX,
     WIRE_MAXIMUM,
@@ -870,3 +871,12 @@ def test_round_trip(generated):
 def test_components_table():
     assert [COMPONENTS[code][2] for code in range(1, 14)].count(NUMERIC) == 9
     assert COMPONENTS[3][:2] == ("protocol", "next-header") and COMPONENTS[11][:2] == ("dscp", "traffic-class")
+
+
+def test_keywords_without_maximum_are_the_prefix_components():
+    """`parse_component` reads a prefix for a keyword without a maximum value, terms for the others."""
+    assert (
+        {keyword for keyword, (code, maximum) in KEYWORDS.items() if maximum is None}
+        == {keyword for keyword, (code, _maximum) in KEYWORDS.items() if COMPONENTS[code][2] == PREFIX}
+        == {"destination", "destination-ipv4", "destination-ipv6", "source", "source-ipv4", "source-ipv6"}
+    )

@@ -141,6 +141,9 @@ def test_fields_and_build():
         4294967295,
     )
     assert mvpn != MVPN(2, mvpn.code, mvpn.body)  # the AFI is part of the NLRI
+    group = socket.inet_aton("239.1.1.1")
+    with pytest.raises(ValueError, match="type 6 needs a source AS"):
+        build(1, 6, bytes(8), socket.inet_aton("192.0.2.1"), group)
 
 
 def test_text_as_5_0_prints_routes():

@@ -56,7 +56,7 @@ def test_asn_without_four_octet_capability_is_my_as():
 
 
 def test_new_uses_as_trans_and_one_parameter_per_capability():
-    capabilities = (caps.Multiprotocol(1, 1), caps.FourOctetAS(4200000000), caps.RouteRefresh())
+    capabilities = (caps.Multiprotocol(1, 1), caps.FourOctetAS(4200000000), caps.RouteRefreshCapability())
     message = Open.new(4200000000, 90, "192.0.2.1", capabilities)
     assert message.my_as == AS_TRANS and message.asn == 4200000000
     assert message.parameters == tuple((c,) for c in capabilities)
@@ -183,8 +183,8 @@ def test_random_capabilities_decode_or_raise_2_0(items):
     "capability",
     [
         caps.Multiprotocol(2, 128),
-        caps.RouteRefresh(),
-        caps.RouteRefresh(caps.ROUTE_REFRESH_CISCO),
+        caps.RouteRefreshCapability(),
+        caps.RouteRefreshCapability(caps.ROUTE_REFRESH_CISCO),
         caps.ExtendedNextHop(((1, 1, 2), (1, 128, 2))),
         caps.ExtendedMessage(),
         caps.GracefulRestart(0x8, 120, ((1, 1, 0x80), (2, 1, 0))),
@@ -198,7 +198,7 @@ def test_random_capabilities_decode_or_raise_2_0(items):
         caps.HostName("r\u00e9", ""),
         caps.HostName(None, None),
         caps.SoftwareVersion("ExaBGP/5.0.15"),
-        caps.Operational(),
+        caps.OperationalCapability(),
         caps.UnknownCapability(66, b"\xab\xcd"),
     ],
 )
@@ -248,7 +248,7 @@ def test_entries_decode_field_by_field_and_an_empty_capability_ignores_its_value
     )
     assert caps.decode_capability(caps.ADD_PATH, bytes.fromhex("00028003")) == caps.AddPath(((2, 128, 3),))
     assert caps.AddPath(((1, 1, 3),)) != caps.ExtendedNextHop(((1, 1, 3),))
-    for klass in (caps.ExtendedMessage, caps.EnhancedRouteRefresh, caps.Operational):
+    for klass in (caps.ExtendedMessage, caps.EnhancedRouteRefresh, caps.OperationalCapability):
         assert caps.decode_capability(klass.code, b"\x01\x02") == klass() and klass().encode() == b""
 
 
@@ -284,9 +284,9 @@ _CAPABILITIES = (
     caps.Multiprotocol(1, 1),
     caps.FourOctetAS(65533),
     caps.GracefulRestart(caps.GRACEFUL_RESTART_STATE, 120, ((1, 1, caps.GRACEFUL_FORWARDING_STATE),)),
-    caps.RouteRefresh(),
+    caps.RouteRefreshCapability(),
     caps.EnhancedRouteRefresh(),
-    caps.Operational(),
+    caps.OperationalCapability(),
     caps.ExtendedMessage(),
 )
 

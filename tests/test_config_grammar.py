@@ -14,10 +14,10 @@ from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import (
     ALL_FAMILIES,
     Neighbor,
-    Operational,
+    OperationalLine,
     parse,
 )
-from exabgp.config.process import Api, Process, program_candidates
+from exabgp.config.process import ApiBlock, Process, program_candidates
 from exabgp.rib import packing
 from qa.reference import reference_files
 from qa.sent import assert_round_trips, sent_routes
@@ -165,7 +165,7 @@ def test_duplicate_peer_and_ranges():
 
 def test_processes_match_block():
     configuration = full(f'neighbor 127.0.0.1 {{ {BASE} api {{ processes-match [ "^watch-.*" ]; fsm; }} }}\n')
-    assert configuration.neighbors[0].api == (Api(None, (), ("^watch-.*",), ("fsm",), (), ()),)
+    assert configuration.neighbors[0].api == (ApiBlock(None, (), ("^watch-.*",), ("fsm",), (), ()),)
 
 
 def test_processes_and_api_blocks():
@@ -182,7 +182,7 @@ def test_processes_and_api_blocks():
         Process("watcher", ("./watch.py",), "text", False),
     )
     assert configuration.neighbors[0].api == (
-        Api(
+        ApiBlock(
             "speaking",
             ("watcher", "announce-routes"),
             (),
@@ -190,7 +190,7 @@ def test_processes_and_api_blocks():
             ("parsed", "update", "notification"),
             ("packets",),
         ),
-        Api(
+        ApiBlock(
             None,
             ("watcher",),
             (),
@@ -254,9 +254,9 @@ def test_operational_block():
         " lpcp afi ipv4 safi unicast sequence 1 counter 4294967296; }"
     )
     assert neighbor.operational == (
-        Operational("asm", (1, 1), advisory="Thank you for peering"),
-        Operational("rpcq", (2, 1), sequence=7, router_id="1.2.3.4"),
-        Operational("lpcp", (1, 1), sequence=1, counter=4294967296),
+        OperationalLine("asm", (1, 1), advisory="Thank you for peering"),
+        OperationalLine("rpcq", (2, 1), sequence=7, router_id="1.2.3.4"),
+        OperationalLine("lpcp", (1, 1), sequence=1, counter=4294967296),
     )
     for bad, reason in (
         ("asm afi ipv4 safi unicast;", "asm needs advisory"),

@@ -68,17 +68,17 @@ def _sized(value: bytes, *sizes) -> bytes:
     return value
 
 
-def _flags(names, value: bytes) -> dict:
+def _flags(names: str | tuple[str, ...], value: bytes) -> dict:
     """5.0's flag object of the first octet: names (a tuple, or a string of names without spaces)
     left to right, ``RSV`` always 0."""
     if not value:
         raise ValueError("no flags")
     bits = f"{value[0]:08b}"
-    names = names.split() if isinstance(names, str) else names
-    return {name: 0 if name == "RSV" else int(bit) for name, bit in zip(names, bits, strict=False)}
+    labels = names.split() if isinstance(names, str) else names
+    return {name: 0 if name == "RSV" else int(bit) for name, bit in zip(labels, bits, strict=False)}
 
 
-def _flag_tlv(names: str, size=None):
+def _flag_tlv(names: str | tuple[str, ...], size=None):
     def render(value: bytes) -> str:
         if size is not None:
             _sized(value, size)
@@ -202,7 +202,7 @@ def _sid_structure(value: bytes) -> dict:
 
 def _srv6_sub_tlvs(data: bytes, unknown) -> dict:
     """The sub-TLVs of an SRv6 End.X SID: the SID structure (1252), others as ``unknown(code)`` -> hex."""
-    found = {}
+    found: dict[str, dict | str] = {}
     while data:
         if len(data) < 4 or len(data) < 4 + _int(data[2:4]):
             raise ValueError("truncated sub-TLV")

@@ -87,7 +87,8 @@ WIRE_MAXIMUM = {
     13: None,
 }
 
-#: configuration keyword -> (component type, largest value 5.0's configuration accepts)
+#: configuration keyword -> (component type, largest value 5.0's configuration accepts; None for the
+#: prefix components, which take a prefix, not values)
 KEYWORDS = {
     "destination": (1, None),
     "destination-ipv4": (1, None),
@@ -596,7 +597,7 @@ def parse_component(afi: int, keyword: str, words: list) -> tuple:
     code, maximum = KEYWORDS[keyword]
     if afi == AFI_IPV4 and code in IPV6_ONLY:
         raise ValueError(f"{keyword} is only valid in an IPv6 flow")
-    if COMPONENTS[code][2] == PREFIX:
+    if maximum is None:  # a PREFIX component (COMPONENTS)
         return code, _parse_prefix(afi, keyword, words)
     return code, _parse_terms(code, keyword, words, maximum)
 

@@ -21,8 +21,21 @@ from exabgp.bgp.operational import Operational
 from exabgp.bgp.refresh import RouteRefresh
 from exabgp.bgp.update import Update
 
+#: True for a type checker only: `typing.TYPE_CHECKING` without importing `typing`, which the short
+#: commands keep out of their start-up (tests/test_cli_imports.py)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    class MessageClass(Protocol):
+        """What `MESSAGE_TYPES` holds for a type: a class whose `decode(body, ctx)` reads one message body
+        (into an object of that class, which callers use as the type they dispatched on)."""
+
+        def decode(self, body: bytes, ctx, /) -> Any: ...
+
+
 #: type code -> (name, class)
-MESSAGE_TYPES = {
+MESSAGE_TYPES: "dict[int, tuple[str, MessageClass]]" = {
     OPEN: ("OPEN", Open),
     UPDATE: ("UPDATE", Update),
     NOTIFICATION: ("NOTIFICATION", Notification),

@@ -112,6 +112,8 @@ def build(afi: int, code: int, rd: bytes, source: bytes, group: bytes, source_as
     """The `MVPN` of a route type 5, 6 or 7 (`source_as` for 6 and 7; addresses of one size)."""
     body = rd
     if ROUTE_TYPES[code][4]:
+        if source_as is None:
+            raise ValueError(f"an MCAST-VPN route of type {code} needs a source AS")
         body += source_as.to_bytes(_SOURCE_AS, "big")
     body += bytes((len(source) * 8,)) + source + bytes((len(group) * 8,)) + group
     return MVPN(afi, code, body)

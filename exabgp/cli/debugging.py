@@ -19,10 +19,10 @@ import fails in an installed 5.0.15: it ends in its bug report instead).
 
 import sys
 
-try:
-    import resource  # imported now: the daemon may no longer read the standard library once it dropped privileges
-except ImportError:  # Windows, where only the decoder runs (it imports this module for -p; -m is the daemon's)
-    resource = None
+# imported now: the daemon may no longer read the standard library once it dropped privileges; the
+# platforms without `resource` run the decoder only (it imports this module for -p; -m is the daemon's)
+if sys.platform not in ("win32", "emscripten", "wasi"):
+    import resource
 
 
 def post_mortem(enabled: bool) -> None:

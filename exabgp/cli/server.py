@@ -218,7 +218,7 @@ def _fork_each(configurations, paths, environment, log, version: str, reload_aft
 
 def _changes(args, environment, cwd: str) -> dict:
     """The settings the flags override, and the relative paths made absolute."""
-    changes = {}
+    changes: dict[tuple[str, str], object] = {}
     if args.verbose or args.debug:
         changes.update({("log", "all"): True, ("log", "level"): "DEBUG", ("log", "short"): False})
     if args.debug or args.pdb:
@@ -229,7 +229,7 @@ def _changes(args, environment, cwd: str) -> dict:
         changes[("debug", "memory")] = True
     if args.profile:
         changes.update({("profile", "enable"): True, ("profile", "file"): args.profile})
-    profile = changes.get(("profile", "file"), environment.get("profile", "file"))
+    profile = args.profile or environment.get("profile", "file")
     if profile and profile != "stdout":
         changes[("profile", "file")] = os.path.join(cwd, profile)
     if environment.get("daemon", "pid"):

@@ -290,7 +290,7 @@ class Command:
       `exabgp.config.flow`, as are ``ipv4 flow`` / ``ipv6 flow-vpn`` routes;
       ``vpls``: `tokens` (the flat form, read by `exabgp.config.vpls`);
       ``eor`` and ``route-refresh``: `family`; ``operational``:
-      `operational` (an `exabgp.config.neighbor.Operational`, or None for a
+      `operational` (an `exabgp.config.neighbor.OperationalLine`, or None for a
       type 5.0 ignores: answered ``done``); ``watchdog``: `name` (None: the
       name of the process that sent the command);
     * ``teardown``: `code`, the Cease subcode;
@@ -361,15 +361,16 @@ class Command:
                 return [_FLAT_GRAMMARS[self.family[1]].flat_route(tokens, interned, self.family[0], end)]
             except ValueError as error:  # a RouteError
                 raise CommandError(f"command could not parse {self.kind} in : {self.line}", str(error)) from None
+        family = self.family  # None for ``route`` and ``attributes``, the family of ``ipv4`` / ``ipv6`` routes
         try:
             if self.kind == "attributes":
                 return route_grammar.parse_attributes(tokens, interned, end)
-            if self.kind == "route":
+            if family is None:  # ``route``: the prefix gives the family
                 return route_grammar.parse_route(tokens, interned, None, end)
-            made = route_grammar.parse_route(tokens, interned, self.family[1], end)
+            made = route_grammar.parse_route(tokens, interned, family[1], end)
         except ValueError as error:  # a RouteError, or int() of a non-ASCII digit inside the grammar
             raise CommandError(f"command could not parse {self.kind} in : {self.line}", str(error)) from None
-        if any(route.route.nlri.afi != self.family[0] for route in made):
+        if any(route.route.nlri.afi != family[0] for route in made):
             raise CommandError(
                 f"command could not parse {self.kind} in : {self.line}",
                 f"'{tokens[0].text}' is not an {self.kind} prefix",

@@ -38,6 +38,13 @@ descriptions and defaults (``exabgp`` without arguments prints it, and
 import ipaddress
 from exabgp.bgp.record import record
 
+#: True for a type checker only: `typing.TYPE_CHECKING` without importing `typing`, which the short
+#: commands keep out of their start-up (tests/test_cli_imports.py)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 APPLICATION = "exabgp"
 
 #: syslog level names accepted by log.level (5.0's list)
@@ -103,8 +110,8 @@ def _quoted(value) -> str:
     return f"'{value}'"
 
 
-#: kind -> (reader, writer)
-KINDS = {
+#: kind -> (reader, writer); a kind's values are of its own type
+KINDS: "dict[str, tuple[Callable[[str], Any], Callable[[Any], str]]]" = {
     "boolean": (_boolean, lambda value: "true" if value else "false"),
     "integer": (_integer, str),
     "real": (_real, str),
@@ -260,8 +267,13 @@ def _ini(ini_text: str) -> dict:
         return {}
     import configparser  # here: a command run without an INI file does not pay for it
 
-    parser = configparser.ConfigParser(interpolation=None, allow_no_value=True, strict=False)
-    parser.optionxform = str  # keys are case sensitive, as written
+    class CaseSensitiveParser(configparser.ConfigParser):
+        """Keys as written: `ConfigParser` lowers them, 5.0's keys are case sensitive."""
+
+        def optionxform(self, optionstr: str) -> str:
+            return optionstr
+
+    parser = CaseSensitiveParser(interpolation=None, allow_no_value=True, strict=False)
     try:
         parser.read_string(ini_text)
     except configparser.Error as exc:

@@ -65,6 +65,12 @@ from exabgp.config import route as route_grammar
 from exabgp.config import values
 from exabgp.config.lexer import ConfigurationError, Statement, parse as parse_tree
 
+#: True for a type checker only: `typing.TYPE_CHECKING` without importing `typing`, which the short
+#: commands keep out of their start-up (tests/test_cli_imports.py)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 # RFC 7911 section 4, the Send/Receive field of the ADD-PATH capability
 ADD_PATH_RECEIVE = 1
 ADD_PATH_SEND = 2
@@ -155,7 +161,7 @@ class Capability:
 
 
 @record(slots=True)
-class Operational:
+class OperationalLine:
     """One line of the `operational` block."""
 
     kind: str  # asm adm rpcq rpcp apcq apcp lpcq lpcp
@@ -188,7 +194,7 @@ class Neighbor:
     outgoing_ttl: int | None = None
     incoming_ttl: int | None = None
     md5_password: str | None = None
-    md5_base64: object = False  # True, False or "auto"
+    md5_base64: bool | str = False  # True, False or "auto"
     md5_ip: str | None = None
     source_interface: str | None = None
     host_name: str | None = None
@@ -198,9 +204,9 @@ class Neighbor:
     adj_rib_out: bool = True
     adj_rib_in: bool = True
     manual_eor: bool = False
-    api: tuple = ()  # Api blocks
+    api: tuple = ()  # ApiBlock, one per `api` block
     routes: tuple = ()  # StaticRoute, in configuration order
-    operational: tuple = ()  # Operational messages
+    operational: tuple = ()  # OperationalLine, one per line of the `operational` block
 
 
 @record(slots=True)
@@ -216,19 +222,17 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
     if not tree:  # 5.0 refuses a file without any statement ("no data")
         raise ConfigurationError("the configuration holds no statement (no data)", file)
     templates = {}
-    neighbors = []
+    neighbors: list[Neighbor] = []
     defined = {}
     interned = AttributeSets()
     parsed: dict = {}  # id(route statement) -> its routes: a template's, inherited by many neighbors, parsed once
     for statement in tree:
         keyword = statement.keyword
         if keyword == "template":
-            values.block(statement)
-            for child in statement.block:
+            for child in values.block(statement):
                 name = values.named_block(child, "neighbor")
-                templates[name] = child.block
+                templates[name] = values.block(child)
         elif keyword == "neighbor":
-            values.block(statement)
             neighbor = _neighbor(statement, templates, full, interned, parsed)
             if any(other.peer_address == neighbor.peer_address for other in neighbors):
                 raise statement.words[0].error(f"duplicate peer definition {neighbor.peer_address}")
@@ -258,17 +262,17 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
 
 def _family_lines(statement: Statement, allow_all: bool) -> list:
     """The (afi, safi) pairs of a `family` / `add-path` block, in written order."""
-    values.block(statement)
-    pairs = []
-    for line in statement.block:
+    lines = values.block(statement)
+    pairs: list[tuple[int, int]] = []
+    for line in lines:
         values.plain(line)
         words = [token.text for token in line.words]
         if words == ["all"] and allow_all:
-            if pairs or len(statement.block) > 1:
+            if pairs or len(lines) > 1:
                 raise line.words[0].error("all can not be used with any other options")
             return list(ALL_FAMILIES)
         pair = family_from_name(" ".join(words)) if len(words) == 2 else None
-        if pair not in CONFIGURABLE_FAMILIES:
+        if pair is None or pair not in CONFIGURABLE_FAMILIES:
             raise line.words[0].error(f"'{' '.join(words)}' is not a family this section accepts")
         if pair in pairs:
             raise line.words[0].error(f"the family '{' '.join(words)}' is given twice")
@@ -277,9 +281,8 @@ def _family_lines(statement: Statement, allow_all: bool) -> list:
 
 
 def _nexthop_lines(statement: Statement) -> tuple:
-    values.block(statement)
     triples = set()
-    for line in statement.block:
+    for line in values.block(statement):
         values.plain(line)
         words = [token.text for token in line.words]
         if len(words) != 3 or words[1] not in NEXTHOP_SAFIS or words[2] not in NEXTHOP_AFIS:
@@ -330,8 +333,7 @@ _CAPABILITY = {
 
 
 def _capability(statement: Statement, draft) -> None:
-    values.block(statement)
-    for line in statement.block:
+    for line in values.block(statement):
         entry = _CAPABILITY.get(line.keyword)
         if entry is None:
             raise line.words[0].error(f"unknown capability '{line.keyword}'")
@@ -343,7 +345,7 @@ def _capability(statement: Statement, draft) -> None:
 # ---------------------------------------------------------------- operational
 
 
-def operational_line(line: Statement) -> Operational:
+def operational_line(line: Statement) -> OperationalLine:
     values.plain(line)
     words = line.words
     kind = line.keyword
@@ -372,18 +374,18 @@ def operational_line(line: Statement) -> Operational:
     sequence = values.integer(fields["sequence"], 0, 0xFFFFFFFF, "sequence") if "sequence" in fields else None
     counter = values.integer(fields["counter"], 0, 0xFFFFFFFFFFFFFFFF, "counter") if "counter" in fields else None
     router_id = values.ipv4(fields["router-id"]) if "router-id" in fields else None
-    return Operational(kind, family, advisory, sequence, counter, router_id)
+    return OperationalLine(kind, family, advisory, sequence, counter, router_id)
 
 
 # ---------------------------------------------------------------- neighbor
 
 
-class _Draft:
+class _NeighborDraft:
     """The neighbor being read: plain attributes, frozen into a `Neighbor` at the end."""
 
     def __init__(self, peer_address: str, full: bool):
         self.full = full
-        self.settings = {"peer_address": peer_address}
+        self.settings: dict[str, Any] = {"peer_address": peer_address}  # Neighbor's fields, by name
         self.seen: set = set()
         self.families = None
         self.capability: dict = {}
@@ -485,9 +487,9 @@ def _api(statement, draft):
 
 
 def _operational(statement, draft):
-    values.block(statement)
+    lines = values.block(statement)
     if draft.full:
-        draft.operational.extend(operational_line(line) for line in statement.block)
+        draft.operational.extend(operational_line(line) for line in lines)
 
 
 #: neighbor keyword -> reader(statement, draft)
@@ -529,7 +531,7 @@ _NEIGHBOR = {
 }
 
 
-def _read(statements: tuple, draft: _Draft, templates: dict, inheriting: tuple) -> None:
+def _read(statements: tuple, draft: _NeighborDraft, templates: dict, inheriting: tuple) -> None:
     for statement in _inherited_first(statements):
         keyword = statement.keyword
         if keyword == "inherit":
@@ -571,7 +573,7 @@ def _sendable(made: list, statement: Statement) -> list:
 
 def _static(statement: Statement, interned) -> list:
     found = []
-    for line in statement.block:
+    for line in values.block(statement):
         keyword = line.keyword
         try:
             if keyword == "route":
@@ -606,15 +608,14 @@ def _grammar(name: str):
 
 def _announce(statement: Statement, interned) -> list:
     found = []
-    for afi_block in statement.block:
+    for afi_block in values.block(statement):
         afi = afi_block.keyword
         if afi == "l2vpn":
             found.extend(_l2vpn(afi_block, interned))
             continue
         if afi not in ("ipv4", "ipv6"):
             raise afi_block.words[0].error(f"unknown announce section '{afi}' (expected ipv4, ipv6 or l2vpn)")
-        values.block(afi_block)
-        for line in afi_block.block:
+        for line in values.block(afi_block):
             values.plain(line)
             safi = line.keyword
             if safi in route_grammar.NOT_YET_SAFIS:
@@ -664,7 +665,7 @@ def _l2vpn(statement: Statement, interned) -> list:
 _ROUTE_SECTIONS = {"static": _static, "announce": _announce, "flow": _flow, "l2vpn": _l2vpn}
 
 
-def _routes(draft: _Draft, interned, parsed: dict, families) -> tuple:
+def _routes(draft: _NeighborDraft, interned, parsed: dict, families) -> tuple:
     """The routes of the neighbor's route statements; a statement's routes do not depend on the neighbor, so
     one inherited from a template is parsed once (`parsed`, for one configuration)."""
     found: list = []
@@ -683,11 +684,12 @@ def _routes(draft: _Draft, interned, parsed: dict, families) -> tuple:
 
 
 def _neighbor(statement: Statement, templates: dict, full: bool, interned, parsed: dict) -> Neighbor:
+    lines = values.block(statement)
     head = statement.words[0]
     if len(statement.words) != 2:
         raise head.error("neighbor needs exactly one address")
-    draft = _Draft(_peer(statement.words[1]), full)
-    _read(statement.block, draft, templates, ())
+    draft = _NeighborDraft(_peer(statement.words[1]), full)
+    _read(lines, draft, templates, ())
     settings = draft.settings
 
     if "local_as" not in draft.seen:
@@ -746,7 +748,7 @@ def _asn_text(value) -> str:
     return "auto" if value is None else str(value)
 
 
-def _operational_text(message: Operational) -> str:
+def _operational_text(message: OperationalLine) -> str:
     afi, safi = family_name(*message.family).split(" ")
     words = [message.kind, "afi", afi, "safi", safi]
     if message.advisory is not None:
@@ -774,28 +776,28 @@ def neighbor_text(neighbor: Neighbor) -> str:
     add(f"    passive {_bool_text(neighbor.passive)};")
     add(f"    listen {neighbor.listen};")
     add(f"    connect {neighbor.connect};")
-    for keyword, value in (("outgoing-ttl", neighbor.outgoing_ttl), ("incoming-ttl", neighbor.incoming_ttl)):
-        add(f"    {keyword} {value if value is not None else 'disable'};")
+    for keyword, ttl in (("outgoing-ttl", neighbor.outgoing_ttl), ("incoming-ttl", neighbor.incoming_ttl)):
+        add(f"    {keyword} {ttl if ttl is not None else 'disable'};")
     if neighbor.md5_password is not None:
         add(f"    md5-password {values.quote(neighbor.md5_password)};")
     md5_base64 = neighbor.md5_base64
-    add(f"    md5-base64 {md5_base64 if md5_base64 == 'auto' else _bool_text(md5_base64)};")
-    for keyword, value in (
+    add(f"    md5-base64 {_bool_text(md5_base64) if isinstance(md5_base64, bool) else md5_base64};")
+    for keyword, given in (
         ("md5-ip", neighbor.md5_ip),
         ("source-interface", neighbor.source_interface),
         ("host-name", neighbor.host_name),
         ("domain-name", neighbor.domain_name),
     ):
-        if value is not None:
-            add(f"    {keyword} {values.quote(value)};")
-    for keyword, value in (
+        if given is not None:
+            add(f"    {keyword} {values.quote(given)};")
+    for keyword, switch in (
         ("group-updates", neighbor.group_updates),
         ("auto-flush", neighbor.auto_flush),
         ("adj-rib-out", neighbor.adj_rib_out),
         ("adj-rib-in", neighbor.adj_rib_in),
         ("manual-eor", neighbor.manual_eor),
     ):
-        add(f"    {keyword} {_bool_text(value)};")
+        add(f"    {keyword} {_bool_text(switch)};")
     capability = neighbor.capability
     add("    capability {")
     for keyword, (name, _reader) in _CAPABILITY.items():

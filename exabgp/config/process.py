@@ -8,7 +8,7 @@ looked for here (no IO in this layer): `program_candidates` lists, in 5.0's
 order, the paths a relative `run` resolves to, and the caller checks them.
 
 ``api [NAME] { processes [ ... ]; processes-match [ ... ]; neighbor-changes;
-negotiated; fsm; signal; receive { ... } send { ... } }`` becomes an `Api`;
+negotiated; fsm; signal; receive { ... } send { ... } }`` becomes an `ApiBlock`;
 `processes` and `processes-match` exclude each other; every switch is true
 when written bare.  `receive` / `send` take the message kinds of
 `API_MESSAGES`.
@@ -48,7 +48,7 @@ class Process:
 
 
 @record(slots=True)
-class Api:
+class ApiBlock:
     name: str | None = None  # None: unnamed
     processes: tuple = ()
     processes_match: tuple = ()  # regular expressions
@@ -63,7 +63,7 @@ def parse_process(statement: Statement, locate=None) -> Process:
     name = values.named_block(statement, "process")
     run = encoder = None
     respawn = True
-    for line in statement.block:
+    for line in values.block(statement):
         if line.keyword == "run":
             values.plain(line)
             if len(line.words) < 2:
@@ -81,8 +81,8 @@ def parse_process(statement: Statement, locate=None) -> Process:
             respawn = values.boolean(line, True)
         else:
             raise line.words[0].error(f"unknown process keyword '{line.keyword}'")
-    missing = [word for word, value in (("run", run), ("encoder", encoder)) if value is None]
-    if missing:
+    if run is None or encoder is None:
+        missing = [word for word, value in (("run", run), ("encoder", encoder)) if value is None]
         raise statement.end.error(f"unset process sections: {', '.join(missing)}")
     return Process(name, run, encoder, respawn)
 
@@ -141,9 +141,8 @@ def program_candidates(program: str, configuration_dir: str, etc_dir: str, searc
 
 
 def _messages(statement: Statement) -> tuple:
-    values.block(statement)
     chosen = set()
-    for line in statement.block:
+    for line in values.block(statement):
         if line.keyword not in API_MESSAGES:
             raise line.words[0].error(f"unknown {statement.keyword} keyword '{line.keyword}'")
         if values.boolean(line, True):
@@ -153,12 +152,12 @@ def _messages(statement: Statement) -> tuple:
     return tuple(kind for kind in API_MESSAGES if kind in chosen)
 
 
-def parse_api(statement: Statement) -> Api:
+def parse_api(statement: Statement) -> ApiBlock:
     name = values.named_block(statement, "api", optional=True)
     processes = matches = ()
     switches = set()
     receive = send = ()
-    for line in statement.block:
+    for line in values.block(statement):
         keyword = line.keyword
         if keyword == "processes":
             processes = tuple(token.text for token in values.names(line))
@@ -175,7 +174,7 @@ def parse_api(statement: Statement) -> Api:
             raise line.words[0].error(f"unknown api keyword '{keyword}'")
     if processes and matches:
         raise statement.words[0].error("processes and processes-match are mutually exclusive")
-    return Api(name, processes, matches, tuple(s for s in API_SWITCHES if s in switches), receive, send)
+    return ApiBlock(name, processes, matches, tuple(s for s in API_SWITCHES if s in switches), receive, send)
 
 
 def process_text(process: Process) -> str:
@@ -186,7 +185,7 @@ def process_text(process: Process) -> str:
     )
 
 
-def api_text(api: Api, indent: str) -> list:
+def api_text(api: ApiBlock, indent: str) -> list:
     inner = indent + "    "
     lines = [f"{indent}api {api.name} {{" if api.name else f"{indent}api {{"]
     if api.processes:

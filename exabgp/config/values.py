@@ -18,9 +18,11 @@ TRUE = frozenset(("true", "enable", "enabled"))
 FALSE = frozenset(("false", "disable", "disabled"))
 
 
-def block(statement: Statement) -> None:
+def block(statement: Statement) -> tuple:
+    """The statements inside ``keyword ... { }``; an error when `statement` opens no block."""
     if statement.block is None:
         raise statement.words[0].error(f"'{statement.keyword}' must be followed by a block {{ }}")
+    return statement.block
 
 
 def plain(statement: Statement) -> None:

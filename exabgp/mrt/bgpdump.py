@@ -129,7 +129,7 @@ def _mp_nexthop(value, afi: int, abbreviated: bool):
     return "", nlri
 
 
-class Attributes(tuple):
+class DumpAttributes(tuple):
     """One attribute section read for bgpdump: ``(before, after, nexthop4, mp_reach, mp_unreach)``.
 
     A line is ``prefix + before + nexthop + after``; `nexthop4` is the NEXT_HOP
@@ -140,7 +140,7 @@ class Attributes(tuple):
     __slots__ = ()
 
 
-def read_attributes(octets, asn4: bool) -> Attributes:
+def read_attributes(octets, asn4: bool) -> DumpAttributes:
     """Read one attribute section (the codec's walker and value decoders)."""
     found = {code: value for code, _flags, value in _codec.walk_attributes(octets)}
     path = found.get(AS_PATH)
@@ -173,7 +173,7 @@ def read_attributes(octets, asn4: bool) -> Attributes:
     value = found.get(NEXT_HOP)
     nexthop4 = inet_ntop(AF_INET, value[:4]) if value is not None and len(value) >= 4 else _NO_NEXTHOP
     origin_text = _ORIGINS.get(origin[0], "INCOMPLETE") if origin else "INCOMPLETE"
-    return Attributes(
+    return DumpAttributes(
         (
             f"|{_path_text(segments)}|{origin_text}|",
             f"|{local_pref}|{med}|{communities}|{atomic}|{aggregator_text}|\n",
@@ -201,7 +201,7 @@ class Printer:
         self._cache: dict = {}
         self._rib_cache: dict = {}
 
-    def _attributes(self, octets, asn4: bool) -> Attributes:
+    def _attributes(self, octets, asn4: bool) -> DumpAttributes:
         cache = self._cache
         key = (octets, asn4)
         found = cache.get(key)

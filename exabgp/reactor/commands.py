@@ -142,7 +142,7 @@ def status(peer, now: float) -> show.PeerStatus:
 
 
 def operational_message(line, router_id: str) -> Operational:
-    """The OPERATIONAL message of an ``announce operational`` line (`exabgp.config.neighbor.Operational`);
+    """The OPERATIONAL message of an ``announce operational`` line (`exabgp.config.neighbor.OperationalLine`);
     a query or counter without ``router-id`` carries the neighbor's `router_id`."""
     afi, safi = line.family
     return Operational(

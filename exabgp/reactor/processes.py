@@ -115,7 +115,7 @@ class _Helper(asyncio.SubprocessProtocol):
         self.owner = owner
         self.process = process
         self.name = process.name
-        self.transport = None
+        self.transport: asyncio.SubprocessTransport | None = None  # from connection_made on
         self.stdin = HelperStdin(
             asyncio.get_running_loop(),
             stdin,
@@ -125,7 +125,7 @@ class _Helper(asyncio.SubprocessProtocol):
             on_pause=self._pause,
             on_resume=self._resume,
         )
-        self.pid = None
+        self.pid: int | None = None  # from connection_made on
         self.stdout = bytearray()
         self.stderr = bytearray()
         self.killed = False  # SIGTERM sent: further output is ignored
@@ -133,8 +133,8 @@ class _Helper(asyncio.SubprocessProtocol):
         self.paused = False
         self.pauses = 0  # times its queue went over high_water
         self.dropped = 0
-        self.kill_timer = None
-        self.grace_timer = None
+        self.kill_timer: asyncio.TimerHandle | None = None
+        self.grace_timer: asyncio.TimerHandle | None = None
         self.ended = asyncio.get_running_loop().create_future()
 
     # asyncio callbacks
@@ -254,8 +254,12 @@ class _Helper(asyncio.SubprocessProtocol):
             )
         self.dropped += 1
 
+    def _running(self) -> bool:
+        """Whether the helper's process started (`connection_made`) and has not exited."""
+        return self.transport is not None and self.transport.get_returncode() is None
+
     def _signal(self, number: int) -> None:
-        if self.transport.get_returncode() is not None:
+        if self.pid is None or not self._running():
             return
         try:
             os.killpg(self.pid, number)
@@ -273,7 +277,7 @@ class _Helper(asyncio.SubprocessProtocol):
         self.kill_timer = asyncio.get_running_loop().call_later(KILL_DELAY, self._kill)
 
     def _kill(self) -> None:
-        if self.transport.get_returncode() is None:
+        if self._running():
             self.owner.log.debug(SOURCE, f"force kill unresponsive {self.name}")
             self._signal(signal.SIGKILL)
 
@@ -301,7 +305,7 @@ class Processes:
         self.high_water = high_water
         self.low_water = low_water
         self.hard_cap = hard_cap
-        self._helpers: dict = {}  # name -> _Helper, running (or ending) helpers
+        self._helpers: dict[str, _Helper] = {}  # running (or ending) helpers, by name
         self._configured: dict = {}  # name -> Process
         self._configuration_dir = ""
         self._respawns: dict[str, list] = {}  # name -> loop times of its recent respawns
@@ -435,7 +439,7 @@ class Processes:
         if process is not None and name not in self._helpers and not self._stopping:
             await self._spawn(process)
 
-    def _ended(self, helper) -> None:
+    def _ended(self, helper: _Helper) -> None:
         """`helper` exited and its pipes are closed: forget it, then respawn it or not (5.0)."""
         name = helper.name
         if self._helpers.get(name) is not helper:

@@ -176,7 +176,7 @@ class AdjRibOut:
         """The cached routes as 5.0 walks them: family by family in `family_order`, each in cache order."""
         if len(self._order) < 2:
             return list(self._cache.values())
-        families = {family: [] for family in self._order}
+        families: dict[tuple[int, int], list[Route]] = {family: [] for family in self._order}
         for route in self._cache.values():
             families.setdefault(route.family, []).append(route)
         return [route for routes in families.values() for route in routes]
@@ -216,7 +216,7 @@ class AdjRibOut:
         first place, as the cache holds it now; not those withdrawn since (their withdrawal stays in its
         bucket, and an announce queued after it too); an announce still in a bucket for an NLRI sent here is
         dropped from the bucket."""
-        refresh = {}
+        refresh: dict[object, Route] = {}  # nlri -> its route
         for route in self._refresh:
             refresh.setdefault(route.nlri, route)
         self._refresh = []
@@ -245,7 +245,8 @@ class AdjRibOut:
                 yield from packing.announce_bodies(
                     route.nlri.afi, route.nlri.safi, route.attributes, route.nexthop, [route.nlri], ctx, group, left_out
                 )
-        buckets = {}
+        # (attributes, next hop or None) -> the pending keys filed under it, in order
+        buckets: dict[tuple[AttributeSet, bytes | None], list[tuple[AttributeSet, bytes, int, int]]] = {}
         unattached = packing.NO_NEXT_HOP_ATTRIBUTE
         for attributes, nexthop, afi, safi in pending:
             bucket = (attributes, None if (afi, safi) in unattached else nexthop)
