@@ -415,11 +415,3 @@ def encode_capabilities(capabilities) -> bytes:
             raise ValueError(f"capability {capability.code} value longer than 255 octets")
         parts.append(bytes((capability.code, len(value))) + value)
     return b"".join(parts)
-
-
-# Transitional: the two capability classes under their former names, for `exabgp.session.negotiation`
-# only, which the received-UPDATE rewrite holds at the time of the rename.  Remove both once it builds
-# `RouteRefreshCapability()` and `OperationalCapability()`: `RouteRefresh` and `Operational` are the
-# messages' names (`exabgp.bgp.refresh`, `exabgp.bgp.operational`).
-RouteRefresh = RouteRefreshCapability
-Operational = OperationalCapability

@@ -123,11 +123,11 @@ def capabilities(settings: SessionSettings, local_as: int, restart_state: bool) 
             )
         )
     if settings.route_refresh:
-        found.append(cap.RouteRefresh())
+        found.append(cap.RouteRefreshCapability())
     if settings.enhanced_route_refresh:
         found.append(cap.EnhancedRouteRefresh())
     if settings.operational:
-        found.append(cap.Operational())
+        found.append(cap.OperationalCapability())
     if settings.extended_message:
         found.append(cap.ExtendedMessage())
     if settings.host_name:
