@@ -123,6 +123,15 @@ def test_reading_order_dotted_then_underscored_then_ini_then_default():
     assert load({}, "[exabgp.tcp]\nport\n").get("tcp", "port") == 179  # a key without value keeps the default
 
 
+def test_ini_keys_are_read_whatever_their_case_section_names_are_not():
+    """As 5.0.15 reads ``exabgp --env-file F env`` (recorded: ``Port = 1000`` gives port 1000,
+    ``LEVEL = DEBUG`` level DEBUG, and ``[EXABGP.BGP]`` is not the ``exabgp.bgp`` section)."""
+    settings = load({}, "[exabgp.tcp]\nPort = 1000\n[exabgp.log]\nLEVEL = DEBUG\n[EXABGP.BGP]\nopenwait = 77\n")
+    assert settings.get("tcp", "port") == 1000
+    assert settings.get("log", "level") == "DEBUG"
+    assert settings.get("bgp", "openwait") == 60
+
+
 @pytest.mark.parametrize(
     "text, value",
     [

@@ -267,13 +267,9 @@ def _ini(ini_text: str) -> dict:
         return {}
     import configparser  # here: a command run without an INI file does not pay for it
 
-    class CaseSensitiveParser(configparser.ConfigParser):
-        """Keys as written: `ConfigParser` lowers them, 5.0's keys are case sensitive."""
-
-        def optionxform(self, optionstr: str) -> str:
-            return optionstr
-
-    parser = CaseSensitiveParser(interpolation=None, allow_no_value=True, strict=False)
+    # keys are lowered (``Port`` is ``port``) and section names are not (``[EXABGP.TCP]`` is no
+    # section of ours): what `ConfigParser` does by default, and what 5.0.15 reads
+    parser = configparser.ConfigParser(interpolation=None, allow_no_value=True, strict=False)
     try:
         parser.read_string(ini_text)
     except configparser.Error as exc:
