@@ -243,6 +243,9 @@ class _Reader:
                     self.message(position, index, time, kind, subtype, start, end)
                 else:
                     end = self.other(index, position, time, kind, subtype, start, end)
+            except reader.MrtError as error:  # from `reader.decode`
+                del units[before:]
+                self.error(error)
             except (reader._Short, struct.error, IndexError, CodecError) as error:
                 del units[before:]
                 reason = getattr(error, "reason", "") or str(error) or "record overrun"
