@@ -81,7 +81,7 @@ _FAST_RIB = {
 _PAD = b"\x00" * 40
 
 # the fields of a unit (an UPDATE or a RIB entry), one `array('q')` row each
-_FIELDS = 16
+_FIELDS = 17
 (
     U_RECORD,  # record index (for errors)
     U_OFFSET,  # file offset of the record (for errors)
@@ -92,7 +92,8 @@ _FIELDS = 16
     U_SAFI,
     U_PATH_ID,  # RIB entry path identifier
     U_PEER,
-    U_SET,
+    U_SET,  # index of the attribute set among those of its kind (-1: none)
+    U_KIND,  # the kind of the set (`_KINDS`)
     U_ATTRIBUTES,  # offset of the attribute octets in the buffer
     U_W_START,
     U_W_END,
@@ -181,8 +182,6 @@ class _Reader:
         self.on_error = on_error
         self.units = array("q")
         self.sets: list[dict] = [{} for _ in _KINDS]
-        self.set_list: list = []
-        self.set_kind = array("b")
         self.peers: list = []
         self.peer_index: dict = {}
         self.table: list = []  # PEER_INDEX_TABLE index -> our peer index
@@ -204,13 +203,9 @@ class _Reader:
     # -- interning -------------------------------------------------------------------------------------------
 
     def intern_set(self, octets: bytes, kind: int) -> int:
+        """The index of `octets` among the sets of its kind (numbered in the order they are met)."""
         table = self.sets[kind]
-        index = table.get(octets)
-        if index is None:
-            index = table[octets] = len(self.set_list)
-            self.set_list.append(octets)
-            self.set_kind.append(kind)
-        return index
+        return table.setdefault(octets, len(table))
 
     def intern_peer(self, bgp_id: str, address: str, asn: int) -> int:
         key = (bgp_id, address, asn)
@@ -275,7 +270,6 @@ class _Reader:
         cursor = prefix_end + 2
         table = self.table
         units = self.units
-        intern = self.intern_set
         sets = self.sets[2]
         for _ in range(count):
             if addpath:
@@ -290,30 +284,9 @@ class _Reader:
                 raise reader._Short(f"RIB entry attributes overrun the record ({stop - start} > {end - start} octets)")
             if peer >= len(table):
                 raise reader._Short(f"peer index {peer} not in the PEER_INDEX_TABLE ({len(table)} peers)")
-            octets = data[cursor:stop]
-            found = sets.get(octets)
-            if found is None:
-                found = intern(octets, 2)
-            units.extend(
-                (
-                    index,
-                    position,
-                    time,
-                    0,
-                    0,
-                    afi,
-                    safi,
-                    path_id,
-                    table[peer],
-                    found,
-                    cursor,
-                    0,
-                    0,
-                    at,
-                    prefix_end,
-                    originated,
-                )
-            )
+            found = sets.setdefault(data[cursor:stop], len(sets))
+            row = (index, position, time, 0, 0, afi, safi, path_id, table[peer], found, 2, cursor, 0, 0, at, prefix_end)
+            units.extend(row + (originated,))
             cursor = stop
         if cursor != end:
             raise reader._Short(f"{end - cursor} octets after the last RIB entry")
@@ -350,16 +323,10 @@ class _Reader:
         n_start = attributes + size
         if n_start > stop:
             raise reader._Short("UPDATE sections overrun the message")
-        if size:
-            octets = data[attributes:n_start]
-            found = self.sets[0 if asn4 else 1].get(octets)
-            if found is None:
-                found = self.intern_set(octets, 0 if asn4 else 1)
-        else:
-            found = -1
-        self.units.extend(
-            (index, position, time, micro, addpath, 1, 1, 0, peer, found, attributes, at + 21, w_end, n_start, stop, 0)
-        )
+        kind = 0 if asn4 else 1
+        found = self.intern_set(data[attributes:n_start], kind) if size else -1
+        row = (index, position, time, micro, addpath, 1, 1, 0, peer, found, kind, attributes, at + 21, w_end, n_start)
+        self.units.extend(row + (stop, 0))
 
     def head_peer(self, head: bytes, asn4: bool) -> int:
         """The peer index of a BGP4MP header's octets (read by `reader`, then remembered)."""
@@ -388,7 +355,7 @@ class _Reader:
             found = self.intern_set(item.attributes, 3)
             peer = self.intern_peer("", item.peer_ip, item.peer_as)
             at = end - len(item.attributes)
-            row = (index, position, time, 0, 0, item.afi, 1, 0, peer, found, at, 0, 0, n_start, n_start + len(nlri))
+            row = (index, position, time, 0, 0, item.afi, 1, 0, peer, found, 3, at, 0, 0, n_start, n_start + len(nlri))
             self.units.extend(row + (item.originated,))
         return end
 
@@ -419,13 +386,15 @@ class _Sets:
     """What the rows need of each attribute set, read with numpy over all sets at once."""
 
     def __init__(self, state: _Reader):
-        octets = state.set_list
+        octets = [octets for table in state.sets for octets in table]
+        self.octets = octets
+        self.base = np.cumsum([0] + [len(table) for table in state.sets])
         count = len(octets)
         sizes = np.fromiter(map(len, octets), dtype=np.int64, count=count)
         ends = np.cumsum(sizes)
         starts = ends - sizes
         buf = np.frombuffer(b"".join(octets) + _PAD, dtype=np.uint8)
-        kinds = np.frombuffer(state.set_kind, dtype=np.int8) if count else np.zeros(0, dtype=np.int8)
+        kinds = np.repeat(np.arange(len(_KINDS)), [len(table) for table in state.sets])
         self.asn4 = np.isin(kinds, (0, 2))
         self.bad = np.zeros(count, dtype=bool)
         found = {code: np.full(count, -1, dtype=np.int64) for code in (2, 3, 14, 15, 17)}
@@ -586,7 +555,7 @@ def _assemble(state: _Reader) -> Columns:
     sets = _Sets(state)
     buf = np.frombuffer(state.data + b"".join(state.extra) + _PAD, dtype=np.uint8)
     count = len(units)
-    set_index = units[:, U_SET]
+    set_index = np.where(units[:, U_SET] >= 0, sets.base[units[:, U_KIND]] + units[:, U_SET], -1)
     has_set = set_index >= 0
     of = np.maximum(set_index, 0)
     attributes = units[:, U_ATTRIBUTES]
@@ -659,7 +628,7 @@ def _assemble(state: _Reader) -> Columns:
         "nexthop_afi": np.where(announced, nexthop_afi, 0).astype(np.uint8),
         "attribute_set": np.where(announced, row_set, -1).astype(np.int32),
     }
-    return Columns(arrays, state.peers, state.set_list, sets.asn4)
+    return Columns(arrays, state.peers, sets.octets, sets.asn4)
 
 
 def prefix_text(afi: int, hi: int, lo: int, length: int) -> str:
