@@ -79,6 +79,23 @@ _FAST_RIB = {
     if subtype not in (reader.RIB_GENERIC, reader.RIB_GENERIC_ADDPATH)
 }
 _PAD = b"\x00" * 40
+_KIND_LENGTH = struct.Struct("!H2xI")
+#: BGP4MP subtype -> (4-octet ASNs, ADD-PATH), (-1, 0) for the subtypes that are not messages
+_MESSAGE_FLAGS = (
+    np.array([reader.MESSAGE_SUBTYPES.get(subtype, (-1, 0))[:2] for subtype in range(12)], dtype=np.int64)
+    if np is not None
+    else None
+)
+
+
+def _record_end(data: bytes, position: int) -> int:
+    """Where the record at `position` ends: its length, and the 4 octets early RIS TABLE_DUMP records miss."""
+    _t, kind, subtype, length = _HEADER.unpack_from(data, position)
+    end = position + 12 + length
+    if kind == reader.TABLE_DUMP and reader._short_table_dump(data[position + 12 : end], subtype) == 4:
+        end += 4
+    return end
+
 
 # the fields of a unit (an UPDATE or a RIB entry), one `array('q')` row each
 _FIELDS = 17
@@ -188,13 +205,14 @@ class _Reader:
         self.extra: list = []  # NLRI octets made for TABLE_DUMP prefixes, after the file's octets
         self.extra_size = 0
         self.heads: dict = {}  # BGP4MP header octets -> peer index
+        self.errors: list = []
+        self.fast = np.zeros((0, _FIELDS), dtype=np.int64)  # the units of `messages`
 
     # -- errors ----------------------------------------------------------------------------------------------
 
     def error(self, error: reader.MrtError) -> None:
-        if self.on_error is None:
-            raise error
-        self.on_error(error)
+        """Noted, then handed to ``on_error`` in the order of the records once the file is read."""
+        self.errors.append(error)
 
     def record_error(self, index: int, offset: int, reason: str) -> reader.MrtError:
         _t, kind, subtype, _l = _HEADER.unpack_from(self.data, offset)
@@ -220,42 +238,148 @@ class _Reader:
     def run(self) -> Columns:
         data = self.data
         size = len(data)
-        unpack = _HEADER.unpack_from
-        units = self.units
-        position = 0
-        index = 0
-        while size - position >= 12:
-            time, kind, subtype, length = unpack(data, position)
-            start = position + 12
-            end = start + length
-            if end > size:
-                break
-            before = len(units)
-            try:
-                if kind == reader.TABLE_DUMP_V2 and subtype in _FAST_RIB:
-                    self.rib(position, index, time, subtype, start, end)
-                elif (kind == reader.BGP4MP or kind == reader.BGP4MP_ET) and subtype in reader.MESSAGE_SUBTYPES:
-                    self.message(position, index, time, kind, subtype, start, end)
-                else:
-                    end = self.other(index, position, time, kind, subtype, start, end)
-            except reader.MrtError as error:  # from `reader.decode`
-                del units[before:]
-                self.error(error)
-            except (reader._Short, struct.error, IndexError, CodecError) as error:
-                del units[before:]
-                reason = getattr(error, "reason", "") or str(error) or "record overrun"
-                self.error(self.record_error(index, position, reason))
-            index += 1
-            position = end
+        offsets, position = self.frame()
+        records = np.frombuffer(offsets, dtype=np.int64) if offsets else np.zeros(0, dtype=np.int64)
+        buf = np.frombuffer(data + _PAD, dtype=np.uint8)
+        kinds = _be(buf, records + 4, 2)
+        subtypes = _be(buf, records + 6, 2)
+        fast = ((kinds == reader.BGP4MP) | (kinds == reader.BGP4MP_ET)) & (subtypes < len(_MESSAGE_FLAGS))
+        fast &= _MESSAGE_FLAGS[np.minimum(subtypes, len(_MESSAGE_FLAGS) - 1), 0] >= 0
+        for index in np.flatnonzero(~fast).tolist():
+            self.one(index, int(records[index]))
+        chosen = np.flatnonzero(fast)
+        rejected = self.messages(buf, chosen, records[chosen])
+        for index in rejected.tolist():
+            self.one(index, int(records[index]))
         if position < size:
+            index = len(records)
             if size - position < 12:
                 reason = f"truncated header ({size - position} of 12 octets)"
                 self.error(reader.MrtError(index, position, reason))
             else:
-                _t, kind, subtype, length = unpack(data, position)
+                _t, kind, subtype, length = _HEADER.unpack_from(data, position)
                 reason = f"truncated record ({size - position - 12} of {length} octets)"
                 self.error(reader.MrtError(index, position, reason, f"{kind}/{subtype}"))
-        return _assemble(self)
+        columns = _assemble(self, buf)
+        self.errors.sort(key=lambda error: error.index)
+        for error in self.errors:
+            if self.on_error is None:
+                raise error
+            self.on_error(error)
+        return columns
+
+    def frame(self):
+        """The offsets of the whole records (an `array`), and where the whole ones end."""
+        data = self.data
+        size = len(data)
+        offsets = array("q")
+        append = offsets.append
+        unpack = _KIND_LENGTH.unpack_from
+        position = 0
+        while size - position >= 12:
+            kind, length = unpack(data, position + 4)
+            end = position + 12 + length
+            if kind == reader.TABLE_DUMP:
+                end = _record_end(data, position)
+            if end > size:
+                break
+            append(position)
+            position = end
+        return offsets, position
+
+    def one(self, index: int, position: int) -> None:
+        """Read the record at `position` with the Python paths (any type; errors named)."""
+        data = self.data
+        units = self.units
+        time, kind, subtype, _length = _HEADER.unpack_from(data, position)
+        start = position + 12
+        end = _record_end(data, position)
+        before = len(units)
+        try:
+            if kind == reader.TABLE_DUMP_V2 and subtype in _FAST_RIB:
+                self.rib(position, index, time, subtype, start, end)
+            elif (kind == reader.BGP4MP or kind == reader.BGP4MP_ET) and subtype in reader.MESSAGE_SUBTYPES:
+                self.message(position, index, time, kind, subtype, start, end)
+            else:
+                self.other(index, position, time, kind, subtype, start, end)
+        except reader.MrtError as error:  # from `reader.decode`
+            del units[before:]
+            self.error(error)
+        except (reader._Short, struct.error, IndexError, CodecError) as error:
+            del units[before:]
+            reason = getattr(error, "reason", "") or str(error) or "record overrun"
+            self.error(self.record_error(index, position, reason))
+
+    def messages(self, buf, indices, positions):
+        """The BGP4MP UPDATE records at `positions` read with numpy; returns the indices of those left to `one`."""
+        data = self.data
+        time = _be(buf, positions, 4).astype(np.int64)
+        kind = _be(buf, positions + 4, 2)
+        subtype = _be(buf, positions + 6, 2).astype(np.int64)
+        end = positions + 12 + _be(buf, positions + 8, 4).astype(np.int64)
+        et = kind == reader.BGP4MP_ET
+        start = positions + 12 + 4 * et
+        micro = np.where(et, _be(buf, positions + 12, 4), 0).astype(np.int64)
+        asn4 = _MESSAGE_FLAGS[subtype, 0] == 1
+        addpath = _MESSAGE_FLAGS[subtype, 1]
+        family = start + np.where(asn4, 11, 7)
+        afi = _be(buf, family - 1, 2)
+        at = family + 1 + np.where(afi == 1, 8, 32)
+        ok = (family < end) & ((afi == 1) | (afi == 2)) & (at + 19 <= end)
+        ok &= (buf[np.minimum(at, len(buf) - 16)[:, None] + np.arange(16)] == 255).all(axis=1)
+        length = _be(buf, at + 16, 2).astype(np.int64)
+        stop = at + length
+        ok &= (length >= 19) & (stop <= end)
+        update = buf[np.minimum(at + 18, len(buf) - 1)] == 2
+        w_end = at + 21 + _be(buf, at + 19, 2).astype(np.int64)
+        size = _be(buf, w_end, 2).astype(np.int64)
+        attributes = w_end + 2
+        n_start = attributes + size
+        good = ok & update & (w_end + 2 <= stop) & (n_start <= stop)
+        rejected = indices[~ok | (update & ~good)]
+        rows = np.flatnonzero(good)
+        asn4, afi, start, at = asn4[rows], afi[rows], start[rows], at[rows]
+        attributes, n_start = attributes[rows], n_start[rows]
+        # peers: (AS, address) pairs, interned once each
+        peers = np.zeros(len(rows), dtype=[("asn", "u8"), ("afi", "u8"), ("hi", "u8"), ("lo", "u8")])
+        peers["asn"] = np.where(asn4, _be(buf, start, 4), _be(buf, start, 2))
+        peers["afi"] = afi
+        for chosen, width in ((np.flatnonzero(afi == 1), 4), (np.flatnonzero(afi == 2), 16)):
+            hi, lo = _address(buf, family[rows][chosen] + 1, width, width)
+            peers["hi"][chosen], peers["lo"][chosen] = hi, lo
+        change = np.ones(len(rows), dtype=bool)  # a record whose peer is not the previous record's
+        change[1:] = peers[1:] != peers[:-1]
+        runs = np.flatnonzero(change)
+        known = [self.intern_peer("", address_text(p["afi"], p["hi"], p["lo"]), int(p["asn"])) for p in peers[runs]]
+        peer = np.asarray(known, dtype=np.int64)[np.cumsum(change) - 1] if len(runs) else np.zeros(0, dtype=np.int64)
+        # attribute sets: one setdefault per UPDATE, by its octets
+        found = np.full(len(rows), -1, dtype=np.int64)
+        for kind_number, chosen in (
+            (0, np.flatnonzero(asn4 & (n_start > attributes))),
+            (1, np.flatnonzero(~asn4 & (n_start > attributes))),
+        ):
+            table = self.sets[kind_number]
+            setdefault = table.setdefault
+            pairs = zip(attributes[chosen].tolist(), n_start[chosen].tolist(), strict=True)
+            found[chosen] = [setdefault(data[a:b], len(table)) for a, b in pairs]
+        units = np.zeros((len(rows), _FIELDS), dtype=np.int64)
+        units[:, U_RECORD] = indices[rows]
+        units[:, U_OFFSET] = positions[rows]
+        units[:, U_TIME] = time[rows]
+        units[:, U_MICRO] = micro[rows]
+        units[:, U_ADDPATH] = addpath[rows]
+        units[:, U_AFI] = 1
+        units[:, U_SAFI] = 1
+        units[:, U_PEER] = peer
+        units[:, U_SET] = found
+        units[:, U_KIND] = np.where(asn4, 0, 1)
+        units[:, U_ATTRIBUTES] = attributes
+        units[:, U_W_START] = at + 21
+        units[:, U_W_END] = w_end[rows]
+        units[:, U_N_START] = n_start
+        units[:, U_N_END] = stop[rows]
+        self.fast = units
+        return rejected
 
     def rib(self, position: int, index: int, time: int, subtype: int, start: int, end: int) -> None:
         data = self.data
@@ -336,13 +460,9 @@ class _Reader:
         found = self.heads[head] = self.intern_peer("", peer_ip, peer_as)
         return found
 
-    def other(self, index: int, position: int, time: int, kind: int, subtype: int, start: int, end: int) -> int:
-        """Records read by `reader.decode` (few in a file): returns where the next record starts."""
+    def other(self, index: int, position: int, time: int, kind: int, subtype: int, start: int, end: int) -> None:
+        """Records read by `reader.decode` (few in a file)."""
         data = self.data
-        if kind == reader.TABLE_DUMP and reader._short_table_dump(data[start:end], subtype) == 4:
-            end += 4  # early RIS TABLE_DUMP, 4 octets short (see `exabgp.mrt.reader`)
-            if end > len(data):
-                raise reader._Short("truncated record")
         item = reader.decode(reader.Record((index, position, time, 0, kind, subtype, data[start:end])))
         if isinstance(item, reader.PeerIndexTable):
             self.table = [self.intern_peer(*peer) for peer in item.peers]
@@ -357,23 +477,24 @@ class _Reader:
             at = end - len(item.attributes)
             row = (index, position, time, 0, 0, item.afi, 1, 0, peer, found, 3, at, 0, 0, n_start, n_start + len(nlri))
             self.units.extend(row + (item.originated,))
-        return end
 
 
 # -- numpy: the attribute sets ----------------------------------------------------------------------------------
 
 
 def _be(buf, at, width: int):
-    """The big-endian unsigned integers of `width` octets at the offsets `at`, as uint64."""
-    value = np.zeros(len(at), dtype=np.uint64)
-    for k in range(width):
-        value = (value << np.uint64(8)) | buf[at + k]
-    return value
+    """The big-endian unsigned integers of `width` (2 or 4) octets at the offsets `at`, as uint64.
+
+    Offsets past the end read the last octets (a record `messages` leaves to the Python path).
+    """
+    at = np.minimum(at, len(buf) - width)
+    matrix = buf[at[:, None] + np.arange(width)]
+    return matrix.view(">u2" if width == 2 else ">u4")[:, 0].astype(np.uint64)
 
 
 def _address(buf, at, octets, width: int):
     """(hi, lo) of the addresses of `octets` octets (the rest zero) at `at`, for an address of `width` octets."""
-    matrix = buf[at[:, None] + np.arange(width)]
+    matrix = buf[np.minimum(at, len(buf) - width)[:, None] + np.arange(width)]
     if not np.isscalar(octets):
         matrix[np.arange(width) >= octets[:, None]] = 0
     if width == 4:
@@ -517,18 +638,23 @@ class _Sets:
 def _walk_nlri(buf, starts, ends, afis, addpath):
     """Every prefix of the NLRI sections ``buf[starts:ends]``: (section, offset of its length octet, path id).
 
-    One step per prefix position over all sections still open; a section whose prefixes overrun it or
+    One step per prefix position over all sections still open (the k-th step reads the k-th prefix of
+    each); the prefixes are then placed section after section.  A section whose prefixes overrun it or
     whose length is over its family's is marked in the returned `bad` mask (its prefixes are kept).
     """
     bad = np.zeros(len(starts), dtype=bool)
     sections = np.flatnonzero(starts < ends)
     at = starts[sections]
+    any_path = bool(addpath.any())
     found = []
     while sections.size:
         end = ends[sections]
-        paths = addpath[sections]
-        path_id = np.where(paths, _be(buf, at, 4), 0)
-        at = at + 4 * paths
+        if any_path:
+            paths = addpath[sections]
+            path_id = np.where(paths, _be(buf, at, 4), 0)
+            at = at + 4 * paths
+        else:
+            path_id = None
         bits = buf[np.minimum(at, len(buf) - 1)].astype(np.int64)
         after = at + 1 + ((bits + 7) >> 3)
         wrong = (after > end) | (bits > np.where(afis[sections] == 1, 32, 128))
@@ -537,23 +663,32 @@ def _walk_nlri(buf, starts, ends, afis, addpath):
         found.append((sections, at, path_id))
         more = (after < end) & ~wrong
         sections, at = sections[more], after[more]
-    if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.uint64), bad
-    sections = np.concatenate([item[0] for item in found])
-    at = np.concatenate([item[1] for item in found])
-    path_id = np.concatenate([item[2] for item in found])
-    order = np.argsort(sections, kind="stable")
-    return sections[order], at[order], path_id[order], bad
+    counts = np.zeros(len(starts), dtype=np.int64)
+    for step in found:
+        counts[step[0]] += 1
+    first = np.cumsum(counts) - counts
+    total = int(counts.sum())
+    section_of = np.zeros(total, dtype=np.int64)
+    at_of = np.zeros(total, dtype=np.int64)
+    path_of = np.zeros(total, dtype=np.uint64)
+    for step, (sections, at, path_id) in enumerate(found):
+        where = first[sections] + step
+        section_of[where] = sections
+        at_of[where] = at
+        if path_id is not None:
+            path_of[where] = path_id
+    return section_of, at_of, path_of, bad
 
 
-def _assemble(state: _Reader) -> Columns:
-    """The columns from the units the record loop noted (see the module docstring)."""
-    units = np.frombuffer(state.units, dtype=np.int64).reshape(-1, _FIELDS) if state.units else None
-    if units is None:
-        units = np.zeros((0, _FIELDS), dtype=np.int64)
+def _assemble(state: _Reader, buf) -> Columns:
+    """The columns from the units the record loops noted (see the module docstring)."""
+    units = state.fast
+    if state.units:
+        units = np.concatenate((units, np.frombuffer(state.units, dtype=np.int64).reshape(-1, _FIELDS)))
+        units = units[np.argsort(units[:, U_RECORD], kind="stable")]
     sets = _Sets(state)
-    buf = np.frombuffer(state.data + b"".join(state.extra) + _PAD, dtype=np.uint8)
+    if state.extra:
+        buf = np.frombuffer(state.data + b"".join(state.extra) + _PAD, dtype=np.uint8)
     count = len(units)
     set_index = np.where(units[:, U_SET] >= 0, sets.base[units[:, U_KIND]] + units[:, U_SET], -1)
     has_set = set_index >= 0
