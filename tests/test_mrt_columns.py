@@ -154,12 +154,15 @@ def test_a_bad_record_is_named_and_the_others_are_rows(tmp_path, sample):
     good = samples.sample_file()
     path = tmp_path / "bad.mrt"
     broken = samples.bgp4mp_message(samples.update(nlri=bytes((40, 10, 0, 0, 0))))  # a /40 IPv4 prefix
-    path.write_bytes(good + samples.header(5, 1, b"\x00" * 20) + broken + good)
+    marker = bytearray(samples.bgp4mp_message(samples.update(nlri=samples.prefix("10.0.0.0/8"))))
+    marker[12 + 20 + 3] = 0  # the BGP marker, one octet off
+    path.write_bytes(good + samples.header(5, 1, b"\x00" * 20) + broken + bytes(marker) + good)
     errors = []
     columns = mrt.columns(path, errors.append)
     index = len(list(reader.records(io.BytesIO(good))))
-    assert [(error.index, error.offset) for error in errors] == [(index, len(good)), (index + 1, len(good) + 32)]
-    assert "type 5" in str(errors[0]) and "(16/4)" in str(errors[1])
+    offsets = [len(good), len(good) + 32, len(good) + 32 + len(broken)]
+    assert [(error.index, error.offset) for error in errors] == list(zip(range(index, index + 3), offsets, strict=True))
+    assert "type 5" in str(errors[0]) and "(16/4)" in str(errors[1]) and "marker" in str(errors[2])
     assert column_rows(columns) == 2 * expected_rows(bgpdump_text(sample))
     with pytest.raises(reader.MrtError, match=f"record {index} at offset {len(good)}"):
         mrt.columns(path)

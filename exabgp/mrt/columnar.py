@@ -42,14 +42,19 @@ prints them); RIB_GENERIC records, state changes and BGP messages other
 than UPDATE give none.  A record that can not be read gives no row and a
 `MrtError` naming it to ``on_error`` (raised when None), as `reader.read`.
 
-How it is fast: the file is read into memory once; a Python loop frames
-the records and notes, per UPDATE or RIB entry, where its sections are
-(a few integers into one `array.array`) and the index of its attribute set
-(a dict lookup by the octets).  Everything else is numpy over all rows or
-all sets at once: the NLRI sections and the attribute sets are walked
-together, one step per prefix or attribute position (the arrays shrink as
-sections end), the AS paths per segment.  Only sets of 2-octet ASN records
-(AS4_PATH merged, RFC 6793) are decoded one by one with the codec.
+How it is fast: the file is read into memory once and a Python loop only
+frames it (the offset of each record).  The BGP4MP UPDATE records are then
+read with numpy, all at once: header, peer, message and section bounds;
+the only Python work per UPDATE is one dict ``setdefault`` that interns its
+attribute octets.  The other records (RIB entries, TABLE_DUMP, the peer
+index table, anything numpy's checks reject) go through a Python path that
+notes, per RIB entry, a few integers into one `array.array` and its
+interned set; an error found there names the record as `reader.read` does.
+Everything else is numpy over all rows or all sets at once: the NLRI
+sections and the attribute sets are walked together, one step per prefix
+or attribute position (the arrays shrink as sections end), the AS paths
+per segment.  Only sets of 2-octet ASN records (AS4_PATH merged, RFC 6793)
+are decoded one by one with the codec.
 """
 
 import struct
@@ -617,11 +622,12 @@ class _Sets:
         self.mp_nlri = np.where(full, where + 5 + hop_length, 0)  # inside the set
         self.mp_nlri_end = np.where(full, where + length, 0)
         six = hop_length >= 16
-        hi6, lo6 = _address(buf, hop_at, 16, 16)
-        _z, lo4 = _address(buf, hop_at, 4, 4)
-        self.mp_hop_afi = np.where(six, 2, np.where(hop_length >= 4, 1, 0)).astype(np.uint8)
-        self.mp_hop_hi = np.where(six, hi6, 0)
-        self.mp_hop_lo = np.where(six, lo6, np.where(hop_length >= 4, lo4, 0))
+        four = (hop_length >= 4) & ~six
+        self.mp_hop_afi = np.where(six, 2, np.where(four, 1, 0)).astype(np.uint8)
+        self.mp_hop_hi = np.zeros(len(starts), dtype=np.uint64)
+        self.mp_hop_lo = np.zeros(len(starts), dtype=np.uint64)
+        for chosen, width in ((np.flatnonzero(four), 4), (np.flatnonzero(six), 16)):
+            self.mp_hop_hi[chosen], self.mp_hop_lo[chosen] = _address(buf, hop_at[chosen], width, width)
         # MP_UNREACH_NLRI: AFI, SAFI, NLRI
         where = self.offsets[15]
         at = starts + np.maximum(where, 0)
