@@ -246,3 +246,27 @@ def test_gen_corpus_tables_row_for_row(tmp_path, options):
         assert len(expected) >= 2500
         assert column_rows(columns) == expected, path.name
         assert len(columns.attribute_sets) < len(columns)
+
+
+def test_a_rib_record_numpy_rejects_is_named(tmp_path):
+    """ADD-PATH entries under RIB_IPV4_UNICAST and a peer index past the table: errors naming them, no rows."""
+    nh = samples.attribute(3, samples.ip("192.0.2.1"))
+    wrong = samples.rib(8, 1, samples.prefix("10.1.0.0/16"), [(0, 1, 5, samples.common() + nh)])
+    wrong = wrong[:6] + (2).to_bytes(2, "big") + wrong[8:]
+    stranger = samples.rib(2, 2, samples.prefix("10.2.0.0/16"), [(7, 1, None, samples.common() + nh)])
+    fine = samples.rib(2, 3, samples.prefix("10.3.0.0/16"), [(0, 1, None, samples.common() + nh)])
+    path = tmp_path / "wrong.mrt"
+    path.write_bytes(samples.peer_index_table(samples.PEERS) + wrong + stranger + fine)
+    errors = []
+    columns = mrt.columns(path, errors.append)
+    assert [(error.index, "(13/2)" in str(error)) for error in errors] == [(1, True), (2, True)]
+    assert "peer index 7" in str(errors[1])
+    assert column_rows(columns) == expected_rows(
+        bgpdump_text(io_file(tmp_path, samples.peer_index_table(samples.PEERS) + fine))
+    )
+
+
+def io_file(tmp_path, octets):
+    path = tmp_path / "fine.mrt"
+    path.write_bytes(octets)
+    return path

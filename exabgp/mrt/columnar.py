@@ -93,6 +93,20 @@ _MESSAGE_FLAGS = (
 )
 
 
+#: TABLE_DUMP_V2 subtype -> (AFI, SAFI, ADD-PATH) of the RIB subtypes read by `ribs`, (0, 0, 0) for the others
+_RIB_FLAGS = (
+    np.array(
+        [
+            (*_FAST_RIB[subtype][:2], _FAST_RIB[subtype][2]) if subtype in _FAST_RIB else (0, 0, 0)
+            for subtype in range(12)
+        ],
+        dtype=np.int64,
+    )
+    if np is not None
+    else None
+)
+
+
 def _record_end(data: bytes, position: int) -> int:
     """Where the record at `position` ends: its length, and the 4 octets early RIS TABLE_DUMP records miss."""
     _t, kind, subtype, length = _HEADER.unpack_from(data, position)
@@ -206,12 +220,12 @@ class _Reader:
         self.sets: list[dict] = [{} for _ in _KINDS]
         self.peers: list = []
         self.peer_index: dict = {}
-        self.table: list = []  # PEER_INDEX_TABLE index -> our peer index
+        self.tables: list = []  # (record index, [our peer index of each PEER_INDEX_TABLE entry]), in file order
         self.extra: list = []  # NLRI octets made for TABLE_DUMP prefixes, after the file's octets
         self.extra_size = 0
         self.heads: dict = {}  # BGP4MP header octets -> peer index
         self.errors: list = []
-        self.fast = np.zeros((0, _FIELDS), dtype=np.int64)  # the units of `messages`
+        self.fast: list = []  # the units of `messages` and `ribs`, numpy arrays
 
     # -- errors ----------------------------------------------------------------------------------------------
 
@@ -250,11 +264,15 @@ class _Reader:
         subtypes = _be(buf, records + 6, 2)
         fast = ((kinds == reader.BGP4MP) | (kinds == reader.BGP4MP_ET)) & (subtypes < len(_MESSAGE_FLAGS))
         fast &= _MESSAGE_FLAGS[np.minimum(subtypes, len(_MESSAGE_FLAGS) - 1), 0] >= 0
-        for index in np.flatnonzero(~fast).tolist():
+        rib = (kinds == reader.TABLE_DUMP_V2) & (subtypes < len(_RIB_FLAGS))
+        rib &= _RIB_FLAGS[np.minimum(subtypes, len(_RIB_FLAGS) - 1), 0] > 0
+        for index in np.flatnonzero(~fast & ~rib).tolist():  # the peer index tables first: RIB entries need them
             self.one(index, int(records[index]))
         chosen = np.flatnonzero(fast)
-        rejected = self.messages(buf, chosen, records[chosen])
-        for index in rejected.tolist():
+        rejected = [self.messages(buf, chosen, records[chosen])]
+        chosen = np.flatnonzero(rib)
+        rejected.append(self.ribs(buf, chosen, records[chosen]))
+        for index in np.sort(np.concatenate(rejected)).tolist():
             self.one(index, int(records[index]))
         if position < size:
             index = len(records)
@@ -383,7 +401,94 @@ class _Reader:
         units[:, U_W_END] = w_end[rows]
         units[:, U_N_START] = n_start
         units[:, U_N_END] = stop[rows]
-        self.fast = units
+        self.fast.append(units)
+        return rejected
+
+    def table(self, index: int) -> list:
+        """Our peer indexes for the entries of the PEER_INDEX_TABLE before record `index` (none: an empty list)."""
+        found: list = []
+        for at, table in self.tables:
+            if at > index:
+                break
+            found = table
+        return found
+
+    def ribs(self, buf, indices, positions):
+        """The TABLE_DUMP_V2 RIB records at `positions` read with numpy; returns the indices of those left to `one`."""
+        data = self.data
+        time = _be(buf, positions, 4).astype(np.int64)
+        subtype = _be(buf, positions + 6, 2).astype(np.int64)
+        end = positions + 12 + _be(buf, positions + 8, 4).astype(np.int64)
+        afi, safi, addpath = (_RIB_FLAGS[subtype, column] for column in range(3))
+        at = positions + 16  # after the sequence number
+        bits = buf[np.minimum(at, len(buf) - 1)].astype(np.int64)
+        prefix_end = at + 1 + ((bits + 7) >> 3)
+        ok = prefix_end + 2 <= end
+        count = _be(buf, prefix_end, 2).astype(np.int64)
+        cursor = prefix_end + 2
+        last = cursor.copy()  # where the last entry read ends
+        generations = np.searchsorted([at for at, _table in self.tables], indices, side="right") - 1
+        sizes = np.array([len(table) for _at, table in self.tables] + [0], dtype=np.int64)
+        bases = np.concatenate(([0], np.cumsum(sizes)))
+        translate = np.array([peer for _at, table in self.tables for peer in table], dtype=np.int64)
+        found = []
+        live = np.flatnonzero(ok & (count > 0))
+        step = 0
+        while live.size:
+            where = cursor[live]
+            paths = addpath[live] == 1
+            head = np.where(paths, 12, 8)
+            peer = _be(buf, where, 2).astype(np.int64)
+            start = where + head
+            stop = start + _be(buf, start - 2, 2).astype(np.int64)
+            generation = generations[live]
+            wrong = (stop > end[live]) | (generation < 0) | (peer >= sizes[generation])
+            ok[live[wrong]] = False
+            originated = _be(buf, where + 2, 4).astype(np.int64)
+            path_id = np.where(paths, _be(buf, where + 6, 4), 0).astype(np.int64)
+            found.append((live, step, peer, originated, path_id, start, stop))
+            last[live] = stop
+            count[live] -= 1
+            more = ~wrong & (count[live] > 0)
+            cursor[live] = stop
+            live = live[more]
+            step += 1
+        ok &= last == end
+        rejected = indices[~ok]
+        # the entries of the records kept, record after record (the k-th step read the k-th entry of each)
+        kept = [[part[ok[step[0]]] if np.ndim(part) else part for part in step] for step in found]
+        counts = np.zeros(len(indices), dtype=np.int64)
+        for rows, *_rest in kept:
+            counts[rows] += 1
+        first = np.cumsum(counts) - counts
+        total = int(counts.sum())
+        order = np.empty(total, dtype=np.int64)
+        if kept:
+            order[np.concatenate([first[rows] + number for rows, number, *_r in kept])] = np.arange(total)
+
+        def column(place: int):
+            return np.concatenate([step[place] for step in kept])[order] if kept else np.zeros(0, dtype=np.int64)
+
+        rows = column(0)
+        units = np.zeros((total, _FIELDS), dtype=np.int64)
+        units[:, U_RECORD] = indices[rows]
+        units[:, U_OFFSET] = positions[rows]
+        units[:, U_TIME] = time[rows]
+        units[:, U_AFI] = afi[rows]
+        units[:, U_SAFI] = safi[rows]
+        units[:, U_PATH_ID] = column(4)
+        units[:, U_PEER] = translate[np.minimum(bases[generations[rows]] + column(2), max(len(translate) - 1, 0))]
+        units[:, U_ATTRIBUTES] = column(5)
+        units[:, U_N_START] = at[rows]
+        units[:, U_N_END] = prefix_end[rows]
+        units[:, U_ORIGINATED] = column(3)
+        units[:, U_SET] = column(6)  # the end of the attributes, until they are interned below
+        table = self.sets[2]
+        setdefault = table.setdefault
+        pairs = zip(units[:, U_ATTRIBUTES].tolist(), units[:, U_SET].tolist(), strict=True)
+        units[:, U_SET] = [setdefault(data[a:b], len(table)) for a, b in pairs]
+        units[:, U_KIND] = 2
+        self.fast.append(units)
         return rejected
 
     def rib(self, position: int, index: int, time: int, subtype: int, start: int, end: int) -> None:
@@ -397,7 +502,7 @@ class _Reader:
             raise reader._Short("prefix overruns the record")
         (count,) = _U16.unpack_from(data, prefix_end)
         cursor = prefix_end + 2
-        table = self.table
+        table = self.table(index)
         units = self.units
         sets = self.sets[2]
         for _ in range(count):
@@ -470,7 +575,7 @@ class _Reader:
         data = self.data
         item = reader.decode(reader.Record((index, position, time, 0, kind, subtype, data[start:end])))
         if isinstance(item, reader.PeerIndexTable):
-            self.table = [self.intern_peer(*peer) for peer in item.peers]
+            self.tables.append((index, [self.intern_peer(*peer) for peer in item.peers]))
         elif isinstance(item, reader.TableDump):
             address, bits = item.prefix
             nlri = bytes((bits,)) + address[: (bits + 7) >> 3]
@@ -688,9 +793,11 @@ def _walk_nlri(buf, starts, ends, afis, addpath):
 
 def _assemble(state: _Reader, buf) -> Columns:
     """The columns from the units the record loops noted (see the module docstring)."""
-    units = state.fast
+    parts = [part for part in state.fast if len(part)]
     if state.units:
-        units = np.concatenate((units, np.frombuffer(state.units, dtype=np.int64).reshape(-1, _FIELDS)))
+        parts.append(np.frombuffer(state.units, dtype=np.int64).reshape(-1, _FIELDS))
+    units = np.concatenate(parts) if parts else np.zeros((0, _FIELDS), dtype=np.int64)
+    if len(parts) > 1:
         units = units[np.argsort(units[:, U_RECORD], kind="stable")]
     sets = _Sets(state)
     if state.extra:
