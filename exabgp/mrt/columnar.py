@@ -57,8 +57,10 @@ per segment.  Only sets of 2-octet ASN records (AS4_PATH merged, RFC 6793)
 are decoded one by one with the codec.
 """
 
+import importlib
 import struct
 from array import array
+from typing import Any
 from socket import AF_INET, AF_INET6, inet_ntop
 
 from exabgp import _codec
@@ -78,10 +80,11 @@ _RIB_ENTRY = reader._RIB_ENTRY
 _RIB_ENTRY_ADDPATH = reader._RIB_ENTRY_ADDPATH
 _MARKER = b"\xff" * 16
 _MESSAGE = struct.Struct("!HB")  # BGP message length and type
-_FAST_RIB = {
-    subtype: flags
-    for subtype, flags in reader.RIB_SUBTYPES.items()
-    if subtype not in (reader.RIB_GENERIC, reader.RIB_GENERIC_ADDPATH)
+#: the RIB subtypes of one family (RIB_GENERIC's NLRI may be anything): subtype -> (afi, safi, add-path)
+_FAST_RIB: dict[int, tuple[int, int, bool]] = {
+    subtype: (afi, safi, addpath)
+    for subtype, (afi, safi, addpath) in reader.RIB_SUBTYPES.items()
+    if afi is not None and safi is not None
 }
 _PAD = b"\x00" * 40
 _KIND_LENGTH = struct.Struct("!H2xI")
@@ -171,6 +174,23 @@ def _numpy():
 class Columns:
     """The routes of an MRT file as numpy arrays (see the module docstring), with `peers` and `attribute_sets`."""
 
+    prefix_hi: Any
+    prefix_lo: Any
+    length: Any
+    afi: Any
+    safi: Any
+    path_id: Any
+    peer: Any
+    time: Any
+    originated: Any
+    withdrawn: Any
+    origin_as: Any
+    as_path_length: Any
+    nexthop_hi: Any
+    nexthop_lo: Any
+    nexthop_afi: Any
+    attribute_set: Any
+
     def __init__(self, arrays: dict, peers: list, attribute_sets: list, attribute_asn4):
         for name in _COLUMNS:
             setattr(self, name, arrays[name])
@@ -187,8 +207,7 @@ class Columns:
 
     def to_pandas(self):
         """A pandas DataFrame of the columns (pandas is not a dependency: ImportError without it)."""
-        import pandas
-
+        pandas = importlib.import_module("pandas")
         return pandas.DataFrame(self.arrays())
 
     def save(self, path) -> None:
@@ -682,7 +701,7 @@ class _Sets:
         octets = buf.tobytes()
         for index in np.flatnonzero(~self.asn4 & ~self.bad):  # 2-octet ASNs: AS4_PATH merged (RFC 6793)
             try:
-                self._path(index, octets, starts[index])
+                self._path(int(index), octets, starts[index])
             except (CodecError, ValueError, IndexError):
                 self.bad[index] = True
 
