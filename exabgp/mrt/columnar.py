@@ -228,10 +228,10 @@ def columns(source, on_error=None) -> Columns:
     """Read the MRT file `source` (a path or a binary stream, gzip and bzip2 too) into `Columns`."""
     _numpy()
     data = reader.open_stream(source).read()
-    return _Reader(data, on_error).run()
+    return _ColumnReader(data, on_error).run()
 
 
-class _Reader:
+class _ColumnReader:
     def __init__(self, data: bytes, on_error):
         self.data = data
         self.on_error = on_error
@@ -635,7 +635,7 @@ def _address(buf, at, octets, width: int):
 class _Sets:
     """What the rows need of each attribute set, read with numpy over all sets at once."""
 
-    def __init__(self, state: _Reader):
+    def __init__(self, state: _ColumnReader):
         octets = [octets for table in state.sets for octets in table]
         self.octets = octets
         self.base = np.cumsum([0] + [len(table) for table in state.sets])
@@ -810,7 +810,7 @@ def _walk_nlri(buf, starts, ends, afis, addpath):
     return section_of, at_of, path_of, bad
 
 
-def _assemble(state: _Reader, buf) -> Columns:
+def _assemble(state: _ColumnReader, buf) -> Columns:
     """The columns from the units the record loops noted (see the module docstring)."""
     parts = [part for part in state.fast if len(part)]
     if state.units:
