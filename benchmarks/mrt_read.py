@@ -5,9 +5,11 @@ its corpus (``--mrt``: BGP4MP MESSAGE_AS4 updates; ``--rib``: a
 TABLE_DUMP_V2 RIB dump), built once in a temporary directory (or given with
 ``--mrt``).  Each round runs, one after the other so that all see the same
 load of the machine, ``bgpdump -m FILE``, ``exabgp mrt -m FILE`` and
-``exabgp mrt FILE``, their output to /dev/null; before timing, the ``-m``
-output is compared with bgpdump's line for line (a difference stops the
-benchmark, exit 1: both must do the same work).  The table gives the median
+``exabgp mrt FILE`` and ``exabgp.mrt.columns(FILE)`` (numpy columns, in a
+fresh interpreter: its start and imports are counted), their output to
+/dev/null; before timing, the ``-m`` output is compared with bgpdump's line
+for line, and the number of column rows with the number of route lines (a
+difference stops the benchmark, exit 1: all must do the same work).  The table gives the median
 wall time and CPU seconds (user + system of the child) of the rounds and
 the ratio bgpdump / ours (above 1: ours is faster; issue 12 asks for 3).
 
@@ -42,6 +44,10 @@ def timed(command) -> tuple:
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+#: the columns measurement: a whole file into numpy arrays, the number of rows printed
+_COLUMNS = "import sys; from exabgp import mrt; print(len(mrt.columns(sys.argv[1])))"
 
 
 def output(command) -> bytes:
@@ -79,10 +85,16 @@ def main(argv=None) -> int:
             if output([args.ours, "mrt", "-m", path]) != theirs:
                 print(f"{path}: exabgp mrt -m and bgpdump -m differ", file=sys.stderr)
                 return 1
+            routes = sum(1 for line in theirs.splitlines() if b"|STATE|" not in line)
+            columns = [os.path.join(os.path.dirname(args.ours), "python"), "-c", _COLUMNS, path]
+            if int(output(columns)) != routes:
+                print(f"{path}: exabgp.mrt.columns does not give one row per route line", file=sys.stderr)
+                return 1
             commands = {
                 "bgpdump -m": [bgpdump, "-m", path],
                 "exabgp mrt -m": [args.ours, "mrt", "-m", path],
                 "exabgp mrt (json)": [args.ours, "mrt", path],
+                "mrt.columns (numpy)": columns,
             }
             rounds: dict = {name: [] for name in commands}
             for _ in range(args.runs):

@@ -8,6 +8,10 @@ prints it (`exabgp.mrt.bgpdump`).  A record that can not be read is named
 on stderr (``exabgp mrt: FILE: record N at offset O (TYPE/SUBTYPE):
 reason``) and skipped; the others are still printed and the exit code is 1.
 A file that can not be opened is reported the same way.
+
+``--columns OUT.npz`` reads one FILE into numpy columns instead
+(`exabgp.mrt.columnar`, the ``columnar`` extra) and writes them with
+``numpy.savez``; without numpy it says which extra to install (exit 1).
 """
 
 import os
@@ -25,6 +29,9 @@ _FLUSH = 1 << 16  # octets of text gathered before a write
 
 def setargs(parser) -> None:
     parser.add_argument("-m", "--bgpdump", action="store_true", help="one line per prefix, as bgpdump -m prints it")
+    parser.add_argument(
+        "--columns", metavar="OUT.npz", help="write the routes of one FILE as numpy columns (numpy.savez)"
+    )
     parser.add_argument("files", nargs="+", metavar="FILE", help="MRT file (gzip and bzip2 too; - for stdin)")
 
 
@@ -35,6 +42,8 @@ def _source(path: str):
 def cmdline(args, out, err=None) -> int:
     """Print every record of `args.files`; return 1 when any record or file was bad, else 0."""
     err = err or sys.stderr
+    if getattr(args, "columns", None):
+        return _columns(args, err)
     printer: Printer | JsonPrinter
     if args.bgpdump:
         printer = Printer()
@@ -54,6 +63,33 @@ def cmdline(args, out, err=None) -> int:
             report(error.strerror or error)
         except EOFError as error:  # a compressed stream cut short
             report(f"compressed stream ends early ({error})")
+    return 1 if bad else 0
+
+
+def _columns(args, err) -> int:
+    """`--columns`: the routes of the one FILE into an ``.npz`` file; bad records are named as when printing."""
+    if len(args.files) != 1:
+        err.write("exabgp mrt: --columns reads one FILE\n")
+        return 1
+    path = args.files[0]
+    bad = 0
+
+    def report(error):
+        nonlocal bad
+        bad += 1
+        err.write(f"exabgp mrt: {path}: {error}\n")
+
+    try:
+        from exabgp.mrt.columnar import columns
+
+        columns(_source(path), report).save(args.columns)
+    except ImportError as error:
+        err.write(f"exabgp mrt: {error}\n")
+        return 1
+    except OSError as error:
+        report(error.strerror or error)
+    except EOFError as error:
+        report(f"compressed stream ends early ({error})")
     return 1 if bad else 0
 
 
