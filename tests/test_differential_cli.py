@@ -27,7 +27,8 @@ def test_no_unexplained_divergence():
     divergent = [result for result in results if result.divergent]
     assert not divergent, "\n\n".join(f"{result.form.name}\n{result.diff()}" for result in divergent)
     plain = [result for result in results if not result.form.name.startswith("validate -")]
-    assert sum(result.same for result in plain) > len(plain) / 2
+    # most forms are the same, the help that lists our `mrt` sub-command counting as the same help
+    assert sum(result.same or result.explained_by == "mrt sub-command" for result in plain) > len(plain) / 2
     flagged = [result for result in results if result.form.name.startswith("validate -")]
     assert flagged and all(result.same or result.explained_by for result in flagged)
     assert sum(result.explained_by == "validate-report" for result in flagged) > len(flagged) / 2
@@ -171,3 +172,10 @@ def test_the_mrt_sub_command_is_the_only_help_difference_explained():
     other = ours_text.replace("decode hex-encoded", "decode hex")
     assert known.explain("cli", form, cli.Outcome(0, other, ""), theirs) is None
     assert known.explain("cli", form, cli.Outcome(1, ours_text, ""), theirs) is None
+    # `python -m exabgp --help`: the longer program name wraps ours once more, before its "..."
+    theirs_main = "usage: __main__.py [-h]\n                   {version,cli,decode,validate} ...\n"
+    ours_main = (
+        "usage: __main__.py [-h]\n                   {version,cli,decode,validate,mrt}\n                   ...\n"
+    )
+    main_theirs = cli.Outcome(0, theirs_main, "")
+    assert known.explain("cli", form, cli.Outcome(0, ours_main, ""), main_theirs) == "mrt sub-command"

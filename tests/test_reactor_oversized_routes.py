@@ -76,8 +76,10 @@ def test_validate_and_the_daemon_refuse_a_route_no_update_can_carry(tmp_path, ca
     large = " ".join(f"1:2:{index}" for index in range(1000))
     path.write_text(configuration(free_port(), many).replace("];", f"] large-community [ {large} ];", 1))
     assert main(["validate", str(path)]) == 1
+    # 76,008: the communities (4 + 64,000) and large communities (4 + 12,000) as configured; the ORIGIN
+    # and AS_PATH its session adds come at export (exabgp/rib/export.py), and only make it larger
     assert (
-        "8:9: the route ipv4 unicast 10.2.0.0/16 can not be sent: 76021 octets of path attributes: with its "
+        "8:9: the route ipv4 unicast 10.2.0.0/16 can not be sent: 76008 octets of path attributes: with its "
         "NLRI, more than an UPDATE of 65535 octets can carry"
     ) in capsys.readouterr().err
     path.write_text(configuration(free_port(), HUGE))

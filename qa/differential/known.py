@@ -386,7 +386,7 @@ _MRT_HELP_LINE = re.compile(r"^    mrt +read MRT archives[^\n]*\n", re.MULTILINE
 def _without_mrt(text: str) -> str:
     """The help text with the ``mrt`` sub-command taken out (its line, its name in the choices), lines unwrapped."""
     text = _MRT_HELP_LINE.sub("", text).replace(",mrt}", "}")
-    return re.sub(r"\n +(?=\{)", " ", text)
+    return re.sub(r"\n +(?=\{|\.\.\.)", " ", text)  # argparse wraps the usage where the choices end
 
 
 def _mrt_sub_command(form, ours, theirs) -> bool:
