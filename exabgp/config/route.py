@@ -129,14 +129,15 @@ class RouteCursor:
         return self.index >= len(self.tokens)
 
     def peek(self):
-        return None if self.done() else self.tokens[self.index]
+        index, tokens = self.index, self.tokens
+        return tokens[index] if index < len(tokens) else None
 
     def take(self, what: str):
-        if self.done():
-            raise RouteError(f"missing value for {what}", self.end or (self.tokens[-1] if self.tokens else None))
-        token = self.tokens[self.index]
-        self.index += 1
-        return token
+        index, tokens = self.index, self.tokens
+        if index >= len(tokens):
+            raise RouteError(f"missing value for {what}", self.end or (tokens[-1] if tokens else None))
+        self.index = index + 1
+        return tokens[index]
 
     def expect(self, word: str, owner: str) -> None:
         """Take the keyword `word`, which the grammar of `owner` (``mup``, ...) puts here."""
@@ -537,11 +538,10 @@ def read_keywords(cursor, draft, stop=(), keywords=None, owner: str = "route") -
     """Read keywords until the end (or a word of `stop`, left unread) with the readers of `keywords`
     (`ROUTE_KEYWORDS` by default: the other grammars, ``flow``, ``mup``..., pass their own table and name)."""
     keywords = ROUTE_KEYWORDS if keywords is None else keywords
-    while not cursor.done():
-        token = cursor.peek()
+    while (token := cursor.peek()) is not None:
         if token.text in stop:
             return
-        cursor.take("keyword")
+        cursor.index += 1
         reader = keywords.get(token.text)
         if reader is None or token.quoted:
             raise RouteError(f"unknown {owner} keyword '{token.text}'", token)
