@@ -1,12 +1,19 @@
 """Start-up time of the command line, ours and ExaBGP 5.0.15 side by side in one run.
 
-Three commands, the short ones a user or a script runs many times:
+Three commands, the short ones a user or a script runs many times, and the
+start of a daemon with many routes:
 
 * ``exabgp version``;
 * ``exabgp decode HEX``: `UPDATE`, an UPDATE with ORIGIN, AS_PATH, NEXT_HOP,
   MED, LOCAL_PREF, COMMUNITIES and two IPv4 prefixes;
 * ``exabgp validate FILE``: `CONFIGURATION` (one neighbor, two families,
-  two static routes), written to a temporary directory.
+  two static routes), written to a temporary directory;
+* ``exabgp validate ROUTES-FILE`` (``validate-routes``): `routes_configuration`,
+  two neighbors with ``--routes`` static routes between them (2,000 by
+  default), each with MED, two communities and an AS path: the configuration
+  a daemon reads before it starts, mostly the lexer and the route grammar
+  (5.0.15 takes 0.8 s of CPU for 2,000 routes and more than the 60 s a run
+  may last for 20,000).
 
 Each round runs every command once with our ``exabgp`` and once with 5.0.15's
 (the oracle of `qa.oracle`, a separate program in its own venv), one after
@@ -22,7 +29,7 @@ that change from run to run are masked (`normalise`).  A command that fails
 or differs stops the benchmark (exit 1): it measures the same work on both
 sides.
 
-    python benchmarks/startup.py [--runs 20] [--ours PATH] [--reference PATH] [--json-out FILE]
+    python benchmarks/startup.py [--runs 20] [--routes 2000] [--ours PATH] [--reference PATH] [--json-out FILE]
 
 ``--ours`` defaults to the ``exabgp`` next to this interpreter (the installed
 package), ``--reference`` to the oracle's ``exabgp`` (installed if needed).
@@ -76,11 +83,38 @@ _VOLATILE = (
 )
 
 
-def commands(directory: Path) -> dict:
-    """name -> the arguments of `exabgp` (the configuration is written into `directory`)."""
+#: the static routes of ``validate-routes`` by default
+ROUTES = 2000
+
+
+def routes_configuration(count: int) -> str:
+    """Two neighbors with `count` static routes between them (half each), all different prefixes."""
+    parts = []
+    for peer in (1, 2):
+        parts.append(
+            f"neighbor 192.0.2.{peer} {{\n    router-id 192.0.2.100;\n    local-address 192.0.2.100;\n"
+            f"    local-as 65000;\n    peer-as 6500{peer};\n    family {{\n        ipv4 unicast;\n    }}\n    static {{\n"
+        )
+        for number in range((peer - 1) * count // 2, peer * count // 2):
+            parts.append(
+                f"        route 10.{number >> 8 & 255}.{number & 255}.0/24 next-hop 192.0.2.100 med {number % 100} "
+                f"community [ 65000:{number % 50} 65000:1 ] as-path [ 65000 {64512 + number % 1000} ];\n"
+            )
+        parts.append("    }\n}\n")
+    return "".join(parts)
+
+
+def commands(directory: Path, routes: int = 0) -> dict:
+    """name -> the arguments of `exabgp` (the configurations are written into `directory`); ``validate-routes``
+    when `routes` is not 0 (`benchmarks/regress.py` and the pytest module time the three short commands)."""
     path = directory / "startup.conf"
     path.write_text(CONFIGURATION)
-    return {"version": ["version"], "decode": ["decode", UPDATE], "validate": ["validate", str(path)]}
+    found = {"version": ["version"], "decode": ["decode", UPDATE], "validate": ["validate", str(path)]}
+    if routes:
+        many = directory / "routes.conf"
+        many.write_text(routes_configuration(routes))
+        found["validate-routes"] = ["validate", str(many)]
+    return found
 
 
 def environment() -> dict:
@@ -125,7 +159,7 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def compare(ours: str, reference: str, runs: int) -> dict:
+def compare(ours: str, reference: str, runs: int, routes: int = 0) -> dict:
     """{command: {"ours": [seconds...], "reference": [...], "ours_cpu": [...], "reference_cpu": [...]}}.
 
     Both sides are checked once first; then every round runs each command
@@ -134,7 +168,7 @@ def compare(ours: str, reference: str, runs: int) -> dict:
     """
     env = environment()
     with tempfile.TemporaryDirectory() as directory:
-        forms = commands(Path(directory))
+        forms = commands(Path(directory), routes)
         for name, arguments in forms.items():
             _, code, out = run(ours, arguments, env)
             _, ref_code, ref_out = run(reference, arguments, env)
@@ -153,6 +187,7 @@ def compare(ours: str, reference: str, runs: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=20, help="timed rounds (default 20)")
+    parser.add_argument("--routes", type=int, default=ROUTES, help=f"static routes of validate-routes ({ROUTES})")
     parser.add_argument("--ours", default=str(Path(sys.executable).with_name("exabgp")), help="our exabgp program")
     parser.add_argument("--reference", help="ExaBGP 5.0.15's exabgp program (default: the oracle's)")
     parser.add_argument("--json-out", help="write every timing here")
@@ -164,16 +199,19 @@ def main() -> int:
 
         args.reference = oracle()
     reference = args.reference
-    times = compare(args.ours, reference, args.runs)
+    times = compare(args.ours, reference, args.runs, args.routes)
     print(f"median of {args.runs} runs, wall time of the process")
-    print(f"{'command':<18} {'ours':>9} {'5.0.15':>9} {'ratio':>7} {'CPU ratio':>9}")
+    print(f"{'command':<22} {'ours':>9} {'5.0.15':>9} {'ratio':>7} {'CPU ratio':>9}")
     for name, pair in times.items():
         ours, theirs = statistics.median(pair["ours"]), statistics.median(pair["reference"])
         cpu = statistics.median(pair["ours_cpu"]) / statistics.median(pair["reference_cpu"])
-        print(f"exabgp {name:<11} {ours * 1000:7.1f}ms {theirs * 1000:7.1f}ms {ours / theirs:7.2f} {cpu:9.2f}")
+        print(f"exabgp {name:<15} {ours * 1000:7.1f}ms {theirs * 1000:7.1f}ms {ours / theirs:7.2f} {cpu:9.2f}")
     if args.json_out:
         Path(args.json_out).write_text(
-            json.dumps({"runs": args.runs, "ours": args.ours, "reference": reference, "seconds": times}, indent=1)
+            json.dumps(
+                {"runs": args.runs, "routes": args.routes, "ours": args.ours, "reference": reference, "seconds": times},
+                indent=1,
+            )
         )
     return 0
 

@@ -186,11 +186,8 @@ _CEASE_SUBCODE_MAX = 255
 _API_FILE = "<api>"
 _NO_NEXT_HOP = ("next-hop", "0.0.0.0")
 
-_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 #: ``announce|withdraw route A.B.C.D[/LEN] REST``, the line `Parser` remembers (IPv4 written as `ipaddress` reads it)
-_ROUTE_LINE = re.compile(
-    rf"(announce|withdraw) route {_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?:/(3[0-2]|[12]?[0-9]))? (.+)"
-)
+_ROUTE_LINE = re.compile(rf"(announce|withdraw) route {route_grammar.IPV4_PREFIX} (.+)")
 #: `Parser` forgets its patterns when it holds more than this many different REST texts
 PARSER_MEMORY = 4096
 #: `Parser` remembers no REST longer than this (a helper's 1 MB lines would make its memory 4 GB)

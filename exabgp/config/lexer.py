@@ -30,12 +30,12 @@ Every problem raises `ConfigurationError`, whose text is
 ``file:line:column: reason``.
 """
 
-from exabgp.bgp.record import record
+import re
+
+from exabgp.bgp.record import record, replace
 
 #: Characters that are tokens on their own outside quotes.
 PUNCTUATION = frozenset(";{}[](),")
-_SPACES = frozenset(" \t\r")
-_QUOTES = frozenset("\"'")
 _ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -86,160 +86,154 @@ class Statement:
         return self.words[0].text
 
 
-class _Scanner:
-    """Walks the text once, keeping the line and column of the current character."""
+#: one step of `tokenise`, after the spaces it skips: a bare run of word characters (1), a punctuation
+#: character (2), a line break (3), a comment (4), a quoted string without backslash or line break (5), a
+#: backslash that joins the line to the next one (6), any other backslash (7) or quote (8), read by hand
+_STEP = re.compile(
+    r"""[ \t\r]*(?:([^ \t\r\n\\#;{}\[\](),"']+)|([;{}\[\](),])|(\n)|(\#[^\n]*)|("[^"\\\n]*"|'[^'\\\n]*')"""
+    r"""|(\\[ \t\r]*\n)|(\\)|(["']))"""
+)
+_CONTINUATION = re.compile(r"\\[ \t\r]*\n")
+_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+#: the characters of a quoted string up to its closing quote, a backslash or a line break, by quote
+_QUOTED_RUN = {'"': re.compile(r'[^"\\\n]*'), "'": re.compile(r"[^'\\\n]*")}
+_WORD, _PUNCTUATION, _LINE_BREAK, _COMMENT, _QUOTED, _JOIN, _BACKSLASH, _QUOTE = range(1, 9)
+#: the steps that continue a word when no space comes before them
+_IN_WORD = frozenset((_WORD, _JOIN, _BACKSLASH))
 
-    def __init__(self, text: str, file: str):
-        self.text = text
-        self.file = file
-        self.size = len(text)
-        self.offset = 0
-        self.line = 1
-        self.column = 1
 
-    def peek(self, ahead: int = 0) -> str:
-        offset = self.offset + ahead
-        return self.text[offset] if offset < self.size else ""
+def _escape(text: str, at: int, file: str, line: int, column: int) -> tuple:
+    """(character, offset after it) of the backslash escape at offset `at` (line and column, for errors)."""
+    if at + 1 >= len(text):
+        raise ConfigurationError("invalid escape sequence: the text ends with a backslash", file, line, column)
+    char = text[at + 1]
+    if char == "u":
+        if _HEX4.fullmatch(text, at + 2, at + 6) is None:
+            raise ConfigurationError("invalid \\u escape sequence: expected 4 hexadecimal digits", file, line, column)
+        return chr(int(text[at + 2 : at + 6], 16)), at + 6
+    return _ESCAPES.get(char, char), at + 2
 
-    def advance(self) -> str:
-        char = self.text[self.offset]
-        self.offset += 1
-        if char == "\n":
-            self.line += 1
-            self.column = 1
-        else:
-            self.column += 1
-        return char
 
-    def error(self, reason: str, line: int = 0, column: int = 0) -> ConfigurationError:
-        return ConfigurationError(reason, self.file, line or self.line, column or self.column)
-
-    def continuation(self) -> bool:
-        """True when a backslash here is followed by nothing but spaces up to the end of the line."""
-        offset = self.offset + 1
-        while offset < self.size and self.text[offset] in _SPACES:
-            offset += 1
-        return offset < self.size and self.text[offset] == "\n"
-
-    def skip_continuation(self) -> None:
-        while self.advance() != "\n":
-            pass
-
-    def escape(self) -> str:
-        """Read a backslash escape (the backslash is the current character)."""
-        line, column = self.line, self.column
-        self.advance()
-        if self.offset >= self.size:
-            raise self.error("invalid escape sequence: the text ends with a backslash", line, column)
-        char = self.advance()
-        if char == "u":
-            digits = self.text[self.offset : self.offset + 4]
-            if len(digits) != 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
-                raise self.error("invalid \\u escape sequence: expected 4 hexadecimal digits", line, column)
-            for _ in range(4):
-                self.advance()
-            return chr(int(digits, 16))
-        return _ESCAPES.get(char, char)
+def _quoted(text: str, at: int, file: str, line: int, line_start: int) -> tuple:
+    """(text, offset after the closing quote, line, offset of that line's start) of the string quoted at `at`."""
+    quote = text[at]
+    opened = line, at - line_start + 1
+    run = _QUOTED_RUN[quote].match
+    parts = []
+    offset = at + 1
+    while True:
+        end = run(text, offset).end()
+        parts.append(text[offset:end])
+        offset = end
+        char = text[offset] if offset < len(text) else ""
+        if char == quote:
+            return "".join(parts), offset + 1, line, line_start
+        if char != "\\":  # a line break or the end of the text
+            raise ConfigurationError(f"unterminated string (missing closing {quote})", file, *opened)
+        joined = _CONTINUATION.match(text, offset)
+        if joined is not None:
+            offset = line_start = joined.end()
+            line += 1
+            continue
+        char, offset = _escape(text, offset, file, line, offset - line_start + 1)
+        parts.append(char)
 
 
 def tokenise(text: str, file: str = "<text>") -> list:
-    """All the tokens of `text` (see the module docstring for the rules)."""
-    scan = _Scanner(text, file)
-    tokens = []
+    """All the tokens of `text` (see the module docstring for the rules).
+
+    One compiled expression (`_STEP`) reads the text a token at a time; only
+    backslashes and quoted strings holding one are read character by
+    character.  A word holding escapes or joined lines is gathered in `word`
+    until something ends it."""
+    tokens: list = []
+    append = tokens.append
+    step = _STEP.match
+    size = len(text)
+    offset = 0
+    line = 1
+    line_start = 0  # offset of the first character of the line
     pending = None  # first token of the statement not yet ended, for the end-of-line rule
-    word: list[str] = []
-    word_at = (0, 0)
+    word: list[str] = []  # the parts of a word holding an escape or a joined line, not yet ended
+    word_token = None  # where that word starts, and whether it is glued
     depth = 0  # open '[' / '(' of the current statement
     gap = True  # whether something (space, comment, line break) came since the last token
 
-    def flush():
-        nonlocal pending, gap
-        if word:
-            token = Token("".join(word), file, word_at[0], word_at[1], glued=not gap)
-            tokens.append(token)
+    while offset < size:
+        found = step(text, offset)
+        if found is None:  # spaces up to the end
+            break
+        kind = found.lastindex
+        start = found.start(kind)
+        if word and (start != offset or kind not in _IN_WORD):  # spaces, or what can not belong to a word
+            append(token := replace(word_token, text="".join(word)))
             pending = pending or token
             word.clear()
             gap = False
-
-    while scan.offset < scan.size:
-        char = scan.peek()
-        if char == "\\":
-            if scan.continuation():
-                scan.skip_continuation()
-                gap = gap or not word
-                continue
-            if not word:
-                word_at = (scan.line, scan.column)
-            word.append(scan.escape())
-        elif char == "\n":
-            flush()
+        if start != offset:
+            gap = True
+        offset = found.end()
+        if kind == _WORD:
+            if word:
+                word.append(found.group(kind))
+            elif offset < size and text[offset] == "\\":
+                word.append(found.group(kind))
+                word_token = Token("", file, line, start - line_start + 1, glued=not gap)
+            else:
+                append(token := Token(found.group(kind), file, line, start - line_start + 1, False, not gap))
+                pending = pending or token
+                gap = False
+        elif kind == _PUNCTUATION:
+            char = found.group(kind)
+            if depth and (char == "{" or char == "}"):
+                # a literal word: not a block (quoted=True keeps it out of `punctuation`)
+                append(Token(char, file, line, start - line_start + 1, True, not gap))
+            else:
+                append(token := Token(char, file, line, start - line_start + 1, False, not gap))
+                if char == ";" or char == "{" or char == "}":
+                    depth = 0
+                    pending = None
+                else:
+                    if char == "[" or char == "(":
+                        depth += 1
+                    elif char != "," and depth:
+                        depth -= 1
+                    pending = pending or token
+            gap = False
+        elif kind == _LINE_BREAK:
             if pending is not None:
                 raise pending.error("the statement does not end with ';', '{' or '}' on its line")
-            scan.advance()
+            line += 1
+            line_start = offset
             gap = True
-        elif char in _SPACES:
-            flush()
-            scan.advance()
+        elif kind == _COMMENT:
             gap = True
-        elif char == "#":
-            flush()
-            gap = True
-            while scan.offset < scan.size and scan.peek() != "\n":
-                scan.advance()
-        elif char in "{}" and depth:
-            flush()
-            # a literal word: not a block (quoted=True keeps it out of `punctuation`)
-            tokens.append(Token(char, file, scan.line, scan.column, quoted=True, glued=not gap))
-            gap = False
-            scan.advance()
-        elif char in PUNCTUATION:
-            flush()
-            token = Token(char, file, scan.line, scan.column, glued=not gap)
-            tokens.append(token)
-            gap = False
-            if char in "[(":
-                depth += 1
-            elif char in ")]":
-                depth = max(0, depth - 1)
-            elif char in ";{}":
-                depth = 0
-            pending = None if char in ";{}" else (pending or token)
-            scan.advance()
-        elif char in _QUOTES:
-            flush()
-            token = _quoted(scan, not gap)
-            tokens.append(token)
-            gap = False
+        elif kind == _QUOTED:
+            append(token := Token(found.group(kind)[1:-1], file, line, start - line_start + 1, True, not gap))
             pending = pending or token
-        else:
+            gap = False
+        elif kind == _JOIN:
+            gap = gap or not word
+            line += 1
+            line_start = offset
+        elif kind == _BACKSLASH:
+            column = start - line_start + 1
+            char, offset = _escape(text, start, file, line, column)
             if not word:
-                word_at = (scan.line, scan.column)
-            word.append(scan.advance())
-    flush()
+                word_token = Token("", file, line, column, glued=not gap)
+            word.append(char)
+        else:  # a quote the simple form does not read: escapes, joined lines, or no closing quote
+            at = line, start - line_start + 1
+            value, offset, line, line_start = _quoted(text, start, file, line, line_start)
+            append(token := Token(value, file, *at, True, not gap))
+            pending = pending or token
+            gap = False
+    if word:
+        append(token := replace(word_token, text="".join(word)))
+        pending = pending or token
     if pending is not None:
         raise pending.error("the statement does not end with ';', '{' or '}'")
     return tokens
-
-
-def _quoted(scan: _Scanner, glued: bool) -> Token:
-    """Read a quoted string; the opening quote is the current character."""
-    line, column = scan.line, scan.column
-    quote = scan.advance()
-    text: list[str] = []
-    while True:
-        char = scan.peek()
-        if char == "" or (char == "\n"):
-            raise scan.error(f"unterminated string (missing closing {quote})", line, column)
-        if char == quote:
-            scan.advance()
-            return Token("".join(text), scan.file, line, column, quoted=True, glued=glued)
-        if char == "\\":
-            if scan.continuation():
-                scan.skip_continuation()
-                continue
-            text.append(scan.escape())
-        else:
-            text.append(scan.advance())
 
 
 def parse(text: str, file: str = "<text>") -> tuple:
