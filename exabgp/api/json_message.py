@@ -122,20 +122,12 @@ def next_hop_entries(capabilities) -> list:
 
 def graceful_restart_families(capabilities) -> dict:
     """``(afi, safi) -> flags``, the later capability winning per family."""
-    families = {}
-    for cap in capabilities:
-        for afi, safi, flags in cap.families:
-            families[(afi, safi)] = flags
-    return families
+    return {(afi, safi): flags for cap in capabilities for afi, safi, flags in cap.families}
 
 
 def add_path_modes(capabilities) -> dict:
     """``(afi, safi) -> send/receive mode``, the later entry winning per family."""
-    modes = {}
-    for cap in capabilities:
-        for afi, safi, mode in cap.entries:
-            modes[(afi, safi)] = mode
-    return modes
+    return {(afi, safi): mode for cap in capabilities for afi, safi, mode in cap.entries}
 
 
 def add_path_mode_text(mode: int) -> str:

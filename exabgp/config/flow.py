@@ -5,7 +5,7 @@ See docs/compatibility.md, "FlowSpec rules".
 Two spellings give the same route, whose NLRI is an `exabgp.bgp.flow.Flow`:
 
 * the block, ``flow { route [NAME] { rd ...; next-hop ...; match { ... }
-  then { ... } } }`` (`block_routes`), also what ``announce flow route {
+  then { ... } } }`` (`section_routes`), also what ``announce flow route {
   ... }`` carries on the API;
 * the flat form, ``flow <keyword> <values> ...`` after ``announce { ipv4 {
   flow ...; } }`` or ``announce ipv4 flow ...`` (`flat_route`): match
@@ -283,7 +283,7 @@ def block_route(statement, interned) -> StaticRoute:
     return _route(match, draft, interned, name, statement.words[0])
 
 
-def block_routes(statement, interned) -> list:
+def section_routes(statement, interned) -> list:
     """The routes of a ``flow { route ... }`` section."""
     values.block(statement)
     routes = []

@@ -36,7 +36,7 @@ from exabgp.bgp.mup import DSD, ISD, QFI_MAX, T1ST, TEID_BITS, TEID_MAX, dsd, is
 from exabgp.bgp.mup import KEYWORDS as ROUTE_NAMES
 from exabgp.bgp.record import replace
 from exabgp.config.route import (
-    ROUTE_KEYWORDS,
+    keyword_readers,
     RouteError,
     StaticRoute,
     RouteCursor,
@@ -47,10 +47,8 @@ from exabgp.config.route import (
     read_keywords,
 )
 
-#: the route keywords of `exabgp.config.route` a MUP route takes (5.0's, and ``attribute``)
-_ROUTE_WORDS = ("next-hop", "extended-community", "bgp-prefix-sid-srv6", "attribute")
-#: keyword -> reader(cursor, draft)
-KEYWORDS = {keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}
+#: keyword -> reader(cursor, draft): the route keywords a MUP route takes (5.0's, and ``attribute``)
+KEYWORDS = keyword_readers("next-hop", "extended-community", "bgp-prefix-sid-srv6", "attribute")
 
 
 def _ip(token, afi: int, what: str) -> bytes:

@@ -26,7 +26,8 @@ attribute too (`exabgp.rib.packing`).
 
 from exabgp.bgp.mvpn import ASN_MAX, KEYWORDS as ROUTE_NAMES, ROUTE_TYPES, build
 from exabgp.config.route import (
-    ROUTE_KEYWORDS,
+    SHARED_KEYWORDS,
+    keyword_readers,
     RouteError,
     StaticRoute,
     RouteCursor,
@@ -37,29 +38,8 @@ from exabgp.config.route import (
     read_keywords,
 )
 
-#: the route keywords of `exabgp.config.route` an MCAST-VPN route takes (5.0's IP route keywords)
-_ROUTE_WORDS = (
-    "next-hop",
-    "origin",
-    "as-path",
-    "med",
-    "local-preference",
-    "atomic-aggregate",
-    "aggregator",
-    "originator-id",
-    "cluster-list",
-    "community",
-    "large-community",
-    "extended-community",
-    "aigp",
-    "attribute",
-    "name",
-    "split",
-    "watchdog",
-    "withdraw",
-)
-#: keyword -> reader(cursor, draft)
-KEYWORDS = {keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}
+#: keyword -> reader(cursor, draft): the route keywords an MCAST-VPN route takes (5.0's IP route keywords)
+KEYWORDS = keyword_readers("next-hop", *SHARED_KEYWORDS, "large-community", "aigp")
 
 
 def _address(cursor, afi: int, what: str) -> bytes:

@@ -645,20 +645,22 @@ def _announce(statement: Statement, interned) -> list:
     return found
 
 
-def _flow(statement: Statement, interned) -> list:
-    try:
-        made = _grammar("flow").block_routes(statement, interned)
-    except route_grammar.RouteError as error:
-        raise _route_error(error, statement) from None
-    return _sendable(made, statement)
+def _section(grammar: str):
+    """The reader of a route section the family grammar `grammar` reads whole (its `section_routes`)."""
+
+    def read(statement: Statement, interned) -> list:
+        try:
+            made = _grammar(grammar).section_routes(statement, interned)
+        except route_grammar.RouteError as error:
+            raise _route_error(error, statement) from None
+        return _sendable(made, statement)
+
+    return read
 
 
-def _l2vpn(statement: Statement, interned) -> list:
-    try:
-        made = _grammar("vpls").section_routes(statement, interned)
-    except route_grammar.RouteError as error:
-        raise _route_error(error, statement) from None
-    return _sendable(made, statement)
+#: ``flow { route ... }`` and ``l2vpn { vpls ... }`` (the latter inside ``announce`` too)
+_flow = _section("flow")
+_l2vpn = _section("vpls")
 
 
 #: route section keyword -> its reader

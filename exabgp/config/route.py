@@ -533,6 +533,31 @@ ROUTE_KEYWORDS = {
     "name": _name,
 }
 
+#: the keywords the family grammars (``mcast-vpn``, ``rtc``, ``vpls``) take as the IP route does: the
+#: path attributes every one of them carries in 5.0, the generic attribute, and what to do with the route
+SHARED_KEYWORDS = (
+    "origin",
+    "as-path",
+    "med",
+    "local-preference",
+    "atomic-aggregate",
+    "aggregator",
+    "originator-id",
+    "cluster-list",
+    "community",
+    "extended-community",
+    "attribute",
+    "name",
+    "split",
+    "watchdog",
+    "withdraw",
+)
+
+
+def keyword_readers(*keywords: str) -> dict:
+    """keyword -> reader(cursor, draft), from `ROUTE_KEYWORDS`, for the words of a family grammar."""
+    return {keyword: ROUTE_KEYWORDS[keyword] for keyword in keywords}
+
 
 def read_keywords(cursor, draft, stop=(), keywords=None, owner: str = "route") -> None:
     """Read keywords until the end (or a word of `stop`, left unread) with the readers of `keywords`

@@ -34,7 +34,8 @@ from exabgp.bgp.family import AFI_IPV4
 from exabgp.bgp.record import replace
 from exabgp.bgp.rtc import FULL_LENGTH, ORIGIN_LENGTH, build
 from exabgp.config.route import (
-    ROUTE_KEYWORDS,
+    SHARED_KEYWORDS,
+    keyword_readers,
     RouteError,
     StaticRoute,
     parse_asn,
@@ -45,30 +46,8 @@ from exabgp.config.route import (
 )
 
 WILDCARD = "wildcard"
-#: the route keywords of `exabgp.config.route` an RTC route takes (5.0's IP route keywords, path-information)
-_ROUTE_WORDS = (
-    "next-hop",
-    "path-information",
-    "origin",
-    "as-path",
-    "med",
-    "local-preference",
-    "atomic-aggregate",
-    "aggregator",
-    "originator-id",
-    "cluster-list",
-    "community",
-    "large-community",
-    "extended-community",
-    "aigp",
-    "attribute",
-    "name",
-    "split",
-    "watchdog",
-    "withdraw",
-)
-#: keyword -> reader(cursor, draft)
-KEYWORDS = {keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS}
+#: keyword -> reader(cursor, draft): the route keywords an RTC route takes (5.0's IP route keywords, path-information)
+KEYWORDS = keyword_readers("next-hop", "path-information", *SHARED_KEYWORDS, "large-community", "aigp")
 
 
 def _length(token, text: str) -> int:

@@ -37,7 +37,8 @@ from exabgp.bgp.route import NEXT_HOP_SELF
 from exabgp.bgp.vpls import FIELD_MAX, LABEL_MAX, VPLS
 from exabgp.config import values
 from exabgp.config.route import (
-    ROUTE_KEYWORDS,
+    SHARED_KEYWORDS,
+    keyword_readers,
     RouteError,
     StaticRoute,
     RouteCursor,
@@ -53,27 +54,6 @@ NUMBERS = {
     "offset": (FIELD_MAX, "block-offset"),
     "size": (FIELD_MAX, "block-size"),
 }
-#: the route keywords of `exabgp.config.route` a VPLS route takes
-_ROUTE_WORDS = (
-    "rd",
-    "route-distinguisher",
-    "next-hop",
-    "origin",
-    "as-path",
-    "med",
-    "local-preference",
-    "atomic-aggregate",
-    "aggregator",
-    "originator-id",
-    "cluster-list",
-    "community",
-    "extended-community",
-    "attribute",
-    "name",
-    "split",
-    "watchdog",
-    "withdraw",
-)
 
 
 class _VplsDraft(RouteDraft):
@@ -102,7 +82,7 @@ def _number(keyword: str):
 #: keyword -> reader(cursor, draft)
 KEYWORDS = {
     **{keyword: _number(keyword) for keyword in NUMBERS},
-    **{keyword: ROUTE_KEYWORDS[keyword] for keyword in _ROUTE_WORDS},
+    **keyword_readers("rd", "route-distinguisher", "next-hop", *SHARED_KEYWORDS),
 }
 
 
