@@ -660,7 +660,7 @@ def build(prefix_tokens, draft, interned, safi=None) -> list:
             raise RouteError("invalid route (missing next-hop, label or rd ?)", token)
         if draft.nexthop is None and family_safi in (SAFI_UNICAST, SAFI_MULTICAST) and afi == AFI_IPV4:
             raise RouteError("invalid announcement (missing next-hop ?)", token)
-        parts = ((length, packed),)
+        parts: list[tuple[int, bytes]] = [(length, packed)]
         if draft.split is not None:
             split, split_token = draft.split
             network = _network(token)
