@@ -72,3 +72,18 @@ def test_update_never_adds_an_error(baseline):
 def test_mypy_failing_to_run_is_not_a_pass(baseline, monkeypatch):
     monkeypatch.setattr(typecheck, "run_mypy", lambda: (2, "pyproject.toml: [mypy]: unknown option\n"))
     assert check(baseline) == 2
+
+
+def test_an_empty_baseline_holds_a_clean_package_and_fails_any_error(baseline, monkeypatch, capsys):
+    """The baseline emptied by ``--update`` (the package has no mypy error) stays a file that
+    passes a clean run and fails the first error that comes back."""
+    listed = sorted(ENTRIES)
+    baseline.write_text("\n".join(listed) + "\n")
+    monkeypatch.setattr(typecheck, "run_mypy", lambda: (0, ""))  # mypy without --error-summary on a clean tree
+    assert check(baseline, "--update") == 0
+    assert baseline.exists() and baseline.read_text() == ""
+    assert check(baseline) == 0
+    assert "0 mypy errors, 0 in the baseline" in capsys.readouterr().out
+    monkeypatch.setattr(typecheck, "run_mypy", lambda: (1, OUTPUT))
+    assert check(baseline) == 1
+    assert "3 new" in capsys.readouterr().out

@@ -229,8 +229,7 @@ class Reactor:
                 await asyncio.wait_for(closed.wait(), CLOSE_WAIT)
             except asyncio.TimeoutError:
                 for connection in list(self.connections):
-                    if connection.transport is not None:
-                        connection.transport.abort()
+                    connection.transport.abort()
 
     # ------------------------------------------------------------ callbacks
 

@@ -120,6 +120,11 @@ from exabgp.session import (
 from exabgp.session.negotiation import REFRESH_ENHANCED
 from exabgp.session.ratelimit import RateLimiter
 
+#: True for a type checker only: `typing.TYPE_CHECKING` without importing `typing` (CONTRIBUTING.md, "Types")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from exabgp.bgp.route import Route
+
 #: Cease subcodes (RFC 4486)
 PEER_DECONFIGURED = 3
 CONNECTION_REJECTED = 5
@@ -176,7 +181,14 @@ def notification_octets(code: int, subcode: int, data: bytes = b"") -> bytes:
 
 
 class Connection(asyncio.Protocol):
-    """One TCP connection and its `Session` (see the module docstring)."""
+    """One TCP connection and its `Session` (see the module docstring).
+
+    `transport` is set by `connection_made`, the first callback asyncio makes; nothing holds a
+    connection before it (the peer attaches it and the reactor lists it there).  `session` stays None
+    for a connection that gets none (refused, a collision lost, settings that can not start one).
+    """
+
+    transport: asyncio.Transport
 
     def __init__(self, reactor, peer, name: str):
         self.reactor = reactor
@@ -188,10 +200,9 @@ class Connection(asyncio.Protocol):
         self._full = False  # a helper this connection reports to is full
         self._limiter: RateLimiter | None = None  # with the neighbor's rate-limit
         self._limited: asyncio.TimerHandle | None = None  # the timer of the next rate-limit window, while messages wait
-        self.transport: asyncio.Transport | None = None
         self.local_ip = ""
         self.remote_ip = ""
-        self._timer = None
+        self._timer: asyncio.TimerHandle | None = None  # the session's next deadline
         self._loop = asyncio.get_running_loop()
 
     # ------------------------------------------------------------ asyncio callbacks
@@ -218,41 +229,42 @@ class Connection(asyncio.Protocol):
             self.transport.close()
             return
         self.reporter = reporter = self.reactor.api.reporter(neighbor, self.local_ip)
-        self.session = Session(
+        self.session = session = Session(
             session_settings, restart_state=self.peer.restart_state, delivery=delivery(neighbor, reporter)
         )
         if reporter is not None:
             reporter.connected(time.time(), outgoing)
         if neighbor.rate_limit:
             self._limiter = RateLimiter(neighbor.rate_limit)
-        self.session.start(self._loop.time())
-        self.progress()
+        session.start(self._loop.time())
+        self._progress(session)
 
     def data_received(self, data: bytes) -> None:
-        if self.session is None or self.session.closed:
+        session = self.session
+        if session is None or session.closed:
             return
         log = self.reactor.log
         if log.debug_enabled:
             log.debug(self.name, f"received TCP payload ({len(data):4}) {payload_text(data)}")
-        if self._limiter is not None:
-            self._take(data)
+        limiter = self._limiter
+        if limiter is not None:
+            self._take(session, limiter, data)
             return
-        self.session.receive_data(data, self._loop.time())
-        self.progress()
+        session.receive_data(data, self._loop.time())
+        self._progress(session)
 
-    def _take(self, data: bytes = b"") -> None:
+    def _take(self, session: Session, limiter: RateLimiter, data: bytes = b"") -> None:
         """``rate-limit``: give the session what this second allows; stop reading while the rest waits."""
         self._limited = None
-        session = self.session
-        if session is None or session.closed:
+        if session.closed:
             return
         now = self._loop.time()
-        allowed = self._limiter.take(data, now)
+        allowed = limiter.take(data, now)
         if allowed:
             session.receive_data(allowed, now)
-            self.progress()
-        if self._limiter.waiting and not session.closed:
-            self._limited = self._loop.call_at(self._limiter.window_end, self._take)
+            self._progress(session)
+        if limiter.waiting and not session.closed:
+            self._limited = self._loop.call_at(limiter.window_end, self._take, session, limiter)
         self._read_or_not()
 
     def connection_lost(self, exc) -> None:
@@ -264,7 +276,7 @@ class Connection(asyncio.Protocol):
         session = self.session
         if session is not None and not session.closed:
             session.connection_lost(self._loop.time())
-            self.progress()
+            self._progress(session)
         if self.peer is not None:
             self.peer.detach(self)
         self.reactor.log.info(self.name, f"connection to {self.remote_ip} closed")
@@ -291,8 +303,7 @@ class Connection(asyncio.Protocol):
         """
         session = self.session
         if session is None:
-            if self.transport is not None:
-                self.transport.close()
+            self.transport.close()
             return
         if session.closed:
             return
@@ -306,7 +317,7 @@ class Connection(asyncio.Protocol):
         if graceful:
             self.reactor.log.info(self.name, "graceful restart negotiated, closing without sending any notification")
         session.close(CEASE, subcode, data, notify=not graceful)
-        self.progress()
+        self._progress(session)
 
     def drop(self) -> None:
         """End the session without any NOTIFICATION: the TCP connection is closed (a FIN), whatever the state.
@@ -323,23 +334,27 @@ class Connection(asyncio.Protocol):
         """
         session = self.session
         if session is None:
-            if self.transport is not None:
-                self.transport.close()
+            self.transport.close()
             return
         if not session.closed:
             session.close(notify=False)
-            self.progress()
+            self._progress(session)
 
     # ------------------------------------------------------------ the session's output
 
     def progress(self) -> None:
-        """Drain the session's events, write its octets, re-arm its timer (or close)."""
+        """`_progress` for the callers outside this class (a connection without a session has nothing to do)."""
         session = self.session
+        if session is not None:
+            self._progress(session)
+
+    def _progress(self, session: Session) -> None:
+        """Drain the events of `session` (this connection's), write its octets, re-arm its timer (or close)."""
         while True:
             event = session.next_event()
             if event is None:
                 break
-            self._event(event)
+            self._event(event, session)
         data = session.data_to_send()
         if data:
             log = self.reactor.log
@@ -354,9 +369,9 @@ class Connection(asyncio.Protocol):
         if deadline is not None:
             self._timer = self._loop.call_at(deadline, self._expired)
 
-    def _received_update(self, update) -> None:
+    def _received_update(self, update, session: Session) -> None:
         """An UPDATE: End-of-RIB logged, routes into the Adj-RIB-In, one debug line per route."""
-        ctx = self.session.ctx
+        ctx = session.ctx
         log = self.reactor.log
         eor = update.eor(ctx)
         if eor is not None:
@@ -367,9 +382,9 @@ class Connection(asyncio.Protocol):
         if log.debug_enabled:
             self._log_routes(update, ctx)
 
-    def _received_run(self, run: UpdatesScanned) -> None:
+    def _received_run(self, run: UpdatesScanned, session: Session) -> None:
         """A run of UPDATEs the session vouched for: into the Adj-RIB-In, then one debug line per route."""
-        ctx = self.session.ctx
+        ctx = session.ctx
         if self.peer.rib_in is not None:
             self.peer.rib_in.ingest(run.octets, run.index, ctx)
         if self.reactor.log.debug_enabled:
@@ -402,7 +417,7 @@ class Connection(asyncio.Protocol):
 
     def _read_or_not(self) -> None:
         paused = self._full or self._limited is not None
-        if paused == self.paused or self.transport is None or self.transport.is_closing():
+        if paused == self.paused or self.transport.is_closing():
             return
         self.paused = paused
         if paused:
@@ -412,23 +427,24 @@ class Connection(asyncio.Protocol):
 
     def _expired(self) -> None:
         self._timer = None
-        if self.session is not None and not self.session.closed:
+        session = self.session
+        if session is not None and not session.closed:
             now = self._loop.time()
             if self.paused:
-                self.session.hold_off(now)  # the peer is not silent: we are not reading it
-            self.session.handle_timer(now)
-            self.progress()
+                session.hold_off(now)  # the peer is not silent: we are not reading it
+            session.handle_timer(now)
+            self._progress(session)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
 
-    def _event(self, event) -> None:
+    def _event(self, event, session: Session) -> None:
         log = self.reactor.log
         reporter = self.reporter
         if reporter is not None:
-            self._report(reporter, event)
+            self._report(reporter, event, session)
         if isinstance(event, StateChanged):
             log.debug(self.name, f"state {event.old.name} -> {event.new.name}")
         elif isinstance(event, Established):
@@ -437,9 +453,9 @@ class Connection(asyncio.Protocol):
             if reporter is not None:
                 self.throttle()
         elif isinstance(event, UpdateReceived):
-            self._received_update(event.update)
+            self._received_update(event.update, session)
         elif isinstance(event, UpdatesScanned):
-            self._received_run(event)
+            self._received_run(event, session)
         elif isinstance(event, RouteRefreshReceived):
             self.peer.route_refresh(self, event.refresh)
         elif isinstance(event, NotificationReceived):
@@ -455,25 +471,27 @@ class Connection(asyncio.Protocol):
                 text = f"notification {action} ({code},{subcode})] error[{event.notification}"
             log.info(self.name, f"peer reset, message [{text}]")
 
-    def _report(self, reporter, event) -> None:
+    def _report(self, reporter, event, session: Session) -> None:
         """Tell the helpers (exabgp.reactor.api.Reporter) what the session did."""
         kind = type(event)
         if kind is MessageReceived:
-            reporter.message(time.time(), "receive", event, self.session.ctx)
+            reporter.message(time.time(), "receive", event, session.ctx)
         elif kind is MessageSent:
-            reporter.message(time.time(), "send", event, self.session.ctx)
+            reporter.message(time.time(), "send", event, session.ctx)
         elif kind is StateChanged:
             now = time.time()
-            if event.new is State.OPEN_CONFIRM:  # 5.0 reports the negotiation, then the transition
-                negotiated = self.session.negotiated
+            negotiated = session.negotiated  # set once the peer's OPEN is in, before OPEN_CONFIRM
+            if (
+                event.new is State.OPEN_CONFIRM and negotiated is not None
+            ):  # 5.0 reports the negotiation, then the transition
                 reporter.negotiated(now, negotiated, negotiated.local_as, negotiated.peer_as)
             reporter.fsm(now, event.old, event.new)
         elif kind is UpdatesScanned:
             if reporter.direct:
-                reporter.scanned(time.time(), event.octets, event.index, self.session.ctx)
+                reporter.scanned(time.time(), event.octets, event.index, session.ctx)
         elif kind is UpdateReceived:
             if reporter.direct:
-                reporter.received(time.time(), event.update, self.session.ctx)
+                reporter.received(time.time(), event.update, session.ctx)
         elif kind is Established:
             reporter.up(time.time())
         elif kind is Closed:
@@ -539,8 +557,8 @@ class Peer:
         self.connections = 0  # outgoing connections tried (tcp.attempts)
         self._flush: asyncio.Handle | None = None  # the loop callback sending what helpers changed
         self._backoff = 0
-        self._retry = None
-        self._connecting = None
+        self._retry: asyncio.Handle | None = None  # the next connection attempt, while one is scheduled
+        self._connecting: asyncio.Task[None] | None = None  # the connection attempt under way (`_open`)
         self._passive = passive(neighbor, reactor.environment)
 
     # ------------------------------------------------------------ connect-retry
@@ -722,12 +740,13 @@ class Peer:
 
     # ------------------------------------------------------------ what helpers ask (exabgp.reactor.commands)
 
-    def established_session(self):
+    def established_session(self) -> Session | None:
         """The session when it is ESTABLISHED (and the initial routes are queued), else None."""
         connection = self.connection
-        if connection is None or self.outbound.rib is None or connection.session.closed:
+        if connection is None or self.outbound.rib is None:
             return None
-        return connection.session
+        session = connection.session
+        return None if session is None or session.closed else session
 
     def send_soon(self, changed: bool) -> None:
         """After a change `self.outbound` answered `changed` (True: a session is up and the change is to be sent):
@@ -765,7 +784,7 @@ class Peer:
         """Write the UPDATEs of the Adj-RIB-Out's pending changes (`NeighborRoutes.updates`) to the session, and
         log how many and the routes left out."""
         sent = 0
-        left_out = []
+        left_out: list[tuple[str, Route]] = []
         for body in self.outbound.updates(left_out):
             connection.session.send_update(body)
             sent += 1
@@ -774,7 +793,7 @@ class Peer:
         for action, route in left_out:
             self.reactor.log.error(connection.name, _too_large(action, route, self.outbound.ctx))
 
-    def _send_initial(self, connection, rib) -> None:
+    def _send_initial(self, connection: Connection, rib) -> None:
         """Send the Adj-RIB-Out, then End-of-RIB per negotiated family unless manual-eor
         (`NeighborRoutes.initial_eors`), then those helpers asked for in the last session and not sent (5.0 sends
         them now).
@@ -785,7 +804,7 @@ class Peer:
         nothing.
         """
         session = connection.session
-        if self.connection is not connection or self.outbound.rib is not rib or session.closed:
+        if self.connection is not connection or self.outbound.rib is not rib or session is None or session.closed:
             return
         self._send_updates(connection)
         eors = self.outbound.initial_eors()

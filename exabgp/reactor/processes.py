@@ -109,13 +109,20 @@ SOURCE = "processes"
 
 
 class _Helper(asyncio.SubprocessProtocol):
-    """One running helper: its transport, partial lines, queue state and end."""
+    """One running helper: its transport, partial lines, queue state and end.
+
+    `transport` and `pid` are set by `connection_made`, which asyncio calls before any other callback
+    (it holds the pipes' callbacks back until then) and before `loop.subprocess_exec` hands the helper to
+    `Processes`: nothing reaches a helper without them.
+    """
+
+    transport: asyncio.SubprocessTransport
+    pid: int
 
     def __init__(self, owner, process, stdin: int):
         self.owner = owner
         self.process = process
         self.name = process.name
-        self.transport: asyncio.SubprocessTransport | None = None  # from connection_made on
         self.stdin = HelperStdin(
             asyncio.get_running_loop(),
             stdin,
@@ -125,7 +132,6 @@ class _Helper(asyncio.SubprocessProtocol):
             on_pause=self._pause,
             on_resume=self._resume,
         )
-        self.pid: int | None = None  # from connection_made on
         self.stdout = bytearray()
         self.stderr = bytearray()
         self.killed = False  # SIGTERM sent: further output is ignored
@@ -151,7 +157,7 @@ class _Helper(asyncio.SubprocessProtocol):
         else:
             self._stderr(data)
 
-    def pipe_connection_lost(self, fd, exc):
+    def pipe_connection_lost(self, fd: int, exc: Exception | None) -> None:
         if fd == 1 and not self.killed and self.transport.get_returncode() is None:
             self.owner.log.debug(SOURCE, f"process {self.name} closed its output, terminating it")
             self.terminate()
@@ -159,12 +165,12 @@ class _Helper(asyncio.SubprocessProtocol):
             self._log_stderr(bytes(self.stderr))
             self.stderr.clear()
 
-    def process_exited(self):
+    def process_exited(self) -> None:
         self.owner.log.debug(SOURCE, f"process {self.name} exited with code {self.transport.get_returncode()}")
         self.stdin.abort()  # nobody reads it any more: free the queue
         self.grace_timer = asyncio.get_running_loop().call_later(EXIT_GRACE, self.transport.close)
 
-    def connection_lost(self, exc):
+    def connection_lost(self, exc: Exception | None) -> None:
         for timer in (self.kill_timer, self.grace_timer):
             if timer is not None:
                 timer.cancel()
@@ -255,11 +261,11 @@ class _Helper(asyncio.SubprocessProtocol):
         self.dropped += 1
 
     def _running(self) -> bool:
-        """Whether the helper's process started (`connection_made`) and has not exited."""
-        return self.transport is not None and self.transport.get_returncode() is None
+        """Whether the helper's process has not exited."""
+        return self.transport.get_returncode() is None
 
     def _signal(self, number: int) -> None:
-        if self.pid is None or not self._running():
+        if not self._running():
             return
         try:
             os.killpg(self.pid, number)

@@ -51,6 +51,7 @@ from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, decod
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, OBJECT_KINDS, PREFIX, SAFI_UNICAST, VPN, nlri_kind
 from exabgp.bgp.nlri import NEXTHOP_SIZES, Prefix, RawNLRI
+from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.route import NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.update import Update
 
@@ -290,6 +291,7 @@ class AdjRibIn:
                 route_attributes, nexthop, multiprotocol = parts
                 if multiprotocol and rd_size:
                     nexthop = nexthop[rd_size:]
+                nlri: NLRI
                 if kind is None:
                     nlri = RawNLRI(afi, safi, key)
                 elif kind in OBJECT_KINDS:

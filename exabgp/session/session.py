@@ -261,12 +261,13 @@ class Session:
     ):
         self.settings = settings
         self.state = State.IDLE
-        self.negotiated = None
+        self.negotiated: Negotiated | None = None  # once the peer's OPEN is in
         self.ctx = DEFAULT_CONTEXT
         # the codec's vouching arguments: path identifiers in IPv4 / IPv6 unicast NLRI, those families negotiated
         self._vouch = (False, False, True, True)
         self._asn4 = False  # 4-octet AS numbers negotiated: the width of AS_PATH in a plain UPDATE
-        self.sent_open = None
+        self._families: tuple = ()  # the (afi, safi) negotiated (`_check_families`)
+        self.sent_open: Open | None = None
         self.closed = False
         self._restart_state = restart_state
         self.delivery = delivery
@@ -284,7 +285,9 @@ class Session:
         self._keepalive_time = 0
         self._keepalive_deadline = None
         self._zero_hold_keepalive = False
-        self._ending = None  # (notification, sent) once a NOTIFICATION went out or came in
+        self._ending: tuple[Notification, bool] | None = (
+            None  # (notification, sent) once a NOTIFICATION went out or came in
+        )
         self._reason = ""
         self.sent = dict.fromkeys(MESSAGE_TYPES, 0)
         self.received = dict.fromkeys(MESSAGE_TYPES, 0)
@@ -479,14 +482,15 @@ class Session:
         return message
 
     def _receive_open(self, received: Open) -> None:
-        if self.sent_open is None:  # local-as auto: our OPEN mirrors the peer's AS
+        sent = self.sent_open
+        if sent is None:  # local-as auto: our OPEN mirrors the peer's AS
             try:
                 sent = build_open(self.settings, received.asn, self._restart_state)
             except ValueError as error:
                 text = str(error)
                 raise CodecError(CEASE, 0, text.encode("utf-8"), text) from None
             self._send_open(sent)
-        negotiated = negotiate(self.settings, self.sent_open, received)
+        negotiated = negotiate(self.settings, sent, received)
         self.negotiated = negotiated
         # what only a live session knows: UPDATEs come from the peer, of this AS or another (RFC 7606 3 d, 7.5)
         self.ctx = ctx = replace(negotiated.context, external=negotiated.local_as != negotiated.peer_as, received=True)
@@ -498,6 +502,7 @@ class Session:
             (AFI_IPV6, SAFI_UNICAST) in negotiated.families,
         )
         self._asn4 = ctx.asn4
+        self._families = negotiated.families
 
     def _check_families(self, update: Update) -> None:
         """3/9 for an MP_REACH_NLRI / MP_UNREACH_NLRI of a family the session did not negotiate.
@@ -511,7 +516,7 @@ class Session:
         attributes = update.attributes(self.ctx)
         for code in (MP_REACH_NLRI, MP_UNREACH_NLRI):
             value = attributes.get(code)
-            if value is not None and (value.afi, value.safi) not in self.negotiated.families:
+            if value is not None and (value.afi, value.safi) not in self._families:
                 data = next(
                     encode_attribute(code, flags, raw) for found, flags, raw in attributes.raw if found == code
                 )  # RFC 4271 6.3: the erroneous attribute is the data
