@@ -122,7 +122,8 @@ def _quoted(text: str, at: int, file: str, line: int, line_start: int) -> tuple:
     parts = []
     offset = at + 1
     while True:
-        end = run(text, offset).end()
+        found = run(text, offset)  # always a match (a starred class); None only to the type checker
+        end = found.end() if found is not None else offset
         parts.append(text[offset:end])
         offset = end
         char = text[offset] if offset < len(text) else ""
@@ -161,7 +162,7 @@ def tokenise(text: str, file: str = "<text>") -> list:
 
     while offset < size:
         found = step(text, offset)
-        if found is None:  # spaces up to the end
+        if found is None or found.lastindex is None:  # spaces up to the end (every alternative is a group)
             break
         kind = found.lastindex
         start = found.start(kind)
