@@ -24,9 +24,8 @@ import sys
 
 import pytest
 
-import exabgp
+from qa.package_tree import PACKAGE, dotted, modules
 
-PACKAGE = os.path.dirname(os.path.abspath(exabgp.__file__))
 RANK = {"_codec": 0, "bgp": 1, "session": 2, "rib": 2, "api": 3, "config": 4, "mrt": 4, "reactor": 5, "cli": 6}
 REACTOR = RANK["reactor"]
 IO_MODULES = {"asyncio", "socket", "subprocess", "signal", "selectors"}
@@ -35,25 +34,6 @@ SOCKET_PURE_NAMES = {"inet_ntop", "inet_pton", "inet_ntoa", "inet_aton", "AF_INE
 ENVIRONMENT_READERS = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
 SELECTOR = os.path.join("_codec", "__init__.py")
 PYX_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+c?import\s+([\w, ()]+)|c?import\s+([\w.]+))", re.MULTILINE)
-
-
-def modules():
-    found = []
-    for directory, subdirectories, files in os.walk(PACKAGE):
-        subdirectories[:] = sorted(name for name in subdirectories if name != "__pycache__")
-        found.extend(
-            os.path.relpath(os.path.join(directory, name), PACKAGE)
-            for name in sorted(files)
-            if name.endswith((".py", ".pyx", ".pxd"))
-        )
-    return found
-
-
-def dotted(relative):
-    parts = relative.rsplit(".", 1)[0].split(os.sep)
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(["exabgp"] + parts)
 
 
 def layer_of(name):

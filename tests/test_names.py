@@ -24,35 +24,11 @@ import re
 
 import pytest
 
-import exabgp
+from qa.package_tree import PACKAGE, dotted, is_package, modules
 
-PACKAGE = os.path.dirname(os.path.abspath(exabgp.__file__))
 PYX_CLASS = re.compile(r"^[ \t]*(?:cdef[ \t]+)?class[ \t]+(\w+)", re.MULTILINE)
 TWIN = re.compile(r"_(?:c|py)$")
 PYX_IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+c?import\s+([\w, ()]+)", re.MULTILINE)
-
-
-def modules():
-    found = []
-    for directory, subdirectories, files in os.walk(PACKAGE):
-        subdirectories[:] = sorted(name for name in subdirectories if name != "__pycache__")
-        found.extend(
-            os.path.relpath(os.path.join(directory, name), PACKAGE)
-            for name in sorted(files)
-            if name.endswith((".py", ".pyx", ".pxd"))
-        )
-    return found
-
-
-def dotted(relative):
-    parts = relative.rsplit(".", 1)[0].split(os.sep)
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(["exabgp"] + parts)
-
-
-def is_package(module):
-    return os.path.isfile(os.path.join(PACKAGE, *module.split(".")[1:], "__init__.py"))
 
 
 def imported(source, name, python):
