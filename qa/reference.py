@@ -36,16 +36,28 @@ REFERENCE = SHARED / "exabgp-reference"
 REQUIRED = "EXABGP_REFERENCE_REQUIRED"
 
 
-def require_reference() -> pathlib.Path:
-    """`REFERENCE` for a test: skip when it is absent, fail under ``EXABGP_REFERENCE_REQUIRED=1``."""
+def _absent(reason: str):
+    """Skip the test for `reason`, or fail it under ``EXABGP_REFERENCE_REQUIRED=1``."""
     import pytest
 
-    if REFERENCE.is_dir():
-        return REFERENCE
-    reason = f"ExaBGP's reference material (../shared/exabgp-reference) is not at {REFERENCE}"
     if os.environ.get(REQUIRED) == "1":
         pytest.fail(f"{reason} ({REQUIRED}=1)")
     pytest.skip(reason)
+
+
+def require_reference() -> pathlib.Path:
+    """`REFERENCE` for a test: skip when it is absent, fail under ``EXABGP_REFERENCE_REQUIRED=1``."""
+    if REFERENCE.is_dir():
+        return REFERENCE
+    _absent(f"ExaBGP's reference material (../shared/exabgp-reference) is not at {REFERENCE}")
+
+
+def require_gen_corpus() -> str:
+    """The path of ../shared/bench/gen_corpus.py (the full-table generator) for a test, as `require_reference`."""
+    path = SHARED / "bench" / "gen_corpus.py"
+    if path.is_file():
+        return str(path)
+    _absent(f"the benchmark tools of ../shared are not at {path.parent}")
 
 
 def reference_files(pattern: str) -> list:

@@ -25,7 +25,7 @@ from exabgp.cli import mrt as mrt_command
 from exabgp.mrt import reader
 from qa import interop, mrt_samples as samples
 from qa.oracle import require_oracle
-from qa.reference import REQUIRED as REFERENCE_REQUIRED, SHARED
+from qa.reference import require_gen_corpus
 
 
 def run(paths, bgpdump_mode=True):
@@ -263,20 +263,9 @@ def test_the_command_is_registered():
     assert result.returncode == 0 and "-m, --bgpdump" in result.stdout
 
 
-def gen_corpus() -> str:
-    """../shared/bench/gen_corpus.py: skip without it, fail under EXABGP_REFERENCE_REQUIRED=1 (as `qa.reference`)."""
-    path = SHARED / "bench" / "gen_corpus.py"
-    if path.is_file():
-        return str(path)
-    reason = f"the benchmark tools of ../shared are not at {path.parent}"
-    if os.environ.get(REFERENCE_REQUIRED) == "1":
-        pytest.fail(f"{reason} ({REFERENCE_REQUIRED}=1)")
-    pytest.skip(reason)
-
-
 def test_gen_corpus_table_reads_as_bgpdump_reads_it(tmp_path):
     """The full-table MRT twins of gen_corpus.py (updates and TABLE_DUMP_V2 RIB), at 3,700 routes."""
-    program = gen_corpus()
+    program = require_gen_corpus()
     updates, rib = tmp_path / "table.mrt", tmp_path / "table.rib"
     command = [__import__("sys").executable, program, "-o", str(tmp_path / "table.bgp"), "--v4", "3000"]
     command += ["--v6", "700", "--mrt", str(updates), "--rib", str(rib), "-q"]
@@ -329,7 +318,7 @@ def test_mrtparse_samples_read_as_bgpdump_reads_them(request, tmp_path):
 @pytest.mark.slow  # builds a corpus and runs bgpdump and exabgp mrt six times
 def test_the_benchmark_runs_on_a_small_table(tmp_path):
     """benchmarks/mrt_read.py on 2,500 routes: it compares our -m with bgpdump's before timing (exit 1 if not)."""
-    gen_corpus()
+    require_gen_corpus()
     interop.require("bgpdump")
     import sys
 

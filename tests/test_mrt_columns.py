@@ -28,7 +28,7 @@ from exabgp.cli import mrt as mrt_command
 from exabgp.mrt import reader
 from exabgp.mrt.columnar import address_text, prefix_text
 from qa import mrt_samples as samples
-from qa.reference import REQUIRED as REFERENCE_REQUIRED, SHARED
+from qa.reference import require_gen_corpus
 
 
 def bgpdump_text(path) -> list[str]:
@@ -223,20 +223,10 @@ def test_without_numpy_the_reader_works_and_columns_says_which_extra(tmp_path, s
     assert "--columns" in subprocess.run([program, "mrt", "--help"], capture_output=True, text=True).stdout
 
 
-def gen_corpus() -> str:
-    path = SHARED / "bench" / "gen_corpus.py"
-    if path.is_file():
-        return str(path)
-    reason = f"the benchmark tools of ../shared are not at {path.parent}"
-    if os.environ.get(REFERENCE_REQUIRED) == "1":
-        pytest.fail(f"{reason} ({REFERENCE_REQUIRED}=1)")
-    pytest.skip(reason)
-
-
 @pytest.mark.parametrize("options", [[], ["--add-path", "2"], ["--asn2"]], ids=["plain", "add-path", "asn2"])
 def test_gen_corpus_tables_row_for_row(tmp_path, options):
     """gen_corpus.py's update file and RIB dump at 2,500 prefixes: every row equals its ``-m`` line."""
-    program = gen_corpus()
+    program = require_gen_corpus()
     updates, rib = tmp_path / "table.mrt", tmp_path / "table.rib"
     command = [sys.executable, program, "-o", str(tmp_path / "table.bgp"), "--v4", "2000", "--v6", "500", "-q"]
     subprocess.run(command + ["--mrt", str(updates), "--rib", str(rib)] + options, check=True, timeout=120)
