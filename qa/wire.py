@@ -1,9 +1,21 @@
-"""What the tests read out of UPDATE bodies they built or received."""
+"""What the tests build UPDATE bodies from (`attribute`, `update`), and read out of those they built or received."""
 
 from exabgp._codec import split_update, walk_attributes
 
 _MP_REACH_NLRI = 14
 _MP_UNREACH_NLRI = 15
+
+
+def attribute(flags: int, code: int, value: bytes) -> bytes:
+    """One path attribute: its flags, code, length (2 octets with Extended Length, 0x10) and value."""
+    if flags & 0x10:
+        return bytes((flags, code)) + len(value).to_bytes(2, "big") + value
+    return bytes((flags, code, len(value))) + value
+
+
+def update(withdrawn: bytes = b"", attributes: bytes = b"", nlri: bytes = b"") -> bytes:
+    """An UPDATE body (no header) from its three fields (RFC 4271 section 4.3)."""
+    return len(withdrawn).to_bytes(2, "big") + withdrawn + len(attributes).to_bytes(2, "big") + attributes + nlri
 
 
 def _split(field: bytes, safi: int, addpath: bool) -> list:

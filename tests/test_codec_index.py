@@ -22,20 +22,11 @@ from exabgp._codec.tables import INDEX_FIELDS
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.update import Update
 from qa.hypothesis_profiles import examples
+from qa.wire import attribute, update
 
 PURE = exabgp._codec.load("py")
 SETTINGS = settings(max_examples=examples(400), deadline=None)
 MARKER = b"\xff" * 16
-
-
-def attribute(flags, code, value):
-    if flags & 0x10:
-        return bytes((flags, code)) + len(value).to_bytes(2, "big") + value
-    return bytes((flags, code, len(value))) + value
-
-
-def update(withdrawn=b"", attributes=b"", nlri=b""):
-    return len(withdrawn).to_bytes(2, "big") + withdrawn + len(attributes).to_bytes(2, "big") + attributes + nlri
 
 
 def message(body, msg_type=2):

@@ -26,19 +26,10 @@ from exabgp.bgp.update import Update
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.session import Delivery, Session, SessionSettings, State, UpdateReceived, UpdatesScanned
 from qa.hypothesis_profiles import examples
+from qa.wire import attribute, update
 
 SETTINGS = settings(max_examples=examples(300), deadline=None)
 V6_NEXT_HOP = bytes.fromhex("20010db8000000000000000000000001")
-
-
-def attribute(flags, code, value):
-    if flags & 0x10:
-        return bytes((flags, code)) + len(value).to_bytes(2, "big") + value
-    return bytes((flags, code, len(value))) + value
-
-
-def update(withdrawn=b"", attributes=b"", nlri=b""):
-    return len(withdrawn).to_bytes(2, "big") + withdrawn + len(attributes).to_bytes(2, "big") + attributes + nlri
 
 
 ORIGIN = attribute(0x40, 1, b"\x00")

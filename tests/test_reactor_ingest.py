@@ -50,21 +50,12 @@ from exabgp.session import (
 )
 from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_PLAIN, INDEX_START
 from qa.ports import free_port
+from qa.wire import attribute, update
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 EOR = re.compile(r"<< EOR (ipv[46] unicast) at (\d+\.\d{6})$")
 V6_NEXT_HOP = bytes.fromhex("20010db8000000000000000000000001")
-
-
-def attribute(flags, code, value):
-    if flags & 0x10:  # Extended Length
-        return bytes((flags, code)) + len(value).to_bytes(2, "big") + value
-    return bytes((flags, code, len(value))) + value
-
-
-def update(withdrawn=b"", attributes=b"", nlri=b""):
-    return len(withdrawn).to_bytes(2, "big") + withdrawn + len(attributes).to_bytes(2, "big") + attributes + nlri
 
 
 def v4(index):

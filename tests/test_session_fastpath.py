@@ -32,17 +32,10 @@ from exabgp.session import (
     UpdatesScanned,
 )
 from qa.hypothesis_profiles import examples
+from qa.wire import attribute, update
 
 FAMILIES = ((1, 1), (1, 2), (2, 1))
 V6_NEXT_HOP = bytes.fromhex("20010db8000000000000000000000001")
-
-
-def attribute(flags, code, value):
-    return bytes((flags, code, len(value))) + value
-
-
-def update(withdrawn=b"", attributes=b"", nlri=b""):
-    return len(withdrawn).to_bytes(2, "big") + withdrawn + len(attributes).to_bytes(2, "big") + attributes + nlri
 
 
 COMMON = attribute(0x40, 1, b"\x00") + attribute(0x40, 2, bytes.fromhex("0201 0000fbf0"))
