@@ -21,8 +21,20 @@ import sys
 
 # imported now: the daemon may no longer read the standard library once it dropped privileges; the
 # platforms without `resource` run the decoder only (it imports this module for -p; -m is the daemon's)
-if sys.platform not in ("win32", "emscripten", "wasi"):
+try:
     import resource
+except ImportError:
+
+    def peak_rss() -> int:
+        """The peak resident set size of this process: 0, this platform can not tell it."""
+        return 0
+
+else:
+
+    def peak_rss() -> int:
+        """The peak resident set size of this process, in octets."""
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
 
 
 def post_mortem(enabled: bool) -> None:
@@ -36,12 +48,6 @@ def post_mortem(enabled: bool) -> None:
         pdb.post_mortem(trace)
 
     sys.excepthook = debug
-
-
-def peak_rss() -> int:
-    """The peak resident set size of this process, in octets."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
 
 
 def report_memory(out) -> None:
