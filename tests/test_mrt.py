@@ -326,7 +326,8 @@ def test_the_benchmark_runs_on_a_small_table(tmp_path):
     out = tmp_path / "result.json"
     command = [sys.executable, script, "--v4", "2000", "--v6", "500", "--runs", "1", "--json-out", str(out)]
     command += ["--ours", os.path.join(os.path.dirname(sys.executable), "exabgp")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    # from tmp_path: the script's `python -c` measurements would import the repository's source tree
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     measured = json.loads(out.read_text())
     assert {(row["file"], row["command"]) for row in measured} == {

@@ -216,7 +216,8 @@ def test_without_numpy_the_reader_works_and_columns_says_which_extra(tmp_path, s
         "except ImportError as error:\n"
         "    print(error)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    # run from tmp_path: from the repository root, `-c` would import its source tree, not the installed package
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "exabgp[columnar]" in result.stdout
     program = os.path.join(os.path.dirname(sys.executable), "exabgp")
