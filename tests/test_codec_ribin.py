@@ -13,7 +13,7 @@ when every UPDATE is decoded in full.
 """
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from exabgp import _codec
@@ -100,9 +100,16 @@ def full_decode(body, ctx):
     }
     unreach, reach = attributes.get(MP_UNREACH_NLRI), attributes.get(MP_REACH_NLRI)
     if unreach is not None:
-        result["unreach"] = (unreach.afi, _keys(unreach.nlri, unreach.afi, ctx.receives_path_id(unreach.afi, 1)))
+        result["unreach"] = (
+            unreach.afi,
+            _keys(unreach.nlri, unreach.afi, ctx.receives_path_id(unreach.afi, unreach.safi)),
+        )
     if reach is not None:
-        result["reach"] = (reach.afi, reach.nexthop, _keys(reach.nlri, reach.afi, ctx.receives_path_id(reach.afi, 1)))
+        result["reach"] = (
+            reach.afi,
+            reach.nexthop,
+            _keys(reach.nlri, reach.afi, ctx.receives_path_id(reach.afi, reach.safi)),
+        )
     return result
 
 
@@ -269,6 +276,8 @@ BODIES = st.one_of(
 
 @SETTINGS
 @given(body=BODIES, addpath4=st.booleans(), addpath6=st.booleans(), asn4=st.booleans())
+# an IPv4 multicast MP_REACH_NLRI with ADD-PATH on IPv4 unicast only: its NLRI carry no path identifier
+@example(body=bytes.fromhex("00000010800e0d00010204c00002010018c63301"), addpath4=True, addpath6=False, asn4=False)
 def test_sound_and_twins_identical(compiled_codec, pure_codec, body, addpath4, addpath6, asn4):
     answers = []
     for codec in (compiled_codec, pure_codec):
