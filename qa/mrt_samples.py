@@ -11,6 +11,8 @@ STATE_CHANGE_AS4, BGP4MP_ET and a TABLE_DUMP entry.
 import socket
 import struct
 
+from qa.wire import update
+
 MARKER = b"\xff" * 16
 
 
@@ -67,11 +69,6 @@ def mp_reach(afi: int, nexthop: bytes, nlri: bytes, safi: int = 1) -> bytes:
 
 def mp_unreach(afi: int, nlri: bytes, safi: int = 1) -> bytes:
     return attribute(15, struct.pack("!HB", afi, safi) + nlri, 0x80)
-
-
-def update(withdrawn: bytes = b"", attributes: bytes = b"", nlri: bytes = b"") -> bytes:
-    """An UPDATE body (no header)."""
-    return struct.pack("!H", len(withdrawn)) + withdrawn + struct.pack("!H", len(attributes)) + attributes + nlri
 
 
 def bgp_message(body: bytes, msg_type: int = 2) -> bytes:
@@ -217,3 +214,17 @@ def sample_file() -> bytes:
     out += table_dump("2001:db8:9::/48", "2001:db8::1", 64496, td_attrs6)
     out += state_change(6, 1, subtype=5)
     return out
+
+
+def run_mrt(paths, bgpdump: bool = True) -> tuple:
+    """``(exit code, stdout, stderr)`` of ``exabgp mrt [-m] PATHS``, run in this process."""
+    import argparse
+    import io
+
+    from exabgp.cli import mrt as mrt_command
+
+    out, err = io.StringIO(), io.StringIO()
+    code = mrt_command.cmdline(
+        argparse.Namespace(bgpdump=bgpdump, columns=None, files=[str(p) for p in paths]), out, err
+    )
+    return code, out.getvalue(), err.getvalue()

@@ -138,3 +138,13 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
+
+
+@pytest.fixture
+def sample(tmp_path):
+    """The hand-written MRT file of `qa.mrt_samples.sample_file` (the MRT tests' records), in `tmp_path`."""
+    from qa import mrt_samples
+
+    path = tmp_path / "sample.mrt"
+    path.write_bytes(mrt_samples.sample_file())
+    return path

@@ -10,7 +10,6 @@ archives are read without a traceback: a bad record is named on stderr by
 its index and file offset, the others are printed, the exit code is 1.
 """
 
-import argparse
 import bz2
 import gzip
 import io
@@ -21,30 +20,15 @@ import subprocess
 
 import pytest
 
-from exabgp.cli import mrt as mrt_command
 from exabgp.mrt import reader
 from qa import interop, mrt_samples as samples
 from qa.oracle import require_oracle
 from qa.reference import require_gen_corpus
 
 
-def run(paths, bgpdump_mode=True):
-    """(exit code, stdout, stderr) of `exabgp mrt [-m] PATHS`, run in this process."""
-    out, err = io.StringIO(), io.StringIO()
-    code = mrt_command.cmdline(argparse.Namespace(bgpdump=bgpdump_mode, files=[str(p) for p in paths]), out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
 def bgpdump(path) -> str:
     program = interop.require("bgpdump")["bgpdump"]
     return subprocess.run([program, "-m", str(path)], capture_output=True, text=True, timeout=60, check=True).stdout
-
-
-@pytest.fixture
-def sample(tmp_path):
-    path = tmp_path / "sample.mrt"
-    path.write_bytes(samples.sample_file())
-    return path
 
 
 def test_records_are_framed_with_their_index_and_offset(sample):
@@ -85,7 +69,7 @@ def test_decoded_records(sample):
 
 
 def test_bgpdump_lines_are_bgpdumps(sample):
-    code, out, err = run([sample])
+    code, out, err = samples.run_mrt([sample])
     assert (code, err) == (0, "")
     expected = bgpdump(sample)
     assert out.splitlines() == expected.splitlines()
@@ -98,13 +82,13 @@ def test_compressed_files_read_as_streams(tmp_path, compress):
     plain.write_bytes(samples.sample_file())
     packed = tmp_path / "packed.mrt"
     packed.write_bytes(compress(plain.read_bytes()))
-    assert run([packed]) == run([plain])
+    assert samples.run_mrt([packed]) == samples.run_mrt([plain])
     with open(packed, "rb") as stream:
         assert len(list(reader.records(stream))) == len(list(reader.records(plain)))
 
 
 def test_json_lines(sample):
-    code, out, err = run([sample], bgpdump_mode=False)
+    code, out, err = samples.run_mrt([sample], bgpdump=False)
     assert (code, err) == (0, "")
     lines = [json.loads(line) for line in out.splitlines()]
     assert len(lines) == 36
@@ -130,7 +114,7 @@ def test_json_lines(sample):
 def test_json_update_is_exabgp_decodes(sample):
     """Each BGP4MP UPDATE's ``message`` equals the one ExaBGP 5.0.15's ``exabgp decode`` prints for it."""
     program = require_oracle("exabgp")
-    code, out, _err = run([sample], bgpdump_mode=False)
+    code, out, _err = samples.run_mrt([sample], bgpdump=False)
     ours = [json.loads(line) for line in out.splitlines()]
     messages = [item for item in reader.read(sample) if isinstance(item, reader.Bgp4mpMessage) and item.type == 2]
     shown = [
@@ -181,8 +165,8 @@ def test_quirks_name_the_record_and_the_others_still_print(tmp_path, name, recor
     path = tmp_path / "quirk.mrt"
     path.write_bytes(good + record + good)
     index = len(list(reader.records(io.BytesIO(good))))
-    code, out, err = run([path])
-    _c, clean, _e = run([io_path(tmp_path, good)])
+    code, out, err = samples.run_mrt([path])
+    _c, clean, _e = samples.run_mrt([io_path(tmp_path, good)])
     if words is None:  # read without an error: the record's 4 missing octets follow it
         assert (code, err) == (0, "")
         assert out.count("TABLE_DUMP|1700000000|B|192.0.2.1|64496|10.8.0.0/16|") == 3
@@ -205,8 +189,8 @@ def test_truncated_file(tmp_path):
     last = list(reader.records(io.BytesIO(good)))[-1]
     path = tmp_path / "cut.mrt"
     path.write_bytes(good[:-3])
-    code, out, err = run([path])
-    _c, clean, _e = run([io_path(tmp_path, good)])
+    code, out, err = samples.run_mrt([path])
+    _c, clean, _e = samples.run_mrt([io_path(tmp_path, good)])
     assert code == 1
     assert out == clean[: clean.rindex("BGP4MP|1700000000|STATE|")]
     assert (
@@ -216,7 +200,7 @@ def test_truncated_file(tmp_path):
 
 
 def test_missing_file_and_the_next_one_still_read(tmp_path, sample):
-    code, out, err = run([tmp_path / "absent.mrt", sample])
+    code, out, err = samples.run_mrt([tmp_path / "absent.mrt", sample])
     assert code == 1
     assert "absent.mrt: No such file or directory" in err
     assert len(out.splitlines()) == 38
@@ -232,7 +216,7 @@ def test_records_over_64k(tmp_path):
     message = samples.bgp4mp_message(samples.update(attributes=samples.common() + nh, nlri=nlri))
     path = tmp_path / "big.mrt"
     path.write_bytes(samples.peer_index_table(samples.PEERS) + big + message)
-    code, out, err = run([path])
+    code, out, err = samples.run_mrt([path])
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert len(lines) == 18000
@@ -248,7 +232,7 @@ def test_add_path_in_non_addpath_subtypes_is_bgpdumps_error_not_a_crash(tmp_path
     wrong = wrong[:6] + struct.pack("!H", 2) + wrong[8:]  # RIB_IPV4_UNICAST subtype over ADD-PATH entries
     path = tmp_path / "wrong.mrt"
     path.write_bytes(samples.peer_index_table(samples.PEERS) + wrong)
-    code, out, err = run([path])
+    code, out, err = samples.run_mrt([path])
     assert code == 1 and out == ""
     assert "record 1 at offset" in err and "(13/2)" in err
 
@@ -271,7 +255,7 @@ def test_gen_corpus_table_reads_as_bgpdump_reads_it(tmp_path):
     command += ["--v6", "700", "--mrt", str(updates), "--rib", str(rib), "-q"]
     subprocess.run(command, check=True, timeout=120)
     for path in (updates, rib):
-        code, out, err = run([path])
+        code, out, err = samples.run_mrt([path])
         assert (code, err) == (0, "")
         assert len(out.splitlines()) == 3700
         assert out.splitlines() == bgpdump(path).splitlines()
@@ -303,7 +287,7 @@ def test_mrtparse_samples_read_as_bgpdump_reads_them(request, tmp_path):
     files = mrtparse_samples(getattr(request.config, "cache", None), tmp_path)
     assert len(files) >= 10
     for path in files:
-        code, out, err = run([path])
+        code, out, err = samples.run_mrt([path])
         theirs = bgpdump(path).splitlines()
         errors = err.splitlines()
         if not errors:
@@ -345,7 +329,7 @@ def test_standard_input_and_a_closed_pipe(tmp_path, sample):
     program = os.path.join(os.path.dirname(sys.executable), "exabgp")
     packed = gzip.compress(sample.read_bytes())
     done = subprocess.run([program, "mrt", "-m", "-"], input=packed, capture_output=True, timeout=60)
-    assert done.returncode == 0 and done.stdout.decode() == run([sample])[1]
+    assert done.returncode == 0 and done.stdout.decode() == samples.run_mrt([sample])[1]
     big = tmp_path / "big.mrt"
     big.write_bytes(sample.read_bytes() * 2000)
     reader_gone = subprocess.run(f"'{program}' mrt -m '{big}' | head -1", shell=True, capture_output=True, timeout=60)

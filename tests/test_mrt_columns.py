@@ -33,10 +33,9 @@ from qa.reference import require_gen_corpus
 
 def bgpdump_text(path) -> list[str]:
     """The lines of ``exabgp mrt -m PATH`` (run in this process)."""
-    out, err = io.StringIO(), io.StringIO()
-    code = mrt_command.cmdline(argparse.Namespace(bgpdump=True, columns=None, files=[str(path)]), out, err)
-    assert (code, err.getvalue()) == (0, "")
-    return out.getvalue().splitlines()
+    code, out, err = samples.run_mrt([path])
+    assert (code, err) == (0, "")
+    return out.splitlines()
 
 
 def path_facts(text: str) -> tuple:
@@ -104,13 +103,6 @@ def column_rows(columns) -> list[tuple]:
             )
         )
     return rows
-
-
-@pytest.fixture
-def sample(tmp_path):
-    path = tmp_path / "sample.mrt"
-    path.write_bytes(samples.sample_file())
-    return path
 
 
 def test_sample_rows_are_the_bgpdump_lines(sample):
