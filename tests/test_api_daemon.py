@@ -897,8 +897,11 @@ def test_cli_processes_match_reload_and_restart(tmp_path):
     for suffix in ("in", "out"):
         os.mkfifo(tmp_path / "run" / f"{name}.{suffix}", 0o600)
     (tmp_path / "watcher.sh").write_text(
-        f'#!/bin/sh\necho "announce route 10.9.0.0/16 next-hop 192.0.2.9"\n'
-        f'while read line; do echo "$line" >> {tmp_path}/watcher.log; done\n'
+        # slow to stop (a second after its input closes): the peer connects again while `restart` waits for it,
+        # and the new helper must still hear of that session
+        f"#!/bin/sh\ntrap '' TERM\n"
+        f'echo "announce route 10.9.0.0/16 next-hop 192.0.2.9"\n'
+        f'while read line; do echo "$line" >> {tmp_path}/watcher.log; done\nsleep 1\n'
     )
     port = free_port()
     (tmp_path / "daemon.conf").write_text(f"""

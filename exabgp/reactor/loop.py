@@ -29,7 +29,10 @@ is a coroutine returning the exit code.  It
   is torn down (Cease 6/3 "Peer De-configured") and
   connects again with its new settings, an unchanged one gets the route
   delta (routes gone are withdrawn, new ones announced), a new one starts;
-  SIGALRM (restart) reloads and tears every session down; the listeners
+  SIGALRM (restart) reloads and tears every session down; while the helpers
+  are being stopped and started a new connection waits for them
+  (`helpers_changing`), as 5.0 restarts its helpers before any session can
+  come back, so that they hear of it (``connected``, ``up``); the listeners
   follow the new configuration: an endpoint no longer wanted is closed, a
   new one opened (a failure is logged and the daemon carries on: after the
   privilege drop a port under 1024 can not be bound any more, as in 5.0),
@@ -321,6 +324,11 @@ class Reactor:
         self._relisten = loop.create_task(self._listen(startup=False))
         self._reapi = loop.create_task(self.api.reload(configuration, self.configuration_dir, full))
         self.log.info("reactor", "loaded new configuration successfully")
+
+    def helpers_changing(self) -> asyncio.Task | None:
+        """The task stopping and starting the helpers of a reload while it runs, else None."""
+        task = self._reapi
+        return task if task is not None and not task.done() else None
 
     def shutdown(self) -> None:
         """Stop every peer (closed without NOTIFICATION, module docstring) and end the run with 0."""

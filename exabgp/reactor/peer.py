@@ -196,8 +196,9 @@ class Connection(asyncio.Protocol):
         self.name = name
         self.session: Session | None = None
         self.reporter = None  # the helpers' view of this connection (exabgp.reactor.api), or None
-        self.paused = False  # reading stopped: a helper it reports to is full, or rate-limit
+        self.paused = False  # reading stopped: a helper it reports to is full, rate-limit, or held (below)
         self._full = False  # a helper this connection reports to is full
+        self._held = False  # made while a reload changes the helpers: starts once they run (`connection_made`)
         self._limiter: RateLimiter | None = None  # with the neighbor's rate-limit
         self._limited: asyncio.TimerHandle | None = None  # the timer of the next rate-limit window, while messages wait
         self.local_ip = ""
@@ -212,6 +213,23 @@ class Connection(asyncio.Protocol):
         self.local_ip = _address(transport.get_extra_info("sockname"))
         self.remote_ip = _address(transport.get_extra_info("peername"))
         self.reactor.connections.add(self)
+        changing = self.reactor.helpers_changing()
+        if changing is not None:  # a reload restarts helpers: the new ones are to hear of this connection
+            self._held = True
+            self._read_or_not()
+            changing.add_done_callback(self._helpers_changed)
+            return
+        self._begin()
+
+    def _helpers_changed(self, _task) -> None:
+        self._held = False
+        if self.transport.is_closing() or self not in self.reactor.connections:
+            return  # closed while it waited
+        self._read_or_not()
+        self._begin()
+
+    def _begin(self) -> None:
+        """Match the connection to its peer and start its session."""
         outgoing = self.peer is not None
         if self.peer is None:
             peer = self.reactor.incoming(self)
@@ -416,7 +434,7 @@ class Connection(asyncio.Protocol):
         self._read_or_not()
 
     def _read_or_not(self) -> None:
-        paused = self._full or self._limited is not None
+        paused = self._full or self._limited is not None or self._held
         if paused == self.paused or self.transport.is_closing():
             return
         self.paused = paused
