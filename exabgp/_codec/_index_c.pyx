@@ -14,8 +14,9 @@ from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE
 
 import array
 
+from exabgp._codec._octets cimport attribute_value
 from exabgp._codec._tables cimport (
-    AFI_IPV4, AFI_IPV6, AGGREGATOR, AS_CONFED_SET, AS_PATH, AS_SET, ASN2_SIZE, ASN4_SIZE, COMMON_LIMIT, EXTENDED_LENGTH,
+    AFI_IPV4, AFI_IPV6, AGGREGATOR, AS_CONFED_SET, AS_PATH, AS_SET, ASN2_SIZE, ASN4_SIZE, COMMON_LIMIT,
     FAMILY_SIZE, FLAGS_CHECKED, FLAGS_CHECKED_OPTIONAL, HEADER_SIZE, INDEX_ATTRIBUTES_END, INDEX_END, INDEX_FIELDS,
     INDEX_PLAIN, INDEX_REACH, INDEX_REACH_END, INDEX_REACH_VALUE, INDEX_START, INDEX_UNREACH, INDEX_UNREACH_END,
     INDEX_UNREACH_VALUE, INDEX_WITHDRAWN_END, IPV4_SIZE, IPV6_SIZE, LENGTH_AT, MARKER_OCTET, MARKER_SIZE,
@@ -146,18 +147,11 @@ cdef bint index(const unsigned char *data, Py_ssize_t base, Py_ssize_t size, bin
     routes = withdrawn_end > base + 2 or attributes_end < end_of_body
     offset = withdrawn_end + 2
     while offset < attributes_end:
-        if attributes_end - offset < 3:
+        start = attribute_value(data, offset, attributes_end, &end)
+        if start < 0:
             return False
         flags = data[offset]
         code = data[offset + 1]
-        if flags & EXTENDED_LENGTH:
-            if attributes_end - offset < 4:
-                return False
-            start = offset + 4
-            end = start + ((data[offset + 2] << 8) | data[offset + 3])
-        else:
-            start = offset + 3
-            end = start + data[offset + 2]
         if end > attributes_end:
             return False
         if plain:

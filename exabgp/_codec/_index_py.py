@@ -78,6 +78,7 @@ an UPDATE that came alone.
 
 from array import array
 
+from exabgp._codec.headers import attribute_value
 from exabgp._codec.tables import (
     AFI_IPV4,
     AFI_IPV6,
@@ -87,7 +88,6 @@ from exabgp._codec.tables import (
     AS_PATH,
     AS_SET,
     COMMON_RULES,
-    EXTENDED_LENGTH,
     FAMILY_SIZE,
     FLAGS_CHECKED_OPTIONAL,
     HEADER_SIZE,
@@ -209,18 +209,12 @@ def _index(data, base: int, size: int, addpath4, addpath6, ipv4, ipv6, asn4, mar
     seen = set()
     offset = withdrawn_end + 2
     while offset < attributes_end:
-        if attributes_end - offset < 3:
+        bounds = attribute_value(data, offset, attributes_end)
+        if bounds is None:
             return None
         flags = data[offset]
         code = data[offset + 1]
-        if flags & EXTENDED_LENGTH:
-            if attributes_end - offset < 4:
-                return None
-            start = offset + 4
-            end = start + ((data[offset + 2] << 8) | data[offset + 3])
-        else:
-            start = offset + 3
-            end = start + data[offset + 2]
+        start, end = bounds
         if end > attributes_end:
             return None
         if plain:

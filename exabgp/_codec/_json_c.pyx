@@ -27,9 +27,10 @@ cdef extern from "arpa/inet.h" nogil:
 cdef extern from "sys/socket.h" nogil:
     int AF_INET6
 
+from exabgp._codec._octets cimport attribute_value
 from exabgp._codec._tables cimport (
     AFI_IPV6, AGGREGATOR, AS_CONFED_SET, AS_PATH, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, CLUSTER_LIST,
-    COMMON_LIMIT, COMMUNITIES, COMMUNITY_SIZE, EXTENDED_LENGTH, FAMILY_SIZE, FLAGS_CHECKED, FLAGS_CHECKED_OPTIONAL,
+    COMMON_LIMIT, COMMUNITIES, COMMUNITY_SIZE, FAMILY_SIZE, FLAGS_CHECKED, FLAGS_CHECKED_OPTIONAL,
     HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_PLAIN, INDEX_START, IPV4_SIZE, IPV6_SIZE, LARGE_COMMUNITY,
     LARGE_COMMUNITY_SIZE, LOCAL_PREF, MP_REACH_NLRI, MP_UNREACH_NLRI, MULTI_EXIT_DISC, NEXT_HOP, OPTIONAL, ORIGIN,
     ORIGIN_EGP, ORIGIN_IGP, ORIGIN_INCOMPLETE, ORIGINATOR_ID, SAFI_UNICAST, UPDATE_MINIMUM,
@@ -359,7 +360,7 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
                     bint addpath6) except -2:
     """Append the JSON text of one UPDATE body to `out`: 1, or 0 to decline, after which the caller cuts
     `out` back to its size on entry (a decline may come after some text was written)."""
-    cdef Py_ssize_t withdrawn_end, attributes_start, attributes_end, offset, start, length
+    cdef Py_ssize_t withdrawn_end, attributes_start, attributes_end, offset, start, stop, length
     cdef Py_ssize_t starts[COMMON_LIMIT]
     cdef Py_ssize_t lengths[COMMON_LIMIT]
     cdef int code, flags, attribute_count = 0
@@ -385,19 +386,13 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
         starts[code] = -1
     offset = attributes_start
     while offset < attributes_end:
-        if offset + 3 > attributes_end:
+        start = attribute_value(body, offset, attributes_end, &stop)
+        if start < 0:
             return 0
         flags = body[offset]
         code = body[offset + 1]
-        if flags & EXTENDED_LENGTH:
-            if offset + 4 > attributes_end:
-                return 0
-            length = (body[offset + 2] << 8) | body[offset + 3]
-            start = offset + 4
-        else:
-            length = body[offset + 2]
-            start = offset + 3
-        offset = start + length
+        offset = stop
+        length = stop - start
         if offset > attributes_end or code >= COMMON_LIMIT or EXPECTED_FLAGS[code] == 0 or starts[code] >= 0:
             return 0
         if (flags & FLAGS_MASK[code]) != EXPECTED_FLAGS[code]:

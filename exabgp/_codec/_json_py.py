@@ -51,6 +51,7 @@ than indexing such a body first (in this twin, 30% of ``decode json``).
 from socket import AF_INET6, inet_ntoa, inet_ntop
 from struct import unpack_from
 
+from exabgp._codec.headers import attribute_value
 from exabgp._codec.tables import (
     AFI_IPV6,
     AGGREGATOR,
@@ -65,7 +66,6 @@ from exabgp._codec.tables import (
     COMMON_RULES,
     COMMUNITIES,
     COMMUNITY_SIZE,
-    EXTENDED_LENGTH,
     FAMILY_SIZE,
     FLAGS_CHECKED,
     FLAGS_CHECKED_OPTIONAL,
@@ -223,19 +223,13 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
     seen = set()
     offset = attributes_start
     while offset < attributes_end:
-        if offset + 3 > attributes_end:
+        bounds = attribute_value(body, offset, attributes_end)
+        if bounds is None:
             return None
         flags = body[offset]
         code = body[offset + 1]
-        if flags & EXTENDED_LENGTH:
-            if offset + 4 > attributes_end:
-                return None
-            length = (body[offset + 2] << 8) | body[offset + 3]
-            start = offset + 4
-        else:
-            length = body[offset + 2]
-            start = offset + 3
-        offset = start + length
+        start, offset = bounds
+        length = offset - start
         rule = _RULES[code]
         if offset > attributes_end or code in seen or rule is None:
             return None

@@ -3,11 +3,14 @@
 
 `octet` converts a Python value to one octet with the errors the pure twins
 get from ``bytes((value,))``; `Output` is a growable C buffer that encoders
-fill and turn into one bytes object at the end (the caller frees `data`).
+fill and turn into one bytes object at the end (the caller frees `data`);
+`attribute_value` reads a path attribute's header (`exabgp._codec.headers`).
 """
 
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from libc.stdlib cimport realloc
+
+from exabgp._codec._tables cimport EXTENDED_LENGTH
 
 
 cdef inline int octet(object value) except -1:
@@ -44,3 +47,22 @@ cdef inline bytes output_bytes(Output* out):
     if out.size == 0:
         return b""
     return PyBytes_FromStringAndSize(<const char*>out.data, out.size)
+
+
+cdef inline Py_ssize_t attribute_value(
+    const unsigned char* data, Py_ssize_t offset, Py_ssize_t end, Py_ssize_t* stop
+) noexcept nogil:
+    """Where the value of the attribute whose header is at ``data[offset]`` starts, -1 when the header does not fit.
+
+    The C form of `exabgp._codec.headers.attribute_value` (read it there): the
+    value ends at ``stop[0]``, which may lie past `end`.
+    """
+    if end - offset < 3:
+        return -1
+    if data[offset] & EXTENDED_LENGTH:
+        if end - offset < 4:
+            return -1
+        stop[0] = offset + 4 + ((data[offset + 2] << 8) | data[offset + 3])
+        return offset + 4
+    stop[0] = offset + 3 + data[offset + 2]
+    return offset + 3

@@ -13,9 +13,9 @@ from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from libc.string cimport memcmp, memcpy, memset
 
-from exabgp._codec._octets cimport octet
+from exabgp._codec._octets cimport attribute_value, octet
 from exabgp._codec._tables cimport (
-    EXTENDED_LENGTH, EXTENDED_MAX_SIZE, HEADER_SIZE, LENGTH_AT, MARKER_OCTET, MARKER_SIZE, MAX_SIZE, MP_REACH_NLRI,
+    EXTENDED_MAX_SIZE, HEADER_SIZE, LENGTH_AT, MARKER_OCTET, MARKER_SIZE, MAX_SIZE, MP_REACH_NLRI,
     MP_UNREACH_NLRI, TYPE_AT, UPDATE_MINIMUM,
 )
 from exabgp._codec.errors import CodecError
@@ -128,19 +128,12 @@ def walk_attributes(data):
         p = <const unsigned char*>buf.buf
         size = buf.len
         while offset < size:
-            if size - offset < 3:
+            start = attribute_value(p, offset, size, &end)
+            if start < 0:
                 raise CodecError(3, 1, b"", "truncated attribute header")
             flags = p[offset]
             code = p[offset + 1]
-            if flags & EXTENDED_LENGTH:
-                if size - offset < 4:
-                    raise CodecError(3, 1, b"", "truncated attribute header")
-                length = (p[offset + 2] << 8) | p[offset + 3]
-                start = offset + 4
-            else:
-                length = p[offset + 2]
-                start = offset + 3
-            end = start + length
+            length = end - start
             if end > size:
                 raise CodecError(3, 1, b"", f"attribute {code} overruns the attribute section")
             if seen[code]:

@@ -20,8 +20,8 @@ first occurrence only; an attribute running past the end of the section is
 """
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.headers import attribute_value
 from exabgp._codec.tables import (
-    EXTENDED_LENGTH,
     EXTENDED_MAX_SIZE,
     HEADER_SIZE,
     LENGTH_AT,
@@ -111,19 +111,12 @@ def walk_attributes(data):
     seen = set()
     attributes = []
     while offset < size:
-        if size - offset < 3:
+        bounds = attribute_value(data, offset, size)
+        if bounds is None:
             raise CodecError(3, 1, b"", "truncated attribute header")
         flags = data[offset]
         code = data[offset + 1]
-        if flags & EXTENDED_LENGTH:
-            if size - offset < 4:
-                raise CodecError(3, 1, b"", "truncated attribute header")
-            length = (data[offset + 2] << 8) | data[offset + 3]
-            start = offset + 4
-        else:
-            length = data[offset + 2]
-            start = offset + 3
-        end = start + length
+        start, end = bounds
         if end > size:
             raise CodecError(3, 1, b"", f"attribute {code} overruns the attribute section")
         if code in seen:

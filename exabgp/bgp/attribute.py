@@ -68,6 +68,7 @@ from collections.abc import Callable
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
+from exabgp._codec.headers import attribute_value
 from exabgp._codec.tables import (  # the attribute codes, flags and sizes: one table for the package
     AGGREGATOR,
     AIGP,
@@ -87,7 +88,6 @@ from exabgp._codec.tables import (  # the attribute codes, flags and sizes: one 
     CLUSTER_LIST,
     COMMUNITIES,
     EXTENDED_COMMUNITIES,
-    EXTENDED_LENGTH,
     IPV4_SIZE,
     IPV6_EXTENDED_COMMUNITIES,
     ITEM_SIZES,
@@ -679,14 +679,8 @@ def _complete_prefix(data) -> int:
     """Octets of `data` made of whole attribute TLVs (RFC 7606 section 4 cut point)."""
     offset = 0
     size = len(data)
-    while size - offset >= 3:
-        header = 4 if data[offset] & EXTENDED_LENGTH else 3
-        if size - offset < header:
-            break
-        length = data[offset + 2] if header == 3 else (data[offset + 2] << 8) | data[offset + 3]
-        if offset + header + length > size:
-            break
-        offset += header + length
+    while (bounds := attribute_value(data, offset, size)) is not None and bounds[1] <= size:
+        offset = bounds[1]
     return offset
 
 
