@@ -112,11 +112,16 @@ def _ipv4(data, offset):
     return inet_ntoa(data[offset : offset + 4])
 
 
+#: the zero octets that complete a prefix of N octets into an address: ``_PADS[width][N]``
+_PADS = {width: tuple(bytes(width - octets) for octets in range(width + 1)) for width in (IPV4_SIZE, IPV6_SIZE)}
+
+
 def _prefixes(data, start, end, ipv6, addpath):
     """NLRI objects of data[start:end] as JSON texts, or None when malformed."""
     items = []
     offset = start
     width = IPV6_SIZE if ipv6 else IPV4_SIZE
+    pads = _PADS[width]
     while offset < end:
         path = None
         if addpath:
@@ -134,9 +139,9 @@ def _prefixes(data, start, end, ipv6, addpath):
         raw = data[offset : offset + octets]
         offset += octets
         if ipv6:
-            text = inet_ntop(AF_INET6, raw + bytes(IPV6_SIZE - octets))
+            text = inet_ntop(AF_INET6, raw + pads[octets])
         else:
-            text = inet_ntoa(raw + bytes(IPV4_SIZE - octets))
+            text = inet_ntoa(raw + pads[octets])
         if path is None:
             items.append(f'{{ "nlri": "{text}/{bits}" }}')
         else:
@@ -189,15 +194,15 @@ def _attribute(code, value, asn4):
         return f'"aggregator": "{int.from_bytes(value[:width], "big")}:{_ipv4(value, width)}"'
     if code == COMMUNITIES:
         values = sorted(unpack_from(f"!{size // COMMUNITY_SIZE}I", value))
-        return '"community": [ ' + ", ".join(f"[ {v >> 16}, {v & 0xFFFF} ]" for v in values) + " ]"
+        return '"community": [ ' + ", ".join([f"[ {v >> 16}, {v & 0xFFFF} ]" for v in values]) + " ]"
     if code == ORIGINATOR_ID:
-        return f'"originator-id": "{_ipv4(value, 0)}"'
+        return f'"originator-id": "{inet_ntoa(value)}"'
     if code == CLUSTER_LIST:
         return '"cluster-list": [ ' + ", ".join(f'"{_ipv4(value, i)}"' for i in range(0, size, IPV4_SIZE)) + " ]"
     if code == LARGE_COMMUNITY:
         numbers = unpack_from(f"!{3 * (size // LARGE_COMMUNITY_SIZE)}I", value)
         values = sorted(set(zip(numbers[0::3], numbers[1::3], numbers[2::3], strict=False)))
-        return '"large-community": [ ' + ", ".join(f"[ {a}, {b} , {c} ]" for a, b, c in values) + " ]"
+        return '"large-community": [ ' + ", ".join([f"[ {a}, {b} , {c} ]" for a, b, c in values]) + " ]"
     return None
 
 
@@ -241,7 +246,7 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
         seen.add(code)
         value = body[start:offset]
         if code == NEXT_HOP:
-            next_hop = f'"{_ipv4(value, 0)}"'
+            next_hop = f'"{inet_ntoa(value)}"'
         elif code == MP_REACH_NLRI:
             reach = value
         elif code == MP_UNREACH_NLRI:
@@ -298,7 +303,7 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
     parts = []
     if texts or NEXT_HOP in seen:
         texts.sort()
-        parts.append('"attribute": { ' + ", ".join(text for _code, text in texts) + " }")
+        parts.append('"attribute": { ' + ", ".join([text for _code, text in texts]) + " }")
     if announce:
         parts.append('"announce": { ' + ", ".join(announce) + " }")
     if withdraw:
