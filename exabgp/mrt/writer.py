@@ -1,0 +1,284 @@
+"""MRT records written (RFC 6396, ADD-PATH of RFC 8050): the octets of each record, sans I/O.
+
+The record type and subtype numbers are `exabgp.mrt.reader`'s (one table);
+this module only packs.  The reactor (`exabgp.reactor.mrt`) writes what it
+returns to files.
+
+* `Bgp4mp`: the BGP4MP_ET records of one session (RFC 6396 section 4.4.3,
+  the microseconds after the common header).  Made once per session with
+  the peer and local ASes and addresses, whose 4-octet-AS head (``peer AS,
+  local AS, interface 0, AFI, peer IP, local IP``) it packs once:
+
+  - `run(octets, index, now)`: the MESSAGE_AS4 records of a run of received
+    UPDATEs as the session delivers it (`exabgp.session.UpdatesScanned`:
+    whole messages, headers included, and the one index of
+    `_codec.index_updates`).  Each message's octets go into its record as
+    received, read where the index says (no framing, nothing per route):
+    one record per message, one ``bytes`` for the whole run;
+  - `message(message, now)`: the record of one whole message (the UPDATEs
+    the session delivers one by one: End-of-RIB, other families, ...);
+  - `state(old, new, now)`: a STATE_CHANGE_AS4 record (the FSM's state
+    numbers are RFC 6396's, `exabgp.session.State`).
+
+  With ADD-PATH negotiated to receive (RFC 7911) for IPv4 and IPv6 unicast
+  alike, every message is MESSAGE_AS4_ADDPATH (RFC 8050 section 3);
+  when only one of them receives path identifiers, the subtype follows the
+  message's family: that of its MP_REACH_NLRI or MP_UNREACH_NLRI (taken from
+  the index), IPv4 unicast for a message without either.  Other families
+  never carry path identifiers here (the reader, `exabgp.mrt.reader.CONTEXTS`,
+  reads *_ADDPATH messages with path identifiers in the unicast and
+  multicast families).
+
+* `table_dump(now, collector_id, view, peers)`: a TABLE_DUMP_V2 snapshot
+  (RFC 6396 section 4.3) of the Adj-RIB-In of `peers` (`SnapshotPeer`: BGP
+  id, address, AS, its `exabgp.rib.incoming.AdjRibIn` and the time its
+  routes are dated with, the session's start).  A generator of ``bytes``
+  chunks: the PEER_INDEX_TABLE (AS numbers always 4 octets), then per family
+  one RIB record per prefix with an entry per peer holding it:
+  RIB_IPV4_UNICAST, RIB_IPV6_UNICAST, the multicast subtypes, RIB_GENERIC
+  (AFI, SAFI, then the NLRI as on the wire) for the other families; an entry
+  with a path identifier goes into the *_ADDPATH subtype's record of the
+  prefix (RFC 8050 section 4), those without into the plain one.  An
+  entry's attributes are the path as received, MP_REACH_NLRI abbreviated to
+  its next hop (RFC 6396 section 4.3.4): the Adj-RIB-In already stores it
+  so (`exabgp.rib.incoming`, the pseudo TLV), rewritten here once per
+  distinct path.  The walk yields an empty chunk every `_SLICE` routes
+  with nothing to write yet, so that its caller may let other work run
+  while a large table is dumped (the Adj-RIB-In may change meanwhile:
+  `AdjRibIn.entries` says what is then written).
+"""
+
+import struct
+from socket import AF_INET, AF_INET6, inet_pton
+
+from exabgp import _codec
+from exabgp._codec.tables import (
+    INDEX_END,
+    INDEX_FIELDS,
+    INDEX_REACH,
+    INDEX_REACH_VALUE,
+    INDEX_START,
+    INDEX_UNREACH,
+    INDEX_UNREACH_VALUE,
+)
+from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
+from exabgp.mrt.reader import (
+    BGP4MP_ET,
+    MESSAGE_SUBTYPES,
+    PEER_INDEX_TABLE,
+    RIB_SUBTYPES,
+    STATE_CHANGE_AS4,
+    TABLE_DUMP_V2,
+)
+
+_ET_HEADER = struct.Struct("!IHHII")  # time, type, subtype, length (the microseconds included), microseconds
+_HEADER = struct.Struct("!IHHI")  # time, type, subtype, length
+_RIB_ENTRY = struct.Struct("!HIH")  # peer index, originated time, attribute length (RFC 6396 section 4.3.4)
+_RIB_ENTRY_ADDPATH = struct.Struct("!HIIH")  # with the path identifier (RFC 8050 section 4.1)
+_BGP_HEADER = 19
+_OPTIONAL = 0x80
+_TRANSITIVE = 0x40
+#: PEER_INDEX_TABLE peer type bits (RFC 6396 section 4.3.1)
+_PEER_IPV6 = 1
+_PEER_AS4 = 2
+#: routes walked between two chunks of `table_dump`
+_SLICE = 20000
+
+#: (afi, safi or None for RIB_GENERIC, add-path) -> TABLE_DUMP_V2 subtype: `exabgp.mrt.reader.RIB_SUBTYPES` turned round
+_RIB_SUBTYPE = {flags: subtype for subtype, flags in RIB_SUBTYPES.items()}
+#: (add-path) -> the BGP4MP message subtype of a received message with 4-octet ASNs
+_MESSAGE_SUBTYPE = {
+    addpath: subtype for subtype, (asn4, addpath, local) in MESSAGE_SUBTYPES.items() if asn4 and not local
+}
+
+
+def _split_time(now: float) -> tuple:
+    seconds = int(now)
+    return seconds, int((now - seconds) * 1e6)
+
+
+def address_octets(address: str) -> bytes:
+    """The 4 or 16 octets of an IPv4 or IPv6 address written as text."""
+    return inet_pton(AF_INET6 if ":" in address else AF_INET, address)
+
+
+class Bgp4mp:
+    """The BGP4MP_ET records of one session: see the module docstring."""
+
+    __slots__ = ("head", "_addpath4", "_addpath6")
+
+    def __init__(self, peer_as: int, local_as: int, peer_ip: str, local_ip: str, addpath4=False, addpath6=False):
+        afi = AFI_IPV6 if ":" in peer_ip else AFI_IPV4
+        self.head = struct.pack("!IIHH", peer_as, local_as, 0, afi) + address_octets(peer_ip) + address_octets(local_ip)
+        self._addpath4 = bool(addpath4)
+        self._addpath6 = bool(addpath6)
+
+    def run(self, octets, index, now: float) -> bytes:
+        """The records of a run of whole UPDATE messages and its index (`_codec.index_updates`)."""
+        seconds, micro = _split_time(now)
+        head = self.head
+        extra = 4 + len(head)
+        pack = _ET_HEADER.pack
+        view = memoryview(octets)
+        parts = []
+        append = parts.append
+        mixed = self._addpath4 != self._addpath6
+        subtype = _MESSAGE_SUBTYPE[self._addpath4]
+        for at in range(0, len(index), INDEX_FIELDS):
+            start = index[at + INDEX_START]
+            end = index[at + INDEX_END]
+            if mixed:
+                value = index[at + INDEX_REACH_VALUE] if index[at + INDEX_REACH] else 0
+                if not value and index[at + INDEX_UNREACH]:
+                    value = index[at + INDEX_UNREACH_VALUE]
+                afi = (octets[value] << 8 | octets[value + 1]) if value else AFI_IPV4
+                subtype = _MESSAGE_SUBTYPE[self._addpath6 if afi == AFI_IPV6 else self._addpath4]
+            append(pack(seconds, BGP4MP_ET, subtype, end - start + extra, micro))
+            append(head)
+            append(view[start:end])
+        return b"".join(parts)
+
+    def message(self, message: bytes, now: float) -> bytes:
+        """The record of one whole message (header included)."""
+        seconds, micro = _split_time(now)
+        addpath = self._addpath4
+        if self._addpath4 != self._addpath6 and _message_afi(message) == AFI_IPV6:
+            addpath = self._addpath6
+        header = _ET_HEADER.pack(
+            seconds, BGP4MP_ET, _MESSAGE_SUBTYPE[addpath], 4 + len(self.head) + len(message), micro
+        )
+        return header + self.head + message
+
+    def state(self, old: int, new: int, now: float) -> bytes:
+        """A STATE_CHANGE_AS4 record: from state `old` to state `new` (RFC 6396 section 4.4.1 numbers)."""
+        seconds, micro = _split_time(now)
+        return (
+            _ET_HEADER.pack(seconds, BGP4MP_ET, STATE_CHANGE_AS4, 4 + len(self.head) + 4, micro)
+            + self.head
+            + struct.pack("!HH", old, new)
+        )
+
+
+def _message_afi(message: bytes) -> int:
+    """The AFI of an UPDATE's MP_REACH_NLRI or MP_UNREACH_NLRI (IPv4 when it has neither or can not be read)."""
+    from exabgp._codec.errors import CodecError
+
+    try:
+        _withdrawn, attributes, _nlri = _codec.split_update(message[_BGP_HEADER:])
+        for code, _flags, value in _codec.walk_attributes(attributes):
+            if code in (MP_REACH_NLRI, MP_UNREACH_NLRI) and len(value) >= 2:
+                return int.from_bytes(value[:2], "big")
+    except (CodecError, ValueError):
+        pass
+    return AFI_IPV4
+
+
+class SnapshotPeer(tuple):
+    """A peer of a TABLE_DUMP_V2 snapshot: ``(bgp_id, address, asn, rib, originated)``."""
+
+    __slots__ = ()
+    bgp_id = property(lambda self: self[0])
+    address = property(lambda self: self[1])
+    asn = property(lambda self: self[2])
+    rib = property(lambda self: self[3])
+    originated = property(lambda self: self[4])
+
+
+def peer_index_table(now: int, collector_id: str, view: str, peers) -> bytes:
+    """The PEER_INDEX_TABLE record of `peers` (`SnapshotPeer`s, or any ``(bgp_id, address, asn, ...)``)."""
+    name = view.encode()
+    parts = [inet_pton(AF_INET, collector_id), len(name).to_bytes(2, "big"), name, len(peers).to_bytes(2, "big")]
+    for peer in peers:
+        address = address_octets(peer[1])
+        parts.append(bytes((_PEER_AS4 | (_PEER_IPV6 if len(address) == 16 else 0),)))
+        parts.append(inet_pton(AF_INET, peer[0]))
+        parts.append(address)
+        parts.append(peer[2].to_bytes(4, "big"))
+    body = b"".join(parts)
+    return _HEADER.pack(now, TABLE_DUMP_V2, PEER_INDEX_TABLE, len(body)) + body
+
+
+def rib_attributes(path: bytes, family: tuple) -> bytes:
+    """A RIB entry's attributes from an Adj-RIB-In path: its pseudo TLV ``00 0E len next-hop`` becomes the
+    abbreviated MP_REACH_NLRI of RFC 6396 section 4.3.4 (next-hop length, next hop), or for IPv4 unicast with
+    an IPv4 next hop and no NEXT_HOP, the NEXT_HOP attribute."""
+    parts = []
+    nexthop = None
+    has_nexthop = False
+    for code, flags, value in _codec.walk_attributes(path):
+        if code == MP_REACH_NLRI and not flags:
+            nexthop = value
+            continue
+        has_nexthop = has_nexthop or code == NEXT_HOP
+        parts.append(_codec.encode_attribute(code, flags, value))
+    if nexthop is None:
+        return path
+    if family == (AFI_IPV4, SAFI_UNICAST) and len(nexthop) == 4 and not has_nexthop:
+        parts.append(_codec.encode_attribute(NEXT_HOP, _TRANSITIVE, nexthop))
+    else:
+        parts.append(_codec.encode_attribute(MP_REACH_NLRI, _OPTIONAL, bytes((len(nexthop),)) + nexthop))
+    return b"".join(parts)
+
+
+def _rib_subtype(afi: int, safi: int, addpath: bool) -> tuple:
+    """``(subtype, generic)`` of a RIB record of the family."""
+    subtype = _RIB_SUBTYPE.get((afi, safi, addpath))
+    if subtype is None:
+        return _RIB_SUBTYPE[None, None, addpath], True
+    return subtype, False
+
+
+def table_dump(now: int, collector_id: str, view: str, peers):
+    """Yield the records of a TABLE_DUMP_V2 snapshot of `peers` (see the module docstring)."""
+    yield peer_index_table(now, collector_id, view, peers)
+    families = sorted({family for peer in peers for family in peer[3].families()})
+    sequence = 0
+    walked = 0
+    for family in families:
+        afi, safi = family
+        # prefix (wire octets) -> [plain entries, add-path entries]; an entry is (peer index, originated, id, path)
+        prefixes: dict = {}
+        for number, peer in enumerate(peers):
+            originated = peer[4]
+            for nlri, path_id, path in peer[3].entries(family):
+                found = prefixes.get(nlri)
+                if found is None:
+                    found = prefixes[nlri] = ([], [])
+                found[path_id is not None].append((number, originated, path_id, path))
+                walked += 1
+                if walked >= _SLICE:
+                    walked = 0
+                    yield b""
+        converted: dict = {}  # path -> its RIB entry attributes
+        parts: list = []
+        for nlri, kinds in prefixes.items():
+            for addpath, entries in enumerate(kinds):
+                if not entries:
+                    continue
+                subtype, generic = _rib_subtype(afi, safi, bool(addpath))
+                body = [sequence.to_bytes(4, "big")]
+                sequence = (sequence + 1) & 0xFFFFFFFF
+                if generic:
+                    body.append(struct.pack("!HB", afi, safi))
+                body.append(nlri)
+                body.append(len(entries).to_bytes(2, "big"))
+                for number, originated, path_id, path in entries:
+                    attributes = converted.get(path)
+                    if attributes is None:
+                        attributes = converted[path] = rib_attributes(path, family)
+                    if addpath:
+                        body.append(_RIB_ENTRY_ADDPATH.pack(number, originated, path_id, len(attributes)))
+                    else:
+                        body.append(_RIB_ENTRY.pack(number, originated, len(attributes)))
+                    body.append(attributes)
+                record = b"".join(body)
+                parts.append(_HEADER.pack(now, TABLE_DUMP_V2, subtype, len(record)))
+                parts.append(record)
+                walked += len(entries)
+            if walked >= _SLICE:
+                walked = 0
+                yield b"".join(parts)
+                parts = []
+        if parts:
+            yield b"".join(parts)
