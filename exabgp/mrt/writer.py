@@ -49,6 +49,7 @@ returns to files.
 """
 
 import struct
+from operator import sub
 from socket import AF_INET, AF_INET6, inet_pton
 
 from exabgp import _codec
@@ -74,6 +75,7 @@ from exabgp.mrt.reader import (
 
 _ET_HEADER = struct.Struct("!IHHII")  # time, type, subtype, length (the microseconds included), microseconds
 _HEADER = struct.Struct("!IHHI")  # time, type, subtype, length
+_TYPE_HEADER = struct.Struct("!IHH")  # time, type, subtype: the part of a header before its length
 _RIB_ENTRY = struct.Struct("!HIH")  # peer index, originated time, attribute length (RFC 6396 section 4.3.4)
 _RIB_ENTRY_ADDPATH = struct.Struct("!HIIH")  # with the path identifier (RFC 8050 section 4.1)
 _BGP_HEADER = 19
@@ -93,6 +95,24 @@ _MESSAGE_SUBTYPE = {
 }
 
 
+class _Headers(dict):
+    """BGP message length -> the part of its record's header before the microseconds (time, type, subtype,
+    length), in one second of one session; made on first use (the records of a second share a few hundred
+    lengths)."""
+
+    __slots__ = ("second", "_start", "_extra")
+
+    def __init__(self, second: int, start: bytes, extra: int):
+        super().__init__()
+        self.second = second
+        self._start = start  # time, type, subtype
+        self._extra = extra  # the record's octets besides the message: microseconds and head
+
+    def __missing__(self, length: int) -> bytes:
+        octets = self[length] = self._start + (length + self._extra).to_bytes(4, "big")
+        return octets
+
+
 def _split_time(now: float) -> tuple:
     seconds = int(now)
     return seconds, int((now - seconds) * 1e6)
@@ -106,37 +126,60 @@ def address_octets(address: str) -> bytes:
 class Bgp4mp:
     """The BGP4MP_ET records of one session: see the module docstring."""
 
-    __slots__ = ("head", "_addpath4", "_addpath6")
+    __slots__ = ("head", "_addpath4", "_addpath6", "_extra", "_headers")
 
     def __init__(self, peer_as: int, local_as: int, peer_ip: str, local_ip: str, addpath4=False, addpath6=False):
         afi = AFI_IPV6 if ":" in peer_ip else AFI_IPV4
         self.head = struct.pack("!IIHH", peer_as, local_as, 0, afi) + address_octets(peer_ip) + address_octets(local_ip)
         self._addpath4 = bool(addpath4)
         self._addpath6 = bool(addpath6)
+        self._extra = 4 + len(self.head)
+        self._headers = _Headers(-1, b"", self._extra)
 
     def run(self, octets, index, now: float) -> bytes:
-        """The records of a run of whole UPDATE messages and its index (`_codec.index_updates`)."""
+        """The records of a run of whole UPDATE messages and its index (`_codec.index_updates`).
+
+        A record is its header (time, type, subtype, length, microseconds), the session's head, then the
+        message.  The header up to its length is taken from `_Headers`, one per second, by the message's
+        length; the microseconds and the head are one piece for the whole run; the parts are laid out and
+        joined by C loops (`map`, slice assignment, `bytes.join`), not by a Python loop per message.
+        """
+        if self._addpath4 != self._addpath6:
+            return self._mixed_run(octets, index, now)
+        seconds, micro = _split_time(now)
+        headers = self._headers
+        if headers.second != seconds:
+            subtype = _MESSAGE_SUBTYPE[self._addpath4]
+            headers = self._headers = _Headers(seconds, _TYPE_HEADER.pack(seconds, BGP4MP_ET, subtype), self._extra)
+        starts = index[INDEX_START::INDEX_FIELDS]
+        ends = index[INDEX_END::INDEX_FIELDS]
+        count = len(starts)
+        source = bytes(octets)
+        parts: list = [None] * (3 * count)
+        parts[0::3] = list(map(headers.__getitem__, map(sub, ends, starts)))
+        parts[1::3] = [micro.to_bytes(4, "big") + self.head] * count
+        parts[2::3] = list(map(source.__getitem__, map(slice, starts, ends)))
+        return b"".join(parts)
+
+    def _mixed_run(self, octets, index, now: float) -> bytes:
+        """`run` for a session receiving path identifiers in one of IPv4 and IPv6 unicast only: the subtype of
+        each message is that of its family (the module docstring)."""
         seconds, micro = _split_time(now)
         head = self.head
         extra = 4 + len(head)
-        pack = _ET_HEADER.pack
         view = memoryview(octets)
         parts = []
-        append = parts.append
-        mixed = self._addpath4 != self._addpath6
-        subtype = _MESSAGE_SUBTYPE[self._addpath4]
         for at in range(0, len(index), INDEX_FIELDS):
             start = index[at + INDEX_START]
             end = index[at + INDEX_END]
-            if mixed:
-                value = index[at + INDEX_REACH_VALUE] if index[at + INDEX_REACH] else 0
-                if not value and index[at + INDEX_UNREACH]:
-                    value = index[at + INDEX_UNREACH_VALUE]
-                afi = (octets[value] << 8 | octets[value + 1]) if value else AFI_IPV4
-                subtype = _MESSAGE_SUBTYPE[self._addpath6 if afi == AFI_IPV6 else self._addpath4]
-            append(pack(seconds, BGP4MP_ET, subtype, end - start + extra, micro))
-            append(head)
-            append(view[start:end])
+            value = index[at + INDEX_REACH_VALUE] if index[at + INDEX_REACH] else 0
+            if not value and index[at + INDEX_UNREACH]:
+                value = index[at + INDEX_UNREACH_VALUE]
+            afi = (octets[value] << 8 | octets[value + 1]) if value else AFI_IPV4
+            subtype = _MESSAGE_SUBTYPE[self._addpath6 if afi == AFI_IPV6 else self._addpath4]
+            parts.append(_ET_HEADER.pack(seconds, BGP4MP_ET, subtype, end - start + extra, micro))
+            parts.append(head)
+            parts.append(view[start:end])
         return b"".join(parts)
 
     def message(self, message: bytes, now: float) -> bytes:
