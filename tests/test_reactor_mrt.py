@@ -20,6 +20,8 @@ import struct
 import subprocess
 import time
 
+import importlib
+
 import pytest
 
 from exabgp._codec import frame_message
@@ -36,9 +38,17 @@ from qa.mrt_samples import run_mrt
 from qa.wire import attribute, update
 
 BGPDUMP = shutil.which("bgpdump")
-needs_bgpdump = pytest.mark.skipif(
-    BGPDUMP is None and not os.environ.get("EXABGP_INTEROP"), reason="bgpdump is not installed"
-)
+
+
+@pytest.fixture
+def bgpdump_installed():
+    """bgpdump on the PATH: skips without it, fails under EXABGP_INTEROP=1 (CI installs it)."""
+    return interop.require("bgpdump")
+
+
+needs_bgpdump = pytest.mark.usefixtures("bgpdump_installed")
+
+interop = importlib.import_module("qa.interop")
 
 PIPE = "mrt-test"
 
