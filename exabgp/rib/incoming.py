@@ -310,9 +310,10 @@ class AdjRibIn:
         `nlri` is the NLRI as on the wire without its path identifier (labels and route distinguisher
         included), `path_id` the ADD-PATH path identifier (None without), `path` the interned path (the
         attribute section, then for a route of MP_REACH_NLRI the pseudo TLV ``00 0E len next-hop``: the
-        module docstring).  What a TABLE_DUMP_V2 snapshot needs (`exabgp.mrt.writer`).  The table may change
-        during the walk, as for `routes` (whose docstring says what is yielded then).  Families kept raw (one
-        entry per NLRI section) are not yielded: their entries are not single NLRI.
+        module docstring).  What a TABLE_DUMP_V2 snapshot needs (`exabgp.mrt.writer`).  The routes yielded are
+        those of the family when the walk starts (its keys and values are listed then: 16 octets a route,
+        freed at its end), whatever changes meanwhile: a snapshot.  Families kept raw (one entry per NLRI
+        section) are not yielded: their entries are not single NLRI.
         """
         afi, safi = family
         kind = nlri_kind(afi, safi)
@@ -322,11 +323,7 @@ class AdjRibIn:
         width_bits = 32 if afi == AFI_IPV4 else 128
         mask = (1 << width_bits) - 1
         addpath = self._addpath.get(family, False)
-        for key in list(table):
-            table = self._tables.get(family)  # looked up each time: `clear` replaces the tables
-            value = table.get(key) if table is not None else None
-            if value is None:
-                continue
+        for key, value in zip(list(table), list(table.values()), strict=True):
             if kind == PREFIX:
                 plen = (key >> width_bits) & 0xFF
                 path_id = key >> (width_bits + 72)
