@@ -1,4 +1,4 @@
-"""The configuration file: `process`, `template` and `neighbor` sections.
+"""The configuration file: `process`, `template` and `neighbor` sections (and `mrt`, `exabgp.config.mrt`).
 
 See docs/compatibility.md, "Neighbors and templates".
 
