@@ -24,15 +24,17 @@ The records are `exabgp.mrt.writer`'s; this module is their files:
   under a final name.  A final name that exists already (a daemon
   restarted within a period) is not overwritten: ``-1``, ``-2``, ... follow
   the time (``updates.20250101.0000-1.gz``);
-* **no blocking**: compression (gzip, bzip2), writes, fsync and renames run
-  in one worker thread, in order (zlib, bz2 and file writes release the
-  GIL): the loop makes the records of each run (`exabgp.mrt.writer.Bgp4mp.run`,
-  no Python loop per message) and appends them to a list, handed to the
-  thread once it holds `FLUSH_SIZE` octets or when a file is finished, and
-  written there without being joined (``writev``, or the compressor).
-  Making the records in the thread instead was measured slower (the GIL
-  passed back and forth between the thread's Python work and the loop: 78 %
-  slower on a full table, against 35 % on the loop).  A snapshot
+* **no blocking**: compression (gzip, bzip2), fsync and renames run in one
+  worker thread, in order (zlib and bz2 release the GIL): the loop makes
+  the records of each run (`exabgp.mrt.writer.Bgp4mp.run`, no Python loop
+  per message) and appends them to a list, written once it holds
+  `FLUSH_SIZE` octets or when a file is finished, without being joined: by
+  the loop itself with ``writev`` into the page cache when the file is not
+  compressed, else by the thread through the compressor.  Measured on a
+  full table (`benchmarks/mrt_write.py`, the same load): handing each
+  megabyte to the thread made ingestion 53 % slower than without MRT, the
+  loop's ``writev`` 33 % (the GIL passing back and forth costs more than
+  the write into the page cache); making the records in the thread too, 78 %.  A snapshot
   waits for the thread when more than `QUEUED_MAX` of its chunks are queued
   (memory bounded whatever the disk's pace).  An I/O error is logged, the
   file abandoned (its temporary file removed) and the daemon carries on.
@@ -313,8 +315,17 @@ class Archive:
             self._flush()
 
     def _flush(self) -> None:
-        if self._buffer and self._file is not None:
-            self._submit(self._file.write_all, self._buffer)
+        current = self._file
+        if self._buffer and current is not None:
+            if self.settings.compress != "none":
+                self._submit(current.write_all, self._buffer)
+            else:
+                try:
+                    current.write_all(self._buffer)
+                except OSError as error:
+                    self._log.error("mrt", f"can not write {current.name}: {error}")
+                    self._file = None
+                    self._submit(current.abandon)
         self._buffer = []
         self._buffered = 0
 
@@ -322,8 +333,15 @@ class Archive:
         period = self.settings.updates
         start = period_start(now, period)
         name = file_name("updates", start, period, self.settings.compress)
-        self._file = ArchiveFile(self.directory, name, self.settings.compress, self._mode)
-        self._submit(self._file.open)
+        self._file = current = ArchiveFile(self.directory, name, self.settings.compress, self._mode)
+        if self.settings.compress != "none":
+            self._submit(current.open)
+        else:
+            try:
+                current.open()
+            except OSError as error:
+                self._log.error("mrt", f"can not write {name}: {error}")
+                self._file = None
         self._arm_rotation(start + period)
 
     def _arm_rotation(self, boundary: int) -> None:
