@@ -494,3 +494,26 @@ def test_a_bad_section_stops_the_daemon_with_its_line(tmp_path):
     path.write_text(NEIGHBOR + "mrt {\n    directory x;\n    compress zip;\n}\n")
     code, _out, err = finish(start(path))
     assert code == 1 and f"{path}:4:14: 'zip' is not a compression" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+@pytest.mark.slow  # builds a corpus and runs the daemon twice
+def test_the_benchmark_runs_on_a_small_table(tmp_path):
+    """benchmarks/mrt_write.py on 2,500 routes: a record per UPDATE of the corpus (End-of-RIBs included)."""
+    import json
+    import sys
+
+    from qa.reference import require_gen_corpus
+
+    require_gen_corpus()
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "mrt_write.py")
+    port = str(free_port("127.0.0.2"))
+    command = [sys.executable, script, "--v4", "2000", "--v6", "500", "--runs", "1", "--check", "--port", port]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["mrt"] for row in rows] == [False, True]
+    assert rows[1]["records"] == rows[1]["expected"] > 0
+    assert "slowdown" in result.stderr
