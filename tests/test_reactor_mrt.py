@@ -342,6 +342,21 @@ def test_snapshots_by_command_and_by_timer_hold_the_adj_rib_in(tmp_path):
         assert (table.view, table.peers) == ("test", [("10.0.0.2", "127.0.0.1", 65002)])
 
 
+def test_dump_mrt_without_an_mrt_section_is_an_error(tmp_path):
+    """The command exists (the CLI sends it) but has nothing to do: ``error``, and the daemon carries on."""
+    port = free_port()
+    root = _fifos(tmp_path)
+    daemon = daemon_with(tmp_path, port, "", EXABGP_ROOT=root, exabgp_api_pipename=PIPE, exabgp_api_cli="true")
+    try:
+        connect(port).close()  # serving: the pipes are open
+        code, out, err = asyncio.run(run_client(root, PIPE, "dump", "mrt"))
+        assert out == "" and "ExaBGP returns an error" in err, (code, out, err)  # as for any error
+        assert "dump mrt needs an mrt section" in logged(daemon)
+        assert asyncio.run(run_client(root, PIPE, "version"))[0] == 0
+    finally:
+        stop(daemon)
+
+
 def _ribs(directory) -> list:
     return [name for name in finals(directory) if name.startswith("rib.")]
 

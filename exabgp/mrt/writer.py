@@ -171,7 +171,7 @@ class Bgp4mp:
         head = self.head
         extra = 4 + len(head)
         view = memoryview(octets)
-        parts = []
+        parts: list = []
         for at in range(0, len(index), INDEX_FIELDS):
             start = index[at + INDEX_START]
             end = index[at + INDEX_END]
@@ -370,12 +370,12 @@ def _one_peer(now: int, family: tuple, holder: tuple, converted: dict, state: li
 
 def _entry(number: int, originated: int, path_id, path: bytes, family: tuple, converted: dict) -> bytes:
     """One RIB entry (RFC 6396 section 4.3.4; with its path identifier, RFC 8050 section 4.1)."""
-    if b"\x00\x0e" not in path:  # no pseudo TLV: the path is the entry's attributes (`rib_attributes`)
-        attributes = path
-    else:
-        attributes = converted.get(path)
-        if attributes is None:
-            attributes = converted[path] = rib_attributes(path, family)
+    attributes = path
+    if b"\x00\x0e" in path:  # a pseudo TLV: rewritten once per path (`rib_attributes`)
+        found = converted.get(path)
+        if found is None:
+            found = converted[path] = rib_attributes(path, family)
+        attributes = found
     if path_id is None:
         return _RIB_ENTRY.pack(number, originated, len(attributes)) + attributes
     return _RIB_ENTRY_ADDPATH.pack(number, originated, path_id, len(attributes)) + attributes

@@ -350,6 +350,8 @@ class Reactor:
         for neighbor in wanted.values():
             self._add_peer(neighbor)
         self.api.peers_changed()
+        if configuration.mrt != self.configuration.mrt:
+            self.log.warning("mrt", "the mrt section is read at start: restart the daemon for its change to apply")
         self.configuration = configuration
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
         loop = asyncio.get_running_loop()

@@ -47,6 +47,7 @@ import asyncio
 import bz2
 import collections
 import gzip
+import io
 import os
 import tempfile
 import time
@@ -89,8 +90,8 @@ class ArchiveFile:
         self.compress = compress
         self.mode = mode  # of the final file (a temporary file is the owner's only)
         self.final = ""  # the name it got, once finished
-        self._raw = None
-        self._stream = None
+        self._raw: io.BufferedWriter | None = None
+        self._stream: io.BufferedWriter | gzip.GzipFile | bz2.BZ2File | None = None
         self._temporary = ""
 
     def open(self) -> None:
