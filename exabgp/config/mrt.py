@@ -1,6 +1,6 @@
 """The ``mrt`` section: MRT archives written by the daemon (an addition to ExaBGP 5.0's language).
 
-docs/compatibility.md, "Additions": 5.0 has no such section (it refuses any
+docs/compatibility.md, "The mrt section (an addition)": 5.0 has no such section (it refuses any
 top-level keyword but ``neighbor``, ``template`` and ``process``), so no 5.0
 configuration changes meaning.
 
