@@ -76,10 +76,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_ours(corpus: str, sidecar: dict, port: int, adj_rib_in: bool, workdir: str, timeout: float) -> dict:
+def run_ours(
+    corpus: str, sidecar: dict, port: int, adj_rib_in: bool, workdir: str, timeout: float, extra: str = ""
+) -> dict:
+    """One run of our daemon; `extra` is configuration text put before the neighbor (`mrt_write.py`'s section)."""
     families = sidecar["session"]["families"]
-    path = os.path.join(workdir, f"exabgp-adj-rib-in-{str(adj_rib_in).lower()}.conf")
+    path = os.path.join(workdir, f"exabgp-adj-rib-in-{str(adj_rib_in).lower()}{'-extra' if extra else ''}.conf")
     with open(path, "w") as conf:
+        conf.write(extra)
         conf.write(
             CONFIGURATION.format(
                 peer_as=sidecar["session"]["peer_as"],

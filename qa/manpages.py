@@ -39,6 +39,7 @@ from exabgp.bgp.family import family_name
 from exabgp.bgp import flow as flowspec
 from exabgp.cli import client
 from exabgp.config import command, environment, process
+from exabgp.config import mrt as mrt_section
 from exabgp.config import flow as flow_grammar
 from exabgp.config import neighbor as neighbor_grammar
 from exabgp.config import route as route_grammar
@@ -465,7 +466,7 @@ def conf_page() -> str:
     lines += [".SH DESCRIPTION"] + _paragraphs("""
         The configuration of exabgp(1), in ExaBGP 5.0's syntax: statements end with a semicolon, blocks are
         in braces, lists in brackets, and # starts a comment.  The file holds process, template and
-        neighbor sections.  exabgp validate CONF checks a file; an error names FILE:LINE:COLUMN.
+        neighbor sections, and an mrt section.  exabgp validate CONF checks a file; an error names FILE:LINE:COLUMN.
 
         Settings of the daemon itself (logging, the API, TCP...) are not in this file: see ENVIRONMENT in
         exabgp(1).""")
@@ -484,6 +485,17 @@ def conf_page() -> str:
             (
                 _term("neighbor", "IP|PREFIX { ... }"),
                 "A BGP peer; a prefix accepts connections from every address in it (needs passive).",
+            ),
+            (
+                _term(
+                    "mrt",
+                    "{ directory PATH; updates SECONDS; rib SECONDS; rib-name bview|rib; "
+                    "compress " + "|".join(mrt_section.COMPRESSIONS) + "; view NAME; }",
+                ),
+                "Not in ExaBGP 5.0: MRT archives (RFC 6396) of every peer's received UPDATEs (updates.YYYYMMDD.HHMM, "
+                "a new file every updates seconds, 0: none) and TABLE_DUMP_V2 snapshots of the Adj-RIB-In "
+                "(bview. or rib.YYYYMMDD.HHMM every rib seconds, 0: only on the API command dump mrt), written "
+                "atomically in directory (relative: to the configuration's directory).",
             ),
         ]
     )

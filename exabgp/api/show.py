@@ -76,7 +76,10 @@ COMMANDS = {
     "silence-ack": (False, ()),
     "reset": (False, ()),
     "#": (False, ()),
+    "dump mrt": (False, ()),
 }
+#: the commands of `COMMANDS` that 5.0 does not have: ``help`` prints 5.0.15's text, without them
+ADDITIONS = frozenset(("dump mrt",))
 
 #: the capabilities of `PeerStatus.capabilities`, in 5.0's order
 CAPABILITIES = (
@@ -275,6 +278,8 @@ def help_lines() -> list:
     """The text of ``help`` (5.0 sorts the command lines)."""
     commands = []
     for name, (scoped, options) in COMMANDS.items():
+        if name in ADDITIONS:
+            continue
         if scoped:
             commands.append(f"[neighbor <ip> [filters]] {name}")
         elif options:

@@ -145,6 +145,7 @@ COMMANDS = {
     "silence-ack": ("silence-ack", None),
     "reset": ("reset", None),
     "#": ("comment", None),
+    "dump mrt": ("dump mrt", None),  # an addition to 5.0 (exabgp.config.mrt)
 }
 
 #: every `Command.action`

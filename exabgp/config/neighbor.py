@@ -1,4 +1,4 @@
-"""The configuration file: `process`, `template` and `neighbor` sections.
+"""The configuration file: `process`, `template` and `neighbor` sections (and `mrt`, `exabgp.config.mrt`).
 
 See docs/compatibility.md, "Neighbors and templates".
 
@@ -60,6 +60,7 @@ import re
 from exabgp.bgp.family import FAMILIES, afi_name, family_from_name, family_name
 from exabgp.bgp.record import field, record, replace
 from exabgp.bgp.route import AttributeSets
+from exabgp.config import mrt as mrt_section
 from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
 from exabgp.config import values
@@ -213,6 +214,7 @@ class Neighbor:
 class Configuration:
     neighbors: tuple = ()
     processes: tuple = ()
+    mrt: mrt_section.MrtSettings | None = None  # the ``mrt`` section (exabgp.config.mrt), an addition to 5.0
 
 
 def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> Configuration:
@@ -226,6 +228,7 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
     defined = {}
     interned = AttributeSets()
     parsed: dict = {}  # id(route statement) -> its routes: a template's, inherited by many neighbors, parsed once
+    mrt = None
     for statement in tree:
         keyword = statement.keyword
         if keyword == "template":
@@ -244,8 +247,12 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
             if name in defined:
                 raise statement.words[1].error(f'a process section called "{name}" already exists')
             defined[name] = processes.parse_process(statement, locate)
+        elif keyword == "mrt":
+            if mrt is not None:
+                raise statement.words[0].error("an mrt section already exists")
+            mrt = mrt_section.parse_mrt(statement)
         else:
-            raise statement.words[0].error(f"unknown section '{keyword}' (expected neighbor, template or process)")
+            raise statement.words[0].error(f"unknown section '{keyword}' (expected neighbor, template, process or mrt)")
     if full:
         for statement, neighbor in zip((s for s in tree if s.keyword == "neighbor"), neighbors, strict=False):
             for api in neighbor.api:
@@ -254,7 +261,7 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
                         raise statement.words[0].error(
                             f"an api called '{name}' is used by neighbor '{neighbor.peer_address}' but not defined"
                         )
-    return Configuration(tuple(neighbors), tuple(defined.values()))
+    return Configuration(tuple(neighbors), tuple(defined.values()), mrt)
 
 
 # ---------------------------------------------------------------- family-like blocks
@@ -850,4 +857,5 @@ def configuration_text(configuration: Configuration) -> str:
     return "".join(
         [processes.process_text(p) for p in configuration.processes]
         + [neighbor_text(n) for n in configuration.neighbors]
+        + ([mrt_section.mrt_text(configuration.mrt)] if configuration.mrt is not None else [])
     )

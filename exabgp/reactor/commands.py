@@ -421,6 +421,13 @@ class Commands:
         self.api.ack(source, True)
         self.reactor.reload(restart=True, full=True)
 
+    def _dump_mrt(self, source, command):
+        """Start a snapshot of every Adj-RIB-In into the MRT archive (`exabgp.reactor.mrt`): ``done`` once it
+        is started (the log names the file when it is written), ``error`` without an ``mrt`` section."""
+        if not self.reactor.dump_mrt():
+            raise CommandError("dump mrt needs an mrt section in the configuration")
+        self.api.ack(source, True)
+
     def _version(self, source, command):
         self.api.answer(source, show.version_line(self.reactor.version))
         self.api.ack(source, True)
@@ -488,4 +495,5 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Commands, str, Any], None]] = {
     ("crash", None): Commands._crash,
     ("comment", None): Commands._comment,
     ("debug", None): Commands._debug,
+    ("dump mrt", None): Commands._dump_mrt,
 }

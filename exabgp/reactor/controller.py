@@ -4,8 +4,8 @@ The API layer (`exabgp.reactor.api`: the helpers, the CLI and their
 encoders; `exabgp.reactor.commands`: what they say, done on the peers)
 holds the reactor that made it, and uses only what `Controller` lists:
 the log, the settings, the peers in configuration order, the version it
-prints, and three actions (`throttle` when a helper fills up or drains,
-`reload`, `shutdown`).  `exabgp.reactor.loop.Reactor` is the one
+prints, and four actions (`throttle` when a helper fills up or drains,
+`reload`, `shutdown`, `dump_mrt`).  `exabgp.reactor.loop.Reactor` is the one
 implementation; the type checker (``python -m qa.typecheck``) verifies that
 it provides all of it where it hands itself to `exabgp.reactor.api.Api`, and
 that the API layer asks for nothing more.  A `typing.Protocol` rather than a
@@ -39,6 +39,10 @@ class Controller(Protocol):
     def reload(self, restart: bool = False, full: bool = False) -> None:
         """Read the configuration again and apply it; `restart`: tear every session down, `full`: restart
         every helper too."""
+        ...
+
+    def dump_mrt(self) -> bool:
+        """Start an MRT snapshot of the Adj-RIB-In (``dump mrt``); False when no ``mrt`` section is configured."""
         ...
 
     def shutdown(self) -> None:

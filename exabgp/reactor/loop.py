@@ -58,6 +58,7 @@ callbacks.
 
 import asyncio
 import ipaddress
+import os
 import signal
 import time
 
@@ -66,6 +67,7 @@ from exabgp.reactor import daemon
 from exabgp.reactor.settings import listen_endpoints
 from exabgp.reactor import sockets
 from exabgp.reactor.api import Api
+from exabgp.reactor.mrt import Archive, snapshot_peers
 from exabgp.reactor.peer import CONNECTION_REJECTED, PEER_DECONFIGURED, Connection, Peer
 
 #: how long a shutdown waits for the NOTIFICATIONs to go out and the connections to close
@@ -128,6 +130,7 @@ class Reactor:
         self._done: asyncio.Future | None = None  # set when the reactor is to stop (from `run`)
         self._closed: asyncio.Event | None = None  # set when the last connection closed (from `run`)
         self.api = Api(self, environ)
+        self.mrt: Archive | None = None  # the archive of the ``mrt`` section (exabgp.reactor.mrt), from `run`
 
     # ------------------------------------------------------------ names
 
@@ -149,6 +152,8 @@ class Reactor:
         try:
             if not await self._listen(startup=True):
                 return 1
+            if not self._start_mrt():
+                return 1
             code = self.started() if self.started is not None else None
             if code:
                 return code
@@ -169,6 +174,8 @@ class Reactor:
             await done
             await self._drain()
             await self.api.stop()
+            if self.mrt is not None:
+                await self.mrt.close()
             return 0
         finally:
             for number in _SHUTDOWN_SIGNALS + tuple(_RELOAD_SIGNALS):
@@ -202,6 +209,31 @@ class Reactor:
                 continue
             self._servers[(address, port)] = server
             self.log.info("reactor", f"listening for BGP session(s) on {address}:{port}")
+        return True
+
+    def _start_mrt(self) -> bool:
+        """Start the archive of the ``mrt`` section, if any; False when its directory can not be made."""
+        settings = self.configuration.mrt
+        if settings is None:
+            return True
+        directory = os.path.join(self.configuration_dir, settings.directory)
+        neighbors = self.configuration.neighbors
+        collector_id = neighbors[0].router_id if neighbors else "0.0.0.0"
+        archive = Archive(settings, directory, collector_id, lambda: snapshot_peers(self.connections), self.log)
+        try:
+            archive.start()
+        except OSError as error:
+            self.log.error("mrt", f"can not write MRT files in {directory}: {error}")
+            return False
+        self.mrt = archive
+        self.log.info("mrt", f"writing MRT files in {directory}")
+        return True
+
+    def dump_mrt(self) -> bool:
+        """Start a TABLE_DUMP_V2 snapshot (``dump mrt``); False without an ``mrt`` section."""
+        if self.mrt is None:
+            return False
+        self.mrt.dump()
         return True
 
     def _add_peer(self, neighbor) -> None:
@@ -318,6 +350,8 @@ class Reactor:
         for neighbor in wanted.values():
             self._add_peer(neighbor)
         self.api.peers_changed()
+        if configuration.mrt != self.configuration.mrt:
+            self.log.warning("mrt", "the mrt section is read at start: restart the daemon for its change to apply")
         self.configuration = configuration
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
         loop = asyncio.get_running_loop()

@@ -124,6 +124,7 @@ from exabgp.session.ratelimit import RateLimiter
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from exabgp.bgp.route import Route
+    from exabgp.reactor.mrt import Recorder
 
 #: Cease subcodes (RFC 4486)
 PEER_DECONFIGURED = 3
@@ -205,6 +206,7 @@ class Connection(asyncio.Protocol):
         self.remote_ip = ""
         self._timer: asyncio.TimerHandle | None = None  # the session's next deadline
         self._loop = asyncio.get_running_loop()
+        self.mrt: Recorder | None = None  # the MRT archive's view of this connection (exabgp.reactor.mrt), or None
 
     # ------------------------------------------------------------ asyncio callbacks
 
@@ -247,6 +249,9 @@ class Connection(asyncio.Protocol):
             self.transport.close()
             return
         self.reporter = reporter = self.reactor.api.reporter(neighbor, self.local_ip)
+        archive = self.reactor.mrt
+        if archive is not None:
+            self.mrt = archive.recorder(neighbor, self.local_ip, self.remote_ip)
         self.session = session = Session(
             session_settings, restart_state=self.peer.restart_state, delivery=delivery(neighbor, reporter)
         )
@@ -392,6 +397,8 @@ class Connection(asyncio.Protocol):
         ctx = session.ctx
         log = self.reactor.log
         eor = update.eor(ctx)
+        if self.mrt is not None:
+            self.mrt.update(update.body)
         if eor is not None:
             log.info(self.name, f"<< EOR {family_name(*eor)} at {time.time():.6f}")
             return
@@ -405,6 +412,8 @@ class Connection(asyncio.Protocol):
         ctx = session.ctx
         if self.peer.rib_in is not None:
             self.peer.rib_in.ingest(run.octets, run.index, ctx)
+        if self.mrt is not None:
+            self.mrt.run(run.octets, run.index)
         if self.reactor.log.debug_enabled:
             self._log_run(run, ctx)
 
@@ -465,6 +474,10 @@ class Connection(asyncio.Protocol):
             self._report(reporter, event, session)
         if isinstance(event, StateChanged):
             log.debug(self.name, f"state {event.old.name} -> {event.new.name}")
+            if self.mrt is not None:
+                if event.new is State.OPEN_CONFIRM and session.negotiated is not None:
+                    self.mrt.negotiated(session.negotiated, session.ctx)  # the ASes and ADD-PATH of the records
+                self.mrt.state(event.old, event.new)
         elif isinstance(event, Established):
             log.info("reactor", f"connected to {self.peer.name} with {self.name} {self.local_ip}-{self.remote_ip}")
             self.peer.established(self, event)

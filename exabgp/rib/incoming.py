@@ -300,6 +300,46 @@ class AdjRibIn:
                     nlri = _prefix(afi, safi, key, labels, kind == VPN)
                 yield Route(nlri, nexthop, route_attributes)
 
+    def families(self) -> list:
+        """The ``(afi, safi)`` of the families holding routes."""
+        return [family for family, table in self._tables.items() if table]
+
+    def entries(self, family):
+        """Yield ``(nlri, path_id, path)`` for every stored route of `family`, without a `Route` per route.
+
+        `nlri` is the NLRI as on the wire without its path identifier (labels and route distinguisher
+        included), `path_id` the ADD-PATH path identifier (None without), `path` the interned path (the
+        attribute section, then for a route of MP_REACH_NLRI the pseudo TLV ``00 0E len next-hop``: the
+        module docstring).  What a TABLE_DUMP_V2 snapshot needs (`exabgp.mrt.writer`).  The routes yielded are
+        those of the family when the walk starts (its keys and values are listed then: 16 octets a route,
+        freed at its end), whatever changes meanwhile: a snapshot.  Families kept raw (one entry per NLRI
+        section) are not yielded: their entries are not single NLRI.
+        """
+        afi, safi = family
+        kind = nlri_kind(afi, safi)
+        table = self._tables.get(family)
+        if kind is None or table is None:
+            return
+        width_bits = 32 if afi == AFI_IPV4 else 128
+        mask = (1 << width_bits) - 1
+        addpath = self._addpath.get(family, False)
+        for key, value in zip(list(table), list(table.values()), strict=True):
+            if kind == PREFIX:
+                plen = (key >> width_bits) & 0xFF
+                path_id = key >> (width_bits + 72)
+                nlri = bytes((plen,)) + (key & mask).to_bytes((plen + 7) >> 3, "big")
+                yield nlri, (path_id - 1 if path_id else None), value
+            elif kind in OBJECT_KINDS:
+                if addpath:
+                    yield key[4:], int.from_bytes(key[:4], "big"), value
+                else:
+                    yield key, None, value
+            else:
+                path, labels = value
+                prefix = _prefix(afi, safi, key, labels, kind == VPN)
+                item = (None, prefix.plen, prefix.addr, labels, prefix.rd)
+                yield _codec.encode_nlri((item,), afi, False, kind), prefix.path_id, path
+
 
 def _kept(code, flags, value, ctx) -> bool:
     """Whether RFC 7606 keeps this attribute (the UPDATE had one it discards)."""
