@@ -26,7 +26,18 @@ import pytest
 
 from qa.package_tree import PACKAGE, dotted, modules
 
-RANK = {"_codec": 0, "bgp": 1, "session": 2, "rib": 2, "api": 3, "config": 4, "mrt": 4, "reactor": 5, "cli": 6}
+RANK = {
+    "_codec": 0,
+    "bgp": 1,
+    "session": 2,
+    "rib": 2,
+    "api": 3,
+    "config": 4,
+    "mrt": 4,
+    "bmp": 4,
+    "reactor": 5,
+    "cli": 6,
+}
 REACTOR = RANK["reactor"]
 IO_MODULES = {"asyncio", "socket", "subprocess", "signal", "selectors"}
 # address conversion is text processing, not I/O: `socket` may be imported for these names only

@@ -1,0 +1,98 @@
+"""What one router's BMP session says about its monitored peers: their OPENs, and the contexts of their UPDATEs.
+
+A `Router` is fed the decoded messages of one BMP session in order
+(`Router.receive`).  A Peer Up keeps, for its peer (`PeerHeader.key`: the
+instance and the address), the two OPENs the router exchanged with it; the
+codec context (`exabgp.bgp.context.CodecContext`) of that peer's Route
+Monitoring UPDATEs is what the OPENs negotiate
+(`exabgp.session.negotiation.agree`), as the session itself negotiated it:
+
+* Adj-RIB-In (pre- or post-policy): the UPDATEs the router received, so
+  the router's OPEN is the one sent and the peer's the one received (ADD-PATH
+  where the router offered receive and the peer send);
+* Adj-RIB-Out (the O flag, RFC 8671): the UPDATEs the router sends, the two
+  OPENs the other way round;
+* Loc-RIB (RFC 9069): the router's fabricated OPEN, both ways.
+
+The 4-octet AS form is the per-peer header's A flag (RFC 7854 section 4.2:
+set, the AS_PATH is in the 2-octet form), not the OPENs: a router may
+re-encode what it received.  A Route Monitoring for a peer without Peer Up
+(a router should not send one) is decoded with the plain RFC 4271 context
+and the A flag.  A Peer Down forgets the peer.  The Initiation's sysName names the router.  The contexts are made once
+per peer and form, not per message.
+"""
+
+from exabgp.api.envelope import NeighborFields
+from exabgp.bgp.context import CodecContext
+from exabgp.bgp.record import replace
+from exabgp.bmp import tables
+from exabgp.bmp.message import Initiation, PeerDown, PeerHeader, PeerUp
+from exabgp.session.negotiation import agree
+
+_PLAIN = CodecContext(received=True)
+
+
+class _Peer:
+    __slots__ = ("contexts", "neighbor", "up")
+
+    def __init__(self, up: PeerUp | None, neighbor: NeighborFields):
+        self.up = up
+        self.neighbor = neighbor
+        self.contexts: dict = {}  # (adj_rib_out, asn4) -> CodecContext
+
+
+class Router:
+    """One BMP session's monitored peers (see the module docstring); `address` and `port` name the router."""
+
+    def __init__(self, address: str, port: int):
+        self.address = address
+        self.port = port
+        self.name = ""  # its sysName, once the Initiation said it
+        self._peers: dict[tuple, _Peer] = {}
+
+    def receive(self, message) -> None:
+        """Keep what `message` says about the router (its Initiation's sysName) or a monitored peer (Peer Up,
+        Peer Down)."""
+        if isinstance(message, Initiation):
+            for kind, value in message.information:
+                if kind == tables.INFORMATION_SYS_NAME:
+                    self.name = bytes(value).decode("utf-8", "replace")
+        elif isinstance(message, PeerUp):
+            peer = message.peer
+            local_as = message.sent_open.asn
+            neighbor = NeighborFields(message.local_address, peer.address, local_as, peer.asn, peer.bgp_id)
+            self._peers[peer.key] = _Peer(message, neighbor)
+        elif isinstance(message, PeerDown):
+            self._peers.pop(message.peer.key, None)
+
+    def _peer(self, peer: PeerHeader) -> _Peer:
+        known = self._peers.get(peer.key)
+        if known is None:
+            local = "::" if peer.flags & tables.FLAG_V and peer.type != tables.LOC_RIB_INSTANCE else "0.0.0.0"
+            known = self._peers[peer.key] = _Peer(None, NeighborFields(local, peer.address, 0, peer.asn, peer.bgp_id))
+        return known
+
+    def neighbor(self, peer: PeerHeader) -> NeighborFields:
+        """The envelope's ``neighbor`` of `peer`: the monitored session's two ends (as the Peer Up told them)."""
+        return self._peer(peer).neighbor
+
+    def context(self, peer: PeerHeader) -> CodecContext:
+        """The codec context of `peer`'s Route Monitoring UPDATEs (see the module docstring)."""
+        known = self._peer(peer)
+        out, asn4 = peer.adj_rib_out, peer.asn4
+        context = known.contexts.get((out, asn4))
+        if context is None:
+            up = known.up
+            if up is None:
+                context = replace(_PLAIN, asn4=asn4)
+            else:
+                router, remote = up.sent_open, up.received_open
+                negotiated = agree(remote, router) if out else agree(router, remote)
+                external = known.neighbor.local_as != known.neighbor.peer_as
+                context = replace(negotiated.context, asn4=asn4, external=external, received=True)
+            known.contexts[(out, asn4)] = context
+        return context
+
+    def peers(self) -> list:
+        """The monitored peers up, as their Peer Up told them, in the order they came up."""
+        return [known.up for known in self._peers.values() if known.up is not None]
