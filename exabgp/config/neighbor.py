@@ -16,6 +16,7 @@ per scope:
   families that may carry path identifiers, RFC 7911) and the `nexthop`
   block (RFC 8950 ``<afi> <safi> <nexthop-afi>``);
 * `api` blocks and `process` sections (`exabgp.config.process`);
+* `bmp` sections (`exabgp.config.bmp`: the BMP station, an addition to 5.0);
 * routes: ``static`` (``route ...;``, ``route PREFIX { ... }``,
   ``attributes ... nlri ...;``) and ``announce { ipv4|ipv6 { <safi> ...; } }``,
   read by `exabgp.config.route` once the neighbor's own values are known
@@ -60,6 +61,7 @@ import re
 from exabgp.bgp.family import FAMILIES, afi_name, family_from_name, family_name
 from exabgp.bgp.record import field, record, replace
 from exabgp.bgp.route import AttributeSets
+from exabgp.config import bmp
 from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
 from exabgp.config import values
@@ -213,6 +215,7 @@ class Neighbor:
 class Configuration:
     neighbors: tuple = ()
     processes: tuple = ()
+    bmp: tuple = ()  # exabgp.config.bmp.BmpStation, one per `bmp` section
 
 
 def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> Configuration:
@@ -226,6 +229,7 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
     defined = {}
     interned = AttributeSets()
     parsed: dict = {}  # id(route statement) -> its routes: a template's, inherited by many neighbors, parsed once
+    stations: list = []
     for statement in tree:
         keyword = statement.keyword
         if keyword == "template":
@@ -244,9 +248,15 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
             if name in defined:
                 raise statement.words[1].error(f'a process section called "{name}" already exists')
             defined[name] = processes.parse_process(statement, locate)
+        elif keyword == "bmp":
+            stations.append(bmp.parse_bmp(statement))
         else:
             raise statement.words[0].error(f"unknown section '{keyword}' (expected neighbor, template or process)")
     if full:
+        encoders = {name: process.encoder for name, process in defined.items()}
+        for statement in tree:
+            if statement.keyword == "bmp":
+                bmp.check_processes(statement, encoders)
         for statement, neighbor in zip((s for s in tree if s.keyword == "neighbor"), neighbors, strict=False):
             for api in neighbor.api:
                 for name in api.processes:
@@ -254,7 +264,7 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
                         raise statement.words[0].error(
                             f"an api called '{name}' is used by neighbor '{neighbor.peer_address}' but not defined"
                         )
-    return Configuration(tuple(neighbors), tuple(defined.values()))
+    return Configuration(tuple(neighbors), tuple(defined.values()), tuple(stations))
 
 
 # ---------------------------------------------------------------- family-like blocks

@@ -38,7 +38,10 @@ is a coroutine returning the exit code.  It
   privilege drop a port under 1024 can not be bound any more, as in 5.0),
   and the kept ones get the MD5 keys of the new neighbors;
 * with ``tcp.attempts`` (``exabgp_tcp_connections``) set, returns 0 once
-  every configured peer has stopped.
+  every configured peer has stopped;
+* listens for routers' BMP sessions as the ``bmp`` sections say
+  (`exabgp.reactor.bmp.BmpStation`: bound with the BGP listeners, a failure
+  exits 1, accepting once the helpers run; a reload follows the new sections).
 
 The listeners are bound first but accept only once the peers exist: a
 connection made meanwhile waits in the kernel's queue, as with 5.0 (whose
@@ -66,6 +69,7 @@ from exabgp.reactor import daemon
 from exabgp.reactor.settings import listen_endpoints
 from exabgp.reactor import sockets
 from exabgp.reactor.api import Api
+from exabgp.reactor.bmp import BmpStation
 from exabgp.reactor.peer import CONNECTION_REJECTED, PEER_DECONFIGURED, Connection, Peer
 
 #: how long a shutdown waits for the NOTIFICATIONs to go out and the connections to close
@@ -128,6 +132,7 @@ class Reactor:
         self._done: asyncio.Future | None = None  # set when the reactor is to stop (from `run`)
         self._closed: asyncio.Event | None = None  # set when the last connection closed (from `run`)
         self.api = Api(self, environ)
+        self.bmp = BmpStation(log, self.api)
 
     # ------------------------------------------------------------ names
 
@@ -153,6 +158,7 @@ class Reactor:
             if code:
                 return code
             await self.api.start(self.configuration, self.configuration_dir)
+            await self.bmp.serve()  # routers' BMP sessions are told to the helpers: they run now
             wait = daemon.delay(self.environment.get("tcp", "delay"), time.time())
             if wait:
                 self.log.debug("reactor", f"waiting for {wait:.0f} seconds before connecting")
@@ -175,6 +181,7 @@ class Reactor:
                 loop.remove_signal_handler(number)
             for server in self._servers.values():
                 server.close()
+            self.bmp.close()
 
     async def _listen(self, startup: bool) -> bool:
         """Make the listeners those of the configuration; False when one can not be opened at startup."""
@@ -202,7 +209,7 @@ class Reactor:
                 continue
             self._servers[(address, port)] = server
             self.log.info("reactor", f"listening for BGP session(s) on {address}:{port}")
-        return True
+        return await self.bmp.listen(self.configuration, startup)
 
     def _add_peer(self, neighbor) -> None:
         self._peer_number += 1
@@ -225,6 +232,7 @@ class Reactor:
         """Wait (a bounded time) for the open connections to close."""
         for server in self._servers.values():
             server.close()
+        self.bmp.close()
         closed = self._closed
         if self.connections and closed is not None:
             closed.clear()
@@ -293,6 +301,7 @@ class Reactor:
         for connection in self.connections:
             if connection.reporter is not None:
                 connection.throttle()
+        self.bmp.throttle()
 
     def reload(self, restart: bool = False, full: bool = False) -> None:
         """Apply the configuration `load` gives (see the module docstring)."""
