@@ -184,8 +184,9 @@ def test_peer_down_reasons():
         bmp.peer_down(header, 3, notification),
         bmp.peer_down(header, 4),
         bmp.peer_down(header, 5),
+        bmp.peer_down(header, 9, b"\x01\x02"),
     )
-    local, fsm, remote, plain, gone = got[1:]
+    local, fsm, remote, plain, gone, unknown = got[1:]
     assert local["neighbor"]["state"] == "down" and local["neighbor"]["reason"] == "local-notification"
     assert local["neighbor"]["asn"]["local"] == 65000  # the Peer Up's neighbor, told before it is forgotten
     assert local["neighbor"]["notification"]["code"] == 6 and local["neighbor"]["notification"]["subcode"] == 2
@@ -193,6 +194,7 @@ def test_peer_down_reasons():
     assert remote["neighbor"]["reason"] == "remote-notification"
     assert plain["neighbor"]["reason"] == "remote-no-notification"
     assert gone["neighbor"]["reason"] == "peer-deconfigured"
+    assert unknown["neighbor"]["reason"] == "9" and unknown["neighbor"]["data"] == "0x0102"  # kept, not an error
 
 
 def test_statistics_report():
@@ -302,11 +304,6 @@ GOOD = bmp.initiation(bmp.tlv(2, b"r1"))  # 12 octets
             GOOD + bmp.peer_up(bmp.peer_header(), "10.0.0.1", 1, 2, b"\x04" + ROUTER_OPEN[1:9], PEER_OPEN),
             False,
             "BMP message 2 (peer-up) at offset 80: the sent OPEN is malformed",
-        ),
-        (
-            GOOD + bmp.peer_down(bmp.peer_header(), 9),
-            False,
-            "BMP message 2 (peer-down) at offset 60: unknown peer down reason 9",
         ),
         (
             GOOD + bmp.statistics(bmp.peer_header(), bmp.tlv(0, b"\x00\x01")),

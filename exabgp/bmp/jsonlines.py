@@ -22,7 +22,8 @@ that peer would read:
   and ``"open": { "sent": ..., "received": ... }`` as 5.0 prints a received
   OPEN (`exabgp.api.json_message.open_json`);
 * ``peer-down``: ``"state": "down"``, ``"reason"`` (`tables.DOWN_REASONS`),
-  and the ``notification`` (5.0's form) or the ``fsm-event`` when sent;
+  and the ``notification`` (5.0's form), the ``fsm-event`` or the
+  ``information`` TLVs when sent (``data`` in hex for an unknown reason);
 * ``statistics-report``: ``"statistics"``, a list of ``{ "type": N,
   "name": ..., "value": N }`` (``"family"`` added for the per-family gauges);
 * ``route-mirroring``: ``"mirrored"``, a list of ``{ "bgp-message": "0x..." }``
@@ -155,6 +156,8 @@ class BmpPrinter:
                 inner += f', "fsm-event": {message.fsm_event}'
             if message.information:
                 inner += f', "information": {_information(message.information, tables.INFORMATION_TYPES)}'
+            if message.data:
+                inner += f', "data": "{hex_text(message.data)}"'
             line = self._line(now, message.TYPE, message.peer, inner)
             self._router.receive(message)
             return line

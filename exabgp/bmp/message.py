@@ -19,7 +19,8 @@ message).  Each message is a frozen record of the type its common header names:
   per-family gauges;
 * `PeerDown`: the per-peer header, the reason, and the NOTIFICATION
   (`exabgp.bgp.notification.Notification`), the FSM event code or the TLVs
-  the reason says follow.
+  the reason says follow (the octets as they came for a reason not in
+  `tables.DOWN_REASONS`: a new reason code does not end the session).
 
 Bad input is a `BmpError` (raised by `decode`, kept as `Decoder.error`:
 the messages before it are returned, none after), whose text names the message (its number in the
@@ -114,6 +115,7 @@ class PeerDown:
     notification: Notification | None = None
     fsm_event: int | None = None
     information: tuple = ()
+    data: bytes = b""  # what follows a reason this station does not know, kept as it came
 
 
 @record(slots=True)
@@ -249,7 +251,7 @@ def _peer_down(reader: _Fields):
         return PeerDown(peer, reason, fsm_event=reader.number(2, "the FSM event code"))
     if reason in tables.DOWN_REASONS:
         return PeerDown(peer, reason, information=reader.tlvs("information TLV"))
-    raise reader.error(f"unknown peer down reason {reason}", reader.position - 1)
+    return PeerDown(peer, reason, data=reader.take(reader.left(), "the data"))
 
 
 def _route_monitoring(reader: _Fields):
