@@ -331,3 +331,40 @@ def test_messages_before_the_error_are_kept():
 def test_decode_raises_for_one_message():
     with pytest.raises(BmpError, match=r"BMP message 5 \(peer-down\) at offset 1048: the reason needs 1 octets"):
         decode(bmp.common(2, bmp.peer_header()), 5, 1000)
+
+
+def test_an_update_a_session_would_reset_on_is_told_and_the_session_goes_on():
+    """RFC 7606 section 4: withdrawn routes whose length overruns the message can not be read; the line says
+    so with the octets, and the next message is read as usual."""
+    header = bmp.peer_header(address="10.0.0.2", asn=65001, bgp_id="10.0.0.2")
+    broken = b"\x00\x05\x00\x00"
+    body = wire.update(attributes=ORIGIN_IGP + as_path4(65001) + NEXT_HOP, nlri=bytes((8, 10)))
+    error, good = lines(bmp.route_monitoring(header, broken), bmp.route_monitoring(header, body))
+    assert error["neighbor"]["error"] == {
+        "code": 3,
+        "subcode": 1,
+        "reason": "withdrawn routes length overruns the message",
+        "body": "0x00050000",
+    }
+    assert "message" not in error["neighbor"]
+    assert good["neighbor"]["message"]["update"]["announce"]["ipv4 unicast"]["10.0.0.2"] == [{"nlri": "10.0.0.0/8"}]
+
+
+def test_the_router_keeps_each_rib_of_each_peer():
+    router = Router("127.0.0.1", 4000, keep=True)
+    printer = BmpPrinter(DAEMON, router)
+    pre = bmp.peer_header(address="10.0.0.2", asn=65001, bgp_id="10.0.0.2")
+    post = bmp.peer_header(address="10.0.0.2", asn=65001, bgp_id="10.0.0.2", flags=0x40)
+    announce = wire.update(attributes=ORIGIN_IGP + as_path4(65001) + NEXT_HOP, nlri=bytes((8, 10)) + bytes((8, 11)))
+    withdraw = wire.update(withdrawn=bytes((8, 11)))
+    stream = [peer_up(), bmp.route_monitoring(pre, announce), bmp.route_monitoring(post, announce)]
+    stream.append(bmp.route_monitoring(post, withdraw))
+    for message in Decoder().feed(b"".join(stream)):
+        printer.line(1.0, message)
+    kept = {name: sorted(str(route.nlri.text()) for route in rib.routes()) for _n, name, rib, _c in router.tables()}
+    assert kept == {"pre-policy": ["10.0.0.0/8", "11.0.0.0/8"], "post-policy": ["10.0.0.0/8"]}
+    ((neighbor, _name, rib, _ctx), _other) = router.tables()
+    assert neighbor.local_address == "10.0.0.1" and router.holds(rib)
+    (down,) = Decoder().feed(bmp.peer_down(pre, 4))
+    printer.line(1.0, down)
+    assert router.tables() == [] and not router.holds(rib)

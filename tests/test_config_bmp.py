@@ -8,7 +8,7 @@ The broken forms that `exabgp validate` refuses are in tests/configs/bad
 
 import pytest
 
-from exabgp.config.bmp import DEFAULT_PORT, BmpStation
+from exabgp.config.bmp import DEFAULT_PORT, BmpSection
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import parse
 
@@ -23,8 +23,8 @@ def test_listen_lines_and_processes():
         full=True,
     )
     assert configuration.bmp == (
-        BmpStation((("127.0.0.1", 5000), ("::1", DEFAULT_PORT)), ("c",)),
-        BmpStation((("127.0.0.2", DEFAULT_PORT),), ()),
+        BmpSection((("127.0.0.1", 5000), ("::1", DEFAULT_PORT)), ("c",)),
+        BmpSection((("127.0.0.2", DEFAULT_PORT),), ()),
     )
 
 
@@ -44,7 +44,11 @@ def test_a_configuration_without_bmp_is_unchanged():
         ("bmp { listen 127.0.0.1 port; }", "1:7", "'listen' takes an address and optionally 'port N'"),
         ("bmp { }", "1:5", "a bmp section needs at least one 'listen' line"),
         ("bmp name { listen 127.0.0.1; }", "1:5", "'bmp' takes no name"),
-        ("bmp { listen 127.0.0.1; speed 3; }", "1:25", "unknown bmp keyword 'speed' (expected listen or processes)"),
+        (
+            "bmp { listen 127.0.0.1; speed 3; }",
+            "1:25",
+            "unknown bmp keyword 'speed' (expected listen, processes or adj-rib-in)",
+        ),
         (
             "bmp { listen 127.0.0.1; processes [ d ]; }",
             "3:37",

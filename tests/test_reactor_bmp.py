@@ -6,7 +6,9 @@ router session apart (the counter counts per session); a router whose
 stream goes bad (a wrong version here) has the messages before it
 delivered, then its session, and only its session, closed, with the
 message's number, type and offset in the log and no traceback; another
-router connected at the same time goes on being heard.
+router connected at the same time goes on being heard; ``show adj-rib in``
+(asked by the helper) lists the routes the open session's router exported,
+named by router, peer and RIB.
 """
 
 import json
@@ -16,11 +18,17 @@ import sys
 from qa import bmp, wire
 from qa.daemon import finish, free_port, logged, start, wait_until
 
+# writes the JSON lines to one file and the answers to its commands to another; asks `show adj-rib in` once
+# the good router's last route is in
 COLLECTOR = """import sys
-with open(sys.argv[1], "a") as out:
+with open(sys.argv[1], "a") as out, open(sys.argv[2], "a") as answers:
     for line in sys.stdin:
-        out.write(line)
-        out.flush()
+        target = out if line.startswith("{") else answers
+        target.write(line)
+        target.flush()
+        if target is out and "12.0.0.0/8" in line:
+            sys.stdout.write("show adj-rib in\\n")
+            sys.stdout.flush()
 """
 
 
@@ -37,11 +45,11 @@ def route(prefix: int, header: bytes) -> bytes:
 
 def test_two_routers_one_goes_bad(tmp_path):
     port = free_port("127.0.0.1")
-    collector, output = tmp_path / "collector.py", tmp_path / "bmp.jsonl"
+    collector, output, answers = tmp_path / "collector.py", tmp_path / "bmp.jsonl", tmp_path / "answers.txt"
     collector.write_text(COLLECTOR)
     config = tmp_path / "bmp.conf"
     config.write_text(
-        f"process collector {{ run {sys.executable} {collector} {output}; encoder json; }}\n"
+        f"process collector {{ run {sys.executable} {collector} {output} {answers}; encoder json; }}\n"
         f"bmp {{ listen 127.0.0.1 port {port}; processes [ collector ]; }}\n"
     )
     daemon = start(config, exabgp_tcp_bind="")
@@ -68,6 +76,13 @@ def test_two_routers_one_goes_bad(tmp_path):
                 line["neighbor"]["message"]["update"]["announce"]["ipv4 unicast"]["0.0.0.0"] for line in lines[1:]
             ]
             assert announced == [[{"nlri": prefix}] for prefix in prefixes]
+        wait_until(lambda: answers.exists() and "done" in answers.read_text(), 10, what="show adj-rib in")
+        name = f"bmp 127.0.0.1:{good.getsockname()[1]} neighbor 10.0.0.2 pre-policy"
+        assert answers.read_text().splitlines() == [
+            f"{name} ipv4 unicast 10.0.0.0/8 next-hop 0.0.0.0",
+            f"{name} ipv4 unicast 12.0.0.0/8 next-hop 0.0.0.0",
+            "done",
+        ]  # the bad router's session is closed: its routes went with it
         good.close()
         bad.close()
     finally:

@@ -17,7 +17,10 @@ that peer would read:
 * ``route-monitoring``: ``direction`` ``receive`` (Adj-RIB-In, Loc-RIB) or
   ``send`` (Adj-RIB-Out, RFC 8671) and the UPDATE exactly as
   `exabgp.api.json_update.update_json` renders a received one (the codec's
-  fast path for the unicast families, RFC 7606 outcomes as withdrawals);
+  fast path for the unicast families, RFC 7606 outcomes as withdrawals); an
+  UPDATE that would reset a BGP session (RFC 7606 section 4: its NLRI can
+  not be read) is ``"error": { "code", "subcode", "reason", "body" }``
+  instead, and the BMP session goes on;
 * ``peer-up``: ``"state": "up"``, the local and remote ports in ``bmp``,
   and ``"open": { "sent": ..., "received": ... }`` as 5.0 prints a received
   OPEN (`exabgp.api.json_message.open_json`);
@@ -39,6 +42,7 @@ when the station read the message; the per-peer header's own time is
 
 import json
 
+from exabgp._codec.errors import CodecError
 from exabgp.api.envelope import DaemonFields, Envelope, hex_text
 from exabgp.api.json_message import afi_text, notification_json, open_json
 from exabgp.api.json_update import compact, update_json
@@ -128,14 +132,23 @@ class BmpPrinter:
 
     def line(self, now: float, message) -> str:
         """The JSON line of one decoded message (`exabgp.bmp.message`), read at time `now`; the router is told
-        of it (`Router.receive`): before its line for a Peer Up or an Initiation, after it for a Peer Down."""
+        of it (`Router.receive`): before its line for a Peer Up, an Initiation or a Route Monitoring, after it
+        for a Peer Down."""
         if isinstance(message, RouteMonitoring):
             peer = message.peer
+            self._router.receive(message)
             ctx = self._router.context(peer)
-            text = update_json(Update.decode(message.body, ctx), ctx, True)
+            direction = "send" if peer.adj_rib_out else "receive"
+            try:
+                text = update_json(Update.decode(message.body, ctx), ctx, True)
+            except CodecError as error:  # what would reset a BGP session: told, the BMP session goes on
+                inner = (
+                    f', "direction": "{direction}", "error": {{ "code": {error.code}, "subcode": {error.subcode}, '
+                    f'"reason": {json.dumps(error.reason)}, "body": "{hex_text(message.body)}" }}'
+                )
+                return self._line(now, message.TYPE, peer, inner)
             if self._compact:
                 text = compact(text)
-            direction = "send" if peer.adj_rib_out else "receive"
             return self._line(now, message.TYPE, peer, f', "direction": "{direction}", "message": {text}')
         if isinstance(message, PeerUp):
             self._router.receive(message)

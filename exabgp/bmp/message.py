@@ -269,7 +269,7 @@ def _route_mirroring(reader: _Fields):
 def _statistics(reader: _Fields):
     peer = reader.peer_header()
     count = reader.number(4, "the statistics count")
-    statistics = []
+    statistics: list[tuple[int, int | tuple[int, int, int]]] = []
     for _ in range(count):
         kind = reader.number(2, "the type of a statistic")
         length = reader.number(2, f"the length of statistic {kind}")

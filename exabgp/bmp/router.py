@@ -18,42 +18,65 @@ The 4-octet AS form is the per-peer header's A flag (RFC 7854 section 4.2:
 set, the AS_PATH is in the 2-octet form), not the OPENs: a router may
 re-encode what it received.  A Route Monitoring for a peer without Peer Up
 (a router should not send one) is decoded with the plain RFC 4271 context
-and the A flag.  A Peer Down forgets the peer.  The Initiation's sysName names the router.  The contexts are made once
+and the A flag.  A Peer Down forgets the peer.
+
+With `keep`, the routes of each peer are kept per RIB the router exports
+(`rib_name`: ``pre-policy``, ``post-policy``, ``adj-rib-out-pre-policy``,
+``adj-rib-out-post-policy``, ``loc-rib``), each in an
+`exabgp.rib.incoming.AdjRibIn` fed the UPDATEs as a BGP session feeds its
+own (the codec's one pass, no object per route), for ``show adj-rib in``;
+a Peer Down drops them with the peer.  The Initiation's sysName names the router.  The contexts are made once
 per peer and form, not per message.
 """
 
+from exabgp._codec.errors import CodecError
 from exabgp.api.envelope import NeighborFields
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.record import replace
+from exabgp.bgp.update import Update
 from exabgp.bmp import tables
-from exabgp.bmp.message import Initiation, PeerDown, PeerHeader, PeerUp
+from exabgp.bmp.message import Initiation, PeerDown, PeerHeader, PeerUp, RouteMonitoring
+from exabgp.rib.incoming import AdjRibIn
 from exabgp.session.negotiation import agree
 
 _PLAIN = CodecContext(received=True)
 
 
+def rib_name(peer: PeerHeader) -> str:
+    """Which of the router's RIBs a Route Monitoring of `peer` shows (RFC 7854 L flag, RFC 8671, RFC 9069)."""
+    if peer.type == tables.LOC_RIB_INSTANCE:
+        return "loc-rib"
+    policy = "post-policy" if peer.flags & tables.FLAG_L else "pre-policy"
+    return f"adj-rib-out-{policy}" if peer.adj_rib_out else policy
+
+
 class _Peer:
-    __slots__ = ("contexts", "neighbor", "up")
+    __slots__ = ("contexts", "neighbor", "ribs", "up")
 
     def __init__(self, up: PeerUp | None, neighbor: NeighborFields):
         self.up = up
         self.neighbor = neighbor
         self.contexts: dict = {}  # (adj_rib_out, asn4) -> CodecContext
+        self.ribs: dict = {}  # rib_name -> (AdjRibIn, the context of its UPDATEs)
 
 
 class Router:
     """One BMP session's monitored peers (see the module docstring); `address` and `port` name the router."""
 
-    def __init__(self, address: str, port: int):
+    def __init__(self, address: str, port: int, keep: bool = False):
         self.address = address
         self.port = port
+        self.keep = keep  # keep the routes of each monitored peer's RIBs (`tables`)
         self.name = ""  # its sysName, once the Initiation said it
         self._peers: dict[tuple, _Peer] = {}
 
     def receive(self, message) -> None:
         """Keep what `message` says about the router (its Initiation's sysName) or a monitored peer (Peer Up,
         Peer Down)."""
-        if isinstance(message, Initiation):
+        if isinstance(message, RouteMonitoring):
+            if self.keep:
+                self._keep(message.peer, message.body)
+        elif isinstance(message, Initiation):
             for kind, value in message.information:
                 if kind == tables.INFORMATION_SYS_NAME:
                     self.name = bytes(value).decode("utf-8", "replace")
@@ -64,6 +87,35 @@ class Router:
             self._peers[peer.key] = _Peer(message, neighbor)
         elif isinstance(message, PeerDown):
             self._peers.pop(message.peer.key, None)
+
+    def _keep(self, peer: PeerHeader, body: bytes) -> None:
+        """Apply a Route Monitoring UPDATE to the RIB it shows (one the codec refuses changes nothing)."""
+        known = self._peer(peer)
+        name = rib_name(peer)
+        kept = known.ribs.get(name)
+        ctx = self.context(peer)
+        if kept is None or kept[1] is not ctx:
+            kept = known.ribs[name] = (kept[0] if kept is not None else AdjRibIn(), ctx)
+        try:
+            kept[0].update(Update.decode(body, ctx), ctx)
+        except CodecError:
+            pass
+
+    def tables(self) -> list:
+        """``(neighbor, rib name, AdjRibIn, context)`` of every RIB kept, peers in the order they came."""
+        return [
+            (known.neighbor, name, rib, ctx)
+            for known in self._peers.values()
+            for name, (rib, ctx) in known.ribs.items()
+        ]
+
+    def holds(self, rib: AdjRibIn) -> bool:
+        """Whether `rib` is still one of the RIBs kept (not dropped by a Peer Down or `clear`)."""
+        return any(kept[0] is rib for known in self._peers.values() for kept in known.ribs.values())
+
+    def clear(self) -> None:
+        """The session ended: forget every peer and its RIBs."""
+        self._peers.clear()
 
     def _peer(self, peer: PeerHeader) -> _Peer:
         known = self._peers.get(peer.key)

@@ -3,14 +3,17 @@
     bmp {
         listen 127.0.0.1 port 11019;   # repeatable; the port defaults to 11019
         processes [ collector ];       # the helpers told of every BMP message (json encoder)
+        adj-rib-in true;               # keep the routers' RIBs for `show adj-rib in` (the default)
     }
 
 An addition to ExaBGP 5.0 (docs/compatibility.md, "BMP station"): 5.0
 refuses the section.  A configuration may hold several ``bmp`` sections; each
-becomes a frozen `BmpStation`.  Every ``listen`` line is an address (IPv4 or
+becomes a frozen `BmpSection`.  Every ``listen`` line is an address (IPv4 or
 IPv6) and an optional ``port N`` (1-65535); ``processes`` names helpers
 defined by ``process`` sections, which must use ``encoder json`` (the BMP
-lines are JSON only): `check_processes` says so at the name's line once every
+lines are JSON only; without ``processes`` every JSON helper hears the
+routers); ``adj-rib-in false`` keeps no route (less memory, the JSON lines
+only): `check_processes` says so at the name's line once every
 section is read.  Errors are ``file:line:column: reason`` as everywhere.
 """
 
@@ -24,9 +27,10 @@ DEFAULT_PORT = 11019
 
 
 @record(slots=True)
-class BmpStation:
+class BmpSection:
     listen: tuple  # (address, port) pairs, in configuration order
     processes: tuple = ()  # helper names
+    adj_rib_in: bool = True  # keep the routers' RIBs for `show adj-rib in`
 
 
 def _listen(statement: Statement) -> tuple:
@@ -43,22 +47,27 @@ def _listen(statement: Statement) -> tuple:
     return (address, port)
 
 
-def parse_bmp(statement: Statement) -> BmpStation:
-    """The `BmpStation` of one ``bmp { }`` section."""
+def parse_bmp(statement: Statement) -> BmpSection:
+    """The `BmpSection` of one ``bmp { }`` section."""
     if len(statement.words) != 1:
         raise statement.words[1].error("'bmp' takes no name")
     listen = []
     processes: list = []
+    adj_rib_in = True
     for line in values.block(statement):
         if line.keyword == "listen":
             listen.append(_listen(line))
         elif line.keyword == "processes":
             processes.extend(token.text for token in values.names(line))
+        elif line.keyword == "adj-rib-in":
+            adj_rib_in = values.boolean(line, True)
         else:
-            raise line.words[0].error(f"unknown bmp keyword '{line.keyword}' (expected listen or processes)")
+            raise line.words[0].error(
+                f"unknown bmp keyword '{line.keyword}' (expected listen, processes or adj-rib-in)"
+            )
     if not listen:
         raise statement.end.error("a bmp section needs at least one 'listen' line")
-    return BmpStation(tuple(dict.fromkeys(listen)), tuple(dict.fromkeys(processes)))
+    return BmpSection(tuple(dict.fromkeys(listen)), tuple(dict.fromkeys(processes)), adj_rib_in)
 
 
 def check_processes(statement: Statement, encoders: dict) -> None:

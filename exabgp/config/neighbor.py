@@ -215,7 +215,7 @@ class Neighbor:
 class Configuration:
     neighbors: tuple = ()
     processes: tuple = ()
-    bmp: tuple = ()  # exabgp.config.bmp.BmpStation, one per `bmp` section
+    bmp: tuple = ()  # exabgp.config.bmp.BmpSection, one per `bmp` section
 
 
 def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> Configuration:

@@ -20,6 +20,7 @@ sessions open go on, told to the helpers the new sections name.
 """
 
 import asyncio
+import functools
 import time
 
 from exabgp.api.encoder import JsonEncoder
@@ -48,7 +49,7 @@ class BmpConnection(asyncio.Protocol):
     def connection_made(self, transport) -> None:
         self.transport = transport
         address, port = transport.get_extra_info("peername")[:2]
-        self.router = Router(address, port)
+        self.router = Router(address, port, self.station.keeps(self.endpoint))
         api = self.station.api
         self.printer = BmpPrinter(api.daemon, self.router, api.environment.get("api", "compact"))
         self.name = f"bmp {address}:{port}"
@@ -87,6 +88,8 @@ class BmpConnection(asyncio.Protocol):
 
     def connection_lost(self, exc) -> None:
         self.station.connections.discard(self)
+        if self.router is not None:
+            self.router.clear()  # its RIBs go with the session
         reason = f": {exc}" if exc else ""
         self.station.log.info(SOURCE, f"{self.name}: BMP session closed after {self.decoder.count} messages{reason}")
 
@@ -110,50 +113,69 @@ class BmpStation:
         self.log = log
         self.api = api
         self.connections: set[BmpConnection] = set()
-        self._servers: dict = {}  # (address, port) -> (asyncio server, processes)
+        self._servers: dict = {}  # (address, port) -> (asyncio server, its `exabgp.config.bmp.BmpSection`)
 
     async def listen(self, configuration, startup: bool) -> bool:
         """Listen as the configuration's ``bmp`` sections say; False when one can not be opened at startup."""
         loop = asyncio.get_running_loop()
-        wanted = {endpoint: station.processes for station in configuration.bmp for endpoint in station.listen}
+        wanted = {endpoint: section for section in configuration.bmp for endpoint in section.listen}
         for endpoint in [endpoint for endpoint in self._servers if endpoint not in wanted]:
             self._servers.pop(endpoint)[0].close()
             self.log.info(SOURCE, f"stopped listening for BMP on {endpoint[0]}:{endpoint[1]}")
-        for (address, port), processes in wanted.items():
+        for (address, port), section in wanted.items():
             known = self._servers.get((address, port))
             if known is not None:
-                self._servers[(address, port)] = (known[0], processes)
+                self._servers[(address, port)] = (known[0], section)
                 continue
             try:
                 sock = sockets.listening(address, port, [])
                 server = await loop.create_server(
-                    lambda e=(address, port): BmpConnection(self, e), sock=sock, start_serving=not startup
+                    functools.partial(BmpConnection, self, (address, port)), sock=sock, start_serving=not startup
                 )
             except (OSError, ValueError) as error:
                 self.log.error(SOURCE, f"could not listen for BMP on {address}:{port}: {error}")
                 if startup:
                     return False
                 continue
-            self._servers[(address, port)] = (server, processes)
+            self._servers[(address, port)] = (server, section)
             self.log.info(SOURCE, f"listening for BMP session(s) on {address}:{port}")
         return True
 
     async def serve(self) -> None:
         """Accept the routers' connections (the listeners of the startup wait for the helpers to run)."""
-        for server, _processes in self._servers.values():
+        for server, _section in self._servers.values():
             await server.start_serving()
 
     def processes(self, endpoint: tuple) -> tuple:
         """The helpers the section listening on `endpoint` names (() for every JSON helper)."""
         known = self._servers.get(endpoint)
-        return known[1] if known is not None else ()
+        return known[1].processes if known is not None else ()
+
+    def keeps(self, endpoint: tuple) -> bool:
+        """Whether the routers connecting on `endpoint` have their RIBs kept (the section's ``adj-rib-in``)."""
+        known = self._servers.get(endpoint)
+        return known is not None and known[1].adj_rib_in
+
+    def tables(self, address: str | None = None) -> list:
+        """``(name, AdjRibIn, context, current)`` of every RIB the routers connected now keep, of the peer of
+        `address` only when given: ``name`` is ``bmp ROUTER:PORT neighbor PEER RIB``, ``current()`` whether
+        the router still holds that table (a Peer Down or the session's end drops it)."""
+        found = []
+        routers = [connection.router for connection in self.connections if connection.router is not None]
+        for router in sorted(routers, key=lambda router: (router.address, router.port)):
+            for neighbor, rib_name, table, ctx in router.tables():
+                if address is not None and neighbor.peer_address != address:
+                    continue
+                name = f"bmp {router.address}:{router.port} neighbor {neighbor.peer_address} {rib_name}"
+                found.append((name, table, ctx, lambda r=router, t=table: r.holds(t)))
+        return found
 
     def throttle(self) -> None:
         for connection in self.connections:
             connection.throttle()
 
     def close(self) -> None:
-        for server, _processes in self._servers.values():
+        for server, _section in self._servers.values():
             server.close()
         self._servers.clear()
         for connection in list(self.connections):
