@@ -368,3 +368,30 @@ def test_the_router_keeps_each_rib_of_each_peer():
     (down,) = Decoder().feed(bmp.peer_down(pre, 4))
     printer.line(1.0, down)
     assert router.tables() == [] and not router.holds(rib)
+
+
+def test_peer_information_tlvs():
+    """RFC 9736: the Peer Up Information TLVs have their own namespace: string (0), VRF/Table Name (3, RFC 9069
+    section 5.2), Admin Label (4); a Peer Down of reason 6 (RFC 9069 section 5.5) carries TLVs of it too."""
+    header = bmp.peer_header(address="10.0.0.2", asn=65001, bgp_id="10.0.0.2")
+    up_message = bmp.peer_up(
+        header,
+        "10.0.0.1",
+        179,
+        50000,
+        ROUTER_OPEN,
+        PEER_OPEN,
+        bmp.tlv(0, b"hi"),
+        bmp.tlv(3, b"blue"),
+        bmp.tlv(4, b"transit"),
+        bmp.tlv(9, b"?"),
+    )
+    up, down = lines(up_message, bmp.peer_down(header, 6, bmp.tlv(3, b"blue")))
+    assert up["bmp"]["information"] == [
+        {"type": "string", "value": "hi"},
+        {"type": "vrf-table-name", "value": "blue"},
+        {"type": "admin-label", "value": "transit"},
+        {"type": "9", "value": "?"},
+    ]
+    assert down["neighbor"]["reason"] == "local-system-closed"
+    assert down["neighbor"]["information"] == [{"type": "vrf-table-name", "value": "blue"}]

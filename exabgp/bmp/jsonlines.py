@@ -156,7 +156,7 @@ class BmpPrinter:
             received = open_json(message.received_open, "receive")
             extra = (
                 f', "local-port": {message.local_port}, "remote-port": {message.remote_port}, '
-                f'"information": {_information(message.information, tables.INFORMATION_TYPES)}'
+                f'"information": {_information(message.information, tables.PEER_INFORMATION_TYPES)}'
             )
             inner = f', "state": "up", "open": {{ "sent": {sent}, "received": {received} }}'
             return self._line(now, message.TYPE, message.peer, inner, extra)
@@ -168,7 +168,7 @@ class BmpPrinter:
             if message.fsm_event is not None:
                 inner += f', "fsm-event": {message.fsm_event}'
             if message.information:
-                inner += f', "information": {_information(message.information, tables.INFORMATION_TYPES)}'
+                inner += f', "information": {_information(message.information, tables.PEER_INFORMATION_TYPES)}'
             if message.data:
                 inner += f', "data": "{hex_text(message.data)}"'
             line = self._line(now, message.TYPE, message.peer, inner)

@@ -59,7 +59,7 @@ FLAG_F = 0x80  # Loc-RIB peer type only: the Loc-RIB is filtered (RFC 9069 secti
 FLAG_NAMES = ((FLAG_V, "ipv6"), (FLAG_L, "post-policy"), (FLAG_A, "legacy-as-path"), (FLAG_O, "adj-rib-out"))
 LOC_RIB_FLAG_NAMES = ((FLAG_F, "filtered"),)
 
-# Information TLVs (RFC 7854 section 4.4, RFC 9069 section 5.2 for type 3)
+# Initiation Information TLVs (RFC 7854 section 4.4)
 INFORMATION_STRING = 0
 INFORMATION_SYS_DESCR = 1
 INFORMATION_SYS_NAME = 2
@@ -67,6 +67,11 @@ INFORMATION_TYPES = {
     INFORMATION_STRING: "string",
     INFORMATION_SYS_DESCR: "sys-descr",
     INFORMATION_SYS_NAME: "sys-name",
+}
+# Peer Up (and Peer Down reason 6) Information TLVs: their own namespace (RFC 9736), with the VRF/Table
+# Name of RFC 9069 section 5.2 and the Admin Label
+PEER_INFORMATION_TYPES = {
+    INFORMATION_STRING: "string",
     3: "vrf-table-name",
     4: "admin-label",
 }
