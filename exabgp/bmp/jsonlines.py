@@ -91,6 +91,9 @@ class BmpPrinter:
         self.counter = 0
         self._envelopes: dict = {}  # NeighborFields -> Envelope
         self._peer_heads: dict = {}  # (peer key, flags, message type) -> the "bmp" object up to the timestamp
+        # id(PeerHeader) -> (the header, envelope, bmp head, direction, context) of its Route Monitoring lines,
+        # forgotten when a message other than a Route Monitoring comes (it may change the peer or the router)
+        self._monitored: dict[int, tuple] = {}
 
     def _router_text(self) -> str:
         router = self._router
@@ -109,16 +112,47 @@ class BmpPrinter:
             )
         return head
 
-    def _line(self, now: float, kind: int, peer: PeerHeader, inner: str, extra: str = "") -> str:
-        """A line about a monitored peer: the bmp object (with `extra` fields after the peer), then its neighbor."""
+    def _envelope(self, peer: PeerHeader) -> Envelope:
         neighbor = self._router.neighbor(peer)
         envelope = self._envelopes.get(neighbor)
         if envelope is None:
             envelope = self._envelopes[neighbor] = Envelope(self._daemon, neighbor)
+        return envelope
+
+    def _line(self, now: float, message, inner: str, extra: str = "") -> str:
+        """A line about a monitored peer: the bmp object (with `extra` fields after the peer), then its neighbor."""
+        peer = message.peer
         self.counter += 1
-        stamp = peer.seconds + peer.microseconds / 1_000_000
-        bmp = f"{self._bmp_head(kind, peer)}{stamp!r} }}{extra} }}, "
-        return envelope.line(now, self.counter, "bmp", inner, " } }", bmp) + "\n"
+        bmp = f"{self._bmp_head(message.TYPE, peer)}{message.timestamp!r} }}{extra} }}, "
+        return self._envelope(peer).line(now, self.counter, "bmp", inner, " } }", bmp) + "\n"
+
+    def _route_monitoring(self, now: float, message) -> str:
+        """The line of a Route Monitoring: what it needs of its peer found with one lookup."""
+        peer = message.peer
+        router = self._router
+        router.receive(message)
+        known = self._monitored.get(id(peer))
+        if known is None or known[0] is not peer:
+            direction = "send" if peer.adj_rib_out else "receive"
+            known = (peer, self._envelope(peer), self._bmp_head(message.TYPE, peer), direction, router.context(peer))
+            self._monitored[id(peer)] = known
+        _peer, envelope, head, direction, ctx = known
+        self.counter += 1
+        bmp = f"{head}{message.timestamp!r} }} }}, "
+        try:
+            text = update_json(Update.decode(message.body, ctx), ctx, True)
+        except CodecError as error:  # what would reset a BGP session: told, the BMP session goes on
+            inner = (
+                f', "direction": "{direction}", "error": {{ "code": {error.code}, "subcode": {error.subcode}, '
+                f'"reason": {json.dumps(error.reason)}, "body": "{hex_text(message.body)}" }}'
+            )
+            return envelope.line(now, self.counter, "bmp", inner, " } }", bmp) + "\n"
+        if self._compact:
+            text = compact(text)
+        return (
+            envelope.line(now, self.counter, "bmp", f', "direction": "{direction}", "message": {text}', " } }", bmp)
+            + "\n"
+        )
 
     def _router_line(self, now: float, kind: int, fields: str) -> str:
         """A line about the router itself: no neighbor."""
@@ -134,22 +168,9 @@ class BmpPrinter:
         """The JSON line of one decoded message (`exabgp.bmp.message`), read at time `now`; the router is told
         of it (`Router.receive`): before its line for a Peer Up, an Initiation or a Route Monitoring, after it
         for a Peer Down."""
-        if isinstance(message, RouteMonitoring):
-            peer = message.peer
-            self._router.receive(message)
-            ctx = self._router.context(peer)
-            direction = "send" if peer.adj_rib_out else "receive"
-            try:
-                text = update_json(Update.decode(message.body, ctx), ctx, True)
-            except CodecError as error:  # what would reset a BGP session: told, the BMP session goes on
-                inner = (
-                    f', "direction": "{direction}", "error": {{ "code": {error.code}, "subcode": {error.subcode}, '
-                    f'"reason": {json.dumps(error.reason)}, "body": "{hex_text(message.body)}" }}'
-                )
-                return self._line(now, message.TYPE, peer, inner)
-            if self._compact:
-                text = compact(text)
-            return self._line(now, message.TYPE, peer, f', "direction": "{direction}", "message": {text}')
+        if type(message) is RouteMonitoring:
+            return self._route_monitoring(now, message)
+        self._monitored.clear()
         if isinstance(message, PeerUp):
             self._router.receive(message)
             sent = open_json(message.sent_open, "receive")
@@ -159,7 +180,7 @@ class BmpPrinter:
                 f'"information": {_information(message.information, tables.PEER_INFORMATION_TYPES)}'
             )
             inner = f', "state": "up", "open": {{ "sent": {sent}, "received": {received} }}'
-            return self._line(now, message.TYPE, message.peer, inner, extra)
+            return self._line(now, message, inner, extra)
         if isinstance(message, PeerDown):
             reason = tables.DOWN_REASONS.get(message.reason, str(message.reason))
             inner = f', "state": "down", "reason": "{reason}"'
@@ -171,7 +192,7 @@ class BmpPrinter:
                 inner += f', "information": {_information(message.information, tables.PEER_INFORMATION_TYPES)}'
             if message.data:
                 inner += f', "data": "{hex_text(message.data)}"'
-            line = self._line(now, message.TYPE, message.peer, inner)
+            line = self._line(now, message, inner)
             self._router.receive(message)
             return line
         if isinstance(message, StatisticsReport):
@@ -184,7 +205,7 @@ class BmpPrinter:
                     items.append(f'{{ "type": {kind}, "name": "{name}", {family}"value": {count} }}')
                 else:
                     items.append(f'{{ "type": {kind}, "name": "{name}", "value": {value} }}')
-            return self._line(now, message.TYPE, message.peer, f', "statistics": [ {", ".join(items)} ]')
+            return self._line(now, message, f', "statistics": [ {", ".join(items)} ]')
         if isinstance(message, RouteMirroring):
             items = []
             for kind, value in message.tlvs:
@@ -195,7 +216,7 @@ class BmpPrinter:
                     items.append(f'{{ "information": "{tables.MIRROR_INFORMATION_CODES.get(code, str(code))}" }}')
                 else:
                     items.append(f'{{ "type": {kind}, "value": "{hex_text(value)}" }}')
-            return self._line(now, message.TYPE, message.peer, f', "mirrored": [ {", ".join(items)} ]')
+            return self._line(now, message, f', "mirrored": [ {", ".join(items)} ]')
         if isinstance(message, Initiation):
             self._router.receive(message)
             self._peer_heads.clear()  # they name the router

@@ -43,6 +43,8 @@ from exabgp.bmp import tables
 _OPEN = 1
 _UPDATE = 2
 _NOTIFICATION = 3
+#: where a Route Monitoring's BGP message starts: after the common and the per-peer headers
+_UPDATE_AT = tables.COMMON_HEADER_SIZE + tables.PEER_HEADER_SIZE
 
 
 class BmpError(ValueError):
@@ -51,7 +53,9 @@ class BmpError(ValueError):
 
 @record(slots=True)
 class PeerHeader:
-    """The per-peer header (RFC 7854 section 4.2): who the message is about, and how its UPDATEs are laid out."""
+    """The per-peer header (RFC 7854 section 4.2) but its timestamp (each message's `timestamp`): who the
+    message is about, and how its UPDATEs are laid out.  A `Decoder` makes one object per distinct header
+    of its session and gives it to every message with that header (so it can be a cache key by identity)."""
 
     type: int
     flags: int
@@ -59,8 +63,6 @@ class PeerHeader:
     address: str
     asn: int
     bgp_id: str
-    seconds: int
-    microseconds: int
 
     @property
     def key(self) -> tuple:
@@ -99,6 +101,7 @@ class Termination:
 class PeerUp:
     TYPE = tables.PEER_UP
     peer: PeerHeader
+    timestamp: float  # the per-peer header's seconds and microseconds
     local_address: str
     local_port: int
     remote_port: int
@@ -111,6 +114,7 @@ class PeerUp:
 class PeerDown:
     TYPE = tables.PEER_DOWN
     peer: PeerHeader
+    timestamp: float
     reason: int
     notification: Notification | None = None
     fsm_event: int | None = None
@@ -122,6 +126,7 @@ class PeerDown:
 class RouteMonitoring:
     TYPE = tables.ROUTE_MONITORING
     peer: PeerHeader
+    timestamp: float
     body: bytes  # the UPDATE's body (its BGP header checked and left out)
 
 
@@ -129,6 +134,7 @@ class RouteMonitoring:
 class RouteMirroring:
     TYPE = tables.ROUTE_MIRRORING
     peer: PeerHeader
+    timestamp: float
     tlvs: tuple  # (type, value): a whole BGP message (type 0), or a 2-octet information code (type 1)
 
 
@@ -136,16 +142,18 @@ class RouteMirroring:
 class StatisticsReport:
     TYPE = tables.STATISTICS_REPORT
     peer: PeerHeader
+    timestamp: float
     statistics: tuple  # (type, value): an int, or (afi, safi, count) for the per-family gauges
 
 
 class _Fields:
     """The fields of one message, with the session offset of each for the errors."""
 
-    __slots__ = ("data", "end", "position", "start", "what")
+    __slots__ = ("data", "end", "peers", "position", "start", "what")
 
-    def __init__(self, data: bytes, start: int, what: str):
+    def __init__(self, data: bytes, start: int, what: str, peers: dict):
         self.data = data
+        self.peers = peers  # the session's PeerHeader objects, by the octets of their header
         self.position = tables.COMMON_HEADER_SIZE
         self.end = len(data)
         self.start = start  # the session offset of the message's first octet
@@ -168,21 +176,11 @@ class _Fields:
     def left(self) -> int:
         return self.end - self.position
 
-    def peer_header(self) -> PeerHeader:
+    def peer_header(self) -> tuple:
+        """``(PeerHeader, timestamp)`` of the per-peer header."""
         raw = self.take(tables.PEER_HEADER_SIZE, "the per-peer header")
-        kind, flags = raw[0], raw[1]
-        ipv6 = kind != tables.LOC_RIB_INSTANCE and flags & tables.FLAG_V
-        address = address_text(raw[10:26] if ipv6 else raw[22:26])
-        return PeerHeader(
-            kind,
-            flags,
-            raw[2:10],
-            address,
-            int.from_bytes(raw[26:30], "big"),
-            address_text(raw[30:34]),
-            int.from_bytes(raw[34:38], "big"),
-            int.from_bytes(raw[38:42], "big"),
-        )
+        stamp = int.from_bytes(raw[34:38], "big") + int.from_bytes(raw[38:42], "big") / 1_000_000
+        return peer_of(self.peers, raw[:34]), stamp
 
     def tlvs(self, field: str) -> tuple:
         """The TLVs up to the message's end: type (2), length (2), value."""
@@ -216,6 +214,19 @@ class _Fields:
             raise self.error(f"{field} is malformed: {error}", at) from None
 
 
+def peer_of(peers: dict, raw: bytes) -> PeerHeader:
+    """The `PeerHeader` of the 34 first octets of a per-peer header, made once per session (`peers`)."""
+    peer = peers.get(raw)
+    if peer is None:
+        kind, flags = raw[0], raw[1]
+        ipv6 = kind != tables.LOC_RIB_INSTANCE and flags & tables.FLAG_V
+        address = address_text(raw[10:26] if ipv6 else raw[22:26])
+        peer = peers[bytes(raw)] = PeerHeader(
+            kind, flags, bytes(raw[2:10]), address, int.from_bytes(raw[26:30], "big"), address_text(raw[30:34])
+        )
+    return peer
+
+
 def _initiation(reader: _Fields):
     return Initiation(reader.tlvs("information TLV"))
 
@@ -225,7 +236,7 @@ def _termination(reader: _Fields):
 
 
 def _peer_up(reader: _Fields):
-    peer = reader.peer_header()
+    peer, stamp = reader.peer_header()
     raw = reader.take(16, "the local address")
     local = address_text(raw if peer.flags & tables.FLAG_V and peer.type != tables.LOC_RIB_INSTANCE else raw[12:])
     local_port = reader.number(2, "the local port")
@@ -236,38 +247,39 @@ def _peer_up(reader: _Fields):
     at = reader.position
     _kind, body = reader.bgp_message("the received OPEN", _OPEN)
     received = reader.decoded(Open.decode, body, "the received OPEN", at)
-    return PeerUp(peer, local, local_port, remote_port, sent, received, reader.tlvs("information TLV"))
+    return PeerUp(peer, stamp, local, local_port, remote_port, sent, received, reader.tlvs("information TLV"))
 
 
 def _peer_down(reader: _Fields):
-    peer = reader.peer_header()
+    peer, stamp = reader.peer_header()
     reason = reader.number(1, "the reason")
     if reason in tables.DOWN_WITH_NOTIFICATION:
         at = reader.position
         _kind, body = reader.bgp_message("the NOTIFICATION", _NOTIFICATION)
         notification = reader.decoded(Notification.decode, body, "the NOTIFICATION", at)
-        return PeerDown(peer, reason, notification=notification)
+        return PeerDown(peer, stamp, reason, notification=notification)
     if reason == tables.DOWN_LOCAL_FSM:
-        return PeerDown(peer, reason, fsm_event=reader.number(2, "the FSM event code"))
+        return PeerDown(peer, stamp, reason, fsm_event=reader.number(2, "the FSM event code"))
     if reason in tables.DOWN_REASONS:
-        return PeerDown(peer, reason, information=reader.tlvs("information TLV"))
-    return PeerDown(peer, reason, data=reader.take(reader.left(), "the data"))
+        return PeerDown(peer, stamp, reason, information=reader.tlvs("information TLV"))
+    return PeerDown(peer, stamp, reason, data=reader.take(reader.left(), "the data"))
 
 
 def _route_monitoring(reader: _Fields):
-    peer = reader.peer_header()
+    peer, stamp = reader.peer_header()
     _kind, body = reader.bgp_message("the BGP UPDATE", _UPDATE)
     if reader.left():
         raise reader.error(f"{reader.left()} octets after the BGP UPDATE")
-    return RouteMonitoring(peer, bytes(body))
+    return RouteMonitoring(peer, stamp, bytes(body))
 
 
 def _route_mirroring(reader: _Fields):
-    return RouteMirroring(reader.peer_header(), reader.tlvs("route mirroring TLV"))
+    peer, stamp = reader.peer_header()
+    return RouteMirroring(peer, stamp, reader.tlvs("route mirroring TLV"))
 
 
 def _statistics(reader: _Fields):
-    peer = reader.peer_header()
+    peer, stamp = reader.peer_header()
     count = reader.number(4, "the statistics count")
     statistics: list[tuple[int, int | tuple[int, int, int]]] = []
     for _ in range(count):
@@ -283,7 +295,7 @@ def _statistics(reader: _Fields):
             raise reader.error(f"statistic {kind} of {length} octets (4, 8 or 11 expected)", at)
     if reader.left():
         raise reader.error(f"{reader.left()} octets after the {count} statistics")
-    return StatisticsReport(peer, tuple(statistics))
+    return StatisticsReport(peer, stamp, tuple(statistics))
 
 
 _DECODERS = {
@@ -297,12 +309,12 @@ _DECODERS = {
 }
 
 
-def decode(message: bytes, number: int = 1, offset: int = 0):
+def decode(message: bytes, number: int = 1, offset: int = 0, peers: dict | None = None):
     """The record of one whole BMP message (common header included); `number` and `offset` (its place in the
-    session) only name it in a `BmpError`."""
+    session) only name it in a `BmpError`; `peers` is the session's `PeerHeader`s (`peer_of`)."""
     kind = message[5] if len(message) > 5 else -1
     name = tables.MESSAGE_NAMES.get(kind, f"type {kind}")
-    reader = _Fields(message, offset, f"BMP message {number} ({name})")
+    reader = _Fields(message, offset, f"BMP message {number} ({name})", {} if peers is None else peers)
     decoder = _DECODERS.get(kind)
     if decoder is None:
         raise reader.error(f"unknown message type {kind}", 5)
@@ -312,10 +324,11 @@ def decode(message: bytes, number: int = 1, offset: int = 0):
 class Decoder:
     """The messages of one BMP session, framed as its octets arrive (see the module docstring)."""
 
-    __slots__ = ("_buffer", "count", "error", "offset")
+    __slots__ = ("_buffer", "_peers", "count", "error", "offset")
 
     def __init__(self):
         self._buffer = b""
+        self._peers: dict = {}  # the session's PeerHeader objects (`peer_of`)
         self.count = 0  # messages decoded so far
         self.offset = 0  # the session offset of the buffer's first octet
         self.error: BmpError | None = None  # the first bad message: nothing is read after it
@@ -326,6 +339,7 @@ class Decoder:
         if self.error is not None:
             return []
         buffer = self._buffer + data if self._buffer else bytes(data)
+        peers = self._peers
         size = len(buffer)
         position = 0
         found = []
@@ -335,14 +349,31 @@ class Decoder:
                 version = buffer[position]
                 length = int.from_bytes(buffer[position + 1 : position + 5], "big")
                 kind = buffer[position + 5]
-                where = f"BMP message {number} ({tables.MESSAGE_NAMES.get(kind, f'type {kind}')}) at offset"
-                if version != tables.VERSION:
-                    raise BmpError(f"{where} {self.offset + position}: version {version}, only 3 is read")
-                if length < tables.COMMON_HEADER_SIZE or length > tables.MAX_MESSAGE_SIZE:
+                if version != tables.VERSION or not tables.COMMON_HEADER_SIZE <= length <= tables.MAX_MESSAGE_SIZE:
+                    where = f"BMP message {number} ({tables.MESSAGE_NAMES.get(kind, f'type {kind}')}) at offset"
+                    if version != tables.VERSION:
+                        raise BmpError(f"{where} {self.offset + position}: version {version}, only 3 is read")
                     raise BmpError(f"{where} {self.offset + position + 1}: message length {length}")
                 if size - position < length:
                     break
-                found.append(decode(buffer[position : position + length], number, self.offset + position))
+                update = position + _UPDATE_AT
+                if (  # a Route Monitoring as RFC 7854 lays it out: read here, without the general walk
+                    kind == tables.ROUTE_MONITORING
+                    and length >= _UPDATE_AT + HEADER_SIZE
+                    and buffer[update : update + MARKER_SIZE] == MARKER
+                    and int.from_bytes(buffer[update + MARKER_SIZE : update + MARKER_SIZE + 2], "big")
+                    == length - _UPDATE_AT
+                    and buffer[update + MARKER_SIZE + 2] == _UPDATE
+                ):
+                    head = position + tables.COMMON_HEADER_SIZE
+                    peer = peer_of(peers, buffer[head : head + 34])
+                    stamp = (
+                        int.from_bytes(buffer[head + 34 : head + 38], "big")
+                        + int.from_bytes(buffer[head + 38 : head + 42], "big") / 1_000_000
+                    )
+                    found.append(RouteMonitoring(peer, stamp, buffer[update + HEADER_SIZE : position + length]))
+                else:
+                    found.append(decode(buffer[position : position + length], number, self.offset + position, peers))
                 self.count = number
                 position += length
         except BmpError as error:

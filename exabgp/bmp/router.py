@@ -69,6 +69,10 @@ class Router:
         self.keep = keep  # keep the routes of each monitored peer's RIBs (`tables`)
         self.name = ""  # its sysName, once the Initiation said it
         self._peers: dict[tuple, _Peer] = {}
+        # id(PeerHeader) -> (the header, its context, the AdjRibIn it feeds or None): the decoder gives one
+        # object per header, so a Route Monitoring finds them with one lookup (forgotten when any other
+        # message comes: a Peer Up or Down changes the peers)
+        self._contexts: dict[int, tuple] = {}
 
     def receive(self, message) -> None:
         """Keep what `message` says about the router (its Initiation's sysName) or a monitored peer (Peer Up,
@@ -76,7 +80,9 @@ class Router:
         if isinstance(message, RouteMonitoring):
             if self.keep:
                 self._keep(message.peer, message.body)
-        elif isinstance(message, Initiation):
+            return
+        self._contexts.clear()
+        if isinstance(message, Initiation):
             for kind, value in message.information:
                 if kind == tables.INFORMATION_SYS_NAME:
                     self.name = bytes(value).decode("utf-8", "replace")
@@ -90,14 +96,18 @@ class Router:
 
     def _keep(self, peer: PeerHeader, body: bytes) -> None:
         """Apply a Route Monitoring UPDATE to the RIB it shows (one the codec refuses changes nothing)."""
-        known = self._peer(peer)
-        name = rib_name(peer)
-        kept = known.ribs.get(name)
-        ctx = self.context(peer)
-        if kept is None or kept[1] is not ctx:
-            kept = known.ribs[name] = (kept[0] if kept is not None else AdjRibIn(), ctx)
+        cached = self._contexts.get(id(peer))
+        if cached is None or cached[0] is not peer or cached[2] is None:
+            ctx = self.context(peer)
+            ribs = self._peer(peer).ribs
+            name = rib_name(peer)
+            kept = ribs.get(name)
+            if kept is None or kept[1] is not ctx:
+                kept = ribs[name] = (kept[0] if kept is not None else AdjRibIn(), ctx)
+            cached = self._contexts[id(peer)] = (peer, ctx, kept[0])
+        _peer, ctx, rib = cached
         try:
-            kept[0].update(Update.decode(body, ctx), ctx)
+            rib.update(Update.decode(body, ctx), ctx)
         except CodecError:
             pass
 
@@ -116,6 +126,7 @@ class Router:
     def clear(self) -> None:
         """The session ended: forget every peer and its RIBs."""
         self._peers.clear()
+        self._contexts.clear()
 
     def _peer(self, peer: PeerHeader) -> _Peer:
         known = self._peers.get(peer.key)
@@ -130,6 +141,14 @@ class Router:
 
     def context(self, peer: PeerHeader) -> CodecContext:
         """The codec context of `peer`'s Route Monitoring UPDATEs (see the module docstring)."""
+        cached = self._contexts.get(id(peer))
+        if cached is not None and cached[0] is peer:
+            return cached[1]
+        context = self._context(peer)
+        self._contexts[id(peer)] = (peer, context, None)
+        return context
+
+    def _context(self, peer: PeerHeader) -> CodecContext:
         known = self._peer(peer)
         out, asn4 = peer.adj_rib_out, peer.asn4
         context = known.contexts.get((out, asn4))
