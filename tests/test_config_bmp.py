@@ -10,7 +10,7 @@ import pytest
 
 from exabgp.config.bmp import DEFAULT_PORT, BmpSection
 from exabgp.config.lexer import ConfigurationError
-from exabgp.config.neighbor import parse
+from exabgp.config.neighbor import configuration_text, parse
 
 PROCESSES = "process c { run /bin/cat; encoder json; }\nprocess t { run /bin/cat; encoder text; }\n"
 
@@ -26,6 +26,14 @@ def test_listen_lines_and_processes():
         BmpSection((("127.0.0.1", 5000), ("::1", DEFAULT_PORT)), ("c",)),
         BmpSection((("127.0.0.2", DEFAULT_PORT),), ()),
     )
+
+
+def test_the_canonical_text_parses_back_to_the_same_sections():
+    """`exabgp validate -n` prints the configuration back; the bmp sections too."""
+    text = PROCESSES + "bmp { listen ::1; processes [ c ]; adj-rib-in false; }\nbmp { listen 127.0.0.1 port 7; }\n"
+    configuration = parse(text, "x.conf", full=True)
+    assert parse(configuration_text(configuration), "again.conf", full=True) == configuration
+    assert configuration.bmp[0].adj_rib_in is False and configuration.bmp[1].adj_rib_in is True
 
 
 def test_a_configuration_without_bmp_is_unchanged():

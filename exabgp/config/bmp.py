@@ -81,3 +81,13 @@ def check_processes(statement: Statement, encoders: dict) -> None:
                 raise token.error(f"the bmp section names the process '{token.text}', which is not defined")
             if encoder != "json":
                 raise token.error(f"the process '{token.text}' gets BMP messages: it needs 'encoder json'")
+
+
+def bmp_text(section: BmpSection) -> str:
+    """The canonical text of a ``bmp`` section (what ``exabgp validate -n`` prints; it parses to `section`)."""
+    lines = ["bmp {"]
+    lines.extend(f"    listen {address} port {port};" for address, port in section.listen)
+    if section.processes:
+        lines.append(f"    processes [ {' '.join(section.processes)} ];")
+    lines.append(f"    adj-rib-in {'true' if section.adj_rib_in else 'false'};")
+    return "\n".join(lines) + "\n}\n"

@@ -859,5 +859,6 @@ def configuration_text(configuration: Configuration) -> str:
     """The canonical text of a whole configuration."""
     return "".join(
         [processes.process_text(p) for p in configuration.processes]
+        + [bmp.bmp_text(section) for section in configuration.bmp]
         + [neighbor_text(n) for n in configuration.neighbors]
     )
