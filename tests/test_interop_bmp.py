@@ -34,9 +34,12 @@ Without the programs the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where th
 import importlib
 import json
 import os
+import subprocess
 import sys
 
 import pytest
+
+from qa.reference import require_gen_corpus
 
 pytestmark = pytest.mark.slow  # starts a router and our daemon
 
@@ -271,3 +274,24 @@ def test_frr_bmp_export(tmp_path, running):
     # FRR 8.4 tells a cleared session as closed without a NOTIFICATION (reason 2), its FSM event code 0
     assert down["reason"] == "local-no-notification" and down["fsm-event"] == 0
     no_errors(exa)
+
+
+def test_the_benchmark_runs_on_a_tiny_table(tmp_path):
+    """`benchmarks/bmp_station.py` (BENCHMARKS.md, "A BMP station fed by FRR") on 3,000 routes: FRR's pace, then
+    ours, every route counted by each station."""
+    interop.require(frr_module.BGPD, "vtysh")
+    generator = require_gen_corpus()
+    corpus = tmp_path / "tiny.bgp"
+    subprocess.run([sys.executable, generator, "-o", str(corpus), "--v4", "2000", "--v6", "1000", "-q"], check=True)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run(
+        [sys.executable, os.path.join(root, "benchmarks", "bmp_station.py"), "--corpus", str(corpus), "--no-bgp"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    router, ours = (json.loads(line) for line in done.stdout.splitlines())
+    assert router["station"] == "router" and router["messages"] >= 3000  # FRR may add End-of-RIB markers
+    assert ours["station"] == "ours" and ours["routes"] == 3000 and 5 < ours["peak_rss_mb"] < 500
+    assert ours["ratio"] > 0
