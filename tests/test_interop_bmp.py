@@ -277,7 +277,7 @@ def test_frr_bmp_export(tmp_path, running):
 
 
 def test_the_benchmark_runs_on_a_tiny_table(tmp_path):
-    """`benchmarks/bmp_station.py` (BENCHMARKS.md, "A BMP station fed by FRR") on 3,000 routes: FRR's pace, then
+    """`benchmarks/bmp_station.py` (BENCHMARKS.md, "A BMP station fed by FRR (issue 12, part 3)") on 3,000 routes: FRR's pace, then
     ours, every route counted by each station."""
     interop.require(frr_module.BGPD, "vtysh")
     generator = require_gen_corpus()
