@@ -1,13 +1,14 @@
 """Layering (docs/architecture.md, "Layers"): imports point one way, and I/O lives in the reactor only.
 
-    _codec < bgp < {session, rib} < api < {config, mrt} < reactor < cli
+    _codec < bgp < {session, rib} < api < {config, mrt, bmp} < reactor < cli
 
 Every module of the installed `exabgp` package is read with `ast` (Cython
 `.pyx` sources by their import lines) and each `exabgp.*` import is mapped
 to its layer: a module may import its own layer and the layers below it,
 never a layer above, and `session` and `rib` never import each other, nor
-`config` and `mrt` (the MRT reader uses the codec, the model and the API's
-encoders, nothing of the configuration or the reactor).
+`config`, `mrt` and `bmp` (the MRT reader and the BMP decoder use the codec,
+the model and the API's encoders, nothing of the configuration or the
+reactor).
 `exabgp/__init__.py` (version only) is importable from anywhere and imports
 nothing of the package; `exabgp/__main__.py` may import `cli`.  Below the
 reactor no module touches asyncio, sockets, subprocesses, signals or the
@@ -26,7 +27,18 @@ import pytest
 
 from qa.package_tree import PACKAGE, dotted, modules
 
-RANK = {"_codec": 0, "bgp": 1, "session": 2, "rib": 2, "api": 3, "config": 4, "mrt": 4, "reactor": 5, "cli": 6}
+RANK = {
+    "_codec": 0,
+    "bgp": 1,
+    "session": 2,
+    "rib": 2,
+    "api": 3,
+    "config": 4,
+    "mrt": 4,
+    "bmp": 4,
+    "reactor": 5,
+    "cli": 6,
+}
 REACTOR = RANK["reactor"]
 IO_MODULES = {"asyncio", "socket", "subprocess", "signal", "selectors"}
 # address conversion is text processing, not I/O: `socket` may be imported for these names only

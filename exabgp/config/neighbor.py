@@ -16,6 +16,7 @@ per scope:
   families that may carry path identifiers, RFC 7911) and the `nexthop`
   block (RFC 8950 ``<afi> <safi> <nexthop-afi>``);
 * `api` blocks and `process` sections (`exabgp.config.process`);
+* `bmp` sections (`exabgp.config.bmp`: the BMP station, an addition to 5.0);
 * routes: ``static`` (``route ...;``, ``route PREFIX { ... }``,
   ``attributes ... nlri ...;``) and ``announce { ipv4|ipv6 { <safi> ...; } }``,
   read by `exabgp.config.route` once the neighbor's own values are known
@@ -61,6 +62,7 @@ from exabgp.bgp.family import FAMILIES, afi_name, family_from_name, family_name
 from exabgp.bgp.record import field, record, replace
 from exabgp.bgp.route import AttributeSets
 from exabgp.config import mrt as mrt_section
+from exabgp.config import bmp
 from exabgp.config import process as processes
 from exabgp.config import route as route_grammar
 from exabgp.config import values
@@ -215,6 +217,7 @@ class Configuration:
     neighbors: tuple = ()
     processes: tuple = ()
     mrt: mrt_section.MrtSettings | None = None  # the ``mrt`` section (exabgp.config.mrt), an addition to 5.0
+    bmp: tuple = ()  # exabgp.config.bmp.BmpSection, one per `bmp` section
 
 
 def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> Configuration:
@@ -229,6 +232,7 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
     interned = AttributeSets()
     parsed: dict = {}  # id(route statement) -> its routes: a template's, inherited by many neighbors, parsed once
     mrt = None
+    stations: list = []
     for statement in tree:
         keyword = statement.keyword
         if keyword == "template":
@@ -251,9 +255,17 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
             if mrt is not None:
                 raise statement.words[0].error("an mrt section already exists")
             mrt = mrt_section.parse_mrt(statement)
+        elif keyword == "bmp":
+            stations.append(bmp.parse_bmp(statement))
         else:
-            raise statement.words[0].error(f"unknown section '{keyword}' (expected neighbor, template, process or mrt)")
+            raise statement.words[0].error(
+                f"unknown section '{keyword}' (expected neighbor, template, process, mrt or bmp)"
+            )
     if full:
+        encoders = {name: process.encoder for name, process in defined.items()}
+        for statement in tree:
+            if statement.keyword == "bmp":
+                bmp.check_processes(statement, encoders)
         for statement, neighbor in zip((s for s in tree if s.keyword == "neighbor"), neighbors, strict=False):
             for api in neighbor.api:
                 for name in api.processes:
@@ -261,7 +273,7 @@ def parse(text: str, file: str = "<text>", full: bool = False, locate=None) -> C
                         raise statement.words[0].error(
                             f"an api called '{name}' is used by neighbor '{neighbor.peer_address}' but not defined"
                         )
-    return Configuration(tuple(neighbors), tuple(defined.values()), mrt)
+    return Configuration(tuple(neighbors), tuple(defined.values()), mrt, tuple(stations))
 
 
 # ---------------------------------------------------------------- family-like blocks
@@ -856,6 +868,7 @@ def configuration_text(configuration: Configuration) -> str:
     """The canonical text of a whole configuration."""
     return "".join(
         [processes.process_text(p) for p in configuration.processes]
+        + [bmp.bmp_text(section) for section in configuration.bmp]
         + [neighbor_text(n) for n in configuration.neighbors]
         + ([mrt_section.mrt_text(configuration.mrt)] if configuration.mrt is not None else [])
     )

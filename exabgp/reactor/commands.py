@@ -328,14 +328,16 @@ class Commands:
             yield from _lines(show.USAGE)
 
     def _show_adj_rib(self, source, command):
-        self.api.answers.send(
-            source, self._adj_rib_text(command, [peer for peer in self.reactor.peers if command.shows(peer.neighbor)])
-        )
+        peers = [peer for peer in self.reactor.peers if command.shows(peer.neighbor)]
+        monitored = self.reactor.bmp.tables(command.address) if command.rib == "in" else []
+        self.api.answers.send(source, self._adj_rib_text(command, peers, monitored))
 
     @classmethod
-    def _adj_rib_text(cls, command, peers):
+    def _adj_rib_text(cls, command, peers, monitored=()):
         """The pieces of ``show adj-rib in|out``: one line per route, of the peers selected when the command
-        came, each peer's RIB walked as `_rib_routes` says."""
+        came, each peer's RIB walked as `_rib_routes` says; then, for ``in``, the RIBs the BMP station keeps
+        (`exabgp.reactor.bmp.BmpStation.tables`), each line named ``bmp ROUTER neighbor PEER RIB`` where a
+        peer's lines have its address."""
         now = time.monotonic()
         for peer in peers:
             name = peer_name(peer.neighbor) if command.extensive else peer.neighbor.peer_address
@@ -350,9 +352,15 @@ class Commands:
             else:
                 for family, text in routes:
                     yield show.adj_rib_line(name, family, text) + "\n"
+        for name, table, ctx, current in monitored:
+            attributes = command.extensive and not command.json
+            walk = table.routes(attributes=attributes)
+            for family, text in cls._walk(walk, ctx, current, attributes, command.route_type, command.json):
+                line = show.adj_rib_json(name, text, family) if command.json else show.adj_rib_line(name, family, text)
+                yield line + "\n"
 
-    @staticmethod
-    def _rib_routes(peer, rib: str, attributes: bool, route_type=None, json: bool = False):
+    @classmethod
+    def _rib_routes(cls, peer, rib: str, attributes: bool, route_type=None, json: bool = False):
         """``(family text, route text)`` of each route in the peer's Adj-RIB-In or -Out: the prefix and its next
         hop (with a prefix's path-information, label and rd placed as the text encoder places them), followed
         with `attributes` by the path attributes as the text encoder writes them (5.0's ``extensive``: the
@@ -371,11 +379,21 @@ class Commands:
         else:
             table, ctx = peer.rib_in, peer.outbound.ctx or CodecContext()
             walk = table.routes(attributes=attributes) if table is not None else ()
+
+        def current() -> bool:
+            return (peer.rib_in if rib == "in" else peer.outbound.rib) is table
+
+        return cls._walk(walk, ctx, current, attributes, route_type, json)
+
+    @staticmethod
+    def _walk(walk, ctx, current, attributes: bool, route_type=None, json: bool = False):
+        """The ``(family text, route text)`` of `_rib_routes` for the routes of `walk`, read with `ctx`, while
+        `current()` says the table walked is still the one asked about."""
         nexthops: dict = {}
         families: dict = {}
         described: dict = {}
         for route in walk:
-            if (peer.rib_in if rib == "in" else peer.outbound.rib) is not table:
+            if not current():
                 return
             nlri = route.nlri
             kind = nlri.route_type

@@ -3,7 +3,8 @@
 The API layer (`exabgp.reactor.api`: the helpers, the CLI and their
 encoders; `exabgp.reactor.commands`: what they say, done on the peers)
 holds the reactor that made it, and uses only what `Controller` lists:
-the log, the settings, the peers in configuration order, the version it
+the log, the settings, the peers in configuration order, the BMP station
+(whose routers' RIBs ``show adj-rib in`` lists too), the version it
 prints, and four actions (`throttle` when a helper fills up or drains,
 `reload`, `shutdown`, `dump_mrt`).  `exabgp.reactor.loop.Reactor` is the one
 implementation; the type checker (``python -m qa.typecheck``) verifies that
@@ -16,6 +17,7 @@ a test can hand the API layer any object with these members.
 from typing import Protocol
 
 from exabgp.config.environment import Environment
+from exabgp.reactor.bmp import BmpStation
 from exabgp.reactor.log import Logger
 from exabgp.reactor.peer import Peer
 
@@ -29,6 +31,8 @@ class Controller(Protocol):
     environment: Environment
     #: the configured peers (not the ephemeral peers of range neighbors), in configuration order
     peers: list[Peer]
+    #: the BMP station: its routers' sessions and what they keep
+    bmp: BmpStation
     #: the version ``version`` answers
     version: str
 

@@ -38,7 +38,10 @@ is a coroutine returning the exit code.  It
   privilege drop a port under 1024 can not be bound any more, as in 5.0),
   and the kept ones get the MD5 keys of the new neighbors;
 * with ``tcp.attempts`` (``exabgp_tcp_connections``) set, returns 0 once
-  every configured peer has stopped.
+  every configured peer has stopped;
+* listens for routers' BMP sessions as the ``bmp`` sections say
+  (`exabgp.reactor.bmp.BmpStation`: bound with the BGP listeners, a failure
+  exits 1, accepting once the helpers run; a reload follows the new sections).
 
 The listeners are bound first but accept only once the peers exist: a
 connection made meanwhile waits in the kernel's queue, as with 5.0 (whose
@@ -68,6 +71,7 @@ from exabgp.reactor.settings import listen_endpoints
 from exabgp.reactor import sockets
 from exabgp.reactor.api import Api
 from exabgp.reactor.mrt import Archive, snapshot_peers
+from exabgp.reactor.bmp import BmpStation
 from exabgp.reactor.peer import CONNECTION_REJECTED, PEER_DECONFIGURED, Connection, Peer
 
 #: how long a shutdown waits for the NOTIFICATIONs to go out and the connections to close
@@ -131,6 +135,7 @@ class Reactor:
         self._closed: asyncio.Event | None = None  # set when the last connection closed (from `run`)
         self.api = Api(self, environ)
         self.mrt: Archive | None = None  # the archive of the ``mrt`` section (exabgp.reactor.mrt), from `run`
+        self.bmp = BmpStation(log, self.api)
 
     # ------------------------------------------------------------ names
 
@@ -158,6 +163,7 @@ class Reactor:
             if code:
                 return code
             await self.api.start(self.configuration, self.configuration_dir)
+            await self.bmp.serve()  # routers' BMP sessions are told to the helpers: they run now
             wait = daemon.delay(self.environment.get("tcp", "delay"), time.time())
             if wait:
                 self.log.debug("reactor", f"waiting for {wait:.0f} seconds before connecting")
@@ -182,6 +188,7 @@ class Reactor:
                 loop.remove_signal_handler(number)
             for server in self._servers.values():
                 server.close()
+            self.bmp.close()
 
     async def _listen(self, startup: bool) -> bool:
         """Make the listeners those of the configuration; False when one can not be opened at startup."""
@@ -209,7 +216,7 @@ class Reactor:
                 continue
             self._servers[(address, port)] = server
             self.log.info("reactor", f"listening for BGP session(s) on {address}:{port}")
-        return True
+        return await self.bmp.listen(self.configuration, startup)
 
     def _start_mrt(self) -> bool:
         """Start the archive of the ``mrt`` section, if any; False when its directory can not be made."""
@@ -257,6 +264,7 @@ class Reactor:
         """Wait (a bounded time) for the open connections to close."""
         for server in self._servers.values():
             server.close()
+        self.bmp.close()
         closed = self._closed
         if self.connections and closed is not None:
             closed.clear()
@@ -325,6 +333,7 @@ class Reactor:
         for connection in self.connections:
             if connection.reporter is not None:
                 connection.throttle()
+        self.bmp.throttle()
 
     def reload(self, restart: bool = False, full: bool = False) -> None:
         """Apply the configuration `load` gives (see the module docstring)."""

@@ -268,7 +268,18 @@ def negotiate(settings: SessionSettings, sent: Open, received: Open) -> Negotiat
         )
     if not hold_time_acceptable(received.hold_time):
         _refuse(2, 6, f"Hold Time is invalid ({received.hold_time})")
-    multisession = _multisession(sent, received)
+    _multisession(sent, received)
+    return agree(sent, received, settings.aigp)
+
+
+def agree(sent: Open, received: Open, aigp: bool = False) -> Negotiated:
+    """What the OPENs `sent` and `received` negotiate, without checking them (`negotiate` checks first).
+
+    A BMP station (`exabgp.bmp`) reads a monitored session's two OPENs with it: the router already
+    accepted them, and the station only needs what they agreed on to decode the session's UPDATEs.
+    """
+    asn4 = _announced(sent, received, cap.FOUR_OCTET_AS)
+    multisession = any(_announced(sent, received, code) for code in (cap.MULTISESSION, cap.MULTISESSION_CISCO))
 
     ours = _ordered_unique((c.afi, c.safi) for c in sent.capabilities_of(cap.MULTIPROTOCOL))
     theirs = _ordered_unique((c.afi, c.safi) for c in received.capabilities_of(cap.MULTIPROTOCOL))
@@ -295,8 +306,8 @@ def negotiate(settings: SessionSettings, sent: Open, received: Open) -> Negotiat
     return Negotiated(
         sent_open=sent,
         received_open=received,
-        local_as=local_as,
-        peer_as=peer_as,
+        local_as=sent.asn,
+        peer_as=received.asn if asn4 else received.my_as,
         peer_router_id=received.router_id,
         hold_time=hold_time,
         keepalive_time=hold_time // 3,
@@ -309,7 +320,7 @@ def negotiate(settings: SessionSettings, sent: Open, received: Open) -> Negotiat
         extended_message=_announced(sent, received, cap.EXTENDED_MESSAGE),
         multisession=multisession,
         operational=_announced(sent, received, cap.OPERATIONAL),
-        aigp=settings.aigp,
+        aigp=aigp,
         graceful_restart=graceful[-1] if graceful else None,
         mismatch=mismatch,
     )

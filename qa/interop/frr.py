@@ -14,7 +14,11 @@ label 300 route-map VPN4"]``, with the route maps of `route_maps`, name ->
          -p PORT -l ADDRESS -Z -S -P 0 --log file:DIR/bgpd.log
 
 as the current user (``-S``: no user change, ``-Z``: no zebra, ``-P 0``: no
-TCP vty), then waits until ``vtysh`` answers.
+TCP vty), then waits until ``vtysh`` answers.  With `bmp_port`, bgpd loads
+its BMP module (``-M bmp``) and connects to a station on 127.0.0.1 at that
+port, exporting the pre- and post-policy Adj-RIB-In of the address's family
+and statistics every second (``bmp targets``; ``soft-reconfiguration
+inbound`` keeps the Adj-RIB-In its pre-policy export reads).
 
 `neighbor()` is ``show bgp neighbors ADDRESS json`` for our daemon,
 `state()` its ``bgpState`` (``Established`` when up), `route(prefix)` the
@@ -50,6 +54,7 @@ class FRR(PeerDaemon):
         set_attributes=(),
         families=None,
         route_maps=None,
+        bmp_port: int = 0,
     ):
         self.directory = os.path.join(str(directory), "frr")
         os.makedirs(self.directory, exist_ok=True)
@@ -74,6 +79,18 @@ class FRR(PeerDaemon):
             for name, statements in (route_maps or {}).items()
         )
         sets = "".join(f" set {statement}\n" for statement in set_attributes)
+        self.bmp_port = bmp_port
+        bmp = (
+            f" neighbor {neighbor} soft-reconfiguration inbound\n"  # FRR's pre-policy export reads its Adj-RIB-In
+            f" bmp targets station\n"
+            f"  bmp connect 127.0.0.1 port {bmp_port} min-retry 100 max-retry 1000\n"
+            f"  bmp monitor {self.family} unicast pre-policy\n"
+            f"  bmp monitor {self.family} unicast post-policy\n"
+            f"  bmp stats interval 1000\n"
+            f" exit\n"
+            if bmp_port
+            else ""
+        )
         match = "ip" if self.family == "ipv4" else "ipv6"
         prefix_list = "".join(f"{match} prefix-list ORIGINATED permit {prefix}\n" for prefix in originate)
         with open(self.config, "w") as config:
@@ -98,7 +115,7 @@ route-map OUT permit 10
  {f"neighbor {neighbor} passive" if passive else "!"}
  {f"neighbor {neighbor} ebgp-multihop 255" if local_as != peer_as else "!"}
  {f"neighbor {neighbor} disable-connected-check" if local_as != peer_as else "!"}
-{address_families}!
+{address_families}{bmp}!
 """)
         self.vtysh = None
         self.process = None
@@ -126,6 +143,7 @@ route-map OUT permit 10
                 "0",
                 "--log",
                 f"file:{self.directory}/bgpd.log",
+                *(["-M", "bmp"] if self.bmp_port else []),
             ],
             self.directory,
             "bgpd",

@@ -10,6 +10,10 @@ runs ``gobgpd -f gobgpd.toml --api-hosts 127.0.0.1:API_PORT
 --pprof-disable -p`` as the current user; `start()` waits until the API
 answers, then adds the routes to originate with ``gobgp global rib add``.
 
+With `bmp_port`, gobgpd also exports its RIBs by BMP to a station on
+127.0.0.1 at that port (``[[bmp-servers]]``, route monitoring policy
+``all``: pre- and post-policy Adj-RIB-In and Loc-RIB).
+
 `neighbor()` is the JSON of ``gobgp neighbor ADDRESS -j``; `state()` its
 session state (``ESTABLISHED`` when up, GoBGP's names upper-cased);
 `routes(family)` the JSON of ``gobgp neighbor ADDRESS adj-in -a FAMILY -j``
@@ -41,6 +45,7 @@ class GoBGP(PeerDaemon):
         hold_time: int = 90,
         originate=(),
         families=(),
+        bmp_port: int = 0,
     ):
         self.directory = os.path.join(str(directory), "gobgp")
         os.makedirs(self.directory, exist_ok=True)
@@ -78,6 +83,14 @@ class GoBGP(PeerDaemon):
     keepalive-interval = {max(1, hold_time // 3)}
     idle-hold-time-after-reset = 1
 {afi_safis}""")
+            if bmp_port:  # a BMP station on 127.0.0.1: every RIB GoBGP exports (pre-, post-policy, Loc-RIB)
+                config.write(f"""
+[[bmp-servers]]
+  [bmp-servers.config]
+    address = "127.0.0.1"
+    port = {bmp_port}
+    route-monitoring-policy = "all"
+""")
         self.gobgp = None
         self.process = None
 

@@ -1,0 +1,327 @@
+"""A full table through FRR's BMP export: how fast it reaches our helpers, against how fast FRR sends it.
+
+    python benchmarks/bmp_station.py [--corpus PATH | --v4 N --v6 N] [--runs 1] [--json-out PATH]
+
+Each round feeds FRR's bgpd (``-M bmp``, no zebra) the corpus with
+``../shared/bench/feeder.py`` over BGP, FRR exporting its post-policy
+Adj-RIB-In by BMP (``bmp monitor ipv4|ipv6 unicast post-policy``) to a
+station on 127.0.0.1, twice:
+
+* ``router``: the station is a bare TCP reader in this process that walks
+  the BMP common headers and counts the Route Monitoring messages (FRR 8.4
+  sends one per prefix): what FRR alone can do,
+  ``routes_per_s`` from the feeder's first byte to the last Route Monitoring;
+* ``ours``: the station is our daemon (``bmp { listen ...; processes [ sink ]; }``,
+  ``adj-rib-in`` as ``--adj-rib-in`` says, true by default) and its helper
+  counts the ``"nlri"`` of the route-monitoring lines it reads; the time is
+  the helper's when the last route arrived, ``peak_rss_mb`` our daemon's
+  VmHWM then.
+
+``ratio`` is ours over the router's time in the same round (a shared
+machine drifts; the ratio much less): 1.0 means our helpers get the table
+as fast as FRR sends it.  Then our daemon ingests the same corpus as a BGP
+peer with ``adj-rib-in true`` (`ingest.run_ours`) for its ``peak_rss_mb``:
+the RSS per route of a monitored peer against a BGP peer's.  One JSON line
+per measurement on stdout, progress and the summary (medians) on stderr.
+"""
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import common
+import ingest
+from common import BENCH, package_parent, stop
+
+BGPD = "/usr/lib/frr/bgpd"
+FRR_CONFIG = """hostname bench-bmp
+log stdout warnings
+router bgp 65000
+ bgp router-id 127.0.0.2
+ no bgp ebgp-requires-policy
+ no bgp default ipv4-unicast
+ no bgp network import-check
+ neighbor 127.0.0.1 remote-as {peer_as}
+ neighbor 127.0.0.1 passive
+ neighbor 127.0.0.1 timers 60 180
+ neighbor 127.0.0.1 disable-connected-check
+ address-family ipv4 unicast
+  neighbor 127.0.0.1 activate
+ exit-address-family
+ address-family ipv6 unicast
+  neighbor 127.0.0.1 activate
+ exit-address-family
+ bmp targets station
+  bmp connect 127.0.0.1 port {bmp_port} min-retry 100 max-retry 1000
+  bmp monitor ipv4 unicast post-policy
+  bmp monitor ipv6 unicast post-policy
+ exit
+"""
+STATION = """process sink {{
+    run {python} {sink} {expected} {report};
+    encoder json;
+}}
+bmp {{
+    listen 127.0.0.1 port {bmp_port};
+    processes [ sink ];
+    adj-rib-in {adj_rib_in};
+}}
+"""
+# counts the routes of the route-monitoring lines; writes {"first", "done", "routes"} once all arrived
+SINK = """import json, sys, time
+expected, report = int(sys.argv[1]), sys.argv[2]
+routes, first = 0, None
+for line in sys.stdin:
+    if '"route-monitoring"' in line:
+        if first is None:
+            first = time.time()
+        routes += line.count('"nlri"')
+        if routes >= expected:
+            with open(report + ".tmp", "w") as out:
+                json.dump({"first": first, "done": time.time(), "routes": routes}, out)
+            import os
+            os.rename(report + ".tmp", report)
+            expected = float("inf")
+"""
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+class RawStation(threading.Thread):
+    """The bare station: accepts one BMP session and counts its Route Monitoring messages."""
+
+    def __init__(self, port: int, expected: int):
+        super().__init__(daemon=True)
+        self.server = socket.create_server(("127.0.0.1", port))
+        self.expected = expected
+        self.count = 0
+        self.first = self.last = None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        connection, _address = self.server.accept()
+        buffer = b""
+        while not self.done.is_set():
+            data = connection.recv(1 << 20)
+            if not data:
+                break
+            buffer += data
+            position, size = 0, len(buffer)
+            while size - position >= 6:
+                length = int.from_bytes(buffer[position + 1 : position + 5], "big")
+                if size - position < length:
+                    break
+                if buffer[position + 5] == 0:
+                    self.count += 1
+                    self.last = time.time()
+                    if self.first is None:
+                        self.first = self.last
+                position += length
+            buffer = buffer[position:]
+            if self.count >= self.expected:
+                self.done.set()
+        connection.close()
+        self.server.close()
+        self.done.set()
+
+
+def start_frr(workdir: str, port: int, bmp_port: int, peer_as: int):
+    os.makedirs(workdir, exist_ok=True)
+    config = os.path.join(workdir, "bgpd.conf")
+    with open(config, "w") as handle:
+        handle.write(FRR_CONFIG.format(peer_as=peer_as, bmp_port=bmp_port))
+    command = [BGPD, "-f", config, "-Z", "-S", "-n", "-p", str(port), "-l", "127.0.0.2", "--vty_socket", workdir]
+    command += ["-P", "0", "-i", os.path.join(workdir, "bgpd.pid"), "-z", os.path.join(workdir, "zserv.api")]
+    command += ["-M", "bmp"]
+    return subprocess.Popen(
+        command,
+        cwd=workdir,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def feed(corpus: str, port: int):
+    return subprocess.Popen(
+        [
+            sys.executable,
+            os.path.join(BENCH, "feeder.py"),
+            corpus,
+            "--peer",
+            "127.0.0.2",
+            "--port",
+            str(port),
+            "--local-address",
+            "127.0.0.1",
+            "--hold-time",
+            "180",
+            "--connect-timeout",
+            "60",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def first_byte(feeder) -> float:
+    stop(feeder)
+    return json.loads(feeder.stdout.read().strip().splitlines()[-1])["first_byte"]
+
+
+def run_router(corpus: str, sidecar: dict, workdir: str, timeout: float) -> dict:
+    """FRR's own pace: the bare station."""
+    prefixes = sidecar["prefixes"] if "prefixes" in sidecar else sidecar["totals"]["prefixes"]
+    port, bmp_port = common.free_port("127.0.0.2"), common.free_port("127.0.0.1")
+    station = RawStation(bmp_port, prefixes)
+    station.start()
+    frr = start_frr(os.path.join(workdir, "frr-router"), port, bmp_port, sidecar["session"]["peer_as"])
+    feeder = feed(corpus, port)
+    result = {"station": "router"}
+    try:
+        if not station.done.wait(timeout):
+            raise RuntimeError(f"{station.count} Route Monitoring messages of {prefixes}")
+        start = first_byte(feeder)
+        result["seconds"] = round(station.last - start, 3)
+        result["routes_per_s"] = round(prefixes / result["seconds"])
+        result["messages"] = station.count
+    except (RuntimeError, ValueError, IndexError) as error:
+        result["error"] = str(error)
+    finally:
+        stop(feeder)
+        stop(frr)
+        station.done.set()
+    return result
+
+
+def run_ours(corpus: str, sidecar: dict, workdir: str, timeout: float, adj_rib_in: bool) -> dict:
+    """Our daemon as the station, its helper counting the routes."""
+    prefixes = sidecar["prefixes"] if "prefixes" in sidecar else sidecar["totals"]["prefixes"]
+    port, bmp_port = common.free_port("127.0.0.2"), common.free_port("127.0.0.1")
+    sink, report = os.path.join(workdir, "bmp-sink.py"), os.path.join(workdir, "bmp-sink.json")
+    with open(sink, "w") as handle:
+        handle.write(SINK)
+    if os.path.exists(report):
+        os.unlink(report)
+    config = os.path.join(workdir, "station.conf")
+    with open(config, "w") as handle:
+        handle.write(
+            STATION.format(
+                python=sys.executable,
+                sink=sink,
+                expected=prefixes,
+                report=report,
+                bmp_port=bmp_port,
+                adj_rib_in=str(adj_rib_in).lower(),
+            )
+        )
+    env = dict(os.environ, exabgp_daemon_daemonize="false", exabgp_daemon_drop="false", exabgp_api_cli="false")
+    env["exabgp_tcp_bind"] = ""
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "exabgp", "server", config],
+        cwd=package_parent(),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    result = {"station": "ours", "adj_rib_in": adj_rib_in}
+    frr = feeder = None
+    try:
+        deadline = time.time() + 30
+        while True:  # the station listens
+            try:
+                socket.create_connection(("127.0.0.1", bmp_port), 1).close()
+                break
+            except OSError:
+                if time.time() > deadline or daemon.poll() is not None:
+                    raise RuntimeError("the daemon did not listen") from None
+                time.sleep(0.1)
+        frr = start_frr(os.path.join(workdir, "frr-ours"), port, bmp_port, sidecar["session"]["peer_as"])
+        feeder = feed(corpus, port)
+        deadline = time.time() + timeout
+        while not os.path.exists(report):
+            if time.time() > deadline or daemon.poll() is not None:
+                raise RuntimeError("the helper did not get every route")
+            time.sleep(0.05)
+        result["peak_rss_mb"] = round(ingest.proc_status(daemon.pid, "VmHWM") / 1024, 1)
+        result["cpu_s"] = round(ingest.cpu_seconds(daemon.pid), 2)
+        with open(report) as handle:
+            got = json.load(handle)
+        start = first_byte(feeder)
+        result["seconds"] = round(got["done"] - start, 3)
+        result["routes_per_s"] = round(prefixes / result["seconds"])
+        result["routes"] = got["routes"]
+    except (RuntimeError, ValueError, IndexError, OSError) as error:
+        result["error"] = str(error)
+    finally:
+        if feeder is not None:
+            stop(feeder)
+        if frr is not None:
+            stop(frr)
+        stop(daemon)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus")
+    parser.add_argument("--v4", type=int, default=1000000)
+    parser.add_argument("--v6", type=int, default=220000)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--adj-rib-in", choices=("true", "false"), default="true")
+    parser.add_argument("--no-bgp", action="store_true", help="skip the BGP peer's RSS")
+    parser.add_argument("--json-out")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as workdir:
+        corpus, sidecar = common.corpus(args.corpus, workdir, args.v4, args.v6, say)
+        for round_number in range(args.runs):
+            say(f"round {round_number + 1}: FRR to the bare station")
+            router = run_router(corpus, sidecar, workdir, args.timeout)
+            say(f"round {round_number + 1}: FRR to our station")
+            ours = run_ours(corpus, sidecar, workdir, args.timeout, args.adj_rib_in == "true")
+            if "seconds" in router and "seconds" in ours:
+                ours["ratio"] = round(ours["seconds"] / router["seconds"], 3)
+            for result in (router, ours):
+                print(json.dumps(result), flush=True)
+                results.append(result)
+        if not args.no_bgp:
+            say("our daemon as a BGP peer of the same corpus (adj-rib-in true)")
+            bgp = ingest.run_ours(corpus, sidecar, common.free_port("127.0.0.2"), True, workdir, args.timeout)
+            bgp["station"] = "bgp-peer"
+            print(json.dumps(bgp), flush=True)
+            results.append(bgp)
+    summary = {}
+    for station in ("router", "ours", "bgp-peer"):
+        rows = [row for row in results if row.get("station") == station and "error" not in row]
+        if rows:
+            summary[station] = {
+                key: statistics.median(row[key] for row in rows)
+                for key in ("seconds", "routes_per_s", "ratio", "peak_rss_mb", "ingest_s", "cpu_s")
+                if all(key in row for row in rows)
+            }
+    say(json.dumps(summary))
+    if args.json_out:
+        with open(args.json_out, "w") as handle:
+            json.dump({"runs": results, "summary": summary}, handle, indent=1)
+    return 0 if all("error" not in row for row in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

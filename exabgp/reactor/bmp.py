@@ -1,0 +1,182 @@
+"""The BMP station: listeners for routers' BMP sessions, each message handed to the helpers (README, "A BMP station").
+
+For every ``listen`` line of the configuration's ``bmp`` sections
+(`exabgp.config.bmp`) the station listens on TCP; a router connects and
+sends BMP messages (RFC 7854), and reads nothing.  Each connection is a
+`BmpConnection`: its octets go to a sans-I/O `exabgp.bmp.message.Decoder`,
+each message to the connection's `exabgp.bmp.jsonlines.BmpPrinter` (which
+keeps the router's monitored peers, `exabgp.bmp.router.Router`), and the
+lines of one read are written at once to the section's helpers (its
+``processes``, or every ``encoder json`` helper when it names none).
+
+A message the decoder refuses (`exabgp.bmp.message.BmpError`) is logged
+with the message's number, type and offset, the messages before it are
+delivered, and that connection only is closed: the station, the other
+routers and the BGP peers go on.  Back-pressure as for a BGP peer
+(`exabgp.reactor.api`): while a helper it writes to is over its high water
+mark, a connection stops reading from its router (TCP flow control slows
+the router down).  A reload listens as the new configuration says; the
+sessions open go on, told to the helpers the new sections name.
+"""
+
+import asyncio
+import functools
+import time
+
+from exabgp.api.encoder import JsonEncoder
+from exabgp.bmp.jsonlines import BmpPrinter
+from exabgp.bmp.message import Decoder
+from exabgp.bmp.router import Router
+from exabgp.reactor import sockets
+
+SOURCE = "bmp"
+
+
+class BmpConnection(asyncio.Protocol):
+    """One router's BMP session (see the module docstring)."""
+
+    transport: asyncio.Transport
+
+    def __init__(self, station: "BmpStation", endpoint: tuple):
+        self.station = station
+        self.endpoint = endpoint  # the (address, port) the router connected to: its section names the helpers
+        self.decoder = Decoder()
+        self.router: Router | None = None
+        self.printer: BmpPrinter | None = None
+        self.paused = False
+        self.name = ""
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        address, port = transport.get_extra_info("peername")[:2]
+        self.router = Router(address, port, self.station.keeps(self.endpoint))
+        api = self.station.api
+        self.printer = BmpPrinter(api.daemon, self.router, api.environment.get("api", "compact"))
+        self.name = f"bmp {address}:{port}"
+        self.station.connections.add(self)
+        self.station.log.info(SOURCE, f"BMP session from {address}:{port}")
+        self.throttle()
+
+    def helpers(self) -> list:
+        """The helpers told of this session: its section's ``processes``, else every JSON helper running."""
+        named = self.station.processes(self.endpoint)
+        if named:
+            return list(named)
+        api = self.station.api
+        return [name for name in api.processes.names() if isinstance(api.encoders.get(name), JsonEncoder)]
+
+    def data_received(self, data: bytes) -> None:
+        decoder, printer = self.decoder, self.printer
+        messages = decoder.feed(data)
+        if messages and printer is not None:
+            now = time.time()
+            text = "".join([printer.line(now, message) for message in messages])
+            api = self.station.api
+            for name in self.helpers():
+                api.write(name, text)
+        if decoder.error is not None:
+            self.station.log.error(SOURCE, f"{self.name}: {decoder.error}; closing this BMP session")
+            self.transport.close()
+        else:
+            self.throttle()
+
+    def eof_received(self):
+        self.decoder.close()
+        if self.decoder.error is not None:
+            self.station.log.error(SOURCE, f"{self.name}: {self.decoder.error}")
+        return False
+
+    def connection_lost(self, exc) -> None:
+        self.station.connections.discard(self)
+        if self.router is not None:
+            self.router.clear()  # its RIBs go with the session
+        reason = f": {exc}" if exc else ""
+        self.station.log.info(SOURCE, f"{self.name}: BMP session closed after {self.decoder.count} messages{reason}")
+
+    def throttle(self) -> None:
+        """Stop reading while a helper of this session is over its high water mark; resume when all drained."""
+        pressed = self.station.api.pressed
+        full = bool(pressed) and any(name in pressed for name in self.helpers())
+        if full == self.paused or self.transport.is_closing():
+            return
+        self.paused = full
+        if full:
+            self.transport.pause_reading()
+        else:
+            self.transport.resume_reading()
+
+
+class BmpStation:
+    """The listeners of the ``bmp`` sections and their connections."""
+
+    def __init__(self, log, api):
+        self.log = log
+        self.api = api
+        self.connections: set[BmpConnection] = set()
+        self._servers: dict = {}  # (address, port) -> (asyncio server, its `exabgp.config.bmp.BmpSection`)
+
+    async def listen(self, configuration, startup: bool) -> bool:
+        """Listen as the configuration's ``bmp`` sections say; False when one can not be opened at startup."""
+        loop = asyncio.get_running_loop()
+        wanted = {endpoint: section for section in configuration.bmp for endpoint in section.listen}
+        for endpoint in [endpoint for endpoint in self._servers if endpoint not in wanted]:
+            self._servers.pop(endpoint)[0].close()
+            self.log.info(SOURCE, f"stopped listening for BMP on {endpoint[0]}:{endpoint[1]}")
+        for (address, port), section in wanted.items():
+            known = self._servers.get((address, port))
+            if known is not None:
+                self._servers[(address, port)] = (known[0], section)
+                continue
+            try:
+                sock = sockets.listening(address, port, [])
+                server = await loop.create_server(
+                    functools.partial(BmpConnection, self, (address, port)), sock=sock, start_serving=not startup
+                )
+            except (OSError, ValueError) as error:
+                self.log.error(SOURCE, f"could not listen for BMP on {address}:{port}: {error}")
+                if startup:
+                    return False
+                continue
+            self._servers[(address, port)] = (server, section)
+            self.log.info(SOURCE, f"listening for BMP session(s) on {address}:{port}")
+        return True
+
+    async def serve(self) -> None:
+        """Accept the routers' connections (the listeners of the startup wait for the helpers to run)."""
+        for server, _section in self._servers.values():
+            await server.start_serving()
+
+    def processes(self, endpoint: tuple) -> tuple:
+        """The helpers the section listening on `endpoint` names (() for every JSON helper)."""
+        known = self._servers.get(endpoint)
+        return known[1].processes if known is not None else ()
+
+    def keeps(self, endpoint: tuple) -> bool:
+        """Whether the routers connecting on `endpoint` have their RIBs kept (the section's ``adj-rib-in``)."""
+        known = self._servers.get(endpoint)
+        return known is not None and known[1].adj_rib_in
+
+    def tables(self, address: str | None = None) -> list:
+        """``(name, AdjRibIn, context, current)`` of every RIB the routers connected now keep, of the peer of
+        `address` only when given: ``name`` is ``bmp ROUTER:PORT neighbor PEER RIB``, ``current()`` whether
+        the router still holds that table (a Peer Down or the session's end drops it)."""
+        found = []
+        routers = [connection.router for connection in self.connections if connection.router is not None]
+        for router in sorted(routers, key=lambda router: (router.address, router.port)):
+            for neighbor, rib_name, table, ctx in router.tables():
+                if address is not None and neighbor.peer_address != address:
+                    continue
+                name = f"bmp {router.address}:{router.port} neighbor {neighbor.peer_address} {rib_name}"
+                found.append((name, table, ctx, lambda r=router, t=table: r.holds(t)))
+        return found
+
+    def throttle(self) -> None:
+        for connection in self.connections:
+            connection.throttle()
+
+    def close(self) -> None:
+        for server, _section in self._servers.values():
+            server.close()
+        self._servers.clear()
+        for connection in list(self.connections):
+            connection.transport.close()

@@ -1,0 +1,297 @@
+"""The BMP station against real routers: GoBGP's and FRR's BMP exports, on loopback (issue 12, part 3).
+
+Each test runs our daemon (`python -m exabgp server`) with a ``bmp``
+section whose helper writes every line it reads to a file, and one router
+(gobgpd with ``[[bmp-servers]]``, FRR's bgpd with ``-M bmp`` and ``bmp
+targets``) that connects to it.  The same daemon feeds the router its
+table over BGP (`qa.interop.exabgp_config`: two routes, one with every
+common attribute), so the router monitors our daemon as its peer.  Then:
+
+* the Initiation names the router (its sysName), the Peer Up names the
+  monitored session's two ends and ASes;
+* every route of the router's Adj-RIB-In for that peer, as its own CLI
+  shows it (``gobgp neighbor ADDRESS adj-in -j``, ``vtysh -c 'show bgp
+  ipv4 unicast PREFIX json'``), is in our Route Monitoring lines, pre- and
+  post-policy, with the same next hop, origin, AS path, MED, communities,
+  large and extended communities, and no other route is; GoBGP's Loc-RIB
+  export (RFC 9069) equals ``gobgp global rib -j`` the same way;
+* FRR's Statistics Reports arrive and name their counters;
+* a session the router resets gives a Peer Down, with the reason the
+  router gives (FRR 8.4: closed locally without NOTIFICATION, FSM event 0,
+  though it sent one; GoBGP 3.10: its NOTIFICATION, or the TCP close when it
+  sees that first);
+* our daemon logs no BMP error and no traceback.
+
+The routers' own quirks, observed with gobgpd 3.10 and FRR 8.4: FRR's
+export (pre- and post-policy) encodes a route as it would advertise it to an
+eBGP peer, its own AS in front of the AS_PATH that ``show bgp`` shows (checked
+as such); GoBGP sets the A flag (2-octet AS_PATH) on the End-of-RIB it sends
+post-policy.
+
+Without the programs the tests skip, unless EXABGP_INTEROP=1 (.ci/run), where they fail.
+"""
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from qa.reference import require_gen_corpus
+
+pytestmark = pytest.mark.slow  # starts a router and our daemon
+
+interop = importlib.import_module("qa.interop")
+gobgp_module = importlib.import_module("qa.interop.gobgp")
+frr_module = importlib.import_module("qa.interop.frr")
+
+ROUTER_AS = 65002
+ORIGINS = {0: "igp", 1: "egp", 2: "incomplete"}
+COLLECTOR = """import sys
+with open(sys.argv[1], "a") as out:
+    for line in sys.stdin:
+        out.write(line)
+        out.flush()
+"""
+
+
+def station(tmp_path, our_port: int, router_port: int, bmp_port: int) -> "interop.ExaBGP":
+    """Our daemon: a BMP station on `bmp_port` and the BGP peer of the router (on `router_port`; ours `our_port`)."""
+    collector = os.path.join(str(tmp_path), "collector.py")
+    with open(collector, "w") as handle:
+        handle.write(COLLECTOR)
+    output = os.path.join(str(tmp_path), "bmp.jsonl")
+    text = (
+        f"process collector {{ run {sys.executable} {collector} {output}; encoder json; }}\n"
+        f"bmp {{ listen 127.0.0.1 port {bmp_port}; processes [ collector ]; }}\n"
+        + interop.exabgp_config(4, ROUTER_AS, False, our_port, router_port, nexthop=interop.EXPLICIT_NEXTHOP[4])
+    )
+    return interop.ExaBGP(tmp_path, text)
+
+
+def lines(tmp_path) -> list:
+    path = os.path.join(str(tmp_path), "bmp.jsonl")
+    if not os.path.exists(path):
+        return []
+    with open(path) as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def ours(found: list, policy: str, peer: str = "127.0.0.1") -> dict:
+    """prefix -> normalised route, from our Route Monitoring lines of one RIB: "pre-policy", "post-policy"
+    (the L flag) or "loc-rib" (RFC 9069 peer type); later lines replace earlier ones, withdrawals remove."""
+    routes: dict = {}
+    for line in found:
+        bmp = line["bmp"]
+        if bmp["message"] != "route-monitoring":
+            continue
+        if policy == "loc-rib":
+            if bmp["peer"]["type"] != "loc-rib":
+                continue
+        elif bmp["peer"]["type"] == "loc-rib" or line["neighbor"]["address"]["peer"] != peer:
+            continue
+        elif ("post-policy" in bmp["peer"]["flags"]) != (policy == "post-policy"):
+            continue
+        update = line["neighbor"]["message"].get("update", {})
+        attributes = update.get("attribute", {})
+        for _family, by_nexthop in update.get("announce", {}).items():
+            for nexthop, nlris in by_nexthop.items():
+                for nlri in nlris:
+                    routes[nlri["nlri"]] = {
+                        "nexthop": nexthop,
+                        "origin": attributes.get("origin"),
+                        "as-path": [a for segment in attributes.get("as-path", {}).values() for a in segment["value"]],
+                        "med": attributes.get("med"),
+                        "community": [f"{a}:{b}" for a, b in attributes.get("community", [])],
+                        "large-community": [":".join(map(str, c)) for c in attributes.get("large-community", [])],
+                        "extended-community": [c["string"] for c in attributes.get("extended-community", [])],
+                    }
+        for _family, nlris in update.get("withdraw", {}).items():
+            for nlri in nlris:
+                routes.pop(nlri["nlri"], None)
+    return routes
+
+
+def gobgp_route(path: dict) -> dict:
+    """A path of GoBGP's JSON, normalised as `ours` does."""
+    attributes = {attribute["type"]: attribute for attribute in path["attrs"]}
+    nexthop = attributes.get(3, attributes.get(14, {})).get("nexthop")
+    targets = [
+        f"target:{value['value']}" for value in attributes.get(16, {}).get("value", []) if value.get("subtype") == 2
+    ]
+    return {
+        "nexthop": nexthop,
+        "origin": ORIGINS[attributes[1]["value"]],
+        "as-path": [a for segment in attributes.get(2, {}).get("as_paths", []) for a in segment["asns"]],
+        "med": attributes.get(4, {}).get("metric"),
+        "community": [f"{c >> 16}:{c & 0xFFFF}" for c in attributes.get(8, {}).get("communities", [])],
+        "large-community": [
+            f"{c['ASN']}:{c['LocalData1']}:{c['LocalData2']}" for c in attributes.get(32, {}).get("value", [])
+        ],
+        "extended-community": targets,
+    }
+
+
+def frr_route(path: dict) -> dict:
+    """A path of ``show bgp ipv4 unicast PREFIX json``, normalised as `ours` does."""
+
+    def strings(key):
+        return path[key]["string"].split() if key in path else []
+
+    aspath = path["aspath"]["string"]
+    return {
+        "nexthop": path["nexthops"][0]["ip"],
+        "origin": path["origin"].lower(),
+        "as-path": [] if aspath == "Local" else [int(asn) for asn in aspath.split()],
+        "med": path.get("metric"),
+        "community": strings("community"),
+        "large-community": strings("largeCommunity"),
+        "extended-community": [text.replace("RT:", "target:") for text in strings("extendedCommunity")],
+    }
+
+
+def first(found: list, message: str) -> dict:
+    return next(line for line in found if line["bmp"]["message"] == message)
+
+
+def last(found: list, message: str) -> dict:
+    return [line for line in found if line["bmp"]["message"] == message][-1]
+
+
+def downs_after_up(tmp_path) -> list:
+    """The Peer Downs that follow the last Peer Up (FRR tells one for the peer before it comes up)."""
+    found = lines(tmp_path)
+    ups = [index for index, line in enumerate(found) if line["bmp"]["message"] == "peer-up"]
+    return [line for line in found[ups[-1] :] if line["bmp"]["message"] == "peer-down"] if ups else []
+
+
+def no_errors(exa) -> None:
+    text = exa.text()
+    assert "Traceback" not in text
+    assert "closing this BMP session" not in text
+
+
+def test_gobgp_bmp_export(tmp_path, running):
+    paths = interop.require("gobgpd", "gobgp")
+    router_port, our_port, bmp_port = (
+        interop.free_port(address) for address in ("127.0.0.2", "127.0.0.1", "127.0.0.1")
+    )
+    exa = station(tmp_path, our_port, router_port, bmp_port)
+    running.append(exa)
+    gobgp = gobgp_module.GoBGP(
+        tmp_path,
+        "127.0.0.2",
+        "127.0.0.1",
+        router_port,
+        our_port,
+        ROUTER_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        bmp_port=bmp_port,
+    )
+    running.append(gobgp)
+    gobgp.start(paths)
+    exa.wait_established()
+    prefixes = set(interop.OUR_PREFIXES[4])
+
+    def exported():
+        found = lines(tmp_path)
+        return all(set(ours(found, policy)) == prefixes for policy in ("pre-policy", "post-policy", "loc-rib"))
+
+    interop.wait_until(exported, 20, what="our routes through GoBGP's BMP export")
+    found = lines(tmp_path)
+    assert first(found, "initiation")["bmp"]["router"]["name"] == "GoBGP"
+    up = first(found, "peer-up")["neighbor"]
+    assert up["address"] == {"local": "127.0.0.2", "peer": "127.0.0.1"}
+    assert up["asn"] == {"local": ROUTER_AS, "peer": interop.LOCAL_AS}
+    assert up["open"]["sent"]["router_id"] == "10.0.0.2" and up["open"]["received"]["router_id"] == "10.0.0.1"
+
+    adj_in = {prefix: gobgp_route(paths[0]) for prefix, paths in gobgp.routes("ipv4").items()}
+    assert set(adj_in) == prefixes
+    assert ours(found, "pre-policy") == adj_in
+    assert ours(found, "post-policy") == adj_in
+    rib = json.loads(gobgp.cli("global", "rib", "-a", "ipv4", "-j"))
+    assert ours(found, "loc-rib") == {prefix: gobgp_route(paths[0]) for prefix, paths in rib.items()}
+
+    gobgp.cli("neighbor", "127.0.0.1", "reset")
+    down = interop.wait_until(lambda: downs_after_up(tmp_path), 10, what="a Peer Down")[0]["neighbor"]
+    assert down["state"] == "down" and down["address"]["peer"] == "127.0.0.1"
+    # GoBGP 3.10 tells the reset as its own NOTIFICATION, or as the TCP close (reason 4) when it sees that first
+    assert down["reason"] in ("local-notification", "remote-no-notification")
+    if down["reason"] == "local-notification":
+        assert down["notification"]["code"] == 6  # Cease
+    no_errors(exa)
+
+
+def test_frr_bmp_export(tmp_path, running):
+    paths = interop.require(frr_module.BGPD, "vtysh")
+    router_port, our_port, bmp_port = (
+        interop.free_port(address) for address in ("127.0.0.2", "127.0.0.1", "127.0.0.1")
+    )
+    exa = station(tmp_path, our_port, router_port, bmp_port)
+    running.append(exa)
+    frr = frr_module.FRR(
+        tmp_path,
+        "127.0.0.2",
+        "127.0.0.1",
+        router_port,
+        our_port,
+        ROUTER_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        bmp_port=bmp_port,
+    )
+    running.append(frr)
+    frr.start(paths)
+    exa.wait_established()
+    prefixes = set(interop.OUR_PREFIXES[4])
+
+    def exported():
+        found = lines(tmp_path)
+        statistics = any(line["bmp"]["message"] == "statistics-report" for line in found)
+        return statistics and all(set(ours(found, policy)) == prefixes for policy in ("pre-policy", "post-policy"))
+
+    interop.wait_until(exported, 20, what="our routes through FRR's BMP export")
+    found = lines(tmp_path)
+    assert first(found, "initiation")["bmp"]["router"]["name"] == "frr-peer"
+    up = first(found, "peer-up")["neighbor"]
+    assert up["address"] == {"local": "127.0.0.2", "peer": "127.0.0.1"}
+    assert up["asn"] == {"local": ROUTER_AS, "peer": interop.LOCAL_AS}
+
+    shown = {prefix: frr_route(frr.route(prefix)[0]) for prefix in prefixes}
+    # FRR 8.4 exports routes as it would advertise them to an eBGP peer: its own AS in front of the path
+    exported = {prefix: dict(route, **{"as-path": [ROUTER_AS, *route["as-path"]]}) for prefix, route in shown.items()}
+    assert ours(found, "pre-policy") == exported
+    assert ours(found, "post-policy") == exported
+    report = first(found, "statistics-report")["neighbor"]["statistics"]
+    assert {"type": 0, "name": "rejected-prefixes", "value": 0} in report
+
+    frr.cli("clear bgp ipv4 unicast 127.0.0.1")
+    down = interop.wait_until(lambda: downs_after_up(tmp_path), 10, what="a Peer Down")[0]["neighbor"]
+    assert down["state"] == "down" and down["address"]["peer"] == "127.0.0.1" and down["asn"]["local"] == ROUTER_AS
+    # FRR 8.4 tells a cleared session as closed without a NOTIFICATION (reason 2), its FSM event code 0
+    assert down["reason"] == "local-no-notification" and down["fsm-event"] == 0
+    no_errors(exa)
+
+
+def test_the_benchmark_runs_on_a_tiny_table(tmp_path):
+    """`benchmarks/bmp_station.py` (BENCHMARKS.md, "A BMP station fed by FRR (issue 12, part 3)") on 3,000 routes: FRR's pace, then
+    ours, every route counted by each station."""
+    interop.require(frr_module.BGPD, "vtysh")
+    generator = require_gen_corpus()
+    corpus = tmp_path / "tiny.bgp"
+    subprocess.run([sys.executable, generator, "-o", str(corpus), "--v4", "2000", "--v6", "1000", "-q"], check=True)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run(
+        [sys.executable, os.path.join(root, "benchmarks", "bmp_station.py"), "--corpus", str(corpus), "--no-bgp"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    router, ours = (json.loads(line) for line in done.stdout.splitlines())
+    assert router["station"] == "router" and router["messages"] >= 3000  # FRR may add End-of-RIB markers
+    assert ours["station"] == "ours" and ours["routes"] == 3000 and 5 < ours["peak_rss_mb"] < 500
+    assert ours["ratio"] > 0
