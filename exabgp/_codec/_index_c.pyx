@@ -102,8 +102,8 @@ cdef inline bint as_path(const unsigned char* data, Py_ssize_t start, Py_ssize_t
     return start == end
 
 
-cdef inline bint clean(int code, int flags, const unsigned char* data, Py_ssize_t start, Py_ssize_t end,
-                       bint asn4) noexcept nogil:
+cdef bint clean(int code, int flags, const unsigned char* data, Py_ssize_t start, Py_ssize_t end,
+                bint asn4) noexcept nogil:
     """Whether RFC 7606 keeps this attribute as it is: a common one with its flags and value (`tables`)."""
     cdef Py_ssize_t length = end - start
     cdef int size

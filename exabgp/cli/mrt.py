@@ -57,8 +57,9 @@ def cmdline(args, out, err=None) -> int:
             bad += 1
             err.write(f"exabgp mrt: {path}: {error}\n")
 
+        fast = printer.fast if isinstance(printer, Printer) else None
         try:
-            _print(printer, reader.read(_source(path), report), out, report)
+            _print(printer, reader.read(_source(path), report, fast), out, report)
         except OSError as error:
             report(error.strerror or error)
         except EOFError as error:  # a compressed stream cut short
@@ -99,6 +100,14 @@ def _print(printer, items, out, report) -> None:
     size = 0
     lines = printer.lines
     for item in items:
+        if type(item) is str:  # the text of a run of records the codec read (`Printer.fast`)
+            chunk.append(item)
+            size += len(item)
+            if size > _FLUSH:
+                out.write("".join(chunk))
+                chunk = []
+                size = 0
+            continue
         try:
             text = lines(item)
         except reader.MrtError as error:

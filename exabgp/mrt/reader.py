@@ -253,8 +253,14 @@ def _short_table_dump(body: bytes, subtype: int) -> int:
     return need - len(body)
 
 
-def records(source):
-    """Frame every record of `source`; a truncated record raises `MrtError` after the whole ones."""
+def records(source, fast=None):
+    """Frame every record of `source`; a truncated record raises `MrtError` after the whole ones.
+
+    `fast`, when given, is offered the records first: ``fast(buffer, position) -> (stop, count, result)``
+    takes the `count` whole records of `buffer` from `position` to `stop` (a codec's one pass, as
+    `exabgp.mrt.bgpdump.Printer.fast`), and `result`, what it made of them, is yielded in their place
+    (when `count` is not 0); the record it stops at is framed here as without it.
+    """
     stream = open_stream(source)
     buffer = b""
     at = 0  # file offset of buffer[0]
@@ -265,6 +271,14 @@ def records(source):
         position = 0
         size = len(buffer)
         while size - position >= _HEADER_SIZE:
+            if fast is not None:
+                stop, count, result = fast(buffer, position)
+                if count:
+                    index += count
+                    position = stop
+                    yield result
+                    if size - position < _HEADER_SIZE:
+                        break
             time, kind, subtype, length = unpack_from(buffer, position)
             end = position + _HEADER_SIZE + length
             if end > size:
@@ -616,9 +630,12 @@ def decode(record):
         raise MrtError(record[0], record[1], str(error), f"{kind}/{subtype}") from None
 
 
-def read(source, on_error=None):
-    """Every record of `source` decoded (see the module docstring); bad records go to `on_error(MrtError)`."""
-    iterator = records(source)
+def read(source, on_error=None, fast=None):
+    """Every record of `source` decoded (see the module docstring); bad records go to `on_error(MrtError)`.
+
+    With `fast` (see `records`), what it makes of the runs of records it takes comes in their place.
+    """
+    iterator = records(source, fast)
     while True:
         try:
             record = next(iterator)
@@ -629,6 +646,9 @@ def read(source, on_error=None):
                 raise
             on_error(error)
             return
+        if type(record) is not Record:
+            yield record
+            continue
         try:
             yield decode(record)
         except MrtError as error:
