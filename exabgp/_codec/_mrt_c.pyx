@@ -38,7 +38,7 @@ from exabgp._codec._tables cimport (
     BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, COMMUNITIES, EXTENDED_LENGTH, FAMILY_SIZE, HEADER_SIZE,
     INDEX_ATTRIBUTES_END, INDEX_END, INDEX_FIELDS, INDEX_REACH, INDEX_REACH_END, INDEX_REACH_VALUE, INDEX_UNREACH,
     INDEX_UNREACH_END, INDEX_UNREACH_VALUE, INDEX_WITHDRAWN_END, IPV4_SIZE, IPV6_SIZE, LENGTH_AT, LOCAL_PREF,
-    MARKER_OCTET, MARKER_SIZE, MP_REACH_NLRI, MRT_AFI, MRT_AS_PATH_LENGTH, MRT_ATTRIBUTE_SET, MRT_BGP4MP,
+    MARKER_OCTET, MARKER_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, MRT_AFI, MRT_AS_PATH_LENGTH, MRT_ATTRIBUTE_SET, MRT_BGP4MP,
     MRT_BGP4MP_ET, MRT_COLUMNS, MRT_ET_SIZE, MRT_HEADER_SIZE, MRT_LENGTH, MRT_NEXTHOP_AFI, MRT_NEXTHOP_HI,
     MRT_NEXTHOP_LO, MRT_ORIGIN_AS, MRT_ORIGINATED, MRT_PATH_ID, MRT_PEER, MRT_PREFIX_HI, MRT_PREFIX_LO, MRT_RECORD,
     MRT_SAFI, MRT_SET_KIND, MRT_TABLE_DUMP_V2, MRT_TIME, MRT_WITHDRAWN, MULTI_EXIT_DISC, NEXT_HOP, ORIGIN,
@@ -275,6 +275,20 @@ cdef int message_flags(int subtype, Message *message) noexcept nogil:
     return 0
 
 
+cdef bint end_of_rib(octets data, Py_ssize_t start, Py_ssize_t end) noexcept nogil:
+    cdef Py_ssize_t at = start + UPDATE_MINIMUM, first
+    if end - start < UPDATE_MINIMUM or data[start] or data[start + 1]:
+        return False
+    if ((data[start + 2] << 8) | data[start + 3]) != end - at:
+        return False
+    if at == end:
+        return True
+    first = at + (4 if data[at] & EXTENDED_LENGTH else 3)
+    if first > end or data[at + 1] != MP_UNREACH_NLRI:
+        return False
+    return <Py_ssize_t>get(data + at + 2, <int>(first - at - 2)) == FAMILY_SIZE and first + FAMILY_SIZE == end
+
+
 cdef bint read_message(octets data, Py_ssize_t start, Py_ssize_t end, Message *m) noexcept nogil:
     """The BGP4MP message body ``data[start:end]`` (flags already set by `message_flags`); False: not taken."""
     cdef Py_ssize_t at, body, length, first, last
@@ -308,7 +322,8 @@ cdef bint read_message(octets data, Py_ssize_t start, Py_ssize_t end, Message *m
     # the index's record, its offsets from the message's first octet
     if not vouch(data + at, HEADER_SIZE, length - HEADER_SIZE, m.addpath, m.addpath, True, True, m.asn4, False,
                  record):
-        return False
+        m.update = False  # an End-of-RIB gives nothing
+        return end_of_rib(data, at + HEADER_SIZE, at + length)
     body = at + HEADER_SIZE
     m.withdrawn_start = body + 2
     m.withdrawn_end = at + record[INDEX_WITHDRAWN_END]

@@ -20,7 +20,9 @@ The records taken (RFC 6396, RFC 8050):
   one route) and its attributes read cleanly (below); with 2-octet ASNs, an
   AS4_PATH or AS4_AGGREGATOR (RFC 6793 merging) is left to the general
   path, and so is an UPDATE whose NLRI field has routes but whose attribute
-  section is empty;
+  section is empty.  An End-of-RIB (RFC 4724 section 2: an empty UPDATE, or
+  one holding only an MP_UNREACH_NLRI without prefixes) is taken and gives
+  nothing;
 * TABLE_DUMP_V2 RIB_IPV4/IPV6_UNICAST/MULTICAST and their *_ADDPATH twins:
   the prefix (at most 32 / 128 bits), the entries inside the record and
   filling it, each entry's peer in the PEER_INDEX_TABLE given (`peers`),
@@ -105,6 +107,7 @@ from exabgp._codec.tables import (
     LOCAL_PREF,
     MARKER,
     MP_REACH_NLRI,
+    MP_UNREACH_NLRI,
     MRT_BGP4MP,
     MRT_BGP4MP_ET,
     MRT_ET_SIZE,
@@ -311,6 +314,23 @@ def _hop4(data, attributes: _Attributes):
     return (AFI_IPV4, bytes(data[found[0] : found[1]])) if found else _NONE
 
 
+def _end_of_rib(data, start: int, end: int) -> bool:
+    """Whether the UPDATE body ``data[start:end]`` is an End-of-RIB (RFC 4724 section 2): empty, or a lone
+    MP_UNREACH_NLRI holding only its AFI and SAFI; it has no route (the index does not vouch for it)."""
+    if end - start < UPDATE_MINIMUM or data[start] or data[start + 1]:
+        return False
+    at = start + UPDATE_MINIMUM
+    if _u(data, start + 2, 2) != end - at:  # attributes only, no NLRI field
+        return False
+    if at == end:
+        return True
+    flags = data[at]
+    first = at + (4 if flags & EXTENDED_LENGTH else 3)
+    if first > end or data[at + 1] != MP_UNREACH_NLRI:
+        return False
+    return _u(data, at + 2, first - at - 2) == FAMILY_SIZE and first + FAMILY_SIZE == end
+
+
 def _message(data, start: int, end: int, subtype: int):
     """The BGP4MP message record body ``data[start:end]``: None (not taken), or ``(header, route)``, `header`
     ``(start, end, afi, ASN width)`` of the BGP4MP header and `route` a `_Route` (None for a message other
@@ -335,7 +355,7 @@ def _message(data, start: int, end: int, subtype: int):
     body = at + HEADER_SIZE
     record = _index(data, body, length - HEADER_SIZE, addpath, addpath, True, True, asn4, False)
     if record is None:
-        return None
+        return (header, None) if _end_of_rib(data, body, at + length) else None
     withdrawn_end = record[INDEX_WITHDRAWN_END]
     attributes_end = record[INDEX_ATTRIBUTES_END]
     message_end = record[INDEX_END]
