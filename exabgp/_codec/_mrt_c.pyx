@@ -690,6 +690,12 @@ cdef int text_rib(Out *out, Out *scratch, octets data, Record *record, Rib *rib,
     return 0
 
 
+cdef int check(Py_ssize_t size, object start) except -1:
+    if not 0 <= start <= size:
+        raise ValueError(f"start {start} is outside the buffer ({size} octets)")
+    return 0
+
+
 def bgpdump_text(data, start, peers):
     """``(stop, records, text)``: bgpdump's lines of the records taken from `start` (see the pure twin)."""
     cdef Py_buffer view
@@ -709,11 +715,14 @@ def bgpdump_text(data, start, peers):
     memset(&entries, 0, sizeof(Entries))
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
+        check(view.len, start)
         texts = <const char **>malloc((npeers + 1) * sizeof(char *))
         sizes = <Py_ssize_t *>malloc((npeers + 1) * sizeof(Py_ssize_t))
         if texts == NULL or sizes == NULL:
             raise MemoryError()
         for n in range(npeers):
+            if type(known[n]) is not bytes:
+                raise TypeError("the peers' texts are bytes")
             texts[n] = PyBytes_AS_STRING(known[n])
             sizes[n] = PyBytes_GET_SIZE(known[n])
         grow(&out, 1 << 16)
@@ -893,6 +902,7 @@ def mrt_columns(data, start, index, peers, heads, sets, columns):
     memset(&entries, 0, sizeof(Entries))
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
+        check(view.len, start)
         buf = <octets>view.buf
         translate = <uint32_t *>malloc((npeers + 1) * sizeof(uint32_t))
         if translate == NULL:

@@ -110,9 +110,11 @@ from exabgp._codec.tables import (
     MP_UNREACH_NLRI,
     MRT_BGP4MP,
     MRT_BGP4MP_ET,
+    MRT_COLUMNS,
     MRT_ET_SIZE,
     MRT_HEADER_SIZE,
     MRT_TABLE_DUMP_V2,
+    MRT_TYPECODES,
     MULTI_EXIT_DISC,
     NEXT_HOP,
     ORIGIN,
@@ -164,6 +166,11 @@ _WELL_KNOWN = {0xFFFFFF01: "no-export", 0xFFFFFF02: "no-advertise", 0xFFFFFF03: 
 _NO_NEXTHOP = "255.255.255.255"
 _RIB_ENTRY = 8  # peer index (2), originated time (4), attribute length (2)
 _RIB_PATH_ID = 4  # RFC 8050 section 4.1: after the originated time
+
+
+def _check(data, start: int) -> None:
+    if not 0 <= start <= len(data):
+        raise ValueError(f"start {start} is outside the buffer ({len(data)} octets)")
 
 
 def _u(data, at: int, width: int) -> int:
@@ -536,6 +543,9 @@ def _hop_text(hop) -> str:
 def bgpdump_text(data, start: int, peers) -> tuple[int, int, str]:
     """``(stop, records, text)``: bgpdump's lines of the records taken from `start` (see the module docstring)."""
     data = bytes(data)
+    _check(data, start)
+    if not all(type(text) is bytes for text in peers):
+        raise TypeError("the peers' texts are bytes")
     out = []
     stop = start
     count = 0
@@ -603,7 +613,13 @@ def _path_numbers(data, attributes: _Attributes, width: int) -> tuple[int, int]:
 
 def mrt_columns(data, start: int, index: int, peers, heads, sets, columns) -> tuple[int, int]:
     """``(stop, records)``: the rows of the records taken from `start` appended to `columns` (module docstring)."""
+    if len(columns) != MRT_COLUMNS or len(sets) != 3:
+        raise ValueError(f"mrt_columns takes {MRT_COLUMNS} columns and 3 set tables")
+    for number, column in enumerate(columns):
+        if column.typecode != MRT_TYPECODES[number]:
+            raise ValueError(f"column {number} is not of type code {MRT_TYPECODES[number]!r}")
     data = bytes(data)
+    _check(data, start)
     stop = start
     count = 0
     for end, time, micro, kind, _subtype, what in _read(data, start, len(peers)):
