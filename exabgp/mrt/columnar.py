@@ -42,19 +42,24 @@ prints them); RIB_GENERIC records, state changes and BGP messages other
 than UPDATE give none.  A record that can not be read gives no row and a
 `MrtError` naming it to ``on_error`` (raised when None), as `reader.read`.
 
-How it is fast: the file is read into memory once and a Python loop only
-frames it (the offset of each record).  The BGP4MP UPDATE records are then
-read with numpy, all at once: header, peer, message and section bounds;
-the only Python work per UPDATE is one dict ``setdefault`` that interns its
-attribute octets.  The other records (RIB entries, TABLE_DUMP, the peer
-index table, anything numpy's checks reject) go through a Python path that
-notes, per RIB entry, a few integers into one `array.array` and its
-interned set; an error found there names the record as `reader.read` does.
-Everything else is numpy over all rows or all sets at once: the NLRI
-sections and the attribute sets are walked together, one step per prefix
-or attribute position (the arrays shrink as sections end), the AS paths
-per segment.  Only sets of 2-octet ASN records (AS4_PATH merged, RFC 6793)
-are decoded one by one with the codec.
+How it is fast: the file is read into memory once and handed to the
+codec's one pass (`exabgp._codec.mrt_columns`, the `_mrt` topic), which
+reads the BGP4MP UPDATEs (through the index topic's rules) and the
+TABLE_DUMP_V2 RIB records it takes and appends their rows to one
+`array.array` per column, interning each attribute set by its octets in a
+dict; numpy only wraps those buffers (``numpy.frombuffer``, no copy).  The
+codec stops at the first record it does not take (the peer index table,
+TABLE_DUMP, RIB_GENERIC, state changes, 2-octet ASN records with AS4_PATH,
+multicast UPDATEs, anything malformed); that record goes through the
+Python path here, which notes, per UPDATE or RIB entry, a few integers
+into one `array.array` of units (an error found there names the record as
+`reader.read` does), and the codec goes on after it.  A BGP4MP peer met
+for the first time is numbered here, then its record is the codec's.  The
+units, when there are any, become rows with numpy over all of them at
+once (the NLRI sections and the attribute sets walked together, one step
+per prefix or attribute position, the AS paths per segment; sets of
+2-octet ASN records, AS4_PATH merged by RFC 6793, decoded one by one with
+the codec), merged with the codec's rows in record order.
 """
 
 import importlib

@@ -32,6 +32,11 @@ The Python API, three levels, each lazier than the next:
   `exabgp.mrt.bgpdump` prints routes straight from the octets with the
   codec's section calls.
 
+``records`` and ``read`` take a `fast` function, a codec's one pass over a
+buffer of records (``exabgp mrt -m`` gives `exabgp.mrt.bgpdump.Printer.fast`):
+the runs of records it takes come as what it made of them, the others as
+above.
+
 A record that can not be read is a `MrtError` naming its index (from 0)
 and file offset.  `read` hands it to ``on_error`` (raised when None) and
 goes on with the next record; a truncated file ends the iteration after
