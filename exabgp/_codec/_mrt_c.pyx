@@ -31,11 +31,12 @@ cdef extern from "sys/socket.h" nogil:
     int AF_INET6
 
 from exabgp._codec._index_c cimport clean, index as vouch
+from exabgp._codec._octets cimport attribute_value
 from exabgp._codec._tables cimport (
     AFI_IPV4, AFI_IPV6, AGGREGATOR, AS4_AGGREGATOR, AS4_PATH, AS_CONFED_SEQUENCE, AS_CONFED_SET, AS_PATH,
     AS_SEQUENCE, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, BGP4MP_MESSAGE, BGP4MP_MESSAGE_ADDPATH,
     BGP4MP_MESSAGE_AS4, BGP4MP_MESSAGE_AS4_ADDPATH, BGP4MP_MESSAGE_AS4_LOCAL, BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH,
-    BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, COMMUNITIES, EXTENDED_LENGTH, FAMILY_SIZE, HEADER_SIZE,
+    BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, COMMUNITIES, FAMILY_SIZE, HEADER_SIZE,
     INDEX_ATTRIBUTES_END, INDEX_END, INDEX_FIELDS, INDEX_REACH, INDEX_REACH_END, INDEX_REACH_VALUE, INDEX_UNREACH,
     INDEX_UNREACH_END, INDEX_UNREACH_VALUE, INDEX_WITHDRAWN_END, IPV4_SIZE, IPV6_SIZE, LENGTH_AT, LOCAL_PREF,
     MARKER_OCTET, MARKER_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, MRT_AFI, MRT_AS_PATH_LENGTH, MRT_ATTRIBUTE_SET, MRT_BGP4MP,
@@ -204,18 +205,11 @@ cdef bint read_attrs(octets data, Py_ssize_t start, Py_ssize_t end, bint asn4, A
     attrs.start = start
     attrs.end = end
     while offset < end:
-        if end - offset < 3:
+        first = attribute_value(data, offset, end, &last)
+        if first < 0:
             return False
         flags = data[offset]
         code = data[offset + 1]
-        if flags & EXTENDED_LENGTH:
-            if end - offset < 4:
-                return False
-            first = offset + 4
-            last = first + ((data[offset + 2] << 8) | data[offset + 3])
-        else:
-            first = offset + 3
-            last = first + data[offset + 2]
         if last > end or (seen[code >> 6] >> (code & 63)) & 1:
             return False
         seen[code >> 6] |= 1ULL << (code & 63)
@@ -276,17 +270,15 @@ cdef int message_flags(int subtype, Message *message) noexcept nogil:
 
 
 cdef bint end_of_rib(octets data, Py_ssize_t start, Py_ssize_t end) noexcept nogil:
-    cdef Py_ssize_t at = start + UPDATE_MINIMUM, first
+    cdef Py_ssize_t at = start + UPDATE_MINIMUM, first, last
     if end - start < UPDATE_MINIMUM or data[start] or data[start + 1]:
         return False
     if ((data[start + 2] << 8) | data[start + 3]) != end - at:
         return False
     if at == end:
         return True
-    first = at + (4 if data[at] & EXTENDED_LENGTH else 3)
-    if first > end or data[at + 1] != MP_UNREACH_NLRI:
-        return False
-    return <Py_ssize_t>get(data + at + 2, <int>(first - at - 2)) == FAMILY_SIZE and first + FAMILY_SIZE == end
+    first = attribute_value(data, at, end, &last)
+    return first >= 0 and data[at + 1] == MP_UNREACH_NLRI and first == end - FAMILY_SIZE and last == end
 
 
 cdef bint read_message(octets data, Py_ssize_t start, Py_ssize_t end, Message *m) noexcept nogil:

@@ -66,6 +66,7 @@ next hop nor set (-1).
 from socket import AF_INET, AF_INET6, inet_ntop
 
 from exabgp._codec._index_py import _clean, _index
+from exabgp._codec.headers import attribute_value
 from exabgp._codec.tables import (
     AFI_IPV4,
     AFI_IPV6,
@@ -89,7 +90,6 @@ from exabgp._codec.tables import (
     BGP4MP_MESSAGE_AS4_ADDPATH,
     BGP4MP_MESSAGE_LOCAL_ADDPATH,
     COMMUNITIES,
-    EXTENDED_LENGTH,
     FAMILY_SIZE,
     HEADER_SIZE,
     INDEX_ATTRIBUTES_END,
@@ -207,18 +207,12 @@ def _attributes(data, start: int, end: int, asn4: bool):
     reach = None
     offset = start
     while offset < end:
-        if end - offset < 3:
+        bounds = attribute_value(data, offset, end)
+        if bounds is None:
             return None
+        first, last = bounds
         flags = data[offset]
         code = data[offset + 1]
-        if flags & EXTENDED_LENGTH:
-            if end - offset < 4:
-                return None
-            first = offset + 4
-            last = first + ((data[offset + 2] << 8) | data[offset + 3])
-        else:
-            first = offset + 3
-            last = first + data[offset + 2]
         if last > end or code in seen:
             return None
         seen.add(code)
@@ -331,11 +325,8 @@ def _end_of_rib(data, start: int, end: int) -> bool:
         return False
     if at == end:
         return True
-    flags = data[at]
-    first = at + (4 if flags & EXTENDED_LENGTH else 3)
-    if first > end or data[at + 1] != MP_UNREACH_NLRI:
-        return False
-    return _u(data, at + 2, first - at - 2) == FAMILY_SIZE and first + FAMILY_SIZE == end
+    bounds = attribute_value(data, at, end)
+    return bounds is not None and data[at + 1] == MP_UNREACH_NLRI and bounds == (end - FAMILY_SIZE, end)
 
 
 def _message(data, start: int, end: int, subtype: int):
