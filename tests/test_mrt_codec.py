@@ -109,6 +109,21 @@ def test_gen_corpus_tables_are_the_general_paths(codec, tmp_path, options):
         assert same_columns(columns(data, codec), columns(data, GENERAL))
 
 
+def test_a_rib_next_hop_without_its_reserved_octet_is_left_to_the_general_paths(codec):
+    """A RIB entry's whole-form MP_REACH_NLRI cut after its next hop: the text's general path prints it (as bgpdump),
+    the columns' general path names the record; the codec leaves it to them."""
+    import struct
+
+    reach = samples.attribute(14, struct.pack("!HBB", 2, 1, 16) + samples.ip("2001:db8::9"), 0x80)
+    entry = (1, 1600000000, None, samples.common() + reach)
+    data = samples.peer_index_table(samples.PEERS) + samples.rib(4, 0, samples.prefix("2001:db8:1::/48"), [entry])
+    lines, errors, taken = text(data, codec)
+    assert (lines, errors, taken) == (text(data, GENERAL)[0], [], 0)
+    assert lines.split("|")[8] == "2001:db8::9"
+    found = columns(data, codec)
+    assert same_columns(found, columns(data, GENERAL)) and len(found[2]) == 1 and not len(found[0]["length"])
+
+
 def damaged(data: bytes, rng: random.Random) -> bytes:
     """A copy of `data` with a few octets changed, inserted or removed."""
     out = bytearray(data)

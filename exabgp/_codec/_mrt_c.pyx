@@ -428,7 +428,7 @@ cdef int read_rib(octets data, Py_ssize_t start, Py_ssize_t end, Py_ssize_t peer
                 if size < FAMILY_SIZE + 1:
                     return 0
                 length = data[at + FAMILY_SIZE]
-                if at + FAMILY_SIZE + 1 + length > entry.attrs.reach_last:
+                if at + FAMILY_SIZE + 1 + length + 1 > entry.attrs.reach_last:  # the reserved octet too
                     return 0
                 pick_hop(data, at + FAMILY_SIZE + 1, length, rib.afi, &entry.text_hop)
             if entry.text_hop.afi:

@@ -229,8 +229,12 @@ def _attributes(data, start: int, end: int, asn4: bool):
     return _Attributes(values, reach)
 
 
-def _rib_nexthop(data, reach, afi: int):
-    """``(next hop octets, size)`` of a RIB entry's MP_REACH_NLRI (short or whole form), None when it overruns."""
+def _rib_nexthop(data, reach):
+    """``(next hop offset, size)`` of a RIB entry's MP_REACH_NLRI (short or whole form), None when it is not taken.
+
+    The whole form must hold its reserved octet after the next hop: the columns' general path rejects the
+    attribute without it, which the text's general path prints.
+    """
     first, last = reach
     size = last - first
     if size and data[first] + 1 == size:  # RFC 6396 section 4.3.4: the next-hop length, the next hop
@@ -238,7 +242,7 @@ def _rib_nexthop(data, reach, afi: int):
     if size < FAMILY_SIZE + 1:
         return None
     length = data[first + FAMILY_SIZE]
-    if first + FAMILY_SIZE + 1 + length > last:
+    if first + FAMILY_SIZE + 1 + length + 1 > last:
         return None
     return first + FAMILY_SIZE + 1, length
 
@@ -418,7 +422,7 @@ def _rib(data, start: int, end: int, subtype: int, peers: int):
             return None
         text_hop = column_hop = _hop4(data, attributes)
         if afi != AFI_IPV4 and attributes.reach is not None:
-            found = _rib_nexthop(data, attributes.reach, afi)
+            found = _rib_nexthop(data, attributes.reach)
             if found is None:
                 return None
             text_hop = _nexthop(data, found[0], found[1], afi)
