@@ -554,7 +554,9 @@ def bgpdump_text(data, start: int, peers) -> tuple[int, int, str]:
                 (section,) = route.sections
                 before, after = _around(data, route.attributes, True)
                 shown = _prefix_text(section.afi, section.prefixes[0], addpath)
-                out.append(f"{head}{peers[route.peer].decode()}{shown}{before}{_hop_text(section.text_hop)}{after}")
+                out.append(
+                    f"{head}{peers[route.peer].decode('ascii')}{shown}{before}{_hop_text(section.text_hop)}{after}"
+                )
             continue
         header, route = what
         if route is None:
