@@ -47,6 +47,7 @@ FAST = [
     "test_codec_attrs.py",
     "test_codec_index.py",
     "test_codec_ribin.py",
+    "test_mrt_codec.py",
     "test_vectors.py",
     "test_json_update.py",
     "test_json_fastpath.py",

@@ -49,7 +49,7 @@ from exabgp._codec.errors import CodecError as CodecError  # re-exported: the co
 TYPE_CHECKING = False
 
 #: the topics, each a pair of twins `_<topic>_c` / `_<topic>_py`
-TOPICS = ("wire", "nlri", "attrs", "json", "index", "ribin")
+TOPICS = ("wire", "nlri", "attrs", "json", "index", "ribin", "mrt")
 
 
 def _modules(implementation: str) -> list[types.ModuleType]:
@@ -92,6 +92,7 @@ if TYPE_CHECKING or IMPLEMENTATION == "py":
     from exabgp._codec import _attrs_py as _attrs
     from exabgp._codec import _index_py as _index
     from exabgp._codec import _json_py as _json
+    from exabgp._codec import _mrt_py as _mrt
     from exabgp._codec import _nlri_py as _nlri
     from exabgp._codec import _ribin_py as _ribin
     from exabgp._codec import _wire_py as _wire
@@ -99,6 +100,7 @@ else:
     from exabgp._codec import _attrs_c as _attrs
     from exabgp._codec import _index_c as _index
     from exabgp._codec import _json_c as _json
+    from exabgp._codec import _mrt_c as _mrt
     from exabgp._codec import _nlri_c as _nlri
     from exabgp._codec import _ribin_c as _ribin
     from exabgp._codec import _wire_c as _wire
@@ -143,3 +145,7 @@ index_updates = _index.index_updates
 # ribin: the Adj-RIB-In's ingest
 ingest_messages = _ribin.ingest_messages
 nlri_keys = _ribin.nlri_keys
+
+# mrt: a buffer of MRT records in one pass, into bgpdump's text or the route columns
+bgpdump_text = _mrt.bgpdump_text
+mrt_columns = _mrt.mrt_columns

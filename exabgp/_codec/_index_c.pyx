@@ -36,12 +36,16 @@ cdef enum:
 assert max(KNOWN) < KNOWN_LIMIT
 
 # `tables`' common attributes, by code: their flags (0: not a common attribute) and the bits compared with
-# them, exact value size (-1: none) and list item size (0: not a list)
-cdef unsigned char COMMON_FLAGS[COMMON_LIMIT]
-cdef unsigned char FLAGS_MASK[COMMON_LIMIT]
-cdef int VALUE_SIZE[COMMON_LIMIT]
-cdef int ITEM_SIZE[COMMON_LIMIT]
-for _code in range(COMMON_LIMIT):
+# them, exact value size (-1: none) and list item size (0: not a list); one entry per octet value, so that no
+# index is out of bounds (gcc's -Warray-bounds can not tell that `clean` checks the code first, once the
+# function is shared with `_mrt_c` through `_index_c.pxd`)
+cdef enum:
+    CODES = 256
+cdef unsigned char COMMON_FLAGS[CODES]
+cdef unsigned char FLAGS_MASK[CODES]
+cdef int VALUE_SIZE[CODES]
+cdef int ITEM_SIZE[CODES]
+for _code in range(CODES):
     COMMON_FLAGS[_code] = ATTRIBUTE_FLAGS[_code] if _code in COMMON else 0
     FLAGS_MASK[_code] = FLAGS_CHECKED_OPTIONAL if COMMON_FLAGS[_code] & OPTIONAL else FLAGS_CHECKED
     VALUE_SIZE[_code] = VALUE_SIZES.get(_code, -1)
@@ -102,8 +106,8 @@ cdef inline bint as_path(const unsigned char* data, Py_ssize_t start, Py_ssize_t
     return start == end
 
 
-cdef inline bint clean(int code, int flags, const unsigned char* data, Py_ssize_t start, Py_ssize_t end,
-                       bint asn4) noexcept nogil:
+cdef inline bint clean_inline(int code, int flags, const unsigned char* data, Py_ssize_t start, Py_ssize_t end,
+                              bint asn4) noexcept nogil:
     """Whether RFC 7606 keeps this attribute as it is: a common one with its flags and value (`tables`)."""
     cdef Py_ssize_t length = end - start
     cdef int size
@@ -120,6 +124,12 @@ cdef inline bint clean(int code, int flags, const unsigned char* data, Py_ssize_
     if size == 4:  # a constant divisor: no division
         return length > 0 and length % 4 == 0
     return length > 0 and length % size == 0
+
+
+cdef bint clean(int code, int flags, const unsigned char* data, Py_ssize_t start, Py_ssize_t end,
+               bint asn4) noexcept nogil:
+    """`clean_inline` for the other compiled twins (`_index_c.pxd`)."""
+    return clean_inline(code, flags, data, start, end, asn4)
 
 
 cdef bint index(const unsigned char *data, Py_ssize_t base, Py_ssize_t size, bint addpath4, bint addpath6,
@@ -174,7 +184,7 @@ cdef bint index(const unsigned char *data, Py_ssize_t base, Py_ssize_t size, bin
         else:
             if not flags & OPTIONAL and (code >= KNOWN_LIMIT or not (KNOWN_CODES >> code) & 1):
                 return False
-            if plain and not clean(code, flags, data, start, end, asn4):
+            if plain and not clean_inline(code, flags, data, start, end, asn4):
                 plain = False
         offset = end
     if not routes:

@@ -3,7 +3,7 @@
 An attribute is a TLV: a flags octet, a type code octet, then its value's
 length in one octet, or in two when the flags carry EXTENDED_LENGTH, then the
 value.  `attribute_value` reads that header; every walk over a path attribute
-section in the pure twins (`_index_py`, `_json_py`, `_wire_py`) and in the
+section in the pure twins (`_index_py`, `_json_py`, `_wire_py`, `_mrt_py`) and in the
 model (`exabgp.bgp.attribute`) calls it, and the compiled twins inline its C
 form, ``_octets.pxd``'s ``attribute_value``, which follows this text line for
 line.  What a walk does with a value that overruns its section (give up,

@@ -211,6 +211,65 @@ INDEX_UNREACH_END = 9
 INDEX_PLAIN = 10  # 1 when the UPDATE is plain (`_index_py`), else 0
 INDEX_FIELDS = 11
 
+# ---------------------------------------------------------------- MRT records (RFC 6396, RFC 8050), `_mrt_*`
+
+MRT_HEADER_SIZE = 12  # time (4), type (2), subtype (2), length (4)
+MRT_ET_SIZE = 4  # the microseconds of BGP4MP_ET, counted in the length
+# types
+MRT_TABLE_DUMP = 12
+MRT_TABLE_DUMP_V2 = 13
+MRT_BGP4MP = 16
+MRT_BGP4MP_ET = 17
+MRT_OBSOLETE_BGP = 5
+# TABLE_DUMP_V2 subtypes (RFC 6396 section 4.3, RFC 8050 section 4)
+PEER_INDEX_TABLE = 1
+RIB_IPV4_UNICAST = 2
+RIB_IPV4_MULTICAST = 3
+RIB_IPV6_UNICAST = 4
+RIB_IPV6_MULTICAST = 5
+RIB_GENERIC = 6
+RIB_IPV4_UNICAST_ADDPATH = 8
+RIB_IPV4_MULTICAST_ADDPATH = 9
+RIB_IPV6_UNICAST_ADDPATH = 10
+RIB_IPV6_MULTICAST_ADDPATH = 11
+RIB_GENERIC_ADDPATH = 12
+# BGP4MP subtypes (RFC 6396 section 4.4, RFC 8050 section 4)
+BGP4MP_STATE_CHANGE = 0
+BGP4MP_MESSAGE = 1
+BGP4MP_ENTRY = 2
+BGP4MP_SNAPSHOT = 3
+BGP4MP_MESSAGE_AS4 = 4
+BGP4MP_STATE_CHANGE_AS4 = 5
+BGP4MP_MESSAGE_LOCAL = 6
+BGP4MP_MESSAGE_AS4_LOCAL = 7
+BGP4MP_MESSAGE_ADDPATH = 8
+BGP4MP_MESSAGE_AS4_ADDPATH = 9
+BGP4MP_MESSAGE_LOCAL_ADDPATH = 10
+BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH = 11
+SAFI_MULTICAST = 2
+#: the columns `_mrt_*.mrt_columns` fills, one row per route, in this order (their `array` type codes: `MRT_TYPECODES`)
+MRT_PREFIX_HI = 0
+MRT_PREFIX_LO = 1
+MRT_LENGTH = 2
+MRT_AFI = 3
+MRT_SAFI = 4
+MRT_PATH_ID = 5
+MRT_PEER = 6
+MRT_TIME = 7
+MRT_ORIGINATED = 8
+MRT_WITHDRAWN = 9
+MRT_ORIGIN_AS = 10
+MRT_AS_PATH_LENGTH = 11
+MRT_NEXTHOP_HI = 12
+MRT_NEXTHOP_LO = 13
+MRT_NEXTHOP_AFI = 14
+MRT_ATTRIBUTE_SET = 15
+MRT_RECORD = 16  # the record's index in the file (from 0)
+MRT_SET_KIND = 17  # which dict of `sets` interned the attribute set: 0 for BGP4MP (*_AS4), 1 for TABLE_DUMP_V2
+MRT_COLUMNS = 18
+#: the `array` type code of each column
+MRT_TYPECODES = "QQBBBIIdIBIHQQBiqB"
+
 
 def declarations() -> str:
     """The text of ``_tables.pxd`` (see the module docstring): every public integer here, as a C constant."""

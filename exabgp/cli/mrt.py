@@ -7,7 +7,10 @@ by default one ExaBGP 5.0 JSON line per BGP message or RIB entry
 prints it (`exabgp.mrt.bgpdump`).  A record that can not be read is named
 on stderr (``exabgp mrt: FILE: record N at offset O (TYPE/SUBTYPE):
 reason``) and skipped; the others are still printed and the exit code is 1.
-A file that can not be opened is reported the same way.
+A file that can not be opened is reported the same way.  When the reader
+of standard output goes away (``exabgp mrt -m FILE | head``) the command
+ends quietly with exit code 1, Python's convention for a broken pipe
+(`exabgp.cli.reader_gone`).
 
 ``--columns OUT.npz`` reads one FILE into numpy columns instead
 (`exabgp.mrt.columnar`, the ``columnar`` extra) and writes them with
@@ -57,8 +60,11 @@ def cmdline(args, out, err=None) -> int:
             bad += 1
             err.write(f"exabgp mrt: {path}: {error}\n")
 
+        fast = printer.fast if isinstance(printer, Printer) else None
         try:
-            _print(printer, reader.read(_source(path), report), out, report)
+            _print(printer, reader.read(_source(path), report, fast), out, report)
+        except BrokenPipeError:  # the reader of the output went away (``| head``): quiet, as cat (`cli.reader_gone`)
+            raise
         except OSError as error:
             report(error.strerror or error)
         except EOFError as error:  # a compressed stream cut short
@@ -99,6 +105,14 @@ def _print(printer, items, out, report) -> None:
     size = 0
     lines = printer.lines
     for item in items:
+        if type(item) is str:  # the text of a run of records the codec read (`Printer.fast`)
+            chunk.append(item)
+            size += len(item)
+            if size > _FLUSH:
+                out.write("".join(chunk))
+                chunk = []
+                size = 0
+            continue
         try:
             text = lines(item)
         except reader.MrtError as error:

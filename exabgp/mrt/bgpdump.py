@@ -28,7 +28,11 @@ change.  As bgpdump writes them:
   communities are not shown); ``AG`` / ``NAG`` for ATOMIC_AGGREGATE;
   AGGREGATOR as ``AS ADDRESS``, empty when absent.
 
-The hot path: a RIB dump or an update file is hundreds of thousands of
+The hot path is the codec's (`exabgp._codec.bgpdump_text`, the `_mrt` topic):
+it writes the lines of the runs of records it takes in one call per buffer,
+and `Printer.fast` hands them to `exabgp.mrt.reader.read`; the records it
+leaves (other types, quirks, errors) are printed here, one by one, with the
+same text.  Here, a RIB dump or an update file is hundreds of thousands of
 attribute sets.  One attribute section is read once, with one
 `_codec.walk_attributes` call and the codec's AS_PATH and COMMUNITIES
 decoders, into the text around its next hop (cached by its octets: RIB
@@ -194,12 +198,23 @@ def _prefixes(data, afi: int, addpath: bool):
 
 
 class Printer:
-    """Turns decoded records (`exabgp.mrt.reader.read`) into bgpdump's lines; remembers the peer index table."""
+    """Turns decoded records (`exabgp.mrt.reader.read`) into bgpdump's lines; remembers the peer index table.
 
-    def __init__(self):
+    `fast` is the codec's one pass (``_codec.bgpdump_text``) for ``reader.read(source, on_error, fast)``:
+    the records it takes come as their text, the others as records for `lines`.  `codec` is the codec
+    (`exabgp._codec`, or one twin of it from ``_codec.load`` in tests).
+    """
+
+    def __init__(self, codec=_codec):
         self.peers: list = []
         self._cache: dict = {}
         self._rib_cache: dict = {}
+        self._text = codec.bgpdump_text
+        self._peer_texts: tuple = ()
+
+    def fast(self, buffer, position: int) -> tuple:
+        """``(stop, records, text)`` of the records the codec takes from `position` (see `reader.records`)."""
+        return self._text(buffer, position, self._peer_texts)
 
     def _attributes(self, octets, asn4: bool) -> DumpAttributes:
         cache = self._cache
@@ -222,6 +237,7 @@ class Printer:
                 return self._state(item)
             if isinstance(item, reader.PeerIndexTable):
                 self.peers = item.peers
+                self._peer_texts = tuple(f"{address}|{asn}|".encode() for _id, address, asn in item.peers)
                 return ""
             if isinstance(item, reader.TableDump):
                 return self._table_dump(item)

@@ -42,19 +42,24 @@ prints them); RIB_GENERIC records, state changes and BGP messages other
 than UPDATE give none.  A record that can not be read gives no row and a
 `MrtError` naming it to ``on_error`` (raised when None), as `reader.read`.
 
-How it is fast: the file is read into memory once and a Python loop only
-frames it (the offset of each record).  The BGP4MP UPDATE records are then
-read with numpy, all at once: header, peer, message and section bounds;
-the only Python work per UPDATE is one dict ``setdefault`` that interns its
-attribute octets.  The other records (RIB entries, TABLE_DUMP, the peer
-index table, anything numpy's checks reject) go through a Python path that
-notes, per RIB entry, a few integers into one `array.array` and its
-interned set; an error found there names the record as `reader.read` does.
-Everything else is numpy over all rows or all sets at once: the NLRI
-sections and the attribute sets are walked together, one step per prefix
-or attribute position (the arrays shrink as sections end), the AS paths
-per segment.  Only sets of 2-octet ASN records (AS4_PATH merged, RFC 6793)
-are decoded one by one with the codec.
+How it is fast: the file is read into memory once and handed to the
+codec's one pass (`exabgp._codec.mrt_columns`, the `_mrt` topic), which
+reads the BGP4MP UPDATEs (through the index topic's rules) and the
+TABLE_DUMP_V2 RIB records it takes and appends their rows to one
+`array.array` per column, interning each attribute set by its octets in a
+dict; numpy only wraps those buffers (``numpy.frombuffer``, no copy).  The
+codec stops at the first record it does not take (the peer index table,
+TABLE_DUMP, RIB_GENERIC, state changes, 2-octet ASN records with AS4_PATH,
+multicast UPDATEs, anything malformed); that record goes through the
+Python path here, which notes, per UPDATE or RIB entry, a few integers
+into one `array.array` of units (an error found there names the record as
+`reader.read` does), and the codec goes on after it.  A BGP4MP peer met
+for the first time is numbered here, then its record is the codec's.  The
+units, when there are any, become rows with numpy over all of them at
+once (the NLRI sections and the attribute sets walked together, one step
+per prefix or attribute position, the AS paths per segment; sets of
+2-octet ASN records, AS4_PATH merged by RFC 6793, decoded one by one with
+the codec), merged with the codec's rows in record order.
 """
 
 import importlib
@@ -65,6 +70,7 @@ from socket import AF_INET, AF_INET6, inet_ntop
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import MRT_ATTRIBUTE_SET, MRT_RECORD, MRT_SET_KIND, MRT_TYPECODES
 from exabgp.bgp.attribute import merge_as4_path
 from exabgp.mrt import reader
 
@@ -87,27 +93,6 @@ _FAST_RIB: dict[int, tuple[int, int, bool]] = {
     if afi is not None and safi is not None
 }
 _PAD = b"\x00" * 40
-_KIND_LENGTH = struct.Struct("!H2xI")
-#: BGP4MP subtype -> (4-octet ASNs, ADD-PATH), (-1, 0) for the subtypes that are not messages
-_MESSAGE_FLAGS = (
-    np.array([reader.MESSAGE_SUBTYPES.get(subtype, (-1, 0))[:2] for subtype in range(12)], dtype=np.int64)
-    if np is not None
-    else None
-)
-
-
-#: TABLE_DUMP_V2 subtype -> (AFI, SAFI, ADD-PATH) of the RIB subtypes read by `ribs`, (0, 0, 0) for the others
-_RIB_FLAGS = (
-    np.array(
-        [
-            (*_FAST_RIB[subtype][:2], _FAST_RIB[subtype][2]) if subtype in _FAST_RIB else (0, 0, 0)
-            for subtype in range(12)
-        ],
-        dtype=np.int64,
-    )
-    if np is not None
-    else None
-)
 
 
 def _record_end(data: bytes, position: int) -> int:
@@ -162,6 +147,15 @@ _COLUMNS = (
     "nexthop_lo",
     "nexthop_afi",
     "attribute_set",
+)
+#: the dtype of each column, as the codec writes it (`tables.MRT_TYPECODES`; ``withdrawn`` as bool)
+_DTYPES = (
+    {
+        name: np.bool_ if name == "withdrawn" else np.dtype(code)
+        for name, code in zip(_COLUMNS, MRT_TYPECODES[: len(_COLUMNS)], strict=True)
+    }
+    if np is not None
+    else {}
 )
 
 
@@ -224,17 +218,21 @@ class Columns:
         )
 
 
-def columns(source, on_error=None) -> Columns:
-    """Read the MRT file `source` (a path or a binary stream, gzip and bzip2 too) into `Columns`."""
+def columns(source, on_error=None, codec=_codec) -> Columns:
+    """Read the MRT file `source` (a path or a binary stream, gzip and bzip2 too) into `Columns`.
+
+    `codec` reads the records it takes (`exabgp._codec`, or one twin of it from ``_codec.load`` in tests).
+    """
     _numpy()
     data = reader.open_stream(source).read()
-    return _ColumnReader(data, on_error).run()
+    return _ColumnReader(data, on_error, codec).run()
 
 
 class _ColumnReader:
-    def __init__(self, data: bytes, on_error):
+    def __init__(self, data: bytes, on_error, codec):
         self.data = data
         self.on_error = on_error
+        self.codec = codec
         self.units = array("q")
         self.sets: list[dict] = [{} for _ in _KINDS]
         self.peers: list = []
@@ -244,7 +242,6 @@ class _ColumnReader:
         self.extra_size = 0
         self.heads: dict = {}  # BGP4MP header octets -> peer index
         self.errors: list = []
-        self.fast: list = []  # the units of `messages` and `ribs`, numpy arrays
 
     # -- errors ----------------------------------------------------------------------------------------------
 
@@ -276,25 +273,26 @@ class _ColumnReader:
     def run(self) -> Columns:
         data = self.data
         size = len(data)
-        offsets, position = self.frame()
-        records = np.frombuffer(offsets, dtype=np.int64) if offsets else np.zeros(0, dtype=np.int64)
-        buf = np.frombuffer(data + _PAD, dtype=np.uint8)
-        kinds = _be(buf, records + 4, 2)
-        subtypes = _be(buf, records + 6, 2)
-        fast = ((kinds == reader.BGP4MP) | (kinds == reader.BGP4MP_ET)) & (subtypes < len(_MESSAGE_FLAGS))
-        fast &= _MESSAGE_FLAGS[np.minimum(subtypes, len(_MESSAGE_FLAGS) - 1), 0] >= 0
-        rib = (kinds == reader.TABLE_DUMP_V2) & (subtypes < len(_RIB_FLAGS))
-        rib &= _RIB_FLAGS[np.minimum(subtypes, len(_RIB_FLAGS) - 1), 0] > 0
-        for index in np.flatnonzero(~fast & ~rib).tolist():  # the peer index tables first: RIB entries need them
-            self.one(index, int(records[index]))
-        chosen = np.flatnonzero(fast)
-        rejected = [self.messages(buf, chosen, records[chosen])]
-        chosen = np.flatnonzero(rib)
-        rejected.append(self.ribs(buf, chosen, records[chosen]))
-        for index in np.sort(np.concatenate(rejected)).tolist():
-            self.one(index, int(records[index]))
+        rows = [array(code) for code in MRT_TYPECODES]
+        sets = self.sets[:3]
+        read = self.codec.mrt_columns
+        table: tuple = ()  # our peer numbers of the PEER_INDEX_TABLE in force
+        position = index = 0
+        while True:
+            stop, count = read(data, position, index, table, self.heads, sets, rows)
+            position, index = stop, index + count
+            if size - position < 12:
+                break
+            end = _record_end(data, position)
+            if end > size:
+                break
+            if self.learn_head(position, end):  # a BGP4MP peer met for the first time: the codec reads it now
+                continue
+            self.one(index, position)
+            if self.tables and self.tables[-1][0] == index:
+                table = tuple(self.tables[-1][1])
+            position, index = end, index + 1
         if position < size:
-            index = len(records)
             if size - position < 12:
                 reason = f"truncated header ({size - position} of 12 octets)"
                 self.error(reader.MrtError(index, position, reason))
@@ -302,7 +300,7 @@ class _ColumnReader:
                 _t, kind, subtype, length = _HEADER.unpack_from(data, position)
                 reason = f"truncated record ({size - position - 12} of {length} octets)"
                 self.error(reader.MrtError(index, position, reason, f"{kind}/{subtype}"))
-        columns = _assemble(self, buf)
+        columns = self.assemble(rows)
         self.errors.sort(key=lambda error: error.index)
         for error in self.errors:
             if self.on_error is None:
@@ -310,24 +308,42 @@ class _ColumnReader:
             self.on_error(error)
         return columns
 
-    def frame(self):
-        """The offsets of the whole records (an `array`), and where the whole ones end."""
+    def learn_head(self, position: int, end: int) -> bool:
+        """Number the peer of the BGP4MP message record at `position` when it is new (True: it was)."""
         data = self.data
-        size = len(data)
-        offsets = array("q")
-        append = offsets.append
-        unpack = _KIND_LENGTH.unpack_from
-        position = 0
-        while size - position >= 12:
-            kind, length = unpack(data, position + 4)
-            end = position + 12 + length
-            if kind == reader.TABLE_DUMP:
-                end = _record_end(data, position)
-            if end > size:
-                break
-            append(position)
-            position = end
-        return offsets, position
+        _t, kind, subtype, _l = _HEADER.unpack_from(data, position)
+        flags = reader.MESSAGE_SUBTYPES.get(subtype)
+        if kind not in (reader.BGP4MP, reader.BGP4MP_ET) or flags is None:
+            return False
+        start = position + 12 + (4 if kind == reader.BGP4MP_ET else 0)
+        family = start + (11 if flags[0] else 7)  # the low octet of the AFI
+        if family >= end:
+            return False
+        head = data[start : family + 1 + (8 if data[family] == 1 else 32)]
+        if head in self.heads:
+            return False
+        try:
+            self.head_peer(head, flags[0])
+        except (reader._Short, struct.error, IndexError):
+            return False
+        return True
+
+    def assemble(self, rows: list) -> Columns:
+        """The columns: the codec's rows, and those of the units of the records read by `one` (in record order)."""
+        arrays = {name: np.frombuffer(rows[number], dtype=_DTYPES[name]) for number, name in enumerate(_COLUMNS)}
+        base = np.cumsum([0] + [len(table) for table in self.sets])
+        local = np.frombuffer(rows[MRT_ATTRIBUTE_SET], dtype=np.int32)
+        kinds = np.frombuffer(rows[MRT_SET_KIND], dtype=np.uint8)
+        arrays["attribute_set"] = np.where(local >= 0, base[kinds] + local, -1).astype(np.int32)
+        if self.units:
+            more, records = _assemble(self)
+            order = np.argsort(
+                np.concatenate((np.frombuffer(rows[MRT_RECORD], dtype=np.int64), records)), kind="stable"
+            )
+            arrays = {name: np.concatenate((arrays[name], more[name]))[order] for name in _COLUMNS}
+        octets = [octets for table in self.sets for octets in table]
+        asn4 = np.repeat([kind[0] for kind in _KINDS], [len(table) for table in self.sets]).astype(bool)
+        return Columns(arrays, self.peers, octets, asn4)
 
     def one(self, index: int, position: int) -> None:
         """Read the record at `position` with the Python paths (any type; errors named)."""
@@ -352,77 +368,6 @@ class _ColumnReader:
             reason = getattr(error, "reason", "") or str(error) or "record overrun"
             self.error(self.record_error(index, position, reason))
 
-    def messages(self, buf, indices, positions):
-        """The BGP4MP UPDATE records at `positions` read with numpy; returns the indices of those left to `one`."""
-        data = self.data
-        time = _be(buf, positions, 4).astype(np.int64)
-        kind = _be(buf, positions + 4, 2)
-        subtype = _be(buf, positions + 6, 2).astype(np.int64)
-        end = positions + 12 + _be(buf, positions + 8, 4).astype(np.int64)
-        et = kind == reader.BGP4MP_ET
-        start = positions + 12 + 4 * et
-        micro = np.where(et, _be(buf, positions + 12, 4), 0).astype(np.int64)
-        asn4 = _MESSAGE_FLAGS[subtype, 0] == 1
-        addpath = _MESSAGE_FLAGS[subtype, 1]
-        family = start + np.where(asn4, 11, 7)
-        afi = _be(buf, family - 1, 2)
-        at = family + 1 + np.where(afi == 1, 8, 32)
-        ok = (family < end) & ((afi == 1) | (afi == 2)) & (at + 19 <= end)
-        ok &= (buf[np.minimum(at, len(buf) - 16)[:, None] + np.arange(16)] == 255).all(axis=1)
-        length = _be(buf, at + 16, 2).astype(np.int64)
-        stop = at + length
-        ok &= (length >= 19) & (stop <= end)
-        update = buf[np.minimum(at + 18, len(buf) - 1)] == 2
-        w_end = at + 21 + _be(buf, at + 19, 2).astype(np.int64)
-        size = _be(buf, w_end, 2).astype(np.int64)
-        attributes = w_end + 2
-        n_start = attributes + size
-        good = ok & update & (w_end + 2 <= stop) & (n_start <= stop)
-        rejected = indices[~ok | (update & ~good)]
-        rows = np.flatnonzero(good)
-        asn4, afi, start, at = asn4[rows], afi[rows], start[rows], at[rows]
-        attributes, n_start = attributes[rows], n_start[rows]
-        # peers: (AS, address) pairs, interned once each
-        peers = np.zeros(len(rows), dtype=[("asn", "u8"), ("afi", "u8"), ("hi", "u8"), ("lo", "u8")])
-        peers["asn"] = np.where(asn4, _be(buf, start, 4), _be(buf, start, 2))
-        peers["afi"] = afi
-        for chosen, width in ((np.flatnonzero(afi == 1), 4), (np.flatnonzero(afi == 2), 16)):
-            hi, lo = _address(buf, family[rows][chosen] + 1, width, width)
-            peers["hi"][chosen], peers["lo"][chosen] = hi, lo
-        change = np.ones(len(rows), dtype=bool)  # a record whose peer is not the previous record's
-        change[1:] = peers[1:] != peers[:-1]
-        runs = np.flatnonzero(change)
-        known = [self.intern_peer("", address_text(p["afi"], p["hi"], p["lo"]), int(p["asn"])) for p in peers[runs]]
-        peer = np.asarray(known, dtype=np.int64)[np.cumsum(change) - 1] if len(runs) else np.zeros(0, dtype=np.int64)
-        # attribute sets: one setdefault per UPDATE, by its octets
-        found = np.full(len(rows), -1, dtype=np.int64)
-        for kind_number, chosen in (
-            (0, np.flatnonzero(asn4 & (n_start > attributes))),
-            (1, np.flatnonzero(~asn4 & (n_start > attributes))),
-        ):
-            table = self.sets[kind_number]
-            setdefault = table.setdefault
-            pairs = zip(attributes[chosen].tolist(), n_start[chosen].tolist(), strict=True)
-            found[chosen] = [setdefault(data[a:b], len(table)) for a, b in pairs]
-        units = np.zeros((len(rows), _FIELDS), dtype=np.int64)
-        units[:, U_RECORD] = indices[rows]
-        units[:, U_OFFSET] = positions[rows]
-        units[:, U_TIME] = time[rows]
-        units[:, U_MICRO] = micro[rows]
-        units[:, U_ADDPATH] = addpath[rows]
-        units[:, U_AFI] = 1
-        units[:, U_SAFI] = 1
-        units[:, U_PEER] = peer
-        units[:, U_SET] = found
-        units[:, U_KIND] = np.where(asn4, 0, 1)
-        units[:, U_ATTRIBUTES] = attributes
-        units[:, U_W_START] = at + 21
-        units[:, U_W_END] = w_end[rows]
-        units[:, U_N_START] = n_start
-        units[:, U_N_END] = stop[rows]
-        self.fast.append(units)
-        return rejected
-
     def table(self, index: int) -> list:
         """Our peer indexes for the entries of the PEER_INDEX_TABLE before record `index` (none: an empty list)."""
         found: list = []
@@ -431,84 +376,6 @@ class _ColumnReader:
                 break
             found = table
         return found
-
-    def ribs(self, buf, indices, positions):
-        """The TABLE_DUMP_V2 RIB records at `positions` read with numpy; returns the indices of those left to `one`."""
-        data = self.data
-        time = _be(buf, positions, 4).astype(np.int64)
-        subtype = _be(buf, positions + 6, 2).astype(np.int64)
-        end = positions + 12 + _be(buf, positions + 8, 4).astype(np.int64)
-        afi, safi, addpath = (_RIB_FLAGS[subtype, column] for column in range(3))
-        at = positions + 16  # after the sequence number
-        bits = buf[np.minimum(at, len(buf) - 1)].astype(np.int64)
-        prefix_end = at + 1 + ((bits + 7) >> 3)
-        ok = prefix_end + 2 <= end
-        count = _be(buf, prefix_end, 2).astype(np.int64)
-        cursor = prefix_end + 2
-        last = cursor.copy()  # where the last entry read ends
-        generations = np.searchsorted([at for at, _table in self.tables], indices, side="right") - 1
-        sizes = np.array([len(table) for _at, table in self.tables] + [0], dtype=np.int64)
-        bases = np.concatenate(([0], np.cumsum(sizes)))
-        translate = np.array([peer for _at, table in self.tables for peer in table], dtype=np.int64)
-        found = []
-        live = np.flatnonzero(ok & (count > 0))
-        step = 0
-        while live.size:
-            where = cursor[live]
-            paths = addpath[live] == 1
-            head = np.where(paths, 12, 8)
-            peer = _be(buf, where, 2).astype(np.int64)
-            start = where + head
-            stop = start + _be(buf, start - 2, 2).astype(np.int64)
-            generation = generations[live]
-            wrong = (stop > end[live]) | (generation < 0) | (peer >= sizes[generation])
-            ok[live[wrong]] = False
-            originated = _be(buf, where + 2, 4).astype(np.int64)
-            path_id = np.where(paths, _be(buf, where + 6, 4), 0).astype(np.int64)
-            found.append((live, step, peer, originated, path_id, start, stop))
-            last[live] = stop
-            count[live] -= 1
-            more = ~wrong & (count[live] > 0)
-            cursor[live] = stop
-            live = live[more]
-            step += 1
-        ok &= last == end
-        rejected = indices[~ok]
-        # the entries of the records kept, record after record (the k-th step read the k-th entry of each)
-        kept = [[part[ok[step[0]]] if np.ndim(part) else part for part in step] for step in found]
-        counts = np.zeros(len(indices), dtype=np.int64)
-        for rows, *_rest in kept:
-            counts[rows] += 1
-        first = np.cumsum(counts) - counts
-        total = int(counts.sum())
-        order = np.empty(total, dtype=np.int64)
-        if kept:
-            order[np.concatenate([first[rows] + number for rows, number, *_r in kept])] = np.arange(total)
-
-        def column(place: int):
-            return np.concatenate([step[place] for step in kept])[order] if kept else np.zeros(0, dtype=np.int64)
-
-        rows = column(0)
-        units = np.zeros((total, _FIELDS), dtype=np.int64)
-        units[:, U_RECORD] = indices[rows]
-        units[:, U_OFFSET] = positions[rows]
-        units[:, U_TIME] = time[rows]
-        units[:, U_AFI] = afi[rows]
-        units[:, U_SAFI] = safi[rows]
-        units[:, U_PATH_ID] = column(4)
-        units[:, U_PEER] = translate[np.minimum(bases[generations[rows]] + column(2), max(len(translate) - 1, 0))]
-        units[:, U_ATTRIBUTES] = column(5)
-        units[:, U_N_START] = at[rows]
-        units[:, U_N_END] = prefix_end[rows]
-        units[:, U_ORIGINATED] = column(3)
-        units[:, U_SET] = column(6)  # the end of the attributes, until they are interned below
-        table = self.sets[2]
-        setdefault = table.setdefault
-        pairs = zip(units[:, U_ATTRIBUTES].tolist(), units[:, U_SET].tolist(), strict=True)
-        units[:, U_SET] = [setdefault(data[a:b], len(table)) for a, b in pairs]
-        units[:, U_KIND] = 2
-        self.fast.append(units)
-        return rejected
 
     def rib(self, position: int, index: int, time: int, subtype: int, start: int, end: int) -> None:
         data = self.data
@@ -810,17 +677,11 @@ def _walk_nlri(buf, starts, ends, afis, addpath):
     return section_of, at_of, path_of, bad
 
 
-def _assemble(state: _ColumnReader, buf) -> Columns:
-    """The columns from the units the record loops noted (see the module docstring)."""
-    parts = [part for part in state.fast if len(part)]
-    if state.units:
-        parts.append(np.frombuffer(state.units, dtype=np.int64).reshape(-1, _FIELDS))
-    units = np.concatenate(parts) if parts else np.zeros((0, _FIELDS), dtype=np.int64)
-    if len(parts) > 1:
-        units = units[np.argsort(units[:, U_RECORD], kind="stable")]
+def _assemble(state: _ColumnReader) -> tuple:
+    """``(arrays, record of each row)``: the columns of the units `_ColumnReader.one` noted, read with numpy."""
+    units = np.frombuffer(state.units, dtype=np.int64).reshape(-1, _FIELDS)
     sets = _Sets(state)
-    if state.extra:
-        buf = np.frombuffer(state.data + b"".join(state.extra) + _PAD, dtype=np.uint8)
+    buf = np.frombuffer(state.data + b"".join(state.extra) + _PAD, dtype=np.uint8)
     count = len(units)
     set_index = np.where(units[:, U_SET] >= 0, sets.base[units[:, U_KIND]] + units[:, U_SET], -1)
     has_set = set_index >= 0
@@ -895,7 +756,7 @@ def _assemble(state: _ColumnReader, buf) -> Columns:
         "nexthop_afi": np.where(announced, nexthop_afi, 0).astype(np.uint8),
         "attribute_set": np.where(announced, row_set, -1).astype(np.int32),
     }
-    return Columns(arrays, state.peers, sets.octets, sets.asn4)
+    return arrays, units[unit, U_RECORD]
 
 
 def prefix_text(afi: int, hi: int, lo: int, length: int) -> str:

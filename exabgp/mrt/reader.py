@@ -32,6 +32,11 @@ The Python API, three levels, each lazier than the next:
   `exabgp.mrt.bgpdump` prints routes straight from the octets with the
   codec's section calls.
 
+``records`` and ``read`` take a `fast` function, a codec's one pass over a
+buffer of records (``exabgp mrt -m`` gives `exabgp.mrt.bgpdump.Printer.fast`):
+the runs of records it takes come as what it made of them, the others as
+above.
+
 A record that can not be read is a `MrtError` naming its index (from 0)
 and file offset.  `read` hands it to ``on_error`` (raised when None) and
 goes on with the next record; a truncated file ends the iteration after
@@ -51,27 +56,38 @@ import io
 import struct
 from socket import AF_INET, AF_INET6, inet_ntop
 
+from exabgp._codec.tables import (  # the numbers of RFC 6396 section 4 and RFC 8050, once
+    BGP4MP_ENTRY,
+    BGP4MP_MESSAGE as MESSAGE,
+    BGP4MP_MESSAGE_ADDPATH as MESSAGE_ADDPATH,
+    BGP4MP_MESSAGE_AS4 as MESSAGE_AS4,
+    BGP4MP_MESSAGE_AS4_ADDPATH as MESSAGE_AS4_ADDPATH,
+    BGP4MP_MESSAGE_AS4_LOCAL as MESSAGE_AS4_LOCAL,
+    BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH as MESSAGE_AS4_LOCAL_ADDPATH,
+    BGP4MP_MESSAGE_LOCAL as MESSAGE_LOCAL,
+    BGP4MP_MESSAGE_LOCAL_ADDPATH as MESSAGE_LOCAL_ADDPATH,
+    BGP4MP_SNAPSHOT,
+    BGP4MP_STATE_CHANGE as STATE_CHANGE,
+    BGP4MP_STATE_CHANGE_AS4 as STATE_CHANGE_AS4,
+    MRT_BGP4MP as BGP4MP,
+    MRT_BGP4MP_ET as BGP4MP_ET,
+    MRT_OBSOLETE_BGP as OBSOLETE_BGP,
+    MRT_TABLE_DUMP as TABLE_DUMP,
+    MRT_TABLE_DUMP_V2 as TABLE_DUMP_V2,
+    PEER_INDEX_TABLE,
+    RIB_GENERIC,
+    RIB_GENERIC_ADDPATH,
+    RIB_IPV4_MULTICAST,
+    RIB_IPV4_MULTICAST_ADDPATH,
+    RIB_IPV4_UNICAST,
+    RIB_IPV4_UNICAST_ADDPATH,
+    RIB_IPV6_MULTICAST,
+    RIB_IPV6_MULTICAST_ADDPATH,
+    RIB_IPV6_UNICAST,
+    RIB_IPV6_UNICAST_ADDPATH,
+)
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_MULTICAST, SAFI_UNICAST
-
-# RFC 6396 section 4 types (and RFC 8050 subtypes)
-TABLE_DUMP = 12
-TABLE_DUMP_V2 = 13
-BGP4MP = 16
-BGP4MP_ET = 17
-OBSOLETE_BGP = 5
-
-PEER_INDEX_TABLE = 1
-RIB_IPV4_UNICAST = 2
-RIB_IPV4_MULTICAST = 3
-RIB_IPV6_UNICAST = 4
-RIB_IPV6_MULTICAST = 5
-RIB_GENERIC = 6
-RIB_IPV4_UNICAST_ADDPATH = 8
-RIB_IPV4_MULTICAST_ADDPATH = 9
-RIB_IPV6_UNICAST_ADDPATH = 10
-RIB_IPV6_MULTICAST_ADDPATH = 11
-RIB_GENERIC_ADDPATH = 12
 
 #: TABLE_DUMP_V2 RIB subtype -> (afi, safi or None for RIB_GENERIC, add-path)
 RIB_SUBTYPES = {
@@ -87,18 +103,6 @@ RIB_SUBTYPES = {
     RIB_GENERIC_ADDPATH: (None, None, True),
 }
 
-STATE_CHANGE = 0
-MESSAGE = 1
-BGP4MP_ENTRY = 2
-BGP4MP_SNAPSHOT = 3
-MESSAGE_AS4 = 4
-STATE_CHANGE_AS4 = 5
-MESSAGE_LOCAL = 6
-MESSAGE_AS4_LOCAL = 7
-MESSAGE_ADDPATH = 8
-MESSAGE_AS4_ADDPATH = 9
-MESSAGE_LOCAL_ADDPATH = 10
-MESSAGE_AS4_LOCAL_ADDPATH = 11
 
 #: BGP4MP message subtype -> (4-octet ASNs, add-path, local: the message was sent by the collector)
 MESSAGE_SUBTYPES = {
@@ -253,8 +257,14 @@ def _short_table_dump(body: bytes, subtype: int) -> int:
     return need - len(body)
 
 
-def records(source):
-    """Frame every record of `source`; a truncated record raises `MrtError` after the whole ones."""
+def records(source, fast=None):
+    """Frame every record of `source`; a truncated record raises `MrtError` after the whole ones.
+
+    `fast`, when given, is offered the records first: ``fast(buffer, position) -> (stop, count, result)``
+    takes the `count` whole records of `buffer` from `position` to `stop` (a codec's one pass, as
+    `exabgp.mrt.bgpdump.Printer.fast`), and `result`, what it made of them, is yielded in their place
+    (when `count` is not 0); the record it stops at is framed here as without it.
+    """
     stream = open_stream(source)
     buffer = b""
     at = 0  # file offset of buffer[0]
@@ -265,6 +275,14 @@ def records(source):
         position = 0
         size = len(buffer)
         while size - position >= _HEADER_SIZE:
+            if fast is not None:
+                stop, count, result = fast(buffer, position)
+                if count:
+                    index += count
+                    position = stop
+                    yield result
+                    if size - position < _HEADER_SIZE:
+                        break
             time, kind, subtype, length = unpack_from(buffer, position)
             end = position + _HEADER_SIZE + length
             if end > size:
@@ -616,9 +634,12 @@ def decode(record):
         raise MrtError(record[0], record[1], str(error), f"{kind}/{subtype}") from None
 
 
-def read(source, on_error=None):
-    """Every record of `source` decoded (see the module docstring); bad records go to `on_error(MrtError)`."""
-    iterator = records(source)
+def read(source, on_error=None, fast=None):
+    """Every record of `source` decoded (see the module docstring); bad records go to `on_error(MrtError)`.
+
+    With `fast` (see `records`), what it makes of the runs of records it takes comes in their place.
+    """
+    iterator = records(source, fast)
     while True:
         try:
             record = next(iterator)
@@ -629,6 +650,9 @@ def read(source, on_error=None):
                 raise
             on_error(error)
             return
+        if type(record) is not Record:
+            yield record
+            continue
         try:
             yield decode(record)
         except MrtError as error:

@@ -14,19 +14,28 @@ are its inverse) on the compiled twin and on the pure one, loaded as
 
 The input buffer of `split_messages` and `index_updates` is bytes, a
 bytearray or a memoryview of one (option bits 6-7), as the session passes
-its input buffer.
+its input buffer; so is the buffer of MRT records of `bgpdump_text` and
+`mrt_columns`, whose text must also be what the general path
+(`exabgp.mrt.reader` and `exabgp.mrt.bgpdump`) prints for the records the
+codec took, without an error, and whose rows must be whole (every column
+as long, records counted in order, attribute sets interned).
 
 In a pure install (``EXABGP_NO_EXTENSIONS``, or no compiled twin) only the
 pure twin runs, and the first rule is all that is checked.
 """
 
+import io
 import json
 import os
+import types
 from array import array
 
 import exabgp._codec
 from exabgp._codec.errors import CodecError
-from exabgp._codec.tables import INDEX_FIELDS, INDEX_PLAIN
+from exabgp._codec.tables import INDEX_FIELDS, INDEX_PLAIN, MRT_ATTRIBUTE_SET, MRT_RECORD, MRT_SET_KIND, MRT_TYPECODES
+from exabgp.mrt import reader as mrt_reader
+from exabgp.mrt.bgpdump import Printer
+from qa import mrt_samples
 from qa.fuzz import seeds as seed_parts
 from qa.fuzz.engine import Finding
 from qa.fuzz.targets import Target
@@ -78,7 +87,9 @@ class CodecTarget(Target):
         return "+".join(codec.IMPLEMENTATION for codec in self._twins)
 
     def seeds(self) -> list:
-        return seed_parts.with_options(self._options, self._seeds(seed_parts.parts())) or [b"\x00"]
+        # each option octet on its own (iterating `bytes` gives ints, and bytes(2) is two zero octets)
+        options = [bytes((option,)) for option in self._options]
+        return seed_parts.with_options(options, self._seeds(seed_parts.parts())) or [b"\x00"]
 
     def run(self, data: bytes) -> None:
         if not data:
@@ -254,6 +265,108 @@ def _ingest_messages(codec, options, payload):
     return record, churn, tables, sorted(paths)
 
 
+#: the PEER_INDEX_TABLE the MRT targets give: the first ``options & 3`` peers (at most 2)
+_MRT_PEERS = mrt_samples.PEERS
+#: the BGP4MP headers the columns target knows (its peers 0, 1, 2): 4- and 2-octet ASNs, IPv4, and IPv6
+_MRT_HEADS = {
+    mrt_samples.bgp4mp_message(b"", subtype=4)[12:32]: 0,
+    mrt_samples.bgp4mp_message(b"", subtype=1)[12:28]: 1,
+    mrt_samples.bgp4mp_message(b"", peer="2001:db8::1", local="2001:db8::2")[12:56]: 2,
+}
+
+
+def _general_text(records: bytes, peers) -> str:
+    """What ``exabgp mrt -m`` prints without the codec for `records` after a PEER_INDEX_TABLE of `peers`."""
+    printer = Printer(types.SimpleNamespace(bgpdump_text=None))
+    errors: list = []
+    out = []
+    for item in mrt_reader.read(io.BytesIO(mrt_samples.peer_index_table(peers) + records), errors.append):
+        try:
+            out.append(printer.lines(item))
+        except mrt_reader.MrtError as error:
+            errors.append(error)
+    if errors:
+        raise Finding(f"the codec took records the general path rejects: {errors[0]}")
+    return "".join(out)
+
+
+def _runs(call, payload: bytes) -> list:
+    """Call ``call(position)`` at the start of the buffer and after each record it leaves (as `exabgp.mrt` does)."""
+    results = []
+    position = 0
+    while True:
+        result = call(position)
+        results.append(result)
+        stop = result[0]
+        if len(payload) - stop < 12 or stop + 12 + int.from_bytes(payload[stop + 8 : stop + 12], "big") > len(payload):
+            return results
+        position = stop + 12 + int.from_bytes(payload[stop + 8 : stop + 12], "big")
+
+
+def _bgpdump_text(codec, options, payload):
+    """bgpdump's text of the records of the buffer the codec takes: what the general path prints for them."""
+    peers = _MRT_PEERS[: options & 3]
+    texts = tuple(f"{address}|{asn}|".encode() for _id, address, asn in peers)
+    buffer = _buffer(options, payload)
+
+    def run(position):
+        stop, count, lines = codec.bgpdump_text(buffer, position, texts)
+        if not (position <= stop <= len(payload) and 0 <= count <= (stop - position) // 12):
+            raise Finding(f"bgpdump_text took {count} records, {position} to {stop} of {len(payload)} octets")
+        if (count == 0) != (stop == position) or not isinstance(lines, str) or (lines and not lines.endswith("\n")):
+            raise Finding(f"bgpdump_text took {count} records to {stop} and wrote {lines[-80:]!r}")
+        if count and lines != _general_text(payload[position:stop], peers):
+            raise Finding(f"bgpdump_text wrote other lines than the general path: {lines[:300]!r}")
+        return stop, count, lines
+
+    return _runs(run, payload)
+
+
+def _mrt_columns(codec, options, payload):
+    """The column rows of the records of the buffer the codec takes: every column as long, records in order."""
+    rows = [array(code) for code in MRT_TYPECODES]
+    sets: tuple = ({}, {}, {})
+    buffer = _buffer(options, payload)
+    counted = [5]  # the number of the next record
+
+    def run(position):
+        before = len(rows[0])
+        stop, count = codec.mrt_columns(buffer, position, counted[0], (7, 8)[: options & 3], _MRT_HEADS, sets, rows)
+        if not (position <= stop <= len(payload) and 0 <= count <= (stop - position) // 12):
+            raise Finding(f"mrt_columns took {count} records, {position} to {stop} of {len(payload)} octets")
+        if (count == 0) != (stop == position) or any(len(column) != len(rows[0]) for column in rows):
+            raise Finding(f"mrt_columns took {count} records to {stop}, columns of {[len(c) for c in rows]} rows")
+        records = rows[MRT_RECORD][before:].tolist()
+        if records != sorted(records) or (records and not counted[0] <= records[0] <= records[-1] < counted[0] + count):
+            raise Finding(f"mrt_columns numbered the records {records[:20]} from {counted[0]} for {count} records")
+        counted[0] += count + 1
+        return stop, count
+
+    found = _runs(run, payload)
+    for number, kind in zip(rows[MRT_ATTRIBUTE_SET], rows[MRT_SET_KIND], strict=True):
+        if number >= len(sets[kind]):
+            raise Finding(f"mrt_columns gave a row the attribute set {number} of {len(sets[kind])}")
+    return found, [column.tolist() for column in rows], sets
+
+
+def _mrt_seeds(parts):
+    """MRT buffers: the seed UPDATEs in BGP4MP records of each kind, RIB records of their attributes, the samples."""
+    found = [mrt_samples.sample_file()]
+    bodies = parts.updates()[:48]
+    for number, body in enumerate(bodies):
+        subtype = (4, 1, 9, 7)[number % 4]
+        peer = ("192.0.2.1", "2001:db8::1")[number // 4 % 2]
+        local = ("192.0.2.2", "2001:db8::2")[number // 4 % 2]
+        kind = 17 if number % 3 == 0 else 16
+        found.append(mrt_samples.bgp4mp_message(body, subtype, peer, local, kind=kind, micro=number * 37))
+    for number, section in enumerate(parts.sections[:32]):
+        subtype = (2, 4, 8, 10, 3, 5)[number % 6]
+        nlri = mrt_samples.prefix("10.0.0.0/8" if subtype in (2, 8, 3) else "2001:db8::/32")
+        entries = [(number % 2, 1600000000, number if subtype >= 8 else None, section)]
+        found.append(mrt_samples.rib(subtype, number, nlri, entries))
+    return found + [b"".join(found[1 + index : 5 + index]) for index in range(0, len(found) - 1, 4)]
+
+
 def _stream(parts):
     """Seed streams: the messages alone, and runs of UPDATEs."""
     updates = [message for message in parts.messages if len(message) > 18 and message[18] == 2]
@@ -291,4 +404,6 @@ def targets() -> list:
         CodecTarget("codec.index_update", _index_update, updates, b"\x00\x01\x06\x07"),
         CodecTarget("codec.nlri_keys", _nlri_keys, _nlri_seeds, b"\x00\x01\x02\x03"),
         CodecTarget("codec.ingest_messages", _ingest_messages, _stream, b"\x01\x09\x0f"),
+        CodecTarget("codec.bgpdump_text", _bgpdump_text, _mrt_seeds, b"\x00\x02\x41\x82"),
+        CodecTarget("codec.mrt_columns", _mrt_columns, _mrt_seeds, b"\x00\x02\x41\x82"),
     ]

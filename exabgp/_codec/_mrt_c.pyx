@@ -1,0 +1,962 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Compiled twin of `_mrt_py.py`: a buffer of MRT records read in one pass, into bgpdump's text or the columns.
+
+Same entry points, same results as the pure twin, which carries the rules
+and the RFC references; the numbers are `tables`' (cimported from the
+generated `_tables.pxd`), the UPDATEs are vouched for by the index twin's
+own C function and the attributes checked by its `clean` (cimported from
+`_index_c.pxd`).  A record is read in C structs first (all its entries for
+a RIB record), then written: its text into one growing C buffer, decoded
+as ASCII once per call; its rows into one C buffer per column, appended to
+the caller's ``array`` objects once per call.  A record that is not taken
+writes nothing.  Nothing raises on the octets.
+"""
+
+from cpython cimport array
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
+from cpython.object cimport PyObject
+from cpython.unicode cimport PyUnicode_DecodeASCII
+from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport memcmp, memcpy, memset, strlen
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+
+import array
+
+cdef extern from "arpa/inet.h" nogil:
+    const char *inet_ntop(int af, const void *src, char *dst, unsigned int size)
+
+cdef extern from "sys/socket.h" nogil:
+    int AF_INET6
+
+from exabgp._codec._index_c cimport clean, index as vouch
+from exabgp._codec._octets cimport attribute_value
+from exabgp._codec._tables cimport (
+    AFI_IPV4, AFI_IPV6, AGGREGATOR, AS4_AGGREGATOR, AS4_PATH, AS_CONFED_SEQUENCE, AS_CONFED_SET, AS_PATH,
+    AS_SEQUENCE, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, BGP4MP_MESSAGE, BGP4MP_MESSAGE_ADDPATH,
+    BGP4MP_MESSAGE_AS4, BGP4MP_MESSAGE_AS4_ADDPATH, BGP4MP_MESSAGE_AS4_LOCAL, BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH,
+    BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, COMMUNITIES, FAMILY_SIZE, HEADER_SIZE,
+    INDEX_ATTRIBUTES_END, INDEX_END, INDEX_FIELDS, INDEX_REACH, INDEX_REACH_END, INDEX_REACH_VALUE, INDEX_UNREACH,
+    INDEX_UNREACH_END, INDEX_UNREACH_VALUE, INDEX_WITHDRAWN_END, IPV4_SIZE, IPV6_SIZE, LENGTH_AT, LOCAL_PREF,
+    MARKER_OCTET, MARKER_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, MRT_AFI, MRT_AS_PATH_LENGTH, MRT_ATTRIBUTE_SET, MRT_BGP4MP,
+    MRT_BGP4MP_ET, MRT_COLUMNS, MRT_ET_SIZE, MRT_HEADER_SIZE, MRT_LENGTH, MRT_NEXTHOP_AFI, MRT_NEXTHOP_HI,
+    MRT_NEXTHOP_LO, MRT_ORIGIN_AS, MRT_ORIGINATED, MRT_PATH_ID, MRT_PEER, MRT_PREFIX_HI, MRT_PREFIX_LO, MRT_RECORD,
+    MRT_SAFI, MRT_SET_KIND, MRT_TABLE_DUMP_V2, MRT_TIME, MRT_WITHDRAWN, MULTI_EXIT_DISC, NEXT_HOP, ORIGIN,
+    ORIGIN_EGP, ORIGIN_IGP, RIB_IPV4_MULTICAST, RIB_IPV4_MULTICAST_ADDPATH, RIB_IPV4_UNICAST,
+    RIB_IPV4_UNICAST_ADDPATH, RIB_IPV6_MULTICAST, RIB_IPV6_MULTICAST_ADDPATH, RIB_IPV6_UNICAST,
+    RIB_IPV6_UNICAST_ADDPATH, SAFI_MULTICAST, SAFI_UNICAST, TYPE_AT, UPDATE, UPDATE_MINIMUM,
+)
+from exabgp._codec.tables import MRT_TYPECODES
+
+__all__ = ("bgpdump_text", "mrt_columns")
+
+ctypedef const unsigned char *octets
+
+cdef enum:
+    SHOWN_LIMIT = COMMUNITIES + 1  # the attributes the text shows are codes 1 to 8
+    RIB_ENTRY = 8  # peer index, originated time, attribute length
+    RIB_PATH_ID = 4
+
+_SHOWN = (ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES)
+assert min(_SHOWN) >= 1 and max(_SHOWN) < SHOWN_LIMIT
+assert len(MRT_TYPECODES) == MRT_COLUMNS
+
+# the size of the values of each column, from its `array` type code
+cdef int ITEM[MRT_COLUMNS]
+for _column in range(MRT_COLUMNS):
+    ITEM[_column] = array.array(MRT_TYPECODES[_column]).itemsize
+assert ITEM[MRT_PREFIX_HI] == 8 and ITEM[MRT_TIME] == 8 and ITEM[MRT_PATH_ID] == 4 and ITEM[MRT_RECORD] == 8
+assert ITEM[MRT_AS_PATH_LENGTH] == 2 and ITEM[MRT_ATTRIBUTE_SET] == 4 and ITEM[MRT_LENGTH] == 1
+
+# ---------------------------------------------------------------- C buffers
+
+
+cdef struct Out:
+    char *data
+    Py_ssize_t size
+    Py_ssize_t capacity
+
+
+cdef int grow(Out *out, Py_ssize_t need) except -1:
+    cdef Py_ssize_t capacity = out.capacity if out.capacity else 4096
+    cdef char *data
+    while out.size + need > capacity:
+        capacity *= 2
+    data = <char *>realloc(out.data, capacity)
+    if data == NULL:
+        raise MemoryError()
+    out.data = data
+    out.capacity = capacity
+    return 0
+
+
+cdef inline int put(Out *out, const char *text, Py_ssize_t length) except -1:
+    if out.size + length > out.capacity:
+        grow(out, length)
+    memcpy(out.data + out.size, text, length)
+    out.size += length
+    return 0
+
+
+cdef inline int putc(Out *out, char c) except -1:
+    if out.size + 1 > out.capacity:
+        grow(out, 1)
+    out.data[out.size] = c
+    out.size += 1
+    return 0
+
+
+cdef int put_uint(Out *out, unsigned long long value) except -1:
+    cdef char digits[24]
+    cdef int position = 24
+    if value == 0:
+        return putc(out, b'0')
+    while value:
+        position -= 1
+        digits[position] = <char>(48 + value % 10)
+        value //= 10
+    return put(out, digits + position, 24 - position)
+
+
+cdef inline unsigned long long get(octets data, int width) noexcept nogil:
+    cdef unsigned long long value = 0
+    cdef int i
+    for i in range(width):
+        value = (value << 8) | data[i]
+    return value
+
+
+cdef int put_address(Out *out, int afi, const unsigned char *address) except -1:
+    """An address as `socket.inet_ntop` writes it (dotted IPv4; IPv6 by the C library's own inet_ntop)."""
+    cdef char text[64]
+    cdef int i
+    if afi == AFI_IPV4:
+        for i in range(IPV4_SIZE):
+            if i:
+                putc(out, b'.')
+            put_uint(out, address[i])
+        return 0
+    if inet_ntop(AF_INET6, address, text, 64) == NULL:
+        raise ValueError("inet_ntop failed")
+    return put(out, text, strlen(text))
+
+
+# ---------------------------------------------------------------- reading (see the pure twin)
+
+
+cdef struct Attrs:
+    Py_ssize_t first[SHOWN_LIMIT]  # -1: absent
+    Py_ssize_t last[SHOWN_LIMIT]
+    Py_ssize_t reach_first  # MP_REACH_NLRI's value, -1: absent
+    Py_ssize_t reach_last
+    Py_ssize_t start  # the section
+    Py_ssize_t end
+
+
+cdef struct Hop:
+    int afi  # 0: none
+    bint missing  # no NEXT_HOP (bgpdump's 255.255.255.255), else an empty field when afi is 0
+    const unsigned char *address
+
+
+cdef struct Entry:  # a RIB entry
+    Attrs attrs
+    Hop text_hop
+    Hop column_hop
+    Py_ssize_t peer
+    uint32_t originated
+    uint32_t path_id
+
+
+cdef struct Message:
+    Py_ssize_t head_start  # the BGP4MP header: ASes, interface, AFI, addresses
+    Py_ssize_t head_end
+    int afi
+    int width
+    bint asn4
+    bint addpath
+    bint local
+    bint update
+    bint has_attrs
+    Attrs attrs
+    Py_ssize_t withdrawn_start
+    Py_ssize_t withdrawn_end
+    Py_ssize_t nlri_start
+    Py_ssize_t nlri_end
+    Py_ssize_t unreach_start  # the NLRI of MP_UNREACH_NLRI, 0 when absent
+    Py_ssize_t unreach_end
+    int unreach_afi
+    Py_ssize_t reach_start  # the NLRI of MP_REACH_NLRI, 0 when absent
+    Py_ssize_t reach_end
+    int reach_afi
+    Hop hop4
+    Hop reach_hop
+
+
+cdef bint read_attrs(octets data, Py_ssize_t start, Py_ssize_t end, bint asn4, Attrs *attrs) noexcept nogil:
+    cdef uint64_t seen[4]
+    cdef Py_ssize_t offset = start, first, last
+    cdef int flags, code
+    memset(seen, 0, sizeof(seen))
+    for code in range(SHOWN_LIMIT):
+        attrs.first[code] = -1
+    attrs.reach_first = -1
+    attrs.start = start
+    attrs.end = end
+    while offset < end:
+        first = attribute_value(data, offset, end, &last)
+        if first < 0:
+            return False
+        flags = data[offset]
+        code = data[offset + 1]
+        if last > end or (seen[code >> 6] >> (code & 63)) & 1:
+            return False
+        seen[code >> 6] |= 1ULL << (code & 63)
+        if ORIGIN <= code < SHOWN_LIMIT:
+            if not clean(code, flags, data, first, last, asn4):
+                return False
+            attrs.first[code] = first
+            attrs.last[code] = last
+        elif code == AS4_PATH or code == AS4_AGGREGATOR:
+            if not asn4:
+                return False
+        elif code == MP_REACH_NLRI:
+            attrs.reach_first = first
+            attrs.reach_last = last
+        offset = last
+    return True
+
+
+cdef void pick_hop(octets data, Py_ssize_t at, int length, int afi, Hop *hop) noexcept nogil:
+    hop.missing = False
+    hop.address = data + at
+    if length >= IPV6_SIZE and afi == AFI_IPV6:
+        hop.afi = AFI_IPV6
+    elif length >= IPV4_SIZE and afi == AFI_IPV4:
+        hop.afi = AFI_IPV4
+    elif length >= IPV6_SIZE:
+        hop.afi = AFI_IPV6
+    elif length >= IPV4_SIZE:
+        hop.afi = AFI_IPV4
+    else:
+        hop.afi = 0
+
+
+cdef void hop4(octets data, Attrs *attrs, Hop *hop) noexcept nogil:
+    if attrs.first[NEXT_HOP] >= 0:
+        hop.afi = AFI_IPV4
+        hop.missing = False
+        hop.address = data + attrs.first[NEXT_HOP]
+    else:
+        hop.afi = 0
+        hop.missing = True
+        hop.address = NULL
+
+
+cdef int message_flags(int subtype, Message *message) noexcept nogil:
+    """The flags of a BGP4MP message subtype; 0 for another subtype."""
+    if subtype == BGP4MP_MESSAGE or subtype == BGP4MP_MESSAGE_AS4 or subtype == BGP4MP_MESSAGE_LOCAL or \
+            subtype == BGP4MP_MESSAGE_AS4_LOCAL or subtype == BGP4MP_MESSAGE_ADDPATH or \
+            subtype == BGP4MP_MESSAGE_AS4_ADDPATH or subtype == BGP4MP_MESSAGE_LOCAL_ADDPATH or \
+            subtype == BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH:
+        message.asn4 = subtype == BGP4MP_MESSAGE_AS4 or subtype == BGP4MP_MESSAGE_AS4_LOCAL or \
+            subtype == BGP4MP_MESSAGE_AS4_ADDPATH or subtype == BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH
+        message.local = subtype == BGP4MP_MESSAGE_LOCAL or subtype == BGP4MP_MESSAGE_AS4_LOCAL or \
+            subtype == BGP4MP_MESSAGE_LOCAL_ADDPATH or subtype == BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH
+        message.addpath = subtype >= BGP4MP_MESSAGE_ADDPATH
+        return 1
+    return 0
+
+
+cdef bint end_of_rib(octets data, Py_ssize_t start, Py_ssize_t end) noexcept nogil:
+    cdef Py_ssize_t at = start + UPDATE_MINIMUM, first, last
+    if end - start < UPDATE_MINIMUM or data[start] or data[start + 1]:
+        return False
+    if ((data[start + 2] << 8) | data[start + 3]) != end - at:
+        return False
+    if at == end:
+        return True
+    first = attribute_value(data, at, end, &last)
+    return first >= 0 and data[at + 1] == MP_UNREACH_NLRI and first == end - FAMILY_SIZE and last == end
+
+
+cdef bint read_message(octets data, Py_ssize_t start, Py_ssize_t end, Message *m) noexcept nogil:
+    """The BGP4MP message body ``data[start:end]`` (flags already set by `message_flags`); False: not taken."""
+    cdef Py_ssize_t at, body, length, first, last
+    cdef int size, i, hop_length
+    cdef int record[INDEX_FIELDS]
+    m.width = ASN4_SIZE if m.asn4 else ASN2_SIZE
+    at = start + 2 * m.width + 2
+    if at + 2 > end:
+        return False
+    m.afi = (data[at] << 8) | data[at + 1]
+    if m.afi == AFI_IPV4:
+        size = IPV4_SIZE
+    elif m.afi == AFI_IPV6:
+        size = IPV6_SIZE
+    else:
+        return False
+    at += 2 + 2 * size
+    if at + HEADER_SIZE > end:
+        return False
+    for i in range(MARKER_SIZE):
+        if data[at + i] != MARKER_OCTET:
+            return False
+    length = (data[at + LENGTH_AT] << 8) | data[at + LENGTH_AT + 1]
+    if length < HEADER_SIZE or at + length > end:
+        return False
+    m.head_start = start
+    m.head_end = at
+    m.update = data[at + TYPE_AT] == UPDATE
+    if not m.update:
+        return True
+    # the index's record, its offsets from the message's first octet
+    if not vouch(data + at, HEADER_SIZE, length - HEADER_SIZE, m.addpath, m.addpath, True, True, m.asn4, False,
+                 record):
+        m.update = False  # an End-of-RIB gives nothing
+        return end_of_rib(data, at + HEADER_SIZE, at + length)
+    body = at + HEADER_SIZE
+    m.withdrawn_start = body + 2
+    m.withdrawn_end = at + record[INDEX_WITHDRAWN_END]
+    m.nlri_start = at + record[INDEX_ATTRIBUTES_END]
+    m.nlri_end = at + record[INDEX_END]
+    m.unreach_start = m.unreach_end = m.reach_start = m.reach_end = 0
+    m.has_attrs = m.nlri_start > m.withdrawn_end + UPDATE_MINIMUM - 2
+    if not m.has_attrs:
+        return m.nlri_end == m.nlri_start
+    if not read_attrs(data, m.withdrawn_end + 2, m.nlri_start, m.asn4, &m.attrs):
+        return False
+    if record[INDEX_UNREACH]:
+        first = at + record[INDEX_UNREACH_VALUE]
+        m.unreach_afi = (data[first] << 8) | data[first + 1]
+        m.unreach_start = first + FAMILY_SIZE
+        m.unreach_end = at + record[INDEX_UNREACH_END]
+    hop4(data, &m.attrs, &m.hop4)
+    if record[INDEX_REACH]:
+        first = at + record[INDEX_REACH_VALUE]
+        m.reach_afi = (data[first] << 8) | data[first + 1]
+        hop_length = data[first + FAMILY_SIZE]
+        pick_hop(data, first + FAMILY_SIZE + 1, hop_length, m.reach_afi, &m.reach_hop)
+        m.reach_start = first + FAMILY_SIZE + 1 + hop_length + 1
+        m.reach_end = at + record[INDEX_REACH_END]
+    return True
+
+
+cdef struct Rib:
+    int afi
+    int safi
+    bint addpath
+    int bits
+    unsigned char prefix[IPV6_SIZE]
+    Py_ssize_t count
+    Entry *entries  # `count` of them, in `Entries`
+
+
+cdef struct Entries:
+    Entry *data
+    Py_ssize_t capacity
+
+
+cdef int rib_flags(int subtype, Rib *rib) noexcept nogil:
+    """The family of a RIB subtype read here; 0 for another subtype."""
+    rib.addpath = subtype >= RIB_IPV4_UNICAST_ADDPATH
+    if subtype == RIB_IPV4_UNICAST or subtype == RIB_IPV4_UNICAST_ADDPATH:
+        rib.afi, rib.safi = AFI_IPV4, SAFI_UNICAST
+    elif subtype == RIB_IPV4_MULTICAST or subtype == RIB_IPV4_MULTICAST_ADDPATH:
+        rib.afi, rib.safi = AFI_IPV4, SAFI_MULTICAST
+    elif subtype == RIB_IPV6_UNICAST or subtype == RIB_IPV6_UNICAST_ADDPATH:
+        rib.afi, rib.safi = AFI_IPV6, SAFI_UNICAST
+    elif subtype == RIB_IPV6_MULTICAST or subtype == RIB_IPV6_MULTICAST_ADDPATH:
+        rib.afi, rib.safi = AFI_IPV6, SAFI_MULTICAST
+    else:
+        return 0
+    return 1
+
+
+cdef int read_rib(octets data, Py_ssize_t start, Py_ssize_t end, Py_ssize_t peers, Rib *rib,
+                  Entries *entries) except -1:
+    """The RIB record body ``data[start:end]`` into `rib` (flags set by `rib_flags`); 0: not taken, 1: taken."""
+    cdef Py_ssize_t at = start + 4, prefix_end, cursor, first, last, head, count, n, size
+    cdef int octets_, length
+    cdef Entry *entry
+    cdef Entry *grown
+    if at >= end:
+        return 0
+    rib.bits = data[at]
+    if rib.bits > 8 * (IPV4_SIZE if rib.afi == AFI_IPV4 else IPV6_SIZE):
+        return 0
+    octets_ = (rib.bits + 7) >> 3
+    prefix_end = at + 1 + octets_
+    if prefix_end + 2 > end:
+        return 0
+    memset(rib.prefix, 0, IPV6_SIZE)
+    memcpy(rib.prefix, data + at + 1, octets_)
+    count = (data[prefix_end] << 8) | data[prefix_end + 1]
+    if count > entries.capacity:
+        size = count if count > 64 else 64
+        grown = <Entry *>realloc(entries.data, size * sizeof(Entry))
+        if grown == NULL:
+            raise MemoryError()
+        entries.data = grown
+        entries.capacity = size
+    rib.entries = entries.data
+    rib.count = count
+    cursor = prefix_end + 2
+    head = RIB_ENTRY + (RIB_PATH_ID if rib.addpath else 0)
+    for n in range(count):
+        entry = &entries.data[n]
+        if cursor + head > end:
+            return 0
+        entry.peer = (data[cursor] << 8) | data[cursor + 1]
+        entry.originated = <uint32_t>get(data + cursor + 2, 4)
+        entry.path_id = <uint32_t>get(data + cursor + 6, 4) if rib.addpath else 0
+        first = cursor + head
+        last = first + ((data[first - 2] << 8) | data[first - 1])
+        if last > end or entry.peer >= peers:
+            return 0
+        if not read_attrs(data, first, last, True, &entry.attrs):
+            return 0
+        hop4(data, &entry.attrs, &entry.text_hop)
+        entry.column_hop = entry.text_hop
+        if rib.afi != AFI_IPV4 and entry.attrs.reach_first >= 0:
+            at = entry.attrs.reach_first
+            size = entry.attrs.reach_last - at
+            if size and data[at] + 1 == size:  # RFC 6396 section 4.3.4's short form
+                pick_hop(data, at + 1, data[at], rib.afi, &entry.text_hop)
+            else:
+                if size < FAMILY_SIZE + 1:
+                    return 0
+                length = data[at + FAMILY_SIZE]
+                if at + FAMILY_SIZE + 1 + length + 1 > entry.attrs.reach_last:  # the reserved octet too
+                    return 0
+                pick_hop(data, at + FAMILY_SIZE + 1, length, rib.afi, &entry.text_hop)
+            if entry.text_hop.afi:
+                entry.column_hop = entry.text_hop
+        cursor = last
+    return cursor == end
+
+
+cdef struct Record:
+    Py_ssize_t end
+    uint32_t time
+    int64_t micro
+    int kind
+    int subtype
+    Py_ssize_t body
+
+
+cdef bint frame(octets data, Py_ssize_t size, Py_ssize_t position, Record *record) noexcept nogil:
+    """The whole record at `position` (False: a partial one); `micro` -1 for a BGP4MP_ET record too short."""
+    if size - position < MRT_HEADER_SIZE:
+        return False
+    record.time = <uint32_t>get(data + position, 4)
+    record.kind = (data[position + 4] << 8) | data[position + 5]
+    record.subtype = (data[position + 6] << 8) | data[position + 7]
+    record.end = position + MRT_HEADER_SIZE + <Py_ssize_t>get(data + position + 8, 4)
+    if record.end > size:
+        return False
+    record.body = position + MRT_HEADER_SIZE
+    record.micro = 0
+    if record.kind == MRT_BGP4MP_ET:
+        record.micro = <int64_t>get(data + record.body, MRT_ET_SIZE) if record.end - record.body >= MRT_ET_SIZE else -1
+        record.body += MRT_ET_SIZE
+    return True
+
+
+cdef int read_record(octets data, Record *record, Py_ssize_t peers, Message *message, Rib *rib,
+                     Entries *entries) except -1:
+    """1: a message taken (`message`), 2: a RIB record taken (`rib`), 0: not taken."""
+    if record.kind == MRT_BGP4MP or record.kind == MRT_BGP4MP_ET:
+        if not message_flags(record.subtype, message) or record.micro < 0:
+            return 0
+        return 1 if read_message(data, record.body, record.end, message) else 0
+    if record.kind == MRT_TABLE_DUMP_V2 and rib_flags(record.subtype, rib):
+        return 2 if read_rib(data, record.body, record.end, peers, rib, entries) else 0
+    return 0
+
+
+# ---------------------------------------------------------------- the text
+
+
+cdef int put_path(Out *out, octets data, Attrs *attrs, int width) except -1:
+    cdef Py_ssize_t at = attrs.first[AS_PATH], last = attrs.last[AS_PATH]
+    cdef int kind, count, n
+    cdef char separator
+    if at < 0:
+        return 0
+    while at < last:
+        if at != attrs.first[AS_PATH]:
+            putc(out, b' ')
+        kind = data[at]
+        count = data[at + 1]
+        separator = b',' if kind == AS_SET or kind == AS_CONFED_SET else b' '
+        if kind == AS_SET:
+            putc(out, b'{')
+        elif kind == AS_CONFED_SEQUENCE:
+            putc(out, b'(')
+        elif kind == AS_CONFED_SET:
+            putc(out, b'[')
+        for n in range(count):
+            if n:
+                putc(out, separator)
+            put_uint(out, get(data + at + 2 + width * n, width))
+        if kind == AS_SET:
+            putc(out, b'}')
+        elif kind == AS_CONFED_SEQUENCE:
+            putc(out, b')')
+        elif kind == AS_CONFED_SET:
+            putc(out, b']')
+        at += 2 + width * count
+    return 0
+
+
+cdef int put_before(Out *out, octets data, Attrs *attrs, int width) except -1:
+    """``|PATH|ORIGIN|``"""
+    cdef Py_ssize_t at
+    putc(out, b'|')
+    put_path(out, data, attrs, width)
+    at = attrs.first[ORIGIN]
+    if at >= 0 and data[at] == ORIGIN_IGP:
+        put(out, b"|IGP|", 5)
+    elif at >= 0 and data[at] == ORIGIN_EGP:
+        put(out, b"|EGP|", 5)
+    else:
+        put(out, b"|INCOMPLETE|", 12)
+    return 0
+
+
+cdef int put_after(Out *out, octets data, Attrs *attrs, int width) except -1:
+    """``|LOCAL_PREF|MED|COMMUNITIES|AG|AGGREGATOR|\\n``"""
+    cdef Py_ssize_t at
+    cdef uint32_t value
+    putc(out, b'|')
+    at = attrs.first[LOCAL_PREF]
+    put_uint(out, get(data + at, 4) if at >= 0 else 0)
+    putc(out, b'|')
+    at = attrs.first[MULTI_EXIT_DISC]
+    put_uint(out, get(data + at, 4) if at >= 0 else 0)
+    putc(out, b'|')
+    at = attrs.first[COMMUNITIES]
+    if at >= 0:
+        while at < attrs.last[COMMUNITIES]:
+            if at != attrs.first[COMMUNITIES]:
+                putc(out, b' ')
+            value = <uint32_t>get(data + at, 4)
+            if value == 0xFFFFFF01:
+                put(out, b"no-export", 9)
+            elif value == 0xFFFFFF02:
+                put(out, b"no-advertise", 12)
+            elif value == 0xFFFFFF03:
+                put(out, b"local-AS", 8)
+            else:
+                put_uint(out, value >> 16)
+                putc(out, b':')
+                put_uint(out, value & 0xFFFF)
+            at += 4
+    if attrs.first[ATOMIC_AGGREGATE] >= 0:
+        put(out, b"|AG|", 4)
+    else:
+        put(out, b"|NAG|", 5)
+    at = attrs.first[AGGREGATOR]
+    if at >= 0:
+        put_uint(out, get(data + at, width))
+        putc(out, b' ')
+        put_address(out, AFI_IPV4, data + at + width)
+    put(out, b"|\n", 2)
+    return 0
+
+
+cdef int put_hop(Out *out, Hop *hop) except -1:
+    if hop.afi:
+        return put_address(out, hop.afi, hop.address)
+    if hop.missing:
+        return put(out, b"255.255.255.255", 15)
+    return 0
+
+
+cdef int put_prefixes(Out *out, octets data, Py_ssize_t at, Py_ssize_t end, int afi, bint addpath,
+                      const char *head, Py_ssize_t head_size, const char *tail, Py_ssize_t tail_size) except -1:
+    """``HEAD PREFIX[|PATH_ID] TAIL`` for each prefix of a section (whole prefixes, checked by the index)."""
+    cdef unsigned char address[IPV6_SIZE]
+    cdef uint32_t path_id = 0
+    cdef int bits, count
+    while at < end:
+        if addpath:
+            path_id = <uint32_t>get(data + at, 4)
+            at += 4
+        bits = data[at]
+        count = (bits + 7) >> 3
+        memset(address, 0, IPV6_SIZE)
+        memcpy(address, data + at + 1, count)
+        put(out, head, head_size)
+        put_address(out, afi, address)
+        putc(out, b'/')
+        put_uint(out, bits)
+        if addpath:
+            putc(out, b'|')
+            put_uint(out, path_id)
+        put(out, tail, tail_size)
+        at += 1 + count
+    return 0
+
+
+cdef int text_message(Out *out, Out *scratch, octets data, Record *record, Message *m) except -1:
+    """The lines of one message taken; `scratch` holds the heads and the tails."""
+    cdef Py_ssize_t head, middle, tail, line
+    if not m.update:
+        return 0
+    scratch.size = 0
+    if record.kind == MRT_BGP4MP_ET:
+        put(scratch, b"BGP4MP_ET", 9)
+    else:
+        put(scratch, b"BGP4MP", 6)
+    if m.local:
+        put(scratch, b"_LOCAL", 6)
+    if m.addpath:
+        put(scratch, b"_AP", 3)
+    putc(scratch, b'|')
+    put_uint(scratch, record.time)
+    if record.kind == MRT_BGP4MP_ET:
+        putc(scratch, b'.')
+        line = 100000
+        while line > 1 and record.micro < line:  # six digits at least, as "%06d"
+            putc(scratch, b'0')
+            line //= 10
+        put_uint(scratch, <unsigned long long>record.micro)
+    middle = scratch.size  # "|W|" or "|A|" goes here
+    put(scratch, b"|W|", 3)
+    put_address(scratch, m.afi, data + m.head_start + 2 * m.width + 4)
+    putc(scratch, b'|')
+    put_uint(scratch, get(data + m.head_start, m.width))
+    putc(scratch, b'|')
+    head = scratch.size  # the head of a line ends here
+    put_prefixes(out, data, m.withdrawn_start, m.withdrawn_end, AFI_IPV4, m.addpath, scratch.data, head, b"\n", 1)
+    if not m.has_attrs:
+        return 0
+    if m.unreach_start:
+        put_prefixes(out, data, m.unreach_start, m.unreach_end, m.unreach_afi, m.addpath, scratch.data, head,
+                     b"\n", 1)
+    scratch.data[middle + 1] = b'A'
+    tail = scratch.size
+    put_before(scratch, data, &m.attrs, m.width)
+    line = scratch.size
+    put_hop(scratch, &m.hop4)
+    put_after(scratch, data, &m.attrs, m.width)
+    put_prefixes(out, data, m.nlri_start, m.nlri_end, AFI_IPV4, m.addpath, scratch.data, head,
+                 scratch.data + tail, scratch.size - tail)
+    if m.reach_start:
+        scratch.size = line
+        put_hop(scratch, &m.reach_hop)
+        put_after(scratch, data, &m.attrs, m.width)
+        put_prefixes(out, data, m.reach_start, m.reach_end, m.reach_afi, m.addpath, scratch.data, head,
+                     scratch.data + tail, scratch.size - tail)
+    return 0
+
+
+cdef int text_rib(Out *out, Out *scratch, octets data, Record *record, Rib *rib, const char **texts,
+                  Py_ssize_t *sizes) except -1:
+    cdef Py_ssize_t n, prefix
+    cdef Entry *entry
+    scratch.size = 0
+    if rib.addpath:
+        put(scratch, b"TABLE_DUMP2_AP|", 15)
+    else:
+        put(scratch, b"TABLE_DUMP2|", 12)
+    put_uint(scratch, record.time)
+    put(scratch, b"|B|", 3)
+    prefix = scratch.size
+    for n in range(rib.count):
+        entry = &rib.entries[n]
+        put(out, scratch.data, prefix)
+        put(out, texts[entry.peer], sizes[entry.peer])
+        put_address(out, rib.afi, rib.prefix)
+        putc(out, b'/')
+        put_uint(out, rib.bits)
+        if rib.addpath:
+            putc(out, b'|')
+            put_uint(out, entry.path_id)
+        put_before(out, data, &entry.attrs, ASN4_SIZE)
+        put_hop(out, &entry.text_hop)
+        put_after(out, data, &entry.attrs, ASN4_SIZE)
+    return 0
+
+
+cdef int check(Py_ssize_t size, object start) except -1:
+    if not 0 <= start <= size:
+        raise ValueError(f"start {start} is outside the buffer ({size} octets)")
+    return 0
+
+
+def bgpdump_text(data, start, peers):
+    """``(stop, records, text)``: bgpdump's lines of the records taken from `start` (see the pure twin)."""
+    cdef Py_buffer view
+    cdef Out out, scratch
+    cdef Record record
+    cdef Message message
+    cdef Rib rib
+    cdef Entries entries
+    cdef Py_ssize_t position = start, count = 0, npeers, n
+    cdef const char **texts = NULL
+    cdef Py_ssize_t *sizes = NULL
+    cdef int taken
+    cdef tuple known = tuple(peers)
+    npeers = len(known)
+    memset(&out, 0, sizeof(Out))
+    memset(&scratch, 0, sizeof(Out))
+    memset(&entries, 0, sizeof(Entries))
+    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+    try:
+        check(view.len, start)
+        texts = <const char **>malloc((npeers + 1) * sizeof(char *))
+        sizes = <Py_ssize_t *>malloc((npeers + 1) * sizeof(Py_ssize_t))
+        if texts == NULL or sizes == NULL:
+            raise MemoryError()
+        for n in range(npeers):
+            if type(known[n]) is not bytes:
+                raise TypeError("the peers' texts are bytes")
+            texts[n] = PyBytes_AS_STRING(known[n])
+            sizes[n] = PyBytes_GET_SIZE(known[n])
+        grow(&out, 1 << 16)
+        grow(&scratch, 1 << 10)
+        while frame(<octets>view.buf, view.len, position, &record):
+            taken = read_record(<octets>view.buf, &record, npeers, &message, &rib, &entries)
+            if taken == 1:
+                text_message(&out, &scratch, <octets>view.buf, &record, &message)
+            elif taken == 2:
+                text_rib(&out, &scratch, <octets>view.buf, &record, &rib, texts, sizes)
+            else:
+                break
+            position = record.end
+            count += 1
+        text = PyUnicode_DecodeASCII(out.data, out.size, NULL)
+    finally:
+        PyBuffer_Release(&view)
+        free(out.data)
+        free(scratch.data)
+        free(entries.data)
+        free(texts)
+        free(sizes)
+    return position, count, text
+
+
+# ---------------------------------------------------------------- the columns
+
+
+cdef struct Columns:
+    Out column[MRT_COLUMNS]
+    Py_ssize_t rows
+
+
+cdef struct Row:
+    uint64_t prefix_hi
+    uint64_t prefix_lo
+    uint8_t length
+    uint8_t afi
+    uint8_t safi
+    uint32_t path_id
+    uint32_t peer
+    double time
+    uint32_t originated
+    uint8_t withdrawn
+    uint32_t origin_as
+    uint16_t as_path_length
+    uint64_t nexthop_hi
+    uint64_t nexthop_lo
+    uint8_t nexthop_afi
+    int32_t attribute_set
+    int64_t record
+    uint8_t set_kind
+
+
+cdef inline void halves(int afi, const unsigned char *address, uint64_t *hi, uint64_t *lo) noexcept nogil:
+    if afi == AFI_IPV4:
+        hi[0] = 0
+        lo[0] = get(address, 4)
+    elif afi == AFI_IPV6:
+        hi[0] = get(address, 8)
+        lo[0] = get(address + 8, 8)
+    else:
+        hi[0] = lo[0] = 0
+
+
+cdef int put_row(Columns *columns, Row *row) except -1:
+    put(&columns.column[MRT_PREFIX_HI], <char *>&row.prefix_hi, 8)
+    put(&columns.column[MRT_PREFIX_LO], <char *>&row.prefix_lo, 8)
+    put(&columns.column[MRT_LENGTH], <char *>&row.length, 1)
+    put(&columns.column[MRT_AFI], <char *>&row.afi, 1)
+    put(&columns.column[MRT_SAFI], <char *>&row.safi, 1)
+    put(&columns.column[MRT_PATH_ID], <char *>&row.path_id, 4)
+    put(&columns.column[MRT_PEER], <char *>&row.peer, 4)
+    put(&columns.column[MRT_TIME], <char *>&row.time, 8)
+    put(&columns.column[MRT_ORIGINATED], <char *>&row.originated, 4)
+    put(&columns.column[MRT_WITHDRAWN], <char *>&row.withdrawn, 1)
+    put(&columns.column[MRT_ORIGIN_AS], <char *>&row.origin_as, 4)
+    put(&columns.column[MRT_AS_PATH_LENGTH], <char *>&row.as_path_length, 2)
+    put(&columns.column[MRT_NEXTHOP_HI], <char *>&row.nexthop_hi, 8)
+    put(&columns.column[MRT_NEXTHOP_LO], <char *>&row.nexthop_lo, 8)
+    put(&columns.column[MRT_NEXTHOP_AFI], <char *>&row.nexthop_afi, 1)
+    put(&columns.column[MRT_ATTRIBUTE_SET], <char *>&row.attribute_set, 4)
+    put(&columns.column[MRT_RECORD], <char *>&row.record, 8)
+    put(&columns.column[MRT_SET_KIND], <char *>&row.set_kind, 1)
+    columns.rows += 1
+    return 0
+
+
+cdef int rows_of(Columns *columns, Row *row, octets data, Py_ssize_t at, Py_ssize_t end, int afi, int safi,
+                 bint addpath, bint withdrawn, Hop *hop) except -1:
+    """One row per prefix of a section; `row` holds what they share."""
+    cdef unsigned char address[IPV6_SIZE]
+    cdef int count
+    row.afi = afi
+    row.safi = safi
+    row.withdrawn = withdrawn
+    if withdrawn or hop.afi == 0:
+        row.nexthop_afi = 0
+        row.nexthop_hi = row.nexthop_lo = 0
+    else:
+        row.nexthop_afi = hop.afi
+        halves(hop.afi, hop.address, &row.nexthop_hi, &row.nexthop_lo)
+    while at < end:
+        if addpath:
+            row.path_id = <uint32_t>get(data + at, 4)
+            at += 4
+        row.length = data[at]
+        count = (row.length + 7) >> 3
+        memset(address, 0, IPV6_SIZE)
+        memcpy(address, data + at + 1, count)
+        halves(afi, address, &row.prefix_hi, &row.prefix_lo)
+        put_row(columns, row)
+        at += 1 + count
+    return 0
+
+
+cdef void path_numbers(octets data, Attrs *attrs, int width, Row *row) noexcept nogil:
+    cdef Py_ssize_t at = attrs.first[AS_PATH], last = attrs.last[AS_PATH]
+    cdef int kind, count
+    row.origin_as = 0
+    row.as_path_length = 0
+    if at < 0:
+        return
+    while at < last:
+        kind = data[at]
+        count = data[at + 1]
+        if kind == AS_SEQUENCE:
+            row.as_path_length += count
+            row.origin_as = <uint32_t>get(data + at + 2 + width * (count - 1), width)
+        else:
+            if kind == AS_SET:
+                row.as_path_length += 1
+            row.origin_as = 0
+        at += 2 + width * count
+
+
+cdef Py_ssize_t intern(object table, octets data, Py_ssize_t start, Py_ssize_t end) except -1:
+    """The number of the octets in `table` (a dict), added at its end when new."""
+    cdef bytes key = PyBytes_FromStringAndSize(<const char *>data + start, end - start)
+    cdef PyObject *found = PyDict_GetItem(table, key)
+    cdef Py_ssize_t number
+    if found != NULL:
+        return <object>found
+    number = len(table)
+    PyDict_SetItem(table, key, number)
+    return number
+
+
+def mrt_columns(data, start, index, peers, heads, sets, columns):
+    """``(stop, records)``: the rows of the records taken from `start` appended to `columns` (see the pure twin)."""
+    cdef Py_buffer view
+    cdef Columns out
+    cdef Record record
+    cdef Message message
+    cdef Rib rib
+    cdef Entries entries
+    cdef Row row
+    cdef Entry *entry
+    cdef Py_ssize_t position = start, count = 0, npeers, n, number
+    cdef int64_t first = index
+    cdef uint32_t *translate = NULL
+    cdef int taken, i
+    cdef octets buf
+    cdef tuple known = tuple(peers)
+    cdef dict head_numbers = heads
+    cdef dict table
+    cdef PyObject *found
+    cdef list targets = list(columns)
+    cdef tuple tables = tuple(sets)
+    if len(targets) != MRT_COLUMNS or len(tables) != 3:
+        raise ValueError(f"mrt_columns takes {MRT_COLUMNS} columns and 3 set tables")
+    for i in range(MRT_COLUMNS):
+        if (<array.array?>targets[i]).typecode != MRT_TYPECODES[i]:
+            raise ValueError(f"column {i} is not of type code {MRT_TYPECODES[i]!r}")
+    npeers = len(known)
+    memset(&out, 0, sizeof(Columns))
+    memset(&entries, 0, sizeof(Entries))
+    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+    try:
+        check(view.len, start)
+        buf = <octets>view.buf
+        translate = <uint32_t *>malloc((npeers + 1) * sizeof(uint32_t))
+        if translate == NULL:
+            raise MemoryError()
+        for n in range(npeers):
+            translate[n] = known[n]
+        while frame(buf, view.len, position, &record):
+            taken = read_record(buf, &record, npeers, &message, &rib, &entries)
+            if taken == 0:
+                break
+            memset(&row, 0, sizeof(Row))
+            row.record = first + count
+            if taken == 1:
+                found = PyDict_GetItem(head_numbers, PyBytes_FromStringAndSize(
+                    <const char *>buf + message.head_start, message.head_end - message.head_start))
+                if found == NULL:
+                    break
+                row.peer = <object>found
+                row.time = <double>record.time + <double>record.micro / 1e6
+                if message.update:
+                    row.set_kind = 0 if message.asn4 else 1
+                    row.attribute_set = -1
+                    rows_of(&out, &row, buf, message.withdrawn_start, message.withdrawn_end, AFI_IPV4, SAFI_UNICAST,
+                            message.addpath, True, &message.hop4)
+                    if message.has_attrs:
+                        if message.unreach_start:
+                            rows_of(&out, &row, buf, message.unreach_start, message.unreach_end, message.unreach_afi,
+                                    SAFI_UNICAST, message.addpath, True, &message.hop4)
+                        table = tables[row.set_kind]
+                        number = intern(table, buf, message.attrs.start, message.attrs.end)
+                        row.attribute_set = <int32_t>number
+                        path_numbers(buf, &message.attrs, message.width, &row)
+                        rows_of(&out, &row, buf, message.nlri_start, message.nlri_end, AFI_IPV4, SAFI_UNICAST,
+                                message.addpath, False, &message.hop4)
+                        if message.reach_start:
+                            rows_of(&out, &row, buf, message.reach_start, message.reach_end, message.reach_afi,
+                                    SAFI_UNICAST, message.addpath, False, &message.reach_hop)
+            else:
+                row.time = <double>record.time
+                row.set_kind = 2
+                table = tables[2]
+                for n in range(rib.count):
+                    entry = &rib.entries[n]
+                    row.peer = translate[entry.peer]
+                    row.originated = entry.originated
+                    row.path_id = entry.path_id
+                    row.attribute_set = <int32_t>intern(table, buf, entry.attrs.start, entry.attrs.end)
+                    path_numbers(buf, &entry.attrs, ASN4_SIZE, &row)
+                    rows_of(&out, &row, buf, 0, 0, rib.afi, rib.safi, False, False, &entry.column_hop)
+                    # the one prefix of the record
+                    row.length = rib.bits
+                    halves(rib.afi, rib.prefix, &row.prefix_hi, &row.prefix_lo)
+                    put_row(&out, &row)
+            position = record.end
+            count += 1
+        for i in range(MRT_COLUMNS):
+            if out.rows:
+                array.extend_buffer(targets[i], out.column[i].data, out.rows)
+    finally:
+        PyBuffer_Release(&view)
+        for i in range(MRT_COLUMNS):
+            free(out.column[i].data)
+        free(entries.data)
+        free(translate)
+    return position, count
