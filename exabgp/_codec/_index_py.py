@@ -165,7 +165,7 @@ def _as_path(data, start: int, end: int, width: int) -> bool:
     return start == end
 
 
-def _clean(code: int, flags: int, data, start: int, end: int, asn4: bool) -> bool:
+def clean(code: int, flags: int, data, start: int, end: int, asn4: bool) -> bool:
     """Whether RFC 7606 keeps this attribute as it is: a common one with its flags and value (`tables`)."""
     rule = COMMON_RULES[code]
     if rule is None:
@@ -184,7 +184,7 @@ def _clean(code: int, flags: int, data, start: int, end: int, asn4: bool) -> boo
     return length == width + IPV4_SIZE  # AGGREGATOR
 
 
-def _index(data, base: int, size: int, addpath4, addpath6, ipv4, ipv6, asn4, marked):
+def vouch(data, base: int, size: int, addpath4, addpath6, ipv4, ipv6, asn4, marked):
     """The record of the UPDATE body ``data[base:base + size]`` (offsets into `data`), None when not vouched for.
 
     Its INDEX_START is `base` less the header's size, where the message starts in a run; whether it is plain
@@ -236,7 +236,7 @@ def _index(data, base: int, size: int, addpath4, addpath6, ipv4, ipv6, asn4, mar
         else:
             if not flags & OPTIONAL and code not in KNOWN:
                 return None
-            if plain and not _clean(code, flags, data, start, end, asn4):
+            if plain and not clean(code, flags, data, start, end, asn4):
                 plain = False
         offset = end
     if not routes:
@@ -264,13 +264,13 @@ def _index(data, base: int, size: int, addpath4, addpath6, ipv4, ipv6, asn4, mar
 def check_update(body, addpath4: bool, addpath6: bool, ipv4: bool = True, ipv6: bool = True) -> bool:
     """True when the UPDATE `body` is vouched for (see the module docstring)."""
     data = bytes(body)
-    return _index(data, 0, len(data), addpath4, addpath6, ipv4, ipv6, True, False) is not None
+    return vouch(data, 0, len(data), addpath4, addpath6, ipv4, ipv6, True, False) is not None
 
 
 def index_update(body, addpath4: bool, addpath6: bool, asn4: bool) -> array:
     """The record of the UPDATE `body` alone, plain marked (offsets into `body`), or an empty array."""
     data = bytes(body)
-    record = _index(data, 0, len(data), addpath4, addpath6, True, True, asn4, True)
+    record = vouch(data, 0, len(data), addpath4, addpath6, True, True, asn4, True)
     return array("i", () if record is None else record)
 
 
@@ -288,7 +288,7 @@ def index_updates(
         length = (data[offset + LENGTH_AT] << 8) | data[offset + LENGTH_AT + 1]
         if length < HEADER_SIZE or length > max_size or size - offset < length:
             break
-        record = _index(data, offset + HEADER_SIZE, length - HEADER_SIZE, addpath4, addpath6, ipv4, ipv6, asn4, plain)
+        record = vouch(data, offset + HEADER_SIZE, length - HEADER_SIZE, addpath4, addpath6, ipv4, ipv6, asn4, plain)
         if record is None:
             break
         index.extend(record)

@@ -15,7 +15,7 @@ The records taken (RFC 6396, RFC 8050):
   header (2- or 4-octet ASNs, AFI 1 or 2, the two addresses), then a BGP
   message with its marker, of a length that fits the record.  A message
   other than an UPDATE gives nothing.  An UPDATE is taken when the index
-  vouches for it (`_index_py._index`: sections inside the body, whole
+  vouches for it (`_index_py.vouch`: sections inside the body, whole
   prefixes, IPv4/IPv6 unicast MP attributes with their next hops, at least
   one route) and its attributes read cleanly (below); with 2-octet ASNs, an
   AS4_PATH or AS4_AGGREGATOR (RFC 6793 merging) is left to the general
@@ -31,7 +31,7 @@ The records taken (RFC 6396, RFC 8050):
 An attribute section reads cleanly when its TLVs fill it, no code appears
 twice, and ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF,
 ATOMIC_AGGREGATE, AGGREGATOR and COMMUNITIES (what the text shows) follow
-the common attributes' rules (`_index_py._clean`: flags and value).  In a
+the common attributes' rules (`_index_py.clean`: flags and value).  In a
 RIB entry MP_REACH_NLRI is RFC 6396's short form (next-hop length and next
 hop) when its first octet is the length of what follows, else the whole
 attribute some writers put there, whose next hop must fit it.  Other codes
@@ -65,7 +65,7 @@ next hop nor set (-1).
 
 from socket import AF_INET, AF_INET6, inet_ntop
 
-from exabgp._codec._index_py import _clean, _index
+from exabgp._codec._index_py import clean, vouch
 from exabgp._codec.headers import attribute_value
 from exabgp._codec.tables import (
     AFI_IPV4,
@@ -217,7 +217,7 @@ def _attributes(data, start: int, end: int, asn4: bool):
             return None
         seen.add(code)
         if code in _SHOWN:
-            if not _clean(code, flags, data, first, last, asn4):
+            if not clean(code, flags, data, first, last, asn4):
                 return None
             values[code] = (first, last)
         elif code == AS4_PATH or code == AS4_AGGREGATOR:
@@ -355,7 +355,7 @@ def _message(data, start: int, end: int, subtype: int):
     if data[at + TYPE_AT] != UPDATE:
         return header, None
     body = at + HEADER_SIZE
-    record = _index(data, body, length - HEADER_SIZE, addpath, addpath, True, True, asn4, False)
+    record = vouch(data, body, length - HEADER_SIZE, addpath, addpath, True, True, asn4, False)
     if record is None:
         return (header, None) if _end_of_rib(data, body, at + length) else None
     withdrawn_end = record[INDEX_WITHDRAWN_END]
