@@ -146,6 +146,7 @@ index_updates = _index.index_updates
 ingest_messages = _ribin.ingest_messages
 nlri_keys = _ribin.nlri_keys
 
-# mrt: a buffer of MRT records in one pass, into bgpdump's text or the route columns
+# mrt: a buffer of MRT records in one pass, into bgpdump's text or the route columns; a run of UPDATEs into records
+bgp4mp_records = _mrt.bgp4mp_records
 bgpdump_text = _mrt.bgpdump_text
 mrt_columns = _mrt.mrt_columns

@@ -37,7 +37,7 @@ from exabgp._codec._tables cimport (
     AS_SEQUENCE, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, BGP4MP_MESSAGE, BGP4MP_MESSAGE_ADDPATH,
     BGP4MP_MESSAGE_AS4, BGP4MP_MESSAGE_AS4_ADDPATH, BGP4MP_MESSAGE_AS4_LOCAL, BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH,
     BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, COMMUNITIES, FAMILY_SIZE, HEADER_SIZE,
-    INDEX_ATTRIBUTES_END, INDEX_END, INDEX_FIELDS, INDEX_REACH, INDEX_REACH_END, INDEX_REACH_VALUE, INDEX_UNREACH,
+    INDEX_ATTRIBUTES_END, INDEX_END, INDEX_FIELDS, INDEX_START, INDEX_REACH, INDEX_REACH_END, INDEX_REACH_VALUE, INDEX_UNREACH,
     INDEX_UNREACH_END, INDEX_UNREACH_VALUE, INDEX_WITHDRAWN_END, IPV4_SIZE, IPV6_SIZE, LENGTH_AT, LOCAL_PREF,
     MARKER_OCTET, MARKER_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, MRT_AFI, MRT_AS_PATH_LENGTH, MRT_ATTRIBUTE_SET, MRT_BGP4MP,
     MRT_BGP4MP_ET, MRT_COLUMNS, MRT_ET_SIZE, MRT_HEADER_SIZE, MRT_LENGTH, MRT_NEXTHOP_AFI, MRT_NEXTHOP_HI,
@@ -49,7 +49,7 @@ from exabgp._codec._tables cimport (
 )
 from exabgp._codec.tables import MRT_TYPECODES
 
-__all__ = ("bgpdump_text", "mrt_columns")
+__all__ = ("bgp4mp_records", "bgpdump_text", "mrt_columns")
 
 ctypedef const unsigned char *octets
 
@@ -960,3 +960,69 @@ def mrt_columns(data, start, index, peers, heads, sets, columns):
         free(entries.data)
         free(translate)
     return position, count
+
+
+cdef inline void put32(unsigned char *out, uint32_t value) noexcept nogil:
+    out[0] = value >> 24
+    out[1] = (value >> 16) & 0xFF
+    out[2] = (value >> 8) & 0xFF
+    out[3] = value & 0xFF
+
+
+def bgp4mp_records(octets, index, head, uint32_t seconds, uint32_t micro, uint16_t subtype, uint16_t subtype6):
+    """The BGP4MP_ET records of a run of received UPDATEs (see the pure twin): each record's size is known from
+    the index, so the whole result is one bytes object filled in place."""
+    cdef Py_buffer view, positions, session
+    cdef const unsigned char *data
+    cdef const int *fields
+    cdef unsigned char *out
+    cdef Py_ssize_t count, record, start, end, value, total, after
+    cdef uint16_t kind
+    cdef bytes result
+    PyObject_GetBuffer(index, &positions, PyBUF_SIMPLE)
+    try:
+        PyObject_GetBuffer(octets, &view, PyBUF_SIMPLE)
+        try:
+            PyObject_GetBuffer(head, &session, PyBUF_SIMPLE)
+            try:
+                data = <const unsigned char *>view.buf
+                count = positions.len // (INDEX_FIELDS * sizeof(int))
+                after = MRT_ET_SIZE + session.len
+                total = 0
+                for record in range(count):
+                    fields = <const int *>positions.buf + record * INDEX_FIELDS
+                    start = fields[INDEX_START]
+                    end = fields[INDEX_END]
+                    value = fields[INDEX_REACH_VALUE] if fields[INDEX_REACH] else 0
+                    if not value and fields[INDEX_UNREACH]:
+                        value = fields[INDEX_UNREACH_VALUE]
+                    if not 0 <= start <= end <= view.len or value and not start < value <= end - FAMILY_SIZE:
+                        raise ValueError(f"index record {record} outside the {view.len} octets of the run")
+                    total += MRT_HEADER_SIZE + after + end - start
+                result = PyBytes_FromStringAndSize(NULL, total)
+                out = <unsigned char *>PyBytes_AS_STRING(result)
+                for record in range(count):
+                    fields = <const int *>positions.buf + record * INDEX_FIELDS
+                    start = fields[INDEX_START]
+                    end = fields[INDEX_END]
+                    value = fields[INDEX_REACH_VALUE] if fields[INDEX_REACH] else 0
+                    if not value and fields[INDEX_UNREACH]:
+                        value = fields[INDEX_UNREACH_VALUE]
+                    kind = subtype6 if value and (data[value] << 8 | data[value + 1]) == AFI_IPV6 else subtype
+                    put32(out, seconds)
+                    out[4] = MRT_BGP4MP_ET >> 8
+                    out[5] = MRT_BGP4MP_ET & 0xFF
+                    out[6] = kind >> 8
+                    out[7] = kind & 0xFF
+                    put32(out + 8, <uint32_t>(after + end - start))
+                    put32(out + MRT_HEADER_SIZE, micro)
+                    memcpy(out + MRT_HEADER_SIZE + MRT_ET_SIZE, session.buf, session.len)
+                    memcpy(out + MRT_HEADER_SIZE + after, data + start, end - start)
+                    out += MRT_HEADER_SIZE + after + end - start
+                return result
+            finally:
+                PyBuffer_Release(&session)
+        finally:
+            PyBuffer_Release(&view)
+    finally:
+        PyBuffer_Release(&positions)

@@ -61,6 +61,18 @@ AS_PATH when the last segment is an AS_SEQUENCE, else 0, and its path
 length counts an AS_SEQUENCE's ASNs, 1 for an AS_SET, 0 for confederation
 segments (RFC 4271 section 9.1.2.2).  Withdrawals carry no attributes,
 next hop nor set (-1).
+
+**Writing.**  ``bgp4mp_records(octets, index, head, seconds, micro, subtype,
+subtype6) -> bytes``: the BGP4MP_ET records of a run of received UPDATEs
+(whole messages and their index, `index_updates`), one per message, in
+order: the MRT header (`seconds`, BGP4MP_ET, the subtype, the length of
+what follows it), the microseconds `micro` (RFC 6396 section 3), `head`
+(the session's ASes, interface index, AFI and addresses: RFC 6396 section
+4.4.3 with 4-octet ASNs), then the message as received.  The subtype is
+`subtype6` for a message whose MP_REACH_NLRI (else MP_UNREACH_NLRI) is of
+IPv6, `subtype` for the others (RFC 8050 section 3: a session may receive
+path identifiers in one of the families only).  An index record that does
+not lie inside `octets` is a ValueError (the index is the caller's).
 """
 
 from socket import AF_INET, AF_INET6, inet_ntop
@@ -94,9 +106,11 @@ from exabgp._codec.tables import (
     HEADER_SIZE,
     INDEX_ATTRIBUTES_END,
     INDEX_END,
+    INDEX_FIELDS,
     INDEX_REACH,
     INDEX_REACH_END,
     INDEX_REACH_VALUE,
+    INDEX_START,
     INDEX_UNREACH,
     INDEX_UNREACH_END,
     INDEX_UNREACH_VALUE,
@@ -135,7 +149,7 @@ from exabgp._codec.tables import (
     UPDATE_MINIMUM,
 )
 
-__all__ = ("bgpdump_text", "mrt_columns")
+__all__ = ("bgp4mp_records", "bgpdump_text", "mrt_columns")
 
 #: BGP4MP message subtype -> (4-octet ASNs, ADD-PATH, local)
 _MESSAGES = {
@@ -669,3 +683,32 @@ def mrt_columns(data, start: int, index: int, peers, heads, sets, columns) -> tu
         stop = end
         count += 1
     return stop, count
+
+
+def bgp4mp_records(octets, index, head, seconds: int, micro: int, subtype: int, subtype6: int) -> bytes:
+    """The BGP4MP_ET records of a run of received UPDATEs: see the module docstring, "Writing"."""
+    octets = bytes(octets)
+    head = bytes(head)
+    size = len(octets)
+    after = MRT_ET_SIZE + len(head)
+    parts = []
+    for at in range(0, len(index) - INDEX_FIELDS + 1, INDEX_FIELDS):
+        start = index[at + INDEX_START]
+        end = index[at + INDEX_END]
+        value = index[at + INDEX_REACH_VALUE] if index[at + INDEX_REACH] else 0
+        if not value and index[at + INDEX_UNREACH]:
+            value = index[at + INDEX_UNREACH_VALUE]
+        if not 0 <= start <= end <= size or value and not start < value <= end - FAMILY_SIZE:
+            raise ValueError(f"index record {at // INDEX_FIELDS} outside the {size} octets of the run")
+        ipv6 = value and (octets[value] << 8 | octets[value + 1]) == AFI_IPV6
+        length = after + end - start
+        parts.append(
+            seconds.to_bytes(4, "big")
+            + MRT_BGP4MP_ET.to_bytes(2, "big")
+            + (subtype6 if ipv6 else subtype).to_bytes(2, "big")
+            + length.to_bytes(4, "big")
+            + micro.to_bytes(4, "big")
+        )
+        parts.append(head)
+        parts.append(octets[start:end])
+    return b"".join(parts)

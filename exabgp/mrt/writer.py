@@ -14,7 +14,8 @@ returns to files.
     whole messages, headers included, and the one index of
     `_codec.index_updates`).  Each message's octets go into its record as
     received, read where the index says (no framing, nothing per route):
-    one record per message, one ``bytes`` for the whole run;
+    one record per message, one ``bytes`` for the whole run, made by one
+    codec call (`_codec.bgp4mp_records`, the `_mrt` topic);
   - `message(message, now)`: the record of one whole message (the UPDATEs
     the session delivers one by one: End-of-RIB, other families, ...);
   - `state(old, new, now)`: a STATE_CHANGE_AS4 record (the FSM's state
@@ -52,19 +53,9 @@ returns to files.
 """
 
 import struct
-from operator import sub
 from socket import AF_INET, AF_INET6, inet_pton
 
 from exabgp import _codec
-from exabgp._codec.tables import (
-    INDEX_END,
-    INDEX_FIELDS,
-    INDEX_REACH,
-    INDEX_REACH_VALUE,
-    INDEX_START,
-    INDEX_UNREACH,
-    INDEX_UNREACH_VALUE,
-)
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
 from exabgp.mrt.reader import (
@@ -78,7 +69,6 @@ from exabgp.mrt.reader import (
 
 _ET_HEADER = struct.Struct("!IHHII")  # time, type, subtype, length (the microseconds included), microseconds
 _HEADER = struct.Struct("!IHHI")  # time, type, subtype, length
-_TYPE_HEADER = struct.Struct("!IHH")  # time, type, subtype: the part of a header before its length
 _RIB_ENTRY = struct.Struct("!HIH")  # peer index, originated time, attribute length (RFC 6396 section 4.3.4)
 _RIB_ENTRY_ADDPATH = struct.Struct("!HIIH")  # with the path identifier (RFC 8050 section 4.1)
 _BGP_HEADER = 19
@@ -98,24 +88,6 @@ _MESSAGE_SUBTYPE = {
 }
 
 
-class _Headers(dict):
-    """BGP message length -> the part of its record's header before the microseconds (time, type, subtype,
-    length), in one second of one session; made on first use (the records of a second share a few hundred
-    lengths)."""
-
-    __slots__ = ("second", "_start", "_extra")
-
-    def __init__(self, second: int, start: bytes, extra: int):
-        super().__init__()
-        self.second = second
-        self._start = start  # time, type, subtype
-        self._extra = extra  # the record's octets besides the message: microseconds and head
-
-    def __missing__(self, length: int) -> bytes:
-        octets = self[length] = self._start + (length + self._extra).to_bytes(4, "big")
-        return octets
-
-
 def _split_time(now: float) -> tuple:
     seconds = int(now)
     return seconds, int((now - seconds) * 1e6)
@@ -129,61 +101,31 @@ def address_octets(address: str) -> bytes:
 class Bgp4mp:
     """The BGP4MP_ET records of one session: see the module docstring."""
 
-    __slots__ = ("head", "_addpath4", "_addpath6", "_extra", "_headers")
+    __slots__ = ("head", "_addpath4", "_addpath6")
 
     def __init__(self, peer_as: int, local_as: int, peer_ip: str, local_ip: str, addpath4=False, addpath6=False):
         afi = AFI_IPV6 if ":" in peer_ip else AFI_IPV4
         self.head = struct.pack("!IIHH", peer_as, local_as, 0, afi) + address_octets(peer_ip) + address_octets(local_ip)
         self._addpath4 = bool(addpath4)
         self._addpath6 = bool(addpath6)
-        self._extra = 4 + len(self.head)
-        self._headers = _Headers(-1, b"", self._extra)
 
     def run(self, octets, index, now: float) -> bytes:
         """The records of a run of whole UPDATE messages and its index (`_codec.index_updates`).
 
-        A record is its header (time, type, subtype, length, microseconds), the session's head, then the
-        message.  The header up to its length is taken from `_Headers`, one per second, by the message's
-        length; the microseconds and the head are one piece for the whole run; the parts are laid out and
-        joined by C loops (`map`, slice assignment, `bytes.join`), not by a Python loop per message.
+        One codec call for the whole run (`_codec.bgp4mp_records`): each message's record is its header,
+        the microseconds, the session's head, then the message read where the index says; its subtype is
+        that of the message's family when only one of IPv4 and IPv6 receives path identifiers.
         """
-        if self._addpath4 != self._addpath6:
-            return self._mixed_run(octets, index, now)
         seconds, micro = _split_time(now)
-        headers = self._headers
-        if headers.second != seconds:
-            subtype = _MESSAGE_SUBTYPE[self._addpath4]
-            headers = self._headers = _Headers(seconds, _TYPE_HEADER.pack(seconds, BGP4MP_ET, subtype), self._extra)
-        starts = index[INDEX_START::INDEX_FIELDS]
-        ends = index[INDEX_END::INDEX_FIELDS]
-        count = len(starts)
-        source = bytes(octets)
-        parts: list = [None] * (3 * count)
-        parts[0::3] = list(map(headers.__getitem__, map(sub, ends, starts)))
-        parts[1::3] = [micro.to_bytes(4, "big") + self.head] * count
-        parts[2::3] = list(map(source.__getitem__, map(slice, starts, ends)))
-        return b"".join(parts)
-
-    def _mixed_run(self, octets, index, now: float) -> bytes:
-        """`run` for a session receiving path identifiers in one of IPv4 and IPv6 unicast only: the subtype of
-        each message is that of its family (the module docstring)."""
-        seconds, micro = _split_time(now)
-        head = self.head
-        extra = 4 + len(head)
-        view = memoryview(octets)
-        parts: list = []
-        for at in range(0, len(index), INDEX_FIELDS):
-            start = index[at + INDEX_START]
-            end = index[at + INDEX_END]
-            value = index[at + INDEX_REACH_VALUE] if index[at + INDEX_REACH] else 0
-            if not value and index[at + INDEX_UNREACH]:
-                value = index[at + INDEX_UNREACH_VALUE]
-            afi = (octets[value] << 8 | octets[value + 1]) if value else AFI_IPV4
-            subtype = _MESSAGE_SUBTYPE[self._addpath6 if afi == AFI_IPV6 else self._addpath4]
-            parts.append(_ET_HEADER.pack(seconds, BGP4MP_ET, subtype, end - start + extra, micro))
-            parts.append(head)
-            parts.append(view[start:end])
-        return b"".join(parts)
+        return _codec.bgp4mp_records(
+            octets,
+            index,
+            self.head,
+            seconds,
+            micro,
+            _MESSAGE_SUBTYPE[self._addpath4],
+            _MESSAGE_SUBTYPE[self._addpath6],
+        )
 
     def message(self, message: bytes, now: float) -> bytes:
         """The record of one whole message (header included)."""

@@ -18,7 +18,10 @@ its input buffer; so is the buffer of MRT records of `bgpdump_text` and
 `mrt_columns`, whose text must also be what the general path
 (`exabgp.mrt.reader` and `exabgp.mrt.bgpdump`) prints for the records the
 codec took, without an error, and whose rows must be whole (every column
-as long, records counted in order, attribute sets interned).
+as long, records counted in order, attribute sets interned).  The BGP4MP_ET
+records `bgp4mp_records` makes of a run must each hold the message its
+index names, as received; an index damaged to point outside the run is a
+ValueError on both twins.
 
 In a pure install (``EXABGP_NO_EXTENSIONS``, or no compiled twin) only the
 pure twin runs, and the first rule is all that is checked.
@@ -32,7 +35,16 @@ from array import array
 
 import exabgp._codec
 from exabgp._codec.errors import CodecError
-from exabgp._codec.tables import INDEX_FIELDS, INDEX_PLAIN, MRT_ATTRIBUTE_SET, MRT_RECORD, MRT_SET_KIND, MRT_TYPECODES
+from exabgp._codec.tables import (
+    INDEX_END,
+    INDEX_FIELDS,
+    INDEX_PLAIN,
+    INDEX_START,
+    MRT_ATTRIBUTE_SET,
+    MRT_RECORD,
+    MRT_SET_KIND,
+    MRT_TYPECODES,
+)
 from exabgp.mrt import reader as mrt_reader
 from exabgp.mrt.bgpdump import Printer
 from qa import mrt_samples
@@ -193,6 +205,33 @@ def _render_run(codec, options, payload):
     for line in lines.decode().splitlines():
         valid_json(line, "a render_run line")
     return lines, last, record, declined
+
+
+_MRT_HEAD = bytes(range(20))  # a session's part of each record (ASes, interface, AFI, two IPv4 addresses)
+
+
+def _bgp4mp_records(codec, options, payload):
+    """The records of a run (its index made by the twin): each frames the message the index names; option bit
+    5 damages the last record's start (a ValueError, alike on both twins)."""
+    addpath4, addpath6 = bit(options, 0), bit(options, 1)
+    _used, index = codec.index_updates(payload, 65535, addpath4, addpath6, True, True, True, False)
+    if bit(options, 5) and index:
+        index[len(index) - INDEX_FIELDS + INDEX_START] = len(payload) + 1 - (options >> 6)
+    try:
+        records = codec.bgp4mp_records(payload, index, _MRT_HEAD, 1733450000, options, 4 + 5 * addpath4, 9)
+    except ValueError as error:
+        return ("refused", str(error))
+    offset = 0
+    for at in range(0, len(index), INDEX_FIELDS):
+        start, end = index[at + INDEX_START], index[at + INDEX_END]
+        length = int.from_bytes(records[offset + 8 : offset + 12], "big")
+        body = records[offset + 16 + len(_MRT_HEAD) : offset + 12 + length]
+        if body != payload[start:end]:
+            raise Finding(f"record {at // INDEX_FIELDS} does not hold the message its index names")
+        offset += 12 + length
+    if offset != len(records):
+        raise Finding(f"{len(records) - offset} octets after the last record")
+    return records
 
 
 def _check_update(codec, options, payload):
@@ -405,5 +444,6 @@ def targets() -> list:
         CodecTarget("codec.nlri_keys", _nlri_keys, _nlri_seeds, b"\x00\x01\x02\x03"),
         CodecTarget("codec.ingest_messages", _ingest_messages, _stream, b"\x01\x09\x0f"),
         CodecTarget("codec.bgpdump_text", _bgpdump_text, _mrt_seeds, b"\x00\x02\x41\x82"),
+        CodecTarget("codec.bgp4mp_records", _bgp4mp_records, _stream, b"\x00\x01\x02\x23"),
         CodecTarget("codec.mrt_columns", _mrt_columns, _mrt_seeds, b"\x00\x02\x41\x82"),
     ]
