@@ -69,7 +69,7 @@ def test_an_uncompiled_tree_stops_the_run_with_one_message(tmp_path, require):
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, output
     assert output.count("ERROR") == 1, output
     assert f"the tests would import exabgp from {root / 'exabgp'}" in output
-    assert "no compiled codec twin for attrs, index, json, nlri, ribin, wire" in output
+    assert "no compiled codec twin for attrs, index, json, mrt, nlri, ribin, wire" in output
     assert "pip install -e '.[test]'" in output and "EXABGP_NO_EXTENSIONS=1 python -m pytest" in output
     assert "imported" not in output and "passed" not in output
 
