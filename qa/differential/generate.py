@@ -30,6 +30,7 @@ import dataclasses
 import random
 
 from exabgp import _codec
+from exabgp._codec.tables import EXTENDED_LENGTH
 from exabgp.bgp import attribute as attr
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp import record
@@ -322,7 +323,7 @@ def _malform(rng: random.Random, body: bytes):
     positions = []
     while start + 3 <= end:
         flags = body[start]
-        extended = flags & attr.EXTENDED_LENGTH
+        extended = flags & EXTENDED_LENGTH
         size = int.from_bytes(body[start + 2 : start + 4], "big") if extended else body[start + 2]
         positions.append((start + 2, extended))
         start += (4 if extended else 3) + size
