@@ -24,7 +24,7 @@ import importlib
 
 import pytest
 
-from exabgp._codec import frame_message
+from exabgp._codec import frame_message, index_updates
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import configuration_text, parse
 from exabgp.config.session import SessionSettings
@@ -534,3 +534,26 @@ def test_the_benchmark_runs_on_a_small_table(tmp_path):
     assert [row["mrt"] for row in rows] == [False, True]
     assert rows[1]["records"] == rows[1]["expected"] > 0
     assert "slowdown" in result.stderr
+
+
+@needs_bgpdump
+def test_a_two_octet_session_is_written_as_message_records(tmp_path):
+    """A session without 4-octet ASes (RFC 6793) receives 2-octet AS_PATHs: its records are MESSAGE, whose
+    2-octet AS fields tell readers the paths' width (RFC 6396 section 4.4.2); a larger AS shows as AS_TRANS."""
+    path = attribute(0x40, 2, bytes((2, 2, 0xFD, 0xE8, 0x5B, 0xA0)))  # AS_SEQUENCE 65000 23456, 2-octet ASNs
+    body = update(
+        attributes=attribute(0x40, 1, b"\x00") + path + attribute(0x40, 3, bytes((192, 0, 2, 2))),
+        nlri=bytes((24, 198, 51, 100)),
+    )
+    message = b"\xff" * 16 + (19 + len(body)).to_bytes(2, "big") + b"\x02" + body
+    records = Bgp4mp(4200000001, 65001, "192.0.2.2", "192.0.2.1", asn4=False)
+    octets = records.state(5, 6, 1700000000) + records.message(message, 1700000001.5)
+    used, index = index_updates(message, 4096, False, False, True, True, False, False)
+    assert used == len(message)
+    octets += records.run(message, index, 1700000002)
+    (tmp_path / "updates").write_bytes(octets)
+    items = list(reader.read(_Stream(octets)))
+    assert [item.record.subtype for item in items] == [reader.STATE_CHANGE_AS4, reader.MESSAGE, reader.MESSAGE]
+    assert items[0].peer_as == 4200000001 and items[1].peer_as == 23456
+    lines = read_both(tmp_path / "updates")
+    assert [line.split("|")[4:7] for line in lines[1:]] == [["23456", "198.51.100.0/24", "65000 23456"]] * 2

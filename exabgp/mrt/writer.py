@@ -6,10 +6,16 @@ returns to files.
 
 * `Bgp4mp`: the BGP4MP_ET records of one session (RFC 6396 section 4.4.3,
   the microseconds after the common header).  Made once per session with
-  the peer and local ASes and addresses, whose 4-octet-AS head (``peer AS,
-  local AS, interface 0, AFI, peer IP, local IP``) it packs once:
+  the peer and local ASes and addresses, whose head (``peer AS, local AS,
+  interface 0, AFI, peer IP, local IP``) it packs once: with 4-octet ASes
+  for a session that negotiated them (RFC 6793), whose messages are
+  MESSAGE_AS4; with 2-octet ones (AS_TRANS for a larger AS) for a session
+  that did not, whose messages are MESSAGE (RFC 6396 section 4.4.2: the
+  AS_PATHs inside are read with the record's AS size, so a 2-octet path in
+  a MESSAGE_AS4 record would be misread); state changes are always
+  STATE_CHANGE_AS4:
 
-  - `run(octets, index, now)`: the MESSAGE_AS4 records of a run of received
+  - `run(octets, index, now)`: the MESSAGE(_AS4) records of a run of received
     UPDATEs as the session delivers it (`exabgp.session.UpdatesScanned`:
     whole messages, headers included, and the one index of
     `_codec.index_updates`).  Each message's octets go into its record as
@@ -22,7 +28,7 @@ returns to files.
     numbers are RFC 6396's, `exabgp.session.State`).
 
   With ADD-PATH negotiated to receive (RFC 7911) for IPv4 and IPv6 unicast
-  alike, every message is MESSAGE_AS4_ADDPATH (RFC 8050 section 3);
+  alike, every message is MESSAGE(_AS4)_ADDPATH (RFC 8050 section 3);
   when only one of them receives path identifiers, the subtype follows the
   message's family: that of its MP_REACH_NLRI or MP_UNREACH_NLRI (taken from
   the index), IPv4 unicast for a message without either.  Other families
@@ -82,10 +88,12 @@ _SLICE = 5000
 
 #: (afi, safi or None for RIB_GENERIC, add-path) -> TABLE_DUMP_V2 subtype: `exabgp.mrt.reader.RIB_SUBTYPES` turned round
 _RIB_SUBTYPE = {flags: subtype for subtype, flags in RIB_SUBTYPES.items()}
-#: (add-path) -> the BGP4MP message subtype of a received message with 4-octet ASNs
+#: (4-octet ASNs, add-path) -> the BGP4MP message subtype of a received message
 _MESSAGE_SUBTYPE = {
-    addpath: subtype for subtype, (asn4, addpath, local) in MESSAGE_SUBTYPES.items() if asn4 and not local
+    (asn4, addpath): subtype for subtype, (asn4, addpath, local) in MESSAGE_SUBTYPES.items() if not local
 }
+#: the 2-octet AS a 2-octet record shows for a 4-octet one (RFC 6793 section 9)
+_AS_TRANS = 23456
 
 
 def _split_time(now: float) -> tuple:
@@ -101,11 +109,19 @@ def address_octets(address: str) -> bytes:
 class Bgp4mp:
     """The BGP4MP_ET records of one session: see the module docstring."""
 
-    __slots__ = ("head", "_addpath4", "_addpath6")
+    __slots__ = ("head", "_state_head", "_asn4", "_addpath4", "_addpath6")
 
-    def __init__(self, peer_as: int, local_as: int, peer_ip: str, local_ip: str, addpath4=False, addpath6=False):
+    def __init__(
+        self, peer_as: int, local_as: int, peer_ip: str, local_ip: str, addpath4=False, addpath6=False, asn4=True
+    ):
         afi = AFI_IPV6 if ":" in peer_ip else AFI_IPV4
-        self.head = struct.pack("!IIHH", peer_as, local_as, 0, afi) + address_octets(peer_ip) + address_octets(local_ip)
+        addresses = address_octets(peer_ip) + address_octets(local_ip)
+        self._state_head = struct.pack("!IIHH", peer_as, local_as, 0, afi) + addresses
+        self._asn4 = bool(asn4)
+        if self._asn4:
+            self.head = self._state_head
+        else:  # MESSAGE / MESSAGE_ADDPATH: 2-octet ASes, as the session's AS_PATHs (RFC 6396 section 4.4.2)
+            self.head = struct.pack("!HHHH", _two_octets(peer_as), _two_octets(local_as), 0, afi) + addresses
         self._addpath4 = bool(addpath4)
         self._addpath6 = bool(addpath6)
 
@@ -123,8 +139,8 @@ class Bgp4mp:
             self.head,
             seconds,
             micro,
-            _MESSAGE_SUBTYPE[self._addpath4],
-            _MESSAGE_SUBTYPE[self._addpath6],
+            _MESSAGE_SUBTYPE[self._asn4, self._addpath4],
+            _MESSAGE_SUBTYPE[self._asn4, self._addpath6],
         )
 
     def message(self, message: bytes, now: float) -> bytes:
@@ -134,7 +150,7 @@ class Bgp4mp:
         if self._addpath4 != self._addpath6 and _message_afi(message) == AFI_IPV6:
             addpath = self._addpath6
         header = _ET_HEADER.pack(
-            seconds, BGP4MP_ET, _MESSAGE_SUBTYPE[addpath], 4 + len(self.head) + len(message), micro
+            seconds, BGP4MP_ET, _MESSAGE_SUBTYPE[self._asn4, addpath], 4 + len(self.head) + len(message), micro
         )
         return header + self.head + message
 
@@ -142,10 +158,14 @@ class Bgp4mp:
         """A STATE_CHANGE_AS4 record: from state `old` to state `new` (RFC 6396 section 4.4.1 numbers)."""
         seconds, micro = _split_time(now)
         return (
-            _ET_HEADER.pack(seconds, BGP4MP_ET, STATE_CHANGE_AS4, 4 + len(self.head) + 4, micro)
-            + self.head
+            _ET_HEADER.pack(seconds, BGP4MP_ET, STATE_CHANGE_AS4, 4 + len(self._state_head) + 4, micro)
+            + self._state_head
             + struct.pack("!HH", old, new)
         )
+
+
+def _two_octets(asn: int) -> int:
+    return asn if asn <= 0xFFFF else _AS_TRANS
 
 
 def _message_afi(message: bytes) -> int:

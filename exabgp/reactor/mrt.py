@@ -198,6 +198,7 @@ class Recorder:
             self._local,
             ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
             ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST),
+            negotiated.asn4,
         )
 
     def run(self, octets, index) -> None:
