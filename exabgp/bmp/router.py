@@ -119,6 +119,16 @@ class Router:
             for name, (rib, ctx) in known.ribs.items()
         ]
 
+    def ribs(self, name: str) -> list:
+        """``(neighbor, AdjRibIn, since)`` of the RIB `name` of every peer kept; `since` its Peer Up's time (0
+        without one)."""
+        found = []
+        for known in self._peers.values():
+            kept = known.ribs.get(name)
+            if kept is not None:
+                found.append((known.neighbor, kept[0], known.up.timestamp if known.up is not None else 0))
+        return found
+
     def holds(self, rib: AdjRibIn) -> bool:
         """Whether `rib` is still one of the RIBs kept (not dropped by a Peer Down or `clear`)."""
         return any(kept[0] is rib for known in self._peers.values() for kept in known.ribs.values())
