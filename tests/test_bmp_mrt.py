@@ -52,9 +52,12 @@ def _attributes(nexthop: bytes = b"") -> bytes:
 
 
 def session() -> bytes:
-    """A router's BMP session: Initiation, two Peer Ups, pre- and post-policy routes, a Peer Down."""
+    """A router's BMP session: Initiation, two Peer Ups, pre- and post-policy routes; then (after the snapshot:
+    the snapshots write the kept paths as they are, 4-octet AS_PATHs only) a route with the A flag, a Peer Down."""
     four = bmp.peer_header(address=FOUR, asn=65001, bgp_id="192.0.2.1", seconds=TIME)
     four_post = bmp.peer_header(address=FOUR, asn=65001, bgp_id="192.0.2.1", flags=0x40, seconds=TIME)
+    # the A flag (RFC 7854 section 4.2): this UPDATE's AS_PATH is in the 2-octet form
+    four_legacy = bmp.peer_header(address=FOUR, asn=65001, bgp_id="192.0.2.1", flags=0x20, seconds=TIME + 2)
     six = bmp.peer_header(address=SIX, asn=SIX_AS, bgp_id="192.0.2.2", seconds=TIME + 1)
     # the router offers to receive path identifiers, the peer to send them: ADD-PATH towards the router
     router_open = bmp.open_body(65000, "192.0.2.254", bmp.asn4_capability(65000) + bmp.addpath_capability(1, 1, 1))
@@ -67,6 +70,11 @@ def session() -> bytes:
     filtered = wire.update(attributes=_attributes(bytes((192, 0, 2, 1))), nlri=struct.pack("!I", 7) + bytes((8, 11)))
     reach = struct.pack("!HBB", 2, 1, 16) + bytes.fromhex("20010db8000000000000000000000002") + b"\x00"
     reach += bytes((32, 0x20, 0x01, 0x0D, 0xB9))  # 2001:db9::/32
+    legacy_path = wire.attribute(0x40, 2, bytes((2, 2)) + struct.pack("!HH", 65001, 64998))
+    legacy = wire.update(
+        attributes=wire.attribute(0x40, 1, b"\x00") + legacy_path + wire.attribute(0x40, 3, bytes((192, 0, 2, 1))),
+        nlri=struct.pack("!I", 9) + bytes((8, 12)),
+    )  # 12.0.0.0/8 path 9
     six_route = wire.update(attributes=wire.attribute(0x80, 14, reach) + _attributes())
     return b"".join(
         (
@@ -77,11 +85,11 @@ def session() -> bytes:
             bmp.route_monitoring(four_post, filtered),
             bmp.route_monitoring(six, six_route),
         )
-    ), bmp.peer_down(four, 4)
+    ), bmp.route_monitoring(four_legacy, legacy) + bmp.peer_down(four, 4)
 
 
 def archived(view: str, tmp_path) -> tuple:
-    """The updates file and the snapshot (taken before the Peer Down) of `view`."""
+    """The updates file and the snapshot (taken before the A flag's route and the Peer Down) of `view`."""
     records: list = []
     router = Router("127.0.0.1", 50000, keep=True)
     archive = BmpArchive(router, view, records.append)
@@ -119,15 +127,19 @@ def test_pre_policy_routes_are_written_as_received_over_bgp(tmp_path, bgpdump_in
         ["BGP4MP_ET", f"{TIME + 1}.250000", "STATE", SIX, str(SIX_AS)],
         ["BGP4MP_ET_AP", f"{TIME}.250000", "A", FOUR, "65001"],
         ["BGP4MP_ET", f"{TIME + 1}.250000", "A", SIX, str(SIX_AS)],
+        ["BGP4MP_ET_AP", f"{TIME + 2}.250000", "A", FOUR, "65001"],
         ["BGP4MP_ET", f"{TIME}.250000", "STATE", FOUR, "65001"],
     ]
-    assert lines[0].split("|")[5:] == ["5", "6"] and lines[4].split("|")[5:] == ["6", "1"]
+    assert lines[0].split("|")[5:] == ["5", "6"] and lines[5].split("|")[5:] == ["6", "1"]
     assert lines[2].split("|")[5:9] == ["10.0.0.0/8", "7", "65001 64999", "IGP"]
     assert lines[3].split("|")[5:9] == ["2001:db9::/32", "65001 64999", "IGP", "2001:db8::2"]
     # the records' heads: the router's end of each monitored session
     heads = [(r.record.subtype, r.peer_ip, r.peer_as, r.local_ip, r.local_as) for r in reader.read(updates)]
     assert heads[2] == (reader.MESSAGE_AS4_ADDPATH, FOUR, 65001, "192.0.2.254", 65000)
     assert heads[3] == (reader.MESSAGE_AS4, SIX, SIX_AS, "2001:db8::1", 65000)
+    # with the A flag: MESSAGE_ADDPATH, 2-octet ASes in the head as in the AS_PATH (RFC 6396 section 4.4.2)
+    assert heads[4] == (reader.MESSAGE_ADDPATH, FOUR, 65001, "192.0.2.254", 65000)
+    assert lines[4].split("|")[5:8] == ["12.0.0.0/8", "9", "65001 64998"]
 
     lines = read_both(rib)
     assert [line.split("|")[:7] for line in lines] == [
