@@ -52,8 +52,8 @@ def _attributes(nexthop: bytes = b"") -> bytes:
 
 
 def session() -> bytes:
-    """A router's BMP session: Initiation, two Peer Ups, pre- and post-policy routes; then (after the snapshot:
-    the snapshots write the kept paths as they are, 4-octet AS_PATHs only) a route with the A flag, a Peer Down."""
+    """A router's BMP session: Initiation, two Peer Ups, pre- and post-policy routes, one with the A flag; then
+    (after the snapshot) a Peer Down."""
     four = bmp.peer_header(address=FOUR, asn=65001, bgp_id="192.0.2.1", seconds=TIME)
     four_post = bmp.peer_header(address=FOUR, asn=65001, bgp_id="192.0.2.1", flags=0x40, seconds=TIME)
     # the A flag (RFC 7854 section 4.2): this UPDATE's AS_PATH is in the 2-octet form
@@ -70,9 +70,15 @@ def session() -> bytes:
     filtered = wire.update(attributes=_attributes(bytes((192, 0, 2, 1))), nlri=struct.pack("!I", 7) + bytes((8, 11)))
     reach = struct.pack("!HBB", 2, 1, 16) + bytes.fromhex("20010db8000000000000000000000002") + b"\x00"
     reach += bytes((32, 0x20, 0x01, 0x0D, 0xB9))  # 2001:db9::/32
-    legacy_path = wire.attribute(0x40, 2, bytes((2, 2)) + struct.pack("!HH", 65001, 64998))
+    # 2-octet form (RFC 6793 section 4.2.2): AS_TRANS in AS_PATH and AGGREGATOR, the 4-octet AS in AS4_PATH and
+    # AS4_AGGREGATOR
     legacy = wire.update(
-        attributes=wire.attribute(0x40, 1, b"\x00") + legacy_path + wire.attribute(0x40, 3, bytes((192, 0, 2, 1))),
+        attributes=wire.attribute(0x40, 1, b"\x00")
+        + wire.attribute(0x40, 2, bytes((2, 2)) + struct.pack("!HH", 65001, 23456))
+        + wire.attribute(0x40, 3, bytes((192, 0, 2, 1)))
+        + wire.attribute(0xC0, 7, struct.pack("!H", 23456) + bytes((192, 0, 2, 9)))
+        + wire.attribute(0xC0, 17, bytes((2, 1)) + struct.pack("!I", 4200000009))
+        + wire.attribute(0xC0, 18, struct.pack("!I", 4200000009) + bytes((192, 0, 2, 9))),
         nlri=struct.pack("!I", 9) + bytes((8, 12)),
     )  # 12.0.0.0/8 path 9
     six_route = wire.update(attributes=wire.attribute(0x80, 14, reach) + _attributes())
@@ -84,12 +90,13 @@ def session() -> bytes:
             bmp.route_monitoring(four, added),
             bmp.route_monitoring(four_post, filtered),
             bmp.route_monitoring(six, six_route),
+            bmp.route_monitoring(four_legacy, legacy),
         )
-    ), bmp.route_monitoring(four_legacy, legacy) + bmp.peer_down(four, 4)
+    ), bmp.peer_down(four, 4)
 
 
 def archived(view: str, tmp_path) -> tuple:
-    """The updates file and the snapshot (taken before the A flag's route and the Peer Down) of `view`."""
+    """The updates file and the snapshot (taken before the Peer Down) of `view`."""
     records: list = []
     router = Router("127.0.0.1", 50000, keep=True)
     archive = BmpArchive(router, view, records.append)
@@ -137,13 +144,15 @@ def test_pre_policy_routes_are_written_as_received_over_bgp(tmp_path, bgpdump_in
     heads = [(r.record.subtype, r.peer_ip, r.peer_as, r.local_ip, r.local_as) for r in reader.read(updates)]
     assert heads[2] == (reader.MESSAGE_AS4_ADDPATH, FOUR, 65001, "192.0.2.254", 65000)
     assert heads[3] == (reader.MESSAGE_AS4, SIX, SIX_AS, "2001:db8::1", 65000)
-    # with the A flag: MESSAGE_ADDPATH, 2-octet ASes in the head as in the AS_PATH (RFC 6396 section 4.4.2)
-    assert heads[4] == (reader.MESSAGE_ADDPATH, FOUR, 65001, "192.0.2.254", 65000)
-    assert lines[4].split("|")[5:8] == ["12.0.0.0/8", "9", "65001 64998"]
+    # with the A flag: widened to 4-octet ASes (the AS_PATH and AS4_PATH merged, RFC 6793 section 4.2.3)
+    assert heads[4] == (reader.MESSAGE_AS4_ADDPATH, FOUR, 65001, "192.0.2.254", 65000)
+    assert lines[4].split("|")[5:8] == ["12.0.0.0/8", "9", "65001 4200000009"]
+    assert lines[4].split("|")[13:15] == ["NAG", "4200000009 192.0.2.9"]
 
     lines = read_both(rib)
     assert [line.split("|")[:7] for line in lines] == [
         ["TABLE_DUMP2_AP", str(TIME + 10), "B", FOUR, "65001", "10.0.0.0/8", "7"],
+        ["TABLE_DUMP2_AP", str(TIME + 10), "B", FOUR, "65001", "12.0.0.0/8", "9"],
         ["TABLE_DUMP2", str(TIME + 10), "B", SIX, str(SIX_AS), "2001:db9::/32", "65001 64999"],
     ]
     table = next(reader.read(rib))

@@ -9,14 +9,16 @@ took it (`exabgp.reactor.bmp.BmpConnection`).  Of that one RIB view only:
 * a Route Monitoring becomes one BGP4MP_ET MESSAGE_AS4 record
   (`exabgp.mrt.writer.Bgp4mp.message`; MESSAGE_AS4_ADDPATH when the Peer
   Up's OPENs negotiated ADD-PATH for the message's family, as
-  `Router.context` reads them; MESSAGE / MESSAGE_ADDPATH when the per-peer
-  A flag says the AS_PATH is in the 2-octet form).  Its peer is the
+  `Router.context` reads them; an UPDATE sent with the per-peer A flag, its
+  AS_PATH in the 2-octet form, is widened to 4-octet ASes first,
+  `Router.update`).  Its peer is the
   monitored peer (the per-peer header's address and AS), its local side the
   router's end of that session (the Peer Up's local address and the AS of the
   router's OPEN); its time the per-peer header's timestamp (when the router
   received the route), the arrival time when the router sends 0.  The UPDATE
-  goes into the record as the router sent it: one record per message, no
-  work per route;
+  goes into the record as the router sent it (but widened): one record per
+  message, no work per route (an UPDATE the codec refuses to widen is not
+  archived, as a BGP session would not have accepted it);
 * a Peer Up is a STATE_CHANGE_AS4 record from OpenConfirm to Established,
   a Peer Down one from Established to Idle (RFC 6396 section 4.4.1 numbers);
   for the ``loc-rib`` view those of the Loc-RIB instance, for the others
@@ -31,6 +33,7 @@ one object per header): no lookup by value per message.
 """
 
 from exabgp._codec import frame_message
+from exabgp._codec.errors import CodecError
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
 from exabgp.bgp.update import Update
 from exabgp.bmp import tables
@@ -54,7 +57,6 @@ def _records(router: Router, peer: PeerHeader) -> Bgp4mp:
         local,
         ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST),
         ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST),
-        peer.asn4,
     )
 
 
@@ -83,7 +85,13 @@ class BmpArchive:
                 records = _records(self._router, peer) if rib_name(peer) == self._view else None
                 known = self._known[id(peer)] = (peer, records)
             if known[1] is not None:
-                self._append(known[1].message(frame_message(Update.TYPE, message.body), message.timestamp or now))
+                body = message.body
+                if not peer.asn4:
+                    try:
+                        body = self._router.update(peer, body)[0]
+                    except CodecError:
+                        return
+                self._append(known[1].message(frame_message(Update.TYPE, body), message.timestamp or now))
             return
         if isinstance(message, PeerUp):
             self._known.clear()  # the peer's OPENs, so its records, change

@@ -63,7 +63,6 @@ from exabgp.mrt.reader import (
     MESSAGE_SUBTYPES,
     PEER_INDEX_TABLE,
     RIB_SUBTYPES,
-    STATE_CHANGE,
     STATE_CHANGE_AS4,
     TABLE_DUMP_V2,
 )
@@ -83,12 +82,10 @@ _SLICE = 5000
 
 #: (afi, safi or None for RIB_GENERIC, add-path) -> TABLE_DUMP_V2 subtype: `exabgp.mrt.reader.RIB_SUBTYPES` turned round
 _RIB_SUBTYPE = {flags: subtype for subtype, flags in RIB_SUBTYPES.items()}
-#: (4-octet ASNs, add-path) -> the BGP4MP message subtype of a received message
+#: (add-path) -> the BGP4MP message subtype of a received message with 4-octet ASNs
 _MESSAGE_SUBTYPE = {
-    (asn4, addpath): subtype for subtype, (asn4, addpath, local) in MESSAGE_SUBTYPES.items() if not local
+    addpath: subtype for subtype, (asn4, addpath, local) in MESSAGE_SUBTYPES.items() if asn4 and not local
 }
-#: the 2-octet stand-in of a 4-octet AS number (RFC 6793 section 9)
-_AS_TRANS = 23456
 
 
 def _split_time(now: float) -> tuple:
@@ -104,20 +101,13 @@ def address_octets(address: str) -> bytes:
 class Bgp4mp:
     """The BGP4MP_ET records of one session: see the module docstring."""
 
-    __slots__ = ("head", "_addpath4", "_addpath6", "_asn4")
+    __slots__ = ("head", "_addpath4", "_addpath6")
 
-    def __init__(
-        self, peer_as: int, local_as: int, peer_ip: str, local_ip: str, addpath4=False, addpath6=False, asn4=True
-    ):
+    def __init__(self, peer_as: int, local_as: int, peer_ip: str, local_ip: str, addpath4=False, addpath6=False):
         afi = AFI_IPV6 if ":" in peer_ip else AFI_IPV4
-        if asn4:
-            ases = struct.pack("!II", peer_as, local_as)
-        else:  # MESSAGE / MESSAGE_ADDPATH: the messages' AS_PATH is in the 2-octet form, so are the ASes
-            ases = struct.pack("!HH", *(asn if asn <= 0xFFFF else _AS_TRANS for asn in (peer_as, local_as)))
-        self.head = ases + struct.pack("!HH", 0, afi) + address_octets(peer_ip) + address_octets(local_ip)
+        self.head = struct.pack("!IIHH", peer_as, local_as, 0, afi) + address_octets(peer_ip) + address_octets(local_ip)
         self._addpath4 = bool(addpath4)
         self._addpath6 = bool(addpath6)
-        self._asn4 = bool(asn4)
 
     def run(self, octets, index, now: float) -> bytes:
         """The records of a run of whole UPDATE messages and its index (`_codec.index_updates`).
@@ -133,8 +123,8 @@ class Bgp4mp:
             self.head,
             seconds,
             micro,
-            _MESSAGE_SUBTYPE[self._asn4, self._addpath4],
-            _MESSAGE_SUBTYPE[self._asn4, self._addpath6],
+            _MESSAGE_SUBTYPE[self._addpath4],
+            _MESSAGE_SUBTYPE[self._addpath6],
         )
 
     def message(self, message: bytes, now: float) -> bytes:
@@ -144,17 +134,15 @@ class Bgp4mp:
         if self._addpath4 != self._addpath6 and _message_afi(message) == AFI_IPV6:
             addpath = self._addpath6
         header = _ET_HEADER.pack(
-            seconds, BGP4MP_ET, _MESSAGE_SUBTYPE[self._asn4, addpath], 4 + len(self.head) + len(message), micro
+            seconds, BGP4MP_ET, _MESSAGE_SUBTYPE[addpath], 4 + len(self.head) + len(message), micro
         )
         return header + self.head + message
 
     def state(self, old: int, new: int, now: float) -> bytes:
-        """A STATE_CHANGE_AS4 record (STATE_CHANGE with 2-octet ASes): from state `old` to state `new`
-        (RFC 6396 section 4.4.1 numbers)."""
+        """A STATE_CHANGE_AS4 record: from state `old` to state `new` (RFC 6396 section 4.4.1 numbers)."""
         seconds, micro = _split_time(now)
-        subtype = STATE_CHANGE_AS4 if self._asn4 else STATE_CHANGE
         return (
-            _ET_HEADER.pack(seconds, BGP4MP_ET, subtype, 4 + len(self.head) + 4, micro)
+            _ET_HEADER.pack(seconds, BGP4MP_ET, STATE_CHANGE_AS4, 4 + len(self.head) + 4, micro)
             + self.head
             + struct.pack("!HH", old, new)
         )
