@@ -20,9 +20,9 @@ re-encode what it received.  What is kept and archived is always in the
 4-octet form (`Router.update`: an UPDATE sent with the A flag is widened,
 `widen`), so that one RIB holds one form whatever flags its messages had,
 and MRT records are MESSAGE_AS4 as RFC 6396 section 4.3.4 wants them in a
-snapshot; the JSON lines show the message as it came.  A Route Monitoring for a peer without Peer Up
-(a router should not send one) is decoded with the plain RFC 4271 context
-and the A flag.  A Peer Down forgets the peer.
+snapshot; the JSON lines show the message as it came.  A Route Monitoring
+for a peer without Peer Up (a router should not send one) is decoded with
+the plain RFC 4271 context and the A flag.  A Peer Down forgets the peer.
 
 With `keep`, the routes of each peer are kept per RIB the router exports
 (`rib_name`: ``pre-policy``, ``post-policy``, ``adj-rib-out-pre-policy``,
@@ -60,8 +60,8 @@ def rib_name(peer: PeerHeader) -> str:
 
 def widen(body: bytes, ctx: CodecContext) -> bytes:
     """UPDATE `body`, read with `ctx` (2-octet ASes), with 4-octet ASes: AS_PATH merged with AS4_PATH (RFC 6793
-    section 4.2.3, `exabgp.bgp.attribute`), AGGREGATOR with AS4_AGGREGATOR, every other octet as it came.  A
-    body the codec refuses, or that RFC 7606 treats as withdraw, comes back as it was (`CodecError` raised)."""
+    section 4.2.3, `exabgp.bgp.attribute`), AGGREGATOR with AS4_AGGREGATOR, every other octet as it came.  One
+    RFC 7606 treats as withdraw comes back as it was; one the codec refuses raises its `CodecError`."""
     attributes = Update.decode(body, ctx).attributes(ctx)
     if attributes.treat_as_withdraw is not None:
         return body
@@ -142,11 +142,9 @@ class Router:
             cached = self._contexts[id(peer)] = (peer, ctx, kept[0])
         _peer, ctx, rib = cached
         try:
-            if peer.asn4:
-                rib.update(Update.decode(body, ctx), ctx)
-            else:
-                wide = self._context(peer, True)
-                rib.update(Update.decode(widen(body, ctx), wide), wide)
+            if not peer.asn4:
+                body, ctx = self.update(peer, body)
+            rib.update(Update.decode(body, ctx), ctx)
         except CodecError:
             pass
 
