@@ -11,11 +11,16 @@ expected fields come from the messages the test builds and RFC 6396 / RFC
 8050 (the record subtypes): each route of the archived RIB view with the
 monitored peer's address and AS and the router's time, ADD-PATH records
 for the peer whose OPENs negotiated it, the Peer Up and Peer Down as state
-changes, and nothing of the other views.
+changes, and nothing of the other views.  The last test runs the same
+session through a real daemon (`exabgp server` with ``bmp`` and ``mrt``
+sections, the router played by a socket on loopback) and reads its files.
 """
 
 import importlib
+import os
 import shutil
+import signal
+import socket
 import struct
 import subprocess
 
@@ -29,6 +34,7 @@ from exabgp.config.neighbor import configuration_text, parse
 from exabgp.mrt import reader
 from exabgp.mrt.writer import table_dump
 from qa import bmp, wire
+from qa.daemon import finish, free_port, logged, start, wait_until
 from qa.mrt_samples import run_mrt
 
 interop = importlib.import_module("qa.interop")
@@ -178,3 +184,42 @@ def test_the_section_names_the_view():
     assert parse(configuration_text(configuration), "again.conf", full=True) == configuration
     with pytest.raises(ConfigurationError, match=r"x.conf:1:\d+: 'mrt' takes one of pre-policy"):
         section("bmp { listen 127.0.0.1; mrt best; }")
+
+
+def test_a_daemon_archives_the_view_its_bmp_section_names(tmp_path, bgpdump_installed):
+    port = free_port("127.0.0.1")
+    directory = tmp_path / "mrt"
+    config = tmp_path / "station.conf"
+    config.write_text(
+        f"bmp {{ listen 127.0.0.1 port {port}; mrt post-policy; }}\n"
+        f"mrt {{ directory {directory}; updates 3600; rib 2; }}\n"
+    )
+    daemon = start(config, exabgp_tcp_bind="")
+    try:
+        wait_until(lambda: "loaded new configuration" in logged(daemon), 15)
+        router = socket.create_connection(("127.0.0.1", port))
+        opening, down = session()
+        router.sendall(opening)
+
+        def snapshot():  # a snapshot of the timer taken once the route was in
+            for name in sorted(os.listdir(directory)):
+                if name.startswith("bview.") and read_both(directory / name):
+                    return read_both(directory / name)
+            return None
+
+        lines = wait_until(snapshot, 15, what="a snapshot with the post-policy route")
+        assert [line.split("|")[3:7] for line in lines] == [[FOUR, "65001", "11.0.0.0/8", "7"]]
+        router.sendall(down)
+        router.close()
+        wait_until(lambda: "BMP session closed" in logged(daemon), 10)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        code, _out, err = finish(daemon, 30)
+    assert code == 0 and "Traceback" not in err, err
+    (updates,) = [name for name in os.listdir(directory) if name.startswith("updates.")]
+    assert [line.split("|")[2:6] for line in read_both(directory / updates)] == [
+        ["STATE", FOUR, "65001", "5"],
+        ["STATE", SIX, str(SIX_AS), "5"],
+        ["A", FOUR, "65001", "11.0.0.0/8"],
+        ["STATE", FOUR, "65001", "6"],
+    ]
