@@ -9,9 +9,9 @@ negotiated with `exabgp.session.negotiation.agree`, give the codec context
 every Route Monitoring UPDATE of that peer is decoded with);
 `exabgp.bmp.jsonlines` renders the messages as ExaBGP 5.0 JSON lines of
 ``"type": "bmp"`` for the helpers, the enclosed UPDATEs through the API's
-own renderer (`exabgp.api.json_update.update_json`); `exabgp.bmp.archive`
-writes one RIB view of the monitored peers as MRT records, as if received
-over BGP (`exabgp.mrt.writer`).  The reactor's station
+own renderer (`exabgp.api.json_update.update_json`).  The reactor's station
 (`exabgp.reactor.bmp`) owns the sockets; `exabgp.config.bmp` reads the
-``bmp { }`` configuration block.
+``bmp { }`` configuration block; `exabgp.reactor.bmp_archive` writes one
+RIB view of the monitored peers as MRT records (a layer above both ``bmp``
+and ``mrt``, which do not import each other).
 """

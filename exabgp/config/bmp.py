@@ -17,7 +17,7 @@ routers); ``adj-rib-in false`` keeps no route (less memory, the JSON lines
 only): `check_processes` says so at the name's line once every
 section is read.  ``mrt`` names the one RIB view of the monitored peers that
 the daemon's MRT archive (the ``mrt`` section, `exabgp.reactor.mrt`) writes,
-as if its routes were received over BGP (`exabgp.bmp.archive`):
+as if its routes were received over BGP (`exabgp.reactor.bmp_archive`):
 ``pre-policy`` (Adj-RIB-In, the default), ``post-policy``,
 ``adj-rib-out-pre-policy``, ``adj-rib-out-post-policy``, ``loc-rib``, or
 ``none`` (nothing of this section's routers is archived).  Errors are ``file:line:column: reason`` as everywhere.

@@ -17,7 +17,7 @@ routers and the BGP peers go on.  Back-pressure as for a BGP peer
 mark, a connection stops reading from its router (TCP flow control slows
 the router down).  With the daemon's MRT archive (`archive`, the ``mrt``
 section) each session of a section whose ``mrt`` names a RIB view also
-feeds an `exabgp.bmp.archive.BmpArchive` (its monitored peers' routes as
+feeds an `exabgp.reactor.bmp_archive.BmpArchive` (its monitored peers' routes as
 if received over BGP), and the snapshots take that view of the RIBs the
 routers keep (`BmpStation.snapshot_peers`).  A reload listens as the new configuration says; the
 sessions open go on, told to the helpers the new sections name.
@@ -28,11 +28,11 @@ import functools
 import time
 
 from exabgp.api.encoder import JsonEncoder
-from exabgp.bmp.archive import BmpArchive, snapshot_peers
 from exabgp.bmp.jsonlines import BmpPrinter
 from exabgp.bmp.message import Decoder
 from exabgp.bmp.router import Router
 from exabgp.reactor import sockets
+from exabgp.reactor.bmp_archive import BmpArchive, snapshot_peers
 
 SOURCE = "bmp"
 
@@ -48,7 +48,8 @@ class BmpConnection(asyncio.Protocol):
         self.decoder = Decoder()
         self.router: Router | None = None
         self.printer: BmpPrinter | None = None
-        self.archive: BmpArchive | None = None
+        self.archive: BmpArchive | None = None  # the records of its updates files (with `updates`)
+        self.view: str | None = None  # the RIB view archived, None when none is (no mrt section, or `mrt none`)
         self.paused = False
         self.name = ""
 
@@ -60,8 +61,10 @@ class BmpConnection(asyncio.Protocol):
         self.printer = BmpPrinter(api.daemon, self.router, api.environment.get("api", "compact"))
         view = self.station.view(self.endpoint)
         archive = self.station.archive
-        if archive is not None and archive.settings.updates and view != "none":
-            self.archive = BmpArchive(self.router, view, archive.append)
+        if archive is not None and view != "none":
+            self.view = view
+            if archive.settings.updates:
+                self.archive = BmpArchive(self.router, view, archive.append)
         self.name = f"bmp {address}:{port}"
         self.station.connections.add(self)
         self.station.log.info(SOURCE, f"BMP session from {address}:{port}")
@@ -182,10 +185,14 @@ class BmpStation:
     def snapshot_peers(self) -> list:
         """The `exabgp.mrt.writer.SnapshotPeer`s of the RIBs the connected routers keep, of the view their
         section archives, routers by address."""
+        archived = [
+            (connection.router, connection.view)
+            for connection in self.connections
+            if connection.router is not None and connection.view is not None
+        ]
         found = []
-        connected = [connection for connection in self.connections if connection.archive is not None]
-        for connection in sorted(connected, key=lambda connection: (connection.router.address, connection.router.port)):
-            found.extend(snapshot_peers(connection.router, connection.archive.view))
+        for router, view in sorted(archived, key=lambda pair: (pair[0].address, pair[0].port)):
+            found.extend(snapshot_peers(router, view))
         return found
 
     def tables(self, address: str | None = None) -> list:

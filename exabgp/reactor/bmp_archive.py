@@ -72,10 +72,6 @@ class BmpArchive:
         self._known: dict[int, tuple] = {}  # id(PeerHeader) -> (the header, its Bgp4mp or None: another view)
         self._states: dict[tuple, Bgp4mp] = {}  # PeerHeader.key -> the records of its state changes
 
-    @property
-    def view(self) -> str:
-        return self._view
-
     def receive(self, message, now: float) -> None:
         """Archive `message` (after the session's `Router` took it)."""
         if isinstance(message, RouteMonitoring):
