@@ -65,16 +65,18 @@ with open(sys.argv[1], "a") as out:
 """
 
 
-def station(tmp_path, our_port: int, router_port: int, bmp_port: int, extra: str = "") -> "interop.ExaBGP":
+def station(
+    tmp_path, our_port: int, router_port: int, bmp_port: int, extra: str = "", view: str = "pre-policy"
+) -> "interop.ExaBGP":
     """Our daemon: a BMP station on `bmp_port` and the BGP peer of the router (on `router_port`; ours `our_port`);
-    `extra` more of its configuration (an ``mrt`` section)."""
+    `extra` more of its configuration (an ``mrt`` section), `view` the RIB view it archives."""
     collector = os.path.join(str(tmp_path), "collector.py")
     with open(collector, "w") as handle:
         handle.write(COLLECTOR)
     output = os.path.join(str(tmp_path), "bmp.jsonl")
     text = (
         f"process collector {{ run {sys.executable} {collector} {output}; encoder json; }}\n"
-        f"bmp {{ listen 127.0.0.1 port {bmp_port}; processes [ collector ]; }}\n"
+        f"bmp {{ listen 127.0.0.1 port {bmp_port}; processes [ collector ]; mrt {view}; }}\n"
         + extra
         + interop.exabgp_config(4, ROUTER_AS, False, our_port, router_port, nexthop=interop.EXPLICIT_NEXTHOP[4])
     )
@@ -309,8 +311,9 @@ def test_the_benchmark_runs_on_a_tiny_table(tmp_path):
 
 def mrt_routes(path, peer: str, asn: int) -> tuple:
     """``(routes, states)`` of the monitored peer in an MRT file: prefix -> normalised route (as `ours` makes
-    them), once per route line (a second line for a prefix fails), and the ``old new`` state changes; read by
-    ``bgpdump -m``, after checking ``exabgp mrt -m`` prints the same lines."""
+    them) as first announced, up to the peer's first withdrawal or Peer Down (a second line for a prefix before
+    that fails), and every ``old new`` state change; read by ``bgpdump -m``, after checking ``exabgp mrt -m``
+    prints the same lines."""
     done = subprocess.run(["bgpdump", "-m", str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     code, out, err = run_mrt([path])
@@ -318,6 +321,7 @@ def mrt_routes(path, peer: str, asn: int) -> tuple:
     assert out.splitlines() == done.stdout.splitlines()
     routes: dict = {}
     states = []
+    ended = False  # the first announcements are over (a withdrawal, a Peer Down)
     for line in done.stdout.splitlines():
         fields = line.split("|")
         if fields[3] != peer:
@@ -325,7 +329,10 @@ def mrt_routes(path, peer: str, asn: int) -> tuple:
         assert fields[4] == str(asn), line
         if fields[2] == "STATE":
             states.append(" ".join(fields[5:7]))
-        elif fields[2] in ("A", "B"):
+            ended = ended or fields[6] == "1"
+        elif fields[2] == "W":
+            ended = True
+        elif fields[2] in ("A", "B") and not ended:
             assert fields[5] not in routes, line
             as_path, origin, nexthop, _pref, med, community = fields[6:12]
             routes[fields[5]] = {
@@ -338,15 +345,18 @@ def mrt_routes(path, peer: str, asn: int) -> tuple:
     return routes, states
 
 
-def test_gobgp_bmp_export_written_to_mrt(tmp_path, running):
+@pytest.mark.parametrize("view", ["pre-policy", "loc-rib"])
+def test_gobgp_bmp_export_written_to_mrt(tmp_path, running, view):
     """The monitored peer's routes of GoBGP's BMP export, in our MRT archive (the issue's part 3, "write them to
-    MRT"): compared with ``gobgp neighbor ADDRESS adj-in``."""
+    MRT"): compared with ``gobgp neighbor ADDRESS adj-in`` (pre-policy) or ``gobgp global rib`` (loc-rib)."""
     paths = interop.require("gobgpd", "gobgp", "bgpdump")
     router_port, our_port, bmp_port = (
         interop.free_port(address) for address in ("127.0.0.2", "127.0.0.1", "127.0.0.1")
     )
     directory = os.path.join(str(tmp_path), "mrt")
-    exa = station(tmp_path, our_port, router_port, bmp_port, f"mrt {{ directory {directory}; updates 3600; rib 2; }}\n")
+    exa = station(
+        tmp_path, our_port, router_port, bmp_port, f"mrt {{ directory {directory}; updates 3600; rib 2; }}\n", view
+    )
     running.append(exa)
     gobgp = gobgp_module.GoBGP(
         tmp_path,
@@ -368,28 +378,43 @@ def test_gobgp_bmp_export_written_to_mrt(tmp_path, running):
         20,
         what="our routes through GoBGP's BMP export",
     )
-    adj_in = {}
-    for prefix, found in gobgp.routes("ipv4").items():
+    # the RFC 9069 instance: its address and AS as the per-peer header gives them (GoBGP: 0.0.0.0, its own AS)
+    instance = next(
+        line["neighbor"] for line in lines(tmp_path) if line["bmp"].get("peer", {}).get("type") == "loc-rib"
+    )
+    instance_peer = (instance["address"]["peer"], instance["asn"]["peer"])
+    if view == "loc-rib":
+        shown = json.loads(gobgp.cli("global", "rib", "-a", "ipv4", "-j"))
+        peer, peer_as = instance_peer
+    else:
+        shown = gobgp.routes("ipv4")
+        peer, peer_as = "127.0.0.1", interop.LOCAL_AS
+    expected = {}
+    for prefix, found in shown.items():
         route = gobgp_route(found[0])
         del route["extended-community"], route["large-community"]  # bgpdump -m does not print them
-        adj_in[prefix] = route
-    assert set(adj_in) == prefixes
+        expected[prefix] = route
+    assert set(expected) == prefixes
 
     def snapshot():  # the first snapshot of the timer taken once the routes were in
         for name in sorted(os.listdir(directory)):
             if name.startswith("bview."):
-                routes, _states = mrt_routes(os.path.join(directory, name), "127.0.0.1", interop.LOCAL_AS)
+                routes, _states = mrt_routes(os.path.join(directory, name), peer, peer_as)
                 if set(routes) == prefixes:
                     return routes
         return None
 
-    assert interop.wait_until(snapshot, 15, what="a snapshot with the monitored peer's routes") == adj_in
+    assert interop.wait_until(snapshot, 15, what="a snapshot with the monitored peer's routes") == expected
 
     gobgp.cli("neighbor", "127.0.0.1", "reset")
     interop.wait_until(lambda: downs_after_up(tmp_path), 10, what="a Peer Down")
     no_errors(exa)
     assert exa.stop() == 0
     (updates,) = [name for name in os.listdir(directory) if name.startswith("updates.")]
-    routes, states = mrt_routes(os.path.join(directory, updates), "127.0.0.1", interop.LOCAL_AS)
-    assert routes == adj_in
-    assert states[:2] == ["5 6", "6 1"]  # the Peer Up, then the Peer Down of the reset
+    routes, states = mrt_routes(os.path.join(directory, updates), peer, peer_as)
+    assert routes == expected
+    if view == "loc-rib":  # GoBGP 3.10 sends no Peer Up for its Loc-RIB instance; the reset withdrew its routes
+        assert states == []
+    else:
+        assert states[:2] == ["5 6", "6 1"]  # the Peer Up, then the Peer Down of the reset
+        assert mrt_routes(os.path.join(directory, updates), *instance_peer) == ({}, [])  # no Loc-RIB route
