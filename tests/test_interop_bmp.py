@@ -26,7 +26,9 @@ common attribute), so the router monitors our daemon as its peer.  Then:
   shows it) as if received over BGP from it: read back by ``bgpdump -m``
   and ``exabgp mrt -m`` (the same lines), each route once with the
   monitored peer's address and AS, the Peer Up and the Peer Down as state
-  changes, nothing of the post-policy and Loc-RIB views.
+  changes, nothing of the post-policy and Loc-RIB views; with ``mrt
+  loc-rib``, the Loc-RIB instance's routes as ``gobgp global rib`` shows
+  them.
 
 The routers' own quirks, observed with gobgpd 3.10 and FRR 8.4: FRR's
 export (pre- and post-policy) encodes a route as it would advertise it to an
