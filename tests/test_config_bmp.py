@@ -55,7 +55,7 @@ def test_a_configuration_without_bmp_is_unchanged():
         (
             "bmp { listen 127.0.0.1; speed 3; }",
             "1:25",
-            "unknown bmp keyword 'speed' (expected listen, processes or adj-rib-in)",
+            "unknown bmp keyword 'speed' (expected listen, processes, adj-rib-in or mrt)",
         ),
         (
             "bmp { listen 127.0.0.1; processes [ d ]; }",

@@ -20,7 +20,15 @@ common attribute), so the router monitors our daemon as its peer.  Then:
   router gives (FRR 8.4: closed locally without NOTIFICATION, FSM event 0,
   though it sent one; GoBGP 3.10: its NOTIFICATION, or the TCP close when it
   sees that first);
-* our daemon logs no BMP error and no traceback.
+* our daemon logs no BMP error and no traceback;
+* with an ``mrt`` section too, the updates file and a snapshot hold GoBGP's
+  pre-policy Adj-RIB-In of the monitored peer (our daemon, as GoBGP's CLI
+  shows it) as if received over BGP from it: read back by ``bgpdump -m``
+  and ``exabgp mrt -m`` (the same lines), each route once with the
+  monitored peer's address and AS, the Peer Up and the Peer Down as state
+  changes, nothing of the post-policy and Loc-RIB views; with ``mrt
+  loc-rib``, the Loc-RIB instance's routes as ``gobgp global rib`` shows
+  them.
 
 The routers' own quirks, observed with gobgpd 3.10 and FRR 8.4: FRR's
 export (pre- and post-policy) encodes a route as it would advertise it to an
@@ -38,6 +46,8 @@ import subprocess
 import sys
 
 import pytest
+
+from qa.mrt_samples import run_mrt
 
 from qa.reference import require_gen_corpus
 
@@ -57,15 +67,19 @@ with open(sys.argv[1], "a") as out:
 """
 
 
-def station(tmp_path, our_port: int, router_port: int, bmp_port: int) -> "interop.ExaBGP":
-    """Our daemon: a BMP station on `bmp_port` and the BGP peer of the router (on `router_port`; ours `our_port`)."""
+def station(
+    tmp_path, our_port: int, router_port: int, bmp_port: int, extra: str = "", view: str = "pre-policy"
+) -> "interop.ExaBGP":
+    """Our daemon: a BMP station on `bmp_port` and the BGP peer of the router (on `router_port`; ours `our_port`);
+    `extra` more of its configuration (an ``mrt`` section), `view` the RIB view it archives."""
     collector = os.path.join(str(tmp_path), "collector.py")
     with open(collector, "w") as handle:
         handle.write(COLLECTOR)
     output = os.path.join(str(tmp_path), "bmp.jsonl")
     text = (
         f"process collector {{ run {sys.executable} {collector} {output}; encoder json; }}\n"
-        f"bmp {{ listen 127.0.0.1 port {bmp_port}; processes [ collector ]; }}\n"
+        f"bmp {{ listen 127.0.0.1 port {bmp_port}; processes [ collector ]; mrt {view}; }}\n"
+        + extra
         + interop.exabgp_config(4, ROUTER_AS, False, our_port, router_port, nexthop=interop.EXPLICIT_NEXTHOP[4])
     )
     return interop.ExaBGP(tmp_path, text)
@@ -295,3 +309,114 @@ def test_the_benchmark_runs_on_a_tiny_table(tmp_path):
     assert router["station"] == "router" and router["messages"] >= 3000  # FRR may add End-of-RIB markers
     assert ours["station"] == "ours" and ours["routes"] == 3000 and 5 < ours["peak_rss_mb"] < 500
     assert ours["ratio"] > 0
+
+
+def mrt_routes(path, peer: str, asn: int) -> tuple:
+    """``(routes, states)`` of the monitored peer in an MRT file: prefix -> normalised route (as `ours` makes
+    them) as first announced, up to the peer's first withdrawal or Peer Down (a second line for a prefix before
+    that fails), and every ``old new`` state change; read by ``bgpdump -m``, after checking ``exabgp mrt -m``
+    prints the same lines."""
+    done = subprocess.run(["bgpdump", "-m", str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    code, out, err = run_mrt([path])
+    assert code == 0, err
+    assert out.splitlines() == done.stdout.splitlines()
+    routes: dict = {}
+    states = []
+    ended = False  # the first announcements are over (a withdrawal, a Peer Down)
+    for line in done.stdout.splitlines():
+        fields = line.split("|")
+        if fields[3] != peer:
+            continue
+        assert fields[4] == str(asn), line
+        if fields[2] == "STATE":
+            states.append(" ".join(fields[5:7]))
+            ended = ended or fields[6] == "1"
+        elif fields[2] == "W":
+            ended = True
+        elif fields[2] in ("A", "B") and not ended:
+            assert fields[5] not in routes, line
+            as_path, origin, nexthop, _pref, med, community = fields[6:12]
+            routes[fields[5]] = {
+                "nexthop": nexthop,
+                "origin": origin.lower(),
+                "as-path": [int(asn) for asn in as_path.split()],
+                "med": int(med) if med != "0" else None,
+                "community": community.split(),
+            }
+    return routes, states
+
+
+@pytest.mark.parametrize("view", ["pre-policy", "loc-rib"])
+def test_gobgp_bmp_export_written_to_mrt(tmp_path, running, view):
+    """The monitored peer's routes of GoBGP's BMP export, in our MRT archive (the issue's part 3, "write them to
+    MRT"): compared with ``gobgp neighbor ADDRESS adj-in`` (pre-policy) or ``gobgp global rib`` (loc-rib)."""
+    paths = interop.require("gobgpd", "gobgp", "bgpdump")
+    router_port, our_port, bmp_port = (
+        interop.free_port(address) for address in ("127.0.0.2", "127.0.0.1", "127.0.0.1")
+    )
+    directory = os.path.join(str(tmp_path), "mrt")
+    exa = station(
+        tmp_path, our_port, router_port, bmp_port, f"mrt {{ directory {directory}; updates 3600; rib 2; }}\n", view
+    )
+    running.append(exa)
+    gobgp = gobgp_module.GoBGP(
+        tmp_path,
+        "127.0.0.2",
+        "127.0.0.1",
+        router_port,
+        our_port,
+        ROUTER_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        bmp_port=bmp_port,
+    )
+    running.append(gobgp)
+    gobgp.start(paths)
+    exa.wait_established()
+    prefixes = set(interop.OUR_PREFIXES[4])
+    interop.wait_until(
+        lambda: all(set(ours(lines(tmp_path), policy)) == prefixes for policy in ("pre-policy", "loc-rib")),
+        20,
+        what="our routes through GoBGP's BMP export",
+    )
+    # the RFC 9069 instance: its address and AS as the per-peer header gives them (GoBGP: 0.0.0.0, its own AS)
+    instance = next(
+        line["neighbor"] for line in lines(tmp_path) if line["bmp"].get("peer", {}).get("type") == "loc-rib"
+    )
+    instance_peer = (instance["address"]["peer"], instance["asn"]["peer"])
+    if view == "loc-rib":
+        shown = json.loads(gobgp.cli("global", "rib", "-a", "ipv4", "-j"))
+        peer, peer_as = instance_peer
+    else:
+        shown = gobgp.routes("ipv4")
+        peer, peer_as = "127.0.0.1", interop.LOCAL_AS
+    expected = {}
+    for prefix, found in shown.items():
+        route = gobgp_route(found[0])
+        del route["extended-community"], route["large-community"]  # bgpdump -m does not print them
+        expected[prefix] = route
+    assert set(expected) == prefixes
+
+    def snapshot():  # the first snapshot of the timer taken once the routes were in
+        for name in sorted(os.listdir(directory)):
+            if name.startswith("bview."):
+                routes, _states = mrt_routes(os.path.join(directory, name), peer, peer_as)
+                if set(routes) == prefixes:
+                    return routes
+        return None
+
+    assert interop.wait_until(snapshot, 15, what="a snapshot with the monitored peer's routes") == expected
+
+    gobgp.cli("neighbor", "127.0.0.1", "reset")
+    interop.wait_until(lambda: downs_after_up(tmp_path), 10, what="a Peer Down")
+    no_errors(exa)
+    assert exa.stop() == 0
+    (updates,) = [name for name in os.listdir(directory) if name.startswith("updates.")]
+    routes, states = mrt_routes(os.path.join(directory, updates), peer, peer_as)
+    assert routes == expected
+    if view == "loc-rib":  # GoBGP 3.10 sends no Peer Up for its Loc-RIB instance; the reset withdrew its routes
+        assert states == []
+    else:
+        assert states[:2] == ["5 6", "6 1"]  # the Peer Up, then the Peer Down of the reset
+        assert mrt_routes(os.path.join(directory, updates), *instance_peer) == ({}, [])  # no Loc-RIB route

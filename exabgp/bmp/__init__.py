@@ -11,5 +11,7 @@ every Route Monitoring UPDATE of that peer is decoded with);
 ``"type": "bmp"`` for the helpers, the enclosed UPDATEs through the API's
 own renderer (`exabgp.api.json_update.update_json`).  The reactor's station
 (`exabgp.reactor.bmp`) owns the sockets; `exabgp.config.bmp` reads the
-``bmp { }`` configuration block.
+``bmp { }`` configuration block; `exabgp.reactor.bmp_archive` writes one
+RIB view of the monitored peers as MRT records (a layer above both ``bmp``
+and ``mrt``, which do not import each other).
 """

@@ -16,9 +16,13 @@ Monitoring UPDATEs is what the OPENs negotiate
 
 The 4-octet AS form is the per-peer header's A flag (RFC 7854 section 4.2:
 set, the AS_PATH is in the 2-octet form), not the OPENs: a router may
-re-encode what it received.  A Route Monitoring for a peer without Peer Up
-(a router should not send one) is decoded with the plain RFC 4271 context
-and the A flag.  A Peer Down forgets the peer.
+re-encode what it received.  What is kept and archived is always in the
+4-octet form (`Router.update`: an UPDATE sent with the A flag is widened,
+`widen`), so that one RIB holds one form whatever flags its messages had,
+and MRT records are MESSAGE_AS4 as RFC 6396 section 4.3.4 wants them in a
+snapshot; the JSON lines show the message as it came.  A Route Monitoring
+for a peer without Peer Up (a router should not send one) is decoded with
+the plain RFC 4271 context and the A flag.  A Peer Down forgets the peer.
 
 With `keep`, the routes of each peer are kept per RIB the router exports
 (`rib_name`: ``pre-policy``, ``post-policy``, ``adj-rib-out-pre-policy``,
@@ -29,8 +33,12 @@ a Peer Down drops them with the peer.  The Initiation's sysName names the router
 per peer and form, not per message.
 """
 
+from socket import inet_aton
+
+from exabgp import _codec
 from exabgp._codec.errors import CodecError
 from exabgp.api.envelope import NeighborFields
+from exabgp.bgp.attribute import AGGREGATOR, AS4_AGGREGATOR, AS4_PATH, AS_PATH
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.record import replace
 from exabgp.bgp.update import Update
@@ -48,6 +56,31 @@ def rib_name(peer: PeerHeader) -> str:
         return "loc-rib"
     policy = "post-policy" if peer.flags & tables.FLAG_L else "pre-policy"
     return f"adj-rib-out-{policy}" if peer.adj_rib_out else policy
+
+
+def widen(body: bytes, ctx: CodecContext) -> bytes:
+    """UPDATE `body`, read with `ctx` (2-octet ASes), with 4-octet ASes: AS_PATH merged with AS4_PATH (RFC 6793
+    section 4.2.3, `exabgp.bgp.attribute`), AGGREGATOR with AS4_AGGREGATOR, every other octet as it came.  One
+    RFC 7606 treats as withdraw comes back as it was; one the codec refuses raises its `CodecError`."""
+    attributes = Update.decode(body, ctx).attributes(ctx)
+    if attributes.treat_as_withdraw is not None:
+        return body
+    withdrawn, section, nlri = _codec.split_update(body)
+    values = attributes.values
+    parts = []
+    for code, flags, value in _codec.walk_attributes(section):
+        if code == AS_PATH:
+            value = _codec.encode_as_path(values.get(AS_PATH) or [], True)
+        elif code == AGGREGATOR:
+            aggregator = values.get(AGGREGATOR) or values.get(AS4_AGGREGATOR)
+            if aggregator is None:
+                continue
+            value = aggregator[0].to_bytes(4, "big") + inet_aton(aggregator[1])
+        elif code in (AS4_PATH, AS4_AGGREGATOR):
+            continue
+        parts.append(_codec.encode_attribute(code, flags, value))
+    section = b"".join(parts)
+    return len(withdrawn).to_bytes(2, "big") + withdrawn + len(section).to_bytes(2, "big") + section + nlri
 
 
 class _Peer:
@@ -95,18 +128,22 @@ class Router:
             self._peers.pop(message.peer.key, None)
 
     def _keep(self, peer: PeerHeader, body: bytes) -> None:
-        """Apply a Route Monitoring UPDATE to the RIB it shows (one the codec refuses changes nothing)."""
+        """Apply a Route Monitoring UPDATE to the RIB it shows, in the 4-octet form (one the codec refuses
+        changes nothing)."""
         cached = self._contexts.get(id(peer))
         if cached is None or cached[0] is not peer or cached[2] is None:
             ctx = self.context(peer)
+            wide = self._context(peer, True)  # the RIB's: `ctx` itself unless the A flag is set
             ribs = self._peer(peer).ribs
             name = rib_name(peer)
             kept = ribs.get(name)
-            if kept is None or kept[1] is not ctx:
-                kept = ribs[name] = (kept[0] if kept is not None else AdjRibIn(), ctx)
+            if kept is None or kept[1] is not wide:
+                kept = ribs[name] = (kept[0] if kept is not None else AdjRibIn(), wide)
             cached = self._contexts[id(peer)] = (peer, ctx, kept[0])
         _peer, ctx, rib = cached
         try:
+            if not peer.asn4:
+                body, ctx = self.update(peer, body)
             rib.update(Update.decode(body, ctx), ctx)
         except CodecError:
             pass
@@ -118,6 +155,16 @@ class Router:
             for known in self._peers.values()
             for name, (rib, ctx) in known.ribs.items()
         ]
+
+    def ribs(self, name: str) -> list:
+        """``(neighbor, AdjRibIn, since)`` of the RIB `name` of every peer kept; `since` its Peer Up's time (0
+        without one)."""
+        found = []
+        for known in self._peers.values():
+            kept = known.ribs.get(name)
+            if kept is not None:
+                found.append((known.neighbor, kept[0], known.up.timestamp if known.up is not None else 0))
+        return found
 
     def holds(self, rib: AdjRibIn) -> bool:
         """Whether `rib` is still one of the RIBs kept (not dropped by a Peer Down or `clear`)."""
@@ -144,13 +191,20 @@ class Router:
         cached = self._contexts.get(id(peer))
         if cached is not None and cached[0] is peer:
             return cached[1]
-        context = self._context(peer)
+        context = self._context(peer, peer.asn4)
         self._contexts[id(peer)] = (peer, context, None)
         return context
 
-    def _context(self, peer: PeerHeader) -> CodecContext:
+    def update(self, peer: PeerHeader, body: bytes) -> tuple:
+        """``(body, context)`` of a Route Monitoring UPDATE of `peer` in the 4-octet AS form (`widen` when the A
+        flag is set); raises `CodecError` when the codec refuses a body it had to widen."""
+        if peer.asn4:
+            return body, self.context(peer)
+        return widen(body, self.context(peer)), self._context(peer, True)
+
+    def _context(self, peer: PeerHeader, asn4: bool) -> CodecContext:
         known = self._peer(peer)
-        out, asn4 = peer.adj_rib_out, peer.asn4
+        out = peer.adj_rib_out
         context = known.contexts.get((out, asn4))
         if context is None:
             up = known.up

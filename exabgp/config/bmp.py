@@ -4,6 +4,7 @@
         listen 127.0.0.1 port 11019;   # repeatable; the port defaults to 11019
         processes [ collector ];       # the helpers told of every BMP message (json encoder)
         adj-rib-in true;               # keep the routers' RIBs for `show adj-rib in` (the default)
+        mrt pre-policy;                # the RIB view the ``mrt`` section archives (the default)
     }
 
 An addition to ExaBGP 5.0 (docs/compatibility.md, "BMP station"): 5.0
@@ -14,7 +15,12 @@ defined by ``process`` sections, which must use ``encoder json`` (the BMP
 lines are JSON only; without ``processes`` every JSON helper hears the
 routers); ``adj-rib-in false`` keeps no route (less memory, the JSON lines
 only): `check_processes` says so at the name's line once every
-section is read.  Errors are ``file:line:column: reason`` as everywhere.
+section is read.  ``mrt`` names the one RIB view of the monitored peers that
+the daemon's MRT archive (the ``mrt`` section, `exabgp.reactor.mrt`) writes,
+as if its routes were received over BGP (`exabgp.reactor.bmp_archive`):
+``pre-policy`` (Adj-RIB-In, the default), ``post-policy``,
+``adj-rib-out-pre-policy``, ``adj-rib-out-post-policy``, ``loc-rib``, or
+``none`` (nothing of this section's routers is archived).  Errors are ``file:line:column: reason`` as everywhere.
 """
 
 from exabgp.bgp.record import record
@@ -24,6 +30,8 @@ from exabgp.config.lexer import Statement
 
 #: the port a ``listen`` line without ``port`` uses (the one BMP collectors commonly listen on)
 DEFAULT_PORT = 11019
+#: the values of ``mrt``: a monitored RIB (`exabgp.bmp.router.rib_name`), or none
+MRT_VIEWS = ("pre-policy", "post-policy", "adj-rib-out-pre-policy", "adj-rib-out-post-policy", "loc-rib", "none")
 
 
 @record(slots=True)
@@ -31,6 +39,7 @@ class BmpSection:
     listen: tuple  # (address, port) pairs, in configuration order
     processes: tuple = ()  # helper names
     adj_rib_in: bool = True  # keep the routers' RIBs for `show adj-rib in`
+    mrt: str = "pre-policy"  # the RIB view the MRT archive writes (`MRT_VIEWS`), "none" for none
 
 
 def _listen(statement: Statement) -> tuple:
@@ -54,6 +63,7 @@ def parse_bmp(statement: Statement) -> BmpSection:
     listen = []
     processes: list = []
     adj_rib_in = True
+    mrt = "pre-policy"
     for line in values.block(statement):
         if line.keyword == "listen":
             listen.append(_listen(line))
@@ -61,13 +71,18 @@ def parse_bmp(statement: Statement) -> BmpSection:
             processes.extend(token.text for token in values.names(line))
         elif line.keyword == "adj-rib-in":
             adj_rib_in = values.boolean(line, True)
+        elif line.keyword == "mrt":
+            values.plain(line)
+            if len(line.words) != 2 or line.words[1].text not in MRT_VIEWS:
+                raise line.words[-1].error(f"'mrt' takes one of {', '.join(MRT_VIEWS)}")
+            mrt = line.words[1].text
         else:
             raise line.words[0].error(
-                f"unknown bmp keyword '{line.keyword}' (expected listen, processes or adj-rib-in)"
+                f"unknown bmp keyword '{line.keyword}' (expected listen, processes, adj-rib-in or mrt)"
             )
     if not listen:
         raise statement.end.error("a bmp section needs at least one 'listen' line")
-    return BmpSection(tuple(dict.fromkeys(listen)), tuple(dict.fromkeys(processes)), adj_rib_in)
+    return BmpSection(tuple(dict.fromkeys(listen)), tuple(dict.fromkeys(processes)), adj_rib_in, mrt)
 
 
 def check_processes(statement: Statement, encoders: dict) -> None:
@@ -90,4 +105,5 @@ def bmp_text(section: BmpSection) -> str:
     if section.processes:
         lines.append(f"    processes [ {' '.join(section.processes)} ];")
     lines.append(f"    adj-rib-in {'true' if section.adj_rib_in else 'false'};")
+    lines.append(f"    mrt {section.mrt};")
     return "\n".join(lines) + "\n}\n"

@@ -15,7 +15,11 @@ delivered, and that connection only is closed: the station, the other
 routers and the BGP peers go on.  Back-pressure as for a BGP peer
 (`exabgp.reactor.api`): while a helper it writes to is over its high water
 mark, a connection stops reading from its router (TCP flow control slows
-the router down).  A reload listens as the new configuration says; the
+the router down).  With the daemon's MRT archive (`archive`, the ``mrt``
+section) each session of a section whose ``mrt`` names a RIB view also
+feeds an `exabgp.reactor.bmp_archive.BmpArchive` (its monitored peers' routes as
+if received over BGP), and the snapshots take that view of the RIBs the
+routers keep (`BmpStation.snapshot_peers`).  A reload listens as the new configuration says; the
 sessions open go on, told to the helpers the new sections name.
 """
 
@@ -28,6 +32,7 @@ from exabgp.bmp.jsonlines import BmpPrinter
 from exabgp.bmp.message import Decoder
 from exabgp.bmp.router import Router
 from exabgp.reactor import sockets
+from exabgp.reactor.bmp_archive import BmpArchive, snapshot_peers
 
 SOURCE = "bmp"
 
@@ -43,6 +48,8 @@ class BmpConnection(asyncio.Protocol):
         self.decoder = Decoder()
         self.router: Router | None = None
         self.printer: BmpPrinter | None = None
+        self.archive: BmpArchive | None = None  # the records of its updates files (with `updates`)
+        self.view: str | None = None  # the RIB view archived, None when none is (no mrt section, or `mrt none`)
         self.paused = False
         self.name = ""
 
@@ -52,6 +59,12 @@ class BmpConnection(asyncio.Protocol):
         self.router = Router(address, port, self.station.keeps(self.endpoint))
         api = self.station.api
         self.printer = BmpPrinter(api.daemon, self.router, api.environment.get("api", "compact"))
+        view = self.station.view(self.endpoint)
+        archive = self.station.archive
+        if archive is not None and view != "none":
+            self.view = view
+            if archive.settings.updates:
+                self.archive = BmpArchive(self.router, view, archive.append)
         self.name = f"bmp {address}:{port}"
         self.station.connections.add(self)
         self.station.log.info(SOURCE, f"BMP session from {address}:{port}")
@@ -66,11 +79,18 @@ class BmpConnection(asyncio.Protocol):
         return [name for name in api.processes.names() if isinstance(api.encoders.get(name), JsonEncoder)]
 
     def data_received(self, data: bytes) -> None:
-        decoder, printer = self.decoder, self.printer
+        decoder, printer, archive = self.decoder, self.printer, self.archive
         messages = decoder.feed(data)
         if messages and printer is not None:
             now = time.time()
-            text = "".join([printer.line(now, message) for message in messages])
+            if archive is None:
+                text = "".join([printer.line(now, message) for message in messages])
+            else:  # each message archived once the router took it (a Peer Down forgets its peer)
+                lines = []
+                for message in messages:
+                    lines.append(printer.line(now, message))
+                    archive.receive(message, now)
+                text = "".join(lines)
             api = self.station.api
             for name in self.helpers():
                 api.write(name, text)
@@ -113,6 +133,7 @@ class BmpStation:
         self.log = log
         self.api = api
         self.connections: set[BmpConnection] = set()
+        self.archive = None  # the daemon's MRT archive (`exabgp.reactor.mrt.Archive`), set when it starts
         self._servers: dict = {}  # (address, port) -> (asyncio server, its `exabgp.config.bmp.BmpSection`)
 
     async def listen(self, configuration, startup: bool) -> bool:
@@ -155,6 +176,24 @@ class BmpStation:
         """Whether the routers connecting on `endpoint` have their RIBs kept (the section's ``adj-rib-in``)."""
         known = self._servers.get(endpoint)
         return known is not None and known[1].adj_rib_in
+
+    def view(self, endpoint: tuple) -> str:
+        """The RIB view the section listening on `endpoint` archives (its ``mrt``)."""
+        known = self._servers.get(endpoint)
+        return known[1].mrt if known is not None else "none"
+
+    def snapshot_peers(self) -> list:
+        """The `exabgp.mrt.writer.SnapshotPeer`s of the RIBs the connected routers keep, of the view their
+        section archives, routers by address."""
+        archived = [
+            (connection.router, connection.view)
+            for connection in self.connections
+            if connection.router is not None and connection.view is not None
+        ]
+        found = []
+        for router, view in sorted(archived, key=lambda pair: (pair[0].address, pair[0].port)):
+            found.extend(snapshot_peers(router, view))
+        return found
 
     def tables(self, address: str | None = None) -> list:
         """``(name, AdjRibIn, context, current)`` of every RIB the routers connected now keep, of the peer of

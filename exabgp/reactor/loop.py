@@ -226,13 +226,19 @@ class Reactor:
         directory = os.path.join(self.configuration_dir, settings.directory)
         neighbors = self.configuration.neighbors
         collector_id = neighbors[0].router_id if neighbors else "0.0.0.0"
-        archive = Archive(settings, directory, collector_id, lambda: snapshot_peers(self.connections), self.log)
+        archive = Archive(
+            settings,
+            directory,
+            collector_id,
+            lambda: snapshot_peers(self.connections) + self.bmp.snapshot_peers(),
+            self.log,
+        )
         try:
             archive.start()
         except OSError as error:
             self.log.error("mrt", f"can not write MRT files in {directory}: {error}")
             return False
-        self.mrt = archive
+        self.mrt = self.bmp.archive = archive
         self.log.info("mrt", f"writing MRT files in {directory}")
         return True
 
