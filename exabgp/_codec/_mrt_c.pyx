@@ -48,8 +48,9 @@ from exabgp._codec._tables cimport (
     RIB_IPV6_UNICAST_ADDPATH, SAFI_MULTICAST, SAFI_UNICAST, TYPE_AT, UPDATE, UPDATE_MINIMUM,
 )
 from exabgp._codec.tables import MRT_TYPECODES
+from exabgp._codec._json_c import render_update
 
-__all__ = ("bgp4mp_records", "bgpdump_text", "mrt_columns")
+__all__ = ("bgp4mp_records", "bgpdump_text", "json_lines", "mrt_columns")
 
 ctypedef const unsigned char *octets
 
@@ -738,6 +739,85 @@ def bgpdump_text(data, start, peers):
         free(texts)
         free(sizes)
     return position, count, text
+
+
+# ---------------------------------------------------------------- the JSON lines
+
+
+cdef Py_ssize_t json_update(octets data, Record *record, Message *m) noexcept nogil:
+    """Where the UPDATE of a BGP4MP message record starts (its header), -1 when the record is not one."""
+    cdef Py_ssize_t at, length
+    cdef int size, i
+    if record.kind != MRT_BGP4MP and record.kind != MRT_BGP4MP_ET:
+        return -1
+    if not message_flags(record.subtype, m) or record.micro < 0:
+        return -1
+    m.width = ASN4_SIZE if m.asn4 else ASN2_SIZE
+    at = record.body + 2 * m.width + 2
+    if at + 2 > record.end:
+        return -1
+    m.afi = (data[at] << 8) | data[at + 1]
+    if m.afi == AFI_IPV4:
+        size = IPV4_SIZE
+    elif m.afi == AFI_IPV6:
+        size = IPV6_SIZE
+    else:
+        return -1
+    at += 2 + 2 * size
+    if at + HEADER_SIZE > record.end:
+        return -1
+    for i in range(MARKER_SIZE):
+        if data[at + i] != MARKER_OCTET:
+            return -1
+    length = (data[at + LENGTH_AT] << 8) | data[at + LENGTH_AT + 1]
+    if length < HEADER_SIZE or at + length > record.end or data[at + TYPE_AT] != UPDATE:
+        return -1
+    m.head_start = record.body
+    m.head_end = at
+    m.withdrawn_end = at + length  # the message's end
+    return at
+
+
+def json_lines(data, start, heads, counts, lead, middle, tail):
+    """``(stop, records, text)``: the JSON lines of the UPDATE records taken from `start` (see the pure twin)."""
+    cdef Py_buffer view
+    cdef Record record
+    cdef Message message
+    cdef Py_ssize_t position = start, count = 0, at
+    cdef char key[64]
+    cdef int64_t seen_micro = -1
+    cdef uint32_t seen_time = 0
+    cdef list out = []
+    cdef object head, text, when = "", slot
+    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+    try:
+        check(view.len, start)
+        while frame(<octets>view.buf, view.len, position, &record):
+            at = json_update(<octets>view.buf, &record, &message)
+            if at < 0:
+                break
+            key[0] = 1 if message.local else 0
+            memcpy(key + 1, <octets>view.buf + message.head_start, at - message.head_start)
+            head = heads.get(PyBytes_FromStringAndSize(key, 1 + at - message.head_start))
+            if head is None:
+                break
+            text = render_update(
+                PyBytes_FromStringAndSize(<const char *>view.buf + at + HEADER_SIZE, message.withdrawn_end - at - HEADER_SIZE),
+                message.asn4, message.addpath, message.addpath,
+            )
+            if text is None:
+                break
+            slot, after = head
+            counts[slot] += 1
+            if seen_micro != record.micro or seen_time != record.time:
+                seen_time, seen_micro = record.time, record.micro
+                when = repr(record.time + record.micro / 1e6) if record.micro else repr(float(record.time))
+            out += (lead, when, middle, str(counts[slot]), after, text, tail)
+            position = record.end
+            count += 1
+    finally:
+        PyBuffer_Release(&view)
+    return position, count, "".join(out)
 
 
 # ---------------------------------------------------------------- the columns

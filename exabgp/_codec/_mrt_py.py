@@ -62,6 +62,22 @@ length counts an AS_SEQUENCE's ASNs, 1 for an AS_SET, 0 for confederation
 segments (RFC 4271 section 9.1.2.2).  Withdrawals carry no attributes,
 next hop nor set (-1).
 
+**JSON.**  ``json_lines(data, start, heads, counts, lead, middle, tail) ->
+(stop, records, text)``: ExaBGP 5.0's JSON line of each BGP4MP UPDATE
+record taken from `start` (`exabgp.mrt.jsonlines`): a BGP4MP or
+BGP4MP_ET MESSAGE* record (any of the eight subtypes, AFI 1 or 2) whose
+message has its marker, fits the record and is an UPDATE that
+`_json_py.render_update` renders (4-octet ASNs and path identifiers, for
+IPv4 and IPv6 unicast, as the subtype says); any other record stops the
+pass.  `heads` maps the octet 1 (a *_LOCAL subtype) or 0 followed by the
+record's BGP4MP header octets (ASes, interface index, AFI, both
+addresses) to ``(slot, after)``; a header not in it stops the pass too
+(the caller's general path adds it).  Each line is ``lead + TIME + middle
++ COUNT + after + MESSAGE + tail``, TIME the ``repr`` of the record's
+time as a float of seconds (with the microseconds of BGP4MP_ET, as
+`exabgp.mrt.reader.Record.timestamp`), COUNT ``counts[slot]`` once
+counted up by one.
+
 **Writing.**  ``bgp4mp_records(octets, index, head, seconds, micro, subtype,
 subtype6) -> bytes``: the BGP4MP_ET records of a run of received UPDATEs
 (whole messages and their index, `index_updates`), one per message, in
@@ -78,6 +94,7 @@ not lie inside `octets` is a ValueError (the index is the caller's).
 from socket import AF_INET, AF_INET6, inet_ntop
 
 from exabgp._codec._index_py import clean, vouch
+from exabgp._codec._json_py import render_update
 from exabgp._codec.headers import attribute_value
 from exabgp._codec.tables import (
     AFI_IPV4,
@@ -149,7 +166,7 @@ from exabgp._codec.tables import (
     UPDATE_MINIMUM,
 )
 
-__all__ = ("bgp4mp_records", "bgpdump_text", "mrt_columns")
+__all__ = ("bgp4mp_records", "bgpdump_text", "json_lines", "mrt_columns")
 
 #: BGP4MP message subtype -> (4-octet ASNs, ADD-PATH, local)
 _MESSAGES = {
@@ -592,6 +609,61 @@ def bgpdump_text(data, start: int, peers) -> tuple[int, int, str]:
                 head = f"{name}|{when}|A|{peer}"
                 tail = f"{before}{_hop_text(section.text_hop)}{after}"
                 out.extend(f"{head}{_prefix_text(section.afi, item, addpath)}{tail}" for item in section.prefixes)
+    return stop, count, "".join(out)
+
+
+# ---------------------------------------------------------------- the JSON lines
+
+
+def _json_update(data, position: int, end: int, time: int, micro: int, kind: int, subtype: int):
+    """``(key, body, asn4, addpath)`` of the BGP4MP UPDATE record body ``data[position:end]``, None when not one."""
+    if (kind != MRT_BGP4MP and kind != MRT_BGP4MP_ET) or subtype not in _MESSAGES or micro < 0:
+        return None
+    asn4, addpath, local = _MESSAGES[subtype]
+    at = position + 2 * (ASN4_SIZE if asn4 else ASN2_SIZE) + 2  # the AFI, after the ASes and the interface index
+    if at + 2 > end:
+        return None
+    afi = _u(data, at, 2)
+    if afi not in _ADDRESS:
+        return None
+    at += 2 + 2 * _ADDRESS[afi][1]  # the BGP message, after the peer and local addresses
+    if at + HEADER_SIZE > end or data[at : at + len(MARKER)] != MARKER:
+        return None
+    length = _u(data, at + LENGTH_AT, 2)
+    if length < HEADER_SIZE or at + length > end or data[at + TYPE_AT] != UPDATE:
+        return None
+    key = (b"\x01" if local else b"\x00") + data[position:at]
+    return key, data[at + HEADER_SIZE : at + length], asn4, addpath
+
+
+def json_lines(data, start: int, heads, counts, lead: str, middle: str, tail: str) -> tuple[int, int, str]:
+    """``(stop, records, text)``: the JSON lines of the UPDATE records taken from `start` (module docstring)."""
+    data = bytes(data)
+    _check(data, start)
+    out: list = []
+    stop = start
+    count = 0
+    seen = None  # the last (time, micro) and its text: records of one second come in runs
+    when = ""
+    for _position, end, time, micro, kind, subtype, body in _records(data, start):
+        found = _json_update(data, body, end, time, micro, kind, subtype)
+        if found is None:
+            break
+        key, message, asn4, addpath = found
+        head = heads.get(key)
+        if head is None:
+            break
+        text = render_update(message, asn4, addpath, addpath)
+        if text is None:
+            break
+        slot, after = head
+        counts[slot] += 1
+        if seen != (time, micro):
+            seen = (time, micro)
+            when = repr(time + micro / 1e6) if micro else repr(float(time))
+        out += (lead, when, middle, str(counts[slot]), after, text, tail)
+        stop = end
+        count += 1
     return stop, count, "".join(out)
 
 
