@@ -778,21 +778,79 @@ cdef Py_ssize_t json_update(octets data, Record *record, Message *m) noexcept no
     return at
 
 
-def json_lines(data, start, heads, counts, lead, middle, tail):
-    """``(stop, records, text)``: the JSON lines of the UPDATE records taken from `start` (see the pure twin)."""
+cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint addpath, Py_ssize_t peers, Out *scratch):
+    """``[(peer, text)]`` of the entries of an IPv4 unicast RIB record body, None when not taken (the pure twin)."""
+    cdef Py_ssize_t at = start + 4, nlri_end, cursor, first, last, head, n, count
+    cdef size_t peer
+    cdef list texts = []
+    if at >= end:
+        return None
+    nlri_end = at + 1 + ((data[at] + 7) >> 3)
+    if nlri_end + 2 > end:
+        return None
+    count = (data[nlri_end] << 8) | data[nlri_end + 1]
+    cursor = nlri_end + 2
+    head = RIB_ENTRY + (RIB_PATH_ID if addpath else 0)
+    for n in range(count):
+        if cursor + head > end:
+            return None
+        peer = (data[cursor] << 8) | data[cursor + 1]
+        first = cursor + head
+        last = first + ((data[first - 2] << 8) | data[first - 1])
+        if last > end or <Py_ssize_t>peer >= peers:
+            return None
+        scratch.size = 0
+        put(scratch, b"\x00\x00", 2)
+        put(scratch, <const char *>data + first - 2, last - first + 2)
+        if addpath:
+            put(scratch, <const char *>data + cursor + 6, RIB_PATH_ID)
+        put(scratch, <const char *>data + at, nlri_end - at)
+        text = render_update(PyBytes_FromStringAndSize(scratch.data, scratch.size), True, addpath, addpath)
+        if text is None:
+            return None
+        texts.append((peer, text))
+        cursor = last
+    if not texts or cursor != end:
+        return None
+    return texts
+
+
+def json_lines(data, start, heads, peers, counts, lead, middle, tail):
+    """``(stop, records, text)``: the JSON lines of the records taken from `start` (see the pure twin)."""
     cdef Py_buffer view
     cdef Record record
     cdef Message message
-    cdef Py_ssize_t position = start, count = 0, at
+    cdef Out scratch
+    cdef Py_ssize_t position = start, count = 0, at, npeers = len(peers)
     cdef char key[64]
     cdef int64_t seen_micro = -1
     cdef uint32_t seen_time = 0
-    cdef list out = []
+    cdef list out = [], entries
     cdef object head, text, when = "", slot
+    memset(&scratch, 0, sizeof(Out))
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
         check(view.len, start)
+        grow(&scratch, 1 << 10)
         while frame(<octets>view.buf, view.len, position, &record):
+            if record.kind == MRT_TABLE_DUMP_V2 and (
+                record.subtype == RIB_IPV4_UNICAST or record.subtype == RIB_IPV4_UNICAST_ADDPATH
+            ):
+                entries = json_entries(
+                    <octets>view.buf, record.body, record.end, record.subtype == RIB_IPV4_UNICAST_ADDPATH, npeers,
+                    &scratch,
+                )
+                if entries is None:
+                    break
+                seen_time, seen_micro = record.time, 0
+                when = repr(float(record.time))
+                for peer, text in entries:
+                    slot, after = peers[peer]
+                    counts[slot] += 1
+                    out += (lead, when, middle, str(counts[slot]), after, text, tail)
+                position = record.end
+                count += 1
+                continue
             at = json_update(<octets>view.buf, &record, &message)
             if at < 0:
                 break
@@ -817,6 +875,7 @@ def json_lines(data, start, heads, counts, lead, middle, tail):
             count += 1
     finally:
         PyBuffer_Release(&view)
+        free(scratch.data)
     return position, count, "".join(out)
 
 

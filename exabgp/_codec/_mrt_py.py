@@ -62,9 +62,15 @@ length counts an AS_SEQUENCE's ASNs, 1 for an AS_SET, 0 for confederation
 segments (RFC 4271 section 9.1.2.2).  Withdrawals carry no attributes,
 next hop nor set (-1).
 
-**JSON.**  ``json_lines(data, start, heads, counts, lead, middle, tail) ->
-(stop, records, text)``: ExaBGP 5.0's JSON line of each BGP4MP UPDATE
-record taken from `start` (`exabgp.mrt.jsonlines`): a BGP4MP or
+**JSON.**  ``json_lines(data, start, heads, peers, counts, lead, middle,
+tail) -> (stop, records, text)``: ExaBGP 5.0's JSON lines of the records
+taken from `start` (`exabgp.mrt.jsonlines`), one per BGP4MP UPDATE or RIB
+entry.  A TABLE_DUMP_V2 RIB_IPV4_UNICAST(_ADDPATH) record is taken when it
+has entries, they fill it, each entry's peer is in `peers` (``(slot,
+after)`` for each PEER_INDEX_TABLE entry) and `_json_py.render_update`
+renders the UPDATE each stands for (its attributes, 4-octet ASNs, and the
+prefix with the entry's path identifier in the NLRI field:
+`exabgp.mrt.reader.rib_update_body`).  A BGP4MP or
 BGP4MP_ET MESSAGE* record (any of the eight subtypes, AFI 1 or 2) whose
 message has its marker, fits the record and is an UPDATE that
 `_json_py.render_update` renders (4-octet ASNs and path identifiers, for
@@ -76,7 +82,8 @@ addresses) to ``(slot, after)``; a header not in it stops the pass too
 + COUNT + after + MESSAGE + tail``, TIME the ``repr`` of the record's
 time as a float of seconds (with the microseconds of BGP4MP_ET, as
 `exabgp.mrt.reader.Record.timestamp`), COUNT ``counts[slot]`` once
-counted up by one.
+counted up by one (``slot`` and ``after`` a RIB entry's peer's, TIME the
+record's).
 
 **Writing.**  ``bgp4mp_records(octets, index, head, seconds, micro, subtype,
 subtype6) -> bytes``: the BGP4MP_ET records of a run of received UPDATEs
@@ -636,7 +643,53 @@ def _json_update(data, position: int, end: int, time: int, micro: int, kind: int
     return key, data[at + HEADER_SIZE : at + length], asn4, addpath
 
 
-def json_lines(data, start: int, heads, counts, lead: str, middle: str, tail: str) -> tuple[int, int, str]:
+#: TABLE_DUMP_V2 subtypes whose entries `json_lines` writes -> ADD-PATH
+_JSON_RIBS = {RIB_IPV4_UNICAST: False, RIB_IPV4_UNICAST_ADDPATH: True}
+
+
+def _json_rib(data, start: int, end: int, addpath: bool, peers: int):
+    """``[(peer, body)]``: the UPDATE body of each entry of the IPv4 unicast RIB record body ``data[start:end]``
+    (`exabgp.mrt.reader.rib_update_body`), None when not taken (no entry, or not as the general path reads it)."""
+    at = start + 4  # after the sequence number
+    if at >= end:
+        return None
+    nlri_end = at + 1 + ((data[at] + 7) >> 3)
+    if nlri_end + 2 > end:
+        return None
+    nlri = data[at:nlri_end]
+    cursor = nlri_end + 2
+    head = _RIB_ENTRY + (_RIB_PATH_ID if addpath else 0)
+    found = []
+    for _ in range(_u(data, nlri_end, 2)):
+        if cursor + head > end:
+            return None
+        peer = _u(data, cursor, 2)
+        first = cursor + head
+        last = first + _u(data, first - 2, 2)
+        if last > end or peer >= peers:
+            return None
+        path_id = data[cursor + 6 : cursor + 6 + _RIB_PATH_ID] if addpath else b""
+        found.append((peer, b"\x00\x00" + data[first - 2 : last] + path_id + nlri))
+        cursor = last
+    return found if found and cursor == end else None
+
+
+def _json_entries(data, start: int, end: int, subtype: int, peers: int):
+    """``[(peer, text)]``: `render_update`'s text of each entry of a RIB record `_json_rib` takes, else None."""
+    addpath = _JSON_RIBS[subtype]
+    found = _json_rib(data, start, end, addpath, peers)
+    if found is None:
+        return None
+    texts = []
+    for peer, body in found:
+        text = render_update(body, True, addpath, addpath)
+        if text is None:
+            return None
+        texts.append((peer, text))
+    return texts
+
+
+def json_lines(data, start: int, heads, peers, counts, lead: str, middle: str, tail: str) -> tuple[int, int, str]:
     """``(stop, records, text)``: the JSON lines of the UPDATE records taken from `start` (module docstring)."""
     data = bytes(data)
     _check(data, start)
@@ -646,6 +699,19 @@ def json_lines(data, start: int, heads, counts, lead: str, middle: str, tail: st
     seen = None  # the last (time, micro) and its text: records of one second come in runs
     when = ""
     for _position, end, time, micro, kind, subtype, body in _records(data, start):
+        if kind == MRT_TABLE_DUMP_V2 and subtype in _JSON_RIBS:
+            entries = _json_entries(data, body, end, subtype, len(peers))
+            if entries is None:
+                break
+            when = repr(float(time))
+            seen = (time, 0)
+            for peer, text in entries:
+                slot, after = peers[peer]
+                counts[slot] += 1
+                out += (lead, when, middle, str(counts[slot]), after, text, tail)
+            stop = end
+            count += 1
+            continue
         found = _json_update(data, body, end, time, micro, kind, subtype)
         if found is None:
             break

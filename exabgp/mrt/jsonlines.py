@@ -20,7 +20,9 @@ The hot path is the codec's (`exabgp._codec.json_lines`, the `_mrt` topic):
 buffer of records, and it writes the lines of the BGP4MP UPDATE records at
 its front whose message `_codec.render_update` renders (the text the
 encoder's `update` writes for them) in one call, until a record it leaves:
-another kind, a message the renderer declines, or a neighbor not seen yet.
+another kind, a message the renderer declines, or a neighbor not seen yet;
+the entries of the IPv4 unicast RIB records alike, with the envelopes of
+the last PEER_INDEX_TABLE's peers (`_peers`).
 That one is printed here, the general way, which also records its
 neighbor's envelope (`_heads`: the record's BGP4MP header octets -> the
 counter's slot and the text after the counter), so that the codec takes
@@ -68,22 +70,24 @@ class _Counters:
 
 
 class JsonPrinter:
-    """Decoded records (`exabgp.mrt.reader.read`) to JSON lines; `fast` is the codec's pass (None with `compact`)."""
+    """Decoded records (`exabgp.mrt.reader.read`) to JSON lines; `fast` is the `codec`'s pass (None with `compact`)."""
 
-    def __init__(self, daemon: DaemonFields, compact: bool = False):
+    def __init__(self, daemon: DaemonFields, compact: bool = False, codec=_codec):
         self._daemon = daemon
+        self._lines = codec.json_lines
         self._counters = _Counters()
         self._encoder = JsonEncoder(daemon, self._counters, compact=compact)  # type: ignore[arg-type]
         self._channels: dict = {}
         self._table: reader.PeerIndexTable | None = None
         self._heads: dict = {}
+        self._peers: tuple = ()  # (slot, after) of each peer of the PEER_INDEX_TABLE, for the codec's RIB entries
         self._middle = daemon_middle(daemon)
         self.fast = None if compact else self._fast
 
     def _fast(self, buffer, position: int):
         """`exabgp.mrt.reader.records`' `fast`: ``(stop, count, text)`` of the codec's pass from `position`."""
-        return _codec.json_lines(
-            buffer, position, self._heads, self._counters.counts, Envelope.LEAD, self._middle, _TAIL
+        return self._lines(
+            buffer, position, self._heads, self._peers, self._counters.counts, Envelope.LEAD, self._middle, _TAIL
         )
 
     def _learn(self, item, channel: Channel) -> None:
@@ -98,9 +102,20 @@ class JsonPrinter:
             return
         if len(heads) >= _HEADS_LIMIT:
             heads.clear()
+        heads[key] = self._envelope(channel)
+
+    def _envelope(self, channel: Channel) -> tuple:
+        """``(slot, after)`` of the UPDATE lines of a channel for the codec: its counter's slot, the text after it."""
         neighbor = channel.neighbor
         after = Envelope(self._daemon, neighbor).parts(0.0, "update")[1]
-        heads[key] = (self._counters.slot(neighbor), f'{after}, "direction": "{channel.direction}", "message": ')
+        return self._counters.slot(neighbor), f'{after}, "direction": "{channel.direction}", "message": '
+
+    def _table_peers(self, table: reader.PeerIndexTable) -> tuple:
+        """The `_envelope` of each peer of a PEER_INDEX_TABLE (the channels of its RIB entries)."""
+        return tuple(
+            self._envelope(self._channel("receive", table.collector_id, address, 0, asn, bgp_id))
+            for bgp_id, address, asn in table.peers
+        )
 
     def _channel(self, direction: str, local: str, peer: str, local_as: int, peer_as: int, router_id: str = ""):
         """The encoder's `Channel` of a neighbor and a direction (one per neighbor seen, reused)."""
@@ -116,6 +131,8 @@ class JsonPrinter:
         encoder = self._encoder
         if isinstance(item, reader.PeerIndexTable):
             self._table = item
+            if self.fast is not None:
+                self._peers = self._table_peers(item)
             return ""
         now = item.record.timestamp
         if isinstance(item, reader.Bgp4mpMessage):
