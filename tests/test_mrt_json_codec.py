@@ -59,7 +59,7 @@ def test_sample_lines_are_the_general_paths(codec, sample):
 def test_gen_corpus_files_are_the_general_paths(codec, tmp_path, options):
     """gen_corpus's updates and RIB dump (2,500 routes): the same lines; the update file's records are the
     codec's but the first of the peer (which the general path prints, learning its envelope), and so are the
-    RIB dump's IPv4 unicast records (its IPv6 ones and the peer index table are the general path's)."""
+    RIB dump's records but its peer index table."""
     program = require_gen_corpus()
     updates, rib = tmp_path / "table.mrt", tmp_path / "table.rib"
     command = [sys.executable, program, "-o", str(tmp_path / "table.bgp"), "--v4", "2000", "--v6", "500"]
@@ -70,8 +70,8 @@ def test_gen_corpus_files_are_the_general_paths(codec, tmp_path, options):
         assert (text, errors) == lines(data, GENERAL)[:2]
         assert errors == [] and text.count("\n") >= 900
         records = list(reader.records(io.BytesIO(data)))
-        if path == rib:  # the IPv4 unicast RIB records (TABLE_DUMP_V2 subtype 2, 8 with ADD-PATH)
-            assert taken == sum(1 for record in records if record[4] == 13 and record[5] in (2, 8)) > 0
+        if path == rib:  # the unicast RIB records (TABLE_DUMP_V2 subtypes 2 and 4, 8 and 10 with ADD-PATH)
+            assert taken == sum(1 for record in records if record[4] == 13 and record[5] in (2, 4, 8, 10)) > 0
         elif options != ["--asn2"]:
             assert taken == len(records) - 1
 

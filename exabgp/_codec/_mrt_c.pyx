@@ -36,14 +36,14 @@ from exabgp._codec._tables cimport (
     AFI_IPV4, AFI_IPV6, AGGREGATOR, AS4_AGGREGATOR, AS4_PATH, AS_CONFED_SEQUENCE, AS_CONFED_SET, AS_PATH,
     AS_SEQUENCE, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, BGP4MP_MESSAGE, BGP4MP_MESSAGE_ADDPATH,
     BGP4MP_MESSAGE_AS4, BGP4MP_MESSAGE_AS4_ADDPATH, BGP4MP_MESSAGE_AS4_LOCAL, BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH,
-    BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, COMMUNITIES, FAMILY_SIZE, HEADER_SIZE,
+    BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, COMMUNITIES, EXTENDED_LENGTH, FAMILY_SIZE, HEADER_SIZE,
     INDEX_ATTRIBUTES_END, INDEX_END, INDEX_FIELDS, INDEX_START, INDEX_REACH, INDEX_REACH_END, INDEX_REACH_VALUE, INDEX_UNREACH,
     INDEX_UNREACH_END, INDEX_UNREACH_VALUE, INDEX_WITHDRAWN_END, IPV4_SIZE, IPV6_SIZE, LENGTH_AT, LOCAL_PREF,
     MARKER_OCTET, MARKER_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, MRT_AFI, MRT_AS_PATH_LENGTH, MRT_ATTRIBUTE_SET, MRT_BGP4MP,
     MRT_BGP4MP_ET, MRT_COLUMNS, MRT_ET_SIZE, MRT_HEADER_SIZE, MRT_LENGTH, MRT_NEXTHOP_AFI, MRT_NEXTHOP_HI,
     MRT_NEXTHOP_LO, MRT_ORIGIN_AS, MRT_ORIGINATED, MRT_PATH_ID, MRT_PEER, MRT_PREFIX_HI, MRT_PREFIX_LO, MRT_RECORD,
     MRT_SAFI, MRT_SET_KIND, MRT_TABLE_DUMP_V2, MRT_TIME, MRT_WITHDRAWN, MULTI_EXIT_DISC, NEXT_HOP, ORIGIN,
-    ORIGIN_EGP, ORIGIN_IGP, RIB_IPV4_MULTICAST, RIB_IPV4_MULTICAST_ADDPATH, RIB_IPV4_UNICAST,
+    OPTIONAL, ORIGIN_EGP, ORIGIN_IGP, RIB_IPV4_MULTICAST, RIB_IPV4_MULTICAST_ADDPATH, RIB_IPV4_UNICAST,
     RIB_IPV4_UNICAST_ADDPATH, RIB_IPV6_MULTICAST, RIB_IPV6_MULTICAST_ADDPATH, RIB_IPV6_UNICAST,
     RIB_IPV6_UNICAST_ADDPATH, SAFI_MULTICAST, SAFI_UNICAST, TYPE_AT, UPDATE, UPDATE_MINIMUM,
 )
@@ -778,8 +778,67 @@ cdef Py_ssize_t json_update(octets data, Record *record, Message *m) noexcept no
     return at
 
 
-cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint addpath, Py_ssize_t peers, Out *scratch):
-    """``[(peer, text)]`` of the entries of an IPv4 unicast RIB record body, None when not taken (the pure twin)."""
+cdef enum:
+    ATTRIBUTE_LIMIT = 255  # longer values take the extended length
+
+
+cdef bint reach_body(octets data, Py_ssize_t first, Py_ssize_t last, octets nlri, Py_ssize_t nlri_size,
+                     Out *scratch) except -1:
+    """The UPDATE body of an IPv6 RIB entry into `scratch` (the pure twin's `_reach_body`); False: not taken."""
+    cdef uint64_t seen[4]
+    cdef Py_ssize_t at = first, value, end, section, hop_size = 0, reach
+    cdef const unsigned char *hop = NULL
+    cdef int code
+    memset(seen, 0, sizeof(seen))
+    scratch.size = 0
+    put(scratch, b"\x00\x00\x00\x00", 4)  # no withdrawn routes; the attribute length, set below
+    while at < last:
+        value = attribute_value(data, at, last, &end)
+        if value < 0 or end > last:
+            return False
+        code = data[at + 1]
+        if (seen[code >> 6] >> (code & 63)) & 1:
+            return False
+        seen[code >> 6] |= 1ULL << (code & 63)
+        if code == MP_REACH_NLRI:
+            if end > value and data[value] + 1 == end - value:
+                hop, hop_size = data + value + 1, end - value - 1
+            elif end - value >= 4:
+                hop, hop_size = data + value + 4, min(<Py_ssize_t>data[value + 3], end - value - 4)
+        else:
+            if code == NEXT_HOP and hop_size == 0:
+                hop, hop_size = data + value, end - value
+            put(scratch, <const char *>data + at, end - at)
+        at = end
+    if hop_size > ATTRIBUTE_LIMIT:
+        return False
+    reach = 3 + 1 + hop_size + 1 + nlri_size
+    if reach > ATTRIBUTE_LIMIT:
+        putc(scratch, <char>(OPTIONAL | EXTENDED_LENGTH))
+        putc(scratch, <char>MP_REACH_NLRI)
+        putc(scratch, <char>(reach >> 8))
+        putc(scratch, <char>(reach & 0xFF))
+    else:
+        putc(scratch, <char>OPTIONAL)
+        putc(scratch, <char>MP_REACH_NLRI)
+        putc(scratch, <char>reach)
+    put(scratch, b"\x00\x02\x01", 3)  # IPv6 unicast
+    putc(scratch, <char>hop_size)
+    if hop_size:
+        put(scratch, <const char *>hop, hop_size)
+    putc(scratch, 0)
+    put(scratch, <const char *>nlri, nlri_size)
+    section = scratch.size - 4
+    if section > 0xFFFF:
+        return False
+    scratch.data[2] = <char>(section >> 8)
+    scratch.data[3] = <char>(section & 0xFF)
+    return True
+
+
+cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint ipv6, bint addpath, Py_ssize_t peers,
+                       Out *scratch, Out *nlri):
+    """``[(peer, text)]`` of the entries of a unicast RIB record body, None when not taken (the pure twin)."""
     cdef Py_ssize_t at = start + 4, nlri_end, cursor, first, last, head, n, count
     cdef size_t peer
     cdef list texts = []
@@ -799,12 +858,20 @@ cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint addpa
         last = first + ((data[first - 2] << 8) | data[first - 1])
         if last > end or <Py_ssize_t>peer >= peers:
             return None
-        scratch.size = 0
-        put(scratch, b"\x00\x00", 2)
-        put(scratch, <const char *>data + first - 2, last - first + 2)
-        if addpath:
-            put(scratch, <const char *>data + cursor + 6, RIB_PATH_ID)
-        put(scratch, <const char *>data + at, nlri_end - at)
+        if ipv6:
+            nlri.size = 0
+            if addpath:
+                put(nlri, <const char *>data + cursor + 6, RIB_PATH_ID)
+            put(nlri, <const char *>data + at, nlri_end - at)
+            if not reach_body(data, first, last, <octets>nlri.data, nlri.size, scratch):
+                return None
+        else:
+            scratch.size = 0
+            put(scratch, b"\x00\x00", 2)
+            put(scratch, <const char *>data + first - 2, last - first + 2)
+            if addpath:
+                put(scratch, <const char *>data + cursor + 6, RIB_PATH_ID)
+            put(scratch, <const char *>data + at, nlri_end - at)
         text = render_update(PyBytes_FromStringAndSize(scratch.data, scratch.size), True, addpath, addpath)
         if text is None:
             return None
@@ -820,7 +887,7 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
     cdef Py_buffer view
     cdef Record record
     cdef Message message
-    cdef Out scratch
+    cdef Out scratch, nlri
     cdef Py_ssize_t position = start, count = 0, at, npeers = len(peers)
     cdef char key[64]
     cdef int64_t seen_micro = -1
@@ -828,17 +895,22 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
     cdef list out = [], entries
     cdef object head, text, when = "", slot
     memset(&scratch, 0, sizeof(Out))
+    memset(&nlri, 0, sizeof(Out))
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
         check(view.len, start)
         grow(&scratch, 1 << 10)
+        grow(&nlri, 64)
         while frame(<octets>view.buf, view.len, position, &record):
             if record.kind == MRT_TABLE_DUMP_V2 and (
-                record.subtype == RIB_IPV4_UNICAST or record.subtype == RIB_IPV4_UNICAST_ADDPATH
+                record.subtype == RIB_IPV4_UNICAST or record.subtype == RIB_IPV4_UNICAST_ADDPATH or
+                record.subtype == RIB_IPV6_UNICAST or record.subtype == RIB_IPV6_UNICAST_ADDPATH
             ):
                 entries = json_entries(
-                    <octets>view.buf, record.body, record.end, record.subtype == RIB_IPV4_UNICAST_ADDPATH, npeers,
-                    &scratch,
+                    <octets>view.buf, record.body, record.end,
+                    record.subtype == RIB_IPV6_UNICAST or record.subtype == RIB_IPV6_UNICAST_ADDPATH,
+                    record.subtype == RIB_IPV4_UNICAST_ADDPATH or record.subtype == RIB_IPV6_UNICAST_ADDPATH,
+                    npeers, &scratch, &nlri,
                 )
                 if entries is None:
                     break
@@ -876,6 +948,7 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
     finally:
         PyBuffer_Release(&view)
         free(scratch.data)
+        free(nlri.data)
     return position, count, "".join(out)
 
 

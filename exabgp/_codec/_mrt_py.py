@@ -65,11 +65,13 @@ next hop nor set (-1).
 **JSON.**  ``json_lines(data, start, heads, peers, counts, lead, middle,
 tail) -> (stop, records, text)``: ExaBGP 5.0's JSON lines of the records
 taken from `start` (`exabgp.mrt.jsonlines`), one per BGP4MP UPDATE or RIB
-entry.  A TABLE_DUMP_V2 RIB_IPV4_UNICAST(_ADDPATH) record is taken when it
+entry.  A TABLE_DUMP_V2 RIB_IPV4_UNICAST or RIB_IPV6_UNICAST record (or
+their *_ADDPATH twins) is taken when it
 has entries, they fill it, each entry's peer is in `peers` (``(slot,
 after)`` for each PEER_INDEX_TABLE entry) and `_json_py.render_update`
 renders the UPDATE each stands for (its attributes, 4-octet ASNs, and the
-prefix with the entry's path identifier in the NLRI field:
+prefix with the entry's path identifier in the NLRI field, or for IPv6 in
+a whole MP_REACH_NLRI after the other attributes, which must not repeat:
 `exabgp.mrt.reader.rib_update_body`).  A BGP4MP or
 BGP4MP_ET MESSAGE* record (any of the eight subtypes, AFI 1 or 2) whose
 message has its marker, fits the record and is an UPDATE that
@@ -144,6 +146,7 @@ from exabgp._codec.tables import (
     LENGTH_AT,
     LOCAL_PREF,
     MARKER,
+    EXTENDED_LENGTH,
     MP_REACH_NLRI,
     MP_UNREACH_NLRI,
     MRT_BGP4MP,
@@ -155,6 +158,7 @@ from exabgp._codec.tables import (
     MRT_TYPECODES,
     MULTI_EXIT_DISC,
     NEXT_HOP,
+    OPTIONAL,
     ORIGIN,
     ORIGIN_EGP,
     ORIGIN_IGP,
@@ -643,12 +647,62 @@ def _json_update(data, position: int, end: int, time: int, micro: int, kind: int
     return key, data[at + HEADER_SIZE : at + length], asn4, addpath
 
 
-#: TABLE_DUMP_V2 subtypes whose entries `json_lines` writes -> ADD-PATH
-_JSON_RIBS = {RIB_IPV4_UNICAST: False, RIB_IPV4_UNICAST_ADDPATH: True}
+#: TABLE_DUMP_V2 subtypes whose entries `json_lines` writes -> (IPv6, ADD-PATH)
+_JSON_RIBS = {
+    RIB_IPV4_UNICAST: (False, False),
+    RIB_IPV4_UNICAST_ADDPATH: (False, True),
+    RIB_IPV6_UNICAST: (True, False),
+    RIB_IPV6_UNICAST_ADDPATH: (True, True),
+}
+_REACH_IPV6 = b"\x00\x02\x01"  # MP_REACH_NLRI's AFI and SAFI: IPv6 unicast
+_ATTRIBUTE_LIMIT = 255  # longer values take the extended length (RFC 4271 section 4.3)
 
 
-def _json_rib(data, start: int, end: int, addpath: bool, peers: int):
-    """``[(peer, body)]``: the UPDATE body of each entry of the IPv4 unicast RIB record body ``data[start:end]``
+def _reach_body(data, first: int, last: int, nlri: bytes):
+    """The UPDATE body of an IPv6 RIB entry whose attributes are ``data[first:last]``, as
+    `exabgp.mrt.reader.rib_update_body` makes it: the attributes but MP_REACH_NLRI as they are, then a whole
+    MP_REACH_NLRI holding the entry's next hop (its abbreviated or whole MP_REACH_NLRI's, else NEXT_HOP's) and
+    `nlri`; None when an attribute does not fit, repeats (the general path drops repeats), or a length
+    overflows."""
+    parts = []
+    nexthop = b""
+    seen = set()
+    at = first
+    while at < last:
+        bounds = attribute_value(data, at, last)
+        if bounds is None or bounds[1] > last:
+            return None
+        code = data[at + 1]
+        if code in seen:
+            return None
+        seen.add(code)
+        value, end = bounds
+        if code == MP_REACH_NLRI:
+            if end > value and data[value] + 1 == end - value:  # RFC 6396 section 4.3.4: length and next hop
+                nexthop = data[value + 1 : end]
+            elif end - value >= 4:  # the whole attribute, as some writers put it
+                nexthop = data[value + 4 : min(value + 4 + data[value + 3], end)]
+        else:
+            if code == NEXT_HOP and not nexthop:
+                nexthop = data[value:end]
+            parts.append(data[at:end])
+        at = end
+    if len(nexthop) > _ATTRIBUTE_LIMIT:
+        return None
+    reach = _REACH_IPV6 + bytes((len(nexthop),)) + nexthop + b"\x00" + nlri
+    if len(reach) > _ATTRIBUTE_LIMIT:
+        parts.append(bytes((OPTIONAL | EXTENDED_LENGTH, MP_REACH_NLRI)) + len(reach).to_bytes(2, "big"))
+    else:
+        parts.append(bytes((OPTIONAL, MP_REACH_NLRI, len(reach))))
+    parts.append(reach)
+    section = b"".join(parts)
+    if len(section) > 0xFFFF:
+        return None
+    return b"\x00\x00" + len(section).to_bytes(2, "big") + section
+
+
+def _json_rib(data, start: int, end: int, ipv6: bool, addpath: bool, peers: int):
+    """``[(peer, body)]``: the UPDATE body of each entry of the unicast RIB record body ``data[start:end]``
     (`exabgp.mrt.reader.rib_update_body`), None when not taken (no entry, or not as the general path reads it)."""
     at = start + 4  # after the sequence number
     if at >= end:
@@ -669,15 +723,21 @@ def _json_rib(data, start: int, end: int, addpath: bool, peers: int):
         if last > end or peer >= peers:
             return None
         path_id = data[cursor + 6 : cursor + 6 + _RIB_PATH_ID] if addpath else b""
-        found.append((peer, b"\x00\x00" + data[first - 2 : last] + path_id + nlri))
+        if ipv6:
+            body = _reach_body(data, first, last, path_id + nlri)
+            if body is None:
+                return None
+        else:
+            body = b"\x00\x00" + data[first - 2 : last] + path_id + nlri
+        found.append((peer, body))
         cursor = last
     return found if found and cursor == end else None
 
 
 def _json_entries(data, start: int, end: int, subtype: int, peers: int):
     """``[(peer, text)]``: `render_update`'s text of each entry of a RIB record `_json_rib` takes, else None."""
-    addpath = _JSON_RIBS[subtype]
-    found = _json_rib(data, start, end, addpath, peers)
+    ipv6, addpath = _JSON_RIBS[subtype]
+    found = _json_rib(data, start, end, ipv6, addpath, peers)
     if found is None:
         return None
     texts = []
