@@ -882,6 +882,19 @@ cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint ipv6,
     return texts
 
 
+cdef inline int line(list out, lead, when, middle, counts, slot, after, text, tail) except -1:
+    """The pieces of one line into `out`, its counter counted up first."""
+    counts[slot] += 1
+    out.append(lead)
+    out.append(when)
+    out.append(middle)
+    out.append(str(counts[slot]))
+    out.append(after)
+    out.append(text)
+    out.append(tail)
+    return 0
+
+
 def json_lines(data, start, heads, peers, counts, lead, middle, tail):
     """``(stop, records, text)``: the JSON lines of the records taken from `start` (see the pure twin)."""
     cdef Py_buffer view
@@ -914,12 +927,12 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
                 )
                 if entries is None:
                     break
-                seen_time, seen_micro = record.time, 0
-                when = repr(float(record.time))
+                if seen_micro != 0 or seen_time != record.time:
+                    seen_time, seen_micro = record.time, 0
+                    when = repr(float(record.time))
                 for peer, text in entries:
                     slot, after = peers[peer]
-                    counts[slot] += 1
-                    out += (lead, when, middle, str(counts[slot]), after, text, tail)
+                    line(out, lead, when, middle, counts, slot, after, text, tail)
                 position = record.end
                 count += 1
                 continue
@@ -938,11 +951,10 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
             if text is None:
                 break
             slot, after = head
-            counts[slot] += 1
             if seen_micro != record.micro or seen_time != record.time:
                 seen_time, seen_micro = record.time, record.micro
                 when = repr(record.time + record.micro / 1e6) if record.micro else repr(float(record.time))
-            out += (lead, when, middle, str(counts[slot]), after, text, tail)
+            line(out, lead, when, middle, counts, slot, after, text, tail)
             position = record.end
             count += 1
     finally:

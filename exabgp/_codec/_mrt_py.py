@@ -763,8 +763,9 @@ def json_lines(data, start: int, heads, peers, counts, lead: str, middle: str, t
             entries = _json_entries(data, body, end, subtype, len(peers))
             if entries is None:
                 break
-            when = repr(float(time))
-            seen = (time, 0)
+            if seen != (time, 0):
+                seen = (time, 0)
+                when = repr(float(time))
             for peer, text in entries:
                 slot, after = peers[peer]
                 counts[slot] += 1
