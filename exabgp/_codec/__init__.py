@@ -146,7 +146,8 @@ index_updates = _index.index_updates
 ingest_messages = _ribin.ingest_messages
 nlri_keys = _ribin.nlri_keys
 
-# mrt: a buffer of MRT records in one pass, into bgpdump's text or the route columns; a run of UPDATEs into records
+# mrt: a buffer of MRT records in one pass, into bgpdump's text, JSON lines or the route columns; a run of UPDATEs into records
 bgp4mp_records = _mrt.bgp4mp_records
 bgpdump_text = _mrt.bgpdump_text
+json_lines = _mrt.json_lines
 mrt_columns = _mrt.mrt_columns

@@ -36,20 +36,21 @@ from exabgp._codec._tables cimport (
     AFI_IPV4, AFI_IPV6, AGGREGATOR, AS4_AGGREGATOR, AS4_PATH, AS_CONFED_SEQUENCE, AS_CONFED_SET, AS_PATH,
     AS_SEQUENCE, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, BGP4MP_MESSAGE, BGP4MP_MESSAGE_ADDPATH,
     BGP4MP_MESSAGE_AS4, BGP4MP_MESSAGE_AS4_ADDPATH, BGP4MP_MESSAGE_AS4_LOCAL, BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH,
-    BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, COMMUNITIES, FAMILY_SIZE, HEADER_SIZE,
+    BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, COMMUNITIES, EXTENDED_LENGTH, FAMILY_SIZE, HEADER_SIZE,
     INDEX_ATTRIBUTES_END, INDEX_END, INDEX_FIELDS, INDEX_START, INDEX_REACH, INDEX_REACH_END, INDEX_REACH_VALUE, INDEX_UNREACH,
     INDEX_UNREACH_END, INDEX_UNREACH_VALUE, INDEX_WITHDRAWN_END, IPV4_SIZE, IPV6_SIZE, LENGTH_AT, LOCAL_PREF,
     MARKER_OCTET, MARKER_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, MRT_AFI, MRT_AS_PATH_LENGTH, MRT_ATTRIBUTE_SET, MRT_BGP4MP,
     MRT_BGP4MP_ET, MRT_COLUMNS, MRT_ET_SIZE, MRT_HEADER_SIZE, MRT_LENGTH, MRT_NEXTHOP_AFI, MRT_NEXTHOP_HI,
     MRT_NEXTHOP_LO, MRT_ORIGIN_AS, MRT_ORIGINATED, MRT_PATH_ID, MRT_PEER, MRT_PREFIX_HI, MRT_PREFIX_LO, MRT_RECORD,
     MRT_SAFI, MRT_SET_KIND, MRT_TABLE_DUMP_V2, MRT_TIME, MRT_WITHDRAWN, MULTI_EXIT_DISC, NEXT_HOP, ORIGIN,
-    ORIGIN_EGP, ORIGIN_IGP, RIB_IPV4_MULTICAST, RIB_IPV4_MULTICAST_ADDPATH, RIB_IPV4_UNICAST,
+    OPTIONAL, ORIGIN_EGP, ORIGIN_IGP, RIB_IPV4_MULTICAST, RIB_IPV4_MULTICAST_ADDPATH, RIB_IPV4_UNICAST,
     RIB_IPV4_UNICAST_ADDPATH, RIB_IPV6_MULTICAST, RIB_IPV6_MULTICAST_ADDPATH, RIB_IPV6_UNICAST,
     RIB_IPV6_UNICAST_ADDPATH, SAFI_MULTICAST, SAFI_UNICAST, TYPE_AT, UPDATE, UPDATE_MINIMUM,
 )
 from exabgp._codec.tables import MRT_TYPECODES
+from exabgp._codec._json_c import render_update
 
-__all__ = ("bgp4mp_records", "bgpdump_text", "mrt_columns")
+__all__ = ("bgp4mp_records", "bgpdump_text", "json_lines", "mrt_columns")
 
 ctypedef const unsigned char *octets
 
@@ -738,6 +739,229 @@ def bgpdump_text(data, start, peers):
         free(texts)
         free(sizes)
     return position, count, text
+
+
+# ---------------------------------------------------------------- the JSON lines
+
+
+cdef Py_ssize_t json_update(octets data, Record *record, Message *m) noexcept nogil:
+    """Where the UPDATE of a BGP4MP message record starts (its header), -1 when the record is not one."""
+    cdef Py_ssize_t at, length
+    cdef int size, i
+    if record.kind != MRT_BGP4MP and record.kind != MRT_BGP4MP_ET:
+        return -1
+    if not message_flags(record.subtype, m) or record.micro < 0:
+        return -1
+    m.width = ASN4_SIZE if m.asn4 else ASN2_SIZE
+    at = record.body + 2 * m.width + 2
+    if at + 2 > record.end:
+        return -1
+    m.afi = (data[at] << 8) | data[at + 1]
+    if m.afi == AFI_IPV4:
+        size = IPV4_SIZE
+    elif m.afi == AFI_IPV6:
+        size = IPV6_SIZE
+    else:
+        return -1
+    at += 2 + 2 * size
+    if at + HEADER_SIZE > record.end:
+        return -1
+    for i in range(MARKER_SIZE):
+        if data[at + i] != MARKER_OCTET:
+            return -1
+    length = (data[at + LENGTH_AT] << 8) | data[at + LENGTH_AT + 1]
+    if length < HEADER_SIZE or at + length > record.end or data[at + TYPE_AT] != UPDATE:
+        return -1
+    m.head_start = record.body
+    m.head_end = at
+    m.withdrawn_end = at + length  # the message's end
+    return at
+
+
+cdef enum:
+    ATTRIBUTE_LIMIT = 255  # longer values take the extended length
+
+
+cdef bint reach_body(octets data, Py_ssize_t first, Py_ssize_t last, octets nlri, Py_ssize_t nlri_size,
+                     Out *scratch) except -1:
+    """The UPDATE body of an IPv6 RIB entry into `scratch` (the pure twin's `_reach_body`); False: not taken."""
+    cdef uint64_t seen[4]
+    cdef Py_ssize_t at = first, value, end, section, hop_size = 0, reach
+    cdef const unsigned char *hop = NULL
+    cdef int code
+    memset(seen, 0, sizeof(seen))
+    scratch.size = 0
+    put(scratch, b"\x00\x00\x00\x00", 4)  # no withdrawn routes; the attribute length, set below
+    while at < last:
+        value = attribute_value(data, at, last, &end)
+        if value < 0 or end > last:
+            return False
+        code = data[at + 1]
+        if (seen[code >> 6] >> (code & 63)) & 1:
+            return False
+        seen[code >> 6] |= 1ULL << (code & 63)
+        if code == MP_REACH_NLRI:
+            if end > value and data[value] + 1 == end - value:
+                hop, hop_size = data + value + 1, end - value - 1
+            elif end - value >= 4:
+                hop, hop_size = data + value + 4, min(<Py_ssize_t>data[value + 3], end - value - 4)
+        else:
+            if code == NEXT_HOP and hop_size == 0:
+                hop, hop_size = data + value, end - value
+            put(scratch, <const char *>data + at, end - at)
+        at = end
+    if hop_size > ATTRIBUTE_LIMIT:
+        return False
+    reach = 3 + 1 + hop_size + 1 + nlri_size
+    if reach > ATTRIBUTE_LIMIT:
+        putc(scratch, <char>(OPTIONAL | EXTENDED_LENGTH))
+        putc(scratch, <char>MP_REACH_NLRI)
+        putc(scratch, <char>(reach >> 8))
+        putc(scratch, <char>(reach & 0xFF))
+    else:
+        putc(scratch, <char>OPTIONAL)
+        putc(scratch, <char>MP_REACH_NLRI)
+        putc(scratch, <char>reach)
+    put(scratch, b"\x00\x02\x01", 3)  # IPv6 unicast
+    putc(scratch, <char>hop_size)
+    if hop_size:
+        put(scratch, <const char *>hop, hop_size)
+    putc(scratch, 0)
+    put(scratch, <const char *>nlri, nlri_size)
+    section = scratch.size - 4
+    if section > 0xFFFF:
+        return False
+    scratch.data[2] = <char>(section >> 8)
+    scratch.data[3] = <char>(section & 0xFF)
+    return True
+
+
+cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint ipv6, bint addpath, Py_ssize_t peers,
+                       Out *scratch, Out *nlri):
+    """``[(peer, text)]`` of the entries of a unicast RIB record body, None when not taken (the pure twin)."""
+    cdef Py_ssize_t at = start + 4, nlri_end, cursor, first, last, head, n, count
+    cdef size_t peer
+    cdef list texts = []
+    if at >= end:
+        return None
+    nlri_end = at + 1 + ((data[at] + 7) >> 3)
+    if nlri_end + 2 > end:
+        return None
+    count = (data[nlri_end] << 8) | data[nlri_end + 1]
+    cursor = nlri_end + 2
+    head = RIB_ENTRY + (RIB_PATH_ID if addpath else 0)
+    for n in range(count):
+        if cursor + head > end:
+            return None
+        peer = (data[cursor] << 8) | data[cursor + 1]
+        first = cursor + head
+        last = first + ((data[first - 2] << 8) | data[first - 1])
+        if last > end or <Py_ssize_t>peer >= peers:
+            return None
+        if ipv6:
+            nlri.size = 0
+            if addpath:
+                put(nlri, <const char *>data + cursor + 6, RIB_PATH_ID)
+            put(nlri, <const char *>data + at, nlri_end - at)
+            if not reach_body(data, first, last, <octets>nlri.data, nlri.size, scratch):
+                return None
+        else:
+            scratch.size = 0
+            put(scratch, b"\x00\x00", 2)
+            put(scratch, <const char *>data + first - 2, last - first + 2)
+            if addpath:
+                put(scratch, <const char *>data + cursor + 6, RIB_PATH_ID)
+            put(scratch, <const char *>data + at, nlri_end - at)
+        text = render_update(PyBytes_FromStringAndSize(scratch.data, scratch.size), True, addpath, addpath)
+        if text is None:
+            return None
+        texts.append((peer, text))
+        cursor = last
+    if not texts or cursor != end:
+        return None
+    return texts
+
+
+cdef inline int line(list out, lead, when, middle, counts, slot, after, text, tail) except -1:
+    """The pieces of one line into `out`, its counter counted up first."""
+    counts[slot] += 1
+    out.append(lead)
+    out.append(when)
+    out.append(middle)
+    out.append(str(counts[slot]))
+    out.append(after)
+    out.append(text)
+    out.append(tail)
+    return 0
+
+
+def json_lines(data, start, heads, peers, counts, lead, middle, tail):
+    """``(stop, records, text)``: the JSON lines of the records taken from `start` (see the pure twin)."""
+    cdef Py_buffer view
+    cdef Record record
+    cdef Message message
+    cdef Out scratch, nlri
+    cdef Py_ssize_t position = start, count = 0, at, npeers = len(peers)
+    cdef char key[64]
+    cdef int64_t seen_micro = -1
+    cdef uint32_t seen_time = 0
+    cdef list out = [], entries
+    cdef object head, text, when = "", slot
+    memset(&scratch, 0, sizeof(Out))
+    memset(&nlri, 0, sizeof(Out))
+    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+    try:
+        check(view.len, start)
+        grow(&scratch, 1 << 10)
+        grow(&nlri, 64)
+        while frame(<octets>view.buf, view.len, position, &record):
+            if record.kind == MRT_TABLE_DUMP_V2 and (
+                record.subtype == RIB_IPV4_UNICAST or record.subtype == RIB_IPV4_UNICAST_ADDPATH or
+                record.subtype == RIB_IPV6_UNICAST or record.subtype == RIB_IPV6_UNICAST_ADDPATH
+            ):
+                entries = json_entries(
+                    <octets>view.buf, record.body, record.end,
+                    record.subtype == RIB_IPV6_UNICAST or record.subtype == RIB_IPV6_UNICAST_ADDPATH,
+                    record.subtype == RIB_IPV4_UNICAST_ADDPATH or record.subtype == RIB_IPV6_UNICAST_ADDPATH,
+                    npeers, &scratch, &nlri,
+                )
+                if entries is None:
+                    break
+                if seen_micro != 0 or seen_time != record.time:
+                    seen_time, seen_micro = record.time, 0
+                    when = repr(float(record.time))
+                for peer, text in entries:
+                    slot, after = peers[peer]
+                    line(out, lead, when, middle, counts, slot, after, text, tail)
+                position = record.end
+                count += 1
+                continue
+            at = json_update(<octets>view.buf, &record, &message)
+            if at < 0:
+                break
+            key[0] = 1 if message.local else 0
+            memcpy(key + 1, <octets>view.buf + message.head_start, at - message.head_start)
+            head = heads.get(PyBytes_FromStringAndSize(key, 1 + at - message.head_start))
+            if head is None:
+                break
+            text = render_update(
+                PyBytes_FromStringAndSize(<const char *>view.buf + at + HEADER_SIZE, message.withdrawn_end - at - HEADER_SIZE),
+                message.asn4, message.addpath, message.addpath,
+            )
+            if text is None:
+                break
+            slot, after = head
+            if seen_micro != record.micro or seen_time != record.time:
+                seen_time, seen_micro = record.time, record.micro
+                when = repr(record.time + record.micro / 1e6) if record.micro else repr(float(record.time))
+            line(out, lead, when, middle, counts, slot, after, text, tail)
+            position = record.end
+            count += 1
+    finally:
+        PyBuffer_Release(&view)
+        free(scratch.data)
+        free(nlri.data)
+    return position, count, "".join(out)
 
 
 # ---------------------------------------------------------------- the columns

@@ -62,6 +62,31 @@ length counts an AS_SEQUENCE's ASNs, 1 for an AS_SET, 0 for confederation
 segments (RFC 4271 section 9.1.2.2).  Withdrawals carry no attributes,
 next hop nor set (-1).
 
+**JSON.**  ``json_lines(data, start, heads, peers, counts, lead, middle,
+tail) -> (stop, records, text)``: ExaBGP 5.0's JSON lines of the records
+taken from `start` (`exabgp.mrt.jsonlines`), one per BGP4MP UPDATE or RIB
+entry.  A TABLE_DUMP_V2 RIB_IPV4_UNICAST or RIB_IPV6_UNICAST record (or
+their *_ADDPATH twins) is taken when it
+has entries, they fill it, each entry's peer is in `peers` (``(slot,
+after)`` for each PEER_INDEX_TABLE entry) and `_json_py.render_update`
+renders the UPDATE each stands for (its attributes, 4-octet ASNs, and the
+prefix with the entry's path identifier in the NLRI field, or for IPv6 in
+a whole MP_REACH_NLRI after the other attributes, which must not repeat:
+`exabgp.mrt.reader.rib_update_body`).  A BGP4MP or
+BGP4MP_ET MESSAGE* record (any of the eight subtypes, AFI 1 or 2) whose
+message has its marker, fits the record and is an UPDATE that
+`_json_py.render_update` renders (4-octet ASNs and path identifiers, for
+IPv4 and IPv6 unicast, as the subtype says); any other record stops the
+pass.  `heads` maps the octet 1 (a *_LOCAL subtype) or 0 followed by the
+record's BGP4MP header octets (ASes, interface index, AFI, both
+addresses) to ``(slot, after)``; a header not in it stops the pass too
+(the caller's general path adds it).  Each line is ``lead + TIME + middle
++ COUNT + after + MESSAGE + tail``, TIME the ``repr`` of the record's
+time as a float of seconds (with the microseconds of BGP4MP_ET, as
+`exabgp.mrt.reader.Record.timestamp`), COUNT ``counts[slot]`` once
+counted up by one (``slot`` and ``after`` a RIB entry's peer's, TIME the
+record's).
+
 **Writing.**  ``bgp4mp_records(octets, index, head, seconds, micro, subtype,
 subtype6) -> bytes``: the BGP4MP_ET records of a run of received UPDATEs
 (whole messages and their index, `index_updates`), one per message, in
@@ -78,6 +103,7 @@ not lie inside `octets` is a ValueError (the index is the caller's).
 from socket import AF_INET, AF_INET6, inet_ntop
 
 from exabgp._codec._index_py import clean, vouch
+from exabgp._codec._json_py import render_update
 from exabgp._codec.headers import attribute_value
 from exabgp._codec.tables import (
     AFI_IPV4,
@@ -120,6 +146,7 @@ from exabgp._codec.tables import (
     LENGTH_AT,
     LOCAL_PREF,
     MARKER,
+    EXTENDED_LENGTH,
     MP_REACH_NLRI,
     MP_UNREACH_NLRI,
     MRT_BGP4MP,
@@ -131,6 +158,7 @@ from exabgp._codec.tables import (
     MRT_TYPECODES,
     MULTI_EXIT_DISC,
     NEXT_HOP,
+    OPTIONAL,
     ORIGIN,
     ORIGIN_EGP,
     ORIGIN_IGP,
@@ -149,7 +177,7 @@ from exabgp._codec.tables import (
     UPDATE_MINIMUM,
 )
 
-__all__ = ("bgp4mp_records", "bgpdump_text", "mrt_columns")
+__all__ = ("bgp4mp_records", "bgpdump_text", "json_lines", "mrt_columns")
 
 #: BGP4MP message subtype -> (4-octet ASNs, ADD-PATH, local)
 _MESSAGES = {
@@ -592,6 +620,177 @@ def bgpdump_text(data, start: int, peers) -> tuple[int, int, str]:
                 head = f"{name}|{when}|A|{peer}"
                 tail = f"{before}{_hop_text(section.text_hop)}{after}"
                 out.extend(f"{head}{_prefix_text(section.afi, item, addpath)}{tail}" for item in section.prefixes)
+    return stop, count, "".join(out)
+
+
+# ---------------------------------------------------------------- the JSON lines
+
+
+def _json_update(data, position: int, end: int, time: int, micro: int, kind: int, subtype: int):
+    """``(key, body, asn4, addpath)`` of the BGP4MP UPDATE record body ``data[position:end]``, None when not one."""
+    if (kind != MRT_BGP4MP and kind != MRT_BGP4MP_ET) or subtype not in _MESSAGES or micro < 0:
+        return None
+    asn4, addpath, local = _MESSAGES[subtype]
+    at = position + 2 * (ASN4_SIZE if asn4 else ASN2_SIZE) + 2  # the AFI, after the ASes and the interface index
+    if at + 2 > end:
+        return None
+    afi = _u(data, at, 2)
+    if afi not in _ADDRESS:
+        return None
+    at += 2 + 2 * _ADDRESS[afi][1]  # the BGP message, after the peer and local addresses
+    if at + HEADER_SIZE > end or data[at : at + len(MARKER)] != MARKER:
+        return None
+    length = _u(data, at + LENGTH_AT, 2)
+    if length < HEADER_SIZE or at + length > end or data[at + TYPE_AT] != UPDATE:
+        return None
+    key = (b"\x01" if local else b"\x00") + data[position:at]
+    return key, data[at + HEADER_SIZE : at + length], asn4, addpath
+
+
+#: TABLE_DUMP_V2 subtypes whose entries `json_lines` writes -> (IPv6, ADD-PATH)
+_JSON_RIBS = {
+    RIB_IPV4_UNICAST: (False, False),
+    RIB_IPV4_UNICAST_ADDPATH: (False, True),
+    RIB_IPV6_UNICAST: (True, False),
+    RIB_IPV6_UNICAST_ADDPATH: (True, True),
+}
+_REACH_IPV6 = b"\x00\x02\x01"  # MP_REACH_NLRI's AFI and SAFI: IPv6 unicast
+_ATTRIBUTE_LIMIT = 255  # longer values take the extended length (RFC 4271 section 4.3)
+
+
+def _reach_body(data, first: int, last: int, nlri: bytes):
+    """The UPDATE body of an IPv6 RIB entry whose attributes are ``data[first:last]``, as
+    `exabgp.mrt.reader.rib_update_body` makes it: the attributes but MP_REACH_NLRI as they are, then a whole
+    MP_REACH_NLRI holding the entry's next hop (its abbreviated or whole MP_REACH_NLRI's, else NEXT_HOP's) and
+    `nlri`; None when an attribute does not fit, repeats (the general path drops repeats), or a length
+    overflows."""
+    parts = []
+    nexthop = b""
+    seen = set()
+    at = first
+    while at < last:
+        bounds = attribute_value(data, at, last)
+        if bounds is None or bounds[1] > last:
+            return None
+        code = data[at + 1]
+        if code in seen:
+            return None
+        seen.add(code)
+        value, end = bounds
+        if code == MP_REACH_NLRI:
+            if end > value and data[value] + 1 == end - value:  # RFC 6396 section 4.3.4: length and next hop
+                nexthop = data[value + 1 : end]
+            elif end - value >= 4:  # the whole attribute, as some writers put it
+                nexthop = data[value + 4 : min(value + 4 + data[value + 3], end)]
+        else:
+            if code == NEXT_HOP and not nexthop:
+                nexthop = data[value:end]
+            parts.append(data[at:end])
+        at = end
+    if len(nexthop) > _ATTRIBUTE_LIMIT:
+        return None
+    reach = _REACH_IPV6 + bytes((len(nexthop),)) + nexthop + b"\x00" + nlri
+    if len(reach) > _ATTRIBUTE_LIMIT:
+        parts.append(bytes((OPTIONAL | EXTENDED_LENGTH, MP_REACH_NLRI)) + len(reach).to_bytes(2, "big"))
+    else:
+        parts.append(bytes((OPTIONAL, MP_REACH_NLRI, len(reach))))
+    parts.append(reach)
+    section = b"".join(parts)
+    if len(section) > 0xFFFF:
+        return None
+    return b"\x00\x00" + len(section).to_bytes(2, "big") + section
+
+
+def _json_rib(data, start: int, end: int, ipv6: bool, addpath: bool, peers: int):
+    """``[(peer, body)]``: the UPDATE body of each entry of the unicast RIB record body ``data[start:end]``
+    (`exabgp.mrt.reader.rib_update_body`), None when not taken (no entry, or not as the general path reads it)."""
+    at = start + 4  # after the sequence number
+    if at >= end:
+        return None
+    nlri_end = at + 1 + ((data[at] + 7) >> 3)
+    if nlri_end + 2 > end:
+        return None
+    nlri = data[at:nlri_end]
+    cursor = nlri_end + 2
+    head = _RIB_ENTRY + (_RIB_PATH_ID if addpath else 0)
+    found = []
+    for _ in range(_u(data, nlri_end, 2)):
+        if cursor + head > end:
+            return None
+        peer = _u(data, cursor, 2)
+        first = cursor + head
+        last = first + _u(data, first - 2, 2)
+        if last > end or peer >= peers:
+            return None
+        path_id = data[cursor + 6 : cursor + 6 + _RIB_PATH_ID] if addpath else b""
+        if ipv6:
+            body = _reach_body(data, first, last, path_id + nlri)
+            if body is None:
+                return None
+        else:
+            body = b"\x00\x00" + data[first - 2 : last] + path_id + nlri
+        found.append((peer, body))
+        cursor = last
+    return found if found and cursor == end else None
+
+
+def _json_entries(data, start: int, end: int, subtype: int, peers: int):
+    """``[(peer, text)]``: `render_update`'s text of each entry of a RIB record `_json_rib` takes, else None."""
+    ipv6, addpath = _JSON_RIBS[subtype]
+    found = _json_rib(data, start, end, ipv6, addpath, peers)
+    if found is None:
+        return None
+    texts = []
+    for peer, body in found:
+        text = render_update(body, True, addpath, addpath)
+        if text is None:
+            return None
+        texts.append((peer, text))
+    return texts
+
+
+def json_lines(data, start: int, heads, peers, counts, lead: str, middle: str, tail: str) -> tuple[int, int, str]:
+    """``(stop, records, text)``: the JSON lines of the UPDATE records taken from `start` (module docstring)."""
+    data = bytes(data)
+    _check(data, start)
+    out: list = []
+    stop = start
+    count = 0
+    seen = None  # the last (time, micro) and its text: records of one second come in runs
+    when = ""
+    for _position, end, time, micro, kind, subtype, body in _records(data, start):
+        if kind == MRT_TABLE_DUMP_V2 and subtype in _JSON_RIBS:
+            entries = _json_entries(data, body, end, subtype, len(peers))
+            if entries is None:
+                break
+            if seen != (time, 0):
+                seen = (time, 0)
+                when = repr(float(time))
+            for peer, text in entries:
+                slot, after = peers[peer]
+                counts[slot] += 1
+                out += (lead, when, middle, str(counts[slot]), after, text, tail)
+            stop = end
+            count += 1
+            continue
+        found = _json_update(data, body, end, time, micro, kind, subtype)
+        if found is None:
+            break
+        key, message, asn4, addpath = found
+        head = heads.get(key)
+        if head is None:
+            break
+        text = render_update(message, asn4, addpath, addpath)
+        if text is None:
+            break
+        slot, after = head
+        counts[slot] += 1
+        if seen != (time, micro):
+            seen = (time, micro)
+            when = repr(time + micro / 1e6) if micro else repr(float(time))
+        out += (lead, when, middle, str(counts[slot]), after, text, tail)
+        stop = end
+        count += 1
     return stop, count, "".join(out)
 
 

@@ -42,6 +42,11 @@ class NeighborFields:
     router_id: str = ""
 
 
+def daemon_middle(daemon: DaemonFields) -> str:
+    """The text of a line between its time and its counter: the daemon's fields."""
+    return f', "host" : "{daemon.host}", "pid" : {daemon.pid}, "ppid" : {daemon.ppid}, "counter": '
+
+
 def neighbor_head(neighbor: NeighborFields) -> str:
     """The opening of the ``"neighbor"`` object up to and including the router-id."""
     text = (
@@ -60,10 +65,13 @@ class Envelope:
     the time, the counter, the type and the content change between them.
     """
 
-    __slots__ = ("_middle", "_neighbor")
+    __slots__ = ("middle", "_neighbor")
+
+    #: the text of every line before its time
+    LEAD = f'{{ "exabgp": "{JSON_API_VERSION}", "time": '
 
     def __init__(self, daemon: DaemonFields, neighbor: NeighborFields):
-        self._middle = f', "host" : "{daemon.host}", "pid" : {daemon.pid}, "ppid" : {daemon.ppid}, "counter": '
+        self.middle = daemon_middle(daemon)
         self._neighbor = neighbor_head(neighbor)
 
     def line(self, now: float, counter: int, kind: str, inner: str, tail: str = " } }", raw: str = "") -> str:
@@ -74,7 +82,7 @@ class Envelope:
     def parts(self, now: float, kind: str, raw: str = ""):
         """``(head, after)``: a line is ``head + counter + after + inner + tail`` (lines of one time and kind)."""
         return (
-            f'{{ "exabgp": "{JSON_API_VERSION}", "time": {now!r}{self._middle}',
+            f"{self.LEAD}{now!r}{self.middle}",
             f', "type": "{kind}", {raw}{self._neighbor}',
         )
 

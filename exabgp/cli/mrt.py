@@ -60,9 +60,8 @@ def cmdline(args, out, err=None) -> int:
             bad += 1
             err.write(f"exabgp mrt: {path}: {error}\n")
 
-        fast = printer.fast if isinstance(printer, Printer) else None
         try:
-            _print(printer, reader.read(_source(path), report, fast), out, report)
+            _print(printer, reader.read(_source(path), report, printer.fast), out, report)
         except BrokenPipeError:  # the reader of the output went away (``| head``): quiet, as cat (`cli.reader_gone`)
             raise
         except OSError as error:

@@ -14,10 +14,11 @@ are its inverse) on the compiled twin and on the pure one, loaded as
 
 The input buffer of `split_messages` and `index_updates` is bytes, a
 bytearray or a memoryview of one (option bits 6-7), as the session passes
-its input buffer; so is the buffer of MRT records of `bgpdump_text` and
-`mrt_columns`, whose text must also be what the general path
-(`exabgp.mrt.reader` and `exabgp.mrt.bgpdump`) prints for the records the
-codec took, without an error, and whose rows must be whole (every column
+its input buffer; so is the buffer of MRT records of `bgpdump_text`,
+`json_lines` and `mrt_columns`, whose text must also be what the general
+path (`exabgp.mrt.reader` and `exabgp.mrt.bgpdump` or
+`exabgp.mrt.jsonlines`) prints for the records the codec took, without an
+error (each JSON line valid JSON), and whose rows must be whole (every column
 as long, records counted in order, attribute sets interned).  The BGP4MP_ET
 records `bgp4mp_records` makes of a run must each hold the message its
 index names, as received; an index damaged to point outside the run is a
@@ -46,7 +47,9 @@ from exabgp._codec.tables import (
     MRT_TYPECODES,
 )
 from exabgp.mrt import reader as mrt_reader
+from exabgp.api.envelope import DaemonFields
 from exabgp.mrt.bgpdump import Printer
+from exabgp.mrt.jsonlines import JsonPrinter
 from qa import mrt_samples
 from qa.fuzz import seeds as seed_parts
 from qa.fuzz.engine import Finding
@@ -361,6 +364,47 @@ def _bgpdump_text(codec, options, payload):
     return _runs(run, payload)
 
 
+#: records of an End-of-RIB that make the JSON printer meet the neighbors of `_mrt_seeds` (each subtype and family)
+_MRT_NEIGHBORS = b"".join(
+    mrt_samples.bgp4mp_message(b"\x00\x00\x00\x00", subtype, peer, local)
+    for subtype in (4, 1, 9, 7)
+    for peer, local in (("192.0.2.1", "192.0.2.2"), ("2001:db8::1", "2001:db8::2"))
+)
+_DAEMON = DaemonFields("fuzz", 1, 0)
+
+
+def _json_printer(codec) -> JsonPrinter:
+    """A JSON printer with `codec` in front that has printed `_MRT_NEIGHBORS` (the general way)."""
+    printer = JsonPrinter(_DAEMON, codec=codec)
+    for item in mrt_reader.read(io.BytesIO(_MRT_NEIGHBORS)):
+        printer.lines(item)
+    return printer
+
+
+def _json_lines(codec, options, payload):
+    """The JSON lines of the records of the buffer the codec takes: what the general path prints for them."""
+    buffer = _buffer(options, payload)
+
+    def run(position):
+        stop, count, lines = _json_printer(codec).fast(buffer, position)
+        if not (position <= stop <= len(payload) and 0 <= count <= (stop - position) // 12):
+            raise Finding(f"json_lines took {count} records, {position} to {stop} of {len(payload)} octets")
+        if (count == 0) != (stop == position) or not isinstance(lines, str) or len(lines.splitlines()) != count:
+            raise Finding(f"json_lines took {count} records to {stop} and wrote {lines[-80:]!r}")
+        for line in lines.splitlines():
+            json.loads(line)
+        if count:
+            general = _json_printer(types.SimpleNamespace(json_lines=None))
+            errors: list = []
+            items = mrt_reader.read(io.BytesIO(payload[position:stop]), errors.append)
+            expected = "".join(general.lines(item) for item in items)
+            if errors or lines != expected:
+                raise Finding(f"json_lines wrote other lines than the general path: {lines[:300]!r} {errors}")
+        return stop, count, lines
+
+    return _runs(run, payload)
+
+
 def _mrt_columns(codec, options, payload):
     """The column rows of the records of the buffer the codec takes: every column as long, records in order."""
     rows = [array(code) for code in MRT_TYPECODES]
@@ -444,6 +488,7 @@ def targets() -> list:
         CodecTarget("codec.nlri_keys", _nlri_keys, _nlri_seeds, b"\x00\x01\x02\x03"),
         CodecTarget("codec.ingest_messages", _ingest_messages, _stream, b"\x01\x09\x0f"),
         CodecTarget("codec.bgpdump_text", _bgpdump_text, _mrt_seeds, b"\x00\x02\x41\x82"),
+        CodecTarget("codec.json_lines", _json_lines, _mrt_seeds, b"\x00\x41\x82"),
         CodecTarget("codec.bgp4mp_records", _bgp4mp_records, _stream, b"\x00\x01\x02\x23"),
         CodecTarget("codec.mrt_columns", _mrt_columns, _mrt_seeds, b"\x00\x02\x41\x82"),
     ]
