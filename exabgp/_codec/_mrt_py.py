@@ -119,14 +119,6 @@ from exabgp._codec.tables import (
     ASN2_SIZE,
     ASN4_SIZE,
     ATOMIC_AGGREGATE,
-    BGP4MP_MESSAGE,
-    BGP4MP_MESSAGE_ADDPATH,
-    BGP4MP_MESSAGE_AS4,
-    BGP4MP_MESSAGE_AS4_LOCAL,
-    BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH,
-    BGP4MP_MESSAGE_LOCAL,
-    BGP4MP_MESSAGE_AS4_ADDPATH,
-    BGP4MP_MESSAGE_LOCAL_ADDPATH,
     COMMUNITIES,
     FAMILY_SIZE,
     HEADER_SIZE,
@@ -154,6 +146,8 @@ from exabgp._codec.tables import (
     MRT_COLUMNS,
     MRT_ET_SIZE,
     MRT_HEADER_SIZE,
+    MRT_MESSAGE_SUBTYPES,
+    MRT_RIB_SUBTYPES,
     MRT_TABLE_DUMP_V2,
     MRT_TYPECODES,
     MULTI_EXIT_DISC,
@@ -162,15 +156,10 @@ from exabgp._codec.tables import (
     ORIGIN,
     ORIGIN_EGP,
     ORIGIN_IGP,
-    RIB_IPV4_MULTICAST,
-    RIB_IPV4_MULTICAST_ADDPATH,
     RIB_IPV4_UNICAST,
     RIB_IPV4_UNICAST_ADDPATH,
-    RIB_IPV6_MULTICAST,
-    RIB_IPV6_MULTICAST_ADDPATH,
     RIB_IPV6_UNICAST,
     RIB_IPV6_UNICAST_ADDPATH,
-    SAFI_MULTICAST,
     SAFI_UNICAST,
     TYPE_AT,
     UPDATE,
@@ -180,27 +169,9 @@ from exabgp._codec.tables import (
 __all__ = ("bgp4mp_records", "bgpdump_text", "json_lines", "mrt_columns")
 
 #: BGP4MP message subtype -> (4-octet ASNs, ADD-PATH, local)
-_MESSAGES = {
-    BGP4MP_MESSAGE: (False, False, False),
-    BGP4MP_MESSAGE_AS4: (True, False, False),
-    BGP4MP_MESSAGE_LOCAL: (False, False, True),
-    BGP4MP_MESSAGE_AS4_LOCAL: (True, False, True),
-    BGP4MP_MESSAGE_ADDPATH: (False, True, False),
-    BGP4MP_MESSAGE_AS4_ADDPATH: (True, True, False),
-    BGP4MP_MESSAGE_LOCAL_ADDPATH: (False, True, True),
-    BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH: (True, True, True),
-}
-#: TABLE_DUMP_V2 subtype -> (AFI, SAFI, ADD-PATH)
-_RIBS = {
-    RIB_IPV4_UNICAST: (AFI_IPV4, SAFI_UNICAST, False),
-    RIB_IPV4_MULTICAST: (AFI_IPV4, SAFI_MULTICAST, False),
-    RIB_IPV6_UNICAST: (AFI_IPV6, SAFI_UNICAST, False),
-    RIB_IPV6_MULTICAST: (AFI_IPV6, SAFI_MULTICAST, False),
-    RIB_IPV4_UNICAST_ADDPATH: (AFI_IPV4, SAFI_UNICAST, True),
-    RIB_IPV4_MULTICAST_ADDPATH: (AFI_IPV4, SAFI_MULTICAST, True),
-    RIB_IPV6_UNICAST_ADDPATH: (AFI_IPV6, SAFI_UNICAST, True),
-    RIB_IPV6_MULTICAST_ADDPATH: (AFI_IPV6, SAFI_MULTICAST, True),
-}
+_MESSAGES = MRT_MESSAGE_SUBTYPES
+#: TABLE_DUMP_V2 subtype -> (AFI, SAFI, ADD-PATH), RIB_GENERIC aside
+_RIBS: dict = {subtype: flags for subtype, flags in MRT_RIB_SUBTYPES.items() if flags[0] is not None}
 #: the attributes the text shows, read under the common attributes' rules
 _SHOWN = frozenset((ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES))
 _ADDRESS = {AFI_IPV4: (AF_INET, IPV4_SIZE), AFI_IPV6: (AF_INET6, IPV6_SIZE)}

@@ -247,6 +247,30 @@ BGP4MP_MESSAGE_AS4_ADDPATH = 9
 BGP4MP_MESSAGE_LOCAL_ADDPATH = 10
 BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH = 11
 SAFI_MULTICAST = 2
+#: TABLE_DUMP_V2 RIB subtype -> (afi, safi or None for RIB_GENERIC, add-path): `exabgp.mrt.reader` and `_mrt_*`
+MRT_RIB_SUBTYPES = {
+    RIB_IPV4_UNICAST: (AFI_IPV4, SAFI_UNICAST, False),
+    RIB_IPV4_MULTICAST: (AFI_IPV4, SAFI_MULTICAST, False),
+    RIB_IPV6_UNICAST: (AFI_IPV6, SAFI_UNICAST, False),
+    RIB_IPV6_MULTICAST: (AFI_IPV6, SAFI_MULTICAST, False),
+    RIB_GENERIC: (None, None, False),
+    RIB_IPV4_UNICAST_ADDPATH: (AFI_IPV4, SAFI_UNICAST, True),
+    RIB_IPV4_MULTICAST_ADDPATH: (AFI_IPV4, SAFI_MULTICAST, True),
+    RIB_IPV6_UNICAST_ADDPATH: (AFI_IPV6, SAFI_UNICAST, True),
+    RIB_IPV6_MULTICAST_ADDPATH: (AFI_IPV6, SAFI_MULTICAST, True),
+    RIB_GENERIC_ADDPATH: (None, None, True),
+}
+#: BGP4MP message subtype -> (4-octet ASNs, add-path, local: the message was sent by the collector)
+MRT_MESSAGE_SUBTYPES = {
+    BGP4MP_MESSAGE: (False, False, False),
+    BGP4MP_MESSAGE_AS4: (True, False, False),
+    BGP4MP_MESSAGE_LOCAL: (False, False, True),
+    BGP4MP_MESSAGE_AS4_LOCAL: (True, False, True),
+    BGP4MP_MESSAGE_ADDPATH: (False, True, False),
+    BGP4MP_MESSAGE_AS4_ADDPATH: (True, True, False),
+    BGP4MP_MESSAGE_LOCAL_ADDPATH: (False, True, True),
+    BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH: (True, True, True),
+}
 #: the columns `_mrt_*.mrt_columns` fills, one row per route, in this order (their `array` type codes: `MRT_TYPECODES`)
 MRT_PREFIX_HI = 0
 MRT_PREFIX_LO = 1

@@ -56,7 +56,7 @@ import io
 import struct
 from socket import AF_INET, AF_INET6, inet_ntop
 
-from exabgp._codec.tables import (  # the numbers of RFC 6396 section 4 and RFC 8050, once
+from exabgp._codec.tables import (  # noqa: F401 (the numbers of RFC 6396 section 4 and RFC 8050, once)
     BGP4MP_ENTRY,
     BGP4MP_MESSAGE as MESSAGE,
     BGP4MP_MESSAGE_ADDPATH as MESSAGE_ADDPATH,
@@ -71,7 +71,9 @@ from exabgp._codec.tables import (  # the numbers of RFC 6396 section 4 and RFC 
     BGP4MP_STATE_CHANGE_AS4 as STATE_CHANGE_AS4,
     MRT_BGP4MP as BGP4MP,
     MRT_BGP4MP_ET as BGP4MP_ET,
+    MRT_MESSAGE_SUBTYPES,
     MRT_OBSOLETE_BGP as OBSOLETE_BGP,
+    MRT_RIB_SUBTYPES,
     MRT_TABLE_DUMP as TABLE_DUMP,
     MRT_TABLE_DUMP_V2 as TABLE_DUMP_V2,
     PEER_INDEX_TABLE,
@@ -89,32 +91,11 @@ from exabgp._codec.tables import (  # the numbers of RFC 6396 section 4 and RFC 
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_MULTICAST, SAFI_UNICAST
 
-#: TABLE_DUMP_V2 RIB subtype -> (afi, safi or None for RIB_GENERIC, add-path)
-RIB_SUBTYPES = {
-    RIB_IPV4_UNICAST: (AFI_IPV4, SAFI_UNICAST, False),
-    RIB_IPV4_MULTICAST: (AFI_IPV4, SAFI_MULTICAST, False),
-    RIB_IPV6_UNICAST: (AFI_IPV6, SAFI_UNICAST, False),
-    RIB_IPV6_MULTICAST: (AFI_IPV6, SAFI_MULTICAST, False),
-    RIB_GENERIC: (None, None, False),
-    RIB_IPV4_UNICAST_ADDPATH: (AFI_IPV4, SAFI_UNICAST, True),
-    RIB_IPV4_MULTICAST_ADDPATH: (AFI_IPV4, SAFI_MULTICAST, True),
-    RIB_IPV6_UNICAST_ADDPATH: (AFI_IPV6, SAFI_UNICAST, True),
-    RIB_IPV6_MULTICAST_ADDPATH: (AFI_IPV6, SAFI_MULTICAST, True),
-    RIB_GENERIC_ADDPATH: (None, None, True),
-}
-
-
-#: BGP4MP message subtype -> (4-octet ASNs, add-path, local: the message was sent by the collector)
-MESSAGE_SUBTYPES = {
-    MESSAGE: (False, False, False),
-    MESSAGE_AS4: (True, False, False),
-    MESSAGE_LOCAL: (False, False, True),
-    MESSAGE_AS4_LOCAL: (True, False, True),
-    MESSAGE_ADDPATH: (False, True, False),
-    MESSAGE_AS4_ADDPATH: (True, True, False),
-    MESSAGE_LOCAL_ADDPATH: (False, True, True),
-    MESSAGE_AS4_LOCAL_ADDPATH: (True, True, True),
-}
+#: TABLE_DUMP_V2 RIB subtype -> (afi, safi or None for RIB_GENERIC, add-path), and BGP4MP message subtype ->
+#: (4-octet ASNs, add-path, local): the codec's tables, which its `_mrt` pass reads too (the subtype names
+#: imported above stay this module's, for its readers)
+RIB_SUBTYPES = MRT_RIB_SUBTYPES
+MESSAGE_SUBTYPES = MRT_MESSAGE_SUBTYPES
 
 #: the families whose NLRI carry a path identifier in *_ADDPATH records
 _ADDPATH_FAMILIES = frozenset((afi, safi) for afi in (AFI_IPV4, AFI_IPV6) for safi in (SAFI_UNICAST, SAFI_MULTICAST))
