@@ -6,11 +6,7 @@ serves every connection in a thread of its own:
 
 * it answers the daemon's OPEN as `qa.peer.mirror_open` does (so that the
   capabilities the daemon offers, graceful restart included, are
-  negotiated), then a KEEPALIVE, and every later KEEPALIVE with a KEEPALIVE;
-  each UPDATE too, or with `answers(body)` given only those it holds for (an
-  answer crossing the NOTIFICATION a daemon sends as it closes makes the
-  daemon's kernel reset the connection, and the reset can discard the
-  NOTIFICATION before this side reads it);
+  negotiated), then a KEEPALIVE, and every later message with a KEEPALIVE;
 * with ``answer="notify"`` it answers the OPEN with `notification` (a
   NOTIFICATION body, Cease 6/5 by default) instead and closes;
 * with ``answer="mute"`` it never answers (the daemon's session stays in
@@ -33,7 +29,6 @@ satisfy a predicate.
 """
 
 import dataclasses
-from collections.abc import Callable
 import socket
 import struct
 import threading
@@ -79,14 +74,12 @@ class Recorder:
         notification: bytes = REJECTED,
         close_after: float = 5.0,
         options: Options | None = None,
-        answers: Callable[[bytes], bool] | None = None,
     ):
         self.answer = answer
         self.port = port
         self.notification = notification
         self.close_after = close_after
         self.options = options or Options()
-        self.answers = answers
         self.connections = []
         self._sockets = {}  # id(Recorded) -> its socket, while served
         self._listener = None
@@ -203,7 +196,7 @@ class Recorder:
                     elif kind == UPDATE and is_end_of_rib(body) and self.answer == "close":
                         self._note(recorded, end="peer")
                         return
-                    elif kind == KEEPALIVE or (kind == UPDATE and (self.answers is None or self.answers(body))):
+                    elif kind != NOTIFICATION:
                         sock.sendall(message(KEEPALIVE))
             self._note(recorded, end="peer")
         except OSError:

@@ -258,12 +258,6 @@ class Scenario:
         return 65001 if self.ebgp else 65000
 
 
-def _marker_body(body: bytes) -> bool:
-    """Whether an UPDATE body is a group's marker: an MP_UNREACH_NLRI End-of-RIB of AFI 25 (L2VPN), SAFI 70
-    (EVPN), the marker's family."""
-    return body.endswith(bytes([0, 25, 70])) and is_end_of_rib(body)
-
-
 def is_reload(group: tuple) -> bool:
     """Whether `group` reloads the configuration (`RELOAD`, `RELOAD_CHANGED`)."""
     return bool(group) and group[0] in (RELOAD, RELOAD_CHANGED)
@@ -945,9 +939,7 @@ class Run:
         self.program = program
         self.directory = directory
         self.env = env
-        # only the markers are answered: they bring 5.0.15's peer loop round (`_woken`), and an answer to any
-        # other UPDATE could cross a teardown's NOTIFICATION and have it lost to a reset (`qa.recorder`)
-        self.recorder = Recorder(options=Options(asn=scenario.peer_as), answers=_marker_body)
+        self.recorder = Recorder(options=Options(asn=scenario.peer_as))
         self.chunks = []
         self._orders = None
         self._answers = None
@@ -1000,7 +992,8 @@ class Run:
 
     @staticmethod
     def _is_marker(data: bytes) -> bool:
-        return _marker_body(data[19:])
+        # an MP_UNREACH_NLRI End-of-RIB of AFI 25 (L2VPN), SAFI 70 (EVPN): the marker's family
+        return data[19:].endswith(bytes([0, 25, 70])) and is_end_of_rib(data[19:])
 
     def _take(self, session: int, end: int) -> tuple:
         """The messages of `session` from the cursor to `end` (markers left out); the cursor moves there."""
