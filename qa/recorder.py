@@ -64,6 +64,16 @@ class Recorded:
         return (messages[-1] if messages else None), self.end
 
 
+def _answer(sock, data: bytes) -> None:
+    """Send an answer; one the daemon no longer takes (it closed: the write fails with a broken pipe or a
+    reset) is dropped, and the messages it sent before closing, a NOTIFICATION among them, are still read and
+    recorded (recv returns them before the end)."""
+    try:
+        sock.sendall(data)
+    except OSError:
+        pass
+
+
 class Recorder:
     """See the module docstring."""
 
@@ -156,7 +166,7 @@ class Recorder:
         try:
             while True:
                 if held is not None and self.answer == "establish":
-                    sock.sendall(message(OPEN, mirror_open(held, self.options)) + message(KEEPALIVE))
+                    _answer(sock, message(OPEN, mirror_open(held, self.options)) + message(KEEPALIVE))
                     established, held = time.monotonic(), None
                 if (
                     self.answer == "close"
@@ -191,13 +201,13 @@ class Recorder:
                             sock.sendall(message(NOTIFICATION, self.notification))
                             self._note(recorded, end="peer")
                             return
-                        sock.sendall(message(OPEN, mirror_open(body, self.options)) + message(KEEPALIVE))
+                        _answer(sock, message(OPEN, mirror_open(body, self.options)) + message(KEEPALIVE))
                         established = time.monotonic()
                     elif kind == UPDATE and is_end_of_rib(body) and self.answer == "close":
                         self._note(recorded, end="peer")
                         return
                     elif kind != NOTIFICATION:
-                        sock.sendall(message(KEEPALIVE))
+                        _answer(sock, message(KEEPALIVE))
             self._note(recorded, end="peer")
         except OSError:
             self._note(recorded, end="reset")
