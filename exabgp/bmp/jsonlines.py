@@ -20,7 +20,15 @@ that peer would read:
   fast path for the unicast families, RFC 7606 outcomes as withdrawals); an
   UPDATE that would reset a BGP session (RFC 7606 section 4: its NLRI can
   not be read) is ``"error": { "code", "subcode", "reason", "body" }``
-  instead, and the BMP session goes on;
+  instead, and the BMP session goes on.  A message with TLVs (RFC 9736
+  layout, `exabgp.bmp.message`) has ``"tlvs"`` in ``bmp``, after
+  ``peer``: a list, in the message's order, of ``{ "type": N, "name": ...,
+  "index": N, "value": ... }`` (``"group": N`` instead of ``index`` when the
+  index has the G bit; ``"enterprise": PEN`` and the name ``enterprise``
+  for a type with the E bit, the value after the enterprise number), the
+  value decoded for ``vrf-table-name`` (a string) and ``group`` (a list of
+  NLRI indexes), the octets in hex for the others (``stateless-parsing``,
+  ``path-marking``, ``unknown``);
 * ``peer-up``: ``"state": "up"``, the local and remote ports in ``bmp``,
   and ``"open": { "sent": ..., "received": ... }`` as 5.0 prints a received
   OPEN (`exabgp.api.json_message.open_json`);
@@ -81,6 +89,31 @@ def _information(tlvs, names: dict) -> str:
     return "[ " + ", ".join(items) + " ]"
 
 
+def monitoring_tlvs(tlvs: tuple) -> str:
+    """The ``"tlvs"`` list of a Route Monitoring (see the module docstring)."""
+    items = []
+    for kind, index, value in tlvs:
+        where = f'"group": {index & ~tables.INDEX_GROUP}' if index & tables.INDEX_GROUP else f'"index": {index}'
+        if kind & tables.TLV_ENTERPRISE:
+            enterprise = int.from_bytes(value[:4], "big")
+            items.append(
+                f'{{ "type": {kind & ~tables.TLV_ENTERPRISE}, "name": "enterprise", "enterprise": {enterprise}, '
+                f'{where}, "value": "{hex_text(value[4:])}" }}'
+            )
+            continue
+        if kind == tables.RM_VRF_TABLE_NAME:
+            shown = _text(value)
+        elif kind == tables.RM_GROUP:
+            shown = (
+                "[ " + ", ".join(str(int.from_bytes(value[i : i + 2], "big")) for i in range(0, len(value), 2)) + " ]"
+            )
+        else:
+            shown = f'"{hex_text(value)}"'
+        name = tables.ROUTE_MONITORING_TLVS.get(kind, "unknown")
+        items.append(f'{{ "type": {kind}, "name": "{name}", {where}, "value": {shown} }}')
+    return "[ " + ", ".join(items) + " ]"
+
+
 class BmpPrinter:
     """The JSON lines of one BMP session (see the module docstring); `router` keeps the session's peers."""
 
@@ -138,7 +171,8 @@ class BmpPrinter:
             self._monitored[id(peer)] = known
         _peer, envelope, head, direction, ctx = known
         self.counter += 1
-        bmp = f"{head}{message.timestamp!r} }} }}, "
+        tlvs = f', "tlvs": {monitoring_tlvs(message.tlvs)}' if message.tlvs else ""
+        bmp = f"{head}{message.timestamp!r} }}{tlvs} }}, "
         try:
             text = update_json(Update.decode(message.body, ctx), ctx, True)
         except CodecError as error:  # what would reset a BGP session: told, the BMP session goes on

@@ -1,4 +1,4 @@
-"""BMP messages: framing a router's stream and decoding each message (RFC 7854 section 4, RFC 8671, RFC 9069).
+"""BMP messages: framing a router's stream and decoding each message (RFC 7854 section 4, RFC 8671, RFC 9069, RFC 9736).
 
 `Decoder.feed(data)` takes the octets of one BMP session as they arrive and
 returns the complete messages decoded, keeping a partial one for the next
@@ -11,7 +11,13 @@ message).  Each message is a frozen record of the type its common header names:
   decoded, `exabgp.bgp.open.Open`), then the optional Information TLVs;
 * `RouteMonitoring`: the per-peer header and the enclosed UPDATE's body,
   left as octets: the router session (`exabgp.bmp.router`) knows the codec
-  context it is decoded with;
+  context it is decoded with.  After the per-peer header comes either the
+  BGP UPDATE (RFC 7854: its marker first) or TLVs (the TLV layout of RFC
+  9736 as the issue names it, draft-ietf-grow-bmp-tlv's "BMPv4", `tables`):
+  type, length, index, value, one of them (`tables.RM_BGP_MESSAGE`) the
+  whole UPDATE, whose body is read as above; the others are kept in
+  `tlvs` as ``(type, index, value)`` in their order (the type with its E
+  bit, the value with its enterprise number);
 * `RouteMirroring`: the per-peer header and its TLVs (a BGP message, or an
   information code);
 * `StatisticsReport`: the per-peer header and its ``(type, value)``
@@ -28,8 +34,13 @@ session, from 1, and its type) and the offset, counted from the first octet
 of the session, of the field that is wrong: a version other than 3, a length
 shorter than the message's own headers or over `tables.MAX_MESSAGE_SIZE`, a
 field running past the message's end, a BGP message without its marker or of
-the wrong type, an OPEN or a NOTIFICATION the codec refuses.  The stream can
-not be resynchronised after a framing error: the station closes the session.
+the wrong type, an OPEN or a NOTIFICATION the codec refuses; in a Route
+Monitoring's TLVs, a TLV running past the message, no BGP message TLV or two,
+an enterprise TLV without its enterprise number, a Group TLV whose index
+lacks the G bit or whose value is not a list of 2-octet indexes.  The stream
+can not be resynchronised after a framing error: the station closes the
+session.  Versions 3 and 4 (BMPv4) are read, with the same layouts but the
+Route Monitoring's, which the octets after the per-peer header tell.
 """
 
 from exabgp._codec.errors import CodecError
@@ -128,6 +139,7 @@ class RouteMonitoring:
     peer: PeerHeader
     timestamp: float
     body: bytes  # the UPDATE's body (its BGP header checked and left out)
+    tlvs: tuple = ()  # (type, index, value) of the TLVs but the BGP message's (RFC 9736 layout), in order
 
 
 @record(slots=True)
@@ -267,10 +279,50 @@ def _peer_down(reader: _Fields):
 
 def _route_monitoring(reader: _Fields):
     peer, stamp = reader.peer_header()
-    _kind, body = reader.bgp_message("the BGP UPDATE", _UPDATE)
-    if reader.left():
-        raise reader.error(f"{reader.left()} octets after the BGP UPDATE")
-    return RouteMonitoring(peer, stamp, bytes(body))
+    first = reader.position
+    if reader.data[first : first + MARKER_SIZE] == MARKER:  # RFC 7854: the BGP UPDATE, and nothing after it
+        _kind, body = reader.bgp_message("the BGP UPDATE", _UPDATE)
+        if reader.left():
+            raise reader.error(f"{reader.left()} octets after the BGP UPDATE")
+        return RouteMonitoring(peer, stamp, bytes(body))
+    update = None
+    found = []
+    end = reader.end
+    while reader.position < end:
+        at = reader.position
+        kind = reader.number(2, "the type of a route monitoring TLV")
+        length = reader.number(2, f"the length of route monitoring TLV {kind}")
+        index = reader.number(2, f"the index of route monitoring TLV {kind}")
+        if kind != tables.RM_BGP_MESSAGE:
+            found.append((kind, index, bytes(_monitoring_tlv(reader, kind, index, length, at))))
+            continue
+        if update is not None:
+            raise reader.error("a second BGP message TLV", at)
+        if length > reader.left():
+            raise reader.error(f"the BGP message TLV needs {length} octets, {reader.left()} left")
+        reader.end = reader.position + length  # the UPDATE is read within its TLV
+        _kind, update = reader.bgp_message("the BGP UPDATE", _UPDATE)
+        if reader.left():
+            raise reader.error(f"{reader.left()} octets after the BGP UPDATE in its TLV")
+        reader.end = end
+    if update is None:
+        raise reader.error("no BGP message TLV among the route monitoring TLVs", first)
+    return RouteMonitoring(peer, stamp, bytes(update), tuple(found))
+
+
+def _monitoring_tlv(reader: _Fields, kind: int, index: int, length: int, at: int) -> bytes:
+    """The value of a Route Monitoring TLV other than the BGP message's, the rules of its type checked."""
+    value = reader.take(length, f"route monitoring TLV {kind}")
+    if kind & tables.TLV_ENTERPRISE and length < 4:
+        raise reader.error(
+            f"enterprise TLV {kind & ~tables.TLV_ENTERPRISE} of {length} octets, no enterprise number", at
+        )
+    if kind == tables.RM_GROUP:
+        if not index & tables.INDEX_GROUP:
+            raise reader.error(f"group TLV with index {index}: the G bit is not set", at)
+        if not length or length % 2:
+            raise reader.error(f"group TLV of {length} octets: not a list of 2-octet indexes", at)
+    return value
 
 
 def _route_mirroring(reader: _Fields):
@@ -349,10 +401,10 @@ class Decoder:
                 version = buffer[position]
                 length = int.from_bytes(buffer[position + 1 : position + 5], "big")
                 kind = buffer[position + 5]
-                if version != tables.VERSION or not tables.COMMON_HEADER_SIZE <= length <= tables.MAX_MESSAGE_SIZE:
+                if version not in tables.VERSIONS or not tables.COMMON_HEADER_SIZE <= length <= tables.MAX_MESSAGE_SIZE:
                     where = f"BMP message {number} ({tables.MESSAGE_NAMES.get(kind, f'type {kind}')}) at offset"
-                    if version != tables.VERSION:
-                        raise BmpError(f"{where} {self.offset + position}: version {version}, only 3 is read")
+                    if version not in tables.VERSIONS:
+                        raise BmpError(f"{where} {self.offset + position}: version {version}, only 3 and 4 are read")
                     raise BmpError(f"{where} {self.offset + position + 1}: message length {length}")
                 if size - position < length:
                     break
