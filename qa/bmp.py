@@ -121,8 +121,8 @@ def route_monitoring_tlvs(header: bytes, *tlvs: bytes, version: int = 4) -> byte
     return common(0, header + b"".join(tlvs), version)
 
 
-def peer_down(header: bytes, reason: int, data: bytes = b"") -> bytes:
-    return common(2, header + bytes((reason,)) + data)
+def peer_down(header: bytes, reason: int, data: bytes = b"", version: int = VERSION) -> bytes:
+    return common(2, header + bytes((reason,)) + data, version)
 
 
 def statistics(header: bytes, *stats: bytes) -> bytes:

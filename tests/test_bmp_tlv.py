@@ -126,6 +126,33 @@ def test_a_bad_tlv_names_the_message_and_the_offset(tlvs, expected):
     assert failure(GOOD + bmp.route_monitoring_tlvs(HEADER, *tlvs)) == f"BMP message 2 (route-monitoring) {expected}"
 
 
+def test_a_version_4_peer_down_has_tlvs_after_its_data():
+    """BMPv4: after the reason's data (a NOTIFICATION, an FSM event code, nothing), TLVs of the same layout."""
+    notification = bmp.bgp(3, bytes((6, 2)))
+    name = bmp.indexed_tlv(3, b"blue")
+    text = bmp.indexed_tlv(0, b"gone")
+    got = lines(
+        peer_up(),
+        bmp.peer_down(HEADER, 1, notification + name, version=4),
+        bmp.peer_down(HEADER, 2, struct.pack("!H", 18) + text + UNKNOWN, version=4),
+        bmp.peer_down(HEADER, 4, name, version=4),
+        bmp.peer_down(HEADER, 4, version=4),
+    )
+    local, fsm, remote, bare = (line["bmp"] | line["neighbor"] for line in got[1:])
+    assert local["notification"]["code"] == 6 and local["tlvs"] == [
+        {"type": 3, "name": "vrf-table-name", "index": 0, "value": "blue"}
+    ]
+    assert fsm["fsm-event"] == 18 and fsm["tlvs"] == [
+        {"type": 0, "name": "string", "index": 0, "value": "gone"},
+        {"type": 99, "name": "unknown", "index": 0, "value": "0x0102"},
+    ]
+    assert remote["reason"] == "remote-no-notification" and "information" not in remote
+    assert remote["tlvs"] == local["tlvs"]
+    assert "tlvs" not in bare
+    error = failure(GOOD + bmp.peer_down(HEADER, 4, name[:-1], version=4))
+    assert error == f"BMP message 2 (peer-down) at offset {TLVS_AT + 1 + 6}: peer down TLV 3 needs 4 octets, 3 left"
+
+
 def test_version_4_frames_every_message():
     """BMPv4 changes the Route Monitoring's layout only: the other messages read as in version 3."""
     v4 = bytearray(GOOD)

@@ -35,6 +35,8 @@ that peer would read:
 * ``peer-down``: ``"state": "down"``, ``"reason"`` (`tables.DOWN_REASONS`),
   and the ``notification`` (5.0's form), the ``fsm-event`` or the
   ``information`` TLVs when sent (``data`` in hex for an unknown reason);
+  a BMPv4 one's TLVs in ``bmp.tlvs`` as a Route Monitoring's
+  (`tables.PEER_DOWN_TLVS`: ``string`` and ``vrf-table-name`` as text);
 * ``statistics-report``: ``"statistics"``, a list of ``{ "type": N,
   "name": ..., "value": N }`` (``"family"`` added for the per-family gauges);
 * ``route-mirroring``: ``"mirrored"``, a list of ``{ "bgp-message": "0x..." }``
@@ -89,8 +91,9 @@ def _information(tlvs, names: dict) -> str:
     return "[ " + ", ".join(items) + " ]"
 
 
-def monitoring_tlvs(tlvs: tuple) -> str:
-    """The ``"tlvs"`` list of a Route Monitoring (see the module docstring)."""
+def indexed_tlvs(tlvs: tuple, names: dict) -> str:
+    """The ``"tlvs"`` list of a Route Monitoring or a BMPv4 Peer Down, `names` its TLV types' (the module
+    docstring)."""
     items = []
     for kind, index, value in tlvs:
         where = f'"group": {index & ~tables.INDEX_GROUP}' if index & tables.INDEX_GROUP else f'"index": {index}'
@@ -101,15 +104,15 @@ def monitoring_tlvs(tlvs: tuple) -> str:
                 f'{where}, "value": "{hex_text(value[4:])}" }}'
             )
             continue
-        if kind == tables.RM_VRF_TABLE_NAME:
+        name = names.get(kind, "unknown")
+        if name in tables.TEXT_TLVS:
             shown = _text(value)
-        elif kind == tables.RM_GROUP:
+        elif name == "group":
             shown = (
                 "[ " + ", ".join(str(int.from_bytes(value[i : i + 2], "big")) for i in range(0, len(value), 2)) + " ]"
             )
         else:
             shown = f'"{hex_text(value)}"'
-        name = tables.ROUTE_MONITORING_TLVS.get(kind, "unknown")
         items.append(f'{{ "type": {kind}, "name": "{name}", {where}, "value": {shown} }}')
     return "[ " + ", ".join(items) + " ]"
 
@@ -171,7 +174,7 @@ class BmpPrinter:
             self._monitored[id(peer)] = known
         _peer, envelope, head, direction, ctx = known
         self.counter += 1
-        tlvs = f', "tlvs": {monitoring_tlvs(message.tlvs)}' if message.tlvs else ""
+        tlvs = f', "tlvs": {indexed_tlvs(message.tlvs, tables.ROUTE_MONITORING_TLVS)}' if message.tlvs else ""
         bmp = f"{head}{message.timestamp!r} }}{tlvs} }}, "
         try:
             text = update_json(Update.decode(message.body, ctx), ctx, True)
@@ -226,7 +229,8 @@ class BmpPrinter:
                 inner += f', "information": {_information(message.information, tables.PEER_INFORMATION_TYPES)}'
             if message.data:
                 inner += f', "data": "{hex_text(message.data)}"'
-            line = self._line(now, message, inner)
+            tlvs = f', "tlvs": {indexed_tlvs(message.tlvs, tables.PEER_DOWN_TLVS)}' if message.tlvs else ""
+            line = self._line(now, message, inner, tlvs)
             self._router.receive(message)
             return line
         if isinstance(message, StatisticsReport):

@@ -26,7 +26,9 @@ message).  Each message is a frozen record of the type its common header names:
 * `PeerDown`: the per-peer header, the reason, and the NOTIFICATION
   (`exabgp.bgp.notification.Notification`), the FSM event code or the TLVs
   the reason says follow (the octets as they came for a reason not in
-  `tables.DOWN_REASONS`: a new reason code does not end the session).
+  `tables.DOWN_REASONS`: a new reason code does not end the session); in
+  version 4 (BMPv4), the TLVs after the reason's data are of the RFC 9736
+  layout, kept in `tlvs` as a Route Monitoring's are.
 
 Bad input is a `BmpError` (raised by `decode`, kept as `Decoder.error`:
 the messages before it are returned, none after), whose text names the message (its number in the
@@ -40,7 +42,8 @@ an enterprise TLV without its enterprise number, a Group TLV whose index
 lacks the G bit or whose value is not a list of 2-octet indexes.  The stream
 can not be resynchronised after a framing error: the station closes the
 session.  Versions 3 and 4 (BMPv4) are read, with the same layouts but the
-Route Monitoring's, which the octets after the per-peer header tell.
+Route Monitoring's, which the octets after the per-peer header tell, and the
+Peer Down's TLVs.
 """
 
 from exabgp._codec.errors import CodecError
@@ -131,6 +134,7 @@ class PeerDown:
     fsm_event: int | None = None
     information: tuple = ()
     data: bytes = b""  # what follows a reason this station does not know, kept as it came
+    tlvs: tuple = ()  # BMPv4: (type, index, value) of the TLVs after the reason's data (RFC 9736 layout)
 
 
 @record(slots=True)
@@ -203,6 +207,31 @@ class _Fields:
             found.append((kind, self.take(length, f"{field} {kind}")))
         return tuple(found)
 
+    def indexed_tlv(self, field: str) -> tuple:
+        """``(offset, type, length, index)`` of the next TLV of the RFC 9736 layout: type, length, index (2 each)."""
+        at = self.position
+        kind = self.number(2, f"the type of a {field}")
+        length = self.number(2, f"the length of {field} {kind}")
+        return at, kind, length, self.number(2, f"the index of {field} {kind}")
+
+    def indexed_value(self, field: str, at: int, kind: int, length: int) -> bytes:
+        """The value of an RFC 9736 TLV (not a BGP message): an enterprise type (E bit) opens with a 4-octet
+        enterprise number."""
+        value = bytes(self.take(length, f"{field} {kind}"))
+        if kind & tables.TLV_ENTERPRISE and length < 4:
+            raise self.error(
+                f"enterprise TLV {kind & ~tables.TLV_ENTERPRISE} of {length} octets, no enterprise number", at
+            )
+        return value
+
+    def indexed_tlvs(self, field: str) -> tuple:
+        """``(type, index, value)`` of the RFC 9736 TLVs up to the message's end."""
+        found = []
+        while self.position < self.end:
+            at, kind, length, index = self.indexed_tlv(field)
+            found.append((kind, index, self.indexed_value(field, at, kind, length)))
+        return tuple(found)
+
     def bgp_message(self, field: str, expected: int | None) -> tuple:
         """A whole BGP message: ``(type, body)``, its marker, length and type checked."""
         at = self.position
@@ -265,16 +294,20 @@ def _peer_up(reader: _Fields):
 def _peer_down(reader: _Fields):
     peer, stamp = reader.peer_header()
     reason = reader.number(1, "the reason")
+    if reason not in tables.DOWN_REASONS:
+        return PeerDown(peer, stamp, reason, data=reader.take(reader.left(), "the data"))
+    notification = fsm_event = None
     if reason in tables.DOWN_WITH_NOTIFICATION:
         at = reader.position
         _kind, body = reader.bgp_message("the NOTIFICATION", _NOTIFICATION)
         notification = reader.decoded(Notification.decode, body, "the NOTIFICATION", at)
-        return PeerDown(peer, stamp, reason, notification=notification)
-    if reason == tables.DOWN_LOCAL_FSM:
-        return PeerDown(peer, stamp, reason, fsm_event=reader.number(2, "the FSM event code"))
-    if reason in tables.DOWN_REASONS:
-        return PeerDown(peer, stamp, reason, information=reader.tlvs("information TLV"))
-    return PeerDown(peer, stamp, reason, data=reader.take(reader.left(), "the data"))
+    elif reason == tables.DOWN_LOCAL_FSM:
+        fsm_event = reader.number(2, "the FSM event code")
+    if reader.data[0] == tables.VERSION_TLV:  # BMPv4: TLVs of the RFC 9736 layout after the reason's data
+        return PeerDown(peer, stamp, reason, notification, fsm_event, tlvs=reader.indexed_tlvs("peer down TLV"))
+    if notification is not None or fsm_event is not None:
+        return PeerDown(peer, stamp, reason, notification, fsm_event)
+    return PeerDown(peer, stamp, reason, information=reader.tlvs("information TLV"))
 
 
 def _route_monitoring(reader: _Fields):
@@ -289,12 +322,14 @@ def _route_monitoring(reader: _Fields):
     found = []
     end = reader.end
     while reader.position < end:
-        at = reader.position
-        kind = reader.number(2, "the type of a route monitoring TLV")
-        length = reader.number(2, f"the length of route monitoring TLV {kind}")
-        index = reader.number(2, f"the index of route monitoring TLV {kind}")
+        at, kind, length, index = reader.indexed_tlv("route monitoring TLV")
+        if kind == tables.RM_GROUP:  # its index has the G bit, its value lists 2-octet NLRI indexes
+            if not index & tables.INDEX_GROUP:
+                raise reader.error(f"group TLV with index {index}: the G bit is not set", at)
+            if not length or length % 2:
+                raise reader.error(f"group TLV of {length} octets: not a list of 2-octet indexes", at)
         if kind != tables.RM_BGP_MESSAGE:
-            found.append((kind, index, bytes(_monitoring_tlv(reader, kind, index, length, at))))
+            found.append((kind, index, reader.indexed_value("route monitoring TLV", at, kind, length)))
             continue
         if update is not None:
             raise reader.error("a second BGP message TLV", at)
@@ -308,21 +343,6 @@ def _route_monitoring(reader: _Fields):
     if update is None:
         raise reader.error("no BGP message TLV among the route monitoring TLVs", first)
     return RouteMonitoring(peer, stamp, bytes(update), tuple(found))
-
-
-def _monitoring_tlv(reader: _Fields, kind: int, index: int, length: int, at: int) -> bytes:
-    """The value of a Route Monitoring TLV other than the BGP message's, the rules of its type checked."""
-    value = reader.take(length, f"route monitoring TLV {kind}")
-    if kind & tables.TLV_ENTERPRISE and length < 4:
-        raise reader.error(
-            f"enterprise TLV {kind & ~tables.TLV_ENTERPRISE} of {length} octets, no enterprise number", at
-        )
-    if kind == tables.RM_GROUP:
-        if not index & tables.INDEX_GROUP:
-            raise reader.error(f"group TLV with index {index}: the G bit is not set", at)
-        if not length or length % 2:
-            raise reader.error(f"group TLV of {length} octets: not a list of 2-octet indexes", at)
-    return value
 
 
 def _route_mirroring(reader: _Fields):

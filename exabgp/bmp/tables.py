@@ -6,7 +6,8 @@ Each table maps the number on the wire to the name the JSON lines print
 
 #: RFC 7854 section 4.1's version, and the one of the TLV draft (BMPv4, `ROUTE_MONITORING_TLVS`): the versions read
 VERSION = 3
-VERSIONS = frozenset((3, 4))
+VERSION_TLV = 4  # BMPv4: a Peer Down's TLVs after its reason's data have the index (RFC 9736 layout)
+VERSIONS = frozenset((VERSION, VERSION_TLV))
 #: the common header: version (1), message length (4), message type (1)
 COMMON_HEADER_SIZE = 6
 #: the per-peer header (RFC 7854 section 4.2): type, flags, distinguisher (8), address (16), AS (4),
@@ -97,6 +98,10 @@ ROUTE_MONITORING_TLVS = {
     RM_VRF_TABLE_NAME: "vrf-table-name",
     RM_PATH_MARKING: "path-marking",
 }
+#: the TLVs of a BMPv4 Peer Down, same layout (the index unused), the names of the Peer Up namespace's
+PEER_DOWN_TLVS = {INFORMATION_STRING: "string", RM_VRF_TABLE_NAME: "vrf-table-name"}
+#: the names whose values are UTF-8 text
+TEXT_TLVS = frozenset(("string", "vrf-table-name"))
 
 # Termination TLVs (RFC 7854 section 4.5)
 TERMINATION_STRING = 0
