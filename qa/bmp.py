@@ -110,8 +110,19 @@ def route_monitoring(header: bytes, update_body: bytes) -> bytes:
     return common(0, header + bgp(2, update_body))
 
 
-def peer_down(header: bytes, reason: int, data: bytes = b"") -> bytes:
-    return common(2, header + bytes((reason,)) + data)
+def indexed_tlv(kind: int, value: bytes, index: int = 0) -> bytes:
+    """A Route Monitoring TLV of the RFC 9736 layout (draft-ietf-grow-bmp-tlv): type, length (of the value),
+    index (2 octets each), value."""
+    return struct.pack("!HHH", kind, len(value), index) + value
+
+
+def route_monitoring_tlvs(header: bytes, *tlvs: bytes, version: int = 4) -> bytes:
+    """A Route Monitoring whose per-peer header is followed by TLVs (`indexed_tlv`, the UPDATE one of them)."""
+    return common(0, header + b"".join(tlvs), version)
+
+
+def peer_down(header: bytes, reason: int, data: bytes = b"", version: int = VERSION) -> bytes:
+    return common(2, header + bytes((reason,)) + data, version)
 
 
 def statistics(header: bytes, *stats: bytes) -> bytes:

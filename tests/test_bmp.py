@@ -265,7 +265,7 @@ GOOD = bmp.initiation(bmp.tlv(2, b"r1"))  # 12 octets
         (
             GOOD + bmp.common(4, b"", version=1),
             False,
-            "BMP message 2 (initiation) at offset 12: version 1, only 3 is read",
+            "BMP message 2 (initiation) at offset 12: version 1, only 3 and 4 are read",
         ),
         (GOOD + struct.pack("!BIB", 3, 3, 4), False, "BMP message 2 (initiation) at offset 13: message length 3"),
         (
@@ -281,9 +281,9 @@ GOOD = bmp.initiation(bmp.tlv(2, b"r1"))  # 12 octets
             "BMP message 2 (route-monitoring) at offset 18: the per-peer header needs 42 octets, 20 left",
         ),
         (
-            GOOD + bmp.common(0, bmp.peer_header() + b"\x00" * 19),
+            GOOD + bmp.common(0, bmp.peer_header() + bmp.indexed_tlv(0, b"\x00" * 19)),
             False,
-            "BMP message 2 (route-monitoring) at offset 60: the BGP UPDATE does not start with the BGP marker",
+            "BMP message 2 (route-monitoring) at offset 66: the BGP UPDATE does not start with the BGP marker",
         ),
         (
             GOOD + bmp.common(0, bmp.peer_header() + bmp.MARKER + struct.pack("!HB", 4000, 2) + wire.update()),

@@ -28,7 +28,10 @@ common attribute), so the router monitors our daemon as its peer.  Then:
   monitored peer's address and AS, the Peer Up and the Peer Down as state
   changes, nothing of the post-policy and Loc-RIB views; with ``mrt
   loc-rib``, the Loc-RIB instance's routes as ``gobgp global rib`` shows
-  them.
+  them; FRR's pre- or post-policy export of a 52-route table the same way,
+  route by route against ``show bgp ipv4 unicast PREFIX json``.
+
+Every test starts its router and our daemon the same way (`monitored`).
 
 The routers' own quirks, observed with gobgpd 3.10 and FRR 8.4: FRR's
 export (pre- and post-policy) encodes a route as it would advertise it to an
@@ -67,22 +70,77 @@ with open(sys.argv[1], "a") as out:
 """
 
 
+def table(size: int) -> list:
+    """`size` more routes for the router's table: 10.200.N.0/24, each its own AS path, MED (not 0: `bgpdump -m` prints
+    0 for none) and community."""
+    return [
+        f"route 10.200.{n}.0/24 next-hop {interop.EXPLICIT_NEXTHOP[4]} origin igp as-path [ {64600 + n} 65100 ] "
+        f"med {n + 1} community [ 65001:{n} ];"
+        for n in range(size)
+    ]
+
+
 def station(
-    tmp_path, our_port: int, router_port: int, bmp_port: int, extra: str = "", view: str = "pre-policy"
+    tmp_path,
+    our_port: int,
+    router_port: int,
+    bmp_port: int,
+    extra: str = "",
+    view: str = "pre-policy",
+    routes: list = (),
 ) -> "interop.ExaBGP":
-    """Our daemon: a BMP station on `bmp_port` and the BGP peer of the router (on `router_port`; ours `our_port`);
-    `extra` more of its configuration (an ``mrt`` section), `view` the RIB view it archives."""
+    """Our daemon: a BMP station on `bmp_port` and the BGP peer of the router (on `router_port`; ours `our_port`),
+    sending it `interop.OUR_PREFIXES` and `routes` (`table`); `extra` more of its configuration (an ``mrt``
+    section), `view` the RIB view it archives."""
     collector = os.path.join(str(tmp_path), "collector.py")
     with open(collector, "w") as handle:
         handle.write(COLLECTOR)
     output = os.path.join(str(tmp_path), "bmp.jsonl")
+    neighbor = interop.exabgp_config(4, ROUTER_AS, False, our_port, router_port, nexthop=interop.EXPLICIT_NEXTHOP[4])
+    more = "".join(f"        {route}\n" for route in routes)
     text = (
         f"process collector {{ run {sys.executable} {collector} {output}; encoder json; }}\n"
         f"bmp {{ listen 127.0.0.1 port {bmp_port}; processes [ collector ]; mrt {view}; }}\n"
         + extra
-        + interop.exabgp_config(4, ROUTER_AS, False, our_port, router_port, nexthop=interop.EXPLICIT_NEXTHOP[4])
+        + neighbor.replace("    static {\n", "    static {\n" + more, 1)
     )
     return interop.ExaBGP(tmp_path, text)
+
+
+ROUTERS = {  # the router's class and the programs it needs
+    "gobgp": (gobgp_module.GoBGP, ("gobgpd", "gobgp")),
+    "frr": (frr_module.FRR, (frr_module.BGPD, "vtysh")),
+}
+
+
+def monitored(
+    tmp_path, running, kind: str, tools: tuple = (), extra: str = "", view: str = "pre-policy", routes: list = ()
+) -> tuple:
+    """``(our daemon, the router)``: the router (`ROUTERS`: ``gobgp`` or ``frr``) on 127.0.0.2 exporting BMP to our
+    `station` on 127.0.0.1, its BGP session with our daemon established (our routes on their way); `tools` more
+    programs the test needs (all required first), `extra`, `view` and `routes` as `station` takes them."""
+    router_class, programs = ROUTERS[kind]
+    paths = interop.require(*programs, *tools)
+    router_port, our_port, bmp_port = (
+        interop.free_port(address) for address in ("127.0.0.2", "127.0.0.1", "127.0.0.1")
+    )
+    exa = station(tmp_path, our_port, router_port, bmp_port, extra, view, routes)
+    running.append(exa)
+    router = router_class(
+        tmp_path,
+        "127.0.0.2",
+        "127.0.0.1",
+        router_port,
+        our_port,
+        ROUTER_AS,
+        interop.LOCAL_AS,
+        passive=True,
+        bmp_port=bmp_port,
+    )
+    running.append(router)
+    router.start(paths)
+    exa.wait_established()
+    return exa, router
 
 
 def lines(tmp_path) -> list:
@@ -188,26 +246,7 @@ def no_errors(exa) -> None:
 
 
 def test_gobgp_bmp_export(tmp_path, running):
-    paths = interop.require("gobgpd", "gobgp")
-    router_port, our_port, bmp_port = (
-        interop.free_port(address) for address in ("127.0.0.2", "127.0.0.1", "127.0.0.1")
-    )
-    exa = station(tmp_path, our_port, router_port, bmp_port)
-    running.append(exa)
-    gobgp = gobgp_module.GoBGP(
-        tmp_path,
-        "127.0.0.2",
-        "127.0.0.1",
-        router_port,
-        our_port,
-        ROUTER_AS,
-        interop.LOCAL_AS,
-        passive=True,
-        bmp_port=bmp_port,
-    )
-    running.append(gobgp)
-    gobgp.start(paths)
-    exa.wait_established()
+    exa, gobgp = monitored(tmp_path, running, "gobgp")
     prefixes = set(interop.OUR_PREFIXES[4])
 
     def exported():
@@ -240,26 +279,7 @@ def test_gobgp_bmp_export(tmp_path, running):
 
 
 def test_frr_bmp_export(tmp_path, running):
-    paths = interop.require(frr_module.BGPD, "vtysh")
-    router_port, our_port, bmp_port = (
-        interop.free_port(address) for address in ("127.0.0.2", "127.0.0.1", "127.0.0.1")
-    )
-    exa = station(tmp_path, our_port, router_port, bmp_port)
-    running.append(exa)
-    frr = frr_module.FRR(
-        tmp_path,
-        "127.0.0.2",
-        "127.0.0.1",
-        router_port,
-        our_port,
-        ROUTER_AS,
-        interop.LOCAL_AS,
-        passive=True,
-        bmp_port=bmp_port,
-    )
-    running.append(frr)
-    frr.start(paths)
-    exa.wait_established()
+    exa, frr = monitored(tmp_path, running, "frr")
     prefixes = set(interop.OUR_PREFIXES[4])
 
     def exported():
@@ -311,10 +331,15 @@ def test_the_benchmark_runs_on_a_tiny_table(tmp_path):
     assert ours["ratio"] > 0
 
 
+def archive(directory: str) -> str:
+    """The ``mrt`` section of the archive tests: an updates file for the whole run, a snapshot every 2 s."""
+    return f"mrt {{ directory {directory}; updates 3600; rib 2; }}\n"
+
+
 def mrt_routes(path, peer: str, asn: int) -> tuple:
     """``(routes, states)`` of the monitored peer in an MRT file: prefix -> normalised route (as `ours` makes
-    them) as first announced, up to the peer's first withdrawal or Peer Down (a second line for a prefix before
-    that fails), and every ``old new`` state change; read by ``bgpdump -m``, after checking ``exabgp mrt -m``
+    them) as first announced, up to the peer's first withdrawal or Peer Down after a Peer Up (a second line for a
+    prefix before that fails), and every ``old new`` state change; read by ``bgpdump -m``, after checking ``exabgp mrt -m``
     prints the same lines."""
     done = subprocess.run(["bgpdump", "-m", str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -323,7 +348,8 @@ def mrt_routes(path, peer: str, asn: int) -> tuple:
     assert out.splitlines() == done.stdout.splitlines()
     routes: dict = {}
     states = []
-    ended = False  # the first announcements are over (a withdrawal, a Peer Down)
+    ended = False  # the first announcements are over (a withdrawal, a Peer Down once up)
+    up = False  # a Peer Up was seen (FRR tells a Peer Down for the peer before it is up)
     for line in done.stdout.splitlines():
         fields = line.split("|")
         if fields[3] != peer:
@@ -331,7 +357,8 @@ def mrt_routes(path, peer: str, asn: int) -> tuple:
         assert fields[4] == str(asn), line
         if fields[2] == "STATE":
             states.append(" ".join(fields[5:7]))
-            ended = ended or fields[6] == "1"
+            up = up or fields[6] == "6"
+            ended = ended or (up and fields[6] == "1")
         elif fields[2] == "W":
             ended = True
         elif fields[2] in ("A", "B") and not ended:
@@ -347,33 +374,33 @@ def mrt_routes(path, peer: str, asn: int) -> tuple:
     return routes, states
 
 
+def snapshot(directory: str, peer: str, peer_as: int, prefixes: set) -> dict:
+    """The monitored peer's routes (`mrt_routes`) in the first snapshot of the archive's timer that has all of
+    `prefixes`, waited for."""
+
+    def found():
+        for name in sorted(os.listdir(directory)):
+            if name.startswith("bview."):
+                routes, _states = mrt_routes(os.path.join(directory, name), peer, peer_as)
+                if set(routes) == prefixes:
+                    return routes
+        return None
+
+    return interop.wait_until(found, 15, what="a snapshot with the monitored peer's routes")
+
+
+def updates_file(directory: str) -> str:
+    """The one updates file of the archive (the daemon stopped, so it is whole)."""
+    (updates,) = [name for name in os.listdir(directory) if name.startswith("updates.")]
+    return os.path.join(directory, updates)
+
+
 @pytest.mark.parametrize("view", ["pre-policy", "loc-rib"])
 def test_gobgp_bmp_export_written_to_mrt(tmp_path, running, view):
     """The monitored peer's routes of GoBGP's BMP export, in our MRT archive (the issue's part 3, "write them to
     MRT"): compared with ``gobgp neighbor ADDRESS adj-in`` (pre-policy) or ``gobgp global rib`` (loc-rib)."""
-    paths = interop.require("gobgpd", "gobgp", "bgpdump")
-    router_port, our_port, bmp_port = (
-        interop.free_port(address) for address in ("127.0.0.2", "127.0.0.1", "127.0.0.1")
-    )
     directory = os.path.join(str(tmp_path), "mrt")
-    exa = station(
-        tmp_path, our_port, router_port, bmp_port, f"mrt {{ directory {directory}; updates 3600; rib 2; }}\n", view
-    )
-    running.append(exa)
-    gobgp = gobgp_module.GoBGP(
-        tmp_path,
-        "127.0.0.2",
-        "127.0.0.1",
-        router_port,
-        our_port,
-        ROUTER_AS,
-        interop.LOCAL_AS,
-        passive=True,
-        bmp_port=bmp_port,
-    )
-    running.append(gobgp)
-    gobgp.start(paths)
-    exa.wait_established()
+    exa, gobgp = monitored(tmp_path, running, "gobgp", ("bgpdump",), archive(directory), view)
     prefixes = set(interop.OUR_PREFIXES[4])
     interop.wait_until(
         lambda: all(set(ours(lines(tmp_path), policy)) == prefixes for policy in ("pre-policy", "loc-rib")),
@@ -398,25 +425,53 @@ def test_gobgp_bmp_export_written_to_mrt(tmp_path, running, view):
         expected[prefix] = route
     assert set(expected) == prefixes
 
-    def snapshot():  # the first snapshot of the timer taken once the routes were in
-        for name in sorted(os.listdir(directory)):
-            if name.startswith("bview."):
-                routes, _states = mrt_routes(os.path.join(directory, name), peer, peer_as)
-                if set(routes) == prefixes:
-                    return routes
-        return None
-
-    assert interop.wait_until(snapshot, 15, what="a snapshot with the monitored peer's routes") == expected
+    assert snapshot(directory, peer, peer_as, prefixes) == expected
 
     gobgp.cli("neighbor", "127.0.0.1", "reset")
     interop.wait_until(lambda: downs_after_up(tmp_path), 10, what="a Peer Down")
     no_errors(exa)
     assert exa.stop() == 0
-    (updates,) = [name for name in os.listdir(directory) if name.startswith("updates.")]
-    routes, states = mrt_routes(os.path.join(directory, updates), peer, peer_as)
+    updates = updates_file(directory)
+    routes, states = mrt_routes(updates, peer, peer_as)
     assert routes == expected
     if view == "loc-rib":  # GoBGP 3.10 sends no Peer Up for its Loc-RIB instance; the reset withdrew its routes
         assert states == []
     else:
         assert states[:2] == ["5 6", "6 1"]  # the Peer Up, then the Peer Down of the reset
-        assert mrt_routes(os.path.join(directory, updates), *instance_peer) == ({}, [])  # no Loc-RIB route
+        assert mrt_routes(updates, *instance_peer) == ({}, [])  # no Loc-RIB route
+
+
+@pytest.mark.parametrize("view", ["pre-policy", "post-policy"])
+def test_frr_bmp_export_written_to_mrt(tmp_path, running, view):
+    """FRR's BMP export of the table our daemon feeds it (`OUR_PREFIXES` and 50 more routes), in our MRT archive:
+    the updates file and a snapshot, read back by ``bgpdump -m`` (and ``exabgp mrt -m``), equal route by route to
+    what ``show bgp ipv4 unicast PREFIX json`` shows, FRR's own AS in front as its export puts it (the
+    module docstring); the Peer Up and the Peer Down of a ``clear bgp`` as state changes.  Nothing of the other
+    view: FRR exports both for the same peer, so a route of both would be announced twice (`mrt_routes` fails)."""
+    directory = os.path.join(str(tmp_path), "mrt")
+    more = table(50)
+    exa, frr = monitored(tmp_path, running, "frr", ("bgpdump",), archive(directory), view, more)
+    prefixes = set(interop.OUR_PREFIXES[4]) | {route.split()[1] for route in more}
+    interop.wait_until(
+        lambda: all(set(ours(lines(tmp_path), policy)) == prefixes for policy in ("pre-policy", "post-policy")),
+        30,
+        what="our table through FRR's BMP export",
+    )
+    expected = {}
+    for prefix in sorted(prefixes):
+        (path,) = frr.route(prefix)
+        route = frr_route(path)
+        del route["extended-community"], route["large-community"]  # bgpdump -m does not print them
+        expected[prefix] = dict(route, **{"as-path": [ROUTER_AS, *route["as-path"]]})
+    peer, peer_as = "127.0.0.1", interop.LOCAL_AS
+    assert snapshot(directory, peer, peer_as, prefixes) == expected
+
+    frr.cli("clear bgp ipv4 unicast 127.0.0.1")
+    interop.wait_until(lambda: downs_after_up(tmp_path), 10, what="a Peer Down")
+    no_errors(exa)
+    assert exa.stop() == 0
+    updates = updates_file(directory)
+    routes, states = mrt_routes(updates, peer, peer_as)
+    assert routes == expected
+    up = states.index("5 6")  # FRR may tell a Peer Down for the peer before it is up
+    assert states[up : up + 2] == ["5 6", "6 1"]  # the Peer Up, then the Peer Down of the clear

@@ -88,5 +88,5 @@ def test_two_routers_one_goes_bad(tmp_path):
     finally:
         daemon.terminate()
         _code, _out, err = finish(daemon)
-    assert "BMP message 3 (route-monitoring) at offset" in err and "version 2, only 3 is read" in err
+    assert "BMP message 3 (route-monitoring) at offset" in err and "version 2, only 3 and 4 are read" in err
     assert "Traceback" not in err

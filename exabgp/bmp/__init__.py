@@ -1,8 +1,8 @@
-"""BMP, the BGP Monitoring Protocol (RFC 7854, RFC 8671, RFC 9069): what a monitoring station reads, sans I/O.
+"""BMP, the BGP Monitoring Protocol (RFC 7854, RFC 8671, RFC 9069, RFC 9736), what a monitoring station reads, sans I/O.
 
 A router opens a TCP connection to the station and sends BMP messages on it,
 never reading anything back.  `exabgp.bmp.message` frames and decodes those
-messages (`Decoder`: octets in, message records out, `BmpError` naming the
+messages, their TLVs too (`Decoder`: octets in, message records out, `BmpError` naming the
 message and the offset for bad input); `exabgp.bmp.router` keeps what one
 router's session tells about its monitored peers (the OPENs of each Peer Up,
 negotiated with `exabgp.session.negotiation.agree`, give the codec context

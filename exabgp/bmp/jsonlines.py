@@ -20,13 +20,23 @@ that peer would read:
   fast path for the unicast families, RFC 7606 outcomes as withdrawals); an
   UPDATE that would reset a BGP session (RFC 7606 section 4: its NLRI can
   not be read) is ``"error": { "code", "subcode", "reason", "body" }``
-  instead, and the BMP session goes on;
+  instead, and the BMP session goes on.  A message with TLVs (RFC 9736
+  layout, `exabgp.bmp.message`) has ``"tlvs"`` in ``bmp``, after
+  ``peer``: a list, in the message's order, of ``{ "type": N, "name": ...,
+  "index": N, "value": ... }`` (``"group": N`` instead of ``index`` when the
+  index has the G bit; ``"enterprise": PEN`` and the name ``enterprise``
+  for a type with the E bit, the value after the enterprise number), the
+  value decoded for ``vrf-table-name`` (a string) and ``group`` (a list of
+  NLRI indexes), the octets in hex for the others (``stateless-parsing``,
+  ``path-marking``, ``unknown``);
 * ``peer-up``: ``"state": "up"``, the local and remote ports in ``bmp``,
   and ``"open": { "sent": ..., "received": ... }`` as 5.0 prints a received
   OPEN (`exabgp.api.json_message.open_json`);
 * ``peer-down``: ``"state": "down"``, ``"reason"`` (`tables.DOWN_REASONS`),
   and the ``notification`` (5.0's form), the ``fsm-event`` or the
   ``information`` TLVs when sent (``data`` in hex for an unknown reason);
+  a BMPv4 one's TLVs in ``bmp.tlvs`` as a Route Monitoring's
+  (`tables.PEER_DOWN_TLVS`: ``string`` and ``vrf-table-name`` as text);
 * ``statistics-report``: ``"statistics"``, a list of ``{ "type": N,
   "name": ..., "value": N }`` (``"family"`` added for the per-family gauges);
 * ``route-mirroring``: ``"mirrored"``, a list of ``{ "bgp-message": "0x..." }``
@@ -78,6 +88,32 @@ def _information(tlvs, names: dict) -> str:
         else:
             shown = _text(value)
         items.append(f'{{ "type": "{name}", "value": {shown} }}')
+    return "[ " + ", ".join(items) + " ]"
+
+
+def indexed_tlvs(tlvs: tuple, names: dict) -> str:
+    """The ``"tlvs"`` list of a Route Monitoring or a BMPv4 Peer Down, `names` its TLV types' (the module
+    docstring)."""
+    items = []
+    for kind, index, value in tlvs:
+        where = f'"group": {index & ~tables.INDEX_GROUP}' if index & tables.INDEX_GROUP else f'"index": {index}'
+        if kind & tables.TLV_ENTERPRISE:
+            enterprise = int.from_bytes(value[:4], "big")
+            items.append(
+                f'{{ "type": {kind & ~tables.TLV_ENTERPRISE}, "name": "enterprise", "enterprise": {enterprise}, '
+                f'{where}, "value": "{hex_text(value[4:])}" }}'
+            )
+            continue
+        name = names.get(kind, "unknown")
+        if name in tables.TEXT_TLVS:
+            shown = _text(value)
+        elif name == "group":
+            shown = (
+                "[ " + ", ".join(str(int.from_bytes(value[i : i + 2], "big")) for i in range(0, len(value), 2)) + " ]"
+            )
+        else:
+            shown = f'"{hex_text(value)}"'
+        items.append(f'{{ "type": {kind}, "name": "{name}", {where}, "value": {shown} }}')
     return "[ " + ", ".join(items) + " ]"
 
 
@@ -138,7 +174,8 @@ class BmpPrinter:
             self._monitored[id(peer)] = known
         _peer, envelope, head, direction, ctx = known
         self.counter += 1
-        bmp = f"{head}{message.timestamp!r} }} }}, "
+        tlvs = f', "tlvs": {indexed_tlvs(message.tlvs, tables.ROUTE_MONITORING_TLVS)}' if message.tlvs else ""
+        bmp = f"{head}{message.timestamp!r} }}{tlvs} }}, "
         try:
             text = update_json(Update.decode(message.body, ctx), ctx, True)
         except CodecError as error:  # what would reset a BGP session: told, the BMP session goes on
@@ -192,7 +229,8 @@ class BmpPrinter:
                 inner += f', "information": {_information(message.information, tables.PEER_INFORMATION_TYPES)}'
             if message.data:
                 inner += f', "data": "{hex_text(message.data)}"'
-            line = self._line(now, message, inner)
+            tlvs = f', "tlvs": {indexed_tlvs(message.tlvs, tables.PEER_DOWN_TLVS)}' if message.tlvs else ""
+            line = self._line(now, message, inner, tlvs)
             self._router.receive(message)
             return line
         if isinstance(message, StatisticsReport):

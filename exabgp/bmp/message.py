@@ -1,4 +1,4 @@
-"""BMP messages: framing a router's stream and decoding each message (RFC 7854 section 4, RFC 8671, RFC 9069).
+"""BMP messages: framing a router's stream and decoding each message (RFC 7854 section 4, RFC 8671, RFC 9069, RFC 9736).
 
 `Decoder.feed(data)` takes the octets of one BMP session as they arrive and
 returns the complete messages decoded, keeping a partial one for the next
@@ -11,7 +11,13 @@ message).  Each message is a frozen record of the type its common header names:
   decoded, `exabgp.bgp.open.Open`), then the optional Information TLVs;
 * `RouteMonitoring`: the per-peer header and the enclosed UPDATE's body,
   left as octets: the router session (`exabgp.bmp.router`) knows the codec
-  context it is decoded with;
+  context it is decoded with.  After the per-peer header comes either the
+  BGP UPDATE (RFC 7854: its marker first) or TLVs (the TLV layout of RFC
+  9736 as the issue names it, draft-ietf-grow-bmp-tlv's "BMPv4", `tables`):
+  type, length, index, value, one of them (`tables.RM_BGP_MESSAGE`) the
+  whole UPDATE, whose body is read as above; the others are kept in
+  `tlvs` as ``(type, index, value)`` in their order (the type with its E
+  bit, the value with its enterprise number);
 * `RouteMirroring`: the per-peer header and its TLVs (a BGP message, or an
   information code);
 * `StatisticsReport`: the per-peer header and its ``(type, value)``
@@ -20,7 +26,9 @@ message).  Each message is a frozen record of the type its common header names:
 * `PeerDown`: the per-peer header, the reason, and the NOTIFICATION
   (`exabgp.bgp.notification.Notification`), the FSM event code or the TLVs
   the reason says follow (the octets as they came for a reason not in
-  `tables.DOWN_REASONS`: a new reason code does not end the session).
+  `tables.DOWN_REASONS`: a new reason code does not end the session); in
+  version 4 (BMPv4), the TLVs after the reason's data are of the RFC 9736
+  layout, kept in `tlvs` as a Route Monitoring's are.
 
 Bad input is a `BmpError` (raised by `decode`, kept as `Decoder.error`:
 the messages before it are returned, none after), whose text names the message (its number in the
@@ -28,8 +36,14 @@ session, from 1, and its type) and the offset, counted from the first octet
 of the session, of the field that is wrong: a version other than 3, a length
 shorter than the message's own headers or over `tables.MAX_MESSAGE_SIZE`, a
 field running past the message's end, a BGP message without its marker or of
-the wrong type, an OPEN or a NOTIFICATION the codec refuses.  The stream can
-not be resynchronised after a framing error: the station closes the session.
+the wrong type, an OPEN or a NOTIFICATION the codec refuses; in a Route
+Monitoring's TLVs, a TLV running past the message, no BGP message TLV or two,
+an enterprise TLV without its enterprise number, a Group TLV whose index
+lacks the G bit or whose value is not a list of 2-octet indexes.  The stream
+can not be resynchronised after a framing error: the station closes the
+session.  Versions 3 and 4 (BMPv4) are read, with the same layouts but the
+Route Monitoring's, which the octets after the per-peer header tell, and the
+Peer Down's TLVs.
 """
 
 from exabgp._codec.errors import CodecError
@@ -120,6 +134,7 @@ class PeerDown:
     fsm_event: int | None = None
     information: tuple = ()
     data: bytes = b""  # what follows a reason this station does not know, kept as it came
+    tlvs: tuple = ()  # BMPv4: (type, index, value) of the TLVs after the reason's data (RFC 9736 layout)
 
 
 @record(slots=True)
@@ -128,6 +143,7 @@ class RouteMonitoring:
     peer: PeerHeader
     timestamp: float
     body: bytes  # the UPDATE's body (its BGP header checked and left out)
+    tlvs: tuple = ()  # (type, index, value) of the TLVs but the BGP message's (RFC 9736 layout), in order
 
 
 @record(slots=True)
@@ -189,6 +205,31 @@ class _Fields:
             kind = self.number(2, f"the type of {field}")
             length = self.number(2, f"the length of {field} {kind}")
             found.append((kind, self.take(length, f"{field} {kind}")))
+        return tuple(found)
+
+    def indexed_tlv(self, field: str) -> tuple:
+        """``(offset, type, length, index)`` of the next TLV of the RFC 9736 layout: type, length, index (2 each)."""
+        at = self.position
+        kind = self.number(2, f"the type of a {field}")
+        length = self.number(2, f"the length of {field} {kind}")
+        return at, kind, length, self.number(2, f"the index of {field} {kind}")
+
+    def indexed_value(self, field: str, at: int, kind: int, length: int) -> bytes:
+        """The value of an RFC 9736 TLV (not a BGP message): an enterprise type (E bit) opens with a 4-octet
+        enterprise number."""
+        value = bytes(self.take(length, f"{field} {kind}"))
+        if kind & tables.TLV_ENTERPRISE and length < 4:
+            raise self.error(
+                f"enterprise TLV {kind & ~tables.TLV_ENTERPRISE} of {length} octets, no enterprise number", at
+            )
+        return value
+
+    def indexed_tlvs(self, field: str) -> tuple:
+        """``(type, index, value)`` of the RFC 9736 TLVs up to the message's end."""
+        found = []
+        while self.position < self.end:
+            at, kind, length, index = self.indexed_tlv(field)
+            found.append((kind, index, self.indexed_value(field, at, kind, length)))
         return tuple(found)
 
     def bgp_message(self, field: str, expected: int | None) -> tuple:
@@ -253,24 +294,55 @@ def _peer_up(reader: _Fields):
 def _peer_down(reader: _Fields):
     peer, stamp = reader.peer_header()
     reason = reader.number(1, "the reason")
+    if reason not in tables.DOWN_REASONS:
+        return PeerDown(peer, stamp, reason, data=reader.take(reader.left(), "the data"))
+    notification = fsm_event = None
     if reason in tables.DOWN_WITH_NOTIFICATION:
         at = reader.position
         _kind, body = reader.bgp_message("the NOTIFICATION", _NOTIFICATION)
         notification = reader.decoded(Notification.decode, body, "the NOTIFICATION", at)
-        return PeerDown(peer, stamp, reason, notification=notification)
-    if reason == tables.DOWN_LOCAL_FSM:
-        return PeerDown(peer, stamp, reason, fsm_event=reader.number(2, "the FSM event code"))
-    if reason in tables.DOWN_REASONS:
-        return PeerDown(peer, stamp, reason, information=reader.tlvs("information TLV"))
-    return PeerDown(peer, stamp, reason, data=reader.take(reader.left(), "the data"))
+    elif reason == tables.DOWN_LOCAL_FSM:
+        fsm_event = reader.number(2, "the FSM event code")
+    if reader.data[0] == tables.VERSION_TLV:  # BMPv4: TLVs of the RFC 9736 layout after the reason's data
+        return PeerDown(peer, stamp, reason, notification, fsm_event, tlvs=reader.indexed_tlvs("peer down TLV"))
+    if notification is not None or fsm_event is not None:
+        return PeerDown(peer, stamp, reason, notification, fsm_event)
+    return PeerDown(peer, stamp, reason, information=reader.tlvs("information TLV"))
 
 
 def _route_monitoring(reader: _Fields):
     peer, stamp = reader.peer_header()
-    _kind, body = reader.bgp_message("the BGP UPDATE", _UPDATE)
-    if reader.left():
-        raise reader.error(f"{reader.left()} octets after the BGP UPDATE")
-    return RouteMonitoring(peer, stamp, bytes(body))
+    first = reader.position
+    if reader.data[first : first + MARKER_SIZE] == MARKER:  # RFC 7854: the BGP UPDATE, and nothing after it
+        _kind, body = reader.bgp_message("the BGP UPDATE", _UPDATE)
+        if reader.left():
+            raise reader.error(f"{reader.left()} octets after the BGP UPDATE")
+        return RouteMonitoring(peer, stamp, bytes(body))
+    update = None
+    found = []
+    end = reader.end
+    while reader.position < end:
+        at, kind, length, index = reader.indexed_tlv("route monitoring TLV")
+        if kind == tables.RM_GROUP:  # its index has the G bit, its value lists 2-octet NLRI indexes
+            if not index & tables.INDEX_GROUP:
+                raise reader.error(f"group TLV with index {index}: the G bit is not set", at)
+            if not length or length % 2:
+                raise reader.error(f"group TLV of {length} octets: not a list of 2-octet indexes", at)
+        if kind != tables.RM_BGP_MESSAGE:
+            found.append((kind, index, reader.indexed_value("route monitoring TLV", at, kind, length)))
+            continue
+        if update is not None:
+            raise reader.error("a second BGP message TLV", at)
+        if length > reader.left():
+            raise reader.error(f"the BGP message TLV needs {length} octets, {reader.left()} left")
+        reader.end = reader.position + length  # the UPDATE is read within its TLV
+        _kind, update = reader.bgp_message("the BGP UPDATE", _UPDATE)
+        if reader.left():
+            raise reader.error(f"{reader.left()} octets after the BGP UPDATE in its TLV")
+        reader.end = end
+    if update is None:
+        raise reader.error("no BGP message TLV among the route monitoring TLVs", first)
+    return RouteMonitoring(peer, stamp, bytes(update), tuple(found))
 
 
 def _route_mirroring(reader: _Fields):
@@ -349,10 +421,10 @@ class Decoder:
                 version = buffer[position]
                 length = int.from_bytes(buffer[position + 1 : position + 5], "big")
                 kind = buffer[position + 5]
-                if version != tables.VERSION or not tables.COMMON_HEADER_SIZE <= length <= tables.MAX_MESSAGE_SIZE:
+                if version not in tables.VERSIONS or not tables.COMMON_HEADER_SIZE <= length <= tables.MAX_MESSAGE_SIZE:
                     where = f"BMP message {number} ({tables.MESSAGE_NAMES.get(kind, f'type {kind}')}) at offset"
-                    if version != tables.VERSION:
-                        raise BmpError(f"{where} {self.offset + position}: version {version}, only 3 is read")
+                    if version not in tables.VERSIONS:
+                        raise BmpError(f"{where} {self.offset + position}: version {version}, only 3 and 4 are read")
                     raise BmpError(f"{where} {self.offset + position + 1}: message length {length}")
                 if size - position < length:
                     break

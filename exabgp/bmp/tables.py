@@ -1,11 +1,13 @@
-"""The code spaces of BMP, one literal table each (RFC 7854 section 10, RFC 8671, RFC 9069).
+"""The code spaces of BMP, one literal table each (RFC 7854 section 10, RFC 8671, RFC 9069, RFC 9736).
 
 Each table maps the number on the wire to the name the JSON lines print
 (lower case, words joined by dashes, as ExaBGP's own names are).
 """
 
-#: RFC 7854 section 4.1: the only version this station reads
+#: RFC 7854 section 4.1's version, and the one of the TLV draft (BMPv4, `ROUTE_MONITORING_TLVS`): the versions read
 VERSION = 3
+VERSION_TLV = 4  # BMPv4: a Peer Down's TLVs after its reason's data have the index (RFC 9736 layout)
+VERSIONS = frozenset((VERSION, VERSION_TLV))
 #: the common header: version (1), message length (4), message type (1)
 COMMON_HEADER_SIZE = 6
 #: the per-peer header (RFC 7854 section 4.2): type, flags, distinguisher (8), address (16), AS (4),
@@ -75,6 +77,31 @@ PEER_INFORMATION_TYPES = {
     3: "vrf-table-name",
     4: "admin-label",
 }
+
+# Route Monitoring TLVs (RFC 9736 as the issue names it: the TLV layout of draft-ietf-grow-bmp-tlv, "BMPv4"):
+# type (2 octets, its high bit the E bit: the value opens with a 4-octet IANA Private Enterprise Number),
+# length (2, of the value), index (2: the NLRI of the UPDATE the TLV is about, from 0, or with the G bit a
+# group of NLRIs a Group TLV lists), value.  The BGP UPDATE itself is one of them.  The code points are the
+# draft's as read here, not confirmed by IANA: a change is a change of this table only.
+TLV_HEADER_SIZE = 6
+TLV_ENTERPRISE = 0x8000  # the E bit of the type
+INDEX_GROUP = 0x8000  # the G bit of the index
+RM_BGP_MESSAGE = 0  # the whole BGP UPDATE, its header included
+RM_GROUP = 1  # 2-octet NLRI indexes, the group the TLV's own index (G bit set) names
+RM_STATELESS_PARSING = 2  # how to read the UPDATE without its session's OPENs (shown as octets)
+RM_VRF_TABLE_NAME = 3  # UTF-8, as the Peer Up's TLV 3 (RFC 9069 section 5.2)
+RM_PATH_MARKING = 4  # the path status and reason of the NLRI (shown as octets)
+ROUTE_MONITORING_TLVS = {
+    RM_BGP_MESSAGE: "bgp-message",
+    RM_GROUP: "group",
+    RM_STATELESS_PARSING: "stateless-parsing",
+    RM_VRF_TABLE_NAME: "vrf-table-name",
+    RM_PATH_MARKING: "path-marking",
+}
+#: the TLVs of a BMPv4 Peer Down, same layout (the index unused), the names of the Peer Up namespace's
+PEER_DOWN_TLVS = {INFORMATION_STRING: "string", RM_VRF_TABLE_NAME: "vrf-table-name"}
+#: the names whose values are UTF-8 text
+TEXT_TLVS = frozenset(("string", "vrf-table-name"))
 
 # Termination TLVs (RFC 7854 section 4.5)
 TERMINATION_STRING = 0

@@ -10,7 +10,8 @@ lines of one read are written at once to the section's helpers (its
 ``processes``, or every ``encoder json`` helper when it names none).
 
 A message the decoder refuses (`exabgp.bmp.message.BmpError`) is logged
-with the message's number, type and offset, the messages before it are
+with the router (its address and port, its sysName once told) and the
+message's number, type and offset, the messages before it are
 delivered, and that connection only is closed: the station, the other
 routers and the BGP peers go on.  Back-pressure as for a BGP peer
 (`exabgp.reactor.api`): while a helper it writes to is over its high water
@@ -95,7 +96,9 @@ class BmpConnection(asyncio.Protocol):
             for name in self.helpers():
                 api.write(name, text)
         if decoder.error is not None:
-            self.station.log.error(SOURCE, f"{self.name}: {decoder.error}; closing this BMP session")
+            router = self.router
+            name = f"{self.name} ({router.name})" if router is not None and router.name else self.name
+            self.station.log.error(SOURCE, f"{name}: {decoder.error}; closing this BMP session")
             self.transport.close()
         else:
             self.throttle()
