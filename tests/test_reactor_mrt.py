@@ -341,12 +341,15 @@ def test_snapshots_by_command_and_by_timer_hold_the_adj_rib_in(tmp_path):
         six, route6 = ipv6_update()
         withdrawn = frame_message(2, update(bytes((24, 10, 0, 0))))  # the first route goes away
         feed(daemon.process, peer, b"".join(messages) + six + withdrawn)
+        fed = time.time()
         routes = {route for route in routes if route[0] != "10.0.0.0/24"} | {route6}
         assert dump(daemon) == (0, "", "")  # done (the client prints nothing for it)
-        wait_until(lambda: "wrote" in logged(daemon.process) and _ribs(directory), what="the snapshot asked for")
-        wait_until(lambda: len(_ribs(directory)) >= 2, timeout=15, what="a snapshot of the timer")
-    for name in _ribs(directory):
-        assert re.fullmatch(r"rib\.\d{8}\.\d{4}(\d{2})?(-\d+)?", name), name  # HHMMSS: the timer of 3 s
+        wait_until(lambda: _after(directory, fed, 4), what="the snapshot asked for")
+        wait_until(lambda: _after(directory, fed, 6), timeout=15, what="a snapshot of the timer")
+    # every name is a minute's (the command's) or a second's (the timer of 3 s)
+    assert sorted(_after(directory, 0, 4) + _after(directory, 0, 6)) == sorted(_ribs(directory))
+    # the snapshots begun once the routes were in (a timer's may have fired before them, on a loaded machine)
+    for name in _after(directory, fed, 4) + _after(directory, fed, 6):
         lines = read_both(directory / name)
         assert announced(lines, "TABLE_DUMP2") == routes
         assert all(line.split("|")[3:5] == ["127.0.0.1", "65002"] for line in lines)
@@ -371,6 +374,19 @@ def dump(daemon) -> tuple:
 
 def _ribs(directory) -> list:
     return [name for name in finals(directory) if name.startswith("rib.")]
+
+
+def _after(directory, moment: float, digits: int) -> list:
+    """The ``rib.`` snapshots of `directory` named ``YYYYMMDD.`` and `digits` of time (4: ``dump mrt``'s, named
+    by its minute; 6: the 3-second timer's, by its second) whose period did not end before `moment`."""
+    found = []
+    for name in _ribs(directory):
+        match = re.fullmatch(r"rib\.(\d{8})\.(\d{%d})(-\d+)?" % digits, name)
+        if match:
+            start = calendar.timegm(time.strptime(match.group(1) + match.group(2).ljust(6, "0"), "%Y%m%d%H%M%S"))
+            if start + (60 if digits == 4 else 0) >= moment:
+                found.append(name)
+    return found
 
 
 @needs_bgpdump
