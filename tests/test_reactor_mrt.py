@@ -11,6 +11,7 @@ not be installed on this machine and is not used.
 
 import asyncio
 import calendar
+import contextlib
 import gzip
 import os
 import re
@@ -19,6 +20,7 @@ import signal
 import struct
 import subprocess
 import time
+from types import SimpleNamespace
 
 import importlib
 
@@ -104,8 +106,8 @@ def end_of_ribs() -> list:
 # ---------------------------------------------------------------- the daemon
 
 
-def daemon_with(tmp_path, port: int, section: str, capability: str = "", **settings):
-    path = tmp_path / "daemon.conf"
+def write_configuration(path, port: int, section: str, capability: str = "") -> None:
+    """The daemon's configuration: `section`, then one passive neighbor listening on `port` for the test's peer."""
     path.write_text(f"""
 {section}
 neighbor 127.0.0.1 {{
@@ -115,7 +117,37 @@ neighbor 127.0.0.1 {{
     {capability}
 }}
 """)
+
+
+def daemon_with(tmp_path, port: int, section: str, capability: str = "", **settings):
+    path = tmp_path / "daemon.conf"
+    write_configuration(path, port, section, capability)
     return start(path, **settings)
+
+
+def section(directory, settings: str) -> str:
+    return f"mrt {{ directory {directory}; {settings} }}"
+
+
+@contextlib.contextmanager
+def archiving(tmp_path, settings: str | None, capability: str = "", api: bool = False):
+    """A daemon whose ``mrt`` section writes into ``tmp_path/mrt`` as `settings` say (None: no section), its
+    neighbor `capability`; with `api`, its command pipes made (`run_client` on ``.root``).  Yields the daemon's
+    ``process``, ``port``, ``directory``, ``root`` and configuration ``path``; stops it (exit 0, no traceback)
+    at the end."""
+    port = free_port()
+    directory = tmp_path / "mrt"
+    environment = {}
+    root = ""
+    if api:
+        root = _fifos(tmp_path)
+        environment = dict(EXABGP_ROOT=root, exabgp_api_pipename=PIPE, exabgp_api_cli="true")
+    text = "" if settings is None else section(directory, settings)
+    daemon = daemon_with(tmp_path, port, text, capability, **environment)
+    try:
+        yield SimpleNamespace(process=daemon, port=port, directory=directory, root=root, path=tmp_path / "daemon.conf")
+    finally:
+        stop(daemon)
 
 
 def speaker(port: int, **changes) -> Speaker:
@@ -194,17 +226,13 @@ def finals(directory) -> list:
 
 @needs_bgpdump
 def test_updates_file_holds_every_route_as_received_and_the_state_changes(tmp_path):
-    port = free_port()
-    directory = tmp_path / "mrt"
-    daemon = daemon_with(tmp_path, port, f"mrt {{ directory {directory}; updates 3600; rib 0; }}")
-    try:
-        peer = speaker(port)
+    with archiving(tmp_path, "updates 3600; rib 0;") as daemon:
+        directory = daemon.directory
+        peer = speaker(daemon.port)
         messages, routes = ipv4_updates(300)
         six, route6 = ipv6_update()
-        feed(daemon, peer, b"".join(messages) + six)
+        feed(daemon.process, peer, b"".join(messages) + six)
         assert finals(directory) == []  # being written: only the temporary file
-    finally:
-        stop(daemon)
     (name,) = finals(directory)
     assert re.fullmatch(r"updates\.\d{8}\.\d{2}00", name)  # an hour's file starts at a whole hour
     lines = read_both(directory / name)
@@ -222,19 +250,15 @@ def test_updates_file_holds_every_route_as_received_and_the_state_changes(tmp_pa
 @pytest.mark.slow  # waits for two periods to end
 @needs_bgpdump
 def test_files_rotate_on_period_boundaries_and_are_named_by_their_start(tmp_path):
-    port = free_port()
-    directory = tmp_path / "mrt"
-    daemon = daemon_with(tmp_path, port, f"mrt {{ directory {directory}; updates 2; rib 0; compress gzip; }}")
-    try:
-        peer = speaker(port)
+    with archiving(tmp_path, "updates 2; rib 0; compress gzip;") as daemon:
+        directory = daemon.directory
+        peer = speaker(daemon.port)
         messages, routes = ipv4_updates(40)
         for half in (messages[:20], messages[20:]):
             peer.sock.sendall(b"".join(half))
             time.sleep(2.1)  # the rotation under test: the next half lands in a later file
-        feed(daemon, peer, b"")
+        feed(daemon.process, peer, b"")
         wait_until(lambda: len(finals(directory)) >= 3, what="three files")
-    finally:
-        stop(daemon)
     names = finals(directory)
     seen = set()
     for name in names:
@@ -283,7 +307,7 @@ def test_a_file_is_under_its_final_name_only_once_whole(tmp_path):
 def test_a_daemon_killed_mid_write_leaves_no_file_under_a_final_name(tmp_path):
     port = free_port()
     directory = tmp_path / "mrt"
-    daemon = daemon_with(tmp_path, port, f"mrt {{ directory {directory}; updates 3600; rib 0; compress bzip2; }}")
+    daemon = daemon_with(tmp_path, port, section(directory, "updates 3600; rib 0; compress bzip2;"))
     try:
         peer = speaker(port)
         messages, _routes = ipv4_updates(20000)
@@ -310,32 +334,22 @@ def _fifos(tmp_path) -> str:
 
 @needs_bgpdump
 def test_snapshots_by_command_and_by_timer_hold_the_adj_rib_in(tmp_path):
-    port = free_port()
-    directory = tmp_path / "mrt"
-    root = _fifos(tmp_path)
-    daemon = daemon_with(
-        tmp_path,
-        port,
-        f"mrt {{ directory {directory}; updates 3600; rib 3; rib-name rib; view test; }}",
-        EXABGP_ROOT=root,
-        exabgp_api_pipename=PIPE,
-        exabgp_api_cli="true",
-    )
-    try:
-        peer = speaker(port)
+    with archiving(tmp_path, "updates 3600; rib 3; rib-name rib; view test;", api=True) as daemon:
+        directory = daemon.directory
+        peer = speaker(daemon.port)
         messages, routes = ipv4_updates(500)
         six, route6 = ipv6_update()
         withdrawn = frame_message(2, update(bytes((24, 10, 0, 0))))  # the first route goes away
-        feed(daemon, peer, b"".join(messages) + six + withdrawn)
+        feed(daemon.process, peer, b"".join(messages) + six + withdrawn)
+        fed = time.time()
         routes = {route for route in routes if route[0] != "10.0.0.0/24"} | {route6}
-        answer = asyncio.run(run_client(root, PIPE, "dump", "mrt"))
-        assert answer == (0, "", "")  # done (the client prints nothing for it)
-        wait_until(lambda: "wrote" in logged(daemon) and _ribs(directory), what="the snapshot asked for")
-        wait_until(lambda: len(_ribs(directory)) >= 2, timeout=15, what="a snapshot of the timer")
-    finally:
-        stop(daemon)
-    for name in _ribs(directory):
-        assert re.fullmatch(r"rib\.\d{8}\.\d{4}(\d{2})?(-\d+)?", name), name  # HHMMSS: the timer of 3 s
+        assert dump(daemon) == (0, "", "")  # done (the client prints nothing for it)
+        wait_until(lambda: _after(directory, fed, 4), what="the snapshot asked for")
+        wait_until(lambda: _after(directory, fed, 6), timeout=15, what="a snapshot of the timer")
+    # every name is a minute's (the command's) or a second's (the timer of 3 s)
+    assert sorted(_after(directory, 0, 4) + _after(directory, 0, 6)) == sorted(_ribs(directory))
+    # the snapshots begun once the routes were in (a timer's may have fired before them, on a loaded machine)
+    for name in _after(directory, fed, 4) + _after(directory, fed, 6):
         lines = read_both(directory / name)
         assert announced(lines, "TABLE_DUMP2") == routes
         assert all(line.split("|")[3:5] == ["127.0.0.1", "65002"] for line in lines)
@@ -345,49 +359,49 @@ def test_snapshots_by_command_and_by_timer_hold_the_adj_rib_in(tmp_path):
 
 def test_dump_mrt_without_an_mrt_section_is_an_error(tmp_path):
     """The command exists (the CLI sends it) but has nothing to do: ``error``, and the daemon carries on."""
-    port = free_port()
-    root = _fifos(tmp_path)
-    daemon = daemon_with(tmp_path, port, "", EXABGP_ROOT=root, exabgp_api_pipename=PIPE, exabgp_api_cli="true")
-    try:
-        connect(port).close()  # serving: the pipes are open
-        code, out, err = asyncio.run(run_client(root, PIPE, "dump", "mrt"))
+    with archiving(tmp_path, None, api=True) as daemon:
+        connect(daemon.port).close()  # serving: the pipes are open
+        code, out, err = dump(daemon)
         assert out == "" and "ExaBGP returns an error" in err, (code, out, err)  # as for any error
-        assert "dump mrt needs an mrt section" in logged(daemon)
-        assert asyncio.run(run_client(root, PIPE, "version"))[0] == 0
-    finally:
-        stop(daemon)
+        assert "dump mrt needs an mrt section" in logged(daemon.process)
+        assert asyncio.run(run_client(daemon.root, PIPE, "version"))[0] == 0
+
+
+def dump(daemon) -> tuple:
+    """``dump mrt`` through the daemon's pipes: the client's exit code, output and errors."""
+    return asyncio.run(run_client(daemon.root, PIPE, "dump", "mrt"))
 
 
 def _ribs(directory) -> list:
     return [name for name in finals(directory) if name.startswith("rib.")]
 
 
+def _after(directory, moment: float, digits: int) -> list:
+    """The ``rib.`` snapshots of `directory` named ``YYYYMMDD.`` and `digits` of time (4: ``dump mrt``'s, named
+    by its minute; 6: the 3-second timer's, by its second) whose period did not end before `moment`."""
+    found = []
+    for name in _ribs(directory):
+        match = re.fullmatch(r"rib\.(\d{8})\.(\d{%d})(-\d+)?" % digits, name)
+        if match:
+            start = calendar.timegm(time.strptime(match.group(1) + match.group(2).ljust(6, "0"), "%Y%m%d%H%M%S"))
+            if start + (60 if digits == 4 else 0) >= moment:
+                found.append(name)
+    return found
+
+
 @needs_bgpdump
 def test_add_path_sessions_are_written_with_the_addpath_subtypes(tmp_path):
     """RFC 8050 sections 3 and 4: MESSAGE_AS4_ADDPATH records, RIB_IPV4_UNICAST_ADDPATH entries."""
-    port = free_port()
-    directory = tmp_path / "mrt"
-    root = _fifos(tmp_path)
-    daemon = daemon_with(
-        tmp_path,
-        port,
-        f"mrt {{ directory {directory}; updates 3600; rib 0; }}",
-        "capability { add-path receive; } add-path { ipv4 unicast; }",
-        EXABGP_ROOT=root,
-        exabgp_api_pipename=PIPE,
-        exabgp_api_cli="true",
-    )
-    try:
-        peer = speaker(port, add_path=((1, 1, 2),))
+    capability = "capability { add-path receive; } add-path { ipv4 unicast; }"
+    with archiving(tmp_path, "updates 3600; rib 0;", capability, api=True) as daemon:
+        directory = daemon.directory
+        peer = speaker(daemon.port, add_path=((1, 1, 2),))
         assert peer.session.ctx.sends_path_id(1, 1)
         messages, routes = ipv4_updates(50, addpath=True)
         six, route6 = ipv6_update()
-        feed(daemon, peer, b"".join(messages) + six)
-        answer = asyncio.run(run_client(root, PIPE, "dump", "mrt"))
-        assert answer == (0, "", "")  # done (the client prints nothing for it)
+        feed(daemon.process, peer, b"".join(messages) + six)
+        assert dump(daemon) == (0, "", "")  # done (the client prints nothing for it)
         wait_until(lambda: [name for name in finals(directory) if name.startswith("bview.")], what="the snapshot")
-    finally:
-        stop(daemon)
     (updates,) = [name for name in finals(directory) if name.startswith("updates.")]
     records = [item for item in reader.read(directory / updates) if isinstance(item, reader.Bgp4mpMessage)]
     subtypes = {(item.afi, bool(reader.MESSAGE_SUBTYPES[item.record.subtype][1]), len(item.body)) for item in records}
@@ -557,3 +571,152 @@ def test_a_two_octet_session_is_written_as_message_records(tmp_path):
     assert items[0].peer_as == 4200000001 and items[1].peer_as == 23456
     lines = read_both(tmp_path / "updates")
     assert [line.split("|")[4:7] for line in lines[1:]] == [["23456", "198.51.100.0/24", "65000 23456"]] * 2
+
+
+# ---------------------------------------------------------------- 2-octet sessions, adj-rib-in false, reloads
+
+
+def two_octet_update() -> tuple:
+    """An UPDATE as a 2-octet speaker sends it (RFC 6793 section 4.2.2): AS_PATH 65002 23456 64500 with AS4_PATH
+    4200000001 64500, AGGREGATOR 23456 with AS4_AGGREGATOR 4200000002; and the route it stands for: path 65002
+    4200000001 64500 (section 4.2.3), aggregator 4200000002."""
+    attributes = (
+        attribute(0x40, 1, b"\x00")
+        + attribute(0x40, 2, bytes((2, 3)) + struct.pack("!HHH", 65002, 23456, 64500))
+        + attribute(0x40, 3, bytes((192, 0, 2, 1)))
+        + attribute(0xC0, 7, struct.pack("!H", 23456) + bytes((192, 0, 2, 9)))
+        + attribute(0xC0, 17, bytes((2, 2)) + struct.pack("!II", 4200000001, 64500))
+        + attribute(0xC0, 18, struct.pack("!I", 4200000002) + bytes((192, 0, 2, 9)))
+    )
+    return frame_message(2, update(b"", attributes, bytes((24, 198, 51, 100)))), (
+        "198.51.100.0/24",
+        "65002 4200000001 64500",
+        "192.0.2.1",
+        "0",
+        "",
+    )
+
+
+@needs_bgpdump
+def test_a_two_octet_session_is_snapshotted_with_four_octet_as_paths(tmp_path):
+    """RFC 6396 section 4.3.4: the AS_PATH of a RIB entry has 4-octet ASes, whatever the session had; the
+    updates file keeps the session's MESSAGE records (2-octet, section 4.4.2)."""
+    with archiving(tmp_path, "updates 3600; rib 0;", api=True) as daemon:
+        directory = daemon.directory
+        peer = speaker(daemon.port, asn4=False)
+        assert not peer.session.negotiated.asn4
+        message, route = two_octet_update()
+        feed(daemon.process, peer, message)
+        assert dump(daemon) == (0, "", "")
+        wait_until(lambda: [name for name in finals(directory) if name.startswith("bview.")], what="the snapshot")
+    (bview,) = [name for name in finals(directory) if name.startswith("bview.")]
+    lines = read_both(directory / bview)
+    assert announced(lines, "TABLE_DUMP2") == {route}
+    (line,) = [line for line in lines if line.startswith("TABLE_DUMP2")]
+    assert line.split("|")[13] == "4200000002 192.0.2.9"  # the aggregator, from AS4_AGGREGATOR
+    (entry,) = [item for item in reader.read(directory / bview) if isinstance(item, reader.RibRecord)]
+    attributes = entry.entries[0][3]
+    assert b"\xc0\x11" not in attributes and b"\xc0\x12" not in attributes  # no AS4_PATH, no AS4_AGGREGATOR
+    (updates,) = [name for name in finals(directory) if name.startswith("updates.")]
+    records = [item for item in reader.read(directory / updates) if isinstance(item, reader.Bgp4mpMessage)]
+    assert {item.record.subtype for item in records} == {reader.MESSAGE}
+    assert frame_message(2, records[0].body) == message  # as received
+
+
+@needs_bgpdump
+def test_a_neighbor_without_adj_rib_in_is_warned_of_and_left_out_of_snapshots(tmp_path):
+    """No Adj-RIB-In, no routes to dump: the daemon says so when it starts, the snapshot lists no peer (one with no
+    routes would read as a peer that announced none), the updates file has its routes."""
+    with archiving(tmp_path, "updates 3600; rib 0;", "adj-rib-in false;", api=True) as daemon:
+        directory = daemon.directory
+        peer = speaker(daemon.port)
+        messages, routes = ipv4_updates(20)
+        feed(daemon.process, peer, b"".join(messages))
+        warning = "neighbor 127.0.0.1 has adj-rib-in false: no MRT snapshot holds its routes"
+        assert warning in logged(daemon.process)
+        assert dump(daemon) == (0, "", "")
+        wait_until(lambda: [name for name in finals(directory) if name.startswith("bview.")], what="the snapshot")
+    (bview,) = [name for name in finals(directory) if name.startswith("bview.")]
+    items = list(reader.read(directory / bview))
+    assert len(items) == 1 and items[0].peers == []
+    (updates,) = [name for name in finals(directory) if name.startswith("updates.")]
+    assert announced(read_both(directory / updates)) == routes
+
+
+def send(process, peer: Speaker, octets: bytes) -> None:
+    """Send `octets` then both End-of-RIBs, and wait until the daemon logged those End-of-RIBs."""
+    seen = logged(process).count("<< EOR ipv6 unicast")
+    peer.sock.sendall(octets + b"".join(end_of_ribs()))
+    wait_until(lambda: logged(process).count("<< EOR ipv6 unicast") > seen, what="the End-of-RIBs")
+
+
+@needs_bgpdump
+def test_a_reload_applies_the_mrt_section(tmp_path):
+    """SIGUSR1 with a changed section finishes the files (under their final names) and writes with the new
+    settings; a removed section stops the archive, an added one starts it; the session stays up throughout and
+    records into each archive in turn."""
+    messages, routes = ipv4_updates(40)
+    phases = [b"".join(messages[start : start + 10]) for start in range(0, 40, 10)]
+    expected = [{route for route in routes if int(route[0].split(".")[2]) // 10 == phase} for phase in range(4)]
+    with archiving(tmp_path, "updates 3600; rib 0;", api=True) as daemon:
+        process, first = daemon.process, daemon.directory
+        second, third = tmp_path / "second", tmp_path / "third"
+        reloads = [0]
+
+        def reload(text: str, wrote: int) -> None:
+            write_configuration(daemon.path, daemon.port, text)
+            reloads[0] += 1
+            process.send_signal(signal.SIGUSR1)
+            done = "loaded new configuration successfully"
+            wait_until(lambda: logged(process).count(done) > reloads[0], what="the reload")
+            wait_until(lambda: len(re.findall(r"\bwrote \S", logged(process))) >= wrote, what="the files finished")
+
+        peer = speaker(daemon.port)
+        send(process, peer, phases[0])
+        reload(section(second, "updates 3600; rib 0; compress gzip; rib-name rib;"), 1)
+        send(process, peer, phases[1])
+        assert dump(daemon) == (0, "", "")
+        wait_until(lambda: [name for name in finals(second) if name.startswith("rib.")], what="the snapshot")
+        reload("", 3)  # the section removed: the updates file finished
+        assert "no mrt section any more: stopped writing MRT files" in logged(process)
+        send(process, peer, phases[2])  # archived nowhere
+        reload(section(third, "updates 3600; rib 0;"), 3)  # added again
+        send(process, peer, phases[3])
+    for directory in (first, second, third):
+        assert sorted(os.listdir(directory)) == finals(directory)  # no temporary file left
+    (updates,) = finals(first)
+    assert announced(read_both(first / updates)) == expected[0]
+    updates, rib = sorted(finals(second), reverse=True)
+    assert re.fullmatch(r"updates\.\d{8}\.\d{4}\.gz", updates) and re.fullmatch(r"rib\.\d{8}\.\d{4}\.gz", rib)
+    assert announced(read_both(second / updates)) == expected[1]
+    assert announced(read_both(second / rib), "TABLE_DUMP2") == expected[0] | expected[1]
+    (updates,) = finals(third)
+    lines = read_both(third / updates)
+    assert announced(lines) == expected[3]  # the session, up before the section came back, recorded into it
+    assert lines[-1].split("|")[2] == "STATE"  # its end, at the daemon's shutdown
+
+
+def test_table_dump_widens_the_paths_of_a_two_octet_peer_beside_a_four_octet_one(codec):
+    """Two peers holding one prefix (the gathered entries), one of them without 4-octet ASes: both entries'
+    AS_PATHs have 4-octet ASes, the AS4_PATH merged (RFC 6396 section 4.3.4, RFC 6793 section 4.2.3)."""
+    from exabgp.bgp.update import Update
+    from exabgp.mrt.reader import CONTEXTS
+
+    narrow, wide = AdjRibIn(), AdjRibIn()
+    message, _route = two_octet_update()
+    narrow.update(Update.decode(message[19:], CONTEXTS[False, False]), CONTEXTS[False, False])
+    four = update(
+        b"",
+        attribute(0x40, 1, b"\x00") + _as_path(65003, 4200000001) + attribute(0x40, 3, bytes((192, 0, 2, 3))),
+        bytes((24, 198, 51, 100)),
+    )
+    wide.update(Update.decode(four, CONTEXTS[True, False]), CONTEXTS[True, False])
+    peers = [
+        SnapshotPeer(("10.0.0.2", "192.0.2.2", 65002, narrow, 1700000000, False)),
+        SnapshotPeer(("10.0.0.3", "192.0.2.3", 65003, wide, 1700000000)),
+    ]
+    items = list(reader.read(_Stream(b"".join(table_dump(1700000100, "10.0.0.1", "", peers)))))
+    (record,) = items[1:]
+    paths = [entry[3] for entry in record.entries]
+    assert _as_path(65002, 4200000001, 64500) in paths[0] and b"\xc0\x11" not in paths[0]
+    assert _as_path(65003, 4200000001) in paths[1]

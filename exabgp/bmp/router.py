@@ -18,7 +18,7 @@ The 4-octet AS form is the per-peer header's A flag (RFC 7854 section 4.2:
 set, the AS_PATH is in the 2-octet form), not the OPENs: a router may
 re-encode what it received.  What is kept and archived is always in the
 4-octet form (`Router.update`: an UPDATE sent with the A flag is widened,
-`widen`), so that one RIB holds one form whatever flags its messages had,
+`exabgp.bgp.as4.widen`), so that one RIB holds one form whatever flags its messages had,
 and MRT records are MESSAGE_AS4 as RFC 6396 section 4.3.4 wants them in a
 snapshot; the JSON lines show the message as it came.  A Route Monitoring
 for a peer without Peer Up (a router should not send one) is decoded with
@@ -33,12 +33,9 @@ a Peer Down drops them with the peer.  The Initiation's sysName names the router
 per peer and form, not per message.
 """
 
-from socket import inet_aton
-
-from exabgp import _codec
 from exabgp._codec.errors import CodecError
 from exabgp.api.envelope import NeighborFields
-from exabgp.bgp.attribute import AGGREGATOR, AS4_AGGREGATOR, AS4_PATH, AS_PATH
+from exabgp.bgp.as4 import widen
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.record import replace
 from exabgp.bgp.update import Update
@@ -56,31 +53,6 @@ def rib_name(peer: PeerHeader) -> str:
         return "loc-rib"
     policy = "post-policy" if peer.flags & tables.FLAG_L else "pre-policy"
     return f"adj-rib-out-{policy}" if peer.adj_rib_out else policy
-
-
-def widen(body: bytes, ctx: CodecContext) -> bytes:
-    """UPDATE `body`, read with `ctx` (2-octet ASes), with 4-octet ASes: AS_PATH merged with AS4_PATH (RFC 6793
-    section 4.2.3, `exabgp.bgp.attribute`), AGGREGATOR with AS4_AGGREGATOR, every other octet as it came.  One
-    RFC 7606 treats as withdraw comes back as it was; one the codec refuses raises its `CodecError`."""
-    attributes = Update.decode(body, ctx).attributes(ctx)
-    if attributes.treat_as_withdraw is not None:
-        return body
-    withdrawn, section, nlri = _codec.split_update(body)
-    values = attributes.values
-    parts = []
-    for code, flags, value in _codec.walk_attributes(section):
-        if code == AS_PATH:
-            value = _codec.encode_as_path(values.get(AS_PATH) or [], True)
-        elif code == AGGREGATOR:
-            aggregator = values.get(AGGREGATOR) or values.get(AS4_AGGREGATOR)
-            if aggregator is None:
-                continue
-            value = aggregator[0].to_bytes(4, "big") + inet_aton(aggregator[1])
-        elif code in (AS4_PATH, AS4_AGGREGATOR):
-            continue
-        parts.append(_codec.encode_attribute(code, flags, value))
-    section = b"".join(parts)
-    return len(withdrawn).to_bytes(2, "big") + withdrawn + len(section).to_bytes(2, "big") + section + nlri
 
 
 class _Peer:

@@ -21,7 +21,10 @@ of their period, in UTC, as RIS and RouteViews name theirs:
 ``.bz2`` after them when compressed.  Periods start at multiples of their
 length since the Unix epoch (an updates file every 900 seconds starts at
 :00, :15, :30 and :45).  What is written is `exabgp.mrt.writer`'s; the files
-are `exabgp.reactor.mrt`'s.
+are `exabgp.reactor.mrt`'s.  A reload applies a changed section (the files
+being written finished, the new settings taking over; a removed section
+stops the archive).  Snapshots hold the Adj-RIB-In of each neighbor: one
+with ``adj-rib-in false`` has none, is left out of them and warned of.
 """
 
 from exabgp.bgp.record import record

@@ -49,7 +49,12 @@ returns to files.
   entry's attributes are the path as received, MP_REACH_NLRI abbreviated to
   its next hop (RFC 6396 section 4.3.4): the Adj-RIB-In already stores it
   so (`exabgp.rib.incoming`, the pseudo TLV), rewritten here once per
-  distinct path.  The walk yields a chunk every `_SLICE` routes (an empty one
+  distinct path.  The paths of a session without 4-octet ASes (the
+  `SnapshotPeer`'s ``asn4`` False) hold 2-octet ASes, where RFC 6396
+  section 4.3.4 wants 4-octet AS_PATHs in RIB entries: they are widened
+  first, once per distinct path (`exabgp.bgp.as4.widen_path`: AS4_PATH and
+  AS4_AGGREGATOR merged as RFC 6793 section 4.2.3 says, AGGREGATOR
+  widened).  The walk yields a chunk every `_SLICE` routes (an empty one
   while the entries of a family several peers hold are gathered), so that its
   caller may let other work run while a large table is dumped; each family
   is dumped as it was when its walk started (`AdjRibIn.entries`).  A family
@@ -62,6 +67,7 @@ import struct
 from socket import AF_INET, AF_INET6, inet_pton
 
 from exabgp import _codec
+from exabgp.bgp.as4 import widen_path
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST
 from exabgp.mrt.reader import (
@@ -183,7 +189,8 @@ def _message_afi(message: bytes) -> int:
 
 
 class SnapshotPeer(tuple):
-    """A peer of a TABLE_DUMP_V2 snapshot: ``(bgp_id, address, asn, rib, originated)``."""
+    """A peer of a TABLE_DUMP_V2 snapshot: ``(bgp_id, address, asn, rib, originated[, asn4])``; `asn4` (True when
+    absent) False for a session without 4-octet ASes, whose paths hold 2-octet ASes (widened in the snapshot)."""
 
     __slots__ = ()
     bgp_id = property(lambda self: self[0])
@@ -191,6 +198,7 @@ class SnapshotPeer(tuple):
     asn = property(lambda self: self[2])
     rib = property(lambda self: self[3])
     originated = property(lambda self: self[4])
+    asn4 = property(lambda self: len(self) < 6 or bool(self[5]))
 
 
 def peer_index_table(now: int, collector_id: str, view: str, peers) -> bytes:
@@ -252,16 +260,19 @@ def table_dump(now: int, collector_id: str, view: str, peers):
     state = [0, 0]  # the next sequence number, routes walked since the last chunk
     for family in families:
         holders = [(number, peer) for number, peer in enumerate(peers) if family in peer[3].families()]
-        converted: dict = {}  # path -> its RIB entry attributes
+        caches: dict = {True: {}, False: {}}  # 4-octet ASes -> {path: its RIB entry attributes}
         if len(holders) == 1:
-            yield from _one_peer(now, family, holders[0], converted, state)
+            yield from _one_peer(now, family, holders[0], caches[holders[0][1].asn4], state)
             continue
         gathered: dict = {}  # (nlri, add-path) -> the entries' octets
         counts: dict = {}  # (nlri, add-path) -> how many entries
         for number, peer in holders:
+            wide = peer.asn4
+            converted = caches[wide]
             for nlri, path_id, path in peer[3].entries(family):
                 key = (nlri, path_id is not None)
-                gathered[key] = gathered.get(key, b"") + _entry(number, peer[4], path_id, path, family, converted)
+                entry = _entry(number, peer[4], path_id, path, family, converted, wide)
+                gathered[key] = gathered.get(key, b"") + entry
                 counts[key] = counts.get(key, 0) + 1
                 state[1] += 1
                 if state[1] >= _SLICE:
@@ -282,6 +293,7 @@ def _one_peer(now: int, family: tuple, holder: tuple, converted: dict, state: li
     """The RIB records of a family one peer holds, one per route, written as the Adj-RIB-In is walked: each
     record's parts are appended as they are (no concatenation per record), one ``bytes.join`` per chunk."""
     number, peer = holder
+    wide = peer.asn4
     originated = peer[4]
     afi, safi = family
     kinds = {addpath: _rib_subtype(afi, safi, addpath) for addpath in (False, True)}
@@ -294,12 +306,12 @@ def _one_peer(now: int, family: tuple, holder: tuple, converted: dict, state: li
     parts: list = []
     extend = parts.extend
     for nlri, path_id, path in peer[3].entries(family):
-        if b"\x00\x0e" not in path:  # no pseudo TLV: the path is the entry's attributes (`rib_attributes`)
+        if wide and b"\x00\x0e" not in path:  # no pseudo TLV: the path is the entry's attributes (`rib_attributes`)
             attributes = path
         else:
             attributes = converted.get(path)
             if attributes is None:
-                attributes = converted[path] = rib_attributes(path, family)
+                attributes = converted[path] = _converted(path, family, wide)
         if path_id is None:
             entry = plain(number, originated, len(attributes))
             subtype = kinds[False][0]
@@ -330,13 +342,19 @@ def _one_peer(now: int, family: tuple, holder: tuple, converted: dict, state: li
         yield b"".join(parts)
 
 
-def _entry(number: int, originated: int, path_id, path: bytes, family: tuple, converted: dict) -> bytes:
+def _converted(path: bytes, family: tuple, wide: bool) -> bytes:
+    """A RIB entry's attributes from an Adj-RIB-In path: `rib_attributes`, after `exabgp.bgp.as4.widen_path` for a
+    path of a session without 4-octet ASes (`wide` False): RFC 6396 section 4.3.4 wants 4-octet AS_PATHs."""
+    return rib_attributes(path if wide else widen_path(path), family)
+
+
+def _entry(number: int, originated: int, path_id, path: bytes, family: tuple, converted: dict, wide: bool) -> bytes:
     """One RIB entry (RFC 6396 section 4.3.4; with its path identifier, RFC 8050 section 4.1)."""
     attributes = path
-    if b"\x00\x0e" in path:  # a pseudo TLV: rewritten once per path (`rib_attributes`)
+    if not wide or b"\x00\x0e" in path:  # rewritten once per path (`_converted`)
         found = converted.get(path)
         if found is None:
-            found = converted[path] = rib_attributes(path, family)
+            found = converted[path] = _converted(path, family, wide)
         attributes = found
     if path_id is None:
         return _RIB_ENTRY.pack(number, originated, len(attributes)) + attributes

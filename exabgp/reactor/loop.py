@@ -36,7 +36,9 @@ is a coroutine returning the exit code.  It
   follow the new configuration: an endpoint no longer wanted is closed, a
   new one opened (a failure is logged and the daemon carries on: after the
   privilege drop a port under 1024 can not be bound any more, as in 5.0),
-  and the kept ones get the MD5 keys of the new neighbors;
+  and the kept ones get the MD5 keys of the new neighbors; a changed
+  ``mrt`` section closes the archive as on shutdown and starts one with
+  the new settings, none when the section is gone (`_restart_mrt`);
 * with ``tcp.attempts`` (``exabgp_tcp_connections``) set, returns 0 once
   every configured peer has stopped;
 * listens for routers' BMP sessions as the ``bmp`` sections say
@@ -70,7 +72,7 @@ from exabgp.reactor import daemon
 from exabgp.reactor.settings import listen_endpoints
 from exabgp.reactor import sockets
 from exabgp.reactor.api import Api
-from exabgp.reactor.mrt import Archive, snapshot_peers
+from exabgp.reactor.mrt import Archive, record_into, snapshot_peers
 from exabgp.reactor.bmp import BmpStation
 from exabgp.reactor.peer import CONNECTION_REJECTED, PEER_DECONFIGURED, Connection, Peer
 
@@ -135,6 +137,7 @@ class Reactor:
         self._closed: asyncio.Event | None = None  # set when the last connection closed (from `run`)
         self.api = Api(self, environ)
         self.mrt: Archive | None = None  # the archive of the ``mrt`` section (exabgp.reactor.mrt), from `run`
+        self._mrt_closing: list[asyncio.Task] = []  # the archives a reload replaced, being closed
         self.bmp = BmpStation(log, self.api)
 
     # ------------------------------------------------------------ names
@@ -157,7 +160,7 @@ class Reactor:
         try:
             if not await self._listen(startup=True):
                 return 1
-            if not self._start_mrt():
+            if self.mrt is None and not self._start_mrt():  # (a reload meanwhile may have started it)
                 return 1
             code = self.started() if self.started is not None else None
             if code:
@@ -182,6 +185,7 @@ class Reactor:
             await self.api.stop()
             if self.mrt is not None:
                 await self.mrt.close()
+            await asyncio.gather(*self._mrt_closing)
             return 0
         finally:
             for number in _SHUTDOWN_SIGNALS + tuple(_RELOAD_SIGNALS):
@@ -240,7 +244,21 @@ class Reactor:
             return False
         self.mrt = self.bmp.archive = archive
         self.log.info("mrt", f"writing MRT files in {directory}")
+        archive.check(self.configuration.neighbors)
         return True
+
+    def _restart_mrt(self) -> None:
+        """A reload changed the ``mrt`` section: the files of the old archive are finished as on shutdown, a new
+        one writes as the new section says (none without one), the open sessions recording into it."""
+        old, self.mrt = self.mrt, None
+        self.bmp.archive = None
+        if self.configuration.mrt is not None:
+            self._start_mrt()  # a directory it can not make is logged: no archive then
+        elif old is not None:
+            self.log.info("mrt", "no mrt section any more: stopped writing MRT files")
+        record_into(self.mrt, self.connections)
+        if old is not None:
+            self._mrt_closing.append(asyncio.get_running_loop().create_task(old.close()))
 
     def dump_mrt(self) -> bool:
         """Start a TABLE_DUMP_V2 snapshot (``dump mrt``); False without an ``mrt`` section."""
@@ -365,10 +383,13 @@ class Reactor:
         for neighbor in wanted.values():
             self._add_peer(neighbor)
         self.api.peers_changed()
-        if configuration.mrt != self.configuration.mrt:
-            self.log.warning("mrt", "the mrt section is read at start: restart the daemon for its change to apply")
+        archive_changed = configuration.mrt != self.configuration.mrt
         self.configuration = configuration
         self._ranges = [n for n in configuration.neighbors if _is_range(n)]
+        if archive_changed:
+            self._restart_mrt()
+        elif self.mrt is not None:
+            self.mrt.check(configuration.neighbors)
         loop = asyncio.get_running_loop()
         self._relisten = loop.create_task(self._listen(startup=False))
         self._reapi = loop.create_task(self.api.reload(configuration, self.configuration_dir, full))

@@ -40,7 +40,13 @@ The records are `exabgp.mrt.writer`'s; this module is their files:
   file abandoned (its temporary file removed) and the daemon carries on.
 
 On shutdown (`close`) the updates file is finished (its records up to then
-are kept) and a snapshot under way is abandoned.
+are kept) and a snapshot under way is abandoned.  A reload that changes the
+section closes the archive as on shutdown and starts a new one with the new
+settings (none when the section is gone), into which the open sessions record
+from then on (`record_into`; a BMP session keeps the archive it started with
+until it reconnects).  A neighbor with ``adj-rib-in false`` keeps no
+Adj-RIB-In: it is in no snapshot, and the archive warns of it at start and
+on every reload (`Archive.check`).
 """
 
 import asyncio
@@ -280,6 +286,18 @@ class Archive:
         handle = loop.call_at(loop.time() + max(0.0, start - time.time()), fire)
         self._timers.append(handle)
 
+    def check(self, neighbors) -> None:
+        """Warn of the `neighbors` whose routes no snapshot holds: with ``adj-rib-in false`` there is no
+        Adj-RIB-In to dump (they are not in the PEER_INDEX_TABLE either: a peer listed without routes would
+        read as a peer that announced none)."""
+        for neighbor in neighbors:
+            if not neighbor.adj_rib_in:
+                where = "; its UPDATEs are in the updates files" if self.settings.updates else ""
+                self._log.warning(
+                    "mrt",
+                    f"neighbor {neighbor.peer_address} has adj-rib-in false: no MRT snapshot holds its routes{where}",
+                )
+
     # ------------------------------------------------------------ the worker thread
 
     def _submit(self, function, *arguments):
@@ -408,6 +426,25 @@ class Archive:
         await asyncio.wrap_future(done)
 
 
+def record_into(archive: "Archive | None", connections) -> None:
+    """After a reload changed the ``mrt`` section: the open `connections` record into `archive` (their recorders
+    moved to it, one made, with the session's negotiated ASes and ADD-PATH, for a session that had none), or
+    nowhere when it is None or writes no updates files."""
+    for connection in connections:
+        recorder = connection.mrt
+        if archive is None or not archive.settings.updates or connection.peer is None:
+            connection.mrt = None
+        elif recorder is not None:
+            recorder._archive = archive
+        else:
+            recorder = connection.mrt = Recorder(
+                archive, connection.peer.neighbor, connection.local_ip, connection.remote_ip
+            )
+            session = connection.session
+            if session is not None and session.negotiated is not None:
+                recorder.negotiated(session.negotiated, session.ctx)
+
+
 def snapshot_peers(connections) -> list:
     """The `SnapshotPeer`s of the established sessions of `connections` that keep an Adj-RIB-In, by address."""
     found = []
@@ -421,6 +458,15 @@ def snapshot_peers(connections) -> list:
         assert negotiated is not None  # set with the peer's OPEN, before ESTABLISHED
         originated = int(now - (clock - peer.since))
         found.append(
-            SnapshotPeer((negotiated.peer_router_id, connection.remote_ip, negotiated.peer_as, peer.rib_in, originated))
+            SnapshotPeer(
+                (
+                    negotiated.peer_router_id,
+                    connection.remote_ip,
+                    negotiated.peer_as,
+                    peer.rib_in,
+                    originated,
+                    negotiated.asn4,
+                )
+            )
         )
     return sorted(found, key=lambda peer: (":" in peer[1], peer[1]))
