@@ -57,9 +57,15 @@ def _attributes(nexthop: bytes = b"") -> bytes:
     return wire.attribute(0x40, 1, b"\x00") + as_path + hop
 
 
-def session() -> bytes:
+def session() -> tuple:
     """A router's BMP session: Initiation, two Peer Ups, pre- and post-policy routes, one with the A flag; then
     (after the snapshot) a Peer Down."""
+    setup, routes, down = session_parts()
+    return setup + routes, down
+
+
+def session_parts() -> tuple:
+    """`session` in three: the Initiation and Peer Ups, the Route Monitorings, the Peer Down."""
     four = bmp.peer_header(address=FOUR, asn=65001, bgp_id="192.0.2.1", seconds=TIME)
     four_post = bmp.peer_header(address=FOUR, asn=65001, bgp_id="192.0.2.1", flags=0x40, seconds=TIME)
     # the A flag (RFC 7854 section 4.2): this UPDATE's AS_PATH is in the 2-octet form
@@ -88,17 +94,18 @@ def session() -> bytes:
         nlri=struct.pack("!I", 9) + bytes((8, 12)),
     )  # 12.0.0.0/8 path 9
     six_route = wire.update(attributes=wire.attribute(0x80, 14, reach) + _attributes())
-    return b"".join(
-        (
-            bmp.initiation(bmp.tlv(2, b"router")),
-            bmp.peer_up(four, "192.0.2.254", 179, 40000, router_open, peer_open),
-            bmp.peer_up(six, "2001:db8::1", 179, 40001, six_router, six_peer),
-            bmp.route_monitoring(four, added),
-            bmp.route_monitoring(four_post, filtered),
-            bmp.route_monitoring(six, six_route),
-            bmp.route_monitoring(four_legacy, legacy),
-        )
-    ), bmp.peer_down(four, 4)
+    setup = (
+        bmp.initiation(bmp.tlv(2, b"router"))
+        + bmp.peer_up(four, "192.0.2.254", 179, 40000, router_open, peer_open)
+        + bmp.peer_up(six, "2001:db8::1", 179, 40001, six_router, six_peer)
+    )
+    routes = (
+        bmp.route_monitoring(four, added)
+        + bmp.route_monitoring(four_post, filtered)
+        + bmp.route_monitoring(six, six_route)
+        + bmp.route_monitoring(four_legacy, legacy)
+    )
+    return setup, routes, bmp.peer_down(four, 4)
 
 
 def archived(view: str, tmp_path) -> tuple:
@@ -228,3 +235,48 @@ def test_a_daemon_archives_the_view_its_bmp_section_names(tmp_path, bgpdump_inst
         ["A", FOUR, "65001", "11.0.0.0/8"],
         ["STATE", FOUR, "65001", "6"],
     ]
+
+
+def test_a_reload_moves_the_open_bmp_sessions_to_the_new_archive(tmp_path, bgpdump_installed):
+    """A reload that changes the ``mrt`` section and the ``bmp`` section's view: the session open goes on into
+    the new archive, of the view its section names now; nothing after the reload is in the old files."""
+    port = free_port("127.0.0.1")
+    first, second = tmp_path / "first", tmp_path / "second"
+    config = tmp_path / "station.conf"
+
+    def configure(view: str, directory) -> None:
+        config.write_text(
+            f"bmp {{ listen 127.0.0.1 port {port}; mrt {view}; }}\nmrt {{ directory {directory}; updates 3600; }}\n"
+        )
+
+    configure("pre-policy", first)
+    daemon = start(config, exabgp_tcp_bind="")
+    try:
+        wait_until(lambda: "loaded new configuration" in logged(daemon), 15)
+        router = socket.create_connection(("127.0.0.1", port))
+        setup, routes, down = session_parts()
+        router.sendall(setup + routes)
+        wait_until(lambda: "BMP session from" in logged(daemon), 10)
+        configure("post-policy", second)
+        daemon.send_signal(signal.SIGUSR1)
+        wait_until(lambda: logged(daemon).count("loaded new configuration") > 1, 15, what="the reload")
+        wait_until(lambda: "wrote " in logged(daemon), 15, what="the first archive finished")
+        router.sendall(routes)  # the same routes again, after the reload: the post-policy one is archived now
+        router.sendall(down)
+        router.close()
+        wait_until(lambda: "BMP session closed" in logged(daemon), 10)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        code, _out, err = finish(daemon, 30)
+    assert code == 0 and "Traceback" not in err, err
+    (before,) = [name for name in os.listdir(first) if name.startswith("updates.")]
+    (after,) = [name for name in os.listdir(second) if name.startswith("updates.")]
+    announced = [line.split("|")[3:6] for line in read_both(first / before) if line.split("|")[2] == "A"]
+    assert sorted(announced) == [
+        [FOUR, "65001", "10.0.0.0/8"],
+        [FOUR, "65001", "12.0.0.0/8"],
+        [SIX, str(SIX_AS), "2001:db9::/32"],
+    ]
+    lines = read_both(second / after)
+    assert [line.split("|")[3:6] for line in lines if line.split("|")[2] == "A"] == [[FOUR, "65001", "11.0.0.0/8"]]
+    assert lines[-1].split("|")[2:6] == ["STATE", FOUR, "65001", "6"]  # the Peer Down, into the new archive

@@ -21,7 +21,8 @@ section) each session of a section whose ``mrt`` names a RIB view also
 feeds an `exabgp.reactor.bmp_archive.BmpArchive` (its monitored peers' routes as
 if received over BGP), and the snapshots take that view of the RIBs the
 routers keep (`BmpStation.snapshot_peers`).  A reload listens as the new configuration says; the
-sessions open go on, told to the helpers the new sections name.
+sessions open go on, told to the helpers the new sections name, and archived into the daemon's new MRT
+archive when the reload changed it (`BmpStation.archive_into`).
 """
 
 import asyncio
@@ -60,16 +61,21 @@ class BmpConnection(asyncio.Protocol):
         self.router = Router(address, port, self.station.keeps(self.endpoint))
         api = self.station.api
         self.printer = BmpPrinter(api.daemon, self.router, api.environment.get("api", "compact"))
-        view = self.station.view(self.endpoint)
-        archive = self.station.archive
-        if archive is not None and view != "none":
-            self.view = view
-            if archive.settings.updates:
-                self.archive = BmpArchive(self.router, view, archive.append)
+        self.archive_into(self.station.archive)
         self.name = f"bmp {address}:{port}"
         self.station.connections.add(self)
         self.station.log.info(SOURCE, f"BMP session from {address}:{port}")
         self.throttle()
+
+    def archive_into(self, archive) -> None:
+        """Archive this session's view (its section's ``mrt``) into `archive`, the daemon's MRT archive
+        (`exabgp.reactor.mrt.Archive`; None: nothing is archived)."""
+        view = self.station.view(self.endpoint)
+        self.view = self.archive = None
+        if archive is not None and view != "none" and self.router is not None:
+            self.view = view
+            if archive.settings.updates:
+                self.archive = BmpArchive(self.router, view, archive.append)
 
     def helpers(self) -> list:
         """The helpers told of this session: its section's ``processes``, else every JSON helper running."""
@@ -163,12 +169,20 @@ class BmpStation:
                 continue
             self._servers[(address, port)] = (server, section)
             self.log.info(SOURCE, f"listening for BMP session(s) on {address}:{port}")
+        if not startup:  # the sessions open archive the view their section names now
+            self.archive_into(self.archive)
         return True
 
     async def serve(self) -> None:
         """Accept the routers' connections (the listeners of the startup wait for the helpers to run)."""
         for server, _section in self._servers.values():
             await server.start_serving()
+
+    def archive_into(self, archive) -> None:
+        """A reload changed the ``mrt`` section: the sessions open archive into `archive` (None: no more)."""
+        self.archive = archive
+        for connection in self.connections:
+            connection.archive_into(archive)
 
     def processes(self, endpoint: tuple) -> tuple:
         """The helpers the section listening on `endpoint` names (() for every JSON helper)."""

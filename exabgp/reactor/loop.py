@@ -251,12 +251,12 @@ class Reactor:
         """A reload changed the ``mrt`` section: the files of the old archive are finished as on shutdown, a new
         one writes as the new section says (none without one), the open sessions recording into it."""
         old, self.mrt = self.mrt, None
-        self.bmp.archive = None
         if self.configuration.mrt is not None:
             self._start_mrt()  # a directory it can not make is logged: no archive then
         elif old is not None:
             self.log.info("mrt", "no mrt section any more: stopped writing MRT files")
         record_into(self.mrt, self.connections)
+        self.bmp.archive_into(self.mrt)
         if old is not None:
             self._mrt_closing.append(asyncio.get_running_loop().create_task(old.close()))
 

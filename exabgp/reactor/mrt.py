@@ -43,8 +43,8 @@ On shutdown (`close`) the updates file is finished (its records up to then
 are kept) and a snapshot under way is abandoned.  A reload that changes the
 section closes the archive as on shutdown and starts a new one with the new
 settings (none when the section is gone), into which the open sessions record
-from then on (`record_into`; a BMP session keeps the archive it started with
-until it reconnects).  A neighbor with ``adj-rib-in false`` keeps no
+from then on (`record_into`; the BMP sessions too,
+`exabgp.reactor.bmp.BmpStation.archive_into`).  A neighbor with ``adj-rib-in false`` keeps no
 Adj-RIB-In: it is in no snapshot, and the archive warns of it at start and
 on every reload (`Archive.check`).
 """
