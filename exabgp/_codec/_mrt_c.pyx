@@ -70,7 +70,7 @@ assert ITEM[MRT_AS_PATH_LENGTH] == 2 and ITEM[MRT_ATTRIBUTE_SET] == 4 and ITEM[M
 # ---------------------------------------------------------------- C buffers
 
 
-cdef inline int put_address(Output *out, int afi, const unsigned char *address) except -1:
+cdef int put_address(Output *out, int afi, const unsigned char *address) except -1:
     """An address as `socket.inet_ntop` writes it."""
     if afi == AFI_IPV4:
         return put_ipv4(out, address)
