@@ -1130,6 +1130,15 @@ cdef inline void put32(unsigned char *out, uint32_t value) noexcept nogil:
     out[3] = value & 0xFF
 
 
+cdef inline Py_ssize_t family_at(const int *fields) noexcept nogil:
+    """Where an indexed UPDATE's MP_REACH_NLRI value (else its MP_UNREACH_NLRI's) starts, with its AFI; 0: none."""
+    if fields[INDEX_REACH] and fields[INDEX_REACH_VALUE]:
+        return fields[INDEX_REACH_VALUE]
+    if fields[INDEX_UNREACH]:
+        return fields[INDEX_UNREACH_VALUE]
+    return 0
+
+
 def bgp4mp_records(octets, index, head, uint32_t seconds, uint32_t micro, uint16_t subtype, uint16_t subtype6):
     """The BGP4MP_ET records of a run of received UPDATEs (see the pure twin): each record's size is known from
     the index, so the whole result is one bytes object filled in place."""
@@ -1154,9 +1163,7 @@ def bgp4mp_records(octets, index, head, uint32_t seconds, uint32_t micro, uint16
                     fields = <const int *>positions.buf + record * INDEX_FIELDS
                     start = fields[INDEX_START]
                     end = fields[INDEX_END]
-                    value = fields[INDEX_REACH_VALUE] if fields[INDEX_REACH] else 0
-                    if not value and fields[INDEX_UNREACH]:
-                        value = fields[INDEX_UNREACH_VALUE]
+                    value = family_at(fields)
                     if not 0 <= start <= end <= view.len or value and not start < value <= end - FAMILY_SIZE:
                         raise ValueError(f"index record {record} outside the {view.len} octets of the run")
                     total += MRT_HEADER_SIZE + after + end - start
@@ -1166,9 +1173,7 @@ def bgp4mp_records(octets, index, head, uint32_t seconds, uint32_t micro, uint16
                     fields = <const int *>positions.buf + record * INDEX_FIELDS
                     start = fields[INDEX_START]
                     end = fields[INDEX_END]
-                    value = fields[INDEX_REACH_VALUE] if fields[INDEX_REACH] else 0
-                    if not value and fields[INDEX_UNREACH]:
-                        value = fields[INDEX_UNREACH_VALUE]
+                    value = family_at(fields)
                     kind = subtype6 if value and (data[value] << 8 | data[value + 1]) == AFI_IPV6 else subtype
                     put32(out, seconds)
                     out[4] = MRT_BGP4MP_ET >> 8
