@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 
+import common
 from common import oracle, package_parent
 
 LOCAL, REMOTE = "127.0.0.1", "127.0.0.3"
@@ -111,13 +112,9 @@ def say(text: str) -> None:
 def proc_stat(pid: int) -> tuple:
     """(CPU seconds, peak RSS in MB) of a running process."""
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        with open(f"/proc/{pid}/status") as status:
-            peak = next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+        return common.cpu_seconds(pid), common.proc_status(pid, "VmHWM") / 1024
     except OSError:
         return 0.0, 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), peak / 1024
 
 
 def stop(process, timeout: float = 10.0) -> None:
@@ -182,18 +179,11 @@ def run_one(count: int, args, directory: str) -> dict:
                 port=args.port,
             )
         )
-    env = dict(
-        os.environ,
-        exabgp_daemon_daemonize="false",
-        exabgp_daemon_drop="false",
-        exabgp_api_cli="false",
-        exabgp_daemon_user=getpass.getuser(),
-        exabgp_log_enable="false",
-    )
+    env = common.daemon_env(exabgp_daemon_user=getpass.getuser(), exabgp_log_enable="false")
     if args.reference:
-        command, cwd = [args.reference_cmd or oracle(), conf], directory
+        command, cwd = [args.reference_cmd or oracle()], directory
     else:
-        command, cwd = [sys.executable, "-m", "exabgp", "server", conf], package_parent()
+        command, cwd = None, package_parent()
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (os.environ.get("PYTHONPATH"), package_parent())))
     bird = daemon = None
     try:
@@ -205,22 +195,10 @@ def run_one(count: int, args, directory: str) -> dict:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
-        while imported(args.birdc, socket_path) is None:
-            if time.monotonic() > deadline or bird.poll() is not None:
-                raise RuntimeError("BIRD did not start")
-            time.sleep(0.1)
+        common.wait_for(lambda: imported(args.birdc, socket_path) is not None, 30, "BIRD did not start", bird)
         say(f"{kind}: {count} routes")
         with open(os.path.join(directory, "daemon.log"), "wb") as log:
-            daemon = subprocess.Popen(
-                command,
-                cwd=cwd,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            daemon = common.start_daemon(conf, env, command=command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + args.timeout
         seen = 0
         while True:

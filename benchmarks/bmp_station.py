@@ -38,7 +38,7 @@ import time
 
 import common
 import ingest
-from common import BENCH, package_parent, stop
+from common import stop, wait_for, write
 
 BGPD = "/usr/lib/frr/bgpd"
 FRR_CONFIG = """hostname bench-bmp
@@ -136,9 +136,7 @@ class RawStation(threading.Thread):
 
 def start_frr(workdir: str, port: int, bmp_port: int, peer_as: int):
     os.makedirs(workdir, exist_ok=True)
-    config = os.path.join(workdir, "bgpd.conf")
-    with open(config, "w") as handle:
-        handle.write(FRR_CONFIG.format(peer_as=peer_as, bmp_port=bmp_port))
+    config = write(os.path.join(workdir, "bgpd.conf"), FRR_CONFIG.format(peer_as=peer_as, bmp_port=bmp_port))
     command = [BGPD, "-f", config, "-Z", "-S", "-n", "-p", str(port), "-l", "127.0.0.2", "--vty_socket", workdir]
     command += ["-P", "0", "-i", os.path.join(workdir, "bgpd.pid"), "-z", os.path.join(workdir, "zserv.api")]
     command += ["-M", "bmp"]
@@ -153,28 +151,8 @@ def start_frr(workdir: str, port: int, bmp_port: int, peer_as: int):
 
 
 def feed(corpus: str, port: int):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            os.path.join(BENCH, "feeder.py"),
-            corpus,
-            "--peer",
-            "127.0.0.2",
-            "--port",
-            str(port),
-            "--local-address",
-            "127.0.0.1",
-            "--hold-time",
-            "180",
-            "--connect-timeout",
-            "60",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
+    """The feeder, FRR's BGP peer (FRR may take a while to listen)."""
+    return common.feeder(corpus, port, 180, connect_timeout=60)
 
 
 def first_byte(feeder) -> float:
@@ -211,55 +189,31 @@ def run_ours(corpus: str, sidecar: dict, workdir: str, timeout: float, adj_rib_i
     """Our daemon as the station, its helper counting the routes."""
     prefixes = sidecar["prefixes"] if "prefixes" in sidecar else sidecar["totals"]["prefixes"]
     port, bmp_port = common.free_port("127.0.0.2"), common.free_port("127.0.0.1")
-    sink, report = os.path.join(workdir, "bmp-sink.py"), os.path.join(workdir, "bmp-sink.json")
-    with open(sink, "w") as handle:
-        handle.write(SINK)
+    sink = write(os.path.join(workdir, "bmp-sink.py"), SINK)
+    report = os.path.join(workdir, "bmp-sink.json")
     if os.path.exists(report):
         os.unlink(report)
-    config = os.path.join(workdir, "station.conf")
-    with open(config, "w") as handle:
-        handle.write(
-            STATION.format(
-                python=sys.executable,
-                sink=sink,
-                expected=prefixes,
-                report=report,
-                bmp_port=bmp_port,
-                adj_rib_in=str(adj_rib_in).lower(),
-            )
-        )
-    env = dict(os.environ, exabgp_daemon_daemonize="false", exabgp_daemon_drop="false", exabgp_api_cli="false")
-    env["exabgp_tcp_bind"] = ""
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "exabgp", "server", config],
-        cwd=package_parent(),
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    config = write(
+        os.path.join(workdir, "station.conf"),
+        STATION.format(
+            python=sys.executable,
+            sink=sink,
+            expected=prefixes,
+            report=report,
+            bmp_port=bmp_port,
+            adj_rib_in=str(adj_rib_in).lower(),
+        ),
     )
+    daemon = common.start_daemon(config, common.daemon_env(exabgp_tcp_bind=""))
     result = {"station": "ours", "adj_rib_in": adj_rib_in}
     frr = feeder = None
     try:
-        deadline = time.time() + 30
-        while True:  # the station listens
-            try:
-                socket.create_connection(("127.0.0.1", bmp_port), 1).close()
-                break
-            except OSError:
-                if time.time() > deadline or daemon.poll() is not None:
-                    raise RuntimeError("the daemon did not listen") from None
-                time.sleep(0.1)
+        wait_for(lambda: common.listening("127.0.0.1", bmp_port), 30, "the daemon did not listen", daemon)
         frr = start_frr(os.path.join(workdir, "frr-ours"), port, bmp_port, sidecar["session"]["peer_as"])
         feeder = feed(corpus, port)
-        deadline = time.time() + timeout
-        while not os.path.exists(report):
-            if time.time() > deadline or daemon.poll() is not None:
-                raise RuntimeError("the helper did not get every route")
-            time.sleep(0.05)
-        result["peak_rss_mb"] = round(ingest.proc_status(daemon.pid, "VmHWM") / 1024, 1)
-        result["cpu_s"] = round(ingest.cpu_seconds(daemon.pid), 2)
+        wait_for(lambda: os.path.exists(report), timeout, "the helper did not get every route", daemon, interval=0.05)
+        result["peak_rss_mb"] = round(common.proc_status(daemon.pid, "VmHWM") / 1024, 1)
+        result["cpu_s"] = round(common.cpu_seconds(daemon.pid), 2)
         with open(report) as handle:
             got = json.load(handle)
         start = first_byte(feeder)

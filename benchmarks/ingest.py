@@ -37,43 +37,13 @@ import threading
 import time
 
 import common
-from common import BENCH, package_parent, stop
+from common import BENCH, stop, write
 
 EOR_LINE = re.compile(r"<< EOR (\S+ \S+) at ([0-9.]+)\s*$")
-
-CONFIGURATION = """neighbor 127.0.0.1 {{
-    router-id 127.0.0.2;
-    local-address 127.0.0.2;
-    local-as 65000;
-    peer-as {peer_as};
-    hold-time 180;
-    passive;
-    listen {port};
-    adj-rib-in {adj_rib_in};
-    family {{
-{families}
-    }}
-}}
-"""
 
 
 def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
-
-
-def proc_status(pid: int, key: str) -> int:
-    """A kB field of /proc/PID/status."""
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_ours(
@@ -82,27 +52,8 @@ def run_ours(
     """One run of our daemon; `extra` is configuration text put before the neighbor (`mrt_write.py`'s section)."""
     families = sidecar["session"]["families"]
     path = os.path.join(workdir, f"exabgp-adj-rib-in-{str(adj_rib_in).lower()}{'-extra' if extra else ''}.conf")
-    with open(path, "w") as conf:
-        conf.write(extra)
-        conf.write(
-            CONFIGURATION.format(
-                peer_as=sidecar["session"]["peer_as"],
-                port=port,
-                adj_rib_in=str(adj_rib_in).lower(),
-                families="\n".join(f"        {family};" for family in families),
-            )
-        )
-    env = dict(os.environ, exabgp_daemon_daemonize="false", exabgp_daemon_drop="false", exabgp_api_cli="false")
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "exabgp", "server", path],
-        cwd=package_parent(),
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    write(path, extra + common.feeder_neighbor(sidecar, port, adj_rib_in))
+    daemon = common.start_daemon(path, common.daemon_env(), stderr=subprocess.PIPE, text=True)
     ready, done = threading.Event(), threading.Event()
     eors, lines = {}, []
 
@@ -125,30 +76,11 @@ def run_ours(
     try:
         if not ready.wait(30) or daemon.poll() is not None:
             raise RuntimeError("the daemon did not start: " + "".join(lines[-5:]))
-        feeder = subprocess.Popen(
-            [
-                sys.executable,
-                os.path.join(BENCH, "feeder.py"),
-                corpus,
-                "--peer",
-                "127.0.0.2",
-                "--port",
-                str(port),
-                "--local-address",
-                "127.0.0.1",
-                "--hold-time",
-                "180",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
-        )
+        feeder = common.feeder(corpus, port, 180)
         if not done.wait(timeout) or len(eors) < len(families):
             raise RuntimeError("no End-of-RIB for every family: " + "".join(lines[-5:]))
-        result["peak_rss_mb"] = round(proc_status(daemon.pid, "VmHWM") / 1024, 1)
-        result["cpu_s"] = round(cpu_seconds(daemon.pid), 2)
+        result["peak_rss_mb"] = round(common.proc_status(daemon.pid, "VmHWM") / 1024, 1)
+        result["cpu_s"] = round(common.cpu_seconds(daemon.pid), 2)
         stop(feeder)
         summary = json.loads(feeder.stdout.read().strip().splitlines()[-1])
         result["ingest_s"] = round(max(eors.values()) - summary["first_byte"], 3)

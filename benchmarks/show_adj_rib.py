@@ -51,7 +51,7 @@ import threading
 import time
 
 import common
-from common import BENCH, package_parent, stop
+from common import package_parent, stop, wait_for, write
 
 PIPENAME = "exabgp-bench"
 
@@ -73,22 +73,9 @@ with open(os.path.join(folder, "probe.times"), "a") as log:
         time.sleep(0.01)
 """
 
-CONFIGURATION = """process probe {{
+PROCESS = """process probe {{
     run {python} {folder}/probe.py {folder};
     encoder text;
-}}
-neighbor 127.0.0.1 {{
-    router-id 127.0.0.2;
-    local-address 127.0.0.2;
-    local-as 65000;
-    peer-as {peer_as};
-    hold-time 180;
-    passive;
-    listen {port};
-    adj-rib-in true;
-    family {{
-{families}
-    }}
 }}
 """
 
@@ -98,11 +85,7 @@ def say(text: str) -> None:
 
 
 def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+    return round(common.proc_status(pid, "VmRSS") / 1024, 1)
 
 
 def received(cli: list, env: dict) -> int:
@@ -126,65 +109,28 @@ def run(
     os.makedirs(os.path.join(folder, "run"))
     for end in ("in", "out"):
         os.mkfifo(os.path.join(folder, "run", f"{PIPENAME}.{end}"), 0o600)
-    with open(os.path.join(folder, "probe.py"), "w") as probe:
-        probe.write(PROBE)
-    config = os.path.join(folder, "exabgp.conf")
-    with open(config, "w") as out:
-        out.write(
-            CONFIGURATION.format(
-                python=sys.executable,
-                folder=folder,
-                peer_as=sidecar["session"]["peer_as"],
-                port=port,
-                families="\n".join(f"        {family};" for family in sidecar["session"]["families"]),
-            )
-        )
-    env = dict(
-        env,
-        EXABGP_ROOT=folder,
-        exabgp_api_pipename=PIPENAME,
-        exabgp_api_cli="true",
-        exabgp_daemon_daemonize="false",
-        exabgp_daemon_drop="false",
-        EXABGP_ENVFILE=os.devnull,
+    write(os.path.join(folder, "probe.py"), PROBE)
+    config = write(
+        os.path.join(folder, "exabgp.conf"),
+        PROCESS.format(python=sys.executable, folder=folder) + common.feeder_neighbor(sidecar, port, True),
+    )
+    env = common.daemon_env(
+        env, EXABGP_ROOT=folder, exabgp_api_pipename=PIPENAME, exabgp_api_cli="true", EXABGP_ENVFILE=os.devnull
     )
     result = {"receiver": name, "command": command, "routes": sidecar["routes"]}
     log = open(os.path.join(folder, "daemon.log"), "w")
-    daemon = subprocess.Popen(
-        daemon_cmd + [config],
-        env=env,
-        cwd=folder,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    feeder = subprocess.Popen(
-        [
-            sys.executable,
-            os.path.join(BENCH, "feeder.py"),
-            corpus,
-            "--peer",
-            "127.0.0.2",
-            "--port",
-            str(port),
-            "--local-address",
-            "127.0.0.1",
-            "--hold-time",
-            "9",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    daemon = common.start_daemon(config, env, command=daemon_cmd, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+    feeder = common.feeder(corpus, port, 9, stdout=subprocess.DEVNULL)
     try:
         say(f"{name}: feeding {sidecar['routes']} routes")
-        deadline = time.monotonic() + 1800
-        while received(cli, env) < sidecar["messages"]:
-            if time.monotonic() > deadline or daemon.poll() is not None or feeder.poll() is not None:
-                raise RuntimeError("the table was not taken")
-            time.sleep(1.0)
+        wait_for(
+            lambda: received(cli, env) >= sidecar["messages"],
+            1800,
+            "the table was not taken",
+            daemon,
+            feeder,
+            interval=1.0,
+        )
         time.sleep(2.0)
         result["rss_before_mb"] = rss_mb(daemon.pid)
         open(os.path.join(folder, "GO"), "w").close()

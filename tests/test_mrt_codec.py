@@ -12,7 +12,6 @@ the general path prints; one it leaves is read by the general path).
 """
 
 import io
-import random
 import subprocess
 import sys
 import types
@@ -25,6 +24,7 @@ from exabgp._codec.tables import MRT_COLUMNS, MRT_TYPECODES
 from exabgp.mrt import columnar, reader
 from exabgp.mrt.bgpdump import Printer
 from qa import mrt_samples as samples
+from qa.damage import damaged_copies
 from qa.reference import require_gen_corpus
 
 #: a codec that takes no record: everything goes through the general path
@@ -124,38 +124,17 @@ def test_a_rib_next_hop_without_its_reserved_octet_is_left_to_the_general_paths(
     assert same_columns(found, columns(data, GENERAL)) and len(found[2]) == 1 and not len(found[0]["length"])
 
 
-def damaged(data: bytes, rng: random.Random) -> bytes:
-    """A copy of `data` with a few octets changed, inserted or removed."""
-    out = bytearray(data)
-    for _ in range(rng.randint(1, 3)):
-        at = rng.randrange(len(out))
-        action = rng.random()
-        if action < 0.7:
-            out[at] = rng.choice((0, 1, 2, 3, 4, 0x10, 0x40, 0x80, 0xFF, rng.randrange(256)))
-        elif action < 0.85:
-            del out[at]
-        else:
-            out.insert(at, rng.randrange(256))
-    return bytes(out)
-
-
 def test_damaged_samples_read_the_same_with_and_without_the_codec(codec):
     """600 damaged copies of the samples: the same text, rows and errors with the twin in front as without it."""
-    rng = random.Random(12)
-    data = samples.sample_file()
-    for _ in range(600):
-        copy = damaged(data, rng)
+    for copy in damaged_copies(samples.sample_file(), 12, 600):
         assert text(copy, codec)[:2] == text(copy, GENERAL)[:2], copy.hex()
         assert same_columns(columns(copy, codec), columns(copy, GENERAL)), copy.hex()
 
 
 def test_the_twins_agree_on_damaged_samples(compiled_codec, pure_codec):
-    rng = random.Random(6396)
-    data = samples.sample_file()
     peers = tuple(f"{address}|{asn}|".encode() for _id, address, asn in samples.PEERS)
     table = len(samples.peer_index_table(samples.PEERS))
-    for _ in range(1000):
-        copy = damaged(data, rng)
+    for copy in damaged_copies(samples.sample_file(), 6396, 1000):
         for start in (0, table):
             assert compiled_codec.bgpdump_text(copy, start, peers) == pure_codec.bgpdump_text(copy, start, peers)
             results = []

@@ -11,7 +11,6 @@ damaged copies of the samples.
 """
 
 import io
-import random
 import subprocess
 import sys
 import types
@@ -23,6 +22,7 @@ from exabgp.cli.mrt import _print
 from exabgp.mrt import reader
 from exabgp.mrt.jsonlines import JsonPrinter
 from qa import mrt_samples as samples
+from qa.damage import damaged_copies
 from qa.reference import require_gen_corpus
 
 #: a codec that takes no record: everything goes through the general path
@@ -76,27 +76,9 @@ def test_gen_corpus_files_are_the_general_paths(codec, tmp_path, options):
             assert taken == len(records) - 1
 
 
-def damaged(data: bytes, rng: random.Random) -> bytes:
-    """A copy of `data` with a few octets changed, inserted or removed."""
-    out = bytearray(data)
-    for _ in range(rng.randint(1, 3)):
-        at = rng.randrange(len(out))
-        action = rng.random()
-        if action < 0.7:
-            out[at] = rng.choice((0, 1, 2, 3, 4, 0x10, 0x40, 0x80, 0xFF, rng.randrange(256)))
-        elif action < 0.85:
-            del out[at]
-        else:
-            out.insert(at, rng.randrange(256))
-    return bytes(out)
-
-
 def test_damaged_samples_print_the_same_with_and_without_the_codec(codec):
     """400 damaged copies of the samples (the sample file twice, so that the codec meets known neighbors)."""
-    rng = random.Random(50)
-    data = samples.sample_file() * 2
-    for _ in range(400):
-        copy = damaged(data, rng)
+    for copy in damaged_copies(samples.sample_file() * 2, 50, 400):
         assert lines(copy, codec)[:2] == lines(copy, GENERAL)[:2], copy.hex()
 
 

@@ -5,9 +5,10 @@ Same contract, same output, same declines as the pure twin (which carries
 the rules and the RFC references; the numbers and the attributes' rules
 are `tables`', cimported from the generated `_tables.pxd` and copied into
 C arrays when the module loads).  The text is written into one growing C
-buffer: integers by a small decimal writer, IPv6 addresses by the C library's
-inet_ntop (the same routine Python's socket.inet_ntop calls, so RFC 5952
-compression and the IPv4-mapped forms are identical).  Attributes are located
+buffer, `_octets.Output`, by `_octets`' writers: integers by a small decimal
+writer, IPv6 addresses by the C library's inet_ntop (the same routine
+Python's socket.inet_ntop calls, so RFC 5952 compression and the
+IPv4-mapped forms are identical).  Attributes are located
 in a first pass (one slot per accepted type code) and printed in type-code
 order in a second, which is 5.0's order.  `render_update` and `render_run`
 share that one writer (`put_update`): a run's lines go into one buffer
@@ -18,16 +19,12 @@ framing, an UPDATE not marked plain declined unread).
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.unicode cimport PyUnicode_DecodeASCII
-from libc.stdlib cimport malloc, realloc, free, qsort
-from libc.string cimport memcpy, memcmp, strlen
+from libc.stdlib cimport malloc, free, qsort
+from libc.string cimport memcpy, memcmp
 
-cdef extern from "arpa/inet.h" nogil:
-    const char *inet_ntop(int af, const void *src, char *dst, unsigned int size)
-
-cdef extern from "sys/socket.h" nogil:
-    int AF_INET6
-
-from exabgp._codec._octets cimport attribute_value
+from exabgp._codec._octets cimport (
+    Output, attribute_value, put, put_ipv4, put_ipv6, put_uint, puts, read_uint, reserve,
+)
 from exabgp._codec._tables cimport (
     AFI_IPV6, AGGREGATOR, AS_CONFED_SET, AS_PATH, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, CLUSTER_LIST,
     COMMON_LIMIT, COMMUNITIES, COMMUNITY_SIZE, FAMILY_SIZE, FLAGS_CHECKED, FLAGS_CHECKED_OPTIONAL,
@@ -59,77 +56,6 @@ for _code in range(COMMON_LIMIT):
 assert ITEM_SIZES == {COMMUNITIES: COMMUNITY_SIZE, CLUSTER_LIST: IPV4_SIZE, LARGE_COMMUNITY: LARGE_COMMUNITY_SIZE}
 
 
-cdef struct Out:
-    char *data
-    Py_ssize_t size
-    Py_ssize_t capacity
-
-
-cdef int grow(Out *out, Py_ssize_t need) except -1:
-    cdef Py_ssize_t capacity = out.capacity
-    cdef char *data
-    if out.size + need <= capacity:
-        return 0
-    while out.size + need > capacity:
-        capacity *= 2
-    data = <char *>realloc(out.data, capacity)
-    if data == NULL:
-        raise MemoryError()
-    out.data = data
-    out.capacity = capacity
-    return 0
-
-
-cdef inline int put(Out *out, const char *text, Py_ssize_t length) except -1:
-    if out.size + length > out.capacity:
-        grow(out, length)
-    memcpy(out.data + out.size, text, length)
-    out.size += length
-    return 0
-
-
-cdef inline int puts(Out *out, const char *text) except -1:
-    return put(out, text, strlen(text))
-
-
-cdef int put_uint(Out *out, unsigned long long value) except -1:
-    cdef char digits[24]
-    cdef int position = 24
-    if value == 0:
-        return put(out, "0", 1)
-    while value:
-        position -= 1
-        digits[position] = <char>(48 + value % 10)
-        value //= 10
-    return put(out, digits + position, 24 - position)
-
-
-cdef int put_ipv4(Out *out, const unsigned char *octets) except -1:
-    put_uint(out, octets[0])
-    put(out, ".", 1)
-    put_uint(out, octets[1])
-    put(out, ".", 1)
-    put_uint(out, octets[2])
-    put(out, ".", 1)
-    put_uint(out, octets[3])
-    return 0
-
-
-cdef int put_ipv6(Out *out, const unsigned char *octets) except -1:
-    cdef char text[64]
-    if inet_ntop(AF_INET6, octets, text, 64) == NULL:
-        raise ValueError("inet_ntop failed")
-    return puts(out, text)
-
-
-cdef inline unsigned long long read_uint(const unsigned char *data, int width):
-    cdef unsigned long long value = 0
-    cdef int i
-    for i in range(width):
-        value = (value << 8) | data[i]
-    return value
-
-
 cdef int compare_u32(const void *a, const void *b) noexcept nogil:
     cdef unsigned int x = (<const unsigned int *>a)[0]
     cdef unsigned int y = (<const unsigned int *>b)[0]
@@ -141,7 +67,7 @@ cdef int compare_large(const void *a, const void *b) noexcept nogil:
     return memcmp(a, b, LARGE_COMMUNITY_SIZE)
 
 
-cdef int put_prefixes(Out *out, const unsigned char *data, Py_ssize_t start, Py_ssize_t end,
+cdef int put_prefixes(Output *out, const unsigned char *data, Py_ssize_t start, Py_ssize_t end,
                       bint ipv6, bint addpath) except -2:
     """Write the NLRI objects of data[start:end] separated by ", "; 1 on success, 0 when malformed."""
     cdef Py_ssize_t offset = start
@@ -184,7 +110,7 @@ cdef int put_prefixes(Out *out, const unsigned char *data, Py_ssize_t start, Py_
     return 1
 
 
-cdef int put_as_path(Out *out, const unsigned char *value, Py_ssize_t size, bint asn4) except -2:
+cdef int put_as_path(Output *out, const unsigned char *value, Py_ssize_t size, bint asn4) except -2:
     cdef int width = ASN4_SIZE if asn4 else ASN2_SIZE
     cdef Py_ssize_t offset = 0, end, position
     cdef int seg_type, count, index = 0
@@ -218,7 +144,7 @@ cdef int put_as_path(Out *out, const unsigned char *value, Py_ssize_t size, bint
     return 1
 
 
-cdef int put_communities(Out *out, const unsigned char *value, Py_ssize_t size) except -2:
+cdef int put_communities(Output *out, const unsigned char *value, Py_ssize_t size) except -2:
     """COMMUNITIES sorted by value, duplicates kept."""
     cdef Py_ssize_t count = size // COMMUNITY_SIZE, i
     cdef unsigned int *values = <unsigned int *>malloc(count * sizeof(unsigned int))
@@ -243,7 +169,7 @@ cdef int put_communities(Out *out, const unsigned char *value, Py_ssize_t size) 
     return 1
 
 
-cdef int put_large_communities(Out *out, const unsigned char *value, Py_ssize_t size) except -2:
+cdef int put_large_communities(Output *out, const unsigned char *value, Py_ssize_t size) except -2:
     """LARGE_COMMUNITY sorted, duplicates dropped."""
     cdef Py_ssize_t count = size // LARGE_COMMUNITY_SIZE, i
     cdef unsigned char *items = <unsigned char *>malloc(size)
@@ -274,7 +200,7 @@ cdef int put_large_communities(Out *out, const unsigned char *value, Py_ssize_t 
     return 1
 
 
-cdef int put_attribute(Out *out, int code, const unsigned char *value, Py_ssize_t size, bint asn4,
+cdef int put_attribute(Output *out, int code, const unsigned char *value, Py_ssize_t size, bint asn4,
                        bint *written) except -2:
     """Write `"key": value` for one attribute; 0 declines (a value against its rule in `tables`).  `written`
     says whether text was added."""
@@ -356,7 +282,7 @@ cdef inline bint ipv6_unicast(const unsigned char *value) noexcept:
     return ((value[0] << 8) | value[1]) == AFI_IPV6 and value[2] == SAFI_UNICAST
 
 
-cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint asn4, bint addpath4,
+cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bint asn4, bint addpath4,
                     bint addpath6) except -2:
     """Append the JSON text of one UPDATE body to `out`: 1, or 0 to decline, after which the caller cuts
     `out` back to its size on entry (a decline may come after some text was written)."""
@@ -495,12 +421,10 @@ cdef int put_update(Out *out, const unsigned char *body, Py_ssize_t size, bint a
 
 # one output buffer for the module, grown on demand and never freed: render_update
 # holds the GIL from start to end and does not re-enter itself
-cdef Out OUTPUT
-OUTPUT.capacity = 4096
-OUTPUT.size = 0
-OUTPUT.data = <char *>malloc(OUTPUT.capacity)
-if OUTPUT.data == NULL:
-    raise MemoryError()
+cdef Output OUTPUT
+OUTPUT.data = NULL
+OUTPUT.size = OUTPUT.capacity = 0
+reserve(&OUTPUT, 4096)
 
 
 def render_update(body, bint asn4, bint addpath_ipv4, bint addpath_ipv6):
@@ -513,7 +437,7 @@ def render_update(body, bint asn4, bint addpath_ipv4, bint addpath_ipv6):
     if not put_update(&OUTPUT, <const unsigned char *>PyBytes_AS_STRING(octets), size, asn4, addpath_ipv4,
                       addpath_ipv6):
         return None
-    return PyUnicode_DecodeASCII(OUTPUT.data, OUTPUT.size, NULL)
+    return PyUnicode_DecodeASCII(<const char *>OUTPUT.data, OUTPUT.size, NULL)
 
 
 
@@ -531,7 +455,7 @@ def render_run(octets, index, Py_ssize_t record, bint asn4, bint addpath_ipv4, b
     cdef Py_ssize_t count, line, start, size
     cdef unsigned long long number = counter
     cdef object declined = None
-    cdef Out out
+    cdef Output out
     PyObject_GetBuffer(index, &positions, PyBUF_SIMPLE)
     try:
         count = positions.len // (INDEX_FIELDS * sizeof(int))
@@ -540,11 +464,9 @@ def render_run(octets, index, Py_ssize_t record, bint asn4, bint addpath_ipv4, b
         PyObject_GetBuffer(octets, &view, PyBUF_SIMPLE)
         try:
             data = <const unsigned char *>view.buf
-            out.size = 0
-            out.capacity = 8 * view.len + 256
-            out.data = <char *>malloc(out.capacity)
-            if out.data == NULL:
-                raise MemoryError()
+            out.data = NULL
+            out.size = out.capacity = 0
+            reserve(&out, 8 * view.len + 256)
             try:
                 while record < count:
                     fields = <const int *>positions.buf + record * INDEX_FIELDS
@@ -562,7 +484,7 @@ def render_run(octets, index, Py_ssize_t record, bint asn4, bint addpath_ipv4, b
                         break
                     put(&out, PyBytes_AS_STRING(tail_octets), PyBytes_GET_SIZE(tail_octets))
                     number += 1
-                return PyBytes_FromStringAndSize(out.data, out.size), number, record, declined
+                return PyBytes_FromStringAndSize(<const char *>out.data, out.size), number, record, declined
             finally:
                 free(out.data)
         finally:

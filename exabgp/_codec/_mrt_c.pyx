@@ -6,7 +6,8 @@ and the RFC references; the numbers are `tables`' (cimported from the
 generated `_tables.pxd`), the UPDATEs are vouched for by the index twin's
 own C function and the attributes checked by its `clean` (cimported from
 `_index_c.pxd`).  A record is read in C structs first (all its entries for
-a RIB record), then written: its text into one growing C buffer, decoded
+a RIB record), then written: its text into one growing C buffer
+(`_octets.Output`, filled by `_octets`' writers), decoded
 as ASCII once per call; its rows into one C buffer per column, appended to
 the caller's ``array`` objects once per call.  A record that is not taken
 writes nothing.  Nothing raises on the octets.
@@ -19,19 +20,15 @@ from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
 from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeASCII
 from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memcmp, memcpy, memset, strlen
+from libc.string cimport memcmp, memcpy, memset
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 
 import array
 
-cdef extern from "arpa/inet.h" nogil:
-    const char *inet_ntop(int af, const void *src, char *dst, unsigned int size)
-
-cdef extern from "sys/socket.h" nogil:
-    int AF_INET6
-
 from exabgp._codec._index_c cimport clean, index as vouch
-from exabgp._codec._octets cimport attribute_value
+from exabgp._codec._octets cimport (
+    Output, attribute_value, put, put_ipv4, put_ipv6, put_uint, putc, read_uint, reserve,
+)
 from exabgp._codec._tables cimport (
     AFI_IPV4, AFI_IPV6, AGGREGATOR, AS4_AGGREGATOR, AS4_PATH, AS_CONFED_SEQUENCE, AS_CONFED_SET, AS_PATH,
     AS_SEQUENCE, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, BGP4MP_MESSAGE, BGP4MP_MESSAGE_ADDPATH,
@@ -73,74 +70,11 @@ assert ITEM[MRT_AS_PATH_LENGTH] == 2 and ITEM[MRT_ATTRIBUTE_SET] == 4 and ITEM[M
 # ---------------------------------------------------------------- C buffers
 
 
-cdef struct Out:
-    char *data
-    Py_ssize_t size
-    Py_ssize_t capacity
-
-
-cdef int grow(Out *out, Py_ssize_t need) except -1:
-    cdef Py_ssize_t capacity = out.capacity if out.capacity else 4096
-    cdef char *data
-    while out.size + need > capacity:
-        capacity *= 2
-    data = <char *>realloc(out.data, capacity)
-    if data == NULL:
-        raise MemoryError()
-    out.data = data
-    out.capacity = capacity
-    return 0
-
-
-cdef inline int put(Out *out, const char *text, Py_ssize_t length) except -1:
-    if out.size + length > out.capacity:
-        grow(out, length)
-    memcpy(out.data + out.size, text, length)
-    out.size += length
-    return 0
-
-
-cdef inline int putc(Out *out, char c) except -1:
-    if out.size + 1 > out.capacity:
-        grow(out, 1)
-    out.data[out.size] = c
-    out.size += 1
-    return 0
-
-
-cdef int put_uint(Out *out, unsigned long long value) except -1:
-    cdef char digits[24]
-    cdef int position = 24
-    if value == 0:
-        return putc(out, b'0')
-    while value:
-        position -= 1
-        digits[position] = <char>(48 + value % 10)
-        value //= 10
-    return put(out, digits + position, 24 - position)
-
-
-cdef inline unsigned long long get(octets data, int width) noexcept nogil:
-    cdef unsigned long long value = 0
-    cdef int i
-    for i in range(width):
-        value = (value << 8) | data[i]
-    return value
-
-
-cdef int put_address(Out *out, int afi, const unsigned char *address) except -1:
-    """An address as `socket.inet_ntop` writes it (dotted IPv4; IPv6 by the C library's own inet_ntop)."""
-    cdef char text[64]
-    cdef int i
+cdef int put_address(Output *out, int afi, const unsigned char *address) except -1:
+    """An address as `socket.inet_ntop` writes it."""
     if afi == AFI_IPV4:
-        for i in range(IPV4_SIZE):
-            if i:
-                putc(out, b'.')
-            put_uint(out, address[i])
-        return 0
-    if inet_ntop(AF_INET6, address, text, 64) == NULL:
-        raise ValueError("inet_ntop failed")
-    return put(out, text, strlen(text))
+        return put_ipv4(out, address)
+    return put_ipv6(out, address)
 
 
 # ---------------------------------------------------------------- reading (see the pure twin)
@@ -410,8 +344,8 @@ cdef int read_rib(octets data, Py_ssize_t start, Py_ssize_t end, Py_ssize_t peer
         if cursor + head > end:
             return 0
         entry.peer = (data[cursor] << 8) | data[cursor + 1]
-        entry.originated = <uint32_t>get(data + cursor + 2, 4)
-        entry.path_id = <uint32_t>get(data + cursor + 6, 4) if rib.addpath else 0
+        entry.originated = <uint32_t>read_uint(data + cursor + 2, 4)
+        entry.path_id = <uint32_t>read_uint(data + cursor + 6, 4) if rib.addpath else 0
         first = cursor + head
         last = first + ((data[first - 2] << 8) | data[first - 1])
         if last > end or entry.peer >= peers:
@@ -451,16 +385,17 @@ cdef bint frame(octets data, Py_ssize_t size, Py_ssize_t position, Record *recor
     """The whole record at `position` (False: a partial one); `micro` -1 for a BGP4MP_ET record too short."""
     if size - position < MRT_HEADER_SIZE:
         return False
-    record.time = <uint32_t>get(data + position, 4)
+    record.time = <uint32_t>read_uint(data + position, 4)
     record.kind = (data[position + 4] << 8) | data[position + 5]
     record.subtype = (data[position + 6] << 8) | data[position + 7]
-    record.end = position + MRT_HEADER_SIZE + <Py_ssize_t>get(data + position + 8, 4)
+    record.end = position + MRT_HEADER_SIZE + <Py_ssize_t>read_uint(data + position + 8, 4)
     if record.end > size:
         return False
     record.body = position + MRT_HEADER_SIZE
     record.micro = 0
     if record.kind == MRT_BGP4MP_ET:
-        record.micro = <int64_t>get(data + record.body, MRT_ET_SIZE) if record.end - record.body >= MRT_ET_SIZE else -1
+        record.micro = (<int64_t>read_uint(data + record.body, MRT_ET_SIZE)
+                        if record.end - record.body >= MRT_ET_SIZE else -1)
         record.body += MRT_ET_SIZE
     return True
 
@@ -480,7 +415,7 @@ cdef int read_record(octets data, Record *record, Py_ssize_t peers, Message *mes
 # ---------------------------------------------------------------- the text
 
 
-cdef int put_path(Out *out, octets data, Attrs *attrs, int width) except -1:
+cdef int put_path(Output *out, octets data, Attrs *attrs, int width) except -1:
     cdef Py_ssize_t at = attrs.first[AS_PATH], last = attrs.last[AS_PATH]
     cdef int kind, count, n
     cdef char separator
@@ -501,7 +436,7 @@ cdef int put_path(Out *out, octets data, Attrs *attrs, int width) except -1:
         for n in range(count):
             if n:
                 putc(out, separator)
-            put_uint(out, get(data + at + 2 + width * n, width))
+            put_uint(out, read_uint(data + at + 2 + width * n, width))
         if kind == AS_SET:
             putc(out, b'}')
         elif kind == AS_CONFED_SEQUENCE:
@@ -512,7 +447,7 @@ cdef int put_path(Out *out, octets data, Attrs *attrs, int width) except -1:
     return 0
 
 
-cdef int put_before(Out *out, octets data, Attrs *attrs, int width) except -1:
+cdef int put_before(Output *out, octets data, Attrs *attrs, int width) except -1:
     """``|PATH|ORIGIN|``"""
     cdef Py_ssize_t at
     putc(out, b'|')
@@ -527,23 +462,23 @@ cdef int put_before(Out *out, octets data, Attrs *attrs, int width) except -1:
     return 0
 
 
-cdef int put_after(Out *out, octets data, Attrs *attrs, int width) except -1:
+cdef int put_after(Output *out, octets data, Attrs *attrs, int width) except -1:
     """``|LOCAL_PREF|MED|COMMUNITIES|AG|AGGREGATOR|\\n``"""
     cdef Py_ssize_t at
     cdef uint32_t value
     putc(out, b'|')
     at = attrs.first[LOCAL_PREF]
-    put_uint(out, get(data + at, 4) if at >= 0 else 0)
+    put_uint(out, read_uint(data + at, 4) if at >= 0 else 0)
     putc(out, b'|')
     at = attrs.first[MULTI_EXIT_DISC]
-    put_uint(out, get(data + at, 4) if at >= 0 else 0)
+    put_uint(out, read_uint(data + at, 4) if at >= 0 else 0)
     putc(out, b'|')
     at = attrs.first[COMMUNITIES]
     if at >= 0:
         while at < attrs.last[COMMUNITIES]:
             if at != attrs.first[COMMUNITIES]:
                 putc(out, b' ')
-            value = <uint32_t>get(data + at, 4)
+            value = <uint32_t>read_uint(data + at, 4)
             if value == 0xFFFFFF01:
                 put(out, b"no-export", 9)
             elif value == 0xFFFFFF02:
@@ -561,14 +496,14 @@ cdef int put_after(Out *out, octets data, Attrs *attrs, int width) except -1:
         put(out, b"|NAG|", 5)
     at = attrs.first[AGGREGATOR]
     if at >= 0:
-        put_uint(out, get(data + at, width))
+        put_uint(out, read_uint(data + at, width))
         putc(out, b' ')
         put_address(out, AFI_IPV4, data + at + width)
     put(out, b"|\n", 2)
     return 0
 
 
-cdef int put_hop(Out *out, Hop *hop) except -1:
+cdef int put_hop(Output *out, Hop *hop) except -1:
     if hop.afi:
         return put_address(out, hop.afi, hop.address)
     if hop.missing:
@@ -576,7 +511,7 @@ cdef int put_hop(Out *out, Hop *hop) except -1:
     return 0
 
 
-cdef int put_prefixes(Out *out, octets data, Py_ssize_t at, Py_ssize_t end, int afi, bint addpath,
+cdef int put_prefixes(Output *out, octets data, Py_ssize_t at, Py_ssize_t end, int afi, bint addpath,
                       const char *head, Py_ssize_t head_size, const char *tail, Py_ssize_t tail_size) except -1:
     """``HEAD PREFIX[|PATH_ID] TAIL`` for each prefix of a section (whole prefixes, checked by the index)."""
     cdef unsigned char address[IPV6_SIZE]
@@ -584,7 +519,7 @@ cdef int put_prefixes(Out *out, octets data, Py_ssize_t at, Py_ssize_t end, int 
     cdef int bits, count
     while at < end:
         if addpath:
-            path_id = <uint32_t>get(data + at, 4)
+            path_id = <uint32_t>read_uint(data + at, 4)
             at += 4
         bits = data[at]
         count = (bits + 7) >> 3
@@ -602,7 +537,7 @@ cdef int put_prefixes(Out *out, octets data, Py_ssize_t at, Py_ssize_t end, int 
     return 0
 
 
-cdef int text_message(Out *out, Out *scratch, octets data, Record *record, Message *m) except -1:
+cdef int text_message(Output *out, Output *scratch, octets data, Record *record, Message *m) except -1:
     """The lines of one message taken; `scratch` holds the heads and the tails."""
     cdef Py_ssize_t head, middle, tail, line
     if not m.update:
@@ -629,33 +564,34 @@ cdef int text_message(Out *out, Out *scratch, octets data, Record *record, Messa
     put(scratch, b"|W|", 3)
     put_address(scratch, m.afi, data + m.head_start + 2 * m.width + 4)
     putc(scratch, b'|')
-    put_uint(scratch, get(data + m.head_start, m.width))
+    put_uint(scratch, read_uint(data + m.head_start, m.width))
     putc(scratch, b'|')
     head = scratch.size  # the head of a line ends here
-    put_prefixes(out, data, m.withdrawn_start, m.withdrawn_end, AFI_IPV4, m.addpath, scratch.data, head, b"\n", 1)
+    put_prefixes(out, data, m.withdrawn_start, m.withdrawn_end, AFI_IPV4, m.addpath, <const char *>scratch.data,
+                 head, b"\n", 1)
     if not m.has_attrs:
         return 0
     if m.unreach_start:
-        put_prefixes(out, data, m.unreach_start, m.unreach_end, m.unreach_afi, m.addpath, scratch.data, head,
-                     b"\n", 1)
+        put_prefixes(out, data, m.unreach_start, m.unreach_end, m.unreach_afi, m.addpath,
+                     <const char *>scratch.data, head, b"\n", 1)
     scratch.data[middle + 1] = b'A'
     tail = scratch.size
     put_before(scratch, data, &m.attrs, m.width)
     line = scratch.size
     put_hop(scratch, &m.hop4)
     put_after(scratch, data, &m.attrs, m.width)
-    put_prefixes(out, data, m.nlri_start, m.nlri_end, AFI_IPV4, m.addpath, scratch.data, head,
-                 scratch.data + tail, scratch.size - tail)
+    put_prefixes(out, data, m.nlri_start, m.nlri_end, AFI_IPV4, m.addpath, <const char *>scratch.data, head,
+                 <const char *>scratch.data + tail, scratch.size - tail)
     if m.reach_start:
         scratch.size = line
         put_hop(scratch, &m.reach_hop)
         put_after(scratch, data, &m.attrs, m.width)
-        put_prefixes(out, data, m.reach_start, m.reach_end, m.reach_afi, m.addpath, scratch.data, head,
-                     scratch.data + tail, scratch.size - tail)
+        put_prefixes(out, data, m.reach_start, m.reach_end, m.reach_afi, m.addpath, <const char *>scratch.data,
+                     head, <const char *>scratch.data + tail, scratch.size - tail)
     return 0
 
 
-cdef int text_rib(Out *out, Out *scratch, octets data, Record *record, Rib *rib, const char **texts,
+cdef int text_rib(Output *out, Output *scratch, octets data, Record *record, Rib *rib, const char **texts,
                   Py_ssize_t *sizes) except -1:
     cdef Py_ssize_t n, prefix
     cdef Entry *entry
@@ -669,7 +605,7 @@ cdef int text_rib(Out *out, Out *scratch, octets data, Record *record, Rib *rib,
     prefix = scratch.size
     for n in range(rib.count):
         entry = &rib.entries[n]
-        put(out, scratch.data, prefix)
+        put(out, <const char *>scratch.data, prefix)
         put(out, texts[entry.peer], sizes[entry.peer])
         put_address(out, rib.afi, rib.prefix)
         putc(out, b'/')
@@ -692,7 +628,7 @@ cdef int check(Py_ssize_t size, object start) except -1:
 def bgpdump_text(data, start, peers):
     """``(stop, records, text)``: bgpdump's lines of the records taken from `start` (see the pure twin)."""
     cdef Py_buffer view
-    cdef Out out, scratch
+    cdef Output out, scratch
     cdef Record record
     cdef Message message
     cdef Rib rib
@@ -703,8 +639,8 @@ def bgpdump_text(data, start, peers):
     cdef int taken
     cdef tuple known = tuple(peers)
     npeers = len(known)
-    memset(&out, 0, sizeof(Out))
-    memset(&scratch, 0, sizeof(Out))
+    memset(&out, 0, sizeof(Output))
+    memset(&scratch, 0, sizeof(Output))
     memset(&entries, 0, sizeof(Entries))
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
@@ -718,8 +654,8 @@ def bgpdump_text(data, start, peers):
                 raise TypeError("the peers' texts are bytes")
             texts[n] = PyBytes_AS_STRING(known[n])
             sizes[n] = PyBytes_GET_SIZE(known[n])
-        grow(&out, 1 << 16)
-        grow(&scratch, 1 << 10)
+        reserve(&out, 1 << 16)
+        reserve(&scratch, 1 << 10)
         while frame(<octets>view.buf, view.len, position, &record):
             taken = read_record(<octets>view.buf, &record, npeers, &message, &rib, &entries)
             if taken == 1:
@@ -730,7 +666,7 @@ def bgpdump_text(data, start, peers):
                 break
             position = record.end
             count += 1
-        text = PyUnicode_DecodeASCII(out.data, out.size, NULL)
+        text = PyUnicode_DecodeASCII(<const char *>out.data, out.size, NULL)
     finally:
         PyBuffer_Release(&view)
         free(out.data)
@@ -783,7 +719,7 @@ cdef enum:
 
 
 cdef bint reach_body(octets data, Py_ssize_t first, Py_ssize_t last, octets nlri, Py_ssize_t nlri_size,
-                     Out *scratch) except -1:
+                     Output *scratch) except -1:
     """The UPDATE body of an IPv6 RIB entry into `scratch` (the pure twin's `_reach_body`); False: not taken."""
     cdef uint64_t seen[4]
     cdef Py_ssize_t at = first, value, end, section, hop_size = 0, reach
@@ -831,13 +767,13 @@ cdef bint reach_body(octets data, Py_ssize_t first, Py_ssize_t last, octets nlri
     section = scratch.size - 4
     if section > 0xFFFF:
         return False
-    scratch.data[2] = <char>(section >> 8)
-    scratch.data[3] = <char>(section & 0xFF)
+    scratch.data[2] = <unsigned char>(section >> 8)
+    scratch.data[3] = <unsigned char>(section & 0xFF)
     return True
 
 
 cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint ipv6, bint addpath, Py_ssize_t peers,
-                       Out *scratch, Out *nlri):
+                       Output *scratch, Output *nlri):
     """``[(peer, text)]`` of the entries of a unicast RIB record body, None when not taken (the pure twin)."""
     cdef Py_ssize_t at = start + 4, nlri_end, cursor, first, last, head, n, count
     cdef size_t peer
@@ -863,7 +799,7 @@ cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint ipv6,
             if addpath:
                 put(nlri, <const char *>data + cursor + 6, RIB_PATH_ID)
             put(nlri, <const char *>data + at, nlri_end - at)
-            if not reach_body(data, first, last, <octets>nlri.data, nlri.size, scratch):
+            if not reach_body(data, first, last, nlri.data, nlri.size, scratch):
                 return None
         else:
             scratch.size = 0
@@ -872,7 +808,8 @@ cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint ipv6,
             if addpath:
                 put(scratch, <const char *>data + cursor + 6, RIB_PATH_ID)
             put(scratch, <const char *>data + at, nlri_end - at)
-        text = render_update(PyBytes_FromStringAndSize(scratch.data, scratch.size), True, addpath, addpath)
+        text = render_update(PyBytes_FromStringAndSize(<const char *>scratch.data, scratch.size), True, addpath,
+                             addpath)
         if text is None:
             return None
         texts.append((peer, text))
@@ -900,20 +837,20 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
     cdef Py_buffer view
     cdef Record record
     cdef Message message
-    cdef Out scratch, nlri
+    cdef Output scratch, nlri
     cdef Py_ssize_t position = start, count = 0, at, npeers = len(peers)
     cdef char key[64]
     cdef int64_t seen_micro = -1
     cdef uint32_t seen_time = 0
     cdef list out = [], entries
     cdef object head, text, when = "", slot
-    memset(&scratch, 0, sizeof(Out))
-    memset(&nlri, 0, sizeof(Out))
+    memset(&scratch, 0, sizeof(Output))
+    memset(&nlri, 0, sizeof(Output))
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
         check(view.len, start)
-        grow(&scratch, 1 << 10)
-        grow(&nlri, 64)
+        reserve(&scratch, 1 << 10)
+        reserve(&nlri, 64)
         while frame(<octets>view.buf, view.len, position, &record):
             if record.kind == MRT_TABLE_DUMP_V2 and (
                 record.subtype == RIB_IPV4_UNICAST or record.subtype == RIB_IPV4_UNICAST_ADDPATH or
@@ -968,7 +905,7 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
 
 
 cdef struct Columns:
-    Out column[MRT_COLUMNS]
+    Output column[MRT_COLUMNS]
     Py_ssize_t rows
 
 
@@ -996,10 +933,10 @@ cdef struct Row:
 cdef inline void halves(int afi, const unsigned char *address, uint64_t *hi, uint64_t *lo) noexcept nogil:
     if afi == AFI_IPV4:
         hi[0] = 0
-        lo[0] = get(address, 4)
+        lo[0] = read_uint(address, 4)
     elif afi == AFI_IPV6:
-        hi[0] = get(address, 8)
-        lo[0] = get(address + 8, 8)
+        hi[0] = read_uint(address, 8)
+        lo[0] = read_uint(address + 8, 8)
     else:
         hi[0] = lo[0] = 0
 
@@ -1043,7 +980,7 @@ cdef int rows_of(Columns *columns, Row *row, octets data, Py_ssize_t at, Py_ssiz
         halves(hop.afi, hop.address, &row.nexthop_hi, &row.nexthop_lo)
     while at < end:
         if addpath:
-            row.path_id = <uint32_t>get(data + at, 4)
+            row.path_id = <uint32_t>read_uint(data + at, 4)
             at += 4
         row.length = data[at]
         count = (row.length + 7) >> 3
@@ -1067,7 +1004,7 @@ cdef void path_numbers(octets data, Attrs *attrs, int width, Row *row) noexcept 
         count = data[at + 1]
         if kind == AS_SEQUENCE:
             row.as_path_length += count
-            row.origin_as = <uint32_t>get(data + at + 2 + width * (count - 1), width)
+            row.origin_as = <uint32_t>read_uint(data + at + 2 + width * (count - 1), width)
         else:
             if kind == AS_SET:
                 row.as_path_length += 1
@@ -1176,7 +1113,7 @@ def mrt_columns(data, start, index, peers, heads, sets, columns):
             count += 1
         for i in range(MRT_COLUMNS):
             if out.rows:
-                array.extend_buffer(targets[i], out.column[i].data, out.rows)
+                array.extend_buffer(targets[i], <char *>out.column[i].data, out.rows)
     finally:
         PyBuffer_Release(&view)
         for i in range(MRT_COLUMNS):
@@ -1191,6 +1128,15 @@ cdef inline void put32(unsigned char *out, uint32_t value) noexcept nogil:
     out[1] = (value >> 16) & 0xFF
     out[2] = (value >> 8) & 0xFF
     out[3] = value & 0xFF
+
+
+cdef inline Py_ssize_t family_at(const int *fields) noexcept nogil:
+    """Where an indexed UPDATE's MP_REACH_NLRI value (else its MP_UNREACH_NLRI's) starts, with its AFI; 0: none."""
+    if fields[INDEX_REACH] and fields[INDEX_REACH_VALUE]:
+        return fields[INDEX_REACH_VALUE]
+    if fields[INDEX_UNREACH]:
+        return fields[INDEX_UNREACH_VALUE]
+    return 0
 
 
 def bgp4mp_records(octets, index, head, uint32_t seconds, uint32_t micro, uint16_t subtype, uint16_t subtype6):
@@ -1217,9 +1163,7 @@ def bgp4mp_records(octets, index, head, uint32_t seconds, uint32_t micro, uint16
                     fields = <const int *>positions.buf + record * INDEX_FIELDS
                     start = fields[INDEX_START]
                     end = fields[INDEX_END]
-                    value = fields[INDEX_REACH_VALUE] if fields[INDEX_REACH] else 0
-                    if not value and fields[INDEX_UNREACH]:
-                        value = fields[INDEX_UNREACH_VALUE]
+                    value = family_at(fields)
                     if not 0 <= start <= end <= view.len or value and not start < value <= end - FAMILY_SIZE:
                         raise ValueError(f"index record {record} outside the {view.len} octets of the run")
                     total += MRT_HEADER_SIZE + after + end - start
@@ -1229,9 +1173,7 @@ def bgp4mp_records(octets, index, head, uint32_t seconds, uint32_t micro, uint16
                     fields = <const int *>positions.buf + record * INDEX_FIELDS
                     start = fields[INDEX_START]
                     end = fields[INDEX_END]
-                    value = fields[INDEX_REACH_VALUE] if fields[INDEX_REACH] else 0
-                    if not value and fields[INDEX_UNREACH]:
-                        value = fields[INDEX_UNREACH_VALUE]
+                    value = family_at(fields)
                     kind = subtype6 if value and (data[value] << 8 | data[value + 1]) == AFI_IPV6 else subtype
                     put32(out, seconds)
                     out[4] = MRT_BGP4MP_ET >> 8

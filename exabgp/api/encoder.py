@@ -40,8 +40,9 @@ withdrawals, as 5.0 reports it.
 The JSON ``counter``: in 5.0 it counts the JSON messages rendered for one
 neighbor, from 1, across every JSON helper of the daemon (two JSON helpers
 of one neighbor see 1, 3, 5 and 2, 4, 6); the shutdown notification has
-none.  The counters live in the `counters` mapping given to the encoder,
-keyed by `NeighborFields`: one mapping shared by the daemon's JSON encoders
+none.  The counters live in the `counters` mapping given to the encoder
+(any `Counters`: a dict, or `exabgp.mrt.jsonlines`' slot list that its codec
+counts in), keyed by `NeighborFields`: one mapping shared by the daemon's JSON encoders
 gives 5.0's numbers, the default (a mapping per encoder) numbers each
 helper's messages 1, 2, 3 ...  5.0 also restarts a neighbor's count when a reload changes the
 neighbor; the reactor does that by dropping the neighbor's entry.  The text
@@ -93,6 +94,14 @@ class Channel:
     consolidate: bool = False
 
 
+class Counters(Protocol):
+    """What `JsonEncoder` does with its line counters: read a neighbor's (`default` when it has none) and set it."""
+
+    def get(self, neighbor: NeighborFields, default: int, /) -> int: ...
+
+    def __setitem__(self, neighbor: NeighborFields, value: int, /) -> None: ...
+
+
 class Encoder(Protocol):
     """What a helper's encoder does (module docstring): the text of each event, "" for an event it has no form for.
 
@@ -135,9 +144,9 @@ class Encoder(Protocol):
 class JsonEncoder:
     """5.0's ``encoder json`` (see the module docstring)."""
 
-    def __init__(self, daemon: DaemonFields, counters: dict | None = None, compact: bool = False):
+    def __init__(self, daemon: DaemonFields, counters: Counters | None = None, compact: bool = False):
         self._daemon = daemon
-        self._counters = {} if counters is None else counters
+        self._counters: Counters = {} if counters is None else counters
         self._compact = compact  # api.compact: plain prefixes as bare strings
         self._envelopes: dict[NeighborFields, Envelope] = {}
         # the last neighbor and its envelope: lines come in runs for one neighbor

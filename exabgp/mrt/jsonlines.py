@@ -46,8 +46,8 @@ _TAIL = " } }\n"
 
 
 class _Counters:
-    """The encoder's line counters (its `counters` mapping, keyed by `NeighborFields`), kept in the list
-    `counts` at one slot per neighbor, where `_codec.json_lines` counts its lines."""
+    """The encoder's line counters (an `exabgp.api.encoder.Counters`, keyed by `NeighborFields`), kept in the
+    list `counts` at one slot per neighbor, where `_codec.json_lines` counts its lines."""
 
     __slots__ = ("counts", "_slots")
 
@@ -63,7 +63,8 @@ class _Counters:
         return slot
 
     def get(self, neighbor: NeighborFields, default: int = 0) -> int:
-        return self.counts[self.slot(neighbor)]
+        slot = self._slots.get(neighbor)
+        return default if slot is None else self.counts[slot]
 
     def __setitem__(self, neighbor: NeighborFields, value: int) -> None:
         self.counts[self.slot(neighbor)] = value
@@ -76,7 +77,7 @@ class JsonPrinter:
         self._daemon = daemon
         self._lines = codec.json_lines
         self._counters = _Counters()
-        self._encoder = JsonEncoder(daemon, self._counters, compact=compact)  # type: ignore[arg-type]
+        self._encoder = JsonEncoder(daemon, self._counters, compact=compact)
         self._channels: dict = {}
         self._table: reader.PeerIndexTable | None = None
         self._heads: dict = {}
