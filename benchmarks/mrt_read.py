@@ -1,4 +1,4 @@
-"""Reading a full-table MRT file: `exabgp mrt -m` and `exabgp mrt` (JSON) against `bgpdump -m`, in one run.
+"""Reading a full-table MRT file: `exabgp mrt` (-m, JSON, columns) against `bgpdump -m` and pybgpkit, in one run.
 
 The MRT files are the twins ``../shared/bench/gen_corpus.py`` writes beside
 its corpus (``--mrt``: BGP4MP MESSAGE_AS4 updates; ``--rib``: a
@@ -6,12 +6,19 @@ TABLE_DUMP_V2 RIB dump), built once in a temporary directory (or given with
 ``--mrt``).  Each round runs, one after the other so that all see the same
 load of the machine, ``bgpdump -m FILE``, ``exabgp mrt -m FILE`` and
 ``exabgp mrt FILE`` and ``exabgp.mrt.columns(FILE)`` (numpy columns, in a
-fresh interpreter: its start and imports are counted), their output to
-/dev/null; before timing, the ``-m`` output is compared with bgpdump's line
-for line, and the number of column rows with the number of route lines (a
-difference stops the benchmark, exit 1: all must do the same work).  The table gives the median
+fresh interpreter: its start and imports are counted), and pybgpkit-parser
+(``pybgpkit_parser.Parser(url=FILE)`` iterated to the end in a fresh
+interpreter, `qa.bgpkit.COUNT`: one Python object per route, as its users
+read), their output to /dev/null; before timing, the ``-m`` output is
+compared with bgpdump's line for line, and the number of column rows and
+of pybgpkit's routes with the number of route lines (a difference stops the
+benchmark, exit 1: all must do the same work).  The table gives the median
 wall time and CPU seconds (user + system of the child) of the rounds and
-the ratio bgpdump / ours (above 1: ours is faster; issue 12 asks for 3).
+the ratios bgpdump / ours and pybgpkit / ours (above 1: ours is faster;
+issue 12 asks for 3 against bgpdump, 10 against pybgpkit).  The
+interpreter of ``--ours`` (its directory's ``python``) must import
+``pybgpkit_parser`` (``pip install --only-binary :all:
+pybgpkit-parser==0.6.2``).
 
     python benchmarks/mrt_read.py [--v4 1000000] [--v6 220000] [--runs 3] [--mrt FILE] [--json-out FILE]
 
@@ -33,7 +40,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from qa.reference import SHARED  # noqa: E402 (the repository's qa package, by path)
+from qa.bgpkit import COUNT  # noqa: E402 (the repository's qa package, by path)
+from qa.reference import SHARED  # noqa: E402
 
 
 def timed(command) -> tuple:
@@ -67,6 +75,13 @@ def main(argv=None) -> int:
     if bgpdump is None:
         print("bgpdump is not installed (Debian: apt-get install bgpdump)", file=sys.stderr)
         return 1
+    python = os.path.join(os.path.dirname(args.ours), "python")
+    if subprocess.run([python, "-c", "import pybgpkit_parser"], capture_output=True).returncode:
+        print(
+            f"{python} can not import pybgpkit_parser: pip install --only-binary :all: pybgpkit-parser==0.6.2",
+            file=sys.stderr,
+        )
+        return 1
     with tempfile.TemporaryDirectory() as directory:
         if args.mrt:
             files = [args.mrt]
@@ -86,30 +101,37 @@ def main(argv=None) -> int:
                 print(f"{path}: exabgp mrt -m and bgpdump -m differ", file=sys.stderr)
                 return 1
             routes = sum(1 for line in theirs.splitlines() if b"|STATE|" not in line)
-            columns = [os.path.join(os.path.dirname(args.ours), "python"), "-c", _COLUMNS, path]
+            columns = [python, "-c", _COLUMNS, path]
+            pybgpkit = [python, "-c", COUNT, path]
             if int(output(columns)) != routes:
                 print(f"{path}: exabgp.mrt.columns does not give one row per route line", file=sys.stderr)
+                return 1
+            if int(output(pybgpkit)) != routes:
+                print(f"{path}: pybgpkit does not read one route per route line", file=sys.stderr)
                 return 1
             commands = {
                 "bgpdump -m": [bgpdump, "-m", path],
                 "exabgp mrt -m": [args.ours, "mrt", "-m", path],
                 "exabgp mrt (json)": [args.ours, "mrt", path],
                 "mrt.columns (numpy)": columns,
+                "pybgpkit": pybgpkit,
             }
             rounds: dict = {name: [] for name in commands}
             for _ in range(args.runs):
                 for name, command in commands.items():
                     rounds[name].append(timed(command))
             lines = theirs.count(b"\n")
-            base_wall = statistics.median(wall for wall, _cpu in rounds["bgpdump -m"])
-            base_cpu = statistics.median(cpu for _wall, cpu in rounds["bgpdump -m"])
+            medians = {
+                name: (statistics.median(w for w, _c in measured), statistics.median(c for _w, c in measured))
+                for name, measured in rounds.items()
+            }
+            (dump_wall, dump_cpu), (kit_wall, kit_cpu) = medians["bgpdump -m"], medians["pybgpkit"]
             print(f"\n{os.path.basename(path)}: {lines} lines, median of {args.runs}")
-            print(f"{'command':<20} {'wall s':>8} {'cpu s':>8} {'bgpdump/ours wall':>18} {'cpu':>6}")
-            for name, measured in rounds.items():
-                wall = statistics.median(w for w, _c in measured)
-                cpu = statistics.median(c for _w, c in measured)
-                ratio_wall, ratio_cpu = base_wall / wall, base_cpu / cpu
-                print(f"{name:<20} {wall:8.2f} {cpu:8.2f} {ratio_wall:18.2f} {ratio_cpu:6.2f}")
+            print(f"{'command':<20} {'wall s':>8} {'cpu s':>8} {'bgpdump/x wall':>15} {'cpu':>6}", end="")
+            print(f" {'pybgpkit/x wall':>16} {'cpu':>6}")
+            for name, (wall, cpu) in medians.items():
+                print(f"{name:<20} {wall:8.2f} {cpu:8.2f} {dump_wall / wall:15.2f} {dump_cpu / cpu:6.2f}", end="")
+                print(f" {kit_wall / wall:16.2f} {kit_cpu / cpu:6.2f}")
                 results.append(
                     {"file": os.path.basename(path), "lines": lines, "command": name, "wall": wall, "cpu": cpu}
                 )

@@ -21,7 +21,7 @@ import subprocess
 import pytest
 
 from exabgp.mrt import reader
-from qa import interop, mrt_samples as samples
+from qa import bgpkit, interop, mrt_samples as samples
 from qa.oracle import require_oracle
 from qa.reference import require_gen_corpus
 
@@ -304,6 +304,7 @@ def test_the_benchmark_runs_on_a_small_table(tmp_path):
     """benchmarks/mrt_read.py on 2,500 routes: it compares our -m with bgpdump's before timing (exit 1 if not)."""
     require_gen_corpus()
     interop.require("bgpdump")
+    bgpkit.require()  # pybgpkit-parser, the other contender
     import sys
 
     script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "mrt_read.py")
@@ -317,7 +318,7 @@ def test_the_benchmark_runs_on_a_small_table(tmp_path):
     assert {(row["file"], row["command"]) for row in measured} == {
         (name, command)
         for name in ("table.mrt", "table.rib")
-        for command in ("bgpdump -m", "exabgp mrt -m", "exabgp mrt (json)", "mrt.columns (numpy)")
+        for command in ("bgpdump -m", "exabgp mrt -m", "exabgp mrt (json)", "mrt.columns (numpy)", "pybgpkit")
     }
     assert all(row["lines"] == 2500 and row["wall"] > 0 for row in measured)
 

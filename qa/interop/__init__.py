@@ -8,7 +8,8 @@ share:
 
 * `require(*binaries)`: the peer daemon's programs; missing ones skip the
   test with the reason, or fail it when ``EXABGP_INTEROP=1`` (what
-  ``.ci/run`` sets: there the packages must be installed);
+  ``.ci/run`` sets: there the packages must be installed); `unavailable`
+  is that rule alone, for other tools (`qa.bgpkit`: a Python module);
 * `free_port` (`qa.ports`: outside the ephemeral range), `wait_until` (`qa.daemon`);
 * `ExaBGP`: our daemon as a user runs it (``python -m exabgp server CONF``)
   with ``log.level`` DEBUG, its output in a file of the temporary
@@ -34,6 +35,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import NoReturn
 
 import exabgp
 from qa.daemon import wait_until  # noqa: F401 (the interop tests take it from here)
@@ -57,17 +59,21 @@ def which(binary: str):
     return None
 
 
-def require(*binaries) -> dict:
-    """binary name -> path; skip (or fail under EXABGP_INTEROP=1) when one is missing."""
+def unavailable(reason: str) -> NoReturn:
+    """End the test for a missing tool: skip it for `reason`, or fail it under EXABGP_INTEROP=1."""
     import pytest
 
+    if os.environ.get(REQUIRED) == "1":
+        pytest.fail(f"{reason} ({REQUIRED}=1)")
+    pytest.skip(reason)
+
+
+def require(*binaries) -> dict:
+    """binary name -> path; skip (or fail under EXABGP_INTEROP=1) when one is missing."""
     paths = {binary: which(binary) for binary in binaries}
     missing = [binary for binary, path in paths.items() if path is None]
     if missing:
-        reason = f"interop daemon programs not installed: {', '.join(missing)}"
-        if os.environ.get(REQUIRED) == "1":
-            pytest.fail(f"{reason} ({REQUIRED}=1)")
-        pytest.skip(reason)
+        unavailable(f"interop daemon programs not installed: {', '.join(missing)}")
     return paths
 
 
