@@ -2,10 +2,11 @@
 
 * `mrt_daemon(tmp_path, port, section, capability="", **settings)`: the
   daemon (`qa.daemon.start`) with the configuration text `section` (an
-  ``mrt { ... }`` block, or nothing) and one passive eBGP neighbor on
-  127.0.0.1 (AS 65001 here, 65002 the peer; IPv4 and IPv6 unicast;
-  `capability` more of the neighbor's statements, an ADD-PATH one say)
-  listening on `port`;
+  ``mrt { ... }`` block, `mrt_section`, or nothing) and one passive eBGP
+  neighbor on 127.0.0.1 (AS 65001 here, 65002 the peer; IPv4 and IPv6
+  unicast; `capability` more of the neighbor's statements, an ADD-PATH one
+  say) listening on `port`, written by `write_configuration` (a reload
+  writes it again);
 * `speaker(port, **changes)`: the peer, a `qa.daemon.Speaker` (router id
   10.0.0.2) once the session is established; `changes` are more
   `SessionSettings` (``add_path=...``);
@@ -32,8 +33,8 @@ PEER_AS = 65002
 PEER_ROUTER_ID = "10.0.0.2"
 
 
-def mrt_daemon(tmp_path, port: int, section: str, capability: str = "", **settings):
-    path = tmp_path / "daemon.conf"
+def write_configuration(path, port: int, section: str, capability: str = "") -> None:
+    """The daemon's configuration at `path`: `section`, then the passive neighbor listening on `port`."""
     path.write_text(f"""
 {section}
 neighbor 127.0.0.1 {{
@@ -43,7 +44,17 @@ neighbor 127.0.0.1 {{
     {capability}
 }}
 """)
+
+
+def mrt_daemon(tmp_path, port: int, section: str, capability: str = "", **settings):
+    path = tmp_path / "daemon.conf"
+    write_configuration(path, port, section, capability)
     return start(path, **settings)
+
+
+def mrt_section(directory, settings: str) -> str:
+    """An ``mrt`` section writing into `directory` as `settings` (its statements) say."""
+    return f"mrt {{ directory {directory}; {settings} }}"
 
 
 def speaker(port: int, **changes) -> Speaker:

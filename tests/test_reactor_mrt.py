@@ -5,8 +5,8 @@ real BGP session (`qa.daemon.Speaker`), its files read back by ``bgpdump -m``
 (found on the PATH; CI installs it) and by our own ``exabgp mrt -m``, every
 route compared with what the test sent.  The expected routes come from the
 UPDATEs the test builds (RFC 4271, RFC 4760), the records' layout from RFC
-6396 and RFC 8050.  pybgpkit-parser, the other reader the issue names, can
-not be installed on this machine and is not used.
+6396 and RFC 8050.  The daemon and its peer are `qa.mrt_daemon`'s;
+tests/test_mrt_bgpkit.py reads such files with pybgpkit-parser too.
 """
 
 import asyncio
@@ -29,13 +29,13 @@ import pytest
 from exabgp._codec import frame_message, index_updates
 from exabgp.config.lexer import ConfigurationError
 from exabgp.config.neighbor import configuration_text, parse
-from exabgp.config.session import SessionSettings
 from exabgp.mrt import reader
 from exabgp.mrt.writer import Bgp4mp, SnapshotPeer, table_dump
 from exabgp.reactor.mrt import ArchiveFile, file_name
 from exabgp.rib.incoming import AdjRibIn
-from exabgp.session import Established
 from qa.daemon import Speaker, connect, finish, free_port, logged, run_client, start, wait_until
+from qa.mrt_daemon import end_of_ribs, feed, finals, mrt_daemon, speaker, stop, write_configuration
+from qa.mrt_daemon import mrt_section as section
 from qa.mrt_samples import run_mrt
 from qa.wire import attribute, update
 
@@ -97,36 +97,7 @@ def ipv6_update() -> tuple:
     return frame_message(2, update(b"", attributes)), ("2001:db9::/32", "65002 65010", "2001:db8::1", "0", "")
 
 
-def end_of_ribs() -> list:
-    """The End-of-RIB of IPv4 and IPv6 unicast (RFC 4724 section 2)."""
-    ipv6 = attribute(0x80, 15, struct.pack("!HB", 2, 1))
-    return [frame_message(2, update()), frame_message(2, update(b"", ipv6))]
-
-
 # ---------------------------------------------------------------- the daemon
-
-
-def write_configuration(path, port: int, section: str, capability: str = "") -> None:
-    """The daemon's configuration: `section`, then one passive neighbor listening on `port` for the test's peer."""
-    path.write_text(f"""
-{section}
-neighbor 127.0.0.1 {{
-    router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002;
-    passive; listen {port};
-    family {{ ipv4 unicast; ipv6 unicast; }}
-    {capability}
-}}
-""")
-
-
-def daemon_with(tmp_path, port: int, section: str, capability: str = "", **settings):
-    path = tmp_path / "daemon.conf"
-    write_configuration(path, port, section, capability)
-    return start(path, **settings)
-
-
-def section(directory, settings: str) -> str:
-    return f"mrt {{ directory {directory}; {settings} }}"
 
 
 @contextlib.contextmanager
@@ -143,40 +114,11 @@ def archiving(tmp_path, settings: str | None, capability: str = "", api: bool = 
         root = _fifos(tmp_path)
         environment = dict(EXABGP_ROOT=root, exabgp_api_pipename=PIPE, exabgp_api_cli="true")
     text = "" if settings is None else section(directory, settings)
-    daemon = daemon_with(tmp_path, port, text, capability, **environment)
+    daemon = mrt_daemon(tmp_path, port, text, capability, **environment)
     try:
         yield SimpleNamespace(process=daemon, port=port, directory=directory, root=root, path=tmp_path / "daemon.conf")
     finally:
         stop(daemon)
-
-
-def speaker(port: int, **changes) -> Speaker:
-    values = dict(
-        local_address="127.0.0.1",
-        peer_address="127.0.0.1",
-        local_as=65002,
-        peer_as=65001,
-        router_id="10.0.0.2",
-        families=((1, 1), (2, 1)),
-    )
-    values.update(changes)
-    peer = Speaker(connect(port), SessionSettings(**values))
-    peer.wait(lambda events: any(isinstance(event, Established) for event in events))
-    return peer
-
-
-def feed(daemon, peer: Speaker, octets: bytes) -> None:
-    """Send `octets` then both End-of-RIBs, and wait until the daemon logged them."""
-    peer.sock.sendall(octets + b"".join(end_of_ribs()))
-    wait_until(lambda: "<< EOR ipv6 unicast" in logged(daemon), what="the End-of-RIBs")
-
-
-def stop(daemon) -> str:
-    daemon.send_signal(signal.SIGTERM)
-    code, _out, err = finish(daemon, 30)
-    assert code == 0, err
-    assert "Traceback" not in err, err
-    return err
 
 
 def bgpdump(path) -> list:
@@ -215,10 +157,6 @@ def announced(lines, kind: str = "BGP4MP_ET") -> set:
 def path_ids(lines) -> set:
     """``(prefix, path identifier)`` of every ADD-PATH route line."""
     return {tuple(line.split("|")[5:7]) for line in lines if line.split("|")[0].endswith("_AP")}
-
-
-def finals(directory) -> list:
-    return sorted(name for name in os.listdir(directory) if not name.startswith("."))
 
 
 # ---------------------------------------------------------------- updates files
@@ -307,7 +245,7 @@ def test_a_file_is_under_its_final_name_only_once_whole(tmp_path):
 def test_a_daemon_killed_mid_write_leaves_no_file_under_a_final_name(tmp_path):
     port = free_port()
     directory = tmp_path / "mrt"
-    daemon = daemon_with(tmp_path, port, section(directory, "updates 3600; rib 0; compress bzip2;"))
+    daemon = mrt_daemon(tmp_path, port, section(directory, "updates 3600; rib 0; compress bzip2;"))
     try:
         peer = speaker(port)
         messages, _routes = ipv4_updates(20000)
