@@ -16,6 +16,7 @@ session through a real daemon (`exabgp server` with ``bmp`` and ``mrt``
 sections, the router played by a socket on loopback) and reads its files.
 """
 
+import contextlib
 import importlib
 import os
 import shutil
@@ -193,6 +194,23 @@ def test_the_section_names_the_view():
         section("bmp { listen 127.0.0.1; mrt best; }")
 
 
+@contextlib.contextmanager
+def station(config, port: int):
+    """The daemon on `config` (its sections), a router's socket connected to its BMP listener on `port`; at the
+    end the socket closed once the daemon logged the session's end, then SIGTERM: exit 0, no traceback."""
+    daemon = start(config, exabgp_tcp_bind="")
+    try:
+        wait_until(lambda: "loaded new configuration" in logged(daemon), 15)
+        router = socket.create_connection(("127.0.0.1", port))
+        yield daemon, router
+        router.close()
+        wait_until(lambda: "BMP session closed" in logged(daemon), 10)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        code, _out, err = finish(daemon, 30)
+    assert code == 0 and "Traceback" not in err, err
+
+
 @pytest.mark.parametrize("updates", [3600, 0])
 def test_a_daemon_archives_the_view_its_bmp_section_names(tmp_path, bgpdump_installed, updates):
     """`updates 0`: no updates file, the snapshots hold the monitored peers all the same."""
@@ -203,10 +221,7 @@ def test_a_daemon_archives_the_view_its_bmp_section_names(tmp_path, bgpdump_inst
         f"bmp {{ listen 127.0.0.1 port {port}; mrt post-policy; }}\n"
         f"mrt {{ directory {directory}; updates {updates}; rib 2; }}\n"
     )
-    daemon = start(config, exabgp_tcp_bind="")
-    try:
-        wait_until(lambda: "loaded new configuration" in logged(daemon), 15)
-        router = socket.create_connection(("127.0.0.1", port))
+    with station(config, port) as (_daemon, router):
         opening, down = session()
         router.sendall(opening)
 
@@ -219,12 +234,6 @@ def test_a_daemon_archives_the_view_its_bmp_section_names(tmp_path, bgpdump_inst
         lines = wait_until(snapshot, 15, what="a snapshot with the post-policy route")
         assert [line.split("|")[3:7] for line in lines] == [[FOUR, "65001", "11.0.0.0/8", "7"]]
         router.sendall(down)
-        router.close()
-        wait_until(lambda: "BMP session closed" in logged(daemon), 10)
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        code, _out, err = finish(daemon, 30)
-    assert code == 0 and "Traceback" not in err, err
     written = [name for name in os.listdir(directory) if name.startswith("updates.")]
     if not updates:
         assert written == []
@@ -250,10 +259,7 @@ def test_a_reload_moves_the_open_bmp_sessions_to_the_new_archive(tmp_path, bgpdu
         )
 
     configure("pre-policy", first)
-    daemon = start(config, exabgp_tcp_bind="")
-    try:
-        wait_until(lambda: "loaded new configuration" in logged(daemon), 15)
-        router = socket.create_connection(("127.0.0.1", port))
+    with station(config, port) as (daemon, router):
         setup, routes, down = session_parts()
         router.sendall(setup + routes)
         wait_until(lambda: "BMP session from" in logged(daemon), 10)
@@ -263,12 +269,6 @@ def test_a_reload_moves_the_open_bmp_sessions_to_the_new_archive(tmp_path, bgpdu
         wait_until(lambda: "wrote " in logged(daemon), 15, what="the first archive finished")
         router.sendall(routes)  # the same routes again, after the reload: the post-policy one is archived now
         router.sendall(down)
-        router.close()
-        wait_until(lambda: "BMP session closed" in logged(daemon), 10)
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        code, _out, err = finish(daemon, 30)
-    assert code == 0 and "Traceback" not in err, err
     (before,) = [name for name in os.listdir(first) if name.startswith("updates.")]
     (after,) = [name for name in os.listdir(second) if name.startswith("updates.")]
     announced = [line.split("|")[3:6] for line in read_both(first / before) if line.split("|")[2] == "A"]
