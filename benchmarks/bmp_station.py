@@ -19,10 +19,19 @@ station on 127.0.0.1, twice:
 
 ``ratio`` is ours over the router's time in the same round (a shared
 machine drifts; the ratio much less): 1.0 means our helpers get the table
-as fast as FRR sends it.  Then our daemon ingests the same corpus as a BGP
-peer with ``adj-rib-in true`` (`ingest.run_ours`) for its ``peak_rss_mb``:
-the RSS per route of a monitored peer against a BGP peer's.  One JSON line
-per measurement on stdout, progress and the summary (medians) on stderr.
+as fast as FRR sends it.  Then, in the same round:
+
+* ``bgp-peer``: our daemon takes the same corpus from the feeder as a BGP
+  peer, as the station is configured: ``adj-rib-in`` as ``--adj-rib-in``
+  says and the same helper, reading the parsed UPDATEs; so that the two
+  differ only by how the routes come.
+
+For ``ours`` and ``bgp-peer``, ``idle_rss_mb`` is the daemon's RSS once it
+listens, before any route, and ``rss_per_route_b`` its peak RSS over that,
+per route; ``rss_ratio`` is ours over the BGP peer's in the round (1.0 or
+less: a monitored route costs no more than a route received over BGP).  One
+JSON line per measurement on stdout, progress and the summary (medians) on
+stderr.
 """
 
 import argparse
@@ -37,7 +46,6 @@ import threading
 import time
 
 import common
-import ingest
 from common import stop, wait_for, write
 
 BGPD = "/usr/lib/frr/bgpd"
@@ -64,22 +72,23 @@ router bgp 65000
   bmp monitor ipv6 unicast post-policy
  exit
 """
-STATION = """process sink {{
+HELPER = """process sink {{
     run {python} {sink} {expected} {report};
     encoder json;
 }}
-bmp {{
+"""
+STATION = """bmp {{
     listen 127.0.0.1 port {bmp_port};
     processes [ sink ];
     adj-rib-in {adj_rib_in};
 }}
 """
-# counts the routes of the route-monitoring lines; writes {"first", "done", "routes"} once all arrived
+# counts the routes of the route-monitoring or update lines; writes {"first", "done", "routes"} once all arrived
 SINK = """import json, sys, time
 expected, report = int(sys.argv[1]), sys.argv[2]
 routes, first = 0, None
 for line in sys.stdin:
-    if '"route-monitoring"' in line:
+    if '"nlri"' in line:
         if first is None:
             first = time.time()
         routes += line.count('"nlri"')
@@ -185,34 +194,31 @@ def run_router(corpus: str, sidecar: dict, workdir: str, timeout: float) -> dict
     return result
 
 
-def run_ours(corpus: str, sidecar: dict, workdir: str, timeout: float, adj_rib_in: bool) -> dict:
-    """Our daemon as the station, its helper counting the routes."""
-    prefixes = sidecar["prefixes"] if "prefixes" in sidecar else sidecar["totals"]["prefixes"]
-    port, bmp_port = common.free_port("127.0.0.2"), common.free_port("127.0.0.1")
+def helper(workdir: str, prefixes: int) -> tuple:
+    """The configuration of the helper counting the routes, and the file it reports to (none yet)."""
     sink = write(os.path.join(workdir, "bmp-sink.py"), SINK)
     report = os.path.join(workdir, "bmp-sink.json")
     if os.path.exists(report):
         os.unlink(report)
-    config = write(
-        os.path.join(workdir, "station.conf"),
-        STATION.format(
-            python=sys.executable,
-            sink=sink,
-            expected=prefixes,
-            report=report,
-            bmp_port=bmp_port,
-            adj_rib_in=str(adj_rib_in).lower(),
-        ),
-    )
+    return HELPER.format(python=sys.executable, sink=sink, expected=prefixes, report=report), report
+
+
+def measure(station: str, config: str, listens: tuple, sender, prefixes: int, timeout: float, report: str) -> dict:
+    """Our daemon on `config` until its helper reported every route: `sender(port)` starts what sends them
+    once the daemon listens on `listens` (address, port), and returns the feeder (the first byte's time) and
+    the processes to stop after it."""
     daemon = common.start_daemon(config, common.daemon_env(exabgp_tcp_bind=""))
-    result = {"station": "ours", "adj_rib_in": adj_rib_in}
-    frr = feeder = None
+    result: dict = {"station": station}
+    processes: list = []
     try:
-        wait_for(lambda: common.listening("127.0.0.1", bmp_port), 30, "the daemon did not listen", daemon)
-        frr = start_frr(os.path.join(workdir, "frr-ours"), port, bmp_port, sidecar["session"]["peer_as"])
-        feeder = feed(corpus, port)
+        wait_for(lambda: common.listening(*listens), 30, "the daemon did not listen", daemon)
+        idle = common.proc_status(daemon.pid, "VmRSS")
+        feeder, processes = sender(listens[1])
         wait_for(lambda: os.path.exists(report), timeout, "the helper did not get every route", daemon, interval=0.05)
-        result["peak_rss_mb"] = round(common.proc_status(daemon.pid, "VmHWM") / 1024, 1)
+        peak = common.proc_status(daemon.pid, "VmHWM")
+        result["peak_rss_mb"] = round(peak / 1024, 1)
+        result["idle_rss_mb"] = round(idle / 1024, 1)
+        result["rss_per_route_b"] = round((peak - idle) * 1024 / prefixes, 1)
         result["cpu_s"] = round(common.cpu_seconds(daemon.pid), 2)
         with open(report) as handle:
             got = json.load(handle)
@@ -223,11 +229,44 @@ def run_ours(corpus: str, sidecar: dict, workdir: str, timeout: float, adj_rib_i
     except (RuntimeError, ValueError, IndexError, OSError) as error:
         result["error"] = str(error)
     finally:
-        if feeder is not None:
-            stop(feeder)
-        if frr is not None:
-            stop(frr)
+        for process in processes:
+            stop(process)
         stop(daemon)
+    return result
+
+
+def run_ours(corpus: str, sidecar: dict, workdir: str, timeout: float, adj_rib_in: bool) -> dict:
+    """Our daemon as the station, FRR's BMP export its router, its helper counting the routes."""
+    prefixes = sidecar["prefixes"] if "prefixes" in sidecar else sidecar["totals"]["prefixes"]
+    port, bmp_port = common.free_port("127.0.0.2"), common.free_port("127.0.0.1")
+    process, report = helper(workdir, prefixes)
+    station = STATION.format(bmp_port=bmp_port, adj_rib_in=str(adj_rib_in).lower())
+    config = write(os.path.join(workdir, "station.conf"), process + station)
+
+    def sender(bmp_port: int) -> tuple:
+        frr = start_frr(os.path.join(workdir, "frr-ours"), port, bmp_port, sidecar["session"]["peer_as"])
+        feeder = feed(corpus, port)
+        return feeder, [feeder, frr]
+
+    result = measure("ours", config, ("127.0.0.1", bmp_port), sender, prefixes, timeout, report)
+    result["adj_rib_in"] = adj_rib_in
+    return result
+
+
+def run_peer(corpus: str, sidecar: dict, workdir: str, timeout: float, adj_rib_in: bool) -> dict:
+    """Our daemon as the feeder's BGP peer, with the station's helper reading the parsed UPDATEs."""
+    prefixes = sidecar["prefixes"] if "prefixes" in sidecar else sidecar["totals"]["prefixes"]
+    port = common.free_port("127.0.0.2")
+    process, report = helper(workdir, prefixes)
+    neighbor = common.feeder_neighbor(sidecar, port, adj_rib_in, helper="sink")
+    config = write(os.path.join(workdir, "peer.conf"), process + neighbor)
+
+    def sender(port: int) -> tuple:
+        feeder = common.feeder(corpus, port, 180)
+        return feeder, [feeder]
+
+    result = measure("bgp-peer", config, ("127.0.0.2", port), sender, prefixes, timeout, report)
+    result["adj_rib_in"] = adj_rib_in
     return result
 
 
@@ -239,7 +278,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--adj-rib-in", choices=("true", "false"), default="true")
-    parser.add_argument("--no-bgp", action="store_true", help="skip the BGP peer's RSS")
+    parser.add_argument("--no-bgp", action="store_true", help="skip the BGP peer's run")
     parser.add_argument("--json-out")
     args = parser.parse_args()
     results = []
@@ -252,22 +291,32 @@ def main() -> int:
             ours = run_ours(corpus, sidecar, workdir, args.timeout, args.adj_rib_in == "true")
             if "seconds" in router and "seconds" in ours:
                 ours["ratio"] = round(ours["seconds"] / router["seconds"], 3)
-            for result in (router, ours):
+            measured = [router, ours]
+            if not args.no_bgp:
+                say(f"round {round_number + 1}: our daemon as a BGP peer of the same corpus, the same helper")
+                peer = run_peer(corpus, sidecar, workdir, args.timeout, args.adj_rib_in == "true")
+                if "rss_per_route_b" in peer and "rss_per_route_b" in ours:
+                    ours["rss_ratio"] = round(ours["rss_per_route_b"] / peer["rss_per_route_b"], 3)
+                measured.append(peer)
+            for result in measured:
                 print(json.dumps(result), flush=True)
                 results.append(result)
-        if not args.no_bgp:
-            say("our daemon as a BGP peer of the same corpus (adj-rib-in true)")
-            bgp = ingest.run_ours(corpus, sidecar, common.free_port("127.0.0.2"), True, workdir, args.timeout)
-            bgp["station"] = "bgp-peer"
-            print(json.dumps(bgp), flush=True)
-            results.append(bgp)
     summary = {}
     for station in ("router", "ours", "bgp-peer"):
         rows = [row for row in results if row.get("station") == station and "error" not in row]
         if rows:
             summary[station] = {
                 key: statistics.median(row[key] for row in rows)
-                for key in ("seconds", "routes_per_s", "ratio", "peak_rss_mb", "ingest_s", "cpu_s")
+                for key in (
+                    "seconds",
+                    "routes_per_s",
+                    "ratio",
+                    "peak_rss_mb",
+                    "idle_rss_mb",
+                    "rss_per_route_b",
+                    "rss_ratio",
+                    "cpu_s",
+                )
                 if all(key in row for row in rows)
             }
     say(json.dumps(summary))

@@ -105,21 +105,28 @@ NEIGHBOR = """neighbor 127.0.0.1 {{
     family {{
 {families}
     }}
-}}
+{api}}}
 """
 
 
-def feeder_neighbor(sidecar: dict, port: int, adj_rib_in: bool) -> str:
+def feeder_neighbor(sidecar: dict, port: int, adj_rib_in: bool, helper: str = "") -> str:
     """The configuration of the passive neighbor `feeder` connects to: 127.0.0.1, listening on 127.0.0.2:`port`.
 
     Local AS 65000, the corpus's peer AS and families (its `sidecar`),
-    hold time 180 s.
+    hold time 180 s; with `helper` (a process's name) that helper reads
+    the parsed UPDATEs received.
     """
+    api = (
+        f"    api {{\n        processes [ {helper} ];\n        receive {{ parsed; update; }}\n    }}\n"
+        if helper
+        else ""
+    )
     return NEIGHBOR.format(
         peer_as=sidecar["session"]["peer_as"],
         port=port,
         adj_rib_in=str(adj_rib_in).lower(),
         families="\n".join(f"        {family};" for family in sidecar["session"]["families"]),
+        api=api,
     )
 
 

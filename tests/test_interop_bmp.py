@@ -311,24 +311,27 @@ def test_frr_bmp_export(tmp_path, running):
 
 
 def test_the_benchmark_runs_on_a_tiny_table(tmp_path):
-    """`benchmarks/bmp_station.py` (BENCHMARKS.md, "A BMP station fed by FRR (issue 12, part 3)") on 3,000 routes: FRR's pace, then
-    ours, every route counted by each station."""
+    """`benchmarks/bmp_station.py` (BENCHMARKS.md, "A BMP station fed by FRR (issue 12, part 3)") on 3,000 routes: FRR's pace,
+    ours, then our daemon as a BGP peer with the same helper; every route counted by each, the RSS per route of
+    ours and of the BGP peer measured."""
     interop.require(frr_module.BGPD, "vtysh")
     generator = require_gen_corpus()
     corpus = tmp_path / "tiny.bgp"
     subprocess.run([sys.executable, generator, "-o", str(corpus), "--v4", "2000", "--v6", "1000", "-q"], check=True)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     done = subprocess.run(
-        [sys.executable, os.path.join(root, "benchmarks", "bmp_station.py"), "--corpus", str(corpus), "--no-bgp"],
+        [sys.executable, os.path.join(root, "benchmarks", "bmp_station.py"), "--corpus", str(corpus)],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr + done.stdout
-    router, ours = (json.loads(line) for line in done.stdout.splitlines())
+    router, ours, peer = (json.loads(line) for line in done.stdout.splitlines())
     assert router["station"] == "router" and router["messages"] >= 3000  # FRR may add End-of-RIB markers
     assert ours["station"] == "ours" and ours["routes"] == 3000 and 5 < ours["peak_rss_mb"] < 500
-    assert ours["ratio"] > 0
+    assert peer["station"] == "bgp-peer" and peer["routes"] == 3000 and 5 < peer["peak_rss_mb"] < 500
+    assert ours["ratio"] > 0 and ours["rss_ratio"] > 0
+    assert all(0 < row["idle_rss_mb"] <= row["peak_rss_mb"] for row in (ours, peer))
 
 
 def archive(directory: str) -> str:
