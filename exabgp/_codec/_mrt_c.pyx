@@ -9,8 +9,13 @@ own C function and the attributes checked by its `clean` (cimported from
 a RIB record), then written: its text into one growing C buffer
 (`_octets.Output`, filled by `_octets`' writers), decoded
 as ASCII once per call; its rows into one C buffer per column, appended to
-the caller's ``array`` objects once per call.  A record that is not taken
-writes nothing.  Nothing raises on the octets.
+the caller's ``array`` objects once per call.  The JSON lines alike: each
+line's envelope and the UPDATE's text, written by the JSON twin's own C
+function (`put_update`, cimported from `_json_c.pxd`), go into one C buffer,
+decoded as UTF-8 once per call; a RIB record's entries are rendered into a
+second buffer first, so that a record not taken writes nothing and counts
+no line.  A record that is not taken writes nothing.  Nothing raises on the
+octets.
 """
 
 from cpython cimport array
@@ -18,7 +23,7 @@ from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
 from cpython.object cimport PyObject
-from cpython.unicode cimport PyUnicode_DecodeASCII
+from cpython.unicode cimport PyUnicode_DecodeASCII, PyUnicode_DecodeUTF8
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcmp, memcpy, memset
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
@@ -45,7 +50,7 @@ from exabgp._codec._tables cimport (
     RIB_IPV6_UNICAST_ADDPATH, SAFI_MULTICAST, SAFI_UNICAST, TYPE_AT, UPDATE, UPDATE_MINIMUM,
 )
 from exabgp._codec.tables import MRT_TYPECODES
-from exabgp._codec._json_c import render_update
+from exabgp._codec._json_c cimport put_update
 
 __all__ = ("bgp4mp_records", "bgpdump_text", "json_lines", "mrt_columns")
 
@@ -772,35 +777,44 @@ cdef bint reach_body(octets data, Py_ssize_t first, Py_ssize_t last, octets nlri
     return True
 
 
-cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint ipv6, bint addpath, Py_ssize_t peers,
-                       Output *scratch, Output *nlri):
-    """``[(peer, text)]`` of the entries of a unicast RIB record body, None when not taken (the pure twin)."""
+cdef struct Text:
+    Py_ssize_t peer  # a RIB entry's peer, its index in the PEER_INDEX_TABLE
+    Py_ssize_t start  # the JSON text of its UPDATE, in the texts buffer
+    Py_ssize_t end
+
+
+cdef Py_ssize_t json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint ipv6, bint addpath,
+                             Py_ssize_t peers, Output *scratch, Output *nlri, Output *texts,
+                             Output *entries) except -2:
+    """The entries of a unicast RIB record body, their texts into `texts` and a `Text` each into `entries`;
+    how many, or -1 when not taken (the pure twin's ``[(peer, text)]`` or None)."""
     cdef Py_ssize_t at = start + 4, nlri_end, cursor, first, last, head, n, count
     cdef size_t peer
-    cdef list texts = []
+    cdef Text entry
+    texts.size = entries.size = 0
     if at >= end:
-        return None
+        return -1
     nlri_end = at + 1 + ((data[at] + 7) >> 3)
     if nlri_end + 2 > end:
-        return None
+        return -1
     count = (data[nlri_end] << 8) | data[nlri_end + 1]
     cursor = nlri_end + 2
     head = RIB_ENTRY + (RIB_PATH_ID if addpath else 0)
     for n in range(count):
         if cursor + head > end:
-            return None
+            return -1
         peer = (data[cursor] << 8) | data[cursor + 1]
         first = cursor + head
         last = first + ((data[first - 2] << 8) | data[first - 1])
         if last > end or <Py_ssize_t>peer >= peers:
-            return None
+            return -1
         if ipv6:
             nlri.size = 0
             if addpath:
                 put(nlri, <const char *>data + cursor + 6, RIB_PATH_ID)
             put(nlri, <const char *>data + at, nlri_end - at)
             if not reach_body(data, first, last, nlri.data, nlri.size, scratch):
-                return None
+                return -1
         else:
             scratch.size = 0
             put(scratch, b"\x00\x00", 2)
@@ -808,28 +822,38 @@ cdef list json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint ipv6,
             if addpath:
                 put(scratch, <const char *>data + cursor + 6, RIB_PATH_ID)
             put(scratch, <const char *>data + at, nlri_end - at)
-        text = render_update(PyBytes_FromStringAndSize(<const char *>scratch.data, scratch.size), True, addpath,
-                             addpath)
-        if text is None:
-            return None
-        texts.append((peer, text))
+        entry.peer = peer
+        entry.start = texts.size
+        if not put_update(texts, scratch.data, scratch.size, True, addpath, addpath):
+            return -1
+        entry.end = texts.size
+        put(entries, <const char *>&entry, sizeof(Text))
         cursor = last
-    if not texts or cursor != end:
-        return None
-    return texts
+    if count == 0 or cursor != end:
+        return -1
+    return count
 
 
-cdef inline int line(list out, lead, when, middle, counts, slot, after, text, tail) except -1:
-    """The pieces of one line into `out`, its counter counted up first."""
-    counts[slot] += 1
-    out.append(lead)
-    out.append(when)
-    out.append(middle)
-    out.append(str(counts[slot]))
-    out.append(after)
-    out.append(text)
-    out.append(tail)
-    return 0
+cdef inline int put_text(Output *out, bytes text) except -1:
+    return put(out, PyBytes_AS_STRING(text), PyBytes_GET_SIZE(text))
+
+
+cdef inline int head(Output *out, bytes lead, bytes when, bytes middle, unsigned long long number,
+                     bytes after) except -1:
+    """A line up to its message: `lead`, the time, `middle`, the counter `number`, `after` (UTF-8)."""
+    put_text(out, lead)
+    put_text(out, when)
+    put_text(out, middle)
+    put_uint(out, number)
+    return put_text(out, after)
+
+
+cdef inline bytes utf8(dict known, str text):
+    """`text` in UTF-8, encoded once per call of `json_lines` (`known`)."""
+    cdef object found = known.get(text)
+    if found is None:
+        found = known[text] = text.encode("utf-8")
+    return <bytes>found
 
 
 def json_lines(data, start, heads, peers, counts, lead, middle, tail):
@@ -837,18 +861,35 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
     cdef Py_buffer view
     cdef Record record
     cdef Message message
-    cdef Output scratch, nlri
-    cdef Py_ssize_t position = start, count = 0, at, npeers = len(peers)
+    cdef Output out, scratch, nlri, texts, entries
+    cdef Text *entry
+    cdef Py_ssize_t position = start, count = 0, at, npeers = len(peers), taken, n, line
+    cdef unsigned long long number
     cdef char key[64]
     cdef int64_t seen_micro = -1
     cdef uint32_t seen_time = 0
-    cdef list out = [], entries
-    cdef object head, text, when = "", slot
+    cdef dict encoded = {}
+    cdef bytes lead8 = lead.encode("utf-8"), middle8 = middle.encode("utf-8"), tail8 = tail.encode("utf-8")
+    cdef bytes when = b"", after
+    cdef object found, slot
+    cdef list tally = counts
+    cdef Py_ssize_t *slots = NULL  # the PEER_INDEX_TABLE's peers: their counter's slot,
+    cdef list afters = []  # and the text after their counter
+    memset(&out, 0, sizeof(Output))
     memset(&scratch, 0, sizeof(Output))
     memset(&nlri, 0, sizeof(Output))
+    memset(&texts, 0, sizeof(Output))
+    memset(&entries, 0, sizeof(Output))
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
         check(view.len, start)
+        slots = <Py_ssize_t *>malloc((npeers + 1) * sizeof(Py_ssize_t))
+        if slots == NULL:
+            raise MemoryError()
+        for n in range(npeers):
+            slots[n] = peers[n][0]
+            afters.append(utf8(encoded, peers[n][1]))
+        reserve(&out, 8 * (view.len - start) + 256)
         reserve(&scratch, 1 << 10)
         reserve(&nlri, 64)
         while frame(<octets>view.buf, view.len, position, &record):
@@ -856,20 +897,24 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
                 record.subtype == RIB_IPV4_UNICAST or record.subtype == RIB_IPV4_UNICAST_ADDPATH or
                 record.subtype == RIB_IPV6_UNICAST or record.subtype == RIB_IPV6_UNICAST_ADDPATH
             ):
-                entries = json_entries(
+                taken = json_entries(
                     <octets>view.buf, record.body, record.end,
                     record.subtype == RIB_IPV6_UNICAST or record.subtype == RIB_IPV6_UNICAST_ADDPATH,
                     record.subtype == RIB_IPV4_UNICAST_ADDPATH or record.subtype == RIB_IPV6_UNICAST_ADDPATH,
-                    npeers, &scratch, &nlri,
+                    npeers, &scratch, &nlri, &texts, &entries,
                 )
-                if entries is None:
+                if taken < 0:
                     break
                 if seen_micro != 0 or seen_time != record.time:
                     seen_time, seen_micro = record.time, 0
-                    when = repr(float(record.time))
-                for peer, text in entries:
-                    slot, after = peers[peer]
-                    line(out, lead, when, middle, counts, slot, after, text, tail)
+                    when = repr(float(record.time)).encode("ascii")
+                for n in range(taken):
+                    entry = (<Text *>entries.data) + n
+                    number = tally[slots[entry.peer]] + 1
+                    tally[slots[entry.peer]] = number
+                    head(&out, lead8, when, middle8, number, <bytes>afters[entry.peer])
+                    put(&out, (<const char *>texts.data) + entry.start, entry.end - entry.start)
+                    put_text(&out, tail8)
                 position = record.end
                 count += 1
                 continue
@@ -878,27 +923,35 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
                 break
             key[0] = 1 if message.local else 0
             memcpy(key + 1, <octets>view.buf + message.head_start, at - message.head_start)
-            head = heads.get(PyBytes_FromStringAndSize(key, 1 + at - message.head_start))
-            if head is None:
+            found = heads.get(PyBytes_FromStringAndSize(key, 1 + at - message.head_start))
+            if found is None:
                 break
-            text = render_update(
-                PyBytes_FromStringAndSize(<const char *>view.buf + at + HEADER_SIZE, message.withdrawn_end - at - HEADER_SIZE),
-                message.asn4, message.addpath, message.addpath,
-            )
-            if text is None:
-                break
-            slot, after = head
+            slot, after = found[0], utf8(encoded, found[1])
             if seen_micro != record.micro or seen_time != record.time:
                 seen_time, seen_micro = record.time, record.micro
-                when = repr(record.time + record.micro / 1e6) if record.micro else repr(float(record.time))
-            line(out, lead, when, middle, counts, slot, after, text, tail)
+                when = (repr(record.time + record.micro / 1e6) if record.micro else repr(float(record.time))).encode(
+                    "ascii"
+                )
+            number = tally[slot] + 1
+            line = out.size
+            head(&out, lead8, when, middle8, number, after)
+            if not put_update(&out, <octets>view.buf + at + HEADER_SIZE, message.withdrawn_end - at - HEADER_SIZE,
+                              message.asn4, message.addpath, message.addpath):
+                out.size = line
+                break
+            tally[slot] = number
+            put_text(&out, tail8)
             position = record.end
             count += 1
+        return position, count, PyUnicode_DecodeUTF8(<const char *>out.data, out.size, NULL)
     finally:
         PyBuffer_Release(&view)
+        free(out.data)
         free(scratch.data)
         free(nlri.data)
-    return position, count, "".join(out)
+        free(texts.data)
+        free(entries.data)
+        free(slots)
 
 
 # ---------------------------------------------------------------- the columns
