@@ -243,3 +243,24 @@ def test_routes_walk_of_many_paths_splits_each_path_again_after_its_cache():
     for number, attributes in enumerate(sets):
         announce(rib, [Prefix(1, 1, None, 32, number.to_bytes(4, "big"))], attributes=attributes)
     assert [route.attributes for route in rib.routes()] == sets
+
+
+def test_a_run_nobody_vouched_for_is_applied_message_by_message():
+    """`update_run` (a BMP router's UPDATEs): the vouched front in one pass, then a treat-as-withdraw message, a
+    message the codec refuses (skipped: it changes nothing), a message of a discarded attribute and more plain
+    ones; the RIB ends as with each applied alone in order, the refused one left out."""
+    plain = [next(packing.announce_bodies(1, 1, ATTRIBUTES, NH4, [v4(n)], CTX)) for n in range(4)]
+    bad_origin = AttributeSet([(1, 0x80, b"\x00")] + BASE[1:])
+    withdrawn = next(packing.announce_bodies(1, 1, bad_origin, NH4, [v4(0)], CTX))
+    refused = bytes(2) + (0).to_bytes(2, "big") + bytes((33, 10, 0, 9, 0, 0))  # a /33: 3/10, the session's end
+    discard = next(packing.announce_bodies(1, 1, AttributeSet(BASE + [(7, 0xC0, b"\x00\x01\x02")]), NH4, [v4(5)], CTX))
+    six = next(packing.announce_bodies(2, 1, OTHER, NH6, [v6("20010db8", 32)], CTX))
+    bodies = [*plain[:2], withdrawn, refused, discard, plain[2], six, plain[3]]
+    run = b"".join(_codec.frame_message(2, piece) for piece in bodies)
+    alone, together = AdjRibIn(), AdjRibIn()
+    for piece in bodies:
+        if piece is not refused:
+            alone.update(Update.decode(piece, CTX), CTX)
+    together.update_run(run, CTX)
+    assert set(together.routes()) == set(alone.routes())
+    assert {route.nlri for route in together.routes()} == {v4(1), v4(5), v4(2), v6("20010db8", 32), v4(3)}

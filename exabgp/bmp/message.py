@@ -46,6 +46,8 @@ Route Monitoring's, which the octets after the per-peer header tell, and the
 Peer Down's TLVs.
 """
 
+import struct
+
 from exabgp._codec.errors import CodecError
 from exabgp._codec.tables import HEADER_SIZE, MARKER, MARKER_SIZE
 from exabgp.bgp.nlri_fields import address_text
@@ -59,6 +61,13 @@ _UPDATE = 2
 _NOTIFICATION = 3
 #: where a Route Monitoring's BGP message starts: after the common and the per-peer headers
 _UPDATE_AT = tables.COMMON_HEADER_SIZE + tables.PEER_HEADER_SIZE
+#: the common header (version, message length, type: RFC 7854 section 4.1)
+_COMMON = struct.Struct("!BIB")
+#: a per-peer header's timestamp (seconds, microseconds: RFC 7854 section 4.2), 34 octets into it
+_STAMP = struct.Struct("!II")
+_STAMP_AT = 34
+#: a BGP message's length and type, after its marker
+_BGP_HEAD = struct.Struct("!HB")
 
 
 class BmpError(ValueError):
@@ -418,9 +427,7 @@ class Decoder:
         try:
             while size - position >= tables.COMMON_HEADER_SIZE:
                 number = self.count + 1
-                version = buffer[position]
-                length = int.from_bytes(buffer[position + 1 : position + 5], "big")
-                kind = buffer[position + 5]
+                version, length, kind = _COMMON.unpack_from(buffer, position)
                 if version not in tables.VERSIONS or not tables.COMMON_HEADER_SIZE <= length <= tables.MAX_MESSAGE_SIZE:
                     where = f"BMP message {number} ({tables.MESSAGE_NAMES.get(kind, f'type {kind}')}) at offset"
                     if version not in tables.VERSIONS:
@@ -432,18 +439,17 @@ class Decoder:
                 if (  # a Route Monitoring as RFC 7854 lays it out: read here, without the general walk
                     kind == tables.ROUTE_MONITORING
                     and length >= _UPDATE_AT + HEADER_SIZE
-                    and buffer[update : update + MARKER_SIZE] == MARKER
-                    and int.from_bytes(buffer[update + MARKER_SIZE : update + MARKER_SIZE + 2], "big")
-                    == length - _UPDATE_AT
-                    and buffer[update + MARKER_SIZE + 2] == _UPDATE
+                    and buffer.startswith(MARKER, update)
+                    and _BGP_HEAD.unpack_from(buffer, update + MARKER_SIZE) == (length - _UPDATE_AT, _UPDATE)
                 ):
                     head = position + tables.COMMON_HEADER_SIZE
-                    peer = peer_of(peers, buffer[head : head + 34])
-                    stamp = (
-                        int.from_bytes(buffer[head + 34 : head + 38], "big")
-                        + int.from_bytes(buffer[head + 38 : head + 42], "big") / 1_000_000
+                    peer = peer_of(peers, buffer[head : head + _STAMP_AT])
+                    seconds, micros = _STAMP.unpack_from(buffer, head + _STAMP_AT)
+                    found.append(
+                        RouteMonitoring(
+                            peer, seconds + micros / 1_000_000, buffer[update + HEADER_SIZE : position + length]
+                        )
                     )
-                    found.append(RouteMonitoring(peer, stamp, buffer[update + HEADER_SIZE : position + length]))
                 else:
                     found.append(decode(buffer[position : position + length], number, self.offset + position, peers))
                 self.count = number

@@ -28,17 +28,20 @@ With `keep`, the routes of each peer are kept per RIB the router exports
 (`rib_name`: ``pre-policy``, ``post-policy``, ``adj-rib-out-pre-policy``,
 ``adj-rib-out-post-policy``, ``loc-rib``), each in an
 `exabgp.rib.incoming.AdjRibIn` fed the UPDATEs as a BGP session feeds its
-own (the codec's one pass, no object per route), for ``show adj-rib in``;
+own (the codec's one pass, no object per route: the UPDATEs of one read of
+the session are queued and applied as one run per RIB, `Router.flush`), for
+``show adj-rib in``;
 a Peer Down drops them with the peer.  The Initiation's sysName names the router.  The contexts are made once
 per peer and form, not per message.
 """
 
+from exabgp._codec import frame_message
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import UPDATE
 from exabgp.api.envelope import NeighborFields
 from exabgp.bgp.as4 import widen
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.record import replace
-from exabgp.bgp.update import Update
 from exabgp.bmp import tables
 from exabgp.bmp.message import Initiation, PeerDown, PeerHeader, PeerUp, RouteMonitoring
 from exabgp.rib.incoming import AdjRibIn
@@ -78,6 +81,8 @@ class Router:
         # object per header, so a Route Monitoring finds them with one lookup (forgotten when any other
         # message comes: a Peer Up or Down changes the peers)
         self._contexts: dict[int, tuple] = {}
+        # the UPDATEs kept since the last `flush`, framed, one run per RIB in a row: [AdjRibIn, context, run]
+        self._runs: list = []
 
     def receive(self, message) -> None:
         """Keep what `message` says about the router (its Initiation's sysName) or a monitored peer (Peer Up,
@@ -86,6 +91,7 @@ class Router:
             if self.keep:
                 self._keep(message.peer, message.body)
             return
+        self.flush()
         self._contexts.clear()
         if isinstance(message, Initiation):
             for kind, value in message.information:
@@ -100,8 +106,8 @@ class Router:
             self._peers.pop(message.peer.key, None)
 
     def _keep(self, peer: PeerHeader, body: bytes) -> None:
-        """Apply a Route Monitoring UPDATE to the RIB it shows, in the 4-octet form (one the codec refuses
-        changes nothing)."""
+        """Queue a Route Monitoring UPDATE for the RIB it shows, in the 4-octet form (`flush` applies it; one the
+        codec refuses changes nothing)."""
         cached = self._contexts.get(id(peer))
         if cached is None or cached[0] is not peer or cached[2] is None:
             ctx = self.context(peer)
@@ -113,15 +119,27 @@ class Router:
                 kept = ribs[name] = (kept[0] if kept is not None else AdjRibIn(), wide)
             cached = self._contexts[id(peer)] = (peer, ctx, kept[0])
         _peer, ctx, rib = cached
-        try:
-            if not peer.asn4:
+        if not peer.asn4:
+            try:
                 body, ctx = self.update(peer, body)
-            rib.update(Update.decode(body, ctx), ctx)
-        except CodecError:
-            pass
+            except CodecError:
+                return
+        runs = self._runs
+        if not runs or runs[-1][0] is not rib or runs[-1][1] is not ctx:
+            runs.append([rib, ctx, bytearray()])
+        runs[-1][2] += frame_message(UPDATE, body)
+
+    def flush(self) -> None:
+        """Apply the UPDATEs queued by `_keep`, in order: each RIB's run of them in one pass
+        (`exabgp.rib.incoming.AdjRibIn.update_run`).  Called before any other message is taken, at the end of
+        each read of the session (`exabgp.reactor.bmp.BmpConnection`) and before the RIBs are read."""
+        runs, self._runs = self._runs, []
+        for rib, ctx, run in runs:
+            rib.update_run(run, ctx)
 
     def tables(self) -> list:
         """``(neighbor, rib name, AdjRibIn, context)`` of every RIB kept, peers in the order they came."""
+        self.flush()
         return [
             (known.neighbor, name, rib, ctx)
             for known in self._peers.values()
@@ -131,6 +149,7 @@ class Router:
     def ribs(self, name: str) -> list:
         """``(neighbor, AdjRibIn, since)`` of the RIB `name` of every peer kept; `since` its Peer Up's time (0
         without one)."""
+        self.flush()
         found = []
         for known in self._peers.values():
             kept = known.ribs.get(name)
@@ -146,6 +165,7 @@ class Router:
         """The session ended: forget every peer and its RIBs."""
         self._peers.clear()
         self._contexts.clear()
+        self._runs = []
 
     def _peer(self, peer: PeerHeader) -> _Peer:
         known = self._peers.get(peer.key)

@@ -98,6 +98,8 @@ class BmpConnection(asyncio.Protocol):
                     lines.append(printer.line(now, message))
                     archive.receive(message, now)
                 text = "".join(lines)
+            if self.router is not None:
+                self.router.flush()  # the RIBs, whole for what was read (`Router.flush`)
             api = self.station.api
             for name in self.helpers():
                 api.write(name, text)

@@ -32,7 +32,8 @@ NLRI, MP_UNREACH_NLRI, MP_REACH_NLRI); a treat-as-withdraw UPDATE (RFC 7606
 section 2) withdraws what it announces.  `ingest(octets, index, ctx)`
 applies a run of whole UPDATE messages with its index, as the session
 delivers the runs it vouched for (`exabgp.session.UpdatesScanned`, with
-`exabgp.session.Delivery.RUNS`).  Either way the UPDATEs of a full table
+`exabgp.session.Delivery.RUNS`); `update_run(octets, ctx)` a run nobody
+vouched for (a BMP router's), indexed here.  Either way the UPDATEs of a full table
 cost no decoding: the one indexing pass (`_codec.index_updates`, which the
 session already made for a run) says which are plain (RFC 7606 keeps every
 attribute as it is) and where their parts are, and
@@ -46,7 +47,8 @@ walked while UPDATEs keep coming (its docstring says what it then yields).
 """
 
 from exabgp import _codec
-from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_START
+from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_START, LENGTH_AT
 from exabgp.bgp.attribute import MP_REACH_NLRI, MP_UNREACH_NLRI, NEXT_HOP, decode_attributes
 from exabgp.bgp import nlri as nlri_module
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, OBJECT_KINDS, PREFIX, SAFI_UNICAST, VPN, nlri_kind
@@ -56,6 +58,8 @@ from exabgp.bgp.route import NO_NEXT_HOP, AttributeSet, Route
 from exabgp.bgp.update import Update
 
 _SWEEP_FLOOR = 1024
+#: the largest message of a run `update_run` reads (RFC 8654 extended messages)
+MAX_RUN_MESSAGE = 0xFFFF
 #: paths kept split while `routes` walks the table (a full table has about 440,000)
 _SPLIT_CACHE = 4096
 #: the NLRI kinds whose tables map a key to the path alone (no labels)
@@ -200,6 +204,28 @@ class AdjRibIn:
             body = bytes(octets[index[at + INDEX_START] + HEADER_SIZE : index[at + INDEX_END]])
             self._update_decoded(Update.decode(body, ctx), ctx)
             record += 1
+
+    def update_run(self, octets, ctx):
+        """Apply a run of whole UPDATE messages (headers included) nobody checked yet (a BMP router's, framed
+        by `exabgp.bmp.router.Router`): the front the codec vouches for in one pass (`ingest`), then a message
+        it does not decoded alone (`update`; one the codec refuses changes nothing), and so on."""
+        addpath4 = ctx.receives_path_id(AFI_IPV4, SAFI_UNICAST)
+        addpath6 = ctx.receives_path_id(AFI_IPV6, SAFI_UNICAST)
+        view = memoryview(octets)
+        position, size = 0, len(view)
+        while position < size:
+            rest = view[position:]
+            used, index = _codec.index_updates(rest, MAX_RUN_MESSAGE, addpath4, addpath6, True, True, ctx.asn4, True)
+            if used:
+                self.ingest(rest, index, ctx)
+                position += used
+                continue
+            length = int.from_bytes(rest[LENGTH_AT : LENGTH_AT + 2], "big")
+            try:
+                self.update(Update.decode(bytes(rest[HEADER_SIZE:length]), ctx), ctx)
+            except CodecError:
+                pass
+            position += length
 
     def _ingest_plain(self, octets, index, record: int, ctx) -> int:
         """Apply the plain UPDATEs of the run from its `record`-th; the first record not applied."""
