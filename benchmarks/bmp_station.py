@@ -21,6 +21,10 @@ station on 127.0.0.1, twice:
 machine drifts; the ratio much less): 1.0 means our helpers get the table
 as fast as FRR sends it.  Then, in the same round:
 
+* ``replay``: FRR's stream as the bare station recorded it in the first
+  round, sent to our daemon at once from a file: our station's own pace
+  (how much faster than FRR it could take the table), from the connection
+  to the helper's last route;
 * ``bgp-peer``: our daemon takes the same corpus from the feeder as a BGP
   peer, as the station is configured: ``adj-rib-in`` as ``--adj-rib-in``
   says and the same helper, reading the parsed UPDATEs; so that the two
@@ -101,17 +105,30 @@ for line in sys.stdin:
 """
 
 
+# FRR's recorded BMP stream into the station at once; prints {"first_byte"} as feeder.py does, then holds the session
+REPLAY = """import json, socket, sys, time
+data = open(sys.argv[1], "rb").read()
+connection = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
+first = time.time()
+connection.sendall(data)
+print(json.dumps({"first_byte": first}), flush=True)
+time.sleep(3600)
+"""
+
+
 def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
 class RawStation(threading.Thread):
-    """The bare station: accepts one BMP session and counts its Route Monitoring messages."""
+    """The bare station: accepts one BMP session and counts its Route Monitoring messages (its octets appended
+    to the file `record` when given)."""
 
-    def __init__(self, port: int, expected: int):
+    def __init__(self, port: int, expected: int, record: str | None = None):
         super().__init__(daemon=True)
         self.server = socket.create_server(("127.0.0.1", port))
         self.expected = expected
+        self.record = open(record, "wb") if record else None
         self.count = 0
         self.first = self.last = None
         self.done = threading.Event()
@@ -123,6 +140,8 @@ class RawStation(threading.Thread):
             data = connection.recv(1 << 20)
             if not data:
                 break
+            if self.record is not None:
+                self.record.write(data)
             buffer += data
             position, size = 0, len(buffer)
             while size - position >= 6:
@@ -140,6 +159,8 @@ class RawStation(threading.Thread):
                 self.done.set()
         connection.close()
         self.server.close()
+        if self.record is not None:
+            self.record.close()
         self.done.set()
 
 
@@ -169,11 +190,11 @@ def first_byte(feeder) -> float:
     return json.loads(feeder.stdout.read().strip().splitlines()[-1])["first_byte"]
 
 
-def run_router(corpus: str, sidecar: dict, workdir: str, timeout: float) -> dict:
-    """FRR's own pace: the bare station."""
+def run_router(corpus: str, sidecar: dict, workdir: str, timeout: float, record: str | None = None) -> dict:
+    """FRR's own pace: the bare station (which writes FRR's BMP stream to the file `record` when given)."""
     prefixes = sidecar["prefixes"] if "prefixes" in sidecar else sidecar["totals"]["prefixes"]
     port, bmp_port = common.free_port("127.0.0.2"), common.free_port("127.0.0.1")
-    station = RawStation(bmp_port, prefixes)
+    station = RawStation(bmp_port, prefixes, record)
     station.start()
     frr = start_frr(os.path.join(workdir, "frr-router"), port, bmp_port, sidecar["session"]["peer_as"])
     feeder = feed(corpus, port)
@@ -253,6 +274,26 @@ def run_ours(corpus: str, sidecar: dict, workdir: str, timeout: float, adj_rib_i
     return result
 
 
+def run_replay(stream: str, sidecar: dict, workdir: str, timeout: float, adj_rib_in: bool) -> dict:
+    """Our station's own pace: FRR's BMP stream, as the bare station recorded it, sent to our daemon at once from
+    a file (``seconds`` from the connection to the helper's last route)."""
+    prefixes = sidecar["prefixes"] if "prefixes" in sidecar else sidecar["totals"]["prefixes"]
+    bmp_port = common.free_port("127.0.0.1")
+    process, report = helper(workdir, prefixes)
+    station = STATION.format(bmp_port=bmp_port, adj_rib_in=str(adj_rib_in).lower())
+    config = write(os.path.join(workdir, "replay.conf"), process + station)
+
+    def replay(port: int) -> tuple:
+        feeder = subprocess.Popen(
+            [sys.executable, "-c", REPLAY, stream, str(port)], stdout=subprocess.PIPE, text=True, start_new_session=True
+        )
+        return feeder, [feeder]
+
+    result = measure("replay", config, ("127.0.0.1", bmp_port), replay, prefixes, timeout, report)
+    result["adj_rib_in"] = adj_rib_in
+    return result
+
+
 def run_peer(corpus: str, sidecar: dict, workdir: str, timeout: float, adj_rib_in: bool) -> dict:
     """Our daemon as the feeder's BGP peer, with the station's helper reading the parsed UPDATEs."""
     prefixes = sidecar["prefixes"] if "prefixes" in sidecar else sidecar["totals"]["prefixes"]
@@ -286,12 +327,16 @@ def main() -> int:
         corpus, sidecar = common.corpus(args.corpus, workdir, args.v4, args.v6, say)
         for round_number in range(args.runs):
             say(f"round {round_number + 1}: FRR to the bare station")
-            router = run_router(corpus, sidecar, workdir, args.timeout)
+            stream = os.path.join(workdir, "frr.bmp")
+            router = run_router(corpus, sidecar, workdir, args.timeout, stream if round_number == 0 else None)
             say(f"round {round_number + 1}: FRR to our station")
             ours = run_ours(corpus, sidecar, workdir, args.timeout, args.adj_rib_in == "true")
             if "seconds" in router and "seconds" in ours:
                 ours["ratio"] = round(ours["seconds"] / router["seconds"], 3)
             measured = [router, ours]
+            if os.path.exists(stream):
+                say(f"round {round_number + 1}: FRR's stream replayed to our station at once")
+                measured.append(run_replay(stream, sidecar, workdir, args.timeout, args.adj_rib_in == "true"))
             if not args.no_bgp:
                 say(f"round {round_number + 1}: our daemon as a BGP peer of the same corpus, the same helper")
                 peer = run_peer(corpus, sidecar, workdir, args.timeout, args.adj_rib_in == "true")
@@ -302,7 +347,7 @@ def main() -> int:
                 print(json.dumps(result), flush=True)
                 results.append(result)
     summary = {}
-    for station in ("router", "ours", "bgp-peer"):
+    for station in ("router", "ours", "replay", "bgp-peer"):
         rows = [row for row in results if row.get("station") == station and "error" not in row]
         if rows:
             summary[station] = {

@@ -312,8 +312,8 @@ def test_frr_bmp_export(tmp_path, running):
 
 def test_the_benchmark_runs_on_a_tiny_table(tmp_path):
     """`benchmarks/bmp_station.py` (BENCHMARKS.md, "A BMP station fed by FRR (issue 12, part 3)") on 3,000 routes: FRR's pace,
-    ours, then our daemon as a BGP peer with the same helper; every route counted by each, the RSS per route of
-    ours and of the BGP peer measured."""
+    ours, FRR's recorded stream replayed to ours at once, then our daemon as a BGP peer with the same helper;
+    every route counted by each, the RSS per route of ours and of the BGP peer measured."""
     interop.require(frr_module.BGPD, "vtysh")
     generator = require_gen_corpus()
     corpus = tmp_path / "tiny.bgp"
@@ -326,7 +326,8 @@ def test_the_benchmark_runs_on_a_tiny_table(tmp_path):
         timeout=300,
     )
     assert done.returncode == 0, done.stderr + done.stdout
-    router, ours, peer = (json.loads(line) for line in done.stdout.splitlines())
+    router, ours, replay, peer = (json.loads(line) for line in done.stdout.splitlines())
+    assert replay["station"] == "replay" and replay["routes"] == 3000 and replay["seconds"] > 0
     assert router["station"] == "router" and router["messages"] >= 3000  # FRR may add End-of-RIB markers
     assert ours["station"] == "ours" and ours["routes"] == 3000 and 5 < ours["peak_rss_mb"] < 500
     assert peer["station"] == "bgp-peer" and peer["routes"] == 3000 and 5 < peer["peak_rss_mb"] < 500
