@@ -89,7 +89,7 @@ from exabgp._codec.tables import (  # noqa: F401 (the numbers of RFC 6396 sectio
     RIB_IPV6_UNICAST_ADDPATH,
 )
 from exabgp.bgp.context import CodecContext
-from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_MULTICAST, SAFI_UNICAST
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_MPLS_VPN, SAFI_MULTICAST, SAFI_UNICAST
 
 #: TABLE_DUMP_V2 RIB subtype -> (afi, safi or None for RIB_GENERIC, add-path), and BGP4MP message subtype ->
 #: (4-octet ASNs, add-path, local): the codec's tables, which its `_mrt` pass reads too (the subtype names
@@ -642,6 +642,14 @@ def read(source, on_error=None, fast=None):
             on_error(error)
 
 
+#: the octets of a route distinguisher, and the next hops of a VPN route written without one (an IPv4 or IPv6
+#: address, an IPv6 global and link-local pair)
+_RD_SIZE = 8
+_VPN_BARE_NEXTHOPS = (4, 16, 32)
+#: the next hop of an entry written without one
+_UNSPECIFIED = {AFI_IPV4: bytes(4), AFI_IPV6: bytes(16)}
+
+
 def rib_update_body(item, entry) -> bytes:
     """The UPDATE body a RIB entry (of a `RibRecord` or a `TableDump`) stands for, to decode with `rib_context`.
 
@@ -649,6 +657,11 @@ def rib_update_body(item, entry) -> bytes:
     families: the abbreviated MP_REACH_NLRI of RFC 6396 section 4.3.4 (next hop
     only; a NEXT_HOP attribute stands for it when absent) becomes a whole one
     holding the prefix.  The path identifier of an *_ADDPATH entry leads the NLRI.
+    A VPN entry's next hop written without its route distinguisher (OpenBGPD's
+    RIB_GENERIC records give the address alone, where RFC 4364 section 4.3.2
+    puts a zero RD first) gets the zero RD; an entry without any next hop
+    (BIRD's IPv6 RIB dumps: bgpdump prints 255.255.255.255 for it) the
+    unspecified address of its family.
     """
     from exabgp import _codec  # the codec's walker and TLV encoder
 
@@ -675,6 +688,10 @@ def rib_update_body(item, entry) -> bytes:
         if code == 3 and not nexthop:
             nexthop = value
         attributes.append(_codec.encode_attribute(code, flags, value))
+    if not nexthop and afi in _UNSPECIFIED:
+        nexthop = _UNSPECIFIED[afi]
+    if safi == SAFI_MPLS_VPN and len(nexthop) in _VPN_BARE_NEXTHOPS:
+        nexthop = bytes(_RD_SIZE) + nexthop
     reach = afi.to_bytes(2, "big") + bytes((safi, len(nexthop))) + nexthop + b"\x00" + nlri
     attributes.append(_codec.encode_attribute(14, 0x80, reach))
     section = b"".join(attributes)
