@@ -59,8 +59,6 @@ on the hand-written samples of `qa.mrt_samples`, instead of hiding it):
 import collections
 from typing import NamedTuple, Optional
 
-from qa.interop import unavailable
-
 #: pybgpkit's names of the well-known communities (RFC 1997) -> their values as ``A:B``
 _NAMED = {
     "no-export": "65535:65281",
@@ -97,6 +95,10 @@ def require():
     try:
         import pybgpkit_parser
     except ImportError:
+        # imported here: `benchmarks/mrt_read.py` takes `COUNT` from this module without the installed package
+        # that `qa.interop` imports (`qa.daemon`)
+        from qa.interop import unavailable
+
         unavailable("pybgpkit-parser is not installed (pip install --only-binary :all: pybgpkit-parser==0.6.2)")
     return pybgpkit_parser
 
