@@ -135,12 +135,60 @@ def rib_nexthop6(nexthop: bytes) -> bytes:
     return attribute(14, bytes((len(nexthop),)) + nexthop, 0x80)
 
 
-def table_dump(prefix_text: str, peer: str, peer_as: int, attrs: bytes, sequence=0, originated=1600000000) -> bytes:
+def table_dump(
+    prefix_text: str,
+    peer: str,
+    peer_as: int,
+    attrs: bytes,
+    sequence=0,
+    originated=1600000000,
+    short=False,
+    time=1700000000,
+) -> bytes:
+    """A TABLE_DUMP record (RFC 6396 section 4.2), its AFI the peer's; `short`: the early RIS quirk, a length field
+    4 octets short of the attributes it holds (which follow whole)."""
     afi = 2 if ":" in peer else 1
     address, length = prefix_text.split("/")
     body = struct.pack("!HH", 0, sequence) + ip(address) + struct.pack("!BBI", int(length), 1, originated)
     body += ip(peer) + struct.pack("!HH", peer_as, len(attrs)) + attrs
-    return header(12, afi, body)
+    record = header(12, afi, body, time)
+    if short:
+        record = record[:8] + struct.pack("!I", len(body) - 4) + record[12:]
+    return record
+
+
+def table_dump_file() -> bytes:
+    """TABLE_DUMP records of each kind the readers meet: IPv4 and IPv6, with and without MED, LOCAL_PREF and
+    communities, 2-octet AS paths (a set, AS4_PATH and AS4_AGGREGATOR to merge), each form of IPv6 next hop
+    (RFC 6396's short MP_REACH_NLRI, the whole attribute, NEXT_HOP, none), host bits after the prefix length,
+    attributes followed by stray octets, and the early RIS records whose length field is 4 octets short."""
+    nh = attribute(3, ip("192.0.2.1"))
+    path2 = ((2, (64496, 3356, 65001)),)
+    full = common(path=path2, med=10, local_pref=100, width=2) + nh + communities((64496, 1), (65535, 65281))
+    full += attribute(6, b"") + attribute(7, struct.pack("!H", 64500) + ip("10.0.0.1"), 0xC0)
+    bare = common(path=((2, (65001,)), (1, (65002, 65003))), origin=1, width=2) + attribute(3, ip("192.0.2.5"))
+    short6 = common(path=path2, med=7, width=2) + rib_nexthop6(ip("2001:db8::1") + ip("fe80::1"))
+    short6 += communities((65535, 65282), (64496, 2))
+    whole6 = common(path=path2, width=2) + mp_reach(2, ip("2001:db8::5"), b"")
+    merged = common(path=((2, (64496, 23456)),), width=2) + nh + as_path(((2, (64496, 4200000000)),), 4, 17)
+    merged_aggregator = common(path=path2, width=2) + nh + attribute(7, struct.pack("!H", 23456) + ip("10.0.0.2"), 0xC0)
+    merged_aggregator += attribute(18, struct.pack("!I", 4200000005) + ip("10.0.0.3"), 0xC0)
+    out = table_dump("10.8.0.0/16", "192.0.2.1", 64496, full)
+    out += table_dump("10.9.0.0/24", "192.0.2.5", 65001, bare, sequence=1)
+    out += table_dump("0.0.0.0/0", "192.0.2.1", 64496, bare, sequence=2)
+    out += table_dump("10.20.30.40/8", "192.0.2.1", 64496, full, sequence=3)  # host bits: printed as written
+    out += table_dump("2001:db8:9::/48", "2001:db8::1", 64496, short6, sequence=4)
+    out += table_dump("2001:db8:a::/48", "2001:db8::1", 64496, whole6, sequence=5)
+    out += table_dump("2001:db8:b::/48", "2001:db8::5", 65001, bare, sequence=6)  # NEXT_HOP's
+    out += table_dump("2001:db8:c::/48", "2001:db8::5", 65001, common(width=2, path=path2), sequence=7)  # none
+    out += table_dump("10.10.0.0/16", "192.0.2.1", 64496, merged, sequence=9)
+    out += table_dump("10.11.0.0/16", "192.0.2.1", 64496, merged_aggregator, sequence=10)
+    out += table_dump("10.13.0.0/16", "192.0.2.1", 64496, full, sequence=12, short=True)
+    out += table_dump("2001:db8:e::/48", "2001:db8::1", 64496, short6, sequence=13, short=True, time=1700000001)
+    stray = table_dump("10.14.0.0/16", "192.0.2.5", 65001, bare, sequence=14)
+    out += stray[:8] + struct.pack("!I", len(stray) - 12 + 2) + stray[12:] + b"\x00\x00"  # 2 octets past them
+    out += table_dump("10.15.0.0/16", "192.0.2.5", 65001, full, sequence=15, time=1700000002)
+    return out
 
 
 PEERS = [

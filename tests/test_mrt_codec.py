@@ -82,8 +82,28 @@ def test_sample_text_is_the_general_paths(codec, sample):
     assert len(lines.splitlines()) == 38 and errors == []
     # every record of the kinds it reads is taken (End-of-RIB, KEEPALIVE, OPEN and NOTIFICATION too) but the
     # 2-octet ones with AS4_PATH / AS4_AGGREGATOR and the multicast UPDATE (the index vouches for unicast only);
-    # the peer index table, RIB_GENERIC, the three state changes and the two TABLE_DUMP are left as well
-    assert len(list(reader.records(io.BytesIO(data)))) == 34 and taken == 34 - 10
+    # the peer index table, RIB_GENERIC and the three state changes are left as well (the two TABLE_DUMP are taken)
+    assert len(list(reader.records(io.BytesIO(data)))) == 34 and taken == 34 - 8
+
+
+def test_table_dump_records_are_taken_as_the_general_path_reads_them(codec):
+    """TABLE_DUMP (RFC 6396 section 4.2): IPv4 and IPv6, each next hop form, the early RIS records 4 octets short;
+    the codec takes all but those whose 2-octet path has an AS4_PATH or AS4_AGGREGATOR to merge (RFC 6793) and the
+    one whose attributes stray octets follow, and prints and rows them as the general path does."""
+    data = samples.table_dump_file()
+    lines, errors, taken = text(data, codec)
+    assert (lines, errors) == text(data, GENERAL)[:2]
+    assert len(lines.splitlines()) == 14 and errors == [] and taken == 14 - 3
+    assert "|10.13.0.0/16|64496 3356 65001|IGP|192.0.2.1|100|10|64496:1 no-export|AG|64500 10.0.0.1|" in lines
+    assert "TABLE_DUMP|1700000001|B|2001:db8::1|64496|2001:db8:e::/48|" in lines  # the short IPv6 one
+    assert "TABLE_DUMP|1700000000|B|192.0.2.1|64496|10.20.30.40/8|" in lines  # host bits as written
+    found = columns(data, codec)
+    assert same_columns(found, columns(data, GENERAL))
+    assert len(found[0]["length"]) == 14 and ("", "2001:db8::5", 65001) in found[3]
+    # after a TABLE_DUMP_V2 file, its peers numbered after the PEER_INDEX_TABLE's
+    both = samples.sample_file() + data
+    assert text(both, codec)[:2] == text(both, GENERAL)[:2]
+    assert same_columns(columns(both, codec), columns(both, GENERAL))
 
 
 def test_sample_columns_are_the_general_paths(codec, sample):
@@ -131,20 +151,40 @@ def test_damaged_samples_read_the_same_with_and_without_the_codec(codec):
         assert same_columns(columns(copy, codec), columns(copy, GENERAL)), copy.hex()
 
 
+def test_damaged_table_dumps_read_the_same_with_and_without_the_codec(codec):
+    """300 damaged copies of the TABLE_DUMP samples: the same text, rows and errors with the twin as without it."""
+    taken = 0
+    for copy in damaged_copies(samples.table_dump_file(), 4, 300):
+        lines, errors, count = text(copy, codec)
+        assert (lines, errors) == text(copy, GENERAL)[:2], copy.hex()
+        assert same_columns(columns(copy, codec), columns(copy, GENERAL)), copy.hex()
+        taken += count
+    assert taken > 300  # the codec reads most records of the copies
+
+
 def test_the_twins_agree_on_damaged_samples(compiled_codec, pure_codec):
     peers = tuple(f"{address}|{asn}|".encode() for _id, address, asn in samples.PEERS)
     table = len(samples.peer_index_table(samples.PEERS))
-    for copy in damaged_copies(samples.sample_file(), 6396, 1000):
+    dumps = samples.table_dump_file()
+    for copy in [*damaged_copies(samples.sample_file(), 6396, 1000), *damaged_copies(dumps, 6396, 300)]:
         for start in (0, table):
             assert compiled_codec.bgpdump_text(copy, start, peers) == pure_codec.bgpdump_text(copy, start, peers)
             results = []
             for twin in (compiled_codec, pure_codec):
                 rows = [array(code) for code in MRT_TYPECODES]
-                sets = ({}, {}, {})
+                sets = ({}, {}, {}, {})
                 heads = {copy[t : t + 20]: 7 for t in range(0, len(copy) - 20, 97)}
                 heads[samples.bgp4mp_message(b"")[12:32]] = 3
+                heads.update({key: 4 + number for number, key in enumerate(TABLE_DUMP_PEERS)})
                 results.append((twin.mrt_columns(copy, start, 5, (0, 1), heads, sets, rows), rows, sets))
             assert results[0] == results[1]
+
+
+#: the TABLE_DUMP peers of `qa.mrt_samples.table_dump_file` as `mrt_columns` knows them: address and 2-octet AS
+TABLE_DUMP_PEERS = [
+    samples.ip(address) + asn.to_bytes(2, "big")
+    for address, asn in (("192.0.2.1", 64496), ("192.0.2.5", 65001), ("2001:db8::1", 64496), ("2001:db8::5", 65001))
+]
 
 
 def test_arguments_are_checked_alike(codec):
@@ -154,13 +194,13 @@ def test_arguments_are_checked_alike(codec):
     with pytest.raises(TypeError, match="bytes"):
         codec.bgpdump_text(b"", 0, ("192.0.2.1|1|",))
     with pytest.raises(ValueError, match="outside the buffer"):
-        codec.mrt_columns(b"", -1, 0, (), {}, ({}, {}, {}), rows)
-    with pytest.raises(ValueError, match="3 set tables"):
-        codec.mrt_columns(b"", 0, 0, (), {}, ({}, {}), rows)
+        codec.mrt_columns(b"", -1, 0, (), {}, ({}, {}, {}, {}), rows)
+    with pytest.raises(ValueError, match="4 set tables"):
+        codec.mrt_columns(b"", 0, 0, (), {}, ({}, {}, {}), rows)
     with pytest.raises(ValueError, match=f"takes {MRT_COLUMNS} columns"):
-        codec.mrt_columns(b"", 0, 0, (), {}, ({}, {}, {}), rows[1:])
+        codec.mrt_columns(b"", 0, 0, (), {}, ({}, {}, {}, {}), rows[1:])
     with pytest.raises(ValueError, match="type code 'd'"):
         codec.mrt_columns(
-            b"", 0, 0, (), {}, ({}, {}, {}), [array("q") if code == "d" else array(code) for code in MRT_TYPECODES]
+            b"", 0, 0, (), {}, ({}, {}, {}, {}), [array("q") if code == "d" else array(code) for code in MRT_TYPECODES]
         )
     assert codec.bgpdump_text(b"\x00" * 11, 0, ()) == (0, 0, "")  # a partial header: nothing taken

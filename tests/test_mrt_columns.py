@@ -118,6 +118,27 @@ def test_sample_rows_are_the_bgpdump_lines(sample):
     assert (columns.attribute_set[~columns.withdrawn] >= 0).all()
 
 
+def test_table_dump_rows_are_the_bgpdump_lines(tmp_path):
+    """TABLE_DUMP records (IPv4, IPv6, the early RIS ones 4 octets short): a row per line, the peers by address and
+    AS, the sets of 2-octet ASNs; a prefix with host bits keeps the octets its length covers, as in an NLRI."""
+    path = tmp_path / "dump.mrt"
+    path.write_bytes(samples.table_dump_file())
+    columns = mrt.columns(path)
+    expected = expected_rows(bgpdump_text(path))
+    assert len(expected) == 14
+    assert expected[3][0] == "10.20.30.40/8"
+    expected[3] = ("10.0.0.0/8", *expected[3][1:])
+    assert column_rows(columns) == expected
+    assert columns.originated.tolist() == [1600000000] * 14
+    assert not columns.attribute_asn4.any() and (columns.attribute_set >= 0).all()
+    assert sorted((peer.address, peer.asn) for peer in columns.peers) == [
+        ("192.0.2.1", 64496),
+        ("192.0.2.5", 65001),
+        ("2001:db8::1", 64496),
+        ("2001:db8::5", 65001),
+    ]
+
+
 def test_attribute_sets_are_interned_by_their_octets(sample):
     columns = mrt.columns(sample)
     sets = columns.attribute_sets

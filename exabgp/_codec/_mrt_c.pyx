@@ -44,7 +44,7 @@ from exabgp._codec._tables cimport (
     MARKER_OCTET, MARKER_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, MRT_AFI, MRT_AS_PATH_LENGTH, MRT_ATTRIBUTE_SET, MRT_BGP4MP,
     MRT_BGP4MP_ET, MRT_COLUMNS, MRT_ET_SIZE, MRT_HEADER_SIZE, MRT_LENGTH, MRT_NEXTHOP_AFI, MRT_NEXTHOP_HI,
     MRT_NEXTHOP_LO, MRT_ORIGIN_AS, MRT_ORIGINATED, MRT_PATH_ID, MRT_PEER, MRT_PREFIX_HI, MRT_PREFIX_LO, MRT_RECORD,
-    MRT_SAFI, MRT_SET_KIND, MRT_TABLE_DUMP_V2, MRT_TIME, MRT_WITHDRAWN, MULTI_EXIT_DISC, NEXT_HOP, ORIGIN,
+    MRT_SAFI, MRT_SET_KIND, MRT_TABLE_DUMP, MRT_TABLE_DUMP_V2, MRT_TIME, MRT_WITHDRAWN, MULTI_EXIT_DISC, NEXT_HOP, ORIGIN,
     OPTIONAL, ORIGIN_EGP, ORIGIN_IGP, RIB_IPV4_MULTICAST, RIB_IPV4_MULTICAST_ADDPATH, RIB_IPV4_UNICAST,
     RIB_IPV4_UNICAST_ADDPATH, RIB_IPV6_MULTICAST, RIB_IPV6_MULTICAST_ADDPATH, RIB_IPV6_UNICAST,
     RIB_IPV6_UNICAST_ADDPATH, SAFI_MULTICAST, SAFI_UNICAST, TYPE_AT, UPDATE, UPDATE_MINIMUM,
@@ -60,6 +60,9 @@ cdef enum:
     SHOWN_LIMIT = COMMUNITIES + 1  # the attributes the text shows are codes 1 to 8
     RIB_ENTRY = 8  # peer index, originated time, attribute length
     RIB_PATH_ID = 4
+    DUMP_FIXED = 14  # a TABLE_DUMP body but its two addresses
+    DUMP_SHORT = 4  # early RIS TABLE_DUMP records: their length field this much short
+    SET_KINDS = 4  # the dicts of `sets`
 
 _SHOWN = (ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES)
 assert min(_SHOWN) >= 1 and max(_SHOWN) < SHOWN_LIMIT
@@ -289,6 +292,8 @@ cdef struct Rib:
     bint addpath
     int bits
     unsigned char prefix[IPV6_SIZE]
+    Py_ssize_t address  # TABLE_DUMP: the prefix's address as written
+    Py_ssize_t peer  # TABLE_DUMP: the peer's address, then its AS
     Py_ssize_t count
     Entry *entries  # `count` of them, in `Entries`
 
@@ -318,7 +323,7 @@ cdef int read_rib(octets data, Py_ssize_t start, Py_ssize_t end, Py_ssize_t peer
                   Entries *entries) except -1:
     """The RIB record body ``data[start:end]`` into `rib` (flags set by `rib_flags`); 0: not taken, 1: taken."""
     cdef Py_ssize_t at = start + 4, prefix_end, cursor, first, last, head, count, n, size
-    cdef int octets_, length
+    cdef int octets_
     cdef Entry *entry
     cdef Entry *grown
     if at >= end:
@@ -355,26 +360,82 @@ cdef int read_rib(octets data, Py_ssize_t start, Py_ssize_t end, Py_ssize_t peer
         last = first + ((data[first - 2] << 8) | data[first - 1])
         if last > end or entry.peer >= peers:
             return 0
-        if not read_attrs(data, first, last, True, &entry.attrs):
+        if not read_attrs(data, first, last, True, &entry.attrs) or not entry_hops(data, rib.afi, entry):
             return 0
-        hop4(data, &entry.attrs, &entry.text_hop)
-        entry.column_hop = entry.text_hop
-        if rib.afi != AFI_IPV4 and entry.attrs.reach_first >= 0:
-            at = entry.attrs.reach_first
-            size = entry.attrs.reach_last - at
-            if size and data[at] + 1 == size:  # RFC 6396 section 4.3.4's short form
-                pick_hop(data, at + 1, data[at], rib.afi, &entry.text_hop)
-            else:
-                if size < FAMILY_SIZE + 1:
-                    return 0
-                length = data[at + FAMILY_SIZE]
-                if at + FAMILY_SIZE + 1 + length + 1 > entry.attrs.reach_last:  # the reserved octet too
-                    return 0
-                pick_hop(data, at + FAMILY_SIZE + 1, length, rib.afi, &entry.text_hop)
-            if entry.text_hop.afi:
-                entry.column_hop = entry.text_hop
         cursor = last
     return cursor == end
+
+
+cdef bint entry_hops(octets data, int afi, Entry *entry) noexcept nogil:
+    """The next hops of a RIB entry whose attributes are read; False when its MP_REACH_NLRI is not taken."""
+    cdef Py_ssize_t at = entry.attrs.reach_first, size
+    cdef int length
+    hop4(data, &entry.attrs, &entry.text_hop)
+    entry.column_hop = entry.text_hop
+    if at < 0:
+        return True
+    size = entry.attrs.reach_last - at
+    if size and data[at] + 1 == size:  # RFC 6396 section 4.3.4's short form
+        at += 1
+        length = data[at - 1]
+    else:
+        if size < FAMILY_SIZE + 1:
+            return False
+        length = data[at + FAMILY_SIZE]
+        if at + FAMILY_SIZE + 1 + length + 1 > entry.attrs.reach_last:  # the reserved octet too
+            return False
+        at += FAMILY_SIZE + 1
+    if afi != AFI_IPV4:
+        pick_hop(data, at, length, afi, &entry.text_hop)
+        if entry.text_hop.afi:
+            entry.column_hop = entry.text_hop
+    return True
+
+
+cdef int read_dump(octets data, Py_ssize_t start, Py_ssize_t end, int afi, Rib *rib, Entries *entries) except -1:
+    """The TABLE_DUMP body ``data[start:end]`` into `rib` (one entry); 0: not taken, 1: taken."""
+    cdef Py_ssize_t width, first, at
+    cdef Entry *entry
+    if afi == AFI_IPV4:
+        width = IPV4_SIZE
+    elif afi == AFI_IPV6:
+        width = IPV6_SIZE
+    else:
+        return 0
+    first = start + DUMP_FIXED + 2 * width
+    if first > end:
+        return 0
+    at = start + 4 + width  # the prefix length
+    rib.afi, rib.safi, rib.addpath = afi, SAFI_UNICAST, False
+    rib.bits = data[at]
+    if rib.bits > 8 * width or first + ((data[first - 2] << 8) | data[first - 1]) != end:
+        return 0
+    if entries.capacity == 0:
+        entries.data = <Entry *>malloc(64 * sizeof(Entry))
+        if entries.data == NULL:
+            raise MemoryError()
+        entries.capacity = 64
+    entry = &entries.data[0]
+    if not read_attrs(data, first, end, False, &entry.attrs) or not entry_hops(data, afi, entry):
+        return 0
+    memset(rib.prefix, 0, IPV6_SIZE)
+    memcpy(rib.prefix, data + start + 4, (rib.bits + 7) >> 3)
+    rib.address = start + 4
+    rib.peer = at + 6
+    rib.entries = entries.data
+    rib.count = 1
+    entry.peer = 0
+    entry.path_id = 0
+    entry.originated = <uint32_t>read_uint(data + at + 2, 4)
+    return 1
+
+
+cdef Py_ssize_t dump_short(octets data, Py_ssize_t body, Py_ssize_t end, int subtype) noexcept nogil:
+    """How many octets a TABLE_DUMP body's attribute length says are missing (see the pure twin)."""
+    cdef Py_ssize_t fixed = DUMP_FIXED + 2 * (IPV4_SIZE if subtype == AFI_IPV4 else IPV6_SIZE)
+    if end - body < fixed:
+        return 0
+    return body + fixed + ((data[body + fixed - 2] << 8) | data[body + fixed - 1]) - end
 
 
 cdef struct Record:
@@ -397,6 +458,10 @@ cdef bint frame(octets data, Py_ssize_t size, Py_ssize_t position, Record *recor
     if record.end > size:
         return False
     record.body = position + MRT_HEADER_SIZE
+    if record.kind == MRT_TABLE_DUMP and dump_short(data, record.body, record.end, record.subtype) == DUMP_SHORT:
+        record.end += DUMP_SHORT  # early RIS: the octets after the record are its last ones
+        if record.end > size:
+            return False
     record.micro = 0
     if record.kind == MRT_BGP4MP_ET:
         record.micro = (<int64_t>read_uint(data + record.body, MRT_ET_SIZE)
@@ -407,13 +472,16 @@ cdef bint frame(octets data, Py_ssize_t size, Py_ssize_t position, Record *recor
 
 cdef int read_record(octets data, Record *record, Py_ssize_t peers, Message *message, Rib *rib,
                      Entries *entries) except -1:
-    """1: a message taken (`message`), 2: a RIB record taken (`rib`), 0: not taken."""
+    """1: a message taken (`message`), 2: a RIB record taken (`rib`), 3: a TABLE_DUMP record taken (`rib`), 0:
+    not taken."""
     if record.kind == MRT_BGP4MP or record.kind == MRT_BGP4MP_ET:
         if not message_flags(record.subtype, message) or record.micro < 0:
             return 0
         return 1 if read_message(data, record.body, record.end, message) else 0
     if record.kind == MRT_TABLE_DUMP_V2 and rib_flags(record.subtype, rib):
         return 2 if read_rib(data, record.body, record.end, peers, rib, entries) else 0
+    if record.kind == MRT_TABLE_DUMP:
+        return 3 if read_dump(data, record.body, record.end, record.subtype, rib, entries) else 0
     return 0
 
 
@@ -624,6 +692,25 @@ cdef int text_rib(Output *out, Output *scratch, octets data, Record *record, Rib
     return 0
 
 
+cdef int text_dump(Output *out, octets data, Record *record, Rib *rib) except -1:
+    cdef Entry *entry = &rib.entries[0]
+    cdef Py_ssize_t width = IPV4_SIZE if rib.afi == AFI_IPV4 else IPV6_SIZE
+    put(out, b"TABLE_DUMP|", 11)
+    put_uint(out, record.time)
+    put(out, b"|B|", 3)
+    put_address(out, rib.afi, data + rib.peer)
+    putc(out, b'|')
+    put_uint(out, read_uint(data + rib.peer + width, ASN2_SIZE))
+    putc(out, b'|')
+    put_address(out, rib.afi, data + rib.address)
+    putc(out, b'/')
+    put_uint(out, rib.bits)
+    put_before(out, data, &entry.attrs, ASN2_SIZE)
+    put_hop(out, &entry.text_hop)
+    put_after(out, data, &entry.attrs, ASN2_SIZE)
+    return 0
+
+
 cdef int check(Py_ssize_t size, object start) except -1:
     if not 0 <= start <= size:
         raise ValueError(f"start {start} is outside the buffer ({size} octets)")
@@ -667,6 +754,8 @@ def bgpdump_text(data, start, peers):
                 text_message(&out, &scratch, <octets>view.buf, &record, &message)
             elif taken == 2:
                 text_rib(&out, &scratch, <octets>view.buf, &record, &rib, texts, sizes)
+            elif taken == 3:
+                text_dump(&out, <octets>view.buf, &record, &rib)
             else:
                 break
             position = record.end
@@ -1098,8 +1187,8 @@ def mrt_columns(data, start, index, peers, heads, sets, columns):
     cdef PyObject *found
     cdef list targets = list(columns)
     cdef tuple tables = tuple(sets)
-    if len(targets) != MRT_COLUMNS or len(tables) != 3:
-        raise ValueError(f"mrt_columns takes {MRT_COLUMNS} columns and 3 set tables")
+    if len(targets) != MRT_COLUMNS or len(tables) != SET_KINDS:
+        raise ValueError(f"mrt_columns takes {MRT_COLUMNS} columns and {SET_KINDS} set tables")
     for i in range(MRT_COLUMNS):
         if (<array.array?>targets[i]).typecode != MRT_TYPECODES[i]:
             raise ValueError(f"column {i} is not of type code {MRT_TYPECODES[i]!r}")
@@ -1146,6 +1235,22 @@ def mrt_columns(data, start, index, peers, heads, sets, columns):
                         if message.reach_start:
                             rows_of(&out, &row, buf, message.reach_start, message.reach_end, message.reach_afi,
                                     SAFI_UNICAST, message.addpath, False, &message.reach_hop)
+            elif taken == 3:
+                found = PyDict_GetItem(head_numbers, PyBytes_FromStringAndSize(
+                    <const char *>buf + rib.peer, (IPV4_SIZE if rib.afi == AFI_IPV4 else IPV6_SIZE) + ASN2_SIZE))
+                if found == NULL:
+                    break
+                entry = &rib.entries[0]
+                row.peer = <object>found
+                row.time = <double>record.time
+                row.set_kind = 3
+                row.originated = entry.originated
+                row.attribute_set = <int32_t>intern(tables[3], buf, entry.attrs.start, entry.attrs.end)
+                path_numbers(buf, &entry.attrs, ASN2_SIZE, &row)
+                rows_of(&out, &row, buf, 0, 0, rib.afi, rib.safi, False, False, &entry.column_hop)
+                row.length = rib.bits
+                halves(rib.afi, rib.prefix, &row.prefix_hi, &row.prefix_lo)
+                put_row(&out, &row)
             else:
                 row.time = <double>record.time
                 row.set_kind = 2

@@ -26,16 +26,24 @@ The records taken (RFC 6396, RFC 8050):
 * TABLE_DUMP_V2 RIB_IPV4/IPV6_UNICAST/MULTICAST and their *_ADDPATH twins:
   the prefix (at most 32 / 128 bits), the entries inside the record and
   filling it, each entry's peer in the PEER_INDEX_TABLE given (`peers`),
-  and its attributes reading cleanly (4-octet ASNs).
+  and its attributes reading cleanly (4-octet ASNs);
+* TABLE_DUMP (RFC 6396 section 4.2), subtype AFI_IPv4 or AFI_IPv6: the
+  prefix length at most the address's, the attributes filling the body
+  and reading cleanly with 2-octet ASNs (an AS4_PATH or AS4_AGGREGATOR,
+  merged by RFC 6793, is left to the general path).  Early RIS records
+  whose length field is 4 octets short of the attribute length they hold
+  take the 4 octets after them, as `exabgp.mrt.reader` frames them (the
+  next record starts after those).
 
 An attribute section reads cleanly when its TLVs fill it, no code appears
 twice, and ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF,
 ATOMIC_AGGREGATE, AGGREGATOR and COMMUNITIES (what the text shows) follow
 the common attributes' rules (`_index_py.clean`: flags and value).  In a
-RIB entry MP_REACH_NLRI is RFC 6396's short form (next-hop length and next
-hop) when its first octet is the length of what follows, else the whole
-attribute some writers put there, whose next hop must fit it.  Other codes
-are not read.
+RIB entry (of either kind, in any family) MP_REACH_NLRI is RFC 6396's short
+form (next-hop length and next hop) when its first octet is the length of
+what follows, else the whole attribute some writers put there, whose next
+hop and reserved octet must fit it or the record is not taken.  Other
+codes are not read.
 
 **Text.**  ``bgpdump_text(data, start, peers) -> (stop, records, text)``:
 the ``bgpdump -m`` lines of the records taken (`exabgp.mrt.bgpdump` says
@@ -43,7 +51,9 @@ which, field by field); `peers` holds, for each PEER_INDEX_TABLE entry,
 ``b"ADDRESS|AS|"``.  Lines of BGP4MP are
 ``KIND|TIME|A|PEER|AS|PREFIX|PATH|ORIGIN|NEXT_HOP|LOCAL_PREF|MED|COMMUNITIES|AG|AGGREGATOR|``
 (withdrawals stop after the prefix), of RIB entries the same with
-``TABLE_DUMP2[_AP]|TIME|B|``.
+``TABLE_DUMP2[_AP]|TIME|B|``, of TABLE_DUMP records with ``TABLE_DUMP|TIME|B|``,
+the record's peer address and 2-octet AS, and the prefix's address as
+written (its octets past the length included).
 
 **Columns.**  ``mrt_columns(data, start, index, peers, heads, sets, columns)
 -> (stop, records)``: one row per prefix, in the text's order, appended to
@@ -52,9 +62,12 @@ the `tables.MRT_COLUMNS` ``array`` objects of `columns` (the columns of
 the kind of its attribute set).  `peers` holds, for each PEER_INDEX_TABLE
 entry, the caller's peer number; `heads` maps the octets of a BGP4MP header
 (ASes, interface, AFI, addresses) to the caller's peer number, a header
-not in it leaves its record to the general path (which adds it); `sets`
-is two dicts that intern attribute octets (BGP4MP with 4-octet ASNs, RIB
-entries) to their number in order of arrival.  A row's next hop is the
+not in it leaves its record to the general path (which adds it), and so
+does a TABLE_DUMP record's peer, the octets of its address and AS (6 or 18
+octets: no BGP4MP header is that long); `sets` is four dicts that intern
+attribute octets (BGP4MP with 4-octet ASNs, with 2-octet ASNs,
+TABLE_DUMP_V2 RIB entries, TABLE_DUMP entries) to their number in order of
+arrival.  A row's next hop is the
 MP_REACH_NLRI one for its prefixes (and for a RIB entry outside IPv4
 that has one), else NEXT_HOP's; its origin AS is the last ASN of the
 AS_PATH when the last segment is an AS_SEQUENCE, else 0, and its path
@@ -148,6 +161,7 @@ from exabgp._codec.tables import (
     MRT_HEADER_SIZE,
     MRT_MESSAGE_SUBTYPES,
     MRT_RIB_SUBTYPES,
+    MRT_TABLE_DUMP,
     MRT_TABLE_DUMP_V2,
     MRT_TYPECODES,
     MULTI_EXIT_DISC,
@@ -179,6 +193,11 @@ _WELL_KNOWN = {0xFFFFFF01: "no-export", 0xFFFFFF02: "no-advertise", 0xFFFFFF03: 
 _NO_NEXTHOP = "255.255.255.255"
 _RIB_ENTRY = 8  # peer index (2), originated time (4), attribute length (2)
 _RIB_PATH_ID = 4  # RFC 8050 section 4.1: after the originated time
+#: a TABLE_DUMP body but its two addresses: view (2), sequence (2), prefix length (1), status (1), originated
+#: time (4), peer AS (2), attribute length (2)
+_DUMP_FIXED = 14
+#: early RIS TABLE_DUMP records: a length field this many octets short of the attributes it announces
+_DUMP_SHORT = 4
 
 
 def _check(data, start: int) -> None:
@@ -402,6 +421,23 @@ def _message(data, start: int, end: int, subtype: int):
     return header, _Route(sections, attributes, (withdrawn_end + 2, attributes_end), asn4)
 
 
+def _entry_hops(data, attributes: _Attributes, afi: int):
+    """``(text_hop, column_hop)`` of a RIB entry (`_Section`): NEXT_HOP's, or outside IPv4 its MP_REACH_NLRI's
+    (`_rib_nexthop`); None when its MP_REACH_NLRI is not taken (in any family: the columns' general path rejects
+    it)."""
+    text_hop = column_hop = _hop4(data, attributes)
+    if attributes.reach is None:
+        return text_hop, column_hop
+    found = _rib_nexthop(data, attributes.reach)
+    if found is None:
+        return None
+    if afi != AFI_IPV4:
+        text_hop = _nexthop(data, found[0], found[1], afi)
+        if text_hop[0]:
+            column_hop = text_hop
+    return text_hop, column_hop
+
+
 def _rib(data, start: int, end: int, subtype: int, peers: int):
     """The RIB record body ``data[start:end]``: None (not taken), or its `_Route` objects, one per entry."""
     afi, safi, addpath = _RIBS[subtype]
@@ -433,20 +469,63 @@ def _rib(data, start: int, end: int, subtype: int, peers: int):
         attributes = _attributes(data, first, last, True)
         if attributes is None:
             return None
-        text_hop = column_hop = _hop4(data, attributes)
-        if afi != AFI_IPV4 and attributes.reach is not None:
-            found = _rib_nexthop(data, attributes.reach)
-            if found is None:
-                return None
-            text_hop = _nexthop(data, found[0], found[1], afi)
-            if text_hop[0]:
-                column_hop = text_hop
-        section = _Section(False, afi, safi, [(path_id, bits, prefix)], text_hop, column_hop)
+        hops = _entry_hops(data, attributes, afi)
+        if hops is None:
+            return None
+        section = _Section(False, afi, safi, [(path_id, bits, prefix)], *hops)
         routes.append(_Route([section], attributes, (first, last), True, path_id, originated, peer))
         cursor = last
     if cursor != end:
         return None
     return routes
+
+
+class _Dump:
+    """A TABLE_DUMP record taken: its one entry (`route`, the prefix's octets past its length zeroed, as the
+    columns hold it), the prefix's address as written (`address`, which the text shows whole) and where the
+    peer's address starts (`peer`; its AS, 2 octets, follows it)."""
+
+    __slots__ = ("route", "address", "peer")
+
+    def __init__(self, route, address, peer):
+        self.route = route
+        self.address = address
+        self.peer = peer
+
+
+def _dump(data, start: int, end: int, afi: int):
+    """The TABLE_DUMP body ``data[start:end]`` (RFC 6396 section 4.2, the subtype its AFI): a `_Dump`, or None (not
+    taken: another AFI, a prefix longer than the address, attributes not filling the body or not read cleanly
+    with 2-octet ASNs)."""
+    if afi not in _ADDRESS:
+        return None
+    width = _ADDRESS[afi][1]
+    first = start + _DUMP_FIXED + 2 * width
+    if first > end:
+        return None
+    at = start + 4 + width  # the prefix length, after the view, the sequence number and the prefix
+    bits = data[at]
+    if bits > 8 * width or first + _u(data, first - 2, 2) != end:
+        return None
+    attributes = _attributes(data, first, end, False)
+    if attributes is None:
+        return None
+    hops = _entry_hops(data, attributes, afi)
+    if hops is None:
+        return None
+    prefix = _address(data, start + 4, (bits + 7) >> 3, afi)
+    section = _Section(False, afi, SAFI_UNICAST, [(0, bits, prefix)], *hops)
+    route = _Route([section], attributes, (first, end), False, 0, _u(data, at + 2, 4))
+    return _Dump(route, bytes(data[start + 4 : at]), at + 6)
+
+
+def _dump_short(data, body: int, end: int, subtype: int) -> int:
+    """How many octets the attribute length of the TABLE_DUMP body ``data[body:end]`` says are missing (0 when
+    it is whole), as `exabgp.mrt.reader` frames it: subtype 1 has IPv4 addresses, any other IPv6 ones."""
+    fixed = _DUMP_FIXED + 2 * (IPV4_SIZE if subtype == AFI_IPV4 else IPV6_SIZE)
+    if end - body < fixed:
+        return 0
+    return body + fixed + _u(data, body + fixed - 2, 2) - end
 
 
 def _records(data, start: int):
@@ -462,6 +541,10 @@ def _records(data, start: int):
         if end > size:
             return
         body = position + MRT_HEADER_SIZE
+        if kind == MRT_TABLE_DUMP and _dump_short(data, body, end, subtype) == _DUMP_SHORT:
+            end += _DUMP_SHORT  # early RIS: the octets after the record are its last ones
+            if end > size:
+                return
         micro = 0
         if kind == MRT_BGP4MP_ET:
             micro = _u(data, body, MRT_ET_SIZE) if end - body >= MRT_ET_SIZE else -1
@@ -480,6 +563,8 @@ def _read(data, start: int, peers: int):
             what = _message(data, body, end, subtype)
         elif kind == MRT_TABLE_DUMP_V2 and subtype in _RIBS:
             what = _rib(data, body, end, subtype, peers)
+        elif kind == MRT_TABLE_DUMP:
+            what = _dump(data, body, end, subtype)
         else:
             return
         if what is None:
@@ -570,6 +655,15 @@ def bgpdump_text(data, start: int, peers) -> tuple[int, int, str]:
                 out.append(
                     f"{head}{peers[route.peer].decode('ascii')}{shown}{before}{_hop_text(section.text_hop)}{after}"
                 )
+            continue
+        if kind == MRT_TABLE_DUMP:
+            route = what.route
+            (section,) = route.sections
+            before, after = _around(data, route.attributes, False)
+            address = _address(data, what.peer, _ADDRESS[subtype][1], subtype)
+            peer = f"{_text(subtype, address)}|{_u(data, what.peer + len(address), ASN2_SIZE)}|"
+            shown = f"{_text(subtype, what.address)}/{section.prefixes[0][1]}"
+            out.append(f"TABLE_DUMP|{time}|B|{peer}{shown}{before}{_hop_text(section.text_hop)}{after}")
             continue
         header, route = what
         if route is None:
@@ -792,10 +886,24 @@ def _path_numbers(data, attributes: _Attributes, width: int) -> tuple[int, int]:
     return origin, length
 
 
+#: the dicts of `sets`, one per kind of attribute set: BGP4MP with 4-octet ASNs, with 2-octet ASNs, TABLE_DUMP_V2
+#: RIB entries, TABLE_DUMP entries
+_SET_KINDS = 4
+
+
+def _set_kind(kind: int, asn4: bool) -> int:
+    """Which dict of `sets` interns a route's attribute set (`_SET_KINDS`)."""
+    if kind == MRT_TABLE_DUMP_V2:
+        return 2
+    if kind == MRT_TABLE_DUMP:
+        return 3
+    return 0 if asn4 else 1
+
+
 def mrt_columns(data, start: int, index: int, peers, heads, sets, columns) -> tuple[int, int]:
     """``(stop, records)``: the rows of the records taken from `start` appended to `columns` (module docstring)."""
-    if len(columns) != MRT_COLUMNS or len(sets) != 3:
-        raise ValueError(f"mrt_columns takes {MRT_COLUMNS} columns and 3 set tables")
+    if len(columns) != MRT_COLUMNS or len(sets) != _SET_KINDS:
+        raise ValueError(f"mrt_columns takes {MRT_COLUMNS} columns and {_SET_KINDS} set tables")
     for number, column in enumerate(columns):
         if column.typecode != MRT_TYPECODES[number]:
             raise ValueError(f"column {number} is not of type code {MRT_TYPECODES[number]!r}")
@@ -803,10 +911,16 @@ def mrt_columns(data, start: int, index: int, peers, heads, sets, columns) -> tu
     _check(data, start)
     stop = start
     count = 0
-    for end, time, micro, kind, _subtype, what in _read(data, start, len(peers)):
+    for end, time, micro, kind, subtype, what in _read(data, start, len(peers)):
         if kind == MRT_TABLE_DUMP_V2:
             routes = what
             peer = None
+            when = float(time)
+        elif kind == MRT_TABLE_DUMP:
+            peer = heads.get(data[what.peer : what.peer + _ADDRESS[subtype][1] + ASN2_SIZE])
+            if peer is None:  # a peer the caller has not numbered: the general path numbers it
+                break
+            routes = (what.route,)
             when = float(time)
         else:
             header, route = what
@@ -816,11 +930,11 @@ def mrt_columns(data, start: int, index: int, peers, heads, sets, columns) -> tu
             routes = () if route is None else (route,)
             when = time + micro / 1e6
         for route in routes:
+            set_kind = _set_kind(kind, route.asn4)
             if route.set_octets is not None:
-                table = sets[2 if kind == MRT_TABLE_DUMP_V2 else 0 if route.asn4 else 1]
+                table = sets[set_kind]
                 found = table.setdefault(data[route.set_octets[0] : route.set_octets[1]], len(table))
                 origin, length = _path_numbers(data, route.attributes, ASN4_SIZE if route.asn4 else ASN2_SIZE)
-            set_kind = 2 if kind == MRT_TABLE_DUMP_V2 else 0 if route.asn4 else 1
             row_peer = peers[route.peer] if peer is None else peer
             for section in route.sections:
                 withdrawn = section.withdrawn

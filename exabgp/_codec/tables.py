@@ -289,7 +289,7 @@ MRT_NEXTHOP_LO = 13
 MRT_NEXTHOP_AFI = 14
 MRT_ATTRIBUTE_SET = 15
 MRT_RECORD = 16  # the record's index in the file (from 0)
-MRT_SET_KIND = 17  # which dict of `sets` interned the attribute set: 0 for BGP4MP (*_AS4), 1 for TABLE_DUMP_V2
+MRT_SET_KIND = 17  # which dict of `sets` interned the attribute set: 0 BGP4MP *_AS4, 1 BGP4MP, 2 TABLE_DUMP_V2, 3 TABLE_DUMP
 MRT_COLUMNS = 18
 #: the `array` type code of each column
 MRT_TYPECODES = "QQBBBIIdIBIHQQBiqB"

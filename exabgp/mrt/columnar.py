@@ -44,17 +44,18 @@ than UPDATE give none.  A record that can not be read gives no row and a
 
 How it is fast: the file is read into memory once and handed to the
 codec's one pass (`exabgp._codec.mrt_columns`, the `_mrt` topic), which
-reads the BGP4MP UPDATEs (through the index topic's rules) and the
-TABLE_DUMP_V2 RIB records it takes and appends their rows to one
+reads the BGP4MP UPDATEs (through the index topic's rules), the
+TABLE_DUMP_V2 RIB records and the TABLE_DUMP records it takes and appends their rows to one
 `array.array` per column, interning each attribute set by its octets in a
 dict; numpy only wraps those buffers (``numpy.frombuffer``, no copy).  The
 codec stops at the first record it does not take (the peer index table,
-TABLE_DUMP, RIB_GENERIC, state changes, 2-octet ASN records with AS4_PATH,
+RIB_GENERIC, state changes, 2-octet ASN records with AS4_PATH,
 multicast UPDATEs, anything malformed); that record goes through the
 Python path here, which notes, per UPDATE or RIB entry, a few integers
 into one `array.array` of units (an error found there names the record as
-`reader.read` does), and the codec goes on after it.  A BGP4MP peer met
-for the first time is numbered here, then its record is the codec's.  The
+`reader.read` does), and the codec goes on after it.  A BGP4MP or
+TABLE_DUMP peer met for the first time is numbered here, then its
+record is the codec's.  The
 units, when there are any, become rows with numpy over all of them at
 once (the NLRI sections and the attribute sets walked together, one step
 per prefix or attribute position, the AS paths per segment; sets of
@@ -93,6 +94,7 @@ _FAST_RIB: dict[int, tuple[int, int, bool]] = {
     if afi is not None and safi is not None
 }
 _PAD = b"\x00" * 40
+_ADDRESS_SIZES = {reader.AFI_IPV4: 4, reader.AFI_IPV6: 16}
 
 
 def _record_end(data: bytes, position: int) -> int:
@@ -274,7 +276,7 @@ class _ColumnReader:
         data = self.data
         size = len(data)
         rows = [array(code) for code in MRT_TYPECODES]
-        sets = self.sets[:3]
+        sets = self.sets
         read = self.codec.mrt_columns
         table: tuple = ()  # our peer numbers of the PEER_INDEX_TABLE in force
         position = index = 0
@@ -309,9 +311,11 @@ class _ColumnReader:
         return columns
 
     def learn_head(self, position: int, end: int) -> bool:
-        """Number the peer of the BGP4MP message record at `position` when it is new (True: it was)."""
+        """Number the peer of the BGP4MP message or TABLE_DUMP record at `position` when it is new (True: it was)."""
         data = self.data
         _t, kind, subtype, _l = _HEADER.unpack_from(data, position)
+        if kind == reader.TABLE_DUMP:
+            return self.learn_dump_peer(position + 12, end, subtype)
         flags = reader.MESSAGE_SUBTYPES.get(subtype)
         if kind not in (reader.BGP4MP, reader.BGP4MP_ET) or flags is None:
             return False
@@ -326,6 +330,20 @@ class _ColumnReader:
             self.head_peer(head, flags[0])
         except (reader._Short, struct.error, IndexError):
             return False
+        return True
+
+    def learn_dump_peer(self, start: int, end: int, afi: int) -> bool:
+        """Number the peer of the TABLE_DUMP body ``data[start:end]`` when it is new (True: it was); the codec
+        knows it by the octets of its address and AS."""
+        width = _ADDRESS_SIZES.get(afi)
+        if width is None:
+            return False
+        at = start + 10 + width  # the peer address: after view, sequence, prefix, length, status and time
+        key = self.data[at : at + width + 2]
+        if at + width + 2 > end or key in self.heads:
+            return False
+        address = inet_ntop(AF_INET if afi == reader.AFI_IPV4 else AF_INET6, key[:width])
+        self.heads[key] = self.intern_peer("", address, int.from_bytes(key[width:], "big"))
         return True
 
     def assemble(self, rows: list) -> Columns:

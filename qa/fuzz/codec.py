@@ -309,11 +309,14 @@ def _ingest_messages(codec, options, payload):
 
 #: the PEER_INDEX_TABLE the MRT targets give: the first ``options & 3`` peers (at most 2)
 _MRT_PEERS = mrt_samples.PEERS
-#: the BGP4MP headers the columns target knows (its peers 0, 1, 2): 4- and 2-octet ASNs, IPv4, and IPv6
+#: the peers the columns target knows: BGP4MP headers (0, 1, 2: 4- and 2-octet ASNs, IPv4, and IPv6), TABLE_DUMP (3, 4)
 _MRT_HEADS = {
     mrt_samples.bgp4mp_message(b"", subtype=4)[12:32]: 0,
     mrt_samples.bgp4mp_message(b"", subtype=1)[12:28]: 1,
     mrt_samples.bgp4mp_message(b"", peer="2001:db8::1", local="2001:db8::2")[12:56]: 2,
+    # TABLE_DUMP peers (address and 2-octet AS), those of `_mrt_seeds`
+    mrt_samples.ip("192.0.2.1") + (64496).to_bytes(2, "big"): 3,
+    mrt_samples.ip("2001:db8::1") + (64496).to_bytes(2, "big"): 4,
 }
 
 
@@ -408,7 +411,7 @@ def _json_lines(codec, options, payload):
 def _mrt_columns(codec, options, payload):
     """The column rows of the records of the buffer the codec takes: every column as long, records in order."""
     rows = [array(code) for code in MRT_TYPECODES]
-    sets: tuple = ({}, {}, {})
+    sets: tuple = ({}, {}, {}, {})
     buffer = _buffer(options, payload)
     counted = [5]  # the number of the next record
 
@@ -433,8 +436,9 @@ def _mrt_columns(codec, options, payload):
 
 
 def _mrt_seeds(parts):
-    """MRT buffers: the seed UPDATEs in BGP4MP records of each kind, RIB records of their attributes, the samples."""
-    found = [mrt_samples.sample_file()]
+    """MRT buffers: the seed UPDATEs in BGP4MP records of each kind, RIB and TABLE_DUMP records of their attributes,
+    the samples."""
+    found = [mrt_samples.sample_file(), mrt_samples.table_dump_file()]
     bodies = parts.updates()[:48]
     for number, body in enumerate(bodies):
         subtype = (4, 1, 9, 7)[number % 4]
@@ -447,6 +451,9 @@ def _mrt_seeds(parts):
         nlri = mrt_samples.prefix("10.0.0.0/8" if subtype in (2, 8, 3) else "2001:db8::/32")
         entries = [(number % 2, 1600000000, number if subtype >= 8 else None, section)]
         found.append(mrt_samples.rib(subtype, number, nlri, entries))
+    for number, section in enumerate(parts.sections[:16]):  # read with 2-octet ASNs, the early RIS length one in 4
+        peer, nlri = (("192.0.2.1", "10.0.0.0/8"), ("2001:db8::1", "2001:db8::/32"))[number % 2]
+        found.append(mrt_samples.table_dump(nlri, peer, 64496, section, sequence=number, short=number % 4 == 3))
     return found + [b"".join(found[1 + index : 5 + index]) for index in range(0, len(found) - 1, 4)]
 
 
