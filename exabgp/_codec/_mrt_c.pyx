@@ -35,6 +35,7 @@ from exabgp._codec._octets cimport (
     Output, attribute_value, put, put_ipv4, put_ipv6, put_uint, putc, read_uint, reserve,
 )
 from exabgp._codec._tables cimport (
+    RIS_SHORT, TABLE_DUMP_FIXED,
     AFI_IPV4, AFI_IPV6, AGGREGATOR, AS4_AGGREGATOR, AS4_PATH, AS_CONFED_SEQUENCE, AS_CONFED_SET, AS_PATH,
     AS_SEQUENCE, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, BGP4MP_MESSAGE, BGP4MP_MESSAGE_ADDPATH,
     BGP4MP_MESSAGE_AS4, BGP4MP_MESSAGE_AS4_ADDPATH, BGP4MP_MESSAGE_AS4_LOCAL, BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH,
@@ -60,8 +61,6 @@ cdef enum:
     SHOWN_LIMIT = COMMUNITIES + 1  # the attributes the text shows are codes 1 to 8
     RIB_ENTRY = 8  # peer index, originated time, attribute length
     RIB_PATH_ID = 4
-    DUMP_FIXED = 14  # a TABLE_DUMP body but its two addresses
-    DUMP_SHORT = 4  # early RIS TABLE_DUMP records: their length field this much short
     SET_KINDS = 4  # the dicts of `sets`
 
 _SHOWN = (ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES)
@@ -402,7 +401,7 @@ cdef int read_dump(octets data, Py_ssize_t start, Py_ssize_t end, int afi, Rib *
         width = IPV6_SIZE
     else:
         return 0
-    first = start + DUMP_FIXED + 2 * width
+    first = start + TABLE_DUMP_FIXED + 2 * width
     if first > end:
         return 0
     at = start + 4 + width  # the prefix length
@@ -430,9 +429,9 @@ cdef int read_dump(octets data, Py_ssize_t start, Py_ssize_t end, int afi, Rib *
     return 1
 
 
-cdef Py_ssize_t dump_short(octets data, Py_ssize_t body, Py_ssize_t end, int subtype) noexcept nogil:
-    """How many octets a TABLE_DUMP body's attribute length says are missing (see the pure twin)."""
-    cdef Py_ssize_t fixed = DUMP_FIXED + 2 * (IPV4_SIZE if subtype == AFI_IPV4 else IPV6_SIZE)
+cdef Py_ssize_t table_dump_missing(octets data, Py_ssize_t body, Py_ssize_t end, int subtype) noexcept nogil:
+    """The C form of `mrt_headers.table_dump_missing` (read it there), line for line."""
+    cdef Py_ssize_t fixed = TABLE_DUMP_FIXED + 2 * (IPV4_SIZE if subtype == AFI_IPV4 else IPV6_SIZE)
     if end - body < fixed:
         return 0
     return body + fixed + ((data[body + fixed - 2] << 8) | data[body + fixed - 1]) - end
@@ -458,8 +457,8 @@ cdef bint frame(octets data, Py_ssize_t size, Py_ssize_t position, Record *recor
     if record.end > size:
         return False
     record.body = position + MRT_HEADER_SIZE
-    if record.kind == MRT_TABLE_DUMP and dump_short(data, record.body, record.end, record.subtype) == DUMP_SHORT:
-        record.end += DUMP_SHORT  # early RIS: the octets after the record are its last ones
+    if record.kind == MRT_TABLE_DUMP and table_dump_missing(data, record.body, record.end, record.subtype) == RIS_SHORT:
+        record.end += RIS_SHORT  # early RIS: the octets after the record are its last ones
         if record.end > size:
             return False
     record.micro = 0

@@ -118,7 +118,10 @@ from socket import AF_INET, AF_INET6, inet_ntop
 from exabgp._codec._index_py import clean, vouch
 from exabgp._codec._json_py import render_update
 from exabgp._codec.headers import attribute_value
+from exabgp._codec.mrt_headers import table_dump_missing
 from exabgp._codec.tables import (
+    RIS_SHORT,
+    TABLE_DUMP_FIXED,
     AFI_IPV4,
     AFI_IPV6,
     AGGREGATOR,
@@ -193,11 +196,6 @@ _WELL_KNOWN = {0xFFFFFF01: "no-export", 0xFFFFFF02: "no-advertise", 0xFFFFFF03: 
 _NO_NEXTHOP = "255.255.255.255"
 _RIB_ENTRY = 8  # peer index (2), originated time (4), attribute length (2)
 _RIB_PATH_ID = 4  # RFC 8050 section 4.1: after the originated time
-#: a TABLE_DUMP body but its two addresses: view (2), sequence (2), prefix length (1), status (1), originated
-#: time (4), peer AS (2), attribute length (2)
-_DUMP_FIXED = 14
-#: early RIS TABLE_DUMP records: a length field this many octets short of the attributes it announces
-_DUMP_SHORT = 4
 
 
 def _check(data, start: int) -> None:
@@ -500,7 +498,7 @@ def _dump(data, start: int, end: int, afi: int):
     if afi not in _ADDRESS:
         return None
     width = _ADDRESS[afi][1]
-    first = start + _DUMP_FIXED + 2 * width
+    first = start + TABLE_DUMP_FIXED + 2 * width
     if first > end:
         return None
     at = start + 4 + width  # the prefix length, after the view, the sequence number and the prefix
@@ -519,15 +517,6 @@ def _dump(data, start: int, end: int, afi: int):
     return _Dump(route, bytes(data[start + 4 : at]), at + 6)
 
 
-def _dump_short(data, body: int, end: int, subtype: int) -> int:
-    """How many octets the attribute length of the TABLE_DUMP body ``data[body:end]`` says are missing (0 when
-    it is whole), as `exabgp.mrt.reader` frames it: subtype 1 has IPv4 addresses, any other IPv6 ones."""
-    fixed = _DUMP_FIXED + 2 * (IPV4_SIZE if subtype == AFI_IPV4 else IPV6_SIZE)
-    if end - body < fixed:
-        return 0
-    return body + fixed + _u(data, body + fixed - 2, 2) - end
-
-
 def _records(data, start: int):
     """``(position, end, time, micro, kind, subtype, body)`` of each whole record from `start`, until a partial one
     (`micro` -1: a BGP4MP_ET record too short for its microseconds)."""
@@ -541,8 +530,8 @@ def _records(data, start: int):
         if end > size:
             return
         body = position + MRT_HEADER_SIZE
-        if kind == MRT_TABLE_DUMP and _dump_short(data, body, end, subtype) == _DUMP_SHORT:
-            end += _DUMP_SHORT  # early RIS: the octets after the record are its last ones
+        if kind == MRT_TABLE_DUMP and table_dump_missing(data, body, end, subtype) == RIS_SHORT:
+            end += RIS_SHORT  # early RIS: the octets after the record are its last ones
             if end > size:
                 return
         micro = 0

@@ -215,6 +215,10 @@ INDEX_FIELDS = 11
 
 MRT_HEADER_SIZE = 12  # time (4), type (2), subtype (2), length (4)
 MRT_ET_SIZE = 4  # the microseconds of BGP4MP_ET, counted in the length
+# a TABLE_DUMP body but its two addresses: view (2), sequence (2), prefix length (1), status (1), originated time (4),
+# peer AS (2), attribute length (2); early RIS TABLE_DUMP records are this many octets short (`mrt_headers`)
+TABLE_DUMP_FIXED = 14
+RIS_SHORT = 4
 # types
 MRT_TABLE_DUMP = 12
 MRT_TABLE_DUMP_V2 = 13
@@ -289,7 +293,9 @@ MRT_NEXTHOP_LO = 13
 MRT_NEXTHOP_AFI = 14
 MRT_ATTRIBUTE_SET = 15
 MRT_RECORD = 16  # the record's index in the file (from 0)
-MRT_SET_KIND = 17  # which dict of `sets` interned the attribute set: 0 BGP4MP *_AS4, 1 BGP4MP, 2 TABLE_DUMP_V2, 3 TABLE_DUMP
+MRT_SET_KIND = (
+    17  # which dict of `sets` interned the attribute set: 0 BGP4MP *_AS4, 1 BGP4MP, 2 TABLE_DUMP_V2, 3 TABLE_DUMP
+)
 MRT_COLUMNS = 18
 #: the `array` type code of each column
 MRT_TYPECODES = "QQBBBIIdIBIHQQBiqB"

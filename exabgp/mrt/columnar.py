@@ -71,7 +71,8 @@ from socket import AF_INET, AF_INET6, inet_ntop
 
 from exabgp import _codec
 from exabgp._codec.errors import CodecError
-from exabgp._codec.tables import MRT_ATTRIBUTE_SET, MRT_RECORD, MRT_SET_KIND, MRT_TYPECODES
+from exabgp._codec.mrt_headers import table_dump_missing
+from exabgp._codec.tables import MRT_ATTRIBUTE_SET, MRT_HEADER_SIZE, MRT_RECORD, MRT_SET_KIND, MRT_TYPECODES, RIS_SHORT
 from exabgp.bgp.attribute import merge_as4_path
 from exabgp.mrt import reader
 
@@ -100,9 +101,9 @@ _ADDRESS_SIZES = {reader.AFI_IPV4: 4, reader.AFI_IPV6: 16}
 def _record_end(data: bytes, position: int) -> int:
     """Where the record at `position` ends: its length, and the 4 octets early RIS TABLE_DUMP records miss."""
     _t, kind, subtype, length = _HEADER.unpack_from(data, position)
-    end = position + 12 + length
-    if kind == reader.TABLE_DUMP and reader._short_table_dump(data[position + 12 : end], subtype) == 4:
-        end += 4
+    end = position + MRT_HEADER_SIZE + length
+    if kind == reader.TABLE_DUMP and table_dump_missing(data, position + MRT_HEADER_SIZE, end, subtype) == RIS_SHORT:
+        end += RIS_SHORT
     return end
 
 

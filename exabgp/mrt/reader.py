@@ -57,6 +57,7 @@ import struct
 from socket import AF_INET, AF_INET6, inet_ntop
 
 from exabgp._codec.tables import (  # noqa: F401 (the numbers of RFC 6396 section 4 and RFC 8050, once)
+    RIS_SHORT,
     BGP4MP_ENTRY,
     BGP4MP_MESSAGE as MESSAGE,
     BGP4MP_MESSAGE_ADDPATH as MESSAGE_ADDPATH,
@@ -88,6 +89,7 @@ from exabgp._codec.tables import (  # noqa: F401 (the numbers of RFC 6396 sectio
     RIB_IPV6_UNICAST,
     RIB_IPV6_UNICAST_ADDPATH,
 )
+from exabgp._codec.mrt_headers import table_dump_missing
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_MPLS_VPN, SAFI_MULTICAST, SAFI_UNICAST
 
@@ -229,15 +231,6 @@ class Record(tuple):
         return self[2] + self[3] / 1e6 if self[3] else float(self[2])
 
 
-def _short_table_dump(body: bytes, subtype: int) -> int:
-    """How many octets a TABLE_DUMP body's attribute length says are missing (0 when it is whole)."""
-    fixed = 22 if subtype == 1 else 46
-    if len(body) < fixed:
-        return 0
-    need = fixed + int.from_bytes(body[fixed - 2 : fixed], "big")
-    return need - len(body)
-
-
 def records(source, fast=None):
     """Frame every record of `source`; a truncated record raises `MrtError` after the whole ones.
 
@@ -280,12 +273,11 @@ def records(source, fast=None):
                 start += 4
             body = buffer[start:end]
             if kind == TABLE_DUMP:
-                missing = _short_table_dump(body, subtype)
-                if missing == 4:
-                    if end + 4 > size:
+                if table_dump_missing(body, 0, len(body), subtype) == RIS_SHORT:
+                    if end + RIS_SHORT > size:
                         break
-                    body = buffer[start : end + 4]
-                    end += 4
+                    body = buffer[start : end + RIS_SHORT]
+                    end += RIS_SHORT
             yield Record((index, at + position, time, micro, kind, subtype, body))
             index += 1
             position = end
