@@ -201,6 +201,30 @@ def test_a_helper_that_exits_is_respawned(tmp_path):
     assert "process phoenix ended, restarting it" in harness.log
 
 
+def test_a_quick_helper_gets_the_answer_to_its_first_command(tmp_path):
+    """A helper that speaks as soon as it runs (a shell's ``echo``) may be read before `start` returns: its
+    command is answered all the same (the answer goes to the helper of that name, known from its creation).
+    Twenty helpers in a row: before the fix more than half lost their answer and waited for ever."""
+    answer = tmp_path / "answer"
+
+    async def main():
+        harness = Harness()
+        harness.processes.on_command = lambda name, line: harness.processes.write(name, f"done {line}\n")
+        got = []
+        for _ in range(20):
+            answer.unlink(missing_ok=True)
+            quick = Process(
+                "quick", ("/bin/sh", "-c", f"echo hello; read reply; echo $reply > {answer}"), "text", False
+            )
+            await harness.processes.start((quick,), str(tmp_path))
+            await harness.until(lambda: answer.exists() and answer.read_text().endswith("\n"))
+            got.append(answer.read_text())
+            await harness.processes.stop(lambda name: "")
+        return got
+
+    assert run(main()) == ["done hello\n"] * 20
+
+
 def test_too_many_deaths(tmp_path):
     async def main():
         harness = Harness()

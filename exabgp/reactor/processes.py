@@ -413,9 +413,19 @@ class Processes:
             environ.pop("exabgp_cli_pipe", None)
         loop = asyncio.get_running_loop()
         reading, writing = os.pipe2(os.O_CLOEXEC)
+        made: list = []
+
+        def registered() -> _Helper:
+            # known by its name before its first output is read: asyncio hands over what a quick helper wrote
+            # before this coroutine resumes, and the answer to its first command goes to the helper of that name
+            helper = _Helper(self, process, writing)
+            self._helpers[name] = helper
+            made.append(helper)
+            return helper
+
         try:
             _, helper = await loop.subprocess_exec(
-                lambda: _Helper(self, process, writing),
+                registered,
                 path,
                 *process.run[1:],
                 stdin=reading,
@@ -426,12 +436,13 @@ class Processes:
             )
         except (OSError, ValueError, subprocess.SubprocessError) as error:
             os.close(writing)
+            if made and self._helpers.get(name) is made[0]:
+                del self._helpers[name]
             self.log.error(SOURCE, f"can not start process {name}: {error}")
             self.on_broken(name)
             return False
         finally:
             os.close(reading)
-        self._helpers[name] = helper
         self.log.debug(SOURCE, f"forked process {name} (pid {helper.pid})")
         return True
 
