@@ -117,7 +117,8 @@ SAME = [
     "",
 ]
 
-#: line -> (what 5.0.15 answers: a list of lines, or the line whose answer it gives; what we answer)
+#: line -> (what 5.0.15 answers: a list of lines, a tuple of the lines its answer starts with, or the line whose
+#: answer it gives; what we answer)
 DIFFERENT = {
     "please version": ("version", ["error"]),
     "x help": ("help", ["error"]),
@@ -129,7 +130,9 @@ DIFFERENT = {
     f"announce route {ROUTE} name version": ("version", ["done"]),
     f"announce route {ROUTE} watchdog help": ("help", ["done"]),
     "please reload": (["reload in progress", "done"], ["error"]),
-    "we must never shutdown this router": (["shutdown in progress", "done"], ["error"]),  # last: 5.0.15 stops
+    # last: 5.0.15 stops, telling its helper ``shutdown PID PPID`` before or after its ``done``, or ending it
+    # before the ``done``
+    "we must never shutdown this router": (("shutdown in progress",), ["error"]),
 }
 
 
@@ -196,5 +199,8 @@ def test_the_forms_5_0_15_reads_are_read_alike(answers, line):
 def test_a_command_name_after_other_words_is_not_that_command(answers, line):
     ours, theirs = answers
     expected, ours_expected = DIFFERENT[line]
-    assert theirs[line] == (theirs[expected] if isinstance(expected, str) else expected)
+    if isinstance(expected, tuple):
+        assert tuple(theirs[line][: len(expected)]) == expected
+    else:
+        assert theirs[line] == (theirs[expected] if isinstance(expected, str) else expected)
     assert ours[line] == ours_expected
