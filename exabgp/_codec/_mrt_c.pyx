@@ -223,33 +223,46 @@ cdef bint end_of_rib(octets data, Py_ssize_t start, Py_ssize_t end) noexcept nog
     return first >= 0 and data[at + 1] == MP_UNREACH_NLRI and first == end - FAMILY_SIZE and last == end
 
 
-cdef bint read_message(octets data, Py_ssize_t start, Py_ssize_t end, Message *m) noexcept nogil:
-    """The BGP4MP message body ``data[start:end]`` (flags already set by `message_flags`); False: not taken."""
-    cdef Py_ssize_t at, body, length, first, last
-    cdef int size, i, hop_length
-    cdef int record[INDEX_FIELDS]
+cdef Py_ssize_t message_at(octets data, Py_ssize_t start, Py_ssize_t end, Message *m,
+                           Py_ssize_t *length) noexcept nogil:
+    """Where the BGP message of the BGP4MP message body ``data[start:end]`` starts (its header; flags already set
+    by `message_flags`), its length in ``length[0]``; -1 when the body does not hold one (the pure twin's
+    `_message_at`).  Sets the ASN width, the AFI and the header's span."""
+    cdef Py_ssize_t at
+    cdef int size, i
     m.width = ASN4_SIZE if m.asn4 else ASN2_SIZE
     at = start + 2 * m.width + 2
     if at + 2 > end:
-        return False
+        return -1
     m.afi = (data[at] << 8) | data[at + 1]
     if m.afi == AFI_IPV4:
         size = IPV4_SIZE
     elif m.afi == AFI_IPV6:
         size = IPV6_SIZE
     else:
-        return False
+        return -1
     at += 2 + 2 * size
     if at + HEADER_SIZE > end:
-        return False
+        return -1
     for i in range(MARKER_SIZE):
         if data[at + i] != MARKER_OCTET:
-            return False
-    length = (data[at + LENGTH_AT] << 8) | data[at + LENGTH_AT + 1]
-    if length < HEADER_SIZE or at + length > end:
-        return False
+            return -1
+    length[0] = (data[at + LENGTH_AT] << 8) | data[at + LENGTH_AT + 1]
+    if length[0] < HEADER_SIZE or at + length[0] > end:
+        return -1
     m.head_start = start
     m.head_end = at
+    return at
+
+
+cdef bint read_message(octets data, Py_ssize_t start, Py_ssize_t end, Message *m) noexcept nogil:
+    """The BGP4MP message body ``data[start:end]`` (flags already set by `message_flags`); False: not taken."""
+    cdef Py_ssize_t at, body, length, first, last
+    cdef int hop_length
+    cdef int record[INDEX_FIELDS]
+    at = message_at(data, start, end, m, &length)
+    if at < 0:
+        return False
     m.update = data[at + TYPE_AT] == UPDATE
     if not m.update:
         return True
@@ -776,33 +789,13 @@ def bgpdump_text(data, start, peers):
 cdef Py_ssize_t json_update(octets data, Record *record, Message *m) noexcept nogil:
     """Where the UPDATE of a BGP4MP message record starts (its header), -1 when the record is not one."""
     cdef Py_ssize_t at, length
-    cdef int size, i
     if record.kind != MRT_BGP4MP and record.kind != MRT_BGP4MP_ET:
         return -1
     if not message_flags(record.subtype, m) or record.micro < 0:
         return -1
-    m.width = ASN4_SIZE if m.asn4 else ASN2_SIZE
-    at = record.body + 2 * m.width + 2
-    if at + 2 > record.end:
+    at = message_at(data, record.body, record.end, m, &length)
+    if at < 0 or data[at + TYPE_AT] != UPDATE:
         return -1
-    m.afi = (data[at] << 8) | data[at + 1]
-    if m.afi == AFI_IPV4:
-        size = IPV4_SIZE
-    elif m.afi == AFI_IPV6:
-        size = IPV6_SIZE
-    else:
-        return -1
-    at += 2 + 2 * size
-    if at + HEADER_SIZE > record.end:
-        return -1
-    for i in range(MARKER_SIZE):
-        if data[at + i] != MARKER_OCTET:
-            return -1
-    length = (data[at + LENGTH_AT] << 8) | data[at + LENGTH_AT + 1]
-    if length < HEADER_SIZE or at + length > record.end or data[at + TYPE_AT] != UPDATE:
-        return -1
-    m.head_start = record.body
-    m.head_end = at
     m.withdrawn_end = at + length  # the message's end
     return at
 

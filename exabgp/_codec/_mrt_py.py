@@ -363,13 +363,11 @@ def _end_of_rib(data, start: int, end: int) -> bool:
     return bounds is not None and data[at + 1] == MP_UNREACH_NLRI and bounds == (end - FAMILY_SIZE, end)
 
 
-def _message(data, start: int, end: int, subtype: int):
-    """The BGP4MP message record body ``data[start:end]``: None (not taken), or ``(header, route)``, `header`
-    ``(start, end, afi, ASN width)`` of the BGP4MP header and `route` a `_Route` (None for a message other
-    than an UPDATE)."""
-    asn4, addpath, _local = _MESSAGES[subtype]
-    width = ASN4_SIZE if asn4 else ASN2_SIZE
-    at = start + 2 * width + 2  # the AFI, after the ASes and the interface index
+def _message_at(data, start: int, end: int, asn4: bool):
+    """``(afi, at, length)`` of the BGP message of the BGP4MP message body ``data[start:end]`` (`at` its header,
+    after the ASes of `asn4`'s width, the interface index, the AFI and the two addresses), None when the body
+    does not hold one."""
+    at = start + 2 * (ASN4_SIZE if asn4 else ASN2_SIZE) + 2  # the AFI, after the ASes and the interface index
     if at + 2 > end:
         return None
     afi = _u(data, at, 2)
@@ -381,7 +379,19 @@ def _message(data, start: int, end: int, subtype: int):
     length = _u(data, at + LENGTH_AT, 2)
     if length < HEADER_SIZE or at + length > end:
         return None
-    header = (start, at, afi, width)
+    return afi, at, length
+
+
+def _message(data, start: int, end: int, subtype: int):
+    """The BGP4MP message record body ``data[start:end]``: None (not taken), or ``(header, route)``, `header`
+    ``(start, end, afi, ASN width)`` of the BGP4MP header and `route` a `_Route` (None for a message other
+    than an UPDATE)."""
+    asn4, addpath, _local = _MESSAGES[subtype]
+    found = _message_at(data, start, end, asn4)
+    if found is None:
+        return None
+    afi, at, length = found
+    header = (start, at, afi, ASN4_SIZE if asn4 else ASN2_SIZE)
     if data[at + TYPE_AT] != UPDATE:
         return header, None
     body = at + HEADER_SIZE
@@ -685,18 +695,10 @@ def _json_update(data, position: int, end: int, time: int, micro: int, kind: int
     if (kind != MRT_BGP4MP and kind != MRT_BGP4MP_ET) or subtype not in _MESSAGES or micro < 0:
         return None
     asn4, addpath, local = _MESSAGES[subtype]
-    at = position + 2 * (ASN4_SIZE if asn4 else ASN2_SIZE) + 2  # the AFI, after the ASes and the interface index
-    if at + 2 > end:
+    found = _message_at(data, position, end, asn4)
+    if found is None or data[found[1] + TYPE_AT] != UPDATE:
         return None
-    afi = _u(data, at, 2)
-    if afi not in _ADDRESS:
-        return None
-    at += 2 + 2 * _ADDRESS[afi][1]  # the BGP message, after the peer and local addresses
-    if at + HEADER_SIZE > end or data[at : at + len(MARKER)] != MARKER:
-        return None
-    length = _u(data, at + LENGTH_AT, 2)
-    if length < HEADER_SIZE or at + length > end or data[at + TYPE_AT] != UPDATE:
-        return None
+    _afi, at, length = found
     key = (b"\x01" if local else b"\x00") + data[position:at]
     return key, data[at + HEADER_SIZE : at + length], asn4, addpath
 
