@@ -10,7 +10,10 @@ STATE_CHANGE_AS4, BGP4MP_ET and a TABLE_DUMP entry.
 
 import socket
 import struct
+import subprocess
+import sys
 
+from qa.reference import require_gen_corpus
 from qa.wire import update
 
 MARKER = b"\xff" * 16
@@ -276,3 +279,14 @@ def run_mrt(paths, bgpdump: bool = True) -> tuple:
         argparse.Namespace(bgpdump=bgpdump, columns=None, files=[str(p) for p in paths]), out, err
     )
     return code, out.getvalue(), err.getvalue()
+
+
+def gen_corpus_files(directory, v4: int, v6: int, *options: str) -> tuple:
+    """``(updates, rib)``: the MRT twins of ``../shared/bench/gen_corpus.py`` (BGP4MP updates and a TABLE_DUMP_V2
+    dump) of `v4` + `v6` prefixes, with gen_corpus's `options` (``--asn2``, ``--add-path N``), written into
+    `directory`; the test ends as `qa.reference.require_gen_corpus` says without the generator."""
+    program = require_gen_corpus()
+    updates, rib = directory / "table.mrt", directory / "table.rib"
+    command = [sys.executable, program, "-o", str(directory / "table.bgp"), "--v4", str(v4), "--v6", str(v6), "-q"]
+    subprocess.run(command + ["--mrt", str(updates), "--rib", str(rib), *options], check=True, timeout=120)
+    return updates, rib

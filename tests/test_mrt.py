@@ -249,11 +249,7 @@ def test_the_command_is_registered():
 
 def test_gen_corpus_table_reads_as_bgpdump_reads_it(tmp_path):
     """The full-table MRT twins of gen_corpus.py (updates and TABLE_DUMP_V2 RIB), at 3,700 routes."""
-    program = require_gen_corpus()
-    updates, rib = tmp_path / "table.mrt", tmp_path / "table.rib"
-    command = [__import__("sys").executable, program, "-o", str(tmp_path / "table.bgp"), "--v4", "3000"]
-    command += ["--v6", "700", "--mrt", str(updates), "--rib", str(rib), "-q"]
-    subprocess.run(command, check=True, timeout=120)
+    updates, rib = samples.gen_corpus_files(tmp_path, 3000, 700)
     for path in (updates, rib):
         code, out, err = samples.run_mrt([path])
         assert (code, err) == (0, "")

@@ -17,7 +17,6 @@ attribute as sent.
 
 import os
 import struct
-import subprocess
 import sys
 import time
 
@@ -26,9 +25,9 @@ import pytest
 from exabgp._codec import frame_message
 from exabgp.mrt import reader
 from qa import bgpkit
+from qa.mrt_samples import gen_corpus_files
 from qa.mrt_daemon import PEER_AS, feed, finals, mrt_daemon, speaker, stop
 from qa.daemon import free_port, wait_until
-from qa.reference import require_gen_corpus
 from qa.wire import attribute, update
 
 
@@ -50,10 +49,7 @@ def agree(path) -> list:
 @pytest.mark.parametrize("variant", [[], ["--asn2"], ["--add-path", "2"]], ids=["asn4", "asn2", "add-path"])
 def test_gen_corpus_tables_read_as_pybgpkit_reads_them(tmp_path, pybgpkit, variant):
     """The updates file and the RIB dump of gen_corpus.py at 3,700 prefixes, route for route."""
-    program = require_gen_corpus()
-    updates, rib = tmp_path / "table.mrt", tmp_path / "table.rib"
-    command = [sys.executable, program, "-o", str(tmp_path / "table.bgp"), "--v4", "3000", "--v6", "700", "-q"]
-    subprocess.run(command + ["--mrt", str(updates), "--rib", str(rib)] + variant, check=True, timeout=120)
+    updates, rib = gen_corpus_files(tmp_path, 3000, 700, *variant)
     for path in (updates, rib):
         routes = agree(path)
         assert len({route.prefix for route in routes}) == 3700

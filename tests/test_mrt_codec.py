@@ -12,8 +12,6 @@ the general path prints; one it leaves is read by the general path).
 """
 
 import io
-import subprocess
-import sys
 import types
 from array import array
 
@@ -25,7 +23,6 @@ from exabgp.mrt import columnar, reader
 from exabgp.mrt.bgpdump import Printer
 from qa import mrt_samples as samples
 from qa.damage import damaged_copies
-from qa.reference import require_gen_corpus
 
 #: a codec that takes no record: everything goes through the general path
 GENERAL = types.SimpleNamespace(
@@ -115,10 +112,7 @@ def test_sample_columns_are_the_general_paths(codec, sample):
 def test_gen_corpus_tables_are_the_general_paths(codec, tmp_path, options):
     """gen_corpus's updates and RIB dump (2,500 routes): the codec takes every record but the peer index table,
     and with 2-octet ASNs those that carry an AS4_PATH (merged by the general path, RFC 6793 section 4.2.3)."""
-    program = require_gen_corpus()
-    updates, rib = tmp_path / "table.mrt", tmp_path / "table.rib"
-    command = [sys.executable, program, "-o", str(tmp_path / "table.bgp"), "--v4", "2000", "--v6", "500"]
-    subprocess.run(command + ["--mrt", str(updates), "--rib", str(rib), "-q", *options], check=True, timeout=120)
+    updates, rib = samples.gen_corpus_files(tmp_path, 2000, 500, *options)
     for path in (updates, rib):
         data = path.read_bytes()
         lines, errors, taken = text(data, codec)

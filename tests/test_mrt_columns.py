@@ -28,7 +28,6 @@ from exabgp.cli import mrt as mrt_command
 from exabgp.mrt import reader
 from exabgp.mrt.columnar import address_text, prefix_text
 from qa import mrt_samples as samples
-from qa.reference import require_gen_corpus
 
 
 def bgpdump_text(path) -> list[str]:
@@ -240,10 +239,7 @@ def test_without_numpy_the_reader_works_and_columns_says_which_extra(tmp_path, s
 @pytest.mark.parametrize("options", [[], ["--add-path", "2"], ["--asn2"]], ids=["plain", "add-path", "asn2"])
 def test_gen_corpus_tables_row_for_row(tmp_path, options):
     """gen_corpus.py's update file and RIB dump at 2,500 prefixes: every row equals its ``-m`` line."""
-    program = require_gen_corpus()
-    updates, rib = tmp_path / "table.mrt", tmp_path / "table.rib"
-    command = [sys.executable, program, "-o", str(tmp_path / "table.bgp"), "--v4", "2000", "--v6", "500", "-q"]
-    subprocess.run(command + ["--mrt", str(updates), "--rib", str(rib)] + options, check=True, timeout=120)
+    updates, rib = samples.gen_corpus_files(tmp_path, 2000, 500, *options)
     for path in (updates, rib):
         columns = mrt.columns(path)
         expected = expected_rows(bgpdump_text(path))

@@ -11,8 +11,6 @@ damaged copies of the samples.
 """
 
 import io
-import subprocess
-import sys
 import types
 
 import pytest
@@ -23,7 +21,6 @@ from exabgp.mrt import reader
 from exabgp.mrt.jsonlines import JsonPrinter
 from qa import mrt_samples as samples
 from qa.damage import damaged_copies
-from qa.reference import require_gen_corpus
 
 #: a codec that takes no record: everything goes through the general path
 GENERAL = types.SimpleNamespace(json_lines=lambda data, start, *rest: (start, 0, ""))
@@ -60,10 +57,7 @@ def test_gen_corpus_files_are_the_general_paths(codec, tmp_path, options):
     """gen_corpus's updates and RIB dump (2,500 routes): the same lines; the update file's records are the
     codec's but the first of the peer (which the general path prints, learning its envelope), and so are the
     RIB dump's records but its peer index table."""
-    program = require_gen_corpus()
-    updates, rib = tmp_path / "table.mrt", tmp_path / "table.rib"
-    command = [sys.executable, program, "-o", str(tmp_path / "table.bgp"), "--v4", "2000", "--v6", "500"]
-    subprocess.run(command + ["--mrt", str(updates), "--rib", str(rib), "-q", *options], check=True, timeout=120)
+    updates, rib = samples.gen_corpus_files(tmp_path, 2000, 500, *options)
     for path in (updates, rib):
         data = path.read_bytes()
         text, errors, taken = lines(data, codec)
