@@ -39,7 +39,7 @@ from exabgp._codec._tables cimport (
     AFI_IPV4, AFI_IPV6, AGGREGATOR, AS4_AGGREGATOR, AS4_PATH, AS_CONFED_SEQUENCE, AS_CONFED_SET, AS_PATH,
     AS_SEQUENCE, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, BGP4MP_MESSAGE, BGP4MP_MESSAGE_ADDPATH,
     BGP4MP_MESSAGE_AS4, BGP4MP_MESSAGE_AS4_ADDPATH, BGP4MP_MESSAGE_AS4_LOCAL, BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH,
-    BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, COMMUNITIES, EXTENDED_LENGTH, FAMILY_SIZE, HEADER_SIZE,
+    BGP4MP_MESSAGE_LOCAL, BGP4MP_MESSAGE_LOCAL_ADDPATH, BGP4MP_STATE_CHANGE, BGP4MP_STATE_CHANGE_AS4, COMMUNITIES, EXTENDED_LENGTH, FAMILY_SIZE, HEADER_SIZE,
     INDEX_ATTRIBUTES_END, INDEX_END, INDEX_FIELDS, INDEX_START, INDEX_REACH, INDEX_REACH_END, INDEX_REACH_VALUE, INDEX_UNREACH,
     INDEX_UNREACH_END, INDEX_UNREACH_VALUE, INDEX_WITHDRAWN_END, IPV4_SIZE, IPV6_SIZE, LENGTH_AT, LOCAL_PREF,
     MARKER_OCTET, MARKER_SIZE, MP_REACH_NLRI, MP_UNREACH_NLRI, MRT_AFI, MRT_AS_PATH_LENGTH, MRT_ATTRIBUTE_SET, MRT_BGP4MP,
@@ -404,24 +404,34 @@ cdef bint entry_hops(octets data, int afi, Entry *entry) noexcept nogil:
     return True
 
 
+cdef Py_ssize_t dump_fields(octets data, Py_ssize_t start, Py_ssize_t end, int afi, Py_ssize_t *width,
+                            Py_ssize_t *first) noexcept nogil:
+    """Where the prefix length of the TABLE_DUMP body ``data[start:end]`` is, -1 when not taken; the address size
+    and where the attributes start in `width` and `first` (the pure twin's `_dump_fields`)."""
+    cdef Py_ssize_t at
+    if afi == AFI_IPV4:
+        width[0] = IPV4_SIZE
+    elif afi == AFI_IPV6:
+        width[0] = IPV6_SIZE
+    else:
+        return -1
+    first[0] = start + TABLE_DUMP_FIXED + 2 * width[0]
+    if first[0] > end:
+        return -1
+    at = start + 4 + width[0]
+    if data[at] > 8 * width[0] or first[0] + ((data[first[0] - 2] << 8) | data[first[0] - 1]) != end:
+        return -1
+    return at
+
+
 cdef int read_dump(octets data, Py_ssize_t start, Py_ssize_t end, int afi, Rib *rib, Entries *entries) except -1:
     """The TABLE_DUMP body ``data[start:end]`` into `rib` (one entry); 0: not taken, 1: taken."""
-    cdef Py_ssize_t width, first, at
+    cdef Py_ssize_t width, first, at = dump_fields(data, start, end, afi, &width, &first)
     cdef Entry *entry
-    if afi == AFI_IPV4:
-        width = IPV4_SIZE
-    elif afi == AFI_IPV6:
-        width = IPV6_SIZE
-    else:
+    if at < 0:
         return 0
-    first = start + TABLE_DUMP_FIXED + 2 * width
-    if first > end:
-        return 0
-    at = start + 4 + width  # the prefix length
     rib.afi, rib.safi, rib.addpath = afi, SAFI_UNICAST, False
     rib.bits = data[at]
-    if rib.bits > 8 * width or first + ((data[first - 2] << 8) | data[first - 1]) != end:
-        return 0
     if entries.capacity == 0:
         entries.data = <Entry *>malloc(64 * sizeof(Entry))
         if entries.data == NULL:
@@ -915,6 +925,38 @@ cdef Py_ssize_t json_entries(octets data, Py_ssize_t start, Py_ssize_t end, bint
     return count
 
 
+cdef Py_ssize_t json_dump(octets data, Py_ssize_t start, Py_ssize_t end, int afi, Output *scratch,
+                          Output *nlri) except -2:
+    """The UPDATE body of a TABLE_DUMP body's entry into `scratch`; where its peer's address is (the `heads` key
+    is it and the AS after it), -1 when not taken (the pure twin's `_json_dump`)."""
+    cdef Py_ssize_t width, first, at = dump_fields(data, start, end, afi, &width, &first)
+    if at < 0:
+        return -1
+    nlri.size = 0
+    put(nlri, <const char *>data + at, 1)
+    put(nlri, <const char *>data + start + 4, (data[at] + 7) >> 3)
+    if afi == AFI_IPV4:
+        scratch.size = 0
+        put(scratch, b"\x00\x00", 2)
+        put(scratch, <const char *>data + first - 2, end - first + 2)
+        put(scratch, <const char *>nlri.data, nlri.size)
+    elif not reach_body(data, first, end, nlri.data, nlri.size, scratch):
+        return -1
+    return at + 6
+
+
+cdef bint session_record(octets data, Record *record, Message *m) noexcept nogil:
+    """Whether a record is one the `sessions` table holds the lines of: a BGP4MP STATE_CHANGE or
+    STATE_CHANGE_AS4, or a MESSAGE* record whose message is not an UPDATE (the pure twin's `_session_key`)."""
+    cdef Py_ssize_t length, at
+    if (record.kind != MRT_BGP4MP and record.kind != MRT_BGP4MP_ET) or record.micro < 0:
+        return False
+    if message_flags(record.subtype, m):
+        at = message_at(data, record.body, record.end, m, &length)
+        return at >= 0 and data[at + TYPE_AT] != UPDATE
+    return record.subtype == BGP4MP_STATE_CHANGE or record.subtype == BGP4MP_STATE_CHANGE_AS4
+
+
 cdef inline int put_text(Output *out, bytes text) except -1:
     return put(out, PyBytes_AS_STRING(text), PyBytes_GET_SIZE(text))
 
@@ -937,21 +979,24 @@ cdef inline bytes utf8(dict known, str text):
     return <bytes>found
 
 
-def json_lines(data, start, heads, peers, counts, lead, middle, tail):
+def json_lines(data, start, heads, peers, sessions, counts, lead, middle, tail):
     """``(stop, records, text)``: the JSON lines of the records taken from `start` (see the pure twin)."""
     cdef Py_buffer view
     cdef Record record
     cdef Message message
     cdef Output out, scratch, nlri, texts, entries
     cdef Text *entry
-    cdef Py_ssize_t position = start, count = 0, at, npeers = len(peers), taken, n, line
+    cdef Py_ssize_t position = start, count = 0, at, npeers = len(peers), taken, n, line, size
     cdef unsigned long long number
     cdef char key[64]
+    cdef char *keyed
+    cdef const unsigned char *body
+    cdef bint asn4, addpath
     cdef int64_t seen_micro = -1
     cdef uint32_t seen_time = 0
     cdef dict encoded = {}
     cdef bytes lead8 = lead.encode("utf-8"), middle8 = middle.encode("utf-8"), tail8 = tail.encode("utf-8")
-    cdef bytes when = b"", after
+    cdef bytes when = b"", after, session
     cdef object found, slot
     cdef list tally = counts
     cdef Py_ssize_t *slots = NULL  # the PEER_INDEX_TABLE's peers: their counter's slot,
@@ -974,6 +1019,11 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
         reserve(&scratch, 1 << 10)
         reserve(&nlri, 64)
         while frame(<octets>view.buf, view.len, position, &record):
+            if seen_micro != record.micro or seen_time != record.time:
+                seen_time, seen_micro = record.time, record.micro
+                when = (repr(record.time + record.micro / 1e6) if record.micro > 0 else repr(float(record.time))).encode(
+                    "ascii"
+                )
             if record.kind == MRT_TABLE_DUMP_V2 and (
                 record.subtype == RIB_IPV4_UNICAST or record.subtype == RIB_IPV4_UNICAST_ADDPATH or
                 record.subtype == RIB_IPV6_UNICAST or record.subtype == RIB_IPV6_UNICAST_ADDPATH
@@ -986,9 +1036,6 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
                 )
                 if taken < 0:
                     break
-                if seen_micro != 0 or seen_time != record.time:
-                    seen_time, seen_micro = record.time, 0
-                    when = repr(float(record.time)).encode("ascii")
                 for n in range(taken):
                     entry = (<Text *>entries.data) + n
                     number = tally[slots[entry.peer]] + 1
@@ -999,25 +1046,47 @@ def json_lines(data, start, heads, peers, counts, lead, middle, tail):
                 position = record.end
                 count += 1
                 continue
-            at = json_update(<octets>view.buf, &record, &message)
-            if at < 0:
-                break
-            key[0] = 1 if message.local else 0
-            memcpy(key + 1, <octets>view.buf + message.head_start, at - message.head_start)
-            found = heads.get(PyBytes_FromStringAndSize(key, 1 + at - message.head_start))
+            if session_record(<octets>view.buf, &record, &message):  # the rest of its line, as the general path made it
+                size = record.end - record.body
+                session = PyBytes_FromStringAndSize(NULL, 2 + size)
+                keyed = PyBytes_AS_STRING(session)
+                keyed[0], keyed[1] = <char>(record.subtype >> 8), <char>(record.subtype & 0xFF)
+                memcpy(keyed + 2, <octets>view.buf + record.body, size)
+                found = sessions.get(session)
+                if found is None:
+                    break
+                slot, after = found[0], utf8(encoded, found[1])
+                number = tally[slot] + 1
+                tally[slot] = number
+                head(&out, lead8, when, middle8, number, after)
+                position = record.end
+                count += 1
+                continue
+            if record.kind == MRT_TABLE_DUMP:
+                at = json_dump(<octets>view.buf, record.body, record.end, record.subtype, &scratch, &nlri)
+                if at < 0:
+                    break
+                size = (IPV4_SIZE if record.subtype == AFI_IPV4 else IPV6_SIZE) + 2  # the peer's address and AS
+                key[0] = 2
+                memcpy(key + 1, <octets>view.buf + at, size)
+                found = heads.get(PyBytes_FromStringAndSize(key, 1 + size))
+                body, size, asn4, addpath = <const unsigned char *>scratch.data, scratch.size, False, False
+            else:
+                at = json_update(<octets>view.buf, &record, &message)
+                if at < 0:
+                    break
+                key[0] = 1 if message.local else 0
+                memcpy(key + 1, <octets>view.buf + message.head_start, at - message.head_start)
+                found = heads.get(PyBytes_FromStringAndSize(key, 1 + at - message.head_start))
+                body, size = <octets>view.buf + at + HEADER_SIZE, message.withdrawn_end - at - HEADER_SIZE
+                asn4, addpath = message.asn4, message.addpath
             if found is None:
                 break
             slot, after = found[0], utf8(encoded, found[1])
-            if seen_micro != record.micro or seen_time != record.time:
-                seen_time, seen_micro = record.time, record.micro
-                when = (repr(record.time + record.micro / 1e6) if record.micro else repr(float(record.time))).encode(
-                    "ascii"
-                )
             number = tally[slot] + 1
             line = out.size
             head(&out, lead8, when, middle8, number, after)
-            if not put_update(&out, <octets>view.buf + at + HEADER_SIZE, message.withdrawn_end - at - HEADER_SIZE,
-                              message.asn4, message.addpath, message.addpath):
+            if not put_update(&out, body, size, asn4, addpath, addpath):
                 out.size = line
                 break
             tally[slot] = number

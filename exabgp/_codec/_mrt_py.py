@@ -75,29 +75,43 @@ length counts an AS_SEQUENCE's ASNs, 1 for an AS_SET, 0 for confederation
 segments (RFC 4271 section 9.1.2.2).  Withdrawals carry no attributes,
 next hop nor set (-1).
 
-**JSON.**  ``json_lines(data, start, heads, peers, counts, lead, middle,
-tail) -> (stop, records, text)``: ExaBGP 5.0's JSON lines of the records
-taken from `start` (`exabgp.mrt.jsonlines`), one per BGP4MP UPDATE or RIB
-entry.  A TABLE_DUMP_V2 RIB_IPV4_UNICAST or RIB_IPV6_UNICAST record (or
-their *_ADDPATH twins) is taken when it
-has entries, they fill it, each entry's peer is in `peers` (``(slot,
-after)`` for each PEER_INDEX_TABLE entry) and `_json_py.render_update`
-renders the UPDATE each stands for (its attributes, 4-octet ASNs, and the
-prefix with the entry's path identifier in the NLRI field, or for IPv6 in
-a whole MP_REACH_NLRI after the other attributes, which must not repeat:
-`exabgp.mrt.reader.rib_update_body`).  A BGP4MP or
-BGP4MP_ET MESSAGE* record (any of the eight subtypes, AFI 1 or 2) whose
-message has its marker, fits the record and is an UPDATE that
-`_json_py.render_update` renders (4-octet ASNs and path identifiers, for
-IPv4 and IPv6 unicast, as the subtype says); any other record stops the
-pass.  `heads` maps the octet 1 (a *_LOCAL subtype) or 0 followed by the
-record's BGP4MP header octets (ASes, interface index, AFI, both
-addresses) to ``(slot, after)``; a header not in it stops the pass too
-(the caller's general path adds it).  Each line is ``lead + TIME + middle
-+ COUNT + after + MESSAGE + tail``, TIME the ``repr`` of the record's
-time as a float of seconds (with the microseconds of BGP4MP_ET, as
-`exabgp.mrt.reader.Record.timestamp`), COUNT ``counts[slot]`` once
-counted up by one (``slot`` and ``after`` a RIB entry's peer's, TIME the
+**JSON.**  ``json_lines(data, start, heads, peers, sessions, counts, lead,
+middle, tail) -> (stop, records, text)``: ExaBGP 5.0's JSON lines of the
+records taken from `start` (`exabgp.mrt.jsonlines`), one per BGP message,
+state change, RIB entry or TABLE_DUMP record.  Four kinds of records are
+taken, any other stops the pass:
+
+- a TABLE_DUMP_V2 RIB_IPV4_UNICAST or RIB_IPV6_UNICAST record (or their
+  *_ADDPATH twins) that has entries, they fill it, each entry's peer is in
+  `peers` (``(slot, after)`` for each PEER_INDEX_TABLE entry) and
+  `_json_py.render_update` renders the UPDATE each stands for (its
+  attributes, 4-octet ASNs, and the prefix with the entry's path identifier
+  in the NLRI field, or for IPv6 in a whole MP_REACH_NLRI after the other
+  attributes, which must not repeat: `exabgp.mrt.reader.rib_update_body`);
+- a session record, BGP4MP or BGP4MP_ET STATE_CHANGE, STATE_CHANGE_AS4 or
+  MESSAGE* whose message (with its marker, fitting the record) is not an
+  UPDATE, whose key, the subtype's two octets and the record's body
+  (after BGP4MP_ET's microseconds), `sessions` maps to ``(slot, rest)``:
+  the line is ``lead + TIME + middle + COUNT + rest``, `rest` what the
+  general path printed after the counter the first time (the caller adds
+  it: a session's KEEPALIVEs, OPENs and state changes repeat);
+- a BGP4MP or BGP4MP_ET MESSAGE* record (any of the eight subtypes, AFI 1
+  or 2) whose message has its marker, fits the record and is an UPDATE that
+  `_json_py.render_update` renders (4-octet ASNs and path identifiers as
+  the subtype says), the neighbor in `heads`, which maps the octet 1 (a
+  *_LOCAL subtype) or 0 followed by the record's BGP4MP header octets
+  (ASes, interface index, AFI, both addresses) to ``(slot, after)``;
+- a TABLE_DUMP record (AFI 1 or 2, its prefix length within the address,
+  its attributes filling it) whose entry's UPDATE `render_update` renders
+  with 2-octet ASNs (as a RIB entry's, `rib_update_body`), the neighbor in
+  `heads` under the octet 2 followed by the peer's address and AS.
+
+A header or key not in the tables stops the pass too (the caller's general
+path adds it).  Each other line is ``lead + TIME + middle + COUNT + after
++ MESSAGE + tail``, TIME the ``repr`` of the record's time as a float of
+seconds (with the microseconds of BGP4MP_ET, as
+`exabgp.mrt.reader.Record.timestamp`), COUNT ``counts[slot]`` once counted
+up by one (``slot`` and ``after`` a RIB entry's peer's, TIME the
 record's).
 
 **Writing.**  ``bgp4mp_records(octets, index, head, seconds, micro, subtype,
@@ -128,6 +142,8 @@ from exabgp._codec.tables import (
     AS4_AGGREGATOR,
     AS4_PATH,
     AS_CONFED_SEQUENCE,
+    BGP4MP_STATE_CHANGE,
+    BGP4MP_STATE_CHANGE_AS4,
     AS_CONFED_SET,
     AS_PATH,
     AS_SEQUENCE,
@@ -501,20 +517,31 @@ class _Dump:
         self.peer = peer
 
 
-def _dump(data, start: int, end: int, afi: int):
-    """The TABLE_DUMP body ``data[start:end]`` (RFC 6396 section 4.2, the subtype its AFI): a `_Dump`, or None (not
-    taken: another AFI, a prefix longer than the address, attributes not filling the body or not read cleanly
-    with 2-octet ASNs)."""
+def _dump_fields(data, start: int, end: int, afi: int):
+    """``(width, at, first)`` of the TABLE_DUMP body ``data[start:end]`` (RFC 6396 section 4.2, the subtype its
+    AFI): the address size, where the prefix length is (after the view, the sequence number and the prefix; the
+    peer's address is 6 octets further) and where the attributes start; None when not taken (another AFI, a
+    prefix longer than the address, attributes not filling the body)."""
     if afi not in _ADDRESS:
         return None
     width = _ADDRESS[afi][1]
     first = start + TABLE_DUMP_FIXED + 2 * width
     if first > end:
         return None
-    at = start + 4 + width  # the prefix length, after the view, the sequence number and the prefix
-    bits = data[at]
-    if bits > 8 * width or first + _u(data, first - 2, 2) != end:
+    at = start + 4 + width
+    if data[at] > 8 * width or first + _u(data, first - 2, 2) != end:
         return None
+    return width, at, first
+
+
+def _dump(data, start: int, end: int, afi: int):
+    """The TABLE_DUMP body ``data[start:end]``: a `_Dump`, or None (not taken: `_dump_fields`, or attributes not
+    read cleanly with 2-octet ASNs)."""
+    fields = _dump_fields(data, start, end, afi)
+    if fields is None:
+        return None
+    _width, at, first = fields
+    bits = data[at]
     attributes = _attributes(data, first, end, False)
     if attributes is None:
         return None
@@ -805,8 +832,40 @@ def _json_entries(data, start: int, end: int, subtype: int, peers: int):
     return texts
 
 
-def json_lines(data, start: int, heads, peers, counts, lead: str, middle: str, tail: str) -> tuple[int, int, str]:
-    """``(stop, records, text)``: the JSON lines of the UPDATE records taken from `start` (module docstring)."""
+def _session_key(data, position: int, end: int, micro: int, kind: int, subtype: int):
+    """The `sessions` key of a BGP4MP record that is not an UPDATE (a STATE_CHANGE or STATE_CHANGE_AS4, or a
+    MESSAGE* record whose message is an OPEN, NOTIFICATION, KEEPALIVE or ROUTE-REFRESH): the subtype's two
+    octets and the record's body ``data[position:end]``; None for any other record."""
+    if (kind != MRT_BGP4MP and kind != MRT_BGP4MP_ET) or micro < 0:
+        return None
+    if subtype in _MESSAGES:
+        found = _message_at(data, position, end, _MESSAGES[subtype][0])
+        if found is None or data[found[1] + TYPE_AT] == UPDATE:
+            return None
+    elif subtype != BGP4MP_STATE_CHANGE and subtype != BGP4MP_STATE_CHANGE_AS4:
+        return None
+    return subtype.to_bytes(2, "big") + data[position:end]
+
+
+def _json_dump(data, start: int, end: int, afi: int):
+    """``(key, body)`` of the TABLE_DUMP body ``data[start:end]``: its `heads` key (the octet 2, the peer's
+    address and AS) and the UPDATE body its entry stands for (`exabgp.mrt.reader.rib_update_body`: the
+    attributes and the prefix in the NLRI field, or for IPv6 in a whole MP_REACH_NLRI); None when not taken."""
+    fields = _dump_fields(data, start, end, afi)
+    if fields is None:
+        return None
+    width, at, first = fields
+    nlri = data[at : at + 1] + data[start + 4 : start + 4 + ((data[at] + 7) >> 3)]
+    body = b"\x00\x00" + data[first - 2 : end] + nlri if afi == AFI_IPV4 else _reach_body(data, first, end, nlri)
+    if body is None:
+        return None
+    return b"\x02" + data[at + 6 : at + 8 + width], body
+
+
+def json_lines(
+    data, start: int, heads, peers, sessions, counts, lead: str, middle: str, tail: str
+) -> tuple[int, int, str]:
+    """``(stop, records, text)``: the JSON lines of the records taken from `start` (module docstring)."""
     data = bytes(data)
     _check(data, start)
     out: list = []
@@ -815,13 +874,13 @@ def json_lines(data, start: int, heads, peers, counts, lead: str, middle: str, t
     seen = None  # the last (time, micro) and its text: records of one second come in runs
     when = ""
     for _position, end, time, micro, kind, subtype, body in _records(data, start):
+        if seen != (time, micro):
+            seen = (time, micro)
+            when = repr(time + micro / 1e6) if micro > 0 else repr(float(time))
         if kind == MRT_TABLE_DUMP_V2 and subtype in _JSON_RIBS:
             entries = _json_entries(data, body, end, subtype, len(peers))
             if entries is None:
                 break
-            if seen != (time, 0):
-                seen = (time, 0)
-                when = repr(float(time))
             for peer, text in entries:
                 slot, after = peers[peer]
                 counts[slot] += 1
@@ -829,21 +888,35 @@ def json_lines(data, start: int, heads, peers, counts, lead: str, middle: str, t
             stop = end
             count += 1
             continue
-        found = _json_update(data, body, end, time, micro, kind, subtype)
+        key = _session_key(data, body, end, micro, kind, subtype)
+        if key is not None:  # the rest of the line after its counter, as the general path made it
+            head = sessions.get(key)
+            if head is None:
+                break
+            slot, rest = head
+            counts[slot] += 1
+            out += (lead, when, middle, str(counts[slot]), rest)
+            stop = end
+            count += 1
+            continue
+        if kind == MRT_TABLE_DUMP:
+            found = _json_dump(data, body, end, subtype)
+            asn4 = addpath = False
+        else:
+            found = _json_update(data, body, end, time, micro, kind, subtype)
+            if found is not None:
+                key, message, asn4, addpath = found
+                found = key, message
         if found is None:
             break
-        key, message, asn4, addpath = found
-        head = heads.get(key)
+        head = heads.get(found[0])
         if head is None:
             break
-        text = render_update(message, asn4, addpath, addpath)
+        text = render_update(found[1], asn4, addpath, addpath)
         if text is None:
             break
         slot, after = head
         counts[slot] += 1
-        if seen != (time, micro):
-            seen = (time, micro)
-            when = repr(time + micro / 1e6) if micro else repr(float(time))
         out += (lead, when, middle, str(counts[slot]), after, text, tail)
         stop = end
         count += 1

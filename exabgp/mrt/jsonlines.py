@@ -17,17 +17,21 @@ counts the lines of each neighbor, as the encoder does for a helper.
 
 The hot path is the codec's (`exabgp._codec.json_lines`, the `_mrt` topic):
 `JsonPrinter.fast`, handed to `exabgp.mrt.reader.read`, gives it each
-buffer of records, and it writes the lines of the BGP4MP UPDATE records at
-its front whose message `_codec.render_update` renders (the text the
-encoder's `update` writes for them) in one call, until a record it leaves:
-another kind, a message the renderer declines, or a neighbor not seen yet;
-the entries of the IPv4 unicast RIB records alike, with the envelopes of
-the last PEER_INDEX_TABLE's peers (`_peers`).
-That one is printed here, the general way, which also records its
-neighbor's envelope (`_heads`: the record's BGP4MP header octets -> the
-counter's slot and the text after the counter), so that the codec takes
-that neighbor's next records.  The codec counts the lines in the same
-counters as the encoder (`_Counters`).
+buffer of records, and it writes the lines of the records at its front it
+takes (the codec's docstring lists them: BGP4MP UPDATEs that
+`_codec.render_update` renders, the entries of unicast RIB records,
+TABLE_DUMP records and session records) in one call, until a record it
+leaves: another kind, a message the renderer declines, or a neighbor or a
+session record not seen yet.  That one is printed here, the general way,
+which also keeps what the codec needs to take the next ones like it: the
+envelope of an UPDATE's or a TABLE_DUMP entry's neighbor (`_heads`: the
+record's BGP4MP header octets, or the TABLE_DUMP peer, -> the counter's
+slot and the text after the counter), the envelopes of the last
+PEER_INDEX_TABLE's peers (`_peers`), and the rest of a session record's
+line after its counter (`_sessions`, keyed by the record's subtype and
+body: a KEEPALIVE of a neighbor prints the same but for its time and
+counter).  The codec counts the lines in the same counters as the encoder
+(`_Counters`).
 """
 
 from exabgp import _codec
@@ -41,7 +45,8 @@ from exabgp.mrt import reader
 STATE_NAMES = {1: "IDLE", 2: "CONNECT", 3: "ACTIVE", 4: "OPENSENT", 5: "OPENCONFIRM", 6: "ESTABLISHED"}
 _UPDATE = 2
 _ADDRESS_SIZES = {1: 4, 2: 16}  # AFI -> octets of an address in a BGP4MP header
-_HEADS_LIMIT = 4096
+_HEADS_LIMIT = 4096  # entries of `_heads` and of `_sessions` (emptied when full)
+_SESSION_LIMIT = 4096 + 64  # octets of a session record's body the codec is given the line of (an OPEN's, say)
 _TAIL = " } }\n"
 
 
@@ -82,28 +87,50 @@ class JsonPrinter:
         self._table: reader.PeerIndexTable | None = None
         self._heads: dict = {}
         self._peers: tuple = ()  # (slot, after) of each peer of the PEER_INDEX_TABLE, for the codec's RIB entries
+        self._sessions: dict = {}  # a session record's key -> (slot, the rest of its line after the counter)
         self._middle = daemon_middle(daemon)
         self.fast = None if compact else self._fast
 
     def _fast(self, buffer, position: int):
         """`exabgp.mrt.reader.records`' `fast`: ``(stop, count, text)`` of the codec's pass from `position`."""
         return self._lines(
-            buffer, position, self._heads, self._peers, self._counters.counts, Envelope.LEAD, self._middle, _TAIL
+            buffer,
+            position,
+            self._heads,
+            self._peers,
+            self._sessions,
+            self._counters.counts,
+            Envelope.LEAD,
+            self._middle,
+            _TAIL,
         )
 
     def _learn(self, item, channel: Channel) -> None:
-        """Record the envelope of a BGP4MP UPDATE's neighbor for the codec (`_heads`, module docstring)."""
+        """Record the envelope of the neighbor of a BGP4MP UPDATE or a TABLE_DUMP entry for the codec (`_heads`,
+        module docstring)."""
         size = _ADDRESS_SIZES.get(item.afi)
         if size is None:
             return
-        width = 4 if item.ctx.asn4 else 2
-        key = (b"\x01" if item.local else b"\x00") + item.record[6][: 2 * width + 4 + 2 * size]
-        heads = self._heads
-        if key in heads:
-            return
-        if len(heads) >= _HEADS_LIMIT:
-            heads.clear()
-        heads[key] = self._envelope(channel)
+        if isinstance(item, reader.TableDump):
+            key = b"\x02" + item.record[6][4 + size + 6 : 4 + 2 * size + 8]  # the peer's address and AS
+        else:
+            width = 4 if item.ctx.asn4 else 2
+            key = (b"\x01" if item.local else b"\x00") + item.record[6][: 2 * width + 4 + 2 * size]
+        if key not in self._heads:
+            _keep(self._heads, key, self._envelope(channel))
+
+    def _remember(self, item, neighbor: NeighborFields, line: str) -> str:
+        """Keep the rest of a session record's `line` after its counter for the codec (`_sessions`); `line`."""
+        record = item.record
+        if len(record[6]) <= _SESSION_LIMIT:
+            before = len(Envelope.LEAD) + len(repr(record.timestamp)) + len(self._middle)
+            before += len(str(self._counters.get(neighbor)))
+            _keep(
+                self._sessions,
+                record.subtype.to_bytes(2, "big") + record[6],
+                (self._counters.slot(neighbor), line[before:]),
+            )
+        return line
 
     def _envelope(self, channel: Channel) -> tuple:
         """``(slot, after)`` of the UPDATE lines of a channel for the codec: its counter's slot, the text after it."""
@@ -143,11 +170,13 @@ class JsonPrinter:
                 if self.fast is not None:
                     self._learn(item, channel)
                 return encoder.update(now, channel, Update.decode(item.body, item.ctx), item.ctx)
-            return encoder.message(now, channel, decode_message(item.type, item.body, item.ctx))
+            line = encoder.message(now, channel, decode_message(item.type, item.body, item.ctx))
+            return line if self.fast is None else self._remember(item, channel.neighbor, line)
         if isinstance(item, reader.StateChange):
-            channel = self._channel("receive", item.local_ip, item.peer_ip, item.local_as, item.peer_as)
+            neighbor = self._channel("receive", item.local_ip, item.peer_ip, item.local_as, item.peer_as).neighbor
             old = STATE_NAMES.get(item.old_state, str(item.old_state))
-            return encoder.fsm(now, channel.neighbor, old, STATE_NAMES.get(item.new_state, str(item.new_state)))
+            line = encoder.fsm(now, neighbor, old, STATE_NAMES.get(item.new_state, str(item.new_state)))
+            return line if self.fast is None else self._remember(item, neighbor, line)
         if isinstance(item, reader.RibRecord):
             table = self._table
             if table is None:
@@ -165,6 +194,15 @@ class JsonPrinter:
         if isinstance(item, reader.TableDump):
             local = "0.0.0.0" if item.afi == 1 else "::"
             channel = self._channel("receive", local, item.peer_ip, 0, item.peer_as)
+            if self.fast is not None:
+                self._learn(item, channel)
             ctx = reader.rib_context(item)
             return encoder.update(now, channel, Update.decode(reader.rib_update_body(item, None), ctx), ctx)
         return ""
+
+
+def _keep(table: dict, key: bytes, value) -> None:
+    """``table[key] = value``, the table emptied first when it holds `_HEADS_LIMIT` entries."""
+    if len(table) >= _HEADS_LIMIT:
+        table.clear()
+    table[key] = value

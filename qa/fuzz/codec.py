@@ -367,11 +367,26 @@ def _bgpdump_text(codec, options, payload):
     return _runs(run, payload)
 
 
-#: records of an End-of-RIB that make the JSON printer meet the neighbors of `_mrt_seeds` (each subtype and family)
+#: records that make the JSON printer meet the neighbors of `_mrt_seeds` (an End-of-RIB and a KEEPALIVE of each
+#: subtype and family, a TABLE_DUMP entry of each peer) and the session records of the samples, whose lines the
+#: codec then writes
 _MRT_NEIGHBORS = b"".join(
-    mrt_samples.bgp4mp_message(b"\x00\x00\x00\x00", subtype, peer, local)
+    mrt_samples.bgp4mp_message(body, subtype, peer, local, msg_type=msg_type)
+    for body, msg_type in ((b"\x00\x00\x00\x00", 2), (b"", 4))
     for subtype in (4, 1, 9, 7)
     for peer, local in (("192.0.2.1", "192.0.2.2"), ("2001:db8::1", "2001:db8::2"))
+) + b"".join(
+    (
+        mrt_samples.table_dump("10.0.0.0/8", "192.0.2.1", 64496, mrt_samples.common(path=((2, (64496,)),), width=2)),
+        mrt_samples.table_dump(
+            "2001:db8::/32", "2001:db8::1", 64496, mrt_samples.common(path=((2, (64496,)),), width=2)
+        ),
+        mrt_samples.bgp4mp_message(bytes.fromhex("04fbf000b4c000020100"), msg_type=1),
+        mrt_samples.bgp4mp_message(bytes((6, 2)), msg_type=3),
+        mrt_samples.state_change(1, 2, subtype=0),
+        mrt_samples.state_change(3, 6, subtype=5, peer="2001:db8::1", peer_as=4200000001),
+        mrt_samples.state_change(6, 1, subtype=5),
+    )
 )
 _DAEMON = DaemonFields("fuzz", 1, 0)
 
@@ -387,9 +402,10 @@ def _json_printer(codec) -> JsonPrinter:
 def _json_lines(codec, options, payload):
     """The JSON lines of the records of the buffer the codec takes: what the general path prints for them."""
     buffer = _buffer(options, payload)
+    printer, general = _json_printer(codec), _json_printer(types.SimpleNamespace(json_lines=None))
 
-    def run(position):
-        stop, count, lines = _json_printer(codec).fast(buffer, position)
+    def run(position):  # both printers see the same records, one run after the other: their counters agree
+        stop, count, lines = printer.fast(buffer, position)
         if not (position <= stop <= len(payload) and 0 <= count <= (stop - position) // 12):
             raise Finding(f"json_lines took {count} records, {position} to {stop} of {len(payload)} octets")
         if (count == 0) != (stop == position) or not isinstance(lines, str) or len(lines.splitlines()) != count:
@@ -397,7 +413,6 @@ def _json_lines(codec, options, payload):
         for line in lines.splitlines():
             json.loads(line)
         if count:
-            general = _json_printer(types.SimpleNamespace(json_lines=None))
             errors: list = []
             items = mrt_reader.read(io.BytesIO(payload[position:stop]), errors.append)
             expected = "".join(general.lines(item) for item in items)
