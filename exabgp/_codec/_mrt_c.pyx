@@ -1015,7 +1015,7 @@ def json_lines(data, start, heads, peers, sessions, counts, lead, middle, tail):
         for n in range(npeers):
             slots[n] = peers[n][0]
             afters.append(utf8(encoded, peers[n][1]))
-        reserve(&out, 8 * (view.len - start) + 256)
+        reserve(&out, 1 << 16)  # grown by doubling: a call may take one record only
         reserve(&scratch, 1 << 10)
         reserve(&nlri, 64)
         while frame(<octets>view.buf, view.len, position, &record):
