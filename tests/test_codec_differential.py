@@ -155,12 +155,19 @@ def update_case(draw):
     }
     codes = draw(st.lists(st.sampled_from(sorted(optional)), unique=True, max_size=len(optional)))
     attributes = [PURE.encode_attribute(code, optional[code][0], draw(optional[code][1])) for code in codes]
+    # MP families: IPv6 unicast, IPv4 and IPv6 multicast (SAFI 2); IPv6 next hops of 16 or 32 octets
     if draw(st.booleans()):
-        next_hop = draw(st.binary(min_size=16, max_size=16))
-        reach = b"\x00\x02\x01\x10" + next_hop + b"\x00" + draw(prefixes(IPV6, addpath6))
+        afi, safi = draw(st.sampled_from(((IPV6, 1), (IPV4, 2), (IPV6, 2))))
+        sizes = (16, 32) if afi == IPV6 else (4,)
+        size = draw(st.sampled_from(sizes))
+        next_hop = draw(st.binary(min_size=size, max_size=size))
+        mp = afi.to_bytes(2, "big") + bytes((safi, len(next_hop))) + next_hop + b"\x00"
+        reach = mp + draw(prefixes(afi, addpath6 if afi == IPV6 else addpath4))
         attributes.append(PURE.encode_attribute(14, 0x80, reach))
     if draw(st.booleans()):
-        attributes.append(PURE.encode_attribute(15, 0x80, b"\x00\x02\x01" + draw(prefixes(IPV6, addpath6))))
+        afi, safi = draw(st.sampled_from(((IPV6, 1), (IPV4, 2), (IPV6, 2), (IPV4, 128), (IPV6, 128), (25, 70))))
+        nlri = draw(prefixes(afi, addpath6 if afi == IPV6 else addpath4)) if safi < 128 and draw(st.booleans()) else b""
+        attributes.append(PURE.encode_attribute(15, 0x80, afi.to_bytes(2, "big") + bytes((safi,)) + nlri))
     attributes = draw(st.permutations(attributes))
     withdrawn = draw(prefixes(IPV4, addpath4))
     announced = draw(prefixes(IPV4, addpath4))

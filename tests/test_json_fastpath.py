@@ -2,10 +2,12 @@
 
 `_codec.render_update` (both twins) must give the same text as
 `exabgp.api.json_update.general_update_json` for every UPDATE it accepts,
-and must accept the well-formed unicast UPDATEs it is meant for (a fast path
+and must accept the well-formed UPDATEs it is meant for (a fast path
 that declines everything would pass the equality trivially).  Messages are
 built by hypothesis from the attributes and families the fast path covers,
-then mutated at random.
+then mutated at random; hand-built ones cover the End-of-RIB of every
+family, the multicast families, 32-octet IPv6 next hops and their
+malformed variants.
 """
 
 import struct
@@ -14,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exabgp._codec.tables import INDEX_FIELDS, INDEX_PLAIN
+from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import INDEX_FIELDS, INDEX_PLAIN, NEXTHOP_SIZES
 from exabgp.api.json_update import general_update_json, update_json
 from exabgp.bgp.context import CodecContext
 from exabgp.bgp.record import replace
@@ -36,6 +39,14 @@ def prefixes(draw, width, addpath, count):
         bits = draw(st.integers(0, width * 8))
         out += bytes((bits,)) + draw(st.binary(min_size=(bits + 7) // 8, max_size=(bits + 7) // 8))
     return out
+
+
+#: the families the fast path renders in MP_REACH_NLRI / MP_UNREACH_NLRI: IPv6 unicast, IPv4 and IPv6 multicast
+MP_FAMILIES = ((2, 1), (1, 2), (2, 2))
+
+
+def mp_family(afi, safi):
+    return struct.pack("!HB", afi, safi)
 
 
 @st.composite
@@ -69,11 +80,17 @@ def unicast_updates(draw):
     if draw(st.booleans()):
         attributes.append(tlv(0x80, 9, draw(st.binary(min_size=4, max_size=4))))
     if draw(st.booleans()):
-        nexthop = draw(st.binary(min_size=16, max_size=16))
-        nlri = prefixes(draw, 16, addpath, draw(st.integers(1, 5)))
-        attributes.append(tlv(0x80, 14, b"\x00\x02\x01\x10" + nexthop + b"\x00" + nlri))
+        afi, safi = draw(st.sampled_from(MP_FAMILIES))
+        width = 16 if afi == 2 else 4
+        nexthop = draw(st.binary(min_size=width, max_size=width))
+        if afi == 2 and draw(st.booleans()):
+            nexthop += draw(st.binary(min_size=16, max_size=16))  # a link-local address after the global one
+        nlri = prefixes(draw, width, addpath, draw(st.integers(1, 5)))
+        attributes.append(tlv(0x80, 14, mp_family(afi, safi) + bytes((len(nexthop),)) + nexthop + b"\x00" + nlri))
     if draw(st.booleans()):
-        attributes.append(tlv(0x80, 15, b"\x00\x02\x01" + prefixes(draw, 16, addpath, draw(st.integers(1, 5)))))
+        afi, safi = draw(st.sampled_from(MP_FAMILIES))
+        nlri = prefixes(draw, 16 if afi == 2 else 4, addpath, draw(st.integers(1, 5)))
+        attributes.append(tlv(0x80, 15, mp_family(afi, safi) + nlri))
     attributes = draw(st.permutations(attributes))
     withdrawn = prefixes(draw, 4, addpath, draw(st.integers(0, 4)))
     nlri = prefixes(draw, 4, addpath, draw(st.integers(0, 4)))
@@ -83,7 +100,7 @@ def unicast_updates(draw):
 
 
 def context(asn4, addpath):
-    families = frozenset({(1, 1), (2, 1)}) if addpath else frozenset()
+    families = frozenset({(1, 1), (2, 1), (1, 2), (2, 2)}) if addpath else frozenset()
     return CodecContext(asn4=asn4, addpath_receive=families, addpath_send=families)
 
 
@@ -182,3 +199,163 @@ def test_render_run_takes_only_what_the_index_marks_plain(codec):
     for outside in (-1, 3):
         with pytest.raises(ValueError):
             codec.render_run(octets, index, outside, True, False, False, *ENVELOPE, 0)
+
+
+# hand-built UPDATEs of the families beyond unicast: End-of-RIB, multicast, 32-octet IPv6 next hops
+
+ORIGIN_AS_PATH = tlv(0x40, 1, b"\x00") + tlv(0x40, 2, bytes.fromhex("02010000fde8"))
+GLOBAL = bytes.fromhex("fd020000000000000000000000000010")  # fd02::10
+LINK_LOCAL = bytes.fromhex("fe800000000000000206 0afffe0efff0".replace(" ", ""))  # fe80::206:aff:fe0e:fff0
+
+
+def body_of(attributes, withdrawn=b"", nlri=b""):
+    return struct.pack("!H", len(withdrawn)) + withdrawn + struct.pack("!H", len(attributes)) + attributes + nlri
+
+
+def reach(afi, safi, nexthop, nlri, reserved=0):
+    return tlv(0x80, 14, mp_family(afi, safi) + bytes((len(nexthop),)) + nexthop + bytes((reserved,)) + nlri)
+
+
+def unreach(afi, safi, nlri=b""):
+    return tlv(0x80, 15, mp_family(afi, safi) + nlri)
+
+
+def paths(addpath, *sections):
+    """NLRI sections (prefix length then octets), each after a path identifier when `addpath`."""
+    return b"".join((struct.pack("!I", 7 + n) if addpath else b"") + section for n, section in enumerate(sections))
+
+
+def general_or_error(body, asn4, addpath):
+    """The general renderer's text, or the CodecError it raises (a message the decode refuses)."""
+    try:
+        return general(body, asn4, addpath)
+    except CodecError as error:
+        return error
+
+
+def test_end_of_rib_of_every_family_is_rendered_as_the_general_renderer_does(codec):
+    """RFC 4724 section 2: an MP_UNREACH_NLRI holding only the family, for every family MP attributes may carry
+    (`tables.NEXTHOP_SIZES`); families outside it are declined (the general decode refuses them)."""
+    for afi, safi in sorted(NEXTHOP_SIZES):
+        for flags in (0x80, 0x90, 0xA0):  # the Extended Length bit as 5.0 sends it, Partial (ignored)
+            attribute = unreach(afi, safi)
+            if flags & 0x10:
+                attribute = bytes((flags, 15)) + struct.pack("!H", 3) + mp_family(afi, safi)
+            else:
+                attribute = bytes((flags,)) + attribute[1:]
+            body = body_of(attribute)
+            fast = codec.render_update(body, True, False, False)
+            assert fast is not None, (afi, safi, flags)
+            assert fast == general(body, True, False), (afi, safi, flags)
+    assert codec.render_update(body_of(unreach(2, 2)), True, False, False) == (
+        '{ "eor": { "afi" : "ipv6", "safi" : "multicast" } }'
+    )
+    for afi, safi in ((2, 132), (1, 3), (3, 1), (1, 0), (25, 1), (16388, 1)):
+        body = body_of(unreach(afi, safi))
+        assert codec.render_update(body, True, False, False) is None, (afi, safi)
+        assert isinstance(general_or_error(body, True, False), CodecError)
+
+
+def test_end_of_rib_markers_with_anything_else_are_not_end_of_rib(codec):
+    """An empty MP_UNREACH_NLRI next to another attribute or a route is no End-of-RIB: declined or the same text."""
+    for body in (
+        body_of(unreach(1, 2) + tlv(0x40, 1, b"\x00")),
+        body_of(unreach(2, 128), withdrawn=b"\x08\x0a"),
+        body_of(ORIGIN_AS_PATH + tlv(0x40, 3, bytes(4)) + unreach(1, 2), nlri=b"\x08\x0a"),
+        body_of(ORIGIN_AS_PATH + unreach(1, 2) + reach(2, 1, GLOBAL, b"\x10\x20\x01")),
+    ):
+        fast = codec.render_update(body, True, False, False)
+        assert fast is None or fast == general(body, True, False), body.hex()
+
+
+@pytest.mark.parametrize("addpath", [False, True], ids=["plain", "add-path"])
+def test_multicast_announcements_and_withdrawals_render_as_the_general_renderer_does(codec, addpath):
+    ipv4 = paths(addpath, b"\x10\xe0\x01", b"\x20\xe1\x02\x03\x04")
+    ipv6 = paths(addpath, b"\x10\xff\x0e", b"\x40\xff\x05\x00\x00\x00\x00\x00\x01")
+    bodies = [
+        body_of(ORIGIN_AS_PATH + reach(1, 2, b"\x0a\x00\x00\x01", ipv4)),
+        body_of(unreach(1, 2, ipv4)),
+        body_of(ORIGIN_AS_PATH + reach(1, 2, b"\x0a\x00\x00\x01", ipv4) + unreach(1, 2, ipv4)),
+        body_of(ORIGIN_AS_PATH + reach(2, 2, GLOBAL, ipv6) + unreach(2, 2, ipv6)),
+        body_of(ORIGIN_AS_PATH + reach(2, 2, GLOBAL + LINK_LOCAL, ipv6) + unreach(1, 2, ipv4)),
+        body_of(ORIGIN_AS_PATH + reach(1, 2, b"\x0a\x00\x00\x01", ipv4) + unreach(2, 1, ipv6)),
+        # with IPv4 unicast in the classic fields, before the multicast routes
+        body_of(
+            ORIGIN_AS_PATH + tlv(0x40, 3, b"\x01\x02\x03\x04") + reach(2, 2, GLOBAL, ipv6) + unreach(1, 2, ipv4),
+            withdrawn=paths(addpath, b"\x08\x09"),
+            nlri=paths(addpath, b"\x08\x0a"),
+        ),
+    ]
+    for body in bodies:
+        fast = codec.render_update(body, True, addpath, addpath)
+        assert fast is not None, body.hex()
+        assert fast == general(body, True, addpath), body.hex()
+    assert '"ipv4 multicast": { "10.0.0.1": [ { "nlri": "224.1.0.0/16"' in codec.render_update(
+        bodies[0], True, addpath, addpath
+    )
+
+
+@pytest.mark.parametrize("addpath", [False, True], ids=["plain", "add-path"])
+def test_a_32_octet_next_hop_lists_the_routes_under_each_address(codec, addpath):
+    """RFC 2545 section 3: a global and a link-local address; 5.0.15 prints the NLRI under each (checked with its
+    ``exabgp decode``), as the general renderer does."""
+    nlri = paths(addpath, b"\x40\xfd\x01\x00\x01\x00\x00\x00\x00", b"\x40\xfd\x01\x00\x02\x00\x00\x00\x00")
+    for safi in (1, 2):
+        body = body_of(ORIGIN_AS_PATH + tlv(0x80, 4, bytes(4)) + reach(2, safi, GLOBAL + LINK_LOCAL, nlri))
+        fast = codec.render_update(body, True, addpath, addpath)
+        assert fast is not None
+        assert fast == general(body, True, addpath)
+    listed = ", ".join(
+        '{ "nlri": "fd01:%d::/64"%s }' % (n, f', "path-information": "0.0.0.{7 + n - 1}"' if addpath else "")
+        for n in (1, 2)
+    )
+    assert f'"ipv6 multicast": {{ "fd02::10": [ {listed} ], "fe80::206:aff:fe0e:fff0": [ {listed} ] }}' in fast
+
+
+def test_malformed_multicast_and_next_hops_are_declined_or_rendered_alike(codec):
+    """Next-hop lengths the family does not allow (RFC 4760 section 3), a reserved octet that is not 0, no NLRI,
+    a cut value, one address twice in a 32-octet next hop: the fast path declines each, as the general decode
+    refuses them or reads them otherwise."""
+    nlri6, nlri4 = b"\x10\xfd\x01", b"\x08\xe0"
+    declined = [
+        *(
+            body_of(ORIGIN_AS_PATH + reach(2, safi, bytes(size), nlri6))
+            for safi in (1, 2)
+            for size in (0, 4, 15, 24, 33)
+        ),
+        *(body_of(ORIGIN_AS_PATH + reach(1, 2, bytes(size), nlri4)) for size in (0, 3, 5, 12, 16, 32)),
+        body_of(ORIGIN_AS_PATH + reach(2, 2, GLOBAL, nlri6, reserved=1)),
+        body_of(ORIGIN_AS_PATH + reach(1, 2, b"\x0a\x00\x00\x01", b"")),
+        body_of(ORIGIN_AS_PATH + reach(2, 2, GLOBAL + GLOBAL, nlri6)),
+        body_of(ORIGIN_AS_PATH + tlv(0x80, 14, mp_family(2, 2))),
+        body_of(ORIGIN_AS_PATH + tlv(0x80, 14, mp_family(2, 2) + b"\x20" + GLOBAL)),
+        body_of(ORIGIN_AS_PATH + reach(1, 2, b"\x0a\x00\x00\x01", b"\x21\xe0\x00\x00\x00\x00")),  # /33
+        body_of(unreach(2, 2, b"\x81" + bytes(17))),  # /129
+        body_of(unreach(1, 2, b"\x18\xe0")),  # cut
+        body_of(reach(1, 2, b"\x0a\x00\x00\x01", nlri4)),  # no ORIGIN nor AS_PATH
+        body_of(ORIGIN_AS_PATH + reach(1, 128, bytes(12), bytes.fromhex("70000001 0000fde800000001 0a"))),
+    ]
+    for body in declined:
+        assert codec.render_update(body, True, False, False) is None, body.hex()
+        # and with path identifiers read, the other reading
+        fast = codec.render_update(body, True, True, True)
+        assert fast is None or fast == general(body, True, True), body.hex()
+
+
+def test_update_json_renders_the_general_way_when_add_path_differs_between_the_safis(codec, monkeypatch):
+    """The fast path reads path identifiers per AFI: a context receiving them for IPv4 unicast but not for IPv4
+    multicast must not read the multicast NLRI with them."""
+    monkeypatch.setattr("exabgp._codec.render_update", codec.render_update)
+    body = body_of(ORIGIN_AS_PATH + reach(1, 2, b"\x0a\x00\x00\x01", bytes.fromhex("00000001 08e0")))
+    for families in ({(1, 1)}, {(1, 2)}, {(1, 1), (1, 2)}, set()):
+        ctx = CodecContext(addpath_receive=frozenset(families), addpath_send=frozenset(families))
+        update = Update.decode(body, ctx)
+        try:
+            expected = general_update_json(update, ctx)
+        except CodecError as error:
+            expected = error
+        try:
+            text = update_json(Update.decode(body, ctx), ctx)
+        except CodecError as error:
+            text = error
+        assert str(text) == str(expected), families

@@ -1,4 +1,4 @@
-"""UPDATE straight to ExaBGP 5.0's JSON text, for the unicast families (pure twin, the specification).
+"""UPDATE straight to ExaBGP 5.0's JSON text, for the unicast and multicast families (pure twin, the specification).
 
 `render_update(body, asn4, addpath_ipv4, addpath_ipv6)` returns the text that
 follows ``"message": `` in 5.0's envelope, or None when the message is not
@@ -6,9 +6,16 @@ one this fast path renders, in which case the caller uses the general
 renderer (`exabgp.api.json_update`), which handles everything.  Tests hold
 the two to the same output on every message the fast path accepts.
 
-Accepted: IPv4 unicast in the classic withdrawn/NLRI fields; IPv6 unicast in
-MP_REACH_NLRI (16-octet next hop) and MP_UNREACH_NLRI; End-of-RIB of both;
-ADD-PATH path identifiers; the common attributes of `exabgp._codec.tables`
+Accepted: IPv4 unicast in the classic withdrawn/NLRI fields; IPv6 unicast,
+IPv4 multicast and IPv6 multicast in MP_REACH_NLRI and MP_UNREACH_NLRI, with
+a next hop of the lengths `tables.NEXTHOP_SIZES` gives the family (IPv4: 4
+octets; IPv6: 16, or 32, a global and a link-local address, RFC 2545 section
+3, two different ones); End-of-RIB of every family of `tables.NEXTHOP_SIZES`
+(an empty UPDATE, or one holding only an MP_UNREACH_NLRI without NLRI);
+ADD-PATH path identifiers (`addpath_ipv4` for the NLRI of IPv4 unicast and
+multicast, `addpath_ipv6` for IPv6's: a caller whose session negotiated
+ADD-PATH for one SAFI of an AFI and not the other does not use this path);
+the common attributes of `exabgp._codec.tables`
 (`COMMON`: ORIGIN, AS_PATH, NEXT_HOP, MED, LOCAL_PREF, ATOMIC_AGGREGATE,
 AGGREGATOR, COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST, LARGE_COMMUNITY),
 each with the flags and the value that table describes, and ORIGIN,
@@ -24,8 +31,12 @@ alone opens an empty ``"attribute": {  }`` (an empty AS_PATH alone does
 not); an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
 COMMUNITIES print sorted (duplicates kept), LARGE_COMMUNITY sorted without
 duplicates, its items as ``[ a, b , c ]``; a path identifier prints
-as a dotted quad after the prefix; announcements of IPv4 from the NLRI field
-come before IPv6 from MP_REACH_NLRI, withdrawals likewise.
+as a dotted quad after the prefix; announcements of IPv4 unicast from the NLRI field
+come before MP_REACH_NLRI's, withdrawals likewise; a family is named as
+``"<afi> <safi>"`` with `tables.AFI_NAMES` and `tables.SAFI_NAMES`, an
+End-of-RIB as ``{ "eor": { "afi" : "<afi>", "safi" : "<safi>" } }``; with a
+32-octet next hop the NLRI are listed twice, under the global address then
+under the link-local one.
 
 `render_run(octets, index, record, asn4, addpath_ipv4, addpath_ipv6, head,
 after, tail, counter)` renders a run of whole UPDATE messages (headers
@@ -53,7 +64,9 @@ from struct import unpack_from
 
 from exabgp._codec.headers import attribute_value
 from exabgp._codec.tables import (
+    AFI_IPV4,
     AFI_IPV6,
+    AFI_NAMES,
     AGGREGATOR,
     ASN2_SIZE,
     ASN4_SIZE,
@@ -83,10 +96,13 @@ from exabgp._codec.tables import (
     MP_UNREACH_NLRI,
     MULTI_EXIT_DISC,
     NEXT_HOP,
+    NEXTHOP_SIZES,
     OPTIONAL,
     ORIGIN,
     ORIGINATOR_ID,
     ORIGIN_INCOMPLETE,
+    SAFI_MULTICAST,
+    SAFI_NAMES,
     SAFI_UNICAST,
     UPDATE_MINIMUM,
 )
@@ -101,11 +117,30 @@ _RULES = list(COMMON_RULES)
 for _code in (MP_REACH_NLRI, MP_UNREACH_NLRI):
     _flags = ATTRIBUTE_FLAGS[_code]
     _RULES[_code] = (_flags, FLAGS_CHECKED_OPTIONAL if _flags & OPTIONAL else FLAGS_CHECKED, None, None)
-#: MP_REACH_NLRI of IPv6 unicast: AFI, SAFI, the next-hop length (a global address only), the next hop, reserved
+#: MP_REACH_NLRI: AFI, SAFI, the next-hop length, the next hop, reserved, the NLRI
 _REACH_NEXTHOP = FAMILY_SIZE + 1
-_REACH_RESERVED = _REACH_NEXTHOP + IPV6_SIZE
-_REACH_NLRI = _REACH_RESERVED + 1
-_IPV6_UNICAST = AFI_IPV6.to_bytes(2, "big") + bytes((SAFI_UNICAST,))
+
+
+def _family(afi, safi):
+    """The AFI and SAFI as they open MP_REACH_NLRI and MP_UNREACH_NLRI."""
+    return afi.to_bytes(2, "big") + bytes((safi,))
+
+
+def _name(afi, safi):
+    return f"{AFI_NAMES[afi]} {SAFI_NAMES[safi]}"
+
+
+#: the families rendered in MP_REACH_NLRI / MP_UNREACH_NLRI, by their first octets: (name, IPv6, next-hop lengths)
+_MP_FAMILIES = {
+    _family(afi, safi): (_name(afi, safi), afi == AFI_IPV6, NEXTHOP_SIZES[afi, safi][0])
+    for afi, safi in ((AFI_IPV6, SAFI_UNICAST), (AFI_IPV4, SAFI_MULTICAST), (AFI_IPV6, SAFI_MULTICAST))
+}
+#: End-of-RIB texts by the first octets of MP_UNREACH_NLRI: every family MP attributes may carry
+_EORS = {
+    _family(afi, safi): f'{{ "eor": {{ "afi" : "{AFI_NAMES[afi]}", "safi" : "{SAFI_NAMES[safi]}" }} }}'
+    for afi, safi in NEXTHOP_SIZES
+}
+_EOR_IPV4_UNICAST = _EORS[_family(AFI_IPV4, SAFI_UNICAST)]
 
 
 def _ipv4(data, offset):
@@ -220,7 +255,7 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
     if attributes_end > size:
         return None
     if size == UPDATE_MINIMUM:
-        return '{ "eor": { "afi" : "ipv4", "safi" : "unicast" } }'
+        return _EOR_IPV4_UNICAST
 
     texts = []
     next_hop = None
@@ -277,26 +312,39 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
             return None
         announce.append(f'"ipv4 unicast": {{ {next_hop}: [ {", ".join(items)} ] }}')
     if unreach is not None:
-        if unreach[:FAMILY_SIZE] != _IPV6_UNICAST:
-            return None
         if len(unreach) == FAMILY_SIZE:
             if seen != {MP_UNREACH_NLRI} or withdrawn_end > 2 or attributes_end < size:
                 return None
-            return '{ "eor": { "afi" : "ipv6", "safi" : "unicast" } }'
-        items = _prefixes(unreach, FAMILY_SIZE, len(unreach), True, addpath_ipv6)
+            return _EORS.get(unreach)
+        family = _MP_FAMILIES.get(unreach[:FAMILY_SIZE])
+        if family is None:
+            return None
+        name, ipv6, _sizes = family
+        items = _prefixes(unreach, FAMILY_SIZE, len(unreach), ipv6, addpath_ipv6 if ipv6 else addpath_ipv4)
         if items is None:
             return None
-        withdraw.append(f'"ipv6 unicast": [ {", ".join(items)} ]')
+        withdraw.append(f'"{name}": [ {", ".join(items)} ]')
     if reach is not None:
-        if reach[:FAMILY_SIZE] != _IPV6_UNICAST or len(reach) <= _REACH_NLRI:
+        family = _MP_FAMILIES.get(reach[:FAMILY_SIZE])
+        if family is None or len(reach) == FAMILY_SIZE:
             return None
-        if reach[FAMILY_SIZE] != IPV6_SIZE or reach[_REACH_RESERVED] != 0:
+        name, ipv6, sizes = family
+        length = reach[FAMILY_SIZE]
+        reserved = _REACH_NEXTHOP + length
+        if length not in sizes or len(reach) <= reserved + 1 or reach[reserved] != 0:
             return None
-        items = _prefixes(reach, _REACH_NLRI, len(reach), True, addpath_ipv6)
+        items = _prefixes(reach, reserved + 1, len(reach), ipv6, addpath_ipv6 if ipv6 else addpath_ipv4)
         if items is None:
             return None
-        address = inet_ntop(AF_INET6, reach[_REACH_NEXTHOP:_REACH_RESERVED])
-        announce.append(f'"ipv6 unicast": {{ "{address}": [ {", ".join(items)} ] }}')
+        listed = ", ".join(items)
+        if ipv6:
+            addresses = [reach[at : at + IPV6_SIZE] for at in range(_REACH_NEXTHOP, reserved, IPV6_SIZE)]
+            if len(addresses) > 1 and addresses[0] == addresses[1]:
+                return None  # one address twice: the general renderer lists the NLRI interleaved under it
+            groups = [f'"{inet_ntop(AF_INET6, address)}": [ {listed} ]' for address in addresses]
+        else:
+            groups = [f'"{_ipv4(reach, _REACH_NEXTHOP)}": [ {listed} ]']
+        announce.append(f'"{name}": {{ {", ".join(groups)} }}')
 
     if not (texts or announce or withdraw):
         return None

@@ -159,10 +159,75 @@ FAMILY_SIZE = 3
 MP_REACH_MINIMUM = FAMILY_SIZE + 2
 MP_UNREACH_MINIMUM = FAMILY_SIZE
 
-# address families (IANA), those of the fast paths
+# ---------------------------------------------------------------- address families (IANA registries)
+
+# AFI ("Address Family Numbers") and SAFI ("Subsequent Address Family Identifiers") of the families ExaBGP 5.0
+# knows, with the names its configuration and JSON use (`exabgp.bgp.family` builds its family table on these)
 AFI_IPV4 = 1
 AFI_IPV6 = 2
+AFI_L2VPN = 25
+AFI_BGPLS = 16388
+AFI_NAMES = {
+    AFI_IPV4: "ipv4",
+    AFI_IPV6: "ipv6",
+    AFI_L2VPN: "l2vpn",
+    AFI_BGPLS: "bgp-ls",
+}
 SAFI_UNICAST = 1
+SAFI_MULTICAST = 2
+SAFI_NLRI_MPLS = 4
+SAFI_MCAST_VPN = 5
+SAFI_VPLS = 65
+SAFI_EVPN = 70
+SAFI_BGPLS = 71
+SAFI_BGPLS_VPN = 72
+SAFI_MUP = 85
+SAFI_MPLS_VPN = 128
+SAFI_RTC = 132
+SAFI_FLOW = 133
+SAFI_FLOW_VPN = 134
+SAFI_NAMES = {
+    SAFI_UNICAST: "unicast",
+    SAFI_MULTICAST: "multicast",
+    SAFI_NLRI_MPLS: "nlri-mpls",
+    SAFI_MCAST_VPN: "mcast-vpn",
+    SAFI_VPLS: "vpls",
+    SAFI_EVPN: "evpn",
+    SAFI_BGPLS: "bgp-ls",
+    SAFI_BGPLS_VPN: "bgp-ls-vpn",
+    SAFI_MUP: "mup",
+    SAFI_MPLS_VPN: "mpls-vpn",
+    SAFI_RTC: "rtc",
+    SAFI_FLOW: "flow",
+    SAFI_FLOW_VPN: "flow-vpn",
+}
+#: (afi, safi) -> (the next-hop lengths MP_REACH_NLRI may carry, the leading octets of the next hop that are a
+#: (zero) route distinguisher), for every family ExaBGP 5.0 knows (RFC 4760 section 3, RFC 4364 section 4.3.2,
+#: RFC 2545 section 3 for IPv6's 32-octet global + link-local form): MP_REACH_NLRI / MP_UNREACH_NLRI of a family
+#: not in it are refused (`exabgp.bgp.attribute`)
+NEXTHOP_SIZES = {
+    (AFI_IPV4, SAFI_UNICAST): ((IPV4_SIZE,), 0),
+    (AFI_IPV4, SAFI_MULTICAST): ((IPV4_SIZE,), 0),
+    (AFI_IPV4, SAFI_NLRI_MPLS): ((IPV4_SIZE,), 0),
+    (AFI_IPV4, SAFI_MUP): ((IPV4_SIZE, IPV6_SIZE), 0),
+    (AFI_IPV4, SAFI_MPLS_VPN): ((12,), 8),
+    (AFI_IPV4, SAFI_MCAST_VPN): ((IPV4_SIZE,), 0),
+    (AFI_IPV4, SAFI_FLOW): ((0, IPV4_SIZE), 0),
+    (AFI_IPV4, SAFI_FLOW_VPN): ((0, IPV4_SIZE), 0),
+    (AFI_IPV4, SAFI_RTC): ((IPV4_SIZE, IPV6_SIZE), 0),
+    (AFI_IPV6, SAFI_UNICAST): ((IPV6_SIZE, 2 * IPV6_SIZE), 0),
+    (AFI_IPV6, SAFI_MULTICAST): ((IPV6_SIZE, 2 * IPV6_SIZE), 0),
+    (AFI_IPV6, SAFI_NLRI_MPLS): ((IPV6_SIZE, 2 * IPV6_SIZE), 0),
+    (AFI_IPV6, SAFI_MUP): ((IPV4_SIZE, IPV6_SIZE), 0),
+    (AFI_IPV6, SAFI_MPLS_VPN): ((24, 40), 8),
+    (AFI_IPV6, SAFI_MCAST_VPN): ((IPV4_SIZE, IPV6_SIZE), 0),
+    (AFI_IPV6, SAFI_FLOW): ((0, IPV6_SIZE, 2 * IPV6_SIZE), 0),
+    (AFI_IPV6, SAFI_FLOW_VPN): ((0, IPV6_SIZE, 2 * IPV6_SIZE), 0),
+    (AFI_L2VPN, SAFI_VPLS): ((IPV4_SIZE,), 0),
+    (AFI_L2VPN, SAFI_EVPN): ((IPV4_SIZE,), 0),
+    (AFI_BGPLS, SAFI_BGPLS): ((IPV4_SIZE, IPV6_SIZE), 0),
+    (AFI_BGPLS, SAFI_BGPLS_VPN): ((12, 24), 8),
+}
 
 # ---------------------------------------------------------------- the common attributes (see the docstring)
 
@@ -250,7 +315,6 @@ BGP4MP_MESSAGE_ADDPATH = 8
 BGP4MP_MESSAGE_AS4_ADDPATH = 9
 BGP4MP_MESSAGE_LOCAL_ADDPATH = 10
 BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH = 11
-SAFI_MULTICAST = 2
 #: TABLE_DUMP_V2 RIB subtype -> (afi, safi or None for RIB_GENERIC, add-path): `exabgp.mrt.reader` and `_mrt_*`
 MRT_RIB_SUBTYPES = {
     RIB_IPV4_UNICAST: (AFI_IPV4, SAFI_UNICAST, False),

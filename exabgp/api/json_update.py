@@ -43,12 +43,14 @@ from exabgp import _codec
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.community import extended_string, extended_value
 from exabgp.bgp.bgpls_attribute import attribute_json
-from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, afi_name, family_name, safi_name
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_MULTICAST, SAFI_UNICAST, afi_name, family_name, safi_name
 from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.update import ANNOUNCE, WITHDRAW
 
 _IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
 _IPV6_UNICAST = (AFI_IPV6, SAFI_UNICAST)
+_IPV4_MULTICAST = (AFI_IPV4, SAFI_MULTICAST)
+_IPV6_MULTICAST = (AFI_IPV6, SAFI_MULTICAST)
 ORIGIN_NAMES = {0: "igp", 1: "egp", 2: "incomplete"}
 SEGMENT_NAMES = {attr.AS_SET: "as-set"}  # every other segment type prints as as-sequence
 #: 5.0's text brackets per AS_PATH segment type (RFC 4271 4.3, RFC 5065 3)
@@ -235,16 +237,21 @@ def compact(text: str) -> str:
 def update_json(update, ctx, withdraw_on_error: bool = False) -> str:
     """The message part of 5.0's update JSON (see the module docstring).
 
-    A received UPDATE of the unicast families goes through the codec's fast
-    path (`_codec.render_update`), which renders the same text in one call
-    and declines (None) everything else, RFC 7606 cases included; the
-    general renderer below takes what it declines.
+    A received UPDATE of the unicast and multicast families goes through the
+    codec's fast path (`_codec.render_update`), which renders the same text
+    in one call and declines (None) everything else, RFC 7606 cases
+    included; the general renderer below takes what it declines.  The fast
+    path reads path identifiers per AFI (unicast and multicast alike): a
+    context that receives them for one SAFI of an AFI and not the other
+    renders the general way.
     """
     if update.body is not None:
         addpath = ctx.addpath_receive
-        text = _codec.render_update(update.body, ctx.asn4, _IPV4_UNICAST in addpath, _IPV6_UNICAST in addpath)
-        if text is not None:
-            return text
+        addpath4, addpath6 = _IPV4_UNICAST in addpath, _IPV6_UNICAST in addpath
+        if addpath4 == (_IPV4_MULTICAST in addpath) and addpath6 == (_IPV6_MULTICAST in addpath):
+            text = _codec.render_update(update.body, ctx.asn4, addpath4, addpath6)
+            if text is not None:
+                return text
     return general_update_json(update, ctx, withdraw_on_error)
 
 

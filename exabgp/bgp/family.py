@@ -1,6 +1,8 @@
-"""Address families: the AFI, SAFI and (AFI, SAFI) tables (IANA registries).
+"""Address families: the (AFI, SAFI) table, on the AFI and SAFI registries of `exabgp._codec.tables`.
 
-One literal table per code space.  `FAMILIES` lists every pair ExaBGP 5.0
+The AFI and SAFI numbers and their names (`AFI_NAMES`, `SAFI_NAMES`) are
+the codec's tables (its JSON fast path names End-of-RIB families with
+them), imported here; this module adds the pairs.  `FAMILIES` lists every pair ExaBGP 5.0
 knows (docs/compatibility.md, "Families on the wire") with its configuration/JSON name, whether this
 build decodes its NLRI, and the NLRI kind the prefix codec uses for it
 (`FLOW`: FlowSpec rules, decoded by `exabgp.bgp.flow`; `VPLS`: VPLS NLRI,
@@ -14,48 +16,27 @@ known by name (capabilities, End-of-RIB, configuration) and their NLRI are
 kept raw.
 """
 
-from exabgp._codec.tables import AFI_IPV4, AFI_IPV6, SAFI_UNICAST  # the fast paths' families, named once there
-
-# AFI (IANA "Address Family Numbers")
-AFI_L2VPN = 25
-AFI_BGPLS = 16388
-
-AFI_NAMES = {
-    AFI_IPV4: "ipv4",
-    AFI_IPV6: "ipv6",
-    AFI_L2VPN: "l2vpn",
-    AFI_BGPLS: "bgp-ls",
-}
-
-# SAFI (IANA "Subsequent Address Family Identifiers")
-SAFI_MULTICAST = 2
-SAFI_NLRI_MPLS = 4
-SAFI_MCAST_VPN = 5
-SAFI_VPLS = 65
-SAFI_EVPN = 70
-SAFI_BGPLS = 71
-SAFI_BGPLS_VPN = 72
-SAFI_MUP = 85
-SAFI_MPLS_VPN = 128
-SAFI_RTC = 132
-SAFI_FLOW = 133
-SAFI_FLOW_VPN = 134
-
-SAFI_NAMES = {
-    SAFI_UNICAST: "unicast",
-    SAFI_MULTICAST: "multicast",
-    SAFI_NLRI_MPLS: "nlri-mpls",
-    SAFI_MCAST_VPN: "mcast-vpn",
-    SAFI_VPLS: "vpls",
-    SAFI_EVPN: "evpn",
-    SAFI_BGPLS: "bgp-ls",
-    SAFI_BGPLS_VPN: "bgp-ls-vpn",
-    SAFI_MUP: "mup",
-    SAFI_MPLS_VPN: "mpls-vpn",
-    SAFI_RTC: "rtc",
-    SAFI_FLOW: "flow",
-    SAFI_FLOW_VPN: "flow-vpn",
-}
+from exabgp._codec.tables import (  # the AFI and SAFI registries, numbers and names, are the codec's (one table)
+    AFI_BGPLS,
+    AFI_IPV4,
+    AFI_IPV6,
+    AFI_L2VPN,
+    AFI_NAMES,
+    SAFI_BGPLS,
+    SAFI_BGPLS_VPN,
+    SAFI_EVPN,
+    SAFI_FLOW,
+    SAFI_FLOW_VPN,
+    SAFI_MCAST_VPN,
+    SAFI_MPLS_VPN,
+    SAFI_MULTICAST,
+    SAFI_MUP,
+    SAFI_NAMES,
+    SAFI_NLRI_MPLS,
+    SAFI_RTC,
+    SAFI_UNICAST,
+    SAFI_VPLS,
+)
 
 # NLRI kinds of the prefix codec (exabgp._codec._nlri_*: KIND_PLAIN, KIND_LABELED, KIND_VPN)
 PREFIX = 0

@@ -43,42 +43,18 @@ Behaviour per family lives in two places, each the fastest for its question:
   it paid those tests before.  `Prefix` writes its own forms here; each object family writes its
   own in its module.
 
-`NEXTHOP_SIZES` is the literal table of the next-hop lengths MP_REACH_NLRI
+`NEXTHOP_SIZES` (the codec's table, `exabgp._codec.tables`) gives the next-hop lengths MP_REACH_NLRI
 may carry per family (RFC 4760 section 3, RFC 4364 section 4.3.2, RFC 2545
 section 3 for the 32-octet global + link-local form) and how many leading
 octets are a (zero) route distinguisher.
 """
 
 from exabgp import _codec
+from exabgp._codec.tables import NEXTHOP_SIZES as NEXTHOP_SIZES  # the codec's table, read from here by the model
 from exabgp.bgp import bgpls, evpn, flow, mup, mvpn, rtc, vpls
 from exabgp.bgp.family import AFI_IPV4, AFI_L2VPN, BGPLS, EVPN, FLOW, MUP, MVPN, RTC, VPLS, family_name, nlri_kind
 from exabgp.bgp.nlri_base import NLRI
 from exabgp.bgp.nlri_fields import address_text, rd_text
-
-#: (afi, safi) -> (allowed next-hop lengths, route distinguisher octets in the next hop)
-NEXTHOP_SIZES = {
-    (1, 1): ((4,), 0),
-    (1, 2): ((4,), 0),
-    (1, 4): ((4,), 0),
-    (1, 85): ((4, 16), 0),
-    (1, 128): ((12,), 8),
-    (1, 5): ((4,), 0),
-    (1, 133): ((0, 4), 0),
-    (1, 134): ((0, 4), 0),
-    (1, 132): ((4, 16), 0),
-    (2, 1): ((16, 32), 0),
-    (2, 2): ((16, 32), 0),
-    (2, 4): ((16, 32), 0),
-    (2, 85): ((4, 16), 0),
-    (2, 128): ((24, 40), 8),
-    (2, 5): ((4, 16), 0),
-    (2, 133): ((0, 16, 32), 0),
-    (2, 134): ((0, 16, 32), 0),
-    (25, 65): ((4,), 0),
-    (25, 70): ((4,), 0),
-    (16388, 71): ((4, 16), 0),
-    (16388, 72): ((12, 24), 8),
-}
 
 
 class Prefix(NLRI):
