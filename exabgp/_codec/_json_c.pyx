@@ -46,8 +46,8 @@ cdef enum:
     REACH_RESERVED = REACH_NEXTHOP + IPV6_SIZE
     REACH_NLRI = REACH_RESERVED + 1
 
-# by code, for the attributes rendered here (`tables`' common ones, the MP ones, EXTENDED_COMMUNITIES): the flags (0: not
-# rendered) and the bits compared with them, the exact value size (-1: none); the list item sizes are
+# by code, for the attributes rendered here (`tables`' common ones, the MP ones, EXTENDED_COMMUNITIES): the flags
+# (0: not rendered) and the bits compared with them, the exact value size (-1: none); the list item sizes are
 # compile-time divisors, the table's (checked here)
 cdef unsigned char EXPECTED_FLAGS[COMMON_LIMIT]
 cdef unsigned char FLAGS_MASK[COMMON_LIMIT]
