@@ -10,6 +10,7 @@ family, the multicast families, 32-octet IPv6 next hops and their
 malformed variants.
 """
 
+import re
 import struct
 
 import pytest
@@ -79,6 +80,11 @@ def unicast_updates(draw):
             attributes.append(tlv(flags, code, draw(st.binary(min_size=size * count, max_size=size * count))))
     if draw(st.booleans()):
         attributes.append(tlv(0x80, 9, draw(st.binary(min_size=4, max_size=4))))
+    if draw(st.booleans()):
+        # route targets and origins, transitive or not (the kinds rendered); the mutations below make others
+        kinds = st.tuples(st.sampled_from((0x00, 0x01, 0x02, 0x40, 0x41, 0x42)), st.sampled_from((0x02, 0x03)))
+        communities = draw(st.lists(st.tuples(kinds, st.binary(min_size=6, max_size=6)), min_size=1, max_size=6))
+        attributes.append(tlv(0xC0, 16, b"".join(bytes(kind) + rest for kind, rest in communities)))
     if draw(st.booleans()):
         afi, safi = draw(st.sampled_from(MP_FAMILIES))
         width = 16 if afi == 2 else 4
@@ -151,7 +157,7 @@ def test_update_json_uses_the_fast_path_result():
 
 
 def test_fast_path_declines_what_it_does_not_cover(codec):
-    extended = tlv(0xC0, 16, bytes.fromhex("0002fde800000001"))
+    extended = tlv(0xC0, 16, bytes.fromhex("0002fde800000001"))  # a route target, but no ORIGIN nor AS_PATH
     body = struct.pack("!H", 0) + struct.pack("!H", len(extended)) + extended + b"\x08\x0a"
     assert codec.render_update(body, True, False, False) is None
     empty_community = tlv(0xC0, 8, b"")
@@ -359,3 +365,116 @@ def test_update_json_renders_the_general_way_when_add_path_differs_between_the_s
         except CodecError as error:
             text = error
         assert str(text) == str(expected), families
+
+
+# ---------------------------------------------------------------- EXTENDED_COMMUNITIES
+
+#: ORIGIN, AS_PATH (65000) and NEXT_HOP: what an announcement needs besides the attributes under test
+MANDATORY = tlv(0x40, 1, b"\x00") + tlv(0x40, 2, bytes.fromhex("02010000fde8")) + tlv(0x40, 3, bytes((192, 0, 2, 1)))
+
+
+def announcement(*attributes):
+    """An UPDATE body announcing 10.0.0.0/8 with `MANDATORY` and `attributes` (whole TLVs)."""
+    section = MANDATORY + b"".join(attributes)
+    return struct.pack("!H", 0) + struct.pack("!H", len(section)) + section + b"\x08\x0a"
+
+
+def extended(*communities, flags=0xC0):
+    return tlv(flags, 16, b"".join(bytes.fromhex(community) for community in communities))
+
+
+#: one community of each kind rendered, and its string (RFC 4360 sections 3.1, 3.2, 4 and 5, RFC 5668)
+RENDERED = [
+    ("0002fde800000001", "target:65000:1"),  # 2-octet AS : 4-octet number
+    ("0102c0000201000a", "target:192.0.2.1:10"),  # IPv4 address : 2-octet number
+    ("0202000100000005", "target:65536:5"),  # 4-octet AS : 2-octet number
+    ("0003fde8c0000201", "origin:65000:192.0.2.1"),  # the 4-octet number as an address
+    ("0103c00002010064", "origin:100:192.0.2.1"),  # the number first
+    ("02030001000000ff", "origin:65536:255"),
+    ("4002fde800000001", "target:65000:1"),  # non-transitive: the same string, another value
+    ("4102c0000201000a", "target:192.0.2.1:10"),
+    ("4202000100000005", "target:65536:5"),
+    ("4003fde8c0000201", "origin:65000:192.0.2.1"),
+    ("4103c00002010064", "origin:100:192.0.2.1"),
+    ("42030001000000ff", "origin:65536:255"),
+]
+
+
+def rendered_alike(codec, body):
+    """The fast path's text of `body`, asserted accepted and equal to the general renderer's, on both twins."""
+    fast = codec.render_update(body, True, False, False)
+    assert fast is not None
+    assert fast == general(body, True, False)
+    return fast
+
+
+@pytest.mark.parametrize(("community", "string"), RENDERED)
+def test_extended_community_kinds_are_rendered(codec, community, string):
+    fast = rendered_alike(codec, announcement(extended(community)))
+    value = int(community, 16)
+    assert f'"extended-community": [ {{ "value": {value}, "string": "{string}" }} ]' in fast
+
+
+def test_extended_communities_print_sorted_with_duplicates(codec):
+    """Several communities in one attribute print sorted by their octets (5.0's order), a duplicate twice."""
+    order = [4, 0, 9, 2, 0, 7, 1]
+    fast = rendered_alike(codec, announcement(extended(*(RENDERED[i][0] for i in order))))
+    values = [int(RENDERED[i][0], 16) for i in order]
+    assert [int(v) for v in re.findall(r'"value": (\d+)', fast)] == sorted(values)
+
+
+def test_extended_communities_keep_their_place_among_the_attributes(codec):
+    """Attributes print by type code: COMMUNITIES (8), CLUSTER_LIST (10), EXTENDED_COMMUNITIES (16),
+    LARGE_COMMUNITY (32), whatever their order on the wire."""
+    body = announcement(
+        tlv(0xC0, 32, bytes(range(12))),
+        extended("0102c0000201000a", "0002fde800000001"),
+        tlv(0x80, 10, bytes((10, 0, 0, 1))),
+        tlv(0xC0, 8, bytes.fromhex("fde80001")),
+    )
+    fast = rendered_alike(codec, body)
+    keys = ['"community"', '"cluster-list"', '"extended-community"', '"large-community"']
+    assert sorted(keys, key=fast.index) == keys
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        pytest.param(0xC0, id="optional-transitive"),
+        pytest.param(0xD0, id="extended-length"),
+        pytest.param(0xE0, id="partial"),  # ignored on an optional attribute
+        pytest.param(0xC7, id="low-bits"),  # never matter
+    ],
+)
+def test_extended_communities_with_accepted_flags(codec, flags):
+    value = bytes.fromhex("0002fde800000001" + "0103c00002010064")
+    if flags & 0x10:
+        attribute = bytes((flags, 16)) + struct.pack("!H", len(value)) + value
+    else:
+        attribute = bytes((flags, 16, len(value))) + value
+    rendered_alike(codec, announcement(attribute))
+
+
+#: EXTENDED_COMMUNITIES attributes the fast path declines, by what is outside its scope
+DECLINED = {
+    "beside-traffic-rate": extended("0002fde800000001", "800600000000447a"),  # RFC 8955 7.3
+    "link-bandwidth": extended("4004fde844fa0000"),  # 5.0 has no name for it: an empty string
+    "rt-record": extended("0013fde800000001"),
+    "mac-mobility": extended("0006000000000000"),  # its value printed rebuilt
+    "target-subtype-type-0x80": extended("8002fde800000001"),
+    "target-subtype-type-0x03": extended("0302fde800000001"),
+    "10-octets": tlv(0xC0, 16, bytes.fromhex("0002fde800000001ffff")),  # not a multiple of 8
+    "4-octets": tlv(0xC0, 16, bytes.fromhex("0002fde8")),
+    "empty": tlv(0xC0, 16, b""),
+    "well-known-flags": extended("0002fde800000001", flags=0x40),
+    "optional-non-transitive-flags": extended("0002fde800000001", flags=0x80),
+    "twice": extended("0002fde800000001") * 2,
+}
+
+
+@pytest.mark.parametrize("attribute", list(DECLINED.values()), ids=list(DECLINED))
+def test_extended_communities_declined(codec, attribute):
+    """What the fast path does not render goes the general way, which renders it."""
+    body = announcement(attribute)
+    assert codec.render_update(body, True, False, False) is None
+    assert general(body, True, False).startswith('{ "update": ')

@@ -39,6 +39,10 @@ from exabgp._codec._tables cimport (
 from exabgp._codec.tables import (
     AFI_NAMES, ATTRIBUTE_FLAGS, COMMON, ITEM_SIZES, NEXTHOP_SIZES, SAFI_NAMES, VALUE_SIZES,
 )
+from exabgp._codec._tables cimport (
+    EXTENDED_AS2, EXTENDED_AS4, EXTENDED_COMMUNITIES, EXTENDED_COMMUNITY_SIZE, EXTENDED_IPV4, EXTENDED_NON_TRANSITIVE,
+    ROUTE_ORIGIN, ROUTE_TARGET,
+)
 
 __all__ = ("render_update", "render_run")
 
@@ -84,15 +88,17 @@ for _afi, _safi in NEXTHOP_SIZES:
     ).encode()
 cdef bytes EOR_IPV4_UNICAST = EORS[(AFI_IPV4 << 8) | SAFI_UNICAST]
 
-# by code, for the attributes rendered here (`tables`' common ones, and the MP ones): the flags (0: not
-# rendered) and the bits compared with them, the exact value size (-1: none); the list item sizes are
+# by code, for the attributes rendered here (`tables`' common ones, the MP ones, EXTENDED_COMMUNITIES): the flags
+# (0: not rendered) and the bits compared with them, the exact value size (-1: none); the list item sizes are
 # compile-time divisors, the table's (checked here)
 cdef unsigned char EXPECTED_FLAGS[COMMON_LIMIT]
 cdef unsigned char FLAGS_MASK[COMMON_LIMIT]
 cdef int VALUE_SIZE[COMMON_LIMIT]
-assert MP_REACH_NLRI < COMMON_LIMIT and MP_UNREACH_NLRI < COMMON_LIMIT
+assert MP_REACH_NLRI < COMMON_LIMIT and MP_UNREACH_NLRI < COMMON_LIMIT and EXTENDED_COMMUNITIES < COMMON_LIMIT
 for _code in range(COMMON_LIMIT):
-    EXPECTED_FLAGS[_code] = ATTRIBUTE_FLAGS[_code] if _code in COMMON | {MP_REACH_NLRI, MP_UNREACH_NLRI} else 0
+    EXPECTED_FLAGS[_code] = (
+        ATTRIBUTE_FLAGS[_code] if _code in COMMON | {MP_REACH_NLRI, MP_UNREACH_NLRI, EXTENDED_COMMUNITIES} else 0
+    )
     FLAGS_MASK[_code] = FLAGS_CHECKED_OPTIONAL if EXPECTED_FLAGS[_code] & OPTIONAL else FLAGS_CHECKED
     VALUE_SIZE[_code] = VALUE_SIZES.get(_code, -1)
 assert ITEM_SIZES == {COMMUNITIES: COMMUNITY_SIZE, CLUSTER_LIST: IPV4_SIZE, LARGE_COMMUNITY: LARGE_COMMUNITY_SIZE}
@@ -107,6 +113,10 @@ cdef int compare_u32(const void *a, const void *b) noexcept nogil:
 cdef int compare_large(const void *a, const void *b) noexcept nogil:
     # large communities copied as big-endian octets sort as octet strings
     return memcmp(a, b, LARGE_COMMUNITY_SIZE)
+
+
+cdef int compare_extended(const void *a, const void *b) noexcept nogil:
+    return memcmp(a, b, EXTENDED_COMMUNITY_SIZE)
 
 
 cdef int put_prefixes(Output *out, const unsigned char *data, Py_ssize_t start, Py_ssize_t end,
@@ -242,6 +252,55 @@ cdef int put_large_communities(Output *out, const unsigned char *value, Py_ssize
     return 1
 
 
+cdef int put_extended_communities(Output *out, const unsigned char *value, Py_ssize_t size) except -2:
+    """EXTENDED_COMMUNITIES sorted by octets, duplicates kept (the pure twin's `_extended_communities`); 0
+    declines a kind other than a route target or origin."""
+    cdef Py_ssize_t count = size // EXTENDED_COMMUNITY_SIZE, i
+    cdef unsigned char *items = <unsigned char *>malloc(size)
+    cdef const unsigned char *item
+    cdef int kind
+    if items == NULL:
+        raise MemoryError()
+    try:
+        memcpy(items, value, size)
+        qsort(items, count, EXTENDED_COMMUNITY_SIZE, compare_extended)
+        puts(out, '"extended-community": [ ')
+        for i in range(count):
+            item = items + EXTENDED_COMMUNITY_SIZE * i
+            kind = item[0] & ~EXTENDED_NON_TRANSITIVE
+            if kind > EXTENDED_AS4 or (item[1] != ROUTE_TARGET and item[1] != ROUTE_ORIGIN):
+                return 0
+            if i:
+                put(out, ", ", 2)
+            puts(out, '{ "value": ')
+            put_uint(out, read_uint(item, EXTENDED_COMMUNITY_SIZE))
+            puts(out, ', "string": "target:' if item[1] == ROUTE_TARGET else ', "string": "origin:')
+            if kind == EXTENDED_AS2:
+                put_uint(out, read_uint(item + 2, 2))
+                put(out, ":", 1)
+                if item[1] == ROUTE_ORIGIN:
+                    put_ipv4(out, item + 4)
+                else:
+                    put_uint(out, read_uint(item + 4, 4))
+            elif kind == EXTENDED_IPV4 and item[1] == ROUTE_ORIGIN:
+                put_uint(out, read_uint(item + 6, 2))
+                put(out, ":", 1)
+                put_ipv4(out, item + 2)
+            elif kind == EXTENDED_IPV4:
+                put_ipv4(out, item + 2)
+                put(out, ":", 1)
+                put_uint(out, read_uint(item + 6, 2))
+            else:
+                put_uint(out, read_uint(item + 2, 4))
+                put(out, ":", 1)
+                put_uint(out, read_uint(item + 6, 2))
+            put(out, '" }', 3)
+        put(out, " ]", 2)
+    finally:
+        free(items)
+    return 1
+
+
 cdef int put_attribute(Output *out, int code, const unsigned char *value, Py_ssize_t size, bint asn4,
                        bint *written) except -2:
     """Write `"key": value` for one attribute; 0 declines (a value against its rule in `tables`).  `written`
@@ -316,6 +375,10 @@ cdef int put_attribute(Output *out, int code, const unsigned char *value, Py_ssi
         if size == 0 or size % LARGE_COMMUNITY_SIZE:
             return 0
         return put_large_communities(out, value, size)
+    if code == EXTENDED_COMMUNITIES:
+        if size == 0 or size % EXTENDED_COMMUNITY_SIZE:
+            return 0
+        return put_extended_communities(out, value, size)
     return 0
 
 

@@ -20,7 +20,10 @@ the common attributes of `exabgp._codec.tables`
 AGGREGATOR, COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST, LARGE_COMMUNITY),
 each with the flags and the value that table describes, and ORIGIN,
 AS_PATH (and NEXT_HOP for the NLRI field) present when routes are
-announced.  Anything else (another family or attribute, a
+announced; EXTENDED_COMMUNITIES (optional transitive, a non-zero multiple
+of 8 octets) whose communities are all route targets or route origins
+(types 0x00-0x02, or 0x40-0x42 non-transitive; sub-types 2 and 3), printed
+as `exabgp.bgp.community` names them.  Anything else (another family or attribute, a
 repeated attribute, unusual flags, a missing mandatory attribute, any
 malformation: the RFC 7606 cases) returns None.
 
@@ -79,6 +82,12 @@ from exabgp._codec.tables import (
     COMMON_RULES,
     COMMUNITIES,
     COMMUNITY_SIZE,
+    EXTENDED_AS2,
+    EXTENDED_AS4,
+    EXTENDED_COMMUNITIES,
+    EXTENDED_COMMUNITY_SIZE,
+    EXTENDED_IPV4,
+    EXTENDED_NON_TRANSITIVE,
     FAMILY_SIZE,
     FLAGS_CHECKED,
     FLAGS_CHECKED_OPTIONAL,
@@ -101,6 +110,8 @@ from exabgp._codec.tables import (
     ORIGIN,
     ORIGINATOR_ID,
     ORIGIN_INCOMPLETE,
+    ROUTE_ORIGIN,
+    ROUTE_TARGET,
     SAFI_MULTICAST,
     SAFI_NAMES,
     SAFI_UNICAST,
@@ -117,6 +128,13 @@ _RULES = list(COMMON_RULES)
 for _code in (MP_REACH_NLRI, MP_UNREACH_NLRI):
     _flags = ATTRIBUTE_FLAGS[_code]
     _RULES[_code] = (_flags, FLAGS_CHECKED_OPTIONAL if _flags & OPTIONAL else FLAGS_CHECKED, None, None)
+#: and EXTENDED_COMMUNITIES (optional), a list of communities whose kinds `_extended_communities` checks
+_RULES[EXTENDED_COMMUNITIES] = (
+    ATTRIBUTE_FLAGS[EXTENDED_COMMUNITIES],
+    FLAGS_CHECKED_OPTIONAL,
+    None,
+    EXTENDED_COMMUNITY_SIZE,
+)
 #: MP_REACH_NLRI: AFI, SAFI, the next-hop length, the next hop, reserved, the NLRI
 _REACH_NEXTHOP = FAMILY_SIZE + 1
 
@@ -204,9 +222,40 @@ def _as_path(value, asn4):
     return "{" + ", ".join(segments) + "}"
 
 
+#: the extended community kinds rendered here, by sub-type: the name their string starts with
+_EXTENDED_NAMES = {ROUTE_TARGET: "target", ROUTE_ORIGIN: "origin"}
+
+
+def _extended_communities(value):
+    """EXTENDED_COMMUNITIES as 5.0 prints them (`exabgp.bgp.community`), or None for a kind not rendered here.
+
+    Sorted by octets, duplicates kept; each ``{ "value": N, "string": "NAME:A:B" }`` with N the community
+    as one big-endian number.  A:B is the 2-octet AS and the 4-octet number (a route origin: the number as
+    an IPv4 address), the IPv4 address and the 2-octet number (a route origin: the number first), or the
+    4-octet AS and the 2-octet number; the non-transitive bit does not change the string.
+    """
+    size = EXTENDED_COMMUNITY_SIZE
+    items = []
+    for community in sorted(value[i : i + size] for i in range(0, len(value), size)):
+        kind = community[0] & ~EXTENDED_NON_TRANSITIVE
+        name = _EXTENDED_NAMES.get(community[1])
+        if name is None or kind > EXTENDED_AS4:
+            return None
+        if kind == EXTENDED_AS2:
+            number = _ipv4(community, 4) if community[1] == ROUTE_ORIGIN else int.from_bytes(community[4:], "big")
+            text = f"{int.from_bytes(community[2:4], 'big')}:{number}"
+        elif kind == EXTENDED_IPV4:
+            address, number = _ipv4(community, 2), int.from_bytes(community[6:], "big")
+            text = f"{number}:{address}" if community[1] == ROUTE_ORIGIN else f"{address}:{number}"
+        else:
+            text = f"{int.from_bytes(community[2:6], 'big')}:{int.from_bytes(community[6:], 'big')}"
+        items.append(f'{{ "value": {int.from_bytes(community, "big")}, "string": "{name}:{text}" }}')
+    return '"extended-community": [ ' + ", ".join(items) + " ]"
+
+
 def _attribute(code, value, asn4):
     """The `"key": value` text of one attribute whose size follows its rule, "" to print nothing, None to
-    decline (ORIGIN's range, AGGREGATOR's size, AS_PATH's segments)."""
+    decline (ORIGIN's range, AGGREGATOR's size, AS_PATH's segments, an extended community's kind)."""
     size = len(value)
     if code == ORIGIN:
         if value[0] > ORIGIN_INCOMPLETE:
@@ -238,6 +287,8 @@ def _attribute(code, value, asn4):
         numbers = unpack_from(f"!{3 * (size // LARGE_COMMUNITY_SIZE)}I", value)
         values = sorted(set(zip(numbers[0::3], numbers[1::3], numbers[2::3], strict=False)))
         return '"large-community": [ ' + ", ".join([f"[ {a}, {b} , {c} ]" for a, b, c in values]) + " ]"
+    if code == EXTENDED_COMMUNITIES:
+        return _extended_communities(value)
     return None
 
 

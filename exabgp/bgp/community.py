@@ -29,8 +29,9 @@ import socket
 import struct
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import EXTENDED_COMMUNITY_SIZE
 
-EXTENDED_SIZE = 8
+EXTENDED_SIZE = EXTENDED_COMMUNITY_SIZE
 IPV6_EXTENDED_SIZE = 20
 
 
