@@ -334,7 +334,14 @@ def test_the_benchmark_runs_on_a_small_table(tmp_path):
     assert {(row["file"], row["command"]) for row in measured} == {
         (name, command)
         for name in ("table.mrt", "table.rib")
-        for command in ("bgpdump -m", "exabgp mrt -m", "exabgp mrt (json)", "mrt.columns (numpy)", "pybgpkit")
+        for command in (
+            "bgpdump -m",
+            "bgpdump (records)",
+            "exabgp mrt -m",
+            "exabgp mrt (json)",
+            "mrt.columns (numpy)",
+            "pybgpkit",
+        )
     }
     assert all(row["lines"] == 2500 and row["wall"] > 0 for row in measured)
 

@@ -632,29 +632,62 @@ cdef int put_prefixes(Output *out, octets data, Py_ssize_t at, Py_ssize_t end, i
     return 0
 
 
+cdef int put_kind(Output *out, Record *record, bint local, bint addpath) except -1:
+    """``KIND|TIME`` of a BGP4MP line: BGP4MP or BGP4MP_ET, _LOCAL, _AP; the time with BGP4MP_ET's microseconds."""
+    cdef int64_t digit = 100000
+    if record.kind == MRT_BGP4MP_ET:
+        put(out, b"BGP4MP_ET", 9)
+    else:
+        put(out, b"BGP4MP", 6)
+    if local:
+        put(out, b"_LOCAL", 6)
+    if addpath:
+        put(out, b"_AP", 3)
+    putc(out, b'|')
+    put_uint(out, record.time)
+    if record.kind == MRT_BGP4MP_ET:
+        putc(out, b'.')
+        while digit > 1 and record.micro < digit:  # six digits at least, as "%06d"
+            putc(out, b'0')
+            digit //= 10
+        put_uint(out, <unsigned long long>record.micro)
+    return 0
+
+
+cdef bint text_state(Output *out, octets data, Record *record) except -1:
+    """The ``KIND|TIME|STATE|PEER|AS|OLD|NEW`` line of a BGP4MP STATE_CHANGE or STATE_CHANGE_AS4 record (the pure
+    twin's `_state`); False: not taken (an AFI but 1 or 2, the addresses or the states past its end)."""
+    cdef int width = ASN4_SIZE if record.subtype == BGP4MP_STATE_CHANGE_AS4 else ASN2_SIZE
+    cdef Py_ssize_t at = record.body + 2 * width + 2, states
+    cdef int afi
+    if record.micro < 0 or at + 2 > record.end:
+        return False
+    afi = (data[at] << 8) | data[at + 1]
+    if afi != AFI_IPV4 and afi != AFI_IPV6:
+        return False
+    states = at + 2 + 2 * (IPV4_SIZE if afi == AFI_IPV4 else IPV6_SIZE)
+    if states + 4 > record.end:
+        return False
+    put_kind(out, record, False, False)
+    put(out, b"|STATE|", 7)
+    put_address(out, afi, data + at + 2)
+    putc(out, b'|')
+    put_uint(out, read_uint(data + record.body, width))
+    putc(out, b'|')
+    put_uint(out, read_uint(data + states, 2))
+    putc(out, b'|')
+    put_uint(out, read_uint(data + states + 2, 2))
+    putc(out, b'\n')
+    return True
+
+
 cdef int text_message(Output *out, Output *scratch, octets data, Record *record, Message *m) except -1:
     """The lines of one message taken; `scratch` holds the heads and the tails."""
     cdef Py_ssize_t head, middle, tail, line
     if not m.update:
         return 0
     scratch.size = 0
-    if record.kind == MRT_BGP4MP_ET:
-        put(scratch, b"BGP4MP_ET", 9)
-    else:
-        put(scratch, b"BGP4MP", 6)
-    if m.local:
-        put(scratch, b"_LOCAL", 6)
-    if m.addpath:
-        put(scratch, b"_AP", 3)
-    putc(scratch, b'|')
-    put_uint(scratch, record.time)
-    if record.kind == MRT_BGP4MP_ET:
-        putc(scratch, b'.')
-        line = 100000
-        while line > 1 and record.micro < line:  # six digits at least, as "%06d"
-            putc(scratch, b'0')
-            line //= 10
-        put_uint(scratch, <unsigned long long>record.micro)
+    put_kind(scratch, record, m.local, m.addpath)
     middle = scratch.size  # "|W|" or "|A|" goes here
     put(scratch, b"|W|", 3)
     put_address(scratch, m.afi, data + m.head_start + 2 * m.width + 4)
@@ -771,6 +804,14 @@ def bgpdump_text(data, start, peers):
         reserve(&out, 1 << 16)
         reserve(&scratch, 1 << 10)
         while frame(<octets>view.buf, view.len, position, &record):
+            if (record.kind == MRT_BGP4MP or record.kind == MRT_BGP4MP_ET) and (
+                record.subtype == BGP4MP_STATE_CHANGE or record.subtype == BGP4MP_STATE_CHANGE_AS4
+            ):
+                if not text_state(&out, <octets>view.buf, &record):
+                    break
+                position = record.end
+                count += 1
+                continue
             taken = read_record(<octets>view.buf, &record, npeers, &message, &rib, &entries)
             if taken == 1:
                 text_message(&out, &scratch, <octets>view.buf, &record, &message)

@@ -53,7 +53,9 @@ which, field by field); `peers` holds, for each PEER_INDEX_TABLE entry,
 (withdrawals stop after the prefix), of RIB entries the same with
 ``TABLE_DUMP2[_AP]|TIME|B|``, of TABLE_DUMP records with ``TABLE_DUMP|TIME|B|``,
 the record's peer address and 2-octet AS, and the prefix's address as
-written (its octets past the length included).
+written (its octets past the length included).  A BGP4MP STATE_CHANGE or
+STATE_CHANGE_AS4 record (AFI 1 or 2, the states within it) is the line
+``KIND|TIME|STATE|PEER|AS|OLD|NEW``.
 
 **Columns.**  ``mrt_columns(data, start, index, peers, heads, sets, columns)
 -> (stop, records)``: one row per prefix, in the text's order, appended to
@@ -210,6 +212,7 @@ _SHOWN = frozenset((ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF, ATOM
 _ADDRESS = {AFI_IPV4: (AF_INET, IPV4_SIZE), AFI_IPV6: (AF_INET6, IPV6_SIZE)}
 _WELL_KNOWN = {0xFFFFFF01: "no-export", 0xFFFFFF02: "no-advertise", 0xFFFFFF03: "local-AS"}
 _NO_NEXTHOP = "255.255.255.255"
+_STATES = (BGP4MP_STATE_CHANGE, BGP4MP_STATE_CHANGE_AS4)  # the BGP4MP subtypes of state changes
 _RIB_ENTRY = 8  # peer index (2), originated time (4), attribute length (2)
 _RIB_PATH_ID = 4  # RFC 8050 section 4.1: after the originated time
 
@@ -579,11 +582,38 @@ def _records(data, start: int):
         position = end
 
 
-def _read(data, start: int, peers: int):
-    """Each record taken from `start`: ``(end, time, micro, kind, subtype, what)``, `what` the `_message` result or
-    the `_rib` routes; it stops before the first record not taken."""
+def _state(data, start: int, end: int, subtype: int):
+    """``(afi, peer address, peer AS, old state, new state)`` of the STATE_CHANGE(_AS4) body ``data[start:end]``,
+    None when not taken (an AFI but 1 or 2, the addresses or the states past its end)."""
+    width = ASN4_SIZE if subtype == BGP4MP_STATE_CHANGE_AS4 else ASN2_SIZE
+    at = start + 2 * width + 2  # the AFI, after the ASes and the interface index
+    if at + 2 > end or _u(data, at, 2) not in _ADDRESS:
+        return None
+    afi = _u(data, at, 2)
+    size = _ADDRESS[afi][1]
+    states = at + 2 + 2 * size
+    if states + 4 > end:
+        return None
+    return (
+        afi,
+        bytes(data[at + 2 : at + 2 + size]),
+        _u(data, start, width),
+        _u(data, states, 2),
+        _u(data, states + 2, 2),
+    )
+
+
+def _read(data, start: int, peers: int, states: bool = False):
+    """Each record taken from `start`: ``(end, time, micro, kind, subtype, what)``, `what` the `_message` result,
+    the `_rib` routes, or with `states` a state change's `_state`; it stops before the first record not taken."""
     for _position, end, time, micro, kind, subtype, body in _records(data, start):
         if kind == MRT_BGP4MP or kind == MRT_BGP4MP_ET:
+            if states and micro >= 0 and subtype in _STATES:
+                what = _state(data, body, end, subtype)
+                if what is None:
+                    return
+                yield end, time, micro, kind, subtype, what
+                continue
             if subtype not in _MESSAGES or micro < 0:
                 return
             what = _message(data, body, end, subtype)
@@ -668,9 +698,15 @@ def bgpdump_text(data, start: int, peers) -> tuple[int, int, str]:
     out = []
     stop = start
     count = 0
-    for end, time, micro, kind, subtype, what in _read(data, start, len(peers)):
+    for end, time, micro, kind, subtype, what in _read(data, start, len(peers), True):
         stop = end
         count += 1
+        name = "BGP4MP_ET" if kind == MRT_BGP4MP_ET else "BGP4MP"
+        when = f"{time}.{micro:06d}" if kind == MRT_BGP4MP_ET else str(time)
+        if kind != MRT_TABLE_DUMP_V2 and kind != MRT_TABLE_DUMP and subtype in _STATES:
+            afi, address, asn, old, new = what
+            out.append(f"{name}|{when}|STATE|{_text(afi, address)}|{asn}|{old}|{new}\n")
+            continue
         if kind == MRT_TABLE_DUMP_V2:
             addpath = _RIBS[subtype][2]
             head = f"{'TABLE_DUMP2_AP' if addpath else 'TABLE_DUMP2'}|{time}|B|"
@@ -695,9 +731,7 @@ def bgpdump_text(data, start: int, peers) -> tuple[int, int, str]:
         if route is None:
             continue
         asn4, addpath, local = _MESSAGES[subtype]
-        name = "BGP4MP_ET" if kind == MRT_BGP4MP_ET else "BGP4MP"
         name += ("_LOCAL" if local else "") + ("_AP" if addpath else "")
-        when = f"{time}.{micro:06d}" if kind == MRT_BGP4MP_ET else str(time)
         first, _at, afi, width = header
         address = _address(data, first + 2 * width + 4, _ADDRESS[afi][1], afi)
         peer = f"{_text(afi, address)}|{_u(data, first, width)}|"
@@ -842,7 +876,7 @@ def _session_key(data, position: int, end: int, micro: int, kind: int, subtype: 
         found = _message_at(data, position, end, _MESSAGES[subtype][0])
         if found is None or data[found[1] + TYPE_AT] == UPDATE:
             return None
-    elif subtype != BGP4MP_STATE_CHANGE and subtype != BGP4MP_STATE_CHANGE_AS4:
+    elif subtype not in _STATES:
         return None
     return subtype.to_bytes(2, "big") + data[position:end]
 
