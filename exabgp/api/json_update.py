@@ -247,11 +247,16 @@ def update_json(update, ctx, withdraw_on_error: bool = False) -> str:
     """
     if update.body is not None:
         addpath = ctx.addpath_receive
-        addpath4, addpath6 = _IPV4_UNICAST in addpath, _IPV6_UNICAST in addpath
-        if addpath4 == (_IPV4_MULTICAST in addpath) and addpath6 == (_IPV6_MULTICAST in addpath):
-            text = _codec.render_update(update.body, ctx.asn4, addpath4, addpath6)
+        if not addpath:  # the common case: no path identifiers, nothing to compare
+            text = _codec.render_update(update.body, ctx.asn4, False, False)
             if text is not None:
                 return text
+        else:
+            addpath4, addpath6 = _IPV4_UNICAST in addpath, _IPV6_UNICAST in addpath
+            if addpath4 == (_IPV4_MULTICAST in addpath) and addpath6 == (_IPV6_MULTICAST in addpath):
+                text = _codec.render_update(update.body, ctx.asn4, addpath4, addpath6)
+                if text is not None:
+                    return text
     return general_update_json(update, ctx, withdraw_on_error)
 
 
