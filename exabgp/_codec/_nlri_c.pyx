@@ -5,8 +5,10 @@ Same functions, results and errors as `_nlri_py.py`, which is the
 specification (RFC 4271 section 4.3, RFC 4760, RFC 7911 section 3, RFC 8277,
 RFC 4364 section 4.3.4) and carries the comments, label framing included.
 Decoding walks the section through a C pointer and builds only the result
-tuples; encoding fills one growable C buffer and returns it as one bytes
-object.
+tuples, the label framing in `frame_labels`; encoding fills one growable C
+buffer and returns it as one bytes object.  `frame_labels` and
+`put_labeled` (the JSON fast path's writer of labeled and VPN NLRI) are
+cimported by `_json_c` (see `_nlri_c.pxd`).
 """
 
 cimport cython
