@@ -267,7 +267,7 @@ def update_json(update, ctx, withdraw_on_error: bool = False) -> str:
         if flags is None:
             flags = _FAST_ADDPATH[addpath] = _fast_addpath(addpath)
         if flags:
-            text = _codec.render_update(update.body, ctx.asn4, *flags)
+            text = _codec.render_update(update.body, ctx.asn4, flags[0], flags[1])  # no *flags: a slower call
             if text is not None:
                 return text
     return general_update_json(update, ctx, withdraw_on_error)
