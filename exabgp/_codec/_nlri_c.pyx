@@ -28,44 +28,6 @@ KIND_PLAIN = 0
 KIND_LABELED = 1
 KIND_VPN = 2
 
-cdef enum:
-    _NEXTHOP_FIELD = 0x000000
-    _WITHDRAW_FIELD = 0x800000
-
-
-cdef Py_ssize_t frame_labels(const unsigned char *p, Py_ssize_t offset, Py_ssize_t size, int *bits, int max_bits,
-                             bint vpn, bint withdraw, unsigned int *stack, int *count) noexcept:
-    """Read the label fields of the labeled or (`vpn`) VPN NLRI whose fields start at p[offset] (the section ends at
-    `size`), then its route distinguisher, which lies in the 8 octets before the offset returned.  `bits` is the
-    NLRI's length octet, lowered by what was read; the labels go to `stack` (`MAX_LABELS` room), `count` of them.
-    Returns the offset of the prefix, `LABELS_TRUNCATED` or `RD_TRUNCATED`."""
-    cdef int rd_bits = 64 if vpn else 0
-    cdef unsigned int raw
-    if bits[0] < 24 or offset + 3 > size:
-        return LABELS_TRUNCATED
-    raw = (p[offset] << 16) | (p[offset + 1] << 8) | p[offset + 2]
-    offset += 3
-    bits[0] -= 24
-    stack[0] = raw
-    count[0] = 1
-    if not (bits[0] - rd_bits <= max_bits or raw & 1 or raw == _NEXTHOP_FIELD
-            or (withdraw and raw == _WITHDRAW_FIELD)):
-        while not raw & 1:
-            if bits[0] < 24 or offset + 3 > size:
-                return LABELS_TRUNCATED
-            raw = (p[offset] << 16) | (p[offset + 1] << 8) | p[offset + 2]
-            offset += 3
-            bits[0] -= 24
-            stack[count[0]] = raw
-            count[0] += 1
-    if vpn:
-        if bits[0] < 64 or offset + 8 > size:
-            return RD_TRUNCATED
-        offset += 8
-        bits[0] -= 64
-    return offset
-
-
 cdef int put_rd(Output *out, const unsigned char *rd) except -2:
     """Write a route distinguisher as `texts.rd_text` prints it."""
     cdef int kind = (rd[0] << 8) | rd[1], i
