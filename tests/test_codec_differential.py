@@ -123,10 +123,14 @@ attribute_values = st.lists(
 ).map(lambda items: b"".join(PURE.encode_attribute(code, flags, value) for flags, code, value in items))
 
 
-def prefixes(afi, addpath):
-    return st.lists(nlri_items(afi, addpath, PLAIN), max_size=4).map(
-        lambda items: PURE.encode_nlri(items, afi, addpath)
+def prefixes(afi, addpath, kind=PLAIN):
+    return st.lists(nlri_items(afi, addpath, kind), max_size=4).map(
+        lambda items: PURE.encode_nlri(items, afi, addpath, kind)
     )
+
+
+#: the NLRI kind of a SAFI the JSON fast path renders
+KINDS = {1: PLAIN, 2: PLAIN, 4: LABELED, 128: VPN}
 
 
 @st.composite
@@ -155,18 +159,26 @@ def update_case(draw):
     }
     codes = draw(st.lists(st.sampled_from(sorted(optional)), unique=True, max_size=len(optional)))
     attributes = [PURE.encode_attribute(code, optional[code][0], draw(optional[code][1])) for code in codes]
-    # MP families: IPv6 unicast, IPv4 and IPv6 multicast (SAFI 2); IPv6 next hops of 16 or 32 octets
+    # MP families: IPv6 unicast, IPv4 and IPv6 multicast (SAFI 2), labeled (4) and VPN (128); IPv6 next hops of 16
+    # or 32 octets, after a route distinguisher for VPN (zero, or not: declined)
     if draw(st.booleans()):
-        afi, safi = draw(st.sampled_from(((IPV6, 1), (IPV4, 2), (IPV6, 2))))
+        afi, safi = draw(
+            st.sampled_from(((IPV6, 1), (IPV4, 2), (IPV6, 2), (IPV4, 4), (IPV6, 4), (IPV4, 128), (IPV6, 128)))
+        )
         sizes = (16, 32) if afi == IPV6 else (4,)
         size = draw(st.sampled_from(sizes))
         next_hop = draw(st.binary(min_size=size, max_size=size))
+        if safi == 128:
+            next_hop = draw(st.sampled_from((bytes(8), b"\x00\x01" + bytes(6)))) + next_hop
         mp = afi.to_bytes(2, "big") + bytes((safi, len(next_hop))) + next_hop + b"\x00"
-        reach = mp + draw(prefixes(afi, addpath6 if afi == IPV6 else addpath4))
+        reach = mp + draw(prefixes(afi, addpath6 if afi == IPV6 else addpath4, KINDS[safi]))
         attributes.append(PURE.encode_attribute(14, 0x80, reach))
     if draw(st.booleans()):
-        afi, safi = draw(st.sampled_from(((IPV6, 1), (IPV4, 2), (IPV6, 2), (IPV4, 128), (IPV6, 128), (25, 70))))
-        nlri = draw(prefixes(afi, addpath6 if afi == IPV6 else addpath4)) if safi < 128 and draw(st.booleans()) else b""
+        afi, safi = draw(
+            st.sampled_from(((IPV6, 1), (IPV4, 2), (IPV6, 2), (IPV4, 4), (IPV6, 4), (IPV4, 128), (IPV6, 128), (25, 70)))
+        )
+        addpath = addpath6 if afi == IPV6 else addpath4
+        nlri = draw(prefixes(afi, addpath, KINDS[safi])) if safi in KINDS and draw(st.booleans()) else b""
         attributes.append(PURE.encode_attribute(15, 0x80, afi.to_bytes(2, "big") + bytes((safi,)) + nlri))
     attributes = draw(st.permutations(attributes))
     withdrawn = draw(prefixes(IPV4, addpath4))

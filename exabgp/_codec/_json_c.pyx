@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Compiled twin of `_json_py.py`: UPDATE of the unicast and multicast families to 5.0 JSON text.
+"""Compiled twin of `_json_py.py`: UPDATE of the unicast, multicast, labeled and VPN families to 5.0 JSON text.
 
 Same contract, same output, same declines as the pure twin (which carries
 the rules and the RFC references; the numbers and the attributes' rules
@@ -14,7 +14,9 @@ order in a second, which is 5.0's order.  The MP families rendered are
 looked up in small C arrays made from `tables` when the module loads (IPv6
 unicast first: the full table's case costs one comparison); an End-of-RIB's
 text comes from a dict made then too (the one Python call of the module,
-once per End-of-RIB).  `render_update` and `render_run`
+once per End-of-RIB).  Labeled and VPN NLRI are written by `_nlri_c.put_labeled`
+(in `_nlri_c`'s C file, which keeps gcc's inlining of this one as it was:
+see `_nlri_c.pxd`).  `render_update` and `render_run`
 share that one writer (`put_update`): a run's lines go into one buffer
 and become one str at the end; a run is read through its index (no
 framing, an UPDATE not marked plain declined unread).
@@ -26,6 +28,7 @@ from cpython.unicode cimport PyUnicode_DecodeASCII
 from libc.stdlib cimport malloc, free, qsort
 from libc.string cimport memcpy, memcmp
 
+from exabgp._codec._nlri_c cimport put_labeled
 from exabgp._codec._octets cimport (
     Output, attribute_value, put, put_ipv4, put_ipv6, put_uint, puts, read_uint, reserve,
 )
@@ -34,10 +37,11 @@ from exabgp._codec._tables cimport (
     COMMON_LIMIT, COMMUNITIES, COMMUNITY_SIZE, FAMILY_SIZE, FLAGS_CHECKED, FLAGS_CHECKED_OPTIONAL,
     HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_PLAIN, INDEX_START, IPV4_SIZE, IPV6_SIZE, LARGE_COMMUNITY,
     LARGE_COMMUNITY_SIZE, LOCAL_PREF, MP_REACH_NLRI, MP_UNREACH_NLRI, MULTI_EXIT_DISC, NEXT_HOP, OPTIONAL, ORIGIN,
-    ORIGIN_EGP, ORIGIN_IGP, ORIGIN_INCOMPLETE, ORIGINATOR_ID, SAFI_MULTICAST, SAFI_UNICAST, UPDATE_MINIMUM,
+    ORIGIN_EGP, ORIGIN_IGP, ORIGIN_INCOMPLETE, ORIGINATOR_ID, SAFI_MPLS_VPN,
+    SAFI_NLRI_MPLS, SAFI_UNICAST, UPDATE_MINIMUM,
 )
 from exabgp._codec.tables import (
-    AFI_NAMES, ATTRIBUTE_FLAGS, COMMON, ITEM_SIZES, NEXTHOP_SIZES, SAFI_NAMES, VALUE_SIZES,
+    AFI_NAMES, ATTRIBUTE_FLAGS, COMMON, ITEM_SIZES, JSON_MP_FAMILIES, NEXTHOP_SIZES, SAFI_NAMES, VALUE_SIZES,
 )
 from exabgp._codec._tables cimport (
     EXTENDED_AS2, EXTENDED_AS4, EXTENDED_COMMUNITIES, EXTENDED_COMMUNITY_SIZE, EXTENDED_IPV4, EXTENDED_NON_TRANSITIVE,
@@ -50,27 +54,32 @@ cdef enum:
     # MP_REACH_NLRI: AFI, SAFI, the next-hop length, the next hop, reserved, the NLRI
     REACH_NEXTHOP = FAMILY_SIZE + 1
     # the families rendered: IPv4 unicast (the classic fields, `IPV4_UNICAST`) and those of MP_REACH_NLRI /
-    # MP_UNREACH_NLRI, from index 1
-    FAMILIES = 4
+    # MP_UNREACH_NLRI (`tables.JSON_MP_FAMILIES`), from index 1
+    FAMILIES = 8
     IPV4_UNICAST = 0
+    # the NLRI of a family: plain prefixes, labeled (RFC 8277), VPN (RFC 4364), as `_nlri_py`'s kinds
+    PLAIN = 0
+    LABELED = 1
+    VPN = 2
     # room for a family's name, copied whole (a copy of a constant size is a few moves, not a call)
     NAME_ROOM = 32
 
 # by family (IPv4 unicast, then the pure twin's `_MP_FAMILIES`, IPv6 unicast first): the AFI and SAFI as one number
-# (`family_code`), IPv6 or IPv4, the next-hop lengths allowed (bit N: N octets), the name as `"name": ` in
-# `NAME_ROOM` octets and its size; and EORS, the End-of-RIB texts by `family_code` of every family MP attributes
-# may carry.  Plain loops and % formatting: the C of comprehensions and f-strings here took gcc's inlining
+# (`family_code`), IPv6 or IPv4, the next-hop lengths allowed (bit N: N octets), the size of the next hop's route
+# distinguisher, the NLRI kind, the name as `"name": ` in `NAME_ROOM` octets and its size; and EORS, the End-of-RIB
+# texts by `family_code` of every family MP attributes may carry.  Plain loops and % formatting: the C of comprehensions and f-strings here took gcc's inlining
 # budget from the writers of the hot path (callgrind: +4 % on a full table)
 cdef unsigned int CODE[FAMILIES]
 cdef bint IPV6[FAMILIES]
 cdef unsigned long long NEXTHOP_LENGTHS[FAMILIES]
+cdef int NEXTHOP_RD[FAMILIES]
+cdef int KIND[FAMILIES]
 cdef char NAME[FAMILIES][NAME_ROOM]
 cdef Py_ssize_t NAME_SIZE[FAMILIES]
 cdef bytes _name
+assert len(JSON_MP_FAMILIES) + 1 == FAMILIES
 _index = 0
-for _afi, _safi in (
-    (AFI_IPV4, SAFI_UNICAST), (AFI_IPV6, SAFI_UNICAST), (AFI_IPV4, SAFI_MULTICAST), (AFI_IPV6, SAFI_MULTICAST)
-):
+for _afi, _safi in ((AFI_IPV4, SAFI_UNICAST),) + JSON_MP_FAMILIES:
     _name = ('"%s %s": ' % (AFI_NAMES[_afi], SAFI_NAMES[_safi])).encode()
     assert len(_name) <= NAME_ROOM
     memcpy(NAME[_index], <const char *>_name, len(_name))
@@ -79,7 +88,10 @@ for _afi, _safi in (
     IPV6[_index] = _afi == AFI_IPV6
     NEXTHOP_LENGTHS[_index] = 0
     for _size in NEXTHOP_SIZES[_afi, _safi][0]:
+        assert _size < 64
         NEXTHOP_LENGTHS[_index] |= 1ULL << _size
+    NEXTHOP_RD[_index] = NEXTHOP_SIZES[_afi, _safi][1]
+    KIND[_index] = VPN if _safi == SAFI_MPLS_VPN else LABELED if _safi == SAFI_NLRI_MPLS else PLAIN
     _index += 1
 EORS = {}
 for _afi, _safi in NEXTHOP_SIZES:
@@ -401,8 +413,8 @@ cdef inline int mp_family(const unsigned char *value) noexcept:
 cdef int put_routes(Output *out, int family, const unsigned char *nexthop, int nexthop_size,
                     const unsigned char *data, Py_ssize_t start, Py_ssize_t end, bint addpath) except -2:
     """Write one family's NLRI of data[start:end]: withdrawn (`nexthop` NULL), ``"name": [ ... ]``, or announced,
-    ``"name": { "address": [ ... ] }``, once under each address of the next hop (a 32-octet IPv6 one is two);
-    1, or 0 when malformed."""
+    ``"name": { "address": [ ... ] }``, once under each address of the next hop (`nexthop_size` octets after its
+    route distinguisher; 32 octets of IPv6 are two addresses); 1, or 0 when malformed."""
     cdef int at, width = IPV6_SIZE if IPV6[family] else IPV4_SIZE
     if out.size + NAME_ROOM > out.capacity:
         reserve(out, NAME_ROOM)
@@ -410,7 +422,10 @@ cdef int put_routes(Output *out, int family, const unsigned char *nexthop, int n
     out.size += NAME_SIZE[family]
     if nexthop == NULL:
         put(out, "[ ", 2)
-        if not put_prefixes(out, data, start, end, IPV6[family], addpath):
+        if KIND[family] != PLAIN:
+            if not put_labeled(out, data, start, end, IPV6[family], addpath, KIND[family] == VPN, True):
+                return 0
+        elif not put_prefixes(out, data, start, end, IPV6[family], addpath):
             return 0
         put(out, " ]", 2)
         return 1
@@ -424,12 +439,24 @@ cdef int put_routes(Output *out, int family, const unsigned char *nexthop, int n
         else:
             put_ipv4(out, nexthop + at)
         put(out, '": [ ', 5)
-        if not put_prefixes(out, data, start, end, IPV6[family], addpath):
+        if KIND[family] != PLAIN:
+            if not put_labeled(out, data, start, end, IPV6[family], addpath, KIND[family] == VPN, False):
+                return 0
+        elif not put_prefixes(out, data, start, end, IPV6[family], addpath):
             return 0
         put(out, " ]", 2)
         at += width
     put(out, " }", 2)
     return 1
+
+
+cdef bint zero_octets(const unsigned char *data, int size) noexcept:
+    """Whether data[:size] is all zero (a next hop's route distinguisher)."""
+    cdef int i
+    for i in range(size):
+        if data[i]:
+            return False
+    return True
 
 
 cdef int put_eor(Output *out, unsigned int code) except -2:
@@ -453,7 +480,7 @@ cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bin
     cdef const unsigned char *reach
     cdef const unsigned char *unreach
     cdef Py_ssize_t reach_size, unreach_size
-    cdef int reach_family = -1, unreach_family = -1, nexthop_size = 0
+    cdef int reach_family = -1, unreach_family = -1, nexthop_size = 0, rd_size = 0
 
     if size < UPDATE_MINIMUM:
         return 0
@@ -510,13 +537,17 @@ cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bin
         if reach_family < 0:
             return 0
         nexthop_size = reach[FAMILY_SIZE]
-        # the next-hop length allowed, NLRI after the reserved octet, which is 0; a 32-octet next hop is two
-        # different addresses (one address twice: the general renderer lists the NLRI interleaved under it)
+        # the next-hop length allowed, NLRI after the reserved octet, which is 0; a route distinguisher before the
+        # address(es) is 0 (RFC 4364 section 4.3.2); 32 octets of addresses are two different ones (one address
+        # twice: the general renderer lists the NLRI interleaved under it)
         if (nexthop_size >= 64 or not (NEXTHOP_LENGTHS[reach_family] >> nexthop_size) & 1
                 or reach_size <= REACH_NEXTHOP + nexthop_size + 1 or reach[REACH_NEXTHOP + nexthop_size] != 0):
             return 0
-        if (nexthop_size == 2 * IPV6_SIZE
-                and memcmp(reach + REACH_NEXTHOP, reach + REACH_NEXTHOP + IPV6_SIZE, IPV6_SIZE) == 0):
+        rd_size = NEXTHOP_RD[reach_family]
+        if rd_size and not zero_octets(reach + REACH_NEXTHOP, rd_size):
+            return 0
+        if (nexthop_size - rd_size == 2 * IPV6_SIZE and memcmp(
+                reach + REACH_NEXTHOP + rd_size, reach + REACH_NEXTHOP + rd_size + IPV6_SIZE, IPV6_SIZE) == 0):
             return 0
     # a well-known mandatory attribute missing (RFC 7606 section 3 d: treat-as-withdraw) goes the general way
     if (attributes_end < size or reach != NULL) and (starts[ORIGIN] < 0 or starts[AS_PATH] < 0):
@@ -556,7 +587,7 @@ cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bin
             if reach != NULL:
                 put(out, ", ", 2)
         if reach != NULL:
-            if not put_routes(out, reach_family, reach + REACH_NEXTHOP, nexthop_size, reach,
+            if not put_routes(out, reach_family, reach + REACH_NEXTHOP + rd_size, nexthop_size - rd_size, reach,
                               REACH_NEXTHOP + nexthop_size + 1, reach_size,
                               addpath6 if IPV6[reach_family] else addpath4):
                 return 0

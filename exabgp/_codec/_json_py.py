@@ -1,4 +1,5 @@
-"""UPDATE straight to ExaBGP 5.0's JSON text, for the unicast and multicast families (pure twin, the specification).
+"""UPDATE straight to ExaBGP 5.0's JSON text, for the unicast, multicast, labeled and VPN families (pure twin, the
+specification).
 
 `render_update(body, asn4, addpath_ipv4, addpath_ipv6)` returns the text that
 follows ``"message": `` in 5.0's envelope, or None when the message is not
@@ -6,15 +7,21 @@ one this fast path renders, in which case the caller uses the general
 renderer (`exabgp.api.json_update`), which handles everything.  Tests hold
 the two to the same output on every message the fast path accepts.
 
-Accepted: IPv4 unicast in the classic withdrawn/NLRI fields; IPv6 unicast,
-IPv4 multicast and IPv6 multicast in MP_REACH_NLRI and MP_UNREACH_NLRI, with
-a next hop of the lengths `tables.NEXTHOP_SIZES` gives the family (IPv4: 4
-octets; IPv6: 16, or 32, a global and a link-local address, RFC 2545 section
-3, two different ones); End-of-RIB of every family of `tables.NEXTHOP_SIZES`
+Accepted: IPv4 unicast in the classic withdrawn/NLRI fields; the families of
+`tables.JSON_MP_FAMILIES` in MP_REACH_NLRI and MP_UNREACH_NLRI: IPv6 unicast,
+IPv4 and IPv6 multicast, labeled unicast (``nlri-mpls``, RFC 8277) and VPN
+(``mpls-vpn``, RFC 4364 and 4659) of both AFIs, with a next hop of the
+lengths `tables.NEXTHOP_SIZES` gives the family (IPv4: 4 octets; IPv6: 16,
+or 32, a global and a link-local address, RFC 2545 section 3, two different
+ones; VPN: the same after an 8-octet route distinguisher, which must be 0,
+RFC 4364 section 4.3.2); labeled and VPN NLRI as
+`_nlri_py.decode_nlri` reads them (its label framing: this module calls it,
+and declines what it refuses); End-of-RIB of every family of `tables.NEXTHOP_SIZES`
 (an empty UPDATE, or one holding only an MP_UNREACH_NLRI without NLRI);
-ADD-PATH path identifiers (`addpath_ipv4` for the NLRI of IPv4 unicast and
-multicast, `addpath_ipv6` for IPv6's: a caller whose session negotiated
-ADD-PATH for one SAFI of an AFI and not the other does not use this path);
+ADD-PATH path identifiers (`addpath_ipv4` for the NLRI of every IPv4 family
+rendered, `addpath_ipv6` for IPv6's: a caller whose session negotiated
+ADD-PATH for some of these SAFIs of an AFI and not the others does not use
+this path);
 the common attributes of `exabgp._codec.tables`
 (`COMMON`: ORIGIN, AS_PATH, NEXT_HOP, MED, LOCAL_PREF, ATOMIC_AGGREGATE,
 AGGREGATOR, COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST, LARGE_COMMUNITY),
@@ -34,7 +41,10 @@ alone opens an empty ``"attribute": {  }`` (an empty AS_PATH alone does
 not); an empty AS_PATH is not printed; AGGREGATOR is "ASN:IP";
 COMMUNITIES print sorted (duplicates kept), LARGE_COMMUNITY sorted without
 duplicates, its items as ``[ a, b , c ]``; a path identifier prints
-as a dotted quad after the prefix; announcements of IPv4 unicast from the NLRI field
+as a dotted quad after the prefix; a labeled or VPN route is
+``{ "nlri": "P"[, "path-information": "I"], "label": [ [L], ... ][, "rd": "R"] }``
+(`exabgp.bgp.nlri.Prefix.json`: each label field's 20-bit label, the route
+distinguisher as `texts.rd_text` prints it); announcements of IPv4 unicast from the NLRI field
 come before MP_REACH_NLRI's, withdrawals likewise; a family is named as
 ``"<afi> <safi>"`` with `tables.AFI_NAMES` and `tables.SAFI_NAMES`, an
 End-of-RIB as ``{ "eor": { "afi" : "<afi>", "safi" : "<safi>" } }``; with a
@@ -65,6 +75,8 @@ than indexing such a body first (in this twin, 30% of ``decode json``).
 from socket import AF_INET6, inet_ntoa, inet_ntop
 from struct import unpack_from
 
+from exabgp._codec._nlri_py import KIND_LABELED, KIND_PLAIN, KIND_VPN, decode_nlri
+from exabgp._codec.errors import CodecError
 from exabgp._codec.headers import attribute_value
 from exabgp._codec.tables import (
     AFI_IPV4,
@@ -98,6 +110,7 @@ from exabgp._codec.tables import (
     INDEX_START,
     IPV4_SIZE,
     IPV6_SIZE,
+    JSON_MP_FAMILIES,
     LARGE_COMMUNITY,
     LARGE_COMMUNITY_SIZE,
     LOCAL_PREF,
@@ -112,11 +125,13 @@ from exabgp._codec.tables import (
     ORIGIN_INCOMPLETE,
     ROUTE_ORIGIN,
     ROUTE_TARGET,
-    SAFI_MULTICAST,
+    SAFI_MPLS_VPN,
     SAFI_NAMES,
+    SAFI_NLRI_MPLS,
     SAFI_UNICAST,
     UPDATE_MINIMUM,
 )
+from exabgp._codec.texts import rd_text
 
 __all__ = ("render_update", "render_run")
 
@@ -148,10 +163,13 @@ def _name(afi, safi):
     return f"{AFI_NAMES[afi]} {SAFI_NAMES[safi]}"
 
 
-#: the families rendered in MP_REACH_NLRI / MP_UNREACH_NLRI, by their first octets: (name, IPv6, next-hop lengths)
+#: the NLRI kind (`_nlri_py`) of the families that are not plain prefixes
+_KINDS = {SAFI_NLRI_MPLS: KIND_LABELED, SAFI_MPLS_VPN: KIND_VPN}
+#: the families rendered in MP_REACH_NLRI / MP_UNREACH_NLRI (`tables.JSON_MP_FAMILIES`), by their first octets:
+#: (name, AFI, next-hop lengths, the next hop's route distinguisher size, NLRI kind)
 _MP_FAMILIES = {
-    _family(afi, safi): (_name(afi, safi), afi == AFI_IPV6, NEXTHOP_SIZES[afi, safi][0])
-    for afi, safi in ((AFI_IPV6, SAFI_UNICAST), (AFI_IPV4, SAFI_MULTICAST), (AFI_IPV6, SAFI_MULTICAST))
+    _family(afi, safi): (_name(afi, safi), afi, *NEXTHOP_SIZES[afi, safi], _KINDS.get(safi, KIND_PLAIN))
+    for afi, safi in JSON_MP_FAMILIES
 }
 #: End-of-RIB texts by the first octets of MP_UNREACH_NLRI: every family MP attributes may carry
 _EORS = {
@@ -200,6 +218,32 @@ def _prefixes(data, start, end, ipv6, addpath):
         else:
             items.append(f'{{ "nlri": "{text}/{bits}", "path-information": "{path}" }}')
     return items
+
+
+def _labeled(data, start, afi, addpath, kind, withdraw):
+    """Labeled or VPN NLRI objects of data[start:] as JSON texts (`exabgp.bgp.nlri.Prefix.json`), or None when
+    `_nlri_py.decode_nlri`, whose label framing they follow, refuses them."""
+    try:
+        routes = decode_nlri(data[start:], afi, addpath, kind, withdraw)
+    except CodecError:
+        return None
+    items = []
+    for path, bits, address, labels, rd in routes:
+        text = f'{{ "nlri": "{inet_ntop(AF_INET6, address) if afi == AFI_IPV6 else inet_ntoa(address)}/{bits}"'
+        if path is not None:
+            text += f', "path-information": "{inet_ntoa(path.to_bytes(4, "big"))}"'
+        text += ', "label": [ ' + ", ".join([f"[{label >> 4}]" for label in labels]) + " ]"
+        if rd is not None:
+            text += f', "rd": "{rd_text(rd)}"'
+        items.append(text + " }")
+    return items
+
+
+def _routes(data, start, afi, addpath, kind, withdraw):
+    """The NLRI objects of data[start:], one MP attribute's, of the family's kind; None when malformed."""
+    if kind == KIND_PLAIN:
+        return _prefixes(data, start, len(data), afi == AFI_IPV6, addpath)
+    return _labeled(data, start, afi, addpath, kind, withdraw)
 
 
 def _as_path(value, asn4):
@@ -370,8 +414,8 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
         family = _MP_FAMILIES.get(unreach[:FAMILY_SIZE])
         if family is None:
             return None
-        name, ipv6, _sizes = family
-        items = _prefixes(unreach, FAMILY_SIZE, len(unreach), ipv6, addpath_ipv6 if ipv6 else addpath_ipv4)
+        name, afi, _sizes, _rd, kind = family
+        items = _routes(unreach, FAMILY_SIZE, afi, addpath_ipv6 if afi == AFI_IPV6 else addpath_ipv4, kind, True)
         if items is None:
             return None
         withdraw.append(f'"{name}": [ {", ".join(items)} ]')
@@ -379,22 +423,24 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
         family = _MP_FAMILIES.get(reach[:FAMILY_SIZE])
         if family is None or len(reach) == FAMILY_SIZE:
             return None
-        name, ipv6, sizes = family
+        name, afi, sizes, rd, kind = family
         length = reach[FAMILY_SIZE]
         reserved = _REACH_NEXTHOP + length
         if length not in sizes or len(reach) <= reserved + 1 or reach[reserved] != 0:
             return None
-        items = _prefixes(reach, reserved + 1, len(reach), ipv6, addpath_ipv6 if ipv6 else addpath_ipv4)
+        if any(reach[_REACH_NEXTHOP : _REACH_NEXTHOP + rd]):
+            return None  # RFC 4364 section 4.3.2: the next hop's route distinguisher is 0 (the general decode refuses)
+        items = _routes(reach, reserved + 1, afi, addpath_ipv6 if afi == AFI_IPV6 else addpath_ipv4, kind, False)
         if items is None:
             return None
         listed = ", ".join(items)
-        if ipv6:
-            addresses = [reach[at : at + IPV6_SIZE] for at in range(_REACH_NEXTHOP, reserved, IPV6_SIZE)]
+        if afi == AFI_IPV6:
+            addresses = [reach[at : at + IPV6_SIZE] for at in range(_REACH_NEXTHOP + rd, reserved, IPV6_SIZE)]
             if len(addresses) > 1 and addresses[0] == addresses[1]:
                 return None  # one address twice: the general renderer lists the NLRI interleaved under it
             groups = [f'"{inet_ntop(AF_INET6, address)}": [ {listed} ]' for address in addresses]
         else:
-            groups = [f'"{_ipv4(reach, _REACH_NEXTHOP)}": [ {listed} ]']
+            groups = [f'"{_ipv4(reach, _REACH_NEXTHOP + rd)}": [ {listed} ]']
         announce.append(f'"{name}": {{ {", ".join(groups)} }}')
 
     if not (texts or announce or withdraw):

@@ -5,8 +5,10 @@ Same functions, results and errors as `_nlri_py.py`, which is the
 specification (RFC 4271 section 4.3, RFC 4760, RFC 7911 section 3, RFC 8277,
 RFC 4364 section 4.3.4) and carries the comments, label framing included.
 Decoding walks the section through a C pointer and builds only the result
-tuples; encoding fills one growable C buffer and returns it as one bytes
-object.
+tuples, the label framing in `frame_labels`; encoding fills one growable C
+buffer and returns it as one bytes object.  `frame_labels` and
+`put_labeled` (the JSON fast path's writer of labeled and VPN NLRI) are
+cimported by `_json_c` (see `_nlri_c.pxd`).
 """
 
 cimport cython
@@ -16,7 +18,8 @@ from libc.stdint cimport uint32_t
 from libc.stdlib cimport free
 from libc.string cimport memcpy, memset
 
-from exabgp._codec._octets cimport Output, output_bytes, reserve
+from exabgp._codec._octets cimport Output, output_bytes, put, put_ipv4, put_ipv6, put_uint, putc, read_uint, reserve
+from exabgp._codec._tables cimport IPV4_SIZE, IPV6_SIZE, RD_AS2, RD_AS4, RD_IPV4, RD_SIZE
 from exabgp._codec.errors import CodecError
 
 __all__ = ("KIND_PLAIN", "KIND_LABELED", "KIND_VPN", "decode_nlri", "encode_nlri", "pack_nlri")
@@ -25,11 +28,88 @@ KIND_PLAIN = 0
 KIND_LABELED = 1
 KIND_VPN = 2
 
-cdef enum:
-    # one length octet holds at most 255 bits, so at most 10 labels of 24 bits
-    _MAX_LABELS = 11
-    _NEXTHOP_FIELD = 0x000000
-    _WITHDRAW_FIELD = 0x800000
+cdef int put_rd(Output *out, const unsigned char *rd) except -2:
+    """Write a route distinguisher as `texts.rd_text` prints it."""
+    cdef int kind = (rd[0] << 8) | rd[1], i
+    cdef const char *digits = "0123456789ABCDEF"
+    if kind == RD_AS2:
+        put_uint(out, read_uint(rd + 2, 2))
+        put(out, ":", 1)
+        put_uint(out, read_uint(rd + 4, 4))
+    elif kind == RD_IPV4:
+        put_ipv4(out, rd + 2)
+        put(out, ":", 1)
+        put_uint(out, read_uint(rd + 6, 2))
+    elif kind == RD_AS4:
+        put_uint(out, read_uint(rd + 2, 4))
+        put(out, ":", 1)
+        put_uint(out, read_uint(rd + 6, 2))
+    else:
+        put(out, "0x", 2)
+        for i in range(RD_SIZE):
+            putc(out, digits[rd[i] >> 4])
+            putc(out, digits[rd[i] & 0xF])
+    return 1
+
+
+cdef int put_labeled(Output *out, const unsigned char *data, Py_ssize_t start, Py_ssize_t end, bint ipv6,
+                     bint addpath, bint vpn, bint withdraw) except -2:
+    """Write the labeled or (`vpn`) VPN NLRI objects of data[start:end] separated by ", ", the text of
+    `_json_py._labeled` (`exabgp.bgp.nlri.Prefix.json`), the labels framed by `frame_labels` (`withdraw`:
+    MP_UNREACH_NLRI's); 1 on success, 0 when malformed (see `_nlri_c.pxd` for why it is here)."""
+    cdef Py_ssize_t offset = start
+    cdef int width = IPV6_SIZE if ipv6 else IPV4_SIZE
+    cdef int bits, octets, count, i
+    cdef unsigned int stack[MAX_LABELS]
+    cdef unsigned char address[IPV6_SIZE]
+    cdef const unsigned char *path
+    cdef bint first = True
+    while offset < end:
+        path = NULL
+        if addpath:
+            if offset + 4 > end:
+                return 0
+            path = data + offset
+            offset += 4
+        if offset >= end:
+            return 0
+        bits = data[offset]
+        offset = frame_labels(data, offset + 1, end, &bits, width * 8, vpn, withdraw, stack, &count)
+        if offset < 0:
+            return 0
+        octets = (bits + 7) >> 3
+        if bits > width * 8 or offset + octets > end:
+            return 0
+        for i in range(width):
+            address[i] = data[offset + i] if i < octets else 0
+        if not first:
+            put(out, ", ", 2)
+        first = False
+        put(out, '{ "nlri": "', 11)
+        if ipv6:
+            put_ipv6(out, address)
+        else:
+            put_ipv4(out, address)
+        put(out, "/", 1)
+        put_uint(out, bits)
+        if path != NULL:
+            put(out, '", "path-information": "', 24)
+            put_ipv4(out, path)
+        put(out, '", "label": [ ', 14)
+        for i in range(count):
+            if i:
+                put(out, ", ", 2)
+            put(out, "[", 1)
+            put_uint(out, stack[i] >> 4)
+            put(out, "]", 1)
+        put(out, " ]", 2)
+        if vpn:
+            put(out, ', "rd": "', 9)
+            put_rd(out, data + offset - RD_SIZE)
+            put(out, '"', 1)
+        put(out, " }", 2)
+        offset += octets
+    return 1
 
 
 def decode_nlri(data, afi, addpath, kind=KIND_PLAIN, withdraw=False):
@@ -45,10 +125,8 @@ def decode_nlri(data, afi, addpath, kind=KIND_PLAIN, withdraw=False):
     cdef bint labeled = kind != KIND_PLAIN
     cdef bint vpn = kind == KIND_VPN
     cdef bint unreach = withdraw
-    cdef int rd_bits = 64 if vpn else 0
     cdef int bits, count, i
-    cdef unsigned int raw
-    cdef unsigned int stack[_MAX_LABELS]
+    cdef unsigned int stack[MAX_LABELS]
     cdef list result = []
     path_id = labels = rd = None
     PyObject_GetBuffer(data, &buf, PyBUF_SIMPLE)
@@ -67,32 +145,14 @@ def decode_nlri(data, afi, addpath, kind=KIND_PLAIN, withdraw=False):
             bits = p[offset]
             offset += 1
             if labeled:
-                if bits < 24 or offset + 3 > size:
+                offset = frame_labels(p, offset, size, &bits, max_bits, vpn, unreach, stack, &count)
+                if offset == LABELS_TRUNCATED:
                     raise CodecError(3, 10, b"", "truncated label stack")
-                raw = (p[offset] << 16) | (p[offset + 1] << 8) | p[offset + 2]
-                offset += 3
-                bits -= 24
-                if (bits - rd_bits <= max_bits or raw & 1 or raw == _NEXTHOP_FIELD
-                        or (unreach and raw == _WITHDRAW_FIELD)):
-                    labels = (raw,)
-                else:
-                    stack[0] = raw
-                    count = 1
-                    while not raw & 1:
-                        if bits < 24 or offset + 3 > size:
-                            raise CodecError(3, 10, b"", "truncated label stack")
-                        raw = (p[offset] << 16) | (p[offset + 1] << 8) | p[offset + 2]
-                        offset += 3
-                        bits -= 24
-                        stack[count] = raw
-                        count += 1
-                    labels = tuple([stack[i] for i in range(count)])
+                if offset == RD_TRUNCATED:
+                    raise CodecError(3, 10, b"", "truncated route distinguisher")
+                labels = (stack[0],) if count == 1 else tuple([stack[i] for i in range(count)])
                 if vpn:
-                    if bits < 64 or offset + 8 > size:
-                        raise CodecError(3, 10, b"", "truncated route distinguisher")
-                    rd = PyBytes_FromStringAndSize(<const char*>p + offset, 8)
-                    offset += 8
-                    bits -= 64
+                    rd = PyBytes_FromStringAndSize(<const char*>p + offset - 8, 8)
             if bits > max_bits:
                 raise CodecError(3, 10, b"", f"prefix length {bits} too long")
             octets = (bits + 7) >> 3
@@ -121,9 +181,9 @@ def pack_nlri(items, Py_ssize_t start, Py_ssize_t limit, afi, addpath, kind=KIND
     """Encode `items[start:]` until the next one would pass `limit` octets: ``(octets, next_index)``."""
     cdef Output out
     cdef Py_buffer addr_buf
-    cdef unsigned char one[4 + 1 + 3 * _MAX_LABELS + 8 + 16]
+    cdef unsigned char one[4 + 1 + 3 * MAX_LABELS + 8 + 16]
     cdef unsigned char* w
-    cdef unsigned int stack[_MAX_LABELS]
+    cdef unsigned int stack[MAX_LABELS]
     cdef Py_ssize_t index = start
     cdef Py_ssize_t count = len(items)
     cdef Py_ssize_t octets, encoded, addr_size
@@ -153,7 +213,7 @@ def pack_nlri(items, Py_ssize_t start, Py_ssize_t limit, afi, addpath, kind=KIND
                     label = olabel
                     if label < 0 or label > 0xFFFFFF:
                         raise OverflowError("int too big to convert")
-                    if nlabels < _MAX_LABELS:
+                    if nlabels < MAX_LABELS:
                         stack[nlabels] = <unsigned int>label
                     nlabels += 1
                 if vpn:

@@ -212,6 +212,12 @@ SAFI_NAMES = {
     SAFI_FLOW: "flow",
     SAFI_FLOW_VPN: "flow-vpn",
 }
+#: RFC 4364 section 4.2: a route distinguisher is 8 octets, a 2-octet type then its value; the types ExaBGP 5.0
+#: prints by their fields (`texts.rd_text`): the 2-octet AS, the IPv4 address, the 4-octet AS
+RD_SIZE = 8
+RD_AS2 = 0
+RD_IPV4 = 1
+RD_AS4 = 2
 #: (afi, safi) -> (the next-hop lengths MP_REACH_NLRI may carry, the leading octets of the next hop that are a
 #: (zero) route distinguisher), for every family ExaBGP 5.0 knows (RFC 4760 section 3, RFC 4364 section 4.3.2,
 #: RFC 2545 section 3 for IPv6's 32-octet global + link-local form): MP_REACH_NLRI / MP_UNREACH_NLRI of a family
@@ -221,7 +227,7 @@ NEXTHOP_SIZES = {
     (AFI_IPV4, SAFI_MULTICAST): ((IPV4_SIZE,), 0),
     (AFI_IPV4, SAFI_NLRI_MPLS): ((IPV4_SIZE,), 0),
     (AFI_IPV4, SAFI_MUP): ((IPV4_SIZE, IPV6_SIZE), 0),
-    (AFI_IPV4, SAFI_MPLS_VPN): ((12,), 8),
+    (AFI_IPV4, SAFI_MPLS_VPN): ((RD_SIZE + IPV4_SIZE,), RD_SIZE),
     (AFI_IPV4, SAFI_MCAST_VPN): ((IPV4_SIZE,), 0),
     (AFI_IPV4, SAFI_FLOW): ((0, IPV4_SIZE), 0),
     (AFI_IPV4, SAFI_FLOW_VPN): ((0, IPV4_SIZE), 0),
@@ -230,15 +236,27 @@ NEXTHOP_SIZES = {
     (AFI_IPV6, SAFI_MULTICAST): ((IPV6_SIZE, 2 * IPV6_SIZE), 0),
     (AFI_IPV6, SAFI_NLRI_MPLS): ((IPV6_SIZE, 2 * IPV6_SIZE), 0),
     (AFI_IPV6, SAFI_MUP): ((IPV4_SIZE, IPV6_SIZE), 0),
-    (AFI_IPV6, SAFI_MPLS_VPN): ((24, 40), 8),
+    (AFI_IPV6, SAFI_MPLS_VPN): ((RD_SIZE + IPV6_SIZE, RD_SIZE + 2 * IPV6_SIZE), RD_SIZE),
     (AFI_IPV6, SAFI_MCAST_VPN): ((IPV4_SIZE, IPV6_SIZE), 0),
     (AFI_IPV6, SAFI_FLOW): ((0, IPV6_SIZE, 2 * IPV6_SIZE), 0),
     (AFI_IPV6, SAFI_FLOW_VPN): ((0, IPV6_SIZE, 2 * IPV6_SIZE), 0),
     (AFI_L2VPN, SAFI_VPLS): ((IPV4_SIZE,), 0),
     (AFI_L2VPN, SAFI_EVPN): ((IPV4_SIZE,), 0),
     (AFI_BGPLS, SAFI_BGPLS): ((IPV4_SIZE, IPV6_SIZE), 0),
-    (AFI_BGPLS, SAFI_BGPLS_VPN): ((12, 24), 8),
+    (AFI_BGPLS, SAFI_BGPLS_VPN): ((RD_SIZE + IPV4_SIZE, RD_SIZE + IPV6_SIZE), RD_SIZE),
 }
+#: the families the JSON fast path (`_json_*`) renders in MP_REACH_NLRI / MP_UNREACH_NLRI, IPv6 unicast first
+#: (the full table's case); IPv4 unicast in the UPDATE's own fields is rendered too.  Path identifiers are read
+#: per AFI for all of them: a caller negotiating ADD-PATH for some SAFIs of an AFI and not others declines itself
+JSON_MP_FAMILIES = (
+    (AFI_IPV6, SAFI_UNICAST),
+    (AFI_IPV4, SAFI_MULTICAST),
+    (AFI_IPV6, SAFI_MULTICAST),
+    (AFI_IPV4, SAFI_NLRI_MPLS),
+    (AFI_IPV6, SAFI_NLRI_MPLS),
+    (AFI_IPV4, SAFI_MPLS_VPN),
+    (AFI_IPV6, SAFI_MPLS_VPN),
+)
 
 # ---------------------------------------------------------------- the common attributes (see the docstring)
 

@@ -43,14 +43,29 @@ from exabgp import _codec
 from exabgp.bgp import attribute as attr
 from exabgp.bgp.community import extended_string, extended_value
 from exabgp.bgp.bgpls_attribute import attribute_json
-from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_MULTICAST, SAFI_UNICAST, afi_name, family_name, safi_name
+from exabgp._codec.tables import JSON_MP_FAMILIES
+from exabgp.bgp.family import AFI_IPV4, AFI_IPV6, SAFI_UNICAST, afi_name, family_name, safi_name
 from exabgp.bgp.nlri_fields import address_text
 from exabgp.bgp.update import ANNOUNCE, WITHDRAW
 
-_IPV4_UNICAST = (AFI_IPV4, SAFI_UNICAST)
-_IPV6_UNICAST = (AFI_IPV6, SAFI_UNICAST)
-_IPV4_MULTICAST = (AFI_IPV4, SAFI_MULTICAST)
-_IPV6_MULTICAST = (AFI_IPV6, SAFI_MULTICAST)
+#: the families the codec's fast path renders (IPv4 unicast's own fields, `tables.JSON_MP_FAMILIES`), by AFI: it
+#: reads path identifiers per AFI, alike for all the SAFIs of one
+_FAST_IPV4 = frozenset({(AFI_IPV4, SAFI_UNICAST), *((a, s) for a, s in JSON_MP_FAMILIES if a == AFI_IPV4)})
+_FAST_IPV6 = frozenset((a, s) for a, s in JSON_MP_FAMILIES if a == AFI_IPV6)
+#: the fast path's ``(addpath_ipv4, addpath_ipv6)`` by a context's `addpath_receive`, or () when that set
+#: receives path identifiers for some of the SAFIs of `_FAST_IPV4` (or `_FAST_IPV6`) and not the others;
+#: filled as contexts come (a handful of sets: one per ADD-PATH configuration)
+_FAST_ADDPATH: dict = {frozenset(): (False, False)}
+
+
+def _fast_addpath(addpath) -> tuple:
+    """`_FAST_ADDPATH`'s value for `addpath` (the families, in a frozenset or a tuple), computed."""
+    ipv4, ipv6 = _FAST_IPV4.intersection(addpath), _FAST_IPV6.intersection(addpath)
+    if ipv4 not in (set(), _FAST_IPV4) or ipv6 not in (set(), _FAST_IPV6):
+        return ()
+    return bool(ipv4), bool(ipv6)
+
+
 ORIGIN_NAMES = {0: "igp", 1: "egp", 2: "incomplete"}
 SEGMENT_NAMES = {attr.AS_SET: "as-set"}  # every other segment type prints as as-sequence
 #: 5.0's text brackets per AS_PATH segment type (RFC 4271 4.3, RFC 5065 3)
@@ -237,26 +252,24 @@ def compact(text: str) -> str:
 def update_json(update, ctx, withdraw_on_error: bool = False) -> str:
     """The message part of 5.0's update JSON (see the module docstring).
 
-    A received UPDATE of the unicast and multicast families goes through the
-    codec's fast path (`_codec.render_update`), which renders the same text
-    in one call and declines (None) everything else, RFC 7606 cases
+    A received UPDATE of IPv4 unicast and the families of
+    `tables.JSON_MP_FAMILIES` (unicast, multicast, labeled, VPN) goes through
+    the codec's fast path (`_codec.render_update`), which renders the same
+    text in one call and declines (None) everything else, RFC 7606 cases
     included; the general renderer below takes what it declines.  The fast
-    path reads path identifiers per AFI (unicast and multicast alike): a
-    context that receives them for one SAFI of an AFI and not the other
+    path reads path identifiers per AFI (all its SAFIs alike): a context
+    that receives them for some of those SAFIs of an AFI and not the others
     renders the general way.
     """
     if update.body is not None:
         addpath = ctx.addpath_receive
-        if not addpath:  # the common case: no path identifiers, nothing to compare
-            text = _codec.render_update(update.body, ctx.asn4, False, False)
+        flags = _FAST_ADDPATH.get(addpath)
+        if flags is None:
+            flags = _FAST_ADDPATH[addpath] = _fast_addpath(addpath)
+        if flags:
+            text = _codec.render_update(update.body, ctx.asn4, flags[0], flags[1])  # no *flags: a slower call
             if text is not None:
                 return text
-        else:
-            addpath4, addpath6 = _IPV4_UNICAST in addpath, _IPV6_UNICAST in addpath
-            if addpath4 == (_IPV4_MULTICAST in addpath) and addpath6 == (_IPV6_MULTICAST in addpath):
-                text = _codec.render_update(update.body, ctx.asn4, addpath4, addpath6)
-                if text is not None:
-                    return text
     return general_update_json(update, ctx, withdraw_on_error)
 
 

@@ -7,9 +7,8 @@ can all use it without importing each other (`tests/test_layers.py` forbids impo
 
 * `RD_SIZE`, `ADDRESS_BITS`: the size of a route distinguisher, the address lengths in bits;
 * `address_text`: an IPv4 or IPv6 address as text, by its length;
-* `rd_text`: a route distinguisher (RFC 4364 section 4.2) printed as ExaBGP 5.0 does: type 0
-  ``asn2:number``, type 1 ``a.b.c.d:number``, type 2 ``asn4:number``, any other type as ``0x`` +
-  hex;
+* `rd_text`: a route distinguisher (RFC 4364 section 4.2) printed as ExaBGP 5.0 does, the codec's
+  (`exabgp._codec.texts`, which the JSON fast path prints with too);
 * `malformed`: the error of an NLRI that does not parse, 3/10 (RFC 7606 section 5.3: the UPDATE is
   treated as withdraw), with no data;
 * `path_id_at`: the ADD-PATH path identifier (RFC 7911 section 3) before an NLRI;
@@ -22,34 +21,20 @@ can all use it without importing each other (`tests/test_layers.py` forbids impo
 import socket
 
 from exabgp._codec.errors import CodecError
+from exabgp._codec.tables import RD_AS2 as RD_AS2  # RFC 4364 section 4.2 route distinguisher types and size
+from exabgp._codec.tables import RD_AS4 as RD_AS4
+from exabgp._codec.tables import RD_IPV4 as RD_IPV4
+from exabgp._codec.tables import RD_SIZE as RD_SIZE
+from exabgp._codec.texts import rd_text as rd_text  # the codec prints RDs too: the one rule is there
 
-#: RFC 4364 section 4.2: octets of a route distinguisher
-RD_SIZE = 8
 #: the lengths, in bits, of an IPv4 and an IPv6 address where an NLRI gives its address length
 #: (MCAST-VPN, RFC 6514 section 4; EVPN, RFC 7432 section 7; MUP)
 ADDRESS_BITS = (32, 128)
-
-#: RFC 4364 section 4.2 route distinguisher types
-RD_AS2 = 0
-RD_IPV4 = 1
-RD_AS4 = 2
 
 
 def address_text(octets) -> str:
     """An IPv4 (4 octets) or IPv6 (16 octets) address as text."""
     return socket.inet_ntop(socket.AF_INET if len(octets) == 4 else socket.AF_INET6, bytes(octets))
-
-
-def rd_text(rd) -> str:
-    """A route distinguisher as ExaBGP 5.0 prints it."""
-    kind = int.from_bytes(rd[0:2], "big")
-    if kind == RD_AS2:
-        return f"{int.from_bytes(rd[2:4], 'big')}:{int.from_bytes(rd[4:8], 'big')}"
-    if kind == RD_IPV4:
-        return f"{rd[2]}.{rd[3]}.{rd[4]}.{rd[5]}:{int.from_bytes(rd[6:8], 'big')}"
-    if kind == RD_AS4:
-        return f"{int.from_bytes(rd[2:6], 'big')}:{int.from_bytes(rd[6:8], 'big')}"
-    return "0x" + bytes(rd).hex().upper()
 
 
 def malformed(reason: str) -> CodecError:
