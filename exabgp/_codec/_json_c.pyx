@@ -28,7 +28,7 @@ from cpython.unicode cimport PyUnicode_DecodeASCII
 from libc.stdlib cimport malloc, free, qsort
 from libc.string cimport memcpy, memcmp
 
-from exabgp._codec._nlri_c cimport put_labeled
+from exabgp._codec._nlri_c cimport put_labeled, put_nlri_opening
 from exabgp._codec._octets cimport (
     Output, attribute_value, put, put_ipv4, put_ipv6, put_uint, puts, read_uint, reserve,
 )
@@ -136,8 +136,7 @@ cdef int put_prefixes(Output *out, const unsigned char *data, Py_ssize_t start, 
     """Write the NLRI objects of data[start:end] separated by ", "; 1 on success, 0 when malformed."""
     cdef Py_ssize_t offset = start
     cdef int width = IPV6_SIZE if ipv6 else IPV4_SIZE
-    cdef int bits, octets, i
-    cdef unsigned char address[IPV6_SIZE]
+    cdef int bits, octets
     cdef const unsigned char *path
     cdef bint first = True
     while offset < end:
@@ -154,22 +153,9 @@ cdef int put_prefixes(Output *out, const unsigned char *data, Py_ssize_t start, 
         offset += 1
         if bits > width * 8 or offset + octets > end:
             return 0
-        for i in range(width):
-            address[i] = data[offset + i] if i < octets else 0
-        offset += octets
-        if not first:
-            put(out, ", ", 2)
+        put_nlri_opening(out, data + offset, octets, ipv6, bits, path, first)
         first = False
-        put(out, '{ "nlri": "', 11)
-        if ipv6:
-            put_ipv6(out, address)
-        else:
-            put_ipv4(out, address)
-        put(out, "/", 1)
-        put_uint(out, bits)
-        if path != NULL:
-            put(out, '", "path-information": "', 24)
-            put_ipv4(out, path)
+        offset += octets
         put(out, '" }', 3)
     return 1
 

@@ -11,7 +11,7 @@ of the full table's (`put_attribute` inlined whole, `put_uint` no longer inlined
 `_json_c` on a unicast full table, callgrind), here they leave that file's decisions as they were.
 """
 
-from exabgp._codec._octets cimport Output
+from exabgp._codec._octets cimport Output, put, put_ipv4, put_ipv6, put_uint
 
 cdef enum:
     # one length octet holds at most 255 bits, so at most 10 labels of 24 bits
@@ -59,3 +59,28 @@ cdef inline Py_ssize_t frame_labels(const unsigned char *p, Py_ssize_t offset, P
 
 cdef int put_labeled(Output *out, const unsigned char *data, Py_ssize_t start, Py_ssize_t end, bint ipv6,
                      bint addpath, bint vpn, bint withdraw) except -2
+
+
+cdef inline int put_nlri_opening(Output *out, const unsigned char *prefix, int octets, bint ipv6, int bits,
+                                 const unsigned char *path, bint first) except -1:
+    """The opening of one prefix NLRI object of the JSON fast path's text (`exabgp.bgp.nlri.Prefix.json`), after
+    ", " unless `first`: ``{ "nlri": "ADDRESS/BITS`` and with `path` its ``", "path-information": "P``, the
+    address the `octets` octets at `prefix` padded with zeros; the caller closes the string and writes the rest.
+    The plain families' writer (`_json_c.put_prefixes`) and `put_labeled` share it."""
+    cdef unsigned char address[16]
+    cdef int i
+    for i in range(16 if ipv6 else 4):
+        address[i] = prefix[i] if i < octets else 0
+    if not first:
+        put(out, ", ", 2)
+    put(out, '{ "nlri": "', 11)
+    if ipv6:
+        put_ipv6(out, address)
+    else:
+        put_ipv4(out, address)
+    put(out, "/", 1)
+    put_uint(out, bits)
+    if path != NULL:
+        put(out, '", "path-information": "', 24)
+        put_ipv4(out, path)
+    return 0

@@ -61,7 +61,6 @@ cdef int put_labeled(Output *out, const unsigned char *data, Py_ssize_t start, P
     cdef int width = IPV6_SIZE if ipv6 else IPV4_SIZE
     cdef int bits, octets, count, i
     cdef unsigned int stack[MAX_LABELS]
-    cdef unsigned char address[IPV6_SIZE]
     cdef const unsigned char *path
     cdef bint first = True
     while offset < end:
@@ -80,21 +79,8 @@ cdef int put_labeled(Output *out, const unsigned char *data, Py_ssize_t start, P
         octets = (bits + 7) >> 3
         if bits > width * 8 or offset + octets > end:
             return 0
-        for i in range(width):
-            address[i] = data[offset + i] if i < octets else 0
-        if not first:
-            put(out, ", ", 2)
+        put_nlri_opening(out, data + offset, octets, ipv6, bits, path, first)
         first = False
-        put(out, '{ "nlri": "', 11)
-        if ipv6:
-            put_ipv6(out, address)
-        else:
-            put_ipv4(out, address)
-        put(out, "/", 1)
-        put_uint(out, bits)
-        if path != NULL:
-            put(out, '", "path-information": "', 24)
-            put_ipv4(out, path)
         put(out, '", "label": [ ', 14)
         for i in range(count):
             if i:
