@@ -717,3 +717,53 @@ def test_labeled_and_vpn_vectors_render_as_exabgp_5_0_15_prints_them(codec, path
     assert fast is not None
     assert json.loads(fast) == json.loads(vector["json"])["neighbor"]["message"]
     assert f'"message": {fast} }} }}' in vector["json"]
+
+
+# ---------------------------------------------------------------- attributes 5.0 does not know
+
+ATTR_SET = tlv(0xE0, 128, bytes.fromhex("0000fde84001010040020040050400000064"))  # RFC 6368, as Quagga's sample
+OTC = tlv(0xC0, 35, bytes.fromhex("0000fde8"))  # RFC 9234 Only to Customer
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        (OTC,),
+        (ATTR_SET,),
+        (ATTR_SET, OTC),  # out of code order on the wire: shown in code order
+        (tlv(0xC0, 0, b""),),  # code 0, empty: before ORIGIN
+        (tlv(0xD0, 11, b"")[:2] + struct.pack("!H", 2) + b"\x01\x02",),  # extended length kept in the flags shown
+        (tlv(0xF0, 200, b"")[:2] + struct.pack("!H", 300) + bytes(range(256)) + bytes(44),),
+        (tlv(0x80, 139, b"\x01"), OTC),  # an optional non-transitive one is left out
+        (tlv(0x80, 139, b"\x01"),),
+        tuple(tlv(0xC0, code, bytes((code,))) for code in (33, 34, 36, 37, 38, 39, 41, 42)),  # eight: the most
+        (OTC, tlv(0xC0, 16, bytes.fromhex("0002fde800000001"))),  # beside a route target
+    ],
+    ids=lambda attributes: "+".join(f"{item[1]}" for item in attributes),
+)
+def test_unknown_optional_attributes_render_as_the_general_renderer(codec, attributes):
+    """Optional attributes whose code 5.0 does not know (not in `tables.ATTRIBUTE_FLAGS`): a transitive one shown
+    raw with the Partial bit set in its flags, in code order among the others, a non-transitive one ignored
+    (RFC 4271 section 5), as `decode_attributes` keeps them."""
+    body = announcement(*attributes)
+    fast = codec.render_update(body, True, False, False)
+    assert fast is not None and fast == general(body, True, False)
+    if OTC in attributes:
+        assert '"attribute-0x23-0xE0": "0x0000fde8"' in fast
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        (tlv(0x40, 35, b"\x01"),),  # well-known and unrecognized: a session's 3/2 (RFC 4271 6.3)
+        (OTC, OTC),  # repeated
+        (tlv(0x80, 139, b"\x01"), tlv(0x80, 139, b"\x01")),  # repeated, even ignored
+        tuple(tlv(0xC0, code, b"") for code in range(33, 42)),  # nine
+        (tlv(0xC0, 17, bytes.fromhex("020100000001")),),  # AS4_PATH: known, shown the general way
+        (tlv(0xC0, 22, b"\x00"),),  # PMSI_TUNNEL: known, not rendered here
+    ],
+    ids=["well-known", "repeated", "repeated-ignored", "nine", "as4-path", "pmsi"],
+)
+def test_attributes_the_fast_path_leaves_are_declined(codec, attributes):
+    body = announcement(*attributes)
+    assert codec.render_update(body, True, False, False) is None

@@ -25,23 +25,24 @@ framing, an UPDATE not marked plain declined unread).
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.unicode cimport PyUnicode_DecodeASCII
+from libc.stdint cimport uint64_t
 from libc.stdlib cimport malloc, free, qsort
 from libc.string cimport memcpy, memcmp
 
 from exabgp._codec._nlri_c cimport put_labeled, put_nlri_opening
 from exabgp._codec._octets cimport (
-    Output, attribute_value, put, put_ipv4, put_ipv6, put_uint, puts, read_uint, reserve,
+    Output, attribute_value, put, put_ipv4, put_ipv6, put_uint, putc, puts, read_uint, reserve,
 )
 from exabgp._codec._tables cimport (
     AFI_IPV4, AFI_IPV6, AGGREGATOR, AS_CONFED_SET, AS_PATH, AS_SET, ASN2_SIZE, ASN4_SIZE, ATOMIC_AGGREGATE, CLUSTER_LIST,
     COMMON_LIMIT, COMMUNITIES, COMMUNITY_SIZE, FAMILY_SIZE, FLAGS_CHECKED, FLAGS_CHECKED_OPTIONAL,
     HEADER_SIZE, INDEX_END, INDEX_FIELDS, INDEX_PLAIN, INDEX_START, IPV4_SIZE, IPV6_SIZE, LARGE_COMMUNITY,
     LARGE_COMMUNITY_SIZE, LOCAL_PREF, MP_REACH_NLRI, MP_UNREACH_NLRI, MULTI_EXIT_DISC, NEXT_HOP, OPTIONAL, ORIGIN,
-    ORIGIN_EGP, ORIGIN_IGP, ORIGIN_INCOMPLETE, ORIGINATOR_ID, SAFI_MPLS_VPN,
-    SAFI_NLRI_MPLS, SAFI_UNICAST, UPDATE_MINIMUM,
+    ORIGIN_EGP, ORIGIN_IGP, ORIGIN_INCOMPLETE, ORIGINATOR_ID, PARTIAL, SAFI_MPLS_VPN,
+    SAFI_NLRI_MPLS, SAFI_UNICAST, TRANSITIVE, UPDATE_MINIMUM,
 )
 from exabgp._codec.tables import (
-    AFI_NAMES, ATTRIBUTE_FLAGS, COMMON, ITEM_SIZES, JSON_MP_FAMILIES, NEXTHOP_SIZES, SAFI_NAMES, VALUE_SIZES,
+    AFI_NAMES, ATTRIBUTE_FLAGS, COMMON, ITEM_SIZES, JSON_MP_FAMILIES, KNOWN, NEXTHOP_SIZES, SAFI_NAMES, VALUE_SIZES,
 )
 from exabgp._codec._tables cimport (
     EXTENDED_AS2, EXTENDED_AS4, EXTENDED_COMMUNITIES, EXTENDED_COMMUNITY_SIZE, EXTENDED_IPV4, EXTENDED_NON_TRANSITIVE,
@@ -99,6 +100,13 @@ for _afi, _safi in NEXTHOP_SIZES:
         '{ "eor": { "afi" : "%s", "safi" : "%s" } }' % (AFI_NAMES[_afi], SAFI_NAMES[_safi])
     ).encode()
 cdef bytes EOR_IPV4_UNICAST = EORS[(AFI_IPV4 << 8) | SAFI_UNICAST]
+
+# by code, whether 5.0 knows the attribute (`tables.KNOWN`): an optional one it does not know is shown raw when
+# transitive and ignored when not (the pure twin's loop), one it knows and this twin does not render declines the
+# UPDATE
+cdef bint IS_KNOWN[256]
+for _code in range(256):
+    IS_KNOWN[_code] = _code in KNOWN
 
 # by code, for the attributes rendered here (`tables`' common ones, the MP ones, EXTENDED_COMMUNITIES): the flags
 # (0: not rendered) and the bits compared with them, the exact value size (-1: none); the list item sizes are
@@ -454,6 +462,66 @@ cdef int put_eor(Output *out, unsigned int code) except -2:
     return 1
 
 
+cdef enum:
+    UNKNOWN_LIMIT = 8  # the optional transitive attributes 5.0 does not know one UPDATE may show (more: declined)
+
+
+cdef struct Unknown:
+    int code
+    int flags  # as shown: as received, with the Partial bit
+    Py_ssize_t start
+    Py_ssize_t length
+
+
+cdef int take_unknown(Unknown *unknown, int count, uint64_t *met, int code, int flags, Py_ssize_t start,
+                      Py_ssize_t length) noexcept:
+    """An attribute this twin does not render: the number of unknown ones to show after it (kept in code order:
+    few, insertion), -1 to decline (one 5.0 knows, a well-known one, a repeat, more than `UNKNOWN_LIMIT`).
+    Out of `put_update`'s line, for that function's inlining (see `_nlri_c.pxd`)."""
+    cdef int at = count
+    if IS_KNOWN[code] or not flags & OPTIONAL or (met[code >> 6] >> (code & 63)) & 1:
+        return -1
+    met[code >> 6] |= 1ULL << (code & 63)
+    if not flags & TRANSITIVE:  # ignored, as RFC 4271 section 5 says
+        return count
+    if count == UNKNOWN_LIMIT:
+        return -1
+    while at > 0 and unknown[at - 1].code > code:
+        unknown[at] = unknown[at - 1]
+        at -= 1
+    unknown[at].code, unknown[at].flags, unknown[at].start, unknown[at].length = code, flags | PARTIAL, start, length
+    return count + 1
+
+
+cdef int put_unknowns(Output *out, const unsigned char *body, Unknown *unknown, int shown, int count, int below,
+                      bint comma) except -1:
+    """Write the unknown attributes from `shown` whose code is below `below`, each ``"attribute-0xCC-0xFF":
+    "0x<hex>"`` as 5.0's general renderer shows it (code and flags in upper-case hex, the value in lower-case);
+    the index of the first not written."""
+    cdef const char *upper = "0123456789ABCDEF"
+    cdef const char *lower = "0123456789abcdef"
+    cdef Unknown *item
+    cdef Py_ssize_t i
+    while shown < count and unknown[shown].code < below:
+        item = &unknown[shown]
+        if comma:
+            put(out, ", ", 2)
+        comma = True
+        put(out, '"attribute-0x', 13)
+        putc(out, upper[item.code >> 4])
+        putc(out, upper[item.code & 0xF])
+        put(out, "-0x", 3)
+        putc(out, upper[item.flags >> 4])
+        putc(out, upper[item.flags & 0xF])
+        put(out, '": "0x', 6)
+        for i in range(item.length):
+            putc(out, lower[body[item.start + i] >> 4])
+            putc(out, lower[body[item.start + i] & 0xF])
+        put(out, '"', 1)
+        shown += 1
+    return shown
+
+
 cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bint asn4, bint addpath4,
                     bint addpath6) except -2:
     """Append the JSON text of one UPDATE body to `out`: 1, or 0 to decline, after which the caller cuts
@@ -467,6 +535,10 @@ cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bin
     cdef const unsigned char *unreach
     cdef Py_ssize_t reach_size, unreach_size
     cdef int reach_family = -1, unreach_family = -1, nexthop_size = 0, rd_size = 0
+    # the optional transitive attributes 5.0 does not know, in code order (`put_unknown`), and the codes met
+    cdef Unknown unknown[UNKNOWN_LIMIT]
+    cdef int unknowns = 0, shown = 0
+    cdef uint64_t met[4]
 
     if size < UPDATE_MINIMUM:
         return 0
@@ -483,6 +555,7 @@ cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bin
 
     for code in range(COMMON_LIMIT):
         starts[code] = -1
+    met[0] = met[1] = met[2] = met[3] = 0
     offset = attributes_start
     while offset < attributes_end:
         start = attribute_value(body, offset, attributes_end, &stop)
@@ -492,9 +565,15 @@ cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bin
         code = body[offset + 1]
         offset = stop
         length = stop - start
-        if offset > attributes_end or code >= COMMON_LIMIT or EXPECTED_FLAGS[code] == 0 or starts[code] >= 0:
+        if offset > attributes_end:
             return 0
-        if (flags & FLAGS_MASK[code]) != EXPECTED_FLAGS[code]:
+        if code >= COMMON_LIMIT or EXPECTED_FLAGS[code] == 0:
+            unknowns = take_unknown(unknown, unknowns, met, code, flags, start, length)
+            if unknowns < 0:
+                return 0
+            attribute_count += 1
+            continue
+        if starts[code] >= 0 or (flags & FLAGS_MASK[code]) != EXPECTED_FLAGS[code]:
             return 0
         starts[code] = start
         lengths[code] = length
@@ -542,6 +621,7 @@ cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bin
         return 0
 
     put(out, '{ "update": { ', 14)
+    has_attribute = unknowns > 0
     for code in range(COMMON_LIMIT):
         if (starts[code] >= 0 and code != MP_REACH_NLRI and code != MP_UNREACH_NLRI
                 and (code != AS_PATH or lengths[code] != 0)):
@@ -549,6 +629,9 @@ cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bin
     if has_attribute:
         put(out, '"attribute": { ', 15)
         for code in range(COMMON_LIMIT):
+            if shown < unknowns and unknown[shown].code < code:
+                shown = put_unknowns(out, body, unknown, shown, unknowns, code, any_text)
+                any_text = True
             if starts[code] < 0 or code == NEXT_HOP or code == MP_REACH_NLRI or code == MP_UNREACH_NLRI:
                 continue
             if any_text:
@@ -559,6 +642,8 @@ cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bin
                 any_text = True
             elif any_text:
                 out.size -= 2
+        if shown < unknowns:
+            put_unknowns(out, body, unknown, shown, unknowns, 256, any_text)
         put(out, " }", 2)
 
     if attributes_end < size or reach != NULL:

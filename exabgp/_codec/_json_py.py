@@ -30,7 +30,12 @@ AS_PATH (and NEXT_HOP for the NLRI field) present when routes are
 announced; EXTENDED_COMMUNITIES (optional transitive, a non-zero multiple
 of 8 octets) whose communities are all route targets or route origins
 (types 0x00-0x02, or 0x40-0x42 non-transitive; sub-types 2 and 3), printed
-as `exabgp.bgp.community` names them.  Anything else (another family or attribute, a
+as `exabgp.bgp.community` names them; optional attributes whose code 5.0
+does not know (not in `tables.KNOWN`: OTC, ATTR_SET...), a
+transitive one shown raw as ``"attribute-0xCC-0xFF": "0x<hex>"`` with the
+Partial bit set in the flags as received, a non-transitive one ignored, as
+`exabgp.bgp.attribute.decode_attributes` keeps them (RFC 4271 section 5).
+Anything else (another family or attribute, a
 repeated attribute, unusual flags, a missing mandatory attribute, any
 malformation: the RFC 7606 cases) returns None.
 
@@ -111,6 +116,7 @@ from exabgp._codec.tables import (
     IPV4_SIZE,
     IPV6_SIZE,
     JSON_MP_FAMILIES,
+    KNOWN,
     LARGE_COMMUNITY,
     LARGE_COMMUNITY_SIZE,
     LOCAL_PREF,
@@ -123,12 +129,14 @@ from exabgp._codec.tables import (
     ORIGIN,
     ORIGINATOR_ID,
     ORIGIN_INCOMPLETE,
+    PARTIAL,
     ROUTE_ORIGIN,
     ROUTE_TARGET,
     SAFI_MPLS_VPN,
     SAFI_NAMES,
     SAFI_NLRI_MPLS,
     SAFI_UNICAST,
+    TRANSITIVE,
     UPDATE_MINIMUM,
 )
 from exabgp._codec.texts import rd_text
@@ -366,8 +374,17 @@ def render_update(body, asn4: bool, addpath_ipv4: bool, addpath_ipv6: bool):
         start, offset = bounds
         length = offset - start
         rule = _RULES[code]
-        if offset > attributes_end or code in seen or rule is None:
+        if offset > attributes_end or code in seen:
             return None
+        if rule is None:  # unknown to 5.0 and optional: shown raw when transitive, else ignored (RFC 4271 5)
+            if code in KNOWN or not flags & OPTIONAL:
+                return None
+            seen.add(code)
+            if flags & TRANSITIVE:
+                texts.append(
+                    (code, f'"attribute-0x{code:02X}-0x{flags | PARTIAL:02X}": "0x{body[start:offset].hex()}"')
+                )
+            continue
         expected, checked, exact, item = rule
         if flags & checked != expected:
             return None
