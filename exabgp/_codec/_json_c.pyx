@@ -644,6 +644,7 @@ cdef int put_update(Output *out, const unsigned char *body, Py_ssize_t size, bin
                 out.size -= 2
         if shown < unknowns:
             put_unknowns(out, body, unknown, shown, unknowns, 256, any_text)
+            any_text = True
         put(out, " }", 2)
 
     if attributes_end < size or reach != NULL:
