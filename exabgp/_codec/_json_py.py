@@ -99,11 +99,9 @@ from exabgp._codec.tables import (
     COMMON_RULES,
     COMMUNITIES,
     COMMUNITY_SIZE,
-    EXTENDED_AS2,
     EXTENDED_AS4,
     EXTENDED_COMMUNITIES,
     EXTENDED_COMMUNITY_SIZE,
-    EXTENDED_IPV4,
     EXTENDED_NON_TRANSITIVE,
     FAMILY_SIZE,
     FLAGS_CHECKED,
@@ -139,7 +137,7 @@ from exabgp._codec.tables import (
     TRANSITIVE,
     UPDATE_MINIMUM,
 )
-from exabgp._codec.texts import rd_text
+from exabgp._codec.texts import rd_text, route_text
 
 __all__ = ("render_update", "render_run")
 
@@ -274,34 +272,19 @@ def _as_path(value, asn4):
     return "{" + ", ".join(segments) + "}"
 
 
-#: the extended community kinds rendered here, by sub-type: the name their string starts with
-_EXTENDED_NAMES = {ROUTE_TARGET: "target", ROUTE_ORIGIN: "origin"}
-
-
 def _extended_communities(value):
     """EXTENDED_COMMUNITIES as 5.0 prints them (`exabgp.bgp.community`), or None for a kind not rendered here.
 
-    Sorted by octets, duplicates kept; each ``{ "value": N, "string": "NAME:A:B" }`` with N the community
-    as one big-endian number.  A:B is the 2-octet AS and the 4-octet number (a route origin: the number as
-    an IPv4 address), the IPv4 address and the 2-octet number (a route origin: the number first), or the
-    4-octet AS and the 2-octet number; the non-transitive bit does not change the string.
+    Sorted by octets, duplicates kept; each ``{ "value": N, "string": S }`` with N the community as one
+    big-endian number and S its `texts.route_text`: route targets and route origins of types 0x00 to 0x02,
+    transitive or not (0x40 to 0x42).
     """
     size = EXTENDED_COMMUNITY_SIZE
     items = []
     for community in sorted(value[i : i + size] for i in range(0, len(value), size)):
-        kind = community[0] & ~EXTENDED_NON_TRANSITIVE
-        name = _EXTENDED_NAMES.get(community[1])
-        if name is None or kind > EXTENDED_AS4:
+        if community[1] not in (ROUTE_TARGET, ROUTE_ORIGIN) or community[0] & ~EXTENDED_NON_TRANSITIVE > EXTENDED_AS4:
             return None
-        if kind == EXTENDED_AS2:
-            number = _ipv4(community, 4) if community[1] == ROUTE_ORIGIN else int.from_bytes(community[4:], "big")
-            text = f"{int.from_bytes(community[2:4], 'big')}:{number}"
-        elif kind == EXTENDED_IPV4:
-            address, number = _ipv4(community, 2), int.from_bytes(community[6:], "big")
-            text = f"{number}:{address}" if community[1] == ROUTE_ORIGIN else f"{address}:{number}"
-        else:
-            text = f"{int.from_bytes(community[2:6], 'big')}:{int.from_bytes(community[6:], 'big')}"
-        items.append(f'{{ "value": {int.from_bytes(community, "big")}, "string": "{name}:{text}" }}')
+        items.append(f'{{ "value": {int.from_bytes(community, "big")}, "string": "{route_text(community)}" }}')
     return '"extended-community": [ ' + ", ".join(items) + " ]"
 
 

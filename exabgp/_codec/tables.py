@@ -144,14 +144,15 @@ LARGE_COMMUNITY_SIZE = 12  # RFC 8092
 EXTENDED_COMMUNITY_SIZE = 8  # RFC 4360
 
 # extended communities (RFC 4360 section 3): the type octet's Transitive bit (set: non-transitive), and its low
-# bits and the sub-type octet, which name the kind: route target (RFC 4360 section 4) and route origin (section 5)
-# with a 2-octet AS (section 3.1), an IPv4 address (3.2) or a 4-octet AS (RFC 5668) as administrator
+# bits and the sub-type octet, which name the kind: route target (RFC 4360 section 4), route origin (section 5) and
+# RT record (RFC 7153) with a 2-octet AS (section 3.1), an IPv4 address (3.2) or a 4-octet AS (RFC 5668) as administrator
 EXTENDED_NON_TRANSITIVE = 0x40
 EXTENDED_AS2 = 0x00
 EXTENDED_IPV4 = 0x01
 EXTENDED_AS4 = 0x02
 ROUTE_TARGET = 0x02
 ROUTE_ORIGIN = 0x03
+RT_RECORD = 0x13  # RFC 7153
 
 # ORIGIN values (RFC 4271 section 5.1.1)
 ORIGIN_IGP = 0

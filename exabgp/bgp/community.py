@@ -30,6 +30,7 @@ import struct
 
 from exabgp._codec.errors import CodecError
 from exabgp._codec.tables import EXTENDED_COMMUNITY_SIZE
+from exabgp._codec.texts import route_text
 
 EXTENDED_SIZE = EXTENDED_COMMUNITY_SIZE
 IPV6_EXTENDED_SIZE = 20
@@ -45,26 +46,6 @@ def _ipv6(octets) -> str:
 
 def _hex(community) -> str:
     return "0x" + bytes(community).hex().upper()
-
-
-def _as2_number(name):
-    return lambda c: f"{name}:{int.from_bytes(c[2:4], 'big')}:{int.from_bytes(c[4:8], 'big')}"
-
-
-def _ip_number(name):
-    return lambda c: f"{name}:{_ipv4(c[2:6])}:{int.from_bytes(c[6:8], 'big')}"
-
-
-def _as4_number(name):
-    return lambda c: f"{name}:{int.from_bytes(c[2:6], 'big')}:{int.from_bytes(c[6:8], 'big')}"
-
-
-def _origin_as_ip(c) -> str:
-    return f"origin:{int.from_bytes(c[2:4], 'big')}:{_ipv4(c[4:8])}"
-
-
-def _origin_ip_as(c) -> str:
-    return f"origin:{int.from_bytes(c[6:8], 'big')}:{_ipv4(c[2:6])}"
 
 
 #: RFC 9012 / RFC 5512 tunnel types named by the encapsulation community
@@ -128,15 +109,15 @@ def _nexthop_ietf(address):
 
 #: (type & 0x0F, sub-type) -> (kind, render) for 8-octet extended communities
 EXTENDED = {
-    (0x00, 0x02): ("route-target-as2", _as2_number("target")),  # RFC 4360 4
-    (0x01, 0x02): ("route-target-ipv4", _ip_number("target")),
-    (0x02, 0x02): ("route-target-as4", _as4_number("target")),  # RFC 5668
-    (0x00, 0x03): ("route-origin-as2", _origin_as_ip),  # RFC 4360 5
-    (0x01, 0x03): ("route-origin-ipv4", _origin_ip_as),
-    (0x02, 0x03): ("route-origin-as4", _as4_number("origin")),
-    (0x00, 0x13): ("rt-record-as2", _as2_number("rtrecord")),  # RFC 7153
-    (0x01, 0x13): ("rt-record-ipv4", _ip_number("rtrecord")),
-    (0x02, 0x13): ("rt-record-as4", _as4_number("rtrecord")),
+    (0x00, 0x02): ("route-target-as2", route_text),  # RFC 4360 4 (`_codec.texts`: the codec prints them too)
+    (0x01, 0x02): ("route-target-ipv4", route_text),
+    (0x02, 0x02): ("route-target-as4", route_text),  # RFC 5668
+    (0x00, 0x03): ("route-origin-as2", route_text),  # RFC 4360 5
+    (0x01, 0x03): ("route-origin-ipv4", route_text),
+    (0x02, 0x03): ("route-origin-as4", route_text),
+    (0x00, 0x13): ("rt-record-as2", route_text),  # RFC 7153
+    (0x01, 0x13): ("rt-record-ipv4", route_text),
+    (0x02, 0x13): ("rt-record-as4", route_text),
     (0x03, 0x0C): ("encapsulation", _encapsulation),  # RFC 9012 4.1
     (0x03, 0x14): (
         "consistent-hash-sort-order",  # RFC 9014
