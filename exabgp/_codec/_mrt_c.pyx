@@ -223,26 +223,30 @@ cdef bint end_of_rib(octets data, Py_ssize_t start, Py_ssize_t end) noexcept nog
     return first >= 0 and data[at + 1] == MP_UNREACH_NLRI and first == end - FAMILY_SIZE and last == end
 
 
+cdef inline Py_ssize_t header_end(octets data, Py_ssize_t start, Py_ssize_t end, int width, int *afi) noexcept nogil:
+    """Where the BGP4MP header at `start` ends (ASes of `width` octets, interface index, AFI, addresses), its AFI in
+    ``afi[0]``; -1 when the AFI is not 1 or 2 or is past `end` (the pure twin's `_header_end`)."""
+    cdef Py_ssize_t at = start + 2 * width + 2
+    if at + 2 > end:
+        return -1
+    afi[0] = (data[at] << 8) | data[at + 1]
+    if afi[0] == AFI_IPV4:
+        return at + 2 + 2 * IPV4_SIZE
+    if afi[0] == AFI_IPV6:
+        return at + 2 + 2 * IPV6_SIZE
+    return -1
+
+
 cdef Py_ssize_t message_at(octets data, Py_ssize_t start, Py_ssize_t end, Message *m,
                            Py_ssize_t *length) noexcept nogil:
     """Where the BGP message of the BGP4MP message body ``data[start:end]`` starts (its header; flags already set
     by `message_flags`), its length in ``length[0]``; -1 when the body does not hold one (the pure twin's
     `_message_at`).  Sets the ASN width, the AFI and the header's span."""
     cdef Py_ssize_t at
-    cdef int size, i
+    cdef int i
     m.width = ASN4_SIZE if m.asn4 else ASN2_SIZE
-    at = start + 2 * m.width + 2
-    if at + 2 > end:
-        return -1
-    m.afi = (data[at] << 8) | data[at + 1]
-    if m.afi == AFI_IPV4:
-        size = IPV4_SIZE
-    elif m.afi == AFI_IPV6:
-        size = IPV6_SIZE
-    else:
-        return -1
-    at += 2 + 2 * size
-    if at + HEADER_SIZE > end:
+    at = header_end(data, start, end, m.width, &m.afi)
+    if at < 0 or at + HEADER_SIZE > end:
         return -1
     for i in range(MARKER_SIZE):
         if data[at + i] != MARKER_OCTET:
@@ -658,19 +662,16 @@ cdef bint text_state(Output *out, octets data, Record *record) except -1:
     """The ``KIND|TIME|STATE|PEER|AS|OLD|NEW`` line of a BGP4MP STATE_CHANGE or STATE_CHANGE_AS4 record (the pure
     twin's `_state`); False: not taken (an AFI but 1 or 2, the addresses or the states past its end)."""
     cdef int width = ASN4_SIZE if record.subtype == BGP4MP_STATE_CHANGE_AS4 else ASN2_SIZE
-    cdef Py_ssize_t at = record.body + 2 * width + 2, states
     cdef int afi
-    if record.micro < 0 or at + 2 > record.end:
+    cdef Py_ssize_t states
+    if record.micro < 0:
         return False
-    afi = (data[at] << 8) | data[at + 1]
-    if afi != AFI_IPV4 and afi != AFI_IPV6:
-        return False
-    states = at + 2 + 2 * (IPV4_SIZE if afi == AFI_IPV4 else IPV6_SIZE)
-    if states + 4 > record.end:
+    states = header_end(data, record.body, record.end, width, &afi)
+    if states < 0 or states + 4 > record.end:
         return False
     put_kind(out, record, False, False)
     put(out, b"|STATE|", 7)
-    put_address(out, afi, data + at + 2)
+    put_address(out, afi, data + record.body + 2 * width + 4)  # after the ASes, the interface index and the AFI
     putc(out, b'|')
     put_uint(out, read_uint(data + record.body, width))
     putc(out, b'|')

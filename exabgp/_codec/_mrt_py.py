@@ -382,17 +382,26 @@ def _end_of_rib(data, start: int, end: int) -> bool:
     return bounds is not None and data[at + 1] == MP_UNREACH_NLRI and bounds == (end - FAMILY_SIZE, end)
 
 
-def _message_at(data, start: int, end: int, asn4: bool):
-    """``(afi, at, length)`` of the BGP message of the BGP4MP message body ``data[start:end]`` (`at` its header,
-    after the ASes of `asn4`'s width, the interface index, the AFI and the two addresses), None when the body
-    does not hold one."""
+def _header_end(data, start: int, end: int, asn4: bool):
+    """``(afi, at)`` of the BGP4MP header at `start` (RFC 6396 section 4.4: the peer and local ASes of `asn4`'s
+    width, the interface index, the AFI, the peer and local addresses), `at` where it ends; None when its AFI
+    is not 1 or 2 or its AFI is past `end` (the addresses are not checked against `end`)."""
     at = start + 2 * (ASN4_SIZE if asn4 else ASN2_SIZE) + 2  # the AFI, after the ASes and the interface index
     if at + 2 > end:
         return None
     afi = _u(data, at, 2)
     if afi not in _ADDRESS:
         return None
-    at += 2 + 2 * _ADDRESS[afi][1]  # the BGP message, after the peer and local addresses
+    return afi, at + 2 + 2 * _ADDRESS[afi][1]
+
+
+def _message_at(data, start: int, end: int, asn4: bool):
+    """``(afi, at, length)`` of the BGP message of the BGP4MP message body ``data[start:end]`` (`at` its header,
+    after the BGP4MP header, `_header_end`), None when the body does not hold one."""
+    found = _header_end(data, start, end, asn4)
+    if found is None:
+        return None
+    afi, at = found
     if at + HEADER_SIZE > end or data[at : at + len(MARKER)] != MARKER:
         return None
     length = _u(data, at + LENGTH_AT, 2)
@@ -585,22 +594,15 @@ def _records(data, start: int):
 def _state(data, start: int, end: int, subtype: int):
     """``(afi, peer address, peer AS, old state, new state)`` of the STATE_CHANGE(_AS4) body ``data[start:end]``,
     None when not taken (an AFI but 1 or 2, the addresses or the states past its end)."""
-    width = ASN4_SIZE if subtype == BGP4MP_STATE_CHANGE_AS4 else ASN2_SIZE
-    at = start + 2 * width + 2  # the AFI, after the ASes and the interface index
-    if at + 2 > end or _u(data, at, 2) not in _ADDRESS:
+    asn4 = subtype == BGP4MP_STATE_CHANGE_AS4
+    found = _header_end(data, start, end, asn4)
+    if found is None or found[1] + 4 > end:
         return None
-    afi = _u(data, at, 2)
+    afi, states = found
+    width = ASN4_SIZE if asn4 else ASN2_SIZE
     size = _ADDRESS[afi][1]
-    states = at + 2 + 2 * size
-    if states + 4 > end:
-        return None
-    return (
-        afi,
-        bytes(data[at + 2 : at + 2 + size]),
-        _u(data, start, width),
-        _u(data, states, 2),
-        _u(data, states + 2, 2),
-    )
+    peer = start + 2 * width + 4  # after the ASes, the interface index and the AFI
+    return afi, bytes(data[peer : peer + size]), _u(data, start, width), _u(data, states, 2), _u(data, states + 2, 2)
 
 
 def _read(data, start: int, peers: int, states: bool = False):
