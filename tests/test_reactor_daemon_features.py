@@ -391,7 +391,9 @@ def test_tcp_delay_waits_for_the_boundary_and_a_signal_ends_the_wait(tmp_path):
     assert code == 0, err
     seconds = int(re.search(r"waiting for (\d+) seconds before connecting", err).group(1))
     expected = 60 - begin % 60
-    assert abs(seconds - expected) <= 2
+    # within 2 s of it, on the minute's circle: a daemon that reads the clock after the minute turned waits ~60 s
+    # where the test, which read it just before, expects ~0 s
+    assert abs((seconds - expected + 30) % 60 - 30) <= 2
     if expected > 3:
         assert not connected and "attempting connection" not in err
 
